@@ -1,0 +1,190 @@
+/// @file crmkit/core/string_dictionary.hpp
+/// `string_dictionary`: maps strings (a host's customer ids such as `C-000123`, product or
+/// channel names) to dense indices 0..n-1 in order of first insertion, and back.
+///
+/// `#include <crmkit/core/string_dictionary.hpp>`
+///
+/// Thread safety: not synchronized; use from one thread at a time while inserting.
+/// Once filled, concurrent const use (`find`, `at`) is safe.
+///
+/// @code
+/// crmkit::string_dictionary ids;
+/// std::int32_t a = ids.insert("C-000123");   // 0
+/// std::int32_t b = ids.insert("C-000007");   // 1
+/// assert(ids.insert("C-000123") == a);       // existing id keeps its index
+/// assert(ids.find("C-999") == -1);
+/// assert(ids.at(b) == "C-000007");
+/// @endcode
+///
+/// Memory: the strings are stored once, back to back, plus 8 bytes of offset per entry
+/// and a 32-byte hash slot per entry at a load factor of at most 1/2 (about 64 bytes per
+/// entry beyond the characters themselves).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crmkit/config.hpp"
+#include "crmkit/error.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+/// A string-to-dense-index dictionary (see the file comment).
+class string_dictionary {
+ public:
+  /// Largest number of entries (indices are `int32_t`).
+  static constexpr std::size_t max_size = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
+
+  string_dictionary() = default;
+
+  /// Number of entries.
+  [[nodiscard]] std::size_t size() const noexcept { return offsets_.empty() ? 0 : offsets_.size() - 1; }
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+
+  /// The string at `index`. Precondition: 0 <= index < size(). The view is valid until
+  /// the next insertion.
+  [[nodiscard]] std::string_view at(std::int32_t index) const noexcept {
+    const auto i = static_cast<std::size_t>(index);
+    return {chars_.data() + offsets_[i], static_cast<std::size_t>(offsets_[i + 1] - offsets_[i])};
+  }
+
+  /// The index of `key`, or -1 when absent.
+  [[nodiscard]] std::int32_t find(std::string_view key) const noexcept { return find_hashed(key, hash(key)); }
+
+  /// The index of `key`, inserting it at index size() when absent.
+  /// @throws crmkit::error (invalid_argument) when the dictionary already holds max_size entries.
+  std::int32_t insert(std::string_view key) { return insert_hashed(key, hash(key)); }
+
+  /// Reserves room for `n` entries holding `total_chars` characters in all.
+  void reserve(std::size_t n, std::size_t total_chars = 0) {
+    chars_.reserve(total_chars);
+    offsets_.reserve(n + 1);
+    if (slot_count_for(n) > slots_.size()) rehash(slot_count_for(n));
+  }
+
+  /// The hash `find`/`insert` use; with `prefetch` it lets a caller overlap the memory
+  /// latency of many lookups (the CSV reader does this).
+  [[nodiscard]] static std::uint64_t hash(std::string_view key) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(key.data());
+    std::size_t n = key.size();
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
+    while (n >= 8) {
+      h = mix(h ^ load8(p));
+      p += 8;
+      n -= 8;
+    }
+    if (n > 0) {
+      std::uint64_t tail = 0;
+      std::memcpy(&tail, p, n);
+      h = mix(h ^ tail);
+    }
+    return mix(h);
+  }
+
+  /// Hints the processor to fetch the slot `hash` lands on.
+  void prefetch(std::uint64_t h) const noexcept {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
+  }
+
+  /// `find` with a precomputed `hash(key)`.
+  [[nodiscard]] std::int32_t find_hashed(std::string_view key, std::uint64_t h) const noexcept {
+    if (slots_.empty()) return -1;
+    const std::size_t mask = slots_.size() - 1;
+    const std::uint32_t tag = tag_of(h);
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const slot& s = slots_[i];
+      if (s.tag == 0) return -1;
+      if (s.tag == tag && matches(s, key)) return s.index;
+    }
+  }
+
+  /// `insert` with a precomputed `hash(key)`.
+  std::int32_t insert_hashed(std::string_view key, std::uint64_t h) {
+    if (slots_.empty() || (size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 64 : slots_.size() * 2);
+    const std::size_t mask = slots_.size() - 1;
+    const std::uint32_t tag = tag_of(h);
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      slot& s = slots_[i];
+      if (s.tag == 0) {
+        if (size() >= max_size) throw error(errc::invalid_argument, "string_dictionary: more than 2^31-1 distinct strings");
+        const auto index = static_cast<std::int32_t>(size());
+        if (offsets_.empty()) offsets_.push_back(0);
+        chars_.append(key.data(), key.size());
+        offsets_.push_back(chars_.size());
+        fill(s, key, tag, index);
+        return index;
+      }
+      if (s.tag == tag && matches(s, key)) return s.index;
+    }
+  }
+
+ private:
+  // A slot keeps the first 16 bytes of its key inline, so that for the short ids CRM
+  // systems use a lookup touches one cache line.
+  struct slot {
+    char prefix[16];
+    std::uint32_t length;
+    std::uint32_t tag;  // upper hash bits, never 0; 0 marks an empty slot
+    std::int32_t index;
+    std::uint32_t padding;
+  };
+  static_assert(sizeof(slot) == 32);
+
+  static std::uint64_t load8(const unsigned char* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  static std::uint64_t mix(std::uint64_t x) noexcept {
+    // The murmur3 / splitmix finaliser: full avalanche at two multiplies.
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDull;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ull;
+    x ^= x >> 33;
+    return x;
+  }
+  static std::uint32_t tag_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h >> 32) | 1u; }
+  static std::size_t slot_count_for(std::size_t n) noexcept {
+    std::size_t slots = 64;
+    while (slots < 2 * n) slots *= 2;
+    return slots;
+  }
+
+  bool matches(const slot& s, std::string_view key) const noexcept {
+    if (s.length != key.size()) return false;
+    if (key.size() <= sizeof(s.prefix)) return std::memcmp(s.prefix, key.data(), key.size()) == 0;
+    if (std::memcmp(s.prefix, key.data(), sizeof(s.prefix)) != 0) return false;
+    return at(s.index) == key;
+  }
+  static void fill(slot& s, std::string_view key, std::uint32_t tag, std::int32_t index) noexcept {
+    std::memset(s.prefix, 0, sizeof(s.prefix));
+    std::memcpy(s.prefix, key.data(), key.size() < sizeof(s.prefix) ? key.size() : sizeof(s.prefix));
+    s.length = static_cast<std::uint32_t>(key.size());
+    s.tag = tag;
+    s.index = index;
+  }
+  void rehash(std::size_t slot_count) {
+    std::vector<slot> fresh(slot_count, slot{});
+    const std::size_t mask = slot_count - 1;
+    for (std::size_t e = 0; e < size(); ++e) {
+      const std::string_view key = at(static_cast<std::int32_t>(e));
+      const std::uint64_t h = hash(key);
+      std::size_t i = h & mask;
+      while (fresh[i].tag != 0) i = (i + 1) & mask;
+      fill(fresh[i], key, tag_of(h), static_cast<std::int32_t>(e));
+    }
+    slots_.swap(fresh);
+  }
+
+  std::string chars_;                   // all keys back to back
+  std::vector<std::uint64_t> offsets_;  // key e is chars_[offsets_[e], offsets_[e+1])
+  std::vector<slot> slots_;             // open addressing, linear probing, power-of-two size
+};
+
+CRMKIT_END_NAMESPACE

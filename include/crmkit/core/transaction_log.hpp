@@ -1,0 +1,100 @@
+/// @file crmkit/core/transaction_log.hpp
+/// `transaction_log`: the purchases every analysis reads, held as columns: customer
+/// (dense index into the customer dictionary), timestamp (Unix seconds, UTC), amount,
+/// and optional categorical columns (product, channel).
+///
+/// `#include <crmkit/core/transaction_log.hpp>`
+///
+/// Thread safety: immutable after construction; concurrent const use is safe.
+///
+/// @code
+/// std::vector<std::int32_t> customer = {0, 1, 0};
+/// std::vector<std::int64_t> time = {1704067200, 1704153600, 1706745600};
+/// std::vector<double> amount = {19.9, 5.0, 42.0};
+/// auto log = crmkit::transaction_log::from_columns(
+///     crmkit::column<std::int32_t>::owned(customer), crmkit::column<std::int64_t>::owned(time),
+///     crmkit::column<double>::owned(amount), /*n_customers=*/2);
+/// for (std::size_t i = 0; i < log.size(); ++i) total += log.amount()[i];
+/// @endcode
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "crmkit/config.hpp"
+#include "crmkit/core/column.hpp"
+#include "crmkit/core/string_dictionary.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+/// A dictionary-encoded string column: `codes[i]` indexes `levels`, -1 means missing.
+struct categorical_column {
+  column<std::int32_t> codes;
+  std::shared_ptr<const string_dictionary> levels;
+};
+
+/// A cheap, non-owning view of a transaction log's columns, valid while the log lives.
+struct transaction_view {
+  std::span<const std::int32_t> customer;
+  std::span<const std::int64_t> time;
+  std::span<const double> amount;
+  [[nodiscard]] std::size_t size() const noexcept { return customer.size(); }
+};
+
+/// The immutable columnar transaction log (see the file comment).
+class transaction_log {
+ public:
+  transaction_log() = default;
+
+  /// Builds a log from columns, validating every row: equal lengths, customer indices
+  /// in [0, n_customers), finite amounts, codes of categorical columns in range or -1.
+  /// Borrowed columns are not copied; their buffers must outlive the log.
+  /// @throws crmkit::error (invalid_argument) naming the first offending row and value.
+  CRMKIT_FUNC static transaction_log from_columns(column<std::int32_t> customer, column<std::int64_t> time,
+                                                  column<double> amount, std::size_t n_customers,
+                                                  std::optional<categorical_column> product = std::nullopt,
+                                                  std::optional<categorical_column> channel = std::nullopt);
+
+  /// Number of transactions.
+  [[nodiscard]] std::size_t size() const noexcept { return customer_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  /// Number of customers the indices refer to (some may have no transaction).
+  [[nodiscard]] std::size_t n_customers() const noexcept { return n_customers_; }
+
+  [[nodiscard]] std::span<const std::int32_t> customer() const noexcept { return customer_.view(); }
+  [[nodiscard]] std::span<const std::int64_t> time() const noexcept { return time_.view(); }
+  [[nodiscard]] std::span<const double> amount() const noexcept { return amount_.view(); }
+  [[nodiscard]] transaction_view view() const noexcept { return {customer(), time(), amount()}; }
+
+  /// The product column, or nullptr when the log has none.
+  [[nodiscard]] const categorical_column* product() const noexcept { return product_ ? &*product_ : nullptr; }
+  /// The channel column, or nullptr when the log has none.
+  [[nodiscard]] const categorical_column* channel() const noexcept { return channel_ ? &*channel_ : nullptr; }
+
+  /// Earliest and latest timestamps (0 for an empty log).
+  [[nodiscard]] std::int64_t min_time() const noexcept { return min_time_; }
+  [[nodiscard]] std::int64_t max_time() const noexcept { return max_time_; }
+
+  /// Bytes held by the columns this log owns (borrowed columns count 0).
+  [[nodiscard]] CRMKIT_FUNC std::size_t owned_bytes() const noexcept;
+
+ private:
+  column<std::int32_t> customer_;
+  column<std::int64_t> time_;
+  column<double> amount_;
+  std::optional<categorical_column> product_;
+  std::optional<categorical_column> channel_;
+  std::size_t n_customers_ = 0;
+  std::int64_t min_time_ = 0;
+  std::int64_t max_time_ = 0;
+};
+
+CRMKIT_END_NAMESPACE
+
+#ifdef CRMKIT_HEADER_ONLY
+#  include "crmkit/core/transaction_log_impl.hpp"
+#endif

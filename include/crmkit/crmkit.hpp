@@ -1,0 +1,8 @@
+/// @file crmkit/crmkit.hpp
+/// The C++ umbrella header: includes every crmkit module (like Eigen/Dense).
+///
+/// `#include <crmkit/crmkit.hpp>`
+#pragma once
+
+#include "crmkit/core.hpp"
+#include "crmkit/io.hpp"

@@ -1,0 +1,7 @@
+/// @file crmkit/io.hpp
+/// Module header for crmkit's readers (CSV ingest of transactions and customers).
+///
+/// `#include <crmkit/io.hpp>`
+#pragma once
+
+#include "crmkit/io/csv.hpp"
