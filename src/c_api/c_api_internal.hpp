@@ -1,0 +1,82 @@
+// Internals of the C ABI (src/c_api/*.cpp): the handle structs behind the opaque C
+// types, the API_BEGIN/END guard that keeps every exception inside the library, and
+// argument checks that name the offending argument.
+// Not installed; never included by users.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "crmkit/core/dataset.hpp"
+#include "crmkit/crmkit.h"
+#include "crmkit/error.hpp"
+#include "crmkit/io/csv.hpp"
+
+// The opaque C types. They live in the global namespace because crmkit.h declares them
+// there (`typedef struct crmkit_dataset crmkit_dataset;`).
+struct crmkit_csv_options {
+  crmkit::csv_options csv;
+  crmkit::transaction_columns transactions;
+  crmkit::customer_columns customers;
+};
+
+struct crmkit_dataset {
+  struct skipped_row {
+    std::int64_t line;
+    std::string message;
+  };
+  crmkit::dataset data;
+  std::size_t rows_read = 0;
+  std::vector<skipped_row> skipped;
+};
+
+namespace crmkit::capi {
+
+// Records `message` as the calling thread's last error and returns `status`. Never throws:
+// if the message cannot be stored, a short fixed text takes its place.
+int set_error(int status, const char* message) noexcept;
+
+// Copies `text` plus a NUL into buf with the two-call protocol (see crmkit.h). Throws
+// crmkit::error(buffer_too_small) when cap is too small, after setting *out_needed.
+void copy_out(std::string_view text, char* buf, std::size_t cap, std::size_t* out_needed, const char* function);
+
+// Throws invalid_argument unless flags is CRMKIT_COPY or CRMKIT_BORROW.
+void check_flags(std::int32_t flags, const char* function);
+
+[[noreturn]] inline void throw_null(const char* function, const char* argument) {
+  throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: argument '{}' is NULL", function, argument));
+}
+
+}  // namespace crmkit::capi
+
+// Rejects a NULL pointer argument with a message naming the function and the argument.
+#define CRMKIT_CHECK_NOT_NULL(arg) \
+  do {                             \
+    if ((arg) == nullptr) ::crmkit::capi::throw_null(__func__, #arg); \
+  } while (false)
+
+// Every entry point's body runs between these two: no exception crosses into the host.
+// crmkit::error keeps its category; bad_alloc is CRMKIT_E_OUT_OF_MEMORY; anything else
+// is CRMKIT_E_GENERIC. The body returns CRMKIT_OK by falling off the end.
+#define CRMKIT_API_BEGIN() try {
+#define CRMKIT_API_END()                                                                      \
+  }                                                                                           \
+  catch (const ::crmkit::error& e) {                                                          \
+    const int code = static_cast<int>(e.code());                                              \
+    return ::crmkit::capi::set_error(code < 0 ? code : CRMKIT_E_GENERIC, e.what());           \
+  }                                                                                           \
+  catch (const std::bad_alloc&) {                                                             \
+    return ::crmkit::capi::set_error(CRMKIT_E_OUT_OF_MEMORY, "out of memory");                \
+  }                                                                                           \
+  catch (const std::exception& e) {                                                           \
+    return ::crmkit::capi::set_error(CRMKIT_E_GENERIC, e.what());                             \
+  }                                                                                           \
+  catch (...) {                                                                               \
+    return ::crmkit::capi::set_error(CRMKIT_E_GENERIC, "unknown exception");                  \
+  }                                                                                           \
+  return CRMKIT_OK

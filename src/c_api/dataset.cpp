@@ -1,0 +1,358 @@
+// crmkit.h: the crmkit_dataset handle.
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "c_api_internal.hpp"
+
+namespace {
+
+using crmkit::column;
+using crmkit::errc;
+using crmkit::error;
+
+template <class T>
+column<T> make_column(const T* data, std::size_t n, std::int32_t flags) {
+  if (flags == CRMKIT_BORROW) return column<T>::borrowed(data, n);
+  return column<T>::owned(n == 0 ? std::vector<T>{} : std::vector<T>(data, data + n));
+}
+
+// A new customer table with `ids` that keeps the locations and attributes of `old`. The
+// old table stays alive as the owner of those columns, so borrowed host buffers stay
+// borrowed and library-owned storage is shared rather than copied.
+crmkit::customer_table rebuild_with_ids(const crmkit::customer_table& old,
+                                        std::shared_ptr<const crmkit::string_dictionary> ids) {
+  auto table = crmkit::customer_table::from_ids(std::move(ids));
+  auto keeper = std::make_shared<const crmkit::customer_table>(old);
+  if (keeper->has_locations()) {
+    const auto lon = keeper->longitude();
+    const auto lat = keeper->latitude();
+    table.set_locations(column<double>::shared(lon.data(), lon.size(), keeper),
+                        column<double>::shared(lat.data(), lat.size(), keeper));
+  }
+  for (const auto& name : keeper->attribute_names()) {
+    const auto values = keeper->attribute(name);
+    table.set_attribute(name, column<double>::shared(values.data(), values.size(), keeper));
+  }
+  return table;
+}
+
+void check_index(const char* function, const char* argument, std::size_t index, std::size_t size) {
+  if (index >= size)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument '{}' is {}, outside [0, {})", function, argument, index, size));
+}
+
+void append_skipped(crmkit_dataset& handle, const crmkit::ingest_report& report) {
+  for (const auto& row : report.skipped) handle.skipped.push_back({row.line, row.message(report.source)});
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_dataset_create_from_csv(const char* transactions_path, const char* customers_path,
+                                              const crmkit_csv_options* options, crmkit_dataset** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(transactions_path);
+  const crmkit_csv_options defaults{};
+  const crmkit_csv_options& opts = options != nullptr ? *options : defaults;
+  if (opts.csv.min_time > opts.csv.max_time)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: CRMKIT_CSV_MIN_TIME ({}) is after CRMKIT_CSV_MAX_TIME ({})", __func__,
+                            opts.csv.min_time, opts.csv.max_time));
+  if (opts.customers.longitude.empty() != opts.customers.latitude.empty())
+    throw error(errc::invalid_argument,
+                fmt::format("{}: set both CRMKIT_CSV_LONGITUDE_COLUMN and CRMKIT_CSV_LATITUDE_COLUMN, or neither",
+                            __func__));
+
+  auto handle = std::make_unique<crmkit_dataset>();
+  crmkit::ingest_report transactions_report;
+  if (customers_path != nullptr) {
+    crmkit::ingest_report customers_report;
+    const auto customers = crmkit::read_customers_csv(customers_path, opts.customers, opts.csv, &customers_report);
+    append_skipped(*handle, customers_report);
+    handle->data =
+        crmkit::read_transactions_csv(transactions_path, customers, opts.transactions, opts.csv, &transactions_report);
+  } else {
+    handle->data = crmkit::read_transactions_csv(transactions_path, opts.transactions, opts.csv, &transactions_report);
+  }
+  append_skipped(*handle, transactions_report);
+  handle->rows_read = transactions_report.rows_read;
+  *out = handle.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_create_from_columns(const int32_t* customer, const int64_t* time, const double* amount,
+                                                  size_t n_rows, size_t n_customers, int32_t flags,
+                                                  crmkit_dataset** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  if (n_rows > 0) {
+    CRMKIT_CHECK_NOT_NULL(customer);
+    CRMKIT_CHECK_NOT_NULL(time);
+    CRMKIT_CHECK_NOT_NULL(amount);
+  }
+  crmkit::capi::check_flags(flags, __func__);
+  if (n_customers > crmkit::string_dictionary::max_size)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'n_customers' is {}, more than 2^31-1", __func__, n_customers));
+  auto log = crmkit::transaction_log::from_columns(make_column(customer, n_rows, flags), make_column(time, n_rows, flags),
+                                                   make_column(amount, n_rows, flags), n_customers);
+  auto handle = std::make_unique<crmkit_dataset>();
+  handle->data = crmkit::dataset(crmkit::customer_table::with_index_ids(n_customers), std::move(log));
+  handle->rows_read = n_rows;
+  *out = handle.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_dataset_free(crmkit_dataset* dataset) { delete dataset; }
+
+CRMKIT_API int crmkit_dataset_set_customer_ids(crmkit_dataset* dataset, const char* const* ids, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(ids);
+  const std::size_t expected = dataset->data.n_customers();
+  if (n != expected)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'n' is {}, but the dataset has {} customers", __func__, n, expected));
+  auto dictionary = std::make_shared<crmkit::string_dictionary>();
+  dictionary->reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ids[i] == nullptr)
+      throw error(errc::invalid_argument, fmt::format("{}: argument 'ids[{}]' is NULL", __func__, i));
+    const std::string_view id(ids[i]);
+    if (id.empty()) throw error(errc::invalid_argument, fmt::format("{}: ids[{}] is empty", __func__, i));
+    const std::int32_t index = dictionary->insert(id);
+    if (static_cast<std::size_t>(index) != i)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: ids[{}] '{}' repeats ids[{}]", __func__, i, id, index));
+  }
+  auto table = rebuild_with_ids(dataset->data.customers(), std::move(dictionary));
+  dataset->data.customers() = std::move(table);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_set_customer_locations(crmkit_dataset* dataset, const double* longitude,
+                                                     const double* latitude, size_t n, int32_t flags) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  if (n > 0) {
+    CRMKIT_CHECK_NOT_NULL(longitude);
+    CRMKIT_CHECK_NOT_NULL(latitude);
+  }
+  crmkit::capi::check_flags(flags, __func__);
+  const std::size_t expected = dataset->data.n_customers();
+  if (n != expected)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'n' is {}, but the dataset has {} customers", __func__, n, expected));
+  dataset->data.customers().set_locations(make_column(longitude, n, flags), make_column(latitude, n, flags));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_set_customer_attribute(crmkit_dataset* dataset, const char* name, const double* values,
+                                                     size_t n, int32_t flags) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(name);
+  if (n > 0) CRMKIT_CHECK_NOT_NULL(values);
+  crmkit::capi::check_flags(flags, __func__);
+  if (*name == '\0') throw error(errc::invalid_argument, fmt::format("{}: argument 'name' is empty", __func__));
+  const std::size_t expected = dataset->data.n_customers();
+  if (n != expected)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'n' is {}, but the dataset has {} customers", __func__, n, expected));
+  dataset->data.customers().set_attribute(name, make_column(values, n, flags));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_n_transactions(const crmkit_dataset* dataset, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = dataset->data.n_transactions();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_n_customers(const crmkit_dataset* dataset, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = dataset->data.n_customers();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_time_range(const crmkit_dataset* dataset, int64_t* out_min, int64_t* out_max) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_min);
+  CRMKIT_CHECK_NOT_NULL(out_max);
+  *out_min = dataset->data.transactions().min_time();
+  *out_max = dataset->data.transactions().max_time();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_transactions(const crmkit_dataset* dataset, const int32_t** out_customer,
+                                           const int64_t** out_time, const double** out_amount, size_t* out_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_customer);
+  CRMKIT_CHECK_NOT_NULL(out_time);
+  CRMKIT_CHECK_NOT_NULL(out_amount);
+  CRMKIT_CHECK_NOT_NULL(out_n);
+  const auto& log = dataset->data.transactions();
+  *out_customer = log.customer().data();
+  *out_time = log.time().data();
+  *out_amount = log.amount().data();
+  *out_n = log.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_customer_id(const crmkit_dataset* dataset, int32_t index, char* buf, size_t cap,
+                                          size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  const std::size_t n = dataset->data.n_customers();
+  if (index < 0 || static_cast<std::size_t>(index) >= n)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'index' is {}, outside [0, {})", __func__, index, n));
+  crmkit::capi::copy_out(dataset->data.customers().id(index), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_customer_ids(const crmkit_dataset* dataset, char* buf, size_t cap, size_t* offsets,
+                                           size_t n_offsets, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  if (cap > 0) {
+    CRMKIT_CHECK_NOT_NULL(buf);
+    CRMKIT_CHECK_NOT_NULL(offsets);
+  }
+  const auto& ids = dataset->data.customers().ids();
+  const std::size_t n = ids.size();
+  if (offsets != nullptr && n_offsets != n + 1)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'n_offsets' is {}; expected the number of customers + 1 = {}", __func__,
+                            n_offsets, n + 1));
+  std::size_t needed = 0;
+  for (std::size_t i = 0; i < n; ++i) needed += ids.at(static_cast<std::int32_t>(i)).size();
+  *out_needed = needed;
+  if (cap < needed)
+    throw error(errc::buffer_too_small,
+                fmt::format("{}: buffer too small: {} bytes needed, capacity {}", __func__, needed, cap));
+  if (offsets == nullptr) return CRMKIT_OK;  // a size query whose answer is 0
+  std::size_t position = 0;
+  offsets[0] = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view id = ids.at(static_cast<std::int32_t>(i));
+    if (!id.empty()) std::memcpy(buf + position, id.data(), id.size());
+    position += id.size();
+    offsets[i + 1] = position;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_customer_index(const crmkit_dataset* dataset, const char* id, int32_t* out_index) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out_index);
+  *out_index = -1;
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(id);
+  const std::int32_t index = dataset->data.customers().find(id);
+  if (index < 0) throw error(errc::not_found, fmt::format("{}: no customer with id '{}'", __func__, id));
+  *out_index = index;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_customer_locations(const crmkit_dataset* dataset, const double** out_longitude,
+                                                 const double** out_latitude, size_t* out_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_longitude);
+  CRMKIT_CHECK_NOT_NULL(out_latitude);
+  CRMKIT_CHECK_NOT_NULL(out_n);
+  *out_longitude = nullptr;
+  *out_latitude = nullptr;
+  *out_n = 0;
+  const auto& customers = dataset->data.customers();
+  if (!customers.has_locations())
+    throw error(errc::not_found, fmt::format("{}: the dataset has no customer locations", __func__));
+  *out_longitude = customers.longitude().data();
+  *out_latitude = customers.latitude().data();
+  *out_n = customers.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_attribute_count(const crmkit_dataset* dataset, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = dataset->data.customers().attribute_names().size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_attribute_name(const crmkit_dataset* dataset, size_t i, char* buf, size_t cap,
+                                             size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  const auto names = dataset->data.customers().attribute_names();
+  check_index(__func__, "i", i, names.size());
+  crmkit::capi::copy_out(names[i], buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_customer_attribute(const crmkit_dataset* dataset, const char* name,
+                                                 const double** out_values, size_t* out_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(out_values);
+  CRMKIT_CHECK_NOT_NULL(out_n);
+  *out_values = nullptr;
+  *out_n = 0;
+  const auto values = dataset->data.customers().attribute(name);  // not_found names those present
+  *out_values = values.data();
+  *out_n = values.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_rows_read(const crmkit_dataset* dataset, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = dataset->rows_read;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_skipped_count(const crmkit_dataset* dataset, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = dataset->skipped.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_skipped_row(const crmkit_dataset* dataset, size_t i, int64_t* out_line, char* buf,
+                                          size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_line);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  check_index(__func__, "i", i, dataset->skipped.size());
+  const auto& row = dataset->skipped[i];
+  *out_line = row.line;
+  crmkit::capi::copy_out(row.message, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
