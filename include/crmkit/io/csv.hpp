@@ -22,6 +22,10 @@
 /// stays within 2x the size of the final columns plus the customer dictionary.
 #pragma once
 
+// Lets the internal headers under crmkit/io/detail/ refuse to be included on their own
+// (Eigen's InternalHeaderCheck).
+#define CRMKIT_IO_CSV_HPP 1
+
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,0 +1,165 @@
+// Helpers shared by the CSV tests.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <bit>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "crmkit/error.hpp"
+#include "crmkit/io/csv.hpp"
+#include "crmkit/io/detail/csv_tuning.hpp"
+
+namespace csv_test {
+
+/// A file in the temp directory, removed when the object dies.
+class temp_file {
+ public:
+  explicit temp_file(std::string_view contents) {
+    static int counter = 0;  // tests run on one thread
+    path_ = (std::filesystem::temp_directory_path() /
+             fmt::format("crmkit_io_test_{}_{}.csv", static_cast<const void*>(&counter), ++counter))
+                .string();
+    std::ofstream out(path_, std::ios::binary);
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  }
+  ~temp_file() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  temp_file(const temp_file&) = delete;
+  temp_file& operator=(const temp_file&) = delete;
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+};
+
+/// What a failed parse threw.
+struct failure {
+  bool thrown = false;
+  crmkit::errc code = crmkit::errc::ok;
+  std::string message;
+};
+
+inline failure capture(const std::function<void()>& f) {
+  failure result;
+  try {
+    f();
+  } catch (const crmkit::error& e) {
+    result.thrown = true;
+    result.code = e.code();
+    result.message = e.what();
+  }
+  return result;
+}
+
+/// True when `message` contains every one of `parts`; prints the message otherwise.
+inline bool mentions(const std::string& message, std::initializer_list<std::string_view> parts) {
+  for (const auto part : parts)
+    if (message.find(part) == std::string::npos) {
+      MESSAGE("message '" << message << "' lacks '" << std::string(part) << "'");
+      return false;
+    }
+  return true;
+}
+
+inline bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
+/// Exact equality of two datasets: every column, every level, every id, bit for bit.
+inline void require_same(const crmkit::dataset& a, const crmkit::dataset& b) {
+  REQUIRE(a.n_customers() == b.n_customers());
+  REQUIRE(a.n_transactions() == b.n_transactions());
+  for (std::size_t i = 0; i < a.n_customers(); ++i) {
+    const auto index = static_cast<std::int32_t>(i);
+    REQUIRE(a.customers().id(index) == b.customers().id(index));
+  }
+  const auto& x = a.transactions();
+  const auto& y = b.transactions();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    REQUIRE(x.customer()[i] == y.customer()[i]);
+    REQUIRE(x.time()[i] == y.time()[i]);
+    REQUIRE(same_bits(x.amount()[i], y.amount()[i]));
+  }
+  const auto same_categorical = [](const crmkit::categorical_column* p, const crmkit::categorical_column* q) {
+    REQUIRE((p == nullptr) == (q == nullptr));
+    if (!p) return;
+    REQUIRE(p->levels->size() == q->levels->size());
+    for (std::size_t l = 0; l < p->levels->size(); ++l)
+      REQUIRE(p->levels->at(static_cast<std::int32_t>(l)) == q->levels->at(static_cast<std::int32_t>(l)));
+    REQUIRE(p->codes.size() == q->codes.size());
+    for (std::size_t i = 0; i < p->codes.size(); ++i) REQUIRE(p->codes[i] == q->codes[i]);
+  };
+  same_categorical(x.product(), y.product());
+  same_categorical(x.channel(), y.channel());
+}
+
+inline void require_same(const crmkit::ingest_report& a, const crmkit::ingest_report& b) {
+  REQUIRE(a.rows_read == b.rows_read);
+  REQUIRE(a.rows_loaded == b.rows_loaded);
+  REQUIRE(a.skipped.size() == b.skipped.size());
+  for (std::size_t i = 0; i < a.skipped.size(); ++i) REQUIRE(a.skipped[i].message(a.source) == b.skipped[i].message(b.source));
+}
+
+/// Block sizes that put block boundaries everywhere: inside fields, quotes, CRLF pairs.
+inline constexpr std::size_t tiny_blocks[] = {1, 2, 3, 5, 7, 13, 64, 100};
+
+/// Parses `text` in place, then streamed through tiny blocks, then from a file; requires
+/// identical results (or identical errors) every way, and returns the in-place result.
+inline crmkit::dataset parse_every_way(std::string_view text, const crmkit::transaction_columns& columns = {},
+                                       const crmkit::csv_options& options = {}, crmkit::ingest_report* report = nullptr,
+                                       const crmkit::customer_table* known = nullptr) {
+  crmkit::detail::csv_input input;
+  input.path_or_text = text;
+  input.name = "t.csv";
+  crmkit::ingest_report first_report;
+  crmkit::dataset first;
+  const failure first_failure = capture([&] {
+    first = crmkit::detail::ingest_transactions(input, known, columns, options, &first_report, {});
+  });
+  const auto check = [&](const crmkit::detail::csv_input& how, const crmkit::detail::csv_tuning& tuning) {
+    crmkit::ingest_report again_report;
+    crmkit::dataset again;
+    const failure again_failure = capture([&] {
+      again = crmkit::detail::ingest_transactions(how, known, columns, options, &again_report, tuning);
+    });
+    REQUIRE(again_failure.thrown == first_failure.thrown);
+    if (first_failure.thrown) {
+      REQUIRE(again_failure.message == first_failure.message);
+      return;
+    }
+    require_same(first, again);
+    require_same(first_report, again_report);
+  };
+  for (const std::size_t block : tiny_blocks) {
+    crmkit::detail::csv_input streamed = input;
+    streamed.stream_text = true;
+    crmkit::detail::csv_tuning tuning;
+    tuning.block_size = block;
+    check(streamed, tuning);
+  }
+  {
+    const temp_file file(text);
+    crmkit::detail::csv_input from_file;
+    from_file.from_file = true;
+    from_file.path_or_text = file.path();
+    from_file.name = "t.csv";
+    crmkit::detail::csv_tuning tuning;
+    tuning.block_size = 16;
+    check(from_file, tuning);
+  }
+  if (first_failure.thrown) throw crmkit::error(first_failure.code, first_failure.message);
+  if (report) *report = first_report;
+  return first;
+}
+
+}  // namespace csv_test
