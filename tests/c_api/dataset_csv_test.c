@@ -3,6 +3,8 @@
  * directory in the build tree. */
 #include <math.h>
 
+#define CRMKIT_TEST_WANTS_SCRATCH 1
+
 #include "test_util.h"
 
 static void test_defaults(void) {

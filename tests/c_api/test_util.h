@@ -60,8 +60,9 @@ static int test_report(const char* name) {
   return EXIT_SUCCESS;
 }
 
-/* Writes `text` to CRMKIT_TEST_SCRATCH_DIR/name and returns the path (static storage). */
-#ifdef CRMKIT_TEST_SCRATCH_DIR
+/* Writes `text` to CRMKIT_TEST_SCRATCH_DIR/name and returns the path (static storage).
+ * Tests that need it define CRMKIT_TEST_WANTS_SCRATCH before including this file. */
+#ifdef CRMKIT_TEST_WANTS_SCRATCH
 static const char* write_scratch_file(const char* name, const char* text) {
   static char path[4096];
   FILE* file;

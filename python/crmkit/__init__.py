@@ -1,0 +1,42 @@
+"""crmkit: CRM analytics over the crmkit C library (ctypes bindings of crmkit.h).
+
+Example::
+
+    import crmkit
+    ds = crmkit.Dataset.from_csv("orders.csv", time_column="date")
+    print(ds.n_customers, ds.time_range, ds.amount.sum())
+
+The shared library is found through ``CRMKIT_LIBRARY``, next to the package, in the
+source tree's ``build/*/`` directories or in the usual install prefixes (see
+``crmkit._lib``); a library of another major version is refused.
+"""
+
+from __future__ import annotations
+
+from ._errors import Error, InvalidArgumentError, NotFoundError
+from ._version import __version__
+from .dataset import Dataset
+
+__all__ = [
+    "Dataset",
+    "Error",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "__version__",
+    "library_path",
+    "library_version",
+]
+
+
+def library_version() -> str:
+    """The version string of the loaded libcrmkit (``crmkit_version_string()``)."""
+    from . import _lib
+
+    return _lib.get().crmkit_version_string().decode("ascii")
+
+
+def library_path() -> str:
+    """The path of the loaded libcrmkit."""
+    from . import _lib
+
+    return str(_lib.get()._crmkit_path)

@@ -1,0 +1,678 @@
+"""crmkit.Dataset: customers and their transactions, held by libcrmkit."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as _dt
+import os
+import weakref
+from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _errors, _lib
+from ._errors import InvalidArgumentError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+_INT32_MAX = np.iinfo(np.int32).max
+
+_TIME_FORMATS = {
+    "iso8601": _lib.TIME_ISO8601,
+    "epoch_seconds": _lib.TIME_EPOCH_SECONDS,
+    "compact_date": _lib.TIME_COMPACT_DATE,
+}
+_BAD_ROW_POLICIES = {"fail": _lib.BAD_ROW_FAIL, "skip": _lib.BAD_ROW_SKIP}
+
+
+class _Handle:
+    """Owns one ``crmkit_dataset*`` and the host arrays it borrows.
+
+    The C handle is freed when the last reference goes away: the Dataset holds one, and
+    so does every numpy view of its columns, so a view never outlives the memory it
+    points at, even after :meth:`Dataset.close`.
+    """
+
+    __slots__ = ("ptr", "keepalive", "finalizer", "__weakref__")
+
+    def __init__(self, ptr: Any, keepalive: Iterable[Any] = ()) -> None:
+        self.ptr = ptr
+        self.keepalive: List[Any] = list(keepalive)
+        self.finalizer = weakref.finalize(self, _lib.get().crmkit_dataset_free, ptr)
+
+
+class _ColumnView:
+    """Exposes C memory to numpy (``__array_interface__``) while keeping its owner alive;
+    numpy records this object as the array's ``base``."""
+
+    __slots__ = ("__array_interface__", "owner")
+
+    def __init__(self, address: int, n: int, dtype: np.dtype, owner: _Handle) -> None:
+        self.__array_interface__ = {
+            "version": 3,
+            "shape": (n,),
+            "typestr": np.dtype(dtype).str,
+            "data": (address, True),  # True: read-only
+        }
+        self.owner = owner
+
+
+def _view(pointer: Any, n: int, dtype: Any, owner: _Handle) -> np.ndarray:
+    if n == 0:
+        empty = np.empty(0, dtype=dtype)
+        empty.flags.writeable = False
+        return empty
+    address = ctypes.cast(pointer, ctypes.c_void_p).value
+    assert address is not None, "libcrmkit returned a NULL column for a non-empty dataset"
+    return np.asarray(_ColumnView(address, n, np.dtype(dtype), owner))
+
+
+def _ptr(array: np.ndarray, ctype: Any) -> Any:
+    return array.ctypes.data_as(POINTER(ctype))
+
+
+def _encode(text: Any, what: str) -> bytes:
+    if isinstance(text, bytes):
+        return text
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be a str, not {type(text).__name__}")
+    return text.encode("utf-8")
+
+
+def _unix_seconds(value: Any, what: str) -> int:
+    """An int, or a date/time (datetime, numpy datetime64, ISO string) as Unix seconds."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, _dt.datetime) and value.tzinfo is not None:
+        return int(value.timestamp() // 1)
+    try:
+        return int(np.datetime64(value, "s").astype(np.int64))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what} must be Unix seconds (int) or a date/time, not {value!r}") from exc
+
+
+def _customer_array(customer: Any) -> np.ndarray:
+    array = np.asarray(customer)
+    if array.ndim != 1:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"customer must be 1-D, got shape {array.shape}")
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"customer must hold integer customer indices, not {array.dtype}")
+    if array.dtype != np.int32 and array.size and (array.min() < 0 or array.max() > _INT32_MAX):
+        bad = int(np.flatnonzero((array < 0) | (array > _INT32_MAX))[0])
+        raise InvalidArgumentError(
+            _errors.E_INVALID_ARGUMENT, f"customer[{bad}] = {array[bad]} is not a customer index in [0, 2^31-1)"
+        )
+    return np.ascontiguousarray(array, dtype=np.int32)
+
+
+def _time_array(time: Any) -> np.ndarray:
+    array = np.asarray(time)
+    if array.ndim != 1:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"time must be 1-D, got shape {array.shape}")
+    if array.dtype.kind == "M":
+        missing = np.isnat(array)
+        if missing.any():
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT, f"time[{int(np.flatnonzero(missing)[0])}] is NaT (missing)"
+            )
+        return np.ascontiguousarray(array.astype("datetime64[s]").view(np.int64))
+    if array.dtype.kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "time holds values beyond int64 Unix seconds")
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"time must hold integer Unix seconds or datetime64 values, not {array.dtype}")
+    return np.ascontiguousarray(array, dtype=np.int64)
+
+
+def _float_array(values: Any, what: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} must be 1-D, got shape {array.shape}")
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{what} must be numeric, not {array.dtype}")
+    return np.ascontiguousarray(array, dtype=np.float64)
+
+
+class Dataset:
+    """Customers and their transactions, held by libcrmkit: what every analysis reads.
+
+    Build one with :meth:`from_arrays`, :meth:`from_dataframe` or :meth:`from_csv`.
+
+    The transaction columns (:attr:`customer`, :attr:`time`, :attr:`amount`) are
+    read-only numpy views of the library's memory, without copies. Customer-side data
+    (locations, attributes) is returned as copies, because it can be replaced.
+
+    A Dataset frees its C handle when garbage-collected, or at :meth:`close` / the end of
+    a ``with`` block; numpy views obtained before keep the memory alive until they go.
+
+    Thread safety: not synchronized while ``set_*`` methods are being called; after that
+    the dataset is immutable and may be read from any number of threads.
+
+    Example::
+
+        import crmkit
+        with crmkit.Dataset.from_csv("orders.csv", time_column="date") as ds:
+            print(ds.n_customers, ds.n_transactions, ds.amount.sum())
+    """
+
+    def __init__(self, handle: _Handle) -> None:  # private: use the from_* constructors
+        if not isinstance(handle, _Handle):
+            raise TypeError("use Dataset.from_arrays, Dataset.from_dataframe or Dataset.from_csv")
+        self._handle: Optional[_Handle] = handle
+        self._columns: Optional[Tuple[np.ndarray, np.ndarray, np.ndarray]] = None
+        self._ids: Optional[List[str]] = None
+
+    # -----------------------------------------------------------------------------------
+    # Construction
+    @classmethod
+    def from_arrays(
+        cls,
+        customer: Any,
+        time: Any,
+        amount: Any,
+        customer_ids: Optional[Sequence[Any]] = None,
+        copy: bool = False,
+        n_customers: Optional[int] = None,
+    ) -> "Dataset":
+        """A dataset from transaction arrays.
+
+        Args:
+            customer: dense customer indices (integers in ``[0, n_customers)``).
+            time: Unix seconds (integers) or ``datetime64`` values (converted to seconds,
+                UTC).
+            amount: amounts (numbers; negative = refund; must be finite).
+            customer_ids: the id of each customer (``customer_ids[i]`` names index i),
+                unique and non-empty; default ``"0"``, ``"1"``, ...
+            copy: False (default) passes the arrays without copying when they already
+                are C-contiguous int32 / int64 / float64, and the dataset keeps a
+                reference to them: do not modify them afterwards. True makes the library
+                copy them.
+            n_customers: number of customers when ``customer_ids`` is not given (default
+                ``max(customer) + 1``).
+
+        Raises:
+            crmkit.InvalidArgumentError: an invalid row (the message names it) or
+                inconsistent lengths. TypeError: an array of an unsupported dtype.
+        """
+        customer_array = _customer_array(customer)
+        time_array = _time_array(time)
+        amount_array = _float_array(amount, "amount")
+        n_rows = customer_array.shape[0]
+        if time_array.shape[0] != n_rows or amount_array.shape[0] != n_rows:
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT,
+                f"customer, time and amount have different lengths ({n_rows}, {time_array.shape[0]}, "
+                f"{amount_array.shape[0]})",
+            )
+        if customer_ids is not None:
+            ids = list(customer_ids)
+            if n_customers is not None and n_customers != len(ids):
+                raise InvalidArgumentError(
+                    _errors.E_INVALID_ARGUMENT, f"n_customers is {n_customers} but {len(ids)} customer_ids are given"
+                )
+            n_customers = len(ids)
+        elif n_customers is None:
+            n_customers = int(customer_array.max()) + 1 if n_rows else 0
+        if n_customers < 0:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n_customers is {n_customers}")
+
+        lib = _lib.get()
+        out = _lib.DatasetP()
+        lib_check = _lib.check
+        flags = _lib.COPY if copy else _lib.BORROW
+        lib_check(
+            lib.crmkit_dataset_create_from_columns(
+                _ptr(customer_array, c_int32),
+                _ptr(time_array, c_int64),
+                _ptr(amount_array, c_double),
+                n_rows,
+                n_customers,
+                flags,
+                byref(out),
+            )
+        )
+        handle = _Handle(out, () if copy else (customer_array, time_array, amount_array))
+        dataset = cls(handle)
+        if customer_ids is not None:
+            dataset._set_customer_ids(ids)
+        return dataset
+
+    @classmethod
+    def from_dataframe(
+        cls,
+        df: "pd.DataFrame",
+        customer: str = "customer_id",
+        time: str = "timestamp",
+        amount: str = "amount",
+    ) -> "Dataset":
+        """A dataset from a pandas DataFrame with one row per transaction.
+
+        The customer column (ids of any type: strings, integers, ...) is factorized with
+        ``pandas.factorize`` into dense indices in order of first appearance, and the ids
+        (as strings) name the customers. The time column may be ``datetime64`` (naive =
+        UTC; time-zone aware is converted to UTC) or integer Unix seconds. The arrays
+        handed to the library are private copies, so later changes to ``df`` do not
+        affect the dataset.
+
+        Raises:
+            crmkit.InvalidArgumentError: missing customer ids or times, non-finite
+                amounts. KeyError: a column is absent.
+        """
+        import pandas as pd
+
+        for column in (customer, time, amount):
+            if column not in df.columns:
+                raise KeyError(f"DataFrame has no column {column!r} (columns: {list(df.columns)})")
+        codes, uniques = pd.factorize(df[customer], sort=False)
+        if codes.size and codes.min() < 0:
+            row = int(np.flatnonzero(codes < 0)[0])
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT, f"column {customer!r} is missing at row {row} (index {df.index[row]!r})"
+            )
+        ids = [str(u) for u in uniques]
+        times = df[time]
+        if pd.api.types.is_datetime64_any_dtype(times):
+            if getattr(times.dt, "tz", None) is not None:
+                times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+            time_values = times.to_numpy(dtype="datetime64[ns]")
+        else:
+            time_values = times.to_numpy()
+        amount_values = np.array(df[amount].to_numpy(), dtype=np.float64, copy=True)
+        return cls.from_arrays(codes.astype(np.int32), time_values, amount_values, customer_ids=ids, copy=False)
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: PathLike,
+        customers_path: Optional[PathLike] = None,
+        *,
+        customer_column: str = "customer_id",
+        time_column: str = "timestamp",
+        amount_column: str = "amount",
+        product_column: Optional[str] = None,
+        channel_column: Optional[str] = None,
+        delimiter: str = ",",
+        quote: str = '"',
+        time_format: str = "iso8601",
+        on_bad_row: str = "fail",
+        min_time: Any = None,
+        max_time: Any = None,
+        allow_negative_amounts: bool = True,
+        customer_id_column: str = "customer_id",
+        longitude_column: Optional[str] = None,
+        latitude_column: Optional[str] = None,
+        attribute_columns: Sequence[str] = (),
+    ) -> "Dataset":
+        """Reads a transaction CSV file and, optionally, a customer CSV file.
+
+        Args:
+            path: the transaction file (RFC 4180, with a header row).
+            customers_path: an optional customer file; transactions naming an id absent
+                from it are bad rows.
+            customer_column, time_column, amount_column: header names in the
+                transaction file.
+            product_column, channel_column: optional categorical columns.
+            delimiter, quote: one ASCII character each.
+            time_format: ``"iso8601"``, ``"epoch_seconds"`` or ``"compact_date"``
+                (``YYYYMMDD``).
+            on_bad_row: ``"fail"`` (raise at the first bad row) or ``"skip"`` (leave it
+                out and report it in :attr:`skipped_rows`).
+            min_time, max_time: accepted time range (Unix seconds or a date/time;
+                defaults 1900-01-01 and 2200-01-01).
+            allow_negative_amounts: False makes refunds bad values.
+            customer_id_column, longitude_column, latitude_column, attribute_columns:
+                header names in the customer file.
+
+        Raises:
+            crmkit.Error: ``code`` CRMKIT_E_IO (missing file), CRMKIT_E_PARSE (bad header
+                or, with ``on_bad_row="fail"``, the first bad row; the message names file
+                and line), crmkit.InvalidArgumentError (bad options).
+        """
+        if time_format not in _TIME_FORMATS:
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT, f"time_format {time_format!r} is not one of {sorted(_TIME_FORMATS)}"
+            )
+        if on_bad_row not in _BAD_ROW_POLICIES:
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT, f"on_bad_row {on_bad_row!r} is not one of {sorted(_BAD_ROW_POLICIES)}"
+            )
+        for name, char in (("delimiter", delimiter), ("quote", quote)):
+            if not isinstance(char, str) or len(char) != 1:
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be one character, got {char!r}")
+
+        lib = _lib.get()
+        check = _lib.check
+        options = _lib.CsvOptionsP()
+        check(lib.crmkit_csv_options_create(byref(options)))
+        try:
+            ints = [
+                (_lib.CSV_DELIMITER, ord(delimiter)),
+                (_lib.CSV_QUOTE, ord(quote)),
+                (_lib.CSV_TIME_FORMAT, _TIME_FORMATS[time_format]),
+                (_lib.CSV_ON_BAD_ROW, _BAD_ROW_POLICIES[on_bad_row]),
+                (_lib.CSV_ALLOW_NEGATIVE_AMOUNTS, 1 if allow_negative_amounts else 0),
+            ]
+            if min_time is not None:
+                ints.append((_lib.CSV_MIN_TIME, _unix_seconds(min_time, "min_time")))
+            if max_time is not None:
+                ints.append((_lib.CSV_MAX_TIME, _unix_seconds(max_time, "max_time")))
+            for key, value in ints:
+                check(lib.crmkit_csv_options_set_int(options, key, value))
+            strings = [
+                (_lib.CSV_CUSTOMER_COLUMN, customer_column),
+                (_lib.CSV_TIME_COLUMN, time_column),
+                (_lib.CSV_AMOUNT_COLUMN, amount_column),
+                (_lib.CSV_PRODUCT_COLUMN, product_column or ""),
+                (_lib.CSV_CHANNEL_COLUMN, channel_column or ""),
+                (_lib.CSV_CUSTOMER_ID_COLUMN, customer_id_column),
+                (_lib.CSV_LONGITUDE_COLUMN, longitude_column or ""),
+                (_lib.CSV_LATITUDE_COLUMN, latitude_column or ""),
+            ]
+            for key, text in strings:
+                check(lib.crmkit_csv_options_set_string(options, key, _encode(text, "a column name")))
+            for name in attribute_columns:
+                check(lib.crmkit_csv_options_add_attribute_column(options, _encode(name, "an attribute column")))
+            out = _lib.DatasetP()
+            check(
+                lib.crmkit_dataset_create_from_csv(
+                    os.fsencode(path),
+                    None if customers_path is None else os.fsencode(customers_path),
+                    options,
+                    byref(out),
+                )
+            )
+        finally:
+            lib.crmkit_csv_options_free(options)
+        return cls(_Handle(out))
+
+    # -----------------------------------------------------------------------------------
+    # Lifetime
+    def close(self) -> None:
+        """Releases this object's hold on the C dataset. The memory is freed now unless
+        numpy views of its columns are still alive (then when the last one goes).
+        Further use of this object raises ValueError."""
+        self._handle = None
+        self._columns = None
+
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close`."""
+        return self._handle is None
+
+    def __enter__(self) -> "Dataset":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def _h(self) -> _Handle:
+        if self._handle is None:
+            raise ValueError("operation on a closed crmkit.Dataset")
+        return self._handle
+
+    def _get_size(self, function_name: str) -> int:
+        out = c_size_t()
+        _lib.check(getattr(_lib.get(), function_name)(self._h().ptr, byref(out)))
+        return out.value
+
+    # -----------------------------------------------------------------------------------
+    # Sizes and transactions
+    @property
+    def n_transactions(self) -> int:
+        """Number of transactions."""
+        return self._get_size("crmkit_dataset_n_transactions")
+
+    @property
+    def n_customers(self) -> int:
+        """Number of customers, including those without transactions."""
+        return self._get_size("crmkit_dataset_n_customers")
+
+    def __len__(self) -> int:
+        return self.n_transactions
+
+    @property
+    def time_range(self) -> Tuple[int, int]:
+        """(earliest, latest) transaction time in Unix seconds, UTC; (0, 0) when empty."""
+        first, last = c_int64(), c_int64()
+        _lib.check(_lib.get().crmkit_dataset_time_range(self._h().ptr, byref(first), byref(last)))
+        return first.value, last.value
+
+    def _transaction_columns(self) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._columns is None:
+            handle = self._h()
+            customer = POINTER(c_int32)()
+            time = POINTER(c_int64)()
+            amount = POINTER(c_double)()
+            n = c_size_t()
+            _lib.check(
+                _lib.get().crmkit_dataset_transactions(
+                    handle.ptr, byref(customer), byref(time), byref(amount), byref(n)
+                )
+            )
+            self._columns = (
+                _view(customer, n.value, np.int32, handle),
+                _view(time, n.value, np.int64, handle),
+                _view(amount, n.value, np.float64, handle),
+            )
+        return self._columns
+
+    @property
+    def customer(self) -> np.ndarray:
+        """Customer index of each transaction: a read-only int32 view of the library's
+        column (no copy)."""
+        return self._transaction_columns()[0]
+
+    @property
+    def time(self) -> np.ndarray:
+        """Time of each transaction in Unix seconds, UTC: a read-only int64 view (no
+        copy)."""
+        return self._transaction_columns()[1]
+
+    @property
+    def amount(self) -> np.ndarray:
+        """Amount of each transaction: a read-only float64 view (no copy)."""
+        return self._transaction_columns()[2]
+
+    # -----------------------------------------------------------------------------------
+    # Customers
+    @property
+    def customer_ids(self) -> List[str]:
+        """The customer ids, in index order (``customer_ids[i]`` names index i)."""
+        if self._ids is None:
+            lib = _lib.get()
+            handle = self._h()
+            n = self.n_customers
+            offsets = np.zeros(n + 1, dtype=np.uintp)
+            needed = c_size_t()
+            rc = lib.crmkit_dataset_customer_ids(handle.ptr, None, 0, _ptr(offsets, c_size_t), n + 1, byref(needed))
+            if rc == _errors.E_BUFFER_TOO_SMALL:
+                buffer = ctypes.create_string_buffer(needed.value)
+                rc = lib.crmkit_dataset_customer_ids(
+                    handle.ptr, buffer, needed.value, _ptr(offsets, c_size_t), n + 1, byref(needed)
+                )
+                raw = buffer.raw
+            else:
+                raw = b""
+            _lib.check(rc)
+            bounds = offsets.tolist()
+            self._ids = [raw[bounds[i] : bounds[i + 1]].decode("utf-8", "replace") for i in range(n)]
+        return list(self._ids)
+
+    def customer_id(self, index: int) -> str:
+        """The id of customer ``index``."""
+        lib = _lib.get()
+        needed = c_size_t()
+        buffer = ctypes.create_string_buffer(64)
+        rc = lib.crmkit_dataset_customer_id(self._h().ptr, int(index), buffer, len(buffer), byref(needed))
+        if rc == _errors.E_BUFFER_TOO_SMALL:
+            buffer = ctypes.create_string_buffer(needed.value)
+            rc = lib.crmkit_dataset_customer_id(self._h().ptr, int(index), buffer, len(buffer), byref(needed))
+        _lib.check(rc)
+        return buffer.value.decode("utf-8", "replace")
+
+    def customer_index(self, customer_id: str) -> int:
+        """The index of the customer named ``customer_id``.
+
+        Raises:
+            crmkit.NotFoundError: no such customer (also a LookupError).
+        """
+        index = c_int32()
+        _lib.check(
+            _lib.get().crmkit_dataset_customer_index(self._h().ptr, _encode(customer_id, "customer_id"), byref(index))
+        )
+        return index.value
+
+    def _set_customer_ids(self, ids: Sequence[Any]) -> None:
+        encoded = [_encode(i if isinstance(i, (str, bytes)) else str(i), "a customer id") for i in ids]
+        array = (c_char_p * max(len(encoded), 1))(*encoded)
+        _lib.check(_lib.get().crmkit_dataset_set_customer_ids(self._h().ptr, array, len(encoded)))
+        self._ids = None
+
+    def set_customer_locations(self, longitude: Any, latitude: Any) -> None:
+        """Sets the customers' locations in degrees (NaN in both = unknown). The values
+        are copied into arrays the dataset keeps."""
+        lon = np.array(_float_array(longitude, "longitude"), copy=True)
+        lat = np.array(_float_array(latitude, "latitude"), copy=True)
+        if lon.shape != lat.shape:
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT, f"{lon.shape[0]} longitudes but {lat.shape[0]} latitudes"
+            )
+        handle = self._h()
+        _lib.check(
+            _lib.get().crmkit_dataset_set_customer_locations(
+                handle.ptr, _ptr(lon, c_double), _ptr(lat, c_double), lon.shape[0], _lib.BORROW
+            )
+        )
+        handle.keepalive += [lon, lat]
+
+    def set_customer_attribute(self, name: str, values: Any) -> None:
+        """Adds or replaces the numeric customer attribute ``name`` (NaN = missing). The
+        values are copied into an array the dataset keeps."""
+        array = np.array(_float_array(values, name), copy=True)
+        handle = self._h()
+        _lib.check(
+            _lib.get().crmkit_dataset_set_customer_attribute(
+                handle.ptr, _encode(name, "name"), _ptr(array, c_double), array.shape[0], _lib.BORROW
+            )
+        )
+        handle.keepalive.append(array)
+
+    @property
+    def customer_locations(self) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+        """(longitude, latitude) arrays in degrees (copies), or None without locations."""
+        lon = POINTER(c_double)()
+        lat = POINTER(c_double)()
+        n = c_size_t()
+        rc = _lib.get().crmkit_dataset_customer_locations(self._h().ptr, byref(lon), byref(lat), byref(n))
+        if rc == _errors.E_NOT_FOUND:
+            return None
+        _lib.check(rc)
+        if n.value == 0:
+            return np.empty(0), np.empty(0)
+        return (
+            np.ctypeslib.as_array(lon, shape=(n.value,)).copy(),
+            np.ctypeslib.as_array(lat, shape=(n.value,)).copy(),
+        )
+
+    @property
+    def attribute_names(self) -> List[str]:
+        """Names of the customer attributes, in the order they were first set."""
+        lib = _lib.get()
+        handle = self._h()
+        names = []
+        for i in range(self._get_size("crmkit_dataset_attribute_count")):
+            needed = c_size_t()
+            buffer = ctypes.create_string_buffer(64)
+            rc = lib.crmkit_dataset_attribute_name(handle.ptr, i, buffer, len(buffer), byref(needed))
+            if rc == _errors.E_BUFFER_TOO_SMALL:
+                buffer = ctypes.create_string_buffer(needed.value)
+                rc = lib.crmkit_dataset_attribute_name(handle.ptr, i, buffer, len(buffer), byref(needed))
+            _lib.check(rc)
+            names.append(buffer.value.decode("utf-8", "replace"))
+        return names
+
+    def customer_attribute(self, name: str) -> np.ndarray:
+        """The values of customer attribute ``name`` (a copy).
+
+        Raises:
+            crmkit.NotFoundError: no such attribute (the message lists those present).
+        """
+        values = POINTER(c_double)()
+        n = c_size_t()
+        _lib.check(
+            _lib.get().crmkit_dataset_customer_attribute(self._h().ptr, _encode(name, "name"), byref(values), byref(n))
+        )
+        if n.value == 0:
+            return np.empty(0)
+        return np.ctypeslib.as_array(values, shape=(n.value,)).copy()
+
+    # -----------------------------------------------------------------------------------
+    # Ingest report
+    @property
+    def rows_read(self) -> int:
+        """Data records seen in the transaction file (or rows given to from_arrays)."""
+        return self._get_size("crmkit_dataset_rows_read")
+
+    @property
+    def skipped_rows(self) -> List[Tuple[int, str]]:
+        """Rows left out with ``on_bad_row="skip"``: (line, message) pairs, the message
+        reading ``path:line: column 'c': reason: 'value'``."""
+        lib = _lib.get()
+        handle = self._h()
+        rows = []
+        for i in range(self._get_size("crmkit_dataset_skipped_count")):
+            line = c_int64()
+            needed = c_size_t()
+            buffer = ctypes.create_string_buffer(256)
+            rc = lib.crmkit_dataset_skipped_row(handle.ptr, i, byref(line), buffer, len(buffer), byref(needed))
+            if rc == _errors.E_BUFFER_TOO_SMALL:
+                buffer = ctypes.create_string_buffer(needed.value)
+                rc = lib.crmkit_dataset_skipped_row(handle.ptr, i, byref(line), buffer, len(buffer), byref(needed))
+            _lib.check(rc)
+            rows.append((line.value, buffer.value.decode("utf-8", "replace")))
+        return rows
+
+    # -----------------------------------------------------------------------------------
+    # pandas
+    def to_dataframe(self) -> "pd.DataFrame":
+        """The transactions as a DataFrame with columns ``customer_id`` (categorical over
+        :attr:`customer_ids`), ``timestamp`` (datetime64[ns], UTC, naive) and ``amount``.
+        The columns are copies."""
+        import pandas as pd
+
+        customer, time, amount = self._transaction_columns()
+        ids = self.customer_ids
+        return pd.DataFrame(
+            {
+                "customer_id": pd.Categorical.from_codes(np.array(customer), categories=pd.Index(ids, dtype=object)),
+                "timestamp": pd.to_datetime(np.array(time), unit="s"),
+                "amount": np.array(amount),
+            }
+        )
+
+    def customers_to_dataframe(self) -> "pd.DataFrame":
+        """The customers as a DataFrame: ``customer_id``, then ``longitude`` and
+        ``latitude`` when set, then one column per attribute."""
+        import pandas as pd
+
+        columns = {"customer_id": self.customer_ids}
+        locations = self.customer_locations
+        if locations is not None:
+            columns["longitude"], columns["latitude"] = locations
+        for name in self.attribute_names:
+            columns[name] = self.customer_attribute(name)
+        return pd.DataFrame(columns)
+
+    def __repr__(self) -> str:
+        if self._handle is None:
+            return "<crmkit.Dataset (closed)>"
+        first, last = self.time_range
+        span = ""
+        if self.n_transactions:
+            start = np.datetime64(first, "s").astype("datetime64[D]")
+            end = np.datetime64(last, "s").astype("datetime64[D]")
+            span = f", {start} .. {end}"
+        return f"<crmkit.Dataset: {self.n_transactions} transactions, {self.n_customers} customers{span}>"

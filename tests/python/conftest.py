@@ -1,0 +1,37 @@
+"""Shared fixtures. The suite runs against CRMKIT_LIBRARY when set (ctest sets it to the
+library of the build being tested), else whatever crmkit._lib finds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HEADER = REPO / "include" / "crmkit" / "crmkit.h"
+VERSION_H = REPO / "include" / "crmkit" / "version.h"
+
+# Importable without installing: <repo>/python first on the path.
+if str(REPO / "python") not in sys.path:
+    sys.path.insert(0, str(REPO / "python"))
+
+
+@pytest.fixture(scope="session")
+def lib():
+    """The loaded libcrmkit (ctypes.CDLL)."""
+    from crmkit import _lib
+
+    return _lib.get()
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """write_csv(name, text) -> path of a new file in a temporary directory."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
