@@ -6,3 +6,4 @@
 
 #include "crmkit/core.hpp"
 #include "crmkit/io.hpp"
+#include "crmkit/synth.hpp"
