@@ -325,9 +325,8 @@ CRMKIT_API void crmkit_dataset_free(crmkit_dataset* dataset);
 /**
  * Names the customers: customer i gets ids[i]. The strings are copied.
  *
- * Locations and attributes already set are kept. Thread safety: not synchronized (see
- * crmkit_dataset). Invalidates strings previously read with the customer-id getters
- * only in the sense that they now name the old ids.
+ * Locations and attributes already set are kept (pointers obtained for them stay
+ * valid). Thread safety: not synchronized (see crmkit_dataset).
  *
  * @param dataset the handle.
  * @param ids n NUL-terminated UTF-8 ids, non-empty and pairwise distinct.

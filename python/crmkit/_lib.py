@@ -193,6 +193,29 @@ def _check_version(lib: ctypes.CDLL, path: Path) -> None:
         )
 
 
+def _sanitizer_runtime_missing(path: Path) -> Optional[str]:
+    """The sanitizer runtime ``path`` needs but this process lacks, or None.
+
+    An AddressSanitizer build of libcrmkit aborts the whole process when dlopen()ed into
+    an interpreter that was not started with the runtime preloaded, so such a library is
+    skipped (or, when named explicitly, refused) rather than loaded.
+    """
+    try:
+        with open(path, "rb") as file:
+            needs_asan = b"libasan.so" in file.read()
+    except OSError:
+        return None
+    if not needs_asan:
+        return None
+    try:
+        with open("/proc/self/maps", "rb") as maps:
+            if b"libasan" in maps.read():
+                return None
+    except OSError:
+        pass
+    return "libasan (an AddressSanitizer build; run Python with LD_PRELOAD=$(gcc -print-file-name=libasan.so))"
+
+
 def load_library(path: Optional[os.PathLike] = None) -> ctypes.CDLL:
     """Loads libcrmkit (``path``, or the first of :func:`candidate_paths` that loads),
     checks its major version and declares every function's signature.
@@ -211,6 +234,10 @@ def load_library(path: Optional[os.PathLike] = None) -> ctypes.CDLL:
         )
     failures = []
     for candidate in paths:
+        runtime = _sanitizer_runtime_missing(candidate)
+        if runtime is not None:
+            failures.append(f"{candidate}: needs {runtime}")
+            continue
         try:
             lib = ctypes.CDLL(str(candidate))
         except OSError as exc:  # e.g. a sanitizer build that needs its runtime preloaded

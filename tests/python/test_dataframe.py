@@ -89,3 +89,12 @@ def test_dataframe_errors():
     bad.loc[5, "amount"] = np.inf
     with pytest.raises(crmkit.Error, match="row 5: amount inf is not finite"):
         crmkit.Dataset.from_dataframe(bad)
+
+
+def test_from_dataframe_accepts_its_own_to_dataframe():
+    ds = crmkit.Dataset.from_dataframe(orders(200))
+    again = crmkit.Dataset.from_dataframe(ds.to_dataframe())
+    assert again.customer_ids == ds.customer_ids
+    np.testing.assert_array_equal(again.customer, ds.customer)
+    np.testing.assert_array_equal(again.time, ds.time)
+    np.testing.assert_array_equal(again.amount, ds.amount)

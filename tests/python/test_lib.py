@@ -188,3 +188,15 @@ def test_error_carries_code_and_message(lib):
     assert "crmkit_dataset_n_customers" in info.value.message
     assert "'dataset'" in str(info.value)
     assert info.value.status == "CRMKIT_E_INVALID_ARGUMENT"
+
+
+def test_a_sanitizer_build_is_not_dlopened_without_its_runtime(tmp_path):
+    # Loading an ASan library into an interpreter without the runtime would abort the
+    # process; the loader must refuse it with an Error instead.
+    fake = tmp_path / "libcrmkit.so"
+    fake.write_bytes(b"\x7fELF...NEEDED libasan.so.8 ...")
+    with pytest.raises(crmkit.Error) as info:
+        _lib.load_library(fake)
+    assert str(fake) in str(info.value)
+    if _lib._sanitizer_runtime_missing(fake) is not None:
+        assert "needs libasan" in str(info.value)
