@@ -257,6 +257,19 @@ CRMKIT_API int crmkit_csv_options_add_attribute_column(crmkit_csv_options* optio
  * Thread safety: not synchronized; use from one thread at a time while set_* functions
  * are being called. After the last set_* call it is immutable: concurrent use of the
  * getters from any number of threads is then safe.
+ *
+ * @code
+ * int32_t customer[3] = {0, 1, 0};
+ * int64_t time[3] = {1704067200, 1704153600, 1706745600};
+ * double amount[3] = {19.9, 5.0, 42.0};
+ * const char* ids[2] = {"C-17", "C-4"};
+ * crmkit_dataset* ds = NULL;
+ * // Zero copy: the three arrays must outlive ds.
+ * if (crmkit_dataset_create_from_columns(customer, time, amount, 3, 2, CRMKIT_BORROW, &ds) != CRMKIT_OK ||
+ *     crmkit_dataset_set_customer_ids(ds, ids, 2) != CRMKIT_OK)
+ *   fprintf(stderr, "%s\n", crmkit_last_error());
+ * crmkit_dataset_free(ds);
+ * @endcode
  */
 typedef struct crmkit_dataset crmkit_dataset;
 

@@ -23,7 +23,9 @@ column<T> make_column(const T* data, std::size_t n, std::int32_t flags) {
 
 // A new customer table with `ids` that keeps the locations and attributes of `old`. The
 // old table stays alive as the owner of those columns, so borrowed host buffers stay
-// borrowed and library-owned storage is shared rather than copied.
+// borrowed, library-owned storage is shared rather than copied, and pointers a host
+// obtained before stay valid. The cost: the old id dictionary lives on too (a host that
+// renames its customers repeatedly keeps every generation; renaming is a setup step).
 crmkit::customer_table rebuild_with_ids(const crmkit::customer_table& old,
                                         std::shared_ptr<const crmkit::string_dictionary> ids) {
   auto table = crmkit::customer_table::from_ids(std::move(ids));
