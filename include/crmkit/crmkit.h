@@ -577,4 +577,8 @@ CRMKIT_API int crmkit_dataset_skipped_row(const crmkit_dataset* dataset, size_t 
 }
 #endif
 
+/* The analysis modules' C ABI, one header each under crmkit/c/ (libgit2's layout). Each
+ * includes this header first, so any of them may also be included on its own. */
+#include "crmkit/c/modules.h"
+
 #endif /* CRMKIT_H */

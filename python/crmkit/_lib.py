@@ -129,6 +129,13 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_dataset_skipped_row": (c_int, [DatasetP, c_size_t, POINTER(c_int64), _buf, c_size_t, _size_p]),
 }
 
+# The analysis modules keep their declarations beside their Python code, one table per
+# module header crmkit/c/<module>.h: python/crmkit/_abi_<module>.py defines SIGNATURES
+# (and its constants). One import line per module here.
+_MODULE_ABIS: List[Any] = []
+for _module_abi in _MODULE_ABIS:
+    SIGNATURES.update(_module_abi.SIGNATURES)
+
 
 # ---------------------------------------------------------------------------------------
 def _repo_root() -> Path:

@@ -15,7 +15,8 @@ from conftest import HEADER, VERSION_H
 
 
 def _header_text() -> str:
-    text = HEADER.read_text(encoding="utf-8")
+    # crmkit.h and the module headers it includes (crmkit/c/*.h).
+    text = "\n".join(h.read_text(encoding="utf-8") for h in [HEADER, *sorted((HEADER.parent / "c").glob("*.h"))])
     text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)  # comments
     return re.sub(r"//[^\n]*", " ", text)
 

@@ -1,0 +1,7 @@
+/* crmkit/c/modules.h - includes the C ABI header of every analysis module.
+ * Included by crmkit/crmkit.h; do not include directly. Each module header starts with
+ * `#include "crmkit/crmkit.h"` and wraps its declarations in extern "C". */
+#ifndef CRMKIT_C_MODULES_H
+#define CRMKIT_C_MODULES_H
+/* one line per module, e.g. #include "crmkit/c/churn.h" */
+#endif /* CRMKIT_C_MODULES_H */
