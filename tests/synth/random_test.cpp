@@ -170,3 +170,19 @@ TEST_CASE("the discrete sampler follows its weights") {
   CHECK(counts[2] / million == doctest::Approx(0.3).epsilon(0.01));
   CHECK(counts[3] / million == doctest::Approx(0.6).epsilon(0.01));
 }
+
+TEST_CASE("the guide-table sampler returns exactly what the binary search returns") {
+  const std::vector<std::vector<double>> weight_sets = {
+      {1.0}, {0.0, 1.0}, {1.0, 0.0}, {3.0, 0.0, 0.0, 2.0, 1e-9, 5.0}, {0.25, 0.12, 0.06, 0.04, 0.04, 0.08, 1.7}};
+  std::vector<double> zipf;
+  for (int k = 1; k <= 50; ++k) zipf.push_back(1.0 / std::pow(k, 1.1));
+  auto sets = weight_sets;
+  sets.push_back(zipf);
+  for (const auto& weights : sets) {
+    const rnd::discrete_table table(weights);
+    rnd::random_stream a(8, 0, weights.size()), b(8, 0, weights.size());
+    std::size_t differences = 0;
+    for (int i = 0; i < 200000; ++i) differences += table(a) != rnd::sample_discrete(b, table.cdf());
+    CHECK(differences == 0);
+  }
+}

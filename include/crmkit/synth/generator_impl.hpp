@@ -69,7 +69,6 @@ inline constexpr double km_per_degree = 111.32;  // along a meridian, and along 
 // a retail-like year with a November/December peak and a busy end of the week.
 inline constexpr double month_weight[12] = {0.85, 0.85, 0.95, 0.95, 1.0, 1.0, 0.95, 0.9, 1.0, 1.05, 1.2, 1.45};
 inline constexpr double weekday_weight[7] = {0.9, 0.92, 0.95, 1.0, 1.15, 1.25, 0.85};
-inline constexpr double season_max = 1.45 * 1.25;
 // Relative purchase intensity by hour of day (UTC): quiet nights, a lunchtime bump and
 // an evening peak.
 inline constexpr double hour_weight[24] = {0.25, 0.12, 0.06, 0.04, 0.04, 0.08, 0.25, 0.55, 0.85, 1.05, 1.2, 1.3,
@@ -157,35 +156,78 @@ void parallel_for(std::size_t n, std::size_t n_threads, const Body& body) {
     if (e) std::rethrow_exception(e);
 }
 
-// Running sums of `weights`, for sample_discrete.
-inline std::vector<double> cumulative(const std::vector<double>& weights) {
-  std::vector<double> cdf(weights.size());
-  double sum = 0.0;
-  for (std::size_t i = 0; i < weights.size(); ++i) cdf[i] = sum += weights[i];
-  return cdf;
+inline double season_weight(std::int64_t day) noexcept {
+  const civil_date date = civil_from_days(day);
+  const std::int64_t weekday = (day % 7 + 7 + 3) % 7;  // 1970-01-01 was a Thursday; Monday = 0
+  return month_weight[date.month - 1] * weekday_weight[weekday];
 }
 
 // Read-only tables shared by all customers.
 struct tables {
-  std::vector<double> city_cdf;
-  std::vector<double> product_cdf;
-  std::vector<double> channel_cdf;
-  std::vector<double> hour_cdf;
+  discrete_table city;
+  discrete_table product;
+  discrete_table channel;
+  discrete_table hour;
   std::int64_t first_midnight;  // the first 00:00 UTC at or after start_time
+  // Purchase intensity is piecewise constant by UTC day: day_weight[k] for day
+  // first_day + k (1 without seasonality), and day_cdf[k] = sum of day_weight[0..k).
+  std::int64_t first_day;
+  std::vector<double> day_weight;
+  std::vector<double> day_cdf;
+  // A guide table (Chen & Asau 1974): day_guide[g] is the first day k whose cumulative
+  // weight passes g * total / n_days, so finding the day of a cumulative weight takes a
+  // step or two instead of a binary search with its mispredicted branches.
+  std::vector<std::uint32_t> day_guide;
+  double guide_scale;  // n_days / total weight
+
+  // The day k with day_cdf[k] <= u < day_cdf[k+1] (clamped to the table).
+  [[nodiscard]] std::size_t day_of_weight(double u) const noexcept {
+    const std::size_t n = day_weight.size();
+    const double g = std::floor(u * guide_scale);
+    std::size_t k = day_guide[g <= 0.0 ? 0 : std::min(static_cast<std::size_t>(g), n - 1)];
+    while (k + 1 < n && day_cdf[k + 1] <= u) ++k;
+    while (k > 0 && day_cdf[k] > u) --k;
+    return k;
+  }
+
+  // The integral of the intensity from the start of first_day to time t (in days x
+  // weight); t within the period.
+  [[nodiscard]] double cumulative_weight(double t) const noexcept {
+    const double day = std::floor(t / static_cast<double>(seconds_per_day));
+    const auto k = static_cast<std::size_t>(
+        std::clamp(static_cast<std::int64_t>(day) - first_day, std::int64_t{0}, static_cast<std::int64_t>(day_weight.size()) - 1));
+    const double start_of_day = static_cast<double>((first_day + static_cast<std::int64_t>(k)) * seconds_per_day);
+    return day_cdf[k] + day_weight[k] * ((t - start_of_day) / static_cast<double>(seconds_per_day));
+  }
 };
 
 inline tables make_tables(const synth_options& o) {
   tables t;
   std::vector<double> weights;
   for (std::size_t c = 0; c < o.n_cities; ++c) weights.push_back(synth_cities()[c].population_millions);
-  t.city_cdf = cumulative(weights);
+  t.city = discrete_table(weights);
   weights.assign(o.n_products, 0.0);
   for (std::size_t k = 0; k < o.n_products; ++k)
     weights[k] = det_exp(-o.product_zipf_exponent * det_log(static_cast<double>(k + 1)));  // 1 / (k+1)^s
-  t.product_cdf = cumulative(weights);
-  t.channel_cdf = cumulative(std::vector<double>(std::begin(channel_share), std::end(channel_share)));
-  t.hour_cdf = cumulative(std::vector<double>(std::begin(hour_weight), std::end(hour_weight)));
+  t.product = discrete_table(weights);
+  t.channel = discrete_table(channel_share);
+  t.hour = discrete_table(hour_weight);
   t.first_midnight = floor_days(o.start_time + seconds_per_day - 1) * seconds_per_day;
+  t.first_day = floor_days(o.start_time);
+  const auto n_days = static_cast<std::size_t>(floor_days(o.end_time) - t.first_day + 1);
+  t.day_weight.resize(n_days);
+  for (std::size_t k = 0; k < n_days; ++k)
+    t.day_weight[k] = o.seasonality ? season_weight(t.first_day + static_cast<std::int64_t>(k)) : 1.0;
+  t.day_cdf.assign(n_days + 1, 0.0);
+  for (std::size_t k = 0; k < n_days; ++k) t.day_cdf[k + 1] = t.day_cdf[k] + t.day_weight[k];
+  t.guide_scale = static_cast<double>(n_days) / t.day_cdf[n_days];
+  t.day_guide.resize(n_days);
+  std::size_t k = 0;
+  for (std::size_t g = 0; g < n_days; ++g) {
+    const double level = static_cast<double>(g) * t.day_cdf[n_days] / static_cast<double>(n_days);
+    while (k + 1 < n_days && t.day_cdf[k + 1] <= level) ++k;
+    t.day_guide[g] = static_cast<std::uint32_t>(k);
+  }
   return t;
 }
 
@@ -207,17 +249,11 @@ struct customer_columns {
       : longitude(n), latitude(n), city(n), acquired_at(n), rate_per_year(n), dropout_at(n), mean_amount(n) {}
 };
 
-inline double season_weight(std::int64_t day) noexcept {
-  const civil_date date = civil_from_days(day);
-  const std::int64_t weekday = (day % 7 + 7 + 3) % 7;  // 1970-01-01 was a Thursday; Monday = 0
-  return month_weight[date.month - 1] * weekday_weight[weekday];
-}
-
 // Pass 1: customer i's traits (see the model in the header).
 inline void draw_customer(const synth_options& o, const tables& t, std::size_t i, customer_state& state,
                           customer_columns& out) {
   random_stream rng(o.seed, stream_customer, i);
-  const std::size_t city = sample_discrete(rng, t.city_cdf);
+  const std::size_t city = t.city(rng);
   const synth_city& centre = synth_cities()[city];
   const double km_per_degree_lon = km_per_degree * det_cos(centre.latitude * (pi / 180.0));
   const double latitude = centre.latitude + rng.normal() * o.location_scatter_km / km_per_degree;
@@ -238,13 +274,13 @@ inline void draw_customer(const synth_options& o, const tables& t, std::size_t i
   const double mean_amount = o.mean_amount * sample_gamma(rng, o.amount_shape) / o.amount_shape;
   const double active_end = std::min(dropout, static_cast<double>(o.end_time));
 
-  state.favorite_product = static_cast<std::int32_t>(sample_discrete(rng, t.product_cdf));
-  state.channel = static_cast<std::int32_t>(sample_discrete(rng, t.channel_cdf));
+  state.favorite_product = static_cast<std::int32_t>(t.product(rng));
+  state.channel = static_cast<std::int32_t>(t.channel(rng));
   if (o.with_time_of_day) {
     // The first purchase follows the diurnal profile too. Drawn last, so that the traits
     // above are the same with and without time of day.
     const std::int64_t candidate = floor_days(acquired) * seconds_per_day +
-                                   static_cast<std::int64_t>(sample_discrete(rng, t.hour_cdf)) * 3600 +
+                                   static_cast<std::int64_t>(t.hour(rng)) * 3600 +
                                    static_cast<std::int64_t>(rng.below(3600));
     if (candidate >= o.start_time && static_cast<double>(candidate) < active_end) acquired = candidate;
   }
@@ -259,26 +295,44 @@ inline void draw_customer(const synth_options& o, const tables& t, std::size_t i
   out.rate_per_year[i] = rate;  // scaled to purchases per year once the total weight is known
 }
 
-// A repeat purchase time in [lo, hi): uniform, thinned by the seasonal weight of its day;
-// with time of day, the second of the day follows the diurnal profile. The rejection
-// loop is capped so that a window of a few seconds cannot spin; the fallback is uniform.
-inline std::int64_t draw_repeat_time(random_stream& rng, const synth_options& o, const tables& t, std::int64_t lo,
-                                     double hi) noexcept {
+// A customer's active window [lo, hi) with its cumulative intensity at both ends,
+// computed once per customer.
+struct window {
+  std::int64_t lo;
+  std::int64_t last;  // the last whole second before hi
+  double weight_lo, weight_hi;
+  bool empty;
+};
+
+inline window make_window(const tables& t, std::int64_t lo, double hi) noexcept {
   const auto lo_d = static_cast<double>(lo);
-  if (!(hi > lo_d)) return lo;
-  for (int attempt = 0; attempt < 64; ++attempt) {
-    const double x = lo_d + rng.uniform() * (hi - lo_d);
-    if (!(x < hi)) continue;
-    const auto time = static_cast<std::int64_t>(std::floor(x));
-    const std::int64_t day = floor_days(time);
-    if (o.seasonality && rng.uniform() * season_max >= season_weight(day)) continue;
+  if (!(hi > lo_d)) return {lo, lo, 0.0, 0.0, true};
+  return {lo, static_cast<std::int64_t>(std::ceil(hi)) - 1, t.cumulative_weight(lo_d), t.cumulative_weight(hi), false};
+}
+
+// A repeat purchase time in the window: exact inverse-CDF sampling of the piecewise
+// constant daily intensity (no rejection): a uniform point of the cumulative weight
+// between the window's ends, then the day it falls in (guide table) and the position
+// within that day. With time of day, the second of the day is redrawn from the diurnal
+// profile, which may leave the window on its first or last day; that is retried a
+// bounded number of times, then the intensity-sampled time stands.
+inline std::int64_t draw_repeat_time(random_stream& rng, const synth_options& o, const tables& t,
+                                     const window& w) noexcept {
+  if (w.empty) return w.lo;
+  for (int attempt = 0;; ++attempt) {
+    const double u = w.weight_lo + rng.uniform() * (w.weight_hi - w.weight_lo);
+    const std::size_t a = t.day_of_weight(u);
+    const std::int64_t day = t.first_day + static_cast<std::int64_t>(a);
+    const double within = std::clamp((u - t.day_cdf[a]) / t.day_weight[a], 0.0, 1.0);
+    const double x = static_cast<double>(day * seconds_per_day) + within * static_cast<double>(seconds_per_day);
+    const std::int64_t time = std::clamp(static_cast<std::int64_t>(std::floor(x)), w.lo, w.last);
     if (!o.with_time_of_day) return time;
-    const auto hour = static_cast<std::int64_t>(sample_discrete(rng, t.hour_cdf));
-    const std::int64_t candidate = day * seconds_per_day + hour * 3600 + static_cast<std::int64_t>(rng.below(3600));
-    if (candidate >= lo && static_cast<double>(candidate) < hi) return candidate;
+    const std::int64_t candidate = floor_days(time) * seconds_per_day +
+                                   static_cast<std::int64_t>(t.hour(rng)) * 3600 +
+                                   static_cast<std::int64_t>(rng.below(3600));
+    if (candidate >= w.lo && candidate <= w.last) return candidate;
+    if (attempt == 16) return time;
   }
-  const auto time = static_cast<std::int64_t>(std::floor(lo_d + rng.uniform() * (hi - lo_d)));
-  return static_cast<double>(time) < hi ? time : lo;
 }
 
 // The stored timestamp: the time itself, or midnight UTC of its day (never before the
@@ -351,17 +405,30 @@ inline void sort_by_time(const synth_options& o, rows& r) {
   for (std::size_t d = 0; d < n_days; ++d) day_start[d + 1] += day_start[d];
   std::vector<std::uint32_t> permutation(n);
   {
+    // With time of day, the second within the day is kept by position as well, so that
+    // the days can be sorted by packed (second << 32 | row) keys without reading the
+    // time column at random.
+    std::vector<std::uint32_t> second(o.with_time_of_day ? n : 0);
     std::vector<std::uint32_t> cursor(day_start.begin(), day_start.end() - 1);
-    for (std::size_t j = 0; j < n; ++j)
-      permutation[cursor[static_cast<std::size_t>(floor_days(r.time[j]) - first_day)]++] = static_cast<std::uint32_t>(j);
-  }
-  if (o.with_time_of_day) {
-    const auto& times = r.time;
-    parallel_for(n_days, o.n_threads, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t d = begin; d < end; ++d)
-        std::sort(permutation.begin() + day_start[d], permutation.begin() + day_start[d + 1],
-                  [&](std::uint32_t a, std::uint32_t b) { return times[a] < times[b] || (times[a] == times[b] && a < b); });
-    });
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::int64_t day = floor_days(r.time[j]);
+      const std::uint32_t position = cursor[static_cast<std::size_t>(day - first_day)]++;
+      permutation[position] = static_cast<std::uint32_t>(j);
+      if (o.with_time_of_day) second[position] = static_cast<std::uint32_t>(r.time[j] - day * seconds_per_day);
+    }
+    if (o.with_time_of_day) {
+      parallel_for(n_days, o.n_threads, [&](std::size_t begin, std::size_t end) {
+        std::vector<std::uint64_t> keys;
+        for (std::size_t d = begin; d < end; ++d) {
+          keys.clear();
+          for (std::uint32_t p = day_start[d]; p < day_start[d + 1]; ++p)
+            keys.push_back(std::uint64_t{second[p]} << 32 | permutation[p]);
+          std::sort(keys.begin(), keys.end());  // by second, ties by generation order
+          for (std::size_t q = 0; q < keys.size(); ++q)
+            permutation[day_start[d] + q] = static_cast<std::uint32_t>(keys[q]);
+        }
+      });
+    }
   }
   auto gather = [&](auto& values) {
     std::remove_reference_t<decltype(values)> sorted(n);
@@ -436,13 +503,14 @@ inline dataset generate(const synth_options& o) {
         r.amount[k] = draw_amount(rng, o, s.mean_amount);
         r.product[k] = rng.uniform() < o.favorite_product_share
                            ? s.favorite_product
-                           : static_cast<std::int32_t>(sample_discrete(rng, t.product_cdf));
+                           : static_cast<std::int32_t>(t.product(rng));
         r.channel[k] = rng.uniform() < o.channel_loyalty ? s.channel
-                                                          : static_cast<std::int32_t>(sample_discrete(rng, t.channel_cdf));
+                                                          : static_cast<std::int32_t>(t.channel(rng));
         ++k;
       };
       if (i < n_first) emit(s.acquired);
-      for (std::uint64_t j = 0; j < s.repeats; ++j) emit(draw_repeat_time(rng, o, t, s.acquired, s.active_end));
+      const window w = make_window(t, s.acquired, s.active_end);
+      for (std::uint64_t j = 0; j < s.repeats; ++j) emit(draw_repeat_time(rng, o, t, w));
     }
   });
   std::vector<customer_state>().swap(state);  // release the per-customer state before the sort allocates
@@ -577,6 +645,47 @@ inline void append_number(fmt::memory_buffer& out, double value) {
   if (!std::isnan(value)) fmt::format_to(std::back_inserter(out), "{}", value);
 }
 
+// The customer ids, quoted where needed, as fixed-size records [length][characters], so
+// that a row costs one cache miss instead of the dictionary's two (offset, then
+// characters) and the next rows' records can be prefetched. Empty when an id needs more
+// than 63 bytes; then rows read the dictionary.
+struct flat_ids {
+  std::size_t stride = 0;
+  std::vector<char> records;
+};
+
+inline flat_ids flatten_ids(const string_dictionary& ids) {
+  flat_ids flat;
+  std::size_t longest = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::string_view id = ids.at(static_cast<std::int32_t>(i));
+    const bool quote = id.find_first_of(",\"\r\n") != std::string_view::npos;
+    longest = std::max(longest, quote ? id.size() + 2 + static_cast<std::size_t>(std::count(id.begin(), id.end(), '"'))
+                                      : id.size());
+  }
+  if (longest > 63) return flat;
+  flat.stride = 16;
+  while (flat.stride < longest + 1) flat.stride *= 2;
+  flat.records.resize(ids.size() * flat.stride);
+  fmt::memory_buffer field;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    field.clear();
+    append_field(field, ids.at(static_cast<std::int32_t>(i)));
+    char* record = flat.records.data() + i * flat.stride;
+    record[0] = static_cast<char>(field.size());
+    std::copy(field.begin(), field.end(), record + 1);
+  }
+  return flat;
+}
+
+inline void prefetch(const void* address) noexcept {
+#if defined(__GNUC__)
+  __builtin_prefetch(address);
+#else
+  (void)address;
+#endif
+}
+
 inline std::vector<std::string> quoted_levels(const categorical_column* column) {
   std::vector<std::string> levels;
   if (column == nullptr || !column->levels) return levels;
@@ -617,6 +726,9 @@ CRMKIT_FUNC void write_transactions_csv(const dataset& data, const std::string& 
     if (code >= 0 && static_cast<std::size_t>(code) < levels.size()) append(out, levels[static_cast<std::size_t>(code)]);
   };
 
+  const flat_ids flat = flatten_ids(ids);
+  constexpr std::size_t prefetch_distance = 16;  // rows; covers a memory latency at ~10 ns a row
+
   csv_file file(path, "write_transactions_csv");
   fmt::memory_buffer& out = file.out();
   append(out, "customer_id,timestamp,amount,product,channel\n");
@@ -625,7 +737,14 @@ CRMKIT_FUNC void write_transactions_csv(const dataset& data, const std::string& 
   char date[32];
   std::size_t date_size = 0;
   for (std::size_t row = 0; row < log.size(); ++row) {
-    append_field(out, ids.at(customers[row]));
+    if (flat.stride != 0) {
+      if (row + prefetch_distance < log.size())
+        prefetch(flat.records.data() + static_cast<std::size_t>(customers[row + prefetch_distance]) * flat.stride);
+      const char* record = flat.records.data() + static_cast<std::size_t>(customers[row]) * flat.stride;
+      out.append(record + 1, record + 1 + static_cast<unsigned char>(record[0]));
+    } else {
+      append_field(out, ids.at(customers[row]));
+    }
     out.push_back(',');
     const std::int64_t time = times[row];
     const std::int64_t day = floor_days(time);

@@ -29,11 +29,13 @@
 /// (SSE2 on x86, any AArch64) and no -ffast-math.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <vector>
 
 #include "crmkit/config.hpp"
 
@@ -89,8 +91,18 @@ inline constexpr double pi = 3.14159265358979323846;
 [[nodiscard]] inline double det_log(double x) noexcept {
   if (!(x > 0.0)) return x == 0.0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
   if (x == std::numeric_limits<double>::infinity()) return x;
+  // x = m * 2^e with m in [1/2, 1): frexp, read off the bits for normal numbers (the
+  // same result without a library call).
   int e = 0;
-  double m = std::frexp(x, &e);  // x = m * 2^e, m in [1/2, 1)
+  double m = 0.0;
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  const auto biased = static_cast<int>(bits >> 52);  // x > 0: no sign bit
+  if (biased != 0) {
+    e = biased - 1022;
+    m = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FE0000000000000ull);
+  } else {
+    m = std::frexp(x, &e);  // subnormal
+  }
   if (m < 0.70710678118654752440) {
     m *= 2.0;
     --e;
@@ -119,33 +131,40 @@ inline constexpr double pi = 3.14159265358979323846;
   return k * ln2_hi + (k * ln2_lo + log_m);
 }
 
-/// e^x from exactly rounded operations (Cody-Waite reduction by ln 2, then a degree-13
-/// Taylor polynomial on |r| <= 0.347, truncation < 1e-17 relative).
+// 2^(j/32) for j = 0..31, each the correctly rounded double (computed with 60-digit
+// decimal arithmetic), for det_exp.
+inline constexpr double exp2_32ths[32] = {
+    0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,
+    0x1.172b83c7d517bp+0, 0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0,
+    0x1.306fe0a31b715p+0, 0x1.371a7373aa9cbp+0, 0x1.3dea64c123422p+0, 0x1.44e086061892dp+0,
+    0x1.4bfdad5362a27p+0, 0x1.5342b569d4f82p+0, 0x1.5ab07dd485429p+0, 0x1.6247eb03a5585p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.71f75e8ec5f74p+0, 0x1.7a11473eb0187p+0, 0x1.82589994cce13p+0,
+    0x1.8ace5422aa0dbp+0, 0x1.93737b0cdc5e5p+0, 0x1.9c49182a3f090p+0, 0x1.a5503b23e255dp+0,
+    0x1.ae89f995ad3adp+0, 0x1.b7f76f2fb5e47p+0, 0x1.c199bdd85529cp+0, 0x1.cb720dcef9069p+0,
+    0x1.d5818dcfba487p+0, 0x1.dfc97337b9b5fp+0, 0x1.ea4afa2a490dap+0, 0x1.f50765b6e4540p+0,
+};
+
+/// e^x from exactly rounded operations: x = k ln2/32 + r with |r| <= ln2/64 (Cody-Waite
+/// reduction), e^x = 2^(k div 32) * 2^((k mod 32)/32) * e^r, and e^r - 1 by its Taylor
+/// polynomial to r^6 (truncation < 4e-18). About 1 ulp of error.
 [[nodiscard]] inline double det_exp(double x) noexcept {
   if (x != x) return x;
   if (x > 709.782712893383973) return std::numeric_limits<double>::infinity();
   if (x < -745.133219101941108) return 0.0;
-  const double k = std::floor(x * inv_ln2 + 0.5);
-  const double r = (x - k * ln2_hi) - k * ln2_lo;
-  constexpr double c[] = {1.0,
-                          1.0,
-                          1.0 / 2.0,
-                          1.0 / 6.0,
-                          1.0 / 24.0,
-                          1.0 / 120.0,
-                          1.0 / 720.0,
-                          1.0 / 5040.0,
-                          1.0 / 40320.0,
-                          1.0 / 362880.0,
-                          1.0 / 3628800.0,
-                          1.0 / 39916800.0,
-                          1.0 / 479001600.0,
-                          1.0 / 6227020800.0};
-  double p = c[13];
-  for (int n = 12; n >= 0; --n) p = p * r + c[n];
-  const int ki = static_cast<int>(k);
+  const double k = std::floor(x * (32.0 * inv_ln2) + 0.5);
+  const double r = (x - k * (ln2_hi / 32.0)) - k * (ln2_lo / 32.0);  // k * ln2_hi/32 is exact
+  const double q =
+      r * (1.0 + r * (1.0 / 2.0 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+  const auto ki = static_cast<std::int64_t>(k);
+  const std::int64_t j = ki & 31;  // k mod 32, also for negative k
+  const auto m = static_cast<int>((ki - j) / 32);
+  const double t = exp2_32ths[j];
+  const double p = t + t * q;
+  // p * 2^m: multiplying by an exact power of two is exact while the result is normal;
+  // ldexp handles the subnormal and overflow edges.
+  if (m >= -1021 && m <= 1023) return p * std::bit_cast<double>(static_cast<std::uint64_t>(m + 1023) << 52);
   // 2^1024 is not representable; split the scaling so exp(709.78) stays finite.
-  return ki > 1023 ? std::ldexp(p, ki - 1) * 2.0 : std::ldexp(p, ki);
+  return m > 1023 ? std::ldexp(p, m - 1) * 2.0 : std::ldexp(p, m);
 }
 
 /// cos(x) for |x| <= pi/2 (the only range the generator needs: latitudes in radians),
@@ -298,6 +317,47 @@ class random_stream {
   }
   return lo;
 }
+
+/// sample_discrete with a guide table (Chen & Asau 1974): the same index for the same
+/// random draw, found in a step or two instead of a binary search whose branches the
+/// processor cannot predict. For the generator's hot loops.
+class discrete_table {
+ public:
+  discrete_table() = default;
+  /// Precondition: non-negative weights with a positive sum.
+  explicit discrete_table(std::span<const double> weights) : cdf_(weights.size()), guide_(weights.size()) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < weights.size(); ++i) cdf_[i] = sum += weights[i];
+    const std::size_t n = cdf_.size();
+    std::size_t i = 0;
+    for (std::size_t g = 0; g < n; ++g) {
+      const double level = static_cast<double>(g) * sum / static_cast<double>(n);
+      while (i + 1 < n && cdf_[i] <= level) ++i;
+      guide_[g] = i;
+    }
+  }
+
+  /// The running sums of the weights.
+  [[nodiscard]] std::span<const double> cdf() const noexcept { return cdf_; }
+
+  /// An index drawn with probability proportional to its weight: exactly
+  /// sample_discrete(rng, cdf()).
+  std::size_t operator()(random_stream& rng) const noexcept {
+    const std::size_t n = cdf_.size();
+    const double x = rng.uniform() * cdf_.back();
+    const double g = std::floor(x * static_cast<double>(n) / cdf_.back());
+    std::size_t i = guide_[g <= 0.0 ? 0 : (g >= static_cast<double>(n - 1) ? n - 1 : static_cast<std::size_t>(g))];
+    // The first i with cdf[i] > x, or the last index: the guide is a starting point,
+    // rounding may leave it one off in either direction.
+    while (i + 1 < n && cdf_[i] <= x) ++i;
+    while (i > 0 && cdf_[i - 1] > x) --i;
+    return i;
+  }
+
+ private:
+  std::vector<double> cdf_;
+  std::vector<std::size_t> guide_;
+};
 
 }  // namespace detail::synth
 CRMKIT_END_NAMESPACE
