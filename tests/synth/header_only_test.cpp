@@ -5,13 +5,15 @@
 #include <doctest/doctest.h>
 
 #include "crmkit/synth.hpp"
+#include "fingerprint.hpp"
 
-TEST_CASE("header-only mode generates the same data as the compiled library would") {
-  crmkit::synth_options options;
-  options.n_customers = 50;
-  options.n_transactions = 500;
-  const auto data = crmkit::generate_transactions(options);
-  CHECK(data.n_customers() == 50);
-  CHECK(data.n_transactions() == 500);
+TEST_CASE("header-only mode generates the same data as the compiled library") {
+  auto options = pinned_options();
+  const auto daily = crmkit::generate_transactions(options);
+  options.with_time_of_day = true;
+  const auto timed = crmkit::generate_transactions(options);
+  CHECK(daily.n_transactions() == options.n_transactions);
+  CHECK(fingerprint_of(daily) == pinned_fingerprint_daily);
+  CHECK(fingerprint_of(timed) == pinned_fingerprint_timed);
   CHECK(crmkit::synth_cities().size() == 24);
 }

@@ -170,7 +170,9 @@ struct tables {
   discrete_table hour;
   std::int64_t first_midnight;  // the first 00:00 UTC at or after start_time
   // Purchase intensity is piecewise constant by UTC day: day_weight[k] for day
-  // first_day + k (1 without seasonality), and day_cdf[k] = sum of day_weight[0..k).
+  // first_day + k (1 without seasonality; with it, normalised to mean 1 over the period,
+  // so that a rate means purchases per unit time at the period's average intensity),
+  // and day_cdf[k] = sum of day_weight[0..k).
   std::int64_t first_day;
   std::vector<double> day_weight;
   std::vector<double> day_cdf;
@@ -216,8 +218,10 @@ inline tables make_tables(const synth_options& o) {
   t.first_day = floor_days(o.start_time);
   const auto n_days = static_cast<std::size_t>(floor_days(o.end_time) - t.first_day + 1);
   t.day_weight.resize(n_days);
+  double total = 0.0;
   for (std::size_t k = 0; k < n_days; ++k)
-    t.day_weight[k] = o.seasonality ? season_weight(t.first_day + static_cast<std::int64_t>(k)) : 1.0;
+    total += t.day_weight[k] = o.seasonality ? season_weight(t.first_day + static_cast<std::int64_t>(k)) : 1.0;
+  for (auto& w : t.day_weight) w /= total / static_cast<double>(n_days);
   t.day_cdf.assign(n_days + 1, 0.0);
   for (std::size_t k = 0; k < n_days; ++k) t.day_cdf[k + 1] = t.day_cdf[k] + t.day_weight[k];
   t.guide_scale = static_cast<double>(n_days) / t.day_cdf[n_days];
@@ -235,7 +239,8 @@ inline tables make_tables(const synth_options& o) {
 struct customer_state {
   std::int64_t acquired;   // time of the first purchase, Unix seconds
   double active_end;       // min(dropout, end_time): no purchase at or after it
-  double weight;           // relative rate x active length: the customer's share of repeats
+  double weight;           // relative rate x integrated intensity over the active window:
+                           // proportional to the expected number of repeat purchases
   double mean_amount;
   std::uint64_t repeats;   // repeat purchases allocated
   std::int32_t favorite_product;
@@ -286,7 +291,12 @@ inline void draw_customer(const synth_options& o, const tables& t, std::size_t i
   }
   state.acquired = acquired;
   state.active_end = active_end;
-  state.weight = rate * std::max(0.0, active_end - static_cast<double>(acquired));
+  // Expected repeats are proportional to the rate times the seasonal intensity integrated
+  // over the active window (in weighted seconds).
+  state.weight = static_cast<double>(acquired) < active_end
+                     ? rate * (t.cumulative_weight(active_end) - t.cumulative_weight(static_cast<double>(acquired))) *
+                           static_cast<double>(seconds_per_day)
+                     : 0.0;
   state.mean_amount = mean_amount;
   state.repeats = 0;
   out.acquired_at[i] = static_cast<double>(acquired);
