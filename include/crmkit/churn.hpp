@@ -1,0 +1,22 @@
+/// @file crmkit/churn.hpp
+/// Churn module: buy-till-you-die models for non-contractual customers (BG/NBD,
+/// Pareto/NBD, modified BG/NBD, BG/BB), the Gamma-Gamma spend model, customer lifetime
+/// value, and the hold-out validation of churn scores.
+///
+/// `#include <crmkit/churn.hpp>`
+///
+/// Thread safety: see each header; fitted models are immutable after construction;
+/// concurrent const use is safe.
+///
+/// @code
+/// auto s = crmkit::summarize_btyd(data.transactions(), options);
+/// crmkit::bg_nbd model;
+/// auto report = model.fit(s);
+/// std::vector<double> silent(s.size());
+/// model.conditional_probability_no_purchase(39, s.frequency, s.recency, s.T, silent);  // churn score
+/// @endcode
+#pragma once
+
+#include "crmkit/churn/btyd_summary.hpp"
+#include "crmkit/churn/fit_report.hpp"
+#include "crmkit/churn/bg_nbd.hpp"

@@ -1,0 +1,137 @@
+// Input checks, grouping of identical (x, t_x, T) rows, and the deterministic block-parallel
+// loop shared by the BTYD models. Internal header (crmkit::detail).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <numeric>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "crmkit/config.hpp"
+#include "crmkit/error.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+namespace detail {
+
+/// Identical (x, t_x, T) rows merged, weights summed. Real logs are recorded in days, so a
+/// large customer base has far fewer distinct rows than customers; the likelihood is then
+/// evaluated once per distinct row.
+struct btyd_groups {
+  std::vector<double> x, tx, T, w;
+  double total_weight = 0.0;
+  std::size_t n_rows = 0;
+  [[nodiscard]] std::size_t size() const noexcept { return x.size(); }
+};
+
+/// Validates (x, t_x, T[, w]) for a continuous-time BTYD model: equal lengths, at least one
+/// row, finite values, x a non-negative integer, 0 <= t_x <= T, t_x = 0 when x = 0, T > 0,
+/// weights finite and >= 0 with a positive sum, and at least one repeat purchase.
+inline void check_btyd_rows(const char* model, std::span<const double> x, std::span<const double> tx,
+                            std::span<const double> T, std::span<const double> w, bool require_repeat = true) {
+  const std::size_t n = x.size();
+  if (tx.size() != n || T.size() != n || (!w.empty() && w.size() != n))
+    throw error(errc::invalid_argument,
+                fmt::format("{}: input lengths differ (frequency {}, recency {}, T {}, weights {})", model, n,
+                            tx.size(), T.size(), w.size()));
+  if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: no customers to fit", model));
+  bool any_repeat = false;
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(x[i]) || x[i] < 0 || x[i] != std::floor(x[i]) || x[i] > 1e9)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: row {}: frequency {} is not a non-negative integer", model, i, x[i]));
+    if (!std::isfinite(tx[i]) || !std::isfinite(T[i]) || tx[i] < 0 || T[i] <= 0)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: row {}: recency {} and T {} must be finite, recency >= 0 and T > 0", model, i,
+                              tx[i], T[i]));
+    if (T[i] < tx[i])
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: row {}: T ({}) < recency ({}): the last purchase is after the calibration end",
+                              model, i, T[i], tx[i]));
+    if (x[i] == 0 && tx[i] != 0)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: row {}: frequency 0 with recency {} (recency must be 0 without repeat purchases)",
+                              model, i, tx[i]));
+    if (!w.empty()) {
+      if (!std::isfinite(w[i]) || w[i] < 0)
+        throw error(errc::invalid_argument, fmt::format("{}: row {}: weight {} is not finite and >= 0", model, i, w[i]));
+      total += w[i];
+      if (w[i] > 0 && x[i] > 0) any_repeat = true;
+    } else {
+      if (x[i] > 0) any_repeat = true;
+    }
+  }
+  if (!w.empty() && !(total > 0))
+    throw error(errc::invalid_argument, fmt::format("{}: the weights sum to 0", model));
+  if (require_repeat && !any_repeat)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: every frequency is 0: without repeat purchases the purchase rate and the "
+                            "dropout process cannot be told apart",
+                            model));
+}
+
+/// Groups identical rows (exact equality of the doubles). Rows with weight 0 are dropped.
+inline btyd_groups group_btyd_rows(std::span<const double> x, std::span<const double> tx, std::span<const double> T,
+                                   std::span<const double> w) {
+  const std::size_t n = x.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (x[a] != x[b]) return x[a] < x[b];
+    if (T[a] != T[b]) return T[a] < T[b];
+    if (tx[a] != tx[b]) return tx[a] < tx[b];
+    return a < b;
+  });
+  btyd_groups g;
+  g.n_rows = n;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = order[k];
+    const double wi = w.empty() ? 1.0 : w[i];
+    if (wi == 0) continue;
+    if (!g.x.empty() && g.x.back() == x[i] && g.tx.back() == tx[i] && g.T.back() == T[i]) {
+      g.w.back() += wi;
+    } else {
+      g.x.push_back(x[i]);
+      g.tx.push_back(tx[i]);
+      g.T.push_back(T[i]);
+      g.w.push_back(wi);
+    }
+    g.total_weight += wi;
+  }
+  return g;
+}
+
+/// Runs f(begin, end, block) over fixed blocks of [0, n) on up to n_threads threads. The
+/// blocks do not depend on the thread count, so per-block partial sums combined in block
+/// order give bit-identical results for any n_threads.
+template <class F>
+void parallel_blocks(std::size_t n, std::size_t block, int n_threads, F&& f) {
+  const std::size_t n_blocks = (n + block - 1) / block;
+  auto run = [&](std::size_t first_block, std::size_t stride) {
+    for (std::size_t b = first_block; b < n_blocks; b += stride) f(b * block, std::min(n, (b + 1) * block), b);
+  };
+  const std::size_t threads = std::min<std::size_t>(n_threads > 1 ? static_cast<std::size_t>(n_threads) : 1, n_blocks);
+  if (threads <= 1) {
+    run(0, 1);
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run, t, threads);
+  run(0, threads);
+  for (auto& th : pool) th.join();
+}
+
+inline void check_n_threads(const char* where, int n_threads) {
+  if (n_threads < 1 || n_threads > 1024)
+    throw error(errc::invalid_argument, fmt::format("{}: n_threads {} is outside [1, 1024]", where, n_threads));
+}
+
+}  // namespace detail
+CRMKIT_END_NAMESPACE

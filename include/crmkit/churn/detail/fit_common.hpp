@@ -1,0 +1,62 @@
+// The common part of every BTYD fit: option checks, optimisation over log-parameters, the
+// refusal to report non-finite parameters as a success, standard errors. Internal header.
+#pragma once
+
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "crmkit/churn/detail/optimizer.hpp"
+#include "crmkit/churn/fit_report.hpp"
+#include "crmkit/config.hpp"
+#include "crmkit/error.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+namespace detail {
+
+/// The usual epilogue of a BTYD fit: optimise, refuse non-finite parameters as a success,
+/// compute standard errors, fill the report.
+template <class Objective>
+fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const fit_options& options,
+                        std::size_t n_rows, std::size_t n_groups, double total_weight, std::vector<double>& params) {
+  if (options.max_iterations < 0)
+    throw error(errc::invalid_argument,
+                fmt::format("fit: max_iterations {} must be >= 0", options.max_iterations));
+  if (!(options.gradient_tolerance > 0))
+    throw error(errc::invalid_argument,
+                fmt::format("fit: gradient_tolerance {} must be > 0", options.gradient_tolerance));
+  std::vector<double> theta(start.size());
+  for (std::size_t i = 0; i < start.size(); ++i) theta[i] = std::log(start[i]);
+  auto result = minimize_bfgs(objective, theta, options.max_iterations, options.gradient_tolerance);
+  fit_report report;
+  report.status = result.status;
+  report.iterations = result.iterations;
+  report.evaluations = result.evaluations;
+  report.n_rows = n_rows;
+  report.n_groups = n_groups;
+  report.log_likelihood = -result.f * total_weight;
+  report.gradient_norm = result.gradient_norm;
+  params.resize(start.size());
+  for (std::size_t i = 0; i < start.size(); ++i) params[i] = std::exp(result.x[i]);
+  bool finite = std::isfinite(result.f);
+  for (double p : params) finite = finite && std::isfinite(p) && p > 0;
+  if (!finite) {
+    report.status = fit_status::non_finite;
+    return report;
+  }
+  if (options.standard_errors) report.standard_errors = standard_errors_log_space(objective, result.x, total_weight);
+  return report;
+}
+
+inline void check_start(const char* model, const std::vector<double>& start, std::size_t n) {
+  if (start.size() != n)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: initial_params has {} values, the model has {} parameters", model, start.size(), n));
+  for (double v : start)
+    if (!(v > 0) || !std::isfinite(v))
+      throw error(errc::invalid_argument, fmt::format("{}: initial parameter {} must be finite and > 0", model, v));
+}
+
+}  // namespace detail
+CRMKIT_END_NAMESPACE

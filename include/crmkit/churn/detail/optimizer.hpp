@@ -1,0 +1,179 @@
+// BFGS with a weak-Wolfe bisection line search (Lewis & Overton 2013; Nocedal & Wright,
+// Numerical Optimization, 2nd ed., alg. 6.1) for the small (2-4 parameter) BTYD fits, plus
+// the numerical Hessian used for standard errors. A dense inverse-Hessian BFGS is exact
+// L-BFGS for these dimensions and needs no dependency.
+// Internal header (crmkit::detail); not part of the public API.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "crmkit/churn/fit_report.hpp"
+#include "crmkit/config.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+namespace detail {
+
+struct bfgs_result {
+  std::vector<double> x;
+  double f = std::numeric_limits<double>::quiet_NaN();
+  double gradient_norm = std::numeric_limits<double>::infinity();
+  int iterations = 0;
+  int evaluations = 0;
+  fit_status status = fit_status::non_finite;
+};
+
+inline double inf_norm(const std::vector<double>& g) {
+  double m = 0.0;
+  for (double v : g) m = std::max(m, std::abs(v));
+  return m;
+}
+
+/// Minimises f; `objective(x, grad)` returns f(x) and writes its gradient (NaN or inf when
+/// x is outside the domain). Never returns non-finite x: a failed step keeps the last point.
+template <class Objective>
+bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_iterations, double gtol) {
+  const std::size_t n = x.size();
+  const auto ni = static_cast<Eigen::Index>(n);
+  bfgs_result result;
+  std::vector<double> g(n), g_new(n), x_new(n);
+  double f = objective(x, g);
+  result.evaluations = 1;
+  if (!std::isfinite(f) || !std::isfinite(inf_norm(g))) {
+    result.x = x;
+    result.status = fit_status::non_finite;
+    return result;
+  }
+  Eigen::MatrixXd h = Eigen::MatrixXd::Identity(ni, ni);  // inverse Hessian approximation
+  Eigen::VectorXd d(ni);
+  bool first = true;
+  result.status = fit_status::max_iterations;
+  int it = 0;
+  for (; it < max_iterations; ++it) {
+    if (inf_norm(g) <= gtol) {
+      result.status = fit_status::converged;
+      break;
+    }
+    Eigen::Map<const Eigen::VectorXd> gv(g.data(), ni);
+    d = -h * gv;
+    double slope = gv.dot(d);
+    if (!(slope < 0.0)) {  // lost descent (rounding): restart from steepest descent
+      h.setIdentity();
+      d = -gv;
+      slope = gv.dot(d);
+    }
+    // A step of at most 5 in log-parameter space (a factor e^5) keeps the trial points
+    // where the likelihood is representable.
+    const double dmax = d.cwiseAbs().maxCoeff();
+    const double t_max = 5.0 / dmax;
+    double t = first ? std::min(1.0, 1.0 / dmax) : std::min(1.0, t_max);
+    double lo = 0.0, hi = std::numeric_limits<double>::infinity();
+    double f_new = f;
+    bool accepted = false;
+    for (int ls = 0; ls < 80; ++ls) {
+      for (std::size_t i = 0; i < n; ++i) x_new[i] = x[i] + t * d(static_cast<Eigen::Index>(i));
+      f_new = objective(x_new, g_new);
+      ++result.evaluations;
+      Eigen::Map<const Eigen::VectorXd> gn(g_new.data(), ni);
+      const bool finite = std::isfinite(f_new) && std::isfinite(inf_norm(g_new));
+      if (!finite || f_new > f + 1e-4 * t * slope) {
+        hi = t;
+      } else if (gn.dot(d) < 0.9 * slope && t < t_max) {
+        lo = t;
+      } else {
+        accepted = true;
+        break;
+      }
+      t = std::isinf(hi) ? std::min(2.0 * lo, t_max) : 0.5 * (lo + hi);
+      if (hi - lo <= 1e-16 * std::max(1.0, hi)) break;
+    }
+    if (!accepted) {
+      // Accept the best Armijo point found (lo > 0), else give up: at the precision floor
+      // a tiny gradient counts as converged.
+      if (lo > 0.0) {
+        t = lo;
+        for (std::size_t i = 0; i < n; ++i) x_new[i] = x[i] + t * d(static_cast<Eigen::Index>(i));
+        f_new = objective(x_new, g_new);
+        ++result.evaluations;
+      } else {
+        result.status = inf_norm(g) <= 1e3 * gtol ? fit_status::converged : fit_status::line_search_failed;
+        break;
+      }
+    }
+    Eigen::VectorXd s(ni), y(ni);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto k = static_cast<Eigen::Index>(i);
+      s(k) = x_new[i] - x[i];
+      y(k) = g_new[i] - g[i];
+    }
+    const double sy = s.dot(y);
+    if (sy > 1e-300) {
+      if (first) h *= sy / y.dot(y);  // Nocedal & Wright eq. 6.20 scaling
+      const double rho = 1.0 / sy;
+      const Eigen::MatrixXd eye = Eigen::MatrixXd::Identity(ni, ni);
+      h = (eye - rho * s * y.transpose()) * h * (eye - rho * y * s.transpose()) + rho * s * s.transpose();
+    }
+    first = false;
+    const double f_old = f;
+    x = x_new;
+    g = g_new;
+    f = f_new;
+    // No progress representable in f and a small gradient: done.
+    if (std::abs(f_old - f) <= 4 * std::numeric_limits<double>::epsilon() * std::abs(f) &&
+        inf_norm(g) <= 1e3 * gtol) {
+      ++it;
+      result.status = fit_status::converged;
+      break;
+    }
+  }
+  if (it >= max_iterations && inf_norm(g) <= gtol) result.status = fit_status::converged;
+  result.x = x;
+  result.f = f;
+  result.gradient_norm = inf_norm(g);
+  result.iterations = it;
+  return result;
+}
+
+/// Standard errors of p = exp(theta) from the Hessian of the total negative log-likelihood,
+/// by central differences of the analytic gradient in log space. `objective` returns the
+/// mean; `total` scales it. At the optimum the gradient vanishes, so H_p = D^-1 H_theta D^-1
+/// with D = diag(p).
+template <class Objective>
+std::vector<double> standard_errors_log_space(Objective&& objective, const std::vector<double>& theta, double total) {
+  const std::size_t n = theta.size();
+  const auto ni = static_cast<Eigen::Index>(n);
+  Eigen::MatrixXd hess(ni, ni);
+  std::vector<double> gp(n), gm(n), xp(theta), xm(theta);
+  for (std::size_t j = 0; j < n; ++j) {
+    const double h = 1e-5;
+    xp = theta;
+    xm = theta;
+    xp[j] += h;
+    xm[j] -= h;
+    objective(xp, gp);
+    objective(xm, gm);
+    for (std::size_t i = 0; i < n; ++i)
+      hess(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = total * (gp[i] - gm[i]) / (2 * h);
+  }
+  hess = 0.5 * (hess + hess.transpose()).eval();
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      hess(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) /= std::exp(theta[i]) * std::exp(theta[j]);
+  std::vector<double> se(n, std::numeric_limits<double>::quiet_NaN());
+  Eigen::LLT<Eigen::MatrixXd> llt(hess);
+  if (llt.info() != Eigen::Success) return se;
+  const Eigen::MatrixXd cov = llt.solve(Eigen::MatrixXd::Identity(ni, ni));
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = cov(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i));
+    se[i] = v > 0 ? std::sqrt(v) : std::numeric_limits<double>::quiet_NaN();
+  }
+  return se;
+}
+
+}  // namespace detail
+CRMKIT_END_NAMESPACE

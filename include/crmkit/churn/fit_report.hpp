@@ -1,0 +1,72 @@
+/// @file crmkit/churn/fit_report.hpp
+/// What every maximum-likelihood fit of a buy-till-you-die model reports: whether it
+/// converged, the gradient norm it stopped at, the log-likelihood and standard errors.
+///
+/// `#include <crmkit/churn/fit_report.hpp>`
+///
+/// Thread safety: immutable after construction; concurrent const use is safe.
+///
+/// @code
+/// crmkit::bg_nbd model;
+/// crmkit::fit_report report = model.fit(summary);
+/// if (!report.converged()) std::puts(crmkit::to_string(report.status));
+/// @endcode
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "crmkit/config.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+/// How a fit ended. A fit that did not converge is an expected numerical outcome, not an
+/// exception: the model keeps the last (finite) parameters and says so here.
+enum class fit_status : int {
+  converged = 0,           ///< gradient norm below `fit_options::gradient_tolerance`
+  max_iterations = 1,      ///< stopped at `fit_options::max_iterations`
+  line_search_failed = 2,  ///< no step decreased the objective while the gradient was still large
+  non_finite = 3,          ///< the objective was not finite at the start (bad start values)
+};
+
+/// Static English text for a status ("converged", ...).
+constexpr const char* to_string(fit_status status) noexcept {
+  switch (status) {
+    case fit_status::converged: return "converged";
+    case fit_status::max_iterations: return "stopped at the iteration limit";
+    case fit_status::line_search_failed: return "line search failed";
+    case fit_status::non_finite: return "objective not finite";
+  }
+  return "unknown";
+}
+
+/// Options shared by the BTYD fits. The optimiser is BFGS (a quasi-Newton method) over the
+/// logarithms of the parameters, which keeps them positive without bounds.
+struct fit_options {
+  int max_iterations = 1000;  ///< BFGS iterations
+  /// Convergence when the largest component of the gradient of the mean negative
+  /// log-likelihood per customer, with respect to the log-parameters, falls below this.
+  double gradient_tolerance = 1e-9;
+  /// Start values in the model's parameter order; empty means the model's default start.
+  std::vector<double> initial_params;
+  int n_threads = 1;  ///< threads for the likelihood (results do not depend on it)
+  bool standard_errors = true;  ///< compute standard errors from the Hessian at the optimum
+};
+
+/// The outcome of a fit.
+struct fit_report {
+  fit_status status = fit_status::non_finite;
+  int iterations = 0;              ///< BFGS iterations done
+  int evaluations = 0;             ///< likelihood + gradient evaluations
+  double log_likelihood = 0.0;     ///< total (weighted) log-likelihood at the returned parameters
+  double gradient_norm = 0.0;      ///< max |d mean-LL / d log-parameter| at the returned parameters
+  std::size_t n_rows = 0;          ///< rows used (after grouping identical rows: `n_groups`)
+  std::size_t n_groups = 0;        ///< distinct rows the likelihood was evaluated on
+  /// Standard errors of the parameters (model order), from the inverse of the observed
+  /// information (numerical Hessian of the analytic gradient). NaN when the Hessian is not
+  /// positive definite; empty when not requested.
+  std::vector<double> standard_errors;
+  [[nodiscard]] bool converged() const noexcept { return status == fit_status::converged; }
+};
+
+CRMKIT_END_NAMESPACE
