@@ -1,0 +1,317 @@
+// Definitions for crmkit/segmentation/rfm.hpp. Included by that header in header-only
+// mode and by src/segmentation/rfm.cpp otherwise.
+// IWYU pragma: private, include "crmkit/segmentation/rfm.hpp"
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "crmkit/core/time.hpp"
+#include "crmkit/error.hpp"
+#include "crmkit/segmentation/rfm.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+namespace detail {
+
+// Per-customer running state of the summary pass: 40 bytes, so that the one random
+// access per transaction touches at most two cache lines.
+struct rfm_accumulator {
+  double sum = 0.0;           // Kahan sum of amounts
+  double compensation = 0.0;  // Kahan's running error term
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+  std::uint32_t count = 0;
+  std::uint32_t distinct = 0;  // distinct days, valid while times arrive in order
+};
+
+// Accumulates the rows whose customer lies in [lo, hi). Returns false when some customer's
+// timestamps were seen out of order (then `distinct` is unreliable and is recomputed).
+//
+// The sum is Kahan's compensated summation written exactly as pandas' group_sum
+// (pandas/_libs/groupby.pyx: y = val - c; t = sum + y; c = t - sum - y; sum = t), in row
+// order, so that the totals agree with pandas to the last bit. This relies on IEEE
+// double arithmetic without reassociation (no -ffast-math).
+inline bool rfm_accumulate(const transaction_view& rows, rfm_accumulator* acc, std::int32_t lo, std::int32_t hi) {
+  const std::size_t n = rows.size();
+  const std::int32_t* customer = rows.customer.data();
+  const std::int64_t* time = rows.time.data();
+  const double* amount = rows.amount.data();
+  bool ordered = true;
+  constexpr std::size_t prefetch_distance = 16;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + prefetch_distance < n) __builtin_prefetch(acc + customer[i + prefetch_distance], 1);
+    const std::int32_t c = customer[i];
+    if (c < lo || c >= hi) continue;
+    rfm_accumulator& a = acc[c];
+    const std::int64_t t = time[i];
+    const double y = amount[i] - a.compensation;
+    const double s = a.sum + y;
+    a.compensation = (s - a.sum) - y;
+    a.sum = s;
+    if (a.count == 0) {
+      a.first = a.last = t;
+      a.distinct = 1;
+    } else {
+      if (t < a.last) ordered = false;
+      if (floor_days(t) != floor_days(a.last) && t > a.last) ++a.distinct;
+      a.first = t < a.first ? t : a.first;
+      a.last = t > a.last ? t : a.last;
+    }
+    ++a.count;
+  }
+  return ordered;
+}
+
+// Distinct purchase days when the log is not in time order per customer: bucket the day
+// numbers by customer (counting sort), then sort each bucket and count the changes.
+inline void rfm_distinct_days_unordered(const transaction_view& rows, std::vector<rfm_accumulator>& acc) {
+  const std::size_t m = acc.size();
+  std::vector<std::size_t> start(m + 1, 0);
+  for (std::size_t c = 0; c < m; ++c) start[c + 1] = start[c] + acc[c].count;
+  std::vector<std::int64_t> days(rows.size());
+  std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    days[fill[static_cast<std::size_t>(rows.customer[i])]++] = floor_days(rows.time[i]);
+  for (std::size_t c = 0; c < m; ++c) {
+    if (acc[c].count == 0) continue;
+    auto first = days.begin() + static_cast<std::ptrdiff_t>(start[c]);
+    auto last = days.begin() + static_cast<std::ptrdiff_t>(start[c + 1]);
+    std::sort(first, last);
+    acc[c].distinct = static_cast<std::uint32_t>(std::unique(first, last) - first);
+  }
+}
+
+// numpy.quantile(1..n, i/k, method="linear") (numpy 1.24 lib/function_base.py: virtual
+// index (n-1)q, floor, and _lerp's two-sided formula), i.e. the edges pandas.qcut draws on
+// ranks. Reproducing numpy's floating-point steps, not just the formula, makes the ranks
+// that sit exactly on an edge fall the same way.
+inline std::vector<double> numpy_rank_edges(std::size_t n, int bins) {
+  std::vector<double> edges(static_cast<std::size_t>(bins) + 1);
+  const double step = 1.0 / static_cast<double>(bins);  // numpy.linspace(0, 1, k + 1)
+  const double last_index = static_cast<double>(n - 1);
+  for (int i = 0; i <= bins; ++i) {
+    const double q = i == bins ? 1.0 : static_cast<double>(i) * step;
+    const double virtual_index = last_index * q;
+    if (virtual_index >= last_index) {
+      edges[static_cast<std::size_t>(i)] = static_cast<double>(n);
+      continue;
+    }
+    const double previous = std::floor(virtual_index);
+    const double a = previous + 1.0;  // the ranks are 1..n: sorted[j] = j + 1
+    const double b = previous + 2.0;
+    const double gamma = virtual_index - previous;
+    const double diff = b - a;
+    edges[static_cast<std::size_t>(i)] = gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
+  }
+  return edges;
+}
+
+// R's quantile(x, p, type = 7) on sorted x (R src/library/stats/R/quantile.R).
+inline double r_type7_quantile(const std::vector<double>& sorted, double p) {
+  const std::size_t n = sorted.size();
+  const double index = 1.0 + static_cast<double>(n - 1) * p;
+  const double lo = std::floor(index);
+  const double hi = std::ceil(index);
+  const double q_lo = sorted[static_cast<std::size_t>(lo) - 1];
+  const double q_hi = sorted[static_cast<std::size_t>(hi) - 1];
+  if (index > lo && q_hi != q_lo) {
+    const double h = index - lo;
+    return (1.0 - h) * q_lo + h * q_hi;
+  }
+  return q_lo;
+}
+
+inline void check_score_input(std::span<const double> values, int bins, const char* what) {
+  if (bins < 2)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: the number of quantile classes is {}, it must be at least 2", what, bins));
+  if (values.size() < 2)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: {} value(s) cannot be cut into quantile classes; at least 2 are needed", what,
+                            values.size()));
+  if (values.size() > 0xFFFFFFFFu)
+    throw error(errc::invalid_argument, fmt::format("{}: more than 2^32-1 values", what));
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      throw error(errc::invalid_argument, fmt::format("{}: value {} at position {} is not finite", what, values[i], i));
+}
+
+}  // namespace detail
+
+CRMKIT_FUNC std::vector<std::uint32_t> stable_ascending_order(std::span<const double> values) {
+  // LSD radix sort, 16-bit digits, on keys that order like the doubles: flip every bit of
+  // a negative number, only the sign bit of a positive one. Each pass is stable, so
+  // equal keys keep their position order: rank(method="first").
+  const std::size_t n = values.size();
+  std::vector<std::uint64_t> keys(n), keys_tmp(n);
+  std::vector<std::uint32_t> order(n), order_tmp(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = values[i] == 0.0 ? 0.0 : values[i];
+    const auto bits = std::bit_cast<std::uint64_t>(v);
+    keys[i] = (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+    order[i] = static_cast<std::uint32_t>(i);
+  }
+  std::vector<std::size_t> count(65536);
+  for (int pass = 0; pass < 4; ++pass) {
+    const int shift = 16 * pass;
+    std::fill(count.begin(), count.end(), 0);
+    for (std::size_t i = 0; i < n; ++i) ++count[(keys[i] >> shift) & 0xFFFF];
+    // A digit every key shares leaves the order as it is: skip the scatter.
+    if (n == 0 || count[(keys[0] >> shift) & 0xFFFF] == n) continue;
+    std::size_t sum = 0;
+    for (auto& c : count) {
+      const std::size_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t slot = count[(keys[i] >> shift) & 0xFFFF]++;
+      keys_tmp[slot] = keys[i];
+      order_tmp[slot] = order[i];
+    }
+    keys.swap(keys_tmp);
+    order.swap(order_tmp);
+  }
+  return order;
+}
+
+CRMKIT_FUNC std::vector<double> r_rfm_edges(std::span<const double> values, int bins) {
+  detail::check_score_input(values, bins, "r_rfm_edges");
+  std::vector<double> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<double> edges(static_cast<std::size_t>(bins) + 1);
+  edges.front() = sorted.front();
+  const double step = 1.0 / static_cast<double>(bins);  // R: seq(0, 1, length.out = k + 1)
+  for (int i = 1; i < bins; ++i)
+    edges[static_cast<std::size_t>(i)] = detail::r_type7_quantile(sorted, static_cast<double>(i) * step) + 1.0;
+  edges.back() = sorted.back() + 1.0;
+  return edges;
+}
+
+CRMKIT_FUNC std::vector<std::int32_t> quantile_scores(std::span<const double> values, int bins, rfm_tie_rule rule,
+                                                      bool reverse) {
+  detail::check_score_input(values, bins, "quantile_scores");
+  const std::size_t n = values.size();
+  std::vector<std::int32_t> scores(n);
+  if (rule == rfm_tie_rule::r_rfm) {
+    const auto edges = r_rfm_edges(values, bins);
+    for (std::size_t i = 0; i < n; ++i) {
+      // Class j (1-based) is [edges[j-1], edges[j]); R assigns classes in a loop, so with
+      // duplicated edges the empty intervals simply receive nobody.
+      int j = 1;
+      while (j < bins && !(values[i] < edges[static_cast<std::size_t>(j)])) ++j;
+      scores[i] = reverse ? bins + 1 - j : j;
+    }
+    return scores;
+  }
+  if (rule != rfm_tie_rule::rank_first)
+    throw error(errc::invalid_argument,
+                fmt::format("quantile_scores: unknown tie rule {}", static_cast<int>(rule)));
+  const auto order = stable_ascending_order(values);
+  const auto edges = detail::numpy_rank_edges(n, bins);
+  // pandas.cut(right=True, include_lowest=True): class = searchsorted(edges, rank, "left"),
+  // with the lowest edge itself in class 1. Ranks rise along `order`, so one pointer
+  // walks the edges.
+  std::size_t bin = 1;
+  for (std::size_t position = 0; position < n; ++position) {
+    const double rank = static_cast<double>(position + 1);
+    while (edges[bin] < rank) ++bin;
+    const int score = static_cast<int>(bin);
+    scores[order[position]] = reverse ? bins + 1 - score : score;
+  }
+  return scores;
+}
+
+CRMKIT_FUNC rfm_table rfm_summary(const transaction_log& log, const rfm_options& options) {
+  if (log.empty())
+    throw error(errc::invalid_argument, "rfm_summary: the transaction log is empty; there is nothing to summarise");
+  if (options.time_unit_seconds < 1)
+    throw error(errc::invalid_argument,
+                fmt::format("rfm_summary: time_unit_seconds is {}, it must be at least 1", options.time_unit_seconds));
+  if (options.n_threads < 1)
+    throw error(errc::invalid_argument, fmt::format("rfm_summary: n_threads is {}, it must be at least 1",
+                                                    options.n_threads));
+  if (options.as_of < log.max_time())
+    throw error(errc::invalid_argument,
+                fmt::format("rfm_summary: the reference date as_of = {} ({}) is before the last transaction at {} "
+                            "({}); recency would be negative",
+                            options.as_of, format_iso8601(options.as_of), log.max_time(),
+                            format_iso8601(log.max_time())));
+
+  const std::size_t m = log.n_customers();
+  std::vector<detail::rfm_accumulator> acc(m);
+  const transaction_view rows = log.view();
+  // Threads own disjoint customer ranges and each reads the whole log in row order, so a
+  // customer's rows are always added in the same order: the result does not depend on
+  // the thread count.
+  const std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(options.n_threads), std::max<std::size_t>(m, 1));
+  bool ordered = true;
+  if (threads <= 1) {
+    ordered = detail::rfm_accumulate(rows, acc.data(), 0, static_cast<std::int32_t>(m));
+  } else {
+    std::vector<char> thread_ordered(threads, 1);
+    std::vector<std::thread> pool;
+    pool.reserve(threads - 1);
+    auto bound = [&](std::size_t t) { return static_cast<std::int32_t>(m * t / threads); };
+    for (std::size_t t = 1; t < threads; ++t)
+      pool.emplace_back([&, t] { thread_ordered[t] = detail::rfm_accumulate(rows, acc.data(), bound(t), bound(t + 1)); });
+    thread_ordered[0] = detail::rfm_accumulate(rows, acc.data(), bound(0), bound(1));
+    for (auto& worker : pool) worker.join();
+    ordered = std::all_of(thread_ordered.begin(), thread_ordered.end(), [](char c) { return c != 0; });
+  }
+  if (!ordered) detail::rfm_distinct_days_unordered(rows, acc);
+
+  std::size_t active = 0;
+  for (const auto& a : acc) active += a.count > 0;
+  rfm_table table;
+  table.as_of = options.as_of;
+  table.time_unit_seconds = options.time_unit_seconds;
+  table.customer.resize(active);
+  table.recency_days.resize(active);
+  table.recency.resize(active);
+  table.frequency.resize(active);
+  table.distinct_days.resize(active);
+  table.monetary.resize(active);
+  table.monetary_mean.resize(active);
+  table.first_purchase.resize(active);
+  table.last_purchase.resize(active);
+  table.tenure.resize(active);
+  const std::int64_t unit = options.time_unit_seconds;
+  std::size_t row = 0;
+  for (std::size_t c = 0; c < m; ++c) {
+    const auto& a = acc[c];
+    if (a.count == 0) continue;
+    table.customer[row] = static_cast<std::int32_t>(c);
+    // as_of >= last >= first, so the integer divisions are floors.
+    table.recency_days[row] = static_cast<double>((options.as_of - a.last) / seconds_per_day);
+    table.recency[row] = static_cast<double>((options.as_of - a.last) / unit);
+    table.tenure[row] = static_cast<double>((options.as_of - a.first) / unit);
+    table.frequency[row] = static_cast<double>(a.count);
+    table.distinct_days[row] = static_cast<double>(a.distinct);
+    table.monetary[row] = a.sum;
+    table.monetary_mean[row] = a.sum / static_cast<double>(a.count);
+    table.first_purchase[row] = a.first;
+    table.last_purchase[row] = a.last;
+    ++row;
+  }
+  return table;
+}
+
+CRMKIT_FUNC rfm_scores rfm_score(const rfm_table& table, const rfm_options& options) {
+  rfm_scores scores;
+  scores.bins = options.bins;
+  scores.r = quantile_scores(table.recency, options.bins, options.tie_rule, /*reverse=*/true);
+  scores.f = quantile_scores(table.frequency, options.bins, options.tie_rule);
+  scores.m = quantile_scores(table.monetary, options.bins, options.tie_rule);
+  return scores;
+}
+
+CRMKIT_END_NAMESPACE

@@ -1,0 +1,250 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "crmkit/core/time.hpp"
+#include "crmkit/core/transaction_log.hpp"
+#include "crmkit/error.hpp"
+#include "crmkit/segmentation/rfm.hpp"
+
+using crmkit::column;
+
+namespace {
+crmkit::errc code_of(auto&& f) {
+  try {
+    f();
+  } catch (const crmkit::error& e) {
+    return e.code();
+  }
+  return crmkit::errc::ok;
+}
+
+crmkit::transaction_log make_log(std::vector<std::int32_t> customer, std::vector<std::int64_t> time,
+                                 std::vector<double> amount, std::size_t n_customers) {
+  return crmkit::transaction_log::from_columns(column<std::int32_t>::owned(std::move(customer)),
+                                               column<std::int64_t>::owned(std::move(time)),
+                                               column<double>::owned(std::move(amount)), n_customers);
+}
+
+constexpr std::int64_t day = 86400;
+}  // namespace
+
+TEST_CASE("rfm_summary on a hand-checkable log") {
+  const std::int64_t d0 = crmkit::unix_seconds(2024, 1, 1);
+  // customer 0: three purchases on two days; customer 1: none; customer 2: one purchase.
+  auto log = make_log({0, 2, 0, 0}, {d0, d0 + 5 * day + 3600, d0 + 10 * day + 100, d0 + 10 * day + 200},
+                      {10.0, 7.5, 20.0, -5.0}, 3);
+  crmkit::rfm_options options;
+  options.as_of = d0 + 30 * day;
+  options.time_unit_seconds = 7 * day;
+  const auto t = crmkit::rfm_summary(log, options);
+  REQUIRE(t.size() == 2);
+  CHECK(t.customer == std::vector<std::int32_t>{0, 2});
+  CHECK(t.recency_days[0] == 19);  // 30 days minus 10 days and 200 s, floored
+  CHECK(t.recency_days[1] == 24);
+  CHECK(t.recency[0] == 2);        // 19.99 days = 2.86 weeks
+  CHECK(t.recency[1] == 3);
+  CHECK(t.frequency[0] == 3);
+  CHECK(t.distinct_days[0] == 2);
+  CHECK(t.distinct_days[1] == 1);
+  CHECK(t.monetary[0] == 25.0);
+  CHECK(t.monetary_mean[0] == doctest::Approx(25.0 / 3.0).epsilon(1e-15));
+  CHECK(t.first_purchase[0] == d0);
+  CHECK(t.last_purchase[0] == d0 + 10 * day + 200);
+  CHECK(t.tenure[0] == 4);  // 30 days = 4.29 weeks
+  CHECK(t.as_of == options.as_of);
+}
+
+TEST_CASE("distinct days do not depend on the row order") {
+  std::mt19937_64 rng(7);
+  std::vector<std::int32_t> customer;
+  std::vector<std::int64_t> time;
+  std::vector<double> amount;
+  for (int i = 0; i < 5000; ++i) {
+    customer.push_back(static_cast<std::int32_t>(rng() % 300));
+    time.push_back(static_cast<std::int64_t>(rng() % (60 * day)));
+    amount.push_back(static_cast<double>(rng() % 10000) / 100.0);
+  }
+  crmkit::rfm_options options;
+  options.as_of = 61 * day;
+  // Sorted by time: the single-pass count; shuffled: the bucket-and-sort fallback.
+  std::vector<std::size_t> idx(customer.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  std::sort(idx.begin(), idx.end(), [&](auto a, auto b) { return time[a] < time[b]; });
+  std::vector<std::int32_t> c2;
+  std::vector<std::int64_t> t2;
+  std::vector<double> a2;
+  for (auto i : idx) {
+    c2.push_back(customer[i]);
+    t2.push_back(time[i]);
+    a2.push_back(amount[i]);
+  }
+  const auto shuffled = crmkit::rfm_summary(make_log(customer, time, amount, 300), options);
+  const auto sorted = crmkit::rfm_summary(make_log(c2, t2, a2, 300), options);
+  CHECK(shuffled.distinct_days == sorted.distinct_days);
+  CHECK(shuffled.frequency == sorted.frequency);
+  CHECK(shuffled.recency_days == sorted.recency_days);
+  // Brute force
+  for (std::size_t r = 0; r < sorted.size(); ++r) {
+    std::vector<std::int64_t> days;
+    for (std::size_t i = 0; i < customer.size(); ++i)
+      if (customer[i] == sorted.customer[r]) days.push_back(time[i] / day);
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    CHECK(sorted.distinct_days[r] == static_cast<double>(days.size()));
+  }
+}
+
+TEST_CASE("the summary is identical for any thread count") {
+  std::mt19937_64 rng(11);
+  std::vector<std::int32_t> customer;
+  std::vector<std::int64_t> time;
+  std::vector<double> amount;
+  for (int i = 0; i < 20000; ++i) {
+    customer.push_back(static_cast<std::int32_t>(rng() % 997));
+    time.push_back(static_cast<std::int64_t>(rng() % (400 * day)));
+    amount.push_back(std::ldexp(static_cast<double>(rng() % 100000), -7) * ((rng() % 5) ? 1.0 : 1e6));
+  }
+  auto log = make_log(customer, time, amount, 1000);
+  crmkit::rfm_options options;
+  options.as_of = 400 * day;
+  const auto one = crmkit::rfm_summary(log, options);
+  for (int threads : {2, 3, 8}) {
+    options.n_threads = threads;
+    const auto many = crmkit::rfm_summary(log, options);
+    CHECK(many.customer == one.customer);
+    CHECK(many.monetary == one.monetary);
+    CHECK(many.distinct_days == one.distinct_days);
+    CHECK(many.first_purchase == one.first_purchase);
+  }
+}
+
+TEST_CASE("monetary is Kahan-compensated in row order") {
+  // 1 + 1e-16 + 1e-16 ... : naive summation stays at 1, Kahan recovers the tail.
+  std::vector<std::int32_t> customer(1001, 0);
+  std::vector<std::int64_t> time(1001, 0);
+  std::vector<double> amount(1001, 1e-16);
+  amount[0] = 1.0;
+  crmkit::rfm_options options;
+  const auto t = crmkit::rfm_summary(make_log(customer, time, amount, 1), options);
+  double kahan = 0.0, c = 0.0;
+  for (double v : amount) {
+    const double y = v - c;
+    const double s = kahan + y;
+    c = (s - kahan) - y;
+    kahan = s;
+  }
+  CHECK(t.monetary[0] == kahan);
+  CHECK(t.monetary[0] > 1.0);
+}
+
+TEST_CASE("bad input gets a clear error") {
+  crmkit::rfm_options options;
+  CHECK(code_of([&] { (void)crmkit::rfm_summary(crmkit::transaction_log{}, options); }) ==
+        crmkit::errc::invalid_argument);
+  auto log = make_log({0, 1}, {1000, 2000}, {1.0, 2.0}, 2);
+  options.as_of = 1999;
+  try {
+    (void)crmkit::rfm_summary(log, options);
+    FAIL("no error");
+  } catch (const crmkit::error& e) {
+    CHECK(std::string(e.what()).find("before the last transaction") != std::string::npos);
+  }
+  options.as_of = 2000;
+  options.time_unit_seconds = 0;
+  CHECK(code_of([&] { (void)crmkit::rfm_summary(log, options); }) == crmkit::errc::invalid_argument);
+  options.time_unit_seconds = day;
+  options.n_threads = 0;
+  CHECK(code_of([&] { (void)crmkit::rfm_summary(log, options); }) == crmkit::errc::invalid_argument);
+  options.n_threads = 1;
+  const auto t = crmkit::rfm_summary(log, options);
+  options.bins = 1;
+  try {
+    (void)crmkit::rfm_score(t, options);
+    FAIL("no error");
+  } catch (const crmkit::error& e) {
+    CHECK(std::string(e.what()).find("at least 2") != std::string::npos);
+  }
+  const double one[] = {1.0};
+  CHECK(code_of([&] { (void)crmkit::quantile_scores(one, 5, crmkit::rfm_tie_rule::rank_first); }) ==
+        crmkit::errc::invalid_argument);
+  const double with_nan[] = {1.0, std::numeric_limits<double>::quiet_NaN()};
+  CHECK(code_of([&] { (void)crmkit::quantile_scores(with_nan, 5, crmkit::rfm_tie_rule::rank_first); }) ==
+        crmkit::errc::invalid_argument);
+}
+
+TEST_CASE("stable_ascending_order is a stable sort") {
+  const std::vector<double> v = {3.0, -1.0, 3.0, 0.0, -0.0, -2.5, 1e300, -1e-300, 3.0};
+  const auto order = crmkit::stable_ascending_order(v);
+  std::vector<std::uint32_t> expected(v.size());
+  for (std::uint32_t i = 0; i < expected.size(); ++i) expected[i] = i;
+  std::stable_sort(expected.begin(), expected.end(), [&](auto a, auto b) { return v[a] < v[b]; });
+  CHECK(order == expected);
+}
+
+TEST_CASE("rank_first scores: equal-sized classes, ties by position, R reversed") {
+  // n = 10, k = 5: numpy edges on ranks 1..10 are 1, 2.8, 4.6, 6.4, 8.2, 10, so ranks
+  // 1-2 score 1, 3-4 score 2, ... (each class holds two ranks).
+  const std::vector<double> v(10, 7.0);  // all tied: order of appearance decides
+  const auto s = crmkit::quantile_scores(v, 5, crmkit::rfm_tie_rule::rank_first);
+  CHECK(s == std::vector<std::int32_t>{1, 1, 2, 2, 3, 3, 4, 4, 5, 5});
+  const auto r = crmkit::quantile_scores(v, 5, crmkit::rfm_tie_rule::rank_first, true);
+  CHECK(r == std::vector<std::int32_t>{5, 5, 4, 4, 3, 3, 2, 2, 1, 1});
+  // n = 11, k = 5: edges 1, 3, 5, 7, 9, 11 fall on ranks; right-closed bins put rank 3 in
+  // class 1 (pandas.qcut(range(1, 12), 5) gives 1 1 1 2 2 3 3 4 4 5 5).
+  std::vector<double> w;
+  for (int i = 1; i <= 11; ++i) w.push_back(i);
+  CHECK(crmkit::quantile_scores(w, 5, crmkit::rfm_tie_rule::rank_first) ==
+        std::vector<std::int32_t>{1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5});
+}
+
+TEST_CASE("r_rfm edges reproduce the R rfm package's published bins on mtcars$mpg") {
+  // R datasets::mtcars$mpg; rfm's tests/testthat/test-utils.R expects
+  // bins(mtcars, mpg, 5) == c(16.20, 18.92, 22.00, 25.08), bins_lower's minimum 10.4 and
+  // bins_upper's maximum + 1 = 34.9.
+  const std::vector<double> mpg = {21.0, 21.0, 22.8, 21.4, 18.7, 18.1, 14.3, 24.4, 22.8, 19.2, 17.8,
+                                   16.4, 17.3, 15.2, 10.4, 10.4, 14.7, 32.4, 30.4, 33.9, 21.5, 15.5,
+                                   15.2, 13.3, 19.2, 27.3, 26.0, 30.4, 15.8, 19.7, 15.0, 21.4};
+  const auto edges = crmkit::r_rfm_edges(mpg, 5);
+  REQUIRE(edges.size() == 6);
+  CHECK(edges[0] == 10.4);
+  CHECK(edges[1] == doctest::Approx(16.20).epsilon(1e-12));
+  CHECK(edges[2] == doctest::Approx(18.92).epsilon(1e-12));
+  CHECK(edges[3] == doctest::Approx(22.00).epsilon(1e-12));
+  CHECK(edges[4] == doctest::Approx(25.08).epsilon(1e-12));
+  CHECK(edges[5] == doctest::Approx(34.9).epsilon(1e-12));
+  // Half-open intervals [lower, upper): 16.4 >= 16.2 is class 2; 15.8 is class 1.
+  const auto scores = crmkit::quantile_scores(mpg, 5, crmkit::rfm_tie_rule::r_rfm);
+  for (std::size_t i = 0; i < mpg.size(); ++i) {
+    int expected = 1;
+    while (expected < 5 && mpg[i] >= edges[static_cast<std::size_t>(expected)]) ++expected;
+    CHECK(scores[i] == expected);
+  }
+  CHECK(scores[11] == 2);  // 16.4
+  CHECK(scores[28] == 1);  // 15.8
+  CHECK(scores[19] == 5);  // 33.9, the maximum, below max + 1
+  const auto reversed = crmkit::quantile_scores(mpg, 5, crmkit::rfm_tie_rule::r_rfm, true);
+  for (std::size_t i = 0; i < mpg.size(); ++i) CHECK(reversed[i] == 6 - scores[i]);
+}
+
+TEST_CASE("r_rfm: tied values share a score and classes can be empty") {
+  // Frequencies as on a typical log: mostly 1. Type-7 quantiles at .2 .4 .6 .8 of
+  // {1 x 7, 2, 3, 9} are 1, 1, 1, 2.2; edges 1, 2, 2, 2, 3.2, 10.
+  const std::vector<double> f = {1, 1, 1, 1, 1, 1, 1, 2, 3, 9};
+  const auto edges = crmkit::r_rfm_edges(f, 5);
+  REQUIRE(edges.size() == 6);
+  CHECK(edges[0] == 1);
+  CHECK(edges[1] == 2);
+  CHECK(edges[2] == 2);
+  CHECK(edges[3] == 2);
+  CHECK(edges[4] == doctest::Approx(3.2).epsilon(1e-12));
+  CHECK(edges[5] == 10);
+  const auto s = crmkit::quantile_scores(f, 5, crmkit::rfm_tie_rule::r_rfm);
+  CHECK(s == std::vector<std::int32_t>{1, 1, 1, 1, 1, 1, 1, 4, 4, 5});
+}
