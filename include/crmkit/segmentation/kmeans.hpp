@@ -1,0 +1,190 @@
+/// @file crmkit/segmentation/kmeans.hpp
+/// k-means customer segmentation with scikit-learn 1.2's semantics, so results compare
+/// point for point with `sklearn.cluster.KMeans`: k-means++ or random seeding from a
+/// numpy-compatible seed, several initialisations keeping the lowest inertia, exact Lloyd
+/// iterations or Hamerly's accelerated exact variant (same labels, same centres, bit for
+/// bit), empty clusters relocated to the farthest points, multithreading whose result is
+/// bit-identical for any thread count; plus help choosing k (inertia over a range of k,
+/// silhouette score on a sample) and per-cluster profiles.
+///
+/// `#include <crmkit/segmentation/kmeans.hpp>`
+///
+/// Thread safety: stateless; safe. (Every function is a pure function of its arguments;
+/// `kmeans_result` is a plain value.)
+///
+/// @code
+/// crmkit::feature_matrix rfm = ...;                        // n x 3: recency, frequency, monetary
+/// auto scaler = crmkit::feature_scaler::fit(rfm, {true, true, true});
+/// crmkit::kmeans_options opt;
+/// opt.n_clusters = 4; opt.n_init = 10; opt.seed = 42; opt.n_threads = 2;
+/// crmkit::kmeans_result r = crmkit::kmeans_fit(scaler.transform(rfm), opt);
+/// crmkit::feature_matrix centres_in_days_and_dollars = scaler.inverse_transform(r.centers);
+/// @endcode
+///
+/// Semantics (scikit-learn 1.2, `sklearn/cluster/_kmeans.py` and `_k_means_lloyd.pyx`):
+/// - the data are centred (column means subtracted) before seeding and iterating, and
+///   the means added back to the returned centres;
+/// - iteration i assigns every point to its nearest centre (the lowest index on an exact
+///   tie), recomputes the centres as means, relocates empty clusters, and stops when the
+///   labels equal those of iteration i - 1 ("strict convergence"), or when
+///   sum_j |c_j(new) - c_j(old)|^2 <= tol * mean_f var(x_f), or after max_iter;
+/// - unless the labels converged strictly, a final assignment makes the labels match the
+///   returned centres; inertia = sum_i |x_i - c_label(i)|^2 with those labels;
+///   `n_iter` = i + 1;
+/// - an empty cluster takes the point farthest from its own (old) centre, the next empty
+///   cluster the next farthest, and that point's weight leaves its cluster's sum (no
+///   relocation when every point sits on its centre);
+/// - of several initialisations the first is kept unless a later one has strictly lower
+///   inertia and is not the same partition up to a relabelling.
+///
+/// Differences that remain: distances here are computed directly, `sum_f (x_f - c_f)^2`,
+/// where scikit-learn uses `|c|^2 - 2 x.c` through BLAS, so a point whose two nearest
+/// centres are within rounding (about 1e-15 relative) of a tie can take the other label;
+/// and with several empty clusters in one iteration scikit-learn pairs them with the
+/// farthest points in `np.argpartition` order, here in order of decreasing distance.
+///
+/// Memory: a fit holds a centred copy of the data in structure-of-arrays layout
+/// (8 n d bytes) plus, per point, a label, the previous label and, for Hamerly, two
+/// bounds (4 + 4 + 16 bytes), and k-means++ seeding briefly holds
+/// (2 + floor(ln k) + 2) n doubles; about 8 n (d + 3 + t) bytes in all (t = trials).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "crmkit/config.hpp"
+#include "crmkit/segmentation/features.hpp"
+#include "crmkit/segmentation/kmeans_init.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+/// How the initial centres are chosen (scikit-learn's `init` strings).
+enum class kmeans_init_method : int {
+  k_means_plus_plus = 0,  ///< greedy k-means++ (scikit-learn's default)
+  random = 1,             ///< k distinct points, `RandomState.permutation(n)[:k]`
+};
+
+/// The iteration used. Both give the same labels, centres, inertia and iteration count.
+enum class kmeans_algorithm : int {
+  lloyd = 0,    ///< every point against every centre, every iteration
+  hamerly = 1,  ///< Hamerly (2010) bounds skip most distance computations; exact
+};
+
+/// Why the (kept) run stopped. An expected outcome, not an error.
+enum class kmeans_stop : int {
+  labels_unchanged = 0,  ///< strict convergence: no label changed in the last iteration
+  tolerance = 1,         ///< the total squared centre shift fell to tol * mean variance
+  max_iter = 2,          ///< the iteration limit was reached
+};
+
+/// Settings of a k-means fit; the defaults are scikit-learn 1.2's except `n_init` (1:
+/// scikit-learn 1.4's "auto" for k-means++) and `algorithm` (Hamerly, the faster).
+struct kmeans_options {
+  std::size_t n_clusters = 8;  ///< k, 1 <= k <= number of points
+  kmeans_init_method init = kmeans_init_method::k_means_plus_plus;
+  int n_init = 1;           ///< initialisations to run (the best is kept), >= 1
+  int max_iter = 300;       ///< iteration limit per run, >= 1
+  double tol = 1e-4;        ///< relative tolerance on the centre shift, >= 0
+  kmeans_algorithm algorithm = kmeans_algorithm::hamerly;
+  std::uint32_t seed = 0;   ///< numpy `RandomState` seed (scikit-learn's `random_state`)
+  int n_threads = 1;        ///< threads used; results do not depend on it
+  int n_local_trials = 0;   ///< k-means++ candidates per step; 0: 2 + floor(ln k)
+};
+
+/// The result of a fit. A plain value.
+struct kmeans_result {
+  std::vector<std::int32_t> labels;  ///< cluster of each point, in [0, k)
+  feature_matrix centers;            ///< k x d centroids, in the units of the input
+  double inertia = 0.0;              ///< sum of squared distances to the assigned centres
+  int n_iter = 0;                    ///< iterations of the kept run
+  kmeans_stop stop = kmeans_stop::max_iter;  ///< why the kept run stopped
+  std::size_t n_relocated = 0;       ///< empty-cluster relocations in the kept run
+  int best_init = 0;                 ///< which initialisation was kept (0-based)
+};
+
+/// Fits k-means to the rows of `x` with seeding from `options.init`.
+/// @param x n x d points (rows = customers), finite.
+/// @throws crmkit::error (invalid_argument): empty data, k < 1 or k > n, n_init < 1,
+///         max_iter < 1, tol < 0 or not finite, n_threads < 1, n_local_trials < 0, a NaN
+///         or infinite feature (the message names its row and column).
+[[nodiscard]] CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const kmeans_options& options);
+
+/// Fits k-means from explicit initial centres (scikit-learn's `init=ndarray`): one run;
+/// `options.init`, `options.n_init` and `options.seed` are ignored, as scikit-learn uses
+/// n_init = 1 for an explicit init; `options.n_clusters` must be 0 or equal the rows of
+/// `initial_centers`.
+/// @param initial_centers k x d starting centroids in the units of `x`.
+/// @throws crmkit::error (invalid_argument): as kmeans_fit, plus a shape mismatch or a
+///         non-finite initial centre.
+[[nodiscard]] CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x,
+                                                   Eigen::Ref<const feature_matrix> initial_centers,
+                                                   const kmeans_options& options);
+
+/// Nearest centre of each row of `x` (lowest index on an exact tie).
+/// @throws crmkit::error (invalid_argument): empty centres, column mismatch, non-finite
+///         values, n_threads < 1.
+[[nodiscard]] CRMKIT_FUNC std::vector<std::int32_t> kmeans_predict(Eigen::Ref<const feature_matrix> centers,
+                                                                   Eigen::Ref<const feature_matrix> x,
+                                                                   int n_threads = 1);
+
+/// Mean silhouette coefficient (Rousseeuw 1987) with Euclidean distances, as
+/// `sklearn.metrics.silhouette_score(x, labels, sample_size=..., random_state=seed)`:
+/// for each point s = (b - a) / max(a, b), a = mean distance to the rest of its cluster,
+/// b = lowest mean distance to another cluster, s = 0 in a singleton cluster.
+/// @param labels one label per row, each >= 0.
+/// @param sample_size 0: all points (O(n^2 d) work); otherwise the mean over the first
+///        `sample_size` indices of `RandomState(seed).permutation(n)`, the same sample
+///        scikit-learn draws.
+/// @throws crmkit::error (invalid_argument): size mismatch, a negative label, fewer than
+///         2 or more than (sample) n - 1 distinct labels, sample_size > n or == 1,
+///         non-finite values, n_threads < 1.
+[[nodiscard]] CRMKIT_FUNC double silhouette_score(Eigen::Ref<const feature_matrix> x,
+                                                  std::span<const std::int32_t> labels, std::size_t sample_size = 0,
+                                                  std::uint32_t seed = 0, int n_threads = 1);
+
+/// One row of a scan over k.
+struct kmeans_k_score {
+  std::size_t k = 0;
+  double inertia = 0.0;
+  int n_iter = 0;
+  double silhouette = 0.0;  ///< NaN for k = 1 or when not requested
+};
+
+/// Help choosing k: fits k = k_min..k_max with `options` (its n_clusters ignored) and
+/// reports inertia (for an "elbow" plot) and, when `silhouette_sample_size` is not
+/// `no_silhouette`, the silhouette score on a sample of that size (0: all points).
+/// @throws crmkit::error (invalid_argument): k_min < 1, k_max < k_min, k_max > n, and
+///         whatever kmeans_fit or silhouette_score reject.
+inline constexpr std::size_t no_silhouette = static_cast<std::size_t>(-1);
+[[nodiscard]] CRMKIT_FUNC std::vector<kmeans_k_score> kmeans_scan_k(Eigen::Ref<const feature_matrix> x,
+                                                                   std::size_t k_min, std::size_t k_max,
+                                                                   const kmeans_options& options,
+                                                                   std::size_t silhouette_sample_size = 10000);
+
+/// Summary of one cluster: size, shares and per-feature means in the units given.
+struct cluster_profile {
+  std::size_t size = 0;             ///< points in the cluster
+  double share = 0.0;               ///< size / n
+  double value = 0.0;               ///< sum of `value` over the cluster (e.g. revenue)
+  double value_share = 0.0;         ///< value / total value (NaN when the total is 0)
+  std::vector<double> mean;         ///< per-feature mean (NaN for an empty cluster)
+};
+
+/// Profiles clusters: for each of the `n_clusters` labels, its size, share of points,
+/// total and share of `value` (pass monetary totals for revenue share; empty: zeros),
+/// and the mean of each column of `features` (pass the original R/F/M for their means).
+/// @throws crmkit::error (invalid_argument): size mismatches or a label outside [0, k).
+[[nodiscard]] CRMKIT_FUNC std::vector<cluster_profile> kmeans_profile(Eigen::Ref<const feature_matrix> features,
+                                                                     std::span<const std::int32_t> labels,
+                                                                     std::size_t n_clusters,
+                                                                     std::span<const double> value = {});
+
+CRMKIT_END_NAMESPACE
+
+#ifdef CRMKIT_HEADER_ONLY
+#  include "crmkit/segmentation/kmeans_impl.hpp"
+#endif

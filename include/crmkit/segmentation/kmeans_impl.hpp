@@ -1,0 +1,687 @@
+// Definitions for crmkit/segmentation/kmeans.hpp. Included by that header in
+// header-only mode and by src/segmentation/kmeans.cpp otherwise.
+// IWYU pragma: private, include "crmkit/segmentation/kmeans.hpp"
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "crmkit/error.hpp"
+#include "crmkit/segmentation/detail/fork_join.hpp"
+#include "crmkit/segmentation/kmeans.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+namespace detail {
+
+// Every squared distance in a fit is computed by one of the two functions below, with
+// the same operations in the same order (t0*t0, then += tf*tf for f = 1..d-1), so a
+// point's distances are the same bits whether computed for a block (vectorised over
+// points), for one point (Hamerly's bound checks) or by Lloyd. That makes Hamerly's
+// labels, and hence everything else, identical to Lloyd's. (x86-64 without -mfma does
+// not contract a*b+c; other targets must not be built with FP contraction either.)
+inline double kmeans_sq_dist(const kmeans_data& data, std::size_t i, const double* c) noexcept {
+  const std::size_t n = data.n;
+  const double* x = data.xs.data();
+  double t = x[i] - c[0];
+  double s = t * t;
+  for (std::size_t f = 1; f < data.d; ++f) {
+    t = x[f * n + i] - c[f];
+    s += t * t;
+  }
+  return s;
+}
+
+inline constexpr std::size_t kmeans_block = 256;
+
+// Nearest and second-nearest centre of points [begin, end) (end - begin <= kmeans_block).
+inline void kmeans_assign_block(const kmeans_data& data, std::size_t begin, std::size_t end, const double* centers,
+                                std::size_t k, std::int32_t* label, double* best, double* second) noexcept {
+  const std::size_t m = end - begin, d = data.d, n = data.n;
+  double tmp[kmeans_block];
+  for (std::size_t j = 0; j < k; ++j) {
+    const double* c = centers + j * d;
+    {
+      const double* x = data.xs.data() + begin;
+      const double c0 = c[0];
+      for (std::size_t i = 0; i < m; ++i) {
+        const double t = x[i] - c0;
+        tmp[i] = t * t;
+      }
+    }
+    for (std::size_t f = 1; f < d; ++f) {
+      const double* x = data.xs.data() + f * n + begin;
+      const double cf = c[f];
+      for (std::size_t i = 0; i < m; ++i) {
+        const double t = x[i] - cf;
+        tmp[i] += t * t;
+      }
+    }
+    if (j == 0) {
+      for (std::size_t i = 0; i < m; ++i) {
+        best[i] = tmp[i];
+        second[i] = std::numeric_limits<double>::infinity();
+        label[i] = 0;
+      }
+    } else {
+      const auto jj = static_cast<std::int32_t>(j);
+      for (std::size_t i = 0; i < m; ++i) {
+        const double v = tmp[i];
+        const bool lt = v < best[i];
+        const bool lt2 = v < second[i];
+        second[i] = lt ? best[i] : (lt2 ? v : second[i]);
+        best[i] = lt ? v : best[i];
+        label[i] = lt ? jj : label[i];
+      }
+    }
+  }
+}
+
+// Nearest and second-nearest centre of one point, the same arithmetic as the block.
+inline std::int32_t kmeans_assign_one(const kmeans_data& data, std::size_t i, const double* centers, std::size_t k,
+                                      double& best, double& second) noexcept {
+  std::int32_t label = 0;
+  best = kmeans_sq_dist(data, i, centers);
+  second = std::numeric_limits<double>::infinity();
+  for (std::size_t j = 1; j < k; ++j) {
+    const double v = kmeans_sq_dist(data, i, centers + j * data.d);
+    if (v < best) {
+      second = best;
+      best = v;
+      label = static_cast<std::int32_t>(j);
+    } else if (v < second) {
+      second = v;
+    }
+  }
+  return label;
+}
+
+// Per-chunk partial sums of the points of each cluster, in point order. Four
+// interleaved accumulator sets break the store-to-load dependency between consecutive
+// points of the same cluster; they are combined in a fixed order.
+inline void kmeans_chunk_sums(const kmeans_data& data, std::size_t begin, std::size_t end, const std::int32_t* labels,
+                              std::size_t k, double* sums, std::int64_t* counts, std::vector<double>& scratch) {
+  const std::size_t d = data.d, n = data.n, kd = k * d;
+  scratch.assign(4 * kd, 0.0);
+  std::int64_t cnt[4 * 64] = {};
+  const bool small_k = k <= 64;
+  for (std::size_t i = begin; i < end; ++i) {
+    const std::size_t lane = i & 3u;
+    const auto j = static_cast<std::size_t>(labels[i]);
+    double* acc = scratch.data() + lane * kd + j * d;
+    for (std::size_t f = 0; f < d; ++f) acc[f] += data.xs[f * n + i];
+    if (small_k)
+      ++cnt[lane * 64 + j];
+    else
+      ++counts[j];
+  }
+  for (std::size_t q = 0; q < kd; ++q) sums[q] = (scratch[q] + scratch[kd + q]) + (scratch[2 * kd + q] + scratch[3 * kd + q]);
+  if (small_k)
+    for (std::size_t j = 0; j < k; ++j) counts[j] = cnt[j] + cnt[64 + j] + cnt[128 + j] + cnt[192 + j];
+}
+
+struct kmeans_run {
+  std::vector<std::int32_t> labels;
+  std::vector<double> centers;  // k x d, centred space
+  double inertia = 0.0;
+  int n_iter = 0;
+  kmeans_stop stop = kmeans_stop::max_iter;
+  std::size_t n_relocated = 0;
+};
+
+// One k-means run from the given (centred) initial centres: scikit-learn's
+// _kmeans_single_lloyd, with Lloyd's or Hamerly's assignment step.
+inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> centers, std::size_t k, int max_iter,
+                                double tol_abs, kmeans_algorithm algorithm, fork_join& team) {
+  const std::size_t n = data.n, d = data.d, kd = k * d;
+  const std::size_t n_chunks = kmeans_n_chunks(n);
+  const bool hamerly = algorithm == kmeans_algorithm::hamerly && k > 1;
+  kmeans_run run;
+  run.labels.assign(n, -1);
+  std::vector<double> upper, lower;
+  if (hamerly) {
+    upper.resize(n);
+    lower.resize(n);
+  }
+  std::vector<double> chunk_sums(n_chunks * kd);
+  std::vector<std::int64_t> chunk_counts(n_chunks * k);
+  std::vector<std::size_t> chunk_changed(n_chunks);
+  std::vector<std::vector<double>> scratch(static_cast<std::size_t>(team.size()));
+  std::vector<double> new_centers(kd), shift(k), half_gap(k);
+  // Hamerly bookkeeping: p = last shift of each centre, its largest two values.
+  double pmax1 = 0.0, pmax2 = 0.0;
+  std::size_t pmax_arg = 0;
+  double drift = 0.0;
+  bool bounds_valid = false;
+  // Safety margin of the bound tests: rounding in a computed distance is below
+  // (d + 2) eps relative; 32x that, plus the accumulated rounding of the bound updates
+  // (drift), makes a skipped point provably keep the label Lloyd would give it.
+  const double rel = 32.0 * std::numeric_limits<double>::epsilon() * static_cast<double>(d + 4);
+
+  auto hamerly_pass = [&](std::size_t c, const double* ctr, bool full) {
+    const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
+    std::size_t changed = 0;
+    std::int32_t lab[kmeans_block];
+    double best[kmeans_block], second[kmeans_block];
+    if (full) {
+      for (std::size_t b = begin; b < end; b += kmeans_block) {
+        const std::size_t e = std::min(end, b + kmeans_block);
+        kmeans_assign_block(data, b, e, ctr, k, lab, best, second);
+        for (std::size_t i = b; i < e; ++i) {
+          changed += lab[i - b] != run.labels[i];
+          run.labels[i] = lab[i - b];
+          upper[i] = std::sqrt(best[i - b]);
+          lower[i] = std::sqrt(second[i - b]);
+        }
+      }
+      return changed;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::int32_t a = run.labels[i];
+      const auto ua = static_cast<std::size_t>(a);
+      double u = upper[i] + shift[ua];
+      double l = lower[i] - (ua == pmax_arg ? pmax2 : pmax1);
+      const double m = std::max(half_gap[ua], l);
+      if (u + (rel * (u + m) + drift) < m) {
+        upper[i] = u;
+        lower[i] = l;
+        continue;
+      }
+      u = std::sqrt(kmeans_sq_dist(data, i, ctr + ua * d));
+      if (u + (rel * (u + m) + drift) < m) {
+        upper[i] = u;
+        lower[i] = l;
+        continue;
+      }
+      double b1 = 0.0, b2 = 0.0;
+      const std::int32_t nl = kmeans_assign_one(data, i, ctr, k, b1, b2);
+      changed += nl != a;
+      run.labels[i] = nl;
+      upper[i] = std::sqrt(b1);
+      lower[i] = std::sqrt(b2);
+    }
+    return changed;
+  };
+
+  auto lloyd_pass = [&](std::size_t c, const double* ctr) {
+    const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
+    std::size_t changed = 0;
+    std::int32_t lab[kmeans_block];
+    double best[kmeans_block], second[kmeans_block];
+    for (std::size_t b = begin; b < end; b += kmeans_block) {
+      const std::size_t e = std::min(end, b + kmeans_block);
+      kmeans_assign_block(data, b, e, ctr, k, lab, best, second);
+      for (std::size_t i = b; i < e; ++i) {
+        changed += lab[i - b] != run.labels[i];
+        run.labels[i] = lab[i - b];
+      }
+    }
+    return changed;
+  };
+
+  // One parallel region: assignment (Lloyd or Hamerly) and, when update, the per-chunk
+  // sums. Returns the number of changed labels.
+  auto step = [&](bool update) {
+    const double* ctr = centers.data();
+    const bool full = !bounds_valid;
+    std::atomic<std::size_t> next{0};
+    team.run([&](int t) {
+      auto& scr = scratch[static_cast<std::size_t>(t)];
+      for (std::size_t c = next.fetch_add(1, std::memory_order_relaxed); c < n_chunks;
+           c = next.fetch_add(1, std::memory_order_relaxed)) {
+        chunk_changed[c] = hamerly ? hamerly_pass(c, ctr, full) : lloyd_pass(c, ctr);
+        if (update) {
+          const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
+          kmeans_chunk_sums(data, begin, end, run.labels.data(), k, chunk_sums.data() + c * kd,
+                            chunk_counts.data() + c * k, scr);
+        }
+      }
+    });
+    if (hamerly) bounds_valid = true;
+    std::size_t changed = 0;
+    for (std::size_t c = 0; c < n_chunks; ++c) changed += chunk_changed[c];
+    return changed;
+  };
+
+  std::vector<double> sums(kd);
+  std::vector<std::int64_t> counts(k);
+  std::vector<double> far_dist;
+  bool strict = false;
+  int it = 0;
+  for (; it < max_iter; ++it) {
+    const std::size_t changed = step(true);
+    std::fill(sums.begin(), sums.end(), 0.0);
+    std::fill(counts.begin(), counts.end(), 0);
+    for (std::size_t c = 0; c < n_chunks; ++c) {
+      for (std::size_t q = 0; q < kd; ++q) sums[q] += chunk_sums[c * kd + q];
+      for (std::size_t j = 0; j < k; ++j) counts[j] += chunk_counts[c * k + j];
+    }
+    // Empty clusters (scikit-learn's _relocate_empty_clusters_dense): each takes one of
+    // the points farthest from their current (old) centre.
+    std::vector<std::size_t> empty;
+    for (std::size_t j = 0; j < k; ++j)
+      if (counts[j] == 0) empty.push_back(j);
+    if (!empty.empty()) {
+      far_dist.resize(n);
+      team.for_chunks(n_chunks, [&](std::size_t c) {
+        const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
+        for (std::size_t i = begin; i < end; ++i)
+          far_dist[i] = kmeans_sq_dist(data, i, centers.data() + static_cast<std::size_t>(run.labels[i]) * d);
+      });
+      const double max_dist = *std::max_element(far_dist.begin(), far_dist.end());
+      if (max_dist > 0.0) {
+        std::vector<std::size_t> order(n);
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        const std::size_t take = std::min(empty.size(), n);
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end(),
+                          [&](std::size_t a, std::size_t b) {
+                            return far_dist[a] > far_dist[b] || (far_dist[a] == far_dist[b] && a < b);
+                          });
+        for (std::size_t e = 0; e < take; ++e) {
+          const std::size_t fresh = empty[e], far = order[e];
+          const auto old = static_cast<std::size_t>(run.labels[far]);
+          for (std::size_t f = 0; f < d; ++f) {
+            const double v = data.xs[f * n + far];
+            sums[old * d + f] -= v;
+            sums[fresh * d + f] = v;
+          }
+          counts[fresh] = 1;
+          counts[old] -= 1;
+          ++run.n_relocated;
+        }
+      }
+    }
+    // Means (scikit-learn multiplies by the reciprocal of the weight; a cluster left
+    // empty keeps its sum, as there).
+    for (std::size_t j = 0; j < k; ++j) {
+      if (counts[j] > 0) {
+        const double alpha = 1.0 / static_cast<double>(counts[j]);
+        for (std::size_t f = 0; f < d; ++f) new_centers[j * d + f] = sums[j * d + f] * alpha;
+      } else {
+        for (std::size_t f = 0; f < d; ++f) new_centers[j * d + f] = sums[j * d + f];
+      }
+    }
+    double shift_total = 0.0;
+    for (std::size_t j = 0; j < k; ++j) {
+      double s = 0.0;
+      for (std::size_t f = 0; f < d; ++f) {
+        const double t = new_centers[j * d + f] - centers[j * d + f];
+        s += t * t;
+      }
+      shift[j] = std::sqrt(s);
+      shift_total += shift[j] * shift[j];
+    }
+    centers.swap(new_centers);
+    if (hamerly) {
+      pmax1 = pmax2 = 0.0;
+      pmax_arg = 0;
+      for (std::size_t j = 0; j < k; ++j) {
+        if (shift[j] > pmax1) {
+          pmax2 = pmax1;
+          pmax1 = shift[j];
+          pmax_arg = j;
+        } else if (shift[j] > pmax2) {
+          pmax2 = shift[j];
+        }
+      }
+      drift += 4.0 * rel * pmax1;
+      for (std::size_t j = 0; j < k; ++j) {
+        double g = std::numeric_limits<double>::infinity();
+        for (std::size_t o = 0; o < k; ++o) {
+          if (o == j) continue;
+          double s = 0.0;
+          for (std::size_t f = 0; f < d; ++f) {
+            const double t = centers[j * d + f] - centers[o * d + f];
+            s += t * t;
+          }
+          g = std::min(g, std::sqrt(s));
+        }
+        half_gap[j] = 0.5 * g;
+      }
+    }
+    if (changed == 0) {
+      strict = true;
+      run.stop = kmeans_stop::labels_unchanged;
+      break;
+    }
+    if (shift_total <= tol_abs) {
+      run.stop = kmeans_stop::tolerance;
+      break;
+    }
+  }
+  if (it == max_iter) {
+    it = max_iter - 1;
+    run.stop = kmeans_stop::max_iter;
+  }
+  if (!strict) step(false);  // labels that match the returned centres
+  run.n_iter = it + 1;
+  std::vector<double> partial(n_chunks);
+  team.for_chunks(n_chunks, [&](std::size_t c) {
+    const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
+    double s = 0.0;
+    for (std::size_t i = begin; i < end; ++i)
+      s += kmeans_sq_dist(data, i, centers.data() + static_cast<std::size_t>(run.labels[i]) * d);
+    partial[c] = s;
+  });
+  for (double p : partial) run.inertia += p;
+  run.centers = std::move(centers);
+  return run;
+}
+
+// scikit-learn's _is_same_clustering: the partitions are equal up to relabelling.
+inline bool kmeans_same_clustering(const std::vector<std::int32_t>& a, const std::vector<std::int32_t>& b,
+                                   std::size_t k) {
+  std::vector<std::int32_t> mapping(k, -1);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto& m = mapping[static_cast<std::size_t>(a[i])];
+    if (m == -1)
+      m = b[i];
+    else if (m != b[i])
+      return false;
+  }
+  return true;
+}
+
+inline void kmeans_check_options(const kmeans_options& o, std::size_t n, std::size_t k, const char* what) {
+  if (k < 1 || k > n)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: n_clusters = {} must be between 1 and the number of points ({})", what, k, n));
+  if (o.n_init < 1)
+    throw error(errc::invalid_argument, fmt::format("{}: n_init = {} must be >= 1", what, o.n_init));
+  if (o.max_iter < 1)
+    throw error(errc::invalid_argument, fmt::format("{}: max_iter = {} must be >= 1", what, o.max_iter));
+  if (!(o.tol >= 0.0) || !std::isfinite(o.tol))
+    throw error(errc::invalid_argument, fmt::format("{}: tol = {} must be a finite number >= 0", what, o.tol));
+  if (o.n_threads < 1)
+    throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", what, o.n_threads));
+  if (o.n_local_trials < 0)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: n_local_trials = {} must be >= 0 (0: 2 + ln k)", what, o.n_local_trials));
+  const int init = static_cast<int>(o.init), alg = static_cast<int>(o.algorithm);
+  if (init < 0 || init > 1)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown init method {}", what, init));
+  if (alg < 0 || alg > 1) throw error(errc::invalid_argument, fmt::format("{}: unknown algorithm {}", what, alg));
+}
+
+inline void kmeans_check_data(Eigen::Ref<const feature_matrix> x, const char* what) {
+  if (x.rows() == 0 || x.cols() == 0)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: the data is empty ({} rows, {} columns)", what, x.rows(), x.cols()));
+  check_finite(x, what);
+}
+
+// scikit-learn's _tolerance: tol times the mean of the per-feature variances.
+inline double kmeans_tolerance(const kmeans_data& data, double tol) {
+  if (tol == 0.0) return 0.0;
+  double total = 0.0;
+  for (std::size_t f = 0; f < data.d; ++f) {
+    const double* x = data.col(f);
+    double mean = 0.0;
+    for (std::size_t i = 0; i < data.n; ++i) mean += x[i];
+    mean /= static_cast<double>(data.n);
+    double ss = 0.0;
+    for (std::size_t i = 0; i < data.n; ++i) ss += (x[i] - mean) * (x[i] - mean);
+    total += ss / static_cast<double>(data.n);
+  }
+  return total / static_cast<double>(data.d) * tol;
+}
+
+inline kmeans_result kmeans_finish(const kmeans_data& data, kmeans_run&& run, std::size_t k, int best_init) {
+  kmeans_result r;
+  r.labels = std::move(run.labels);
+  r.centers.resize(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(data.d));
+  for (std::size_t j = 0; j < k; ++j)
+    for (std::size_t f = 0; f < data.d; ++f)
+      r.centers(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(f)) = run.centers[j * data.d + f] + data.mean[f];
+  r.inertia = run.inertia;
+  r.n_iter = run.n_iter;
+  r.stop = run.stop;
+  r.n_relocated = run.n_relocated;
+  r.best_init = best_init;
+  return r;
+}
+
+}  // namespace detail
+
+CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const kmeans_options& options) {
+  const char* what = "kmeans_fit";
+  detail::kmeans_check_data(x, what);
+  const auto n = static_cast<std::size_t>(x.rows());
+  const std::size_t k = options.n_clusters;
+  detail::kmeans_check_options(options, n, k, what);
+  if (n > 0xFFFFFFFFull)
+    throw error(errc::invalid_argument, fmt::format("{}: {} points; at most 2^32 - 1 are supported", what, n));
+  detail::fork_join team(options.n_threads);
+  const auto data = detail::make_kmeans_data(x, /*center=*/true, team);
+  const double tol_abs = detail::kmeans_tolerance(data, options.tol);
+  numpy_random_state rng(options.seed);
+  detail::kmeans_run best;
+  int best_init = -1;
+  for (int init = 0; init < options.n_init; ++init) {
+    std::vector<std::size_t> seeds;
+    if (options.init == kmeans_init_method::k_means_plus_plus) {
+      seeds = detail::kmeans_plusplus_indices(data, k, rng, options.n_local_trials, team);
+    } else {
+      seeds = rng.permutation(n);
+      seeds.resize(k);
+    }
+    std::vector<double> centers(k * data.d);
+    for (std::size_t j = 0; j < k; ++j)
+      for (std::size_t f = 0; f < data.d; ++f) centers[j * data.d + f] = data.xs[f * n + seeds[j]];
+    auto run = detail::kmeans_single(data, std::move(centers), k, options.max_iter, tol_abs, options.algorithm, team);
+    if (best_init < 0 ||
+        (run.inertia < best.inertia && !detail::kmeans_same_clustering(run.labels, best.labels, k))) {
+      best = std::move(run);
+      best_init = init;
+    }
+  }
+  return detail::kmeans_finish(data, std::move(best), k, best_init);
+}
+
+CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, Eigen::Ref<const feature_matrix> initial_centers,
+                                     const kmeans_options& options) {
+  const char* what = "kmeans_fit";
+  detail::kmeans_check_data(x, what);
+  const auto n = static_cast<std::size_t>(x.rows());
+  const auto k = static_cast<std::size_t>(initial_centers.rows());
+  if (options.n_clusters != 0 && options.n_clusters != k)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: n_clusters = {} but initial_centers has {} rows", what, options.n_clusters, k));
+  if (initial_centers.cols() != x.cols())
+    throw error(errc::invalid_argument, fmt::format("{}: initial_centers has {} columns, the data {}", what,
+                                                    initial_centers.cols(), x.cols()));
+  detail::kmeans_check_options(options, n, k, what);
+  check_finite(initial_centers, "kmeans_fit (initial_centers)");
+  detail::fork_join team(options.n_threads);
+  const auto data = detail::make_kmeans_data(x, /*center=*/true, team);
+  const double tol_abs = detail::kmeans_tolerance(data, options.tol);
+  std::vector<double> centers(k * data.d);
+  for (std::size_t j = 0; j < k; ++j)
+    for (std::size_t f = 0; f < data.d; ++f)
+      centers[j * data.d + f] =
+          initial_centers(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(f)) - data.mean[f];
+  auto run = detail::kmeans_single(data, std::move(centers), k, options.max_iter, tol_abs, options.algorithm, team);
+  return detail::kmeans_finish(data, std::move(run), k, 0);
+}
+
+CRMKIT_FUNC std::vector<std::int32_t> kmeans_predict(Eigen::Ref<const feature_matrix> centers,
+                                                     Eigen::Ref<const feature_matrix> x, int n_threads) {
+  const char* what = "kmeans_predict";
+  if (centers.rows() == 0 || centers.cols() == 0)
+    throw error(errc::invalid_argument, fmt::format("{}: no centres (a model that was not fitted?)", what));
+  if (x.cols() != centers.cols())
+    throw error(errc::invalid_argument,
+                fmt::format("{}: the data has {} columns, the centres {}", what, x.cols(), centers.cols()));
+  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", what, n_threads));
+  check_finite(x, what);
+  check_finite(centers, what);
+  const auto n = static_cast<std::size_t>(x.rows());
+  const auto k = static_cast<std::size_t>(centers.rows());
+  std::vector<std::int32_t> labels(n);
+  if (n == 0) return labels;
+  detail::fork_join team(n_threads);
+  const auto data = detail::make_kmeans_data(x, /*center=*/false, team);
+  std::vector<double> c(k * data.d);
+  for (std::size_t j = 0; j < k; ++j)
+    for (std::size_t f = 0; f < data.d; ++f)
+      c[j * data.d + f] = centers(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(f));
+  team.for_chunks(detail::kmeans_n_chunks(n), [&](std::size_t ch) {
+    const std::size_t begin = ch * detail::kmeans_chunk, end = std::min(n, begin + detail::kmeans_chunk);
+    double best[detail::kmeans_block], second[detail::kmeans_block];
+    for (std::size_t b = begin; b < end; b += detail::kmeans_block) {
+      const std::size_t e = std::min(end, b + detail::kmeans_block);
+      detail::kmeans_assign_block(data, b, e, c.data(), k, labels.data() + b, best, second);
+    }
+  });
+  return labels;
+}
+
+CRMKIT_FUNC double silhouette_score(Eigen::Ref<const feature_matrix> x, std::span<const std::int32_t> labels,
+                                    std::size_t sample_size, std::uint32_t seed, int n_threads) {
+  const char* what = "silhouette_score";
+  const auto n_all = static_cast<std::size_t>(x.rows());
+  if (labels.size() != n_all)
+    throw error(errc::invalid_argument, fmt::format("{}: {} labels for {} rows", what, labels.size(), n_all));
+  if (x.cols() == 0 || n_all == 0) throw error(errc::invalid_argument, fmt::format("{}: the data is empty", what));
+  if (sample_size > n_all || sample_size == 1)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: sample_size = {} must be 0 (all) or between 2 and the number of points ({})", what,
+                            sample_size, n_all));
+  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", what, n_threads));
+  check_finite(x, what);
+  for (std::size_t i = 0; i < n_all; ++i)
+    if (labels[i] < 0)
+      throw error(errc::invalid_argument, fmt::format("{}: label {} at row {} is negative", what, labels[i], i));
+  std::vector<std::size_t> rows;
+  if (sample_size == 0) {
+    rows.resize(n_all);
+    std::iota(rows.begin(), rows.end(), std::size_t{0});
+  } else {
+    numpy_random_state rng(seed);
+    rows = rng.permutation(n_all);
+    rows.resize(sample_size);
+  }
+  const std::size_t m = rows.size(), d = static_cast<std::size_t>(x.cols());
+  // Dense cluster ids over the sample, as scikit-learn's LabelEncoder does.
+  std::vector<std::int32_t> distinct;
+  for (std::size_t r : rows) distinct.push_back(labels[r]);
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  const std::size_t n_labels = distinct.size();
+  if (n_labels < 2 || n_labels > m - 1)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: {} distinct labels among {} points; the silhouette needs 2 to n - 1", what, n_labels, m));
+  std::vector<std::size_t> lab(m), size(n_labels, 0);
+  std::vector<double> pts(m * d);
+  for (std::size_t s = 0; s < m; ++s) {
+    lab[s] = static_cast<std::size_t>(std::lower_bound(distinct.begin(), distinct.end(), labels[rows[s]]) - distinct.begin());
+    ++size[lab[s]];
+    for (std::size_t f = 0; f < d; ++f)
+      pts[s * d + f] = x(static_cast<Eigen::Index>(rows[s]), static_cast<Eigen::Index>(f));
+  }
+  std::vector<double> sil(m);
+  detail::fork_join team(n_threads);
+  const std::size_t rows_per_chunk = 64;
+  team.for_chunks((m + rows_per_chunk - 1) / rows_per_chunk, [&](std::size_t c) {
+    std::vector<double> sum(n_labels);
+    for (std::size_t s = c * rows_per_chunk; s < std::min(m, (c + 1) * rows_per_chunk); ++s) {
+      std::fill(sum.begin(), sum.end(), 0.0);
+      const double* p = pts.data() + s * d;
+      for (std::size_t o = 0; o < m; ++o) {
+        const double* q = pts.data() + o * d;
+        double t = p[0] - q[0];
+        double ss = t * t;
+        for (std::size_t f = 1; f < d; ++f) {
+          t = p[f] - q[f];
+          ss += t * t;
+        }
+        sum[lab[o]] += std::sqrt(ss);
+      }
+      const std::size_t own = lab[s];
+      if (size[own] <= 1) {
+        sil[s] = 0.0;
+        continue;
+      }
+      const double a = sum[own] / static_cast<double>(size[own] - 1);
+      double b = std::numeric_limits<double>::infinity();
+      for (std::size_t j = 0; j < n_labels; ++j)
+        if (j != own) b = std::min(b, sum[j] / static_cast<double>(size[j]));
+      const double den = std::max(a, b);
+      sil[s] = den > 0.0 ? (b - a) / den : 0.0;
+    }
+  });
+  double total = 0.0;
+  for (double v : sil) total += v;
+  return total / static_cast<double>(m);
+}
+
+CRMKIT_FUNC std::vector<kmeans_k_score> kmeans_scan_k(Eigen::Ref<const feature_matrix> x, std::size_t k_min,
+                                                     std::size_t k_max, const kmeans_options& options,
+                                                     std::size_t silhouette_sample_size) {
+  const auto n = static_cast<std::size_t>(x.rows());
+  if (k_min < 1 || k_max < k_min || k_max > n)
+    throw error(errc::invalid_argument,
+                fmt::format("kmeans_scan_k: need 1 <= k_min ({}) <= k_max ({}) <= number of points ({})", k_min,
+                            k_max, n));
+  std::vector<kmeans_k_score> out;
+  for (std::size_t k = k_min; k <= k_max; ++k) {
+    kmeans_options o = options;
+    o.n_clusters = k;
+    const auto r = kmeans_fit(x, o);
+    kmeans_k_score s;
+    s.k = k;
+    s.inertia = r.inertia;
+    s.n_iter = r.n_iter;
+    s.silhouette = std::numeric_limits<double>::quiet_NaN();
+    if (silhouette_sample_size != no_silhouette && k >= 2) {
+      const std::size_t sample = silhouette_sample_size >= n ? 0 : silhouette_sample_size;
+      std::size_t distinct = 0;
+      std::vector<char> seen(k, 0);
+      for (auto l : r.labels) distinct += !seen[static_cast<std::size_t>(l)]++ ? 1 : 0;
+      if (distinct >= 2 && (sample == 0 ? n : sample) > k)
+        s.silhouette = silhouette_score(x, r.labels, sample, options.seed, options.n_threads);
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+CRMKIT_FUNC std::vector<cluster_profile> kmeans_profile(Eigen::Ref<const feature_matrix> features,
+                                                       std::span<const std::int32_t> labels, std::size_t n_clusters,
+                                                       std::span<const double> value) {
+  const char* what = "kmeans_profile";
+  const auto n = static_cast<std::size_t>(features.rows());
+  const auto d = static_cast<std::size_t>(features.cols());
+  if (labels.size() != n)
+    throw error(errc::invalid_argument, fmt::format("{}: {} labels for {} rows", what, labels.size(), n));
+  if (!value.empty() && value.size() != n)
+    throw error(errc::invalid_argument, fmt::format("{}: {} values for {} rows", what, value.size(), n));
+  std::vector<cluster_profile> out(n_clusters);
+  for (auto& p : out) p.mean.assign(d, 0.0);
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t l = labels[i];
+    if (l < 0 || static_cast<std::size_t>(l) >= n_clusters)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: label {} at row {} is outside [0, {})", what, l, i, n_clusters));
+    auto& p = out[static_cast<std::size_t>(l)];
+    ++p.size;
+    for (std::size_t f = 0; f < d; ++f) p.mean[f] += features(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(f));
+    if (!value.empty()) {
+      p.value += value[i];
+      total += value[i];
+    }
+  }
+  for (auto& p : out) {
+    p.share = n ? static_cast<double>(p.size) / static_cast<double>(n) : 0.0;
+    p.value_share = total != 0.0 ? p.value / total : std::numeric_limits<double>::quiet_NaN();
+    for (auto& m : p.mean) m = p.size ? m / static_cast<double>(p.size) : std::numeric_limits<double>::quiet_NaN();
+  }
+  return out;
+}
+
+CRMKIT_END_NAMESPACE
