@@ -1,0 +1,196 @@
+/**
+ * @file crmkit/c/kmeans.h
+ * C ABI of k-means segmentation (C++: crmkit/segmentation/kmeans.hpp, whose docs define
+ * the semantics: scikit-learn 1.2's KMeans, point for point): fit on a dense row-major
+ * matrix with k-means++ / random seeding or explicit initial centres, read labels,
+ * centres, inertia and iteration count, predict new rows; plus k-means++ seeding alone
+ * and the silhouette score.
+ *
+ * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
+ *
+ * Thread safety: a crmkit_kmeans handle is not synchronized; use it from one thread at a
+ * time. Distinct handles are independent. The free functions are stateless; safe.
+ *
+ * Buffers: inputs are borrowed for the call only (row-major, `n_rows * n_cols` doubles);
+ * outputs are caller-allocated with the sizes documented per function.
+ *
+ * @code
+ * crmkit_kmeans* km = NULL;
+ * if (crmkit_kmeans_create(&km) != CRMKIT_OK) return 1;
+ * crmkit_kmeans_set_int(km, CRMKIT_KMEANS_N_CLUSTERS, 4);
+ * crmkit_kmeans_set_int(km, CRMKIT_KMEANS_SEED, 42);
+ * if (crmkit_kmeans_fit(km, data, n_rows, n_cols) == CRMKIT_OK) {
+ *   int32_t* labels = malloc(n_rows * sizeof *labels);
+ *   double inertia;
+ *   crmkit_kmeans_labels(km, labels, n_rows);
+ *   crmkit_kmeans_inertia(km, &inertia);
+ *   free(labels);
+ * } else {
+ *   fprintf(stderr, "%s\n", crmkit_last_error());
+ * }
+ * crmkit_kmeans_free(km);
+ * @endcode
+ */
+#ifndef CRMKIT_C_KMEANS_H
+#define CRMKIT_C_KMEANS_H
+
+#include "crmkit/crmkit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** k-means settings and, after a fit, the fitted model. Opaque. */
+typedef struct crmkit_kmeans crmkit_kmeans;
+
+/* Integer settings (crmkit_kmeans_set_int / crmkit_kmeans_get_int). */
+/** Number of clusters k, 1 <= k <= n_rows at fit. Default 8. */
+#define CRMKIT_KMEANS_N_CLUSTERS 1
+/** Seeding: CRMKIT_KMEANS_INIT_KMEANS_PLUSPLUS (default) or CRMKIT_KMEANS_INIT_RANDOM. */
+#define CRMKIT_KMEANS_INIT 2
+/** Number of initialisations, the best kept (>= 1). Default 1. */
+#define CRMKIT_KMEANS_N_INIT 3
+/** Iteration limit per run (>= 1). Default 300. */
+#define CRMKIT_KMEANS_MAX_ITER 4
+/** CRMKIT_KMEANS_ALGORITHM_HAMERLY (default) or CRMKIT_KMEANS_ALGORITHM_LLOYD; same results. */
+#define CRMKIT_KMEANS_ALGORITHM 5
+/** numpy RandomState seed, 0 .. 2^32-1 (scikit-learn's random_state). Default 0. */
+#define CRMKIT_KMEANS_SEED 6
+/** Threads (>= 1); results are identical for any value. Default 1. */
+#define CRMKIT_KMEANS_N_THREADS 7
+/** k-means++ candidates per step (>= 0; 0: 2 + floor(ln k)). Default 0. */
+#define CRMKIT_KMEANS_N_LOCAL_TRIALS 8
+
+/* Double settings (crmkit_kmeans_set_double / crmkit_kmeans_get_double). */
+/** Relative tolerance on the total squared centre shift (>= 0). Default 1e-4. */
+#define CRMKIT_KMEANS_TOL 101
+
+/* Values of CRMKIT_KMEANS_INIT. */
+#define CRMKIT_KMEANS_INIT_KMEANS_PLUSPLUS 0
+#define CRMKIT_KMEANS_INIT_RANDOM 1
+
+/* Values of CRMKIT_KMEANS_ALGORITHM. */
+#define CRMKIT_KMEANS_ALGORITHM_LLOYD 0
+#define CRMKIT_KMEANS_ALGORITHM_HAMERLY 1
+
+/* Values returned by crmkit_kmeans_stop_reason(). */
+/** No label changed in the last iteration. */
+#define CRMKIT_KMEANS_STOP_LABELS_UNCHANGED 0
+/** The total squared centre shift fell to tol times the mean feature variance. */
+#define CRMKIT_KMEANS_STOP_TOLERANCE 1
+/** The iteration limit was reached (not an error). */
+#define CRMKIT_KMEANS_STOP_MAX_ITER 2
+
+/**
+ * Creates a k-means handle with default settings.
+ * @param[out] out receives the handle (NULL on failure); release it with crmkit_kmeans_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (out NULL); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_kmeans_create(crmkit_kmeans** out);
+
+/** Releases a handle and its fitted model. Accepts NULL. */
+CRMKIT_API void crmkit_kmeans_free(crmkit_kmeans* kmeans);
+
+/**
+ * Sets an integer setting (CRMKIT_KMEANS_N_CLUSTERS .. CRMKIT_KMEANS_N_LOCAL_TRIALS).
+ * Takes effect at the next fit.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (kmeans NULL, unknown key, value out of
+ *         range; the message names the key and the range).
+ */
+CRMKIT_API int crmkit_kmeans_set_int(crmkit_kmeans* kmeans, int32_t key, int64_t value);
+
+/**
+ * Sets a double setting (CRMKIT_KMEANS_TOL).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (kmeans NULL, unknown key, value negative or
+ *         not finite).
+ */
+CRMKIT_API int crmkit_kmeans_set_double(crmkit_kmeans* kmeans, int32_t key, double value);
+
+/**
+ * Fits k-means to `n_rows` points of `n_cols` features, replacing any previous model.
+ * @param data row-major n_rows x n_cols doubles, finite; borrowed for the call.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, n_rows or n_cols 0, k < 1 or
+ *         k > n_rows, a NaN or infinite value: the message names its row and column);
+ *         CRMKIT_E_OUT_OF_MEMORY. On failure the handle holds no model.
+ */
+CRMKIT_API int crmkit_kmeans_fit(crmkit_kmeans* kmeans, const double* data, size_t n_rows, size_t n_cols);
+
+/**
+ * Fits from explicit initial centres (scikit-learn's init=ndarray; one run, the seed
+ * and CRMKIT_KMEANS_N_INIT unused). CRMKIT_KMEANS_N_CLUSTERS is set to n_centers.
+ * @param centers row-major n_centers x n_cols doubles; borrowed for the call.
+ * @return as crmkit_kmeans_fit, plus CRMKIT_E_INVALID_ARGUMENT for centers NULL,
+ *         n_centers 0 or > n_rows, or a non-finite centre.
+ */
+CRMKIT_API int crmkit_kmeans_fit_with_centers(crmkit_kmeans* kmeans, const double* data, size_t n_rows,
+                                              size_t n_cols, const double* centers, size_t n_centers);
+
+/**
+ * Shape of the fitted model: number of clusters, features and training rows.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (a NULL pointer); CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_kmeans_shape(const crmkit_kmeans* kmeans, size_t* out_n_clusters, size_t* out_n_features,
+                                   size_t* out_n_rows);
+
+/**
+ * Copies the training labels (one int32 in [0, k) per training row).
+ * @param[out] out caller buffer of `cap` >= n_rows values.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_NOT_FITTED;
+ *         CRMKIT_E_BUFFER_TOO_SMALL (cap < n_rows; nothing written).
+ */
+CRMKIT_API int crmkit_kmeans_labels(const crmkit_kmeans* kmeans, int32_t* out, size_t cap);
+
+/**
+ * Copies the centres, row-major k x n_features, in the units of the training data.
+ * @param[out] out caller buffer of `cap` >= k * n_features doubles.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_kmeans_centers(const crmkit_kmeans* kmeans, double* out, size_t cap);
+
+/**
+ * Fit statistics: inertia (sum of squared distances to the assigned centres), iterations
+ * of the kept run, why it stopped (CRMKIT_KMEANS_STOP_*), empty-cluster relocations and
+ * the index of the kept initialisation. Any out pointer may be NULL.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (kmeans NULL); CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_kmeans_stats(const crmkit_kmeans* kmeans, double* out_inertia, int32_t* out_n_iter,
+                                   int32_t* out_stop_reason, int64_t* out_n_relocated, int32_t* out_best_init);
+
+/**
+ * Labels of new rows: the nearest fitted centre (lowest index on an exact tie).
+ * @param data row-major n_rows x n_cols doubles (n_cols = the fitted n_features).
+ * @param[out] out caller buffer of n_rows int32 values.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL with n_rows > 0, column mismatch,
+ *         non-finite value); CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_kmeans_predict(const crmkit_kmeans* kmeans, const double* data, size_t n_rows, size_t n_cols,
+                                     int32_t* out);
+
+/**
+ * k-means++ seeding alone (scikit-learn 1.2's sklearn.cluster.kmeans_plusplus on the
+ * same data with random_state = seed picks the same rows).
+ * @param n_local_trials 0: 2 + floor(ln k).
+ * @param[out] out caller buffer of n_clusters row indices.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, empty data, n_clusters outside
+ *         [1, n_rows], negative n_local_trials, n_threads < 1, non-finite value).
+ */
+CRMKIT_API int crmkit_kmeans_plusplus(const double* data, size_t n_rows, size_t n_cols, size_t n_clusters,
+                                      int64_t seed, int32_t n_local_trials, int32_t n_threads, int64_t* out);
+
+/**
+ * Mean silhouette coefficient with Euclidean distances (sklearn.metrics.silhouette_score).
+ * @param labels n_rows labels (>= 0).
+ * @param sample_size 0 for all rows (O(n^2) work), else the first sample_size indices of
+ *        numpy's RandomState(seed).permutation(n_rows), as scikit-learn samples.
+ * @param[out] out the score in [-1, 1].
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, fewer than 2 or more than n - 1
+ *         distinct labels, bad sample_size, negative label, non-finite value).
+ */
+CRMKIT_API int crmkit_silhouette_score(const double* data, size_t n_rows, size_t n_cols, const int32_t* labels,
+                                       size_t sample_size, int64_t seed, int32_t n_threads, double* out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRMKIT_C_KMEANS_H */

@@ -1,0 +1,69 @@
+"""ctypes declarations of crmkit/c/kmeans.h (k-means segmentation, silhouette).
+
+``SIGNATURES`` maps every function of the header to (restype, argtypes); ``CONSTANTS``
+mirrors its ``#define`` values (exported by ``crmkit._lib`` under the same names, without
+the ``CRMKIT_`` prefix); ``OPAQUE_TYPES`` names the handle structs. tests/python/test_lib.py
+checks all three against the header.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from ctypes import POINTER, c_double, c_int, c_int32, c_int64, c_size_t
+from typing import Any, Dict, List, Tuple
+
+
+class KMeansStruct(ctypes.Structure):
+    """``crmkit_kmeans`` (opaque)."""
+
+
+KMeansP = POINTER(KMeansStruct)
+
+OPAQUE_TYPES = {"crmkit_kmeans": KMeansStruct}
+
+CONSTANTS: Dict[str, int] = {
+    "KMEANS_N_CLUSTERS": 1,
+    "KMEANS_INIT": 2,
+    "KMEANS_N_INIT": 3,
+    "KMEANS_MAX_ITER": 4,
+    "KMEANS_ALGORITHM": 5,
+    "KMEANS_SEED": 6,
+    "KMEANS_N_THREADS": 7,
+    "KMEANS_N_LOCAL_TRIALS": 8,
+    "KMEANS_TOL": 101,
+    "KMEANS_INIT_KMEANS_PLUSPLUS": 0,
+    "KMEANS_INIT_RANDOM": 1,
+    "KMEANS_ALGORITHM_LLOYD": 0,
+    "KMEANS_ALGORITHM_HAMERLY": 1,
+    "KMEANS_STOP_LABELS_UNCHANGED": 0,
+    "KMEANS_STOP_TOLERANCE": 1,
+    "KMEANS_STOP_MAX_ITER": 2,
+}
+
+_dp = POINTER(c_double)
+_size_p = POINTER(c_size_t)
+
+SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
+    "crmkit_kmeans_create": (c_int, [POINTER(KMeansP)]),
+    "crmkit_kmeans_free": (None, [KMeansP]),
+    "crmkit_kmeans_set_int": (c_int, [KMeansP, c_int32, c_int64]),
+    "crmkit_kmeans_set_double": (c_int, [KMeansP, c_int32, c_double]),
+    "crmkit_kmeans_fit": (c_int, [KMeansP, _dp, c_size_t, c_size_t]),
+    "crmkit_kmeans_fit_with_centers": (c_int, [KMeansP, _dp, c_size_t, c_size_t, _dp, c_size_t]),
+    "crmkit_kmeans_shape": (c_int, [KMeansP, _size_p, _size_p, _size_p]),
+    "crmkit_kmeans_labels": (c_int, [KMeansP, POINTER(c_int32), c_size_t]),
+    "crmkit_kmeans_centers": (c_int, [KMeansP, _dp, c_size_t]),
+    "crmkit_kmeans_stats": (
+        c_int,
+        [KMeansP, _dp, POINTER(c_int32), POINTER(c_int32), POINTER(c_int64), POINTER(c_int32)],
+    ),
+    "crmkit_kmeans_predict": (c_int, [KMeansP, _dp, c_size_t, c_size_t, POINTER(c_int32)]),
+    "crmkit_kmeans_plusplus": (
+        c_int,
+        [_dp, c_size_t, c_size_t, c_size_t, c_int64, c_int32, c_int32, POINTER(c_int64)],
+    ),
+    "crmkit_silhouette_score": (
+        c_int,
+        [_dp, c_size_t, c_size_t, POINTER(c_int32), c_size_t, c_int64, c_int32, _dp],
+    ),
+}

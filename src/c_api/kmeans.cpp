@@ -1,0 +1,226 @@
+// crmkit/c/kmeans.h: the crmkit_kmeans handle over crmkit/segmentation/kmeans.hpp.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+
+#include "c_api_internal.hpp"
+#include "crmkit/segmentation/kmeans.hpp"
+
+struct crmkit_kmeans {
+  crmkit::kmeans_options options;
+  std::optional<crmkit::kmeans_result> fit;
+};
+
+namespace {
+
+using crmkit::errc;
+using crmkit::error;
+using crmkit::feature_matrix;
+using Map = Eigen::Map<const feature_matrix>;
+
+Map as_matrix(const double* data, std::size_t rows, std::size_t cols, const char* function, const char* name) {
+  if (data == nullptr && rows * cols > 0) crmkit::capi::throw_null(function, name);
+  if (rows > static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max()) / (cols ? cols : 1))
+    throw error(errc::invalid_argument, fmt::format("{}: {} x {} is too large", function, rows, cols));
+  return Map(data, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+}
+
+const crmkit::kmeans_result& fitted(const crmkit_kmeans* h, const char* function) {
+  if (!h->fit)
+    throw error(errc::not_fitted, fmt::format("{}: the k-means handle has no model; call crmkit_kmeans_fit first",
+                                              function));
+  return *h->fit;
+}
+
+void check_range(const char* function, const char* key, std::int64_t value, std::int64_t lo, std::int64_t hi) {
+  if (value < lo || value > hi)
+    throw error(errc::invalid_argument, fmt::format("{}: {} = {} is outside [{}, {}]", function, key, value, lo, hi));
+}
+
+void check_cap(const char* function, std::size_t cap, std::size_t needed) {
+  if (cap < needed)
+    throw error(errc::buffer_too_small,
+                fmt::format("{}: the buffer holds {} values, {} are needed", function, cap, needed));
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_kmeans_create(crmkit_kmeans** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_kmeans();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_kmeans_free(crmkit_kmeans* kmeans) { delete kmeans; }
+
+CRMKIT_API int crmkit_kmeans_set_int(crmkit_kmeans* kmeans, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  const char* f = __func__;
+  constexpr std::int64_t int_max = std::numeric_limits<int>::max();
+  auto& o = kmeans->options;
+  switch (key) {
+    case CRMKIT_KMEANS_N_CLUSTERS:
+      check_range(f, "CRMKIT_KMEANS_N_CLUSTERS", value, 1, std::numeric_limits<std::int32_t>::max());
+      o.n_clusters = static_cast<std::size_t>(value);
+      break;
+    case CRMKIT_KMEANS_INIT:
+      check_range(f, "CRMKIT_KMEANS_INIT", value, 0, 1);
+      o.init = static_cast<crmkit::kmeans_init_method>(value);
+      break;
+    case CRMKIT_KMEANS_N_INIT:
+      check_range(f, "CRMKIT_KMEANS_N_INIT", value, 1, int_max);
+      o.n_init = static_cast<int>(value);
+      break;
+    case CRMKIT_KMEANS_MAX_ITER:
+      check_range(f, "CRMKIT_KMEANS_MAX_ITER", value, 1, int_max);
+      o.max_iter = static_cast<int>(value);
+      break;
+    case CRMKIT_KMEANS_ALGORITHM:
+      check_range(f, "CRMKIT_KMEANS_ALGORITHM", value, 0, 1);
+      o.algorithm = static_cast<crmkit::kmeans_algorithm>(value);
+      break;
+    case CRMKIT_KMEANS_SEED:
+      check_range(f, "CRMKIT_KMEANS_SEED", value, 0, 0xFFFFFFFFll);
+      o.seed = static_cast<std::uint32_t>(value);
+      break;
+    case CRMKIT_KMEANS_N_THREADS:
+      check_range(f, "CRMKIT_KMEANS_N_THREADS", value, 1, 1024);
+      o.n_threads = static_cast<int>(value);
+      break;
+    case CRMKIT_KMEANS_N_LOCAL_TRIALS:
+      check_range(f, "CRMKIT_KMEANS_N_LOCAL_TRIALS", value, 0, 1000000);
+      o.n_local_trials = static_cast<int>(value);
+      break;
+    default:
+      throw error(errc::invalid_argument, fmt::format("{}: unknown integer setting {}", f, key));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_set_double(crmkit_kmeans* kmeans, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  if (key != CRMKIT_KMEANS_TOL)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown double setting {}", __func__, key));
+  if (!(value >= 0.0) || !std::isfinite(value))
+    throw error(errc::invalid_argument,
+                fmt::format("{}: CRMKIT_KMEANS_TOL = {} must be a finite number >= 0", __func__, value));
+  kmeans->options.tol = value;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_fit(crmkit_kmeans* kmeans, const double* data, size_t n_rows, size_t n_cols) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  kmeans->fit.reset();
+  const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
+  kmeans->fit = crmkit::kmeans_fit(x, kmeans->options);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_fit_with_centers(crmkit_kmeans* kmeans, const double* data, size_t n_rows,
+                                              size_t n_cols, const double* centers, size_t n_centers) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  kmeans->fit.reset();
+  const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
+  CRMKIT_CHECK_NOT_NULL(centers);
+  if (n_centers == 0) throw error(errc::invalid_argument, fmt::format("{}: n_centers is 0", __func__));
+  const auto c = as_matrix(centers, n_centers, n_cols, __func__, "centers");
+  auto options = kmeans->options;
+  options.n_clusters = n_centers;
+  kmeans->fit = crmkit::kmeans_fit(x, c, options);
+  kmeans->options.n_clusters = n_centers;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_shape(const crmkit_kmeans* kmeans, size_t* out_n_clusters, size_t* out_n_features,
+                                   size_t* out_n_rows) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  CRMKIT_CHECK_NOT_NULL(out_n_clusters);
+  CRMKIT_CHECK_NOT_NULL(out_n_features);
+  CRMKIT_CHECK_NOT_NULL(out_n_rows);
+  const auto& r = fitted(kmeans, __func__);
+  *out_n_clusters = static_cast<std::size_t>(r.centers.rows());
+  *out_n_features = static_cast<std::size_t>(r.centers.cols());
+  *out_n_rows = r.labels.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_labels(const crmkit_kmeans* kmeans, int32_t* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& r = fitted(kmeans, __func__);
+  check_cap(__func__, cap, r.labels.size());
+  if (!r.labels.empty()) std::memcpy(out, r.labels.data(), r.labels.size() * sizeof(int32_t));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_centers(const crmkit_kmeans* kmeans, double* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& r = fitted(kmeans, __func__);
+  const auto size = static_cast<std::size_t>(r.centers.size());
+  check_cap(__func__, cap, size);
+  std::memcpy(out, r.centers.data(), size * sizeof(double));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_stats(const crmkit_kmeans* kmeans, double* out_inertia, int32_t* out_n_iter,
+                                   int32_t* out_stop_reason, int64_t* out_n_relocated, int32_t* out_best_init) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  const auto& r = fitted(kmeans, __func__);
+  if (out_inertia) *out_inertia = r.inertia;
+  if (out_n_iter) *out_n_iter = r.n_iter;
+  if (out_stop_reason) *out_stop_reason = static_cast<int32_t>(r.stop);
+  if (out_n_relocated) *out_n_relocated = static_cast<int64_t>(r.n_relocated);
+  if (out_best_init) *out_best_init = r.best_init;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_predict(const crmkit_kmeans* kmeans, const double* data, size_t n_rows, size_t n_cols,
+                                     int32_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  const auto& r = fitted(kmeans, __func__);
+  const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
+  if (out == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "out");
+  const auto labels = crmkit::kmeans_predict(r.centers, x, kmeans->options.n_threads);
+  if (!labels.empty()) std::memcpy(out, labels.data(), labels.size() * sizeof(int32_t));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_plusplus(const double* data, size_t n_rows, size_t n_cols, size_t n_clusters,
+                                      int64_t seed, int32_t n_local_trials, int32_t n_threads, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
+  check_range(__func__, "seed", seed, 0, 0xFFFFFFFFll);
+  const auto idx = crmkit::kmeans_plusplus(x, n_clusters, static_cast<std::uint32_t>(seed), n_local_trials, n_threads);
+  for (std::size_t j = 0; j < idx.size(); ++j) out[j] = static_cast<int64_t>(idx[j]);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_silhouette_score(const double* data, size_t n_rows, size_t n_cols, const int32_t* labels,
+                                       size_t sample_size, int64_t seed, int32_t n_threads, double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
+  if (labels == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "labels");
+  check_range(__func__, "seed", seed, 0, 0xFFFFFFFFll);
+  *out = crmkit::silhouette_score(x, std::span<const std::int32_t>(labels, n_rows), sample_size,
+                                  static_cast<std::uint32_t>(seed), n_threads);
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
