@@ -7,3 +7,5 @@
 #include "crmkit/core.hpp"
 #include "crmkit/io.hpp"
 #include "crmkit/synth.hpp"
+#include "crmkit/segmentation.hpp"
+#include "crmkit/pareto.hpp"

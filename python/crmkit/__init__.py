@@ -16,12 +16,19 @@ from __future__ import annotations
 from ._errors import Error, InvalidArgumentError, NotFoundError
 from ._version import __version__
 from .dataset import Dataset
+from .pareto import Pareto, low_return_customers, pareto
+from .rfm import RFM, rfm
 
 __all__ = [
     "Dataset",
     "Error",
     "InvalidArgumentError",
     "NotFoundError",
+    "Pareto",
+    "RFM",
+    "low_return_customers",
+    "pareto",
+    "rfm",
     "__version__",
     "library_path",
     "library_version",

@@ -48,6 +48,8 @@ _BASE = {
     "crmkit_csv_options": _lib.CsvOptions,
     "crmkit_dataset": _lib.DatasetStruct,
 }
+for _module_abi in _lib._MODULE_ABIS:  # the handle structs of crmkit/c/<module>.h
+    _BASE.update(getattr(_module_abi, "OPAQUE_TYPES", {}))
 
 
 def ctype_of(c_type: str):

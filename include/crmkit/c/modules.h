@@ -4,4 +4,6 @@
 #ifndef CRMKIT_C_MODULES_H
 #define CRMKIT_C_MODULES_H
 /* one line per module, e.g. #include "crmkit/c/churn.h" */
+#include "crmkit/c/rfm.h"
+#include "crmkit/c/pareto.h"
 #endif /* CRMKIT_C_MODULES_H */

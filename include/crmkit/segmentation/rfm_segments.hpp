@@ -80,7 +80,8 @@ enum class rfm_preset : int {
 [[nodiscard]] CRMKIT_FUNC rfm_segment_map rfm_segment_preset(rfm_preset preset);
 
 /// Segment labels: `names` holds the distinct segment names in rule order followed by
-/// the map's `other` name; `segment[i]` indexes `names` for row i of the scores.
+/// the map's `other` name (unless a rule already uses that name); `segment[i]` indexes
+/// `names` for row i of the scores.
 struct rfm_segmentation {
   std::vector<std::string> names;
   std::vector<std::int32_t> segment;

@@ -128,8 +128,11 @@ CRMKIT_FUNC rfm_segmentation rfm_segment(const rfm_scores& scores, const rfm_seg
     if (label == out.names.size()) out.names.push_back(rule.name);
     rule_label[k] = static_cast<std::int32_t>(label);
   }
-  const auto other = static_cast<std::int32_t>(out.names.size());
-  out.names.push_back(map.other);
+  // A host may name the leftover group like one of its rules: they then share a label.
+  std::size_t other_label = 0;
+  while (other_label < out.names.size() && out.names[other_label] != map.other) ++other_label;
+  if (other_label == out.names.size()) out.names.push_back(map.other);
+  const auto other = static_cast<std::int32_t>(other_label);
   out.segment.assign(scores.size(), other);
   for (std::size_t i = 0; i < scores.size(); ++i) {
     const double r = scores.r[i], f = scores.f[i], m = scores.m[i];

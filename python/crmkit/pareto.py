@@ -1,0 +1,245 @@
+"""crmkit.pareto / crmkit.Pareto: the 80/20 analysis of customer value.
+
+Lorenz curve, Gini coefficient, share of the top p% of customers, the smallest share of
+customers making 80% of the value, ABC classes (overall and per segment) and the
+low-return customers. The work happens in libcrmkit (crmkit/c/pareto.h); the definitions
+are in include/crmkit/pareto/pareto.hpp.
+
+Example::
+
+    import crmkit
+    table = crmkit.rfm(ds, as_of="1998-07-01")
+    p = crmkit.pareto(table.monetary.clip(lower=0), groups=table.segment)
+    print(p.gini_, p.key_customer_share_, p.share_of_top(0.2))
+    p.group_summary_
+"""
+
+from __future__ import annotations
+
+import weakref
+from ctypes import POINTER, byref, c_double, c_int32, c_size_t
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import _errors, _lib
+from ._abi_pareto import ParetoP
+from ._errors import InvalidArgumentError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+_ABC_LABELS = np.array(["A", "B", "C"])
+_STATS = [
+    ("n", _lib.PARETO_N),
+    ("total", _lib.PARETO_TOTAL),
+    ("gini", _lib.PARETO_GINI),
+    ("top_share", _lib.PARETO_TOP_SHARE),
+    ("key_customers", _lib.PARETO_KEY_CUSTOMERS),
+    ("key_customer_share", _lib.PARETO_KEY_CUSTOMER_SHARE),
+    ("a_count", _lib.PARETO_A_COUNT),
+    ("b_count", _lib.PARETO_B_COUNT),
+    ("c_count", _lib.PARETO_C_COUNT),
+]
+
+
+def _values(values: Any, what: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} must be 1-D, got shape {array.shape}")
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{what} must be numeric, not {array.dtype}")
+    return np.ascontiguousarray(array, dtype=np.float64)
+
+
+class _Handle:
+    __slots__ = ("ptr", "finalizer", "__weakref__")
+
+    def __init__(self) -> None:
+        lib = _lib.get()
+        self.ptr = ParetoP()
+        _lib.check(lib.crmkit_pareto_create(byref(self.ptr)))
+        self.finalizer = weakref.finalize(self, lib.crmkit_pareto_free, self.ptr)
+
+
+class Pareto:
+    """The 80/20 analysis in scikit-learn's style.
+
+    Args:
+        target_share: value share the key customers make (default 0.8).
+        abc: cumulative value shares closing classes A and B (default (0.8, 0.95)).
+        top_fraction: p of the ``top_share_`` attribute (default 0.2).
+        lorenz_points: points of the downsampled Lorenz curve (default 101).
+
+    Fitted attributes: ``n_``, ``total_``, ``gini_``, ``top_share_``, ``key_customers_``,
+    ``key_customer_share_``, ``abc_`` (array of "A"/"B"/"C", a Series when the values were
+    a Series), ``abc_counts_``, ``lorenz_`` and ``lorenz_sample_`` (DataFrames with columns
+    customer_share and value_share), and with groups ``group_summary_`` (one row per group)
+    and ``abc_within_group_``.
+
+    Thread safety: not synchronized; use from one thread at a time.
+    """
+
+    def __init__(
+        self,
+        target_share: float = 0.8,
+        abc: Tuple[float, float] = (0.8, 0.95),
+        top_fraction: float = 0.2,
+        lorenz_points: int = 101,
+    ) -> None:
+        self.target_share = target_share
+        self.abc = abc
+        self.top_fraction = top_fraction
+        self.lorenz_points = lorenz_points
+        self._handle: Optional[_Handle] = None
+
+    def _configured(self) -> _Handle:
+        lib = _lib.get()
+        handle = _Handle()
+        check = _lib.check
+        check(lib.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_TARGET_SHARE, float(self.target_share)))
+        check(lib.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_ABC_A, float(self.abc[0])))
+        check(lib.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_ABC_B, float(self.abc[1])))
+        check(lib.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_TOP_FRACTION, float(self.top_fraction)))
+        check(lib.crmkit_pareto_set_int(handle.ptr, _lib.PARETO_LORENZ_POINTS, int(self.lorenz_points)))
+        return handle
+
+    def fit(self, values: Any, groups: Optional[Any] = None) -> "Pareto":
+        """Analyses ``values`` (one per customer, finite and >= 0), and per group when
+        ``groups`` (labels of any type, one per customer) is given.
+
+        Raises:
+            crmkit.InvalidArgumentError: no values, a negative or non-finite value (the
+                message names its position), a zero total, bad settings.
+        """
+        import pandas as pd
+
+        array = _values(values, "values")
+        handle = self._configured()
+        lib = _lib.get()
+        check = _lib.check
+        codes_ptr = None
+        group_names = None
+        if groups is not None:
+            codes, uniques = pd.factorize(pd.Series(np.asarray(groups) if not hasattr(groups, "cat") else groups), sort=False)
+            if len(codes) != array.shape[0]:
+                raise InvalidArgumentError(
+                    _errors.E_INVALID_ARGUMENT, f"{array.shape[0]} values but {len(codes)} group labels"
+                )
+            if (codes < 0).any():
+                raise InvalidArgumentError(
+                    _errors.E_INVALID_ARGUMENT, f"group label missing at position {int(np.flatnonzero(codes < 0)[0])}"
+                )
+            codes = np.ascontiguousarray(codes, dtype=np.int32)
+            codes_ptr = codes.ctypes.data_as(POINTER(c_int32))
+            group_names = list(uniques)
+        check(
+            lib.crmkit_pareto_fit(
+                handle.ptr,
+                array.ctypes.data_as(POINTER(c_double)),
+                array.shape[0],
+                codes_ptr,
+                len(group_names) if group_names is not None else 0,
+            )
+        )
+        out = c_double()
+        for name, key in _STATS:
+            check(lib.crmkit_pareto_summary(handle.ptr, key, byref(out)))
+            setattr(self, name + "_", out.value)
+        self.n_ = int(self.n_)
+        self.key_customers_ = int(self.key_customers_)
+        self.abc_counts_ = {"A": int(self.a_count_), "B": int(self.b_count_), "C": int(self.c_count_)}
+        n = array.shape[0]
+        classes = np.empty(n, dtype=np.int32)
+        check(lib.crmkit_pareto_abc(handle.ptr, 0, classes.ctypes.data_as(POINTER(c_int32)), n))
+        index = values.index if isinstance(values, pd.Series) else None
+        self.abc_ = _ABC_LABELS[classes] if index is None else pd.Series(_ABC_LABELS[classes], index=index, name="abc")
+        for attribute, sampled in (("lorenz_", 0), ("lorenz_sample_", 1)):
+            size = c_size_t()
+            check(lib.crmkit_pareto_lorenz_size(handle.ptr, sampled, byref(size)))
+            x = np.empty(size.value)
+            y = np.empty(size.value)
+            check(
+                lib.crmkit_pareto_lorenz(
+                    handle.ptr, sampled, x.ctypes.data_as(POINTER(c_double)), y.ctypes.data_as(POINTER(c_double)), size.value
+                )
+            )
+            setattr(self, attribute, pd.DataFrame({"customer_share": x, "value_share": y}))
+        if group_names is not None:
+            g = len(group_names)
+            table = {}
+            for name, key in _STATS + [("value_share", _lib.PARETO_VALUE_SHARE)]:
+                column = np.empty(g)
+                check(lib.crmkit_pareto_group_summary(handle.ptr, key, column.ctypes.data_as(POINTER(c_double)), g))
+                table[name] = column
+            summary = pd.DataFrame(table, index=pd.Index(group_names, name="group"))
+            for name in ("n", "key_customers", "a_count", "b_count", "c_count"):
+                summary[name] = summary[name].astype(np.int64)
+            self.group_summary_ = summary
+            within = np.empty(n, dtype=np.int32)
+            check(lib.crmkit_pareto_abc(handle.ptr, 1, within.ctypes.data_as(POINTER(c_int32)), n))
+            self.abc_within_group_ = (
+                _ABC_LABELS[within] if index is None else pd.Series(_ABC_LABELS[within], index=index, name="abc")
+            )
+        self._handle = handle
+        return self
+
+    def _fitted(self) -> _Handle:
+        if self._handle is None:
+            raise _errors.error_for(_errors.E_NOT_FITTED, "this Pareto instance is not fitted yet; call fit() first")
+        return self._handle
+
+    def share_of_top(self, p: float) -> float:
+        """Share of the total held by the ceil(p n) largest values, 0 < p <= 1."""
+        out = c_double()
+        _lib.check(_lib.get().crmkit_pareto_share_of_top(self._fitted().ptr, float(p), byref(out)))
+        return out.value
+
+    def customers_for_share(self, target: float) -> int:
+        """Smallest number of customers making at least ``target`` of the total."""
+        out = c_size_t()
+        _lib.check(_lib.get().crmkit_pareto_customers_for_share(self._fitted().ptr, float(target), byref(out)))
+        return out.value
+
+
+def pareto(values: Any, groups: Optional[Any] = None, **options: Any) -> Pareto:
+    """A fitted :class:`Pareto` of ``values`` (and per group); ``options`` as for Pareto."""
+    return Pareto(**options).fit(values, groups)
+
+
+def low_return_customers(
+    recency_days: Any,
+    values: Any,
+    *,
+    min_recency_days: float = 365.0,
+    max_value: Optional[float] = None,
+    abc: Tuple[float, float] = (0.8, 0.95),
+) -> np.ndarray:
+    """Boolean mask of the customers that are long inactive (recency_days >=
+    min_recency_days) and low in value (value <= max_value, or, when max_value is None,
+    in ABC class C under the ``abc`` thresholds): the customers to stop spending on.
+
+    Raises:
+        crmkit.InvalidArgumentError: mismatched lengths, NaN recency, values the ABC
+            rule rejects.
+    """
+    recency = _values(recency_days, "recency_days")
+    value = _values(values, "values")
+    if recency.shape != value.shape:
+        raise InvalidArgumentError(
+            _errors.E_INVALID_ARGUMENT, f"{recency.shape[0]} recency values but {value.shape[0]} values"
+        )
+    handle = Pareto(abc=abc)._configured()
+    flags = np.empty(value.shape[0], dtype=np.int32)
+    _lib.check(
+        _lib.get().crmkit_pareto_low_return(
+            handle.ptr,
+            recency.ctypes.data_as(POINTER(c_double)),
+            value.ctypes.data_as(POINTER(c_double)),
+            value.shape[0],
+            float(min_recency_days),
+            float("nan") if max_value is None else float(max_value),
+            flags.ctypes.data_as(POINTER(c_int32)),
+        )
+    )
+    return flags.astype(bool)

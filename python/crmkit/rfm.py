@@ -1,0 +1,275 @@
+"""crmkit.rfm / crmkit.RFM: RFM summary, quantile scores and named segments.
+
+The work happens in libcrmkit (crmkit/c/rfm.h); this module converts arguments and
+returns pandas DataFrames. See include/crmkit/segmentation/rfm.hpp for the definitions
+of every column and of the two tie rules.
+
+Example::
+
+    import crmkit
+    ds = crmkit.Dataset.from_csv("orders.csv", time_column="date")
+    table = crmkit.rfm(ds, as_of="1998-07-01")
+    table.groupby("segment").monetary.sum()
+"""
+
+from __future__ import annotations
+
+import ctypes
+import weakref
+from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from . import _errors, _lib
+from ._abi_rfm import RfmP
+from ._errors import InvalidArgumentError
+from .dataset import Dataset, _unix_seconds
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+_TIES = {"first": _lib.RFM_TIES_RANK_FIRST, "rank_first": _lib.RFM_TIES_RANK_FIRST, "r_rfm": _lib.RFM_TIES_R_RFM}
+_PRESETS = {"grid11": _lib.RFM_PRESET_GRID11, "r_rfm": _lib.RFM_PRESET_R_RFM, "rf_grid": _lib.RFM_PRESET_RF_GRID}
+_UNITS = {"s": 1, "min": 60, "h": 3600, "D": 86400, "W": 7 * 86400}
+
+_DOUBLE_COLUMNS = [
+    ("recency_days", _lib.RFM_RECENCY_DAYS),
+    ("recency", _lib.RFM_RECENCY),
+    ("frequency", _lib.RFM_FREQUENCY),
+    ("distinct_days", _lib.RFM_DISTINCT_DAYS),
+    ("monetary", _lib.RFM_MONETARY),
+    ("monetary_mean", _lib.RFM_MONETARY_MEAN),
+    ("tenure", _lib.RFM_TENURE),
+]
+_SUMMARY_STATS = [
+    ("customers", _lib.RFM_SEG_CUSTOMERS),
+    ("customer_share", _lib.RFM_SEG_CUSTOMER_SHARE),
+    ("orders", _lib.RFM_SEG_ORDERS),
+    ("revenue", _lib.RFM_SEG_REVENUE),
+    ("revenue_share", _lib.RFM_SEG_REVENUE_SHARE),
+    ("mean_recency_days", _lib.RFM_SEG_MEAN_RECENCY_DAYS),
+    ("mean_frequency", _lib.RFM_SEG_MEAN_FREQUENCY),
+    ("mean_monetary", _lib.RFM_SEG_MEAN_MONETARY),
+    ("mean_r", _lib.RFM_SEG_MEAN_R),
+    ("mean_f", _lib.RFM_SEG_MEAN_F),
+    ("mean_m", _lib.RFM_SEG_MEAN_M),
+]
+
+SegmentRules = Union[str, Sequence[Mapping[str, Any]], None]
+
+
+def _time_unit_seconds(unit: Union[str, int]) -> int:
+    if isinstance(unit, str):
+        if unit not in _UNITS:
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT, f"time_unit {unit!r} is not one of {sorted(_UNITS)} or a number of seconds"
+            )
+        return _UNITS[unit]
+    return int(unit)
+
+
+def _bounds(rule: Mapping[str, Any], key: str) -> List[float]:
+    value = rule.get(key)
+    if value is None:
+        return [-np.inf, np.inf]
+    if np.isscalar(value):
+        return [float(value), float(value)]
+    low, high = value
+    return [-np.inf if low is None else float(low), np.inf if high is None else float(high)]
+
+
+class RFM:
+    """RFM analysis in scikit-learn's style: configure, :meth:`fit` on transactions, read
+    the fitted attributes.
+
+    Args:
+        as_of: reference date (Unix seconds, ``datetime``, ``numpy.datetime64`` or an ISO
+            string, UTC); recency and tenure are measured back from it. It must not be
+            before the last transaction.
+        time_unit: unit of the ``recency`` and ``tenure`` columns: ``"D"`` (default),
+            ``"W"``, ``"h"``, ``"min"``, ``"s"`` or a number of seconds.
+        bins: number of score classes k (default 5).
+        ties: ``"first"`` (default): pandas' ``qcut(x.rank(method="first"), k)`` rule
+            (equal-sized classes, ties by customer order); ``"r_rfm"``: the R rfm
+            package's rule (quantile edges + 1, half-open intervals).
+        segments: a preset name (``"grid11"``, the default 11-segment grid over R and
+            mean(F, M); ``"r_rfm"``; ``"rf_grid"``) or a list of host rules, each a mapping
+            with ``name`` and any of ``r``, ``f``, ``m``, ``fm`` given as a score or a
+            ``(low, high)`` closed range (None = unbounded); first match wins, the rest
+            are ``other``.
+        other: name for customers that no host rule matches (default ``"Others"``).
+        n_threads: threads for the summary pass (results do not depend on it).
+
+    Fitted attributes:
+        table_: ``pandas.DataFrame`` indexed by customer id, one row per customer with at
+            least one transaction: ``customer_index``, ``recency_days``, ``recency``,
+            ``frequency``, ``distinct_days``, ``monetary``, ``monetary_mean``,
+            ``first_purchase``, ``last_purchase`` (datetime64), ``tenure``, ``r_score``,
+            ``f_score``, ``m_score``, ``rfm_score`` (r*100 + f*10 + m) and ``segment``
+            (categorical).
+        segment_summary_: one row per segment: customers, customer_share, orders,
+            revenue, revenue_share, mean_recency_days, mean_frequency, mean_monetary,
+            mean_r, mean_f, mean_m.
+
+    Thread safety: not synchronized; fit from one thread at a time.
+    """
+
+    def __init__(
+        self,
+        as_of: Any,
+        *,
+        time_unit: Union[str, int] = "D",
+        bins: int = 5,
+        ties: str = "first",
+        segments: SegmentRules = "grid11",
+        other: str = "Others",
+        n_threads: int = 1,
+    ) -> None:
+        self.as_of = as_of
+        self.time_unit = time_unit
+        self.bins = bins
+        self.ties = ties
+        self.segments = segments
+        self.other = other
+        self.n_threads = n_threads
+
+    def _configure(self, lib: Any, handle: Any) -> None:
+        check = _lib.check
+        if self.ties not in _TIES:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"ties {self.ties!r} is not one of {sorted(_TIES)}")
+        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_AS_OF, _unix_seconds(self.as_of, "as_of")))
+        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_TIME_UNIT_SECONDS, _time_unit_seconds(self.time_unit)))
+        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_BINS, int(self.bins)))
+        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_TIE_RULE, _TIES[self.ties]))
+        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_N_THREADS, int(self.n_threads)))
+        if self.segments is None or isinstance(self.segments, str):
+            preset = "grid11" if self.segments is None else self.segments
+            if preset not in _PRESETS:
+                raise InvalidArgumentError(
+                    _errors.E_INVALID_ARGUMENT, f"segments {preset!r} is not one of {sorted(_PRESETS)} or a rule list"
+                )
+            check(lib.crmkit_rfm_set_int(handle, _lib.RFM_SEGMENT_PRESET, _PRESETS[preset]))
+            return
+        for rule in self.segments:
+            if "name" not in rule:
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"segment rule {rule!r} has no 'name'")
+            bounds = np.array(
+                _bounds(rule, "r") + _bounds(rule, "f") + _bounds(rule, "m") + _bounds(rule, "fm"), dtype=np.float64
+            )
+            check(
+                lib.crmkit_rfm_add_segment_rule(
+                    handle, str(rule["name"]).encode("utf-8"), bounds.ctypes.data_as(POINTER(c_double)), 8
+                )
+            )
+        check(lib.crmkit_rfm_set_other_name(handle, str(self.other).encode("utf-8")))
+
+    def fit(
+        self,
+        data: Union[Dataset, "pd.DataFrame"],
+        *,
+        customer: str = "customer_id",
+        time: str = "timestamp",
+        amount: str = "amount",
+    ) -> "RFM":
+        """Computes the table and the segment summary.
+
+        Args:
+            data: a :class:`crmkit.Dataset`, or a pandas DataFrame of transactions with
+                the columns named by ``customer``, ``time`` and ``amount``.
+
+        Raises:
+            crmkit.InvalidArgumentError: an empty log, ``as_of`` before the last
+                transaction, bins < 2, fewer than 2 customers, a bad rule.
+        """
+        import pandas as pd
+
+        dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, customer, time, amount)
+        lib = _lib.get()
+        check = _lib.check
+        handle = RfmP()
+        check(lib.crmkit_rfm_create(byref(handle)))
+        try:
+            self._configure(lib, handle)
+            check(lib.crmkit_rfm_compute(handle, dataset._h().ptr))
+            n = c_size_t()
+            check(lib.crmkit_rfm_size(handle, byref(n)))
+            size = n.value
+            columns: Dict[str, Any] = {}
+            index = np.empty(size, dtype=np.int32)
+            check(lib.crmkit_rfm_column_int32(handle, _lib.RFM_CUSTOMER, index.ctypes.data_as(POINTER(c_int32)), size))
+            columns["customer_index"] = index
+            for name, key in _DOUBLE_COLUMNS:
+                values = np.empty(size, dtype=np.float64)
+                check(lib.crmkit_rfm_column_double(handle, key, values.ctypes.data_as(POINTER(c_double)), size))
+                columns[name] = values
+            for name, key in (("first_purchase", _lib.RFM_FIRST_PURCHASE), ("last_purchase", _lib.RFM_LAST_PURCHASE)):
+                values = np.empty(size, dtype=np.int64)
+                check(lib.crmkit_rfm_column_int64(handle, key, values.ctypes.data_as(POINTER(c_int64)), size))
+                columns[name] = values.astype("datetime64[s]")
+            scores = {}
+            for name, key in (
+                ("r_score", _lib.RFM_R_SCORE),
+                ("f_score", _lib.RFM_F_SCORE),
+                ("m_score", _lib.RFM_M_SCORE),
+                ("segment", _lib.RFM_SEGMENT),
+            ):
+                values = np.empty(size, dtype=np.int32)
+                check(lib.crmkit_rfm_column_int32(handle, key, values.ctypes.data_as(POINTER(c_int32)), size))
+                scores[name] = values
+            count = c_size_t()
+            check(lib.crmkit_rfm_segment_count(handle, byref(count)))
+            names = []
+            for i in range(count.value):
+                needed = c_size_t()
+                rc = lib.crmkit_rfm_segment_name(handle, i, None, 0, byref(needed))
+                if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
+                    check(rc)
+                buffer = ctypes.create_string_buffer(needed.value)
+                check(lib.crmkit_rfm_segment_name(handle, i, buffer, needed.value, byref(needed)))
+                names.append(buffer.value.decode("utf-8"))
+            summary = {}
+            for name, key in _SUMMARY_STATS:
+                values = np.empty(count.value, dtype=np.float64)
+                check(lib.crmkit_rfm_segment_summary(handle, key, values.ctypes.data_as(POINTER(c_double)), count.value))
+                summary[name] = values
+        finally:
+            lib.crmkit_rfm_free(handle)
+
+        columns["r_score"] = scores["r_score"]
+        columns["f_score"] = scores["f_score"]
+        columns["m_score"] = scores["m_score"]
+        columns["rfm_score"] = scores["r_score"] * 100 + scores["f_score"] * 10 + scores["m_score"]
+        columns["segment"] = pd.Categorical.from_codes(scores["segment"], categories=names)
+        ids = dataset.customer_ids
+        table = pd.DataFrame(columns, index=pd.Index([ids[i] for i in index], name="customer_id"))
+        summary_frame = pd.DataFrame(summary, index=pd.Index(names, name="segment"))
+        summary_frame["customers"] = summary_frame["customers"].astype(np.int64)
+        self.table_ = table
+        self.segment_summary_ = summary_frame
+        self.segment_names_ = names
+        return self
+
+
+def rfm(
+    data: Union[Dataset, "pd.DataFrame"],
+    as_of: Any,
+    *,
+    time_unit: Union[str, int] = "D",
+    bins: int = 5,
+    ties: str = "first",
+    segments: SegmentRules = "grid11",
+    other: str = "Others",
+    n_threads: int = 1,
+    customer: str = "customer_id",
+    time: str = "timestamp",
+    amount: str = "amount",
+) -> "pd.DataFrame":
+    """The RFM table of ``data`` at ``as_of`` (see :class:`RFM` for every argument and
+    column); the segment summary is in ``result.attrs["segment_summary"]``."""
+    model = RFM(
+        as_of, time_unit=time_unit, bins=bins, ties=ties, segments=segments, other=other, n_threads=n_threads
+    ).fit(data, customer=customer, time=time, amount=amount)
+    table = model.table_
+    table.attrs["segment_summary"] = model.segment_summary_
+    return table

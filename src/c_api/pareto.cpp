@@ -1,0 +1,199 @@
+// crmkit/c/pareto.h: the crmkit_pareto handle.
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/pareto.h"
+#include "crmkit/pareto/pareto.hpp"
+
+struct crmkit_pareto {
+  crmkit::pareto_options options;
+  std::optional<crmkit::pareto_result> result;
+  std::optional<crmkit::pareto_grouped> grouped;
+};
+
+namespace {
+
+using crmkit::errc;
+using crmkit::error;
+
+const crmkit::pareto_result& fitted_or_throw(const crmkit_pareto* p, const char* function) {
+  if (!p->result)
+    throw error(errc::not_fitted, fmt::format("{}: no analysis yet; call crmkit_pareto_fit() first", function));
+  return *p->result;
+}
+
+void check_capacity(std::size_t n, std::size_t needed, const char* function) {
+  if (n < needed)
+    throw error(errc::buffer_too_small, fmt::format("{}: argument 'n' is {}, {} values are needed", function, n, needed));
+}
+
+double statistic_of(const crmkit::pareto_summary& s, int32_t statistic, const char* function) {
+  switch (statistic) {
+    case CRMKIT_PARETO_N: return static_cast<double>(s.n);
+    case CRMKIT_PARETO_TOTAL: return s.total;
+    case CRMKIT_PARETO_GINI: return s.gini;
+    case CRMKIT_PARETO_TOP_SHARE: return s.top_share;
+    case CRMKIT_PARETO_KEY_CUSTOMERS: return static_cast<double>(s.key_customers);
+    case CRMKIT_PARETO_KEY_CUSTOMER_SHARE: return s.key_customer_share;
+    case CRMKIT_PARETO_A_COUNT: return static_cast<double>(s.abc_count[0]);
+    case CRMKIT_PARETO_B_COUNT: return static_cast<double>(s.abc_count[1]);
+    case CRMKIT_PARETO_C_COUNT: return static_cast<double>(s.abc_count[2]);
+    default: break;
+  }
+  throw error(errc::invalid_argument, fmt::format("{}: unknown statistic {}", function, statistic));
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_pareto_create(crmkit_pareto** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_pareto();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_pareto_free(crmkit_pareto* pareto) { delete pareto; }
+
+CRMKIT_API int crmkit_pareto_set_double(crmkit_pareto* pareto, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  if (std::isnan(value)) throw error(errc::invalid_argument, fmt::format("{}: value for key {} is NaN", __func__, key));
+  switch (key) {
+    case CRMKIT_PARETO_TARGET_SHARE: pareto->options.target_share = value; break;
+    case CRMKIT_PARETO_ABC_A: pareto->options.abc_a = value; break;
+    case CRMKIT_PARETO_ABC_B: pareto->options.abc_b = value; break;
+    case CRMKIT_PARETO_TOP_FRACTION: pareto->options.top_fraction = value; break;
+    default: throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_set_int(crmkit_pareto* pareto, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  if (key != CRMKIT_PARETO_LORENZ_POINTS)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
+  if (value < 2 || value > (int64_t{1} << 32))
+    throw error(errc::invalid_argument,
+                fmt::format("{}: CRMKIT_PARETO_LORENZ_POINTS = {} is outside [2, 2^32]", __func__, value));
+  pareto->options.lorenz_points = static_cast<std::size_t>(value);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_fit(crmkit_pareto* pareto, const double* values, size_t n, const int32_t* groups,
+                                 size_t n_groups) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  pareto->result.reset();
+  pareto->grouped.reset();
+  CRMKIT_CHECK_NOT_NULL(values);
+  const std::span<const double> v(values, n);
+  auto result = crmkit::pareto(v, pareto->options);
+  if (groups != nullptr)
+    pareto->grouped = crmkit::pareto_by_group(v, std::span<const std::int32_t>(groups, n), n_groups, pareto->options);
+  pareto->result = std::move(result);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_summary(const crmkit_pareto* pareto, int32_t statistic, double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = statistic_of(fitted_or_throw(pareto, __func__), statistic, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_share_of_top(const crmkit_pareto* pareto, double p, double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = fitted_or_throw(pareto, __func__).share_of_top(p);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_customers_for_share(const crmkit_pareto* pareto, double target, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = fitted_or_throw(pareto, __func__).customers_for_share(target);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_lorenz_size(const crmkit_pareto* pareto, int32_t sampled, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& r = fitted_or_throw(pareto, __func__);
+  *out = sampled ? r.lorenz_sample_x.size() : r.lorenz_x.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_lorenz(const crmkit_pareto* pareto, int32_t sampled, double* out_x, double* out_y,
+                                    size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  CRMKIT_CHECK_NOT_NULL(out_x);
+  CRMKIT_CHECK_NOT_NULL(out_y);
+  const auto& r = fitted_or_throw(pareto, __func__);
+  const auto& x = sampled ? r.lorenz_sample_x : r.lorenz_x;
+  const auto& y = sampled ? r.lorenz_sample_y : r.lorenz_y;
+  check_capacity(n, x.size(), __func__);
+  std::copy(x.begin(), x.end(), out_x);
+  std::copy(y.begin(), y.end(), out_y);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_abc(const crmkit_pareto* pareto, int32_t within_group, int32_t* out, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& r = fitted_or_throw(pareto, __func__);
+  if (within_group && !pareto->grouped)
+    throw error(errc::invalid_argument, fmt::format("{}: within_group needs a fit with groups", __func__));
+  const auto& abc = within_group ? pareto->grouped->abc : r.abc;
+  check_capacity(n, abc.size(), __func__);
+  for (std::size_t i = 0; i < abc.size(); ++i) out[i] = static_cast<int32_t>(abc[i]);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_group_summary(const crmkit_pareto* pareto, int32_t statistic, double* out, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  CRMKIT_CHECK_NOT_NULL(out);
+  (void)fitted_or_throw(pareto, __func__);
+  if (!pareto->grouped)
+    throw error(errc::invalid_argument, fmt::format("{}: the last fit had no groups", __func__));
+  const auto& g = *pareto->grouped;
+  if (statistic != CRMKIT_PARETO_VALUE_SHARE) (void)statistic_of(crmkit::pareto_summary{}, statistic, __func__);
+  check_capacity(n, g.groups.size(), __func__);
+  for (std::size_t i = 0; i < g.groups.size(); ++i)
+    out[i] = statistic == CRMKIT_PARETO_VALUE_SHARE ? g.value_share[i] : statistic_of(g.groups[i], statistic, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_low_return(const crmkit_pareto* pareto, const double* recency_days, const double* values,
+                                        size_t n, double min_recency_days, double max_value, int32_t* out_flags) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(pareto);
+  CRMKIT_CHECK_NOT_NULL(recency_days);
+  CRMKIT_CHECK_NOT_NULL(values);
+  CRMKIT_CHECK_NOT_NULL(out_flags);
+  crmkit::low_return_options o;
+  o.min_recency_days = min_recency_days;
+  o.max_value = max_value;
+  o.abc = pareto->options;
+  const auto hits = crmkit::low_return_customers(std::span<const double>(recency_days, n),
+                                                 std::span<const double>(values, n), o);
+  std::fill(out_flags, out_flags + n, 0);
+  for (auto i : hits) out_flags[i] = 1;
+  CRMKIT_API_END();
+}
+
+}  // extern "C"

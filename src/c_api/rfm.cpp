@@ -1,0 +1,277 @@
+// crmkit/c/rfm.h: the crmkit_rfm handle.
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/rfm.h"
+#include "crmkit/segmentation/rfm.hpp"
+#include "crmkit/segmentation/rfm_segments.hpp"
+
+struct crmkit_rfm {
+  crmkit::rfm_options options;
+  crmkit::rfm_preset preset = crmkit::rfm_preset::grid11;
+  std::vector<crmkit::rfm_segment_rule> rules;
+  std::string other = "Others";
+  struct results {
+    crmkit::rfm_table table;
+    crmkit::rfm_scores scores;
+    crmkit::rfm_segmentation segments;
+    std::vector<crmkit::rfm_segment_summary_row> summary;
+  };
+  std::optional<results> fitted;
+};
+
+namespace {
+
+using crmkit::errc;
+using crmkit::error;
+
+const crmkit_rfm::results& fitted_or_throw(const crmkit_rfm* rfm, const char* function) {
+  if (!rfm->fitted)
+    throw error(errc::not_fitted, fmt::format("{}: no results yet; call crmkit_rfm_compute() first", function));
+  return *rfm->fitted;
+}
+
+template <class T>
+void copy_column(const std::vector<T>& values, T* out, std::size_t n, const char* function) {
+  if (n < values.size())
+    throw error(errc::buffer_too_small,
+                fmt::format("{}: argument 'n' is {}, the table has {} rows", function, n, values.size()));
+  std::copy(values.begin(), values.end(), out);
+}
+
+[[noreturn]] void unknown(const char* function, const char* what, std::int64_t value) {
+  throw error(errc::invalid_argument, fmt::format("{}: unknown {} {}", function, what, value));
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_rfm_create(crmkit_rfm** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_rfm();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_rfm_free(crmkit_rfm* rfm) { delete rfm; }
+
+CRMKIT_API int crmkit_rfm_set_int(crmkit_rfm* rfm, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  auto out_of_domain = [&](const char* name, const char* domain) {
+    throw error(errc::invalid_argument,
+                fmt::format("{}: {} = {} is outside its domain {}", __func__, name, value, domain));
+  };
+  switch (key) {
+    case CRMKIT_RFM_AS_OF: rfm->options.as_of = value; break;
+    case CRMKIT_RFM_TIME_UNIT_SECONDS:
+      if (value < 1) out_of_domain("CRMKIT_RFM_TIME_UNIT_SECONDS", ">= 1");
+      rfm->options.time_unit_seconds = value;
+      break;
+    case CRMKIT_RFM_BINS:
+      if (value < 2 || value > 1000) out_of_domain("CRMKIT_RFM_BINS", "[2, 1000]");
+      rfm->options.bins = static_cast<int>(value);
+      break;
+    case CRMKIT_RFM_TIE_RULE:
+      if (value != CRMKIT_RFM_TIES_RANK_FIRST && value != CRMKIT_RFM_TIES_R_RFM)
+        out_of_domain("CRMKIT_RFM_TIE_RULE", "{CRMKIT_RFM_TIES_RANK_FIRST, CRMKIT_RFM_TIES_R_RFM}");
+      rfm->options.tie_rule = static_cast<crmkit::rfm_tie_rule>(value);
+      break;
+    case CRMKIT_RFM_N_THREADS:
+      if (value < 1 || value > 1024) out_of_domain("CRMKIT_RFM_N_THREADS", "[1, 1024]");
+      rfm->options.n_threads = static_cast<int>(value);
+      break;
+    case CRMKIT_RFM_SEGMENT_PRESET:
+      if (value < CRMKIT_RFM_PRESET_GRID11 || value > CRMKIT_RFM_PRESET_RF_GRID)
+        out_of_domain("CRMKIT_RFM_SEGMENT_PRESET", "CRMKIT_RFM_PRESET_*");
+      rfm->preset = static_cast<crmkit::rfm_preset>(value);
+      break;
+    default: unknown(__func__, "key", key);
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_add_segment_rule(crmkit_rfm* rfm, const char* name, const double* bounds, size_t n_bounds) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(bounds);
+  if (*name == '\0') throw error(errc::invalid_argument, fmt::format("{}: argument 'name' is empty", __func__));
+  if (n_bounds != 8)
+    throw error(errc::invalid_argument, fmt::format("{}: argument 'n_bounds' is {}, it must be 8", __func__, n_bounds));
+  for (std::size_t i = 0; i < 8; i += 2)
+    if (std::isnan(bounds[i]) || std::isnan(bounds[i + 1]) || bounds[i] > bounds[i + 1])
+      throw error(errc::invalid_argument, fmt::format("{}: rule '{}': bounds[{}] = {} and bounds[{}] = {} do not form "
+                                                      "a range (NaN or min > max)",
+                                                      __func__, name, i, bounds[i], i + 1, bounds[i + 1]));
+  crmkit::rfm_segment_rule rule;
+  rule.name = name;
+  rule.r_min = bounds[0];
+  rule.r_max = bounds[1];
+  rule.f_min = bounds[2];
+  rule.f_max = bounds[3];
+  rule.m_min = bounds[4];
+  rule.m_max = bounds[5];
+  rule.fm_min = bounds[6];
+  rule.fm_max = bounds[7];
+  rfm->rules.push_back(std::move(rule));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_clear_segment_rules(crmkit_rfm* rfm) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  rfm->rules.clear();
+  rfm->other = "Others";
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_set_other_name(crmkit_rfm* rfm, const char* name) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  CRMKIT_CHECK_NOT_NULL(name);
+  if (*name == '\0') throw error(errc::invalid_argument, fmt::format("{}: argument 'name' is empty", __func__));
+  rfm->other = name;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_compute(crmkit_rfm* rfm, const crmkit_dataset* dataset) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  rfm->fitted.reset();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  crmkit_rfm::results r;
+  r.table = crmkit::rfm_summary(dataset->data.transactions(), rfm->options);
+  r.scores = crmkit::rfm_score(r.table, rfm->options);
+  crmkit::rfm_segment_map map;
+  if (rfm->rules.empty()) {
+    map = crmkit::rfm_segment_preset(rfm->preset);
+  } else {
+    map.rules = rfm->rules;
+    map.other = rfm->other;
+  }
+  r.segments = crmkit::rfm_segment(r.scores, map);
+  r.summary = crmkit::rfm_segment_summary(r.table, r.scores, r.segments);
+  rfm->fitted = std::move(r);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_size(const crmkit_rfm* rfm, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = fitted_or_throw(rfm, __func__).table.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_column_double(const crmkit_rfm* rfm, int32_t column, double* out, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& t = fitted_or_throw(rfm, __func__).table;
+  const std::vector<double>* values = nullptr;
+  switch (column) {
+    case CRMKIT_RFM_RECENCY_DAYS: values = &t.recency_days; break;
+    case CRMKIT_RFM_RECENCY: values = &t.recency; break;
+    case CRMKIT_RFM_FREQUENCY: values = &t.frequency; break;
+    case CRMKIT_RFM_DISTINCT_DAYS: values = &t.distinct_days; break;
+    case CRMKIT_RFM_MONETARY: values = &t.monetary; break;
+    case CRMKIT_RFM_MONETARY_MEAN: values = &t.monetary_mean; break;
+    case CRMKIT_RFM_TENURE: values = &t.tenure; break;
+    default: unknown(__func__, "double column", column);
+  }
+  copy_column(*values, out, n, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_column_int64(const crmkit_rfm* rfm, int32_t column, int64_t* out, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& t = fitted_or_throw(rfm, __func__).table;
+  if (column == CRMKIT_RFM_FIRST_PURCHASE)
+    copy_column(t.first_purchase, out, n, __func__);
+  else if (column == CRMKIT_RFM_LAST_PURCHASE)
+    copy_column(t.last_purchase, out, n, __func__);
+  else
+    unknown(__func__, "int64 column", column);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_column_int32(const crmkit_rfm* rfm, int32_t column, int32_t* out, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& r = fitted_or_throw(rfm, __func__);
+  const std::vector<std::int32_t>* values = nullptr;
+  switch (column) {
+    case CRMKIT_RFM_CUSTOMER: values = &r.table.customer; break;
+    case CRMKIT_RFM_R_SCORE: values = &r.scores.r; break;
+    case CRMKIT_RFM_F_SCORE: values = &r.scores.f; break;
+    case CRMKIT_RFM_M_SCORE: values = &r.scores.m; break;
+    case CRMKIT_RFM_SEGMENT: values = &r.segments.segment; break;
+    default: unknown(__func__, "int32 column", column);
+  }
+  copy_column(*values, out, n, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_segment_count(const crmkit_rfm* rfm, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = fitted_or_throw(rfm, __func__).segments.names.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_segment_name(const crmkit_rfm* rfm, size_t index, char* buf, size_t cap,
+                                       size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  const auto& names = fitted_or_throw(rfm, __func__).segments.names;
+  if (index >= names.size())
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'index' is {}, outside [0, {})", __func__, index, names.size()));
+  crmkit::capi::copy_out(names[index], buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_segment_summary(const crmkit_rfm* rfm, int32_t statistic, double* out, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rfm);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& rows = fitted_or_throw(rfm, __func__).summary;
+  if (statistic < CRMKIT_RFM_SEG_CUSTOMERS || statistic > CRMKIT_RFM_SEG_MEAN_M)
+    unknown(__func__, "statistic", statistic);
+  if (n < rows.size())
+    throw error(errc::buffer_too_small,
+                fmt::format("{}: argument 'n' is {}, there are {} segments", __func__, n, rows.size()));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    double v = 0.0;
+    switch (statistic) {
+      case CRMKIT_RFM_SEG_CUSTOMERS: v = static_cast<double>(row.customers); break;
+      case CRMKIT_RFM_SEG_CUSTOMER_SHARE: v = row.customer_share; break;
+      case CRMKIT_RFM_SEG_ORDERS: v = row.orders; break;
+      case CRMKIT_RFM_SEG_REVENUE: v = row.revenue; break;
+      case CRMKIT_RFM_SEG_REVENUE_SHARE: v = row.revenue_share; break;
+      case CRMKIT_RFM_SEG_MEAN_RECENCY_DAYS: v = row.mean_recency_days; break;
+      case CRMKIT_RFM_SEG_MEAN_FREQUENCY: v = row.mean_frequency; break;
+      case CRMKIT_RFM_SEG_MEAN_MONETARY: v = row.mean_monetary; break;
+      case CRMKIT_RFM_SEG_MEAN_R: v = row.mean_r; break;
+      case CRMKIT_RFM_SEG_MEAN_F: v = row.mean_f; break;
+      default: v = row.mean_m; break;
+    }
+    out[i] = v;
+  }
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
