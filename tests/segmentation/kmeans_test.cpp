@@ -163,7 +163,7 @@ TEST_CASE("an empty cluster takes the point farthest from its centre") {
 }
 
 TEST_CASE("Hamerly gives Lloyd's result bit for bit, for any thread count") {
-  for (std::size_t d : {1u, 3u, 8u}) {
+  for (std::size_t d : {1u, 3u, 8u, 11u}) {  // 11: the generic (runtime d) kernels
     const auto x = blobs(20000, d, 6, static_cast<std::uint32_t>(d), 2.0);
     for (double tol : {0.0, 1e-4}) {
       for (std::size_t k : {1u, 2u, 5u, 9u}) {

@@ -52,7 +52,7 @@ typedef struct crmkit_kmeans crmkit_kmeans;
 #define CRMKIT_KMEANS_N_INIT 3
 /** Iteration limit per run (>= 1). Default 300. */
 #define CRMKIT_KMEANS_MAX_ITER 4
-/** CRMKIT_KMEANS_ALGORITHM_HAMERLY (default) or CRMKIT_KMEANS_ALGORITHM_LLOYD; same results. */
+/** CRMKIT_KMEANS_ALGORITHM_LLOYD (default) or CRMKIT_KMEANS_ALGORITHM_HAMERLY; same results. */
 #define CRMKIT_KMEANS_ALGORITHM 5
 /** numpy RandomState seed, 0 .. 2^32-1 (scikit-learn's random_state). Default 0. */
 #define CRMKIT_KMEANS_SEED 6

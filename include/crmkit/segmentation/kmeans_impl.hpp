@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -13,7 +14,14 @@
 
 #include "crmkit/error.hpp"
 #include "crmkit/segmentation/detail/fork_join.hpp"
+#include "crmkit/segmentation/detail/kmeans_kernels.hpp"
 #include "crmkit/segmentation/kmeans.hpp"
+
+// No a*b+c contraction in the distance arithmetic (see detail/kmeans_kernels.hpp).
+#if defined(__GNUC__) && !defined(__clang__)
+#  pragma GCC push_options
+#  pragma GCC optimize("fp-contract=off")
+#endif
 
 CRMKIT_BEGIN_NAMESPACE
 namespace detail {
@@ -25,8 +33,8 @@ namespace detail {
 // labels, and hence everything else, identical to Lloyd's. (x86-64 without -mfma does
 // not contract a*b+c; other targets must not be built with FP contraction either.)
 inline double kmeans_sq_dist(const kmeans_data& data, std::size_t i, const double* c) noexcept {
-  const std::size_t n = data.n;
-  const double* x = data.xs.data();
+  const std::size_t n = data.stride;
+  const double* x = data.xs;
   double t = x[i] - c[0];
   double s = t * t;
   for (std::size_t f = 1; f < data.d; ++f) {
@@ -41,12 +49,12 @@ inline constexpr std::size_t kmeans_block = 256;
 // Nearest and second-nearest centre of points [begin, end) (end - begin <= kmeans_block).
 inline void kmeans_assign_block(const kmeans_data& data, std::size_t begin, std::size_t end, const double* centers,
                                 std::size_t k, std::int32_t* label, double* best, double* second) noexcept {
-  const std::size_t m = end - begin, d = data.d, n = data.n;
+  const std::size_t m = end - begin, d = data.d, n = data.stride;
   double tmp[kmeans_block];
   for (std::size_t j = 0; j < k; ++j) {
     const double* c = centers + j * d;
     {
-      const double* x = data.xs.data() + begin;
+      const double* x = data.xs + begin;
       const double c0 = c[0];
       for (std::size_t i = 0; i < m; ++i) {
         const double t = x[i] - c0;
@@ -54,7 +62,7 @@ inline void kmeans_assign_block(const kmeans_data& data, std::size_t begin, std:
       }
     }
     for (std::size_t f = 1; f < d; ++f) {
-      const double* x = data.xs.data() + f * n + begin;
+      const double* x = data.xs + f * n + begin;
       const double cf = c[f];
       for (std::size_t i = 0; i < m; ++i) {
         const double t = x[i] - cf;
@@ -100,28 +108,118 @@ inline std::int32_t kmeans_assign_one(const kmeans_data& data, std::size_t i, co
   return label;
 }
 
-// Per-chunk partial sums of the points of each cluster, in point order. Four
-// interleaved accumulator sets break the store-to-load dependency between consecutive
-// points of the same cluster; they are combined in a fixed order.
-inline void kmeans_chunk_sums(const kmeans_data& data, std::size_t begin, std::size_t end, const std::int32_t* labels,
-                              std::size_t k, double* sums, std::int64_t* counts, std::vector<double>& scratch) {
-  const std::size_t d = data.d, n = data.n, kd = k * d;
-  scratch.assign(4 * kd, 0.0);
-  std::int64_t cnt[4 * 64] = {};
-  const bool small_k = k <= 64;
-  for (std::size_t i = begin; i < end; ++i) {
-    const std::size_t lane = i & 3u;
-    const auto j = static_cast<std::size_t>(labels[i]);
-    double* acc = scratch.data() + lane * kd + j * d;
-    for (std::size_t f = 0; f < d; ++f) acc[f] += data.xs[f * n + i];
-    if (small_k)
-      ++cnt[lane * 64 + j];
-    else
-      ++counts[j];
+// Nearest (and, when `second` is not null, second-nearest) centre of points
+// [begin, end) through the selected kernel, or the generic runtime-d block.
+inline void kmeans_assign(const kmeans_data& data, kmeans_block_kernel kernel, std::size_t begin, std::size_t end,
+                          const double* centers, std::size_t k, std::int32_t* label, double* best, double* second) {
+  if (kernel != nullptr) {
+    kernel(data.xs, data.stride, begin, end - begin, centers, k, label, best, second);
+    return;
   }
-  for (std::size_t q = 0; q < kd; ++q) sums[q] = (scratch[q] + scratch[kd + q]) + (scratch[2 * kd + q] + scratch[3 * kd + q]);
-  if (small_k)
-    for (std::size_t j = 0; j < k; ++j) counts[j] = cnt[j] + cnt[64 + j] + cnt[128 + j] + cnt[192 + j];
+  double scratch[kmeans_block];
+  kmeans_assign_block(data, begin, end, centers, k, label, best, second ? second : scratch);
+}
+
+// Row-wise accumulation in the layout of kmeans_sums_kernel: acc[(j * D + f) * 4 + lane].
+// Points accumulate lane-major ([j][lane][f]) into a local buffer for contiguous
+// vector adds, then transposed; each accumulator still sees its points in index order.
+template <int D>
+inline void kmeans_row_sums(const kmeans_data& data, std::size_t begin, std::size_t end, const std::int32_t* labels,
+                            std::size_t k, double* local, double* acc, std::int64_t* cnt) {
+  double mean[D];
+  for (int f = 0; f < D; ++f) mean[f] = data.mean[static_cast<std::size_t>(f)];
+  // local: k x 4 x D zeros ([j][lane][f])
+  for (std::size_t i = begin; i < end; ++i) {
+    const std::size_t j = static_cast<std::size_t>(labels[i]), lane = i & 3u;
+    const double* row = data.rows + static_cast<std::ptrdiff_t>(i) * data.row_stride;
+    double* a = local + (j * 4 + lane) * D;
+    for (int f = 0; f < D; ++f) a[f] += row[f] - mean[f];
+    ++cnt[j * 4 + lane];
+  }
+  for (std::size_t j = 0; j < k; ++j)
+    for (std::size_t lane = 0; lane < 4; ++lane)
+      for (int f = 0; f < D; ++f)
+        acc[(j * D + static_cast<std::size_t>(f)) * 4 + lane] = local[(j * 4 + lane) * D + static_cast<std::size_t>(f)];
+}
+
+// Per-chunk sums and counts of the points of each cluster (see kmeans_sums_kernel):
+// lane-wise accumulators (lane = index mod 4) combined as (l0 + l1) + (l2 + l3). The
+// generic path (d > 8) does the same additions in the same order, without vectors.
+inline void kmeans_chunk_sums(const kmeans_data& data, kmeans_sums_kernel kernel, std::size_t begin, std::size_t end,
+                              const std::int32_t* labels, std::size_t k, double* sums, std::int64_t* counts,
+                              std::vector<double>& scratch, std::vector<std::int64_t>& scratch_counts) {
+  const std::size_t d = data.d, kd = k * d;
+  // 4 extra doubles so the accumulators can start on a 32-byte boundary; then the
+  // row path's k x 4 x d local buffer.
+  scratch.assign(8 * kd + 4, 0.0);
+  scratch_counts.assign(4 * k + 4, 0);
+  double* acc = scratch.data();
+  acc += ((32 - reinterpret_cast<std::uintptr_t>(acc) % 32) % 32) / sizeof(double);
+  double* local = acc + 4 * kd;
+  std::int64_t* cnt = scratch_counts.data();
+  cnt += ((32 - reinterpret_cast<std::uintptr_t>(cnt) % 32) % 32) / sizeof(std::int64_t);
+  if (data.rows != nullptr && d <= 8) {
+    // Whole rows from the row-major source, centred on the fly (the same subtraction
+    // that built xs, so the same bits): one contiguous load per point instead of d
+    // strided ones, and the same accumulator order as the kernels.
+    switch (d) {
+      case 1: kmeans_row_sums<1>(data, begin, end, labels, k, local, acc, cnt); break;
+      case 2: kmeans_row_sums<2>(data, begin, end, labels, k, local, acc, cnt); break;
+      case 3: kmeans_row_sums<3>(data, begin, end, labels, k, local, acc, cnt); break;
+      case 4: kmeans_row_sums<4>(data, begin, end, labels, k, local, acc, cnt); break;
+      case 5: kmeans_row_sums<5>(data, begin, end, labels, k, local, acc, cnt); break;
+      case 6: kmeans_row_sums<6>(data, begin, end, labels, k, local, acc, cnt); break;
+      case 7: kmeans_row_sums<7>(data, begin, end, labels, k, local, acc, cnt); break;
+      default: kmeans_row_sums<8>(data, begin, end, labels, k, local, acc, cnt); break;
+    }
+  } else if (kernel != nullptr) {
+    kernel(data.xs, data.stride, begin, end - begin, labels + begin, k, acc, cnt);
+  } else {
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t lane = i & 3u, j = static_cast<std::size_t>(labels[i]);
+      for (std::size_t f = 0; f < d; ++f) acc[(j * d + f) * 4 + lane] += data.xs[f * data.stride + i];
+      ++cnt[j * 4 + lane];
+    }
+  }
+  for (std::size_t q = 0; q < kd; ++q) sums[q] = (acc[4 * q] + acc[4 * q + 1]) + (acc[4 * q + 2] + acc[4 * q + 3]);
+  for (std::size_t j = 0; j < k; ++j) counts[j] = (cnt[4 * j] + cnt[4 * j + 1]) + (cnt[4 * j + 2] + cnt[4 * j + 3]);
+}
+
+// Hamerly (2010) for points [begin, end) after the centres moved by `shift`: update the
+// upper bound u (distance to the assigned centre) and lower bound l (distance to the
+// second-nearest), skip the point when u < max(l, half the gap from its centre to the
+// nearest other centre) with a safety margin, else tighten u, else recompute all k
+// distances. Returns the number of changed labels.
+inline std::size_t kmeans_hamerly_chunk(const kmeans_data& data, std::size_t begin, std::size_t end,
+                                        const double* centers, std::size_t k, std::int32_t* labels, double* upper,
+                                        double* lower, const double* shift, const double* half_gap,
+                                        std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift) {
+  std::size_t changed = 0;
+  const std::size_t d = data.d;
+  for (std::size_t i = begin; i < end; ++i) {
+    const std::int32_t a = labels[i];
+    const auto ua = static_cast<std::size_t>(a);
+    double u = upper[i] + shift[ua];
+    const double l = lower[i] - (ua == pmax_arg ? pmax2 : pmax1);
+    lower[i] = l;
+    const double m = std::max(half_gap[ua], l);
+    if (u + (rel * (u + m) + drift) < m) {
+      upper[i] = u;
+      continue;
+    }
+    u = std::sqrt(kmeans_sq_dist(data, i, centers + ua * d));
+    if (u + (rel * (u + m) + drift) < m) {
+      upper[i] = u;
+      continue;
+    }
+    double b1 = 0.0, b2 = 0.0;
+    const std::int32_t nl = kmeans_assign_one(data, i, centers, k, b1, b2);
+    changed += nl != a;
+    labels[i] = nl;
+    upper[i] = std::sqrt(b1);
+    lower[i] = std::sqrt(b2);
+  }
+  return changed;
 }
 
 struct kmeans_run {
@@ -151,6 +249,8 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
   std::vector<std::int64_t> chunk_counts(n_chunks * k);
   std::vector<std::size_t> chunk_changed(n_chunks);
   std::vector<std::vector<double>> scratch(static_cast<std::size_t>(team.size()));
+  std::vector<std::vector<std::int64_t>> scratch_counts(static_cast<std::size_t>(team.size()));
+  const kmeans_sums_kernel sums_kernel = kmeans_select_sums(d);
   std::vector<double> new_centers(kd), shift(k), half_gap(k);
   // Hamerly bookkeeping: p = last shift of each centre, its largest two values.
   double pmax1 = 0.0, pmax2 = 0.0;
@@ -162,62 +262,46 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
   // (drift), makes a skipped point provably keep the label Lloyd would give it.
   const double rel = 32.0 * std::numeric_limits<double>::epsilon() * static_cast<double>(d + 4);
 
+  const kmeans_block_kernel kernel_first = kmeans_select_kernel<false>(d);
+  const kmeans_block_kernel kernel_second = kmeans_select_kernel<true>(d);
+
   auto hamerly_pass = [&](std::size_t c, const double* ctr, bool full) {
     const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
-    std::size_t changed = 0;
-    std::int32_t lab[kmeans_block];
-    double best[kmeans_block], second[kmeans_block];
+    std::int32_t* const labels = run.labels.data();
+    double* const up = upper.data();
+    double* const lo = lower.data();
     if (full) {
+      std::size_t changed = 0;
+      std::int32_t lab[kmeans_block];
+      double best[kmeans_block], second[kmeans_block];
       for (std::size_t b = begin; b < end; b += kmeans_block) {
         const std::size_t e = std::min(end, b + kmeans_block);
-        kmeans_assign_block(data, b, e, ctr, k, lab, best, second);
+        kmeans_assign(data, kernel_second, b, e, ctr, k, lab, best, second);
         for (std::size_t i = b; i < e; ++i) {
-          changed += lab[i - b] != run.labels[i];
-          run.labels[i] = lab[i - b];
-          upper[i] = std::sqrt(best[i - b]);
-          lower[i] = std::sqrt(second[i - b]);
+          changed += lab[i - b] != labels[i];
+          labels[i] = lab[i - b];
+          up[i] = std::sqrt(best[i - b]);
+          lo[i] = std::sqrt(second[i - b]);
         }
       }
       return changed;
     }
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::int32_t a = run.labels[i];
-      const auto ua = static_cast<std::size_t>(a);
-      double u = upper[i] + shift[ua];
-      double l = lower[i] - (ua == pmax_arg ? pmax2 : pmax1);
-      const double m = std::max(half_gap[ua], l);
-      if (u + (rel * (u + m) + drift) < m) {
-        upper[i] = u;
-        lower[i] = l;
-        continue;
-      }
-      u = std::sqrt(kmeans_sq_dist(data, i, ctr + ua * d));
-      if (u + (rel * (u + m) + drift) < m) {
-        upper[i] = u;
-        lower[i] = l;
-        continue;
-      }
-      double b1 = 0.0, b2 = 0.0;
-      const std::int32_t nl = kmeans_assign_one(data, i, ctr, k, b1, b2);
-      changed += nl != a;
-      run.labels[i] = nl;
-      upper[i] = std::sqrt(b1);
-      lower[i] = std::sqrt(b2);
-    }
-    return changed;
+    return kmeans_hamerly_chunk(data, begin, end, ctr, k, labels, up, lo, shift.data(), half_gap.data(), pmax_arg,
+                                pmax1, pmax2, rel, drift);
   };
 
   auto lloyd_pass = [&](std::size_t c, const double* ctr) {
     const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
     std::size_t changed = 0;
+    std::int32_t* const labels = run.labels.data();
     std::int32_t lab[kmeans_block];
-    double best[kmeans_block], second[kmeans_block];
+    double best[kmeans_block];
     for (std::size_t b = begin; b < end; b += kmeans_block) {
       const std::size_t e = std::min(end, b + kmeans_block);
-      kmeans_assign_block(data, b, e, ctr, k, lab, best, second);
+      kmeans_assign(data, kernel_first, b, e, ctr, k, lab, best, nullptr);
       for (std::size_t i = b; i < e; ++i) {
-        changed += lab[i - b] != run.labels[i];
-        run.labels[i] = lab[i - b];
+        changed += lab[i - b] != labels[i];
+        labels[i] = lab[i - b];
       }
     }
     return changed;
@@ -231,13 +315,14 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
     std::atomic<std::size_t> next{0};
     team.run([&](int t) {
       auto& scr = scratch[static_cast<std::size_t>(t)];
+      auto& scr_counts = scratch_counts[static_cast<std::size_t>(t)];
       for (std::size_t c = next.fetch_add(1, std::memory_order_relaxed); c < n_chunks;
            c = next.fetch_add(1, std::memory_order_relaxed)) {
         chunk_changed[c] = hamerly ? hamerly_pass(c, ctr, full) : lloyd_pass(c, ctr);
         if (update) {
           const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
-          kmeans_chunk_sums(data, begin, end, run.labels.data(), k, chunk_sums.data() + c * kd,
-                            chunk_counts.data() + c * k, scr);
+          kmeans_chunk_sums(data, sums_kernel, begin, end, run.labels.data(), k, chunk_sums.data() + c * kd,
+                            chunk_counts.data() + c * k, scr, scr_counts);
         }
       }
     });
@@ -285,7 +370,7 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
           const std::size_t fresh = empty[e], far = order[e];
           const auto old = static_cast<std::size_t>(run.labels[far]);
           for (std::size_t f = 0; f < d; ++f) {
-            const double v = data.xs[f * n + far];
+            const double v = data.xs[f * data.stride + far];
             sums[old * d + f] -= v;
             sums[fresh * d + f] = v;
           }
@@ -471,7 +556,7 @@ CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const k
     }
     std::vector<double> centers(k * data.d);
     for (std::size_t j = 0; j < k; ++j)
-      for (std::size_t f = 0; f < data.d; ++f) centers[j * data.d + f] = data.xs[f * n + seeds[j]];
+      for (std::size_t f = 0; f < data.d; ++f) centers[j * data.d + f] = data.xs[f * data.stride + seeds[j]];
     auto run = detail::kmeans_single(data, std::move(centers), k, options.max_iter, tol_abs, options.algorithm, team);
     if (best_init < 0 ||
         (run.inertia < best.inertia && !detail::kmeans_same_clustering(run.labels, best.labels, k))) {
@@ -529,12 +614,13 @@ CRMKIT_FUNC std::vector<std::int32_t> kmeans_predict(Eigen::Ref<const feature_ma
   for (std::size_t j = 0; j < k; ++j)
     for (std::size_t f = 0; f < data.d; ++f)
       c[j * data.d + f] = centers(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(f));
+  const auto kernel = detail::kmeans_select_kernel<false>(data.d);
   team.for_chunks(detail::kmeans_n_chunks(n), [&](std::size_t ch) {
     const std::size_t begin = ch * detail::kmeans_chunk, end = std::min(n, begin + detail::kmeans_chunk);
-    double best[detail::kmeans_block], second[detail::kmeans_block];
+    double best[detail::kmeans_block];
     for (std::size_t b = begin; b < end; b += detail::kmeans_block) {
       const std::size_t e = std::min(end, b + detail::kmeans_block);
-      detail::kmeans_assign_block(data, b, e, c.data(), k, labels.data() + b, best, second);
+      detail::kmeans_assign(data, kernel, b, e, c.data(), k, labels.data() + b, best, nullptr);
     }
   });
   return labels;
@@ -685,3 +771,7 @@ CRMKIT_FUNC std::vector<cluster_profile> kmeans_profile(Eigen::Ref<const feature
 }
 
 CRMKIT_END_NAMESPACE
+
+#if defined(__GNUC__) && !defined(__clang__)
+#  pragma GCC pop_options
+#endif

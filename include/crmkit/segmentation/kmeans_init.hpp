@@ -125,14 +125,27 @@ class numpy_random_state {
 namespace detail {
 class fork_join;
 
-/// Points in structure-of-arrays layout (feature f of point i at `xs[f * n + i]`),
-/// optionally centred: the layout the k-means kernels vectorise over.
+/// Points in structure-of-arrays layout (feature f of point i at `xs[f * stride + i]`),
+/// optionally centred: the layout the k-means kernels vectorise over. Columns start on
+/// 64-byte boundaries (stride is n rounded up to a multiple of 8), so the kernels' 4- and
+/// 8-wide loads at block starts are aligned. Move-only (xs points into storage).
 struct kmeans_data {
   std::size_t n = 0;
   std::size_t d = 0;
-  std::vector<double> xs;
+  std::size_t stride = 0;
+  std::vector<double> storage;
+  double* xs = nullptr;
   std::vector<double> mean;  ///< what was subtracted (zeros when not centred)
-  [[nodiscard]] const double* col(std::size_t f) const noexcept { return xs.data() + f * n; }
+  /// The row-major source (borrowed for the fit): xs[f * stride + i] == rows[i * row_stride
+  /// + f] - mean[f] exactly, so per-point passes may read whole rows from here instead.
+  const double* rows = nullptr;
+  std::ptrdiff_t row_stride = 0;
+  kmeans_data() = default;
+  kmeans_data(kmeans_data&&) noexcept = default;
+  kmeans_data& operator=(kmeans_data&&) noexcept = default;
+  kmeans_data(const kmeans_data&) = delete;
+  kmeans_data& operator=(const kmeans_data&) = delete;
+  [[nodiscard]] const double* col(std::size_t f) const noexcept { return xs + f * stride; }
 };
 
 /// Rows per chunk of every parallel pass. Fixed, so per-chunk partial results, and

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 
@@ -39,12 +40,22 @@ CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, boo
       for (std::size_t f = 0; f < d; ++f) data.mean[f] += partial[c * d + f];
     for (auto& m : data.mean) m /= static_cast<double>(n);
   }
-  data.xs.resize(n * d);
+  data.rows = x.data();
+  data.row_stride = x.outerStride();
+  data.stride = (n + 7) / 8 * 8;
+  data.storage.assign(data.stride * d + 8, 0.0);
+  {
+    // 64-byte align the first column (the vector storage is only 16-byte aligned).
+    auto address = reinterpret_cast<std::uintptr_t>(data.storage.data());
+    const std::size_t skip = ((64 - address % 64) % 64) / sizeof(double);
+    data.xs = data.storage.data() + skip;
+  }
+  const std::size_t stride = data.stride;
   team.for_chunks(n_chunks, [&](std::size_t c) {
     const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
     for (std::size_t i = begin; i < end; ++i) {
       const double* row = x.data() + static_cast<std::ptrdiff_t>(i) * x.outerStride();
-      for (std::size_t f = 0; f < d; ++f) data.xs[f * n + i] = row[f] - data.mean[f];
+      for (std::size_t f = 0; f < d; ++f) data.xs[f * stride + i] = row[f] - data.mean[f];
     }
   });
   return data;
@@ -53,7 +64,7 @@ CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, boo
 CRMKIT_FUNC std::vector<std::size_t> kmeans_plusplus_indices(const kmeans_data& data, std::size_t n_clusters,
                                                              numpy_random_state& rng, int n_local_trials,
                                                              fork_join& team) {
-  const std::size_t n = data.n, d = data.d;
+  const std::size_t n = data.n, d = data.d, stride = data.stride;
   const std::size_t n_chunks = kmeans_n_chunks(n);
   // scikit-learn: n_local_trials = 2 + int(np.log(n_clusters)) (Arthur & Vassilvitskii
   // suggest O(log k) trials; the greedy choice lowers the potential further).
@@ -69,7 +80,7 @@ CRMKIT_FUNC std::vector<std::size_t> kmeans_plusplus_indices(const kmeans_data& 
     for (std::size_t i = begin; i < end; ++i) {
       double s = 0.0;
       for (std::size_t f = 0; f < d; ++f) {
-        const double v = data.xs[f * n + i];
+        const double v = data.xs[f * stride + i];
         s += v * v;
       }
       xx[i] = s;
@@ -77,12 +88,12 @@ CRMKIT_FUNC std::vector<std::size_t> kmeans_plusplus_indices(const kmeans_data& 
   });
   auto point = [&](std::size_t id) {
     std::vector<double> p(d);
-    for (std::size_t f = 0; f < d; ++f) p[f] = data.xs[f * n + id];
+    for (std::size_t f = 0; f < d; ++f) p[f] = data.xs[f * stride + id];
     return p;
   };
   auto sq_dist = [&](const std::vector<double>& p, double pp, std::size_t i) {
     double dot = 0.0;
-    for (std::size_t f = 0; f < d; ++f) dot += p[f] * data.xs[f * n + i];
+    for (std::size_t f = 0; f < d; ++f) dot += p[f] * data.xs[f * stride + i];
     return std::max(0.0, -2.0 * dot + pp + xx[i]);
   };
 
