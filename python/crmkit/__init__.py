@@ -16,6 +16,7 @@ from __future__ import annotations
 from ._errors import Error, InvalidArgumentError, NotFoundError
 from ._version import __version__
 from .dataset import Dataset
+from .kmeans import KMeans, kmeans_plusplus, scan_k, silhouette_score
 from .pareto import Pareto, low_return_customers, pareto
 from .rfm import RFM, rfm
 
@@ -23,12 +24,16 @@ __all__ = [
     "Dataset",
     "Error",
     "InvalidArgumentError",
+    "KMeans",
     "NotFoundError",
     "Pareto",
     "RFM",
     "low_return_customers",
     "pareto",
     "rfm",
+    "kmeans_plusplus",
+    "scan_k",
+    "silhouette_score",
     "__version__",
     "library_path",
     "library_version",

@@ -132,9 +132,9 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
 # The analysis modules keep their declarations beside their Python code, one table per
 # module header crmkit/c/<module>.h: python/crmkit/_abi_<module>.py defines SIGNATURES
 # (and its constants). One import line per module here.
-from . import _abi_pareto, _abi_rfm  # noqa: E402  (they use the handle types above)
+from . import _abi_kmeans, _abi_pareto, _abi_rfm  # noqa: E402  (they use the handle types above)
 
-_MODULE_ABIS: List[Any] = [_abi_rfm, _abi_pareto]
+_MODULE_ABIS: List[Any] = [_abi_rfm, _abi_pareto, _abi_kmeans]
 for _module_abi in _MODULE_ABIS:
     SIGNATURES.update(_module_abi.SIGNATURES)
     globals().update(getattr(_module_abi, "CONSTANTS", {}))  # CRMKIT_X -> _lib.X, like the constants above

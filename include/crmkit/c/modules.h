@@ -6,4 +6,5 @@
 /* one line per module, e.g. #include "crmkit/c/churn.h" */
 #include "crmkit/c/rfm.h"
 #include "crmkit/c/pareto.h"
+#include "crmkit/c/kmeans.h"
 #endif /* CRMKIT_C_MODULES_H */
