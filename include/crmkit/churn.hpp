@@ -20,3 +20,7 @@
 #include "crmkit/churn/btyd_summary.hpp"
 #include "crmkit/churn/fit_report.hpp"
 #include "crmkit/churn/bg_nbd.hpp"
+#include "crmkit/churn/gamma_gamma.hpp"
+#include "crmkit/churn/pareto_nbd.hpp"
+#include "crmkit/churn/logistic.hpp"
+#include "crmkit/churn/metrics.hpp"

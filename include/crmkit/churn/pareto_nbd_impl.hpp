@@ -1,0 +1,155 @@
+// Definitions for crmkit/churn/pareto_nbd.hpp. Included by that header in header-only mode
+// and by src/churn/pareto_nbd.cpp otherwise.
+// IWYU pragma: private, include "crmkit/churn/pareto_nbd.hpp"
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "crmkit/churn/detail/batch.hpp"
+#include "crmkit/churn/detail/btyd_rows.hpp"
+#include "crmkit/churn/detail/dual_fit.hpp"
+#include "crmkit/churn/detail/fit_common.hpp"
+#include "crmkit/churn/detail/hyp2f1.hpp"
+#include "crmkit/churn/pareto_nbd.hpp"
+#include "crmkit/error.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+namespace detail {
+
+// ln G(t), G(t) = int_t^inf (alpha+u)^-(r+x) (beta+u)^-(s+1) du. The likelihood's integral over
+// the dropout time in (t_x, T) is G(t_x) - G(T) (FH 2005 note eqs. 19-22 write it with
+// 2F1(r+s+x, s+1; r+s+x+1; z) / (alpha+t)^(r+s+x)). After Euler's transformation:
+//   alpha >= beta: G = (alpha+t)^-(r+x) (beta+t)^-s 2F1(1, r+x; r+s+x+1; (alpha-beta)/(alpha+t)) / (r+s+x)
+//   alpha <  beta: G = (alpha+t)^(1-r-x) (beta+t)^-(s+1) 2F1(1, s+1; r+s+x+1; (beta-alpha)/(beta+t)) / (r+s+x)
+// Every factor is positive and carried as a logarithm.
+template <class T>
+T pareto_log_g(const T& r, const T& alpha, const T& s, const T& beta, double x, double t) {
+  using std::log;
+  const T rx = r + x;
+  const T c = rx + s + 1.0;
+  if (value_of(alpha) >= value_of(beta)) {
+    const T z = (alpha - beta) / (alpha + t);
+    return -rx * log(alpha + t) - s * log(beta + t) + log_hyp2f1_1bc(rx, c, z) - log(c - 1.0);
+  }
+  const T z = (beta - alpha) / (beta + t);
+  return (1.0 - rx) * log(alpha + t) - (s + 1.0) * log(beta + t) + log_hyp2f1_1bc(s + 1.0, c, z) - log(c - 1.0);
+}
+
+// The two parts of a customer's likelihood without the common factor
+// Gamma(r+x) alpha^r beta^s / Gamma(r): ln of "alive at T" and ln of "died in (t_x, T)".
+template <class T>
+void pareto_parts(const T& r, const T& alpha, const T& s, const T& beta, double x, double tx, double Tc, T& log_alive,
+                  T& log_dead, bool& has_dead) {
+  using std::log;
+  log_alive = -(r + x) * log(alpha + Tc) - s * log(beta + Tc);
+  has_dead = tx < Tc;
+  if (has_dead) log_dead = log(s) + log_sub_exp(pareto_log_g(r, alpha, s, beta, x, tx), pareto_log_g(r, alpha, s, beta, x, Tc));
+}
+
+template <class T>
+T pareto_row_ll(const T& r, const T& alpha, const T& s, const T& beta, double x, double tx, double Tc) {
+  using std::lgamma;
+  using std::log;
+  T log_alive, log_dead;
+  bool has_dead = false;
+  pareto_parts(r, alpha, s, beta, x, tx, Tc, log_alive, log_dead, has_dead);
+  const T lead = lgamma(r + x) - lgamma(r) + r * log(alpha) + s * log(beta);
+  return lead + (has_dead ? log_add_exp(log_alive, log_dead) : log_alive);
+}
+
+}  // namespace detail
+
+CRMKIT_FUNC pareto_nbd::pareto_nbd(const pareto_nbd_params& params) : p_(params), fitted_(true) {
+  static constexpr const char* names[] = {"r", "alpha", "s", "beta"};
+  const double v[] = {params.r, params.alpha, params.s, params.beta};
+  detail::check_positive_params("pareto_nbd", v, names);
+}
+
+CRMKIT_FUNC fit_report pareto_nbd::fit(std::span<const double> frequency, std::span<const double> recency,
+                                       std::span<const double> T, std::span<const double> weights,
+                                       const fit_options& options) {
+  detail::check_n_threads("pareto_nbd::fit", options.n_threads);
+  detail::check_btyd_rows("pareto_nbd::fit", frequency, recency, T, weights);
+  std::vector<double> start = options.initial_params.empty() ? std::vector<double>{1.0, 1.0, 1.0, 1.0}
+                                                             : options.initial_params;
+  detail::check_start("pareto_nbd::fit", start, 4);
+  const auto g = detail::group_btyd_rows(frequency, recency, T, weights);
+  using D = detail::dual<4>;
+  auto row = [&g](const std::array<D, 4>& p, std::size_t i) {
+    return detail::pareto_row_ll(p[0], p[1], p[2], p[3], g.x[i], g.tx[i], g.T[i]);
+  };
+  detail::dual_objective<4, decltype(row)> objective(g.size(), g.w, g.total_weight, options.n_threads, row);
+  std::vector<double> params;
+  auto report = detail::run_btyd_fit(objective, start, options, g.n_rows, g.size(), g.total_weight, params);
+  if (report.status != fit_status::non_finite) {
+    p_ = {params[0], params[1], params[2], params[3]};
+    fitted_ = true;
+  }
+  return report;
+}
+
+CRMKIT_FUNC fit_report pareto_nbd::fit(const btyd_summary& summary, const fit_options& options) {
+  return fit(summary.frequency, summary.recency, summary.T, {}, options);
+}
+
+CRMKIT_FUNC const pareto_nbd_params& pareto_nbd::params() const {
+  if (!fitted_) throw error(errc::not_fitted, "pareto_nbd: the model is not fitted (call fit() or pass parameters)");
+  return p_;
+}
+
+CRMKIT_FUNC double pareto_nbd::log_likelihood(double x, double tx, double T) const {
+  const auto& p = params();
+  return detail::pareto_row_ll(p.r, p.alpha, p.s, p.beta, x, tx, T);
+}
+
+CRMKIT_FUNC double pareto_nbd::p_alive(double x, double tx, double T) const {
+  const auto& p = params();
+  double log_alive = 0, log_dead = 0;
+  bool has_dead = false;
+  detail::pareto_parts(p.r, p.alpha, p.s, p.beta, x, tx, T, log_alive, log_dead, has_dead);
+  if (!has_dead) return 1.0;
+  return 1.0 / (1.0 + std::exp(log_dead - log_alive));
+}
+
+CRMKIT_FUNC double pareto_nbd::conditional_expected_purchases(double t, double x, double tx, double T) const {
+  const auto& p = params();
+  const double rate = (p.r + x) / (p.alpha + T);  // posterior mean purchase rate
+  const double h = p.beta + T;
+  double lifetime;  // E[min(remaining lifetime, t)] under the posterior of mu
+  if (std::abs(p.s - 1) < 1e-10)
+    lifetime = h * std::log1p(t / h);
+  else
+    lifetime = h / (p.s - 1) * -std::expm1((p.s - 1) * std::log(h / (h + t)));
+  return rate * lifetime * p_alive(x, tx, T);
+}
+
+CRMKIT_FUNC double pareto_nbd::expected_purchases(double t) const {
+  const auto& p = params();
+  if (std::abs(p.s - 1) < 1e-10) return p.r / p.alpha * p.beta * std::log1p(t / p.beta);
+  return p.r * p.beta / (p.alpha * (p.s - 1)) * -std::expm1((p.s - 1) * std::log(p.beta / (p.beta + t)));
+}
+
+CRMKIT_FUNC void pareto_nbd::p_alive(std::span<const double> x, std::span<const double> tx, std::span<const double> T,
+                                     std::span<double> out, int n_threads) const {
+  (void)params();
+  detail::batch_apply("pareto_nbd::p_alive", x, tx, T, out, n_threads,
+                      [this](double xi, double txi, double Ti) { return p_alive(xi, txi, Ti); });
+}
+
+CRMKIT_FUNC void pareto_nbd::conditional_expected_purchases(double t, std::span<const double> x,
+                                                            std::span<const double> tx, std::span<const double> T,
+                                                            std::span<double> out, int n_threads) const {
+  (void)params();
+  detail::batch_apply("pareto_nbd::conditional_expected_purchases", x, tx, T, out, n_threads,
+                      [this, t](double xi, double txi, double Ti) {
+                        return conditional_expected_purchases(t, xi, txi, Ti);
+                      });
+}
+
+CRMKIT_END_NAMESPACE
