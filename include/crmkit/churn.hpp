@@ -22,5 +22,7 @@
 #include "crmkit/churn/bg_nbd.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
+#include "crmkit/churn/clv.hpp"
+#include "crmkit/churn/validation.hpp"
 #include "crmkit/churn/logistic.hpp"
 #include "crmkit/churn/metrics.hpp"
