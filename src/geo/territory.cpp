@@ -1,0 +1,3 @@
+// Compiled-mode definitions of crmkit/geo/territory.hpp.
+#include "crmkit/geo/territory.hpp"
+#include "crmkit/geo/territory_impl.hpp"
