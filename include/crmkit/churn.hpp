@@ -22,6 +22,8 @@
 #include "crmkit/churn/bg_nbd.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
+#include "crmkit/churn/modified_bg_nbd.hpp"
+#include "crmkit/churn/bg_bb.hpp"
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/validation.hpp"
 #include "crmkit/churn/logistic.hpp"
