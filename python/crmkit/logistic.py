@@ -1,0 +1,331 @@
+"""crmkit.LogisticChurn: the supervised churn model in scikit-learn's style, over libcrmkit.
+
+L2-regularised logistic regression with scikit-learn's objective (C multiplies the summed
+log-loss, the intercept is not penalised), the standardisation of the features kept in the
+model (``standardize=True``: the same model as ``make_pipeline(StandardScaler(),
+LogisticRegression(C=C))``; ``standardize=False``: ``LogisticRegression(C=C)``), class and
+sample weights, and an exact Newton solver whose convergence is reported (a fit that does
+not converge warns with :class:`ConvergenceWarning` and sets ``converged_ = False``).
+See crmkit/churn/logistic.hpp for the mathematics.
+
+Example::
+
+    import crmkit
+    model = crmkit.LogisticChurn(C=1.0, class_weight="balanced").fit(X, y)
+    p = model.predict_proba(X_new)[:, 1]          # P(churn)
+    crmkit.metrics.roc_auc(y_new, p)
+    text = model.to_text()                         # crmkit.LogisticChurn.from_text(text)
+"""
+
+from __future__ import annotations
+
+import warnings
+import weakref
+from ctypes import POINTER, byref, c_char, c_double, c_int32, c_int64, c_size_t, cast, create_string_buffer
+from typing import Any, Dict, Optional, Union
+
+import numpy as np
+
+from . import _errors, _lib
+from ._errors import InvalidArgumentError
+
+_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed"}
+
+
+class ConvergenceWarning(UserWarning):
+    """The solver stopped before converging (the model is usable but not the optimum)."""
+
+
+def _dptr(a: Optional[np.ndarray]) -> Any:
+    return None if a is None else a.ctypes.data_as(POINTER(c_double))
+
+
+def _matrix(X: Any) -> np.ndarray:
+    a = np.asarray(X, dtype=np.float64)
+    if a.ndim != 2:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"X must be 2-dimensional, got shape {a.shape}")
+    return np.ascontiguousarray(a)
+
+
+def _vector(v: Any, n: int, name: str) -> np.ndarray:
+    a = np.ascontiguousarray(np.asarray(v, dtype=np.float64).reshape(-1))
+    if a.shape[0] != n:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} has {a.shape[0]} values for {n} rows")
+    return a
+
+
+class LogisticChurn:
+    """L2-regularised logistic regression for churn (see the module docstring).
+
+    Parameters:
+        C: inverse regularisation strength (> 0), scikit-learn's C.
+        class_weight: None, ``"balanced"`` (n / (2 n_k), from unweighted counts as in
+            scikit-learn 1.2) or a dict {class label: weight}.
+        fit_intercept: fit an unpenalised intercept.
+        standardize: standardise the features (mean 0, population sd 1, kept in the model).
+        max_iter: Newton iteration limit.
+        tol: tolerance on the largest gradient component divided by max(1, C * total weight).
+
+    Attributes after fit: ``classes_`` (the two labels; the second is "churn"), ``coef_``
+    (1 x n_features, original units), ``intercept_`` (1,), ``coef_standardized_``,
+    ``intercept_standardized_`` (what was penalised), ``mean_``, ``scale_``, ``n_iter_``
+    (1,), ``converged_``, ``status_``, ``gradient_norm_``, ``objective_``,
+    ``n_features_in_`` and, for a DataFrame, ``feature_names_in_``.
+    """
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        *,
+        class_weight: Union[None, str, Dict[Any, float]] = None,
+        fit_intercept: bool = True,
+        standardize: bool = True,
+        max_iter: int = 100,
+        tol: float = 1e-10,
+    ) -> None:
+        self.C = C
+        self.class_weight = class_weight
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.max_iter = max_iter
+        self.tol = tol
+        self._handle: Any = None
+        self._finalizer: Optional[weakref.finalize] = None
+
+    # -- scikit-learn's estimator protocol ---------------------------------------------
+    def get_params(self, deep: bool = True) -> dict:
+        names = ["C", "class_weight", "fit_intercept", "standardize", "max_iter", "tol"]
+        return {name: getattr(self, name) for name in names}
+
+    def set_params(self, **params: Any) -> "LogisticChurn":
+        for name, value in params.items():
+            if name not in self.get_params():
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"LogisticChurn has no parameter {name!r}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        return (f"LogisticChurn(C={self.C}, class_weight={self.class_weight!r}, fit_intercept={self.fit_intercept}, "
+                f"standardize={self.standardize})")
+
+    # -- the handle --------------------------------------------------------------------
+    def _adopt(self, handle: Any) -> None:
+        finalizer = weakref.finalize(self, _lib.get().crmkit_logistic_free, handle)
+        if self._finalizer is not None:
+            self._finalizer()
+        self._handle, self._finalizer = handle, finalizer
+
+    def _configure(self, lib: Any, handle: Any, classes: np.ndarray) -> None:
+        for name in ("fit_intercept", "standardize"):
+            value = getattr(self, name)
+            if not isinstance(value, (bool, np.bool_)):
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be a bool, got {value!r}")
+        if isinstance(self.max_iter, (bool, np.bool_)) or not isinstance(self.max_iter, (int, np.integer)):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"max_iter must be an int, got {self.max_iter!r}")
+        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_FIT_INTERCEPT, int(bool(self.fit_intercept))))
+        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_STANDARDIZE, int(bool(self.standardize))))
+        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_MAX_ITER, int(self.max_iter)))
+        _lib.check(lib.crmkit_logistic_set_double(handle, _lib.LOGISTIC_C, float(self.C)))
+        _lib.check(lib.crmkit_logistic_set_double(handle, _lib.LOGISTIC_TOL, float(self.tol)))
+        cw = self.class_weight
+        if cw is None:
+            mode = _lib.LOGISTIC_CLASS_WEIGHT_NONE
+        elif isinstance(cw, str) and cw == "balanced":
+            mode = _lib.LOGISTIC_CLASS_WEIGHT_BALANCED
+        elif isinstance(cw, dict):
+            mode = _lib.LOGISTIC_CLASS_WEIGHT_GIVEN
+            unknown = [k for k in cw if k not in set(classes.tolist())]
+            if unknown:
+                raise InvalidArgumentError(
+                    _errors.E_INVALID_ARGUMENT,
+                    f"class_weight names labels {unknown} that are not among the classes {classes.tolist()}",
+                )
+            for key, label in ((_lib.LOGISTIC_CLASS_WEIGHT_0, classes[0]), (_lib.LOGISTIC_CLASS_WEIGHT_1, classes[1])):
+                _lib.check(lib.crmkit_logistic_set_double(handle, key, float(cw.get(label.item(), 1.0))))
+        else:
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT, f"class_weight must be None, 'balanced' or a dict, got {cw!r}"
+            )
+        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_CLASS_WEIGHT, mode))
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticChurn":
+        """Fits to X (array-like or DataFrame, n_samples x n_features) and binary labels y
+        (any two values; the larger one, ``classes_[1]``, is the churn class)."""
+        lib = _lib.get()
+        x = _matrix(X)
+        n, d = x.shape
+        labels = np.asarray(y).reshape(-1)
+        if labels.shape[0] != n:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"y has {labels.shape[0]} labels for {n} rows")
+        if labels.dtype.kind == "f" and np.isnan(labels).any():
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT, f"y has a NaN label at row {int(np.flatnonzero(np.isnan(labels))[0])}"
+            )
+        classes = np.unique(labels)
+        if classes.size != 2:
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT,
+                f"y must hold exactly two classes, found {classes.size}: {classes.tolist()[:5]}"
+                + ("; a classifier needs both churners and non-churners" if classes.size == 1 else ""),
+            )
+        y01 = np.ascontiguousarray((labels == classes[1]).astype(np.float64))
+        w = None if sample_weight is None else _vector(sample_weight, n, "sample_weight")
+        handle = _lib._abi_logistic.LogisticP()
+        _lib.check(lib.crmkit_logistic_create(byref(handle)))
+        try:
+            self._configure(lib, handle, classes)
+            _lib.check(lib.crmkit_logistic_fit(handle, _dptr(x), n, d, _dptr(y01), _dptr(w)))
+        except BaseException:
+            lib.crmkit_logistic_free(handle)
+            raise
+        self._adopt(handle)
+        self.classes_ = classes
+        self._read_model()
+        if hasattr(X, "columns"):
+            self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        if not self.converged_:
+            warnings.warn(
+                f"LogisticChurn did not converge ({self.status_}) after {self.n_iter_[0]} iterations, gradient norm "
+                f"{self.gradient_norm_:.3g}; increase max_iter, C's regularisation or check the features",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def _read_model(self) -> None:
+        lib = _lib.get()
+        h = self._handle
+        d = c_size_t()
+        _lib.check(lib.crmkit_logistic_n_features(h, byref(d)))
+        n = d.value
+        coef, coef_std = np.empty(n), np.empty(n)
+        b, b_std = c_double(), c_double()
+        _lib.check(lib.crmkit_logistic_coef(h, _lib.LOGISTIC_ORIGINAL_UNITS, _dptr(coef), n, byref(b)))
+        _lib.check(lib.crmkit_logistic_coef(h, _lib.LOGISTIC_STANDARDIZED_UNITS, _dptr(coef_std), n, byref(b_std)))
+        means, scales = np.empty(n), np.empty(n)
+        _lib.check(lib.crmkit_logistic_scaling(h, _dptr(means), _dptr(scales), n))
+        status, iterations, gnorm, objective = c_int32(), c_int32(), c_double(), c_double()
+        _lib.check(lib.crmkit_logistic_report(h, byref(status), byref(iterations), byref(gnorm), byref(objective)))
+        self.coef_ = coef.reshape(1, n)
+        self.intercept_ = np.array([b.value])
+        self.coef_standardized_ = coef_std.reshape(1, n)
+        self.intercept_standardized_ = np.array([b_std.value])
+        self.mean_, self.scale_ = means, scales
+        self.n_iter_ = np.array([iterations.value], dtype=np.int32)
+        self.status_ = _STATUS.get(status.value, str(status.value))
+        self.converged_ = status.value == _lib.LOGISTIC_CONVERGED
+        self.gradient_norm_ = gnorm.value
+        self.objective_ = objective.value
+        self.n_features_in_ = n
+
+    def _check_fitted(self) -> None:
+        if self._handle is None or not hasattr(self, "coef_"):
+            raise _errors.error_for(
+                _errors.E_NOT_FITTED, "this LogisticChurn instance is not fitted yet; call fit (or from_text) first"
+            )
+
+    def _predict(self, X: Any, function: str) -> np.ndarray:
+        self._check_fitted()
+        x = _matrix(X)
+        out = np.empty(x.shape[0])
+        _lib.check(getattr(_lib.get(), function)(self._handle, _dptr(x), x.shape[0], x.shape[1], _dptr(out),
+                                                 out.size))
+        return out
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The log-odds of churn of each row (n_samples,)."""
+        return self._predict(X, "crmkit_logistic_decision_function")
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities (n_samples x 2), columns in ``classes_`` order: column 1 is P(churn)."""
+        p = self._predict(X, "crmkit_logistic_predict_proba")
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The more probable class of each row (P(churn) > 0.5 gives ``classes_[1]``)."""
+        p = self._predict(X, "crmkit_logistic_predict_proba")
+        return self.classes_[(p > 0.5).astype(np.intp)]
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Mean accuracy (scikit-learn's ClassifierMixin.score); use crmkit.metrics for AUC."""
+        hit = (self.predict(X) == np.asarray(y).reshape(-1)).astype(np.float64)
+        return float(np.average(hit, weights=None if sample_weight is None else np.asarray(sample_weight, float)))
+
+    def coefficients(self) -> Any:
+        """The coefficients as a pandas DataFrame indexed by feature name: original units and
+        standardised (penalised) units, with the standardisation's mean and scale."""
+        import pandas as pd
+
+        self._check_fitted()
+        names = getattr(self, "feature_names_in_", None)
+        index = list(names) if names is not None else [f"x{j}" for j in range(self.n_features_in_)]
+        return pd.DataFrame(
+            {"coef": self.coef_[0], "coef_standardized": self.coef_standardized_[0], "mean": self.mean_,
+             "scale": self.scale_},
+            index=pd.Index(index, name="feature"),
+        )
+
+    # -- serialisation -----------------------------------------------------------------
+    def to_text(self) -> str:
+        """The fitted model as text with hexadecimal floats; ``from_text`` predicts the same bits."""
+        self._check_fitted()
+        lib = _lib.get()
+        needed = c_size_t()
+        rc = lib.crmkit_logistic_to_text(self._handle, None, 0, byref(needed))
+        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
+            _lib.check(rc)
+        buf = create_string_buffer(needed.value)
+        _lib.check(lib.crmkit_logistic_to_text(self._handle, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
+        return buf.value.decode("utf-8")
+
+    @classmethod
+    def from_text(cls, text: str, classes: Any = (0, 1)) -> "LogisticChurn":
+        """A fitted model read from ``to_text`` output. The text holds no class labels:
+        pass ``classes`` (default (0, 1)) for ``predict``."""
+        lib = _lib.get()
+        handle = _lib._abi_logistic.LogisticP()
+        _lib.check(lib.crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
+        model = cls.__new__(cls)
+        model._handle, model._finalizer = None, None
+        model._adopt(handle)
+        model._read_model()
+        model.classes_ = np.asarray(classes)
+        v, iv = c_double(), c_int64()
+        _lib.check(lib.crmkit_logistic_get_double(handle, _lib.LOGISTIC_C, byref(v)))
+        model.C = v.value
+        _lib.check(lib.crmkit_logistic_get_double(handle, _lib.LOGISTIC_TOL, byref(v)))
+        model.tol = v.value
+        _lib.check(lib.crmkit_logistic_get_int(handle, _lib.LOGISTIC_FIT_INTERCEPT, byref(iv)))
+        model.fit_intercept = bool(iv.value)
+        _lib.check(lib.crmkit_logistic_get_int(handle, _lib.LOGISTIC_STANDARDIZE, byref(iv)))
+        model.standardize = bool(iv.value)
+        _lib.check(lib.crmkit_logistic_get_int(handle, _lib.LOGISTIC_MAX_ITER, byref(iv)))
+        model.max_iter = int(iv.value)
+        _lib.check(lib.crmkit_logistic_get_int(handle, _lib.LOGISTIC_CLASS_WEIGHT, byref(iv)))
+        if iv.value == _lib.LOGISTIC_CLASS_WEIGHT_BALANCED:
+            model.class_weight = "balanced"
+        elif iv.value == _lib.LOGISTIC_CLASS_WEIGHT_GIVEN:
+            w0, w1 = c_double(), c_double()
+            _lib.check(lib.crmkit_logistic_get_double(handle, _lib.LOGISTIC_CLASS_WEIGHT_0, byref(w0)))
+            _lib.check(lib.crmkit_logistic_get_double(handle, _lib.LOGISTIC_CLASS_WEIGHT_1, byref(w1)))
+            model.class_weight = {model.classes_[0].item(): w0.value, model.classes_[1].item(): w1.value}
+        else:
+            model.class_weight = None
+        return model
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
+        state["_text"] = self.to_text() if self._handle is not None and hasattr(self, "coef_") else None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        text = state.pop("_text", None)
+        self.__dict__.update(state)
+        self._handle, self._finalizer = None, None
+        if text is not None:
+            handle = _lib._abi_logistic.LogisticP()
+            _lib.check(_lib.get().crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
+            self._adopt(handle)
+

@@ -1,0 +1,132 @@
+"""crmkit.metrics: evaluating churn scores against observed 0/1 outcomes, over libcrmkit.
+
+Generic: any score where higher means "more likely to churn" (``LogisticChurn``'s
+probability, a buy-till-you-die model's P(no purchase), ...). Labels are 0/1 (or bool);
+weights are optional. See crmkit/churn/metrics.hpp for the definitions.
+
+Example::
+
+    from crmkit import metrics
+    metrics.roc_auc(y, p)          # = sklearn.metrics.roc_auc_score(y, p), ties count half
+    metrics.ks(y, p)               # = scipy.stats.ks_2samp(p[y == 1], p[y == 0]).statistic
+    metrics.brier(y, p)            # = sklearn.metrics.brier_score_loss(y, p)
+    metrics.lift_table(y, p)       # pandas DataFrame, one row per decile, best first
+    cal = metrics.platt(p, y)      # Platt scaling; cal(p) calibrated probabilities
+"""
+
+from __future__ import annotations
+
+from ctypes import POINTER, byref, c_double, c_int32
+from typing import Any, Optional
+
+import numpy as np
+
+from . import _errors, _lib
+from ._errors import InvalidArgumentError
+
+__all__ = ["roc_auc", "ks", "brier", "lift_table", "top_decile_lift", "platt", "Platt"]
+
+_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed"}
+_LIFT_COLUMNS = ["rows", "positives", "min_score", "max_score", "response_rate", "lift", "cumulative_rows",
+                 "cumulative_positives", "cumulative_gain", "cumulative_lift"]
+
+
+def _vec(v: Any, name: str) -> np.ndarray:
+    a = np.asarray(v)
+    if a.dtype == bool:
+        a = a.astype(np.float64)
+    a = np.ascontiguousarray(np.asarray(a, dtype=np.float64).reshape(-1))
+    return a
+
+
+def _pair(y: Any, s: Any, w: Any, s_name: str):
+    yv, sv = _vec(y, "y_true"), _vec(s, s_name)
+    if yv.size != sv.size:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{yv.size} labels but {sv.size} {s_name} values")
+    if yv.size == 0:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "no rows")
+    wv = None
+    if w is not None:
+        wv = _vec(w, "sample_weight")
+        if wv.size != yv.size:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{wv.size} sample weights for {yv.size} rows")
+    return yv, sv, wv
+
+
+def _p(a: Optional[np.ndarray]) -> Any:
+    return None if a is None else a.ctypes.data_as(POINTER(c_double))
+
+
+def _scalar(function: str, y: Any, s: Any, w: Any, s_name: str) -> float:
+    yv, sv, wv = _pair(y, s, w, s_name)
+    out = c_double()
+    _lib.check(getattr(_lib.get(), function)(_p(yv), _p(sv), _p(wv), yv.size, byref(out)))
+    return out.value
+
+
+def roc_auc(y_true: Any, y_score: Any, sample_weight: Any = None) -> float:
+    """Area under the ROC curve, ties counted one half (scikit-learn's roc_auc_score)."""
+    return _scalar("crmkit_roc_auc", y_true, y_score, sample_weight, "y_score")
+
+
+def ks(y_true: Any, y_score: Any, sample_weight: Any = None) -> float:
+    """Kolmogorov-Smirnov statistic: max |TPR - FPR| over the distinct score thresholds."""
+    return _scalar("crmkit_ks_statistic", y_true, y_score, sample_weight, "y_score")
+
+
+def brier(y_true: Any, y_prob: Any, sample_weight: Any = None) -> float:
+    """Brier score: (weighted) mean squared difference of probability and outcome."""
+    return _scalar("crmkit_brier_score", y_true, y_prob, sample_weight, "y_prob")
+
+
+def lift_table(y_true: Any, y_score: Any, n_bins: int = 10) -> Any:
+    """Gains and lift by score bin as a pandas DataFrame (index ``bin``, 0 = best-scored):
+    rows are sorted by decreasing score (ties keep input order) and cut into ``n_bins``
+    near-equal bins; columns rows, positives, min_score, max_score, response_rate, lift,
+    cumulative_rows, cumulative_positives, cumulative_gain, cumulative_lift."""
+    import pandas as pd
+
+    yv, sv, _ = _pair(y_true, y_score, None, "y_score")
+    if isinstance(n_bins, (bool, np.bool_)) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n_bins must be an int >= 1, got {n_bins!r}")
+    out = np.empty((int(n_bins), _lib.LIFT_N_COLUMNS))
+    _lib.check(_lib.get().crmkit_lift_table(_p(yv), _p(sv), yv.size, int(n_bins), _p(out), out.size))
+    df = pd.DataFrame(out, columns=_LIFT_COLUMNS, index=pd.RangeIndex(int(n_bins), name="bin"))
+    for column in ("rows", "cumulative_rows"):
+        df[column] = df[column].astype(np.int64)
+    return df
+
+
+def top_decile_lift(y_true: Any, y_score: Any) -> float:
+    """Lift of the best-scored 10 % of rows (row 0 of a 10-bin lift table)."""
+    return float(lift_table(y_true, y_score, 10)["lift"].iloc[0])
+
+
+class Platt:
+    """Platt scaling P(y = 1 | s) = 1 / (1 + exp(a s + b)); call it on scores."""
+
+    def __init__(self, a: float, b: float, status: str = "converged") -> None:
+        self.a = float(a)
+        self.b = float(b)
+        self.status = status
+
+    def __call__(self, y_score: Any) -> np.ndarray:
+        s = np.asarray(y_score, dtype=np.float64)
+        z = self.a * s + self.b
+        # 1 / (1 + e^z) on the side where exp cannot overflow (as the C++ operator()).
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, e / (1.0 + e), 1.0 / (1.0 + e))
+
+    transform = __call__
+
+    def __repr__(self) -> str:
+        return f"Platt(a={self.a!r}, b={self.b!r}, status={self.status!r})"
+
+
+def platt(y_score: Any, y_true: Any, sample_weight: Any = None) -> Platt:
+    """Fits Platt's sigmoid calibration of ``y_score`` to the outcomes ``y_true`` (the
+    objective of scikit-learn's CalibratedClassifierCV(method="sigmoid"), solved exactly)."""
+    yv, sv, wv = _pair(y_true, y_score, sample_weight, "y_score")
+    a, b, status = c_double(), c_double(), c_int32()
+    _lib.check(_lib.get().crmkit_platt_fit(_p(sv), _p(yv), _p(wv), yv.size, byref(a), byref(b), byref(status)))
+    return Platt(a.value, b.value, _STATUS.get(status.value, str(status.value)))

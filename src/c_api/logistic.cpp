@@ -1,0 +1,354 @@
+// crmkit/c/logistic.h: the crmkit_logistic handle over crmkit/churn/logistic.hpp and the
+// metric functions of crmkit/churn/metrics.hpp.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/logistic.h"
+#include "crmkit/churn/logistic.hpp"
+#include "crmkit/churn/metrics.hpp"
+
+struct crmkit_logistic {
+  crmkit::logistic_options options;
+  std::optional<crmkit::logistic_regression> model;
+};
+
+namespace {
+
+using crmkit::errc;
+using crmkit::error;
+using Map = Eigen::Map<const crmkit::logistic_matrix>;
+
+Map as_matrix(const double* data, std::size_t rows, std::size_t cols, const char* function) {
+  if (data == nullptr && rows * cols > 0) crmkit::capi::throw_null(function, "data");
+  if (rows > static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max()) / (cols ? cols : 1))
+    throw error(errc::invalid_argument, fmt::format("{}: {} x {} is too large", function, rows, cols));
+  return Map(data, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+}
+
+std::span<const double> vec(const double* p, std::size_t n, const char* function, const char* name) {
+  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
+  return p == nullptr ? std::span<const double>() : std::span<const double>(p, n);
+}
+
+// An optional per-row array: NULL means "all 1" (an empty span).
+std::span<const double> optional_vec(const double* p, std::size_t n) {
+  return p == nullptr ? std::span<const double>() : std::span<const double>(p, n);
+}
+
+const crmkit::logistic_regression& fitted(const crmkit_logistic* h, const char* function) {
+  if (!h->model)
+    throw error(errc::not_fitted,
+                fmt::format("{}: the logistic regression handle has no model; call crmkit_logistic_fit first",
+                            function));
+  return *h->model;
+}
+
+void check_cap(const char* function, std::size_t cap, std::size_t needed) {
+  if (cap < needed)
+    throw error(errc::buffer_too_small,
+                fmt::format("{}: the buffer holds {} values, {} are needed", function, cap, needed));
+}
+
+void check_n(std::size_t n, const char* function) {
+  if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: n is 0", function));
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_logistic_create(crmkit_logistic** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_logistic();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_create_from_text(const char* text, crmkit_logistic** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  auto model = crmkit::logistic_regression::from_text(text);
+  auto* h = new crmkit_logistic();
+  h->options = model.options();
+  h->model = std::move(model);
+  *out = h;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_logistic_free(crmkit_logistic* logistic) { delete logistic; }
+
+CRMKIT_API int crmkit_logistic_set_int(crmkit_logistic* logistic, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  auto& o = logistic->options;
+  const auto range = [&](const char* name, std::int64_t lo, std::int64_t hi) {
+    if (value < lo || value > hi)
+      throw error(errc::invalid_argument,
+                  fmt::format("crmkit_logistic_set_int: {} = {} is outside [{}, {}]", name, value, lo, hi));
+  };
+  switch (key) {
+    case CRMKIT_LOGISTIC_FIT_INTERCEPT:
+      range("CRMKIT_LOGISTIC_FIT_INTERCEPT", 0, 1);
+      o.fit_intercept = value == 1;
+      break;
+    case CRMKIT_LOGISTIC_STANDARDIZE:
+      range("CRMKIT_LOGISTIC_STANDARDIZE", 0, 1);
+      o.standardize = value == 1;
+      break;
+    case CRMKIT_LOGISTIC_CLASS_WEIGHT:
+      range("CRMKIT_LOGISTIC_CLASS_WEIGHT", 0, 2);
+      o.class_weight = static_cast<crmkit::class_weight_mode>(value);
+      break;
+    case CRMKIT_LOGISTIC_MAX_ITER:
+      range("CRMKIT_LOGISTIC_MAX_ITER", 1, std::numeric_limits<int>::max());
+      o.max_iter = static_cast<int>(value);
+      break;
+    default:
+      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_set_int: unknown integer setting {}", key));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_get_int(const crmkit_logistic* logistic, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& o = logistic->options;
+  switch (key) {
+    case CRMKIT_LOGISTIC_FIT_INTERCEPT: *out = o.fit_intercept ? 1 : 0; break;
+    case CRMKIT_LOGISTIC_STANDARDIZE: *out = o.standardize ? 1 : 0; break;
+    case CRMKIT_LOGISTIC_CLASS_WEIGHT: *out = static_cast<int64_t>(o.class_weight); break;
+    case CRMKIT_LOGISTIC_MAX_ITER: *out = o.max_iter; break;
+    default:
+      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_get_int: unknown integer setting {}", key));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_set_double(crmkit_logistic* logistic, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  auto& o = logistic->options;
+  const auto check = [&](const char* name, bool zero_ok) {
+    if (!std::isfinite(value) || value < 0.0 || (!zero_ok && value == 0.0))
+      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_set_double: {} = {} must be a finite number {}",
+                                                      name, value, zero_ok ? ">= 0" : "> 0"));
+  };
+  switch (key) {
+    case CRMKIT_LOGISTIC_C:
+      check("CRMKIT_LOGISTIC_C", false);
+      o.C = value;
+      break;
+    case CRMKIT_LOGISTIC_TOL:
+      check("CRMKIT_LOGISTIC_TOL", false);
+      o.tol = value;
+      break;
+    case CRMKIT_LOGISTIC_CLASS_WEIGHT_0:
+      check("CRMKIT_LOGISTIC_CLASS_WEIGHT_0", true);
+      o.class_weights[0] = value;
+      break;
+    case CRMKIT_LOGISTIC_CLASS_WEIGHT_1:
+      check("CRMKIT_LOGISTIC_CLASS_WEIGHT_1", true);
+      o.class_weights[1] = value;
+      break;
+    default:
+      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_set_double: unknown double setting {}", key));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_get_double(const crmkit_logistic* logistic, int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& o = logistic->options;
+  switch (key) {
+    case CRMKIT_LOGISTIC_C: *out = o.C; break;
+    case CRMKIT_LOGISTIC_TOL: *out = o.tol; break;
+    case CRMKIT_LOGISTIC_CLASS_WEIGHT_0: *out = o.class_weights[0]; break;
+    case CRMKIT_LOGISTIC_CLASS_WEIGHT_1: *out = o.class_weights[1]; break;
+    default:
+      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_get_double: unknown double setting {}", key));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_fit(crmkit_logistic* logistic, const double* data, size_t n_rows, size_t n_cols,
+                                   const double* y, const double* sample_weight) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  logistic->model.reset();
+  const auto x = as_matrix(data, n_rows, n_cols, __func__);
+  const auto labels = vec(y, n_rows, __func__, "y");
+  crmkit::logistic_regression model(logistic->options);
+  (void)model.fit(x, labels, optional_vec(sample_weight, n_rows));
+  logistic->model = std::move(model);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_n_features(const crmkit_logistic* logistic, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = fitted(logistic, __func__).n_features();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_report(const crmkit_logistic* logistic, int32_t* out_status, int32_t* out_iterations,
+                                      double* out_gradient_norm, double* out_objective) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  const auto& r = fitted(logistic, __func__).report();
+  if (out_status) *out_status = static_cast<int32_t>(r.status);
+  if (out_iterations) *out_iterations = r.iterations;
+  if (out_gradient_norm) *out_gradient_norm = r.gradient_norm;
+  if (out_objective) *out_objective = r.objective;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_coef(const crmkit_logistic* logistic, int32_t units, double* out, size_t cap,
+                                    double* out_intercept) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  const auto& m = fitted(logistic, __func__);
+  if (units != CRMKIT_LOGISTIC_ORIGINAL_UNITS && units != CRMKIT_LOGISTIC_STANDARDIZED_UNITS)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: units = {}; expected CRMKIT_LOGISTIC_ORIGINAL_UNITS (0) or "
+                            "CRMKIT_LOGISTIC_STANDARDIZED_UNITS (1)",
+                            __func__, units));
+  const std::size_t d = m.n_features();
+  if (out == nullptr && d > 0) crmkit::capi::throw_null(__func__, "out");
+  check_cap(__func__, cap, d);
+  const bool original = units == CRMKIT_LOGISTIC_ORIGINAL_UNITS;
+  const Eigen::VectorXd coef = original ? m.coef() : m.standardized_coef();
+  if (d > 0) std::memcpy(out, coef.data(), d * sizeof(double));
+  if (out_intercept) *out_intercept = original ? m.intercept() : m.standardized_intercept();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_scaling(const crmkit_logistic* logistic, double* out_means, double* out_scales,
+                                       size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  const auto& m = fitted(logistic, __func__);
+  const std::size_t d = m.n_features();
+  if (d > 0) {
+    CRMKIT_CHECK_NOT_NULL(out_means);
+    CRMKIT_CHECK_NOT_NULL(out_scales);
+  }
+  check_cap(__func__, cap, d);
+  if (d > 0) {
+    std::memcpy(out_means, m.feature_means().data(), d * sizeof(double));
+    std::memcpy(out_scales, m.feature_scales().data(), d * sizeof(double));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_predict_proba(const crmkit_logistic* logistic, const double* data, size_t n_rows,
+                                             size_t n_cols, double* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  const auto& m = fitted(logistic, __func__);
+  const auto x = as_matrix(data, n_rows, n_cols, __func__);
+  if (out == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "out");
+  check_cap(__func__, cap, n_rows);
+  m.predict_proba(x, std::span<double>(out, n_rows));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_decision_function(const crmkit_logistic* logistic, const double* data, size_t n_rows,
+                                                 size_t n_cols, double* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  const auto& m = fitted(logistic, __func__);
+  const auto x = as_matrix(data, n_rows, n_cols, __func__);
+  if (out == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "out");
+  check_cap(__func__, cap, n_rows);
+  m.decision_function(x, std::span<double>(out, n_rows));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_to_text(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  const std::string text = fitted(logistic, __func__).to_text();
+  crmkit::capi::copy_out(text, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_roc_auc(const double* y, const double* score, const double* sample_weight, size_t n,
+                              double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  check_n(n, __func__);
+  *out = crmkit::roc_auc(vec(y, n, __func__, "y"), vec(score, n, __func__, "score"), optional_vec(sample_weight, n));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_ks_statistic(const double* y, const double* score, const double* sample_weight, size_t n,
+                                   double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  check_n(n, __func__);
+  *out = crmkit::ks_statistic(vec(y, n, __func__, "y"), vec(score, n, __func__, "score"),
+                              optional_vec(sample_weight, n));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_brier_score(const double* y, const double* probability, const double* sample_weight, size_t n,
+                                  double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  check_n(n, __func__);
+  *out = crmkit::brier_score(vec(y, n, __func__, "y"), vec(probability, n, __func__, "probability"),
+                             optional_vec(sample_weight, n));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lift_table(const double* y, const double* score, size_t n, size_t n_bins, double* out,
+                                 size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  check_n(n, __func__);
+  const auto table = crmkit::lift_table(vec(y, n, __func__, "y"), vec(score, n, __func__, "score"), n_bins);
+  check_cap(__func__, cap, table.size() * CRMKIT_LIFT_N_COLUMNS);
+  for (std::size_t b = 0; b < table.size(); ++b) {
+    const auto& r = table[b];
+    double* row = out + b * CRMKIT_LIFT_N_COLUMNS;
+    row[CRMKIT_LIFT_ROWS] = static_cast<double>(r.rows);
+    row[CRMKIT_LIFT_POSITIVES] = r.positives;
+    row[CRMKIT_LIFT_MIN_SCORE] = r.min_score;
+    row[CRMKIT_LIFT_MAX_SCORE] = r.max_score;
+    row[CRMKIT_LIFT_RESPONSE_RATE] = r.response_rate;
+    row[CRMKIT_LIFT_LIFT] = r.lift;
+    row[CRMKIT_LIFT_CUMULATIVE_ROWS] = static_cast<double>(r.cumulative_rows);
+    row[CRMKIT_LIFT_CUMULATIVE_POSITIVES] = r.cumulative_positives;
+    row[CRMKIT_LIFT_CUMULATIVE_GAIN] = r.cumulative_gain;
+    row[CRMKIT_LIFT_CUMULATIVE_LIFT] = r.cumulative_lift;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_platt_fit(const double* score, const double* y, const double* sample_weight, size_t n,
+                                double* out_a, double* out_b, int32_t* out_status) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out_a);
+  CRMKIT_CHECK_NOT_NULL(out_b);
+  check_n(n, __func__);
+  const auto s = crmkit::platt_fit(vec(score, n, __func__, "score"), vec(y, n, __func__, "y"),
+                                   optional_vec(sample_weight, n));
+  *out_a = s.a;
+  *out_b = s.b;
+  if (out_status) *out_status = static_cast<int32_t>(s.status);
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
