@@ -190,10 +190,12 @@ inline void kmeans_chunk_sums(const kmeans_data& data, kmeans_sums_kernel kernel
 // second-nearest), skip the point when u < max(l, half the gap from its centre to the
 // nearest other centre) with a safety margin, else tighten u, else recompute all k
 // distances. Returns the number of changed labels.
-inline std::size_t kmeans_hamerly_chunk(const kmeans_data& data, std::size_t begin, std::size_t end,
-                                        const double* centers, std::size_t k, std::int32_t* labels, double* upper,
-                                        double* lower, const double* shift, const double* half_gap,
-                                        std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift) {
+// D > 0: d known at compile time (the same arithmetic, unrolled); D == 0: runtime d.
+template <int D>
+inline std::size_t kmeans_hamerly_chunk_d(const kmeans_data& data, std::size_t begin, std::size_t end,
+                                          const double* centers, std::size_t k, std::int32_t* labels, double* upper,
+                                          double* lower, const double* shift, const double* half_gap,
+                                          std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift) {
   std::size_t changed = 0;
   const std::size_t d = data.d;
   for (std::size_t i = begin; i < end; ++i) {
@@ -207,19 +209,50 @@ inline std::size_t kmeans_hamerly_chunk(const kmeans_data& data, std::size_t beg
       upper[i] = u;
       continue;
     }
-    u = std::sqrt(kmeans_sq_dist(data, i, centers + ua * d));
+    if constexpr (D > 0)
+      u = std::sqrt(kmeans_point_sq_dist<D>(data.xs, data.stride, i, centers + ua * d));
+    else
+      u = std::sqrt(kmeans_sq_dist(data, i, centers + ua * d));
     if (u + (rel * (u + m) + drift) < m) {
       upper[i] = u;
       continue;
     }
     double b1 = 0.0, b2 = 0.0;
-    const std::int32_t nl = kmeans_assign_one(data, i, centers, k, b1, b2);
+    std::int32_t nl = 0;
+    if constexpr (D > 0)
+      kmeans_block_scalar_tail<D>(data.xs, data.stride, i, centers, k, nl, b1, &b2);
+    else
+      nl = kmeans_assign_one(data, i, centers, k, b1, b2);
     changed += nl != a;
     labels[i] = nl;
     upper[i] = std::sqrt(b1);
     lower[i] = std::sqrt(b2);
   }
   return changed;
+}
+
+inline std::size_t kmeans_hamerly_chunk(const kmeans_data& data, std::size_t begin, std::size_t end,
+                                        const double* centers, std::size_t k, std::int32_t* labels, double* upper,
+                                        double* lower, const double* shift, const double* half_gap,
+                                        std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift) {
+#define CRMKIT_KMEANS_HAMERLY_CASE(D)                                                                          \
+  case D:                                                                                                      \
+    return kmeans_hamerly_chunk_d<D>(data, begin, end, centers, k, labels, upper, lower, shift, half_gap, pmax_arg, \
+                                     pmax1, pmax2, rel, drift);
+  switch (data.d) {
+    CRMKIT_KMEANS_HAMERLY_CASE(1)
+    CRMKIT_KMEANS_HAMERLY_CASE(2)
+    CRMKIT_KMEANS_HAMERLY_CASE(3)
+    CRMKIT_KMEANS_HAMERLY_CASE(4)
+    CRMKIT_KMEANS_HAMERLY_CASE(5)
+    CRMKIT_KMEANS_HAMERLY_CASE(6)
+    CRMKIT_KMEANS_HAMERLY_CASE(7)
+    CRMKIT_KMEANS_HAMERLY_CASE(8)
+    default:
+      return kmeans_hamerly_chunk_d<0>(data, begin, end, centers, k, labels, upper, lower, shift, half_gap, pmax_arg,
+                                       pmax1, pmax2, rel, drift);
+  }
+#undef CRMKIT_KMEANS_HAMERLY_CASE
 }
 
 struct kmeans_run {
