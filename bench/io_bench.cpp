@@ -1,0 +1,173 @@
+// Ingest benchmark: crmkit::read_transactions_csv on a 10,000,000-row transaction file.
+//
+//   cmake -S . -B build/csv-release -DCMAKE_BUILD_TYPE=Release -DCRMKIT_BUILD_BENCH=ON
+//   cmake --build build/csv-release -j2 --target io_bench
+//   build/csv-release/bench/io_bench --benchmark_repetitions=5
+//   /usr/bin/python3 bench/pandas_read_csv.py <the path io_bench prints in its label>
+//
+// The input is written once by a deterministic generator below (same bytes on every run
+// and machine) to $CRMKIT_INGEST_CSV, or to <temp dir>/crmkit_ingest_<rows>.csv; the row
+// count can be lowered with $CRMKIT_INGEST_ROWS for a quick run. The file is never part
+// of the repository.
+//
+// Counters: bytes_per_second (the MB/s figure), rows/s, and memory: peak_rss_MB is the
+// process's resident high-water mark during the load (reset before each load through
+// /proc/self/clear_refs), base_rss_MB the resident size before it, columns_MB the bytes
+// of the loaded columns, and load_over_columns = (peak - base) / columns.
+#include <benchmark/benchmark.h>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "crmkit/io/csv.hpp"
+
+namespace {
+
+// splitmix64: tiny, fast and fully specified, so the file is identical everywhere.
+struct splitmix64 {
+  std::uint64_t state;
+  std::uint64_t operator()() noexcept {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() noexcept { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }  // [0, 1)
+  double normal() noexcept {  // Box-Muller
+    const double u = 1.0 - uniform();
+    const double v = uniform();
+    return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
+  }
+};
+
+std::size_t env_size(const char* name, std::size_t fallback) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return fallback;
+  return static_cast<std::size_t>(std::strtoull(value, nullptr, 10));
+}
+
+// `customer_id,timestamp,amount,product,channel`: ids C-0000000..C-0999999 (uniformly
+// random, so nearly all million appear), ISO dates in time order over two years from
+// 2022-01-01, lognormal amounts with two decimals (median about 33), 40 products with a
+// skewed popularity, three channels.
+void write_transactions(const std::string& path, std::size_t rows) {
+  const std::string partial = path + ".partial";
+  std::FILE* out = std::fopen(partial.c_str(), "wb");
+  if (out == nullptr) throw std::runtime_error("cannot create " + partial);
+  splitmix64 rng{20240601};
+  constexpr std::uint64_t customers = 1000000;
+  constexpr std::int64_t days = 730;
+  const char* channels[] = {"web", "store", "app"};
+  fmt::memory_buffer buffer;
+  fmt::format_to(std::back_inserter(buffer), "customer_id,timestamp,amount,product,channel\n");
+  const std::int64_t start = crmkit::days_from_civil(2022, 1, 1);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::int64_t day = start + static_cast<std::int64_t>(i) * days / static_cast<std::int64_t>(rows);
+    const crmkit::civil_date date = crmkit::civil_from_days(day);
+    const std::uint64_t customer = rng() % customers;
+    const double amount = std::exp(3.5 + 1.0 * rng.normal());
+    const auto product = static_cast<unsigned>(40.0 * std::pow(rng.uniform(), 2.0));  // skewed to low numbers
+    const std::uint64_t c = rng() % 10;
+    const char* channel = channels[c < 5 ? 0 : c < 8 ? 1 : 2];
+    fmt::format_to(std::back_inserter(buffer), "C-{:07},{:04}-{:02}-{:02},{:.2f},P-{:03},{}\n", customer, date.year,
+                   date.month, date.day, amount, product, channel);
+    if (buffer.size() > (1u << 20)) {
+      std::fwrite(buffer.data(), 1, buffer.size(), out);
+      buffer.clear();
+    }
+  }
+  std::fwrite(buffer.data(), 1, buffer.size(), out);
+  if (std::fclose(out) != 0) throw std::runtime_error("cannot write " + partial);
+  std::filesystem::rename(partial, path);  // only a complete file ever has the final name
+}
+
+// The benchmark file, written on first use.
+const std::string& transactions_file() {
+  static const std::string path = [] {
+    const std::size_t rows = env_size("CRMKIT_INGEST_ROWS", 10000000);
+    const char* configured = std::getenv("CRMKIT_INGEST_CSV");
+    std::string p = configured && *configured
+                        ? std::string(configured)
+                        : (std::filesystem::temp_directory_path() / fmt::format("crmkit_ingest_{}.csv", rows)).string();
+    if (!std::filesystem::exists(p)) write_transactions(p, rows);
+    return p;
+  }();
+  return path;
+}
+
+// Linux's resident-set figures, in bytes (0 when unavailable).
+std::size_t status_bytes(const char* field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  const std::size_t length = std::char_traits<char>::length(field);
+  while (std::getline(status, line))
+    if (line.compare(0, length, field) == 0) return static_cast<std::size_t>(std::strtoull(line.c_str() + length + 1, nullptr, 10)) * 1024;
+  return 0;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0); false when not possible.
+bool reset_peak_rss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  clear.flush();
+  return static_cast<bool>(clear);
+}
+
+std::size_t peak_rss_bytes() {
+  const std::size_t hwm = status_bytes("VmHWM:");
+  if (hwm != 0) return hwm;
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::size_t>(usage.ru_maxrss) * 1024;  // lifetime peak: an upper bound
+}
+
+void BM_read_transactions_csv(benchmark::State& state) {
+  const std::string& path = transactions_file();
+  const auto bytes = static_cast<std::int64_t>(std::filesystem::file_size(path));
+  crmkit::transaction_columns columns;
+  columns.product = "product";
+  columns.channel = "channel";
+  std::size_t rows = 0, customers = 0, column_bytes = 0, base = 0, peak = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    base = status_bytes("VmRSS:");
+    reset_peak_rss();
+    state.ResumeTiming();
+    {
+      const crmkit::dataset data = crmkit::read_transactions_csv(path, columns);
+      rows = data.n_transactions();
+      customers = data.n_customers();
+      column_bytes = data.transactions().owned_bytes();
+      peak = peak_rss_bytes();
+      state.PauseTiming();  // freeing the result is not part of the load
+    }
+    state.ResumeTiming();
+  }
+  state.SetBytesProcessed(bytes * static_cast<std::int64_t>(state.iterations()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(rows) * static_cast<std::int64_t>(state.iterations()));
+  constexpr double mb = 1e6;
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["customers"] = static_cast<double>(customers);
+  state.counters["file_MB"] = static_cast<double>(bytes) / mb;
+  state.counters["columns_MB"] = static_cast<double>(column_bytes) / mb;
+  state.counters["base_rss_MB"] = static_cast<double>(base) / mb;
+  state.counters["peak_rss_MB"] = static_cast<double>(peak) / mb;
+  state.counters["load_over_columns"] = static_cast<double>(peak - std::min(peak, base)) / static_cast<double>(column_bytes);
+  state.SetLabel(path);
+}
+BENCHMARK(BM_read_transactions_csv)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
