@@ -9,3 +9,4 @@
 #include "crmkit/synth.hpp"
 #include "crmkit/segmentation.hpp"
 #include "crmkit/pareto.hpp"
+#include "crmkit/lifecycle.hpp"

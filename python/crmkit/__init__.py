@@ -17,6 +17,7 @@ from ._errors import Error, InvalidArgumentError, NotFoundError
 from ._version import __version__
 from .dataset import Dataset
 from .kmeans import KMeans, kmeans_plusplus, scan_k, silhouette_score
+from .lifecycle import Lifecycle
 from .pareto import Pareto, low_return_customers, pareto
 from .rfm import RFM, rfm
 
@@ -25,6 +26,7 @@ __all__ = [
     "Error",
     "InvalidArgumentError",
     "KMeans",
+    "Lifecycle",
     "NotFoundError",
     "Pareto",
     "RFM",

@@ -7,4 +7,5 @@
 #include "crmkit/c/rfm.h"
 #include "crmkit/c/pareto.h"
 #include "crmkit/c/kmeans.h"
+#include "crmkit/c/lifecycle.h"
 #endif /* CRMKIT_C_MODULES_H */

@@ -1,0 +1,317 @@
+// Definitions for crmkit/lifecycle/machine.hpp. Included by that header in header-only
+// mode and by src/lifecycle/machine.cpp otherwise.
+// IWYU pragma: private, include "crmkit/lifecycle/machine.hpp"
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "crmkit/core/time.hpp"
+#include "crmkit/error.hpp"
+#include "crmkit/lifecycle/machine.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+CRMKIT_FUNC void lifecycle_columns::set(std::string name, std::span<const double> values) {
+  for (auto& c : columns_)
+    if (c.first == name) {
+      c.second = values;
+      return;
+    }
+  columns_.emplace_back(std::move(name), values);
+}
+
+CRMKIT_FUNC void lifecycle_columns::add_metrics(const customer_metrics& m) {
+  set("recency_days", m.recency_days);
+  set("orders", m.orders);
+  set("tenure_days", m.tenure_days);
+  set("monetary", m.monetary);
+  set("avg_order_value", m.avg_order_value);
+  set("median_gap_days", m.median_gap_days);
+}
+
+CRMKIT_FUNC void lifecycle_columns::add_table(const customer_table& table) {
+  for (const auto& name : table.attribute_names()) set(name, table.attribute(name));
+}
+
+CRMKIT_FUNC const std::span<const double>* lifecycle_columns::find(std::string_view name) const noexcept {
+  for (const auto& c : columns_)
+    if (c.first == name) return &c.second;
+  return nullptr;
+}
+
+CRMKIT_FUNC lifecycle_machine::lifecycle_machine(std::shared_ptr<const lifecycle_model> model, std::size_t n_customers,
+                                                 std::int64_t start, machine_options options)
+    : model_(std::move(model)), options_(options), start_(start), last_time_(start) {
+  if (!model_) throw error(errc::invalid_argument, "lifecycle_machine: the model is null");
+  if (options_.n_threads == 0) throw error(errc::invalid_argument, "lifecycle_machine: n_threads is 0; it must be >= 1");
+  if (n_customers > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw error(errc::invalid_argument, fmt::format("lifecycle_machine: {} customers; at most 2^31-1", n_customers));
+  stage_.assign(n_customers, static_cast<std::uint8_t>(model_->initial()));
+  previous_.assign(n_customers, -1);
+  entered_.assign(n_customers, start);
+}
+
+CRMKIT_FUNC void lifecycle_machine::set_threads(std::size_t n_threads) {
+  if (n_threads == 0) throw error(errc::invalid_argument, "lifecycle_machine: n_threads is 0; it must be >= 1");
+  options_.n_threads = n_threads;
+}
+
+CRMKIT_FUNC std::vector<std::int64_t> lifecycle_machine::stage_counts() const {
+  std::vector<std::int64_t> counts(model_->n_states(), 0);
+  for (auto s : stage_) ++counts[s];
+  return counts;
+}
+
+CRMKIT_FUNC void lifecycle_machine::check_time(std::int64_t at, const char* what) const {
+  if (at < last_time_)
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_machine::{}: time {} is before the last event at {}; the log is "
+                            "append-only and time only moves forward",
+                            what, format_iso8601(at), format_iso8601(last_time_)));
+}
+
+CRMKIT_FUNC void lifecycle_machine::apply(const transition_record& r) {
+  const auto c = static_cast<std::size_t>(r.customer);
+  stage_[c] = static_cast<std::uint8_t>(r.to);
+  previous_[c] = static_cast<std::int8_t>(r.from);
+  entered_[c] = r.at;
+  log_.push_back(r);
+  last_time_ = r.at;
+}
+
+CRMKIT_FUNC void lifecycle_machine::set_stage(std::int32_t customer, int state, std::int64_t at) {
+  if (customer < 0 || static_cast<std::size_t>(customer) >= n_customers())
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_machine::set_stage: customer {} is outside [0, {})", customer, n_customers()));
+  if (state < 0 || static_cast<std::size_t>(state) >= model_->n_states())
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_machine::set_stage: state {} is outside [0, {})", state, model_->n_states()));
+  check_time(at, "set_stage");
+  const int from = stage_[static_cast<std::size_t>(customer)];
+  if (from == state) return;
+  const int rf = model_->chain_rank(from), rt = model_->chain_rank(state);
+  if (rf >= 0 && rt > rf + 1)
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_machine::set_stage: customer {} from '{}' to '{}' skips a stage of the no_skip chain",
+                            customer, model_->state_name(from), model_->state_name(state)));
+  if (model_->forward_only() && state < from)
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_machine::set_stage: customer {} from '{}' back to '{}' in a forward_only model; "
+                            "use reset()",
+                            customer, model_->state_name(from), model_->state_name(state)));
+  apply({at, customer, rule_host_set, static_cast<std::int16_t>(from), static_cast<std::int16_t>(state)});
+}
+
+CRMKIT_FUNC void lifecycle_machine::reset(std::int32_t customer, std::int64_t at) {
+  if (customer < 0 || static_cast<std::size_t>(customer) >= n_customers())
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_machine::reset: customer {} is outside [0, {})", customer, n_customers()));
+  check_time(at, "reset");
+  const int from = stage_[static_cast<std::size_t>(customer)];
+  if (from == model_->initial()) return;
+  apply({at, customer, rule_reset, static_cast<std::int16_t>(from), static_cast<std::int16_t>(model_->initial())});
+}
+
+CRMKIT_FUNC std::size_t lifecycle_machine::evaluate(std::int64_t as_of, const lifecycle_columns& columns) {
+  return run(as_of, columns, static_cast<int>(transition_trigger::time), {}, false);
+}
+
+CRMKIT_FUNC std::size_t lifecycle_machine::purchase(std::span<const std::int32_t> customers, std::int64_t at,
+                                                    const lifecycle_columns& columns) {
+  for (std::size_t i = 0; i < customers.size(); ++i)
+    if (customers[i] < 0 || static_cast<std::size_t>(customers[i]) >= n_customers())
+      throw error(errc::invalid_argument, fmt::format("lifecycle_machine::purchase: customers[{}] = {} is outside [0, {})",
+                                                      i, customers[i], n_customers()));
+  return run(at, columns, static_cast<int>(transition_trigger::purchase), customers, true);
+}
+
+namespace detail {
+
+// Everything one evaluation reads, shared read-only by the worker threads.
+struct lifecycle_eval_context {
+  const lifecycle_model* model;
+  std::vector<const double*> base;  // column id -> values (stage_days: nullptr)
+  const std::uint8_t* stage;
+  const std::int8_t* previous;
+  const std::int64_t* entered;
+  std::int64_t as_of;
+  int trigger;
+  std::vector<int> active;          // transitions this trigger evaluates, in try order
+  bool needs_stage_days;
+};
+
+[[noreturn]] inline void unique_conflict(const lifecycle_eval_context& ctx, std::size_t c, int s, int a, int b) {
+  const auto& t = ctx.model->transitions();
+  throw error(errc::invalid_argument,
+              fmt::format("lifecycle: under the unique policy customer {} in stage '{}' matches both '{}' and '{}' at {}",
+                          c, ctx.model->state_name(s), t[static_cast<std::size_t>(a)].name,
+                          t[static_cast<std::size_t>(b)].name, format_iso8601(ctx.as_of)));
+}
+
+// Decides the hops of one customer. `mask_of(k)` tells whether transition k's guard holds
+// for the customer in its stage at the start of the evaluation.
+template <class MaskOf>
+inline void decide(const lifecycle_eval_context& ctx, std::size_t c, MaskOf&& mask_of,
+                   std::vector<transition_record>& out) {
+  const lifecycle_model& m = *ctx.model;
+  const auto& ts = m.transitions();
+  int s = ctx.stage[c];
+  int prev = ctx.previous[c];
+  for (int hop = 0; hop < m.max_hops(); ++hop) {
+    int chosen = -1, target = -1;
+    for (int k : ctx.active) {
+      const lifecycle_transition& t = ts[static_cast<std::size_t>(k)];
+      if (!((t.from_mask >> s) & 1)) continue;
+      const bool holds = hop == 0 ? mask_of(k)
+                                  : t.condition.evaluate_row(ctx.base.data(), c, stage_days_column, 0.0);
+      if (!holds) continue;
+      int to = t.to >= 0 ? t.to : prev;
+      if (to < 0 || to == s) continue;
+      if (t.to < 0) {  // history: never skip along the chain
+        const int rs = m.chain_rank(s), rt = m.chain_rank(to);
+        if (rs >= 0 && rt > rs + 1) continue;
+      }
+      if (m.policy() == rule_policy::unique) {
+        if (chosen >= 0) unique_conflict(ctx, c, s, chosen, k);
+        chosen = k, target = to;
+        continue;
+      }
+      chosen = k, target = to;
+      break;
+    }
+    if (chosen < 0) break;
+    out.push_back({ctx.as_of, static_cast<std::int32_t>(c), chosen, static_cast<std::int16_t>(s),
+                   static_cast<std::int16_t>(target)});
+    prev = s;
+    s = target;
+  }
+}
+
+// Hops of customers [lo, hi), column-wise per block.
+inline void decide_range(const lifecycle_eval_context& ctx, std::size_t lo, std::size_t hi,
+                         std::vector<transition_record>& out) {
+  const auto& ts = ctx.model->transitions();
+  constexpr std::size_t B = guard::block_size;
+  std::vector<std::uint8_t> masks(ts.size() * B);
+  std::vector<double> stage_days(B);
+  std::vector<const double*> block(ctx.base.size());
+  const double today = static_cast<double>(floor_days(ctx.as_of));
+  for (std::size_t b = lo; b < hi; b += B) {
+    const std::size_t n = std::min(B, hi - b);
+    std::uint64_t present = 0;
+    for (std::size_t i = 0; i < n; ++i) present |= std::uint64_t{1} << ctx.stage[b + i];
+    for (std::size_t col = 0; col < block.size(); ++col) block[col] = ctx.base[col] ? ctx.base[col] + b : nullptr;
+    if (ctx.needs_stage_days) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t e = ctx.entered[b + i];
+        stage_days[i] = e == unknown_time ? std::numeric_limits<double>::quiet_NaN()
+                                          : today - static_cast<double>(floor_days(e));
+      }
+      block[stage_days_column] = stage_days.data();
+    }
+    for (int k : ctx.active) {
+      const auto& t = ts[static_cast<std::size_t>(k)];
+      if ((t.from_mask & present) != 0) t.condition.evaluate(block.data(), 0, n, masks.data() + static_cast<std::size_t>(k) * B);
+    }
+    // A transition's mask is computed only when some customer of the block is in one of its
+    // sources; decide() checks the source before reading the mask.
+    for (std::size_t i = 0; i < n; ++i)
+      decide(ctx, b + i, [&](int k) { return masks[static_cast<std::size_t>(k) * B + i] != 0; }, out);
+  }
+}
+
+}  // namespace detail
+
+CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecycle_columns& columns, int trigger,
+                                               std::span<const std::int32_t> subset, bool use_subset) {
+  check_time(as_of, use_subset ? "purchase" : "evaluate");
+  const lifecycle_model& m = *model_;
+  detail::lifecycle_eval_context ctx;
+  ctx.model = &m;
+  ctx.stage = stage_.data();
+  ctx.previous = previous_.data();
+  ctx.entered = entered_.data();
+  ctx.as_of = as_of;
+  ctx.trigger = trigger;
+  for (int k : m.try_order())
+    if (static_cast<int>(m.transitions()[static_cast<std::size_t>(k)].on) & trigger) ctx.active.push_back(k);
+  // Bind the columns the active guards read.
+  std::vector<bool> needed(m.columns().size(), false);
+  for (int k : ctx.active)
+    for (int col : m.transitions()[static_cast<std::size_t>(k)].condition.columns()) needed[static_cast<std::size_t>(col)] = true;
+  ctx.base.assign(m.columns().size(), nullptr);
+  ctx.needs_stage_days = needed[stage_days_column];
+  std::vector<double> subset_stage_days;
+  for (std::size_t col = 0; col < needed.size(); ++col) {
+    if (!needed[col] || static_cast<int>(col) == stage_days_column) continue;
+    const auto* values = columns.find(m.columns()[col]);
+    if (!values)
+      throw error(errc::not_found, fmt::format("lifecycle_machine: the guards read column '{}', which was not supplied",
+                                               m.columns()[col]));
+    if (values->size() != n_customers())
+      throw error(errc::invalid_argument, fmt::format("lifecycle_machine: column '{}' has {} values for {} customers",
+                                                      m.columns()[col], values->size(), n_customers()));
+    ctx.base[col] = values->data();
+  }
+  std::vector<transition_record> hops;
+  if (use_subset) {
+    // Few customers: row-wise evaluation with the same bytecode.
+    if (ctx.needs_stage_days) {
+      subset_stage_days.resize(n_customers());
+      const double today = static_cast<double>(floor_days(as_of));
+      for (auto c : subset) {
+        const std::int64_t e = entered_[static_cast<std::size_t>(c)];
+        subset_stage_days[static_cast<std::size_t>(c)] =
+            e == unknown_time ? std::numeric_limits<double>::quiet_NaN() : today - static_cast<double>(floor_days(e));
+      }
+      ctx.base[stage_days_column] = subset_stage_days.data();
+    }
+    std::vector<std::int32_t> sorted(subset.begin(), subset.end());
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    for (auto c : sorted) {
+      const auto row = static_cast<std::size_t>(c);
+      detail::decide(ctx, row, [&](int k) {
+        return m.transitions()[static_cast<std::size_t>(k)].condition.evaluate_row(ctx.base.data(), row);
+      }, hops);
+    }
+  } else {
+    const std::size_t n = n_customers();
+    const std::size_t threads = std::max<std::size_t>(1, std::min(options_.n_threads, n / 4096 + 1));
+    if (threads == 1) {
+      detail::decide_range(ctx, 0, n, hops);
+    } else {
+      std::vector<std::vector<transition_record>> parts(threads);
+      std::vector<std::exception_ptr> errors(threads);
+      std::vector<std::thread> pool;
+      auto work = [&](std::size_t t) {
+        try {
+          detail::decide_range(ctx, n * t / threads, n * (t + 1) / threads, parts[t]);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      };
+      for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+      work(0);
+      for (auto& th : pool) th.join();
+      for (auto& e : errors)
+        if (e) std::rethrow_exception(e);  // the lowest chunk's error: the one a single thread meets first
+      std::size_t total = 0;
+      for (auto& p : parts) total += p.size();
+      hops.reserve(total);
+      for (auto& p : parts) hops.insert(hops.end(), p.begin(), p.end());
+    }
+  }
+  log_.reserve(log_.size() + hops.size());
+  for (const auto& r : hops) apply(r);
+  last_time_ = as_of;
+  return hops.size();
+}
+
+CRMKIT_END_NAMESPACE

@@ -1,0 +1,92 @@
+/// @file crmkit/lifecycle/metrics.hpp
+/// Per-customer metrics at an as-of date, computed from a transaction log, as the guards
+/// of a lifecycle model read them: `recency_days`, `orders`, `tenure_days`, `monetary`,
+/// `avg_order_value` and `median_gap_days`. `metric_tracker` advances through time so that a
+/// replay over many as-of dates reads each transaction once.
+///
+/// Definitions at as-of time T (only transactions with time <= T count; days are UTC
+/// calendar days, `floor_days`):
+/// - orders: number of transactions (0 when none);
+/// - monetary: sum of their amounts (0 when none); avg_order_value = monetary / orders (NaN when none);
+/// - recency_days: day(T) - day(last transaction) (NaN when none);
+/// - tenure_days: day(T) - day(first transaction) (NaN when none);
+/// - median_gap_days: median of the gaps between consecutive distinct purchase days, the
+///   mean of the two middle gaps for an even count as numpy.median (NaN with < 2 distinct days).
+///
+/// Memory: the tracker keeps 4 doubles/int64 per customer plus the median gaps, a time-order
+/// permutation of the log (4 bytes per transaction) and, when gaps are tracked, the purchase
+/// days grouped by customer (8 + 4 bytes per transaction).
+///
+/// `#include <crmkit/lifecycle/metrics.hpp>`
+///
+/// Thread safety: not synchronized; use from one thread at a time.
+///
+/// @code
+/// crmkit::metric_tracker tracker(log);
+/// crmkit::customer_metrics m;
+/// tracker.advance(as_of);
+/// tracker.fill(as_of, m);
+/// double r = m.recency_days[0];
+/// @endcode
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "crmkit/config.hpp"
+#include "crmkit/core/transaction_log.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+/// The built-in metric columns of every customer (one value per customer in each vector).
+struct customer_metrics {
+  std::vector<double> recency_days;
+  std::vector<double> orders;
+  std::vector<double> tenure_days;
+  std::vector<double> monetary;
+  std::vector<double> avg_order_value;
+  std::vector<double> median_gap_days;
+};
+
+/// Running per-customer aggregates of a transaction log (see the file comment).
+class metric_tracker {
+ public:
+  /// Borrows `log` (it must outlive the tracker). `track_gaps = false` skips the median gap
+  /// (its column is then all NaN) and the memory it needs.
+  CRMKIT_FUNC explicit metric_tracker(const transaction_log& log, bool track_gaps = true);
+
+  /// Consumes every transaction with time <= as_of not consumed yet.
+  /// @throws crmkit::error (invalid_argument) when as_of is earlier than a previous call's.
+  CRMKIT_FUNC void advance(std::int64_t as_of);
+  /// Customers with a transaction consumed by the last advance(), ascending, unique.
+  [[nodiscard]] std::span<const std::int32_t> changed() const noexcept { return changed_; }
+  /// Writes the metrics at `as_of` (normally the last advance()'s) into `out`, resizing it.
+  CRMKIT_FUNC void fill(std::int64_t as_of, customer_metrics& out) const;
+  [[nodiscard]] std::size_t n_customers() const noexcept { return first_day_.size(); }
+
+ private:
+  const transaction_log* log_;
+  bool track_gaps_;
+  std::vector<std::int32_t> order_;     // transaction indices by time (stable)
+  std::size_t next_ = 0;
+  std::int64_t last_as_of_;
+  std::vector<std::int64_t> first_day_, last_day_;
+  std::vector<double> orders_, monetary_, median_gap_;
+  std::vector<std::int32_t> changed_;
+  std::vector<std::uint8_t> changed_flag_;
+  // Purchase days grouped by customer, ascending within each customer (CSR).
+  std::vector<std::int64_t> offsets_;
+  std::vector<std::int32_t> days_;
+  CRMKIT_FUNC void update_gap(std::int32_t customer);
+};
+
+/// The metrics of every customer of `log` at `as_of`. Stateless; safe.
+[[nodiscard]] CRMKIT_FUNC customer_metrics compute_metrics(const transaction_log& log, std::int64_t as_of);
+
+CRMKIT_END_NAMESPACE
+
+#ifdef CRMKIT_HEADER_ONLY
+#  include "crmkit/lifecycle/metrics_impl.hpp"
+#endif

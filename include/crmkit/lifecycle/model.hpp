@@ -1,0 +1,183 @@
+/// @file crmkit/lifecycle/model.hpp
+/// `lifecycle_model`: the states, transitions, rule policy and invariants of a customer
+/// lifecycle state machine, defined at run time (from a JSON document or a `model_spec`
+/// built in code) and validated once when loaded.
+///
+/// A transition has source states (or `*` for every state but its target), a target (a
+/// state, or `@history`: the stage the customer left to enter the current one), a guard
+/// over named metric columns (crmkit/lifecycle/guard.hpp), an optional name, a priority and
+/// a trigger (`time`: evaluated at an as-of date; `purchase`: evaluated on a purchase event;
+/// `any`: both). Columns a guard may read are the built-in metrics (`builtin_columns()`:
+/// recency_days, orders, tenure_days, monetary, avg_order_value, median_gap_days computed
+/// from the transaction log, and stage_days, the whole days since the customer entered the
+/// current stage) and the host columns the document declares.
+///
+/// JSON document (strict RFC 8259; unknown keys are errors):
+/// @code{.json}
+/// {
+///   "states": ["prospect", "active", "lapsed"],
+///   "initial": "prospect",                      // default: the first state
+///   "policy": "first_match",                    // or "priority" / "unique"
+///   "columns": ["churn_score"],                 // host columns beyond the built-ins
+///   "invariants": {"no_skip": ["prospect", "active"], "forward_only": false},
+///   "cascade": true, "max_hops": 8,
+///   "transitions": [
+///     {"name": "first_order", "from": ["prospect"], "to": "active", "guard": "orders >= 1"},
+///     {"from": "*", "to": "lapsed", "guard": "recency_days > 90 or churn_score > 0.8",
+///      "priority": 0, "on": "time"},
+///     {"from": ["lapsed"], "to": "@history", "guard": "recency_days <= 90"}
+///   ]
+/// }
+/// @endcode
+/// (The comments above are for the reader; the parser rejects them.)
+///
+/// Validation (each failure throws crmkit::error naming the problem): empty or duplicate
+/// state names; more than 64 states; an unknown initial, source or target state; a guard
+/// that does not parse (with the 1-based character position) or names an unknown column; a
+/// transition from a state to itself; a state unreachable from the initial state; under
+/// the `unique` policy two transitions from a common state whose guards can both hold
+/// (decided on intervals; guards comparing two columns are checked per customer at
+/// evaluation instead); under `no_skip`, a transition from a chain stage to a chain stage
+/// more than one rank further; under `forward_only`, a transition to an earlier-declared
+/// state or to `@history`.
+///
+/// `#include <crmkit/lifecycle/model.hpp>`
+///
+/// Thread safety: immutable after construction; concurrent const use is safe.
+///
+/// @code
+/// auto model = crmkit::lifecycle_model::from_json(R"({"states": ["new", "active"],
+///   "transitions": [{"from": ["new"], "to": "active", "guard": "orders >= 1"}]})");
+/// int active = model.find_state("active");   // 1
+/// @endcode
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crmkit/config.hpp"
+#include "crmkit/lifecycle/guard.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+/// How one transition is chosen when several could fire for a customer.
+enum class rule_policy : int {
+  first_match = 0,  ///< the first matching transition in document order (default)
+  priority = 1,     ///< the matching transition with the highest priority; ties by order
+  unique = 2,       ///< overlap is an error: at load (intervals) or at evaluation
+};
+
+/// Which events evaluate a transition (bit flags).
+enum class transition_trigger : int {
+  time = 1,      ///< evaluation at an as-of date
+  purchase = 2,  ///< a purchase event for the customer
+  any = 3,       ///< both
+};
+
+/// The built-in metric columns, in column-id order (ids 0..6). `stage_days` is computed
+/// by the machine; the others come from crmkit/lifecycle/metrics.hpp or the host.
+[[nodiscard]] inline constexpr std::array<std::string_view, 7> builtin_columns() noexcept {
+  return {"recency_days", "orders", "tenure_days", "monetary", "avg_order_value", "median_gap_days", "stage_days"};
+}
+/// Column id of the machine-computed `stage_days` column.
+inline constexpr int stage_days_column = 6;
+/// The target name that means "return to the stage left when entering the current one".
+inline constexpr std::string_view history_target = "@history";
+/// Maximum number of states of one model (state sets are 64-bit masks).
+inline constexpr std::size_t max_states = 64;
+
+/// One transition as written by the host.
+struct transition_spec {
+  std::string name;               ///< optional; defaults to "from->to" of its first source
+  std::vector<std::string> from;  ///< source states; {"*"} means every state but the target
+  std::string to;                 ///< target state or "@history"
+  std::string guard = "true";     ///< guard expression (see guard.hpp)
+  int priority = 0;               ///< larger wins under rule_policy::priority
+  transition_trigger on = transition_trigger::time;  ///< which events evaluate it
+};
+
+/// A model as written by the host, before validation.
+struct model_spec {
+  std::vector<std::string> states;           ///< names, in declaration (funnel) order
+  std::string initial;                       ///< initial state; empty means states[0]
+  rule_policy policy = rule_policy::first_match;
+  std::vector<std::string> columns;          ///< host columns the guards may read
+  std::vector<std::string> no_skip_chain;    ///< ordered chain that may not be skipped (empty: none)
+  bool forward_only = false;                 ///< funnel mode: moving back needs a reset
+  bool cascade = false;                      ///< one evaluation may pass through several stages
+  int max_hops = 0;                          ///< cascade bound per evaluation; 0 means the number of states
+  std::vector<transition_spec> transitions;  ///< in document order
+};
+
+/// A validated, compiled transition.
+struct lifecycle_transition {
+  std::string name;
+  std::uint64_t from_mask = 0;  ///< bit s set when state s is a source
+  int to = -1;                  ///< target state, or -1 for @history
+  guard condition;              ///< compiled guard
+  int priority = 0;
+  transition_trigger on = transition_trigger::time;
+};
+
+/// A validated lifecycle model (see the file comment).
+class lifecycle_model {
+ public:
+  /// Validates and compiles `spec`. @throws crmkit::error (see the file comment for the list).
+  [[nodiscard]] CRMKIT_FUNC static lifecycle_model from_spec(const model_spec& spec);
+  /// Parses a JSON document and validates it. @throws crmkit::error (parse_error with line
+  /// and column for malformed JSON; invalid_argument/not_found/parse_error for the model).
+  [[nodiscard]] CRMKIT_FUNC static lifecycle_model from_json(std::string_view text);
+  /// Parses a JSON document into a spec without validating the model.
+  [[nodiscard]] CRMKIT_FUNC static model_spec spec_from_json(std::string_view text);
+
+  [[nodiscard]] std::size_t n_states() const noexcept { return states_.size(); }
+  [[nodiscard]] const std::vector<std::string>& states() const noexcept { return states_; }
+  [[nodiscard]] const std::string& state_name(int state) const noexcept { return states_[static_cast<std::size_t>(state)]; }
+  /// Index of state `name`, or -1.
+  [[nodiscard]] CRMKIT_FUNC int find_state(std::string_view name) const noexcept;
+  [[nodiscard]] int initial() const noexcept { return initial_; }
+  [[nodiscard]] rule_policy policy() const noexcept { return policy_; }
+  [[nodiscard]] bool forward_only() const noexcept { return forward_only_; }
+  [[nodiscard]] bool cascade() const noexcept { return cascade_; }
+  [[nodiscard]] int max_hops() const noexcept { return max_hops_; }
+  /// Transitions in document order.
+  [[nodiscard]] const std::vector<lifecycle_transition>& transitions() const noexcept { return transitions_; }
+  /// Transition indices in the order the policy tries them (priority: by priority, then order).
+  [[nodiscard]] const std::vector<int>& try_order() const noexcept { return try_order_; }
+  /// Rank of `state` on the no-skip chain, or -1 when it is not on it.
+  [[nodiscard]] int chain_rank(int state) const noexcept { return chain_rank_[static_cast<std::size_t>(state)]; }
+  [[nodiscard]] bool has_no_skip_chain() const noexcept { return has_chain_; }
+  /// All column names by id: builtin_columns() first, then the host columns.
+  [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return columns_; }
+  /// Id of column `name`, or -1.
+  [[nodiscard]] CRMKIT_FUNC int find_column(std::string_view name) const noexcept;
+  /// Per column id: true when some guard reads it.
+  [[nodiscard]] const std::vector<bool>& columns_used() const noexcept { return used_; }
+  /// The spec the model was built from.
+  [[nodiscard]] const model_spec& spec() const noexcept { return spec_; }
+
+ private:
+  model_spec spec_;
+  std::vector<std::string> states_;
+  std::vector<std::string> columns_;
+  std::vector<bool> used_;
+  std::vector<lifecycle_transition> transitions_;
+  std::vector<int> try_order_;
+  std::vector<int> chain_rank_;
+  int initial_ = 0;
+  int max_hops_ = 1;
+  rule_policy policy_ = rule_policy::first_match;
+  bool forward_only_ = false;
+  bool cascade_ = false;
+  bool has_chain_ = false;
+};
+
+CRMKIT_END_NAMESPACE
+
+#ifdef CRMKIT_HEADER_ONLY
+#  include "crmkit/lifecycle/model_impl.hpp"
+#endif

@@ -1,0 +1,338 @@
+// Definitions for crmkit/lifecycle/model.hpp. Included by that header in header-only mode
+// and by src/lifecycle/model.cpp otherwise.
+// IWYU pragma: private, include "crmkit/lifecycle/model.hpp"
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "crmkit/error.hpp"
+#include "crmkit/lifecycle/model.hpp"
+
+#define CRMKIT_LIFECYCLE_INTERNAL 1
+#include "crmkit/lifecycle/detail/json.hpp"
+#undef CRMKIT_LIFECYCLE_INTERNAL
+
+CRMKIT_BEGIN_NAMESPACE
+
+namespace detail {
+
+[[noreturn]] inline void model_fail(errc code, const std::string& why) {
+  throw error(code, "lifecycle model: " + why);
+}
+
+inline std::string transition_label(const transition_spec& t, std::size_t index) {
+  return t.name.empty() ? fmt::format("transition #{}", index + 1)
+                        : fmt::format("transition #{} '{}'", index + 1, t.name);
+}
+
+}  // namespace detail
+
+CRMKIT_FUNC int lifecycle_model::find_state(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < states_.size(); ++i)
+    if (states_[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+CRMKIT_FUNC int lifecycle_model::find_column(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    if (columns_[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+CRMKIT_FUNC lifecycle_model lifecycle_model::from_spec(const model_spec& spec) {
+  using detail::model_fail;
+  lifecycle_model m;
+  m.spec_ = spec;
+  // States.
+  if (spec.states.empty()) model_fail(errc::invalid_argument, "no states");
+  if (spec.states.size() > max_states)
+    model_fail(errc::invalid_argument, fmt::format("{} states; at most {} are supported", spec.states.size(), max_states));
+  for (std::size_t i = 0; i < spec.states.size(); ++i) {
+    const auto& s = spec.states[i];
+    if (s.empty()) model_fail(errc::invalid_argument, fmt::format("state #{} has an empty name", i + 1));
+    if (s[0] == '@' || s == "*")
+      model_fail(errc::invalid_argument, fmt::format("state name '{}' is reserved ('*' and '@...' have meanings)", s));
+    for (std::size_t j = 0; j < i; ++j)
+      if (spec.states[j] == s) model_fail(errc::invalid_argument, fmt::format("state '{}' is defined twice", s));
+  }
+  m.states_ = spec.states;
+  const auto n = m.states_.size();
+  auto state_or_fail = [&](const std::string& name, const std::string& where) {
+    const int s = m.find_state(name);
+    if (s < 0)
+      model_fail(errc::not_found,
+                 fmt::format("{} names unknown state '{}'; defined states: {}", where, name, fmt::join(m.states_, ", ")));
+    return s;
+  };
+  m.initial_ = spec.initial.empty() ? 0 : state_or_fail(spec.initial, "the initial state");
+  // Columns.
+  for (auto c : builtin_columns()) m.columns_.emplace_back(c);
+  for (const auto& c : spec.columns) {
+    if (c.empty()) model_fail(errc::invalid_argument, "a host column has an empty name");
+    if (m.find_column(c) >= 0)
+      model_fail(errc::invalid_argument, fmt::format("column '{}' is declared twice or shadows a built-in metric", c));
+    m.columns_.push_back(c);
+  }
+  m.used_.assign(m.columns_.size(), false);
+  m.policy_ = spec.policy;
+  m.forward_only_ = spec.forward_only;
+  m.cascade_ = spec.cascade;
+  if (spec.max_hops < 0) model_fail(errc::invalid_argument, fmt::format("max_hops is {}; it must be >= 0", spec.max_hops));
+  m.max_hops_ = spec.cascade ? (spec.max_hops == 0 ? static_cast<int>(n) : spec.max_hops) : 1;
+  // No-skip chain.
+  m.chain_rank_.assign(n, -1);
+  if (!spec.no_skip_chain.empty()) {
+    if (spec.no_skip_chain.size() < 2) model_fail(errc::invalid_argument, "the no_skip chain needs at least two states");
+    for (std::size_t r = 0; r < spec.no_skip_chain.size(); ++r) {
+      const int s = state_or_fail(spec.no_skip_chain[r], "the no_skip chain");
+      if (m.chain_rank_[static_cast<std::size_t>(s)] >= 0)
+        model_fail(errc::invalid_argument, fmt::format("state '{}' appears twice in the no_skip chain", spec.no_skip_chain[r]));
+      m.chain_rank_[static_cast<std::size_t>(s)] = static_cast<int>(r);
+    }
+    m.has_chain_ = true;
+  }
+  // Transitions.
+  auto resolve = [&m](std::string_view name) { return m.find_column(name); };
+  for (std::size_t i = 0; i < spec.transitions.size(); ++i) {
+    const auto& t = spec.transitions[i];
+    const std::string label = detail::transition_label(t, i);
+    lifecycle_transition c;
+    c.priority = t.priority;
+    c.on = t.on;
+    if (t.to == history_target) {
+      c.to = -1;
+      if (m.forward_only_)
+        model_fail(errc::invalid_argument,
+                   fmt::format("{} targets @history, which can move back; forward_only models move back only by reset",
+                               label));
+    } else {
+      c.to = state_or_fail(t.to, label + " target");
+    }
+    if (t.from.empty()) model_fail(errc::invalid_argument, fmt::format("{} has no source state", label));
+    for (const auto& f : t.from) {
+      if (f == "*") {
+        for (std::size_t s = 0; s < n; ++s)
+          if (static_cast<int>(s) != c.to) c.from_mask |= std::uint64_t{1} << s;
+        continue;
+      }
+      const int s = state_or_fail(f, label + " source");
+      if (s == c.to)
+        model_fail(errc::invalid_argument, fmt::format("{} goes from '{}' to itself", label, f));
+      c.from_mask |= std::uint64_t{1} << s;
+    }
+    try {
+      c.condition = guard::parse(t.guard, resolve);
+    } catch (const error& e) {
+      std::string why = e.what();
+      if (e.code() == errc::not_found) why += fmt::format("; known columns: {}", fmt::join(m.columns_, ", "));
+      model_fail(e.code(), fmt::format("{}: {}", label, why));
+    }
+    for (int col : c.condition.columns()) m.used_[static_cast<std::size_t>(col)] = true;
+    c.name = !t.name.empty() ? t.name
+                             : fmt::format("{}->{}", t.from.front(), c.to < 0 ? std::string(history_target) : t.to);
+    // Invariants that a table can break on its own.
+    for (std::size_t s = 0; s < n; ++s) {
+      if (!((c.from_mask >> s) & 1)) continue;
+      if (c.to >= 0 && m.has_chain_) {
+        const int rs = m.chain_rank_[s], rt = m.chain_rank_[static_cast<std::size_t>(c.to)];
+        if (rs >= 0 && rt > rs + 1)
+          model_fail(errc::invalid_argument,
+                     fmt::format("{} breaks the no_skip rule: '{}' (rank {}) to '{}' (rank {}) skips {}", label,
+                                 m.states_[s], rs, m.states_[static_cast<std::size_t>(c.to)], rt,
+                                 spec.no_skip_chain[static_cast<std::size_t>(rs + 1)]));
+      }
+      if (c.to >= 0 && m.forward_only_ && c.to < static_cast<int>(s))
+        model_fail(errc::invalid_argument,
+                   fmt::format("{} moves back from '{}' to '{}' in a forward_only model (use a reset)", label,
+                               m.states_[s], m.states_[static_cast<std::size_t>(c.to)]));
+    }
+    m.transitions_.push_back(std::move(c));
+  }
+  // Try order.
+  m.try_order_.resize(m.transitions_.size());
+  for (std::size_t i = 0; i < m.try_order_.size(); ++i) m.try_order_[i] = static_cast<int>(i);
+  if (m.policy_ == rule_policy::priority)
+    std::stable_sort(m.try_order_.begin(), m.try_order_.end(), [&](int a, int b) {
+      return m.transitions_[static_cast<std::size_t>(a)].priority > m.transitions_[static_cast<std::size_t>(b)].priority;
+    });
+  // Reachability from the initial state. A @history edge out of s can lead to any state
+  // with an edge into s (the stage the customer came from).
+  {
+    std::vector<std::uint64_t> into(n, 0);  // into[t]: states with a direct edge into t
+    for (const auto& t : m.transitions_)
+      if (t.to >= 0) into[static_cast<std::size_t>(t.to)] |= t.from_mask;
+    std::uint64_t seen = std::uint64_t{1} << m.initial_;
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& t : m.transitions_) {
+        if (!(t.from_mask & seen)) continue;
+        std::uint64_t targets = 0;
+        if (t.to >= 0) {
+          targets = std::uint64_t{1} << t.to;
+        } else {
+          for (std::size_t s = 0; s < n; ++s)
+            if (((t.from_mask & seen) >> s) & 1) targets |= into[s];
+        }
+        if ((targets & ~seen) != 0) seen |= targets, grew = true;
+      }
+    }
+    for (std::size_t s = 0; s < n; ++s)
+      if (!((seen >> s) & 1))
+        model_fail(errc::invalid_argument,
+                   fmt::format("state '{}' is unreachable from the initial state '{}'", m.states_[s],
+                               m.states_[static_cast<std::size_t>(m.initial_)]));
+  }
+  // Unique policy: no two transitions from a common state may both hold.
+  if (m.policy_ == rule_policy::unique) {
+    std::vector<std::optional<std::vector<std::vector<guard_atom>>>> forms;
+    for (const auto& t : m.transitions_) forms.push_back(t.condition.disjunctive_form());
+    for (std::size_t i = 0; i < m.transitions_.size(); ++i)
+      for (std::size_t j = i + 1; j < m.transitions_.size(); ++j) {
+        const auto& a = m.transitions_[i];
+        const auto& b = m.transitions_[j];
+        const std::uint64_t common = a.from_mask & b.from_mask;
+        if (!common || !(static_cast<int>(a.on) & static_cast<int>(b.on)) || !forms[i] || !forms[j]) continue;
+        bool overlap = false;
+        for (const auto& p : *forms[i])
+          for (const auto& q : *forms[j])
+            if (conjunctions_intersect(p, q).value_or(false)) overlap = true;
+        if (overlap) {
+          int s = 0;
+          while (!((common >> s) & 1)) ++s;
+          model_fail(errc::invalid_argument,
+                     fmt::format("under the unique policy, {} and {} overlap: both leave '{}' and guards \"{}\" and "
+                                 "\"{}\" can hold together",
+                                 detail::transition_label(spec.transitions[i], i),
+                                 detail::transition_label(spec.transitions[j], j), m.states_[static_cast<std::size_t>(s)],
+                                 a.condition.text(), b.condition.text()));
+        }
+      }
+  }
+  return m;
+}
+
+namespace detail {
+
+inline std::string json_where(const json::value& v) { return fmt::format("JSON line {} column {}", v.line, v.column); }
+
+[[noreturn]] inline void json_type_fail(const json::value& v, const char* key, const char* expected) {
+  throw error(errc::parse_error, fmt::format("lifecycle model: {}: '{}' must be {}, not {}", json_where(v), key,
+                                             expected, json::kind_name(v.type)));
+}
+
+inline const std::string& json_string(const json::value& v, const char* key) {
+  if (v.type != json::kind::string) json_type_fail(v, key, "a string");
+  return v.text;
+}
+
+inline std::vector<std::string> json_strings(const json::value& v, const char* key, bool allow_single) {
+  std::vector<std::string> out;
+  if (allow_single && v.type == json::kind::string) {
+    out.push_back(v.text);
+    return out;
+  }
+  if (v.type != json::kind::array) json_type_fail(v, key, allow_single ? "a string or an array of strings" : "an array of strings");
+  for (const auto& item : v.items) out.push_back(json_string(item, key));
+  return out;
+}
+
+inline void json_only_keys(const json::value& obj, std::initializer_list<std::string_view> keys, const char* what) {
+  for (const auto& m : obj.members)
+    if (std::find(keys.begin(), keys.end(), m.first) == keys.end())
+      throw error(errc::parse_error, fmt::format("lifecycle model: {}: unknown key '{}' in {}; allowed: {}",
+                                                 json_where(m.second), m.first, what, fmt::join(keys, ", ")));
+}
+
+inline int json_int(const json::value& v, const char* key) {
+  if (v.type != json::kind::number || v.number != std::floor(v.number) || std::fabs(v.number) > 1e9)
+    json_type_fail(v, key, "an integer");
+  return static_cast<int>(v.number);
+}
+
+}  // namespace detail
+
+CRMKIT_FUNC model_spec lifecycle_model::spec_from_json(std::string_view text) {
+  using namespace detail;
+  const json::value doc = json::parse(text);
+  if (doc.type != json::kind::object) json_type_fail(doc, "the document", "an object");
+  json_only_keys(doc, {"states", "initial", "policy", "columns", "invariants", "cascade", "max_hops", "transitions"},
+                 "the model");
+  model_spec spec;
+  const json::value* states = doc.find("states");
+  if (!states) throw error(errc::parse_error, "lifecycle model: the document has no 'states' array");
+  if (states->type != json::kind::array) json_type_fail(*states, "states", "an array");
+  for (const auto& s : states->items) {
+    if (s.type == json::kind::object) {
+      json_only_keys(s, {"name"}, "a state");
+      const json::value* name = s.find("name");
+      if (!name) throw error(errc::parse_error, fmt::format("lifecycle model: {}: a state object needs 'name'", json_where(s)));
+      spec.states.push_back(json_string(*name, "name"));
+    } else {
+      spec.states.push_back(json_string(s, "states"));
+    }
+  }
+  if (const auto* v = doc.find("initial")) spec.initial = json_string(*v, "initial");
+  if (const auto* v = doc.find("policy")) {
+    const auto& p = json_string(*v, "policy");
+    if (p == "first_match") spec.policy = rule_policy::first_match;
+    else if (p == "priority") spec.policy = rule_policy::priority;
+    else if (p == "unique") spec.policy = rule_policy::unique;
+    else
+      throw error(errc::parse_error, fmt::format("lifecycle model: {}: policy '{}' is not one of first_match, "
+                                                 "priority, unique", json_where(*v), p));
+  }
+  if (const auto* v = doc.find("columns")) spec.columns = json_strings(*v, "columns", false);
+  if (const auto* v = doc.find("invariants")) {
+    if (v->type != json::kind::object) json_type_fail(*v, "invariants", "an object");
+    json_only_keys(*v, {"no_skip", "forward_only"}, "invariants");
+    if (const auto* c = v->find("no_skip")) spec.no_skip_chain = json_strings(*c, "no_skip", false);
+    if (const auto* f = v->find("forward_only")) {
+      if (f->type != json::kind::boolean) json_type_fail(*f, "forward_only", "true or false");
+      spec.forward_only = f->boolean;
+    }
+  }
+  if (const auto* v = doc.find("cascade")) {
+    if (v->type != json::kind::boolean) json_type_fail(*v, "cascade", "true or false");
+    spec.cascade = v->boolean;
+  }
+  if (const auto* v = doc.find("max_hops")) spec.max_hops = json_int(*v, "max_hops");
+  if (const auto* v = doc.find("transitions")) {
+    if (v->type != json::kind::array) json_type_fail(*v, "transitions", "an array");
+    for (const auto& t : v->items) {
+      if (t.type != json::kind::object) json_type_fail(t, "a transition", "an object");
+      json_only_keys(t, {"name", "from", "to", "guard", "priority", "on"}, "a transition");
+      transition_spec ts;
+      if (const auto* x = t.find("name")) ts.name = json_string(*x, "name");
+      const auto* from = t.find("from");
+      const auto* to = t.find("to");
+      if (!from || !to)
+        throw error(errc::parse_error,
+                    fmt::format("lifecycle model: {}: a transition needs 'from' and 'to'", json_where(t)));
+      ts.from = json_strings(*from, "from", true);
+      ts.to = json_string(*to, "to");
+      if (const auto* x = t.find("guard")) ts.guard = json_string(*x, "guard");
+      if (const auto* x = t.find("priority")) ts.priority = json_int(*x, "priority");
+      if (const auto* x = t.find("on")) {
+        const auto& on = json_string(*x, "on");
+        if (on == "time") ts.on = transition_trigger::time;
+        else if (on == "purchase") ts.on = transition_trigger::purchase;
+        else if (on == "any") ts.on = transition_trigger::any;
+        else
+          throw error(errc::parse_error, fmt::format("lifecycle model: {}: 'on' is '{}', expected time, purchase or any",
+                                                     json_where(*x), on));
+      }
+      spec.transitions.push_back(std::move(ts));
+    }
+  }
+  return spec;
+}
+
+CRMKIT_FUNC lifecycle_model lifecycle_model::from_json(std::string_view text) { return from_spec(spec_from_json(text)); }
+
+CRMKIT_END_NAMESPACE

@@ -1,0 +1,77 @@
+// Definitions for crmkit/lifecycle/replay.hpp. Included by that header in header-only
+// mode and by src/lifecycle/replay.cpp otherwise.
+// IWYU pragma: private, include "crmkit/lifecycle/replay.hpp"
+#pragma once
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "crmkit/core/time.hpp"
+#include "crmkit/error.hpp"
+#include "crmkit/lifecycle/replay.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+CRMKIT_FUNC std::vector<std::int64_t> replay_times(std::int64_t start, std::int64_t end, replay_step step) {
+  if (end < start)
+    throw error(errc::invalid_argument, fmt::format("replay: end {} is before start {}", format_iso8601(end),
+                                                    format_iso8601(start)));
+  std::vector<std::int64_t> out;
+  constexpr std::size_t max_steps = 10'000'000;
+  if (step == replay_step::monthly) {
+    const std::int64_t day0 = floor_days(start);
+    const std::int64_t second_of_day = start - day0 * seconds_per_day;
+    const civil_date d = civil_from_days(day0);
+    for (std::int64_t k = 0;; ++k) {
+      const std::int64_t months = (d.year * 12 + (d.month - 1)) + k;
+      const std::int64_t y = months >= 0 ? months / 12 : -((-months + 11) / 12);
+      const auto m = static_cast<unsigned>(months - y * 12 + 1);
+      const unsigned day = std::min(d.day, days_in_month(y, m));
+      const std::int64_t t = unix_seconds(y, m, day) + second_of_day;
+      if (t > end) break;
+      out.push_back(t);
+      if (out.size() > max_steps) throw error(errc::invalid_argument, "replay: more than 10^7 steps");
+    }
+    return out;
+  }
+  const std::int64_t dt = (step == replay_step::weekly ? 7 : 1) * seconds_per_day;
+  if (static_cast<double>(end - start) / static_cast<double>(dt) > static_cast<double>(max_steps))
+    throw error(errc::invalid_argument, "replay: more than 10^7 steps");
+  for (std::int64_t t = start; t <= end; t += dt) out.push_back(t);
+  return out;
+}
+
+CRMKIT_FUNC replay_result replay(std::shared_ptr<const lifecycle_model> model, const transaction_log& log,
+                                 std::int64_t start, std::int64_t end, const replay_options& options,
+                                 const customer_table* attributes) {
+  if (!model) throw error(errc::invalid_argument, "replay: the model is null");
+  if (attributes && attributes->size() != log.n_customers())
+    throw error(errc::invalid_argument, fmt::format("replay: the customer table has {} rows, the log {} customers",
+                                                    attributes->size(), log.n_customers()));
+  const auto times = replay_times(start, end, options.step);
+  const auto& used = model->columns_used();
+  // Median gaps cost a per-customer recomputation on every purchase: only when a guard reads them.
+  metric_tracker tracker(log, used[5]);
+  lifecycle_machine machine(model, log.n_customers(), start, machine_options{options.n_threads});
+  bool has_purchase_rules = false;
+  for (const auto& t : model->transitions())
+    if (static_cast<int>(t.on) & static_cast<int>(transition_trigger::purchase)) has_purchase_rules = true;
+  customer_metrics metrics;
+  lifecycle_columns columns;
+  if (attributes) columns.add_table(*attributes);
+  std::vector<std::int64_t> counts;
+  counts.reserve(times.size() * model->n_states());
+  for (const std::int64_t t : times) {
+    tracker.advance(t);
+    tracker.fill(t, metrics);
+    columns.add_metrics(metrics);
+    if (has_purchase_rules && !tracker.changed().empty()) machine.purchase(tracker.changed(), t, columns);
+    machine.evaluate(t, columns);
+    const auto c = machine.stage_counts();
+    counts.insert(counts.end(), c.begin(), c.end());
+  }
+  return {times, std::move(counts), std::move(machine)};
+}
+
+CRMKIT_END_NAMESPACE

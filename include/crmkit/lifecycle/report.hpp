@@ -1,0 +1,84 @@
+/// @file crmkit/lifecycle/report.hpp
+/// Reports over a lifecycle machine's transition log: the stage-to-stage flow matrix
+/// between two dates (the data behind a Sankey diagram or a delta grid), stage counts at
+/// given times (e.g. monthly), conversion rates between stages, each customer's stage
+/// history (visits with entry and exit times) and time spent in each stage.
+///
+/// All reports read the log only: the stage of a customer at time t is the initial stage
+/// changed by every logged hop with `at <= t`.
+///
+/// `#include <crmkit/lifecycle/report.hpp>`
+///
+/// Thread safety: stateless; safe (the machine must not be mutated meanwhile).
+///
+/// @code
+/// auto flow = crmkit::flow_matrix(machine, t0, t1);          // n_states x n_states, row = from
+/// auto months = crmkit::month_starts(t0, t1);
+/// auto counts = crmkit::stage_counts_at(machine, months);    // months.size() x n_states
+/// @endcode
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "crmkit/config.hpp"
+#include "crmkit/lifecycle/machine.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+/// Number of logged hops from stage i to stage j (entry i * n_states + j) with
+/// `from <= at < to`. Over the whole time range it sums to the log length.
+/// @throws crmkit::error (invalid_argument) when to < from.
+[[nodiscard]] CRMKIT_FUNC std::vector<std::int64_t> flow_matrix(const lifecycle_machine& machine, std::int64_t from,
+                                                                std::int64_t to);
+
+/// Number of customers in each stage at each of `times` (ascending): entry k * n_states + s.
+/// Each row sums to the number of customers.
+/// @throws crmkit::error (invalid_argument) when `times` is not ascending.
+[[nodiscard]] CRMKIT_FUNC std::vector<std::int64_t> stage_counts_at(const lifecycle_machine& machine,
+                                                                    std::span<const std::int64_t> times);
+
+/// 00:00 UTC of the first day of every month in [from, to] (the first is the month
+/// containing `from` when `from` is a month start, else the next one).
+[[nodiscard]] CRMKIT_FUNC std::vector<std::int64_t> month_starts(std::int64_t from, std::int64_t to);
+
+/// Conversion between stages over the whole log.
+struct stage_conversion {
+  std::size_t n_states = 0;
+  std::vector<std::int64_t> visited;  ///< customers who were ever in stage a (the initial stage counts)
+  std::vector<std::int64_t> reached;  ///< a * n_states + b: customers who entered b after being in a
+  std::vector<double> rate;           ///< reached / visited (NaN when visited is 0)
+};
+/// Conversion rates: of the customers who were ever in stage a, the share that later
+/// entered stage b (at any later hop, not only the next one).
+[[nodiscard]] CRMKIT_FUNC stage_conversion conversion_rates(const lifecycle_machine& machine);
+
+/// One visit of a customer to a stage.
+struct stage_visit {
+  int state = 0;
+  std::int64_t entered = 0;  ///< machine.start() for the initial visit (possibly unknown_time)
+  std::int64_t exited = std::numeric_limits<std::int64_t>::max();  ///< INT64_MAX while still there
+};
+/// The visits of `customer`, oldest first. @throws crmkit::error (invalid_argument) for a bad index.
+[[nodiscard]] CRMKIT_FUNC std::vector<stage_visit> stage_history(const lifecycle_machine& machine, std::int32_t customer);
+
+/// Time spent in each stage up to `as_of`, in days (seconds / 86400).
+struct stage_time {
+  std::size_t n_states = 0;
+  std::vector<double> cumulative_days;  ///< customer * n_states + s: total over all visits (0 if never)
+  std::vector<double> latest_days;      ///< customer * n_states + s: the most recent visit (NaN if never)
+};
+/// Cumulative and latest time in each stage at `as_of` (the open visit counts up to as_of).
+/// A visit that started at an unknown time (machine start unknown) counts as NaN.
+/// Memory: 16 * n_customers * n_states bytes.
+/// @throws crmkit::error (invalid_argument) when as_of is before the machine's last event.
+[[nodiscard]] CRMKIT_FUNC stage_time time_in_stage(const lifecycle_machine& machine, std::int64_t as_of);
+
+CRMKIT_END_NAMESPACE
+
+#ifdef CRMKIT_HEADER_ONLY
+#  include "crmkit/lifecycle/report_impl.hpp"
+#endif

@@ -1,0 +1,166 @@
+// Definitions for crmkit/lifecycle/report.hpp. Included by that header in header-only
+// mode and by src/lifecycle/report.cpp otherwise.
+// IWYU pragma: private, include "crmkit/lifecycle/report.hpp"
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "crmkit/core/time.hpp"
+#include "crmkit/error.hpp"
+#include "crmkit/lifecycle/report.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+CRMKIT_FUNC std::vector<std::int64_t> flow_matrix(const lifecycle_machine& machine, std::int64_t from, std::int64_t to) {
+  if (to < from)
+    throw error(errc::invalid_argument, fmt::format("flow_matrix: the window ends ({}) before it starts ({})",
+                                                    format_iso8601(to), format_iso8601(from)));
+  const std::size_t S = machine.model().n_states();
+  std::vector<std::int64_t> out(S * S, 0);
+  const auto log = machine.log();
+  // The log is in time order: binary search the window.
+  auto lo = std::lower_bound(log.begin(), log.end(), from, [](const transition_record& r, std::int64_t t) { return r.at < t; });
+  auto hi = std::lower_bound(lo, log.end(), to, [](const transition_record& r, std::int64_t t) { return r.at < t; });
+  for (auto it = lo; it != hi; ++it) ++out[static_cast<std::size_t>(it->from) * S + static_cast<std::size_t>(it->to)];
+  return out;
+}
+
+CRMKIT_FUNC std::vector<std::int64_t> stage_counts_at(const lifecycle_machine& machine,
+                                                      std::span<const std::int64_t> times) {
+  if (!std::is_sorted(times.begin(), times.end()))
+    throw error(errc::invalid_argument, "stage_counts_at: times must be ascending");
+  const std::size_t S = machine.model().n_states();
+  std::vector<std::int64_t> counts(S, 0);
+  counts[static_cast<std::size_t>(machine.model().initial())] = static_cast<std::int64_t>(machine.n_customers());
+  std::vector<std::int64_t> out;
+  out.reserve(times.size() * S);
+  const auto log = machine.log();
+  std::size_t next = 0;
+  for (const std::int64_t t : times) {
+    // Each hop moves one customer between stages, so counts update without per-customer state.
+    for (; next < log.size() && log[next].at <= t; ++next) {
+      --counts[static_cast<std::size_t>(log[next].from)];
+      ++counts[static_cast<std::size_t>(log[next].to)];
+    }
+    out.insert(out.end(), counts.begin(), counts.end());
+  }
+  return out;
+}
+
+CRMKIT_FUNC std::vector<std::int64_t> month_starts(std::int64_t from, std::int64_t to) {
+  std::vector<std::int64_t> out;
+  if (to < from) return out;
+  civil_date d = civil_from_days(floor_days(from));
+  std::int64_t y = d.year;
+  unsigned m = d.month;
+  std::int64_t t = unix_seconds(y, m, 1);
+  if (t < from) {
+    if (++m == 13) m = 1, ++y;
+    t = unix_seconds(y, m, 1);
+  }
+  while (t <= to) {
+    out.push_back(t);
+    if (++m == 13) m = 1, ++y;
+    t = unix_seconds(y, m, 1);
+  }
+  return out;
+}
+
+namespace detail {
+// Log indices grouped by customer, time order kept within a customer (counting sort).
+inline void log_by_customer(const lifecycle_machine& machine, std::vector<std::size_t>& offsets,
+                            std::vector<std::uint32_t>& order) {
+  const auto log = machine.log();
+  const std::size_t n = machine.n_customers();
+  offsets.assign(n + 1, 0);
+  for (const auto& r : log) ++offsets[static_cast<std::size_t>(r.customer) + 1];
+  for (std::size_t c = 0; c < n; ++c) offsets[c + 1] += offsets[c];
+  std::vector<std::size_t> fill(offsets.begin(), offsets.end() - 1);
+  order.resize(log.size());
+  for (std::size_t i = 0; i < log.size(); ++i) order[fill[static_cast<std::size_t>(log[i].customer)]++] = static_cast<std::uint32_t>(i);
+}
+}  // namespace detail
+
+CRMKIT_FUNC stage_conversion conversion_rates(const lifecycle_machine& machine) {
+  const std::size_t S = machine.model().n_states();
+  stage_conversion out;
+  out.n_states = S;
+  out.visited.assign(S, 0);
+  out.reached.assign(S * S, 0);
+  std::vector<std::size_t> offsets;
+  std::vector<std::uint32_t> order;
+  detail::log_by_customer(machine, offsets, order);
+  const auto log = machine.log();
+  const auto init = static_cast<std::size_t>(machine.model().initial());
+  // Per customer: the stages seen so far and, per pair (a, b), whether b was entered after a.
+  std::vector<std::uint64_t> pair(S, 0);  // pair[a] bit b
+  for (std::size_t c = 0; c < machine.n_customers(); ++c) {
+    std::uint64_t seen = std::uint64_t{1} << init;
+    std::fill(pair.begin(), pair.end(), 0);
+    for (std::size_t k = offsets[c]; k < offsets[c + 1]; ++k) {
+      const auto b = static_cast<std::size_t>(log[order[k]].to);
+      for (std::size_t a = 0; a < S; ++a)
+        if (((seen >> a) & 1) && a != b) pair[a] |= std::uint64_t{1} << b;
+      seen |= std::uint64_t{1} << b;
+    }
+    for (std::size_t a = 0; a < S; ++a) {
+      if ((seen >> a) & 1) ++out.visited[a];
+      for (std::size_t b = 0; b < S; ++b)
+        if ((pair[a] >> b) & 1) ++out.reached[a * S + b];
+    }
+  }
+  out.rate.resize(S * S);
+  for (std::size_t a = 0; a < S; ++a)
+    for (std::size_t b = 0; b < S; ++b)
+      out.rate[a * S + b] = out.visited[a] == 0 ? std::numeric_limits<double>::quiet_NaN()
+                                                : static_cast<double>(out.reached[a * S + b]) / static_cast<double>(out.visited[a]);
+  return out;
+}
+
+CRMKIT_FUNC std::vector<stage_visit> stage_history(const lifecycle_machine& machine, std::int32_t customer) {
+  if (customer < 0 || static_cast<std::size_t>(customer) >= machine.n_customers())
+    throw error(errc::invalid_argument,
+                fmt::format("stage_history: customer {} is outside [0, {})", customer, machine.n_customers()));
+  std::vector<stage_visit> out;
+  out.push_back({machine.model().initial(), machine.start()});
+  for (const auto& r : machine.log()) {
+    if (r.customer != customer) continue;
+    out.back().exited = r.at;
+    out.push_back({r.to, r.at});
+  }
+  return out;
+}
+
+CRMKIT_FUNC stage_time time_in_stage(const lifecycle_machine& machine, std::int64_t as_of) {
+  if (as_of < machine.last_time())
+    throw error(errc::invalid_argument, fmt::format("time_in_stage: as_of {} is before the machine's last event at {}",
+                                                    format_iso8601(as_of), format_iso8601(machine.last_time())));
+  const std::size_t S = machine.model().n_states();
+  const std::size_t n = machine.n_customers();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  stage_time out;
+  out.n_states = S;
+  out.cumulative_days.assign(n * S, 0.0);
+  out.latest_days.assign(n * S, nan);
+  std::vector<std::int64_t> entered(n, machine.start());
+  std::vector<std::uint8_t> stage(n, static_cast<std::uint8_t>(machine.model().initial()));
+  auto close = [&](std::size_t c, std::int64_t at) {
+    const double days = entered[c] == unknown_time ? nan : static_cast<double>(at - entered[c]) / 86400.0;
+    out.cumulative_days[c * S + stage[c]] += days;
+    out.latest_days[c * S + stage[c]] = days;
+  };
+  for (const auto& r : machine.log()) {
+    const auto c = static_cast<std::size_t>(r.customer);
+    close(c, r.at);
+    stage[c] = static_cast<std::uint8_t>(r.to);
+    entered[c] = r.at;
+  }
+  for (std::size_t c = 0; c < n; ++c) close(c, as_of);
+  return out;
+}
+
+CRMKIT_END_NAMESPACE

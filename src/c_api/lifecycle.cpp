@@ -1,0 +1,312 @@
+// crmkit/c/lifecycle.h: the crmkit_lifecycle_model and crmkit_lifecycle handles.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/lifecycle.h"
+#include "crmkit/lifecycle.hpp"
+
+struct crmkit_lifecycle_model {
+  std::shared_ptr<const crmkit::lifecycle_model> model;
+};
+
+struct crmkit_lifecycle {
+  crmkit::lifecycle_machine machine;
+  std::vector<std::int64_t> replay_times;
+  std::vector<std::int64_t> replay_counts;
+};
+
+namespace {
+
+using crmkit::errc;
+using crmkit::error;
+
+void check_capacity(std::size_t n, std::size_t needed, const char* function) {
+  if (n < needed)
+    throw error(errc::buffer_too_small, fmt::format("{}: argument 'n' is {}, {} values are needed", function, n, needed));
+}
+
+// Row-major host data -> one contiguous column per name (evaluation is column-wise).
+struct transposed {
+  std::vector<double> values;
+  crmkit::lifecycle_columns columns;
+};
+
+void transpose(const char* const* names, const double* data, std::size_t n_rows, std::size_t n_cols,
+               std::size_t n_customers, transposed& out, const char* function) {
+  if (n_cols > 0 && names == nullptr) crmkit::capi::throw_null(function, "column_names");
+  if (n_cols > 0 && n_rows > 0 && data == nullptr) crmkit::capi::throw_null(function, "data");
+  if (n_rows != n_customers)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: n_rows is {}, the machine has {} customers", function, n_rows, n_customers));
+  out.values.resize(n_rows * n_cols);
+  for (std::size_t j = 0; j < n_cols; ++j) {
+    if (names[j] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: column_names[{}] is NULL", function, j));
+    double* col = out.values.data() + j * n_rows;
+    for (std::size_t i = 0; i < n_rows; ++i) col[i] = data[i * n_cols + j];
+  }
+  for (std::size_t j = 0; j < n_cols; ++j)
+    out.columns.set(names[j], std::span<const double>(out.values.data() + j * n_rows, n_rows));
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_lifecycle_model_from_json(const char* text, size_t length, crmkit_lifecycle_model** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  auto model = std::make_shared<const crmkit::lifecycle_model>(
+      crmkit::lifecycle_model::from_json(std::string_view(text, length)));
+  *out = new crmkit_lifecycle_model{std::move(model)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_model_default(int32_t scale_to_gap, double decline_days, double churn_days,
+                                              crmkit_lifecycle_model** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  crmkit::default_model_options o;
+  o.scale_to_gap = scale_to_gap != 0;
+  o.decline_days = decline_days;
+  o.churn_days = churn_days;
+  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model(o));
+  *out = new crmkit_lifecycle_model{std::move(model)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_lifecycle_model_free(crmkit_lifecycle_model* model) { delete model; }
+
+CRMKIT_API int crmkit_lifecycle_model_count(const crmkit_lifecycle_model* model, int32_t what, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& m = *model->model;
+  switch (what) {
+    case CRMKIT_LIFECYCLE_COUNT_STATES: *out = m.n_states(); break;
+    case CRMKIT_LIFECYCLE_COUNT_TRANSITIONS: *out = m.transitions().size(); break;
+    case CRMKIT_LIFECYCLE_COUNT_COLUMNS: *out = m.columns().size(); break;
+    default: throw error(errc::invalid_argument, fmt::format("{}: unknown what {}", __func__, what));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_model_name(const crmkit_lifecycle_model* model, int32_t what, size_t index, char* buf,
+                                           size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  const auto& m = *model->model;
+  std::size_t count = 0;
+  switch (what) {
+    case CRMKIT_LIFECYCLE_COUNT_STATES: count = m.n_states(); break;
+    case CRMKIT_LIFECYCLE_COUNT_TRANSITIONS: count = m.transitions().size(); break;
+    case CRMKIT_LIFECYCLE_COUNT_COLUMNS: count = m.columns().size(); break;
+    default: throw error(errc::invalid_argument, fmt::format("{}: unknown what {}", __func__, what));
+  }
+  if (index >= count)
+    throw error(errc::invalid_argument, fmt::format("{}: index {} is outside [0, {})", __func__, index, count));
+  const std::string& name = what == CRMKIT_LIFECYCLE_COUNT_STATES        ? m.states()[index]
+                            : what == CRMKIT_LIFECYCLE_COUNT_TRANSITIONS ? m.transitions()[index].name
+                                                                         : m.columns()[index];
+  crmkit::capi::copy_out(name, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_create(const crmkit_lifecycle_model* model, size_t n_customers, int64_t start,
+                                       crmkit_lifecycle** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(model);
+  *out = new crmkit_lifecycle{crmkit::lifecycle_machine(model->model, n_customers, start), {}, {}};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_lifecycle_free(crmkit_lifecycle* machine) { delete machine; }
+
+CRMKIT_API int crmkit_lifecycle_set_int(crmkit_lifecycle* machine, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  if (key != CRMKIT_LIFECYCLE_N_THREADS) throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
+  if (value < 1 || value > 1024)
+    throw error(errc::invalid_argument, fmt::format("{}: CRMKIT_LIFECYCLE_N_THREADS = {} is outside [1, 1024]", __func__, value));
+  machine->machine.set_threads(static_cast<std::size_t>(value));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_evaluate(crmkit_lifecycle* machine, int64_t as_of, const char* const* column_names,
+                                         const double* data, size_t n_rows, size_t n_cols, size_t* out_hops) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  transposed t;
+  transpose(column_names, data, n_rows, n_cols, machine->machine.n_customers(), t, __func__);
+  const std::size_t hops = machine->machine.evaluate(as_of, t.columns);
+  if (out_hops) *out_hops = hops;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_evaluate_dataset(crmkit_lifecycle* machine, const crmkit_dataset* dataset,
+                                                 int64_t as_of, size_t* out_hops) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  const auto& data = dataset->data;
+  if (data.n_customers() != machine->machine.n_customers())
+    throw error(errc::invalid_argument, fmt::format("{}: the dataset has {} customers, the machine {}", __func__,
+                                                    data.n_customers(), machine->machine.n_customers()));
+  const auto metrics = crmkit::compute_metrics(data.transactions(), as_of);
+  crmkit::lifecycle_columns columns;
+  columns.add_table(data.customers());
+  columns.add_metrics(metrics);
+  const std::size_t hops = machine->machine.evaluate(as_of, columns);
+  if (out_hops) *out_hops = hops;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_purchase(crmkit_lifecycle* machine, const int32_t* customers, size_t n_customers,
+                                         int64_t at, const char* const* column_names, const double* data,
+                                         size_t n_rows, size_t n_cols, size_t* out_hops) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  if (n_customers > 0) CRMKIT_CHECK_NOT_NULL(customers);
+  transposed t;
+  transpose(column_names, data, n_rows, n_cols, machine->machine.n_customers(), t, __func__);
+  const std::size_t hops = machine->machine.purchase(std::span<const std::int32_t>(customers, n_customers), at, t.columns);
+  if (out_hops) *out_hops = hops;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_set_stage(crmkit_lifecycle* machine, int32_t customer, int32_t state, int64_t at) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  machine->machine.set_stage(customer, state, at);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_reset(crmkit_lifecycle* machine, int32_t customer, int64_t at) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  machine->machine.reset(customer, at);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_replay(const crmkit_lifecycle_model* model, const crmkit_dataset* dataset,
+                                       int64_t start, int64_t end, int32_t step, int32_t n_threads,
+                                       crmkit_lifecycle** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(model);
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  if (step < CRMKIT_LIFECYCLE_DAILY || step > CRMKIT_LIFECYCLE_MONTHLY)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown step {}", __func__, step));
+  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads is {}; it must be >= 1", __func__, n_threads));
+  crmkit::replay_options o;
+  o.step = static_cast<crmkit::replay_step>(step);
+  o.n_threads = static_cast<std::size_t>(n_threads);
+  auto r = crmkit::replay(model->model, dataset->data.transactions(), start, end, o, &dataset->data.customers());
+  *out = new crmkit_lifecycle{std::move(r.machine), std::move(r.times), std::move(r.counts)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_size(const crmkit_lifecycle* machine, int32_t what, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  CRMKIT_CHECK_NOT_NULL(out);
+  switch (what) {
+    case CRMKIT_LIFECYCLE_SIZE_CUSTOMERS: *out = machine->machine.n_customers(); break;
+    case CRMKIT_LIFECYCLE_SIZE_STATES: *out = machine->machine.model().n_states(); break;
+    case CRMKIT_LIFECYCLE_SIZE_LOG: *out = machine->machine.log().size(); break;
+    case CRMKIT_LIFECYCLE_SIZE_STEPS: *out = machine->replay_times.size(); break;
+    default: throw error(errc::invalid_argument, fmt::format("{}: unknown what {}", __func__, what));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_stages(const crmkit_lifecycle* machine, int32_t* out_stage, int32_t* out_previous,
+                                       int64_t* out_entered_at, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  const auto& m = machine->machine;
+  check_capacity(n, m.n_customers(), __func__);
+  const auto stage = m.stages();
+  const auto previous = m.previous();
+  const auto entered = m.entered_at();
+  if (out_stage) std::copy(stage.begin(), stage.end(), out_stage);
+  if (out_previous) std::copy(previous.begin(), previous.end(), out_previous);
+  if (out_entered_at) std::copy(entered.begin(), entered.end(), out_entered_at);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_log(const crmkit_lifecycle* machine, int32_t* out_customer, int32_t* out_from,
+                                    int32_t* out_to, int32_t* out_rule, int64_t* out_at, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  const auto log = machine->machine.log();
+  check_capacity(n, log.size(), __func__);
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    if (out_customer) out_customer[i] = log[i].customer;
+    if (out_from) out_from[i] = log[i].from;
+    if (out_to) out_to[i] = log[i].to;
+    if (out_rule) out_rule[i] = log[i].rule;
+    if (out_at) out_at[i] = log[i].at;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_flow(const crmkit_lifecycle* machine, int64_t from, int64_t to, int64_t* out,
+                                     size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const std::size_t S = machine->machine.model().n_states();
+  check_capacity(n, S * S, __func__);
+  const auto flow = crmkit::flow_matrix(machine->machine, from, to);
+  std::copy(flow.begin(), flow.end(), out);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_stage_counts_at(const crmkit_lifecycle* machine, const int64_t* times, size_t n_times,
+                                                int64_t* out, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  CRMKIT_CHECK_NOT_NULL(out);
+  if (n_times > 0) CRMKIT_CHECK_NOT_NULL(times);
+  const std::size_t S = machine->machine.model().n_states();
+  check_capacity(n, n_times * S, __func__);
+  const auto counts = crmkit::stage_counts_at(machine->machine, std::span<const std::int64_t>(times, n_times));
+  std::copy(counts.begin(), counts.end(), out);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_conversion(const crmkit_lifecycle* machine, double* out, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const std::size_t S = machine->machine.model().n_states();
+  check_capacity(n, S * S, __func__);
+  const auto c = crmkit::conversion_rates(machine->machine);
+  std::copy(c.rate.begin(), c.rate.end(), out);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_replay_counts(const crmkit_lifecycle* machine, int64_t* out_times, int64_t* out_counts,
+                                              size_t n_steps) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  check_capacity(n_steps, machine->replay_times.size(), __func__);
+  if (out_times) std::copy(machine->replay_times.begin(), machine->replay_times.end(), out_times);
+  if (out_counts) std::copy(machine->replay_counts.begin(), machine->replay_counts.end(), out_counts);
+  CRMKIT_API_END();
+}
+
+}  // extern "C"

@@ -1,0 +1,131 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "crmkit/error.hpp"
+#include "crmkit/lifecycle/guard.hpp"
+
+namespace {
+
+const double NaN = std::numeric_limits<double>::quiet_NaN();
+
+int resolve(std::string_view name) {
+  if (name == "a") return 0;
+  if (name == "b") return 1;
+  if (name == "c") return 2;
+  return -1;
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    (void)crmkit::guard::parse(text, resolve);
+  } catch (const crmkit::error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Reference semantics, written independently of the bytecode: a recursive evaluator for
+// the fixed expressions of the test below.
+bool cmp(double x, const std::string& op, double y) {
+  if (std::isnan(x) || std::isnan(y)) return false;
+  if (op == "<") return x < y;
+  if (op == "<=") return x <= y;
+  if (op == ">") return x > y;
+  if (op == ">=") return x >= y;
+  if (op == "==") return x == y;
+  return x != y;
+}
+
+}  // namespace
+
+TEST_CASE("guard: comparisons, and/or precedence, parentheses") {
+  const std::vector<double> a = {1, 5, 10, NaN, 5};
+  const std::vector<double> b = {2, 2, 2, 2, NaN};
+  const double* cols[] = {a.data(), b.data(), nullptr};
+  auto run = [&](const std::string& text) {
+    const auto g = crmkit::guard::parse(text, resolve);
+    std::vector<std::uint8_t> out(a.size());
+    g.evaluate(cols, 0, a.size(), out.data());
+    std::vector<int> v(out.begin(), out.end());
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK(g.evaluate_row(cols, i) == (out[i] != 0));
+    return v;
+  };
+  CHECK(run("a > 4") == std::vector<int>{0, 1, 1, 0, 1});
+  CHECK(run("4 < a") == std::vector<int>{0, 1, 1, 0, 1});
+  CHECK(run("a != 5") == std::vector<int>{1, 0, 1, 0, 0});  // NaN != 5 is false
+  CHECK(run("a == 5 or a < 2 and b > 3") == std::vector<int>{0, 1, 0, 0, 1});  // and binds tighter
+  CHECK(run("(a == 5 or a < 2) and b >= 2") == std::vector<int>{1, 1, 0, 0, 0});
+  CHECK(run("a > 2 * b") == std::vector<int>{0, 1, 1, 0, 0});
+  CHECK(run("2 * b < a") == std::vector<int>{0, 1, 1, 0, 0});
+  CHECK(run("-2 * a < -9") == std::vector<int>{0, 1, 1, 0, 1});  // a > 4.5
+  CHECK(run("missing(a) or missing(b)") == std::vector<int>{0, 0, 0, 1, 1});
+  CHECK(run("present(b) and true") == std::vector<int>{1, 1, 1, 1, 0});
+  CHECK(run("false or a >= 1e1") == std::vector<int>{0, 0, 1, 0, 0});
+}
+
+TEST_CASE("guard: block-wise evaluation equals a reference on random data") {
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<int> v(0, 9);
+  const std::size_t n = 2000;  // several blocks plus a partial one
+  std::vector<double> a(n), b(n), c(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = v(rng) == 0 ? NaN : v(rng);
+    b[i] = v(rng);
+    c[i] = v(rng) == 1 ? NaN : v(rng);
+  }
+  const double* cols[] = {a.data(), b.data(), c.data()};
+  const auto g = crmkit::guard::parse("a >= 3 and (b < 5 or c != 2) or c == 7 and a <= 2 * b", resolve);
+  std::vector<std::uint8_t> out(n - 3);
+  g.evaluate(cols, 3, n - 3, out.data());
+  for (std::size_t i = 3; i < n; ++i) {
+    const bool ref = (cmp(a[i], ">=", 3) && (cmp(b[i], "<", 5) || cmp(c[i], "!=", 2))) ||
+                     (cmp(c[i], "==", 7) && cmp(a[i], "<=", 2 * b[i]));
+    REQUIRE((out[i - 3] != 0) == ref);
+  }
+}
+
+TEST_CASE("guard: errors name the position and the problem") {
+  CHECK(error_of("a >") == "guard \"a >\": at position 4: unexpected end of guard, expected a column or a number");
+  CHECK(error_of("a > 3 and") .find("at position 10") != std::string::npos);
+  CHECK(error_of("a = 3").find("at position 3: '=' is not an operator") != std::string::npos);
+  CHECK(error_of("a > 3 b").find("at position 7: unexpected 'b'") != std::string::npos);
+  CHECK(error_of("(a > 3").find("missing ')'") != std::string::npos);
+  CHECK(error_of("3 > 4").find("needs a column") != std::string::npos);
+  CHECK(error_of("a > 3 $").find("at position 7: unexpected character '$'") != std::string::npos);
+  CHECK(error_of("").find("empty guard") != std::string::npos);
+  CHECK(error_of("a > 1e999").find("not a finite number") != std::string::npos);
+  CHECK(error_of("not a > 1").find("'not' is not supported") != std::string::npos);
+  try {
+    (void)crmkit::guard::parse("a > 1 and zz < 2", resolve);
+    FAIL("no error");
+  } catch (const crmkit::error& e) {
+    CHECK(e.code() == crmkit::errc::not_found);
+    CHECK(std::string(e.what()).find("at position 11: unknown column 'zz'") != std::string::npos);
+  }
+}
+
+TEST_CASE("guard: interval overlap decisions") {
+  auto dnf = [](const std::string& t) { return *crmkit::guard::parse(t, resolve).disjunctive_form(); };
+  auto overlap = [&](const std::string& x, const std::string& y) {
+    bool any = false;
+    for (const auto& p : dnf(x))
+      for (const auto& q : dnf(y))
+        if (crmkit::conjunctions_intersect(p, q).value_or(true)) any = true;
+    return any;
+  };
+  CHECK_FALSE(overlap("a > 90", "a <= 90"));
+  CHECK(overlap("a >= 90", "a <= 90"));
+  CHECK_FALSE(overlap("a > 1 and b < 2", "b >= 2"));
+  CHECK(overlap("a > 1 and b < 2", "b >= 1"));
+  CHECK_FALSE(overlap("missing(a)", "a > 3"));
+  CHECK(overlap("a != 3", "a > 2"));
+  CHECK_FALSE(overlap("a != 3", "a == 3"));
+  CHECK_FALSE(overlap("a < 1 or a > 5", "a >= 1 and a <= 5"));
+  const auto cc = dnf("a > b");
+  CHECK_FALSE(crmkit::conjunctions_intersect(cc[0], cc[0]).has_value());
+}

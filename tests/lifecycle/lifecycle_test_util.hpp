@@ -1,0 +1,34 @@
+// Helpers shared by the lifecycle doctest files.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "crmkit/core/column.hpp"
+#include "crmkit/core/time.hpp"
+#include "crmkit/core/transaction_log.hpp"
+
+namespace lifecycle_test {
+
+// 2024-01-01T00:00:00Z: day 0 of the hand-computed fixtures.
+inline constexpr std::int64_t base = crmkit::unix_seconds(2024, 1, 1);
+inline constexpr std::int64_t day(std::int64_t d) { return base + d * crmkit::seconds_per_day; }
+
+// purchases[c] = the purchase days (offsets from base) of customer c, amount 10 each.
+inline crmkit::transaction_log make_log(const std::vector<std::vector<std::int64_t>>& purchases) {
+  std::vector<std::int32_t> customer;
+  std::vector<std::int64_t> time;
+  std::vector<double> amount;
+  for (std::size_t c = 0; c < purchases.size(); ++c)
+    for (auto d : purchases[c]) {
+      customer.push_back(static_cast<std::int32_t>(c));
+      time.push_back(day(d));
+      amount.push_back(10.0);
+    }
+  return crmkit::transaction_log::from_columns(crmkit::column<std::int32_t>::owned(std::move(customer)),
+                                               crmkit::column<std::int64_t>::owned(std::move(time)),
+                                               crmkit::column<double>::owned(std::move(amount)), purchases.size());
+}
+
+}  // namespace lifecycle_test

@@ -1,0 +1,184 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crmkit/error.hpp"
+#include "crmkit/lifecycle.hpp"
+
+namespace {
+
+const double NaN = std::numeric_limits<double>::quiet_NaN();
+
+std::shared_ptr<const crmkit::lifecycle_model> model_of(const std::string& json) {
+  return std::make_shared<const crmkit::lifecycle_model>(crmkit::lifecycle_model::from_json(json));
+}
+
+std::vector<int> stages(const crmkit::lifecycle_machine& m) { return {m.stages().begin(), m.stages().end()}; }
+
+const char* overlapping = R"({"states": ["a", "b", "c"], "policy": "%s", "transitions": [
+    {"name": "low", "from": "a", "to": "b", "guard": "orders >= 1", "priority": 1},
+    {"name": "high", "from": "a", "to": "c", "guard": "orders >= 2", "priority": 2}]})";
+
+std::string with_policy(const char* policy) {
+  std::string s = overlapping;
+  s.replace(s.find("%s"), 2, policy);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("machine: first_match, priority and unique policies") {
+  const std::vector<double> orders = {0, 1, 2, NaN};
+  crmkit::lifecycle_columns cols;
+  cols.set("orders", orders);
+  crmkit::lifecycle_machine first(model_of(with_policy("first_match")), 4, 0);
+  first.evaluate(10, cols);
+  CHECK(stages(first) == std::vector<int>{0, 1, 1, 0});  // NaN satisfies nothing
+  crmkit::lifecycle_machine prio(model_of(with_policy("priority")), 4, 0);
+  prio.evaluate(10, cols);
+  CHECK(stages(prio) == std::vector<int>{0, 1, 2, 0});
+  // Unique: the interval check cannot see these as disjoint, so loading fails...
+  CHECK_THROWS_AS((void)model_of(with_policy("unique")), crmkit::error);
+  // ...while guards comparing two columns are checked per customer at evaluation.
+  auto m = model_of(R"({"states": ["a", "b", "c"], "policy": "unique", "columns": ["x"], "transitions": [
+      {"name": "p", "from": "a", "to": "b", "guard": "orders > x"},
+      {"name": "q", "from": "a", "to": "c", "guard": "orders > 2 * x"}]})");
+  crmkit::lifecycle_machine u(m, 4, 0);
+  const std::vector<double> x = {1, 1, 0.75, 1};
+  cols.set("x", x);
+  try {
+    u.evaluate(10, cols);
+    FAIL("no error");
+  } catch (const crmkit::error& e) {
+    CHECK(std::string(e.what()).find("customer 2 in stage 'a' matches both 'p' and 'q'") != std::string::npos);
+  }
+  CHECK(u.log().empty());  // all or nothing: customer 1 did not move either
+  CHECK(stages(u) == std::vector<int>{0, 0, 0, 0});
+}
+
+TEST_CASE("machine: cascade, max_hops, history and the no-skip rule at run time") {
+  const char* doc = R"({"states": ["p", "e", "f", "s", "d"], "cascade": %s,
+      "invariants": {"no_skip": ["p", "e", "f", "s"]}, "transitions": [
+      {"from": "*", "to": "d", "guard": "recency_days > 90"},
+      {"from": "p", "to": "e", "guard": "orders >= 1"},
+      {"from": "e", "to": "f", "guard": "orders >= 2"},
+      {"from": "f", "to": "s", "guard": "orders >= 3"},
+      {"from": "d", "to": "@history", "guard": "recency_days <= 90"}]})";
+  auto make = [&](const char* cascade) {
+    std::string s = doc;
+    s.replace(s.find("%s"), 2, cascade);
+    return model_of(s);
+  };
+  std::vector<double> orders = {3, 3}, recency = {10, 200};
+  crmkit::lifecycle_columns cols;
+  cols.set("orders", orders);
+  cols.set("recency_days", recency);
+  crmkit::lifecycle_machine once(make("false"), 2, 0);
+  once.evaluate(100, cols);
+  CHECK(stages(once) == std::vector<int>{1, 4});  // one hop each
+  crmkit::lifecycle_machine casc(make("true"), 2, 0);
+  casc.evaluate(100, cols);
+  CHECK(stages(casc) == std::vector<int>{3, 4});  // p->e->f->s; p->d (d is off the chain)
+  REQUIRE(casc.log().size() == 4);
+  CHECK(casc.log()[0].at == 100);
+  CHECK(casc.previous()[0] == 2);
+  recency[1] = 5;
+  casc.evaluate(200, cols);
+  // d -> @history = p, then the cascade climbs p->e->f->s one rank at a time.
+  CHECK(stages(casc)[1] == 3);
+  // The log never shows a hop up the chain by more than one rank.
+  for (const auto& r : casc.log()) {
+    const int rf = casc.model().chain_rank(r.from), rt = casc.model().chain_rank(r.to);
+    if (rf >= 0 && rt >= 0) CHECK(rt <= rf + 1);
+  }
+  // max_hops bounds the cascade.
+  auto m2 = model_of(R"({"states": ["a", "b", "c"], "cascade": true, "max_hops": 1, "transitions": [
+      {"from": "a", "to": "b"}, {"from": "b", "to": "c"}]})");
+  crmkit::lifecycle_machine bounded(m2, 1, 0);
+  bounded.evaluate(1, cols);
+  CHECK(stages(bounded) == std::vector<int>{1});
+  bounded.evaluate(2, cols);
+  CHECK(stages(bounded) == std::vector<int>{2});
+}
+
+TEST_CASE("machine: a history hop that would skip along the chain is not taken") {
+  // A reset takes the customer from f back to p, so its previous stage is two ranks above.
+  auto m = model_of(R"({"states": ["p", "e", "f", "x"], "invariants": {"no_skip": ["p", "e", "f"]}, "transitions": [
+      {"name": "back", "from": "p", "to": "@history", "guard": "orders >= 0"},
+      {"from": "p", "to": "e", "guard": "orders >= 1"},
+      {"from": "e", "to": "f", "guard": "orders >= 2"},
+      {"from": "f", "to": "x", "guard": "orders >= 3"}]})");
+  crmkit::lifecycle_machine mc(m, 1, 0);
+  std::vector<double> orders = {2};
+  crmkit::lifecycle_columns cols;
+  cols.set("orders", orders);
+  mc.evaluate(1, cols);  // p -> e
+  mc.evaluate(2, cols);  // e -> f
+  mc.reset(0, 3);        // f -> p by reset: previous = f, two ranks above p
+  CHECK(mc.stages()[0] == 0);
+  CHECK(mc.log().back().rule == crmkit::rule_reset);
+  mc.evaluate(4, cols);  // "back" (history to f) would skip e, so "p -> e" fires instead
+  CHECK(mc.stages()[0] == 1);
+  CHECK(m->transitions()[static_cast<std::size_t>(mc.log().back().rule)].name == "p->e");
+}
+
+TEST_CASE("machine: host-set stages, resets, purchase events, time order, column errors") {
+  auto m = model_of(R"({"states": ["lead", "buyer", "vip"], "invariants": {"forward_only": true},
+      "columns": ["score"], "transitions": [
+      {"from": "lead", "to": "buyer", "guard": "orders >= 1", "on": "purchase"},
+      {"from": "buyer", "to": "vip", "guard": "score > 0.5 and stage_days >= 30"}]})");
+  crmkit::lifecycle_machine mc(m, 3, 0);
+  std::vector<double> orders = {1, 0, 1}, score = {0.9, 0.9, 0.1};
+  crmkit::lifecycle_columns cols;
+  cols.set("orders", orders);
+  cols.set("score", score);
+  mc.evaluate(86400, cols);  // purchase rules are not time rules
+  CHECK(stages(mc) == std::vector<int>{0, 0, 0});
+  const std::int32_t who[] = {0, 2};
+  CHECK(mc.purchase(who, 86400, cols) == 2);
+  CHECK(stages(mc) == std::vector<int>{1, 0, 1});
+  mc.evaluate(10 * 86400, cols);  // stage_days 9 < 30
+  CHECK(stages(mc) == std::vector<int>{1, 0, 1});
+  mc.evaluate(31 * 86400, cols);  // stage_days 30, score decides
+  CHECK(stages(mc) == std::vector<int>{2, 0, 1});
+  CHECK(mc.entered_at()[0] == 31 * 86400);
+  // Forward-only: back needs a reset.
+  CHECK_THROWS_AS(mc.set_stage(0, 1, 32 * 86400), crmkit::error);
+  mc.reset(0, 32 * 86400);
+  CHECK(stages(mc)[0] == 0);
+  mc.set_stage(1, 2, 33 * 86400);
+  CHECK(mc.log().back().rule == crmkit::rule_host_set);
+  // Time never goes back.
+  CHECK_THROWS_AS(mc.evaluate(5, cols), crmkit::error);
+  CHECK_THROWS_AS(mc.set_stage(5, 1, 40 * 86400), crmkit::error);
+  // A column the guards read must be supplied, at the right length.
+  crmkit::lifecycle_columns partial;
+  partial.set("orders", orders);
+  try {
+    mc.evaluate(40 * 86400, partial);
+    FAIL("no error");
+  } catch (const crmkit::error& e) {
+    CHECK(e.code() == crmkit::errc::not_found);
+    CHECK(std::string(e.what()).find("column 'score'") != std::string::npos);
+  }
+  const std::vector<double> short_score = {1.0};
+  partial.set("score", short_score);
+  CHECK_THROWS_AS(mc.evaluate(40 * 86400, partial), crmkit::error);
+  CHECK_THROWS_AS(crmkit::lifecycle_machine(nullptr, 1), crmkit::error);
+}
+
+TEST_CASE("machine: host attribute columns come from a customer_table") {
+  auto m = model_of(R"({"states": ["ok", "risk"], "columns": ["churn_score"], "transitions": [
+      {"from": "ok", "to": "risk", "guard": "churn_score >= 0.7"}]})");
+  auto table = crmkit::customer_table::with_index_ids(3);
+  table.set_attribute("churn_score", crmkit::column<double>::owned({0.1, 0.7, NaN}));
+  crmkit::lifecycle_columns cols;
+  cols.add_table(table);
+  crmkit::lifecycle_machine mc(m, 3);
+  mc.evaluate(0, cols);
+  CHECK(stages(mc) == std::vector<int>{0, 1, 0});
+}

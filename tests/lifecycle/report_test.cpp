@@ -1,0 +1,131 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "crmkit/core/time.hpp"
+#include "crmkit/error.hpp"
+#include "crmkit/io/csv.hpp"
+#include "crmkit/lifecycle.hpp"
+#include "lifecycle_test_util.hpp"
+
+using lifecycle_test::day;
+using lifecycle_test::make_log;
+
+namespace {
+
+std::shared_ptr<const crmkit::lifecycle_model> chain_model() {
+  return std::make_shared<const crmkit::lifecycle_model>(crmkit::lifecycle_model::from_json(R"({
+    "states": ["a", "b", "c"], "transitions": [
+      {"from": "a", "to": "b", "guard": "orders >= 1"},
+      {"from": "b", "to": "c", "guard": "orders >= 2"},
+      {"from": "c", "to": "a", "guard": "orders >= 3"}]})"));
+}
+
+}  // namespace
+
+TEST_CASE("reports: flow matrix, stage counts, conversion, history, time in stage") {
+  // Three customers; one hop per evaluation (no cascade). Evaluations at days 10, 20, 30.
+  auto m = chain_model();
+  crmkit::lifecycle_machine mc(m, 3, day(0));
+  std::vector<double> orders = {3, 1, 0};
+  crmkit::lifecycle_columns cols;
+  cols.set("orders", orders);
+  mc.evaluate(day(10), cols);  // c0 a->b, c1 a->b
+  mc.evaluate(day(20), cols);  // c0 b->c
+  mc.evaluate(day(30), cols);  // c0 c->a
+  REQUIRE(mc.log().size() == 4);
+  const auto flow = crmkit::flow_matrix(mc, day(0), day(31));
+  CHECK(flow == std::vector<std::int64_t>{0, 2, 0, 0, 0, 1, 1, 0, 0});
+  CHECK(std::accumulate(flow.begin(), flow.end(), std::int64_t{0}) == 4);
+  CHECK(crmkit::flow_matrix(mc, day(11), day(30)) == std::vector<std::int64_t>{0, 0, 0, 0, 0, 1, 0, 0, 0});
+  CHECK_THROWS_AS((void)crmkit::flow_matrix(mc, day(2), day(1)), crmkit::error);
+  const std::vector<std::int64_t> times = {day(0), day(10), day(25), day(30)};
+  CHECK(crmkit::stage_counts_at(mc, times) == std::vector<std::int64_t>{3, 0, 0, 1, 2, 0, 1, 1, 1, 2, 1, 0});
+  const auto conv = crmkit::conversion_rates(mc);
+  CHECK(conv.visited == std::vector<std::int64_t>{3, 2, 1});
+  // Of the 3 in a, 2 reached b, 1 reached c; of the 2 in b, 1 reached c and 1 a (c0 came back);
+  // c0 entered b before c, never after, so c -> b is 0.
+  CHECK(conv.reached == std::vector<std::int64_t>{0, 2, 1, 1, 0, 1, 1, 0, 0});
+  CHECK(conv.rate[0 * 3 + 1] == doctest::Approx(2.0 / 3.0));
+  const auto h = crmkit::stage_history(mc, 0);
+  REQUIRE(h.size() == 4);
+  CHECK(h[0].entered == day(0));
+  CHECK(h[0].exited == day(10));
+  CHECK(h[3].state == 0);
+  CHECK(h[3].entered == day(30));
+  const auto t = crmkit::time_in_stage(mc, day(40));
+  CHECK(t.cumulative_days[0 * 3 + 0] == 20.0);  // a: days 0-10 and 30-40
+  CHECK(t.latest_days[0 * 3 + 0] == 10.0);
+  CHECK(t.cumulative_days[0 * 3 + 2] == 10.0);
+  CHECK(t.cumulative_days[1 * 3 + 1] == 30.0);
+  CHECK(std::isnan(t.latest_days[2 * 3 + 1]));
+  CHECK(t.cumulative_days[2 * 3 + 0] == 40.0);
+  CHECK_THROWS_AS((void)crmkit::time_in_stage(mc, day(29)), crmkit::error);
+}
+
+TEST_CASE("replay: step times") {
+  using crmkit::unix_seconds;
+  const auto monthly = crmkit::replay_times(unix_seconds(2024, 1, 31), unix_seconds(2024, 5, 1), crmkit::replay_step::monthly);
+  CHECK(monthly == std::vector<std::int64_t>{unix_seconds(2024, 1, 31), unix_seconds(2024, 2, 29),
+                                             unix_seconds(2024, 3, 31), unix_seconds(2024, 4, 30)});
+  CHECK(crmkit::replay_times(day(0), day(14), crmkit::replay_step::weekly).size() == 3);
+  CHECK(crmkit::replay_times(day(0), day(14), crmkit::replay_step::daily).size() == 15);
+  CHECK_THROWS_AS((void)crmkit::replay_times(day(1), day(0), crmkit::replay_step::daily), crmkit::error);
+  CHECK(crmkit::month_starts(unix_seconds(2024, 1, 15), unix_seconds(2024, 4, 1)) ==
+        std::vector<std::int64_t>{unix_seconds(2024, 2, 1), unix_seconds(2024, 3, 1), unix_seconds(2024, 4, 1)});
+}
+
+TEST_CASE("replay equals evaluating a machine step by step; counts equal the log's stage counts") {
+  const auto log = make_log({{}, {10}, {10, 40}, {-200, 100, 250}, {5, 30, 55, 100, 150, 200}, {-100, 200}});
+  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model());
+  for (auto step : {crmkit::replay_step::daily, crmkit::replay_step::weekly, crmkit::replay_step::monthly}) {
+    const auto r = crmkit::replay(model, log, day(0), day(400), {step, 1});
+    crmkit::lifecycle_machine mc(model, log.n_customers(), day(0));
+    for (std::size_t k = 0; k < r.times.size(); ++k) {
+      const auto metrics = crmkit::compute_metrics(log, r.times[k]);
+      crmkit::lifecycle_columns cols;
+      cols.add_metrics(metrics);
+      mc.evaluate(r.times[k], cols);
+      const auto counts = mc.stage_counts();
+      for (std::size_t s = 0; s < counts.size(); ++s) CHECK(r.counts[k * counts.size() + s] == counts[s]);
+    }
+    REQUIRE(mc.log().size() == r.machine.log().size());
+    for (std::size_t i = 0; i < mc.log().size(); ++i) {
+      CHECK(mc.log()[i].customer == r.machine.log()[i].customer);
+      CHECK(mc.log()[i].to == r.machine.log()[i].to);
+      CHECK(mc.log()[i].at == r.machine.log()[i].at);
+    }
+    CHECK(crmkit::stage_counts_at(r.machine, r.times) == r.counts);
+  }
+}
+
+TEST_CASE("replay of the bundled CDNOW sample through the default model") {
+  crmkit::transaction_columns columns;
+  columns.customer = "customer_id";
+  columns.time = "date";
+  columns.amount = "amount";
+  const auto data = crmkit::read_transactions_csv(std::string(CRMKIT_SOURCE_DIR) + "/examples/data/cdnow_sample.csv", columns);
+  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model());
+  const auto& log = data.transactions();
+  const auto start = crmkit::unix_seconds(1997, 1, 1), end = crmkit::unix_seconds(1998, 7, 1);
+  const auto r = crmkit::replay(model, log, start, end);
+  const std::size_t S = model->n_states();
+  CHECK(r.times.size() == 19);
+  for (std::size_t k = 0; k < r.times.size(); ++k) {
+    const auto row = std::accumulate(r.counts.begin() + static_cast<std::ptrdiff_t>(k * S),
+                                     r.counts.begin() + static_cast<std::ptrdiff_t>((k + 1) * S), std::int64_t{0});
+    CHECK(row == static_cast<std::int64_t>(log.n_customers()));
+  }
+  // Every CDNOW customer made a first purchase in Q1 1997, so nobody is a prospect from
+  // 1997-04-01 on; by mid-1998 (15+ months on) most are churned, as the published
+  // CDNOW analyses find (most of the cohort never buys again).
+  CHECK(r.counts[3 * S + 0] == 0);
+  const auto last = r.counts.end() - static_cast<std::ptrdiff_t>(S);
+  CHECK(last[5] + last[4] > static_cast<std::int64_t>(log.n_customers()) / 2);
+  const auto flow = crmkit::flow_matrix(r.machine, start, end + 1);
+  CHECK(std::accumulate(flow.begin(), flow.end(), std::int64_t{0}) == static_cast<std::int64_t>(r.machine.log().size()));
+}
