@@ -18,9 +18,11 @@
 /// scores R, F, M and FM = (F + M) / 2, tried in order: the first rule that matches
 /// names the customer, and customers no rule matches are "Others" (the R `rfm`
 /// package's rule). Presets:
-/// - `grid11` (default): the widely published 11-segment grid over R and the mean of F
-///   and M (Putler's RFM grid), for k = 5. FM is placed in column ceil(FM) (a half
-///   rounds up), and every one of the 5 x 5 cells belongs to exactly one segment:
+/// - `grid11` (default): the widely published 11 segments over R and the mean of F and M
+///   (Putler's RFM grid), for k = 5. The published ranges overlap (Loyal Customers R 2-5,
+///   FM 3-5 contains Champions R 4-5, FM 4-5, and so on), so crmkit fixes one disjoint
+///   reading of them: FM is placed in column ceil(FM) (a half rounds up), and every one
+///   of the 5 x 5 cells belongs to exactly one segment:
 ///   @verbatim
 ///   R\FM col  1                 2                   3                            4                5
 ///   5         Recent Customers  Potential Loyalist  Potential Loyalist           Champions        Champions
