@@ -44,9 +44,11 @@
 /// farthest points in `np.argpartition` order, here in order of decreasing distance.
 ///
 /// Memory: a fit holds a centred copy of the data in structure-of-arrays layout
-/// (8 n d bytes) plus, per point, a label, the previous label and, for Hamerly, two
-/// bounds (4 + 4 + 16 bytes), and k-means++ seeding briefly holds
-/// (2 + floor(ln k) + 2) n doubles; about 8 n (d + 3 + t) bytes in all (t = trials).
+/// (8 n d bytes, rows padded to a multiple of 8), a label per point (4 n bytes) and, for
+/// Hamerly, two bounds (16 n bytes), plus per-chunk partial sums (k d doubles per 2,048
+/// rows). k-means++ seeding adds (5 + floor(ln k)) n doubles while it runs (norms,
+/// current distances, cumulative sums, one distance array per candidate). The caller's
+/// matrix is only read.
 #pragma once
 
 #include <cstddef>
