@@ -10,3 +10,4 @@
 #include "crmkit/segmentation.hpp"
 #include "crmkit/pareto.hpp"
 #include "crmkit/lifecycle.hpp"
+#include "crmkit/churn.hpp"

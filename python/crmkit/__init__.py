@@ -16,12 +16,30 @@ from __future__ import annotations
 from ._errors import Error, InvalidArgumentError, NotFoundError
 from ._version import __version__
 from .dataset import Dataset
+from .churn import (
+    BetaGeo,
+    BetaGeoBetaBinom,
+    GammaGamma,
+    ModifiedBetaGeo,
+    ParetoNBD,
+    btyd_summary,
+    customer_lifetime_value,
+    validate_holdout,
+)
 from .kmeans import KMeans, kmeans_plusplus, scan_k, silhouette_score
 from .lifecycle import Lifecycle
 from .pareto import Pareto, low_return_customers, pareto
 from .rfm import RFM, rfm
 
 __all__ = [
+    "BetaGeo",
+    "BetaGeoBetaBinom",
+    "GammaGamma",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
+    "btyd_summary",
+    "customer_lifetime_value",
+    "validate_holdout",
     "Dataset",
     "Error",
     "InvalidArgumentError",

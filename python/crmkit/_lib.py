@@ -137,6 +137,8 @@ from . import _abi_kmeans, _abi_pareto, _abi_rfm  # noqa: E402  (they use the ha
 _MODULE_ABIS: List[Any] = [_abi_rfm, _abi_pareto, _abi_kmeans]
 from . import _abi_lifecycle  # noqa: E402
 _MODULE_ABIS.append(_abi_lifecycle)
+from . import _abi_churn  # noqa: E402
+_MODULE_ABIS.append(_abi_churn)
 for _module_abi in _MODULE_ABIS:
     SIGNATURES.update(_module_abi.SIGNATURES)
     globals().update(getattr(_module_abi, "CONSTANTS", {}))  # CRMKIT_X -> _lib.X, like the constants above

@@ -8,4 +8,5 @@
 #include "crmkit/c/pareto.h"
 #include "crmkit/c/kmeans.h"
 #include "crmkit/c/lifecycle.h"
+#include "crmkit/c/churn.h"
 #endif /* CRMKIT_C_MODULES_H */

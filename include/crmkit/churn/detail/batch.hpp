@@ -1,6 +1,7 @@
 // Per-customer batch evaluation shared by the BTYD models. Internal header (crmkit::detail).
 #pragma once
 
+#include <cmath>
 #include <span>
 
 #include <fmt/format.h>
@@ -20,6 +21,13 @@ void batch_apply(const char* where, std::span<const double> x, std::span<const d
   if (tx.size() != x.size() || T.size() != x.size() || out.size() != x.size())
     throw error(errc::invalid_argument, fmt::format("{}: lengths differ (frequency {}, recency {}, T {}, out {})",
                                                     where, x.size(), tx.size(), T.size(), out.size()));
+  // Bad rows are errors, not NaN predictions: checked before any work starts.
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!(x[i] >= 0) || !(tx[i] >= 0) || !(T[i] >= tx[i]) || !std::isfinite(x[i]) || !std::isfinite(T[i]))
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: row {}: (frequency {}, recency {}, T {}) must be finite with frequency >= 0 and "
+                              "0 <= recency <= T",
+                              where, i, x[i], tx[i], T[i]));
   parallel_blocks(x.size(), 16384, n_threads, [&](std::size_t begin, std::size_t end, std::size_t) {
     for (std::size_t i = begin; i < end; ++i) out[i] = f(x[i], tx[i], T[i]);
   });

@@ -1,0 +1,240 @@
+/**
+ * @file crmkit/c/churn.h
+ * C ABI of the buy-till-you-die churn models (C++: crmkit/churn/{btyd_summary, bg_nbd,
+ * pareto_nbd, modified_bg_nbd, bg_bb, gamma_gamma, clv, validation}.hpp, whose docs define
+ * the semantics): the recency/frequency summary of a dataset, maximum-likelihood fits with a
+ * convergence report, per-customer predictions (P(alive), expected purchases, P(no purchase),
+ * expected spend), customer lifetime value and the hold-out check of a churn score.
+ *
+ * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
+ *
+ * Thread safety: a crmkit_btyd handle is not synchronized; use it from one thread at a time
+ * (the prediction calls only read the handle, so concurrent predictions on a fitted handle
+ * are safe as long as nobody fits or sets it meanwhile). Distinct handles are independent.
+ * crmkit_btyd_summarize and crmkit_btyd_validate_holdout are stateless; safe.
+ *
+ * Buffers: inputs are borrowed for the call only, one double per customer; outputs are
+ * caller-allocated with the sizes documented per function. Memory: a fit holds a grouped copy
+ * of its rows (4 doubles per distinct row); the handle keeps a few doubles.
+ *
+ * Recommended churn score: CRMKIT_BTYD_P_NO_PURCHASE (P(no purchase in the next t periods)),
+ * not 1 - P(alive): under BG/NBD every customer without repeat purchases has P(alive) = 1,
+ * which ranks one-time buyers as safest (AUC 0.32 on the CDNOW hold-out; P(no purchase) 0.76).
+ *
+ * @code
+ * crmkit_btyd* m = NULL;
+ * if (crmkit_btyd_create(CRMKIT_BTYD_BG_NBD, &m) != CRMKIT_OK) return 1;
+ * if (crmkit_btyd_fit(m, x, tx, T, NULL, n) == CRMKIT_OK) {
+ *   int32_t status;
+ *   double params[4], ll;
+ *   crmkit_btyd_report(m, &status, NULL, &ll, NULL);
+ *   if (status != CRMKIT_BTYD_CONVERGED) fprintf(stderr, "did not converge\n");
+ *   crmkit_btyd_params(m, params, 4);                   // r, alpha, a, b
+ *   crmkit_btyd_predict(m, CRMKIT_BTYD_P_NO_PURCHASE, 39.0, x, tx, T, n, score);
+ * } else {
+ *   fprintf(stderr, "%s\n", crmkit_last_error());
+ * }
+ * crmkit_btyd_free(m);
+ * @endcode
+ */
+#ifndef CRMKIT_C_CHURN_H
+#define CRMKIT_C_CHURN_H
+
+#include "crmkit/crmkit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A BTYD model (one of the kinds below): settings, then after a fit the parameters. Opaque. */
+typedef struct crmkit_btyd crmkit_btyd;
+
+/* Model kinds (crmkit_btyd_create). Parameter order in brackets. */
+/** BG/NBD (Fader, Hardie & Lee 2005) [r, alpha, a, b]. */
+#define CRMKIT_BTYD_BG_NBD 1
+/** Pareto/NBD [r, alpha, s, beta]. */
+#define CRMKIT_BTYD_PARETO_NBD 2
+/** Modified BG/NBD (Batislam et al. 2007) [r, alpha, a, b]. */
+#define CRMKIT_BTYD_MODIFIED_BG_NBD 3
+/** BG/BB, discrete time (Fader, Hardie & Shang 2010) [alpha, beta, gamma, delta]; data (x, t_x, n). */
+#define CRMKIT_BTYD_BG_BB 4
+/** Gamma-Gamma spend model [p, q, gamma]; fitted with crmkit_btyd_fit_spend. */
+#define CRMKIT_BTYD_GAMMA_GAMMA 5
+
+/* Integer settings (crmkit_btyd_set_int). */
+/** BFGS iteration limit (>= 0). Default 1000. */
+#define CRMKIT_BTYD_MAX_ITERATIONS 1
+/** Threads for fits and predictions (1..1024; results do not depend on it). Default 1. */
+#define CRMKIT_BTYD_N_THREADS 2
+/** Gamma-Gamma: what to do with a repeat buyer whose mean spend is 0. Default _REJECT. */
+#define CRMKIT_BTYD_ZERO_SPEND 3
+/** 1 (default): compute standard errors after a fit; 0: skip them. */
+#define CRMKIT_BTYD_STANDARD_ERRORS 4
+
+/* Double settings (crmkit_btyd_set_double). */
+/** Convergence tolerance on the gradient of the mean log-likelihood (finite, > 0). Default 1e-9. */
+#define CRMKIT_BTYD_GRADIENT_TOLERANCE 101
+
+/* Values of CRMKIT_BTYD_ZERO_SPEND. */
+/** Fail with CRMKIT_E_INVALID_ARGUMENT naming the row. */
+#define CRMKIT_BTYD_ZERO_SPEND_REJECT 0
+/** Leave such rows out of the fit. */
+#define CRMKIT_BTYD_ZERO_SPEND_DROP 1
+
+/* Fit statuses (crmkit_btyd_report). Not converging is not an error. */
+#define CRMKIT_BTYD_CONVERGED 0
+#define CRMKIT_BTYD_MAX_ITERATIONS_REACHED 1
+#define CRMKIT_BTYD_LINE_SEARCH_FAILED 2
+#define CRMKIT_BTYD_NON_FINITE 3
+
+/* Predictions (crmkit_btyd_predict). */
+/** P(alive | x, t_x, T) (for BG/BB: alive at opportunity n+1). t is ignored. */
+#define CRMKIT_BTYD_P_ALIVE 1
+/** Expected purchases in the next t periods (BG/BB: next t opportunities). */
+#define CRMKIT_BTYD_EXPECTED_PURCHASES 2
+/** P(no purchase in the next t periods): the churn score. BG/NBD and modified BG/NBD only. */
+#define CRMKIT_BTYD_P_NO_PURCHASE 3
+/** Log-likelihood of each row (t ignored). */
+#define CRMKIT_BTYD_LOG_LIKELIHOOD 4
+
+/**
+ * Creates an unfitted model of `kind` (CRMKIT_BTYD_BG_NBD, ...).
+ * @param[out] out the new handle, or NULL on failure; free it with crmkit_btyd_free.
+ * @return CRMKIT_OK, CRMKIT_E_INVALID_ARGUMENT (unknown kind, NULL out), CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_btyd_create(int32_t kind, crmkit_btyd** out);
+
+/** Frees a handle; NULL is accepted. */
+CRMKIT_API void crmkit_btyd_free(crmkit_btyd* model);
+
+/** Sets an integer setting (CRMKIT_BTYD_MAX_ITERATIONS, ...). @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_btyd_set_int(crmkit_btyd* model, int32_t key, int64_t value);
+
+/** Sets a double setting (CRMKIT_BTYD_GRADIENT_TOLERANCE). @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_btyd_set_double(crmkit_btyd* model, int32_t key, double value);
+
+/** Number of parameters of the handle's model kind (4, or 3 for Gamma-Gamma); 0 for NULL. */
+CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model);
+
+/**
+ * Fits a purchase model (every kind but Gamma-Gamma) by maximum likelihood.
+ * @param frequency x per customer (repeat purchases; BG/BB: purchases), n doubles
+ * @param recency t_x per customer (BG/BB: opportunity of the last purchase), n doubles
+ * @param T age per customer (BG/BB: number of opportunities), n doubles
+ * @param weights row weights (counts of identical customers), n doubles, or NULL for all 1
+ * @return CRMKIT_OK also when the fit did not converge (see crmkit_btyd_report);
+ *         CRMKIT_E_INVALID_ARGUMENT for NULL arrays, n = 0, bad rows (T < t_x, non-integer x,
+ *         all x = 0, ...), a Gamma-Gamma handle; the message names the row.
+ */
+CRMKIT_API int crmkit_btyd_fit(crmkit_btyd* model, const double* frequency, const double* recency,
+                               const double* T, const double* weights, size_t n);
+
+/**
+ * Fits a Gamma-Gamma handle on frequency and mean repeat spend; rows with frequency 0 are
+ * skipped, a zero spend with frequency > 0 follows CRMKIT_BTYD_ZERO_SPEND.
+ * @return CRMKIT_OK, CRMKIT_E_INVALID_ARGUMENT (negative or non-finite spend, ... , or not a
+ *         Gamma-Gamma handle).
+ */
+CRMKIT_API int crmkit_btyd_fit_spend(crmkit_btyd* model, const double* frequency, const double* monetary_value,
+                                     const double* weights, size_t n);
+
+/**
+ * Sets the parameters instead of fitting (e.g. published ones), in the kind's order.
+ * @return CRMKIT_OK, CRMKIT_E_INVALID_ARGUMENT (n differs from crmkit_btyd_n_params, a value
+ *         not finite and > 0).
+ */
+CRMKIT_API int crmkit_btyd_set_params(crmkit_btyd* model, const double* params, size_t n);
+
+/**
+ * Copies the parameters into out (cap >= crmkit_btyd_n_params doubles).
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_BUFFER_TOO_SMALL, CRMKIT_E_INVALID_ARGUMENT.
+ */
+CRMKIT_API int crmkit_btyd_params(const crmkit_btyd* model, double* out, size_t cap);
+
+/**
+ * Copies the standard errors of the last fit into out (cap >= crmkit_btyd_n_params doubles;
+ * NaN where the Hessian was not positive definite or standard errors were switched off).
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED (no fit yet), CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_btyd_standard_errors(const crmkit_btyd* model, double* out, size_t cap);
+
+/**
+ * The last fit's report; any out pointer may be NULL.
+ * @param[out] out_status CRMKIT_BTYD_CONVERGED, ..._MAX_ITERATIONS_REACHED, ..._LINE_SEARCH_FAILED, ..._NON_FINITE
+ * @param[out] out_iterations BFGS iterations
+ * @param[out] out_log_likelihood total weighted log-likelihood
+ * @param[out] out_gradient_norm max |gradient| of the mean log-likelihood in log-parameters
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED (no fit yet), CRMKIT_E_INVALID_ARGUMENT.
+ */
+CRMKIT_API int crmkit_btyd_report(const crmkit_btyd* model, int32_t* out_status, int32_t* out_iterations,
+                                  double* out_log_likelihood, double* out_gradient_norm);
+
+/**
+ * Per-customer predictions of a fitted purchase model into out (n doubles).
+ * @param what CRMKIT_BTYD_P_ALIVE, _EXPECTED_PURCHASES, _P_NO_PURCHASE or _LOG_LIKELIHOOD
+ * @param t horizon in the model's time unit (ignored for P_ALIVE and LOG_LIKELIHOOD)
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (P_NO_PURCHASE for Pareto/NBD
+ *         or BG/BB; any prediction of a Gamma-Gamma handle), CRMKIT_E_INVALID_ARGUMENT.
+ */
+CRMKIT_API int crmkit_btyd_predict(const crmkit_btyd* model, int32_t what, double t, const double* frequency,
+                                   const double* recency, const double* T, size_t n, double* out);
+
+/**
+ * Gamma-Gamma: expected spend per purchase E[Z | x, zbar] into out (n doubles).
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_INVALID_ARGUMENT (not a Gamma-Gamma handle, NULL).
+ */
+CRMKIT_API int crmkit_btyd_expected_spend(const crmkit_btyd* model, const double* frequency,
+                                          const double* monetary_value, size_t n, double* out);
+
+/**
+ * Customer lifetime value: sum over `horizon` periods of `period_length` model time units of
+ * expected spend times expected purchases, discounted by (1 + discount_rate)^i.
+ * @param purchases a fitted BG/NBD, Pareto/NBD or modified BG/NBD handle
+ * @param spend a fitted Gamma-Gamma handle
+ * @param[out] out n doubles
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_INVALID_ARGUMENT (wrong kinds, horizon < 1, ...).
+ */
+CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* frequency,
+                               const double* recency, const double* T, const double* monetary_value, size_t n,
+                               int32_t horizon, double period_length, double discount_rate, double* out);
+
+/**
+ * The BTYD summary of a dataset (see crmkit/churn/btyd_summary.hpp for the conventions: UTC
+ * days, same-day purchases merged, calibration end day included). One row per customer who
+ * had bought by the calibration end, in customer-index order.
+ * @param calibration_end Unix seconds UTC
+ * @param has_holdout 1: fill frequency_holdout up to holdout_end (Unix seconds); 0: ignore both
+ * @param period_days time unit in days (7 = weeks)
+ * @param cap capacity of every output array (>= crmkit_dataset_n_customers suffices)
+ * @param[out] out_n rows written
+ * @param[out] customer customer indices (int32), cap entries; the other outputs are doubles;
+ *             frequency_holdout may be NULL; out_duration_holdout may be NULL
+ * @return CRMKIT_OK, CRMKIT_E_BUFFER_TOO_SMALL (*out_n says how many rows are needed),
+ *         CRMKIT_E_INVALID_ARGUMENT (calibration end before the first purchase, negative
+ *         spend, NULL arguments, ...).
+ */
+CRMKIT_API int crmkit_btyd_summarize(const crmkit_dataset* dataset, int64_t calibration_end, int32_t has_holdout,
+                                     int64_t holdout_end, double period_days, size_t cap, size_t* out_n,
+                                     int32_t* customer, double* frequency, double* recency, double* T,
+                                     double* monetary_value, double* frequency_holdout,
+                                     double* out_duration_holdout);
+
+/**
+ * Hold-out check: totals, per-frequency means and the AUC of a churn score against hold-out
+ * silence (ties count half). Buckets x = 0 .. max_frequency-1 and x >= max_frequency.
+ * @param churn_score n doubles (higher = more likely silent), or NULL (then *out_auc is NaN)
+ * @param[out] out_totals 3 doubles: actual total, predicted total, silent customers
+ * @param[out] out_auc the AUC (NaN without a score or with one class)
+ * @param[out] out_buckets 3 (max_frequency + 1) doubles, row-major per bucket: customers,
+ *             actual mean, predicted mean; may be NULL
+ * @return CRMKIT_OK, CRMKIT_E_INVALID_ARGUMENT.
+ */
+CRMKIT_API int crmkit_btyd_validate_holdout(const double* frequency, const double* predicted, const double* actual,
+                                            const double* churn_score, size_t n, int32_t max_frequency,
+                                            double* out_totals, double* out_auc, double* out_buckets);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRMKIT_C_CHURN_H */

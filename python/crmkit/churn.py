@@ -1,0 +1,403 @@
+"""Buy-till-you-die churn models in scikit-learn's style, over libcrmkit (crmkit/c/churn.h).
+
+* :func:`btyd_summary` turns a transaction log into the per-customer frequency, recency,
+  age ``T`` and mean repeat spend (weeks by default; same-day purchases merged; the
+  published CDNOW conventions), with an optional hold-out count.
+* :class:`BetaGeo` (BG/NBD), :class:`ParetoNBD`, :class:`ModifiedBetaGeo`,
+  :class:`BetaGeoBetaBinom` (BG/BB, discrete time) and :class:`GammaGamma` (spend) fit by
+  maximum likelihood and report convergence (``converged_``, ``status_``,
+  ``gradient_norm_``); a fit that does not converge warns with ``RuntimeWarning``.
+* :func:`customer_lifetime_value` and :func:`validate_holdout` (predicted vs actual hold-out
+  purchases and the AUC of a churn score against hold-out silence).
+
+The churn score to use is :meth:`BetaGeo.conditional_probability_no_purchase` (P(no purchase
+in the next t periods)); ``1 - p_alive`` is a poor score under BG/NBD because every customer
+without repeat purchases has P(alive) = 1 (see crmkit/churn/validation.hpp).
+
+Example::
+
+    import crmkit
+    s = crmkit.btyd_summary(df, "1997-09-30", holdout_end="1998-06-30",
+                            customer="customer_id", time="date", amount="amount")
+    bg = crmkit.BetaGeo().fit(s)
+    bg.params_                      # {'r': 0.243, 'alpha': 4.414, 'a': 0.793, 'b': 2.426}
+    risk = bg.conditional_probability_no_purchase(39, s)
+"""
+
+from __future__ import annotations
+
+import warnings
+import weakref
+from ctypes import POINTER, byref, c_double, c_int32, c_size_t
+from typing import Any, Dict, Optional, Tuple
+
+import numpy as np
+
+from . import _errors, _lib
+from ._abi_churn import BtydP
+from ._errors import InvalidArgumentError
+
+__all__ = [
+    "BetaGeo",
+    "BetaGeoBetaBinom",
+    "GammaGamma",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
+    "btyd_summary",
+    "customer_lifetime_value",
+    "validate_holdout",
+]
+
+_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed", 3: "non_finite"}
+
+
+def _f64(values: Any, what: str, n: Optional[int] = None) -> np.ndarray:
+    array = np.ascontiguousarray(values, dtype=np.float64)
+    if array.ndim != 1:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} must be one-dimensional, not shape {array.shape}")
+    if n is not None and array.size != n:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} has {array.size} values, expected {n}")
+    return array
+
+
+def _dp(array: Optional[np.ndarray]) -> Any:
+    if array is None:
+        return None
+    return array.ctypes.data_as(POINTER(c_double))
+
+
+def _rows(frequency: Any, recency: Any, T: Any, names: Tuple[str, str, str] = ("frequency", "recency", "T")):
+    """(x, t_x, T, index): from a summary DataFrame (columns by name) or three arrays."""
+    index = None
+    if recency is None and T is None and hasattr(frequency, "columns"):
+        df = frequency
+        index = df.index
+        frequency, recency, T = df[names[0]], df[names[1]], df[names[2]]
+    if recency is None or T is None:
+        raise TypeError("pass a summary DataFrame, or frequency, recency and T arrays")
+    x = _f64(frequency, names[0])
+    return x, _f64(recency, names[1], x.size), _f64(T, names[2], x.size), index
+
+
+def _wrap(values: np.ndarray, index: Any, name: str) -> Any:
+    if index is None:
+        return values
+    import pandas as pd
+
+    return pd.Series(values, index=index, name=name)
+
+
+def btyd_summary(
+    data: Any,
+    calibration_end: Any,
+    holdout_end: Any = None,
+    period_days: float = 7.0,
+    customer: str = "customer_id",
+    time: str = "timestamp",
+    amount: str = "amount",
+) -> "Any":
+    """The per-customer BTYD summary at ``calibration_end`` (inclusive day, UTC).
+
+    Args:
+        data: a :class:`crmkit.Dataset`, or a pandas DataFrame of transactions with the
+            ``customer``, ``time`` and ``amount`` columns.
+        calibration_end, holdout_end: Unix seconds or dates (``"1997-09-30"``).
+        period_days: the time unit in days (7 = weeks).
+
+    Returns:
+        a DataFrame indexed by customer id with ``frequency``, ``recency``, ``T``,
+        ``monetary_value`` (and ``frequency_holdout``), one row per customer who had bought
+        by the calibration end; ``df.attrs["duration_holdout"]`` is the hold-out length.
+
+    Raises:
+        crmkit.InvalidArgumentError: calibration end before the first purchase, negative
+            spend, hold-out end not after the calibration end.
+    """
+    import pandas as pd
+
+    from .dataset import Dataset, _unix_seconds
+
+    dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, customer=customer, time=time, amount=amount)
+    cal = _unix_seconds(calibration_end, "calibration_end")
+    has_holdout = holdout_end is not None
+    hold = _unix_seconds(holdout_end, "holdout_end") if has_holdout else 0
+    cap = dataset.n_customers
+    ids = np.empty(cap, dtype=np.int32)
+    cols = {k: np.empty(cap, dtype=np.float64) for k in ("frequency", "recency", "T", "monetary_value", "frequency_holdout")}
+    n = c_size_t(0)
+    duration = c_double(0.0)
+    _lib.check(
+        _lib.get().crmkit_btyd_summarize(
+            dataset._h().ptr, cal, int(has_holdout), hold, float(period_days), cap, byref(n),
+            ids.ctypes.data_as(POINTER(c_int32)), _dp(cols["frequency"]), _dp(cols["recency"]), _dp(cols["T"]),
+            _dp(cols["monetary_value"]), _dp(cols["frequency_holdout"]), byref(duration),
+        )
+    )
+    rows = n.value
+    all_ids = dataset.customer_ids
+    index = pd.Index([all_ids[i] for i in ids[:rows]], name="customer_id")
+    names = ["frequency", "recency", "T", "monetary_value"] + (["frequency_holdout"] if has_holdout else [])
+    df = pd.DataFrame({k: cols[k][:rows].copy() for k in names}, index=index)
+    df.attrs["duration_holdout"] = duration.value
+    return df
+
+
+class _Model:
+    """A handle of crmkit_btyd (shared by the model classes)."""
+
+    _kind = 0
+    _param_names: Tuple[str, ...] = ()
+
+    def __init__(self, max_iter: int = 1000, tol: float = 1e-9, n_threads: int = 1, standard_errors: bool = True) -> None:
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_threads = n_threads
+        self.standard_errors = standard_errors
+        lib = _lib.get()
+        handle = BtydP()
+        _lib.check(lib.crmkit_btyd_create(self._kind, byref(handle)))
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, lib.crmkit_btyd_free, handle)
+        self._fitted = False
+
+    def _apply_settings(self) -> None:
+        lib = _lib.get()
+        _lib.check(lib.crmkit_btyd_set_int(self._handle, _lib.BTYD_MAX_ITERATIONS, int(self.max_iter)))
+        _lib.check(lib.crmkit_btyd_set_int(self._handle, _lib.BTYD_N_THREADS, int(self.n_threads)))
+        _lib.check(lib.crmkit_btyd_set_int(self._handle, _lib.BTYD_STANDARD_ERRORS, int(bool(self.standard_errors))))
+        _lib.check(lib.crmkit_btyd_set_double(self._handle, _lib.BTYD_GRADIENT_TOLERANCE, float(self.tol)))
+
+    def _after_fit(self) -> None:
+        lib = _lib.get()
+        status, iterations = c_int32(0), c_int32(0)
+        ll, gnorm = c_double(0.0), c_double(0.0)
+        _lib.check(lib.crmkit_btyd_report(self._handle, byref(status), byref(iterations), byref(ll), byref(gnorm)))
+        k = len(self._param_names)
+        se = np.empty(k)
+        _lib.check(lib.crmkit_btyd_standard_errors(self._handle, _dp(se), k))
+        self.status_ = _STATUS.get(status.value, "unknown")
+        self.converged_ = status.value == 0
+        self.n_iter_ = iterations.value
+        self.log_likelihood_ = ll.value
+        self.gradient_norm_ = gnorm.value
+        self.standard_errors_ = dict(zip(self._param_names, se.tolist()))
+        self._fitted = status.value != 3
+        if self._fitted:
+            self._read_params()
+        if not self.converged_:
+            warnings.warn(
+                f"{type(self).__name__} fit did not converge ({self.status_}, gradient norm {self.gradient_norm_:.3g} "
+                f"after {self.n_iter_} iterations)",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+
+    def _read_params(self) -> None:
+        k = len(self._param_names)
+        out = np.empty(k)
+        _lib.check(_lib.get().crmkit_btyd_params(self._handle, _dp(out), k))
+        self.params_ = dict(zip(self._param_names, out.tolist()))
+
+    @classmethod
+    def from_params(cls, **params: float) -> "_Model":
+        """A model with given (e.g. published) parameters instead of a fit."""
+        model = cls()
+        missing = [p for p in cls._param_names if p not in params]
+        if missing or len(params) != len(cls._param_names):
+            raise TypeError(f"{cls.__name__}.from_params needs exactly {list(cls._param_names)}")
+        values = np.array([params[p] for p in cls._param_names], dtype=np.float64)
+        _lib.check(_lib.get().crmkit_btyd_set_params(model._handle, _dp(values), values.size))
+        model._fitted = True
+        model._read_params()
+        return model
+
+    def _predict(self, what: int, t: float, frequency: Any, recency: Any, T: Any, name: str, names=None) -> Any:
+        x, tx, age, index = _rows(frequency, recency, T, *(() if names is None else (names,)))
+        out = np.empty(x.size)
+        if x.size:
+            _lib.check(
+                _lib.get().crmkit_btyd_predict(self._handle, what, float(t), _dp(x), _dp(tx), _dp(age), x.size, _dp(out))
+            )
+        return _wrap(out, index, name)
+
+    def __repr__(self) -> str:
+        state = f"params_={self.params_}" if self._fitted else "unfitted"
+        return f"{type(self).__name__}({state})"
+
+
+class _PurchaseModel(_Model):
+    def fit(self, frequency: Any, recency: Any = None, T: Any = None, weights: Any = None) -> "_PurchaseModel":
+        """Maximum-likelihood fit on a summary DataFrame (``frequency``, ``recency``, ``T``
+        columns) or on three arrays, with optional row weights. Returns self."""
+        x, tx, age, _ = _rows(frequency, recency, T)
+        w = None if weights is None else _f64(weights, "weights", x.size)
+        self._apply_settings()
+        _lib.check(_lib.get().crmkit_btyd_fit(self._handle, _dp(x), _dp(tx), _dp(age), _dp(w), x.size))
+        self._after_fit()
+        return self
+
+    def p_alive(self, frequency: Any, recency: Any = None, T: Any = None) -> Any:
+        """P(alive | x, t_x, T) per customer."""
+        return self._predict(_lib.BTYD_P_ALIVE, 0.0, frequency, recency, T, "p_alive")
+
+    def conditional_expected_purchases(self, t: float, frequency: Any, recency: Any = None, T: Any = None) -> Any:
+        """Expected purchases in the next ``t`` periods per customer."""
+        return self._predict(_lib.BTYD_EXPECTED_PURCHASES, t, frequency, recency, T, "expected_purchases")
+
+    def log_likelihood(self, frequency: Any, recency: Any = None, T: Any = None) -> Any:
+        """Each row's log-likelihood."""
+        return self._predict(_lib.BTYD_LOG_LIKELIHOOD, 0.0, frequency, recency, T, "log_likelihood")
+
+
+class BetaGeo(_PurchaseModel):
+    """BG/NBD (Fader, Hardie & Lee 2005); parameters ``r, alpha, a, b``."""
+
+    _kind = 1
+    _param_names = ("r", "alpha", "a", "b")
+
+    def conditional_probability_no_purchase(self, t: float, frequency: Any, recency: Any = None, T: Any = None) -> Any:
+        """P(no purchase in the next ``t`` periods): the recommended churn score."""
+        return self._predict(_lib.BTYD_P_NO_PURCHASE, t, frequency, recency, T, "p_no_purchase")
+
+
+class ParetoNBD(_PurchaseModel):
+    """Pareto/NBD; parameters ``r, alpha, s, beta``."""
+
+    _kind = 2
+    _param_names = ("r", "alpha", "s", "beta")
+
+
+class ModifiedBetaGeo(BetaGeo):
+    """Modified BG/NBD (Batislam et al. 2007); parameters ``r, alpha, a, b``."""
+
+    _kind = 3
+
+
+class BetaGeoBetaBinom(_PurchaseModel):
+    """BG/BB for discrete-time data (Fader, Hardie & Shang 2010); parameters
+    ``alpha, beta, gamma, delta``. Rows are (frequency, recency, periods): purchases, the
+    opportunity of the last purchase (0 if none), number of opportunities; a DataFrame
+    needs the columns ``frequency``, ``recency`` and ``periods``."""
+
+    _kind = 4
+    _param_names = ("alpha", "beta", "gamma", "delta")
+    _names = ("frequency", "recency", "periods")
+
+    def fit(self, frequency: Any, recency: Any = None, periods: Any = None, weights: Any = None) -> "BetaGeoBetaBinom":
+        if recency is None and periods is None and hasattr(frequency, "columns"):
+            df = frequency
+            if weights is None and "weights" in df.columns:
+                weights = df["weights"]
+            frequency, recency, periods = df["frequency"], df["recency"], df["periods"]
+        return super().fit(frequency, recency, periods, weights)  # type: ignore[return-value]
+
+    def _predict(self, what, t, frequency, recency, T, name, names=None):  # type: ignore[override]
+        return super()._predict(what, t, frequency, recency, T, name, self._names)
+
+
+class GammaGamma(_Model):
+    """Gamma-Gamma spend model; parameters ``p, q, gamma``. Rows with frequency 0 are
+    skipped; a repeat buyer with zero mean spend raises unless ``zero_spend="drop"``."""
+
+    _kind = 5
+    _param_names = ("p", "q", "gamma")
+
+    def __init__(self, zero_spend: str = "reject", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if zero_spend not in ("reject", "drop"):
+            raise ValueError("zero_spend must be 'reject' or 'drop'")
+        self.zero_spend = zero_spend
+
+    def fit(self, frequency: Any, monetary_value: Any = None, weights: Any = None) -> "GammaGamma":
+        """Fits on a summary DataFrame (``frequency``, ``monetary_value``) or two arrays."""
+        if monetary_value is None and hasattr(frequency, "columns"):
+            frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
+        x = _f64(frequency, "frequency")
+        m = _f64(monetary_value, "monetary_value", x.size)
+        w = None if weights is None else _f64(weights, "weights", x.size)
+        self._apply_settings()
+        lib = _lib.get()
+        _lib.check(lib.crmkit_btyd_set_int(self._handle, _lib.BTYD_ZERO_SPEND, 1 if self.zero_spend == "drop" else 0))
+        _lib.check(lib.crmkit_btyd_fit_spend(self._handle, _dp(x), _dp(m), _dp(w), x.size))
+        self._after_fit()
+        return self
+
+    def conditional_expected_spend(self, frequency: Any, monetary_value: Any = None) -> Any:
+        """E[spend per purchase | x, zbar] per customer."""
+        index = None
+        if monetary_value is None and hasattr(frequency, "columns"):
+            index = frequency.index
+            frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
+        x = _f64(frequency, "frequency")
+        m = _f64(monetary_value, "monetary_value", x.size)
+        out = np.empty(x.size)
+        if x.size:
+            _lib.check(_lib.get().crmkit_btyd_expected_spend(self._handle, _dp(x), _dp(m), x.size, _dp(out)))
+        return _wrap(out, index, "expected_spend")
+
+
+def customer_lifetime_value(
+    purchases: _PurchaseModel,
+    spend: GammaGamma,
+    frequency: Any,
+    recency: Any = None,
+    T: Any = None,
+    monetary_value: Any = None,
+    horizon: int = 12,
+    period_length: float = 4.345,
+    discount_rate: float = 0.01,
+) -> Any:
+    """Discounted expected revenue over ``horizon`` periods of ``period_length`` model time
+    units (default: 12 months of 4.345 weeks at 1% per month), per customer."""
+    index = None
+    if recency is None and hasattr(frequency, "columns"):
+        df = frequency
+        index = df.index
+        frequency, recency, T, monetary_value = df["frequency"], df["recency"], df["T"], df["monetary_value"]
+    x, tx, age, _ = _rows(frequency, recency, T)
+    m = _f64(monetary_value, "monetary_value", x.size)
+    out = np.empty(x.size)
+    if x.size:
+        _lib.check(
+            _lib.get().crmkit_btyd_clv(
+                purchases._handle, spend._handle, _dp(x), _dp(tx), _dp(age), _dp(m), x.size, int(horizon),
+                float(period_length), float(discount_rate), _dp(out),
+            )
+        )
+    return _wrap(out, index, "clv")
+
+
+def validate_holdout(
+    frequency: Any, predicted: Any, actual: Any, churn_score: Any = None, max_frequency: int = 7
+) -> Dict[str, Any]:
+    """Hold-out check: ``actual_total``, ``predicted_total``, ``silent`` (customers without a
+    hold-out purchase), ``auc`` (of ``churn_score`` against silence, ties half; NaN without a
+    score) and ``by_frequency`` (a DataFrame of customers, actual and predicted means per
+    calibration frequency, the last row holding x >= max_frequency)."""
+    import pandas as pd
+
+    x = _f64(frequency, "frequency")
+    p = _f64(predicted, "predicted", x.size)
+    a = _f64(actual, "actual", x.size)
+    s = None if churn_score is None else _f64(churn_score, "churn_score", x.size)
+    totals = np.empty(3)
+    auc = c_double(0.0)
+    buckets = np.empty(3 * (int(max_frequency) + 1))
+    _lib.check(
+        _lib.get().crmkit_btyd_validate_holdout(
+            _dp(x), _dp(p), _dp(a), _dp(s), x.size, int(max_frequency), _dp(totals), byref(auc), _dp(buckets)
+        )
+    )
+    table = buckets.reshape(-1, 3)
+    labels = [str(k) for k in range(int(max_frequency))] + [f"{int(max_frequency)}+"]
+    by_frequency = pd.DataFrame(
+        {"customers": table[:, 0].astype(np.int64), "actual_mean": table[:, 1], "predicted_mean": table[:, 2]},
+        index=pd.Index(labels, name="frequency"),
+    )
+    return {
+        "actual_total": float(totals[0]),
+        "predicted_total": float(totals[1]),
+        "silent": int(totals[2]),
+        "auc": auc.value,
+        "by_frequency": by_frequency,
+    }

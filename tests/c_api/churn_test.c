@@ -1,0 +1,148 @@
+/* C ABI of the BTYD churn models (crmkit/c/churn.h): NULL arguments, a real fit on the
+ * bundled CDNOW sample reproducing the published BG/NBD parameters, predictions, CLV,
+ * hold-out validation, and bad input. */
+#include <math.h> /* isfinite only: the test links without libm */
+
+#include "test_util.h"
+
+/* The bundled sample, found relative to this source file (CMake passes absolute paths). */
+static const char* sample_path(void) {
+  static char path[4096];
+  const char* here = __FILE__;
+  const char* cut = strstr(here, "tests/c_api/churn_test.c");
+  size_t prefix = cut != NULL ? (size_t)(cut - here) : 0;
+  if (prefix + 64 > sizeof path) prefix = 0;
+  memcpy(path, here, prefix);
+  strcpy(path + prefix, "examples/data/cdnow_sample.csv");
+  return path;
+}
+
+/* Rounding without libm (the C tests link only libcrmkit). */
+static double round_to(double v, double scale) {
+  double s = v * scale;
+  long long k = (long long)(s < 0 ? s - 0.5 : s + 0.5);
+  return (double)k / scale;
+}
+static double round3(double v) { return round_to(v, 1000.0); }
+static double abs_of(double v) { return v < 0 ? -v : v; }
+
+static void null_arguments(void) {
+  crmkit_btyd* m = NULL;
+  double v = 0;
+  CHECK_STATUS(crmkit_btyd_create(CRMKIT_BTYD_BG_NBD, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_create(99, &m), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK(m == NULL);
+  crmkit_btyd_free(NULL);
+  CHECK_STATUS(crmkit_btyd_fit(NULL, &v, &v, &v, NULL, 1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("model");
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_BG_NBD, &m));
+  CHECK_STATUS(crmkit_btyd_fit(m, NULL, &v, &v, NULL, 1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_params(m, &v, 4), CRMKIT_E_NOT_FITTED);
+  CHECK_STATUS(crmkit_btyd_predict(m, CRMKIT_BTYD_P_ALIVE, 0, &v, &v, &v, 1, &v), CRMKIT_E_NOT_FITTED);
+  CHECK_STATUS(crmkit_btyd_report(m, NULL, NULL, NULL, NULL), CRMKIT_E_NOT_FITTED);
+  CHECK_STATUS(crmkit_btyd_set_int(m, CRMKIT_BTYD_N_THREADS, 0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_set_double(m, CRMKIT_BTYD_GRADIENT_TOLERANCE, -1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_summarize(NULL, 0, 0, 0, 7, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+               CRMKIT_E_INVALID_ARGUMENT);
+  CHECK(crmkit_btyd_n_params(NULL) == 0);
+  crmkit_btyd_free(m);
+}
+
+static void cdnow(void) {
+  crmkit_csv_options* opts = NULL;
+  crmkit_dataset* ds = NULL;
+  crmkit_btyd* bg = NULL;
+  crmkit_btyd* gg = NULL;
+  size_t n_customers = 0, n = 0, i;
+  int32_t* customer;
+  double *x, *tx, *T, *m, *xh, *out, *score;
+  double duration = 0, params[4], se[4], ll = 0, gnorm = 0, totals[3], auc = 0, buckets[24];
+  int32_t status = -1, iterations = 0;
+  CHECK_OK(crmkit_csv_options_create(&opts));
+  CHECK_OK(crmkit_csv_options_set_string(opts, CRMKIT_CSV_TIME_COLUMN, "date"));
+  CHECK_OK(crmkit_dataset_create_from_csv(sample_path(), NULL, opts, &ds));
+  crmkit_csv_options_free(opts);
+  if (ds == NULL) return;
+  CHECK_OK(crmkit_dataset_n_customers(ds, &n_customers));
+  customer = (int32_t*)malloc(n_customers * sizeof *customer);
+  x = (double*)malloc(n_customers * sizeof *x);
+  tx = (double*)malloc(n_customers * sizeof *tx);
+  T = (double*)malloc(n_customers * sizeof *T);
+  m = (double*)malloc(n_customers * sizeof *m);
+  xh = (double*)malloc(n_customers * sizeof *xh);
+  out = (double*)malloc(n_customers * sizeof *out);
+  score = (double*)malloc(n_customers * sizeof *score);
+  /* too small a buffer reports the size needed */
+  CHECK_STATUS(crmkit_btyd_summarize(ds, 875577600, 1, 899164800, 7.0, 10, &n, customer, x, tx, T, m, xh, &duration),
+               CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK(n == 2357);
+  /* calibration 1997-01-01..1997-09-30, hold-out to 1998-06-30, weeks */
+  CHECK_OK(crmkit_btyd_summarize(ds, 875577600, 1, 899164800, 7.0, n_customers, &n, customer, x, tx, T, m, xh, &duration));
+  CHECK(n == 2357);
+  CHECK(abs_of(duration - 39.0) < 1e-12);
+  /* a calibration end before the first purchase is an error */
+  CHECK_STATUS(crmkit_btyd_summarize(ds, 852076800 - 86400, 0, 0, 7.0, n_customers, &n, customer, x, tx, T, m, NULL, NULL),
+               CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("before the first purchase");
+  n = 2357;
+
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_BG_NBD, &bg));
+  CHECK_OK(crmkit_btyd_set_int(bg, CRMKIT_BTYD_N_THREADS, 2));
+  CHECK_OK(crmkit_btyd_fit(bg, x, tx, T, NULL, n));
+  CHECK_OK(crmkit_btyd_report(bg, &status, &iterations, &ll, &gnorm));
+  CHECK(status == CRMKIT_BTYD_CONVERGED);
+  CHECK(round_to(ll, 10.0) == -9582.4);
+  CHECK(crmkit_btyd_n_params(bg) == 4);
+  CHECK_STATUS(crmkit_btyd_params(bg, params, 3), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK_OK(crmkit_btyd_params(bg, params, 4));
+  CHECK(round3(params[0]) == 0.243 && round3(params[1]) == 4.414 && round3(params[2]) == 0.793 && round3(params[3]) == 2.426);
+  CHECK_OK(crmkit_btyd_standard_errors(bg, se, 4));
+  CHECK(se[0] > 0 && se[3] > 0);
+
+  CHECK_OK(crmkit_btyd_predict(bg, CRMKIT_BTYD_P_NO_PURCHASE, 39.0, x, tx, T, n, score));
+  CHECK_OK(crmkit_btyd_predict(bg, CRMKIT_BTYD_EXPECTED_PURCHASES, 39.0, x, tx, T, n, out));
+  CHECK_OK(crmkit_btyd_validate_holdout(x, out, xh, score, n, 7, totals, &auc, buckets));
+  CHECK(auc > 0.75 && auc < 0.77);
+  CHECK(totals[0] == 1882.0);
+  CHECK(buckets[0] > 1000); /* customers with x = 0 */
+
+  /* published parameters: the conditional expectation 1.226 */
+  {
+    const double pub[4] = {0.243, 4.414, 0.793, 2.426};
+    const double x1 = 2, tx1 = 30.43, T1 = 38.86;
+    double e = 0;
+    CHECK_OK(crmkit_btyd_set_params(bg, pub, 4));
+    CHECK_OK(crmkit_btyd_predict(bg, CRMKIT_BTYD_EXPECTED_PURCHASES, 39.0, &x1, &tx1, &T1, 1, &e));
+    CHECK(round3(e) == 1.226);
+    CHECK_STATUS(crmkit_btyd_set_params(bg, pub, 3), CRMKIT_E_INVALID_ARGUMENT);
+  }
+
+  /* Gamma-Gamma and CLV */
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_GAMMA_GAMMA, &gg));
+  CHECK_STATUS(crmkit_btyd_fit(gg, x, tx, T, NULL, n), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_btyd_fit_spend(gg, x, m, NULL, n));
+  CHECK_OK(crmkit_btyd_params(gg, params, 3));
+  CHECK(round_to(params[0], 100.0) == 6.25);
+  CHECK_OK(crmkit_btyd_clv(bg, gg, x, tx, T, m, n, 12, 4.345, 0.01, out));
+  for (i = 0; i < n; ++i) CHECK(out[i] >= 0 && isfinite(out[i]));
+  CHECK_STATUS(crmkit_btyd_clv(gg, gg, x, tx, T, m, n, 12, 4.345, 0.01, out), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_predict(gg, CRMKIT_BTYD_P_ALIVE, 0, x, tx, T, n, out), CRMKIT_E_UNSUPPORTED);
+
+  /* bad input: T < t_x */
+  {
+    const double bx[2] = {1, 2}, btx[2] = {5, 1}, bT[2] = {4, 6};
+    CHECK_STATUS(crmkit_btyd_fit(bg, bx, btx, bT, NULL, 2), CRMKIT_E_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("T (4) < recency (5)");
+    CHECK_STATUS(crmkit_btyd_predict(bg, CRMKIT_BTYD_P_ALIVE, 0, bx, btx, bT, 2, out), CRMKIT_E_INVALID_ARGUMENT);
+  }
+  crmkit_btyd_free(gg);
+  crmkit_btyd_free(bg);
+  crmkit_dataset_free(ds);
+  free(customer); free(x); free(tx); free(T); free(m); free(xh); free(out); free(score);
+}
+
+int main(void) {
+  null_arguments();
+  cdnow();
+  return test_report("churn_test");
+}
