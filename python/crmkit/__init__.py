@@ -27,6 +27,8 @@ from .churn import (
     validate_holdout,
 )
 from .kmeans import KMeans, kmeans_plusplus, scan_k, silhouette_score
+from . import metrics
+from .logistic import LogisticChurn
 from .lifecycle import Lifecycle
 from .pareto import Pareto, low_return_customers, pareto
 from .rfm import RFM, rfm
@@ -44,11 +46,13 @@ __all__ = [
     "Error",
     "InvalidArgumentError",
     "KMeans",
+    "LogisticChurn",
     "Lifecycle",
     "NotFoundError",
     "Pareto",
     "RFM",
     "low_return_customers",
+    "metrics",
     "pareto",
     "rfm",
     "kmeans_plusplus",

@@ -133,8 +133,10 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
 # module header crmkit/c/<module>.h: python/crmkit/_abi_<module>.py defines SIGNATURES
 # (and its constants). One import line per module here.
 from . import _abi_kmeans, _abi_pareto, _abi_rfm  # noqa: E402  (they use the handle types above)
+from . import _abi_logistic  # noqa: E402
 
 _MODULE_ABIS: List[Any] = [_abi_rfm, _abi_pareto, _abi_kmeans]
+_MODULE_ABIS.append(_abi_logistic)
 from . import _abi_lifecycle  # noqa: E402
 _MODULE_ABIS.append(_abi_lifecycle)
 from . import _abi_churn  # noqa: E402

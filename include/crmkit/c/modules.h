@@ -7,6 +7,7 @@
 #include "crmkit/c/rfm.h"
 #include "crmkit/c/pareto.h"
 #include "crmkit/c/kmeans.h"
+#include "crmkit/c/logistic.h"
 #include "crmkit/c/lifecycle.h"
 #include "crmkit/c/churn.h"
 #endif /* CRMKIT_C_MODULES_H */
