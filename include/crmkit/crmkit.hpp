@@ -11,3 +11,4 @@
 #include "crmkit/pareto.hpp"
 #include "crmkit/lifecycle.hpp"
 #include "crmkit/churn.hpp"
+#include "crmkit/geo.hpp"

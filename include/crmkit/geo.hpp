@@ -19,3 +19,5 @@
 #include "crmkit/geo/sphere.hpp"
 #include "crmkit/geo/territory.hpp"
 #include "crmkit/geo/geo_index.hpp"
+#include "crmkit/geo/reps.hpp"
+#include "crmkit/geo/china_coordinates.hpp"

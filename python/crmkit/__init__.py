@@ -27,6 +27,7 @@ from .churn import (
     validate_holdout,
 )
 from .kmeans import KMeans, kmeans_plusplus, scan_k, silhouette_score
+from .geo import GeoFilter, GeoIndex, territory_contains
 from . import metrics
 from .logistic import LogisticChurn
 from .lifecycle import Lifecycle
@@ -44,6 +45,9 @@ __all__ = [
     "validate_holdout",
     "Dataset",
     "Error",
+    "GeoFilter",
+    "GeoIndex",
+    "territory_contains",
     "InvalidArgumentError",
     "KMeans",
     "LogisticChurn",

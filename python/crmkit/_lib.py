@@ -141,6 +141,8 @@ from . import _abi_lifecycle  # noqa: E402
 _MODULE_ABIS.append(_abi_lifecycle)
 from . import _abi_churn  # noqa: E402
 _MODULE_ABIS.append(_abi_churn)
+from . import _abi_geo  # noqa: E402
+_MODULE_ABIS.append(_abi_geo)
 for _module_abi in _MODULE_ABIS:
     SIGNATURES.update(_module_abi.SIGNATURES)
     globals().update(getattr(_module_abi, "CONSTANTS", {}))  # CRMKIT_X -> _lib.X, like the constants above

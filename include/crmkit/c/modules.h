@@ -10,4 +10,5 @@
 #include "crmkit/c/logistic.h"
 #include "crmkit/c/lifecycle.h"
 #include "crmkit/c/churn.h"
+#include "crmkit/c/geo.h"
 #endif /* CRMKIT_C_MODULES_H */

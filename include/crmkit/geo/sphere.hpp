@@ -47,6 +47,8 @@ struct unit_vector {
   constexpr double to_rad = std::numbers::pi / 180.0;
   const double lambda = longitude_deg * to_rad;
   const double phi = latitude_deg * to_rad;
+  // The poles are one point whatever the longitude (cos(pi/2) rounds to 6e-17, not 0).
+  if (latitude_deg == 90.0 || latitude_deg == -90.0) return {0.0, 0.0, latitude_deg > 0 ? 1.0 : -1.0};
   const double c = std::cos(phi);
   return {c * std::cos(lambda), c * std::sin(lambda), std::sin(phi)};
 }

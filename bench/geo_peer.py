@@ -1,0 +1,85 @@
+"""Peer of bench/geo_bench.cpp (issue 6): scikit-learn's BallTree(metric="haversine") and
+Shapely on the same files, single-threaded, and a check that their results equal the
+ones crmkit wrote (geo_bench --write-data).
+
+    build/geo-release/bench/geo_bench --write-data /tmp/crmkit_geo
+    /usr/bin/python3 bench/geo_peer.py /tmp/crmkit_geo
+
+Prints one line per timing and one per comparison. The loop over Shapely's prepared
+geometry runs on the first 100,000 points and is scaled to 1,000,000 (its cost is linear
+in the number of points); the line says so.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.neighbors import BallTree
+
+R = 6371008.8  # crmkit's default sphere: the mean Earth radius
+
+
+def timed(label, f):
+    """Runs f, printing wall and CPU seconds (CPU time is the fair measure on a shared,
+    loaded machine; everything here is single-threaded)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = f()
+    dt, dc = time.perf_counter() - t0, time.process_time() - c0
+    print(f"{label:52s} wall {dt:9.3f} s   cpu {dc:9.3f} s", flush=True)
+    return out
+
+
+def main(directory: str) -> None:
+    d = Path(directory)
+    lon = np.fromfile(d / "points_lon.f64")
+    lat = np.fromfile(d / "points_lat.f64")
+    qlon = np.fromfile(d / "queries_lon.f64")
+    qlat = np.fromfile(d / "queries_lat.f64")
+    wkt = (d / "territory.wkt").read_text().strip()
+    print(f"{lon.size} points, {qlon.size} queries")
+    X = np.radians(np.column_stack([lat, lon]))
+    Q = np.radians(np.column_stack([qlat, qlon]))
+    tree = timed("BallTree build (haversine)", lambda: BallTree(X, metric="haversine"))
+    for km in (2, 10):
+        sk = timed(f"BallTree query_radius count_only {km} km", lambda: tree.query_radius(Q, r=km * 1000.0 / R,
+                                                                                          count_only=True))
+        ck = np.fromfile(d / f"crmkit_counts_{km}km.u64", dtype=np.uint64).astype(np.int64)
+        diff = int(np.sum(sk != ck))
+        print(f"  total hits {int(sk.sum())} (crmkit {int(ck.sum())}); queries whose count differs: {diff}")
+    sk_d, sk_i = timed("BallTree query k=10", lambda: tree.query(Q, k=10))
+    ck_i = np.fromfile(d / "crmkit_knn10_ids.i32", dtype=np.int32).reshape(-1, 10)
+    ck_d = np.fromfile(d / "crmkit_knn10_dist.f64").reshape(-1, 10)
+    same = sum(set(a) == set(b) for a, b in zip(sk_i.tolist(), ck_i.tolist()))
+    # A set can differ only through exact ties at the 10th distance (duplicate locations:
+    # the data is rounded to 1e-6 degrees); crmkit breaks them by index, BallTree arbitrarily.
+    tied = sum(np.isclose(ck_d[i, -1], sk_d[i, -1] * R, rtol=0, atol=1e-6) for i in range(len(ck_i))
+               if set(ck_i[i]) != set(sk_i[i]))
+    print(f"  identical neighbour sets: {same} of {len(ck_i)} queries ({len(ck_i) - same} differ, "
+          f"{tied} of those only by a tie at the 10th distance); max distance difference "
+          f"{float(np.max(np.abs(sk_d * R - ck_d))):.2e} m")
+    try:
+        import shapely.vectorized
+        from shapely import wkt as shapely_wkt
+        from shapely.geometry import Point
+        from shapely.prepared import prep
+    except ImportError:
+        print("shapely not installed (Debian python3-shapely): polygon comparison skipped")
+        return
+    geom = shapely_wkt.loads(wkt)
+    sv = timed("shapely.vectorized.contains, 1M points", lambda: shapely.vectorized.contains(geom, lon, lat))
+    ck = np.fromfile(d / "crmkit_territory_mask.u8", dtype=np.uint8).astype(bool)
+    print(f"  inside {int(sv.sum())} (crmkit {int(ck.sum())}); identical masks: {bool(np.array_equal(sv, ck))}")
+    prepared = prep(geom)
+    n = 100000
+    c0 = time.process_time()
+    loop = np.array([prepared.contains(Point(x, y)) for x, y in zip(lon[:n], lat[:n])])
+    dc = time.process_time() - c0
+    print(f"{'prepared-geometry loop, first 100000 points':52s} cpu {dc:9.3f} s  (scaled to 1M: {dc * lon.size / n:.2f} s)")
+    print(f"  identical on those points: {bool(np.array_equal(loop, ck[:n]))}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/crmkit_geo")

@@ -1,0 +1,247 @@
+"""Geospatial queries over customer locations (crmkit/c/geo.h).
+
+Example::
+
+    import numpy as np, crmkit
+    index = crmkit.GeoIndex(lon, lat)                     # degrees; NaN = no location
+    ids, metres = index.within(2.35, 48.86, 5000.0)       # one query point
+    ids, metres = index.nearest(lon_q, lat_q, k=10)       # arrays (m, k)
+    counts = index.count_within(lon_q, lat_q, 2000.0, n_threads=2)
+    inside = index.in_territory("POLYGON ((2.2 48.8, 2.5 48.8, 2.5 48.95, 2.2 48.8))")
+    mask = crmkit.territory_contains(geojson_text, lon, lat)
+
+Distances are great-circle metres on a sphere of the mean Earth radius 6,371,008.8 m
+(the haversine distance; scikit-learn's BallTree(metric="haversine") on radians times
+the radius gives the same neighbours). Results never depend on ``n_threads``. Errors are
+raised as :class:`crmkit.Error` (``InvalidArgumentError`` for bad coordinates, radius
+or k; a parse error with the position for malformed WKT/GeoJSON).
+"""
+
+from __future__ import annotations
+
+import weakref
+from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t
+from typing import Any, List, Optional, Tuple, Union
+
+import numpy as np
+
+from . import _errors, _lib
+from ._errors import InvalidArgumentError
+from ._abi_geo import GeoFilterP, GeoIndexP, GeoResultP
+
+__all__ = ["GeoIndex", "GeoFilter", "territory_contains", "EARTH_MEAN_RADIUS_M"]
+
+#: The default sphere radius (IUGG mean Earth radius R1), metres.
+EARTH_MEAN_RADIUS_M = 6371008.8
+
+_ORDERS = {None: 0, "none": 0, "distance": 1, "index": 2}
+_OPS = {"==": 0, "!=": 1, "<": 2, "<=": 3, ">": 4, ">=": 5}
+
+
+def _vec(x: Any, name: str) -> np.ndarray:
+    a = np.ascontiguousarray(np.atleast_1d(np.asarray(x, dtype=np.float64)))
+    if a.ndim != 1:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be one-dimensional, got shape {a.shape}")
+    return a
+
+
+def _dptr(a: np.ndarray) -> Any:
+    return a.ctypes.data_as(POINTER(c_double))
+
+
+def _pair(lon: Any, lat: Any) -> Tuple[np.ndarray, np.ndarray, bool]:
+    scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
+    x, y = _vec(lon, "lon"), _vec(lat, "lat")
+    if x.shape != y.shape:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"lon and lat differ in length: {x.shape[0]} and {y.shape[0]}")
+    return x, y, scalar
+
+
+def _threads(n_threads: int) -> int:
+    n = int(n_threads)
+    if n < 1:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n_threads = {n} must be >= 1")
+    return n
+
+
+class GeoFilter:
+    """Rows a query may return, built from attribute columns without rebuilding the index.
+
+    ``GeoFilter(n).require(churn_risk, ">", 0.7).require(segment, "==", 3)`` keeps the
+    rows passing every condition (NaN never passes).
+    """
+
+    def __init__(self, n: int) -> None:
+        lib = _lib.get()
+        handle = GeoFilterP()
+        _lib.check(lib.crmkit_geo_filter_create(c_size_t(int(n)), byref(handle)))
+        self._handle = handle
+        self._n = int(n)
+        self._finalizer = weakref.finalize(self, lib.crmkit_geo_filter_free, handle)
+
+    def require(self, values: Any, op: str, threshold: float) -> "GeoFilter":
+        """Keeps rows with ``values[row] op threshold``; op is one of == != < <= > >=."""
+        if op not in _OPS:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"op {op!r} is not one of {sorted(_OPS)}")
+        v = _vec(values, "values")
+        _lib.check(
+            _lib.get().crmkit_geo_filter_require(self._handle, _dptr(v), c_size_t(v.shape[0]), _OPS[op], float(threshold))
+        )
+        return self
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def count(self) -> int:
+        """Number of rows kept."""
+        n = c_size_t()
+        _lib.check(_lib.get().crmkit_geo_filter_count(self._handle, byref(n)))
+        return int(n.value)
+
+
+def _filter_handle(filter: Optional[GeoFilter]) -> Any:
+    return None if filter is None else filter._handle
+
+
+class GeoIndex:
+    """A spatial index over points (longitude, latitude) in degrees; row i has id i.
+
+    Args:
+        lon, lat: equal-length arrays of degrees; NaN in both = no location (never returned).
+        earth_radius_m: sphere radius for distances (default the mean Earth radius).
+        normalize_longitude: wrap longitudes outside [-180, 180] instead of rejecting them.
+
+    The coordinates are copied; memory is about 64 bytes per located point. A built
+    index is immutable: concurrent queries from several threads are safe.
+    """
+
+    def __init__(self, lon: Any, lat: Any, earth_radius_m: float = EARTH_MEAN_RADIUS_M,
+                 normalize_longitude: bool = False) -> None:
+        x, y, _ = _pair(lon, lat)
+        lib = _lib.get()
+        handle = GeoIndexP()
+        flags = 1 if normalize_longitude else 0
+        _lib.check(lib.crmkit_geo_index_create(_dptr(x), _dptr(y), c_size_t(x.shape[0]), float(earth_radius_m), flags,
+                                               byref(handle)))
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, lib.crmkit_geo_index_free, handle)
+
+    def close(self) -> None:
+        """Frees the index now (also done when the object is collected)."""
+        self._finalizer()
+
+    def __enter__(self) -> "GeoIndex":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _sizes(self) -> Tuple[int, int]:
+        n, located = c_size_t(), c_size_t()
+        _lib.check(_lib.get().crmkit_geo_index_size(self._handle, byref(n), byref(located)))
+        return int(n.value), int(located.value)
+
+    def __len__(self) -> int:
+        return self._sizes()[0]
+
+    @property
+    def n_located(self) -> int:
+        """Number of rows with a location."""
+        return self._sizes()[1]
+
+    @staticmethod
+    def _take(result: Any) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        lib = _lib.get()
+        try:
+            nq, nh = c_size_t(), c_size_t()
+            _lib.check(lib.crmkit_geo_result_sizes(result, byref(nq), byref(nh)))
+            offsets = np.empty(nq.value + 1, dtype=np.int64)
+            ids = np.empty(nh.value, dtype=np.int32)
+            dist = np.empty(nh.value, dtype=np.float64)
+            _lib.check(lib.crmkit_geo_result_copy(result, offsets.ctypes.data_as(POINTER(c_int64)),
+                                                  ids.ctypes.data_as(POINTER(c_int32)), _dptr(dist)))
+        finally:
+            lib.crmkit_geo_result_free(result)
+        return offsets, ids, dist
+
+    def within_csr(self, lon: Any, lat: Any, radius_m: float, sort: Optional[str] = None,
+                   filter: Optional[GeoFilter] = None, n_threads: int = 1) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All hits of many queries in compressed rows: (offsets (m+1,), ids, distances_m);
+        the hits of query q are ids[offsets[q]:offsets[q+1]]. sort: None, "distance" or "index"."""
+        if sort not in _ORDERS:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"sort {sort!r} is not None, 'distance' or 'index'")
+        x, y, _ = _pair(lon, lat)
+        result = GeoResultP()
+        _lib.check(_lib.get().crmkit_geo_index_within(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
+                                                      float(radius_m), _filter_handle(filter), _ORDERS[sort],
+                                                      _threads(n_threads), byref(result)))
+        return self._take(result)
+
+    def within(self, lon: Any, lat: Any, radius_m: float, sort: Optional[str] = None,
+               filter: Optional[GeoFilter] = None, n_threads: int = 1
+               ) -> Union[Tuple[np.ndarray, np.ndarray], Tuple[List[np.ndarray], List[np.ndarray]]]:
+        """Points within ``radius_m`` metres (boundary included).
+
+        For a scalar query point: (ids, distances_m) arrays. For arrays of query points:
+        (list of id arrays, list of distance arrays), one per query, like BallTree.query_radius.
+        """
+        scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
+        offsets, ids, dist = self.within_csr(lon, lat, radius_m, sort, filter, n_threads)
+        if scalar:
+            return ids, dist
+        cuts = offsets[1:-1]
+        return np.split(ids, cuts), np.split(dist, cuts)
+
+    def count_within(self, lon: Any, lat: Any, radius_m: float, filter: Optional[GeoFilter] = None,
+                     n_threads: int = 1) -> Union[int, np.ndarray]:
+        """Number of points within ``radius_m`` metres of each query point."""
+        x, y, scalar = _pair(lon, lat)
+        out = np.empty(x.shape[0], dtype=np.int64)
+        _lib.check(_lib.get().crmkit_geo_index_count_within(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
+                                                            float(radius_m), _filter_handle(filter),
+                                                            _threads(n_threads), out.ctypes.data_as(POINTER(c_int64))))
+        return int(out[0]) if scalar else out
+
+    def nearest(self, lon: Any, lat: Any, k: int = 1, filter: Optional[GeoFilter] = None,
+                n_threads: int = 1) -> Tuple[np.ndarray, np.ndarray]:
+        """The k nearest points, closest first, ties by smaller id: (ids, distances_m),
+        shape (k,) for a scalar query, (m, k) for arrays; -1 / NaN pad missing neighbours."""
+        x, y, scalar = _pair(lon, lat)
+        k = int(k)
+        if k < 1:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"k = {k}: k must be at least 1")
+        ids = np.empty((x.shape[0], k), dtype=np.int32)
+        dist = np.empty((x.shape[0], k), dtype=np.float64)
+        _lib.check(_lib.get().crmkit_geo_index_nearest(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
+                                                       c_size_t(k), _filter_handle(filter), _threads(n_threads),
+                                                       ids.ctypes.data_as(POINTER(c_int32)), _dptr(dist)))
+        return (ids[0], dist[0]) if scalar else (ids, dist)
+
+    def in_box(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float,
+               filter: Optional[GeoFilter] = None, sort: Optional[str] = "index") -> np.ndarray:
+        """Ids with min_lat <= lat <= max_lat and lon in [min_lon, max_lon] (across the
+        antimeridian when min_lon > max_lon)."""
+        result = GeoResultP()
+        _lib.check(_lib.get().crmkit_geo_index_in_box(self._handle, float(min_lon), float(min_lat), float(max_lon),
+                                                      float(max_lat), _filter_handle(filter), _ORDERS[sort],
+                                                      byref(result)))
+        return self._take(result)[1]
+
+    def in_territory(self, territory: str, filter: Optional[GeoFilter] = None,
+                     sort: Optional[str] = "index") -> np.ndarray:
+        """Ids inside a territory given as WKT (POLYGON/MULTIPOLYGON) or GeoJSON text."""
+        result = GeoResultP()
+        _lib.check(_lib.get().crmkit_geo_index_in_territory(self._handle, territory.encode("utf-8"),
+                                                            _filter_handle(filter), _ORDERS[sort], byref(result)))
+        return self._take(result)[1]
+
+
+def territory_contains(territory: str, lon: Any, lat: Any, n_threads: int = 1) -> np.ndarray:
+    """Boolean mask: which (lon, lat) points lie inside the territory (WKT or GeoJSON)."""
+    x, y, _ = _pair(lon, lat)
+    out = np.empty(x.shape[0], dtype=np.int32)
+    _lib.check(_lib.get().crmkit_geo_territory_contains(territory.encode("utf-8"), _dptr(x), _dptr(y),
+                                                        c_size_t(x.shape[0]), _threads(n_threads),
+                                                        out.ctypes.data_as(POINTER(c_int32))))
+    return out.astype(bool)

@@ -1,0 +1,3 @@
+// Compiled-mode definitions of crmkit/geo/reps.hpp.
+#include "crmkit/geo/reps.hpp"
+#include "crmkit/geo/reps_impl.hpp"

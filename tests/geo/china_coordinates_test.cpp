@@ -1,0 +1,44 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+
+#include "crmkit/geo/china_coordinates.hpp"
+#include "crmkit/geo/sphere.hpp"
+
+// Reference values: the README of wandergis/coordtransform (MIT), the common JavaScript
+// and Python implementation, for the point (116.404, 39.915) in Beijing.
+TEST_CASE("published reference values of coordtransform") {
+  const crmkit::lon_lat p{116.404, 39.915};
+  const auto gcj = crmkit::wgs84_to_gcj02(p);
+  CHECK(gcj[0] == doctest::Approx(116.41024449916938).epsilon(1e-14));
+  CHECK(gcj[1] == doctest::Approx(39.91640428150164).epsilon(1e-14));
+  const auto bd = crmkit::gcj02_to_bd09(p);
+  CHECK(bd[0] == doctest::Approx(116.41036949371029).epsilon(1e-14));
+  CHECK(bd[1] == doctest::Approx(39.92133699351021).epsilon(1e-14));
+  const auto g2 = crmkit::bd09_to_gcj02(p);
+  CHECK(g2[0] == doctest::Approx(116.39762729119315).epsilon(1e-14));
+  CHECK(g2[1] == doctest::Approx(39.90865673957631).epsilon(1e-14));
+  const auto wb = crmkit::wgs84_to_bd09(p);
+  CHECK(wb[0] == doctest::Approx(116.41662724378733).epsilon(1e-14));
+  CHECK(wb[1] == doctest::Approx(39.922699552216216).epsilon(1e-14));
+  // The offsets are hundreds of metres (the 100-700 m).
+  const double d = crmkit::haversine_m(p[0], p[1], gcj[0], gcj[1]);
+  CHECK(d > 100);
+  CHECK(d < 800);
+}
+
+TEST_CASE("inverses round-trip; outside China nothing moves") {
+  std::mt19937_64 rng(2);
+  std::uniform_real_distribution<double> lon(74, 134), lat(18, 53);
+  for (int i = 0; i < 2000; ++i) {
+    const crmkit::lon_lat w{lon(rng), lat(rng)};
+    const auto back = crmkit::gcj02_to_wgs84(crmkit::wgs84_to_gcj02(w));
+    CHECK(crmkit::haversine_m(w[0], w[1], back[0], back[1]) < 0.02);
+    const auto bd_back = crmkit::bd09_to_wgs84(crmkit::wgs84_to_bd09(w));
+    CHECK(crmkit::haversine_m(w[0], w[1], bd_back[0], bd_back[1]) < 0.5);
+  }
+  const crmkit::lon_lat paris{2.35, 48.86};
+  CHECK(crmkit::wgs84_to_gcj02(paris) == paris);
+  CHECK(crmkit::gcj02_to_wgs84(paris) == paris);
+}
