@@ -18,16 +18,13 @@ from __future__ import annotations
 
 import weakref
 from ctypes import POINTER, byref, c_double, c_int32, c_size_t
-from typing import TYPE_CHECKING, Any, Optional, Sequence, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
 from . import _errors, _lib
 from ._abi_pareto import ParetoP
 from ._errors import InvalidArgumentError
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 _ABC_LABELS = np.array(["A", "B", "C"])
 _STATS = [

@@ -15,9 +15,8 @@ Example::
 from __future__ import annotations
 
 import ctypes
-import weakref
 from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Sequence, Union
 
 import numpy as np
 
