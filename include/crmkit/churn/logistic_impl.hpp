@@ -243,7 +243,7 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
   double f = objective(theta, z);
   Eigen::VectorXd g(p), delta(p), trial(p), ztrial(static_cast<Eigen::Index>(n));
   logistic_matrix h(p, p);
-  constexpr Eigen::Index block = 256;
+  constexpr Eigen::Index block = 4096;  // rows per rank update: large enough for an efficient GEMM, 4096 (d + 1) doubles
   rep.status = logistic_status::max_iterations;
   for (int iter = 0;; ++iter) {
     for (Eigen::Index i = 0; i < z.size(); ++i) {
