@@ -6,9 +6,9 @@
 ///
 /// `#include <crmkit/churn/logistic.hpp>`
 ///
-/// Thread safety: `logistic_regression` is not synchronized; use from one thread at a time
-/// while fitting. A fitted model is immutable after construction; concurrent const use is
-/// safe (prediction, accessors, `to_text`).
+/// Thread safety: not synchronized; use from one thread at a time. (`fit` and `from_text`
+/// replace the model; the const members of a fitted model, prediction, accessors and
+/// `to_text`, modify nothing and may run concurrently with each other.)
 ///
 /// @code
 /// crmkit::logistic_options opt;
