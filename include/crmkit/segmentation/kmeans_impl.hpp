@@ -131,9 +131,11 @@ inline void kmeans_row_sums(const kmeans_data& data, std::size_t begin, std::siz
   // local: k x 4 x D zeros ([j][lane][f])
   for (std::size_t i = begin; i < end; ++i) {
     const std::size_t j = static_cast<std::size_t>(labels[i]), lane = i & 3u;
-    const double* row = data.rows + static_cast<std::ptrdiff_t>(i) * data.row_stride;
-    double* a = local + (j * 4 + lane) * D;
-    for (int f = 0; f < D; ++f) a[f] += row[f] - mean[f];
+    const double* __restrict row = data.rows + static_cast<std::ptrdiff_t>(i) * data.row_stride;
+    double* __restrict a = local + (j * 4 + lane) * D;
+    double v[D];
+    for (int f = 0; f < D; ++f) v[f] = a[f] + (row[f] - mean[f]);
+    for (int f = 0; f < D; ++f) a[f] = v[f];
     ++cnt[j * 4 + lane];
   }
   for (std::size_t j = 0; j < k; ++j)
