@@ -21,3 +21,4 @@
 #include "crmkit/geo/geo_index.hpp"
 #include "crmkit/geo/reps.hpp"
 #include "crmkit/geo/china_coordinates.hpp"
+#include "crmkit/geo/density.hpp"

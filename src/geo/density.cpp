@@ -1,0 +1,3 @@
+// Compiled-mode definitions of crmkit/geo/density.hpp.
+#include "crmkit/geo/density.hpp"
+#include "crmkit/geo/density_impl.hpp"
