@@ -78,9 +78,9 @@ def test_same_initial_centres_as_sklearn(data, tol, k, algorithm):
     sk = SkKMeans(k, init=init, n_init=1, tol=tol, max_iter=300, algorithm="lloyd").fit(X)
     ours = crmkit.KMeans(k, init=init, tol=tol, max_iter=300, algorithm=algorithm).fit(X)
     assert_same_as_sklearn(ours, sk, X)
-    # scikit-learn's Elkan gives the same clustering too
-    sk_elkan = SkKMeans(k, init=init, n_init=1, tol=tol, max_iter=300, algorithm="elkan").fit(X)
-    assert_same_as_sklearn(ours, sk_elkan, X)
+    if algorithm == "lloyd":  # scikit-learn's Elkan gives the same clustering too
+        sk_elkan = SkKMeans(k, init=init, n_init=1, tol=tol, max_iter=300, algorithm="elkan").fit(X)
+        assert_same_as_sklearn(ours, sk_elkan, X)
 
 
 @pytest.mark.parametrize("data", sorted(DATASETS))
@@ -95,10 +95,10 @@ def test_kmeans_plusplus_picks_sklearns_rows(data, seed):
 
 
 @pytest.mark.parametrize("init", ["k-means++", "random"])
-@pytest.mark.parametrize("n_init", [1, 4])
+@pytest.mark.parametrize("n_init", [1, 3])
 @pytest.mark.parametrize("tol", [0.0, 1e-4])
 def test_same_random_state_as_sklearn(init, n_init, tol):
-    X = blobs(3000, 4, 7, 9, 2.5)
+    X = blobs(2000, 4, 7, 9, 2.5)
     for seed in (0, 7):
         sk = SkKMeans(6, init=init, n_init=n_init, tol=tol, random_state=seed, algorithm="lloyd").fit(X)
         ours = crmkit.KMeans(6, init=init, n_init=n_init, tol=tol, random_state=seed).fit(X)
@@ -136,7 +136,7 @@ def test_predict_transform_score_like_sklearn():
 
 
 def test_thread_count_does_not_change_the_result():
-    X = blobs(50000, 3, 8, 8, 3.0)
+    X = blobs(20000, 3, 8, 8, 3.0)
     results = [crmkit.KMeans(8, n_init=2, random_state=4, n_threads=t, algorithm=a).fit(X)
                for t in (1, 2, 3) for a in ("lloyd", "hamerly")]
     for r in results[1:]:
