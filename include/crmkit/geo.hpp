@@ -22,3 +22,4 @@
 #include "crmkit/geo/reps.hpp"
 #include "crmkit/geo/china_coordinates.hpp"
 #include "crmkit/geo/density.hpp"
+#include "crmkit/geo/track.hpp"

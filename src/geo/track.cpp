@@ -1,0 +1,3 @@
+// Compiled-mode definitions of crmkit/geo/track.hpp.
+#include "crmkit/geo/track.hpp"
+#include "crmkit/geo/track_impl.hpp"
