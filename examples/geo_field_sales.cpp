@@ -3,7 +3,8 @@
 // CDNOW sample has no locations), answers "who is within 5 km of this rep" (all, and only
 // those at risk of churning), lists the customers inside a territory drawn on the map
 // (GeoJSON with a hole), routes a few service requests to the nearest available rep and
-// assigns a batch of requests to reps with a capacity each.
+// assigns a batch of requests to reps with a capacity each, and summarises a rep's day
+// from a sample GPS track (distance, outliers, stops, visits).
 //
 //   example_geo_field_sales [n_customers]
 #include <cstdio>
@@ -84,6 +85,34 @@ int main(int argc, char** argv) {
                plan.n_unassigned);
     for (auto l : plan.load) fmt::print(" {}", l);
     fmt::print("\n");
+
+    // 4. A rep's day from a GPS track: from rep 0, drive to three customers at 10 m/s with
+    //    a fix every 30 s, stay 20 minutes at each (fixes every minute), with one GPS jump.
+    std::vector<std::int64_t> t;
+    std::vector<double> tlon, tlat;
+    std::int64_t now = options.end_time - 86400 + 8 * 3600;  // 08:00 on the last day
+    double px = rep_lon[0], py = rep_lat[0];
+    for (std::size_t v = 0; v < 3; ++v) {
+      const auto c = static_cast<std::size_t>(near.ids[v * 11]);
+      const double cx = customers.longitude()[c], cy = customers.latitude()[c];
+      const double leg = crmkit::haversine_m(px, py, cx, cy);
+      const auto steps = static_cast<int>(leg / 300.0) + 1;  // 300 m per 30 s fix
+      for (int k = 0; k < steps; ++k, now += 30) {
+        t.push_back(now);
+        tlon.push_back(px + (cx - px) * k / steps);
+        tlat.push_back(py + (cy - py) * k / steps + (v == 1 && k == steps / 2 ? 0.5 : 0.0));  // the jump
+      }
+      for (int k = 0; k <= 20; ++k, now += 60) {
+        t.push_back(now);
+        tlon.push_back(cx);
+        tlat.push_back(cy);
+      }
+      px = cx;
+      py = cy;
+    }
+    const auto day = crmkit::analyze_track(t, tlon, tlat, &index);
+    fmt::print("rep 0's day: {:.1f} km driven ({} GPS outlier dropped), {} stops, {} customer visits, {} min at customers\n",
+               day.distance_m / 1000, day.n_dropped, day.stops.size(), day.n_visits, day.time_at_customers_s / 60);
   } catch (const crmkit::error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
