@@ -332,18 +332,26 @@ CRMKIT_FUNC void guard::evaluate(const double* const* columns, std::size_t begin
     detail::atom_mask(atoms_[program_[0].atom], columns, begin, count, out);
     return;
   }
-  // A stack of block masks; its depth is at most the program length.
-  std::vector<std::uint8_t> stack(block_size * program_.size());
+  // A stack of block masks; its depth is at most the program length. Small programs keep
+  // it on the call stack (no allocation per block).
+  constexpr std::size_t small = 8;
+  std::uint8_t local[small * block_size];
+  std::vector<std::uint8_t> heap;
+  std::uint8_t* stack_data = local;
+  if (program_.size() > small) {
+    heap.resize(block_size * program_.size());
+    stack_data = heap.data();
+  }
   for (std::size_t b = 0; b < count; b += block_size) {
     const std::size_t n = std::min(block_size, count - b);
     std::size_t depth = 0;
     for (const auto& ins : program_) {
       if (ins.code == guard_instruction::opcode::atom) {
-        detail::atom_mask(atoms_[ins.atom], columns, begin + b, n, stack.data() + depth * block_size);
+        detail::atom_mask(atoms_[ins.atom], columns, begin + b, n, stack_data + depth * block_size);
         ++depth;
       } else {
-        std::uint8_t* x = stack.data() + (depth - 2) * block_size;
-        const std::uint8_t* y = stack.data() + (depth - 1) * block_size;
+        std::uint8_t* x = stack_data + (depth - 2) * block_size;
+        const std::uint8_t* y = stack_data + (depth - 1) * block_size;
         if (ins.code == guard_instruction::opcode::and_)
           for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::uint8_t>(x[i] & y[i]);
         else
@@ -351,7 +359,7 @@ CRMKIT_FUNC void guard::evaluate(const double* const* columns, std::size_t begin
         --depth;
       }
     }
-    std::copy(stack.data(), stack.data() + n, out + b);
+    std::copy(stack_data, stack_data + n, out + b);
   }
 }
 

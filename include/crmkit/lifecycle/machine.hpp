@@ -19,7 +19,7 @@
 /// hops are appended in customer order. Evaluation is all-or-nothing: when it throws (a
 /// unique-policy conflict, a missing column), no customer moves.
 ///
-/// Memory: 12 bytes per customer (stage, previous stage, entry time) plus 24 bytes per
+/// Memory: 12 bytes per customer (stage, previous stage, entry time) plus 16 bytes per
 /// logged transition; evaluation scratch is O(n_threads * transitions * 512) bytes.
 ///
 /// `#include <crmkit/lifecycle/machine.hpp>`
@@ -71,18 +71,19 @@ class lifecycle_columns {
   std::vector<std::pair<std::string, std::span<const double>>> columns_;
 };
 
-/// One logged stage change.
+/// One logged stage change (16 bytes: the log of a first evaluation can hold several
+/// records per customer).
 struct transition_record {
   std::int64_t at = 0;       ///< event time, Unix seconds UTC
   std::int32_t customer = 0; ///< customer index
-  std::int32_t rule = 0;     ///< transition index, or rule_host_set / rule_reset
-  std::int16_t from = 0;     ///< state left
-  std::int16_t to = 0;       ///< state entered
+  std::int16_t rule = 0;     ///< transition index, or rule_host_set / rule_reset
+  std::int8_t from = 0;      ///< state left
+  std::int8_t to = 0;        ///< state entered
 };
 /// `transition_record::rule` of a stage set by the host.
-inline constexpr std::int32_t rule_host_set = -1;
+inline constexpr std::int16_t rule_host_set = -1;
 /// `transition_record::rule` of a reset.
-inline constexpr std::int32_t rule_reset = -2;
+inline constexpr std::int16_t rule_reset = -2;
 /// A time that is not known (the start of a machine created without one).
 inline constexpr std::int64_t unknown_time = std::numeric_limits<std::int64_t>::min();
 

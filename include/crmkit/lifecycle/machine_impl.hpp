@@ -105,7 +105,7 @@ CRMKIT_FUNC void lifecycle_machine::set_stage(std::int32_t customer, int state, 
                 fmt::format("lifecycle_machine::set_stage: customer {} from '{}' back to '{}' in a forward_only model; "
                             "use reset()",
                             customer, model_->state_name(from), model_->state_name(state)));
-  apply({at, customer, rule_host_set, static_cast<std::int16_t>(from), static_cast<std::int16_t>(state)});
+  apply({at, customer, rule_host_set, static_cast<std::int8_t>(from), static_cast<std::int8_t>(state)});
 }
 
 CRMKIT_FUNC void lifecycle_machine::reset(std::int32_t customer, std::int64_t at) {
@@ -115,7 +115,7 @@ CRMKIT_FUNC void lifecycle_machine::reset(std::int32_t customer, std::int64_t at
   check_time(at, "reset");
   const int from = stage_[static_cast<std::size_t>(customer)];
   if (from == model_->initial()) return;
-  apply({at, customer, rule_reset, static_cast<std::int16_t>(from), static_cast<std::int16_t>(model_->initial())});
+  apply({at, customer, rule_reset, static_cast<std::int8_t>(from), static_cast<std::int8_t>(model_->initial())});
 }
 
 CRMKIT_FUNC std::size_t lifecycle_machine::evaluate(std::int64_t as_of, const lifecycle_columns& columns) {
@@ -143,6 +143,8 @@ struct lifecycle_eval_context {
   std::int64_t as_of;
   int trigger;
   std::vector<int> active;          // transitions this trigger evaluates, in try order
+  std::vector<std::vector<int>> by_state;      // per state: the active transitions leaving it, in try order
+  std::vector<std::uint8_t> reads_stage_days;  // per transition
   bool needs_stage_days;
 };
 
@@ -154,8 +156,10 @@ struct lifecycle_eval_context {
                           t[static_cast<std::size_t>(b)].name, format_iso8601(ctx.as_of)));
 }
 
-// Decides the hops of one customer. `mask_of(k)` tells whether transition k's guard holds
-// for the customer in its stage at the start of the evaluation.
+// Decides the hops of one customer. `mask_of(k)` returns 1/0 when transition k's guard is
+// known from the block masks (they depend on the columns only, so they stay valid during a
+// cascade unless the guard reads stage_days, which is 0 after a hop), or -1 when the guard
+// must be evaluated for the row.
 template <class MaskOf>
 inline void decide(const lifecycle_eval_context& ctx, std::size_t c, MaskOf&& mask_of,
                    std::vector<transition_record>& out) {
@@ -165,11 +169,10 @@ inline void decide(const lifecycle_eval_context& ctx, std::size_t c, MaskOf&& ma
   int prev = ctx.previous[c];
   for (int hop = 0; hop < m.max_hops(); ++hop) {
     int chosen = -1, target = -1;
-    for (int k : ctx.active) {
+    for (int k : ctx.by_state[static_cast<std::size_t>(s)]) {
       const lifecycle_transition& t = ts[static_cast<std::size_t>(k)];
-      if (!((t.from_mask >> s) & 1)) continue;
-      const bool holds = hop == 0 ? mask_of(k)
-                                  : t.condition.evaluate_row(ctx.base.data(), c, stage_days_column, 0.0);
+      int holds = hop > 0 && ctx.reads_stage_days[static_cast<std::size_t>(k)] ? -1 : mask_of(k);
+      if (holds < 0) holds = t.condition.evaluate_row(ctx.base.data(), c, stage_days_column, 0.0) ? 1 : 0;
       if (!holds) continue;
       int to = t.to >= 0 ? t.to : prev;
       if (to < 0 || to == s) continue;
@@ -186,8 +189,8 @@ inline void decide(const lifecycle_eval_context& ctx, std::size_t c, MaskOf&& ma
       break;
     }
     if (chosen < 0) break;
-    out.push_back({ctx.as_of, static_cast<std::int32_t>(c), chosen, static_cast<std::int16_t>(s),
-                   static_cast<std::int16_t>(target)});
+    out.push_back({ctx.as_of, static_cast<std::int32_t>(c), static_cast<std::int16_t>(chosen),
+                   static_cast<std::int8_t>(s), static_cast<std::int8_t>(target)});
     prev = s;
     s = target;
   }
@@ -215,14 +218,16 @@ inline void decide_range(const lifecycle_eval_context& ctx, std::size_t lo, std:
       }
       block[stage_days_column] = stage_days.data();
     }
+    // With cascade a customer can reach any stage, so every active mask is computed.
+    const std::uint64_t sources = ctx.model->max_hops() > 1 ? ~std::uint64_t{0} : present;
     for (int k : ctx.active) {
       const auto& t = ts[static_cast<std::size_t>(k)];
-      if ((t.from_mask & present) != 0) t.condition.evaluate(block.data(), 0, n, masks.data() + static_cast<std::size_t>(k) * B);
+      if ((t.from_mask & sources) != 0) t.condition.evaluate(block.data(), 0, n, masks.data() + static_cast<std::size_t>(k) * B);
     }
-    // A transition's mask is computed only when some customer of the block is in one of its
-    // sources; decide() checks the source before reading the mask.
+    // A transition's mask is computed only when some customer of the block can be in one of
+    // its sources; decide() only asks for transitions leaving the customer's stage.
     for (std::size_t i = 0; i < n; ++i)
-      decide(ctx, b + i, [&](int k) { return masks[static_cast<std::size_t>(k) * B + i] != 0; }, out);
+      decide(ctx, b + i, [&](int k) { return static_cast<int>(masks[static_cast<std::size_t>(k) * B + i]); }, out);
   }
 }
 
@@ -241,6 +246,14 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
   ctx.trigger = trigger;
   for (int k : m.try_order())
     if (static_cast<int>(m.transitions()[static_cast<std::size_t>(k)].on) & trigger) ctx.active.push_back(k);
+  ctx.by_state.resize(m.n_states());
+  for (std::size_t st = 0; st < m.n_states(); ++st)
+    for (int k : ctx.active)
+      if ((m.transitions()[static_cast<std::size_t>(k)].from_mask >> st) & 1) ctx.by_state[st].push_back(k);
+  for (const auto& t : m.transitions()) {
+    const auto cols = t.condition.columns();
+    ctx.reads_stage_days.push_back(std::find(cols.begin(), cols.end(), stage_days_column) != cols.end() ? 1 : 0);
+  }
   // Bind the columns the active guards read.
   std::vector<bool> needed(m.columns().size(), false);
   for (int k : ctx.active)
@@ -259,7 +272,11 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
                                                       m.columns()[col], values->size(), n_customers()));
     ctx.base[col] = values->data();
   }
-  std::vector<transition_record> hops;
+  // Hops are decided first and applied after, so that an error leaves the machine unchanged.
+  // They are appended to the log directly and cut off again on error.
+  const std::size_t old_size = log_.size();
+  std::vector<transition_record>& hops = log_;
+  try {
   if (use_subset) {
     // Few customers: row-wise evaluation with the same bytecode.
     if (ctx.needs_stage_days) {
@@ -278,7 +295,7 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
     for (auto c : sorted) {
       const auto row = static_cast<std::size_t>(c);
       detail::decide(ctx, row, [&](int k) {
-        return m.transitions()[static_cast<std::size_t>(k)].condition.evaluate_row(ctx.base.data(), row);
+        return m.transitions()[static_cast<std::size_t>(k)].condition.evaluate_row(ctx.base.data(), row) ? 1 : 0;
       }, hops);
     }
   } else {
@@ -302,16 +319,25 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
       for (auto& th : pool) th.join();
       for (auto& e : errors)
         if (e) std::rethrow_exception(e);  // the lowest chunk's error: the one a single thread meets first
-      std::size_t total = 0;
+      std::size_t total = hops.size();
       for (auto& p : parts) total += p.size();
       hops.reserve(total);
       for (auto& p : parts) hops.insert(hops.end(), p.begin(), p.end());
     }
   }
-  log_.reserve(log_.size() + hops.size());
-  for (const auto& r : hops) apply(r);
+  } catch (...) {
+    log_.resize(old_size);
+    throw;
+  }
+  for (std::size_t i = old_size; i < log_.size(); ++i) {
+    const transition_record& r = log_[i];
+    const auto c = static_cast<std::size_t>(r.customer);
+    stage_[c] = static_cast<std::uint8_t>(r.to);
+    previous_[c] = static_cast<std::int8_t>(r.from);
+    entered_[c] = r.at;
+  }
   last_time_ = as_of;
-  return hops.size();
+  return log_.size() - old_size;
 }
 
 CRMKIT_END_NAMESPACE

@@ -97,7 +97,9 @@ CRMKIT_FUNC lifecycle_model lifecycle_model::from_spec(const model_spec& spec) {
     }
     m.has_chain_ = true;
   }
-  // Transitions.
+  // Transitions (their index is logged as an int16).
+  if (spec.transitions.size() > 32767)
+    model_fail(errc::invalid_argument, fmt::format("{} transitions; at most 32767 are supported", spec.transitions.size()));
   auto resolve = [&m](std::string_view name) { return m.find_column(name); };
   for (std::size_t i = 0; i < spec.transitions.size(); ++i) {
     const auto& t = spec.transitions[i];
