@@ -23,3 +23,4 @@
 #include "crmkit/geo/china_coordinates.hpp"
 #include "crmkit/geo/density.hpp"
 #include "crmkit/geo/track.hpp"
+#include "crmkit/geo/geodesic.hpp"
