@@ -26,6 +26,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -118,7 +119,9 @@ bench_set make_set(std::size_t n, std::size_t d) {
 const bench_set& get_set(std::size_t n, std::size_t d) {
   static bench_set big = make_set(1000000, 3);
   static bench_set wide = make_set(200000, 8);
-  return n == 1000000 ? big : wide;
+  if (n == 1000000 && d == 3) return big;
+  if (n == 200000 && d == 8) return wide;
+  throw std::invalid_argument("kmeans_bench: no data set of that shape");
 }
 
 void write_data(const std::string& dir) {
