@@ -52,6 +52,7 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
   Eigen::MatrixXd h = Eigen::MatrixXd::Identity(ni, ni);  // inverse Hessian approximation
   Eigen::VectorXd d(ni);
   bool first = true;
+  bool restarted = false;
   result.status = fit_status::max_iterations;
   int it = 0;
   for (; it < max_iterations; ++it) {
@@ -81,9 +82,15 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
       ++result.evaluations;
       Eigen::Map<const Eigen::VectorXd> gn(g_new.data(), ni);
       const bool finite = std::isfinite(f_new) && std::isfinite(inf_norm(g_new));
-      if (!finite || f_new > f + 1e-4 * t * slope) {
+      // Armijo, or Hager & Zhang's (2005) approximate Wolfe condition, which still accepts a
+      // step when the decrease of f is below its rounding error but the slope has dropped:
+      // near the optimum the gradient is accurate to many more digits than f.
+      const double slope_new = finite ? gn.dot(d) : 0.0;
+      const bool armijo = finite && f_new <= f + 1e-4 * t * slope;
+      const bool approx = finite && f_new <= f + 1e-14 * std::abs(f) && slope_new <= (2e-4 - 1.0) * slope;
+      if (!armijo && !approx) {
         hi = t;
-      } else if (gn.dot(d) < 0.9 * slope && t < t_max) {
+      } else if (slope_new < 0.9 * slope && t < t_max) {
         lo = t;
       } else {
         accepted = true;
@@ -101,7 +108,13 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
         f_new = objective(x_new, g_new);
         ++result.evaluations;
       } else {
-        result.status = inf_norm(g) <= 1e3 * gtol ? fit_status::converged : fit_status::line_search_failed;
+        if (!restarted) {  // one retry from steepest descent before giving up
+          restarted = true;
+          h.setIdentity();
+          first = true;
+          continue;
+        }
+        result.status = inf_norm(g) <= gtol ? fit_status::converged : fit_status::line_search_failed;
         break;
       }
     }
@@ -119,17 +132,11 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
       h = (eye - rho * s * y.transpose()) * h * (eye - rho * y * s.transpose()) + rho * s * s.transpose();
     }
     first = false;
-    const double f_old = f;
     x = x_new;
     g = g_new;
     f = f_new;
-    // No progress representable in f and a small gradient: done.
-    if (std::abs(f_old - f) <= 4 * std::numeric_limits<double>::epsilon() * std::abs(f) &&
-        inf_norm(g) <= 1e3 * gtol) {
-      ++it;
-      result.status = fit_status::converged;
-      break;
-    }
+
+    restarted = false;
   }
   if (it >= max_iterations && inf_norm(g) <= gtol) result.status = fit_status::converged;
   result.x = x;
