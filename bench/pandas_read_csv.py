@@ -9,7 +9,8 @@ read_csv with the timestamp column parsed as dates (parse_dates), pandas' C
 engine, default dtypes (product and channel stay object strings). Prints each run
 and the best of N (default 3) in MB/s over wall time and over the process's CPU
 time (the fairer figure when other processes share the cores; read_csv runs on
-one thread), MB meaning 10^6 bytes as in Google Benchmark's bytes_per_second.
+one thread), MB meaning 10^6 bytes as in io_bench's MB_per_s and cpu_MB_per_s
+counters (Google Benchmark's own bytes_per_second is in MiB/s).
 The file is in the page cache for both tools.
 """
 import argparse
