@@ -10,9 +10,9 @@
 //   unquoted records and an RFC 4180 state machine for the rest (csv_tokenizer.hpp).
 // - Customer ids are the cache-miss hot spot: with a million customers the dictionary's
 //   slot array is far larger than the caches, and each row touches a random slot. Rows
-//   are therefore parsed in batches; each row's id is hashed and its slot prefetched
-//   when the row is parsed, and the ids are inserted when the batch is flushed, by which
-//   time the slots are in cache.
+//   are therefore parsed in batches with their ids hashed, and each batch's ids are then
+//   looked up in one tight pass that prefetches the slot of the id 16 rows ahead, so
+//   that many misses are in flight at once (transaction_builder).
 // - Columns are reserved from an estimate (bytes left / mean record length so far) and
 //   re-estimated only when it proves short, so they are not doubled-and-copied.
 #pragma once
