@@ -21,6 +21,8 @@
 // $CRMKIT_GEO_BENCH_DIR, or <temp dir>/crmkit_geo (the benchmark writes them when missing).
 #include <benchmark/benchmark.h>
 
+#include "bench_random.hpp"
+
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -46,20 +48,7 @@ constexpr std::size_t n_queries = 100000;
 // 10 km radius on 100,000 queries, the figure.
 constexpr double scatter_km = 20.0;
 
-struct splitmix64 {
-  std::uint64_t state;
-  std::uint64_t operator()() noexcept {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() noexcept { return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53; }
-  double normal() noexcept {
-    const double u = uniform(), v = uniform();
-    return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
-  }
-};
+using crmkit_bench::splitmix64;
 
 struct data_set {
   std::vector<double> lon, lat, qlon, qlat;

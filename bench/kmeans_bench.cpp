@@ -18,6 +18,8 @@
 // <temp dir>/crmkit_kmeans; the benchmark writes them itself when they are missing.
 #include <benchmark/benchmark.h>
 
+#include "bench_random.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -37,20 +39,7 @@
 
 namespace {
 
-struct splitmix64 {
-  std::uint64_t state;
-  std::uint64_t operator()() noexcept {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() noexcept { return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53; }
-  double normal() noexcept {
-    const double u = uniform(), v = uniform();
-    return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
-  }
-};
+using crmkit_bench::splitmix64;
 
 // Raw RFM-like customer features (not yet transformed).
 crmkit::feature_matrix make_raw(std::size_t n, std::size_t d) {
