@@ -32,6 +32,24 @@
 /// Boost.Geometry stays inside src/geo (it costs 20-40 s of compile time per translation
 /// unit); this header only declares a pointer to the tree.
 ///
+/// ## Ellipsoidal distances (distance_model = wgs84)
+/// The tree stays on the sphere's unit vectors; only the metric changes. In geodetic
+/// coordinates the ellipsoid's line element is ds^2 = M(phi)^2 dphi^2 + N(phi)^2 cos^2(phi)
+/// dlambda^2 (M, N the meridional and prime-vertical radii of curvature) and the unit
+/// sphere's is dtheta^2 = dphi^2 + cos^2(phi) dlambda^2, so along any path ds / dtheta lies
+/// between min(M, N) = M(0) = b^2 / a = 6,335,439.3 m and max(M, N) = a^2 / b =
+/// 6,399,593.6 m (WGS84 a, b). Hence, for the geodesic distance s and the central angle
+/// theta of the same two points, (b^2/a) theta <= s <= (a^2/b) theta. A radius query for
+/// s <= r therefore collects, through the tree, every point with theta <= r a / b^2 (the
+/// chord of that angle, times 1 + 1e-9 for rounding), then keeps those whose exact
+/// geodesic distance (GeographicLib, Karney 2013, "Algorithms for geodesics", J. Geodesy
+/// 87; accurate to about 15 nm) is <= r. k-nearest takes the k nearest by angle, lets
+/// s_k be the largest of their geodesic distances (k points lie within s_k, so the true
+/// k nearest do too), collects every point with theta <= s_k a / b^2 and keeps the k
+/// smallest (geodesic distance, index). The cost per candidate is one geodesic inverse
+/// (about 1-2 microseconds) instead of a 3D difference, on a candidate set about 0.6 %
+/// wider in radius.
+///
 /// ## Results equal brute force
 /// For every query the set of ids equals a scan over all points with the same predicate
 /// (squared chord <= c^2 for radius, the (squared chord, index) order for k-nearest, the
@@ -104,10 +122,19 @@ enum class geo_order {
   by_index,     ///< ascending index
 };
 
+/// How an index measures distance (see "Ellipsoidal distances" in the file comment).
+enum class geo_distance_model {
+  sphere,  ///< great circle on the sphere of earth_radius_m (haversine); the default, fastest
+  wgs84,   ///< geodesic on the WGS84 ellipsoid (C. F. F. Karney's algorithm, GeographicLib)
+};
+
 /// Options of an index.
 struct geo_index_options {
-  /// Sphere radius for distances, in metres (default: the mean Earth radius).
+  /// Sphere radius for distances, in metres (default: the mean Earth radius). With the
+  /// wgs84 model it only shapes the internal prefilter, never a result.
   double earth_radius_m = earth_mean_radius_m;
+  /// Distance of radius and k-nearest queries and of reported distances.
+  geo_distance_model distance_model = geo_distance_model::sphere;
   /// When true, longitudes outside [-180, 180] are wrapped into it (e.g. 190 -> -170);
   /// when false (default) they are rejected. Applies to indexed points and queries.
   bool normalize_longitude = false;
