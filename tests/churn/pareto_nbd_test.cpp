@@ -64,7 +64,9 @@ double quadrature_ll(const crmkit::pareto_nbd_params& p, double x, double tx, do
 TEST_CASE("pareto_nbd: the likelihood stays finite and exact for large frequencies and ages") {
   for (const crmkit::pareto_nbd_params& p :
        {crmkit::pareto_nbd_params{0.553, 10.578, 0.606, 11.669}, crmkit::pareto_nbd_params{0.553, 11.669, 0.606, 10.578},
-        crmkit::pareto_nbd_params{2.0, 0.5, 3.0, 40.0}, crmkit::pareto_nbd_params{0.3, 80.0, 0.2, 0.9}}) {
+        crmkit::pareto_nbd_params{2.0, 0.5, 3.0, 40.0}, crmkit::pareto_nbd_params{0.3, 80.0, 0.2, 0.9},
+        // z = (alpha-beta)/(alpha+t) within 1e-7 of 1 at t = 0 (the old series gave NaN)
+        crmkit::pareto_nbd_params{0.5, 2e5, 0.6, 0.01}, crmkit::pareto_nbd_params{0.5, 0.01, 0.6, 2e5}}) {
     const crmkit::pareto_nbd model(p);
     for (double x : {0.0, 1.0, 30.0, 500.0, 5000.0}) {
       for (double T : {1.0, 39.0, 520.0, 5200.0}) {
@@ -75,7 +77,11 @@ TEST_CASE("pareto_nbd: the likelihood stays finite and exact for large frequenci
           const double alive = model.p_alive(x, tx, T);
           CHECK((alive >= 0 && alive <= 1));
           CHECK(std::isfinite(model.conditional_expected_purchases(52, x, tx, T)));
-          if (tx < T) CHECK(ll == doctest::Approx(quadrature_ll(p, x, tx, T)).epsilon(1e-9));
+          INFO("r=" << p.r << " alpha=" << p.alpha << " s=" << p.s << " beta=" << p.beta << " x=" << x << " tx=" << tx << " T=" << T);
+          // This quadrature does not resolve the spike of (beta+u)^-(s+1) at beta = 0.01; the
+          // extreme sets are checked against mpmath in tests/python/test_churn_numerics.py.
+          const bool extreme = p.alpha / p.beta > 1e4 || p.beta / p.alpha > 1e4;
+          if (tx < T && !extreme) CHECK(ll == doctest::Approx(quadrature_ll(p, x, tx, T)).epsilon(1e-9));
         }
       }
     }

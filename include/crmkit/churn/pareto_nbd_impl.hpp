@@ -34,11 +34,11 @@ T pareto_log_g(const T& r, const T& alpha, const T& s, const T& beta, double x, 
   const T rx = r + x;
   const T c = rx + s + 1.0;
   if (value_of(alpha) >= value_of(beta)) {
-    const T z = (alpha - beta) / (alpha + t);
-    return -rx * log(alpha + t) - s * log(beta + t) + log_hyp2f1_1bc(rx, c, z) - log(c - 1.0);
+    const T z = (alpha - beta) / (alpha + t), w = (beta + t) / (alpha + t);
+    return -rx * log(alpha + t) - s * log(beta + t) + log_hyp2f1_1bc(rx, c, z, w) - log(c - 1.0);
   }
-  const T z = (beta - alpha) / (beta + t);
-  return (1.0 - rx) * log(alpha + t) - (s + 1.0) * log(beta + t) + log_hyp2f1_1bc(s + 1.0, c, z) - log(c - 1.0);
+  const T z = (beta - alpha) / (beta + t), w = (alpha + t) / (beta + t);
+  return (1.0 - rx) * log(alpha + t) - (s + 1.0) * log(beta + t) + log_hyp2f1_1bc(s + 1.0, c, z, w) - log(c - 1.0);
 }
 
 // The two parts of a customer's likelihood without the common factor

@@ -10,30 +10,47 @@
 // whole expression is then carried in logarithms.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <limits>
 
 #include "crmkit/churn/detail/dual.hpp"
+#include "crmkit/churn/detail/log_quadrature.hpp"
 #include "crmkit/config.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 namespace detail {
 
-/// ln 2F1(1, b; c; z) for 0 <= z < 1 and 0 < b < c, by its positive series. NaN when it
-/// has not converged within 10^6 terms (z within ~1e-5 of 1).
+/// ln 2F1(1, b; c; z) for 0 <= z < 1, b > 0, c > 1, with w = 1 - z passed separately so
+/// that callers who know it exactly (Pareto/NBD: w = (beta+t)/(alpha+t)) lose no digits.
+///
+/// Far from z = 1 (w >= 1/64) the positive series is summed: each term ratio is below z, so
+/// it needs at most ~40/w terms and has no cancellation. Near z = 1 the series would need
+/// ~40/w terms (10^6 and more for w ~ 1e-5; the old code returned NaN there), and the
+/// z -> 1-z continuation (A&S 15.3.6) cancels catastrophically when c - b - 1 is close to an
+/// integer (A&S 15.3.10-12) or when b w is not small. Instead the Euler integral
+///   2F1(1, b; c; z) = (c-1) int_0^1 tau^(c-2) (w + z tau)^(-b) dtau      (A&S 15.3.1)
+/// is evaluated in u = ln tau: its log-integrand (c-1) u - b ln(w + z e^u) is concave, which
+/// log_integral_concave integrates to rounding (detail/log_quadrature.hpp). This holds for
+/// any sign of c - b - 1, integer or not, and any size of b and c.
 template <class T>
-T log_hyp2f1_1bc(const T& b, const T& c, const T& z) {
+T log_hyp2f1_1bc(const T& b, const T& c, const T& z, const T& w) {
   using std::log;
-  T term(1.0), sum(1.0);
-  const double zv = value_of(z);
+  const double zv = value_of(z), wv = value_of(w);
   if (zv == 0.0) return T(0.0);
-  for (int k = 0; k < 1000000; ++k) {
-    term = term * ((b + static_cast<double>(k)) * z / (c + static_cast<double>(k)));
-    sum += term;
-    // The remaining terms are below term * z/(1-z) (each ratio is < z).
-    if (value_of(term) * zv <= 1e-17 * (1.0 - zv) * value_of(sum)) return log(sum);
+  if (wv >= 1.0 / 64) {
+    T term(1.0), sum(1.0);
+    for (int k = 0; k < 100000; ++k) {
+      term = term * ((b + static_cast<double>(k)) * z / (c + static_cast<double>(k)));
+      sum += term;
+      // The remaining terms are below term * z/(1-z) (each ratio is < z).
+      if (value_of(term) * zv <= 1e-17 * wv * value_of(sum)) return log(sum);
+    }
+    return T(std::numeric_limits<double>::quiet_NaN());
   }
-  return T(std::numeric_limits<double>::quiet_NaN());
+  const std::array<T, 1> k{b};
+  const std::array<T, 1> shift{log(w) - log(z)};  // ln(w + z e^u) = ln w + softplus(u - ln(w/z))
+  return log(c - 1.0) - b * log(w) + log_integral_concave(c - 1.0, k, shift, 0.0);
 }
 
 /// 2F1(a, b; c; z) by its series for 0 <= z < 1 when it converges (c - a - b > 0 or z not
