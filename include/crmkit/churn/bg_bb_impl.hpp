@@ -14,6 +14,7 @@
 #include "crmkit/churn/detail/btyd_rows.hpp"
 #include "crmkit/churn/detail/dual_fit.hpp"
 #include "crmkit/churn/detail/fit_common.hpp"
+#include "crmkit/churn/detail/hyp2f1.hpp"
 #include "crmkit/error.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -30,13 +31,19 @@ T bgbb_row_ll(const T& al, const T& be, const T& ga, const T& de, double x, doub
   return base + acc;
 }
 
-inline void check_bgbb_row(const char* where, std::size_t i, double x, double tx, double n) {
+/// Checks a pattern; `min_n` is 1 for data and 0 for a new customer in the predictions.
+inline void check_bgbb_row(const char* where, std::size_t i, double x, double tx, double n, double min_n = 1) {
   auto integer = [](double v) { return std::isfinite(v) && v >= 0 && v == std::floor(v) && v <= 1e6; };
-  if (!integer(x) || !integer(tx) || !integer(n) || n < 1 || x > tx || tx > n || (x == 0) != (tx == 0))
+  if (!integer(x) || !integer(tx) || !integer(n) || n < min_n || x > tx || tx > n || (x == 0) != (tx == 0))
     throw error(errc::invalid_argument,
                 fmt::format("{}: row {}: (frequency {}, recency {}, periods {}) must be integers with 0 <= x <= t_x "
                             "<= n, n >= 1, and t_x = 0 exactly when x = 0",
                             where, i, x, tx, n));
+}
+
+inline void check_whole(const char* where, const char* what, double v) {
+  if (!std::isfinite(v) || v < 0 || v != std::floor(v) || v > 1e6)
+    throw error(errc::invalid_argument, fmt::format("{}: {} = {} is not a whole number in [0, 1e6]", where, what, v));
 }
 }  // namespace detail
 
@@ -120,6 +127,52 @@ CRMKIT_FUNC double bg_bb::conditional_expected_purchases(double n_star, double x
   const double t2 = std::lgamma(1 + p.delta + n + n_star) - std::lgamma(p.gamma + p.delta + n + n_star);
   const double diff = std::exp(t1) * -std::expm1(t2 - t1);
   return std::exp(lead) * p.delta / (p.gamma - 1) * diff;
+}
+
+CRMKIT_FUNC double bg_bb::conditional_probability_of_purchases(int x_star, double n_star, double x, double tx,
+                                                              double n) const {
+  const auto& p = params();
+  constexpr const char* where = "bg_bb::conditional_probability_of_purchases";
+  detail::check_bgbb_row(where, 0, x, tx, n, 0);
+  detail::check_whole(where, "n_star", n_star);
+  if (x_star < 0) throw error(errc::invalid_argument, fmt::format("{}: x_star = {} < 0", where, x_star));
+  const double xs = x_star;
+  const double ll = detail::bgbb_row_ll(p.alpha, p.beta, p.gamma, p.delta, x, tx, n);
+  const double base = -detail::lbeta(p.alpha, p.beta) - detail::lbeta(p.gamma, p.delta);
+  double prob = 0.0;
+  if (x_star == 0) {  // dead before opportunity n+1: 1 - (alive through n)/L
+    const double alive_n = base + detail::lbeta(p.alpha + x, p.beta + n - x) + detail::lbeta(p.gamma, p.delta + n);
+    prob = -std::expm1(alive_n - ll);
+  }
+  if (xs > n_star) return prob;
+  auto log_choose = [](double a, double b) { return std::lgamma(a + 1) - std::lgamma(b + 1) - std::lgamma(a - b + 1); };
+  // alive for all n_star opportunities
+  double acc = log_choose(n_star, xs) + detail::lbeta(p.alpha + x + xs, p.beta + n - x + n_star - xs) +
+               detail::lbeta(p.gamma, p.delta + n + n_star);
+  // alive for exactly j of them (dies at the start of opportunity n+j+1)
+  for (double j = xs; j < n_star; j += 1.0)
+    acc = detail::log_add_exp(acc, log_choose(j, xs) + detail::lbeta(p.alpha + x + xs, p.beta + n - x + j - xs) +
+                                       detail::lbeta(p.gamma + 1, p.delta + n + j));
+  return prob + std::exp(base + acc - ll);
+}
+
+CRMKIT_FUNC double bg_bb::conditional_probability_no_purchase(double n_star, double x, double tx, double n) const {
+  return conditional_probability_of_purchases(0, n_star, x, tx, n);
+}
+
+CRMKIT_FUNC double bg_bb::discounted_expected_residual_transactions(double d, double x, double tx, double n) const {
+  const auto& p = params();
+  constexpr const char* where = "bg_bb::discounted_expected_residual_transactions";
+  detail::check_bgbb_row(where, 0, x, tx, n, 0);
+  if (!(d > 0) || !std::isfinite(d))
+    throw error(errc::invalid_argument, fmt::format("{}: discount rate {} must be finite and > 0", where, d));
+  const double ll = detail::bgbb_row_ll(p.alpha, p.beta, p.gamma, p.delta, x, tx, n);
+  const double b = p.delta + n + 1, c = p.gamma + p.delta + n + 1;
+  // 2F1(1, b; c; z) with z = 1/(1+d) and 1 - z = d/(1+d), both exact
+  const double log_f = detail::log_hyp2f1_1bc(b, c, 1.0 / (1.0 + d), d / (1.0 + d));
+  const double lead = detail::lbeta(p.alpha + x + 1, p.beta + n - x) - detail::lbeta(p.alpha, p.beta) +
+                      detail::lbeta(p.gamma, b) - detail::lbeta(p.gamma, p.delta) - std::log1p(d);
+  return std::exp(lead + log_f - ll);
 }
 
 CRMKIT_END_NAMESPACE

@@ -69,6 +69,14 @@ class bg_nbd {
   /// 1 - P(alive) + P(alive) ((alpha+T)/(alpha+T+t))^(r+x).
   [[nodiscard]] CRMKIT_FUNC double conditional_probability_no_purchase(double t, double x, double tx,
                                                                       double T) const;
+  /// P(Y(t) = n | x, t_x, T): exactly n purchases in (T, T+t] for a customer with history
+  /// (x, t_x, T). Dead customers (weight 1 - P(alive)) buy nothing; alive ones follow FHL 2005
+  /// eq. 8 with the posterior parameters r+x, alpha+T, a, b+x (the BG/NBD conditional PMF of
+  /// Fader, Hardie & Lee's note, written without its 2F1: the NBD tail is an incomplete beta
+  /// function, so large n lose no digits). With x = t_x = T = 0 it is FHL eq. 8 itself.
+  /// @throws crmkit::error (invalid_argument) for n < 0 or t < 0, (not_fitted).
+  [[nodiscard]] CRMKIT_FUNC double conditional_probability_of_purchases(int n, double t, double x, double tx,
+                                                                       double T) const;
   /// E[X(t)] for a new customer (FHL 2005 eq. 9).
   [[nodiscard]] CRMKIT_FUNC double expected_purchases(double t) const;
   /// P(X(t) = n) for a new customer (FHL 2005 eq. 8).
@@ -82,6 +90,10 @@ class bg_nbd {
   CRMKIT_FUNC void conditional_expected_purchases(double t, std::span<const double> x, std::span<const double> tx,
                                                   std::span<const double> T, std::span<double> out,
                                                   int n_threads = 1) const;
+  /// Batch P(Y(t) = n | x, t_x, T).
+  CRMKIT_FUNC void conditional_probability_of_purchases(int n, double t, std::span<const double> x,
+                                                        std::span<const double> tx, std::span<const double> T,
+                                                        std::span<double> out, int n_threads = 1) const;
   /// Batch P(Y(t) = 0 | x, t_x, T).
   CRMKIT_FUNC void conditional_probability_no_purchase(double t, std::span<const double> x,
                                                        std::span<const double> tx, std::span<const double> T,

@@ -15,6 +15,7 @@
 #include "crmkit/churn/bg_nbd.hpp"
 #include "crmkit/churn/detail/batch.hpp"
 #include "crmkit/churn/detail/btyd_rows.hpp"
+#include "crmkit/churn/detail/conditional_pmf.hpp"
 #include "crmkit/churn/detail/fit_common.hpp"
 #include "crmkit/churn/detail/hyp2f1.hpp"
 #include "crmkit/churn/detail/optimizer.hpp"
@@ -225,6 +226,23 @@ CRMKIT_FUNC double bg_nbd::conditional_probability_no_purchase(double t, double 
   const double alive = p_alive(x, tx, T);
   const double silent_if_alive = std::exp((p.r + x) * std::log((p.alpha + T) / (p.alpha + T + t)));
   return 1.0 - alive + alive * silent_if_alive;
+}
+
+CRMKIT_FUNC double bg_nbd::conditional_probability_of_purchases(int n, double t, double x, double tx, double T) const {
+  const auto& p = params();
+  detail::check_pmf_args("bg_nbd::conditional_probability_of_purchases", n, t);
+  return detail::mix_alive(p_alive(x, tx, T), n, detail::bg_alive_pmf(n, p.r + x, p.alpha + T, p.a, p.b + x, t));
+}
+
+CRMKIT_FUNC void bg_nbd::conditional_probability_of_purchases(int n, double t, std::span<const double> x,
+                                                              std::span<const double> tx, std::span<const double> T,
+                                                              std::span<double> out, int n_threads) const {
+  (void)params();
+  detail::check_pmf_args("bg_nbd::conditional_probability_of_purchases", n, t);
+  detail::batch_apply("bg_nbd::conditional_probability_of_purchases", x, tx, T, out, n_threads,
+                      [this, n, t](double xi, double txi, double Ti) {
+                        return conditional_probability_of_purchases(n, t, xi, txi, Ti);
+                      });
 }
 
 CRMKIT_FUNC double bg_nbd::expected_purchases(double t) const {

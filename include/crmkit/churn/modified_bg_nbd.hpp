@@ -58,6 +58,15 @@ class modified_bg_nbd {
   [[nodiscard]] CRMKIT_FUNC double conditional_probability_no_purchase(double t, double x, double tx,
                                                                       double T) const;
 
+  /// P(Y(t) = n | x, t_x, T). The alive branch is BG/NBD's FHL 2005 eq. 8 at r+x, alpha+T,
+  /// a, b+x+1 (an alive customer has survived x+1 dropout chances, the one at time 0
+  /// included; future purchases carry the usual dropout chance), mixed with the dead branch.
+  /// With x = t_x = T = 0 this is the unconditional PMF: [n = 0] a/(a+b) + b/(a+b) times
+  /// FHL eq. 8 at b+1 (Batislam, Denizel & Filiztekin 2007).
+  /// @throws crmkit::error (invalid_argument) for n < 0 or t < 0, (not_fitted).
+  [[nodiscard]] CRMKIT_FUNC double conditional_probability_of_purchases(int n, double t, double x, double tx,
+                                                                       double T) const;
+
   /// Batch P(alive) (results do not depend on n_threads).
   CRMKIT_FUNC void p_alive(std::span<const double> x, std::span<const double> tx, std::span<const double> T,
                            std::span<double> out, int n_threads = 1) const;
@@ -65,6 +74,10 @@ class modified_bg_nbd {
   CRMKIT_FUNC void conditional_expected_purchases(double t, std::span<const double> x, std::span<const double> tx,
                                                   std::span<const double> T, std::span<double> out,
                                                   int n_threads = 1) const;
+  /// Batch P(Y(t) = n | x, t_x, T).
+  CRMKIT_FUNC void conditional_probability_of_purchases(int n, double t, std::span<const double> x,
+                                                        std::span<const double> tx, std::span<const double> T,
+                                                        std::span<double> out, int n_threads = 1) const;
 
  private:
   bg_nbd_params p_;

@@ -9,6 +9,7 @@
 
 #include "crmkit/churn/detail/batch.hpp"
 #include "crmkit/churn/detail/btyd_rows.hpp"
+#include "crmkit/churn/detail/conditional_pmf.hpp"
 #include "crmkit/churn/detail/dual_fit.hpp"
 #include "crmkit/churn/detail/fit_common.hpp"
 #include "crmkit/churn/detail/hyp2f1.hpp"
@@ -104,6 +105,25 @@ CRMKIT_FUNC double modified_bg_nbd::conditional_probability_no_purchase(double t
   const auto& p = params();
   const double alive = p_alive(x, tx, T);
   return 1.0 - alive + alive * std::exp((p.r + x) * std::log((p.alpha + T) / (p.alpha + T + t)));
+}
+
+CRMKIT_FUNC double modified_bg_nbd::conditional_probability_of_purchases(int n, double t, double x, double tx,
+                                                                        double T) const {
+  const auto& p = params();
+  detail::check_pmf_args("modified_bg_nbd::conditional_probability_of_purchases", n, t);
+  return detail::mix_alive(p_alive(x, tx, T), n, detail::bg_alive_pmf(n, p.r + x, p.alpha + T, p.a, p.b + x + 1, t));
+}
+
+CRMKIT_FUNC void modified_bg_nbd::conditional_probability_of_purchases(int n, double t, std::span<const double> x,
+                                                                       std::span<const double> tx,
+                                                                       std::span<const double> T, std::span<double> out,
+                                                                       int n_threads) const {
+  (void)params();
+  detail::check_pmf_args("modified_bg_nbd::conditional_probability_of_purchases", n, t);
+  detail::batch_apply("modified_bg_nbd::conditional_probability_of_purchases", x, tx, T, out, n_threads,
+                      [this, n, t](double xi, double txi, double Ti) {
+                        return conditional_probability_of_purchases(n, t, xi, txi, Ti);
+                      });
 }
 
 CRMKIT_FUNC void modified_bg_nbd::p_alive(std::span<const double> x, std::span<const double> tx,

@@ -16,9 +16,10 @@
 /// @endcode
 ///
 /// Numerics: the likelihood's Gauss hypergeometric term is evaluated after Euler's
-/// transformation, as a positive series in logarithms (see detail/hyp2f1.hpp), so that large
-/// frequencies and ages neither overflow nor lose digits (the failure mode of direct
-/// `hyp2f1` evaluations). Memory: the fit groups identical rows (4 doubles per distinct row).
+/// transformation, as a positive series in logarithms, and by quadrature of its Euler
+/// integral when its argument is within 1/64 of 1 (see detail/hyp2f1.hpp), so that large
+/// frequencies and ages and extreme parameter ratios neither overflow nor lose digits (the
+/// failure mode of direct `hyp2f1` evaluations). Memory: the fit groups identical rows (4 doubles per distinct row).
 #pragma once
 
 #include <span>
@@ -62,6 +63,24 @@ class pareto_nbd {
   /// E[Y(t) | x, t_x, T] = (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)]
   /// P(alive) (FH 2005 note eq. 23; its s -> 1 limit uses a logarithm).
   [[nodiscard]] CRMKIT_FUNC double conditional_expected_purchases(double t, double x, double tx, double T) const;
+  /// P(Y(t) = n | x, t_x, T): exactly n purchases in (T, T+t] (Fader & Hardie 2006,
+  /// "Deriving the conditional PMF of the Pareto/NBD model"). Dead customers buy nothing;
+  /// an alive one has rate ~ Gamma(r+x, alpha+T) and dropout rate ~ Gamma(s, beta+T), and
+  ///   P_alive(n) = ((beta')/(beta'+t))^s NBD(n; r', alpha', t)
+  ///              + s beta'^s alpha'^r' Gamma(r'+n)/(Gamma(r') n!)
+  ///                int_0^t tau^n (alpha'+tau)^-(r'+n) (beta'+tau)^-(s+1) dtau
+  /// (survives the period, or dies at tau having bought n times before). The integral is
+  /// evaluated by quadrature of its log-concave integrand in ln tau (detail/log_quadrature.hpp)
+  /// instead of the note's finite sum of 2F1 terms, which cancels for large n.
+  /// With x = t_x = T = 0 it is the unconditional P(X(t) = n).
+  /// @throws crmkit::error (invalid_argument) for n < 0 or t < 0, (not_fitted).
+  [[nodiscard]] CRMKIT_FUNC double conditional_probability_of_purchases(int n, double t, double x, double tx,
+                                                                       double T) const;
+  /// P(Y(t) = 0 | x, t_x, T), the churn score: 1 - P(alive) + P(alive) [(alpha'/(alpha'+t))^r'
+  /// (beta'/(beta'+t))^s + s (alpha+T)^(r+x) (beta+T)^s (G(T) - G(T+t))] with G the
+  /// likelihood's tail integral (in closed form via 2F1; equals the PMF at n = 0).
+  [[nodiscard]] CRMKIT_FUNC double conditional_probability_no_purchase(double t, double x, double tx,
+                                                                      double T) const;
   /// E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] for a new customer.
   [[nodiscard]] CRMKIT_FUNC double expected_purchases(double t) const;
 
@@ -72,6 +91,14 @@ class pareto_nbd {
   CRMKIT_FUNC void conditional_expected_purchases(double t, std::span<const double> x, std::span<const double> tx,
                                                   std::span<const double> T, std::span<double> out,
                                                   int n_threads = 1) const;
+  /// Batch P(Y(t) = n | x, t_x, T).
+  CRMKIT_FUNC void conditional_probability_of_purchases(int n, double t, std::span<const double> x,
+                                                        std::span<const double> tx, std::span<const double> T,
+                                                        std::span<double> out, int n_threads = 1) const;
+  /// Batch P(Y(t) = 0 | x, t_x, T).
+  CRMKIT_FUNC void conditional_probability_no_purchase(double t, std::span<const double> x,
+                                                       std::span<const double> tx, std::span<const double> T,
+                                                       std::span<double> out, int n_threads = 1) const;
 
  private:
   pareto_nbd_params p_;

@@ -12,9 +12,11 @@
 
 #include "crmkit/churn/detail/batch.hpp"
 #include "crmkit/churn/detail/btyd_rows.hpp"
+#include "crmkit/churn/detail/conditional_pmf.hpp"
 #include "crmkit/churn/detail/dual_fit.hpp"
 #include "crmkit/churn/detail/fit_common.hpp"
 #include "crmkit/churn/detail/hyp2f1.hpp"
+#include "crmkit/churn/detail/log_quadrature.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
 #include "crmkit/error.hpp"
 
@@ -129,6 +131,38 @@ CRMKIT_FUNC double pareto_nbd::conditional_expected_purchases(double t, double x
   return rate * lifetime * p_alive(x, tx, T);
 }
 
+CRMKIT_FUNC double pareto_nbd::conditional_probability_of_purchases(int n, double t, double x, double tx,
+                                                                   double T) const {
+  const auto& p = params();
+  detail::check_pmf_args("pareto_nbd::conditional_probability_of_purchases", n, t);
+  const double alive = p_alive(x, tx, T);
+  if (t == 0) return n == 0 ? 1.0 : 0.0;
+  const double y = n, r1 = p.r + x, a1 = p.alpha + T, b1 = p.beta + T;
+  // survives the whole period having bought y times
+  const double survive = std::exp(-p.s * std::log1p(t / b1) + detail::log_nbd_pmf(y, r1, a1, t));
+  // dies at tau in (0, t) having bought y times: the integral in u = ln tau, where
+  // ln(alpha'+e^u) = ln alpha' + softplus(u - ln alpha') (same for beta')
+  const std::array<double, 2> k{r1 + y, p.s + 1}, c{std::log(a1), std::log(b1)};
+  const double log_int = detail::log_integral_concave(y + 1, k, c, std::log(t)) - (r1 + y) * c[0] - (p.s + 1) * c[1];
+  const double die = std::exp(std::log(p.s) + p.s * c[1] + r1 * c[0] + std::lgamma(r1 + y) - std::lgamma(r1) -
+                              std::lgamma(y + 1) + log_int);
+  return detail::mix_alive(alive, y, survive + die);
+}
+
+CRMKIT_FUNC double pareto_nbd::conditional_probability_no_purchase(double t, double x, double tx, double T) const {
+  const auto& p = params();
+  detail::check_pmf_args("pareto_nbd::conditional_probability_no_purchase", 0, t);
+  const double alive = p_alive(x, tx, T);
+  if (t == 0) return 1.0;
+  const double r1 = p.r + x, a1 = p.alpha + T, b1 = p.beta + T;
+  const double survive = std::exp(-p.s * std::log1p(t / b1) - r1 * std::log1p(t / a1));
+  // s (alpha+T)^(r+x) (beta+T)^s int_T^(T+t) (alpha+u)^-(r+x) (beta+u)^-(s+1) du
+  const double log_g = detail::log_sub_exp(detail::pareto_log_g(p.r, p.alpha, p.s, p.beta, x, T),
+                                           detail::pareto_log_g(p.r, p.alpha, p.s, p.beta, x, T + t));
+  const double die = std::exp(std::log(p.s) + r1 * std::log(a1) + p.s * std::log(b1) + log_g);
+  return 1.0 - alive + alive * (survive + die);
+}
+
 CRMKIT_FUNC double pareto_nbd::expected_purchases(double t) const {
   const auto& p = params();
   if (std::abs(p.s - 1) < 1e-10) return p.r / p.alpha * p.beta * std::log1p(t / p.beta);
@@ -149,6 +183,28 @@ CRMKIT_FUNC void pareto_nbd::conditional_expected_purchases(double t, std::span<
   detail::batch_apply("pareto_nbd::conditional_expected_purchases", x, tx, T, out, n_threads,
                       [this, t](double xi, double txi, double Ti) {
                         return conditional_expected_purchases(t, xi, txi, Ti);
+                      });
+}
+
+CRMKIT_FUNC void pareto_nbd::conditional_probability_of_purchases(int n, double t, std::span<const double> x,
+                                                                  std::span<const double> tx, std::span<const double> T,
+                                                                  std::span<double> out, int n_threads) const {
+  (void)params();
+  detail::check_pmf_args("pareto_nbd::conditional_probability_of_purchases", n, t);
+  detail::batch_apply("pareto_nbd::conditional_probability_of_purchases", x, tx, T, out, n_threads,
+                      [this, n, t](double xi, double txi, double Ti) {
+                        return conditional_probability_of_purchases(n, t, xi, txi, Ti);
+                      });
+}
+
+CRMKIT_FUNC void pareto_nbd::conditional_probability_no_purchase(double t, std::span<const double> x,
+                                                                 std::span<const double> tx, std::span<const double> T,
+                                                                 std::span<double> out, int n_threads) const {
+  (void)params();
+  detail::check_pmf_args("pareto_nbd::conditional_probability_no_purchase", 0, t);
+  detail::batch_apply("pareto_nbd::conditional_probability_no_purchase", x, tx, T, out, n_threads,
+                      [this, t](double xi, double txi, double Ti) {
+                        return conditional_probability_no_purchase(t, xi, txi, Ti);
                       });
 }
 
