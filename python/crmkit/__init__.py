@@ -28,6 +28,7 @@ from .churn import (
 )
 from .kmeans import KMeans, kmeans_plusplus, scan_k, silhouette_score
 from .geo import GeoFilter, GeoIndex, territory_contains
+from .geo_field import DensityGrid, Reps, Track, convert_coordinates, geo_distance
 from . import metrics
 from .logistic import LogisticChurn
 from .lifecycle import Lifecycle
@@ -48,6 +49,11 @@ __all__ = [
     "GeoFilter",
     "GeoIndex",
     "territory_contains",
+    "DensityGrid",
+    "Reps",
+    "Track",
+    "convert_coordinates",
+    "geo_distance",
     "InvalidArgumentError",
     "KMeans",
     "LogisticChurn",

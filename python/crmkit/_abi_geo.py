@@ -1,4 +1,5 @@
-"""ctypes declarations of crmkit/c/geo.h (spatial index, filters, territories).
+"""ctypes declarations of crmkit/c/geo.h (spatial index, filters, territories, reps,
+tracks, density grids, coordinate conversions and distances).
 
 ``SIGNATURES`` maps every function of the header to (restype, argtypes); ``CONSTANTS``
 mirrors its ``#define`` values (exported by ``crmkit._lib`` without the ``CRMKIT_``
@@ -9,7 +10,7 @@ three against the header.
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t
+from ctypes import POINTER, c_char, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t
 from typing import Any, Dict, List, Tuple
 
 
@@ -25,14 +26,38 @@ class GeoResultStruct(ctypes.Structure):
     """``crmkit_geo_result`` (opaque)."""
 
 
+class GeoRepsStruct(ctypes.Structure):
+    """``crmkit_geo_reps`` (opaque)."""
+
+
+class GeoTrackOptionsStruct(ctypes.Structure):
+    """``crmkit_geo_track_options`` (opaque)."""
+
+
+class GeoTrackStruct(ctypes.Structure):
+    """``crmkit_geo_track`` (opaque)."""
+
+
+class GeoGridStruct(ctypes.Structure):
+    """``crmkit_geo_grid`` (opaque)."""
+
+
 GeoIndexP = POINTER(GeoIndexStruct)
 GeoFilterP = POINTER(GeoFilterStruct)
 GeoResultP = POINTER(GeoResultStruct)
+GeoRepsP = POINTER(GeoRepsStruct)
+GeoTrackOptionsP = POINTER(GeoTrackOptionsStruct)
+GeoTrackP = POINTER(GeoTrackStruct)
+GeoGridP = POINTER(GeoGridStruct)
 
 OPAQUE_TYPES = {
     "crmkit_geo_index": GeoIndexStruct,
     "crmkit_geo_filter": GeoFilterStruct,
     "crmkit_geo_result": GeoResultStruct,
+    "crmkit_geo_reps": GeoRepsStruct,
+    "crmkit_geo_track_options": GeoTrackOptionsStruct,
+    "crmkit_geo_track": GeoTrackStruct,
+    "crmkit_geo_grid": GeoGridStruct,
 }
 
 CONSTANTS: Dict[str, int] = {
@@ -46,10 +71,22 @@ CONSTANTS: Dict[str, int] = {
     "GEO_LESS_EQUAL": 3,
     "GEO_GREATER": 4,
     "GEO_GREATER_EQUAL": 5,
+    "GEO_WITHIN_TERRITORY": 1,
+    "GEO_TRACK_MAX_SPEED_MPS": 1,
+    "GEO_TRACK_STOP_RADIUS_M": 2,
+    "GEO_TRACK_MIN_DWELL_S": 3,
+    "GEO_TRACK_VISIT_RADIUS_M": 4,
+    "GEO_WGS84": 0,
+    "GEO_GCJ02": 1,
+    "GEO_BD09": 2,
+    "GEO_DISTANCE_SPHERE": 0,
+    "GEO_DISTANCE_WGS84": 1,
 }
 
 _dp = POINTER(c_double)
 _size_p = POINTER(c_size_t)
+_i32p = POINTER(c_int32)
+_i64p = POINTER(c_int64)
 
 SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_geo_index_create": (c_int, [_dp, _dp, c_size_t, c_double, c_int32, POINTER(GeoIndexP)]),
@@ -80,4 +117,42 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_geo_result_sizes": (c_int, [GeoResultP, _size_p, _size_p]),
     "crmkit_geo_result_copy": (c_int, [GeoResultP, POINTER(c_int64), POINTER(c_int32), _dp]),
     "crmkit_geo_result_free": (None, [GeoResultP]),
+    # reps
+    "crmkit_geo_reps_create": (c_int, [_dp, _dp, c_size_t, POINTER(c_char_p), POINTER(GeoRepsP)]),
+    "crmkit_geo_reps_free": (None, [GeoRepsP]),
+    "crmkit_geo_reps_size": (c_int, [GeoRepsP, _size_p]),
+    "crmkit_geo_reps_set_available": (c_int, [GeoRepsP, c_size_t, c_int32]),
+    "crmkit_geo_reps_available": (c_int, [GeoRepsP, _i32p]),
+    "crmkit_geo_reps_nearest": (
+        c_int,
+        [GeoRepsP, _dp, _dp, c_size_t, c_size_t, c_double, c_int32, c_int32, _i32p, _dp],
+    ),
+    "crmkit_geo_reps_assign": (
+        c_int,
+        [GeoRepsP, _dp, _dp, c_size_t, _i32p, c_double, c_int32, _i32p, _dp, _i32p, _size_p],
+    ),
+    # tracks
+    "crmkit_geo_track_options_create": (c_int, [POINTER(GeoTrackOptionsP)]),
+    "crmkit_geo_track_options_free": (None, [GeoTrackOptionsP]),
+    "crmkit_geo_track_options_set": (c_int, [GeoTrackOptionsP, c_int32, c_double]),
+    "crmkit_geo_track_analyze": (
+        c_int,
+        [_i64p, _dp, _dp, c_size_t, GeoIndexP, GeoTrackOptionsP, POINTER(GeoTrackP)],
+    ),
+    "crmkit_geo_track_free": (None, [GeoTrackP]),
+    "crmkit_geo_track_summary": (c_int, [GeoTrackP, _size_p, _dp, _size_p, _size_p, _size_p, _i64p]),
+    "crmkit_geo_track_kept": (c_int, [GeoTrackP, _i32p]),
+    "crmkit_geo_track_stops": (c_int, [GeoTrackP, _i64p, _i64p, _i64p, _i64p, _dp, _dp, _i32p, _dp]),
+    # density grids
+    "crmkit_geo_grid_create": (
+        c_int,
+        [_dp, _dp, _dp, c_size_t, c_double, c_double, c_double, c_double, c_double, POINTER(GeoGridP)],
+    ),
+    "crmkit_geo_grid_free": (None, [GeoGridP]),
+    "crmkit_geo_grid_sizes": (c_int, [GeoGridP, _size_p, _size_p, _size_p, _size_p]),
+    "crmkit_geo_grid_cells": (c_int, [GeoGridP, _i64p, _dp, _dp]),
+    "crmkit_geo_grid_geojson": (c_int, [GeoGridP, c_int64, POINTER(c_char), c_size_t, _size_p]),
+    # coordinate systems and distances
+    "crmkit_geo_convert": (c_int, [c_int32, c_int32, _dp, _dp, c_size_t, _dp, _dp]),
+    "crmkit_geo_distance": (c_int, [_dp, _dp, _dp, _dp, c_size_t, c_int32, _dp]),
 }

@@ -1,11 +1,23 @@
-// crmkit/c/geo.h: the geo index, filter and result handles over crmkit/geo/geo_index.hpp.
+// crmkit/c/geo.h: the geo index, filter and result handles over crmkit/geo/geo_index.hpp;
+// reps, tracks, density grids, coordinate conversions and distances over the rest of
+// crmkit/geo.hpp.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "c_api_internal.hpp"
+#include "crmkit/geo/china_coordinates.hpp"
+#include "crmkit/geo/density.hpp"
+#include "crmkit/geo/detail/parallel.hpp"
 #include "crmkit/geo/geo_index.hpp"
+#include "crmkit/geo/geodesic.hpp"
+#include "crmkit/geo/reps.hpp"
+#include "crmkit/geo/sphere.hpp"
+#include "crmkit/geo/track.hpp"
 
 struct crmkit_geo_index {
   crmkit::geo_index index;
@@ -19,6 +31,23 @@ struct crmkit_geo_result {
   std::vector<std::size_t> offsets;
   std::vector<std::int32_t> ids;
   std::vector<double> distances_m;  // empty: no distances
+};
+
+struct crmkit_geo_reps {
+  crmkit::rep_roster roster;
+};
+
+struct crmkit_geo_track_options {
+  crmkit::track_options options;
+};
+
+struct crmkit_geo_track {
+  std::size_t n_fixes = 0;
+  crmkit::track_summary summary;
+};
+
+struct crmkit_geo_grid {
+  crmkit::density_grid grid;
 };
 
 namespace {
@@ -53,6 +82,44 @@ crmkit_geo_result* single_row(std::vector<std::int32_t> ids) {
   r->offsets = {0, ids.size()};
   r->ids = std::move(ids);
   return r;
+}
+
+void check_threads(std::int32_t n_threads, const char* function) {
+  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", function, n_threads));
+}
+
+// The rep query options of crmkit_geo_reps_nearest/_assign.
+crmkit::rep_query_options rep_options(double max_distance_m, std::int32_t flags, const char* function) {
+  if ((flags & ~CRMKIT_GEO_WITHIN_TERRITORY) != 0)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", function, flags));
+  if (std::isnan(max_distance_m) || max_distance_m < 0)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: max_distance_m = {} must be >= 0 (INFINITY for no limit)", function, max_distance_m));
+  crmkit::rep_query_options o;
+  o.within_territory = (flags & CRMKIT_GEO_WITHIN_TERRITORY) != 0;
+  o.max_distance_m = max_distance_m;
+  return o;
+}
+
+// A coordinate pair that is NaN (missing) or inside the degree ranges; throws otherwise,
+// naming the point.
+bool located(double lon, double lat, std::size_t i, const char* what, const char* function) {
+  if (std::isnan(lon) || std::isnan(lat)) return false;
+  if (!(lon >= -180.0 && lon <= 180.0 && lat >= -90.0 && lat <= 90.0))
+    throw error(errc::invalid_argument, fmt::format("{}: {} {} (longitude {}, latitude {}) is outside [-180, 180] x "
+                                                    "[-90, 90]", function, what, i, lon, lat));
+  return true;
+}
+
+crmkit::lon_lat convert_point(crmkit::lon_lat p, std::int32_t from, std::int32_t to) {
+  // Through WGS84 or GCJ-02 as the published formulas chain.
+  if (from == to) return p;
+  if (from == CRMKIT_GEO_BD09) p = crmkit::bd09_to_gcj02(p);
+  else if (from == CRMKIT_GEO_WGS84) p = crmkit::wgs84_to_gcj02(p);
+  // p is GCJ-02 now.
+  if (to == CRMKIT_GEO_BD09) return crmkit::gcj02_to_bd09(p);
+  if (to == CRMKIT_GEO_WGS84) return crmkit::gcj02_to_wgs84(p);
+  return p;
 }
 
 }  // namespace
@@ -227,5 +294,335 @@ CRMKIT_API int crmkit_geo_result_copy(const crmkit_geo_result* result, int64_t* 
 }
 
 CRMKIT_API void crmkit_geo_result_free(crmkit_geo_result* result) { delete result; }
+
+// ---------------------------------------------------------------------------------------
+// Reps
+
+CRMKIT_API int crmkit_geo_reps_create(const double* lon, const double* lat, size_t n, const char* const* territories,
+                                      crmkit_geo_reps** out) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  std::vector<crmkit::territory> areas;
+  if (territories != nullptr) {
+    areas.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (territories[i] == nullptr || territories[i][0] == '\0') continue;
+      try {
+        areas[i] = crmkit::territory::parse(territories[i]);
+      } catch (const error& e) {
+        throw error(e.code(), fmt::format("{}: territory of rep {}: {}", f, i, e.what()));
+      }
+    }
+  }
+  *out = new crmkit_geo_reps{crmkit::rep_roster(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), std::move(areas))};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_geo_reps_free(crmkit_geo_reps* reps) { delete reps; }
+
+CRMKIT_API int crmkit_geo_reps_size(const crmkit_geo_reps* reps, size_t* out_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(reps);
+  CRMKIT_CHECK_NOT_NULL(out_n);
+  *out_n = reps->roster.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_reps_set_available(crmkit_geo_reps* reps, size_t rep, int32_t available) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(reps);
+  reps->roster.set_available(rep, available != 0);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_reps_available(const crmkit_geo_reps* reps, int32_t* out_available) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(reps);
+  if (out_available == nullptr && reps->roster.size() > 0) crmkit::capi::throw_null(__func__, "out_available");
+  for (std::size_t r = 0; r < reps->roster.size(); ++r) out_available[r] = reps->roster.available(r) ? 1 : 0;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_reps_nearest(const crmkit_geo_reps* reps, const double* lon, const double* lat, size_t m,
+                                       size_t k, double max_distance_m, int32_t flags, int32_t n_threads,
+                                       int32_t* out_ids, double* out_distances_m) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(reps);
+  if (out_ids == nullptr && m > 0) crmkit::capi::throw_null(f, "out_ids");
+  if (k < 1) throw error(errc::invalid_argument, fmt::format("{}: k = 0: k must be at least 1", f));
+  if (k > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw error(errc::invalid_argument, fmt::format("{}: k = {} is too large", f, k));
+  const auto o = rep_options(max_distance_m, flags, f);
+  check_threads(n_threads, f);
+  const auto x = as_span(lon, m, f, "lon"), y = as_span(lat, m, f, "lat");
+  // Each request writes its own row, so any thread count gives the same output.
+  crmkit::detail::geo_parallel_chunks(m, 256, static_cast<std::size_t>(n_threads),
+                                      [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      crmkit::geo_hits h;
+      try {
+        h = reps->roster.nearest_available(x[i], y[i], k, o);
+      } catch (const error& e) {
+        throw error(e.code(), fmt::format("{}: request {}: {}", f, i, e.what()));
+      }
+      for (std::size_t j = 0; j < k; ++j) {
+        const bool hit = j < h.ids.size();
+        out_ids[i * k + j] = hit ? h.ids[j] : -1;
+        if (out_distances_m != nullptr)
+          out_distances_m[i * k + j] = hit ? h.distances_m[j] : std::numeric_limits<double>::quiet_NaN();
+      }
+    }
+  });
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_reps_assign(const crmkit_geo_reps* reps, const double* lon, const double* lat, size_t m,
+                                      const int32_t* capacity, double max_distance_m, int32_t flags, int32_t* out_rep,
+                                      double* out_distances_m, int32_t* out_load, size_t* out_n_unassigned) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(reps);
+  if (out_rep == nullptr && m > 0) crmkit::capi::throw_null(f, "out_rep");
+  const std::size_t n_reps = reps->roster.size();
+  const auto o = rep_options(max_distance_m, flags, f);
+  if (capacity == nullptr && n_reps > 0) crmkit::capi::throw_null(f, "capacity");
+  const auto plan = reps->roster.assign(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"),
+                                        std::span<const std::int32_t>(capacity, n_reps), o);
+  std::copy(plan.rep.begin(), plan.rep.end(), out_rep);
+  if (out_distances_m != nullptr) std::copy(plan.distance_m.begin(), plan.distance_m.end(), out_distances_m);
+  if (out_load != nullptr) std::copy(plan.load.begin(), plan.load.end(), out_load);
+  if (out_n_unassigned != nullptr) *out_n_unassigned = plan.n_unassigned;
+  CRMKIT_API_END();
+}
+
+// ---------------------------------------------------------------------------------------
+// Tracks
+
+CRMKIT_API int crmkit_geo_track_options_create(crmkit_geo_track_options** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_geo_track_options();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_geo_track_options_free(crmkit_geo_track_options* options) { delete options; }
+
+CRMKIT_API int crmkit_geo_track_options_set(crmkit_geo_track_options* options, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(options);
+  auto& o = options->options;
+  auto require = [&](bool ok, const char* name, const char* rule) {
+    if (!ok) throw error(errc::invalid_argument, fmt::format("{}: {} = {} must be {}", f, name, value, rule));
+  };
+  switch (key) {
+    case CRMKIT_GEO_TRACK_MAX_SPEED_MPS:
+      require(value > 0 && std::isfinite(value), "CRMKIT_GEO_TRACK_MAX_SPEED_MPS", "> 0 and finite");
+      o.max_speed_mps = value;
+      break;
+    case CRMKIT_GEO_TRACK_STOP_RADIUS_M:
+      require(value >= 0 && std::isfinite(value), "CRMKIT_GEO_TRACK_STOP_RADIUS_M", ">= 0 and finite");
+      o.stop_radius_m = value;
+      break;
+    case CRMKIT_GEO_TRACK_MIN_DWELL_S:
+      // 2^53: every whole number below it is exact in a double and fits int64.
+      require(value >= 0 && value <= 9007199254740992.0 && std::floor(value) == value, "CRMKIT_GEO_TRACK_MIN_DWELL_S",
+              "a whole number of seconds in [0, 2^53]");
+      o.min_dwell_s = static_cast<std::int64_t>(value);
+      break;
+    case CRMKIT_GEO_TRACK_VISIT_RADIUS_M:
+      require(value >= 0 && std::isfinite(value), "CRMKIT_GEO_TRACK_VISIT_RADIUS_M", ">= 0 and finite");
+      o.visit_radius_m = value;
+      break;
+    default:
+      throw error(errc::invalid_argument, fmt::format("{}: unknown key {} (expected CRMKIT_GEO_TRACK_*)", f, key));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_track_analyze(const int64_t* time, const double* lon, const double* lat, size_t n,
+                                        const crmkit_geo_index* customers, const crmkit_geo_track_options* options,
+                                        crmkit_geo_track** out) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  if (time == nullptr && n > 0) crmkit::capi::throw_null(f, "time");
+  const crmkit::track_options defaults;
+  auto* t = new crmkit_geo_track();
+  try {
+    t->n_fixes = n;
+    t->summary = crmkit::analyze_track(std::span<const std::int64_t>(time, n), as_span(lon, n, f, "lon"),
+                                       as_span(lat, n, f, "lat"), customers == nullptr ? nullptr : &customers->index,
+                                       options == nullptr ? defaults : options->options);
+  } catch (...) {
+    delete t;
+    throw;
+  }
+  *out = t;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_geo_track_free(crmkit_geo_track* track) { delete track; }
+
+CRMKIT_API int crmkit_geo_track_summary(const crmkit_geo_track* track, size_t* out_n_fixes, double* out_distance_m,
+                                        size_t* out_n_dropped, size_t* out_n_stops, size_t* out_n_visits,
+                                        int64_t* out_time_at_customers_s) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(track);
+  const auto& s = track->summary;
+  if (out_n_fixes != nullptr) *out_n_fixes = track->n_fixes;
+  if (out_distance_m != nullptr) *out_distance_m = s.distance_m;
+  if (out_n_dropped != nullptr) *out_n_dropped = s.n_dropped;
+  if (out_n_stops != nullptr) *out_n_stops = s.stops.size();
+  if (out_n_visits != nullptr) *out_n_visits = s.n_visits;
+  if (out_time_at_customers_s != nullptr) *out_time_at_customers_s = s.time_at_customers_s;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_track_kept(const crmkit_geo_track* track, int32_t* out_kept) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(track);
+  if (out_kept == nullptr && track->n_fixes > 0) crmkit::capi::throw_null(__func__, "out_kept");
+  std::copy(track->summary.kept.begin(), track->summary.kept.end(), out_kept);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_track_stops(const crmkit_geo_track* track, int64_t* out_first, int64_t* out_last,
+                                      int64_t* out_start, int64_t* out_end, double* out_lon, double* out_lat,
+                                      int32_t* out_customer, double* out_customer_distance_m) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(track);
+  const auto& stops = track->summary.stops;
+  for (std::size_t i = 0; i < stops.size(); ++i) {
+    const auto& s = stops[i];
+    if (out_first != nullptr) out_first[i] = static_cast<std::int64_t>(s.first);
+    if (out_last != nullptr) out_last[i] = static_cast<std::int64_t>(s.last);
+    if (out_start != nullptr) out_start[i] = s.start;
+    if (out_end != nullptr) out_end[i] = s.end;
+    if (out_lon != nullptr) out_lon[i] = s.lon;
+    if (out_lat != nullptr) out_lat[i] = s.lat;
+    if (out_customer != nullptr) out_customer[i] = s.customer;
+    if (out_customer_distance_m != nullptr) out_customer_distance_m[i] = s.customer_distance_m;
+  }
+  CRMKIT_API_END();
+}
+
+// ---------------------------------------------------------------------------------------
+// Density grids
+
+CRMKIT_API int crmkit_geo_grid_create(const double* lon, const double* lat, const double* values, size_t n,
+                                      double cell_deg, double min_lon, double min_lat, double max_lon, double max_lat,
+                                      crmkit_geo_grid** out) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  crmkit::density_grid_options o;
+  o.cell_deg = cell_deg;
+  o.bounds = {min_lon, min_lat, max_lon, max_lat};
+  const std::span<const double> v = values == nullptr ? std::span<const double>() : std::span<const double>(values, n);
+  *out = new crmkit_geo_grid{crmkit::grid_density(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), v, o)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_geo_grid_free(crmkit_geo_grid* grid) { delete grid; }
+
+CRMKIT_API int crmkit_geo_grid_sizes(const crmkit_geo_grid* grid, size_t* out_n_lon, size_t* out_n_lat,
+                                     size_t* out_n_outside, size_t* out_n_unlocated) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(grid);
+  const auto& g = grid->grid;
+  if (out_n_lon != nullptr) *out_n_lon = g.n_lon;
+  if (out_n_lat != nullptr) *out_n_lat = g.n_lat;
+  if (out_n_outside != nullptr) *out_n_outside = g.n_outside;
+  if (out_n_unlocated != nullptr) *out_n_unlocated = g.n_unlocated;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_grid_cells(const crmkit_geo_grid* grid, int64_t* out_count, double* out_sum,
+                                     double* out_mean) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(grid);
+  const auto& g = grid->grid;
+  const bool has_values = !g.value_sum.empty();
+  for (std::size_t i = 0; i < g.count.size(); ++i) {
+    if (out_count != nullptr) out_count[i] = g.count[i];
+    if (out_sum != nullptr) out_sum[i] = has_values ? g.value_sum[i] : std::numeric_limits<double>::quiet_NaN();
+    if (out_mean != nullptr) out_mean[i] = g.mean(i);
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_grid_geojson(const crmkit_geo_grid* grid, int64_t min_count, char* buf, size_t cap,
+                                       size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(grid);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  if (min_count < 0 || min_count > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
+    throw error(errc::invalid_argument, fmt::format("{}: min_count = {} must be in [0, 4294967295]", f, min_count));
+  crmkit::capi::copy_out(grid->grid.to_geojson(static_cast<std::uint32_t>(min_count)), buf, cap, out_needed, f);
+  CRMKIT_API_END();
+}
+
+// ---------------------------------------------------------------------------------------
+// Coordinate systems and distances
+
+CRMKIT_API int crmkit_geo_convert(int32_t from, int32_t to, const double* lon, const double* lat, size_t n,
+                                  double* out_lon, double* out_lat) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  for (const std::int32_t system : {from, to})
+    if (system < CRMKIT_GEO_WGS84 || system > CRMKIT_GEO_BD09)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: coordinate system {} is not CRMKIT_GEO_WGS84, _GCJ02 or _BD09", f, system));
+  const auto x = as_span(lon, n, f, "lon"), y = as_span(lat, n, f, "lat");
+  if (n > 0 && out_lon == nullptr) crmkit::capi::throw_null(f, "out_lon");
+  if (n > 0 && out_lat == nullptr) crmkit::capi::throw_null(f, "out_lat");
+  // Validate everything first so a failure leaves in-place outputs untouched.
+  for (std::size_t i = 0; i < n; ++i) located(x[i], y[i], i, "point", f);
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = x[i], b = y[i];  // read before writing: in place is allowed
+    if (std::isnan(a) || std::isnan(b)) {
+      out_lon[i] = nan;
+      out_lat[i] = nan;
+      continue;
+    }
+    const crmkit::lon_lat p = convert_point({a, b}, from, to);
+    out_lon[i] = p[0];
+    out_lat[i] = p[1];
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_distance(const double* lon1, const double* lat1, const double* lon2, const double* lat2,
+                                   size_t n, int32_t method, double* out_m) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  if (method != CRMKIT_GEO_DISTANCE_SPHERE && method != CRMKIT_GEO_DISTANCE_WGS84)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: method {} is not CRMKIT_GEO_DISTANCE_SPHERE or _WGS84", f, method));
+  const auto x1 = as_span(lon1, n, f, "lon1"), y1 = as_span(lat1, n, f, "lat1");
+  const auto x2 = as_span(lon2, n, f, "lon2"), y2 = as_span(lat2, n, f, "lat2");
+  if (n > 0 && out_m == nullptr) crmkit::capi::throw_null(f, "out_m");
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool a = located(x1[i], y1[i], i, "first point of pair", f);
+    const bool b = located(x2[i], y2[i], i, "second point of pair", f);
+    if (!a || !b) {
+      out_m[i] = std::numeric_limits<double>::quiet_NaN();
+    } else if (method == CRMKIT_GEO_DISTANCE_SPHERE) {
+      out_m[i] = crmkit::haversine_m(x1[i], y1[i], x2[i], y2[i]);
+    } else {
+      out_m[i] = crmkit::wgs84_geodesic_m(x1[i], y1[i], x2[i], y2[i]);
+    }
+  }
+  CRMKIT_API_END();
+}
 
 }  // extern "C"

@@ -1,18 +1,27 @@
 /**
  * @file crmkit/c/geo.h
- * C ABI of crmkit's geospatial queries (C++: crmkit/geo/geo_index.hpp and
- * crmkit/geo/territory.hpp, whose docs define the semantics): a spatial index over
- * customer locations with radius, k-nearest, bounding-box and territory (WKT/GeoJSON)
- * queries, exact great-circle distances in metres on a sphere (mean Earth radius
- * 6,371,008.8 m by default), attribute filters, and batched threaded queries whose output
- * does not depend on the thread count.
+ * C ABI of crmkit's geospatial queries (C++: crmkit/geo.hpp and the headers it includes,
+ * whose docs define the semantics): a spatial index over customer locations with radius,
+ * k-nearest, bounding-box and territory (WKT/GeoJSON) queries, exact great-circle
+ * distances in metres on a sphere (mean Earth radius 6,371,008.8 m by default), attribute
+ * filters, and batched threaded queries whose output does not depend on the thread count;
+ * reps (positions, availability, territories) with the nearest available rep and capacity
+ * assignment (crmkit/geo/reps.hpp); GPS tracks: distance, stops and visits
+ * (crmkit/geo/track.hpp); density grids with GeoJSON (crmkit/geo/density.hpp); WGS84 /
+ * GCJ-02 / BD-09 conversions (crmkit/geo/china_coordinates.hpp) and sphere or WGS84
+ * ellipsoid distances (crmkit/geo/sphere.hpp, crmkit/geo/geodesic.hpp).
  *
  * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
  *
  * Thread safety: a built crmkit_geo_index is immutable: concurrent queries on one index
  * are safe. A crmkit_geo_filter is not synchronized while being built (crmkit_geo_filter_require);
  * once built it may be shared by concurrent queries. crmkit_geo_result handles are
- * independent values. crmkit_geo_territory_contains is stateless; safe.
+ * independent values. crmkit_geo_territory_contains is stateless; safe. A crmkit_geo_reps
+ * is not synchronized: crmkit_geo_reps_set_available mutates it; the queries
+ * (crmkit_geo_reps_nearest, crmkit_geo_reps_assign) are const and may run concurrently
+ * while nothing mutates. A crmkit_geo_track_options is not synchronized while being set;
+ * crmkit_geo_track and crmkit_geo_grid results are immutable values (concurrent reads are
+ * safe). crmkit_geo_convert and crmkit_geo_distance are stateless; safe.
  *
  * Buffers: inputs are borrowed for the call only (the index copies the coordinates);
  * outputs are caller-allocated with the sizes documented per function, or returned in a
@@ -203,6 +212,285 @@ CRMKIT_API int crmkit_geo_result_copy(const crmkit_geo_result* result, int64_t* 
 
 /** Releases a result. Accepts NULL. */
 CRMKIT_API void crmkit_geo_result_free(crmkit_geo_result* result);
+
+/* ======================================================================================
+ * Reps: nearest available rep and capacity assignment (crmkit/geo/reps.hpp)
+ * ====================================================================================== */
+
+/** Sales or service reps with positions, availability and optional territories. Opaque. */
+typedef struct crmkit_geo_reps crmkit_geo_reps;
+
+/* Flags of crmkit_geo_reps_nearest and crmkit_geo_reps_assign. */
+/** Only reps whose territory contains the request (reps without a territory serve anywhere). */
+#define CRMKIT_GEO_WITHIN_TERRITORY 1
+
+/**
+ * Creates n reps at (lon[i], lat[i]) in degrees, all available. Inputs are copied.
+ * Memory: about 70 bytes per rep plus the parsed territories.
+ * @param territories NULL (no territories), or n NUL-terminated UTF-8 strings: WKT or
+ *        GeoJSON as for crmkit_geo_index_in_territory; a NULL or empty entry means the rep
+ *        serves anywhere
+ * @param[out] out receives the reps (NULL on failure); free them with crmkit_geo_reps_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n > 0, a rep without a
+ *         valid location, an invalid territory: the message names the rep); CRMKIT_E_PARSE
+ *         (malformed territory text: the message names the rep, line and column);
+ *         CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_reps_create(const double* lon, const double* lat, size_t n, const char* const* territories,
+                                      crmkit_geo_reps** out);
+
+/** Releases reps. Accepts NULL. */
+CRMKIT_API void crmkit_geo_reps_free(crmkit_geo_reps* reps);
+
+/**
+ * The number of reps.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
+ */
+CRMKIT_API int crmkit_geo_reps_size(const crmkit_geo_reps* reps, size_t* out_n);
+
+/**
+ * Marks rep `rep` available (nonzero) or not (0). Not synchronized: no query may run on
+ * the same reps meanwhile.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, rep >= size).
+ */
+CRMKIT_API int crmkit_geo_reps_set_available(crmkit_geo_reps* reps, size_t rep, int32_t available);
+
+/**
+ * Copies the availability of every rep (1 available, 0 not).
+ * @param[out] out_available size entries
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
+ */
+CRMKIT_API int crmkit_geo_reps_available(const crmkit_geo_reps* reps, int32_t* out_available);
+
+/**
+ * The k nearest available, eligible reps for each of m requests, closest first (ties by
+ * the smaller rep index). Rows are independent, so the output does not depend on n_threads.
+ * @param max_distance_m only reps at most this far (metres, >= 0; INFINITY for no limit)
+ * @param flags 0 or CRMKIT_GEO_WITHIN_TERRITORY
+ * @param n_threads >= 1 (1 = the caller's thread)
+ * @param[out] out_ids m * k rep indices, row-major; -1 pads a row when fewer reps are eligible
+ * @param[out] out_distances_m m * k distances in metres (NaN where the id is -1); may be NULL
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, k < 1, invalid request
+ *         point: the message names the request, NaN or negative max_distance_m, unknown
+ *         flags, n_threads < 1).
+ */
+CRMKIT_API int crmkit_geo_reps_nearest(const crmkit_geo_reps* reps, const double* lon, const double* lat, size_t m,
+                                       size_t k, double max_distance_m, int32_t flags, int32_t n_threads,
+                                       int32_t* out_ids, double* out_distances_m);
+
+/**
+ * Assigns m requests to available reps with at most capacity[rep] requests each: all
+ * eligible (request, rep) pairs in ascending distance (ties by request, then rep) and a
+ * pair is used while the request is open and the rep has capacity left (greedy
+ * nearest-first, deterministic; not the minimum-total-distance assignment). Time
+ * O(m P log(m P)), memory 16 bytes per eligible pair for P reps.
+ * @param capacity size entries, each >= 0
+ * @param max_distance_m, flags as for crmkit_geo_reps_nearest()
+ * @param[out] out_rep m rep indices (-1: no eligible rep had capacity left)
+ * @param[out] out_distances_m m distances in metres (NaN when unassigned); may be NULL
+ * @param[out] out_load size counts of requests per rep; may be NULL
+ * @param[out] out_n_unassigned the number of requests left open; may be NULL
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, negative capacity, invalid
+ *         request point: the message names the index, NaN or negative max_distance_m,
+ *         unknown flags); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_reps_assign(const crmkit_geo_reps* reps, const double* lon, const double* lat, size_t m,
+                                      const int32_t* capacity, double max_distance_m, int32_t flags, int32_t* out_rep,
+                                      double* out_distances_m, int32_t* out_load, size_t* out_n_unassigned);
+
+/* ======================================================================================
+ * GPS tracks: distance, stops and visits (crmkit/geo/track.hpp)
+ * ====================================================================================== */
+
+/** Thresholds of crmkit_geo_track_analyze. Opaque. */
+typedef struct crmkit_geo_track_options crmkit_geo_track_options;
+/** The analysis of one track: distance, kept fixes, stops and visits. Opaque. */
+typedef struct crmkit_geo_track crmkit_geo_track;
+
+/* Keys of crmkit_geo_track_options_set (defaults in parentheses). */
+/** A fix reached from the last kept fix faster than this is dropped as an outlier (70 m/s; > 0). */
+#define CRMKIT_GEO_TRACK_MAX_SPEED_MPS 1
+/** A stop stays within this distance of its first fix (100 m; >= 0). */
+#define CRMKIT_GEO_TRACK_STOP_RADIUS_M 2
+/** Minimum stop duration, a whole number of seconds (300 s; >= 0). */
+#define CRMKIT_GEO_TRACK_MIN_DWELL_S 3
+/** A stop within this distance of an indexed customer is a visit (150 m; >= 0). */
+#define CRMKIT_GEO_TRACK_VISIT_RADIUS_M 4
+
+/**
+ * Creates track options with the defaults.
+ * @param[out] out receives the options (NULL on failure); free them with crmkit_geo_track_options_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (out NULL); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_track_options_create(crmkit_geo_track_options** out);
+
+/** Releases track options. Accepts NULL. */
+CRMKIT_API void crmkit_geo_track_options_free(crmkit_geo_track_options* options);
+
+/**
+ * Sets one threshold (CRMKIT_GEO_TRACK_*).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, unknown key, value out of its
+ *         range, or a fractional or out-of-range CRMKIT_GEO_TRACK_MIN_DWELL_S).
+ */
+CRMKIT_API int crmkit_geo_track_options_set(crmkit_geo_track_options* options, int32_t key, double value);
+
+/**
+ * Analyses a track of n fixes in time order: drops outliers by speed, sums the
+ * great-circle distance over the kept fixes, finds stops by dwell and, when `customers` is
+ * not NULL, matches each stop to the nearest indexed customer within the visit radius.
+ * Inputs are borrowed for the call. Memory: 1 byte per fix plus 64 bytes per stop.
+ * @param time Unix seconds, non-decreasing
+ * @param customers NULL (no visit matching) or an index whose ids the visits report
+ * @param options NULL for the defaults
+ * @param[out] out receives the result (NULL on failure); free it with crmkit_geo_track_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n > 0, timestamps going
+ *         backwards: the message names the fix and both times, an invalid position: the
+ *         message names the fix); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_track_analyze(const int64_t* time, const double* lon, const double* lat, size_t n,
+                                        const crmkit_geo_index* customers, const crmkit_geo_track_options* options,
+                                        crmkit_geo_track** out);
+
+/** Releases a track result. Accepts NULL. */
+CRMKIT_API void crmkit_geo_track_free(crmkit_geo_track* track);
+
+/**
+ * The totals of a track; each output may be NULL to skip it.
+ * @param[out] out_n_fixes the number of input fixes
+ * @param[out] out_distance_m metres travelled over the kept fixes
+ * @param[out] out_n_dropped fixes dropped as outliers
+ * @param[out] out_n_stops stops found
+ * @param[out] out_n_visits stops matched to a customer
+ * @param[out] out_time_at_customers_s total duration of those stops, seconds
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (track NULL).
+ */
+CRMKIT_API int crmkit_geo_track_summary(const crmkit_geo_track* track, size_t* out_n_fixes, double* out_distance_m,
+                                        size_t* out_n_dropped, size_t* out_n_stops, size_t* out_n_visits,
+                                        int64_t* out_time_at_customers_s);
+
+/**
+ * Which fixes were kept (1) or dropped as outliers (0).
+ * @param[out] out_kept n_fixes entries
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
+ */
+CRMKIT_API int crmkit_geo_track_kept(const crmkit_geo_track* track, int32_t* out_kept);
+
+/**
+ * The stops, in time order; every output has n_stops entries and may be NULL to skip it.
+ * @param[out] out_first, out_last the first and last fix of the stop (indices into the input)
+ * @param[out] out_start, out_end their times, Unix seconds
+ * @param[out] out_lon, out_lat the stop's position: the mean of its fixes, degrees
+ * @param[out] out_customer the visited customer's index in the index, or -1
+ * @param[out] out_customer_distance_m distance from the stop to that customer (NaN if none)
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (track NULL).
+ */
+CRMKIT_API int crmkit_geo_track_stops(const crmkit_geo_track* track, int64_t* out_first, int64_t* out_last,
+                                      int64_t* out_start, int64_t* out_end, double* out_lon, double* out_lat,
+                                      int32_t* out_customer, double* out_customer_distance_m);
+
+/* ======================================================================================
+ * Density grids (crmkit/geo/density.hpp)
+ * ====================================================================================== */
+
+/** Points (and optional values) aggregated on a regular longitude/latitude grid. Opaque. */
+typedef struct crmkit_geo_grid crmkit_geo_grid;
+
+/**
+ * Aggregates n points on the grid of cells of cell_deg degrees covering
+ * [min_lon, max_lon] x [min_lat, max_lat]: n_lon = ceil((max_lon - min_lon) / cell_deg)
+ * columns and n_lat rows; a point belongs to the cell [min_lon + c d, min_lon + (c+1) d) x
+ * [min_lat + r d, min_lat + (r+1) d), points on the upper bound to the last cell. Points
+ * outside the bounds and rows with NaN coordinates are only counted (see
+ * crmkit_geo_grid_sizes). Inputs are borrowed for the call. Memory: 24 bytes per cell.
+ * @param values NULL, or n values per point (revenue, churn risk, ...; NaN = missing)
+ * @param[out] out receives the grid (NULL on failure); free it with crmkit_geo_grid_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n > 0, cell_deg <= 0 or
+ *         not finite, bounds out of range or empty, more than 2^31 - 1 cells);
+ *         CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_grid_create(const double* lon, const double* lat, const double* values, size_t n,
+                                      double cell_deg, double min_lon, double min_lat, double max_lon, double max_lat,
+                                      crmkit_geo_grid** out);
+
+/** Releases a grid. Accepts NULL. */
+CRMKIT_API void crmkit_geo_grid_free(crmkit_geo_grid* grid);
+
+/**
+ * The grid's shape and the points it did not place; each output may be NULL to skip it.
+ * @param[out] out_n_lon, out_n_lat columns and rows (cells: n_lon * n_lat)
+ * @param[out] out_n_outside located points outside the bounds
+ * @param[out] out_n_unlocated points with NaN coordinates
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (grid NULL).
+ */
+CRMKIT_API int crmkit_geo_grid_sizes(const crmkit_geo_grid* grid, size_t* out_n_lon, size_t* out_n_lat,
+                                     size_t* out_n_outside, size_t* out_n_unlocated);
+
+/**
+ * The cells, row-major (cell r * n_lon + c; row 0 at min_lat); each output has
+ * n_lon * n_lat entries and may be NULL to skip it.
+ * @param[out] out_count points per cell
+ * @param[out] out_sum sum of the non-NaN values per cell (NaN everywhere for a grid without values)
+ * @param[out] out_mean mean of the non-NaN values per cell (NaN without values)
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (grid NULL).
+ */
+CRMKIT_API int crmkit_geo_grid_cells(const crmkit_geo_grid* grid, int64_t* out_count, double* out_sum,
+                                     double* out_mean);
+
+/**
+ * The grid as a GeoJSON FeatureCollection (UTF-8): one Polygon Feature per cell with at
+ * least max(min_count, 1) points, properties "cell", "count" and, with values, "sum" and
+ * "mean" (null when NaN). Two-call protocol (crmkit.h): *out_needed receives the bytes
+ * including the NUL; CRMKIT_E_BUFFER_TOO_SMALL when cap is smaller (buf unchanged).
+ * @param min_count 0 .. 4294967295
+ * @return CRMKIT_OK; CRMKIT_E_BUFFER_TOO_SMALL; CRMKIT_E_INVALID_ARGUMENT (grid or
+ *         out_needed NULL, buf NULL with cap > 0, min_count out of range).
+ */
+CRMKIT_API int crmkit_geo_grid_geojson(const crmkit_geo_grid* grid, int64_t min_count, char* buf, size_t cap,
+                                       size_t* out_needed);
+
+/* ======================================================================================
+ * Coordinate systems and distances (crmkit/geo/china_coordinates.hpp, sphere.hpp, geodesic.hpp)
+ * ====================================================================================== */
+
+/* Coordinate systems of crmkit_geo_convert. */
+/** WGS84: GPS fixes, OpenStreetMap, Google Maps outside China. */
+#define CRMKIT_GEO_WGS84 0
+/** GCJ-02: Gaode/Amap, Tencent (China's "Mars" coordinates). */
+#define CRMKIT_GEO_GCJ02 1
+/** BD-09: Baidu. */
+#define CRMKIT_GEO_BD09 2
+
+/* Methods of crmkit_geo_distance. */
+/** Haversine great-circle distance on the sphere of the mean Earth radius 6,371,008.8 m. */
+#define CRMKIT_GEO_DISTANCE_SPHERE 0
+/** Geodesic on the WGS84 ellipsoid (Vincenty 1975, about 0.5 mm; may not converge within
+ *  about 0.5 degrees of the antipode). */
+#define CRMKIT_GEO_DISTANCE_WGS84 1
+
+/**
+ * Converts n points from one coordinate system to another (CRMKIT_GEO_WGS84, _GCJ02,
+ * _BD09). WGS84 <-> GCJ-02 leave points outside mainland China's box unchanged; GCJ-02 ->
+ * WGS84 is iterated to 1e-10 degrees; BD-09 -> GCJ-02 is the usual approximate inverse
+ * (about 1e-6 degrees). A point with NaN in either coordinate stays NaN in both.
+ * In place: out_lon may be lon and out_lat may be lat (each point is read before it is
+ * written); other overlaps between inputs and outputs are not allowed.
+ * @param[out] out_lon, out_lat n converted coordinates, degrees
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n > 0, unknown system,
+ *         a coordinate out of range or infinite: the message names the point).
+ */
+CRMKIT_API int crmkit_geo_convert(int32_t from, int32_t to, const double* lon, const double* lat, size_t n,
+                                  double* out_lon, double* out_lat);
+
+/**
+ * Distances in metres between (lon1[i], lat1[i]) and (lon2[i], lat2[i]), degrees, for
+ * i < n. NaN in any coordinate of a pair gives NaN.
+ * @param method CRMKIT_GEO_DISTANCE_SPHERE or CRMKIT_GEO_DISTANCE_WGS84
+ * @param[out] out_m n distances
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n > 0, unknown method, a
+ *         coordinate out of range or infinite: the message names the pair).
+ */
+CRMKIT_API int crmkit_geo_distance(const double* lon1, const double* lat1, const double* lon2, const double* lat2,
+                                   size_t n, int32_t method, double* out_m);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,442 @@
+"""Field-sales geo tools over crmkit/c/geo.h: reps and request routing, GPS tracks,
+density grids, WGS84 / GCJ-02 / BD-09 conversions and distances.
+
+Example::
+
+    import numpy as np, crmkit
+    reps = crmkit.Reps(rep_lon, rep_lat)                       # degrees, all available
+    reps.set_available(3, False)                               # rep 3 is off today
+    ids, metres = reps.nearest(req_lon, req_lat, k=2)          # (m, 2), -1 / NaN padding
+    plan = reps.assign(req_lon, req_lat, capacity=40)          # greedy nearest-first
+    day = crmkit.Track(times, lon, lat).analyze(index)         # distance, stops, visits
+    grid = crmkit.DensityGrid(cell_deg=0.05, bounds=(2.0, 48.6, 2.7, 49.1)).fit(lon, lat, revenue)
+    heat = grid.to_geojson()
+    glon, glat = crmkit.convert_coordinates(lon, lat, "wgs84", "gcj02")
+
+Distances are great-circle metres on the sphere of the mean Earth radius (as GeoIndex),
+except :func:`geo_distance` with ``model="wgs84"`` (Vincenty on the ellipsoid). Every
+failure raises :class:`crmkit.Error` (``InvalidArgumentError`` for bad coordinates,
+thresholds, timestamps going backwards, ...) with the library's message. Inputs that are
+already C-contiguous float64 (int64 for times) are passed without a copy.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import weakref
+from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _errors, _lib
+from ._abi_geo import GeoGridP, GeoRepsP, GeoTrackOptionsP, GeoTrackP
+from ._errors import InvalidArgumentError
+from .geo import GeoIndex, _dptr, _pair, _threads, _vec
+
+__all__ = [
+    "Reps",
+    "RepAssignment",
+    "Track",
+    "TrackSummary",
+    "DensityGrid",
+    "convert_coordinates",
+    "geo_distance",
+]
+
+
+def _invalid(message: str) -> InvalidArgumentError:
+    return InvalidArgumentError(_errors.E_INVALID_ARGUMENT, message)
+
+
+def _i32(a: np.ndarray) -> Any:
+    return a.ctypes.data_as(POINTER(c_int32))
+
+
+def _i64(a: np.ndarray) -> Any:
+    return a.ctypes.data_as(POINTER(c_int64))
+
+
+def _rep_flags(within_territory: bool) -> int:
+    return _lib.GEO_WITHIN_TERRITORY if within_territory else 0
+
+
+# ---------------------------------------------------------------------------------------
+# Reps
+
+
+class RepAssignment(NamedTuple):
+    """The result of :meth:`Reps.assign`."""
+
+    rep: np.ndarray           #: per request, the rep index or -1 (int32)
+    distance_m: np.ndarray    #: per request, metres to the rep (NaN when unassigned)
+    load: np.ndarray          #: per rep, the number of requests assigned (int32)
+    n_unassigned: int         #: requests left open
+
+
+class Reps:
+    """Sales or service reps: positions, availability and optional territories.
+
+    Args:
+        lon, lat: rep positions in degrees (every rep needs one).
+        territories: None, or one WKT/GeoJSON text per rep (None or "" = serves anywhere);
+            used by queries with ``within_territory=True``.
+        available: None (all available) or one bool per rep.
+
+    Not synchronized: :meth:`set_available` mutates; queries may run concurrently from
+    several threads while nothing mutates.
+    """
+
+    def __init__(self, lon: Any, lat: Any, territories: Optional[Sequence[Optional[str]]] = None,
+                 available: Any = None) -> None:
+        x, y, _ = _pair(lon, lat)
+        n = x.shape[0]
+        texts = None
+        if territories is not None:
+            territories = list(territories)
+            if len(territories) != n:
+                raise _invalid(f"{len(territories)} territories for {n} reps (give one per rep or None)")
+            texts = (c_char_p * max(n, 1))(*[None if t is None else str(t).encode("utf-8") for t in territories])
+        lib = _lib.get()
+        handle = GeoRepsP()
+        _lib.check(lib.crmkit_geo_reps_create(_dptr(x), _dptr(y), c_size_t(n), texts, byref(handle)))
+        self._handle = handle
+        self._n = n
+        self._finalizer = weakref.finalize(self, lib.crmkit_geo_reps_free, handle)
+        if available is not None:
+            mask = np.asarray(available, dtype=bool).ravel()
+            if mask.shape[0] != n:
+                raise _invalid(f"available has {mask.shape[0]} entries for {n} reps")
+            for rep in np.flatnonzero(~mask):
+                self.set_available(int(rep), False)
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def available(self) -> np.ndarray:
+        """Availability per rep (bool array, a copy)."""
+        out = np.empty(self._n, dtype=np.int32)
+        _lib.check(_lib.get().crmkit_geo_reps_available(self._handle, _i32(out)))
+        return out.astype(bool)
+
+    def set_available(self, rep: Any, available: bool = True) -> "Reps":
+        """Marks one rep (or an iterable of reps) available or not; returns self."""
+        for r in np.atleast_1d(np.asarray(rep, dtype=np.int64)):
+            if r < 0:
+                raise _invalid(f"rep {int(r)} is negative")
+            _lib.check(_lib.get().crmkit_geo_reps_set_available(self._handle, c_size_t(int(r)), 1 if available else 0))
+        return self
+
+    def nearest(self, lon: Any, lat: Any, k: int = 1, max_distance_m: float = math.inf,
+                within_territory: bool = False, n_threads: int = 1) -> Tuple[np.ndarray, np.ndarray]:
+        """The k nearest available, eligible reps per request, closest first (ties by rep
+        index): (ids, distances_m), shape (k,) for a scalar request, (m, k) for arrays;
+        -1 / NaN pad missing reps. Results never depend on ``n_threads``."""
+        x, y, scalar = _pair(lon, lat)
+        k = int(k)
+        if k < 1:
+            raise _invalid(f"k = {k}: k must be at least 1")
+        ids = np.empty((x.shape[0], k), dtype=np.int32)
+        dist = np.empty((x.shape[0], k), dtype=np.float64)
+        _lib.check(_lib.get().crmkit_geo_reps_nearest(
+            self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]), c_size_t(k), float(max_distance_m),
+            _rep_flags(within_territory), _threads(n_threads), _i32(ids), _dptr(dist)))
+        return (ids[0], dist[0]) if scalar else (ids, dist)
+
+    def assign(self, lon: Any, lat: Any, capacity: Any, max_distance_m: float = math.inf,
+               within_territory: bool = False) -> RepAssignment:
+        """Assigns requests to available reps, at most ``capacity`` (an int, or one per rep)
+        each, greedy nearest-first (deterministic; not the minimum-total-distance plan)."""
+        x, y, _ = _pair(lon, lat)
+        cap = np.ascontiguousarray(np.broadcast_to(np.asarray(capacity), (self._n,)), dtype=np.int64)
+        if np.any(cap > np.iinfo(np.int32).max):
+            raise _invalid("capacity above 2^31 - 1")
+        cap32 = cap.astype(np.int32)
+        m = x.shape[0]
+        rep = np.empty(m, dtype=np.int32)
+        dist = np.empty(m, dtype=np.float64)
+        load = np.empty(self._n, dtype=np.int32)
+        open_ = c_size_t()
+        _lib.check(_lib.get().crmkit_geo_reps_assign(
+            self._handle, _dptr(x), _dptr(y), c_size_t(m), _i32(cap32), float(max_distance_m),
+            _rep_flags(within_territory), _i32(rep), _dptr(dist), _i32(load), byref(open_)))
+        return RepAssignment(rep, dist, load, int(open_.value))
+
+
+# ---------------------------------------------------------------------------------------
+# Tracks
+
+
+def _unix_seconds(time: Any) -> np.ndarray:
+    """int64 Unix seconds from integers, whole floats, datetime64 or pandas datetimes (UTC)."""
+    if hasattr(time, "dt") and getattr(time.dt, "tz", None) is not None:  # tz-aware pandas Series
+        time = time.dt.tz_convert("UTC").dt.tz_localize(None)
+    a = np.atleast_1d(np.asarray(time))
+    if a.ndim != 1:
+        raise _invalid(f"time must be one-dimensional, got shape {a.shape}")
+    if a.dtype.kind == "M":
+        if np.any(np.isnat(a)):
+            raise _invalid(f"time has a missing value (NaT) at fix {int(np.flatnonzero(np.isnat(a))[0])}")
+        return np.ascontiguousarray(a.astype("datetime64[s]").astype(np.int64))
+    if a.dtype.kind in "iu":
+        return np.ascontiguousarray(a, dtype=np.int64)
+    if a.dtype.kind == "f":
+        bad = ~np.isfinite(a) | (a != np.floor(a))
+        if np.any(bad):
+            i = int(np.flatnonzero(bad)[0])
+            raise _invalid(f"time[{i}] = {a[i]!r} is not a whole number of seconds")
+        return np.ascontiguousarray(a, dtype=np.int64)
+    raise _invalid(f"time must be Unix seconds or datetime64, got dtype {a.dtype}")
+
+
+@dataclass
+class TrackSummary:
+    """The analysis of a track (see :meth:`Track.analyze`)."""
+
+    distance_m: float            #: metres over the kept fixes
+    kept: np.ndarray             #: per fix: True kept, False dropped as an outlier
+    n_dropped: int               #: fixes dropped
+    stops: Any                   #: pandas DataFrame, one row per stop (see Track.stops)
+    n_visits: int                #: stops matched to a customer
+    time_at_customers_s: int     #: total duration of those stops
+
+
+class Track:
+    """A rep's GPS track: fixes (time, lon, lat) in time order.
+
+    Args:
+        time: Unix seconds (integers) or datetime64 / pandas datetimes (UTC); non-decreasing.
+        lon, lat: degrees.
+
+    Rules (crmkit/geo/track.hpp): a fix is dropped when reaching it from the last kept fix
+    needs more than ``max_speed_mps``; the distance sums great-circle legs between kept
+    fixes; a stop is a run of kept fixes within ``stop_radius_m`` of its first fix lasting
+    at least ``min_dwell_s``; a visit is a stop within ``visit_radius_m`` of an indexed
+    customer (the nearest). Timestamps going backwards raise InvalidArgumentError naming
+    the fix. The arrays are kept (not copied when already int64 / float64 contiguous).
+    """
+
+    def __init__(self, time: Any, lon: Any, lat: Any) -> None:
+        self.time = _unix_seconds(time)
+        self.lon, self.lat, _ = _pair(lon, lat)
+        if self.time.shape[0] != self.lon.shape[0]:
+            raise _invalid(f"{self.time.shape[0]} times but {self.lon.shape[0]} positions")
+
+    def __len__(self) -> int:
+        return int(self.time.shape[0])
+
+    def analyze(self, index: Optional[GeoIndex] = None, max_speed_mps: float = 70.0, stop_radius_m: float = 100.0,
+                min_dwell_s: int = 300, visit_radius_m: float = 150.0) -> TrackSummary:
+        """Distance, outliers, stops and (with a customer ``index``) visits in one pass."""
+        lib = _lib.get()
+        options = GeoTrackOptionsP()
+        _lib.check(lib.crmkit_geo_track_options_create(byref(options)))
+        result = GeoTrackP()
+        try:
+            for key, value in ((_lib.GEO_TRACK_MAX_SPEED_MPS, max_speed_mps),
+                               (_lib.GEO_TRACK_STOP_RADIUS_M, stop_radius_m),
+                               (_lib.GEO_TRACK_MIN_DWELL_S, min_dwell_s),
+                               (_lib.GEO_TRACK_VISIT_RADIUS_M, visit_radius_m)):
+                _lib.check(lib.crmkit_geo_track_options_set(options, key, float(value)))
+            _lib.check(lib.crmkit_geo_track_analyze(_i64(self.time), _dptr(self.lon), _dptr(self.lat),
+                                                    c_size_t(len(self)), None if index is None else index._handle,
+                                                    options, byref(result)))
+            return self._read(lib, result)
+        finally:
+            lib.crmkit_geo_track_free(result)
+            lib.crmkit_geo_track_options_free(options)
+
+    @staticmethod
+    def _read(lib: Any, result: Any) -> TrackSummary:
+        import pandas as pd
+
+        n_fixes, n_dropped, n_stops, n_visits = c_size_t(), c_size_t(), c_size_t(), c_size_t()
+        distance, at = c_double(), c_int64()
+        _lib.check(lib.crmkit_geo_track_summary(result, byref(n_fixes), byref(distance), byref(n_dropped),
+                                                byref(n_stops), byref(n_visits), byref(at)))
+        kept = np.empty(n_fixes.value, dtype=np.int32)
+        _lib.check(lib.crmkit_geo_track_kept(result, _i32(kept)))
+        s = n_stops.value
+        first, last, start, end = (np.empty(s, dtype=np.int64) for _ in range(4))
+        lon, lat, cdist = (np.empty(s, dtype=np.float64) for _ in range(3))
+        customer = np.empty(s, dtype=np.int32)
+        _lib.check(lib.crmkit_geo_track_stops(result, _i64(first), _i64(last), _i64(start), _i64(end), _dptr(lon),
+                                              _dptr(lat), _i32(customer), _dptr(cdist)))
+        stops = pd.DataFrame({
+            "first_fix": first, "last_fix": last, "start": start, "end": end, "duration_s": end - start,
+            "lon": lon, "lat": lat, "customer": customer, "customer_distance_m": cdist,
+        })
+        return TrackSummary(float(distance.value), kept.astype(bool), int(n_dropped.value), stops,
+                            int(n_visits.value), int(at.value))
+
+    def distance_m(self, max_speed_mps: float = 70.0) -> float:
+        """Metres travelled over the fixes kept by the speed filter."""
+        return self.analyze(max_speed_mps=max_speed_mps).distance_m
+
+    def kept(self, max_speed_mps: float = 70.0) -> np.ndarray:
+        """Per fix: True when kept by the speed filter."""
+        return self.analyze(max_speed_mps=max_speed_mps).kept
+
+    def stops(self, stop_radius_m: float = 100.0, min_dwell_s: int = 300, max_speed_mps: float = 70.0) -> Any:
+        """The stops as a DataFrame: first_fix, last_fix, start, end (Unix seconds),
+        duration_s, lon, lat (mean position), customer (-1) and customer_distance_m (NaN)."""
+        return self.analyze(None, max_speed_mps, stop_radius_m, min_dwell_s).stops
+
+    def visits(self, index: GeoIndex, visit_radius_m: float = 150.0, stop_radius_m: float = 100.0,
+               min_dwell_s: int = 300, max_speed_mps: float = 70.0) -> Any:
+        """The stops matched to a customer of ``index`` (the stops DataFrame, visits only)."""
+        stops = self.analyze(index, max_speed_mps, stop_radius_m, min_dwell_s, visit_radius_m).stops
+        return stops[stops["customer"] >= 0].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Density grids
+
+
+class DensityGrid:
+    """Points (and optional values) counted on a regular longitude/latitude grid, for
+    heat maps; scikit-learn style: configure, then :meth:`fit`.
+
+    Args:
+        cell_deg: cell size in degrees (> 0).
+        bounds: (min_lon, min_lat, max_lon, max_lat); a point on the upper bound goes to
+            the last cell; points outside and rows with NaN coordinates are only counted.
+
+    After fit: ``count_`` (n_lat, n_lon) int64 (row 0 at min_lat), ``sum_`` and ``mean_``
+    (NaN without values; mean NaN in cells without a value), ``lon_edges_`` (n_lon + 1),
+    ``lat_edges_`` (n_lat + 1), ``n_outside_``, ``n_unlocated_``. Memory: 24 bytes per cell
+    in the library plus the copies here.
+    """
+
+    def __init__(self, cell_deg: float = 0.1, bounds: Sequence[float] = (-180.0, -90.0, 180.0, 90.0)) -> None:
+        self.cell_deg = cell_deg
+        self.bounds = tuple(bounds)
+        self._handle: Any = None
+
+    def fit(self, lon: Any, lat: Any, values: Any = None) -> "DensityGrid":
+        """Aggregates the points (values: revenue, churn risk, ...; NaN = missing)."""
+        x, y, _ = _pair(lon, lat)
+        v = None
+        if values is not None:
+            v = _vec(values, "values")
+            if v.shape != x.shape:
+                raise _invalid(f"{v.shape[0]} values for {x.shape[0]} points")
+        if len(self.bounds) != 4:
+            raise _invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
+        lib = _lib.get()
+        handle = GeoGridP()
+        _lib.check(lib.crmkit_geo_grid_create(_dptr(x), _dptr(y), None if v is None else _dptr(v), c_size_t(x.shape[0]),
+                                              float(self.cell_deg), *(float(b) for b in self.bounds), byref(handle)))
+        if self._handle is not None:
+            self._finalizer()
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, lib.crmkit_geo_grid_free, handle)
+        n_lon, n_lat, outside, unlocated = c_size_t(), c_size_t(), c_size_t(), c_size_t()
+        _lib.check(lib.crmkit_geo_grid_sizes(handle, byref(n_lon), byref(n_lat), byref(outside), byref(unlocated)))
+        shape = (n_lat.value, n_lon.value)
+        self.count_ = np.empty(shape, dtype=np.int64)
+        self.sum_ = np.empty(shape, dtype=np.float64)
+        self.mean_ = np.empty(shape, dtype=np.float64)
+        _lib.check(lib.crmkit_geo_grid_cells(handle, _i64(self.count_), _dptr(self.sum_), _dptr(self.mean_)))
+        d = float(self.cell_deg)
+        self.lon_edges_ = np.minimum(self.bounds[0] + d * np.arange(shape[1] + 1), 180.0)
+        self.lat_edges_ = np.minimum(self.bounds[1] + d * np.arange(shape[0] + 1), 90.0)
+        self.n_outside_ = int(outside.value)
+        self.n_unlocated_ = int(unlocated.value)
+        return self
+
+    def _fitted(self) -> Any:
+        if self._handle is None:
+            raise _errors.Error(_errors.E_NOT_FITTED, "DensityGrid: call fit() first")
+        return self._handle
+
+    def to_geojson(self, min_count: int = 1) -> str:
+        """A GeoJSON FeatureCollection: one Polygon per cell with at least max(min_count, 1)
+        points; properties cell, count and (with values) sum and mean (null for NaN)."""
+        handle = self._fitted()
+        lib = _lib.get()
+        needed = c_size_t()
+        rc = lib.crmkit_geo_grid_geojson(handle, int(min_count), None, 0, byref(needed))
+        if rc != _errors.E_BUFFER_TOO_SMALL:  # the size query (two-call protocol)
+            _lib.check(rc)
+        buffer = ctypes.create_string_buffer(needed.value)
+        _lib.check(lib.crmkit_geo_grid_geojson(handle, int(min_count), buffer, needed.value, byref(needed)))
+        return buffer.value.decode("utf-8")
+
+    def to_frame(self, min_count: int = 1) -> Any:
+        """The cells with at least max(min_count, 1) points as a DataFrame: cell, row, col,
+        min_lon, min_lat, max_lon, max_lat, count, sum, mean."""
+        import pandas as pd
+
+        self._fitted()
+        rows, cols = np.nonzero(self.count_ >= max(int(min_count), 1))
+        return pd.DataFrame({
+            "cell": rows * self.count_.shape[1] + cols, "row": rows, "col": cols,
+            "min_lon": self.lon_edges_[cols], "min_lat": self.lat_edges_[rows],
+            "max_lon": self.lon_edges_[cols + 1], "max_lat": self.lat_edges_[rows + 1],
+            "count": self.count_[rows, cols], "sum": self.sum_[rows, cols], "mean": self.mean_[rows, cols],
+        })
+
+
+# ---------------------------------------------------------------------------------------
+# Coordinate systems and distances
+
+_SYSTEMS = {"wgs84": 0, "gcj02": 1, "bd09": 2}
+_MODELS = {"sphere": 0, "wgs84": 1}
+
+
+def _system(name: str) -> int:
+    key = str(name).lower().replace("-", "").replace("_", "")
+    if key not in _SYSTEMS:
+        raise _invalid(f"coordinate system {name!r} is not one of 'wgs84', 'gcj02', 'bd09'")
+    return _SYSTEMS[key]
+
+
+def convert_coordinates(lon: Any, lat: Any, source: str, target: str,
+                        inplace: bool = False) -> Union[Tuple[float, float], Tuple[np.ndarray, np.ndarray]]:
+    """Converts points between WGS84 (GPS), GCJ-02 (Gaode/Amap, Tencent) and BD-09 (Baidu).
+
+    Returns (lon, lat) arrays (floats for scalars). With ``inplace=True`` the input arrays
+    themselves are overwritten and returned; they must then be writable C-contiguous
+    float64 numpy arrays (nothing is copied). Points outside mainland China are unchanged
+    by WGS84 <-> GCJ-02; NaN stays NaN; out-of-range coordinates raise InvalidArgumentError
+    (nothing is written then).
+    """
+    src, dst = _system(source), _system(target)
+    if inplace:
+        for a, name in ((lon, "lon"), (lat, "lat")):
+            if not (isinstance(a, np.ndarray) and a.dtype == np.float64 and a.ndim == 1
+                    and a.flags.c_contiguous and a.flags.writeable):
+                raise _invalid(f"inplace=True needs {name} as a writable one-dimensional C-contiguous float64 array")
+        if lon.shape != lat.shape:
+            raise _invalid(f"lon and lat differ in length: {lon.shape[0]} and {lat.shape[0]}")
+        if np.shares_memory(lon, lat):
+            raise _invalid("lon and lat must not overlap")
+        _lib.check(_lib.get().crmkit_geo_convert(src, dst, _dptr(lon), _dptr(lat), c_size_t(lon.shape[0]),
+                                                 _dptr(lon), _dptr(lat)))
+        return lon, lat
+    x, y, scalar = _pair(lon, lat)
+    out_x = np.empty_like(x)
+    out_y = np.empty_like(y)
+    _lib.check(_lib.get().crmkit_geo_convert(src, dst, _dptr(x), _dptr(y), c_size_t(x.shape[0]), _dptr(out_x),
+                                             _dptr(out_y)))
+    return (float(out_x[0]), float(out_y[0])) if scalar else (out_x, out_y)
+
+
+def geo_distance(lon1: Any, lat1: Any, lon2: Any, lat2: Any, model: str = "sphere") -> Union[float, np.ndarray]:
+    """Element-wise distances in metres (arrays broadcast): ``model="sphere"`` is the
+    haversine distance on the mean Earth radius, ``"wgs84"`` the ellipsoid geodesic
+    (Vincenty, about 0.5 mm; may fail to converge near antipodal points). NaN in a pair
+    gives NaN."""
+    if model not in _MODELS:
+        raise _invalid(f"model {model!r} is not 'sphere' or 'wgs84'")
+    scalar = all(np.ndim(a) == 0 for a in (lon1, lat1, lon2, lat2))
+    arrays = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=np.float64)) for a in (lon1, lat1, lon2, lat2)))
+    x1, y1, x2, y2 = (_vec(a, name) for a, name in zip(arrays, ("lon1", "lat1", "lon2", "lat2")))
+    out = np.empty(x1.shape[0], dtype=np.float64)
+    _lib.check(_lib.get().crmkit_geo_distance(_dptr(x1), _dptr(y1), _dptr(x2), _dptr(y2), c_size_t(x1.shape[0]),
+                                              _MODELS[model], _dptr(out)))
+    return float(out[0]) if scalar else out
