@@ -194,6 +194,43 @@ TEST_CASE("Hamerly gives Lloyd's result bit for bit, for any thread count") {
   }
 }
 
+TEST_CASE("Lloyd's float32 screening decides exactly as the double arithmetic: ties, huge and tiny scales") {
+  // Integer grid points with integer centres: many points are exactly equidistant from
+  // two centres (the lowest index must win) and many more within float rounding of a tie.
+  // Hamerly uses only the double kernels, so Lloyd == Hamerly bit for bit checks every
+  // screening decision; scaling by 1e13 (beyond the float range the bound admits) and by
+  // 1e-30 (float underflow: every point is re-decided in double) covers the fallbacks.
+  for (std::size_t d : {2u, 3u, 8u}) {
+    crmkit::feature_matrix grid(3000, static_cast<Eigen::Index>(d));
+    std::mt19937 gen(static_cast<std::uint32_t>(d));
+    std::uniform_int_distribution<int> coord(-6, 6);
+    for (Eigen::Index i = 0; i < grid.rows(); ++i)
+      for (Eigen::Index f = 0; f < grid.cols(); ++f) grid(i, f) = coord(gen);
+    crmkit::feature_matrix init(5, static_cast<Eigen::Index>(d));
+    for (Eigen::Index j = 0; j < init.rows(); ++j)
+      for (Eigen::Index f = 0; f < init.cols(); ++f) init(j, f) = 2.0 * static_cast<double>(coord(gen) / 2);
+    for (double scale : {1.0, 1e11, 1e13, 1e-30}) {
+      CAPTURE(d);
+      CAPTURE(scale);
+      const crmkit::feature_matrix x = grid * scale, c0 = init * scale;
+      crmkit::kmeans_options o;
+      o.n_clusters = 5;
+      o.tol = 0.0;
+      for (int max_iter : {1, 50}) {
+        o.max_iter = max_iter;
+        o.algorithm = crmkit::kmeans_algorithm::lloyd;
+        const auto lloyd = crmkit::kmeans_fit(x, c0, o);
+        o.algorithm = crmkit::kmeans_algorithm::hamerly;
+        check_identical(lloyd, crmkit::kmeans_fit(x, c0, o));
+        o.n_threads = 2;
+        o.algorithm = crmkit::kmeans_algorithm::lloyd;
+        check_identical(lloyd, crmkit::kmeans_fit(x, c0, o));
+        o.n_threads = 1;
+      }
+    }
+  }
+}
+
 TEST_CASE("k-means++ is reproducible, thread-independent and picks distinct points") {
   const auto x = blobs(5000, 3, 4, 11);
   const auto a = crmkit::kmeans_plusplus(x, 8, 5);

@@ -43,12 +43,20 @@
 /// and with several empty clusters in one iteration scikit-learn pairs them with the
 /// farthest points in `np.argpartition` order, here in order of decreasing distance.
 ///
+/// Speed (docs/benchmarks.md): Lloyd's assignment screens each point in float32 (half
+/// the memory traffic, twice the vector width) and re-decides in double only the points
+/// whose best two centres are within a proven rounding bound, so its labels are exactly
+/// those of the double arithmetic; the cluster sums are updated incrementally from the
+/// points whose label changed (per-chunk deltas added in chunk order, so the result is
+/// the same bits for any thread count and for Lloyd and Hamerly).
+///
 /// Memory: a fit holds a centred copy of the data in structure-of-arrays layout
-/// (8 n d bytes, rows padded to a multiple of 8), a label per point (4 n bytes) and, for
-/// Hamerly, two bounds (16 n bytes), plus per-chunk partial sums (k d doubles per 2,048
-/// rows). k-means++ seeding adds (5 + floor(ln k)) n doubles while it runs (norms,
-/// current distances, cumulative sums, one distance array per candidate). The caller's
-/// matrix is only read.
+/// (8 n d bytes, rows padded to a multiple of 16), for Lloyd with d <= 8 also a float32
+/// copy (4 n d bytes), a label per point (4 n bytes) and, for Hamerly, two bounds
+/// (16 n bytes), plus per-chunk deltas (k d doubles and k counts per 2,048 rows); the
+/// caller's matrix is read during the fit (incremental sums take the moved rows from it).
+/// k-means++ seeding adds (5 + floor(ln k)) n doubles while it runs (norms, current
+/// distances, cumulative sums, one distance array per candidate).
 #pragma once
 
 #include <cstddef>

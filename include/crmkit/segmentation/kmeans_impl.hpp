@@ -120,71 +120,101 @@ inline void kmeans_assign(const kmeans_data& data, kmeans_block_kernel kernel, s
   kmeans_assign_block(data, begin, end, centers, k, label, best, second ? second : scratch);
 }
 
-// Row-wise accumulation in the layout of kmeans_sums_kernel: acc[(j * D + f) * 4 + lane].
-// Points accumulate lane-major ([j][lane][f]) into a local buffer for contiguous
-// vector adds, then transposed; each accumulator still sees its points in index order.
+// Incremental cluster sums: point i moves from cluster `from` (-1: none yet) to `to`.
+// A pass accumulates the moves of each chunk, in index order, into that chunk's own
+// k x d deltas, and the deltas are added to the running sums in chunk order. The result
+// depends only on the sequence of labels, so it is the same bits for any thread count
+// and for Lloyd and Hamerly (which make the same moves); a pass where few labels change
+// costs almost nothing beyond the assignment.
 template <int D>
-inline void kmeans_row_sums(const kmeans_data& data, std::size_t begin, std::size_t end, const std::int32_t* labels,
-                            std::size_t k, double* local, double* acc, std::int64_t* cnt) {
-  double mean[D];
-  for (int f = 0; f < D; ++f) mean[f] = data.mean[static_cast<std::size_t>(f)];
-  // local: k x 4 x D zeros ([j][lane][f])
-  for (std::size_t i = begin; i < end; ++i) {
-    const std::size_t j = static_cast<std::size_t>(labels[i]), lane = i & 3u;
-    const double* __restrict row = data.rows + static_cast<std::ptrdiff_t>(i) * data.row_stride;
-    double* __restrict a = local + (j * 4 + lane) * D;
+inline void kmeans_move_d(const kmeans_data& data, std::size_t i, std::int32_t from, std::int32_t to, double* delta,
+                          std::int64_t* dcount) noexcept {
+  const std::size_t d = D > 0 ? static_cast<std::size_t>(D) : data.d, t = static_cast<std::size_t>(to);
+  if constexpr (D > 0) {
+    // The point's centred coordinates from the row-major source when there is one (one
+    // cache line instead of d; rows[i][f] - mean[f] is the very subtraction that built
+    // xs, so the same bits), else from xs.
     double v[D];
-    for (int f = 0; f < D; ++f) v[f] = a[f] + (row[f] - mean[f]);
-    for (int f = 0; f < D; ++f) a[f] = v[f];
-    ++cnt[j * 4 + lane];
+    if (data.rows != nullptr) {
+      const double* row = data.rows + static_cast<std::ptrdiff_t>(i) * data.row_stride;
+      for (int f = 0; f < D; ++f) v[f] = row[f] - data.mean[static_cast<std::size_t>(f)];
+    } else {
+      for (int f = 0; f < D; ++f) v[f] = data.xs[static_cast<std::size_t>(f) * data.stride + i];
+    }
+    if (from >= 0)
+      for (int f = 0; f < D; ++f) delta[static_cast<std::size_t>(from) * d + static_cast<std::size_t>(f)] -= v[f];
+    for (int f = 0; f < D; ++f) delta[t * d + static_cast<std::size_t>(f)] += v[f];
+  } else {
+    for (std::size_t f = 0; f < d; ++f) {
+      const double v = data.xs[f * data.stride + i];
+      if (from >= 0) delta[static_cast<std::size_t>(from) * d + f] -= v;
+      delta[t * d + f] += v;
+    }
   }
-  for (std::size_t j = 0; j < k; ++j)
-    for (std::size_t lane = 0; lane < 4; ++lane)
-      for (int f = 0; f < D; ++f)
-        acc[(j * D + static_cast<std::size_t>(f)) * 4 + lane] = local[(j * 4 + lane) * D + static_cast<std::size_t>(f)];
+  if (from >= 0) --dcount[static_cast<std::size_t>(from)];
+  ++dcount[t];
 }
 
-// Per-chunk sums and counts of the points of each cluster (see kmeans_sums_kernel):
-// lane-wise accumulators (lane = index mod 4) combined as (l0 + l1) + (l2 + l3). The
-// generic path (d > 8) does the same additions in the same order, without vectors.
-inline void kmeans_chunk_sums(const kmeans_data& data, kmeans_sums_kernel kernel, std::size_t begin, std::size_t end,
-                              const std::int32_t* labels, std::size_t k, double* sums, std::int64_t* counts,
-                              std::vector<double>& scratch, std::vector<std::int64_t>& scratch_counts) {
-  const std::size_t d = data.d, kd = k * d;
-  // 4 extra doubles so the accumulators can start on a 32-byte boundary; then the
-  // row path's k x 4 x d local buffer.
-  scratch.assign(8 * kd + 4, 0.0);
-  scratch_counts.assign(4 * k + 4, 0);
-  double* acc = scratch.data();
-  acc += ((32 - reinterpret_cast<std::uintptr_t>(acc) % 32) % 32) / sizeof(double);
-  double* local = acc + 4 * kd;
-  std::int64_t* cnt = scratch_counts.data();
-  cnt += ((32 - reinterpret_cast<std::uintptr_t>(cnt) % 32) % 32) / sizeof(std::int64_t);
-  if (data.rows != nullptr && d <= 8) {
-    // Whole rows from the row-major source, centred on the fly (the same subtraction
-    // that built xs, so the same bits): one contiguous load per point instead of d
-    // strided ones, and the same accumulator order as the kernels.
-    switch (d) {
-      case 1: kmeans_row_sums<1>(data, begin, end, labels, k, local, acc, cnt); break;
-      case 2: kmeans_row_sums<2>(data, begin, end, labels, k, local, acc, cnt); break;
-      case 3: kmeans_row_sums<3>(data, begin, end, labels, k, local, acc, cnt); break;
-      case 4: kmeans_row_sums<4>(data, begin, end, labels, k, local, acc, cnt); break;
-      case 5: kmeans_row_sums<5>(data, begin, end, labels, k, local, acc, cnt); break;
-      case 6: kmeans_row_sums<6>(data, begin, end, labels, k, local, acc, cnt); break;
-      case 7: kmeans_row_sums<7>(data, begin, end, labels, k, local, acc, cnt); break;
-      default: kmeans_row_sums<8>(data, begin, end, labels, k, local, acc, cnt); break;
-    }
-  } else if (kernel != nullptr) {
-    kernel(data.xs, data.stride, begin, end - begin, labels + begin, k, acc, cnt);
-  } else {
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::size_t lane = i & 3u, j = static_cast<std::size_t>(labels[i]);
-      for (std::size_t f = 0; f < d; ++f) acc[(j * d + f) * 4 + lane] += data.xs[f * data.stride + i];
-      ++cnt[j * 4 + lane];
-    }
+using kmeans_move_fn = void (*)(const kmeans_data&, std::size_t, std::int32_t, std::int32_t, double*,
+                                std::int64_t*) noexcept;
+
+/// kmeans_move_d for d features (compile-time d up to 8).
+inline kmeans_move_fn kmeans_select_move(std::size_t d) noexcept {
+  switch (d) {
+    case 1: return &kmeans_move_d<1>;
+    case 2: return &kmeans_move_d<2>;
+    case 3: return &kmeans_move_d<3>;
+    case 4: return &kmeans_move_d<4>;
+    case 5: return &kmeans_move_d<5>;
+    case 6: return &kmeans_move_d<6>;
+    case 7: return &kmeans_move_d<7>;
+    case 8: return &kmeans_move_d<8>;
+    default: return &kmeans_move_d<0>;
   }
-  for (std::size_t q = 0; q < kd; ++q) sums[q] = (acc[4 * q] + acc[4 * q + 1]) + (acc[4 * q + 2] + acc[4 * q + 3]);
-  for (std::size_t j = 0; j < k; ++j) counts[j] = (cnt[4 * j] + cnt[4 * j + 1]) + (cnt[4 * j + 2] + cnt[4 * j + 3]);
+}
+
+// Squared distances of points [begin, end) to their own centres (the reference
+// arithmetic), stored in `out` when not null; returns their sum, added in index order.
+template <int D>
+inline double kmeans_own_dist_d(const kmeans_data& data, std::size_t begin, std::size_t end, const double* centers,
+                                const std::int32_t* labels, double* out) noexcept {
+  double s = 0.0;
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto j = static_cast<std::size_t>(labels[i]);
+    double v = 0.0;
+    if constexpr (D > 0)
+      v = kmeans_point_sq_dist<D>(data.xs, data.stride, i, centers + j * D);
+    else
+      v = kmeans_sq_dist(data, i, centers + j * data.d);
+    s += v;
+    if (out != nullptr) out[i] = v;
+  }
+  return s;
+}
+
+inline double kmeans_own_dist(const kmeans_data& data, std::size_t begin, std::size_t end, const double* centers,
+                              const std::int32_t* labels, double* out) noexcept {
+  switch (data.d) {
+    case 1: return kmeans_own_dist_d<1>(data, begin, end, centers, labels, out);
+    case 2: return kmeans_own_dist_d<2>(data, begin, end, centers, labels, out);
+    case 3: return kmeans_own_dist_d<3>(data, begin, end, centers, labels, out);
+    case 4: return kmeans_own_dist_d<4>(data, begin, end, centers, labels, out);
+    case 5: return kmeans_own_dist_d<5>(data, begin, end, centers, labels, out);
+    case 6: return kmeans_own_dist_d<6>(data, begin, end, centers, labels, out);
+    case 7: return kmeans_own_dist_d<7>(data, begin, end, centers, labels, out);
+    case 8: return kmeans_own_dist_d<8>(data, begin, end, centers, labels, out);
+    default: return kmeans_own_dist_d<0>(data, begin, end, centers, labels, out);
+  }
+}
+
+// Starts loading point i's row for a kmeans_move a few points later.
+inline void kmeans_prefetch_row(const kmeans_data& data, std::size_t i) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (data.rows != nullptr) __builtin_prefetch(data.rows + static_cast<std::ptrdiff_t>(i) * data.row_stride);
+#else
+  (void)data;
+  (void)i;
+#endif
 }
 
 // Hamerly (2010) for points [begin, end) after the centres moved by `shift`: update the
@@ -197,7 +227,8 @@ template <int D>
 inline std::size_t kmeans_hamerly_chunk_d(const kmeans_data& data, std::size_t begin, std::size_t end,
                                           const double* centers, std::size_t k, std::int32_t* labels, double* upper,
                                           double* lower, const double* shift, const double* half_gap,
-                                          std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift) {
+                                          std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift,
+                                          double* delta, std::int64_t* dcount) {
   std::size_t changed = 0;
   const std::size_t d = data.d;
   for (std::size_t i = begin; i < end; ++i) {
@@ -225,7 +256,10 @@ inline std::size_t kmeans_hamerly_chunk_d(const kmeans_data& data, std::size_t b
       kmeans_block_scalar_tail<D>(data.xs, data.stride, i, centers, k, nl, b1, &b2);
     else
       nl = kmeans_assign_one(data, i, centers, k, b1, b2);
-    changed += nl != a;
+    if (nl != a) {
+      ++changed;
+      if (delta != nullptr) kmeans_move_d<D>(data, i, a, nl, delta, dcount);
+    }
     labels[i] = nl;
     upper[i] = std::sqrt(b1);
     lower[i] = std::sqrt(b2);
@@ -236,11 +270,12 @@ inline std::size_t kmeans_hamerly_chunk_d(const kmeans_data& data, std::size_t b
 inline std::size_t kmeans_hamerly_chunk(const kmeans_data& data, std::size_t begin, std::size_t end,
                                         const double* centers, std::size_t k, std::int32_t* labels, double* upper,
                                         double* lower, const double* shift, const double* half_gap,
-                                        std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift) {
+                                        std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift,
+                                        double* delta, std::int64_t* dcount) {
 #define CRMKIT_KMEANS_HAMERLY_CASE(D)                                                                          \
   case D:                                                                                                      \
     return kmeans_hamerly_chunk_d<D>(data, begin, end, centers, k, labels, upper, lower, shift, half_gap, pmax_arg, \
-                                     pmax1, pmax2, rel, drift);
+                                     pmax1, pmax2, rel, drift, delta, dcount);
   switch (data.d) {
     CRMKIT_KMEANS_HAMERLY_CASE(1)
     CRMKIT_KMEANS_HAMERLY_CASE(2)
@@ -252,7 +287,7 @@ inline std::size_t kmeans_hamerly_chunk(const kmeans_data& data, std::size_t beg
     CRMKIT_KMEANS_HAMERLY_CASE(8)
     default:
       return kmeans_hamerly_chunk_d<0>(data, begin, end, centers, k, labels, upper, lower, shift, half_gap, pmax_arg,
-                                       pmax1, pmax2, rel, drift);
+                                       pmax1, pmax2, rel, drift, delta, dcount);
   }
 #undef CRMKIT_KMEANS_HAMERLY_CASE
 }
@@ -280,12 +315,13 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
     upper.resize(n);
     lower.resize(n);
   }
-  std::vector<double> chunk_sums(n_chunks * kd);
-  std::vector<std::int64_t> chunk_counts(n_chunks * k);
+  // Per-chunk deltas of the cluster sums and counts (see kmeans_move), and the running
+  // sums and counts of the current labels.
+  std::vector<double> chunk_delta(n_chunks * kd);
+  std::vector<std::int64_t> chunk_dcount(n_chunks * k);
   std::vector<std::size_t> chunk_changed(n_chunks);
-  std::vector<std::vector<double>> scratch(static_cast<std::size_t>(team.size()));
-  std::vector<std::vector<std::int64_t>> scratch_counts(static_cast<std::size_t>(team.size()));
-  const kmeans_sums_kernel sums_kernel = kmeans_select_sums(d);
+  std::vector<double> label_sums(kd, 0.0);
+  std::vector<std::int64_t> label_counts(k, 0);
   std::vector<double> new_centers(kd), shift(k), half_gap(k);
   // Hamerly bookkeeping: p = last shift of each centre, its largest two values.
   double pmax1 = 0.0, pmax2 = 0.0;
@@ -297,10 +333,37 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
   // (drift), makes a skipped point provably keep the label Lloyd would give it.
   const double rel = 32.0 * std::numeric_limits<double>::epsilon() * static_cast<double>(d + 4);
 
+  const kmeans_move_fn move = kmeans_select_move(d);
   const kmeans_block_kernel kernel_first = kmeans_select_kernel<false>(d);
   const kmeans_block_kernel kernel_second = kmeans_select_kernel<true>(d);
+  // Lloyd's float32 screening (detail/kmeans_kernels.hpp): the centres as k rows of
+  // (2 c_j, |c_j|^2) in float, and the slack of the proven error bound.
+  const kmeans_screen_kernel screen = data.xf != nullptr ? kmeans_select_screen(d) : nullptr;
+  std::vector<float> screen_centers(k * (d + 1));
+  float slack_mul = 0.0f, slack_add = 0.0f;
+  bool screen_now = false;
+  auto prepare_screen = [&]() {
+    screen_now = false;
+    if (screen == nullptr || hamerly) return;
+    double cmax2 = 0.0;
+    for (std::size_t j = 0; j < k; ++j) {
+      double h = 0.0;
+      for (std::size_t f = 0; f < d; ++f) {
+        const double v = centers[j * d + f];
+        if (!(std::fabs(v) <= kmeans_float_limit)) return;  // outside the bound's range: double only
+        h += v * v;
+        screen_centers[j * (d + 1) + f] = static_cast<float>(2.0 * v);
+      }
+      screen_centers[j * (d + 1) + d] = static_cast<float>(h);
+      cmax2 = std::max(cmax2, h);
+    }
+    const double mul = static_cast<double>(4 * d + 24) * 0x1p-24;
+    slack_mul = static_cast<float>(mul);
+    slack_add = static_cast<float>(mul * 2.0 * cmax2 + 1e-30);
+    screen_now = true;
+  };
 
-  auto hamerly_pass = [&](std::size_t c, const double* ctr, bool full) {
+  auto hamerly_pass = [&](std::size_t c, const double* ctr, bool full, double* delta, std::int64_t* dcount) {
     const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
     std::int32_t* const labels = run.labels.data();
     double* const up = upper.data();
@@ -313,7 +376,10 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
         const std::size_t e = std::min(end, b + kmeans_block);
         kmeans_assign(data, kernel_second, b, e, ctr, k, lab, best, second);
         for (std::size_t i = b; i < e; ++i) {
-          changed += lab[i - b] != labels[i];
+          if (lab[i - b] != labels[i]) {
+            ++changed;
+            if (delta != nullptr) move(data, i, labels[i], lab[i - b], delta, dcount);
+          }
           labels[i] = lab[i - b];
           up[i] = std::sqrt(best[i - b]);
           lo[i] = std::sqrt(second[i - b]);
@@ -322,20 +388,54 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
       return changed;
     }
     return kmeans_hamerly_chunk(data, begin, end, ctr, k, labels, up, lo, shift.data(), half_gap.data(), pmax_arg,
-                                pmax1, pmax2, rel, drift);
+                                pmax1, pmax2, rel, drift, delta, dcount);
   };
 
-  auto lloyd_pass = [&](std::size_t c, const double* ctr) {
+  auto lloyd_pass = [&](std::size_t c, const double* ctr, double* delta, std::int64_t* dcount) {
     const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
     std::size_t changed = 0;
     std::int32_t* const labels = run.labels.data();
+    if (screen_now) {
+      std::uint32_t events[kmeans_chunk];
+      std::int32_t old[kmeans_chunk];
+      const std::size_t ne = screen(data.xf, data.stride, begin, end - begin, screen_centers.data(), k, slack_mul,
+                                    slack_add, labels, events, old);
+      // Settle the unsure points in double; keep the events whose label changed.
+      std::size_t nm = 0;
+      for (std::size_t e = 0; e < ne; ++e) {
+        const std::size_t i = begin + (events[e] & ~kmeans_event_unsure);
+        std::int32_t l = labels[i];
+        if ((events[e] & kmeans_event_unsure) != 0) {
+          double b1 = 0.0, b2 = 0.0;
+          l = kmeans_assign_one(data, i, ctr, k, b1, b2);  // the exact (double) decision
+          labels[i] = l;
+        }
+        if (l != old[e]) {
+          events[nm] = static_cast<std::uint32_t>(i - begin);
+          old[nm++] = old[e];
+        }
+      }
+      if (delta != nullptr) {
+        constexpr std::size_t ahead = 8;
+        for (std::size_t e = 0; e < std::min(nm, ahead); ++e) kmeans_prefetch_row(data, begin + events[e]);
+        for (std::size_t e = 0; e < nm; ++e) {
+          if (e + ahead < nm) kmeans_prefetch_row(data, begin + events[e + ahead]);
+          const std::size_t i = begin + events[e];
+          move(data, i, old[e], labels[i], delta, dcount);
+        }
+      }
+      return nm;
+    }
     std::int32_t lab[kmeans_block];
     double best[kmeans_block];
     for (std::size_t b = begin; b < end; b += kmeans_block) {
       const std::size_t e = std::min(end, b + kmeans_block);
       kmeans_assign(data, kernel_first, b, e, ctr, k, lab, best, nullptr);
       for (std::size_t i = b; i < e; ++i) {
-        changed += lab[i - b] != labels[i];
+        if (lab[i - b] != labels[i]) {
+          ++changed;
+          if (delta != nullptr) move(data, i, labels[i], lab[i - b], delta, dcount);
+        }
         labels[i] = lab[i - b];
       }
     }
@@ -343,23 +443,21 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
   };
 
   // One parallel region: assignment (Lloyd or Hamerly) and, when update, the per-chunk
-  // sums. Returns the number of changed labels.
+  // deltas of the cluster sums. Returns the number of changed labels.
   auto step = [&](bool update) {
     const double* ctr = centers.data();
     const bool full = !bounds_valid;
-    std::atomic<std::size_t> next{0};
-    team.run([&](int t) {
-      auto& scr = scratch[static_cast<std::size_t>(t)];
-      auto& scr_counts = scratch_counts[static_cast<std::size_t>(t)];
-      for (std::size_t c = next.fetch_add(1, std::memory_order_relaxed); c < n_chunks;
-           c = next.fetch_add(1, std::memory_order_relaxed)) {
-        chunk_changed[c] = hamerly ? hamerly_pass(c, ctr, full) : lloyd_pass(c, ctr);
-        if (update) {
-          const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
-          kmeans_chunk_sums(data, sums_kernel, begin, end, run.labels.data(), k, chunk_sums.data() + c * kd,
-                            chunk_counts.data() + c * k, scr, scr_counts);
-        }
+    prepare_screen();
+    team.for_chunks(n_chunks, [&](std::size_t c) {
+      double* delta = nullptr;
+      std::int64_t* dcount = nullptr;
+      if (update) {
+        delta = chunk_delta.data() + c * kd;
+        dcount = chunk_dcount.data() + c * k;
+        std::fill(delta, delta + kd, 0.0);
+        std::fill(dcount, dcount + k, std::int64_t{0});
       }
+      chunk_changed[c] = hamerly ? hamerly_pass(c, ctr, full, delta, dcount) : lloyd_pass(c, ctr, delta, dcount);
     });
     if (hamerly) bounds_valid = true;
     std::size_t changed = 0;
@@ -374,12 +472,17 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
   int it = 0;
   for (; it < max_iter; ++it) {
     const std::size_t changed = step(true);
-    std::fill(sums.begin(), sums.end(), 0.0);
-    std::fill(counts.begin(), counts.end(), 0);
     for (std::size_t c = 0; c < n_chunks; ++c) {
-      for (std::size_t q = 0; q < kd; ++q) sums[q] += chunk_sums[c * kd + q];
-      for (std::size_t j = 0; j < k; ++j) counts[j] += chunk_counts[c * k + j];
+      for (std::size_t q = 0; q < kd; ++q) label_sums[q] += chunk_delta[c * kd + q];
+      for (std::size_t j = 0; j < k; ++j) label_counts[j] += chunk_dcount[c * k + j];
     }
+    // An emptied cluster's running sum is rounding residue: make it the exact zero a
+    // recomputation would give.
+    for (std::size_t j = 0; j < k; ++j)
+      if (label_counts[j] == 0) std::fill(label_sums.begin() + static_cast<std::ptrdiff_t>(j * d),
+                                          label_sums.begin() + static_cast<std::ptrdiff_t>((j + 1) * d), 0.0);
+    sums = label_sums;
+    counts = label_counts;
     // Empty clusters (scikit-learn's _relocate_empty_clusters_dense): each takes one of
     // the points farthest from their current (old) centre.
     std::vector<std::size_t> empty;
@@ -389,8 +492,7 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
       far_dist.resize(n);
       team.for_chunks(n_chunks, [&](std::size_t c) {
         const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
-        for (std::size_t i = begin; i < end; ++i)
-          far_dist[i] = kmeans_sq_dist(data, i, centers.data() + static_cast<std::size_t>(run.labels[i]) * d);
+        kmeans_own_dist(data, begin, end, centers.data(), run.labels.data(), far_dist.data());
       });
       const double max_dist = *std::max_element(far_dist.begin(), far_dist.end());
       if (max_dist > 0.0) {
@@ -482,10 +584,7 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
   std::vector<double> partial(n_chunks);
   team.for_chunks(n_chunks, [&](std::size_t c) {
     const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
-    double s = 0.0;
-    for (std::size_t i = begin; i < end; ++i)
-      s += kmeans_sq_dist(data, i, centers.data() + static_cast<std::size_t>(run.labels[i]) * d);
-    partial[c] = s;
+    partial[c] = kmeans_own_dist(data, begin, end, centers.data(), run.labels.data(), nullptr);
   });
   for (double p : partial) run.inertia += p;
   run.centers = std::move(centers);
@@ -527,11 +626,12 @@ inline void kmeans_check_options(const kmeans_options& o, std::size_t n, std::si
   if (alg < 0 || alg > 1) throw error(errc::invalid_argument, fmt::format("{}: unknown algorithm {}", what, alg));
 }
 
+// Shape only: finiteness is checked while the data is copied (kmeans_data::finite), and
+// check_finite, which names the offending row and column, runs only when that fails.
 inline void kmeans_check_data(Eigen::Ref<const feature_matrix> x, const char* what) {
   if (x.rows() == 0 || x.cols() == 0)
     throw error(errc::invalid_argument,
                 fmt::format("{}: the data is empty ({} rows, {} columns)", what, x.rows(), x.cols()));
-  check_finite(x, what);
 }
 
 // scikit-learn's _tolerance: tol times the mean of the per-feature variances.
@@ -576,7 +676,9 @@ CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const k
   if (n > 0xFFFFFFFFull)
     throw error(errc::invalid_argument, fmt::format("{}: {} points; at most 2^32 - 1 are supported", what, n));
   detail::fork_join team(options.n_threads);
-  const auto data = detail::make_kmeans_data(x, /*center=*/true, team);
+  const auto data =
+      detail::make_kmeans_data(x, /*center=*/true, team, detail::kmeans_select_screen(static_cast<std::size_t>(x.cols())) != nullptr);
+  if (!data.finite) check_finite(x, what);  // throws, naming the first bad value
   const double tol_abs = detail::kmeans_tolerance(data, options.tol);
   numpy_random_state rng(options.seed);
   detail::kmeans_run best;
@@ -617,7 +719,9 @@ CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, Eigen::
   detail::kmeans_check_options(options, n, k, what);
   check_finite(initial_centers, "kmeans_fit (initial_centers)");
   detail::fork_join team(options.n_threads);
-  const auto data = detail::make_kmeans_data(x, /*center=*/true, team);
+  const auto data =
+      detail::make_kmeans_data(x, /*center=*/true, team, detail::kmeans_select_screen(static_cast<std::size_t>(x.cols())) != nullptr);
+  if (!data.finite) check_finite(x, what);  // throws, naming the first bad value
   const double tol_abs = detail::kmeans_tolerance(data, options.tol);
   std::vector<double> centers(k * data.d);
   for (std::size_t j = 0; j < k; ++j)

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -127,19 +128,24 @@ class fork_join;
 
 /// Points in structure-of-arrays layout (feature f of point i at `xs[f * stride + i]`),
 /// optionally centred: the layout the k-means kernels vectorise over. Columns start on
-/// 64-byte boundaries (stride is n rounded up to a multiple of 8), so the kernels' 4- and
+/// 64-byte boundaries (stride is n rounded up to a multiple of 16), so the kernels' 4- and
 /// 8-wide loads at block starts are aligned. Move-only (xs points into storage).
 struct kmeans_data {
   std::size_t n = 0;
   std::size_t d = 0;
   std::size_t stride = 0;
-  std::vector<double> storage;
+  std::unique_ptr<double[]> storage;  // uninitialised allocation: every used entry is written
   double* xs = nullptr;
   std::vector<double> mean;  ///< what was subtracted (zeros when not centred)
   /// The row-major source (borrowed for the fit): xs[f * stride + i] == rows[i * row_stride
   /// + f] - mean[f] exactly, so per-point passes may read whole rows from here instead.
   const double* rows = nullptr;
   std::ptrdiff_t row_stride = 0;
+  /// Optional float32 copy of xs, same layout and stride (the fit's screening pass, see
+  /// detail/kmeans_kernels.hpp); null unless requested and every |x| <= 2^40.
+  std::unique_ptr<float[]> fstorage;
+  const float* xf = nullptr;
+  bool finite = true;  ///< every value of the source is finite (checked while copying)
   kmeans_data() = default;
   kmeans_data(kmeans_data&&) noexcept = default;
   kmeans_data& operator=(kmeans_data&&) noexcept = default;
@@ -147,6 +153,10 @@ struct kmeans_data {
   kmeans_data& operator=(const kmeans_data&) = delete;
   [[nodiscard]] const double* col(std::size_t f) const noexcept { return xs + f * stride; }
 };
+
+/// The largest centred magnitude admitted to the float32 screening (the range of its
+/// error bound, detail/kmeans_kernels.hpp): 2^40.
+inline constexpr double kmeans_float_limit = 1099511627776.0;
 
 /// Rows per chunk of every parallel pass. Fixed, so per-chunk partial results, and
 /// hence every reduction, are the same whatever the thread count.
@@ -157,8 +167,10 @@ inline constexpr std::size_t kmeans_chunk = 2048;
 }
 
 /// Copies x into kmeans_data, subtracting the column means when `center` (what
-/// scikit-learn does before k-means, for accurate distances).
-CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, bool center, fork_join& team);
+/// scikit-learn does before k-means, for accurate distances); with `with_float`, also the
+/// float32 copy (left null when a centred value exceeds kmeans_float_limit).
+CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, bool center, fork_join& team,
+                                         bool with_float = false);
 
 /// k-means++ on prepared data; returns row indices (see kmeans_plusplus).
 CRMKIT_FUNC std::vector<std::size_t> kmeans_plusplus_indices(const kmeans_data& data, std::size_t n_clusters,

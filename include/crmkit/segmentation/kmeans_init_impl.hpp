@@ -17,7 +17,21 @@
 CRMKIT_BEGIN_NAMESPACE
 namespace detail {
 
-CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, bool center, fork_join& team) {
+// Row-major rows [begin, end) of x, minus the column means, into the SoA columns
+// (D > 0: d known at compile time; D == 0: runtime d).
+template <int D>
+inline void kmeans_copy_rows(Eigen::Ref<const feature_matrix> x, const double* mean, std::size_t d, std::size_t begin,
+                             std::size_t end, double* xs, std::size_t stride) {
+  const std::size_t dd = D > 0 ? static_cast<std::size_t>(D) : d;
+  const std::ptrdiff_t rs = x.outerStride();
+  for (std::size_t i = begin; i < end; ++i) {
+    const double* row = x.data() + static_cast<std::ptrdiff_t>(i) * rs;
+    for (std::size_t f = 0; f < dd; ++f) xs[f * stride + i] = row[f] - mean[f];
+  }
+}
+
+CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, bool center, fork_join& team,
+                                         bool with_float) {
   kmeans_data data;
   data.n = static_cast<std::size_t>(x.rows());
   data.d = static_cast<std::size_t>(x.cols());
@@ -42,22 +56,63 @@ CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, boo
   }
   data.rows = x.data();
   data.row_stride = x.outerStride();
-  data.stride = (n + 7) / 8 * 8;
-  data.storage.assign(data.stride * d + 8, 0.0);
-  {
-    // 64-byte align the first column (the vector storage is only 16-byte aligned).
-    auto address = reinterpret_cast<std::uintptr_t>(data.storage.data());
-    const std::size_t skip = ((64 - address % 64) % 64) / sizeof(double);
-    data.xs = data.storage.data() + skip;
-  }
+  data.stride = (n + 15) / 16 * 16;
   const std::size_t stride = data.stride;
+  // 64-byte align the first column (operator new[] guarantees only 16 bytes).
+  data.storage.reset(new double[stride * d + 8]);
+  {
+    auto address = reinterpret_cast<std::uintptr_t>(data.storage.get());
+    data.xs = data.storage.get() + ((64 - address % 64) % 64) / sizeof(double);
+  }
+  float* xf = nullptr;
+  if (with_float) {
+    data.fstorage.reset(new float[stride * d + 16]);
+    auto address = reinterpret_cast<std::uintptr_t>(data.fstorage.get());
+    xf = data.fstorage.get() + ((64 - address % 64) % 64) / sizeof(float);
+  }
+  std::vector<char> in_range(n_chunks, 1), finite(n_chunks, 1);
   team.for_chunks(n_chunks, [&](std::size_t c) {
     const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
-    for (std::size_t i = begin; i < end; ++i) {
-      const double* row = x.data() + static_cast<std::ptrdiff_t>(i) * x.outerStride();
-      for (std::size_t f = 0; f < d; ++f) data.xs[f * stride + i] = row[f] - data.mean[f];
+    switch (d) {
+      case 1: kmeans_copy_rows<1>(x, data.mean.data(), 1, begin, end, data.xs, stride); break;
+      case 2: kmeans_copy_rows<2>(x, data.mean.data(), 2, begin, end, data.xs, stride); break;
+      case 3: kmeans_copy_rows<3>(x, data.mean.data(), 3, begin, end, data.xs, stride); break;
+      case 4: kmeans_copy_rows<4>(x, data.mean.data(), 4, begin, end, data.xs, stride); break;
+      case 8: kmeans_copy_rows<8>(x, data.mean.data(), 8, begin, end, data.xs, stride); break;
+      default: kmeans_copy_rows<0>(x, data.mean.data(), d, begin, end, data.xs, stride); break;
     }
+    // Finiteness (and the float range) column by column over the copy, still in cache.
+    bool fin = true, ok = true;
+    for (std::size_t f = 0; f < d; ++f) {
+      const double* col = data.xs + f * stride;
+      if (xf != nullptr) {
+        float* out = xf + f * stride;
+        for (std::size_t i = begin; i < end; ++i) {
+          const double v = col[i];
+          ok &= std::fabs(v) <= kmeans_float_limit;  // false for NaN and infinities too
+          out[i] = static_cast<float>(v);
+        }
+      } else {
+        for (std::size_t i = begin; i < end; ++i) fin &= std::fabs(col[i]) <= std::numeric_limits<double>::max();
+      }
+    }
+    if (xf != nullptr && !ok)  // out of the float range: the (rare) exact finiteness check
+      for (std::size_t f = 0; f < d; ++f)
+        for (std::size_t i = begin; i < end; ++i) fin &= std::isfinite(data.xs[f * stride + i]);
+    in_range[c] = ok ? 1 : 0;
+    finite[c] = fin ? 1 : 0;
   });
+  data.finite = std::find(finite.begin(), finite.end(), 0) == finite.end();
+  // Padding rows are never read by the kernels; zero them anyway (deterministic memory).
+  for (std::size_t f = 0; f < d; ++f)
+    for (std::size_t i = n; i < stride; ++i) {
+      data.xs[f * stride + i] = 0.0;
+      if (xf != nullptr) xf[f * stride + i] = 0.0f;
+    }
+  if (xf != nullptr && std::find(in_range.begin(), in_range.end(), 0) == in_range.end())
+    data.xf = xf;
+  else
+    data.fstorage.reset();
   return data;
 }
 

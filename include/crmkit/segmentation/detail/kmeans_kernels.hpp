@@ -195,94 +195,162 @@ kmeans_block_kernel kmeans_select_kernel(std::size_t d) noexcept {
 }
 
 
-/// Signature of a per-chunk sums kernel: adds points [begin, begin + m) to the
-/// accumulators of their labels. `acc` holds k * d * 4 doubles (cluster, feature, lane:
-/// lane = point index mod 4) and `cnt` k * 4 counts; the caller zeroes both per chunk
-/// and combines lanes as (l0 + l1) + (l2 + l3). Every accumulator sees its points in index
-/// order, so the sums are the same bits whoever calls this (Lloyd or Hamerly, any thread).
-using kmeans_sums_kernel = void (*)(const double* xs, std::size_t stride, std::size_t begin, std::size_t m,
-                                    const std::int32_t* label, std::size_t k, double* acc, std::int64_t* cnt);
+// ---------------------------------------------------------------------------------------
+// Float32 screening (the fast Lloyd assignment). The exact label of a point is the argmin
+// of the double distances above; most points have a clear winner, which single precision
+// finds at half the memory traffic and twice the vector width. For each point the kernel
+// computes, in float, the scores s_j = |c_j|^2 - 2 x.c_j (the squared distance minus
+// |x|^2, the same for every j, so the argmin and the gaps are unchanged), the best and
+// the second-best score, and flags the point "unsure" unless
+//     s_second - s_best > slack_mul * |x|^2 + slack_add.
+// Error bound (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., sec. 3.1,
+// with u = 2^-24): rounding x and 2c to float, the d products and d subtractions (or d
+// fused multiply-adds) and |c|^2 give |s~_j - s_j| <= (d + 4) u (1 + 0.01)
+// (|x|^2 + 2 |c_j|^2), using 2|x_f c_f| <= x_f^2 + c_f^2; the double reference distances
+// differ from the exact ones by less than 2 (d + 3) 2^-53 (|x|^2 + |c|^2). The caller
+// sets slack_mul = (4 d + 24) u and slack_add = slack_mul * 2 max_j |c_j|^2 + 1e-30 (the
+// absolute term covers underflow for |x|, |c| <= 2^40, the range the caller admits),
+// more than twice the sum of both errors for the two centres involved, so a sure point's
+// float winner is strictly the nearest centre in the double arithmetic as well. Unsure
+// points (near ties, and the < W tail of a range) are re-decided by the caller with the
+// double reference arithmetic; so labels are exactly the double kernels' labels.
+//
+// The kernel writes every label into `labels` and reports, in increasing order, the
+// points whose label changed or that are unsure ("events": offset from begin, bit 31 set
+// when unsure, and the old label), so the caller's per-point work (incremental cluster
+// sums, re-checks) touches only those.
 
-template <int D>
-inline void kmeans_sums_scalar(const double* xs, std::size_t stride, std::size_t begin, std::size_t m,
-                               const std::int32_t* label, std::size_t, double* acc, std::int64_t* cnt) noexcept {
-  for (std::size_t q = 0; q < m; ++q) {
-    const std::size_t i = begin + q, lane = i & 3u, j = static_cast<std::size_t>(label[q]);
-    for (int f = 0; f < D; ++f) acc[(j * D + static_cast<std::size_t>(f)) * 4 + lane] += xs[static_cast<std::size_t>(f) * stride + i];
-    ++cnt[j * 4 + lane];
-  }
-}
+/// Signature of a screening kernel: points [begin, begin + m) of the float SoA array
+/// `xf` (columns `stride` apart); `cc` holds k rows of d + 1 floats (2 c_j, then
+/// |c_j|^2); labels[begin + q] are read (old) and overwritten. Returns the event count.
+using kmeans_screen_kernel = std::size_t (*)(const float* xf, std::size_t stride, std::size_t begin, std::size_t m,
+                                             const float* cc, std::size_t k, float slack_mul, float slack_add,
+                                             std::int32_t* labels, std::uint32_t* events, std::int32_t* old_labels);
+
+/// Bit 31 of an event: the point's float decision was not proven; re-decide it in double.
+inline constexpr std::uint32_t kmeans_event_unsure = 0x80000000u;
 
 #ifdef CRMKIT_KMEANS_VECTOR
-template <int D>
-__attribute__((always_inline)) inline void kmeans_sums_body(const double* xs, std::size_t stride, std::size_t begin,
-                                                            std::size_t m, const std::int32_t* label, std::size_t k,
-                                                            double* acc, std::int64_t* cnt) {
-  // One sweep per cluster with its D accumulators in registers: more arithmetic than a
-  // scatter, but no store-to-load dependency between points of the same cluster.
-  const std::size_t m4 = m / 4 * 4;
-  const kmeans_vd zero = {0.0, 0.0, 0.0, 0.0};
-  for (std::size_t j = 0; j < k; ++j) {
-    const auto jj = static_cast<std::int32_t>(j);
-    kmeans_vd a[D];
-    for (int f = 0; f < D; ++f) a[f] = zero;
-    kmeans_vl c = {0, 0, 0, 0};
-    for (std::size_t q = 0; q < m4; q += 4) {
-      const kmeans_vl lab = {label[q], label[q + 1], label[q + 2], label[q + 3]};
-      const kmeans_vl mask = lab == kmeans_vl{jj, jj, jj, jj};
-      for (int f = 0; f < D; ++f) {
-        const kmeans_vd x = *static_cast<const kmeans_vd_alias*>(
-            __builtin_assume_aligned(xs + static_cast<std::size_t>(f) * stride + begin + q, 32));
-        a[f] += mask ? x : zero;
-      }
-      c -= mask;  // mask lanes are -1 where the point belongs to j
+// FMA contraction is welcome here (the bound above covers both forms).
+#  if defined(__GNUC__) && !defined(__clang__)
+#    pragma GCC push_options
+#    pragma GCC optimize("fp-contract=fast")
+#  endif
+
+template <int W>
+struct kmeans_flanes {
+  typedef float vf __attribute__((vector_size(4 * W)));
+  typedef std::int32_t vi __attribute__((vector_size(4 * W)));
+};
+
+template <int D, int W>
+__attribute__((always_inline)) inline std::size_t kmeans_screen_body(const float* xf, std::size_t stride,
+                                                                     std::size_t begin, std::size_t m,
+                                                                     const float* cc, std::size_t k, float slack_mul,
+                                                                     float slack_add, std::int32_t* labels,
+                                                                     std::uint32_t* events, std::int32_t* old_labels) {
+  using vf = typename kmeans_flanes<W>::vf;
+  using vi = typename kmeans_flanes<W>::vi;
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  std::size_t ne = 0;
+  std::size_t q = 0;
+  for (; q + W <= m; q += W) {
+    vf x[D];
+    for (int f = 0; f < D; ++f) std::memcpy(&x[f], xf + static_cast<std::size_t>(f) * stride + begin + q, sizeof(vf));
+    vf nx = x[0] * x[0];
+    for (int f = 1; f < D; ++f) nx += x[f] * x[f];
+    vf b = vf{} + inf;
+    vf s = b;
+    vi lab = vi{};
+    for (std::size_t j = 0; j < k; ++j) {
+      const float* c = cc + j * (D + 1);
+      vf v = vf{} + c[D];
+      for (int f = 0; f < D; ++f) v -= x[f] * c[f];
+      const vi lt = v < b;
+      s = lt ? b : (v < s ? v : s);
+      b = lt ? v : b;
+      lab = lt ? vi{} + static_cast<std::int32_t>(j) : lab;
     }
-    for (int f = 0; f < D; ++f)
-      for (int l = 0; l < 4; ++l) acc[(j * D + static_cast<std::size_t>(f)) * 4 + static_cast<std::size_t>(l)] += a[f][l];
-    for (int l = 0; l < 4; ++l) cnt[j * 4 + static_cast<std::size_t>(l)] += c[l];
+    const vi unsure = (s - b) <= nx * slack_mul + slack_add;
+    vi old;
+    std::memcpy(&old, labels + begin + q, sizeof(vi));
+    std::memcpy(labels + begin + q, &lab, sizeof(vi));
+    const vi ev = (lab != old) | unsure;
+    std::uint64_t any[sizeof(vi) / 8];
+    std::memcpy(any, &ev, sizeof(vi));
+    std::uint64_t acc = 0;
+    for (std::size_t w = 0; w < sizeof(vi) / 8; ++w) acc |= any[w];
+    if (acc == 0) continue;
+    for (int l = 0; l < W; ++l) {
+      if (ev[l] == 0) continue;
+      events[ne] = static_cast<std::uint32_t>(q + static_cast<std::size_t>(l)) | (unsure[l] ? kmeans_event_unsure : 0u);
+      old_labels[ne++] = old[l];
+    }
   }
-  kmeans_sums_scalar<D>(xs, stride, begin + m4, m - m4, label + m4, k, acc, cnt);
+  for (; q < m; ++q) {  // the tail: always re-decided in double by the caller
+    events[ne] = static_cast<std::uint32_t>(q) | kmeans_event_unsure;
+    old_labels[ne++] = labels[begin + q];
+  }
+  return ne;
 }
 
 template <int D>
-void kmeans_sums_default(const double* xs, std::size_t stride, std::size_t begin, std::size_t m,
-                         const std::int32_t* label, std::size_t k, double* acc, std::int64_t* cnt) {
-  kmeans_sums_body<D>(xs, stride, begin, m, label, k, acc, cnt);
+std::size_t kmeans_screen_default(const float* xf, std::size_t stride, std::size_t begin, std::size_t m,
+                                  const float* cc, std::size_t k, float slack_mul, float slack_add,
+                                  std::int32_t* labels, std::uint32_t* events, std::int32_t* old_labels) {
+  return kmeans_screen_body<D, 4>(xf, stride, begin, m, cc, k, slack_mul, slack_add, labels, events, old_labels);
 }
 #  ifdef CRMKIT_KMEANS_AVX2
 template <int D>
-__attribute__((target("avx2"))) void kmeans_sums_avx2(const double* xs, std::size_t stride, std::size_t begin,
-                                                       std::size_t m, const std::int32_t* label, std::size_t k,
-                                                       double* acc, std::int64_t* cnt) {
-  kmeans_sums_body<D>(xs, stride, begin, m, label, k, acc, cnt);
+__attribute__((target("avx2,fma"))) std::size_t kmeans_screen_avx2(const float* xf, std::size_t stride,
+                                                                   std::size_t begin, std::size_t m, const float* cc,
+                                                                   std::size_t k, float slack_mul, float slack_add,
+                                                                   std::int32_t* labels, std::uint32_t* events,
+                                                                   std::int32_t* old_labels) {
+  return kmeans_screen_body<D, 8>(xf, stride, begin, m, cc, k, slack_mul, slack_add, labels, events, old_labels);
 }
+template <int D>
+__attribute__((target("avx512f,fma"))) std::size_t kmeans_screen_avx512(const float* xf, std::size_t stride,
+                                                                       std::size_t begin, std::size_t m,
+                                                                       const float* cc, std::size_t k,
+                                                                       float slack_mul, float slack_add,
+                                                                       std::int32_t* labels, std::uint32_t* events,
+                                                                       std::int32_t* old_labels) {
+  return kmeans_screen_body<D, 16>(xf, stride, begin, m, cc, k, slack_mul, slack_add, labels, events, old_labels);
+}
+#  endif
+#  if defined(__GNUC__) && !defined(__clang__)
+#    pragma GCC pop_options
 #  endif
 #endif
 
 template <int D>
-kmeans_sums_kernel kmeans_pick_sums() noexcept {
+kmeans_screen_kernel kmeans_pick_screen() noexcept {
 #ifdef CRMKIT_KMEANS_AVX2
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) return &kmeans_sums_avx2<D>;
+  static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx512) return &kmeans_screen_avx512<D>;
+  if (avx2) return &kmeans_screen_avx2<D>;
 #endif
 #ifdef CRMKIT_KMEANS_VECTOR
-  return &kmeans_sums_default<D>;
+  return &kmeans_screen_default<D>;
 #else
-  return &kmeans_sums_scalar<D>;
+  return nullptr;
 #endif
 }
 
-/// The sums kernel for d features (null for d > 8: the caller's generic path).
-inline kmeans_sums_kernel kmeans_select_sums(std::size_t d) noexcept {
+/// The screening kernel for d features (null for d > 8 or without vector support: the
+/// caller then assigns with the double kernels only).
+inline kmeans_screen_kernel kmeans_select_screen(std::size_t d) noexcept {
   switch (d) {
-    case 1: return kmeans_pick_sums<1>();
-    case 2: return kmeans_pick_sums<2>();
-    case 3: return kmeans_pick_sums<3>();
-    case 4: return kmeans_pick_sums<4>();
-    case 5: return kmeans_pick_sums<5>();
-    case 6: return kmeans_pick_sums<6>();
-    case 7: return kmeans_pick_sums<7>();
-    case 8: return kmeans_pick_sums<8>();
+    case 1: return kmeans_pick_screen<1>();
+    case 2: return kmeans_pick_screen<2>();
+    case 3: return kmeans_pick_screen<3>();
+    case 4: return kmeans_pick_screen<4>();
+    case 5: return kmeans_pick_screen<5>();
+    case 6: return kmeans_pick_screen<6>();
+    case 7: return kmeans_pick_screen<7>();
+    case 8: return kmeans_pick_screen<8>();
     default: return nullptr;
   }
 }
