@@ -62,6 +62,8 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_btyd_standard_errors": (c_int, [BtydP, _d, c_size_t]),
     "crmkit_btyd_report": (c_int, [BtydP, POINTER(c_int32), POINTER(c_int32), _d, _d]),
     "crmkit_btyd_predict": (c_int, [BtydP, c_int32, c_double, _d, _d, _d, c_size_t, _d]),
+    "crmkit_btyd_prob_n_purchases": (c_int, [BtydP, c_int32, c_double, _d, _d, _d, c_size_t, _d]),
+    "crmkit_btyd_bgbb_clv": (c_int, [BtydP, c_double, _d, _d, _d, _d, c_size_t, _d]),
     "crmkit_btyd_expected_spend": (c_int, [BtydP, _d, _d, c_size_t, _d]),
     "crmkit_btyd_clv": (
         c_int,

@@ -7,11 +7,15 @@
   :class:`BetaGeoBetaBinom` (BG/BB, discrete time) and :class:`GammaGamma` (spend) fit by
   maximum likelihood and report convergence (``converged_``, ``status_``,
   ``gradient_norm_``); a fit that does not converge warns with ``RuntimeWarning``.
-* :func:`customer_lifetime_value` and :func:`validate_holdout` (predicted vs actual hold-out
-  purchases and the AUC of a churn score against hold-out silence).
+* Every purchase model predicts ``p_alive``, ``conditional_expected_purchases``,
+  ``p_no_purchase`` (the churn score) and ``prob_n_purchases`` (the conditional distribution
+  of the number of purchases in the next t periods).
+* :func:`customer_lifetime_value` (continuous models with Gamma-Gamma spend),
+  :meth:`BetaGeoBetaBinom.clv` (DERT times spend) and :func:`validate_holdout` (predicted vs
+  actual hold-out purchases and the AUC of a churn score against hold-out silence).
 
-The churn score to use is :meth:`BetaGeo.conditional_probability_no_purchase` (P(no purchase
-in the next t periods)); ``1 - p_alive`` is a poor score under BG/NBD because every customer
+The churn score to use is ``p_no_purchase`` / ``conditional_probability_no_purchase`` (P(no
+purchase in the next t periods)); ``1 - p_alive`` is a poor score under BG/NBD because every customer
 without repeat purchases has P(alive) = 1 (see crmkit/churn/validation.hpp).
 
 Example::
@@ -248,16 +252,39 @@ class _PurchaseModel(_Model):
         """Each row's log-likelihood."""
         return self._predict(_lib.BTYD_LOG_LIKELIHOOD, 0.0, frequency, recency, T, "log_likelihood")
 
+    def conditional_probability_no_purchase(self, t: float, frequency: Any, recency: Any = None, T: Any = None) -> Any:
+        """P(no purchase in the next ``t`` periods): the recommended churn score."""
+        return self._predict(_lib.BTYD_P_NO_PURCHASE, t, frequency, recency, T, "p_no_purchase")
+
+    def p_no_purchase(self, t: float, frequency: Any, recency: Any = None, T: Any = None) -> Any:
+        """Same as :meth:`conditional_probability_no_purchase`."""
+        return self.conditional_probability_no_purchase(t, frequency, recency, T)
+
+    _row_names: Optional[Tuple[str, str, str]] = None
+
+    def prob_n_purchases(self, n: int, t: float, frequency: Any, recency: Any = None, T: Any = None) -> Any:
+        """P(exactly ``n`` purchases in the next ``t`` periods | history) per customer, the
+        conditional purchase-count distribution; rows with frequency = recency = T = 0 give
+        a new customer's unconditional distribution. Sums to 1 over n = 0, 1, ...; equals
+        :meth:`p_no_purchase` at n = 0."""
+        x, tx, age, index = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
+        if int(n) != n:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n = {n} is not a whole number of purchases")
+        out = np.empty(x.size)
+        if x.size:
+            _lib.check(
+                _lib.get().crmkit_btyd_prob_n_purchases(
+                    self._handle, int(n), float(t), _dp(x), _dp(tx), _dp(age), x.size, _dp(out)
+                )
+            )
+        return _wrap(out, index, f"p_{int(n)}_purchases")
+
 
 class BetaGeo(_PurchaseModel):
     """BG/NBD (Fader, Hardie & Lee 2005); parameters ``r, alpha, a, b``."""
 
     _kind = 1
     _param_names = ("r", "alpha", "a", "b")
-
-    def conditional_probability_no_purchase(self, t: float, frequency: Any, recency: Any = None, T: Any = None) -> Any:
-        """P(no purchase in the next ``t`` periods): the recommended churn score."""
-        return self._predict(_lib.BTYD_P_NO_PURCHASE, t, frequency, recency, T, "p_no_purchase")
 
 
 class ParetoNBD(_PurchaseModel):
@@ -282,6 +309,7 @@ class BetaGeoBetaBinom(_PurchaseModel):
     _kind = 4
     _param_names = ("alpha", "beta", "gamma", "delta")
     _names = ("frequency", "recency", "periods")
+    _row_names = _names
 
     def fit(self, frequency: Any, recency: Any = None, periods: Any = None, weights: Any = None) -> "BetaGeoBetaBinom":
         if recency is None and periods is None and hasattr(frequency, "columns"):
@@ -293,6 +321,33 @@ class BetaGeoBetaBinom(_PurchaseModel):
 
     def _predict(self, what, t, frequency, recency, T, name, names=None):  # type: ignore[override]
         return super()._predict(what, t, frequency, recency, T, name, self._names)
+
+    def discounted_expected_residual_transactions(
+        self, discount_rate: float, frequency: Any, recency: Any = None, periods: Any = None
+    ) -> Any:
+        """DERT(d | x, t_x, n) (FHS 2010 eq. 14): the sum over future opportunities n+k of
+        P(purchase at n+k) / (1+d)^k, per customer."""
+        return self.clv(discount_rate, frequency, recency, periods)
+
+    def clv(
+        self, discount_rate: float, frequency: Any, recency: Any = None, periods: Any = None, spend: Any = None
+    ) -> Any:
+        """Residual customer lifetime value: ``spend`` (value of one transaction, a scalar or
+        one per customer) times DERT at ``discount_rate`` per opportunity; DERT itself when
+        ``spend`` is None. Rows from a DataFrame (``frequency``, ``recency``, ``periods``
+        columns) or three arrays."""
+        x, tx, n, index = _rows(frequency, recency, periods, self._names)
+        value = None
+        if spend is not None:
+            value = _f64(np.broadcast_to(np.asarray(spend, dtype=np.float64), x.shape), "spend", x.size)
+        out = np.empty(x.size)
+        if x.size:
+            _lib.check(
+                _lib.get().crmkit_btyd_bgbb_clv(
+                    self._handle, float(discount_rate), _dp(x), _dp(tx), _dp(n), _dp(value), x.size, _dp(out)
+                )
+            )
+        return _wrap(out, index, "clv" if spend is not None else "dert")
 
 
 class GammaGamma(_Model):

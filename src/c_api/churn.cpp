@@ -82,6 +82,9 @@ void check_arrays(const char* function, std::size_t n, std::initializer_list<con
     if (p == nullptr) throw error(errc::invalid_argument, fmt::format("{}: an input or output array is NULL", function));
 }
 
+/// A whole number of BG/BB opportunities in [0, 1e6].
+bool whole(double t) { return std::isfinite(t) && t >= 0 && t == std::floor(t) && t <= 1e6; }
+
 }  // namespace
 
 extern "C" {
@@ -266,9 +269,8 @@ CRMKIT_API int crmkit_btyd_predict(const crmkit_btyd* model, std::int32_t what, 
       const auto& m = model->pareto;
       if (what == CRMKIT_BTYD_P_ALIVE) m.p_alive(x, tx, age, o, threads);
       else if (what == CRMKIT_BTYD_EXPECTED_PURCHASES) m.conditional_expected_purchases(t, x, tx, age, o, threads);
-      else if (what == CRMKIT_BTYD_LOG_LIKELIHOOD) each([&m](double a, double b, double c) { return m.log_likelihood(a, b, c); });
-      else throw error(errc::unsupported, fmt::format("{}: P(no purchase) is not available for Pareto/NBD; use "
-                                                      "CRMKIT_BTYD_EXPECTED_PURCHASES as the score", __func__));
+      else if (what == CRMKIT_BTYD_P_NO_PURCHASE) m.conditional_probability_no_purchase(t, x, tx, age, o, threads);
+      else each([&m](double a, double b, double c) { return m.log_likelihood(a, b, c); });
       break;
     }
     case CRMKIT_BTYD_MODIFIED_BG_NBD: {
@@ -282,20 +284,83 @@ CRMKIT_API int crmkit_btyd_predict(const crmkit_btyd* model, std::int32_t what, 
     }
     default: {
       const auto& m = model->bgbb;
-      if (what == CRMKIT_BTYD_P_NO_PURCHASE)
-        throw error(errc::unsupported, fmt::format("{}: P(no purchase) is not available for BG/BB", __func__));
       // validate every row first: the per-row functions throw on bad rows, which must not
       // happen inside worker threads
       for (std::size_t i = 0; i < n; ++i) (void)m.log_likelihood(frequency[i], recency[i], T[i]);
-      if (what == CRMKIT_BTYD_EXPECTED_PURCHASES && t != std::floor(t))
+      if ((what == CRMKIT_BTYD_EXPECTED_PURCHASES || what == CRMKIT_BTYD_P_NO_PURCHASE) && !whole(t))
         throw error(errc::invalid_argument, fmt::format("{}: BG/BB horizon {} is not a whole number of opportunities", __func__, t));
       if (what == CRMKIT_BTYD_P_ALIVE) each([&m](double a, double b, double c) { return m.p_alive(a, b, c); });
       else if (what == CRMKIT_BTYD_EXPECTED_PURCHASES)
         each([&m, t](double a, double b, double c) { return m.conditional_expected_purchases(t, a, b, c); });
+      else if (what == CRMKIT_BTYD_P_NO_PURCHASE)
+        each([&m, t](double a, double b, double c) { return m.conditional_probability_no_purchase(t, a, b, c); });
       else each([&m](double a, double b, double c) { return m.log_likelihood(a, b, c); });
       break;
     }
   }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_prob_n_purchases(const crmkit_btyd* model, std::int32_t n_purchases, double t,
+                                            const double* frequency, const double* recency, const double* T, size_t n,
+                                            double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_arrays(__func__, n, {frequency, recency, T, out});
+  if (model->kind == CRMKIT_BTYD_GAMMA_GAMMA)
+    throw error(errc::unsupported, fmt::format("{}: a Gamma-Gamma handle has no purchase-count distribution", __func__));
+  require_fitted(*model, __func__);
+  if (n_purchases < 0) throw error(errc::invalid_argument, fmt::format("{}: n_purchases {} < 0", __func__, n_purchases));
+  if (!(t >= 0) || !std::isfinite(t))
+    throw error(errc::invalid_argument, fmt::format("{}: horizon t = {} must be finite and >= 0", __func__, t));
+  const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
+  const std::span<double> o(out, n);
+  const int threads = model->options.n_threads;
+  const int k = n_purchases;
+  switch (model->kind) {
+    case CRMKIT_BTYD_BG_NBD: model->bg.conditional_probability_of_purchases(k, t, x, tx, age, o, threads); break;
+    case CRMKIT_BTYD_PARETO_NBD: model->pareto.conditional_probability_of_purchases(k, t, x, tx, age, o, threads); break;
+    case CRMKIT_BTYD_MODIFIED_BG_NBD: model->mbg.conditional_probability_of_purchases(k, t, x, tx, age, o, threads); break;
+    default: {
+      const auto& m = model->bgbb;
+      if (!whole(t))
+        throw error(errc::invalid_argument, fmt::format("{}: BG/BB horizon {} is not a whole number of opportunities", __func__, t));
+      // validates each pattern (n = 0, a new customer, allowed) before any thread starts
+      for (std::size_t i = 0; i < n; ++i) (void)m.conditional_probability_of_purchases(0, 0, frequency[i], recency[i], T[i]);
+      crmkit::detail::batch_apply("crmkit_btyd_prob_n_purchases", x, tx, age, o, threads,
+                                  [&m, k, t](double a, double b, double c) {
+                                    return m.conditional_probability_of_purchases(k, t, a, b, c);
+                                  });
+      break;
+    }
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_bgbb_clv(const crmkit_btyd* model, double discount_rate, const double* frequency,
+                                    const double* recency, const double* periods, const double* spend, size_t n,
+                                    double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_arrays(__func__, n, {frequency, recency, periods, out});
+  if (model->kind != CRMKIT_BTYD_BG_BB)
+    throw error(errc::invalid_argument, fmt::format("{}: not a BG/BB handle", __func__));
+  require_fitted(*model, __func__);
+  if (!(discount_rate > 0) || !std::isfinite(discount_rate))
+    throw error(errc::invalid_argument, fmt::format("{}: discount_rate {} must be finite and > 0", __func__, discount_rate));
+  const auto& m = model->bgbb;
+  for (std::size_t i = 0; i < n; ++i) {
+    (void)m.conditional_probability_of_purchases(0, 0, frequency[i], recency[i], periods[i]);
+    if (spend != nullptr && (!std::isfinite(spend[i]) || spend[i] < 0))
+      throw error(errc::invalid_argument, fmt::format("{}: row {}: spend {} is not finite and >= 0", __func__, i, spend[i]));
+  }
+  crmkit::detail::batch_apply("crmkit_btyd_bgbb_clv", span_of(frequency, n), span_of(recency, n), span_of(periods, n),
+                              std::span<double>(out, n), model->options.n_threads,
+                              [&m, discount_rate](double a, double b, double c) {
+                                return m.discounted_expected_residual_transactions(discount_rate, a, b, c);
+                              });
+  if (spend != nullptr)
+    for (std::size_t i = 0; i < n; ++i) out[i] *= spend[i];
   CRMKIT_API_END();
 }
 

@@ -4,7 +4,9 @@
  * pareto_nbd, modified_bg_nbd, bg_bb, gamma_gamma, clv, validation}.hpp, whose docs define
  * the semantics): the recency/frequency summary of a dataset, maximum-likelihood fits with a
  * convergence report, per-customer predictions (P(alive), expected purchases, P(no purchase),
- * expected spend), customer lifetime value and the hold-out check of a churn score.
+ * the conditional distribution of the number of purchases, expected spend), customer lifetime
+ * value (continuous models with Gamma-Gamma spend; BG/BB by DERT) and the hold-out check of a
+ * churn score.
  *
  * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
  *
@@ -92,7 +94,7 @@ typedef struct crmkit_btyd crmkit_btyd;
 #define CRMKIT_BTYD_P_ALIVE 1
 /** Expected purchases in the next t periods (BG/BB: next t opportunities). */
 #define CRMKIT_BTYD_EXPECTED_PURCHASES 2
-/** P(no purchase in the next t periods): the churn score. BG/NBD and modified BG/NBD only. */
+/** P(no purchase in the next t periods): the churn score (every purchase model; BG/BB: next t opportunities). */
 #define CRMKIT_BTYD_P_NO_PURCHASE 3
 /** Log-likelihood of each row (t ignored). */
 #define CRMKIT_BTYD_LOG_LIKELIHOOD 4
@@ -173,11 +175,47 @@ CRMKIT_API int crmkit_btyd_report(const crmkit_btyd* model, int32_t* out_status,
  * Per-customer predictions of a fitted purchase model into out (n doubles).
  * @param what CRMKIT_BTYD_P_ALIVE, _EXPECTED_PURCHASES, _P_NO_PURCHASE or _LOG_LIKELIHOOD
  * @param t horizon in the model's time unit (ignored for P_ALIVE and LOG_LIKELIHOOD)
- * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (P_NO_PURCHASE for Pareto/NBD
- *         or BG/BB; any prediction of a Gamma-Gamma handle), CRMKIT_E_INVALID_ARGUMENT.
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (any prediction of a
+ *         Gamma-Gamma handle), CRMKIT_E_INVALID_ARGUMENT (bad rows, t < 0; for BG/BB a t
+ *         that is not a whole number).
  */
 CRMKIT_API int crmkit_btyd_predict(const crmkit_btyd* model, int32_t what, double t, const double* frequency,
                                    const double* recency, const double* T, size_t n, double* out);
+
+/**
+ * P(exactly n_purchases purchases in the next t periods | x, t_x, T) per customer: the
+ * conditional purchase-count distribution (BG/NBD, modified BG/NBD: FHL 2005 eq. 8 at the
+ * posterior parameters; Pareto/NBD: Fader & Hardie 2006; BG/BB: FHS 2010, t = number of
+ * future opportunities). Rows with x = t_x = T = 0 give the unconditional distribution of a
+ * new customer (for BG/BB, n = 0 opportunities is allowed here). Summed over n_purchases
+ * = 0, 1, ... it is 1; at 0 it equals CRMKIT_BTYD_P_NO_PURCHASE.
+ * Cost: O(1) per row for BG/NBD and modified BG/NBD, one quadrature (a few hundred
+ * exponentials) for Pareto/NBD, O(t) for BG/BB. Uses CRMKIT_BTYD_N_THREADS threads.
+ * @param[out] out n doubles
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (Gamma-Gamma handle),
+ *         CRMKIT_E_INVALID_ARGUMENT (NULL arrays, n_purchases < 0, t < 0 or not finite,
+ *         bad rows; BG/BB: t not a whole number).
+ */
+CRMKIT_API int crmkit_btyd_prob_n_purchases(const crmkit_btyd* model, int32_t n_purchases, double t,
+                                            const double* frequency, const double* recency, const double* T,
+                                            size_t n, double* out);
+
+/**
+ * BG/BB residual customer lifetime value: spend[i] times DERT(discount_rate | x, t_x, n), the
+ * discounted expected residual transactions (FHS 2010 eq. 14), i.e. the sum over future
+ * opportunities n+k of P(purchase at n+k) / (1 + discount_rate)^k.
+ * @param model a fitted BG/BB handle
+ * @param discount_rate per opportunity, finite and > 0
+ * @param frequency, recency, periods the patterns (x, t_x, n), n doubles each
+ * @param spend value of one transaction per customer (finite, >= 0), n doubles, or NULL to
+ *        get DERT itself
+ * @param[out] out n doubles
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_INVALID_ARGUMENT (not a BG/BB handle, NULL
+ *         arrays, bad patterns or spend, discount_rate <= 0).
+ */
+CRMKIT_API int crmkit_btyd_bgbb_clv(const crmkit_btyd* model, double discount_rate, const double* frequency,
+                                    const double* recency, const double* periods, const double* spend, size_t n,
+                                    double* out);
 
 /**
  * Gamma-Gamma: expected spend per purchase E[Z | x, zbar] into out (n doubles).
