@@ -192,6 +192,13 @@ def _unix_seconds(time: Any) -> np.ndarray:
     raise _invalid(f"time must be Unix seconds or datetime64, got dtype {a.dtype}")
 
 
+def _set_track_options(lib: Any, options: Any, max_speed_mps: float, stop_radius_m: float, min_dwell_s: int,
+                       visit_radius_m: float) -> None:
+    for key, value in ((_lib.GEO_TRACK_MAX_SPEED_MPS, max_speed_mps), (_lib.GEO_TRACK_STOP_RADIUS_M, stop_radius_m),
+                       (_lib.GEO_TRACK_MIN_DWELL_S, min_dwell_s), (_lib.GEO_TRACK_VISIT_RADIUS_M, visit_radius_m)):
+        _lib.check(lib.crmkit_geo_track_options_set(options, key, float(value)))
+
+
 @dataclass
 class TrackSummary:
     """The analysis of a track (see :meth:`Track.analyze`)."""
@@ -236,11 +243,7 @@ class Track:
         _lib.check(lib.crmkit_geo_track_options_create(byref(options)))
         result = GeoTrackP()
         try:
-            for key, value in ((_lib.GEO_TRACK_MAX_SPEED_MPS, max_speed_mps),
-                               (_lib.GEO_TRACK_STOP_RADIUS_M, stop_radius_m),
-                               (_lib.GEO_TRACK_MIN_DWELL_S, min_dwell_s),
-                               (_lib.GEO_TRACK_VISIT_RADIUS_M, visit_radius_m)):
-                _lib.check(lib.crmkit_geo_track_options_set(options, key, float(value)))
+            _set_track_options(lib, options, max_speed_mps, stop_radius_m, min_dwell_s, visit_radius_m)
             _lib.check(lib.crmkit_geo_track_analyze(_i64(self.time), _dptr(self.lon), _dptr(self.lat),
                                                     c_size_t(len(self)), None if index is None else index._handle,
                                                     options, byref(result)))
@@ -294,6 +297,17 @@ class Track:
 
 # ---------------------------------------------------------------------------------------
 # Density grids
+
+
+def _geojson_text(function: Any, handle: Any, min_count: int) -> str:
+    """The text of a crmkit_geo_*_geojson function by the two-call protocol."""
+    needed = c_size_t()
+    rc = function(handle, int(min_count), None, 0, byref(needed))
+    if rc != _errors.E_BUFFER_TOO_SMALL:  # the size query
+        _lib.check(rc)
+    buffer = ctypes.create_string_buffer(needed.value)
+    _lib.check(function(handle, int(min_count), buffer, needed.value, byref(needed)))
+    return buffer.value.decode("utf-8")
 
 
 class DensityGrid:
@@ -356,15 +370,7 @@ class DensityGrid:
     def to_geojson(self, min_count: int = 1) -> str:
         """A GeoJSON FeatureCollection: one Polygon per cell with at least max(min_count, 1)
         points; properties cell, count and (with values) sum and mean (null for NaN)."""
-        handle = self._fitted()
-        lib = _lib.get()
-        needed = c_size_t()
-        rc = lib.crmkit_geo_grid_geojson(handle, int(min_count), None, 0, byref(needed))
-        if rc != _errors.E_BUFFER_TOO_SMALL:  # the size query (two-call protocol)
-            _lib.check(rc)
-        buffer = ctypes.create_string_buffer(needed.value)
-        _lib.check(lib.crmkit_geo_grid_geojson(handle, int(min_count), buffer, needed.value, byref(needed)))
-        return buffer.value.decode("utf-8")
+        return _geojson_text(_lib.get().crmkit_geo_grid_geojson, self._fitted(), min_count)
 
     def to_frame(self, min_count: int = 1) -> Any:
         """The cells with at least max(min_count, 1) points as a DataFrame: cell, row, col,

@@ -111,6 +111,14 @@ bool located(double lon, double lat, std::size_t i, const char* what, const char
   return true;
 }
 
+// The min_count of the GeoJSON functions, checked.
+std::uint32_t min_count_of(std::int64_t min_count, const char* function) {
+  if (min_count < 0 || min_count > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
+    throw error(errc::invalid_argument,
+                fmt::format("{}: min_count = {} must be in [0, 4294967295]", function, min_count));
+  return static_cast<std::uint32_t>(min_count);
+}
+
 crmkit::lon_lat convert_point(crmkit::lon_lat p, std::int32_t from, std::int32_t to) {
   // Through WGS84 or GCJ-02 as the published formulas chain.
   if (from == to) return p;
@@ -564,9 +572,7 @@ CRMKIT_API int crmkit_geo_grid_geojson(const crmkit_geo_grid* grid, int64_t min_
   const char* f = __func__;
   CRMKIT_CHECK_NOT_NULL(grid);
   CRMKIT_CHECK_NOT_NULL(out_needed);
-  if (min_count < 0 || min_count > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
-    throw error(errc::invalid_argument, fmt::format("{}: min_count = {} must be in [0, 4294967295]", f, min_count));
-  crmkit::capi::copy_out(grid->grid.to_geojson(static_cast<std::uint32_t>(min_count)), buf, cap, out_needed, f);
+  crmkit::capi::copy_out(grid->grid.to_geojson(min_count_of(min_count, f)), buf, cap, out_needed, f);
   CRMKIT_API_END();
 }
 
