@@ -31,7 +31,7 @@ from .geo import GeoFilter, GeoIndex, territory_contains
 from .geo_field import DensityGrid, Reps, Track, convert_coordinates, geo_distance
 from . import metrics
 from .logistic import LogisticChurn
-from .lifecycle import Lifecycle
+from .lifecycle import Lifecycle, LifecycleBuilder
 from .pareto import Pareto, low_return_customers, pareto
 from .rfm import RFM, rfm
 
@@ -58,6 +58,7 @@ __all__ = [
     "KMeans",
     "LogisticChurn",
     "Lifecycle",
+    "LifecycleBuilder",
     "NotFoundError",
     "Pareto",
     "RFM",

@@ -21,10 +21,19 @@ class LifecycleStruct(ctypes.Structure):
     """``crmkit_lifecycle`` (opaque)."""
 
 
+class LifecycleBuilderStruct(ctypes.Structure):
+    """``crmkit_lifecycle_builder`` (opaque)."""
+
+
 LifecycleModelP = POINTER(LifecycleModelStruct)
 LifecycleP = POINTER(LifecycleStruct)
+LifecycleBuilderP = POINTER(LifecycleBuilderStruct)
 
-OPAQUE_TYPES = {"crmkit_lifecycle_model": LifecycleModelStruct, "crmkit_lifecycle": LifecycleStruct}
+OPAQUE_TYPES = {
+    "crmkit_lifecycle_model": LifecycleModelStruct,
+    "crmkit_lifecycle": LifecycleStruct,
+    "crmkit_lifecycle_builder": LifecycleBuilderStruct,
+}
 
 CONSTANTS: Dict[str, int] = {
     "LIFECYCLE_N_THREADS": 1,
@@ -40,6 +49,16 @@ CONSTANTS: Dict[str, int] = {
     "LIFECYCLE_SIZE_STATES": 2,
     "LIFECYCLE_SIZE_LOG": 3,
     "LIFECYCLE_SIZE_STEPS": 4,
+    "LIFECYCLE_FIRST_MATCH": 0,
+    "LIFECYCLE_PRIORITY": 1,
+    "LIFECYCLE_UNIQUE": 2,
+    "LIFECYCLE_ON_TIME": 1,
+    "LIFECYCLE_ON_PURCHASE": 2,
+    "LIFECYCLE_ON_ANY": 3,
+    "LIFECYCLE_BUILD_POLICY": 1,
+    "LIFECYCLE_BUILD_FORWARD_ONLY": 2,
+    "LIFECYCLE_BUILD_CASCADE": 3,
+    "LIFECYCLE_BUILD_MAX_HOPS": 4,
 }
 
 
@@ -53,6 +72,18 @@ _DatasetP = DatasetP
 
 SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_lifecycle_model_from_json": (c_int, [c_char_p, c_size_t, POINTER(LifecycleModelP)]),
+    "crmkit_lifecycle_model_from_toml": (c_int, [c_char_p, c_size_t, POINTER(LifecycleModelP)]),
+    "crmkit_lifecycle_builder_create": (c_int, [POINTER(LifecycleBuilderP)]),
+    "crmkit_lifecycle_builder_free": (None, [LifecycleBuilderP]),
+    "crmkit_lifecycle_builder_add_state": (c_int, [LifecycleBuilderP, c_char_p, c_int32]),
+    "crmkit_lifecycle_builder_set_initial": (c_int, [LifecycleBuilderP, c_char_p]),
+    "crmkit_lifecycle_builder_add_column": (c_int, [LifecycleBuilderP, c_char_p]),
+    "crmkit_lifecycle_builder_add_transition": (
+        c_int,
+        [LifecycleBuilderP, _names, c_size_t, c_char_p, c_char_p, c_char_p, c_int32, c_int32],
+    ),
+    "crmkit_lifecycle_builder_set_int": (c_int, [LifecycleBuilderP, c_int32, c_int64]),
+    "crmkit_lifecycle_builder_build": (c_int, [LifecycleBuilderP, POINTER(LifecycleModelP)]),
     "crmkit_lifecycle_model_default": (c_int, [c_int32, c_double, c_double, POINTER(LifecycleModelP)]),
     "crmkit_lifecycle_model_free": (None, [LifecycleModelP]),
     "crmkit_lifecycle_model_count": (c_int, [LifecycleModelP, c_int32, _size_p]),

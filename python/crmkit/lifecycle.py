@@ -2,7 +2,8 @@
 
 A model (states, transitions with guards such as ``recency_days > 90 and orders >= 2``,
 rule policy, no-skip / forward-only / history invariants, cascade) is loaded from JSON or
-taken from the default model; the machine then keeps every customer's stage, moved by
+TOML, built by calls (``Lifecycle.builder()`` / ``Lifecycle.from_dict``) or taken from the
+default model; the machine then keeps every customer's stage, moved by
 evaluations at as-of dates, purchases, host-set stages and resets, with an append-only
 transition log. The work happens in libcrmkit (crmkit/c/lifecycle.h); the rules are
 documented in include/crmkit/lifecycle/*.hpp.
@@ -26,11 +27,15 @@ from typing import Any, List, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._abi_lifecycle import LifecycleModelP, LifecycleP
-from ._errors import InvalidArgumentError
+from ._abi_lifecycle import LifecycleBuilderP, LifecycleModelP, LifecycleP
+from ._errors import InvalidArgumentError, NotFoundError
 from .dataset import Dataset, _unix_seconds
 
 _STEPS = {"daily": 0, "weekly": 1, "monthly": 2}
+_POLICIES = {"first_match": 0, "priority": 1, "unique": 2}
+_TRIGGERS = {"time": 1, "purchase": 2, "any": 3}
+_MODEL_KEYS = {"states", "initial", "policy", "columns", "invariants", "cascade", "max_hops", "transitions"}
+_TRANSITION_KEYS = {"name", "from", "to", "guard", "priority", "on"}
 _INT64_MIN = -(2**63)
 
 
@@ -77,10 +82,132 @@ def _columns(columns: Any, n_rows: Optional[int]) -> tuple:
     return array, data, data.shape[0], (encoded, data)
 
 
+def _invalid(message: str) -> InvalidArgumentError:
+    return InvalidArgumentError(_errors.E_INVALID_ARGUMENT, message)
+
+
+def _choice(value: str, choices: Mapping[str, int], what: str) -> int:
+    if value not in choices:
+        raise _invalid(f"{what} must be one of {', '.join(choices)}, not {value!r}")
+    return choices[value]
+
+
+class LifecycleBuilder:
+    """Defines a lifecycle model step by step through the C ABI's builder calls
+    (``crmkit_lifecycle_builder_*`` in crmkit/c/lifecycle.h); :meth:`build` validates it
+    exactly like :meth:`Lifecycle.from_json`. Every method returns the builder::
+
+        lc = (crmkit.Lifecycle.builder()
+              .state("lead").state("buyer").state("lapsed")
+              .no_skip(["lead", "buyer"]).cascade()
+              .transition("lead", "buyer", "orders >= 1", name="buy")
+              .transition("buyer", "lapsed", "recency_days > 90")
+              .transition("lapsed", "@history", "recency_days <= 90")
+              .build())
+
+    Not synchronized; use from one thread at a time.
+    """
+
+    def __init__(self) -> None:
+        self._states: List[str] = []
+        self._ranks: dict = {}
+        self._chain: Optional[List[str]] = None
+        self._initial: Optional[str] = None
+        self._columns: List[str] = []
+        self._transitions: List[tuple] = []
+        self._ints: dict = {}
+
+    def state(self, name: str, chain_rank: Optional[int] = None) -> "LifecycleBuilder":
+        """Adds a state (declaration order is funnel order); ``chain_rank`` is its 0-based
+        position on the no-skip chain (None: not on it)."""
+        self._states.append(str(name))
+        if chain_rank is not None:
+            self._ranks[str(name)] = int(chain_rank)
+        return self
+
+    def initial(self, name: str) -> "LifecycleBuilder":
+        """The initial state (default: the first state)."""
+        self._initial = str(name)
+        return self
+
+    def column(self, name: str) -> "LifecycleBuilder":
+        """Declares a host column the guards may read besides the built-in metrics."""
+        self._columns.append(str(name))
+        return self
+
+    def transition(self, from_: Union[str, Sequence[str]], to: str, guard: str = "true", name: Optional[str] = None,
+                   priority: int = 0, on: str = "time") -> "LifecycleBuilder":
+        """Adds a transition from ``from_`` (a state, a list of states or "*") to ``to`` (a
+        state or "@history") when ``guard`` holds; ``on`` is "time", "purchase" or "any"."""
+        sources = [from_] if isinstance(from_, str) else [str(f) for f in from_]
+        self._transitions.append((sources, str(to), str(guard), name, int(priority), _choice(on, _TRIGGERS, "on")))
+        return self
+
+    def policy(self, policy: str) -> "LifecycleBuilder":
+        """"first_match" (default), "priority" or "unique"."""
+        self._ints[_lib.LIFECYCLE_BUILD_POLICY] = _choice(policy, _POLICIES, "policy")
+        return self
+
+    def no_skip(self, chain: Sequence[str]) -> "LifecycleBuilder":
+        """The ordered chain of stages that may not be skipped (sets every chain rank)."""
+        self._chain = [str(c) for c in chain]
+        return self
+
+    def forward_only(self, on: bool = True) -> "LifecycleBuilder":
+        """Funnel mode: moving back needs a reset."""
+        self._ints[_lib.LIFECYCLE_BUILD_FORWARD_ONLY] = int(bool(on))
+        return self
+
+    def cascade(self, on: bool = True, max_hops: int = 0) -> "LifecycleBuilder":
+        """One evaluation may pass through several stages (at most ``max_hops``; 0: the number of states)."""
+        self._ints[_lib.LIFECYCLE_BUILD_CASCADE] = int(bool(on))
+        self._ints[_lib.LIFECYCLE_BUILD_MAX_HOPS] = int(max_hops)
+        return self
+
+    def build(self, n_threads: int = 1) -> "Lifecycle":
+        """Validates the model and returns a :class:`Lifecycle`.
+
+        Raises:
+            crmkit.Error: as :meth:`Lifecycle.from_json` (unknown state or column, guard
+                parse error with its position, unreachable state, overlap under the unique
+                policy, a no-skip break, chain ranks that are not 0..k-1).
+        """
+        ranks = dict(self._ranks)
+        if self._chain is not None:
+            unknown = [c for c in self._chain if c not in self._states]
+            if unknown:
+                raise NotFoundError(_errors.E_NOT_FOUND, f"lifecycle model: the no_skip chain names unknown state "
+                                                         f"'{unknown[0]}'; defined states: {', '.join(self._states)}")
+            ranks = {c: r for r, c in enumerate(self._chain)}
+        lib = _lib.get()
+        b = LifecycleBuilderP()
+        _lib.check(lib.crmkit_lifecycle_builder_create(byref(b)))
+        try:
+            enc = lambda x: x.encode("utf-8")  # noqa: E731
+            for name in self._states:
+                _lib.check(lib.crmkit_lifecycle_builder_add_state(b, enc(name), ranks.pop(name, -1)))
+            if self._initial is not None:
+                _lib.check(lib.crmkit_lifecycle_builder_set_initial(b, enc(self._initial)))
+            for c in self._columns:
+                _lib.check(lib.crmkit_lifecycle_builder_add_column(b, enc(c)))
+            for sources, to, guard, name, priority, on in self._transitions:
+                arr = (c_char_p * len(sources))(*[enc(f) for f in sources])
+                _lib.check(lib.crmkit_lifecycle_builder_add_transition(
+                    b, arr, len(sources), enc(to), enc(guard), None if name is None else enc(str(name)), priority, on))
+            for key, value in self._ints.items():
+                _lib.check(lib.crmkit_lifecycle_builder_set_int(b, key, value))
+            ptr = LifecycleModelP()
+            _lib.check(lib.crmkit_lifecycle_builder_build(b, byref(ptr)))
+        finally:
+            lib.crmkit_lifecycle_builder_free(b)
+        return Lifecycle(_Model(ptr), n_threads)
+
+
 class Lifecycle:
     """A lifecycle model and, once fitted or evaluated, its machine.
 
-    Use :meth:`from_json` or :meth:`default` to create one. ``fit(dataset, start, end)``
+    Use :meth:`from_json`, :meth:`from_toml`, :meth:`from_dict`, :meth:`builder` or
+    :meth:`default` to create one. ``fit(dataset, start, end)``
     replays a dataset at a step (the scikit-learn "fit"); ``predict(columns_or_dataset,
     as_of)`` evaluates every customer at ``as_of`` on the current machine and returns the
     stage names.
@@ -115,6 +242,61 @@ class Lifecycle:
         ptr = LifecycleModelP()
         _lib.check(_lib.get().crmkit_lifecycle_model_from_json(data, len(data), byref(ptr)))
         return cls(_Model(ptr), n_threads)
+
+    @classmethod
+    def from_toml(cls, text: Union[str, bytes], n_threads: int = 1) -> "Lifecycle":
+        """Loads and validates a model document written in TOML (the JSON document's keys:
+        top-level ``states``, ``policy``, ..., an ``[invariants]`` table and
+        ``[[transitions]]`` tables). Errors as :meth:`from_json`, with "TOML line L column C"."""
+        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        ptr = LifecycleModelP()
+        _lib.check(_lib.get().crmkit_lifecycle_model_from_toml(data, len(data), byref(ptr)))
+        return cls(_Model(ptr), n_threads)
+
+    @staticmethod
+    def builder() -> LifecycleBuilder:
+        """A :class:`LifecycleBuilder` (the model defined by calls)."""
+        return LifecycleBuilder()
+
+    @classmethod
+    def from_dict(cls, spec: Mapping[str, Any], n_threads: int = 1) -> "Lifecycle":
+        """Builds a model from a mapping with the JSON document's keys (e.g. ``json.load``
+        or ``tomllib.load`` output) through the builder calls. Unknown keys are errors."""
+        if not isinstance(spec, Mapping):
+            raise TypeError(f"spec must be a mapping, not {type(spec).__name__}")
+        extra = set(spec) - _MODEL_KEYS
+        if extra:
+            raise _invalid(f"lifecycle model: unknown key '{sorted(extra)[0]}'; allowed: {', '.join(sorted(_MODEL_KEYS))}")
+        if "states" not in spec:
+            raise _invalid("lifecycle model: no 'states'")
+        b = LifecycleBuilder()
+        for s in spec["states"]:
+            b.state(s["name"] if isinstance(s, Mapping) else s)
+        if "initial" in spec:
+            b.initial(spec["initial"])
+        if "policy" in spec:
+            b.policy(spec["policy"])
+        for c in spec.get("columns", []):
+            b.column(c)
+        inv = spec.get("invariants", {})
+        extra = set(inv) - {"no_skip", "forward_only"}
+        if extra:
+            raise _invalid(f"lifecycle model: unknown key '{sorted(extra)[0]}' in invariants")
+        if "no_skip" in inv:
+            b.no_skip(inv["no_skip"])
+        if "forward_only" in inv:
+            b.forward_only(bool(inv["forward_only"]))
+        if "cascade" in spec or "max_hops" in spec:
+            b.cascade(bool(spec.get("cascade", False)), int(spec.get("max_hops", 0)))
+        for t in spec.get("transitions", []):
+            extra = set(t) - _TRANSITION_KEYS
+            if extra:
+                raise _invalid(f"lifecycle model: unknown key '{sorted(extra)[0]}' in a transition")
+            if "from" not in t or "to" not in t:
+                raise _invalid("lifecycle model: a transition needs 'from' and 'to'")
+            b.transition(t["from"], t["to"], t.get("guard", "true"), t.get("name"), int(t.get("priority", 0)),
+                         t.get("on", "time"))
+        return b.build(n_threads)
 
     @classmethod
     def default(cls, scale_to_gap: bool = False, decline_days: float = 90.0, churn_days: float = 180.0,

@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "c_api_internal.hpp"
@@ -13,6 +14,11 @@
 
 struct crmkit_lifecycle_model {
   std::shared_ptr<const crmkit::lifecycle_model> model;
+};
+
+struct crmkit_lifecycle_builder {
+  crmkit::model_spec spec;
+  std::vector<std::pair<std::int32_t, std::string>> ranks;  // (chain rank, state) as added
 };
 
 struct crmkit_lifecycle {
@@ -79,6 +85,134 @@ CRMKIT_API int crmkit_lifecycle_model_default(int32_t scale_to_gap, double decli
   o.decline_days = decline_days;
   o.churn_days = churn_days;
   auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model(o));
+  *out = new crmkit_lifecycle_model{std::move(model)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_model_from_toml(const char* text, size_t length, crmkit_lifecycle_model** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  auto model = std::make_shared<const crmkit::lifecycle_model>(
+      crmkit::lifecycle_model::from_toml(std::string_view(text, length)));
+  *out = new crmkit_lifecycle_model{std::move(model)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_builder_create(crmkit_lifecycle_builder** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_lifecycle_builder{};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_lifecycle_builder_free(crmkit_lifecycle_builder* builder) { delete builder; }
+
+CRMKIT_API int crmkit_lifecycle_builder_add_state(crmkit_lifecycle_builder* builder, const char* name,
+                                                  int32_t chain_rank) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(builder);
+  CRMKIT_CHECK_NOT_NULL(name);
+  if (chain_rank < -1)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: chain_rank of '{}' is {}; use -1 (not on the chain) or a rank >= 0", __func__, name,
+                            chain_rank));
+  builder->spec.states.emplace_back(name);
+  if (chain_rank >= 0) builder->ranks.emplace_back(chain_rank, name);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_builder_set_initial(crmkit_lifecycle_builder* builder, const char* name) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(builder);
+  CRMKIT_CHECK_NOT_NULL(name);
+  builder->spec.initial = name;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_builder_add_column(crmkit_lifecycle_builder* builder, const char* name) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(builder);
+  CRMKIT_CHECK_NOT_NULL(name);
+  builder->spec.columns.emplace_back(name);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_builder_add_transition(crmkit_lifecycle_builder* builder, const char* const* from,
+                                                       size_t n_from, const char* to, const char* guard,
+                                                       const char* name, int32_t priority, int32_t on) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(builder);
+  CRMKIT_CHECK_NOT_NULL(from);
+  CRMKIT_CHECK_NOT_NULL(to);
+  if (n_from == 0) throw error(errc::invalid_argument, fmt::format("{}: n_from is 0; a transition needs a source state", __func__));
+  if (on < CRMKIT_LIFECYCLE_ON_TIME || on > CRMKIT_LIFECYCLE_ON_ANY)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: on is {}; use CRMKIT_LIFECYCLE_ON_TIME (1), _ON_PURCHASE (2) or _ON_ANY (3)", __func__, on));
+  crmkit::transition_spec t;
+  for (std::size_t i = 0; i < n_from; ++i) {
+    if (from[i] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: from[{}] is NULL", __func__, i));
+    t.from.emplace_back(from[i]);
+  }
+  t.to = to;
+  if (guard) t.guard = guard;
+  if (name) t.name = name;
+  t.priority = priority;
+  t.on = static_cast<crmkit::transition_trigger>(on);
+  builder->spec.transitions.push_back(std::move(t));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_builder_set_int(crmkit_lifecycle_builder* builder, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(builder);
+  auto flag = [&](const char* what) {
+    if (value != 0 && value != 1)
+      throw error(errc::invalid_argument, fmt::format("{}: {} is {}; it must be 0 or 1", __func__, what, value));
+    return value == 1;
+  };
+  switch (key) {
+    case CRMKIT_LIFECYCLE_BUILD_POLICY:
+      if (value < CRMKIT_LIFECYCLE_FIRST_MATCH || value > CRMKIT_LIFECYCLE_UNIQUE)
+        throw error(errc::invalid_argument,
+                    fmt::format("{}: policy {} is not CRMKIT_LIFECYCLE_FIRST_MATCH (0), _PRIORITY (1) or _UNIQUE (2)",
+                                __func__, value));
+      builder->spec.policy = static_cast<crmkit::rule_policy>(value);
+      break;
+    case CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY: builder->spec.forward_only = flag("CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY"); break;
+    case CRMKIT_LIFECYCLE_BUILD_CASCADE: builder->spec.cascade = flag("CRMKIT_LIFECYCLE_BUILD_CASCADE"); break;
+    case CRMKIT_LIFECYCLE_BUILD_MAX_HOPS:
+      if (value < 0 || value > 1000000)
+        throw error(errc::invalid_argument,
+                    fmt::format("{}: CRMKIT_LIFECYCLE_BUILD_MAX_HOPS = {} is outside [0, 10^6]", __func__, value));
+      builder->spec.max_hops = static_cast<int>(value);
+      break;
+    default: throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_builder_build(const crmkit_lifecycle_builder* builder, crmkit_lifecycle_model** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(builder);
+  crmkit::model_spec spec = builder->spec;
+  if (!builder->ranks.empty()) {
+    // Chain ranks -> the ordered no-skip chain; they must be exactly 0..k-1.
+    auto ranks = builder->ranks;
+    std::stable_sort(ranks.begin(), ranks.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t r = 0; r < ranks.size(); ++r)
+      if (ranks[r].first != static_cast<std::int32_t>(r))
+        throw error(errc::invalid_argument,
+                    fmt::format("lifecycle model: the no_skip chain ranks must be 0, 1, ..., {} (one state each); "
+                                "state '{}' has rank {} where rank {} was expected",
+                                ranks.size() - 1, ranks[r].second, ranks[r].first, r));
+    for (const auto& p : ranks) spec.no_skip_chain.push_back(p.second);
+  }
+  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::lifecycle_model::from_spec(spec));
   *out = new crmkit_lifecycle_model{std::move(model)};
   CRMKIT_API_END();
 }

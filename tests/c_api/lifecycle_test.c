@@ -146,10 +146,204 @@ static void test_dataset_and_replay(void) {
   crmkit_dataset_free(d);
 }
 
+/* kModel defined through the builder calls. */
+static crmkit_lifecycle_builder* make_builder(void) {
+  crmkit_lifecycle_builder* b = NULL;
+  const char* lead[1] = {"lead"};
+  const char* buyer[1] = {"buyer"};
+  const char* lapsed[1] = {"lapsed"};
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "lead", 0));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "buyer", 1));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "lapsed", -1));
+  CHECK_OK(crmkit_lifecycle_builder_set_int(b, CRMKIT_LIFECYCLE_BUILD_CASCADE, 1));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, lead, 1, "buyer", "orders >= 1", "buy", 0, CRMKIT_LIFECYCLE_ON_TIME));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, buyer, 1, "lapsed", "recency_days > 90", "lapse", 0,
+                                                   CRMKIT_LIFECYCLE_ON_TIME));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, lapsed, 1, CRMKIT_LIFECYCLE_HISTORY, "recency_days <= 90", "back",
+                                                   0, CRMKIT_LIFECYCLE_ON_TIME));
+  return b;
+}
+
+/* Runs two evaluations of fixed columns; writes stages and the log (at most 16 records). */
+static size_t run_model(const crmkit_lifecycle_model* m, int32_t* stage, int32_t* rule, int32_t* cust, int64_t* at) {
+  const char* names[2] = {"orders", "recency_days"};
+  const double day1[10] = {1, 10, 0, NAN, 2, 200, 3, 95, 1, 91};
+  const double day2[10] = {1, 100, 1, 3, 3, 20, 3, 180, 2, 5};
+  crmkit_lifecycle* h = NULL;
+  size_t n = 0;
+  CHECK_OK(crmkit_lifecycle_create(m, 5, 0, &h));
+  CHECK_OK(crmkit_lifecycle_evaluate(h, 100, names, day1, 5, 2, NULL));
+  CHECK_OK(crmkit_lifecycle_evaluate(h, 200, names, day2, 5, 2, NULL));
+  CHECK_OK(crmkit_lifecycle_stages(h, stage, NULL, NULL, 5));
+  CHECK_OK(crmkit_lifecycle_size(h, CRMKIT_LIFECYCLE_SIZE_LOG, &n));
+  CHECK(n <= 16);
+  CHECK_OK(crmkit_lifecycle_log(h, cust, NULL, NULL, rule, at, 16));
+  crmkit_lifecycle_free(h);
+  return n;
+}
+
+static void test_builder_equals_json(void) {
+  crmkit_lifecycle_builder* b = make_builder();
+  crmkit_lifecycle_model* from_calls = NULL;
+  crmkit_lifecycle_model* from_json = NULL;
+  int32_t s1[5], s2[5], r1[16], r2[16], c1[16], c2[16];
+  int64_t a1[16], a2[16];
+  size_t n1, n2, i;
+  char name[16];
+  CHECK_OK(crmkit_lifecycle_builder_build(b, &from_calls));
+  CHECK_OK(crmkit_lifecycle_model_from_json(kModel, strlen(kModel), &from_json));
+  CHECK_OK(crmkit_lifecycle_model_name(from_calls, CRMKIT_LIFECYCLE_COUNT_TRANSITIONS, 2, name, sizeof name, &n1));
+  CHECK(strcmp(name, "back") == 0);
+  n1 = run_model(from_calls, s1, r1, c1, a1);
+  n2 = run_model(from_json, s2, r2, c2, a2);
+  CHECK(n1 == n2 && n1 >= 6);
+  CHECK(memcmp(s1, s2, sizeof s1) == 0);
+  for (i = 0; i < n1 && i < n2; ++i) CHECK(r1[i] == r2[i] && c1[i] == c2[i] && a1[i] == a2[i]);
+  /* Hand-checked: c0 lead->buyer@100, lapsed@200; c1 lead@100, buyer@200; c2 lead->buyer->lapsed@100,
+   * back to buyer@200; c3 buyer->lapsed@100 and stays; c4 buyer->lapsed@100, back to buyer@200. */
+  CHECK(s1[0] == 2 && s1[1] == 1 && s1[2] == 1 && s1[3] == 2 && s1[4] == 1);
+  crmkit_lifecycle_model_free(from_calls);
+  crmkit_lifecycle_model_free(from_json);
+  /* The builder stays usable: a chain-rank gap is caught at build. */
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "vip", 3));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &from_calls), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("ranks must be 0, 1, ..., 2");
+  CHECK(from_calls == NULL);
+  crmkit_lifecycle_builder_free(b);
+  crmkit_lifecycle_builder_free(NULL);
+}
+
+/* Each invalid model fails at build with the status and message a JSON document gets. */
+static void test_builder_validation(void) {
+  crmkit_lifecycle_builder* b = NULL;
+  crmkit_lifecycle_model* m = NULL;
+  const char* a[1] = {"a"};
+  const char* b_[1] = {"b"};
+  const char* both[2] = {"a", "b"};
+  const char* nul[1] = {NULL};
+  /* NULL arguments and bad values at the call. */
+  CHECK_STATUS(crmkit_lifecycle_builder_create(NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_STATUS(crmkit_lifecycle_builder_add_state(NULL, "a", -1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_builder_add_state(b, NULL, -1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("name");
+  CHECK_STATUS(crmkit_lifecycle_builder_add_state(b, "a", -2), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_builder_add_transition(b, NULL, 1, "b", "true", NULL, 0, 1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_builder_add_transition(b, a, 0, "b", "true", NULL, 0, 1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_builder_add_transition(b, nul, 1, "b", "true", NULL, 0, 1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("from[0] is NULL");
+  CHECK_STATUS(crmkit_lifecycle_builder_add_transition(b, a, 1, "b", "true", NULL, 0, 7), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_builder_set_int(b, CRMKIT_LIFECYCLE_BUILD_POLICY, 9), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_builder_set_int(b, CRMKIT_LIFECYCLE_BUILD_CASCADE, 2), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_builder_set_int(b, 99, 0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_builder_build(NULL, &m), CRMKIT_E_INVALID_ARGUMENT);
+  /* No states. */
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("no states");
+  crmkit_lifecycle_builder_free(b);
+
+  /* Unknown source state. */
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, b_, 1, "zz", "true", NULL, 0, 1));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_NOT_FOUND);
+  CHECK_MESSAGE_HAS("transition #1 target names unknown state 'zz'");
+  crmkit_lifecycle_builder_free(b);
+
+  /* Unreachable state; then a guard parse error; then an unknown column. */
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", -1));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("state 'b' is unreachable");
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, a, 1, "b", "orders >= 1 and", "buy", 0, 1));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_PARSE);
+  CHECK_MESSAGE_HAS("transition #1 'buy'");
+  CHECK_MESSAGE_HAS("at position 16");
+  crmkit_lifecycle_builder_free(b);
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, a, 1, "b", "score > 1", NULL, 0, 1));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_NOT_FOUND);
+  CHECK_MESSAGE_HAS("unknown column 'score'");
+  CHECK_OK(crmkit_lifecycle_builder_add_column(b, "score"));
+  CHECK_OK(crmkit_lifecycle_builder_build(b, &m));
+  crmkit_lifecycle_model_free(m);
+  /* Unique policy: two overlapping rules out of 'a'. */
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "c", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, a, 1, "c", "score > 0.5", NULL, 0, 1));
+  CHECK_OK(crmkit_lifecycle_builder_set_int(b, CRMKIT_LIFECYCLE_BUILD_POLICY, CRMKIT_LIFECYCLE_UNIQUE));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("under the unique policy");
+  CHECK_OK(crmkit_lifecycle_builder_set_int(b, CRMKIT_LIFECYCLE_BUILD_POLICY, CRMKIT_LIFECYCLE_PRIORITY));
+  CHECK_OK(crmkit_lifecycle_builder_build(b, &m));
+  crmkit_lifecycle_model_free(m);
+  crmkit_lifecycle_builder_free(b);
+
+  /* A table breaking its own no-skip chain (a -> c skips b); forward-only. */
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", 0));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", 1));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "c", 2));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, a, 1, "b", "orders >= 1", NULL, 0, 1));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, a, 1, "c", "orders >= 5", "jump", 0, 1));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("transition #2 'jump' breaks the no_skip rule: 'a' (rank 0) to 'c' (rank 2) skips b");
+  crmkit_lifecycle_builder_free(b);
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", -1));
+  CHECK_OK(crmkit_lifecycle_builder_set_int(b, CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY, 1));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, a, 1, "b", "orders >= 1", NULL, 0, CRMKIT_LIFECYCLE_ON_ANY));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, both, 2, CRMKIT_LIFECYCLE_HISTORY, "orders < 1", NULL, 0, 1));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("transition #2 targets @history, which can move back");
+  crmkit_lifecycle_builder_free(b);
+}
+
+static void test_toml(void) {
+  const char* doc =
+      "# three stages\n"
+      "states = [\"lead\", \"buyer\", \"lapsed\"]\n"
+      "cascade = true\n"
+      "[invariants]\n"
+      "no_skip = [\"lead\", \"buyer\"]\n"
+      "[[transitions]]\nname = \"buy\"\nfrom = \"lead\"\nto = \"buyer\"\nguard = \"orders >= 1\"\n"
+      "[[transitions]]\nname = \"lapse\"\nfrom = \"buyer\"\nto = \"lapsed\"\nguard = \"recency_days > 90\"\n"
+      "[[transitions]]\nname = \"back\"\nfrom = \"lapsed\"\nto = \"@history\"\nguard = \"recency_days <= 90\"\n";
+  crmkit_lifecycle_model* from_toml = NULL;
+  crmkit_lifecycle_model* from_json = NULL;
+  int32_t s1[5], s2[5], r1[16], r2[16], c1[16], c2[16];
+  int64_t a1[16], a2[16];
+  size_t n1, n2, i;
+  CHECK_OK(crmkit_lifecycle_model_from_toml(doc, strlen(doc), &from_toml));
+  CHECK_OK(crmkit_lifecycle_model_from_json(kModel, strlen(kModel), &from_json));
+  n1 = run_model(from_toml, s1, r1, c1, a1);
+  n2 = run_model(from_json, s2, r2, c2, a2);
+  CHECK(n1 == n2 && memcmp(s1, s2, sizeof s1) == 0);
+  for (i = 0; i < n1 && i < n2; ++i) CHECK(r1[i] == r2[i] && c1[i] == c2[i] && a1[i] == a2[i]);
+  crmkit_lifecycle_model_free(from_toml);
+  crmkit_lifecycle_model_free(from_json);
+  CHECK_STATUS(crmkit_lifecycle_model_from_toml(NULL, 0, &from_toml), CRMKIT_E_INVALID_ARGUMENT);
+  /* `length` bytes are read: the document ends after `"a"`, inside the array. */
+  CHECK_STATUS(crmkit_lifecycle_model_from_toml("states = [\"a\"\n", 13, &from_toml), CRMKIT_E_PARSE);
+  CHECK_MESSAGE_HAS("TOML line 1 column 14");
+  CHECK(from_toml == NULL);
+  CHECK_STATUS(crmkit_lifecycle_model_from_toml("states = \"a\"\n", 12, &from_toml), CRMKIT_E_PARSE);
+  CHECK_MESSAGE_HAS("TOML line 1 column 10: 'states' must be an array");
+}
+
 int main(void) {
   test_null_arguments();
   test_real_call();
   test_bad_input();
   test_dataset_and_replay();
+  test_builder_equals_json();
+  test_builder_validation();
+  test_toml();
   return test_report("lifecycle");
 }

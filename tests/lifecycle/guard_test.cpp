@@ -41,7 +41,71 @@ bool cmp(double x, const std::string& op, double y) {
   return x != y;
 }
 
+// Kleene's three-valued logic, the reference for `not`: a comparison with NaN is unknown.
+enum class tri { f, u, t };
+tri cmp3(double x, const std::string& op, double y) {
+  if (std::isnan(x) || std::isnan(y)) return tri::u;
+  return cmp(x, op, y) ? tri::t : tri::f;
+}
+tri k_not(tri x) { return x == tri::t ? tri::f : x == tri::f ? tri::t : tri::u; }
+tri k_and(tri x, tri y) { return x == tri::f || y == tri::f ? tri::f : x == tri::u || y == tri::u ? tri::u : tri::t; }
+tri k_or(tri x, tri y) { return k_not(k_and(k_not(x), k_not(y))); }
+
 }  // namespace
+
+TEST_CASE("guard: not, with SQL three-valued logic for missing values") {
+  // Every combination of a, b, c in {NaN, 1, 2, 3}.
+  std::vector<double> a, b, c;
+  const double vals[] = {NaN, 1, 2, 3};
+  for (double x : vals)
+    for (double y : vals)
+      for (double z : vals) a.push_back(x), b.push_back(y), c.push_back(z);
+  const double* cols[] = {a.data(), b.data(), c.data()};
+  using row_ref = tri (*)(double, double, double);
+  struct case_ {
+    const char* text;
+    row_ref ref;
+  };
+  const case_ cases[] = {
+      {"not a > 2", [](double x, double, double) { return k_not(cmp3(x, ">", 2)); }},
+      {"not (a > 2)", [](double x, double, double) { return k_not(cmp3(x, ">", 2)); }},
+      {"not a != 2", [](double x, double, double) { return k_not(cmp3(x, "!=", 2)); }},
+      {"not not a < 2", [](double x, double, double) { return cmp3(x, "<", 2); }},
+      // precedence: not > and > or
+      {"not a > 1 and b > 1", [](double x, double y, double) { return k_and(k_not(cmp3(x, ">", 1)), cmp3(y, ">", 1)); }},
+      {"not a > 1 or b > 1", [](double x, double y, double) { return k_or(k_not(cmp3(x, ">", 1)), cmp3(y, ">", 1)); }},
+      {"not (a > 1 and b > 1)", [](double x, double y, double) { return k_not(k_and(cmp3(x, ">", 1), cmp3(y, ">", 1))); }},
+      {"not (a > 1 or b >= 2) and c == 3",
+       [](double x, double y, double z) { return k_and(k_not(k_or(cmp3(x, ">", 1), cmp3(y, ">=", 2))), cmp3(z, "==", 3)); }},
+      {"not (a > 1 and not (b < c or c <= 1))",
+       [](double x, double y, double z) {
+         return k_not(k_and(cmp3(x, ">", 1), k_not(k_or(cmp3(y, "<", z), cmp3(z, "<=", 1)))));
+       }},
+      {"not (a >= 2 * b)", [](double x, double y, double) { return k_not(cmp3(x, ">=", 2 * y)); }},
+      // missing()/present() are two-valued; true/false constants
+      {"not missing(a)", [](double x, double, double) { return std::isnan(x) ? tri::f : tri::t; }},
+      {"not present(a) or not b > 2",
+       [](double x, double y, double) { return k_or(std::isnan(x) ? tri::t : tri::f, k_not(cmp3(y, ">", 2))); }},
+      {"not false and not (true and a < 3)", [](double x, double, double) { return k_not(cmp3(x, "<", 3)); }},
+  };
+  for (const auto& tc : cases) {
+    const auto g = crmkit::guard::parse(tc.text, resolve);
+    std::vector<std::uint8_t> out(a.size());
+    g.evaluate(cols, 0, a.size(), out.data());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const bool want = tc.ref(a[i], b[i], c[i]) == tri::t;
+      INFO(tc.text << " row a=" << a[i] << " b=" << b[i] << " c=" << c[i]);
+      REQUIRE((out[i] != 0) == want);
+      REQUIRE(g.evaluate_row(cols, i) == want);
+    }
+  }
+  // A missing value satisfies neither a comparison nor its negation.
+  const double* nan_cols[] = {&NaN, &NaN, &NaN};
+  CHECK_FALSE(crmkit::guard::parse("a > 5", resolve).evaluate_row(nan_cols, 0));
+  CHECK_FALSE(crmkit::guard::parse("not (a > 5)", resolve).evaluate_row(nan_cols, 0));
+  // The text is kept as written; the unique-policy overlap check sees the negation.
+  CHECK(crmkit::guard::parse("not (a > 5)", resolve).text() == "not (a > 5)");
+}
 
 TEST_CASE("guard: comparisons, and/or precedence, parentheses") {
   const std::vector<double> a = {1, 5, 10, NaN, 5};
@@ -99,7 +163,10 @@ TEST_CASE("guard: errors name the position and the problem") {
   CHECK(error_of("a > 3 $").find("at position 7: unexpected character '$'") != std::string::npos);
   CHECK(error_of("").find("empty guard") != std::string::npos);
   CHECK(error_of("a > 1e999").find("not a finite number") != std::string::npos);
-  CHECK(error_of("not a > 1").find("'not' is not supported") != std::string::npos);
+  CHECK(error_of("not").find("at position 4: unexpected end of guard after 'not'") != std::string::npos);
+  CHECK(error_of("a > 1 and not").find("at position 14: unexpected end of guard after 'not'") != std::string::npos);
+  CHECK(error_of("not not (a > 1").find("at position 15: missing ')'") != std::string::npos);
+  CHECK(error_of("a not > 1").find("at position 3: expected a comparison operator, found 'not'") != std::string::npos);
   try {
     (void)crmkit::guard::parse("a > 1 and zz < 2", resolve);
     FAIL("no error");
@@ -126,6 +193,9 @@ TEST_CASE("guard: interval overlap decisions") {
   CHECK(overlap("a != 3", "a > 2"));
   CHECK_FALSE(overlap("a != 3", "a == 3"));
   CHECK_FALSE(overlap("a < 1 or a > 5", "a >= 1 and a <= 5"));
+  CHECK_FALSE(overlap("not (a > 90)", "a > 90"));
+  CHECK_FALSE(overlap("not (a >= 1 and a <= 5)", "a >= 1 and a <= 5"));
+  CHECK(overlap("not (a > 90)", "a >= 90"));
   const auto cc = dnf("a > b");
   CHECK_FALSE(crmkit::conjunctions_intersect(cc[0], cc[0]).has_value());
 }

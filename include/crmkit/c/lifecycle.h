@@ -80,6 +80,131 @@ CRMKIT_API int crmkit_lifecycle_model_from_json(const char* text, size_t length,
 CRMKIT_API int crmkit_lifecycle_model_default(int32_t scale_to_gap, double decline_days, double churn_days,
                                               crmkit_lifecycle_model** out);
 
+/**
+ * Parses and validates a model document written in TOML (v1.0; the same keys as the JSON
+ * document, see crmkit/lifecycle/model.hpp: top-level `states`, `initial`, `policy`,
+ * `columns`, `cascade`, `max_hops`, an `[invariants]` table and `[[transitions]]` tables).
+ * @param text UTF-8 TOML, `length` bytes, read during the call.
+ * @param[out] out receives the model (NULL on failure); release with crmkit_lifecycle_model_free().
+ * @return as crmkit_lifecycle_model_from_json(); malformed TOML is CRMKIT_E_PARSE with
+ *         "TOML line L column C" in the message.
+ */
+CRMKIT_API int crmkit_lifecycle_model_from_toml(const char* text, size_t length, crmkit_lifecycle_model** out);
+
+/**
+ * A model under construction through calls (the same fields as the JSON document). Opaque.
+ * Nothing is validated until crmkit_lifecycle_builder_build(), which validates exactly
+ * like crmkit_lifecycle_model_from_json(). Not synchronized; use from one thread at a time.
+ *
+ * @code
+ * crmkit_lifecycle_builder* b = NULL;
+ * const char* from[1] = {"lead"};
+ * crmkit_lifecycle_builder_create(&b);
+ * crmkit_lifecycle_builder_add_state(b, "lead", 0);
+ * crmkit_lifecycle_builder_add_state(b, "buyer", 1);
+ * crmkit_lifecycle_builder_add_transition(b, from, 1, "buyer", "orders >= 1", "buy", 0,
+ *                                         CRMKIT_LIFECYCLE_ON_TIME);
+ * if (crmkit_lifecycle_builder_build(b, &model) != CRMKIT_OK) puts(crmkit_last_error());
+ * crmkit_lifecycle_builder_free(b);
+ * @endcode
+ */
+typedef struct crmkit_lifecycle_builder crmkit_lifecycle_builder;
+
+/* Rule policies (CRMKIT_LIFECYCLE_BUILD_POLICY). */
+/** The first matching transition in declaration order (default). */
+#define CRMKIT_LIFECYCLE_FIRST_MATCH 0
+/** The matching transition with the highest priority; ties by declaration order. */
+#define CRMKIT_LIFECYCLE_PRIORITY 1
+/** Two transitions that can both hold for a customer are an error. */
+#define CRMKIT_LIFECYCLE_UNIQUE 2
+
+/* Transition triggers (crmkit_lifecycle_builder_add_transition). */
+/** Evaluated when time passes (crmkit_lifecycle_evaluate). */
+#define CRMKIT_LIFECYCLE_ON_TIME 1
+/** Evaluated on purchase events (crmkit_lifecycle_purchase). */
+#define CRMKIT_LIFECYCLE_ON_PURCHASE 2
+/** Both. */
+#define CRMKIT_LIFECYCLE_ON_ANY 3
+
+/* Integer settings of a builder (crmkit_lifecycle_builder_set_int). */
+/** Rule policy: CRMKIT_LIFECYCLE_FIRST_MATCH (default), _PRIORITY or _UNIQUE. */
+#define CRMKIT_LIFECYCLE_BUILD_POLICY 1
+/** 1: funnel mode, a customer never moves to an earlier-declared state except by reset. Default 0. */
+#define CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY 2
+/** 1: one evaluation may pass through several stages. Default 0. */
+#define CRMKIT_LIFECYCLE_BUILD_CASCADE 3
+/** Cascade bound per evaluation (0: the number of states). Default 0. */
+#define CRMKIT_LIFECYCLE_BUILD_MAX_HOPS 4
+
+/**
+ * Creates an empty builder.
+ * @param[out] out receives the builder (NULL on failure); release with crmkit_lifecycle_builder_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (out NULL); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_lifecycle_builder_create(crmkit_lifecycle_builder** out);
+
+/** Releases a builder. Accepts NULL. Models built from it are independent of it. */
+CRMKIT_API void crmkit_lifecycle_builder_free(crmkit_lifecycle_builder* builder);
+
+/**
+ * Appends a state (declaration order is funnel order; the first state is the initial one
+ * unless crmkit_lifecycle_builder_set_initial() names another).
+ * @param name NUL-terminated, copied.
+ * @param chain_rank the state's 0-based position on the no-skip chain, or -1 when it is not
+ *        on it. The ranks given must be 0, 1, ..., k-1 (k >= 2), checked at build.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, chain_rank < -1).
+ */
+CRMKIT_API int crmkit_lifecycle_builder_add_state(crmkit_lifecycle_builder* builder, const char* name,
+                                                  int32_t chain_rank);
+
+/**
+ * Names the initial state (default: the first state added).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument). An unknown name fails at build.
+ */
+CRMKIT_API int crmkit_lifecycle_builder_set_initial(crmkit_lifecycle_builder* builder, const char* name);
+
+/**
+ * Declares a host column that guards may read besides the built-in metrics.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument). Duplicates fail at build.
+ */
+CRMKIT_API int crmkit_lifecycle_builder_add_column(crmkit_lifecycle_builder* builder, const char* name);
+
+/**
+ * Appends a transition.
+ * @param from n_from source state names ("*" means every state but the target), copied.
+ * @param to the target state, or CRMKIT_LIFECYCLE_HISTORY ("@history": back to the stage
+ *        the customer left to enter the current one).
+ * @param guard the guard expression (crmkit/lifecycle/guard.hpp); NULL means "true".
+ * @param name the transition's name; NULL or "" for the default "from->to".
+ * @param priority larger wins under CRMKIT_LIFECYCLE_PRIORITY.
+ * @param on CRMKIT_LIFECYCLE_ON_TIME, _ON_PURCHASE or _ON_ANY.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL builder/from/to or a NULL from[i],
+ *         n_from 0, unknown `on`). Unknown states and guard errors fail at build.
+ */
+CRMKIT_API int crmkit_lifecycle_builder_add_transition(crmkit_lifecycle_builder* builder, const char* const* from,
+                                                       size_t n_from, const char* to, const char* guard,
+                                                       const char* name, int32_t priority, int32_t on);
+/** The target name of a transition back to the previous stage. */
+#define CRMKIT_LIFECYCLE_HISTORY "@history"
+
+/**
+ * Sets an integer setting (CRMKIT_LIFECYCLE_BUILD_POLICY, _FORWARD_ONLY, _CASCADE, _MAX_HOPS).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, unknown key, value out of range).
+ */
+CRMKIT_API int crmkit_lifecycle_builder_set_int(crmkit_lifecycle_builder* builder, int32_t key, int64_t value);
+
+/**
+ * Validates the states, columns, transitions and settings added so far and creates a
+ * model, exactly as crmkit_lifecycle_model_from_json() would from the same document. The
+ * builder is unchanged and may be extended and built again.
+ * @param[out] out receives the model (NULL on failure); release with crmkit_lifecycle_model_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (no states, unreachable state, no-skip break,
+ *         overlap under the unique policy, chain ranks not 0..k-1, ...); CRMKIT_E_PARSE (a
+ *         guard that does not parse, with its position); CRMKIT_E_NOT_FOUND (an unknown
+ *         state or column). The message names the transition and the problem.
+ */
+CRMKIT_API int crmkit_lifecycle_builder_build(const crmkit_lifecycle_builder* builder, crmkit_lifecycle_model** out);
+
 /** Releases a model. Accepts NULL. Machines created from it keep their own reference. */
 CRMKIT_API void crmkit_lifecycle_model_free(crmkit_lifecycle_model* model);
 

@@ -4,11 +4,11 @@
 /// column-wise over blocks of customers (structure of arrays), never by a per-customer
 /// tree walk with name lookups.
 ///
-/// Grammar (keywords are case-sensitive, `and` binds tighter than `or`):
+/// Grammar (keywords are case-sensitive; precedence `not` > `and` > `or`):
 /// @code{.unparsed}
 ///   expr       := conj ('or' conj)*
 ///   conj       := primary ('and' primary)*
-///   primary    := '(' expr ')' | 'true' | 'false' | 'missing' '(' column ')'
+///   primary    := 'not' primary | '(' expr ')' | 'true' | 'false' | 'missing' '(' column ')'
 ///              | 'present' '(' column ')' | comparison
 ///   comparison := operand op operand        (at least one side names a column)
 ///   operand    := number | column | number '*' column
@@ -16,6 +16,15 @@
 /// @endcode
 /// A missing value (NaN) never satisfies a comparison, `!=` included; `missing(c)` is the
 /// one way to test for it. `k * c` scales a column, e.g. `recency_days > 3 * median_gap_days`.
+///
+/// `not` follows SQL's three-valued (Kleene) logic: a comparison with a missing value is
+/// *unknown*, `not unknown` is unknown, `false and unknown` is false, `true or unknown` is
+/// true, and a guard holds only when its value is true. So `not (recency_days > 90)` does
+/// not hold for a customer without purchases (recency NaN), exactly like
+/// `recency_days <= 90`: a missing value never satisfies a comparison, negated or not. To
+/// select the missing ones, write `missing(recency_days)` or `not present(recency_days)`.
+/// `not` is compiled away (pushed to the leaves by De Morgan), so it costs nothing at
+/// evaluation.
 ///
 /// `#include <crmkit/lifecycle/guard.hpp>`
 ///

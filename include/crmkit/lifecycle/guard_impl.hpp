@@ -43,6 +43,20 @@ inline compare_op flip(compare_op op) noexcept {
   }
 }
 
+// The complement of a comparison: not (a op b) == a negate(op) b for numbers. For NaN both
+// sides are "unknown" under three-valued logic and both are false here (see guard.hpp).
+inline compare_op negate(compare_op op) noexcept {
+  switch (op) {
+    case compare_op::lt: return compare_op::ge;
+    case compare_op::le: return compare_op::gt;
+    case compare_op::gt: return compare_op::le;
+    case compare_op::ge: return compare_op::lt;
+    case compare_op::eq: return compare_op::ne;
+    case compare_op::ne: return compare_op::eq;
+  }
+  return op;
+}
+
 // Comparison with the house NaN rule: NaN on either side is false, `!=` included
 // (IEEE would make NaN != k true).
 inline bool compare(double x, compare_op op, double y) noexcept {
@@ -65,7 +79,7 @@ class guard_parser {
     atoms_ = &atoms;
     program_ = &program;
     if (tok_.type == tt::end) fail(tok_.pos, "empty guard; write `true` for a guard that always holds");
-    parse_or();
+    parse_or(false);
     if (tok_.type != tt::end) fail(tok_.pos, fmt::format("unexpected '{}' (expected 'and', 'or' or the end)", tok_.text));
   }
 
@@ -141,25 +155,37 @@ class guard_parser {
     return w == "and" || w == "or" || w == "true" || w == "false" || w == "missing" || w == "present" || w == "not";
   }
 
-  void emit_atom(const guard_atom& a) {
+  // `not` is pushed down to the leaves while parsing (negation normal form): De Morgan
+  // swaps and/or under a negation and a negated leaf is its complement (< becomes >=,
+  // missing() becomes present(), true becomes false). Under Kleene's three-valued logic,
+  // where a comparison with NaN is unknown and `not unknown` is unknown, De Morgan holds and
+  // the complement of an unknown comparison is unknown again; evaluating the negation-free
+  // program with unknown as false then gives exactly "satisfied when the three-valued
+  // result is true" (and/or are monotone, so mapping unknown to false commutes with them).
+  void emit_atom(guard_atom a, bool negated) {
+    if (negated) {
+      if (a.type == guard_atom::kind::compare_value || a.type == guard_atom::kind::compare_column) a.op = negate(a.op);
+      else a.truth = !a.truth;  // constant, missing/present
+    }
     atoms_->push_back(a);
     program_->push_back({guard_instruction::opcode::atom, static_cast<std::uint32_t>(atoms_->size() - 1)});
   }
 
-  void parse_or() {
-    parse_and();
+  // Precedence: not > and > or.
+  void parse_or(bool negated) {
+    parse_and(negated);
     while (tok_.type == tt::ident && tok_.text == "or") {
       next();
-      parse_and();
-      program_->push_back({guard_instruction::opcode::or_, 0});
+      parse_and(negated);
+      program_->push_back({negated ? guard_instruction::opcode::and_ : guard_instruction::opcode::or_, 0});
     }
   }
-  void parse_and() {
-    parse_primary();
+  void parse_and(bool negated) {
+    parse_primary(negated);
     while (tok_.type == tt::ident && tok_.text == "and") {
       next();
-      parse_primary();
-      program_->push_back({guard_instruction::opcode::and_, 0});
+      parse_primary(negated);
+      program_->push_back({negated ? guard_instruction::opcode::or_ : guard_instruction::opcode::and_, 0});
     }
   }
 
@@ -203,10 +229,16 @@ class guard_parser {
     fail(tok_.pos, fmt::format("expected a column or a number, found '{}'", tok_.text));
   }
 
-  void parse_primary() {
+  void parse_primary(bool negated) {
+    if (tok_.type == tt::ident && tok_.text == "not") {
+      next();
+      if (tok_.type == tt::end) fail(tok_.pos, "unexpected end of guard after 'not'");
+      parse_primary(!negated);
+      return;
+    }
     if (tok_.type == tt::lparen) {
       next();
-      parse_or();
+      parse_or(negated);
       if (tok_.type != tt::rparen) fail(tok_.pos, tok_.type == tt::end ? "missing ')'" : "expected ')'");
       next();
       return;
@@ -216,11 +248,9 @@ class guard_parser {
       a.type = guard_atom::kind::constant;
       a.truth = tok_.text == "true";
       next();
-      emit_atom(a);
+      emit_atom(a, negated);
       return;
     }
-    if (tok_.type == tt::ident && tok_.text == "not")
-      fail(tok_.pos, "'not' is not supported; invert the comparison or use present()/missing()");
     if (tok_.type == tt::ident && (tok_.text == "missing" || tok_.text == "present")) {
       guard_atom a;
       a.type = guard_atom::kind::missing;
@@ -233,7 +263,7 @@ class guard_parser {
       next();
       if (tok_.type != tt::rparen) fail(tok_.pos, "expected ')'");
       next();
-      emit_atom(a);
+      emit_atom(a, negated);
       return;
     }
     const operand lhs = parse_operand();
@@ -262,7 +292,7 @@ class guard_parser {
       if (col.value < 0.0) o = flip(o);  // k*c op v <=> c flip(op) v/k for k < 0
       a.type = guard_atom::kind::compare_value, a.column = col.column, a.op = o, a.value = v;
     }
-    emit_atom(a);
+    emit_atom(a, negated);
   }
 };
 

@@ -1,7 +1,7 @@
 /// @file crmkit/lifecycle/model.hpp
 /// `lifecycle_model`: the states, transitions, rule policy and invariants of a customer
-/// lifecycle state machine, defined at run time (from a JSON document or a `model_spec`
-/// built in code) and validated once when loaded.
+/// lifecycle state machine, defined at run time (from a JSON or TOML document, a `model_spec`
+/// built in code, or the C ABI's builder calls) and validated once when loaded.
 ///
 /// A transition has source states (or `*` for every state but its target), a target (a
 /// state, or `@history`: the stage the customer left to enter the current one), a guard
@@ -30,6 +30,20 @@
 /// }
 /// @endcode
 /// (The comments above are for the reader; the parser rejects them.)
+///
+/// TOML document (the same keys; TOML has comments and dates, dates are rejected):
+/// @code{.toml}
+/// states = ["prospect", "active", "lapsed"]
+/// policy = "first_match"
+/// cascade = true
+/// [invariants]
+/// no_skip = ["prospect", "active"]
+/// [[transitions]]
+/// name = "first_order"
+/// from = ["prospect"]
+/// to = "active"
+/// guard = "orders >= 1"
+/// @endcode
 ///
 /// Validation (each failure throws crmkit::error naming the problem): empty or duplicate
 /// state names; more than 64 states; an unknown initial, source or target state; a guard
@@ -133,6 +147,16 @@ class lifecycle_model {
   [[nodiscard]] CRMKIT_FUNC static lifecycle_model from_json(std::string_view text);
   /// Parses a JSON document into a spec without validating the model.
   [[nodiscard]] CRMKIT_FUNC static model_spec spec_from_json(std::string_view text);
+#ifndef CRMKIT_HEADER_ONLY
+  /// Parses a TOML (v1.0) document with the JSON document's keys (see the file comment) and
+  /// validates it. TOML is read by toml++, compiled into crmkit's library only
+  /// (src/lifecycle/model_toml.cpp), so these two are not declared for crmkit::header_only.
+  /// @throws crmkit::error (parse_error with "TOML line L column C" for malformed TOML or a
+  ///         value of the wrong type; the model errors of from_spec()).
+  [[nodiscard]] static lifecycle_model from_toml(std::string_view text);
+  /// Parses a TOML document into a spec without validating the model.
+  [[nodiscard]] static model_spec spec_from_toml(std::string_view text);
+#endif
 
   [[nodiscard]] std::size_t n_states() const noexcept { return states_.size(); }
   [[nodiscard]] const std::vector<std::string>& states() const noexcept { return states_; }

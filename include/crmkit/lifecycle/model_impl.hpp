@@ -16,6 +16,7 @@
 
 #define CRMKIT_LIFECYCLE_INTERNAL 1
 #include "crmkit/lifecycle/detail/json.hpp"
+#include "crmkit/lifecycle/detail/model_document.hpp"
 #undef CRMKIT_LIFECYCLE_INTERNAL
 
 CRMKIT_BEGIN_NAMESPACE
@@ -219,120 +220,8 @@ CRMKIT_FUNC lifecycle_model lifecycle_model::from_spec(const model_spec& spec) {
   return m;
 }
 
-namespace detail {
-
-inline std::string json_where(const json::value& v) { return fmt::format("JSON line {} column {}", v.line, v.column); }
-
-[[noreturn]] inline void json_type_fail(const json::value& v, const char* key, const char* expected) {
-  throw error(errc::parse_error, fmt::format("lifecycle model: {}: '{}' must be {}, not {}", json_where(v), key,
-                                             expected, json::kind_name(v.type)));
-}
-
-inline const std::string& json_string(const json::value& v, const char* key) {
-  if (v.type != json::kind::string) json_type_fail(v, key, "a string");
-  return v.text;
-}
-
-inline std::vector<std::string> json_strings(const json::value& v, const char* key, bool allow_single) {
-  std::vector<std::string> out;
-  if (allow_single && v.type == json::kind::string) {
-    out.push_back(v.text);
-    return out;
-  }
-  if (v.type != json::kind::array) json_type_fail(v, key, allow_single ? "a string or an array of strings" : "an array of strings");
-  for (const auto& item : v.items) out.push_back(json_string(item, key));
-  return out;
-}
-
-inline void json_only_keys(const json::value& obj, std::initializer_list<std::string_view> keys, const char* what) {
-  for (const auto& m : obj.members)
-    if (std::find(keys.begin(), keys.end(), m.first) == keys.end())
-      throw error(errc::parse_error, fmt::format("lifecycle model: {}: unknown key '{}' in {}; allowed: {}",
-                                                 json_where(m.second), m.first, what, fmt::join(keys, ", ")));
-}
-
-inline int json_int(const json::value& v, const char* key) {
-  if (v.type != json::kind::number || v.number != std::floor(v.number) || std::fabs(v.number) > 1e9)
-    json_type_fail(v, key, "an integer");
-  return static_cast<int>(v.number);
-}
-
-}  // namespace detail
-
 CRMKIT_FUNC model_spec lifecycle_model::spec_from_json(std::string_view text) {
-  using namespace detail;
-  const json::value doc = json::parse(text);
-  if (doc.type != json::kind::object) json_type_fail(doc, "the document", "an object");
-  json_only_keys(doc, {"states", "initial", "policy", "columns", "invariants", "cascade", "max_hops", "transitions"},
-                 "the model");
-  model_spec spec;
-  const json::value* states = doc.find("states");
-  if (!states) throw error(errc::parse_error, "lifecycle model: the document has no 'states' array");
-  if (states->type != json::kind::array) json_type_fail(*states, "states", "an array");
-  for (const auto& s : states->items) {
-    if (s.type == json::kind::object) {
-      json_only_keys(s, {"name"}, "a state");
-      const json::value* name = s.find("name");
-      if (!name) throw error(errc::parse_error, fmt::format("lifecycle model: {}: a state object needs 'name'", json_where(s)));
-      spec.states.push_back(json_string(*name, "name"));
-    } else {
-      spec.states.push_back(json_string(s, "states"));
-    }
-  }
-  if (const auto* v = doc.find("initial")) spec.initial = json_string(*v, "initial");
-  if (const auto* v = doc.find("policy")) {
-    const auto& p = json_string(*v, "policy");
-    if (p == "first_match") spec.policy = rule_policy::first_match;
-    else if (p == "priority") spec.policy = rule_policy::priority;
-    else if (p == "unique") spec.policy = rule_policy::unique;
-    else
-      throw error(errc::parse_error, fmt::format("lifecycle model: {}: policy '{}' is not one of first_match, "
-                                                 "priority, unique", json_where(*v), p));
-  }
-  if (const auto* v = doc.find("columns")) spec.columns = json_strings(*v, "columns", false);
-  if (const auto* v = doc.find("invariants")) {
-    if (v->type != json::kind::object) json_type_fail(*v, "invariants", "an object");
-    json_only_keys(*v, {"no_skip", "forward_only"}, "invariants");
-    if (const auto* c = v->find("no_skip")) spec.no_skip_chain = json_strings(*c, "no_skip", false);
-    if (const auto* f = v->find("forward_only")) {
-      if (f->type != json::kind::boolean) json_type_fail(*f, "forward_only", "true or false");
-      spec.forward_only = f->boolean;
-    }
-  }
-  if (const auto* v = doc.find("cascade")) {
-    if (v->type != json::kind::boolean) json_type_fail(*v, "cascade", "true or false");
-    spec.cascade = v->boolean;
-  }
-  if (const auto* v = doc.find("max_hops")) spec.max_hops = json_int(*v, "max_hops");
-  if (const auto* v = doc.find("transitions")) {
-    if (v->type != json::kind::array) json_type_fail(*v, "transitions", "an array");
-    for (const auto& t : v->items) {
-      if (t.type != json::kind::object) json_type_fail(t, "a transition", "an object");
-      json_only_keys(t, {"name", "from", "to", "guard", "priority", "on"}, "a transition");
-      transition_spec ts;
-      if (const auto* x = t.find("name")) ts.name = json_string(*x, "name");
-      const auto* from = t.find("from");
-      const auto* to = t.find("to");
-      if (!from || !to)
-        throw error(errc::parse_error,
-                    fmt::format("lifecycle model: {}: a transition needs 'from' and 'to'", json_where(t)));
-      ts.from = json_strings(*from, "from", true);
-      ts.to = json_string(*to, "to");
-      if (const auto* x = t.find("guard")) ts.guard = json_string(*x, "guard");
-      if (const auto* x = t.find("priority")) ts.priority = json_int(*x, "priority");
-      if (const auto* x = t.find("on")) {
-        const auto& on = json_string(*x, "on");
-        if (on == "time") ts.on = transition_trigger::time;
-        else if (on == "purchase") ts.on = transition_trigger::purchase;
-        else if (on == "any") ts.on = transition_trigger::any;
-        else
-          throw error(errc::parse_error, fmt::format("lifecycle model: {}: 'on' is '{}', expected time, purchase or any",
-                                                     json_where(*x), on));
-      }
-      spec.transitions.push_back(std::move(ts));
-    }
-  }
-  return spec;
+  return detail::spec_from_document(detail::json::parse(text), "JSON");
 }
 
 CRMKIT_FUNC lifecycle_model lifecycle_model::from_json(std::string_view text) { return from_spec(spec_from_json(text)); }
