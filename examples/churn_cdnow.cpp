@@ -1,7 +1,7 @@
 // Buy-till-you-die churn models on the bundled CDNOW sample: fit BG/NBD, Pareto/NBD,
 // modified BG/NBD and Gamma-Gamma on the 39-week calibration period (1997-01-01..1997-09-30),
-// print the parameters beside the published ones, check the predictions against the 39-week
-// hold-out, and list the valuable customers most at risk of having gone silent.
+// print the parameters beside the published ones, check the predictions and the churn scores
+// (P(no purchase) under BG/NBD and Pareto/NBD) against the 39-week hold-out, and list the valuable customers most at risk of having gone silent.
 //
 // Usage: example_churn_cdnow [path/to/cdnow_sample.csv]
 #include <algorithm>
@@ -87,9 +87,19 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < n; ++i) dead[i] = 1 - alive[i];
     const auto check = crmkit::validate_holdout(s.frequency, expected, s.frequency_holdout, silent);
     const auto naive = crmkit::validate_holdout(s.frequency, expected, s.frequency_holdout, dead);
-    fmt::print("hold-out ({:.0f} weeks): {:.0f} repeat purchases predicted, {:.0f} actual; {} of {} customers silent\n", t,
-               check.predicted_total, check.actual_total, check.silent, n);
-    fmt::print("  churn score AUC: P(no purchase) {:.3f}; 1 - P(alive) {:.3f}\n", check.auc, naive.auc);
+    // The same score under Pareto/NBD (its P(no purchase) integrates over the dropout time).
+    std::vector<double> pn_expected(n), pn_silent(n);
+    pn.conditional_expected_purchases(t, s.frequency, s.recency, s.T, pn_expected);
+    pn.conditional_probability_no_purchase(t, s.frequency, s.recency, s.T, pn_silent);
+    const auto pn_check = crmkit::validate_holdout(s.frequency, pn_expected, s.frequency_holdout, pn_silent);
+    fmt::print("hold-out ({:.0f} weeks): {:.0f} repeat purchases predicted by BG/NBD, {:.0f} by Pareto/NBD, {:.0f} actual; "
+               "{} of {} customers silent\n",
+               t, check.predicted_total, pn_check.predicted_total, check.actual_total, check.silent, n);
+    fmt::print("  churn score AUC: BG/NBD P(no purchase) {:.3f}; Pareto/NBD P(no purchase) {:.3f}; BG/NBD 1 - P(alive) {:.3f}\n",
+               check.auc, pn_check.auc, naive.auc);
+    fmt::print("  BG/NBD P(n purchases in the next 39 weeks) for x=2, t_x=30.43, T=38.86:");
+    for (int k = 0; k <= 4; ++k) fmt::print(" {}: {:.3f}", k, bg.conditional_probability_of_purchases(k, t, 2, 30.43, 38.86));
+    fmt::print("\n");
     fmt::print("  x    customers  actual  predicted (mean hold-out purchases)\n");
     for (std::size_t k = 0; k < check.by_frequency.size(); ++k) {
       const auto& b = check.by_frequency[k];

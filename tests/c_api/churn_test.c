@@ -141,8 +141,80 @@ static void cdnow(void) {
   free(customer); free(x); free(tx); free(T); free(m); free(xh); free(out); free(score);
 }
 
+/* The conditional purchase-count distribution, P(no purchase) for Pareto/NBD and BG/BB,
+ * and the BG/BB DERT/CLV. */
+static void distributions_and_dert(void) {
+  crmkit_btyd* pn = NULL;
+  crmkit_btyd* bb = NULL;
+  crmkit_btyd* gg = NULL;
+  const double pnbd[4] = {0.553, 10.578, 0.606, 11.669};
+  const double bgbb[4] = {1.204, 0.750, 0.657, 2.783};
+  const double x[3] = {0, 2, 7}, tx[3] = {0, 30.43, 35}, T[3] = {38.86, 38.86, 38.86};
+  const double bx[3] = {0, 3, 6}, btx[3] = {0, 4, 6}, bn[3] = {0, 6, 6}, spend[3] = {10, 20, 30};
+  double p0[3], pk[3], total[3] = {0, 0, 0}, dert[3], clv[3], v = 0;
+  int k, i;
+
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_PARETO_NBD, &pn));
+  CHECK_STATUS(crmkit_btyd_prob_n_purchases(pn, 0, 39, x, tx, T, 3, pk), CRMKIT_E_NOT_FITTED);
+  CHECK_OK(crmkit_btyd_set_params(pn, pnbd, 4));
+  CHECK_OK(crmkit_btyd_predict(pn, CRMKIT_BTYD_P_NO_PURCHASE, 39.0, x, tx, T, 3, p0));
+  for (k = 0; k <= 400; ++k) {
+    CHECK_OK(crmkit_btyd_prob_n_purchases(pn, k, 39.0, x, tx, T, 3, pk));
+    for (i = 0; i < 3; ++i) {
+      if (k == 0) CHECK(abs_of(pk[i] - p0[i]) < 1e-12);
+      CHECK(pk[i] >= 0 && pk[i] <= 1);
+      total[i] += pk[i];
+    }
+  }
+  for (i = 0; i < 3; ++i) CHECK(abs_of(total[i] - 1) < 1e-10);
+  CHECK(p0[0] > p0[1] && p0[1] > p0[2]); /* more purchases, recently: less likely silent */
+  CHECK_STATUS(crmkit_btyd_prob_n_purchases(pn, -1, 39.0, x, tx, T, 3, pk), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_prob_n_purchases(pn, 1, -39.0, x, tx, T, 3, pk), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_prob_n_purchases(pn, 1, 39.0, x, NULL, T, 3, pk), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_prob_n_purchases(NULL, 1, 39.0, x, tx, T, 3, pk), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_bgbb_clv(pn, 0.1, x, tx, T, NULL, 3, dert), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("BG/BB");
+
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_BG_BB, &bb));
+  CHECK_OK(crmkit_btyd_set_params(bb, bgbb, 4));
+  /* P(no purchase): patterns with n >= 1 only, as the other per-row predictions */
+  CHECK_OK(crmkit_btyd_predict(bb, CRMKIT_BTYD_P_NO_PURCHASE, 5, bx + 1, btx + 1, bn + 1, 2, p0));
+  CHECK_STATUS(crmkit_btyd_predict(bb, CRMKIT_BTYD_P_NO_PURCHASE, 1.5, bx + 1, btx + 1, bn + 1, 2, p0),
+               CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("whole number");
+  total[0] = total[1] = total[2] = 0;
+  for (k = 0; k <= 6; ++k) { /* (0, 0, 0): a new customer */
+    CHECK_OK(crmkit_btyd_prob_n_purchases(bb, k, 5, bx, btx, bn, 3, pk));
+    if (k == 0) CHECK(abs_of(pk[1] - p0[0]) < 1e-14 && abs_of(pk[2] - p0[1]) < 1e-14);
+    if (k == 6) CHECK(pk[0] == 0 && pk[1] == 0 && pk[2] == 0); /* more purchases than opportunities */
+    for (i = 0; i < 3; ++i) total[i] += pk[i];
+  }
+  for (i = 0; i < 3; ++i) CHECK(abs_of(total[i] - 1) < 1e-12);
+  {
+    const double bad_x = 3, bad_tx = 2, bad_n = 6; /* x > t_x */
+    CHECK_STATUS(crmkit_btyd_prob_n_purchases(bb, 0, 5, &bad_x, &bad_tx, &bad_n, 1, &v), CRMKIT_E_INVALID_ARGUMENT);
+    CHECK_STATUS(crmkit_btyd_bgbb_clv(bb, 0.1, &bad_x, &bad_tx, &bad_n, NULL, 1, &v), CRMKIT_E_INVALID_ARGUMENT);
+  }
+  CHECK_OK(crmkit_btyd_bgbb_clv(bb, 0.1, bx, btx, bn, NULL, 3, dert));
+  CHECK_OK(crmkit_btyd_bgbb_clv(bb, 0.1, bx, btx, bn, spend, 3, clv));
+  for (i = 0; i < 3; ++i) CHECK(dert[i] > 0 && abs_of(clv[i] - spend[i] * dert[i]) < 1e-12 * clv[i]);
+  CHECK(dert[2] > dert[1]); /* 6 of 6 beats 3 of 6 */
+  CHECK_STATUS(crmkit_btyd_bgbb_clv(bb, 0.0, bx, btx, bn, NULL, 3, dert), CRMKIT_E_INVALID_ARGUMENT);
+  {
+    const double negative[3] = {1, -1, 1};
+    CHECK_STATUS(crmkit_btyd_bgbb_clv(bb, 0.1, bx, btx, bn, negative, 3, clv), CRMKIT_E_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("spend");
+  }
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_GAMMA_GAMMA, &gg));
+  CHECK_STATUS(crmkit_btyd_prob_n_purchases(gg, 0, 5, bx, btx, bn, 3, pk), CRMKIT_E_UNSUPPORTED);
+  crmkit_btyd_free(gg);
+  crmkit_btyd_free(bb);
+  crmkit_btyd_free(pn);
+}
+
 int main(void) {
   null_arguments();
   cdnow();
+  distributions_and_dert();
   return test_report("churn_test");
 }

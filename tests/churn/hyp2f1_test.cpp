@@ -1,5 +1,5 @@
 // The Gauss hypergeometric function of the Pareto/NBD likelihood and the BG/BB DERT,
-// ln 2F1(1, b; c; z), against mpmath at 50 digits (tests/data/churn/hyp2f1_reference.csv,
+// ln 2F1(1, b; c; z), against mpmath at 50 digits (tests/data/btyd/hyp2f1_reference.csv,
 // written by make_hyp2f1_reference.py there): z up to 1 - 1e-12, b and c into the thousands,
 // c - b - 1 negative, zero, integer and not. Also its derivatives (dual numbers) against
 // central differences, since the fits use them.
@@ -11,7 +11,7 @@
 #include "crmkit/churn/detail/hyp2f1.hpp"
 
 TEST_CASE("log_hyp2f1_1bc matches mpmath near z = 1 and for large parameters") {
-  const auto ref = churn_test::read_numeric_csv(std::string(CRMKIT_SOURCE_DIR) + "/tests/data/churn/hyp2f1_reference.csv");
+  const auto ref = churn_test::read_numeric_csv(std::string(CRMKIT_SOURCE_DIR) + "/tests/data/btyd/hyp2f1_reference.csv");
   const auto& b = ref.at("b");
   REQUIRE(b.size() > 300);
   double worst = 0;

@@ -4,7 +4,7 @@ that covers z near 1 (w = 1 - z down to 1e-12), large b and c (hundreds to thous
 purchases) and every sign of c - b - 1, including the integer cases where the z -> 1-z
 continuation degenerates. Read by tests/churn/hyp2f1_test.cpp.
 
-    /usr/bin/python3 tests/data/churn/make_hyp2f1_reference.py > tests/data/churn/hyp2f1_reference.csv
+    /usr/bin/python3 tests/data/btyd/make_hyp2f1_reference.py > tests/data/btyd/hyp2f1_reference.csv
 """
 import mpmath as mp
 
