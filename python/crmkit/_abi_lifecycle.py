@@ -109,5 +109,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_lifecycle_flow": (c_int, [LifecycleP, c_int64, c_int64, _i64p, c_size_t]),
     "crmkit_lifecycle_stage_counts_at": (c_int, [LifecycleP, _i64p, c_size_t, _i64p, c_size_t]),
     "crmkit_lifecycle_conversion": (c_int, [LifecycleP, _f64p, c_size_t]),
+    "crmkit_lifecycle_history": (c_int, [LifecycleP, _i64p, _i32p, _i64p, _i64p, c_size_t, _size_p]),
+    "crmkit_lifecycle_time_in_stage": (c_int, [LifecycleP, c_int64, _f64p, _f64p, c_size_t]),
     "crmkit_lifecycle_replay_counts": (c_int, [LifecycleP, _i64p, _i64p, c_size_t]),
 }

@@ -213,8 +213,10 @@ class Lifecycle:
     stage names.
 
     Fitted attributes: ``stages_`` (pandas Categorical of stage names), ``stage_codes_``,
-    ``previous_codes_`` (-1 when none), ``entered_at_`` (datetime64[s]), ``counts_``
-    (DataFrame, one row per replay step, one column per stage; after ``fit``).
+    ``previous_stages_`` / ``previous_codes_`` (-1 when none), ``entered_at_``
+    (datetime64[s]), ``counts_`` (DataFrame, one row per replay step, one column per stage;
+    after ``fit``). Reports: :meth:`log`, :meth:`history` (visits with entry and exit),
+    :meth:`time_in_stage`, :meth:`flow_matrix`, :meth:`stage_counts_at`, :meth:`conversion_rates`.
 
     Thread safety: not synchronized; use from one thread at a time.
     """
@@ -450,6 +452,68 @@ class Lifecycle:
         import pandas as pd
 
         return pd.Categorical.from_codes(self.stage_codes_, categories=self.states)
+
+    @property
+    def previous_stages_(self) -> Any:
+        """Each customer's previous stage (the stage left to enter the current one; NaN when none)."""
+        import pandas as pd
+
+        return pd.Categorical.from_codes(self.previous_codes_, categories=self.states)
+
+    def history(self) -> Any:
+        """Every customer's stage history as a DataFrame, one row per visit, customers in
+        index order and visits oldest first: customer, visit (0 = the initial stage), stage
+        (Categorical), entered and exited (datetime64[s]; entered is NaT for an initial visit
+        of unknown start, exited NaT while still there) and days (exited - entered in days,
+        NaN while open or unknown; see :meth:`time_in_stage` for open visits)."""
+        import pandas as pd
+
+        lib = _lib.get()
+        needed = c_size_t()
+        rc = lib.crmkit_lifecycle_history(self._m.ptr, None, None, None, None, 0, byref(needed))
+        if rc != _errors.E_BUFFER_TOO_SMALL:
+            _lib.check(rc)
+        n_customers = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
+        n = needed.value
+        offsets = np.empty(n_customers + 1, dtype=np.int64)
+        stage = np.empty(n, dtype=np.int32)
+        entered = np.empty(n, dtype=np.int64)
+        exited = np.empty(n, dtype=np.int64)
+        _lib.check(lib.crmkit_lifecycle_history(
+            self._m.ptr, offsets.ctypes.data_as(POINTER(c_int64)), stage.ctypes.data_as(POINTER(c_int32)),
+            entered.ctypes.data_as(POINTER(c_int64)), exited.ctypes.data_as(POINTER(c_int64)), n, byref(needed)))
+        counts = np.diff(offsets)
+        customer = np.repeat(np.arange(n_customers, dtype=np.int64), counts)
+        visit = np.arange(n, dtype=np.int64) - np.repeat(offsets[:-1], counts)
+        unknown_in = entered == _INT64_MIN
+        still_there = exited == np.iinfo(np.int64).max
+        days = (exited - entered) / 86400.0
+        days[unknown_in | still_there] = np.nan
+        e = entered.astype("datetime64[s]")
+        e[unknown_in] = np.datetime64("NaT")
+        x = exited.astype("datetime64[s]")
+        x[still_there] = np.datetime64("NaT")
+        return pd.DataFrame({"customer": customer, "visit": visit,
+                             "stage": pd.Categorical.from_codes(stage, categories=self.states),
+                             "entered": e, "exited": x, "days": days})
+
+    def time_in_stage(self, as_of: Any) -> tuple:
+        """Time in each stage at ``as_of`` in days, as two DataFrames (one row per customer,
+        one column per stage): ``cumulative`` over all visits (0 when never there) and
+        ``latest``, the most recent visit (NaN when never there). The open visit counts up to
+        ``as_of``, which may not precede the machine's last event."""
+        import pandas as pd
+
+        n = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
+        s = len(self.states)
+        cumulative = np.empty((n, s), dtype=np.float64)
+        latest = np.empty((n, s), dtype=np.float64)
+        _lib.check(_lib.get().crmkit_lifecycle_time_in_stage(
+            self._m.ptr, _time(as_of, "as_of"), cumulative.ctypes.data_as(POINTER(c_double)),
+            latest.ctypes.data_as(POINTER(c_double)), n * s))
+        index = pd.RangeIndex(n, name="customer")
+        columns = pd.Index(self.states, name="stage")
+        return pd.DataFrame(cumulative, index=index, columns=columns), pd.DataFrame(latest, index=index, columns=columns)
 
     def log(self) -> Any:
         """The transition log as a DataFrame: customer, from, to (Categoricals of stage

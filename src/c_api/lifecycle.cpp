@@ -433,6 +433,38 @@ CRMKIT_API int crmkit_lifecycle_conversion(const crmkit_lifecycle* machine, doub
   CRMKIT_API_END();
 }
 
+CRMKIT_API int crmkit_lifecycle_history(const crmkit_lifecycle* machine, int64_t* out_offsets, int32_t* out_stage,
+                                        int64_t* out_entered, int64_t* out_exited, size_t n_visits,
+                                        size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  const auto& m = machine->machine;
+  const std::size_t needed = m.n_customers() + m.log().size();
+  *out_needed = needed;
+  check_capacity(n_visits, needed, __func__);
+  const auto h = crmkit::all_stage_histories(m);
+  if (out_offsets) std::copy(h.offsets.begin(), h.offsets.end(), out_offsets);
+  for (std::size_t v = 0; v < h.visits.size(); ++v) {
+    if (out_stage) out_stage[v] = h.visits[v].state;
+    if (out_entered) out_entered[v] = h.visits[v].entered;
+    if (out_exited) out_exited[v] = h.visits[v].exited;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_time_in_stage(const crmkit_lifecycle* machine, int64_t as_of,
+                                              double* out_cumulative_days, double* out_latest_days, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(machine);
+  const auto& m = machine->machine;
+  check_capacity(n, m.n_customers() * m.model().n_states(), __func__);
+  const auto t = crmkit::time_in_stage(m, as_of);
+  if (out_cumulative_days) std::copy(t.cumulative_days.begin(), t.cumulative_days.end(), out_cumulative_days);
+  if (out_latest_days) std::copy(t.latest_days.begin(), t.latest_days.end(), out_latest_days);
+  CRMKIT_API_END();
+}
+
 CRMKIT_API int crmkit_lifecycle_replay_counts(const crmkit_lifecycle* machine, int64_t* out_times, int64_t* out_counts,
                                               size_t n_steps) {
   CRMKIT_API_BEGIN();

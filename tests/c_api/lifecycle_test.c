@@ -337,6 +337,44 @@ static void test_toml(void) {
   CHECK_MESSAGE_HAS("TOML line 1 column 10: 'states' must be an array");
 }
 
+/* Stage history and time in stage on the hand-computed chain a -> b -> c -> a (no cascade). */
+static void test_history_and_time_in_stage(void) {
+  const char* json = "{\"states\": [\"a\", \"b\", \"c\"], \"transitions\": ["
+                     "{\"from\": \"a\", \"to\": \"b\", \"guard\": \"orders >= 1\"},"
+                     "{\"from\": \"b\", \"to\": \"c\", \"guard\": \"orders >= 2\"},"
+                     "{\"from\": \"c\", \"to\": \"a\", \"guard\": \"orders >= 3\"}]}";
+  const char* names[1] = {"orders"};
+  const double orders[3] = {3, 1, 0};
+  const int64_t D = 86400;
+  crmkit_lifecycle_model* m = NULL;
+  crmkit_lifecycle* h = NULL;
+  int64_t offsets[4], entered[8], exited[8];
+  int32_t stage[8];
+  double cum[9], last[9];
+  size_t needed = 0, d;
+  CHECK_OK(crmkit_lifecycle_model_from_json(json, strlen(json), &m));
+  CHECK_OK(crmkit_lifecycle_create(m, 3, 0, &h));
+  for (d = 10; d <= 30; d += 10) CHECK_OK(crmkit_lifecycle_evaluate(h, (int64_t)d * D, names, orders, 3, 1, NULL));
+  CHECK_STATUS(crmkit_lifecycle_history(h, NULL, NULL, NULL, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK(needed == 7);
+  CHECK_STATUS(crmkit_lifecycle_history(h, offsets, stage, entered, exited, 8, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_lifecycle_history(h, offsets, stage, entered, exited, 8, &needed));
+  CHECK(offsets[0] == 0 && offsets[1] == 4 && offsets[2] == 6 && offsets[3] == 7);
+  CHECK(stage[0] == 0 && stage[1] == 1 && stage[2] == 2 && stage[3] == 0 && stage[5] == 1 && stage[6] == 0);
+  CHECK(entered[0] == 0 && exited[0] == 10 * D && entered[3] == 30 * D && exited[3] == INT64_MAX);
+  CHECK(entered[5] == 10 * D && exited[5] == INT64_MAX && exited[4] == 10 * D);
+  CHECK_OK(crmkit_lifecycle_time_in_stage(h, 40 * D, cum, last, 9));
+  CHECK(cum[0] == 20 && last[0] == 10 && cum[1] == 10 && cum[2] == 10);
+  CHECK(cum[3] == 10 && cum[4] == 30 && cum[5] == 0 && isnan(last[5]));
+  CHECK(cum[6] == 40 && isnan(last[7]));
+  CHECK_STATUS(crmkit_lifecycle_time_in_stage(h, 40 * D, cum, last, 8), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK_STATUS(crmkit_lifecycle_time_in_stage(h, 29 * D, cum, last, 9), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("before the machine's last event");
+  CHECK_STATUS(crmkit_lifecycle_time_in_stage(NULL, 0, cum, last, 9), CRMKIT_E_INVALID_ARGUMENT);
+  crmkit_lifecycle_free(h);
+  crmkit_lifecycle_model_free(m);
+}
+
 int main(void) {
   test_null_arguments();
   test_real_call();
@@ -345,5 +383,6 @@ int main(void) {
   test_builder_equals_json();
   test_builder_validation();
   test_toml();
+  test_history_and_time_in_stage();
   return test_report("lifecycle");
 }

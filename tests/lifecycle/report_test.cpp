@@ -65,6 +65,20 @@ TEST_CASE("reports: flow matrix, stage counts, conversion, history, time in stag
   CHECK(std::isnan(t.latest_days[2 * 3 + 1]));
   CHECK(t.cumulative_days[2 * 3 + 0] == 40.0);
   CHECK_THROWS_AS((void)crmkit::time_in_stage(mc, day(29)), crmkit::error);
+  // All customers at once equals stage_history() per customer.
+  const auto all = crmkit::all_stage_histories(mc);
+  REQUIRE(all.offsets.size() == 4);
+  CHECK(all.offsets == std::vector<std::int64_t>{0, 4, 6, 7});
+  for (std::int32_t c = 0; c < 3; ++c) {
+    const auto one = crmkit::stage_history(mc, c);
+    REQUIRE(static_cast<std::size_t>(all.offsets[static_cast<std::size_t>(c) + 1] - all.offsets[static_cast<std::size_t>(c)]) == one.size());
+    for (std::size_t v = 0; v < one.size(); ++v) {
+      const auto& x = all.visits[static_cast<std::size_t>(all.offsets[static_cast<std::size_t>(c)]) + v];
+      CHECK(x.state == one[v].state);
+      CHECK(x.entered == one[v].entered);
+      CHECK(x.exited == one[v].exited);
+    }
+  }
 }
 
 TEST_CASE("replay: step times") {

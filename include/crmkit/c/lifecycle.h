@@ -4,7 +4,8 @@
  * define every rule): load a model from JSON text (or take the default model), evaluate
  * every customer at an as-of date from host columns or from a dataset's transactions,
  * send purchase / set-stage / reset events, read stages, the transition log, the flow
- * matrix, stage counts and conversion rates, and replay a dataset at a fixed step.
+ * matrix, stage counts, conversion rates, stage histories and time in stage, and replay a
+ * dataset at a fixed step. Models can also be read from TOML or defined by builder calls.
  *
  * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
  *
@@ -358,6 +359,35 @@ CRMKIT_API int crmkit_lifecycle_stage_counts_at(const crmkit_lifecycle* machine,
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_BUFFER_TOO_SMALL.
  */
 CRMKIT_API int crmkit_lifecycle_conversion(const crmkit_lifecycle* machine, double* out, size_t n);
+
+/**
+ * Every customer's stage history: its visits (stage, entered, exited), oldest first,
+ * customers in index order, with the two-call protocol. Customer c's visits are rows
+ * out_offsets[c] <= v < out_offsets[c + 1]. The first visit is the initial stage entered at
+ * the machine's start (INT64_MIN when unknown); `exited` is INT64_MAX while still there.
+ * A customer's current stage, previous stage and entry time are also in crmkit_lifecycle_stages().
+ * @param[out] out_offsets caller-allocated, n_customers + 1 values (may be NULL).
+ * @param[out] out_stage, out_entered, out_exited caller-allocated, n_visits values each (any may be NULL).
+ * @param[out] out_needed receives the number of visits (= customers + logged hops).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (machine or out_needed NULL);
+ *         CRMKIT_E_BUFFER_TOO_SMALL when n_visits < *out_needed (call again with that size).
+ */
+CRMKIT_API int crmkit_lifecycle_history(const crmkit_lifecycle* machine, int64_t* out_offsets, int32_t* out_stage,
+                                        int64_t* out_entered, int64_t* out_exited, size_t n_visits,
+                                        size_t* out_needed);
+
+/**
+ * Time in each stage at `as_of`, in days (seconds / 86400), per customer c and stage s at
+ * [c * S + s]: the cumulative time over all visits (0 when never there) and the time of the
+ * most recent visit (NaN when never there); the open visit counts up to as_of. A visit
+ * that began at an unknown start time counts as NaN.
+ * @param[out] out_cumulative_days, out_latest_days caller-allocated, n >= n_customers * S
+ *             doubles each (either may be NULL).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL machine, as_of before the last event);
+ *         CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_lifecycle_time_in_stage(const crmkit_lifecycle* machine, int64_t as_of,
+                                              double* out_cumulative_days, double* out_latest_days, size_t n);
 
 /**
  * The replay's step times and stage counts (counts[k * S + s]).

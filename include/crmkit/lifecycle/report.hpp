@@ -65,6 +65,15 @@ struct stage_visit {
 /// The visits of `customer`, oldest first. @throws crmkit::error (invalid_argument) for a bad index.
 [[nodiscard]] CRMKIT_FUNC std::vector<stage_visit> stage_history(const lifecycle_machine& machine, std::int32_t customer);
 
+/// Every customer's visits, grouped by customer (compressed rows).
+struct stage_histories {
+  std::vector<std::int64_t> offsets;  ///< n_customers + 1: customer c's visits are [offsets[c], offsets[c+1])
+  std::vector<stage_visit> visits;    ///< oldest first within a customer; n_customers + log size in all
+};
+/// The visits of every customer in one pass over the log (stage_history() per customer
+/// would read the log once per customer). Memory: 24 * (n_customers + log size) bytes.
+[[nodiscard]] CRMKIT_FUNC stage_histories all_stage_histories(const lifecycle_machine& machine);
+
 /// Time spent in each stage up to `as_of`, in days (seconds / 86400).
 struct stage_time {
   std::size_t n_states = 0;

@@ -135,6 +135,31 @@ CRMKIT_FUNC std::vector<stage_visit> stage_history(const lifecycle_machine& mach
   return out;
 }
 
+CRMKIT_FUNC stage_histories all_stage_histories(const lifecycle_machine& machine) {
+  const std::size_t n = machine.n_customers();
+  std::vector<std::size_t> offsets;
+  std::vector<std::uint32_t> order;
+  detail::log_by_customer(machine, offsets, order);
+  const auto log = machine.log();
+  stage_histories out;
+  out.offsets.resize(n + 1);
+  out.visits.resize(n + log.size());
+  const int init = machine.model().initial();
+  for (std::size_t c = 0; c < n; ++c) {
+    // Customer c has offsets[c+1] - offsets[c] hops, hence one more visit; c visits precede.
+    std::size_t v = offsets[c] + c;
+    out.offsets[c] = static_cast<std::int64_t>(v);
+    out.visits[v] = {init, machine.start()};
+    for (std::size_t k = offsets[c]; k < offsets[c + 1]; ++k) {
+      const transition_record& r = log[order[k]];
+      out.visits[v].exited = r.at;
+      out.visits[++v] = {r.to, r.at};
+    }
+  }
+  out.offsets[n] = static_cast<std::int64_t>(out.visits.size());
+  return out;
+}
+
 CRMKIT_FUNC stage_time time_in_stage(const lifecycle_machine& machine, std::int64_t as_of) {
   if (as_of < machine.last_time())
     throw error(errc::invalid_argument, fmt::format("time_in_stage: as_of {} is before the machine's last event at {}",
