@@ -1,6 +1,7 @@
 // Benchmarks of the BTYD churn models (crmkit/churn.hpp): the BG/NBD fit on the CDNOW sample
-// and on 1,000,000 simulated customers, the Pareto/NBD fit on CDNOW, and P(alive) plus
-// expected purchases for 10,000,000 customers on 1 and 2 threads.
+// and on 1,000,000 simulated customers, the Pareto/NBD fit on CDNOW, P(alive) plus
+// expected purchases for 10,000,000 customers, and the Pareto/NBD churn score (P(alive) and
+// P(no purchase)) for 1,000,000 customers, each on 1 and 2 threads.
 //
 //   churn_bench [google-benchmark flags]
 //   churn_bench --write-summary <file.csv>   writes the simulated 1,000,000-customer summary
@@ -154,6 +155,24 @@ void BM_bgnbd_predict_10m(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(r.x.size()));
 }
 BENCHMARK(BM_bgnbd_predict_10m)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Pareto/NBD P(alive) and P(no purchase in 39 weeks), the churn score, for the 1,000,000
+// simulated customers (published CDNOW Pareto/NBD parameters): both go through the
+// likelihood's 2F1 term (two and four evaluations per customer).
+void BM_paretonbd_churn_score_1m(benchmark::State& state) {
+  const auto& r = million();
+  const crmkit::pareto_nbd model({0.553, 10.578, 0.606, 11.669});
+  std::vector<double> alive(r.x.size()), silent(r.x.size());
+  const int threads = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    model.p_alive(r.x, r.tx, r.T, alive, threads);
+    model.conditional_probability_no_purchase(39.0, r.x, r.tx, r.T, silent, threads);
+    benchmark::DoNotOptimize(alive.data());
+    benchmark::DoNotOptimize(silent.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(r.x.size()));
+}
+BENCHMARK(BM_paretonbd_churn_score_1m)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -1,7 +1,9 @@
 /// @file crmkit/churn.hpp
 /// Churn module: buy-till-you-die models for non-contractual customers (BG/NBD,
-/// Pareto/NBD, modified BG/NBD, BG/BB), the Gamma-Gamma spend model, customer lifetime
-/// value, and the hold-out validation of churn scores.
+/// Pareto/NBD, modified BG/NBD, BG/BB) with P(alive), conditional expectations, the
+/// conditional distribution of the number of future purchases and P(no purchase) (the churn
+/// score) for each, the Gamma-Gamma spend model, customer lifetime value (BG/BB: DERT), and
+/// the hold-out validation of churn scores.
 ///
 /// `#include <crmkit/churn.hpp>`
 ///
@@ -14,6 +16,7 @@
 /// auto report = model.fit(s);
 /// std::vector<double> silent(s.size());
 /// model.conditional_probability_no_purchase(39, s.frequency, s.recency, s.T, silent);  // churn score
+/// double p2 = model.conditional_probability_of_purchases(2, 39, 2, 30.43, 38.86);   // P(2 purchases)
 /// @endcode
 #pragma once
 

@@ -7,7 +7,9 @@
 // 2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a, c-b; c; z) (Abramowitz & Stegun 15.3.3) turns it into
 // (1-z)^-s 2F1(1, r+x; r+s+x+1; z), whose series has positive terms bounded by z^k (no
 // cancellation, no overflow), and whose prefactor 1-z = (beta+t)/(alpha+t) is exact. The
-// whole expression is then carried in logarithms.
+// whole expression is then carried in logarithms. Within 1/64 of z = 1, where the series
+// would need ~40/(1-z) terms, 2F1(1, b; c; z) comes from its Euler integral by quadrature
+// (see log_hyp2f1_1bc). The BG/BB DERT uses the same function at z = 1/(1+d).
 #pragma once
 
 #include <array>
