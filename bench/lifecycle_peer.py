@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """pandas/numpy peer of crmkit's lifecycle engine: the default model (unscaled thresholds,
 include/crmkit/lifecycle/default_model.hpp) evaluated vectorised, with cascade, over all
-customers, and a monthly replay of a transaction log.
+customers, and a monthly replay of a transaction log with a purchase event at every
+transaction time (as crmkit/lifecycle/replay.hpp).
 
     /usr/bin/python3 bench/lifecycle_peer.py DIR      # DIR written by lifecycle_bench --write-data
 
@@ -56,9 +57,16 @@ class DefaultModel:
         self.hops = 0
 
     def evaluate(self, today: int, orders: np.ndarray, recency: np.ndarray, tenure: np.ndarray,
-                 max_hops: int = 7) -> None:
-        """One evaluation at day `today` (days since epoch) with cascade. NaN compares false."""
-        active_any = np.ones(self.stage.shape[0], dtype=bool)
+                 max_hops: int = 7, idx: np.ndarray = None, purchase: bool = False) -> None:
+        """One evaluation at day `today` (days since epoch) with cascade. NaN compares false.
+        `idx`: evaluate only these customers (metrics are given for all). `purchase`: a
+        purchase event, which runs every rule but the time-only lapse and churn."""
+        if idx is None:
+            stage, prev, entered = self.stage, self.prev, self.entered_day
+        else:
+            orders, recency, tenure = orders[idx], recency[idx], tenure[idx]
+            stage, prev, entered = self.stage[idx], self.prev[idx], self.entered_day[idx]
+        active_any = np.ones(stage.shape[0], dtype=bool)
         with np.errstate(invalid="ignore"):
             inactive = recency > self.decline
             active = recency <= self.decline
@@ -66,9 +74,12 @@ class DefaultModel:
             form = (orders >= 2) & active
             stab = (orders >= 4) & (tenure >= 180) & active
             buy = orders >= 1
+        never = np.zeros(stage.shape[0], dtype=bool)
+        if purchase:
+            inactive = churn = never
         for hop in range(max_hops):
-            s = self.stage
-            stage_days = (today - self.entered_day).astype(np.float64)
+            s = stage
+            stage_days = (today - entered).astype(np.float64)
             # First match in document order of the default model's rules.
             target = np.full(s.shape[0], -1, dtype=np.int8)
             undecided = np.ones(s.shape[0], dtype=bool)
@@ -79,9 +90,9 @@ class DefaultModel:
                 undecided[hit] = False
 
             rule((s == P) & buy, P + 1)                                  # first_purchase
-            rule(np.isin(s, (E, F, S, W)) & inactive, D)                 # lapse
-            rule((s == D) & churn, C)                                    # churn
-            rule((s == D) & active & (self.prev >= 0), self.prev)        # recover -> @history
+            rule(np.isin(s, (E, F, S, W)) & inactive, D)                 # lapse (time only)
+            rule((s == D) & churn, C)                                    # churn (time only)
+            rule((s == D) & active & (prev >= 0), prev)                  # recover -> @history
             rule((s == C) & active, W)                                   # win_back
             rule((s == E) & form, F)                                     # form
             rule((s == F) & stab, S)                                     # stabilise
@@ -89,18 +100,22 @@ class DefaultModel:
             moved = (target >= 0) & active_any
             if not moved.any():
                 break
-            self.prev[moved] = s[moved]
-            self.stage[moved] = target[moved]
-            self.entered_day[moved] = today
+            prev[moved] = s[moved]
+            stage[moved] = target[moved]
+            entered[moved] = today
             self.hops += int(moved.sum())
             active_any = moved  # only customers that moved may move again in the cascade
+        if idx is not None:
+            self.stage[idx], self.prev[idx], self.entered_day[idx] = stage, prev, entered
 
     def counts(self) -> np.ndarray:
         return np.bincount(self.stage, minlength=7).astype(np.int64)
 
 
 def replay(customer: np.ndarray, time_s: np.ndarray, n: int, start: int, end: int):
-    """Monthly replay: metrics at each step from the time-sorted log, then one evaluation."""
+    """Monthly replay as crmkit.replay: every distinct transaction time is a purchase event
+    for its buyers with the metrics at that time (those up to `start` one event at `start`),
+    then each step evaluates every customer with the metrics at the step."""
     order = np.argsort(time_s, kind="stable")
     c = customer[order]
     day = time_s[order] // DAY
@@ -112,13 +127,31 @@ def replay(customer: np.ndarray, time_s: np.ndarray, n: int, start: int, end: in
     steps = month_steps(start, end)
     counts = []
     pos = 0
-    for t in steps:
-        nxt = int(np.searchsorted(t_sorted, t, side="right"))
+
+    def consume(upto: int, at_day: int) -> np.ndarray:
+        """Adds the transactions with time <= upto; evaluates their buyers' purchase event on `at_day`."""
+        nonlocal pos
+        nxt = int(np.searchsorted(t_sorted, upto, side="right"))
         cc, dd = c[pos:nxt], day[pos:nxt]
         np.add.at(orders, cc, 1.0)
         np.minimum.at(first, cc, dd)
         np.maximum.at(last, cc, dd)
         pos = nxt
+        buyers = np.unique(cc)
+        if buyers.size:
+            rec = np.full(n, np.nan)
+            ten = np.full(n, np.nan)
+            rec[buyers] = at_day - last[buyers]
+            ten[buyers] = at_day - first[buyers]
+            model.evaluate(at_day, orders, rec, ten, idx=buyers, purchase=True)
+
+    for k, t in enumerate(steps):
+        if k == 0:
+            consume(t, t // DAY)
+        else:
+            nxt = int(np.searchsorted(t_sorted, t, side="right"))
+            for tau in np.unique(t_sorted[pos:nxt]):
+                consume(int(tau), int(tau) // DAY)
         today = t // DAY
         has = orders > 0
         recency = np.where(has, today - last, np.nan)

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -93,13 +95,46 @@ TEST_CASE("replay: step times") {
         std::vector<std::int64_t>{unix_seconds(2024, 2, 1), unix_seconds(2024, 3, 1), unix_seconds(2024, 4, 1)});
 }
 
-TEST_CASE("replay equals evaluating a machine step by step; counts equal the log's stage counts") {
-  const auto log = make_log({{}, {10}, {10, 40}, {-200, 100, 250}, {5, 30, 55, 100, 150, 200}, {-100, 200}});
+TEST_CASE("replay equals a machine driven by purchase events and step evaluations; counts equal the log's") {
+  const std::vector<std::vector<std::int64_t>> purchases = {{}, {10}, {10, 40}, {-200, 100, 250}, {5, 30, 55, 100, 150, 200},
+                                                            {-100, 200}, {3, 3, 17, 90, 95}};
+  const auto log = make_log(purchases);
   auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model());
   for (auto step : {crmkit::replay_step::daily, crmkit::replay_step::weekly, crmkit::replay_step::monthly}) {
     const auto r = crmkit::replay(model, log, day(0), day(400), {step, 1});
+    // The reference: metrics recomputed from scratch (compute_metrics) at every purchase time
+    // and step; a purchase event per distinct purchase time, those up to the start at the start.
     crmkit::lifecycle_machine mc(model, log.n_customers(), day(0));
+    std::vector<std::int64_t> event_days;
+    for (const auto& p : purchases) event_days.insert(event_days.end(), p.begin(), p.end());
+    std::sort(event_days.begin(), event_days.end());
+    event_days.erase(std::unique(event_days.begin(), event_days.end()), event_days.end());
+    auto buyers_in = [&](std::int64_t lo, std::int64_t hi) {  // customers with a purchase day in (lo, hi]
+      std::vector<std::int32_t> out;
+      for (std::size_t c = 0; c < purchases.size(); ++c)
+        for (auto d : purchases[c])
+          if (d > lo && d <= hi) {
+            out.push_back(static_cast<std::int32_t>(c));
+            break;
+          }
+      return out;
+    };
+    auto purchase = [&](const std::vector<std::int32_t>& buyers, std::int64_t at) {
+      const auto metrics = crmkit::compute_metrics(log, at);
+      crmkit::lifecycle_columns cols;
+      cols.add_metrics(metrics);
+      mc.purchase(buyers, at, cols);
+    };
+    std::int64_t done = std::numeric_limits<std::int64_t>::min();  // purchase days consumed: <= done
     for (std::size_t k = 0; k < r.times.size(); ++k) {
+      const std::int64_t t_day = (r.times[k] - day(0)) / crmkit::seconds_per_day;
+      if (k == 0) {
+        purchase(buyers_in(done, t_day), r.times[k]);
+      } else {
+        for (auto d : event_days)
+          if (d > done && d <= t_day) purchase(buyers_in(d - 1, d), day(d));
+      }
+      done = t_day;
       const auto metrics = crmkit::compute_metrics(log, r.times[k]);
       crmkit::lifecycle_columns cols;
       cols.add_metrics(metrics);
@@ -111,10 +146,57 @@ TEST_CASE("replay equals evaluating a machine step by step; counts equal the log
     for (std::size_t i = 0; i < mc.log().size(); ++i) {
       CHECK(mc.log()[i].customer == r.machine.log()[i].customer);
       CHECK(mc.log()[i].to == r.machine.log()[i].to);
+      CHECK(mc.log()[i].rule == r.machine.log()[i].rule);
       CHECK(mc.log()[i].at == r.machine.log()[i].at);
     }
     CHECK(crmkit::stage_counts_at(r.machine, r.times) == r.counts);
   }
+}
+
+TEST_CASE("replay: stages a purchase moves to are entered at the purchase time (hand-computed)") {
+  // Monthly steps from 2024-01-01 at days 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305,
+  // 335, 366, 397, 425. Default model: decline after 90 days without a purchase, churned
+  // after 180 (both checked at the steps), resettle after 90 days in won_back.
+  // c0 buys on days 10, 40, 300, 350:
+  //   day 10 first purchase -> exploration; day 40 second -> formation (form on the purchase);
+  //   step 152: recency 112 > 90 -> decline; step 244: recency 204 > 180 -> churned;
+  //   day 300 purchase -> won_back; step 397: 97 days in won_back, recency 47 -> formation,
+  //   then (4 orders, tenure 387) -> stability in the same cascade.
+  // c1 buys on days 5 and 200:
+  //   day 5 -> exploration; step 121: recency 116 -> decline; day 200 purchase: recover
+  //   (history: back to exploration) and, with 2 orders, form -> formation, both at day 200;
+  //   step 305: recency 105 -> decline; step 397: recency 197 -> churned.
+  const auto log = make_log({{10, 40, 300, 350}, {5, 200}});
+  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model());
+  const auto r = crmkit::replay(model, log, day(0), day(425));
+  REQUIRE(r.times.size() == 15);
+  CHECK(r.times[14] == day(425));
+  struct visit {
+    const char* stage;
+    std::int64_t entered, exited;
+  };
+  const std::int64_t open = std::numeric_limits<std::int64_t>::max();
+  const std::vector<std::vector<visit>> expected = {
+      {{"prospect", 0, 10}, {"exploration", 10, 40}, {"formation", 40, 152}, {"decline", 152, 244},
+       {"churned", 244, 300}, {"won_back", 300, 397}, {"formation", 397, 397}, {"stability", 397, open}},
+      {{"prospect", 0, 5}, {"exploration", 5, 121}, {"decline", 121, 200}, {"exploration", 200, 200},
+       {"formation", 200, 305}, {"decline", 305, 397}, {"churned", 397, open}}};
+  for (std::int32_t c = 0; c < 2; ++c) {
+    CAPTURE(c);
+    const auto h = crmkit::stage_history(r.machine, c);
+    const auto& e = expected[static_cast<std::size_t>(c)];
+    REQUIRE(h.size() == e.size());
+    for (std::size_t v = 0; v < h.size(); ++v) {
+      CAPTURE(v);
+      CHECK(model->state_name(h[v].state) == e[v].stage);
+      CHECK(h[v].entered == day(e[v].entered));
+      CHECK(h[v].exited == (e[v].exited == open ? open : day(e[v].exited)));
+    }
+  }
+  CHECK(r.machine.entered_at()[0] == day(397));
+  // The step counts: at step 244 (k = 8) c0 is churned, c1 in formation.
+  CHECK(r.counts[8 * 7 + 5] == 1);
+  CHECK(r.counts[8 * 7 + 2] == 1);
 }
 
 TEST_CASE("replay of the bundled CDNOW sample through the default model") {

@@ -13,15 +13,17 @@
 /// non-contractual "lapsed" cut. A churned customer who buys again is `won_back`; after
 /// `settle_days` (90) of continued activity the relationship re-forms (`formation`).
 ///
-/// Rules (policy first_match, trigger time, cascade on; A(d) is "active at threshold d"):
-/// 1. first_purchase  prospect -> exploration         `orders >= 1`
-/// 2. lapse           exploration|formation|stability|won_back -> decline   `not A(decline_days)`
-/// 3. churn           decline -> churned              `not A(churn_days)`
-/// 4. recover         decline -> @history             `A(decline_days)`
-/// 5. win_back        churned -> won_back             `A(decline_days)`
-/// 6. form            exploration -> formation        `orders >= formation_orders and A(decline_days)`
-/// 7. stabilise       formation -> stability          `orders >= stability_orders and tenure_days >= stability_tenure_days and A(decline_days)`
-/// 8. resettle        won_back -> formation           `stage_days >= settle_days and A(decline_days)`
+/// Rules (policy first_match, cascade on; A(d) is "active at threshold d"; trigger `any`
+/// (time and purchase events) except the two inactivity rules, which only time can make
+/// true, so in a replay exploration, formation, won_back... are entered at the purchase):
+/// 1. first_purchase  prospect -> exploration         `orders >= 1`                   any
+/// 2. lapse           exploration|formation|stability|won_back -> decline   `not A(decline_days)`  time
+/// 3. churn           decline -> churned              `not A(churn_days)`              time
+/// 4. recover         decline -> @history             `A(decline_days)`                any
+/// 5. win_back        churned -> won_back             `A(decline_days)`                any
+/// 6. form            exploration -> formation        `orders >= formation_orders and A(decline_days)`  any
+/// 7. stabilise       formation -> stability          `orders >= stability_orders and tenure_days >= stability_tenure_days and A(decline_days)`  any
+/// 8. resettle        won_back -> formation           `stage_days >= settle_days and A(decline_days)`  any
 ///
 /// A(d) is `recency_days <= d`. With `scale_to_gap`, a customer who buys rarely is judged by
 /// their own rhythm: the threshold becomes max(d, k * median_gap_days) (k =

@@ -48,24 +48,30 @@ CRMKIT_FUNC model_spec default_lifecycle_spec(const default_model_options& o) {
   s.policy = rule_policy::first_match;
   s.no_skip_chain = {"prospect", "exploration", "formation", "stability"};
   s.cascade = o.cascade;
-  auto add = [&](std::string name, std::vector<std::string> from, std::string to, std::string g) {
+  // Inactivity rules can only become true as time passes; the others can become true on a
+  // purchase, so they also run on purchase events (the stage is entered at the purchase).
+  auto add = [&](std::string name, std::vector<std::string> from, std::string to, std::string g,
+                 transition_trigger on) {
     transition_spec t;
     t.name = std::move(name);
     t.from = std::move(from);
     t.to = std::move(to);
     t.guard = std::move(g);
+    t.on = on;
     s.transitions.push_back(std::move(t));
   };
-  add("first_purchase", {"prospect"}, "exploration", "orders >= 1");
+  constexpr auto time_only = transition_trigger::time, any = transition_trigger::any;
+  add("first_purchase", {"prospect"}, "exploration", "orders >= 1", any);
   add("lapse", {"exploration", "formation", "stability", "won_back"}, "decline",
-      inactive(o.decline_days, o.decline_gap_multiple));
-  add("churn", {"decline"}, "churned", inactive(o.churn_days, o.churn_gap_multiple));
-  add("recover", {"decline"}, std::string(history_target), act);
-  add("win_back", {"churned"}, "won_back", act);
-  add("form", {"exploration"}, "formation", fmt::format("orders >= {:.17g} and {}", o.formation_orders, act));
+      inactive(o.decline_days, o.decline_gap_multiple), time_only);
+  add("churn", {"decline"}, "churned", inactive(o.churn_days, o.churn_gap_multiple), time_only);
+  add("recover", {"decline"}, std::string(history_target), act, any);
+  add("win_back", {"churned"}, "won_back", act, any);
+  add("form", {"exploration"}, "formation", fmt::format("orders >= {:.17g} and {}", o.formation_orders, act), any);
   add("stabilise", {"formation"}, "stability",
-      fmt::format("orders >= {:.17g} and tenure_days >= {:.17g} and {}", o.stability_orders, o.stability_tenure_days, act));
-  add("resettle", {"won_back"}, "formation", fmt::format("stage_days >= {:.17g} and {}", o.settle_days, act));
+      fmt::format("orders >= {:.17g} and tenure_days >= {:.17g} and {}", o.stability_orders, o.stability_tenure_days, act),
+      any);
+  add("resettle", {"won_back"}, "formation", fmt::format("stage_days >= {:.17g} and {}", o.settle_days, act), any);
   return s;
 }
 

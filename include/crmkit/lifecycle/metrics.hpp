@@ -64,6 +64,11 @@ class metric_tracker {
   [[nodiscard]] std::span<const std::int32_t> changed() const noexcept { return changed_; }
   /// Writes the metrics at `as_of` (normally the last advance()'s) into `out`, resizing it.
   CRMKIT_FUNC void fill(std::int64_t as_of, customer_metrics& out) const;
+  /// Writes the metrics at `as_of` of the customers `rows` only (e.g. changed()), leaving the
+  /// other rows of `out` as they are; `out` is resized to n_customers() when its size differs.
+  CRMKIT_FUNC void fill_rows(std::int64_t as_of, std::span<const std::int32_t> rows, customer_metrics& out) const;
+  /// Time of the earliest transaction not consumed yet, or INT64_MAX when all are.
+  [[nodiscard]] CRMKIT_FUNC std::int64_t next_time() const noexcept;
   [[nodiscard]] std::size_t n_customers() const noexcept { return first_day_.size(); }
 
  private:
@@ -80,6 +85,7 @@ class metric_tracker {
   std::vector<std::int64_t> offsets_;
   std::vector<std::int32_t> days_;
   CRMKIT_FUNC void update_gap(std::int32_t customer);
+  CRMKIT_FUNC void fill_row(std::size_t c, double today, customer_metrics& out) const noexcept;
 };
 
 /// The metrics of every customer of `log` at `as_of`. Stateless; safe.

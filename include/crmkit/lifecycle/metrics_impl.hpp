@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <numeric>
 
@@ -100,25 +101,42 @@ CRMKIT_FUNC void metric_tracker::advance(std::int64_t as_of) {
     for (auto c : changed_) update_gap(c);
 }
 
+CRMKIT_FUNC void metric_tracker::fill_row(std::size_t c, double today, customer_metrics& out) const noexcept {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const bool any = orders_[c] > 0.0;
+  out.recency_days[c] = any ? today - static_cast<double>(last_day_[c]) : nan;
+  out.tenure_days[c] = any ? today - static_cast<double>(first_day_[c]) : nan;
+  out.orders[c] = orders_[c];
+  out.monetary[c] = monetary_[c];
+  out.avg_order_value[c] = any ? monetary_[c] / orders_[c] : nan;
+  out.median_gap_days[c] = median_gap_[c];
+}
+
+namespace detail {
+inline void resize_metrics(customer_metrics& out, std::size_t n) {
+  for (auto* v : {&out.recency_days, &out.orders, &out.tenure_days, &out.monetary, &out.avg_order_value,
+                  &out.median_gap_days})
+    v->resize(n);
+}
+}  // namespace detail
+
 CRMKIT_FUNC void metric_tracker::fill(std::int64_t as_of, customer_metrics& out) const {
   const std::size_t n = n_customers();
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  out.recency_days.resize(n);
-  out.orders.resize(n);
-  out.tenure_days.resize(n);
-  out.monetary.resize(n);
-  out.avg_order_value.resize(n);
-  out.median_gap_days.resize(n);
+  detail::resize_metrics(out, n);
   const auto today = static_cast<double>(floor_days(as_of));
-  for (std::size_t c = 0; c < n; ++c) {
-    const bool any = orders_[c] > 0.0;
-    out.recency_days[c] = any ? today - static_cast<double>(last_day_[c]) : nan;
-    out.tenure_days[c] = any ? today - static_cast<double>(first_day_[c]) : nan;
-    out.orders[c] = orders_[c];
-    out.monetary[c] = monetary_[c];
-    out.avg_order_value[c] = any ? monetary_[c] / orders_[c] : nan;
-  }
-  std::copy(median_gap_.begin(), median_gap_.end(), out.median_gap_days.begin());
+  for (std::size_t c = 0; c < n; ++c) fill_row(c, today, out);
+}
+
+CRMKIT_FUNC void metric_tracker::fill_rows(std::int64_t as_of, std::span<const std::int32_t> rows,
+                                           customer_metrics& out) const {
+  if (out.orders.size() != n_customers()) detail::resize_metrics(out, n_customers());
+  const auto today = static_cast<double>(floor_days(as_of));
+  for (const std::int32_t c : rows) fill_row(static_cast<std::size_t>(c), today, out);
+}
+
+CRMKIT_FUNC std::int64_t metric_tracker::next_time() const noexcept {
+  return next_ < order_.size() ? log_->time()[static_cast<std::size_t>(order_[next_])]
+                               : std::numeric_limits<std::int64_t>::max();
 }
 
 CRMKIT_FUNC customer_metrics compute_metrics(const transaction_log& log, std::int64_t as_of) {

@@ -2,11 +2,15 @@
 /// Replay: runs a transaction log through a lifecycle model at a fixed step (daily, weekly,
 /// monthly) and records every customer's stage history and the stage counts at each step.
 ///
-/// At each step time t (start, then start advanced by one step, ... while <= end): the
-/// metrics are advanced to t (crmkit/lifecycle/metrics.hpp, transactions with time <= t);
-/// customers who bought since the previous step get a purchase event (purchase-triggered
-/// transitions, when the model has any); then time-triggered transitions are evaluated for
-/// every customer at t. Host attribute columns the model declares are read from `attributes`
+/// Purchases are events at their own time: when the model has purchase-triggered
+/// transitions, every transaction time tau (in time order; transactions sharing a time are
+/// one event) evaluates those transitions for the customers who bought at tau, with the
+/// metrics as of tau (crmkit/lifecycle/metrics.hpp), so a stage entered on a purchase
+/// (exploration, formation, won_back in the default model) is entered at the purchase time.
+/// Purchases up to `start` are one event at `start`. At each step time t (start, then start
+/// advanced by one step, ... while <= end), after the purchases up to t, the time-triggered
+/// transitions are evaluated for every customer at t with the metrics as of t, and the stage
+/// counts are recorded. Host attribute columns the model declares are read from `attributes`
 /// (constant over the replay). Monthly steps keep start's day of month, clamped to the
 /// month's length (Jan 31 -> Feb 29 -> Mar 31).
 ///
