@@ -26,7 +26,7 @@ from .churn import (
     customer_lifetime_value,
     validate_holdout,
 )
-from .kmeans import KMeans, kmeans_plusplus, scan_k, silhouette_score
+from .kmeans import FeatureScaler, KMeans, kmeans_plusplus, scan_k, silhouette_score
 from .geo import GeoFilter, GeoIndex, territory_contains
 from .geo_field import DensityGrid, Reps, Track, convert_coordinates, geo_distance
 from . import metrics
@@ -55,6 +55,7 @@ __all__ = [
     "convert_coordinates",
     "geo_distance",
     "InvalidArgumentError",
+    "FeatureScaler",
     "KMeans",
     "LogisticChurn",
     "Lifecycle",

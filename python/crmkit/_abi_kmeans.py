@@ -1,4 +1,5 @@
-"""ctypes declarations of crmkit/c/kmeans.h (k-means segmentation, silhouette).
+"""ctypes declarations of crmkit/c/kmeans.h (k-means segmentation, silhouette, scan over k,
+profiles, feature scaler).
 
 ``SIGNATURES`` maps every function of the header to (restype, argtypes); ``CONSTANTS``
 mirrors its ``#define`` values (exported by ``crmkit._lib`` under the same names, without
@@ -17,9 +18,14 @@ class KMeansStruct(ctypes.Structure):
     """``crmkit_kmeans`` (opaque)."""
 
 
-KMeansP = POINTER(KMeansStruct)
+class FeatureScalerStruct(ctypes.Structure):
+    """``crmkit_feature_scaler`` (opaque)."""
 
-OPAQUE_TYPES = {"crmkit_kmeans": KMeansStruct}
+
+KMeansP = POINTER(KMeansStruct)
+FeatureScalerP = POINTER(FeatureScalerStruct)
+
+OPAQUE_TYPES = {"crmkit_kmeans": KMeansStruct, "crmkit_feature_scaler": FeatureScalerStruct}
 
 CONSTANTS: Dict[str, int] = {
     "KMEANS_N_CLUSTERS": 1,
@@ -50,6 +56,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_kmeans_set_double": (c_int, [KMeansP, c_int32, c_double]),
     "crmkit_kmeans_fit": (c_int, [KMeansP, _dp, c_size_t, c_size_t]),
     "crmkit_kmeans_fit_with_centers": (c_int, [KMeansP, _dp, c_size_t, c_size_t, _dp, c_size_t]),
+    "crmkit_kmeans_fit_weighted": (c_int, [KMeansP, _dp, c_size_t, c_size_t, _dp, _dp, c_size_t]),
     "crmkit_kmeans_shape": (c_int, [KMeansP, _size_p, _size_p, _size_p]),
     "crmkit_kmeans_labels": (c_int, [KMeansP, POINTER(c_int32), c_size_t]),
     "crmkit_kmeans_centers": (c_int, [KMeansP, _dp, c_size_t]),
@@ -66,4 +73,23 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
         c_int,
         [_dp, c_size_t, c_size_t, POINTER(c_int32), c_size_t, c_int64, c_int32, _dp],
     ),
+    "crmkit_kmeans_scan_k": (
+        c_int,
+        [KMeansP, _dp, c_size_t, c_size_t, c_size_t, c_size_t, c_int64, _dp, POINTER(c_int32), _dp],
+    ),
+    "crmkit_kmeans_profile": (
+        c_int,
+        [_dp, c_size_t, c_size_t, POINTER(c_int32), c_size_t, _dp, POINTER(c_int64), _dp, _dp, _dp, _dp],
+    ),
+    "crmkit_feature_scaler_fit": (
+        c_int,
+        [_dp, c_size_t, c_size_t, POINTER(c_int32), c_int32, POINTER(FeatureScalerP)],
+    ),
+    "crmkit_feature_scaler_free": (None, [FeatureScalerP]),
+    "crmkit_feature_scaler_params": (
+        c_int,
+        [FeatureScalerP, _size_p, _dp, _dp, POINTER(c_int32), c_size_t],
+    ),
+    "crmkit_feature_scaler_transform": (c_int, [FeatureScalerP, _dp, c_size_t, c_size_t, _dp]),
+    "crmkit_feature_scaler_inverse_transform": (c_int, [FeatureScalerP, _dp, c_size_t, c_size_t, _dp]),
 }

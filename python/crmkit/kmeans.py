@@ -42,6 +42,15 @@ def _dptr(a: np.ndarray) -> Any:
     return a.ctypes.data_as(POINTER(c_double))
 
 
+def _weights(sample_weight: Optional[Any], n: int) -> Optional[np.ndarray]:
+    if sample_weight is None:
+        return None
+    w = np.ascontiguousarray(np.asarray(sample_weight, dtype=np.float64))
+    if w.shape != (n,):
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"sample_weight has shape {w.shape}, expected ({n},)")
+    return w
+
+
 def _seed(random_state: Optional[int]) -> int:
     if random_state is None:
         return 0
@@ -163,13 +172,28 @@ class KMeans:
             _lib.check(lib.crmkit_kmeans_set_int(handle, key, int(value)))
         _lib.check(lib.crmkit_kmeans_set_double(handle, _lib.KMEANS_TOL, float(self.tol)))
 
-    def fit(self, X: Any, y: Any = None) -> "KMeans":
-        """Fits to the rows of X (array-like or DataFrame, n_samples x n_features)."""
+    def fit(self, X: Any, y: Any = None, sample_weight: Optional[Any] = None) -> "KMeans":
+        """Fits to the rows of X (array-like or DataFrame, n_samples x n_features).
+
+        ``sample_weight`` (n_samples weights >= 0, not all 0; None: all 1) has scikit-learn
+        1.2's meaning: weighted centres and inertia; the seeding ignores it, as 1.2's does.
+        """
         lib = _lib.get()
         x = _matrix(X)
         handle = self._new_handle()
         n, d = x.shape
-        if isinstance(self.init, str):
+        w = _weights(sample_weight, n)
+        if w is not None:
+            centres = None if isinstance(self.init, str) else _matrix(self.init, "init")
+            if centres is not None and centres.shape != (self.n_clusters, d):
+                raise InvalidArgumentError(
+                    _errors.E_INVALID_ARGUMENT,
+                    f"init has shape {centres.shape}; expected (n_clusters, n_features) = ({self.n_clusters}, {d})",
+                )
+            _lib.check(lib.crmkit_kmeans_fit_weighted(handle, _dptr(x), n, d, _dptr(w),
+                                                      None if centres is None else _dptr(centres),
+                                                      0 if centres is None else centres.shape[0]))
+        elif isinstance(self.init, str):
             _lib.check(lib.crmkit_kmeans_fit(handle, _dptr(x), n, d))
         else:
             centres = _matrix(self.init, "init")
@@ -213,9 +237,9 @@ class KMeans:
                                                     out.ctypes.data_as(POINTER(c_int32))))
         return out
 
-    def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
+    def fit_predict(self, X: Any, y: Any = None, sample_weight: Optional[Any] = None) -> np.ndarray:
         """Fits and returns ``labels_``."""
-        return self.fit(X).labels_
+        return self.fit(X, sample_weight=sample_weight).labels_
 
     def transform(self, X: Any) -> np.ndarray:
         """Euclidean distances of each row of X to every centre (n_samples x k)."""
@@ -224,36 +248,54 @@ class KMeans:
         diff = x[:, None, :] - self.cluster_centers_[None, :, :]
         return np.sqrt(np.einsum("ikf,ikf->ik", diff, diff))
 
-    def score(self, X: Any, y: Any = None) -> float:
-        """Minus the inertia of X against the fitted centres (scikit-learn's convention)."""
+    def score(self, X: Any, y: Any = None, sample_weight: Optional[Any] = None) -> float:
+        """Minus the (weighted) inertia of X against the fitted centres (scikit-learn's
+        convention)."""
         labels = self.predict(X)
         x = _matrix(X)
-        return -float(((x - self.cluster_centers_[labels]) ** 2).sum())
+        sq = ((x - self.cluster_centers_[labels]) ** 2).sum(axis=1)
+        w = _weights(sample_weight, x.shape[0])
+        return -float(sq.sum() if w is None else (sq * w).sum())
 
     def profile(self, value: Optional[Any] = None, features: Optional[Any] = None,
                 feature_names: Optional[Sequence[str]] = None) -> "Any":
         """Per-cluster profile as a pandas DataFrame: size, share, and when given the sum and
         share of ``value`` (e.g. revenue) and the mean of each column of ``features`` (e.g.
-        the original R/F/M; default: the training space's centres)."""
+        the original R/F/M). Computed by libcrmkit (``crmkit_kmeans_profile``)."""
         import pandas as pd
 
         self._check_fitted()
         k = self.cluster_centers_.shape[0]
-        labels = self.labels_
-        size = np.bincount(labels, minlength=k)
-        data = {"size": size, "share": size / labels.size}
+        labels = np.ascontiguousarray(self.labels_, dtype=np.int32)
+        n = labels.size
+        v = None
         if value is not None:
-            v = np.asarray(value, dtype=np.float64)
-            total = np.bincount(labels, weights=v, minlength=k)
-            data["value"] = total
-            data["value_share"] = total / v.sum() if v.sum() != 0 else np.nan
+            v = np.ascontiguousarray(np.asarray(value, dtype=np.float64))
+            if v.shape != (n,):
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                           f"value has shape {v.shape}, expected ({n},)")
+        f = np.zeros((n, 0))
+        names: List[str] = []
         if features is not None:
             f = _matrix(features, "features")
-            names = feature_names or (list(features.columns) if hasattr(features, "columns") else
-                                      [f"feature_{j}" for j in range(f.shape[1])])
-            with np.errstate(invalid="ignore", divide="ignore"):
-                for j, name in enumerate(names):
-                    data[f"mean_{name}"] = np.bincount(labels, weights=f[:, j], minlength=k) / size
+            names = list(feature_names or (list(features.columns) if hasattr(features, "columns") else
+                                           [f"feature_{j}" for j in range(f.shape[1])]))
+            if len(names) != f.shape[1]:
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                           f"{len(names)} feature names for {f.shape[1]} columns")
+        size = np.empty(k, dtype=np.int64)
+        share, total, total_share = np.empty(k), np.empty(k), np.empty(k)
+        mean = np.empty((k, f.shape[1]))
+        _lib.check(_lib.get().crmkit_kmeans_profile(
+            _dptr(f) if f.size else None, n, f.shape[1], labels.ctypes.data_as(POINTER(c_int32)), k,
+            _dptr(v) if v is not None else None, size.ctypes.data_as(POINTER(c_int64)), _dptr(share), _dptr(total),
+            _dptr(total_share), _dptr(mean) if mean.size else None))
+        data: dict = {"size": size, "share": share}
+        if v is not None:
+            data["value"] = total
+            data["value_share"] = total_share
+        for j, name in enumerate(names):
+            data[f"mean_{name}"] = mean[:, j]
         return pd.DataFrame(data, index=pd.RangeIndex(k, name="cluster"))
 
 
@@ -293,17 +335,94 @@ def silhouette_score(X: Any, labels: Any, *, sample_size: Optional[int] = None, 
 
 def scan_k(X: Any, ks: Sequence[int], *, silhouette_sample_size: Optional[int] = 10000, **kmeans_params: Any) -> "Any":
     """Help choosing k: a DataFrame with, for each k, inertia, n_iter and the silhouette
-    score (on ``silhouette_sample_size`` rows, None for all; NaN for k = 1)."""
+    score (on ``silhouette_sample_size`` rows drawn with ``random_state``, None for all;
+    NaN for k = 1 or when the sample has no more rows than k). The fits and scores run in
+    libcrmkit (``crmkit_kmeans_scan_k``), with the other KMeans parameters as given."""
     import pandas as pd
 
     x = _matrix(X)
+    lib = _lib.get()
+    sample = -1 if silhouette_sample_size == -1 else (0 if silhouette_sample_size is None else int(silhouette_sample_size))
     rows: List[dict] = []
     for k in ks:
-        km = KMeans(n_clusters=int(k), **kmeans_params).fit(x)
-        sil = np.nan
-        if k >= 2 and len(np.unique(km.labels_)) >= 2:
-            sample = silhouette_sample_size if silhouette_sample_size is not None and silhouette_sample_size < x.shape[0] else None
-            sil = silhouette_score(x, km.labels_, sample_size=sample, random_state=km.random_state,
-                                   n_threads=km.n_threads)
-        rows.append({"k": int(k), "inertia": km.inertia_, "n_iter": km.n_iter_, "silhouette": sil})
+        km = KMeans(n_clusters=int(k), **kmeans_params)
+        handle = km._new_handle()
+        inertia, n_iter, sil = c_double(), c_int32(), c_double()
+        _lib.check(lib.crmkit_kmeans_scan_k(handle, _dptr(x), x.shape[0], x.shape[1], int(k), int(k), sample,
+                                            byref(inertia), byref(n_iter), byref(sil)))
+        rows.append({"k": int(k), "inertia": inertia.value, "n_iter": n_iter.value, "silhouette": sil.value})
     return pd.DataFrame(rows)
+
+
+class FeatureScaler:
+    """log1p of chosen columns, then z-scores (scikit-learn's StandardScaler: population
+    standard deviation, scale 1 for a constant column), fitted and applied by libcrmkit
+    (crmkit/segmentation/features.hpp); ``inverse_transform`` maps k-means centroids back
+    to original units (days, orders, money).
+
+    Example::
+
+        scaler = crmkit.FeatureScaler(log1p=[True, True, True]).fit(rfm)
+        km = crmkit.KMeans(4, random_state=0).fit(scaler.transform(rfm))
+        centres_in_original_units = scaler.inverse_transform(km.cluster_centers_)
+
+    Parameters:
+        log1p: one flag per column (None: no column is log-transformed).
+        standardize: False applies only the log1p (``mean_`` 0, ``scale_`` 1).
+
+    Attributes after fit: ``mean_``, ``scale_``, ``log1p_``, ``n_features_in_``.
+    """
+
+    def __init__(self, log1p: Optional[Sequence[bool]] = None, *, standardize: bool = True) -> None:
+        self.log1p = log1p
+        self.standardize = standardize
+        self._handle: Any = None
+        self._finalizer: Optional[weakref.finalize] = None
+
+    def fit(self, X: Any, y: Any = None) -> "FeatureScaler":
+        """Fits on the rows of X (array-like or DataFrame)."""
+        from ._abi_kmeans import FeatureScalerP
+
+        lib = _lib.get()
+        x = _matrix(X)
+        flags = None
+        if self.log1p is not None:
+            flags = np.ascontiguousarray(np.asarray(self.log1p, dtype=bool).astype(np.int32))
+            if flags.shape != (x.shape[1],):
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                           f"log1p has {flags.size} flags for {x.shape[1]} columns")
+        handle = FeatureScalerP()
+        _lib.check(lib.crmkit_feature_scaler_fit(_dptr(x), x.shape[0], x.shape[1],
+                                                 flags.ctypes.data_as(POINTER(c_int32)) if flags is not None else None,
+                                                 1 if self.standardize else 0, byref(handle)))
+        finalizer = weakref.finalize(self, lib.crmkit_feature_scaler_free, handle)
+        if self._finalizer is not None:
+            self._finalizer()
+        self._handle, self._finalizer = handle, finalizer
+        d = c_size_t()
+        mean, scale, log1p = np.empty(x.shape[1]), np.empty(x.shape[1]), np.empty(x.shape[1], dtype=np.int32)
+        _lib.check(lib.crmkit_feature_scaler_params(handle, byref(d), _dptr(mean), _dptr(scale),
+                                                    log1p.ctypes.data_as(POINTER(c_int32)), x.shape[1]))
+        self.mean_, self.scale_, self.log1p_ = mean, scale, log1p.astype(bool)
+        self.n_features_in_ = d.value
+        return self
+
+    def _apply(self, X: Any, function: str) -> np.ndarray:
+        if self._handle is None:
+            raise _errors.error_for(_errors.E_NOT_FITTED, "this FeatureScaler is not fitted yet; call fit first")
+        x = _matrix(X)
+        out = np.empty_like(x)
+        _lib.check(getattr(_lib.get(), function)(self._handle, _dptr(x), x.shape[0], x.shape[1], _dptr(out)))
+        return out
+
+    def transform(self, X: Any) -> np.ndarray:
+        """log1p (flagged columns), then (x - mean_) / scale_."""
+        return self._apply(X, "crmkit_feature_scaler_transform")
+
+    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
+        """Fits and transforms X."""
+        return self.fit(X).transform(X)
+
+    def inverse_transform(self, Z: Any) -> np.ndarray:
+        """z * scale_ + mean_, then expm1 on the log1p columns (e.g. centroids to original units)."""
+        return self._apply(Z, "crmkit_feature_scaler_inverse_transform")

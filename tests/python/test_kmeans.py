@@ -205,3 +205,102 @@ def test_bad_input_gets_a_clear_error():
         km.predict(np.zeros((3, 5)))
     with pytest.raises(crmkit.InvalidArgumentError, match="distinct labels"):
         crmkit.silhouette_score(X, np.zeros(20, dtype=np.int32))
+
+
+def test_scan_k_matches_sklearn_fits_and_silhouette():
+    """Each row of the scan is the crmkit fit for that k (same as scikit-learn's from the
+    same seeds) and scikit-learn's silhouette on the same sample."""
+    X = blobs(1200, 3, 4, 21, 1.5)
+    scan = crmkit.scan_k(X, [2, 3, 5], random_state=4, silhouette_sample_size=500)
+    for row in scan.itertuples():
+        sk = SkKMeans(row.k, n_init=1, random_state=4).fit(X)
+        assert row.inertia == pytest.approx(sk.inertia_, rel=1e-9)
+        assert row.n_iter == sk.n_iter_
+        assert row.silhouette == pytest.approx(sk_silhouette(X, sk.labels_, sample_size=500, random_state=4),
+                                               abs=1e-9)
+    full = crmkit.scan_k(X, [3], random_state=4, silhouette_sample_size=None)
+    labels = SkKMeans(3, n_init=1, random_state=4).fit(X).labels_
+    assert full["silhouette"][0] == pytest.approx(sk_silhouette(X, labels), abs=1e-9)
+    assert np.isnan(crmkit.scan_k(X, [3], silhouette_sample_size=-1)["silhouette"][0])
+
+
+def test_profile_matches_numpy_group_statistics():
+    X = blobs(2000, 3, 5, 22)
+    km = crmkit.KMeans(5, random_state=2).fit(X)
+    value = np.abs(X[:, 1]) * 10
+    prof = km.profile(value=value, features=X)
+    size = np.bincount(km.labels_, minlength=5)
+    np.testing.assert_array_equal(prof["size"], size)
+    np.testing.assert_allclose(prof["share"], size / 2000, rtol=1e-15)
+    np.testing.assert_allclose(prof["value"], np.bincount(km.labels_, weights=value, minlength=5), rtol=1e-12)
+    np.testing.assert_allclose(prof["value_share"].sum(), 1.0, rtol=1e-12)
+    for j in range(3):
+        np.testing.assert_allclose(prof[f"mean_feature_{j}"],
+                                   np.bincount(km.labels_, weights=X[:, j], minlength=5) / size, rtol=1e-12)
+    assert list(km.profile().columns) == ["size", "share"]
+    with pytest.raises(crmkit.InvalidArgumentError, match="value"):
+        km.profile(value=np.ones(3))
+
+
+def test_feature_scaler_matches_sklearn_standard_scaler():
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.RandomState(5)
+    rfm = np.column_stack([rng.randint(0, 700, 500), 1 + rng.poisson(3, 500), rng.gamma(2.0, 50.0, 500)])
+    rfm = rfm.astype(float)
+    rfm[:, 1] = 4.0  # a constant column: scale 1, zeros after centring
+    flags = [True, False, True]
+    scaler = crmkit.FeatureScaler(log1p=flags).fit(rfm)
+    logged = rfm.copy()
+    logged[:, [0, 2]] = np.log1p(logged[:, [0, 2]])
+    sk = StandardScaler().fit(logged)
+    np.testing.assert_allclose(scaler.mean_, sk.mean_, rtol=1e-14)
+    np.testing.assert_allclose(scaler.scale_, sk.scale_, rtol=1e-14)
+    np.testing.assert_array_equal(scaler.log1p_, flags)
+    z = scaler.transform(rfm)
+    np.testing.assert_allclose(z, sk.transform(logged), atol=1e-12)
+    np.testing.assert_allclose(scaler.inverse_transform(z), rfm, rtol=1e-12, atol=1e-9)
+    km = crmkit.KMeans(3, random_state=0).fit(z)
+    centres = scaler.inverse_transform(km.cluster_centers_)
+    expected = sk.inverse_transform(km.cluster_centers_)
+    expected[:, [0, 2]] = np.expm1(expected[:, [0, 2]])
+    np.testing.assert_allclose(centres, expected, rtol=1e-12)
+    unscaled = crmkit.FeatureScaler(log1p=flags, standardize=False).fit(rfm)  # log1p only
+    np.testing.assert_array_equal(unscaled.mean_, 0.0)
+    np.testing.assert_array_equal(unscaled.scale_, 1.0)
+    np.testing.assert_allclose(unscaled.transform(rfm), logged, rtol=1e-15)
+    with pytest.raises(crmkit.InvalidArgumentError, match="column"):
+        scaler.transform(rfm[:, :2])
+    bad = rfm.copy()
+    bad[3, 0] = -1.0
+    with pytest.raises(crmkit.InvalidArgumentError, match="row 3"):
+        crmkit.FeatureScaler(log1p=flags).fit(bad)
+    with pytest.raises(crmkit.Error):
+        crmkit.FeatureScaler().transform(rfm)
+
+
+@pytest.mark.parametrize("data", ["blobs_2000x3", "cdnow_rfm"])
+@pytest.mark.parametrize("tol", [0.0, 1e-4])
+@pytest.mark.parametrize("algorithm", ["lloyd", "hamerly"])
+def test_sample_weight_like_sklearn(data, tol, algorithm):
+    """scikit-learn 1.2's sample_weight on the same initial centres: weighted centres and
+    inertia, the same iterations; and on the same random_state (its 1.2 k-means++ ignores
+    the weights, as crmkit's seeding does)."""
+    X = DATASETS[data]()
+    rng = np.random.RandomState(7)
+    w = rng.gamma(1.0, 2.0, X.shape[0])
+    w[rng.rand(X.shape[0]) < 0.1] = 0.0  # some zero weights
+    init = X[rng.choice(X.shape[0], 6, replace=False)]
+    ours = crmkit.KMeans(6, init=init, tol=tol, algorithm=algorithm).fit(X, sample_weight=w)
+    sk = SkKMeans(6, init=init, n_init=1, tol=tol).fit(X, sample_weight=w)
+    assert_same_as_sklearn(ours, sk, X)
+    ours = crmkit.KMeans(5, random_state=3, n_init=2, tol=tol).fit(X, sample_weight=w)
+    sk = SkKMeans(5, random_state=3, n_init=2, tol=tol).fit(X, sample_weight=w)
+    assert_same_as_sklearn(ours, sk, X)
+    assert ours.score(X, sample_weight=w) == pytest.approx(sk.score(X, sample_weight=w), rel=1e-9)
+    with pytest.raises(crmkit.InvalidArgumentError, match="sample_weight"):
+        crmkit.KMeans(3).fit(X, sample_weight=w[:5])
+    bad = w.copy()
+    bad[4] = -1.0
+    with pytest.raises(crmkit.InvalidArgumentError, match="row 4"):
+        crmkit.KMeans(3).fit(X, sample_weight=bad)

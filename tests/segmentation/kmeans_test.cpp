@@ -231,6 +231,52 @@ TEST_CASE("Lloyd's float32 screening decides exactly as the double arithmetic: t
   }
 }
 
+TEST_CASE("sample weights: integer weights equal duplicated rows; unit weights change nothing") {
+  const auto x = blobs(3000, 3, 5, 31, 1.5);
+  std::mt19937 gen(5);
+  std::uniform_int_distribution<int> copies(0, 3);
+  std::vector<double> w(3000);
+  std::vector<Eigen::Index> rows;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    w[i] = copies(gen);
+    for (int c = 0; c < static_cast<int>(w[i]); ++c) rows.push_back(static_cast<Eigen::Index>(i));
+  }
+  crmkit::feature_matrix dup(static_cast<Eigen::Index>(rows.size()), 3);
+  for (std::size_t r = 0; r < rows.size(); ++r) dup.row(static_cast<Eigen::Index>(r)) = x.row(rows[r]);
+  crmkit::feature_matrix init = x.topRows(5);
+  crmkit::kmeans_options o;
+  o.n_clusters = 5;
+  o.tol = 0.0;
+  const auto weighted = crmkit::kmeans_fit(x, init, o, w);
+  const auto expanded = crmkit::kmeans_fit(dup, init, o);
+  CHECK(weighted.n_iter == expanded.n_iter);
+  CHECK(weighted.inertia == doctest::Approx(expanded.inertia).epsilon(1e-12));
+  for (Eigen::Index j = 0; j < 5; ++j)
+    for (Eigen::Index f = 0; f < 3; ++f) CHECK(std::fabs(weighted.centers(j, f) - expanded.centers(j, f)) < 1e-12);
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    CHECK(weighted.labels[static_cast<std::size_t>(rows[r])] == expanded.labels[r]);
+  // Hamerly and two threads: the same bits.
+  o.algorithm = crmkit::kmeans_algorithm::hamerly;
+  check_identical(weighted, crmkit::kmeans_fit(x, init, o, w));
+  o.n_threads = 2;
+  check_identical(weighted, crmkit::kmeans_fit(x, init, o, w));
+  o.algorithm = crmkit::kmeans_algorithm::lloyd;
+  o.n_threads = 1;
+  // Weights of 1: the unweighted fit, bit for bit (seeded fit: seeding ignores weights).
+  const std::vector<double> ones(3000, 1.0);
+  o.n_init = 2;
+  o.seed = 9;
+  check_identical(crmkit::kmeans_fit(x, o), crmkit::kmeans_fit(x, o, ones));
+  // Bad weights.
+  auto bad = w;
+  bad[17] = -1.0;
+  CHECK_THROWS_WITH_AS(static_cast<void>(crmkit::kmeans_fit(x, o, bad)), doctest::Contains("row 17"), crmkit::error);
+  bad[17] = std::nan("");
+  CHECK_THROWS_AS(static_cast<void>(crmkit::kmeans_fit(x, o, bad)), crmkit::error);
+  CHECK_THROWS_AS(static_cast<void>(crmkit::kmeans_fit(x, o, std::vector<double>(3000, 0.0))), crmkit::error);
+  CHECK_THROWS_AS(static_cast<void>(crmkit::kmeans_fit(x, o, std::vector<double>(10, 1.0))), crmkit::error);
+}
+
 TEST_CASE("k-means++ is reproducible, thread-independent and picks distinct points") {
   const auto x = blobs(5000, 3, 4, 11);
   const auto a = crmkit::kmeans_plusplus(x, 8, 5);

@@ -3,13 +3,16 @@
  * C ABI of k-means segmentation (C++: crmkit/segmentation/kmeans.hpp, whose docs define
  * the semantics: scikit-learn 1.2's KMeans, point for point): fit on a dense row-major
  * matrix with k-means++ / random seeding or explicit initial centres, read labels,
- * centres, inertia and iteration count, predict new rows; plus k-means++ seeding alone
- * and the silhouette score.
+ * centres, inertia and iteration count, predict new rows; plus k-means++ seeding alone,
+ * the silhouette score, the scan over k (inertia and silhouette per k), cluster profiles
+ * and the feature scaler (log1p and z-scores, crmkit/segmentation/features.hpp) that
+ * prepares RFM features and maps centroids back to original units.
  *
  * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
  *
  * Thread safety: a crmkit_kmeans handle is not synchronized; use it from one thread at a
- * time. Distinct handles are independent. The free functions are stateless; safe.
+ * time. Distinct handles are independent. A fitted crmkit_feature_scaler is immutable:
+ * concurrent use is safe. The free functions are stateless; safe.
  *
  * Buffers: inputs are borrowed for the call only (row-major, `n_rows * n_cols` doubles);
  * outputs are caller-allocated with the sizes documented per function.
@@ -126,6 +129,18 @@ CRMKIT_API int crmkit_kmeans_fit_with_centers(crmkit_kmeans* kmeans, const doubl
                                               size_t n_cols, const double* centers, size_t n_centers);
 
 /**
+ * Fits with sample weights (scikit-learn 1.2's `sample_weight`: weighted centres and
+ * inertia; the seeding ignores the weights, as 1.2's k-means++ does), from the seeding
+ * settings when `centers` is NULL, else from those n_centers initial centres (as
+ * crmkit_kmeans_fit_with_centers).
+ * @param sample_weight n_rows finite weights >= 0, not all 0; NULL: every weight 1.
+ * @return as crmkit_kmeans_fit, plus CRMKIT_E_INVALID_ARGUMENT for a negative or
+ *         non-finite weight (the message names its row) or all weights 0.
+ */
+CRMKIT_API int crmkit_kmeans_fit_weighted(crmkit_kmeans* kmeans, const double* data, size_t n_rows, size_t n_cols,
+                                          const double* sample_weight, const double* centers, size_t n_centers);
+
+/**
  * Shape of the fitted model: number of clusters, features and training rows.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (a NULL pointer); CRMKIT_E_NOT_FITTED.
  */
@@ -188,6 +203,90 @@ CRMKIT_API int crmkit_kmeans_plusplus(const double* data, size_t n_rows, size_t 
  */
 CRMKIT_API int crmkit_silhouette_score(const double* data, size_t n_rows, size_t n_cols, const int32_t* labels,
                                        size_t sample_size, int64_t seed, int32_t n_threads, double* out);
+
+/**
+ * Help choosing k: fits k = k_min .. k_max with the settings of `kmeans` (its
+ * CRMKIT_KMEANS_N_CLUSTERS ignored; the handle's model is left unchanged) and reports per
+ * k the inertia (an "elbow" plot), the iterations and the silhouette score on a sample.
+ * @param silhouette_sample_size -1: no silhouette (NaN); 0: all rows (O(n^2) work);
+ *        otherwise a sample of that many rows drawn with the handle's seed (all rows when
+ *        it is >= n_rows). The silhouette is NaN for k = 1, for a fit with a single
+ *        distinct label, and when the sample has no more points than k.
+ * @param[out] out_inertia, out_n_iter, out_silhouette caller buffers of at least
+ *        k_max - k_min + 1 values each (out_n_iter and out_silhouette may be NULL).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, not 1 <= k_min <= k_max <=
+ *         n_rows, silhouette_sample_size < -1 or 1, and whatever crmkit_kmeans_fit rejects);
+ *         CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_kmeans_scan_k(const crmkit_kmeans* kmeans, const double* data, size_t n_rows, size_t n_cols,
+                                    size_t k_min, size_t k_max, int64_t silhouette_sample_size, double* out_inertia,
+                                    int32_t* out_n_iter, double* out_silhouette);
+
+/**
+ * Profiles clusters: for each label 0 .. n_clusters-1 its size, share of rows, total and
+ * share of `value` (e.g. revenue; the share is NaN when the total is 0) and the mean of
+ * each column of `features` (e.g. the original recency, frequency, monetary; NaN for an
+ * empty cluster).
+ * @param features row-major n_rows x n_cols doubles; NULL with n_cols 0 for no means.
+ * @param labels n_rows labels in [0, n_clusters).
+ * @param value n_rows doubles, or NULL (then out_value and out_value_share get zeros and NaN).
+ * @param[out] out_size n_clusters counts; out_share n_clusters doubles; out_value,
+ *        out_value_share n_clusters doubles (may be NULL); out_mean n_clusters x n_cols
+ *        doubles, row-major (may be NULL).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer where a buffer is needed,
+ *         n_clusters 0, a label outside [0, n_clusters): the message names its row).
+ */
+CRMKIT_API int crmkit_kmeans_profile(const double* features, size_t n_rows, size_t n_cols, const int32_t* labels,
+                                     size_t n_clusters, const double* value, int64_t* out_size, double* out_share,
+                                     double* out_value, double* out_value_share, double* out_mean);
+
+/** A fitted feature transform: optional log1p per column, then z-scores. Opaque. */
+typedef struct crmkit_feature_scaler crmkit_feature_scaler;
+
+/**
+ * Fits a scaler on `n_rows` x `n_cols` features: log1p of the flagged columns, then
+ * (x - mean) / scale with the population standard deviation (scikit-learn's
+ * StandardScaler; a constant column gets scale 1).
+ * @param log1p n_cols flags (non-zero: log1p that column), or NULL for none.
+ * @param standardize 0: only the log1p (the fitted mean is 0 and the scale 1).
+ * @param[out] out receives the scaler (NULL on failure); release with crmkit_feature_scaler_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, empty data, a non-finite
+ *         value or a log1p column value <= -1: the message names its row and column);
+ *         CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_feature_scaler_fit(const double* data, size_t n_rows, size_t n_cols, const int32_t* log1p,
+                                         int32_t standardize, crmkit_feature_scaler** out);
+
+/** Releases a scaler. Accepts NULL. */
+CRMKIT_API void crmkit_feature_scaler_free(crmkit_feature_scaler* scaler);
+
+/**
+ * The fitted parameters: number of features and, into caller buffers of `cap` >=
+ * n_features values each (any may be NULL), the per-column means and scales of the
+ * (log-transformed) training data and the log1p flags.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (scaler or out_n_features NULL);
+ *         CRMKIT_E_BUFFER_TOO_SMALL (a buffer given and cap < n_features; nothing written).
+ */
+CRMKIT_API int crmkit_feature_scaler_params(const crmkit_feature_scaler* scaler, size_t* out_n_features,
+                                            double* out_mean, double* out_scale, int32_t* out_log1p, size_t cap);
+
+/**
+ * Applies the transform to n_rows x n_cols values (n_cols = the fitted n_features).
+ * @param[out] out caller buffer of n_rows * n_cols doubles, row-major (may equal `data`).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n_rows > 0, column
+ *         mismatch, non-finite value, log1p column value <= -1).
+ */
+CRMKIT_API int crmkit_feature_scaler_transform(const crmkit_feature_scaler* scaler, const double* data,
+                                               size_t n_rows, size_t n_cols, double* out);
+
+/**
+ * Maps transformed points (e.g. k-means centroids) back to original units: x * scale +
+ * mean, then expm1 on the log1p columns.
+ * @param[out] out caller buffer of n_rows * n_cols doubles, row-major (may equal `data`).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n_rows > 0, column mismatch).
+ */
+CRMKIT_API int crmkit_feature_scaler_inverse_transform(const crmkit_feature_scaler* scaler, const double* data,
+                                                       size_t n_rows, size_t n_cols, double* out);
 
 #ifdef __cplusplus
 }

@@ -111,7 +111,7 @@ struct kmeans_options {
 struct kmeans_result {
   std::vector<std::int32_t> labels;  ///< cluster of each point, in [0, k)
   feature_matrix centers;            ///< k x d centroids, in the units of the input
-  double inertia = 0.0;              ///< sum of squared distances to the assigned centres
+  double inertia = 0.0;              ///< sum of (weighted) squared distances to the assigned centres
   int n_iter = 0;                    ///< iterations of the kept run
   kmeans_stop stop = kmeans_stop::max_iter;  ///< why the kept run stopped
   std::size_t n_relocated = 0;       ///< empty-cluster relocations in the kept run
@@ -120,21 +120,32 @@ struct kmeans_result {
 
 /// Fits k-means to the rows of `x` with seeding from `options.init`.
 /// @param x n x d points (rows = customers), finite.
+/// @param sample_weight empty (every weight 1) or one weight per row, finite and >= 0,
+///        not all 0: scikit-learn 1.2's `sample_weight`: centres are weighted means,
+///        inertia is the weighted sum, a cluster whose points all have weight 0 counts as
+///        empty (relocated). As in scikit-learn 1.2, the k-means++ and random seedings,
+///        the centring of the data and the tolerance's variances ignore the weights
+///        (1.2's `_kmeans_plusplus` takes no weights; 1.3 added them). scikit-learn also
+///        accepts negative weights; these are rejected here.
 /// @throws crmkit::error (invalid_argument): empty data, k < 1 or k > n, n_init < 1,
 ///         max_iter < 1, tol < 0 or not finite, n_threads < 1, n_local_trials < 0, a NaN
-///         or infinite feature (the message names its row and column).
-[[nodiscard]] CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const kmeans_options& options);
+///         or infinite feature (the message names its row and column), a bad weight
+///         (named by row), a weight count other than n, all weights 0.
+[[nodiscard]] CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const kmeans_options& options,
+                                                   std::span<const double> sample_weight = {});
 
 /// Fits k-means from explicit initial centres (scikit-learn's `init=ndarray`): one run;
 /// `options.init`, `options.n_init` and `options.seed` are ignored, as scikit-learn uses
 /// n_init = 1 for an explicit init; `options.n_clusters` must be 0 or equal the rows of
 /// `initial_centers`.
 /// @param initial_centers k x d starting centroids in the units of `x`.
+/// @param sample_weight as for the other overload.
 /// @throws crmkit::error (invalid_argument): as kmeans_fit, plus a shape mismatch or a
 ///         non-finite initial centre.
 [[nodiscard]] CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x,
                                                    Eigen::Ref<const feature_matrix> initial_centers,
-                                                   const kmeans_options& options);
+                                                   const kmeans_options& options,
+                                                   std::span<const double> sample_weight = {});
 
 /// Nearest centre of each row of `x` (lowest index on an exact tie).
 /// @throws crmkit::error (invalid_argument): empty centres, column mismatch, non-finite

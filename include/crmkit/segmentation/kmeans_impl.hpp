@@ -128,8 +128,11 @@ inline void kmeans_assign(const kmeans_data& data, kmeans_block_kernel kernel, s
 // costs almost nothing beyond the assignment.
 template <int D>
 inline void kmeans_move_d(const kmeans_data& data, std::size_t i, std::int32_t from, std::int32_t to, double* delta,
-                          std::int64_t* dcount) noexcept {
+                          std::int64_t* dcount, double* dweight) noexcept {
   const std::size_t d = D > 0 ? static_cast<std::size_t>(D) : data.d, t = static_cast<std::size_t>(to);
+  // scikit-learn adds x * w to the cluster sum and w to its weight; unweighted, w = 1 and
+  // the product is exact, so the sums are the same bits as plain additions.
+  const double w = data.weight != nullptr ? data.weight[i] : 1.0;
   if constexpr (D > 0) {
     // The point's centred coordinates from the row-major source when there is one (one
     // cache line instead of d; rows[i][f] - mean[f] is the very subtraction that built
@@ -137,26 +140,34 @@ inline void kmeans_move_d(const kmeans_data& data, std::size_t i, std::int32_t f
     double v[D];
     if (data.rows != nullptr) {
       const double* row = data.rows + static_cast<std::ptrdiff_t>(i) * data.row_stride;
-      for (int f = 0; f < D; ++f) v[f] = row[f] - data.mean[static_cast<std::size_t>(f)];
+      for (int f = 0; f < D; ++f) v[f] = (row[f] - data.mean[static_cast<std::size_t>(f)]) * w;
     } else {
-      for (int f = 0; f < D; ++f) v[f] = data.xs[static_cast<std::size_t>(f) * data.stride + i];
+      for (int f = 0; f < D; ++f) v[f] = data.xs[static_cast<std::size_t>(f) * data.stride + i] * w;
     }
     if (from >= 0)
       for (int f = 0; f < D; ++f) delta[static_cast<std::size_t>(from) * d + static_cast<std::size_t>(f)] -= v[f];
     for (int f = 0; f < D; ++f) delta[t * d + static_cast<std::size_t>(f)] += v[f];
   } else {
     for (std::size_t f = 0; f < d; ++f) {
-      const double v = data.xs[f * data.stride + i];
+      const double v = data.xs[f * data.stride + i] * w;
       if (from >= 0) delta[static_cast<std::size_t>(from) * d + f] -= v;
       delta[t * d + f] += v;
     }
   }
-  if (from >= 0) --dcount[static_cast<std::size_t>(from)];
-  ++dcount[t];
+  // Counts of points with positive weight (a cluster is empty when it has none: weight 0,
+  // as scikit-learn's `weight_in_clusters == 0`), and the weight sums when weighted.
+  if (w > 0.0) {
+    if (from >= 0) --dcount[static_cast<std::size_t>(from)];
+    ++dcount[t];
+  }
+  if (dweight != nullptr) {
+    if (from >= 0) dweight[static_cast<std::size_t>(from)] -= w;
+    dweight[t] += w;
+  }
 }
 
 using kmeans_move_fn = void (*)(const kmeans_data&, std::size_t, std::int32_t, std::int32_t, double*,
-                                std::int64_t*) noexcept;
+                                std::int64_t*, double*) noexcept;
 
 /// kmeans_move_d for d features (compile-time d up to 8).
 inline kmeans_move_fn kmeans_select_move(std::size_t d) noexcept {
@@ -174,7 +185,8 @@ inline kmeans_move_fn kmeans_select_move(std::size_t d) noexcept {
 }
 
 // Squared distances of points [begin, end) to their own centres (the reference
-// arithmetic), stored in `out` when not null; returns their sum, added in index order.
+// arithmetic), stored in `out` when not null; returns their sum (weighted by the sample
+// weights when there are any), added in index order.
 template <int D>
 inline double kmeans_own_dist_d(const kmeans_data& data, std::size_t begin, std::size_t end, const double* centers,
                                 const std::int32_t* labels, double* out) noexcept {
@@ -186,7 +198,7 @@ inline double kmeans_own_dist_d(const kmeans_data& data, std::size_t begin, std:
       v = kmeans_point_sq_dist<D>(data.xs, data.stride, i, centers + j * D);
     else
       v = kmeans_sq_dist(data, i, centers + j * data.d);
-    s += v;
+    s += data.weight != nullptr ? v * data.weight[i] : v;  // inertia is weighted; `out` is not
     if (out != nullptr) out[i] = v;
   }
   return s;
@@ -228,7 +240,7 @@ inline std::size_t kmeans_hamerly_chunk_d(const kmeans_data& data, std::size_t b
                                           const double* centers, std::size_t k, std::int32_t* labels, double* upper,
                                           double* lower, const double* shift, const double* half_gap,
                                           std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift,
-                                          double* delta, std::int64_t* dcount) {
+                                          double* delta, std::int64_t* dcount, double* dweight) {
   std::size_t changed = 0;
   const std::size_t d = data.d;
   for (std::size_t i = begin; i < end; ++i) {
@@ -258,7 +270,7 @@ inline std::size_t kmeans_hamerly_chunk_d(const kmeans_data& data, std::size_t b
       nl = kmeans_assign_one(data, i, centers, k, b1, b2);
     if (nl != a) {
       ++changed;
-      if (delta != nullptr) kmeans_move_d<D>(data, i, a, nl, delta, dcount);
+      if (delta != nullptr) kmeans_move_d<D>(data, i, a, nl, delta, dcount, dweight);
     }
     labels[i] = nl;
     upper[i] = std::sqrt(b1);
@@ -271,11 +283,11 @@ inline std::size_t kmeans_hamerly_chunk(const kmeans_data& data, std::size_t beg
                                         const double* centers, std::size_t k, std::int32_t* labels, double* upper,
                                         double* lower, const double* shift, const double* half_gap,
                                         std::size_t pmax_arg, double pmax1, double pmax2, double rel, double drift,
-                                        double* delta, std::int64_t* dcount) {
+                                        double* delta, std::int64_t* dcount, double* dweight) {
 #define CRMKIT_KMEANS_HAMERLY_CASE(D)                                                                          \
   case D:                                                                                                      \
     return kmeans_hamerly_chunk_d<D>(data, begin, end, centers, k, labels, upper, lower, shift, half_gap, pmax_arg, \
-                                     pmax1, pmax2, rel, drift, delta, dcount);
+                                     pmax1, pmax2, rel, drift, delta, dcount, dweight);
   switch (data.d) {
     CRMKIT_KMEANS_HAMERLY_CASE(1)
     CRMKIT_KMEANS_HAMERLY_CASE(2)
@@ -287,7 +299,7 @@ inline std::size_t kmeans_hamerly_chunk(const kmeans_data& data, std::size_t beg
     CRMKIT_KMEANS_HAMERLY_CASE(8)
     default:
       return kmeans_hamerly_chunk_d<0>(data, begin, end, centers, k, labels, upper, lower, shift, half_gap, pmax_arg,
-                                       pmax1, pmax2, rel, drift, delta, dcount);
+                                       pmax1, pmax2, rel, drift, delta, dcount, dweight);
   }
 #undef CRMKIT_KMEANS_HAMERLY_CASE
 }
@@ -319,8 +331,10 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
   // sums and counts of the current labels.
   std::vector<double> chunk_delta(n_chunks * kd);
   std::vector<std::int64_t> chunk_dcount(n_chunks * k);
+  const bool weighted = data.weight != nullptr;
+  std::vector<double> chunk_dweight(weighted ? n_chunks * k : 0);
   std::vector<std::size_t> chunk_changed(n_chunks);
-  std::vector<double> label_sums(kd, 0.0);
+  std::vector<double> label_sums(kd, 0.0), label_weights(k, 0.0);
   std::vector<std::int64_t> label_counts(k, 0);
   std::vector<double> new_centers(kd), shift(k), half_gap(k);
   // Hamerly bookkeeping: p = last shift of each centre, its largest two values.
@@ -363,7 +377,7 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
     screen_now = true;
   };
 
-  auto hamerly_pass = [&](std::size_t c, const double* ctr, bool full, double* delta, std::int64_t* dcount) {
+  auto hamerly_pass = [&](std::size_t c, const double* ctr, bool full, double* delta, std::int64_t* dcount, double* dweight) {
     const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
     std::int32_t* const labels = run.labels.data();
     double* const up = upper.data();
@@ -378,7 +392,7 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
         for (std::size_t i = b; i < e; ++i) {
           if (lab[i - b] != labels[i]) {
             ++changed;
-            if (delta != nullptr) move(data, i, labels[i], lab[i - b], delta, dcount);
+            if (delta != nullptr) move(data, i, labels[i], lab[i - b], delta, dcount, dweight);
           }
           labels[i] = lab[i - b];
           up[i] = std::sqrt(best[i - b]);
@@ -388,10 +402,10 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
       return changed;
     }
     return kmeans_hamerly_chunk(data, begin, end, ctr, k, labels, up, lo, shift.data(), half_gap.data(), pmax_arg,
-                                pmax1, pmax2, rel, drift, delta, dcount);
+                                pmax1, pmax2, rel, drift, delta, dcount, dweight);
   };
 
-  auto lloyd_pass = [&](std::size_t c, const double* ctr, double* delta, std::int64_t* dcount) {
+  auto lloyd_pass = [&](std::size_t c, const double* ctr, double* delta, std::int64_t* dcount, double* dweight) {
     const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
     std::size_t changed = 0;
     std::int32_t* const labels = run.labels.data();
@@ -421,7 +435,7 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
         for (std::size_t e = 0; e < nm; ++e) {
           if (e + ahead < nm) kmeans_prefetch_row(data, begin + events[e + ahead]);
           const std::size_t i = begin + events[e];
-          move(data, i, old[e], labels[i], delta, dcount);
+          move(data, i, old[e], labels[i], delta, dcount, dweight);
         }
       }
       return nm;
@@ -434,7 +448,7 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
       for (std::size_t i = b; i < e; ++i) {
         if (lab[i - b] != labels[i]) {
           ++changed;
-          if (delta != nullptr) move(data, i, labels[i], lab[i - b], delta, dcount);
+          if (delta != nullptr) move(data, i, labels[i], lab[i - b], delta, dcount, dweight);
         }
         labels[i] = lab[i - b];
       }
@@ -451,13 +465,19 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
     team.for_chunks(n_chunks, [&](std::size_t c) {
       double* delta = nullptr;
       std::int64_t* dcount = nullptr;
+      double* dweight = nullptr;
       if (update) {
         delta = chunk_delta.data() + c * kd;
         dcount = chunk_dcount.data() + c * k;
         std::fill(delta, delta + kd, 0.0);
         std::fill(dcount, dcount + k, std::int64_t{0});
+        if (weighted) {
+          dweight = chunk_dweight.data() + c * k;
+          std::fill(dweight, dweight + k, 0.0);
+        }
       }
-      chunk_changed[c] = hamerly ? hamerly_pass(c, ctr, full, delta, dcount) : lloyd_pass(c, ctr, delta, dcount);
+      chunk_changed[c] =
+          hamerly ? hamerly_pass(c, ctr, full, delta, dcount, dweight) : lloyd_pass(c, ctr, delta, dcount, dweight);
     });
     if (hamerly) bounds_valid = true;
     std::size_t changed = 0;
@@ -465,7 +485,7 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
     return changed;
   };
 
-  std::vector<double> sums(kd);
+  std::vector<double> sums(kd), weights(k);
   std::vector<std::int64_t> counts(k);
   std::vector<double> far_dist;
   bool strict = false;
@@ -475,14 +495,20 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
     for (std::size_t c = 0; c < n_chunks; ++c) {
       for (std::size_t q = 0; q < kd; ++q) label_sums[q] += chunk_delta[c * kd + q];
       for (std::size_t j = 0; j < k; ++j) label_counts[j] += chunk_dcount[c * k + j];
+      if (weighted)
+        for (std::size_t j = 0; j < k; ++j) label_weights[j] += chunk_dweight[c * k + j];
     }
-    // An emptied cluster's running sum is rounding residue: make it the exact zero a
-    // recomputation would give.
+    // An emptied cluster's running sums are rounding residue: make them the exact zeros
+    // a recomputation would give.
     for (std::size_t j = 0; j < k; ++j)
-      if (label_counts[j] == 0) std::fill(label_sums.begin() + static_cast<std::ptrdiff_t>(j * d),
-                                          label_sums.begin() + static_cast<std::ptrdiff_t>((j + 1) * d), 0.0);
+      if (label_counts[j] == 0) {
+        std::fill(label_sums.begin() + static_cast<std::ptrdiff_t>(j * d),
+                  label_sums.begin() + static_cast<std::ptrdiff_t>((j + 1) * d), 0.0);
+        label_weights[j] = 0.0;
+      }
     sums = label_sums;
     counts = label_counts;
+    for (std::size_t j = 0; j < k; ++j) weights[j] = weighted ? label_weights[j] : static_cast<double>(counts[j]);
     // Empty clusters (scikit-learn's _relocate_empty_clusters_dense): each takes one of
     // the points farthest from their current (old) centre.
     std::vector<std::size_t> empty;
@@ -506,13 +532,14 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
         for (std::size_t e = 0; e < take; ++e) {
           const std::size_t fresh = empty[e], far = order[e];
           const auto old = static_cast<std::size_t>(run.labels[far]);
+          const double w = weighted ? data.weight[far] : 1.0;
           for (std::size_t f = 0; f < d; ++f) {
-            const double v = data.xs[f * data.stride + far];
+            const double v = data.xs[f * data.stride + far] * w;
             sums[old * d + f] -= v;
             sums[fresh * d + f] = v;
           }
-          counts[fresh] = 1;
-          counts[old] -= 1;
+          weights[fresh] = w;
+          weights[old] -= w;
           ++run.n_relocated;
         }
       }
@@ -520,8 +547,8 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
     // Means (scikit-learn multiplies by the reciprocal of the weight; a cluster left
     // empty keeps its sum, as there).
     for (std::size_t j = 0; j < k; ++j) {
-      if (counts[j] > 0) {
-        const double alpha = 1.0 / static_cast<double>(counts[j]);
+      if (weights[j] > 0.0) {
+        const double alpha = 1.0 / weights[j];
         for (std::size_t f = 0; f < d; ++f) new_centers[j * d + f] = sums[j * d + f] * alpha;
       } else {
         for (std::size_t f = 0; f < d; ++f) new_centers[j * d + f] = sums[j * d + f];
@@ -634,6 +661,22 @@ inline void kmeans_check_data(Eigen::Ref<const feature_matrix> x, const char* wh
                 fmt::format("{}: the data is empty ({} rows, {} columns)", what, x.rows(), x.cols()));
 }
 
+// Sample weights: none (empty span) or one finite weight >= 0 per point, not all zero.
+inline const double* kmeans_check_weights(std::span<const double> w, std::size_t n, const char* what) {
+  if (w.empty()) return nullptr;
+  if (w.size() != n)
+    throw error(errc::invalid_argument, fmt::format("{}: {} sample weights for {} points", what, w.size(), n));
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(w[i] >= 0.0) || !std::isfinite(w[i]))
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: sample weight {} at row {} must be a finite number >= 0", what, w[i], i));
+    total += w[i];
+  }
+  if (!(total > 0.0)) throw error(errc::invalid_argument, fmt::format("{}: every sample weight is 0", what));
+  return w.data();
+}
+
 // scikit-learn's _tolerance: tol times the mean of the per-feature variances.
 inline double kmeans_tolerance(const kmeans_data& data, double tol) {
   if (tol == 0.0) return 0.0;
@@ -667,18 +710,21 @@ inline kmeans_result kmeans_finish(const kmeans_data& data, kmeans_run&& run, st
 
 }  // namespace detail
 
-CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const kmeans_options& options) {
+CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const kmeans_options& options,
+                                     std::span<const double> sample_weight) {
   const char* what = "kmeans_fit";
   detail::kmeans_check_data(x, what);
   const auto n = static_cast<std::size_t>(x.rows());
   const std::size_t k = options.n_clusters;
   detail::kmeans_check_options(options, n, k, what);
+  const double* weight = detail::kmeans_check_weights(sample_weight, n, what);
   if (n > 0xFFFFFFFFull)
     throw error(errc::invalid_argument, fmt::format("{}: {} points; at most 2^32 - 1 are supported", what, n));
   detail::fork_join team(options.n_threads);
-  const auto data =
+  auto data =
       detail::make_kmeans_data(x, /*center=*/true, team, detail::kmeans_select_screen(static_cast<std::size_t>(x.cols())) != nullptr);
   if (!data.finite) check_finite(x, what);  // throws, naming the first bad value
+  data.weight = weight;
   const double tol_abs = detail::kmeans_tolerance(data, options.tol);
   numpy_random_state rng(options.seed);
   detail::kmeans_run best;
@@ -705,7 +751,7 @@ CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const k
 }
 
 CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, Eigen::Ref<const feature_matrix> initial_centers,
-                                     const kmeans_options& options) {
+                                     const kmeans_options& options, std::span<const double> sample_weight) {
   const char* what = "kmeans_fit";
   detail::kmeans_check_data(x, what);
   const auto n = static_cast<std::size_t>(x.rows());
@@ -718,10 +764,12 @@ CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, Eigen::
                                                     initial_centers.cols(), x.cols()));
   detail::kmeans_check_options(options, n, k, what);
   check_finite(initial_centers, "kmeans_fit (initial_centers)");
+  const double* weight = detail::kmeans_check_weights(sample_weight, n, what);
   detail::fork_join team(options.n_threads);
-  const auto data =
+  auto data =
       detail::make_kmeans_data(x, /*center=*/true, team, detail::kmeans_select_screen(static_cast<std::size_t>(x.cols())) != nullptr);
   if (!data.finite) check_finite(x, what);  // throws, naming the first bad value
+  data.weight = weight;
   const double tol_abs = detail::kmeans_tolerance(data, options.tol);
   std::vector<double> centers(k * data.d);
   for (std::size_t j = 0; j < k; ++j)

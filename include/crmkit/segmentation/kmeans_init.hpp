@@ -146,6 +146,8 @@ struct kmeans_data {
   std::unique_ptr<float[]> fstorage;
   const float* xf = nullptr;
   bool finite = true;  ///< every value of the source is finite (checked while copying)
+  /// Sample weights (borrowed for the fit), or null: every weight 1.
+  const double* weight = nullptr;
   kmeans_data() = default;
   kmeans_data(kmeans_data&&) noexcept = default;
   kmeans_data& operator=(kmeans_data&&) noexcept = default;
