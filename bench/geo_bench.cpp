@@ -32,6 +32,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numbers>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,7 @@ void write_raw(const std::filesystem::path& p, const std::vector<T>& v) {
 
 const data_set& data();
 const crmkit::geo_index& index();
+const crmkit::geo_index& index_wgs84();
 
 // crmkit's answers, for bench/geo_peer.py to compare with BallTree's and Shapely's.
 void write_results(const std::filesystem::path& dir) {
@@ -133,6 +135,11 @@ void write_results(const std::filesystem::path& dir) {
   write_raw(dir / "crmkit_knn10_ids.i32", nn.ids);
   write_raw(dir / "crmkit_knn10_dist.f64", nn.distances_m);
   write_raw(dir / "crmkit_territory_mask.u8", crmkit::territory::parse(data().wkt).contains(data().lon, data().lat));
+  // The WGS84 model: 2 km counts for the first 1,000 queries (the peer's pure-Python
+  // geodesics are slow).
+  const auto q_lon = std::span<const double>(data().qlon).first(1000), q_lat = std::span<const double>(data().qlat).first(1000);
+  const auto wgs = index_wgs84().count_within_batch(q_lon, q_lat, 2000.0);
+  write_raw(dir / "crmkit_counts_2km_wgs84_1k.u64", std::vector<std::uint64_t>(wgs.begin(), wgs.end()));
 }
 
 const data_set& data() {
@@ -212,6 +219,72 @@ void BM_index_in_territory(benchmark::State& state) {
   state.counters["inside"] = static_cast<double>(inside);
 }
 
+// The WGS84 distance model (exact geodesics through GeographicLib) on the first 10,000
+// queries, next to the sphere on the same queries: the cost of the ellipsoid.
+constexpr std::size_t n_wgs84_queries = 10000;
+
+const crmkit::geo_index& index_wgs84() {
+  static const crmkit::geo_index i(data().lon, data().lat, [] {
+    crmkit::geo_index_options o;
+    o.distance_model = crmkit::geo_distance_model::wgs84;
+    return o;
+  }());
+  return i;
+}
+
+std::span<const double> first_queries(const std::vector<double>& v) { return std::span<const double>(v).first(n_wgs84_queries); }
+
+void count_2km_10k(benchmark::State& state, const crmkit::geo_index& idx) {
+  crmkit::geo_query_options q;
+  q.n_threads = static_cast<std::size_t>(state.range(0));
+  double total = 0;
+  for (auto _ : state) {
+    const auto counts = idx.count_within_batch(first_queries(data().qlon), first_queries(data().qlat), 2000.0, q);
+    total = 0;
+    for (auto c : counts) total += static_cast<double>(c);
+    benchmark::DoNotOptimize(total);
+  }
+  state.counters["hits"] = total;
+}
+
+void nearest_10_10k(benchmark::State& state, const crmkit::geo_index& idx) {
+  crmkit::geo_query_options q;
+  q.n_threads = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state) {
+    const auto r = idx.nearest_batch(first_queries(data().qlon), first_queries(data().qlat), 10, q);
+    benchmark::DoNotOptimize(r.ids.data());
+  }
+}
+
+void BM_count_2km_10k_sphere(benchmark::State& state) { count_2km_10k(state, index()); }
+void BM_count_2km_10k_wgs84(benchmark::State& state) { count_2km_10k(state, index_wgs84()); }
+void BM_nearest_10_10k_sphere(benchmark::State& state) { nearest_10_10k(state, index()); }
+void BM_nearest_10_10k_wgs84(benchmark::State& state) { nearest_10_10k(state, index_wgs84()); }
+
+// Density of the 1e6 customers: geohash cells of 6 characters (about 1.2 x 0.6 km) and the
+// regular 0.01-degree grid over the data's box, with one value column.
+void BM_geohash_grid_p6(benchmark::State& state) {
+  const std::vector<double>& value = data().lat;  // any column: the work does not depend on it
+  const std::vector<std::span<const double>> cols = {value};
+  std::size_t cells = 0;
+  for (auto _ : state) {
+    const auto g = crmkit::geohash_grid(data().lon, data().lat, cols, 6);
+    cells = g.cells.size();
+    benchmark::DoNotOptimize(g.count.data());
+  }
+  state.counters["cells"] = static_cast<double>(cells);
+}
+
+void BM_grid_density_001deg(benchmark::State& state) {
+  crmkit::density_grid_options o;
+  o.cell_deg = 0.01;
+  o.bounds = {-12.0, 34.0, 32.0, 62.0};
+  for (auto _ : state) {
+    const auto g = crmkit::grid_density(data().lon, data().lat, data().lat, o);
+    benchmark::DoNotOptimize(g.count.data());
+  }
+}
+
 BENCHMARK(BM_build)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_count_2km)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_count_10km)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
@@ -219,6 +292,12 @@ BENCHMARK(BM_within_2km_ids_distances)->Arg(1)->Arg(2)->Unit(benchmark::kMillise
 BENCHMARK(BM_nearest_10)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_territory_contains_1M)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_index_in_territory)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_count_2km_10k_sphere)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_count_2km_10k_wgs84)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_nearest_10_10k_sphere)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_nearest_10_10k_wgs84)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_geohash_grid_p6)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_grid_density_001deg)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
@@ -235,7 +314,8 @@ int main(int argc, char** argv) {
   }
   const auto dir = data_dir(nullptr);
   if (!std::filesystem::exists(dir / "points_lon.f64")) write_data(dir, data());
-  (void)index();  // generate the data and build the shared index before any timing
+  (void)index();  // generate the data and build the shared indexes before any timing
+  (void)index_wgs84();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

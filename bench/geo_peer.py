@@ -60,6 +60,7 @@ def main(directory: str) -> None:
     print(f"  identical neighbour sets: {same} of {len(ck_i)} queries ({len(ck_i) - same} differ, "
           f"{tied} of those only by a tie at the 10th distance); max distance difference "
           f"{float(np.max(np.abs(sk_d * R - ck_d))):.2e} m")
+    wgs84_peer(d, tree, qlat, qlon, lat, lon)
     try:
         import shapely.vectorized
         from shapely import wkt as shapely_wkt
@@ -79,6 +80,30 @@ def main(directory: str) -> None:
     dc = time.process_time() - c0
     print(f"{'prepared-geometry loop, first 100000 points':52s} cpu {dc:9.3f} s  (scaled to 1M: {dc * lon.size / n:.2f} s)")
     print(f"  identical on those points: {bool(np.array_equal(loop, ck[:n]))}")
+
+
+def wgs84_peer(d, tree, qlat, qlon, lat, lon, n=1000, radius=2000.0):
+    """The WGS84 model's 2 km counts on the first n queries, done the way a Python user
+    would: BallTree's haversine prefilter with the same provably sufficient angle
+    (radius * a / b^2, crmkit/geo/geo_index.hpp) and python3-geographiclib's exact geodesic
+    on the candidates."""
+    try:
+        from geographiclib.geodesic import Geodesic
+    except ImportError:
+        print("geographiclib not installed (Debian python3-geographiclib): WGS84 comparison skipped")
+        return
+    a, b = 6378137.0, 6356752.314245179
+    angle = (radius * (1 + 1e-9) + 1e-6) * a / (b * b)
+    g = Geodesic.WGS84
+
+    def counts():
+        cand = tree.query_radius(np.radians(np.column_stack([qlat[:n], qlon[:n]])), r=angle)
+        return np.array([sum(g.Inverse(qlat[j], qlon[j], lat[i], lon[i], Geodesic.DISTANCE)["s12"] <= radius
+                             for i in c) for j, c in enumerate(cand)], dtype=np.int64)
+
+    pk = timed(f"WGS84 2 km counts, first {n} queries (BallTree+geographiclib)", counts)
+    ck = np.fromfile(d / "crmkit_counts_2km_wgs84_1k.u64", dtype=np.uint64).astype(np.int64)
+    print(f"  total hits {int(pk.sum())} (crmkit {int(ck.sum())}); queries whose count differs: {int(np.sum(pk != ck))}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 // those at risk of churning), lists the customers inside a territory drawn on the map
 // (GeoJSON with a hole), routes a few service requests to the nearest available rep and
 // assigns a batch of requests to reps with a capacity each, and summarises a rep's day
-// from a sample GPS track (distance, outliers, stops, visits).
+// from a sample GPS track (distance, outliers, stops, visits), the coverage of the rep's
+// assigned customers with a daily summary, and the customers' density on geohash cells.
 //
 //   example_geo_field_sales [n_customers]
 #include <cstdio>
@@ -113,6 +114,31 @@ int main(int argc, char** argv) {
     const auto day = crmkit::analyze_track(t, tlon, tlat, &index);
     fmt::print("rep 0's day: {:.1f} km driven ({} GPS outlier dropped), {} stops, {} customer visits, {} min at customers\n",
                day.distance_m / 1000, day.n_dropped, day.stops.size(), day.n_visits, day.time_at_customers_s / 60);
+
+    // 5. Coverage of the rep's assigned customers over the last two days: six customers,
+    //    three of which the track visits; each due every 7 days, so all are due at once.
+    const std::vector<std::int32_t> assigned = {near.ids[0], near.ids[11], near.ids[22], near.ids[5], near.ids[16],
+                                                near.ids[27]};
+    const std::vector<std::int32_t> weekly(assigned.size(), 7);
+    crmkit::coverage_options period;
+    period.period_start = options.end_time - 2 * 86400;
+    period.period_end = options.end_time;
+    const crmkit::gps_track track{t, tlon, tlat};
+    const auto cover = crmkit::compute_rep_coverage({&track, 1}, assigned, &index, {{}, weekly}, period);
+    fmt::print("coverage: {} of {} assigned customers visited ({:.0f} %)", cover.n_covered, assigned.size(),
+               100 * cover.share_covered);
+    for (const auto& d : cover.days)
+      fmt::print("; {}: {:.1f} km, {} visits, {} due not visited", crmkit::format_iso_date(d.day_start + 43200),
+                 d.distance_m / 1000, d.n_visits, d.due_not_visited.size());
+    fmt::print("\n");
+
+    // 6. Where the customers are: geohash cells of 5 characters (about 5 x 5 km).
+    const auto cells = crmkit::geohash_grid(customers.longitude(), customers.latitude(), {}, 5);
+    std::size_t top = 0;
+    for (std::size_t i = 1; i < cells.cells.size(); ++i)
+      if (cells.count[i] > cells.count[top]) top = i;
+    fmt::print("{} customers in {} geohash-5 cells; busiest {} ({} customers)\n", customers.size() - cells.n_unlocated,
+               cells.cells.size(), cells.cells[top], cells.count[top]);
   } catch (const crmkit::error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

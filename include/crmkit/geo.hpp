@@ -2,7 +2,10 @@
 /// Module header for crmkit's geospatial queries: the Earth model and distances
 /// (geo/sphere.hpp), territories from WKT/GeoJSON (geo/territory.hpp) and the spatial
 /// index over customer locations with radius, k-nearest, box and territory queries
-/// (geo/geo_index.hpp).
+/// (geo/geo_index.hpp), reps and assignment (geo/reps.hpp), GPS tracks (geo/track.hpp) and
+/// a rep's coverage and daily summary (geo/coverage.hpp), density on lon/lat grids
+/// (geo/density.hpp) or geohash cells (geo/geohash.hpp), Chinese coordinate systems and the
+/// WGS84 geodesic (geo/geodesic.hpp).
 ///
 /// `#include <crmkit/geo.hpp>`
 ///
@@ -24,3 +27,5 @@
 #include "crmkit/geo/density.hpp"
 #include "crmkit/geo/track.hpp"
 #include "crmkit/geo/geodesic.hpp"
+#include "crmkit/geo/coverage.hpp"
+#include "crmkit/geo/geohash.hpp"

@@ -10,6 +10,7 @@
 
 #include "crmkit/error.hpp"
 #include "crmkit/geo/geo_index.hpp"
+#include "crmkit/geo/geodesic.hpp"
 #include "geo_test_util.hpp"
 
 namespace {
@@ -324,4 +325,119 @@ TEST_CASE("bad input is rejected with clear errors") {
   CHECK(std::fabs(wrapped.longitude()[1]) == 180.0);
   CHECK(wrapped.nearest(-170.0, 0.0, 1).ids[0] == 0);
   CHECK(wrapped.nearest(190.0, 0.0, 1).distances_m[0] == doctest::Approx(0.0));
+}
+
+namespace {
+// Brute force on the ellipsoid: every located point as (geodesic distance, id), ascending.
+std::vector<std::pair<double, std::int32_t>> brute_wgs84(const geo_points& p, double qlon, double qlat,
+                                                         const crmkit::geo_filter* filter = nullptr) {
+  std::vector<std::pair<double, std::int32_t>> all;
+  for (std::size_t i = 0; i < p.lon.size(); ++i) {
+    if (std::isnan(p.lon[i]) || (filter != nullptr && !filter->keeps(i))) continue;
+    all.emplace_back(crmkit::wgs84_geodesic_m(qlon, qlat, p.lon[i], p.lat[i]), static_cast<std::int32_t>(i));
+  }
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+crmkit::geo_index_options wgs84_options() {
+  crmkit::geo_index_options o;
+  o.distance_model = crmkit::geo_distance_model::wgs84;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("wgs84: the sphere/ellipsoid bound of the prefilter holds") {
+  // (b^2/a) theta <= s <= (a^2/b) theta for the central angle theta (geo_index.hpp).
+  const double a = 6378137.0, b = 6356752.314245179;
+  const geo_points p = geo_test_points(2000, 9);
+  double lo = 1e300, hi = 0;
+  for (std::size_t i = 1; i < p.lon.size(); ++i) {
+    if (std::isnan(p.lon[i]) || std::isnan(p.lon[i - 1])) continue;
+    const double theta = crmkit::haversine_m(p.lon[i - 1], p.lat[i - 1], p.lon[i], p.lat[i], 1.0);
+    if (theta < 1e-9) continue;
+    const double r = crmkit::wgs84_geodesic_m(p.lon[i - 1], p.lat[i - 1], p.lon[i], p.lat[i]) / theta;
+    lo = std::min(lo, r);
+    hi = std::max(hi, r);
+  }
+  CHECK(lo >= b * b / a);
+  CHECK(hi <= a * a / b);
+  CHECK(hi / lo > 1.002);  // the sample spans a good part of the range
+}
+
+TEST_CASE("wgs84: radius queries equal brute force with GeographicLib distances") {
+  const geo_points p = geo_test_points(2500, 21);
+  const geo_index index(p.lon, p.lat, wgs84_options());
+  crmkit::geo_filter some(p.lon.size());
+  std::vector<double> parity(p.lon.size());
+  for (std::size_t i = 0; i < parity.size(); ++i) parity[i] = static_cast<double>(i % 3);
+  some.require(parity, crmkit::geo_compare::not_equal, 0.0);
+  std::mt19937_64 rng(4);
+  for (const auto& [qlon, qlat] : queries(p, 50, 22)) {
+    const auto all = brute_wgs84(p, qlon, qlat);
+    // Radii, one of them exactly a point's geodesic distance (boundary included).
+    std::vector<double> radii = {0.0, 1.0, 800.0, 15000.0, 300000.0, 3.0e6, 1.9e7, 2.1e7};
+    radii.push_back(all[static_cast<std::size_t>(rng() % all.size())].first);
+    for (double r : radii) {
+      for (const crmkit::geo_filter* f : std::vector<const crmkit::geo_filter*>{nullptr, &some}) {
+        std::vector<std::int32_t> expected;
+        std::vector<double> expected_d;
+        for (const auto& [s, id] : f == nullptr ? all : brute_wgs84(p, qlon, qlat, f))
+          if (s <= r) {
+            expected.push_back(id);
+            expected_d.push_back(s);
+          }
+        crmkit::geo_query_options q;
+        q.order = crmkit::geo_order::by_distance;
+        q.filter = f;
+        const auto hits = index.within(qlon, qlat, r, q);
+        REQUIRE(hits.ids == expected);
+        CHECK(hits.distances_m == expected_d);
+        CHECK(index.count_within(qlon, qlat, r, q) == expected.size());
+      }
+    }
+  }
+}
+
+TEST_CASE("wgs84: k-nearest equals brute force; batches equal single queries for 1 and 2 threads") {
+  const geo_points p = geo_test_points(2500, 23);
+  const geo_index index(p.lon, p.lat, wgs84_options());
+  const auto qs = queries(p, 60, 24);
+  std::vector<double> qlon, qlat;
+  for (const auto& [x, y] : qs) {
+    qlon.push_back(x);
+    qlat.push_back(y);
+  }
+  for (std::size_t k : {std::size_t{1}, std::size_t{7}, std::size_t{60}}) {
+    crmkit::geo_query_options q1, q2;
+    q2.n_threads = 2;
+    const auto b1 = index.nearest_batch(qlon, qlat, k, q1);
+    const auto b2 = index.nearest_batch(qlon, qlat, k, q2);
+    CHECK(b1.ids == b2.ids);
+    for (std::size_t j = 0; j < qs.size(); ++j) {
+      const auto all = brute_wgs84(p, qlon[j], qlat[j]);
+      const auto hits = index.nearest(qlon[j], qlat[j], k);
+      REQUIRE(hits.ids.size() == k);
+      for (std::size_t n = 0; n < k; ++n) {
+        CHECK(hits.ids[n] == all[n].second);
+        CHECK(hits.distances_m[n] == all[n].first);
+        CHECK(b1.ids[j * k + n] == all[n].second);
+        CHECK(b1.distances_m[j * k + n] == all[n].first);
+      }
+    }
+  }
+  crmkit::geo_query_options q1, q2;
+  q2.n_threads = 2;
+  const auto w1 = index.within_batch(qlon, qlat, 500000.0, q1);
+  const auto w2 = index.within_batch(qlon, qlat, 500000.0, q2);
+  CHECK(w1.ids == w2.ids);
+  CHECK(w1.distances_m == w2.distances_m);
+  CHECK(index.count_within_batch(qlon, qlat, 500000.0, q2) == index.count_within_batch(qlon, qlat, 500000.0, q1));
+  for (std::size_t j = 0; j < qs.size(); ++j) CHECK(w1.ids_of(j).size() == index.count_within(qlon[j], qlat[j], 500000.0));
+  // Fewer eligible points than k: all of them, padded.
+  const geo_index two(std::vector<double>{0.0, 179.0}, std::vector<double>{0.0, 1.0}, wgs84_options());
+  const auto few = two.nearest(-179.5, 0.5, 5);
+  REQUIRE(few.ids.size() == 2);
+  CHECK(few.ids[0] == 1);
+  CHECK(few.distances_m[1] == crmkit::wgs84_geodesic_m(-179.5, 0.5, 0.0, 0.0));
 }

@@ -1,6 +1,7 @@
 /// @file crmkit/geo/density.hpp
 /// Density grids for heat maps: customers (and a value per customer: revenue, churn
 /// risk, ...) aggregated on a regular longitude/latitude grid, as arrays and as GeoJSON.
+/// For hierarchical cells named by strings see crmkit/geo/geohash.hpp.
 ///
 /// `#include <crmkit/geo/density.hpp>`
 ///

@@ -1,8 +1,9 @@
 /// @file crmkit/geo/geo_index.hpp
 /// `geo_index`: a spatial index over customer locations (longitude/latitude in WGS84
 /// degrees) answering radius, k-nearest, bounding-box and territory queries with exact
-/// great-circle distances, single or batched (threaded, deterministic output order), with
-/// optional attribute filters that need no rebuild.
+/// great-circle distances (or, as an option, exact geodesic distances on the WGS84
+/// ellipsoid), single or batched (threaded, deterministic output order), with optional
+/// attribute filters that need no rebuild.
 ///
 /// `#include <crmkit/geo/geo_index.hpp>`
 ///
@@ -53,8 +54,9 @@
 /// ## Results equal brute force
 /// For every query the set of ids equals a scan over all points with the same predicate
 /// (squared chord <= c^2 for radius, the (squared chord, index) order for k-nearest, the
-/// degree ranges for boxes); the tests check it on random data including the poles, the
-/// antimeridian and points placed exactly on the radius.
+/// degree ranges for boxes; with the wgs84 model, geodesic distance <= r and the
+/// (geodesic distance, index) order); the tests check it on random data including the
+/// poles, the antimeridian and points placed exactly on the radius.
 ///
 /// ## Memory
 /// About 64 bytes per located point: the copied longitude/latitude (16 bytes) and the

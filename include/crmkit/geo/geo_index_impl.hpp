@@ -18,6 +18,7 @@
 #include "crmkit/error.hpp"
 #include "crmkit/geo/detail/parallel.hpp"
 #include "crmkit/geo/geo_index.hpp"
+#include "crmkit/geo/detail/wgs84.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 
@@ -65,6 +66,19 @@ inline geo_bg::box3 geo_cube(const unit_vector& q, double half) noexcept {
   return {{q.x - half, q.y - half, q.z - half}, {q.x + half, q.y + half, q.z + half}};
 }
 
+// The bound of the wgs84 prefilter (geo_index.hpp, "Ellipsoidal distances"): a geodesic
+// distance s spans a central angle of at most s / (b^2 / a) = s a / b^2 radians.
+inline constexpr double wgs84_a = 6378137.0;
+inline constexpr double wgs84_b = 6356752.314245179;  // a (1 - 1/298.257223563)
+inline constexpr double wgs84_min_curvature_radius = wgs84_b * wgs84_b / wgs84_a;
+// The squared chord that every point within geodesic distance s lies within, with room
+// for rounding and GeographicLib's ~15 nm error (1e-9 relative plus 1 micrometre).
+inline double wgs84_chord2_bound(double s) noexcept {
+  const double angle = (s * (1.0 + 1e-9) + 1e-6) / wgs84_min_curvature_radius;
+  const double c = angle >= std::numbers::pi ? 2.0 : 2.0 * std::sin(angle / 2.0);
+  return c * c;
+}
+
 }  // namespace detail
 
 struct geo_index::impl {
@@ -73,6 +87,18 @@ struct geo_index::impl {
   std::vector<double> lat;
   std::size_t n_located = 0;
   detail::geo_bg::tree rtree;
+
+  [[nodiscard]] bool ellipsoid() const noexcept { return options.distance_model == geo_distance_model::wgs84; }
+  // Queries compare a "key" monotone in distance: the squared chord on the sphere, the
+  // geodesic distance in metres on the ellipsoid.
+  [[nodiscard]] double key_of_radius(double radius_m) const noexcept {
+    if (ellipsoid()) return radius_m;
+    const double c = chord_of_distance(radius_m, options.earth_radius_m);
+    return c * c;
+  }
+  [[nodiscard]] double distance_of_key(double key) const noexcept {
+    return ellipsoid() ? key : distance_of_chord2(key, options.earth_radius_m);
+  }
 
   void check_query(const geo_query_options& q, const char* what) const {
     if (q.filter != nullptr && q.filter->size() != lon.size())
@@ -84,6 +110,22 @@ struct geo_index::impl {
     if (!(radius_m >= 0.0) || std::isinf(radius_m))
       throw error(errc::invalid_argument,
                   fmt::format("{}: radius {} m must be a finite number >= 0", what, radius_m));
+  }
+
+  // Calls f(id, key) for every eligible point with key <= key_max, the query being (lon0,
+  // lat0) with unit vector q. On the ellipsoid the chord bound preselects, the geodesic decides.
+  template <class F>
+  void for_each_within_key(const unit_vector& q, double lon0, double lat0, double key_max, const geo_filter* filter,
+                           F&& f) const {
+    if (!ellipsoid()) {
+      for_each_within(q, key_max, filter, f);
+      return;
+    }
+    for_each_within(q, detail::wgs84_chord2_bound(key_max), filter, [&](std::int32_t id, double) {
+      const auto i = static_cast<std::size_t>(id);
+      const double s = detail::wgs84_inverse_m(lon0, lat0, lon[i], lat[i]);
+      if (s <= key_max) f(id, s);
+    });
   }
 
   // Calls f(id, squared chord) for every eligible point with squared chord <= c2.
@@ -104,21 +146,21 @@ struct geo_index::impl {
               std::vector<double>& dist) const {
     detail::geo_check_point(lon0, lat0, options.normalize_longitude, "geo_index::within");
     const unit_vector u = to_unit_vector(lon0, lat0);
-    const double c = chord_of_distance(radius_m, options.earth_radius_m);
+    const double key_max = key_of_radius(radius_m);
     const std::size_t first = ids.size();
     if (q.order == geo_order::by_distance) {
       std::vector<std::pair<double, std::int32_t>> found;
-      for_each_within(u, c * c, q.filter, [&](std::int32_t id, double d2) { found.emplace_back(d2, id); });
+      for_each_within_key(u, lon0, lat0, key_max, q.filter, [&](std::int32_t id, double key) { found.emplace_back(key, id); });
       std::sort(found.begin(), found.end());
-      for (const auto& [d2, id] : found) {
+      for (const auto& [key, id] : found) {
         ids.push_back(id);
-        if (q.with_distances) dist.push_back(distance_of_chord2(d2, options.earth_radius_m));
+        if (q.with_distances) dist.push_back(distance_of_key(key));
       }
       return;
     }
-    for_each_within(u, c * c, q.filter, [&](std::int32_t id, double d2) {
+    for_each_within_key(u, lon0, lat0, key_max, q.filter, [&](std::int32_t id, double key) {
       ids.push_back(id);
-      if (q.with_distances) dist.push_back(distance_of_chord2(d2, options.earth_radius_m));
+      if (q.with_distances) dist.push_back(distance_of_key(key));
     });
     if (q.order == geo_order::by_index) {
       if (q.with_distances) {
@@ -136,17 +178,40 @@ struct geo_index::impl {
   std::size_t count(double lon0, double lat0, double radius_m, const geo_query_options& q) const {
     detail::geo_check_point(lon0, lat0, options.normalize_longitude, "geo_index::count_within");
     const unit_vector u = to_unit_vector(lon0, lat0);
-    const double c = chord_of_distance(radius_m, options.earth_radius_m);
     std::size_t n = 0;
-    for_each_within(u, c * c, q.filter, [&](std::int32_t, double) { ++n; });
+    for_each_within_key(u, lon0, lat0, key_of_radius(radius_m), q.filter, [&](std::int32_t, double) { ++n; });
     return n;
   }
 
-  // The k smallest (squared chord, id) pairs, ascending; exact (see the header).
+  // The k smallest (key, id) pairs, ascending; exact (see the header).
   void nearest(double lon0, double lat0, std::size_t k, const geo_filter* filter,
                std::vector<std::pair<double, std::int32_t>>& out) const {
-    namespace bgi = boost::geometry::index;
     detail::geo_check_point(lon0, lat0, options.normalize_longitude, "geo_index::nearest");
+    nearest_by_chord(lon0, lat0, k, filter, out);
+    if (!ellipsoid() || out.empty()) return;
+    // Ellipsoid: the k nearest by angle bound the answer by their farthest geodesic
+    // distance s_k; every point within s_k is collected and the k smallest kept.
+    double s_k = 0.0;
+    for (auto& [key, id] : out) {
+      const auto i = static_cast<std::size_t>(id);
+      key = detail::wgs84_inverse_m(lon0, lat0, lon[i], lat[i]);
+      s_k = std::max(s_k, key);
+    }
+    if (out.size() < k) {  // every eligible point is in
+      std::sort(out.begin(), out.end());
+      return;
+    }
+    out.clear();
+    for_each_within_key(to_unit_vector(lon0, lat0), lon0, lat0, s_k, filter,
+                        [&](std::int32_t id, double s) { out.emplace_back(s, id); });
+    std::sort(out.begin(), out.end());
+    if (out.size() > k) out.resize(k);
+  }
+
+  // The k smallest (squared chord, id) pairs, ascending, for a checked query point.
+  void nearest_by_chord(double lon0, double lat0, std::size_t k, const geo_filter* filter,
+                        std::vector<std::pair<double, std::int32_t>>& out) const {
+    namespace bgi = boost::geometry::index;
     out.clear();
     if (n_located == 0) return;
     const unit_vector u = to_unit_vector(lon0, lat0);
@@ -229,6 +294,9 @@ CRMKIT_FUNC geo_index::geo_index(std::span<const double> longitude, std::span<co
   if (!(options.earth_radius_m > 0.0) || std::isinf(options.earth_radius_m))
     throw error(errc::invalid_argument,
                 fmt::format("geo_index: earth_radius_m {} must be positive and finite", options.earth_radius_m));
+  if (options.distance_model != geo_distance_model::sphere && options.distance_model != geo_distance_model::wgs84)
+    throw error(errc::invalid_argument, fmt::format("geo_index: unknown distance_model {}",
+                                                    static_cast<int>(options.distance_model)));
   impl& m = *impl_;
   m.options = options;
   m.lon.assign(longitude.begin(), longitude.end());
@@ -289,9 +357,9 @@ CRMKIT_FUNC geo_hits geo_index::nearest(double lon, double lat, std::size_t k, c
   std::vector<std::pair<double, std::int32_t>> found;
   impl_->nearest(lon, lat, k, q.filter, found);
   geo_hits hits;
-  for (const auto& [d2, id] : found) {
+  for (const auto& [key, id] : found) {
     hits.ids.push_back(id);
-    hits.distances_m.push_back(distance_of_chord2(d2, impl_->options.earth_radius_m));
+    hits.distances_m.push_back(impl_->distance_of_key(key));
   }
   return hits;
 }
@@ -376,6 +444,10 @@ CRMKIT_FUNC std::vector<std::int32_t> geo_index::in_territory(const territory& a
         b[2] = std::max(b[2], p[0]);
         b[3] = std::max(b[3], p[1]);
       }
+      // Longitudes of a territory across the antimeridian may exceed 180 (territory.hpp):
+      // wrapped, a box across it has min_lon > max_lon, which in_box() takes as such.
+      for (int c : {0, 2})
+        if (b[c] > 180.0) b[c] -= 360.0;
       auto part = in_box(b[0], b[1], b[2], b[3], box_q);
       candidates.insert(candidates.end(), part.begin(), part.end());
     }
@@ -503,7 +575,6 @@ CRMKIT_FUNC geo_neighbors geo_index::nearest_batch(std::span<const double> lon, 
   out.k = k;
   out.ids.assign(lon.size() * k, -1);
   out.distances_m.assign(lon.size() * k, std::numeric_limits<double>::quiet_NaN());
-  const double radius = impl_->options.earth_radius_m;
   const std::vector<std::uint32_t> order = detail::geo_query_order(lon, lat);
   detail::geo_parallel_chunks(lon.size(), detail::geo_batch_chunk, q.n_threads,
                               [&](std::size_t, std::size_t begin, std::size_t end) {
@@ -513,7 +584,7 @@ CRMKIT_FUNC geo_neighbors geo_index::nearest_batch(std::span<const double> lon, 
                                   impl_->nearest(lon[i], lat[i], k, q.filter, found);
                                   for (std::size_t n = 0; n < found.size(); ++n) {
                                     out.ids[i * k + n] = found[n].second;
-                                    out.distances_m[i * k + n] = distance_of_chord2(found[n].first, radius);
+                                    out.distances_m[i * k + n] = impl_->distance_of_key(found[n].first);
                                   }
                                 }
                               });

@@ -11,13 +11,13 @@
 /// double d = crmkit::wgs84_geodesic_m(144.42486789, -37.95103342, 143.92649553, -37.65282114);  // 54,972.271 m
 /// @endcode
 ///
-/// Computed by Boost.Geometry's Vincenty strategy (T. Vincenty, "Direct and inverse
-/// solutions of geodesics on the ellipsoid", Survey Review 23(176), 1975; accurate to
-/// about 0.5 mm) on the WGS84 spheroid (a = 6378137 m, f = 1/298.257223563); the test
-/// reproduces Vincenty's published Flinders Peak - Buninyong distance. Vincenty's
-/// iteration converges slowly or not at all for nearly antipodal points (within about
-/// 0.5 degrees of the antipode); Boost 1.74's Karney strategy, which would not have that
-/// limit, does not compile. Boost.Geometry is compiled in src/geo/geodesic.cpp only.
+/// Computed by GeographicLib's geodesic inverse (C. F. F. Karney, "Algorithms for
+/// geodesics", J. Geodesy 87(1), 2013; accurate to about 15 nanometres for any pair of
+/// points, nearly antipodal ones included, unlike Vincenty's 1975 iteration) on the WGS84
+/// ellipsoid (a = 6378137 m, f = 1/298.257223563). The tests reproduce Vincenty's
+/// published Flinders Peak - Buninyong distance and python3-geographiclib's values.
+/// The index can use the same distance for its queries (geo_distance_model::wgs84 in
+/// crmkit/geo/geo_index.hpp). GeographicLib is linked by the crmkit library.
 #pragma once
 
 #include "crmkit/config.hpp"

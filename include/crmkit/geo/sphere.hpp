@@ -22,7 +22,8 @@
 /// 2 R asin(c / 2): mathematically the haversine distance, with an absolute rounding
 /// error of about R * 1e-16 (well under a micrometre). The sphere differs from the WGS84
 /// ellipsoid's geodesic by up to about 0.5 % (the flattening); use a radius fitted to the
-/// region (e.g. the radius of curvature at its latitude) when that matters.
+/// region (e.g. the radius of curvature at its latitude) or the index's wgs84 distance
+/// model (crmkit/geo/geo_index.hpp, crmkit/geo/geodesic.hpp) when that matters.
 #pragma once
 
 #include <cmath>

@@ -25,8 +25,8 @@
 ///   not meaningful across the antimeridian).
 /// - Visits: a stop is a visit to the nearest indexed customer within visit_radius_m of
 ///   its position (ties by smaller index), found through a geo_index.
-/// Not covered here (issue 6): coverage of a rep's assigned customers over a period and the
-/// per-rep daily summary; the visits and stop durations returned are their inputs.
+/// Coverage of a rep's assigned customers over a period and the per-rep daily summary are
+/// built on this in crmkit/geo/coverage.hpp.
 #pragma once
 
 #include <cstddef>

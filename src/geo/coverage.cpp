@@ -1,0 +1,3 @@
+// Compiled-mode definitions of crmkit/geo/coverage.hpp.
+#include "crmkit/geo/coverage.hpp"
+#include "crmkit/geo/coverage_impl.hpp"
