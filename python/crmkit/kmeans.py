@@ -335,8 +335,8 @@ def silhouette_score(X: Any, labels: Any, *, sample_size: Optional[int] = None, 
 
 def scan_k(X: Any, ks: Sequence[int], *, silhouette_sample_size: Optional[int] = 10000, **kmeans_params: Any) -> "Any":
     """Help choosing k: a DataFrame with, for each k, inertia, n_iter and the silhouette
-    score (on ``silhouette_sample_size`` rows drawn with ``random_state``, None for all;
-    NaN for k = 1 or when the sample has no more rows than k). The fits and scores run in
+    score (on ``silhouette_sample_size`` rows drawn with ``random_state``, None for all,
+    -1 for none; NaN for k = 1 or when the sample has no more rows than k). The fits and scores run in
     libcrmkit (``crmkit_kmeans_scan_k``), with the other KMeans parameters as given."""
     import pandas as pd
 
