@@ -214,6 +214,15 @@ static void test_builder_equals_json(void) {
   crmkit_lifecycle_builder_free(NULL);
 }
 
+/* A builder with states "a" and "b" (not on a chain). */
+static crmkit_lifecycle_builder* two_states(void) {
+  crmkit_lifecycle_builder* b = NULL;
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", -1));
+  return b;
+}
+
 /* Each invalid model fails at build with the status and message a JSON document gets. */
 static void test_builder_validation(void) {
   crmkit_lifecycle_builder* b = NULL;
@@ -245,18 +254,14 @@ static void test_builder_validation(void) {
   crmkit_lifecycle_builder_free(b);
 
   /* Unknown source state. */
-  CHECK_OK(crmkit_lifecycle_builder_create(&b));
-  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", -1));
-  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", -1));
+  b = two_states();
   CHECK_OK(crmkit_lifecycle_builder_add_transition(b, b_, 1, "zz", "true", NULL, 0, 1));
   CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_NOT_FOUND);
   CHECK_MESSAGE_HAS("transition #1 target names unknown state 'zz'");
   crmkit_lifecycle_builder_free(b);
 
   /* Unreachable state; then a guard parse error; then an unknown column. */
-  CHECK_OK(crmkit_lifecycle_builder_create(&b));
-  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", -1));
-  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", -1));
+  b = two_states();
   CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_MESSAGE_HAS("state 'b' is unreachable");
   CHECK_OK(crmkit_lifecycle_builder_add_transition(b, a, 1, "b", "orders >= 1 and", "buy", 0, 1));
@@ -264,9 +269,7 @@ static void test_builder_validation(void) {
   CHECK_MESSAGE_HAS("transition #1 'buy'");
   CHECK_MESSAGE_HAS("at position 16");
   crmkit_lifecycle_builder_free(b);
-  CHECK_OK(crmkit_lifecycle_builder_create(&b));
-  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", -1));
-  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", -1));
+  b = two_states();
   CHECK_OK(crmkit_lifecycle_builder_add_transition(b, a, 1, "b", "score > 1", NULL, 0, 1));
   CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_NOT_FOUND);
   CHECK_MESSAGE_HAS("unknown column 'score'");
@@ -294,9 +297,7 @@ static void test_builder_validation(void) {
   CHECK_STATUS(crmkit_lifecycle_builder_build(b, &m), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_MESSAGE_HAS("transition #2 'jump' breaks the no_skip rule: 'a' (rank 0) to 'c' (rank 2) skips b");
   crmkit_lifecycle_builder_free(b);
-  CHECK_OK(crmkit_lifecycle_builder_create(&b));
-  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "a", -1));
-  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "b", -1));
+  b = two_states();
   CHECK_OK(crmkit_lifecycle_builder_set_int(b, CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY, 1));
   CHECK_OK(crmkit_lifecycle_builder_add_transition(b, a, 1, "b", "orders >= 1", NULL, 0, CRMKIT_LIFECYCLE_ON_ANY));
   CHECK_OK(crmkit_lifecycle_builder_add_transition(b, both, 2, CRMKIT_LIFECYCLE_HISTORY, "orders < 1", NULL, 0, 1));

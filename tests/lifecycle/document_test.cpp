@@ -15,6 +15,7 @@
 #include "crmkit/error.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/lifecycle.hpp"
+#include "lifecycle_test_util.hpp"
 
 namespace {
 
@@ -75,15 +76,6 @@ std::vector<crmkit::transition_record> run(const crmkit::lifecycle_model& model)
   return {machine.log().begin(), machine.log().end()};
 }
 
-bool same_log(const std::vector<crmkit::transition_record>& a, const std::vector<crmkit::transition_record>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i].at != b[i].at || a[i].customer != b[i].customer || a[i].rule != b[i].rule || a[i].from != b[i].from ||
-        a[i].to != b[i].to)
-      return false;
-  return true;
-}
-
 std::string toml_error(const std::string& text) {
   try {
     (void)crmkit::lifecycle_model::from_toml(text);
@@ -103,8 +95,8 @@ TEST_CASE("documents: the default model in TOML and JSON equals default_lifecycl
   check_same_model(from_json, reference);
   const auto log = run(reference);
   CHECK(log.size() > 3000);  // the random columns move most customers
-  CHECK(same_log(run(from_toml), log));
-  CHECK(same_log(run(from_json), log));
+  CHECK(lifecycle_test::same_log(run(from_toml), log));
+  CHECK(lifecycle_test::same_log(run(from_json), log));
 }
 
 TEST_CASE("documents: TOML forms (string sources, state tables, invariants) and errors with line and column") {

@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
 #include "crmkit/core/column.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/core/transaction_log.hpp"
+#include "crmkit/lifecycle/machine.hpp"
 
 namespace lifecycle_test {
 
@@ -29,6 +31,16 @@ inline crmkit::transaction_log make_log(const std::vector<std::vector<std::int64
   return crmkit::transaction_log::from_columns(crmkit::column<std::int32_t>::owned(std::move(customer)),
                                                crmkit::column<std::int64_t>::owned(std::move(time)),
                                                crmkit::column<double>::owned(std::move(amount)), purchases.size());
+}
+
+// True when two transition logs are equal record by record.
+inline bool same_log(std::span<const crmkit::transition_record> a, std::span<const crmkit::transition_record> b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].at != b[i].at || a[i].customer != b[i].customer || a[i].from != b[i].from || a[i].to != b[i].to ||
+        a[i].rule != b[i].rule)
+      return false;
+  return true;
 }
 
 }  // namespace lifecycle_test

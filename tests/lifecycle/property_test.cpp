@@ -18,6 +18,8 @@
 
 using lifecycle_test::day;
 
+using lifecycle_test::same_log;
+
 namespace {
 
 struct history {
@@ -55,15 +57,6 @@ std::shared_ptr<const crmkit::lifecycle_model> model(bool scaled) {
   crmkit::default_model_options o;
   o.scale_to_gap = scaled;
   return std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model(o));
-}
-
-bool same_log(std::span<const crmkit::transition_record> a, std::span<const crmkit::transition_record> b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i].at != b[i].at || a[i].customer != b[i].customer || a[i].from != b[i].from || a[i].to != b[i].to ||
-        a[i].rule != b[i].rule)
-      return false;
-  return true;
 }
 
 }  // namespace
