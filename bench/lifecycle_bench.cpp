@@ -1,5 +1,5 @@
 // Lifecycle benchmark: the default model evaluated for 1,000,000 customers at one as-of
-// date (1 and 2 threads), the metrics computation, and a monthly replay of a
+// date (1 and 2 threads), the metrics computation, and a monthly replay (a purchase event at each transaction time) of a
 // 10,000,000-transaction log over two years; `--memory-10m` evaluates 10,000,000
 // customers once and prints the peak resident set size. The pandas/numpy peer
 // (bench/lifecycle_peer.py) runs the same rules on the same files and checks that its

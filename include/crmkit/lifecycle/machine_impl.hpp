@@ -260,7 +260,6 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
     for (int col : m.transitions()[static_cast<std::size_t>(k)].condition.columns()) needed[static_cast<std::size_t>(col)] = true;
   ctx.base.assign(m.columns().size(), nullptr);
   ctx.needs_stage_days = needed[stage_days_column];
-  std::vector<double> subset_stage_days;
   for (std::size_t col = 0; col < needed.size(); ++col) {
     if (!needed[col] || static_cast<int>(col) == stage_days_column) continue;
     const auto* values = columns.find(m.columns()[col]);
@@ -278,24 +277,23 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
   std::vector<transition_record>& hops = log_;
   try {
   if (use_subset) {
-    // Few customers: row-wise evaluation with the same bytecode.
-    if (ctx.needs_stage_days) {
-      subset_stage_days.resize(n_customers());
-      const double today = static_cast<double>(floor_days(as_of));
-      for (auto c : subset) {
-        const std::int64_t e = entered_[static_cast<std::size_t>(c)];
-        subset_stage_days[static_cast<std::size_t>(c)] =
-            e == unknown_time ? std::numeric_limits<double>::quiet_NaN() : today - static_cast<double>(floor_days(e));
-      }
-      ctx.base[stage_days_column] = subset_stage_days.data();
-    }
+    // Few customers: row-wise evaluation with the same bytecode. stage_days is passed as the
+    // row's override value (no column of n_customers values per event: a replay sends one
+    // purchase event per transaction time).
+    const double today = static_cast<double>(floor_days(as_of));
     std::vector<std::int32_t> sorted(subset.begin(), subset.end());
-    std::sort(sorted.begin(), sorted.end());
+    if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     for (auto c : sorted) {
       const auto row = static_cast<std::size_t>(c);
+      const std::int64_t e = entered_[row];
+      const double stage_days =
+          e == unknown_time ? std::numeric_limits<double>::quiet_NaN() : today - static_cast<double>(floor_days(e));
       detail::decide(ctx, row, [&](int k) {
-        return m.transitions()[static_cast<std::size_t>(k)].condition.evaluate_row(ctx.base.data(), row) ? 1 : 0;
+        return m.transitions()[static_cast<std::size_t>(k)].condition.evaluate_row(ctx.base.data(), row,
+                                                                                     stage_days_column, stage_days)
+                   ? 1
+                   : 0;
       }, hops);
     }
   } else {
