@@ -11,9 +11,9 @@
 #include "geo_test_util.hpp"
 
 namespace {
-std::string error_of(const std::string& text, crmkit::errc code) {
+std::string error_of(const std::string& text, crmkit::errc code, const crmkit::territory_options& options = {}) {
   try {
-    (void)crmkit::territory::parse(text);
+    (void)crmkit::territory::parse(text, options);
   } catch (const crmkit::error& e) {
     CHECK(e.code() == code);
     return e.what();
@@ -82,6 +82,61 @@ TEST_CASE("multipolygons split at the antimeridian, islands in holes, and the in
   CHECK(index.in_territory(paris, q) == expected);
 }
 
+TEST_CASE("unsplit territories across the antimeridian equal their split form") {
+  // A box from 170 E to 170 W with a hole across 180, unsplit (edges the short way) and
+  // split at +-180 into a MultiPolygon (RFC 7946, 3.1.9; the hole becomes two notches):
+  // the same region.
+  crmkit::territory_options wrap;
+  wrap.wrap_antimeridian = true;
+  const auto unsplit = crmkit::territory::parse(
+      "POLYGON ((170 -10, -170 -10, -170 10, 170 10, 170 -10), (178 -2, 178 2, -178 2, -178 -2, 178 -2))", wrap);
+  const auto split = crmkit::territory::parse(
+      "MULTIPOLYGON (((170 -10, 180 -10, 180 -2, 178 -2, 178 2, 180 2, 180 10, 170 10, 170 -10)),"
+      " ((-180 -10, -170 -10, -170 10, -180 10, -180 2, -178 2, -178 -2, -180 -2, -180 -10)))");
+  CHECK(unsplit.contains(175, 0));
+  CHECK(unsplit.contains(-175, 0));
+  CHECK(unsplit.contains(180, 5));
+  CHECK(unsplit.contains(-180, 5));
+  CHECK(!unsplit.contains(179.5, 0));   // the hole
+  CHECK(!unsplit.contains(-179.5, 0));
+  CHECK(!unsplit.contains(0, 0));
+  CHECK(!unsplit.contains(165, 0));
+  CHECK(!unsplit.contains(-165, 0));
+  // bounds() in [-180, 180], crossing: min_lon > max_lon.
+  CHECK(unsplit.bounds()[0] == 170.0);
+  CHECK(unsplit.bounds()[2] == -170.0);
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> lon(-180, 180), lat(-12, 12);
+  for (int i = 0; i < 20000; ++i) {
+    const double x = i % 4 == 0 ? 170 + 20 * (lon(rng) + 180) / 360 : lon(rng), y = lat(rng);
+    const double xw = x > 180 ? x - 360 : x;
+    if (std::fabs(std::fabs(xw) - 180) < 1e-9 || std::fabs(std::fabs(xw) - 170) < 1e-9) continue;  // edges
+    REQUIRE(unsplit.contains(xw, y) == split.contains(xw, y));
+  }
+  // Several polygons, one across 180, one just east of it on the other side (placed in
+  // the same window), one elsewhere; the index agrees with contains().
+  const auto many = crmkit::territory::parse(
+      "MULTIPOLYGON (((170 -20, -175 -20, -175 -10, 170 -10, 170 -20)), ((-174 -20, -160 -20, -160 -10, -174 -10, -174 -20)),"
+      " ((0 0, 10 0, 10 10, 0 10, 0 0)))",
+      wrap);
+  CHECK(many.contains(179, -15));
+  CHECK(many.contains(-176, -15));
+  CHECK(many.contains(-165, -15));
+  CHECK(!many.contains(-174.5, -15));
+  CHECK(many.contains(5, 5));
+  const geo_points p = geo_test_points(20000, 37);
+  const crmkit::geo_index index(p.lon, p.lat);
+  crmkit::geo_query_options q;
+  q.order = crmkit::geo_order::by_index;
+  for (const auto* t : {&unsplit, &many}) {
+    std::vector<std::int32_t> expected;
+    for (std::size_t i = 0; i < p.lon.size(); ++i)
+      if (t->contains(p.lon[i], p.lat[i])) expected.push_back(static_cast<std::int32_t>(i));
+    CHECK(expected.size() > 50);
+    CHECK(index.in_territory(*t, q) == expected);
+  }
+}
+
 TEST_CASE("parse errors carry their position") {
   using crmkit::errc;
   CHECK(has(error_of("POLYGON ((0 0, 1 0, 1 1 0 0))", errc::parse_error), "offset 24 (line 1, column 25)"));
@@ -113,7 +168,21 @@ TEST_CASE("invalid geometries are rejected") {
   CHECK(has(error_of("POLYGON ((0 0, 2 0, 2 2, 1 0, 0 2, 0 0))", errc::invalid_argument), "self-intersects"));
   CHECK(has(error_of("POLYGON ((0 0, 1 0, 2 0, 0 0))", errc::invalid_argument), "self-intersects"));  // folds back
   CHECK(has(error_of("POLYGON ((0 0, 1 0, 1 1, 0 0), (0.5 0.25, 0.625 0.375, 0.75 0.5, 0.5 0.25))", errc::invalid_argument), "hole 1"));
+  // Unsplit across the antimeridian: rejected by default, checked when allowed.
   CHECK(has(error_of("POLYGON ((170 0, -170 0, -170 5, 170 5, 170 0))", errc::invalid_argument), "antimeridian"));
+  crmkit::territory_options wrap;
+  wrap.wrap_antimeridian = true;
+  CHECK(has(error_of("POLYGON ((0 80, 120 80, -120 80, 0 80))", errc::invalid_argument, wrap), "winds around a pole"));
+  // Across the antimeridian, one polygon 170..190 and one at -179..-178 inside it.
+  CHECK(has(error_of("MULTIPOLYGON (((170 -5, -170 -5, -170 5, 170 5, 170 -5)), ((-179 0, -178 0, -178 1, -179 1, -179 0)))",
+                     errc::invalid_argument, wrap),
+            "lies inside polygon 0"));
+  // Polygons covering every longitude while one crosses the antimeridian.
+  CHECK(has(error_of("MULTIPOLYGON (((170 -5, -170 -5, -170 5, 170 5, 170 -5)),"
+                     " ((-175 10, -50 10, 60 10, 60 11, -50 11, -175 11, -175 10)),"
+                     " ((55 20, 120 20, 178 20, 178 21, 120 21, 55 21, 55 20)))",
+                     errc::invalid_argument, wrap),
+            "cover every longitude"));
   CHECK(has(error_of("POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (5 5, 6 5, 6 6, 5 6, 5 5))", errc::invalid_argument),
             "hole 1 lies outside"));
   CHECK(has(error_of("POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 5 1, 5 2, 1 2, 1 1))", errc::invalid_argument),

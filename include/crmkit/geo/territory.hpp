@@ -29,10 +29,22 @@
 /// - self-intersecting rings, rings that cross each other, a hole outside its shell, a
 ///   polygon nested inside another one of the same multipolygon;
 /// - NaN/infinite coordinates, latitude outside [-90, 90], longitude outside [-180, 180];
-/// - an edge spanning more than 180 degrees of longitude: a territory crossing the
-///   antimeridian must be split there into a MultiPolygon (RFC 7946, section 3.1.9).
-///   A territory around a pole is written as in RFC 7946 with edges along the +-90
-///   parallel and +-180 meridian, which the planar model handles.
+/// - a ring that winds around a pole (its edges, each taken the short way round, add up
+///   to 360 degrees of longitude): write it as in RFC 7946 with edges along the +-90
+///   parallel and the +-180 meridian, which the planar model handles.
+///
+/// ## Across the antimeridian
+/// A territory crossing +-180 is split there into a MultiPolygon (RFC 7946, section 3.1.9);
+/// an edge spanning more than 180 degrees of longitude is rejected by default. With
+/// territory_options::wrap_antimeridian it may be given unsplit: such an edge is read as
+/// going the short way, across the antimeridian (170 -> -170 is 20 degrees east). Such a
+/// polygon's longitudes are unwrapped to be continuous (e.g. 170 ... 190), and the whole
+/// territory is placed in one 360-degree window [west, west + 360) whose western edge
+/// crosses no polygon (-180 unless a polygon crosses it; no such longitude exists only
+/// when the polygons' longitude ranges cover the whole circle, which is rejected). The
+/// planar rules above then apply unchanged in that window, and a point is tested at its
+/// longitude shifted into the window. polygons() returns the window's coordinates;
+/// bounds() returns longitudes in [-180, 180] (min_lon > max_lon when it crosses).
 ///
 /// ## Speed and memory
 /// The edges are bucketed into horizontal bands (about one band per two edges, capped),
@@ -59,6 +71,14 @@ using geo_ring = std::vector<lon_lat>;
 /// A polygon: the shell, then its holes.
 using geo_polygon = std::vector<geo_ring>;
 
+/// How a territory is read.
+struct territory_options {
+  /// Accept polygons crossing the antimeridian unsplit (see "Across the antimeridian" in
+  /// the file comment). False (default): an edge spanning more than 180 degrees of
+  /// longitude is an error, as RFC 7946 asks for a split.
+  bool wrap_antimeridian = false;
+};
+
 /// A validated polygon or multipolygon (see the file comment).
 class territory {
  public:
@@ -67,18 +87,18 @@ class territory {
   /// Builds and validates a territory from polygons (each: shell, then holes).
   /// @throws crmkit::error (invalid_argument) naming the polygon, ring and position of
   ///         the problem (see the file comment for the rules).
-  CRMKIT_FUNC static territory from_polygons(std::vector<geo_polygon> polygons);
+  CRMKIT_FUNC static territory from_polygons(std::vector<geo_polygon> polygons, const territory_options& options = {});
   /// Parses WKT `POLYGON (...)` or `MULTIPOLYGON (...)` (2D; keywords case-insensitive).
   /// @throws crmkit::error (parse_error) with the offset, line and column; (invalid_argument)
   ///         for an invalid geometry.
-  CRMKIT_FUNC static territory from_wkt(std::string_view text);
+  CRMKIT_FUNC static territory from_wkt(std::string_view text, const territory_options& options = {});
   /// Parses GeoJSON: a Polygon or MultiPolygon geometry, a Feature with one, or a
   /// FeatureCollection whose features are all (Multi)Polygons (their union; they must not
   /// overlap).
   /// @throws crmkit::error as from_wkt().
-  CRMKIT_FUNC static territory from_geojson(std::string_view text);
+  CRMKIT_FUNC static territory from_geojson(std::string_view text, const territory_options& options = {});
   /// GeoJSON when the first non-blank character is '{', WKT otherwise.
-  CRMKIT_FUNC static territory parse(std::string_view text);
+  CRMKIT_FUNC static territory parse(std::string_view text, const territory_options& options = {});
 
   /// Whether (lon, lat) lies inside (see the file comment for boundary points). NaN: false.
   [[nodiscard]] CRMKIT_FUNC bool contains(double lon, double lat) const noexcept;
@@ -88,9 +108,12 @@ class territory {
   [[nodiscard]] CRMKIT_FUNC std::vector<std::uint8_t> contains(std::span<const double> lon, std::span<const double> lat,
                                                                std::size_t n_threads = 1) const;
 
-  /// The polygons as given (rings closed, consecutive duplicates removed).
+  /// The polygons as given (rings closed, consecutive duplicates removed), longitudes
+  /// unwrapped into the territory's window when it crosses the antimeridian (see the file
+  /// comment; values up to 540 may then occur).
   [[nodiscard]] const std::vector<geo_polygon>& polygons() const noexcept { return polygons_; }
-  /// Bounding box {min_lon, min_lat, max_lon, max_lat}; all NaN when empty.
+  /// Bounding box {min_lon, min_lat, max_lon, max_lat}, longitudes in [-180, 180];
+  /// min_lon > max_lon when the box crosses the antimeridian; all NaN when empty.
   [[nodiscard]] const std::array<double, 4>& bounds() const noexcept { return bounds_; }
   /// True when the territory has no polygon.
   [[nodiscard]] bool empty() const noexcept { return polygons_.empty(); }
@@ -103,6 +126,8 @@ class territory {
   std::vector<geo_polygon> polygons_;
   std::array<double, 4> bounds_{{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
                                  std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()}};
+  std::array<double, 4> box_{};            // bounding box in the window's longitudes
+  double west_ = -180.0;                   // the window [west_, west_ + 360)
   std::vector<edge> band_edges_;           // edges of each band, concatenated
   std::vector<std::uint32_t> band_start_;  // n_bands + 1 offsets into band_edges_
   double band_height_ = 1.0;

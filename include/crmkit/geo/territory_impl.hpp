@@ -364,9 +364,103 @@ inline std::string geo_ring_name(std::size_t p, std::size_t r) {
   return r == 0 ? fmt::format("polygon {} shell", p) : fmt::format("polygon {} hole {}", p, r);
 }
 
+// Territories across the antimeridian (territory.hpp, "Across the antimeridian"): makes
+// the longitudes of each ring continuous (every edge the short way round), shifts holes
+// next to their shell, picks the window [west, west + 360) whose western edge crosses no
+// polygon and moves every polygon into it. Returns west (-180 when nothing crosses).
+// Without `allowed`, the first such edge is an error.
+inline double geo_unwrap_antimeridian(std::vector<geo_polygon>& polygons, bool allowed) {
+  bool crosses = false;
+  for (std::size_t p = 0; p < polygons.size() && !crosses; ++p)
+    for (std::size_t r = 0; r < polygons[p].size() && !crosses; ++r) {
+      const geo_ring& ring = polygons[p][r];
+      for (std::size_t i = 0; i + 1 < ring.size() && !crosses; ++i) {
+        if (std::fabs(ring[i + 1][0] - ring[i][0]) <= 180.0) continue;
+        crosses = true;
+        if (!allowed)
+          throw error(errc::invalid_argument,
+                      fmt::format("{} edge {} spans {} degrees of longitude ({} to {}): a territory crossing the "
+                                  "antimeridian must be split there into a MultiPolygon (RFC 7946, 3.1.9), or read "
+                                  "with territory_options::wrap_antimeridian",
+                                  geo_ring_name(p, r), i, std::fabs(ring[i + 1][0] - ring[i][0]), ring[i][0],
+                                  ring[i + 1][0]));
+      }
+    }
+  if (!crosses) return -180.0;
+  auto shift = [](geo_ring& ring, double d) {
+    for (auto& pt : ring) pt[0] += d;
+  };
+  std::vector<std::array<double, 2>> ranges(polygons.size());  // x range of each shell
+  for (std::size_t p = 0; p < polygons.size(); ++p) {
+    for (std::size_t r = 0; r < polygons[p].size(); ++r) {
+      geo_ring& ring = polygons[p][r];
+      for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+        double dx = ring[i + 1][0] - ring[i][0];
+        if (std::fabs(dx) > 180.0) dx -= 360.0 * std::round(dx / 360.0);  // the short way round
+        ring[i + 1][0] = ring[i][0] + dx;
+      }
+      if (std::fabs(ring.back()[0] - ring.front()[0]) > 1e-9)
+        throw error(errc::invalid_argument,
+                    fmt::format("{} winds around a pole (its edges span {} degrees of longitude); write it with edges "
+                                "along the +-180 meridian and the pole's parallel (RFC 7946)",
+                                geo_ring_name(p, r), ring.back()[0] - ring.front()[0]));
+      ring.back() = ring.front();
+      ring.erase(std::unique(ring.begin(), ring.end()), ring.end());  // 180 -> -180 is no edge
+      if (ring.size() < 4)
+        throw error(errc::invalid_argument, fmt::format("{} has fewer than 3 distinct vertices", geo_ring_name(p, r)));
+      double lo = ring[0][0];
+      for (const auto& pt : ring) lo = std::min(lo, pt[0]);
+      if (r == 0) {
+        if (lo < -180.0) shift(ring, 360.0);
+        double a = ring[0][0], b = ring[0][0];
+        for (const auto& pt : ring) {
+          a = std::min(a, pt[0]);
+          b = std::max(b, pt[0]);
+        }
+        ranges[p] = {a, b};
+      } else {  // a hole goes where its first vertex falls inside its shell's range
+        const double x = ring[0][0];
+        const double k = x < ranges[p][0] ? std::ceil((ranges[p][0] - x) / 360.0)
+                                          : -std::floor((x - ranges[p][0]) / 360.0);
+        shift(ring, 360.0 * k);
+      }
+    }
+  }
+  // The window's western edge: -180 or the eastern end of a polygon, whichever first
+  // lies strictly inside no polygon's longitude range (taken modulo 360).
+  auto inside = [&](double g) {
+    for (const auto& [a, b] : ranges) {
+      double x = g;
+      while (x < a) x += 360.0;
+      while (x >= a + 360.0) x -= 360.0;
+      if (x > a && x < b) return true;
+    }
+    return false;
+  };
+  std::vector<double> candidates = {-180.0};
+  for (const auto& [a, b] : ranges) candidates.push_back(b > 180.0 ? b - 360.0 : b);
+  double west = std::numeric_limits<double>::quiet_NaN();
+  for (double g : candidates)
+    if (!inside(g)) {
+      west = g;
+      break;
+    }
+  if (std::isnan(west))
+    throw error(errc::invalid_argument, "the territory crosses the antimeridian and its polygons cover every longitude; "
+                                        "split it at +-180 into a MultiPolygon (RFC 7946, 3.1.9)");
+  for (std::size_t p = 0; p < polygons.size(); ++p) {
+    double d = 0.0;
+    while (ranges[p][0] + d < west) d += 360.0;
+    while (ranges[p][0] + d >= west + 360.0) d -= 360.0;
+    if (d != 0.0)
+      for (auto& ring : polygons[p]) shift(ring, d);
+  }
+  return west;
+}
+
 }  // namespace detail
 
-CRMKIT_FUNC territory territory::from_polygons(std::vector<geo_polygon> polygons) {
+CRMKIT_FUNC territory territory::from_polygons(std::vector<geo_polygon> polygons, const territory_options& options) {
   using detail::geo_ring_name;
   std::vector<detail::geo_seg> segs;
   std::string zero_area;  // reported after the crossing tests, which explain a bow tie better
@@ -394,14 +488,15 @@ CRMKIT_FUNC territory territory::from_polygons(std::vector<geo_polygon> polygons
       ring.erase(std::unique(ring.begin(), ring.end()), ring.end());
       if (ring.size() < 4)
         throw error(errc::invalid_argument, fmt::format("{} has fewer than 3 distinct vertices", name));
+    }
+  }
+  const double west = detail::geo_unwrap_antimeridian(polygons, options.wrap_antimeridian);
+  for (std::size_t p = 0; p < polygons.size(); ++p) {
+    for (std::size_t r = 0; r < polygons[p].size(); ++r) {
+      const geo_ring& ring = polygons[p][r];
+      const std::string name = geo_ring_name(p, r);
       double area2 = 0.0;
       for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
-        const double dx = ring[i + 1][0] - ring[i][0];
-        if (std::fabs(dx) > 180.0)
-          throw error(errc::invalid_argument,
-                      fmt::format("{} edge {} spans {} degrees of longitude ({} to {}): a territory crossing the "
-                                  "antimeridian must be split there into a MultiPolygon (RFC 7946, 3.1.9)",
-                                  name, i, std::fabs(dx), ring[i][0], ring[i + 1][0]));
         area2 += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
         segs.push_back({ring[i][0], ring[i][1], ring[i + 1][0], ring[i + 1][1], static_cast<std::uint32_t>(p),
                         static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(i)});
@@ -485,6 +580,7 @@ CRMKIT_FUNC territory territory::from_polygons(std::vector<geo_polygon> polygons
 
   territory t;
   t.polygons_ = std::move(polygons);
+  t.west_ = west;
   t.build();
   return t;
 }
@@ -505,7 +601,14 @@ CRMKIT_FUNC void territory::build() {
       min_y = std::min(min_y, pt[1]);
       max_y = std::max(max_y, pt[1]);
     }
-  bounds_ = {min_x, min_y, max_x, max_y};
+  box_ = {min_x, min_y, max_x, max_y};
+  // Public bounds in [-180, 180]: the window's longitudes beyond 180 wrap (a box across
+  // the antimeridian then has min_lon > max_lon).
+  if (max_x - min_x >= 360.0) {
+    bounds_ = {-180.0, min_y, 180.0, max_y};
+  } else {
+    bounds_ = {min_x > 180.0 ? min_x - 360.0 : min_x, min_y, max_x > 180.0 ? max_x - 360.0 : max_x, max_y};
+  }
   const std::size_t n_bands = std::clamp<std::size_t>(edges.size() / 2, 1, 1 << 16);
   band_height_ = max_y > min_y ? (max_y - min_y) / static_cast<double>(n_bands) : 1.0;
   std::vector<std::uint32_t> counts(n_bands + 1, 0);
@@ -524,9 +627,10 @@ CRMKIT_FUNC void territory::build() {
 }
 
 CRMKIT_FUNC bool territory::contains(double lon, double lat) const noexcept {
-  if (!(lon >= bounds_[0] && lon <= bounds_[2] && lat >= bounds_[1] && lat <= bounds_[3])) return false;  // NaN too
+  if (lon < west_) lon += 360.0;  // into the window (a no-op unless it crosses the antimeridian)
+  if (!(lon >= box_[0] && lon <= box_[2] && lat >= box_[1] && lat <= box_[3])) return false;  // NaN too
   const std::size_t n_bands = band_start_.size() - 1;
-  const double b = std::floor((lat - bounds_[1]) / band_height_);
+  const double b = std::floor((lat - box_[1]) / band_height_);
   const std::size_t band = static_cast<std::size_t>(std::clamp(b, 0.0, static_cast<double>(n_bands - 1)));
   bool inside = false;
   // PNPOLY's half-open crossing test (W. R. Franklin): each edge counts when the
@@ -551,7 +655,7 @@ CRMKIT_FUNC std::vector<std::uint8_t> territory::contains(std::span<const double
   return out;
 }
 
-CRMKIT_FUNC territory territory::from_wkt(std::string_view text) {
+CRMKIT_FUNC territory territory::from_wkt(std::string_view text, const territory_options& options) {
   detail::geo_reader in(text, "WKT");
   const std::size_t at = in.pos();
   const std::string kind = in.word();
@@ -574,21 +678,21 @@ CRMKIT_FUNC territory territory::from_wkt(std::string_view text) {
     in.fail_at(at, "expected POLYGON or MULTIPOLYGON");
   }
   if (!in.at_end()) in.fail("expected the end of the WKT text");
-  return from_polygons(std::move(polygons));
+  return from_polygons(std::move(polygons), options);
 }
 
-CRMKIT_FUNC territory territory::from_geojson(std::string_view text) {
+CRMKIT_FUNC territory territory::from_geojson(std::string_view text, const territory_options& options) {
   detail::geo_json_parser parser(text);
   const detail::geo_json doc = parser.document();
   std::vector<geo_polygon> polygons;
   detail::json_geometry(parser, doc, polygons);
-  return from_polygons(std::move(polygons));
+  return from_polygons(std::move(polygons), options);
 }
 
-CRMKIT_FUNC territory territory::parse(std::string_view text) {
+CRMKIT_FUNC territory territory::parse(std::string_view text, const territory_options& options) {
   for (char c : text) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    return c == '{' ? from_geojson(text) : from_wkt(text);
+    return c == '{' ? from_geojson(text, options) : from_wkt(text, options);
   }
   throw error(errc::parse_error, "territory text is empty (expected WKT or GeoJSON)");
 }
