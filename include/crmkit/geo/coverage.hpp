@@ -14,8 +14,9 @@
 /// o.period_end = crmkit::unix_seconds(2024, 3, 9);     // to Saturday 00:00 UTC (exclusive)
 /// o.utc_offset_s = 3600;                               // days run from local midnight, UTC+1
 /// crmkit::gps_track week{times, lons, lats};
-/// crmkit::visit_schedule due;                          // weekly visits for each assigned customer
-/// due.frequency_days = std::vector<std::int32_t>(assigned.size(), 7);
+/// const std::vector<std::int32_t> weekly(assigned.size(), 7);   // every assigned customer weekly
+/// crmkit::visit_schedule due;                          // spans: the vectors must outlive the call
+/// due.frequency_days = weekly;
 /// crmkit::rep_coverage c = crmkit::compute_rep_coverage({&week, 1}, assigned, &customer_index, due, o);
 /// // c.n_covered of c.customers.size() visited; c.days[d].due_not_visited for each day
 /// @endcode
