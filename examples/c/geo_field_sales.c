@@ -8,7 +8,9 @@
  *      to reps with a capacity each;
  *   4. a rep's day from the GPS track: distance, dropped outlier, stops, visits;
  *   5. a revenue heat map (density grid as GeoJSON) and the Baidu (BD-09) position of the
- *      rep's base for a Chinese-market map widget.
+ *      rep's base for a Chinese-market map widget;
+ *   6. the coverage of the rep's six assigned customers over the last two days, per day;
+ *   7. where the customers are: geohash cells of 5 characters.
  *
  *   example_c_geo_field_sales <customers.csv> <rep_track.csv>
  */
@@ -80,6 +82,12 @@ fail:
   return 0;
 }
 
+/* The rep's GPS track (read once, used for the day's summary and the coverage). */
+#define MAX_FIXES 4096
+static int64_t track_t[MAX_FIXES];
+static double track_lon[MAX_FIXES], track_lat[MAX_FIXES];
+static size_t n_fixes = 0;
+
 /* Reads time,longitude,latitude. */
 static int read_track(const char* path, int64_t* t, double* lon, double* lat, size_t cap, size_t* n) {
   FILE* f = fopen(path, "r");
@@ -120,6 +128,8 @@ int main(int argc, char** argv) {
   crmkit_geo_reps* reps = NULL;
   crmkit_geo_track* day = NULL;
   crmkit_geo_grid* grid = NULL;
+  crmkit_geo_coverage* cover = NULL;
+  crmkit_geo_geohash_grid* cells = NULL;
   int32_t* near_ids = NULL;
   double* near_d = NULL;
   char* geojson = NULL;
@@ -215,16 +225,14 @@ int main(int argc, char** argv) {
 
   /* 4. The rep's day from the sample GPS track, visits matched to the customers. */
   {
-    static int64_t t[4096];
-    static double tlon[4096], tlat[4096];
-    size_t n_fixes = 0, n_dropped = 0, n_stops = 0, n_visits = 0;
+    size_t n_dropped = 0, n_stops = 0, n_visits = 0;
     double distance = 0;
     int64_t at_customers = 0;
-    if (!read_track(argv[2], t, tlon, tlat, 4096, &n_fixes)) {
+    if (!read_track(argv[2], track_t, track_lon, track_lat, MAX_FIXES, &n_fixes) || n_fixes == 0) {
       status = 1;
       goto done;
     }
-    TRY(crmkit_geo_track_analyze(t, tlon, tlat, n_fixes, index, NULL, &day));
+    TRY(crmkit_geo_track_analyze(track_t, track_lon, track_lat, n_fixes, index, NULL, &day));
     TRY(crmkit_geo_track_summary(day, NULL, &distance, &n_dropped, &n_stops, &n_visits, &at_customers));
     printf("rep 0's day: %.1f km driven (%zu GPS outlier dropped), %zu stops, %zu customer visits, %lld min at customers\n",
            distance / 1000, n_dropped, n_stops, n_visits, (long long)(at_customers / 60));
@@ -269,10 +277,61 @@ int main(int argc, char** argv) {
     printf("rep base in BD-09: %.6f, %.6f (outside China only Baidu's fixed shift applies)\n", base_lon, base_lat);
   }
 
+  /* 6. Coverage of the rep's assigned customers over the last two days: six customers,
+   *    three of which the track visits; each due every 7 days, so all are due at once. */
+  {
+    const int32_t assigned[6] = {near_ids[0], near_ids[11], near_ids[22], near_ids[5], near_ids[16], near_ids[27]};
+    const int32_t weekly[6] = {7, 7, 7, 7, 7, 7};
+    const int64_t offsets[2] = {0, (int64_t)n_fixes};
+    const int64_t end = track_t[0] / 86400 * 86400 + 86400; /* the midnight after the track's day */
+    int64_t day_start[2], due_offsets[3], visits[2];
+    double km[2], share = 0;
+    size_t n_covered = 0, n_days = 0;
+    TRY(crmkit_geo_coverage_compute(track_t, track_lon, track_lat, offsets, 1, assigned, 6, index, NULL, weekly,
+                                    end - 2 * 86400, end, 0, 0, NULL, &cover));
+    TRY(crmkit_geo_coverage_summary(cover, NULL, &n_covered, &share, &n_days, NULL, NULL));
+    if (n_days != 2) {
+      fprintf(stderr, "expected 2 days, got %zu\n", n_days);
+      status = 1;
+      goto done;
+    }
+    TRY(crmkit_geo_coverage_days(cover, NULL, day_start, km, visits, NULL, NULL, NULL, due_offsets));
+    printf("coverage: %zu of 6 assigned customers visited (%.0f %%)", n_covered, 100 * share);
+    for (r = 0; r < 2; ++r)
+      printf("; day %lld: %.1f km, %lld visits, %lld due not visited", (long long)(day_start[r] / 86400),
+             km[r] / 1000, (long long)visits[r], (long long)(due_offsets[r + 1] - due_offsets[r]));
+    printf("\n");
+  }
+
+  /* 7. Where the customers are: geohash cells of 5 characters (about 5 x 5 km). */
+  {
+    size_t n_cells = 0, unlocated = 0, top = 0;
+    int64_t* count = NULL;
+    char* hashes = NULL;
+    TRY(crmkit_geo_geohash_grid_create(c.lon, c.lat, c.n, NULL, 0, 5, &cells));
+    TRY(crmkit_geo_geohash_grid_sizes(cells, &n_cells, NULL, NULL, &unlocated, NULL));
+    count = malloc((n_cells + 1) * sizeof *count);
+    hashes = malloc((n_cells + 1) * 6);
+    if (count == NULL || hashes == NULL || crmkit_geo_geohash_grid_cells(cells, hashes, count, NULL, NULL, NULL) != CRMKIT_OK) {
+      free(count);
+      free(hashes);
+      status = fail("crmkit_geo_geohash_grid_cells");
+      goto done;
+    }
+    for (r = 1; r < n_cells; ++r)
+      if (count[r] > count[top]) top = r;
+    printf("%zu customers in %zu geohash-5 cells; busiest %s (%lld customers)\n", c.n - unlocated, n_cells,
+           hashes + top * 6, (long long)count[top]);
+    free(count);
+    free(hashes);
+  }
+
 done:
   free(geojson);
   free(near_ids);
   free(near_d);
+  crmkit_geo_geohash_grid_free(cells);
+  crmkit_geo_coverage_free(cover);
   crmkit_geo_grid_free(grid);
   crmkit_geo_track_free(day);
   crmkit_geo_reps_free(reps);

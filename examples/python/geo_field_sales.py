@@ -8,7 +8,9 @@ GPS track; see examples/data/geo/README.md):
 3. the nearest available rep for a few requests, and a batch of requests assigned to
    reps with a capacity each;
 4. a rep's day from the GPS track: distance, dropped outlier, stops, visits;
-5. a revenue heat map (density grid as GeoJSON) and the rep's base in Baidu's BD-09.
+5. a revenue heat map (density grid as GeoJSON) and the rep's base in Baidu's BD-09;
+6. the coverage of the rep's six assigned customers over the last two days, per day;
+7. where the customers are: geohash cells of 5 characters.
 
     python3 examples/python/geo_field_sales.py examples/data/geo/customers.csv examples/data/geo/rep_track.csv
 """
@@ -82,6 +84,23 @@ def main(customers_csv: str, track_csv: str) -> int:
     print(f"heat map GeoJSON: {len(grid.to_geojson())} bytes")
     bx, by = crmkit.convert_coordinates(x, y, "wgs84", "bd09")
     print(f"rep base in BD-09: {bx:.6f}, {by:.6f} (outside China only Baidu's fixed shift applies)")
+
+    # 6. Coverage of the rep's assigned customers over the last two days: six customers,
+    #    three of which the track visits; each due every 7 days, so all are due at once.
+    assigned = near[[0, 11, 22, 5, 16, 27]]
+    end = int(fixes["time"].iloc[0]) // 86400 * 86400 + 86400  # the midnight after the track's day
+    cover = crmkit.rep_coverage([(fixes["time"], fixes["longitude"], fixes["latitude"])], assigned, index,
+                                period=(end - 2 * 86400, end), frequency_days=[7] * len(assigned))
+    days = "; ".join(f"{pd.Timestamp(d.day_start, unit='s').date()}: {d.distance_m / 1000:.1f} km, {d.n_visits} visits, "
+                     f"{len(d.due_not_visited)} due not visited" for d in cover.days.itertuples())
+    print(f"coverage: {cover.n_covered} of {len(assigned)} assigned customers visited "
+          f"({100 * cover.share_covered:.0f} %); {days}")
+
+    # 7. Where the customers are: geohash cells of 5 characters (about 5 x 5 km).
+    cells = crmkit.GeohashGrid(precision=5).fit(lon, lat, {"revenue": customers["revenue"]})
+    top = int(np.argmax(cells.count_))
+    print(f"{len(customers) - cells.n_unlocated_} customers in {len(cells.cells_)} geohash-5 cells; "
+          f"busiest {cells.cells_[top]} ({cells.count_[top]} customers, revenue {cells.sum_[top, 0]:.2f})")
     return 0
 
 

@@ -28,7 +28,17 @@ from .churn import (
 )
 from .kmeans import FeatureScaler, KMeans, kmeans_plusplus, scan_k, silhouette_score
 from .geo import GeoFilter, GeoIndex, territory_contains
-from .geo_field import DensityGrid, Reps, Track, convert_coordinates, geo_distance
+from .geo_field import (
+    DensityGrid,
+    GeohashGrid,
+    Reps,
+    Track,
+    convert_coordinates,
+    geo_distance,
+    geohash_decode,
+    geohash_encode,
+    rep_coverage,
+)
 from . import metrics
 from .logistic import LogisticChurn
 from .lifecycle import Lifecycle, LifecycleBuilder
@@ -54,6 +64,10 @@ __all__ = [
     "Track",
     "convert_coordinates",
     "geo_distance",
+    "GeohashGrid",
+    "geohash_decode",
+    "geohash_encode",
+    "rep_coverage",
     "InvalidArgumentError",
     "FeatureScaler",
     "KMeans",

@@ -42,6 +42,14 @@ class GeoGridStruct(ctypes.Structure):
     """``crmkit_geo_grid`` (opaque)."""
 
 
+class GeoGeohashGridStruct(ctypes.Structure):
+    """``crmkit_geo_geohash_grid`` (opaque)."""
+
+
+class GeoCoverageStruct(ctypes.Structure):
+    """``crmkit_geo_coverage`` (opaque)."""
+
+
 GeoIndexP = POINTER(GeoIndexStruct)
 GeoFilterP = POINTER(GeoFilterStruct)
 GeoResultP = POINTER(GeoResultStruct)
@@ -49,6 +57,8 @@ GeoRepsP = POINTER(GeoRepsStruct)
 GeoTrackOptionsP = POINTER(GeoTrackOptionsStruct)
 GeoTrackP = POINTER(GeoTrackStruct)
 GeoGridP = POINTER(GeoGridStruct)
+GeoGeohashGridP = POINTER(GeoGeohashGridStruct)
+GeoCoverageP = POINTER(GeoCoverageStruct)
 
 OPAQUE_TYPES = {
     "crmkit_geo_index": GeoIndexStruct,
@@ -58,10 +68,13 @@ OPAQUE_TYPES = {
     "crmkit_geo_track_options": GeoTrackOptionsStruct,
     "crmkit_geo_track": GeoTrackStruct,
     "crmkit_geo_grid": GeoGridStruct,
+    "crmkit_geo_geohash_grid": GeoGeohashGridStruct,
+    "crmkit_geo_coverage": GeoCoverageStruct,
 }
 
 CONSTANTS: Dict[str, int] = {
     "GEO_NORMALIZE_LONGITUDE": 1,
+    "GEO_WGS84_DISTANCES": 2,
     "GEO_ORDER_NONE": 0,
     "GEO_ORDER_DISTANCE": 1,
     "GEO_ORDER_INDEX": 2,
@@ -81,6 +94,7 @@ CONSTANTS: Dict[str, int] = {
     "GEO_BD09": 2,
     "GEO_DISTANCE_SPHERE": 0,
     "GEO_DISTANCE_WGS84": 1,
+    "GEO_GEOHASH_MAX_PRECISION": 12,
 }
 
 _dp = POINTER(c_double)
@@ -155,4 +169,28 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     # coordinate systems and distances
     "crmkit_geo_convert": (c_int, [c_int32, c_int32, _dp, _dp, c_size_t, _dp, _dp]),
     "crmkit_geo_distance": (c_int, [_dp, _dp, _dp, _dp, c_size_t, c_int32, _dp]),
+    # geohash cells
+    "crmkit_geo_geohash_encode": (c_int, [_dp, _dp, c_size_t, c_int32, POINTER(c_char)]),
+    "crmkit_geo_geohash_decode": (c_int, [c_char_p, _dp, _dp, _dp, _dp]),
+    "crmkit_geo_geohash_grid_create": (
+        c_int,
+        [_dp, _dp, c_size_t, _dp, c_size_t, c_int32, POINTER(GeoGeohashGridP)],
+    ),
+    "crmkit_geo_geohash_grid_free": (None, [GeoGeohashGridP]),
+    "crmkit_geo_geohash_grid_sizes": (c_int, [GeoGeohashGridP, _size_p, _size_p, _size_p, _size_p, _i32p]),
+    "crmkit_geo_geohash_grid_cells": (c_int, [GeoGeohashGridP, POINTER(c_char), _i64p, _dp, _dp, _dp]),
+    "crmkit_geo_geohash_grid_point_cells": (c_int, [GeoGeohashGridP, _i32p]),
+    "crmkit_geo_geohash_grid_geojson": (c_int, [GeoGeohashGridP, c_int64, POINTER(c_char), c_size_t, _size_p]),
+    # coverage
+    "crmkit_geo_coverage_compute": (
+        c_int,
+        [_i64p, _dp, _dp, _i64p, c_size_t, _i32p, c_size_t, GeoIndexP, _i64p, _i32p, c_int64, c_int64, c_int64,
+         c_int64, GeoTrackOptionsP, POINTER(GeoCoverageP)],
+    ),
+    "crmkit_geo_coverage_free": (None, [GeoCoverageP]),
+    "crmkit_geo_coverage_summary": (c_int, [GeoCoverageP, _size_p, _size_p, _dp, _size_p, _size_p, _size_p]),
+    "crmkit_geo_coverage_customers": (c_int, [GeoCoverageP, _i32p, _i64p, _i64p, _i64p]),
+    "crmkit_geo_coverage_days": (c_int, [GeoCoverageP, _i64p, _i64p, _dp, _i64p, _i64p, _i64p, _i64p, _i64p]),
+    "crmkit_geo_coverage_due_not_visited": (c_int, [GeoCoverageP, _i32p]),
+    "crmkit_geo_coverage_visits": (c_int, [GeoCoverageP, _i64p, _i64p, _dp, _dp, _i32p, _dp]),
 }

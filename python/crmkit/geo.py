@@ -111,18 +111,25 @@ class GeoIndex:
         lon, lat: equal-length arrays of degrees; NaN in both = no location (never returned).
         earth_radius_m: sphere radius for distances (default the mean Earth radius).
         normalize_longitude: wrap longitudes outside [-180, 180] instead of rejecting them.
+        distance_model: "sphere" (great circles, the default and fastest) or "wgs84"
+            (geodesics on the WGS84 ellipsoid, GeographicLib; earth_radius_m must then be None).
 
     The coordinates are copied; memory is about 64 bytes per located point. A built
     index is immutable: concurrent queries from several threads are safe.
     """
 
-    def __init__(self, lon: Any, lat: Any, earth_radius_m: float = EARTH_MEAN_RADIUS_M,
-                 normalize_longitude: bool = False) -> None:
+    def __init__(self, lon: Any, lat: Any, earth_radius_m: Optional[float] = None,
+                 normalize_longitude: bool = False, distance_model: str = "sphere") -> None:
         x, y, _ = _pair(lon, lat)
+        if distance_model not in ("sphere", "wgs84"):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
         lib = _lib.get()
         handle = GeoIndexP()
-        flags = 1 if normalize_longitude else 0
-        _lib.check(lib.crmkit_geo_index_create(_dptr(x), _dptr(y), c_size_t(x.shape[0]), float(earth_radius_m), flags,
+        flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
+            (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
+        radius = 0.0 if earth_radius_m is None else float(earth_radius_m)  # 0: the library's default
+        _lib.check(lib.crmkit_geo_index_create(_dptr(x), _dptr(y), c_size_t(x.shape[0]), radius, flags,
                                                byref(handle)))
         self._handle = handle
         self._finalizer = weakref.finalize(self, lib.crmkit_geo_index_free, handle)

@@ -1,5 +1,6 @@
-"""Field-sales geo tools over crmkit/c/geo.h: reps and request routing, GPS tracks,
-density grids, WGS84 / GCJ-02 / BD-09 conversions and distances.
+"""Field-sales geo tools over crmkit/c/geo.h: reps and request routing, GPS tracks and a
+rep's coverage of their assigned customers with a daily summary, density grids and
+geohash cells, WGS84 / GCJ-02 / BD-09 conversions and distances.
 
 Example::
 
@@ -12,9 +13,13 @@ Example::
     grid = crmkit.DensityGrid(cell_deg=0.05, bounds=(2.0, 48.6, 2.7, 49.1)).fit(lon, lat, revenue)
     heat = grid.to_geojson()
     glon, glat = crmkit.convert_coordinates(lon, lat, "wgs84", "gcj02")
+    cover = crmkit.rep_coverage([week_track], assigned_ids, index, period=(monday, saturday),
+                                frequency_days=[7] * len(assigned_ids))    # .customers, .days, .visits
+    cells = crmkit.GeohashGrid(precision=5).fit(lon, lat, {"revenue": revenue})
 
 Distances are great-circle metres on the sphere of the mean Earth radius (as GeoIndex),
-except :func:`geo_distance` with ``model="wgs84"`` (Vincenty on the ellipsoid). Every
+except :func:`geo_distance` with ``model="wgs84"`` and ``GeoIndex(distance_model="wgs84")``
+(geodesics on the WGS84 ellipsoid). Every
 failure raises :class:`crmkit.Error` (``InvalidArgumentError`` for bad coordinates,
 thresholds, timestamps going backwards, ...) with the library's message. Inputs that are
 already C-contiguous float64 (int64 for times) are passed without a copy.
@@ -32,7 +37,7 @@ from typing import Any, NamedTuple, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._abi_geo import GeoGridP, GeoRepsP, GeoTrackOptionsP, GeoTrackP
+from ._abi_geo import GeoCoverageP, GeoGeohashGridP, GeoGridP, GeoRepsP, GeoTrackOptionsP, GeoTrackP
 from ._errors import InvalidArgumentError
 from .geo import GeoIndex, _dptr, _pair, _threads, _vec
 
@@ -44,6 +49,11 @@ __all__ = [
     "DensityGrid",
     "convert_coordinates",
     "geo_distance",
+    "geohash_encode",
+    "geohash_decode",
+    "GeohashGrid",
+    "rep_coverage",
+    "RepCoverage",
 ]
 
 
@@ -435,8 +445,7 @@ def convert_coordinates(lon: Any, lat: Any, source: str, target: str,
 def geo_distance(lon1: Any, lat1: Any, lon2: Any, lat2: Any, model: str = "sphere") -> Union[float, np.ndarray]:
     """Element-wise distances in metres (arrays broadcast): ``model="sphere"`` is the
     haversine distance on the mean Earth radius, ``"wgs84"`` the ellipsoid geodesic
-    (Vincenty, about 0.5 mm; may fail to converge near antipodal points). NaN in a pair
-    gives NaN."""
+    (GeographicLib, Karney 2013, about 15 nm for any pair). NaN in a pair gives NaN."""
     if model not in _MODELS:
         raise _invalid(f"model {model!r} is not 'sphere' or 'wgs84'")
     scalar = all(np.ndim(a) == 0 for a in (lon1, lat1, lon2, lat2))
@@ -446,3 +455,213 @@ def geo_distance(lon1: Any, lat1: Any, lon2: Any, lat2: Any, model: str = "spher
     _lib.check(_lib.get().crmkit_geo_distance(_dptr(x1), _dptr(y1), _dptr(x2), _dptr(y2), c_size_t(x1.shape[0]),
                                               _MODELS[model], _dptr(out)))
     return float(out[0]) if scalar else out
+
+
+# ---------------------------------------------------------------------------------------
+# Geohash cells
+
+
+def geohash_encode(lon: Any, lat: Any, precision: int = 7) -> Union[str, np.ndarray]:
+    """Geohashes (G. Niemeyer's scheme) of points: a str for a scalar point, else an array
+    of str ("" where the point has NaN coordinates). precision: 1..12 characters."""
+    x, y, scalar = _pair(lon, lat)
+    p = int(precision)
+    if not 1 <= p <= _lib.GEO_GEOHASH_MAX_PRECISION:
+        raise _invalid(f"precision {p} is outside 1..{_lib.GEO_GEOHASH_MAX_PRECISION}")
+    out = ctypes.create_string_buffer(max(x.shape[0], 1) * (p + 1))
+    _lib.check(_lib.get().crmkit_geo_geohash_encode(_dptr(x), _dptr(y), c_size_t(x.shape[0]), p, out))
+    hashes = _split_fixed(out.raw, x.shape[0], p + 1)
+    return str(hashes[0]) if scalar else hashes
+
+
+def _split_fixed(raw: bytes, n: int, stride: int) -> np.ndarray:
+    """n NUL-terminated ASCII strings at a fixed stride -> numpy array of str."""
+    cells = np.frombuffer(raw, dtype=f"S{stride}", count=n)  # numpy stops each at its first NUL
+    return cells.astype(f"U{stride}")
+
+
+def geohash_decode(hash: str) -> Tuple[float, float, float, float]:
+    """The cell of a geohash: (min_lon, min_lat, max_lon, max_lat)."""
+    box = [c_double() for _ in range(4)]
+    _lib.check(_lib.get().crmkit_geo_geohash_decode(str(hash).encode("ascii", "replace"), *(byref(b) for b in box)))
+    return tuple(float(b.value) for b in box)  # type: ignore[return-value]
+
+
+class GeohashGrid:
+    """Points (and optional value columns) counted on geohash cells of one precision, the
+    hierarchical alternative to :class:`DensityGrid`; scikit-learn style: configure, fit.
+
+    After fit: ``cells_`` (array of str, ascending), ``count_``, ``sum_`` and ``mean_``
+    (n_cells x n_values; mean NaN where a cell has no value), ``boxes_`` (n_cells x 4:
+    min_lon, min_lat, max_lon, max_lat), ``point_cell_`` (per point, -1 without location),
+    ``n_unlocated_``, ``value_names_``.
+    """
+
+    def __init__(self, precision: int = 6) -> None:
+        self.precision = precision
+        self._handle: Any = None
+
+    def fit(self, lon: Any, lat: Any, values: Any = None) -> "GeohashGrid":
+        """values: None, one array, an (n, k) array, or a DataFrame / dict of named columns."""
+        x, y, _ = _pair(lon, lat)
+        names: list = []
+        if values is None:
+            v = np.empty((x.shape[0], 0))
+        elif hasattr(values, "keys"):
+            names = [str(k) for k in values.keys()]
+            v = np.column_stack([np.asarray(values[k], dtype=np.float64) for k in values.keys()]) if names else \
+                np.empty((x.shape[0], 0))
+        else:
+            v = np.asarray(values, dtype=np.float64)
+            v = v.reshape(-1, 1) if v.ndim == 1 else v
+            names = [f"value_{c}" for c in range(v.shape[1])]
+        v = np.ascontiguousarray(v, dtype=np.float64)
+        if v.ndim != 2 or v.shape[0] != x.shape[0]:
+            raise _invalid(f"values have shape {v.shape} for {x.shape[0]} points")
+        lib = _lib.get()
+        handle = GeoGeohashGridP()
+        _lib.check(lib.crmkit_geo_geohash_grid_create(_dptr(x), _dptr(y), c_size_t(x.shape[0]),
+                                                      _dptr(v) if v.size else None, c_size_t(v.shape[1]),
+                                                      int(self.precision), byref(handle)))
+        if self._handle is not None:
+            self._finalizer()
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, lib.crmkit_geo_geohash_grid_free, handle)
+        n_cells, n_values, n_points, unlocated = c_size_t(), c_size_t(), c_size_t(), c_size_t()
+        precision = c_int32()
+        _lib.check(lib.crmkit_geo_geohash_grid_sizes(handle, byref(n_cells), byref(n_values), byref(n_points),
+                                                     byref(unlocated), byref(precision)))
+        m, k, stride = n_cells.value, n_values.value, precision.value + 1
+        hashes = ctypes.create_string_buffer(max(m, 1) * stride)
+        self.count_ = np.empty(m, dtype=np.int64)
+        self.sum_ = np.empty((m, k), dtype=np.float64)
+        self.mean_ = np.empty((m, k), dtype=np.float64)
+        self.boxes_ = np.empty((m, 4), dtype=np.float64)
+        _lib.check(lib.crmkit_geo_geohash_grid_cells(handle, hashes, _i64(self.count_), _dptr(self.sum_),
+                                                     _dptr(self.mean_), _dptr(self.boxes_)))
+        self.cells_ = _split_fixed(hashes.raw, m, stride)
+        self.point_cell_ = np.empty(n_points.value, dtype=np.int32)
+        _lib.check(lib.crmkit_geo_geohash_grid_point_cells(handle, _i32(self.point_cell_)))
+        self.n_unlocated_ = int(unlocated.value)
+        self.value_names_ = names
+        return self
+
+    def to_geojson(self, min_count: int = 1) -> str:
+        """A GeoJSON FeatureCollection: one Polygon per cell with at least max(min_count, 1)
+        points; properties geohash, count and per value column c sum_c and mean_c."""
+        if self._handle is None:
+            raise _errors.Error(_errors.E_NOT_FITTED, "GeohashGrid: call fit() first")
+        return _geojson_text(_lib.get().crmkit_geo_geohash_grid_geojson, self._handle, min_count)
+
+    def to_frame(self) -> Any:
+        """The cells as a DataFrame: geohash, count, min_lon .. max_lat, sum_<name>, mean_<name>."""
+        import pandas as pd
+
+        columns = {"geohash": self.cells_, "count": self.count_}
+        for i, name in enumerate(("min_lon", "min_lat", "max_lon", "max_lat")):
+            columns[name] = self.boxes_[:, i]
+        for c, name in enumerate(self.value_names_):
+            columns[f"sum_{name}"] = self.sum_[:, c]
+            columns[f"mean_{name}"] = self.mean_[:, c]
+        return pd.DataFrame(columns)
+
+
+# ---------------------------------------------------------------------------------------
+# Coverage of a rep's assigned customers and the daily summary
+
+
+def _seconds_scalar(value: Any) -> int:
+    """Unix seconds of an integer, a whole float, a datetime64 or anything pandas.Timestamp
+    reads (naive values are UTC)."""
+    if isinstance(value, (int, np.integer, float, np.floating, np.datetime64)):
+        return int(_unix_seconds([value])[0])
+    import pandas as pd
+
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_convert("UTC") if stamp.tzinfo is not None else stamp
+    return int(stamp.value // 1_000_000_000)
+
+
+@dataclass
+class RepCoverage:
+    """The result of :func:`rep_coverage`."""
+
+    customers: Any         #: DataFrame per assigned customer: customer, n_visits, last_visit (NaN never), time_at_s
+    days: Any              #: DataFrame per local day: day, day_start, distance_m, n_visits, n_assigned_visits,
+                           #: time_at_customers_s, n_due, due_not_visited (lists of customer ids)
+    visits: Any            #: DataFrame of the visits: start, end, lon, lat, customer, customer_distance_m
+    n_covered: int         #: assigned customers visited at least once
+    share_covered: float   #: n_covered / assigned (NaN when none assigned)
+
+
+def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: Tuple[Any, Any],
+                 utc_offset_s: int = 0, max_gap_s: int = 0, next_due: Any = None, frequency_days: Any = None,
+                 max_speed_mps: float = 70.0, stop_radius_m: float = 100.0, min_dwell_s: int = 300,
+                 visit_radius_m: float = 150.0) -> RepCoverage:
+    """How well one rep covered their assigned customers over ``period`` = (start, end)
+    (Unix seconds or datetimes, end exclusive), with one summary row per local day
+    (days start at local midnight, UTC + ``utc_offset_s``). ``tracks``: :class:`Track`
+    objects or (time, lon, lat) triples, each analysed on its own. ``next_due`` (Unix
+    seconds / datetimes, NaT or None entries = none) and ``frequency_days`` (0 = none) give
+    the visit schedule, one entry per assigned customer. Rules: crmkit/geo/coverage.hpp."""
+    import pandas as pd
+
+    ts = [t if isinstance(t, Track) else Track(*t) for t in tracks]
+    offsets = np.zeros(len(ts) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(t) for t in ts])
+    time = np.ascontiguousarray(np.concatenate([t.time for t in ts]) if ts else np.empty(0, np.int64))
+    lon = np.ascontiguousarray(np.concatenate([t.lon for t in ts]) if ts else np.empty(0))
+    lat = np.ascontiguousarray(np.concatenate([t.lat for t in ts]) if ts else np.empty(0))
+    ids = np.ascontiguousarray(np.atleast_1d(np.asarray(assigned)), dtype=np.int32)
+    if len(period) != 2:
+        raise _invalid(f"period must be (start, end), got {period!r}")
+    start, end = (_seconds_scalar(p) for p in period)
+    due = None
+    if next_due is not None:
+        due = np.array([np.iinfo(np.int64).min if v is None or pd.isna(v) else _seconds_scalar(v) for v in next_due],
+                       dtype=np.int64)
+    freq = None if frequency_days is None else np.ascontiguousarray(frequency_days, dtype=np.int32)
+    for name, a in (("next_due", due), ("frequency_days", freq)):
+        if a is not None and a.shape[0] != ids.shape[0]:
+            raise _invalid(f"{name} has {a.shape[0]} entries for {ids.shape[0]} assigned customers")
+    lib = _lib.get()
+    options = GeoTrackOptionsP()
+    _lib.check(lib.crmkit_geo_track_options_create(byref(options)))
+    result = GeoCoverageP()
+    try:
+        _set_track_options(lib, options, max_speed_mps, stop_radius_m, min_dwell_s, visit_radius_m)
+        _lib.check(lib.crmkit_geo_coverage_compute(
+            _i64(time), _dptr(lon), _dptr(lat), _i64(offsets), c_size_t(len(ts)), _i32(ids), c_size_t(ids.shape[0]),
+            index._handle, None if due is None else _i64(due), None if freq is None else _i32(freq), start, end,
+            int(utc_offset_s), int(max_gap_s), options, byref(result)))
+        n_assigned, n_covered, n_days, n_visits, n_missed = c_size_t(), c_size_t(), c_size_t(), c_size_t(), c_size_t()
+        share = c_double()
+        _lib.check(lib.crmkit_geo_coverage_summary(result, byref(n_assigned), byref(n_covered), byref(share),
+                                                   byref(n_days), byref(n_visits), byref(n_missed)))
+        a, d, v = n_assigned.value, n_days.value, n_visits.value
+        cust, n_vis, last, time_at = (np.empty(a, dtype=np.int32), np.empty(a, dtype=np.int64),
+                                      np.empty(a, dtype=np.int64), np.empty(a, dtype=np.int64))
+        _lib.check(lib.crmkit_geo_coverage_customers(result, _i32(cust), _i64(n_vis), _i64(last), _i64(time_at)))
+        day, day_start, dn_vis, dn_ass, dtime, dn_due = (np.empty(d, dtype=np.int64) for _ in range(6))
+        dist = np.empty(d, dtype=np.float64)
+        due_off = np.empty(d + 1, dtype=np.int64)
+        _lib.check(lib.crmkit_geo_coverage_days(result, _i64(day), _i64(day_start), _dptr(dist), _i64(dn_vis),
+                                                _i64(dn_ass), _i64(dtime), _i64(dn_due), _i64(due_off)))
+        missed = np.empty(n_missed.value, dtype=np.int32)
+        _lib.check(lib.crmkit_geo_coverage_due_not_visited(result, _i32(missed)))
+        vs, ve = np.empty(v, dtype=np.int64), np.empty(v, dtype=np.int64)
+        vx, vy, vd = np.empty(v), np.empty(v), np.empty(v)
+        vc = np.empty(v, dtype=np.int32)
+        _lib.check(lib.crmkit_geo_coverage_visits(result, _i64(vs), _i64(ve), _dptr(vx), _dptr(vy), _i32(vc),
+                                                  _dptr(vd)))
+    finally:
+        lib.crmkit_geo_coverage_free(result)
+        lib.crmkit_geo_track_options_free(options)
+    never = last == np.iinfo(np.int64).min
+    customers = pd.DataFrame({"customer": cust, "n_visits": n_vis,
+                              "last_visit": np.where(never, np.nan, last.astype(np.float64)), "time_at_s": time_at})
+    days = pd.DataFrame({"day": day, "day_start": day_start, "distance_m": dist, "n_visits": dn_vis,
+                         "n_assigned_visits": dn_ass, "time_at_customers_s": dtime, "n_due": dn_due,
+                         "due_not_visited": [missed[due_off[i]:due_off[i + 1]] for i in range(d)]})
+    visits = pd.DataFrame({"start": vs, "end": ve, "lon": vx, "lat": vy, "customer": vc, "customer_distance_m": vd})
+    return RepCoverage(customers, days, visits, int(n_covered.value), float(share.value))

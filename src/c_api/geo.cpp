@@ -11,10 +11,12 @@
 
 #include "c_api_internal.hpp"
 #include "crmkit/geo/china_coordinates.hpp"
+#include "crmkit/geo/coverage.hpp"
 #include "crmkit/geo/density.hpp"
 #include "crmkit/geo/detail/parallel.hpp"
 #include "crmkit/geo/geo_index.hpp"
 #include "crmkit/geo/geodesic.hpp"
+#include "crmkit/geo/geohash.hpp"
 #include "crmkit/geo/reps.hpp"
 #include "crmkit/geo/sphere.hpp"
 #include "crmkit/geo/track.hpp"
@@ -48,6 +50,15 @@ struct crmkit_geo_track {
 
 struct crmkit_geo_grid {
   crmkit::density_grid grid;
+};
+
+struct crmkit_geo_geohash_grid {
+  std::size_t n_points = 0;
+  crmkit::geohash_density grid;
+};
+
+struct crmkit_geo_coverage {
+  crmkit::rep_coverage coverage;
 };
 
 namespace {
@@ -140,9 +151,16 @@ CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, siz
   CRMKIT_CHECK_NOT_NULL(out);
   *out = nullptr;
   const char* f = __func__;
-  if ((flags & ~CRMKIT_GEO_NORMALIZE_LONGITUDE) != 0)
+  if ((flags & ~(CRMKIT_GEO_NORMALIZE_LONGITUDE | CRMKIT_GEO_WGS84_DISTANCES)) != 0)
     throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", f, flags));
   crmkit::geo_index_options o;
+  if ((flags & CRMKIT_GEO_WGS84_DISTANCES) != 0) {
+    if (earth_radius_m != 0.0)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: earth_radius_m = {} with CRMKIT_GEO_WGS84_DISTANCES (the ellipsoid has no radius; "
+                              "pass 0)", f, earth_radius_m));
+    o.distance_model = crmkit::geo_distance_model::wgs84;
+  }
   if (earth_radius_m != 0.0) o.earth_radius_m = earth_radius_m;
   o.normalize_longitude = (flags & CRMKIT_GEO_NORMALIZE_LONGITUDE) != 0;
   *out = new crmkit_geo_index{crmkit::geo_index(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), o)};
@@ -627,6 +645,281 @@ CRMKIT_API int crmkit_geo_distance(const double* lon1, const double* lat1, const
     } else {
       out_m[i] = crmkit::wgs84_geodesic_m(x1[i], y1[i], x2[i], y2[i]);
     }
+  }
+  CRMKIT_API_END();
+}
+
+
+// ---------------------------------------------------------------------------------------
+// Geohash cells
+
+CRMKIT_API int crmkit_geo_geohash_encode(const double* lon, const double* lat, size_t n, int32_t precision, char* out) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  const auto x = as_span(lon, n, f, "lon"), y = as_span(lat, n, f, "lat");
+  if (out == nullptr && n > 0) crmkit::capi::throw_null(f, "out");
+  if (precision < 1 || precision > crmkit::geohash_max_precision)
+    throw error(errc::invalid_argument, fmt::format("{}: precision {} is outside 1..{}", f, precision,
+                                                    crmkit::geohash_max_precision));
+  const auto stride = static_cast<std::size_t>(precision) + 1;
+  // Validate first so a failure writes nothing.
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::isnan(x[i]) != std::isnan(y[i]))
+      throw error(errc::invalid_argument, fmt::format("{}: point {} has NaN in only one coordinate", f, i));
+    else
+      located(x[i], y[i], i, "point", f);
+  for (std::size_t i = 0; i < n; ++i) {
+    char* slot = out + i * stride;
+    if (std::isnan(x[i])) {
+      slot[0] = '\0';
+      continue;
+    }
+    const std::string h = crmkit::geohash_encode(x[i], y[i], precision);
+    std::copy(h.begin(), h.end(), slot);
+    slot[h.size()] = '\0';
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_geohash_decode(const char* hash, double* out_min_lon, double* out_min_lat, double* out_max_lon,
+                                         double* out_max_lat) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(hash);
+  CRMKIT_CHECK_NOT_NULL(out_min_lon);
+  CRMKIT_CHECK_NOT_NULL(out_min_lat);
+  CRMKIT_CHECK_NOT_NULL(out_max_lon);
+  CRMKIT_CHECK_NOT_NULL(out_max_lat);
+  const crmkit::geohash_box b = crmkit::geohash_decode(hash);
+  *out_min_lon = b.min_lon;
+  *out_min_lat = b.min_lat;
+  *out_max_lon = b.max_lon;
+  *out_max_lat = b.max_lat;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_geohash_grid_create(const double* lon, const double* lat, size_t n, const double* values,
+                                              size_t n_values, int32_t precision, crmkit_geo_geohash_grid** out) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  if (values == nullptr && n > 0 && n_values > 0) crmkit::capi::throw_null(f, "values");
+  // The C++ side takes one span per column; the C input is row-major: transpose once.
+  std::vector<std::vector<double>> columns(n_values, std::vector<double>(n));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < n_values; ++c) columns[c][i] = values[i * n_values + c];
+  std::vector<std::span<const double>> spans(columns.begin(), columns.end());
+  auto* g = new crmkit_geo_geohash_grid();
+  try {
+    g->n_points = n;
+    g->grid = crmkit::geohash_grid(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), spans, precision);
+  } catch (...) {
+    delete g;
+    throw;
+  }
+  *out = g;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_geo_geohash_grid_free(crmkit_geo_geohash_grid* grid) { delete grid; }
+
+CRMKIT_API int crmkit_geo_geohash_grid_sizes(const crmkit_geo_geohash_grid* grid, size_t* out_n_cells,
+                                             size_t* out_n_values, size_t* out_n_points, size_t* out_n_unlocated,
+                                             int32_t* out_precision) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(grid);
+  const auto& g = grid->grid;
+  if (out_n_cells != nullptr) *out_n_cells = g.cells.size();
+  if (out_n_values != nullptr) *out_n_values = g.value_sum.size();
+  if (out_n_points != nullptr) *out_n_points = grid->n_points;
+  if (out_n_unlocated != nullptr) *out_n_unlocated = g.n_unlocated;
+  if (out_precision != nullptr) *out_precision = g.precision;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_geohash_grid_cells(const crmkit_geo_geohash_grid* grid, char* out_hashes, int64_t* out_count,
+                                             double* out_sum, double* out_mean, double* out_box) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(grid);
+  const auto& g = grid->grid;
+  const std::size_t stride = static_cast<std::size_t>(g.precision) + 1, n_values = g.value_sum.size();
+  for (std::size_t i = 0; i < g.cells.size(); ++i) {
+    if (out_hashes != nullptr) {
+      char* slot = out_hashes + i * stride;
+      std::copy(g.cells[i].begin(), g.cells[i].end(), slot);
+      slot[g.cells[i].size()] = '\0';
+    }
+    if (out_count != nullptr) out_count[i] = g.count[i];
+    for (std::size_t c = 0; c < n_values; ++c) {
+      if (out_sum != nullptr) out_sum[i * n_values + c] = g.value_sum[c][i];
+      if (out_mean != nullptr) out_mean[i * n_values + c] = g.mean(c, i);
+    }
+    if (out_box != nullptr) {
+      const crmkit::geohash_box b = g.box(i);
+      out_box[4 * i] = b.min_lon;
+      out_box[4 * i + 1] = b.min_lat;
+      out_box[4 * i + 2] = b.max_lon;
+      out_box[4 * i + 3] = b.max_lat;
+    }
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_geohash_grid_point_cells(const crmkit_geo_geohash_grid* grid, int32_t* out_cell) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(grid);
+  if (out_cell == nullptr && !grid->grid.point_cell.empty()) crmkit::capi::throw_null(__func__, "out_cell");
+  std::copy(grid->grid.point_cell.begin(), grid->grid.point_cell.end(), out_cell);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_geohash_grid_geojson(const crmkit_geo_geohash_grid* grid, int64_t min_count, char* buf,
+                                               size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(grid);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  crmkit::capi::copy_out(grid->grid.to_geojson(min_count_of(min_count, f)), buf, cap, out_needed, f);
+  CRMKIT_API_END();
+}
+
+// ---------------------------------------------------------------------------------------
+// Coverage
+
+CRMKIT_API int crmkit_geo_coverage_compute(const int64_t* time, const double* lon, const double* lat,
+                                           const int64_t* track_offsets, size_t n_tracks, const int32_t* assigned,
+                                           size_t n_assigned, const crmkit_geo_index* customers,
+                                           const int64_t* next_due, const int32_t* frequency_days,
+                                           int64_t period_start, int64_t period_end, int64_t utc_offset_s,
+                                           int64_t max_gap_s, const crmkit_geo_track_options* track_options,
+                                           crmkit_geo_coverage** out) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(track_offsets);
+  CRMKIT_CHECK_NOT_NULL(customers);
+  if (assigned == nullptr && n_assigned > 0) crmkit::capi::throw_null(f, "assigned");
+  if (track_offsets[0] != 0)
+    throw error(errc::invalid_argument, fmt::format("{}: track_offsets[0] = {} must be 0", f, track_offsets[0]));
+  for (std::size_t t = 0; t < n_tracks; ++t)
+    if (track_offsets[t + 1] < track_offsets[t])
+      throw error(errc::invalid_argument, fmt::format("{}: track_offsets decrease at track {} ({} after {})", f, t,
+                                                      track_offsets[t + 1], track_offsets[t]));
+  const auto n_fixes = static_cast<std::size_t>(track_offsets[n_tracks]);
+  if (time == nullptr && n_fixes > 0) crmkit::capi::throw_null(f, "time");
+  const std::span<const std::int64_t> all_t(time, n_fixes);
+  const auto all_x = as_span(lon, n_fixes, f, "lon"), all_y = as_span(lat, n_fixes, f, "lat");
+  std::vector<crmkit::gps_track> tracks(n_tracks);
+  for (std::size_t t = 0; t < n_tracks; ++t) {
+    const auto b = static_cast<std::size_t>(track_offsets[t]);
+    const auto len = static_cast<std::size_t>(track_offsets[t + 1]) - b;
+    tracks[t] = {all_t.subspan(b, len), all_x.subspan(b, len), all_y.subspan(b, len)};
+  }
+  crmkit::visit_schedule schedule;
+  if (next_due != nullptr) schedule.next_due = {next_due, n_assigned};
+  if (frequency_days != nullptr) schedule.frequency_days = {frequency_days, n_assigned};
+  crmkit::coverage_options o;
+  o.period_start = period_start;
+  o.period_end = period_end;
+  o.utc_offset_s = utc_offset_s;
+  o.max_gap_s = max_gap_s;
+  if (track_options != nullptr) o.track = track_options->options;
+  auto* c = new crmkit_geo_coverage();
+  try {
+    c->coverage = crmkit::compute_rep_coverage(tracks, std::span<const std::int32_t>(assigned, n_assigned),
+                                               &customers->index, schedule, o);
+  } catch (...) {
+    delete c;
+    throw;
+  }
+  *out = c;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_geo_coverage_free(crmkit_geo_coverage* coverage) { delete coverage; }
+
+CRMKIT_API int crmkit_geo_coverage_summary(const crmkit_geo_coverage* coverage, size_t* out_n_assigned,
+                                           size_t* out_n_covered, double* out_share_covered, size_t* out_n_days,
+                                           size_t* out_n_visits, size_t* out_n_due_not_visited) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(coverage);
+  const auto& c = coverage->coverage;
+  if (out_n_assigned != nullptr) *out_n_assigned = c.customers.size();
+  if (out_n_covered != nullptr) *out_n_covered = c.n_covered;
+  if (out_share_covered != nullptr) *out_share_covered = c.share_covered;
+  if (out_n_days != nullptr) *out_n_days = c.days.size();
+  if (out_n_visits != nullptr) *out_n_visits = c.visits.size();
+  if (out_n_due_not_visited != nullptr) {
+    std::size_t total = 0;
+    for (const auto& d : c.days) total += d.due_not_visited.size();
+    *out_n_due_not_visited = total;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_coverage_customers(const crmkit_geo_coverage* coverage, int32_t* out_customer,
+                                             int64_t* out_n_visits, int64_t* out_last_visit, int64_t* out_time_at_s) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(coverage);
+  const auto& cs = coverage->coverage.customers;
+  for (std::size_t i = 0; i < cs.size(); ++i) {
+    if (out_customer != nullptr) out_customer[i] = cs[i].customer;
+    if (out_n_visits != nullptr) out_n_visits[i] = cs[i].n_visits;
+    if (out_last_visit != nullptr) out_last_visit[i] = cs[i].last_visit;
+    if (out_time_at_s != nullptr) out_time_at_s[i] = cs[i].time_at_s;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_coverage_days(const crmkit_geo_coverage* coverage, int64_t* out_day, int64_t* out_day_start,
+                                        double* out_distance_m, int64_t* out_n_visits, int64_t* out_n_assigned_visits,
+                                        int64_t* out_time_at_customers_s, int64_t* out_n_due,
+                                        int64_t* out_due_offsets) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(coverage);
+  const auto& days = coverage->coverage.days;
+  std::int64_t offset = 0;
+  if (out_due_offsets != nullptr) out_due_offsets[0] = 0;
+  for (std::size_t d = 0; d < days.size(); ++d) {
+    const auto& r = days[d];
+    if (out_day != nullptr) out_day[d] = r.day;
+    if (out_day_start != nullptr) out_day_start[d] = r.day_start;
+    if (out_distance_m != nullptr) out_distance_m[d] = r.distance_m;
+    if (out_n_visits != nullptr) out_n_visits[d] = r.n_visits;
+    if (out_n_assigned_visits != nullptr) out_n_assigned_visits[d] = r.n_assigned_visits;
+    if (out_time_at_customers_s != nullptr) out_time_at_customers_s[d] = r.time_at_customers_s;
+    if (out_n_due != nullptr) out_n_due[d] = r.n_due;
+    offset += static_cast<std::int64_t>(r.due_not_visited.size());
+    if (out_due_offsets != nullptr) out_due_offsets[d + 1] = offset;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* coverage, int32_t* out_ids) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(coverage);
+  std::size_t k = 0;
+  for (const auto& d : coverage->coverage.days) {
+    if (out_ids == nullptr && !d.due_not_visited.empty()) crmkit::capi::throw_null(__func__, "out_ids");
+    for (const std::int32_t id : d.due_not_visited) out_ids[k++] = id;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, int64_t* out_start, int64_t* out_end,
+                                          double* out_lon, double* out_lat, int32_t* out_customer,
+                                          double* out_customer_distance_m) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(coverage);
+  const auto& v = coverage->coverage.visits;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (out_start != nullptr) out_start[i] = v[i].start;
+    if (out_end != nullptr) out_end[i] = v[i].end;
+    if (out_lon != nullptr) out_lon[i] = v[i].lon;
+    if (out_lat != nullptr) out_lat[i] = v[i].lat;
+    if (out_customer != nullptr) out_customer[i] = v[i].customer;
+    if (out_customer_distance_m != nullptr) out_customer_distance_m[i] = v[i].customer_distance_m;
   }
   CRMKIT_API_END();
 }

@@ -15,14 +15,9 @@ import numpy as np
 import pytest
 
 import crmkit
+from geo_reference import R, haversine, reference_track
 
-R = crmkit.geo.EARTH_MEAN_RADIUS_M
-
-
-def haversine(lon1, lat1, lon2, lat2):
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.subtract(lon2, lon1)) / 2) ** 2
-    return 2 * R * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+assert R == crmkit.geo.EARTH_MEAN_RADIUS_M
 
 
 def city_points(n, seed, spread=0.05, centre=(2.35, 48.86)):
@@ -208,33 +203,6 @@ def synthetic_day(seed):
     for j in rng.choice(np.arange(5, len(t) - 5), 3, replace=False):
         y[j] += 0.3  # ~33 km jump
     return t, x, y
-
-
-def reference_track(t, x, y, max_speed, stop_radius, min_dwell):
-    """The rules of crmkit/geo/track.hpp in plain Python."""
-    kept = []
-    distance = 0.0
-    for i in range(len(t)):
-        if kept:
-            p = kept[-1]
-            d = float(haversine(x[p], y[p], x[i], y[i]))
-            if d > max_speed * (t[i] - t[p]):
-                continue
-            distance += d
-        kept.append(i)
-    stops = []
-    a = 0
-    while a < len(kept):
-        b = a
-        while b + 1 < len(kept) and haversine(x[kept[a]], y[kept[a]], x[kept[b + 1]], y[kept[b + 1]]) <= stop_radius:
-            b += 1
-        if b > a and t[kept[b]] - t[kept[a]] >= min_dwell:
-            idx = kept[a:b + 1]
-            stops.append((kept[a], kept[b], t[kept[a]], t[kept[b]], np.mean(x[idx]), np.mean(y[idx])))
-            a = b + 1
-        else:
-            a += 1
-    return distance, kept, stops
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -441,15 +409,16 @@ def test_distances_match_haversine_and_geographiclib():
     lon2, lat2 = rng.uniform(-180, 180, 500), np.degrees(np.arcsin(rng.uniform(-1, 1, 500)))
     sphere = crmkit.geo_distance(lon1, lat1, lon2, lat2)
     np.testing.assert_allclose(sphere, haversine(lon1, lat1, lon2, lat2), rtol=1e-12)
-    # Vincenty vs Karney: sub-millimetre away from nearly antipodal pairs (where Vincenty
-    # may not converge), so pairs within 200 km of each other's antipode are left out.
+    # Any pair, nearly antipodal ones included (both sides use Karney's algorithm).
     anti_lon = np.where(lon1 > 0, lon1 - 180, lon1 + 180)
-    usable = haversine(lon2, lat2, anti_lon, -lat1) > 200e3
-    assert usable.sum() > 450
+    lon2[:20] = anti_lon[:20] + rng.uniform(-0.01, 0.01, 20)
+    lat2[:20] = -lat1[:20] + rng.uniform(-0.01, 0.01, 20)
+    lon2 = (lon2 + 180) % 360 - 180
+    usable = np.ones(lon1.shape, dtype=bool)
     ell = crmkit.geo_distance(lon1[usable], lat1[usable], lon2[usable], lat2[usable], model="wgs84")
     ref = [geodesic.Geodesic.WGS84.Inverse(a, b, c, d)["s12"]
            for a, b, c, d in zip(lat1[usable], lon1[usable], lat2[usable], lon2[usable])]
-    np.testing.assert_allclose(ell, ref, rtol=0, atol=1e-3)
+    np.testing.assert_allclose(ell, ref, rtol=0, atol=1e-6)
     assert crmkit.geo_distance(144.42486789, -37.95103342, 143.92649553, -37.65282114, "wgs84") == pytest.approx(
         54972.271, abs=1e-3)
     assert math.isnan(crmkit.geo_distance(0.0, 0.0, np.nan, 1.0))
@@ -494,3 +463,24 @@ def test_field_sales_example_matches_independent_numbers():
     distance, kept, stops = reference_track(fixes["time"].to_numpy(), fixes["longitude"].to_numpy(),
                                             fixes["latitude"].to_numpy(), 70.0, 100.0, 300)
     assert f"{distance / 1000:.1f} km driven ({len(fixes) - len(kept)} GPS outlier dropped), {len(stops)} stops" in out
+    # Coverage: a stop visits the nearest customer within 150 m (ties by index); the six
+    # assigned customers are the 1st, 12th, 23rd, 6th, 17th and 28th nearest to the centre.
+    lon, lat = customers["longitude"].to_numpy(), customers["latitude"].to_numpy()
+    order = np.lexsort((np.arange(len(d)), d))
+    assigned = set(order[[0, 11, 22, 5, 16, 27]].tolist())
+    visited = set()
+    for stop in stops:
+        to_stop = haversine(stop[4], stop[5], lon, lat)
+        nearest = int(np.lexsort((np.arange(len(to_stop)), to_stop))[0])
+        if to_stop[nearest] <= 150.0:
+            visited.add(nearest)
+    covered = len(assigned & visited)
+    assert f"coverage: {covered} of 6 assigned customers visited ({100 * covered / 6:.0f} %)" in out
+    # Geohash-5 cells, counted with the reference encoder.
+    from collections import Counter
+
+    from geo_reference import reference_geohash
+
+    cells = Counter(reference_geohash(a, b, 5) for a, b in zip(lon, lat))
+    busiest, top = min(cells.items(), key=lambda kv: (-kv[1], kv[0]))
+    assert f"{len(lon)} customers in {len(cells)} geohash-5 cells; busiest {busiest} ({top} customers" in out

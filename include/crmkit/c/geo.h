@@ -7,9 +7,11 @@
  * filters, and batched threaded queries whose output does not depend on the thread count;
  * reps (positions, availability, territories) with the nearest available rep and capacity
  * assignment (crmkit/geo/reps.hpp); GPS tracks: distance, stops and visits
- * (crmkit/geo/track.hpp); density grids with GeoJSON (crmkit/geo/density.hpp); WGS84 /
- * GCJ-02 / BD-09 conversions (crmkit/geo/china_coordinates.hpp) and sphere or WGS84
- * ellipsoid distances (crmkit/geo/sphere.hpp, crmkit/geo/geodesic.hpp).
+ * (crmkit/geo/track.hpp) and a rep's coverage of their assigned customers with a daily
+ * summary (crmkit/geo/coverage.hpp); density grids and geohash cells with GeoJSON
+ * (crmkit/geo/density.hpp, crmkit/geo/geohash.hpp); WGS84 / GCJ-02 / BD-09 conversions
+ * (crmkit/geo/china_coordinates.hpp) and sphere or WGS84 ellipsoid distances
+ * (crmkit/geo/sphere.hpp, crmkit/geo/geodesic.hpp; also as an index option).
  *
  * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
  *
@@ -21,7 +23,9 @@
  * (crmkit_geo_reps_nearest, crmkit_geo_reps_assign) are const and may run concurrently
  * while nothing mutates. A crmkit_geo_track_options is not synchronized while being set;
  * crmkit_geo_track and crmkit_geo_grid results are immutable values (concurrent reads are
- * safe). crmkit_geo_convert and crmkit_geo_distance are stateless; safe.
+ * safe), as are crmkit_geo_geohash_grid and crmkit_geo_coverage results.
+ * crmkit_geo_convert, crmkit_geo_distance, crmkit_geo_geohash_encode/_decode and
+ * crmkit_geo_coverage_compute are stateless; safe.
  *
  * Buffers: inputs are borrowed for the call only (the index copies the coordinates);
  * outputs are caller-allocated with the sizes documented per function, or returned in a
@@ -66,6 +70,10 @@ typedef struct crmkit_geo_result crmkit_geo_result;
 /* Flags of crmkit_geo_index_create. */
 /** Wrap longitudes outside [-180, 180] into it (points and queries) instead of rejecting them. */
 #define CRMKIT_GEO_NORMALIZE_LONGITUDE 1
+/** Distances and radii are geodesics on the WGS84 ellipsoid (GeographicLib, Karney 2013)
+ *  instead of great circles on the sphere; earth_radius_m must then be 0. Slower per
+ *  candidate (one geodesic inverse each); see crmkit/geo/geo_index.hpp. */
+#define CRMKIT_GEO_WGS84_DISTANCES 2
 
 /* Result orders (crmkit_geo_index_within, _in_box, _in_territory). */
 /** The index's internal order: deterministic for a given index, fastest. */
@@ -90,7 +98,7 @@ typedef struct crmkit_geo_result crmkit_geo_result;
  * @param lon longitudes in degrees, [-180, 180] (or any finite value with CRMKIT_GEO_NORMALIZE_LONGITUDE)
  * @param lat latitudes in degrees, [-90, 90]
  * @param earth_radius_m sphere radius in metres; 0 selects the mean Earth radius 6,371,008.8 m
- * @param flags 0 or CRMKIT_GEO_NORMALIZE_LONGITUDE
+ * @param flags 0, or CRMKIT_GEO_NORMALIZE_LONGITUDE and/or CRMKIT_GEO_WGS84_DISTANCES
  * @param[out] out receives the index (NULL on failure); release it with crmkit_geo_index_free().
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n > 0, a coordinate out of
  *         range, infinite or NaN in only one of the pair: the message names the row; a
@@ -463,8 +471,8 @@ CRMKIT_API int crmkit_geo_grid_geojson(const crmkit_geo_grid* grid, int64_t min_
 /* Methods of crmkit_geo_distance. */
 /** Haversine great-circle distance on the sphere of the mean Earth radius 6,371,008.8 m. */
 #define CRMKIT_GEO_DISTANCE_SPHERE 0
-/** Geodesic on the WGS84 ellipsoid (Vincenty 1975, about 0.5 mm; may not converge within
- *  about 0.5 degrees of the antipode). */
+/** Geodesic on the WGS84 ellipsoid (crmkit::wgs84_geodesic_m: GeographicLib, Karney 2013,
+ *  accurate to about 15 nm for any pair of points). */
 #define CRMKIT_GEO_DISTANCE_WGS84 1
 
 /**
@@ -491,6 +499,199 @@ CRMKIT_API int crmkit_geo_convert(int32_t from, int32_t to, const double* lon, c
  */
 CRMKIT_API int crmkit_geo_distance(const double* lon1, const double* lat1, const double* lon2, const double* lat2,
                                    size_t n, int32_t method, double* out_m);
+
+/* ======================================================================================
+ * Geohash cells (crmkit/geo/geohash.hpp)
+ * ====================================================================================== */
+
+/** Longest geohash (characters). */
+#define CRMKIT_GEO_GEOHASH_MAX_PRECISION 12
+
+/** Points (and optional value columns) aggregated on geohash cells of one precision. Opaque. */
+typedef struct crmkit_geo_geohash_grid crmkit_geo_geohash_grid;
+
+/**
+ * The geohashes of n points (G. Niemeyer's scheme, precision 1..12 characters).
+ * @param[out] out n * (precision + 1) bytes: hash i is the NUL-terminated string at
+ *             out + i * (precision + 1); a point with NaN coordinates gets "" (no location)
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n > 0, precision out of
+ *         range, a coordinate out of range or NaN in only one of the pair: the message
+ *         names the point).
+ */
+CRMKIT_API int crmkit_geo_geohash_encode(const double* lon, const double* lat, size_t n, int32_t precision, char* out);
+
+/**
+ * The cell of a geohash (1..12 characters of the geohash alphabet, case-insensitive).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, empty or too long hash, a
+ *         character outside the alphabet: the message names it and its position).
+ */
+CRMKIT_API int crmkit_geo_geohash_decode(const char* hash, double* out_min_lon, double* out_min_lat, double* out_max_lon,
+                                         double* out_max_lat);
+
+/**
+ * Aggregates n points on the geohash cells of `precision` characters; only non-empty
+ * cells are kept, in ascending hash order. Inputs are borrowed for the call. Memory: 4
+ * bytes per point plus about 40 + 12 n_values bytes per non-empty cell.
+ * @param values NULL (n_values = 0), or n rows x n_values columns of values, row-major
+ *        (revenue, churn risk, ...; NaN = missing)
+ * @param[out] out receives the grid (NULL on failure); free it with crmkit_geo_geohash_grid_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n > 0, precision out of
+ *         range, NaN in only one coordinate, out-of-range coordinates: the message names the
+ *         row); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_geohash_grid_create(const double* lon, const double* lat, size_t n, const double* values,
+                                              size_t n_values, int32_t precision, crmkit_geo_geohash_grid** out);
+
+/** Releases a geohash grid. Accepts NULL. */
+CRMKIT_API void crmkit_geo_geohash_grid_free(crmkit_geo_geohash_grid* grid);
+
+/**
+ * The grid's sizes; each output may be NULL to skip it.
+ * @param[out] out_n_cells non-empty cells
+ * @param[out] out_n_values value columns
+ * @param[out] out_n_points input points
+ * @param[out] out_n_unlocated points with NaN coordinates
+ * @param[out] out_precision characters per hash
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (grid NULL).
+ */
+CRMKIT_API int crmkit_geo_geohash_grid_sizes(const crmkit_geo_geohash_grid* grid, size_t* out_n_cells,
+                                             size_t* out_n_values, size_t* out_n_points, size_t* out_n_unlocated,
+                                             int32_t* out_precision);
+
+/**
+ * The cells in ascending hash order; each output may be NULL to skip it.
+ * @param[out] out_hashes n_cells * (precision + 1) bytes: NUL-terminated hashes at stride precision + 1
+ * @param[out] out_count n_cells points per cell
+ * @param[out] out_sum n_cells x n_values sums of the non-NaN values, row-major
+ * @param[out] out_mean n_cells x n_values means (NaN when a cell has no value), row-major
+ * @param[out] out_box n_cells x 4: min_lon, min_lat, max_lon, max_lat of each cell
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (grid NULL).
+ */
+CRMKIT_API int crmkit_geo_geohash_grid_cells(const crmkit_geo_geohash_grid* grid, char* out_hashes, int64_t* out_count,
+                                             double* out_sum, double* out_mean, double* out_box);
+
+/**
+ * The cell of each input point (index into the cells, -1 without a location).
+ * @param[out] out_cell n_points entries
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
+ */
+CRMKIT_API int crmkit_geo_geohash_grid_point_cells(const crmkit_geo_geohash_grid* grid, int32_t* out_cell);
+
+/**
+ * The grid as a GeoJSON FeatureCollection: one Polygon per cell with at least
+ * max(min_count, 1) points, properties "geohash", "count" and per value column c
+ * "sum_c" and "mean_c" (null when NaN). Two-call protocol as crmkit_geo_grid_geojson().
+ * @return CRMKIT_OK; CRMKIT_E_BUFFER_TOO_SMALL; CRMKIT_E_INVALID_ARGUMENT (grid or
+ *         out_needed NULL, min_count out of range).
+ */
+CRMKIT_API int crmkit_geo_geohash_grid_geojson(const crmkit_geo_geohash_grid* grid, int64_t min_count, char* buf,
+                                               size_t cap, size_t* out_needed);
+
+/* ======================================================================================
+ * Coverage of a rep's assigned customers and the daily summary (crmkit/geo/coverage.hpp)
+ * ====================================================================================== */
+
+/** A rep's coverage over a period: per assigned customer, per local day, and the visits. Opaque. */
+typedef struct crmkit_geo_coverage crmkit_geo_coverage;
+
+/** "No due date" in next_due, and "never visited" in crmkit_geo_coverage_customers: INT64_MIN. */
+#define CRMKIT_GEO_NO_DUE_DATE INT64_MIN
+
+/**
+ * Computes one rep's coverage of the customers assigned to them over
+ * [period_start, period_end) from their GPS tracks (each analysed as
+ * crmkit_geo_track_analyze does; no distance between tracks), with local days starting
+ * at local midnight (UTC + utc_offset_s). See crmkit/geo/coverage.hpp for the rules
+ * (clipping to the period, distance split between days, due dates). Inputs are borrowed
+ * for the call.
+ * @param time, lon, lat the fixes of all tracks, concatenated (track_offsets[n_tracks] of them)
+ * @param track_offsets n_tracks + 1 entries: track t is fixes [offsets[t], offsets[t+1]), offsets[0] = 0
+ * @param assigned n_assigned customer ids of `customers` (no repeats)
+ * @param customers the index the visits are matched through (required)
+ * @param next_due NULL, or n_assigned Unix seconds of the next due visit (CRMKIT_GEO_NO_DUE_DATE: none)
+ * @param frequency_days NULL, or n_assigned visit frequencies in days (0: none)
+ * @param max_gap_s legs with a longer time gap count no distance (0: no limit)
+ * @param track_options NULL for the defaults (outliers, stops, visit radius)
+ * @param[out] out receives the result (NULL on failure); free it with crmkit_geo_coverage_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, offsets not increasing from 0,
+ *         an empty or inverted period, |utc_offset_s| > 18 h, negative max_gap_s, an
+ *         assigned id out of range or repeated, a negative frequency, a bad track: the
+ *         message names the track and fix); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_coverage_compute(const int64_t* time, const double* lon, const double* lat,
+                                           const int64_t* track_offsets, size_t n_tracks, const int32_t* assigned,
+                                           size_t n_assigned, const crmkit_geo_index* customers,
+                                           const int64_t* next_due, const int32_t* frequency_days,
+                                           int64_t period_start, int64_t period_end, int64_t utc_offset_s,
+                                           int64_t max_gap_s, const crmkit_geo_track_options* track_options,
+                                           crmkit_geo_coverage** out);
+
+/** Releases a coverage result. Accepts NULL. */
+CRMKIT_API void crmkit_geo_coverage_free(crmkit_geo_coverage* coverage);
+
+/**
+ * The totals; each output may be NULL to skip it.
+ * @param[out] out_n_assigned assigned customers
+ * @param[out] out_n_covered of them visited at least once in the period
+ * @param[out] out_share_covered n_covered / n_assigned (NaN when none assigned)
+ * @param[out] out_n_days local days of the period
+ * @param[out] out_n_visits visits in the period (any customer)
+ * @param[out] out_n_due_not_visited total entries of the days' due-but-not-visited lists
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (coverage NULL).
+ */
+CRMKIT_API int crmkit_geo_coverage_summary(const crmkit_geo_coverage* coverage, size_t* out_n_assigned,
+                                           size_t* out_n_covered, double* out_share_covered, size_t* out_n_days,
+                                           size_t* out_n_visits, size_t* out_n_due_not_visited);
+
+/**
+ * Per assigned customer, in input order; each output has n_assigned entries and may be NULL.
+ * @param[out] out_customer the customer id
+ * @param[out] out_n_visits visits in the period
+ * @param[out] out_last_visit start of the last visit (Unix seconds) or CRMKIT_GEO_NO_DUE_DATE
+ * @param[out] out_time_at_s time spent there within the period, seconds
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (coverage NULL).
+ */
+CRMKIT_API int crmkit_geo_coverage_customers(const crmkit_geo_coverage* coverage, int32_t* out_customer,
+                                             int64_t* out_n_visits, int64_t* out_last_visit, int64_t* out_time_at_s);
+
+/**
+ * One row per local day, in order; each output has n_days entries (out_due_offsets
+ * n_days + 1) and may be NULL.
+ * @param[out] out_day local days since 1970-01-01
+ * @param[out] out_day_start Unix seconds of the local midnight starting the day
+ * @param[out] out_distance_m distance travelled that day
+ * @param[out] out_n_visits visits starting that day (any customer)
+ * @param[out] out_n_assigned_visits of which to assigned customers
+ * @param[out] out_time_at_customers_s time at customers within the day
+ * @param[out] out_n_due assigned customers due that day
+ * @param[out] out_due_offsets the day's due-but-not-visited customers are entries
+ *             [offsets[d], offsets[d+1]) of crmkit_geo_coverage_due_not_visited()
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (coverage NULL).
+ */
+CRMKIT_API int crmkit_geo_coverage_days(const crmkit_geo_coverage* coverage, int64_t* out_day, int64_t* out_day_start,
+                                        double* out_distance_m, int64_t* out_n_visits, int64_t* out_n_assigned_visits,
+                                        int64_t* out_time_at_customers_s, int64_t* out_n_due,
+                                        int64_t* out_due_offsets);
+
+/**
+ * The due-but-not-visited customer ids of all days, concatenated (ascending within a day).
+ * @param[out] out_ids n_due_not_visited entries
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
+ */
+CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* coverage, int32_t* out_ids);
+
+/**
+ * The visits in the period (any customer), in time order; each output has n_visits
+ * entries and may be NULL.
+ * @param[out] out_start, out_end the visit's (clipped) times, Unix seconds
+ * @param[out] out_lon, out_lat the stop's position, degrees
+ * @param[out] out_customer the visited customer id
+ * @param[out] out_customer_distance_m distance from the stop to that customer
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (coverage NULL).
+ */
+CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, int64_t* out_start, int64_t* out_end,
+                                          double* out_lon, double* out_lat, int32_t* out_customer,
+                                          double* out_customer_distance_m);
 
 #ifdef __cplusplus
 }
