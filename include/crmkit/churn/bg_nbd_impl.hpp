@@ -17,7 +17,7 @@
 #include "crmkit/churn/detail/btyd_rows.hpp"
 #include "crmkit/churn/detail/conditional_pmf.hpp"
 #include "crmkit/churn/detail/fit_common.hpp"
-#include "crmkit/churn/detail/hyp2f1.hpp"
+#include "crmkit/churn/detail/bg_expectation.hpp"
 #include "crmkit/churn/detail/optimizer.hpp"
 #include "crmkit/error.hpp"
 
@@ -198,22 +198,10 @@ CRMKIT_FUNC double bg_nbd::p_alive(double x, double tx, double T) const {
 
 namespace detail {
 // (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))],
-// the expectation for a customer alive at T (FHL 2005 eq. 10 without P(alive)). Euler's
-// transformation turns the 2F1 into y^(a-1-r-x) 2F1(a+b-1-r, a-1; a+b+x-1; z) with
-// y = 1 - z, whose series converges fast even for large x.
+// the expectation for a customer alive at T (FHL 2005 eq. 10 without P(alive)), as an integral
+// over the dropout probability (detail/bg_expectation.hpp): stable for z -> 1, large x, a ~ 1.
 inline double bg_nbd_alive_expectation(const bg_nbd_params& p, double t, double x, double T) {
-  if (t <= 0) return 0.0;
-  auto value = [&](double a) {
-    const double y = (p.alpha + T) / (p.alpha + T + t);
-    const double z = t / (p.alpha + T + t);
-    const double g = hyp2f1_series(a + p.b - 1 - p.r, a - 1, a + p.b + x - 1, z);
-    // 1 - y^(a-1) g, written to keep digits when a is close to 1.
-    const double one_minus = -std::expm1((a - 1) * std::log(y)) * g + (1.0 - g);
-    return (a + p.b + x - 1) / (a - 1) * one_minus;
-  };
-  // The expression has a removable singularity at a = 1: average two nearby points there.
-  if (std::abs(p.a - 1) < 1e-7) return 0.5 * (value(1 - 1e-7) + value(1 + 1e-7));
-  return value(p.a);
+  return bg_alive_expectation(p.r + x, p.alpha + T, p.a, p.b + x, t);
 }
 }  // namespace detail
 

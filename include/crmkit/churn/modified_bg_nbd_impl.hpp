@@ -12,7 +12,7 @@
 #include "crmkit/churn/detail/conditional_pmf.hpp"
 #include "crmkit/churn/detail/dual_fit.hpp"
 #include "crmkit/churn/detail/fit_common.hpp"
-#include "crmkit/churn/detail/hyp2f1.hpp"
+#include "crmkit/churn/detail/bg_expectation.hpp"
 #include "crmkit/churn/modified_bg_nbd.hpp"
 #include "crmkit/error.hpp"
 
@@ -86,17 +86,9 @@ CRMKIT_FUNC double modified_bg_nbd::p_alive(double x, double tx, double T) const
 
 CRMKIT_FUNC double modified_bg_nbd::conditional_expected_purchases(double t, double x, double tx, double T) const {
   const auto& p = params();
-  if (t <= 0) return 0.0;
-  // As for BG/NBD (bg_nbd_impl.hpp), Euler's transformation: y^(r+x) 2F1(r+x, b+x+1; a+b+x; z)
-  // = y^(a-1) 2F1(a+b-r, a-1; a+b+x; z) with y = 1 - z = (alpha+T)/(alpha+T+t).
-  auto value = [&](double a) {
-    const double y = (p.alpha + T) / (p.alpha + T + t);
-    const double z = t / (p.alpha + T + t);
-    const double g = detail::hyp2f1_series(a + p.b - p.r, a - 1, a + p.b + x, z);
-    const double one_minus = -std::expm1((a - 1) * std::log(y)) * g + (1.0 - g);
-    return (a + p.b + x) / (a - 1) * one_minus;
-  };
-  const double alive_part = std::abs(p.a - 1) < 1e-7 ? 0.5 * (value(1 - 1e-7) + value(1 + 1e-7)) : value(p.a);
+  // (a+b+x)/(a-1) [1 - y^(r+x) 2F1(r+x, b+x+1; a+b+x; z)]: the BG/NBD expectation with the
+  // dropout probability's Beta(a, b+x+1) posterior (detail/bg_expectation.hpp).
+  const double alive_part = detail::bg_alive_expectation(p.r + x, p.alpha + T, p.a, p.b + x + 1, t);
   return alive_part * p_alive(x, tx, T);
 }
 

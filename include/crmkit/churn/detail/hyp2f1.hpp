@@ -9,7 +9,8 @@
 // cancellation, no overflow), and whose prefactor 1-z = (beta+t)/(alpha+t) is exact. The
 // whole expression is then carried in logarithms. Within 1/64 of z = 1, where the series
 // would need ~40/(1-z) terms, 2F1(1, b; c; z) comes from its Euler integral by quadrature
-// (see log_hyp2f1_1bc). The BG/BB DERT uses the same function at z = 1/(1+d).
+// (see log_hyp2f1_1bc). The BG/BB DERT uses the same function at z = 1/(1+d). (The BG/NBD
+// expectations' 2F1 is taken as an integral instead: detail/bg_expectation.hpp.)
 #pragma once
 
 #include <array>
@@ -53,23 +54,6 @@ T log_hyp2f1_1bc(const T& b, const T& c, const T& z, const T& w) {
   const std::array<T, 1> k{b};
   const std::array<T, 1> shift{log(w) - log(z)};  // ln(w + z e^u) = ln w + softplus(u - ln(w/z))
   return log(c - 1.0) - b * log(w) + log_integral_concave(c - 1.0, k, shift, 0.0);
-}
-
-/// 2F1(a, b; c; z) by its series for 0 <= z < 1 when it converges (c - a - b > 0 or z not
-/// near 1); used after the caller applied a transformation that makes it converge fast.
-inline double hyp2f1_series(double a, double b, double c, double z) {
-  double term = 1.0, sum = 1.0;
-  for (int k = 0; k < 1000000; ++k) {
-    const double kd = static_cast<double>(k);
-    const double ratio = (a + kd) * (b + kd) / ((c + kd) * (kd + 1.0)) * z;
-    term *= ratio;
-    sum += term;
-    // Stop once the terms shrink geometrically and the rest is below rounding.
-    if (std::abs(ratio) < 1.0 && std::abs(term) * std::abs(ratio) <= 1e-17 * (1.0 - std::abs(ratio)) * std::abs(sum))
-      return sum;
-    if (term == 0.0) return sum;
-  }
-  return std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace detail

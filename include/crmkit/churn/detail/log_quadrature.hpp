@@ -41,6 +41,74 @@ T softplus(const T& v) {
   return log1p(exp(v));
 }
 
+/// ln of the integral over (-inf, U] of exp(phi(u)) for a unimodal exp(phi) with its mode at
+/// `mode` (<= U): the panel walk of log_integral_concave (see the file comment), for callers
+/// whose phi is not of the softplus form. slope(u) = phi'(u) and curvature(u) = |phi''(u)|
+/// (doubles; they only size the panels), near_kink(lo, hi) = distance from [lo, hi] to the
+/// nearest point where phi bends sharply (complex singularities at distance ~pi). NaN if the
+/// walk does not finish.
+template <class T, class Phi, class Slope, class Curvature, class NearKink>
+T log_integral_from_mode(double mode, double U, const Phi& phi, const Slope& slope, const Curvature& curvature,
+                         const NearKink& near_kink) {
+  using std::exp;
+  using std::log;
+  const T scale = phi(mode);
+  const auto& nodes = boost::math::quadrature::gauss<double, 20>::abscissa();
+  const auto& weights = boost::math::quadrature::gauss<double, 20>::weights();
+  T sum(0.0);
+  auto panel = [&](double a, double b) {  // Gauss-Legendre on [a, b]
+    const double half = 0.5 * (b - a), mid = 0.5 * (a + b);
+    T s(0.0);
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      s += weights[i] * (exp(phi(mid - half * nodes[i]) - scale) + exp(phi(mid + half * nodes[i]) - scale));
+    }
+    return s * half;
+  };
+  auto width = [&](double from, double dir, double previous) {
+    double h = previous * 2;
+    for (int it = 0; it < 200; ++it) {
+      const double to = from + dir * h;
+      const double steep = std::max(std::abs(slope(from)), std::abs(slope(to)));
+      const double bend = std::max({curvature(from), curvature(from + dir * 0.5 * h), curvature(to)});
+      // softplus(u - c_j) has complex poles at distance pi from the real axis: near a kink c_j
+      // a panel must stay short (half-width 2 makes the Gauss-Legendre-20 error ~1e-21);
+      // farther away their influence decays like e^-|u - c_j|.
+      const bool kink = near_kink(std::min(from, to), std::max(from, to)) < 30 && h > 4;
+      if (steep * h <= 8 && bend * h * h <= 8 && !kink) break;
+      h *= 0.5;
+    }
+    return h;
+  };
+  const double h0 = 0.5 / std::sqrt(1.0 + curvature(mode));
+  bool finished = false;
+  // Downward from the mode: exp(phi) decreases; stop when a panel no longer matters.
+  double a = mode, h = h0;
+  for (int n = 0; n < 4000; ++n) {
+    h = width(a, -1.0, h);
+    const T p = panel(a - h, a);
+    sum += p;
+    a -= h;
+    if (value_of(p) <= 1e-18 * value_of(sum)) {
+      finished = true;
+      break;
+    }
+  }
+  // Upward from the mode to U (when the mode is interior).
+  a = mode;
+  h = h0;
+  for (int n = 0; n < 4000 && a < U && finished; ++n) {
+    h = std::min(width(a, 1.0, h), U - a);
+    const double b = U - (a + h) <= 1e-14 * (1.0 + std::abs(U)) ? U : a + h;
+    const T p = panel(a, b);
+    sum += p;
+    a = b;
+    if (value_of(p) <= 1e-18 * value_of(sum)) break;
+    if (n == 3999) finished = false;
+  }
+  if (!finished || !(value_of(sum) > 0)) return T(std::numeric_limits<double>::quiet_NaN());
+  return scale + log(sum);
+}
+
 /// ln of the integral over (-inf, U] of exp(k0 u - sum_j k[j] softplus(u - c[j])), with
 /// k0 > 0 and k[j] >= 0 (see the file comment). NaN if the walk does not finish (not
 /// expected for finite inputs).
@@ -88,64 +156,12 @@ T log_integral_concave(const T& k0, const std::array<T, J>& k, const std::array<
     }
     mode = 0.5 * (lo + hi);
   }
-  const T scale = phi(mode);
-  const auto& nodes = boost::math::quadrature::gauss<double, 20>::abscissa();
-  const auto& weights = boost::math::quadrature::gauss<double, 20>::weights();
-  T sum(0.0);
-  auto panel = [&](double a, double b) {  // Gauss-Legendre on [a, b]
-    const double half = 0.5 * (b - a), mid = 0.5 * (a + b);
-    T s(0.0);
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      s += weights[i] * (exp(phi(mid - half * nodes[i]) - scale) + exp(phi(mid + half * nodes[i]) - scale));
-    }
-    return s * half;
+  auto near_kink = [&](double lo, double hi) {
+    double near = std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < J; ++j) near = std::min(near, std::max(0.0, std::max(lo - cd[j], cd[j] - hi)));
+    return near;
   };
-  auto width = [&](double from, double dir, double previous) {
-    double h = previous * 2;
-    for (int it = 0; it < 200; ++it) {
-      const double to = from + dir * h;
-      const double steep = std::max(std::abs(slope(from)), std::abs(slope(to)));
-      const double bend = std::max({curvature(from), curvature(from + dir * 0.5 * h), curvature(to)});
-      // softplus(u - c_j) has complex poles at distance pi from the real axis: near a c_j a
-      // panel must stay short (half-width 2 makes the Gauss-Legendre-20 error ~1e-21);
-      // farther away their influence decays like e^-|u - c_j|.
-      double near = std::numeric_limits<double>::infinity();
-      for (std::size_t j = 0; j < J; ++j)
-        near = std::min(near, std::max(0.0, std::max(std::min(from, to) - cd[j], cd[j] - std::max(from, to))));
-      const bool kink = near < 30 && h > 4;
-      if (steep * h <= 8 && bend * h * h <= 8 && !kink) break;
-      h *= 0.5;
-    }
-    return h;
-  };
-  const double h0 = 0.5 / std::sqrt(1.0 + curvature(mode));
-  bool finished = false;
-  // Downward from the mode: exp(phi) decreases; stop when a panel no longer matters.
-  double a = mode, h = h0;
-  for (int n = 0; n < 4000; ++n) {
-    h = width(a, -1.0, h);
-    const T p = panel(a - h, a);
-    sum += p;
-    a -= h;
-    if (value_of(p) <= 1e-18 * value_of(sum)) {
-      finished = true;
-      break;
-    }
-  }
-  // Upward from the mode to U (when the mode is interior).
-  a = mode;
-  h = h0;
-  for (int n = 0; n < 4000 && a < U && finished; ++n) {
-    h = std::min(width(a, 1.0, h), U - a);
-    const double b = U - (a + h) <= 1e-14 * (1.0 + std::abs(U)) ? U : a + h;
-    const T p = panel(a, b);
-    sum += p;
-    a = b;
-    if (value_of(p) <= 1e-18 * value_of(sum)) break;
-    if (n == 3999) finished = false;
-  }
-  if (!finished || !(value_of(sum) > 0)) return T(std::numeric_limits<double>::quiet_NaN());
-  return scale + log(sum);
+  return log_integral_from_mode<T>(mode, U, phi, slope, curvature, near_kink);
 }
 
 }  // namespace detail
