@@ -27,7 +27,7 @@ from .churn import (
     validate_holdout,
 )
 from .kmeans import FeatureScaler, KMeans, kmeans_plusplus, scan_k, silhouette_score
-from .geo import GeoFilter, GeoIndex, territory_contains
+from .geo import GeoFilter, GeoIndex, Territory, territory_contains
 from .geo_field import (
     DensityGrid,
     GeohashGrid,
@@ -58,6 +58,7 @@ __all__ = [
     "Error",
     "GeoFilter",
     "GeoIndex",
+    "Territory",
     "territory_contains",
     "DensityGrid",
     "Reps",

@@ -26,6 +26,10 @@ class GeoResultStruct(ctypes.Structure):
     """``crmkit_geo_result`` (opaque)."""
 
 
+class GeoTerritoryStruct(ctypes.Structure):
+    """``crmkit_geo_territory`` (opaque)."""
+
+
 class GeoRepsStruct(ctypes.Structure):
     """``crmkit_geo_reps`` (opaque)."""
 
@@ -53,6 +57,7 @@ class GeoCoverageStruct(ctypes.Structure):
 GeoIndexP = POINTER(GeoIndexStruct)
 GeoFilterP = POINTER(GeoFilterStruct)
 GeoResultP = POINTER(GeoResultStruct)
+GeoTerritoryP = POINTER(GeoTerritoryStruct)
 GeoRepsP = POINTER(GeoRepsStruct)
 GeoTrackOptionsP = POINTER(GeoTrackOptionsStruct)
 GeoTrackP = POINTER(GeoTrackStruct)
@@ -64,6 +69,7 @@ OPAQUE_TYPES = {
     "crmkit_geo_index": GeoIndexStruct,
     "crmkit_geo_filter": GeoFilterStruct,
     "crmkit_geo_result": GeoResultStruct,
+    "crmkit_geo_territory": GeoTerritoryStruct,
     "crmkit_geo_reps": GeoRepsStruct,
     "crmkit_geo_track_options": GeoTrackOptionsStruct,
     "crmkit_geo_track": GeoTrackStruct,
@@ -84,6 +90,7 @@ CONSTANTS: Dict[str, int] = {
     "GEO_LESS_EQUAL": 3,
     "GEO_GREATER": 4,
     "GEO_GREATER_EQUAL": 5,
+    "GEO_WRAP_ANTIMERIDIAN": 1,
     "GEO_WITHIN_TERRITORY": 1,
     "GEO_TRACK_MAX_SPEED_MPS": 1,
     "GEO_TRACK_STOP_RADIUS_M": 2,
@@ -124,6 +131,11 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     ),
     "crmkit_geo_index_in_territory": (c_int, [GeoIndexP, c_char_p, GeoFilterP, c_int32, POINTER(GeoResultP)]),
     "crmkit_geo_territory_contains": (c_int, [c_char_p, _dp, _dp, c_size_t, c_int32, POINTER(c_int32)]),
+    "crmkit_geo_territory_create": (c_int, [c_char_p, c_int32, POINTER(GeoTerritoryP)]),
+    "crmkit_geo_territory_free": (None, [GeoTerritoryP]),
+    "crmkit_geo_territory_bounds": (c_int, [GeoTerritoryP, _dp, _dp, _dp, _dp]),
+    "crmkit_geo_territory_test": (c_int, [GeoTerritoryP, _dp, _dp, c_size_t, c_int32, POINTER(c_int32)]),
+    "crmkit_geo_index_in_area": (c_int, [GeoIndexP, GeoTerritoryP, GeoFilterP, c_int32, POINTER(GeoResultP)]),
     "crmkit_geo_filter_create": (c_int, [c_size_t, POINTER(GeoFilterP)]),
     "crmkit_geo_filter_free": (None, [GeoFilterP]),
     "crmkit_geo_filter_require": (c_int, [GeoFilterP, _dp, c_size_t, c_int32, c_double]),

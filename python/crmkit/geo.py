@@ -9,6 +9,8 @@ Example::
     counts = index.count_within(lon_q, lat_q, 2000.0, n_threads=2)
     inside = index.in_territory("POLYGON ((2.2 48.8, 2.5 48.8, 2.5 48.95, 2.2 48.8))")
     mask = crmkit.territory_contains(geojson_text, lon, lat)
+    pacific = crmkit.Territory("POLYGON ((170 -5, -170 -5, -170 5, 170 5, 170 -5))", wrap_antimeridian=True)
+    inside = index.in_territory(pacific)                   # parsed once, reusable
 
 Distances are great-circle metres on a sphere of the mean Earth radius 6,371,008.8 m
 (the haversine distance; scikit-learn's BallTree(metric="haversine") on radians times
@@ -27,9 +29,9 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from ._abi_geo import GeoFilterP, GeoIndexP, GeoResultP
+from ._abi_geo import GeoFilterP, GeoIndexP, GeoResultP, GeoTerritoryP
 
-__all__ = ["GeoIndex", "GeoFilter", "territory_contains", "EARTH_MEAN_RADIUS_M"]
+__all__ = ["GeoIndex", "GeoFilter", "Territory", "territory_contains", "EARTH_MEAN_RADIUS_M"]
 
 #: The default sphere radius (IUGG mean Earth radius R1), metres.
 EARTH_MEAN_RADIUS_M = 6371008.8
@@ -98,6 +100,36 @@ class GeoFilter:
         n = c_size_t()
         _lib.check(_lib.get().crmkit_geo_filter_count(self._handle, byref(n)))
         return int(n.value)
+
+
+class Territory:
+    """A territory (WKT POLYGON/MULTIPOLYGON or GeoJSON text) parsed and validated once,
+    for repeated tests. ``wrap_antimeridian=True`` accepts polygons crossing +-180 unsplit
+    (an edge spanning more than 180 degrees goes the short way); by default they are
+    rejected, as RFC 7946 asks for a split MultiPolygon. Immutable; thread-safe."""
+
+    def __init__(self, text: str, wrap_antimeridian: bool = False) -> None:
+        lib = _lib.get()
+        handle = GeoTerritoryP()
+        flags = _lib.GEO_WRAP_ANTIMERIDIAN if wrap_antimeridian else 0
+        _lib.check(lib.crmkit_geo_territory_create(str(text).encode("utf-8"), flags, byref(handle)))
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, lib.crmkit_geo_territory_free, handle)
+
+    @property
+    def bounds(self) -> Tuple[float, float, float, float]:
+        """(min_lon, min_lat, max_lon, max_lat); min_lon > max_lon when it crosses +-180."""
+        box = [c_double() for _ in range(4)]
+        _lib.check(_lib.get().crmkit_geo_territory_bounds(self._handle, *(byref(b) for b in box)))
+        return tuple(float(b.value) for b in box)  # type: ignore[return-value]
+
+    def contains(self, lon: Any, lat: Any, n_threads: int = 1) -> np.ndarray:
+        """Boolean mask: which (lon, lat) points lie inside."""
+        x, y, _ = _pair(lon, lat)
+        out = np.empty(x.shape[0], dtype=np.int32)
+        _lib.check(_lib.get().crmkit_geo_territory_test(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
+                                                        _threads(n_threads), out.ctypes.data_as(POINTER(c_int32))))
+        return out.astype(bool)
 
 
 def _filter_handle(filter: Optional[GeoFilter]) -> Any:
@@ -235,17 +267,25 @@ class GeoIndex:
                                                       byref(result)))
         return self._take(result)[1]
 
-    def in_territory(self, territory: str, filter: Optional[GeoFilter] = None,
+    def in_territory(self, territory: Union[str, Territory], filter: Optional[GeoFilter] = None,
                      sort: Optional[str] = "index") -> np.ndarray:
-        """Ids inside a territory given as WKT (POLYGON/MULTIPOLYGON) or GeoJSON text."""
+        """Ids inside a territory: WKT (POLYGON/MULTIPOLYGON) or GeoJSON text, or a parsed
+        :class:`Territory` (e.g. one crossing the antimeridian unsplit)."""
         result = GeoResultP()
-        _lib.check(_lib.get().crmkit_geo_index_in_territory(self._handle, territory.encode("utf-8"),
-                                                            _filter_handle(filter), _ORDERS[sort], byref(result)))
+        if isinstance(territory, Territory):
+            _lib.check(_lib.get().crmkit_geo_index_in_area(self._handle, territory._handle, _filter_handle(filter),
+                                                           _ORDERS[sort], byref(result)))
+        else:
+            _lib.check(_lib.get().crmkit_geo_index_in_territory(self._handle, territory.encode("utf-8"),
+                                                                _filter_handle(filter), _ORDERS[sort], byref(result)))
         return self._take(result)[1]
 
 
-def territory_contains(territory: str, lon: Any, lat: Any, n_threads: int = 1) -> np.ndarray:
-    """Boolean mask: which (lon, lat) points lie inside the territory (WKT or GeoJSON)."""
+def territory_contains(territory: Union[str, Territory], lon: Any, lat: Any, n_threads: int = 1) -> np.ndarray:
+    """Boolean mask: which (lon, lat) points lie inside the territory (WKT or GeoJSON text,
+    or a parsed :class:`Territory`)."""
+    if isinstance(territory, Territory):
+        return territory.contains(lon, lat, n_threads)
     x, y, _ = _pair(lon, lat)
     out = np.empty(x.shape[0], dtype=np.int32)
     _lib.check(_lib.get().crmkit_geo_territory_contains(territory.encode("utf-8"), _dptr(x), _dptr(y),

@@ -35,6 +35,10 @@ struct crmkit_geo_result {
   std::vector<double> distances_m;  // empty: no distances
 };
 
+struct crmkit_geo_territory {
+  crmkit::territory area;
+};
+
 struct crmkit_geo_reps {
   crmkit::rep_roster roster;
 };
@@ -97,6 +101,16 @@ crmkit_geo_result* single_row(std::vector<std::int32_t> ids) {
 
 void check_threads(std::int32_t n_threads, const char* function) {
   if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", function, n_threads));
+}
+
+// out_inside[i] = whether point i lies in `area` (crmkit_geo_territory_contains/_test).
+void contains_into(const crmkit::territory& area, const double* lon, const double* lat, std::size_t n,
+                   std::int32_t n_threads, std::int32_t* out_inside, const char* function) {
+  if (out_inside == nullptr && n > 0) crmkit::capi::throw_null(function, "out_inside");
+  check_threads(n_threads, function);
+  const auto mask = area.contains(as_span(lon, n, function, "lon"), as_span(lat, n, function, "lat"),
+                                  static_cast<std::size_t>(n_threads));
+  for (std::size_t i = 0; i < n; ++i) out_inside[i] = mask[i];
 }
 
 // The rep query options of crmkit_geo_reps_nearest/_assign.
@@ -253,13 +267,59 @@ CRMKIT_API int crmkit_geo_index_in_territory(const crmkit_geo_index* index, cons
 CRMKIT_API int crmkit_geo_territory_contains(const char* territory, const double* lon, const double* lat, size_t n,
                                              int32_t n_threads, int32_t* out_inside) {
   CRMKIT_API_BEGIN();
-  const char* f = __func__;
   CRMKIT_CHECK_NOT_NULL(territory);
-  if (out_inside == nullptr && n > 0) crmkit::capi::throw_null(f, "out_inside");
-  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", f, n_threads));
-  const auto area = crmkit::territory::parse(territory);
-  const auto mask = area.contains(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), static_cast<std::size_t>(n_threads));
-  for (std::size_t i = 0; i < n; ++i) out_inside[i] = mask[i];
+  contains_into(crmkit::territory::parse(territory), lon, lat, n, n_threads, out_inside, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_territory_create(const char* territory, int32_t flags, crmkit_geo_territory** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(territory);
+  if ((flags & ~CRMKIT_GEO_WRAP_ANTIMERIDIAN) != 0)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", __func__, flags));
+  crmkit::territory_options o;
+  o.wrap_antimeridian = (flags & CRMKIT_GEO_WRAP_ANTIMERIDIAN) != 0;
+  *out = new crmkit_geo_territory{crmkit::territory::parse(territory, o)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_geo_territory_free(crmkit_geo_territory* territory) { delete territory; }
+
+CRMKIT_API int crmkit_geo_territory_bounds(const crmkit_geo_territory* territory, double* out_min_lon,
+                                           double* out_min_lat, double* out_max_lon, double* out_max_lat) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(territory);
+  CRMKIT_CHECK_NOT_NULL(out_min_lon);
+  CRMKIT_CHECK_NOT_NULL(out_min_lat);
+  CRMKIT_CHECK_NOT_NULL(out_max_lon);
+  CRMKIT_CHECK_NOT_NULL(out_max_lat);
+  const auto& b = territory->area.bounds();
+  *out_min_lon = b[0];
+  *out_min_lat = b[1];
+  *out_max_lon = b[2];
+  *out_max_lat = b[3];
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_territory_test(const crmkit_geo_territory* territory, const double* lon, const double* lat,
+                                         size_t n, int32_t n_threads, int32_t* out_inside) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(territory);
+  contains_into(territory->area, lon, lat, n, n_threads, out_inside, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_index_in_area(const crmkit_geo_index* index, const crmkit_geo_territory* territory,
+                                        const crmkit_geo_filter* filter, int32_t order, crmkit_geo_result** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(index);
+  CRMKIT_CHECK_NOT_NULL(territory);
+  const auto q = query_options(filter, order, 1, __func__);
+  *out = single_row(index->index.in_territory(territory->area, q));
   CRMKIT_API_END();
 }
 

@@ -135,9 +135,52 @@ static void test_bad_input(void) {
   crmkit_geo_index_free(index);
 }
 
+/* A parsed territory across the antimeridian: the square [170, -170] x [-5, 5] unsplit. */
+static void test_parsed_territory(void) {
+  static const char* square = "POLYGON ((170 -5, -170 -5, -170 5, 170 5, 170 -5))";
+  const double plon[] = {175.0, -175.0, 180.0, 0.0, 165.0}, plat[] = {0.0, 1.0, 0.0, 0.0, 0.0};
+  crmkit_geo_territory* area = NULL;
+  crmkit_geo_index* index = NULL;
+  crmkit_geo_result* result = NULL;
+  size_t n_queries = 0, n_hits = 0;
+  int32_t inside[5], ids[5];
+  double b[4];
+  CHECK_STATUS(crmkit_geo_territory_create(square, 0, &area), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("antimeridian");
+  CHECK(area == NULL);
+  CHECK_STATUS(crmkit_geo_territory_create(square, 4, &area), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("flags");
+  CHECK_STATUS(crmkit_geo_territory_create(NULL, 0, &area), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_territory_create(square, 0, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_territory_create("POLYGON ((0 0, 1 0", CRMKIT_GEO_WRAP_ANTIMERIDIAN, &area), CRMKIT_E_PARSE);
+  CHECK_OK(crmkit_geo_territory_create(square, CRMKIT_GEO_WRAP_ANTIMERIDIAN, &area));
+  CHECK_OK(crmkit_geo_territory_bounds(area, &b[0], &b[1], &b[2], &b[3]));
+  CHECK(b[0] == 170.0 && b[1] == -5.0 && b[2] == -170.0 && b[3] == 5.0); /* min_lon > max_lon: crosses */
+  CHECK_OK(crmkit_geo_territory_test(area, plon, plat, 5, 2, inside));
+  CHECK(inside[0] == 1 && inside[1] == 1 && inside[2] == 1 && inside[3] == 0 && inside[4] == 0);
+  CHECK_OK(crmkit_geo_index_create(plon, plat, 5, 0.0, 0, &index));
+  CHECK_OK(crmkit_geo_index_in_area(index, area, NULL, CRMKIT_GEO_ORDER_INDEX, &result));
+  CHECK_OK(crmkit_geo_result_sizes(result, &n_queries, &n_hits));
+  CHECK_OK(crmkit_geo_result_copy(result, NULL, ids, NULL));
+  CHECK(n_queries == 1 && n_hits == 3 && ids[0] == 0 && ids[1] == 1 && ids[2] == 2);
+  crmkit_geo_result_free(result);
+  result = NULL;
+  CHECK_STATUS(crmkit_geo_index_in_area(index, NULL, NULL, 0, &result), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_index_in_area(index, area, NULL, 9, &result), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK(result == NULL);
+  CHECK_STATUS(crmkit_geo_territory_test(area, plon, plat, 5, 0, inside), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_territory_test(area, plon, plat, 5, 1, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_territory_test(NULL, plon, plat, 5, 1, inside), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_territory_bounds(NULL, &b[0], &b[1], &b[2], &b[3]), CRMKIT_E_INVALID_ARGUMENT);
+  crmkit_geo_territory_free(NULL);
+  crmkit_geo_territory_free(area);
+  crmkit_geo_index_free(index);
+}
+
 int main(void) {
   test_null_arguments();
   test_queries();
   test_bad_input();
+  test_parsed_territory();
   return test_report("geo_test");
 }

@@ -169,3 +169,34 @@ def test_errors():
         idx.in_territory("POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))")
     with pytest.raises(crmkit.InvalidArgumentError, match="antimeridian"):
         crmkit.territory_contains("POLYGON ((170 0, -170 0, -170 5, 170 5, 170 0))", [0.0], [0.0])
+
+
+def test_parsed_territory_across_the_antimeridian_matches_shapely_on_the_split_form():
+    pytest.importorskip("shapely", reason="needs python3-shapely (Debian)")
+    import shapely.vectorized
+    from shapely.geometry import MultiPolygon, Polygon
+
+    # A quadrilateral from 165 E to 170 W, given unsplit; Shapely gets the RFC 7946 split.
+    unsplit = "POLYGON ((165 -10, -170 -12, -175 8, 170 10, 165 -10))"
+    with pytest.raises(crmkit.InvalidArgumentError, match="antimeridian"):
+        crmkit.Territory(unsplit)
+    area = crmkit.Territory(unsplit, wrap_antimeridian=True)
+    west, south, east, north = area.bounds
+    assert (west, south, east, north) == (165.0, -12.0, -170.0, 10.0)
+    unwrapped = Polygon([(165, -10), (190, -12), (185, 8), (170, 10)])
+    east_part = unwrapped.intersection(Polygon([(160, -20), (180, -20), (180, 20), (160, 20)]))
+    west_part = unwrapped.intersection(Polygon([(180, -20), (200, -20), (200, 20), (180, 20)]))
+    rng = np.random.RandomState(10)
+    lon = rng.uniform(160, 200, 40000)
+    lat = rng.uniform(-15, 15, 40000)
+    expected = shapely.vectorized.contains(east_part, lon, lat) | shapely.vectorized.contains(west_part, lon, lat)
+    wrapped_lon = np.where(lon > 180, lon - 360, lon)
+    got = area.contains(wrapped_lon, lat, n_threads=2)
+    # Points within 1e-9 degrees of the cut meridian are left out (the split puts them on a boundary).
+    away = np.abs(np.abs(wrapped_lon) - 180) > 1e-9
+    np.testing.assert_array_equal(got[away], expected[away])
+    assert 5000 < got.sum() < 35000
+    index = crmkit.GeoIndex(wrapped_lon, lat)
+    np.testing.assert_array_equal(index.in_territory(area), np.flatnonzero(got))
+    np.testing.assert_array_equal(crmkit.territory_contains(area, wrapped_lon, lat), got)
+    assert isinstance(MultiPolygon([east_part, west_part]), MultiPolygon)

@@ -18,7 +18,8 @@
  * Thread safety: a built crmkit_geo_index is immutable: concurrent queries on one index
  * are safe. A crmkit_geo_filter is not synchronized while being built (crmkit_geo_filter_require);
  * once built it may be shared by concurrent queries. crmkit_geo_result handles are
- * independent values. crmkit_geo_territory_contains is stateless; safe. A crmkit_geo_reps
+ * independent values. crmkit_geo_territory_contains is stateless; safe; a
+ * crmkit_geo_territory is immutable after creation (concurrent use is safe). A crmkit_geo_reps
  * is not synchronized: crmkit_geo_reps_set_available mutates it; the queries
  * (crmkit_geo_reps_nearest, crmkit_geo_reps_assign) are const and may run concurrently
  * while nothing mutates. A crmkit_geo_track_options is not synchronized while being set;
@@ -175,6 +176,55 @@ CRMKIT_API int crmkit_geo_index_in_territory(const crmkit_geo_index* index, cons
  */
 CRMKIT_API int crmkit_geo_territory_contains(const char* territory, const double* lon, const double* lat, size_t n,
                                              int32_t n_threads, int32_t* out_inside);
+
+/** A parsed, validated territory (polygon or multipolygon), reusable across calls. Opaque. */
+typedef struct crmkit_geo_territory crmkit_geo_territory;
+
+/* Flags of crmkit_geo_territory_create. */
+/** Accept polygons crossing the antimeridian unsplit: an edge spanning more than 180
+ *  degrees of longitude goes the short way, across +-180 (170 -> -170 is 20 degrees east).
+ *  Without it such an edge is rejected, as RFC 7946 asks for a split MultiPolygon. */
+#define CRMKIT_GEO_WRAP_ANTIMERIDIAN 1
+
+/**
+ * Parses and validates a territory once (WKT or GeoJSON as for crmkit_geo_index_in_territory),
+ * for repeated tests without parsing again. The text is copied into the handle's structures.
+ * Immutable after creation: concurrent use is safe.
+ * @param flags 0 or CRMKIT_GEO_WRAP_ANTIMERIDIAN
+ * @param[out] out receives the territory (NULL on failure); free it with crmkit_geo_territory_free().
+ * @return CRMKIT_OK; CRMKIT_E_PARSE (malformed text: offset, line and column);
+ *         CRMKIT_E_INVALID_ARGUMENT (invalid polygon, an edge across the antimeridian
+ *         without the flag, polygons covering every longitude, unknown flags, NULL pointer);
+ *         CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_territory_create(const char* territory, int32_t flags, crmkit_geo_territory** out);
+
+/** Releases a territory. Accepts NULL. */
+CRMKIT_API void crmkit_geo_territory_free(crmkit_geo_territory* territory);
+
+/**
+ * The territory's bounding box in degrees; out_min_lon > out_max_lon when it crosses the
+ * antimeridian.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
+ */
+CRMKIT_API int crmkit_geo_territory_bounds(const crmkit_geo_territory* territory, double* out_min_lon,
+                                           double* out_min_lat, double* out_max_lon, double* out_max_lat);
+
+/**
+ * Tests n points against a parsed territory: out_inside[i] = 1 when inside, else 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer with n > 0, n_threads < 1).
+ */
+CRMKIT_API int crmkit_geo_territory_test(const crmkit_geo_territory* territory, const double* lon, const double* lat,
+                                         size_t n, int32_t n_threads, int32_t* out_inside);
+
+/**
+ * The index's points inside a parsed territory (as crmkit_geo_index_in_territory). One
+ * row, no distances.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, filter size mismatch,
+ *         unknown order); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_index_in_area(const crmkit_geo_index* index, const crmkit_geo_territory* territory,
+                                        const crmkit_geo_filter* filter, int32_t order, crmkit_geo_result** out);
 
 /**
  * Creates a filter over n rows that keeps every row.
