@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "crmkit/error.hpp"
+#include "crmkit/geo/geodesic.hpp"
 #include "crmkit/geo/reps.hpp"
 
 TEST_CASE("nearest available rep, availability and territories") {
@@ -86,4 +87,20 @@ TEST_CASE("assignment with capacities: hand-checkable and against an independent
   std::int32_t total_cap = 0;
   for (std::size_t r = 0; r < cap.size(); ++r) total_cap += r == 5 ? 0 : cap[r];
   CHECK(got.n_unassigned == qx.size() - static_cast<std::size_t>(std::min<std::int32_t>(total_cap, 300)));
+}
+
+TEST_CASE("reps ranked by WGS84 geodesic distance when asked") {
+  // From (0, 0): rep 0 one degree east (111,319 m on WGS84), rep 1 1.003 degrees north
+  // (about 110,906 m on WGS84 but farther on the sphere, where both degrees are equal).
+  const std::vector<double> lon = {1.0, 0.0}, lat = {0.0, 1.003};
+  const crmkit::rep_roster sphere(lon, lat);
+  CHECK(sphere.nearest_available(0.0, 0.0, 1).ids[0] == 0);
+  crmkit::geo_index_options o;
+  o.distance_model = crmkit::geo_distance_model::wgs84;
+  const crmkit::rep_roster ellipsoid(lon, lat, {}, o);
+  const auto best = ellipsoid.nearest_available(0.0, 0.0, 2);
+  REQUIRE(best.ids.size() == 2);
+  CHECK(best.ids[0] == 1);
+  CHECK(best.distances_m[0] == crmkit::wgs84_geodesic_m(0.0, 0.0, 0.0, 1.003));
+  CHECK(best.distances_m[1] == crmkit::wgs84_geodesic_m(0.0, 0.0, 1.0, 0.0));
 }

@@ -58,11 +58,12 @@ struct rep_assignment {
 class rep_roster {
  public:
   /// Reps at (lon[i], lat[i]) in degrees, all available. `territories`, when not empty,
-  /// has one entry per rep (an empty territory: serves anywhere).
+  /// has one entry per rep (an empty territory: serves anywhere). `index_options` sets the
+  /// distance (geo_distance_model::wgs84 ranks and assigns by WGS84 geodesic distance).
   /// @throws crmkit::error (invalid_argument) on invalid coordinates (a rep needs a
   ///         location) or a territories size mismatch.
   CRMKIT_FUNC rep_roster(std::span<const double> lon, std::span<const double> lat,
-                         std::vector<territory> territories = {});
+                         std::vector<territory> territories = {}, const geo_index_options& index_options = {});
   /// Number of reps.
   [[nodiscard]] std::size_t size() const noexcept { return available_.size(); }
   /// Marks rep `i` available or not. @throws crmkit::error (invalid_argument) when i >= size().

@@ -15,8 +15,8 @@
 CRMKIT_BEGIN_NAMESPACE
 
 CRMKIT_FUNC rep_roster::rep_roster(std::span<const double> lon, std::span<const double> lat,
-                                   std::vector<territory> territories)
-    : index_(lon, lat), available_(lon.size(), 1), territories_(std::move(territories)) {
+                                   std::vector<territory> territories, const geo_index_options& index_options)
+    : index_(lon, lat, index_options), available_(lon.size(), 1), territories_(std::move(territories)) {
   if (index_.n_located() != index_.size())
     throw error(errc::invalid_argument, "rep_roster: every rep needs a location (found NaN coordinates)");
   if (!territories_.empty() && territories_.size() != lon.size())
