@@ -33,7 +33,7 @@ TEST_CASE("BG/NBD and MBG/NBD expected purchases match mpmath over z -> 1 and la
     }
     const double err = std::abs(got - expected) / std::abs(expected);
     INFO("model=" << model[i] << " r=" << p.r << " alpha=" << p.alpha << " a=" << p.a << " b=" << p.b << " x=" << x
-                  << " T=" << T << " t=" << t << " got " << got << " expected " << expected);
+                  << " T=" << T << " t=" << t << " got " << got << " expected " << expected << " err " << err);
     CHECK(std::isfinite(got));
     // Including a = 1 + 3e-4, next to the removable singularity of the published form.
     CHECK(err < 1e-13);

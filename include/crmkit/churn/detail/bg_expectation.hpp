@@ -9,7 +9,8 @@
 // (CDNOW parameters, t = 1e8 weeks), lost ~6 digits at t = 1e5, cancelled in 1 - y^(a-1) g
 // for small t, and needed a two-point average at the removable singularity a = 1.
 //
-// Here the expectation is taken as what it is (FHL sec. 3): given p ~ Beta(a, beta) and
+// For z <= 0.99 (0.5 when a > s + 1; and a not within 1e-6 of 1) that series is still used, with 2F1 - 1 summed
+// directly so that small t keeps its digits. Beyond, the expectation is taken as what it is (FHL sec. 3): given p ~ Beta(a, beta) and
 // lambda ~ Gamma(s, alpha+T), an alive customer makes (1 - e^(-lambda p t))/p purchases in
 // expectation, and averaging over lambda gives, with theta = t/(alpha+T),
 //   E = 1/B(a, beta) int_0^1 p^(a-2) (1-p)^(beta-1) h(p) dp,   h(p) = 1 - (1 + p theta)^(-s).
@@ -32,11 +33,39 @@
 CRMKIT_BEGIN_NAMESPACE
 namespace detail {
 
+/// 2F1(A, B; C; z) - 1 by its series (the k >= 1 terms, so that 1 - 2F1 keeps its digits for
+/// small z), for 0 <= z <= 0.99 where it needs at most a few thousand terms. NaN if not converged.
+inline double hyp2f1_series_minus_one(double A, double B, double C, double z) {
+  double term = 1.0, sum = 0.0;
+  for (int k = 0; k < 100000; ++k) {
+    const double kd = static_cast<double>(k);
+    const double ratio = (A + kd) * (B + kd) / ((C + kd) * (kd + 1.0)) * z;
+    term *= ratio;
+    sum += term;
+    // Once the ratio is below 1 and decreasing towards z, the rest is below term ratio/(1-ratio).
+    if (std::abs(ratio) < 1.0 && std::abs(term) * std::abs(ratio) <= 1e-17 * (1.0 - std::abs(ratio)) * std::abs(sum))
+      return sum;
+    if (term == 0.0) return sum;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
 /// E[Y(t) | alive at T] = E over p ~ Beta(a, beta) of (1 - (1 + p theta)^-s)/p with
 /// theta = t/alpha_T (see the file comment): BG/NBD with s = r+x, alpha_T = alpha+T, beta = b+x;
 /// modified BG/NBD with beta = b+x+1. Requires s, alpha_T, a, beta > 0; 0 for t <= 0.
 inline double bg_alive_expectation(double s, double alpha_T, double a, double beta, double t) {
   if (!(t > 0)) return 0.0;
+  const double z = t / (alpha_T + t);
+  // When a > s + 1 the transformed series' terms grow like k^(a-1-s) z^k before they shrink, and
+  // 1 - y^(a-1) g cancels (3e-10 lost at z = 0.96, a = 6, s = 0.5): only short series there.
+  if (z <= (a <= s + 1 ? 0.99 : 0.5) && std::abs(a - 1) > 1e-6) {
+    // Fast path (~1/(1-z) terms, 60 ns for CDNOW at t = 39): Euler's transformation (A&S 15.3.3)
+    // y^s 2F1(s, beta; a+beta-1; z) = y^(a-1) g, g = 2F1(a+beta-1-s, a-1; a+beta-1; z), and
+    // 1 - y^(a-1) g = -expm1((a-1) ln y) g - (g - 1), each part accurate for small z.
+    const double gm1 = hyp2f1_series_minus_one(a + beta - 1 - s, a - 1, a + beta - 1, z);
+    const double one_minus = -std::expm1(-(a - 1) * std::log1p(t / alpha_T)) * (1.0 + gm1) - gm1;
+    return (a + beta - 1) / (a - 1) * one_minus;
+  }
   const double log_theta = std::log(t) - std::log(alpha_T);
   auto sigma = [](double v) { return v >= 0 ? 1.0 / (1.0 + std::exp(-v)) : std::exp(v) / (1.0 + std::exp(v)); };
   // L(v) = ln(1 + theta p) with p = sigma(v); q = theta p in logs so that it never underflows early.
