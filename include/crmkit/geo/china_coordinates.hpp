@@ -38,20 +38,50 @@
 CRMKIT_BEGIN_NAMESPACE
 
 namespace detail {
-inline double gcj_lat_offset(double x, double y) noexcept {
-  const double pi = std::numbers::pi;
+// The offset series (the published formula) needs sin at v, 2v, 6v, v/3, v/12 and v/30
+// (v = t*pi) for both coordinates. Twelve libm calls per point made the conversion slower
+// than numpy's vectorised sin; instead one sincos of w = v/60 per coordinate and exact
+// multiple-angle identities (double and triple angle, Chebyshev for 5w) give all six:
+// v/30 = 2w, v/12 = 5w, v/3 = 20w, v = 60w. The identities amplify rounding by up to the
+// angle multiple (360): measured below 2e-12 absolute in a sine, which the formula scales
+// to below 5e-14 degrees (0.005 um); converted coordinates agree with the twelve-call
+// evaluation to 2 ulp, far inside the formula's own ~1 m accuracy.
+struct gcj_sines {
+  double s1, s2, s6;     // sin(v), sin(2v), sin(6v)
+  double s3, s12, s30;   // sin(v/3), sin(v/12), sin(v/30)
+};
+inline gcj_sines gcj_multiple_angle_sines(double t) noexcept {
+  const double w = t * std::numbers::pi / 60.0;
+  const double sw = std::sin(w), cw = std::cos(w);
+  const double sw2 = sw * sw, cw2 = cw * cw;
+  const double s5 = sw * (5.0 - 20.0 * sw2 + 16.0 * sw2 * sw2);  // sin 5w (Chebyshev)
+  const double c5 = cw * (5.0 - 20.0 * cw2 + 16.0 * cw2 * cw2);  // cos 5w
+  const double s10 = 2.0 * s5 * c5, c10 = (c5 - s5) * (c5 + s5);
+  const double s20 = 2.0 * s10 * c10, c20 = (c10 - s10) * (c10 + s10);
+  const double s60 = s20 * (3.0 - 4.0 * s20 * s20);  // sin 3a = 3 sin a - 4 sin^3 a
+  const double c60 = c20 * (4.0 * c20 * c20 - 3.0);  // cos 3a = 4 cos^3 a - 3 cos a
+  const double s120 = 2.0 * s60 * c60;
+  gcj_sines out{};
+  out.s1 = s60;
+  out.s2 = s120;
+  out.s6 = s120 * (3.0 - 4.0 * s120 * s120);
+  out.s3 = s20;
+  out.s12 = s5;
+  out.s30 = 2.0 * sw * cw;
+  return out;
+}
+inline double gcj_lat_offset(double x, double y, const gcj_sines& sx, const gcj_sines& sy) noexcept {
   double r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * std::sqrt(std::fabs(x));
-  r += (20.0 * std::sin(6.0 * x * pi) + 20.0 * std::sin(2.0 * x * pi)) * 2.0 / 3.0;
-  r += (20.0 * std::sin(y * pi) + 40.0 * std::sin(y / 3.0 * pi)) * 2.0 / 3.0;
-  r += (160.0 * std::sin(y / 12.0 * pi) + 320.0 * std::sin(y * pi / 30.0)) * 2.0 / 3.0;
+  r += (20.0 * sx.s6 + 20.0 * sx.s2) * 2.0 / 3.0;
+  r += (20.0 * sy.s1 + 40.0 * sy.s3) * 2.0 / 3.0;
+  r += (160.0 * sy.s12 + 320.0 * sy.s30) * 2.0 / 3.0;
   return r;
 }
-inline double gcj_lon_offset(double x, double y) noexcept {
-  const double pi = std::numbers::pi;
+inline double gcj_lon_offset(double x, double y, const gcj_sines& sx) noexcept {
   double r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * std::sqrt(std::fabs(x));
-  r += (20.0 * std::sin(6.0 * x * pi) + 20.0 * std::sin(2.0 * x * pi)) * 2.0 / 3.0;
-  r += (20.0 * std::sin(x * pi) + 40.0 * std::sin(x / 3.0 * pi)) * 2.0 / 3.0;
-  r += (150.0 * std::sin(x / 12.0 * pi) + 300.0 * std::sin(x / 30.0 * pi)) * 2.0 / 3.0;
+  r += (20.0 * sx.s6 + 20.0 * sx.s2) * 2.0 / 3.0;
+  r += (20.0 * sx.s1 + 40.0 * sx.s3) * 2.0 / 3.0;
+  r += (150.0 * sx.s12 + 300.0 * sx.s30) * 2.0 / 3.0;
   return r;
 }
 }  // namespace detail
@@ -67,8 +97,11 @@ inline double gcj_lon_offset(double x, double y) noexcept {
   constexpr double a = 6378245.0;
   constexpr double ee = 0.00669342162296594323;
   const double pi = std::numbers::pi;
-  double dlat = detail::gcj_lat_offset(wgs[0] - 105.0, wgs[1] - 35.0);
-  double dlon = detail::gcj_lon_offset(wgs[0] - 105.0, wgs[1] - 35.0);
+  const double x = wgs[0] - 105.0, y = wgs[1] - 35.0;
+  const detail::gcj_sines sx = detail::gcj_multiple_angle_sines(x);
+  const detail::gcj_sines sy = detail::gcj_multiple_angle_sines(y);
+  double dlat = detail::gcj_lat_offset(x, y, sx, sy);
+  double dlon = detail::gcj_lon_offset(x, y, sx);
   const double radlat = wgs[1] / 180.0 * pi;
   double magic = std::sin(radlat);
   magic = 1 - ee * magic * magic;
