@@ -52,7 +52,8 @@ class modified_bg_nbd {
   /// P(alive | x, t_x, T) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)).
   [[nodiscard]] CRMKIT_FUNC double p_alive(double x, double tx, double T) const;
   /// E[Y(t) | x, t_x, T] = (a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
-  /// 2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] P(alive) (Batislam et al. 2007).
+  /// 2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] P(alive) (Batislam et al. 2007), evaluated as for
+  /// bg_nbd (series, or a Beta-mixture integral near z = 1; detail/bg_expectation.hpp).
   [[nodiscard]] CRMKIT_FUNC double conditional_expected_purchases(double t, double x, double tx, double T) const;
   /// P(Y(t) = 0 | x, t_x, T) = 1 - P(alive) + P(alive) ((alpha+T)/(alpha+T+t))^(r+x).
   [[nodiscard]] CRMKIT_FUNC double conditional_probability_no_purchase(double t, double x, double tx,
