@@ -44,11 +44,14 @@ CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, boo
     std::vector<double> partial(n_chunks * d, 0.0);
     team.for_chunks(n_chunks, [&](std::size_t c) {
       const std::size_t begin = c * kmeans_chunk, end = std::min(n, begin + kmeans_chunk);
-      double* p = partial.data() + c * d;
+      // Summed in a chunk-local array, written once: adjacent chunks' slices of `partial`
+      // share cache lines, and a store per row to them is false sharing between threads.
+      std::vector<double> acc(d, 0.0);
       for (std::size_t i = begin; i < end; ++i) {
         const double* row = x.data() + static_cast<std::ptrdiff_t>(i) * x.outerStride();
-        for (std::size_t f = 0; f < d; ++f) p[f] += row[f];
+        for (std::size_t f = 0; f < d; ++f) acc[f] += row[f];
       }
+      std::copy(acc.begin(), acc.end(), partial.begin() + static_cast<std::ptrdiff_t>(c * d));
     });
     for (std::size_t c = 0; c < n_chunks; ++c)
       for (std::size_t f = 0; f < d; ++f) data.mean[f] += partial[c * d + f];
