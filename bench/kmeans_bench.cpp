@@ -9,8 +9,7 @@
 //   /usr/bin/python3 bench/kmeans_peer.py /tmp/crmkit_kmeans
 //
 // Thread scaling (quiet machine; wall time, as the CPU column counts the calling thread):
-//   build/km-release/bench/kmeans_bench --benchmark_filter='bm_fit/.*/0/[12]/' \
-//       --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//   build/km-release/bench/kmeans_bench --benchmark_filter='bm_fit/.*/0/[12]/' --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
 // Data: n customers with recency (days), frequency (orders), monetary (total), and for
 // the 8-feature set also tenure, mean order value, distinct active months, days between
