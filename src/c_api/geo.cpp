@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -539,17 +540,12 @@ CRMKIT_API int crmkit_geo_track_analyze(const int64_t* time, const double* lon, 
   *out = nullptr;
   if (time == nullptr && n > 0) crmkit::capi::throw_null(f, "time");
   const crmkit::track_options defaults;
-  auto* t = new crmkit_geo_track();
-  try {
-    t->n_fixes = n;
-    t->summary = crmkit::analyze_track(std::span<const std::int64_t>(time, n), as_span(lon, n, f, "lon"),
-                                       as_span(lat, n, f, "lat"), customers == nullptr ? nullptr : &customers->index,
-                                       options == nullptr ? defaults : options->options);
-  } catch (...) {
-    delete t;
-    throw;
-  }
-  *out = t;
+  auto t = std::make_unique<crmkit_geo_track>();
+  t->n_fixes = n;
+  t->summary = crmkit::analyze_track(std::span<const std::int64_t>(time, n), as_span(lon, n, f, "lon"),
+                                     as_span(lat, n, f, "lat"), customers == nullptr ? nullptr : &customers->index,
+                                     options == nullptr ? defaults : options->options);
+  *out = t.release();
   CRMKIT_API_END();
 }
 
@@ -769,15 +765,10 @@ CRMKIT_API int crmkit_geo_geohash_grid_create(const double* lon, const double* l
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t c = 0; c < n_values; ++c) columns[c][i] = values[i * n_values + c];
   std::vector<std::span<const double>> spans(columns.begin(), columns.end());
-  auto* g = new crmkit_geo_geohash_grid();
-  try {
-    g->n_points = n;
-    g->grid = crmkit::geohash_grid(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), spans, precision);
-  } catch (...) {
-    delete g;
-    throw;
-  }
-  *out = g;
+  auto g = std::make_unique<crmkit_geo_geohash_grid>();
+  g->n_points = n;
+  g->grid = crmkit::geohash_grid(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), spans, precision);
+  *out = g.release();
   CRMKIT_API_END();
 }
 
@@ -885,15 +876,10 @@ CRMKIT_API int crmkit_geo_coverage_compute(const int64_t* time, const double* lo
   o.utc_offset_s = utc_offset_s;
   o.max_gap_s = max_gap_s;
   if (track_options != nullptr) o.track = track_options->options;
-  auto* c = new crmkit_geo_coverage();
-  try {
-    c->coverage = crmkit::compute_rep_coverage(tracks, std::span<const std::int32_t>(assigned, n_assigned),
-                                               &customers->index, schedule, o);
-  } catch (...) {
-    delete c;
-    throw;
-  }
-  *out = c;
+  auto c = std::make_unique<crmkit_geo_coverage>();
+  c->coverage = crmkit::compute_rep_coverage(tracks, std::span<const std::int32_t>(assigned, n_assigned),
+                                             &customers->index, schedule, o);
+  *out = c.release();
   CRMKIT_API_END();
 }
 
