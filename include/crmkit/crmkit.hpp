@@ -12,3 +12,4 @@
 #include "crmkit/lifecycle.hpp"
 #include "crmkit/churn.hpp"
 #include "crmkit/geo.hpp"
+#include "crmkit/scoring.hpp"

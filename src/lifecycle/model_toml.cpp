@@ -23,6 +23,7 @@
 #define CRMKIT_LIFECYCLE_INTERNAL 1
 #include "crmkit/lifecycle/detail/json.hpp"
 #include "crmkit/lifecycle/detail/model_document.hpp"
+#include "crmkit/lifecycle/detail/toml_document.hpp"
 #undef CRMKIT_LIFECYCLE_INTERNAL
 
 CRMKIT_BEGIN_NAMESPACE
@@ -32,7 +33,7 @@ namespace {
 using detail::json::kind;
 using detail::json::value;
 
-value convert(const toml::node& node) {
+value convert(const toml::node& node, std::string_view context) {
   value v;
   const auto& at = node.source().begin;
   v.line = at.line;
@@ -40,11 +41,11 @@ value convert(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::table:
       v.type = kind::object;
-      for (auto&& [key, child] : *node.as_table()) v.members.emplace_back(std::string(key.str()), convert(child));
+      for (auto&& [key, child] : *node.as_table()) v.members.emplace_back(std::string(key.str()), convert(child, context));
       break;
     case toml::node_type::array:
       v.type = kind::array;
-      for (const auto& child : *node.as_array()) v.items.push_back(convert(child));
+      for (const auto& child : *node.as_array()) v.items.push_back(convert(child, context));
       break;
     case toml::node_type::string:
       v.type = kind::string;
@@ -64,16 +65,16 @@ value convert(const toml::node& node) {
       break;
     default:  // dates and times
       throw error(errc::parse_error,
-                  fmt::format("lifecycle model: TOML line {} column {}: dates and times have no meaning in a lifecycle "
-                              "model; write a string or a number",
-                              at.line, at.column));
+                  fmt::format("{}: TOML line {} column {}: dates and times have no meaning here; write a string or a "
+                              "number", context, at.line, at.column));
   }
   return v;
 }
 
 }  // namespace
 
-model_spec lifecycle_model::spec_from_toml(std::string_view text) {
+namespace detail {
+json::value toml_document(std::string_view text, std::string_view context) {
   toml::table doc;
   try {
     doc = toml::parse(text);
@@ -81,9 +82,14 @@ model_spec lifecycle_model::spec_from_toml(std::string_view text) {
     const auto& at = e.source().begin;
     throw error(errc::parse_error, fmt::format("TOML line {} column {}: {}", at.line, at.column, e.description()));
   }
-  value root = convert(doc);
+  value root = convert(doc, context);
   root.line = 1, root.column = 1;
-  return detail::spec_from_document(root, "TOML");
+  return root;
+}
+}  // namespace detail
+
+model_spec lifecycle_model::spec_from_toml(std::string_view text) {
+  return detail::spec_from_document(detail::toml_document(text, "lifecycle model"), "TOML");
 }
 
 lifecycle_model lifecycle_model::from_toml(std::string_view text) { return from_spec(spec_from_toml(text)); }

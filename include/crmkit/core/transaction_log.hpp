@@ -26,16 +26,12 @@
 #include <string>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/categorical_column.hpp"
 #include "crmkit/core/column.hpp"
 #include "crmkit/core/string_dictionary.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 
-/// A dictionary-encoded string column: `codes[i]` indexes `levels`, -1 means missing.
-struct categorical_column {
-  column<std::int32_t> codes;
-  std::shared_ptr<const string_dictionary> levels;
-};
 
 /// A cheap, non-owning view of a transaction log's columns, valid while the log lives.
 struct transaction_view {

@@ -11,7 +11,8 @@
 ///   primary    := 'not' primary | '(' expr ')' | 'true' | 'false' | 'missing' '(' column ')'
 ///              | 'present' '(' column ')' | comparison
 ///   comparison := operand op operand        (at least one side names a column)
-///   operand    := number | column | number '*' column
+///   operand    := number | column | number '*' column | string
+///   string     := "'" level "'" | '"' level '"'   (a level of a category column; == and != only)
 ///   op         := '<' | '<=' | '>' | '>=' | '==' | '!='
 /// @endcode
 /// A missing value (NaN) never satisfies a comparison, `!=` included; `missing(c)` is the
@@ -80,6 +81,10 @@ class guard {
  public:
   /// Resolves a column name to a dense column id, or returns -1 for an unknown name.
   using resolver = std::function<int(std::string_view)>;
+  /// Resolves a level of category column `column` (`segment == 'Champions'`) to the number
+  /// the column holds for it (its code), or nullopt when the column has no such level. May
+  /// throw crmkit::error when `column` is not a category column.
+  using level_resolver = std::function<std::optional<double>(int column, std::string_view level)>;
 
   /// Number of customers evaluated per block: masks of this many bytes stay in L1.
   static constexpr std::size_t block_size = 512;
@@ -88,9 +93,12 @@ class guard {
   guard() { atoms_.push_back({}); program_.push_back({}); text_ = "true"; }
 
   /// Parses and compiles `text`.
+  /// String literals are allowed only when `levels` is given (category columns).
   /// @throws crmkit::error (parse_error) naming the 1-based character position and what was
-  ///         expected there; (not_found) for a column `resolve` does not know, with its position.
-  [[nodiscard]] CRMKIT_FUNC static guard parse(std::string_view text, const resolver& resolve);
+  ///         expected there; (not_found) for a column `resolve` does not know or a level
+  ///         `levels` does not know, with its position.
+  [[nodiscard]] CRMKIT_FUNC static guard parse(std::string_view text, const resolver& resolve,
+                                               const level_resolver& levels = {});
 
   /// Evaluates rows [begin, begin + count) column-wise: `out[i] = 1` when row begin + i
   /// satisfies the guard, else 0. `columns[id]` points at column `id`'s values (row 0 first).

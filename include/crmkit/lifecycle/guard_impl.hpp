@@ -73,7 +73,10 @@ inline bool compare(double x, compare_op op, double y) noexcept {
 
 class guard_parser {
  public:
-  guard_parser(std::string_view text, const guard::resolver& resolve) : s_(text), resolve_(resolve) { next(); }
+  guard_parser(std::string_view text, const guard::resolver& resolve, const guard::level_resolver& levels)
+      : s_(text), resolve_(resolve), levels_(levels) {
+    next();
+  }
 
   void run(std::vector<guard_atom>& atoms, std::vector<guard_instruction>& program) {
     atoms_ = &atoms;
@@ -84,7 +87,7 @@ class guard_parser {
   }
 
  private:
-  enum class tt { ident, number, op, lparen, rparen, star, end };
+  enum class tt { ident, number, string, op, lparen, rparen, star, end };
   struct token {
     tt type = tt::end;
     std::string_view text;
@@ -94,6 +97,7 @@ class guard_parser {
   };
   std::string_view s_;
   const guard::resolver& resolve_;
+  const guard::level_resolver& levels_;
   std::size_t pos_ = 0;
   token tok_;
   std::vector<guard_atom>* atoms_ = nullptr;
@@ -133,6 +137,14 @@ class guard_parser {
       tok_.number = v;
       tok_.text = s_.substr(pos_, e - pos_);
       pos_ = e;
+      return;
+    }
+    if (c == '\'' || c == '"') {  // a level of a category column: 'A' or "A", no escapes
+      const std::size_t close = s_.find(c, pos_ + 1);
+      if (close == std::string_view::npos) fail(pos_, fmt::format("unterminated string (missing closing {})", c));
+      tok_.type = tt::string;
+      tok_.text = s_.substr(pos_ + 1, close - pos_ - 1);
+      pos_ = close + 1;
       return;
     }
     auto two = [&](char second) { return pos_ + 1 < s_.size() && s_[pos_ + 1] == second; };
@@ -195,9 +207,11 @@ class guard_parser {
     return id;
   }
 
-  // operand := number | column | number '*' column
+  // operand := number | string | column | number '*' column
   struct operand {
     bool is_column = false;
+    bool is_string = false;  // a category level; `value` is its code once resolved
+    std::string_view text;
     int column = -1;
     double value = 0.0;   // the number, or the factor of a column
     std::size_t pos = 0;
@@ -205,6 +219,12 @@ class guard_parser {
   operand parse_operand() {
     operand o;
     o.pos = tok_.pos;
+    if (tok_.type == tt::string) {
+      o.is_string = true;
+      o.text = tok_.text;
+      next();
+      return o;
+    }
     if (tok_.type == tt::number) {
       o.value = tok_.number;
       next();
@@ -227,6 +247,20 @@ class guard_parser {
     }
     if (tok_.type == tt::end) fail(tok_.pos, "unexpected end of guard, expected a column or a number");
     fail(tok_.pos, fmt::format("expected a column or a number, found '{}'", tok_.text));
+  }
+
+  // `category_column == 'level'`: the level becomes the column's code for it, so the atom
+  // is an ordinary numeric comparison. Only == and != have a meaning for levels.
+  void resolve_level(operand& level, const operand& col, compare_op op) {
+    if (!col.is_column || col.value != 1.0)
+      fail(level.pos, "a string compares with a category column, as in `segment == 'Champions'`");
+    if (op != compare_op::eq && op != compare_op::ne)
+      fail(level.pos, "strings compare with == or != only (levels have no order)");
+    if (!levels_) fail(level.pos, "strings are not allowed here: these columns are numeric");
+    const std::optional<double> code = levels_(col.column, level.text);
+    if (!code) fail(level.pos, fmt::format("'{}' is not a level of that column", level.text), errc::not_found);
+    level.value = *code;
+    level.is_string = false;
   }
 
   void parse_primary(bool negated) {
@@ -266,13 +300,16 @@ class guard_parser {
       emit_atom(a, negated);
       return;
     }
-    const operand lhs = parse_operand();
+    operand lhs = parse_operand();
     if (tok_.type != tt::op)
       fail(tok_.pos, tok_.type == tt::end ? "unexpected end of guard, expected a comparison operator"
                                           : fmt::format("expected a comparison operator, found '{}'", tok_.text));
     const compare_op op = tok_.op;
     next();
-    const operand rhs = parse_operand();
+    operand rhs = parse_operand();
+    if (lhs.is_string && rhs.is_string) fail(lhs.pos, "a comparison needs a column on at least one side");
+    if (lhs.is_string) resolve_level(lhs, rhs, op);
+    if (rhs.is_string) resolve_level(rhs, lhs, op);
     guard_atom a;
     if (!lhs.is_column && !rhs.is_column) fail(lhs.pos, "a comparison needs a column on at least one side");
     if (lhs.is_column && rhs.is_column) {
@@ -347,12 +384,12 @@ inline bool atom_row(const guard_atom& a, const double* const* columns, std::siz
 
 }  // namespace detail
 
-CRMKIT_FUNC guard guard::parse(std::string_view text, const resolver& resolve) {
+CRMKIT_FUNC guard guard::parse(std::string_view text, const resolver& resolve, const level_resolver& levels) {
   guard g;
   g.atoms_.clear();
   g.program_.clear();
   g.text_ = std::string(text);
-  detail::guard_parser(g.text_, resolve).run(g.atoms_, g.program_);
+  detail::guard_parser(g.text_, resolve, levels).run(g.atoms_, g.program_);
   return g;
 }
 
