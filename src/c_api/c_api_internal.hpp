@@ -35,6 +35,11 @@ struct crmkit_dataset {
   std::vector<skipped_row> skipped;
 };
 
+struct crmkit_table {
+  crmkit::customer_table table;
+  std::string report_json = "{}";  // what made the table (crmkit_table_report_json)
+};
+
 namespace crmkit::capi {
 
 // Records `message` as the calling thread's last error and returns `status`. Never throws:
@@ -47,6 +52,10 @@ void copy_out(std::string_view text, char* buf, std::size_t cap, std::size_t* ou
 
 // Throws invalid_argument unless flags is CRMKIT_COPY or CRMKIT_BORROW.
 void check_flags(std::int32_t flags, const char* function);
+
+// Throws buffer_too_small unless `cap` >= `needed` (the caller-buffer protocol of every
+// array output): "function: argument 'cap' is 3, 10 values are needed".
+void check_capacity(std::size_t cap, std::size_t needed, const char* function, const char* argument = "cap");
 
 [[noreturn]] inline void throw_null(const char* function, const char* argument) {
   throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: argument '{}' is NULL", function, argument));

@@ -49,6 +49,12 @@ void copy_out(std::string_view text, char* buf, std::size_t cap, std::size_t* ou
   buf[text.size()] = '\0';
 }
 
+void check_capacity(std::size_t cap, std::size_t needed, const char* function, const char* argument) {
+  if (cap < needed)
+    throw crmkit::error(crmkit::errc::buffer_too_small,
+                        fmt::format("{}: argument '{}' is {}, {} values are needed", function, argument, cap, needed));
+}
+
 void check_flags(std::int32_t flags, const char* function) {
   if (flags != CRMKIT_COPY && flags != CRMKIT_BORROW)
     throw crmkit::error(crmkit::errc::invalid_argument,

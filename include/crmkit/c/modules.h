@@ -11,4 +11,6 @@
 #include "crmkit/c/lifecycle.h"
 #include "crmkit/c/churn.h"
 #include "crmkit/c/geo.h"
+#include "crmkit/c/table.h"
+#include "crmkit/c/scoring.h"
 #endif /* CRMKIT_C_MODULES_H */

@@ -1,0 +1,83 @@
+// crmkit/c/scoring.h: score configs and crmkit_score_customers, a translation of
+// crmkit::parse_score_config and crmkit::score_customers.
+#include <cmath>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/scoring.h"
+#include "crmkit/scoring/score_config.hpp"
+#include "crmkit/scoring/score_customers.hpp"
+
+struct crmkit_score_config {
+  crmkit::score_config config;
+};
+
+namespace {
+
+// The report as a JSON object (the one piece of formatting the C layer does: C has no
+// struct to hand back a variable-length report in).
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\', out += c;
+    else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    else out += c;
+  }
+  return out + "\"";
+}
+
+std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
+
+std::string json_numbers(const std::vector<double>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + json_number(v[i]);
+  return out + "]";
+}
+
+std::string report_json(const crmkit::score_report& r) {
+  std::string notes = "[";
+  for (std::size_t i = 0; i < r.notes.size(); ++i) notes += (i ? ", " : "") + json_string(r.notes[i]);
+  notes += "]";
+  return fmt::format(
+      "{{\"as_of\": {}, \"n_customers\": {}, \"n_active\": {}, \"n_transactions\": {}, \"kmeans_k\": {}, "
+      "\"kmeans_silhouette\": {}, \"btyd_model\": {}, \"btyd_params\": {}, \"btyd_status\": {}, "
+      "\"btyd_log_likelihood\": {}, \"spend_params\": {}, \"spend_status\": {}, \"notes\": {}}}",
+      r.as_of, r.n_customers, r.n_active, r.n_transactions, r.kmeans_k, json_number(r.kmeans_silhouette),
+      json_string(r.btyd_model), json_numbers(r.btyd_params), json_string(r.btyd_status),
+      json_number(r.btyd_log_likelihood), json_numbers(r.spend_params), json_string(r.spend_status), notes);
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_score_config_parse(const char* text, size_t len, crmkit_score_config** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  if (text == nullptr && len > 0) crmkit::capi::throw_null(__func__, "text");
+  auto config = std::make_unique<crmkit_score_config>();
+  config->config = crmkit::parse_score_config(std::string_view(text == nullptr ? "" : text, len));
+  *out = config.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_score_config_free(crmkit_score_config* config) { delete config; }
+
+CRMKIT_API int crmkit_score_customers(const crmkit_dataset* dataset, int64_t as_of, const crmkit_score_config* config,
+                                      crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  crmkit::score_report report;
+  auto table = std::make_unique<crmkit_table>();
+  table->table = crmkit::score_customers(dataset->data, as_of, config ? config->config : crmkit::score_config{}, &report);
+  table->report_json = report_json(report);
+  *out = table.release();
+  CRMKIT_API_END();
+}
+
+}  // extern "C"

@@ -1,0 +1,159 @@
+// crmkit/c/table.h: the crmkit_table handle, a translation of crmkit::customer_table.
+#include <algorithm>
+#include <string>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/table.h"
+#include "crmkit/core/customer_table.hpp"
+#include "crmkit/scoring/audience.hpp"
+
+namespace {
+
+using crmkit::column_type;
+using crmkit::errc;
+using crmkit::error;
+using crmkit::table_column;
+
+const table_column& column_at(const crmkit_table* t, std::size_t column, const char* function) {
+  CRMKIT_CHECK_NOT_NULL(t);
+  const auto& columns = t->table.columns();
+  if (column >= columns.size())
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'column' is {}; the table has {} columns", function, column, columns.size()));
+  return columns[column];
+}
+
+const table_column& typed_column(const crmkit_table* t, std::size_t column, column_type a, column_type b,
+                                 const char* function) {
+  const table_column& c = column_at(t, column, function);
+  if (c.type != a && c.type != b)
+    throw error(errc::invalid_argument, fmt::format("{}: column '{}' is {}, not {}", function, c.name,
+                                                    crmkit::to_string(c.type), crmkit::to_string(a)));
+  return c;
+}
+
+template <class T>
+void copy_column(std::span<const T> values, T* out, std::size_t cap, const char* function) {
+  CRMKIT_CHECK_NOT_NULL(out);
+  crmkit::capi::check_capacity(cap, values.size(), function);
+  std::copy(values.begin(), values.end(), out);
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API void crmkit_table_free(crmkit_table* table) { delete table; }
+
+CRMKIT_API int crmkit_table_n_rows(const crmkit_table* table, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = table->table.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_n_columns(const crmkit_table* table, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = table->table.columns().size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_column_name(const crmkit_table* table, size_t column, char* buf, size_t cap,
+                                        size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::copy_out(column_at(table, column, __func__).name, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_column_type(const crmkit_table* table, size_t column, int32_t* out_type) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out_type);
+  *out_type = static_cast<int32_t>(column_at(table, column, __func__).type);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_find_column(const crmkit_table* table, const char* name, size_t* out_column) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(out_column);
+  const table_column& c = table->table.column(name);  // not_found lists the columns present
+  *out_column = static_cast<std::size_t>(&c - table->table.columns().data());
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_float64(const crmkit_table* table, size_t column, double* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& c = typed_column(table, column, column_type::float64, column_type::float64, __func__);
+  copy_column(c.float64.view(), out, cap, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_int64(const crmkit_table* table, size_t column, int64_t* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& c = typed_column(table, column, column_type::int64, column_type::time, __func__);
+  copy_column(c.int64.view(), out, cap, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_category_codes(const crmkit_table* table, size_t column, int32_t* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& c = typed_column(table, column, column_type::category, column_type::category, __func__);
+  copy_column(c.category.codes.view(), out, cap, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_n_levels(const crmkit_table* table, size_t column, size_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = typed_column(table, column, column_type::category, column_type::category, __func__).category.levels->size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_level(const crmkit_table* table, size_t column, size_t level, char* buf, size_t cap,
+                                  size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  const auto& levels = *typed_column(table, column, column_type::category, column_type::category, __func__).category.levels;
+  if (level >= levels.size())
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'level' is {}; the column has {} levels", __func__, level, levels.size()));
+  crmkit::capi::copy_out(levels.at(static_cast<std::int32_t>(level)), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_customer_id(const crmkit_table* table, size_t row, char* buf, size_t cap,
+                                        size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  if (row >= table->table.size())
+    throw error(errc::invalid_argument,
+                fmt::format("{}: argument 'row' is {}; the table has {} rows", __func__, row, table->table.size()));
+  crmkit::capi::copy_out(table->table.id(static_cast<std::int32_t>(row)), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_select(const crmkit_table* table, const char* condition, int32_t* out_rows, size_t cap,
+                                   size_t* out_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  CRMKIT_CHECK_NOT_NULL(condition);
+  CRMKIT_CHECK_NOT_NULL(out_n);
+  if (out_rows == nullptr && cap > 0) crmkit::capi::throw_null(__func__, "out_rows");
+  const std::vector<std::int32_t> rows = crmkit::select_customers(table->table, condition);
+  *out_n = rows.size();
+  crmkit::capi::check_capacity(cap, rows.size(), __func__);
+  std::copy(rows.begin(), rows.end(), out_rows);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_report_json(const crmkit_table* table, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  crmkit::capi::copy_out(table->report_json, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
