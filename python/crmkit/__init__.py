@@ -44,8 +44,11 @@ from .logistic import LogisticChurn
 from .lifecycle import Lifecycle, LifecycleBuilder
 from .pareto import Pareto, low_return_customers, pareto
 from .rfm import RFM, rfm
+from .scoring import score_customers, select_customers
 
 __all__ = [
+    "score_customers",
+    "select_customers",
     "BetaGeo",
     "BetaGeoBetaBinom",
     "GammaGamma",

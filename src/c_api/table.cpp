@@ -1,5 +1,7 @@
 // crmkit/c/table.h: the crmkit_table handle, a translation of crmkit::customer_table.
 #include <algorithm>
+#include <memory>
+#include <vector>
 #include <string>
 
 #include "c_api_internal.hpp"
@@ -39,9 +41,72 @@ void copy_column(std::span<const T> values, T* out, std::size_t cap, const char*
   std::copy(values.begin(), values.end(), out);
 }
 
+template <class T>
+crmkit::column<T> copied(const T* values, std::size_t n, const char* function) {
+  if (values == nullptr && n > 0) crmkit::capi::throw_null(function, "values");
+  return crmkit::column<T>::owned(std::vector<T>(values, values + n));
+}
+
+std::shared_ptr<crmkit::string_dictionary> dictionary(const char* const* strings, std::size_t n, const char* function,
+                                                      const char* argument) {
+  if (strings == nullptr && n > 0) crmkit::capi::throw_null(function, argument);
+  auto d = std::make_shared<crmkit::string_dictionary>();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (strings[i] == nullptr)
+      throw error(errc::invalid_argument, fmt::format("{}: argument '{}' has NULL at {}", function, argument, i));
+    if (static_cast<std::size_t>(d->insert(strings[i])) != i)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: argument '{}': '{}' at {} is repeated", function, argument, strings[i], i));
+  }
+  return d;
+}
+
 }  // namespace
 
 extern "C" {
+
+CRMKIT_API int crmkit_table_create(const char* const* ids, size_t n, crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  auto table = std::make_unique<crmkit_table>();
+  table->table = crmkit::customer_table::from_ids(dictionary(ids, n, __func__, "ids"));
+  *out = table.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_set_float64(crmkit_table* table, const char* name, const double* values, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  CRMKIT_CHECK_NOT_NULL(name);
+  table->table.set_column(name, copied(values, n, __func__));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_set_int64(crmkit_table* table, const char* name, const int64_t* values, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  CRMKIT_CHECK_NOT_NULL(name);
+  table->table.set_int64_column(name, copied(values, n, __func__));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_set_time(crmkit_table* table, const char* name, const int64_t* values, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  CRMKIT_CHECK_NOT_NULL(name);
+  table->table.set_time_column(name, copied(values, n, __func__));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_table_set_category(crmkit_table* table, const char* name, const int32_t* codes, size_t n,
+                                         const char* const* levels, size_t n_levels) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  CRMKIT_CHECK_NOT_NULL(name);
+  table->table.set_category_column(name, {copied(codes, n, __func__), dictionary(levels, n_levels, __func__, "levels")});
+  CRMKIT_API_END();
+}
 
 CRMKIT_API void crmkit_table_free(crmkit_table* table) { delete table; }
 

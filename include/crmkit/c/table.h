@@ -6,7 +6,8 @@
  *
  * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
  *
- * Thread safety: a table is immutable; concurrent calls on one handle are safe.
+ * Thread safety: reading calls on one handle are safe concurrently; the crmkit_table_set_*
+ * calls are not synchronized (build a table from one thread, then share it).
  *
  * Column types and missing values: CRMKIT_COLUMN_FLOAT64 (double, NaN), CRMKIT_COLUMN_INT64
  * (int64_t, CRMKIT_MISSING_INT64), CRMKIT_COLUMN_CATEGORY (int32_t codes into the column's
@@ -44,6 +45,27 @@ typedef struct crmkit_table crmkit_table;
 #define CRMKIT_COLUMN_TIME 3
 /** The missing value of int64 and time columns (INT64_MIN). */
 #define CRMKIT_MISSING_INT64 INT64_MIN
+
+/**
+ * A table of `n` customers with the given ids and no columns (for hosts that hold their
+ * own per-customer columns and want audiences from them).
+ * @param ids n NUL-terminated UTF-8 ids, all distinct.
+ * @param[out] out receives the table (NULL on error).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, a repeated id: named).
+ */
+CRMKIT_API int crmkit_table_create(const char* const* ids, size_t n, crmkit_table** out);
+
+/**
+ * Adds or replaces a column, copying `n` values (n must be the row count). The int64 setter
+ * makes an int64 column, the time setter a time column (Unix seconds UTC).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, empty name, n other than the
+ *         row count, for categories a code outside [-1, n_levels) or a repeated level).
+ */
+CRMKIT_API int crmkit_table_set_float64(crmkit_table* table, const char* name, const double* values, size_t n);
+CRMKIT_API int crmkit_table_set_int64(crmkit_table* table, const char* name, const int64_t* values, size_t n);
+CRMKIT_API int crmkit_table_set_time(crmkit_table* table, const char* name, const int64_t* values, size_t n);
+CRMKIT_API int crmkit_table_set_category(crmkit_table* table, const char* name, const int32_t* codes, size_t n,
+                                         const char* const* levels, size_t n_levels);
 
 /** Frees a table; NULL is accepted. */
 CRMKIT_API void crmkit_table_free(crmkit_table* table);

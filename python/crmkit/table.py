@@ -1,0 +1,155 @@
+"""The customer table (crmkit/c/table.h) as a pandas DataFrame indexed by customer id.
+
+Column types map one to one: float64 -> ``float64`` (NaN missing), int64 -> pandas'
+nullable ``Int64`` (``<NA>`` missing), time -> ``datetime64[ns, UTC]`` (``NaT``),
+category -> ``category`` (NaN missing). The index is named ``customer_id``.
+
+Example::
+
+    table = crmkit.score_customers(orders, as_of="2011-12-10")
+    at_risk = crmkit.select_customers(table, "p_alive < 0.3 and abc == 'A'")
+"""
+
+from __future__ import annotations
+
+import ctypes
+import weakref
+from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
+from typing import TYPE_CHECKING, Any, List, Sequence
+
+import numpy as np
+
+from . import _abi_table, _errors, _lib
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+_MISSING_INT64 = np.iinfo(np.int64).min
+
+
+class _TableHandle:
+    """Owns one ``crmkit_table*``; freed when the last reference goes."""
+
+    __slots__ = ("ptr", "finalizer", "__weakref__")
+
+    def __init__(self, ptr: Any) -> None:
+        self.ptr = ptr
+        self.finalizer = weakref.finalize(self, _lib.get().crmkit_table_free, ptr)
+
+
+def _string(function: Any, *args: Any) -> str:
+    needed = c_size_t()
+    rc = function(*args, None, 0, byref(needed))
+    if rc != _errors.E_BUFFER_TOO_SMALL:
+        _lib.check(rc)
+    buffer = ctypes.create_string_buffer(needed.value)
+    _lib.check(function(*args, buffer, needed.value, byref(needed)))
+    return buffer.value.decode("utf-8")
+
+
+def to_frame(handle: _TableHandle, ids: Sequence[str]) -> "pd.DataFrame":
+    """The table behind ``handle`` as a DataFrame whose index is ``ids`` (the row ids)."""
+    import pandas as pd
+
+    lib = _lib.get()
+    n_rows, n_columns = c_size_t(), c_size_t()
+    _lib.check(lib.crmkit_table_n_rows(handle.ptr, byref(n_rows)))
+    _lib.check(lib.crmkit_table_n_columns(handle.ptr, byref(n_columns)))
+    n = n_rows.value
+    columns = {}
+    for j in range(n_columns.value):
+        name = _string(lib.crmkit_table_column_name, handle.ptr, j)
+        kind = c_int32()
+        _lib.check(lib.crmkit_table_column_type(handle.ptr, j, byref(kind)))
+        if kind.value == _lib.COLUMN_FLOAT64:
+            values = np.empty(n, dtype=np.float64)
+            _lib.check(lib.crmkit_table_float64(handle.ptr, j, values.ctypes.data_as(POINTER(c_double)), n))
+            columns[name] = values
+        elif kind.value in (_lib.COLUMN_INT64, _lib.COLUMN_TIME):
+            values = np.empty(n, dtype=np.int64)
+            _lib.check(lib.crmkit_table_int64(handle.ptr, j, values.ctypes.data_as(POINTER(c_int64)), n))
+            missing = values == _MISSING_INT64
+            if kind.value == _lib.COLUMN_INT64:
+                columns[name] = pd.arrays.IntegerArray(values, missing)
+            else:
+                stamps = values.astype("datetime64[s]").astype("datetime64[ns]")
+                stamps[missing] = np.datetime64("NaT")
+                columns[name] = pd.DatetimeIndex(stamps).tz_localize("UTC")
+        else:
+            codes = np.empty(n, dtype=np.int32)
+            _lib.check(lib.crmkit_table_category_codes(handle.ptr, j, codes.ctypes.data_as(POINTER(c_int32)), n))
+            n_levels = c_size_t()
+            _lib.check(lib.crmkit_table_n_levels(handle.ptr, j, byref(n_levels)))
+            levels = [_string(lib.crmkit_table_level, handle.ptr, j, k) for k in range(n_levels.value)]
+            columns[name] = pd.Categorical.from_codes(codes, categories=levels)
+    index = pd.Index(list(ids), name="customer_id", dtype=object)
+    return pd.DataFrame(columns, index=index)
+
+
+def from_frame(frame: "pd.DataFrame") -> _TableHandle:
+    """A C table with the rows and columns of ``frame`` (index = customer ids)."""
+    import pandas as pd
+
+    lib = _lib.get()
+    ids = [str(i).encode("utf-8") for i in frame.index]
+    id_array = (c_char_p * len(ids))(*ids)
+    ptr = _abi_table.TableP()
+    _lib.check(lib.crmkit_table_create(id_array, len(ids), byref(ptr)))
+    handle = _TableHandle(ptr)
+    for name in frame.columns:
+        column = frame[name]
+        key = str(name).encode("utf-8")
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = np.ascontiguousarray(column.cat.codes.to_numpy(), dtype=np.int32)
+            levels = [str(c).encode("utf-8") for c in column.cat.categories]
+            level_array = (c_char_p * len(levels))(*levels)
+            _lib.check(lib.crmkit_table_set_category(
+                ptr, key, codes.ctypes.data_as(POINTER(c_int32)), codes.size, level_array, len(levels)))
+        elif pd.api.types.is_datetime64_any_dtype(column.dtype):
+            times = pd.DatetimeIndex(column)
+            if times.tz is not None:
+                times = times.tz_convert("UTC").tz_localize(None)
+            seconds = times.to_numpy(dtype="datetime64[s]").astype(np.int64)
+            seconds[times.isna()] = _MISSING_INT64
+            seconds = np.ascontiguousarray(seconds)
+            _lib.check(lib.crmkit_table_set_time(ptr, key, seconds.ctypes.data_as(POINTER(c_int64)), seconds.size))
+        elif pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
+            values = np.ascontiguousarray(column.astype("Int64").to_numpy(dtype=np.int64, na_value=_MISSING_INT64))
+            _lib.check(lib.crmkit_table_set_int64(ptr, key, values.ctypes.data_as(POINTER(c_int64)), values.size))
+        elif pd.api.types.is_numeric_dtype(column.dtype):
+            values = np.ascontiguousarray(column.to_numpy(dtype=np.float64, na_value=np.nan))
+            _lib.check(lib.crmkit_table_set_float64(ptr, key, values.ctypes.data_as(POINTER(c_double)), values.size))
+        else:
+            values = column.astype("category")
+            codes = np.ascontiguousarray(values.cat.codes.to_numpy(), dtype=np.int32)
+            levels = [str(c).encode("utf-8") for c in values.cat.categories]
+            level_array = (c_char_p * len(levels))(*levels)
+            _lib.check(lib.crmkit_table_set_category(
+                ptr, key, codes.ctypes.data_as(POINTER(c_int32)), codes.size, level_array, len(levels)))
+    return handle
+
+
+def select_rows(handle: _TableHandle, condition: str) -> np.ndarray:
+    """Row positions where ``condition`` holds (crmkit_table_select)."""
+    lib = _lib.get()
+    text = condition.encode("utf-8")
+    n = c_size_t()
+    rc = lib.crmkit_table_select(handle.ptr, text, None, 0, byref(n))
+    if rc != _errors.E_BUFFER_TOO_SMALL:
+        _lib.check(rc)
+        return np.empty(0, dtype=np.int32)
+    rows = np.empty(n.value, dtype=np.int32)
+    _lib.check(lib.crmkit_table_select(handle.ptr, text, rows.ctypes.data_as(POINTER(c_int32)), rows.size, byref(n)))
+    return rows
+
+
+def select_customers(table: "pd.DataFrame", condition: str) -> List[str]:
+    """The customer ids (index values) of ``table`` for which ``condition`` holds, in table
+    order. ``condition`` is the lifecycle guard language over the columns
+    (``"p_alive < 0.3 and abc == 'A'"``; a missing value satisfies no comparison).
+
+    Raises:
+        crmkit.Error: a syntax error (with its position), an unknown column or level.
+    """
+    rows = select_rows(from_frame(table), condition)
+    return [table.index[int(i)] for i in rows]
