@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "crmkit/core/customer_table.hpp"
 #include "crmkit/error.hpp"
@@ -46,4 +48,39 @@ TEST_CASE("customer table: ids, locations and attributes") {
   }
   CHECK_THROWS_AS(table.set_attribute("", column<double>::owned({1.0, 2.0})), crmkit::error);
   CHECK_THROWS_AS(table.set_attribute("x", column<double>::owned({1.0})), crmkit::error);
+}
+
+TEST_CASE("customer table: typed columns, missing values and type errors") {
+  auto table = crmkit::customer_table::with_index_ids(3);
+  table.set_int64_column("orders", column<std::int64_t>::owned({2, crmkit::missing_int64, 5}));
+  table.set_time_column("last_purchase", column<std::int64_t>::owned({86400, 0, crmkit::missing_int64}));
+  auto levels = std::make_shared<crmkit::string_dictionary>();
+  levels->insert("A");
+  levels->insert("B");
+  table.set_category_column("abc", {column<std::int32_t>::owned({1, -1, 0}), levels});
+  table.set_column("p_alive", column<double>::owned({0.5, NAN, 1.0}));
+  CHECK(table.column_names() == std::vector<std::string>{"orders", "last_purchase", "abc", "p_alive"});
+  CHECK(table.attribute_names() == std::vector<std::string>{"p_alive"});
+  CHECK(table.column("abc").type == crmkit::column_type::category);
+  CHECK(table.int64("orders")[2] == 5);
+  CHECK(table.int64("last_purchase")[0] == 86400);  // time columns read as int64
+  CHECK(table.category("abc").levels->at(table.category("abc").codes[0]) == "B");
+  // as_double: how guards read every type; every missing value is NaN
+  CHECK(std::isnan(table.column("orders").as_double(1)));
+  CHECK(std::isnan(table.column("abc").as_double(1)));
+  CHECK(table.column("abc").as_double(0) == 1.0);
+  CHECK(std::isnan(table.column("last_purchase").as_double(2)));
+  try {
+    (void)table.float64("orders");
+    FAIL("expected an error");
+  } catch (const crmkit::error& e) {
+    CHECK(std::string(e.what()).find("'orders' is int64, not float64") != std::string::npos);
+  }
+  CHECK_THROWS_AS(table.set_category_column("bad", {column<std::int32_t>::owned({0, 2, 0}), levels}), crmkit::error);
+  CHECK_THROWS_AS(table.set_category_column("bad", {column<std::int32_t>::owned({0, 0, 0}), nullptr}), crmkit::error);
+  CHECK_THROWS_AS(table.set_int64_column("short", column<std::int64_t>::owned({1})), crmkit::error);
+  // replacing keeps the position
+  table.set_column("orders", column<double>::owned({1.0, 2.0, 3.0}));
+  CHECK(table.column_names()[0] == "orders");
+  CHECK(table.column("orders").type == crmkit::column_type::float64);
 }
