@@ -9,6 +9,7 @@
 #include "crmkit/core/column.hpp"
 #include "crmkit/core/customer_table.hpp"
 #include "crmkit/core/dataset.hpp"
+#include "crmkit/core/order_lines.hpp"
 #include "crmkit/core/string_dictionary.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/core/transaction_log.hpp"

@@ -5,3 +5,4 @@
 #pragma once
 
 #include "crmkit/io/csv.hpp"
+#include "crmkit/io/order_line_arrays.hpp"

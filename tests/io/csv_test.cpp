@@ -379,7 +379,7 @@ TEST_CASE("header problems: missing column, ambiguous column, empty file") {
   for (const char* empty : {"", "\xEF\xBB\xBF", "\n\n", "\r\n"}) {
     const auto f = transaction_error(empty);
     CHECK(f.code == errc::parse_error);
-    CHECK(mentions(f.message, {"t.csv: empty file"}));
+    CHECK(mentions(f.message, {"t.csv:1: empty file"}));
   }
 }
 
@@ -634,5 +634,5 @@ TEST_CASE("customer file from disk, through tiny blocks, and its header errors")
   const auto no_id = capture([] { (void)crmkit::parse_customers_csv("id,x\n1,2\n", {}, {}, nullptr, "c.csv"); });
   CHECK(no_id.message == "c.csv:1: missing column 'customer_id' (the header has: 'id', 'x')");
   const auto empty = capture([] { (void)crmkit::parse_customers_csv("", {}, {}, nullptr, "c.csv"); });
-  CHECK(empty.message == "c.csv: empty file (no header line)");
+  CHECK(empty.message == "c.csv:1: empty file (no header line)");
 }

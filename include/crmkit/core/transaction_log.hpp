@@ -28,6 +28,7 @@
 #include "crmkit/config.hpp"
 #include "crmkit/core/categorical_column.hpp"
 #include "crmkit/core/column.hpp"
+#include "crmkit/core/order_lines.hpp"
 #include "crmkit/core/string_dictionary.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -71,6 +72,14 @@ class transaction_log {
   /// The channel column, or nullptr when the log has none.
   [[nodiscard]] const categorical_column* channel() const noexcept { return channel_ ? &*channel_ : nullptr; }
 
+  /// The same log with the order lines its purchases were rolled up from attached
+  /// (row r of the log is order r of `lines`).
+  /// @throws crmkit::error (invalid_argument) when lines.n_orders() differs from size().
+  [[nodiscard]] CRMKIT_FUNC transaction_log with_lines(order_lines lines) const;
+  /// The order lines behind the purchases, or nullptr when the log was not rolled up
+  /// from order lines (see crmkit/core/order_lines.hpp).
+  [[nodiscard]] const order_lines* lines() const noexcept { return lines_.get(); }
+
   /// Earliest and latest timestamps (0 for an empty log).
   [[nodiscard]] std::int64_t min_time() const noexcept { return min_time_; }
   [[nodiscard]] std::int64_t max_time() const noexcept { return max_time_; }
@@ -84,6 +93,7 @@ class transaction_log {
   column<double> amount_;
   std::optional<categorical_column> product_;
   std::optional<categorical_column> channel_;
+  std::shared_ptr<const order_lines> lines_;
   std::size_t n_customers_ = 0;
   std::int64_t min_time_ = 0;
   std::int64_t max_time_ = 0;

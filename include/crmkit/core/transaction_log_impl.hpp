@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include <fmt/format.h>
@@ -69,6 +70,16 @@ CRMKIT_FUNC transaction_log transaction_log::from_columns(column<std::int32_t> c
   log.n_customers_ = n_customers;
   log.min_time_ = min_time;
   log.max_time_ = max_time;
+  return log;
+}
+
+CRMKIT_FUNC transaction_log transaction_log::with_lines(order_lines lines) const {
+  if (lines.n_orders() != size())
+    throw error(errc::invalid_argument,
+                fmt::format("transaction_log: the order lines belong to {} orders, the log has {} rows",
+                            lines.n_orders(), size()));
+  transaction_log log = *this;
+  log.lines_ = std::make_shared<const order_lines>(std::move(lines));
   return log;
 }
 

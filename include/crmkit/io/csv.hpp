@@ -17,7 +17,28 @@
 /// @endcode
 ///
 /// Errors name the file, line, column and offending value, e.g.
-/// `orders.csv:17: column 'amount': not a number: '12,5x'`.
+/// `orders.csv:17: column 'amount': not a number: '12,5x'`. A NUL byte in any field, and
+/// invalid UTF-8 in an id field (customer id, order id, product), make the row bad.
+///
+/// Order lines (invoice lines, UCI Online Retail style): name an order column
+/// (`transaction_columns::order`) and the lines of each order roll up into one purchase:
+/// its time is the order's earliest line, its amount the sum of its lines (quantity x
+/// unit price when `quantity` and `unit_price` are named), its customer the order's
+/// customer. The lines themselves stay available as `transaction_log::lines()` (see
+/// crmkit/core/order_lines.hpp). Filters in `csv_options::filters` drop lines and count
+/// them in `ingest_report::filtered`.
+/// @code
+/// crmkit::transaction_columns columns;
+/// columns.customer = "CustomerID"; columns.time = "InvoiceDate"; columns.order = "InvoiceNo";
+/// columns.quantity = "Quantity"; columns.unit_price = "UnitPrice"; columns.product = "StockCode";
+/// crmkit::csv_options options;
+/// options.filters.order_id_exclude_prefix = "C";          // cancellations
+/// options.filters.drop_nonpositive_quantity = true;
+/// options.filters.drop_empty_customer = true;
+/// crmkit::ingest_report report;
+/// auto data = crmkit::read_transactions_csv("retail.csv", columns, options, &report);
+/// report.filtered_by(crmkit::line_filter::order_prefix).lines;  // cancellation lines dropped
+/// @endcode
 /// Memory: the reader streams the file in fixed-size blocks; peak memory while loading
 /// stays within 2x the size of the final columns plus the customer dictionary.
 #pragma once
@@ -26,6 +47,7 @@
 // (Eigen's InternalHeaderCheck).
 #define CRMKIT_IO_CSV_HPP 1
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -45,6 +67,38 @@ enum class bad_row_policy : int {
   skip = 1,  ///< leave the row out and record it in the ingest_report
 };
 
+/// Filters that drop order lines before they roll up. Each dropped line is counted in
+/// `ingest_report::filtered` (not a bad row). A line is counted by the first filter that
+/// applies, in the order of `line_filter`. All off by default.
+struct line_filters {
+  /// Drop the lines whose order id starts with this prefix (e.g. "C": cancellations in
+  /// UCI Online Retail). Empty (default): off. Needs an order column.
+  std::string order_id_exclude_prefix;
+  /// Drop lines with quantity <= 0. Needs a quantity column.
+  bool drop_nonpositive_quantity = false;
+  /// Drop lines with unit price <= 0. Needs a unit price column.
+  bool drop_nonpositive_unit_price = false;
+  /// Drop lines with an empty customer id (otherwise an empty id is a bad row).
+  bool drop_empty_customer = false;
+
+  /// True when some filter is on.
+  [[nodiscard]] bool any() const noexcept {
+    return !order_id_exclude_prefix.empty() || drop_nonpositive_quantity || drop_nonpositive_unit_price ||
+           drop_empty_customer;
+  }
+};
+
+/// The filters of `line_filters`, in the order they are tried; indexes
+/// `ingest_report::filtered`.
+enum class line_filter : int {
+  empty_customer = 0,          ///< line_filters::drop_empty_customer
+  order_prefix = 1,            ///< line_filters::order_id_exclude_prefix
+  nonpositive_quantity = 2,    ///< line_filters::drop_nonpositive_quantity
+  nonpositive_unit_price = 3,  ///< line_filters::drop_nonpositive_unit_price
+};
+/// Number of `line_filter` values.
+inline constexpr std::size_t n_line_filters = 4;
+
 /// Parsing options shared by the transaction and customer readers.
 struct csv_options {
   char delimiter = ',';  ///< field separator (',', ';', '\t', '|', ...)
@@ -57,6 +111,8 @@ struct csv_options {
   std::int64_t max_time = unix_seconds(2200, 1, 1);
   /// Refunds are negative amounts; set false to treat them as bad values.
   bool allow_negative_amounts = true;
+  /// Order-line filters (transaction reader only); see line_filters.
+  line_filters filters;
 };
 
 /// Which header columns of a transaction file hold what. Empty optional names mean "absent".
@@ -64,8 +120,17 @@ struct transaction_columns {
   std::string customer = "customer_id";
   std::string time = "timestamp";
   std::string amount = "amount";
-  std::string product;  ///< optional categorical column
-  std::string channel;  ///< optional categorical column
+  std::string product;  ///< optional categorical column (with `order`: one product per line)
+  std::string channel;  ///< optional categorical column (not with `order`)
+  /// Optional order id column: the lines of one order become one purchase (earliest
+  /// time, summed amount). An order whose lines name different customers is an error
+  /// (a bad row at the first line that differs, naming the order, both customers and
+  /// both lines; in skip mode the order keeps its first customer).
+  std::string order;
+  /// Optional quantity and unit price columns, named together: a line's amount is
+  /// quantity x unit price, and the `amount` column is not read.
+  std::string quantity;
+  std::string unit_price;
 };
 
 /// Which header columns of a customer file hold what.
@@ -86,12 +151,33 @@ struct bad_row {
   [[nodiscard]] CRMKIT_FUNC std::string message(std::string_view source) const;
 };
 
-/// What a read did: rows seen, rows kept, and every rejected row (skip mode).
+/// How many lines one filter dropped.
+struct filter_count {
+  /// How many of the first lines are listed in `first_lines`.
+  static constexpr std::size_t max_listed = 5;
+  std::size_t lines = 0;                  ///< lines dropped
+  std::vector<std::int64_t> first_lines;  ///< the first (up to max_listed) of them: 1-based file
+                                          ///< lines, or 0-based row indices for arrays
+};
+
+/// What a read did: rows seen, rows kept, every rejected row (skip mode) and what each
+/// line filter dropped. rows_read = rows_loaded + skipped.size() + the filtered lines.
 struct ingest_report {
   std::string source;         ///< the path, or the name given to an in-memory parse
   std::size_t rows_read = 0;  ///< data records seen (header excluded)
-  std::size_t rows_loaded = 0;
+  std::size_t rows_loaded = 0;  ///< records kept (order lines, before the roll-up)
   std::vector<bad_row> skipped;
+  std::array<filter_count, n_line_filters> filtered{};  ///< indexed by line_filter
+
+  [[nodiscard]] const filter_count& filtered_by(line_filter filter) const noexcept {
+    return filtered[static_cast<std::size_t>(filter)];
+  }
+  /// Lines dropped by all filters together.
+  [[nodiscard]] std::size_t lines_filtered() const noexcept {
+    std::size_t total = 0;
+    for (const auto& f : filtered) total += f.lines;
+    return total;
+  }
 };
 
 /// Reads a transaction file. Customers are numbered in order of first appearance.

@@ -25,7 +25,8 @@ CRMKIT_BEGIN_NAMESPACE
 
 namespace detail {
 
-/// Finds the bytes that matter to CSV structure (delimiter, quote, LF) 64 at a time.
+/// Finds the bytes that matter to CSV structure (delimiter, quote, LF), and NUL bytes
+/// (which make a record malformed), 64 at a time.
 ///
 /// A 64-byte chunk becomes one 64-bit mask with a bit per structural byte; walking a
 /// record is then count-trailing-zeros and clear-lowest-bit per field, with no per-byte
@@ -72,11 +73,13 @@ class structural_scanner {
     const __m128i delimiter = _mm_set1_epi8(delimiter_);
     const __m128i quote = _mm_set1_epi8(quote_);
     const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i nul = _mm_setzero_si128();
     std::uint64_t mask = 0;
     for (int k = 0; k < 4; ++k) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
       const __m128i hit =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delimiter), _mm_cmpeq_epi8(v, quote)), _mm_cmpeq_epi8(v, newline));
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delimiter), _mm_cmpeq_epi8(v, quote)),
+                       _mm_or_si128(_mm_cmpeq_epi8(v, newline), _mm_cmpeq_epi8(v, nul)));
       mask |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(hit))) << (16 * k);
     }
     return mask;
@@ -89,7 +92,7 @@ class structural_scanner {
     std::uint64_t mask = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const char c = p[i];
-      if (c == delimiter_ || c == quote_ || c == '\n') mask |= std::uint64_t{1} << i;
+      if (c == delimiter_ || c == quote_ || c == '\n' || c == '\0') mask |= std::uint64_t{1} << i;
     }
     return mask;
   }
@@ -123,6 +126,9 @@ struct csv_record {
     return {block + begin, stop - begin};
   }
 };
+
+/// The problem of a record with a NUL byte in a field.
+inline constexpr const char* nul_problem = "NUL byte in a field";
 
 /// What `csv_tokenizer::next` found.
 enum class record_status : int {
@@ -184,6 +190,7 @@ class csv_tokenizer {
       std::size_t n = 0;
       std::size_t stop;  // end of the last field
       std::size_t after;  // first byte of the next record
+      std::size_t nul_field = npos;  // the field of the first NUL byte, if any
       for (;;) {
         const std::size_t s = scanner_.next();
         if (s == size_) {
@@ -203,10 +210,12 @@ class csv_tokenizer {
           stop = s;
           after = s + 1;
           break;
-        } else if (s == field_start) {  // a quote opening a field
-          return general(record, start);
+        } else if (c == quote_) {
+          if (s == field_start) return general(record, start);  // a quote opening a field
+          // else: a quote inside an unquoted field is an ordinary character.
+        } else if (nul_field == npos) {  // a NUL byte
+          nul_field = n;
         }
-        // else: a quote inside an unquoted field is an ordinary character.
       }
       if (stop > field_start && data_[stop - 1] == '\r') --stop;
       pos_ = after;
@@ -220,7 +229,8 @@ class csv_tokenizer {
       record.begin = start;
       record.end = after;
       record.general = false;
-      record.problem = nullptr;
+      record.problem = nul_field == npos ? nullptr : nul_problem;
+      record.problem_field = nul_field == npos ? 0 : nul_field;
       return record_status::complete;
     }
   }
@@ -296,6 +306,12 @@ class csv_tokenizer {
       break;
     }
     const std::size_t n = bounds_.size();
+    if (problem == nullptr && std::memchr(scratch_.data(), 0, scratch_.size()) != nullptr) {
+      const auto at = static_cast<std::size_t>(static_cast<const char*>(std::memchr(scratch_.data(), 0, scratch_.size())) -
+                                               scratch_.data());
+      problem = nul_problem;
+      while (problem_field + 1 < n && bounds_[problem_field].second <= at) ++problem_field;
+    }
     for (std::size_t i = 0; i < n && i < capacity_; ++i)
       record.fields[i] = {scratch_.data() + bounds_[i].first, bounds_[i].second - bounds_[i].first};
     record.n_fields = n;
@@ -310,6 +326,8 @@ class csv_tokenizer {
     scanner_.seek(after);
     return record_status::complete;
   }
+
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
   record_status incomplete(std::size_t start) noexcept {
     scanner_.seek(start);
