@@ -62,13 +62,16 @@ class lifecycle_columns {
   CRMKIT_FUNC void set(std::string name, std::span<const double> values);
   /// Adds the six built-in metric columns of `m` (borrowed).
   CRMKIT_FUNC void add_metrics(const customer_metrics& m);
-  /// Adds every attribute column of `table` (borrowed).
+  /// Adds every column of `table`: float64 columns borrowed; int64, time and category
+  /// columns converted to doubles held here (missing -> NaN; categories as their codes), so
+  /// guards read the columns score_customers() writes (`orders`, `p_alive`, ...).
   CRMKIT_FUNC void add_table(const customer_table& table);
   /// The column `name`, or nullptr.
   [[nodiscard]] CRMKIT_FUNC const std::span<const double>* find(std::string_view name) const noexcept;
 
  private:
   std::vector<std::pair<std::string, std::span<const double>>> columns_;
+  std::vector<std::vector<double>> converted_;  // storage of the converted table columns
 };
 
 /// One logged stage change (16 bytes: the log of a first evaluation can hold several

@@ -36,7 +36,16 @@ CRMKIT_FUNC void lifecycle_columns::add_metrics(const customer_metrics& m) {
 }
 
 CRMKIT_FUNC void lifecycle_columns::add_table(const customer_table& table) {
-  for (const auto& name : table.attribute_names()) set(name, table.attribute(name));
+  for (const table_column& c : table.columns()) {
+    if (c.type == column_type::float64) {
+      set(c.name, c.float64.view());
+      continue;
+    }
+    std::vector<double> values(c.size());
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = c.as_double(i);
+    converted_.push_back(std::move(values));
+    set(c.name, converted_.back());
+  }
 }
 
 CRMKIT_FUNC const std::span<const double>* lifecycle_columns::find(std::string_view name) const noexcept {
