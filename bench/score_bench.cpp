@@ -8,8 +8,8 @@
 //   /usr/bin/python3 bench/score_peer.py <the CSV path score_bench prints>
 //
 // The input is written once by the deterministic generator below (UCI Online Retail's
-// columns: InvoiceNo, StockCode, Quantity, InvoiceDate, UnitPrice, CustomerID; 1-8 lines
-// per invoice, about 2% cancellations 'C...', 1% lines without a customer) to
+// columns: InvoiceNo, StockCode, Quantity, InvoiceDate, UnitPrice, CustomerID; 1-4 lines
+// per invoice, lines grouped by customer under scattered ids, a log-normal price level per customer, about 2% cancellations 'C...', 1% lines without a customer) to
 // <temp dir>/crmkit_score_<lines>_<customers>.csv; it is never part of the repository.
 // Prints wall and CPU seconds of ingest and scoring, and the peak resident set size.
 #include <sys/resource.h>
@@ -68,20 +68,26 @@ std::string generate(std::size_t lines, std::size_t customers) {
   const std::int64_t span = 373 * 86400;
   std::size_t written = 0;
   std::uint64_t invoice = 536365;
+  std::size_t next_customer = 0;
   fmt::memory_buffer out;
   while (written < lines) {
-    const std::size_t c = static_cast<std::size_t>(rng() % customers);
+    // Customers one after another (each has about 10 lines), under scattered ids.
+    const std::size_t c = (next_customer++ * 2654435761u) % customers;
     const std::int64_t birth = start + static_cast<std::int64_t>(rng.uniform() * 0.7 * static_cast<double>(span));
     const double rate_per_day = 0.01 + 0.08 * rng.uniform();
-    const double death_per_order = 0.1 * rng.uniform();
+    const double death_per_order = 0.1 + 0.3 * rng.uniform();
+    // Customers differ in what they spend per line (Gamma-Gamma's heterogeneity): a
+    // log-normal price level per customer.
+    const double level = std::exp(0.8 * std::sqrt(-2.0 * std::log(1.0 - rng.uniform())) *
+                                  std::cos(6.283185307179586 * rng.uniform()));
     std::int64_t t = birth;
     while (t < start + span && written < lines) {
       const bool cancel = rng.uniform() < 0.02;
       const bool anonymous = rng.uniform() < 0.01;
-      const int n_lines = 1 + static_cast<int>(rng() % 8);
+      const int n_lines = 1 + static_cast<int>(rng() % 4);
       for (int k = 0; k < n_lines && written < lines; ++k, ++written) {
         const int quantity = (cancel ? -1 : 1) * (1 + static_cast<int>(rng() % 12));
-        const double price = 0.5 + static_cast<double>(rng() % 2000) / 100.0;
+        const double price = std::round((0.5 + static_cast<double>(rng() % 2000) / 100.0) * level * 100.0) / 100.0 + 0.01;
         fmt::format_to(std::back_inserter(out), "{}{},{},{},{},{:.2f},", cancel ? "C" : "", invoice,
                        85000 + rng() % 4000, quantity, crmkit::format_iso8601(t), price);
         if (!anonymous) fmt::format_to(std::back_inserter(out), "{}", 12000 + c);
