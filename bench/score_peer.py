@@ -33,7 +33,7 @@ from sklearn.preprocessing import StandardScaler
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 from churn_peer import make_objective  # noqa: E402
 
-AS_OF = pd.Timestamp("2011-12-10")
+AS_OF = pd.Timestamp("2011-12-10", tz="UTC")
 
 
 def weighted_bgnbd(x, tx, T, w):
