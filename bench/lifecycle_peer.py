@@ -43,6 +43,8 @@ def month_steps(start: int, end: int) -> np.ndarray:
             break
         out.append(t)
         k += 1
+    if out[-1] < end:  # a last step at `end` itself, as crmkit.replay_times
+        out.append(end)
     return np.asarray(out, dtype=np.int64)
 
 

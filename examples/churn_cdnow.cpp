@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
 
     // Valuable customers at risk: the top fifth by 12-month CLV, ranked by P(no purchase).
     std::vector<double> clv(n);
-    crmkit::customer_lifetime_value(bg, gg, s.frequency, s.recency, s.T, s.monetary_value, clv);
+    crmkit::customer_lifetime_value(bg, gg, s, clv);  // 12 months of 30.415 days; the model's unit from s
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return clv[a] > clv[b]; });

@@ -67,7 +67,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_btyd_expected_spend": (c_int, [BtydP, _d, _d, c_size_t, _d]),
     "crmkit_btyd_clv": (
         c_int,
-        [BtydP, BtydP, _d, _d, _d, _d, c_size_t, c_int32, c_double, c_double, _d],
+        [BtydP, BtydP, _d, _d, _d, _d, c_size_t, c_int32, c_double, c_double, c_double, _d],
     ),
     "crmkit_btyd_summarize": (
         c_int,

@@ -52,7 +52,7 @@ __all__ = [
     "validate_holdout",
 ]
 
-_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed", 3: "non_finite"}
+_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed", 3: "non_finite", 4: "boundary"}
 
 
 def _f64(values: Any, what: str, n: Optional[int] = None) -> np.ndarray:
@@ -83,6 +83,19 @@ def _rows(frequency: Any, recency: Any, T: Any, names: Tuple[str, str, str] = ("
     return x, _f64(recency, names[1], x.size), _f64(T, names[2], x.size), index
 
 
+def _name_customer(error: _errors.Error, index: Any) -> _errors.Error:
+    """The library names a bad row by its position ("row 297: ..."); with a summary
+    DataFrame the message names the customer id instead ("customer 'C17' (row 297): ...")."""
+    import re
+
+    match = re.search(r"\brow (\d+)\b", error.message)
+    if index is None or match is None or int(match.group(1)) >= len(index):
+        return error
+    row = int(match.group(1))
+    message = error.message[: match.start()] + f"customer {index[row]!r} ({match.group(0)})" + error.message[match.end():]
+    return _errors.error_for(error.code, message)
+
+
 def _wrap(values: np.ndarray, index: Any, name: str) -> Any:
     if index is None:
         return values
@@ -111,7 +124,8 @@ def btyd_summary(
     Returns:
         a DataFrame indexed by customer id with ``frequency``, ``recency``, ``T``,
         ``monetary_value`` (and ``frequency_holdout``), one row per customer who had bought
-        by the calibration end; ``df.attrs["duration_holdout"]`` is the hold-out length.
+        by the calibration end; ``df.attrs["duration_holdout"]`` is the hold-out length and
+        ``df.attrs["period_days"]`` the time unit (used by :func:`customer_lifetime_value`).
 
     Raises:
         crmkit.InvalidArgumentError: calibration end before the first purchase, negative
@@ -143,6 +157,7 @@ def btyd_summary(
     names = ["frequency", "recency", "T", "monetary_value"] + (["frequency_holdout"] if has_holdout else [])
     df = pd.DataFrame({k: cols[k][:rows].copy() for k in names}, index=index)
     df.attrs["duration_holdout"] = duration.value
+    df.attrs["period_days"] = float(period_days)
     return df
 
 
@@ -233,10 +248,13 @@ class _PurchaseModel(_Model):
     def fit(self, frequency: Any, recency: Any = None, T: Any = None, weights: Any = None) -> "_PurchaseModel":
         """Maximum-likelihood fit on a summary DataFrame (``frequency``, ``recency``, ``T``
         columns) or on three arrays, with optional row weights. Returns self."""
-        x, tx, age, _ = _rows(frequency, recency, T)
+        x, tx, age, index = _rows(frequency, recency, T)
         w = None if weights is None else _f64(weights, "weights", x.size)
+        self.period_days_ = getattr(frequency, "attrs", {}).get("period_days") if index is not None else None
         self._apply_settings()
-        _lib.check(_lib.get().crmkit_btyd_fit(self._handle, _dp(x), _dp(tx), _dp(age), _dp(w), x.size))
+        rc = _lib.get().crmkit_btyd_fit(self._handle, _dp(x), _dp(tx), _dp(age), _dp(w), x.size)
+        if rc != _errors.OK:
+            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
         self._after_fit()
         return self
 
@@ -399,16 +417,45 @@ def customer_lifetime_value(
     T: Any = None,
     monetary_value: Any = None,
     horizon: int = 12,
-    period_length: float = 4.345,
+    period_days: float = 30.415,
     discount_rate: float = 0.01,
+    model_period_days: Optional[float] = None,
 ) -> Any:
-    """Discounted expected revenue over ``horizon`` periods of ``period_length`` model time
-    units (default: 12 months of 4.345 weeks at 1% per month), per customer."""
+    """Discounted expected revenue over a calendar horizon, per customer: ``horizon``
+    cash-flow periods of ``period_days`` days (default 12 months of 30.415 days = 4.345
+    weeks) at ``discount_rate`` per period (default 1% per month).
+
+    The purchase model predicts in the time unit of the summary it was fitted on:
+    ``model_period_days`` (7 for weeks, 1 for days) is taken from a summary DataFrame's
+    ``attrs["period_days"]`` (set by :func:`btyd_summary`) or from the model fitted on one
+    (``purchases.period_days_``), and must be given with bare arrays; values that disagree
+    raise InvalidArgumentError. The returned Series' ``attrs`` state the units
+    (``horizon_days``, ``period_days``, ``discount_rate``, ``model_period_days``)."""
     index = None
+    known = {}
+    if model_period_days is not None:
+        known["model_period_days"] = float(model_period_days)
+    if getattr(purchases, "period_days_", None) is not None:
+        known["the model's fitting summary"] = float(purchases.period_days_)
     if recency is None and hasattr(frequency, "columns"):
         df = frequency
         index = df.index
+        if "period_days" in getattr(df, "attrs", {}):
+            known["the summary's attrs"] = float(df.attrs["period_days"])
         frequency, recency, T, monetary_value = df["frequency"], df["recency"], df["T"], df["monetary_value"]
+    if not known:
+        raise InvalidArgumentError(
+            _errors.E_INVALID_ARGUMENT,
+            "customer_lifetime_value: the purchase model's time unit is unknown: pass model_period_days "
+            "(7 for weeks, 1 for days) or a btyd_summary DataFrame",
+        )
+    if len(set(known.values())) > 1:
+        raise InvalidArgumentError(
+            _errors.E_INVALID_ARGUMENT,
+            "customer_lifetime_value: the model's time unit (days per period) disagrees: "
+            + ", ".join(f"{k} {v:g}" for k, v in known.items()),
+        )
+    unit = next(iter(known.values()))
     x, tx, age, _ = _rows(frequency, recency, T)
     m = _f64(monetary_value, "monetary_value", x.size)
     out = np.empty(x.size)
@@ -416,10 +463,16 @@ def customer_lifetime_value(
         _lib.check(
             _lib.get().crmkit_btyd_clv(
                 purchases._handle, spend._handle, _dp(x), _dp(tx), _dp(age), _dp(m), x.size, int(horizon),
-                float(period_length), float(discount_rate), _dp(out),
+                float(period_days), unit, float(discount_rate), _dp(out),
             )
         )
-    return _wrap(out, index, "clv")
+    result = _wrap(out, index, "clv")
+    if hasattr(result, "attrs"):
+        result.attrs.update(
+            horizon_days=int(horizon) * float(period_days), period_days=float(period_days),
+            discount_rate=float(discount_rate), model_period_days=unit,
+        )
+    return result
 
 
 def validate_holdout(

@@ -400,7 +400,10 @@ class Lifecycle:
     def fit(self, dataset: Dataset, start: Any, end: Any, step: str = "monthly") -> "Lifecycle":
         """Replays ``dataset`` from ``start`` to ``end`` at ``step`` ("daily", "weekly",
         "monthly"); the machine afterwards holds the final stages and the full log, and
-        ``counts_`` the stage counts at each step. Each purchase is an event at its own
+        ``counts_`` the stage counts at each step. The steps are ``start``, ``start`` + 1
+        step, ... while <= ``end``, then ``end`` itself when the last step falls before it,
+        so the final stages include every purchase up to ``end``; more than 10,000,000
+        steps raise InvalidArgumentError. Each purchase is an event at its own
         time (purchase-triggered rules, with the metrics as of that moment), so stages a
         purchase moves to are entered at the purchase; time-triggered rules run at each step
         (include/crmkit/lifecycle/replay.hpp)."""

@@ -88,9 +88,14 @@ class RFM:
             before the last transaction.
         time_unit: unit of the ``recency`` and ``tenure`` columns: ``"D"`` (default),
             ``"W"``, ``"h"``, ``"min"``, ``"s"`` or a number of seconds.
-        bins: number of score classes k (default 5).
+        bins: number of score classes k >= 2 (default 5). The presets are written for
+            k = 5: with another k the customers are segmented on their scores rescaled to
+            quintiles (class v of k -> ceil(5 (2v - 1) / 2k)); the score columns keep k
+            classes. Host rules are matched against the k-class scores.
         ties: ``"first"`` (default): pandas' ``qcut(x.rank(method="first"), k)`` rule
-            (equal-sized classes, ties by customer order); ``"r_rfm"``: the R rfm
+            (equal-sized classes, ties by customer id as ``groupby`` sorts them: str ids
+            byte-wise, decimal-integer ids by value and first; so the scores do not depend
+            on row order); ``"r_rfm"``: the R rfm
             package's rule (quantile edges + 1, half-open intervals).
         segments: a preset name (``"grid11"``, the default 11-segment grid over R and
             mean(F, M); ``"r_rfm"``; ``"rf_grid"``) or a list of host rules, each a mapping

@@ -379,7 +379,8 @@ CRMKIT_API int crmkit_btyd_expected_spend(const crmkit_btyd* model, const double
 
 CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* frequency,
                                const double* recency, const double* T, const double* monetary_value, size_t n,
-                               std::int32_t horizon, double period_length, double discount_rate, double* out) {
+                               std::int32_t horizon, double period_days, double model_period_days,
+                               double discount_rate, double* out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(purchases);
   CRMKIT_CHECK_NOT_NULL(spend);
@@ -390,7 +391,8 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   require_fitted(*spend, __func__);
   crmkit::clv_options o;
   o.horizon = horizon;
-  o.period_length = period_length;
+  o.period_days = period_days;
+  o.model_period_days = model_period_days;
   o.discount_rate = discount_rate;
   o.n_threads = purchases->options.n_threads;
   const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n), m = span_of(monetary_value, n);

@@ -147,7 +147,7 @@ CRMKIT_API int crmkit_rfm_compute(crmkit_rfm* rfm, const crmkit_dataset* dataset
   rfm->fitted.reset();
   CRMKIT_CHECK_NOT_NULL(dataset);
   crmkit_rfm::results r;
-  r.table = crmkit::rfm_summary(dataset->data.transactions(), rfm->options);
+  r.table = crmkit::rfm_summary(dataset->data, rfm->options);  // ties broken by customer id
   r.scores = crmkit::rfm_score(r.table, rfm->options);
   crmkit::rfm_segment_map map;
   if (rfm->rules.empty()) {
@@ -156,7 +156,12 @@ CRMKIT_API int crmkit_rfm_compute(crmkit_rfm* rfm, const crmkit_dataset* dataset
     map.rules = rfm->rules;
     map.other = rfm->other;
   }
-  r.segments = crmkit::rfm_segment(r.scores, map);
+  // A preset is written for 5 classes: scores of another k are segmented on their
+  // rescaling to quintiles (rfm_rescale_scores); the score columns keep k classes.
+  if (map.bins != 0 && map.bins != r.scores.bins)
+    r.segments = crmkit::rfm_segment(crmkit::rfm_rescale_scores(r.scores, map.bins), map);
+  else
+    r.segments = crmkit::rfm_segment(r.scores, map);
   r.summary = crmkit::rfm_segment_summary(r.table, r.scores, r.segments);
   rfm->fitted = std::move(r);
   CRMKIT_API_END();

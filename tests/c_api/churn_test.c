@@ -123,9 +123,44 @@ static void cdnow(void) {
   CHECK_OK(crmkit_btyd_fit_spend(gg, x, m, NULL, n));
   CHECK_OK(crmkit_btyd_params(gg, params, 3));
   CHECK(round_to(params[0], 100.0) == 6.25);
-  CHECK_OK(crmkit_btyd_clv(bg, gg, x, tx, T, m, n, 12, 4.345, 0.01, out));
+  CHECK_OK(crmkit_btyd_clv(bg, gg, x, tx, T, m, n, 12, 30.415, 7.0, 0.01, out));
   for (i = 0; i < n; ++i) CHECK(out[i] >= 0 && isfinite(out[i]));
-  CHECK_STATUS(crmkit_btyd_clv(gg, gg, x, tx, T, m, n, 12, 4.345, 0.01, out), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_clv(gg, gg, x, tx, T, m, n, 12, 30.415, 7.0, 0.01, out), CRMKIT_E_INVALID_ARGUMENT);
+  /* CLV in calendar units: the same 12 months of 30.415 days from the model in days (alpha
+     x 7, recency and T x 7) as from the model in weeks; model_period_days must be > 0 */
+  {
+    crmkit_btyd* bgd = NULL;
+    double pw[4], pd[4], txd[5], Td[5], cw[5], cd[5];
+    size_t k;
+    CHECK_OK(crmkit_btyd_params(bg, pw, 4));
+    pd[0] = pw[0];
+    pd[1] = 7.0 * pw[1];
+    pd[2] = pw[2];
+    pd[3] = pw[3];
+    CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_BG_NBD, &bgd));
+    CHECK_OK(crmkit_btyd_set_params(bgd, pd, 4));
+    for (k = 0; k < 5; ++k) {
+      txd[k] = 7.0 * tx[k];
+      Td[k] = 7.0 * T[k];
+    }
+    CHECK_OK(crmkit_btyd_clv(bg, gg, x, tx, T, m, 5, 12, 30.415, 7.0, 0.01, cw));
+    CHECK_OK(crmkit_btyd_clv(bgd, gg, x, txd, Td, m, 5, 12, 30.415, 1.0, 0.01, cd));
+    for (k = 0; k < 5; ++k) CHECK(abs_of(cw[k] - cd[k]) <= 1e-9 * (1.0 + cw[k]));
+    CHECK_STATUS(crmkit_btyd_clv(bgd, gg, x, txd, Td, m, 5, 12, 30.415, 0.0, 0.01, cd), CRMKIT_E_INVALID_ARGUMENT);
+    crmkit_btyd_free(bgd);
+  }
+  /* a customer first seen on the calibration-end day (x = t_x = T = 0) is a valid row */
+  {
+    const double zx[3] = {0, 2, 1}, ztx[3] = {0, 20, 5}, zT[3] = {0, 30, 30};
+    double ll[3];
+    crmkit_btyd* z = NULL;
+    CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_PARETO_NBD, &z));
+    CHECK_OK(crmkit_btyd_set_int(z, CRMKIT_BTYD_STANDARD_ERRORS, 0));
+    CHECK_OK(crmkit_btyd_fit(z, zx, ztx, zT, NULL, 3));
+    CHECK_OK(crmkit_btyd_predict(z, CRMKIT_BTYD_LOG_LIKELIHOOD, 0, zx, ztx, zT, 3, ll));
+    CHECK(ll[0] == 0.0);
+    crmkit_btyd_free(z);
+  }
   CHECK_STATUS(crmkit_btyd_predict(gg, CRMKIT_BTYD_P_ALIVE, 0, x, tx, T, n, out), CRMKIT_E_UNSUPPORTED);
 
   /* bad input: T < t_x */

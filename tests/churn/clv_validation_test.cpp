@@ -14,9 +14,10 @@ TEST_CASE("clv: 12 months at 1% per month matches the reference file") {
   REQUIRE(spend.fit(s.frequency, s.monetary_value).converged());
   const auto ref = churn_test::read_numeric_csv(churn_test::fixture("reference_cdnow_sample_predictions.csv"));
   std::vector<double> clv(s.size()), clv4(s.size());
-  crmkit::clv_options o;  // 12 periods of 4.345 weeks, 1% per period
-  crmkit::customer_lifetime_value(purchases, spend, s.frequency, s.recency, s.T, s.monetary_value, clv, o);
+  crmkit::clv_options o;  // 12 periods of 30.415 days (4.345 weeks), 1% per period
+  crmkit::customer_lifetime_value(purchases, spend, s, clv, o);  // weeks, from the summary
   o.n_threads = 4;
+  o.model_period_days = 7;
   crmkit::customer_lifetime_value(purchases, spend, s.frequency, s.recency, s.T, s.monetary_value, clv4, o);
   double err = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -29,6 +30,7 @@ TEST_CASE("clv: 12 months at 1% per month matches the reference file") {
   crmkit::clv_options one;
   one.horizon = 1;
   one.discount_rate = 0;
+  one.model_period_days = 7;
   CHECK(crmkit::customer_lifetime_value(purchases, 20.0, 2, 30.43, 38.86, one) ==
         doctest::Approx(20.0 * purchases.conditional_expected_purchases(4.345, 2, 30.43, 38.86)));
   one.horizon = 0;
@@ -99,4 +101,43 @@ TEST_CASE("validation: hold-out check and churn-score AUC on CDNOW") {
   bad[3] = -1;
   CHECK_THROWS_AS((void)crmkit::validate_holdout(s.frequency, bad, s.frequency_holdout), crmkit::error);
   CHECK(std::isnan(crmkit::validate_holdout(s.frequency, expected, s.frequency_holdout).auc));
+}
+
+TEST_CASE("clv: the horizon is calendar time whatever the model's time unit") {
+  // The CDNOW sample summarised in weeks and in days; fixed BG/NBD and Pareto/NBD
+  // parameters in weeks, converted to days (the rate parameters alpha and beta scale with
+  // the period length; r, a, b, s are unitless). 12 months of 30.415 days either way.
+  const auto data = churn_test::cdnow_sample();
+  crmkit::btyd_summary_options options;
+  options.calibration_end = crmkit::unix_seconds(1997, 9, 30);
+  const auto weeks = crmkit::summarize_btyd(data.transactions(), options);
+  options.period_days = 1;
+  const auto days = crmkit::summarize_btyd(data.transactions(), options);
+  CHECK(weeks.period_days == 7.0);
+  CHECK(days.period_days == 1.0);
+  const crmkit::bg_nbd bg_w({0.243, 4.414, 0.793, 2.426}), bg_d({0.243, 7 * 4.414, 0.793, 2.426});
+  const crmkit::pareto_nbd pn_w({0.553, 10.58, 0.606, 11.67}), pn_d({0.553, 7 * 10.58, 0.606, 7 * 11.67});
+  const crmkit::gamma_gamma spend({6.25, 3.74, 15.44});
+  std::vector<double> w(weeks.size()), d(days.size());
+  crmkit::customer_lifetime_value(bg_w, spend, weeks, w);
+  crmkit::customer_lifetime_value(bg_d, spend, days, d);
+  for (std::size_t i = 0; i < w.size(); ++i) CHECK(d[i] == doctest::Approx(w[i]).epsilon(1e-9));
+  crmkit::customer_lifetime_value(pn_w, spend, weeks, w);
+  crmkit::customer_lifetime_value(pn_d, spend, days, d);
+  for (std::size_t i = 0; i < w.size(); ++i) CHECK(d[i] == doctest::Approx(w[i]).epsilon(1e-9));
+  // A 12-period horizon is 12 months, not 12 days: far more than a 12-day CLV.
+  crmkit::clv_options twelve_days;
+  twelve_days.period_days = 1;
+  std::vector<double> short_(days.size());
+  crmkit::customer_lifetime_value(bg_d, spend, days, short_, twelve_days);
+  CHECK(short_[0] < 0.1 * d[0]);
+  // A mismatch between the model's stated unit and the summary's is refused, as is a
+  // missing unit with bare arrays.
+  crmkit::clv_options wrong;
+  wrong.model_period_days = 7;
+  CHECK_THROWS_WITH_AS(crmkit::customer_lifetime_value(bg_d, spend, days, d, wrong),
+                       doctest::Contains("differs from the summary's period of 1 days"), crmkit::error);
+  CHECK_THROWS_WITH_AS(crmkit::customer_lifetime_value(bg_d, spend, days.frequency, days.recency, days.T,
+                                                       days.monetary_value, d, crmkit::clv_options{}),
+                       doctest::Contains("model_period_days is not set"), crmkit::error);
 }

@@ -86,9 +86,14 @@ TEST_CASE("reports: flow matrix, stage counts, conversion, history, time in stag
 TEST_CASE("replay: step times") {
   using crmkit::unix_seconds;
   const auto monthly = crmkit::replay_times(unix_seconds(2024, 1, 31), unix_seconds(2024, 5, 1), crmkit::replay_step::monthly);
+  // The monthly steps, then `end` itself (May 1 is before the next step, May 31).
   CHECK(monthly == std::vector<std::int64_t>{unix_seconds(2024, 1, 31), unix_seconds(2024, 2, 29),
-                                             unix_seconds(2024, 3, 31), unix_seconds(2024, 4, 30)});
+                                             unix_seconds(2024, 3, 31), unix_seconds(2024, 4, 30),
+                                             unix_seconds(2024, 5, 1)});
   CHECK(crmkit::replay_times(day(0), day(14), crmkit::replay_step::weekly).size() == 3);
+  CHECK(crmkit::replay_times(day(0), day(16), crmkit::replay_step::weekly) ==
+        std::vector<std::int64_t>{day(0), day(7), day(14), day(16)});
+  CHECK(crmkit::replay_times(day(3), day(3), crmkit::replay_step::monthly) == std::vector<std::int64_t>{day(3)});
   CHECK(crmkit::replay_times(day(0), day(14), crmkit::replay_step::daily).size() == 15);
   CHECK_THROWS_AS((void)crmkit::replay_times(day(1), day(0), crmkit::replay_step::daily), crmkit::error);
   CHECK(crmkit::month_starts(unix_seconds(2024, 1, 15), unix_seconds(2024, 4, 1)) ==
@@ -224,4 +229,42 @@ TEST_CASE("replay of the bundled CDNOW sample through the default model") {
   CHECK(last[5] + last[4] > static_cast<std::int64_t>(log.n_customers()) / 2);
   const auto flow = crmkit::flow_matrix(r.machine, start, end + 1);
   CHECK(std::accumulate(flow.begin(), flow.end(), std::int64_t{0}) == static_cast<std::int64_t>(r.machine.log().size()));
+}
+
+TEST_CASE("replay: the state at `end` includes the purchases after the last step") {
+  // Monthly steps from 2024-01-01: the last regular step is 2024-03-01 (day 60); customer 1
+  // buys on day 70 and customer 2 on day 75 = end. Both have left prospect at `end`.
+  const auto log = make_log({{10}, {70}, {75}});
+  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model());
+  const auto r = crmkit::replay(model, log, day(0), day(75));
+  REQUIRE(r.times.size() == 4);
+  CHECK(r.times.back() == day(75));
+  const int prospect = model->find_state("prospect");
+  REQUIRE(prospect >= 0);
+  for (std::size_t c = 0; c < 3; ++c) {
+    CAPTURE(c);
+    CHECK(static_cast<int>(r.machine.stages()[c]) != prospect);
+  }
+  CHECK(r.counts[3 * model->n_states() + static_cast<std::size_t>(prospect)] == 0);
+  CHECK(r.counts[2 * model->n_states() + static_cast<std::size_t>(prospect)] == 2);
+}
+
+TEST_CASE("replay: an absurd span is refused before anything is allocated") {
+  const std::int64_t lo = -(std::int64_t{1} << 62), hi = std::int64_t{1} << 62;
+  for (auto step : {crmkit::replay_step::daily, crmkit::replay_step::weekly, crmkit::replay_step::monthly}) {
+    CHECK_THROWS_WITH_AS((void)crmkit::replay_times(lo, hi, step), doctest::Contains("more than the limit of 10000000 steps"),
+                         crmkit::error);
+  }
+  CHECK_THROWS_AS((void)crmkit::replay_times(std::numeric_limits<std::int64_t>::min(),
+                                             std::numeric_limits<std::int64_t>::max(), crmkit::replay_step::daily),
+                  crmkit::error);
+  // Just below and above the limit, daily.
+  const std::int64_t limit = static_cast<std::int64_t>(crmkit::max_replay_steps);
+  CHECK(crmkit::replay_times(0, (limit - 1) * crmkit::seconds_per_day, crmkit::replay_step::daily).size() ==
+        crmkit::max_replay_steps);
+  CHECK_THROWS_AS((void)crmkit::replay_times(0, limit * crmkit::seconds_per_day, crmkit::replay_step::daily),
+                  crmkit::error);
+  const auto log = make_log({{10}});
+  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model());
+  CHECK_THROWS_AS((void)crmkit::replay(model, log, lo, hi, {crmkit::replay_step::daily, 1}), crmkit::error);
 }

@@ -186,8 +186,8 @@ def test_bad_input_is_a_clear_error():
     empty = crmkit.Dataset.from_arrays(np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0), n_customers=0)
     with pytest.raises(crmkit.InvalidArgumentError, match="empty"):
         crmkit.rfm(empty, as_of=AS_OF)
-    with pytest.raises(crmkit.InvalidArgumentError, match="score classes"):
-        crmkit.rfm(ds, as_of=AS_OF, bins=4)  # the default grid is written for k = 5
+    # The default grid is written for k = 5; other k segment on scores rescaled to quintiles.
+    assert crmkit.rfm(ds, as_of=AS_OF, bins=4).r_score.max() == 4
     with pytest.raises(crmkit.InvalidArgumentError):
         crmkit.rfm(ds, as_of=AS_OF, segments=[{"name": "x", "r": (3, 2)}])
     with pytest.raises(crmkit.InvalidArgumentError):

@@ -88,6 +88,9 @@ typedef struct crmkit_btyd crmkit_btyd;
 #define CRMKIT_BTYD_MAX_ITERATIONS_REACHED 1
 #define CRMKIT_BTYD_LINE_SEARCH_FAILED 2
 #define CRMKIT_BTYD_NON_FINITE 3
+/** A parameter left [1e-6, 1e6] before convergence: the optimum is at a boundary of the
+ *  parameter space (e.g. no dropout in the data); the handle keeps the last parameters. */
+#define CRMKIT_BTYD_BOUNDARY 4
 
 /* Predictions (crmkit_btyd_predict). */
 /** P(alive | x, t_x, T) (for BG/BB: alive at opportunity n+1). t is ignored. */
@@ -162,7 +165,8 @@ CRMKIT_API int crmkit_btyd_standard_errors(const crmkit_btyd* model, double* out
 
 /**
  * The last fit's report; any out pointer may be NULL.
- * @param[out] out_status CRMKIT_BTYD_CONVERGED, ..._MAX_ITERATIONS_REACHED, ..._LINE_SEARCH_FAILED, ..._NON_FINITE
+ * @param[out] out_status CRMKIT_BTYD_CONVERGED, ..._MAX_ITERATIONS_REACHED, ..._LINE_SEARCH_FAILED, ..._NON_FINITE,
+ *             ..._BOUNDARY
  * @param[out] out_iterations BFGS iterations
  * @param[out] out_log_likelihood total weighted log-likelihood
  * @param[out] out_gradient_norm max |gradient| of the mean log-likelihood in log-parameters
@@ -225,16 +229,23 @@ CRMKIT_API int crmkit_btyd_expected_spend(const crmkit_btyd* model, const double
                                           const double* monetary_value, size_t n, double* out);
 
 /**
- * Customer lifetime value: sum over `horizon` periods of `period_length` model time units of
- * expected spend times expected purchases, discounted by (1 + discount_rate)^i.
+ * Customer lifetime value over a calendar horizon: `horizon` cash-flow periods of
+ * `period_days` days each, period i's expected spend times expected purchases discounted by
+ * (1 + discount_rate)^i (see crmkit/churn/clv.hpp). The purchase model predicts in the time
+ * unit of the summary it was fitted on, which `model_period_days` states (the period_days
+ * given to crmkit_btyd_summarize: 7 for weeks, 1 for days); one cash-flow period is
+ * period_days / model_period_days model units. 12 months at 1% per month: horizon 12,
+ * period_days 30.415, discount_rate 0.01. The result is money over horizon * period_days days.
  * @param purchases a fitted BG/NBD, Pareto/NBD or modified BG/NBD handle
  * @param spend a fitted Gamma-Gamma handle
  * @param[out] out n doubles
- * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_INVALID_ARGUMENT (wrong kinds, horizon < 1, ...).
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_INVALID_ARGUMENT (wrong kinds, horizon < 1,
+ *         period_days or model_period_days not finite and > 0, discount_rate <= -1, ...).
  */
 CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* frequency,
                                const double* recency, const double* T, const double* monetary_value, size_t n,
-                               int32_t horizon, double period_length, double discount_rate, double* out);
+                               int32_t horizon, double period_days, double model_period_days, double discount_rate,
+                               double* out);
 
 /**
  * The BTYD summary of a dataset (see crmkit/churn/btyd_summary.hpp for the conventions: UTC

@@ -296,9 +296,12 @@ CRMKIT_API int crmkit_lifecycle_reset(crmkit_lifecycle* machine, int32_t custome
 /**
  * Replays `dataset`'s transactions through `model` from `start` to `end` at `step`
  * (CRMKIT_LIFECYCLE_DAILY/WEEKLY/MONTHLY) and returns the final machine, which also holds
- * the per-step stage counts (crmkit_lifecycle_replay_counts()).
+ * the per-step stage counts (crmkit_lifecycle_replay_counts()). The steps are start, start
+ * + 1 step, ... while <= end, then `end` itself when the last step is before it: the final
+ * stages include every purchase up to `end`.
  * @param[out] out receives the machine (NULL on failure).
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, end < start, unknown step, n_threads < 1);
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, end < start, unknown step, n_threads < 1,
+ *         more than 10,000,000 steps);
  *         CRMKIT_E_NOT_FOUND (a host column the model reads is not a dataset attribute).
  */
 CRMKIT_API int crmkit_lifecycle_replay(const crmkit_lifecycle_model* model, const crmkit_dataset* dataset,

@@ -45,10 +45,15 @@ typedef struct crmkit_rfm crmkit_rfm;
 #define CRMKIT_RFM_TIE_RULE 4
 /** Threads for the summary pass (>= 1; results do not depend on it). Default 1. */
 #define CRMKIT_RFM_N_THREADS 5
-/** Segment map preset (CRMKIT_RFM_PRESET_*), used when no rule was added. Default grid11. */
+/** Segment map preset (CRMKIT_RFM_PRESET_*), used when no rule was added. Default grid11.
+ *  The presets are written for k = 5; with another CRMKIT_RFM_BINS the customers are
+ *  segmented on their scores rescaled to quintiles (class v of k -> ceil(5 (2v - 1) / 2k),
+ *  crmkit::rfm_rescale_scores); the score columns keep their k classes. */
 #define CRMKIT_RFM_SEGMENT_PRESET 6
 
-/** pandas: qcut on rank(method="first"): equal-sized classes, ties by customer order. */
+/** pandas: qcut on rank(method="first"): equal-sized classes, ties by customer id
+ *  (byte-wise order, as pandas groupby sorts str ids; decimal-integer ids by value, first),
+ *  so independent of row order. */
 #define CRMKIT_RFM_TIES_RANK_FIRST 0
 /** R rfm package: type-7 quantile edges + 1, half-open intervals. */
 #define CRMKIT_RFM_TIES_R_RFM 1
@@ -140,7 +145,7 @@ CRMKIT_API int crmkit_rfm_set_other_name(crmkit_rfm* rfm, const char* name);
  * replacing earlier results. Rows are the customers with at least one transaction, in
  * ascending customer index. On failure the earlier results are discarded.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, empty log, as_of before the
- *         last transaction, fewer than 2 customers, a segment map written for another k);
+ *         last transaction, fewer than 2 customers);
  *         CRMKIT_E_OUT_OF_MEMORY.
  */
 CRMKIT_API int crmkit_rfm_compute(crmkit_rfm* rfm, const crmkit_dataset* dataset);

@@ -44,7 +44,8 @@ class bg_bb {
   /// Maximum-likelihood fit (FHS 2010 eq. 5) with optional pattern weights; exact gradient by
   /// forward-mode differentiation; BFGS over log-parameters from all-ones by default.
   /// @throws crmkit::error (invalid_argument): lengths differ; x, t_x, n not integers with
-  ///         0 <= x <= t_x <= n and n >= 1 (t_x = 0 exactly when x = 0); bad weights; all x = 0.
+  ///         0 <= x <= t_x <= n and n >= 0 (t_x = 0 exactly when x = 0); bad weights; all x = 0.
+  ///         A pattern with n = 0 (x = t_x = 0) has likelihood 1 and does not move the fit.
   CRMKIT_FUNC fit_report fit(std::span<const double> frequency, std::span<const double> recency,
                              std::span<const double> periods, std::span<const double> weights = {},
                              const fit_options& options = {});
@@ -53,7 +54,7 @@ class bg_bb {
   /// @throws crmkit::error (not_fitted)
   [[nodiscard]] CRMKIT_FUNC const bg_bb_params& params() const;
 
-  /// Log-likelihood of one pattern (x, t_x, n).
+  /// Log-likelihood of one pattern (x, t_x, n); 0 for n = 0.
   [[nodiscard]] CRMKIT_FUNC double log_likelihood(double x, double tx, double n) const;
   /// P(alive at opportunity n+1 | x, t_x, n) (FHS 2010 eq. 11).
   [[nodiscard]] CRMKIT_FUNC double p_alive(double x, double tx, double n) const;

@@ -37,8 +37,8 @@ inline void check_bgbb_row(const char* where, std::size_t i, double x, double tx
   if (!integer(x) || !integer(tx) || !integer(n) || n < min_n || x > tx || tx > n || (x == 0) != (tx == 0))
     throw error(errc::invalid_argument,
                 fmt::format("{}: row {}: (frequency {}, recency {}, periods {}) must be integers with 0 <= x <= t_x "
-                            "<= n, n >= 1, and t_x = 0 exactly when x = 0",
-                            where, i, x, tx, n));
+                            "<= n, n >= {}, and t_x = 0 exactly when x = 0",
+                            where, i, x, tx, n, min_n));
 }
 
 inline void check_whole(const char* where, const char* what, double v) {
@@ -67,7 +67,8 @@ CRMKIT_FUNC fit_report bg_bb::fit(std::span<const double> frequency, std::span<c
   double total = 0.0;
   bool any = false;
   for (std::size_t i = 0; i < n; ++i) {
-    detail::check_bgbb_row("bg_bb::fit", i, frequency[i], recency[i], periods[i]);
+    // n = 0 (no opportunity yet: x = t_x = 0) has likelihood 1 and is accepted.
+    detail::check_bgbb_row("bg_bb::fit", i, frequency[i], recency[i], periods[i], 0);
     if (!weights.empty()) {
       if (!std::isfinite(weights[i]) || weights[i] < 0)
         throw error(errc::invalid_argument, fmt::format("bg_bb::fit: row {}: weight {} is not finite and >= 0", i, weights[i]));
@@ -87,7 +88,8 @@ CRMKIT_FUNC fit_report bg_bb::fit(std::span<const double> frequency, std::span<c
   };
   detail::dual_objective<4, decltype(row)> objective(n, w, total, options.n_threads, row);
   std::vector<double> params;
-  auto report = detail::run_btyd_fit(objective, start, options, n, n, total, params);
+  static constexpr const char* names[] = {"alpha", "beta", "gamma", "delta"};
+  auto report = detail::run_btyd_fit(objective, start, options, n, n, total, params, names);
   if (report.status != fit_status::non_finite) {
     p_ = {params[0], params[1], params[2], params[3]};
     fitted_ = true;
@@ -102,7 +104,8 @@ CRMKIT_FUNC const bg_bb_params& bg_bb::params() const {
 
 CRMKIT_FUNC double bg_bb::log_likelihood(double x, double tx, double n) const {
   const auto& p = params();
-  detail::check_bgbb_row("bg_bb::log_likelihood", 0, x, tx, n);
+  detail::check_bgbb_row("bg_bb::log_likelihood", 0, x, tx, n, 0);
+  if (n == 0) return 0.0;  // no opportunity observed: likelihood 1
   return detail::bgbb_row_ll(p.alpha, p.beta, p.gamma, p.delta, x, tx, n);
 }
 

@@ -46,19 +46,25 @@ class bg_nbd {
   /// optional row weights (counts of identical customers). Gradient analytic; BFGS over the
   /// log-parameters from r = alpha = a = b = 1 unless `options.initial_params` says otherwise.
   /// On a non-converged fit the model still holds the last finite parameters; check the report.
+  /// Rows with x = t_x = T = 0 (a customer whose first purchase is on the calibration-end
+  /// day, which summarize_btyd produces) are accepted: their likelihood is 1 (log 0), so
+  /// they do not move the fit; x > 0 with T = 0 is rejected.
   /// @throws crmkit::error (invalid_argument) for bad rows (see check rules in
-  ///         `detail::check_btyd_rows`: lengths, T < t_x, x not an integer, all x = 0, ...).
+  ///         `detail::check_btyd_rows`: lengths, T < t_x, T < 0, x not an integer, all x = 0,
+  ///         ...); the message names the row ("row i").
   CRMKIT_FUNC fit_report fit(std::span<const double> frequency, std::span<const double> recency,
                              std::span<const double> T, std::span<const double> weights = {},
                              const fit_options& options = {});
-  /// Fits on a summary's frequency, recency and T.
+  /// Fits on a summary's frequency, recency and T; a bad row is named by its customer
+  /// index ("customer index c (row i)"; the summary has no string ids).
   CRMKIT_FUNC fit_report fit(const btyd_summary& summary, const fit_options& options = {});
 
   [[nodiscard]] bool fitted() const noexcept { return fitted_; }
   /// The parameters. @throws crmkit::error (not_fitted)
   [[nodiscard]] CRMKIT_FUNC const bg_nbd_params& params() const;
 
-  /// Log-likelihood of one customer (FHL 2005 eq. 6, all terms included).
+  /// Log-likelihood of one customer (FHL 2005 eq. 6, all terms included); exactly 0 for
+  /// x = t_x = T = 0.
   [[nodiscard]] CRMKIT_FUNC double log_likelihood(double x, double tx, double T) const;
   /// P(alive at T | x, t_x, T) (FHL 2005 eq. 13); 1 when x = 0 by construction of the model.
   [[nodiscard]] CRMKIT_FUNC double p_alive(double x, double tx, double T) const;

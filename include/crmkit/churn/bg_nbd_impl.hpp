@@ -160,8 +160,9 @@ CRMKIT_FUNC fit_report bg_nbd::fit(std::span<const double> frequency, std::span<
   const auto groups = detail::group_btyd_rows(frequency, recency, T, weights);
   detail::bg_nbd_objective objective(groups, options.n_threads);
   std::vector<double> params;
+  static constexpr const char* names[] = {"r", "alpha", "a", "b"};
   auto report = detail::run_btyd_fit(objective, start, options, groups.n_rows, groups.size(), groups.total_weight,
-                                     params);
+                                     params, names);
   if (report.status != fit_status::non_finite) {
     p_ = {params[0], params[1], params[2], params[3]};
     fitted_ = true;
@@ -170,6 +171,8 @@ CRMKIT_FUNC fit_report bg_nbd::fit(std::span<const double> frequency, std::span<
 }
 
 CRMKIT_FUNC fit_report bg_nbd::fit(const btyd_summary& summary, const fit_options& options) {
+  // Checked here first so that a bad row is named by its customer index.
+  detail::check_btyd_rows("bg_nbd::fit", summary.frequency, summary.recency, summary.T, {}, true, summary.customer);
   return fit(summary.frequency, summary.recency, summary.T, {}, options);
 }
 
@@ -180,6 +183,7 @@ CRMKIT_FUNC const bg_nbd_params& bg_nbd::params() const {
 
 CRMKIT_FUNC double bg_nbd::log_likelihood(double x, double tx, double T) const {
   const auto& p = params();
+  if (x == 0 && tx == 0 && T == 0) return 0.0;  // no time observed: likelihood 1
   const double lead = std::lgamma(p.r + x) - std::lgamma(p.r) + p.r * std::log(p.alpha) +
                       std::lgamma(p.b + x) + std::lgamma(p.a + p.b) - std::lgamma(p.b) - std::lgamma(p.a + p.b + x);
   const double a3 = -(p.r + x) * std::log(p.alpha + T);

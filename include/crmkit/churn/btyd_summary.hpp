@@ -61,6 +61,9 @@ struct btyd_summary {
   std::vector<double> monetary_value;
   std::vector<double> frequency_holdout;  ///< purchase days in the hold-out (empty without one)
   double duration_holdout = 0.0;          ///< hold-out length in periods (0 without one)
+  /// The time unit of recency, T and the hold-out, in days (btyd_summary_options::period_days):
+  /// a model fitted on this summary predicts in this unit (see clv.hpp).
+  double period_days = 7.0;
   [[nodiscard]] std::size_t size() const noexcept { return customer.size(); }
 };
 

@@ -58,6 +58,7 @@ CRMKIT_FUNC btyd_summary summarize_btyd(const transaction_log& log, const btyd_s
 
   btyd_summary out;
   const double unit = options.period_days;
+  out.period_days = options.period_days;
   if (options.holdout_end) out.duration_holdout = static_cast<double>(holdout_day - cal_day) / unit;
   for (std::size_t c = 0; c < n_customers; ++c) {
     auto first = rows.begin() + static_cast<std::ptrdiff_t>(offset[c]);

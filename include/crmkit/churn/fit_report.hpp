@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "crmkit/config.hpp"
@@ -27,6 +28,12 @@ enum class fit_status : int {
   max_iterations = 1,      ///< stopped at `fit_options::max_iterations`
   line_search_failed = 2,  ///< no step decreased the objective while the gradient was still large
   non_finite = 3,          ///< the objective was not finite at the start (bad start values)
+  /// A parameter left [1/parameter_bound, parameter_bound] while the gradient was still
+  /// large: the likelihood keeps rising towards a boundary of the parameter space (no
+  /// dropout in the data: BG/NBD a -> 0 or b -> inf, Pareto/NBD s -> 0 or beta -> inf; no
+  /// heterogeneity: r, alpha -> inf). The model keeps the last parameters, which describe
+  /// the limit only approximately; `fit_report::message` names the parameter.
+  boundary = 4,
 };
 
 /// Static English text for a status ("converged", ...).
@@ -36,6 +43,7 @@ constexpr const char* to_string(fit_status status) noexcept {
     case fit_status::max_iterations: return "stopped at the iteration limit";
     case fit_status::line_search_failed: return "line search failed";
     case fit_status::non_finite: return "objective not finite";
+    case fit_status::boundary: return "a parameter went to the boundary";
   }
   return "unknown";
 }
@@ -50,6 +58,10 @@ struct fit_options {
   /// Start values in the model's parameter order; empty means the model's default start.
   std::vector<double> initial_params;
   int n_threads = 1;  ///< threads for the likelihood (results do not depend on it)
+  /// The fit stops with fit_status::boundary when a parameter exceeds this or falls below
+  /// its inverse before converging (finite, > 1). 1e6 stops a drift to infinity within a
+  /// few dozen iterations instead of running to the iteration limit near 1e8.
+  double parameter_bound = 1e6;
   bool standard_errors = true;  ///< compute standard errors from the Hessian at the optimum
 };
 
@@ -66,6 +78,9 @@ struct fit_report {
   /// information (numerical Hessian of the analytic gradient). NaN when the Hessian is not
   /// positive definite; empty when not requested.
   std::vector<double> standard_errors;
+  /// Why the fit stopped when it did not converge ("parameter b = 1.3e+06 exceeds the bound
+  /// 1e+06 ..."); empty when converged.
+  std::string message;
   [[nodiscard]] bool converged() const noexcept { return status == fit_status::converged; }
 };
 

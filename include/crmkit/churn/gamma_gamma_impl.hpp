@@ -78,7 +78,8 @@ CRMKIT_FUNC fit_report gamma_gamma::fit(std::span<const double> frequency, std::
   };
   detail::dual_objective<3, decltype(row)> objective(xs.size(), ws, total, options.n_threads, row);
   std::vector<double> params;
-  auto report = detail::run_btyd_fit(objective, start, options, xs.size(), xs.size(), total, params);
+  static constexpr const char* names[] = {"p", "q", "gamma"};
+  auto report = detail::run_btyd_fit(objective, start, options, xs.size(), xs.size(), total, params, names);
   if (report.status != fit_status::non_finite) {
     p_ = {params[0], params[1], params[2]};
     fitted_ = true;

@@ -35,11 +35,12 @@ class modified_bg_nbd {
 
   /// Maximum-likelihood fit with optional row weights; exact gradient (forward-mode
   /// differentiation); BFGS over log-parameters from all-ones unless told otherwise.
+  /// Rows with x = t_x = T = 0 are accepted (likelihood 1), as in bg_nbd::fit.
   /// @throws crmkit::error (invalid_argument) for bad rows (as bg_nbd::fit).
   CRMKIT_FUNC fit_report fit(std::span<const double> frequency, std::span<const double> recency,
                              std::span<const double> T, std::span<const double> weights = {},
                              const fit_options& options = {});
-  /// Fits on a summary's frequency, recency and T.
+  /// Fits on a summary's frequency, recency and T; a bad row is named by its customer index.
   CRMKIT_FUNC fit_report fit(const btyd_summary& summary, const fit_options& options = {});
 
   [[nodiscard]] bool fitted() const noexcept { return fitted_; }
@@ -48,6 +49,7 @@ class modified_bg_nbd {
 
   /// Log-likelihood of one customer: lnG(r+x) - lnG(r) + r ln alpha + ln B(a, b+x+1) - ln B(a, b)
   /// - (r+x) ln(alpha+T) + ln(1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)).
+  /// Exactly 0 for x = t_x = T = 0.
   [[nodiscard]] CRMKIT_FUNC double log_likelihood(double x, double tx, double T) const;
   /// P(alive | x, t_x, T) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)).
   [[nodiscard]] CRMKIT_FUNC double p_alive(double x, double tx, double T) const;

@@ -56,7 +56,8 @@ CRMKIT_FUNC fit_report modified_bg_nbd::fit(std::span<const double> frequency, s
   };
   detail::dual_objective<4, decltype(row)> objective(g.size(), g.w, g.total_weight, options.n_threads, row);
   std::vector<double> params;
-  auto report = detail::run_btyd_fit(objective, start, options, g.n_rows, g.size(), g.total_weight, params);
+  static constexpr const char* names[] = {"r", "alpha", "a", "b"};
+  auto report = detail::run_btyd_fit(objective, start, options, g.n_rows, g.size(), g.total_weight, params, names);
   if (report.status != fit_status::non_finite) {
     p_ = {params[0], params[1], params[2], params[3]};
     fitted_ = true;
@@ -65,6 +66,8 @@ CRMKIT_FUNC fit_report modified_bg_nbd::fit(std::span<const double> frequency, s
 }
 
 CRMKIT_FUNC fit_report modified_bg_nbd::fit(const btyd_summary& summary, const fit_options& options) {
+  // Checked here first so that a bad row is named by its customer index.
+  detail::check_btyd_rows("modified_bg_nbd::fit", summary.frequency, summary.recency, summary.T, {}, true, summary.customer);
   return fit(summary.frequency, summary.recency, summary.T, {}, options);
 }
 
@@ -75,6 +78,7 @@ CRMKIT_FUNC const bg_nbd_params& modified_bg_nbd::params() const {
 
 CRMKIT_FUNC double modified_bg_nbd::log_likelihood(double x, double tx, double T) const {
   const auto& p = params();
+  if (x == 0 && tx == 0 && T == 0) return 0.0;  // no time observed: likelihood 1
   return detail::mbg_row_ll(p.r, p.alpha, p.a, p.b, x, tx, T);
 }
 

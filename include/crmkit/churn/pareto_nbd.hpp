@@ -45,18 +45,19 @@ class pareto_nbd {
   /// Maximum-likelihood fit (FH 2005 note eq. 22) with optional row weights. Exact gradient by
   /// forward-mode differentiation of the log-likelihood; BFGS over log-parameters from
   /// r = alpha = s = beta = 1 unless `options.initial_params` says otherwise.
+  /// Rows with x = t_x = T = 0 are accepted (likelihood 1), as in bg_nbd::fit.
   /// @throws crmkit::error (invalid_argument) for bad rows (as bg_nbd::fit).
   CRMKIT_FUNC fit_report fit(std::span<const double> frequency, std::span<const double> recency,
                              std::span<const double> T, std::span<const double> weights = {},
                              const fit_options& options = {});
-  /// Fits on a summary's frequency, recency and T.
+  /// Fits on a summary's frequency, recency and T; a bad row is named by its customer index.
   CRMKIT_FUNC fit_report fit(const btyd_summary& summary, const fit_options& options = {});
 
   [[nodiscard]] bool fitted() const noexcept { return fitted_; }
   /// @throws crmkit::error (not_fitted)
   [[nodiscard]] CRMKIT_FUNC const pareto_nbd_params& params() const;
 
-  /// Log-likelihood of one customer.
+  /// Log-likelihood of one customer; exactly 0 for x = t_x = T = 0.
   [[nodiscard]] CRMKIT_FUNC double log_likelihood(double x, double tx, double T) const;
   /// P(alive at T | x, t_x, T) (FH 2005 note eq. 18).
   [[nodiscard]] CRMKIT_FUNC double p_alive(double x, double tx, double T) const;

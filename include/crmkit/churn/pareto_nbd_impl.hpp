@@ -88,7 +88,8 @@ CRMKIT_FUNC fit_report pareto_nbd::fit(std::span<const double> frequency, std::s
   };
   detail::dual_objective<4, decltype(row)> objective(g.size(), g.w, g.total_weight, options.n_threads, row);
   std::vector<double> params;
-  auto report = detail::run_btyd_fit(objective, start, options, g.n_rows, g.size(), g.total_weight, params);
+  static constexpr const char* names[] = {"r", "alpha", "s", "beta"};
+  auto report = detail::run_btyd_fit(objective, start, options, g.n_rows, g.size(), g.total_weight, params, names);
   if (report.status != fit_status::non_finite) {
     p_ = {params[0], params[1], params[2], params[3]};
     fitted_ = true;
@@ -97,6 +98,8 @@ CRMKIT_FUNC fit_report pareto_nbd::fit(std::span<const double> frequency, std::s
 }
 
 CRMKIT_FUNC fit_report pareto_nbd::fit(const btyd_summary& summary, const fit_options& options) {
+  // Checked here first so that a bad row is named by its customer index.
+  detail::check_btyd_rows("pareto_nbd::fit", summary.frequency, summary.recency, summary.T, {}, true, summary.customer);
   return fit(summary.frequency, summary.recency, summary.T, {}, options);
 }
 
@@ -107,6 +110,7 @@ CRMKIT_FUNC const pareto_nbd_params& pareto_nbd::params() const {
 
 CRMKIT_FUNC double pareto_nbd::log_likelihood(double x, double tx, double T) const {
   const auto& p = params();
+  if (x == 0 && tx == 0 && T == 0) return 0.0;  // no time observed: likelihood 1
   return detail::pareto_row_ll(p.r, p.alpha, p.s, p.beta, x, tx, T);
 }
 

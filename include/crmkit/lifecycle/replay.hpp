@@ -8,14 +8,17 @@
 /// metrics as of tau (crmkit/lifecycle/metrics.hpp), so a stage entered on a purchase
 /// (exploration, formation, won_back in the default model) is entered at the purchase time.
 /// Purchases up to `start` are one event at `start`. At each step time t (start, then start
-/// advanced by one step, ... while <= end), after the purchases up to t, the time-triggered
+/// advanced by one step, ... while <= end, and finally `end` itself when the last step falls
+/// before it, so that the final states include every purchase up to `end`), after the
+/// purchases up to t, the time-triggered
 /// transitions are evaluated for every customer at t with the metrics as of t, and the stage
 /// counts are recorded. Host attribute columns the model declares are read from `attributes`
 /// (constant over the replay). Monthly steps keep start's day of month, clamped to the
 /// month's length (Jan 31 -> Feb 29 -> Mar 31).
 ///
 /// Memory: the machine (12 bytes per customer + 24 per hop), the metric tracker (about 48
-/// bytes per customer + 16 per transaction) and the counts (8 * steps * states bytes).
+/// bytes per customer + 16 per transaction) and the counts (8 * steps * states bytes; at
+/// most max_replay_steps steps).
 ///
 /// `#include <crmkit/lifecycle/replay.hpp>`
 ///
@@ -56,8 +59,15 @@ struct replay_result {
   lifecycle_machine machine;         ///< final states and the full transition log
 };
 
-/// The step times from `start` to `end` inclusive.
-/// @throws crmkit::error (invalid_argument) when end < start or more than 10^7 steps.
+/// Most steps a replay takes (10 million, the final step at `end` included): the counts
+/// alone are then at most 80 MB per state.
+inline constexpr std::size_t max_replay_steps = 10'000'000;
+
+/// The step times from `start` to `end` inclusive: start, start + 1 step, ... while <= end,
+/// then `end` itself when the last of those is before it (so the last time is always `end`).
+/// The step count is computed (monthly: bounded) before anything is allocated.
+/// @throws crmkit::error (invalid_argument) when end < start or the span needs more than
+///         max_replay_steps steps (e.g. daily steps over +-2^62 seconds).
 [[nodiscard]] CRMKIT_FUNC std::vector<std::int64_t> replay_times(std::int64_t start, std::int64_t end, replay_step step);
 
 /// Replays `log` through `model` (see the file comment). Customers start in the initial

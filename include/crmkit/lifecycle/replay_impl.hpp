@@ -17,9 +17,21 @@ CRMKIT_FUNC std::vector<std::int64_t> replay_times(std::int64_t start, std::int6
   if (end < start)
     throw error(errc::invalid_argument, fmt::format("replay: end {} is before start {}", format_iso8601(end),
                                                     format_iso8601(start)));
+  // The step count is known (daily, weekly) or bounded (monthly: a month has at least 28
+  // days) before anything is allocated; the span is an unsigned difference, which cannot
+  // overflow for any start <= end.
+  const std::uint64_t span = static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(start);
+  const char* step_name = step == replay_step::monthly ? "monthly" : step == replay_step::weekly ? "weekly" : "daily";
+  auto too_many = [&](std::uint64_t at_least) {
+    return error(errc::invalid_argument,
+                 fmt::format("replay: {} steps from {} to {} (Unix seconds) are at least {}, more than the limit of "
+                             "{} steps; use a longer step or a shorter span",
+                             step_name, start, end, at_least, max_replay_steps));
+  };
   std::vector<std::int64_t> out;
-  constexpr std::size_t max_steps = 10'000'000;
   if (step == replay_step::monthly) {
+    const std::uint64_t at_least = span / (31 * static_cast<std::uint64_t>(seconds_per_day)) + 1;
+    if (at_least > max_replay_steps) throw too_many(at_least);
     const std::int64_t day0 = floor_days(start);
     const std::int64_t second_of_day = start - day0 * seconds_per_day;
     const civil_date d = civil_from_days(day0);
@@ -31,14 +43,22 @@ CRMKIT_FUNC std::vector<std::int64_t> replay_times(std::int64_t start, std::int6
       const std::int64_t t = unix_seconds(y, m, day) + second_of_day;
       if (t > end) break;
       out.push_back(t);
-      if (out.size() > max_steps) throw error(errc::invalid_argument, "replay: more than 10^7 steps");
+      if (out.size() > max_replay_steps) throw too_many(out.size());
     }
-    return out;
+  } else {
+    const std::uint64_t dt = static_cast<std::uint64_t>((step == replay_step::weekly ? 7 : 1) * seconds_per_day);
+    const std::uint64_t n = span / dt + 1;
+    if (n > max_replay_steps) throw too_many(n);
+    out.reserve(static_cast<std::size_t>(n) + 1);
+    for (std::uint64_t k = 0; k < n; ++k)
+      out.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(start) + k * dt));
   }
-  const std::int64_t dt = (step == replay_step::weekly ? 7 : 1) * seconds_per_day;
-  if (static_cast<double>(end - start) / static_cast<double>(dt) > static_cast<double>(max_steps))
-    throw error(errc::invalid_argument, "replay: more than 10^7 steps");
-  for (std::int64_t t = start; t <= end; t += dt) out.push_back(t);
+  // The state at `end` includes everything up to `end`: a last evaluation at `end` itself
+  // when the steps do not land on it.
+  if (out.back() < end) {
+    if (out.size() + 1 > max_replay_steps) throw too_many(out.size() + 1);
+    out.push_back(end);
+  }
   return out;
 }
 

@@ -9,7 +9,7 @@
 /// @code
 /// crmkit::rfm_options options;
 /// options.as_of = crmkit::unix_seconds(1998, 7, 1);   // reference date, never the clock
-/// crmkit::rfm_table table = crmkit::rfm_summary(log, options);
+/// crmkit::rfm_table table = crmkit::rfm_summary(data, options);  // a dataset: ties by customer id
 /// crmkit::rfm_scores scores = crmkit::rfm_score(table, options);
 /// // table.recency_days[i], table.frequency[i], table.monetary[i] describe customer
 /// // table.customer[i]; scores.r[i], scores.f[i], scores.m[i] are in 1..options.bins.
@@ -26,14 +26,29 @@
 /// - `frequency`: number of transactions; `distinct_days`: number of distinct UTC
 ///   purchase days;
 /// - `monetary`: total amount, a Kahan-compensated sum in row order, bit for bit what
-///   pandas' `groupby().sum()` returns; `monetary_mean`: monetary / frequency (pandas'
-///   `groupby().mean()`);
+///   pandas' `groupby().sum()` returns on the same rows; `monetary_mean`: monetary /
+///   frequency (pandas' `groupby().mean()`). Row order: every other column depends only on
+///   the set of rows; `monetary` (like pandas' sum) can differ in its last bits when a
+///   customer's rows come in another order (exact whenever the partial sums are exact, e.g.
+///   amounts in cents below 2^53 cents). An order-independent exact sum per customer would
+///   cost a sort of the log, so it is not done; round monetary to cents before scoring if
+///   ulp-level differences between customers with equal totals matter;
+/// - `id_rank`: filled only by the dataset overload of rfm_summary: the rank of the row's
+///   customer id in the id order of rfm_id_ranks; empty otherwise;
 /// - `first_purchase`, `last_purchase`: Unix seconds; `tenure`: floor((as_of - first) / unit).
 ///
 /// ## Scores and the tie rule
 /// `rfm_tie_rule::rank_first` (default) is the widely used pandas recipe
-/// `pd.qcut(x.rank(method="first"), k, labels=...)`: values are ranked 1..n with ties
-/// broken by table order (ascending customer index), the ranks are cut at numpy's linear
+/// `pd.qcut(x.rank(method="first"), k, labels=...)` on the frame pandas' `groupby(customer)`
+/// produces (sorted by customer id): values are ranked 1..n with ties broken by the
+/// customer's host id (rfm_id_ranks: ids in byte-wise lexicographic order, the order pandas
+/// sorts str ids in, i.e. UTF-8 code-point order; ids that are plain decimal integers by
+/// value, before the others, the order pandas sorts integer ids in) when the table has
+/// `id_rank` (rfm_summary of a dataset), else by table order (ascending customer index =
+/// first-seen order of the ids, which depends on the input's row order). With ids the
+/// scores do not depend on the row order of the log. One difference from pandas remains:
+/// numeric ids of different lengths held as str ("9", "10") sort by value here and as
+/// strings in pandas. The ranks are cut at numpy's linear
 /// quantiles of 1..n at 0, 1/k, ..., 1 into right-closed bins, and the bin number is the
 /// score. R is reversed (the most recent customers score k), F and M are not. Because ties
 /// are broken by position, every score class holds n/k customers (up to rounding) even
@@ -42,9 +57,9 @@
 /// the first interval starts at the minimum and the last ends at maximum + 1, intervals
 /// are half-open [lower, upper); tied values always share a score and classes can be empty.
 ///
-/// Memory: the summary holds 9 columns of 8 bytes and 1 of 4 per customer plus a 40-byte
+/// Memory: the summary holds 9 columns of 8 bytes and 1 (2 with id_rank) of 4 per customer plus a 40-byte
 /// accumulator per customer index while it runs (about 110 bytes per customer in all);
-/// scoring needs 16 bytes per customer of scratch. The log is read, never copied.
+/// scoring needs 16 bytes per customer of scratch (32 with id_rank). The log is read, never copied.
 #pragma once
 
 #include <cstddef>
@@ -53,6 +68,8 @@
 #include <vector>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/dataset.hpp"
+#include "crmkit/core/string_dictionary.hpp"
 #include "crmkit/core/transaction_log.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -91,6 +108,9 @@ struct rfm_table {
   std::vector<std::int64_t> first_purchase;  ///< Unix seconds of the first purchase
   std::vector<std::int64_t> last_purchase;   ///< Unix seconds of the last purchase
   std::vector<double> tenure;                ///< time units since the first purchase
+  /// Tie order of the rows for rank_first scores: the rank of each row's customer id
+  /// (rfm_id_ranks; filled by rfm_summary(const dataset&, ...)); empty = by row order.
+  std::vector<std::int32_t> id_rank;
   std::int64_t as_of = 0;                    ///< the reference time used
   std::int64_t time_unit_seconds = 86400;    ///< the time unit used
   /// Number of rows (customers with at least one transaction).
@@ -112,17 +132,32 @@ struct rfm_scores {
 ///         transaction (naming both dates), a time unit < 1 second or n_threads < 1.
 [[nodiscard]] CRMKIT_FUNC rfm_table rfm_summary(const transaction_log& log, const rfm_options& options);
 
+/// rfm_summary of a dataset's transactions, with `id_rank` filled from its customer ids, so
+/// that rfm_score breaks ties by customer id and the scores do not depend on row order.
+/// Extra cost: one sort of the customer ids (O(m log m) string compares).
+[[nodiscard]] CRMKIT_FUNC rfm_table rfm_summary(const dataset& data, const rfm_options& options);
+
+/// rank[c] = position of customer c's id in the id order: ids that are plain decimal
+/// integers (digits only, no leading zero, at most 18 digits) by value and before all
+/// others, the others in byte-wise lexicographic order: the tie key of rfm_table::id_rank.
+[[nodiscard]] CRMKIT_FUNC std::vector<std::int32_t> rfm_id_ranks(const string_dictionary& ids);
+
 /// Scores the rows of `table` (R from `recency`, F from `frequency`, M from `monetary`).
+/// Any bins >= 2 works. rank_first ties go by `table.id_rank` when it is filled (see the
+/// file comment), else by row order.
 /// @throws crmkit::error (invalid_argument) for bins < 2, fewer than 2 rows (pandas'
-///         qcut cannot cut a single value into classes either) or a non-finite value.
+///         qcut cannot cut a single value into classes either), a non-finite value or an
+///         `id_rank` of the wrong length.
 [[nodiscard]] CRMKIT_FUNC rfm_scores rfm_score(const rfm_table& table, const rfm_options& options);
 
 /// Quantile scores 1..bins of arbitrary values under `rule` (higher value, higher score;
-/// pass `reverse` to score low values high, as for recency).
-/// @throws crmkit::error (invalid_argument) for bins < 2, fewer than 2 values or a
-///         non-finite value (naming its position).
+/// pass `reverse` to score low values high, as for recency). rank_first breaks ties of
+/// equal values by ascending `tie_key` (one per value; empty: by position).
+/// @throws crmkit::error (invalid_argument) for bins < 2, fewer than 2 values, a
+///         non-finite value (naming its position) or a tie key of another length.
 [[nodiscard]] CRMKIT_FUNC std::vector<std::int32_t> quantile_scores(std::span<const double> values, int bins,
-                                                                    rfm_tie_rule rule, bool reverse = false);
+                                                                    rfm_tie_rule rule, bool reverse = false,
+                                                                    std::span<const std::int32_t> tie_key = {});
 
 /// The class edges the R `rfm` package uses for `values`: `bins + 1` numbers, the minimum,
 /// the type-7 quantiles at 1/bins .. (bins-1)/bins each plus 1, and the maximum plus 1.

@@ -236,12 +236,62 @@ CRMKIT_FUNC std::vector<double> r_rfm_edges(std::span<const double> values, int 
   return edges;
 }
 
-CRMKIT_FUNC std::vector<std::int32_t> quantile_scores(std::span<const double> values, int bins, rfm_tie_rule rule,
-                                                      bool reverse) {
-  detail::check_score_input(values, bins, "quantile_scores");
+namespace detail {
+
+// Positions 0..n-1 in ascending tie key (ties of the key in position order).
+inline std::vector<std::uint32_t> order_by_tie_key(std::span<const std::int32_t> tie_key) {
+  std::vector<std::uint32_t> by_key(tie_key.size());
+  for (std::size_t i = 0; i < by_key.size(); ++i) by_key[i] = static_cast<std::uint32_t>(i);
+  std::stable_sort(by_key.begin(), by_key.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return tie_key[a] < tie_key[b]; });
+  return by_key;
+}
+
+// rank_first scores, ties broken by the order of `by_key` (empty: by position).
+inline std::vector<std::int32_t> rank_first_scores(std::span<const double> values, int bins, bool reverse,
+                                                   const std::vector<std::uint32_t>& by_key) {
   const std::size_t n = values.size();
   std::vector<std::int32_t> scores(n);
+  std::vector<std::uint32_t> order;
+  if (by_key.empty()) {
+    order = stable_ascending_order(values);
+  } else {
+    // Values permuted into tie-key order, sorted stably, mapped back: equal values come
+    // out in ascending tie key.
+    std::vector<double> permuted(n);
+    for (std::size_t j = 0; j < n; ++j) permuted[j] = values[by_key[j]];
+    order = stable_ascending_order(permuted);
+    for (auto& o : order) o = by_key[o];
+  }
+  const auto edges = numpy_rank_edges(n, bins);
+  // pandas.cut(right=True, include_lowest=True): class = searchsorted(edges, rank, "left"),
+  // with the lowest edge itself in class 1. Ranks rise along `order`, so one pointer
+  // walks the edges.
+  std::size_t bin = 1;
+  for (std::size_t position = 0; position < n; ++position) {
+    const double rank = static_cast<double>(position + 1);
+    while (edges[bin] < rank) ++bin;
+    const int score = static_cast<int>(bin);
+    scores[order[position]] = reverse ? bins + 1 - score : score;
+  }
+  return scores;
+}
+
+inline void check_tie_key(std::span<const std::int32_t> tie_key, std::size_t n, const char* what) {
+  if (!tie_key.empty() && tie_key.size() != n)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: the tie key has {} entries for {} values", what, tie_key.size(), n));
+}
+
+}  // namespace detail
+
+CRMKIT_FUNC std::vector<std::int32_t> quantile_scores(std::span<const double> values, int bins, rfm_tie_rule rule,
+                                                      bool reverse, std::span<const std::int32_t> tie_key) {
+  detail::check_score_input(values, bins, "quantile_scores");
+  detail::check_tie_key(tie_key, values.size(), "quantile_scores");
+  const std::size_t n = values.size();
   if (rule == rfm_tie_rule::r_rfm) {
+    std::vector<std::int32_t> scores(n);
     const auto edges = r_rfm_edges(values, bins);
     for (std::size_t i = 0; i < n; ++i) {
       // Class j (1-based) is [edges[j-1], edges[j]); R assigns classes in a loop, so with
@@ -255,19 +305,43 @@ CRMKIT_FUNC std::vector<std::int32_t> quantile_scores(std::span<const double> va
   if (rule != rfm_tie_rule::rank_first)
     throw error(errc::invalid_argument,
                 fmt::format("quantile_scores: unknown tie rule {}", static_cast<int>(rule)));
-  const auto order = stable_ascending_order(values);
-  const auto edges = detail::numpy_rank_edges(n, bins);
-  // pandas.cut(right=True, include_lowest=True): class = searchsorted(edges, rank, "left"),
-  // with the lowest edge itself in class 1. Ranks rise along `order`, so one pointer
-  // walks the edges.
-  std::size_t bin = 1;
-  for (std::size_t position = 0; position < n; ++position) {
-    const double rank = static_cast<double>(position + 1);
-    while (edges[bin] < rank) ++bin;
-    const int score = static_cast<int>(bin);
-    scores[order[position]] = reverse ? bins + 1 - score : score;
+  const auto by_key = tie_key.empty() ? std::vector<std::uint32_t>{} : detail::order_by_tie_key(tie_key);
+  return detail::rank_first_scores(values, bins, reverse, by_key);
+}
+
+CRMKIT_FUNC std::vector<std::int32_t> rfm_id_ranks(const string_dictionary& ids) {
+  const std::size_t m = ids.size();
+  // Plain decimal integers ("0", "17850"; digits only, no leading zero, at most 18 digits)
+  // by value and before every other id; other ids by bytes. std::string_view compares with
+  // char_traits<char>, i.e. as unsigned bytes (memcmp): the code-point order of UTF-8.
+  constexpr std::uint64_t not_integer = ~std::uint64_t{0};
+  std::vector<std::uint64_t> value(m, not_integer);
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::string_view id = ids.at(static_cast<std::int32_t>(i));
+    if (id.empty() || id.size() > 18 || (id.size() > 1 && id[0] == '0')) continue;
+    std::uint64_t v = 0;
+    bool digits = true;
+    for (char ch : id) {
+      if (ch < '0' || ch > '9') {
+        digits = false;
+        break;
+      }
+      v = v * 10 + static_cast<std::uint64_t>(ch - '0');
+    }
+    if (digits) value[i] = v;
   }
-  return scores;
+  std::vector<std::int32_t> by_id(m);
+  for (std::size_t i = 0; i < m; ++i) by_id[i] = static_cast<std::int32_t>(i);
+  std::sort(by_id.begin(), by_id.end(), [&](std::int32_t a, std::int32_t b) {
+    const std::uint64_t va = value[static_cast<std::size_t>(a)], vb = value[static_cast<std::size_t>(b)];
+    if (va != vb) return va < vb;  // integers by value, and all before the others
+    if (va != not_integer) return a < b;
+    const int c = ids.at(a).compare(ids.at(b));
+    return c != 0 ? c < 0 : a < b;
+  });
+  std::vector<std::int32_t> rank(m);
+  for (std::size_t k = 0; k < m; ++k) rank[static_cast<std::size_t>(by_id[k])] = static_cast<std::int32_t>(k);
+  return rank;
 }
 
 namespace detail {
@@ -360,12 +434,31 @@ CRMKIT_FUNC rfm_table rfm_summary(const transaction_log& log, const rfm_options&
   return detail::rfm_summary_with<std::uint64_t>(log, options, base);
 }
 
+CRMKIT_FUNC rfm_table rfm_summary(const dataset& data, const rfm_options& options) {
+  rfm_table table = rfm_summary(data.transactions(), options);
+  const auto rank = rfm_id_ranks(data.customers().ids());
+  table.id_rank.resize(table.size());
+  for (std::size_t i = 0; i < table.size(); ++i) table.id_rank[i] = rank[static_cast<std::size_t>(table.customer[i])];
+  return table;
+}
+
 CRMKIT_FUNC rfm_scores rfm_score(const rfm_table& table, const rfm_options& options) {
   rfm_scores scores;
   scores.bins = options.bins;
-  scores.r = quantile_scores(table.recency, options.bins, options.tie_rule, /*reverse=*/true);
-  scores.f = quantile_scores(table.frequency, options.bins, options.tie_rule);
-  scores.m = quantile_scores(table.monetary, options.bins, options.tie_rule);
+  if (options.tie_rule != rfm_tie_rule::rank_first || table.id_rank.empty()) {
+    scores.r = quantile_scores(table.recency, options.bins, options.tie_rule, /*reverse=*/true);
+    scores.f = quantile_scores(table.frequency, options.bins, options.tie_rule);
+    scores.m = quantile_scores(table.monetary, options.bins, options.tie_rule);
+    return scores;
+  }
+  detail::check_tie_key(table.id_rank, table.size(), "rfm_score");
+  detail::check_score_input(table.recency, options.bins, "rfm_score");
+  detail::check_score_input(table.frequency, options.bins, "rfm_score");
+  detail::check_score_input(table.monetary, options.bins, "rfm_score");
+  const auto by_key = detail::order_by_tie_key(table.id_rank);  // shared by R, F and M
+  scores.r = detail::rank_first_scores(table.recency, options.bins, /*reverse=*/true, by_key);
+  scores.f = detail::rank_first_scores(table.frequency, options.bins, false, by_key);
+  scores.m = detail::rank_first_scores(table.monetary, options.bins, false, by_key);
   return scores;
 }
 

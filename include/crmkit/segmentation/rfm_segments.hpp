@@ -35,6 +35,11 @@
 ///   example: Champions, Potential Loyalist, Loyal Customers, Promising, New Customers,
 ///   Can't Lose Them, At Risk, Need Attention, About To Sleep, Lost; the rest Others).
 /// - `rf_grid`: the popular R x F map (10 segments over R and F only, every cell covered).
+///
+/// Every preset is written for k = 5 score classes (`rfm_segment_map::bins` = 5), and
+/// rfm_segment refuses scores of another k with an error naming both. Scores of any k >= 2
+/// can use a preset after rfm_rescale_scores(scores, 5) (midpoint quantile rule; the C ABI
+/// and Python do this automatically for presets), or host rules written for their k.
 #pragma once
 
 #include <cstddef>
@@ -90,9 +95,19 @@ struct rfm_segmentation {
   [[nodiscard]] std::size_t size() const noexcept { return segment.size(); }
 };
 
+/// Scores of `scores.bins` classes mapped to `bins` classes: old class v (1..k) goes to the
+/// new class holding its midpoint quantile (v - 1/2) / k, i.e. ceil(bins (2v - 1) / (2k)).
+/// k = 10 to 5: 1-2 -> 1, 3-4 -> 2, ..., 9-10 -> 5; k = 3 to 5: 1 -> 1, 2 -> 3, 3 -> 5;
+/// k = bins: unchanged. This is how the C ABI and Python apply a preset (written for k = 5)
+/// to scores of another k; the score columns themselves keep their k classes.
+/// @throws crmkit::error (invalid_argument) for bins < 2 or a score outside 1..scores.bins.
+[[nodiscard]] CRMKIT_FUNC rfm_scores rfm_rescale_scores(const rfm_scores& scores, int bins);
+
 /// Labels each row of `scores` with the first matching rule of `map`.
 /// @throws crmkit::error (invalid_argument) when the map's `bins` differs from the
-///         scores', a rule has an empty name or min > max, or the map has no rules.
+///         scores' (the message names both and the remedies: for the presets, written for
+///         k = 5, rescale the scores with rfm_rescale_scores(scores, 5)), a rule has an
+///         empty name or min > max, or the map has no rules.
 [[nodiscard]] CRMKIT_FUNC rfm_segmentation rfm_segment(const rfm_scores& scores, const rfm_segment_map& map);
 
 /// One row of the segment summary.

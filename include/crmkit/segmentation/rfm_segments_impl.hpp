@@ -105,12 +105,40 @@ CRMKIT_FUNC rfm_segment_map rfm_segment_preset(rfm_preset preset) {
               fmt::format("rfm_segment_preset: unknown preset {}", static_cast<int>(preset)));
 }
 
+CRMKIT_FUNC rfm_scores rfm_rescale_scores(const rfm_scores& scores, int bins) {
+  if (bins < 2)
+    throw error(errc::invalid_argument, fmt::format("rfm_rescale_scores: bins {} must be at least 2", bins));
+  if (scores.bins < 2)
+    throw error(errc::invalid_argument, fmt::format("rfm_rescale_scores: the scores have {} classes", scores.bins));
+  const std::int64_t k = scores.bins, q = bins;
+  auto rescale = [&](const std::vector<std::int32_t>& in, const char* what) {
+    std::vector<std::int32_t> out(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const std::int64_t v = in[i];
+      if (v < 1 || v > k)
+        throw error(errc::invalid_argument,
+                    fmt::format("rfm_rescale_scores: {} score {} at row {} is outside 1..{}", what, v, i, k));
+      // The class holding the midpoint (v - 1/2) / k of the old class: ceil(q (2v - 1) / 2k).
+      out[i] = static_cast<std::int32_t>((q * (2 * v - 1) + 2 * k - 1) / (2 * k));
+    }
+    return out;
+  };
+  rfm_scores out;
+  out.bins = bins;
+  out.r = rescale(scores.r, "R");
+  out.f = rescale(scores.f, "F");
+  out.m = rescale(scores.m, "M");
+  return out;
+}
+
 CRMKIT_FUNC rfm_segmentation rfm_segment(const rfm_scores& scores, const rfm_segment_map& map) {
   if (map.rules.empty()) throw error(errc::invalid_argument, "rfm_segment: the segment map has no rules");
   if (map.bins != 0 && map.bins != scores.bins)
     throw error(errc::invalid_argument,
-                fmt::format("rfm_segment: the segment map is written for {} score classes, the scores have {}",
-                            map.bins, scores.bins));
+                fmt::format("rfm_segment: the segment map is written for bins = {} score classes, the scores have "
+                            "bins = {}; score with bins = {}, rescale the scores with rfm_rescale_scores(scores, {}), "
+                            "or use rules written for {} classes",
+                            map.bins, scores.bins, map.bins, map.bins, scores.bins));
   if (scores.f.size() != scores.r.size() || scores.m.size() != scores.r.size())
     throw error(errc::invalid_argument, "rfm_segment: the R, F and M score vectors differ in length");
   rfm_segmentation out;

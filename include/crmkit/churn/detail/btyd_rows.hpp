@@ -31,38 +31,57 @@ struct btyd_groups {
   [[nodiscard]] std::size_t size() const noexcept { return x.size(); }
 };
 
+/// How a row is named in an error message: "row i" for bare arrays, "customer index c
+/// (row i)" when the rows come from a btyd_summary, which knows each row's customer.
+inline std::string btyd_row_name(std::size_t i, std::span<const std::int32_t> customer) {
+  if (i < customer.size()) return fmt::format("customer index {} (row {})", customer[i], i);
+  return fmt::format("row {}", i);
+}
+
 /// Validates (x, t_x, T[, w]) for a continuous-time BTYD model: equal lengths, at least one
-/// row, finite values, x a non-negative integer, 0 <= t_x <= T, t_x = 0 when x = 0, T > 0,
-/// weights finite and >= 0 with a positive sum, and at least one repeat purchase.
+/// row, finite values, x a non-negative integer, 0 <= t_x <= T, t_x = 0 when x = 0, T >= 0
+/// with T = 0 only for x = 0 (a customer whose first purchase is on the calibration-end
+/// day: likelihood 1, log-likelihood 0, in every model), weights finite and >= 0 with a
+/// positive sum, and at least one repeat purchase. `customer` (optional, one per row) names
+/// the rows in errors by customer index.
 inline void check_btyd_rows(const char* model, std::span<const double> x, std::span<const double> tx,
-                            std::span<const double> T, std::span<const double> w, bool require_repeat = true) {
+                            std::span<const double> T, std::span<const double> w, bool require_repeat = true,
+                            std::span<const std::int32_t> customer = {}) {
   const std::size_t n = x.size();
   if (tx.size() != n || T.size() != n || (!w.empty() && w.size() != n))
     throw error(errc::invalid_argument,
                 fmt::format("{}: input lengths differ (frequency {}, recency {}, T {}, weights {})", model, n,
                             tx.size(), T.size(), w.size()));
   if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: no customers to fit", model));
+  if (!customer.empty() && customer.size() != n)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: {} customer indices for {} rows", model, customer.size(), n));
   bool any_repeat = false;
   double total = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(x[i]) || x[i] < 0 || x[i] != std::floor(x[i]) || x[i] > 1e9)
+      throw error(errc::invalid_argument, fmt::format("{}: {}: frequency {} is not a non-negative integer", model,
+                                                      btyd_row_name(i, customer), x[i]));
+    if (!std::isfinite(tx[i]) || !std::isfinite(T[i]) || tx[i] < 0 || T[i] < 0)
       throw error(errc::invalid_argument,
-                  fmt::format("{}: row {}: frequency {} is not a non-negative integer", model, i, x[i]));
-    if (!std::isfinite(tx[i]) || !std::isfinite(T[i]) || tx[i] < 0 || T[i] <= 0)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: row {}: recency {} and T {} must be finite, recency >= 0 and T > 0", model, i,
-                              tx[i], T[i]));
+                  fmt::format("{}: {}: recency {} and T {} must be finite, recency >= 0 and T >= 0", model,
+                              btyd_row_name(i, customer), tx[i], T[i]));
     if (T[i] < tx[i])
       throw error(errc::invalid_argument,
-                  fmt::format("{}: row {}: T ({}) < recency ({}): the last purchase is after the calibration end",
-                              model, i, T[i], tx[i]));
+                  fmt::format("{}: {}: T ({}) < recency ({}): the last purchase is after the calibration end", model,
+                              btyd_row_name(i, customer), T[i], tx[i]));
     if (x[i] == 0 && tx[i] != 0)
       throw error(errc::invalid_argument,
-                  fmt::format("{}: row {}: frequency 0 with recency {} (recency must be 0 without repeat purchases)",
-                              model, i, tx[i]));
+                  fmt::format("{}: {}: frequency 0 with recency {} (recency must be 0 without repeat purchases)",
+                              model, btyd_row_name(i, customer), tx[i]));
+    if (T[i] == 0 && x[i] != 0)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: {}: frequency {} with T 0 (repeat purchases need time after the first one)", model,
+                              btyd_row_name(i, customer), x[i]));
     if (!w.empty()) {
       if (!std::isfinite(w[i]) || w[i] < 0)
-        throw error(errc::invalid_argument, fmt::format("{}: row {}: weight {} is not finite and >= 0", model, i, w[i]));
+        throw error(errc::invalid_argument, fmt::format("{}: {}: weight {} is not finite and >= 0", model,
+                                                        btyd_row_name(i, customer), w[i]));
       total += w[i];
       if (w[i] > 0 && x[i] > 0) any_repeat = true;
     } else {
@@ -80,7 +99,9 @@ inline void check_btyd_rows(const char* model, std::span<const double> x, std::s
 
 /// Groups identical rows (exact equality of the doubles), in order of first appearance, with
 /// an open-addressing hash table (one 32-bit slot per 0.5 row): one pass, no sort, so that
-/// grouping a million rows costs a few milliseconds. Rows with weight 0 are dropped.
+/// grouping a million rows costs a few milliseconds. Rows with weight 0 are dropped. Rows
+/// with T = 0 (hence x = t_x = 0) have likelihood 1 in every model: they are left out of
+/// the groups but their weight counts in `total_weight` (they are customers of the mean).
 inline btyd_groups group_btyd_rows(std::span<const double> x, std::span<const double> tx, std::span<const double> T,
                                    std::span<const double> w) {
   const std::size_t n = x.size();
@@ -98,6 +119,10 @@ inline btyd_groups group_btyd_rows(std::span<const double> x, std::span<const do
   for (std::size_t i = 0; i < n; ++i) {
     const double wi = w.empty() ? 1.0 : w[i];
     if (wi == 0) continue;
+    if (T[i] == 0) {
+      g.total_weight += wi;
+      continue;
+    }
     // splitmix64-style mixing of the three values' bit patterns (+0.0 and -0.0 never occur:
     // the inputs are checked to be >= 0 and -0.0 compares equal but is normalised by + 0.0)
     std::uint64_t h = bits(x[i] + 0.0) * 0x9E3779B97F4A7C15ull;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
+#include <span>
 #include <vector>
 
 #include <fmt/format.h>
@@ -19,16 +21,21 @@ namespace detail {
 /// compute standard errors, fill the report.
 template <class Objective>
 fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const fit_options& options,
-                        std::size_t n_rows, std::size_t n_groups, double total_weight, std::vector<double>& params) {
+                        std::size_t n_rows, std::size_t n_groups, double total_weight, std::vector<double>& params,
+                        std::span<const char* const> names = {}) {
   if (options.max_iterations < 0)
     throw error(errc::invalid_argument,
                 fmt::format("fit: max_iterations {} must be >= 0", options.max_iterations));
   if (!(options.gradient_tolerance > 0))
     throw error(errc::invalid_argument,
                 fmt::format("fit: gradient_tolerance {} must be > 0", options.gradient_tolerance));
+  if (!(options.parameter_bound > 1) || !std::isfinite(options.parameter_bound))
+    throw error(errc::invalid_argument,
+                fmt::format("fit: parameter_bound {} must be finite and > 1", options.parameter_bound));
   std::vector<double> theta(start.size());
   for (std::size_t i = 0; i < start.size(); ++i) theta[i] = std::log(start[i]);
-  auto result = minimize_bfgs(objective, theta, options.max_iterations, options.gradient_tolerance);
+  auto result = minimize_bfgs(objective, theta, options.max_iterations, options.gradient_tolerance,
+                              std::log(options.parameter_bound));
   fit_report report;
   report.status = result.status;
   report.iterations = result.iterations;
@@ -43,9 +50,30 @@ fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const f
   for (double p : params) finite = finite && std::isfinite(p) && p > 0;
   if (!finite) {
     report.status = fit_status::non_finite;
+    report.message = "the objective or a parameter is not finite";
     return report;
   }
-  if (options.standard_errors) report.standard_errors = standard_errors_log_space(objective, result.x, total_weight);
+  if (report.status == fit_status::boundary) {
+    const auto k = static_cast<std::size_t>(result.boundary_index);
+    const char* name = k < names.size() ? names[k] : "?";
+    report.message = fmt::format(
+        "parameter {} = {:.6g} is {} the bound {:g} after {} iterations and the likelihood still rises that way: the "
+        "data puts the optimum at the boundary (no dropout or no heterogeneity); the parameters describe that limit "
+        "only approximately",
+        name, params[k], params[k] > 1 ? "above" : "below the inverse of", options.parameter_bound,
+        report.iterations);
+  } else if (report.status == fit_status::max_iterations) {
+    report.message = fmt::format("stopped at the iteration limit {} with gradient norm {:.3g}", options.max_iterations,
+                                 report.gradient_norm);
+  } else if (report.status == fit_status::line_search_failed) {
+    report.message = fmt::format("the line search failed with gradient norm {:.3g}", report.gradient_norm);
+  }
+  if (options.standard_errors) {
+    if (report.status == fit_status::boundary)  // the Hessian is singular at the limit
+      report.standard_errors.assign(params.size(), std::numeric_limits<double>::quiet_NaN());
+    else
+      report.standard_errors = standard_errors_log_space(objective, result.x, total_weight);
+  }
   return report;
 }
 

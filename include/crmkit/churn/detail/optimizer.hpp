@@ -26,6 +26,7 @@ struct bfgs_result {
   int iterations = 0;
   int evaluations = 0;
   fit_status status = fit_status::non_finite;
+  int boundary_index = -1;  ///< the parameter outside the bound when status is boundary
 };
 
 inline double inf_norm(const std::vector<double>& g) {
@@ -36,8 +37,11 @@ inline double inf_norm(const std::vector<double>& g) {
 
 /// Minimises f; `objective(x, grad)` returns f(x) and writes its gradient (NaN or inf when
 /// x is outside the domain). Never returns non-finite x: a failed step keeps the last point.
+/// Stops with fit_status::boundary when some |x_i| > x_bound before convergence (the
+/// minimum lies at infinity in that direction).
 template <class Objective>
-bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_iterations, double gtol) {
+bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_iterations, double gtol,
+                          double x_bound = std::numeric_limits<double>::infinity()) {
   const std::size_t n = x.size();
   const auto ni = static_cast<Eigen::Index>(n);
   bfgs_result result;
@@ -58,6 +62,12 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
   for (; it < max_iterations; ++it) {
     if (inf_norm(g) <= gtol) {
       result.status = fit_status::converged;
+      break;
+    }
+    for (std::size_t i = 0; i < n && result.boundary_index < 0; ++i)
+      if (std::abs(x[i]) > x_bound) result.boundary_index = static_cast<int>(i);
+    if (result.boundary_index >= 0) {
+      result.status = fit_status::boundary;
       break;
     }
     Eigen::Map<const Eigen::VectorXd> gv(g.data(), ni);
