@@ -44,7 +44,8 @@
 /// The BTYD columns use weeks unless `btyd.period` says otherwise (one purchase day =
 /// one transaction, Fader-Hardie-Lee's convention); horizons are calendar spans.
 ///
-/// Row order never matters: every step sees customers ordered by their host id (byte-wise),
+/// Row order never matters: every step sees customers ordered by their host id (decimal
+/// integers by value, the rest byte-wise, as rfm_id_ranks and pandas order them),
 /// so ties (RFM ranks, revenue ranks, ABC boundaries) and k-means++ seeding depend on ids,
 /// not on which customer came first in the input.
 ///

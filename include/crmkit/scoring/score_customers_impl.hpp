@@ -72,13 +72,16 @@ std::vector<T> permuted(const std::vector<T>& v, const std::vector<std::uint32_t
   return out;
 }
 
-// Positions of `customers` sorted by the customers' host ids (byte-wise): the order every
-// step sees, so that no result depends on the order of the input rows.
-inline std::vector<std::uint32_t> id_order(const std::vector<std::int32_t>& customers, const string_dictionary& ids) {
+// Positions of `customers` sorted by the rank of their host ids (rfm_id_ranks: decimal
+// integers by value, then the rest byte-wise, the order pandas' groupby sorts ids in): the
+// order every step sees, so that no result depends on the order of the input rows.
+inline std::vector<std::uint32_t> id_order(const std::vector<std::int32_t>& customers,
+                                           const std::vector<std::int32_t>& id_rank) {
   std::vector<std::uint32_t> order(customers.size());
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return ids.at(customers[a]) < ids.at(customers[b]); });
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return id_rank[static_cast<std::size_t>(customers[a])] < id_rank[static_cast<std::size_t>(customers[b])];
+  });
   return order;
 }
 
@@ -106,6 +109,7 @@ inline btyd_summary permuted(const btyd_summary& s, const std::vector<std::uint3
   out.recency = permuted(s.recency, order);
   out.T = permuted(s.T, order);
   out.monetary_value = permuted(s.monetary_value, order);
+  out.period_days = s.period_days;
   return out;
 }
 
@@ -241,6 +245,9 @@ void add_btyd_columns(Model& model, const char* name, customer_table& table, con
   const auto& p = model.params();
   if constexpr (requires { p.s; }) report.btyd_params = {p.r, p.alpha, p.s, p.beta};
   else report.btyd_params = {p.r, p.alpha, p.a, p.b};
+  if (fit.status == fit_status::boundary)
+    report.notes.push_back(fmt::format("btyd: {} fit stopped at a boundary ({}); the scores are those of the limit "
+                                       "model", name, fit.message));
   if (fit.status == fit_status::non_finite) {
     report.notes.push_back(fmt::format("btyd: {} fit failed ({}); churn columns left missing", name, report.btyd_status));
     return;  // the caller adds the columns, missing
@@ -270,7 +277,8 @@ void add_btyd_columns(Model& model, const char* name, customer_table& table, con
     clv_options co;
     co.horizon = std::max(1, static_cast<int>(std::ceil(config.clv_horizon_days / month_days - 1e-9)));
     const double step_days = config.clv_horizon_days / co.horizon;
-    co.period_length = step_days / config.btyd_period_days;
+    co.period_days = step_days;
+    co.model_period_days = config.btyd_period_days;
     co.discount_rate = std::pow(1.0 + config.clv_annual_discount_rate, step_days / 365.25) - 1.0;
     co.n_threads = config.n_threads;
     customer_lifetime_value(model, gg, s.frequency, s.recency, s.T, s.monetary_value, clv, co);
@@ -348,14 +356,14 @@ CRMKIT_FUNC customer_table score_customers(const dataset& data, std::int64_t as_
   report.n_customers = n;
   report.n_transactions = log.size();
   customer_table table = data.customers();
-  const string_dictionary& ids = table.ids();
+  const std::vector<std::int32_t> id_rank = rfm_id_ranks(table.ids());
 
   // RFM summary, its rows in id order.
   rfm_options ro;
   ro.as_of = as_of;
   ro.n_threads = config.n_threads;
   const rfm_table summary = rfm_summary(log, ro);
-  const rfm_table rows = detail::permuted(summary, detail::id_order(summary.customer, ids));
+  const rfm_table rows = detail::permuted(summary, detail::id_order(summary.customer, id_rank));
   report.n_active = rows.size();
   detail::add_segmentation_columns(table, rows, config, report);
 
@@ -365,7 +373,7 @@ CRMKIT_FUNC customer_table score_customers(const dataset& data, std::int64_t as_
     bo.calibration_end = as_of;
     bo.period_days = config.btyd_period_days;
     const btyd_summary raw = summarize_btyd(log, bo);
-    const btyd_summary s = detail::permuted(raw, detail::id_order(raw.customer, ids));
+    const btyd_summary s = detail::permuted(raw, detail::id_order(raw.customer, id_rank));
     try {
       switch (config.btyd_model) {
         case btyd_model_kind::bg_nbd: { bg_nbd m; detail::add_btyd_columns(m, "bg_nbd", table, s, config, report); break; }
