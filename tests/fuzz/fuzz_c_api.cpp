@@ -112,8 +112,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       case 6: {
         for (std::size_t i = 0; i < n; ++i) x[i] = (arg & 1) ? in.number() : in.byte() / 10.0;
+        // CRMKIT_COPY, or an unknown flag (never CRMKIT_BORROW: x changes afterwards).
         check(crmkit_dataset_set_customer_attribute(dataset, (arg & 2) ? "score" : "", null_array ? nullptr : x.data(),
-                                                    n));
+                                                    n, (arg & 4) ? 7 : CRMKIT_COPY));
         break;
       }
       case 7:
