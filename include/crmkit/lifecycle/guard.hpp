@@ -89,7 +89,8 @@ class guard {
 
   /// Parses and compiles `text`.
   /// @throws crmkit::error (parse_error) naming the 1-based character position and what was
-  ///         expected there; (not_found) for a column `resolve` does not know, with its position.
+  ///         expected there (parentheses nested deeper than 256 levels included); (not_found)
+  ///         for a column `resolve` does not know, with its position.
   [[nodiscard]] CRMKIT_FUNC static guard parse(std::string_view text, const resolver& resolve);
 
   /// Evaluates rows [begin, begin + count) column-wise: `out[i] = 1` when row begin + i
