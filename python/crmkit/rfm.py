@@ -68,6 +68,30 @@ def _time_unit_seconds(unit: Union[str, int]) -> int:
     return int(unit)
 
 
+def _check_pandas_time_range(seconds: np.ndarray, column: str, index: np.ndarray, dataset: Dataset) -> None:
+    """Raises crmkit.InvalidArgumentError when pandas cannot hold a timestamp of the table.
+
+    pandas before 2.0 stores datetime64 columns in nanoseconds (years 1677 to 2262) and
+    raised its own OutOfBoundsDatetime from the DataFrame constructor.
+    """
+    import pandas as pd
+
+    if int(pd.__version__.split(".")[0]) >= 2 or seconds.size == 0:
+        return  # datetime64[s] columns hold any year
+    lo = -((-pd.Timestamp.min.value) // 1_000_000_000)  # ceil: the earliest whole second pandas holds
+    hi = pd.Timestamp.max.value // 1_000_000_000
+    bad = np.flatnonzero((seconds < lo) | (seconds > hi))
+    if bad.size:
+        row = int(bad[0])
+        customer = dataset.customer_ids[int(index[row])]
+        raise InvalidArgumentError(
+            _errors.E_INVALID_ARGUMENT,
+            f"rfm: {column} of customer {customer!r} is {seconds[row]} Unix seconds "
+            f"({np.datetime64(int(seconds[row]), 's')}), outside the range pandas {pd.__version__} can hold "
+            f"({pd.Timestamp.min} to {pd.Timestamp.max}); {bad.size} customer(s) are affected",
+        )
+
+
 def _bounds(rule: Mapping[str, Any], key: str) -> List[float]:
     value = rule.get(key)
     if value is None:
@@ -210,6 +234,7 @@ class RFM:
             for name, key in (("first_purchase", _lib.RFM_FIRST_PURCHASE), ("last_purchase", _lib.RFM_LAST_PURCHASE)):
                 values = np.empty(size, dtype=np.int64)
                 check(lib.crmkit_rfm_column_int64(handle, key, values.ctypes.data_as(POINTER(c_int64)), size))
+                _check_pandas_time_range(values, name, index, dataset)
                 columns[name] = values.astype("datetime64[s]")
             scores = {}
             for name, key in (

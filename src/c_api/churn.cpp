@@ -76,10 +76,8 @@ std::vector<double> params_of(const crmkit_btyd& m) {
   }
 }
 
-void check_arrays(const char* function, std::size_t n, std::initializer_list<const void*> arrays) {
+void check_count(const char* function, std::size_t n) {
   if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: n is 0", function));
-  for (const void* p : arrays)
-    if (p == nullptr) throw error(errc::invalid_argument, fmt::format("{}: an input or output array is NULL", function));
 }
 
 /// A whole number of BG/BB opportunities in [0, 1e6].
@@ -154,7 +152,10 @@ CRMKIT_API int crmkit_btyd_fit(crmkit_btyd* model, const double* frequency, cons
                                const double* weights, size_t n) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_arrays(__func__, n, {frequency, recency, T});
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(recency);
+  CRMKIT_CHECK_NOT_NULL(T);
   const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
   switch (model->kind) {
@@ -173,7 +174,9 @@ CRMKIT_API int crmkit_btyd_fit_spend(crmkit_btyd* model, const double* frequency
                                      const double* weights, size_t n) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_arrays(__func__, n, {frequency, monetary_value});
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(monetary_value);
   if (model->kind != CRMKIT_BTYD_GAMMA_GAMMA)
     throw error(errc::invalid_argument, fmt::format("{}: only a Gamma-Gamma handle fits spend", __func__));
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
@@ -242,7 +245,11 @@ CRMKIT_API int crmkit_btyd_predict(const crmkit_btyd* model, std::int32_t what, 
                                    const double* recency, const double* T, size_t n, double* out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_arrays(__func__, n, {frequency, recency, T, out});
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(recency);
+  CRMKIT_CHECK_NOT_NULL(T);
+  CRMKIT_CHECK_NOT_NULL(out);
   if (what < CRMKIT_BTYD_P_ALIVE || what > CRMKIT_BTYD_LOG_LIKELIHOOD)
     throw error(errc::invalid_argument, fmt::format("{}: unknown prediction {}", __func__, what));
   if (model->kind == CRMKIT_BTYD_GAMMA_GAMMA)
@@ -306,7 +313,11 @@ CRMKIT_API int crmkit_btyd_prob_n_purchases(const crmkit_btyd* model, std::int32
                                             double* out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_arrays(__func__, n, {frequency, recency, T, out});
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(recency);
+  CRMKIT_CHECK_NOT_NULL(T);
+  CRMKIT_CHECK_NOT_NULL(out);
   if (model->kind == CRMKIT_BTYD_GAMMA_GAMMA)
     throw error(errc::unsupported, fmt::format("{}: a Gamma-Gamma handle has no purchase-count distribution", __func__));
   require_fitted(*model, __func__);
@@ -342,7 +353,11 @@ CRMKIT_API int crmkit_btyd_bgbb_clv(const crmkit_btyd* model, double discount_ra
                                     double* out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_arrays(__func__, n, {frequency, recency, periods, out});
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(recency);
+  CRMKIT_CHECK_NOT_NULL(periods);
+  CRMKIT_CHECK_NOT_NULL(out);
   if (model->kind != CRMKIT_BTYD_BG_BB)
     throw error(errc::invalid_argument, fmt::format("{}: not a BG/BB handle", __func__));
   require_fitted(*model, __func__);
@@ -368,7 +383,10 @@ CRMKIT_API int crmkit_btyd_expected_spend(const crmkit_btyd* model, const double
                                           const double* monetary_value, size_t n, double* out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_arrays(__func__, n, {frequency, monetary_value, out});
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(monetary_value);
+  CRMKIT_CHECK_NOT_NULL(out);
   if (model->kind != CRMKIT_BTYD_GAMMA_GAMMA)
     throw error(errc::invalid_argument, fmt::format("{}: not a Gamma-Gamma handle", __func__));
   require_fitted(*model, __func__);
@@ -384,7 +402,12 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(purchases);
   CRMKIT_CHECK_NOT_NULL(spend);
-  check_arrays(__func__, n, {frequency, recency, T, monetary_value, out});
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(recency);
+  CRMKIT_CHECK_NOT_NULL(T);
+  CRMKIT_CHECK_NOT_NULL(monetary_value);
+  CRMKIT_CHECK_NOT_NULL(out);
   if (spend->kind != CRMKIT_BTYD_GAMMA_GAMMA)
     throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
   require_fitted(*purchases, __func__);
@@ -448,7 +471,12 @@ CRMKIT_API int crmkit_btyd_validate_holdout(const double* frequency, const doubl
                                             const double* churn_score, size_t n, std::int32_t max_frequency,
                                             double* out_totals, double* out_auc, double* out_buckets) {
   CRMKIT_API_BEGIN();
-  check_arrays(__func__, n, {frequency, predicted, actual, out_totals, out_auc});
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(predicted);
+  CRMKIT_CHECK_NOT_NULL(actual);
+  CRMKIT_CHECK_NOT_NULL(out_totals);
+  CRMKIT_CHECK_NOT_NULL(out_auc);
   const auto score = churn_score != nullptr ? span_of(churn_score, n) : std::span<const double>{};
   const auto r = crmkit::validate_holdout(span_of(frequency, n), span_of(predicted, n), span_of(actual, n), score,
                                           max_frequency);

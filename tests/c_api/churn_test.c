@@ -247,8 +247,42 @@ static void distributions_and_dert(void) {
   crmkit_btyd_free(pn);
 }
 
+/* Issue 12: a NULL array is named in the message (it was "an input or output array is NULL"). */
+#define CHECK_NULL_NAMED(call, name)                  \
+  do {                                                \
+    CHECK_STATUS(call, CRMKIT_E_INVALID_ARGUMENT);    \
+    CHECK_MESSAGE_HAS("argument '" name "' is NULL"); \
+  } while (0)
+
+static void null_arrays_are_named(void) {
+  crmkit_btyd* bg = NULL;
+  crmkit_btyd* gg = NULL;
+  crmkit_btyd* bb = NULL;
+  double v[3] = {1, 2, 3};
+  double totals[8], auc = 0, buckets[64];
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_BG_NBD, &bg));
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_GAMMA_GAMMA, &gg));
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_BG_BB, &bb));
+  CHECK_NULL_NAMED(crmkit_btyd_fit(bg, NULL, v, v, NULL, 1), "frequency");
+  CHECK_NULL_NAMED(crmkit_btyd_fit(bg, v, NULL, v, NULL, 1), "recency");
+  CHECK_NULL_NAMED(crmkit_btyd_fit(bg, v, v, NULL, NULL, 1), "T");
+  CHECK_NULL_NAMED(crmkit_btyd_fit_spend(gg, v, NULL, NULL, 1), "monetary_value");
+  CHECK_NULL_NAMED(crmkit_btyd_predict(bg, CRMKIT_BTYD_P_ALIVE, 1, v, v, v, 1, NULL), "out");
+  CHECK_NULL_NAMED(crmkit_btyd_predict(bg, CRMKIT_BTYD_P_ALIVE, 1, v, NULL, v, 1, v), "recency");
+  CHECK_NULL_NAMED(crmkit_btyd_prob_n_purchases(bg, 1, 1, v, v, NULL, 1, v), "T");
+  CHECK_NULL_NAMED(crmkit_btyd_bgbb_clv(bb, 0.1, v, v, NULL, v, 1, v), "periods");
+  CHECK_NULL_NAMED(crmkit_btyd_expected_spend(gg, v, NULL, 1, v), "monetary_value");
+  CHECK_NULL_NAMED(crmkit_btyd_clv(bg, gg, v, v, v, NULL, 1, 12, 1, 0.01, v), "monetary_value");
+  CHECK_NULL_NAMED(crmkit_btyd_validate_holdout(v, v, NULL, NULL, 1, 7, totals, &auc, buckets), "actual");
+  CHECK_NULL_NAMED(crmkit_btyd_validate_holdout(v, v, v, NULL, 1, 7, totals, NULL, buckets), "out_auc");
+  crmkit_btyd_free(bb);
+  crmkit_btyd_free(gg);
+  crmkit_btyd_free(bg);
+}
+
 int main(void) {
   null_arguments();
+  null_arrays_are_named();
   cdnow();
   distributions_and_dert();
   return test_report("churn_test");

@@ -177,8 +177,26 @@ static void test_parsed_territory(void) {
   crmkit_geo_index_free(index);
 }
 
+/* Issue 12: empty GeoJSON geometries are rejected like WKT EMPTY (they used to give a
+ * territory with NaN bounds whose test crashed). */
+static void test_empty_territory(void) {
+  static const char* empty[] = {"{\"type\":\"MultiPolygon\",\"coordinates\":[]}",
+                                "{\"type\":\"FeatureCollection\",\"features\":[]}", "POLYGON EMPTY"};
+  const double lon = 0.0, lat = 0.0;
+  int32_t inside = 7;
+  size_t i;
+  for (i = 0; i < sizeof empty / sizeof empty[0]; ++i) {
+    crmkit_geo_territory* area = (crmkit_geo_territory*)&inside; /* must be reset to NULL */
+    CHECK_STATUS(crmkit_geo_territory_create(empty[i], 0, &area), CRMKIT_E_PARSE);
+    CHECK_MESSAGE_HAS(i == 2 ? "EMPTY" : "is not a territory");
+    CHECK(area == NULL);
+    CHECK_STATUS(crmkit_geo_territory_contains(empty[i], &lon, &lat, 1, 1, &inside), CRMKIT_E_PARSE);
+  }
+}
+
 int main(void) {
   test_null_arguments();
+  test_empty_territory();
   test_queries();
   test_bad_input();
   test_parsed_territory();

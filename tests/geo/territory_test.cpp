@@ -193,3 +193,39 @@ TEST_CASE("invalid geometries are rejected") {
   // Consecutive duplicate vertices are harmless.
   CHECK(crmkit::territory::parse("POLYGON ((0 0, 1 0, 1 0, 1 1, 0 0))").polygons()[0][0].size() == 4);
 }
+
+// Issue 12: an empty GeoJSON geometry used to give a territory with NaN bounds whose
+// contains() read past its (empty) band table.
+TEST_CASE("empty GeoJSON geometries are rejected like WKT EMPTY") {
+  using crmkit::errc;
+  CHECK(has(error_of(R"({"type":"MultiPolygon","coordinates":[]})", errc::parse_error),
+            "an empty MultiPolygon is not a territory at offset 37"));
+  CHECK(has(error_of(R"({"type":"FeatureCollection","features":[]})", errc::parse_error),
+            "an empty FeatureCollection is not a territory"));
+  CHECK(has(error_of(R"({"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[]}})", errc::parse_error),
+            "empty MultiPolygon"));
+  CHECK(has(error_of("MULTIPOLYGON EMPTY", errc::parse_error), "EMPTY"));
+  try {
+    (void)crmkit::territory::from_polygons({});
+    FAIL("from_polygons({}) did not throw");
+  } catch (const crmkit::error& e) {
+    CHECK(e.code() == errc::invalid_argument);
+    CHECK(has(e.what(), "no polygon"));
+  }
+  // The default (empty) territory contains nothing, anywhere.
+  const crmkit::territory none;
+  CHECK(none.empty());
+  CHECK(!none.contains(0, 0));
+  CHECK(!none.contains(10, 10));
+  CHECK(none.contains(std::vector<double>{0, 1}, std::vector<double>{0, 1}) == std::vector<std::uint8_t>{0, 0});
+}
+
+TEST_CASE("deeply nested GeoJSON is a parse error, not a stack overflow") {
+  using crmkit::errc;
+  CHECK(has(error_of(std::string(100000, '['), errc::parse_error), "expected POLYGON"));  // WKT: no recursion
+  CHECK(has(error_of("{\"type\":\"Polygon\",\"coordinates\":" + std::string(100000, '['), errc::parse_error),
+            "nesting deeper than"));
+  std::string features;
+  for (int i = 0; i < 20000; ++i) features += R"({"type":"Feature","geometry":)";
+  CHECK(has(error_of(features, errc::parse_error), "nesting deeper than"));
+}

@@ -85,6 +85,15 @@ std::string toml_error(const std::string& text) {
   return "(no error)";
 }
 
+std::string json_error_text(const std::string& text) {
+  try {
+    (void)crmkit::lifecycle_model::from_json(text);
+  } catch (const crmkit::error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 }  // namespace
 
 TEST_CASE("documents: the default model in TOML and JSON equals default_lifecycle_model()") {
@@ -143,4 +152,58 @@ guard = "score > 0.5"
   CHECK(toml_error("states = [\"a\", \"b\"]\n[[transitions]]\nfrom = \"a\"\nto = \"b\"\nguard = \"orders >\"\n")
             .find("at position 9: unexpected end of guard") != std::string::npos);
   CHECK(toml_error("states = [\"a\", \"b\"]\n").find("state 'b' is unreachable") != std::string::npos);
+}
+
+// Issue 12: inputs that reached toml++ 3.3.0's internal checks (an assert() that aborts the
+// host in debug builds, __builtin_unreachable in release builds) are clear parse errors.
+TEST_CASE("documents: TOML inputs that tripped toml++'s internal checks are parse errors") {
+  auto code_of = [](const std::string& text) {
+    try {
+      (void)crmkit::lifecycle_model::from_toml(text);
+    } catch (const crmkit::error& e) {
+      return e.code();
+    }
+    return crmkit::errc::ok;
+  };
+  // upstream 295: a value followed by U+00A1 (C2 A1) fell off is_non_ascii_horizontal_whitespace().
+  CHECK(code_of("a=1\xC2\xA1") == crmkit::errc::parse_error);
+  CHECK(toml_error("a=1\xC2\xA1").find("TOML line 1 column 4") != std::string::npos);
+  CHECK(code_of("states = [\"a\"]\xD0\x96\n") == crmkit::errc::parse_error);  // U+0416
+  CHECK(code_of("s = \"\"\"\\\n\xC2\xA7\"\"\"\n") == crmkit::errc::parse_error);  // upstream 190: read, then rejected by the schema
+  CHECK(toml_error("s = \"\"\"\\\n\xC2\xA7\"\"\"\n").find("unknown key 's'") != std::string::npos);
+  // upstream 294: `[%` failed an assertion in parse_key.
+  CHECK(code_of("[%") == crmkit::errc::parse_error);
+  CHECK(!toml_error("[%").empty());
+  CHECK(code_of("a=1\n[%]\n") == crmkit::errc::parse_error);
+  // Non-ASCII text in strings still reads.
+  CHECK(toml_error("states = [\"r\xC3\xA9" "activ\xC3\xA9\"]\n") == "(no error)");
+}
+
+TEST_CASE("documents: deep nesting is a parse error, not a stack overflow") {
+  const std::string deep_json = "{\"states\": " + std::string(100000, '[');
+  CHECK(json_error_text(deep_json).find("nested deeper than 64") != std::string::npos);
+  std::string deep_toml = "x = " + std::string(300, '[') + std::string(300, ']') + "\n";
+  CHECK(toml_error(deep_toml).find("TOML") != std::string::npos);
+  std::string dotted = "a";
+  for (int i = 0; i < 100; ++i) dotted += ".a";
+  CHECK(toml_error(dotted + " = 1\n").find("nested deeper than 64") != std::string::npos);
+  for (int i = 0; i < 200000; ++i) dotted += ".a";  // toml++ alone recursed once per part
+  CHECK(toml_error(dotted + " = 1\n").find("TOML line 1 column 128: keys (a dotted key or table name) nested deeper") !=
+        std::string::npos);
+  CHECK(toml_error("[" + dotted + "]\n").find("keys (a dotted key") != std::string::npos);
+  CHECK(toml_error("[[" + dotted + "]]\n").find("keys (a dotted key") != std::string::npos);
+  CHECK(toml_error("x = " + std::string(100000, '{')).find("arrays and inline tables nested deeper than 64") !=
+        std::string::npos);
+  // Strings and comments are skipped: dots and brackets in them are text.
+  CHECK(toml_error("# " + dotted + "\nstates = [\"" + dotted + "\", '[[[[', \"\"\"\n" + std::string(70, '{') +
+                   "\"\"\"]\n")
+            .find("state") != std::string::npos);
+  CHECK(toml_error("[[transitions]]\nfrom = 'a'\n[x]\ny = [[1.5, 2.5], [3.5]]\n").find("nested deeper") ==
+        std::string::npos);
+  // A guard with 30,000 nested parentheses inside a valid model document.
+  const std::string guard = std::string(30000, '(') + "score > 1" + std::string(30000, ')');
+  const std::string model = R"({"states": ["a", "b"], "columns": ["score"], "transitions": [{"from": "a", "to": "b", "guard": ")" +
+                            guard + "\"}]}";
+  const std::string message = json_error_text(model);
+  CHECK(message.find("nested deeper than 256") != std::string::npos);
 }

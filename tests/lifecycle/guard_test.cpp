@@ -199,3 +199,23 @@ TEST_CASE("guard: interval overlap decisions") {
   const auto cc = dnf("a > b");
   CHECK_FALSE(crmkit::conjunctions_intersect(cc[0], cc[0]).has_value());
 }
+
+// Issue 12: the parser recursed once per parenthesis and once per `not`; ~30,000 of them
+// overflowed the stack.
+TEST_CASE("guard: nesting is bounded, long `not` chains need no stack") {
+  const std::string ok = std::string(256, '(') + "a > 1" + std::string(256, ')');
+  CHECK(error_of(ok).empty());
+  const std::string deep = std::string(257, '(') + "a > 1" + std::string(257, ')');
+  CHECK(error_of(deep).find("at position 257: parentheses nested deeper than 256 levels") != std::string::npos);
+  const std::string very_deep = std::string(30000, '(') + "a > 1" + std::string(30000, ')');
+  const std::string message = error_of(very_deep);
+  CHECK(message.find("nested deeper than 256") != std::string::npos);
+  CHECK(message.size() < 300);  // the guard is quoted shortened, not 60 KB of parentheses
+  std::string nots;
+  for (int i = 0; i < 100000; ++i) nots += "not ";
+  const auto g = crmkit::guard::parse(nots + "a > 1", resolve);  // an even count: a > 1
+  const double values[] = {2.0, 0.0};
+  const double* columns[] = {values, values, values};
+  CHECK(g.evaluate_row(columns, 0));
+  CHECK(!g.evaluate_row(columns, 1));
+}

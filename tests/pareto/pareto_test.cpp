@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <string>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -133,4 +135,22 @@ TEST_CASE("bad input gets a clear error") {
   } catch (const crmkit::error& e) {
     CHECK(std::string(e.what()).find("position 2") != std::string::npos);
   }
+}
+
+// Issue 12: finite values whose sum overflows gave a NaN Gini with no error.
+TEST_CASE("a sum that overflows double is an error naming the element") {
+  for (const char* what : {"pareto", "pareto_by_group"}) {
+    const std::vector<double> v{1.0, 1e308, 1e308, 2.0};
+    try {
+      if (std::string(what) == "pareto") (void)crmkit::pareto(v);
+      else (void)crmkit::pareto_by_group(v, std::vector<std::int32_t>{0, 0, 1, 1}, 2);
+      FAIL("no error for " << what);
+    } catch (const crmkit::error& e) {
+      CHECK(e.code() == crmkit::errc::invalid_argument);
+      CHECK(std::string(e.what()) == std::string(what) +
+                                         ": values: the sum overflows double at element 2 (value 1e+308); scale the "
+                                         "values down (e.g. to thousands)");
+    }
+  }
+  CHECK(crmkit::pareto(std::vector<double>{1e307, 1e307}).gini == doctest::Approx(0.0));
 }

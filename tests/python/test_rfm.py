@@ -200,3 +200,19 @@ def test_results_do_not_depend_on_threads():
     one = crmkit.rfm(ds, as_of=AS_OF)
     two = crmkit.rfm(ds, as_of=AS_OF, n_threads=2)
     pd.testing.assert_frame_equal(one, two)
+
+
+def test_timestamps_outside_pandas_range_are_a_crmkit_error():
+    # Issue 12: pandas < 2 stores datetime64 in nanoseconds (years 1677-2262) and raised
+    # its own OutOfBoundsDatetime while the table was assembled.
+    year_2300 = int(np.datetime64("2300-01-01T00:00:00", "s").astype(np.int64))
+    customer = np.array([0, 1, 1, 2], np.int32)
+    time = np.array([1_700_000_000, 1_700_000_000, year_2300, 1_700_086_400], np.int64)
+    ds = crmkit.Dataset.from_arrays(customer, time, np.array([1.0, 2.0, 3.0, 4.0]), customer_ids=["a", "b", "c"])
+    as_of = year_2300 + 86400
+    if int(pd.__version__.split(".")[0]) >= 2:
+        t = crmkit.rfm(ds, as_of=as_of, bins=2, segments=[{"name": "all"}])
+        assert t.last_purchase["b"] == pd.Timestamp("2300-01-01")
+        return
+    with pytest.raises(crmkit.InvalidArgumentError, match=r"last_purchase of customer 'b' .*2300-01-01.*outside the range"):
+        crmkit.rfm(ds, as_of=as_of, bins=2, segments=[{"name": "all"}])

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "crmkit/error.hpp"
@@ -85,11 +86,11 @@ TEST_CASE("feature_scaler: log1p and z-scores in closed form, and back to origin
 TEST_CASE("feature_scaler rejects bad input with clear errors") {
   crmkit::feature_matrix x(2, 2);
   x << 1.0, 2.0, std::nan(""), 4.0;
-  CHECK_THROWS_WITH_AS(crmkit::feature_scaler::fit(x), doctest::Contains("row 1, column 0"), crmkit::error);
+  CHECK_THROWS_WITH_AS((void)crmkit::feature_scaler::fit(x), doctest::Contains("row 1, column 0"), crmkit::error);
   x(1, 0) = -1.0;
-  CHECK_THROWS_WITH_AS(crmkit::feature_scaler::fit(x, {true, false}), doctest::Contains("log1p"), crmkit::error);
-  CHECK_THROWS_AS(crmkit::feature_scaler::fit(x, {true}), crmkit::error);
-  CHECK_THROWS_AS(crmkit::feature_scaler::fit(crmkit::feature_matrix(0, 2)), crmkit::error);
+  CHECK_THROWS_WITH_AS((void)crmkit::feature_scaler::fit(x, {true, false}), doctest::Contains("log1p"), crmkit::error);
+  CHECK_THROWS_AS((void)crmkit::feature_scaler::fit(x, {true}), crmkit::error);
+  CHECK_THROWS_AS((void)crmkit::feature_scaler::fit(crmkit::feature_matrix(0, 2)), crmkit::error);
 }
 
 TEST_CASE("two separated groups: centres are the group means, inertia the within sum of squares") {
@@ -394,4 +395,39 @@ TEST_CASE("bad input gets a clear error") {
   } catch (const crmkit::error& e) {
     CHECK(e.code() == crmkit::errc::invalid_argument);
   }
+}
+
+// Issue 12: more clusters than distinct points returned empty clusters at the data mean
+// with no warning (scikit-learn warns: "Number of distinct clusters (m) found smaller than
+// n_clusters (k)").
+TEST_CASE("more clusters than distinct points is an error") {
+  crmkit::feature_matrix x(6, 2);
+  x << 1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 5, 6;  // 3 distinct points
+  crmkit::kmeans_options o;
+  o.n_clusters = 4;
+  auto message = [&](auto&& call) -> std::string {
+    try {
+      (void)call();
+    } catch (const crmkit::error& e) {
+      CHECK(e.code() == crmkit::errc::invalid_argument);
+      return e.what();
+    }
+    return "(no error)";
+  };
+  CHECK(message([&] { return crmkit::kmeans_fit(x, o); }) ==
+        "kmeans_fit: n_clusters = 4 but the data has only 3 distinct points; 1 clusters would stay empty (lower "
+        "n_clusters)");
+  crmkit::feature_matrix init(4, 2);
+  init << 0, 0, 1, 1, 2, 2, 3, 3;
+  CHECK(message([&] { return crmkit::kmeans_fit(x, init, o); }).find("only 3 distinct points") != std::string::npos);
+  // Zero weights do not count: two distinct points with weight.
+  const std::vector<double> w{1, 1, 1, 1, 1, 0};
+  o.n_clusters = 3;
+  CHECK(message([&] { return crmkit::kmeans_fit(x, o, w); }).find("only 2 distinct points with positive weight") !=
+        std::string::npos);
+  // Exactly as many clusters as distinct points is fine: each point its own cluster.
+  const auto r = crmkit::kmeans_fit(x, o);
+  CHECK(r.inertia == doctest::Approx(0.0));
+  CHECK(r.labels[0] == r.labels[1]);
+  CHECK(r.labels[0] == r.labels[4]);
 }

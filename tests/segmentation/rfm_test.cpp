@@ -248,3 +248,20 @@ TEST_CASE("r_rfm: tied values share a score and classes can be empty") {
   const auto s = crmkit::quantile_scores(f, 5, crmkit::rfm_tie_rule::r_rfm);
   CHECK(s == std::vector<std::int32_t>{1, 1, 1, 1, 1, 1, 1, 4, 4, 5});
 }
+
+// Issue 12: a monetary sum that overflows is an error naming the customer, not an `inf`
+// that a later score reports as if the caller had passed it.
+TEST_CASE("rfm_summary: an overflowing monetary sum names the customer") {
+  const std::int64_t d0 = crmkit::unix_seconds(2024, 1, 1);
+  auto log = make_log({0, 1, 1}, {d0, d0, d0 + day}, {5.0, 1e308, 1e308}, 2);
+  crmkit::rfm_options options;
+  options.as_of = d0 + 30 * day;
+  try {
+    (void)crmkit::rfm_summary(log, options);
+    FAIL("no error");
+  } catch (const crmkit::error& e) {
+    CHECK(e.code() == crmkit::errc::invalid_argument);
+    CHECK(std::string(e.what()).find("rfm_summary: customer 1: the sum of its 2 amounts overflows double") !=
+          std::string::npos);
+  }
+}

@@ -86,7 +86,7 @@ class territory {
   territory() = default;
   /// Builds and validates a territory from polygons (each: shell, then holes).
   /// @throws crmkit::error (invalid_argument) naming the polygon, ring and position of
-  ///         the problem (see the file comment for the rules).
+  ///         the problem (see the file comment for the rules), or for no polygon at all.
   CRMKIT_FUNC static territory from_polygons(std::vector<geo_polygon> polygons, const territory_options& options = {});
   /// Parses WKT `POLYGON (...)` or `MULTIPOLYGON (...)` (2D; keywords case-insensitive).
   /// @throws crmkit::error (parse_error) with the offset, line and column; (invalid_argument)
@@ -94,7 +94,7 @@ class territory {
   CRMKIT_FUNC static territory from_wkt(std::string_view text, const territory_options& options = {});
   /// Parses GeoJSON: a Polygon or MultiPolygon geometry, a Feature with one, or a
   /// FeatureCollection whose features are all (Multi)Polygons (their union; they must not
-  /// overlap).
+  /// overlap). An empty MultiPolygon or FeatureCollection is rejected like WKT's EMPTY.
   /// @throws crmkit::error as from_wkt().
   CRMKIT_FUNC static territory from_geojson(std::string_view text, const territory_options& options = {});
   /// GeoJSON when the first non-blank character is '{', WKT otherwise.

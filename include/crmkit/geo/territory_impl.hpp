@@ -296,11 +296,14 @@ inline void json_geometry(const geo_json_parser& p, const geo_json& v, std::vect
     json_geometry(p, *g, out);
   } else if (type == "FeatureCollection") {
     const geo_json& features = json_member(p, v, "features", geo_json::array_v, "an array");
+    // As WKT's EMPTY: a territory without area would have no bounds and contain nothing.
+    if (features.items.empty()) p.fail_at(features.offset, "an empty FeatureCollection is not a territory");
     for (const auto& f : features.items) json_geometry(p, f, out);
   } else if (type == "Polygon") {
     out.push_back(json_polygon(p, json_member(p, v, "coordinates", geo_json::array_v, "an array")));
   } else if (type == "MultiPolygon") {
     const geo_json& c = json_member(p, v, "coordinates", geo_json::array_v, "an array");
+    if (c.items.empty()) p.fail_at(c.offset, "an empty MultiPolygon is not a territory");
     for (const auto& poly : c.items) out.push_back(json_polygon(p, poly));
   } else {
     p.fail_at(v.offset, fmt::format("geometry type \"{}\" is not a territory (Polygon, MultiPolygon, Feature or "
@@ -464,6 +467,10 @@ CRMKIT_FUNC territory territory::from_polygons(std::vector<geo_polygon> polygons
   using detail::geo_ring_name;
   std::vector<detail::geo_seg> segs;
   std::string zero_area;  // reported after the crossing tests, which explain a bow tie better
+  if (polygons.empty())
+    throw error(errc::invalid_argument,
+                "territory::from_polygons: no polygon given; a territory needs at least one (use territory() for the "
+                "empty territory)");
   for (std::size_t p = 0; p < polygons.size(); ++p) {
     if (polygons[p].empty()) throw error(errc::invalid_argument, fmt::format("polygon {} has no ring", p));
     for (std::size_t r = 0; r < polygons[p].size(); ++r) {
@@ -628,6 +635,7 @@ CRMKIT_FUNC void territory::build() {
 
 CRMKIT_FUNC bool territory::contains(double lon, double lat) const noexcept {
   if (lon < west_) lon += 360.0;  // into the window (a no-op unless it crosses the antimeridian)
+  if (band_start_.size() < 2) return false;  // the empty territory: no bands, contains nothing
   if (!(lon >= box_[0] && lon <= box_[2] && lat >= box_[1] && lat <= box_[3])) return false;  // NaN too
   const std::size_t n_bands = band_start_.size() - 1;
   const double b = std::floor((lat - box_[1]) / band_height_);

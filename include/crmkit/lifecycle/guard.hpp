@@ -95,8 +95,9 @@ class guard {
   /// Parses and compiles `text`.
   /// String literals are allowed only when `levels` is given (category columns).
   /// @throws crmkit::error (parse_error) naming the 1-based character position and what was
-  ///         expected there; (not_found) for a column `resolve` does not know or a level
-  ///         `levels` does not know, with its position.
+  ///         expected there (parentheses nested deeper than 256 levels included); (not_found)
+  ///         for a column `resolve` does not know or a level `levels` does not know, with its
+  ///         position.
   [[nodiscard]] CRMKIT_FUNC static guard parse(std::string_view text, const resolver& resolve,
                                                const level_resolver& levels = {});
 

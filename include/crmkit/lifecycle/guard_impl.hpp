@@ -71,6 +71,9 @@ inline bool compare(double x, compare_op op, double y) noexcept {
   return false;
 }
 
+// The deepest parenthesis nesting a guard may have (the parser recurses once per level).
+inline constexpr int guard_max_nesting = 256;
+
 class guard_parser {
  public:
   guard_parser(std::string_view text, const guard::resolver& resolve, const guard::level_resolver& levels)
@@ -102,9 +105,12 @@ class guard_parser {
   token tok_;
   std::vector<guard_atom>* atoms_ = nullptr;
   std::vector<guard_instruction>* program_ = nullptr;
+  int depth_ = 0;  // open parentheses
 
   [[noreturn]] void fail(std::size_t pos, const std::string& why, errc code = errc::parse_error) const {
-    throw error(code, fmt::format("guard \"{}\": at position {}: {}", s_, pos + 1, why));
+    // A very long guard is quoted by its start only; the position locates the problem.
+    const std::string quoted = s_.size() <= 120 ? std::string(s_) : fmt::format("{}...", s_.substr(0, 60));
+    throw error(code, fmt::format("guard \"{}\": at position {}: {}", quoted, pos + 1, why));
   }
 
   void next() {
@@ -264,17 +270,21 @@ class guard_parser {
   }
 
   void parse_primary(bool negated) {
-    if (tok_.type == tt::ident && tok_.text == "not") {
+    while (tok_.type == tt::ident && tok_.text == "not") {  // a loop: `not not ... x` needs no stack
       next();
       if (tok_.type == tt::end) fail(tok_.pos, "unexpected end of guard after 'not'");
-      parse_primary(!negated);
-      return;
+      negated = !negated;
     }
     if (tok_.type == tt::lparen) {
+      // Parentheses recurse; their nesting is bounded so that no input can exhaust the stack.
+      if (depth_ >= guard_max_nesting)
+        fail(tok_.pos, fmt::format("parentheses nested deeper than {} levels", guard_max_nesting));
+      ++depth_;
       next();
       parse_or(negated);
       if (tok_.type != tt::rparen) fail(tok_.pos, tok_.type == tt::end ? "missing ')'" : "expected ')'");
       next();
+      --depth_;
       return;
     }
     if (tok_.type == tt::ident && (tok_.text == "true" || tok_.text == "false")) {

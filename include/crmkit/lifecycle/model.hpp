@@ -143,7 +143,8 @@ class lifecycle_model {
   /// Validates and compiles `spec`. @throws crmkit::error (see the file comment for the list).
   [[nodiscard]] CRMKIT_FUNC static lifecycle_model from_spec(const model_spec& spec);
   /// Parses a JSON document and validates it. @throws crmkit::error (parse_error with line
-  /// and column for malformed JSON; invalid_argument/not_found/parse_error for the model).
+  /// and column for malformed JSON or arrays/objects nested deeper than 64 levels;
+  /// invalid_argument/not_found/parse_error for the model).
   [[nodiscard]] CRMKIT_FUNC static lifecycle_model from_json(std::string_view text);
   /// Parses a JSON document into a spec without validating the model.
   [[nodiscard]] CRMKIT_FUNC static model_spec spec_from_json(std::string_view text);
@@ -151,8 +152,10 @@ class lifecycle_model {
   /// Parses a TOML (v1.0) document with the JSON document's keys (see the file comment) and
   /// validates it. TOML is read by toml++, compiled into crmkit's library only
   /// (src/lifecycle/model_toml.cpp), so these two are not declared for crmkit::header_only.
-  /// @throws crmkit::error (parse_error with "TOML line L column C" for malformed TOML or a
-  ///         value of the wrong type; the model errors of from_spec()).
+  /// @throws crmkit::error (parse_error with "TOML line L column C" for malformed TOML, a
+  ///         value of the wrong type, or keys, arrays or inline tables nested deeper than 64
+  ///         levels; the model errors of from_spec()). No input aborts: toml++ 3.3.0's
+  ///         internal checks are turned into parse errors (docs/reliability.md).
   [[nodiscard]] static lifecycle_model from_toml(std::string_view text);
   /// Parses a TOML document into a spec without validating the model.
   [[nodiscard]] static model_spec spec_from_toml(std::string_view text);

@@ -40,6 +40,14 @@ inline void check_pareto_values(std::span<const double> values, const char* what
                   fmt::format("{}: value {} at position {} is {}; the Pareto analysis needs finite values >= 0 "
                               "(filter or clip refunds first)",
                               what, values[i], i, std::isfinite(values[i]) ? "negative" : "not finite"));
+  // Finite values whose total is not (two of 1e308): the shares would be NaN.
+  double sum = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(sum += values[i]))
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: values: the sum overflows double at element {} (value {}); scale the values down "
+                              "(e.g. to thousands)",
+                              what, i, values[i]));
 }
 
 // Number of top customers for fraction p of n: ceil(p n), p n first reduced by a relative
@@ -73,6 +81,8 @@ inline bool pareto_core(std::span<const double> values, const pareto_options& o,
   double running = 0.0;
   for (std::size_t j = 0; j < n; ++j) cumulative[j] = running += values[order[j]];
   s.total = n ? cumulative.back() : 0.0;
+  if (!std::isfinite(s.total))  // summed in another order than check_pareto_values: the last ulp can differ
+    throw error(errc::invalid_argument, "pareto: values: the sum overflows double; scale the values down");
   abc.assign(n, abc_class::c);
   if (!(s.total > 0.0)) {
     s.gini = s.top_share = s.key_customer_share = nan;

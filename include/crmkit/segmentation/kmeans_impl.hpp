@@ -636,6 +636,37 @@ inline bool kmeans_same_clustering(const std::vector<std::int32_t>& a, const std
   return true;
 }
 
+// More clusters than distinct points (with positive weight) leaves some clusters empty at
+// any solution. scikit-learn warns (ConvergenceWarning "Number of distinct clusters (m)
+// found smaller than n_clusters (k)") and returns the empty ones; crmkit rejects the call.
+// Cost: stops at the k-th distinct row, at most n * k row comparisons.
+inline void kmeans_check_distinct(Eigen::Ref<const feature_matrix> x, const double* weight, std::size_t k,
+                                  const char* what) {
+  const auto n = static_cast<std::size_t>(x.rows());
+  const auto d = static_cast<Eigen::Index>(x.cols());
+  std::vector<Eigen::Index> distinct;
+  for (std::size_t i = 0; i < n && distinct.size() < k; ++i) {
+    if (weight != nullptr && !(weight[i] > 0.0)) continue;
+    const auto row = static_cast<Eigen::Index>(i);
+    bool seen = false;
+    for (Eigen::Index r : distinct) {
+      Eigen::Index f = 0;
+      while (f < d && x(row, f) == x(r, f)) ++f;
+      if (f == d) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) distinct.push_back(row);
+  }
+  if (distinct.size() < k)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: n_clusters = {} but the data has only {} distinct points{}; {} clusters would stay "
+                            "empty (lower n_clusters)",
+                            what, k, distinct.size(), weight != nullptr ? " with positive weight" : "",
+                            k - distinct.size()));
+}
+
 inline void kmeans_check_options(const kmeans_options& o, std::size_t n, std::size_t k, const char* what) {
   if (k < 1 || k > n)
     throw error(errc::invalid_argument,
@@ -728,6 +759,7 @@ CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const k
   auto data =
       detail::make_kmeans_data(x, /*center=*/true, team, detail::kmeans_select_screen(static_cast<std::size_t>(x.cols())) != nullptr);
   if (!data.finite) check_finite(x, what);  // throws, naming the first bad value
+  detail::kmeans_check_distinct(x, weight, k, what);
   data.weight = weight;
   const double tol_abs = detail::kmeans_tolerance(data, options.tol);
   numpy_random_state rng(options.seed);
@@ -773,6 +805,7 @@ CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, Eigen::
   auto data =
       detail::make_kmeans_data(x, /*center=*/true, team, detail::kmeans_select_screen(static_cast<std::size_t>(x.cols())) != nullptr);
   if (!data.finite) check_finite(x, what);  // throws, naming the first bad value
+  detail::kmeans_check_distinct(x, weight, k, what);
   data.weight = weight;
   const double tol_abs = detail::kmeans_tolerance(data, options.tol);
   std::vector<double> centers(k * data.d);

@@ -400,6 +400,13 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
     table.tenure[row] = static_cast<double>((options.as_of - first) / unit);
     table.frequency[row] = static_cast<double>(a.count);
     table.distinct_days[row] = static_cast<double>(a.distinct);
+    // Finite amounts whose sum is not: name the customer here rather than let a score
+    // report a value `inf` (or NaN) the caller never passed.
+    if (!std::isfinite(a.sum))
+      throw error(errc::invalid_argument,
+                  fmt::format("rfm_summary: customer {}: the sum of its {} amounts overflows double; scale the "
+                              "amounts down (e.g. to thousands)",
+                              c, a.count));
     table.monetary[row] = a.sum;
     table.monetary_mean[row] = a.sum / static_cast<double>(a.count);
     table.first_purchase[row] = first;

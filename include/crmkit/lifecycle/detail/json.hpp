@@ -28,22 +28,39 @@ namespace detail::json {
 
 enum class kind { null, boolean, number, string, array, object };
 
+/// The deepest nesting of arrays and objects a document may have: the reader (and the
+/// tree's destructor) recurse once per level, so the limit keeps any input off the end
+/// of the stack. Model documents need 4 levels.
+inline constexpr int max_nesting = 64;
+
+struct member;
+
 /// One JSON value; `line`/`column` locate where it starts in the document.
 struct value {
   kind type = kind::null;
   bool boolean = false;
   double number = 0.0;
-  std::string text;                                   // string value
-  std::vector<value> items;                           // array items
-  std::vector<std::pair<std::string, value>> members; // object members in document order
+  std::string text;             // string value
+  std::vector<value> items;     // array items
+  std::vector<member> members;  // object members in document order
   std::size_t line = 1, column = 1;
 
-  [[nodiscard]] const value* find(std::string_view key) const noexcept {
-    for (const auto& m : members)
-      if (m.first == key) return &m.second;
-    return nullptr;
-  }
+  [[nodiscard]] const value* find(std::string_view key) const noexcept;
 };
+
+/// An object member. A struct of its own rather than std::pair<std::string, value>: a
+/// pair of the still incomplete `value` inside `value` does not compile with clang and
+/// libstdc++ 12 in C++20 (pair's constraints need a complete type).
+struct member {
+  std::string key;
+  value val;
+};
+
+inline const value* value::find(std::string_view key) const noexcept {
+  for (const auto& m : members)
+    if (m.key == key) return &m.val;
+  return nullptr;
+}
 
 [[nodiscard]] inline const char* kind_name(kind k) noexcept {
   switch (k) {
@@ -92,7 +109,7 @@ class parser {
     }
   }
   value parse_value(int depth) {
-    if (depth > 64) fail("nesting deeper than 64 levels");
+    if (depth > max_nesting) fail(fmt::format("arrays and objects nested deeper than {} levels", max_nesting));
     if (pos_ >= s_.size()) fail("unexpected end of document, expected a value");
     value v;
     v.line = line_;
@@ -111,13 +128,13 @@ class parser {
         if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a string key in an object");
         std::string key = parse_string();
         for (const auto& m : v.members)
-          if (m.first == key) fail(fmt::format("duplicate key \"{}\"", key));
+          if (m.key == key) fail(fmt::format("duplicate key \"{}\"", key));
         skip_ws();
         if (pos_ >= s_.size() || s_[pos_] != ':') fail("expected ':' after an object key");
         ++pos_;
         skip_ws();
         value item = parse_value(depth + 1);
-        v.members.emplace_back(std::move(key), std::move(item));
+        v.members.push_back(member{std::move(key), std::move(item)});
         skip_ws();
         if (pos_ < s_.size() && s_[pos_] == ',') {
           ++pos_;

@@ -63,8 +63,8 @@ class model_document {
 
   void only_keys(const json::value& obj, std::initializer_list<std::string_view> keys, const char* what) const {
     for (const auto& m : obj.members)
-      if (std::find(keys.begin(), keys.end(), m.first) == keys.end())
-        fail(m.second, fmt::format("unknown key '{}' in {}; allowed: {}", m.first, what, fmt::join(keys, ", ")));
+      if (std::find(keys.begin(), keys.end(), m.key) == keys.end())
+        fail(m.val, fmt::format("unknown key '{}' in {}; allowed: {}", m.key, what, fmt::join(keys, ", ")));
   }
 
   int integer(const json::value& v, const char* key) const {
