@@ -159,6 +159,15 @@ typedef struct crmkit_csv_options crmkit_csv_options;
 #define CRMKIT_CSV_MAX_TIME 6
 /** 1 (default) to accept negative amounts (refunds), 0 to treat them as bad values. */
 #define CRMKIT_CSV_ALLOW_NEGATIVE_AMOUNTS 7
+/* Order-line filters, 0 (default) or 1. A dropped line is counted, not a bad row; read the
+ * counts with crmkit_dataset_filtered_count(). A line counts for the first filter that
+ * applies: empty customer, order prefix, quantity, unit price. */
+/** 1 to drop lines whose quantity is <= 0 (needs CRMKIT_CSV_QUANTITY_COLUMN). */
+#define CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY 8
+/** 1 to drop lines whose unit price is <= 0 (needs CRMKIT_CSV_UNIT_PRICE_COLUMN). */
+#define CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE 9
+/** 1 to drop lines with an empty customer id (otherwise they are bad rows). */
+#define CRMKIT_CSV_DROP_EMPTY_CUSTOMER 10
 
 /* Values of CRMKIT_CSV_TIME_FORMAT. */
 /** `YYYY-MM-DD` or an ISO-8601 date-time with optional `Z`/`+HH:MM` offset (none = UTC). */
@@ -192,6 +201,20 @@ typedef struct crmkit_csv_options crmkit_csv_options;
 #define CRMKIT_CSV_LONGITUDE_COLUMN 107
 /** Optional latitude column (degrees) of the customer file, set together with the longitude. */
 #define CRMKIT_CSV_LATITUDE_COLUMN 108
+/* String keys: order lines (invoice lines) in the transaction file. */
+/** Optional order id column: the lines of an order roll up into one purchase (earliest
+ *  time, summed amount, the order's customer; an order whose lines name two customers is
+ *  a bad row naming both). The lines are kept: crmkit_dataset_order_lines(). Not with a
+ *  channel column. "" (default) means none. */
+#define CRMKIT_CSV_ORDER_COLUMN 109
+/** Optional quantity column, set together with the unit price: a line's amount is
+ *  quantity x unit price and the amount column is not read. */
+#define CRMKIT_CSV_QUANTITY_COLUMN 110
+/** Optional unit price column, set together with the quantity. */
+#define CRMKIT_CSV_UNIT_PRICE_COLUMN 111
+/** A filter: drop the lines whose order id starts with this prefix (e.g. "C" for
+ *  cancellations); needs CRMKIT_CSV_ORDER_COLUMN. "" (default) means off. */
+#define CRMKIT_CSV_EXCLUDE_ORDER_PREFIX 112
 
 /**
  * Creates an options handle holding the defaults listed with each key.
@@ -211,7 +234,7 @@ CRMKIT_API void crmkit_csv_options_free(crmkit_csv_options* options);
  * Sets an integer option.
  *
  * @param options the handle.
- * @param key one of the integer keys CRMKIT_CSV_DELIMITER .. CRMKIT_CSV_ALLOW_NEGATIVE_AMOUNTS.
+ * @param key one of the integer keys CRMKIT_CSV_DELIMITER .. CRMKIT_CSV_DROP_EMPTY_CUSTOMER.
  * @param value the value; its domain is written on each key.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT when options is NULL, the key is unknown or
  *         is a string key, or the value is outside the key's domain (the option is then
@@ -220,11 +243,11 @@ CRMKIT_API void crmkit_csv_options_free(crmkit_csv_options* options);
 CRMKIT_API int crmkit_csv_options_set_int(crmkit_csv_options* options, int32_t key, int64_t value);
 
 /**
- * Sets a string option (a column name). The string is copied.
+ * Sets a string option (a column name, or the order prefix filter). The string is copied.
  *
  * @param options the handle.
- * @param key one of the string keys CRMKIT_CSV_CUSTOMER_COLUMN .. CRMKIT_CSV_LATITUDE_COLUMN.
- * @param value a NUL-terminated UTF-8 column name; "" clears an optional column.
+ * @param key one of the string keys CRMKIT_CSV_CUSTOMER_COLUMN .. CRMKIT_CSV_EXCLUDE_ORDER_PREFIX.
+ * @param value a NUL-terminated UTF-8 column name; "" clears an optional column (or the filter).
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT when options or value is NULL, the key is
  *         unknown or is an integer key, or value is empty for a required column.
  */
@@ -327,6 +350,46 @@ CRMKIT_API int crmkit_dataset_create_from_csv(const char* transactions_path, con
 CRMKIT_API int crmkit_dataset_create_from_columns(const int32_t* customer, const int64_t* time, const double* amount,
                                                   size_t n_rows, size_t n_customers, int32_t flags,
                                                   crmkit_dataset** out);
+
+/**
+ * Creates a dataset from order lines (invoice lines) held by the caller, with the same
+ * roll-up and line filters as crmkit_dataset_create_from_csv() with an order column.
+ * Every input is copied. String columns are passed as codes into a packed list of
+ * distinct strings (what pandas.factorize gives): string k is the bytes
+ * ids[offsets[k] .. offsets[k+1]) (offsets has n_ids + 1 entries, offsets[0] = 0); code -1,
+ * or a code naming an empty string, is missing.
+ *
+ * Customers are numbered in order of first appearance among the kept lines and named by
+ * their ids. With an order column each order becomes one purchase (earliest time, summed
+ * amount; purchases sorted by time, then order id) and the lines are kept
+ * (crmkit_dataset_order_lines()); without one, each kept line is a purchase. Lines the
+ * filters drop are counted (crmkit_dataset_filtered_count(); line numbers are 0-based rows).
+ *
+ * @param customer n_lines codes into customer_ids.
+ * @param customer_ids, customer_id_offsets, n_customer_ids the distinct customer ids (UTF-8).
+ * @param time n_lines timestamps, Unix seconds UTC.
+ * @param amount n_lines line amounts, or NULL when quantity and unit_price are given.
+ * @param quantity, unit_price n_lines each (amount = quantity x unit_price), or both NULL.
+ * @param order n_lines codes into order_ids, or NULL: each line is a purchase.
+ * @param order_ids, order_id_offsets, n_order_ids the distinct order ids (NULL/0 without order).
+ * @param product n_lines codes into product_levels, or NULL for none.
+ * @param product_levels, product_level_offsets, n_product_levels the distinct products.
+ * @param n_lines number of lines; when 0 the column pointers may be NULL.
+ * @param options only its filter keys are read (CRMKIT_CSV_EXCLUDE_ORDER_PREFIX,
+ *        CRMKIT_CSV_DROP_*); NULL for no filters.
+ * @param[out] out receives the new dataset (NULL on failure).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (a NULL pointer where columns are needed,
+ *         codes out of range, a missing customer or order id, a non-finite number, an id
+ *         that is not UTF-8, an order whose lines name two customers (the message names
+ *         the order, both customers and both rows), a filter without its column);
+ *         CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_dataset_create_from_order_lines(
+    const int32_t* customer, const char* customer_ids, const size_t* customer_id_offsets, size_t n_customer_ids,
+    const int64_t* time, const double* amount, const double* quantity, const double* unit_price,
+    const int32_t* order, const char* order_ids, const size_t* order_id_offsets, size_t n_order_ids,
+    const int32_t* product, const char* product_levels, const size_t* product_level_offsets, size_t n_product_levels,
+    size_t n_lines, const crmkit_csv_options* options, crmkit_dataset** out);
 
 /**
  * Releases a dataset and everything it owns. Accepts NULL. Borrowed caller buffers are
@@ -572,6 +635,64 @@ CRMKIT_API int crmkit_dataset_skipped_count(const crmkit_dataset* dataset, size_
  */
 CRMKIT_API int crmkit_dataset_skipped_row(const crmkit_dataset* dataset, size_t i, int64_t* out_line, char* buf,
                                           size_t cap, size_t* out_needed);
+
+/**
+ * Ingest report: how many lines an order-line filter dropped.
+ *
+ * @param dataset the handle.
+ * @param filter the option key of the filter: CRMKIT_CSV_DROP_EMPTY_CUSTOMER,
+ *        CRMKIT_CSV_EXCLUDE_ORDER_PREFIX, CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY or
+ *        CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE.
+ * @param[out] out_lines receives the count (0 when the filter was off).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (a NULL argument or another key).
+ */
+CRMKIT_API int crmkit_dataset_filtered_count(const crmkit_dataset* dataset, int32_t filter, size_t* out_lines);
+
+/**
+ * Ingest report: the first lines (at most 5) an order-line filter dropped: 1-based file
+ * lines, or 0-based rows for crmkit_dataset_create_from_order_lines().
+ *
+ * @param dataset the handle.
+ * @param filter a filter key, as for crmkit_dataset_filtered_count().
+ * @param lines receives the line numbers; may be NULL when cap is 0.
+ * @param cap capacity of lines (entries); 5 is always enough.
+ * @param[out] out_n receives the number of lines listed.
+ * @return CRMKIT_OK; CRMKIT_E_BUFFER_TOO_SMALL (cap < *out_n; lines unchanged);
+ *         CRMKIT_E_INVALID_ARGUMENT (a NULL argument, lines NULL with cap > 0, another key).
+ */
+CRMKIT_API int crmkit_dataset_filtered_lines(const crmkit_dataset* dataset, int32_t filter, int64_t* lines, size_t cap,
+                                             size_t* out_n);
+
+/**
+ * Borrowed views of the order lines behind the purchases of a dataset read with an order
+ * column, in the order they were read: line i belongs to transaction row out_order[i]
+ * and has amount out_amount[i] (quantity x unit price when read so). Valid until the
+ * handle is freed; may be NULL when *out_n is 0.
+ *
+ * @param dataset the handle.
+ * @param[out] out_order receives the transaction row of each line (int32_t[*out_n]).
+ * @param[out] out_amount receives the amount of each line (double[*out_n]).
+ * @param[out] out_n receives the number of lines.
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FOUND (the dataset was not read by order; outputs set
+ *         to NULL/0); CRMKIT_E_INVALID_ARGUMENT (an argument is NULL).
+ */
+CRMKIT_API int crmkit_dataset_order_lines(const crmkit_dataset* dataset, const int32_t** out_order,
+                                          const double** out_amount, size_t* out_n);
+
+/**
+ * The order id of transaction row `row` of a dataset read with an order column, with
+ * the two-call protocol.
+ *
+ * @param dataset the handle.
+ * @param row a transaction row in [0, number of transactions).
+ * @param buf receives the NUL-terminated UTF-8 id; may be NULL when cap is 0.
+ * @param cap capacity of buf in bytes.
+ * @param[out] out_needed receives strlen(id) + 1.
+ * @return CRMKIT_OK; CRMKIT_E_BUFFER_TOO_SMALL (buf unchanged); CRMKIT_E_NOT_FOUND (not
+ *         read by order); CRMKIT_E_INVALID_ARGUMENT (a NULL argument, row out of range).
+ */
+CRMKIT_API int crmkit_dataset_order_id(const crmkit_dataset* dataset, size_t row, char* buf, size_t cap,
+                                       size_t* out_needed);
 
 #ifdef __cplusplus
 }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ._errors import Error, InvalidArgumentError, NotFoundError
 from ._version import __version__
-from .dataset import Dataset
+from .dataset import Dataset, FilterCount, IngestReport
 from .churn import (
     BetaGeo,
     BetaGeoBetaBinom,
@@ -58,6 +58,8 @@ __all__ = [
     "customer_lifetime_value",
     "validate_holdout",
     "Dataset",
+    "FilterCount",
+    "IngestReport",
     "Error",
     "GeoFilter",
     "GeoIndex",

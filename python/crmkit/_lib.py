@@ -61,6 +61,9 @@ CSV_ON_BAD_ROW = 4
 CSV_MIN_TIME = 5
 CSV_MAX_TIME = 6
 CSV_ALLOW_NEGATIVE_AMOUNTS = 7
+CSV_DROP_NONPOSITIVE_QUANTITY = 8
+CSV_DROP_NONPOSITIVE_UNIT_PRICE = 9
+CSV_DROP_EMPTY_CUSTOMER = 10
 CSV_CUSTOMER_COLUMN = 101
 CSV_TIME_COLUMN = 102
 CSV_AMOUNT_COLUMN = 103
@@ -69,6 +72,10 @@ CSV_CHANNEL_COLUMN = 105
 CSV_CUSTOMER_ID_COLUMN = 106
 CSV_LONGITUDE_COLUMN = 107
 CSV_LATITUDE_COLUMN = 108
+CSV_ORDER_COLUMN = 109
+CSV_QUANTITY_COLUMN = 110
+CSV_UNIT_PRICE_COLUMN = 111
+CSV_EXCLUDE_ORDER_PREFIX = 112
 
 TIME_ISO8601 = 0
 TIME_EPOCH_SECONDS = 1
@@ -100,6 +107,16 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
         c_int,
         [POINTER(c_int32), POINTER(c_int64), POINTER(c_double), c_size_t, c_size_t, c_int32, POINTER(DatasetP)],
     ),
+    "crmkit_dataset_create_from_order_lines": (
+        c_int,
+        [
+            POINTER(c_int32), c_char_p, _size_p, c_size_t,  # customer
+            POINTER(c_int64), POINTER(c_double), POINTER(c_double), POINTER(c_double),  # time, amount, qty, price
+            POINTER(c_int32), c_char_p, _size_p, c_size_t,  # order
+            POINTER(c_int32), c_char_p, _size_p, c_size_t,  # product
+            c_size_t, CsvOptionsP, POINTER(DatasetP),
+        ],
+    ),
     "crmkit_dataset_free": (None, [DatasetP]),
     "crmkit_dataset_set_customer_ids": (c_int, [DatasetP, POINTER(c_char_p), c_size_t]),
     "crmkit_dataset_set_customer_locations": (
@@ -127,6 +144,10 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_dataset_rows_read": (c_int, [DatasetP, _size_p]),
     "crmkit_dataset_skipped_count": (c_int, [DatasetP, _size_p]),
     "crmkit_dataset_skipped_row": (c_int, [DatasetP, c_size_t, POINTER(c_int64), _buf, c_size_t, _size_p]),
+    "crmkit_dataset_filtered_count": (c_int, [DatasetP, c_int32, _size_p]),
+    "crmkit_dataset_filtered_lines": (c_int, [DatasetP, c_int32, POINTER(c_int64), c_size_t, _size_p]),
+    "crmkit_dataset_order_lines": (c_int, [DatasetP, POINTER(POINTER(c_int32)), POINTER(POINTER(c_double)), _size_p]),
+    "crmkit_dataset_order_id": (c_int, [DatasetP, c_size_t, _buf, c_size_t, _size_p]),
 }
 
 # The analysis modules keep their declarations beside their Python code, one table per

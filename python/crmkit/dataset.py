@@ -7,7 +7,7 @@ import datetime as _dt
 import os
 import weakref
 from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
-from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -27,6 +27,70 @@ _TIME_FORMATS = {
     "compact_date": _lib.TIME_COMPACT_DATE,
 }
 _BAD_ROW_POLICIES = {"fail": _lib.BAD_ROW_FAIL, "skip": _lib.BAD_ROW_SKIP}
+
+# The order-line filters: report name -> the option key that turns it on (and names it
+# in crmkit_dataset_filtered_count).
+_FILTERS = {
+    "drop_empty_customer": _lib.CSV_DROP_EMPTY_CUSTOMER,
+    "exclude_order_prefix": _lib.CSV_EXCLUDE_ORDER_PREFIX,
+    "drop_nonpositive_quantity": _lib.CSV_DROP_NONPOSITIVE_QUANTITY,
+    "drop_nonpositive_unit_price": _lib.CSV_DROP_NONPOSITIVE_UNIT_PRICE,
+}
+
+
+class FilterCount(NamedTuple):
+    """How many lines an order-line filter dropped, and the first (up to 5) of them:
+    1-based file lines for :meth:`Dataset.from_csv`, 0-based rows for
+    :meth:`Dataset.from_dataframe`."""
+
+    lines: int
+    first_lines: List[int]
+
+
+class IngestReport(NamedTuple):
+    """What building a dataset did (:attr:`Dataset.ingest_report`)."""
+
+    rows_read: int  #: data records seen (rows given)
+    rows_skipped: int  #: bad rows left out (``on_bad_row="skip"``)
+    filtered: Dict[str, FilterCount]  #: per filter: ``drop_empty_customer``, ``exclude_order_prefix``, ...
+
+    @property
+    def rows_filtered(self) -> int:
+        """Lines dropped by all filters together."""
+        return sum(f.lines for f in self.filtered.values())
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows (order lines) kept: read - skipped - filtered."""
+        return self.rows_read - self.rows_skipped - self.rows_filtered
+
+
+def _pack_strings(values: Sequence[str]) -> Tuple[bytes, np.ndarray]:
+    """Distinct strings packed back to back, and the n + 1 offsets (crmkit.h's layout)."""
+    encoded = [_encode(v, "an id") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.uintp)
+    if encoded:
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    return b"".join(encoded), offsets
+
+
+def _id_strings(uniques: Any) -> List[str]:
+    """pandas.factorize uniques as id strings; integral floats (an id column read with
+    missing values) lose their '.0'."""
+    values = np.asarray(uniques)
+    if values.dtype.kind == "f" and values.size and np.all(np.mod(values, 1) == 0):
+        return [str(int(v)) for v in values]
+    return [str(v) for v in uniques]
+
+
+def _factorized(series: Any) -> Tuple[np.ndarray, bytes, np.ndarray]:
+    """(int32 codes, packed distinct strings, offsets) of a DataFrame column; missing
+    values (NaN, None) get code -1."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, sort=False)
+    strings, offsets = _pack_strings(_id_strings(uniques))
+    return np.ascontiguousarray(codes, dtype=np.int32), strings, offsets
 
 
 class _Handle:
@@ -134,6 +198,36 @@ def _float_array(values: Any, what: str) -> np.ndarray:
     if array.dtype.kind not in "fiub":
         raise TypeError(f"{what} must be numeric, not {array.dtype}")
     return np.ascontiguousarray(array, dtype=np.float64)
+
+
+def _alias(primary: Optional[str], alias: Optional[str], name: str) -> Optional[str]:
+    if primary is not None and alias is not None and primary != alias:
+        raise InvalidArgumentError(
+            _errors.E_INVALID_ARGUMENT, f"{name}={alias!r} and {name}_column={primary!r} disagree; give one"
+        )
+    return primary if primary is not None else alias
+
+
+def _set_filters(
+    lib: Any,
+    options: Any,
+    exclude_order_prefix: Optional[str],
+    drop_nonpositive_quantity: bool,
+    drop_nonpositive_unit_price: bool,
+    drop_empty_customer: bool,
+) -> None:
+    check = _lib.check
+    check(
+        lib.crmkit_csv_options_set_string(
+            options, _lib.CSV_EXCLUDE_ORDER_PREFIX, _encode(exclude_order_prefix or "", "exclude_order_prefix")
+        )
+    )
+    for key, flag in (
+        (_lib.CSV_DROP_NONPOSITIVE_QUANTITY, drop_nonpositive_quantity),
+        (_lib.CSV_DROP_NONPOSITIVE_UNIT_PRICE, drop_nonpositive_unit_price),
+        (_lib.CSV_DROP_EMPTY_CUSTOMER, drop_empty_customer),
+    ):
+        check(lib.crmkit_csv_options_set_int(options, key, 1 if flag else 0))
 
 
 class Dataset:
@@ -247,8 +341,30 @@ class Dataset:
         customer: str = "customer_id",
         time: str = "timestamp",
         amount: str = "amount",
+        *,
+        order: Optional[str] = None,
+        quantity: Optional[str] = None,
+        unit_price: Optional[str] = None,
+        product: Optional[str] = None,
+        exclude_order_prefix: Optional[str] = None,
+        drop_nonpositive_quantity: bool = False,
+        drop_nonpositive_unit_price: bool = False,
+        drop_empty_customer: bool = False,
     ) -> "Dataset":
-        """A dataset from a pandas DataFrame with one row per transaction.
+        """A dataset from a pandas DataFrame with one row per transaction, or one row per
+        order line.
+
+        Order lines: with ``order`` (an order id column) the lines of each order roll up
+        into one purchase (earliest time, summed amount); with ``quantity`` and
+        ``unit_price`` a line's amount is their product (``amount`` is then not read);
+        ``product`` keeps a product per line. The filters drop lines and count them in
+        :attr:`ingest_report` (with 0-based row positions): ``exclude_order_prefix``
+        (e.g. ``"C"`` for cancellations), ``drop_nonpositive_quantity``,
+        ``drop_nonpositive_unit_price``, ``drop_empty_customer``. The roll-up and the
+        filters run in libcrmkit, exactly as :meth:`from_csv` does them; customers are
+        then numbered in order of first appearance among the kept lines. An order whose
+        lines name two customers raises crmkit.InvalidArgumentError naming the order,
+        both customers and both rows.
 
         The customer column (ids of any type: strings, integers, ...) is factorized with
         ``pandas.factorize`` into dense indices in order of first appearance, and the ids
@@ -263,6 +379,21 @@ class Dataset:
         """
         import pandas as pd
 
+        line_mode = (
+            order is not None
+            or quantity is not None
+            or unit_price is not None
+            or product is not None
+            or bool(exclude_order_prefix)
+            or drop_nonpositive_quantity
+            or drop_nonpositive_unit_price
+            or drop_empty_customer
+        )
+        if line_mode:
+            return cls._from_order_lines(
+                df, customer, time, amount, order, quantity, unit_price, product,
+                exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price, drop_empty_customer,
+            )
         for column in (customer, time, amount):
             if column not in df.columns:
                 raise KeyError(f"DataFrame has no column {column!r} (columns: {list(df.columns)})")
@@ -282,6 +413,85 @@ class Dataset:
             time_values = times.to_numpy()
         amount_values = np.array(df[amount].to_numpy(), dtype=np.float64, copy=True)
         return cls.from_arrays(codes.astype(np.int32), time_values, amount_values, customer_ids=ids, copy=False)
+
+    @classmethod
+    def _from_order_lines(
+        cls,
+        df: "pd.DataFrame",
+        customer: str,
+        time: str,
+        amount: str,
+        order: Optional[str],
+        quantity: Optional[str],
+        unit_price: Optional[str],
+        product: Optional[str],
+        exclude_order_prefix: Optional[str],
+        drop_nonpositive_quantity: bool,
+        drop_nonpositive_unit_price: bool,
+        drop_empty_customer: bool,
+    ) -> "Dataset":
+        if (quantity is None) != (unit_price is None):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "give quantity and unit_price together, or neither")
+        needed = [customer, time] + ([quantity, unit_price] if quantity is not None else [amount])
+        needed += [c for c in (order, product) if c is not None]
+        for column in needed:
+            if column not in df.columns:
+                raise KeyError(f"DataFrame has no column {column!r} (columns: {list(df.columns)})")
+        n = len(df)
+        customer_codes, customer_ids, customer_offsets = _factorized(df[customer])
+        times = df[time]
+        import pandas as pd
+
+        if pd.api.types.is_datetime64_any_dtype(times):
+            if getattr(times.dt, "tz", None) is not None:
+                times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+        time_array = _time_array(times.to_numpy())
+        keep: List[Any] = [customer_codes, customer_offsets, time_array]
+        null_double = POINTER(c_double)()
+        null_int = POINTER(c_int32)()
+        null_size = POINTER(c_size_t)()
+
+        def doubles(column: str) -> Any:
+            array = np.array(_float_array(df[column].to_numpy(), column), dtype=np.float64, copy=True)
+            keep.append(array)
+            return _ptr(array, c_double)
+
+        if quantity is not None:
+            amount_p, quantity_p, price_p = null_double, doubles(quantity), doubles(unit_price)  # type: ignore[arg-type]
+        else:
+            amount_p, quantity_p, price_p = doubles(amount), null_double, null_double
+        order_args: List[Any] = [null_int, None, null_size, 0]
+        if order is not None:
+            codes, strings, offsets = _factorized(df[order])
+            keep += [codes, offsets]
+            order_args = [_ptr(codes, c_int32), strings, _ptr(offsets, c_size_t), offsets.shape[0] - 1]
+        product_args: List[Any] = [null_int, None, null_size, 0]
+        if product is not None:
+            codes, strings, offsets = _factorized(df[product])
+            keep += [codes, offsets]
+            product_args = [_ptr(codes, c_int32), strings, _ptr(offsets, c_size_t), offsets.shape[0] - 1]
+
+        lib = _lib.get()
+        check = _lib.check
+        options = _lib.CsvOptionsP()
+        check(lib.crmkit_csv_options_create(byref(options)))
+        try:
+            _set_filters(
+                lib, options, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,
+                drop_empty_customer,
+            )
+            out = _lib.DatasetP()
+            check(
+                lib.crmkit_dataset_create_from_order_lines(
+                    _ptr(customer_codes, c_int32), customer_ids, _ptr(customer_offsets, c_size_t),
+                    customer_offsets.shape[0] - 1,
+                    _ptr(time_array, c_int64), amount_p, quantity_p, price_p,
+                    *order_args, *product_args, n, options, byref(out),
+                )
+            )
+        finally:
+            lib.crmkit_csv_options_free(options)
+        return cls(_Handle(out))
 
     @classmethod
     def from_csv(
@@ -305,6 +515,16 @@ class Dataset:
         longitude_column: Optional[str] = None,
         latitude_column: Optional[str] = None,
         attribute_columns: Sequence[str] = (),
+        order_column: Optional[str] = None,
+        quantity_column: Optional[str] = None,
+        unit_price_column: Optional[str] = None,
+        exclude_order_prefix: Optional[str] = None,
+        drop_nonpositive_quantity: bool = False,
+        drop_nonpositive_unit_price: bool = False,
+        drop_empty_customer: bool = False,
+        order: Optional[str] = None,
+        quantity: Optional[str] = None,
+        unit_price: Optional[str] = None,
     ) -> "Dataset":
         """Reads a transaction CSV file and, optionally, a customer CSV file.
 
@@ -325,6 +545,16 @@ class Dataset:
             allow_negative_amounts: False makes refunds bad values.
             customer_id_column, longitude_column, latitude_column, attribute_columns:
                 header names in the customer file.
+            order_column (or ``order``): an order id column; the lines of each order
+                roll up into one purchase (earliest time, summed amount), and an order
+                whose lines name two customers is a bad row. :attr:`order_lines` gives
+                the lines back.
+            quantity_column, unit_price_column (or ``quantity``, ``unit_price``): read
+                a line's amount as quantity x unit price instead of ``amount_column``.
+            exclude_order_prefix: drop the lines whose order id starts with it (``"C"``:
+                cancellations). drop_nonpositive_quantity, drop_nonpositive_unit_price,
+                drop_empty_customer: drop such lines. Each filter's count is in
+                :attr:`ingest_report`.
 
         Raises:
             crmkit.Error: ``code`` CRMKIT_E_IO (missing file), CRMKIT_E_PARSE (bad header
@@ -339,6 +569,9 @@ class Dataset:
             raise InvalidArgumentError(
                 _errors.E_INVALID_ARGUMENT, f"on_bad_row {on_bad_row!r} is not one of {sorted(_BAD_ROW_POLICIES)}"
             )
+        order_column = _alias(order_column, order, "order")
+        quantity_column = _alias(quantity_column, quantity, "quantity")
+        unit_price_column = _alias(unit_price_column, unit_price, "unit_price")
         for name, char in (("delimiter", delimiter), ("quote", quote)):
             if not isinstance(char, str) or len(char) != 1:
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be one character, got {char!r}")
@@ -370,9 +603,16 @@ class Dataset:
                 (_lib.CSV_CUSTOMER_ID_COLUMN, customer_id_column),
                 (_lib.CSV_LONGITUDE_COLUMN, longitude_column or ""),
                 (_lib.CSV_LATITUDE_COLUMN, latitude_column or ""),
+                (_lib.CSV_ORDER_COLUMN, order_column or ""),
+                (_lib.CSV_QUANTITY_COLUMN, quantity_column or ""),
+                (_lib.CSV_UNIT_PRICE_COLUMN, unit_price_column or ""),
             ]
             for key, text in strings:
                 check(lib.crmkit_csv_options_set_string(options, key, _encode(text, "a column name")))
+            _set_filters(
+                lib, options, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,
+                drop_empty_customer,
+            )
             for name in attribute_columns:
                 check(lib.crmkit_csv_options_add_attribute_column(options, _encode(name, "an attribute column")))
             out = _lib.DatasetP()
@@ -634,6 +874,63 @@ class Dataset:
             _lib.check(rc)
             rows.append((line.value, buffer.value.decode("utf-8", "replace")))
         return rows
+
+    def filtered_count(self, name: str) -> FilterCount:
+        """What the order-line filter ``name`` dropped (one of ``drop_empty_customer``,
+        ``exclude_order_prefix``, ``drop_nonpositive_quantity``,
+        ``drop_nonpositive_unit_price``); 0 lines when it was off."""
+        if name not in _FILTERS:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"filter {name!r} is not one of {list(_FILTERS)}")
+        lib = _lib.get()
+        handle = self._h()
+        count = c_size_t()
+        _lib.check(lib.crmkit_dataset_filtered_count(handle.ptr, _FILTERS[name], byref(count)))
+        lines = (c_int64 * 8)()
+        n = c_size_t()
+        _lib.check(lib.crmkit_dataset_filtered_lines(handle.ptr, _FILTERS[name], lines, len(lines), byref(n)))
+        return FilterCount(count.value, [int(lines[i]) for i in range(n.value)])
+
+    @property
+    def ingest_report(self) -> IngestReport:
+        """Rows read, skipped (bad) and dropped by each order-line filter."""
+        return IngestReport(
+            rows_read=self.rows_read,
+            rows_skipped=self._get_size("crmkit_dataset_skipped_count"),
+            filtered={name: self.filtered_count(name) for name in _FILTERS},
+        )
+
+    # -----------------------------------------------------------------------------------
+    # Order lines
+    @property
+    def order_lines(self) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+        """For a dataset built with an order column: (order, amount) per kept line, in
+        the order read, as read-only views (no copy); ``order[i]`` is the transaction row
+        line i rolled up into. None otherwise."""
+        handle = self._h()
+        order = POINTER(c_int32)()
+        amount = POINTER(c_double)()
+        n = c_size_t()
+        rc = _lib.get().crmkit_dataset_order_lines(handle.ptr, byref(order), byref(amount), byref(n))
+        if rc == _errors.E_NOT_FOUND:
+            return None
+        _lib.check(rc)
+        return _view(order, n.value, np.int32, handle), _view(amount, n.value, np.float64, handle)
+
+    def order_id(self, row: int) -> str:
+        """The order id of transaction row ``row`` (datasets built with an order column).
+
+        Raises:
+            crmkit.NotFoundError: the dataset was not built with an order column.
+        """
+        lib = _lib.get()
+        needed = c_size_t()
+        buffer = ctypes.create_string_buffer(64)
+        rc = lib.crmkit_dataset_order_id(self._h().ptr, int(row), buffer, len(buffer), byref(needed))
+        if rc == _errors.E_BUFFER_TOO_SMALL:
+            buffer = ctypes.create_string_buffer(needed.value)
+            rc = lib.crmkit_dataset_order_id(self._h().ptr, int(row), buffer, len(buffer), byref(needed))
+        _lib.check(rc)
+        return buffer.value.decode("utf-8", "replace")
 
     # -----------------------------------------------------------------------------------
     # pandas

@@ -4,6 +4,7 @@
 // Not installed; never included by users.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -33,6 +34,7 @@ struct crmkit_dataset {
   crmkit::dataset data;
   std::size_t rows_read = 0;
   std::vector<skipped_row> skipped;
+  std::array<crmkit::filter_count, crmkit::n_line_filters> filtered{};  // by crmkit::line_filter
 };
 
 struct crmkit_table {

@@ -27,12 +27,19 @@ const char* key_name(std::int32_t key) noexcept {
     case CRMKIT_CSV_CUSTOMER_ID_COLUMN: return "CRMKIT_CSV_CUSTOMER_ID_COLUMN";
     case CRMKIT_CSV_LONGITUDE_COLUMN: return "CRMKIT_CSV_LONGITUDE_COLUMN";
     case CRMKIT_CSV_LATITUDE_COLUMN: return "CRMKIT_CSV_LATITUDE_COLUMN";
+    case CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY: return "CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY";
+    case CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE: return "CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE";
+    case CRMKIT_CSV_DROP_EMPTY_CUSTOMER: return "CRMKIT_CSV_DROP_EMPTY_CUSTOMER";
+    case CRMKIT_CSV_ORDER_COLUMN: return "CRMKIT_CSV_ORDER_COLUMN";
+    case CRMKIT_CSV_QUANTITY_COLUMN: return "CRMKIT_CSV_QUANTITY_COLUMN";
+    case CRMKIT_CSV_UNIT_PRICE_COLUMN: return "CRMKIT_CSV_UNIT_PRICE_COLUMN";
+    case CRMKIT_CSV_EXCLUDE_ORDER_PREFIX: return "CRMKIT_CSV_EXCLUDE_ORDER_PREFIX";
     default: return nullptr;
   }
 }
 
 bool is_string_key(std::int32_t key) noexcept {
-  return key >= CRMKIT_CSV_CUSTOMER_COLUMN && key <= CRMKIT_CSV_LATITUDE_COLUMN;
+  return key >= CRMKIT_CSV_CUSTOMER_COLUMN && key <= CRMKIT_CSV_EXCLUDE_ORDER_PREFIX;
 }
 
 [[noreturn]] void bad_value(const char* function, std::int32_t key, std::int64_t value, const char* expected) {
@@ -91,6 +98,18 @@ CRMKIT_API int crmkit_csv_options_set_int(crmkit_csv_options* options, int32_t k
       if (value != 0 && value != 1) bad_value(function, key, value, "0 or 1");
       csv.allow_negative_amounts = value == 1;
       break;
+    case CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY:
+      if (value != 0 && value != 1) bad_value(function, key, value, "0 or 1");
+      csv.filters.drop_nonpositive_quantity = value == 1;
+      break;
+    case CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE:
+      if (value != 0 && value != 1) bad_value(function, key, value, "0 or 1");
+      csv.filters.drop_nonpositive_unit_price = value == 1;
+      break;
+    case CRMKIT_CSV_DROP_EMPTY_CUSTOMER:
+      if (value != 0 && value != 1) bad_value(function, key, value, "0 or 1");
+      csv.filters.drop_empty_customer = value == 1;
+      break;
     default: break;  // unreachable: every integer key is handled above
   }
   CRMKIT_API_END();
@@ -121,6 +140,10 @@ CRMKIT_API int crmkit_csv_options_set_string(crmkit_csv_options* options, int32_
     case CRMKIT_CSV_CUSTOMER_ID_COLUMN: options->customers.id = std::move(text); break;
     case CRMKIT_CSV_LONGITUDE_COLUMN: options->customers.longitude = std::move(text); break;
     case CRMKIT_CSV_LATITUDE_COLUMN: options->customers.latitude = std::move(text); break;
+    case CRMKIT_CSV_ORDER_COLUMN: options->transactions.order = std::move(text); break;
+    case CRMKIT_CSV_QUANTITY_COLUMN: options->transactions.quantity = std::move(text); break;
+    case CRMKIT_CSV_UNIT_PRICE_COLUMN: options->transactions.unit_price = std::move(text); break;
+    case CRMKIT_CSV_EXCLUDE_ORDER_PREFIX: options->csv.filters.order_id_exclude_prefix = std::move(text); break;
     default: break;  // unreachable: every string key is handled above
   }
   CRMKIT_API_END();

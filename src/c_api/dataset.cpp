@@ -2,12 +2,15 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "c_api_internal.hpp"
+#include "crmkit/io/order_line_arrays.hpp"
 
 namespace {
 
@@ -49,6 +52,50 @@ void check_index(const char* function, const char* argument, std::size_t index, 
                 fmt::format("{}: argument '{}' is {}, outside [0, {})", function, argument, index, size));
 }
 
+// The packed strings ids[offsets[k] .. offsets[k+1]) as views (see crmkit.h).
+std::vector<std::string_view> unpack(const char* function, const char* what, const char* ids, const size_t* offsets,
+                                     std::size_t n) {
+  std::vector<std::string_view> out;
+  if (n == 0) return out;
+  if (offsets == nullptr) crmkit::capi::throw_null(function, fmt::format("{}_offsets", what).c_str());
+  if (offsets[0] != 0)
+    throw error(errc::invalid_argument, fmt::format("{}: {}_offsets[0] is {}, not 0", function, what, offsets[0]));
+  if (ids == nullptr && offsets[n] > 0) crmkit::capi::throw_null(function, what);
+  out.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (offsets[k + 1] < offsets[k])
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: {}_offsets decrease at {} ({} then {})", function, what, k, offsets[k], offsets[k + 1]));
+    out.emplace_back(ids == nullptr ? "" : ids + offsets[k], offsets[k + 1] - offsets[k]);
+  }
+  return out;
+}
+
+// The ingest-report slot of an order-line filter key.
+std::size_t filter_slot(const char* function, std::int32_t key) {
+  switch (key) {
+    case CRMKIT_CSV_DROP_EMPTY_CUSTOMER: return static_cast<std::size_t>(crmkit::line_filter::empty_customer);
+    case CRMKIT_CSV_EXCLUDE_ORDER_PREFIX: return static_cast<std::size_t>(crmkit::line_filter::order_prefix);
+    case CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY:
+      return static_cast<std::size_t>(crmkit::line_filter::nonpositive_quantity);
+    case CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE:
+      return static_cast<std::size_t>(crmkit::line_filter::nonpositive_unit_price);
+    default:
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: argument 'filter' is {}; expected CRMKIT_CSV_DROP_EMPTY_CUSTOMER, "
+                              "CRMKIT_CSV_EXCLUDE_ORDER_PREFIX, CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY or "
+                              "CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE",
+                              function, key));
+  }
+}
+
+const crmkit::order_lines& lines_of(const crmkit_dataset& dataset, const char* function) {
+  const crmkit::order_lines* lines = dataset.data.transactions().lines();
+  if (lines == nullptr)
+    throw error(errc::not_found, fmt::format("{}: the dataset was not read with an order column", function));
+  return *lines;
+}
+
 void append_skipped(crmkit_dataset& handle, const crmkit::ingest_report& report) {
   for (const auto& row : report.skipped) handle.skipped.push_back({row.line, row.message(report.source)});
 }
@@ -87,6 +134,7 @@ CRMKIT_API int crmkit_dataset_create_from_csv(const char* transactions_path, con
   }
   append_skipped(*handle, transactions_report);
   handle->rows_read = transactions_report.rows_read;
+  handle->filtered = transactions_report.filtered;
   *out = handle.release();
   CRMKIT_API_END();
 }
@@ -111,6 +159,58 @@ CRMKIT_API int crmkit_dataset_create_from_columns(const int32_t* customer, const
   auto handle = std::make_unique<crmkit_dataset>();
   handle->data = crmkit::dataset(crmkit::customer_table::with_index_ids(n_customers), std::move(log));
   handle->rows_read = n_rows;
+  *out = handle.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_create_from_order_lines(
+    const int32_t* customer, const char* customer_ids, const size_t* customer_id_offsets, size_t n_customer_ids,
+    const int64_t* time, const double* amount, const double* quantity, const double* unit_price, const int32_t* order,
+    const char* order_ids, const size_t* order_id_offsets, size_t n_order_ids, const int32_t* product,
+    const char* product_levels, const size_t* product_level_offsets, size_t n_product_levels, size_t n_lines,
+    const crmkit_csv_options* options, crmkit_dataset** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  const char* const function = __func__;
+  if (n_lines > 0) {
+    CRMKIT_CHECK_NOT_NULL(customer);
+    CRMKIT_CHECK_NOT_NULL(time);
+    if (amount == nullptr && (quantity == nullptr || unit_price == nullptr))
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: give amount, or quantity and unit_price (they are NULL)", function));
+  }
+  if (amount != nullptr && (quantity != nullptr || unit_price != nullptr))
+    throw error(errc::invalid_argument,
+                fmt::format("{}: give either amount or quantity and unit_price, not both", function));
+  if ((quantity == nullptr) != (unit_price == nullptr))
+    throw error(errc::invalid_argument, fmt::format("{}: give quantity and unit_price together", function));
+  const auto customers = unpack(function, "customer_ids", customer_ids, customer_id_offsets, n_customer_ids);
+  const auto orders = unpack(function, "order_ids", order_ids, order_id_offsets, n_order_ids);
+  const auto products = unpack(function, "product_levels", product_levels, product_level_offsets, n_product_levels);
+  const auto span_of = [n_lines](const auto* p) {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(p)>>;
+    return p == nullptr ? std::span<const T>{} : std::span<const T>(p, n_lines);
+  };
+  crmkit::order_line_arrays lines;
+  lines.customer = span_of(customer);
+  lines.customer_ids = customers;
+  lines.time = span_of(time);
+  lines.amount = span_of(amount);
+  lines.quantity = span_of(quantity);
+  lines.unit_price = span_of(unit_price);
+  lines.order = span_of(order);
+  lines.order_ids = orders;
+  lines.product = span_of(product);
+  lines.product_levels = products;
+  if (n_lines > 0 && order == nullptr && n_order_ids > 0)
+    throw error(errc::invalid_argument, fmt::format("{}: order_ids are given but order is NULL", function));
+  const crmkit::line_filters filters = options != nullptr ? options->csv.filters : crmkit::line_filters{};
+  crmkit::ingest_report report;
+  auto handle = std::make_unique<crmkit_dataset>();
+  handle->data = crmkit::dataset_from_order_lines(lines, filters, &report);
+  handle->rows_read = report.rows_read;
+  handle->filtered = report.filtered;
   *out = handle.release();
   CRMKIT_API_END();
 }
@@ -354,6 +454,61 @@ CRMKIT_API int crmkit_dataset_skipped_row(const crmkit_dataset* dataset, size_t 
   const auto& row = dataset->skipped[i];
   *out_line = row.line;
   crmkit::capi::copy_out(row.message, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
+
+extern "C" {
+
+CRMKIT_API int crmkit_dataset_filtered_count(const crmkit_dataset* dataset, int32_t filter, size_t* out_lines) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_lines);
+  *out_lines = dataset->filtered[filter_slot(__func__, filter)].lines;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_filtered_lines(const crmkit_dataset* dataset, int32_t filter, int64_t* lines, size_t cap,
+                                             size_t* out_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_n);
+  if (cap > 0) CRMKIT_CHECK_NOT_NULL(lines);
+  const auto& listed = dataset->filtered[filter_slot(__func__, filter)].first_lines;
+  *out_n = listed.size();
+  if (cap < listed.size())
+    throw error(errc::buffer_too_small,
+                fmt::format("{}: buffer too small: {} entries needed, capacity {}", __func__, listed.size(), cap));
+  for (std::size_t i = 0; i < listed.size(); ++i) lines[i] = listed[i];
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_order_lines(const crmkit_dataset* dataset, const int32_t** out_order,
+                                          const double** out_amount, size_t* out_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_order);
+  CRMKIT_CHECK_NOT_NULL(out_amount);
+  CRMKIT_CHECK_NOT_NULL(out_n);
+  *out_order = nullptr;
+  *out_amount = nullptr;
+  *out_n = 0;
+  const auto& lines = lines_of(*dataset, __func__);
+  *out_order = lines.order().data();
+  *out_amount = lines.amount().data();
+  *out_n = lines.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_dataset_order_id(const crmkit_dataset* dataset, size_t row, char* buf, size_t cap,
+                                       size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  const auto& lines = lines_of(*dataset, __func__);
+  check_index(__func__, "row", row, lines.n_orders());
+  crmkit::capi::copy_out(lines.order_ids().at(static_cast<std::int32_t>(row)), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 

@@ -175,11 +175,11 @@ class score_document {
     expect(v, key, json::kind::object);
     for (const auto& m : v.members) {
       bool ok = false;
-      for (auto k : known) ok = ok || m.first == k;
+      for (auto k : known) ok = ok || m.key == k;
       if (!ok) {
         std::string list;
         for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
-        fail(m.second, fmt::format("unknown key '{}' in '{}' (known: {})", m.first, key, list));
+        fail(m.val, fmt::format("unknown key '{}' in '{}' (known: {})", m.key, key, list));
       }
     }
   }
