@@ -272,7 +272,7 @@ static void null_arrays_are_named(void) {
   CHECK_NULL_NAMED(crmkit_btyd_prob_n_purchases(bg, 1, 1, v, v, NULL, 1, v), "T");
   CHECK_NULL_NAMED(crmkit_btyd_bgbb_clv(bb, 0.1, v, v, NULL, v, 1, v), "periods");
   CHECK_NULL_NAMED(crmkit_btyd_expected_spend(gg, v, NULL, 1, v), "monetary_value");
-  CHECK_NULL_NAMED(crmkit_btyd_clv(bg, gg, v, v, v, NULL, 1, 12, 1, 0.01, v), "monetary_value");
+  CHECK_NULL_NAMED(crmkit_btyd_clv(bg, gg, v, v, v, NULL, 1, 12, 30.415, 7.0, 0.01, v), "monetary_value");
   CHECK_NULL_NAMED(crmkit_btyd_validate_holdout(v, v, NULL, NULL, 1, 7, totals, &auc, buckets), "actual");
   CHECK_NULL_NAMED(crmkit_btyd_validate_holdout(v, v, v, NULL, 1, 7, totals, NULL, buckets), "out_auc");
   crmkit_btyd_free(bb);
