@@ -125,23 +125,22 @@ TEST_CASE("the summary is identical for any thread count") {
   }
 }
 
-TEST_CASE("monetary is Kahan-compensated in row order") {
-  // 1 + 1e-16 + 1e-16 ... : naive summation stays at 1, Kahan recovers the tail.
+TEST_CASE("monetary is the exactly rounded sum, in any row order") {
+  // 1 + 1e-16 + 1e-16 ... : naive summation stays at 1; the exact sum keeps the tail.
   std::vector<std::int32_t> customer(1001, 0);
   std::vector<std::int64_t> time(1001, 0);
   std::vector<double> amount(1001, 1e-16);
   amount[0] = 1.0;
   crmkit::rfm_options options;
   const auto t = crmkit::rfm_summary(make_log(customer, time, amount, 1), options);
-  double kahan = 0.0, c = 0.0;
-  for (double v : amount) {
-    const double y = v - c;
-    const double s = kahan + y;
-    c = (s - kahan) - y;
-    kahan = s;
-  }
-  CHECK(t.monetary[0] == kahan);
+  long double exact = 0.0L;  // 64-bit mantissa: 1 + 1000 * 1e-16 is exact to ~1e-19 here
+  for (double v : amount) exact += static_cast<long double>(v);
+  CHECK(t.monetary[0] == static_cast<double>(exact));
   CHECK(t.monetary[0] > 1.0);
+  // The tail first, the 1 last: the same bits (a Kahan or naive sum in row order differs).
+  std::reverse(amount.begin(), amount.end());
+  const auto r = crmkit::rfm_summary(make_log(customer, time, amount, 1), options);
+  CHECK(r.monetary[0] == t.monetary[0]);
 }
 
 TEST_CASE("bad input gets a clear error") {
@@ -261,7 +260,7 @@ TEST_CASE("rfm_summary: an overflowing monetary sum names the customer") {
     FAIL("no error");
   } catch (const crmkit::error& e) {
     CHECK(e.code() == crmkit::errc::invalid_argument);
-    CHECK(std::string(e.what()).find("rfm_summary: customer 1: the sum of its 2 amounts overflows double") !=
+    CHECK(std::string(e.what()).find("rfm_summary: customer 1: the sum of its 2 amounts is beyond +-3.6e16") !=
           std::string::npos);
   }
 }

@@ -25,14 +25,13 @@
 /// - `recency`: the same in the chosen time unit, floor((as_of - last) / unit);
 /// - `frequency`: number of transactions; `distinct_days`: number of distinct UTC
 ///   purchase days;
-/// - `monetary`: total amount, a Kahan-compensated sum in row order, bit for bit what
-///   pandas' `groupby().sum()` returns on the same rows; `monetary_mean`: monetary /
-///   frequency (pandas' `groupby().mean()`). Row order: every other column depends only on
-///   the set of rows; `monetary` (like pandas' sum) can differ in its last bits when a
-///   customer's rows come in another order (exact whenever the partial sums are exact, e.g.
-///   amounts in cents below 2^53 cents). An order-independent exact sum per customer would
-///   cost a sort of the log, so it is not done; round monetary to cents before scoring if
-///   ulp-level differences between customers with equal totals matter;
+/// - `monetary`: total amount, summed exactly (crmkit/core/exact_sum.hpp: 128-bit fixed
+///   point, rounded to double once), so it depends only on the set of rows, never on their
+///   order, and it equals pandas' `groupby().sum()` whenever pandas' compensated sum is exact
+///   (amounts in cents, say; otherwise the two differ in the last bit at most, crmkit's being
+///   the correctly rounded one). A customer total beyond +-3.6e16 is an error naming the
+///   customer. `monetary_mean`: monetary / frequency (pandas' `groupby().mean()`). Every
+///   column depends only on the set of rows;
 /// - `id_rank`: filled only by the dataset overload of rfm_summary: the rank of the row's
 ///   customer id in the id order of rfm_id_ranks; empty otherwise;
 /// - `first_purchase`, `last_purchase`: Unix seconds; `tenure`: floor((as_of - first) / unit).
@@ -57,7 +56,7 @@
 /// the first interval starts at the minimum and the last ends at maximum + 1, intervals
 /// are half-open [lower, upper); tied values always share a score and classes can be empty.
 ///
-/// Memory: the summary holds 9 columns of 8 bytes and 1 (2 with id_rank) of 4 per customer plus a 40-byte
+/// Memory: the summary holds 9 columns of 8 bytes and 1 (2 with id_rank) of 4 per customer plus a 32-byte
 /// accumulator per customer index while it runs (about 110 bytes per customer in all);
 /// scoring needs 16 bytes per customer of scratch (32 with id_rank). The log is read, never copied.
 #pragma once
@@ -103,7 +102,7 @@ struct rfm_table {
   std::vector<double> recency;               ///< time units since the last purchase
   std::vector<double> frequency;             ///< number of transactions
   std::vector<double> distinct_days;         ///< number of distinct purchase days (UTC)
-  std::vector<double> monetary;              ///< total amount (compensated sum)
+  std::vector<double> monetary;              ///< total amount (exact sum, rounded once)
   std::vector<double> monetary_mean;         ///< mean amount per transaction
   std::vector<std::int64_t> first_purchase;  ///< Unix seconds of the first purchase
   std::vector<std::int64_t> last_purchase;   ///< Unix seconds of the last purchase

@@ -15,6 +15,7 @@
 
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
+#include "crmkit/core/exact_sum.hpp"
 #include "crmkit/segmentation/rfm.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -30,10 +31,12 @@ std::int64_t detail_time_at(std::int64_t base, Offset offset) {
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(offset));
 }
 
+// A per-customer sum that left exact_sum's range (|total| >= 2^55, about 3.6e16): sticky.
+inline constexpr exact_sum::int128 rfm_sum_out_of_range = -(exact_sum::int128{1} << 126) * 2;
+
 template <class Offset>
 struct alignas(32) rfm_accumulator {
-  double sum = 0.0;           // Kahan sum of amounts
-  double compensation = 0.0;  // Kahan's running error term
+  exact_sum::int128 sum = 0;  // amounts in exact_sum's fixed point: the total in any row order
   Offset first = 0;           // time - base of the first and last purchase
   Offset last = 0;
   std::uint32_t count = 0;
@@ -43,10 +46,10 @@ struct alignas(32) rfm_accumulator {
 // Accumulates the rows whose customer lies in [lo, hi). Returns false when some customer's
 // timestamps were seen out of order (then `distinct` is unreliable and is recomputed).
 //
-// The sum is Kahan's compensated summation written exactly as pandas' group_sum
-// (pandas/_libs/groupby.pyx: y = val - c; t = sum + y; c = t - sum - y; sum = t), in row
-// order, so that the totals agree with pandas to the last bit. This relies on IEEE
-// double arithmetic without reassociation (no -ffast-math).
+// The sum is exact (crmkit/core/exact_sum.hpp: amounts as 128-bit fixed point with 2^-72
+// resolution, added as integers), so a customer's total does not depend on the order of
+// its rows, and it is rounded to double once. It equals pandas' compensated group_sum
+// whenever that one is exact (amounts in cents, say) and is never less accurate.
 template <class Offset>
 bool rfm_accumulate(const transaction_view& rows, std::int64_t base, rfm_accumulator<Offset>* acc, std::int32_t lo,
                     std::int32_t hi) {
@@ -63,10 +66,11 @@ bool rfm_accumulate(const transaction_view& rows, std::int64_t base, rfm_accumul
     rfm_accumulator<Offset>& a = acc[c];
     // Unsigned arithmetic: the difference of two int64 times cannot overflow this way.
     const auto t = static_cast<Offset>(static_cast<std::uint64_t>(time[i]) - static_cast<std::uint64_t>(base));
-    const double y = amount[i] - a.compensation;
-    const double s = a.sum + y;
-    a.compensation = (s - a.sum) - y;
-    a.sum = s;
+    if (a.sum != rfm_sum_out_of_range) {
+      exact_sum::int128 fixed = 0;
+      if (!exact_sum::to_fixed(amount[i], fixed) || __builtin_add_overflow(a.sum, fixed, &a.sum))
+        a.sum = rfm_sum_out_of_range;
+    }
     if (a.count == 0) {
       a.first = a.last = t;
       a.distinct = 1;
@@ -402,13 +406,14 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
     table.distinct_days[row] = static_cast<double>(a.distinct);
     // Finite amounts whose sum is not: name the customer here rather than let a score
     // report a value `inf` (or NaN) the caller never passed.
-    if (!std::isfinite(a.sum))
+    if (a.sum == rfm_sum_out_of_range)
       throw error(errc::invalid_argument,
-                  fmt::format("rfm_summary: customer {}: the sum of its {} amounts overflows double; scale the "
-                              "amounts down (e.g. to thousands)",
+                  fmt::format("rfm_summary: customer {}: the sum of its {} amounts is beyond +-3.6e16 (or one amount "
+                              "is); scale the amounts down (e.g. to thousands)",
                               c, a.count));
-    table.monetary[row] = a.sum;
-    table.monetary_mean[row] = a.sum / static_cast<double>(a.count);
+    const double total = exact_sum::to_double(a.sum);
+    table.monetary[row] = total;
+    table.monetary_mean[row] = total / static_cast<double>(a.count);
     table.first_purchase[row] = first;
     table.last_purchase[row] = last;
     ++row;
