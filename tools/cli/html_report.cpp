@@ -17,7 +17,7 @@ namespace crmkit_cli {
 
 namespace {
 
-constexpr double width = 680, height = 340, left = 70, right = 20, top = 20, bottom = 70;
+constexpr double width = 680, height = 350, left = 70, right = 20, top = 34, bottom = 70;
 constexpr const char* palette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
@@ -38,7 +38,8 @@ std::string escape(std::string_view text) {
 std::string num(double v) {
   if (!std::isfinite(v)) return "";
   const double a = std::fabs(v);
-  if (a >= 1e6) return fmt::format("{:.3g}M", v / 1e6);
+  if (a == std::floor(a) && a < 1e15) return fmt::format("{:.0f}", v);
+  if (a >= 1e6) return fmt::format("{:.4g}M", v / 1e6);
   if (a >= 1e4) return fmt::format("{:.0f}", v);
   if (a >= 100) return fmt::format("{:.1f}", v);
   if (a == std::floor(a)) return fmt::format("{:.0f}", v);
@@ -105,7 +106,7 @@ std::string legend(const std::vector<std::string>& names) {
   double x = left + 8;
   for (std::size_t i = 0; i < names.size(); ++i) {
     s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>\n",
-                     coord(x), top + 6, palette[i % std::size(palette)], coord(x + 14), top + 15, escape(names[i]));
+                     coord(x), 8, palette[i % std::size(palette)], coord(x + 14), 17, escape(names[i]));
     x += 24 + 7.0 * static_cast<double>(names[i].size());
   }
   return s;
@@ -338,7 +339,7 @@ std::string render_svg(const crmkit::chart_data& chart) {
 }
 
 std::string render_table(const crmkit::chart_data& chart, std::size_t max_rows) {
-  std::string s = "<table><thead><tr>";
+  std::string s = "<div class=\"scroll\"><table><thead><tr>";
   for (const auto& c : chart.columns) s += "<th>" + escape(c.name) + "</th>";
   s += "</tr></thead><tbody>\n";
   for (std::size_t i = 0; i < std::min(chart.rows(), max_rows); ++i) {
@@ -347,7 +348,7 @@ std::string render_table(const crmkit::chart_data& chart, std::size_t max_rows) 
       s += c.is_label ? "<td>" + escape(c.labels[i]) + "</td>" : "<td class=\"n\">" + num(c.values[i]) + "</td>";
     s += "</tr>\n";
   }
-  s += "</tbody></table>\n";
+  s += "</tbody></table></div>\n";
   if (chart.rows() > max_rows) s += fmt::format("<p class=\"note\">{} more rows in the data files.</p>\n", chart.rows() - max_rows);
   return s;
 }
@@ -362,7 +363,7 @@ std::string render_report_html(const crmkit::report_data& report, const std::str
        "table{border-collapse:collapse;font-size:.9em;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px}\n"
        "td.n{text-align:right;font-variant-numeric:tabular-nums}.note,.files{color:#666;font-size:.85em}\n"
        ".kpi{display:flex;gap:1.5em;flex-wrap:wrap}.kpi div{background:#f4f6fa;padding:.5em 1em;border-radius:6px}\n"
-       ".kpi b{display:block;font-size:1.3em}svg{max-width:100%;height:auto;font-family:system-ui,sans-serif}\n"
+       ".kpi b{display:block;font-size:1.3em}.scroll{overflow-x:auto}svg{max-width:100%;height:auto;font-family:system-ui,sans-serif}\n"
        "</style>\n</head>\n<body>\n";
   h += "<h1>" + escape(title) + "</h1>\n";
   h += fmt::format("<p class=\"note\">Source: {} &middot; as of {} &middot; crmkit {} &middot; every chart is drawn by crmkit "
@@ -392,7 +393,7 @@ std::string render_report_html(const crmkit::report_data& report, const std::str
       const std::string svg = render_svg(c);
       if (!svg.empty()) h += svg;
       else if (c.rows() == 0) h += "<p class=\"note\">No data.</p>\n";
-      if (c.kind == "table" || svg.empty()) h += render_table(c);
+      if (c.kind == "table" || svg.empty() || (c.kind == "bar" && c.rows() <= 30)) h += render_table(c);
       h += fmt::format("<p class=\"files\">Data: <a href=\"data/{0}.csv\">{0}.csv</a>, <a href=\"data/{0}.json\">{0}.json</a></p>\n",
                        escape(c.name));
       h += "</figure>\n";
