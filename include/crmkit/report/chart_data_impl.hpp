@@ -395,7 +395,7 @@ CRMKIT_FUNC chart_data segment_summary(const customer_table& table) {
 
 CRMKIT_FUNC chart_data cluster_profiles(const customer_table& table) {
   using namespace detail;
-  chart_data chart = make_chart("cluster_profiles", "clusters", "k-means cluster profiles (means per cluster)", "table");
+  chart_data chart = make_chart("cluster_profiles", "clusters", "k-means cluster profiles: customers per cluster, means in the table", "bar");
   chart.x = "cluster";
   chart.y = {"customers"};
   const std::vector<double> cluster = report_values(table, "cluster");
