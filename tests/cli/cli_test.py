@@ -144,6 +144,12 @@ def case_report_geo():
     terr = read_csv(os.path.join(out, "data", "territories.csv"))
     check({t["territory"] for t in terr} >= {"West", "East"}, f"territories: {terr}")
     check(sum(int(float(t["customers"])) for t in terr) == len(ids), "every located customer counted once")
+    scores = os.path.join(work, "scores.csv")
+    run("score", sample, "--time-column", "date", "--customers", customers, "--config", config, "--out", scores, "-q")
+    rows = read_csv(scores)
+    check(list(rows[0].keys())[1:3] == ["longitude", "latitude"], "locations after the id")
+    check({r["territory"] for r in rows} <= {"West", "East", ""} and {r["nearest_rep"] for r in rows} == {"R1", "R2"},
+          "territory and nearest rep columns")
 
 
 def case_lifecycle():

@@ -86,6 +86,8 @@ expect_exit 0 score --db "$url" --query "$query" --time-column date --as-of 1997
 # Errors: bad connection string, unreachable server, missing table, wrong column types, bad names.
 expect_exit 4 score --db "postgresql://crmkit@/postgres?host=$work/nowhere" --query "$query" --time-column date
 expect_exit 4 score --db "postgresql://crmkit@/postgres?bogus_option=1&host=$sock" --query "$query" --time-column date
+expect_exit 4 score --db "postgresql://crmkit:sekret@/postgres?host=$work/nowhere" --query "$query" --time-column date
+! grep -q sekret "$work/err.txt" || fail "the password was printed"
 expect_exit 4 score --db "$url" --query "select * from no_such_table" --time-column date
 psql -c "create table text_orders as select customer_id, date, 'n/a'::text as amount from orders"
 expect_exit 3 score --db "$url" --query "select * from text_orders" --time-column date --strict

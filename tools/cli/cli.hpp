@@ -82,6 +82,10 @@ void write_text_file(const std::string& path, const std::string& text);
 std::string table_to_csv(const crmkit::customer_table& table);
 std::string table_to_jsonl(const crmkit::customer_table& table);
 
+/// The URL with any password replaced by "***" (postgresql://user:secret@host -> user:***@host),
+/// for messages and the report's source line.
+std::string redact_url(const std::string& url);
+
 /// CSV-quotes a field when needed.
 std::string csv_field(std::string_view text);
 

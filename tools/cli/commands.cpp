@@ -66,7 +66,7 @@ int run_score(const score_args& a, const global_options& g) {
     if (a.in.db.empty()) throw cli_error(exit_bad_arguments, "--to-db TABLE writes into the --db database; give --db");
     msg.progress(fmt::format("writing table {}", a.to_db));
     db_write_table(a.in.db, a.to_db, table);
-    msg.note(fmt::format("wrote {} customers to {} in {}", table.size(), a.to_db, a.in.db));
+    msg.note(fmt::format("wrote {} customers to {} in {}", table.size(), a.to_db, redact_url(a.in.db)));
   }
   const bool jsonl = ends_with(a.out, ".jsonl") || ends_with(a.out, ".json");
   if (!a.out.empty() && a.out != "-") {
@@ -96,7 +96,7 @@ int run_report(const report_args& a, const global_options& g) {
     write_text_file((dir / "data" / (chart.name + ".json")).string(), crmkit::to_json(chart));
   }
   write_text_file((dir / "data" / "customers.csv").string(), table_to_csv(report.table));
-  const std::string source = a.in.db.empty() ? a.in.path : a.in.db;
+  const std::string source = a.in.db.empty() ? a.in.path : redact_url(a.in.db);
   const std::string title = a.title.empty() ? "crmkit customer report" : a.title;
   const std::filesystem::path html = dir / "report.html";
   write_text_file(html.string(), render_report_html(report, title, source));
@@ -315,7 +315,9 @@ int run_inspect(const inspect_args& a, const global_options& g) {
       if (p.distinct.size() < 100000) p.distinct.insert(f);
       char* endp = nullptr;
       const double v = std::strtod(f.c_str(), &endp);
-      if (endp && *endp == '\0' && std::isfinite(v)) {
+      // "00042" is an identifier, not the number 42.
+      const bool leading_zero = f.size() > 1 && f[0] == '0' && f[1] != '.';
+      if (endp && *endp == '\0' && std::isfinite(v) && !leading_zero) {
         ++p.numbers;
         if (f.find_first_of(".eE") == std::string::npos) ++p.integers;
         p.min = std::min(p.min, v);

@@ -80,12 +80,12 @@ crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& repo
   }
   crmkit::dataset data;
   if (!in.db.empty()) {
-    msg.progress(fmt::format("querying {}", in.db));
+    msg.progress(fmt::format("querying {}", redact_url(in.db)));
     const std::string text = db_query_csv(in.db, in.query);
     crmkit::csv_options db_options = options;
     db_options.delimiter = ',';
     // Rows are validated by the same reader as files; messages name the database.
-    data = crmkit::parse_transactions_csv(text, in.columns, db_options, &report, in.db);
+    data = crmkit::parse_transactions_csv(text, in.columns, db_options, &report, redact_url(in.db));
   } else {
     msg.progress(fmt::format("reading {}", in.path));
     data = customers ? crmkit::read_transactions_csv(in.path, *customers, in.columns, options, &report)
@@ -123,6 +123,15 @@ crmkit::score_config load_config(const std::string& path) {
   } catch (const crmkit::error& e) {
     throw cli_error(exit_bad_arguments, fmt::format("--config {}: {}", path, e.what()));
   }
+}
+
+std::string redact_url(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto at = url.find('@', scheme + 3);
+  const auto colon = url.find(':', scheme + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
 std::string csv_field(std::string_view text) {

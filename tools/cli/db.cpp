@@ -28,7 +28,7 @@ db_kind kind_of(const std::string& url) {
   if (starts_with(url, "sqlite:")) return db_kind::sqlite;
   if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) return db_kind::postgresql;
   throw cli_error(exit_bad_arguments,
-                  fmt::format("--db '{}': use sqlite:PATH or postgresql://[user@]host[:port]/dbname", url));
+                  fmt::format("--db '{}': use sqlite:PATH or postgresql://[user@]host[:port]/dbname", redact_url(url)));
 }
 
 // One identifier: letters, digits, underscores, not starting with a digit, at most 50 bytes

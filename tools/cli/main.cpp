@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   score_cmd->add_option("--as-of", score.as_of, "score date: YYYY-MM-DD (end of that day) or a date-time; default: the data's last day");
   score_cmd->add_option("--config", score.config, "score config, TOML or JSON (rfm, kmeans, btyd, clv, lifecycle, geo)");
   score_cmd->add_option("--out", score.out, "output file: .csv (default, customer_id first) or .jsonl (JSON lines); default stdout");
+  score_cmd->add_option("--customers", score.in.customers, "customers CSV with locations (the customer column, lon, lat): territory and rep columns from the config's geo table");
   score_cmd->add_option("--to-db", score.to_db, "also write the table into the --db database as TABLE (PostgreSQL: SCHEMA.TABLE), replacing it atomically");
   score_cmd->footer(std::string("Example:\n  crmkit score examples/data/cdnow_sample.csv --time-column date --as-of 1998-06-30 --out scores.csv\n"
                                 "  crmkit score --db sqlite:shop.db --query \"select customer_id, timestamp, amount from orders\" --to-db customer_scores\n") +
