@@ -13,3 +13,4 @@
 #include "crmkit/churn.hpp"
 #include "crmkit/geo.hpp"
 #include "crmkit/scoring.hpp"
+#include "crmkit/report.hpp"

@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""Tests of the crmkit command line, one ctest case per argument:
+
+    cli_test.py CRMKIT_BINARY SOURCE_DIR WORK_DIR CASE
+
+Each case runs the executable on the bundled CDNOW sample (or small files it writes into
+WORK_DIR) and checks outputs and exit codes (0 ok, 2 bad arguments, 3 bad data, 4 I/O).
+"""
+import csv
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+crmkit, source, work, case = sys.argv[1:5]
+sample = os.path.join(source, "examples", "data", "cdnow_sample.csv")
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+
+SCORE_COLUMNS = ["customer_id", "orders", "recency_days", "tenure_days", "monetary", "avg_order_value",
+                 "first_purchase", "last_purchase", "r_score", "f_score", "m_score", "segment", "cluster",
+                 "revenue_rank", "abc", "p_alive", "expected_purchases", "p_no_purchase", "expected_spend", "clv",
+                 "lifecycle_stage", "stage_since"]
+
+
+def run(*args, expect=0, stdin=None):
+    p = subprocess.run([crmkit, *args], capture_output=True, text=True, input=stdin)
+    if p.returncode != expect:
+        sys.exit(f"crmkit {' '.join(args)}: exit {p.returncode}, expected {expect}\n"
+                 f"stdout: {p.stdout[:2000]}\nstderr: {p.stderr[:2000]}")
+    return p
+
+
+def check(condition, message):
+    if not condition:
+        sys.exit("FAILED: " + message)
+
+
+def write(name, text):
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def sample_rows():
+    return read_csv(sample)
+
+
+def case_score():
+    out = os.path.join(work, "scores.csv")
+    p = run("score", sample, "--time-column", "date", "--out", out)
+    check("--as-of not given" in p.stderr and "1998-06-30" in p.stderr, "the default as-of is announced on stderr")
+    rows = read_csv(out)
+    check(list(rows[0].keys()) == SCORE_COLUMNS, f"score columns: {list(rows[0].keys())}")
+    orders = {}
+    revenue = {}
+    for r in sample_rows():
+        orders[r["customer_id"]] = orders.get(r["customer_id"], 0) + 1
+        revenue[r["customer_id"]] = revenue.get(r["customer_id"], 0.0) + float(r["amount"])
+    check(len(rows) == len(orders), f"{len(rows)} customers, expected {len(orders)}")
+    for r in rows:
+        check(int(r["orders"]) == orders[r["customer_id"]], f"orders of {r['customer_id']}")
+        check(abs(float(r["monetary"]) - revenue[r["customer_id"]]) < 1e-6, f"monetary of {r['customer_id']}")
+        check(0 <= float(r["p_alive"]) <= 1, "p_alive in [0, 1]")
+        check(r["abc"] in ("A", "B", "C"), "abc class")
+    # --quiet: nothing on stderr; stdout by default.
+    p = run("score", sample, "--time-column", "date", "--as-of", "1998-06-30", "--quiet")
+    check(p.stderr == "", f"--quiet prints nothing: {p.stderr!r}")
+    check(p.stdout.splitlines()[0].split(",") == SCORE_COLUMNS, "CSV on stdout")
+    check(len(p.stdout.splitlines()) == len(orders) + 1, "one line per customer")
+    # An explicit as-of date is the end of that day: same table as the default here.
+    check(open(out).read() == p.stdout, "--as-of 1998-06-30 equals the default as-of")
+
+
+def case_score_jsonl():
+    out = os.path.join(work, "scores.jsonl")
+    config = write("score.toml", '[kmeans]\nk = 3\n[btyd]\nmodel = "pareto_nbd"\n')
+    run("score", sample, "--time-column", "date", "--as-of", "1998-01-01", "--config", config, "--out", out, "-q")
+    lines = [json.loads(line) for line in open(out)]
+    check(len(lines) > 2000, "one JSON object per customer")
+    check(list(lines[0].keys()) == SCORE_COLUMNS, "JSON keys in column order")
+    check(max(r["cluster"] for r in lines if r["cluster"] is not None) == 2, "k = 3 from the config")
+    late = [r for r in lines if r["orders"] is None or r["orders"] == 0]
+    check(all(r["p_alive"] is None for r in late), "customers without orders before as_of: missing is null")
+
+
+def case_report():
+    out = os.path.join(work, "report")
+    p = run("report", sample, "--time-column", "date", "--out", out)
+    html_path = os.path.join(out, "report.html")
+    check(p.stdout.strip() == os.path.abspath(html_path), f"prints where the report is: {p.stdout!r}")
+    html = open(html_path).read()
+    check("<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', ""),
+          "self-contained: no script, no remote resource")
+    for section in ("overview", "value", "rfm", "clusters", "churn", "lifecycle"):
+        check(f'<section id="{section}">' in html, f"section {section}")
+    svgs = re.findall(r'<svg[^>]*id="chart-([^"]+)".*?</svg>', html, re.S)
+    check(len(svgs) >= 8, f"charts drawn: {svgs}")
+    for name in svgs:
+        block = re.search(rf'<svg[^>]*id="chart-{name}".*?</svg>', html, re.S).group(0)
+        check('class="mark"' in block, f"chart {name} draws marks")
+    names = sorted(f[:-5] for f in os.listdir(os.path.join(out, "data")) if f.endswith(".json"))
+    for name in names:
+        data = json.load(open(os.path.join(out, "data", name + ".json")))
+        rows = read_csv(os.path.join(out, "data", name + ".csv"))
+        check(data["name"] == name, f"{name}.json names itself")
+        first = next(iter(data["columns"].values()), [])
+        check(len(rows) == len(first), f"{name}: CSV and JSON have the same rows")
+        check(f'href="data/{name}.csv"' in html, f"report links {name}.csv")
+    lorenz = json.load(open(os.path.join(out, "data", "lorenz_curve.json")))["columns"]
+    check(lorenz["customer_share"][0] == 0 and lorenz["revenue_share"][-1] == 1, "Lorenz curve from (0,0) to (1,1)")
+    months = read_csv(os.path.join(out, "data", "revenue_by_month.csv"))
+    total = sum(float(r["amount"]) for r in sample_rows())
+    check(abs(sum(float(m["revenue"]) for m in months) - total) < 1e-6, "monthly revenue sums to the total")
+    check(len(months) == 18, "18 months 1997-01 .. 1998-06")
+    # Deterministic: a second run writes the same bytes.
+    out2 = os.path.join(work, "report2")
+    run("report", sample, "--time-column", "date", "--out", out2, "-q")
+    check(open(os.path.join(out2, "report.html")).read() == html, "the report is deterministic")
+
+
+def case_report_geo():
+    # Locations for the sample's customers (deterministic), two territories and two reps.
+    ids = sorted({r["customer_id"] for r in sample_rows()})
+    lines = ["customer_id,lon,lat"] + [f"{c},{(int(c) % 100) / 10:.1f},{(int(c) // 100 % 100) / 10:.1f}" for c in ids]
+    customers = write("customers.csv", "\n".join(lines) + "\n")
+    config = write("geo.json", json.dumps({"geo": {
+        "territories": [{"name": "West", "shape": "POLYGON((0 0, 5 0, 5 10, 0 10, 0 0))"},
+                        {"name": "East", "shape": "POLYGON((5 0, 10 0, 10 10, 5 10, 5 0))"}],
+        "reps": [{"id": "R1", "lon": 2.5, "lat": 5}, {"id": "R2", "lon": 7.5, "lat": 5}]}}))
+    out = os.path.join(work, "report")
+    run("report", sample, "--time-column", "date", "--customers", customers, "--config", config, "--out", out, "-q")
+    html = open(os.path.join(out, "report.html")).read()
+    check('<section id="geo">' in html and 'id="chart-customer_map"' in html, "geo section with a map")
+    terr = read_csv(os.path.join(out, "data", "territories.csv"))
+    check({t["territory"] for t in terr} >= {"West", "East"}, f"territories: {terr}")
+    check(sum(int(float(t["customers"])) for t in terr) == len(ids), "every located customer counted once")
+    scores = os.path.join(work, "scores.csv")
+    run("score", sample, "--time-column", "date", "--customers", customers, "--config", config, "--out", scores, "-q")
+    rows = read_csv(scores)
+    check(list(rows[0].keys())[1:3] == ["longitude", "latitude"], "locations after the id")
+    check({r["territory"] for r in rows} <= {"West", "East", ""} and {r["nearest_rep"] for r in rows} == {"R1", "R2"},
+          "territory and nearest rep columns")
+
+
+def case_lifecycle():
+    p = run("lifecycle", sample, "--time-column", "date", "--from", "1997-01-01", "--to", "1998-07-01", "--step", "monthly")
+    rows = list(csv.DictReader(p.stdout.splitlines()))
+    check(len(rows) == 19, f"19 monthly steps, got {len(rows)}")
+    check(rows[0]["period"] == "1997-01-01" and rows[-1]["period"] == "1998-07-01", "periods")
+    n = len({r["customer_id"] for r in sample_rows()})
+    for r in rows:
+        check(sum(int(float(v)) for k, v in r.items() if k != "period") == n, "each step counts every customer")
+    out = os.path.join(work, "life")
+    model = write("model.json", json.dumps({
+        "states": ["new", "active", "lapsed"],
+        "transitions": [{"from": ["new"], "to": "active", "guard": "orders >= 1"},
+                        {"from": ["active"], "to": "lapsed", "guard": "recency_days > 120"},
+                        {"from": ["lapsed"], "to": "active", "guard": "recency_days <= 120"}]}))
+    run("lifecycle", sample, "--time-column", "date", "--model", model, "--step", "weekly", "--out", out, "-q")
+    for name in ("stage_counts.csv", "flow.csv", "customer_stages.csv"):
+        check(os.path.exists(os.path.join(out, name)), name)
+    stages = read_csv(os.path.join(out, "customer_stages.csv"))
+    check(len(stages) == n and {s["stage"] for s in stages} <= {"new", "active", "lapsed"}, "per-customer stage")
+    bad = write("bad_model.json", '{"states": ["a"], "transitions": [{"from": ["a"], "to": "zzz"}]}')
+    run("lifecycle", sample, "--time-column", "date", "--model", bad, expect=2)
+    run("lifecycle", sample, "--time-column", "date", "--step", "hourly", expect=2)
+
+
+def case_geo():
+    customers = write("customers.csv", "id,lon,lat\nc1,1,1\nc2,6,6\nc3,20,20\n")
+    north = write("west.wkt", "POLYGON((0 0, 5 0, 5 10, 0 10, 0 0))")
+    south = write("east.geojson", json.dumps({"type": "Polygon", "coordinates": [[[5, 0], [10, 0], [10, 10], [5, 10], [5, 0]]]}))
+    reps = write("reps.csv", "id,lon,lat\nR1,1.5,1.5\nR2,7,7\n")
+    p = run("geo", "--customers", customers, "--territories", north, south, "--reps", reps)
+    rows = list(csv.DictReader(p.stdout.splitlines()))
+    got = {r["id"]: (r["territory"], r["nearest_rep"]) for r in rows}
+    check(got == {"c1": ("west", "R1"), "c2": ("east", "R2"), "c3": ("", "R2")}, f"geo assignment: {got}")
+    check(float(rows[0]["rep_distance_m"]) > 70000, "distance in metres")
+    broken = write("broken.wkt", "POLYGON((0 0, 5 0, 5 10))")
+    run("geo", "--customers", customers, "--territories", broken, expect=3)
+    run("geo", "--customers", customers, expect=2)
+
+
+def case_inspect():
+    p = run("inspect", sample, "--time-column", "date")
+    check("6919 read, 6919 loaded, 0 would be rejected" in p.stdout, p.stdout)
+    check(re.search(r"date\s+time\s+date\s+1997-01-01 \.\. 1998-06-30", p.stdout), "date column range")
+    bad = write("bad.csv", "customer_id,date,amount\nA,1997-01-01,10\nB,19x7-01-01,5\nC,1997-02-01,abc\n")
+    p = run("inspect", bad, "--time-column", "date")
+    check("3 read, 1 loaded, 2 would be rejected" in p.stdout, p.stdout)
+    check("bad.csv:3: column 'date'" in p.stdout and "bad.csv:4: column 'amount'" in p.stdout, p.stdout)
+
+
+def case_help():
+    for sub in ("score", "report", "lifecycle", "geo", "inspect"):
+        p = run(sub, "--help")
+        check("Example:" in p.stdout and "Exit codes" in p.stdout, f"{sub} --help teaches with an example")
+    p = run("--help")
+    check("Exit codes" in p.stdout, "main help lists exit codes")
+    run("--version")
+
+
+def case_exit_codes():
+    run(expect=2)                                                      # no subcommand
+    run("score", "--bogus", expect=2)                                  # unknown flag
+    run("score", sample, "--time-column", "date", "--as-of", "June", expect=2)
+    run("score", sample, "--time-column", "date", "--time-format", "roman", expect=2)
+    bad_config = write("bad.toml", "[kmeans]\nk = -3\n")
+    run("score", sample, "--time-column", "date", "--config", bad_config, expect=2)
+    run("score", sample, expect=3)                                     # no 'timestamp' column
+    bad = write("bad.csv", "customer_id,date,amount\nA,1997-01-01,10\nB,1997-01-02,x\n")
+    run("score", bad, "--time-column", "date", "--strict", expect=3)
+    p = run("score", bad, "--time-column", "date")                     # skipped with a note
+    check("skipped 1 of 2 rows" in p.stderr, p.stderr)
+    run("score", os.path.join(work, "missing.csv"), "--time-column", "date", expect=4)
+    run("score", sample, "--time-column", "date", "--out", os.path.join(work, "no", "such", "dir.csv"), expect=4)
+    run("report", sample, "--time-column", "date", expect=2)           # --out required
+    run("score", "--db", "mysql://x", "--query", "select 1", expect=2)
+    run("score", "--db", f"sqlite:{work}/absent.db", "--query", "select 1", expect=4)
+
+
+def case_sqlite():
+    db = os.path.join(work, "shop.db")
+    con = sqlite3.connect(db)
+    con.execute("create table orders (customer_id text, date text, cds integer, amount real)")
+    con.executemany("insert into orders values (?, ?, ?, ?)",
+                    [(r["customer_id"], r["date"], int(r["cds"]), float(r["amount"])) for r in sample_rows()])
+    con.commit()
+    con.close()
+    url = f"sqlite:{db}"
+    query = "select customer_id, date, amount from orders"
+    csv_out = os.path.join(work, "from_csv.csv")
+    run("score", sample, "--time-column", "date", "--as-of", "1998-06-30", "--out", csv_out, "-q")
+    run("score", "--db", url, "--query", query, "--time-column", "date", "--as-of", "1998-06-30", "--to-db",
+        "customer_scores", "-q")
+    con = sqlite3.connect(db)
+    cur = con.execute("select * from customer_scores order by customer_id")
+    names = [d[0] for d in cur.description]
+    check(names == SCORE_COLUMNS, f"table columns {names}")
+    db_rows = cur.fetchall()
+    file_rows = read_csv(csv_out)
+    check(len(db_rows) == len(file_rows), "same customers as from the CSV file")
+    for a, b in zip(db_rows, sorted(file_rows, key=lambda r: r["customer_id"])):
+        check(a[0] == b["customer_id"] and a[1] == int(b["orders"]) and abs(a[4] - float(b["monetary"])) < 1e-9,
+              f"row {a[0]}")
+    types = {row[1]: row[2] for row in con.execute("pragma table_info(customer_scores)")}
+    check(types["orders"] == "INTEGER" and types["p_alive"] == "REAL" and types["segment"] == "TEXT", f"types {types}")
+    con.close()
+    # A failed rerun (the query fails) leaves the table as it was.
+    run("score", "--db", url, "--query", "select nope from orders", "--time-column", "date", "--to-db",
+        "customer_scores", expect=4)
+    # A rerun at another date replaces it atomically, with no temporary table left.
+    run("score", "--db", url, "--query", query, "--time-column", "date", "--as-of", "1997-12-31", "--to-db",
+        "customer_scores", "-q")
+    con = sqlite3.connect(db)
+    tables = sorted(r[0] for r in con.execute("select name from sqlite_master where type = 'table'"))
+    check(tables == ["customer_scores", "orders"], f"tables {tables}")
+    check(con.execute("select max(last_purchase) from customer_scores").fetchone()[0] <= "1997-12-31T23:59:59Z",
+          "replaced by the rerun")
+    con.close()
+    run("score", "--db", url, "--query", query, "--time-column", "date", "--to-db", "bad name;", expect=2)
+    run("score", "--db", url, "--query", "select * from no_such_table", "--time-column", "date", expect=4)
+    # Wrong column type: amounts that are text.
+    con = sqlite3.connect(db)
+    con.execute("create table text_orders as select customer_id, date, 'n/a' as amount from orders")
+    con.commit()
+    con.close()
+    run("score", "--db", url, "--query", "select * from text_orders", "--time-column", "date", "--strict", expect=3)
+    # report from SQLite
+    out = os.path.join(work, "report")
+    run("report", "--db", url, "--query", query, "--time-column", "date", "--out", out, "-q")
+    check(os.path.exists(os.path.join(out, "report.html")), "report from SQLite")
+
+
+cases = {name[5:]: f for name, f in globals().items() if name.startswith("case_")}
+if case not in cases:
+    sys.exit(f"unknown case {case}; known: {', '.join(cases)}")
+cases[case]()
+print(f"cli {case}: ok")

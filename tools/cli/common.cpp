@@ -1,0 +1,231 @@
+// Shared pieces of the crmkit command line (see cli.hpp).
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "crmkit/core/time.hpp"
+#include "crmkit/error.hpp"
+#include "db.hpp"
+
+namespace crmkit_cli {
+
+messages::messages(const global_options& g) : quiet_(g.quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+
+void messages::note(const std::string& text) const {
+  if (!quiet_) std::fprintf(stderr, "crmkit: %s\n", text.c_str());
+}
+
+void messages::progress(const std::string& text) const {
+  if (!quiet_ && tty_) std::fprintf(stderr, "crmkit: %s...\n", text.c_str());
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw cli_error(exit_io, fmt::format("cannot open '{}' for reading", path));
+  std::ostringstream s;
+  s << f.rdbuf();
+  if (f.bad()) throw cli_error(exit_io, fmt::format("cannot read '{}'", path));
+  return s.str();
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) throw cli_error(exit_io, fmt::format("cannot open '{}' for writing", path));
+  f.write(text.data(), static_cast<std::streamsize>(text.size()));
+  f.close();
+  if (!f) throw cli_error(exit_io, fmt::format("cannot write '{}'", path));
+}
+
+namespace {
+
+crmkit::csv_options csv_options_of(const input_options& in) {
+  crmkit::csv_options o;
+  if (in.delimiter == "\\t" || in.delimiter == "tab") o.delimiter = '\t';
+  else if (in.delimiter.size() == 1) o.delimiter = in.delimiter[0];
+  else throw cli_error(exit_bad_arguments, fmt::format("--delimiter '{}': give one character (or 'tab')", in.delimiter));
+  if (in.time_format == "iso8601") o.timestamps = crmkit::time_format::iso8601;
+  else if (in.time_format == "epoch") o.timestamps = crmkit::time_format::epoch_seconds;
+  else if (in.time_format == "compact") o.timestamps = crmkit::time_format::compact_date;
+  else
+    throw cli_error(exit_bad_arguments,
+                    fmt::format("--time-format '{}': use iso8601, epoch or compact (YYYYMMDD)", in.time_format));
+  o.on_bad_row = in.strict ? crmkit::bad_row_policy::fail : crmkit::bad_row_policy::skip;
+  return o;
+}
+
+}  // namespace
+
+crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& report, const messages& msg) {
+  const crmkit::csv_options options = csv_options_of(in);
+  if (!in.db.empty() && !in.path.empty())
+    throw cli_error(exit_bad_arguments, "give either INPUT.csv or --db with --query, not both");
+  if (in.db.empty() && in.path.empty()) throw cli_error(exit_bad_arguments, "no input: give INPUT.csv or --db URL --query SQL");
+  if (!in.db.empty() && in.query.empty()) throw cli_error(exit_bad_arguments, "--db needs --query \"select ...\"");
+  if (!in.db.empty() && !in.customers.empty())
+    throw cli_error(exit_bad_arguments, "--customers (locations) works with INPUT.csv, not yet with --db");
+  std::optional<crmkit::customer_table> customers;
+  if (!in.customers.empty()) {
+    crmkit::customer_columns cc;
+    cc.id = in.columns.customer;
+    cc.longitude = in.customer_lon;
+    cc.latitude = in.customer_lat;
+    msg.progress(fmt::format("reading customers {}", in.customers));
+    customers = crmkit::read_customers_csv(in.customers, cc, options);
+  }
+  crmkit::dataset data;
+  if (!in.db.empty()) {
+    msg.progress(fmt::format("querying {}", redact_url(in.db)));
+    const std::string text = db_query_csv(in.db, in.query);
+    crmkit::csv_options db_options = options;
+    db_options.delimiter = ',';
+    // Rows are validated by the same reader as files; messages name the database.
+    data = crmkit::parse_transactions_csv(text, in.columns, db_options, &report, redact_url(in.db));
+  } else {
+    msg.progress(fmt::format("reading {}", in.path));
+    data = customers ? crmkit::read_transactions_csv(in.path, *customers, in.columns, options, &report)
+                     : crmkit::read_transactions_csv(in.path, in.columns, options, &report);
+  }
+  if (!report.skipped.empty()) {
+    msg.note(fmt::format("{}: skipped {} of {} rows that do not parse (first: {}); --strict makes them errors",
+                         report.source, report.skipped.size(), report.rows_read,
+                         report.skipped.front().message(report.source)));
+  }
+  return data;
+}
+
+std::int64_t resolve_as_of(const std::string& text, const crmkit::dataset& data, const messages& msg) {
+  if (text.empty()) {
+    if (data.n_transactions() == 0) throw cli_error(exit_bad_data, "the input has no transactions");
+    const std::int64_t day = crmkit::floor_days(data.transactions().max_time());
+    const std::int64_t as_of = day * crmkit::seconds_per_day + crmkit::seconds_per_day - 1;
+    msg.note(fmt::format("--as-of not given: using the end of the data's last day, {}", crmkit::format_iso8601(as_of)));
+    return as_of;
+  }
+  std::int64_t t = 0;
+  if (crmkit::parse_iso8601(text, t) != crmkit::time_parse_status::ok)
+    throw cli_error(exit_bad_arguments, fmt::format("--as-of '{}': not an ISO 8601 date (YYYY-MM-DD) or date-time", text));
+  // A bare date is the whole day: orders placed during it count.
+  if (text.size() == 10) t += crmkit::seconds_per_day - 1;
+  return t;
+}
+
+crmkit::score_config load_config(const std::string& path) {
+  if (path.empty()) return {};
+  const std::string text = read_text_file(path);
+  try {
+    return crmkit::parse_score_config(text);
+  } catch (const crmkit::error& e) {
+    throw cli_error(exit_bad_arguments, fmt::format("--config {}: {}", path, e.what()));
+  }
+}
+
+std::string redact_url(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto at = url.find('@', scheme + 3);
+  const auto colon = url.find(':', scheme + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+namespace {
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        else out += c;
+    }
+  }
+  return out + '"';
+}
+
+// Cell text of column c at row i; `json` selects JSON literals. Missing: "" / null.
+std::string cell(const crmkit::table_column& c, std::size_t i, bool json) {
+  switch (c.type) {
+    case crmkit::column_type::float64: {
+      const double v = c.float64[i];
+      if (!std::isfinite(v)) return json ? "null" : "";
+      return fmt::format("{}", v);
+    }
+    case crmkit::column_type::int64: {
+      const std::int64_t v = c.int64[i];
+      if (v == crmkit::missing_int64) return json ? "null" : "";
+      return fmt::format("{}", v);
+    }
+    case crmkit::column_type::time: {
+      const std::int64_t v = c.int64[i];
+      if (v == crmkit::missing_int64) return json ? "null" : "";
+      return json ? json_string(crmkit::format_iso8601(v)) : crmkit::format_iso8601(v);
+    }
+    case crmkit::column_type::category: {
+      const std::int32_t code = c.category.codes[i];
+      if (code < 0) return json ? "null" : "";
+      const std::string_view level = c.category.levels->at(code);
+      return json ? json_string(level) : csv_field(level);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string table_to_csv(const crmkit::customer_table& table) {
+  std::string out = "customer_id";
+  if (table.has_locations()) out += ",longitude,latitude";
+  for (const auto& c : table.columns()) out += "," + csv_field(c.name);
+  out += '\n';
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    out += csv_field(table.id(static_cast<std::int32_t>(i)));
+    if (table.has_locations()) {
+      const double lon = table.longitude()[i], lat = table.latitude()[i];
+      out += std::isfinite(lon) ? fmt::format(",{},{}", lon, lat) : std::string(",,");
+    }
+    for (const auto& c : table.columns()) {
+      out += ',';
+      out += cell(c, i, false);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string table_to_jsonl(const crmkit::customer_table& table) {
+  std::string out;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    out += "{\"customer_id\":" + json_string(table.id(static_cast<std::int32_t>(i)));
+    if (table.has_locations()) {
+      const double lon = table.longitude()[i], lat = table.latitude()[i];
+      out += std::isfinite(lon) ? fmt::format(",\"longitude\":{},\"latitude\":{}", lon, lat)
+                                : std::string(",\"longitude\":null,\"latitude\":null");
+    }
+    for (const auto& c : table.columns()) out += "," + json_string(c.name) + ":" + cell(c, i, true);
+    out += "}\n";
+  }
+  return out;
+}
+
+}  // namespace crmkit_cli
