@@ -97,7 +97,8 @@ class KMeans:
         n_local_trials: k-means++ candidates per step (None: 2 + floor(ln k)).
 
     Attributes after fit: ``labels_`` (int32 ndarray in row order, as scikit-learn's, even
-    for a DataFrame X: :meth:`fit_predict` gives them keyed by X's index), ``cluster_centers_``, ``inertia_``, ``n_iter_``,
+    for a DataFrame X: :meth:`fit_predict` gives them keyed by X's index),
+    ``cluster_centers_``, ``inertia_``, ``n_iter_``,
     ``n_features_in_``, ``stop_reason_`` ("labels_unchanged", "tolerance", "max_iter"),
     ``n_relocated_`` (empty-cluster relocations) and ``best_init_``.
     """
