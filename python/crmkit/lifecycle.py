@@ -392,6 +392,20 @@ class Lifecycle:
             return values
         return pd.Series(values, index=self._ids, name=name)
 
+    def _positions(self, customers: Any) -> np.ndarray:
+        """Customer indices from indices or, when the customers have keys, string ids."""
+        values = np.atleast_1d(np.asarray(customers, dtype=object))
+        if values.size and any(isinstance(v, str) for v in values):
+            if self._ids is None:
+                raise NotFoundError(_errors.E_NOT_FOUND, "customers are named by id but the machine has no "
+                                                         "customer ids (run it on a Dataset or an indexed DataFrame)")
+            positions = self._ids.get_indexer(list(values))
+            if (positions < 0).any():
+                missing = values[int(np.flatnonzero(positions < 0)[0])]
+                raise NotFoundError(_errors.E_NOT_FOUND, f"no customer with id {missing!r}")
+            return positions.astype(np.int32)
+        return np.asarray(customers).astype(np.int32).reshape(-1)
+
     def _key_column(self, frame: Any, customer: np.ndarray) -> Any:
         """Adds a customer_id column (the key of each row's customer) after ``customer``."""
         if self._ids is not None:
@@ -448,10 +462,11 @@ class Lifecycle:
         names = np.asarray(self.states, dtype=object)[self.stage_codes_]
         return self._keyed(names, "stage")
 
-    def purchase(self, customers: Sequence[int], at: Any, columns: Any) -> int:
-        """Purchase events for ``customers`` (indices) at ``at``; ``columns`` as in :meth:`evaluate`
-        (a DataFrame or mapping, already reflecting the purchases)."""
-        idx = np.ascontiguousarray(np.asarray(customers), dtype=np.int32)
+    def purchase(self, customers: Sequence[Union[int, str]], at: Any, columns: Any) -> int:
+        """Purchase events for ``customers`` (indices, or string customer ids when the
+        customers have keys) at ``at``; ``columns`` as in :meth:`evaluate` (a DataFrame or
+        mapping, already reflecting the purchases)."""
+        idx = np.ascontiguousarray(self._positions(customers), dtype=np.int32)
         names, data, n_rows, keep = _columns(columns, None)
         hops = c_size_t()
         _lib.check(_lib.get().crmkit_lifecycle_purchase(
@@ -461,14 +476,17 @@ class Lifecycle:
         self._remember_ids(columns)
         return hops.value
 
-    def set_stage(self, customer: int, stage: Union[int, str], at: Any) -> None:
-        """The host sets a customer's stage (by index or name)."""
+    def set_stage(self, customer: Union[int, str], stage: Union[int, str], at: Any) -> None:
+        """The host sets a customer's stage (by name or code); ``customer`` is an index or,
+        when the customers have keys, a string customer id."""
         code = self.states.index(stage) if isinstance(stage, str) else int(stage)
-        _lib.check(_lib.get().crmkit_lifecycle_set_stage(self._m.ptr, int(customer), code, _time(at, "at")))
+        position = int(self._positions(customer)[0]) if isinstance(customer, str) else int(customer)
+        _lib.check(_lib.get().crmkit_lifecycle_set_stage(self._m.ptr, position, code, _time(at, "at")))
 
-    def reset(self, customer: int, at: Any) -> None:
-        """Returns a customer to the initial stage."""
-        _lib.check(_lib.get().crmkit_lifecycle_reset(self._m.ptr, int(customer), _time(at, "at")))
+    def reset(self, customer: Union[int, str], at: Any) -> None:
+        """Returns a customer (an index or a string customer id) to the initial stage."""
+        position = int(self._positions(customer)[0]) if isinstance(customer, str) else int(customer)
+        _lib.check(_lib.get().crmkit_lifecycle_reset(self._m.ptr, position, _time(at, "at")))
 
     def fit(self, dataset: Dataset, start: Any, end: Any, step: str = "monthly") -> "Lifecycle":
         """Replays ``dataset`` from ``start`` to ``end`` at ``step`` ("daily", "weekly",

@@ -258,3 +258,21 @@ def test_rfm_and_btyd_predictions_keyed_by_customer_id(cdnow):
         p.to_numpy(), model.p_alive(summary.frequency.to_numpy(), summary.recency.to_numpy(), summary["T"].to_numpy()))
     e = model.conditional_expected_purchases(10, summary)
     pd.testing.assert_index_equal(e.index, summary.index)
+
+
+def test_lifecycle_events_accept_customer_ids():
+    cols = pd.DataFrame({"orders": [1, 0, 3], "recency_days": [10, np.nan, 200]},
+                        index=pd.Index(["c7", "c2", "c9"], name="customer_id"))
+    lc = _three_state().start(3, start="2024-01-01")
+    lc.evaluate("2024-03-01", cols)
+    lc.set_stage("c2", "lapsed", "2024-03-02")
+    lc.reset("c7", "2024-03-02")
+    assert lc.stages_.to_dict() == {"c7": "lead", "c2": "lapsed", "c9": "lapsed"}
+    log = lc.log()
+    assert list(log["customer_id"].iloc[-2:]) == ["c2", "c7"]
+    assert list(log["customer"].iloc[-2:]) == [1, 0]
+    with pytest.raises(crmkit.NotFoundError, match="no customer with id 'nobody'"):
+        lc.reset("nobody", "2024-03-03")
+    positional = _three_state().start(2, start="2024-01-01")
+    with pytest.raises(crmkit.NotFoundError, match="no customer ids"):
+        positional.reset("c7", "2024-03-03")
