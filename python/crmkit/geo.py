@@ -11,6 +11,13 @@ Example::
     mask = crmkit.territory_contains(geojson_text, lon, lat)
     pacific = crmkit.Territory("POLYGON ((170 -5, -170 -5, -170 5, 170 5, 170 -5))", wrap_antimeridian=True)
     inside = index.in_territory(pacific)                   # parsed once, reusable
+    inside = pacific.contains(dataset)                     # bool Series indexed by customer_id
+
+Keys: given pandas Series of longitudes/latitudes (e.g. columns of a customer table
+indexed by customer_id), :meth:`Territory.contains` and :func:`territory_contains` return
+a bool Series with that index (name "inside"); given a :class:`crmkit.Dataset` with
+customer locations instead of (lon, lat), they test its customers and index the result
+by customer id (customers without a location are not inside). Arrays give arrays.
 
 Distances are great-circle metres on a sphere of the mean Earth radius 6,371,008.8 m
 (the haversine distance; scikit-learn's BallTree(metric="haversine") on radians times
@@ -57,6 +64,54 @@ def _pair(lon: Any, lat: Any) -> Tuple[np.ndarray, np.ndarray, bool]:
     if x.shape != y.shape:
         raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"lon and lat differ in length: {x.shape[0]} and {y.shape[0]}")
     return x, y, scalar
+
+
+def _series_index(lon: Any, lat: Any) -> Any:
+    """The index of lon / lat when either is a pandas Series (they must agree), else None."""
+    import sys
+
+    pd = sys.modules.get("pandas")
+    if pd is None:
+        return None
+    series = [s for s in (lon, lat) if isinstance(s, pd.Series)]
+    if not series:
+        return None
+    if len(series) == 2 and not series[0].index.equals(series[1].index):
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                   "lon and lat are Series with different indexes; align them first")
+    return series[0].index.copy()
+
+
+def _dataset_points(dataset: Any) -> Tuple[np.ndarray, np.ndarray, Any]:
+    """(lon, lat, index) of a Dataset's customers: locations in degrees (NaN = unknown) and
+    a pandas Index of the customer ids named customer_id."""
+    import pandas as pd
+
+    locations = dataset.customer_locations
+    if locations is None:
+        raise _errors.error_for(_errors.E_NOT_FOUND,
+                                "the dataset has no customer locations; call set_customer_locations first")
+    lon, lat = locations
+    return (np.ascontiguousarray(lon, dtype=np.float64), np.ascontiguousarray(lat, dtype=np.float64),
+            pd.Index(dataset.customer_ids, name="customer_id", dtype=object))
+
+
+def _is_dataset(value: Any) -> bool:
+    from .dataset import Dataset
+
+    return isinstance(value, Dataset)
+
+
+def _located(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    return ~(np.isnan(lon) & np.isnan(lat))
+
+
+def _keyed(values: np.ndarray, index: Any, name: str) -> Any:
+    if index is None:
+        return values
+    import pandas as pd
+
+    return pd.Series(values, index=index, name=name)
 
 
 def _threads(n_threads: int) -> int:
@@ -123,13 +178,27 @@ class Territory:
         _lib.check(_lib.get().crmkit_geo_territory_bounds(self._handle, *(byref(b) for b in box)))
         return tuple(float(b.value) for b in box)  # type: ignore[return-value]
 
-    def contains(self, lon: Any, lat: Any, n_threads: int = 1) -> np.ndarray:
-        """Boolean mask: which (lon, lat) points lie inside."""
+    def contains(self, lon: Any, lat: Any = None, n_threads: int = 1) -> Any:
+        """Boolean mask: which (lon, lat) points lie inside. A bool Series named "inside"
+        indexed like lon / lat when they are pandas Series; ``contains(dataset)`` tests a
+        :class:`crmkit.Dataset`'s customer locations and indexes the Series by customer id
+        (a customer without a location is not inside)."""
+        if _is_dataset(lon):
+            if lat is not None:
+                raise TypeError("contains(dataset) takes no lat")
+            x, y, index = _dataset_points(lon)
+            located = _located(x, y)
+            out = np.zeros(x.shape[0], dtype=bool)
+            out[located] = self.contains(x[located], y[located], n_threads)
+            return _keyed(out, index, "inside")
+        if lat is None:
+            raise TypeError("contains() needs lon and lat (or a Dataset with customer locations)")
+        index = _series_index(lon, lat)
         x, y, _ = _pair(lon, lat)
         out = np.empty(x.shape[0], dtype=np.int32)
         _lib.check(_lib.get().crmkit_geo_territory_test(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
                                                         _threads(n_threads), out.ctypes.data_as(POINTER(c_int32))))
-        return out.astype(bool)
+        return _keyed(out.astype(bool), index, "inside")
 
 
 def _filter_handle(filter: Optional[GeoFilter]) -> Any:
@@ -281,14 +350,19 @@ class GeoIndex:
         return self._take(result)[1]
 
 
-def territory_contains(territory: Union[str, Territory], lon: Any, lat: Any, n_threads: int = 1) -> np.ndarray:
+def territory_contains(territory: Union[str, Territory], lon: Any, lat: Any = None, n_threads: int = 1) -> Any:
     """Boolean mask: which (lon, lat) points lie inside the territory (WKT or GeoJSON text,
-    or a parsed :class:`Territory`)."""
+    or a parsed :class:`Territory`). Keyed as :meth:`Territory.contains`: a bool Series
+    indexed like lon / lat when they are pandas Series, or by customer id for
+    ``territory_contains(territory, dataset)``."""
     if isinstance(territory, Territory):
         return territory.contains(lon, lat, n_threads)
+    if _is_dataset(lon) or lat is None:
+        return Territory(territory).contains(lon, lat, n_threads)
+    index = _series_index(lon, lat)
     x, y, _ = _pair(lon, lat)
     out = np.empty(x.shape[0], dtype=np.int32)
     _lib.check(_lib.get().crmkit_geo_territory_contains(territory.encode("utf-8"), _dptr(x), _dptr(y),
                                                         c_size_t(x.shape[0]), _threads(n_threads),
                                                         out.ctypes.data_as(POINTER(c_int32))))
-    return out.astype(bool)
+    return _keyed(out.astype(bool), index, "inside")

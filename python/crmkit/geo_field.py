@@ -9,6 +9,7 @@ Example::
     reps.set_available(3, False)                               # rep 3 is off today
     ids, metres = reps.nearest(req_lon, req_lat, k=2)          # (m, 2), -1 / NaN padding
     plan = reps.assign(req_lon, req_lat, capacity=40)          # greedy nearest-first
+    plan = reps.assign(dataset, capacity=40)                   # its customers; plan.rep by customer_id
     day = crmkit.Track(times, lon, lat).analyze(index)         # distance, stops, visits
     grid = crmkit.DensityGrid(cell_deg=0.05, bounds=(2.0, 48.6, 2.7, 49.1)).fit(lon, lat, revenue)
     heat = grid.to_geojson()
@@ -16,6 +17,12 @@ Example::
     cover = crmkit.rep_coverage([week_track], assigned_ids, index, period=(monday, saturday),
                                 frequency_days=[7] * len(assigned_ids))    # .customers, .days, .visits
     cells = crmkit.GeohashGrid(precision=5).fit(lon, lat, {"revenue": revenue})
+
+Keys: :meth:`Reps.nearest` and :meth:`Reps.assign` given pandas Series of request
+longitudes/latitudes (e.g. customer table columns indexed by customer_id) index their
+per-request results like those Series; given a :class:`crmkit.Dataset` with customer
+locations instead of (lon, lat), they route its customers and index the results by
+customer id. Arrays give arrays.
 
 Distances are great-circle metres on the sphere of the mean Earth radius (as GeoIndex),
 except :func:`geo_distance` with ``model="wgs84"`` and ``GeoIndex(distance_model="wgs84")``
@@ -39,7 +46,7 @@ import numpy as np
 from . import _errors, _lib
 from ._abi_geo import GeoCoverageP, GeoGeohashGridP, GeoGridP, GeoRepsP, GeoTrackOptionsP, GeoTrackP
 from ._errors import InvalidArgumentError
-from .geo import GeoIndex, _dptr, _pair, _threads, _vec
+from .geo import GeoIndex, _dataset_points, _dptr, _is_dataset, _keyed, _located, _pair, _series_index, _threads, _vec
 
 __all__ = [
     "Reps",
@@ -80,8 +87,8 @@ def _rep_flags(within_territory: bool) -> int:
 class RepAssignment(NamedTuple):
     """The result of :meth:`Reps.assign`."""
 
-    rep: np.ndarray           #: per request, the rep index or -1 (int32)
-    distance_m: np.ndarray    #: per request, metres to the rep (NaN when unassigned)
+    rep: Any                  #: per request, the rep index or -1 (int32); a Series when keyed
+    distance_m: Any           #: per request, metres to the rep (NaN when unassigned); a Series when keyed
     load: np.ndarray          #: per rep, the number of requests assigned (int32)
     n_unassigned: int         #: requests left open
 
@@ -140,11 +147,31 @@ class Reps:
             _lib.check(_lib.get().crmkit_geo_reps_set_available(self._handle, c_size_t(int(r)), 1 if available else 0))
         return self
 
-    def nearest(self, lon: Any, lat: Any, k: int = 1, max_distance_m: float = math.inf,
-                within_territory: bool = False, n_threads: int = 1) -> Tuple[np.ndarray, np.ndarray]:
+    def nearest(self, lon: Any, lat: Any = None, k: int = 1, max_distance_m: float = math.inf,
+                within_territory: bool = False, n_threads: int = 1) -> Tuple[Any, Any]:
         """The k nearest available, eligible reps per request, closest first (ties by rep
         index): (ids, distances_m), shape (k,) for a scalar request, (m, k) for arrays;
-        -1 / NaN pad missing reps. Results never depend on ``n_threads``."""
+        -1 / NaN pad missing reps. Results never depend on ``n_threads``.
+
+        Keyed: when lon / lat are pandas Series, or for ``nearest(dataset, k=...)`` (the
+        dataset's customer locations; unlocated customers get -1 / NaN), ids and distances
+        are DataFrames indexed like the Series, or by customer id, with columns 0..k-1."""
+        if _is_dataset(lon):
+            if lat is not None:
+                raise TypeError("nearest(dataset) takes no lat")
+            if int(k) < 1:
+                raise _invalid(f"k = {int(k)}: k must be at least 1")
+            x, y, index = _dataset_points(lon)
+            located = _located(x, y)
+            ids = np.full((x.shape[0], int(k)), -1, dtype=np.int32)
+            dist = np.full((x.shape[0], int(k)), np.nan)
+            if located.any():
+                ids[located], dist[located] = self.nearest(x[located], y[located], k, max_distance_m,
+                                                           within_territory, n_threads)
+            return self._frames(ids, dist, index)
+        if lat is None:
+            raise TypeError("nearest() needs lon and lat (or a Dataset with customer locations)")
+        index = _series_index(lon, lat)
         x, y, scalar = _pair(lon, lat)
         k = int(k)
         if k < 1:
@@ -154,12 +181,42 @@ class Reps:
         _lib.check(_lib.get().crmkit_geo_reps_nearest(
             self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]), c_size_t(k), float(max_distance_m),
             _rep_flags(within_territory), _threads(n_threads), _i32(ids), _dptr(dist)))
-        return (ids[0], dist[0]) if scalar else (ids, dist)
+        if scalar:
+            return ids[0], dist[0]
+        return (ids, dist) if index is None else self._frames(ids, dist, index)
 
-    def assign(self, lon: Any, lat: Any, capacity: Any, max_distance_m: float = math.inf,
+    @staticmethod
+    def _frames(ids: np.ndarray, dist: np.ndarray, index: Any) -> Tuple[Any, Any]:
+        import pandas as pd
+
+        columns = pd.RangeIndex(ids.shape[1], name="rank")
+        return pd.DataFrame(ids, index=index, columns=columns), pd.DataFrame(dist, index=index, columns=columns)
+
+    def assign(self, lon: Any, lat: Any = None, capacity: Any = None, max_distance_m: float = math.inf,
                within_territory: bool = False) -> RepAssignment:
         """Assigns requests to available reps, at most ``capacity`` (an int, or one per rep)
-        each, greedy nearest-first (deterministic; not the minimum-total-distance plan)."""
+        each, greedy nearest-first (deterministic; not the minimum-total-distance plan).
+
+        Keyed: when lon / lat are pandas Series, ``rep`` and ``distance_m`` are Series
+        indexed like them (names "rep", "distance_m"); ``assign(dataset, capacity=...)``
+        routes the dataset's customers and indexes them by customer id (customers without
+        a location stay unassigned and count in ``n_unassigned``). ``load`` is per rep."""
+        if capacity is None:
+            raise TypeError("assign() needs capacity")
+        if _is_dataset(lon):
+            if lat is not None:
+                raise TypeError("assign(dataset, capacity=...) takes no lat")
+            x, y, index = _dataset_points(lon)
+            located = _located(x, y)
+            plan = self.assign(x[located], y[located], capacity, max_distance_m, within_territory)
+            rep = np.full(x.shape[0], -1, dtype=np.int32)
+            dist = np.full(x.shape[0], np.nan)
+            rep[located], dist[located] = plan.rep, plan.distance_m
+            return RepAssignment(_keyed(rep, index, "rep"), _keyed(dist, index, "distance_m"), plan.load,
+                                 plan.n_unassigned + int((~located).sum()))
+        if lat is None:
+            raise TypeError("assign() needs lon and lat (or a Dataset with customer locations)")
+        index = _series_index(lon, lat)
         x, y, _ = _pair(lon, lat)
         cap = np.ascontiguousarray(np.broadcast_to(np.asarray(capacity), (self._n,)), dtype=np.int64)
         if np.any(cap > np.iinfo(np.int32).max):
@@ -173,7 +230,7 @@ class Reps:
         _lib.check(_lib.get().crmkit_geo_reps_assign(
             self._handle, _dptr(x), _dptr(y), c_size_t(m), _i32(cap32), float(max_distance_m),
             _rep_flags(within_territory), _i32(rep), _dptr(dist), _i32(load), byref(open_)))
-        return RepAssignment(rep, dist, load, int(open_.value))
+        return RepAssignment(_keyed(rep, index, "rep"), _keyed(dist, index, "distance_m"), load, int(open_.value))
 
 
 # ---------------------------------------------------------------------------------------

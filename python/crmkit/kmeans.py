@@ -11,6 +11,12 @@ Example::
     km = crmkit.KMeans(n_clusters=4, n_init=10, random_state=42, n_threads=2).fit(X)
     km.labels_, km.cluster_centers_, km.inertia_, km.n_iter_
     km.predict(X_new)
+
+Keys: when X is a pandas DataFrame (e.g. the RFM table indexed by customer_id),
+``fit_predict`` and ``predict`` return a pandas Series of the labels indexed like X and
+named "cluster", and ``FeatureScaler.transform`` / ``fit_transform`` return a DataFrame
+with X's index and columns. ``labels_`` stays an int32 ndarray in row order
+(scikit-learn's contract); arrays in give arrays out.
 """
 
 from __future__ import annotations
@@ -36,6 +42,16 @@ def _matrix(X: Any, name: str = "X") -> np.ndarray:
     if a.ndim != 2:
         raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be 2-dimensional, got shape {a.shape}")
     return np.ascontiguousarray(a)
+
+
+def _keyed_labels(labels: np.ndarray, X: Any) -> Any:
+    """The labels as a Series indexed like X (name "cluster") when X is a DataFrame."""
+    import sys
+
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(X, pd.DataFrame):
+        return pd.Series(labels, index=X.index.copy(), name="cluster")
+    return labels
 
 
 def _dptr(a: np.ndarray) -> Any:
@@ -80,7 +96,9 @@ class KMeans:
         n_threads: threads; results are identical for any value.
         n_local_trials: k-means++ candidates per step (None: 2 + floor(ln k)).
 
-    Attributes after fit: ``labels_``, ``cluster_centers_``, ``inertia_``, ``n_iter_``,
+    Attributes after fit: ``labels_`` (int32 ndarray in row order, as scikit-learn's, even
+    for a DataFrame X: :meth:`fit_predict` gives them keyed by X's index),
+    ``cluster_centers_``, ``inertia_``, ``n_iter_``,
     ``n_features_in_``, ``stop_reason_`` ("labels_unchanged", "tolerance", "max_iter"),
     ``n_relocated_`` (empty-cluster relocations) and ``best_init_``.
     """
@@ -228,8 +246,7 @@ class KMeans:
         if self._handle is None or not hasattr(self, "labels_"):
             raise _errors.error_for(_errors.E_NOT_FITTED, "this KMeans instance is not fitted yet; call fit first")
 
-    def predict(self, X: Any) -> np.ndarray:
-        """The nearest centre of each row of X (int32 labels)."""
+    def _labels_of(self, X: Any) -> np.ndarray:
         self._check_fitted()
         x = _matrix(X)
         out = np.empty(x.shape[0], dtype=np.int32)
@@ -237,9 +254,15 @@ class KMeans:
                                                     out.ctypes.data_as(POINTER(c_int32))))
         return out
 
-    def fit_predict(self, X: Any, y: Any = None, sample_weight: Optional[Any] = None) -> np.ndarray:
-        """Fits and returns ``labels_``."""
-        return self.fit(X, sample_weight=sample_weight).labels_
+    def predict(self, X: Any) -> Any:
+        """The nearest centre of each row of X (int32 labels): an ndarray, or for a
+        DataFrame X a Series indexed like X (e.g. by customer_id) named "cluster"."""
+        return _keyed_labels(self._labels_of(X), X)
+
+    def fit_predict(self, X: Any, y: Any = None, sample_weight: Optional[Any] = None) -> Any:
+        """Fits and returns ``labels_``: for a DataFrame X as a Series indexed like X
+        (named "cluster"; ``labels_`` itself stays an ndarray)."""
+        return _keyed_labels(self.fit(X, sample_weight=sample_weight).labels_, X)
 
     def transform(self, X: Any) -> np.ndarray:
         """Euclidean distances of each row of X to every centre (n_samples x k)."""
@@ -251,7 +274,7 @@ class KMeans:
     def score(self, X: Any, y: Any = None, sample_weight: Optional[Any] = None) -> float:
         """Minus the (weighted) inertia of X against the fitted centres (scikit-learn's
         convention)."""
-        labels = self.predict(X)
+        labels = self._labels_of(X)
         x = _matrix(X)
         sq = ((x - self.cluster_centers_[labels]) ** 2).sum(axis=1)
         w = _weights(sample_weight, x.shape[0])
@@ -415,12 +438,19 @@ class FeatureScaler:
         _lib.check(getattr(_lib.get(), function)(self._handle, _dptr(x), x.shape[0], x.shape[1], _dptr(out)))
         return out
 
-    def transform(self, X: Any) -> np.ndarray:
-        """log1p (flagged columns), then (x - mean_) / scale_."""
-        return self._apply(X, "crmkit_feature_scaler_transform")
+    def transform(self, X: Any) -> Any:
+        """log1p (flagged columns), then (x - mean_) / scale_: an ndarray, or for a
+        DataFrame X a DataFrame with X's index (e.g. customer_id) and columns."""
+        out = self._apply(X, "crmkit_feature_scaler_transform")
+        import sys
 
-    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
-        """Fits and transforms X."""
+        pd = sys.modules.get("pandas")
+        if pd is not None and isinstance(X, pd.DataFrame):
+            return pd.DataFrame(out, index=X.index.copy(), columns=X.columns.copy())
+        return out
+
+    def fit_transform(self, X: Any, y: Any = None) -> Any:
+        """Fits and transforms X (a DataFrame X gives a DataFrame, as :meth:`transform`)."""
         return self.fit(X).transform(X)
 
     def inverse_transform(self, Z: Any) -> np.ndarray:

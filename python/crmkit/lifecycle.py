@@ -15,7 +15,14 @@ Example::
     lc = crmkit.Lifecycle.default().fit(ds, start="1997-01-01", end="1998-07-01")
     lc.counts_            # stage counts per month (DataFrame)
     lc.flow_matrix("1997-01-01", "1998-07-02")
-    lc.stages_            # current stage of every customer (pandas Categorical)
+    lc.stages_            # current stage of every customer: a Series indexed by customer_id
+    lc.history()          # one row per visit, with a customer_id column
+
+Per-customer results are keyed by customer id: after ``fit(dataset)``, ``evaluate(as_of,
+dataset)`` or ``predict(dataset, as_of)`` they carry the dataset's ``customer_ids`` (index
+``customer_id``); after ``evaluate``/``predict`` on a DataFrame of metrics, that
+DataFrame's index. A machine whose customers have no keys (``start(n)`` and evaluations
+on mappings of arrays) returns the positional arrays, as before.
 """
 
 from __future__ import annotations
@@ -80,6 +87,12 @@ def _columns(columns: Any, n_rows: Optional[int]) -> tuple:
     encoded = [n.encode("utf-8") for n in names]
     array = (c_char_p * max(len(encoded), 1))(*encoded)
     return array, data, data.shape[0], (encoded, data)
+
+
+def _is_default_range(index: Any) -> bool:
+    import pandas as pd
+
+    return isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
 
 
 def _invalid(message: str) -> InvalidArgumentError:
@@ -212,11 +225,25 @@ class Lifecycle:
     as_of)`` evaluates every customer at ``as_of`` on the current machine and returns the
     stage names.
 
-    Fitted attributes: ``stages_`` (pandas Categorical of stage names), ``stage_codes_``,
+    Fitted attributes: ``stages_`` (stage names, categorical), ``stage_codes_``,
     ``previous_stages_`` / ``previous_codes_`` (-1 when none), ``entered_at_``
-    (datetime64[s]), ``counts_`` (DataFrame, one row per replay step, one column per stage;
-    after ``fit``). Reports: :meth:`log`, :meth:`history` (visits with entry and exit),
-    :meth:`time_in_stage`, :meth:`flow_matrix`, :meth:`stage_counts_at`, :meth:`conversion_rates`.
+    (datetime64), ``counts_`` (DataFrame, one row per replay step, one column per stage;
+    after ``fit``), ``customer_ids_`` (the keys of the customers, or None). Reports:
+    :meth:`log`, :meth:`history` (visits with entry and exit), :meth:`time_in_stage`,
+    :meth:`flow_matrix`, :meth:`stage_counts_at`, :meth:`conversion_rates`.
+
+    Keys: when the machine's customers have ids (``customer_ids_`` is not None: it ran on
+    a :class:`Dataset`, whose ``customer_ids`` name the customers, index ``customer_id``, or
+    on a DataFrame of metrics, whose index names them), ``stages_``, ``previous_stages_``
+    and ``entered_at_`` are pandas Series indexed by those ids (names "stage",
+    "previous_stage", "entered_at"), :meth:`predict` returns such a Series,
+    :meth:`history` and :meth:`log` add a ``customer_id`` column next to the positional
+    ``customer`` and :meth:`time_in_stage` is indexed by the ids. Otherwise (``start(n)``
+    with mappings of arrays) they are positional as before: a pandas Categorical, numpy
+    arrays and a RangeIndex named ``customer``. ``stage_codes_`` and ``previous_codes_``
+    are always positional int32 arrays (the C ABI's codes; ``stage_codes_[i]`` is customer
+    index i, like scikit-learn's ``labels_``). A DataFrame with the default RangeIndex does
+    not replace ids already known from a Dataset of the same size.
 
     Thread safety: not synchronized; use from one thread at a time.
     """
@@ -226,6 +253,7 @@ class Lifecycle:
         self.n_threads = int(n_threads)
         self._machine: Optional[_Machine] = None
         self.counts_ = None
+        self._ids: Any = None
         self.states: List[str] = self._names(_lib.LIFECYCLE_COUNT_STATES)
         self.transitions: List[str] = self._names(_lib.LIFECYCLE_COUNT_TRANSITIONS)
         self.columns: List[str] = self._names(_lib.LIFECYCLE_COUNT_COLUMNS)
@@ -334,7 +362,57 @@ class Lifecycle:
         self._machine = _Machine(ptr)
         self._set_threads()
         self.counts_ = None
+        self._ids = None
         return self
+
+    # -- customer keys ---------------------------------------------------------------
+    @property
+    def customer_ids_(self) -> Any:
+        """The customers' keys (a pandas Index) when the machine ran on a Dataset or a
+        DataFrame of metrics, else None (positional results)."""
+        return self._ids
+
+    def _remember_ids(self, source: Any) -> None:
+        """Takes the customer keys of a Dataset (its customer_ids) or a DataFrame (its index)."""
+        import pandas as pd
+
+        if isinstance(source, Dataset):
+            self._ids = pd.Index(source.customer_ids, name="customer_id", dtype=object)
+        elif isinstance(source, pd.DataFrame):
+            index = source.index
+            if self._ids is not None and len(self._ids) == len(index) and _is_default_range(index):
+                return  # positional metrics for the customers already keyed
+            self._ids = index.copy()
+
+    def _keyed(self, values: Any, name: str) -> Any:
+        """``values`` (one per customer) as a Series indexed by the keys, or as is without keys."""
+        import pandas as pd
+
+        if self._ids is None or len(self._ids) != len(values):
+            return values
+        return pd.Series(values, index=self._ids, name=name)
+
+    def _positions(self, customers: Any) -> np.ndarray:
+        """Customer indices from indices or, when the customers have keys, string ids."""
+        values = np.atleast_1d(np.asarray(customers, dtype=object))
+        if values.size and any(isinstance(v, str) for v in values):
+            if self._ids is None:
+                raise NotFoundError(_errors.E_NOT_FOUND, "customers are named by id but the machine has no "
+                                                         "customer ids (run it on a Dataset or an indexed DataFrame)")
+            positions = self._ids.get_indexer(list(values))
+            if (positions < 0).any():
+                missing = values[int(np.flatnonzero(positions < 0)[0])]
+                raise NotFoundError(_errors.E_NOT_FOUND, f"no customer with id {missing!r}")
+            return positions.astype(np.int32)
+        return np.asarray(customers).astype(np.int32).reshape(-1)
+
+    def _key_column(self, frame: Any, customer: np.ndarray) -> Any:
+        """Adds a customer_id column (the key of each row's customer) after ``customer``."""
+        if self._ids is not None:
+            keys = np.asarray(self._ids, dtype=object)
+            if customer.size == 0 or (customer.min() >= 0 and customer.max() < keys.shape[0]):
+                frame.insert(1, "customer_id", keys[customer.astype(np.intp)])
+        return frame
 
     def _set_threads(self) -> None:
         _lib.check(_lib.get().crmkit_lifecycle_set_int(self._m.ptr, _lib.LIFECYCLE_N_THREADS, self.n_threads))
@@ -354,6 +432,8 @@ class Lifecycle:
         """Time passing: evaluates every customer at ``as_of``. ``columns`` is a Dataset
         (metrics from its transactions plus its attribute columns) or a DataFrame / mapping
         of the metric columns (one row per customer). Returns the number of hops logged.
+        A Dataset's customer ids, or a DataFrame's index, become the keys of the results
+        (see the class docstring).
         """
         lib = _lib.get()
         t = _time(as_of, "as_of")
@@ -362,6 +442,7 @@ class Lifecycle:
             if self._machine is None:
                 self.start(columns.n_customers)
             _lib.check(lib.crmkit_lifecycle_evaluate_dataset(self._m.ptr, columns._h().ptr, t, byref(hops)))
+            self._remember_ids(columns)
             return hops.value
         names, data, n_rows, keep = _columns(columns, None)
         if self._machine is None:
@@ -369,33 +450,43 @@ class Lifecycle:
         _lib.check(lib.crmkit_lifecycle_evaluate(self._m.ptr, t, names, data.ctypes.data_as(POINTER(c_double)),
                                                  n_rows, data.shape[1], byref(hops)))
         del keep
+        self._remember_ids(columns)
         return hops.value
 
-    def predict(self, columns: Any, as_of: Any) -> np.ndarray:
-        """Evaluates at ``as_of`` (see :meth:`evaluate`) and returns each customer's stage name."""
+    def predict(self, columns: Any, as_of: Any) -> Any:
+        """Evaluates at ``as_of`` (see :meth:`evaluate`) and returns each customer's stage
+        name: a Series named "stage" indexed by customer id (a Dataset's ``customer_ids``,
+        or the DataFrame's index) when the customers have keys, else an object array in
+        customer index order."""
         self.evaluate(as_of, columns)
-        return np.asarray(self.states, dtype=object)[self.stage_codes_]
+        names = np.asarray(self.states, dtype=object)[self.stage_codes_]
+        return self._keyed(names, "stage")
 
-    def purchase(self, customers: Sequence[int], at: Any, columns: Any) -> int:
-        """Purchase events for ``customers`` (indices) at ``at``; ``columns`` as in :meth:`evaluate`
-        (a DataFrame or mapping, already reflecting the purchases)."""
-        idx = np.ascontiguousarray(np.asarray(customers), dtype=np.int32)
+    def purchase(self, customers: Sequence[Union[int, str]], at: Any, columns: Any) -> int:
+        """Purchase events for ``customers`` (indices, or string customer ids when the
+        customers have keys) at ``at``; ``columns`` as in :meth:`evaluate` (a DataFrame or
+        mapping, already reflecting the purchases)."""
+        idx = np.ascontiguousarray(self._positions(customers), dtype=np.int32)
         names, data, n_rows, keep = _columns(columns, None)
         hops = c_size_t()
         _lib.check(_lib.get().crmkit_lifecycle_purchase(
             self._m.ptr, idx.ctypes.data_as(POINTER(c_int32)), idx.shape[0], _time(at, "at"), names,
             data.ctypes.data_as(POINTER(c_double)), n_rows, data.shape[1], byref(hops)))
         del keep
+        self._remember_ids(columns)
         return hops.value
 
-    def set_stage(self, customer: int, stage: Union[int, str], at: Any) -> None:
-        """The host sets a customer's stage (by index or name)."""
+    def set_stage(self, customer: Union[int, str], stage: Union[int, str], at: Any) -> None:
+        """The host sets a customer's stage (by name or code); ``customer`` is an index or,
+        when the customers have keys, a string customer id."""
         code = self.states.index(stage) if isinstance(stage, str) else int(stage)
-        _lib.check(_lib.get().crmkit_lifecycle_set_stage(self._m.ptr, int(customer), code, _time(at, "at")))
+        position = int(self._positions(customer)[0]) if isinstance(customer, str) else int(customer)
+        _lib.check(_lib.get().crmkit_lifecycle_set_stage(self._m.ptr, position, code, _time(at, "at")))
 
-    def reset(self, customer: int, at: Any) -> None:
-        """Returns a customer to the initial stage."""
-        _lib.check(_lib.get().crmkit_lifecycle_reset(self._m.ptr, int(customer), _time(at, "at")))
+    def reset(self, customer: Union[int, str], at: Any) -> None:
+        """Returns a customer (an index or a string customer id) to the initial stage."""
+        position = int(self._positions(customer)[0]) if isinstance(customer, str) else int(customer)
+        _lib.check(_lib.get().crmkit_lifecycle_reset(self._m.ptr, position, _time(at, "at")))
 
     def fit(self, dataset: Dataset, start: Any, end: Any, step: str = "monthly") -> "Lifecycle":
         """Replays ``dataset`` from ``start`` to ``end`` at ``step`` ("daily", "weekly",
@@ -406,7 +497,8 @@ class Lifecycle:
         steps raise InvalidArgumentError. Each purchase is an event at its own
         time (purchase-triggered rules, with the metrics as of that moment), so stages a
         purchase moves to are entered at the purchase; time-triggered rules run at each step
-        (include/crmkit/lifecycle/replay.hpp)."""
+        (include/crmkit/lifecycle/replay.hpp). The dataset's ``customer_ids`` key the
+        per-customer results (``stages_``, :meth:`history`, ...)."""
         import pandas as pd
 
         if step not in _STEPS:
@@ -417,6 +509,8 @@ class Lifecycle:
         _lib.check(_lib.get().crmkit_lifecycle_replay(self._model.ptr, dataset._h().ptr, _time(start, "start"),
                                                       _time(end, "end"), _STEPS[step], self.n_threads, byref(ptr)))
         self._machine = _Machine(ptr)
+        self._ids = None
+        self._remember_ids(dataset)
         n_steps = self._size(_lib.LIFECYCLE_SIZE_STEPS)
         times = np.empty(n_steps, dtype=np.int64)
         counts = np.empty(n_steps * len(self.states), dtype=np.int64)
@@ -439,36 +533,44 @@ class Lifecycle:
 
     @property
     def stage_codes_(self) -> np.ndarray:
+        """Each customer's stage code (index into ``states``), int32, in customer index
+        order: positional even when the customers have keys (see ``stages_``)."""
         return self._stage_arrays()[0]
 
     @property
     def previous_codes_(self) -> np.ndarray:
+        """Each customer's previous stage code (-1 when none), positional like ``stage_codes_``."""
         return self._stage_arrays()[1]
 
     @property
-    def entered_at_(self) -> np.ndarray:
-        """Entry time of the current stage (datetime64[s]; NaT when unknown)."""
+    def entered_at_(self) -> Any:
+        """Entry time of the current stage (NaT when unknown): a Series named "entered_at"
+        indexed by customer id when the customers have keys, else a datetime64[s] array."""
         e = self._stage_arrays()[2]
         out = e.astype("datetime64[s]")
         out[e == _INT64_MIN] = np.datetime64("NaT")
-        return out
+        return self._keyed(out, "entered_at")
 
     @property
     def stages_(self) -> Any:
+        """Each customer's stage name (categorical over ``states``): a Series named "stage"
+        indexed by customer id when the customers have keys, else a pandas Categorical."""
         import pandas as pd
 
-        return pd.Categorical.from_codes(self.stage_codes_, categories=self.states)
+        return self._keyed(pd.Categorical.from_codes(self.stage_codes_, categories=self.states), "stage")
 
     @property
     def previous_stages_(self) -> Any:
-        """Each customer's previous stage (the stage left to enter the current one; NaN when none)."""
+        """Each customer's previous stage (the stage left to enter the current one; NaN when
+        none), keyed like ``stages_`` (Series named "previous_stage")."""
         import pandas as pd
 
-        return pd.Categorical.from_codes(self.previous_codes_, categories=self.states)
+        return self._keyed(pd.Categorical.from_codes(self.previous_codes_, categories=self.states), "previous_stage")
 
     def history(self) -> Any:
         """Every customer's stage history as a DataFrame, one row per visit, customers in
-        index order and visits oldest first: customer, visit (0 = the initial stage), stage
+        index order and visits oldest first: customer (the index), customer_id (the key;
+        only when the customers have keys), visit (0 = the initial stage), stage
         (Categorical), entered and exited (datetime64[s]; entered is NaT for an initial visit
         of unknown start, exited NaT while still there) and days (exited - entered in days,
         NaN while open or unknown; see :meth:`time_in_stage` for open visits)."""
@@ -499,15 +601,18 @@ class Lifecycle:
         e[unknown_in] = np.datetime64("NaT")
         x = exited.astype("datetime64[s]")
         x[still_there] = np.datetime64("NaT")
-        return pd.DataFrame({"customer": customer, "visit": visit,
-                             "stage": pd.Categorical.from_codes(stage, categories=self.states),
-                             "entered": e, "exited": x, "days": days})
+        frame = pd.DataFrame({"customer": customer, "visit": visit,
+                              "stage": pd.Categorical.from_codes(stage, categories=self.states),
+                              "entered": e, "exited": x, "days": days})
+        return self._key_column(frame, customer)
 
     def time_in_stage(self, as_of: Any) -> tuple:
         """Time in each stage at ``as_of`` in days, as two DataFrames (one row per customer,
         one column per stage): ``cumulative`` over all visits (0 when never there) and
         ``latest``, the most recent visit (NaN when never there). The open visit counts up to
-        ``as_of``, which may not precede the machine's last event."""
+        ``as_of``, which may not precede the machine's last event. The rows are indexed by
+        customer id (``customer_id``) when the customers have keys, else by a RangeIndex
+        named ``customer``."""
         import pandas as pd
 
         n = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
@@ -517,13 +622,14 @@ class Lifecycle:
         _lib.check(_lib.get().crmkit_lifecycle_time_in_stage(
             self._m.ptr, _time(as_of, "as_of"), cumulative.ctypes.data_as(POINTER(c_double)),
             latest.ctypes.data_as(POINTER(c_double)), n * s))
-        index = pd.RangeIndex(n, name="customer")
+        index = self._ids if self._ids is not None and len(self._ids) == n else pd.RangeIndex(n, name="customer")
         columns = pd.Index(self.states, name="stage")
         return pd.DataFrame(cumulative, index=index, columns=columns), pd.DataFrame(latest, index=index, columns=columns)
 
     def log(self) -> Any:
-        """The transition log as a DataFrame: customer, from, to (Categoricals of stage
-        names), rule (transition name, "host_set" or "reset") and at (datetime64[s])."""
+        """The transition log as a DataFrame: customer (the index), customer_id (the key;
+        only when the customers have keys), from, to (Categoricals of stage names), rule
+        (transition name, "host_set" or "reset") and at (datetime64[s])."""
         import pandas as pd
 
         n = self._size(_lib.LIFECYCLE_SIZE_LOG)
@@ -534,13 +640,14 @@ class Lifecycle:
                                                    p(cols["rule"]), at.ctypes.data_as(POINTER(c_int64)), max(n, 0)))
         rule_names = np.asarray(self.transitions + ["reset", "host_set"], dtype=object)
         # rule -1 -> "host_set" (last), -2 -> "reset" (second to last): negative indices do it.
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "customer": cols["customer"],
             "from": pd.Categorical.from_codes(cols["from"], categories=self.states),
             "to": pd.Categorical.from_codes(cols["to"], categories=self.states),
             "rule": rule_names[cols["rule"]],
             "at": at.astype("datetime64[s]"),
         })
+        return self._key_column(frame, cols["customer"])
 
     def flow_matrix(self, start: Any, end: Any) -> Any:
         """Hops from stage (row) to stage (column) with start <= at < end, as a DataFrame."""

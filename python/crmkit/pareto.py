@@ -211,10 +211,16 @@ def low_return_customers(
     min_recency_days: float = 365.0,
     max_value: Optional[float] = None,
     abc: Tuple[float, float] = (0.8, 0.95),
-) -> np.ndarray:
+) -> Any:
     """Boolean mask of the customers that are long inactive (recency_days >=
     min_recency_days) and low in value (value <= max_value, or, when max_value is None,
     in ABC class C under the ``abc`` thresholds): the customers to stop spending on.
+
+    Keys: when ``recency_days`` or ``values`` is a pandas Series (e.g. columns of the RFM
+    table, indexed by customer_id) the mask is a bool Series named "low_return" with that
+    index (``recency_days``' when both are Series; their indexes must then be equal, as
+    the rows are matched by position); the ids are ``mask[mask].index``. Arrays give a
+    bool ndarray.
 
     Raises:
         crmkit.InvalidArgumentError: mismatched lengths, NaN recency, values the ABC
@@ -239,4 +245,17 @@ def low_return_customers(
             flags.ctypes.data_as(POINTER(c_int32)),
         )
     )
-    return flags.astype(bool)
+    mask = flags.astype(bool)
+    import sys
+
+    pd = sys.modules.get("pandas")
+    if pd is None:
+        return mask
+    series = [s for s in (recency_days, values) if isinstance(s, pd.Series)]
+    if not series:
+        return mask
+    if len(series) == 2 and not series[0].index.equals(series[1].index):
+        raise InvalidArgumentError(
+            _errors.E_INVALID_ARGUMENT, "recency_days and values are Series with different indexes; align them first"
+        )
+    return pd.Series(mask, index=series[0].index.copy(), name="low_return")
