@@ -67,25 +67,25 @@ class string_dictionary {
     if (slot_count_for(n) > slots_.size()) rehash(slot_count_for(n));
   }
 
-  /// The same entries with entry `new_to_old[k]` at index k, where `new_to_old` is a
-  /// permutation of 0..size()-1 and `old_to_new` its inverse. Costs a sequential pass over
-  /// the entries and the slots, no hashing: the slot table is copied with its indices
-  /// renumbered (lookups depend on the keys' slots alone, not on the order they came in).
-  [[nodiscard]] string_dictionary reordered(const std::vector<std::int32_t>& new_to_old,
-                                            const std::vector<std::int32_t>& old_to_new) const {
-    string_dictionary out;
-    out.chars_.reserve(chars_.size());
-    out.offsets_.reserve(offsets_.size());
-    if (!offsets_.empty()) out.offsets_.push_back(0);
+  /// Renumbers the entries in place: entry `new_to_old[k]` becomes index k, where
+  /// `new_to_old` is a permutation of 0..size()-1 and `old_to_new` its inverse. A sequential
+  /// pass over the entries and the slots, no hashing: the slots keep their places (lookups
+  /// depend on the keys alone, not on the order they came in) with their indices renumbered.
+  void renumber(const std::vector<std::int32_t>& new_to_old, const std::vector<std::int32_t>& old_to_new) {
+    std::string chars;
+    chars.reserve(chars_.size());
+    std::vector<std::uint64_t> offsets;
+    offsets.reserve(offsets_.size());
+    if (!offsets_.empty()) offsets.push_back(0);
     for (const std::int32_t old : new_to_old) {
       const std::string_view key = at(old);
-      out.chars_.append(key.data(), key.size());
-      out.offsets_.push_back(out.chars_.size());
+      chars.append(key.data(), key.size());
+      offsets.push_back(chars.size());
     }
-    out.slots_ = slots_;
-    for (slot& s : out.slots_)
+    chars_.swap(chars);
+    offsets_.swap(offsets);
+    for (slot& s : slots_)
       if (s.tag != 0) s.index = old_to_new[static_cast<std::size_t>(s.index)];
-    return out;
   }
 
   /// The hash `find`/`insert` use; with `prefetch` it lets a caller overlap the memory
