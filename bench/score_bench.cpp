@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
 
@@ -148,6 +149,19 @@ int main(int argc, char** argv) {
               score.btyd_params.size() > 0 ? score.btyd_params[0] : NAN, score.btyd_params.size() > 1 ? score.btyd_params[1] : NAN,
               score.btyd_params.size() > 2 ? score.btyd_params[2] : NAN, score.btyd_params.size() > 3 ? score.btyd_params[3] : NAN,
               score.kmeans_k);
+  // A checksum of every cell's bits (and the ids), to check that a change left the table as it was.
+  std::uint64_t digest = 1469598103934665603ull;
+  const auto mix = [&digest](std::uint64_t v) { digest = (digest ^ v) * 1099511628211ull; };
+  for (std::size_t i = 0; i < table.size(); ++i)
+    for (const char c : table.ids().at(static_cast<std::int32_t>(i))) mix(static_cast<unsigned char>(c));
+  for (const crmkit::table_column& c : table.columns())
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const double v = c.as_double(i);
+      std::uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      mix(bits);
+    }
+  std::printf("table: %zu columns, digest %016llx\n", table.columns().size(), static_cast<unsigned long long>(digest));
   std::printf("ingest: wall %.0f ms, cpu %.0f ms\n", ms(w0, w1), (c1 - c0) * 1e3);
   std::printf("score:  wall %.0f ms, cpu %.0f ms\n", ms(w1, w2), (c2 - c1) * 1e3);
   std::printf("total:  wall %.0f ms, cpu %.0f ms\n", ms(w0, w2), (c2 - c0) * 1e3);

@@ -3,7 +3,10 @@
 // IWYU pragma: private, include "crmkit/churn/gamma_gamma.hpp"
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -67,16 +70,45 @@ CRMKIT_FUNC fit_report gamma_gamma::fit(std::span<const double> frequency, std::
   using D = detail::dual<3>;
   // note 025 eq. 4: ln f(zbar | x) = lnG(px+q) - lnG(px) - lnG(q) + q ln gamma + (px-1) ln zbar
   //                                  + px ln x - (px+q) ln(gamma + x zbar)
-  auto row = [&xs, &ms](const std::array<D, 3>& prm, std::size_t i) {
+  // The first four terms depend on the parameters and x alone, and x (a purchase count)
+  // takes few values: they are evaluated once per distinct x and evaluation (`head`), and
+  // ln zbar, ln x once per row, in the same order of operations as the row formula, so
+  // the sums are bit for bit what evaluating every term on every row gives.
+  std::vector<double> distinct(xs);
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<std::uint32_t> x_of(xs.size());
+  std::vector<double> log_m(xs.size()), log_x(xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    x_of[i] = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), xs[i]) - distinct.begin());
+    log_m[i] = std::log(ms[i]);
+    log_x[i] = std::log(xs[i]);
+  }
+  std::vector<D> head(distinct.size());
+  auto row = [&](const std::array<D, 3>& prm, std::size_t i) {
     const D& p = prm[0];
     const D& q = prm[1];
     const D& g = prm[2];
     const double x = xs[i], m = ms[i];
     const D px = p * x;
-    return detail::lgamma(px + q) - detail::lgamma(px) - detail::lgamma(q) + q * detail::log(g) +
-           (px - 1.0) * std::log(m) + px * std::log(x) - (px + q) * detail::log(g + x * m);
+    return head[x_of[i]] + (px - 1.0) * log_m[i] + px * log_x[i] - (px + q) * detail::log(g + x * m);
   };
-  detail::dual_objective<3, decltype(row)> objective(xs.size(), ws, total, options.n_threads, row);
+  detail::dual_objective<3, decltype(row)> rows(xs.size(), ws, total, options.n_threads, row);
+  auto objective = [&](const std::vector<double>& theta, std::vector<double>& grad) {
+    std::array<D, 3> prm;
+    for (int k = 0; k < 3; ++k) {
+      const double v = std::exp(theta[static_cast<std::size_t>(k)]);
+      prm[static_cast<std::size_t>(k)] = D::variable(v, k, v);  // as dual_objective sets them
+    }
+    const D& p = prm[0];
+    const D& q = prm[1];
+    const D& g = prm[2];
+    for (std::size_t j = 0; j < distinct.size(); ++j) {
+      const D px = p * distinct[j];
+      head[j] = detail::lgamma(px + q) - detail::lgamma(px) - detail::lgamma(q) + q * detail::log(g);
+    }
+    return rows(theta, grad);
+  };
   std::vector<double> params;
   static constexpr const char* names[] = {"p", "q", "gamma"};
   auto report = detail::run_btyd_fit(objective, start, options, xs.size(), xs.size(), total, params, names);

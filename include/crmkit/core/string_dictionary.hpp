@@ -67,6 +67,27 @@ class string_dictionary {
     if (slot_count_for(n) > slots_.size()) rehash(slot_count_for(n));
   }
 
+  /// Renumbers the entries in place: entry `new_to_old[k]` becomes index k, where
+  /// `new_to_old` is a permutation of 0..size()-1 and `old_to_new` its inverse. A sequential
+  /// pass over the entries and the slots, no hashing: the slots keep their places (lookups
+  /// depend on the keys alone, not on the order they came in) with their indices renumbered.
+  void renumber(const std::vector<std::int32_t>& new_to_old, const std::vector<std::int32_t>& old_to_new) {
+    std::string chars;
+    chars.reserve(chars_.size());
+    std::vector<std::uint64_t> offsets;
+    offsets.reserve(offsets_.size());
+    if (!offsets_.empty()) offsets.push_back(0);
+    for (const std::int32_t old : new_to_old) {
+      const std::string_view key = at(old);
+      chars.append(key.data(), key.size());
+      offsets.push_back(chars.size());
+    }
+    chars_.swap(chars);
+    offsets_.swap(offsets);
+    for (slot& s : slots_)
+      if (s.tag != 0) s.index = old_to_new[static_cast<std::size_t>(s.index)];
+  }
+
   /// The hash `find`/`insert` use; with `prefetch` it lets a caller overlap the memory
   /// latency of many lookups (the CSV reader does this).
   [[nodiscard]] static std::uint64_t hash(std::string_view key) noexcept {

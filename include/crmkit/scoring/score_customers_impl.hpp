@@ -78,6 +78,24 @@ std::vector<T> permuted(const std::vector<T>& v, const std::vector<std::uint32_t
 inline std::vector<std::uint32_t> id_order(const std::vector<std::int32_t>& customers,
                                            const std::vector<std::int32_t>& id_rank) {
   std::vector<std::uint32_t> order(customers.size());
+  // Each customer appears at most once and the ranks are distinct: place each row at its
+  // rank (a linear pass) instead of sorting; the sort is the fallback for repeated customers.
+  {
+    constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> at_rank(id_rank.size(), empty);
+    bool unique = true;
+    for (std::size_t i = 0; i < customers.size() && unique; ++i) {
+      std::uint32_t& slot = at_rank[static_cast<std::size_t>(id_rank[static_cast<std::size_t>(customers[i])])];
+      unique = slot == empty;
+      slot = static_cast<std::uint32_t>(i);
+    }
+    if (unique) {
+      std::size_t k = 0;
+      for (const std::uint32_t i : at_rank)
+        if (i != empty) order[k++] = i;
+      return order;
+    }
+  }
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     return id_rank[static_cast<std::size_t>(customers[a])] < id_rank[static_cast<std::size_t>(customers[b])];
