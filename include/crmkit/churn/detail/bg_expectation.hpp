@@ -25,10 +25,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
-#include <iterator>
 #include <limits>
-#include <memory>
 
 #include <boost/math/special_functions/beta.hpp>
 
@@ -123,46 +120,11 @@ inline double bg_alive_expectation_uncached(double s, double alpha_T, double a, 
   return std::exp(log_integral - log_B);
 }
 
-/// A direct-mapped memo of bg_alive_expectation per thread. Its arguments depend on the
-/// customer through x (a count) and T (whole days in model units) alone, so across a million
-/// customers and a CLV's monthly horizons they take some ten thousand distinct values: most
-/// calls are a lookup. A hit returns the value computed for the very same arguments (compared
-/// bit for bit), so results do not depend on hits, threads or row order.
-class bg_expectation_memo {
- public:
-  static constexpr std::size_t size = std::size_t{1} << 15;  // 1.25 MiB a thread, on first use
-
-  static double get(double s, double alpha_T, double a, double beta, double t) {
-    thread_local std::unique_ptr<entry[]> table;
-    if (!table) table = std::make_unique<entry[]>(size);
-    const std::uint64_t k[5] = {bits(s), bits(alpha_T), bits(a), bits(beta), bits(t)};
-    std::uint64_t h = 0x9E3779B97F4A7C15ull;
-    for (const std::uint64_t v : k) h = (h ^ v) * 0xFF51AFD7ED558CCDull, h ^= h >> 29;
-    entry& e = table[h & (size - 1)];
-    if (e.used && std::equal(std::begin(k), std::end(k), std::begin(e.key))) return e.value;
-    const double value = bg_alive_expectation_uncached(s, alpha_T, a, beta, t);
-    std::copy(std::begin(k), std::end(k), std::begin(e.key));
-    e.value = value;
-    e.used = true;
-    return value;
-  }
-
- private:
-  struct entry {
-    std::uint64_t key[5];
-    double value;
-    bool used;
-  };
-  static std::uint64_t bits(double v) noexcept {
-    std::uint64_t b;
-    std::memcpy(&b, &v, sizeof b);
-    return b;
-  }
-};
-
-/// bg_alive_expectation_uncached through the per-thread memo (bit-identical results).
+/// Same as bg_alive_expectation_uncached. (A per-thread memo was tried here: it was fast but
+/// it is hidden global state holding 1.25 MiB in every host thread that ever calls it, which an
+/// embedded library must not do; a caller-owned cache is the way if this is needed again.)
 inline double bg_alive_expectation(double s, double alpha_T, double a, double beta, double t) {
-  return bg_expectation_memo::get(s, alpha_T, a, beta, t);
+  return bg_alive_expectation_uncached(s, alpha_T, a, beta, t);
 }
 
 }  // namespace detail
