@@ -4,8 +4,9 @@
 // version that, when armed, throws std::bad_alloc (or returns NULL for the nothrow forms)
 // on exactly the n-th allocation. It runs a host-like C ABI workload (a dataset from a CSV
 // file with order lines and from columns, RFM, Pareto, k-means on 2 threads, BTYD
-// summary/fit/predict, a lifecycle model from JSON and a replay on 2 threads, a score config,
-// crmkit_score_customers and the table getters and select, then frees everything) for
+// summary/fit/predict (one prediction on 2 threads), a lifecycle model from JSON and a replay on 2 threads, a score config,
+// crmkit_score_customers and the table getters and select, a geo index and a box query,
+// then frees everything) for
 // n = 1, 2, ... until a run completes without reaching the n-th allocation.
 //
 // Every entry point must return CRMKIT_OK or CRMKIT_E_OUT_OF_MEMORY (with the message
@@ -124,10 +125,14 @@ struct handles {
   crmkit_score_config* config = nullptr;
   crmkit_table* table = nullptr;
   crmkit_table* own = nullptr;
+  crmkit_geo_index* geo = nullptr;
+  crmkit_geo_result* box = nullptr;
   handles() = default;
   handles(const handles&) = delete;
   handles& operator=(const handles&) = delete;
   ~handles() {
+    crmkit_geo_result_free(box);
+    crmkit_geo_index_free(geo);
     crmkit_table_free(own);
     crmkit_table_free(table);
     crmkit_score_config_free(config);
@@ -233,6 +238,16 @@ outcome workload() {
     CALL(crmkit_btyd_fit(h.btyd, x.data(), tx.data(), T.data(), nullptr, n));
     std::vector<double> p(n);
     CALL(crmkit_btyd_predict(h.btyd, CRMKIT_BTYD_P_ALIVE, 0, x.data(), tx.data(), T.data(), n, p.data()));
+    // 20,000 rows: more than one block (16,384), so the prediction starts a second thread.
+    const std::size_t big = 20000;
+    std::vector<double> bx(big), btx(big), bT(big), bp(big);
+    for (std::size_t i = 0; i < big; ++i) {
+      bx[i] = static_cast<double>(i % 7);
+      btx[i] = bx[i] > 0 ? static_cast<double>(10 + i % 30) : 0.0;
+      bT[i] = 52.0;
+    }
+    CALL(crmkit_btyd_predict(h.btyd, CRMKIT_BTYD_EXPECTED_PURCHASES, 13.0, bx.data(), btx.data(), bT.data(), big,
+                             bp.data()));
   }
 
   // Lifecycle: a model from JSON, a monthly replay on 2 threads.
@@ -275,6 +290,16 @@ outcome workload() {
     CALL(crmkit_table_set_category(h.own, "abc", codes, 3, levels, 2));
     std::int32_t out_rows[3];
     CALL(crmkit_table_select(h.own, "abc == 'A' or v > 2", out_rows, 3, &n_selected));
+  }
+
+  // A geo index and a box query.
+  {
+    const double lon[] = {13.4, 13.5, 2.35, 0.0 / 1.0};
+    const double lat[] = {52.5, 52.6, 48.85, 10.0};
+    CALL(crmkit_geo_index_create(lon, lat, 4, 0, 0, &h.geo));
+    CALL(crmkit_geo_index_in_box(h.geo, 13.0, 52.0, 14.0, 53.0, nullptr, CRMKIT_GEO_ORDER_INDEX, &h.box));
+    size_t n_queries = 0, n_hits = 0;
+    CALL(crmkit_geo_result_sizes(h.box, &n_queries, &n_hits));
   }
   return out;
 }
