@@ -274,8 +274,10 @@ outcome workload() {
   std::vector<std::int32_t> selected(rows);
   size_t n_selected = 0;
   CALL(crmkit_table_select(h.table, "p_alive > 0.5 or monetary >= 100", selected.data(), rows, &n_selected));
-  CALL(crmkit_table_report_json(h.table, nullptr, 0, &needed) == CRMKIT_E_BUFFER_TOO_SMALL ? CRMKIT_OK
-                                                                                            : CRMKIT_E_GENERIC);
+  {
+    const int sizing = crmkit_table_report_json(h.table, nullptr, 0, &needed);  // the two-call protocol
+    CALL(sizing == CRMKIT_E_BUFFER_TOO_SMALL ? CRMKIT_OK : sizing == CRMKIT_OK ? CRMKIT_E_GENERIC : sizing);
+  }
   std::vector<char> report(needed);
   CALL(crmkit_table_report_json(h.table, report.data(), report.size(), &needed));
 
@@ -294,7 +296,7 @@ outcome workload() {
 
   // A geo index and a box query.
   {
-    const double lon[] = {13.4, 13.5, 2.35, 0.0 / 1.0};
+    const double lon[] = {13.4, 13.5, 2.35, 0.0};
     const double lat[] = {52.5, 52.6, 48.85, 10.0};
     CALL(crmkit_geo_index_create(lon, lat, 4, 0, 0, &h.geo));
     CALL(crmkit_geo_index_in_box(h.geo, 13.0, 52.0, 14.0, 53.0, nullptr, CRMKIT_GEO_ORDER_INDEX, &h.box));
