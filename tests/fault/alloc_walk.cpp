@@ -168,6 +168,7 @@ outcome workload() {
   handles h;
   // A dataset from a CSV file of order lines (order id, quantity x unit price, a filter).
   CALL(crmkit_csv_options_create(&h.options));
+  CALL(crmkit_csv_options_set_int(h.options, CRMKIT_CSV_TIME_FORMAT, CRMKIT_TIME_EPOCH_SECONDS));
   CALL(crmkit_csv_options_set_string(h.options, CRMKIT_CSV_ORDER_COLUMN, "order"));
   CALL(crmkit_csv_options_set_string(h.options, CRMKIT_CSV_QUANTITY_COLUMN, "quantity"));
   CALL(crmkit_csv_options_set_string(h.options, CRMKIT_CSV_UNIT_PRICE_COLUMN, "unit_price"));
