@@ -178,7 +178,7 @@ outcome workload() {
   CALL(crmkit_dataset_n_customers(h.csv, &n_customers));
   CALL(crmkit_dataset_n_transactions(h.csv, &n_tx));
   CALL(crmkit_dataset_skipped_count(h.csv, &skipped));
-  CALL(crmkit_dataset_filtered_count(h.csv, 1, &filtered));
+  CALL(crmkit_dataset_filtered_count(h.csv, CRMKIT_CSV_EXCLUDE_ORDER_PREFIX, &filtered));
   char id[64];
   size_t needed = 0;
   CALL(crmkit_dataset_customer_id(h.csv, 0, id, sizeof id, &needed));
