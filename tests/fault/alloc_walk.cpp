@@ -195,6 +195,7 @@ outcome workload() {
 
   // RFM.
   CALL(crmkit_rfm_create(&h.rfm));
+  CALL(crmkit_rfm_set_int(h.rfm, CRMKIT_RFM_AS_OF, 1735689600));
   CALL(crmkit_rfm_compute(h.rfm, h.csv));
   size_t rfm_rows = 0;
   CALL(crmkit_rfm_size(h.rfm, &rfm_rows));
