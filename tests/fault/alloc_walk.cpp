@@ -38,10 +38,11 @@ std::atomic<bool> g_armed{false};
 std::atomic<std::uint64_t> g_count{0};
 std::atomic<std::uint64_t> g_fail_at{0};
 std::atomic<bool> g_fired{false};
+std::atomic<bool> g_in_call{false};  // only allocations made inside an entry point count
 
 // True when this allocation is the one that must fail.
 bool should_fail() noexcept {
-  if (!g_armed.load(std::memory_order_relaxed)) return false;
+  if (!g_armed.load(std::memory_order_relaxed) || !g_in_call.load(std::memory_order_relaxed)) return false;
   const std::uint64_t n = g_count.fetch_add(1, std::memory_order_relaxed) + 1;
   if (n == g_fail_at.load(std::memory_order_relaxed)) {
     g_fired.store(true, std::memory_order_relaxed);
@@ -151,7 +152,9 @@ struct handles {
 // Checks one status: OK goes on, out of memory stops the workload, anything else fails.
 #define CALL(expr)                                                                         \
   do {                                                                                     \
+    g_in_call = true;                                                                      \
     const int status_ = (expr);                                                            \
+    g_in_call = false;                                                                     \
     if (status_ != CRMKIT_OK) {                                                            \
       out.where = #expr;                                                                   \
       out.status = status_;                                                                \
@@ -277,7 +280,9 @@ outcome workload() {
   size_t n_selected = 0;
   CALL(crmkit_table_select(h.table, "p_alive > 0.5 or monetary >= 100", selected.data(), rows, &n_selected));
   {
+    g_in_call = true;
     const int sizing = crmkit_table_report_json(h.table, nullptr, 0, &needed);  // the two-call protocol
+    g_in_call = false;
     CALL(sizing == CRMKIT_E_BUFFER_TOO_SMALL ? CRMKIT_OK : sizing == CRMKIT_OK ? CRMKIT_E_GENERIC : sizing);
   }
   std::vector<char> report(needed);
