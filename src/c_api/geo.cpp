@@ -94,10 +94,11 @@ crmkit::geo_query_options query_options(const crmkit_geo_filter* filter, std::in
 }
 
 crmkit_geo_result* single_row(std::vector<std::int32_t> ids) {
-  auto* r = new crmkit_geo_result();
+  // RAII until handed out: the offsets allocation may throw bad_alloc.
+  auto r = std::make_unique<crmkit_geo_result>();
   r->offsets = {0, ids.size()};
   r->ids = std::move(ids);
-  return r;
+  return r.release();
 }
 
 void check_threads(std::int32_t n_threads, const char* function) {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -76,10 +77,10 @@ CRMKIT_API int crmkit_logistic_create_from_text(const char* text, crmkit_logisti
   *out = nullptr;
   CRMKIT_CHECK_NOT_NULL(text);
   auto model = crmkit::logistic_regression::from_text(text);
-  auto* h = new crmkit_logistic();
+  auto h = std::make_unique<crmkit_logistic>();  // RAII until handed out
   h->options = model.options();
   h->model = std::move(model);
-  *out = h;
+  *out = h.release();
   CRMKIT_API_END();
 }
 

@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 targets=(crmkit_lifecycle_tests crmkit_rfm_tests crmkit_kmeans_tests crmkit_geo_tests crmkit_churn_tests
-         crmkit_pareto_tests crmkit_c_errors_test crmkit_c_geo_test)
-regex=${1:-"crmkit_(lifecycle|rfm|kmeans|geo|churn|pareto)_tests|crmkit_c_(errors|geo)_test"}
+         crmkit_pareto_tests crmkit_scoring_tests crmkit_c_errors_test crmkit_c_geo_test crmkit_c_kmeans_test
+         crmkit_c_lifecycle_test crmkit_c_churn_test)
+regex=${1:-"crmkit_(lifecycle|rfm|kmeans|geo|churn|pareto|scoring)_tests|crmkit_c_(errors|geo|kmeans|lifecycle|churn)_test"}
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake --preset tsan "${launcher[@]}" >/dev/null

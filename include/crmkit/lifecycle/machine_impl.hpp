@@ -324,7 +324,12 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
           errors[t] = std::current_exception();
         }
       };
-      for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+      try {
+        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+      } catch (...) {  // a thread that cannot start: join the others before leaving (no std::terminate)
+        for (auto& th : pool) th.join();
+        throw;
+      }
       work(0);
       for (auto& th : pool) th.join();
       for (auto& e : errors)

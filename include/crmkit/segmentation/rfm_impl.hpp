@@ -367,9 +367,14 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
     std::vector<std::thread> pool;
     pool.reserve(threads - 1);
     auto bound = [&](std::size_t t) { return static_cast<std::int32_t>(m * t / threads); };
-    for (std::size_t t = 1; t < threads; ++t)
-      pool.emplace_back([&, t] { thread_ordered[t] = rfm_accumulate<Offset>(rows, base, acc.data(), bound(t), bound(t + 1)); });
-    thread_ordered[0] = rfm_accumulate<Offset>(rows, base, acc.data(), bound(0), bound(1));
+    try {
+      for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back([&, t] { thread_ordered[t] = rfm_accumulate<Offset>(rows, base, acc.data(), bound(t), bound(t + 1)); });
+      thread_ordered[0] = rfm_accumulate<Offset>(rows, base, acc.data(), bound(0), bound(1));
+    } catch (...) {  // a thread that cannot start: join the others before leaving (no std::terminate)
+      for (auto& worker : pool) worker.join();
+      throw;
+    }
     for (auto& worker : pool) worker.join();
     ordered = std::all_of(thread_ordered.begin(), thread_ordered.end(), [](char c) { return c != 0; });
   }

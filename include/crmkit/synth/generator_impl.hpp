@@ -149,6 +149,9 @@ void parallel_for(std::size_t n, std::size_t n_threads, const Body& body) {
   } catch (const std::system_error& e) {
     for (auto& t : threads) t.join();
     throw error(errc::generic, fmt::format("generate_transactions: cannot start a worker thread: {}", e.what()));
+  } catch (...) {  // bad_alloc of a thread's state: join the started ones (no std::terminate)
+    for (auto& t : threads) t.join();
+    throw;
   }
   run(0);
   for (auto& t : threads) t.join();

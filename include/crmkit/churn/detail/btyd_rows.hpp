@@ -170,8 +170,16 @@ void parallel_blocks(std::size_t n, std::size_t block, int n_threads, F&& f) {
   }
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run, t, threads);
-  run(0, threads);
+  try {
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run, t, threads);
+    run(0, threads);
+  } catch (...) {
+    // A thread that cannot start (bad_alloc, system_error) or a throwing f on this thread:
+    // join the started ones before the exception leaves (a joinable std::thread destroyed
+    // is std::terminate).
+    for (auto& th : pool) th.join();
+    throw;
+  }
   for (auto& th : pool) th.join();
 }
 
