@@ -179,7 +179,8 @@ CRMKIT_FUNC dataset dataset_from_order_lines(const order_line_arrays& in, const 
   customer_table table = customer_table::from_ids(ids);
   if (by_order) {
     out.rows_loaded = rollup.lines();
-    return dataset(std::move(table), rollup.finish(table.size(), products));
+    transaction_log log = rollup.finish(table.size(), products);  // before `table` is moved (see csv_impl.hpp)
+    return dataset(std::move(table), std::move(log));
   }
   out.rows_loaded = customer_out.size();
   std::optional<categorical_column> product_column;
