@@ -68,6 +68,8 @@ int main(void) {
   CHECK_STATUS(crmkit_score_config_parse(toml, strlen(toml), &config), CRMKIT_OK);
   CHECK_STATUS(crmkit_score_customers(data, as_of, config, &table), CRMKIT_OK);
   CHECK_STATUS(crmkit_table_find_column(table, "p_alive", &col), CRMKIT_E_NOT_FOUND);
+  crmkit_table_free(table);
+  table = NULL;
   crmkit_score_config_free(config);
   config = NULL;
   CHECK_STATUS(crmkit_score_config_parse("[btyd]\nhorizon = 90\n", 20, &config), CRMKIT_E_INVALID_ARGUMENT);
