@@ -27,9 +27,11 @@ from scipy.special import betaln, digamma, gammaln
 REPO = Path(__file__).resolve().parents[1]
 
 
-def make_objective(x, tx, T):
+def make_objective(x, tx, T, weights=None):
+    """Mean negative log-likelihood and its gradient; `weights` counts each row (grouped rows)."""
     repeat = x > 0
-    n = x.size
+    w = np.ones_like(x, dtype=float) if weights is None else weights
+    n = w.sum()
 
     def f(theta):
         r, alpha, a, b = np.exp(theta)
@@ -46,8 +48,8 @@ def make_objective(x, tx, T):
         g_alpha = r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + tx))
         g_a = digamma(a + b) - digamma(a + b + x) + w4 / a
         g_b = digamma(b + x) - digamma(b) + digamma(a + b) - digamma(a + b + x) - w4 / bx1
-        grad = np.array([g_r.sum() * r, g_alpha.sum() * alpha, g_a.sum() * a, g_b.sum() * b])
-        return -ll.sum() / n, -grad / n
+        grad = np.array([(w * g_r).sum() * r, (w * g_alpha).sum() * alpha, (w * g_a).sum() * a, (w * g_b).sum() * b])
+        return -(w * ll).sum() / n, -grad / n
 
     return f
 

@@ -37,32 +37,8 @@ AS_OF = pd.Timestamp("2011-12-10", tz="UTC")
 
 
 def weighted_bgnbd(x, tx, T, w):
-    f = make_objective(x, tx, T)
-    n = w.sum()
-
-    # make_objective averages over rows; re-weight: evaluate on distinct rows, weights as repeats
-    def g(theta):
-        r, alpha, a, b = np.exp(theta)
-        from scipy.special import betaln, digamma
-        lT = np.log(alpha + T)
-        ltx = np.log(alpha + tx)
-        repeat = x > 0
-        a3 = -(r + x) * lT
-        bx1 = np.where(repeat, b + x - 1, 1.0)
-        a4 = np.where(repeat, np.log(a) - np.log(bx1) - (r + x) * ltx, -np.inf)
-        mix = np.logaddexp(a3, a4)
-        w4 = np.exp(a4 - mix)
-        w3 = 1 - w4
-        ll = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + betaln(a, b + x) - betaln(a, b) + mix
-        g_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * lT - w4 * ltx
-        g_alpha = r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + tx))
-        g_a = digamma(a + b) - digamma(a + b + x) + w4 / a
-        g_b = digamma(b + x) - digamma(b) + digamma(a + b) - digamma(a + b + x) - w4 / bx1
-        grad = np.array([(w * g_r).sum() * r, (w * g_alpha).sum() * alpha, (w * g_a).sum() * a, (w * g_b).sum() * b])
-        return -(w * ll).sum() / n, -grad / n
-
-    del f
-    res = minimize(g, np.zeros(4), jac=True, method="L-BFGS-B", options={"gtol": 1e-9, "ftol": 1e-15, "maxiter": 1000})
+    res = minimize(make_objective(x, tx, T, w), np.zeros(4), jac=True, method="L-BFGS-B",
+                   options={"gtol": 1e-9, "ftol": 1e-15, "maxiter": 1000})
     return np.exp(res.x)
 
 

@@ -7,6 +7,7 @@
 
 #include "c_api_internal.hpp"
 #include "crmkit/c/scoring.h"
+#include "crmkit/core/detail/text_fields.hpp"
 #include "crmkit/scoring/score_config.hpp"
 #include "crmkit/scoring/score_customers.hpp"
 
@@ -18,15 +19,7 @@ namespace {
 
 // The report as a JSON object (the one piece of formatting the C layer does: C has no
 // struct to hand back a variable-length report in).
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    else out += c;
-  }
-  return out + "\"";
-}
+using crmkit::detail::json_string;
 
 std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
 

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "crmkit/core/detail/text_fields.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/lifecycle/default_model.hpp"
@@ -77,36 +78,6 @@ inline std::vector<std::int32_t> rows_by_id(const customer_table& table) {
   std::iota(rows.begin(), rows.end(), 0);
   std::sort(rows.begin(), rows.end(), [&](std::int32_t a, std::int32_t b) { return table.id(a) < table.id(b); });
   return rows;
-}
-
-inline void write_csv_field(std::string& out, std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
-    out += text;
-    return;
-  }
-  out += '"';
-  for (char ch : text) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  out += '"';
-}
-
-inline void write_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (char ch : text) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(ch));
-        else out += ch;
-    }
-  }
-  out += '"';
 }
 
 inline std::string number_text(double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string(); }
@@ -647,14 +618,14 @@ CRMKIT_FUNC std::string to_csv(const chart_data& chart) {
   std::string out;
   for (std::size_t j = 0; j < chart.columns.size(); ++j) {
     if (j) out += ',';
-    detail::write_csv_field(out, chart.columns[j].name);
+    detail::append_csv_field(out, chart.columns[j].name);
   }
   out += '\n';
   for (std::size_t i = 0; i < chart.rows(); ++i) {
     for (std::size_t j = 0; j < chart.columns.size(); ++j) {
       if (j) out += ',';
       const chart_column& c = chart.columns[j];
-      if (c.is_label) detail::write_csv_field(out, c.labels[i]);
+      if (c.is_label) detail::append_csv_field(out, c.labels[i]);
       else out += detail::number_text(c.values[i]);
     }
     out += '\n';
@@ -663,23 +634,23 @@ CRMKIT_FUNC std::string to_csv(const chart_data& chart) {
 }
 
 CRMKIT_FUNC std::string to_json(const chart_data& chart) {
-  using detail::write_json_string;
+  using detail::append_json_string;
   std::string out = "{";
   auto key = [&](std::string_view k) {
     if (out.size() > 1) out += ',';
-    write_json_string(out, k);
+    append_json_string(out, k);
     out += ':';
   };
   for (auto [k, v] : {std::pair<std::string_view, const std::string*>{"name", &chart.name}, {"section", &chart.section},
                       {"title", &chart.title}, {"kind", &chart.kind}, {"x", &chart.x}, {"value", &chart.value}}) {
     key(k);
-    write_json_string(out, *v);
+    append_json_string(out, *v);
   }
   key("y");
   out += '[';
   for (std::size_t i = 0; i < chart.y.size(); ++i) {
     if (i) out += ',';
-    write_json_string(out, chart.y[i]);
+    append_json_string(out, chart.y[i]);
   }
   out += "]";
   key("columns");
@@ -687,11 +658,11 @@ CRMKIT_FUNC std::string to_json(const chart_data& chart) {
   for (std::size_t j = 0; j < chart.columns.size(); ++j) {
     const chart_column& c = chart.columns[j];
     if (j) out += ',';
-    write_json_string(out, c.name);
+    append_json_string(out, c.name);
     out += ":[";
     for (std::size_t i = 0; i < c.size(); ++i) {
       if (i) out += ',';
-      if (c.is_label) write_json_string(out, c.labels[i]);
+      if (c.is_label) append_json_string(out, c.labels[i]);
       else if (std::isfinite(c.values[i])) out += fmt::format("{}", c.values[i]);
       else out += "null";
     }
