@@ -131,7 +131,8 @@ void standardise_numerics(crmkit::logistic_matrix& train, crmkit::logistic_matri
     const double mean = train.col(j).mean();
     const double sd = std::sqrt((train.col(j).array() - mean).square().mean());
     train.col(j) = (train.col(j).array() - mean) / sd;
-    test.col(j) = (test.col(j).array() - mean) / sd;
+    // (An empty matrix has no storage: even a view of its column is pointer arithmetic on null.)
+    if (test.rows() > 0) test.col(j) = (test.col(j).array() - mean) / sd;
   }
 }
 

@@ -10,31 +10,37 @@ seconds=${1:-20}
 shift || true
 all=(fuzz_csv fuzz_guard fuzz_model_json fuzz_model_toml fuzz_territory fuzz_c_api fuzz_score_config)
 if (($#)); then targets=("$@"); else targets=("${all[@]}"); fi
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DCRMKIT_BUILD_FUZZ=ON -DCRMKIT_BUILD_TESTS=OFF -DCRMKIT_BUILD_EXAMPLES=OFF -DCRMKIT_BUILD_BENCH=OFF \
-  -DCRMKIT_INSTALL=OFF "${launcher[@]}" >/dev/null
-cmake --build build/fuzz -j2 --target "${targets[@]}"
+# CRMKIT_FUZZ_BUILD names an existing build configured with CRMKIT_BUILD_FUZZ=ON (the
+# asan-ubsan preset is one: .ci/test fuzzes in the build it has just tested, instead of
+# compiling the library a third time); otherwise build/fuzz is configured here.
+build=${CRMKIT_FUZZ_BUILD:-build/fuzz}
+if [ -z "${CRMKIT_FUZZ_BUILD:-}" ]; then
+  launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DCRMKIT_BUILD_FUZZ=ON -DCRMKIT_BUILD_TESTS=OFF -DCRMKIT_BUILD_EXAMPLES=OFF -DCRMKIT_BUILD_BENCH=OFF \
+    -DCRMKIT_INSTALL=OFF "${launcher[@]}" >/dev/null
+fi
+cmake --build "$build" -j2 --target "${targets[@]}"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
 for t in "${targets[@]}"; do
-  corpus=build/fuzz/corpus/$t
-  artifacts=build/fuzz/artifacts/$t
+  corpus=$build/corpus/$t
+  artifacts=$build/artifacts/$t
   mkdir -p "$corpus" "$artifacts"
   cp -n tests/fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null || true
   dict=()
   [ -f tests/fuzz/"$t".dict ] && dict=(-dict=tests/fuzz/"$t".dict)
   echo "== $t: ${seconds} s"
-  if ! build/fuzz/tests/fuzz/"$t" "$corpus" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 \
+  if ! "$build"/tests/fuzz/"$t" "$corpus" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 \
       -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -artifact_prefix="$artifacts"/ \
-      >build/fuzz/"$t".log 2>&1; then
-    echo "FAILED: $t (log build/fuzz/$t.log, reproducer in $artifacts)"
-    tail -40 build/fuzz/"$t".log
+      >"$build"/"$t".log 2>&1; then
+    echo "FAILED: $t (log $build/$t.log, reproducer in $artifacts)"
+    tail -40 "$build"/"$t".log
     status=1
   fi
-  grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" build/fuzz/"$t".log | tr '\n' ' '
+  grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$build"/"$t".log | tr '\n' ' '
   echo
 done
 exit $status
