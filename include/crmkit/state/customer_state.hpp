@@ -56,10 +56,11 @@
 /// (binary search and insertion into the customer's d days). Rows of a customer cost O(1)
 /// when the calibration end is on or after its last purchase, else O(log d + d).
 ///
-/// Memory: per customer, the id in a string_dictionary (the characters plus about 64
-/// bytes), a 64-byte record and 24 bytes per distinct purchase day plus the allocator's
-/// overhead of the day list; memory_bytes() reports the total. docs/scale-out.md has the
-/// measured figure. Memory is proportional to customers x purchase days, not to lines.
+/// Memory: per customer, the id in a string_dictionary (the characters plus about 72
+/// bytes), an 80-byte record and 24 bytes per distinct purchase day (about 32 with the day
+/// list's growth slack); memory_bytes() reports the total. Measured: 488 bytes per customer
+/// for customers with about 10 purchase days (docs/scale-out.md). Memory is proportional to
+/// customers x purchase days, not to lines.
 #pragma once
 
 #include <cstddef>
