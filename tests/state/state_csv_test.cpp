@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "crmkit/error.hpp"
@@ -12,7 +13,7 @@
 namespace {
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = std::string(CRMKIT_SOURCE_DIR) + "/build/" + name;
+  const std::string path = (std::filesystem::temp_directory_path() / ("crmkit_" + name)).string();
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }
