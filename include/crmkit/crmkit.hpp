@@ -13,4 +13,5 @@
 #include "crmkit/churn.hpp"
 #include "crmkit/geo.hpp"
 #include "crmkit/scoring.hpp"
+#include "crmkit/state.hpp"
 #include "crmkit/report.hpp"

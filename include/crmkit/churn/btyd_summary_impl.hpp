@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "crmkit/churn/btyd_summary.hpp"
+#include "crmkit/core/exact_sum.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
 
@@ -68,7 +69,10 @@ CRMKIT_FUNC btyd_summary summarize_btyd(const transaction_log& log, const btyd_s
     const std::int64_t day0 = first->first;
     if (day0 > cal_day) continue;  // not yet a customer at calibration end
     std::int64_t prev = day0, last_day = day0;
-    double repeat_days = 0.0, repeat_spend = 0.0, holdout_days = 0.0;
+    double repeat_days = 0.0, holdout_days = 0.0;
+    // Exact (crmkit/core/exact_sum.hpp): the correctly rounded sum, the same when the
+    // customer's lines are summarised in parts and merged (crmkit/state/customer_state.hpp).
+    exact_sum repeat_spend;
     for (auto it = first; it != last; ++it) {
       const std::int64_t day = it->first;
       if (day > holdout_day) break;
@@ -78,17 +82,20 @@ CRMKIT_FUNC btyd_summary summarize_btyd(const transaction_log& log, const btyd_s
         continue;
       }
       if (day != day0) {
-        repeat_spend += it->second;  // same-day amounts are summed into one transaction
+        repeat_spend.add(it->second);  // same-day amounts are summed into one transaction
         if (day != prev) repeat_days += 1.0;
         last_day = day;
       }
       prev = day;
     }
+    if (!repeat_spend.ok())
+      throw error(errc::invalid_argument,
+                  fmt::format("summarize_btyd: customer index {}: the sum of its amounts is beyond +-3.6e16", c));
     out.customer.push_back(static_cast<std::int32_t>(c));
     out.frequency.push_back(repeat_days);
     out.recency.push_back(static_cast<double>(last_day - day0) / unit);
     out.T.push_back(static_cast<double>(cal_day - day0) / unit);
-    out.monetary_value.push_back(repeat_days > 0 ? repeat_spend / repeat_days : 0.0);
+    out.monetary_value.push_back(repeat_days > 0 ? repeat_spend.value() / repeat_days : 0.0);
     if (options.holdout_end) out.frequency_holdout.push_back(holdout_days);
   }
   return out;
