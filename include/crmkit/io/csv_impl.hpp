@@ -18,6 +18,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstddef>
@@ -991,8 +992,8 @@ class customer_builder {
 // Parallel reading of plain transaction files (csv_options::n_threads > 1).
 //
 // The file is read in rounds of one large block. Each round cuts the block into
-// n_threads pieces at line breaks, and each piece is parsed by its own
-// transaction_builder (block mode) on its own thread: customer ids of earlier rounds are
+// 4 x n_threads pieces at line breaks, and each piece is parsed by its own
+// transaction_builder (block mode), the threads taking the next piece as they finish: customer ids of earlier rounds are
 // found in the shared dictionary (read only during the round), new ones are numbered in
 // the piece's own dictionary, in order of appearance; products and channels get
 // piece-local codes. A serial merge then walks the pieces in file order and adds their
@@ -1009,19 +1010,28 @@ class customer_builder {
 // the rest of the block from that piece on is parsed again as one piece on the calling
 // thread (the later pieces' work is discarded).
 
-/// Runs f(0), ..., f(n - 1), f(0) on the calling thread and the others on threads of their
-/// own. `f` must not throw.
+/// Runs f(0), ..., f(n - 1) on the calling thread and up to n_threads - 1 others, each
+/// taking the next piece when done with one (so that a thread the scheduler preempts on a
+/// busy machine delays the round by one small piece, not by a whole share). `f` must not
+/// throw.
 template <class F>
-void run_pieces(std::size_t n, const F& f) {
+void run_pieces(std::size_t n, std::size_t n_threads, const F& f) {
+  std::atomic<std::size_t> next{0};
+  const auto work = [&next, n, &f] {
+    for (std::size_t k = next.fetch_add(1, std::memory_order_relaxed); k < n;
+         k = next.fetch_add(1, std::memory_order_relaxed))
+      f(k);
+  };
   std::vector<std::thread> threads;
-  threads.reserve(n);
+  const std::size_t helpers = std::min(n, n_threads) - 1;
+  threads.reserve(helpers);
   try {
-    for (std::size_t k = 1; k < n; ++k) threads.emplace_back([&f, k] { f(k); });
+    for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
   } catch (...) {
     for (auto& t : threads) t.join();
     throw;
   }
-  f(0);
+  work();
   for (auto& t : threads) t.join();
 }
 
@@ -1095,16 +1105,22 @@ inline void make_room(std::shared_ptr<string_dictionary>& dictionary, std::size_
 /// The parallel transaction reader (plain mode); see the comment above.
 class parallel_transaction_reader {
  public:
+  /// Pieces per round and thread: a round's block is tuning.block_size x 4 x n_threads, so
+  /// a piece is about one block (1 MiB by default).
+  static constexpr std::size_t pieces_per_thread = 4;
+
   parallel_transaction_reader(const std::vector<std::string>& header, const transaction_columns& columns,
                               const csv_options& options, const customer_table* known, ingest_report& report,
                               std::size_t n_threads, std::string_view name)
-      : header_(header), options_(options), known_(known), report_(report), product_(!columns.product.empty()),
+      : header_(header), options_(options), known_(known), report_(report), n_threads_(n_threads),
+        product_(!columns.product.empty()),
         channel_(!columns.channel.empty()) {
     if (!known) ids_ = std::make_shared<string_dictionary>();
     if (product_) products_ = std::make_shared<string_dictionary>();
     if (channel_) channels_ = std::make_shared<string_dictionary>();
-    pieces_.reserve(n_threads);
-    for (std::size_t k = 0; k < n_threads; ++k) {
+    const std::size_t n_pieces = n_threads * pieces_per_thread;
+    pieces_.reserve(n_pieces);
+    for (std::size_t k = 0; k < n_pieces; ++k) {
       pieces_.push_back(std::make_unique<piece>(header, columns, options, known, name));
       pieces_.back()->builder.share_ids(ids_.get());
     }
@@ -1142,7 +1158,7 @@ class parallel_transaction_reader {
             break;
           }
         }
-        run_pieces(used, [&](std::size_t k) { parse(*pieces_[k], data); });
+        run_pieces(used, n_threads_, [&](std::size_t k) { parse(*pieces_[k], data); });
         // Check the cuts in file order; the first piece that ran over its cut takes the
         // rest of the block.
         // Piece k starts on a record boundary here (pieces 0..k-1 ended at their cuts), so
@@ -1161,7 +1177,7 @@ class parallel_transaction_reader {
         line = merge(used, line);
         consumed = pieces_[used - 1]->begin + pieces_[used - 1]->consumed;
         reserve_output(source, data_start, consumed);
-        run_pieces(used, [&](std::size_t k) { copy(*pieces_[k]); });
+        run_pieces(used, n_threads_, [&](std::size_t k) { copy(*pieces_[k]); });
       }
       if (final) break;
       if (!source.advance(consumed))
@@ -1332,6 +1348,7 @@ class parallel_transaction_reader {
   const csv_options& options_;
   const customer_table* known_;
   ingest_report& report_;
+  std::size_t n_threads_;
   bool product_, channel_;
   std::shared_ptr<string_dictionary> ids_;  // null with known customers
   std::size_t id_room_ = 0;
