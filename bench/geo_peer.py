@@ -1,5 +1,7 @@
-"""Peer of bench/geo_bench.cpp (issue 6): scikit-learn's BallTree(metric="haversine") and
-Shapely on the same files, single-threaded, and a check that their results equal the
+"""Peer of bench/geo_bench.cpp (issues 6, 14): scipy's cKDTree on 3D unit vectors (the
+strongest peer: counts with the chord radius 2 sin(r / 2R), k nearest by chord, which
+orders neighbours as the great-circle distance does), scikit-learn's
+BallTree(metric="haversine") and Shapely on the same files, single-threaded, and a check that their results equal the
 ones crmkit wrote (geo_bench --write-data).
 
     build/geo-release/bench/geo_bench --write-data /tmp/crmkit_geo
@@ -42,6 +44,7 @@ def main(directory: str) -> None:
     print(f"{lon.size} points, {qlon.size} queries")
     X = np.radians(np.column_stack([lat, lon]))
     Q = np.radians(np.column_stack([qlat, qlon]))
+    ckdtree_peer(d, lat, lon, qlat, qlon)
     tree = timed("BallTree build (haversine)", lambda: BallTree(X, metric="haversine"))
     for km in (2, 10):
         sk = timed(f"BallTree query_radius count_only {km} km", lambda: tree.query_radius(Q, r=km * 1000.0 / R,
@@ -80,6 +83,45 @@ def main(directory: str) -> None:
     dc = time.process_time() - c0
     print(f"{'prepared-geometry loop, first 100000 points':52s} cpu {dc:9.3f} s  (scaled to 1M: {dc * lon.size / n:.2f} s)")
     print(f"  identical on those points: {bool(np.array_equal(loop, ck[:n]))}")
+
+
+def unit_vectors(lat, lon):
+    """Points on the unit sphere (x, y, z) for latitudes and longitudes in degrees."""
+    phi, lam = np.radians(lat), np.radians(lon)
+    c = np.cos(phi)
+    return np.column_stack([c * np.cos(lam), c * np.sin(lam), np.sin(phi)])
+
+
+def ckdtree_peer(d, lat, lon, qlat, qlon):
+    """scipy.spatial.cKDTree on unit vectors (one worker): build, count within 2 and 10 km
+    (chord radius), 10 nearest; compared with crmkit's files. The unit vectors are made
+    before the build is timed (crmkit's build also starts from the coordinates, so this
+    favours the peer slightly)."""
+    try:
+        from scipy.spatial import cKDTree
+    except ImportError:
+        print("scipy not installed (Debian python3-scipy): cKDTree comparison skipped")
+        return
+    P = unit_vectors(lat, lon)
+    Q = unit_vectors(qlat, qlon)
+    tree = timed("cKDTree build (unit vectors)", lambda: cKDTree(P))
+    for km in (2, 10):
+        chord = 2.0 * np.sin(km * 1000.0 / R / 2.0)
+        kc = timed(f"cKDTree query_ball_point count {km} km", lambda: tree.query_ball_point(Q, r=chord,
+                                                                                            return_length=True,
+                                                                                            workers=1))
+        ck = np.fromfile(d / f"crmkit_counts_{km}km.u64", dtype=np.uint64).astype(np.int64)
+        print(f"  total hits {int(kc.sum())} (crmkit {int(ck.sum())}); queries whose count differs: "
+              f"{int(np.sum(kc != ck))} (a point at the radius to within rounding may fall either side)")
+    kd, ki = timed("cKDTree query k=10", lambda: tree.query(Q, k=10, workers=1))
+    ck_i = np.fromfile(d / "crmkit_knn10_ids.i32", dtype=np.int32).reshape(-1, 10)
+    ck_d = np.fromfile(d / "crmkit_knn10_dist.f64").reshape(-1, 10)
+    metres = 2.0 * np.arcsin(np.minimum(kd / 2.0, 1.0)) * R
+    differ = [i for i in range(len(ck_i)) if set(ck_i[i]) != set(ki[i])]
+    tied = sum(np.isclose(ck_d[i, -1], metres[i, -1], rtol=0, atol=1e-6) for i in differ)
+    print(f"  identical neighbour sets: {len(ck_i) - len(differ)} of {len(ck_i)} queries ({len(differ)} differ, "
+          f"{tied} of those only by a tie at the 10th distance); max distance difference "
+          f"{float(np.max(np.abs(metres - ck_d))):.2e} m")
 
 
 def wgs84_peer(d, tree, qlat, qlon, lat, lon, n=1000, radius=2000.0):

@@ -11,7 +11,7 @@
 // of the repository.
 //
 // Counters (MB = 10^6 bytes, as in bench/pandas_read_csv.py; Google Benchmark's own
-// bytes_per_second is in MiB/s): MB_per_s over wall time, cpu_MB_per_s over the thread's
+// bytes_per_second is in MiB/s): MB_per_s over wall time, cpu_MB_per_s over the process's
 // CPU time (user + kernel), rows/s, and memory: peak_rss_MB is the
 // process's resident high-water mark during the load (reset before each load through
 // /proc/self/clear_refs), base_rss_MB the resident size before it, columns_MB the bytes
@@ -179,10 +179,10 @@ bool reset_peak_rss() {
   return static_cast<bool>(clear);
 }
 
-// CPU time of the calling thread, user and kernel (read() and page faults included).
-double thread_cpu_seconds() {
+// CPU time of the whole process (all reader threads; one thread: the calling thread's).
+double process_cpu_seconds() {
   timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
@@ -200,6 +200,8 @@ void BM_read_transactions_csv(benchmark::State& state) {
   crmkit::transaction_columns columns;
   columns.product = "product";
   columns.channel = "channel";
+  crmkit::csv_options options;
+  options.n_threads = static_cast<int>(state.range(0));  // the /1, /2 variants
   std::size_t rows = 0, customers = 0, column_bytes = 0, base = 0, peak = 0;
   double cpu = 0, wall = 0;
   for (auto _ : state) {
@@ -209,9 +211,9 @@ void BM_read_transactions_csv(benchmark::State& state) {
     state.ResumeTiming();
     {
       const auto wall_start = std::chrono::steady_clock::now();
-      const double cpu_start = thread_cpu_seconds();
-      const crmkit::dataset data = crmkit::read_transactions_csv(path, columns);
-      cpu += thread_cpu_seconds() - cpu_start;
+      const double cpu_start = process_cpu_seconds();
+      const crmkit::dataset data = crmkit::read_transactions_csv(path, columns, options);
+      cpu += process_cpu_seconds() - cpu_start;
       wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
       rows = data.n_transactions();
       customers = data.n_customers();
@@ -237,7 +239,7 @@ void BM_read_transactions_csv(benchmark::State& state) {
   state.counters["load_over_columns"] = static_cast<double>(peak - std::min(peak, base)) / static_cast<double>(column_bytes);
   state.SetLabel(path);
 }
-BENCHMARK(BM_read_transactions_csv)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_read_transactions_csv)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 // The order-line mode: invoices rolled up, quantity x unit price, all four filters on.
 void BM_read_order_lines_csv(benchmark::State& state) {

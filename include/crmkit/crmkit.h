@@ -168,6 +168,9 @@ typedef struct crmkit_csv_options crmkit_csv_options;
 #define CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE 9
 /** 1 to drop lines with an empty customer id (otherwise they are bad rows). */
 #define CRMKIT_CSV_DROP_EMPTY_CUSTOMER 10
+/** Threads parsing a plain transaction file, 1..1024 (default 1); results are identical for
+ * any value. Order-line and customer files are read on one thread. */
+#define CRMKIT_CSV_N_THREADS 11
 
 /* Values of CRMKIT_CSV_TIME_FORMAT. */
 /** `YYYY-MM-DD` or an ISO-8601 date-time with optional `Z`/`+HH:MM` offset (none = UTC). */

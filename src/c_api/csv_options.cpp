@@ -30,6 +30,7 @@ const char* key_name(std::int32_t key) noexcept {
     case CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY: return "CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY";
     case CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE: return "CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE";
     case CRMKIT_CSV_DROP_EMPTY_CUSTOMER: return "CRMKIT_CSV_DROP_EMPTY_CUSTOMER";
+    case CRMKIT_CSV_N_THREADS: return "CRMKIT_CSV_N_THREADS";
     case CRMKIT_CSV_ORDER_COLUMN: return "CRMKIT_CSV_ORDER_COLUMN";
     case CRMKIT_CSV_QUANTITY_COLUMN: return "CRMKIT_CSV_QUANTITY_COLUMN";
     case CRMKIT_CSV_UNIT_PRICE_COLUMN: return "CRMKIT_CSV_UNIT_PRICE_COLUMN";
@@ -109,6 +110,10 @@ CRMKIT_API int crmkit_csv_options_set_int(crmkit_csv_options* options, int32_t k
     case CRMKIT_CSV_DROP_EMPTY_CUSTOMER:
       if (value != 0 && value != 1) bad_value(function, key, value, "0 or 1");
       csv.filters.drop_empty_customer = value == 1;
+      break;
+    case CRMKIT_CSV_N_THREADS:
+      if (value < 1 || value > 1024) bad_value(function, key, value, "1..1024");
+      csv.n_threads = static_cast<int>(value);
       break;
     default: break;  // unreachable: every integer key is handled above
   }

@@ -66,6 +66,8 @@ static void test_skipped_rows(void) {
 
   CHECK_OK(crmkit_csv_options_create(&options));
   CHECK_OK(crmkit_csv_options_set_int(options, CRMKIT_CSV_ON_BAD_ROW, CRMKIT_BAD_ROW_SKIP));
+  /* Two threads read the same rows, lines and messages as one. */
+  CHECK_OK(crmkit_csv_options_set_int(options, CRMKIT_CSV_N_THREADS, 2));
   CHECK_OK(crmkit_dataset_create_from_csv(path, NULL, options, &ds));
   crmkit_csv_options_free(options); /* not kept by the dataset */
   if (ds == NULL) return;
@@ -181,6 +183,10 @@ static void test_options(void) {
     CHECK(t0 == 1700000000 && t1 == 1700000100);
     crmkit_dataset_free(ds);
   }
+  /* Thread counts outside 1..1024 are refused, naming the key. */
+  CHECK_STATUS(crmkit_csv_options_set_int(options, CRMKIT_CSV_N_THREADS, 0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("CRMKIT_CSV_N_THREADS");
+  CHECK_STATUS(crmkit_csv_options_set_int(options, CRMKIT_CSV_N_THREADS, 1025), CRMKIT_E_INVALID_ARGUMENT);
   /* Refunds can be refused. */
   CHECK_OK(crmkit_csv_options_set_int(options, CRMKIT_CSV_ALLOW_NEGATIVE_AMOUNTS, 0));
   CHECK_STATUS(crmkit_dataset_create_from_csv(path, NULL, options, &ds), CRMKIT_E_PARSE);

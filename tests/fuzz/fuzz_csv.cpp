@@ -7,12 +7,79 @@
 // There is no in-memory CSV parse in the C ABI (crmkit_dataset_create_from_csv reads files),
 // so this target uses the C++ API. Any crmkit::error is an expected outcome; a crash, a
 // sanitizer report or another exception is a finding.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "crmkit/error.hpp"
 #include "crmkit/io/csv.hpp"
+#include "crmkit/io/detail/csv_tuning.hpp"
 #include "fuzz_util.hpp"
+
+namespace {
+
+// What one read gave: the dataset, or the error's message; and the report.
+struct outcome {
+  std::optional<crmkit::dataset> data;
+  std::string error;
+  crmkit::ingest_report report;
+};
+
+outcome read(std::string_view text, const crmkit::transaction_columns& columns, const crmkit::csv_options& options,
+             bool stream, std::size_t block) {
+  outcome out;
+  crmkit::detail::csv_input input;
+  input.path_or_text = text;
+  input.name = "fuzz.csv";
+  input.stream_text = stream;
+  crmkit::detail::csv_tuning tuning;
+  if (stream) tuning.block_size = block;
+  try {
+    out.data = crmkit::detail::ingest_transactions(input, nullptr, columns, options, &out.report, tuning);
+  } catch (const crmkit::error& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+bool same_categorical(const crmkit::categorical_column* p, const crmkit::categorical_column* q) {
+  if ((p == nullptr) != (q == nullptr)) return false;
+  if (!p) return true;
+  if (p->levels->size() != q->levels->size() || p->codes.size() != q->codes.size()) return false;
+  for (std::size_t l = 0; l < p->levels->size(); ++l)
+    if (p->levels->at(static_cast<std::int32_t>(l)) != q->levels->at(static_cast<std::int32_t>(l))) return false;
+  for (std::size_t i = 0; i < p->codes.size(); ++i)
+    if (p->codes[i] != q->codes[i]) return false;
+  return true;
+}
+
+// Bit-identical results (or the same error) from two reads.
+bool same(const outcome& a, const outcome& b) {
+  if (a.data.has_value() != b.data.has_value() || a.error != b.error) return false;
+  if (!a.data) return true;
+  const crmkit::dataset& x = *a.data;
+  const crmkit::dataset& y = *b.data;
+  if (x.n_customers() != y.n_customers() || x.n_transactions() != y.n_transactions()) return false;
+  for (std::size_t i = 0; i < x.n_customers(); ++i)
+    if (x.customers().id(static_cast<std::int32_t>(i)) != y.customers().id(static_cast<std::int32_t>(i))) return false;
+  const auto& s = x.transactions();
+  const auto& t = y.transactions();
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s.customer()[i] != t.customer()[i] || s.time()[i] != t.time()[i] ||
+        std::bit_cast<std::uint64_t>(s.amount()[i]) != std::bit_cast<std::uint64_t>(t.amount()[i]))
+      return false;
+  if (!same_categorical(s.product(), t.product()) || !same_categorical(s.channel(), t.channel())) return false;
+  if (a.report.rows_read != b.report.rows_read || a.report.rows_loaded != b.report.rows_loaded ||
+      a.report.skipped.size() != b.report.skipped.size())
+    return false;
+  for (std::size_t i = 0; i < a.report.skipped.size(); ++i)
+    if (a.report.skipped[i].message("f") != b.report.skipped[i].message("f")) return false;
+  return true;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   crmkit_fuzz::bytes in(data, size);
@@ -36,9 +103,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.filters.drop_nonpositive_unit_price = (lines & 8) != 0;
   options.filters.drop_empty_customer = (lines & 16) != 0;
   if (lines & 32) options.filters.order_id_exclude_prefix = "C";
+  const std::string_view text = in.rest();
   crmkit::ingest_report report;
   try {
-    const crmkit::dataset d = crmkit::parse_transactions_csv(in.rest(), columns, options, &report, "fuzz.csv");
+    const crmkit::dataset d = crmkit::parse_transactions_csv(text, columns, options, &report, "fuzz.csv");
     for (const auto& row : report.skipped) (void)row.message("fuzz.csv");
     (void)d.transactions().size();
     std::size_t dropped = 0;
@@ -48,6 +116,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     (void)dropped;
   } catch (const crmkit::error&) {
+  }
+  // Parallel reads (csv_options::n_threads) must equal the serial one bit for bit: in
+  // place, and streamed through rounds of tiny blocks so that the cuts fall everywhere.
+  {  // (order-line reads ignore n_threads: the comparison then checks that they do)
+    const outcome serial = read(text, columns, options, false, 0);
+    crmkit::csv_options parallel = options;
+    parallel.n_threads = 3;
+    if (!same(serial, read(text, columns, parallel, false, 0))) __builtin_trap();
+    parallel.n_threads = 2;
+    if (!same(serial, read(text, columns, parallel, true, 5))) __builtin_trap();
   }
   return 0;
 }

@@ -526,6 +526,64 @@ TEST_CASE("invalid options are rejected as invalid_argument") {
   customer_columns = {};
   customer_columns.attributes = {"x", "x"};
   CHECK(capture([&] { (void)crmkit::parse_customers_csv("a", customer_columns); }).code == errc::invalid_argument);
+  options = {};
+  options.n_threads = 0;
+  const csv_test::failure zero_threads = capture([&] { (void)crmkit::parse_transactions_csv("a", {}, options); });
+  CHECK(zero_threads.code == errc::invalid_argument);
+  CHECK(mentions(zero_threads.message, {"n_threads", "0"}));
+}
+
+TEST_CASE("parallel reads equal the serial read: ids, levels, bad rows, quoted line breaks across the cuts") {
+  // 3,000 rows, ids reappearing at random, quoted products with line breaks and delimiters
+  // (so that cuts at line breaks fall inside quotes), blank lines and a few bad rows.
+  std::string text = "customer_id,timestamp,amount,product,channel\n";
+  std::uint64_t state = 12345;
+  const auto next = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const auto r = next();
+    const std::string product = r % 7 == 0 ? "\"line\nbreak, quoted\"" : fmt::format("p{}", r % 13);
+    if (r % 97 == 0) text += "\n";                                               // a blank line
+    if (r % 89 == 0) text += fmt::format("C{},2024-02-30,1.00,{},web\n", r % 400, product);  // bad date
+    text += fmt::format("C{},2024-01-{:02},{}.{:02},{},{}\n", next() % 400, 1 + r % 28, r % 1000, r % 100, product,
+                        r % 3 == 0 ? "" : (r % 3 == 1 ? "web" : "store"));
+  }
+  crmkit::transaction_columns columns;
+  columns.product = "product";
+  columns.channel = "channel";
+  crmkit::csv_options options;
+  options.on_bad_row = crmkit::bad_row_policy::skip;
+  crmkit::ingest_report serial_report;
+  const crmkit::dataset serial = crmkit::parse_transactions_csv(text, columns, options, &serial_report);
+  CHECK(serial_report.skipped.size() >= 20);
+  CHECK(serial.n_customers() == 400);
+  for (const int threads : {2, 3, 4, 7}) {
+    for (const std::size_t block : {std::size_t{50}, std::size_t{333}, std::size_t{4096}, std::size_t{1} << 20}) {
+      options.n_threads = threads;
+      crmkit::detail::csv_input input;
+      input.path_or_text = text;
+      input.name = "<memory>";
+      input.stream_text = true;
+      crmkit::detail::csv_tuning tuning;
+      tuning.block_size = block;
+      crmkit::ingest_report report;
+      const crmkit::dataset parallel = crmkit::detail::ingest_transactions(input, nullptr, columns, options, &report, tuning);
+      csv_test::require_same(serial, parallel);
+      csv_test::require_same(serial_report, report);
+    }
+  }
+  // Fail mode: the same first error (file order, line number) for any thread count.
+  options.on_bad_row = crmkit::bad_row_policy::fail;
+  options.n_threads = 1;
+  const csv_test::failure serial_failure = capture([&] { (void)crmkit::parse_transactions_csv(text, columns, options); });
+  REQUIRE(serial_failure.thrown);
+  for (const int threads : {2, 3, 5}) {
+    options.n_threads = threads;
+    const csv_test::failure parallel_failure = capture([&] { (void)crmkit::parse_transactions_csv(text, columns, options); });
+    CHECK(parallel_failure.message == serial_failure.message);
+  }
 }
 
 // ---------------------------------------------------------------------------------------

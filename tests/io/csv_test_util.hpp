@@ -126,11 +126,12 @@ inline crmkit::dataset parse_every_way(std::string_view text, const crmkit::tran
   const failure first_failure = capture([&] {
     first = crmkit::detail::ingest_transactions(input, known, columns, options, &first_report, {});
   });
-  const auto check = [&](const crmkit::detail::csv_input& how, const crmkit::detail::csv_tuning& tuning) {
+  const auto check_with = [&](const crmkit::detail::csv_input& how, const crmkit::detail::csv_tuning& tuning,
+                              const crmkit::csv_options& how_options) {
     crmkit::ingest_report again_report;
     crmkit::dataset again;
     const failure again_failure = capture([&] {
-      again = crmkit::detail::ingest_transactions(how, known, columns, options, &again_report, tuning);
+      again = crmkit::detail::ingest_transactions(how, known, columns, how_options, &again_report, tuning);
     });
     REQUIRE(again_failure.thrown == first_failure.thrown);
     if (first_failure.thrown) {
@@ -140,6 +141,23 @@ inline crmkit::dataset parse_every_way(std::string_view text, const crmkit::tran
     require_same(first, again);
     require_same(first_report, again_report);
   };
+  const auto check = [&](const crmkit::detail::csv_input& how, const crmkit::detail::csv_tuning& tuning) {
+    check_with(how, tuning, options);
+  };
+  // Parallel reads (csv_options::n_threads): in place, and streamed through rounds of tiny
+  // blocks, so that the cuts between the threads' pieces land everywhere.
+  for (const int threads : {2, 3}) {
+    crmkit::csv_options parallel = options;
+    parallel.n_threads = threads;
+    check_with(input, {}, parallel);
+    for (const std::size_t block : tiny_blocks) {
+      crmkit::detail::csv_input streamed = input;
+      streamed.stream_text = true;
+      crmkit::detail::csv_tuning tuning;
+      tuning.block_size = block;
+      check_with(streamed, tuning, parallel);
+    }
+  }
   for (const std::size_t block : tiny_blocks) {
     crmkit::detail::csv_input streamed = input;
     streamed.stream_text = true;

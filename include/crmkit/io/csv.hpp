@@ -113,6 +113,16 @@ struct csv_options {
   bool allow_negative_amounts = true;
   /// Order-line filters (transaction reader only); see line_filters.
   line_filters filters;
+  /// Threads that parse the file (1 to 1024). With more than one, a plain transaction
+  /// file (no order-line columns or filters) is read in rounds of large blocks, each cut
+  /// at line breaks into 4 pieces per thread that the threads take in turn, and the pieces
+  /// are merged in file order:
+  /// the columns, the customer numbering (first appearance), the level codes, the report
+  /// and the bad rows (and, in fail mode, the error thrown) are bit-identical to a read
+  /// on one thread. Order-line files and customer files are read on one thread. Memory:
+  /// 4 MiB of block per thread, and the rows of a round's pieces (about 3 MB per thread)
+  /// until they are copied into the columns.
+  int n_threads = 1;
 };
 
 /// Which header columns of a transaction file hold what. Empty optional names mean "absent".

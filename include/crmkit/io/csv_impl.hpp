@@ -18,12 +18,14 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -31,6 +33,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -338,6 +341,9 @@ inline void validate_options(const csv_options& options, const char* function) {
       options.timestamps != time_format::compact_date)
     throw error(errc::invalid_argument,
                 fmt::format("{}: unknown time format {}", function, static_cast<int>(options.timestamps)));
+  if (options.n_threads < 1 || options.n_threads > 1024)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: n_threads is {}, not in [1, 1024]", function, options.n_threads));
   if (options.min_time > options.max_time)
     throw error(errc::invalid_argument,
                 fmt::format("{}: min_time {} is after max_time {}", function, options.min_time, options.max_time));
@@ -570,6 +576,15 @@ class transaction_builder {
     // moves its slots away from the prefetches) during the pass.
     if (known_) {
       lookup(*known_, [this](const pending& p) { return known_->find_hashed(p.key, p.hash); });
+    } else if (shared_ids_) {
+      // A block of a parallel read: ids of earlier rounds are in the shared dictionary
+      // (read only during the round); new ones are numbered in this block's own
+      // dictionary as -1 - local index, renumbered by the merge (parallel_transaction_reader).
+      if (ids_->size() + n_ > id_room_) grow_ids();
+      lookup(*shared_ids_, [this](const pending& p) {
+        const std::int32_t index = shared_ids_->find_hashed(p.key, p.hash);
+        return index >= 0 ? index : -1 - ids_->insert_hashed(p.key, p.hash);
+      });
     } else {
       if (ids_->size() + n_ > id_room_) grow_ids();
       lookup(*ids_, [this](const pending& p) { return ids_->insert_hashed(p.key, p.hash); });
@@ -581,7 +596,7 @@ class transaction_builder {
     if (customers_.size() + n_ > customers_.capacity()) grow();
     for (std::size_t i = 0; i < n_; ++i) {
       const pending& p = batch_[i];
-      if (p.customer < 0) {
+      if (p.customer < 0 && known_) {
         bad_rows_.add(p.line, header_[customer_], p.key, "unknown customer id");
         continue;
       }
@@ -592,6 +607,45 @@ class transaction_builder {
       if (channels_) channel_codes_.push_back(p.channel.empty() ? -1 : channel_cache_.code(p.channel, *channels_));
     }
     n_ = 0;
+  }
+
+  /// Block mode (parallel reads, plain transactions only): customer ids are first looked
+  /// up in `shared` (which no one changes while this builder runs); the others are
+  /// numbered here. Call before the first row.
+  void share_ids(const string_dictionary* shared) noexcept { shared_ids_ = shared; }
+
+  /// Block mode: forgets the rows, new ids and levels of the previous round, keeping the
+  /// columns' capacity.
+  void start_round() {
+    n_ = 0;
+    customers_.clear();
+    times_out_.clear();
+    amounts_.clear();
+    product_codes_.clear();
+    channel_codes_.clear();
+    if (!known_) ids_ = std::make_shared<string_dictionary>();
+    id_room_ = 0;
+    if (products_) products_ = std::make_shared<string_dictionary>();
+    if (channels_) channels_ = std::make_shared<string_dictionary>();
+    product_cache_ = category_cache{};
+    channel_cache_ = category_cache{};
+  }
+
+  /// Block mode: what the round produced (rows in file order; customer indices < 0 are
+  /// -1 - the index in new_ids(); product and channel codes index products()/channels()).
+  struct block_rows {
+    const std::vector<std::int32_t>& customers;
+    const std::vector<std::int64_t>& times;
+    const std::vector<double>& amounts;
+    const std::vector<std::int32_t>& products;
+    const std::vector<std::int32_t>& channels;
+    const string_dictionary* new_ids;
+    const string_dictionary* product_levels;
+    const string_dictionary* channel_levels;
+  };
+  [[nodiscard]] block_rows rows() const noexcept {
+    return {customers_, times_out_,      amounts_,         product_codes_,
+            channel_codes_, known_ ? nullptr : ids_.get(), products_.get(), channels_.get()};
   }
 
   [[nodiscard]] dataset finish(const customer_table* known) {
@@ -805,6 +859,7 @@ class transaction_builder {
   std::size_t n_ = 0;  // pending rows
 
   std::shared_ptr<string_dictionary> ids_;
+  const string_dictionary* shared_ids_ = nullptr;  // block mode: the ids of earlier rounds
   std::size_t id_room_ = 0;  // entries ids_ takes without rehashing (reserve(n): >= 2n slots)
   std::shared_ptr<string_dictionary> products_;
   std::shared_ptr<string_dictionary> channels_;
@@ -933,6 +988,382 @@ class customer_builder {
   std::size_t capacity_ = 0;  // rows the columns have room for
 };
 
+// ---------------------------------------------------------------------------------------
+// Parallel reading of plain transaction files (csv_options::n_threads > 1).
+//
+// The file is read in rounds of one large block. Each round cuts the block into
+// 4 x n_threads pieces at line breaks, and each piece is parsed by its own
+// transaction_builder (block mode), the threads taking the next piece as they finish: customer ids of earlier rounds are
+// found in the shared dictionary (read only during the round), new ones are numbered in
+// the piece's own dictionary, in order of appearance; products and channels get
+// piece-local codes. A serial merge then walks the pieces in file order and adds their
+// new ids and levels to the shared dictionaries in that order, which is exactly the order
+// of first appearance a serial read gives; finally each thread copies its piece's rows
+// into the output columns at its offset, renumbering ids and codes. Results (columns,
+// dictionaries, bad rows and their order, the report, the error thrown in fail mode) are
+// therefore bit-identical to the serial read for any thread count.
+//
+// A cut at a line break is a record boundary unless the break is inside a quoted field.
+// Piece k is known to start on a record boundary when piece k-1 did and its records ended
+// exactly at the cut (induction from the first piece, which starts after the header or
+// the previous round's last whole record). When a piece's last record runs over its cut,
+// the rest of the block from that piece on is parsed again as one piece on the calling
+// thread (the later pieces' work is discarded).
+
+/// Runs f(0), ..., f(n - 1) on the calling thread and up to n_threads - 1 others, each
+/// taking the next piece when done with one (so that a thread the scheduler preempts on a
+/// busy machine delays the round by one small piece, not by a whole share). `f` must not
+/// throw.
+template <class F>
+void run_pieces(std::size_t n, std::size_t n_threads, const F& f) {
+  std::atomic<std::size_t> next{0};
+  const auto work = [&next, n, &f] {
+    for (std::size_t k = next.fetch_add(1, std::memory_order_relaxed); k < n;
+         k = next.fetch_add(1, std::memory_order_relaxed))
+      f(k);
+  };
+  std::vector<std::thread> threads;
+  const std::size_t helpers = std::min(n, n_threads) - 1;
+  threads.reserve(helpers);
+  try {
+    for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
+  } catch (...) {
+    for (auto& t : threads) t.join();
+    throw;
+  }
+  work();
+  for (auto& t : threads) t.join();
+}
+
+/// An output column that several threads fill at once: a raw buffer (not zero-filled, so
+/// the pages are first touched by the threads writing the rows), grown by copying when the
+/// estimate proves short.
+template <class T>
+class parallel_output {
+ public:
+  void reserve(std::size_t n) {
+    if (n <= capacity_) return;
+    std::unique_ptr<T[]> bigger(new T[n]);
+    if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_ * sizeof(T));
+    data_ = std::move(bigger);
+    capacity_ = n;
+  }
+  [[nodiscard]] T* data() noexcept { return data_.get(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+  void resize(std::size_t n) noexcept { size_ = n; }  // n <= capacity()
+  [[nodiscard]] column<T> release() {
+    std::shared_ptr<T[]> owner(std::move(data_));
+    const T* values = owner.get();
+    const std::size_t n = size_;
+    capacity_ = size_ = 0;
+    return column<T>::shared(values, n, std::shared_ptr<const void>(owner, values));
+  }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+/// Adds the entries of `from` to `to` in index order (with the slots prefetched ahead, as
+/// transaction_builder::grow_ids does) and writes each one's index in `to` to `map`.
+/// `to` must have room for all of them without rehashing.
+inline void merge_levels(const string_dictionary& from, string_dictionary& to, std::vector<std::int32_t>& map) {
+  const std::size_t count = from.size();
+  map.resize(count);
+  constexpr std::size_t ahead = 16;
+  std::uint64_t hashes[ahead];
+  for (std::size_t i = 0; i < count + ahead; ++i) {
+    if (i >= ahead) {
+      const std::size_t j = i - ahead;
+      map[j] = to.insert_hashed(from.at(static_cast<std::int32_t>(j)), hashes[j % ahead]);
+    }
+    if (i < count) {
+      const std::uint64_t h = string_dictionary::hash(from.at(static_cast<std::int32_t>(i)));
+      hashes[i % ahead] = h;
+      to.prefetch(h);
+      to.prefetch(h + 1);
+    }
+  }
+}
+
+/// Room for `needed` entries in `dictionary` without rehashing: copies it into a bigger
+/// one (prefetched inserts) when short; `room` tracks what the current one takes.
+inline void make_room(std::shared_ptr<string_dictionary>& dictionary, std::size_t& room, std::size_t needed) {
+  if (needed <= room) return;
+  std::size_t grown = std::max<std::size_t>(room * 2, std::size_t{1} << 12);
+  while (grown < needed) grown *= 2;
+  auto fresh = std::make_shared<string_dictionary>();
+  fresh->reserve(grown);
+  std::vector<std::int32_t> unused;
+  merge_levels(*dictionary, *fresh, unused);
+  dictionary = std::move(fresh);
+  room = grown;
+}
+
+/// The parallel transaction reader (plain mode); see the comment above.
+class parallel_transaction_reader {
+ public:
+  /// Pieces per round and thread: a round's block is tuning.block_size x 4 x n_threads, so
+  /// a piece is about one block (1 MiB by default).
+  static constexpr std::size_t pieces_per_thread = 4;
+
+  parallel_transaction_reader(const std::vector<std::string>& header, const transaction_columns& columns,
+                              const csv_options& options, const customer_table* known, ingest_report& report,
+                              std::size_t n_threads, std::string_view name)
+      : header_(header), options_(options), known_(known), report_(report), n_threads_(n_threads),
+        product_(!columns.product.empty()),
+        channel_(!columns.channel.empty()) {
+    if (!known) ids_ = std::make_shared<string_dictionary>();
+    if (product_) products_ = std::make_shared<string_dictionary>();
+    if (channel_) channels_ = std::make_shared<string_dictionary>();
+    const std::size_t n_pieces = n_threads * pieces_per_thread;
+    pieces_.reserve(n_pieces);
+    for (std::size_t k = 0; k < n_pieces; ++k) {
+      pieces_.push_back(std::make_unique<piece>(header, columns, options, known, name));
+      pieces_.back()->builder.share_ids(ids_.get());
+    }
+  }
+
+  /// Reads the records of `source` from `tokenizer`'s position (just after the header).
+  dataset read(csv_source& source, const csv_tokenizer& tokenizer) {
+    std::size_t pos = tokenizer.position();
+    std::int64_t line = tokenizer.line();
+    const std::uint64_t data_start = source.block_offset() + pos;
+    const std::size_t n = pieces_.size();
+    for (;;) {
+      const char* const data = source.data();
+      const std::size_t size = source.size();
+      const bool final = source.final();
+      std::size_t consumed = pos;
+      if (pos < size) {
+        // Cut at line breaks; pieces past the end of the block stay empty.
+        std::size_t used = n;
+        std::size_t begin = pos;
+        for (std::size_t k = 0; k < n; ++k) {
+          piece& p = *pieces_[k];
+          std::size_t end = size;
+          if (k + 1 < n) {
+            const std::size_t target = std::max(begin, pos + (size - pos) / n * (k + 1));
+            const void* hit = target < size ? std::memchr(data + target, '\n', size - target) : nullptr;
+            end = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - data) + 1 : size;
+          }
+          p.begin = begin;
+          p.end = end;
+          p.final = final && end == size;
+          begin = end;
+          if (end == size) {
+            used = k + 1;
+            break;
+          }
+        }
+        run_pieces(used, n_threads_, [&](std::size_t k) { parse(*pieces_[k], data); });
+        // Check the cuts in file order; the first piece that ran over its cut takes the
+        // rest of the block.
+        // Piece k starts on a record boundary here (pieces 0..k-1 ended at their cuts), so
+        // its first bad row is the first one in the file after theirs.
+        for (std::size_t k = 0; k < used; ++k) {
+          piece& p = *pieces_[k];
+          check(p, k, line);
+          if (p.end != size && p.consumed != p.end - p.begin) {
+            p.end = size;
+            p.final = final;
+            parse(p, data);
+            check(p, k, line);
+            used = k + 1;
+          }
+        }
+        line = merge(used, line);
+        consumed = pieces_[used - 1]->begin + pieces_[used - 1]->consumed;
+        reserve_output(source, data_start, consumed);
+        run_pieces(used, n_threads_, [&](std::size_t k) { copy(*pieces_[k]); });
+      }
+      if (final) break;
+      if (!source.advance(consumed))
+        throw error(errc::parse_error, fmt::format("{}:{}: record longer than {} bytes (an unterminated quote?)",
+                                                   report_.source, line, source.size()));
+      pos = 0;
+    }
+    return finish();
+  }
+
+ private:
+  // One piece of a round and the builder that parses it. The members refer to each
+  // other, so a piece never moves (pieces_ holds pointers).
+  struct piece {
+    piece(const std::vector<std::string>& header, const transaction_columns& columns, const csv_options& options,
+          const customer_table* known, std::string_view name)
+        : sink(bad_row_policy::skip, report),
+          no_bytes(std::string_view{}),
+          no_tokenizer(options.delimiter, options.quote, 0),
+          progress(no_bytes, no_tokenizer, report),
+          builder(header, columns, options, known, sink, progress, report, name) {}
+
+    ingest_report report;  // rows read and bad rows (with piece-relative lines)
+    bad_row_sink sink;
+    csv_source no_bytes;  // a size-less source: the builder's columns grow by half
+    csv_tokenizer no_tokenizer;
+    read_progress progress;
+    transaction_builder<false> builder;
+    std::size_t begin = 0, end = 0;  // the piece: [begin, end) of the block
+    bool final = false;              // no bytes follow it
+    std::size_t consumed = 0;        // bytes of whole records parsed
+    std::int64_t lines = 0;          // physical lines those records (and blank lines) span
+    std::exception_ptr failure;
+    std::vector<std::int32_t> id_map, product_map, channel_map;  // piece code -> shared code
+    std::size_t offset = 0;          // of the piece's first row in the output
+  };
+
+  void parse(piece& p, const char* data) const noexcept {
+    try {
+      p.failure = nullptr;
+      p.report.rows_read = 0;
+      p.report.skipped.clear();
+      p.builder.start_round();
+      csv_tokenizer tokenizer(options_.delimiter, options_.quote, header_.size());
+      tokenizer.set_block(data + p.begin, p.end - p.begin, p.final);
+      const bool stop_at_bad_row = options_.on_bad_row == bad_row_policy::fail;
+      csv_record record;
+      while (tokenizer.next(record) == record_status::complete) {
+        ++p.report.rows_read;
+        p.builder.row(record, data + p.begin);
+        if (stop_at_bad_row && !p.report.skipped.empty()) break;
+      }
+      p.builder.flush();
+      p.consumed = tokenizer.position();
+      p.lines = tokenizer.line() - 1;
+    } catch (...) {
+      p.failure = std::current_exception();
+    }
+  }
+
+  // Rethrows what a piece's parse threw; in fail mode, throws its first bad row (as the
+  // serial reader's bad_row_sink does, with the line in the file).
+  void check(const piece& p, std::size_t k, std::int64_t line) const {
+    if (p.failure) std::rethrow_exception(p.failure);
+    if (options_.on_bad_row == bad_row_policy::fail && !p.report.skipped.empty()) {
+      bad_row first = p.report.skipped.front();
+      first.line += line_before(k, line) - 1;
+      throw error(errc::parse_error, first.message(report_.source));
+    }
+  }
+
+  [[nodiscard]] std::int64_t line_before(std::size_t k, std::int64_t line) const noexcept {
+    for (std::size_t j = 0; j < k; ++j) line += pieces_[j]->lines;
+    return line;
+  }
+
+  // The serial part of a round: bad rows, counts, new ids and levels in file order, and
+  // each piece's output offset. Returns the line after the round.
+  std::int64_t merge(std::size_t used, std::int64_t line) {
+    std::size_t rows = rows_;
+    for (std::size_t k = 0; k < used; ++k) {
+      piece& p = *pieces_[k];
+      const auto r = p.builder.rows();
+      report_.rows_read += p.report.rows_read;
+      for (bad_row& row : p.report.skipped) {
+        row.line += line - 1;
+        report_.skipped.push_back(std::move(row));
+      }
+      if (ids_) {
+        make_room(ids_, id_room_, ids_->size() + r.new_ids->size());
+        merge_levels(*r.new_ids, *ids_, p.id_map);
+      }
+      if (products_) merge_levels(*r.product_levels, *products_, p.product_map);
+      if (channels_) merge_levels(*r.channel_levels, *channels_, p.channel_map);
+      p.offset = rows;
+      rows += r.customers.size();
+      line += p.lines;
+    }
+    // The pieces of the next round look ids up in the (possibly regrown) dictionary.
+    for (auto& p : pieces_) p->builder.share_ids(ids_.get());
+    round_rows_ = rows;
+    return line;
+  }
+
+  // Room in the output for the round's rows: the rows so far plus, while the file's size is
+  // known, the rows its remaining bytes should hold at the mean record length so far (+3%),
+  // as read_progress estimates for the serial reader.
+  void reserve_output(const csv_source& source, std::uint64_t data_start, std::size_t consumed) {
+    const std::size_t needed = round_rows_;
+    if (needed > customers_.capacity()) {
+      std::size_t target = std::max(needed, customers_.capacity() + customers_.capacity() / 2);
+      const std::uint64_t done = source.block_offset() + consumed - data_start;
+      if (source.total() > 0 && done > 0 && report_.rows_read > 0) {
+        const std::uint64_t at = source.block_offset() + consumed;
+        const std::uint64_t left = source.total() > at ? source.total() - at : 0;
+        const double mean = static_cast<double>(done) / static_cast<double>(report_.rows_read);
+        target = std::max(needed, needed + static_cast<std::size_t>(static_cast<double>(left) / mean * 1.03) + 64);
+        if (target < customers_.capacity() + customers_.capacity() / 4)
+          target = customers_.capacity() + customers_.capacity() / 4;
+      }
+      customers_.reserve(target);
+      times_.reserve(target);
+      amounts_.reserve(target);
+      if (product_) product_codes_.reserve(target);
+      if (channel_) channel_codes_.reserve(target);
+    }
+    customers_.resize(needed);
+    times_.resize(needed);
+    amounts_.resize(needed);
+    if (product_) product_codes_.resize(needed);
+    if (channel_) channel_codes_.resize(needed);
+    rows_ = needed;
+  }
+
+  void copy(piece& p) noexcept {
+    const auto r = p.builder.rows();
+    const std::size_t n = r.customers.size();
+    std::int32_t* customers = customers_.data() + p.offset;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t c = r.customers[i];
+      customers[i] = c >= 0 ? c : p.id_map[static_cast<std::size_t>(-1 - c)];
+    }
+    if (n > 0) {
+      std::memcpy(times_.data() + p.offset, r.times.data(), n * sizeof(std::int64_t));
+      std::memcpy(amounts_.data() + p.offset, r.amounts.data(), n * sizeof(double));
+    }
+    const auto recode = [n](const std::vector<std::int32_t>& codes, const std::vector<std::int32_t>& map,
+                            std::int32_t* out) {
+      for (std::size_t i = 0; i < n; ++i) out[i] = codes[i] < 0 ? -1 : map[static_cast<std::size_t>(codes[i])];
+    };
+    if (product_) recode(r.products, p.product_map, product_codes_.data() + p.offset);
+    if (channel_) recode(r.channels, p.channel_map, channel_codes_.data() + p.offset);
+  }
+
+  dataset finish() {
+    customer_table customers = known_ ? *known_ : customer_table::from_ids(ids_);
+    report_.rows_loaded = rows_;
+    std::optional<categorical_column> product;
+    if (products_) product = categorical_column{product_codes_.release(), products_};
+    std::optional<categorical_column> channel;
+    if (channels_) channel = categorical_column{channel_codes_.release(), channels_};
+    auto log = transaction_log::from_columns(customers_.release(), times_.release(), amounts_.release(),
+                                             customers.size(), std::move(product), std::move(channel));
+    return dataset(std::move(customers), std::move(log));
+  }
+
+  const std::vector<std::string>& header_;
+  const csv_options& options_;
+  const customer_table* known_;
+  ingest_report& report_;
+  std::size_t n_threads_;
+  bool product_, channel_;
+  std::shared_ptr<string_dictionary> ids_;  // null with known customers
+  std::size_t id_room_ = 0;
+  std::shared_ptr<string_dictionary> products_;
+  std::shared_ptr<string_dictionary> channels_;
+  std::vector<std::unique_ptr<piece>> pieces_;
+  std::size_t rows_ = 0;        // rows in the output
+  std::size_t round_rows_ = 0;  // rows after the current round
+  parallel_output<std::int32_t> customers_;
+  parallel_output<std::int64_t> times_;
+  parallel_output<double> amounts_;
+  parallel_output<std::int32_t> product_codes_;
+  parallel_output<std::int32_t> channel_codes_;
+};
+
 /// True when the transaction reader needs its order-line mode.
 inline bool order_lines_mode(const transaction_columns& columns, const csv_options& options) noexcept {
   return !columns.order.empty() || !columns.quantity.empty() || !columns.unit_price.empty() || options.filters.any();
@@ -983,9 +1414,18 @@ CRMKIT_FUNC dataset ingest_transactions(const csv_input& input, const customer_t
   out = ingest_report{};
   out.source = std::string(input.name);
 
-  const auto source = open_source(input, tuning);
+  // Parallel reads (plain mode) parse rounds of 4 blocks per thread.
+  const bool parallel = options.n_threads > 1 && !order_lines_mode(columns, options);
+  csv_tuning effective = tuning;
+  if (parallel) effective.block_size = tuning.block_size * 4 * static_cast<std::size_t>(options.n_threads);
+  const auto source = open_source(input, effective);
   csv_tokenizer tokenizer(options.delimiter, options.quote, 64);
   const std::vector<std::string> header = read_header(*source, tokenizer, out.source);
+  if (parallel) {
+    parallel_transaction_reader reader(header, columns, options, known, out,
+                                       static_cast<std::size_t>(options.n_threads), out.source);
+    return reader.read(*source, tokenizer);
+  }
   read_progress progress(*source, tokenizer, out);
   progress.mark_data_start();
   bad_row_sink bad_rows(options.on_bad_row, out);
