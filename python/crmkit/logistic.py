@@ -75,20 +75,21 @@ class LogisticChurn:
 
     def __init__(
         self,
-        C: float = 1.0,
+        C: float = _lib.DEFAULT,
         *,
         class_weight: Union[None, str, Dict[Any, float]] = None,
-        fit_intercept: bool = True,
-        standardize: bool = True,
-        max_iter: int = 100,
-        tol: float = 1e-10,
+        fit_intercept: bool = _lib.DEFAULT,
+        standardize: bool = _lib.DEFAULT,
+        max_iter: int = _lib.DEFAULT,
+        tol: float = _lib.DEFAULT,
     ) -> None:
-        self.C = C
+        # _lib.DEFAULT: the library's default (crmkit_logistic_option_bounds): 1.0, True, True, 100, 1e-10.
+        self.C = _lib.resolve("logistic", "C", C)
         self.class_weight = class_weight
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.max_iter = max_iter
-        self.tol = tol
+        self.fit_intercept = _lib.resolve("logistic", "fit_intercept", fit_intercept)
+        self.standardize = _lib.resolve("logistic", "standardize", standardize)
+        self.max_iter = _lib.resolve("logistic", "max_iter", max_iter)
+        self.tol = _lib.resolve("logistic", "tol", tol)
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
 
@@ -170,7 +171,7 @@ class LogisticChurn:
             )
         y01 = np.ascontiguousarray((labels == classes[1]).astype(np.float64))
         w = None if sample_weight is None else _vector(sample_weight, n, "sample_weight")
-        handle = _lib._abi_logistic.LogisticP()
+        handle = _lib.LogisticP()
         _lib.check(lib.crmkit_logistic_create(byref(handle)))
         try:
             self._configure(lib, handle, classes)
@@ -285,7 +286,7 @@ class LogisticChurn:
         """A fitted model read from ``to_text`` output. The text holds no class labels:
         pass ``classes`` (default (0, 1)) for ``predict``."""
         lib = _lib.get()
-        handle = _lib._abi_logistic.LogisticP()
+        handle = _lib.LogisticP()
         _lib.check(lib.crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
         model = cls.__new__(cls)
         model._handle, model._finalizer = None, None
@@ -325,7 +326,7 @@ class LogisticChurn:
         self.__dict__.update(state)
         self._handle, self._finalizer = None, None
         if text is not None:
-            handle = _lib._abi_logistic.LogisticP()
+            handle = _lib.LogisticP()
             _lib.check(_lib.get().crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
             self._adopt(handle)
 

@@ -26,11 +26,6 @@ const crmkit::pareto_result& fitted_or_throw(const crmkit_pareto* p, const char*
   return *p->result;
 }
 
-void check_capacity(std::size_t n, std::size_t needed, const char* function) {
-  if (n < needed)
-    throw error(errc::buffer_too_small, fmt::format("{}: argument 'n' is {}, {} values are needed", function, n, needed));
-}
-
 double statistic_of(const crmkit::pareto_summary& s, int32_t statistic, const char* function) {
   switch (statistic) {
     case CRMKIT_PARETO_N: return static_cast<double>(s.n);
@@ -144,7 +139,7 @@ CRMKIT_API int crmkit_pareto_lorenz(const crmkit_pareto* pareto, int32_t sampled
   const auto& r = fitted_or_throw(pareto, __func__);
   const auto& x = sampled ? r.lorenz_sample_x : r.lorenz_x;
   const auto& y = sampled ? r.lorenz_sample_y : r.lorenz_y;
-  check_capacity(n, x.size(), __func__);
+  crmkit::capi::check_capacity(n, x.size(), __func__, "n");
   std::copy(x.begin(), x.end(), out_x);
   std::copy(y.begin(), y.end(), out_y);
   CRMKIT_API_END();
@@ -158,7 +153,7 @@ CRMKIT_API int crmkit_pareto_abc(const crmkit_pareto* pareto, int32_t within_gro
   if (within_group && !pareto->grouped)
     throw error(errc::invalid_argument, fmt::format("{}: within_group needs a fit with groups", __func__));
   const auto& abc = within_group ? pareto->grouped->abc : r.abc;
-  check_capacity(n, abc.size(), __func__);
+  crmkit::capi::check_capacity(n, abc.size(), __func__, "n");
   for (std::size_t i = 0; i < abc.size(); ++i) out[i] = static_cast<int32_t>(abc[i]);
   CRMKIT_API_END();
 }
@@ -172,7 +167,7 @@ CRMKIT_API int crmkit_pareto_group_summary(const crmkit_pareto* pareto, int32_t 
     throw error(errc::invalid_argument, fmt::format("{}: the last fit had no groups", __func__));
   const auto& g = *pareto->grouped;
   if (statistic != CRMKIT_PARETO_VALUE_SHARE) (void)statistic_of(crmkit::pareto_summary{}, statistic, __func__);
-  check_capacity(n, g.groups.size(), __func__);
+  crmkit::capi::check_capacity(n, g.groups.size(), __func__, "n");
   for (std::size_t i = 0; i < g.groups.size(); ++i)
     out[i] = statistic == CRMKIT_PARETO_VALUE_SHARE ? g.value_share[i] : statistic_of(g.groups[i], statistic, __func__);
   CRMKIT_API_END();
