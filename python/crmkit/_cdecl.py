@@ -18,7 +18,8 @@ Python cannot call is found at import, not at the first call.
 Header discovery (the first directory holding ``crmkit/crmkit.h`` wins):
 
 1. the ``CRMKIT_INCLUDE_DIR`` environment variable;
-2. next to the library: ``<libdir>/../include`` (an install) or ``<repo>/include`` for an
+2. next to the library: ``<libdir>/../include`` (an install; ``<libdir>/../../include``
+   for a multiarch libdir such as ``lib/x86_64-linux-gnu``) or ``<repo>/include`` for an
    in-tree build ``<repo>/build/<preset>/libcrmkit.so``;
 3. a copy bundled in the package (``crmkit/include``).
 """
@@ -53,6 +54,7 @@ def include_dirs(library: Optional[Path]) -> List[Path]:
     if library is not None:
         libdir = Path(library).resolve().parent
         dirs.append(libdir.parent / "include")  # <prefix>/lib/libcrmkit.so -> <prefix>/include
+        dirs.append(libdir.parent.parent / "include")  # <prefix>/lib/<multiarch>/libcrmkit.so
         for parent in libdir.parents:  # <repo>/build/<preset>/libcrmkit.so -> <repo>/include
             if parent.name == "build":
                 dirs.append(parent.parent / "include")

@@ -123,11 +123,8 @@ class LogisticChurn:
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be a bool, got {value!r}")
         if isinstance(self.max_iter, (bool, np.bool_)) or not isinstance(self.max_iter, (int, np.integer)):
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"max_iter must be an int, got {self.max_iter!r}")
-        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_FIT_INTERCEPT, int(bool(self.fit_intercept))))
-        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_STANDARDIZE, int(bool(self.standardize))))
-        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_MAX_ITER, int(self.max_iter)))
-        _lib.check(lib.crmkit_logistic_set_double(handle, _lib.LOGISTIC_C, float(self.C)))
-        _lib.check(lib.crmkit_logistic_set_double(handle, _lib.LOGISTIC_TOL, float(self.tol)))
+        for name in ("fit_intercept", "standardize", "max_iter", "C", "tol"):  # keyword == CRMKIT_LOGISTIC_<NAME>
+            _lib.set_option("logistic", handle, name, getattr(self, name))
         cw = self.class_weight
         if cw is None:
             mode = _lib.LOGISTIC_CLASS_WEIGHT_NONE
@@ -141,13 +138,13 @@ class LogisticChurn:
                     _errors.E_INVALID_ARGUMENT,
                     f"class_weight names labels {unknown} that are not among the classes {classes.tolist()}",
                 )
-            for key, label in ((_lib.LOGISTIC_CLASS_WEIGHT_0, classes[0]), (_lib.LOGISTIC_CLASS_WEIGHT_1, classes[1])):
-                _lib.check(lib.crmkit_logistic_set_double(handle, key, float(cw.get(label.item(), 1.0))))
+            for k, label in enumerate(classes[:2]):
+                _lib.set_option("logistic", handle, f"class_weight_{k}", cw.get(label.item(), 1.0))
         else:
             raise InvalidArgumentError(
                 _errors.E_INVALID_ARGUMENT, f"class_weight must be None, 'balanced' or a dict, got {cw!r}"
             )
-        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_CLASS_WEIGHT, mode))
+        _lib.set_option("logistic", handle, "class_weight", mode)
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticChurn":
         """Fits to X (array-like or DataFrame, n_samples x n_features) and binary labels y

@@ -56,29 +56,35 @@ CRMKIT_API int crmkit_pareto_create(crmkit_pareto** out) {
 
 CRMKIT_API void crmkit_pareto_free(crmkit_pareto* pareto) { delete pareto; }
 
+// The settings: one-line translations through option_table<pareto_options>
+// (crmkit/pareto/pareto.hpp), which holds the keys, ranges and defaults.
 CRMKIT_API int crmkit_pareto_set_double(crmkit_pareto* pareto, int32_t key, double value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  if (std::isnan(value)) throw error(errc::invalid_argument, fmt::format("{}: value for key {} is NaN", __func__, key));
-  switch (key) {
-    case CRMKIT_PARETO_TARGET_SHARE: pareto->options.target_share = value; break;
-    case CRMKIT_PARETO_ABC_A: pareto->options.abc_a = value; break;
-    case CRMKIT_PARETO_ABC_B: pareto->options.abc_b = value; break;
-    case CRMKIT_PARETO_TOP_FRACTION: pareto->options.top_fraction = value; break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
-  }
+  crmkit::set_option(CRMKIT_NOT_NULL(pareto)->options, key, value, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_pareto_set_int(crmkit_pareto* pareto, int32_t key, int64_t value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  if (key != CRMKIT_PARETO_LORENZ_POINTS)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
-  if (value < 2 || value > (int64_t{1} << 32))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: CRMKIT_PARETO_LORENZ_POINTS = {} is outside [2, 2^32]", __func__, value));
-  pareto->options.lorenz_points = static_cast<std::size_t>(value);
+  crmkit::set_option(CRMKIT_NOT_NULL(pareto)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_get_double(const crmkit_pareto* pareto, int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(pareto)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_get_int(const crmkit_pareto* pareto, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(pareto)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::pareto_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 

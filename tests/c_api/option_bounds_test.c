@@ -32,6 +32,7 @@ typedef int (*get_double_fn)(const void*, int32_t, double*);
 CRMKIT_TEST_WRAP(kmeans, crmkit_kmeans)
 CRMKIT_TEST_WRAP(logistic, crmkit_logistic)
 CRMKIT_TEST_WRAP(btyd, crmkit_btyd)
+CRMKIT_TEST_WRAP(pareto, crmkit_pareto)
 
 static void check_int_key(void* h, bounds_fn bounds, set_int_fn set, get_int_fn get, int32_t key, const char* name,
                           double want_lo, double want_hi, double want_default) {
@@ -214,7 +215,29 @@ static void test_csv(void) {
   crmkit_csv_options_free(o);
 }
 
+static void test_pareto(void) {
+  crmkit_pareto* p = NULL;
+  void* h;
+  double lo = 0;
+  CHECK_OK(crmkit_pareto_create(&p));
+  h = p;
+  check_int_key(h, crmkit_pareto_option_bounds, pareto_si, pareto_gi, CRMKIT_PARETO_LORENZ_POINTS,
+                "CRMKIT_PARETO_LORENZ_POINTS", 2, 4294967296.0, 101);
+  CHECK_OK(crmkit_pareto_option_bounds(CRMKIT_PARETO_TARGET_SHARE, &lo, NULL, NULL));
+  CHECK(lo > 0 && lo < 1e-300);
+  CHECK_STATUS(crmkit_pareto_set_double(p, CRMKIT_PARETO_TARGET_SHARE, 0.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_pareto_set_double(p, CRMKIT_PARETO_ABC_A, 1.5), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("CRMKIT_PARETO_ABC_A");
+  CHECK_OK(pareto_sd(h, CRMKIT_PARETO_TOP_FRACTION, 1.0)); /* hi is 1 */
+  CHECK_STATUS(pareto_sd(h, CRMKIT_PARETO_TOP_FRACTION, 1.0000001), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(pareto_sd(h, CRMKIT_PARETO_TOP_FRACTION, 0.1));
+  CHECK_OK(pareto_gd(h, CRMKIT_PARETO_TOP_FRACTION, &lo));
+  CHECK(lo == 0.1);
+  crmkit_pareto_free(p);
+}
+
 int main(void) {
+  test_pareto();
   test_kmeans();
   test_logistic();
   test_btyd();

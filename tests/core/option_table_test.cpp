@@ -14,6 +14,7 @@
 #include "crmkit/core/option_table.hpp"
 #include "crmkit/crmkit.h"
 #include "crmkit/io/csv.hpp"
+#include "crmkit/pareto/pareto.hpp"
 #include "crmkit/segmentation/kmeans.hpp"
 
 namespace {
@@ -125,6 +126,14 @@ TEST_CASE("option tables: C constants, names and keys agree") {
   CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_UNIT_PRICE_COLUMN, csv);
   CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_EXCLUDE_ORDER_PREFIX, csv);
   check_all_seen<crmkit::csv_read_options>(csv);
+
+  std::set<std::int32_t> pa;
+  CHECK_CONSTANT(crmkit::pareto_options, CRMKIT_PARETO_TARGET_SHARE, pa);
+  CHECK_CONSTANT(crmkit::pareto_options, CRMKIT_PARETO_ABC_A, pa);
+  CHECK_CONSTANT(crmkit::pareto_options, CRMKIT_PARETO_ABC_B, pa);
+  CHECK_CONSTANT(crmkit::pareto_options, CRMKIT_PARETO_TOP_FRACTION, pa);
+  CHECK_CONSTANT(crmkit::pareto_options, CRMKIT_PARETO_LORENZ_POINTS, pa);
+  check_all_seen<crmkit::pareto_options>(pa);
 }
 
 TEST_CASE("option tables: defaults come from the structs and are valid") {
@@ -132,6 +141,7 @@ TEST_CASE("option tables: defaults come from the structs and are valid") {
   check_table<crmkit::logistic_options>();
   check_table<crmkit::fit_options>();
   check_table<crmkit::csv_read_options>();
+  check_table<crmkit::pareto_options>();
   CHECK(crmkit::option_bounds_of<crmkit::kmeans_options>(CRMKIT_KMEANS_MAX_ITER).default_value ==
         crmkit::kmeans_options{}.max_iter);
   CHECK(crmkit::option_bounds_of<crmkit::fit_options>(CRMKIT_BTYD_TOL).default_value == crmkit::fit_options{}.tol);
