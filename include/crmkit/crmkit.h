@@ -237,7 +237,7 @@ CRMKIT_API void crmkit_csv_options_free(crmkit_csv_options* options);
  * Sets an integer option.
  *
  * @param options the handle.
- * @param key one of the integer keys CRMKIT_CSV_DELIMITER .. CRMKIT_CSV_DROP_EMPTY_CUSTOMER.
+ * @param key one of the integer keys CRMKIT_CSV_DELIMITER .. CRMKIT_CSV_N_THREADS.
  * @param value the value; its domain is written on each key.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT when options is NULL, the key is unknown or
  *         is a string key, or the value is outside the key's domain (the option is then
@@ -255,6 +255,33 @@ CRMKIT_API int crmkit_csv_options_set_int(crmkit_csv_options* options, int32_t k
  *         unknown or is an integer key, or value is empty for a required column.
  */
 CRMKIT_API int crmkit_csv_options_set_string(crmkit_csv_options* options, int32_t key, const char* value);
+
+/**
+ * Reads an integer option.
+ * @param[out] out the value.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, unknown key, a string key).
+ */
+CRMKIT_API int crmkit_csv_options_get_int(const crmkit_csv_options* options, int32_t key, int64_t* out);
+
+/**
+ * Reads a string option with the two-call protocol: *out_needed receives the length plus
+ * the NUL; `buf` (`cap` bytes; may be NULL when cap is 0) receives the text.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL handle or out_needed, unknown key, an
+ *         integer key); CRMKIT_E_BUFFER_TOO_SMALL (cap < *out_needed; nothing written).
+ */
+CRMKIT_API int crmkit_csv_options_get_string(const crmkit_csv_options* options, int32_t key, char* buf, size_t cap,
+                                             size_t* out_needed);
+
+/**
+ * The accepted range and the default of an option (zstd's ZSTD_cParam_getBounds), from
+ * option_table<csv_read_options> in crmkit/io/csv.hpp. Integer keys: every whole number
+ * in [lo, hi] is accepted except CR and LF for the delimiter and quote. String keys: lo
+ * and hi bound the length in bytes (lo 1: a required column) and the default is NaN (read
+ * it with crmkit_csv_options_get_string on a new handle). Needs no handle; any out
+ * pointer may be NULL.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key).
+ */
+CRMKIT_API int crmkit_csv_options_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
 
 /**
  * Adds a numeric attribute column to read from the customer file (used only with a

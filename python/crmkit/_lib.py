@@ -1,9 +1,18 @@
 """Loading libcrmkit.so and declaring its C ABI for ctypes.
 
-The C header include/crmkit/crmkit.h is the source of truth: every ``CRMKIT_API``
-function has an entry in ``SIGNATURES`` (argtypes and restype), and every constant
-below mirrors a ``#define``; tests/python/test_lib.py parses the header and fails on
-any difference.
+The C headers are the source of truth and nothing is transcribed from them: at load,
+:mod:`crmkit._cdecl` parses ``crmkit/crmkit.h`` and ``crmkit/c/*.h`` (found next to the
+library, see there) into the argtypes/restype of every ``CRMKIT_API`` function, the integer
+``#define`` constants and the opaque handle types. They are reached mechanically:
+
+- ``CRMKIT_KMEANS_TOL`` is ``_lib.KMEANS_TOL`` (the ``CRMKIT_`` prefix dropped);
+- the handle type ``crmkit_geo_index`` is ``_lib.GeoIndexP`` (``POINTER`` to the opaque
+  struct; the CamelCase of the name without ``crmkit_``, plus ``P``);
+- an option's Python keyword is the C constant's suffix lowercased, and its default comes
+  from the library's bounds query (:func:`option_default`).
+
+tests/python/test_lib.py checks that every parsed function is exported by the library and
+that every function the package calls is declared.
 
 Search order for the library (the first that loads wins):
 
@@ -25,151 +34,15 @@ import os
 import sys
 import sysconfig
 import threading
-from ctypes import POINTER, c_char, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t
+from ctypes import byref, c_double, c_int32
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from . import _errors, _version
+from . import _cdecl, _errors, _version
 from ._errors import Error
 
 # Overridable (tests monkeypatch it to simulate a package of another major version).
 _EXPECTED_MAJOR = _version.EXPECTED_MAJOR
-
-
-# ---------------------------------------------------------------------------------------
-# Opaque handle types: typed pointers, so ctypes refuses a dataset where options belong.
-class CsvOptions(ctypes.Structure):
-    """``crmkit_csv_options`` (opaque)."""
-
-
-class DatasetStruct(ctypes.Structure):
-    """``crmkit_dataset`` (opaque)."""
-
-
-CsvOptionsP = POINTER(CsvOptions)
-DatasetP = POINTER(DatasetStruct)
-
-# ---------------------------------------------------------------------------------------
-# Constants of crmkit.h.
-COPY = 0
-BORROW = 1
-
-CSV_DELIMITER = 1
-CSV_QUOTE = 2
-CSV_TIME_FORMAT = 3
-CSV_ON_BAD_ROW = 4
-CSV_MIN_TIME = 5
-CSV_MAX_TIME = 6
-CSV_ALLOW_NEGATIVE_AMOUNTS = 7
-CSV_DROP_NONPOSITIVE_QUANTITY = 8
-CSV_DROP_NONPOSITIVE_UNIT_PRICE = 9
-CSV_DROP_EMPTY_CUSTOMER = 10
-CSV_N_THREADS = 11
-CSV_CUSTOMER_COLUMN = 101
-CSV_TIME_COLUMN = 102
-CSV_AMOUNT_COLUMN = 103
-CSV_PRODUCT_COLUMN = 104
-CSV_CHANNEL_COLUMN = 105
-CSV_CUSTOMER_ID_COLUMN = 106
-CSV_LONGITUDE_COLUMN = 107
-CSV_LATITUDE_COLUMN = 108
-CSV_ORDER_COLUMN = 109
-CSV_QUANTITY_COLUMN = 110
-CSV_UNIT_PRICE_COLUMN = 111
-CSV_EXCLUDE_ORDER_PREFIX = 112
-
-TIME_ISO8601 = 0
-TIME_EPOCH_SECONDS = 1
-TIME_COMPACT_DATE = 2
-
-BAD_ROW_FAIL = 0
-BAD_ROW_SKIP = 1
-
-# ---------------------------------------------------------------------------------------
-# One table: every exported function -> (restype, argtypes), in header order.
-_size_p = POINTER(c_size_t)
-_buf = POINTER(c_char)  # a writable char buffer (ctypes.create_string_buffer)
-
-SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
-    # status codes, errors and version
-    "crmkit_last_error": (c_char_p, []),
-    "crmkit_status_str": (c_char_p, [c_int32]),
-    "crmkit_version_number": (c_int32, []),
-    "crmkit_version_string": (c_char_p, []),
-    # CSV options
-    "crmkit_csv_options_create": (c_int, [POINTER(CsvOptionsP)]),
-    "crmkit_csv_options_free": (None, [CsvOptionsP]),
-    "crmkit_csv_options_set_int": (c_int, [CsvOptionsP, c_int32, c_int64]),
-    "crmkit_csv_options_set_string": (c_int, [CsvOptionsP, c_int32, c_char_p]),
-    "crmkit_csv_options_add_attribute_column": (c_int, [CsvOptionsP, c_char_p]),
-    # dataset
-    "crmkit_dataset_create_from_csv": (c_int, [c_char_p, c_char_p, CsvOptionsP, POINTER(DatasetP)]),
-    "crmkit_dataset_create_from_columns": (
-        c_int,
-        [POINTER(c_int32), POINTER(c_int64), POINTER(c_double), c_size_t, c_size_t, c_int32, POINTER(DatasetP)],
-    ),
-    "crmkit_dataset_create_from_order_lines": (
-        c_int,
-        [
-            POINTER(c_int32), c_char_p, _size_p, c_size_t,  # customer
-            POINTER(c_int64), POINTER(c_double), POINTER(c_double), POINTER(c_double),  # time, amount, qty, price
-            POINTER(c_int32), c_char_p, _size_p, c_size_t,  # order
-            POINTER(c_int32), c_char_p, _size_p, c_size_t,  # product
-            c_size_t, CsvOptionsP, POINTER(DatasetP),
-        ],
-    ),
-    "crmkit_dataset_free": (None, [DatasetP]),
-    "crmkit_dataset_set_customer_ids": (c_int, [DatasetP, POINTER(c_char_p), c_size_t]),
-    "crmkit_dataset_set_customer_locations": (
-        c_int,
-        [DatasetP, POINTER(c_double), POINTER(c_double), c_size_t, c_int32],
-    ),
-    "crmkit_dataset_set_customer_attribute": (c_int, [DatasetP, c_char_p, POINTER(c_double), c_size_t, c_int32]),
-    "crmkit_dataset_n_transactions": (c_int, [DatasetP, _size_p]),
-    "crmkit_dataset_n_customers": (c_int, [DatasetP, _size_p]),
-    "crmkit_dataset_time_range": (c_int, [DatasetP, POINTER(c_int64), POINTER(c_int64)]),
-    "crmkit_dataset_transactions": (
-        c_int,
-        [DatasetP, POINTER(POINTER(c_int32)), POINTER(POINTER(c_int64)), POINTER(POINTER(c_double)), _size_p],
-    ),
-    "crmkit_dataset_customer_id": (c_int, [DatasetP, c_int32, _buf, c_size_t, _size_p]),
-    "crmkit_dataset_customer_ids": (c_int, [DatasetP, _buf, c_size_t, _size_p, c_size_t, _size_p]),
-    "crmkit_dataset_customer_index": (c_int, [DatasetP, c_char_p, POINTER(c_int32)]),
-    "crmkit_dataset_customer_locations": (
-        c_int,
-        [DatasetP, POINTER(POINTER(c_double)), POINTER(POINTER(c_double)), _size_p],
-    ),
-    "crmkit_dataset_attribute_count": (c_int, [DatasetP, _size_p]),
-    "crmkit_dataset_attribute_name": (c_int, [DatasetP, c_size_t, _buf, c_size_t, _size_p]),
-    "crmkit_dataset_customer_attribute": (c_int, [DatasetP, c_char_p, POINTER(POINTER(c_double)), _size_p]),
-    "crmkit_dataset_rows_read": (c_int, [DatasetP, _size_p]),
-    "crmkit_dataset_skipped_count": (c_int, [DatasetP, _size_p]),
-    "crmkit_dataset_skipped_row": (c_int, [DatasetP, c_size_t, POINTER(c_int64), _buf, c_size_t, _size_p]),
-    "crmkit_dataset_filtered_count": (c_int, [DatasetP, c_int32, _size_p]),
-    "crmkit_dataset_filtered_lines": (c_int, [DatasetP, c_int32, POINTER(c_int64), c_size_t, _size_p]),
-    "crmkit_dataset_order_lines": (c_int, [DatasetP, POINTER(POINTER(c_int32)), POINTER(POINTER(c_double)), _size_p]),
-    "crmkit_dataset_order_id": (c_int, [DatasetP, c_size_t, _buf, c_size_t, _size_p]),
-}
-
-# The analysis modules keep their declarations beside their Python code, one table per
-# module header crmkit/c/<module>.h: python/crmkit/_abi_<module>.py defines SIGNATURES
-# (and its constants). One import line per module here.
-from . import _abi_kmeans, _abi_pareto, _abi_rfm  # noqa: E402  (they use the handle types above)
-from . import _abi_logistic  # noqa: E402
-
-_MODULE_ABIS: List[Any] = [_abi_rfm, _abi_pareto, _abi_kmeans]
-_MODULE_ABIS.append(_abi_logistic)
-from . import _abi_lifecycle  # noqa: E402
-_MODULE_ABIS.append(_abi_lifecycle)
-from . import _abi_churn  # noqa: E402
-_MODULE_ABIS.append(_abi_churn)
-from . import _abi_geo  # noqa: E402
-_MODULE_ABIS.append(_abi_geo)
-from . import _abi_table  # noqa: E402
-_MODULE_ABIS.append(_abi_table)
-for _module_abi in _MODULE_ABIS:
-    SIGNATURES.update(_module_abi.SIGNATURES)
-    globals().update(getattr(_module_abi, "CONSTANTS", {}))  # CRMKIT_X -> _lib.X, like the constants above
 
 
 # ---------------------------------------------------------------------------------------
@@ -209,8 +82,8 @@ def candidate_paths() -> List[Path]:
     return _unique([p for p in candidates if p.is_file()])
 
 
-def _declare(lib: ctypes.CDLL, path: Path) -> None:
-    for name, (restype, argtypes) in SIGNATURES.items():
+def _declare(lib: ctypes.CDLL, path: Path, signatures: Dict[str, Tuple[Any, List[Any]]]) -> None:
+    for name, (restype, argtypes) in signatures.items():
         try:
             function = getattr(lib, name)
         except AttributeError:
@@ -289,8 +162,10 @@ def load_library(path: Optional[os.PathLike] = None) -> ctypes.CDLL:
         version_number.restype = c_int32
         version_number.argtypes = []
         _check_version(lib, candidate)
-        _declare(lib, candidate)
+        declarations = _cdecl.declarations(_cdecl.find_include_dir(candidate))
+        _declare(lib, candidate, declarations.functions)
         lib._crmkit_path = candidate  # type: ignore[attr-defined]
+        lib._crmkit_declarations = declarations  # type: ignore[attr-defined]
         return lib
     raise Error(_errors.E_IO, "cannot load libcrmkit: " + "; ".join(failures))
 
@@ -322,3 +197,103 @@ def check(rc: int) -> None:
 
 #: The name the conventions use (LightGBM's _safe_call).
 _check = check
+
+
+def declarations() -> _cdecl.Declarations:
+    """The parsed headers of the loaded library (loading it if needed)."""
+    return get()._crmkit_declarations  # type: ignore[attr-defined]
+
+
+def _header_declarations() -> _cdecl.Declarations:
+    """The parsed headers, without loading the library when it is not loaded yet: those
+    next to the library that :func:`get` would try first (constants need no library)."""
+    if _lib is not None:
+        return _lib._crmkit_declarations  # type: ignore[attr-defined]
+    paths = candidate_paths()
+    return _cdecl.declarations(_cdecl.find_include_dir(paths[0] if paths else None))
+
+
+def _camel(c_name: str) -> str:
+    return "".join(part.capitalize() for part in c_name[len("crmkit_"):].split("_"))
+
+
+def __getattr__(name: str) -> Any:
+    """``_lib.KMEANS_TOL`` (a header constant), ``_lib.GeoIndexP`` (a handle pointer type)
+    and ``_lib.SIGNATURES`` (every parsed function), resolved from the headers."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    headers = _header_declarations()
+    if name in headers.constants:
+        return headers.constants[name]
+    decls = declarations()  # functions and handle types: those of the loaded library
+    if name == "SIGNATURES":
+        return decls.functions
+    if name.endswith("P"):
+        for c_name in decls.handles:
+            if _camel(c_name) + "P" == name:
+                return decls.handle_pointer(c_name)
+    raise AttributeError(f"crmkit._lib has no {name!r}: no CRMKIT_{name} #define and no handle type of that name "
+                         "in the C headers")
+
+
+def option_key(module: str, name: str) -> int:
+    """The C key of option ``name`` of ``module`` (``kmeans``, ``logistic``, ``btyd``,
+    ``csv``): the value of ``CRMKIT_<MODULE>_<NAME>``, the naming rule of docs/api.md."""
+    constant = f"{module.upper()}_{name.upper()}"
+    constants = declarations().constants
+    if constant not in constants:
+        raise Error(_errors.E_INVALID_ARGUMENT, f"unknown {module} option {name!r}: no CRMKIT_{constant} in the C headers")
+    return constants[constant]
+
+
+def option_bounds(module: str, name: str) -> Tuple[float, float, float]:
+    """(lo, hi, default) of an option, from the library's ``crmkit_<module>_option_bounds``."""
+    function = "crmkit_csv_options_option_bounds" if module == "csv" else f"crmkit_{module}_option_bounds"
+    lo, hi, default = c_double(), c_double(), c_double()
+    check(getattr(get(), function)(option_key(module, name), byref(lo), byref(hi), byref(default)))
+    return lo.value, hi.value, default.value
+
+
+def option_default(module: str, name: str) -> Any:
+    """The default of an option as the library reports it: an int for an integer-valued
+    option (whole-number bounds within +-2^53, the exact range of a double), else a float."""
+    lo, hi, default = option_bounds(module, name)
+    limit = 2.0**53
+    whole = all(float(v).is_integer() and abs(v) <= limit for v in (lo, hi, default))
+    return int(default) if whole else default
+
+
+def option_is_integer(module: str, name: str) -> bool:
+    """True for an integer-valued option (set with ``_set_int``), False for a real one."""
+    lo, hi, _ = option_bounds(module, name)
+    return all(float(v).is_integer() and abs(v) <= 2.0**53 for v in (lo, hi))
+
+
+def set_option(module: str, handle: Any, name: str, value: Any) -> None:
+    """Sets option ``name`` on a handle of ``module`` through ``crmkit_<module>_set_int`` or
+    ``_set_double``, as its bounds say; the library checks the range."""
+    prefix = "crmkit_csv_options" if module == "csv" else f"crmkit_{module}"
+    integer = option_is_integer(module, name)
+    setter = getattr(get(), f"{prefix}_set_{'int' if integer else 'double'}")
+    check(setter(handle, option_key(module, name), int(value) if integer else float(value)))
+
+
+class _LibraryDefault:
+    """The default of a keyword whose value the library's bounds query supplies."""
+
+    def __repr__(self) -> str:
+        return "<library default>"
+
+
+#: A keyword default meaning "the library's default" (see :func:`resolve`).
+DEFAULT: Any = _LibraryDefault()
+
+
+def resolve(module: str, name: str, value: Any) -> Any:
+    """``value``, or the library's default of option ``name`` when ``value`` is DEFAULT
+    (a bool for a 0/1 flag whose keyword is a bool)."""
+    if value is not DEFAULT:
+        return value
+    default = option_default(module, name)
+    lo, hi, _ = option_bounds(module, name)
+    return bool(default) if (lo, hi) == (0, 1) and name not in ("init", "algorithm", "zero_spend") else default

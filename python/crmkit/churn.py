@@ -38,7 +38,6 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from . import _errors, _lib
-from ._abi_churn import BtydP
 from ._errors import InvalidArgumentError
 
 __all__ = [
@@ -167,24 +166,24 @@ class _Model:
     _kind = 0
     _param_names: Tuple[str, ...] = ()
 
-    def __init__(self, max_iter: int = 1000, tol: float = 1e-9, n_threads: int = 1, standard_errors: bool = True) -> None:
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_threads = n_threads
-        self.standard_errors = standard_errors
+    def __init__(self, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT, n_threads: int = _lib.DEFAULT,
+                 standard_errors: bool = _lib.DEFAULT) -> None:
+        # _lib.DEFAULT: the library's default (crmkit_btyd_option_bounds): 1000, 1e-9, 1, True.
+        self.max_iter = _lib.resolve("btyd", "max_iter", max_iter)
+        self.tol = _lib.resolve("btyd", "tol", tol)
+        self.n_threads = _lib.resolve("btyd", "n_threads", n_threads)
+        self.standard_errors = _lib.resolve("btyd", "standard_errors", standard_errors)
         lib = _lib.get()
-        handle = BtydP()
+        handle = _lib.BtydP()
         _lib.check(lib.crmkit_btyd_create(self._kind, byref(handle)))
         self._handle = handle
         self._finalizer = weakref.finalize(self, lib.crmkit_btyd_free, handle)
         self._fitted = False
 
     def _apply_settings(self) -> None:
-        lib = _lib.get()
-        _lib.check(lib.crmkit_btyd_set_int(self._handle, _lib.BTYD_MAX_ITERATIONS, int(self.max_iter)))
-        _lib.check(lib.crmkit_btyd_set_int(self._handle, _lib.BTYD_N_THREADS, int(self.n_threads)))
-        _lib.check(lib.crmkit_btyd_set_int(self._handle, _lib.BTYD_STANDARD_ERRORS, int(bool(self.standard_errors))))
-        _lib.check(lib.crmkit_btyd_set_double(self._handle, _lib.BTYD_GRADIENT_TOLERANCE, float(self.tol)))
+        for name in ("max_iter", "n_threads", "tol"):
+            _lib.set_option("btyd", self._handle, name, getattr(self, name))
+        _lib.set_option("btyd", self._handle, "standard_errors", bool(self.standard_errors))
 
     def _after_fit(self) -> None:
         lib = _lib.get()
@@ -390,7 +389,8 @@ class GammaGamma(_Model):
         w = None if weights is None else _f64(weights, "weights", x.size)
         self._apply_settings()
         lib = _lib.get()
-        _lib.check(lib.crmkit_btyd_set_int(self._handle, _lib.BTYD_ZERO_SPEND, 1 if self.zero_spend == "drop" else 0))
+        _lib.set_option("btyd", self._handle, "zero_spend", _lib.BTYD_ZERO_SPEND_DROP if self.zero_spend == "drop" else
+                        _lib.BTYD_ZERO_SPEND_REJECT)
         _lib.check(lib.crmkit_btyd_fit_spend(self._handle, _dp(x), _dp(m), _dp(w), x.size))
         self._after_fit()
         return self

@@ -36,7 +36,6 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from ._abi_geo import GeoFilterP, GeoIndexP, GeoResultP, GeoTerritoryP
 
 __all__ = ["GeoIndex", "GeoFilter", "Territory", "territory_contains", "EARTH_MEAN_RADIUS_M"]
 
@@ -130,7 +129,7 @@ class GeoFilter:
 
     def __init__(self, n: int) -> None:
         lib = _lib.get()
-        handle = GeoFilterP()
+        handle = _lib.GeoFilterP()
         _lib.check(lib.crmkit_geo_filter_create(c_size_t(int(n)), byref(handle)))
         self._handle = handle
         self._n = int(n)
@@ -165,7 +164,7 @@ class Territory:
 
     def __init__(self, text: str, wrap_antimeridian: bool = False) -> None:
         lib = _lib.get()
-        handle = GeoTerritoryP()
+        handle = _lib.GeoTerritoryP()
         flags = _lib.GEO_WRAP_ANTIMERIDIAN if wrap_antimeridian else 0
         _lib.check(lib.crmkit_geo_territory_create(str(text).encode("utf-8"), flags, byref(handle)))
         self._handle = handle
@@ -226,7 +225,7 @@ class GeoIndex:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                        f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
         lib = _lib.get()
-        handle = GeoIndexP()
+        handle = _lib.GeoIndexP()
         flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
             (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
         radius = 0.0 if earth_radius_m is None else float(earth_radius_m)  # 0: the library's default
@@ -280,7 +279,7 @@ class GeoIndex:
         if sort not in _ORDERS:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"sort {sort!r} is not None, 'distance' or 'index'")
         x, y, _ = _pair(lon, lat)
-        result = GeoResultP()
+        result = _lib.GeoResultP()
         _lib.check(_lib.get().crmkit_geo_index_within(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
                                                       float(radius_m), _filter_handle(filter), _ORDERS[sort],
                                                       _threads(n_threads), byref(result)))
@@ -330,7 +329,7 @@ class GeoIndex:
                filter: Optional[GeoFilter] = None, sort: Optional[str] = "index") -> np.ndarray:
         """Ids with min_lat <= lat <= max_lat and lon in [min_lon, max_lon] (across the
         antimeridian when min_lon > max_lon)."""
-        result = GeoResultP()
+        result = _lib.GeoResultP()
         _lib.check(_lib.get().crmkit_geo_index_in_box(self._handle, float(min_lon), float(min_lat), float(max_lon),
                                                       float(max_lat), _filter_handle(filter), _ORDERS[sort],
                                                       byref(result)))
@@ -340,7 +339,7 @@ class GeoIndex:
                      sort: Optional[str] = "index") -> np.ndarray:
         """Ids inside a territory: WKT (POLYGON/MULTIPOLYGON) or GeoJSON text, or a parsed
         :class:`Territory` (e.g. one crossing the antimeridian unsplit)."""
-        result = GeoResultP()
+        result = _lib.GeoResultP()
         if isinstance(territory, Territory):
             _lib.check(_lib.get().crmkit_geo_index_in_area(self._handle, territory._handle, _filter_handle(filter),
                                                            _ORDERS[sort], byref(result)))

@@ -44,7 +44,6 @@ from typing import Any, NamedTuple, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._abi_geo import GeoCoverageP, GeoGeohashGridP, GeoGridP, GeoRepsP, GeoTrackOptionsP, GeoTrackP
 from ._errors import InvalidArgumentError
 from .geo import GeoIndex, _dataset_points, _dptr, _is_dataset, _keyed, _located, _pair, _series_index, _threads, _vec
 
@@ -117,7 +116,7 @@ class Reps:
                 raise _invalid(f"{len(territories)} territories for {n} reps (give one per rep or None)")
             texts = (c_char_p * max(n, 1))(*[None if t is None else str(t).encode("utf-8") for t in territories])
         lib = _lib.get()
-        handle = GeoRepsP()
+        handle = _lib.GeoRepsP()
         _lib.check(lib.crmkit_geo_reps_create(_dptr(x), _dptr(y), c_size_t(n), texts, byref(handle)))
         self._handle = handle
         self._n = n
@@ -306,9 +305,9 @@ class Track:
                 min_dwell_s: int = 300, visit_radius_m: float = 150.0) -> TrackSummary:
         """Distance, outliers, stops and (with a customer ``index``) visits in one pass."""
         lib = _lib.get()
-        options = GeoTrackOptionsP()
+        options = _lib.GeoTrackOptionsP()
         _lib.check(lib.crmkit_geo_track_options_create(byref(options)))
-        result = GeoTrackP()
+        result = _lib.GeoTrackP()
         try:
             _set_track_options(lib, options, max_speed_mps, stop_radius_m, min_dwell_s, visit_radius_m)
             _lib.check(lib.crmkit_geo_track_analyze(_i64(self.time), _dptr(self.lon), _dptr(self.lat),
@@ -408,7 +407,7 @@ class DensityGrid:
         if len(self.bounds) != 4:
             raise _invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
         lib = _lib.get()
-        handle = GeoGridP()
+        handle = _lib.GeoGridP()
         _lib.check(lib.crmkit_geo_grid_create(_dptr(x), _dptr(y), None if v is None else _dptr(v), c_size_t(x.shape[0]),
                                               float(self.cell_deg), *(float(b) for b in self.bounds), byref(handle)))
         if self._handle is not None:
@@ -576,7 +575,7 @@ class GeohashGrid:
         if v.ndim != 2 or v.shape[0] != x.shape[0]:
             raise _invalid(f"values have shape {v.shape} for {x.shape[0]} points")
         lib = _lib.get()
-        handle = GeoGeohashGridP()
+        handle = _lib.GeoGeohashGridP()
         _lib.check(lib.crmkit_geo_geohash_grid_create(_dptr(x), _dptr(y), c_size_t(x.shape[0]),
                                                       _dptr(v) if v.size else None, c_size_t(v.shape[1]),
                                                       int(self.precision), byref(handle)))
@@ -682,9 +681,9 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
         if a is not None and a.shape[0] != ids.shape[0]:
             raise _invalid(f"{name} has {a.shape[0]} entries for {ids.shape[0]} assigned customers")
     lib = _lib.get()
-    options = GeoTrackOptionsP()
+    options = _lib.GeoTrackOptionsP()
     _lib.check(lib.crmkit_geo_track_options_create(byref(options)))
-    result = GeoCoverageP()
+    result = _lib.GeoCoverageP()
     try:
         _set_track_options(lib, options, max_speed_mps, stop_radius_m, min_dwell_s, visit_radius_m)
         _lib.check(lib.crmkit_geo_coverage_compute(

@@ -105,25 +105,26 @@ class KMeans:
 
     def __init__(
         self,
-        n_clusters: int = 8,
+        n_clusters: int = _lib.DEFAULT,
         *,
         init: Union[str, Any] = "k-means++",
-        n_init: int = 1,
-        max_iter: int = 300,
-        tol: float = 1e-4,
+        n_init: int = _lib.DEFAULT,
+        max_iter: int = _lib.DEFAULT,
+        tol: float = _lib.DEFAULT,
         algorithm: str = "lloyd",
         random_state: Optional[int] = None,
-        n_threads: int = 1,
+        n_threads: int = _lib.DEFAULT,
         n_local_trials: Optional[int] = None,
     ) -> None:
-        self.n_clusters = n_clusters
+        # _lib.DEFAULT: the library's default (crmkit_kmeans_option_bounds), 8, 1, 300, 1e-4, 1.
+        self.n_clusters = _lib.resolve("kmeans", "n_clusters", n_clusters)
         self.init = init
-        self.n_init = n_init
-        self.max_iter = max_iter
-        self.tol = tol
+        self.n_init = _lib.resolve("kmeans", "n_init", n_init)
+        self.max_iter = _lib.resolve("kmeans", "max_iter", max_iter)
+        self.tol = _lib.resolve("kmeans", "tol", tol)
         self.algorithm = algorithm
         self.random_state = random_state
-        self.n_threads = n_threads
+        self.n_threads = _lib.resolve("kmeans", "n_threads", n_threads)
         self.n_local_trials = n_local_trials
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
@@ -323,9 +324,7 @@ class KMeans:
 
 
 def _abi_handle() -> Any:
-    from ._abi_kmeans import KMeansP
-
-    return KMeansP()
+    return _lib.KmeansP()
 
 
 def kmeans_plusplus(X: Any, n_clusters: int, *, random_state: Optional[int] = None,
@@ -404,7 +403,6 @@ class FeatureScaler:
 
     def fit(self, X: Any, y: Any = None) -> "FeatureScaler":
         """Fits on the rows of X (array-like or DataFrame)."""
-        from ._abi_kmeans import FeatureScalerP
 
         lib = _lib.get()
         x = _matrix(X)
@@ -414,7 +412,7 @@ class FeatureScaler:
             if flags.shape != (x.shape[1],):
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                            f"log1p has {flags.size} flags for {x.shape[1]} columns")
-        handle = FeatureScalerP()
+        handle = _lib.FeatureScalerP()
         _lib.check(lib.crmkit_feature_scaler_fit(_dptr(x), x.shape[0], x.shape[1],
                                                  flags.ctypes.data_as(POINTER(c_int32)) if flags is not None else None,
                                                  1 if self.standardize else 0, byref(handle)))

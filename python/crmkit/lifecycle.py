@@ -34,7 +34,6 @@ from typing import Any, List, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._abi_lifecycle import LifecycleBuilderP, LifecycleModelP, LifecycleP
 from ._errors import InvalidArgumentError, NotFoundError
 from .dataset import Dataset, _unix_seconds
 
@@ -193,7 +192,7 @@ class LifecycleBuilder:
                                                          f"'{unknown[0]}'; defined states: {', '.join(self._states)}")
             ranks = {c: r for r, c in enumerate(self._chain)}
         lib = _lib.get()
-        b = LifecycleBuilderP()
+        b = _lib.LifecycleBuilderP()
         _lib.check(lib.crmkit_lifecycle_builder_create(byref(b)))
         try:
             enc = lambda x: x.encode("utf-8")  # noqa: E731
@@ -209,7 +208,7 @@ class LifecycleBuilder:
                     b, arr, len(sources), enc(to), enc(guard), None if name is None else enc(str(name)), priority, on))
             for key, value in self._ints.items():
                 _lib.check(lib.crmkit_lifecycle_builder_set_int(b, key, value))
-            ptr = LifecycleModelP()
+            ptr = _lib.LifecycleModelP()
             _lib.check(lib.crmkit_lifecycle_builder_build(b, byref(ptr)))
         finally:
             lib.crmkit_lifecycle_builder_free(b)
@@ -269,7 +268,7 @@ class Lifecycle:
                 that overlap under the unique policy, a no-skip break.
         """
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        ptr = LifecycleModelP()
+        ptr = _lib.LifecycleModelP()
         _lib.check(_lib.get().crmkit_lifecycle_model_from_json(data, len(data), byref(ptr)))
         return cls(_Model(ptr), n_threads)
 
@@ -279,7 +278,7 @@ class Lifecycle:
         top-level ``states``, ``policy``, ..., an ``[invariants]`` table and
         ``[[transitions]]`` tables). Errors as :meth:`from_json`, with "TOML line L column C"."""
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        ptr = LifecycleModelP()
+        ptr = _lib.LifecycleModelP()
         _lib.check(_lib.get().crmkit_lifecycle_model_from_toml(data, len(data), byref(ptr)))
         return cls(_Model(ptr), n_threads)
 
@@ -332,7 +331,7 @@ class Lifecycle:
     def default(cls, scale_to_gap: bool = False, decline_days: float = 90.0, churn_days: float = 180.0,
                 n_threads: int = 1) -> "Lifecycle":
         """The default model (include/crmkit/lifecycle/default_model.hpp)."""
-        ptr = LifecycleModelP()
+        ptr = _lib.LifecycleModelP()
         _lib.check(_lib.get().crmkit_lifecycle_model_default(int(bool(scale_to_gap)), float(decline_days),
                                                              float(churn_days), byref(ptr)))
         return cls(_Model(ptr), n_threads)
@@ -356,7 +355,7 @@ class Lifecycle:
     # -- machine ---------------------------------------------------------------------
     def start(self, n_customers: int, start: Any = None) -> "Lifecycle":
         """(Re)creates the machine: ``n_customers`` customers in the initial stage since ``start``."""
-        ptr = LifecycleP()
+        ptr = _lib.LifecycleP()
         t = _INT64_MIN if start is None else _time(start, "start")
         _lib.check(_lib.get().crmkit_lifecycle_create(self._model.ptr, int(n_customers), t, byref(ptr)))
         self._machine = _Machine(ptr)
@@ -505,7 +504,7 @@ class Lifecycle:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"step must be one of {sorted(_STEPS)}, not {step!r}")
         if not isinstance(dataset, Dataset):
             raise TypeError(f"dataset must be a crmkit.Dataset, not {type(dataset).__name__}")
-        ptr = LifecycleP()
+        ptr = _lib.LifecycleP()
         _lib.check(_lib.get().crmkit_lifecycle_replay(self._model.ptr, dataset._h().ptr, _time(start, "start"),
                                                       _time(end, "end"), _STEPS[step], self.n_threads, byref(ptr)))
         self._machine = _Machine(ptr)

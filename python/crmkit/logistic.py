@@ -75,20 +75,21 @@ class LogisticChurn:
 
     def __init__(
         self,
-        C: float = 1.0,
+        C: float = _lib.DEFAULT,
         *,
         class_weight: Union[None, str, Dict[Any, float]] = None,
-        fit_intercept: bool = True,
-        standardize: bool = True,
-        max_iter: int = 100,
-        tol: float = 1e-10,
+        fit_intercept: bool = _lib.DEFAULT,
+        standardize: bool = _lib.DEFAULT,
+        max_iter: int = _lib.DEFAULT,
+        tol: float = _lib.DEFAULT,
     ) -> None:
-        self.C = C
+        # _lib.DEFAULT: the library's default (crmkit_logistic_option_bounds): 1.0, True, True, 100, 1e-10.
+        self.C = _lib.resolve("logistic", "C", C)
         self.class_weight = class_weight
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.max_iter = max_iter
-        self.tol = tol
+        self.fit_intercept = _lib.resolve("logistic", "fit_intercept", fit_intercept)
+        self.standardize = _lib.resolve("logistic", "standardize", standardize)
+        self.max_iter = _lib.resolve("logistic", "max_iter", max_iter)
+        self.tol = _lib.resolve("logistic", "tol", tol)
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
 
@@ -122,11 +123,8 @@ class LogisticChurn:
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be a bool, got {value!r}")
         if isinstance(self.max_iter, (bool, np.bool_)) or not isinstance(self.max_iter, (int, np.integer)):
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"max_iter must be an int, got {self.max_iter!r}")
-        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_FIT_INTERCEPT, int(bool(self.fit_intercept))))
-        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_STANDARDIZE, int(bool(self.standardize))))
-        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_MAX_ITER, int(self.max_iter)))
-        _lib.check(lib.crmkit_logistic_set_double(handle, _lib.LOGISTIC_C, float(self.C)))
-        _lib.check(lib.crmkit_logistic_set_double(handle, _lib.LOGISTIC_TOL, float(self.tol)))
+        for name in ("fit_intercept", "standardize", "max_iter", "C", "tol"):  # keyword == CRMKIT_LOGISTIC_<NAME>
+            _lib.set_option("logistic", handle, name, getattr(self, name))
         cw = self.class_weight
         if cw is None:
             mode = _lib.LOGISTIC_CLASS_WEIGHT_NONE
@@ -140,13 +138,13 @@ class LogisticChurn:
                     _errors.E_INVALID_ARGUMENT,
                     f"class_weight names labels {unknown} that are not among the classes {classes.tolist()}",
                 )
-            for key, label in ((_lib.LOGISTIC_CLASS_WEIGHT_0, classes[0]), (_lib.LOGISTIC_CLASS_WEIGHT_1, classes[1])):
-                _lib.check(lib.crmkit_logistic_set_double(handle, key, float(cw.get(label.item(), 1.0))))
+            for k, label in enumerate(classes[:2]):
+                _lib.set_option("logistic", handle, f"class_weight_{k}", cw.get(label.item(), 1.0))
         else:
             raise InvalidArgumentError(
                 _errors.E_INVALID_ARGUMENT, f"class_weight must be None, 'balanced' or a dict, got {cw!r}"
             )
-        _lib.check(lib.crmkit_logistic_set_int(handle, _lib.LOGISTIC_CLASS_WEIGHT, mode))
+        _lib.set_option("logistic", handle, "class_weight", mode)
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticChurn":
         """Fits to X (array-like or DataFrame, n_samples x n_features) and binary labels y
@@ -170,7 +168,7 @@ class LogisticChurn:
             )
         y01 = np.ascontiguousarray((labels == classes[1]).astype(np.float64))
         w = None if sample_weight is None else _vector(sample_weight, n, "sample_weight")
-        handle = _lib._abi_logistic.LogisticP()
+        handle = _lib.LogisticP()
         _lib.check(lib.crmkit_logistic_create(byref(handle)))
         try:
             self._configure(lib, handle, classes)
@@ -285,7 +283,7 @@ class LogisticChurn:
         """A fitted model read from ``to_text`` output. The text holds no class labels:
         pass ``classes`` (default (0, 1)) for ``predict``."""
         lib = _lib.get()
-        handle = _lib._abi_logistic.LogisticP()
+        handle = _lib.LogisticP()
         _lib.check(lib.crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
         model = cls.__new__(cls)
         model._handle, model._finalizer = None, None
@@ -325,7 +323,7 @@ class LogisticChurn:
         self.__dict__.update(state)
         self._handle, self._finalizer = None, None
         if text is not None:
-            handle = _lib._abi_logistic.LogisticP()
+            handle = _lib.LogisticP()
             _lib.check(_lib.get().crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
             self._adopt(handle)
 

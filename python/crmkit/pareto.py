@@ -23,7 +23,6 @@ from typing import Any, Optional, Tuple
 import numpy as np
 
 from . import _errors, _lib
-from ._abi_pareto import ParetoP
 from ._errors import InvalidArgumentError
 
 _ABC_LABELS = np.array(["A", "B", "C"])
@@ -54,7 +53,7 @@ class _Handle:
 
     def __init__(self) -> None:
         lib = _lib.get()
-        self.ptr = ParetoP()
+        self.ptr = _lib.ParetoP()
         _lib.check(lib.crmkit_pareto_create(byref(self.ptr)))
         self.finalizer = weakref.finalize(self, lib.crmkit_pareto_free, self.ptr)
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Sequence, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._abi_rfm import RfmP
 from ._errors import InvalidArgumentError
 from .dataset import Dataset, _unix_seconds
 
@@ -215,7 +214,7 @@ class RFM:
         dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, customer, time, amount)
         lib = _lib.get()
         check = _lib.check
-        handle = RfmP()
+        handle = _lib.RfmP()
         check(lib.crmkit_rfm_create(byref(handle)))
         try:
             self._configure(lib, handle)

@@ -16,7 +16,7 @@ import os
 from ctypes import byref
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
-from . import _abi_table, _lib
+from . import _lib
 from .dataset import Dataset, _unix_seconds
 from .table import _TableHandle, _string, select_customers, to_frame
 
@@ -39,7 +39,7 @@ class _ConfigHandle:
             text = config.encode("utf-8")
         else:
             raise TypeError(f"config must be TOML/JSON text, a path or a dict, not {type(config).__name__}")
-        self.ptr = _abi_table.ScoreConfigP()
+        self.ptr = _lib.ScoreConfigP()
         lib = _lib.get()
         _lib.check(lib.crmkit_score_config_parse(text, len(text), byref(self.ptr)))
         self._free = lib.crmkit_score_config_free
@@ -74,7 +74,7 @@ def score_customers(
         raise TypeError(f"dataset options {sorted(dataset_options)} apply to DataFrames only")
     config_handle = _ConfigHandle(config) if config is not None else None
     lib = _lib.get()
-    ptr = _abi_table.TableP()
+    ptr = _lib.TableP()
     _lib.check(lib.crmkit_score_customers(
         dataset._h().ptr, _unix_seconds(as_of, "as_of"), config_handle.ptr if config_handle else None, byref(ptr)))
     handle = _TableHandle(ptr)

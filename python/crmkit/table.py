@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, List, Sequence
 
 import numpy as np
 
-from . import _abi_table, _errors, _lib
+from . import _errors, _lib
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -93,7 +93,7 @@ def from_frame(frame: "pd.DataFrame") -> _TableHandle:
     lib = _lib.get()
     ids = [str(i).encode("utf-8") for i in frame.index]
     id_array = (c_char_p * len(ids))(*ids)
-    ptr = _abi_table.TableP()
+    ptr = _lib.TableP()
     _lib.check(lib.crmkit_table_create(id_array, len(ids), byref(ptr)))
     handle = _TableHandle(ptr)
     for name in frame.columns:

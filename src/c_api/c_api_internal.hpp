@@ -14,17 +14,14 @@
 #include <fmt/format.h>
 
 #include "crmkit/core/dataset.hpp"
+#include "crmkit/core/option_table.hpp"
 #include "crmkit/crmkit.h"
 #include "crmkit/error.hpp"
 #include "crmkit/io/csv.hpp"
 
 // The opaque C types. They live in the global namespace because crmkit.h declares them
 // there (`typedef struct crmkit_dataset crmkit_dataset;`).
-struct crmkit_csv_options {
-  crmkit::csv_options csv;
-  crmkit::transaction_columns transactions;
-  crmkit::customer_columns customers;
-};
+struct crmkit_csv_options : crmkit::csv_read_options {};
 
 struct crmkit_dataset {
   struct skipped_row {
@@ -63,6 +60,24 @@ void check_capacity(std::size_t cap, std::size_t needed, const char* function, c
   throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: argument '{}' is NULL", function, argument));
 }
 
+// `p`, or throws invalid_argument naming `function` and `argument` when it is NULL; used
+// through CRMKIT_NOT_NULL so that a one-line body checks and uses a pointer at once.
+template <class T>
+T* not_null(T* p, const char* function, const char* argument) {
+  if (p == nullptr) throw_null(function, argument);
+  return p;
+}
+
+// The bounds query of every options-bearing handle (crmkit_<x>_option_bounds): lo, hi and
+// default of `key` from option_table<Options>; any out pointer may be NULL.
+template <class Options>
+void option_bounds(std::int32_t key, double* out_lo, double* out_hi, double* out_default, const char* function) {
+  const auto b = crmkit::option_bounds_of<Options>(key, function);
+  if (out_lo != nullptr) *out_lo = b.lo;
+  if (out_hi != nullptr) *out_hi = b.hi;
+  if (out_default != nullptr) *out_default = b.default_value;
+}
+
 }  // namespace crmkit::capi
 
 // Rejects a NULL pointer argument with a message naming the function and the argument.
@@ -70,6 +85,10 @@ void check_capacity(std::size_t cap, std::size_t needed, const char* function, c
   do {                             \
     if ((arg) == nullptr) ::crmkit::capi::throw_null(__func__, #arg); \
   } while (false)
+
+// `arg` after rejecting NULL as CRMKIT_CHECK_NOT_NULL does, as an expression:
+// `crmkit::set_option(CRMKIT_NOT_NULL(kmeans)->options, key, value, __func__)`.
+#define CRMKIT_NOT_NULL(arg) (::crmkit::capi::not_null((arg), __func__, #arg))
 
 // Every entry point's body runs between these two: no exception crosses into the host.
 // crmkit::error keeps its category; bad_alloc is CRMKIT_E_OUT_OF_MEMORY; anything else

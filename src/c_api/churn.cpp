@@ -19,7 +19,6 @@
 struct crmkit_btyd {
   std::int32_t kind = 0;
   crmkit::fit_options options;
-  crmkit::zero_spend_policy zero_spend = crmkit::zero_spend_policy::reject;
   crmkit::bg_nbd bg;
   crmkit::pareto_nbd pareto;
   crmkit::modified_bg_nbd mbg;
@@ -101,45 +100,35 @@ CRMKIT_API int crmkit_btyd_create(std::int32_t kind, crmkit_btyd** out) {
 
 CRMKIT_API void crmkit_btyd_free(crmkit_btyd* model) { delete model; }
 
+// The settings: one-line translations through option_table<fit_options>
+// (crmkit/churn/fit_report.hpp), which holds the keys, ranges and defaults.
 CRMKIT_API int crmkit_btyd_set_int(crmkit_btyd* model, std::int32_t key, std::int64_t value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  switch (key) {
-    case CRMKIT_BTYD_MAX_ITERATIONS:
-      if (value < 0 || value > 1000000)
-        throw error(errc::invalid_argument, fmt::format("{}: CRMKIT_BTYD_MAX_ITERATIONS {} outside [0, 1e6]", __func__, value));
-      model->options.max_iterations = static_cast<int>(value);
-      break;
-    case CRMKIT_BTYD_N_THREADS:
-      if (value < 1 || value > 1024)
-        throw error(errc::invalid_argument, fmt::format("{}: CRMKIT_BTYD_N_THREADS {} outside [1, 1024]", __func__, value));
-      model->options.n_threads = static_cast<int>(value);
-      break;
-    case CRMKIT_BTYD_ZERO_SPEND:
-      if (value != CRMKIT_BTYD_ZERO_SPEND_REJECT && value != CRMKIT_BTYD_ZERO_SPEND_DROP)
-        throw error(errc::invalid_argument, fmt::format("{}: CRMKIT_BTYD_ZERO_SPEND {} is neither REJECT nor DROP", __func__, value));
-      model->zero_spend = value == CRMKIT_BTYD_ZERO_SPEND_DROP ? crmkit::zero_spend_policy::drop
-                                                               : crmkit::zero_spend_policy::reject;
-      break;
-    case CRMKIT_BTYD_STANDARD_ERRORS:
-      if (value != 0 && value != 1)
-        throw error(errc::invalid_argument, fmt::format("{}: CRMKIT_BTYD_STANDARD_ERRORS {} is not 0 or 1", __func__, value));
-      model->options.standard_errors = value == 1;
-      break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown integer setting {}", __func__, key));
-  }
+  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_btyd_set_double(crmkit_btyd* model, std::int32_t key, double value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  if (key != CRMKIT_BTYD_GRADIENT_TOLERANCE)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown double setting {}", __func__, key));
-  if (!(value > 0) || !std::isfinite(value))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: CRMKIT_BTYD_GRADIENT_TOLERANCE {} must be finite and > 0", __func__, value));
-  model->options.gradient_tolerance = value;
+  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_get_int(const crmkit_btyd* model, std::int32_t key, std::int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_get_double(const crmkit_btyd* model, std::int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_option_bounds(std::int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::fit_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 
@@ -180,7 +169,7 @@ CRMKIT_API int crmkit_btyd_fit_spend(crmkit_btyd* model, const double* frequency
   if (model->kind != CRMKIT_BTYD_GAMMA_GAMMA)
     throw error(errc::invalid_argument, fmt::format("{}: only a Gamma-Gamma handle fits spend", __func__));
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
-  model->report = model->gg.fit(span_of(frequency, n), span_of(monetary_value, n), w, model->options, model->zero_spend);
+  model->report = model->gg.fit(span_of(frequency, n), span_of(monetary_value, n), w, model->options);
   model->has_report = true;
   CRMKIT_API_END();
 }

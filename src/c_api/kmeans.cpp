@@ -40,17 +40,6 @@ const crmkit::kmeans_result& fitted(const crmkit_kmeans* h, const char* function
   return *h->fit;
 }
 
-void check_range(const char* function, const char* key, std::int64_t value, std::int64_t lo, std::int64_t hi) {
-  if (value < lo || value > hi)
-    throw error(errc::invalid_argument, fmt::format("{}: {} = {} is outside [{}, {}]", function, key, value, lo, hi));
-}
-
-void check_cap(const char* function, std::size_t cap, std::size_t needed) {
-  if (cap < needed)
-    throw error(errc::buffer_too_small,
-                fmt::format("{}: the buffer holds {} values, {} are needed", function, cap, needed));
-}
-
 // transform / inverse_transform into a caller buffer (which may alias the input: the
 // result is computed into a temporary first).
 template <class Apply>
@@ -77,60 +66,35 @@ CRMKIT_API int crmkit_kmeans_create(crmkit_kmeans** out) {
 
 CRMKIT_API void crmkit_kmeans_free(crmkit_kmeans* kmeans) { delete kmeans; }
 
+// The settings: one-line translations through option_table<kmeans_options>
+// (crmkit/segmentation/kmeans.hpp), which holds the keys, ranges and defaults.
 CRMKIT_API int crmkit_kmeans_set_int(crmkit_kmeans* kmeans, int32_t key, int64_t value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  const char* f = __func__;
-  constexpr std::int64_t int_max = std::numeric_limits<int>::max();
-  auto& o = kmeans->options;
-  switch (key) {
-    case CRMKIT_KMEANS_N_CLUSTERS:
-      check_range(f, "CRMKIT_KMEANS_N_CLUSTERS", value, 1, std::numeric_limits<std::int32_t>::max());
-      o.n_clusters = static_cast<std::size_t>(value);
-      break;
-    case CRMKIT_KMEANS_INIT:
-      check_range(f, "CRMKIT_KMEANS_INIT", value, 0, 1);
-      o.init = static_cast<crmkit::kmeans_init_method>(value);
-      break;
-    case CRMKIT_KMEANS_N_INIT:
-      check_range(f, "CRMKIT_KMEANS_N_INIT", value, 1, int_max);
-      o.n_init = static_cast<int>(value);
-      break;
-    case CRMKIT_KMEANS_MAX_ITER:
-      check_range(f, "CRMKIT_KMEANS_MAX_ITER", value, 1, int_max);
-      o.max_iter = static_cast<int>(value);
-      break;
-    case CRMKIT_KMEANS_ALGORITHM:
-      check_range(f, "CRMKIT_KMEANS_ALGORITHM", value, 0, 1);
-      o.algorithm = static_cast<crmkit::kmeans_algorithm>(value);
-      break;
-    case CRMKIT_KMEANS_SEED:
-      check_range(f, "CRMKIT_KMEANS_SEED", value, 0, 0xFFFFFFFFll);
-      o.seed = static_cast<std::uint32_t>(value);
-      break;
-    case CRMKIT_KMEANS_N_THREADS:
-      check_range(f, "CRMKIT_KMEANS_N_THREADS", value, 1, 1024);
-      o.n_threads = static_cast<int>(value);
-      break;
-    case CRMKIT_KMEANS_N_LOCAL_TRIALS:
-      check_range(f, "CRMKIT_KMEANS_N_LOCAL_TRIALS", value, 0, 1000000);
-      o.n_local_trials = static_cast<int>(value);
-      break;
-    default:
-      throw error(errc::invalid_argument, fmt::format("{}: unknown integer setting {}", f, key));
-  }
+  crmkit::set_option(CRMKIT_NOT_NULL(kmeans)->options, key, value, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_kmeans_set_double(crmkit_kmeans* kmeans, int32_t key, double value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  if (key != CRMKIT_KMEANS_TOL)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown double setting {}", __func__, key));
-  if (!(value >= 0.0) || !std::isfinite(value))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: CRMKIT_KMEANS_TOL = {} must be a finite number >= 0", __func__, value));
-  kmeans->options.tol = value;
+  crmkit::set_option(CRMKIT_NOT_NULL(kmeans)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_get_int(const crmkit_kmeans* kmeans, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(kmeans)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_get_double(const crmkit_kmeans* kmeans, int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(kmeans)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::kmeans_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 
@@ -198,7 +162,7 @@ CRMKIT_API int crmkit_kmeans_labels(const crmkit_kmeans* kmeans, int32_t* out, s
   CRMKIT_CHECK_NOT_NULL(kmeans);
   CRMKIT_CHECK_NOT_NULL(out);
   const auto& r = fitted(kmeans, __func__);
-  check_cap(__func__, cap, r.labels.size());
+  crmkit::capi::check_capacity(cap, r.labels.size(), __func__);
   if (!r.labels.empty()) std::memcpy(out, r.labels.data(), r.labels.size() * sizeof(int32_t));
   CRMKIT_API_END();
 }
@@ -209,7 +173,7 @@ CRMKIT_API int crmkit_kmeans_centers(const crmkit_kmeans* kmeans, double* out, s
   CRMKIT_CHECK_NOT_NULL(out);
   const auto& r = fitted(kmeans, __func__);
   const auto size = static_cast<std::size_t>(r.centers.size());
-  check_cap(__func__, cap, size);
+  crmkit::capi::check_capacity(cap, size, __func__);
   std::memcpy(out, r.centers.data(), size * sizeof(double));
   CRMKIT_API_END();
 }
@@ -244,7 +208,7 @@ CRMKIT_API int crmkit_kmeans_plusplus(const double* data, size_t n_rows, size_t 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out);
   const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
-  check_range(__func__, "seed", seed, 0, 0xFFFFFFFFll);
+  crmkit::check_option_value<crmkit::kmeans_options>("seed", static_cast<double>(seed), __func__);
   const auto idx = crmkit::kmeans_plusplus(x, n_clusters, static_cast<std::uint32_t>(seed), n_local_trials, n_threads);
   for (std::size_t j = 0; j < idx.size(); ++j) out[j] = static_cast<int64_t>(idx[j]);
   CRMKIT_API_END();
@@ -256,7 +220,7 @@ CRMKIT_API int crmkit_silhouette_score(const double* data, size_t n_rows, size_t
   CRMKIT_CHECK_NOT_NULL(out);
   const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
   if (labels == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "labels");
-  check_range(__func__, "seed", seed, 0, 0xFFFFFFFFll);
+  crmkit::check_option_value<crmkit::kmeans_options>("seed", static_cast<double>(seed), __func__);
   *out = crmkit::silhouette_score(x, std::span<const std::int32_t>(labels, n_rows), sample_size,
                                   static_cast<std::uint32_t>(seed), n_threads);
   CRMKIT_API_END();
@@ -333,7 +297,7 @@ CRMKIT_API int crmkit_feature_scaler_params(const crmkit_feature_scaler* scaler,
   CRMKIT_CHECK_NOT_NULL(out_n_features);
   const auto& s = scaler->scaler;
   const std::size_t d = s.n_features();
-  if (out_mean != nullptr || out_scale != nullptr || out_log1p != nullptr) check_cap(__func__, cap, d);
+  if (out_mean != nullptr || out_scale != nullptr || out_log1p != nullptr) crmkit::capi::check_capacity(cap, d, __func__);
   *out_n_features = d;
   for (std::size_t f = 0; f < d; ++f) {
     if (out_mean) out_mean[f] = s.mean()[f];

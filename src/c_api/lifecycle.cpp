@@ -32,11 +32,6 @@ namespace {
 using crmkit::errc;
 using crmkit::error;
 
-void check_capacity(std::size_t n, std::size_t needed, const char* function) {
-  if (n < needed)
-    throw error(errc::buffer_too_small, fmt::format("{}: argument 'n' is {}, {} values are needed", function, n, needed));
-}
-
 // Row-major host data -> one contiguous column per name (evaluation is column-wise).
 struct transposed {
   std::vector<double> values;
@@ -271,8 +266,7 @@ CRMKIT_API int crmkit_lifecycle_set_int(crmkit_lifecycle* machine, int32_t key, 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   if (key != CRMKIT_LIFECYCLE_N_THREADS) throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
-  if (value < 1 || value > 1024)
-    throw error(errc::invalid_argument, fmt::format("{}: CRMKIT_LIFECYCLE_N_THREADS = {} is outside [1, 1024]", __func__, value));
+  crmkit::check_n_threads(value, "crmkit_lifecycle_set_int (CRMKIT_LIFECYCLE_N_THREADS)");
   machine->machine.set_threads(static_cast<std::size_t>(value));
   CRMKIT_API_END();
 }
@@ -371,7 +365,7 @@ CRMKIT_API int crmkit_lifecycle_stages(const crmkit_lifecycle* machine, int32_t*
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   const auto& m = machine->machine;
-  check_capacity(n, m.n_customers(), __func__);
+  crmkit::capi::check_capacity(n, m.n_customers(), __func__, "n");
   const auto stage = m.stages();
   const auto previous = m.previous();
   const auto entered = m.entered_at();
@@ -386,7 +380,7 @@ CRMKIT_API int crmkit_lifecycle_log(const crmkit_lifecycle* machine, int32_t* ou
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   const auto log = machine->machine.log();
-  check_capacity(n, log.size(), __func__);
+  crmkit::capi::check_capacity(n, log.size(), __func__, "n");
   for (std::size_t i = 0; i < log.size(); ++i) {
     if (out_customer) out_customer[i] = log[i].customer;
     if (out_from) out_from[i] = log[i].from;
@@ -403,7 +397,7 @@ CRMKIT_API int crmkit_lifecycle_flow(const crmkit_lifecycle* machine, int64_t fr
   CRMKIT_CHECK_NOT_NULL(machine);
   CRMKIT_CHECK_NOT_NULL(out);
   const std::size_t S = machine->machine.model().n_states();
-  check_capacity(n, S * S, __func__);
+  crmkit::capi::check_capacity(n, S * S, __func__, "n");
   const auto flow = crmkit::flow_matrix(machine->machine, from, to);
   std::copy(flow.begin(), flow.end(), out);
   CRMKIT_API_END();
@@ -416,7 +410,7 @@ CRMKIT_API int crmkit_lifecycle_stage_counts_at(const crmkit_lifecycle* machine,
   CRMKIT_CHECK_NOT_NULL(out);
   if (n_times > 0) CRMKIT_CHECK_NOT_NULL(times);
   const std::size_t S = machine->machine.model().n_states();
-  check_capacity(n, n_times * S, __func__);
+  crmkit::capi::check_capacity(n, n_times * S, __func__, "n");
   const auto counts = crmkit::stage_counts_at(machine->machine, std::span<const std::int64_t>(times, n_times));
   std::copy(counts.begin(), counts.end(), out);
   CRMKIT_API_END();
@@ -427,7 +421,7 @@ CRMKIT_API int crmkit_lifecycle_conversion(const crmkit_lifecycle* machine, doub
   CRMKIT_CHECK_NOT_NULL(machine);
   CRMKIT_CHECK_NOT_NULL(out);
   const std::size_t S = machine->machine.model().n_states();
-  check_capacity(n, S * S, __func__);
+  crmkit::capi::check_capacity(n, S * S, __func__, "n");
   const auto c = crmkit::conversion_rates(machine->machine);
   std::copy(c.rate.begin(), c.rate.end(), out);
   CRMKIT_API_END();
@@ -442,7 +436,7 @@ CRMKIT_API int crmkit_lifecycle_history(const crmkit_lifecycle* machine, int64_t
   const auto& m = machine->machine;
   const std::size_t needed = m.n_customers() + m.log().size();
   *out_needed = needed;
-  check_capacity(n_visits, needed, __func__);
+  crmkit::capi::check_capacity(n_visits, needed, __func__, "n_visits");
   const auto h = crmkit::all_stage_histories(m);
   if (out_offsets) std::copy(h.offsets.begin(), h.offsets.end(), out_offsets);
   for (std::size_t v = 0; v < h.visits.size(); ++v) {
@@ -458,7 +452,7 @@ CRMKIT_API int crmkit_lifecycle_time_in_stage(const crmkit_lifecycle* machine, i
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   const auto& m = machine->machine;
-  check_capacity(n, m.n_customers() * m.model().n_states(), __func__);
+  crmkit::capi::check_capacity(n, m.n_customers() * m.model().n_states(), __func__, "n");
   const auto t = crmkit::time_in_stage(m, as_of);
   if (out_cumulative_days) std::copy(t.cumulative_days.begin(), t.cumulative_days.end(), out_cumulative_days);
   if (out_latest_days) std::copy(t.latest_days.begin(), t.latest_days.end(), out_latest_days);
@@ -469,7 +463,7 @@ CRMKIT_API int crmkit_lifecycle_replay_counts(const crmkit_lifecycle* machine, i
                                               size_t n_steps) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
-  check_capacity(n_steps, machine->replay_times.size(), __func__);
+  crmkit::capi::check_capacity(n_steps, machine->replay_times.size(), __func__, "n_steps");
   if (out_times) std::copy(machine->replay_times.begin(), machine->replay_times.end(), out_times);
   if (out_counts) std::copy(machine->replay_counts.begin(), machine->replay_counts.end(), out_counts);
   CRMKIT_API_END();

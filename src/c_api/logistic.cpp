@@ -49,12 +49,6 @@ const crmkit::logistic_regression& fitted(const crmkit_logistic* h, const char* 
   return *h->model;
 }
 
-void check_cap(const char* function, std::size_t cap, std::size_t needed) {
-  if (cap < needed)
-    throw error(errc::buffer_too_small,
-                fmt::format("{}: the buffer holds {} values, {} are needed", function, cap, needed));
-}
-
 void check_n(std::size_t n, const char* function) {
   if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: n is 0", function));
 }
@@ -86,99 +80,35 @@ CRMKIT_API int crmkit_logistic_create_from_text(const char* text, crmkit_logisti
 
 CRMKIT_API void crmkit_logistic_free(crmkit_logistic* logistic) { delete logistic; }
 
+// The settings: one-line translations through option_table<logistic_options>
+// (crmkit/churn/logistic.hpp), which holds the keys, ranges and defaults.
 CRMKIT_API int crmkit_logistic_set_int(crmkit_logistic* logistic, int32_t key, int64_t value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  auto& o = logistic->options;
-  const auto range = [&](const char* name, std::int64_t lo, std::int64_t hi) {
-    if (value < lo || value > hi)
-      throw error(errc::invalid_argument,
-                  fmt::format("crmkit_logistic_set_int: {} = {} is outside [{}, {}]", name, value, lo, hi));
-  };
-  switch (key) {
-    case CRMKIT_LOGISTIC_FIT_INTERCEPT:
-      range("CRMKIT_LOGISTIC_FIT_INTERCEPT", 0, 1);
-      o.fit_intercept = value == 1;
-      break;
-    case CRMKIT_LOGISTIC_STANDARDIZE:
-      range("CRMKIT_LOGISTIC_STANDARDIZE", 0, 1);
-      o.standardize = value == 1;
-      break;
-    case CRMKIT_LOGISTIC_CLASS_WEIGHT:
-      range("CRMKIT_LOGISTIC_CLASS_WEIGHT", 0, 2);
-      o.class_weight = static_cast<crmkit::class_weight_mode>(value);
-      break;
-    case CRMKIT_LOGISTIC_MAX_ITER:
-      range("CRMKIT_LOGISTIC_MAX_ITER", 1, std::numeric_limits<int>::max());
-      o.max_iter = static_cast<int>(value);
-      break;
-    default:
-      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_set_int: unknown integer setting {}", key));
-  }
+  crmkit::set_option(CRMKIT_NOT_NULL(logistic)->options, key, value, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_logistic_get_int(const crmkit_logistic* logistic, int32_t key, int64_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  CRMKIT_CHECK_NOT_NULL(out);
-  const auto& o = logistic->options;
-  switch (key) {
-    case CRMKIT_LOGISTIC_FIT_INTERCEPT: *out = o.fit_intercept ? 1 : 0; break;
-    case CRMKIT_LOGISTIC_STANDARDIZE: *out = o.standardize ? 1 : 0; break;
-    case CRMKIT_LOGISTIC_CLASS_WEIGHT: *out = static_cast<int64_t>(o.class_weight); break;
-    case CRMKIT_LOGISTIC_MAX_ITER: *out = o.max_iter; break;
-    default:
-      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_get_int: unknown integer setting {}", key));
-  }
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(logistic)->options, key, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_logistic_set_double(crmkit_logistic* logistic, int32_t key, double value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  auto& o = logistic->options;
-  const auto check = [&](const char* name, bool zero_ok) {
-    if (!std::isfinite(value) || value < 0.0 || (!zero_ok && value == 0.0))
-      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_set_double: {} = {} must be a finite number {}",
-                                                      name, value, zero_ok ? ">= 0" : "> 0"));
-  };
-  switch (key) {
-    case CRMKIT_LOGISTIC_C:
-      check("CRMKIT_LOGISTIC_C", false);
-      o.C = value;
-      break;
-    case CRMKIT_LOGISTIC_TOL:
-      check("CRMKIT_LOGISTIC_TOL", false);
-      o.tol = value;
-      break;
-    case CRMKIT_LOGISTIC_CLASS_WEIGHT_0:
-      check("CRMKIT_LOGISTIC_CLASS_WEIGHT_0", true);
-      o.class_weights[0] = value;
-      break;
-    case CRMKIT_LOGISTIC_CLASS_WEIGHT_1:
-      check("CRMKIT_LOGISTIC_CLASS_WEIGHT_1", true);
-      o.class_weights[1] = value;
-      break;
-    default:
-      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_set_double: unknown double setting {}", key));
-  }
+  crmkit::set_option(CRMKIT_NOT_NULL(logistic)->options, key, value, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_logistic_get_double(const crmkit_logistic* logistic, int32_t key, double* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  CRMKIT_CHECK_NOT_NULL(out);
-  const auto& o = logistic->options;
-  switch (key) {
-    case CRMKIT_LOGISTIC_C: *out = o.C; break;
-    case CRMKIT_LOGISTIC_TOL: *out = o.tol; break;
-    case CRMKIT_LOGISTIC_CLASS_WEIGHT_0: *out = o.class_weights[0]; break;
-    case CRMKIT_LOGISTIC_CLASS_WEIGHT_1: *out = o.class_weights[1]; break;
-    default:
-      throw error(errc::invalid_argument, fmt::format("crmkit_logistic_get_double: unknown double setting {}", key));
-  }
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(logistic)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::logistic_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 
@@ -227,7 +157,7 @@ CRMKIT_API int crmkit_logistic_coef(const crmkit_logistic* logistic, int32_t uni
                             __func__, units));
   const std::size_t d = m.n_features();
   if (out == nullptr && d > 0) crmkit::capi::throw_null(__func__, "out");
-  check_cap(__func__, cap, d);
+  crmkit::capi::check_capacity(cap, d, __func__);
   const bool original = units == CRMKIT_LOGISTIC_ORIGINAL_UNITS;
   const Eigen::VectorXd coef = original ? m.coef() : m.standardized_coef();
   if (d > 0) std::memcpy(out, coef.data(), d * sizeof(double));
@@ -245,7 +175,7 @@ CRMKIT_API int crmkit_logistic_scaling(const crmkit_logistic* logistic, double* 
     CRMKIT_CHECK_NOT_NULL(out_means);
     CRMKIT_CHECK_NOT_NULL(out_scales);
   }
-  check_cap(__func__, cap, d);
+  crmkit::capi::check_capacity(cap, d, __func__);
   if (d > 0) {
     std::memcpy(out_means, m.feature_means().data(), d * sizeof(double));
     std::memcpy(out_scales, m.feature_scales().data(), d * sizeof(double));
@@ -260,7 +190,7 @@ CRMKIT_API int crmkit_logistic_predict_proba(const crmkit_logistic* logistic, co
   const auto& m = fitted(logistic, __func__);
   const auto x = as_matrix(data, n_rows, n_cols, __func__);
   if (out == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "out");
-  check_cap(__func__, cap, n_rows);
+  crmkit::capi::check_capacity(cap, n_rows, __func__);
   m.predict_proba(x, std::span<double>(out, n_rows));
   CRMKIT_API_END();
 }
@@ -272,7 +202,7 @@ CRMKIT_API int crmkit_logistic_decision_function(const crmkit_logistic* logistic
   const auto& m = fitted(logistic, __func__);
   const auto x = as_matrix(data, n_rows, n_cols, __func__);
   if (out == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "out");
-  check_cap(__func__, cap, n_rows);
+  crmkit::capi::check_capacity(cap, n_rows, __func__);
   m.decision_function(x, std::span<double>(out, n_rows));
   CRMKIT_API_END();
 }
@@ -320,7 +250,7 @@ CRMKIT_API int crmkit_lift_table(const double* y, const double* score, size_t n,
   CRMKIT_CHECK_NOT_NULL(out);
   check_n(n, __func__);
   const auto table = crmkit::lift_table(vec(y, n, __func__, "y"), vec(score, n, __func__, "score"), n_bins);
-  check_cap(__func__, cap, table.size() * CRMKIT_LIFT_N_COLUMNS);
+  crmkit::capi::check_capacity(cap, table.size() * CRMKIT_LIFT_N_COLUMNS, __func__);
   for (std::size_t b = 0; b < table.size(); ++b) {
     const auto& r = table[b];
     double* row = out + b * CRMKIT_LIFT_N_COLUMNS;

@@ -26,11 +26,6 @@ const crmkit::pareto_result& fitted_or_throw(const crmkit_pareto* p, const char*
   return *p->result;
 }
 
-void check_capacity(std::size_t n, std::size_t needed, const char* function) {
-  if (n < needed)
-    throw error(errc::buffer_too_small, fmt::format("{}: argument 'n' is {}, {} values are needed", function, n, needed));
-}
-
 double statistic_of(const crmkit::pareto_summary& s, int32_t statistic, const char* function) {
   switch (statistic) {
     case CRMKIT_PARETO_N: return static_cast<double>(s.n);
@@ -61,29 +56,35 @@ CRMKIT_API int crmkit_pareto_create(crmkit_pareto** out) {
 
 CRMKIT_API void crmkit_pareto_free(crmkit_pareto* pareto) { delete pareto; }
 
+// The settings: one-line translations through option_table<pareto_options>
+// (crmkit/pareto/pareto.hpp), which holds the keys, ranges and defaults.
 CRMKIT_API int crmkit_pareto_set_double(crmkit_pareto* pareto, int32_t key, double value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  if (std::isnan(value)) throw error(errc::invalid_argument, fmt::format("{}: value for key {} is NaN", __func__, key));
-  switch (key) {
-    case CRMKIT_PARETO_TARGET_SHARE: pareto->options.target_share = value; break;
-    case CRMKIT_PARETO_ABC_A: pareto->options.abc_a = value; break;
-    case CRMKIT_PARETO_ABC_B: pareto->options.abc_b = value; break;
-    case CRMKIT_PARETO_TOP_FRACTION: pareto->options.top_fraction = value; break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
-  }
+  crmkit::set_option(CRMKIT_NOT_NULL(pareto)->options, key, value, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_pareto_set_int(crmkit_pareto* pareto, int32_t key, int64_t value) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  if (key != CRMKIT_PARETO_LORENZ_POINTS)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
-  if (value < 2 || value > (int64_t{1} << 32))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: CRMKIT_PARETO_LORENZ_POINTS = {} is outside [2, 2^32]", __func__, value));
-  pareto->options.lorenz_points = static_cast<std::size_t>(value);
+  crmkit::set_option(CRMKIT_NOT_NULL(pareto)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_get_double(const crmkit_pareto* pareto, int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(pareto)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_get_int(const crmkit_pareto* pareto, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(pareto)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_pareto_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::pareto_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 
@@ -144,7 +145,7 @@ CRMKIT_API int crmkit_pareto_lorenz(const crmkit_pareto* pareto, int32_t sampled
   const auto& r = fitted_or_throw(pareto, __func__);
   const auto& x = sampled ? r.lorenz_sample_x : r.lorenz_x;
   const auto& y = sampled ? r.lorenz_sample_y : r.lorenz_y;
-  check_capacity(n, x.size(), __func__);
+  crmkit::capi::check_capacity(n, x.size(), __func__, "n");
   std::copy(x.begin(), x.end(), out_x);
   std::copy(y.begin(), y.end(), out_y);
   CRMKIT_API_END();
@@ -158,7 +159,7 @@ CRMKIT_API int crmkit_pareto_abc(const crmkit_pareto* pareto, int32_t within_gro
   if (within_group && !pareto->grouped)
     throw error(errc::invalid_argument, fmt::format("{}: within_group needs a fit with groups", __func__));
   const auto& abc = within_group ? pareto->grouped->abc : r.abc;
-  check_capacity(n, abc.size(), __func__);
+  crmkit::capi::check_capacity(n, abc.size(), __func__, "n");
   for (std::size_t i = 0; i < abc.size(); ++i) out[i] = static_cast<int32_t>(abc[i]);
   CRMKIT_API_END();
 }
@@ -172,7 +173,7 @@ CRMKIT_API int crmkit_pareto_group_summary(const crmkit_pareto* pareto, int32_t 
     throw error(errc::invalid_argument, fmt::format("{}: the last fit had no groups", __func__));
   const auto& g = *pareto->grouped;
   if (statistic != CRMKIT_PARETO_VALUE_SHARE) (void)statistic_of(crmkit::pareto_summary{}, statistic, __func__);
-  check_capacity(n, g.groups.size(), __func__);
+  crmkit::capi::check_capacity(n, g.groups.size(), __func__, "n");
   for (std::size_t i = 0; i < g.groups.size(); ++i)
     out[i] = statistic == CRMKIT_PARETO_VALUE_SHARE ? g.value_share[i] : statistic_of(g.groups[i], statistic, __func__);
   CRMKIT_API_END();

@@ -84,7 +84,7 @@ CRMKIT_API int crmkit_rfm_set_int(crmkit_rfm* rfm, int32_t key, int64_t value) {
       rfm->options.tie_rule = static_cast<crmkit::rfm_tie_rule>(value);
       break;
     case CRMKIT_RFM_N_THREADS:
-      if (value < 1 || value > 1024) out_of_domain("CRMKIT_RFM_N_THREADS", "[1, 1024]");
+      crmkit::check_n_threads(value, "crmkit_rfm_set_int (CRMKIT_RFM_N_THREADS)");
       rfm->options.n_threads = static_cast<int>(value);
       break;
     case CRMKIT_RFM_SEGMENT_PRESET:

@@ -41,7 +41,7 @@ static void null_arguments(void) {
   CHECK_STATUS(crmkit_btyd_predict(m, CRMKIT_BTYD_P_ALIVE, 0, &v, &v, &v, 1, &v), CRMKIT_E_NOT_FITTED);
   CHECK_STATUS(crmkit_btyd_report(m, NULL, NULL, NULL, NULL), CRMKIT_E_NOT_FITTED);
   CHECK_STATUS(crmkit_btyd_set_int(m, CRMKIT_BTYD_N_THREADS, 0), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_btyd_set_double(m, CRMKIT_BTYD_GRADIENT_TOLERANCE, -1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_set_double(m, CRMKIT_BTYD_TOL, -1), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_btyd_summarize(NULL, 0, 0, 0, 7, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
                CRMKIT_E_INVALID_ARGUMENT);
   CHECK(crmkit_btyd_n_params(NULL) == 0);

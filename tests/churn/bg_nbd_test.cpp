@@ -119,7 +119,7 @@ TEST_CASE("bg_nbd: bad input and misuse give clear errors") {
   // an iteration limit is reported, not hidden; the parameters are finite
   const auto s = churn_test::cdnow_summary();
   crmkit::fit_options o;
-  o.max_iterations = 2;
+  o.max_iter = 2;
   const auto report = model.fit(s, o);
   CHECK(report.status == crmkit::fit_status::max_iterations);
   CHECK(std::isfinite(model.params().r));

@@ -32,7 +32,7 @@ TEST_CASE("btyd fits accept the T = 0 rows summarize_btyd produces; they do not 
     const auto s = summary_with_zero_ages();
     REQUIRE(count_zero_ages(s) > 0);
     crmkit::fit_options quick;
-    quick.max_iterations = 20;
+    quick.max_iter = 20;
     quick.standard_errors = false;
     crmkit::bg_nbd bg;
     crmkit::pareto_nbd pareto;

@@ -40,7 +40,9 @@ TEST_CASE("gamma_gamma: zero spend of a repeat buyer is rejected or dropped expl
   std::vector<double> x = {1, 2, 3, 0, 1}, m = {10, 0, 12, 0, 8};
   crmkit::gamma_gamma model;
   CHECK_THROWS_WITH_AS(model.fit(x, m), doctest::Contains("row 1: a repeat buyer"), crmkit::error);
-  const auto report = model.fit(x, m, {}, {}, crmkit::zero_spend_policy::drop);
+  crmkit::fit_options drop;
+  drop.zero_spend = crmkit::zero_spend_policy::drop;
+  const auto report = model.fit(x, m, {}, drop);
   CHECK(report.n_rows == 3);
   std::vector<double> neg = {10, -1, 12, 0, 8};
   CHECK_THROWS_WITH_AS(model.fit(x, neg), doctest::Contains("negative or not finite"), crmkit::error);

@@ -201,7 +201,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           const double params[4] = {in.byte() / 16.0, in.byte() / 4.0, in.byte() / 16.0, in.byte() / 4.0};
           check(crmkit_btyd_set_params(btyd, params, arg % 5));
         } else {
-          check(crmkit_btyd_set_int(btyd, CRMKIT_BTYD_MAX_ITERATIONS, 1 + arg % 20));
+          check(crmkit_btyd_set_int(btyd, CRMKIT_BTYD_MAX_ITER, 1 + arg % 20));
           check(crmkit_btyd_fit(btyd, x.data(), null_array ? nullptr : y.data(), z.data(), nullptr, n));
         }
         check(crmkit_btyd_predict(btyd, static_cast<std::int32_t>(arg % 6), in.byte() / 8.0, x.data(), y.data(),

@@ -63,9 +63,11 @@ typedef struct crmkit_btyd crmkit_btyd;
 /** Gamma-Gamma spend model [p, q, gamma]; fitted with crmkit_btyd_fit_spend. */
 #define CRMKIT_BTYD_GAMMA_GAMMA 5
 
-/* Integer settings (crmkit_btyd_set_int). */
+/* Integer settings (crmkit_btyd_set_int / crmkit_btyd_get_int). Keys, ranges and defaults
+ * are those of option_table<fit_options> in crmkit/churn/fit_report.hpp; query them with
+ * crmkit_btyd_option_bounds. */
 /** BFGS iteration limit (>= 0). Default 1000. */
-#define CRMKIT_BTYD_MAX_ITERATIONS 1
+#define CRMKIT_BTYD_MAX_ITER 1
 /** Threads for fits and predictions (1..1024; results do not depend on it). Default 1. */
 #define CRMKIT_BTYD_N_THREADS 2
 /** Gamma-Gamma: what to do with a repeat buyer whose mean spend is 0. Default _REJECT. */
@@ -73,9 +75,12 @@ typedef struct crmkit_btyd crmkit_btyd;
 /** 1 (default): compute standard errors after a fit; 0: skip them. */
 #define CRMKIT_BTYD_STANDARD_ERRORS 4
 
-/* Double settings (crmkit_btyd_set_double). */
+/* Double settings (crmkit_btyd_set_double / crmkit_btyd_get_double). */
 /** Convergence tolerance on the gradient of the mean log-likelihood (finite, > 0). Default 1e-9. */
-#define CRMKIT_BTYD_GRADIENT_TOLERANCE 101
+#define CRMKIT_BTYD_TOL 101
+/** A parameter beyond [1/bound, bound] before convergence stops the fit with
+ *  CRMKIT_BTYD_BOUNDARY (finite, > 1). Default 1e6. */
+#define CRMKIT_BTYD_PARAMETER_BOUND 102
 
 /* Values of CRMKIT_BTYD_ZERO_SPEND. */
 /** Fail with CRMKIT_E_INVALID_ARGUMENT naming the row. */
@@ -112,11 +117,30 @@ CRMKIT_API int crmkit_btyd_create(int32_t kind, crmkit_btyd** out);
 /** Frees a handle; NULL is accepted. */
 CRMKIT_API void crmkit_btyd_free(crmkit_btyd* model);
 
-/** Sets an integer setting (CRMKIT_BTYD_MAX_ITERATIONS, ...). @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT. */
+/** Sets an integer setting (CRMKIT_BTYD_MAX_ITER, ...). @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT. */
 CRMKIT_API int crmkit_btyd_set_int(crmkit_btyd* model, int32_t key, int64_t value);
 
-/** Sets a double setting (CRMKIT_BTYD_GRADIENT_TOLERANCE). @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT. */
+/** Sets a double setting (CRMKIT_BTYD_TOL, CRMKIT_BTYD_PARAMETER_BOUND). @return CRMKIT_OK or
+ *  CRMKIT_E_INVALID_ARGUMENT (NULL, unknown key, an integer key, out of range: the message
+ *  names the constant, the value and the range). */
 CRMKIT_API int crmkit_btyd_set_double(crmkit_btyd* model, int32_t key, double value);
+
+/** Reads an integer setting into *out. @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT (NULL,
+ *  unknown key, a double key). */
+CRMKIT_API int crmkit_btyd_get_int(const crmkit_btyd* model, int32_t key, int64_t* out);
+
+/** Reads a double setting into *out. @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT (NULL,
+ *  unknown key, an integer key). */
+CRMKIT_API int crmkit_btyd_get_double(const crmkit_btyd* model, int32_t key, double* out);
+
+/**
+ * The accepted range and the default of a setting (zstd's ZSTD_cParam_getBounds): every
+ * value in [lo, hi] is accepted (whole numbers for an integer key; lo is the smallest
+ * positive double for a setting that must be > 0). Needs no handle; any out pointer may
+ * be NULL.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key).
+ */
+CRMKIT_API int crmkit_btyd_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
 
 /** Number of parameters of the handle's model kind (4, or 3 for Gamma-Gamma); 0 for NULL. */
 CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model);

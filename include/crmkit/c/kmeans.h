@@ -96,18 +96,43 @@ CRMKIT_API void crmkit_kmeans_free(crmkit_kmeans* kmeans);
 
 /**
  * Sets an integer setting (CRMKIT_KMEANS_N_CLUSTERS .. CRMKIT_KMEANS_N_LOCAL_TRIALS).
- * Takes effect at the next fit.
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (kmeans NULL, unknown key, value out of
- *         range; the message names the key and the range).
+ * Takes effect at the next fit. The keys, ranges and defaults are those of
+ * option_table<kmeans_options> in crmkit/segmentation/kmeans.hpp (query them with
+ * crmkit_kmeans_option_bounds).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (kmeans NULL, unknown key, a double key,
+ *         value out of range; the message names the constant, the value and the range).
  */
 CRMKIT_API int crmkit_kmeans_set_int(crmkit_kmeans* kmeans, int32_t key, int64_t value);
 
 /**
  * Sets a double setting (CRMKIT_KMEANS_TOL).
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (kmeans NULL, unknown key, value negative or
- *         not finite).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (kmeans NULL, unknown key, an integer key,
+ *         value out of range or not finite).
  */
 CRMKIT_API int crmkit_kmeans_set_double(crmkit_kmeans* kmeans, int32_t key, double value);
+
+/**
+ * Reads an integer setting.
+ * @param[out] out the value.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, unknown key, a double key).
+ */
+CRMKIT_API int crmkit_kmeans_get_int(const crmkit_kmeans* kmeans, int32_t key, int64_t* out);
+
+/**
+ * Reads a double setting.
+ * @param[out] out the value.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, unknown key, an integer key).
+ */
+CRMKIT_API int crmkit_kmeans_get_double(const crmkit_kmeans* kmeans, int32_t key, double* out);
+
+/**
+ * The accepted range and the default of a setting (zstd's ZSTD_cParam_getBounds): every
+ * value in [lo, hi] is accepted by the setter (whole numbers for an integer key), every
+ * other value rejected. Needs no handle. Any out pointer may be NULL.
+ * @param[out] out_lo, out_hi the closed range; out_default the value of a new handle.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key).
+ */
+CRMKIT_API int crmkit_kmeans_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
 
 /**
  * Fits k-means to `n_rows` points of `n_cols` features, replacing any previous model.

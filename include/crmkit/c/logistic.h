@@ -149,6 +149,17 @@ CRMKIT_API int crmkit_logistic_set_double(crmkit_logistic* logistic, int32_t key
 CRMKIT_API int crmkit_logistic_get_double(const crmkit_logistic* logistic, int32_t key, double* out);
 
 /**
+ * The accepted range and the default of a setting (zstd's ZSTD_cParam_getBounds), from
+ * option_table<logistic_options> in crmkit/churn/logistic.hpp: every value in [lo, hi]
+ * is accepted by the setter (whole numbers for an integer key; lo is the smallest
+ * positive double for a setting that must be > 0). Needs no handle. Any out pointer may
+ * be NULL.
+ * @param[out] out_lo, out_hi the closed range; out_default the value of a new handle.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key).
+ */
+CRMKIT_API int crmkit_logistic_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
+
+/**
  * Fits the model, replacing any previous one. A fit that does not converge still succeeds
  * (CRMKIT_OK) and says so in crmkit_logistic_report(); check it.
  * @param data row-major n_rows x n_cols features, finite; borrowed for the call.

@@ -72,17 +72,36 @@ CRMKIT_API int crmkit_pareto_create(crmkit_pareto** out);
 CRMKIT_API void crmkit_pareto_free(crmkit_pareto* pareto);
 
 /**
- * Sets a double setting (CRMKIT_PARETO_TARGET_SHARE ... CRMKIT_PARETO_TOP_FRACTION).
- * Values are checked by the next fit.
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (pareto NULL, unknown key, NaN).
+ * Sets a double setting (CRMKIT_PARETO_TARGET_SHARE ... CRMKIT_PARETO_TOP_FRACTION); the
+ * ranges are those of option_table<pareto_options> in crmkit/pareto/pareto.hpp
+ * (crmkit_pareto_option_bounds). ABC_B >= ABC_A is checked by the next fit.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (pareto NULL, unknown key, an integer key,
+ *         value out of range or NaN; the message names the constant and the range).
  */
 CRMKIT_API int crmkit_pareto_set_double(crmkit_pareto* pareto, int32_t key, double value);
 
 /**
- * Sets an integer setting (CRMKIT_PARETO_LORENZ_POINTS).
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (pareto NULL, unknown key, value < 2).
+ * Sets an integer setting (CRMKIT_PARETO_LORENZ_POINTS, 2 .. 2^32).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (pareto NULL, unknown key, a double key,
+ *         value out of range).
  */
 CRMKIT_API int crmkit_pareto_set_int(crmkit_pareto* pareto, int32_t key, int64_t value);
+
+/** Reads a double setting into *out. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL,
+ *  unknown key, an integer key). */
+CRMKIT_API int crmkit_pareto_get_double(const crmkit_pareto* pareto, int32_t key, double* out);
+
+/** Reads an integer setting into *out. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL,
+ *  unknown key, a double key). */
+CRMKIT_API int crmkit_pareto_get_int(const crmkit_pareto* pareto, int32_t key, int64_t* out);
+
+/**
+ * The accepted range and the default of a setting (zstd's ZSTD_cParam_getBounds); lo is
+ * the smallest positive double for a share that must be > 0. Needs no handle; any out
+ * pointer may be NULL.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key).
+ */
+CRMKIT_API int crmkit_pareto_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
 
 /**
  * Analyses `values` (one per customer, finite, >= 0, positive total), replacing earlier

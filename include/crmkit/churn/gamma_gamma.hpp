@@ -30,13 +30,6 @@ struct gamma_gamma_params {
   double p = 0, q = 0, gamma = 0;
 };
 
-/// What to do with a repeat buyer (x > 0) whose mean spend is 0: the model's likelihood is
-/// -infinity there (transaction values are Gamma, hence positive), so such rows must go.
-enum class zero_spend_policy : int {
-  reject = 0,  ///< throw crmkit::error naming the row (default)
-  drop = 1,    ///< leave the row out of the fit (the report's n_rows says how many were used)
-};
-
 /// The Gamma-Gamma model (see the file comment).
 class gamma_gamma {
  public:
@@ -48,11 +41,11 @@ class gamma_gamma {
   /// frequency 0 carry no repeat spend and are skipped. Exact gradient (forward-mode
   /// differentiation), BFGS over log-parameters from p = q = gamma = 1 by default.
   /// @throws crmkit::error (invalid_argument): lengths differ, negative or non-finite spend,
-  ///         non-integer frequency, a zero spend under `zero_spend_policy::reject`, fewer than
+  ///         non-integer frequency, a zero spend under `options.zero_spend ==
+  ///         zero_spend_policy::reject` (the default), fewer than
   ///         two usable rows.
   CRMKIT_FUNC fit_report fit(std::span<const double> frequency, std::span<const double> monetary_value,
-                             std::span<const double> weights = {}, const fit_options& options = {},
-                             zero_spend_policy zero_spend = zero_spend_policy::reject);
+                             std::span<const double> weights = {}, const fit_options& options = {});
 
   [[nodiscard]] bool fitted() const noexcept { return fitted_; }
   /// @throws crmkit::error (not_fitted)

@@ -27,8 +27,8 @@ CRMKIT_FUNC gamma_gamma::gamma_gamma(const gamma_gamma_params& params) : p_(para
 }
 
 CRMKIT_FUNC fit_report gamma_gamma::fit(std::span<const double> frequency, std::span<const double> monetary_value,
-                                        std::span<const double> weights, const fit_options& options,
-                                        zero_spend_policy zero_spend) {
+                                        std::span<const double> weights, const fit_options& options) {
+  const zero_spend_policy zero_spend = options.zero_spend;
   detail::check_n_threads("gamma_gamma::fit", options.n_threads);
   const std::size_t n = frequency.size();
   if (monetary_value.size() != n || (!weights.empty() && weights.size() != n))

@@ -60,6 +60,7 @@
 #include <Eigen/Core>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/option_table.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 
@@ -108,6 +109,27 @@ struct logistic_options {
   int max_iter = 100;
   /// Convergence tolerance on the scaled gradient (see the file comment), > 0.
   double tol = 1e-10;
+};
+
+/// The description of logistic_options from which the C ABI (`crmkit_logistic_set_int`,
+/// `_set_double`, `_get_*`, `_option_bounds`, keys `CRMKIT_LOGISTIC_<NAME>`), the Python
+/// keywords of `crmkit.LogisticChurn` and the fit's validation derive
+/// (crmkit/core/option_table.hpp). `class_weight_0/1` are the elements of `class_weights`.
+template <>
+struct option_table<logistic_options> {
+  static constexpr std::string_view c_prefix = "CRMKIT_LOGISTIC_";
+  static constexpr std::array<option_spec<logistic_options>, 8> entries{{
+      CRMKIT_OPTION(logistic_options, 1, fit_intercept, flag, 0, 1, "fit an unpenalised intercept"),
+      CRMKIT_OPTION(logistic_options, 2, standardize, flag, 0, 1, "standardise the columns before fitting"),
+      CRMKIT_OPTION(logistic_options, 3, class_weight, enumeration, 0, 2, "0 none, 1 balanced, 2 given"),
+      CRMKIT_OPTION(logistic_options, 4, max_iter, integer, 1, 2147483647, "Newton iteration limit"),
+      CRMKIT_OPTION(logistic_options, 101, C, real, option_positive, option_finite, "inverse regularisation strength"),
+      CRMKIT_OPTION(logistic_options, 102, tol, real, option_positive, option_finite, "tolerance on the scaled gradient"),
+      CRMKIT_OPTION_AT(logistic_options, 103, "class_weight_0", class_weights[0], real, 0, option_finite,
+                       "weight of class 0 when class_weight is given"),
+      CRMKIT_OPTION_AT(logistic_options, 104, "class_weight_1", class_weights[1], real, 0, option_finite,
+                       "weight of class 1 when class_weight is given"),
+  }};
 };
 
 /// What a fit reports.

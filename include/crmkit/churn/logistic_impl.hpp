@@ -131,22 +131,7 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
   using namespace detail::logistic;
   const char* fn = "logistic_regression::fit";
   const auto& o = options_;
-  if (!(o.C > 0.0) || !std::isfinite(o.C))
-    throw error(errc::invalid_argument, fmt::format("{}: C = {} must be a finite number > 0", fn, o.C));
-  if (o.max_iter < 1) throw error(errc::invalid_argument, fmt::format("{}: max_iter = {} must be >= 1", fn, o.max_iter));
-  if (!(o.tol > 0.0) || !std::isfinite(o.tol))
-    throw error(errc::invalid_argument, fmt::format("{}: tol = {} must be a finite number > 0", fn, o.tol));
-  if (o.class_weight != class_weight_mode::none && o.class_weight != class_weight_mode::balanced &&
-      o.class_weight != class_weight_mode::given)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: class_weight mode {} is not none (0), balanced (1) or given (2)", fn,
-                            static_cast<int>(o.class_weight)));
-  if (o.class_weight == class_weight_mode::given)
-    for (int k = 0; k < 2; ++k)
-      if (!(o.class_weights[static_cast<std::size_t>(k)] >= 0.0) ||
-          !std::isfinite(o.class_weights[static_cast<std::size_t>(k)]))
-        throw error(errc::invalid_argument, fmt::format("{}: the weight of class {} is {}; it must be finite and >= 0",
-                                                        fn, k, o.class_weights[static_cast<std::size_t>(k)]));
+  validate_options(o, fn);  // the ranges of option_table<logistic_options>
   const auto n = static_cast<std::size_t>(x.rows());
   const auto d = x.cols();
   if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: the feature matrix has no rows", fn));

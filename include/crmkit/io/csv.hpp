@@ -55,6 +55,7 @@
 #include <vector>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/option_table.hpp"
 #include "crmkit/core/customer_table.hpp"
 #include "crmkit/core/dataset.hpp"
 #include "crmkit/core/time.hpp"
@@ -149,6 +150,78 @@ struct customer_columns {
   std::string longitude;                ///< optional, degrees; with latitude
   std::string latitude;                 ///< optional, degrees; with longitude
   std::vector<std::string> attributes;  ///< numeric columns; an empty field is NaN (missing)
+};
+
+/// Everything a CSV read is told: the parse options and the columns of both files. The
+/// C handle `crmkit_csv_options` is one of these.
+struct csv_read_options {
+  csv_options csv;
+  transaction_columns transactions;
+  customer_columns customers;  ///< `attributes` is a list, added by its own C call
+};
+
+namespace detail {
+// A delimiter or quote must not be a line break.
+constexpr const char* csv_line_break(double c) noexcept {
+  return c == '\n' || c == '\r' ? "a line break (CR or LF)" : nullptr;
+}
+}  // namespace detail
+
+/// The description of csv_read_options from which the C ABI (`crmkit_csv_options_set_int`,
+/// `_set_string`, `_get_*`, `_option_bounds`, keys `CRMKIT_CSV_<NAME>`) and the keywords
+/// of Python's `Dataset.from_csv` derive (crmkit/core/option_table.hpp). This handle
+/// gathers three structs, so its names are the C/Python ones: a column's name adds
+/// `_column` to the C++ member that holds it (`transactions.customer` is
+/// `customer_column`), `time_format` is `csv.timestamps` and `exclude_order_prefix` is
+/// `csv.filters.order_id_exclude_prefix`. A string option's lo and hi bound its length:
+/// lo 1 marks a required column.
+template <>
+struct option_table<csv_read_options> {
+  static constexpr std::string_view c_prefix = "CRMKIT_CSV_";
+  static constexpr double n = option_int_limit;
+  static constexpr std::array<option_spec<csv_read_options>, 23> entries{{
+      CRMKIT_OPTION_AT_EXCLUDING(csv_read_options, 1, "delimiter", csv.delimiter, integer, 1, 127,
+                                 "field separator, an ASCII code", detail::csv_line_break),
+      CRMKIT_OPTION_AT_EXCLUDING(csv_read_options, 2, "quote", csv.quote, integer, 1, 127,
+                                 "quote character, an ASCII code", detail::csv_line_break),
+      CRMKIT_OPTION_AT(csv_read_options, 3, "time_format", csv.timestamps, enumeration, 0, 2,
+                       "0 ISO 8601, 1 epoch seconds, 2 YYYYMMDD"),
+      CRMKIT_OPTION_AT(csv_read_options, 4, "on_bad_row", csv.on_bad_row, enumeration, 0, 1, "0 fail, 1 skip"),
+      CRMKIT_OPTION_AT(csv_read_options, 5, "min_time", csv.min_time, integer, -n, n, "earliest valid timestamp"),
+      CRMKIT_OPTION_AT(csv_read_options, 6, "max_time", csv.max_time, integer, -n, n, "latest valid timestamp"),
+      CRMKIT_OPTION_AT(csv_read_options, 7, "allow_negative_amounts", csv.allow_negative_amounts, flag, 0, 1,
+                       "refunds allowed"),
+      CRMKIT_OPTION_AT(csv_read_options, 8, "drop_nonpositive_quantity", csv.filters.drop_nonpositive_quantity,
+                       flag, 0, 1, "drop lines with quantity <= 0"),
+      CRMKIT_OPTION_AT(csv_read_options, 9, "drop_nonpositive_unit_price", csv.filters.drop_nonpositive_unit_price,
+                       flag, 0, 1, "drop lines with unit price <= 0"),
+      CRMKIT_OPTION_AT(csv_read_options, 10, "drop_empty_customer", csv.filters.drop_empty_customer, flag, 0, 1,
+                       "drop lines with an empty customer id"),
+      CRMKIT_OPTION_AT(csv_read_options, 11, "n_threads", csv.n_threads, integer, 1, max_threads,
+                       "threads that parse blocks of a transaction file (same result for any count)"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 101, "customer_column", transactions.customer, 1, 4096,
+                              "customer id column (transactions)"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 102, "time_column", transactions.time, 1, 4096, "timestamp column"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 103, "amount_column", transactions.amount, 1, 4096, "amount column"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 104, "product_column", transactions.product, 0, 4096,
+                              "optional product column"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 105, "channel_column", transactions.channel, 0, 4096,
+                              "optional channel column"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 106, "customer_id_column", customers.id, 1, 4096,
+                              "customer id column (customer file)"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 107, "longitude_column", customers.longitude, 0, 4096,
+                              "optional longitude column"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 108, "latitude_column", customers.latitude, 0, 4096,
+                              "optional latitude column"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 109, "order_column", transactions.order, 0, 4096,
+                              "optional order id column (lines roll up)"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 110, "quantity_column", transactions.quantity, 0, 4096,
+                              "optional quantity column"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 111, "unit_price_column", transactions.unit_price, 0, 4096,
+                              "optional unit price column"),
+      CRMKIT_OPTION_STRING_AT(csv_read_options, 112, "exclude_order_prefix", csv.filters.order_id_exclude_prefix, 0,
+                              4096, "drop orders whose id starts with this"),
+  }};
 };
 
 /// One rejected row.

@@ -35,6 +35,7 @@
 /// Memory: 8 + 4 bytes per value of scratch plus the curves the result holds.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/option_table.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 
@@ -55,6 +57,21 @@ struct pareto_options {
   double abc_b = 0.95;        ///< cumulative share that closes class B, in [abc_a, 1]
   double top_fraction = 0.2;  ///< p of the `top_share` summary field, in (0, 1]
   std::size_t lorenz_points = 101;  ///< points of the downsampled Lorenz curve (>= 2)
+};
+
+/// The description of pareto_options from which the C ABI (`crmkit_pareto_set_double`,
+/// `_set_int`, `_get_*`, `_option_bounds`, keys `CRMKIT_PARETO_<NAME>`) and `pareto`'s
+/// validation derive (crmkit/core/option_table.hpp); abc_b >= abc_a is checked at the fit.
+template <>
+struct option_table<pareto_options> {
+  static constexpr std::string_view c_prefix = "CRMKIT_PARETO_";
+  static constexpr std::array<option_spec<pareto_options>, 5> entries{{
+      CRMKIT_OPTION(pareto_options, 1, target_share, real, option_positive, 1, "value share of the key customers"),
+      CRMKIT_OPTION(pareto_options, 2, abc_a, real, option_positive, 1, "cumulative share that closes class A"),
+      CRMKIT_OPTION(pareto_options, 3, abc_b, real, option_positive, 1, "cumulative share that closes class B (>= abc_a)"),
+      CRMKIT_OPTION(pareto_options, 4, top_fraction, real, option_positive, 1, "p of the top_share statistic"),
+      CRMKIT_OPTION(pareto_options, 10, lorenz_points, integer, 2, 4294967296.0, "points of the Lorenz curve"),
+  }};
 };
 
 /// The headline numbers of one Pareto analysis.

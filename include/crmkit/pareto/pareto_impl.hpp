@@ -19,16 +19,10 @@ CRMKIT_BEGIN_NAMESPACE
 namespace detail {
 
 inline void check_pareto_options(const pareto_options& o, const char* what) {
-  auto bad = [&](const char* name, double v, const char* domain) {
-    throw error(errc::invalid_argument, fmt::format("{}: option {} is {}, it must be in {}", what, name, v, domain));
-  };
-  if (!(o.target_share > 0.0 && o.target_share <= 1.0)) bad("target_share", o.target_share, "(0, 1]");
-  if (!(o.abc_a > 0.0 && o.abc_a <= 1.0)) bad("abc_a", o.abc_a, "(0, 1]");
-  if (!(o.abc_b >= o.abc_a && o.abc_b <= 1.0)) bad("abc_b", o.abc_b, "[abc_a, 1]");
-  if (!(o.top_fraction > 0.0 && o.top_fraction <= 1.0)) bad("top_fraction", o.top_fraction, "(0, 1]");
-  if (o.lorenz_points < 2)
+  validate_options(o, what);  // the ranges of option_table<pareto_options>
+  if (!(o.abc_b >= o.abc_a))
     throw error(errc::invalid_argument,
-                fmt::format("{}: option lorenz_points is {}, it must be at least 2", what, o.lorenz_points));
+                fmt::format("{}: option abc_b is {}, it must be in [abc_a, 1] (abc_a is {})", what, o.abc_b, o.abc_a));
 }
 
 inline void check_pareto_values(std::span<const double> values, const char* what) {

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "crmkit/core/option_table.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/scoring/score_config.hpp"
 
@@ -47,7 +48,8 @@ CRMKIT_FUNC void validate(const score_config& c) {
   auto bad = [](std::string_view field, std::string_view why) {
     throw error(errc::invalid_argument, fmt::format("score config: '{}' {}", field, why));
   };
-  if (c.n_threads < 1 || c.n_threads > 1024) bad("n_threads", fmt::format("= {} is outside [1, 1024]", c.n_threads));
+  if (c.n_threads < 1 || c.n_threads > max_threads)
+    bad("n_threads", fmt::format("= {} is outside [1, {}] (crmkit::max_threads)", c.n_threads, max_threads));
   if (c.rfm_bins < 2 || c.rfm_bins > 100) bad("rfm.bins", fmt::format("= {} is outside [2, 100]", c.rfm_bins));
   if (c.kmeans_k < 0 || c.kmeans_k > 1000) bad("kmeans.k", fmt::format("= {} is outside [1, 1000] (or \"auto\")", c.kmeans_k));
   if (c.kmeans_k == 0 && (c.kmeans_k_min < 2 || c.kmeans_k_max < c.kmeans_k_min || c.kmeans_k_max > 1000))

@@ -284,7 +284,9 @@ void add_btyd_columns(Model& model, const char* name, customer_table& table, con
   std::vector<double> spend(rows, missing_float), clv(rows, missing_float);
   try {
     gamma_gamma gg;
-    const fit_report sf = gg.fit(s.frequency, s.monetary_value, {}, fo, zero_spend_policy::drop);
+    fit_options spend_options = fo;
+    spend_options.zero_spend = zero_spend_policy::drop;
+    const fit_report sf = gg.fit(s.frequency, s.monetary_value, {}, spend_options);
     report.spend_status = to_string(sf.status);
     const auto& gp = gg.params();
     report.spend_params = {gp.p, gp.q, gp.gamma};

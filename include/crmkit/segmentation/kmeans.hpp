@@ -67,6 +67,7 @@
 #include <Eigen/Core>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/option_table.hpp"
 #include "crmkit/segmentation/features.hpp"
 #include "crmkit/segmentation/kmeans_init.hpp"
 
@@ -105,6 +106,25 @@ struct kmeans_options {
   std::uint32_t seed = 0;   ///< numpy `RandomState` seed (scikit-learn's `random_state`)
   int n_threads = 1;        ///< threads used; results do not depend on it
   int n_local_trials = 0;   ///< k-means++ candidates per step; 0: 2 + floor(ln k)
+};
+
+/// The description of kmeans_options from which the C ABI (`crmkit_kmeans_set_int`,
+/// `_get_int`, `_option_bounds`, keys `CRMKIT_KMEANS_<NAME>`), the Python keywords of
+/// `crmkit.KMeans` and `kmeans_fit`'s validation derive (crmkit/core/option_table.hpp).
+template <>
+struct option_table<kmeans_options> {
+  static constexpr std::string_view c_prefix = "CRMKIT_KMEANS_";
+  static constexpr std::array<option_spec<kmeans_options>, 9> entries{{
+      CRMKIT_OPTION(kmeans_options, 1, n_clusters, integer, 1, 2147483647, "number of clusters k (<= rows at fit)"),
+      CRMKIT_OPTION(kmeans_options, 2, init, enumeration, 0, 1, "seeding: 0 k-means++, 1 random rows"),
+      CRMKIT_OPTION(kmeans_options, 3, n_init, integer, 1, 2147483647, "initialisations run, the best kept"),
+      CRMKIT_OPTION(kmeans_options, 4, max_iter, integer, 1, 2147483647, "iteration limit per run"),
+      CRMKIT_OPTION(kmeans_options, 5, algorithm, enumeration, 0, 1, "0 Lloyd, 1 Hamerly (same results)"),
+      CRMKIT_OPTION(kmeans_options, 6, seed, integer, 0, 4294967295.0, "numpy RandomState seed (random_state)"),
+      CRMKIT_OPTION(kmeans_options, 7, n_threads, integer, 1, max_threads, "threads; results do not depend on it"),
+      CRMKIT_OPTION(kmeans_options, 8, n_local_trials, integer, 0, 1000000, "k-means++ candidates per step; 0: 2 + ln k"),
+      CRMKIT_OPTION(kmeans_options, 101, tol, real, 0, option_finite, "relative tolerance on the centre shift"),
+  }};
 };
 
 /// The result of a fit. A plain value.

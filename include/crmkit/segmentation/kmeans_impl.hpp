@@ -671,21 +671,9 @@ inline void kmeans_check_options(const kmeans_options& o, std::size_t n, std::si
   if (k < 1 || k > n)
     throw error(errc::invalid_argument,
                 fmt::format("{}: n_clusters = {} must be between 1 and the number of points ({})", what, k, n));
-  if (o.n_init < 1)
-    throw error(errc::invalid_argument, fmt::format("{}: n_init = {} must be >= 1", what, o.n_init));
-  if (o.max_iter < 1)
-    throw error(errc::invalid_argument, fmt::format("{}: max_iter = {} must be >= 1", what, o.max_iter));
-  if (!(o.tol >= 0.0) || !std::isfinite(o.tol))
-    throw error(errc::invalid_argument, fmt::format("{}: tol = {} must be a finite number >= 0", what, o.tol));
-  if (o.n_threads < 1)
-    throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", what, o.n_threads));
-  if (o.n_local_trials < 0)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: n_local_trials = {} must be >= 0 (0: 2 + ln k)", what, o.n_local_trials));
-  const int init = static_cast<int>(o.init), alg = static_cast<int>(o.algorithm);
-  if (init < 0 || init > 1)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown init method {}", what, init));
-  if (alg < 0 || alg > 1) throw error(errc::invalid_argument, fmt::format("{}: unknown algorithm {}", what, alg));
+  kmeans_options checked = o;  // n_clusters may be 0 with explicit centres: k is checked above
+  checked.n_clusters = k;
+  validate_options(checked, what);  // the ranges of option_table<kmeans_options>
 }
 
 // Shape only: finiteness is checked while the data is copied (kmeans_data::finite), and
@@ -825,7 +813,7 @@ CRMKIT_FUNC std::vector<std::int32_t> kmeans_predict(Eigen::Ref<const feature_ma
   if (x.cols() != centers.cols())
     throw error(errc::invalid_argument,
                 fmt::format("{}: the data has {} columns, the centres {}", what, x.cols(), centers.cols()));
-  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", what, n_threads));
+  check_n_threads(n_threads, what);
   check_finite(x, what);
   check_finite(centers, what);
   const auto n = static_cast<std::size_t>(x.rows());
@@ -861,7 +849,7 @@ CRMKIT_FUNC double silhouette_score(Eigen::Ref<const feature_matrix> x, std::spa
     throw error(errc::invalid_argument,
                 fmt::format("{}: sample_size = {} must be 0 (all) or between 2 and the number of points ({})", what,
                             sample_size, n_all));
-  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", what, n_threads));
+  check_n_threads(n_threads, what);
   check_finite(x, what);
   for (std::size_t i = 0; i < n_all; ++i)
     if (labels[i] < 0)

@@ -30,6 +30,7 @@
 #include <Eigen/Core>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/option_table.hpp"
 #include "crmkit/segmentation/features.hpp"
 
 CRMKIT_BEGIN_NAMESPACE

@@ -241,8 +241,7 @@ CRMKIT_FUNC std::vector<std::size_t> kmeans_plusplus(Eigen::Ref<const feature_ma
   if (n_local_trials < 0)
     throw error(errc::invalid_argument,
                 fmt::format("kmeans_plusplus: n_local_trials = {} must be >= 0 (0: 2 + ln k)", n_local_trials));
-  if (n_threads < 1)
-    throw error(errc::invalid_argument, fmt::format("kmeans_plusplus: n_threads = {} must be >= 1", n_threads));
+  check_n_threads(n_threads, "kmeans_plusplus");
   check_finite(x, "kmeans_plusplus");
   detail::fork_join team(n_threads);
   // scikit-learn's public kmeans_plusplus does not centre the data (KMeans.fit does).

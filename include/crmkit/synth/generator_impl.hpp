@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "crmkit/core/option_table.hpp"
 #include "crmkit/core/string_dictionary.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/synth/generator.hpp"
@@ -120,8 +121,8 @@ inline void validate(const synth_options& o) {
   check_range(o.favorite_product_share, 0.0, 1.0, "favorite_product_share");
   check_range(o.channel_loyalty, 0.0, 1.0, "channel_loyalty");
   check_range(o.location_scatter_km, 0.0, 100.0, "location_scatter_km");
-  if (o.n_threads == 0 || o.n_threads > 1024)
-    reject(fmt::format("synth_options.n_threads = {} is outside [1, 1024]", o.n_threads));
+  if (o.n_threads == 0 || o.n_threads > static_cast<std::size_t>(max_threads))
+    reject(fmt::format("synth_options.n_threads = {} is outside [1, {}] (crmkit::max_threads)", o.n_threads, max_threads));
 }
 
 // Runs body(begin, end) on n_threads contiguous slices of [0, n), the first on the

@@ -183,10 +183,8 @@ void parallel_blocks(std::size_t n, std::size_t block, int n_threads, F&& f) {
   for (auto& th : pool) th.join();
 }
 
-inline void check_n_threads(const char* where, int n_threads) {
-  if (n_threads < 1 || n_threads > 1024)
-    throw error(errc::invalid_argument, fmt::format("{}: n_threads {} is outside [1, 1024]", where, n_threads));
-}
+// The one rule of crmkit/core/option_table.hpp, in the argument order of the BTYD code.
+inline void check_n_threads(const char* where, int n_threads) { ::crmkit::check_n_threads(n_threads, where); }
 
 }  // namespace detail
 CRMKIT_END_NAMESPACE

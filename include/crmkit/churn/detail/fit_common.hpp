@@ -23,18 +23,10 @@ template <class Objective>
 fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const fit_options& options,
                         std::size_t n_rows, std::size_t n_groups, double total_weight, std::vector<double>& params,
                         std::span<const char* const> names = {}) {
-  if (options.max_iterations < 0)
-    throw error(errc::invalid_argument,
-                fmt::format("fit: max_iterations {} must be >= 0", options.max_iterations));
-  if (!(options.gradient_tolerance > 0))
-    throw error(errc::invalid_argument,
-                fmt::format("fit: gradient_tolerance {} must be > 0", options.gradient_tolerance));
-  if (!(options.parameter_bound > 1) || !std::isfinite(options.parameter_bound))
-    throw error(errc::invalid_argument,
-                fmt::format("fit: parameter_bound {} must be finite and > 1", options.parameter_bound));
+  validate_options(options, "fit");  // the ranges of option_table<fit_options>
   std::vector<double> theta(start.size());
   for (std::size_t i = 0; i < start.size(); ++i) theta[i] = std::log(start[i]);
-  auto result = minimize_bfgs(objective, theta, options.max_iterations, options.gradient_tolerance,
+  auto result = minimize_bfgs(objective, theta, options.max_iter, options.tol,
                               std::log(options.parameter_bound));
   fit_report report;
   report.status = result.status;
@@ -63,7 +55,7 @@ fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const f
         name, params[k], params[k] > 1 ? "above" : "below the inverse of", options.parameter_bound,
         report.iterations);
   } else if (report.status == fit_status::max_iterations) {
-    report.message = fmt::format("stopped at the iteration limit {} with gradient norm {:.3g}", options.max_iterations,
+    report.message = fmt::format("stopped at the iteration limit {} with gradient norm {:.3g}", options.max_iter,
                                  report.gradient_norm);
   } else if (report.status == fit_status::line_search_failed) {
     report.message = fmt::format("the line search failed with gradient norm {:.3g}", report.gradient_norm);
