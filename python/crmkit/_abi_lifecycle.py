@@ -10,6 +10,7 @@ import ctypes
 from ctypes import POINTER, c_char, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t
 from typing import Any, Dict, List, Tuple
 
+from ._abi_table import TableP
 from ._lib import DatasetP  # defined before _lib imports the module ABIs
 
 
@@ -82,8 +83,11 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
         c_int,
         [LifecycleBuilderP, _names, c_size_t, c_char_p, c_char_p, c_char_p, c_int32, c_int32],
     ),
+    "crmkit_lifecycle_builder_set_no_skip": (c_int, [LifecycleBuilderP, _names, c_size_t]),
     "crmkit_lifecycle_builder_set_int": (c_int, [LifecycleBuilderP, c_int32, c_int64]),
     "crmkit_lifecycle_builder_build": (c_int, [LifecycleBuilderP, POINTER(LifecycleModelP)]),
+    "crmkit_lifecycle_model_save": (c_int, [LifecycleModelP, _buf, c_size_t, _size_p]),
+    "crmkit_lifecycle_model_load": (c_int, [c_char_p, c_size_t, POINTER(LifecycleModelP)]),
     "crmkit_lifecycle_model_default": (c_int, [c_int32, c_double, c_double, POINTER(LifecycleModelP)]),
     "crmkit_lifecycle_model_free": (None, [LifecycleModelP]),
     "crmkit_lifecycle_model_count": (c_int, [LifecycleModelP, c_int32, _size_p]),
@@ -105,6 +109,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     ),
     "crmkit_lifecycle_size": (c_int, [LifecycleP, c_int32, _size_p]),
     "crmkit_lifecycle_stages": (c_int, [LifecycleP, _i32p, _i32p, _i64p, c_size_t]),
+    "crmkit_lifecycle_table": (c_int, [LifecycleP, _DatasetP, c_int64, POINTER(TableP)]),
     "crmkit_lifecycle_log": (c_int, [LifecycleP, _i32p, _i32p, _i32p, _i32p, _i64p, c_size_t]),
     "crmkit_lifecycle_flow": (c_int, [LifecycleP, c_int64, c_int64, _i64p, c_size_t]),
     "crmkit_lifecycle_stage_counts_at": (c_int, [LifecycleP, _i64p, c_size_t, _i64p, c_size_t]),

@@ -1,5 +1,7 @@
 // crmkit/c/lifecycle.h: the crmkit_lifecycle_model and crmkit_lifecycle handles.
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cmath>
 #include <memory>
 #include <span>
@@ -10,6 +12,7 @@
 
 #include "c_api_internal.hpp"
 #include "crmkit/c/lifecycle.h"
+#include "crmkit/c/table.h"
 #include "crmkit/lifecycle.hpp"
 
 struct crmkit_lifecycle_model {
@@ -17,8 +20,7 @@ struct crmkit_lifecycle_model {
 };
 
 struct crmkit_lifecycle_builder {
-  crmkit::model_spec spec;
-  std::vector<std::pair<std::int32_t, std::string>> ranks;  // (chain rank, state) as added
+  crmkit::lifecycle_model_builder builder;
 };
 
 struct crmkit_lifecycle {
@@ -33,8 +35,23 @@ using crmkit::errc;
 using crmkit::error;
 
 void check_capacity(std::size_t n, std::size_t needed, const char* function) {
-  if (n < needed)
-    throw error(errc::buffer_too_small, fmt::format("{}: argument 'n' is {}, {} values are needed", function, n, needed));
+  crmkit::capi::check_capacity(n, needed, function, "n");
+}
+
+// A new model handle for `model`.
+crmkit_lifecycle_model* new_model(crmkit::lifecycle_model model) {
+  return new crmkit_lifecycle_model{std::make_shared<const crmkit::lifecycle_model>(std::move(model))};
+}
+
+// n NUL-terminated strings, each checked for NULL.
+std::vector<std::string> strings(const char* const* items, std::size_t n, const char* function, const char* argument) {
+  if (n > 0 && items == nullptr) crmkit::capi::throw_null(function, argument);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (items[i] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: {}[{}] is NULL", function, argument, i));
+    out.emplace_back(items[i]);
+  }
+  return out;
 }
 
 // Row-major host data -> one contiguous column per name (evaluation is column-wise).
@@ -69,9 +86,7 @@ CRMKIT_API int crmkit_lifecycle_model_from_json(const char* text, size_t length,
   CRMKIT_CHECK_NOT_NULL(out);
   *out = nullptr;
   CRMKIT_CHECK_NOT_NULL(text);
-  auto model = std::make_shared<const crmkit::lifecycle_model>(
-      crmkit::lifecycle_model::from_json(std::string_view(text, length)));
-  *out = new crmkit_lifecycle_model{std::move(model)};
+  *out = new_model(crmkit::lifecycle_model::from_json(std::string_view(text, length)));
   CRMKIT_API_END();
 }
 
@@ -84,8 +99,7 @@ CRMKIT_API int crmkit_lifecycle_model_default(int32_t scale_to_gap, double decli
   o.scale_to_gap = scale_to_gap != 0;
   o.decline_days = decline_days;
   o.churn_days = churn_days;
-  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model(o));
-  *out = new crmkit_lifecycle_model{std::move(model)};
+  *out = new_model(crmkit::default_lifecycle_model(o));
   CRMKIT_API_END();
 }
 
@@ -94,9 +108,7 @@ CRMKIT_API int crmkit_lifecycle_model_from_toml(const char* text, size_t length,
   CRMKIT_CHECK_NOT_NULL(out);
   *out = nullptr;
   CRMKIT_CHECK_NOT_NULL(text);
-  auto model = std::make_shared<const crmkit::lifecycle_model>(
-      crmkit::lifecycle_model::from_toml(std::string_view(text, length)));
-  *out = new crmkit_lifecycle_model{std::move(model)};
+  *out = new_model(crmkit::lifecycle_model::from_toml(std::string_view(text, length)));
   CRMKIT_API_END();
 }
 
@@ -115,12 +127,7 @@ CRMKIT_API int crmkit_lifecycle_builder_add_state(crmkit_lifecycle_builder* buil
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(builder);
   CRMKIT_CHECK_NOT_NULL(name);
-  if (chain_rank < -1)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: chain_rank of '{}' is {}; use -1 (not on the chain) or a rank >= 0", __func__, name,
-                            chain_rank));
-  builder->spec.states.emplace_back(name);
-  if (chain_rank >= 0) builder->ranks.emplace_back(chain_rank, name);
+  builder->builder.add_state(name, chain_rank);
   CRMKIT_API_END();
 }
 
@@ -128,7 +135,7 @@ CRMKIT_API int crmkit_lifecycle_builder_set_initial(crmkit_lifecycle_builder* bu
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(builder);
   CRMKIT_CHECK_NOT_NULL(name);
-  builder->spec.initial = name;
+  builder->builder.set_initial(name);
   CRMKIT_API_END();
 }
 
@@ -136,7 +143,7 @@ CRMKIT_API int crmkit_lifecycle_builder_add_column(crmkit_lifecycle_builder* bui
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(builder);
   CRMKIT_CHECK_NOT_NULL(name);
-  builder->spec.columns.emplace_back(name);
+  builder->builder.add_column(name);
   CRMKIT_API_END();
 }
 
@@ -147,21 +154,16 @@ CRMKIT_API int crmkit_lifecycle_builder_add_transition(crmkit_lifecycle_builder*
   CRMKIT_CHECK_NOT_NULL(builder);
   CRMKIT_CHECK_NOT_NULL(from);
   CRMKIT_CHECK_NOT_NULL(to);
-  if (n_from == 0) throw error(errc::invalid_argument, fmt::format("{}: n_from is 0; a transition needs a source state", __func__));
-  if (on < CRMKIT_LIFECYCLE_ON_TIME || on > CRMKIT_LIFECYCLE_ON_ANY)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: on is {}; use CRMKIT_LIFECYCLE_ON_TIME (1), _ON_PURCHASE (2) or _ON_ANY (3)", __func__, on));
-  crmkit::transition_spec t;
-  for (std::size_t i = 0; i < n_from; ++i) {
-    if (from[i] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: from[{}] is NULL", __func__, i));
-    t.from.emplace_back(from[i]);
-  }
-  t.to = to;
-  if (guard) t.guard = guard;
-  if (name) t.name = name;
-  t.priority = priority;
-  t.on = static_cast<crmkit::transition_trigger>(on);
-  builder->spec.transitions.push_back(std::move(t));
+  builder->builder.add_transition({name ? name : "", strings(from, n_from, __func__, "from"), to,
+                                   guard ? guard : "true", priority, static_cast<crmkit::transition_trigger>(on)});
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_builder_set_no_skip(crmkit_lifecycle_builder* builder, const char* const* chain,
+                                                    size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(builder);
+  builder->builder.set_no_skip(strings(chain, n, __func__, "chain"));
   CRMKIT_API_END();
 }
 
@@ -173,22 +175,14 @@ CRMKIT_API int crmkit_lifecycle_builder_set_int(crmkit_lifecycle_builder* builde
       throw error(errc::invalid_argument, fmt::format("{}: {} is {}; it must be 0 or 1", __func__, what, value));
     return value == 1;
   };
+  auto& b = builder->builder;
   switch (key) {
     case CRMKIT_LIFECYCLE_BUILD_POLICY:
-      if (value < CRMKIT_LIFECYCLE_FIRST_MATCH || value > CRMKIT_LIFECYCLE_UNIQUE)
-        throw error(errc::invalid_argument,
-                    fmt::format("{}: policy {} is not CRMKIT_LIFECYCLE_FIRST_MATCH (0), _PRIORITY (1) or _UNIQUE (2)",
-                                __func__, value));
-      builder->spec.policy = static_cast<crmkit::rule_policy>(value);
+      b.set_policy(static_cast<crmkit::rule_policy>(std::clamp<int64_t>(value, INT32_MIN, INT32_MAX)));
       break;
-    case CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY: builder->spec.forward_only = flag("CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY"); break;
-    case CRMKIT_LIFECYCLE_BUILD_CASCADE: builder->spec.cascade = flag("CRMKIT_LIFECYCLE_BUILD_CASCADE"); break;
-    case CRMKIT_LIFECYCLE_BUILD_MAX_HOPS:
-      if (value < 0 || value > 1000000)
-        throw error(errc::invalid_argument,
-                    fmt::format("{}: CRMKIT_LIFECYCLE_BUILD_MAX_HOPS = {} is outside [0, 10^6]", __func__, value));
-      builder->spec.max_hops = static_cast<int>(value);
-      break;
+    case CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY: b.set_forward_only(flag("CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY")); break;
+    case CRMKIT_LIFECYCLE_BUILD_CASCADE: b.set_cascade(flag("CRMKIT_LIFECYCLE_BUILD_CASCADE")); break;
+    case CRMKIT_LIFECYCLE_BUILD_MAX_HOPS: b.set_max_hops(value); break;
     default: throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
   }
   CRMKIT_API_END();
@@ -199,21 +193,25 @@ CRMKIT_API int crmkit_lifecycle_builder_build(const crmkit_lifecycle_builder* bu
   CRMKIT_CHECK_NOT_NULL(out);
   *out = nullptr;
   CRMKIT_CHECK_NOT_NULL(builder);
-  crmkit::model_spec spec = builder->spec;
-  if (!builder->ranks.empty()) {
-    // Chain ranks -> the ordered no-skip chain; they must be exactly 0..k-1.
-    auto ranks = builder->ranks;
-    std::stable_sort(ranks.begin(), ranks.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t r = 0; r < ranks.size(); ++r)
-      if (ranks[r].first != static_cast<std::int32_t>(r))
-        throw error(errc::invalid_argument,
-                    fmt::format("lifecycle model: the no_skip chain ranks must be 0, 1, ..., {} (one state each); "
-                                "state '{}' has rank {} where rank {} was expected",
-                                ranks.size() - 1, ranks[r].second, ranks[r].first, r));
-    for (const auto& p : ranks) spec.no_skip_chain.push_back(p.second);
-  }
-  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::lifecycle_model::from_spec(spec));
-  *out = new crmkit_lifecycle_model{std::move(model)};
+  *out = new_model(builder->builder.build());
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_model_save(const crmkit_lifecycle_model* model, char* buf, size_t cap,
+                                           size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  crmkit::capi::copy_out(model->model->to_text(), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_model_load(const char* text, size_t length, crmkit_lifecycle_model** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  *out = new_model(crmkit::lifecycle_model::from_text(std::string_view(text, length)));
   CRMKIT_API_END();
 }
 
@@ -378,6 +376,19 @@ CRMKIT_API int crmkit_lifecycle_stages(const crmkit_lifecycle* machine, int32_t*
   if (out_stage) std::copy(stage.begin(), stage.end(), out_stage);
   if (out_previous) std::copy(previous.begin(), previous.end(), out_previous);
   if (out_entered_at) std::copy(entered.begin(), entered.end(), out_entered_at);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_table(const crmkit_lifecycle* machine, const crmkit_dataset* dataset, int64_t as_of,
+                                      crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(machine);
+  auto table = std::make_unique<crmkit_table>();
+  table->table = crmkit::lifecycle_table(machine->machine, as_of,
+                                         dataset ? dataset->data.customers().shared_ids() : nullptr);
+  *out = table.release();
   CRMKIT_API_END();
 }
 

@@ -376,6 +376,125 @@ static void test_history_and_time_in_stage(void) {
   crmkit_lifecycle_model_free(m);
 }
 
+/* Save with the two-call protocol, load, save again: the same text; set_no_skip equals chain ranks;
+ * the per-customer table. */
+static void test_save_load_and_table(void) {
+  const char* lead[1] = {"lead"};
+  const char* buyer[1] = {"buyer"};
+  const char* chain[2] = {"lead", "buyer"};
+  const char* names[1] = {"orders"};
+  const double orders[2] = {1, 0};
+  const int32_t customer[2] = {0, 0};
+  const int64_t time[2] = {1704067200, 1706745600};
+  const double amount[2] = {10, 30};
+  crmkit_lifecycle_builder* b = NULL;
+  crmkit_lifecycle_model* m = NULL;
+  crmkit_lifecycle_model* loaded = NULL;
+  crmkit_lifecycle_model* by_rank = NULL;
+  crmkit_lifecycle_model* none = NULL;
+  crmkit_lifecycle* h = NULL;
+  crmkit_dataset* d = NULL;
+  crmkit_table* t = NULL;
+  char *text = NULL, *again = NULL, *ranked = NULL;
+  char level[16];
+  size_t needed = 0, needed2 = 0, rows = 0, col = 0;
+  int32_t codes[2];
+  int64_t entered[2];
+  double days[2];
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "lead", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "buyer", -1));
+  CHECK_OK(crmkit_lifecycle_builder_set_no_skip(b, chain, 2));
+  CHECK_STATUS(crmkit_lifecycle_builder_set_no_skip(b, NULL, 2), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, lead, 1, "buyer", "orders >= 1", "buy", 3, CRMKIT_LIFECYCLE_ON_ANY));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, buyer, 1, "lead", "recency_days > 90", NULL, 0, CRMKIT_LIFECYCLE_ON_TIME));
+  CHECK_OK(crmkit_lifecycle_builder_build(b, &m));
+  crmkit_lifecycle_builder_free(b);
+  CHECK_STATUS(crmkit_lifecycle_model_save(m, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK(needed > 100);
+  text = (char*)malloc(needed);
+  CHECK_OK(crmkit_lifecycle_model_save(m, text, needed, &needed2));
+  CHECK(needed2 == needed && strlen(text) + 1 == needed);
+  CHECK(strstr(text, "\"document\": \"lifecycle_model\"") != NULL);
+  CHECK(strstr(text, "\"no_skip\": [\"lead\", \"buyer\"]") != NULL);
+  CHECK(strstr(text, "\"priority\": 3, \"on\": \"any\"") != NULL);
+  CHECK_OK(crmkit_lifecycle_model_load(text, strlen(text), &loaded));
+  crmkit_lifecycle_model_free(loaded);
+  loaded = NULL;
+  /* Loading reads exactly `length` bytes: the text need not be NUL-terminated. */
+  CHECK_OK(crmkit_lifecycle_model_load(text, needed - 1, &loaded));
+  CHECK_STATUS(crmkit_lifecycle_model_save(loaded, NULL, 0, &needed2), CRMKIT_E_BUFFER_TOO_SMALL);
+  again = (char*)malloc(needed2);
+  CHECK_OK(crmkit_lifecycle_model_save(loaded, again, needed2, &needed2));
+  CHECK(strcmp(text, again) == 0);
+  crmkit_lifecycle_model_free(loaded);
+  loaded = NULL;
+  /* The same model through chain ranks. */
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "lead", 0));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "buyer", 1));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, lead, 1, "buyer", "orders >= 1", "buy", 3, CRMKIT_LIFECYCLE_ON_ANY));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, buyer, 1, "lead", "recency_days > 90", NULL, 0, CRMKIT_LIFECYCLE_ON_TIME));
+  CHECK_OK(crmkit_lifecycle_builder_build(b, &by_rank));
+  /* Both a chain and ranks: refused at build. */
+  CHECK_OK(crmkit_lifecycle_builder_set_no_skip(b, chain, 2));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &none), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("given twice");
+  CHECK(none == NULL);
+  crmkit_lifecycle_builder_free(b);
+  CHECK_STATUS(crmkit_lifecycle_model_save(by_rank, NULL, 0, &needed2), CRMKIT_E_BUFFER_TOO_SMALL);
+  ranked = (char*)malloc(needed2);
+  CHECK_OK(crmkit_lifecycle_model_save(by_rank, ranked, needed2, &needed2));
+  CHECK(strcmp(text, ranked) == 0);
+  CHECK_STATUS(crmkit_lifecycle_model_save(m, text, 10, &needed2), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK_STATUS(crmkit_lifecycle_model_load("{\"crmkit\": {\"document\": \"x\", \"format\": 1}}", 42, &loaded),
+               CRMKIT_E_PARSE);
+  CHECK_MESSAGE_HAS("not a 'lifecycle_model'");
+  CHECK(loaded == NULL);
+  CHECK_STATUS(crmkit_lifecycle_model_load(NULL, 0, &loaded), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_lifecycle_model_load("states = [\"a\"]\n", 15, &loaded)); /* TOML */
+  crmkit_lifecycle_model_free(loaded);
+
+  /* The table: customer 0 moves to buyer at day 10, customer 1 stays; ids from a dataset. */
+  CHECK_OK(crmkit_lifecycle_create(m, 2, 0, &h));
+  CHECK_OK(crmkit_lifecycle_evaluate(h, 10 * 86400, names, orders, 2, 1, NULL));
+  CHECK_OK(crmkit_dataset_create_from_columns(customer, time, amount, 2, 2, CRMKIT_COPY, &d));
+  CHECK_OK(crmkit_lifecycle_table(h, d, 12 * 86400, &t));
+  CHECK_OK(crmkit_table_n_rows(t, &rows));
+  CHECK(rows == 2);
+  CHECK_OK(crmkit_table_find_column(t, "stage", &col));
+  CHECK_OK(crmkit_table_category_codes(t, col, codes, 2));
+  CHECK(codes[0] == 1 && codes[1] == 0);
+  CHECK_OK(crmkit_table_level(t, col, 1, level, sizeof level, &needed2));
+  CHECK(strcmp(level, "buyer") == 0);
+  CHECK_OK(crmkit_table_find_column(t, "previous_stage", &col));
+  CHECK_OK(crmkit_table_category_codes(t, col, codes, 2));
+  CHECK(codes[0] == 0 && codes[1] == -1);
+  CHECK_OK(crmkit_table_find_column(t, "entered_at", &col));
+  CHECK_OK(crmkit_table_int64(t, col, entered, 2));
+  CHECK(entered[0] == 10 * 86400 && entered[1] == 0);
+  CHECK_OK(crmkit_table_find_column(t, "stage_days", &col));
+  CHECK_OK(crmkit_table_float64(t, col, days, 2));
+  CHECK(days[0] == 2.0 && days[1] == 12.0);
+  crmkit_table_free(t);
+  t = NULL;
+  CHECK_STATUS(crmkit_lifecycle_table(h, d, 86400, &t), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("before the machine's last event");
+  CHECK(t == NULL);
+  CHECK_OK(crmkit_lifecycle_table(h, NULL, INT64_MIN, &t));
+  CHECK_OK(crmkit_table_float64(t, 3, days, 2));
+  CHECK(days[0] == 0.0);
+  crmkit_table_free(t);
+  CHECK_STATUS(crmkit_lifecycle_table(NULL, NULL, 0, &t), CRMKIT_E_INVALID_ARGUMENT);
+  crmkit_dataset_free(d);
+  crmkit_lifecycle_free(h);
+  crmkit_lifecycle_model_free(by_rank);
+  crmkit_lifecycle_model_free(m);
+  free(text);
+  free(again);
+  free(ranked);
+}
+
 int main(void) {
   test_null_arguments();
   test_real_call();
@@ -385,5 +504,6 @@ int main(void) {
   test_builder_validation();
   test_toml();
   test_history_and_time_in_stage();
+  test_save_load_and_table();
   return test_report("lifecycle");
 }
