@@ -69,6 +69,7 @@ _i32p = POINTER(c_int32)
 _i64p = POINTER(c_int64)
 _f64p = POINTER(c_double)
 _names = POINTER(c_char_p)
+_columns = POINTER(POINTER(c_double))
 _DatasetP = DatasetP
 
 SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
@@ -95,11 +96,11 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_lifecycle_create": (c_int, [LifecycleModelP, c_size_t, c_int64, POINTER(LifecycleP)]),
     "crmkit_lifecycle_free": (None, [LifecycleP]),
     "crmkit_lifecycle_set_int": (c_int, [LifecycleP, c_int32, c_int64]),
-    "crmkit_lifecycle_evaluate": (c_int, [LifecycleP, c_int64, _names, _f64p, c_size_t, c_size_t, _size_p]),
+    "crmkit_lifecycle_evaluate": (c_int, [LifecycleP, c_int64, _names, _columns, c_size_t, c_size_t, _size_p]),
     "crmkit_lifecycle_evaluate_dataset": (c_int, [LifecycleP, _DatasetP, c_int64, _size_p]),
     "crmkit_lifecycle_purchase": (
         c_int,
-        [LifecycleP, _i32p, c_size_t, c_int64, _names, _f64p, c_size_t, c_size_t, _size_p],
+        [LifecycleP, _i32p, c_size_t, c_int64, _names, _columns, c_size_t, c_size_t, _size_p],
     ),
     "crmkit_lifecycle_set_stage": (c_int, [LifecycleP, c_int32, c_int32, c_int64]),
     "crmkit_lifecycle_reset": (c_int, [LifecycleP, c_int32, c_int64]),

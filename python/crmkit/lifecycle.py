@@ -71,25 +71,30 @@ def _time(value: Any, what: str) -> int:
     return _unix_seconds(value, what)
 
 
-def _columns(columns: Any, n_rows: Optional[int]) -> tuple:
-    """A DataFrame or a mapping name -> 1-D array as (names array, row-major float64 data, n_rows, keepalive)."""
+def _columns(columns: Any) -> tuple:
+    """A DataFrame or a mapping name -> 1-D array as the C call's (names, column pointers,
+    n_rows, n_cols, keepalive): each column a contiguous float64 array, passed as is."""
     import pandas as pd
 
     if isinstance(columns, pd.DataFrame):
         names = [str(c) for c in columns.columns]
-        data = np.ascontiguousarray(columns.to_numpy(dtype=np.float64, na_value=np.nan))
+        arrays = [np.ascontiguousarray(columns.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan))
+                  for j in range(columns.shape[1])]
+        n_rows = columns.shape[0]
     elif isinstance(columns, Mapping):
         names = [str(k) for k in columns]
-        arrays = [np.asarray(v, dtype=np.float64) for v in columns.values()]
-        for name, a in zip(names, arrays):
-            if a.ndim != 1:
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"column '{name}' must be 1-D, got shape {a.shape}")
-        data = np.ascontiguousarray(np.column_stack(arrays) if arrays else np.empty((n_rows or 0, 0)))
+        arrays = [np.ascontiguousarray(v, dtype=np.float64) for v in columns.values()]
+        n_rows = arrays[0].shape[0] if arrays and arrays[0].ndim == 1 else 0
+        for name, a in zip(names, arrays):  # the pointers must cover n_rows values each
+            if a.ndim != 1 or a.shape[0] != n_rows:
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                           f"column '{name}' must be 1-D with {n_rows} values, got shape {a.shape}")
     else:
         raise TypeError(f"columns must be a DataFrame or a mapping of name -> array, not {type(columns).__name__}")
     encoded = [n.encode("utf-8") for n in names]
-    array = (c_char_p * max(len(encoded), 1))(*encoded)
-    return array, data, data.shape[0], (encoded, data)
+    name_array = (c_char_p * max(len(encoded), 1))(*encoded)
+    pointers = (POINTER(c_double) * max(len(arrays), 1))(*[a.ctypes.data_as(POINTER(c_double)) for a in arrays])
+    return name_array, pointers, n_rows, len(arrays), (encoded, arrays)
 
 
 def _is_default_range(index: Any) -> bool:
@@ -432,11 +437,10 @@ class Lifecycle:
             _lib.check(lib.crmkit_lifecycle_evaluate_dataset(self._m.ptr, columns._h().ptr, t, byref(hops)))
             self._remember_ids(columns)
             return hops.value
-        names, data, n_rows, keep = _columns(columns, None)
+        names, pointers, n_rows, n_cols, keep = _columns(columns)
         if self._machine is None:
             self.start(n_rows)
-        _lib.check(lib.crmkit_lifecycle_evaluate(self._m.ptr, t, names, data.ctypes.data_as(POINTER(c_double)),
-                                                 n_rows, data.shape[1], byref(hops)))
+        _lib.check(lib.crmkit_lifecycle_evaluate(self._m.ptr, t, names, pointers, n_rows, n_cols, byref(hops)))
         del keep
         self._remember_ids(columns)
         return hops.value
@@ -455,11 +459,11 @@ class Lifecycle:
         customers have keys) at ``at``; ``columns`` as in :meth:`evaluate` (a DataFrame or
         mapping, already reflecting the purchases)."""
         idx = np.ascontiguousarray(self._positions(customers), dtype=np.int32)
-        names, data, n_rows, keep = _columns(columns, None)
+        names, pointers, n_rows, n_cols, keep = _columns(columns)
         hops = c_size_t()
         _lib.check(_lib.get().crmkit_lifecycle_purchase(
-            self._m.ptr, idx.ctypes.data_as(POINTER(c_int32)), idx.shape[0], _time(at, "at"), names,
-            data.ctypes.data_as(POINTER(c_double)), n_rows, data.shape[1], byref(hops)))
+            self._m.ptr, idx.ctypes.data_as(POINTER(c_int32)), idx.shape[0], _time(at, "at"), names, pointers,
+            n_rows, n_cols, byref(hops)))
         del keep
         self._remember_ids(columns)
         return hops.value

@@ -54,27 +54,22 @@ std::vector<std::string> strings(const char* const* items, std::size_t n, const 
   return out;
 }
 
-// Row-major host data -> one contiguous column per name (evaluation is column-wise).
-struct transposed {
-  std::vector<double> values;
-  crmkit::lifecycle_columns columns;
-};
-
-void transpose(const char* const* names, const double* data, std::size_t n_rows, std::size_t n_cols,
-               std::size_t n_customers, transposed& out, const char* function) {
+// The host's columns (borrowed for the call): names[j] -> columns[j][0 .. n_rows).
+crmkit::lifecycle_columns host_columns(const char* const* names, const double* const* columns, std::size_t n_rows,
+                                      std::size_t n_cols, std::size_t n_customers, const char* function) {
   if (n_cols > 0 && names == nullptr) crmkit::capi::throw_null(function, "column_names");
-  if (n_cols > 0 && n_rows > 0 && data == nullptr) crmkit::capi::throw_null(function, "data");
-  if (n_rows != n_customers)
+  if (n_rows != n_customers)  // every column pointer covers n_rows values: the machine's customers
     throw error(errc::invalid_argument,
                 fmt::format("{}: n_rows is {}, the machine has {} customers", function, n_rows, n_customers));
-  out.values.resize(n_rows * n_cols);
+  if (n_cols > 0 && columns == nullptr) crmkit::capi::throw_null(function, "columns");
+  crmkit::lifecycle_columns out;
   for (std::size_t j = 0; j < n_cols; ++j) {
     if (names[j] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: column_names[{}] is NULL", function, j));
-    double* col = out.values.data() + j * n_rows;
-    for (std::size_t i = 0; i < n_rows; ++i) col[i] = data[i * n_cols + j];
+    if (columns[j] == nullptr && n_rows > 0)
+      throw error(errc::invalid_argument, fmt::format("{}: columns[{}] ('{}') is NULL", function, j, names[j]));
+    out.set(names[j], std::span<const double>(columns[j], n_rows));
   }
-  for (std::size_t j = 0; j < n_cols; ++j)
-    out.columns.set(names[j], std::span<const double>(out.values.data() + j * n_rows, n_rows));
+  return out;
 }
 
 }  // namespace
@@ -276,12 +271,11 @@ CRMKIT_API int crmkit_lifecycle_set_int(crmkit_lifecycle* machine, int32_t key, 
 }
 
 CRMKIT_API int crmkit_lifecycle_evaluate(crmkit_lifecycle* machine, int64_t as_of, const char* const* column_names,
-                                         const double* data, size_t n_rows, size_t n_cols, size_t* out_hops) {
+                                         const double* const* columns, size_t n_rows, size_t n_cols, size_t* out_hops) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
-  transposed t;
-  transpose(column_names, data, n_rows, n_cols, machine->machine.n_customers(), t, __func__);
-  const std::size_t hops = machine->machine.evaluate(as_of, t.columns);
+  auto& m = machine->machine;
+  const std::size_t hops = m.evaluate(as_of, host_columns(column_names, columns, n_rows, n_cols, m.n_customers(), __func__));
   if (out_hops) *out_hops = hops;
   CRMKIT_API_END();
 }
@@ -305,14 +299,14 @@ CRMKIT_API int crmkit_lifecycle_evaluate_dataset(crmkit_lifecycle* machine, cons
 }
 
 CRMKIT_API int crmkit_lifecycle_purchase(crmkit_lifecycle* machine, const int32_t* customers, size_t n_customers,
-                                         int64_t at, const char* const* column_names, const double* data,
+                                         int64_t at, const char* const* column_names, const double* const* columns,
                                          size_t n_rows, size_t n_cols, size_t* out_hops) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   if (n_customers > 0) CRMKIT_CHECK_NOT_NULL(customers);
-  transposed t;
-  transpose(column_names, data, n_rows, n_cols, machine->machine.n_customers(), t, __func__);
-  const std::size_t hops = machine->machine.purchase(std::span<const std::int32_t>(customers, n_customers), at, t.columns);
+  auto& m = machine->machine;
+  const std::size_t hops = m.purchase(std::span<const std::int32_t>(customers, n_customers), at,
+                                      host_columns(column_names, columns, n_rows, n_cols, m.n_customers(), __func__));
   if (out_hops) *out_hops = hops;
   CRMKIT_API_END();
 }

@@ -285,17 +285,19 @@ CRMKIT_API int crmkit_lifecycle_set_int(crmkit_lifecycle* machine, int32_t key, 
 
 /**
  * Time passing: evaluates the time-triggered transitions of every customer at `as_of`
- * from host columns given row-major (one row per customer, one column per name).
+ * from host columns (one array per name, one value per customer).
  * @param column_names n_cols NUL-terminated names (the model's columns; extra names are ignored).
- * @param data n_rows * n_cols doubles, row-major, NaN = missing; read during the call only.
- * @param n_rows must equal the machine's number of customers.
+ * @param columns n_cols pointers, columns[j] to n_rows doubles (NaN = missing); read during
+ *        the call only, never copied.
+ * @param n_rows the length of every column: the machine's number of customers.
  * @param[out] out_hops receives the number of logged hops (may be NULL).
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, n_rows mismatch, as_of before
- *         the last event, a unique-policy conflict naming the customer); CRMKIT_E_NOT_FOUND (a
- *         column the guards read is missing). On failure no customer moves.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, a column the guards read of
+ *         another length than the machine's customers, as_of before the last event, a
+ *         unique-policy conflict naming the customer); CRMKIT_E_NOT_FOUND (a column the guards
+ *         read is missing). On failure no customer moves.
  */
 CRMKIT_API int crmkit_lifecycle_evaluate(crmkit_lifecycle* machine, int64_t as_of, const char* const* column_names,
-                                         const double* data, size_t n_rows, size_t n_cols, size_t* out_hops);
+                                         const double* const* columns, size_t n_rows, size_t n_cols, size_t* out_hops);
 
 /**
  * Time passing with the metrics computed from `dataset`'s transactions at `as_of`
@@ -312,7 +314,7 @@ CRMKIT_API int crmkit_lifecycle_evaluate_dataset(crmkit_lifecycle* machine, cons
  * @return as crmkit_lifecycle_evaluate(); CRMKIT_E_INVALID_ARGUMENT for an index out of range.
  */
 CRMKIT_API int crmkit_lifecycle_purchase(crmkit_lifecycle* machine, const int32_t* customers, size_t n_customers,
-                                         int64_t at, const char* const* column_names, const double* data,
+                                         int64_t at, const char* const* column_names, const double* const* columns,
                                          size_t n_rows, size_t n_cols, size_t* out_hops);
 
 /**
