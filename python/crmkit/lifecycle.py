@@ -2,9 +2,9 @@
 
 A model (states, transitions with guards such as ``recency_days > 90 and orders >= 2``,
 rule policy, no-skip / forward-only / history invariants, cascade) is loaded from JSON or
-TOML, built by calls (``Lifecycle.builder()`` / ``Lifecycle.from_dict``) or taken from the
-default model; the machine then keeps every customer's stage, moved by
-evaluations at as-of dates, purchases, host-set stages and resets, with an append-only
+TOML (read by the library's one model reader), built by calls (``Lifecycle.builder()``, each
+method one C++ builder call) or taken from the default model, and saved as text; the
+machine then keeps every customer's stage, moved by evaluations at as-of dates, purchases, host-set stages and resets, with an append-only
 transition log. The work happens in libcrmkit (crmkit/c/lifecycle.h); the rules are
 documented in include/crmkit/lifecycle/*.hpp.
 
@@ -17,6 +17,8 @@ Example::
     lc.flow_matrix("1997-01-01", "1998-07-02")
     lc.stages_            # current stage of every customer: a Series indexed by customer_id
     lc.history()          # one row per visit, with a customer_id column
+    lc.customer_table()   # stage, previous_stage, entered_at, stage_days per customer_id
+    text = lc.to_text()   # the model as a saved document; Lifecycle.from_text(text), pickle
 
 Per-customer results are keyed by customer id: after ``fit(dataset)``, ``evaluate(as_of,
 dataset)`` or ``predict(dataset, as_of)`` they carry the dataset's ``customer_ids`` (index
@@ -27,6 +29,7 @@ on mappings of arrays) returns the positional arrays, as before.
 
 from __future__ import annotations
 
+import json
 import weakref
 from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, create_string_buffer
 from typing import Any, List, Mapping, Optional, Sequence, Union
@@ -34,14 +37,13 @@ from typing import Any, List, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._errors import InvalidArgumentError, NotFoundError
+from . import table as _table
+from ._errors import Error, InvalidArgumentError, NotFoundError
 from .dataset import Dataset, _unix_seconds
 
 _STEPS = {"daily": 0, "weekly": 1, "monthly": 2}
 _POLICIES = {"first_match": 0, "priority": 1, "unique": 2}
 _TRIGGERS = {"time": 1, "purchase": 2, "any": 3}
-_MODEL_KEYS = {"states", "initial", "policy", "columns", "invariants", "cascade", "max_hops", "transitions"}
-_TRANSITION_KEYS = {"name", "from", "to", "guard", "priority", "on"}
 _INT64_MIN = -(2**63)
 
 
@@ -67,25 +69,30 @@ def _time(value: Any, what: str) -> int:
     return _unix_seconds(value, what)
 
 
-def _columns(columns: Any, n_rows: Optional[int]) -> tuple:
-    """A DataFrame or a mapping name -> 1-D array as (names array, row-major float64 data, n_rows, keepalive)."""
+def _columns(columns: Any) -> tuple:
+    """A DataFrame or a mapping name -> 1-D array as the C call's (names, column pointers,
+    n_rows, n_cols, keepalive): each column a contiguous float64 array, passed as is."""
     import pandas as pd
 
     if isinstance(columns, pd.DataFrame):
         names = [str(c) for c in columns.columns]
-        data = np.ascontiguousarray(columns.to_numpy(dtype=np.float64, na_value=np.nan))
+        arrays = [np.ascontiguousarray(columns.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan))
+                  for j in range(columns.shape[1])]
+        n_rows = columns.shape[0]
     elif isinstance(columns, Mapping):
         names = [str(k) for k in columns]
-        arrays = [np.asarray(v, dtype=np.float64) for v in columns.values()]
-        for name, a in zip(names, arrays):
-            if a.ndim != 1:
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"column '{name}' must be 1-D, got shape {a.shape}")
-        data = np.ascontiguousarray(np.column_stack(arrays) if arrays else np.empty((n_rows or 0, 0)))
+        arrays = [np.ascontiguousarray(v, dtype=np.float64) for v in columns.values()]
+        n_rows = arrays[0].shape[0] if arrays and arrays[0].ndim == 1 else 0
+        for name, a in zip(names, arrays):  # the pointers must cover n_rows values each
+            if a.ndim != 1 or a.shape[0] != n_rows:
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                           f"column '{name}' must be 1-D with {n_rows} values, got shape {a.shape}")
     else:
         raise TypeError(f"columns must be a DataFrame or a mapping of name -> array, not {type(columns).__name__}")
     encoded = [n.encode("utf-8") for n in names]
-    array = (c_char_p * max(len(encoded), 1))(*encoded)
-    return array, data, data.shape[0], (encoded, data)
+    name_array = (c_char_p * max(len(encoded), 1))(*encoded)
+    pointers = (POINTER(c_double) * max(len(arrays), 1))(*[a.ctypes.data_as(POINTER(c_double)) for a in arrays])
+    return name_array, pointers, n_rows, len(arrays), (encoded, arrays)
 
 
 def _is_default_range(index: Any) -> bool:
@@ -104,10 +111,26 @@ def _choice(value: str, choices: Mapping[str, int], what: str) -> int:
     return choices[value]
 
 
+class _Builder:
+    __slots__ = ("ptr", "finalizer", "__weakref__")
+
+    def __init__(self) -> None:
+        lib = _lib.get()
+        self.ptr = _lib.LifecycleBuilderP()
+        _lib.check(lib.crmkit_lifecycle_builder_create(byref(self.ptr)))
+        self.finalizer = weakref.finalize(self, lib.crmkit_lifecycle_builder_free, self.ptr)
+
+
+def _names_array(names: Sequence[str]) -> Any:
+    encoded = [str(n).encode("utf-8") for n in names]
+    return (c_char_p * max(len(encoded), 1))(*encoded), len(encoded)
+
+
 class LifecycleBuilder:
-    """Defines a lifecycle model step by step through the C ABI's builder calls
-    (``crmkit_lifecycle_builder_*`` in crmkit/c/lifecycle.h); :meth:`build` validates it
-    exactly like :meth:`Lifecycle.from_json`. Every method returns the builder::
+    """Defines a lifecycle model step by step; each method is one call of the C++
+    ``crmkit::lifecycle_model_builder`` (through ``crmkit_lifecycle_builder_*`` in
+    crmkit/c/lifecycle.h), and :meth:`build` validates the model exactly like
+    :meth:`Lifecycle.from_json`. Every method returns the builder::
 
         lc = (crmkit.Lifecycle.builder()
               .state("lead").state("buyer").state("lapsed")
@@ -121,105 +144,72 @@ class LifecycleBuilder:
     """
 
     def __init__(self) -> None:
-        self._states: List[str] = []
-        self._ranks: dict = {}
-        self._chain: Optional[List[str]] = None
-        self._initial: Optional[str] = None
-        self._columns: List[str] = []
-        self._transitions: List[tuple] = []
-        self._ints: dict = {}
+        self._b = _Builder()
+
+    def _call(self, function: str, *args: Any) -> "LifecycleBuilder":
+        _lib.check(getattr(_lib.get(), function)(self._b.ptr, *args))
+        return self
 
     def state(self, name: str, chain_rank: Optional[int] = None) -> "LifecycleBuilder":
         """Adds a state (declaration order is funnel order); ``chain_rank`` is its 0-based
         position on the no-skip chain (None: not on it)."""
-        self._states.append(str(name))
-        if chain_rank is not None:
-            self._ranks[str(name)] = int(chain_rank)
-        return self
+        return self._call("crmkit_lifecycle_builder_add_state", str(name).encode("utf-8"),
+                          -1 if chain_rank is None else int(chain_rank))
 
     def initial(self, name: str) -> "LifecycleBuilder":
         """The initial state (default: the first state)."""
-        self._initial = str(name)
-        return self
+        return self._call("crmkit_lifecycle_builder_set_initial", str(name).encode("utf-8"))
 
     def column(self, name: str) -> "LifecycleBuilder":
         """Declares a host column the guards may read besides the built-in metrics."""
-        self._columns.append(str(name))
-        return self
+        return self._call("crmkit_lifecycle_builder_add_column", str(name).encode("utf-8"))
 
     def transition(self, from_: Union[str, Sequence[str]], to: str, guard: str = "true", name: Optional[str] = None,
                    priority: int = 0, on: str = "time") -> "LifecycleBuilder":
         """Adds a transition from ``from_`` (a state, a list of states or "*") to ``to`` (a
         state or "@history") when ``guard`` holds; ``on`` is "time", "purchase" or "any"."""
-        sources = [from_] if isinstance(from_, str) else [str(f) for f in from_]
-        self._transitions.append((sources, str(to), str(guard), name, int(priority), _choice(on, _TRIGGERS, "on")))
-        return self
+        sources, n = _names_array([from_] if isinstance(from_, str) else from_)
+        return self._call("crmkit_lifecycle_builder_add_transition", sources, n, str(to).encode("utf-8"),
+                          str(guard).encode("utf-8"), None if name is None else str(name).encode("utf-8"),
+                          int(priority), _choice(on, _TRIGGERS, "on"))
 
     def policy(self, policy: str) -> "LifecycleBuilder":
         """"first_match" (default), "priority" or "unique"."""
-        self._ints[_lib.LIFECYCLE_BUILD_POLICY] = _choice(policy, _POLICIES, "policy")
-        return self
+        return self._call("crmkit_lifecycle_builder_set_int", _lib.LIFECYCLE_BUILD_POLICY,
+                          _choice(policy, _POLICIES, "policy"))
 
     def no_skip(self, chain: Sequence[str]) -> "LifecycleBuilder":
-        """The ordered chain of stages that may not be skipped (sets every chain rank)."""
-        self._chain = [str(c) for c in chain]
-        return self
+        """The ordered chain of stages that may not be skipped."""
+        names, n = _names_array(chain)
+        return self._call("crmkit_lifecycle_builder_set_no_skip", names, n)
 
     def forward_only(self, on: bool = True) -> "LifecycleBuilder":
         """Funnel mode: moving back needs a reset."""
-        self._ints[_lib.LIFECYCLE_BUILD_FORWARD_ONLY] = int(bool(on))
-        return self
+        return self._call("crmkit_lifecycle_builder_set_int", _lib.LIFECYCLE_BUILD_FORWARD_ONLY, int(bool(on)))
 
     def cascade(self, on: bool = True, max_hops: int = 0) -> "LifecycleBuilder":
         """One evaluation may pass through several stages (at most ``max_hops``; 0: the number of states)."""
-        self._ints[_lib.LIFECYCLE_BUILD_CASCADE] = int(bool(on))
-        self._ints[_lib.LIFECYCLE_BUILD_MAX_HOPS] = int(max_hops)
-        return self
+        self._call("crmkit_lifecycle_builder_set_int", _lib.LIFECYCLE_BUILD_CASCADE, int(bool(on)))
+        return self._call("crmkit_lifecycle_builder_set_int", _lib.LIFECYCLE_BUILD_MAX_HOPS, int(max_hops))
 
     def build(self, n_threads: int = 1) -> "Lifecycle":
-        """Validates the model and returns a :class:`Lifecycle`.
+        """Validates the model and returns a :class:`Lifecycle`; the builder is unchanged.
 
         Raises:
             crmkit.Error: as :meth:`Lifecycle.from_json` (unknown state or column, guard
                 parse error with its position, unreachable state, overlap under the unique
                 policy, a no-skip break, chain ranks that are not 0..k-1).
         """
-        ranks = dict(self._ranks)
-        if self._chain is not None:
-            unknown = [c for c in self._chain if c not in self._states]
-            if unknown:
-                raise NotFoundError(_errors.E_NOT_FOUND, f"lifecycle model: the no_skip chain names unknown state "
-                                                         f"'{unknown[0]}'; defined states: {', '.join(self._states)}")
-            ranks = {c: r for r, c in enumerate(self._chain)}
-        lib = _lib.get()
-        b = _lib.LifecycleBuilderP()
-        _lib.check(lib.crmkit_lifecycle_builder_create(byref(b)))
-        try:
-            enc = lambda x: x.encode("utf-8")  # noqa: E731
-            for name in self._states:
-                _lib.check(lib.crmkit_lifecycle_builder_add_state(b, enc(name), ranks.pop(name, -1)))
-            if self._initial is not None:
-                _lib.check(lib.crmkit_lifecycle_builder_set_initial(b, enc(self._initial)))
-            for c in self._columns:
-                _lib.check(lib.crmkit_lifecycle_builder_add_column(b, enc(c)))
-            for sources, to, guard, name, priority, on in self._transitions:
-                arr = (c_char_p * len(sources))(*[enc(f) for f in sources])
-                _lib.check(lib.crmkit_lifecycle_builder_add_transition(
-                    b, arr, len(sources), enc(to), enc(guard), None if name is None else enc(str(name)), priority, on))
-            for key, value in self._ints.items():
-                _lib.check(lib.crmkit_lifecycle_builder_set_int(b, key, value))
-            ptr = _lib.LifecycleModelP()
-            _lib.check(lib.crmkit_lifecycle_builder_build(b, byref(ptr)))
-        finally:
-            lib.crmkit_lifecycle_builder_free(b)
+        ptr = _lib.LifecycleModelP()
+        _lib.check(_lib.get().crmkit_lifecycle_builder_build(self._b.ptr, byref(ptr)))
         return Lifecycle(_Model(ptr), n_threads)
 
 
 class Lifecycle:
     """A lifecycle model and, once fitted or evaluated, its machine.
 
-    Use :meth:`from_json`, :meth:`from_toml`, :meth:`from_dict`, :meth:`builder` or
-    :meth:`default` to create one. ``fit(dataset, start, end)``
+    Use :meth:`from_json`, :meth:`from_toml`, :meth:`from_text`, :meth:`from_dict`, :meth:`builder` or
+    :meth:`default` to create one; :meth:`to_text` saves the model (pickle uses it). ``fit(dataset, start, end)``
     replays a dataset at a step (the scikit-learn "fit"); ``predict(columns_or_dataset,
     as_of)`` evaluates every customer at ``as_of`` on the current machine and returns the
     stage names.
@@ -289,43 +279,45 @@ class Lifecycle:
 
     @classmethod
     def from_dict(cls, spec: Mapping[str, Any], n_threads: int = 1) -> "Lifecycle":
-        """Builds a model from a mapping with the JSON document's keys (e.g. ``json.load``
-        or ``tomllib.load`` output) through the builder calls. Unknown keys are errors."""
+        """A model from a mapping with the JSON document's keys (e.g. ``json.load`` or
+        ``tomllib.load`` output): the mapping is written as JSON and read by the library's one
+        model reader. Errors as :meth:`from_json`, but a schema error (an unknown key, a value
+        of the wrong type) is an InvalidArgumentError: the mapping is an argument, not text."""
         if not isinstance(spec, Mapping):
             raise TypeError(f"spec must be a mapping, not {type(spec).__name__}")
-        extra = set(spec) - _MODEL_KEYS
-        if extra:
-            raise _invalid(f"lifecycle model: unknown key '{sorted(extra)[0]}'; allowed: {', '.join(sorted(_MODEL_KEYS))}")
-        if "states" not in spec:
-            raise _invalid("lifecycle model: no 'states'")
-        b = LifecycleBuilder()
-        for s in spec["states"]:
-            b.state(s["name"] if isinstance(s, Mapping) else s)
-        if "initial" in spec:
-            b.initial(spec["initial"])
-        if "policy" in spec:
-            b.policy(spec["policy"])
-        for c in spec.get("columns", []):
-            b.column(c)
-        inv = spec.get("invariants", {})
-        extra = set(inv) - {"no_skip", "forward_only"}
-        if extra:
-            raise _invalid(f"lifecycle model: unknown key '{sorted(extra)[0]}' in invariants")
-        if "no_skip" in inv:
-            b.no_skip(inv["no_skip"])
-        if "forward_only" in inv:
-            b.forward_only(bool(inv["forward_only"]))
-        if "cascade" in spec or "max_hops" in spec:
-            b.cascade(bool(spec.get("cascade", False)), int(spec.get("max_hops", 0)))
-        for t in spec.get("transitions", []):
-            extra = set(t) - _TRANSITION_KEYS
-            if extra:
-                raise _invalid(f"lifecycle model: unknown key '{sorted(extra)[0]}' in a transition")
-            if "from" not in t or "to" not in t:
-                raise _invalid("lifecycle model: a transition needs 'from' and 'to'")
-            b.transition(t["from"], t["to"], t.get("guard", "true"), t.get("name"), int(t.get("priority", 0)),
-                         t.get("on", "time"))
-        return b.build(n_threads)
+        try:
+            return cls.from_json(json.dumps(spec, indent=1), n_threads)
+        except Error as e:
+            if e.code != _errors.E_PARSE:
+                raise
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, e.message) from None
+
+    @classmethod
+    def from_text(cls, text: Union[str, bytes], n_threads: int = 1) -> "Lifecycle":
+        """Reads a document written by :meth:`to_text` (or any model document: JSON when it
+        starts with ``{``, else TOML); ``Lifecycle.from_text(lc.to_text())`` has the same model."""
+        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        ptr = _lib.LifecycleModelP()
+        _lib.check(_lib.get().crmkit_lifecycle_model_load(data, len(data), byref(ptr)))
+        return cls(_Model(ptr), n_threads)
+
+    def to_text(self) -> str:
+        """The model as a saved document: the JSON model document with a ``"crmkit"``
+        header (document kind, format, library version); see include/crmkit/lifecycle/model.hpp.
+        The machine (stages, log) is not part of it."""
+        lib = _lib.get()
+        needed = c_size_t()
+        rc = lib.crmkit_lifecycle_model_save(self._model.ptr, None, 0, byref(needed))
+        if rc != _errors.E_BUFFER_TOO_SMALL:
+            _lib.check(rc)
+        buf = create_string_buffer(needed.value)
+        _lib.check(lib.crmkit_lifecycle_model_save(self._model.ptr, buf, needed.value, byref(needed)))
+        return buf.value.decode("utf-8")
+
+    def __reduce__(self) -> tuple:
+        """Pickles through :meth:`to_text`: the model and ``n_threads``. A machine built by
+        fit/evaluate is not carried (keep :meth:`customer_table` or refit)."""
+        return (Lifecycle.from_text, (self.to_text(), self.n_threads))
 
     @classmethod
     def default(cls, scale_to_gap: bool = False, decline_days: float = 90.0, churn_days: float = 180.0,
@@ -443,11 +435,10 @@ class Lifecycle:
             _lib.check(lib.crmkit_lifecycle_evaluate_dataset(self._m.ptr, columns._h().ptr, t, byref(hops)))
             self._remember_ids(columns)
             return hops.value
-        names, data, n_rows, keep = _columns(columns, None)
+        names, pointers, n_rows, n_cols, keep = _columns(columns)
         if self._machine is None:
             self.start(n_rows)
-        _lib.check(lib.crmkit_lifecycle_evaluate(self._m.ptr, t, names, data.ctypes.data_as(POINTER(c_double)),
-                                                 n_rows, data.shape[1], byref(hops)))
+        _lib.check(lib.crmkit_lifecycle_evaluate(self._m.ptr, t, names, pointers, n_rows, n_cols, byref(hops)))
         del keep
         self._remember_ids(columns)
         return hops.value
@@ -466,11 +457,11 @@ class Lifecycle:
         customers have keys) at ``at``; ``columns`` as in :meth:`evaluate` (a DataFrame or
         mapping, already reflecting the purchases)."""
         idx = np.ascontiguousarray(self._positions(customers), dtype=np.int32)
-        names, data, n_rows, keep = _columns(columns, None)
+        names, pointers, n_rows, n_cols, keep = _columns(columns)
         hops = c_size_t()
         _lib.check(_lib.get().crmkit_lifecycle_purchase(
-            self._m.ptr, idx.ctypes.data_as(POINTER(c_int32)), idx.shape[0], _time(at, "at"), names,
-            data.ctypes.data_as(POINTER(c_double)), n_rows, data.shape[1], byref(hops)))
+            self._m.ptr, idx.ctypes.data_as(POINTER(c_int32)), idx.shape[0], _time(at, "at"), names, pointers,
+            n_rows, n_cols, byref(hops)))
         del keep
         self._remember_ids(columns)
         return hops.value
@@ -565,6 +556,24 @@ class Lifecycle:
         import pandas as pd
 
         return self._keyed(pd.Categorical.from_codes(self.previous_codes_, categories=self.states), "previous_stage")
+
+    def customer_table(self, as_of: Any = None) -> Any:
+        """Every customer's state as the customer table (crmkit_lifecycle_table; C++
+        ``crmkit::lifecycle_table``): a DataFrame with ``stage`` and ``previous_stage``
+        (categorical over ``states``; NaN when none), ``entered_at`` (datetime64 UTC; NaT when
+        unknown) and ``stage_days`` (days in the current stage at ``as_of``; NaN when
+        unknown). ``as_of`` defaults to the machine's last event. Indexed by customer id
+        (``customer_id``) when the customers have keys, else by a RangeIndex named ``customer``."""
+        import pandas as pd
+
+        ptr = _lib.TableP()
+        t = _INT64_MIN if as_of is None else _time(as_of, "as_of")
+        _lib.check(_lib.get().crmkit_lifecycle_table(self._m.ptr, None, t, byref(ptr)))
+        n = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
+        frame = _table.to_frame(_table._TableHandle(ptr), range(n))
+        keyed = self._ids is not None and len(self._ids) == n
+        frame.index = self._ids if keyed else pd.RangeIndex(n, name="customer")
+        return frame
 
     def history(self) -> Any:
         """Every customer's stage history as a DataFrame, one row per visit, customers in

@@ -1,5 +1,7 @@
 // crmkit/c/lifecycle.h: the crmkit_lifecycle_model and crmkit_lifecycle handles.
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cmath>
 #include <memory>
 #include <span>
@@ -10,6 +12,7 @@
 
 #include "c_api_internal.hpp"
 #include "crmkit/c/lifecycle.h"
+#include "crmkit/c/table.h"
 #include "crmkit/lifecycle.hpp"
 
 struct crmkit_lifecycle_model {
@@ -17,8 +20,7 @@ struct crmkit_lifecycle_model {
 };
 
 struct crmkit_lifecycle_builder {
-  crmkit::model_spec spec;
-  std::vector<std::pair<std::int32_t, std::string>> ranks;  // (chain rank, state) as added
+  crmkit::lifecycle_model_builder builder;
 };
 
 struct crmkit_lifecycle {
@@ -32,27 +34,42 @@ namespace {
 using crmkit::errc;
 using crmkit::error;
 
-// Row-major host data -> one contiguous column per name (evaluation is column-wise).
-struct transposed {
-  std::vector<double> values;
-  crmkit::lifecycle_columns columns;
-};
+void check_capacity(std::size_t n, std::size_t needed, const char* function) {
+  crmkit::capi::check_capacity(n, needed, function, "n");
+}
 
-void transpose(const char* const* names, const double* data, std::size_t n_rows, std::size_t n_cols,
-               std::size_t n_customers, transposed& out, const char* function) {
+// A new model handle for `model`.
+crmkit_lifecycle_model* new_model(crmkit::lifecycle_model model) {
+  return new crmkit_lifecycle_model{std::make_shared<const crmkit::lifecycle_model>(std::move(model))};
+}
+
+// n NUL-terminated strings, each checked for NULL.
+std::vector<std::string> strings(const char* const* items, std::size_t n, const char* function, const char* argument) {
+  if (n > 0 && items == nullptr) crmkit::capi::throw_null(function, argument);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (items[i] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: {}[{}] is NULL", function, argument, i));
+    out.emplace_back(items[i]);
+  }
+  return out;
+}
+
+// The host's columns (borrowed for the call): names[j] -> columns[j][0 .. n_rows).
+crmkit::lifecycle_columns host_columns(const char* const* names, const double* const* columns, std::size_t n_rows,
+                                      std::size_t n_cols, std::size_t n_customers, const char* function) {
   if (n_cols > 0 && names == nullptr) crmkit::capi::throw_null(function, "column_names");
-  if (n_cols > 0 && n_rows > 0 && data == nullptr) crmkit::capi::throw_null(function, "data");
-  if (n_rows != n_customers)
+  if (n_rows != n_customers)  // every column pointer covers n_rows values: the machine's customers
     throw error(errc::invalid_argument,
                 fmt::format("{}: n_rows is {}, the machine has {} customers", function, n_rows, n_customers));
-  out.values.resize(n_rows * n_cols);
+  if (n_cols > 0 && columns == nullptr) crmkit::capi::throw_null(function, "columns");
+  crmkit::lifecycle_columns out;
   for (std::size_t j = 0; j < n_cols; ++j) {
     if (names[j] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: column_names[{}] is NULL", function, j));
-    double* col = out.values.data() + j * n_rows;
-    for (std::size_t i = 0; i < n_rows; ++i) col[i] = data[i * n_cols + j];
+    if (columns[j] == nullptr && n_rows > 0)
+      throw error(errc::invalid_argument, fmt::format("{}: columns[{}] ('{}') is NULL", function, j, names[j]));
+    out.set(names[j], std::span<const double>(columns[j], n_rows));
   }
-  for (std::size_t j = 0; j < n_cols; ++j)
-    out.columns.set(names[j], std::span<const double>(out.values.data() + j * n_rows, n_rows));
+  return out;
 }
 
 }  // namespace
@@ -64,9 +81,7 @@ CRMKIT_API int crmkit_lifecycle_model_from_json(const char* text, size_t length,
   CRMKIT_CHECK_NOT_NULL(out);
   *out = nullptr;
   CRMKIT_CHECK_NOT_NULL(text);
-  auto model = std::make_shared<const crmkit::lifecycle_model>(
-      crmkit::lifecycle_model::from_json(std::string_view(text, length)));
-  *out = new crmkit_lifecycle_model{std::move(model)};
+  *out = new_model(crmkit::lifecycle_model::from_json(std::string_view(text, length)));
   CRMKIT_API_END();
 }
 
@@ -79,8 +94,7 @@ CRMKIT_API int crmkit_lifecycle_model_default(int32_t scale_to_gap, double decli
   o.scale_to_gap = scale_to_gap != 0;
   o.decline_days = decline_days;
   o.churn_days = churn_days;
-  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model(o));
-  *out = new crmkit_lifecycle_model{std::move(model)};
+  *out = new_model(crmkit::default_lifecycle_model(o));
   CRMKIT_API_END();
 }
 
@@ -89,9 +103,7 @@ CRMKIT_API int crmkit_lifecycle_model_from_toml(const char* text, size_t length,
   CRMKIT_CHECK_NOT_NULL(out);
   *out = nullptr;
   CRMKIT_CHECK_NOT_NULL(text);
-  auto model = std::make_shared<const crmkit::lifecycle_model>(
-      crmkit::lifecycle_model::from_toml(std::string_view(text, length)));
-  *out = new crmkit_lifecycle_model{std::move(model)};
+  *out = new_model(crmkit::lifecycle_model::from_toml(std::string_view(text, length)));
   CRMKIT_API_END();
 }
 
@@ -110,12 +122,7 @@ CRMKIT_API int crmkit_lifecycle_builder_add_state(crmkit_lifecycle_builder* buil
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(builder);
   CRMKIT_CHECK_NOT_NULL(name);
-  if (chain_rank < -1)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: chain_rank of '{}' is {}; use -1 (not on the chain) or a rank >= 0", __func__, name,
-                            chain_rank));
-  builder->spec.states.emplace_back(name);
-  if (chain_rank >= 0) builder->ranks.emplace_back(chain_rank, name);
+  builder->builder.add_state(name, chain_rank);
   CRMKIT_API_END();
 }
 
@@ -123,7 +130,7 @@ CRMKIT_API int crmkit_lifecycle_builder_set_initial(crmkit_lifecycle_builder* bu
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(builder);
   CRMKIT_CHECK_NOT_NULL(name);
-  builder->spec.initial = name;
+  builder->builder.set_initial(name);
   CRMKIT_API_END();
 }
 
@@ -131,7 +138,7 @@ CRMKIT_API int crmkit_lifecycle_builder_add_column(crmkit_lifecycle_builder* bui
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(builder);
   CRMKIT_CHECK_NOT_NULL(name);
-  builder->spec.columns.emplace_back(name);
+  builder->builder.add_column(name);
   CRMKIT_API_END();
 }
 
@@ -142,21 +149,16 @@ CRMKIT_API int crmkit_lifecycle_builder_add_transition(crmkit_lifecycle_builder*
   CRMKIT_CHECK_NOT_NULL(builder);
   CRMKIT_CHECK_NOT_NULL(from);
   CRMKIT_CHECK_NOT_NULL(to);
-  if (n_from == 0) throw error(errc::invalid_argument, fmt::format("{}: n_from is 0; a transition needs a source state", __func__));
-  if (on < CRMKIT_LIFECYCLE_ON_TIME || on > CRMKIT_LIFECYCLE_ON_ANY)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: on is {}; use CRMKIT_LIFECYCLE_ON_TIME (1), _ON_PURCHASE (2) or _ON_ANY (3)", __func__, on));
-  crmkit::transition_spec t;
-  for (std::size_t i = 0; i < n_from; ++i) {
-    if (from[i] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: from[{}] is NULL", __func__, i));
-    t.from.emplace_back(from[i]);
-  }
-  t.to = to;
-  if (guard) t.guard = guard;
-  if (name) t.name = name;
-  t.priority = priority;
-  t.on = static_cast<crmkit::transition_trigger>(on);
-  builder->spec.transitions.push_back(std::move(t));
+  builder->builder.add_transition({name ? name : "", strings(from, n_from, __func__, "from"), to,
+                                   guard ? guard : "true", priority, static_cast<crmkit::transition_trigger>(on)});
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_builder_set_no_skip(crmkit_lifecycle_builder* builder, const char* const* chain,
+                                                    size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(builder);
+  builder->builder.set_no_skip(strings(chain, n, __func__, "chain"));
   CRMKIT_API_END();
 }
 
@@ -168,22 +170,14 @@ CRMKIT_API int crmkit_lifecycle_builder_set_int(crmkit_lifecycle_builder* builde
       throw error(errc::invalid_argument, fmt::format("{}: {} is {}; it must be 0 or 1", __func__, what, value));
     return value == 1;
   };
+  auto& b = builder->builder;
   switch (key) {
     case CRMKIT_LIFECYCLE_BUILD_POLICY:
-      if (value < CRMKIT_LIFECYCLE_FIRST_MATCH || value > CRMKIT_LIFECYCLE_UNIQUE)
-        throw error(errc::invalid_argument,
-                    fmt::format("{}: policy {} is not CRMKIT_LIFECYCLE_FIRST_MATCH (0), _PRIORITY (1) or _UNIQUE (2)",
-                                __func__, value));
-      builder->spec.policy = static_cast<crmkit::rule_policy>(value);
+      b.set_policy(static_cast<crmkit::rule_policy>(std::clamp<int64_t>(value, INT32_MIN, INT32_MAX)));
       break;
-    case CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY: builder->spec.forward_only = flag("CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY"); break;
-    case CRMKIT_LIFECYCLE_BUILD_CASCADE: builder->spec.cascade = flag("CRMKIT_LIFECYCLE_BUILD_CASCADE"); break;
-    case CRMKIT_LIFECYCLE_BUILD_MAX_HOPS:
-      if (value < 0 || value > 1000000)
-        throw error(errc::invalid_argument,
-                    fmt::format("{}: CRMKIT_LIFECYCLE_BUILD_MAX_HOPS = {} is outside [0, 10^6]", __func__, value));
-      builder->spec.max_hops = static_cast<int>(value);
-      break;
+    case CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY: b.set_forward_only(flag("CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY")); break;
+    case CRMKIT_LIFECYCLE_BUILD_CASCADE: b.set_cascade(flag("CRMKIT_LIFECYCLE_BUILD_CASCADE")); break;
+    case CRMKIT_LIFECYCLE_BUILD_MAX_HOPS: b.set_max_hops(value); break;
     default: throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
   }
   CRMKIT_API_END();
@@ -194,21 +188,25 @@ CRMKIT_API int crmkit_lifecycle_builder_build(const crmkit_lifecycle_builder* bu
   CRMKIT_CHECK_NOT_NULL(out);
   *out = nullptr;
   CRMKIT_CHECK_NOT_NULL(builder);
-  crmkit::model_spec spec = builder->spec;
-  if (!builder->ranks.empty()) {
-    // Chain ranks -> the ordered no-skip chain; they must be exactly 0..k-1.
-    auto ranks = builder->ranks;
-    std::stable_sort(ranks.begin(), ranks.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t r = 0; r < ranks.size(); ++r)
-      if (ranks[r].first != static_cast<std::int32_t>(r))
-        throw error(errc::invalid_argument,
-                    fmt::format("lifecycle model: the no_skip chain ranks must be 0, 1, ..., {} (one state each); "
-                                "state '{}' has rank {} where rank {} was expected",
-                                ranks.size() - 1, ranks[r].second, ranks[r].first, r));
-    for (const auto& p : ranks) spec.no_skip_chain.push_back(p.second);
-  }
-  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::lifecycle_model::from_spec(spec));
-  *out = new crmkit_lifecycle_model{std::move(model)};
+  *out = new_model(builder->builder.build());
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_model_save(const crmkit_lifecycle_model* model, char* buf, size_t cap,
+                                           size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  crmkit::capi::copy_out(model->model->to_text(), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_model_load(const char* text, size_t length, crmkit_lifecycle_model** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  *out = new_model(crmkit::lifecycle_model::from_text(std::string_view(text, length)));
   CRMKIT_API_END();
 }
 
@@ -272,12 +270,11 @@ CRMKIT_API int crmkit_lifecycle_set_int(crmkit_lifecycle* machine, int32_t key, 
 }
 
 CRMKIT_API int crmkit_lifecycle_evaluate(crmkit_lifecycle* machine, int64_t as_of, const char* const* column_names,
-                                         const double* data, size_t n_rows, size_t n_cols, size_t* out_hops) {
+                                         const double* const* columns, size_t n_rows, size_t n_cols, size_t* out_hops) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
-  transposed t;
-  transpose(column_names, data, n_rows, n_cols, machine->machine.n_customers(), t, __func__);
-  const std::size_t hops = machine->machine.evaluate(as_of, t.columns);
+  auto& m = machine->machine;
+  const std::size_t hops = m.evaluate(as_of, host_columns(column_names, columns, n_rows, n_cols, m.n_customers(), __func__));
   if (out_hops) *out_hops = hops;
   CRMKIT_API_END();
 }
@@ -301,14 +298,14 @@ CRMKIT_API int crmkit_lifecycle_evaluate_dataset(crmkit_lifecycle* machine, cons
 }
 
 CRMKIT_API int crmkit_lifecycle_purchase(crmkit_lifecycle* machine, const int32_t* customers, size_t n_customers,
-                                         int64_t at, const char* const* column_names, const double* data,
+                                         int64_t at, const char* const* column_names, const double* const* columns,
                                          size_t n_rows, size_t n_cols, size_t* out_hops) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   if (n_customers > 0) CRMKIT_CHECK_NOT_NULL(customers);
-  transposed t;
-  transpose(column_names, data, n_rows, n_cols, machine->machine.n_customers(), t, __func__);
-  const std::size_t hops = machine->machine.purchase(std::span<const std::int32_t>(customers, n_customers), at, t.columns);
+  auto& m = machine->machine;
+  const std::size_t hops = m.purchase(std::span<const std::int32_t>(customers, n_customers), at,
+                                      host_columns(column_names, columns, n_rows, n_cols, m.n_customers(), __func__));
   if (out_hops) *out_hops = hops;
   CRMKIT_API_END();
 }
@@ -372,6 +369,19 @@ CRMKIT_API int crmkit_lifecycle_stages(const crmkit_lifecycle* machine, int32_t*
   if (out_stage) std::copy(stage.begin(), stage.end(), out_stage);
   if (out_previous) std::copy(previous.begin(), previous.end(), out_previous);
   if (out_entered_at) std::copy(entered.begin(), entered.end(), out_entered_at);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_lifecycle_table(const crmkit_lifecycle* machine, const crmkit_dataset* dataset, int64_t as_of,
+                                      crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(machine);
+  auto table = std::make_unique<crmkit_table>();
+  table->table = crmkit::lifecycle_table(machine->machine, as_of,
+                                         dataset ? dataset->data.customers().shared_ids() : nullptr);
+  *out = table.release();
   CRMKIT_API_END();
 }
 

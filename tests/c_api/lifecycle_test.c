@@ -29,7 +29,7 @@ static void test_null_arguments(void) {
   CHECK_STATUS(crmkit_lifecycle_replay(NULL, NULL, 0, 1, CRMKIT_LIFECYCLE_MONTHLY, 1, &h), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_OK(crmkit_lifecycle_model_from_json(kModel, strlen(kModel), &m));
   CHECK_OK(crmkit_lifecycle_create(m, 2, 0, &h));
-  CHECK_STATUS(crmkit_lifecycle_evaluate(h, 0, NULL, (const double*)s, 2, 1, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_evaluate(h, 0, NULL, (const double* const*)s, 2, 1, NULL), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_MESSAGE_HAS("column_names");
   crmkit_lifecycle_free(h);
   crmkit_lifecycle_model_free(m);
@@ -41,8 +41,10 @@ static void test_real_call(void) {
   crmkit_lifecycle_model* m = NULL;
   crmkit_lifecycle* h = NULL;
   const char* names[2] = {"orders", "recency_days"};
-  /* Row-major: customer 0 bought 10 days ago, customer 1 never, customer 2 long ago. */
-  double data[6] = {1, 10, 0, NAN, 2, 200};
+  /* Customer 0 bought 10 days ago, customer 1 never, customer 2 long ago. */
+  const double orders[3] = {1, 0, 2};
+  const double recency[3] = {10, NAN, 200};
+  const double* data[2] = {orders, recency};
   int32_t stage[3], previous[3], cust[8], from[8], to[8], rule[8];
   int64_t entered[3], at[8], flow[9], counts[6], times[2] = {0, 100};
   double conv[9];
@@ -91,7 +93,9 @@ static void test_bad_input(void) {
   crmkit_lifecycle* h = NULL;
   const char* bad_guard = "{\"states\": [\"a\", \"b\"], \"transitions\": [{\"from\": \"a\", \"to\": \"b\", \"guard\": \"orders >\"}]}";
   const char* names[1] = {"orders"};
-  double data[2] = {1, 1};
+  const double ones[2] = {1, 1};
+  const double* data[1] = {ones};
+  int64_t flow_out[9];
   int32_t s[1];
   CHECK_STATUS(crmkit_lifecycle_model_from_json(bad_guard, strlen(bad_guard), &m), CRMKIT_E_PARSE);
   CHECK_MESSAGE_HAS("at position 9");
@@ -107,7 +111,7 @@ static void test_bad_input(void) {
   CHECK_STATUS(crmkit_lifecycle_stages(h, s, NULL, NULL, 1), CRMKIT_E_BUFFER_TOO_SMALL);
   CHECK_STATUS(crmkit_lifecycle_set_stage(h, 5, 0, 10), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_lifecycle_set_int(h, CRMKIT_LIFECYCLE_N_THREADS, 0), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_lifecycle_flow(h, 10, 5, (int64_t*)data, 9), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_lifecycle_flow(h, 10, 5, flow_out, 9), CRMKIT_E_INVALID_ARGUMENT);
   crmkit_lifecycle_free(h);
   crmkit_lifecycle_model_free(m);
 }
@@ -168,8 +172,10 @@ static crmkit_lifecycle_builder* make_builder(void) {
 /* Runs two evaluations of fixed columns; writes stages and the log (at most 16 records). */
 static size_t run_model(const crmkit_lifecycle_model* m, int32_t* stage, int32_t* rule, int32_t* cust, int64_t* at) {
   const char* names[2] = {"orders", "recency_days"};
-  const double day1[10] = {1, 10, 0, NAN, 2, 200, 3, 95, 1, 91};
-  const double day2[10] = {1, 100, 1, 3, 3, 20, 3, 180, 2, 5};
+  const double orders1[5] = {1, 0, 2, 3, 1}, recency1[5] = {10, NAN, 200, 95, 91};
+  const double orders2[5] = {1, 1, 3, 3, 2}, recency2[5] = {100, 3, 20, 180, 5};
+  const double* day1[2] = {orders1, recency1};
+  const double* day2[2] = {orders2, recency2};
   crmkit_lifecycle* h = NULL;
   size_t n = 0;
   CHECK_OK(crmkit_lifecycle_create(m, 5, 0, &h));
@@ -346,6 +352,7 @@ static void test_history_and_time_in_stage(void) {
                      "{\"from\": \"c\", \"to\": \"a\", \"guard\": \"orders >= 3\"}]}";
   const char* names[1] = {"orders"};
   const double orders[3] = {3, 1, 0};
+  const double* columns[1] = {orders};
   const int64_t D = 86400;
   crmkit_lifecycle_model* m = NULL;
   crmkit_lifecycle* h = NULL;
@@ -355,7 +362,7 @@ static void test_history_and_time_in_stage(void) {
   size_t needed = 0, d;
   CHECK_OK(crmkit_lifecycle_model_from_json(json, strlen(json), &m));
   CHECK_OK(crmkit_lifecycle_create(m, 3, 0, &h));
-  for (d = 10; d <= 30; d += 10) CHECK_OK(crmkit_lifecycle_evaluate(h, (int64_t)d * D, names, orders, 3, 1, NULL));
+  for (d = 10; d <= 30; d += 10) CHECK_OK(crmkit_lifecycle_evaluate(h, (int64_t)d * D, names, columns, 3, 1, NULL));
   CHECK_STATUS(crmkit_lifecycle_history(h, NULL, NULL, NULL, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
   CHECK(needed == 7);
   CHECK_STATUS(crmkit_lifecycle_history(h, offsets, stage, entered, exited, 8, NULL), CRMKIT_E_INVALID_ARGUMENT);
@@ -376,6 +383,127 @@ static void test_history_and_time_in_stage(void) {
   crmkit_lifecycle_model_free(m);
 }
 
+/* Save with the two-call protocol, load, save again: the same text; set_no_skip equals chain ranks;
+ * the per-customer table. */
+static void test_save_load_and_table(void) {
+  const char* lead[1] = {"lead"};
+  const char* buyer[1] = {"buyer"};
+  const char* chain[2] = {"lead", "buyer"};
+  const char* names[2] = {"orders", "recency_days"};
+  const double orders[2] = {1, 0};
+  const double recency[2] = {0, 0};
+  const double* columns[2] = {orders, recency};
+  const int32_t customer[2] = {0, 0};
+  const int64_t time[2] = {1704067200, 1706745600};
+  const double amount[2] = {10, 30};
+  crmkit_lifecycle_builder* b = NULL;
+  crmkit_lifecycle_model* m = NULL;
+  crmkit_lifecycle_model* loaded = NULL;
+  crmkit_lifecycle_model* by_rank = NULL;
+  crmkit_lifecycle_model* none = NULL;
+  crmkit_lifecycle* h = NULL;
+  crmkit_dataset* d = NULL;
+  crmkit_table* t = NULL;
+  char *text = NULL, *again = NULL, *ranked = NULL;
+  char level[16];
+  size_t needed = 0, needed2 = 0, rows = 0, col = 0;
+  int32_t codes[2];
+  int64_t entered[2];
+  double days[2];
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "lead", -1));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "buyer", -1));
+  CHECK_OK(crmkit_lifecycle_builder_set_no_skip(b, chain, 2));
+  CHECK_STATUS(crmkit_lifecycle_builder_set_no_skip(b, NULL, 2), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, lead, 1, "buyer", "orders >= 1", "buy", 3, CRMKIT_LIFECYCLE_ON_ANY));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, buyer, 1, "lead", "recency_days > 90", NULL, 0, CRMKIT_LIFECYCLE_ON_TIME));
+  CHECK_OK(crmkit_lifecycle_builder_build(b, &m));
+  crmkit_lifecycle_builder_free(b);
+  CHECK_STATUS(crmkit_lifecycle_model_save(m, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK(needed > 100);
+  text = (char*)malloc(needed);
+  CHECK_OK(crmkit_lifecycle_model_save(m, text, needed, &needed2));
+  CHECK(needed2 == needed && strlen(text) + 1 == needed);
+  CHECK(strstr(text, "\"document\": \"lifecycle_model\"") != NULL);
+  CHECK(strstr(text, "\"no_skip\": [\"lead\", \"buyer\"]") != NULL);
+  CHECK(strstr(text, "\"priority\": 3, \"on\": \"any\"") != NULL);
+  CHECK_OK(crmkit_lifecycle_model_load(text, strlen(text), &loaded));
+  crmkit_lifecycle_model_free(loaded);
+  loaded = NULL;
+  /* Loading reads exactly `length` bytes: the text need not be NUL-terminated. */
+  CHECK_OK(crmkit_lifecycle_model_load(text, needed - 1, &loaded));
+  CHECK_STATUS(crmkit_lifecycle_model_save(loaded, NULL, 0, &needed2), CRMKIT_E_BUFFER_TOO_SMALL);
+  again = (char*)malloc(needed2);
+  CHECK_OK(crmkit_lifecycle_model_save(loaded, again, needed2, &needed2));
+  CHECK(strcmp(text, again) == 0);
+  crmkit_lifecycle_model_free(loaded);
+  loaded = NULL;
+  /* The same model through chain ranks. */
+  CHECK_OK(crmkit_lifecycle_builder_create(&b));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "lead", 0));
+  CHECK_OK(crmkit_lifecycle_builder_add_state(b, "buyer", 1));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, lead, 1, "buyer", "orders >= 1", "buy", 3, CRMKIT_LIFECYCLE_ON_ANY));
+  CHECK_OK(crmkit_lifecycle_builder_add_transition(b, buyer, 1, "lead", "recency_days > 90", NULL, 0, CRMKIT_LIFECYCLE_ON_TIME));
+  CHECK_OK(crmkit_lifecycle_builder_build(b, &by_rank));
+  /* Both a chain and ranks: refused at build. */
+  CHECK_OK(crmkit_lifecycle_builder_set_no_skip(b, chain, 2));
+  CHECK_STATUS(crmkit_lifecycle_builder_build(b, &none), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("given twice");
+  CHECK(none == NULL);
+  crmkit_lifecycle_builder_free(b);
+  CHECK_STATUS(crmkit_lifecycle_model_save(by_rank, NULL, 0, &needed2), CRMKIT_E_BUFFER_TOO_SMALL);
+  ranked = (char*)malloc(needed2);
+  CHECK_OK(crmkit_lifecycle_model_save(by_rank, ranked, needed2, &needed2));
+  CHECK(strcmp(text, ranked) == 0);
+  CHECK_STATUS(crmkit_lifecycle_model_save(m, text, 10, &needed2), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK_STATUS(crmkit_lifecycle_model_load("{\"crmkit\": {\"document\": \"x\", \"format\": 1}}", 42, &loaded),
+               CRMKIT_E_PARSE);
+  CHECK_MESSAGE_HAS("not a 'lifecycle_model'");
+  CHECK(loaded == NULL);
+  CHECK_STATUS(crmkit_lifecycle_model_load(NULL, 0, &loaded), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_lifecycle_model_load("states = [\"a\"]\n", 15, &loaded)); /* TOML */
+  crmkit_lifecycle_model_free(loaded);
+
+  /* The table: customer 0 moves to buyer at day 10, customer 1 stays; ids from a dataset. */
+  CHECK_OK(crmkit_lifecycle_create(m, 2, 0, &h));
+  CHECK_OK(crmkit_lifecycle_evaluate(h, 10 * 86400, names, columns, 2, 2, NULL));
+  CHECK_OK(crmkit_dataset_create_from_columns(customer, time, amount, 2, 2, CRMKIT_COPY, &d));
+  CHECK_OK(crmkit_lifecycle_table(h, d, 12 * 86400, &t));
+  CHECK_OK(crmkit_table_n_rows(t, &rows));
+  CHECK(rows == 2);
+  CHECK_OK(crmkit_table_find_column(t, "stage", &col));
+  CHECK_OK(crmkit_table_category_codes(t, col, codes, 2));
+  CHECK(codes[0] == 1 && codes[1] == 0);
+  CHECK_OK(crmkit_table_level(t, col, 1, level, sizeof level, &needed2));
+  CHECK(strcmp(level, "buyer") == 0);
+  CHECK_OK(crmkit_table_find_column(t, "previous_stage", &col));
+  CHECK_OK(crmkit_table_category_codes(t, col, codes, 2));
+  CHECK(codes[0] == 0 && codes[1] == -1);
+  CHECK_OK(crmkit_table_find_column(t, "entered_at", &col));
+  CHECK_OK(crmkit_table_int64(t, col, entered, 2));
+  CHECK(entered[0] == 10 * 86400 && entered[1] == 0);
+  CHECK_OK(crmkit_table_find_column(t, "stage_days", &col));
+  CHECK_OK(crmkit_table_float64(t, col, days, 2));
+  CHECK(days[0] == 2.0 && days[1] == 12.0);
+  crmkit_table_free(t);
+  t = NULL;
+  CHECK_STATUS(crmkit_lifecycle_table(h, d, 86400, &t), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("before the machine's last event");
+  CHECK(t == NULL);
+  CHECK_OK(crmkit_lifecycle_table(h, NULL, INT64_MIN, &t));
+  CHECK_OK(crmkit_table_float64(t, 3, days, 2));
+  CHECK(days[0] == 0.0);
+  crmkit_table_free(t);
+  CHECK_STATUS(crmkit_lifecycle_table(NULL, NULL, 0, &t), CRMKIT_E_INVALID_ARGUMENT);
+  crmkit_dataset_free(d);
+  crmkit_lifecycle_free(h);
+  crmkit_lifecycle_model_free(by_rank);
+  crmkit_lifecycle_model_free(m);
+  free(text);
+  free(again);
+  free(ranked);
+}
+
 int main(void) {
   test_null_arguments();
   test_real_call();
@@ -385,5 +513,6 @@ int main(void) {
   test_builder_validation();
   test_toml();
   test_history_and_time_in_stage();
+  test_save_load_and_table();
   return test_report("lifecycle");
 }

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 shift || true
-all=(fuzz_csv fuzz_guard fuzz_model_json fuzz_model_toml fuzz_territory fuzz_c_api fuzz_score_config
+all=(fuzz_csv fuzz_guard fuzz_model_json fuzz_model_toml fuzz_model_text fuzz_territory fuzz_c_api fuzz_score_config
      fuzz_customer_state)
 if (($#)); then targets=("$@"); else targets=("${all[@]}"); fi
 # CRMKIT_FUZZ_BUILD names an existing build configured with CRMKIT_BUILD_FUZZ=ON (the

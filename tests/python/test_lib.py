@@ -63,8 +63,9 @@ def ctype_of(c_type: str):
         return POINTER(c_char)  # a writable caller buffer
     if compact == "constchar*const*":
         return POINTER(c_char_p)
-    stars = len(compact) - len(compact.rstrip("*"))
-    base = compact.rstrip("*").replace("const", "")
+    unqualified = compact.replace("const", "")  # `const double* const*` is double**
+    stars = len(unqualified) - len(unqualified.rstrip("*"))
+    base = unqualified.rstrip("*")
     result = _SCALAR[base] if base in _SCALAR else _lib.declarations().handles[base]
     for _ in range(stars):
         result = POINTER(result)

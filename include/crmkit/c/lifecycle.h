@@ -5,7 +5,10 @@
  * every customer at an as-of date from host columns or from a dataset's transactions,
  * send purchase / set-stage / reset events, read stages, the transition log, the flow
  * matrix, stage counts, conversion rates, stage histories and time in stage, and replay a
- * dataset at a fixed step. Models can also be read from TOML or defined by builder calls.
+ * dataset at a fixed step, and each customer's current stage as a customer table. Models
+ * can also be read from TOML, defined by builder calls, and saved to and loaded from text.
+ * Every entry point is a translation of one C++ call (crmkit::lifecycle_model,
+ * lifecycle_model_builder, lifecycle_machine, replay, lifecycle_table, ...).
  *
  * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
  *
@@ -32,6 +35,7 @@
 #define CRMKIT_C_LIFECYCLE_H
 
 #include "crmkit/crmkit.h"
+#include "crmkit/c/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -68,6 +72,27 @@ typedef struct crmkit_lifecycle crmkit_lifecycle;
  *         message (crmkit_last_error()) names the problem.
  */
 CRMKIT_API int crmkit_lifecycle_model_from_json(const char* text, size_t length, crmkit_lifecycle_model** out);
+
+/**
+ * Writes the model as a saved document (crmkit/lifecycle/model.hpp: the JSON model document
+ * with a `"crmkit"` header naming the document, format 1 and the library version), with
+ * the two-call protocol: `*out_needed` receives the size including the NUL.
+ * crmkit_lifecycle_model_load() of the text builds the same model.
+ * @param[out] buf caller-allocated, `cap` bytes (may be NULL when cap is 0).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL model/out_needed); CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_lifecycle_model_save(const crmkit_lifecycle_model* model, char* buf, size_t cap,
+                                           size_t* out_needed);
+
+/**
+ * Reads a saved document or any model document: JSON when its first non-blank character is
+ * `{`, else TOML. A `"crmkit"` header, when present, must name a lifecycle_model of a
+ * format this library reads.
+ * @param text UTF-8, `length` bytes (need not be NUL-terminated), read during the call.
+ * @param[out] out receives the model (NULL on failure); release with crmkit_lifecycle_model_free().
+ * @return as crmkit_lifecycle_model_from_json(); errors name the line, column and key.
+ */
+CRMKIT_API int crmkit_lifecycle_model_load(const char* text, size_t length, crmkit_lifecycle_model** out);
 
 /**
  * The default model (prospect, exploration, formation, stability, decline, churned,
@@ -152,7 +177,8 @@ CRMKIT_API void crmkit_lifecycle_builder_free(crmkit_lifecycle_builder* builder)
  * unless crmkit_lifecycle_builder_set_initial() names another).
  * @param name NUL-terminated, copied.
  * @param chain_rank the state's 0-based position on the no-skip chain, or -1 when it is not
- *        on it. The ranks given must be 0, 1, ..., k-1 (k >= 2), checked at build.
+ *        on it. The ranks given must be 0, 1, ..., k-1 (k >= 2), checked at build. (Or
+ *        give the chain whole with crmkit_lifecycle_builder_set_no_skip(); not both.)
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, chain_rank < -1).
  */
 CRMKIT_API int crmkit_lifecycle_builder_add_state(crmkit_lifecycle_builder* builder, const char* name,
@@ -187,6 +213,15 @@ CRMKIT_API int crmkit_lifecycle_builder_add_transition(crmkit_lifecycle_builder*
                                                        const char* name, int32_t priority, int32_t on);
 /** The target name of a transition back to the previous stage. */
 #define CRMKIT_LIFECYCLE_HISTORY "@history"
+
+/**
+ * Sets the ordered no-skip chain (the `invariants.no_skip` list of the document), replacing
+ * an earlier one. n = 0 clears it.
+ * @param chain n NUL-terminated state names, copied. Unknown names fail at build.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL builder, NULL chain with n > 0, a NULL chain[i]).
+ */
+CRMKIT_API int crmkit_lifecycle_builder_set_no_skip(crmkit_lifecycle_builder* builder, const char* const* chain,
+                                                    size_t n);
 
 /**
  * Sets an integer setting (CRMKIT_LIFECYCLE_BUILD_POLICY, _FORWARD_ONLY, _CASCADE, _MAX_HOPS).
@@ -250,17 +285,19 @@ CRMKIT_API int crmkit_lifecycle_set_int(crmkit_lifecycle* machine, int32_t key, 
 
 /**
  * Time passing: evaluates the time-triggered transitions of every customer at `as_of`
- * from host columns given row-major (one row per customer, one column per name).
+ * from host columns (one array per name, one value per customer).
  * @param column_names n_cols NUL-terminated names (the model's columns; extra names are ignored).
- * @param data n_rows * n_cols doubles, row-major, NaN = missing; read during the call only.
- * @param n_rows must equal the machine's number of customers.
+ * @param columns n_cols pointers, columns[j] to n_rows doubles (NaN = missing); read during
+ *        the call only, never copied.
+ * @param n_rows the length of every column: the machine's number of customers.
  * @param[out] out_hops receives the number of logged hops (may be NULL).
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, n_rows mismatch, as_of before
- *         the last event, a unique-policy conflict naming the customer); CRMKIT_E_NOT_FOUND (a
- *         column the guards read is missing). On failure no customer moves.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, a column the guards read of
+ *         another length than the machine's customers, as_of before the last event, a
+ *         unique-policy conflict naming the customer); CRMKIT_E_NOT_FOUND (a column the guards
+ *         read is missing). On failure no customer moves.
  */
 CRMKIT_API int crmkit_lifecycle_evaluate(crmkit_lifecycle* machine, int64_t as_of, const char* const* column_names,
-                                         const double* data, size_t n_rows, size_t n_cols, size_t* out_hops);
+                                         const double* const* columns, size_t n_rows, size_t n_cols, size_t* out_hops);
 
 /**
  * Time passing with the metrics computed from `dataset`'s transactions at `as_of`
@@ -277,7 +314,7 @@ CRMKIT_API int crmkit_lifecycle_evaluate_dataset(crmkit_lifecycle* machine, cons
  * @return as crmkit_lifecycle_evaluate(); CRMKIT_E_INVALID_ARGUMENT for an index out of range.
  */
 CRMKIT_API int crmkit_lifecycle_purchase(crmkit_lifecycle* machine, const int32_t* customers, size_t n_customers,
-                                         int64_t at, const char* const* column_names, const double* data,
+                                         int64_t at, const char* const* column_names, const double* const* columns,
                                          size_t n_rows, size_t n_cols, size_t* out_hops);
 
 /**
@@ -327,6 +364,22 @@ CRMKIT_API int crmkit_lifecycle_size(const crmkit_lifecycle* machine, int32_t wh
  */
 CRMKIT_API int crmkit_lifecycle_stages(const crmkit_lifecycle* machine, int32_t* out_stage, int32_t* out_previous,
                                        int64_t* out_entered_at, size_t n);
+
+/**
+ * Every customer's state at `as_of` as a customer table (crmkit/c/table.h; C++
+ * crmkit::lifecycle_table): one row per customer in index order with the columns `stage` and
+ * `previous_stage` (CRMKIT_COLUMN_CATEGORY over the model's states; -1 when none),
+ * `entered_at` (CRMKIT_COLUMN_TIME; CRMKIT_MISSING_INT64 when unknown) and `stage_days`
+ * (CRMKIT_COLUMN_FLOAT64: days in the current stage at as_of; NaN when unknown).
+ * @param dataset names the rows by its customer ids (it must have the machine's customers);
+ *        NULL names them "0", "1", ...
+ * @param as_of Unix seconds, >= the machine's last event; INT64_MIN means that last event.
+ * @param[out] out receives the table (NULL on failure); release with crmkit_table_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL machine/out, as_of before the last event,
+ *         a dataset with another customer count).
+ */
+CRMKIT_API int crmkit_lifecycle_table(const crmkit_lifecycle* machine, const crmkit_dataset* dataset, int64_t as_of,
+                                      crmkit_table** out);
 
 /**
  * Copies the transition log (time order). Rule: a transition index, or

@@ -31,6 +31,16 @@
 /// @endcode
 /// (The comments above are for the reader; the parser rejects them.)
 ///
+/// Saved document: `lifecycle_model::to_text()` writes the JSON document above with every
+/// key spelled out, preceded by a header naming the document, its format version and the
+/// library that wrote it; every reader accepts the header (also as a TOML `[crmkit]`
+/// table) and checks it when present:
+/// @code{.json}
+/// {"crmkit": {"document": "lifecycle_model", "format": 1, "library": "0.2.0"},
+///  "states": ["prospect", "active", "lapsed"], ...}
+/// @endcode
+/// `from_text(to_text())` builds the same model, and its to_text() is the same text.
+///
 /// TOML document (the same keys; TOML has comments and dates, dates are rejected):
 /// @code{.toml}
 /// states = ["prospect", "active", "lapsed"]
@@ -53,7 +63,12 @@
 /// (decided on intervals; guards comparing two columns are checked per customer at
 /// evaluation instead); under `no_skip`, a transition from a chain stage to a chain stage
 /// more than one rank further; under `forward_only`, a transition to an earlier-declared
-/// state or to `@history`.
+/// state or to `@history`; a priority outside [-10^9, 10^9] or max_hops above 10^9 (the
+/// documents' integer range).
+///
+/// Untrusted text: every reader reports malformed input as crmkit::error with the line,
+/// column and key; no input crashes or aborts (tests/fuzz: fuzz_model_json, fuzz_model_toml,
+/// fuzz_model_text).
 ///
 /// `#include <crmkit/lifecycle/model.hpp>`
 ///
@@ -71,6 +86,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "crmkit/config.hpp"
@@ -103,6 +119,10 @@ inline constexpr int stage_days_column = 6;
 inline constexpr std::string_view history_target = "@history";
 /// Maximum number of states of one model (state sets are 64-bit masks).
 inline constexpr std::size_t max_states = 64;
+/// The format version of the saved document's header (`"crmkit": {"format": 1}`).
+inline constexpr int model_document_format = 1;
+/// Largest |priority| and max_hops a document can carry (its integers are at most 10^9).
+inline constexpr int max_document_integer = 1'000'000'000;
 
 /// One transition as written by the host.
 struct transition_spec {
@@ -148,6 +168,14 @@ class lifecycle_model {
   [[nodiscard]] CRMKIT_FUNC static lifecycle_model from_json(std::string_view text);
   /// Parses a JSON document into a spec without validating the model.
   [[nodiscard]] CRMKIT_FUNC static model_spec spec_from_json(std::string_view text);
+  /// Reads a saved document (to_text()) or any model document: JSON when its first
+  /// non-blank character is `{`, else TOML. @throws crmkit::error as from_json() /
+  /// from_toml(); also (parse_error) for a header naming another document or a newer format,
+  /// and (unsupported) for TOML under crmkit::header_only, which has no TOML reader.
+  [[nodiscard]] CRMKIT_FUNC static lifecycle_model from_text(std::string_view text);
+  /// The model as a saved document (see the file comment): JSON with a header, two-space
+  /// indented, keys in schema order, every setting written (defaults included).
+  [[nodiscard]] CRMKIT_FUNC std::string to_text() const;
 #ifndef CRMKIT_HEADER_ONLY
   /// Parses a TOML (v1.0) document with the JSON document's keys (see the file comment) and
   /// validates it. TOML is read by toml++, compiled into crmkit's library only
@@ -201,6 +229,59 @@ class lifecycle_model {
   bool forward_only_ = false;
   bool cascade_ = false;
   bool has_chain_ = false;
+};
+
+/// `lifecycle_model_builder`: a model defined by calls, one per document key, then built
+/// (validated) at once by lifecycle_model::from_spec(). The C ABI's crmkit_lifecycle_builder_*
+/// calls and Python's `crmkit.LifecycleBuilder` methods are translations of these.
+///
+/// Thread safety: not synchronized; use from one thread at a time.
+///
+/// @code
+/// crmkit::lifecycle_model_builder b;
+/// b.add_state("lead").add_state("buyer").add_state("lapsed").set_no_skip({"lead", "buyer"});
+/// b.add_transition({"buy", {"lead"}, "buyer", "orders >= 1"});
+/// b.add_transition({"", {"buyer"}, "lapsed", "recency_days > 90"});
+/// crmkit::lifecycle_model model = b.build();
+/// @endcode
+///
+/// The no-skip chain is given either whole (set_no_skip) or as each state's rank on it
+/// (add_state's chain_rank: the ranks must then be 0, 1, ..., k-1); giving both is an error
+/// at build. Argument errors that need no other call's data throw at the call; everything
+/// else throws at build, with from_spec()'s messages.
+class lifecycle_model_builder {
+ public:
+  /// Appends a state (declaration order is funnel order). `chain_rank`: the state's 0-based
+  /// position on the no-skip chain, or -1. @throws crmkit::error (invalid_argument) for chain_rank < -1.
+  CRMKIT_FUNC lifecycle_model_builder& add_state(std::string name, int chain_rank = -1);
+  /// Names the initial state (default: the first state).
+  CRMKIT_FUNC lifecycle_model_builder& set_initial(std::string name);
+  /// Declares a host column the guards may read.
+  CRMKIT_FUNC lifecycle_model_builder& add_column(std::string name);
+  /// Appends a transition. @throws crmkit::error (invalid_argument) when it has no source
+  /// state or `on` is not time, purchase or any.
+  CRMKIT_FUNC lifecycle_model_builder& add_transition(transition_spec transition);
+  /// Sets the ordered no-skip chain (replaces an earlier one).
+  CRMKIT_FUNC lifecycle_model_builder& set_no_skip(std::vector<std::string> chain);
+  /// The rule policy. @throws crmkit::error (invalid_argument) for a value outside the enum.
+  CRMKIT_FUNC lifecycle_model_builder& set_policy(rule_policy policy);
+  /// Funnel mode (see model_spec::forward_only).
+  CRMKIT_FUNC lifecycle_model_builder& set_forward_only(bool on);
+  /// Cascading evaluations (see model_spec::cascade).
+  CRMKIT_FUNC lifecycle_model_builder& set_cascade(bool on);
+  /// Cascade bound per evaluation (0: the number of states).
+  /// @throws crmkit::error (invalid_argument) outside [0, 10^6].
+  CRMKIT_FUNC lifecycle_model_builder& set_max_hops(std::int64_t max_hops);
+  /// The spec so far, with chain ranks turned into the no-skip chain.
+  /// @throws crmkit::error (invalid_argument) when the ranks are not 0..k-1 or both ranks
+  ///         and a chain were given.
+  [[nodiscard]] CRMKIT_FUNC model_spec spec() const;
+  /// Validates and builds the model (from_spec(spec())); the builder is unchanged.
+  [[nodiscard]] CRMKIT_FUNC lifecycle_model build() const;
+
+ private:
+  model_spec spec_;
+  std::vector<std::pair<int, std::string>> ranks_;  // (chain rank, state) as added
 };
 
 CRMKIT_END_NAMESPACE

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "crmkit/core/detail/text_fields.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/lifecycle/model.hpp"
 
@@ -85,6 +86,8 @@ CRMKIT_FUNC lifecycle_model lifecycle_model::from_spec(const model_spec& spec) {
   m.forward_only_ = spec.forward_only;
   m.cascade_ = spec.cascade;
   if (spec.max_hops < 0) model_fail(errc::invalid_argument, fmt::format("max_hops is {}; it must be >= 0", spec.max_hops));
+  if (spec.max_hops > max_document_integer)
+    model_fail(errc::invalid_argument, fmt::format("max_hops is {}; it must be <= 10^9", spec.max_hops));
   m.max_hops_ = spec.cascade ? (spec.max_hops == 0 ? static_cast<int>(n) : spec.max_hops) : 1;
   // No-skip chain.
   m.chain_rank_.assign(n, -1);
@@ -106,6 +109,9 @@ CRMKIT_FUNC lifecycle_model lifecycle_model::from_spec(const model_spec& spec) {
     const auto& t = spec.transitions[i];
     const std::string label = detail::transition_label(t, i);
     lifecycle_transition c;
+    if (t.priority < -max_document_integer || t.priority > max_document_integer)
+      model_fail(errc::invalid_argument,
+                 fmt::format("{} has priority {}; it must be within [-10^9, 10^9]", label, t.priority));
     c.priority = t.priority;
     c.on = t.on;
     if (t.to == history_target) {
@@ -225,5 +231,157 @@ CRMKIT_FUNC model_spec lifecycle_model::spec_from_json(std::string_view text) {
 }
 
 CRMKIT_FUNC lifecycle_model lifecycle_model::from_json(std::string_view text) { return from_spec(spec_from_json(text)); }
+
+CRMKIT_FUNC lifecycle_model lifecycle_model::from_text(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && text[first] == '{') return from_json(text);
+#ifdef CRMKIT_HEADER_ONLY
+  throw error(errc::unsupported,
+              "lifecycle_model::from_text: the document is not JSON (it does not start with '{') and "
+              "crmkit::header_only has no TOML reader; link crmkit::crmkit or pass JSON");
+#else
+  return from_toml(text);
+#endif
+}
+
+CRMKIT_FUNC std::string lifecycle_model::to_text() const {
+  using detail::append_json_string;
+  const auto strings = [](std::string& out, const std::vector<std::string>& items) {
+    out += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i) out += ", ";
+      append_json_string(out, items[i]);
+    }
+    out += ']';
+  };
+  static constexpr const char* policies[] = {"first_match", "priority", "unique"};
+  static constexpr const char* triggers[] = {"", "time", "purchase", "any"};
+  const model_spec& s = spec_;
+  std::string out = "{\n  \"crmkit\": {\"document\": \"lifecycle_model\", \"format\": ";
+  out += fmt::format("{}, \"library\": ", model_document_format);
+  append_json_string(out, CRMKIT_VERSION_STRING);
+  out += "},\n  \"states\": ";
+  strings(out, s.states);
+  out += ",\n  \"initial\": ";
+  append_json_string(out, states_[static_cast<std::size_t>(initial_)]);
+  out += fmt::format(",\n  \"policy\": \"{}\",\n  \"columns\": ", policies[static_cast<int>(policy_)]);
+  strings(out, s.columns);
+  out += ",\n  \"invariants\": {\"no_skip\": ";
+  strings(out, s.no_skip_chain);
+  out += fmt::format(", \"forward_only\": {}}},\n  \"cascade\": {},\n  \"max_hops\": {},\n  \"transitions\": [",
+                     s.forward_only, s.cascade, s.max_hops);
+  for (std::size_t i = 0; i < s.transitions.size(); ++i) {
+    const transition_spec& t = s.transitions[i];
+    out += i ? ",\n    {" : "\n    {";
+    if (!t.name.empty()) {
+      out += "\"name\": ";
+      append_json_string(out, t.name);
+      out += ", ";
+    }
+    out += "\"from\": ";
+    strings(out, t.from);
+    out += ", \"to\": ";
+    append_json_string(out, t.to);
+    out += ", \"guard\": ";
+    append_json_string(out, t.guard);
+    out += fmt::format(", \"priority\": {}, \"on\": \"{}\"}}", t.priority, triggers[static_cast<int>(t.on)]);
+  }
+  out += s.transitions.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+// ---- lifecycle_model_builder ---------------------------------------------------------------
+
+CRMKIT_FUNC lifecycle_model_builder& lifecycle_model_builder::add_state(std::string name, int chain_rank) {
+  if (chain_rank < -1)
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_model_builder::add_state: chain_rank of '{}' is {}; use -1 (not on the "
+                            "chain) or a rank >= 0",
+                            name, chain_rank));
+  if (chain_rank >= 0) ranks_.emplace_back(chain_rank, name);
+  spec_.states.push_back(std::move(name));
+  return *this;
+}
+
+CRMKIT_FUNC lifecycle_model_builder& lifecycle_model_builder::set_initial(std::string name) {
+  spec_.initial = std::move(name);
+  return *this;
+}
+
+CRMKIT_FUNC lifecycle_model_builder& lifecycle_model_builder::add_column(std::string name) {
+  spec_.columns.push_back(std::move(name));
+  return *this;
+}
+
+CRMKIT_FUNC lifecycle_model_builder& lifecycle_model_builder::add_transition(transition_spec transition) {
+  const auto label = detail::transition_label(transition, spec_.transitions.size());
+  if (transition.from.empty())
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_model_builder::add_transition: {} has no source state", label));
+  const int on = static_cast<int>(transition.on);
+  if (on < static_cast<int>(transition_trigger::time) || on > static_cast<int>(transition_trigger::any))
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_model_builder::add_transition: {} has trigger {}; use time (1), purchase "
+                            "(2) or any (3)",
+                            label, on));
+  spec_.transitions.push_back(std::move(transition));
+  return *this;
+}
+
+CRMKIT_FUNC lifecycle_model_builder& lifecycle_model_builder::set_no_skip(std::vector<std::string> chain) {
+  spec_.no_skip_chain = std::move(chain);
+  return *this;
+}
+
+CRMKIT_FUNC lifecycle_model_builder& lifecycle_model_builder::set_policy(rule_policy policy) {
+  const int p = static_cast<int>(policy);
+  if (p < static_cast<int>(rule_policy::first_match) || p > static_cast<int>(rule_policy::unique))
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_model_builder::set_policy: policy {} is not first_match (0), priority (1) "
+                            "or unique (2)",
+                            p));
+  spec_.policy = policy;
+  return *this;
+}
+
+CRMKIT_FUNC lifecycle_model_builder& lifecycle_model_builder::set_forward_only(bool on) {
+  spec_.forward_only = on;
+  return *this;
+}
+
+CRMKIT_FUNC lifecycle_model_builder& lifecycle_model_builder::set_cascade(bool on) {
+  spec_.cascade = on;
+  return *this;
+}
+
+CRMKIT_FUNC lifecycle_model_builder& lifecycle_model_builder::set_max_hops(std::int64_t max_hops) {
+  if (max_hops < 0 || max_hops > 1'000'000)
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_model_builder::set_max_hops: max_hops = {} is outside [0, 10^6]", max_hops));
+  spec_.max_hops = static_cast<int>(max_hops);
+  return *this;
+}
+
+CRMKIT_FUNC model_spec lifecycle_model_builder::spec() const {
+  model_spec spec = spec_;
+  if (ranks_.empty()) return spec;
+  if (!spec.no_skip_chain.empty())
+    throw error(errc::invalid_argument,
+                "lifecycle model: the no_skip chain is given twice, as chain ranks of states and as a list; "
+                "use one");
+  // Chain ranks -> the ordered no-skip chain; they must be exactly 0..k-1.
+  auto ranks = ranks_;
+  std::stable_sort(ranks.begin(), ranks.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t r = 0; r < ranks.size(); ++r)
+    if (ranks[r].first != static_cast<int>(r))
+      throw error(errc::invalid_argument,
+                  fmt::format("lifecycle model: the no_skip chain ranks must be 0, 1, ..., {} (one state each); "
+                              "state '{}' has rank {} where rank {} was expected",
+                              ranks.size() - 1, ranks[r].second, ranks[r].first, r));
+  for (const auto& p : ranks) spec.no_skip_chain.push_back(p.second);
+  return spec;
+}
+
+CRMKIT_FUNC lifecycle_model lifecycle_model_builder::build() const { return lifecycle_model::from_spec(spec()); }
 
 CRMKIT_END_NAMESPACE

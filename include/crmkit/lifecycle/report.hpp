@@ -2,7 +2,8 @@
 /// Reports over a lifecycle machine's transition log: the stage-to-stage flow matrix
 /// between two dates (the data behind a Sankey diagram or a delta grid), stage counts at
 /// given times (e.g. monthly), conversion rates between stages, each customer's stage
-/// history (visits with entry and exit times) and time spent in each stage.
+/// history (visits with entry and exit times), time spent in each stage, and every
+/// customer's current stage as customer-table columns (lifecycle_table()).
 ///
 /// All reports read the log only: the stage of a customer at time t is the initial stage
 /// changed by every logged hop with `at <= t`.
@@ -21,10 +22,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/customer_table.hpp"
+#include "crmkit/core/string_dictionary.hpp"
 #include "crmkit/lifecycle/machine.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -85,6 +89,28 @@ struct stage_time {
 /// Memory: 16 * n_customers * n_states bytes.
 /// @throws crmkit::error (invalid_argument) when as_of is before the machine's last event.
 [[nodiscard]] CRMKIT_FUNC stage_time time_in_stage(const lifecycle_machine& machine, std::int64_t as_of);
+
+/// Every customer's lifecycle state at `as_of` as a customer table (the one shape of
+/// per-customer results), one row per customer in index order, with the columns
+/// - `stage` (category over the model's states),
+/// - `previous_stage` (category; missing when the customer never moved),
+/// - `entered_at` (time: when the current stage was entered; missing when unknown),
+/// - `stage_days` (float64: (as_of - entered_at) / 86400, the time in the current stage in
+///   days; NaN when the entry time is unknown).
+/// `as_of` = unknown_time means the machine's last event time (last_time()). The rows are
+/// named by `ids` (e.g. the dataset's `customers().shared_ids()`); nullptr names them "0",
+/// "1", ... Memory: 24 bytes per customer.
+/// @throws crmkit::error (invalid_argument) when as_of is before the machine's last event or
+///         `ids` does not have one entry per customer.
+///
+/// @code
+/// crmkit::replay_result r = crmkit::replay(model, data.transactions(), start, end);
+/// crmkit::customer_table t = crmkit::lifecycle_table(r.machine, end, data.customers().shared_ids());
+/// double days = t.float64("stage_days")[0];
+/// @endcode
+[[nodiscard]] CRMKIT_FUNC customer_table lifecycle_table(const lifecycle_machine& machine,
+                                                         std::int64_t as_of = unknown_time,
+                                                         std::shared_ptr<const string_dictionary> ids = nullptr);
 
 CRMKIT_END_NAMESPACE
 

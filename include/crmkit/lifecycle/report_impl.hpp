@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -186,6 +189,34 @@ CRMKIT_FUNC stage_time time_in_stage(const lifecycle_machine& machine, std::int6
   }
   for (std::size_t c = 0; c < n; ++c) close(c, as_of);
   return out;
+}
+
+CRMKIT_FUNC customer_table lifecycle_table(const lifecycle_machine& machine, std::int64_t as_of,
+                                           std::shared_ptr<const string_dictionary> ids) {
+  if (as_of == unknown_time) as_of = machine.last_time();
+  if (as_of < machine.last_time())
+    throw error(errc::invalid_argument, fmt::format("lifecycle_table: as_of {} is before the machine's last event at {}",
+                                                    format_iso8601(as_of), format_iso8601(machine.last_time())));
+  const std::size_t n = machine.n_customers();
+  if (ids && ids->size() != n)
+    throw error(errc::invalid_argument,
+                fmt::format("lifecycle_table: {} customer ids for a machine of {} customers", ids->size(), n));
+  customer_table table = ids ? customer_table::from_ids(std::move(ids)) : customer_table::with_index_ids(n);
+  auto levels = std::make_shared<string_dictionary>();
+  for (const auto& s : machine.model().states()) levels->insert(s);
+  const auto stages = machine.stages();
+  const auto previous = machine.previous();
+  const auto entered = machine.entered_at();
+  std::vector<double> days(n);
+  for (std::size_t c = 0; c < n; ++c)
+    days[c] = entered[c] == unknown_time ? std::numeric_limits<double>::quiet_NaN()
+                                         : static_cast<double>(as_of - entered[c]) / 86400.0;
+  table.set_category_column("stage", {column<std::int32_t>::owned({stages.begin(), stages.end()}), levels});
+  table.set_category_column("previous_stage", {column<std::int32_t>::owned({previous.begin(), previous.end()}), levels});
+  // unknown_time and missing_int64 are both INT64_MIN: an unknown entry is a missing time.
+  table.set_time_column("entered_at", column<std::int64_t>::owned({entered.begin(), entered.end()}));
+  table.set_column("stage_days", column<double>::owned(std::move(days)));
+  return table;
 }
 
 CRMKIT_END_NAMESPACE

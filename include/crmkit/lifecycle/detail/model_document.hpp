@@ -86,8 +86,23 @@ class model_document {
 inline model_spec spec_from_document(const json::value& doc, std::string_view format) {
   const model_document d(format);
   if (doc.type != json::kind::object) d.type_fail(doc, "the document", "an object");
-  d.only_keys(doc, {"states", "initial", "policy", "columns", "invariants", "cascade", "max_hops", "transitions"},
+  d.only_keys(doc,
+              {"crmkit", "states", "initial", "policy", "columns", "invariants", "cascade", "max_hops", "transitions"},
               "the model");
+  if (const auto* h = doc.find("crmkit")) {  // the saved document's header (model.hpp)
+    if (h->type != json::kind::object) d.type_fail(*h, "crmkit", "an object");
+    d.only_keys(*h, {"document", "format", "library"}, "the crmkit header");
+    const auto* kind = h->find("document");
+    const auto* version = h->find("format");
+    if (!kind || !version) d.fail(*h, "the crmkit header needs 'document' and 'format'");
+    if (d.string(*kind, "document") != "lifecycle_model")
+      d.fail(*kind, fmt::format("the document is a '{}', not a 'lifecycle_model'", kind->text));
+    const int v = d.integer(*version, "format");
+    if (v < 1 || v > model_document_format)
+      d.fail(*version, fmt::format("format {} is not supported; this library (crmkit {}) reads format 1 to {}", v,
+                                   CRMKIT_VERSION_STRING, model_document_format));
+    if (const auto* lib = h->find("library")) (void)d.string(*lib, "library");
+  }
   model_spec spec;
   const json::value* states = doc.find("states");
   if (!states)
