@@ -14,7 +14,7 @@
 #include "crmkit/geo/china_coordinates.hpp"
 #include "crmkit/geo/coverage.hpp"
 #include "crmkit/geo/density.hpp"
-#include "crmkit/geo/detail/parallel.hpp"
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/geo/geo_index.hpp"
 #include "crmkit/geo/geodesic.hpp"
 #include "crmkit/geo/geohash.hpp"
@@ -72,6 +72,11 @@ using crmkit::errc;
 using crmkit::error;
 
 std::span<const double> as_span(const double* p, std::size_t n, const char* function, const char* name) {
+  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
+  return {p, n};
+}
+
+std::span<double> out_span(double* p, std::size_t n, const char* function, const char* name) {
   if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
   return {p, n};
 }
@@ -144,17 +149,6 @@ std::uint32_t min_count_of(std::int64_t min_count, const char* function) {
     throw error(errc::invalid_argument,
                 fmt::format("{}: min_count = {} must be in [0, 4294967295]", function, min_count));
   return static_cast<std::uint32_t>(min_count);
-}
-
-crmkit::lon_lat convert_point(crmkit::lon_lat p, std::int32_t from, std::int32_t to) {
-  // Through WGS84 or GCJ-02 as the published formulas chain.
-  if (from == to) return p;
-  if (from == CRMKIT_GEO_BD09) p = crmkit::bd09_to_gcj02(p);
-  else if (from == CRMKIT_GEO_WGS84) p = crmkit::wgs84_to_gcj02(p);
-  // p is GCJ-02 now.
-  if (to == CRMKIT_GEO_BD09) return crmkit::gcj02_to_bd09(p);
-  if (to == CRMKIT_GEO_WGS84) return crmkit::gcj02_to_wgs84(p);
-  return p;
 }
 
 }  // namespace
@@ -440,30 +434,12 @@ CRMKIT_API int crmkit_geo_reps_nearest(const crmkit_geo_reps* reps, const double
   const char* f = __func__;
   CRMKIT_CHECK_NOT_NULL(reps);
   if (out_ids == nullptr && m > 0) crmkit::capi::throw_null(f, "out_ids");
-  if (k < 1) throw error(errc::invalid_argument, fmt::format("{}: k = 0: k must be at least 1", f));
-  if (k > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
-    throw error(errc::invalid_argument, fmt::format("{}: k = {} is too large", f, k));
   const auto o = rep_options(max_distance_m, flags, f);
   check_threads(n_threads, f);
-  const auto x = as_span(lon, m, f, "lon"), y = as_span(lat, m, f, "lat");
-  // Each request writes its own row, so any thread count gives the same output.
-  crmkit::detail::geo_parallel_chunks(m, 256, static_cast<std::size_t>(n_threads),
-                                      [&](std::size_t, std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      crmkit::geo_hits h;
-      try {
-        h = reps->roster.nearest_available(x[i], y[i], k, o);
-      } catch (const error& e) {
-        throw error(e.code(), fmt::format("{}: request {}: {}", f, i, e.what()));
-      }
-      for (std::size_t j = 0; j < k; ++j) {
-        const bool hit = j < h.ids.size();
-        out_ids[i * k + j] = hit ? h.ids[j] : -1;
-        if (out_distances_m != nullptr)
-          out_distances_m[i * k + j] = hit ? h.distances_m[j] : std::numeric_limits<double>::quiet_NaN();
-      }
-    }
-  });
+  const crmkit::geo_neighbors near = reps->roster.nearest_available_batch(
+      as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), k, o, static_cast<std::size_t>(n_threads));
+  std::copy(near.ids.begin(), near.ids.end(), out_ids);
+  if (out_distances_m != nullptr) std::copy(near.distances_m.begin(), near.distances_m.end(), out_distances_m);
   CRMKIT_API_END();
 }
 
@@ -658,27 +634,9 @@ CRMKIT_API int crmkit_geo_convert(int32_t from, int32_t to, const double* lon, c
                                   double* out_lon, double* out_lat) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  for (const std::int32_t system : {from, to})
-    if (system < CRMKIT_GEO_WGS84 || system > CRMKIT_GEO_BD09)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: coordinate system {} is not CRMKIT_GEO_WGS84, _GCJ02 or _BD09", f, system));
-  const auto x = as_span(lon, n, f, "lon"), y = as_span(lat, n, f, "lat");
-  if (n > 0 && out_lon == nullptr) crmkit::capi::throw_null(f, "out_lon");
-  if (n > 0 && out_lat == nullptr) crmkit::capi::throw_null(f, "out_lat");
-  // Validate everything first so a failure leaves in-place outputs untouched.
-  for (std::size_t i = 0; i < n; ++i) located(x[i], y[i], i, "point", f);
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  for (std::size_t i = 0; i < n; ++i) {
-    const double a = x[i], b = y[i];  // read before writing: in place is allowed
-    if (std::isnan(a) || std::isnan(b)) {
-      out_lon[i] = nan;
-      out_lat[i] = nan;
-      continue;
-    }
-    const crmkit::lon_lat p = convert_point({a, b}, from, to);
-    out_lon[i] = p[0];
-    out_lat[i] = p[1];
-  }
+  crmkit::convert_coordinates(static_cast<crmkit::coordinate_system>(from), static_cast<crmkit::coordinate_system>(to),
+                              as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), out_span(out_lon, n, f, "out_lon"),
+                              out_span(out_lat, n, f, "out_lat"), f);
   CRMKIT_API_END();
 }
 
