@@ -13,6 +13,9 @@ import ctypes
 from ctypes import POINTER, c_char, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t
 from typing import Any, Dict, List, Tuple
 
+from ._abi_table import TableP  # per-customer results
+from ._lib import DatasetP  # defined before _lib imports the module ABIs
+
 
 class GeoIndexStruct(ctypes.Structure):
     """``crmkit_geo_index`` (opaque)."""
@@ -156,6 +159,20 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_geo_reps_assign": (
         c_int,
         [GeoRepsP, _dp, _dp, c_size_t, _i32p, c_double, c_int32, _i32p, _dp, _i32p, _size_p],
+    ),
+    # geo over a dataset's customers
+    "crmkit_geo_index_from_dataset": (c_int, [DatasetP, c_double, c_int32, POINTER(GeoIndexP)]),
+    "crmkit_geo_reps_nearest_from_dataset": (
+        c_int,
+        [GeoRepsP, DatasetP, c_size_t, c_double, c_int32, c_int32, POINTER(TableP)],
+    ),
+    "crmkit_geo_reps_assign_from_dataset": (
+        c_int,
+        [GeoRepsP, DatasetP, _i32p, c_size_t, c_double, c_int32, POINTER(TableP)],
+    ),
+    "crmkit_geo_territories_from_dataset": (
+        c_int,
+        [DatasetP, POINTER(GeoTerritoryP), POINTER(c_char_p), c_size_t, c_int32, POINTER(TableP)],
     ),
     # tracks
     "crmkit_geo_track_options_create": (c_int, [POINTER(GeoTrackOptionsP)]),

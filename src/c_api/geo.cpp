@@ -10,9 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/ranges.h>
+
 #include "c_api_internal.hpp"
 #include "crmkit/geo/china_coordinates.hpp"
 #include "crmkit/geo/coverage.hpp"
+#include "crmkit/geo/customers.hpp"
 #include "crmkit/geo/density.hpp"
 #include "crmkit/core/parallel_for.hpp"
 #include "crmkit/geo/geo_index.hpp"
@@ -151,16 +154,8 @@ std::uint32_t min_count_of(std::int64_t min_count, const char* function) {
   return static_cast<std::uint32_t>(min_count);
 }
 
-}  // namespace
-
-extern "C" {
-
-CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, size_t n, double earth_radius_m,
-                                       int32_t flags, crmkit_geo_index** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  const char* f = __func__;
+// The index options of crmkit_geo_index_create/_from_dataset.
+crmkit::geo_index_options index_options(double earth_radius_m, std::int32_t flags, const char* f) {
   if ((flags & ~(CRMKIT_GEO_NORMALIZE_LONGITUDE | CRMKIT_GEO_WGS84_DISTANCES)) != 0)
     throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", f, flags));
   crmkit::geo_index_options o;
@@ -173,6 +168,30 @@ CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, siz
   }
   if (earth_radius_m != 0.0) o.earth_radius_m = earth_radius_m;
   o.normalize_longitude = (flags & CRMKIT_GEO_NORMALIZE_LONGITUDE) != 0;
+  return o;
+}
+
+// A per-customer result handed out as a crmkit_table with the location report.
+crmkit_table* table_with_report(crmkit::customer_table table, const crmkit::geo_location_report& r,
+                                std::string_view extra = {}) {
+  auto out = std::make_unique<crmkit_table>();
+  out->table = std::move(table);
+  out->report_json = fmt::format(R"({{"n_customers": {}, "n_located": {}, "n_unlocated": {}{}}})", r.n_customers,
+                                 r.n_located, r.n_unlocated, extra);
+  return out.release();
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, size_t n, double earth_radius_m,
+                                       int32_t flags, crmkit_geo_index** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  const char* f = __func__;
+  const auto o = index_options(earth_radius_m, flags, f);
   *out = new crmkit_geo_index{crmkit::geo_index(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), o)};
   CRMKIT_API_END();
 }
@@ -929,4 +948,79 @@ CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, i
   CRMKIT_API_END();
 }
 
+CRMKIT_API int crmkit_geo_index_from_dataset(const crmkit_dataset* dataset, double earth_radius_m, int32_t flags,
+                                             crmkit_geo_index** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  auto index = crmkit::geo_index::from_customers(dataset->data.customers(), index_options(earth_radius_m, flags, __func__));
+  *out = new crmkit_geo_index{std::move(index)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_reps_nearest_from_dataset(const crmkit_geo_reps* reps, const crmkit_dataset* dataset,
+                                                    size_t k, double max_distance_m, int32_t flags,
+                                                    int32_t n_threads, crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(reps);
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  check_threads(n_threads, __func__);
+  crmkit::geo_location_report report;
+  auto table = crmkit::nearest_reps(reps->roster, dataset->data.customers(), k,
+                                    rep_options(max_distance_m, flags, __func__), static_cast<std::size_t>(n_threads),
+                                    &report);
+  *out = table_with_report(std::move(table), report);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_reps_assign_from_dataset(const crmkit_geo_reps* reps, const crmkit_dataset* dataset,
+                                                   const int32_t* capacity, size_t n_capacity, double max_distance_m,
+                                                   int32_t flags, crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(reps);
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  if (capacity == nullptr && n_capacity > 0) crmkit::capi::throw_null(__func__, "capacity");
+  crmkit::geo_location_report report;
+  crmkit::rep_assignment plan;
+  auto table = crmkit::assign_reps(reps->roster, dataset->data.customers(), {capacity, n_capacity},
+                                   rep_options(max_distance_m, flags, __func__), &plan, &report);
+  *out = table_with_report(std::move(table), report,
+                           fmt::format(R"(, "n_unassigned": {}, "load": [{}])", plan.n_unassigned,
+                                       fmt::join(plan.load, ", ")));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_territories_from_dataset(const crmkit_dataset* dataset,
+                                                   const crmkit_geo_territory* const* territories,
+                                                   const char* const* names, size_t n, int32_t n_threads,
+                                                   crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  if (n > 0 && territories == nullptr) crmkit::capi::throw_null(f, "territories");
+  if (n > 0 && names == nullptr) crmkit::capi::throw_null(f, "names");
+  check_threads(n_threads, f);
+  std::vector<crmkit::territory> areas;
+  std::vector<std::string> labels;
+  for (std::size_t t = 0; t < n; ++t) {
+    if (territories[t] == nullptr) crmkit::capi::throw_null(f, fmt::format("territories[{}]", t).c_str());
+    if (names[t] == nullptr) crmkit::capi::throw_null(f, fmt::format("names[{}]", t).c_str());
+    areas.push_back(territories[t]->area);
+    labels.emplace_back(names[t]);
+  }
+  crmkit::geo_location_report report;
+  auto table = crmkit::customer_territories(dataset->data.customers(), areas, labels,
+                                            static_cast<std::size_t>(n_threads), &report);
+  *out = table_with_report(std::move(table), report);
+  CRMKIT_API_END();
+}
+
 }  // extern "C"
+

@@ -63,8 +63,9 @@ def ctype_of(c_type: str):
         return POINTER(c_char)  # a writable caller buffer
     if compact == "constchar*const*":
         return POINTER(c_char_p)
+    compact = compact.replace("const", "")  # also inner consts: `const T* const*` is T**
     stars = len(compact) - len(compact.rstrip("*"))
-    base = compact.rstrip("*").replace("const", "")
+    base = compact.rstrip("*")
     result = _BASE[base]
     for _ in range(stars):
         result = POINTER(result)
