@@ -767,8 +767,9 @@ CRMKIT_API int crmkit_geo_index_from_dataset(const crmkit_dataset* dataset, doub
  * `rep_distance_m` (float64, NaN); for k > 1 `rep_0` .. `rep_<k-1>` and `rep_distance_m_0` ..
  * closest first. The output does not depend on n_threads.
  * @param[out] out receives the table (NULL on error); release it with crmkit_table_free().
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, no customer locations, k < 1,
- *         NaN or negative max_distance_m, unknown flags, n_threads < 1).
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FOUND (the dataset has no customer locations);
+ *         CRMKIT_E_INVALID_ARGUMENT (NULL argument, k < 1, NaN or negative max_distance_m,
+ *         unknown flags, n_threads < 1).
  */
 CRMKIT_API int crmkit_geo_reps_nearest_from_dataset(const crmkit_geo_reps* reps, const crmkit_dataset* dataset,
                                                     size_t k, double max_distance_m, int32_t flags,
@@ -780,8 +781,8 @@ CRMKIT_API int crmkit_geo_reps_nearest_from_dataset(const crmkit_geo_reps* reps,
  * `rep_distance_m` (float64). The report adds "n_unassigned" (located customers left open)
  * and "load" (customers per rep).
  * @param capacity n_capacity entries, one per rep, each >= 0
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, no customer locations,
- *         n_capacity other than the number of reps, a negative capacity, bad max_distance_m or
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FOUND (no customer locations); CRMKIT_E_INVALID_ARGUMENT
+ *         (NULL argument, n_capacity other than the number of reps, a negative capacity, bad max_distance_m or
  *         flags); CRMKIT_E_OUT_OF_MEMORY.
  */
 CRMKIT_API int crmkit_geo_reps_assign_from_dataset(const crmkit_geo_reps* reps, const crmkit_dataset* dataset,
@@ -793,8 +794,8 @@ CRMKIT_API int crmkit_geo_reps_assign_from_dataset(const crmkit_geo_reps* reps, 
  * first of the n territories (in order) that contains the customer; -1 when none does or the
  * customer has no location. The output does not depend on n_threads.
  * @param territories n territory handles; @param names n distinct, non-empty UTF-8 names
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, no customer locations, an empty
- *         or repeated name, n_threads < 1).
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FOUND (no customer locations); CRMKIT_E_INVALID_ARGUMENT
+ *         (NULL argument, an empty or repeated name, n_threads < 1).
  */
 CRMKIT_API int crmkit_geo_territories_from_dataset(const crmkit_dataset* dataset,
                                                    const crmkit_geo_territory* const* territories,

@@ -51,7 +51,7 @@ struct geo_location_report {
 /// The k nearest available, eligible reps of every customer (rep_roster::nearest_available).
 /// Columns: for k = 1 `rep` (int64 rep index, missing when none) and `rep_distance_m`
 /// (float64, NaN); for k > 1 `rep_0` .. `rep_{k-1}` and `rep_distance_m_0` .. closest first.
-/// @throws crmkit::error (invalid_argument) when the table has no locations, k < 1,
+/// @throws crmkit::error (not_found) when the table has no locations; (invalid_argument) k < 1,
 ///         n_threads < 1 or max_distance_m is negative or NaN.
 [[nodiscard]] CRMKIT_FUNC customer_table nearest_reps(const rep_roster& reps, const customer_table& customers,
                                                       std::size_t k = 1, const rep_query_options& options = {},
@@ -62,8 +62,8 @@ struct geo_location_report {
 /// each (rep_roster::assign: greedy nearest-first). Columns `rep` (int64, missing when
 /// unassigned or unlocated) and `rep_distance_m` (float64). `plan`, when given, receives the
 /// per-rep load and the number of located customers left unassigned.
-/// @throws crmkit::error (invalid_argument) as rep_roster::assign, and when the table has no
-///         locations.
+/// @throws crmkit::error (invalid_argument) as rep_roster::assign; (not_found) when the table
+///         has no locations.
 [[nodiscard]] CRMKIT_FUNC customer_table assign_reps(const rep_roster& reps, const customer_table& customers,
                                                      std::span<const std::int32_t> capacity,
                                                      const rep_query_options& options = {},
@@ -73,8 +73,8 @@ struct geo_location_report {
 /// The territory of every customer: category column `territory` whose levels are `names`,
 /// the first territory (in the given order) that contains the customer; -1 when none does
 /// or the customer has no location.
-/// @throws crmkit::error (invalid_argument) when the table has no locations, the counts of
-///         territories and names differ, a name is empty or repeated, or n_threads < 1.
+/// @throws crmkit::error (not_found) when the table has no locations; (invalid_argument) when
+///         the counts of territories and names differ, a name is empty or repeated, or n_threads < 1.
 [[nodiscard]] CRMKIT_FUNC customer_table customer_territories(const customer_table& customers,
                                                               std::span<const territory> territories,
                                                               std::span<const std::string> names,
@@ -83,8 +83,8 @@ struct geo_location_report {
 
 /// A density grid of the customers' locations (grid_density), with the float64 column
 /// `value_column` of the table as the values when not empty.
-/// @throws crmkit::error (invalid_argument) when the table has no locations or bad options;
-///         (not_found / invalid_argument) when the value column is missing or not float64.
+/// @throws crmkit::error (not_found) when the table has no locations or the value column is
+///         missing; (invalid_argument) on bad options or a value column that is not float64.
 [[nodiscard]] CRMKIT_FUNC density_grid customer_density(const customer_table& customers,
                                                         std::string_view value_column = {},
                                                         const density_grid_options& options = {});

@@ -27,8 +27,8 @@ struct located_customers {
 inline located_customers locate_customers(const customer_table& customers, const char* where,
                                           geo_location_report* report) {
   if (!customers.has_locations())
-    throw error(errc::invalid_argument,
-                fmt::format("{}: the customer table has no locations (set them with set_locations, or read a "
+    throw error(errc::not_found,
+                fmt::format("{}: the dataset has no customer locations (set them with set_locations, or read a "
                             "customers file with longitude and latitude columns)",
                             where));
   located_customers out;
@@ -126,7 +126,7 @@ CRMKIT_FUNC customer_table customer_territories(const customer_table& customers,
 CRMKIT_FUNC density_grid customer_density(const customer_table& customers, std::string_view value_column,
                                           const density_grid_options& options) {
   if (!customers.has_locations())
-    throw error(errc::invalid_argument, "customer_density: the customer table has no locations");
+    throw error(errc::not_found, "customer_density: the dataset has no customer locations");
   std::span<const double> values;
   if (!value_column.empty()) values = customers.float64(value_column);
   return grid_density(customers.longitude(), customers.latitude(), values, options);
