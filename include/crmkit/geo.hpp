@@ -29,3 +29,4 @@
 #include "crmkit/geo/geodesic.hpp"
 #include "crmkit/geo/coverage.hpp"
 #include "crmkit/geo/geohash.hpp"
+#include "crmkit/geo/customers.hpp"

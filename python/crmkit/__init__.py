@@ -27,7 +27,7 @@ from .churn import (
     validate_holdout,
 )
 from .kmeans import FeatureScaler, KMeans, kmeans_plusplus, scan_k, silhouette_score
-from .geo import GeoFilter, GeoIndex, Territory, territory_contains
+from .geo import GeoFilter, GeoIndex, Territory, customer_territories, territory_contains
 from .geo_field import (
     DensityGrid,
     GeohashGrid,
@@ -65,6 +65,7 @@ __all__ = [
     "GeoIndex",
     "Territory",
     "territory_contains",
+    "customer_territories",
     "DensityGrid",
     "Reps",
     "Track",

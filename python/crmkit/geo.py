@@ -28,6 +28,7 @@ or k; a parse error with the position for malformed WKT/GeoJSON).
 
 from __future__ import annotations
 
+import ctypes
 import weakref
 from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t
 from typing import Any, List, Optional, Tuple, Union
@@ -81,28 +82,10 @@ def _series_index(lon: Any, lat: Any) -> Any:
     return series[0].index.copy()
 
 
-def _dataset_points(dataset: Any) -> Tuple[np.ndarray, np.ndarray, Any]:
-    """(lon, lat, index) of a Dataset's customers: locations in degrees (NaN = unknown) and
-    a pandas Index of the customer ids named customer_id."""
-    import pandas as pd
-
-    locations = dataset.customer_locations
-    if locations is None:
-        raise _errors.error_for(_errors.E_NOT_FOUND,
-                                "the dataset has no customer locations; call set_customer_locations first")
-    lon, lat = locations
-    return (np.ascontiguousarray(lon, dtype=np.float64), np.ascontiguousarray(lat, dtype=np.float64),
-            pd.Index(dataset.customer_ids, name="customer_id", dtype=object))
-
-
 def _is_dataset(value: Any) -> bool:
     from .dataset import Dataset
 
     return isinstance(value, Dataset)
-
-
-def _located(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    return ~(np.isnan(lon) & np.isnan(lat))
 
 
 def _keyed(values: np.ndarray, index: Any, name: str) -> Any:
@@ -111,6 +94,19 @@ def _keyed(values: np.ndarray, index: Any, name: str) -> Any:
     import pandas as pd
 
     return pd.Series(values, index=index, name=name)
+
+
+def _customer_frame(ptr: Any, dataset: Any) -> Any:
+    """A crmkit_table of per-customer geo results as a DataFrame indexed by customer_id; the
+    location report (n_customers, n_located, n_unlocated, ...) is in attrs["crmkit_report"]."""
+    import json
+
+    from .table import _string, _TableHandle, to_frame
+
+    handle = _TableHandle(ptr)
+    frame = to_frame(handle, dataset.customer_ids)
+    frame.attrs["crmkit_report"] = json.loads(_string(_lib.get().crmkit_table_report_json, handle.ptr))
+    return frame
 
 
 def _threads(n_threads: int) -> int:
@@ -185,11 +181,8 @@ class Territory:
         if _is_dataset(lon):
             if lat is not None:
                 raise TypeError("contains(dataset) takes no lat")
-            x, y, index = _dataset_points(lon)
-            located = _located(x, y)
-            out = np.zeros(x.shape[0], dtype=bool)
-            out[located] = self.contains(x[located], y[located], n_threads)
-            return _keyed(out, index, "inside")
+            table = customer_territories(lon, {"inside": self}, n_threads)
+            return _keyed(table["territory"].notna().to_numpy(), table.index, "inside")
         if lat is None:
             raise TypeError("contains() needs lon and lat (or a Dataset with customer locations)")
         index = _series_index(lon, lat)
@@ -233,6 +226,27 @@ class GeoIndex:
                                                byref(handle)))
         self._handle = handle
         self._finalizer = weakref.finalize(self, lib.crmkit_geo_index_free, handle)
+
+    @classmethod
+    def from_dataset(cls, dataset: Any, earth_radius_m: Optional[float] = None, normalize_longitude: bool = False,
+                     distance_model: str = "sphere") -> "GeoIndex":
+        """An index over a :class:`Dataset`'s customer locations: id i is customer i (the
+        order of ``dataset.customer_ids``); customers without a location are never returned.
+        Options as for the constructor. Raises InvalidArgumentError when the dataset has no
+        customer locations."""
+        if distance_model not in ("sphere", "wgs84"):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
+        lib = _lib.get()
+        handle = GeoIndexP()
+        flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
+            (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
+        radius = 0.0 if earth_radius_m is None else float(earth_radius_m)
+        _lib.check(lib.crmkit_geo_index_from_dataset(dataset._h().ptr, radius, flags, byref(handle)))
+        self = cls.__new__(cls)
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, lib.crmkit_geo_index_free, handle)
+        return self
 
     def close(self) -> None:
         """Frees the index now (also done when the object is collected)."""
@@ -365,3 +379,22 @@ def territory_contains(territory: Union[str, Territory], lon: Any, lat: Any = No
                                                         c_size_t(x.shape[0]), _threads(n_threads),
                                                         out.ctypes.data_as(POINTER(c_int32))))
     return _keyed(out.astype(bool), index, "inside")
+
+
+def customer_territories(dataset: Any, territories: Any, n_threads: int = 1) -> Any:
+    """The territory of every customer of a :class:`Dataset`: a DataFrame indexed by
+    customer_id with the category column ``territory`` (the first of ``territories``, a
+    mapping name -> :class:`Territory` or WKT/GeoJSON text, that contains the customer; NaN
+    when none does or the customer has no location). ``attrs["crmkit_report"]`` counts the
+    customers with and without a location."""
+    from ._abi_table import TableP
+
+    names = [str(name) for name in territories]
+    areas = [t if isinstance(t, Territory) else Territory(t) for t in territories.values()]
+    n = len(names)
+    handles = (GeoTerritoryP * max(n, 1))(*[a._handle for a in areas])
+    labels = (ctypes.c_char_p * max(n, 1))(*[name.encode("utf-8") for name in names])
+    ptr = TableP()
+    _lib.check(_lib.get().crmkit_geo_territories_from_dataset(dataset._h().ptr, handles, labels, c_size_t(n),
+                                                               _threads(n_threads), byref(ptr)))
+    return _customer_frame(ptr, dataset)

@@ -45,7 +45,7 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from .geo import GeoIndex, _dataset_points, _dptr, _is_dataset, _keyed, _located, _pair, _series_index, _threads, _vec
+from .geo import GeoIndex, _dptr, _is_dataset, _keyed, _pair, _series_index, _threads, _vec
 
 __all__ = [
     "Reps",
@@ -146,6 +146,42 @@ class Reps:
             _lib.check(_lib.get().crmkit_geo_reps_set_available(self._handle, c_size_t(int(r)), 1 if available else 0))
         return self
 
+    def nearest_customers(self, dataset: Any, k: int = 1, max_distance_m: float = math.inf,
+                          within_territory: bool = False, n_threads: int = 1) -> Any:
+        """The k nearest available, eligible reps of every customer of a :class:`Dataset`:
+        a DataFrame indexed by customer_id with columns ``rep`` (nullable Int64, <NA> when
+        none) and ``rep_distance_m`` for k = 1, ``rep_0``.. and ``rep_distance_m_0``.. for
+        k > 1. Customers without a location get <NA> / NaN and are counted in
+        ``attrs["crmkit_report"]`` (n_customers, n_located, n_unlocated)."""
+        from ._abi_table import TableP
+        from .geo import _customer_frame
+
+        ptr = TableP()
+        _lib.check(_lib.get().crmkit_geo_reps_nearest_from_dataset(
+            self._handle, dataset._h().ptr, c_size_t(int(k)) if int(k) >= 0 else c_size_t(0), float(max_distance_m),
+            _rep_flags(within_territory), _threads(n_threads), byref(ptr)))
+        return _customer_frame(ptr, dataset)
+
+    def assign_customers(self, dataset: Any, capacity: Any, max_distance_m: float = math.inf,
+                         within_territory: bool = False) -> Any:
+        """Assigns the customers of a :class:`Dataset` to available reps, at most
+        ``capacity`` (an int, or one per rep) each, greedy nearest-first: a DataFrame indexed
+        by customer_id with ``rep`` (nullable Int64) and ``rep_distance_m``;
+        ``attrs["crmkit_report"]`` holds n_located, n_unlocated, n_unassigned and the load
+        per rep."""
+        from ._abi_table import TableP
+        from .geo import _customer_frame
+
+        cap = np.ascontiguousarray(np.broadcast_to(np.asarray(capacity), (self._n,)), dtype=np.int64)
+        if np.any(cap > np.iinfo(np.int32).max):
+            raise _invalid("capacity above 2^31 - 1")
+        cap32 = np.ascontiguousarray(cap.astype(np.int32))
+        ptr = TableP()
+        _lib.check(_lib.get().crmkit_geo_reps_assign_from_dataset(
+            self._handle, dataset._h().ptr, _i32(cap32), c_size_t(self._n), float(max_distance_m),
+            _rep_flags(within_territory), byref(ptr)))
+        return _customer_frame(ptr, dataset)
+
     def nearest(self, lon: Any, lat: Any = None, k: int = 1, max_distance_m: float = math.inf,
                 within_territory: bool = False, n_threads: int = 1) -> Tuple[Any, Any]:
         """The k nearest available, eligible reps per request, closest first (ties by rep
@@ -160,14 +196,13 @@ class Reps:
                 raise TypeError("nearest(dataset) takes no lat")
             if int(k) < 1:
                 raise _invalid(f"k = {int(k)}: k must be at least 1")
-            x, y, index = _dataset_points(lon)
-            located = _located(x, y)
-            ids = np.full((x.shape[0], int(k)), -1, dtype=np.int32)
-            dist = np.full((x.shape[0], int(k)), np.nan)
-            if located.any():
-                ids[located], dist[located] = self.nearest(x[located], y[located], k, max_distance_m,
-                                                           within_territory, n_threads)
-            return self._frames(ids, dist, index)
+            table = self.nearest_customers(lon, k, max_distance_m, within_territory, n_threads)
+            k = int(k)
+            rep_cols = ["rep"] if k == 1 else [f"rep_{r}" for r in range(k)]
+            dist_cols = ["rep_distance_m"] if k == 1 else [f"rep_distance_m_{r}" for r in range(k)]
+            ids = np.column_stack([table[c].to_numpy(dtype=np.int32, na_value=-1) for c in rep_cols])
+            dist = np.column_stack([table[c].to_numpy(dtype=np.float64) for c in dist_cols])
+            return self._frames(ids, dist, table.index)
         if lat is None:
             raise TypeError("nearest() needs lon and lat (or a Dataset with customer locations)")
         index = _series_index(lon, lat)
@@ -205,14 +240,13 @@ class Reps:
         if _is_dataset(lon):
             if lat is not None:
                 raise TypeError("assign(dataset, capacity=...) takes no lat")
-            x, y, index = _dataset_points(lon)
-            located = _located(x, y)
-            plan = self.assign(x[located], y[located], capacity, max_distance_m, within_territory)
-            rep = np.full(x.shape[0], -1, dtype=np.int32)
-            dist = np.full(x.shape[0], np.nan)
-            rep[located], dist[located] = plan.rep, plan.distance_m
-            return RepAssignment(_keyed(rep, index, "rep"), _keyed(dist, index, "distance_m"), plan.load,
-                                 plan.n_unassigned + int((~located).sum()))
+            table = self.assign_customers(lon, capacity, max_distance_m, within_territory)
+            report = table.attrs["crmkit_report"]
+            rep = table["rep"].to_numpy(dtype=np.int32, na_value=-1)
+            return RepAssignment(_keyed(rep, table.index, "rep"),
+                                 _keyed(table["rep_distance_m"].to_numpy(), table.index, "distance_m"),
+                                 np.asarray(report["load"], dtype=np.int32),
+                                 int(report["n_unassigned"]) + int(report["n_unlocated"]))
         if lat is None:
             raise TypeError("assign() needs lon and lat (or a Dataset with customer locations)")
         index = _series_index(lon, lat)

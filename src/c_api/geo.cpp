@@ -10,11 +10,14 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/ranges.h>
+
 #include "c_api_internal.hpp"
 #include "crmkit/geo/china_coordinates.hpp"
 #include "crmkit/geo/coverage.hpp"
+#include "crmkit/geo/customers.hpp"
 #include "crmkit/geo/density.hpp"
-#include "crmkit/geo/detail/parallel.hpp"
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/geo/geo_index.hpp"
 #include "crmkit/geo/geodesic.hpp"
 #include "crmkit/geo/geohash.hpp"
@@ -72,6 +75,11 @@ using crmkit::errc;
 using crmkit::error;
 
 std::span<const double> as_span(const double* p, std::size_t n, const char* function, const char* name) {
+  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
+  return {p, n};
+}
+
+std::span<double> out_span(double* p, std::size_t n, const char* function, const char* name) {
   if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
   return {p, n};
 }
@@ -146,27 +154,8 @@ std::uint32_t min_count_of(std::int64_t min_count, const char* function) {
   return static_cast<std::uint32_t>(min_count);
 }
 
-crmkit::lon_lat convert_point(crmkit::lon_lat p, std::int32_t from, std::int32_t to) {
-  // Through WGS84 or GCJ-02 as the published formulas chain.
-  if (from == to) return p;
-  if (from == CRMKIT_GEO_BD09) p = crmkit::bd09_to_gcj02(p);
-  else if (from == CRMKIT_GEO_WGS84) p = crmkit::wgs84_to_gcj02(p);
-  // p is GCJ-02 now.
-  if (to == CRMKIT_GEO_BD09) return crmkit::gcj02_to_bd09(p);
-  if (to == CRMKIT_GEO_WGS84) return crmkit::gcj02_to_wgs84(p);
-  return p;
-}
-
-}  // namespace
-
-extern "C" {
-
-CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, size_t n, double earth_radius_m,
-                                       int32_t flags, crmkit_geo_index** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  const char* f = __func__;
+// The index options of crmkit_geo_index_create/_from_dataset.
+crmkit::geo_index_options index_options(double earth_radius_m, std::int32_t flags, const char* f) {
   if ((flags & ~(CRMKIT_GEO_NORMALIZE_LONGITUDE | CRMKIT_GEO_WGS84_DISTANCES)) != 0)
     throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", f, flags));
   crmkit::geo_index_options o;
@@ -179,6 +168,30 @@ CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, siz
   }
   if (earth_radius_m != 0.0) o.earth_radius_m = earth_radius_m;
   o.normalize_longitude = (flags & CRMKIT_GEO_NORMALIZE_LONGITUDE) != 0;
+  return o;
+}
+
+// A per-customer result handed out as a crmkit_table with the location report.
+crmkit_table* table_with_report(crmkit::customer_table table, const crmkit::geo_location_report& r,
+                                std::string_view extra = {}) {
+  auto out = std::make_unique<crmkit_table>();
+  out->table = std::move(table);
+  out->report_json = fmt::format(R"({{"n_customers": {}, "n_located": {}, "n_unlocated": {}{}}})", r.n_customers,
+                                 r.n_located, r.n_unlocated, extra);
+  return out.release();
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, size_t n, double earth_radius_m,
+                                       int32_t flags, crmkit_geo_index** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  const char* f = __func__;
+  const auto o = index_options(earth_radius_m, flags, f);
   *out = new crmkit_geo_index{crmkit::geo_index(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), o)};
   CRMKIT_API_END();
 }
@@ -440,30 +453,12 @@ CRMKIT_API int crmkit_geo_reps_nearest(const crmkit_geo_reps* reps, const double
   const char* f = __func__;
   CRMKIT_CHECK_NOT_NULL(reps);
   if (out_ids == nullptr && m > 0) crmkit::capi::throw_null(f, "out_ids");
-  if (k < 1) throw error(errc::invalid_argument, fmt::format("{}: k = 0: k must be at least 1", f));
-  if (k > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
-    throw error(errc::invalid_argument, fmt::format("{}: k = {} is too large", f, k));
   const auto o = rep_options(max_distance_m, flags, f);
   check_threads(n_threads, f);
-  const auto x = as_span(lon, m, f, "lon"), y = as_span(lat, m, f, "lat");
-  // Each request writes its own row, so any thread count gives the same output.
-  crmkit::detail::geo_parallel_chunks(m, 256, static_cast<std::size_t>(n_threads),
-                                      [&](std::size_t, std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      crmkit::geo_hits h;
-      try {
-        h = reps->roster.nearest_available(x[i], y[i], k, o);
-      } catch (const error& e) {
-        throw error(e.code(), fmt::format("{}: request {}: {}", f, i, e.what()));
-      }
-      for (std::size_t j = 0; j < k; ++j) {
-        const bool hit = j < h.ids.size();
-        out_ids[i * k + j] = hit ? h.ids[j] : -1;
-        if (out_distances_m != nullptr)
-          out_distances_m[i * k + j] = hit ? h.distances_m[j] : std::numeric_limits<double>::quiet_NaN();
-      }
-    }
-  });
+  const crmkit::geo_neighbors near = reps->roster.nearest_available_batch(
+      as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), k, o, static_cast<std::size_t>(n_threads));
+  std::copy(near.ids.begin(), near.ids.end(), out_ids);
+  if (out_distances_m != nullptr) std::copy(near.distances_m.begin(), near.distances_m.end(), out_distances_m);
   CRMKIT_API_END();
 }
 
@@ -658,27 +653,9 @@ CRMKIT_API int crmkit_geo_convert(int32_t from, int32_t to, const double* lon, c
                                   double* out_lon, double* out_lat) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  for (const std::int32_t system : {from, to})
-    if (system < CRMKIT_GEO_WGS84 || system > CRMKIT_GEO_BD09)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: coordinate system {} is not CRMKIT_GEO_WGS84, _GCJ02 or _BD09", f, system));
-  const auto x = as_span(lon, n, f, "lon"), y = as_span(lat, n, f, "lat");
-  if (n > 0 && out_lon == nullptr) crmkit::capi::throw_null(f, "out_lon");
-  if (n > 0 && out_lat == nullptr) crmkit::capi::throw_null(f, "out_lat");
-  // Validate everything first so a failure leaves in-place outputs untouched.
-  for (std::size_t i = 0; i < n; ++i) located(x[i], y[i], i, "point", f);
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  for (std::size_t i = 0; i < n; ++i) {
-    const double a = x[i], b = y[i];  // read before writing: in place is allowed
-    if (std::isnan(a) || std::isnan(b)) {
-      out_lon[i] = nan;
-      out_lat[i] = nan;
-      continue;
-    }
-    const crmkit::lon_lat p = convert_point({a, b}, from, to);
-    out_lon[i] = p[0];
-    out_lat[i] = p[1];
-  }
+  crmkit::convert_coordinates(static_cast<crmkit::coordinate_system>(from), static_cast<crmkit::coordinate_system>(to),
+                              as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), out_span(out_lon, n, f, "out_lon"),
+                              out_span(out_lat, n, f, "out_lat"), f);
   CRMKIT_API_END();
 }
 
@@ -971,4 +948,79 @@ CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, i
   CRMKIT_API_END();
 }
 
+CRMKIT_API int crmkit_geo_index_from_dataset(const crmkit_dataset* dataset, double earth_radius_m, int32_t flags,
+                                             crmkit_geo_index** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  auto index = crmkit::geo_index::from_customers(dataset->data.customers(), index_options(earth_radius_m, flags, __func__));
+  *out = new crmkit_geo_index{std::move(index)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_reps_nearest_from_dataset(const crmkit_geo_reps* reps, const crmkit_dataset* dataset,
+                                                    size_t k, double max_distance_m, int32_t flags,
+                                                    int32_t n_threads, crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(reps);
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  check_threads(n_threads, __func__);
+  crmkit::geo_location_report report;
+  auto table = crmkit::nearest_reps(reps->roster, dataset->data.customers(), k,
+                                    rep_options(max_distance_m, flags, __func__), static_cast<std::size_t>(n_threads),
+                                    &report);
+  *out = table_with_report(std::move(table), report);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_reps_assign_from_dataset(const crmkit_geo_reps* reps, const crmkit_dataset* dataset,
+                                                   const int32_t* capacity, size_t n_capacity, double max_distance_m,
+                                                   int32_t flags, crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(reps);
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  if (capacity == nullptr && n_capacity > 0) crmkit::capi::throw_null(__func__, "capacity");
+  crmkit::geo_location_report report;
+  crmkit::rep_assignment plan;
+  auto table = crmkit::assign_reps(reps->roster, dataset->data.customers(), {capacity, n_capacity},
+                                   rep_options(max_distance_m, flags, __func__), &plan, &report);
+  *out = table_with_report(std::move(table), report,
+                           fmt::format(R"(, "n_unassigned": {}, "load": [{}])", plan.n_unassigned,
+                                       fmt::join(plan.load, ", ")));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_territories_from_dataset(const crmkit_dataset* dataset,
+                                                   const crmkit_geo_territory* const* territories,
+                                                   const char* const* names, size_t n, int32_t n_threads,
+                                                   crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  const char* f = __func__;
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  if (n > 0 && territories == nullptr) crmkit::capi::throw_null(f, "territories");
+  if (n > 0 && names == nullptr) crmkit::capi::throw_null(f, "names");
+  check_threads(n_threads, f);
+  std::vector<crmkit::territory> areas;
+  std::vector<std::string> labels;
+  for (std::size_t t = 0; t < n; ++t) {
+    if (territories[t] == nullptr) crmkit::capi::throw_null(f, fmt::format("territories[{}]", t).c_str());
+    if (names[t] == nullptr) crmkit::capi::throw_null(f, fmt::format("names[{}]", t).c_str());
+    areas.push_back(territories[t]->area);
+    labels.emplace_back(names[t]);
+  }
+  crmkit::geo_location_report report;
+  auto table = crmkit::customer_territories(dataset->data.customers(), areas, labels,
+                                            static_cast<std::size_t>(n_threads), &report);
+  *out = table_with_report(std::move(table), report);
+  CRMKIT_API_END();
+}
+
 }  // extern "C"
+

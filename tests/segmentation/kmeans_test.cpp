@@ -180,7 +180,7 @@ TEST_CASE("Hamerly gives Lloyd's result bit for bit, for any thread count") {
         CAPTURE(tol);
         o.algorithm = crmkit::kmeans_algorithm::hamerly;
         check_identical(lloyd, crmkit::kmeans_fit(x, o));
-        for (int threads : {2, 3}) {
+        for (int threads : {2, 3, 7}) {
           o.n_threads = threads;
           check_identical(lloyd, crmkit::kmeans_fit(x, o));
           o.algorithm = crmkit::kmeans_algorithm::lloyd;

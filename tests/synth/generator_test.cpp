@@ -146,7 +146,7 @@ TEST_CASE("the result does not depend on the number of threads") {
     CAPTURE(tod);
     auto o = small_options(3, tod);
     const auto reference = crmkit::generate_transactions(o);
-    for (const std::size_t threads : {2u, 3u, 8u}) {
+    for (const std::size_t threads : {2u, 3u, 7u, 8u}) {
       CAPTURE(threads);
       o.n_threads = threads;
       CHECK(same_data(reference, crmkit::generate_transactions(o)));

@@ -56,6 +56,7 @@
 #define CRMKIT_C_GEO_H
 
 #include "crmkit/crmkit.h"
+#include "crmkit/c/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -742,6 +743,64 @@ CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* co
 CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, int64_t* out_start, int64_t* out_end,
                                           double* out_lon, double* out_lat, int32_t* out_customer,
                                           double* out_customer_distance_m);
+
+/* ======================================================================================
+ * Geo over a dataset's customers (crmkit/geo/customers.hpp): per-customer results as a
+ * crmkit_table keyed by customer id. Customers without a location (NaN in both
+ * coordinates) are never queried; their cells are missing, and the table's report
+ * (crmkit_table_report_json) counts them: {"n_customers": .., "n_located": ..,
+ * "n_unlocated": ..}.
+ * ====================================================================================== */
+
+/**
+ * An index over the dataset's customer locations: id i is customer i (the dataset's customer
+ * order); customers without a location are never returned. As crmkit_geo_index_create().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL argument, the dataset has no customer
+ *         locations, bad radius or flags); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_index_from_dataset(const crmkit_dataset* dataset, double earth_radius_m, int32_t flags,
+                                             crmkit_geo_index** out);
+
+/**
+ * The k nearest available, eligible reps of every customer (crmkit_geo_reps_nearest() on the
+ * located customers). Columns: for k = 1 `rep` (int64, CRMKIT_MISSING_INT64 when none) and
+ * `rep_distance_m` (float64, NaN); for k > 1 `rep_0` .. `rep_<k-1>` and `rep_distance_m_0` ..
+ * closest first. The output does not depend on n_threads.
+ * @param[out] out receives the table (NULL on error); release it with crmkit_table_free().
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FOUND (the dataset has no customer locations);
+ *         CRMKIT_E_INVALID_ARGUMENT (NULL argument, k < 1, NaN or negative max_distance_m,
+ *         unknown flags, n_threads < 1).
+ */
+CRMKIT_API int crmkit_geo_reps_nearest_from_dataset(const crmkit_geo_reps* reps, const crmkit_dataset* dataset,
+                                                    size_t k, double max_distance_m, int32_t flags,
+                                                    int32_t n_threads, crmkit_table** out);
+
+/**
+ * Assigns the located customers to available reps with at most capacity[rep] customers each
+ * (crmkit_geo_reps_assign()). Columns `rep` (int64, missing when unassigned or unlocated) and
+ * `rep_distance_m` (float64). The report adds "n_unassigned" (located customers left open)
+ * and "load" (customers per rep).
+ * @param capacity n_capacity entries, one per rep, each >= 0
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FOUND (no customer locations); CRMKIT_E_INVALID_ARGUMENT
+ *         (NULL argument, n_capacity other than the number of reps, a negative capacity, bad max_distance_m or
+ *         flags); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_geo_reps_assign_from_dataset(const crmkit_geo_reps* reps, const crmkit_dataset* dataset,
+                                                   const int32_t* capacity, size_t n_capacity, double max_distance_m,
+                                                   int32_t flags, crmkit_table** out);
+
+/**
+ * The territory of every customer: category column `territory` with the levels `names`, the
+ * first of the n territories (in order) that contains the customer; -1 when none does or the
+ * customer has no location. The output does not depend on n_threads.
+ * @param territories n territory handles; @param names n distinct, non-empty UTF-8 names
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FOUND (no customer locations); CRMKIT_E_INVALID_ARGUMENT
+ *         (NULL argument, an empty or repeated name, n_threads < 1).
+ */
+CRMKIT_API int crmkit_geo_territories_from_dataset(const crmkit_dataset* dataset,
+                                                   const crmkit_geo_territory* const* territories,
+                                                   const char* const* names, size_t n, int32_t n_threads,
+                                                   crmkit_table** out);
 
 #ifdef __cplusplus
 }

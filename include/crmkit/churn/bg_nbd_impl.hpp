@@ -85,7 +85,7 @@ class bg_nbd_objective {
     constexpr std::size_t block = 8192;
     const std::size_t n_blocks = (g_.size() + block - 1) / block;
     partial_.assign(n_blocks, {});
-    parallel_blocks(g_.size(), block, n_threads_, [&](std::size_t begin, std::size_t end, std::size_t blk) {
+    crmkit::parallel_for(g_.size(), block, n_threads_, [&](std::size_t blk, std::size_t begin, std::size_t end) {
       double s_ll = 0, s_r = 0, s_al = 0, s_a = 0, s_b = 0;
       for (std::size_t i = begin; i < end; ++i) {
         const std::uint32_t x = ix_[i];

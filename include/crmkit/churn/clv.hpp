@@ -109,7 +109,7 @@ void customer_lifetime_value(const PurchaseModel& model, const gamma_gamma& spen
     throw error(errc::invalid_argument,
                 fmt::format("customer_lifetime_value: lengths differ (frequency {}, recency {}, T {}, monetary {}, out {})",
                             x.size(), tx.size(), T.size(), monetary_value.size(), out.size()));
-  detail::parallel_blocks(x.size(), 4096, options.n_threads, [&](std::size_t begin, std::size_t end, std::size_t) {
+  crmkit::parallel_for(x.size(), 4096, options.n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i)
       out[i] = customer_lifetime_value(model, spend.conditional_expected_spend(x[i], monetary_value[i]), x[i], tx[i],
                                        T[i], options);

@@ -30,9 +30,15 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
+#include <limits>
 #include <numbers>
+#include <span>
+
+#include <fmt/format.h>
 
 #include "crmkit/config.hpp"
+#include "crmkit/error.hpp"
 #include "crmkit/geo/territory.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -147,5 +153,65 @@ inline double gcj_lon_offset(double x, double y, const gcj_sines& sx) noexcept {
 [[nodiscard]] inline lon_lat wgs84_to_bd09(lon_lat wgs) noexcept { return gcj02_to_bd09(wgs84_to_gcj02(wgs)); }
 /// BD-09 -> WGS84. Stateless; safe.
 [[nodiscard]] inline lon_lat bd09_to_wgs84(lon_lat bd) noexcept { return gcj02_to_wgs84(bd09_to_gcj02(bd)); }
+
+/// The coordinate systems of `convert_coordinates` (the values of CRMKIT_GEO_WGS84, _GCJ02, _BD09).
+enum class coordinate_system : int { wgs84 = 0, gcj02 = 1, bd09 = 2 };
+
+/// One point from `from` to `to`, chained through GCJ-02 as the published formulas are
+/// (BD-09 <-> WGS84 goes BD-09 -> GCJ-02 -> WGS84 and back). Stateless; safe.
+[[nodiscard]] inline lon_lat convert_coordinates(lon_lat p, coordinate_system from, coordinate_system to) noexcept {
+  if (from == to) return p;
+  if (from == coordinate_system::bd09) p = bd09_to_gcj02(p);
+  else if (from == coordinate_system::wgs84) p = wgs84_to_gcj02(p);
+  if (to == coordinate_system::bd09) return gcj02_to_bd09(p);
+  if (to == coordinate_system::wgs84) return gcj02_to_wgs84(p);
+  return p;
+}
+
+/// Converts n points (lon[i], lat[i]), degrees, from `from` to `to` into out_lon/out_lat
+/// (the C function crmkit_geo_convert and Python's `crmkit.geo.convert` are this call).
+/// Stateless; safe.
+///
+/// Semantics: a point with NaN in either coordinate becomes NaN in both; every point is
+/// validated before anything is written, so a failure leaves the outputs (which may be the
+/// inputs: in place is allowed, each point is read before it is written) untouched.
+/// Memory: none beyond the outputs.
+/// @throws crmkit::error (invalid_argument) when the four spans differ in length, a system is
+///         not one of the three, or a coordinate is infinite or outside [-180, 180] x
+///         [-90, 90] (the message names the point and `where`).
+inline void convert_coordinates(coordinate_system from, coordinate_system to, std::span<const double> lon,
+                                std::span<const double> lat, std::span<double> out_lon, std::span<double> out_lat,
+                                const char* where = "convert_coordinates") {
+  for (const coordinate_system system : {from, to})
+    if (system != coordinate_system::wgs84 && system != coordinate_system::gcj02 && system != coordinate_system::bd09)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: coordinate system {} is not WGS84 (0), GCJ-02 (1) or BD-09 (2)", where,
+                              static_cast<int>(system)));
+  const std::size_t n = lon.size();
+  if (lat.size() != n || out_lon.size() != n || out_lat.size() != n)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: lengths differ (lon {}, lat {}, out_lon {}, out_lat {})", where, n, lat.size(),
+                            out_lon.size(), out_lat.size()));
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = lon[i], y = lat[i];
+    if (std::isnan(x) || std::isnan(y)) continue;
+    if (!(x >= -180.0 && x <= 180.0 && y >= -90.0 && y <= 90.0))
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: point {} (longitude {}, latitude {}) is outside [-180, 180] x [-90, 90]", where, i,
+                              x, y));
+  }
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = lon[i], y = lat[i];  // read before writing: in place is allowed
+    if (std::isnan(x) || std::isnan(y)) {
+      out_lon[i] = nan;
+      out_lat[i] = nan;
+      continue;
+    }
+    const lon_lat p = convert_coordinates(lon_lat{x, y}, from, to);
+    out_lon[i] = p[0];
+    out_lat[i] = p[1];
+  }
+}
 
 CRMKIT_END_NAMESPACE

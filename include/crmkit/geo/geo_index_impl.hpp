@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 
 #include "crmkit/error.hpp"
-#include "crmkit/geo/detail/parallel.hpp"
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/geo/geo_index.hpp"
 #include "crmkit/geo/detail/wgs84.hpp"
 
@@ -514,7 +514,7 @@ CRMKIT_FUNC geo_batch_hits geo_index::within_batch(std::span<const double> lon, 
   };
   std::vector<part> parts(n_chunks);
   std::vector<std::size_t> counts(m);
-  detail::geo_parallel_chunks(m, detail::geo_batch_chunk, q.n_threads,
+  crmkit::parallel_for(m, detail::geo_batch_chunk, q.n_threads,
                               [&](std::size_t c, std::size_t begin, std::size_t end) {
                                 part& p = parts[c];
                                 for (std::size_t j = begin; j < end; ++j) {
@@ -556,7 +556,7 @@ CRMKIT_FUNC std::vector<std::size_t> geo_index::count_within_batch(std::span<con
   impl::check_radius(radius_m, "geo_index::count_within_batch");
   std::vector<std::size_t> out(lon.size());
   const std::vector<std::uint32_t> order = detail::geo_query_order(lon, lat);
-  detail::geo_parallel_chunks(lon.size(), detail::geo_batch_chunk, q.n_threads,
+  crmkit::parallel_for(lon.size(), detail::geo_batch_chunk, q.n_threads,
                               [&](std::size_t, std::size_t begin, std::size_t end) {
                                 for (std::size_t j = begin; j < end; ++j) {
                                   const std::size_t i = order[j];
@@ -576,7 +576,7 @@ CRMKIT_FUNC geo_neighbors geo_index::nearest_batch(std::span<const double> lon, 
   out.ids.assign(lon.size() * k, -1);
   out.distances_m.assign(lon.size() * k, std::numeric_limits<double>::quiet_NaN());
   const std::vector<std::uint32_t> order = detail::geo_query_order(lon, lat);
-  detail::geo_parallel_chunks(lon.size(), detail::geo_batch_chunk, q.n_threads,
+  crmkit::parallel_for(lon.size(), detail::geo_batch_chunk, q.n_threads,
                               [&](std::size_t, std::size_t begin, std::size_t end) {
                                 std::vector<std::pair<double, std::int32_t>> found;
                                 for (std::size_t j = begin; j < end; ++j) {

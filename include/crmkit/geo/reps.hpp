@@ -75,6 +75,17 @@ class rep_roster {
   /// @throws crmkit::error (invalid_argument) on an invalid point or k < 1.
   [[nodiscard]] CRMKIT_FUNC geo_hits nearest_available(double lon, double lat, std::size_t k,
                                                        const rep_query_options& options = {}) const;
+  /// nearest_available for every request (lon[i], lat[i]) on up to n_threads threads
+  /// (crmkit/core/parallel_for.hpp): row i of the result holds k ids and distances, closest
+  /// first, padded with -1 / NaN. Each request writes its own row, so the result is the same
+  /// for any thread count (a request needs a location; see crmkit/geo/customers.hpp for
+  /// customers without one). Memory: 12 bytes per request and k.
+  /// @throws crmkit::error (invalid_argument) on a length mismatch, k < 1, n_threads < 1,
+  ///         max_distance_m < 0 or NaN, or an invalid request point ("request i: ...").
+  [[nodiscard]] CRMKIT_FUNC geo_neighbors nearest_available_batch(std::span<const double> lon,
+                                                                  std::span<const double> lat, std::size_t k,
+                                                                  const rep_query_options& options = {},
+                                                                  std::size_t n_threads = 1) const;
   /// Assigns requests to available reps with at most capacity[rep] requests each
   /// (greedy nearest-first, see the file comment).
   /// @throws crmkit::error (invalid_argument) on length mismatches, a negative capacity

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/geo/reps.hpp"
 
@@ -51,6 +52,40 @@ CRMKIT_FUNC geo_hits rep_roster::nearest_available(double lon, double lat, std::
   hits.ids.resize(n);
   hits.distances_m.resize(n);
   return hits;
+}
+
+CRMKIT_FUNC geo_neighbors rep_roster::nearest_available_batch(std::span<const double> lon, std::span<const double> lat,
+                                                            std::size_t k, const rep_query_options& options,
+                                                            std::size_t n_threads) const {
+  const char* f = "rep_roster::nearest_available_batch";
+  if (lon.size() != lat.size())
+    throw error(errc::invalid_argument, fmt::format("{}: {} longitudes but {} latitudes", f, lon.size(), lat.size()));
+  if (k < 1) throw error(errc::invalid_argument, fmt::format("{}: k = 0: k must be at least 1", f));
+  if (k > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw error(errc::invalid_argument, fmt::format("{}: k = {} is too large", f, k));
+  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = 0 must be >= 1", f));
+  if (std::isnan(options.max_distance_m) || options.max_distance_m < 0)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: max_distance_m = {} must be >= 0 (infinity for no limit)", f, options.max_distance_m));
+  const std::size_t m = lon.size();
+  geo_neighbors out;
+  out.k = k;
+  out.ids.assign(m * k, -1);
+  out.distances_m.assign(m * k, std::numeric_limits<double>::quiet_NaN());
+  constexpr std::size_t chunk = 256;
+  crmkit::parallel_for(m, chunk, n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      geo_hits h;
+      try {
+        h = nearest_available(lon[i], lat[i], k, options);
+      } catch (const error& e) {
+        throw error(e.code(), fmt::format("{}: request {}: {}", f, i, e.what()));
+      }
+      std::copy(h.ids.begin(), h.ids.end(), out.ids.begin() + static_cast<std::ptrdiff_t>(i * k));
+      std::copy(h.distances_m.begin(), h.distances_m.end(), out.distances_m.begin() + static_cast<std::ptrdiff_t>(i * k));
+    }
+  });
+  return out;
 }
 
 CRMKIT_FUNC rep_assignment rep_roster::assign(std::span<const double> lon, std::span<const double> lat,

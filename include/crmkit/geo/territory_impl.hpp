@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "crmkit/error.hpp"
-#include "crmkit/geo/detail/parallel.hpp"
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/geo/territory.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -657,7 +657,7 @@ CRMKIT_FUNC std::vector<std::uint8_t> territory::contains(std::span<const double
                 fmt::format("territory::contains: {} longitudes but {} latitudes", lon.size(), lat.size()));
   if (n_threads == 0) throw error(errc::invalid_argument, "territory::contains: n_threads must be at least 1");
   std::vector<std::uint8_t> out(lon.size());
-  detail::geo_parallel_chunks(lon.size(), 65536, n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+  crmkit::parallel_for(lon.size(), 65536, n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) out[i] = contains(lon[i], lat[i]) ? 1 : 0;
   });
   return out;

@@ -33,12 +33,12 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/core/string_dictionary.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/core/transaction_log.hpp"
@@ -1012,27 +1012,11 @@ class customer_builder {
 
 /// Runs f(0), ..., f(n - 1) on the calling thread and up to n_threads - 1 others, each
 /// taking the next piece when done with one (so that a thread the scheduler preempts on a
-/// busy machine delays the round by one small piece, not by a whole share). `f` must not
-/// throw.
+/// busy machine delays the round by one small piece, not by a whole share): one piece per
+/// chunk of core/parallel_for.hpp. `f` must not throw.
 template <class F>
 void run_pieces(std::size_t n, std::size_t n_threads, const F& f) {
-  std::atomic<std::size_t> next{0};
-  const auto work = [&next, n, &f] {
-    for (std::size_t k = next.fetch_add(1, std::memory_order_relaxed); k < n;
-         k = next.fetch_add(1, std::memory_order_relaxed))
-      f(k);
-  };
-  std::vector<std::thread> threads;
-  const std::size_t helpers = std::min(n, n_threads) - 1;
-  threads.reserve(helpers);
-  try {
-    for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
-  } catch (...) {
-    for (auto& t : threads) t.join();
-    throw;
-  }
-  work();
-  for (auto& t : threads) t.join();
+  parallel_for(n, 1, n_threads, [&f](std::size_t k, std::size_t, std::size_t) { f(k); });
 }
 
 /// An output column that several threads fill at once: a raw buffer (not zero-filled, so

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/lifecycle/machine.hpp"
@@ -307,37 +307,22 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
     }
   } else {
     const std::size_t n = n_customers();
-    const std::size_t threads = std::max<std::size_t>(1, std::min(options_.n_threads, n / 4096 + 1));
-    if (threads == 1) {
+    // Fixed chunks of customers (crmkit/core/parallel_for.hpp), each deciding its own range:
+    // the first chunk appends to the log directly; the others' hops are appended after it in
+    // chunk order, so the log is the same as one range's, for any thread count. One thread
+    // decides the whole range in one go (no copy of the hops).
+    constexpr std::size_t chunk = 16384;
+    if (thread_count(options_.n_threads) <= 1 || n <= chunk) {
       detail::decide_range(ctx, 0, n, hops);
     } else {
-      // The first range appends to the log directly, as one thread does; only the others'
-      // hops are copied in after the join (a serial copy of every hop made two threads
-      // slower than one when most customers move).
-      std::vector<std::vector<transition_record>> parts(threads);
-      std::vector<std::exception_ptr> errors(threads);
-      std::vector<std::thread> pool;
-      auto work = [&](std::size_t t) {
-        try {
-          detail::decide_range(ctx, n * t / threads, n * (t + 1) / threads, t == 0 ? hops : parts[t]);
-        } catch (...) {
-          errors[t] = std::current_exception();
-        }
-      };
-      try {
-        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
-      } catch (...) {  // a thread that cannot start: join the others before leaving (no std::terminate)
-        for (auto& th : pool) th.join();
-        throw;
-      }
-      work(0);
-      for (auto& th : pool) th.join();
-      for (auto& e : errors)
-        if (e) std::rethrow_exception(e);  // the lowest chunk's error: the one a single thread meets first
+      std::vector<std::vector<transition_record>> parts(chunk_count(n, chunk));
+      crmkit::parallel_for(n, chunk, options_.n_threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
+        detail::decide_range(ctx, begin, end, c == 0 ? hops : parts[c]);
+      });
       std::size_t total = hops.size();
       for (auto& p : parts) total += p.size();
       hops.reserve(total);
-      for (auto& p : parts) hops.insert(hops.end(), p.begin(), p.end());
+      for (std::size_t c = 1; c < parts.size(); ++c) hops.insert(hops.end(), parts[c].begin(), parts[c].end());
     }
   }
   } catch (...) {

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "crmkit/error.hpp"
-#include "crmkit/segmentation/detail/fork_join.hpp"
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/segmentation/detail/kmeans_kernels.hpp"
 #include "crmkit/segmentation/kmeans.hpp"
 
@@ -316,7 +316,7 @@ struct kmeans_run {
 // One k-means run from the given (centred) initial centres: scikit-learn's
 // _kmeans_single_lloyd, with Lloyd's or Hamerly's assignment step.
 inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> centers, std::size_t k, int max_iter,
-                                double tol_abs, kmeans_algorithm algorithm, fork_join& team) {
+                                double tol_abs, kmeans_algorithm algorithm, thread_team& team) {
   const std::size_t n = data.n, d = data.d, kd = k * d;
   const std::size_t n_chunks = kmeans_n_chunks(n);
   const bool hamerly = algorithm == kmeans_algorithm::hamerly && k > 1;
@@ -743,7 +743,7 @@ CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, const k
   const double* weight = detail::kmeans_check_weights(sample_weight, n, what);
   if (n > 0xFFFFFFFFull)
     throw error(errc::invalid_argument, fmt::format("{}: {} points; at most 2^32 - 1 are supported", what, n));
-  detail::fork_join team(options.n_threads);
+  thread_team team(options.n_threads);
   auto data =
       detail::make_kmeans_data(x, /*center=*/true, team, detail::kmeans_select_screen(static_cast<std::size_t>(x.cols())) != nullptr);
   if (!data.finite) check_finite(x, what);  // throws, naming the first bad value
@@ -789,7 +789,7 @@ CRMKIT_FUNC kmeans_result kmeans_fit(Eigen::Ref<const feature_matrix> x, Eigen::
   detail::kmeans_check_options(options, n, k, what);
   check_finite(initial_centers, "kmeans_fit (initial_centers)");
   const double* weight = detail::kmeans_check_weights(sample_weight, n, what);
-  detail::fork_join team(options.n_threads);
+  thread_team team(options.n_threads);
   auto data =
       detail::make_kmeans_data(x, /*center=*/true, team, detail::kmeans_select_screen(static_cast<std::size_t>(x.cols())) != nullptr);
   if (!data.finite) check_finite(x, what);  // throws, naming the first bad value
@@ -820,7 +820,7 @@ CRMKIT_FUNC std::vector<std::int32_t> kmeans_predict(Eigen::Ref<const feature_ma
   const auto k = static_cast<std::size_t>(centers.rows());
   std::vector<std::int32_t> labels(n);
   if (n == 0) return labels;
-  detail::fork_join team(n_threads);
+  thread_team team(n_threads);
   const auto data = detail::make_kmeans_data(x, /*center=*/false, team);
   std::vector<double> c(k * data.d);
   for (std::size_t j = 0; j < k; ++j)
@@ -882,7 +882,7 @@ CRMKIT_FUNC double silhouette_score(Eigen::Ref<const feature_matrix> x, std::spa
       pts[s * d + f] = x(static_cast<Eigen::Index>(rows[s]), static_cast<Eigen::Index>(f));
   }
   std::vector<double> sil(m);
-  detail::fork_join team(n_threads);
+  thread_team team(n_threads);
   const std::size_t rows_per_chunk = 64;
   team.for_chunks((m + rows_per_chunk - 1) / rows_per_chunk, [&](std::size_t c) {
     std::vector<double> sum(n_labels);

@@ -124,8 +124,9 @@ class numpy_random_state {
                                                                    std::size_t n_clusters, std::uint32_t seed,
                                                                    int n_local_trials = 0, int n_threads = 1);
 
+class thread_team;  // crmkit/core/parallel_for.hpp
+
 namespace detail {
-class fork_join;
 
 /// Points in structure-of-arrays layout (feature f of point i at `xs[f * stride + i]`),
 /// optionally centred: the layout the k-means kernels vectorise over. Columns start on
@@ -172,13 +173,13 @@ inline constexpr std::size_t kmeans_chunk = 2048;
 /// Copies x into kmeans_data, subtracting the column means when `center` (what
 /// scikit-learn does before k-means, for accurate distances); with `with_float`, also the
 /// float32 copy (left null when a centred value exceeds kmeans_float_limit).
-CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, bool center, fork_join& team,
+CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, bool center, thread_team& team,
                                          bool with_float = false);
 
 /// k-means++ on prepared data; returns row indices (see kmeans_plusplus).
 CRMKIT_FUNC std::vector<std::size_t> kmeans_plusplus_indices(const kmeans_data& data, std::size_t n_clusters,
                                                              numpy_random_state& rng, int n_local_trials,
-                                                             fork_join& team);
+                                                             thread_team& team);
 }  // namespace detail
 
 CRMKIT_END_NAMESPACE

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "crmkit/error.hpp"
-#include "crmkit/segmentation/detail/fork_join.hpp"
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/segmentation/kmeans_init.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -30,7 +30,7 @@ inline void kmeans_copy_rows(Eigen::Ref<const feature_matrix> x, const double* m
   }
 }
 
-CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, bool center, fork_join& team,
+CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, bool center, thread_team& team,
                                          bool with_float) {
   kmeans_data data;
   data.n = static_cast<std::size_t>(x.rows());
@@ -121,7 +121,7 @@ CRMKIT_FUNC kmeans_data make_kmeans_data(Eigen::Ref<const feature_matrix> x, boo
 
 CRMKIT_FUNC std::vector<std::size_t> kmeans_plusplus_indices(const kmeans_data& data, std::size_t n_clusters,
                                                              numpy_random_state& rng, int n_local_trials,
-                                                             fork_join& team) {
+                                                             thread_team& team) {
   const std::size_t n = data.n, d = data.d, stride = data.stride;
   const std::size_t n_chunks = kmeans_n_chunks(n);
   // scikit-learn: n_local_trials = 2 + int(np.log(n_clusters)) (Arthur & Vassilvitskii
@@ -243,7 +243,7 @@ CRMKIT_FUNC std::vector<std::size_t> kmeans_plusplus(Eigen::Ref<const feature_ma
                 fmt::format("kmeans_plusplus: n_local_trials = {} must be >= 0 (0: 2 + ln k)", n_local_trials));
   check_n_threads(n_threads, "kmeans_plusplus");
   check_finite(x, "kmeans_plusplus");
-  detail::fork_join team(n_threads);
+  thread_team team(n_threads);
   // scikit-learn's public kmeans_plusplus does not centre the data (KMeans.fit does).
   const auto data = detail::make_kmeans_data(x, /*center=*/false, team);
   numpy_random_state rng(seed);

@@ -14,7 +14,6 @@
 #include <new>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <type_traits>
 #include <unordered_set>
 #include <utility>
@@ -23,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "crmkit/core/option_table.hpp"
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/core/string_dictionary.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/synth/generator.hpp"
@@ -125,40 +125,11 @@ inline void validate(const synth_options& o) {
     reject(fmt::format("synth_options.n_threads = {} is outside [1, {}] (crmkit::max_threads)", o.n_threads, max_threads));
 }
 
-// Runs body(begin, end) on n_threads contiguous slices of [0, n), the first on the
-// caller's thread. Callers give every index its own output slots and random stream, so
-// the slicing cannot change the result.
-template <class Body>
-void parallel_for(std::size_t n, std::size_t n_threads, const Body& body) {
-  const std::size_t workers = std::min(n_threads, n);
-  if (workers <= 1) {
-    if (n > 0) body(std::size_t{0}, n);
-    return;
-  }
-  std::vector<std::exception_ptr> errors(workers);
-  auto run = [&](std::size_t w) noexcept {
-    try {
-      body(n * w / workers, n * (w + 1) / workers);
-    } catch (...) {
-      errors[w] = std::current_exception();
-    }
-  };
-  std::vector<std::thread> threads;
-  threads.reserve(workers - 1);
-  try {
-    for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(run, w);
-  } catch (const std::system_error& e) {
-    for (auto& t : threads) t.join();
-    throw error(errc::generic, fmt::format("generate_transactions: cannot start a worker thread: {}", e.what()));
-  } catch (...) {  // bad_alloc of a thread's state: join the started ones (no std::terminate)
-    for (auto& t : threads) t.join();
-    throw;
-  }
-  run(0);
-  for (auto& t : threads) t.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
+// Chunk sizes of the parallel passes (crmkit/core/parallel_for.hpp). Every index has its own
+// output slots and random stream, so neither the chunks nor the thread count change the result.
+inline constexpr std::size_t day_chunk = 16;           // days sorted by time of day
+inline constexpr std::size_t row_chunk = 65536;        // rows gathered into time order
+inline constexpr std::size_t customer_chunk = 2048;    // customers drawn
 
 inline double season_weight(std::int64_t day) noexcept {
   const civil_date date = civil_from_days(day);
@@ -431,7 +402,7 @@ inline void sort_by_time(const synth_options& o, rows& r) {
       if (o.with_time_of_day) second[position] = static_cast<std::uint32_t>(r.time[j] - day * seconds_per_day);
     }
     if (o.with_time_of_day) {
-      parallel_for(n_days, o.n_threads, [&](std::size_t begin, std::size_t end) {
+      crmkit::parallel_for(n_days, day_chunk, o.n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
         std::vector<std::uint64_t> keys;
         for (std::size_t d = begin; d < end; ++d) {
           keys.clear();
@@ -446,7 +417,7 @@ inline void sort_by_time(const synth_options& o, rows& r) {
   }
   auto gather = [&](auto& values) {
     std::remove_reference_t<decltype(values)> sorted(n);
-    parallel_for(n, o.n_threads, [&](std::size_t begin, std::size_t end) {
+    crmkit::parallel_for(n, row_chunk, o.n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (std::size_t k = begin; k < end; ++k) sorted[k] = values[permutation[k]];
     });
     values = std::move(sorted);
@@ -479,7 +450,7 @@ inline dataset generate(const synth_options& o) {
   // Pass 1: traits.
   std::vector<customer_state> state(n_customers);
   customer_columns columns(n_customers);
-  parallel_for(n_customers, o.n_threads, [&](std::size_t begin, std::size_t end) {
+  crmkit::parallel_for(n_customers, customer_chunk, o.n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) draw_customer(o, t, i, state[i], columns);
   });
 
@@ -488,7 +459,7 @@ inline dataset generate(const synth_options& o) {
   double total_weight = 0.0;
   for (const auto& s : state) total_weight += s.weight;
   const double scale = total_weight > 0.0 ? static_cast<double>(n_repeats) / total_weight : 0.0;  // per second
-  parallel_for(n_customers, o.n_threads, [&](std::size_t begin, std::size_t end) {
+  crmkit::parallel_for(n_customers, customer_chunk, o.n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       random_stream rng(o.seed, stream_count, i);
       state[i].repeats = sample_poisson(rng, state[i].weight * scale);
@@ -506,7 +477,7 @@ inline dataset generate(const synth_options& o) {
   r.amount.resize(n_rows);
   r.product.resize(n_rows);
   r.channel.resize(n_rows);
-  parallel_for(n_customers, o.n_threads, [&](std::size_t begin, std::size_t end) {
+  crmkit::parallel_for(n_customers, customer_chunk, o.n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const customer_state& s = state[i];
       random_stream rng(o.seed, stream_rows, i);

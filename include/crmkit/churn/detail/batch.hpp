@@ -28,7 +28,7 @@ void batch_apply(const char* where, std::span<const double> x, std::span<const d
                   fmt::format("{}: row {}: (frequency {}, recency {}, T {}) must be finite with frequency >= 0 and "
                               "0 <= recency <= T",
                               where, i, x[i], tx[i], T[i]));
-  parallel_blocks(x.size(), 16384, n_threads, [&](std::size_t begin, std::size_t end, std::size_t) {
+  crmkit::parallel_for(x.size(), 16384, n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) out[i] = f(x[i], tx[i], T[i]);
   });
 }

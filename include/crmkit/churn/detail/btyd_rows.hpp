@@ -10,12 +10,12 @@
 #include <numeric>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/error.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -152,35 +152,6 @@ inline btyd_groups group_btyd_rows(std::span<const double> x, std::span<const do
     g.total_weight += wi;
   }
   return g;
-}
-
-/// Runs f(begin, end, block) over fixed blocks of [0, n) on up to n_threads threads. The
-/// blocks do not depend on the thread count, so per-block partial sums combined in block
-/// order give bit-identical results for any n_threads.
-template <class F>
-void parallel_blocks(std::size_t n, std::size_t block, int n_threads, F&& f) {
-  const std::size_t n_blocks = (n + block - 1) / block;
-  auto run = [&](std::size_t first_block, std::size_t stride) {
-    for (std::size_t b = first_block; b < n_blocks; b += stride) f(b * block, std::min(n, (b + 1) * block), b);
-  };
-  const std::size_t threads = std::min<std::size_t>(n_threads > 1 ? static_cast<std::size_t>(n_threads) : 1, n_blocks);
-  if (threads <= 1) {
-    run(0, 1);
-    return;
-  }
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  try {
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run, t, threads);
-    run(0, threads);
-  } catch (...) {
-    // A thread that cannot start (bad_alloc, system_error) or a throwing f on this thread:
-    // join the started ones before the exception leaves (a joinable std::thread destroyed
-    // is std::terminate).
-    for (auto& th : pool) th.join();
-    throw;
-  }
-  for (auto& th : pool) th.join();
 }
 
 // The one rule of crmkit/core/option_table.hpp, in the argument order of the BTYD code.

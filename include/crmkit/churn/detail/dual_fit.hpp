@@ -31,7 +31,7 @@ class dual_objective {
     }
     constexpr std::size_t block = 1024;
     std::vector<dual<N>> partial((n_ + block - 1) / block);
-    parallel_blocks(n_, block, n_threads_, [&](std::size_t begin, std::size_t end, std::size_t b) {
+    crmkit::parallel_for(n_, block, n_threads_, [&](std::size_t b, std::size_t begin, std::size_t end) {
       dual<N> s(0.0);
       for (std::size_t i = begin; i < end; ++i) s += row_ll_(p, i) * w_[i];
       partial[b] = s;
