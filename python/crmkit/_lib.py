@@ -166,6 +166,8 @@ from . import _abi_geo  # noqa: E402
 _MODULE_ABIS.append(_abi_geo)
 from . import _abi_table  # noqa: E402
 _MODULE_ABIS.append(_abi_table)
+from . import _abi_report  # noqa: E402
+_MODULE_ABIS.append(_abi_report)
 for _module_abi in _MODULE_ABIS:
     SIGNATURES.update(_module_abi.SIGNATURES)
     globals().update(getattr(_module_abi, "CONSTANTS", {}))  # CRMKIT_X -> _lib.X, like the constants above
