@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
+    "history_alive",
+    "segment_sizes",
     "plot_calibration_purchases_vs_holdout_purchases",
     "plot_frequency_recency_matrix",
     "plot_history_alive",
@@ -314,6 +316,8 @@ def segment_sizes(data: Any, by: str = "segment") -> "Any":
     (revenue = its ``monetary`` column) or the report's ``rfm_segments`` chart."""
     import pandas as pd
 
+    if isinstance(data, (Chart, ReportData)) and by != "segment":
+        raise ValueError(f"the report's chart data has sizes per segment only, not per {by!r}: pass the customer table")
     chart = _chart(data, "rfm_segments") if by == "segment" else None
     if chart is not None:
         frame = chart.frame.set_index("segment")
