@@ -15,3 +15,4 @@
 #pragma once
 
 #include "crmkit/report/chart_data.hpp"
+#include "crmkit/report/html_report.hpp"

@@ -45,10 +45,15 @@ from .lifecycle import Lifecycle, LifecycleBuilder
 from .pareto import Pareto, low_return_customers, pareto
 from .rfm import RFM, rfm
 from .scoring import score_customers, select_customers
+from .reporting import Chart, ReportData, report, report_data
 
 __all__ = [
     "score_customers",
     "select_customers",
+    "Chart",
+    "ReportData",
+    "report",
+    "report_data",
     "BetaGeo",
     "BetaGeoBetaBinom",
     "GammaGamma",

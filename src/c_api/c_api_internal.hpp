@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "crmkit/crmkit.h"
 #include "crmkit/error.hpp"
 #include "crmkit/io/csv.hpp"
+#include "crmkit/scoring/score_config.hpp"
 
 // The opaque C types. They live in the global namespace because crmkit.h declares them
 // there (`typedef struct crmkit_dataset crmkit_dataset;`).
@@ -32,6 +34,11 @@ struct crmkit_dataset {
   std::size_t rows_read = 0;
   std::vector<skipped_row> skipped;
   std::array<crmkit::filter_count, crmkit::n_line_filters> filtered{};  // by crmkit::line_filter
+  std::optional<crmkit::ingest_report> ingest;  // the reader's report (csv, order lines) for crmkit_report
+};
+
+struct crmkit_score_config {
+  crmkit::score_config config;
 };
 
 struct crmkit_table {

@@ -135,6 +135,7 @@ CRMKIT_API int crmkit_dataset_create_from_csv(const char* transactions_path, con
   append_skipped(*handle, transactions_report);
   handle->rows_read = transactions_report.rows_read;
   handle->filtered = transactions_report.filtered;
+  handle->ingest = std::move(transactions_report);
   *out = handle.release();
   CRMKIT_API_END();
 }
@@ -211,6 +212,7 @@ CRMKIT_API int crmkit_dataset_create_from_order_lines(
   handle->data = crmkit::dataset_from_order_lines(lines, filters, &report);
   handle->rows_read = report.rows_read;
   handle->filtered = report.filtered;
+  handle->ingest = std::move(report);
   *out = handle.release();
   CRMKIT_API_END();
 }

@@ -11,10 +11,6 @@
 #include "crmkit/scoring/score_config.hpp"
 #include "crmkit/scoring/score_customers.hpp"
 
-struct crmkit_score_config {
-  crmkit::score_config config;
-};
-
 namespace {
 
 // The report as a JSON object (the one piece of formatting the C layer does: C has no

@@ -18,9 +18,9 @@
 #include "crmkit/lifecycle/replay.hpp"
 #include "crmkit/lifecycle/report.hpp"
 #include "crmkit/report/chart_data.hpp"
+#include "crmkit/report/html_report.hpp"
 #include "crmkit/scoring/score_customers.hpp"
 #include "db.hpp"
-#include "html_report.hpp"
 
 namespace crmkit_cli {
 
@@ -89,17 +89,11 @@ int run_report(const report_args& a, const global_options& g) {
   const std::int64_t as_of = resolve_as_of(a.as_of, data, msg);
   msg.progress("scoring and computing the charts");
   const crmkit::report_data report = crmkit::build_report(data, as_of, config, &ingest);
+  crmkit::html_report_options page;
+  page.title = a.title.empty() ? page.title : a.title;
+  page.source = a.in.db.empty() ? a.in.path : redact_url(a.in.db);
+  const std::filesystem::path html = crmkit::write_report(report, a.out_dir, page);
   const std::filesystem::path dir(a.out_dir);
-  make_directory(dir / "data");
-  for (const auto& chart : report.charts) {
-    write_text_file((dir / "data" / (chart.name + ".csv")).string(), crmkit::to_csv(chart));
-    write_text_file((dir / "data" / (chart.name + ".json")).string(), crmkit::to_json(chart));
-  }
-  write_text_file((dir / "data" / "customers.csv").string(), table_to_csv(report.table));
-  const std::string source = a.in.db.empty() ? a.in.path : redact_url(a.in.db);
-  const std::string title = a.title.empty() ? "crmkit customer report" : a.title;
-  const std::filesystem::path html = dir / "report.html";
-  write_text_file(html.string(), render_report_html(report, title, source));
   std::error_code ec;
   const auto absolute = std::filesystem::absolute(html, ec);
   write_stdout(fmt::format("{}\n", ec ? html.string() : absolute.string()));

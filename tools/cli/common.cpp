@@ -12,6 +12,7 @@
 #include "crmkit/core/detail/text_fields.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
+#include "crmkit/report/html_report.hpp"
 #include "db.hpp"
 
 namespace crmkit_cli {
@@ -171,25 +172,7 @@ std::string cell(const crmkit::table_column& c, std::size_t i, bool json) {
 
 }  // namespace
 
-std::string table_to_csv(const crmkit::customer_table& table) {
-  std::string out = "customer_id";
-  if (table.has_locations()) out += ",longitude,latitude";
-  for (const auto& c : table.columns()) out += "," + csv_field(c.name);
-  out += '\n';
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    out += csv_field(table.id(static_cast<std::int32_t>(i)));
-    if (table.has_locations()) {
-      const double lon = table.longitude()[i], lat = table.latitude()[i];
-      out += std::isfinite(lon) ? fmt::format(",{},{}", lon, lat) : std::string(",,");
-    }
-    for (const auto& c : table.columns()) {
-      out += ',';
-      out += cell(c, i, false);
-    }
-    out += '\n';
-  }
-  return out;
-}
+std::string table_to_csv(const crmkit::customer_table& table) { return crmkit::customer_table_csv(table); }
 
 std::string table_to_jsonl(const crmkit::customer_table& table) {
   std::string out;

@@ -13,4 +13,5 @@
 #include "crmkit/c/geo.h"
 #include "crmkit/c/table.h"
 #include "crmkit/c/scoring.h"
+#include "crmkit/c/report.h"
 #endif /* CRMKIT_C_MODULES_H */
