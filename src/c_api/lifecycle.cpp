@@ -34,10 +34,6 @@ namespace {
 using crmkit::errc;
 using crmkit::error;
 
-void check_capacity(std::size_t n, std::size_t needed, const char* function) {
-  crmkit::capi::check_capacity(n, needed, function, "n");
-}
-
 // A new model handle for `model`.
 crmkit_lifecycle_model* new_model(crmkit::lifecycle_model model) {
   return new crmkit_lifecycle_model{std::make_shared<const crmkit::lifecycle_model>(std::move(model))};
