@@ -9,7 +9,7 @@ checks all three against the header.
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, c_double, c_int, c_int32, c_int64, c_size_t
+from ctypes import POINTER, c_char, c_double, c_int, c_int32, c_int64, c_size_t
 from typing import Any, Dict, List, Tuple
 
 from ._lib import DatasetP  # defined before _lib imports the module ABIs
@@ -36,11 +36,6 @@ CONSTANTS: Dict[str, int] = {
     "BTYD_GRADIENT_TOLERANCE": 101,
     "BTYD_ZERO_SPEND_REJECT": 0,
     "BTYD_ZERO_SPEND_DROP": 1,
-    "BTYD_CONVERGED": 0,
-    "BTYD_MAX_ITERATIONS_REACHED": 1,
-    "BTYD_LINE_SEARCH_FAILED": 2,
-    "BTYD_NON_FINITE": 3,
-    "BTYD_BOUNDARY": 4,
     "BTYD_P_ALIVE": 1,
     "BTYD_EXPECTED_PURCHASES": 2,
     "BTYD_P_NO_PURCHASE": 3,
@@ -61,7 +56,8 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_btyd_set_params": (c_int, [BtydP, _d, c_size_t]),
     "crmkit_btyd_params": (c_int, [BtydP, _d, c_size_t]),
     "crmkit_btyd_standard_errors": (c_int, [BtydP, _d, c_size_t]),
-    "crmkit_btyd_report": (c_int, [BtydP, POINTER(c_int32), POINTER(c_int32), _d, _d]),
+    "crmkit_btyd_fit_report": (c_int, [BtydP, POINTER(c_int32), POINTER(c_int32), _d, _d]),
+    "crmkit_btyd_fit_message": (c_int, [BtydP, POINTER(c_char), c_size_t, POINTER(c_size_t)]),
     "crmkit_btyd_predict": (c_int, [BtydP, c_int32, c_double, _d, _d, _d, c_size_t, _d]),
     "crmkit_btyd_prob_n_purchases": (c_int, [BtydP, c_int32, c_double, _d, _d, _d, c_size_t, _d]),
     "crmkit_btyd_bgbb_clv": (c_int, [BtydP, c_double, _d, _d, _d, _d, c_size_t, _d]),

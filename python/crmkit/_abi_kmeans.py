@@ -10,7 +10,7 @@ checks all three against the header.
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, c_double, c_int, c_int32, c_int64, c_size_t
+from ctypes import POINTER, c_char, c_double, c_int, c_int32, c_int64, c_size_t
 from typing import Any, Dict, List, Tuple
 
 
@@ -41,9 +41,6 @@ CONSTANTS: Dict[str, int] = {
     "KMEANS_INIT_RANDOM": 1,
     "KMEANS_ALGORITHM_LLOYD": 0,
     "KMEANS_ALGORITHM_HAMERLY": 1,
-    "KMEANS_STOP_LABELS_UNCHANGED": 0,
-    "KMEANS_STOP_TOLERANCE": 1,
-    "KMEANS_STOP_MAX_ITER": 2,
 }
 
 _dp = POINTER(c_double)
@@ -62,8 +59,10 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_kmeans_centers": (c_int, [KMeansP, _dp, c_size_t]),
     "crmkit_kmeans_stats": (
         c_int,
-        [KMeansP, _dp, POINTER(c_int32), POINTER(c_int32), POINTER(c_int64), POINTER(c_int32)],
+        [KMeansP, _dp, POINTER(c_int32), POINTER(c_int64), POINTER(c_int32)],
     ),
+    "crmkit_kmeans_fit_report": (c_int, [KMeansP, POINTER(c_int32), POINTER(c_int32), _dp, _dp]),
+    "crmkit_kmeans_fit_message": (c_int, [KMeansP, POINTER(c_char), c_size_t, _size_p]),
     "crmkit_kmeans_predict": (c_int, [KMeansP, _dp, c_size_t, c_size_t, POINTER(c_int32)]),
     "crmkit_kmeans_plusplus": (
         c_int,

@@ -5,8 +5,8 @@
   published CDNOW conventions), with an optional hold-out count.
 * :class:`BetaGeo` (BG/NBD), :class:`ParetoNBD`, :class:`ModifiedBetaGeo`,
   :class:`BetaGeoBetaBinom` (BG/BB, discrete time) and :class:`GammaGamma` (spend) fit by
-  maximum likelihood and report convergence (``converged_``, ``status_``,
-  ``gradient_norm_``); a fit that does not converge warns with ``RuntimeWarning``.
+  maximum likelihood and report convergence (``fit_report_``, a :class:`crmkit.FitReport`,
+  with the shortcuts ``converged_``, ``status_``, ``gradient_norm_``); a fit that does not converge warns with ``RuntimeWarning``.
 * Every purchase model predicts ``p_alive``, ``conditional_expected_purchases``,
   ``p_no_purchase`` (the churn score) and ``prob_n_purchases`` (the conditional distribution
   of the number of purchases in the next t periods).
@@ -30,6 +30,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 import weakref
 from ctypes import POINTER, byref, c_double, c_int32, c_size_t
@@ -40,6 +41,7 @@ import numpy as np
 from . import _errors, _lib
 from ._abi_churn import BtydP
 from ._errors import InvalidArgumentError
+from ._fit import FitReport, read_fit_report
 
 __all__ = [
     "BetaGeo",
@@ -52,7 +54,6 @@ __all__ = [
     "validate_holdout",
 ]
 
-_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed", 3: "non_finite", 4: "boundary"}
 
 
 def _f64(values: Any, what: str, n: Optional[int] = None) -> np.ndarray:
@@ -187,20 +188,8 @@ class _Model:
         _lib.check(lib.crmkit_btyd_set_double(self._handle, _lib.BTYD_GRADIENT_TOLERANCE, float(self.tol)))
 
     def _after_fit(self) -> None:
-        lib = _lib.get()
-        status, iterations = c_int32(0), c_int32(0)
-        ll, gnorm = c_double(0.0), c_double(0.0)
-        _lib.check(lib.crmkit_btyd_report(self._handle, byref(status), byref(iterations), byref(ll), byref(gnorm)))
-        k = len(self._param_names)
-        se = np.empty(k)
-        _lib.check(lib.crmkit_btyd_standard_errors(self._handle, _dp(se), k))
-        self.status_ = _STATUS.get(status.value, "unknown")
-        self.converged_ = status.value == 0
-        self.n_iter_ = iterations.value
-        self.log_likelihood_ = ll.value
-        self.gradient_norm_ = gnorm.value
-        self.standard_errors_ = dict(zip(self._param_names, se.tolist()))
-        self._fitted = status.value != 3
+        self._read_report()
+        self._fitted = self._has_params()
         if self._fitted:
             self._read_params()
         if not self.converged_:
@@ -210,6 +199,26 @@ class _Model:
                 RuntimeWarning,
                 stacklevel=3,
             )
+
+    def _read_report(self) -> None:
+        k = len(self._param_names)
+        se = np.empty(k)
+        _lib.check(_lib.get().crmkit_btyd_standard_errors(self._handle, _dp(se), k))
+        report = read_fit_report("btyd", self._handle)
+        report = dataclasses.replace(report, log_likelihood=-report.objective,
+                                     standard_errors=dict(zip(self._param_names, se.tolist())))
+        self.fit_report_ = report
+        self.status_ = report.status
+        self.converged_ = report.converged
+        self.n_iter_ = report.iterations
+        self.log_likelihood_ = report.log_likelihood
+        self.gradient_norm_ = report.gradient_norm
+        self.standard_errors_ = report.standard_errors
+
+    def _has_params(self) -> bool:
+        k = len(self._param_names)
+        out = np.empty(k)
+        return _lib.get().crmkit_btyd_params(self._handle, _dp(out), k) == _errors.OK
 
     def _read_params(self) -> None:
         k = len(self._param_names)

@@ -28,13 +28,13 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _errors, _lib
+from ._fit import read_fit_report
 from ._errors import InvalidArgumentError
 
 _INITS = {"k-means++": 0, "random": 1}
 # "elkan" names scikit-learn's accelerated exact variant; crmkit's is Hamerly's, which
 # gives Lloyd's result bit for bit. "auto" is Lloyd, as in scikit-learn 1.2.
 _ALGORITHMS = {"lloyd": 0, "hamerly": 1, "elkan": 1, "auto": 0}
-_STOPS = {0: "labels_unchanged", 1: "tolerance", 2: "max_iter"}
 
 
 def _matrix(X: Any, name: str = "X") -> np.ndarray:
@@ -99,7 +99,8 @@ class KMeans:
     Attributes after fit: ``labels_`` (int32 ndarray in row order, as scikit-learn's, even
     for a DataFrame X: :meth:`fit_predict` gives them keyed by X's index),
     ``cluster_centers_``, ``inertia_``, ``n_iter_``,
-    ``n_features_in_``, ``stop_reason_`` ("labels_unchanged", "tolerance", "max_iter"),
+    ``n_features_in_``, ``fit_report_`` (a :class:`crmkit.FitReport`: status "converged" with
+    message "labels unchanged" or "centre shift below tol", or "iteration_limit"),
     ``n_relocated_`` (empty-cluster relocations) and ``best_init_``.
     """
 
@@ -227,14 +228,13 @@ class KMeans:
         centers = np.empty((k.value, features.value), dtype=np.float64)
         _lib.check(lib.crmkit_kmeans_labels(handle, labels.ctypes.data_as(POINTER(c_int32)), labels.size))
         _lib.check(lib.crmkit_kmeans_centers(handle, _dptr(centers), centers.size))
-        inertia, n_iter, stop, relocated, best = c_double(), c_int32(), c_int32(), c_int64(), c_int32()
-        _lib.check(lib.crmkit_kmeans_stats(handle, byref(inertia), byref(n_iter), byref(stop), byref(relocated),
-                                           byref(best)))
+        inertia, n_iter, relocated, best = c_double(), c_int32(), c_int64(), c_int32()
+        _lib.check(lib.crmkit_kmeans_stats(handle, byref(inertia), byref(n_iter), byref(relocated), byref(best)))
+        self.fit_report_ = read_fit_report("kmeans", handle)
         self.labels_ = labels
         self.cluster_centers_ = centers
         self.inertia_ = inertia.value
         self.n_iter_ = n_iter.value
-        self.stop_reason_ = _STOPS.get(stop.value, str(stop.value))
         self.n_relocated_ = relocated.value
         self.best_init_ = best.value
         self.n_features_in_ = d

@@ -27,9 +27,9 @@ from typing import Any, Dict, Optional, Union
 import numpy as np
 
 from . import _errors, _lib
+from ._fit import read_fit_report
 from ._errors import InvalidArgumentError
 
-_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed"}
 
 
 class ConvergenceWarning(UserWarning):
@@ -206,18 +206,18 @@ class LogisticChurn:
         _lib.check(lib.crmkit_logistic_coef(h, _lib.LOGISTIC_STANDARDIZED_UNITS, _dptr(coef_std), n, byref(b_std)))
         means, scales = np.empty(n), np.empty(n)
         _lib.check(lib.crmkit_logistic_scaling(h, _dptr(means), _dptr(scales), n))
-        status, iterations, gnorm, objective = c_int32(), c_int32(), c_double(), c_double()
-        _lib.check(lib.crmkit_logistic_report(h, byref(status), byref(iterations), byref(gnorm), byref(objective)))
+        report = read_fit_report("logistic", h)
         self.coef_ = coef.reshape(1, n)
         self.intercept_ = np.array([b.value])
         self.coef_standardized_ = coef_std.reshape(1, n)
         self.intercept_standardized_ = np.array([b_std.value])
         self.mean_, self.scale_ = means, scales
-        self.n_iter_ = np.array([iterations.value], dtype=np.int32)
-        self.status_ = _STATUS.get(status.value, str(status.value))
-        self.converged_ = status.value == _lib.LOGISTIC_CONVERGED
-        self.gradient_norm_ = gnorm.value
-        self.objective_ = objective.value
+        self.fit_report_ = report
+        self.n_iter_ = np.array([report.iterations], dtype=np.int32)
+        self.status_ = report.status
+        self.converged_ = report.converged
+        self.gradient_norm_ = report.gradient_norm
+        self.objective_ = report.objective
         self.n_features_in_ = n
 
     def _check_fitted(self) -> None:

@@ -229,15 +229,20 @@ CRMKIT_API int crmkit_btyd_standard_errors(const crmkit_btyd* model, double* out
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_btyd_report(const crmkit_btyd* model, std::int32_t* out_status, std::int32_t* out_iterations,
-                                  double* out_log_likelihood, double* out_gradient_norm) {
+CRMKIT_API int crmkit_btyd_fit_report(const crmkit_btyd* model, std::int32_t* out_status, std::int32_t* out_iterations,
+                                      double* out_objective, double* out_gradient_norm) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   if (!model->has_report) throw error(errc::not_fitted, fmt::format("{}: the model was not fitted", __func__));
-  if (out_status != nullptr) *out_status = static_cast<std::int32_t>(model->report.status);
-  if (out_iterations != nullptr) *out_iterations = model->report.iterations;
-  if (out_log_likelihood != nullptr) *out_log_likelihood = model->report.log_likelihood;
-  if (out_gradient_norm != nullptr) *out_gradient_norm = model->report.gradient_norm;
+  crmkit::capi::write_fit_report(model->report, out_status, out_iterations, out_objective, out_gradient_norm);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_fit_message(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  if (!model->has_report) throw error(errc::not_fitted, fmt::format("{}: the model was not fitted", __func__));
+  crmkit::capi::write_fit_message(model->report, buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 

@@ -266,7 +266,7 @@ void add_btyd_columns(Model& model, const char* name, customer_table& table, con
   if (fit.status == fit_status::boundary)
     report.notes.push_back(fmt::format("btyd: {} fit stopped at a boundary ({}); the scores are those of the limit "
                                        "model", name, fit.message));
-  if (fit.status == fit_status::non_finite) {
+  if (!model.fitted()) {
     report.notes.push_back(fmt::format("btyd: {} fit failed ({}); churn columns left missing", name, report.btyd_status));
     return;  // the caller adds the columns, missing
   }
@@ -288,7 +288,7 @@ void add_btyd_columns(Model& model, const char* name, customer_table& table, con
     report.spend_status = to_string(sf.status);
     const auto& gp = gg.params();
     report.spend_params = {gp.p, gp.q, gp.gamma};
-    if (sf.status == fit_status::non_finite) throw error(errc::invalid_argument, "fit not finite");
+    if (!gg.fitted()) throw error(errc::invalid_argument, "fit not finite");
     gg.conditional_expected_spend(s.frequency, s.monetary_value, spend, config.n_threads);
     // Monthly cash flows over the calendar horizon (one step when it is shorter than a month).
     const double month_days = 365.25 / 12.0;
