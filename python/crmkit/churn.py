@@ -310,21 +310,21 @@ class _PurchaseModel(_Model):
 class BetaGeo(_PurchaseModel):
     """BG/NBD (Fader, Hardie & Lee 2005); parameters ``r, alpha, a, b``."""
 
-    _kind = 1
+    _kind = _lib.BTYD_BG_NBD
     _param_names = ("r", "alpha", "a", "b")
 
 
 class ParetoNBD(_PurchaseModel):
     """Pareto/NBD; parameters ``r, alpha, s, beta``."""
 
-    _kind = 2
+    _kind = _lib.BTYD_PARETO_NBD
     _param_names = ("r", "alpha", "s", "beta")
 
 
 class ModifiedBetaGeo(BetaGeo):
     """Modified BG/NBD (Batislam et al. 2007); parameters ``r, alpha, a, b``."""
 
-    _kind = 3
+    _kind = _lib.BTYD_MODIFIED_BG_NBD
 
 
 class BetaGeoBetaBinom(_PurchaseModel):
@@ -333,7 +333,7 @@ class BetaGeoBetaBinom(_PurchaseModel):
     opportunity of the last purchase (0 if none), number of opportunities; a DataFrame
     needs the columns ``frequency``, ``recency`` and ``periods``."""
 
-    _kind = 4
+    _kind = _lib.BTYD_BG_BB
     _param_names = ("alpha", "beta", "gamma", "delta")
     _names = ("frequency", "recency", "periods")
     _row_names = _names
@@ -381,7 +381,7 @@ class GammaGamma(_Model):
     """Gamma-Gamma spend model; parameters ``p, q, gamma``. Rows with frequency 0 are
     skipped; a repeat buyer with zero mean spend raises unless ``zero_spend="drop"``."""
 
-    _kind = 5
+    _kind = _lib.BTYD_GAMMA_GAMMA
     _param_names = ("p", "q", "gamma")
 
     def __init__(self, zero_spend: str = "reject", **kwargs: Any) -> None:

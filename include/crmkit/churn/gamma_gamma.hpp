@@ -18,6 +18,7 @@
 /// Memory: the fit copies the repeat buyers' (x, zbar) pairs; the model holds 3 doubles.
 #pragma once
 
+#include <optional>
 #include <span>
 
 #include "crmkit/churn/fit_report.hpp"
@@ -57,6 +58,13 @@ class gamma_gamma {
   [[nodiscard]] bool fitted() const noexcept { return fitted_; }
   /// @throws crmkit::error (not_fitted)
   [[nodiscard]] CRMKIT_FUNC const gamma_gamma_params& params() const;
+  /// The last fit's report; null before a fit, for a model given its parameters, or for a
+  /// loaded document that carried none.
+  [[nodiscard]] const fit_report* report() const noexcept { return report_ ? &*report_ : nullptr; }
+  /// The options of the last fit (defaults before one).
+  [[nodiscard]] const fit_options& options() const noexcept { return options_; }
+  /// The zero-spend policy of the last fit.
+  [[nodiscard]] zero_spend_policy zero_spend() const noexcept { return zero_spend_; }
 
   /// E[Z | x, zbar] = (gamma + x zbar) p / (p x + q - 1) (note 025 eq. 5): a weighted mean of
   /// the population mean p gamma/(q-1) and the customer's zbar. For x = 0, the population
@@ -69,6 +77,9 @@ class gamma_gamma {
  private:
   gamma_gamma_params p_;
   bool fitted_ = false;
+  fit_options options_;
+  zero_spend_policy zero_spend_ = zero_spend_policy::reject;
+  std::optional<fit_report> report_;
 };
 
 CRMKIT_END_NAMESPACE

@@ -116,6 +116,9 @@ CRMKIT_FUNC fit_report gamma_gamma::fit(std::span<const double> frequency, std::
     p_ = {params[0], params[1], params[2]};
     fitted_ = true;
   }
+  options_ = options;
+  zero_spend_ = zero_spend;
+  report_ = report;
   return report;
 }
 
