@@ -9,7 +9,7 @@ checks all three against the header.
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, c_char, c_double, c_int, c_int32, c_int64, c_size_t
+from ctypes import POINTER, c_char, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t
 from typing import Any, Dict, List, Tuple
 
 from ._lib import DatasetP  # defined before _lib imports the module ABIs
@@ -56,6 +56,9 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_btyd_set_params": (c_int, [BtydP, _d, c_size_t]),
     "crmkit_btyd_params": (c_int, [BtydP, _d, c_size_t]),
     "crmkit_btyd_standard_errors": (c_int, [BtydP, _d, c_size_t]),
+    "crmkit_btyd_kind": (c_int32, [BtydP]),
+    "crmkit_btyd_save": (c_int, [BtydP, POINTER(c_char), c_size_t, POINTER(c_size_t)]),
+    "crmkit_btyd_load": (c_int, [c_char_p, POINTER(BtydP)]),
     "crmkit_btyd_fit_report": (c_int, [BtydP, POINTER(c_int32), POINTER(c_int32), _d, _d]),
     "crmkit_btyd_fit_message": (c_int, [BtydP, POINTER(c_char), c_size_t, POINTER(c_size_t)]),
     "crmkit_btyd_predict": (c_int, [BtydP, c_int32, c_double, _d, _d, _d, c_size_t, _d]),

@@ -10,7 +10,7 @@ checks all three against the header.
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, c_char, c_double, c_int, c_int32, c_int64, c_size_t
+from ctypes import POINTER, c_char, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t
 from typing import Any, Dict, List, Tuple
 
 
@@ -61,6 +61,8 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
         c_int,
         [KMeansP, _dp, POINTER(c_int32), POINTER(c_int64), POINTER(c_int32)],
     ),
+    "crmkit_kmeans_save": (c_int, [KMeansP, POINTER(c_char), c_size_t, _size_p]),
+    "crmkit_kmeans_load": (c_int, [c_char_p, POINTER(KMeansP)]),
     "crmkit_kmeans_fit_report": (c_int, [KMeansP, POINTER(c_int32), POINTER(c_int32), _dp, _dp]),
     "crmkit_kmeans_fit_message": (c_int, [KMeansP, POINTER(c_char), c_size_t, _size_p]),
     "crmkit_kmeans_predict": (c_int, [KMeansP, _dp, c_size_t, c_size_t, POINTER(c_int32)]),

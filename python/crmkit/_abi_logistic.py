@@ -53,7 +53,7 @@ _size_p = POINTER(c_size_t)
 
 SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_logistic_create": (c_int, [POINTER(LogisticP)]),
-    "crmkit_logistic_create_from_text": (c_int, [c_char_p, POINTER(LogisticP)]),
+    "crmkit_logistic_load": (c_int, [c_char_p, POINTER(LogisticP)]),
     "crmkit_logistic_free": (None, [LogisticP]),
     "crmkit_logistic_set_int": (c_int, [LogisticP, c_int32, c_int64]),
     "crmkit_logistic_get_int": (c_int, [LogisticP, c_int32, POINTER(c_int64)]),
@@ -67,7 +67,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "crmkit_logistic_scaling": (c_int, [LogisticP, _dp, _dp, c_size_t]),
     "crmkit_logistic_predict_proba": (c_int, [LogisticP, _dp, c_size_t, c_size_t, _dp, c_size_t]),
     "crmkit_logistic_decision_function": (c_int, [LogisticP, _dp, c_size_t, c_size_t, _dp, c_size_t]),
-    "crmkit_logistic_to_text": (c_int, [LogisticP, POINTER(c_char), c_size_t, _size_p]),
+    "crmkit_logistic_save": (c_int, [LogisticP, POINTER(c_char), c_size_t, _size_p]),
     "crmkit_roc_auc": (c_int, [_dp, _dp, _dp, c_size_t, _dp]),
     "crmkit_ks_statistic": (c_int, [_dp, _dp, _dp, c_size_t, _dp]),
     "crmkit_brier_score": (c_int, [_dp, _dp, _dp, c_size_t, _dp]),

@@ -41,7 +41,7 @@ import numpy as np
 from . import _errors, _lib
 from ._abi_churn import BtydP
 from ._errors import InvalidArgumentError
-from ._fit import FitReport, read_fit_report
+from ._fit import FitReport, read_fit_report, read_text
 
 __all__ = [
     "BetaGeo",
@@ -50,6 +50,7 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNBD",
     "btyd_summary",
+    "load_model",
     "customer_lifetime_value",
     "validate_holdout",
 ]
@@ -247,6 +248,57 @@ class _Model:
                 _lib.get().crmkit_btyd_predict(self._handle, what, float(t), _dp(x), _dp(tx), _dp(age), x.size, _dp(out))
             )
         return _wrap(out, index, name)
+
+    # -- persistence: the model document (crmkit/core/model_document.hpp) -------------
+    def to_text(self) -> str:
+        """The fitted model as a model document (TOML: kind, parameters, the fit's options
+        and report, library version); ``from_text`` gives a model that predicts the same bits."""
+        return read_text(_lib.get().crmkit_btyd_save, self._handle)
+
+    @classmethod
+    def from_text(cls, text: str) -> "_Model":
+        """A fitted model read from ``to_text`` output. On a model class the document must
+        hold that kind; ``crmkit.churn.load_model`` accepts any kind."""
+        lib = _lib.get()
+        handle = BtydP()
+        _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
+        kind = lib.crmkit_btyd_kind(handle)
+        target = _CLASSES.get(kind)
+        if target is None or (cls is not _Model and not issubclass(target, cls)) or (cls is not _Model and cls._kind != kind):
+            lib.crmkit_btyd_free(handle)
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"the document holds a {target.__name__ if target else kind} model, not a {cls.__name__}")
+        model = target()
+        model._finalizer()
+        model._handle = handle
+        model._finalizer = weakref.finalize(model, lib.crmkit_btyd_free, handle)
+        model._adopt_loaded()
+        return model
+
+    def _adopt_loaded(self) -> None:
+        self._fitted = True
+        self._read_params()
+        status = c_int32()
+        if _lib.get().crmkit_btyd_fit_report(self._handle, byref(status), None, None, None) == _errors.OK:
+            self._read_report()
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
+        state["_text"] = self.to_text() if self._fitted else None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        text = state.pop("_text", None)
+        lib = _lib.get()
+        if text is None:
+            handle = BtydP()
+            _lib.check(lib.crmkit_btyd_create(self._kind, byref(handle)))
+        else:
+            handle = BtydP()
+            _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
+        self.__dict__.update(state)
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, lib.crmkit_btyd_free, handle)
 
     def __repr__(self) -> str:
         state = f"params_={self.params_}" if self._fitted else "unfitted"
@@ -518,3 +570,11 @@ def validate_holdout(
         "auc": auc.value,
         "by_frequency": by_frequency,
     }
+
+
+_CLASSES = {cls._kind: cls for cls in (BetaGeo, ParetoNBD, ModifiedBetaGeo, BetaGeoBetaBinom, GammaGamma)}
+
+
+def load_model(text: str) -> "_Model":
+    """Any BTYD model (BetaGeo, ..., GammaGamma) from a model document written by ``to_text``."""
+    return _Model.from_text(text)

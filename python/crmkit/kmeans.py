@@ -28,7 +28,7 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._fit import read_fit_report
+from ._fit import read_fit_report, read_text
 from ._errors import InvalidArgumentError
 
 _INITS = {"k-means++": 0, "random": 1}
@@ -222,6 +222,12 @@ class KMeans:
                     f"init has shape {centres.shape}; expected (n_clusters, n_features) = ({self.n_clusters}, {d})",
                 )
             _lib.check(lib.crmkit_kmeans_fit_with_centers(handle, _dptr(x), n, d, _dptr(centres), centres.shape[0]))
+        self._read_fit(X)
+        return self
+
+    def _read_fit(self, X: Any) -> None:
+        lib = _lib.get()
+        handle = self._handle
         k, features, rows = c_size_t(), c_size_t(), c_size_t()
         _lib.check(lib.crmkit_kmeans_shape(handle, byref(k), byref(features), byref(rows)))
         labels = np.empty(rows.value, dtype=np.int32)
@@ -237,10 +243,46 @@ class KMeans:
         self.n_iter_ = n_iter.value
         self.n_relocated_ = relocated.value
         self.best_init_ = best.value
-        self.n_features_in_ = d
+        self.n_features_in_ = int(features.value)
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(list(X.columns), dtype=object)
-        return self
+
+    # -- persistence: the model document (crmkit/core/model_document.hpp) -------------
+    def to_text(self) -> str:
+        """The fitted model as a model document (TOML: centres to 17 digits, statistics,
+        options, fit report, library version); ``from_text`` predicts the same labels."""
+        self._check_fitted()
+        return read_text(_lib.get().crmkit_kmeans_save, self._handle)
+
+    @classmethod
+    def from_text(cls, text: str) -> "KMeans":
+        """A fitted model read from ``to_text`` output (``labels_`` is empty: the document
+        keeps the model, not its training rows)."""
+        lib = _lib.get()
+        handle = _abi_handle()
+        _lib.check(lib.crmkit_kmeans_load(text.encode("utf-8"), byref(handle)))
+        model = cls()
+        model._handle = handle
+        model._finalizer = weakref.finalize(model, lib.crmkit_kmeans_free, handle)
+        model._read_fit(None)
+        model.n_clusters = int(model.cluster_centers_.shape[0])
+        return model
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
+        state["_text"] = self.to_text() if self._handle is not None and hasattr(self, "labels_") else None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        text = state.pop("_text", None)
+        self.__dict__.update(state)
+        self._handle, self._finalizer = None, None
+        if text is not None:
+            lib = _lib.get()
+            handle = _abi_handle()
+            _lib.check(lib.crmkit_kmeans_load(text.encode("utf-8"), byref(handle)))
+            self._handle = handle
+            self._finalizer = weakref.finalize(self, lib.crmkit_kmeans_free, handle)
 
     def _check_fitted(self) -> None:
         if self._handle is None or not hasattr(self, "labels_"):

@@ -273,11 +273,11 @@ class LogisticChurn:
         self._check_fitted()
         lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_logistic_to_text(self._handle, None, 0, byref(needed))
+        rc = lib.crmkit_logistic_save(self._handle, None, 0, byref(needed))
         if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
             _lib.check(rc)
         buf = create_string_buffer(needed.value)
-        _lib.check(lib.crmkit_logistic_to_text(self._handle, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
+        _lib.check(lib.crmkit_logistic_save(self._handle, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
         return buf.value.decode("utf-8")
 
     @classmethod
@@ -286,7 +286,7 @@ class LogisticChurn:
         pass ``classes`` (default (0, 1)) for ``predict``."""
         lib = _lib.get()
         handle = _lib._abi_logistic.LogisticP()
-        _lib.check(lib.crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
+        _lib.check(lib.crmkit_logistic_load(text.encode("utf-8"), byref(handle)))
         model = cls.__new__(cls)
         model._handle, model._finalizer = None, None
         model._adopt(handle)
@@ -326,6 +326,6 @@ class LogisticChurn:
         self._handle, self._finalizer = None, None
         if text is not None:
             handle = _lib._abi_logistic.LogisticP()
-            _lib.check(_lib.get().crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
+            _lib.check(_lib.get().crmkit_logistic_load(text.encode("utf-8"), byref(handle)))
             self._adopt(handle)
 

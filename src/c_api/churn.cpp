@@ -18,6 +18,7 @@
 #include "crmkit/churn/modified_bg_nbd.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
 #include "crmkit/churn/validation.hpp"
+#include "crmkit/core/model_document.hpp"
 
 // A purchase model behind crmkit::btyd_model (kinds 1-4) or the Gamma-Gamma spend model
 // (kind 5): no function below switches over the purchase model kinds.
@@ -128,6 +129,8 @@ CRMKIT_API int crmkit_btyd_set_double(crmkit_btyd* model, std::int32_t key, doub
   CRMKIT_API_END();
 }
 
+CRMKIT_API std::int32_t crmkit_btyd_kind(const crmkit_btyd* model) { return model == nullptr ? 0 : model->kind; }
+
 CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model) {
   if (model == nullptr) return 0;
   return model->purchase ? model->purchase->param_names().size() : 3;
@@ -211,6 +214,35 @@ CRMKIT_API int crmkit_btyd_fit_message(const crmkit_btyd* model, char* buf, size
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   crmkit::capi::write_fit_message(fit_report_of(*model, __func__), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  require_fitted(*model, __func__);
+  crmkit::capi::copy_out(model->purchase ? model->purchase->to_text() : model->spend.to_text(), buf, cap, out_needed,
+                         __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  auto handle = std::make_unique<crmkit_btyd>();
+  if (crmkit::model_document_kind(text) == "gamma_gamma") {
+    handle->spend = crmkit::gamma_gamma::from_text(text);
+    handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
+    handle->options = handle->spend.options();
+    handle->zero_spend = handle->spend.zero_spend();
+  } else {
+    handle->purchase = crmkit::load_btyd_model(text);
+    handle->kind = static_cast<std::int32_t>(handle->purchase->kind());
+    handle->options = handle->purchase->options();
+  }
+  *out = handle.release();
   CRMKIT_API_END();
 }
 

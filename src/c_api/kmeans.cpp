@@ -242,6 +242,27 @@ CRMKIT_API int crmkit_kmeans_fit_message(const crmkit_kmeans* kmeans, char* buf,
   CRMKIT_API_END();
 }
 
+CRMKIT_API int crmkit_kmeans_save(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  crmkit::capi::copy_out(crmkit::kmeans_to_text(fitted(kmeans, __func__), kmeans->options), buf, cap, out_needed,
+                         __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_load(const char* text, crmkit_kmeans** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  auto model = crmkit::kmeans_from_text(text);
+  auto handle = std::make_unique<crmkit_kmeans>();
+  handle->options = model.options;
+  handle->fit = std::move(model.result);
+  *out = handle.release();
+  CRMKIT_API_END();
+}
+
 CRMKIT_API int crmkit_kmeans_predict(const crmkit_kmeans* kmeans, const double* data, size_t n_rows, size_t n_cols,
                                      int32_t* out) {
   CRMKIT_API_BEGIN();

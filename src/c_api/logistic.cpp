@@ -71,7 +71,7 @@ CRMKIT_API int crmkit_logistic_create(crmkit_logistic** out) {
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_logistic_create_from_text(const char* text, crmkit_logistic** out) {
+CRMKIT_API int crmkit_logistic_load(const char* text, crmkit_logistic** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out);
   *out = nullptr;
@@ -281,7 +281,7 @@ CRMKIT_API int crmkit_logistic_decision_function(const crmkit_logistic* logistic
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_logistic_to_text(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed) {
+CRMKIT_API int crmkit_logistic_save(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(logistic);
   const std::string text = fitted(logistic, __func__).to_text();

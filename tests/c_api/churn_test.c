@@ -102,6 +102,34 @@ static void cdnow(void) {
 
   CHECK_OK(crmkit_btyd_predict(bg, CRMKIT_BTYD_P_NO_PURCHASE, 39.0, x, tx, T, n, score));
   CHECK_OK(crmkit_btyd_predict(bg, CRMKIT_BTYD_EXPECTED_PURCHASES, 39.0, x, tx, T, n, out));
+  { /* the model document: a loaded handle predicts the same bits */
+    size_t needed = 0, needed2 = 0;
+    char* text;
+    crmkit_btyd* back = NULL;
+    double* again = malloc(n * sizeof(double));
+    CHECK_STATUS(crmkit_btyd_save(bg, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
+    text = malloc(needed);
+    CHECK(text != NULL && again != NULL);
+    if (text != NULL && again != NULL) {
+      CHECK_OK(crmkit_btyd_save(bg, text, needed, &needed2));
+      CHECK(needed2 == needed && strstr(text, "model = \"bg_nbd\"") != NULL);
+      CHECK_OK(crmkit_btyd_load(text, &back));
+      CHECK(crmkit_btyd_kind(back) == CRMKIT_BTYD_BG_NBD);
+      CHECK_OK(crmkit_btyd_predict(back, CRMKIT_BTYD_P_NO_PURCHASE, 39.0, x, tx, T, n, again));
+      CHECK(memcmp(again, score, n * sizeof(double)) == 0);
+      CHECK_OK(crmkit_btyd_fit_report(back, &status, NULL, NULL, NULL));
+      CHECK(status == CRMKIT_FIT_CONVERGED);
+      crmkit_btyd_free(back);
+      back = NULL;
+      text[needed / 2] = '\0';
+      CHECK_STATUS(crmkit_btyd_load(text, &back), CRMKIT_E_PARSE);
+      CHECK(back == NULL);
+      CHECK_MESSAGE_HAS("model document");
+    }
+    CHECK_STATUS(crmkit_btyd_load(NULL, &back), CRMKIT_E_INVALID_ARGUMENT);
+    free(text);
+    free(again);
+  }
   CHECK_OK(crmkit_btyd_validate_holdout(x, out, xh, score, n, 7, totals, &auc, buckets));
   CHECK(auc > 0.75 && auc < 0.77);
   CHECK(totals[0] == 1882.0);

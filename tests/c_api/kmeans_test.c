@@ -80,6 +80,25 @@ static void test_fit(void) {
   CHECK_OK(crmkit_kmeans_labels(km, labels, 6));
   CHECK_OK(crmkit_silhouette_score(points, 6, 2, labels, 0, 0, 1, &sil));
   CHECK(sil > 0.8 && sil <= 1.0);
+  { /* the model document: a loaded handle has the same centres and predicts the same labels */
+    char text[4096];
+    size_t needed = 0;
+    crmkit_kmeans* back = NULL;
+    double again[4], mine[4];
+    int32_t pred2[6];
+    CHECK_OK(crmkit_kmeans_save(km, text, sizeof text, &needed));
+    CHECK(needed < sizeof text && strstr(text, "model = \"kmeans\"") != NULL);
+    CHECK_OK(crmkit_kmeans_load(text, &back));
+    CHECK_OK(crmkit_kmeans_centers(km, mine, 4));
+    CHECK_OK(crmkit_kmeans_centers(back, again, 4));
+    CHECK(memcmp(mine, again, sizeof mine) == 0);
+    CHECK_OK(crmkit_kmeans_predict(back, points, 6, 2, pred2));
+    CHECK(memcmp(pred2, labels, sizeof pred2) == 0);
+    crmkit_kmeans_free(back);
+    back = NULL;
+    CHECK_STATUS(crmkit_kmeans_load("model = \"kmeans\"\nformat = 1\n", &back), CRMKIT_E_PARSE);
+    CHECK(back == NULL);
+  }
   crmkit_kmeans_free(km);
 }
 

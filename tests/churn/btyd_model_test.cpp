@@ -135,3 +135,107 @@ TEST_CASE("btyd_model: set_params, clone and not_fitted") {
   CHECK(copy->params() == p);
   CHECK(copy->kind() == crmkit::btyd_kind::bg_nbd);
 }
+
+#include <bit>
+#include <cstdint>
+
+#include "crmkit/core/model_document.hpp"
+
+namespace {
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::bit_cast<std::uint64_t>(a[i]) != std::bit_cast<std::uint64_t>(b[i])) return false;
+  return true;
+}
+}  // namespace
+
+TEST_CASE("model document: every BTYD model round-trips bit for bit") {
+  const auto s = churn_test::cdnow_summary();
+  const auto r = some_rows();
+  for (const char* name : {"bg_nbd", "pareto_nbd", "modified_bg_nbd"}) {
+    CAPTURE(name);
+    auto m = crmkit::make_btyd_model(name);
+    crmkit::fit_options o;
+    o.n_threads = 2;
+    o.initial_params = {0.5, 3, 0.7, 2};
+    REQUIRE(m->fit(s, o).converged());
+    const std::string text = m->to_text();
+    CHECK(crmkit::model_document_kind(text) == name);
+    CHECK(text.find("crmkit_version = \"" CRMKIT_VERSION_STRING "\"") != std::string::npos);
+    const auto back = crmkit::load_btyd_model(text);
+    CHECK(back->kind() == m->kind());
+    CHECK(same_bits(back->params(), m->params()));
+    CHECK(back->to_text() == text);
+    REQUIRE(back->report() != nullptr);
+    CHECK(back->report()->status == crmkit::fit_status::converged);
+    CHECK(back->report()->iterations == m->report()->iterations);
+    CHECK(back->report()->log_likelihood == m->report()->log_likelihood);
+    CHECK(same_bits(back->report()->standard_errors, m->report()->standard_errors));
+    CHECK(back->options().n_threads == 2);
+    CHECK(back->options().initial_params == o.initial_params);
+    std::vector<double> a(r.x.size()), b(r.x.size());
+    m->conditional_probability_no_purchase(39, r.x, r.tx, r.T, a);
+    back->conditional_probability_no_purchase(39, r.x, r.tx, r.T, b);
+    CHECK(same_bits(a, b));
+    m->conditional_expected_number_of_purchases_up_to_time(39, r.x, r.tx, r.T, a);
+    back->conditional_expected_number_of_purchases_up_to_time(39, r.x, r.tx, r.T, b);
+    CHECK(same_bits(a, b));
+  }
+  // a model given its parameters has no report in its document
+  auto given = crmkit::make_btyd_model(crmkit::btyd_kind::bg_bb);
+  given->set_params(std::vector<double>{1.204, 0.750, 0.657, 2.783});
+  const auto text = given->to_text();
+  CHECK(text.find("[fit_report]") == std::string::npos);
+  const auto back = crmkit::load_btyd_model(text);
+  CHECK(back->report() == nullptr);
+  CHECK(back->params() == given->params());
+  CHECK_THROWS_AS((void)crmkit::make_btyd_model("bg_nbd")->to_text(), crmkit::error);
+}
+
+TEST_CASE("model document: Gamma-Gamma round-trips bit for bit") {
+  const auto s = churn_test::cdnow_summary();
+  crmkit::gamma_gamma gg;
+  crmkit::fit_options o;
+  o.standard_errors = false;
+  REQUIRE(gg.fit(s.frequency, s.monetary_value, {}, o, crmkit::zero_spend_policy::drop).converged());
+  const auto text = gg.to_text();
+  const auto back = crmkit::gamma_gamma::from_text(text);
+  CHECK(back.to_text() == text);
+  CHECK(back.zero_spend() == crmkit::zero_spend_policy::drop);
+  CHECK(std::bit_cast<std::uint64_t>(back.params().q) == std::bit_cast<std::uint64_t>(gg.params().q));
+  CHECK(back.conditional_expected_spend(2, 22.35) == gg.conditional_expected_spend(2, 22.35));
+  CHECK_THROWS_AS((void)crmkit::load_btyd_model(text), crmkit::error);  // a spend model, not a purchase model
+}
+
+TEST_CASE("model document: damaged documents are parse errors naming line, key and why") {
+  auto m = crmkit::make_btyd_model("bg_nbd");
+  m->set_params(std::vector<double>{0.243, 4.414, 0.793, 2.426});
+  const std::string text = m->to_text();
+  auto message = [](const std::string& doc) {
+    try {
+      (void)crmkit::load_btyd_model(doc);
+    } catch (const crmkit::error& e) {
+      CHECK(e.code() == crmkit::errc::parse_error);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    auto doc = text;
+    const auto at = doc.find(from);
+    REQUIRE(at != std::string::npos);
+    doc.replace(at, from.size(), to);
+    return doc;
+  };
+  CHECK(message(replaced("r = ", "r = \"x\" #")).find("params.r: expected a number, found a string") != std::string::npos);
+  CHECK(message(replaced("alpha = ", "alpha = -")).find("params.alpha") != std::string::npos);
+  CHECK(message(replaced("b = ", "bb = ")).find("params.b: the key is missing") != std::string::npos);
+  CHECK(message(replaced("format = 1", "format = 7")).find("line 3: format: format 7 is not supported") !=
+        std::string::npos);
+  CHECK(message(replaced("\"bg_nbd\"", "\"cox\"")).find("'cox' is not a BTYD purchase model") != std::string::npos);
+  CHECK(message(replaced("max_iter = 1000", "max_iter = 1.5")).find("options.max_iter") != std::string::npos);
+  CHECK(message(text.substr(0, text.size() / 2)).find("model document") != std::string::npos);
+  CHECK(message("").find("model document") != std::string::npos);
+  CHECK(message("[[[").find("model document") != std::string::npos);
+}

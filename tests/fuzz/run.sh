@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 shift || true
-all=(fuzz_csv fuzz_guard fuzz_model_json fuzz_model_toml fuzz_territory fuzz_c_api fuzz_score_config)
+all=(fuzz_csv fuzz_guard fuzz_model_json fuzz_model_toml fuzz_territory fuzz_c_api fuzz_score_config fuzz_model_document)
 if (($#)); then targets=("$@"); else targets=("${all[@]}"); fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)

@@ -435,3 +435,27 @@ TEST_CASE("more clusters than distinct points is an error") {
   CHECK(r.labels[0] == r.labels[1]);
   CHECK(r.labels[0] == r.labels[4]);
 }
+
+TEST_CASE("kmeans: the model document round-trips bit for bit") {
+  const auto x = blobs(500, 3, 4, 11, 1.0);
+  crmkit::kmeans_options o;
+  o.n_clusters = 4;
+  o.n_init = 2;
+  o.seed = 5;
+  o.algorithm = crmkit::kmeans_algorithm::hamerly;
+  const auto r = crmkit::kmeans_fit(x, o);
+  const std::string text = crmkit::kmeans_to_text(r, o);
+  const auto back = crmkit::kmeans_from_text(text);
+  CHECK(back.result.centers == r.centers);  // every bit
+  CHECK(back.result.inertia == r.inertia);
+  CHECK(back.result.report.status == r.report.status);
+  CHECK(back.result.report.message == r.report.message);
+  CHECK(back.options.algorithm == crmkit::kmeans_algorithm::hamerly);
+  CHECK(back.options.seed == 5);
+  CHECK(crmkit::kmeans_predict(back.result.centers, x) == r.labels);
+  CHECK(crmkit::kmeans_to_text(back.result, back.options) == text);
+  auto bad = text;
+  bad.replace(bad.find("algorithm = \"hamerly\""), 21, "algorithm = \"elkan\"  ");
+  CHECK_THROWS_WITH_AS((void)crmkit::kmeans_from_text(bad), doctest::Contains("options.algorithm: 'elkan'"),
+                       crmkit::error);
+}

@@ -109,6 +109,9 @@ CRMKIT_API int crmkit_btyd_set_int(crmkit_btyd* model, int32_t key, int64_t valu
 /** Sets a double setting (CRMKIT_BTYD_GRADIENT_TOLERANCE). @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT. */
 CRMKIT_API int crmkit_btyd_set_double(crmkit_btyd* model, int32_t key, double value);
 
+/** The handle's model kind (CRMKIT_BTYD_BG_NBD, ...; e.g. of a loaded document); 0 for NULL. */
+CRMKIT_API int32_t crmkit_btyd_kind(const crmkit_btyd* model);
+
 /** Number of parameters of the handle's model kind (4, or 3 for Gamma-Gamma); 0 for NULL. */
 CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model);
 
@@ -171,6 +174,24 @@ CRMKIT_API int crmkit_btyd_fit_report(const crmkit_btyd* model, int32_t* out_sta
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
  */
 CRMKIT_API int crmkit_btyd_fit_message(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed);
+
+/**
+ * Saves the fitted model as a model document (crmkit/core/model_document.hpp: TOML with the
+ * model kind, the parameters, the options and report of its fit, the library version; doubles to 17 digits, so
+ * that crmkit_btyd_load gives a handle that predicts bit-identically). Two-call protocol:
+ * `*out_needed` receives the size including the NUL; buf may be NULL when cap is 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed);
+
+/**
+ * Creates a fitted handle from a document written by crmkit_btyd_save.
+ * @param text NUL-terminated UTF-8; borrowed for the call.
+ * @param[out] out receives the handle (NULL on failure); free it with crmkit_btyd_free.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_PARSE (the message names the
+ *         line, the key and why); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out);
 
 /**
  * Per-customer predictions of a fitted purchase model into out (n doubles).

@@ -183,6 +183,24 @@ CRMKIT_API int crmkit_kmeans_fit_report(const crmkit_kmeans* kmeans, int32_t* ou
 CRMKIT_API int crmkit_kmeans_fit_message(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed);
 
 /**
+ * Saves the fitted model as a model document (crmkit/core/model_document.hpp: TOML with the
+ * centres (the labels of the training rows are not kept: crmkit_kmeans_shape reports 0 rows after a load), the options and report of its fit, the library version; doubles to 17 digits, so
+ * that crmkit_kmeans_load gives a handle that predicts bit-identically). Two-call protocol:
+ * `*out_needed` receives the size including the NUL; buf may be NULL when cap is 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_kmeans_save(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed);
+
+/**
+ * Creates a fitted handle from a document written by crmkit_kmeans_save.
+ * @param text NUL-terminated UTF-8; borrowed for the call.
+ * @param[out] out receives the handle (NULL on failure); free it with crmkit_kmeans_free.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_PARSE (the message names the
+ *         line, the key and why); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_kmeans_load(const char* text, crmkit_kmeans** out);
+
+/**
  * Labels of new rows: the nearest fitted centre (lowest index on an exact tie).
  * @param data row-major n_rows x n_cols doubles (n_cols = the fitted n_features).
  * @param[out] out caller buffer of n_rows int32 values.

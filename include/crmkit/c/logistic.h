@@ -105,14 +105,14 @@ typedef struct crmkit_logistic crmkit_logistic;
 CRMKIT_API int crmkit_logistic_create(crmkit_logistic** out);
 
 /**
- * Creates a fitted handle from text written by crmkit_logistic_to_text(); its predictions
+ * Creates a fitted handle from text written by crmkit_logistic_save(); its predictions
  * are bit-identical to those of the handle that wrote it.
  * @param text NUL-terminated UTF-8; borrowed for the call.
  * @param[out] out receives the handle (NULL on failure).
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_PARSE (the message names
  *         the line); CRMKIT_E_OUT_OF_MEMORY.
  */
-CRMKIT_API int crmkit_logistic_create_from_text(const char* text, crmkit_logistic** out);
+CRMKIT_API int crmkit_logistic_load(const char* text, crmkit_logistic** out);
 
 /** Releases a handle and its model. Accepts NULL. */
 CRMKIT_API void crmkit_logistic_free(crmkit_logistic* logistic);
@@ -215,13 +215,13 @@ CRMKIT_API int crmkit_logistic_decision_function(const crmkit_logistic* logistic
                                                  size_t n_cols, double* out, size_t cap);
 
 /**
- * Writes the fitted model as text (hexadecimal floats; see crmkit_logistic_create_from_text)
+ * Writes the fitted model as text (hexadecimal floats; see crmkit_logistic_load)
  * with the two-call protocol: `*out_needed` receives the size including the NUL.
  * @param[out] buf caller buffer of `cap` bytes; may be NULL when cap is 0.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED;
  *         CRMKIT_E_BUFFER_TOO_SMALL (nothing useful written; call again with *out_needed).
  */
-CRMKIT_API int crmkit_logistic_to_text(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed);
+CRMKIT_API int crmkit_logistic_save(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed);
 
 /**
  * ROC-AUC of `score` against labels `y` (ties count one half; scikit-learn's roc_auc_score).

@@ -19,6 +19,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <string_view>
 #include <span>
 
 #include "crmkit/churn/fit_report.hpp"
@@ -65,6 +67,16 @@ class gamma_gamma {
   [[nodiscard]] const fit_options& options() const noexcept { return options_; }
   /// The zero-spend policy of the last fit.
   [[nodiscard]] zero_spend_policy zero_spend() const noexcept { return zero_spend_; }
+
+#ifndef CRMKIT_HEADER_ONLY
+  /// The model document (crmkit/core/model_document.hpp, model "gamma_gamma"): p, q,
+  /// gamma, the last fit's options and report, library version. Compiled library only.
+  /// @throws crmkit::error (not_fitted)
+  [[nodiscard]] std::string to_text() const;
+  /// Reads a document written by to_text; predicts bit-identically. Compiled library only.
+  /// @throws crmkit::error (parse_error) naming the line, the key and why.
+  [[nodiscard]] static gamma_gamma from_text(std::string_view text);
+#endif
 
   /// E[Z | x, zbar] = (gamma + x zbar) p / (p x + q - 1) (note 025 eq. 5): a weighted mean of
   /// the population mean p gamma/(q-1) and the customer's zbar. For x = 0, the population

@@ -62,6 +62,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
@@ -204,6 +206,25 @@ struct cluster_profile {
                                                                      std::span<const std::int32_t> labels,
                                                                      std::size_t n_clusters,
                                                                      std::span<const double> value = {});
+
+#ifndef CRMKIT_HEADER_ONLY
+/// A fitted k-means model as read from a model document: the options and the result
+/// (centres, inertia, n_iter, n_relocated, best_init, report; `labels` is empty: the
+/// document keeps the model, not its training rows).
+struct kmeans_model {
+  kmeans_options options;
+  kmeans_result result;
+};
+
+/// The model document (crmkit/core/model_document.hpp, model "kmeans") of a fit: its
+/// centres (bit-exact), statistics, options and report, library version. Compiled library
+/// only. @throws crmkit::error (invalid_argument) for a result without centres.
+[[nodiscard]] std::string kmeans_to_text(const kmeans_result& result, const kmeans_options& options);
+/// Reads a document written by kmeans_to_text; kmeans_predict on its centres gives the
+/// labels of the saved model. Compiled library only.
+/// @throws crmkit::error (parse_error) naming the line, the key and why.
+[[nodiscard]] kmeans_model kmeans_from_text(std::string_view text);
+#endif
 
 CRMKIT_END_NAMESPACE
 
