@@ -27,6 +27,7 @@
 #include "crmkit/churn/pareto_nbd.hpp"
 #include "crmkit/churn/modified_bg_nbd.hpp"
 #include "crmkit/churn/bg_bb.hpp"
+#include "crmkit/churn/btyd_model.hpp"
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/validation.hpp"
 #include "crmkit/churn/logistic.hpp"

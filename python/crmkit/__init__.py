@@ -14,6 +14,7 @@ source tree's ``build/*/`` directories or in the usual install prefixes (see
 from __future__ import annotations
 
 from ._errors import Error, InvalidArgumentError, NotFoundError
+from ._fit import FitReport
 from ._version import __version__
 from .dataset import Dataset, FilterCount, IngestReport
 from .churn import (
@@ -48,6 +49,7 @@ from .scoring import score_customers, select_customers
 from .reporting import Chart, ReportData, report, report_data
 
 __all__ = [
+    "FitReport",
     "score_customers",
     "select_customers",
     "Chart",

@@ -5,8 +5,8 @@
   published CDNOW conventions), with an optional hold-out count.
 * :class:`BetaGeo` (BG/NBD), :class:`ParetoNBD`, :class:`ModifiedBetaGeo`,
   :class:`BetaGeoBetaBinom` (BG/BB, discrete time) and :class:`GammaGamma` (spend) fit by
-  maximum likelihood and report convergence (``converged_``, ``status_``,
-  ``gradient_norm_``); a fit that does not converge warns with ``RuntimeWarning``.
+  maximum likelihood and report convergence (``fit_report_``, a :class:`crmkit.FitReport`,
+  with the shortcuts ``converged_``, ``status_``, ``gradient_norm_``); a fit that does not converge warns with ``RuntimeWarning``.
 * Every purchase model predicts ``p_alive``, ``conditional_expected_purchases``,
   ``p_no_purchase`` (the churn score) and ``prob_n_purchases`` (the conditional distribution
   of the number of purchases in the next t periods).
@@ -30,6 +30,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 import weakref
 from ctypes import POINTER, byref, c_double, c_int32, c_size_t
@@ -39,6 +40,7 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
+from ._fit import FitReport, read_fit_report, read_text
 
 __all__ = [
     "BetaGeo",
@@ -47,11 +49,11 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNBD",
     "btyd_summary",
+    "load_model",
     "customer_lifetime_value",
     "validate_holdout",
 ]
 
-_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed", 3: "non_finite", 4: "boundary"}
 
 
 def _f64(values: Any, what: str, n: Optional[int] = None) -> np.ndarray:
@@ -186,20 +188,8 @@ class _Model:
         _lib.set_option("btyd", self._handle, "standard_errors", bool(self.standard_errors))
 
     def _after_fit(self) -> None:
-        lib = _lib.get()
-        status, iterations = c_int32(0), c_int32(0)
-        ll, gnorm = c_double(0.0), c_double(0.0)
-        _lib.check(lib.crmkit_btyd_report(self._handle, byref(status), byref(iterations), byref(ll), byref(gnorm)))
-        k = len(self._param_names)
-        se = np.empty(k)
-        _lib.check(lib.crmkit_btyd_standard_errors(self._handle, _dp(se), k))
-        self.status_ = _STATUS.get(status.value, "unknown")
-        self.converged_ = status.value == 0
-        self.n_iter_ = iterations.value
-        self.log_likelihood_ = ll.value
-        self.gradient_norm_ = gnorm.value
-        self.standard_errors_ = dict(zip(self._param_names, se.tolist()))
-        self._fitted = status.value != 3
+        self._read_report()
+        self._fitted = self._has_params()
         if self._fitted:
             self._read_params()
         if not self.converged_:
@@ -209,6 +199,26 @@ class _Model:
                 RuntimeWarning,
                 stacklevel=3,
             )
+
+    def _read_report(self) -> None:
+        k = len(self._param_names)
+        se = np.empty(k)
+        _lib.check(_lib.get().crmkit_btyd_standard_errors(self._handle, _dp(se), k))
+        report = read_fit_report("btyd", self._handle)
+        report = dataclasses.replace(report, log_likelihood=-report.objective,
+                                     standard_errors=dict(zip(self._param_names, se.tolist())))
+        self.fit_report_ = report
+        self.status_ = report.status
+        self.converged_ = report.converged
+        self.n_iter_ = report.iterations
+        self.log_likelihood_ = report.log_likelihood
+        self.gradient_norm_ = report.gradient_norm
+        self.standard_errors_ = report.standard_errors
+
+    def _has_params(self) -> bool:
+        k = len(self._param_names)
+        out = np.empty(k)
+        return _lib.get().crmkit_btyd_params(self._handle, _dp(out), k) == _errors.OK
 
     def _read_params(self) -> None:
         k = len(self._param_names)
@@ -237,6 +247,57 @@ class _Model:
                 _lib.get().crmkit_btyd_predict(self._handle, what, float(t), _dp(x), _dp(tx), _dp(age), x.size, _dp(out))
             )
         return _wrap(out, index, name)
+
+    # -- persistence: the model document (crmkit/core/model_document.hpp) -------------
+    def to_text(self) -> str:
+        """The fitted model as a model document (TOML: kind, parameters, the fit's options
+        and report, library version); ``from_text`` gives a model that predicts the same bits."""
+        return read_text(_lib.get().crmkit_btyd_save, self._handle)
+
+    @classmethod
+    def from_text(cls, text: str) -> "_Model":
+        """A fitted model read from ``to_text`` output. On a model class the document must
+        hold that kind; ``crmkit.churn.load_model`` accepts any kind."""
+        lib = _lib.get()
+        handle = BtydP()
+        _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
+        kind = lib.crmkit_btyd_kind(handle)
+        target = _CLASSES.get(kind)
+        if target is None or (cls is not _Model and not issubclass(target, cls)) or (cls is not _Model and cls._kind != kind):
+            lib.crmkit_btyd_free(handle)
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"the document holds a {target.__name__ if target else kind} model, not a {cls.__name__}")
+        model = target()
+        model._finalizer()
+        model._handle = handle
+        model._finalizer = weakref.finalize(model, lib.crmkit_btyd_free, handle)
+        model._adopt_loaded()
+        return model
+
+    def _adopt_loaded(self) -> None:
+        self._fitted = True
+        self._read_params()
+        status = c_int32()
+        if _lib.get().crmkit_btyd_fit_report(self._handle, byref(status), None, None, None) == _errors.OK:
+            self._read_report()
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
+        state["_text"] = self.to_text() if self._fitted else None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        text = state.pop("_text", None)
+        lib = _lib.get()
+        if text is None:
+            handle = BtydP()
+            _lib.check(lib.crmkit_btyd_create(self._kind, byref(handle)))
+        else:
+            handle = BtydP()
+            _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
+        self.__dict__.update(state)
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, lib.crmkit_btyd_free, handle)
 
     def __repr__(self) -> str:
         state = f"params_={self.params_}" if self._fitted else "unfitted"
@@ -300,21 +361,21 @@ class _PurchaseModel(_Model):
 class BetaGeo(_PurchaseModel):
     """BG/NBD (Fader, Hardie & Lee 2005); parameters ``r, alpha, a, b``."""
 
-    _kind = 1
+    _kind = _lib.BTYD_BG_NBD
     _param_names = ("r", "alpha", "a", "b")
 
 
 class ParetoNBD(_PurchaseModel):
     """Pareto/NBD; parameters ``r, alpha, s, beta``."""
 
-    _kind = 2
+    _kind = _lib.BTYD_PARETO_NBD
     _param_names = ("r", "alpha", "s", "beta")
 
 
 class ModifiedBetaGeo(BetaGeo):
     """Modified BG/NBD (Batislam et al. 2007); parameters ``r, alpha, a, b``."""
 
-    _kind = 3
+    _kind = _lib.BTYD_MODIFIED_BG_NBD
 
 
 class BetaGeoBetaBinom(_PurchaseModel):
@@ -323,7 +384,7 @@ class BetaGeoBetaBinom(_PurchaseModel):
     opportunity of the last purchase (0 if none), number of opportunities; a DataFrame
     needs the columns ``frequency``, ``recency`` and ``periods``."""
 
-    _kind = 4
+    _kind = _lib.BTYD_BG_BB
     _param_names = ("alpha", "beta", "gamma", "delta")
     _names = ("frequency", "recency", "periods")
     _row_names = _names
@@ -371,7 +432,7 @@ class GammaGamma(_Model):
     """Gamma-Gamma spend model; parameters ``p, q, gamma``. Rows with frequency 0 are
     skipped; a repeat buyer with zero mean spend raises unless ``zero_spend="drop"``."""
 
-    _kind = 5
+    _kind = _lib.BTYD_GAMMA_GAMMA
     _param_names = ("p", "q", "gamma")
 
     def __init__(self, zero_spend: str = "reject", **kwargs: Any) -> None:
@@ -509,3 +570,11 @@ def validate_holdout(
         "auc": auc.value,
         "by_frequency": by_frequency,
     }
+
+
+_CLASSES = {cls._kind: cls for cls in (BetaGeo, ParetoNBD, ModifiedBetaGeo, BetaGeoBetaBinom, GammaGamma)}
+
+
+def load_model(text: str) -> "_Model":
+    """Any BTYD model (BetaGeo, ..., GammaGamma) from a model document written by ``to_text``."""
+    return _Model.from_text(text)

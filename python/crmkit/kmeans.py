@@ -28,13 +28,13 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _errors, _lib
+from ._fit import read_fit_report, read_text
 from ._errors import InvalidArgumentError
 
 _INITS = {"k-means++": 0, "random": 1}
 # "elkan" names scikit-learn's accelerated exact variant; crmkit's is Hamerly's, which
 # gives Lloyd's result bit for bit. "auto" is Lloyd, as in scikit-learn 1.2.
 _ALGORITHMS = {"lloyd": 0, "hamerly": 1, "elkan": 1, "auto": 0}
-_STOPS = {0: "labels_unchanged", 1: "tolerance", 2: "max_iter"}
 
 
 def _matrix(X: Any, name: str = "X") -> np.ndarray:
@@ -99,7 +99,8 @@ class KMeans:
     Attributes after fit: ``labels_`` (int32 ndarray in row order, as scikit-learn's, even
     for a DataFrame X: :meth:`fit_predict` gives them keyed by X's index),
     ``cluster_centers_``, ``inertia_``, ``n_iter_``,
-    ``n_features_in_``, ``stop_reason_`` ("labels_unchanged", "tolerance", "max_iter"),
+    ``n_features_in_``, ``fit_report_`` (a :class:`crmkit.FitReport`: status "converged" with
+    message "labels unchanged" or "centre shift below tol", or "iteration_limit"),
     ``n_relocated_`` (empty-cluster relocations) and ``best_init_``.
     """
 
@@ -222,26 +223,67 @@ class KMeans:
                     f"init has shape {centres.shape}; expected (n_clusters, n_features) = ({self.n_clusters}, {d})",
                 )
             _lib.check(lib.crmkit_kmeans_fit_with_centers(handle, _dptr(x), n, d, _dptr(centres), centres.shape[0]))
+        self._read_fit(X)
+        return self
+
+    def _read_fit(self, X: Any) -> None:
+        lib = _lib.get()
+        handle = self._handle
         k, features, rows = c_size_t(), c_size_t(), c_size_t()
         _lib.check(lib.crmkit_kmeans_shape(handle, byref(k), byref(features), byref(rows)))
         labels = np.empty(rows.value, dtype=np.int32)
         centers = np.empty((k.value, features.value), dtype=np.float64)
         _lib.check(lib.crmkit_kmeans_labels(handle, labels.ctypes.data_as(POINTER(c_int32)), labels.size))
         _lib.check(lib.crmkit_kmeans_centers(handle, _dptr(centers), centers.size))
-        inertia, n_iter, stop, relocated, best = c_double(), c_int32(), c_int32(), c_int64(), c_int32()
-        _lib.check(lib.crmkit_kmeans_stats(handle, byref(inertia), byref(n_iter), byref(stop), byref(relocated),
-                                           byref(best)))
+        inertia, n_iter, relocated, best = c_double(), c_int32(), c_int64(), c_int32()
+        _lib.check(lib.crmkit_kmeans_stats(handle, byref(inertia), byref(n_iter), byref(relocated), byref(best)))
+        self.fit_report_ = read_fit_report("kmeans", handle)
         self.labels_ = labels
         self.cluster_centers_ = centers
         self.inertia_ = inertia.value
         self.n_iter_ = n_iter.value
-        self.stop_reason_ = _STOPS.get(stop.value, str(stop.value))
         self.n_relocated_ = relocated.value
         self.best_init_ = best.value
-        self.n_features_in_ = d
+        self.n_features_in_ = int(features.value)
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(list(X.columns), dtype=object)
-        return self
+
+    # -- persistence: the model document (crmkit/core/model_document.hpp) -------------
+    def to_text(self) -> str:
+        """The fitted model as a model document (TOML: centres to 17 digits, statistics,
+        options, fit report, library version); ``from_text`` predicts the same labels."""
+        self._check_fitted()
+        return read_text(_lib.get().crmkit_kmeans_save, self._handle)
+
+    @classmethod
+    def from_text(cls, text: str) -> "KMeans":
+        """A fitted model read from ``to_text`` output (``labels_`` is empty: the document
+        keeps the model, not its training rows)."""
+        lib = _lib.get()
+        handle = _abi_handle()
+        _lib.check(lib.crmkit_kmeans_load(text.encode("utf-8"), byref(handle)))
+        model = cls()
+        model._handle = handle
+        model._finalizer = weakref.finalize(model, lib.crmkit_kmeans_free, handle)
+        model._read_fit(None)
+        model.n_clusters = int(model.cluster_centers_.shape[0])
+        return model
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
+        state["_text"] = self.to_text() if self._handle is not None and hasattr(self, "labels_") else None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        text = state.pop("_text", None)
+        self.__dict__.update(state)
+        self._handle, self._finalizer = None, None
+        if text is not None:
+            lib = _lib.get()
+            handle = _abi_handle()
+            _lib.check(lib.crmkit_kmeans_load(text.encode("utf-8"), byref(handle)))
+            self._handle = handle
+            self._finalizer = weakref.finalize(self, lib.crmkit_kmeans_free, handle)
 
     def _check_fitted(self) -> None:
         if self._handle is None or not hasattr(self, "labels_"):

@@ -27,9 +27,9 @@ from typing import Any, Dict, Optional, Union
 import numpy as np
 
 from . import _errors, _lib
+from ._fit import read_fit_report
 from ._errors import InvalidArgumentError
 
-_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed"}
 
 
 class ConvergenceWarning(UserWarning):
@@ -204,18 +204,18 @@ class LogisticChurn:
         _lib.check(lib.crmkit_logistic_coef(h, _lib.LOGISTIC_STANDARDIZED_UNITS, _dptr(coef_std), n, byref(b_std)))
         means, scales = np.empty(n), np.empty(n)
         _lib.check(lib.crmkit_logistic_scaling(h, _dptr(means), _dptr(scales), n))
-        status, iterations, gnorm, objective = c_int32(), c_int32(), c_double(), c_double()
-        _lib.check(lib.crmkit_logistic_report(h, byref(status), byref(iterations), byref(gnorm), byref(objective)))
+        report = read_fit_report("logistic", h)
         self.coef_ = coef.reshape(1, n)
         self.intercept_ = np.array([b.value])
         self.coef_standardized_ = coef_std.reshape(1, n)
         self.intercept_standardized_ = np.array([b_std.value])
         self.mean_, self.scale_ = means, scales
-        self.n_iter_ = np.array([iterations.value], dtype=np.int32)
-        self.status_ = _STATUS.get(status.value, str(status.value))
-        self.converged_ = status.value == _lib.LOGISTIC_CONVERGED
-        self.gradient_norm_ = gnorm.value
-        self.objective_ = objective.value
+        self.fit_report_ = report
+        self.n_iter_ = np.array([report.iterations], dtype=np.int32)
+        self.status_ = report.status
+        self.converged_ = report.converged
+        self.gradient_norm_ = report.gradient_norm
+        self.objective_ = report.objective
         self.n_features_in_ = n
 
     def _check_fitted(self) -> None:
@@ -271,11 +271,11 @@ class LogisticChurn:
         self._check_fitted()
         lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_logistic_to_text(self._handle, None, 0, byref(needed))
+        rc = lib.crmkit_logistic_save(self._handle, None, 0, byref(needed))
         if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
             _lib.check(rc)
         buf = create_string_buffer(needed.value)
-        _lib.check(lib.crmkit_logistic_to_text(self._handle, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
+        _lib.check(lib.crmkit_logistic_save(self._handle, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
         return buf.value.decode("utf-8")
 
     @classmethod
@@ -284,7 +284,7 @@ class LogisticChurn:
         pass ``classes`` (default (0, 1)) for ``predict``."""
         lib = _lib.get()
         handle = _lib.LogisticP()
-        _lib.check(lib.crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
+        _lib.check(lib.crmkit_logistic_load(text.encode("utf-8"), byref(handle)))
         model = cls.__new__(cls)
         model._handle, model._finalizer = None, None
         model._adopt(handle)
@@ -324,6 +324,6 @@ class LogisticChurn:
         self._handle, self._finalizer = None, None
         if text is not None:
             handle = _lib.LogisticP()
-            _lib.check(_lib.get().crmkit_logistic_create_from_text(text.encode("utf-8"), byref(handle)))
+            _lib.check(_lib.get().crmkit_logistic_load(text.encode("utf-8"), byref(handle)))
             self._adopt(handle)
 

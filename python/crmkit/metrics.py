@@ -22,11 +22,11 @@ from typing import Any, Optional
 import numpy as np
 
 from . import _errors, _lib
+from ._fit import STATUS_NAMES
 from ._errors import InvalidArgumentError
 
 __all__ = ["roc_auc", "ks", "brier", "lift_table", "top_decile_lift", "platt", "Platt"]
 
-_STATUS = {0: "converged", 1: "max_iterations", 2: "line_search_failed"}
 _LIFT_COLUMNS = ["rows", "positives", "min_score", "max_score", "response_rate", "lift", "cumulative_rows",
                  "cumulative_positives", "cumulative_gain", "cumulative_lift"]
 
@@ -129,4 +129,4 @@ def platt(y_score: Any, y_true: Any, sample_weight: Any = None) -> Platt:
     yv, sv, wv = _pair(y_true, y_score, sample_weight, "y_score")
     a, b, status = c_double(), c_double(), c_int32()
     _lib.check(_lib.get().crmkit_platt_fit(_p(sv), _p(yv), _p(wv), yv.size, byref(a), byref(b), byref(status)))
-    return Platt(a.value, b.value, _STATUS.get(status.value, str(status.value)))
+    return Platt(a.value, b.value, STATUS_NAMES.get(status.value, str(status.value)))

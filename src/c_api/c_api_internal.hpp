@@ -16,6 +16,7 @@
 
 #include "crmkit/core/dataset.hpp"
 #include "crmkit/core/option_table.hpp"
+#include "crmkit/core/fit_report.hpp"
 #include "crmkit/crmkit.h"
 #include "crmkit/error.hpp"
 #include "crmkit/io/csv.hpp"
@@ -62,6 +63,20 @@ void check_flags(std::int32_t flags, const char* function);
 // Throws buffer_too_small unless `cap` >= `needed` (the caller-buffer protocol of every
 // array output): "function: argument 'cap' is 3, 10 values are needed".
 void check_capacity(std::size_t cap, std::size_t needed, const char* function, const char* argument = "cap");
+
+// The shared fit-report getters of crmkit/c/fit_report.h: every fitted handle's
+// crmkit_<model>_fit_report / _fit_message body is one call of these.
+inline void write_fit_report(const crmkit::fit_report& r, std::int32_t* out_status, std::int32_t* out_iterations,
+                             double* out_objective, double* out_gradient_norm) noexcept {
+  if (out_status != nullptr) *out_status = static_cast<std::int32_t>(r.status);
+  if (out_iterations != nullptr) *out_iterations = r.iterations;
+  if (out_objective != nullptr) *out_objective = r.objective;
+  if (out_gradient_norm != nullptr) *out_gradient_norm = r.gradient_norm;
+}
+inline void write_fit_message(const crmkit::fit_report& r, char* buf, std::size_t cap, std::size_t* out_needed,
+                              const char* function) {
+  copy_out(r.message, buf, cap, out_needed, function);
+}
 
 [[noreturn]] inline void throw_null(const char* function, const char* argument) {
   throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: argument '{}' is NULL", function, argument));

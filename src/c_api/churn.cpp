@@ -9,23 +9,26 @@
 #include "crmkit/c/churn.h"
 #include "crmkit/churn/bg_bb.hpp"
 #include "crmkit/churn/bg_nbd.hpp"
+#include "crmkit/churn/btyd_model.hpp"
+#include "crmkit/churn/detail/btyd_adapter.hpp"
 #include "crmkit/churn/btyd_summary.hpp"
+#include "crmkit/churn/detail/batch.hpp"
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
 #include "crmkit/churn/modified_bg_nbd.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
 #include "crmkit/churn/validation.hpp"
+#include "crmkit/core/model_document.hpp"
 
+// A purchase model behind crmkit::btyd_model (kinds 1-4) or the Gamma-Gamma spend model
+// (kind 5): no function below switches over the purchase model kinds.
 struct crmkit_btyd {
   std::int32_t kind = 0;
   crmkit::fit_options options;
-  crmkit::bg_nbd bg;
-  crmkit::pareto_nbd pareto;
-  crmkit::modified_bg_nbd mbg;
-  crmkit::bg_bb bgbb;
-  crmkit::gamma_gamma gg;
-  bool has_report = false;
-  crmkit::fit_report report;
+  std::unique_ptr<crmkit::btyd_model> purchase;  // null for Gamma-Gamma
+  crmkit::gamma_gamma spend;
+  bool is_spend() const noexcept { return purchase == nullptr; }
+  const crmkit::fit_report* report() const noexcept { return purchase ? purchase->report() : spend.report(); }
 };
 
 namespace {
@@ -35,52 +38,34 @@ using crmkit::error;
 
 std::span<const double> span_of(const double* p, std::size_t n) { return {p, n}; }
 
-bool is_fitted(const crmkit_btyd& m) {
-  switch (m.kind) {
-    case CRMKIT_BTYD_BG_NBD: return m.bg.fitted();
-    case CRMKIT_BTYD_PARETO_NBD: return m.pareto.fitted();
-    case CRMKIT_BTYD_MODIFIED_BG_NBD: return m.mbg.fitted();
-    case CRMKIT_BTYD_BG_BB: return m.bgbb.fitted();
-    default: return m.gg.fitted();
-  }
-}
+bool is_fitted(const crmkit_btyd& m) { return m.purchase ? m.purchase->fitted() : m.spend.fitted(); }
 
 void require_fitted(const crmkit_btyd& m, const char* function) {
   if (!is_fitted(m))
     throw error(errc::not_fitted, fmt::format("{}: the model is not fitted (call crmkit_btyd_fit or set_params)", function));
 }
 
+const crmkit::btyd_model& purchase_model(const crmkit_btyd& m, const char* function, const char* what) {
+  if (m.is_spend()) throw error(errc::unsupported, fmt::format("{}: a Gamma-Gamma handle {}", function, what));
+  require_fitted(m, function);
+  return *m.purchase;
+}
+
+const crmkit::fit_report& fit_report_of(const crmkit_btyd& m, const char* function) {
+  const auto* r = m.report();
+  if (r == nullptr) throw error(errc::not_fitted, fmt::format("{}: the model was not fitted", function));
+  return *r;
+}
+
 std::vector<double> params_of(const crmkit_btyd& m) {
-  switch (m.kind) {
-    case CRMKIT_BTYD_BG_NBD: {
-      const auto& p = m.bg.params();
-      return {p.r, p.alpha, p.a, p.b};
-    }
-    case CRMKIT_BTYD_PARETO_NBD: {
-      const auto& p = m.pareto.params();
-      return {p.r, p.alpha, p.s, p.beta};
-    }
-    case CRMKIT_BTYD_MODIFIED_BG_NBD: {
-      const auto& p = m.mbg.params();
-      return {p.r, p.alpha, p.a, p.b};
-    }
-    case CRMKIT_BTYD_BG_BB: {
-      const auto& p = m.bgbb.params();
-      return {p.alpha, p.beta, p.gamma, p.delta};
-    }
-    default: {
-      const auto& p = m.gg.params();
-      return {p.p, p.q, p.gamma};
-    }
-  }
+  if (m.purchase) return m.purchase->params();
+  const auto& p = m.spend.params();
+  return {p.p, p.q, p.gamma};
 }
 
 void check_count(const char* function, std::size_t n) {
   if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: n is 0", function));
 }
-
-/// A whole number of BG/BB opportunities in [0, 1e6].
-bool whole(double t) { return std::isfinite(t) && t >= 0 && t == std::floor(t) && t <= 1e6; }
 
 }  // namespace
 
@@ -94,6 +79,7 @@ CRMKIT_API int crmkit_btyd_create(std::int32_t kind, crmkit_btyd** out) {
     throw error(errc::invalid_argument, fmt::format("{}: unknown model kind {}", __func__, kind));
   auto handle = std::make_unique<crmkit_btyd>();
   handle->kind = kind;
+  if (kind != CRMKIT_BTYD_GAMMA_GAMMA) handle->purchase = crmkit::make_btyd_model(static_cast<crmkit::btyd_kind>(kind));
   *out = handle.release();
   CRMKIT_API_END();
 }
@@ -132,9 +118,11 @@ CRMKIT_API int crmkit_btyd_option_bounds(std::int32_t key, double* out_lo, doubl
   CRMKIT_API_END();
 }
 
+CRMKIT_API std::int32_t crmkit_btyd_kind(const crmkit_btyd* model) { return model == nullptr ? 0 : model->kind; }
+
 CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model) {
   if (model == nullptr) return 0;
-  return model->kind == CRMKIT_BTYD_GAMMA_GAMMA ? 3 : 4;
+  return model->purchase ? model->purchase->param_names().size() : 3;
 }
 
 CRMKIT_API int crmkit_btyd_fit(crmkit_btyd* model, const double* frequency, const double* recency, const double* T,
@@ -145,17 +133,10 @@ CRMKIT_API int crmkit_btyd_fit(crmkit_btyd* model, const double* frequency, cons
   CRMKIT_CHECK_NOT_NULL(frequency);
   CRMKIT_CHECK_NOT_NULL(recency);
   CRMKIT_CHECK_NOT_NULL(T);
-  const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
+  if (model->is_spend())
+    throw error(errc::invalid_argument, fmt::format("{}: a Gamma-Gamma handle is fitted with crmkit_btyd_fit_spend", __func__));
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
-  switch (model->kind) {
-    case CRMKIT_BTYD_BG_NBD: model->report = model->bg.fit(x, tx, age, w, model->options); break;
-    case CRMKIT_BTYD_PARETO_NBD: model->report = model->pareto.fit(x, tx, age, w, model->options); break;
-    case CRMKIT_BTYD_MODIFIED_BG_NBD: model->report = model->mbg.fit(x, tx, age, w, model->options); break;
-    case CRMKIT_BTYD_BG_BB: model->report = model->bgbb.fit(x, tx, age, w, model->options); break;
-    default:
-      throw error(errc::invalid_argument, fmt::format("{}: a Gamma-Gamma handle is fitted with crmkit_btyd_fit_spend", __func__));
-  }
-  model->has_report = true;
+  model->purchase->fit(span_of(frequency, n), span_of(recency, n), span_of(T, n), w, model->options);
   CRMKIT_API_END();
 }
 
@@ -166,11 +147,10 @@ CRMKIT_API int crmkit_btyd_fit_spend(crmkit_btyd* model, const double* frequency
   check_count(__func__, n);
   CRMKIT_CHECK_NOT_NULL(frequency);
   CRMKIT_CHECK_NOT_NULL(monetary_value);
-  if (model->kind != CRMKIT_BTYD_GAMMA_GAMMA)
+  if (!model->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: only a Gamma-Gamma handle fits spend", __func__));
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
-  model->report = model->gg.fit(span_of(frequency, n), span_of(monetary_value, n), w, model->options);
-  model->has_report = true;
+  model->spend.fit(span_of(frequency, n), span_of(monetary_value, n), w, model->options);
   CRMKIT_API_END();
 }
 
@@ -181,15 +161,8 @@ CRMKIT_API int crmkit_btyd_set_params(crmkit_btyd* model, const double* params, 
   if (n != crmkit_btyd_n_params(model))
     throw error(errc::invalid_argument,
                 fmt::format("{}: {} parameters given, the model has {}", __func__, n, crmkit_btyd_n_params(model)));
-  const double* p = params;
-  switch (model->kind) {
-    case CRMKIT_BTYD_BG_NBD: model->bg = crmkit::bg_nbd({p[0], p[1], p[2], p[3]}); break;
-    case CRMKIT_BTYD_PARETO_NBD: model->pareto = crmkit::pareto_nbd({p[0], p[1], p[2], p[3]}); break;
-    case CRMKIT_BTYD_MODIFIED_BG_NBD: model->mbg = crmkit::modified_bg_nbd({p[0], p[1], p[2], p[3]}); break;
-    case CRMKIT_BTYD_BG_BB: model->bgbb = crmkit::bg_bb({p[0], p[1], p[2], p[3]}); break;
-    default: model->gg = crmkit::gamma_gamma({p[0], p[1], p[2]}); break;
-  }
-  model->has_report = false;
+  if (model->purchase) model->purchase->set_params(span_of(params, n));
+  else model->spend = crmkit::gamma_gamma({params[0], params[1], params[2]});
   CRMKIT_API_END();
 }
 
@@ -209,24 +182,55 @@ CRMKIT_API int crmkit_btyd_standard_errors(const crmkit_btyd* model, double* out
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   CRMKIT_CHECK_NOT_NULL(out);
-  if (!model->has_report) throw error(errc::not_fitted, fmt::format("{}: the model was not fitted", __func__));
+  const auto& report = fit_report_of(*model, __func__);
   const std::size_t k = crmkit_btyd_n_params(model);
   if (cap < k) throw error(errc::buffer_too_small, fmt::format("{}: cap {} < {} parameters", __func__, cap, k));
   for (std::size_t i = 0; i < k; ++i)
-    out[i] = i < model->report.standard_errors.size() ? model->report.standard_errors[i]
-                                                       : std::numeric_limits<double>::quiet_NaN();
+    out[i] = i < report.standard_errors.size() ? report.standard_errors[i] : std::numeric_limits<double>::quiet_NaN();
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_btyd_report(const crmkit_btyd* model, std::int32_t* out_status, std::int32_t* out_iterations,
-                                  double* out_log_likelihood, double* out_gradient_norm) {
+CRMKIT_API int crmkit_btyd_fit_report(const crmkit_btyd* model, std::int32_t* out_status, std::int32_t* out_iterations,
+                                      double* out_objective, double* out_gradient_norm) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  if (!model->has_report) throw error(errc::not_fitted, fmt::format("{}: the model was not fitted", __func__));
-  if (out_status != nullptr) *out_status = static_cast<std::int32_t>(model->report.status);
-  if (out_iterations != nullptr) *out_iterations = model->report.iterations;
-  if (out_log_likelihood != nullptr) *out_log_likelihood = model->report.log_likelihood;
-  if (out_gradient_norm != nullptr) *out_gradient_norm = model->report.gradient_norm;
+  crmkit::capi::write_fit_report(fit_report_of(*model, __func__), out_status, out_iterations, out_objective,
+                                 out_gradient_norm);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_fit_message(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  crmkit::capi::write_fit_message(fit_report_of(*model, __func__), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  require_fitted(*model, __func__);
+  crmkit::capi::copy_out(model->purchase ? model->purchase->to_text() : model->spend.to_text(), buf, cap, out_needed,
+                         __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  auto handle = std::make_unique<crmkit_btyd>();
+  if (crmkit::model_document_kind(text) == "gamma_gamma") {
+    handle->spend = crmkit::gamma_gamma::from_text(text);
+    handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
+    handle->options = handle->spend.options();
+  } else {
+    handle->purchase = crmkit::load_btyd_model(text);
+    handle->kind = static_cast<std::int32_t>(handle->purchase->kind());
+    handle->options = handle->purchase->options();
+  }
+  *out = handle.release();
   CRMKIT_API_END();
 }
 
@@ -241,58 +245,17 @@ CRMKIT_API int crmkit_btyd_predict(const crmkit_btyd* model, std::int32_t what, 
   CRMKIT_CHECK_NOT_NULL(out);
   if (what < CRMKIT_BTYD_P_ALIVE || what > CRMKIT_BTYD_LOG_LIKELIHOOD)
     throw error(errc::invalid_argument, fmt::format("{}: unknown prediction {}", __func__, what));
-  if (model->kind == CRMKIT_BTYD_GAMMA_GAMMA)
-    throw error(errc::unsupported, fmt::format("{}: a Gamma-Gamma handle predicts spend (crmkit_btyd_expected_spend)", __func__));
-  require_fitted(*model, __func__);
-  if ((what == CRMKIT_BTYD_EXPECTED_PURCHASES || what == CRMKIT_BTYD_P_NO_PURCHASE) && (!(t >= 0) || !std::isfinite(t)))
-    throw error(errc::invalid_argument, fmt::format("{}: horizon t = {} must be finite and >= 0", __func__, t));
+  const auto& m = purchase_model(*model, __func__, "predicts spend (crmkit_btyd_expected_spend)");
   const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
   const std::span<double> o(out, n);
   const int threads = model->options.n_threads;
-  auto each = [&](auto&& f) {
-    crmkit::detail::batch_apply("crmkit_btyd_predict", x, tx, age, o, threads, f);
-  };
-  switch (model->kind) {
-    case CRMKIT_BTYD_BG_NBD: {
-      const auto& m = model->bg;
-      if (what == CRMKIT_BTYD_P_ALIVE) m.p_alive(x, tx, age, o, threads);
-      else if (what == CRMKIT_BTYD_EXPECTED_PURCHASES) m.conditional_expected_purchases(t, x, tx, age, o, threads);
-      else if (what == CRMKIT_BTYD_P_NO_PURCHASE) m.conditional_probability_no_purchase(t, x, tx, age, o, threads);
-      else each([&m](double a, double b, double c) { return m.log_likelihood(a, b, c); });
+  switch (what) {
+    case CRMKIT_BTYD_P_ALIVE: m.conditional_probability_alive(x, tx, age, o, threads); break;
+    case CRMKIT_BTYD_EXPECTED_PURCHASES:
+      m.conditional_expected_number_of_purchases_up_to_time(t, x, tx, age, o, threads);
       break;
-    }
-    case CRMKIT_BTYD_PARETO_NBD: {
-      const auto& m = model->pareto;
-      if (what == CRMKIT_BTYD_P_ALIVE) m.p_alive(x, tx, age, o, threads);
-      else if (what == CRMKIT_BTYD_EXPECTED_PURCHASES) m.conditional_expected_purchases(t, x, tx, age, o, threads);
-      else if (what == CRMKIT_BTYD_P_NO_PURCHASE) m.conditional_probability_no_purchase(t, x, tx, age, o, threads);
-      else each([&m](double a, double b, double c) { return m.log_likelihood(a, b, c); });
-      break;
-    }
-    case CRMKIT_BTYD_MODIFIED_BG_NBD: {
-      const auto& m = model->mbg;
-      if (what == CRMKIT_BTYD_P_ALIVE) m.p_alive(x, tx, age, o, threads);
-      else if (what == CRMKIT_BTYD_EXPECTED_PURCHASES) m.conditional_expected_purchases(t, x, tx, age, o, threads);
-      else if (what == CRMKIT_BTYD_P_NO_PURCHASE)
-        each([&m, t](double a, double b, double c) { return m.conditional_probability_no_purchase(t, a, b, c); });
-      else each([&m](double a, double b, double c) { return m.log_likelihood(a, b, c); });
-      break;
-    }
-    default: {
-      const auto& m = model->bgbb;
-      // validate every row first: the per-row functions throw on bad rows, which must not
-      // happen inside worker threads
-      for (std::size_t i = 0; i < n; ++i) (void)m.log_likelihood(frequency[i], recency[i], T[i]);
-      if ((what == CRMKIT_BTYD_EXPECTED_PURCHASES || what == CRMKIT_BTYD_P_NO_PURCHASE) && !whole(t))
-        throw error(errc::invalid_argument, fmt::format("{}: BG/BB horizon {} is not a whole number of opportunities", __func__, t));
-      if (what == CRMKIT_BTYD_P_ALIVE) each([&m](double a, double b, double c) { return m.p_alive(a, b, c); });
-      else if (what == CRMKIT_BTYD_EXPECTED_PURCHASES)
-        each([&m, t](double a, double b, double c) { return m.conditional_expected_purchases(t, a, b, c); });
-      else if (what == CRMKIT_BTYD_P_NO_PURCHASE)
-        each([&m, t](double a, double b, double c) { return m.conditional_probability_no_purchase(t, a, b, c); });
-      else each([&m](double a, double b, double c) { return m.log_likelihood(a, b, c); });
-      break;
-    }
+    case CRMKIT_BTYD_P_NO_PURCHASE: m.conditional_probability_no_purchase(t, x, tx, age, o, threads); break;
+    default: m.log_likelihood(x, tx, age, o, threads); break;
   }
   CRMKIT_API_END();
 }
@@ -307,33 +270,10 @@ CRMKIT_API int crmkit_btyd_prob_n_purchases(const crmkit_btyd* model, std::int32
   CRMKIT_CHECK_NOT_NULL(recency);
   CRMKIT_CHECK_NOT_NULL(T);
   CRMKIT_CHECK_NOT_NULL(out);
-  if (model->kind == CRMKIT_BTYD_GAMMA_GAMMA)
-    throw error(errc::unsupported, fmt::format("{}: a Gamma-Gamma handle has no purchase-count distribution", __func__));
-  require_fitted(*model, __func__);
-  if (n_purchases < 0) throw error(errc::invalid_argument, fmt::format("{}: n_purchases {} < 0", __func__, n_purchases));
-  if (!(t >= 0) || !std::isfinite(t))
-    throw error(errc::invalid_argument, fmt::format("{}: horizon t = {} must be finite and >= 0", __func__, t));
-  const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
-  const std::span<double> o(out, n);
-  const int threads = model->options.n_threads;
-  const int k = n_purchases;
-  switch (model->kind) {
-    case CRMKIT_BTYD_BG_NBD: model->bg.conditional_probability_of_purchases(k, t, x, tx, age, o, threads); break;
-    case CRMKIT_BTYD_PARETO_NBD: model->pareto.conditional_probability_of_purchases(k, t, x, tx, age, o, threads); break;
-    case CRMKIT_BTYD_MODIFIED_BG_NBD: model->mbg.conditional_probability_of_purchases(k, t, x, tx, age, o, threads); break;
-    default: {
-      const auto& m = model->bgbb;
-      if (!whole(t))
-        throw error(errc::invalid_argument, fmt::format("{}: BG/BB horizon {} is not a whole number of opportunities", __func__, t));
-      // validates each pattern (n = 0, a new customer, allowed) before any thread starts
-      for (std::size_t i = 0; i < n; ++i) (void)m.conditional_probability_of_purchases(0, 0, frequency[i], recency[i], T[i]);
-      crmkit::detail::batch_apply("crmkit_btyd_prob_n_purchases", x, tx, age, o, threads,
-                                  [&m, k, t](double a, double b, double c) {
-                                    return m.conditional_probability_of_purchases(k, t, a, b, c);
-                                  });
-      break;
-    }
-  }
+  const auto& m = purchase_model(*model, __func__, "has no purchase-count distribution");
+  m.conditional_probability_of_n_purchases_up_to_time(n_purchases, t, span_of(frequency, n), span_of(recency, n),
+                                                      span_of(T, n), std::span<double>(out, n),
+                                                      model->options.n_threads);
   CRMKIT_API_END();
 }
 
@@ -347,12 +287,12 @@ CRMKIT_API int crmkit_btyd_bgbb_clv(const crmkit_btyd* model, double discount_ra
   CRMKIT_CHECK_NOT_NULL(recency);
   CRMKIT_CHECK_NOT_NULL(periods);
   CRMKIT_CHECK_NOT_NULL(out);
-  if (model->kind != CRMKIT_BTYD_BG_BB)
+  if (model->is_spend() || model->purchase->kind() != crmkit::btyd_kind::bg_bb)
     throw error(errc::invalid_argument, fmt::format("{}: not a BG/BB handle", __func__));
   require_fitted(*model, __func__);
   if (!(discount_rate > 0) || !std::isfinite(discount_rate))
     throw error(errc::invalid_argument, fmt::format("{}: discount_rate {} must be finite and > 0", __func__, discount_rate));
-  const auto& m = model->bgbb;
+  const auto& m = static_cast<const crmkit::detail::btyd_adapter<crmkit::bg_bb>&>(*model->purchase).model();
   for (std::size_t i = 0; i < n; ++i) {
     (void)m.conditional_probability_of_purchases(0, 0, frequency[i], recency[i], periods[i]);
     if (spend != nullptr && (!std::isfinite(spend[i]) || spend[i] < 0))
@@ -376,11 +316,10 @@ CRMKIT_API int crmkit_btyd_expected_spend(const crmkit_btyd* model, const double
   CRMKIT_CHECK_NOT_NULL(frequency);
   CRMKIT_CHECK_NOT_NULL(monetary_value);
   CRMKIT_CHECK_NOT_NULL(out);
-  if (model->kind != CRMKIT_BTYD_GAMMA_GAMMA)
-    throw error(errc::invalid_argument, fmt::format("{}: not a Gamma-Gamma handle", __func__));
+  if (!model->is_spend()) throw error(errc::invalid_argument, fmt::format("{}: not a Gamma-Gamma handle", __func__));
   require_fitted(*model, __func__);
-  model->gg.conditional_expected_spend(span_of(frequency, n), span_of(monetary_value, n), std::span<double>(out, n),
-                                       model->options.n_threads);
+  model->spend.conditional_expected_spend(span_of(frequency, n), span_of(monetary_value, n), std::span<double>(out, n),
+                                          model->options.n_threads);
   CRMKIT_API_END();
 }
 
@@ -397,26 +336,21 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   CRMKIT_CHECK_NOT_NULL(T);
   CRMKIT_CHECK_NOT_NULL(monetary_value);
   CRMKIT_CHECK_NOT_NULL(out);
-  if (spend->kind != CRMKIT_BTYD_GAMMA_GAMMA)
+  if (!spend->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
   require_fitted(*purchases, __func__);
   require_fitted(*spend, __func__);
+  if (purchases->is_spend() || purchases->purchase->discrete_time())
+    throw error(errc::invalid_argument,
+                fmt::format("{}: 'purchases' must be a BG/NBD, Pareto/NBD or modified BG/NBD handle", __func__));
   crmkit::clv_options o;
   o.horizon = horizon;
   o.period_days = period_days;
   o.model_period_days = model_period_days;
   o.discount_rate = discount_rate;
   o.n_threads = purchases->options.n_threads;
-  const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n), m = span_of(monetary_value, n);
-  const std::span<double> o_(out, n);
-  switch (purchases->kind) {
-    case CRMKIT_BTYD_BG_NBD: crmkit::customer_lifetime_value(purchases->bg, spend->gg, x, tx, age, m, o_, o); break;
-    case CRMKIT_BTYD_PARETO_NBD: crmkit::customer_lifetime_value(purchases->pareto, spend->gg, x, tx, age, m, o_, o); break;
-    case CRMKIT_BTYD_MODIFIED_BG_NBD: crmkit::customer_lifetime_value(purchases->mbg, spend->gg, x, tx, age, m, o_, o); break;
-    default:
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: 'purchases' must be a BG/NBD, Pareto/NBD or modified BG/NBD handle", __func__));
-  }
+  crmkit::customer_lifetime_value(*purchases->purchase, spend->spend, span_of(frequency, n), span_of(recency, n),
+                                  span_of(T, n), span_of(monetary_value, n), std::span<double>(out, n), o);
   CRMKIT_API_END();
 }
 

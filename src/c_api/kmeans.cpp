@@ -179,15 +179,51 @@ CRMKIT_API int crmkit_kmeans_centers(const crmkit_kmeans* kmeans, double* out, s
 }
 
 CRMKIT_API int crmkit_kmeans_stats(const crmkit_kmeans* kmeans, double* out_inertia, int32_t* out_n_iter,
-                                   int32_t* out_stop_reason, int64_t* out_n_relocated, int32_t* out_best_init) {
+                                   int64_t* out_n_relocated, int32_t* out_best_init) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(kmeans);
   const auto& r = fitted(kmeans, __func__);
   if (out_inertia) *out_inertia = r.inertia;
   if (out_n_iter) *out_n_iter = r.n_iter;
-  if (out_stop_reason) *out_stop_reason = static_cast<int32_t>(r.stop);
   if (out_n_relocated) *out_n_relocated = static_cast<int64_t>(r.n_relocated);
   if (out_best_init) *out_best_init = r.best_init;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_fit_report(const crmkit_kmeans* kmeans, int32_t* out_status, int32_t* out_iterations,
+                                        double* out_objective, double* out_gradient_norm) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  crmkit::capi::write_fit_report(fitted(kmeans, __func__).report, out_status, out_iterations, out_objective,
+                                 out_gradient_norm);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_fit_message(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  crmkit::capi::write_fit_message(fitted(kmeans, __func__).report, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_save(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(kmeans);
+  crmkit::capi::copy_out(crmkit::kmeans_to_text(fitted(kmeans, __func__), kmeans->options), buf, cap, out_needed,
+                         __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_kmeans_load(const char* text, crmkit_kmeans** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  auto model = crmkit::kmeans_from_text(text);
+  auto handle = std::make_unique<crmkit_kmeans>();
+  handle->options = model.options;
+  handle->fit = std::move(model.result);
+  *out = handle.release();
   CRMKIT_API_END();
 }
 

@@ -65,7 +65,7 @@ CRMKIT_API int crmkit_logistic_create(crmkit_logistic** out) {
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_logistic_create_from_text(const char* text, crmkit_logistic** out) {
+CRMKIT_API int crmkit_logistic_load(const char* text, crmkit_logistic** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out);
   *out = nullptr;
@@ -133,15 +133,19 @@ CRMKIT_API int crmkit_logistic_n_features(const crmkit_logistic* logistic, size_
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_logistic_report(const crmkit_logistic* logistic, int32_t* out_status, int32_t* out_iterations,
-                                      double* out_gradient_norm, double* out_objective) {
+CRMKIT_API int crmkit_logistic_fit_report(const crmkit_logistic* logistic, int32_t* out_status, int32_t* out_iterations,
+                                          double* out_objective, double* out_gradient_norm) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(logistic);
-  const auto& r = fitted(logistic, __func__).report();
-  if (out_status) *out_status = static_cast<int32_t>(r.status);
-  if (out_iterations) *out_iterations = r.iterations;
-  if (out_gradient_norm) *out_gradient_norm = r.gradient_norm;
-  if (out_objective) *out_objective = r.objective;
+  crmkit::capi::write_fit_report(fitted(logistic, __func__).report(), out_status, out_iterations, out_objective,
+                                 out_gradient_norm);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_logistic_fit_message(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(logistic);
+  crmkit::capi::write_fit_message(fitted(logistic, __func__).report(), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -207,7 +211,7 @@ CRMKIT_API int crmkit_logistic_decision_function(const crmkit_logistic* logistic
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_logistic_to_text(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed) {
+CRMKIT_API int crmkit_logistic_save(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(logistic);
   const std::string text = fitted(logistic, __func__).to_text();

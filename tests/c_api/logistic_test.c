@@ -29,7 +29,7 @@ static void test_null_arguments(void) {
   double d = 0;
   size_t n = 0;
   CHECK_STATUS(crmkit_logistic_create(NULL), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_logistic_create_from_text(NULL, &lr), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_logistic_load(NULL, &lr), CRMKIT_E_INVALID_ARGUMENT);
   CHECK(lr == NULL);
   CHECK_STATUS(crmkit_logistic_set_int(NULL, CRMKIT_LOGISTIC_MAX_ITER, 5), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_logistic_set_double(NULL, CRMKIT_LOGISTIC_C, 1.0), CRMKIT_E_INVALID_ARGUMENT);
@@ -63,8 +63,8 @@ static void test_fit_predict_round_trip(void) {
   CHECK_OK(crmkit_logistic_get_int(lr, CRMKIT_LOGISTIC_STANDARDIZE, &v));
   CHECK(v == 1);
   CHECK_OK(crmkit_logistic_fit(lr, x, 50, 1, y, NULL));
-  CHECK_OK(crmkit_logistic_report(lr, &status, &iterations, &gnorm, &obj));
-  CHECK(status == CRMKIT_LOGISTIC_CONVERGED && iterations > 0 && gnorm >= 0 && obj > 0);
+  CHECK_OK(crmkit_logistic_fit_report(lr, &status, &iterations, &obj, &gnorm));
+  CHECK(status == CRMKIT_FIT_CONVERGED && iterations > 0 && gnorm >= 0 && obj > 0);
   CHECK_OK(crmkit_logistic_n_features(lr, &n));
   CHECK(n == 1);
   CHECK_OK(crmkit_logistic_coef(lr, CRMKIT_LOGISTIC_ORIGINAL_UNITS, &coef, 1, &b));
@@ -78,19 +78,19 @@ static void test_fit_predict_round_trip(void) {
   CHECK_OK(crmkit_logistic_predict_proba(lr, x, 50, 1, p, 50));
   CHECK(fabs(p[0] - 0.2) < 1e-10 && fabs(p[49] - 0.6) < 1e-10);
 
-  CHECK_STATUS(crmkit_logistic_to_text(lr, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK_STATUS(crmkit_logistic_save(lr, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
   CHECK(needed > 10);
   text = malloc(needed);
   CHECK(text != NULL);
   if (text != NULL) {
-    CHECK_OK(crmkit_logistic_to_text(lr, text, needed, &needed));
-    CHECK_OK(crmkit_logistic_create_from_text(text, &back));
+    CHECK_OK(crmkit_logistic_save(lr, text, needed, &needed));
+    CHECK_OK(crmkit_logistic_load(text, &back));
     CHECK_OK(crmkit_logistic_predict_proba(back, x, 50, 1, q, 50));
     CHECK(memcmp(p, q, sizeof p) == 0);
     text[0] = 'X';
     crmkit_logistic_free(back);
     back = NULL;
-    CHECK_STATUS(crmkit_logistic_create_from_text(text, &back), CRMKIT_E_PARSE);
+    CHECK_STATUS(crmkit_logistic_load(text, &back), CRMKIT_E_PARSE);
     CHECK(back == NULL);
     CHECK_MESSAGE_HAS("line 1");
     free(text);
@@ -124,8 +124,8 @@ static void test_bad_input(void) {
   CHECK_OK(crmkit_logistic_fit(lr, x, 50, 1, y, NULL));
   {
     int32_t status = -1;
-    CHECK_OK(crmkit_logistic_report(lr, &status, NULL, NULL, NULL));
-    CHECK(status == CRMKIT_LOGISTIC_MAX_ITERATIONS);
+    CHECK_OK(crmkit_logistic_fit_report(lr, &status, NULL, NULL, NULL));
+    CHECK(status == CRMKIT_FIT_ITERATION_LIMIT);
   }
   CHECK_STATUS(crmkit_logistic_predict_proba(lr, wide, 2, 2, p, 2), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_MESSAGE_HAS("fitted on 1");
@@ -151,7 +151,7 @@ static void test_metrics(void) {
   CHECK(table[CRMKIT_LIFT_ROWS] == 2 && table[CRMKIT_LIFT_POSITIVES] == 1 && table[CRMKIT_LIFT_LIFT] == 1.0);
   CHECK(table[CRMKIT_LIFT_N_COLUMNS + CRMKIT_LIFT_CUMULATIVE_GAIN] == 1.0);
   CHECK_OK(crmkit_platt_fit(s, yy, NULL, 4, &a, &b, &status));
-  CHECK(status == CRMKIT_LOGISTIC_CONVERGED && a < 0);
+  CHECK(status == CRMKIT_FIT_CONVERGED && a < 0);
   CHECK_STATUS(crmkit_roc_auc(yy, s, NULL, 0, &v), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_roc_auc(two, prob, NULL, 1, &v), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_MESSAGE_HAS("only class 1");

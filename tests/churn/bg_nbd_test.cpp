@@ -121,6 +121,6 @@ TEST_CASE("bg_nbd: bad input and misuse give clear errors") {
   crmkit::fit_options o;
   o.max_iter = 2;
   const auto report = model.fit(s, o);
-  CHECK(report.status == crmkit::fit_status::max_iterations);
+  CHECK(report.status == crmkit::fit_status::iteration_limit);
   CHECK(std::isfinite(model.params().r));
 }

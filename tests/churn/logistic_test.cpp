@@ -247,12 +247,12 @@ TEST_CASE("logistic: a fit stopped at max_iter reports it; the model stays usabl
   o.standardize = false;
   logistic_regression m(o);
   const auto rep = m.fit(data.x, data.y);
-  CHECK(rep.status == crmkit::logistic_status::max_iterations);
+  CHECK(rep.status == crmkit::fit_status::iteration_limit);
   CHECK_FALSE(rep.converged());
   CHECK(rep.iterations == 1);
   CHECK(rep.gradient_norm > 0.0);
   CHECK(m.fitted());
-  CHECK(m.report().status == crmkit::logistic_status::max_iterations);
+  CHECK(m.report().status == crmkit::fit_status::iteration_limit);
   CHECK(m.coef().allFinite());
   CHECK(std::string(crmkit::to_string(rep.status)).find("without converging") != std::string::npos);
 }

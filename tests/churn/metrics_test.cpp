@@ -162,7 +162,7 @@ TEST_CASE("platt_fit: reproduces the regularised group targets on a two-valued s
   const double tp = (n_pos + 1) / (n_pos + 2), tn = 1 / (n_neg + 2);
   const double m0 = (10 * tp + 30 * tn) / 40, m1 = (45 * tp + 15 * tn) / 60;
   const auto cal = crmkit::platt_fit(s, y);
-  REQUIRE(cal.status == crmkit::logistic_status::converged);
+  REQUIRE(cal.status == crmkit::fit_status::converged);
   CHECK(cal(0.0) == doctest::Approx(m0).epsilon(1e-12));
   CHECK(cal(1.0) == doctest::Approx(m1).epsilon(1e-12));
   CHECK(cal.b == doctest::Approx(std::log(1 / m0 - 1)).epsilon(1e-10));

@@ -150,5 +150,6 @@ def test_errors_and_convergence_reporting(summary):
         crmkit.btyd_summary(crmkit.Dataset.from_csv(SAMPLE, time_column="date"), "1996-12-31")
     with pytest.warns(RuntimeWarning, match="did not converge"):
         bg = crmkit.BetaGeo(max_iter=2).fit(summary)
-    assert not bg.converged_ and bg.status_ == "max_iterations"
+    assert not bg.converged_ and bg.status_ == "iteration_limit"
+    assert bg.fit_report_.status == "iteration_limit" and "iteration limit" in bg.fit_report_.message
     assert all(np.isfinite(v) for v in bg.params_.values())

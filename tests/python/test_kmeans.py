@@ -120,7 +120,7 @@ def test_iteration_limit_like_sklearn(max_iter):
     init, _ = sk_kmeans_plusplus(X, 8, random_state=1)
     sk = SkKMeans(8, init=init, n_init=1, tol=0.0, max_iter=max_iter).fit(X)
     ours = crmkit.KMeans(8, init=init, tol=0.0, max_iter=max_iter).fit(X)
-    assert ours.stop_reason_ == "max_iter"
+    assert ours.fit_report_.status == "iteration_limit"
     assert_same_as_sklearn(ours, sk, X)
 
 

@@ -313,7 +313,7 @@ def test_non_convergence_is_reported_not_hidden():
     with pytest.warns(ConvergenceWarning, match="did not converge"):
         model = crmkit.LogisticChurn(C=100.0, standardize=False, max_iter=1).fit(x, y)
     assert not model.converged_
-    assert model.status_ == "max_iterations"
+    assert model.status_ == "iteration_limit" and model.fit_report_.status == "iteration_limit"
     assert model.n_iter_[0] == 1
     assert np.isfinite(model.coef_).all() and model.gradient_norm_ > 0
     with warnings.catch_warnings():

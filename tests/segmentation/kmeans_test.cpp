@@ -33,7 +33,8 @@ crmkit::feature_matrix blobs(std::size_t n, std::size_t d, std::size_t k, std::u
 void check_identical(const crmkit::kmeans_result& a, const crmkit::kmeans_result& b) {
   CHECK(a.labels == b.labels);
   CHECK(a.n_iter == b.n_iter);
-  CHECK(a.stop == b.stop);
+  CHECK(a.report.status == b.report.status);
+  CHECK(a.report.message == b.report.message);
   CHECK(a.inertia == b.inertia);  // bit for bit
   CHECK(a.centers == b.centers);
   CHECK(a.n_relocated == b.n_relocated);
@@ -111,7 +112,10 @@ TEST_CASE("two separated groups: centres are the group means, inertia the within
     CHECK(r.centers(b, 1) == doctest::Approx(31.0 / 3.0).epsilon(1e-14));
     // each group: sum of squared distances to (1/3, 1/3) = 4/3
     CHECK(r.inertia == doctest::Approx(8.0 / 3.0).epsilon(1e-13));
-    CHECK(r.stop == crmkit::kmeans_stop::labels_unchanged);
+    CHECK(r.report.status == crmkit::fit_status::converged);
+    CHECK(r.report.message == "labels unchanged");
+    CHECK(r.report.objective == r.inertia);
+    CHECK(r.report.iterations == r.n_iter);
     CHECK(crmkit::kmeans_predict(r.centers, x) == r.labels);
   }
 }
@@ -136,7 +140,7 @@ TEST_CASE("explicit initial centres: one Lloyd step by hand") {
   o.max_iter = 1;
   const auto one = crmkit::kmeans_fit(x, init, o);
   CHECK(one.n_iter == 1);
-  CHECK(one.stop == crmkit::kmeans_stop::max_iter);
+  CHECK(one.report.status == crmkit::fit_status::iteration_limit);
 }
 
 TEST_CASE("an empty cluster takes the point farthest from its centre") {
@@ -430,4 +434,28 @@ TEST_CASE("more clusters than distinct points is an error") {
   CHECK(r.inertia == doctest::Approx(0.0));
   CHECK(r.labels[0] == r.labels[1]);
   CHECK(r.labels[0] == r.labels[4]);
+}
+
+TEST_CASE("kmeans: the model document round-trips bit for bit") {
+  const auto x = blobs(500, 3, 4, 11, 1.0);
+  crmkit::kmeans_options o;
+  o.n_clusters = 4;
+  o.n_init = 2;
+  o.seed = 5;
+  o.algorithm = crmkit::kmeans_algorithm::hamerly;
+  const auto r = crmkit::kmeans_fit(x, o);
+  const std::string text = crmkit::kmeans_to_text(r, o);
+  const auto back = crmkit::kmeans_from_text(text);
+  CHECK(back.result.centers == r.centers);  // every bit
+  CHECK(back.result.inertia == r.inertia);
+  CHECK(back.result.report.status == r.report.status);
+  CHECK(back.result.report.message == r.report.message);
+  CHECK(back.options.algorithm == crmkit::kmeans_algorithm::hamerly);
+  CHECK(back.options.seed == 5);
+  CHECK(crmkit::kmeans_predict(back.result.centers, x) == r.labels);
+  CHECK(crmkit::kmeans_to_text(back.result, back.options) == text);
+  auto bad = text;
+  bad.replace(bad.find("algorithm = \"hamerly\""), 21, "algorithm = \"elkan\"  ");
+  CHECK_THROWS_WITH_AS((void)crmkit::kmeans_from_text(bad), doctest::Contains("options.algorithm: 'elkan'"),
+                       crmkit::error);
 }

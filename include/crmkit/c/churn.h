@@ -28,9 +28,9 @@
  * if (crmkit_btyd_create(CRMKIT_BTYD_BG_NBD, &m) != CRMKIT_OK) return 1;
  * if (crmkit_btyd_fit(m, x, tx, T, NULL, n) == CRMKIT_OK) {
  *   int32_t status;
- *   double params[4], ll;
- *   crmkit_btyd_report(m, &status, NULL, &ll, NULL);
- *   if (status != CRMKIT_BTYD_CONVERGED) fprintf(stderr, "did not converge\n");
+ *   double params[4], neg_ll;
+ *   crmkit_btyd_fit_report(m, &status, NULL, &neg_ll, NULL);
+ *   if (status != CRMKIT_FIT_CONVERGED) fprintf(stderr, "did not converge\n");
  *   crmkit_btyd_params(m, params, 4);                   // r, alpha, a, b
  *   crmkit_btyd_predict(m, CRMKIT_BTYD_P_NO_PURCHASE, 39.0, x, tx, T, n, score);
  * } else {
@@ -88,15 +88,6 @@ typedef struct crmkit_btyd crmkit_btyd;
 /** Leave such rows out of the fit. */
 #define CRMKIT_BTYD_ZERO_SPEND_DROP 1
 
-/* Fit statuses (crmkit_btyd_report). Not converging is not an error. */
-#define CRMKIT_BTYD_CONVERGED 0
-#define CRMKIT_BTYD_MAX_ITERATIONS_REACHED 1
-#define CRMKIT_BTYD_LINE_SEARCH_FAILED 2
-#define CRMKIT_BTYD_NON_FINITE 3
-/** A parameter left [1e-6, 1e6] before convergence: the optimum is at a boundary of the
- *  parameter space (e.g. no dropout in the data); the handle keeps the last parameters. */
-#define CRMKIT_BTYD_BOUNDARY 4
-
 /* Predictions (crmkit_btyd_predict). */
 /** P(alive | x, t_x, T) (for BG/BB: alive at opportunity n+1). t is ignored. */
 #define CRMKIT_BTYD_P_ALIVE 1
@@ -142,6 +133,9 @@ CRMKIT_API int crmkit_btyd_get_double(const crmkit_btyd* model, int32_t key, dou
  */
 CRMKIT_API int crmkit_btyd_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
 
+/** The handle's model kind (CRMKIT_BTYD_BG_NBD, ...; e.g. of a loaded document); 0 for NULL. */
+CRMKIT_API int32_t crmkit_btyd_kind(const crmkit_btyd* model);
+
 /** Number of parameters of the handle's model kind (4, or 3 for Gamma-Gamma); 0 for NULL. */
 CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model);
 
@@ -151,7 +145,7 @@ CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model);
  * @param recency t_x per customer (BG/BB: opportunity of the last purchase), n doubles
  * @param T age per customer (BG/BB: number of opportunities), n doubles
  * @param weights row weights (counts of identical customers), n doubles, or NULL for all 1
- * @return CRMKIT_OK also when the fit did not converge (see crmkit_btyd_report);
+ * @return CRMKIT_OK also when the fit did not converge (see crmkit_btyd_fit_report);
  *         CRMKIT_E_INVALID_ARGUMENT for NULL arrays, n = 0, bad rows (T < t_x, non-integer x,
  *         all x = 0, ...), a Gamma-Gamma handle; the message names the row.
  */
@@ -188,16 +182,40 @@ CRMKIT_API int crmkit_btyd_params(const crmkit_btyd* model, double* out, size_t 
 CRMKIT_API int crmkit_btyd_standard_errors(const crmkit_btyd* model, double* out, size_t cap);
 
 /**
- * The last fit's report; any out pointer may be NULL.
- * @param[out] out_status CRMKIT_BTYD_CONVERGED, ..._MAX_ITERATIONS_REACHED, ..._LINE_SEARCH_FAILED, ..._NON_FINITE,
- *             ..._BOUNDARY
- * @param[out] out_iterations BFGS iterations
- * @param[out] out_log_likelihood total weighted log-likelihood
- * @param[out] out_gradient_norm max |gradient| of the mean log-likelihood in log-parameters
- * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED (no fit yet), CRMKIT_E_INVALID_ARGUMENT.
+ * How the last fit ended (the shared getter of crmkit/c/fit_report.h). Any out pointer may be NULL.
+ * @param[out] out_status CRMKIT_FIT_CONVERGED, _BOUNDARY, _ITERATION_LIMIT or _NUMERICAL_FAILURE.
+ * @param[out] out_iterations BFGS iterations.
+ * @param[out] out_objective negative total (weighted) log-likelihood.
+ * @param[out] out_gradient_norm max |gradient| of the mean log-likelihood in log-parameters.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (handle NULL); CRMKIT_E_NOT_FITTED (no fit yet).
  */
-CRMKIT_API int crmkit_btyd_report(const crmkit_btyd* model, int32_t* out_status, int32_t* out_iterations,
-                                  double* out_log_likelihood, double* out_gradient_norm);
+CRMKIT_API int crmkit_btyd_fit_report(const crmkit_btyd* model, int32_t* out_status, int32_t* out_iterations,
+                                  double* out_objective, double* out_gradient_norm);
+
+/**
+ * The last fit's message (why the fit stopped when it did not converge: which parameter went to the boundary, ...; empty when converged), two-call text protocol: *out_needed receives the size
+ * including the NUL; buf may be NULL when cap is 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_btyd_fit_message(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed);
+
+/**
+ * Saves the fitted model as a model document (crmkit/core/model_document.hpp: TOML with the
+ * model kind, the parameters, the options and report of its fit, the library version; doubles to 17 digits, so
+ * that crmkit_btyd_load gives a handle that predicts bit-identically). Two-call protocol:
+ * `*out_needed` receives the size including the NUL; buf may be NULL when cap is 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed);
+
+/**
+ * Creates a fitted handle from a document written by crmkit_btyd_save.
+ * @param text NUL-terminated UTF-8; borrowed for the call.
+ * @param[out] out receives the handle (NULL on failure); free it with crmkit_btyd_free.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_PARSE (the message names the
+ *         line, the key and why); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out);
 
 /**
  * Per-customer predictions of a fitted purchase model into out (n doubles).

@@ -76,14 +76,6 @@ typedef struct crmkit_kmeans crmkit_kmeans;
 #define CRMKIT_KMEANS_ALGORITHM_LLOYD 0
 #define CRMKIT_KMEANS_ALGORITHM_HAMERLY 1
 
-/* Values returned by crmkit_kmeans_stop_reason(). */
-/** No label changed in the last iteration. */
-#define CRMKIT_KMEANS_STOP_LABELS_UNCHANGED 0
-/** The total squared centre shift fell to tol times the mean feature variance. */
-#define CRMKIT_KMEANS_STOP_TOLERANCE 1
-/** The iteration limit was reached (not an error). */
-#define CRMKIT_KMEANS_STOP_MAX_ITER 2
-
 /**
  * Creates a k-means handle with default settings.
  * @param[out] out receives the handle (NULL on failure); release it with crmkit_kmeans_free().
@@ -189,12 +181,49 @@ CRMKIT_API int crmkit_kmeans_centers(const crmkit_kmeans* kmeans, double* out, s
 
 /**
  * Fit statistics: inertia (sum of squared distances to the assigned centres), iterations
- * of the kept run, why it stopped (CRMKIT_KMEANS_STOP_*), empty-cluster relocations and
- * the index of the kept initialisation. Any out pointer may be NULL.
+ * of the kept run, empty-cluster relocations and the index of the kept initialisation.
+ * How the run stopped: crmkit_kmeans_fit_report / crmkit_kmeans_fit_message. Any out
+ * pointer may be NULL.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (kmeans NULL); CRMKIT_E_NOT_FITTED.
  */
 CRMKIT_API int crmkit_kmeans_stats(const crmkit_kmeans* kmeans, double* out_inertia, int32_t* out_n_iter,
-                                   int32_t* out_stop_reason, int64_t* out_n_relocated, int32_t* out_best_init);
+                                   int64_t* out_n_relocated, int32_t* out_best_init);
+
+/**
+ * How the last fit ended (the shared getter of crmkit/c/fit_report.h). Any out pointer may be NULL.
+ * @param[out] out_status CRMKIT_FIT_CONVERGED, _BOUNDARY, _ITERATION_LIMIT or _NUMERICAL_FAILURE.
+ * @param[out] out_iterations Lloyd/Hamerly iterations of the kept run (= n_iter).
+ * @param[out] out_objective the inertia.
+ * @param[out] out_gradient_norm the total squared centre shift of the last iteration.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (handle NULL); CRMKIT_E_NOT_FITTED (no fit yet).
+ */
+CRMKIT_API int crmkit_kmeans_fit_report(const crmkit_kmeans* kmeans, int32_t* out_status, int32_t* out_iterations,
+                                  double* out_objective, double* out_gradient_norm);
+
+/**
+ * The last fit's message ("labels unchanged", "centre shift below tol" or "iteration limit"), two-call text protocol: *out_needed receives the size
+ * including the NUL; buf may be NULL when cap is 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_kmeans_fit_message(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed);
+
+/**
+ * Saves the fitted model as a model document (crmkit/core/model_document.hpp: TOML with the
+ * centres (the labels of the training rows are not kept: crmkit_kmeans_shape reports 0 rows after a load), the options and report of its fit, the library version; doubles to 17 digits, so
+ * that crmkit_kmeans_load gives a handle that predicts bit-identically). Two-call protocol:
+ * `*out_needed` receives the size including the NUL; buf may be NULL when cap is 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_kmeans_save(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed);
+
+/**
+ * Creates a fitted handle from a document written by crmkit_kmeans_save.
+ * @param text NUL-terminated UTF-8; borrowed for the call.
+ * @param[out] out receives the handle (NULL on failure); free it with crmkit_kmeans_free.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_PARSE (the message names the
+ *         line, the key and why); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_kmeans_load(const char* text, crmkit_kmeans** out);
 
 /**
  * Labels of new rows: the nearest fitted centre (lowest index on an exact tie).

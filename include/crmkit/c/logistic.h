@@ -25,8 +25,8 @@
  * crmkit_logistic_set_int(lr, CRMKIT_LOGISTIC_CLASS_WEIGHT, CRMKIT_LOGISTIC_CLASS_WEIGHT_BALANCED);
  * if (crmkit_logistic_fit(lr, x, n_rows, n_cols, y, NULL) == CRMKIT_OK) {
  *   int32_t status;
- *   crmkit_logistic_report(lr, &status, NULL, NULL, NULL);
- *   if (status != CRMKIT_LOGISTIC_CONVERGED) fprintf(stderr, "did not converge\n");
+ *   crmkit_logistic_fit_report(lr, &status, NULL, NULL, NULL);
+ *   if (status != CRMKIT_FIT_CONVERGED) fprintf(stderr, "did not converge\n");
  *   double* p = malloc(n_rows * sizeof *p);
  *   double auc;
  *   crmkit_logistic_predict_proba(lr, x, n_rows, n_cols, p, n_rows);
@@ -76,10 +76,6 @@ typedef struct crmkit_logistic crmkit_logistic;
 #define CRMKIT_LOGISTIC_CLASS_WEIGHT_BALANCED 1
 #define CRMKIT_LOGISTIC_CLASS_WEIGHT_GIVEN 2
 
-/* Fit statuses (crmkit_logistic_report). Not converging is not an error. */
-#define CRMKIT_LOGISTIC_CONVERGED 0
-#define CRMKIT_LOGISTIC_MAX_ITERATIONS 1
-#define CRMKIT_LOGISTIC_LINE_SEARCH_FAILED 2
 
 /* Coefficient spaces (crmkit_logistic_coef). */
 /** Coefficients of the original features: p = sigmoid(intercept + x . coef). */
@@ -109,14 +105,14 @@ typedef struct crmkit_logistic crmkit_logistic;
 CRMKIT_API int crmkit_logistic_create(crmkit_logistic** out);
 
 /**
- * Creates a fitted handle from text written by crmkit_logistic_to_text(); its predictions
+ * Creates a fitted handle from text written by crmkit_logistic_save(); its predictions
  * are bit-identical to those of the handle that wrote it.
  * @param text NUL-terminated UTF-8; borrowed for the call.
  * @param[out] out receives the handle (NULL on failure).
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_PARSE (the message names
  *         the line); CRMKIT_E_OUT_OF_MEMORY.
  */
-CRMKIT_API int crmkit_logistic_create_from_text(const char* text, crmkit_logistic** out);
+CRMKIT_API int crmkit_logistic_load(const char* text, crmkit_logistic** out);
 
 /** Releases a handle and its model. Accepts NULL. */
 CRMKIT_API void crmkit_logistic_free(crmkit_logistic* logistic);
@@ -161,7 +157,7 @@ CRMKIT_API int crmkit_logistic_option_bounds(int32_t key, double* out_lo, double
 
 /**
  * Fits the model, replacing any previous one. A fit that does not converge still succeeds
- * (CRMKIT_OK) and says so in crmkit_logistic_report(); check it.
+ * (CRMKIT_OK) and says so in crmkit_logistic_fit_report(); check it.
  * @param data row-major n_rows x n_cols features, finite; borrowed for the call.
  * @param y n_rows labels, each 0 or 1, both present.
  * @param sample_weight n_rows finite weights >= 0, or NULL for all 1.
@@ -179,15 +175,22 @@ CRMKIT_API int crmkit_logistic_fit(crmkit_logistic* logistic, const double* data
 CRMKIT_API int crmkit_logistic_n_features(const crmkit_logistic* logistic, size_t* out);
 
 /**
- * How the last fit ended. Any out pointer may be NULL.
- * @param[out] out_status CRMKIT_LOGISTIC_CONVERGED, _MAX_ITERATIONS or _LINE_SEARCH_FAILED.
+ * How the last fit ended (the shared getter of crmkit/c/fit_report.h). Any out pointer may be NULL.
+ * @param[out] out_status CRMKIT_FIT_CONVERGED, _BOUNDARY, _ITERATION_LIMIT or _NUMERICAL_FAILURE.
  * @param[out] out_iterations Newton iterations done.
+ * @param[out] out_objective the penalised objective f(w, b) at the model.
  * @param[out] out_gradient_norm largest |gradient component| of the objective at the model.
- * @param[out] out_objective the penalised objective at the model.
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (handle NULL); CRMKIT_E_NOT_FITTED.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (handle NULL); CRMKIT_E_NOT_FITTED (no fit yet).
  */
-CRMKIT_API int crmkit_logistic_report(const crmkit_logistic* logistic, int32_t* out_status, int32_t* out_iterations,
-                                      double* out_gradient_norm, double* out_objective);
+CRMKIT_API int crmkit_logistic_fit_report(const crmkit_logistic* logistic, int32_t* out_status, int32_t* out_iterations,
+                                  double* out_objective, double* out_gradient_norm);
+
+/**
+ * The last fit's message (why the fit stopped when it did not converge; empty when converged), two-call text protocol: *out_needed receives the size
+ * including the NUL; buf may be NULL when cap is 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_logistic_fit_message(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed);
 
 /**
  * Copies the coefficients (n_features doubles) and the intercept.
@@ -223,13 +226,13 @@ CRMKIT_API int crmkit_logistic_decision_function(const crmkit_logistic* logistic
                                                  size_t n_cols, double* out, size_t cap);
 
 /**
- * Writes the fitted model as text (hexadecimal floats; see crmkit_logistic_create_from_text)
+ * Writes the fitted model as text (hexadecimal floats; see crmkit_logistic_load)
  * with the two-call protocol: `*out_needed` receives the size including the NUL.
  * @param[out] buf caller buffer of `cap` bytes; may be NULL when cap is 0.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED;
  *         CRMKIT_E_BUFFER_TOO_SMALL (nothing useful written; call again with *out_needed).
  */
-CRMKIT_API int crmkit_logistic_to_text(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed);
+CRMKIT_API int crmkit_logistic_save(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed);
 
 /**
  * ROC-AUC of `score` against labels `y` (ties count one half; scikit-learn's roc_auc_score).
@@ -265,7 +268,7 @@ CRMKIT_API int crmkit_lift_table(const double* y, const double* score, size_t n,
 /**
  * Fits Platt's sigmoid calibration P(y = 1 | s) = 1 / (1 + exp(a s + b)).
  * @param[out] out_a, out_b receive a and b.
- * @param[out] out_status receives CRMKIT_LOGISTIC_CONVERGED or another fit status (may be NULL).
+ * @param[out] out_status receives CRMKIT_FIT_CONVERGED or another CRMKIT_FIT_* status (may be NULL).
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, bad input, a single class).
  */
 CRMKIT_API int crmkit_platt_fit(const double* score, const double* y, const double* sample_weight, size_t n,

@@ -4,6 +4,7 @@
 #ifndef CRMKIT_C_MODULES_H
 #define CRMKIT_C_MODULES_H
 /* one line per module, e.g. #include "crmkit/c/churn.h" */
+#include "crmkit/c/fit_report.h"
 #include "crmkit/c/rfm.h"
 #include "crmkit/c/pareto.h"
 #include "crmkit/c/kmeans.h"

@@ -90,7 +90,7 @@ CRMKIT_FUNC fit_report bg_bb::fit(std::span<const double> frequency, std::span<c
   std::vector<double> params;
   static constexpr const char* names[] = {"alpha", "beta", "gamma", "delta"};
   auto report = detail::run_btyd_fit(objective, start, options, n, n, total, params, names);
-  if (report.status != fit_status::non_finite) {
+  if (!params.empty()) {
     p_ = {params[0], params[1], params[2], params[3]};
     fitted_ = true;
   }

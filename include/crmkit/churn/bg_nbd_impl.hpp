@@ -163,7 +163,7 @@ CRMKIT_FUNC fit_report bg_nbd::fit(std::span<const double> frequency, std::span<
   static constexpr const char* names[] = {"r", "alpha", "a", "b"};
   auto report = detail::run_btyd_fit(objective, start, options, groups.n_rows, groups.size(), groups.total_weight,
                                      params, names);
-  if (report.status != fit_status::non_finite) {
+  if (!params.empty()) {
     p_ = {params[0], params[1], params[2], params[3]};
     fitted_ = true;
   }

@@ -1,6 +1,7 @@
 /// @file crmkit/churn/fit_report.hpp
-/// What every maximum-likelihood fit of a buy-till-you-die model reports: whether it
-/// converged, the gradient norm it stopped at, the log-likelihood and standard errors.
+/// The options of the buy-till-you-die maximum-likelihood fits (`fit_options`). The report
+/// they return, `fit_report`, is the one of every iterative fitter and lives in
+/// crmkit/core/fit_report.hpp (included here for compatibility).
 ///
 /// `#include <crmkit/churn/fit_report.hpp>`
 ///
@@ -19,36 +20,10 @@
 #include <vector>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/fit_report.hpp"
 #include "crmkit/core/option_table.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
-
-/// How a fit ended. A fit that did not converge is an expected numerical outcome, not an
-/// exception: the model keeps the last (finite) parameters and says so here.
-enum class fit_status : int {
-  converged = 0,           ///< gradient norm below `fit_options::tol`
-  max_iterations = 1,      ///< stopped at `fit_options::max_iter`
-  line_search_failed = 2,  ///< no step decreased the objective while the gradient was still large
-  non_finite = 3,          ///< the objective was not finite at the start (bad start values)
-  /// A parameter left [1/parameter_bound, parameter_bound] while the gradient was still
-  /// large: the likelihood keeps rising towards a boundary of the parameter space (no
-  /// dropout in the data: BG/NBD a -> 0 or b -> inf, Pareto/NBD s -> 0 or beta -> inf; no
-  /// heterogeneity: r, alpha -> inf). The model keeps the last parameters, which describe
-  /// the limit only approximately; `fit_report::message` names the parameter.
-  boundary = 4,
-};
-
-/// Static English text for a status ("converged", ...).
-constexpr const char* to_string(fit_status status) noexcept {
-  switch (status) {
-    case fit_status::converged: return "converged";
-    case fit_status::max_iterations: return "stopped at the iteration limit";
-    case fit_status::line_search_failed: return "line search failed";
-    case fit_status::non_finite: return "objective not finite";
-    case fit_status::boundary: return "a parameter went to the boundary";
-  }
-  return "unknown";
-}
 
 /// What to do with a repeat buyer (x > 0) whose mean spend is 0 in a Gamma-Gamma fit: the
 /// model's likelihood is -infinity there (transaction values are Gamma, hence positive), so
@@ -94,25 +69,6 @@ struct option_table<fit_options> {
       CRMKIT_OPTION(fit_options, 102, parameter_bound, real, 1.0000000000000002, option_finite,
                     "a parameter beyond [1/bound, bound] stops the fit (> 1)"),
   }};
-};
-
-/// The outcome of a fit.
-struct fit_report {
-  fit_status status = fit_status::non_finite;
-  int iterations = 0;              ///< BFGS iterations done
-  int evaluations = 0;             ///< likelihood + gradient evaluations
-  double log_likelihood = 0.0;     ///< total (weighted) log-likelihood at the returned parameters
-  double gradient_norm = 0.0;      ///< max |d mean-LL / d log-parameter| at the returned parameters
-  std::size_t n_rows = 0;          ///< rows used (after grouping identical rows: `n_groups`)
-  std::size_t n_groups = 0;        ///< distinct rows the likelihood was evaluated on
-  /// Standard errors of the parameters (model order), from the inverse of the observed
-  /// information (numerical Hessian of the analytic gradient). NaN when the Hessian is not
-  /// positive definite; empty when not requested.
-  std::vector<double> standard_errors;
-  /// Why the fit stopped when it did not converge ("parameter b = 1.3e+06 exceeds the bound
-  /// 1e+06 ..."); empty when converged.
-  std::string message;
-  [[nodiscard]] bool converged() const noexcept { return status == fit_status::converged; }
 };
 
 CRMKIT_END_NAMESPACE

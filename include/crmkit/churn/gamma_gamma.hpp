@@ -18,6 +18,9 @@
 /// Memory: the fit copies the repeat buyers' (x, zbar) pairs; the model holds 3 doubles.
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
 #include <span>
 
 #include "crmkit/churn/fit_report.hpp"
@@ -50,6 +53,21 @@ class gamma_gamma {
   [[nodiscard]] bool fitted() const noexcept { return fitted_; }
   /// @throws crmkit::error (not_fitted)
   [[nodiscard]] CRMKIT_FUNC const gamma_gamma_params& params() const;
+  /// The last fit's report; null before a fit, for a model given its parameters, or for a
+  /// loaded document that carried none.
+  [[nodiscard]] const fit_report* report() const noexcept { return report_ ? &*report_ : nullptr; }
+  /// The options of the last fit, its zero-spend policy included (defaults before one).
+  [[nodiscard]] const fit_options& options() const noexcept { return options_; }
+
+#ifndef CRMKIT_HEADER_ONLY
+  /// The model document (crmkit/core/model_document.hpp, model "gamma_gamma"): p, q,
+  /// gamma, the last fit's options and report, library version. Compiled library only.
+  /// @throws crmkit::error (not_fitted)
+  [[nodiscard]] std::string to_text() const;
+  /// Reads a document written by to_text; predicts bit-identically. Compiled library only.
+  /// @throws crmkit::error (parse_error) naming the line, the key and why.
+  [[nodiscard]] static gamma_gamma from_text(std::string_view text);
+#endif
 
   /// E[Z | x, zbar] = (gamma + x zbar) p / (p x + q - 1) (note 025 eq. 5): a weighted mean of
   /// the population mean p gamma/(q-1) and the customer's zbar. For x = 0, the population
@@ -62,6 +80,8 @@ class gamma_gamma {
  private:
   gamma_gamma_params p_;
   bool fitted_ = false;
+  fit_options options_;
+  std::optional<fit_report> report_;
 };
 
 CRMKIT_END_NAMESPACE

@@ -112,10 +112,12 @@ CRMKIT_FUNC fit_report gamma_gamma::fit(std::span<const double> frequency, std::
   std::vector<double> params;
   static constexpr const char* names[] = {"p", "q", "gamma"};
   auto report = detail::run_btyd_fit(objective, start, options, xs.size(), xs.size(), total, params, names);
-  if (report.status != fit_status::non_finite) {
+  if (!params.empty()) {
     p_ = {params[0], params[1], params[2]};
     fitted_ = true;
   }
+  options_ = options;
+  report_ = report;
   return report;
 }
 

@@ -61,6 +61,7 @@
 
 #include "crmkit/config.hpp"
 #include "crmkit/core/option_table.hpp"
+#include "crmkit/core/fit_report.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 
@@ -74,23 +75,6 @@ enum class class_weight_mode : int {
   balanced = 1,  ///< c_k = n / (2 n_k), n_k the row count of class k (scikit-learn's "balanced")
   given = 2,     ///< c_0, c_1 from `logistic_options::class_weights`
 };
-
-/// How a fit ended. Not converging is an expected outcome, reported here, not thrown.
-enum class logistic_status : int {
-  converged = 0,           ///< scaled gradient norm <= tol
-  max_iterations = 1,      ///< stopped at `max_iter` with the gradient still above tol
-  line_search_failed = 2,  ///< no step along the Newton direction decreased the objective
-};
-
-/// Static English text of a status ("converged", ...).
-[[nodiscard]] constexpr const char* to_string(logistic_status s) noexcept {
-  switch (s) {
-    case logistic_status::converged: return "converged";
-    case logistic_status::max_iterations: return "stopped at the iteration limit without converging";
-    case logistic_status::line_search_failed: return "line search failed before convergence";
-  }
-  return "unknown";
-}
 
 /// Settings of a logistic regression fit (scikit-learn's names where they exist).
 struct logistic_options {
@@ -132,15 +116,11 @@ struct option_table<logistic_options> {
   }};
 };
 
-/// What a fit reports.
-struct logistic_fit_report {
-  logistic_status status = logistic_status::max_iterations;
-  int iterations = 0;          ///< Newton iterations done
-  double gradient_norm = 0.0;  ///< largest |gradient component| of f at the returned point
-  double objective = 0.0;      ///< f(w, b) at the returned point
-  /// True when the fit converged.
-  [[nodiscard]] bool converged() const noexcept { return status == logistic_status::converged; }
-};
+/// What a fit reports: the shared crmkit::fit_report (crmkit/core/fit_report.hpp) with
+/// status converged (scaled gradient norm <= tol), iteration_limit (max_iter reached) or
+/// numerical_failure (no step along the Newton direction decreased the objective),
+/// iterations (Newton), objective f(w, b) and gradient_norm (largest |gradient component|).
+using logistic_fit_report = fit_report;
 
 /// L2-regularised logistic regression (see the file comment for the exact problem).
 class logistic_regression {

@@ -229,7 +229,7 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
   Eigen::VectorXd g(p), delta(p), trial(p), ztrial(static_cast<Eigen::Index>(n));
   logistic_matrix h(p, p);
   constexpr Eigen::Index block = 4096;  // rows per rank update: large enough for an efficient GEMM, 4096 (d + 1) doubles
-  rep.status = logistic_status::max_iterations;
+  rep.status = fit_status::iteration_limit;
   for (int iter = 0;; ++iter) {
     for (Eigen::Index i = 0; i < z.size(); ++i) {
       prob[i] = sigmoid(z[i]);
@@ -241,10 +241,14 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
     rep.objective = f;
     rep.gradient_norm = g.size() ? g.cwiseAbs().maxCoeff() : 0.0;
     if (rep.gradient_norm <= o.tol * grad_scale) {
-      rep.status = logistic_status::converged;
+      rep.status = fit_status::converged;
       break;
     }
-    if (iter >= o.max_iter) break;
+    if (iter >= o.max_iter) {
+      rep.message = fmt::format("stopped at the iteration limit {} with gradient norm {:.3g}", o.max_iter,
+                                rep.gradient_norm);
+      break;
+    }
     // Hessian C A' diag(omega p (1 - p)) A + diag(penalty), accumulated by row blocks so
     // that no second n x p matrix is held.
     h.setZero();
@@ -284,10 +288,13 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
     }
     if (!accepted) {
       if (at_resolution) {
-        rep.status = logistic_status::converged;
+        rep.status = fit_status::converged;
         rep.iterations = iter + 1;
       } else {
-        rep.status = logistic_status::line_search_failed;
+        rep.status = fit_status::numerical_failure;
+        rep.message = fmt::format("line search failed: no step along the Newton direction decreased the objective "
+                                  "(gradient norm {:.3g})",
+                                  rep.gradient_norm);
       }
       break;
     }
@@ -298,7 +305,7 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
       rep.iterations = iter + 1;
       rep.objective = f;
       rep.gradient_norm = g.size() ? g.cwiseAbs().maxCoeff() : 0.0;
-      rep.status = logistic_status::converged;
+      rep.status = fit_status::converged;
       break;
     }
   }
@@ -402,7 +409,9 @@ CRMKIT_FUNC std::string logistic_regression::to_text() const {
   append_hex(s, o.class_weights[1]);
   s += fmt::format("\nmax_iter {}\ntol ", o.max_iter);
   append_hex(s, o.tol);
-  s += fmt::format("\nreport {} {} ", static_cast<int>(report_.status), report_.iterations);
+  // format 1 status codes: 0 converged, 1 iteration limit, 2 line search failed
+  const int status_code = report_.status == fit_status::converged ? 0 : report_.status == fit_status::iteration_limit ? 1 : 2;
+  s += fmt::format("\nreport {} {} ", status_code, report_.iterations);
   append_hex(s, report_.gradient_norm);
   s += ' ';
   append_hex(s, report_.objective);
@@ -465,7 +474,8 @@ CRMKIT_FUNC logistic_regression logistic_regression::from_text(std::string_view 
   in.expect_line("report");
   const auto status = in.integer("status");
   if (status < 0 || status > 2) in.fail(fmt::format("status {} is not 0, 1 or 2", status));
-  m.report_.status = static_cast<logistic_status>(status);
+  m.report_.status = status == 0 ? fit_status::converged : status == 1 ? fit_status::iteration_limit
+                                                                      : fit_status::numerical_failure;
   const auto iterations = in.integer("iterations");
   if (iterations < 0 || iterations > std::numeric_limits<int>::max()) in.fail("iterations out of range");
   m.report_.iterations = static_cast<int>(iterations);

@@ -94,7 +94,7 @@ struct lift_row {
 struct platt_scaling {
   double a = 0.0;  ///< slope
   double b = 0.0;  ///< intercept
-  logistic_status status = logistic_status::max_iterations;  ///< how the fit ended
+  fit_status status = fit_status::iteration_limit;  ///< how the fit ended (line search: numerical_failure)
   int iterations = 0;                                         ///< Newton iterations
   /// The calibrated probability of a score.
   [[nodiscard]] CRMKIT_FUNC double operator()(double score) const noexcept;

@@ -226,7 +226,7 @@ CRMKIT_FUNC platt_scaling platt_fit(std::span<const double> score, std::span<con
     }
     s.iterations = iter;
     if (std::max(std::abs(ga), std::abs(gb)) <= 1e-12 * std::max(1.0, weight_total)) {
-      s.status = logistic_status::converged;
+      s.status = fit_status::converged;
       break;
     }
     if (iter >= max_iter) break;
@@ -257,7 +257,7 @@ CRMKIT_FUNC platt_scaling platt_fit(std::span<const double> score, std::span<con
     }
     if (!accepted || at_resolution) {
       s.iterations = iter + (accepted ? 1 : 0);
-      s.status = (accepted || at_resolution) ? logistic_status::converged : logistic_status::line_search_failed;
+      s.status = (accepted || at_resolution) ? fit_status::converged : fit_status::numerical_failure;
       break;
     }
   }

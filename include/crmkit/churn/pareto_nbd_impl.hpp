@@ -90,7 +90,7 @@ CRMKIT_FUNC fit_report pareto_nbd::fit(std::span<const double> frequency, std::s
   std::vector<double> params;
   static constexpr const char* names[] = {"r", "alpha", "s", "beta"};
   auto report = detail::run_btyd_fit(objective, start, options, g.n_rows, g.size(), g.total_weight, params, names);
-  if (report.status != fit_status::non_finite) {
+  if (!params.empty()) {
     p_ = {params[0], params[1], params[2], params[3]};
     fitted_ = true;
   }

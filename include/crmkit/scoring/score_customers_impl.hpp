@@ -13,12 +13,10 @@
 
 #include <fmt/format.h>
 
-#include "crmkit/churn/bg_nbd.hpp"
+#include "crmkit/churn/btyd_model.hpp"
 #include "crmkit/churn/btyd_summary.hpp"
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
-#include "crmkit/churn/modified_bg_nbd.hpp"
-#include "crmkit/churn/pareto_nbd.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/geo/reps.hpp"
@@ -249,8 +247,7 @@ inline void add_segmentation_columns(customer_table& table, const rfm_table& row
 }
 
 // The purchase model's columns for one model type.
-template <class Model>
-void add_btyd_columns(Model& model, const char* name, customer_table& table, const btyd_summary& s,
+inline void add_btyd_columns(btyd_model& model, const char* name, customer_table& table, const btyd_summary& s,
                       const score_config& config, score_report& report) {
   const std::size_t n = table.size();
   fit_options fo;
@@ -260,22 +257,22 @@ void add_btyd_columns(Model& model, const char* name, customer_table& table, con
   report.btyd_model = name;
   report.btyd_status = to_string(fit.status);
   report.btyd_log_likelihood = fit.log_likelihood;
-  const auto& p = model.params();
-  if constexpr (requires { p.s; }) report.btyd_params = {p.r, p.alpha, p.s, p.beta};
-  else report.btyd_params = {p.r, p.alpha, p.a, p.b};
+  report.btyd_params = model.params();
   if (fit.status == fit_status::boundary)
     report.notes.push_back(fmt::format("btyd: {} fit stopped at a boundary ({}); the scores are those of the limit "
                                        "model", name, fit.message));
-  if (fit.status == fit_status::non_finite) {
+  if (!model.fitted()) {
     report.notes.push_back(fmt::format("btyd: {} fit failed ({}); churn columns left missing", name, report.btyd_status));
     return;  // the caller adds the columns, missing
   }
   const std::size_t rows = s.size();
   std::vector<double> alive(rows), expected(rows), none(rows);
   const double horizon = config.btyd_horizon_days / config.btyd_period_days;
-  model.p_alive(s.frequency, s.recency, s.T, alive, config.n_threads);
-  model.conditional_expected_purchases(horizon, s.frequency, s.recency, s.T, expected, config.n_threads);
-  model.conditional_probability_of_purchases(0, horizon, s.frequency, s.recency, s.T, none, config.n_threads);
+  model.conditional_probability_alive(s.frequency, s.recency, s.T, alive, config.n_threads);
+  model.conditional_expected_number_of_purchases_up_to_time(horizon, s.frequency, s.recency, s.T, expected,
+                                                            config.n_threads);
+  model.conditional_probability_of_n_purchases_up_to_time(0, horizon, s.frequency, s.recency, s.T, none,
+                                                          config.n_threads);
   table.set_column("p_alive", scatter(n, s.customer, alive, missing_float));
   table.set_column("expected_purchases", scatter(n, s.customer, expected, missing_float));
   table.set_column("p_no_purchase", scatter(n, s.customer, none, missing_float));
@@ -290,7 +287,7 @@ void add_btyd_columns(Model& model, const char* name, customer_table& table, con
     report.spend_status = to_string(sf.status);
     const auto& gp = gg.params();
     report.spend_params = {gp.p, gp.q, gp.gamma};
-    if (sf.status == fit_status::non_finite) throw error(errc::invalid_argument, "fit not finite");
+    if (!gg.fitted()) throw error(errc::invalid_argument, "fit not finite");
     gg.conditional_expected_spend(s.frequency, s.monetary_value, spend, config.n_threads);
     // Monthly cash flows over the calendar horizon (one step when it is shorter than a month).
     const double month_days = 365.25 / 12.0;
@@ -395,12 +392,9 @@ CRMKIT_FUNC customer_table score_customers(const dataset& data, std::int64_t as_
     const btyd_summary raw = summarize_btyd(log, bo);
     const btyd_summary s = detail::permuted(raw, detail::id_order(raw.customer, id_rank));
     try {
-      switch (config.btyd_model) {
-        case btyd_model_kind::bg_nbd: { bg_nbd m; detail::add_btyd_columns(m, "bg_nbd", table, s, config, report); break; }
-        case btyd_model_kind::pareto_nbd: { pareto_nbd m; detail::add_btyd_columns(m, "pareto_nbd", table, s, config, report); break; }
-        case btyd_model_kind::modified_bg_nbd: { modified_bg_nbd m; detail::add_btyd_columns(m, "modified_bg_nbd", table, s, config, report); break; }
-        case btyd_model_kind::none: break;
-      }
+      // btyd_model_kind's values are those of btyd_kind (bg_nbd = 1, pareto_nbd = 2, modified_bg_nbd = 3)
+      const auto model = make_btyd_model(static_cast<btyd_kind>(config.btyd_model));
+      detail::add_btyd_columns(*model, model->name(), table, s, config, report);
     } catch (const error& e) {
       report.btyd_status = e.what();
       report.notes.push_back(fmt::format("btyd: not fitted: {}; churn columns left missing", e.what()));

@@ -62,12 +62,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
 
 #include "crmkit/config.hpp"
 #include "crmkit/core/option_table.hpp"
+#include "crmkit/core/fit_report.hpp"
 #include "crmkit/segmentation/features.hpp"
 #include "crmkit/segmentation/kmeans_init.hpp"
 
@@ -83,13 +86,6 @@ enum class kmeans_init_method : int {
 enum class kmeans_algorithm : int {
   lloyd = 0,    ///< every point against every centre, every iteration
   hamerly = 1,  ///< Hamerly (2010) bounds skip most distance computations; exact
-};
-
-/// Why the (kept) run stopped. An expected outcome, not an error.
-enum class kmeans_stop : int {
-  labels_unchanged = 0,  ///< strict convergence: no label changed in the last iteration
-  tolerance = 1,         ///< the total squared centre shift fell to tol * mean variance
-  max_iter = 2,          ///< the iteration limit was reached
 };
 
 /// Settings of a k-means fit; the defaults are scikit-learn 1.2's except `n_init` (1:
@@ -133,7 +129,12 @@ struct kmeans_result {
   feature_matrix centers;            ///< k x d centroids, in the units of the input
   double inertia = 0.0;              ///< sum of (weighted) squared distances to the assigned centres
   int n_iter = 0;                    ///< iterations of the kept run
-  kmeans_stop stop = kmeans_stop::max_iter;  ///< why the kept run stopped
+  /// How the kept run ended (crmkit/core/fit_report.hpp): status converged (message "labels
+  /// unchanged": no label changed in the last iteration, scikit-learn's strict convergence;
+  /// or "centre shift below tol": the total squared centre shift fell to tol * mean
+  /// variance) or iteration_limit (max_iter reached); iterations = n_iter, objective =
+  /// inertia, gradient_norm = the total squared centre shift of the last iteration.
+  fit_report report;
   std::size_t n_relocated = 0;       ///< empty-cluster relocations in the kept run
   int best_init = 0;                 ///< which initialisation was kept (0-based)
 };
@@ -225,6 +226,25 @@ struct cluster_profile {
                                                                      std::span<const std::int32_t> labels,
                                                                      std::size_t n_clusters,
                                                                      std::span<const double> value = {});
+
+#ifndef CRMKIT_HEADER_ONLY
+/// A fitted k-means model as read from a model document: the options and the result
+/// (centres, inertia, n_iter, n_relocated, best_init, report; `labels` is empty: the
+/// document keeps the model, not its training rows).
+struct kmeans_model {
+  kmeans_options options;
+  kmeans_result result;
+};
+
+/// The model document (crmkit/core/model_document.hpp, model "kmeans") of a fit: its
+/// centres (bit-exact), statistics, options and report, library version. Compiled library
+/// only. @throws crmkit::error (invalid_argument) for a result without centres.
+[[nodiscard]] std::string kmeans_to_text(const kmeans_result& result, const kmeans_options& options);
+/// Reads a document written by kmeans_to_text; kmeans_predict on its centres gives the
+/// labels of the saved model. Compiled library only.
+/// @throws crmkit::error (parse_error) naming the line, the key and why.
+[[nodiscard]] kmeans_model kmeans_from_text(std::string_view text);
+#endif
 
 CRMKIT_END_NAMESPACE
 

@@ -309,7 +309,9 @@ struct kmeans_run {
   std::vector<double> centers;  // k x d, centred space
   double inertia = 0.0;
   int n_iter = 0;
-  kmeans_stop stop = kmeans_stop::max_iter;
+  fit_status status = fit_status::iteration_limit;
+  const char* how = "iteration limit";  // the report message
+  double shift = 0.0;                  // total squared centre shift of the last iteration
   std::size_t n_relocated = 0;
 };
 
@@ -596,19 +598,23 @@ inline kmeans_run kmeans_single(const kmeans_data& data, std::vector<double> cen
         half_gap[j] = 0.5 * g;
       }
     }
+    run.shift = shift_total;
     if (changed == 0) {
       strict = true;
-      run.stop = kmeans_stop::labels_unchanged;
+      run.status = fit_status::converged;
+      run.how = "labels unchanged";
       break;
     }
     if (shift_total <= tol_abs) {
-      run.stop = kmeans_stop::tolerance;
+      run.status = fit_status::converged;
+      run.how = "centre shift below tol";
       break;
     }
   }
   if (it == max_iter) {
     it = max_iter - 1;
-    run.stop = kmeans_stop::max_iter;
+    run.status = fit_status::iteration_limit;
+    run.how = "iteration limit";
   }
   if (!strict) step(false);  // labels that match the returned centres
   run.n_iter = it + 1;
@@ -725,7 +731,11 @@ inline kmeans_result kmeans_finish(const kmeans_data& data, kmeans_run&& run, st
       r.centers(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(f)) = run.centers[j * data.d + f] + data.mean[f];
   r.inertia = run.inertia;
   r.n_iter = run.n_iter;
-  r.stop = run.stop;
+  r.report.status = run.status;
+  r.report.iterations = run.n_iter;
+  r.report.objective = run.inertia;
+  r.report.gradient_norm = run.shift;
+  r.report.message = run.how;
   r.n_relocated = run.n_relocated;
   r.best_init = best_init;
   return r;

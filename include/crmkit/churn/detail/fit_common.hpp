@@ -18,7 +18,8 @@ CRMKIT_BEGIN_NAMESPACE
 namespace detail {
 
 /// The usual epilogue of a BTYD fit: optimise, refuse non-finite parameters as a success,
-/// compute standard errors, fill the report.
+/// compute standard errors, fill the report. `params` comes back empty when the fit
+/// produced nothing usable (numerical_failure, "not finite").
 template <class Objective>
 fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const fit_options& options,
                         std::size_t n_rows, std::size_t n_groups, double total_weight, std::vector<double>& params,
@@ -35,14 +36,16 @@ fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const f
   report.n_rows = n_rows;
   report.n_groups = n_groups;
   report.log_likelihood = -result.f * total_weight;
+  report.objective = result.f * total_weight;
   report.gradient_norm = result.gradient_norm;
   params.resize(start.size());
   for (std::size_t i = 0; i < start.size(); ++i) params[i] = std::exp(result.x[i]);
   bool finite = std::isfinite(result.f);
   for (double p : params) finite = finite && std::isfinite(p) && p > 0;
   if (!finite) {
-    report.status = fit_status::non_finite;
-    report.message = "the objective or a parameter is not finite";
+    report.status = fit_status::numerical_failure;
+    report.message = "not finite: the objective or a parameter is not finite";
+    params.clear();  // nothing usable: the caller keeps its previous state
     return report;
   }
   if (report.status == fit_status::boundary) {
@@ -54,11 +57,12 @@ fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const f
         "only approximately",
         name, params[k], params[k] > 1 ? "above" : "below the inverse of", options.parameter_bound,
         report.iterations);
-  } else if (report.status == fit_status::max_iterations) {
+  } else if (report.status == fit_status::iteration_limit) {
     report.message = fmt::format("stopped at the iteration limit {} with gradient norm {:.3g}", options.max_iter,
                                  report.gradient_norm);
-  } else if (report.status == fit_status::line_search_failed) {
-    report.message = fmt::format("the line search failed with gradient norm {:.3g}", report.gradient_norm);
+  } else if (report.status == fit_status::numerical_failure) {
+    report.message = fmt::format("line search failed: no step decreased the objective with gradient norm {:.3g}",
+                                 report.gradient_norm);
   }
   if (options.standard_errors) {
     if (report.status == fit_status::boundary)  // the Hessian is singular at the limit

@@ -25,8 +25,9 @@ struct bfgs_result {
   double gradient_norm = std::numeric_limits<double>::infinity();
   int iterations = 0;
   int evaluations = 0;
-  fit_status status = fit_status::non_finite;
+  fit_status status = fit_status::numerical_failure;
   int boundary_index = -1;  ///< the parameter outside the bound when status is boundary
+  bool line_search_failed = false;  ///< numerical_failure from the line search (else: not finite)
 };
 
 inline double inf_norm(const std::vector<double>& g) {
@@ -50,14 +51,14 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
   result.evaluations = 1;
   if (!std::isfinite(f) || !std::isfinite(inf_norm(g))) {
     result.x = x;
-    result.status = fit_status::non_finite;
+    result.status = fit_status::numerical_failure;
     return result;
   }
   Eigen::MatrixXd h = Eigen::MatrixXd::Identity(ni, ni);  // inverse Hessian approximation
   Eigen::VectorXd d(ni);
   bool first = true;
   bool restarted = false;
-  result.status = fit_status::max_iterations;
+  result.status = fit_status::iteration_limit;
   int it = 0;
   for (; it < max_iterations; ++it) {
     if (inf_norm(g) <= gtol) {
@@ -124,7 +125,8 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
           first = true;
           continue;
         }
-        result.status = inf_norm(g) <= gtol ? fit_status::converged : fit_status::line_search_failed;
+        result.status = inf_norm(g) <= gtol ? fit_status::converged : fit_status::numerical_failure;
+        result.line_search_failed = result.status == fit_status::numerical_failure;
         break;
       }
     }
