@@ -154,8 +154,9 @@ class Declarations:
             return POINTER(c_char)
         if compact == "constchar*const*":
             return POINTER(c_char_p)
-        stars = len(compact) - len(compact.rstrip("*"))
-        base = compact.rstrip("*").replace("const", "")
+        unqualified = compact.replace("const", "")  # inner consts too: `const T* const*` is T**
+        stars = len(unqualified) - len(unqualified.rstrip("*"))
+        base = unqualified.rstrip("*")
         result = _SCALARS[base] if base in _SCALARS else self.handles[base]
         for _ in range(stars):
             result = POINTER(result)

@@ -259,7 +259,7 @@ class _Model:
         """A fitted model read from ``to_text`` output. On a model class the document must
         hold that kind; ``crmkit.churn.load_model`` accepts any kind."""
         lib = _lib.get()
-        handle = BtydP()
+        handle = _lib.BtydP()
         _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
         kind = lib.crmkit_btyd_kind(handle)
         target = _CLASSES.get(kind)
@@ -290,10 +290,10 @@ class _Model:
         text = state.pop("_text", None)
         lib = _lib.get()
         if text is None:
-            handle = BtydP()
+            handle = _lib.BtydP()
             _lib.check(lib.crmkit_btyd_create(self._kind, byref(handle)))
         else:
-            handle = BtydP()
+            handle = _lib.BtydP()
             _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
         self.__dict__.update(state)
         self._handle = handle

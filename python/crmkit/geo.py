@@ -238,7 +238,7 @@ class GeoIndex:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                        f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
         lib = _lib.get()
-        handle = GeoIndexP()
+        handle = _lib.GeoIndexP()
         flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
             (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
         radius = 0.0 if earth_radius_m is None else float(earth_radius_m)
@@ -387,14 +387,13 @@ def customer_territories(dataset: Any, territories: Any, n_threads: int = 1) -> 
     mapping name -> :class:`Territory` or WKT/GeoJSON text, that contains the customer; NaN
     when none does or the customer has no location). ``attrs["crmkit_report"]`` counts the
     customers with and without a location."""
-    from ._abi_table import TableP
 
     names = [str(name) for name in territories]
     areas = [t if isinstance(t, Territory) else Territory(t) for t in territories.values()]
     n = len(names)
-    handles = (GeoTerritoryP * max(n, 1))(*[a._handle for a in areas])
+    handles = (_lib.GeoTerritoryP * max(n, 1))(*[a._handle for a in areas])
     labels = (ctypes.c_char_p * max(n, 1))(*[name.encode("utf-8") for name in names])
-    ptr = TableP()
+    ptr = _lib.TableP()
     _lib.check(_lib.get().crmkit_geo_territories_from_dataset(dataset._h().ptr, handles, labels, c_size_t(n),
                                                                _threads(n_threads), byref(ptr)))
     return _customer_frame(ptr, dataset)

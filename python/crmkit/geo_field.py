@@ -153,10 +153,9 @@ class Reps:
         none) and ``rep_distance_m`` for k = 1, ``rep_0``.. and ``rep_distance_m_0``.. for
         k > 1. Customers without a location get <NA> / NaN and are counted in
         ``attrs["crmkit_report"]`` (n_customers, n_located, n_unlocated)."""
-        from ._abi_table import TableP
         from .geo import _customer_frame
 
-        ptr = TableP()
+        ptr = _lib.TableP()
         _lib.check(_lib.get().crmkit_geo_reps_nearest_from_dataset(
             self._handle, dataset._h().ptr, c_size_t(int(k)) if int(k) >= 0 else c_size_t(0), float(max_distance_m),
             _rep_flags(within_territory), _threads(n_threads), byref(ptr)))
@@ -169,14 +168,13 @@ class Reps:
         by customer_id with ``rep`` (nullable Int64) and ``rep_distance_m``;
         ``attrs["crmkit_report"]`` holds n_located, n_unlocated, n_unassigned and the load
         per rep."""
-        from ._abi_table import TableP
         from .geo import _customer_frame
 
         cap = np.ascontiguousarray(np.broadcast_to(np.asarray(capacity), (self._n,)), dtype=np.int64)
         if np.any(cap > np.iinfo(np.int32).max):
             raise _invalid("capacity above 2^31 - 1")
         cap32 = np.ascontiguousarray(cap.astype(np.int32))
-        ptr = TableP()
+        ptr = _lib.TableP()
         _lib.check(_lib.get().crmkit_geo_reps_assign_from_dataset(
             self._handle, dataset._h().ptr, _i32(cap32), c_size_t(self._n), float(max_distance_m),
             _rep_flags(within_territory), byref(ptr)))

@@ -13,8 +13,8 @@ namespace {
 
 void write_options(detail::document_writer& w, const fit_options& o) {
   w.section("options");
-  w.integer("max_iter", o.max_iterations);
-  w.number("tol", o.gradient_tolerance);
+  w.integer("max_iter", o.max_iter);
+  w.number("tol", o.tol);
   w.integer("n_threads", o.n_threads);
   w.number("parameter_bound", o.parameter_bound);
   w.boolean("standard_errors", o.standard_errors);
@@ -23,9 +23,12 @@ void write_options(detail::document_writer& w, const fit_options& o) {
 
 fit_options read_options(const detail::document_reader& r, std::size_t n_params) {
   fit_options o;
-  o.max_iterations = static_cast<int>(r.integer("options", "max_iter", 0, 1000000));
-  o.gradient_tolerance = r.positive("options", "tol");
-  o.n_threads = static_cast<int>(r.integer("options", "n_threads", 1, 1024));
+  // Ranges of max_iter and n_threads: the option table's (crmkit/core/option_table.hpp).
+  const option_bounds max_iter = option_bounds_of<fit_options>(1);  // key 1: max_iter
+  o.max_iter = static_cast<int>(r.integer("options", "max_iter", static_cast<std::int64_t>(max_iter.lo),
+                                          static_cast<std::int64_t>(max_iter.hi)));
+  o.tol = r.positive("options", "tol");
+  o.n_threads = static_cast<int>(r.integer("options", "n_threads", 1, max_threads));
   o.parameter_bound = r.number("options", "parameter_bound");
   if (!(o.parameter_bound > 1)) r.fail("options", "parameter_bound", "must be > 1");
   o.standard_errors = r.boolean("options", "standard_errors");
@@ -75,7 +78,7 @@ std::string gamma_gamma::to_text() const {
   w.number("q", p.q);
   w.number("gamma", p.gamma);
   write_options(w, options_);
-  w.text("zero_spend", zero_spend_ == zero_spend_policy::drop ? "drop" : "reject");
+  w.text("zero_spend", options_.zero_spend == zero_spend_policy::drop ? "drop" : "reject");
   if (report_) w.report(*report_);
   return w.str();
 }
@@ -86,7 +89,7 @@ gamma_gamma gamma_gamma::from_text(std::string_view text) {
   m.options_ = read_options(r, 3);
   const auto policy = r.text("options", "zero_spend");
   if (policy != "reject" && policy != "drop") r.fail("options", "zero_spend", fmt::format("'{}' is not reject or drop", policy));
-  m.zero_spend_ = policy == "drop" ? zero_spend_policy::drop : zero_spend_policy::reject;
+  m.options_.zero_spend = policy == "drop" ? zero_spend_policy::drop : zero_spend_policy::reject;
   m.report_ = r.report(3);
   return m;
 }

@@ -113,6 +113,7 @@ TEST_CASE("option tables: C constants, names and keys agree") {
   CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_DROP_NONPOSITIVE_QUANTITY, csv);
   CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_DROP_NONPOSITIVE_UNIT_PRICE, csv);
   CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_DROP_EMPTY_CUSTOMER, csv);
+  CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_N_THREADS, csv);
   CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_CUSTOMER_COLUMN, csv);
   CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_TIME_COLUMN, csv);
   CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_AMOUNT_COLUMN, csv);
