@@ -23,7 +23,7 @@
 ///     model = "bg_nbd"            # the kind: bg_nbd, pareto_nbd, modified_bg_nbd, bg_bb,
 ///                                 # gamma_gamma, kmeans
 ///     format = 1                  # this layout; a reader refuses formats it does not know
-///     crmkit_version = "0.2.0"    # CRMKIT_VERSION_STRING of the writer (informational)
+///     crmkit_version = "0.3.0"    # CRMKIT_VERSION_STRING of the writer (informational)
 ///
 ///     [params]                    # the fitted parameters, by name
 ///     r = 0.24259...

@@ -36,7 +36,7 @@
 /// library that wrote it; every reader accepts the header (also as a TOML `[crmkit]`
 /// table) and checks it when present:
 /// @code{.json}
-/// {"crmkit": {"document": "lifecycle_model", "format": 1, "library": "0.2.0"},
+/// {"crmkit": {"document": "lifecycle_model", "format": 1, "library": "0.3.0"},
 ///  "states": ["prospect", "active", "lapsed"], ...}
 /// @endcode
 /// `from_text(to_text())` builds the same model, and its to_text() is the same text.
