@@ -532,6 +532,14 @@ CRMKIT_FUNC customer_state customer_state::load(std::string_view document) {
     state.records_.push_back(std::move(r));
   }
   if (in.left() != 0) in.fail(fmt::format("{} bytes follow the last customer", in.left()));
+  // Canonical: customers in the order save() writes (rfm_id_ranks), so a document has one
+  // byte form (found by fuzz_customer_state: ids in another order loaded and saved differently).
+  const std::vector<std::int32_t> order = state.id_order();
+  for (std::size_t k = 0; k < order.size(); ++k)
+    if (order[k] != static_cast<std::int32_t>(k))
+      throw error(errc::parse_error,
+                  fmt::format("customer_state::load: customer {} ('{}') is out of the canonical id order", k,
+                              state.ids_.at(static_cast<std::int32_t>(k)).substr(0, 200)));
   return state;
 }
 
