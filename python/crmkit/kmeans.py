@@ -259,12 +259,8 @@ class KMeans:
     def from_text(cls, text: str) -> "KMeans":
         """A fitted model read from ``to_text`` output (``labels_`` is empty: the document
         keeps the model, not its training rows)."""
-        lib = _lib.get()
-        handle = _abi_handle()
-        _lib.check(lib.crmkit_kmeans_load(text.encode("utf-8"), byref(handle)))
         model = cls()
-        model._handle = handle
-        model._finalizer = weakref.finalize(model, lib.crmkit_kmeans_free, handle)
+        model._load(text)
         model._read_fit(None)
         model.n_clusters = int(model.cluster_centers_.shape[0])
         return model
@@ -279,11 +275,15 @@ class KMeans:
         self.__dict__.update(state)
         self._handle, self._finalizer = None, None
         if text is not None:
-            lib = _lib.get()
-            handle = _abi_handle()
-            _lib.check(lib.crmkit_kmeans_load(text.encode("utf-8"), byref(handle)))
-            self._handle = handle
-            self._finalizer = weakref.finalize(self, lib.crmkit_kmeans_free, handle)
+            self._load(text)
+
+    def _load(self, text: str) -> None:
+        """Takes a handle loaded from a model document (from_text and unpickling)."""
+        lib = _lib.get()
+        handle = _abi_handle()
+        _lib.check(lib.crmkit_kmeans_load(text.encode("utf-8"), byref(handle)))
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, lib.crmkit_kmeans_free, handle)
 
     def _check_fitted(self) -> None:
         if self._handle is None or not hasattr(self, "labels_"):
