@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "c_api_internal.hpp"
+#include "c_api_matrix.hpp"
 #include "crmkit/segmentation/features.hpp"
 #include "crmkit/segmentation/kmeans.hpp"
 
@@ -24,14 +25,7 @@ namespace {
 using crmkit::errc;
 using crmkit::error;
 using crmkit::feature_matrix;
-using Map = Eigen::Map<const feature_matrix>;
-
-Map as_matrix(const double* data, std::size_t rows, std::size_t cols, const char* function, const char* name) {
-  if (data == nullptr && rows * cols > 0) crmkit::capi::throw_null(function, name);
-  if (rows > static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max()) / (cols ? cols : 1))
-    throw error(errc::invalid_argument, fmt::format("{}: {} x {} is too large", function, rows, cols));
-  return Map(data, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-}
+using crmkit::capi::as_matrix;
 
 const crmkit::kmeans_result& fitted(const crmkit_kmeans* h, const char* function) {
   if (!h->fit)
@@ -348,7 +342,7 @@ CRMKIT_API int crmkit_feature_scaler_transform(const crmkit_feature_scaler* scal
                                                size_t n_rows, size_t n_cols, double* out) {
   CRMKIT_API_BEGIN();
   scaler_apply(scaler, data, n_rows, n_cols, out, __func__,
-               [](const crmkit::feature_scaler& s, const Map& x) { return s.transform(x); });
+               [](const crmkit::feature_scaler& s, const crmkit::capi::row_major_view& x) { return s.transform(x); });
   CRMKIT_API_END();
 }
 
@@ -356,7 +350,7 @@ CRMKIT_API int crmkit_feature_scaler_inverse_transform(const crmkit_feature_scal
                                                        size_t n_rows, size_t n_cols, double* out) {
   CRMKIT_API_BEGIN();
   scaler_apply(scaler, data, n_rows, n_cols, out, __func__,
-               [](const crmkit::feature_scaler& s, const Map& x) { return s.inverse_transform(x); });
+               [](const crmkit::feature_scaler& s, const crmkit::capi::row_major_view& x) { return s.inverse_transform(x); });
   CRMKIT_API_END();
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "c_api_internal.hpp"
+#include "c_api_matrix.hpp"
 #include "crmkit/c/logistic.h"
 #include "crmkit/churn/logistic.hpp"
 #include "crmkit/churn/metrics.hpp"
@@ -22,14 +23,7 @@ namespace {
 
 using crmkit::errc;
 using crmkit::error;
-using Map = Eigen::Map<const crmkit::logistic_matrix>;
-
-Map as_matrix(const double* data, std::size_t rows, std::size_t cols, const char* function) {
-  if (data == nullptr && rows * cols > 0) crmkit::capi::throw_null(function, "data");
-  if (rows > static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max()) / (cols ? cols : 1))
-    throw error(errc::invalid_argument, fmt::format("{}: {} x {} is too large", function, rows, cols));
-  return Map(data, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-}
+using crmkit::capi::as_matrix;
 
 std::span<const double> vec(const double* p, std::size_t n, const char* function, const char* name) {
   if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
