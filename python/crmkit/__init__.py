@@ -13,95 +13,44 @@ source tree's ``build/*/`` directories or in the usual install prefixes (see
 
 from __future__ import annotations
 
+import importlib as _importlib
+import pkgutil as _pkgutil
+from typing import List as _List
+
 from ._errors import Error, InvalidArgumentError, NotFoundError
 from ._fit import FitReport
 from ._version import __version__
-from .dataset import Dataset, FilterCount, IngestReport
-from .churn import (
-    BetaGeo,
-    BetaGeoBetaBinom,
-    GammaGamma,
-    ModifiedBetaGeo,
-    ParetoNBD,
-    btyd_summary,
-    customer_lifetime_value,
-    validate_holdout,
-)
-from .kmeans import FeatureScaler, KMeans, kmeans_plusplus, scan_k, silhouette_score
-from .geo import GeoFilter, GeoIndex, Territory, customer_territories, territory_contains
-from .geo_field import (
-    DensityGrid,
-    GeohashGrid,
-    Reps,
-    Track,
-    convert_coordinates,
-    geo_distance,
-    geohash_decode,
-    geohash_encode,
-    rep_coverage,
-)
-from . import metrics
-from .logistic import LogisticChurn
-from .lifecycle import Lifecycle, LifecycleBuilder
-from .pareto import Pareto, low_return_customers, pareto
-from .rfm import RFM, rfm
-from .scoring import score_customers, select_customers
-from .reporting import Chart, ReportData, report, report_data
 
-__all__ = [
-    "FitReport",
-    "score_customers",
-    "select_customers",
-    "Chart",
-    "ReportData",
-    "report",
-    "report_data",
-    "BetaGeo",
-    "BetaGeoBetaBinom",
-    "GammaGamma",
-    "ModifiedBetaGeo",
-    "ParetoNBD",
-    "btyd_summary",
-    "customer_lifetime_value",
-    "validate_holdout",
-    "Dataset",
-    "FilterCount",
-    "IngestReport",
+# A module registers itself by existing: every public module of the package (one per C++
+# folder, docs/architecture.md "Adding a module") is imported here and its ``__all__`` is
+# re-exported, except the namespaces that are used as ``crmkit.<module>.<name>``.
+_NAMESPACES = ("metrics", "plotting")
+
+__all__: _List[str] = [
     "Error",
-    "GeoFilter",
-    "GeoIndex",
-    "Territory",
-    "territory_contains",
-    "customer_territories",
-    "DensityGrid",
-    "Reps",
-    "Track",
-    "convert_coordinates",
-    "geo_distance",
-    "GeohashGrid",
-    "geohash_decode",
-    "geohash_encode",
-    "rep_coverage",
+    "FitReport",
     "InvalidArgumentError",
-    "FeatureScaler",
-    "KMeans",
-    "LogisticChurn",
-    "Lifecycle",
-    "LifecycleBuilder",
     "NotFoundError",
-    "Pareto",
-    "RFM",
-    "low_return_customers",
-    "metrics",
-    "pareto",
-    "rfm",
-    "kmeans_plusplus",
-    "scan_k",
-    "silhouette_score",
     "__version__",
     "library_path",
     "library_version",
 ]
+
+for _info in sorted(_pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if _info.name.startswith("_"):
+        continue
+    _module = _importlib.import_module(f".{_info.name}", __name__)
+    if _info.name in _NAMESPACES:
+        __all__.append(_info.name)
+        continue
+    for _name in _module.__all__:
+        # A function may share its module's name (crmkit.rfm, crmkit.pareto): the function wins.
+        _previous = globals().get(_name, _module)
+        if _previous is not getattr(_module, _name) and not isinstance(_previous, type(_module)):
+            raise ImportError(f"crmkit: {_info.name}.{_name} hides another public name of the package")
+        globals()[_name] = getattr(_module, _name)
+        __all__.append(_name)
+del _info, _module, _name, _previous
 
 
 def library_version() -> str:

@@ -14,6 +14,8 @@ import numpy as np
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
 
+__all__ = ["Dataset", "FilterCount", "IngestReport"]
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 

@@ -38,7 +38,7 @@ import numpy as np
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
 
-__all__ = ["GeoIndex", "GeoFilter", "Territory", "territory_contains", "EARTH_MEAN_RADIUS_M"]
+__all__ = ["GeoIndex", "GeoFilter", "Territory", "territory_contains", "customer_territories", "EARTH_MEAN_RADIUS_M"]
 
 #: The default sphere radius (IUGG mean Earth radius R1), metres.
 EARTH_MEAN_RADIUS_M = 6371008.8

@@ -31,6 +31,8 @@ from . import _errors, _lib
 from ._fit import read_fit_report, read_text
 from ._errors import InvalidArgumentError
 
+__all__ = ["FeatureScaler", "KMeans", "kmeans_plusplus", "scan_k", "silhouette_score"]
+
 _INITS = {"k-means++": 0, "random": 1}
 # "elkan" names scikit-learn's accelerated exact variant; crmkit's is Hamerly's, which
 # gives Lloyd's result bit for bit. "auto" is Lloyd, as in scikit-learn 1.2.

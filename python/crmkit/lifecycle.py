@@ -41,6 +41,8 @@ from . import table as _table
 from ._errors import Error, InvalidArgumentError, NotFoundError
 from .dataset import Dataset, _unix_seconds
 
+__all__ = ["Lifecycle", "LifecycleBuilder"]
+
 _STEPS = {"daily": 0, "weekly": 1, "monthly": 2}
 _POLICIES = {"first_match": 0, "priority": 1, "unique": 2}
 _TRIGGERS = {"time": 1, "purchase": 2, "any": 3}

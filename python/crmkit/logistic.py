@@ -30,6 +30,8 @@ from . import _errors, _lib
 from ._fit import read_fit_report
 from ._errors import InvalidArgumentError
 
+__all__ = ["LogisticChurn", "ConvergenceWarning"]
+
 
 
 class ConvergenceWarning(UserWarning):

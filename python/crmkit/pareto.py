@@ -25,6 +25,8 @@ import numpy as np
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
 
+__all__ = ["Pareto", "low_return_customers", "pareto"]
+
 _ABC_LABELS = np.array(["A", "B", "C"])
 _STATS = [
     ("n", _lib.PARETO_N),

@@ -24,6 +24,8 @@ from . import _errors, _lib
 from ._errors import InvalidArgumentError
 from .dataset import Dataset, _unix_seconds
 
+__all__ = ["RFM", "rfm"]
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 

@@ -21,6 +21,8 @@ import numpy as np
 
 from . import _errors, _lib
 
+__all__: List[str] = []  # the customer-table plumbing of the other modules; nothing of it is re-exported
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
