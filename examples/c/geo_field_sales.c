@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     status = 1;
     goto done;
   }
-  TRY(crmkit_geo_result_copy(near, NULL, near_ids, near_d));
+  TRY(crmkit_geo_result_copy(near, NULL, 0, near_ids, near_d, n_near));
   if (n_near < 30) {
     fprintf(stderr, "too few customers near the centre (%zu)\n", n_near);
     status = 1;
@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
     TRY(crmkit_geo_result_sizes(inside, &n_queries, &n_inside));
     {
       int32_t* ids = malloc((n_inside + 1) * sizeof *ids);
-      if (ids == NULL || crmkit_geo_result_copy(inside, NULL, ids, NULL) != CRMKIT_OK) {
+      if (ids == NULL || crmkit_geo_result_copy(inside, NULL, 0, ids, NULL, n_inside) != CRMKIT_OK) {
         free(ids);
         status = fail("crmkit_geo_result_copy");
         goto done;
@@ -250,7 +250,7 @@ int main(int argc, char** argv) {
     cells = n_lon * n_lat;
     count = malloc(cells * sizeof *count);
     revenue = malloc(cells * sizeof *revenue);
-    if (count == NULL || revenue == NULL || crmkit_geo_grid_cells(grid, count, revenue, NULL) != CRMKIT_OK) {
+    if (count == NULL || revenue == NULL || crmkit_geo_grid_cells(grid, count, revenue, NULL, cells) != CRMKIT_OK) {
       free(count);
       free(revenue);
       status = fail("crmkit_geo_grid_cells");
@@ -295,7 +295,7 @@ int main(int argc, char** argv) {
       status = 1;
       goto done;
     }
-    TRY(crmkit_geo_coverage_days(cover, NULL, day_start, km, visits, NULL, NULL, NULL, due_offsets));
+    TRY(crmkit_geo_coverage_days(cover, NULL, day_start, km, visits, NULL, NULL, NULL, due_offsets, 2));
     printf("coverage: %zu of 6 assigned customers visited (%.0f %%)", n_covered, 100 * share);
     for (r = 0; r < 2; ++r)
       printf("; day %lld: %.1f km, %lld visits, %lld due not visited", (long long)(day_start[r] / 86400),
@@ -312,7 +312,7 @@ int main(int argc, char** argv) {
     TRY(crmkit_geo_geohash_grid_sizes(cells, &n_cells, NULL, NULL, &unlocated, NULL));
     count = malloc((n_cells + 1) * sizeof *count);
     hashes = malloc((n_cells + 1) * 6);
-    if (count == NULL || hashes == NULL || crmkit_geo_geohash_grid_cells(cells, hashes, count, NULL, NULL, NULL) != CRMKIT_OK) {
+    if (count == NULL || hashes == NULL || crmkit_geo_geohash_grid_cells(cells, hashes, count, NULL, NULL, NULL, n_cells) != CRMKIT_OK) {
       free(count);
       free(hashes);
       status = fail("crmkit_geo_geohash_grid_cells");

@@ -280,8 +280,8 @@ class GeoIndex:
             offsets = np.empty(nq.value + 1, dtype=np.int64)
             ids = np.empty(nh.value, dtype=np.int32)
             dist = np.empty(nh.value, dtype=np.float64)
-            _lib.check(lib.crmkit_geo_result_copy(result, offsets.ctypes.data_as(POINTER(c_int64)),
-                                                  ids.ctypes.data_as(POINTER(c_int32)), _dptr(dist)))
+            _lib.check(lib.crmkit_geo_result_copy(result, offsets.ctypes.data_as(POINTER(c_int64)), offsets.size,
+                                                  ids.ctypes.data_as(POINTER(c_int32)), _dptr(dist), ids.size))
         finally:
             lib.crmkit_geo_result_free(result)
         return offsets, ids, dist

@@ -135,7 +135,7 @@ class Reps:
     def available(self) -> np.ndarray:
         """Availability per rep (bool array, a copy)."""
         out = np.empty(self._n, dtype=np.int32)
-        _lib.check(_lib.get().crmkit_geo_reps_available(self._handle, _i32(out)))
+        _lib.check(_lib.get().crmkit_geo_reps_available(self._handle, _i32(out), out.size))
         return out.astype(bool)
 
     def set_available(self, rep: Any, available: bool = True) -> "Reps":
@@ -359,13 +359,13 @@ class Track:
         _lib.check(lib.crmkit_geo_track_summary(result, byref(n_fixes), byref(distance), byref(n_dropped),
                                                 byref(n_stops), byref(n_visits), byref(at)))
         kept = np.empty(n_fixes.value, dtype=np.int32)
-        _lib.check(lib.crmkit_geo_track_kept(result, _i32(kept)))
+        _lib.check(lib.crmkit_geo_track_kept(result, _i32(kept), kept.size))
         s = n_stops.value
         first, last, start, end = (np.empty(s, dtype=np.int64) for _ in range(4))
         lon, lat, cdist = (np.empty(s, dtype=np.float64) for _ in range(3))
         customer = np.empty(s, dtype=np.int32)
         _lib.check(lib.crmkit_geo_track_stops(result, _i64(first), _i64(last), _i64(start), _i64(end), _dptr(lon),
-                                              _dptr(lat), _i32(customer), _dptr(cdist)))
+                                              _dptr(lat), _i32(customer), _dptr(cdist), s))
         stops = pd.DataFrame({
             "first_fix": first, "last_fix": last, "start": start, "end": end, "duration_s": end - start,
             "lon": lon, "lat": lat, "customer": customer, "customer_distance_m": cdist,
@@ -452,7 +452,8 @@ class DensityGrid:
         self.count_ = np.empty(shape, dtype=np.int64)
         self.sum_ = np.empty(shape, dtype=np.float64)
         self.mean_ = np.empty(shape, dtype=np.float64)
-        _lib.check(lib.crmkit_geo_grid_cells(handle, _i64(self.count_), _dptr(self.sum_), _dptr(self.mean_)))
+        _lib.check(lib.crmkit_geo_grid_cells(handle, _i64(self.count_), _dptr(self.sum_), _dptr(self.mean_),
+                                             self.count_.size))
         d = float(self.cell_deg)
         self.lon_edges_ = np.minimum(self.bounds[0] + d * np.arange(shape[1] + 1), 180.0)
         self.lat_edges_ = np.minimum(self.bounds[1] + d * np.arange(shape[0] + 1), 90.0)
@@ -626,10 +627,11 @@ class GeohashGrid:
         self.mean_ = np.empty((m, k), dtype=np.float64)
         self.boxes_ = np.empty((m, 4), dtype=np.float64)
         _lib.check(lib.crmkit_geo_geohash_grid_cells(handle, hashes, _i64(self.count_), _dptr(self.sum_),
-                                                     _dptr(self.mean_), _dptr(self.boxes_)))
+                                                     _dptr(self.mean_), _dptr(self.boxes_), m))
         self.cells_ = _split_fixed(hashes.raw, m, stride)
         self.point_cell_ = np.empty(n_points.value, dtype=np.int32)
-        _lib.check(lib.crmkit_geo_geohash_grid_point_cells(handle, _i32(self.point_cell_)))
+        _lib.check(lib.crmkit_geo_geohash_grid_point_cells(handle, _i32(self.point_cell_),
+                                                           self.point_cell_.size))
         self.n_unlocated_ = int(unlocated.value)
         self.value_names_ = names
         return self
@@ -729,19 +731,19 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
         a, d, v = n_assigned.value, n_days.value, n_visits.value
         cust, n_vis, last, time_at = (np.empty(a, dtype=np.int32), np.empty(a, dtype=np.int64),
                                       np.empty(a, dtype=np.int64), np.empty(a, dtype=np.int64))
-        _lib.check(lib.crmkit_geo_coverage_customers(result, _i32(cust), _i64(n_vis), _i64(last), _i64(time_at)))
+        _lib.check(lib.crmkit_geo_coverage_customers(result, _i32(cust), _i64(n_vis), _i64(last), _i64(time_at), a))
         day, day_start, dn_vis, dn_ass, dtime, dn_due = (np.empty(d, dtype=np.int64) for _ in range(6))
         dist = np.empty(d, dtype=np.float64)
         due_off = np.empty(d + 1, dtype=np.int64)
         _lib.check(lib.crmkit_geo_coverage_days(result, _i64(day), _i64(day_start), _dptr(dist), _i64(dn_vis),
-                                                _i64(dn_ass), _i64(dtime), _i64(dn_due), _i64(due_off)))
+                                                _i64(dn_ass), _i64(dtime), _i64(dn_due), _i64(due_off), d))
         missed = np.empty(n_missed.value, dtype=np.int32)
-        _lib.check(lib.crmkit_geo_coverage_due_not_visited(result, _i32(missed)))
+        _lib.check(lib.crmkit_geo_coverage_due_not_visited(result, _i32(missed), missed.size))
         vs, ve = np.empty(v, dtype=np.int64), np.empty(v, dtype=np.int64)
         vx, vy, vd = np.empty(v), np.empty(v), np.empty(v)
         vc = np.empty(v, dtype=np.int32)
         _lib.check(lib.crmkit_geo_coverage_visits(result, _i64(vs), _i64(ve), _dptr(vx), _dptr(vy), _i32(vc),
-                                                  _dptr(vd)))
+                                                  _dptr(vd), v))
     finally:
         lib.crmkit_geo_coverage_free(result)
         lib.crmkit_geo_track_options_free(options)

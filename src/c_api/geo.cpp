@@ -377,10 +377,12 @@ CRMKIT_API int crmkit_geo_result_sizes(const crmkit_geo_result* result, size_t* 
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_geo_result_copy(const crmkit_geo_result* result, int64_t* out_offsets, int32_t* out_ids,
-                                      double* out_distances_m) {
+CRMKIT_API int crmkit_geo_result_copy(const crmkit_geo_result* result, int64_t* out_offsets, size_t offsets_cap,
+                                      int32_t* out_ids, double* out_distances_m, size_t hits_cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(result);
+  if (out_offsets != nullptr) crmkit::capi::check_capacity(offsets_cap, result->offsets.size(), __func__, "offsets_cap");
+  if (out_ids != nullptr || out_distances_m != nullptr) crmkit::capi::check_capacity(hits_cap, result->ids.size(), __func__, "hits_cap");
   if (out_offsets != nullptr)
     for (std::size_t i = 0; i < result->offsets.size(); ++i) out_offsets[i] = static_cast<std::int64_t>(result->offsets[i]);
   if (out_ids != nullptr) std::copy(result->ids.begin(), result->ids.end(), out_ids);
@@ -438,9 +440,10 @@ CRMKIT_API int crmkit_geo_reps_set_available(crmkit_geo_reps* reps, size_t rep, 
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_geo_reps_available(const crmkit_geo_reps* reps, int32_t* out_available) {
+CRMKIT_API int crmkit_geo_reps_available(const crmkit_geo_reps* reps, int32_t* out_available, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(reps);
+  crmkit::capi::check_capacity(cap, reps->roster.size(), __func__);
   if (out_available == nullptr && reps->roster.size() > 0) crmkit::capi::throw_null(__func__, "out_available");
   for (std::size_t r = 0; r < reps->roster.size(); ++r) out_available[r] = reps->roster.available(r) ? 1 : 0;
   CRMKIT_API_END();
@@ -562,9 +565,10 @@ CRMKIT_API int crmkit_geo_track_summary(const crmkit_geo_track* track, size_t* o
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_geo_track_kept(const crmkit_geo_track* track, int32_t* out_kept) {
+CRMKIT_API int crmkit_geo_track_kept(const crmkit_geo_track* track, int32_t* out_kept, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(track);
+  crmkit::capi::check_capacity(cap, track->summary.kept.size(), __func__);
   if (out_kept == nullptr && track->n_fixes > 0) crmkit::capi::throw_null(__func__, "out_kept");
   std::copy(track->summary.kept.begin(), track->summary.kept.end(), out_kept);
   CRMKIT_API_END();
@@ -572,10 +576,11 @@ CRMKIT_API int crmkit_geo_track_kept(const crmkit_geo_track* track, int32_t* out
 
 CRMKIT_API int crmkit_geo_track_stops(const crmkit_geo_track* track, int64_t* out_first, int64_t* out_last,
                                       int64_t* out_start, int64_t* out_end, double* out_lon, double* out_lat,
-                                      int32_t* out_customer, double* out_customer_distance_m) {
+                                      int32_t* out_customer, double* out_customer_distance_m, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(track);
   const auto& stops = track->summary.stops;
+  crmkit::capi::check_capacity(cap, stops.size(), __func__);
   for (std::size_t i = 0; i < stops.size(); ++i) {
     const auto& s = stops[i];
     if (out_first != nullptr) out_first[i] = static_cast<std::int64_t>(s.first);
@@ -623,10 +628,11 @@ CRMKIT_API int crmkit_geo_grid_sizes(const crmkit_geo_grid* grid, size_t* out_n_
 }
 
 CRMKIT_API int crmkit_geo_grid_cells(const crmkit_geo_grid* grid, int64_t* out_count, double* out_sum,
-                                     double* out_mean) {
+                                     double* out_mean, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
   const auto& g = grid->grid;
+  crmkit::capi::check_capacity(cap, g.count.size(), __func__);
   const bool has_values = !g.value_sum.empty();
   for (std::size_t i = 0; i < g.count.size(); ++i) {
     if (out_count != nullptr) out_count[i] = g.count[i];
@@ -767,10 +773,11 @@ CRMKIT_API int crmkit_geo_geohash_grid_sizes(const crmkit_geo_geohash_grid* grid
 }
 
 CRMKIT_API int crmkit_geo_geohash_grid_cells(const crmkit_geo_geohash_grid* grid, char* out_hashes, int64_t* out_count,
-                                             double* out_sum, double* out_mean, double* out_box) {
+                                             double* out_sum, double* out_mean, double* out_box, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
   const auto& g = grid->grid;
+  crmkit::capi::check_capacity(cap, g.cells.size(), __func__);
   const std::size_t stride = static_cast<std::size_t>(g.precision) + 1, n_values = g.value_sum.size();
   for (std::size_t i = 0; i < g.cells.size(); ++i) {
     if (out_hashes != nullptr) {
@@ -794,9 +801,10 @@ CRMKIT_API int crmkit_geo_geohash_grid_cells(const crmkit_geo_geohash_grid* grid
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_geo_geohash_grid_point_cells(const crmkit_geo_geohash_grid* grid, int32_t* out_cell) {
+CRMKIT_API int crmkit_geo_geohash_grid_point_cells(const crmkit_geo_geohash_grid* grid, int32_t* out_cell, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
+  crmkit::capi::check_capacity(cap, grid->grid.point_cell.size(), __func__);
   if (out_cell == nullptr && !grid->grid.point_cell.empty()) crmkit::capi::throw_null(__func__, "out_cell");
   std::copy(grid->grid.point_cell.begin(), grid->grid.point_cell.end(), out_cell);
   CRMKIT_API_END();
@@ -883,10 +891,11 @@ CRMKIT_API int crmkit_geo_coverage_summary(const crmkit_geo_coverage* coverage, 
 }
 
 CRMKIT_API int crmkit_geo_coverage_customers(const crmkit_geo_coverage* coverage, int32_t* out_customer,
-                                             int64_t* out_n_visits, int64_t* out_last_visit, int64_t* out_time_at_s) {
+                                             int64_t* out_n_visits, int64_t* out_last_visit, int64_t* out_time_at_s, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& cs = coverage->coverage.customers;
+  crmkit::capi::check_capacity(cap, cs.size(), __func__);
   for (std::size_t i = 0; i < cs.size(); ++i) {
     if (out_customer != nullptr) out_customer[i] = cs[i].customer;
     if (out_n_visits != nullptr) out_n_visits[i] = cs[i].n_visits;
@@ -899,10 +908,11 @@ CRMKIT_API int crmkit_geo_coverage_customers(const crmkit_geo_coverage* coverage
 CRMKIT_API int crmkit_geo_coverage_days(const crmkit_geo_coverage* coverage, int64_t* out_day, int64_t* out_day_start,
                                         double* out_distance_m, int64_t* out_n_visits, int64_t* out_n_assigned_visits,
                                         int64_t* out_time_at_customers_s, int64_t* out_n_due,
-                                        int64_t* out_due_offsets) {
+                                        int64_t* out_due_offsets, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& days = coverage->coverage.days;
+  crmkit::capi::check_capacity(cap, days.size(), __func__);  // out_due_offsets holds cap + 1
   std::int64_t offset = 0;
   if (out_due_offsets != nullptr) out_due_offsets[0] = 0;
   for (std::size_t d = 0; d < days.size(); ++d) {
@@ -920,9 +930,12 @@ CRMKIT_API int crmkit_geo_coverage_days(const crmkit_geo_coverage* coverage, int
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* coverage, int32_t* out_ids) {
+CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* coverage, int32_t* out_ids, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(coverage);
+  std::size_t needed = 0;
+  for (const auto& d : coverage->coverage.days) needed += d.due_not_visited.size();
+  crmkit::capi::check_capacity(cap, needed, __func__);
   std::size_t k = 0;
   for (const auto& d : coverage->coverage.days) {
     if (out_ids == nullptr && !d.due_not_visited.empty()) crmkit::capi::throw_null(__func__, "out_ids");
@@ -933,10 +946,11 @@ CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* co
 
 CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, int64_t* out_start, int64_t* out_end,
                                           double* out_lon, double* out_lat, int32_t* out_customer,
-                                          double* out_customer_distance_m) {
+                                          double* out_customer_distance_m, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& v = coverage->coverage.visits;
+  crmkit::capi::check_capacity(cap, v.size(), __func__);
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (out_start != nullptr) out_start[i] = v[i].start;
     if (out_end != nullptr) out_end[i] = v[i].end;

@@ -41,13 +41,15 @@ static void test_geohash(void) {
     CHECK_OK(crmkit_geo_geohash_grid_create(glon, glat, 4, values, 2, 5, &grid));
     CHECK_OK(crmkit_geo_geohash_grid_sizes(grid, &n_cells, &n_values, &n_points, &unlocated, &precision));
     CHECK(n_cells == 2 && n_values == 2 && n_points == 4 && unlocated == 1 && precision == 5);
-    CHECK_OK(crmkit_geo_geohash_grid_cells(grid, hashes, count, sum, mean, boxes));
+    CHECK_OK(crmkit_geo_geohash_grid_cells(grid, hashes, count, sum, mean, boxes, 2));
+    CHECK_STATUS(crmkit_geo_geohash_grid_cells(grid, hashes, count, sum, mean, boxes, 1), CRMKIT_E_BUFFER_TOO_SMALL);
     CHECK(strcmp(hashes, "ezs42") == 0 && strcmp(hashes + 6, "u4pru") == 0);
     CHECK(count[0] == 2 && count[1] == 1);
     CHECK(sum[0] == 4.0 && sum[1] == 10.0 && mean[0] == 2.0 && mean[1] == 10.0); /* cell 0: columns 0, 1 */
     CHECK(sum[2] == 5.0 && sum[3] == 50.0);
     CHECK(close_to(boxes[0], box[0], 1e-12) && close_to(boxes[3], box[3], 1e-12));
-    CHECK_OK(crmkit_geo_geohash_grid_point_cells(grid, cell));
+    CHECK_OK(crmkit_geo_geohash_grid_point_cells(grid, cell, 4));
+    CHECK_STATUS(crmkit_geo_geohash_grid_point_cells(grid, cell, 3), CRMKIT_E_BUFFER_TOO_SMALL);
     CHECK(cell[0] == 0 && cell[1] == 0 && cell[2] == 1 && cell[3] == -1);
     CHECK_STATUS(crmkit_geo_geohash_grid_geojson(grid, 1, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
     {
@@ -130,17 +132,19 @@ static void test_coverage(void) {
   CHECK(n_assigned == 2 && n_covered == 1 && share == 0.5 && n_days == 2 && n_visits == 2);
   /* Customer 1 is due from day 0 (weekly, no next_due) and never visited: missed both days. */
   CHECK(n_missed == 2);
-  CHECK_OK(crmkit_geo_coverage_customers(cov, customer, visits, last, at));
+  CHECK_OK(crmkit_geo_coverage_customers(cov, customer, visits, last, at, 2));
   CHECK(customer[0] == 0 && customer[1] == 1 && visits[0] == 1 && visits[1] == 0);
   CHECK(last[0] == 8 * 3600 + 600 && last[1] == CRMKIT_GEO_NO_DUE_DATE && at[0] == 600 && at[1] == 0);
-  CHECK_OK(crmkit_geo_coverage_days(cov, day, NULL, dist, day_visits, assigned_visits, NULL, due, due_off));
+  CHECK_OK(crmkit_geo_coverage_days(cov, day, NULL, dist, day_visits, assigned_visits, NULL, due, due_off, 2));
+  CHECK_STATUS(crmkit_geo_coverage_days(cov, day, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1), CRMKIT_E_BUFFER_TOO_SMALL);
   CHECK(day[0] == 0 && day[1] == 1 && day_visits[0] == 1 && day_visits[1] == 1);
   CHECK(assigned_visits[0] == 1 && assigned_visits[1] == 0 && due[0] == 2 && due[1] == 1);
   CHECK(close_to(dist[0], 0.01 * SPHERE_DEGREE_M, 1e-6) && dist[1] == 0.0);
   CHECK(due_off[0] == 0 && due_off[1] == 1 && due_off[2] == 2);
-  CHECK_OK(crmkit_geo_coverage_due_not_visited(cov, missed));
+  CHECK_OK(crmkit_geo_coverage_due_not_visited(cov, missed, 4));
+  CHECK_STATUS(crmkit_geo_coverage_due_not_visited(cov, missed, 1), CRMKIT_E_BUFFER_TOO_SMALL);
   CHECK(missed[0] == 1 && missed[1] == 1);
-  CHECK_OK(crmkit_geo_coverage_visits(cov, vstart, NULL, NULL, NULL, vcust, NULL));
+  CHECK_OK(crmkit_geo_coverage_visits(cov, vstart, NULL, NULL, NULL, vcust, NULL, 2));
   CHECK(vstart[0] == 8 * 3600 + 600 && vcust[0] == 0 && vcust[1] == 2);
   crmkit_geo_coverage_free(cov);
   cov = NULL;

@@ -35,7 +35,7 @@ static void test_reps_null_and_bad_input(void) {
   CHECK(reps == NULL);
   CHECK_STATUS(crmkit_geo_reps_size(NULL, &n), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_geo_reps_set_available(NULL, 0, 1), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_geo_reps_available(NULL, avail), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_reps_available(NULL, avail, 4), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_geo_reps_nearest(NULL, &q, &q, 1, 1, INFINITY, 0, 1, ids, d), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_geo_reps_assign(NULL, &q, &q, 1, capacity, INFINITY, 0, rep, NULL, NULL, NULL),
                CRMKIT_E_INVALID_ARGUMENT);
@@ -84,7 +84,8 @@ static void test_reps_queries(void) {
   /* Rep 0 off today. Within the territories, rep 2 serves neither request (both lie
    * outside its square); reps without a territory (NULL or "") serve anywhere. */
   CHECK_OK(crmkit_geo_reps_set_available(reps, 0, 0));
-  CHECK_OK(crmkit_geo_reps_available(reps, avail));
+  CHECK_OK(crmkit_geo_reps_available(reps, avail, 4));
+  CHECK_STATUS(crmkit_geo_reps_available(reps, avail, 3), CRMKIT_E_BUFFER_TOO_SMALL);
   CHECK(avail[0] == 0 && avail[1] == 1 && avail[2] == 1 && avail[3] == 1);
   CHECK_OK(crmkit_geo_reps_nearest(reps, qlon, qlat, 2, 3, INFINITY, CRMKIT_GEO_WITHIN_TERRITORY, 1, ids, d));
   CHECK(ids[0] == 1 && ids[1] == 3 && ids[2] == -1 && isnan(d[2]));
@@ -138,13 +139,14 @@ static void test_track(void) {
   CHECK(close_to(distance, 0.006 * ONE_DEGREE_M, 1e-6));
   /* The stop runs from fix 4 (t = 240) to fix 9 (t = 540): 300 s, at least the 300 s default. */
   CHECK(at == 300);
-  CHECK_OK(crmkit_geo_track_kept(track, kept));
+  CHECK_OK(crmkit_geo_track_kept(track, kept, 13));
+  CHECK_STATUS(crmkit_geo_track_kept(track, kept, 12), CRMKIT_E_BUFFER_TOO_SMALL);
   for (i = 0; i < 13; ++i) CHECK(kept[i] == (i == 10 ? 0 : 1));
-  CHECK_OK(crmkit_geo_track_stops(track, first, last, start, end, slon, slat, customer, cdist));
+  CHECK_OK(crmkit_geo_track_stops(track, first, last, start, end, slon, slat, customer, cdist, 2));
   CHECK(first[0] == 4 && last[0] == 9 && start[0] == 240 && end[0] == 540);
   CHECK(close_to(slon[0], 0.004, 1e-12) && slat[0] == 0.0 && customer[0] == 1);
   CHECK(close_to(cdist[0], 0.0005 * ONE_DEGREE_M, 1e-6));
-  CHECK_OK(crmkit_geo_track_stops(track, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  CHECK_OK(crmkit_geo_track_stops(track, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 2));
   crmkit_geo_track_free(track);
   track = NULL;
 
@@ -193,8 +195,8 @@ static void test_track(void) {
     CHECK_MESSAGE_HAS("fix 1");
   }
   CHECK_STATUS(crmkit_geo_track_summary(NULL, NULL, NULL, NULL, NULL, NULL, NULL), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_geo_track_kept(NULL, kept), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_geo_track_stops(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_track_kept(NULL, kept, 13), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_track_stops(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0), CRMKIT_E_INVALID_ARGUMENT);
   crmkit_geo_track_free(NULL);
   crmkit_geo_track_options_free(NULL);
   crmkit_geo_track_options_free(options);
@@ -215,7 +217,7 @@ static void test_grid(void) {
   CHECK_OK(crmkit_geo_grid_create(lon, lat, value, 6, 1.0, 0.0, 0.0, 3.0, 2.0, &grid));
   CHECK_OK(crmkit_geo_grid_sizes(grid, &n_lon, &n_lat, &outside, &unlocated));
   CHECK(n_lon == 3 && n_lat == 2 && outside == 1 && unlocated == 1);
-  CHECK_OK(crmkit_geo_grid_cells(grid, count, sum, mean));
+  CHECK_OK(crmkit_geo_grid_cells(grid, count, sum, mean, 6));
   CHECK(count[0] == 2 && count[1] == 0 && count[2] == 0 && count[3] == 0 && count[4] == 0 && count[5] == 2);
   CHECK(sum[0] == 3.0 && mean[0] == 1.5 && sum[1] == 0.0 && isnan(mean[1]));
   CHECK(sum[5] == 3.0 && mean[5] == 3.0); /* the NaN value is skipped */
@@ -243,7 +245,7 @@ static void test_grid(void) {
   grid = NULL;
   /* Without values: sums and means are NaN. */
   CHECK_OK(crmkit_geo_grid_create(lon, lat, NULL, 6, 1.0, 0.0, 0.0, 3.0, 2.0, &grid));
-  CHECK_OK(crmkit_geo_grid_cells(grid, count, sum, mean));
+  CHECK_OK(crmkit_geo_grid_cells(grid, count, sum, mean, 6));
   CHECK(count[0] == 2 && isnan(sum[0]) && isnan(mean[0]));
   crmkit_geo_grid_free(grid);
   grid = NULL;
@@ -256,7 +258,7 @@ static void test_grid(void) {
   CHECK(grid == NULL);
   CHECK_STATUS(crmkit_geo_grid_create(lon, lat, NULL, 6, 1.0, 0.0, 0.0, 3.0, 2.0, NULL), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_geo_grid_sizes(NULL, NULL, NULL, NULL, NULL), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_geo_grid_cells(NULL, NULL, NULL, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_grid_cells(NULL, NULL, NULL, NULL, 0), CRMKIT_E_INVALID_ARGUMENT);
   crmkit_geo_grid_free(NULL);
 }
 

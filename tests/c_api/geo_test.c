@@ -36,7 +36,7 @@ static void test_null_arguments(void) {
   CHECK_STATUS(crmkit_geo_filter_require(NULL, &q, 1, CRMKIT_GEO_LESS, 1.0), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_geo_filter_count(NULL, &a), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_geo_result_sizes(NULL, &a, &b), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_geo_result_copy(NULL, NULL, NULL, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_result_copy(NULL, NULL, 0, NULL, NULL, 0), CRMKIT_E_INVALID_ARGUMENT);
   crmkit_geo_index_free(NULL);
   crmkit_geo_filter_free(NULL);
   crmkit_geo_result_free(NULL);
@@ -69,7 +69,9 @@ static void test_queries(void) {
                                    &result));
   CHECK_OK(crmkit_geo_result_sizes(result, &n_queries, &n_hits));
   CHECK(n_queries == 2 && n_hits == 4);
-  CHECK_OK(crmkit_geo_result_copy(result, offsets, ids, dist));
+  CHECK_OK(crmkit_geo_result_copy(result, offsets, 3, ids, dist, 8));
+  CHECK_STATUS(crmkit_geo_result_copy(result, offsets, 2, ids, dist, 8), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK_STATUS(crmkit_geo_result_copy(result, NULL, 0, ids, NULL, 3), CRMKIT_E_BUFFER_TOO_SMALL);
   CHECK(offsets[0] == 0 && offsets[1] == 2 && offsets[2] == 4);
   CHECK(ids[0] == 0 && ids[1] == 1 && ids[2] == 3 && ids[3] == 2);
   CHECK(dist[0] == 0.0 && fabs(dist[1] - one_degree_m) < 1e-6 && fabs(dist[3] - one_degree_m) < 1e-6);
@@ -89,13 +91,13 @@ static void test_queries(void) {
   CHECK_OK(crmkit_geo_index_in_box(index, 0.5, -1, 2.5, 1, NULL, CRMKIT_GEO_ORDER_INDEX, &result));
   CHECK_OK(crmkit_geo_result_sizes(result, &n_queries, &n_hits));
   CHECK(n_queries == 1 && n_hits == 2);
-  CHECK_OK(crmkit_geo_result_copy(result, NULL, ids, dist));
+  CHECK_OK(crmkit_geo_result_copy(result, NULL, 0, ids, dist, 8));
   CHECK(ids[0] == 1 && ids[1] == 2 && isnan(dist[0]));
   crmkit_geo_result_free(result);
   CHECK_OK(crmkit_geo_index_in_territory(index, "{\"type\":\"Polygon\",\"coordinates\":[[[-0.5,-1],[2.5,-1],[2.5,1],[-0.5,1],[-0.5,-1]]]}",
                                          filter, CRMKIT_GEO_ORDER_INDEX, &result));
   CHECK_OK(crmkit_geo_result_sizes(result, &n_queries, &n_hits));
-  CHECK_OK(crmkit_geo_result_copy(result, NULL, ids, NULL));
+  CHECK_OK(crmkit_geo_result_copy(result, NULL, 0, ids, NULL, 8));
   CHECK(n_hits == 2 && ids[0] == 0 && ids[1] == 2); /* id 1 is inside but filtered out */
   crmkit_geo_result_free(result);
   CHECK_OK(crmkit_geo_territory_contains("POLYGON ((-0.5 -1, 2.5 -1, 2.5 1, -0.5 1, -0.5 -1))", lon, lat, 6, 2, inside));
@@ -161,7 +163,7 @@ static void test_parsed_territory(void) {
   CHECK_OK(crmkit_geo_index_create(plon, plat, 5, 0.0, 0, &index));
   CHECK_OK(crmkit_geo_index_in_area(index, area, NULL, CRMKIT_GEO_ORDER_INDEX, &result));
   CHECK_OK(crmkit_geo_result_sizes(result, &n_queries, &n_hits));
-  CHECK_OK(crmkit_geo_result_copy(result, NULL, ids, NULL));
+  CHECK_OK(crmkit_geo_result_copy(result, NULL, 0, ids, NULL, 8));
   CHECK(n_queries == 1 && n_hits == 3 && ids[0] == 0 && ids[1] == 1 && ids[2] == 2);
   crmkit_geo_result_free(result);
   result = NULL;

@@ -264,10 +264,13 @@ CRMKIT_API int crmkit_geo_result_sizes(const crmkit_geo_result* result, size_t* 
  * @param[out] out_offsets n_queries + 1 entries: the hits of row q are [offsets[q], offsets[q+1])
  * @param[out] out_ids n_hits ids
  * @param[out] out_distances_m n_hits distances in metres (NaN for box and territory results)
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (result NULL).
+ * @param offsets_cap entries out_offsets holds (>= n_queries + 1 when given)
+ * @param hits_cap entries out_ids and out_distances_m hold (>= n_hits when given)
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (result NULL); CRMKIT_E_BUFFER_TOO_SMALL (a
+ *         capacity too small; nothing written).
  */
-CRMKIT_API int crmkit_geo_result_copy(const crmkit_geo_result* result, int64_t* out_offsets, int32_t* out_ids,
-                                      double* out_distances_m);
+CRMKIT_API int crmkit_geo_result_copy(const crmkit_geo_result* result, int64_t* out_offsets, size_t offsets_cap,
+                                      int32_t* out_ids, double* out_distances_m, size_t hits_cap);
 
 /** Releases a result. Accepts NULL. */
 CRMKIT_API void crmkit_geo_result_free(crmkit_geo_result* result);
@@ -317,9 +320,11 @@ CRMKIT_API int crmkit_geo_reps_set_available(crmkit_geo_reps* reps, size_t rep, 
 /**
  * Copies the availability of every rep (1 available, 0 not).
  * @param[out] out_available size entries
+ * @param cap the entries each given output holds per row: at least the reps;
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
  */
-CRMKIT_API int crmkit_geo_reps_available(const crmkit_geo_reps* reps, int32_t* out_available);
+CRMKIT_API int crmkit_geo_reps_available(const crmkit_geo_reps* reps, int32_t* out_available, size_t cap);
 
 /**
  * The k nearest available, eligible reps for each of m requests, closest first (ties by
@@ -430,9 +435,11 @@ CRMKIT_API int crmkit_geo_track_summary(const crmkit_geo_track* track, size_t* o
 /**
  * Which fixes were kept (1) or dropped as outliers (0).
  * @param[out] out_kept n_fixes entries
+ * @param cap the entries each given output holds per row: at least the n_fixes;
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
  */
-CRMKIT_API int crmkit_geo_track_kept(const crmkit_geo_track* track, int32_t* out_kept);
+CRMKIT_API int crmkit_geo_track_kept(const crmkit_geo_track* track, int32_t* out_kept, size_t cap);
 
 /**
  * The stops, in time order; every output has n_stops entries and may be NULL to skip it.
@@ -441,11 +448,13 @@ CRMKIT_API int crmkit_geo_track_kept(const crmkit_geo_track* track, int32_t* out
  * @param[out] out_lon, out_lat the stop's position: the mean of its fixes, degrees
  * @param[out] out_customer the visited customer's index in the index, or -1
  * @param[out] out_customer_distance_m distance from the stop to that customer (NaN if none)
+ * @param cap the entries each given output holds per row: at least the n_stops;
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (track NULL).
  */
 CRMKIT_API int crmkit_geo_track_stops(const crmkit_geo_track* track, int64_t* out_first, int64_t* out_last,
                                       int64_t* out_start, int64_t* out_end, double* out_lon, double* out_lat,
-                                      int32_t* out_customer, double* out_customer_distance_m);
+                                      int32_t* out_customer, double* out_customer_distance_m, size_t cap);
 
 /* ======================================================================================
  * Density grids (crmkit/geo/density.hpp)
@@ -490,10 +499,12 @@ CRMKIT_API int crmkit_geo_grid_sizes(const crmkit_geo_grid* grid, size_t* out_n_
  * @param[out] out_count points per cell
  * @param[out] out_sum sum of the non-NaN values per cell (NaN everywhere for a grid without values)
  * @param[out] out_mean mean of the non-NaN values per cell (NaN without values)
+ * @param cap the entries each given output holds per row: at least the n_lon * n_lat cells;
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (grid NULL).
  */
 CRMKIT_API int crmkit_geo_grid_cells(const crmkit_geo_grid* grid, int64_t* out_count, double* out_sum,
-                                     double* out_mean);
+                                     double* out_mean, size_t cap);
 
 /**
  * The grid as a GeoJSON FeatureCollection (UTF-8): one Polygon Feature per cell with at
@@ -616,17 +627,21 @@ CRMKIT_API int crmkit_geo_geohash_grid_sizes(const crmkit_geo_geohash_grid* grid
  * @param[out] out_sum n_cells x n_values sums of the non-NaN values, row-major
  * @param[out] out_mean n_cells x n_values means (NaN when a cell has no value), row-major
  * @param[out] out_box n_cells x 4: min_lon, min_lat, max_lon, max_lat of each cell
+ * @param cap the entries each given output holds per row: at least the n_cells (rows);
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (grid NULL).
  */
 CRMKIT_API int crmkit_geo_geohash_grid_cells(const crmkit_geo_geohash_grid* grid, char* out_hashes, int64_t* out_count,
-                                             double* out_sum, double* out_mean, double* out_box);
+                                             double* out_sum, double* out_mean, double* out_box, size_t cap);
 
 /**
  * The cell of each input point (index into the cells, -1 without a location).
  * @param[out] out_cell n_points entries
+ * @param cap the entries each given output holds per row: at least the n_points;
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
  */
-CRMKIT_API int crmkit_geo_geohash_grid_point_cells(const crmkit_geo_geohash_grid* grid, int32_t* out_cell);
+CRMKIT_API int crmkit_geo_geohash_grid_point_cells(const crmkit_geo_geohash_grid* grid, int32_t* out_cell, size_t cap);
 
 /**
  * The grid as a GeoJSON FeatureCollection: one Polygon per cell with at least
@@ -700,10 +715,12 @@ CRMKIT_API int crmkit_geo_coverage_summary(const crmkit_geo_coverage* coverage, 
  * @param[out] out_n_visits visits in the period
  * @param[out] out_last_visit start of the last visit (Unix seconds) or CRMKIT_GEO_NO_DUE_DATE
  * @param[out] out_time_at_s time spent there within the period, seconds
+ * @param cap the entries each given output holds per row: at least the n_assigned;
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (coverage NULL).
  */
 CRMKIT_API int crmkit_geo_coverage_customers(const crmkit_geo_coverage* coverage, int32_t* out_customer,
-                                             int64_t* out_n_visits, int64_t* out_last_visit, int64_t* out_time_at_s);
+                                             int64_t* out_n_visits, int64_t* out_last_visit, int64_t* out_time_at_s, size_t cap);
 
 /**
  * One row per local day, in order; each output has n_days entries (out_due_offsets
@@ -717,19 +734,23 @@ CRMKIT_API int crmkit_geo_coverage_customers(const crmkit_geo_coverage* coverage
  * @param[out] out_n_due assigned customers due that day
  * @param[out] out_due_offsets the day's due-but-not-visited customers are entries
  *             [offsets[d], offsets[d+1]) of crmkit_geo_coverage_due_not_visited()
+ * @param cap the entries each given output holds per row: at least the n_days (out_due_offsets holds cap + 1);
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (coverage NULL).
  */
 CRMKIT_API int crmkit_geo_coverage_days(const crmkit_geo_coverage* coverage, int64_t* out_day, int64_t* out_day_start,
                                         double* out_distance_m, int64_t* out_n_visits, int64_t* out_n_assigned_visits,
                                         int64_t* out_time_at_customers_s, int64_t* out_n_due,
-                                        int64_t* out_due_offsets);
+                                        int64_t* out_due_offsets, size_t cap);
 
 /**
  * The due-but-not-visited customer ids of all days, concatenated (ascending within a day).
  * @param[out] out_ids n_due_not_visited entries
+ * @param cap the entries each given output holds per row: at least the n_due_not_visited;
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer).
  */
-CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* coverage, int32_t* out_ids);
+CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* coverage, int32_t* out_ids, size_t cap);
 
 /**
  * The visits in the period (any customer), in time order; each output has n_visits
@@ -738,11 +759,13 @@ CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* co
  * @param[out] out_lon, out_lat the stop's position, degrees
  * @param[out] out_customer the visited customer id
  * @param[out] out_customer_distance_m distance from the stop to that customer
+ * @param cap the entries each given output holds per row: at least the n_visits;
+ *        CRMKIT_E_BUFFER_TOO_SMALL (nothing written) when smaller.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (coverage NULL).
  */
 CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, int64_t* out_start, int64_t* out_end,
                                           double* out_lon, double* out_lat, int32_t* out_customer,
-                                          double* out_customer_distance_m);
+                                          double* out_customer_distance_m, size_t cap);
 
 /* ======================================================================================
  * Geo over a dataset's customers (crmkit/geo/customers.hpp): per-customer results as a
