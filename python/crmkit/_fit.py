@@ -9,6 +9,7 @@ Every model class exposes ``fit_report_``, a :class:`FitReport`, after ``fit`` (
 from __future__ import annotations
 
 from ctypes import POINTER, byref, c_char, c_double, c_int32, c_size_t, cast, create_string_buffer
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Optional
 
@@ -75,3 +76,63 @@ def read_fit_report(prefix: str, handle: Any, **extras: Any) -> FitReport:
     message = read_text(getattr(lib, f"crmkit_{prefix}_fit_message"), handle)
     return FitReport(STATUS_NAMES.get(status.value, str(status.value)), iterations.value, objective.value, gnorm.value,
                      message, **extras)
+
+
+class Persisted:
+    """Saving, loading and pickling through the model document (crmkit/core/model_document.hpp).
+
+    A model class names its C handle once, ``_c_name = "kmeans"``: ``crmkit_<c_name>_save``,
+    ``_load`` and ``_free`` and the ctypes handle type ``_lib.<CName>P`` follow from it. The
+    class says whether it is fitted (``_is_fitted``) and what an unfitted instance holds
+    (``_unfitted_handle``); a pickle is the instance's Python attributes plus the document.
+    """
+
+    _c_name: str = ""
+    _handle: Any
+    _finalizer: Any
+
+    def _is_fitted(self) -> bool:
+        raise NotImplementedError
+
+    def _check_fitted(self) -> None:
+        if not self._is_fitted():
+            raise _errors.error_for(_errors.E_NOT_FITTED,
+                                    f"this {type(self).__name__} instance is not fitted yet; call fit first")
+
+    def _unfitted_handle(self) -> None:
+        """The handle of an unfitted instance after unpickling (default: none)."""
+        self._handle, self._finalizer = None, None
+
+    def _adopt_handle(self, handle: Any) -> None:
+        """Owns ``handle``: releases the previous one, frees this one with the instance."""
+        previous = getattr(self, "_finalizer", None)
+        if previous is not None:
+            previous()
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, getattr(_lib.get(), f"crmkit_{self._c_name}_free"), handle)
+
+    def _load_handle(self, text: str) -> None:
+        """Takes a handle loaded from a model document (from_text and unpickling)."""
+        handle = getattr(_lib, "".join(p.capitalize() for p in self._c_name.split("_")) + "P")()
+        _lib.check(getattr(_lib.get(), f"crmkit_{self._c_name}_load")(text.encode("utf-8"), byref(handle)))
+        self._adopt_handle(handle)
+
+    def to_text(self) -> str:
+        """The fitted model as a model document (TOML: parameters to 17 digits, options,
+        fit report, library version); ``from_text`` gives a model that predicts the same bits."""
+        self._check_fitted()
+        return read_text(getattr(_lib.get(), f"crmkit_{self._c_name}_save"), self._handle)
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
+        state["_text"] = self.to_text() if self._is_fitted() else None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        text = state.pop("_text", None)
+        self.__dict__.update(state)
+        self._handle, self._finalizer = None, None
+        if text is None:
+            self._unfitted_handle()
+        else:
+            self._load_handle(text)

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-import weakref
 from ctypes import POINTER, byref, c_double, c_int32, c_size_t
 from typing import Any, Dict, Optional, Tuple
 
@@ -40,7 +39,7 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from ._fit import FitReport, read_fit_report, read_text
+from ._fit import Persisted, read_fit_report
 
 __all__ = [
     "BetaGeo",
@@ -162,8 +161,10 @@ def btyd_summary(
     return df
 
 
-class _Model:
+class _Model(Persisted):
     """A handle of crmkit_btyd (shared by the model classes)."""
+
+    _c_name = "btyd"
 
     _kind = 0
     _param_names: Tuple[str, ...] = ()
@@ -175,12 +176,17 @@ class _Model:
         self.tol = _lib.resolve("btyd", "tol", tol)
         self.n_threads = _lib.resolve("btyd", "n_threads", n_threads)
         self.standard_errors = _lib.resolve("btyd", "standard_errors", standard_errors)
-        lib = _lib.get()
-        handle = _lib.BtydP()
-        _lib.check(lib.crmkit_btyd_create(self._kind, byref(handle)))
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_btyd_free, handle)
+        self._handle, self._finalizer = None, None
+        self._unfitted_handle()
         self._fitted = False
+
+    def _unfitted_handle(self) -> None:
+        handle = _lib.BtydP()
+        _lib.check(_lib.get().crmkit_btyd_create(self._kind, byref(handle)))
+        self._adopt_handle(handle)
+
+    def _is_fitted(self) -> bool:
+        return bool(self._fitted)
 
     def _apply_settings(self) -> None:
         for name in ("max_iter", "n_threads", "tol"):
@@ -248,12 +254,7 @@ class _Model:
             )
         return _wrap(out, index, name)
 
-    # -- persistence: the model document (crmkit/core/model_document.hpp) -------------
-    def to_text(self) -> str:
-        """The fitted model as a model document (TOML: kind, parameters, the fit's options
-        and report, library version); ``from_text`` gives a model that predicts the same bits."""
-        return read_text(_lib.get().crmkit_btyd_save, self._handle)
-
+    # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
     @classmethod
     def from_text(cls, text: str) -> "_Model":
         """A fitted model read from ``to_text`` output. On a model class the document must
@@ -268,9 +269,7 @@ class _Model:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                        f"the document holds a {target.__name__ if target else kind} model, not a {cls.__name__}")
         model = target()
-        model._finalizer()
-        model._handle = handle
-        model._finalizer = weakref.finalize(model, lib.crmkit_btyd_free, handle)
+        model._adopt_handle(handle)
         model._adopt_loaded()
         return model
 
@@ -280,24 +279,6 @@ class _Model:
         status = c_int32()
         if _lib.get().crmkit_btyd_fit_report(self._handle, byref(status), None, None, None) == _errors.OK:
             self._read_report()
-
-    def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
-        state["_text"] = self.to_text() if self._fitted else None
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        text = state.pop("_text", None)
-        lib = _lib.get()
-        if text is None:
-            handle = _lib.BtydP()
-            _lib.check(lib.crmkit_btyd_create(self._kind, byref(handle)))
-        else:
-            handle = _lib.BtydP()
-            _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
-        self.__dict__.update(state)
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_btyd_free, handle)
 
     def __repr__(self) -> str:
         state = f"params_={self.params_}" if self._fitted else "unfitted"

@@ -28,7 +28,7 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._fit import read_fit_report, read_text
+from ._fit import Persisted, read_fit_report
 from ._errors import InvalidArgumentError
 
 __all__ = ["FeatureScaler", "KMeans", "kmeans_plusplus", "scan_k", "silhouette_score"]
@@ -80,7 +80,7 @@ def _seed(random_state: Optional[int]) -> int:
     return int(random_state)
 
 
-class KMeans:
+class KMeans(Persisted):
     """k-means clustering with scikit-learn 1.2's semantics (see the module docstring).
 
     Parameters:
@@ -152,7 +152,7 @@ class KMeans:
     # -- the handle --------------------------------------------------------------------
     def _new_handle(self) -> Any:
         lib = _lib.get()
-        handle = _abi_handle()
+        handle = _lib.KmeansP()
         _lib.check(lib.crmkit_kmeans_create(byref(handle)))
         finalizer = weakref.finalize(self, lib.crmkit_kmeans_free, handle)
         try:
@@ -250,46 +250,21 @@ class KMeans:
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(list(X.columns), dtype=object)
 
-    # -- persistence: the model document (crmkit/core/model_document.hpp) -------------
-    def to_text(self) -> str:
-        """The fitted model as a model document (TOML: centres to 17 digits, statistics,
-        options, fit report, library version); ``from_text`` predicts the same labels."""
-        self._check_fitted()
-        return read_text(_lib.get().crmkit_kmeans_save, self._handle)
+    # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
+    _c_name = "kmeans"
+
+    def _is_fitted(self) -> bool:
+        return self._handle is not None and hasattr(self, "labels_")
 
     @classmethod
     def from_text(cls, text: str) -> "KMeans":
         """A fitted model read from ``to_text`` output (``labels_`` is empty: the document
         keeps the model, not its training rows)."""
         model = cls()
-        model._load(text)
+        model._load_handle(text)
         model._read_fit(None)
         model.n_clusters = int(model.cluster_centers_.shape[0])
         return model
-
-    def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
-        state["_text"] = self.to_text() if self._handle is not None and hasattr(self, "labels_") else None
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        text = state.pop("_text", None)
-        self.__dict__.update(state)
-        self._handle, self._finalizer = None, None
-        if text is not None:
-            self._load(text)
-
-    def _load(self, text: str) -> None:
-        """Takes a handle loaded from a model document (from_text and unpickling)."""
-        lib = _lib.get()
-        handle = _abi_handle()
-        _lib.check(lib.crmkit_kmeans_load(text.encode("utf-8"), byref(handle)))
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_kmeans_free, handle)
-
-    def _check_fitted(self) -> None:
-        if self._handle is None or not hasattr(self, "labels_"):
-            raise _errors.error_for(_errors.E_NOT_FITTED, "this KMeans instance is not fitted yet; call fit first")
 
     def _labels_of(self, X: Any) -> np.ndarray:
         self._check_fitted()
@@ -367,10 +342,6 @@ class KMeans:
         return pd.DataFrame(data, index=pd.RangeIndex(k, name="cluster"))
 
 
-def _abi_handle() -> Any:
-    return _lib.KmeansP()
-
-
 def kmeans_plusplus(X: Any, n_clusters: int, *, random_state: Optional[int] = None,
                     n_local_trials: Optional[int] = None, n_threads: int = 1) -> Tuple[np.ndarray, np.ndarray]:
     """Greedy k-means++ seeding, as ``sklearn.cluster.kmeans_plusplus``: returns
@@ -420,7 +391,7 @@ def scan_k(X: Any, ks: Sequence[int], *, silhouette_sample_size: Optional[int] =
     return pd.DataFrame(rows)
 
 
-class FeatureScaler:
+class FeatureScaler(Persisted):
     """log1p of chosen columns, then z-scores (scikit-learn's StandardScaler: population
     standard deviation, scale 1 for a constant column), fitted and applied by libcrmkit
     (crmkit/segmentation/features.hpp); ``inverse_transform`` maps k-means centroids back
@@ -464,13 +435,17 @@ class FeatureScaler:
         if self._finalizer is not None:
             self._finalizer()
         self._handle, self._finalizer = handle, finalizer
-        d = c_size_t()
-        mean, scale, log1p = np.empty(x.shape[1]), np.empty(x.shape[1]), np.empty(x.shape[1], dtype=np.int32)
-        _lib.check(lib.crmkit_feature_scaler_params(handle, byref(d), _dptr(mean), _dptr(scale),
-                                                    log1p.ctypes.data_as(POINTER(c_int32)), x.shape[1]))
+        self._read_params()
+        return self
+
+    def _read_params(self) -> None:
+        lib, d = _lib.get(), c_size_t()
+        _lib.check(lib.crmkit_feature_scaler_params(self._handle, byref(d), None, None, None, 0))
+        mean, scale, log1p = np.empty(d.value), np.empty(d.value), np.empty(d.value, dtype=np.int32)
+        _lib.check(lib.crmkit_feature_scaler_params(self._handle, byref(d), _dptr(mean), _dptr(scale),
+                                                    log1p.ctypes.data_as(POINTER(c_int32)), d.value))
         self.mean_, self.scale_, self.log1p_ = mean, scale, log1p.astype(bool)
         self.n_features_in_ = d.value
-        return self
 
     def _apply(self, X: Any, function: str) -> np.ndarray:
         if self._handle is None:
@@ -498,3 +473,18 @@ class FeatureScaler:
     def inverse_transform(self, Z: Any) -> np.ndarray:
         """z * scale_ + mean_, then expm1 on the log1p columns (e.g. centroids to original units)."""
         return self._apply(Z, "crmkit_feature_scaler_inverse_transform")
+
+    # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
+    _c_name = "feature_scaler"
+
+    def _is_fitted(self) -> bool:
+        return self._handle is not None
+
+    @classmethod
+    def from_text(cls, text: str) -> "FeatureScaler":
+        """A fitted scaler read from ``to_text`` output; it transforms to the same bits."""
+        scaler = cls()
+        scaler._load_handle(text)
+        scaler._read_params()
+        scaler.log1p = [bool(f) for f in scaler.log1p_]
+        return scaler

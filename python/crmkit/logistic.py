@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from ctypes import POINTER, byref, c_char, c_double, c_int32, c_int64, c_size_t, cast, create_string_buffer
+from ctypes import POINTER, byref, c_double, c_int64, c_size_t
 from typing import Any, Dict, Optional, Union
 
 import numpy as np
 
 from . import _errors, _lib
-from ._fit import read_fit_report
+from ._fit import Persisted, read_fit_report
 from ._errors import InvalidArgumentError
 
 __all__ = ["LogisticChurn", "ConvergenceWarning"]
@@ -56,7 +56,7 @@ def _vector(v: Any, n: int, name: str) -> np.ndarray:
     return a
 
 
-class LogisticChurn:
+class LogisticChurn(Persisted):
     """L2-regularised logistic regression for churn (see the module docstring).
 
     Parameters:
@@ -111,12 +111,11 @@ class LogisticChurn:
         return (f"LogisticChurn(C={self.C}, class_weight={self.class_weight!r}, fit_intercept={self.fit_intercept}, "
                 f"standardize={self.standardize})")
 
-    # -- the handle --------------------------------------------------------------------
-    def _adopt(self, handle: Any) -> None:
-        finalizer = weakref.finalize(self, _lib.get().crmkit_logistic_free, handle)
-        if self._finalizer is not None:
-            self._finalizer()
-        self._handle, self._finalizer = handle, finalizer
+    # -- the handle and the model document (Persisted) ----------------------------------
+    _c_name = "logistic"
+
+    def _is_fitted(self) -> bool:
+        return self._handle is not None and hasattr(self, "coef_")
 
     def _configure(self, lib: Any, handle: Any, classes: np.ndarray) -> None:
         for name in ("fit_intercept", "standardize"):
@@ -178,7 +177,7 @@ class LogisticChurn:
         except BaseException:
             lib.crmkit_logistic_free(handle)
             raise
-        self._adopt(handle)
+        self._adopt_handle(handle)
         self.classes_ = classes
         self._read_model()
         if hasattr(X, "columns"):
@@ -221,7 +220,7 @@ class LogisticChurn:
         self.n_features_in_ = n
 
     def _check_fitted(self) -> None:
-        if self._handle is None or not hasattr(self, "coef_"):
+        if not self._is_fitted():
             raise _errors.error_for(
                 _errors.E_NOT_FITTED, "this LogisticChurn instance is not fitted yet; call fit (or from_text) first"
             )
@@ -267,19 +266,7 @@ class LogisticChurn:
             index=pd.Index(index, name="feature"),
         )
 
-    # -- serialisation -----------------------------------------------------------------
-    def to_text(self) -> str:
-        """The fitted model as text with hexadecimal floats; ``from_text`` predicts the same bits."""
-        self._check_fitted()
-        lib = _lib.get()
-        needed = c_size_t()
-        rc = lib.crmkit_logistic_save(self._handle, None, 0, byref(needed))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
-        buf = create_string_buffer(needed.value)
-        _lib.check(lib.crmkit_logistic_save(self._handle, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
-        return buf.value.decode("utf-8")
-
+    # -- serialisation: to_text, pickling (Persisted) ----------------------------------
     @classmethod
     def from_text(cls, text: str, classes: Any = (0, 1)) -> "LogisticChurn":
         """A fitted model read from ``to_text`` output. The text holds no class labels:
@@ -289,7 +276,7 @@ class LogisticChurn:
         _lib.check(lib.crmkit_logistic_load(text.encode("utf-8"), byref(handle)))
         model = cls.__new__(cls)
         model._handle, model._finalizer = None, None
-        model._adopt(handle)
+        model._adopt_handle(handle)
         model._read_model()
         model.classes_ = np.asarray(classes)
         v, iv = c_double(), c_int64()
@@ -314,18 +301,3 @@ class LogisticChurn:
         else:
             model.class_weight = None
         return model
-
-    def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
-        state["_text"] = self.to_text() if self._handle is not None and hasattr(self, "coef_") else None
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        text = state.pop("_text", None)
-        self.__dict__.update(state)
-        self._handle, self._finalizer = None, None
-        if text is not None:
-            handle = _lib.LogisticP()
-            _lib.check(_lib.get().crmkit_logistic_load(text.encode("utf-8"), byref(handle)))
-            self._adopt(handle)
-

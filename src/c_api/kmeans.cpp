@@ -320,6 +320,23 @@ CRMKIT_API int crmkit_feature_scaler_fit(const double* data, size_t n_rows, size
 
 CRMKIT_API void crmkit_feature_scaler_free(crmkit_feature_scaler* scaler) { delete scaler; }
 
+CRMKIT_API int crmkit_feature_scaler_save(const crmkit_feature_scaler* scaler, char* buf, size_t cap,
+                                          size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::copy_out(CRMKIT_NOT_NULL(scaler)->scaler.to_text(), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_feature_scaler_load(const char* text, crmkit_feature_scaler** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  auto scaler = std::make_unique<crmkit_feature_scaler>();
+  scaler->scaler = crmkit::feature_scaler::from_text(CRMKIT_NOT_NULL(text));
+  *out = scaler.release();
+  CRMKIT_API_END();
+}
+
 CRMKIT_API int crmkit_feature_scaler_params(const crmkit_feature_scaler* scaler, size_t* out_n_features,
                                             double* out_mean, double* out_scale, int32_t* out_log1p, size_t cap) {
   CRMKIT_API_BEGIN();

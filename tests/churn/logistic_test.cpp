@@ -277,17 +277,24 @@ TEST_CASE("logistic: text serialisation round-trips bit for bit") {
   CHECK(back.report().iterations == m.report().iterations);
   CHECK(back.report().status == m.report().status);
 
-  // damaged texts are parse errors naming the line
+  // damaged texts are parse errors naming the line and the key
+  CHECK(text.find("model = \"logistic_regression\"") != std::string::npos);
   auto bad = text;
-  bad.replace(bad.find("coef "), 5, "coeff ");
-  CHECK(error_of([&] { (void)logistic_regression::from_text(bad); }, crmkit::errc::parse_error).find("line 13") !=
-        std::string::npos);
+  bad.replace(bad.find("\ncoef = "), 8, "\ncoeff = ");
+  const auto missing = error_of([&] { (void)logistic_regression::from_text(bad); }, crmkit::errc::parse_error);
+  CHECK(missing.find("params.coef") != std::string::npos);
+  CHECK(missing.find("line ") != std::string::npos);
   CHECK(error_of([&] { (void)logistic_regression::from_text(text.substr(0, text.size() / 2)); },
                  crmkit::errc::parse_error)
             .size() > 0);
-  CHECK(error_of([&] { (void)logistic_regression::from_text("crmkit-logistic-regression 2\n"); },
-                 crmkit::errc::parse_error)
-            .find("version 2") != std::string::npos);
+  auto future = text;
+  future.replace(future.find("format = 1"), 10, "format = 2");
+  CHECK(error_of([&] { (void)logistic_regression::from_text(future); }, crmkit::errc::parse_error).find("format") !=
+        std::string::npos);
+  auto out_of_range = text;
+  out_of_range.replace(out_of_range.find("\nC = "), 5, "\nC = -");
+  CHECK(error_of([&] { (void)logistic_regression::from_text(out_of_range); }, crmkit::errc::parse_error)
+            .find("options.C") != std::string::npos);
   CHECK(error_of([&] { (void)logistic_regression::from_text(""); }, crmkit::errc::parse_error).size() > 0);
 }
 

@@ -242,6 +242,27 @@ def test_profile_matches_numpy_group_statistics():
         km.profile(value=np.ones(3))
 
 
+def test_feature_scaler_document_and_pickle_transform_the_same_bits():
+    import pickle
+
+    rng = np.random.RandomState(9)
+    rfm = np.column_stack([rng.randint(0, 700, 200), 1 + rng.poisson(3, 200), rng.gamma(2.0, 50.0, 200)]).astype(float)
+    scaler = crmkit.FeatureScaler(log1p=[True, False, True]).fit(rfm)
+    text = scaler.to_text()
+    assert 'model = "feature_scaler"' in text
+    back = crmkit.FeatureScaler.from_text(text)
+    assert back.to_text() == text and list(back.log1p_) == [True, False, True]
+    assert back.transform(rfm).tobytes() == scaler.transform(rfm).tobytes()
+    again = pickle.loads(pickle.dumps(scaler))
+    assert again.inverse_transform(scaler.transform(rfm)).tobytes() == scaler.inverse_transform(scaler.transform(rfm)).tobytes()
+    unfitted = pickle.loads(pickle.dumps(crmkit.FeatureScaler()))
+    with pytest.raises(crmkit.Error):
+        unfitted.transform(rfm)
+    with pytest.raises(crmkit.Error) as info:
+        crmkit.FeatureScaler.from_text(text.replace("log1p = [1.0", "log1p = [2.0"))
+    assert info.value.status == "CRMKIT_E_PARSE" and "params.log1p" in info.value.message
+
+
 def test_feature_scaler_matches_sklearn_standard_scaler():
     from sklearn.preprocessing import StandardScaler
 

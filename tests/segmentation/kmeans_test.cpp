@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -82,6 +83,26 @@ TEST_CASE("feature_scaler: log1p and z-scores in closed form, and back to origin
   crmkit::feature_matrix c(3, 1);
   c << 2.0, 2.0, 2.0;
   CHECK(crmkit::feature_scaler::fit(c).scale()[0] == 1.0);
+}
+
+TEST_CASE("feature_scaler: the model document round-trips to the same bits and rejects damage") {
+  crmkit::feature_matrix x(5, 3);
+  x << 0.5, 1.0, -2.0, 1.0, 3.0, 0.1, 3.0, 5.0, 7.25, 7.0, 7.0, 1e-3, 11.0, -4.0, 2.0;
+  const auto s = crmkit::feature_scaler::fit(x, {true, false, false});
+  const auto text = s.to_text();
+  CHECK(text.find("model = \"feature_scaler\"") != std::string::npos);
+  const auto back = crmkit::feature_scaler::from_text(text);
+  CHECK(back.to_text() == text);
+  CHECK(back.log1p() == s.log1p());
+  const crmkit::feature_matrix z0 = s.transform(x), z1 = back.transform(x);
+  CHECK(std::memcmp(z0.data(), z1.data(), sizeof(double) * static_cast<std::size_t>(z0.size())) == 0);
+  auto bad = text;
+  bad.replace(bad.find("\nlog1p = [1."), 12, "\nlog1p = [2.");
+  CHECK_THROWS_WITH_AS((void)crmkit::feature_scaler::from_text(bad), doctest::Contains("params.log1p"), crmkit::error);
+  auto zero = text;
+  zero.replace(zero.find("\nscale = ["), 10, "\nscale = [0.0, ");
+  CHECK_THROWS_AS((void)crmkit::feature_scaler::from_text(zero), crmkit::error);
+  CHECK_THROWS_AS((void)crmkit::feature_scaler().to_text(), crmkit::error);
 }
 
 TEST_CASE("feature_scaler rejects bad input with clear errors") {

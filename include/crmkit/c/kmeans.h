@@ -315,6 +315,25 @@ CRMKIT_API int crmkit_feature_scaler_fit(const double* data, size_t n_rows, size
 CRMKIT_API void crmkit_feature_scaler_free(crmkit_feature_scaler* scaler);
 
 /**
+ * Saves the fitted scaler as a model document (crmkit/core/model_document.hpp, model
+ * "feature_scaler": means and scales to 17 digits, the log1p flags), so that
+ * crmkit_feature_scaler_load gives a scaler that transforms bit-identically. Two-call
+ * protocol: `*out_needed` receives the size including the NUL; buf may be NULL when cap is 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_feature_scaler_save(const crmkit_feature_scaler* scaler, char* buf, size_t cap,
+                                          size_t* out_needed);
+
+/**
+ * Creates a scaler from a document written by crmkit_feature_scaler_save.
+ * @param text NUL-terminated UTF-8; borrowed for the call.
+ * @param[out] out receives the scaler (NULL on failure); release with crmkit_feature_scaler_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_PARSE (the message names the
+ *         line, the key and why); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_feature_scaler_load(const char* text, crmkit_feature_scaler** out);
+
+/**
  * The fitted parameters: number of features and, into caller buffers of `cap` >=
  * n_features values each (any may be NULL), the per-column means and scales of the
  * (log-transformed) training data and the log1p flags.

@@ -105,12 +105,12 @@ typedef struct crmkit_logistic crmkit_logistic;
 CRMKIT_API int crmkit_logistic_create(crmkit_logistic** out);
 
 /**
- * Creates a fitted handle from text written by crmkit_logistic_save(); its predictions
- * are bit-identical to those of the handle that wrote it.
+ * Creates a fitted handle from a model document written by crmkit_logistic_save(); its
+ * predictions are bit-identical to those of the handle that wrote it.
  * @param text NUL-terminated UTF-8; borrowed for the call.
  * @param[out] out receives the handle (NULL on failure).
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_PARSE (the message names
- *         the line); CRMKIT_E_OUT_OF_MEMORY.
+ *         the line, the key and why); CRMKIT_E_OUT_OF_MEMORY.
  */
 CRMKIT_API int crmkit_logistic_load(const char* text, crmkit_logistic** out);
 
@@ -226,7 +226,8 @@ CRMKIT_API int crmkit_logistic_decision_function(const crmkit_logistic* logistic
                                                  size_t n_cols, double* out, size_t cap);
 
 /**
- * Writes the fitted model as text (hexadecimal floats; see crmkit_logistic_load)
+ * Writes the fitted model as a model document (crmkit/core/model_document.hpp: TOML with
+ * the parameters to 17 digits, the options and the fit report; see crmkit_logistic_load)
  * with the two-call protocol: `*out_needed` receives the size including the NUL.
  * @param[out] buf caller buffer of `cap` bytes; may be NULL when cap is 0.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED;

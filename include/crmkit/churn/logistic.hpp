@@ -172,13 +172,16 @@ class logistic_regression {
   /// The report of the last fit (also restored by `from_text`).
   [[nodiscard]] const logistic_fit_report& report() const noexcept { return report_; }
 
-  /// The fitted model as UTF-8 text: a versioned header, the options, the fit report and
-  /// every parameter as a C99 hexadecimal float, so that `from_text(to_text())` predicts
-  /// exactly the same bits. @throws not_fitted.
-  [[nodiscard]] CRMKIT_FUNC std::string to_text() const;
-  /// Reads a model written by `to_text`.
-  /// @throws crmkit::error (parse_error) naming the line and what was expected.
-  [[nodiscard]] CRMKIT_FUNC static logistic_regression from_text(std::string_view text);
+#ifndef CRMKIT_HEADER_ONLY
+  /// The fitted model as a model document (crmkit/core/model_document.hpp, model
+  /// "logistic_regression"): the standardised coefficients, intercept, means and scales to
+  /// 17 digits, the options and the fit report, so that `from_text(to_text())` predicts
+  /// exactly the same bits. Compiled library only. @throws not_fitted.
+  [[nodiscard]] std::string to_text() const;
+  /// Reads a model written by `to_text`. Compiled library only.
+  /// @throws crmkit::error (parse_error) naming the line, the key and why.
+  [[nodiscard]] static logistic_regression from_text(std::string_view text);
+#endif
 
  private:
   CRMKIT_FUNC void check_fitted(const char* function) const;

@@ -4,13 +4,11 @@
 #pragma once
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 #include <Eigen/Cholesky>
@@ -43,86 +41,6 @@ inline void check_features(Eigen::Ref<const logistic_matrix> x, const char* func
                                 "drop missing values first)",
                                 function, i, j, x(i, j)));
 }
-
-// C99 hexadecimal float ("0x1.8p+0", "-0x0p+0"): exact, locale-independent.
-inline void append_hex(std::string& out, double v) {
-  char buf[64];
-  if (std::signbit(v)) out.push_back('-');
-  out += "0x";
-  const auto r = std::to_chars(buf, buf + sizeof buf, std::abs(v), std::chars_format::hex);
-  out.append(buf, r.ptr);
-}
-
-// The text reader: whitespace-separated tokens, line by line, errors naming the line.
-class text_reader {
- public:
-  explicit text_reader(std::string_view text) : text_(text) {}
-
-  // Moves to the next non-empty line and checks that it starts with `key`.
-  void expect_line(std::string_view key) {
-    for (;;) {
-      if (pos_ >= text_.size()) fail(fmt::format("expected a line '{} ...', found the end of the text", key));
-      const auto end = std::min(text_.find('\n', pos_), text_.size());
-      line_ = text_.substr(pos_, end - pos_);
-      if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
-      pos_ = end + 1;
-      ++line_no_;
-      if (line_.find_first_not_of(" \t") != std::string_view::npos) break;
-    }
-    const auto word = token(key);
-    if (word != key) fail(fmt::format("expected '{}', found '{}'", key, word));
-  }
-
-  std::string_view token(std::string_view what) {
-    const auto b = line_.find_first_not_of(" \t");
-    if (b == std::string_view::npos) fail(fmt::format("expected {}, found the end of the line", what));
-    line_.remove_prefix(b);
-    const auto e = std::min(line_.find_first_of(" \t"), line_.size());
-    const auto t = line_.substr(0, e);
-    line_.remove_prefix(e);
-    return t;
-  }
-
-  double hex(std::string_view what) {
-    auto t = token(what);
-    bool negative = false;
-    if (!t.empty() && t.front() == '-') {
-      negative = true;
-      t.remove_prefix(1);
-    }
-    if (t.size() < 3 || t[0] != '0' || (t[1] != 'x' && t[1] != 'X'))
-      fail(fmt::format("{}: '{}' is not a hexadecimal float such as 0x1.8p+0", what, t));
-    t.remove_prefix(2);
-    double v = 0.0;
-    const auto r = std::from_chars(t.data(), t.data() + t.size(), v, std::chars_format::hex);
-    if (r.ec != std::errc() || r.ptr != t.data() + t.size())
-      fail(fmt::format("{}: '0x{}' is not a hexadecimal float", what, t));
-    return negative ? -v : v;
-  }
-
-  std::int64_t integer(std::string_view what) {
-    const auto t = token(what);
-    std::int64_t v = 0;
-    const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (r.ec != std::errc() || r.ptr != t.data() + t.size()) fail(fmt::format("{}: '{}' is not an integer", what, t));
-    return v;
-  }
-
-  void end_of_line() {
-    if (line_.find_first_not_of(" \t") != std::string_view::npos)
-      fail(fmt::format("unexpected trailing text '{}'", line_));
-  }
-
-  [[noreturn]] void fail(const std::string& message) const {
-    throw error(errc::parse_error, fmt::format("logistic_regression::from_text: line {}: {}", line_no_, message));
-  }
-
- private:
-  std::string_view text_;
-  std::string_view line_;
-  std::size_t pos_ = 0;
-  std::size_t line_no_ = 0;
-};
 
 }  // namespace detail::logistic
 
@@ -392,116 +310,6 @@ CRMKIT_FUNC const Eigen::VectorXd& logistic_regression::feature_means() const {
 CRMKIT_FUNC const Eigen::VectorXd& logistic_regression::feature_scales() const {
   check_fitted("logistic_regression::feature_scales");
   return scales_;
-}
-
-CRMKIT_FUNC std::string logistic_regression::to_text() const {
-  using detail::logistic::append_hex;
-  check_fitted("logistic_regression::to_text");
-  const auto& o = options_;
-  std::string s = "crmkit-logistic-regression 1\n";
-  s += fmt::format("n_features {}\n", coef_.size());
-  s += "C ";
-  append_hex(s, o.C);
-  s += fmt::format("\nfit_intercept {}\nstandardize {}\nclass_weight {} ", o.fit_intercept ? 1 : 0,
-                   o.standardize ? 1 : 0, static_cast<int>(o.class_weight));
-  append_hex(s, o.class_weights[0]);
-  s += ' ';
-  append_hex(s, o.class_weights[1]);
-  s += fmt::format("\nmax_iter {}\ntol ", o.max_iter);
-  append_hex(s, o.tol);
-  // format 1 status codes: 0 converged, 1 iteration limit, 2 line search failed
-  const int status_code = report_.status == fit_status::converged ? 0 : report_.status == fit_status::iteration_limit ? 1 : 2;
-  s += fmt::format("\nreport {} {} ", status_code, report_.iterations);
-  append_hex(s, report_.gradient_norm);
-  s += ' ';
-  append_hex(s, report_.objective);
-  s += "\nintercept ";
-  append_hex(s, intercept_);
-  const auto vec = [&](const char* key, const Eigen::VectorXd& v) {
-    s += '\n';
-    s += key;
-    for (Eigen::Index j = 0; j < v.size(); ++j) {
-      s += ' ';
-      append_hex(s, v[j]);
-    }
-  };
-  vec("means", means_);
-  vec("scales", scales_);
-  vec("coef", coef_);
-  s += "\nend\n";
-  return s;
-}
-
-CRMKIT_FUNC logistic_regression logistic_regression::from_text(std::string_view text) {
-  detail::logistic::text_reader in(text);
-  in.expect_line("crmkit-logistic-regression");
-  const auto version = in.integer("format version");
-  if (version != 1) in.fail(fmt::format("format version {} is not supported (this reader knows version 1)", version));
-  in.end_of_line();
-  in.expect_line("n_features");
-  const auto d = in.integer("the feature count");
-  if (d < 0 || d > (std::int64_t{1} << 40)) in.fail(fmt::format("feature count {} is out of range", d));
-  in.end_of_line();
-  logistic_options o;
-  in.expect_line("C");
-  o.C = in.hex("C");
-  in.end_of_line();
-  const auto flag = [&](const char* key) {
-    in.expect_line(key);
-    const auto v = in.integer(key);
-    if (v != 0 && v != 1) in.fail(fmt::format("{} must be 0 or 1, found {}", key, v));
-    in.end_of_line();
-    return v == 1;
-  };
-  o.fit_intercept = flag("fit_intercept");
-  o.standardize = flag("standardize");
-  in.expect_line("class_weight");
-  const auto mode = in.integer("class weight mode");
-  if (mode < 0 || mode > 2) in.fail(fmt::format("class weight mode {} is not 0, 1 or 2", mode));
-  o.class_weight = static_cast<class_weight_mode>(mode);
-  o.class_weights[0] = in.hex("class weight 0");
-  o.class_weights[1] = in.hex("class weight 1");
-  in.end_of_line();
-  in.expect_line("max_iter");
-  const auto max_iter = in.integer("max_iter");
-  if (max_iter < 1 || max_iter > std::numeric_limits<int>::max()) in.fail("max_iter is out of range");
-  o.max_iter = static_cast<int>(max_iter);
-  in.end_of_line();
-  in.expect_line("tol");
-  o.tol = in.hex("tol");
-  in.end_of_line();
-  logistic_regression m(o);
-  in.expect_line("report");
-  const auto status = in.integer("status");
-  if (status < 0 || status > 2) in.fail(fmt::format("status {} is not 0, 1 or 2", status));
-  m.report_.status = status == 0 ? fit_status::converged : status == 1 ? fit_status::iteration_limit
-                                                                      : fit_status::numerical_failure;
-  const auto iterations = in.integer("iterations");
-  if (iterations < 0 || iterations > std::numeric_limits<int>::max()) in.fail("iterations out of range");
-  m.report_.iterations = static_cast<int>(iterations);
-  m.report_.gradient_norm = in.hex("gradient norm");
-  m.report_.objective = in.hex("objective");
-  in.end_of_line();
-  in.expect_line("intercept");
-  m.intercept_ = in.hex("intercept");
-  in.end_of_line();
-  const auto vec = [&](const char* key, Eigen::VectorXd& v) {
-    in.expect_line(key);
-    v.resize(static_cast<Eigen::Index>(d));
-    for (Eigen::Index j = 0; j < v.size(); ++j) v[j] = in.hex(key);
-    in.end_of_line();
-    if (!v.allFinite()) in.fail(fmt::format("{} holds a non-finite value", key));
-  };
-  vec("means", m.means_);
-  vec("scales", m.scales_);
-  vec("coef", m.coef_);
-  for (Eigen::Index j = 0; j < m.scales_.size(); ++j)
-    if (!(m.scales_[j] > 0.0)) in.fail(fmt::format("scale {} is {}; scales must be > 0", j, m.scales_[j]));
-  if (!std::isfinite(m.intercept_)) in.fail("the intercept is not finite");
-  in.expect_line("end");
-  in.end_of_line();
-  m.fitted_ = true;
-  return m;
 }
 
 CRMKIT_END_NAMESPACE

@@ -21,7 +21,8 @@
 ///
 ///     # crmkit model document
 ///     model = "bg_nbd"            # the kind: bg_nbd, pareto_nbd, modified_bg_nbd, bg_bb,
-///                                 # gamma_gamma, kmeans
+///                                 # gamma_gamma, kmeans, logistic_regression,
+///                                 # feature_scaler
 ///     format = 1                  # this layout; a reader refuses formats it does not know
 ///     crmkit_version = "0.3.0"    # CRMKIT_VERSION_STRING of the writer (informational)
 ///
@@ -47,9 +48,9 @@
 /// centres) is an array of rows.
 ///
 /// Semantics vs its reference: like scikit-learn's pickles and lifetimes' `save_model`, but
-/// text, versioned and readable by any language. The logistic regression keeps its own
-/// line format of hexadecimal floats (crmkit/churn/logistic.hpp, `to_text`), which also
-/// carries its options and report.
+/// text, versioned and readable by any language. A model's [options] are written from its
+/// option table (crmkit/core/option_table.hpp) where it has one, so the names are the C++
+/// fields, the C constants' suffixes and the Python keywords.
 ///
 /// Loading is a parser of untrusted text: any damage is a crmkit::error (parse_error) whose
 /// message names the line, the key and why ("model document: line 7: params.r: expected a

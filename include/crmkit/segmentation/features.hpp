@@ -23,6 +23,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
@@ -71,6 +73,17 @@ class feature_scaler {
   [[nodiscard]] const std::vector<double>& scale() const noexcept { return scale_; }
   /// Per-column log1p flags.
   [[nodiscard]] const std::vector<bool>& log1p() const noexcept { return log1p_; }
+
+#ifndef CRMKIT_HEADER_ONLY
+  /// The fitted scaler as a model document (crmkit/core/model_document.hpp, model
+  /// "feature_scaler": mean and scale to 17 digits, the log1p flags), so that
+  /// `from_text(to_text())` transforms to the same bits. Compiled library only.
+  /// @throws crmkit::error (invalid_argument) for an unfitted (default) scaler.
+  [[nodiscard]] std::string to_text() const;
+  /// Reads a scaler written by `to_text`. Compiled library only.
+  /// @throws crmkit::error (parse_error) naming the line, the key and why.
+  [[nodiscard]] static feature_scaler from_text(std::string_view text);
+#endif
 
  private:
   std::vector<double> mean_;

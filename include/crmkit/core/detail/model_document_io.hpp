@@ -14,6 +14,7 @@
 
 #include "crmkit/config.hpp"
 #include "crmkit/core/fit_report.hpp"
+#include "crmkit/core/option_table.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 namespace detail {
@@ -72,6 +73,56 @@ class document_reader {
   struct impl;
   std::unique_ptr<impl> impl_;
 };
+
+
+/// Writes every option of `o` under its option-table name (crmkit/core/option_table.hpp):
+/// flags as booleans, integers and enumerations as integers, reals as numbers, strings as
+/// text. The options of a model are described once, in its option table.
+template <class Options>
+void write_options(document_writer& w, const Options& o) {
+  for (const auto& spec : option_table<Options>::entries) {
+    switch (spec.kind) {
+      case option_kind::flag: w.boolean(spec.name, spec.get_number(o) != 0.0); break;
+      case option_kind::integer:
+      case option_kind::enumeration: w.integer(spec.name, static_cast<std::int64_t>(spec.get_number(o))); break;
+      case option_kind::real: w.number(spec.name, spec.get_number(o)); break;
+      case option_kind::string: w.text(spec.name, spec.get_string(o)); break;
+    }
+  }
+}
+
+/// Reads every option of `Options` from `section`, each checked against its range as a
+/// setter would check it; a bad value is a parse_error naming the line and the key.
+template <class Options>
+Options read_options(const document_reader& r, std::string_view section) {
+  Options o{};
+  for (const auto& spec : option_table<Options>::entries) {
+    if (spec.kind == option_kind::string) {
+      const auto v = r.text(section, spec.name);
+      const auto length = static_cast<double>(v.size());
+      if (length < spec.lo || length > spec.hi) r.fail(section, spec.name, "its length is out of range");
+      spec.set_string(o, v);
+      continue;
+    }
+    double v = 0;
+    if (spec.kind == option_kind::flag) {
+      v = r.boolean(section, spec.name) ? 1.0 : 0.0;
+    } else if (spec.kind == option_kind::real) {
+      v = r.number(section, spec.name);
+    } else {
+      const auto lo = spec.lo < -option_int_limit ? -option_int_limit : spec.lo;
+      const auto hi = spec.hi > option_int_limit ? option_int_limit : spec.hi;
+      v = static_cast<double>(r.integer(section, spec.name, static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)));
+    }
+    try {
+      detail::check_option_value(spec, v, "model document");
+    } catch (const error& e) {
+      r.fail(section, spec.name, e.what());
+    }
+    spec.set_number(o, v);
+  }
+  return o;
+}
 
 }  // namespace detail
 CRMKIT_END_NAMESPACE
