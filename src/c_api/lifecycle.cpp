@@ -280,15 +280,7 @@ CRMKIT_API int crmkit_lifecycle_evaluate_dataset(crmkit_lifecycle* machine, cons
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   CRMKIT_CHECK_NOT_NULL(dataset);
-  const auto& data = dataset->data;
-  if (data.n_customers() != machine->machine.n_customers())
-    throw error(errc::invalid_argument, fmt::format("{}: the dataset has {} customers, the machine {}", __func__,
-                                                    data.n_customers(), machine->machine.n_customers()));
-  const auto metrics = crmkit::compute_metrics(data.transactions(), as_of);
-  crmkit::lifecycle_columns columns;
-  columns.add_table(data.customers());
-  columns.add_metrics(metrics);
-  const std::size_t hops = machine->machine.evaluate(as_of, columns);
+  const std::size_t hops = crmkit::evaluate_dataset(machine->machine, dataset->data, as_of);
   if (out_hops) *out_hops = hops;
   CRMKIT_API_END();
 }

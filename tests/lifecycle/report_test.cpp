@@ -158,6 +158,25 @@ TEST_CASE("replay equals a machine driven by purchase events and step evaluation
   }
 }
 
+TEST_CASE("evaluate_dataset: the dataset's columns plus its metrics, as a hand-built evaluation") {
+  const std::vector<std::vector<std::int64_t>> purchases = {{}, {10}, {10, 40}, {-200, 100, 250}, {5, 30, 55}};
+  const auto log = make_log(purchases);
+  const crmkit::dataset data(crmkit::customer_table::with_index_ids(log.n_customers()), log);
+  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model());
+  crmkit::lifecycle_machine a(model, log.n_customers(), day(0)), b(model, log.n_customers(), day(0));
+  const auto metrics = crmkit::compute_metrics(log, day(300));
+  crmkit::lifecycle_columns cols;
+  cols.add_table(data.customers());
+  cols.add_metrics(metrics);
+  const auto hops = b.evaluate(day(300), cols);
+  CHECK(hops > 0);
+  CHECK(crmkit::evaluate_dataset(a, data, day(300)) == hops);
+  CHECK(a.stage_counts() == b.stage_counts());
+  crmkit::lifecycle_machine c(model, log.n_customers() + 1, day(0));
+  CHECK_THROWS_WITH_AS(crmkit::evaluate_dataset(c, data, day(300)), doctest::Contains("the dataset has 5 customers"),
+                       crmkit::error);
+}
+
 TEST_CASE("replay: stages a purchase moves to are entered at the purchase time (hand-computed)") {
   // Monthly steps from 2024-01-01 at days 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305,
   // 335, 366, 397, 425. Default model: decline after 90 days without a purchase, churned

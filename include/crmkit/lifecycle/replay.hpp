@@ -38,6 +38,7 @@
 
 #include "crmkit/config.hpp"
 #include "crmkit/core/customer_table.hpp"
+#include "crmkit/core/dataset.hpp"
 #include "crmkit/core/transaction_log.hpp"
 #include "crmkit/lifecycle/machine.hpp"
 
@@ -76,6 +77,16 @@ inline constexpr std::size_t max_replay_steps = 10'000'000;
 [[nodiscard]] CRMKIT_FUNC replay_result replay(std::shared_ptr<const lifecycle_model> model, const transaction_log& log,
                                                std::int64_t start, std::int64_t end, const replay_options& options = {},
                                                const customer_table* attributes = nullptr);
+
+/// Time passing over a dataset: evaluates the time-triggered transitions of `machine` at
+/// `as_of` against the dataset's customer columns plus the purchase metrics of its
+/// transactions up to `as_of` (crmkit/lifecycle/metrics.hpp) - the columns a replay step
+/// sees. What C `crmkit_lifecycle_evaluate_dataset` and Python `Lifecycle.evaluate(dataset)`
+/// call.
+/// @return the number of hops logged.
+/// @throws crmkit::error (invalid_argument) when the dataset's customer count differs from
+///         the machine's; otherwise as lifecycle_machine::evaluate.
+CRMKIT_FUNC std::size_t evaluate_dataset(lifecycle_machine& machine, const dataset& data, std::int64_t as_of);
 
 CRMKIT_END_NAMESPACE
 

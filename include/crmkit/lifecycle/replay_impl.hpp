@@ -110,4 +110,15 @@ CRMKIT_FUNC replay_result replay(std::shared_ptr<const lifecycle_model> model, c
   return {times, std::move(counts), std::move(machine)};
 }
 
+CRMKIT_FUNC std::size_t evaluate_dataset(lifecycle_machine& machine, const dataset& data, std::int64_t as_of) {
+  if (data.n_customers() != machine.n_customers())
+    throw error(errc::invalid_argument, fmt::format("evaluate_dataset: the dataset has {} customers, the machine {}",
+                                                    data.n_customers(), machine.n_customers()));
+  const auto metrics = compute_metrics(data.transactions(), as_of);
+  lifecycle_columns columns;
+  columns.add_table(data.customers());
+  columns.add_metrics(metrics);
+  return machine.evaluate(as_of, columns);
+}
+
 CRMKIT_END_NAMESPACE
