@@ -236,6 +236,15 @@ def __getattr__(name: str) -> Any:
                          "in the C headers")
 
 
+# The options handles whose functions are not named crmkit_<module>_*: the CSV reader's and
+# the GPS track analysis' options are handles of their own (constants CRMKIT_<MODULE>_*).
+_OPTION_HANDLES = {"csv": "crmkit_csv_options", "geo_track": "crmkit_geo_track_options"}
+
+
+def _handle_prefix(module: str) -> str:
+    return _OPTION_HANDLES.get(module, f"crmkit_{module}")
+
+
 def option_key(module: str, name: str) -> int:
     """The C key of option ``name`` of ``module`` (``kmeans``, ``logistic``, ``btyd``,
     ``csv``): the value of ``CRMKIT_<MODULE>_<NAME>``, the naming rule of docs/api.md."""
@@ -248,7 +257,7 @@ def option_key(module: str, name: str) -> int:
 
 def option_bounds(module: str, name: str) -> Tuple[float, float, float]:
     """(lo, hi, default) of an option, from the library's ``crmkit_<module>_option_bounds``."""
-    function = "crmkit_csv_options_option_bounds" if module == "csv" else f"crmkit_{module}_option_bounds"
+    function = f"{_handle_prefix(module)}_option_bounds"
     lo, hi, default = c_double(), c_double(), c_double()
     check(getattr(get(), function)(option_key(module, name), byref(lo), byref(hi), byref(default)))
     return lo.value, hi.value, default.value
@@ -272,9 +281,11 @@ def option_is_integer(module: str, name: str) -> bool:
 def set_option(module: str, handle: Any, name: str, value: Any) -> None:
     """Sets option ``name`` on a handle of ``module`` through ``crmkit_<module>_set_int`` or
     ``_set_double``, as its bounds say; the library checks the range."""
-    prefix = "crmkit_csv_options" if module == "csv" else f"crmkit_{module}"
+    prefix = _handle_prefix(module)
     integer = option_is_integer(module, name)
     setter = getattr(get(), f"{prefix}_set_{'int' if integer else 'double'}")
+    if integer and not float(value).is_integer():  # never truncate: 2.5 is not a count
+        raise _errors.error_for(_errors.E_INVALID_ARGUMENT, f"{module} option {name} = {value!r} is not a whole number")
     check(setter(handle, option_key(module, name), int(value) if integer else float(value)))
 
 

@@ -290,11 +290,11 @@ def _unix_seconds(time: Any) -> np.ndarray:
     raise _invalid(f"time must be Unix seconds or datetime64, got dtype {a.dtype}")
 
 
-def _set_track_options(lib: Any, options: Any, max_speed_mps: float, stop_radius_m: float, min_dwell_s: int,
-                       visit_radius_m: float) -> None:
-    for key, value in ((_lib.GEO_TRACK_MAX_SPEED_MPS, max_speed_mps), (_lib.GEO_TRACK_STOP_RADIUS_M, stop_radius_m),
-                       (_lib.GEO_TRACK_MIN_DWELL_S, min_dwell_s), (_lib.GEO_TRACK_VISIT_RADIUS_M, visit_radius_m)):
-        _lib.check(lib.crmkit_geo_track_options_set(options, key, float(value)))
+def _set_track_options(options: Any, **values: Any) -> None:
+    """Sets the thresholds given (the handle holds the library's defaults for the rest)."""
+    for name, value in values.items():
+        if value is not _lib.DEFAULT:
+            _lib.set_option("geo_track", options, name, value)
 
 
 @dataclass
@@ -333,15 +333,17 @@ class Track:
     def __len__(self) -> int:
         return int(self.time.shape[0])
 
-    def analyze(self, index: Optional[GeoIndex] = None, max_speed_mps: float = 70.0, stop_radius_m: float = 100.0,
-                min_dwell_s: int = 300, visit_radius_m: float = 150.0) -> TrackSummary:
+    def analyze(self, index: Optional[GeoIndex] = None, max_speed_mps: float = _lib.DEFAULT,
+                stop_radius_m: float = _lib.DEFAULT, min_dwell_s: int = _lib.DEFAULT,
+                visit_radius_m: float = _lib.DEFAULT) -> TrackSummary:
         """Distance, outliers, stops and (with a customer ``index``) visits in one pass."""
         lib = _lib.get()
         options = _lib.GeoTrackOptionsP()
         _lib.check(lib.crmkit_geo_track_options_create(byref(options)))
         result = _lib.GeoTrackP()
         try:
-            _set_track_options(lib, options, max_speed_mps, stop_radius_m, min_dwell_s, visit_radius_m)
+            _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m,
+                               min_dwell_s=min_dwell_s, visit_radius_m=visit_radius_m)
             _lib.check(lib.crmkit_geo_track_analyze(_i64(self.time), _dptr(self.lon), _dptr(self.lat),
                                                     c_size_t(len(self)), None if index is None else index._handle,
                                                     options, byref(result)))
@@ -373,21 +375,22 @@ class Track:
         return TrackSummary(float(distance.value), kept.astype(bool), int(n_dropped.value), stops,
                             int(n_visits.value), int(at.value))
 
-    def distance_m(self, max_speed_mps: float = 70.0) -> float:
+    def distance_m(self, max_speed_mps: float = _lib.DEFAULT) -> float:
         """Metres travelled over the fixes kept by the speed filter."""
         return self.analyze(max_speed_mps=max_speed_mps).distance_m
 
-    def kept(self, max_speed_mps: float = 70.0) -> np.ndarray:
+    def kept(self, max_speed_mps: float = _lib.DEFAULT) -> np.ndarray:
         """Per fix: True when kept by the speed filter."""
         return self.analyze(max_speed_mps=max_speed_mps).kept
 
-    def stops(self, stop_radius_m: float = 100.0, min_dwell_s: int = 300, max_speed_mps: float = 70.0) -> Any:
+    def stops(self, stop_radius_m: float = _lib.DEFAULT, min_dwell_s: int = _lib.DEFAULT,
+              max_speed_mps: float = _lib.DEFAULT) -> Any:
         """The stops as a DataFrame: first_fix, last_fix, start, end (Unix seconds),
         duration_s, lon, lat (mean position), customer (-1) and customer_distance_m (NaN)."""
         return self.analyze(None, max_speed_mps, stop_radius_m, min_dwell_s).stops
 
-    def visits(self, index: GeoIndex, visit_radius_m: float = 150.0, stop_radius_m: float = 100.0,
-               min_dwell_s: int = 300, max_speed_mps: float = 70.0) -> Any:
+    def visits(self, index: GeoIndex, visit_radius_m: float = _lib.DEFAULT, stop_radius_m: float = _lib.DEFAULT,
+               min_dwell_s: int = _lib.DEFAULT, max_speed_mps: float = _lib.DEFAULT) -> Any:
         """The stops matched to a customer of ``index`` (the stops DataFrame, visits only)."""
         stops = self.analyze(index, max_speed_mps, stop_radius_m, min_dwell_s, visit_radius_m).stops
         return stops[stops["customer"] >= 0].reset_index(drop=True)
@@ -686,8 +689,8 @@ class RepCoverage:
 
 def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: Tuple[Any, Any],
                  utc_offset_s: int = 0, max_gap_s: int = 0, next_due: Any = None, frequency_days: Any = None,
-                 max_speed_mps: float = 70.0, stop_radius_m: float = 100.0, min_dwell_s: int = 300,
-                 visit_radius_m: float = 150.0) -> RepCoverage:
+                 max_speed_mps: float = _lib.DEFAULT, stop_radius_m: float = _lib.DEFAULT,
+                 min_dwell_s: int = _lib.DEFAULT, visit_radius_m: float = _lib.DEFAULT) -> RepCoverage:
     """How well one rep covered their assigned customers over ``period`` = (start, end)
     (Unix seconds or datetimes, end exclusive), with one summary row per local day
     (days start at local midnight, UTC + ``utc_offset_s``). ``tracks``: :class:`Track`
@@ -719,7 +722,8 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
     _lib.check(lib.crmkit_geo_track_options_create(byref(options)))
     result = _lib.GeoCoverageP()
     try:
-        _set_track_options(lib, options, max_speed_mps, stop_radius_m, min_dwell_s, visit_radius_m)
+        _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
+                           visit_radius_m=visit_radius_m)
         _lib.check(lib.crmkit_geo_coverage_compute(
             _i64(time), _dptr(lon), _dptr(lat), _i64(offsets), c_size_t(len(ts)), _i32(ids), c_size_t(ids.shape[0]),
             index._handle, None if due is None else _i64(due), None if freq is None else _i32(freq), start, end,

@@ -149,19 +149,19 @@ class RFM:
         as_of: Any,
         *,
         time_unit: Union[str, int] = "D",
-        bins: int = 5,
+        bins: int = _lib.DEFAULT,
         ties: str = "first",
         segments: SegmentRules = "grid11",
         other: str = "Others",
-        n_threads: int = 1,
+        n_threads: int = _lib.DEFAULT,
     ) -> None:
         self.as_of = as_of
         self.time_unit = time_unit
-        self.bins = bins
+        self.bins = _lib.resolve("rfm", "bins", bins)
         self.ties = ties
         self.segments = segments
         self.other = other
-        self.n_threads = n_threads
+        self.n_threads = _lib.resolve("rfm", "n_threads", n_threads)
 
     def _configure(self, lib: Any, handle: Any) -> None:
         check = _lib.check
@@ -169,9 +169,9 @@ class RFM:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"ties {self.ties!r} is not one of {sorted(_TIES)}")
         check(lib.crmkit_rfm_set_int(handle, _lib.RFM_AS_OF, _unix_seconds(self.as_of, "as_of")))
         check(lib.crmkit_rfm_set_int(handle, _lib.RFM_TIME_UNIT_SECONDS, _time_unit_seconds(self.time_unit)))
-        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_BINS, int(self.bins)))
+        _lib.set_option("rfm", handle, "bins", self.bins)
         check(lib.crmkit_rfm_set_int(handle, _lib.RFM_TIE_RULE, _TIES[self.ties]))
-        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_N_THREADS, int(self.n_threads)))
+        _lib.set_option("rfm", handle, "n_threads", self.n_threads)
         if self.segments is None or isinstance(self.segments, str):
             preset = "grid11" if self.segments is None else self.segments
             if preset not in _PRESETS:
@@ -286,11 +286,11 @@ def rfm(
     as_of: Any,
     *,
     time_unit: Union[str, int] = "D",
-    bins: int = 5,
+    bins: int = _lib.DEFAULT,
     ties: str = "first",
     segments: SegmentRules = "grid11",
     other: str = "Others",
-    n_threads: int = 1,
+    n_threads: int = _lib.DEFAULT,
     customer: str = "customer_id",
     time: str = "timestamp",
     amount: str = "amount",

@@ -497,36 +497,35 @@ CRMKIT_API int crmkit_geo_track_options_create(crmkit_geo_track_options** out) {
 
 CRMKIT_API void crmkit_geo_track_options_free(crmkit_geo_track_options* options) { delete options; }
 
-CRMKIT_API int crmkit_geo_track_options_set(crmkit_geo_track_options* options, int32_t key, double value) {
+CRMKIT_API int crmkit_geo_track_options_set_int(crmkit_geo_track_options* options, int32_t key, int64_t value) {
   CRMKIT_API_BEGIN();
-  const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(options);
-  auto& o = options->options;
-  auto require = [&](bool ok, const char* name, const char* rule) {
-    if (!ok) throw error(errc::invalid_argument, fmt::format("{}: {} = {} must be {}", f, name, value, rule));
-  };
-  switch (key) {
-    case CRMKIT_GEO_TRACK_MAX_SPEED_MPS:
-      require(value > 0 && std::isfinite(value), "CRMKIT_GEO_TRACK_MAX_SPEED_MPS", "> 0 and finite");
-      o.max_speed_mps = value;
-      break;
-    case CRMKIT_GEO_TRACK_STOP_RADIUS_M:
-      require(value >= 0 && std::isfinite(value), "CRMKIT_GEO_TRACK_STOP_RADIUS_M", ">= 0 and finite");
-      o.stop_radius_m = value;
-      break;
-    case CRMKIT_GEO_TRACK_MIN_DWELL_S:
-      // 2^53: every whole number below it is exact in a double and fits int64.
-      require(value >= 0 && value <= 9007199254740992.0 && std::floor(value) == value, "CRMKIT_GEO_TRACK_MIN_DWELL_S",
-              "a whole number of seconds in [0, 2^53]");
-      o.min_dwell_s = static_cast<std::int64_t>(value);
-      break;
-    case CRMKIT_GEO_TRACK_VISIT_RADIUS_M:
-      require(value >= 0 && std::isfinite(value), "CRMKIT_GEO_TRACK_VISIT_RADIUS_M", ">= 0 and finite");
-      o.visit_radius_m = value;
-      break;
-    default:
-      throw error(errc::invalid_argument, fmt::format("{}: unknown key {} (expected CRMKIT_GEO_TRACK_*)", f, key));
-  }
+  crmkit::set_option(CRMKIT_NOT_NULL(options)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_track_options_set_double(crmkit_geo_track_options* options, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(options)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_track_options_get_int(const crmkit_geo_track_options* options, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(options)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_track_options_get_double(const crmkit_geo_track_options* options, int32_t key,
+                                                   double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(options)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_geo_track_options_option_bounds(int32_t key, double* out_lo, double* out_hi,
+                                                      double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::track_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 

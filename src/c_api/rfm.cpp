@@ -64,36 +64,28 @@ CRMKIT_API void crmkit_rfm_free(crmkit_rfm* rfm) { delete rfm; }
 CRMKIT_API int crmkit_rfm_set_int(crmkit_rfm* rfm, int32_t key, int64_t value) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(rfm);
-  auto out_of_domain = [&](const char* name, const char* domain) {
-    throw error(errc::invalid_argument,
-                fmt::format("{}: {} = {} is outside its domain {}", __func__, name, value, domain));
-  };
-  switch (key) {
-    case CRMKIT_RFM_AS_OF: rfm->options.as_of = value; break;
-    case CRMKIT_RFM_TIME_UNIT_SECONDS:
-      if (value < 1) out_of_domain("CRMKIT_RFM_TIME_UNIT_SECONDS", ">= 1");
-      rfm->options.time_unit_seconds = value;
-      break;
-    case CRMKIT_RFM_BINS:
-      if (value < 2 || value > 1000) out_of_domain("CRMKIT_RFM_BINS", "[2, 1000]");
-      rfm->options.bins = static_cast<int>(value);
-      break;
-    case CRMKIT_RFM_TIE_RULE:
-      if (value != CRMKIT_RFM_TIES_RANK_FIRST && value != CRMKIT_RFM_TIES_R_RFM)
-        out_of_domain("CRMKIT_RFM_TIE_RULE", "{CRMKIT_RFM_TIES_RANK_FIRST, CRMKIT_RFM_TIES_R_RFM}");
-      rfm->options.tie_rule = static_cast<crmkit::rfm_tie_rule>(value);
-      break;
-    case CRMKIT_RFM_N_THREADS:
-      crmkit::check_n_threads(value, "crmkit_rfm_set_int (CRMKIT_RFM_N_THREADS)");
-      rfm->options.n_threads = static_cast<int>(value);
-      break;
-    case CRMKIT_RFM_SEGMENT_PRESET:
-      if (value < CRMKIT_RFM_PRESET_GRID11 || value > CRMKIT_RFM_PRESET_RF_GRID)
-        out_of_domain("CRMKIT_RFM_SEGMENT_PRESET", "CRMKIT_RFM_PRESET_*");
-      rfm->preset = static_cast<crmkit::rfm_preset>(value);
-      break;
-    default: unknown(__func__, "key", key);
+  if (key != CRMKIT_RFM_SEGMENT_PRESET) {
+    crmkit::set_option(rfm->options, key, value, __func__);
+  } else {  // a setting of the handle's segment map, not of rfm_options
+    if (value < CRMKIT_RFM_PRESET_GRID11 || value > CRMKIT_RFM_PRESET_RF_GRID)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: CRMKIT_RFM_SEGMENT_PRESET = {} is not one of CRMKIT_RFM_PRESET_*", __func__, value));
+    rfm->preset = static_cast<crmkit::rfm_preset>(value);
   }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_get_int(const crmkit_rfm* rfm, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = key == CRMKIT_RFM_SEGMENT_PRESET ? static_cast<std::int64_t>(CRMKIT_NOT_NULL(rfm)->preset)
+                                          : crmkit::get_int_option(CRMKIT_NOT_NULL(rfm)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rfm_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::rfm_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 

@@ -152,14 +152,14 @@ static void test_track(void) {
 
   /* A 6-minute minimum dwell: no stop. */
   CHECK_OK(crmkit_geo_track_options_create(&options));
-  CHECK_OK(crmkit_geo_track_options_set(options, CRMKIT_GEO_TRACK_MIN_DWELL_S, 360));
+  CHECK_OK(crmkit_geo_track_options_set_int(options, CRMKIT_GEO_TRACK_MIN_DWELL_S, 360));
   CHECK_OK(crmkit_geo_track_analyze(t_track, lon_track, lat_track, 13, NULL, options, &track));
   CHECK_OK(crmkit_geo_track_summary(track, NULL, NULL, NULL, &n_stops, &n_visits, NULL));
   CHECK(n_stops == 0 && n_visits == 0);
   crmkit_geo_track_free(track);
   track = NULL;
-  CHECK_OK(crmkit_geo_track_options_set(options, CRMKIT_GEO_TRACK_MIN_DWELL_S, 300));
-  CHECK_OK(crmkit_geo_track_options_set(options, CRMKIT_GEO_TRACK_MAX_SPEED_MPS, 1.0));
+  CHECK_OK(crmkit_geo_track_options_set_int(options, CRMKIT_GEO_TRACK_MIN_DWELL_S, 300));
+  CHECK_OK(crmkit_geo_track_options_set_double(options, CRMKIT_GEO_TRACK_MAX_SPEED_MPS, 1.0));
   CHECK_OK(crmkit_geo_track_analyze(t_track, lon_track, lat_track, 13, NULL, options, &track));
   CHECK_OK(crmkit_geo_track_summary(track, NULL, &distance, &n_dropped, NULL, NULL, NULL));
   /* From the last kept fix: fixes 1-4 are 111 m per minute away (1.85 m/s), the dwell at
@@ -173,13 +173,25 @@ static void test_track(void) {
   track = NULL;
 
   /* Bad input. */
-  CHECK_STATUS(crmkit_geo_track_options_set(options, CRMKIT_GEO_TRACK_MIN_DWELL_S, 2.5), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_track_options_set_double(options, CRMKIT_GEO_TRACK_MIN_DWELL_S, 2.5), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_MESSAGE_HAS("whole number");
-  CHECK_STATUS(crmkit_geo_track_options_set(options, CRMKIT_GEO_TRACK_MAX_SPEED_MPS, 0.0), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_geo_track_options_set(options, CRMKIT_GEO_TRACK_STOP_RADIUS_M, NAN), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(crmkit_geo_track_options_set(options, 99, 1.0), CRMKIT_E_INVALID_ARGUMENT);
-  CHECK_MESSAGE_HAS("unknown key 99");
-  CHECK_STATUS(crmkit_geo_track_options_set(NULL, CRMKIT_GEO_TRACK_MIN_DWELL_S, 1.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_track_options_set_int(options, CRMKIT_GEO_TRACK_MIN_DWELL_S, -1), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_track_options_set_double(options, CRMKIT_GEO_TRACK_MAX_SPEED_MPS, 0.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_track_options_set_double(options, CRMKIT_GEO_TRACK_STOP_RADIUS_M, NAN), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_geo_track_options_set_double(options, 99, 1.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("unknown option key 99");
+  {
+    double lo = 0, hi = 0, def = 0, v = 0;
+    int64_t dwell = 0;
+    CHECK_OK(crmkit_geo_track_options_option_bounds(CRMKIT_GEO_TRACK_VISIT_RADIUS_M, &lo, &hi, &def));
+    CHECK(lo == 0.0 && def == 150.0 && hi > 1e300);
+    CHECK_OK(crmkit_geo_track_options_get_double(options, CRMKIT_GEO_TRACK_MAX_SPEED_MPS, &v));
+    CHECK(v == 1.0);
+    CHECK_OK(crmkit_geo_track_options_get_int(options, CRMKIT_GEO_TRACK_MIN_DWELL_S, &dwell));
+    CHECK(dwell == 300);
+    CHECK_STATUS(crmkit_geo_track_options_get_int(options, CRMKIT_GEO_TRACK_MAX_SPEED_MPS, &dwell), CRMKIT_E_INVALID_ARGUMENT);
+  }
+  CHECK_STATUS(crmkit_geo_track_options_set_int(NULL, CRMKIT_GEO_TRACK_MIN_DWELL_S, 1), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_geo_track_options_create(NULL), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_geo_track_analyze(t_track, lon_track, lat_track, 13, NULL, NULL, NULL), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_geo_track_analyze(NULL, lon_track, lat_track, 13, NULL, NULL, &track), CRMKIT_E_INVALID_ARGUMENT);

@@ -94,6 +94,18 @@ static void test_real_call(void) {
   CHECK_STATUS(crmkit_rfm_set_int(rfm, CRMKIT_RFM_BINS, 1), CRMKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(crmkit_rfm_set_int(rfm, 12345, 1), CRMKIT_E_INVALID_ARGUMENT);
   {
+    double lo = 0, hi = 0, def = 0;
+    int64_t v = 0;
+    CHECK_OK(crmkit_rfm_option_bounds(CRMKIT_RFM_BINS, &lo, &hi, &def));
+    CHECK(lo == 2.0 && hi == 1000.0 && def == 5.0);
+    CHECK_STATUS(crmkit_rfm_set_int(rfm, CRMKIT_RFM_BINS, 1001), CRMKIT_E_INVALID_ARGUMENT);
+    CHECK_OK(crmkit_rfm_get_int(rfm, CRMKIT_RFM_AS_OF, &v));
+    CHECK(v == D0);
+    CHECK_OK(crmkit_rfm_get_int(rfm, CRMKIT_RFM_SEGMENT_PRESET, &v));
+    CHECK(v == CRMKIT_RFM_PRESET_GRID11);
+    CHECK_STATUS(crmkit_rfm_option_bounds(CRMKIT_RFM_SEGMENT_PRESET, &lo, &hi, &def), CRMKIT_E_INVALID_ARGUMENT);
+  }
+  {
     const double bad[8] = {3, 2, 0, 1, 0, 1, 0, 1};
     CHECK_STATUS(crmkit_rfm_add_segment_rule(rfm, "bad", bad, 8), CRMKIT_E_INVALID_ARGUMENT);
     CHECK_STATUS(crmkit_rfm_add_segment_rule(rfm, "", bad, 8), CRMKIT_E_INVALID_ARGUMENT);

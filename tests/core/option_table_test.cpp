@@ -16,6 +16,8 @@
 #include "crmkit/io/csv.hpp"
 #include "crmkit/pareto/pareto.hpp"
 #include "crmkit/segmentation/kmeans.hpp"
+#include "crmkit/segmentation/rfm.hpp"
+#include "crmkit/geo/track.hpp"
 
 namespace {
 
@@ -135,6 +137,21 @@ TEST_CASE("option tables: C constants, names and keys agree") {
   CHECK_CONSTANT(crmkit::pareto_options, CRMKIT_PARETO_TOP_FRACTION, pa);
   CHECK_CONSTANT(crmkit::pareto_options, CRMKIT_PARETO_LORENZ_POINTS, pa);
   check_all_seen<crmkit::pareto_options>(pa);
+
+  std::set<std::int32_t> rf;
+  CHECK_CONSTANT(crmkit::rfm_options, CRMKIT_RFM_AS_OF, rf);
+  CHECK_CONSTANT(crmkit::rfm_options, CRMKIT_RFM_TIME_UNIT_SECONDS, rf);
+  CHECK_CONSTANT(crmkit::rfm_options, CRMKIT_RFM_BINS, rf);
+  CHECK_CONSTANT(crmkit::rfm_options, CRMKIT_RFM_TIE_RULE, rf);
+  CHECK_CONSTANT(crmkit::rfm_options, CRMKIT_RFM_N_THREADS, rf);
+  check_all_seen<crmkit::rfm_options>(rf);
+
+  std::set<std::int32_t> tr;
+  CHECK_CONSTANT(crmkit::track_options, CRMKIT_GEO_TRACK_MAX_SPEED_MPS, tr);
+  CHECK_CONSTANT(crmkit::track_options, CRMKIT_GEO_TRACK_STOP_RADIUS_M, tr);
+  CHECK_CONSTANT(crmkit::track_options, CRMKIT_GEO_TRACK_MIN_DWELL_S, tr);
+  CHECK_CONSTANT(crmkit::track_options, CRMKIT_GEO_TRACK_VISIT_RADIUS_M, tr);
+  check_all_seen<crmkit::track_options>(tr);
 }
 
 TEST_CASE("option tables: defaults come from the structs and are valid") {
@@ -143,6 +160,8 @@ TEST_CASE("option tables: defaults come from the structs and are valid") {
   check_table<crmkit::fit_options>();
   check_table<crmkit::csv_read_options>();
   check_table<crmkit::pareto_options>();
+  check_table<crmkit::rfm_options>();
+  check_table<crmkit::track_options>();
   CHECK(crmkit::option_bounds_of<crmkit::kmeans_options>(CRMKIT_KMEANS_MAX_ITER).default_value ==
         crmkit::kmeans_options{}.max_iter);
   CHECK(crmkit::option_bounds_of<crmkit::fit_options>(CRMKIT_BTYD_TOL).default_value == crmkit::fit_options{}.tol);

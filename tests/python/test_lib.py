@@ -150,7 +150,7 @@ def test_constants_match_the_header_defines():
 
 
 def _bounds_ok(module: str, key: int) -> bool:
-    name = "crmkit_csv_options_option_bounds" if module == "csv" else f"crmkit_{module}_option_bounds"
+    name = f"{_lib._handle_prefix(module)}_option_bounds"
     return getattr(_lib.get(), name)(key, None, None, None) == _errors.OK
 
 

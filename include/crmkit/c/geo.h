@@ -371,7 +371,8 @@ typedef struct crmkit_geo_track_options crmkit_geo_track_options;
 /** The analysis of one track: distance, kept fixes, stops and visits. Opaque. */
 typedef struct crmkit_geo_track crmkit_geo_track;
 
-/* Keys of crmkit_geo_track_options_set (defaults in parentheses). */
+/* Keys of crmkit_geo_track_options_set_int (MIN_DWELL_S) and _set_double (the others); defaults
+ * in parentheses, ranges from crmkit_geo_track_options_option_bounds. */
 /** A fix reached from the last kept fix faster than this is dropped as an outlier (70 m/s; > 0). */
 #define CRMKIT_GEO_TRACK_MAX_SPEED_MPS 1
 /** A stop stays within this distance of its first fix (100 m; >= 0). */
@@ -392,11 +393,25 @@ CRMKIT_API int crmkit_geo_track_options_create(crmkit_geo_track_options** out);
 CRMKIT_API void crmkit_geo_track_options_free(crmkit_geo_track_options* options);
 
 /**
- * Sets one threshold (CRMKIT_GEO_TRACK_*).
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, unknown key, value out of its
- *         range, or a fractional or out-of-range CRMKIT_GEO_TRACK_MIN_DWELL_S).
+ * Sets and reads one threshold (CRMKIT_GEO_TRACK_*): the integer setter/getter for
+ * CRMKIT_GEO_TRACK_MIN_DWELL_S, the double ones for the others (the options' table,
+ * crmkit::option_table<crmkit::track_options>).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, unknown key, the other kind's
+ *         key, a value outside its range; the message names the constant, value and range).
  */
-CRMKIT_API int crmkit_geo_track_options_set(crmkit_geo_track_options* options, int32_t key, double value);
+CRMKIT_API int crmkit_geo_track_options_set_int(crmkit_geo_track_options* options, int32_t key, int64_t value);
+CRMKIT_API int crmkit_geo_track_options_set_double(crmkit_geo_track_options* options, int32_t key, double value);
+CRMKIT_API int crmkit_geo_track_options_get_int(const crmkit_geo_track_options* options, int32_t key, int64_t* out);
+CRMKIT_API int crmkit_geo_track_options_get_double(const crmkit_geo_track_options* options, int32_t key,
+                                                   double* out);
+
+/**
+ * The range and default of a CRMKIT_GEO_TRACK_* key (zstd's ZSTD_cParam_getBounds idea);
+ * needs no handle; any out pointer may be NULL.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key).
+ */
+CRMKIT_API int crmkit_geo_track_options_option_bounds(int32_t key, double* out_lo, double* out_hi,
+                                                      double* out_default);
 
 /**
  * Analyses a track of n fixes in time order: drops outliers by speed, sums the

@@ -39,7 +39,7 @@ typedef struct crmkit_rfm crmkit_rfm;
 #define CRMKIT_RFM_AS_OF 1
 /** Time unit of the recency and tenure columns, in seconds (>= 1). Default 86400. */
 #define CRMKIT_RFM_TIME_UNIT_SECONDS 2
-/** Number of score classes k (>= 2). Default 5. */
+/** Number of score classes k (2 to 1000). Default 5. */
 #define CRMKIT_RFM_BINS 3
 /** Tie rule: CRMKIT_RFM_TIES_RANK_FIRST (default) or CRMKIT_RFM_TIES_R_RFM. */
 #define CRMKIT_RFM_TIE_RULE 4
@@ -109,11 +109,21 @@ CRMKIT_API int crmkit_rfm_create(crmkit_rfm** out);
 CRMKIT_API void crmkit_rfm_free(crmkit_rfm* rfm);
 
 /**
- * Sets an integer setting (CRMKIT_RFM_AS_OF ... CRMKIT_RFM_SEGMENT_PRESET).
- * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (rfm NULL, unknown key, value outside the
- *         key's domain; the message names both).
+ * Sets and reads an integer setting (CRMKIT_RFM_AS_OF ... CRMKIT_RFM_SEGMENT_PRESET). Keys 1-5
+ * are the options' table (crmkit::option_table<crmkit::rfm_options>); the segment preset is a
+ * setting of the handle's segment map.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (a NULL pointer, unknown key, value outside the
+ *         key's range; the message names the constant, the value and the range).
  */
 CRMKIT_API int crmkit_rfm_set_int(crmkit_rfm* rfm, int32_t key, int64_t value);
+CRMKIT_API int crmkit_rfm_get_int(const crmkit_rfm* rfm, int32_t key, int64_t* out);
+
+/**
+ * The range and default of option `key` (CRMKIT_RFM_AS_OF ... CRMKIT_RFM_N_THREADS; not the
+ * segment preset); needs no handle; any out pointer may be NULL.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key).
+ */
+CRMKIT_API int crmkit_rfm_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
 
 /**
  * Appends a host range rule to the segment map (first match wins; customers no rule

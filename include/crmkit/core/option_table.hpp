@@ -130,6 +130,18 @@ struct option_table;
 
 namespace detail {
 
+// "an integer option (a whole number)": the kind in an error message that names the setter to use.
+constexpr const char* kind_phrase(option_kind kind) noexcept {
+  switch (kind) {
+    case option_kind::integer: return "an integer option (a whole number)";
+    case option_kind::real: return "a real option";
+    case option_kind::enumeration: return "an enumeration option (one of its named constants)";
+    case option_kind::string: return "a string option";
+    case option_kind::flag: return "a flag option (0 or 1)";
+  }
+  return "an option of unknown kind";
+}
+
 template <class T>
 constexpr double option_to_number(const T& field) noexcept {
   if constexpr (std::is_enum_v<T>)
@@ -255,7 +267,7 @@ void set_option(Options& o, std::int32_t key, std::int64_t value, std::string_vi
   const auto& spec = option_at<Options>(key, where);
   if (spec.kind == option_kind::real || spec.is_string())
     throw error(errc::invalid_argument,
-                fmt::format("{}: {} is a {} option; use {}", where, option_c_name(spec), to_string(spec.kind),
+                fmt::format("{}: {} is {}; use {}", where, option_c_name(spec), detail::kind_phrase(spec.kind),
                             detail::sibling_function(where, spec.is_string() ? "set_string" : "set_double")));
   // Compared as integers where the bound is one (a double rounds 2^53 + 1 to 2^53).
   const bool below = spec.lo >= -option_int_limit ? value < static_cast<std::int64_t>(spec.lo)
@@ -274,7 +286,7 @@ void set_option(Options& o, std::int32_t key, double value, std::string_view whe
   const auto& spec = option_at<Options>(key, where);
   if (spec.kind != option_kind::real)
     throw error(errc::invalid_argument,
-                fmt::format("{}: {} is a {} option; use {}", where, option_c_name(spec), to_string(spec.kind),
+                fmt::format("{}: {} is {}; use {}", where, option_c_name(spec), detail::kind_phrase(spec.kind),
                             detail::sibling_function(where, spec.is_string() ? "set_string" : "set_int")));
   detail::check_option_value(spec, value, where);
   spec.set_number(o, value);
@@ -287,7 +299,7 @@ void set_option(Options& o, std::int32_t key, std::string_view value, std::strin
   const auto& spec = option_at<Options>(key, where);
   if (!spec.is_string())
     throw error(errc::invalid_argument,
-                fmt::format("{}: {} is a {} option; use {}", where, option_c_name(spec), to_string(spec.kind),
+                fmt::format("{}: {} is {}; use {}", where, option_c_name(spec), detail::kind_phrase(spec.kind),
                             detail::sibling_function(where, spec.kind == option_kind::real ? "set_double" : "set_int")));
   const auto n = static_cast<double>(value.size());
   if (!(n >= spec.lo && n <= spec.hi))
@@ -305,8 +317,8 @@ template <class Options>
 std::int64_t get_int_option(const Options& o, std::int32_t key, std::string_view where) {
   const auto& spec = option_at<Options>(key, where);
   if (spec.kind == option_kind::real || spec.is_string())
-    throw error(errc::invalid_argument, fmt::format("{}: {} is a {} option; use {}", where, option_c_name(spec),
-                                                    to_string(spec.kind),
+    throw error(errc::invalid_argument, fmt::format("{}: {} is {}; use {}", where, option_c_name(spec),
+                                                    detail::kind_phrase(spec.kind),
                                                     detail::sibling_function(where, spec.is_string() ? "get_string" : "get_double")));
   return static_cast<std::int64_t>(spec.get_number(o));
 }
@@ -316,8 +328,8 @@ template <class Options>
 double get_real_option(const Options& o, std::int32_t key, std::string_view where) {
   const auto& spec = option_at<Options>(key, where);
   if (spec.kind != option_kind::real)
-    throw error(errc::invalid_argument, fmt::format("{}: {} is a {} option; use {}", where, option_c_name(spec),
-                                                    to_string(spec.kind),
+    throw error(errc::invalid_argument, fmt::format("{}: {} is {}; use {}", where, option_c_name(spec),
+                                                    detail::kind_phrase(spec.kind),
                                                     detail::sibling_function(where, spec.is_string() ? "get_string" : "get_int")));
   return spec.get_number(o);
 }
@@ -327,8 +339,8 @@ template <class Options>
 const std::string& get_string_option(const Options& o, std::int32_t key, std::string_view where) {
   const auto& spec = option_at<Options>(key, where);
   if (!spec.is_string())
-    throw error(errc::invalid_argument, fmt::format("{}: {} is a {} option, not a string; use the integer or double getter", where,
-                                                    option_c_name(spec), to_string(spec.kind)));
+    throw error(errc::invalid_argument, fmt::format("{}: {} is {}, not a string; use the integer or double getter", where,
+                                                    option_c_name(spec), detail::kind_phrase(spec.kind)));
   return spec.get_string(o);
 }
 

@@ -29,12 +29,15 @@
 /// built on this in crmkit/geo/coverage.hpp.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/option_table.hpp"
 #include "crmkit/geo/geo_index.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -45,6 +48,23 @@ struct track_options {
   double stop_radius_m = 100.0;   ///< a stop stays within this distance of its first fix (>= 0)
   std::int64_t min_dwell_s = 300; ///< minimum stop duration in seconds (>= 0)
   double visit_radius_m = 150.0;  ///< a stop within this distance of a customer is a visit (>= 0)
+};
+
+/// The description of track_options from which the C ABI (`crmkit_geo_track_options_set_int`
+/// / `_set_double`, the getters, `_option_bounds`, keys `CRMKIT_GEO_TRACK_<NAME>`) and the
+/// Python keywords of `crmkit.Track` derive (crmkit/core/option_table.hpp).
+template <>
+struct option_table<track_options> {
+  static constexpr std::string_view c_prefix = "CRMKIT_GEO_TRACK_";
+  static constexpr std::array<option_spec<track_options>, 4> entries{{
+      CRMKIT_OPTION(track_options, 3, min_dwell_s, integer, 0, option_int_limit, "minimum stop duration, seconds"),
+      CRMKIT_OPTION(track_options, 1, max_speed_mps, real, option_positive, option_finite,
+                    "faster legs mark a fix as an outlier, m/s"),
+      CRMKIT_OPTION(track_options, 2, stop_radius_m, real, 0, option_finite,
+                    "a stop stays within this distance of its first fix, metres"),
+      CRMKIT_OPTION(track_options, 4, visit_radius_m, real, 0, option_finite,
+                    "a stop within this distance of a customer is a visit, metres"),
+  }};
 };
 
 /// One stop: fixes [first, last] (indices into the input), its times and position.

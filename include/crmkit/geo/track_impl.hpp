@@ -20,9 +20,7 @@ CRMKIT_FUNC track_summary analyze_track(std::span<const std::int64_t> time, std:
   if (time.size() != lon.size() || lat.size() != lon.size())
     throw error(errc::invalid_argument, fmt::format("analyze_track: {} times, {} longitudes, {} latitudes", time.size(),
                                                     lon.size(), lat.size()));
-  if (!(o.max_speed_mps > 0) || !(o.stop_radius_m >= 0) || o.min_dwell_s < 0 || !(o.visit_radius_m >= 0))
-    throw error(errc::invalid_argument,
-                "analyze_track: max_speed_mps must be > 0 and stop_radius_m, min_dwell_s, visit_radius_m >= 0");
+  validate_options(o, "analyze_track");  // the ranges of option_table<track_options>
   for (std::size_t i = 0; i < time.size(); ++i) {
     if (i > 0 && time[i] < time[i - 1])
       throw error(errc::invalid_argument, fmt::format("analyze_track: timestamps go backwards at fix {} ({} after {})", i,

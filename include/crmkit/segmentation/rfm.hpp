@@ -61,13 +61,16 @@
 /// scoring needs 16 bytes per customer of scratch (32 with id_rank). The log is read, never copied.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "crmkit/config.hpp"
 #include "crmkit/core/dataset.hpp"
+#include "crmkit/core/option_table.hpp"
 #include "crmkit/core/string_dictionary.hpp"
 #include "crmkit/core/transaction_log.hpp"
 
@@ -93,6 +96,23 @@ struct rfm_options {
   rfm_tie_rule tie_rule = rfm_tie_rule::rank_first;
   /// Threads for the summary pass (>= 1). The result is identical for any count.
   int n_threads = 1;
+};
+
+/// The description of rfm_options from which the C ABI (`crmkit_rfm_set_int`, `_get_int`,
+/// `_option_bounds`, keys `CRMKIT_RFM_<NAME>`), the Python keywords of `crmkit.rfm` and
+/// the summary's validation derive (crmkit/core/option_table.hpp).
+template <>
+struct option_table<rfm_options> {
+  static constexpr std::string_view c_prefix = "CRMKIT_RFM_";
+  static constexpr std::array<option_spec<rfm_options>, 5> entries{{
+      CRMKIT_OPTION(rfm_options, 1, as_of, integer, -option_int_limit, option_int_limit,
+                    "reference time, Unix seconds (not before the last transaction)"),
+      CRMKIT_OPTION(rfm_options, 2, time_unit_seconds, integer, 1, option_int_limit,
+                    "unit of the recency and tenure columns, seconds"),
+      CRMKIT_OPTION(rfm_options, 3, bins, integer, 2, 1000, "score classes k"),
+      CRMKIT_OPTION(rfm_options, 4, tie_rule, enumeration, 0, 1, "0 rank_first (pandas), 1 r_rfm (R rfm)"),
+      CRMKIT_OPTION(rfm_options, 5, n_threads, integer, 1, max_threads, "threads; results do not depend on it"),
+  }};
 };
 
 /// The per-customer RFM summary (see the file comment for each column).

@@ -422,12 +422,7 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
 CRMKIT_FUNC rfm_table rfm_summary(const transaction_log& log, const rfm_options& options) {
   if (log.empty())
     throw error(errc::invalid_argument, "rfm_summary: the transaction log is empty; there is nothing to summarise");
-  if (options.time_unit_seconds < 1)
-    throw error(errc::invalid_argument,
-                fmt::format("rfm_summary: time_unit_seconds is {}, it must be at least 1", options.time_unit_seconds));
-  if (options.n_threads < 1)
-    throw error(errc::invalid_argument, fmt::format("rfm_summary: n_threads is {}, it must be at least 1",
-                                                    options.n_threads));
+  validate_options(options, "rfm_summary");  // the ranges of option_table<rfm_options>
   if (options.as_of < log.max_time())
     throw error(errc::invalid_argument,
                 fmt::format("rfm_summary: the reference date as_of = {} ({}) is before the last transaction at {} "
