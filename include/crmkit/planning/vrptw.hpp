@@ -104,7 +104,7 @@ struct vrp_options {
   double time_limit = 10.0;         ///< wall-clock seconds; 0: no time limit (then max_iter must be > 0)
   std::int64_t max_iter = 0;        ///< ruin-and-recreate iterations, both phases; 0: none (then time_limit > 0)
   std::uint32_t seed = 0;           ///< random seed
-  double fleet_share = 0.3;         ///< share of the budget for route minimisation (min_routes_then_distance)
+  double fleet_share = 0.3;         ///< share of the budget for route minimisation (min_routes_then_distance), [0, 0.99]
   double average_removed = 10.0;    ///< SISR c-bar: mean number of visits removed per ruin
   double max_string = 10.0;         ///< SISR L_max: longest string removed
   double temperature_start = 5.0;   ///< initial temperature / mean arc length of the first plan
@@ -125,9 +125,9 @@ struct option_table<vrp_options> {
       CRMKIT_OPTION(vrp_options, 101, speed_kmh, real, option_positive, option_finite, "speed for sphere/wgs84, km/h"),
       CRMKIT_OPTION(vrp_options, 102, cost_per_distance, real, 0, option_finite, "prize: cost of one distance unit"),
       CRMKIT_OPTION(vrp_options, 103, time_limit, real, 0, option_finite, "wall-clock seconds; 0: none"),
-      CRMKIT_OPTION(vrp_options, 104, fleet_share, real, 0, 1, "budget share for route minimisation"),
-      CRMKIT_OPTION(vrp_options, 105, average_removed, real, 1, 1000000, "mean visits removed per ruin"),
-      CRMKIT_OPTION(vrp_options, 106, max_string, real, 1, 1000000, "longest string removed"),
+      CRMKIT_OPTION(vrp_options, 104, fleet_share, real, 0, 0.99, "budget share for route minimisation"),
+      CRMKIT_OPTION(vrp_options, 105, average_removed, real, 1, option_finite, "mean visits removed per ruin"),
+      CRMKIT_OPTION(vrp_options, 106, max_string, real, 1, option_finite, "longest string removed"),
       CRMKIT_OPTION(vrp_options, 107, temperature_start, real, 0, option_finite, "start temperature / mean arc"),
       CRMKIT_OPTION(vrp_options, 108, temperature_end, real, 0, option_finite, "end temperature / mean arc"),
   }};
