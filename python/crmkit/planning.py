@@ -15,6 +15,10 @@ Example::
     plan.routes        # {"ana": ["C-1", "C-2"], "ben": [...]} visiting order per rep
     plan.visits        # DataFrame per customer: vehicle, stop, arrival, start, status
 
+    # who is due for a visit today, per rep, ranked by value at risk (clv x (1 - p_alive))
+    due = planning.due_list(table, "2024-03-01", cadence={"A": 14, "B": 30, "C": 90})
+    due[due.due == 1].sort_values(["rep", "rank"])
+
 Customers: a DataFrame indexed by customer id with columns ``x``, ``y`` (longitude and
 latitude in degrees for ``metric="sphere"``/``"wgs84"``; omitted for ``"matrix"``),
 ``demand``, ``ready``, ``due``, ``service`` and optionally ``value`` and ``required``
@@ -32,7 +36,7 @@ limit is a wall-clock guard. Errors are raised as :class:`crmkit.Error`
 from __future__ import annotations
 
 import weakref
-from ctypes import POINTER, byref, c_double, c_int32
+from ctypes import POINTER, byref, c_char_p, c_double, c_int32
 from typing import Any, Dict, List, Optional
 
 import numpy as np
@@ -40,7 +44,7 @@ import numpy as np
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
 
-__all__ = ["solve_vrptw", "RoutePlan", "VISIT_STATUS"]
+__all__ = ["solve_vrptw", "RoutePlan", "VISIT_STATUS", "due_list"]
 
 #: The names of the visit status codes (CRMKIT_VISIT_*), in code order.
 VISIT_STATUS = [
@@ -256,3 +260,73 @@ def solve_vrptw(
             routes[reps[vehicle[c]]][position[c]] = ids[c]
     plan.routes = routes
     return plan
+
+
+def _seconds(as_of: Any) -> int:
+    import pandas as pd
+
+    if isinstance(as_of, (int, np.integer)):
+        return int(as_of)
+    stamp = pd.Timestamp(as_of)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return int(stamp.timestamp())
+
+
+def due_list(
+    table: Any,
+    as_of: Any,
+    *,
+    cadence: Optional[Dict[str, float]] = None,
+    priority: Optional[str] = None,
+    class_column: str = "abc",
+    default_interval_days: float = 0.0,
+    last_visit: str = "last_visit",
+    rep: str = "rep",
+    horizon_days: float = 0.0,
+) -> Any:
+    """Customers due and overdue for a visit on ``as_of``, ranked per rep
+    (crmkit/planning/due_list.hpp defines every column).
+
+    Args:
+        table: the customer table, a DataFrame indexed by customer id with the columns
+            named below (``last_visit`` a datetime column; ``class_column`` and ``rep``
+            categories or strings; by default ``clv`` and ``p_alive`` for the priority).
+        as_of: the date (a Timestamp or string, UTC unless it has a zone; or Unix seconds).
+        cadence: class level -> interval in days, e.g. ``{"A": 14, "B": 30}``.
+        priority: a numeric column used as the priority; None: ``clv * (1 - p_alive)``.
+        class_column: the class column; "" for one class (then use ``default_interval_days``).
+        default_interval_days: the interval of classes without a rule; 0: none.
+        last_visit: the column of the last visit (NaT: never visited, due now).
+        rep: the rep column; "" for one list.
+        horizon_days: due within this many days counts as due.
+
+    Returns:
+        A DataFrame indexed by customer id: priority, interval_days, next_due, days_overdue,
+        due (0/1), urgency, rank (within rep among the due customers; <NA> otherwise), rep.
+
+    Raises:
+        crmkit.InvalidArgumentError: a missing column or one of the wrong type, an unknown
+            class in ``cadence``, an interval <= 0.
+    """
+    import pandas as pd
+
+    from .table import from_frame, to_frame
+
+    frame = pd.DataFrame(table).copy()
+    for name in (class_column, rep):
+        if name and name in frame and not isinstance(frame[name].dtype, pd.CategoricalDtype):
+            frame[name] = frame[name].astype("category")
+    handle = from_frame(frame)
+    rules = list((cadence or {}).items())
+    levels = (c_char_p * max(len(rules), 1))(*[str(k).encode("utf-8") for k, _ in rules])
+    days = np.ascontiguousarray([float(v) for _, v in rules] or [0.0], dtype=np.float64)
+    out = _lib.TableP()
+    lib = _lib.get()
+    _lib.check(lib.crmkit_due_list(handle.ptr, _seconds(as_of), priority.encode("utf-8") if priority else None,
+                                   class_column.encode("utf-8"), levels, _d(days), len(rules),
+                                   float(default_interval_days), last_visit.encode("utf-8"), rep.encode("utf-8"),
+                                   float(horizon_days), byref(out)))
+    from .table import _TableHandle
+
+    return to_frame(_TableHandle(out), list(frame.index))

@@ -1,11 +1,13 @@
 // crmkit/c/planning.h: the crmkit_vrp handle.
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "c_api_internal.hpp"
 #include "crmkit/c/planning.h"
+#include "crmkit/planning/due_list.hpp"
 #include "crmkit/planning/vrptw.hpp"
 
 struct crmkit_vrp {
@@ -194,6 +196,36 @@ CRMKIT_API int crmkit_vrp_routes(const crmkit_vrp* vrp, double* distance, double
   if (load != nullptr) std::copy(r.route_load.begin(), r.route_load.end(), load);
   if (n_stops != nullptr)
     for (std::size_t v = 0; v < r.routes.size(); ++v) n_stops[v] = static_cast<int32_t>(r.routes[v].size());
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_due_list(const crmkit_table* table, int64_t as_of, const char* priority_column,
+                               const char* class_column, const char* const* class_levels, const double* interval_days,
+                               size_t n_rules, double default_interval_days, const char* last_visit_column,
+                               const char* rep_column, double horizon_days, crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(table);
+  if (n_rules > 0) {
+    CRMKIT_CHECK_NOT_NULL(class_levels);
+    CRMKIT_CHECK_NOT_NULL(interval_days);
+  }
+  crmkit::due_list_options o;
+  if (priority_column != nullptr) o.priority_column = priority_column;
+  if (class_column != nullptr) o.class_column = class_column;
+  for (std::size_t k = 0; k < n_rules; ++k) {
+    if (class_levels[k] == nullptr)
+      throw error(errc::invalid_argument, fmt::format("{}: class_levels[{}] is NULL", __func__, k));
+    o.cadence.emplace_back(class_levels[k], interval_days[k]);
+  }
+  o.default_interval_days = default_interval_days;
+  if (last_visit_column != nullptr) o.last_visit_column = last_visit_column;
+  if (rep_column != nullptr) o.rep_column = rep_column;
+  o.horizon_days = horizon_days;
+  auto result = std::make_unique<crmkit_table>();
+  result->table = crmkit::due_list(table->table, as_of, o);
+  *out = result.release();
   CRMKIT_API_END();
 }
 

@@ -185,3 +185,42 @@ def test_errors_name_the_customer_and_option():
         planning.solve_vrptw(customers.drop(columns="due"), _reps(1), DEPOT)
     with pytest.raises(crmkit.InvalidArgumentError, match="unknown metric"):
         planning.solve_vrptw(customers, _reps(1), DEPOT, metric="road")
+
+
+def _due_table():
+    as_of = pd.Timestamp("2023-11-14", tz="UTC")
+    day = pd.Timedelta(days=1)
+    return as_of, pd.DataFrame({
+        "clv": [1000.0, 500.0, 800.0, 300.0, 2000.0, 100.0],
+        "p_alive": [0.5, 0.2, 0.9, 0.0, 0.75, np.nan],
+        "abc": pd.Categorical(["A", "B", "A", "C", "A", "B"], categories=["A", "B", "C"]),
+        "rep": ["ana", "ana", "ana", "ben", "ben", "ben"],
+        "last_visit": [as_of - 20 * day, as_of - 10 * day, as_of - 14 * day, pd.NaT, as_of - 40 * day,
+                       as_of - 29 * day],
+    }, index=list("abcdef"))
+
+
+def test_due_list_ranks_per_rep_by_value_at_risk():
+    as_of, table = _due_table()
+    due = planning.due_list(table, as_of, cadence={"A": 14, "B": 30, "C": 90})
+    assert list(due.index) == list("abcdef")
+    assert due.due.tolist() == [1, 0, 1, 1, 1, 0]
+    assert due.loc["a", "priority"] == pytest.approx(500.0)
+    assert due.loc["a", "days_overdue"] == pytest.approx(6.0)
+    assert due.loc["a", "urgency"] == pytest.approx(500 * (1 + 6 / 14))
+    assert due.loc["d", "urgency"] == pytest.approx(600.0)  # never visited: 2 x priority
+    assert due.loc["a", "next_due"] == as_of - pd.Timedelta(days=6)
+    ranks = due["rank"]
+    assert (ranks["a"], ranks["c"], ranks["e"], ranks["d"]) == (1, 2, 1, 2)
+    assert pd.isna(ranks["b"]) and pd.isna(ranks["f"])
+    assert due.rep.tolist() == table.rep.tolist()
+    tomorrow = planning.due_list(table, as_of, cadence={"A": 14, "B": 30, "C": 90}, horizon_days=1)
+    assert tomorrow.loc["f", "due"] == 1
+
+
+def test_due_list_errors_name_the_rule_or_column():
+    as_of, table = _due_table()
+    with pytest.raises(crmkit.InvalidArgumentError, match="class 'X'"):
+        planning.due_list(table, as_of, cadence={"X": 14})
+    with pytest.raises(crmkit.InvalidArgumentError, match="no column 'visited'"):
+        planning.due_list(table, as_of, cadence={"A": 14}, last_visit="visited")

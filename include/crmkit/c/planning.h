@@ -200,6 +200,30 @@ CRMKIT_API int crmkit_vrp_visits(const crmkit_vrp* vrp, int32_t* vehicle, int32_
 CRMKIT_API int crmkit_vrp_routes(const crmkit_vrp* vrp, double* distance, double* end_time, double* load,
                                  int32_t* n_stops, size_t n);
 
+/**
+ * The due list of crmkit/planning/due_list.hpp: reads `table` and returns a new customer
+ * table (same ids) with the columns priority, interval_days, next_due (time),
+ * days_overdue, due (0/1), urgency, rank (1, 2, ... within each rep among the due
+ * customers) and rep.
+ * @param table the customer table (not modified).
+ * @param as_of the date, Unix seconds UTC.
+ * @param priority_column NULL or "": clv x (1 - p_alive); else a float64/int64 column.
+ * @param class_column NULL: "abc"; "": every customer in one class.
+ * @param class_levels, interval_days n_rules cadence rules: class level -> days (> 0);
+ *        NULL when n_rules = 0.
+ * @param default_interval_days interval of classes without a rule; 0: none.
+ * @param last_visit_column NULL: "last_visit" (a time column; missing: never visited).
+ * @param rep_column NULL: "rep"; "": one list.
+ * @param horizon_days due within this many days counts as due (>= 0).
+ * @param[out] out receives the table (NULL on error); release with crmkit_table_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (a missing column or one of the wrong
+ *         type, a bad rule; the message names it); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_due_list(const crmkit_table* table, int64_t as_of, const char* priority_column,
+                               const char* class_column, const char* const* class_levels, const double* interval_days,
+                               size_t n_rules, double default_interval_days, const char* last_visit_column,
+                               const char* rep_column, double horizon_days, crmkit_table** out);
+
 #ifdef __cplusplus
 }
 #endif
