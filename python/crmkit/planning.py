@@ -19,6 +19,10 @@ Example::
     due = planning.due_list(table, "2024-03-01", cadence={"A": 14, "B": 30, "C": 90})
     due[due.due == 1].sort_values(["rep", "rank"])
 
+    # were the claimed visits made? (track: time, lon, lat; claims: customer, time)
+    report = planning.verify_checkins(track, customers_lonlat, claims)
+    report.exceptions  # claimed_not_verified / visited_not_claimed
+
 Customers: a DataFrame indexed by customer id with columns ``x``, ``y`` (longitude and
 latitude in degrees for ``metric="sphere"``/``"wgs84"``; omitted for ``"matrix"``),
 ``demand``, ``ready``, ``due``, ``service`` and optionally ``value`` and ``required``
@@ -36,7 +40,7 @@ limit is a wall-clock guard. Errors are raised as :class:`crmkit.Error`
 from __future__ import annotations
 
 import weakref
-from ctypes import POINTER, byref, c_char_p, c_double, c_int32
+from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
 from typing import Any, Dict, List, Optional
 
 import numpy as np
@@ -44,7 +48,7 @@ import numpy as np
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
 
-__all__ = ["solve_vrptw", "RoutePlan", "VISIT_STATUS", "due_list"]
+__all__ = ["solve_vrptw", "RoutePlan", "VISIT_STATUS", "due_list", "verify_checkins", "CheckinReport"]
 
 #: The names of the visit status codes (CRMKIT_VISIT_*), in code order.
 VISIT_STATUS = [
@@ -330,3 +334,106 @@ def due_list(
     from .table import _TableHandle
 
     return to_frame(_TableHandle(out), list(frame.index))
+
+
+def _times(values: Any) -> np.ndarray:
+    import pandas as pd
+
+    series = pd.Series(values)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        stamps = pd.DatetimeIndex(series)
+        if stamps.tz is not None:
+            stamps = stamps.tz_convert("UTC").tz_localize(None)
+        return np.ascontiguousarray(stamps.to_numpy(dtype="datetime64[s]").astype(np.int64))
+    return np.ascontiguousarray(np.asarray(series, dtype=np.int64))
+
+
+class CheckinReport:
+    """The verification of claimed visits (crmkit/planning/checkin.hpp).
+
+    Attributes:
+        claims: the claims with ``verified`` (bool), ``dwell_s`` and ``nearest_m`` added.
+        unclaimed: visits the track shows but nobody claimed: ``customer``, ``start``, ``end``.
+        exceptions: one row per exception: ``kind`` ("claimed_not_verified" or
+            "visited_not_claimed"), ``customer``, ``time`` (the claim time or the stop start).
+    """
+
+    claims: Any
+    unclaimed: Any
+    exceptions: Any
+
+
+def verify_checkins(
+    track: Any,
+    customers: Any,
+    claims: Any,
+    *,
+    radius_m: float = 100.0,
+    min_dwell_s: int = 300,
+    time_slack_s: int = 3600,
+    max_speed_mps: float = 70.0,
+) -> CheckinReport:
+    """Verifies a rep's claimed visits against the rep's GPS track: a claim is verified when
+    the track stays within ``radius_m`` of the customer for at least ``min_dwell_s`` within
+    ``time_slack_s`` of the claimed time (defaults 100 m, 5 minutes, 1 hour).
+
+    Args:
+        track: DataFrame with ``time`` (datetime or Unix seconds, non-decreasing), ``lon``, ``lat``.
+        customers: DataFrame indexed by customer id with ``lon``, ``lat`` (degrees).
+        claims: DataFrame with ``customer`` (an id of ``customers``) and ``time``.
+
+    Raises:
+        crmkit.InvalidArgumentError: a claim of an unknown customer, bad coordinates, times
+            going backwards, thresholds out of range.
+    """
+    import pandas as pd
+
+    track = pd.DataFrame(track)
+    customers = pd.DataFrame(customers)
+    claims = pd.DataFrame(claims)
+    t = _times(track["time"])
+    lon = _column(track, "lon", len(track))
+    lat = _column(track, "lat", len(track))
+    clon = _column(customers, "lon", len(customers))
+    clat = _column(customers, "lat", len(customers))
+    position = {cid: k for k, cid in enumerate(customers.index)}
+    unknown = [c for c in claims["customer"] if c not in position]
+    if unknown:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"claimed customer {unknown[0]!r} is not in customers")
+    cc = np.ascontiguousarray([position[c] for c in claims["customer"]], dtype=np.int32)
+    ct = _times(claims["time"]) if len(claims) else np.zeros(0, dtype=np.int64)
+    m = len(claims)
+    verified = np.zeros(m, dtype=np.int32)
+    dwell = np.zeros(m, dtype=np.int64)
+    nearest = np.zeros(m, dtype=np.float64)
+    lib = _lib.get()
+    n_unclaimed = c_size_t()
+    p64 = lambda a: a.ctypes.data_as(POINTER(c_int64))  # noqa: E731
+    args = (p64(t), _d(lon), _d(lat), len(t), _d(clon), _d(clat), len(clon), _i(cc), p64(ct), m, float(radius_m),
+            int(min_dwell_s), int(time_slack_s), float(max_speed_mps), _i(verified), p64(dwell), _d(nearest))
+    rc = lib.crmkit_checkin_verify(*args, None, None, None, 0, byref(n_unclaimed))
+    if rc != _errors.E_BUFFER_TOO_SMALL:
+        _lib.check(rc)
+    k = n_unclaimed.value
+    uc = np.zeros(max(k, 1), dtype=np.int32)
+    us = np.zeros(max(k, 1), dtype=np.int64)
+    ue = np.zeros(max(k, 1), dtype=np.int64)
+    if k > 0:
+        _lib.check(lib.crmkit_checkin_verify(*args, _i(uc), p64(us), p64(ue), k, byref(n_unclaimed)))
+    report = CheckinReport()
+    out = claims.copy()
+    out["verified"] = verified.astype(bool)
+    out["dwell_s"] = dwell
+    out["nearest_m"] = nearest
+    report.claims = out
+    ids = list(customers.index)
+    stamp = lambda a: pd.to_datetime(a, unit="s", utc=True)  # noqa: E731
+    report.unclaimed = pd.DataFrame({"customer": [ids[c] for c in uc[:k]], "start": stamp(us[:k]),
+                                     "end": stamp(ue[:k])})
+    failed = out[~out["verified"]]
+    report.exceptions = pd.DataFrame({
+        "kind": ["claimed_not_verified"] * len(failed) + ["visited_not_claimed"] * k,
+        "customer": list(failed["customer"]) + list(report.unclaimed["customer"]),
+        "time": list(stamp(_times(failed["time"])) if len(failed) else []) + list(report.unclaimed["start"]),
+    })
+    return report

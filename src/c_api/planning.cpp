@@ -3,10 +3,12 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "c_api_internal.hpp"
 #include "crmkit/c/planning.h"
+#include "crmkit/planning/checkin.hpp"
 #include "crmkit/planning/due_list.hpp"
 #include "crmkit/planning/vrptw.hpp"
 
@@ -226,6 +228,52 @@ CRMKIT_API int crmkit_due_list(const crmkit_table* table, int64_t as_of, const c
   auto result = std::make_unique<crmkit_table>();
   result->table = crmkit::due_list(table->table, as_of, o);
   *out = result.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, const double* lat, size_t n_fixes,
+                                     const double* customer_lon, const double* customer_lat, size_t n_customers,
+                                     const int32_t* claim_customer, const int64_t* claim_time, size_t n_claims,
+                                     double radius_m, int64_t min_dwell_s, int64_t time_slack_s, double max_speed_mps,
+                                     int32_t* out_verified, int64_t* out_dwell_s, double* out_nearest_m,
+                                     int32_t* out_unclaimed_customer, int64_t* out_unclaimed_start,
+                                     int64_t* out_unclaimed_end, size_t cap, size_t* out_n_unclaimed) {
+  CRMKIT_API_BEGIN();
+  if (n_fixes > 0) {
+    CRMKIT_CHECK_NOT_NULL(time);
+    CRMKIT_CHECK_NOT_NULL(lon);
+    CRMKIT_CHECK_NOT_NULL(lat);
+  }
+  if (n_customers > 0) {
+    CRMKIT_CHECK_NOT_NULL(customer_lon);
+    CRMKIT_CHECK_NOT_NULL(customer_lat);
+  }
+  if (n_claims > 0) {
+    CRMKIT_CHECK_NOT_NULL(claim_customer);
+    CRMKIT_CHECK_NOT_NULL(claim_time);
+  }
+  crmkit::checkin_options o;
+  o.radius_m = radius_m;
+  o.min_dwell_s = min_dwell_s;
+  o.time_slack_s = time_slack_s;
+  o.max_speed_mps = max_speed_mps;
+  const auto r = crmkit::verify_checkins(
+      std::span<const std::int64_t>(time, n_fixes), std::span<const double>(lon, n_fixes),
+      std::span<const double>(lat, n_fixes), std::span<const double>(customer_lon, n_customers),
+      std::span<const double>(customer_lat, n_customers), std::span<const std::int32_t>(claim_customer, n_claims),
+      std::span<const std::int64_t>(claim_time, n_claims), o);
+  for (std::size_t k = 0; k < n_claims; ++k) {
+    if (out_verified != nullptr) out_verified[k] = r.verified[k];
+    if (out_dwell_s != nullptr) out_dwell_s[k] = r.dwell_s[k];
+    if (out_nearest_m != nullptr) out_nearest_m[k] = r.nearest_m[k];
+  }
+  if (out_n_unclaimed != nullptr) *out_n_unclaimed = r.unclaimed.size();
+  crmkit::capi::check_capacity(cap, r.unclaimed.size(), __func__, "cap");
+  for (std::size_t k = 0; k < r.unclaimed.size(); ++k) {
+    if (out_unclaimed_customer != nullptr) out_unclaimed_customer[k] = r.unclaimed[k].customer;
+    if (out_unclaimed_start != nullptr) out_unclaimed_start[k] = r.unclaimed[k].start;
+    if (out_unclaimed_end != nullptr) out_unclaimed_end[k] = r.unclaimed[k].end;
+  }
   CRMKIT_API_END();
 }
 

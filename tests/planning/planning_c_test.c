@@ -76,7 +76,49 @@ static void hand_solvable(void) {
   crmkit_vrp_free(NULL);
 }
 
+static void checkins(void) {
+  /* customer 0 visited 10 minutes (one fix a minute), customer 1 for 2 minutes, neither far */
+  int64_t t[14];
+  double lon[14], lat[14];
+  const double clon[2] = {13.40, 13.42}, clat[2] = {52.5, 52.5};
+  const int32_t claim_c[2] = {0, 1};
+  const int64_t claim_t[2] = {300, 1300};
+  int32_t verified[2], unclaimed_c[1];
+  int64_t dwell[2], us[1], ue[1];
+  double nearest[2];
+  size_t n_unclaimed = 99;
+  int k;
+  for (k = 0; k < 11; ++k) {
+    t[k] = 60 * k;
+    lon[k] = 13.40;
+    lat[k] = 52.5;
+  }
+  for (k = 11; k < 14; ++k) {
+    t[k] = 1200 + 60 * (k - 11);
+    lon[k] = 13.42;
+    lat[k] = 52.5;
+  }
+  CHECK_OK(crmkit_checkin_verify(t, lon, lat, 14, clon, clat, 2, claim_c, claim_t, 2, 100, 300, 3600, 70, verified,
+                                 dwell, nearest, unclaimed_c, us, ue, 1, &n_unclaimed));
+  CHECK(verified[0] == 1 && verified[1] == 0);
+  CHECK(dwell[0] == 600 && dwell[1] == 0);
+  CHECK(nearest[0] < 1 && nearest[1] < 1);
+  CHECK(n_unclaimed == 0);
+  /* no claims: the visit to customer 0 is unclaimed; cap 0 is too small */
+  CHECK_STATUS(crmkit_checkin_verify(t, lon, lat, 14, clon, clat, 2, NULL, NULL, 0, 100, 300, 3600, 70, NULL, NULL,
+                                     NULL, NULL, NULL, NULL, 0, &n_unclaimed),
+               CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK(n_unclaimed == 1);
+  CHECK_OK(crmkit_checkin_verify(t, lon, lat, 14, clon, clat, 2, NULL, NULL, 0, 100, 300, 3600, 70, NULL, NULL, NULL,
+                                 unclaimed_c, us, ue, 1, &n_unclaimed));
+  CHECK(unclaimed_c[0] == 0 && us[0] == 0 && ue[0] == 600);
+  CHECK_STATUS(crmkit_checkin_verify(t, lon, lat, 14, clon, clat, 2, claim_c, claim_t, 2, 0, 300, 3600, 70, NULL, NULL,
+                                     NULL, NULL, NULL, NULL, 0, NULL),
+               CRMKIT_E_INVALID_ARGUMENT);
+}
+
 int main(void) {
   hand_solvable();
+  checkins();
   return test_report("planning_c_test");
 }

@@ -224,3 +224,36 @@ def test_due_list_errors_name_the_rule_or_column():
         planning.due_list(table, as_of, cadence={"X": 14})
     with pytest.raises(crmkit.InvalidArgumentError, match="no column 'visited'"):
         planning.due_list(table, as_of, cadence={"A": 14}, last_visit="visited")
+
+
+def test_verify_checkins_exception_report():
+    nine = pd.Timestamp("2023-11-14 09:00", tz="UTC")
+    customers = pd.DataFrame({"lon": [13.40, 13.42, 13.44, 13.46], "lat": 52.5}, index=["c0", "c1", "c2", "c3"])
+    rows = []
+
+    def dwell(start_min, minutes, lon, lat):
+        for k in range(minutes + 1):
+            rows.append((nine + pd.Timedelta(minutes=start_min + k), lon + (1e-4 if k % 2 else -1e-4), lat))
+
+    dwell(0, 10, 13.40, 52.5)       # c0 for 10 minutes
+    rows.append((nine + pd.Timedelta(minutes=20), 13.41, 52.5))
+    dwell(30, 3, 13.42, 52.5)       # c1 for 3 minutes only
+    dwell(50, 20, 13.44, 52.5)      # c2 for 20 minutes, not claimed
+    track = pd.DataFrame(rows, columns=["time", "lon", "lat"])
+    claims = pd.DataFrame({"customer": ["c0", "c1", "c3"],
+                           "time": [nine + pd.Timedelta(minutes=5), nine + pd.Timedelta(minutes=31),
+                                    nine + pd.Timedelta(minutes=60)]})
+    report = planning.verify_checkins(track, customers, claims)
+    assert report.claims.verified.tolist() == [True, False, False]
+    assert report.claims.dwell_s.tolist() == [600, 0, 0]
+    assert report.claims.nearest_m.iloc[2] > 1000
+    assert report.unclaimed.customer.tolist() == ["c2"]
+    assert report.unclaimed.start.iloc[0] == nine + pd.Timedelta(minutes=50)
+    assert report.exceptions.kind.tolist() == ["claimed_not_verified", "claimed_not_verified", "visited_not_claimed"]
+    assert report.exceptions.customer.tolist() == ["c1", "c3", "c2"]
+    shorter = planning.verify_checkins(track, customers, claims, min_dwell_s=120)
+    assert shorter.claims.verified.tolist() == [True, True, False]
+    with pytest.raises(crmkit.InvalidArgumentError, match="not in customers"):
+        planning.verify_checkins(track, customers, pd.DataFrame({"customer": ["zz"], "time": [nine]}))
+    with pytest.raises(crmkit.InvalidArgumentError, match="radius_m"):
+        planning.verify_checkins(track, customers, claims, radius_m=0)

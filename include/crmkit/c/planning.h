@@ -2,7 +2,8 @@
  * @file crmkit/c/planning.h
  * C ABI of field planning: the vehicle-routing solver with time windows (crmkit_vrp; C++:
  * crmkit/planning/vrptw.hpp, whose docs define every number) and the visit due lists
- * (crmkit_due_list; C++: crmkit/planning/due_list.hpp).
+ * (crmkit_due_list; C++: crmkit/planning/due_list.hpp) and check-in verification against GPS
+ * tracks (crmkit_checkin_verify; C++: crmkit/planning/checkin.hpp).
  *
  * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
  *
@@ -223,6 +224,31 @@ CRMKIT_API int crmkit_due_list(const crmkit_table* table, int64_t as_of, const c
                                const char* class_column, const char* const* class_levels, const double* interval_days,
                                size_t n_rules, double default_interval_days, const char* last_visit_column,
                                const char* rep_column, double horizon_days, crmkit_table** out);
+
+/**
+ * Check-in verification of crmkit/planning/checkin.hpp: claims (customer index, time)
+ * against one rep's GPS track.
+ * @param time, lon, lat the track, n_fixes each (Unix seconds non-decreasing, degrees).
+ * @param customer_lon, customer_lat n_customers each (NaN, NaN: no location).
+ * @param claim_customer, claim_time n_claims each.
+ * @param radius_m R (> 0; the C++ default is 100), min_dwell_s D (>= 0; default 300),
+ *        time_slack_s (>= 0; default 3600), max_speed_mps outlier speed (> 0; default 70).
+ * @param[out] out_verified, out_dwell_s, out_nearest_m n_claims each; any may be NULL.
+ * @param[out] out_unclaimed_customer, out_unclaimed_start, out_unclaimed_end the visits
+ *        detected but not claimed, up to `cap` each (any may be NULL when cap is 0).
+ * @param[out] out_n_unclaimed receives the number of unclaimed visits (may be NULL).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL arrays with a nonzero count, bad
+ *         thresholds, a claim of an unknown customer or one without a location, times
+ *         going backwards; named); CRMKIT_E_BUFFER_TOO_SMALL (cap < the unclaimed
+ *         visits: *out_n_unclaimed holds the count, the claim outputs are written).
+ */
+CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, const double* lat, size_t n_fixes,
+                                     const double* customer_lon, const double* customer_lat, size_t n_customers,
+                                     const int32_t* claim_customer, const int64_t* claim_time, size_t n_claims,
+                                     double radius_m, int64_t min_dwell_s, int64_t time_slack_s, double max_speed_mps,
+                                     int32_t* out_verified, int64_t* out_dwell_s, double* out_nearest_m,
+                                     int32_t* out_unclaimed_customer, int64_t* out_unclaimed_start,
+                                     int64_t* out_unclaimed_end, size_t cap, size_t* out_n_unclaimed);
 
 #ifdef __cplusplus
 }
