@@ -446,3 +446,28 @@ TEST_CASE("Gehring-Homberger C1_2_1: feasible, near the best known after a short
   CHECK(r.n_routes <= 21);                  // best known: 20
   CHECK(r.distance <= 1.10 * 2704.5678);    // best known: 2704.5678
 }
+
+TEST_CASE("nothing to plan: no customers, or none feasible, returns at once") {
+  vrp_problem p;
+  p.depot_x = {0};
+  p.depot_y = {0};
+  p.capacity = {1};
+  p.shift_start = {0};
+  p.shift_end = {10};
+  p.start_depot = {0};
+  p.end_depot = {0};
+  vrp_options o;  // the default 10 s time limit must not be spent
+  auto r = crmkit::solve_vrptw(p, o);
+  CHECK(r.n_routes == 0);
+  CHECK(r.iterations == 0);
+  CHECK(r.seconds < 5);
+  p.x = {100};
+  p.y = {0};
+  p.demand = {0};
+  p.ready = {0};
+  p.due = {1000};
+  p.service = {0};
+  r = crmkit::solve_vrptw(p, o);
+  CHECK(r.status[0] == visit_status::cannot_return);
+  CHECK(r.iterations == 0);
+}

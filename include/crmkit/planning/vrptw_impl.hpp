@@ -514,8 +514,9 @@ inline vrp_result solver::run() {
   };
 
   plan best = s;
+  const bool nothing_to_plan = active_.empty();  // no search: the result is the empty plan
   // phase 1: route minimisation
-  if (!prize_ && o_.fleet_share > 0 && s.unassigned.empty()) {
+  if (!nothing_to_plan && !prize_ && o_.fleet_share > 0 && s.unassigned.empty()) {
     double total_demand = 0, max_cap = 0;
     for (int c : active_) total_demand += p_.demand[static_cast<std::size_t>(c)];
     for (double cap : p_.capacity) max_cap = std::max(max_cap, cap);
@@ -562,7 +563,7 @@ inline vrp_result solver::run() {
   const double mean_arc = s.dist > 0 ? s.dist / static_cast<double>(arcs) : 1.0;
   const double t_start = o_.temperature_start * mean_arc, t_end = o_.temperature_end * mean_arc;
   double current = cost(s, route_cost_), best_cost = current;
-  while (true) {
+  while (!nothing_to_plan) {
     const double f = progress(from, 1.0);
     if (f >= 1.0) break;
     const double temperature =
