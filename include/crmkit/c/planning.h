@@ -1,0 +1,257 @@
+/**
+ * @file crmkit/c/planning.h
+ * C ABI of field planning: the vehicle-routing solver with time windows (crmkit_vrp; C++:
+ * crmkit/planning/vrptw.hpp, whose docs define every number) and the visit due lists
+ * (crmkit_due_list; C++: crmkit/planning/due_list.hpp) and check-in verification against GPS
+ * tracks (crmkit_checkin_verify; C++: crmkit/planning/checkin.hpp).
+ *
+ * `#include <crmkit/crmkit.h>` (which includes this header) and link `libcrmkit.so`.
+ *
+ * Thread safety: a crmkit_vrp handle is not synchronized; use it from one thread at a
+ * time. Distinct handles are independent.
+ *
+ * @code
+ * crmkit_vrp* vrp = NULL;
+ * double routes = 0;
+ * crmkit_vrp_create(&vrp);
+ * crmkit_vrp_set_double(vrp, CRMKIT_VRP_TIME_LIMIT, 2.0);
+ * crmkit_vrp_set_customers(vrp, n, x, y, demand, ready, due, service, NULL, NULL);
+ * crmkit_vrp_set_depots(vrp, 1, &depot_x, &depot_y);
+ * crmkit_vrp_set_vehicles(vrp, n_reps, capacity, shift_start, shift_end, start_depot, end_depot);
+ * if (crmkit_vrp_solve(vrp) == CRMKIT_OK) {
+ *   crmkit_vrp_summary(vrp, CRMKIT_VRP_N_ROUTES, &routes);
+ *   crmkit_vrp_visits(vrp, vehicle, position, arrival, start, status, n);
+ * }
+ * crmkit_vrp_free(vrp);
+ * @endcode
+ *
+ * Memory: the handle keeps a copy of the problem (about 80 bytes per customer, 40 per
+ * vehicle, the matrices when given: 16 N^2 bytes) and the last plan (about 40 bytes per
+ * customer and per vehicle); a solve also holds the solver's working memory (see
+ * crmkit/planning/vrptw.hpp).
+ */
+#ifndef CRMKIT_C_PLANNING_H
+#define CRMKIT_C_PLANNING_H
+
+#include "crmkit/crmkit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A routing problem, its settings and the last plan. Opaque. */
+typedef struct crmkit_vrp crmkit_vrp;
+
+/* Integer settings (crmkit_vrp_set_int); ranges: crmkit_vrp_option_bounds. */
+/** Objective: CRMKIT_VRP_MIN_ROUTES (default) or CRMKIT_VRP_PRIZE. */
+#define CRMKIT_VRP_OBJECTIVE 1
+/** Travel: CRMKIT_VRP_EUCLIDEAN (default), _SPHERE, _WGS84 or _MATRIX. */
+#define CRMKIT_VRP_METRIC 2
+/** Ruin-and-recreate iterations, both phases; 0 (default): none, the time limit rules. */
+#define CRMKIT_VRP_MAX_ITER 3
+/** Random seed, [0, 2^32 - 1]. Default 0. */
+#define CRMKIT_VRP_SEED 4
+/* Double settings (crmkit_vrp_set_double). */
+/** Speed for the sphere and wgs84 metrics, km/h (times in seconds). Default 40. */
+#define CRMKIT_VRP_SPEED_KMH 101
+/** Prize collecting: value units per distance unit. Default 1. */
+#define CRMKIT_VRP_COST_PER_DISTANCE 102
+/** Wall-clock seconds; 0: none (then MAX_ITER > 0; the result is reproducible). Default 10. */
+#define CRMKIT_VRP_TIME_LIMIT 103
+/** Share of the budget for route minimisation, [0, 0.99]. Default 0.3. */
+#define CRMKIT_VRP_FLEET_SHARE 104
+/** SISR mean visits removed per ruin, >= 1. Default 10. */
+#define CRMKIT_VRP_AVERAGE_REMOVED 105
+/** SISR longest string removed, >= 1. Default 10. */
+#define CRMKIT_VRP_MAX_STRING 106
+/** Start temperature in mean arc lengths. Default 5. */
+#define CRMKIT_VRP_TEMPERATURE_START 107
+/** End temperature in mean arc lengths. Default 0.05. */
+#define CRMKIT_VRP_TEMPERATURE_END 108
+
+/* Values of CRMKIT_VRP_OBJECTIVE. */
+#define CRMKIT_VRP_MIN_ROUTES 0
+#define CRMKIT_VRP_PRIZE 1
+/* Values of CRMKIT_VRP_METRIC. */
+#define CRMKIT_VRP_EUCLIDEAN 0
+#define CRMKIT_VRP_SPHERE 1
+#define CRMKIT_VRP_WGS84 2
+#define CRMKIT_VRP_MATRIX 3
+
+/* Visit status codes written by crmkit_vrp_visits (crmkit::visit_status). */
+#define CRMKIT_VISIT_ROUTED 0
+#define CRMKIT_VISIT_DROPPED 1
+#define CRMKIT_VISIT_NO_ROOM 2
+#define CRMKIT_VISIT_WINDOW_UNREACHABLE 3
+#define CRMKIT_VISIT_SERVICE_EXCEEDS_SHIFT 4
+#define CRMKIT_VISIT_DEMAND_EXCEEDS_CAPACITY 5
+#define CRMKIT_VISIT_CANNOT_RETURN 6
+
+/* Statistics of the last plan (crmkit_vrp_summary). */
+#define CRMKIT_VRP_N_ROUTES 1
+#define CRMKIT_VRP_N_ROUTED 2
+#define CRMKIT_VRP_DISTANCE 3
+#define CRMKIT_VRP_VALUE 4
+/** Prize: value - cost_per_distance x distance; min routes: the distance. */
+#define CRMKIT_VRP_OBJECTIVE_VALUE 5
+#define CRMKIT_VRP_ITERATIONS 6
+#define CRMKIT_VRP_SECONDS 7
+/** 1 when the run stopped at the time limit (then not reproducible), else 0. */
+#define CRMKIT_VRP_TIME_LIMIT_REACHED 8
+
+/**
+ * Creates a handle with the default settings and no problem.
+ * @param[out] out receives the handle (NULL on failure); release with crmkit_vrp_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (out NULL); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_vrp_create(crmkit_vrp** out);
+
+/** Releases a handle. Accepts NULL. */
+CRMKIT_API void crmkit_vrp_free(crmkit_vrp* vrp);
+
+/** Sets an integer setting (CRMKIT_VRP_OBJECTIVE ... CRMKIT_VRP_SEED).
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, unknown key, a double key, out of range). */
+CRMKIT_API int crmkit_vrp_set_int(crmkit_vrp* vrp, int32_t key, int64_t value);
+
+/** Sets a double setting (CRMKIT_VRP_SPEED_KMH ... CRMKIT_VRP_TEMPERATURE_END).
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, unknown key, an integer key, out of range, NaN). */
+CRMKIT_API int crmkit_vrp_set_double(crmkit_vrp* vrp, int32_t key, double value);
+
+/** Reads an integer setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_vrp_get_int(const crmkit_vrp* vrp, int32_t key, int64_t* out);
+
+/** Reads a double setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_vrp_get_double(const crmkit_vrp* vrp, int32_t key, double* out);
+
+/** The range and default of a setting; needs no handle; any out pointer may be NULL.
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key). */
+CRMKIT_API int crmkit_vrp_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
+
+/**
+ * Sets the customers (copied; replaces earlier customers and the last plan). Checked by
+ * crmkit_vrp_solve, which names the customer of a bad value.
+ * @param n number of customers.
+ * @param x, y coordinates (longitude, latitude in degrees for sphere/wgs84); NULL for the
+ *        matrix metric.
+ * @param demand, ready, due, service n doubles each (window for the start of service).
+ * @param value NULL (all 0) or n doubles: the value of each visit (prize collecting).
+ * @param required NULL (none) or n int32 flags: 1 must be visited (prize collecting).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL handle or array; x and y must be both
+ *         NULL or both given); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_vrp_set_customers(crmkit_vrp* vrp, size_t n, const double* x, const double* y,
+                                        const double* demand, const double* ready, const double* due,
+                                        const double* service, const double* value, const int32_t* required);
+
+/**
+ * Sets the depots (copied; x, y may be NULL for the matrix metric, which still needs the
+ * count).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_vrp_set_depots(crmkit_vrp* vrp, size_t n, const double* x, const double* y);
+
+/**
+ * Sets the vehicles (reps; copied): capacity, shift [start, end] and start and end depot
+ * indices, n of each.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_vrp_set_vehicles(crmkit_vrp* vrp, size_t n, const double* capacity, const double* shift_start,
+                                       const double* shift_end, const int32_t* start_depot, const int32_t* end_depot);
+
+/**
+ * Sets the host's travel matrices for CRMKIT_VRP_MATRIX (copied): n_locations x
+ * n_locations row-major over the customers then the depots.
+ * @param distance NULL: the distance is the travel time.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL handle or travel_time);
+ *         CRMKIT_E_OUT_OF_MEMORY. The size is checked by the solve.
+ */
+CRMKIT_API int crmkit_vrp_set_matrix(crmkit_vrp* vrp, size_t n_locations, const double* travel_time,
+                                     const double* distance);
+
+/**
+ * Solves the problem with the handle's settings, replacing the last plan.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (a bad problem or settings: the message
+ *         names the customer, vehicle or option); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_vrp_solve(crmkit_vrp* vrp);
+
+/**
+ * One statistic of the last plan (CRMKIT_VRP_N_ROUTES ... CRMKIT_VRP_TIME_LIMIT_REACHED).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, unknown statistic); CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_vrp_summary(const crmkit_vrp* vrp, int32_t statistic, double* out);
+
+/**
+ * Per customer of the last plan: its vehicle (-1 when not routed), its 0-based stop
+ * number (-1), arrival and service start times (NaN when not routed) and status
+ * (CRMKIT_VISIT_*). Any out pointer may be NULL.
+ * @param n capacity of each array, >= the number of customers.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL handle); CRMKIT_E_BUFFER_TOO_SMALL;
+ *         CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_vrp_visits(const crmkit_vrp* vrp, int32_t* vehicle, int32_t* position, double* arrival,
+                                 double* start, int32_t* status, size_t n);
+
+/**
+ * Per vehicle of the last plan: route distance, arrival at the end depot (shift_start
+ * when unused), load and number of stops. Any out pointer may be NULL.
+ * @param n capacity of each array, >= the number of vehicles.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_BUFFER_TOO_SMALL; CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_vrp_routes(const crmkit_vrp* vrp, double* distance, double* end_time, double* load,
+                                 int32_t* n_stops, size_t n);
+
+/**
+ * The due list of crmkit/planning/due_list.hpp: reads `table` and returns a new customer
+ * table (same ids) with the columns priority, interval_days, next_due (time),
+ * days_overdue, due (0/1), urgency, rank (1, 2, ... within each rep among the due
+ * customers) and rep.
+ * @param table the customer table (not modified).
+ * @param as_of the date, Unix seconds UTC.
+ * @param priority_column NULL or "": clv x (1 - p_alive); else a float64/int64 column.
+ * @param class_column NULL: "abc"; "": every customer in one class.
+ * @param class_levels, interval_days n_rules cadence rules: class level -> days (> 0);
+ *        NULL when n_rules = 0.
+ * @param default_interval_days interval of classes without a rule; 0: none.
+ * @param last_visit_column NULL: "last_visit" (a time column; missing: never visited).
+ * @param rep_column NULL: "rep"; "": one list.
+ * @param horizon_days due within this many days counts as due (>= 0).
+ * @param[out] out receives the table (NULL on error); release with crmkit_table_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (a missing column or one of the wrong
+ *         type, a bad rule; the message names it); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_due_list(const crmkit_table* table, int64_t as_of, const char* priority_column,
+                               const char* class_column, const char* const* class_levels, const double* interval_days,
+                               size_t n_rules, double default_interval_days, const char* last_visit_column,
+                               const char* rep_column, double horizon_days, crmkit_table** out);
+
+/**
+ * Check-in verification of crmkit/planning/checkin.hpp: claims (customer index, time)
+ * against one rep's GPS track.
+ * @param time, lon, lat the track, n_fixes each (Unix seconds non-decreasing, degrees).
+ * @param customer_lon, customer_lat n_customers each (NaN, NaN: no location).
+ * @param claim_customer, claim_time n_claims each.
+ * @param radius_m R (> 0; the C++ default is 100), min_dwell_s D (>= 0; default 300),
+ *        time_slack_s (>= 0; default 3600), max_speed_mps outlier speed (> 0; default 70).
+ * @param[out] out_verified, out_dwell_s, out_nearest_m n_claims each; any may be NULL.
+ * @param[out] out_unclaimed_customer, out_unclaimed_start, out_unclaimed_end the visits
+ *        detected but not claimed, up to `cap` each (any may be NULL when cap is 0).
+ * @param[out] out_n_unclaimed receives the number of unclaimed visits (may be NULL).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL arrays with a nonzero count, bad
+ *         thresholds, a claim of an unknown customer or one without a location, times
+ *         going backwards; named); CRMKIT_E_BUFFER_TOO_SMALL (cap < the unclaimed
+ *         visits: *out_n_unclaimed holds the count, the claim outputs are written).
+ */
+CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, const double* lat, size_t n_fixes,
+                                     const double* customer_lon, const double* customer_lat, size_t n_customers,
+                                     const int32_t* claim_customer, const int64_t* claim_time, size_t n_claims,
+                                     double radius_m, int64_t min_dwell_s, int64_t time_slack_s, double max_speed_mps,
+                                     int32_t* out_verified, int64_t* out_dwell_s, double* out_nearest_m,
+                                     int32_t* out_unclaimed_customer, int64_t* out_unclaimed_start,
+                                     int64_t* out_unclaimed_end, size_t cap, size_t* out_n_unclaimed);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRMKIT_C_PLANNING_H */

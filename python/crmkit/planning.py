@@ -1,0 +1,439 @@
+"""crmkit.planning: field planning for sales reps: routes with time windows.
+
+The work happens in libcrmkit (crmkit/c/planning.h); the definitions are in
+include/crmkit/planning/vrptw.hpp.
+
+Example::
+
+    import pandas as pd, crmkit.planning as planning
+    customers = pd.DataFrame({"x": [10, 20, -10], "y": [0, 0, 0], "demand": 1, "ready": 0,
+                              "due": 1000, "service": 5}, index=["C-1", "C-2", "C-3"])
+    depots = pd.DataFrame({"x": [0.0], "y": [0.0]})
+    reps = pd.DataFrame({"capacity": 10, "shift_start": 0, "shift_end": 480,
+                         "start_depot": 0, "end_depot": 0}, index=["ana", "ben"])
+    plan = planning.solve_vrptw(customers, reps, depots, time_limit=0, max_iter=2000, seed=1)
+    plan.routes        # {"ana": ["C-1", "C-2"], "ben": [...]} visiting order per rep
+    plan.visits        # DataFrame per customer: vehicle, stop, arrival, start, status
+
+    # who is due for a visit today, per rep, ranked by value at risk (clv x (1 - p_alive))
+    due = planning.due_list(table, "2024-03-01", cadence={"A": 14, "B": 30, "C": 90})
+    due[due.due == 1].sort_values(["rep", "rank"])
+
+    # were the claimed visits made? (track: time, lon, lat; claims: customer, time)
+    report = planning.verify_checkins(track, customers_lonlat, claims)
+    report.exceptions  # claimed_not_verified / visited_not_claimed
+
+Customers: a DataFrame indexed by customer id with columns ``x``, ``y`` (longitude and
+latitude in degrees for ``metric="sphere"``/``"wgs84"``; omitted for ``"matrix"``),
+``demand``, ``ready``, ``due``, ``service`` and optionally ``value`` and ``required``
+(prize collecting). Vehicles (reps): a DataFrame indexed by rep with ``capacity``,
+``shift_start``, ``shift_end``, ``start_depot``, ``end_depot`` (0-based depot row
+numbers). Depots: a DataFrame with ``x``, ``y`` (for ``"matrix"`` only its length counts).
+Times are in the unit of the travel times: the distance unit for ``"euclidean"``, seconds
+on the Earth (``speed_kmh``), the matrix's unit for ``"matrix"`` (customers then depots).
+
+With ``time_limit=0`` and ``max_iter`` set the plan is reproducible for a seed; a time
+limit is a wall-clock guard. Errors are raised as :class:`crmkit.Error`
+(``InvalidArgumentError`` naming the customer, vehicle or option).
+"""
+
+from __future__ import annotations
+
+import weakref
+from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from . import _errors, _lib
+from ._errors import InvalidArgumentError
+
+__all__ = ["solve_vrptw", "RoutePlan", "VISIT_STATUS", "due_list", "verify_checkins", "CheckinReport"]
+
+#: The names of the visit status codes (CRMKIT_VISIT_*), in code order.
+VISIT_STATUS = [
+    "routed",
+    "dropped",
+    "no_room",
+    "window_unreachable",
+    "service_exceeds_shift",
+    "demand_exceeds_capacity",
+    "cannot_return",
+]
+_OBJECTIVES = {"min_routes": 0, "min_routes_then_distance": 0, "prize": 1, "prize_collecting": 1}
+_METRICS = {"euclidean": 0, "sphere": 1, "wgs84": 2, "matrix": 3}
+_STATS = [
+    ("n_routes", _lib.VRP_N_ROUTES),
+    ("n_routed", _lib.VRP_N_ROUTED),
+    ("distance", _lib.VRP_DISTANCE),
+    ("value", _lib.VRP_VALUE),
+    ("objective", _lib.VRP_OBJECTIVE_VALUE),
+    ("iterations", _lib.VRP_ITERATIONS),
+    ("seconds", _lib.VRP_SECONDS),
+    ("time_limit_reached", _lib.VRP_TIME_LIMIT_REACHED),
+]
+
+
+def _column(frame: Any, name: str, n: int, default: Optional[float] = None) -> Optional[np.ndarray]:
+    if name not in frame:
+        if default is None:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"missing column {name!r}")
+        return np.full(n, default, dtype=np.float64)
+    values = np.ascontiguousarray(np.asarray(frame[name], dtype=np.float64))
+    if values.shape != (n,):
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"column {name!r} has shape {values.shape}, expected ({n},)")
+    return values
+
+
+def _d(a: Optional[np.ndarray]) -> Any:
+    return None if a is None else a.ctypes.data_as(POINTER(c_double))
+
+
+def _i(a: Optional[np.ndarray]) -> Any:
+    return None if a is None else a.ctypes.data_as(POINTER(c_int32))
+
+
+class _Handle:
+    __slots__ = ("ptr", "finalizer", "__weakref__")
+
+    def __init__(self) -> None:
+        lib = _lib.get()
+        self.ptr = _lib.VrpP()
+        _lib.check(lib.crmkit_vrp_create(byref(self.ptr)))
+        self.finalizer = weakref.finalize(self, lib.crmkit_vrp_free, self.ptr)
+
+
+class RoutePlan:
+    """A solved plan.
+
+    Attributes:
+        routes: dict rep -> list of customer ids in visiting order (every rep, empty when unused).
+        visits: DataFrame indexed by customer id: ``vehicle`` (rep or None), ``stop``
+            (0-based, -1 when not routed), ``arrival``, ``start`` (NaN when not routed),
+            ``status`` (one of :data:`VISIT_STATUS`).
+        vehicles: DataFrame indexed by rep: ``distance``, ``end_time``, ``load``, ``stops``.
+        n_routes, n_routed, distance, value, objective, iterations, seconds,
+        time_limit_reached: the plan's summary (crmkit/planning/vrptw.hpp, vrp_result).
+    """
+
+    routes: Dict[Any, List[Any]]
+    visits: Any
+    vehicles: Any
+    n_routes: int
+    n_routed: int
+    distance: float
+    value: float
+    objective: float
+    iterations: int
+    seconds: float
+    time_limit_reached: bool
+
+    def __repr__(self) -> str:
+        return (f"RoutePlan(n_routes={self.n_routes}, n_routed={self.n_routed}, distance={self.distance:.6g}, "
+                f"objective={self.objective:.6g})")
+
+
+def solve_vrptw(
+    customers: Any,
+    vehicles: Any,
+    depots: Any,
+    *,
+    objective: str = "min_routes",
+    metric: str = "euclidean",
+    travel_time: Optional[Any] = None,
+    distance: Optional[Any] = None,
+    speed_kmh: float = _lib.DEFAULT,
+    cost_per_distance: float = _lib.DEFAULT,
+    time_limit: float = _lib.DEFAULT,
+    max_iter: int = _lib.DEFAULT,
+    seed: int = _lib.DEFAULT,
+    fleet_share: float = _lib.DEFAULT,
+    average_removed: float = _lib.DEFAULT,
+    max_string: float = _lib.DEFAULT,
+    temperature_start: float = _lib.DEFAULT,
+    temperature_end: float = _lib.DEFAULT,
+) -> RoutePlan:
+    """Plans the routes (see the module docstring and crmkit/planning/vrptw.hpp).
+
+    Args:
+        objective: ``"min_routes"`` (every visit required: fewest routes, then distance) or
+            ``"prize"`` (value collected minus ``cost_per_distance`` x distance; visits not
+            ``required`` may be dropped).
+        metric: ``"euclidean"``, ``"sphere"``, ``"wgs84"`` or ``"matrix"`` (then
+            ``travel_time`` and optionally ``distance``: square arrays over the customers
+            then the depots).
+        The other keywords are the solver's options; their defaults come from the library.
+
+    Raises:
+        crmkit.InvalidArgumentError: a missing column, a bad value (the message names the
+            customer or vehicle), an unknown objective or metric, an option out of range.
+    """
+    import pandas as pd
+
+    if objective not in _OBJECTIVES:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown objective {objective!r}; one of {sorted(_OBJECTIVES)}")
+    if metric not in _METRICS:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown metric {metric!r}; one of {sorted(_METRICS)}")
+    customers = pd.DataFrame(customers)
+    vehicles = pd.DataFrame(vehicles)
+    depots = pd.DataFrame(depots)
+    n, nv, nd = len(customers), len(vehicles), len(depots)
+    lib = _lib.get()
+    check = _lib.check
+    handle = _Handle()
+    check(lib.crmkit_vrp_set_int(handle.ptr, _lib.VRP_OBJECTIVE, _OBJECTIVES[objective]))
+    check(lib.crmkit_vrp_set_int(handle.ptr, _lib.VRP_METRIC, _METRICS[metric]))
+    options = {
+        "speed_kmh": speed_kmh, "cost_per_distance": cost_per_distance, "time_limit": time_limit,
+        "max_iter": max_iter, "seed": seed, "fleet_share": fleet_share, "average_removed": average_removed,
+        "max_string": max_string, "temperature_start": temperature_start, "temperature_end": temperature_end,
+    }
+    for name, value in options.items():
+        if value is not _lib.DEFAULT:
+            _lib.set_option("vrp", handle.ptr, name, value)
+    on_matrix = metric == "matrix"
+    x = None if on_matrix else _column(customers, "x", n)
+    y = None if on_matrix else _column(customers, "y", n)
+    value = _column(customers, "value", n) if "value" in customers else None
+    required = (np.ascontiguousarray(np.asarray(customers["required"]).astype(bool), dtype=np.int32)
+                if "required" in customers else None)
+    cols = {name: _column(customers, name, n) for name in ("demand", "ready", "due", "service")}
+    check(lib.crmkit_vrp_set_customers(handle.ptr, n, _d(x), _d(y), _d(cols["demand"]), _d(cols["ready"]),
+                                       _d(cols["due"]), _d(cols["service"]), _d(value), _i(required)))
+    dx = None if on_matrix else _column(depots, "x", nd)
+    dy = None if on_matrix else _column(depots, "y", nd)
+    check(lib.crmkit_vrp_set_depots(handle.ptr, nd, _d(dx), _d(dy)))
+    vcols = {name: _column(vehicles, name, nv) for name in ("capacity", "shift_start", "shift_end")}
+    sdep = np.ascontiguousarray(np.asarray(vehicles["start_depot"] if "start_depot" in vehicles else np.zeros(nv)), dtype=np.int32)
+    edep = np.ascontiguousarray(np.asarray(vehicles["end_depot"] if "end_depot" in vehicles else sdep), dtype=np.int32)
+    check(lib.crmkit_vrp_set_vehicles(handle.ptr, nv, _d(vcols["capacity"]), _d(vcols["shift_start"]),
+                                      _d(vcols["shift_end"]), _i(sdep), _i(edep)))
+    if on_matrix:
+        if travel_time is None:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, 'metric="matrix" needs travel_time')
+        nl = n + nd
+        tt = np.ascontiguousarray(np.asarray(travel_time, dtype=np.float64))
+        if tt.shape != (nl, nl):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"travel_time has shape {tt.shape}, expected ({nl}, {nl}): customers then depots")
+        dd = None
+        if distance is not None:
+            dd = np.ascontiguousarray(np.asarray(distance, dtype=np.float64))
+            if dd.shape != (nl, nl):
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"distance has shape {dd.shape}, expected ({nl}, {nl})")
+        check(lib.crmkit_vrp_set_matrix(handle.ptr, nl, _d(tt), _d(dd)))
+    check(lib.crmkit_vrp_solve(handle.ptr))
+
+    plan = RoutePlan()
+    out = c_double()
+    for name, key in _STATS:
+        check(lib.crmkit_vrp_summary(handle.ptr, key, byref(out)))
+        setattr(plan, name, out.value)
+    plan.n_routes = int(plan.n_routes)
+    plan.n_routed = int(plan.n_routed)
+    plan.iterations = int(plan.iterations)
+    plan.time_limit_reached = bool(plan.time_limit_reached)
+    vehicle = np.empty(n, dtype=np.int32)
+    position = np.empty(n, dtype=np.int32)
+    arrival = np.empty(n, dtype=np.float64)
+    start = np.empty(n, dtype=np.float64)
+    status = np.empty(n, dtype=np.int32)
+    check(lib.crmkit_vrp_visits(handle.ptr, _i(vehicle), _i(position), _d(arrival), _d(start), _i(status), n))
+    rdist = np.empty(nv, dtype=np.float64)
+    rend = np.empty(nv, dtype=np.float64)
+    rload = np.empty(nv, dtype=np.float64)
+    rstops = np.empty(nv, dtype=np.int32)
+    check(lib.crmkit_vrp_routes(handle.ptr, _d(rdist), _d(rend), _d(rload), _i(rstops), nv))
+    reps = list(vehicles.index)
+    ids = list(customers.index)
+    plan.visits = pd.DataFrame(
+        {
+            "vehicle": [reps[v] if v >= 0 else None for v in vehicle],
+            "stop": position.astype(np.int64),
+            "arrival": arrival,
+            "start": start,
+            "status": pd.Categorical([VISIT_STATUS[s] for s in status], categories=VISIT_STATUS),
+        },
+        index=customers.index,
+    )
+    plan.vehicles = pd.DataFrame({"distance": rdist, "end_time": rend, "load": rload, "stops": rstops.astype(np.int64)},
+                                 index=vehicles.index)
+    routes: Dict[Any, List[Any]] = {rep: [None] * int(rstops[k]) for k, rep in enumerate(reps)}
+    for c in range(n):
+        if vehicle[c] >= 0:
+            routes[reps[vehicle[c]]][position[c]] = ids[c]
+    plan.routes = routes
+    return plan
+
+
+def _seconds(as_of: Any) -> int:
+    import pandas as pd
+
+    if isinstance(as_of, (int, np.integer)):
+        return int(as_of)
+    stamp = pd.Timestamp(as_of)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return int(stamp.timestamp())
+
+
+def due_list(
+    table: Any,
+    as_of: Any,
+    *,
+    cadence: Optional[Dict[str, float]] = None,
+    priority: Optional[str] = None,
+    class_column: str = "abc",
+    default_interval_days: float = 0.0,
+    last_visit: str = "last_visit",
+    rep: str = "rep",
+    horizon_days: float = 0.0,
+) -> Any:
+    """Customers due and overdue for a visit on ``as_of``, ranked per rep
+    (crmkit/planning/due_list.hpp defines every column).
+
+    Args:
+        table: the customer table, a DataFrame indexed by customer id with the columns
+            named below (``last_visit`` a datetime column; ``class_column`` and ``rep``
+            categories or strings; by default ``clv`` and ``p_alive`` for the priority).
+        as_of: the date (a Timestamp or string, UTC unless it has a zone; or Unix seconds).
+        cadence: class level -> interval in days, e.g. ``{"A": 14, "B": 30}``.
+        priority: a numeric column used as the priority; None: ``clv * (1 - p_alive)``.
+        class_column: the class column; "" for one class (then use ``default_interval_days``).
+        default_interval_days: the interval of classes without a rule; 0: none.
+        last_visit: the column of the last visit (NaT: never visited, due now).
+        rep: the rep column; "" for one list.
+        horizon_days: due within this many days counts as due.
+
+    Returns:
+        A DataFrame indexed by customer id: priority, interval_days, next_due, days_overdue,
+        due (0/1), urgency, rank (within rep among the due customers; <NA> otherwise), rep.
+
+    Raises:
+        crmkit.InvalidArgumentError: a missing column or one of the wrong type, an unknown
+            class in ``cadence``, an interval <= 0.
+    """
+    import pandas as pd
+
+    from .table import from_frame, to_frame
+
+    frame = pd.DataFrame(table).copy()
+    for name in (class_column, rep):
+        if name and name in frame and not isinstance(frame[name].dtype, pd.CategoricalDtype):
+            frame[name] = frame[name].astype("category")
+    handle = from_frame(frame)
+    rules = list((cadence or {}).items())
+    levels = (c_char_p * max(len(rules), 1))(*[str(k).encode("utf-8") for k, _ in rules])
+    days = np.ascontiguousarray([float(v) for _, v in rules] or [0.0], dtype=np.float64)
+    out = _lib.TableP()
+    lib = _lib.get()
+    _lib.check(lib.crmkit_due_list(handle.ptr, _seconds(as_of), priority.encode("utf-8") if priority else None,
+                                   class_column.encode("utf-8"), levels, _d(days), len(rules),
+                                   float(default_interval_days), last_visit.encode("utf-8"), rep.encode("utf-8"),
+                                   float(horizon_days), byref(out)))
+    from .table import _TableHandle
+
+    return to_frame(_TableHandle(out), list(frame.index))
+
+
+def _times(values: Any) -> np.ndarray:
+    import pandas as pd
+
+    series = pd.Series(values)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        stamps = pd.DatetimeIndex(series)
+        if stamps.tz is not None:
+            stamps = stamps.tz_convert("UTC").tz_localize(None)
+        return np.ascontiguousarray(stamps.to_numpy(dtype="datetime64[s]").astype(np.int64))
+    return np.ascontiguousarray(np.asarray(series, dtype=np.int64))
+
+
+class CheckinReport:
+    """The verification of claimed visits (crmkit/planning/checkin.hpp).
+
+    Attributes:
+        claims: the claims with ``verified`` (bool), ``dwell_s`` and ``nearest_m`` added.
+        unclaimed: visits the track shows but nobody claimed: ``customer``, ``start``, ``end``.
+        exceptions: one row per exception: ``kind`` ("claimed_not_verified" or
+            "visited_not_claimed"), ``customer``, ``time`` (the claim time or the stop start).
+    """
+
+    claims: Any
+    unclaimed: Any
+    exceptions: Any
+
+
+def verify_checkins(
+    track: Any,
+    customers: Any,
+    claims: Any,
+    *,
+    radius_m: float = 100.0,
+    min_dwell_s: int = 300,
+    time_slack_s: int = 3600,
+    max_speed_mps: float = 70.0,
+) -> CheckinReport:
+    """Verifies a rep's claimed visits against the rep's GPS track: a claim is verified when
+    the track stays within ``radius_m`` of the customer for at least ``min_dwell_s`` within
+    ``time_slack_s`` of the claimed time (defaults 100 m, 5 minutes, 1 hour).
+
+    Args:
+        track: DataFrame with ``time`` (datetime or Unix seconds, non-decreasing), ``lon``, ``lat``.
+        customers: DataFrame indexed by customer id with ``lon``, ``lat`` (degrees).
+        claims: DataFrame with ``customer`` (an id of ``customers``) and ``time``.
+
+    Raises:
+        crmkit.InvalidArgumentError: a claim of an unknown customer, bad coordinates, times
+            going backwards, thresholds out of range.
+    """
+    import pandas as pd
+
+    track = pd.DataFrame(track)
+    customers = pd.DataFrame(customers)
+    claims = pd.DataFrame(claims)
+    t = _times(track["time"])
+    lon = _column(track, "lon", len(track))
+    lat = _column(track, "lat", len(track))
+    clon = _column(customers, "lon", len(customers))
+    clat = _column(customers, "lat", len(customers))
+    position = {cid: k for k, cid in enumerate(customers.index)}
+    unknown = [c for c in claims["customer"] if c not in position]
+    if unknown:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"claimed customer {unknown[0]!r} is not in customers")
+    cc = np.ascontiguousarray([position[c] for c in claims["customer"]], dtype=np.int32)
+    ct = _times(claims["time"]) if len(claims) else np.zeros(0, dtype=np.int64)
+    m = len(claims)
+    verified = np.zeros(m, dtype=np.int32)
+    dwell = np.zeros(m, dtype=np.int64)
+    nearest = np.zeros(m, dtype=np.float64)
+    lib = _lib.get()
+    n_unclaimed = c_size_t()
+    p64 = lambda a: a.ctypes.data_as(POINTER(c_int64))  # noqa: E731
+    args = (p64(t), _d(lon), _d(lat), len(t), _d(clon), _d(clat), len(clon), _i(cc), p64(ct), m, float(radius_m),
+            int(min_dwell_s), int(time_slack_s), float(max_speed_mps), _i(verified), p64(dwell), _d(nearest))
+    rc = lib.crmkit_checkin_verify(*args, None, None, None, 0, byref(n_unclaimed))
+    if rc != _errors.E_BUFFER_TOO_SMALL:
+        _lib.check(rc)
+    k = n_unclaimed.value
+    uc = np.zeros(max(k, 1), dtype=np.int32)
+    us = np.zeros(max(k, 1), dtype=np.int64)
+    ue = np.zeros(max(k, 1), dtype=np.int64)
+    if k > 0:
+        _lib.check(lib.crmkit_checkin_verify(*args, _i(uc), p64(us), p64(ue), k, byref(n_unclaimed)))
+    report = CheckinReport()
+    out = claims.copy()
+    out["verified"] = verified.astype(bool)
+    out["dwell_s"] = dwell
+    out["nearest_m"] = nearest
+    report.claims = out
+    ids = list(customers.index)
+    stamp = lambda a: pd.to_datetime(a, unit="s", utc=True)  # noqa: E731
+    report.unclaimed = pd.DataFrame({"customer": [ids[c] for c in uc[:k]], "start": stamp(us[:k]),
+                                     "end": stamp(ue[:k])})
+    failed = out[~out["verified"]]
+    report.exceptions = pd.DataFrame({
+        "kind": ["claimed_not_verified"] * len(failed) + ["visited_not_claimed"] * k,
+        "customer": list(failed["customer"]) + list(report.unclaimed["customer"]),
+        "time": list(stamp(_times(failed["time"])) if len(failed) else []) + list(report.unclaimed["start"]),
+    })
+    return report

@@ -1,0 +1,280 @@
+// crmkit/c/planning.h: the crmkit_vrp handle.
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/planning.h"
+#include "crmkit/planning/checkin.hpp"
+#include "crmkit/planning/due_list.hpp"
+#include "crmkit/planning/vrptw.hpp"
+
+struct crmkit_vrp {
+  crmkit::vrp_options options;
+  crmkit::vrp_problem problem;
+  std::optional<crmkit::vrp_result> result;
+};
+
+namespace {
+
+using crmkit::errc;
+using crmkit::error;
+
+std::vector<double> copy_of(const double* p, std::size_t n) { return p == nullptr ? std::vector<double>{} : std::vector<double>(p, p + n); }
+
+const crmkit::vrp_result& solved_or_throw(const crmkit_vrp* v, const char* function) {
+  if (!v->result)
+    throw error(errc::not_fitted, fmt::format("{}: no plan yet; call crmkit_vrp_solve() first", function));
+  return *v->result;
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_vrp_create(crmkit_vrp** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_vrp();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_vrp_free(crmkit_vrp* vrp) { delete vrp; }
+
+// The settings: one-line translations through option_table<vrp_options>
+// (crmkit/planning/vrptw.hpp), which holds the keys, ranges and defaults.
+CRMKIT_API int crmkit_vrp_set_int(crmkit_vrp* vrp, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(vrp)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_set_double(crmkit_vrp* vrp, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(vrp)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_get_int(const crmkit_vrp* vrp, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(vrp)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_get_double(const crmkit_vrp* vrp, int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(vrp)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::vrp_options>(key, out_lo, out_hi, out_default, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_set_customers(crmkit_vrp* vrp, size_t n, const double* x, const double* y,
+                                        const double* demand, const double* ready, const double* due,
+                                        const double* service, const double* value, const int32_t* required) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  CRMKIT_CHECK_NOT_NULL(demand);
+  CRMKIT_CHECK_NOT_NULL(ready);
+  CRMKIT_CHECK_NOT_NULL(due);
+  CRMKIT_CHECK_NOT_NULL(service);
+  if ((x == nullptr) != (y == nullptr))
+    throw error(errc::invalid_argument, fmt::format("{}: x and y must be both NULL or both given", __func__));
+  vrp->result.reset();
+  crmkit::vrp_problem& p = vrp->problem;
+  p.x = copy_of(x, n);
+  p.y = copy_of(y, n);
+  p.demand = copy_of(demand, n);
+  p.ready = copy_of(ready, n);
+  p.due = copy_of(due, n);
+  p.service = copy_of(service, n);
+  p.value = copy_of(value, n);
+  p.required.clear();
+  if (required != nullptr)
+    for (std::size_t i = 0; i < n; ++i) p.required.push_back(required[i] != 0 ? 1 : 0);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_set_depots(crmkit_vrp* vrp, size_t n, const double* x, const double* y) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  if ((x == nullptr) != (y == nullptr))
+    throw error(errc::invalid_argument, fmt::format("{}: x and y must be both NULL or both given", __func__));
+  vrp->result.reset();
+  // without coordinates (matrix metric) the depots still count: NaN placeholders
+  vrp->problem.depot_x = x ? copy_of(x, n) : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
+  vrp->problem.depot_y = y ? copy_of(y, n) : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_set_vehicles(crmkit_vrp* vrp, size_t n, const double* capacity, const double* shift_start,
+                                       const double* shift_end, const int32_t* start_depot, const int32_t* end_depot) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  CRMKIT_CHECK_NOT_NULL(capacity);
+  CRMKIT_CHECK_NOT_NULL(shift_start);
+  CRMKIT_CHECK_NOT_NULL(shift_end);
+  CRMKIT_CHECK_NOT_NULL(start_depot);
+  CRMKIT_CHECK_NOT_NULL(end_depot);
+  vrp->result.reset();
+  crmkit::vrp_problem& p = vrp->problem;
+  p.capacity = copy_of(capacity, n);
+  p.shift_start = copy_of(shift_start, n);
+  p.shift_end = copy_of(shift_end, n);
+  p.start_depot.assign(start_depot, start_depot + n);
+  p.end_depot.assign(end_depot, end_depot + n);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_set_matrix(crmkit_vrp* vrp, size_t n_locations, const double* travel_time,
+                                     const double* distance) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  CRMKIT_CHECK_NOT_NULL(travel_time);
+  vrp->result.reset();
+  vrp->problem.travel_time = copy_of(travel_time, n_locations * n_locations);
+  vrp->problem.distance = copy_of(distance, n_locations * n_locations);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_solve(crmkit_vrp* vrp) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  vrp->result.reset();
+  vrp->result = crmkit::solve_vrptw(vrp->problem, vrp->options);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_summary(const crmkit_vrp* vrp, int32_t statistic, double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& r = solved_or_throw(vrp, __func__);
+  switch (statistic) {
+    case CRMKIT_VRP_N_ROUTES: *out = static_cast<double>(r.n_routes); break;
+    case CRMKIT_VRP_N_ROUTED: *out = static_cast<double>(r.n_routed); break;
+    case CRMKIT_VRP_DISTANCE: *out = r.distance; break;
+    case CRMKIT_VRP_VALUE: *out = r.value; break;
+    case CRMKIT_VRP_OBJECTIVE_VALUE: *out = r.objective; break;
+    case CRMKIT_VRP_ITERATIONS: *out = static_cast<double>(r.iterations); break;
+    case CRMKIT_VRP_SECONDS: *out = r.seconds; break;
+    case CRMKIT_VRP_TIME_LIMIT_REACHED: *out = r.time_limit_reached ? 1.0 : 0.0; break;
+    default: throw error(errc::invalid_argument, fmt::format("{}: unknown statistic {}", __func__, statistic));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_visits(const crmkit_vrp* vrp, int32_t* vehicle, int32_t* position, double* arrival,
+                                 double* start, int32_t* status, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  const auto& r = solved_or_throw(vrp, __func__);
+  crmkit::capi::check_capacity(n, r.vehicle.size(), __func__, "n");
+  if (vehicle != nullptr) std::copy(r.vehicle.begin(), r.vehicle.end(), vehicle);
+  if (position != nullptr) std::copy(r.position.begin(), r.position.end(), position);
+  if (arrival != nullptr) std::copy(r.arrival.begin(), r.arrival.end(), arrival);
+  if (start != nullptr) std::copy(r.start.begin(), r.start.end(), start);
+  if (status != nullptr)
+    for (std::size_t i = 0; i < r.status.size(); ++i) status[i] = static_cast<int32_t>(r.status[i]);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_routes(const crmkit_vrp* vrp, double* distance, double* end_time, double* load,
+                                 int32_t* n_stops, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  const auto& r = solved_or_throw(vrp, __func__);
+  crmkit::capi::check_capacity(n, r.routes.size(), __func__, "n");
+  if (distance != nullptr) std::copy(r.route_distance.begin(), r.route_distance.end(), distance);
+  if (end_time != nullptr) std::copy(r.route_end.begin(), r.route_end.end(), end_time);
+  if (load != nullptr) std::copy(r.route_load.begin(), r.route_load.end(), load);
+  if (n_stops != nullptr)
+    for (std::size_t v = 0; v < r.routes.size(); ++v) n_stops[v] = static_cast<int32_t>(r.routes[v].size());
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_due_list(const crmkit_table* table, int64_t as_of, const char* priority_column,
+                               const char* class_column, const char* const* class_levels, const double* interval_days,
+                               size_t n_rules, double default_interval_days, const char* last_visit_column,
+                               const char* rep_column, double horizon_days, crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(table);
+  if (n_rules > 0) {
+    CRMKIT_CHECK_NOT_NULL(class_levels);
+    CRMKIT_CHECK_NOT_NULL(interval_days);
+  }
+  crmkit::due_list_options o;
+  if (priority_column != nullptr) o.priority_column = priority_column;
+  if (class_column != nullptr) o.class_column = class_column;
+  for (std::size_t k = 0; k < n_rules; ++k) {
+    if (class_levels[k] == nullptr)
+      throw error(errc::invalid_argument, fmt::format("{}: class_levels[{}] is NULL", __func__, k));
+    o.cadence.emplace_back(class_levels[k], interval_days[k]);
+  }
+  o.default_interval_days = default_interval_days;
+  if (last_visit_column != nullptr) o.last_visit_column = last_visit_column;
+  if (rep_column != nullptr) o.rep_column = rep_column;
+  o.horizon_days = horizon_days;
+  auto result = std::make_unique<crmkit_table>();
+  result->table = crmkit::due_list(table->table, as_of, o);
+  *out = result.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, const double* lat, size_t n_fixes,
+                                     const double* customer_lon, const double* customer_lat, size_t n_customers,
+                                     const int32_t* claim_customer, const int64_t* claim_time, size_t n_claims,
+                                     double radius_m, int64_t min_dwell_s, int64_t time_slack_s, double max_speed_mps,
+                                     int32_t* out_verified, int64_t* out_dwell_s, double* out_nearest_m,
+                                     int32_t* out_unclaimed_customer, int64_t* out_unclaimed_start,
+                                     int64_t* out_unclaimed_end, size_t cap, size_t* out_n_unclaimed) {
+  CRMKIT_API_BEGIN();
+  if (n_fixes > 0) {
+    CRMKIT_CHECK_NOT_NULL(time);
+    CRMKIT_CHECK_NOT_NULL(lon);
+    CRMKIT_CHECK_NOT_NULL(lat);
+  }
+  if (n_customers > 0) {
+    CRMKIT_CHECK_NOT_NULL(customer_lon);
+    CRMKIT_CHECK_NOT_NULL(customer_lat);
+  }
+  if (n_claims > 0) {
+    CRMKIT_CHECK_NOT_NULL(claim_customer);
+    CRMKIT_CHECK_NOT_NULL(claim_time);
+  }
+  crmkit::checkin_options o;
+  o.radius_m = radius_m;
+  o.min_dwell_s = min_dwell_s;
+  o.time_slack_s = time_slack_s;
+  o.max_speed_mps = max_speed_mps;
+  const auto r = crmkit::verify_checkins(
+      std::span<const std::int64_t>(time, n_fixes), std::span<const double>(lon, n_fixes),
+      std::span<const double>(lat, n_fixes), std::span<const double>(customer_lon, n_customers),
+      std::span<const double>(customer_lat, n_customers), std::span<const std::int32_t>(claim_customer, n_claims),
+      std::span<const std::int64_t>(claim_time, n_claims), o);
+  for (std::size_t k = 0; k < n_claims; ++k) {
+    if (out_verified != nullptr) out_verified[k] = r.verified[k];
+    if (out_dwell_s != nullptr) out_dwell_s[k] = r.dwell_s[k];
+    if (out_nearest_m != nullptr) out_nearest_m[k] = r.nearest_m[k];
+  }
+  if (out_n_unclaimed != nullptr) *out_n_unclaimed = r.unclaimed.size();
+  crmkit::capi::check_capacity(cap, r.unclaimed.size(), __func__, "cap");
+  for (std::size_t k = 0; k < r.unclaimed.size(); ++k) {
+    if (out_unclaimed_customer != nullptr) out_unclaimed_customer[k] = r.unclaimed[k].customer;
+    if (out_unclaimed_start != nullptr) out_unclaimed_start[k] = r.unclaimed[k].start;
+    if (out_unclaimed_end != nullptr) out_unclaimed_end[k] = r.unclaimed[k].end;
+  }
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
