@@ -11,6 +11,7 @@
 
 #include "churn_test_util.hpp"
 #include "crmkit/churn/retention.hpp"
+#include "crmkit/crmkit.h"
 #include "crmkit/error.hpp"
 #include "crmkit/synth/random.hpp"
 
@@ -214,4 +215,28 @@ TEST_CASE("retention: the model document reloads to the same bits; bad input is 
   const std::vector<double> all_active = {5, 5, 5}, none = {0, 0, 0};
   const auto r = sbg.fit(all_active, none);
   CHECK(r.status == crmkit::fit_status::boundary);
+}
+
+TEST_CASE("retention: the C constants are the option table's") {
+  struct constant {
+    const char* name;
+    int value;
+  };
+  const constant constants[] = {{"CRMKIT_RETENTION_MAX_ITER", CRMKIT_RETENTION_MAX_ITER},
+                                {"CRMKIT_RETENTION_N_THREADS", CRMKIT_RETENTION_N_THREADS},
+                                {"CRMKIT_RETENTION_STANDARD_ERRORS", CRMKIT_RETENTION_STANDARD_ERRORS},
+                                {"CRMKIT_RETENTION_TOL", CRMKIT_RETENTION_TOL},
+                                {"CRMKIT_RETENTION_PARAMETER_BOUND", CRMKIT_RETENTION_PARAMETER_BOUND}};
+  CHECK(std::size(constants) == crmkit::option_table<crmkit::retention_options>::entries.size());
+  for (const auto& c : constants) {
+    CAPTURE(c.name);
+    const auto* spec = crmkit::find_option<crmkit::retention_options>(c.value);
+    REQUIRE(spec != nullptr);
+    CHECK(crmkit::option_c_name(*spec) == c.name);
+  }
+  CHECK(static_cast<int>(crmkit::retention_kind::sbg) == CRMKIT_RETENTION_SBG);
+  CHECK(static_cast<int>(crmkit::retention_kind::bdw) == CRMKIT_RETENTION_BDW);
+  CHECK(static_cast<int>(crmkit::retention_prediction::survival) == CRMKIT_RETENTION_SURVIVAL);
+  CHECK(static_cast<int>(crmkit::retention_prediction::derl) == CRMKIT_RETENTION_DERL);
+  CHECK_NOTHROW(crmkit::validate_options(crmkit::retention_options{}, "defaults"));
 }

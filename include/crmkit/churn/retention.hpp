@@ -102,6 +102,16 @@ enum class retention_kind : int {
   return std::nullopt;
 }
 
+/// What retention_model::predict computes per tenure value k (the values are the C
+/// constants CRMKIT_RETENTION_SURVIVAL ... _DERL).
+enum class retention_prediction : int {
+  survival = 1,                   ///< S(k) of a new customer (arg ignored)
+  retention_rate = 2,             ///< r(k) = S(k)/S(k-1), k >= 1 (arg ignored)
+  conditional_survival = 3,       ///< S(k + arg)/S(k), arg >= 0 renewals
+  expected_residual_lifetime = 4, ///< E[further renewals | tenure k] (arg ignored)
+  derl = 5,                       ///< DERL(arg | tenure k), arg = discount rate > 0
+};
+
 /// Options of a retention fit; the meaning of each is that of the BTYD fits' fit_options
 /// (crmkit/churn/fit_report.hpp). Ranges and defaults: option_table<retention_options>.
 struct retention_options {
@@ -207,6 +217,14 @@ class retention_model {
                                               int n_threads = 1) const;
   CRMKIT_FUNC void discounted_expected_residual_lifetime(double discount_rate, std::span<const double> tenure,
                                                          std::span<double> out, int n_threads = 1) const;
+
+  /// One prediction per tenure value (whole numbers >= 0; >= 1 for retention_rate) into
+  /// `out` (same length), on n_threads threads: the scalar functions above, selected by
+  /// `what`, with `arg` the horizon (conditional_survival) or discount rate (derl).
+  /// Every row and `arg` are checked before any thread starts.
+  /// @throws crmkit::error (invalid_argument) naming the row or the argument; (not_fitted).
+  CRMKIT_FUNC void predict(retention_prediction what, double arg, std::span<const double> tenure,
+                           std::span<double> out, int n_threads = 1) const;
 
 #ifndef CRMKIT_HEADER_ONLY
   /// The model document (crmkit/core/model_document.hpp): kind ("sbg"/"bdw"), parameters,

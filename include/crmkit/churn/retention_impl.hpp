@@ -359,4 +359,30 @@ CRMKIT_FUNC void retention_model::discounted_expected_residual_lifetime(double d
                        [this, d](double k) { return discounted_expected_residual_lifetime(d, k); });
 }
 
+CRMKIT_FUNC void retention_model::predict(retention_prediction what, double arg, std::span<const double> tenure,
+                                          std::span<double> out, int n_threads) const {
+  (void)params();
+  switch (what) {
+    case retention_prediction::survival:
+    case retention_prediction::retention_rate: {
+      const bool rate = what == retention_prediction::retention_rate;
+      const std::string where = fmt::format("{}::{}", name(), rate ? "retention_rate" : "survival");
+      detail::check_tenure(where.c_str(), tenure, out, n_threads);
+      for (std::size_t i = 0; i < tenure.size(); ++i)
+        if (rate && tenure[i] < 1)
+          throw error(errc::invalid_argument,
+                      fmt::format("{}: row {}: t = {}; the first retention rate is r(1) = S(1)/S(0)", where, i,
+                                  tenure[i]));
+      if (rate) detail::tenure_apply(tenure, out, n_threads, [this](double k) { return retention_rate(k); });
+      else detail::tenure_apply(tenure, out, n_threads, [this](double k) { return survival(k); });
+      return;
+    }
+    case retention_prediction::conditional_survival: conditional_survival(arg, tenure, out, n_threads); return;
+    case retention_prediction::expected_residual_lifetime: expected_residual_lifetime(tenure, out, n_threads); return;
+    case retention_prediction::derl: discounted_expected_residual_lifetime(arg, tenure, out, n_threads); return;
+  }
+  throw error(errc::invalid_argument,
+              fmt::format("{}::predict: unknown prediction {} (1 survival ... 5 derl)", name(), static_cast<int>(what)));
+}
+
 CRMKIT_END_NAMESPACE
