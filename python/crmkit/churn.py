@@ -57,6 +57,7 @@ __all__ = [
     "ShiftedBetaGeometric",
     "btyd_summary",
     "load_model",
+    "new_customer",
     "customer_lifetime_value",
     "validate_holdout",
 ]
@@ -363,6 +364,38 @@ class _PurchaseModel(_Model):
                 )
             )
         return _wrap(out, index, f"p_{int(n)}_purchases")
+
+
+    def expected_number_of_purchases_up_to_time(self, t: Any) -> Any:
+        """E[X(t)] for a customer acquired today: expected purchases in (0, t] after the
+        acquisition (a scalar or an array of horizons in the model's time unit); see
+        :func:`new_customer`."""
+        return new_customer(self, t)["expected_purchases"] if np.ndim(t) else float(
+            new_customer(self, [t])["expected_purchases"].iloc[0])
+
+
+def new_customer(purchases: "_PurchaseModel", t: Any, spend: Optional["GammaGamma"] = None) -> Any:
+    """Forecast for a customer acquired today (CLVTools' ``newcustomer``): a DataFrame
+    indexed by horizon ``t`` (in the purchase model's time unit; whole opportunities for
+    BG/BB) with ``expected_purchases`` (E[X(t)], purchases after the acquisition) and, with
+    a fitted :class:`GammaGamma` ``spend``, ``expected_revenue`` (E[X(t)] times the
+    population mean spend p gamma/(q-1); NaN when q <= 1). Not discounted."""
+    import pandas as pd
+
+    horizons = _f64(np.atleast_1d(np.asarray(t, dtype=np.float64)), "t")
+    purchases_out = np.empty(horizons.size)
+    revenue = np.empty(horizons.size) if spend is not None else None
+    if horizons.size:
+        _lib.check(
+            _lib.get().crmkit_btyd_new_customer(
+                purchases._handle, None if spend is None else spend._handle, _dp(horizons), horizons.size,
+                _dp(purchases_out), _dp(revenue),
+            )
+        )
+    columns = {"expected_purchases": purchases_out}
+    if revenue is not None:
+        columns["expected_revenue"] = revenue
+    return pd.DataFrame(columns, index=pd.Index(horizons, name="t"))
 
 
 class BetaGeo(_PurchaseModel):

@@ -1,4 +1,5 @@
 // crmkit/c/churn.h: the crmkit_btyd handle and the BTYD summary/validation functions.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
 #include "crmkit/churn/modified_bg_nbd.hpp"
+#include "crmkit/churn/new_customer.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
 #include "crmkit/churn/validation.hpp"
 #include "crmkit/core/model_document.hpp"
@@ -351,6 +353,25 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   o.n_threads = purchases->options.n_threads;
   crmkit::customer_lifetime_value(*purchases->purchase, spend->spend, span_of(frequency, n), span_of(recency, n),
                                   span_of(T, n), span_of(monetary_value, n), std::span<double>(out, n), o);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* t,
+                                        size_t n, double* out_purchases, double* out_revenue) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(purchases);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(t);
+  CRMKIT_CHECK_NOT_NULL(out_purchases);
+  if (spend != nullptr && !spend->is_spend())
+    throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
+  if (spend == nullptr && out_revenue != nullptr)
+    throw error(errc::invalid_argument, fmt::format("{}: 'out_revenue' needs a Gamma-Gamma 'spend' handle", __func__));
+  if (spend != nullptr) CRMKIT_CHECK_NOT_NULL(out_revenue);
+  const auto& m = purchase_model(*purchases, __func__, "is a spend model; pass it as 'spend'");
+  const auto f = crmkit::forecast_new_customer(m, span_of(t, n), spend != nullptr ? &spend->spend : nullptr);
+  std::copy(f.expected_purchases.begin(), f.expected_purchases.end(), out_purchases);
+  if (out_revenue != nullptr) std::copy(f.expected_revenue.begin(), f.expected_revenue.end(), out_revenue);
   CRMKIT_API_END();
 }
 

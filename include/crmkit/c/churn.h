@@ -324,6 +324,22 @@ CRMKIT_API int crmkit_btyd_validate_holdout(const double* frequency, const doubl
                                             const double* churn_score, size_t n, int32_t max_frequency,
                                             double* out_totals, double* out_auc, double* out_buckets);
 
+/**
+ * Forecast for a customer acquired today (CLVTools' newcustomer; crmkit/churn/new_customer.hpp):
+ * E[X(t)], the expected purchases in (0, t] after the acquisition, for each horizon t, and with
+ * a Gamma-Gamma handle the expected revenue E[X(t)] p gamma/(q-1) (NaN when q <= 1).
+ * @param purchases a fitted purchase model (any kind but Gamma-Gamma)
+ * @param spend a fitted Gamma-Gamma handle, or NULL (then out_revenue must be NULL)
+ * @param t n horizons in the model's time unit (finite, >= 0; BG/BB whole opportunities)
+ * @param[out] out_purchases n doubles
+ * @param[out] out_revenue n doubles, or NULL
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (purchases is Gamma-Gamma),
+ *         CRMKIT_E_INVALID_ARGUMENT (spend not Gamma-Gamma, out_revenue without spend, a bad
+ *         horizon named "horizons[i]", NULL arrays, n = 0).
+ */
+CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* t,
+                                        size_t n, double* out_purchases, double* out_revenue);
+
 /* ---------------------------------------------------------------------------------------
  * Retention models for contractual (subscription) customers (C++: crmkit/churn/retention.hpp,
  * whose docs define the semantics): the shifted-beta-geometric (sBG, Fader & Hardie 2007) and
