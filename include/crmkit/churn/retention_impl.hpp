@@ -191,6 +191,7 @@ CRMKIT_FUNC fit_report retention_model::fit(std::span<const double> periods, std
                                  "approximately",
                                  fmt::join(params, ", "));
     report.standard_errors.assign(report.standard_errors.size(), std::numeric_limits<double>::quiet_NaN());
+    report.covariance.assign(report.covariance.size(), std::numeric_limits<double>::quiet_NaN());
   }
   if (!params.empty()) {
     p_ = {};
