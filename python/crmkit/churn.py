@@ -366,6 +366,75 @@ class _PurchaseModel(_Model):
         return _wrap(out, index, f"p_{int(n)}_purchases")
 
 
+    _PREDICTIONS = {"p_alive": 1, "expected_purchases": 2, "p_no_purchase": 3}  # CRMKIT_BTYD_P_ALIVE, ...
+
+    def _what(self, what: str) -> int:
+        if what not in self._PREDICTIONS:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"what = {what!r}; expected one of {sorted(self._PREDICTIONS)}")
+        return self._PREDICTIONS[what]
+
+    @property
+    def covariance_(self) -> Any:
+        """The parameters' covariance matrix from the last fit (inverse of the numerical
+        Hessian of the log-likelihood) as a DataFrame indexed and labelled by parameter."""
+        import pandas as pd
+
+        k = len(self._param_names)
+        out = np.empty(k * k)
+        _lib.check(_lib.get().crmkit_btyd_covariance(self._handle, _dp(out), out.size))
+        return pd.DataFrame(out.reshape(k, k), index=list(self._param_names), columns=list(self._param_names))
+
+    def param_intervals(self, level: float = 0.9) -> Any:
+        """Wald intervals of the parameters on the log scale: a DataFrame indexed by
+        parameter with ``estimate``, ``lower``, ``upper``."""
+        import pandas as pd
+
+        k = len(self._param_names)
+        lo, hi = np.empty(k), np.empty(k)
+        _lib.check(_lib.get().crmkit_btyd_param_intervals(self._handle, float(level), _dp(lo), _dp(hi), k))
+        return pd.DataFrame({"estimate": [self.params_[p] for p in self._param_names], "lower": lo, "upper": hi},
+                            index=pd.Index(self._param_names, name="parameter"))
+
+    def prediction_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
+                            level: float = 0.9) -> Any:
+        """Delta-method confidence intervals of a prediction's expected value per customer
+        (``what``: ``"p_alive"``, ``"expected_purchases"`` or ``"p_no_purchase"``; ``t`` the
+        horizon): a DataFrame with ``estimate``, ``standard_error``, ``lower``, ``upper``
+        (indexed like a summary DataFrame when one is given)."""
+        import pandas as pd
+
+        x, tx, age, index = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
+        cols = {k: np.empty(x.size) for k in ("estimate", "standard_error", "lower", "upper")}
+        if x.size:
+            _lib.check(
+                _lib.get().crmkit_btyd_predict_interval(
+                    self._handle, self._what(what), float(t), float(level), _dp(x), _dp(tx), _dp(age), x.size,
+                    _dp(cols["estimate"]), _dp(cols["standard_error"]), _dp(cols["lower"]), _dp(cols["upper"]),
+                )
+            )
+        return pd.DataFrame(cols, index=index)
+
+    def total_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
+                       level: float = 0.9, method: str = "delta", n_draws: int = 1000, seed: int = 0) -> Dict[str, float]:
+        """Confidence interval of the total of a prediction over the given customers (a
+        segment): ``method="delta"`` (delta method) or ``"bootstrap"`` (``n_draws``
+        parameter draws from their fitted normal on the log scale, deterministic for
+        ``seed`` and any ``n_threads``). Returns ``estimate``, ``standard_error``,
+        ``lower``, ``upper``."""
+        methods = {"delta": _lib.BTYD_INTERVAL_DELTA, "bootstrap": _lib.BTYD_INTERVAL_BOOTSTRAP}
+        if method not in methods:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"method = {method!r}; expected 'delta' or 'bootstrap'")
+        x, tx, age, _ = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
+        out = np.empty(4)
+        _lib.check(
+            _lib.get().crmkit_btyd_total_interval(
+                self._handle, self._what(what), float(t), float(level), methods[method], int(n_draws), int(seed),
+                _dp(x), _dp(tx), _dp(age), x.size, _dp(out),
+            )
+        )
+        return dict(zip(("estimate", "standard_error", "lower", "upper"), out.tolist()))
+
     def expected_number_of_purchases_up_to_time(self, t: Any) -> Any:
         """E[X(t)] for a customer acquired today: expected purchases in (0, t] after the
         acquisition (a scalar or an array of horizons in the model's time unit); see

@@ -340,6 +340,55 @@ CRMKIT_API int crmkit_btyd_validate_holdout(const double* frequency, const doubl
 CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* t,
                                         size_t n, double* out_purchases, double* out_revenue);
 
+/* Interval methods (crmkit_btyd_total_interval). */
+/** Delta method from the parameter covariance. */
+#define CRMKIT_BTYD_INTERVAL_DELTA 1
+/** Parameter-sampling bootstrap (draws from the parameters' fitted normal on the log scale). */
+#define CRMKIT_BTYD_INTERVAL_BOOTSTRAP 2
+
+/**
+ * The covariance matrix of the parameters from the last fit (crmkit/churn/intervals.hpp:
+ * inverse of the numerical Hessian of the log-likelihood), k x k row-major into out
+ * (cap >= k*k, k = crmkit_btyd_n_params); all NaN after a boundary fit.
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED (no fit, or a fit without standard errors),
+ *         CRMKIT_E_BUFFER_TOO_SMALL, CRMKIT_E_INVALID_ARGUMENT.
+ */
+CRMKIT_API int crmkit_btyd_covariance(const crmkit_btyd* model, double* out, size_t cap);
+
+/**
+ * Wald intervals of the fitted parameters on the log scale at `level` (exp(ln p -+ z se/p)),
+ * from the last fit's covariance. out_lower and out_upper receive k values each (cap >= k).
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_BUFFER_TOO_SMALL, CRMKIT_E_UNSUPPORTED
+ *         (Gamma-Gamma handle), CRMKIT_E_INVALID_ARGUMENT (no covariance, level not in (0, 1)).
+ */
+CRMKIT_API int crmkit_btyd_param_intervals(const crmkit_btyd* model, double level, double* out_lower,
+                                           double* out_upper, size_t cap);
+
+/**
+ * Per-customer delta-method confidence intervals of a prediction's expected value
+ * (crmkit/churn/intervals.hpp) at `level`, from the last fit's covariance.
+ * @param what CRMKIT_BTYD_P_ALIVE, _EXPECTED_PURCHASES or _P_NO_PURCHASE
+ * @param[out] out_estimate, out_se, out_lower, out_upper n doubles each (any may be NULL)
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (Gamma-Gamma handle),
+ *         CRMKIT_E_INVALID_ARGUMENT (no covariance, bad rows, level, what).
+ */
+CRMKIT_API int crmkit_btyd_predict_interval(const crmkit_btyd* model, int32_t what, double t, double level,
+                                            const double* frequency, const double* recency, const double* T,
+                                            size_t n, double* out_estimate, double* out_se, double* out_lower,
+                                            double* out_upper);
+
+/**
+ * Interval of the total of a prediction over n customers (a segment): by the delta method
+ * or the parameter-sampling bootstrap (n_draws >= 10 draws with `seed` >= 0; bit-identical for any
+ * CRMKIT_BTYD_N_THREADS). n_draws and seed are ignored by the delta method.
+ * @param[out] out 4 doubles: estimate, standard error, lower, upper
+ * @return as crmkit_btyd_predict_interval; CRMKIT_E_INVALID_ARGUMENT also for an unknown
+ *         method or n_draws < 10.
+ */
+CRMKIT_API int crmkit_btyd_total_interval(const crmkit_btyd* model, int32_t what, double t, double level,
+                                          int32_t method, int32_t n_draws, int64_t seed, const double* frequency,
+                                          const double* recency, const double* T, size_t n, double* out);
+
 /* ---------------------------------------------------------------------------------------
  * Retention models for contractual (subscription) customers (C++: crmkit/churn/retention.hpp,
  * whose docs define the semantics): the shifted-beta-geometric (sBG, Fader & Hardie 2007) and
