@@ -3,7 +3,9 @@
 /// Pareto/NBD, modified BG/NBD, BG/BB) with P(alive), conditional expectations, the
 /// conditional distribution of the number of future purchases and P(no purchase) (the churn
 /// score) for each, the Gamma-Gamma spend model, customer lifetime value (BG/BB: DERT), and
-/// the hold-out validation of churn scores.
+/// the hold-out validation of churn scores; forecasts for new customers, confidence
+/// intervals of predictions (delta method, parameter bootstrap), BG/NBD with covariates, and
+/// retention models for subscription customers (sBG, BdW).
 ///
 /// `#include <crmkit/churn.hpp>`
 ///
@@ -30,5 +32,9 @@
 #include "crmkit/churn/btyd_model.hpp"
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/validation.hpp"
+#include "crmkit/churn/new_customer.hpp"
+#include "crmkit/churn/intervals.hpp"
+#include "crmkit/churn/bg_nbd_covariates.hpp"
+#include "crmkit/churn/retention.hpp"
 #include "crmkit/churn/logistic.hpp"
 #include "crmkit/churn/metrics.hpp"

@@ -10,6 +10,11 @@
 * Every purchase model predicts ``p_alive``, ``conditional_expected_purchases``,
   ``p_no_purchase`` (the churn score) and ``prob_n_purchases`` (the conditional distribution
   of the number of purchases in the next t periods).
+* :class:`ShiftedBetaGeometric` (sBG, Fader & Hardie 2007) and :class:`BetaDiscreteWeibull`
+  (BdW, Fader, Hardie, Liu, Davin & Steenburgh 2018): retention models for contractual
+  (subscription) customers, fitted on per-customer rows (``periods``, ``churned``) or a
+  cohort's survivor curve, with survival, retention rate, expected residual lifetime and
+  DERL (Fader & Hardie 2010) per customer tenure.
 * :func:`customer_lifetime_value` (continuous models with Gamma-Gamma spend),
   :meth:`BetaGeoBetaBinom.clv` (DERT times spend) and :func:`validate_holdout` (predicted vs
   actual hold-out purchases and the AUC of a churn score against hold-out silence).
@@ -47,8 +52,11 @@ __all__ = [
     "GammaGamma",
     "ModifiedBetaGeo",
     "ParetoNBD",
+    "BetaDiscreteWeibull",
+    "ShiftedBetaGeometric",
     "btyd_summary",
     "load_model",
+    "new_customer",
     "customer_lifetime_value",
     "validate_holdout",
 ]
@@ -339,6 +347,107 @@ class _PurchaseModel(_Model):
         return _wrap(out, index, f"p_{int(n)}_purchases")
 
 
+    _PREDICTIONS = {"p_alive": 1, "expected_purchases": 2, "p_no_purchase": 3}  # CRMKIT_BTYD_P_ALIVE, ...
+
+    def _what(self, what: str) -> int:
+        if what not in self._PREDICTIONS:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"what = {what!r}; expected one of {sorted(self._PREDICTIONS)}")
+        return self._PREDICTIONS[what]
+
+    @property
+    def covariance_(self) -> Any:
+        """The parameters' covariance matrix from the last fit (inverse of the numerical
+        Hessian of the log-likelihood) as a DataFrame indexed and labelled by parameter."""
+        import pandas as pd
+
+        k = len(self._param_names)
+        out = np.empty(k * k)
+        _lib.check(_lib.get().crmkit_btyd_covariance(self._handle, _dp(out), out.size))
+        return pd.DataFrame(out.reshape(k, k), index=list(self._param_names), columns=list(self._param_names))
+
+    def param_intervals(self, level: float = 0.9) -> Any:
+        """Wald intervals of the parameters on the log scale: a DataFrame indexed by
+        parameter with ``estimate``, ``lower``, ``upper``."""
+        import pandas as pd
+
+        k = len(self._param_names)
+        lo, hi = np.empty(k), np.empty(k)
+        _lib.check(_lib.get().crmkit_btyd_param_intervals(self._handle, float(level), _dp(lo), _dp(hi), k))
+        return pd.DataFrame({"estimate": [self.params_[p] for p in self._param_names], "lower": lo, "upper": hi},
+                            index=pd.Index(self._param_names, name="parameter"))
+
+    def prediction_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
+                            level: float = 0.9) -> Any:
+        """Delta-method confidence intervals of a prediction's expected value per customer
+        (``what``: ``"p_alive"``, ``"expected_purchases"`` or ``"p_no_purchase"``; ``t`` the
+        horizon): a DataFrame with ``estimate``, ``standard_error``, ``lower``, ``upper``
+        (indexed like a summary DataFrame when one is given)."""
+        import pandas as pd
+
+        x, tx, age, index = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
+        cols = {k: np.empty(x.size) for k in ("estimate", "standard_error", "lower", "upper")}
+        if x.size:
+            _lib.check(
+                _lib.get().crmkit_btyd_predict_interval(
+                    self._handle, self._what(what), float(t), float(level), _dp(x), _dp(tx), _dp(age), x.size,
+                    _dp(cols["estimate"]), _dp(cols["standard_error"]), _dp(cols["lower"]), _dp(cols["upper"]),
+                )
+            )
+        return pd.DataFrame(cols, index=index)
+
+    def total_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
+                       level: float = 0.9, method: str = "delta", n_draws: int = 1000, seed: int = 0) -> Dict[str, float]:
+        """Confidence interval of the total of a prediction over the given customers (a
+        segment): ``method="delta"`` (delta method) or ``"bootstrap"`` (``n_draws``
+        parameter draws from their fitted normal on the log scale, deterministic for
+        ``seed`` and any ``n_threads``). Returns ``estimate``, ``standard_error``,
+        ``lower``, ``upper``."""
+        methods = {"delta": _lib.BTYD_INTERVAL_DELTA, "bootstrap": _lib.BTYD_INTERVAL_BOOTSTRAP}
+        if method not in methods:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"method = {method!r}; expected 'delta' or 'bootstrap'")
+        x, tx, age, _ = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
+        out = np.empty(4)
+        _lib.check(
+            _lib.get().crmkit_btyd_total_interval(
+                self._handle, self._what(what), float(t), float(level), methods[method], int(n_draws), int(seed),
+                _dp(x), _dp(tx), _dp(age), x.size, _dp(out),
+            )
+        )
+        return dict(zip(("estimate", "standard_error", "lower", "upper"), out.tolist()))
+
+    def expected_number_of_purchases_up_to_time(self, t: Any) -> Any:
+        """E[X(t)] for a customer acquired today: expected purchases in (0, t] after the
+        acquisition (a scalar or an array of horizons in the model's time unit); see
+        :func:`new_customer`."""
+        return new_customer(self, t)["expected_purchases"] if np.ndim(t) else float(
+            new_customer(self, [t])["expected_purchases"].iloc[0])
+
+
+def new_customer(purchases: "_PurchaseModel", t: Any, spend: Optional["GammaGamma"] = None) -> Any:
+    """Forecast for a customer acquired today (CLVTools' ``newcustomer``): a DataFrame
+    indexed by horizon ``t`` (in the purchase model's time unit; whole opportunities for
+    BG/BB) with ``expected_purchases`` (E[X(t)], purchases after the acquisition) and, with
+    a fitted :class:`GammaGamma` ``spend``, ``expected_revenue`` (E[X(t)] times the
+    population mean spend p gamma/(q-1); NaN when q <= 1). Not discounted."""
+    import pandas as pd
+
+    horizons = _f64(np.atleast_1d(np.asarray(t, dtype=np.float64)), "t")
+    purchases_out = np.empty(horizons.size)
+    revenue = np.empty(horizons.size) if spend is not None else None
+    if horizons.size:
+        _lib.check(
+            _lib.get().crmkit_btyd_new_customer(
+                purchases._handle, None if spend is None else spend._handle, _dp(horizons), horizons.size,
+                _dp(purchases_out), _dp(revenue),
+            )
+        )
+    columns = {"expected_purchases": purchases_out}
+    if revenue is not None:
+        columns["expected_revenue"] = revenue
+    return pd.DataFrame(columns, index=pd.Index(horizons, name="t"))
+
+
 class BetaGeo(_PurchaseModel):
     """BG/NBD (Fader, Hardie & Lee 2005); parameters ``r, alpha, a, b``."""
 
@@ -559,3 +668,220 @@ _CLASSES = {cls._kind: cls for cls in (BetaGeo, ParetoNBD, ModifiedBetaGeo, Beta
 def load_model(text: str) -> "_Model":
     """Any BTYD model (BetaGeo, ..., GammaGamma) from a model document written by ``to_text``."""
     return _Model.from_text(text)
+
+
+# -- retention models for contractual customers (crmkit/churn/retention.hpp) ---------------
+
+
+class _RetentionModel:
+    """A handle of crmkit_retention (shared by ShiftedBetaGeometric and BetaDiscreteWeibull).
+
+    Time convention: periods 1, 2, ...; a customer of *tenure* k has made k renewals and
+    is still active; ``S(t) = P(lifetime > t)``.
+    """
+
+    _kind = 0
+    _param_names: Tuple[str, ...] = ()
+
+    def __init__(self, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT, n_threads: int = _lib.DEFAULT,
+                 standard_errors: bool = _lib.DEFAULT) -> None:
+        # _lib.DEFAULT: the library's default (crmkit_retention_option_bounds).
+        self.max_iter = _lib.resolve("retention", "max_iter", max_iter)
+        self.tol = _lib.resolve("retention", "tol", tol)
+        self.n_threads = _lib.resolve("retention", "n_threads", n_threads)
+        self.standard_errors = _lib.resolve("retention", "standard_errors", standard_errors)
+        self._fitted = False
+        self._adopt(self._new_handle())
+
+    def _new_handle(self) -> Any:
+        handle = _lib.RetentionP()
+        _lib.check(_lib.get().crmkit_retention_create(self._kind, byref(handle)))
+        return handle
+
+    def _adopt(self, handle: Any) -> None:
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, _lib.get().crmkit_retention_free, handle)
+
+    def _apply_settings(self) -> None:
+        for name in ("max_iter", "n_threads", "tol"):
+            _lib.set_option("retention", self._handle, name, getattr(self, name))
+        _lib.set_option("retention", self._handle, "standard_errors", bool(self.standard_errors))
+
+    def fit(self, periods: Any, churned: Any = None, weights: Any = None) -> "_RetentionModel":
+        """Maximum-likelihood fit on per-customer rows: ``periods`` is the lifetime of a
+        customer who cancelled (``churned`` 1) or the renewals so far of one still active
+        (``churned`` 0); a DataFrame with these columns (and optionally ``weights``) works
+        too. Returns self; a fit that does not converge warns with RuntimeWarning."""
+        if churned is None and hasattr(periods, "columns"):
+            df = periods
+            if weights is None and "weights" in df.columns:
+                weights = df["weights"]
+            periods, churned = df["periods"], df["churned"]
+        if churned is None:
+            raise TypeError("pass periods and churned arrays, or a DataFrame with those columns")
+        t = _f64(periods, "periods")
+        c = _f64(churned, "churned", t.size)
+        w = None if weights is None else _f64(weights, "weights", t.size)
+        self._apply_settings()
+        _lib.check(_lib.get().crmkit_retention_fit(self._handle, _dp(t), _dp(c), _dp(w), t.size))
+        self._after_fit()
+        return self
+
+    def fit_survivors(self, survivors: Any) -> "_RetentionModel":
+        """Maximum-likelihood fit on a cohort's survivor curve: ``survivors[0]`` customers
+        acquired, ``survivors[t]`` still active after t renewals. Returns self."""
+        s = _f64(survivors, "survivors")
+        self._apply_settings()
+        _lib.check(_lib.get().crmkit_retention_fit_survivors(self._handle, _dp(s), s.size))
+        self._after_fit()
+        return self
+
+    def _after_fit(self) -> None:
+        self._fitted = True
+        self._read_params()
+        self._read_report()
+        if not self.converged_:
+            warnings.warn(
+                f"{type(self).__name__} fit did not converge ({self.status_}: {self.fit_report_.message})",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+
+    def _read_params(self) -> None:
+        k = len(self._param_names)
+        out = np.empty(k)
+        _lib.check(_lib.get().crmkit_retention_params(self._handle, _dp(out), k))
+        self.params_ = dict(zip(self._param_names, out.tolist()))
+
+    def _read_report(self) -> None:
+        k = len(self._param_names)
+        se = np.empty(k)
+        _lib.check(_lib.get().crmkit_retention_standard_errors(self._handle, _dp(se), k))
+        report = read_fit_report("retention", self._handle)
+        report = dataclasses.replace(report, log_likelihood=-report.objective,
+                                     standard_errors=dict(zip(self._param_names, se.tolist())))
+        self.fit_report_ = report
+        self.status_ = report.status
+        self.converged_ = report.converged
+        self.n_iter_ = report.iterations
+        self.log_likelihood_ = report.log_likelihood
+        self.gradient_norm_ = report.gradient_norm
+        self.standard_errors_ = report.standard_errors
+
+    @classmethod
+    def from_params(cls, **params: float) -> "_RetentionModel":
+        """A model with given (e.g. published) parameters instead of a fit."""
+        if sorted(params) != sorted(cls._param_names):
+            raise TypeError(f"{cls.__name__}.from_params needs exactly {list(cls._param_names)}")
+        model = cls()
+        values = np.array([params[p] for p in cls._param_names], dtype=np.float64)
+        _lib.check(_lib.get().crmkit_retention_set_params(model._handle, _dp(values), values.size))
+        model._fitted = True
+        model._read_params()
+        return model
+
+    def _predict(self, what: int, arg: float, tenure: Any, name: str) -> Any:
+        index = getattr(tenure, "index", None) if hasattr(tenure, "to_numpy") else None
+        scalar = np.ndim(tenure) == 0
+        k = _f64(np.atleast_1d(np.asarray(tenure, dtype=np.float64)), "tenure")
+        out = np.empty(k.size)
+        if k.size:
+            _lib.check(_lib.get().crmkit_retention_predict(self._handle, what, float(arg), _dp(k), k.size, _dp(out)))
+        if scalar:
+            return float(out[0])
+        return _wrap(out, index, name)
+
+    def survival(self, t: Any) -> Any:
+        """S(t) = P(lifetime > t) of a new customer (t whole numbers >= 0)."""
+        return self._predict(_lib.RETENTION_SURVIVAL, 0.0, t, "survival")
+
+    def retention_rate(self, t: Any) -> Any:
+        """r(t) = S(t) / S(t-1), t >= 1: the share of period-t customers who renew."""
+        return self._predict(_lib.RETENTION_RETENTION_RATE, 0.0, t, "retention_rate")
+
+    def conditional_survival(self, horizon: float, tenure: Any) -> Any:
+        """P(still active after ``horizon`` more renewals | tenure) = S(k + h) / S(k)."""
+        return self._predict(_lib.RETENTION_CONDITIONAL_SURVIVAL, horizon, tenure, "conditional_survival")
+
+    def expected_residual_lifetime(self, tenure: Any) -> Any:
+        """Expected number of further renewals given the tenure (inf when it diverges)."""
+        return self._predict(_lib.RETENTION_EXPECTED_RESIDUAL_LIFETIME, 0.0, tenure, "expected_residual_lifetime")
+
+    def discounted_expected_residual_lifetime(self, discount_rate: float, tenure: Any) -> Any:
+        """DERL (Fader & Hardie 2010) at ``discount_rate`` per period given the tenure: the
+        expected discounted number of future payments, the next one undiscounted. Times
+        the value per period it is the residual value of a customer."""
+        return self._predict(_lib.RETENTION_DERL, discount_rate, tenure, "derl")
+
+    derl = discounted_expected_residual_lifetime
+
+    # -- persistence: the model document (crmkit/core/model_document.hpp) -------------
+    def to_text(self) -> str:
+        """The fitted model as a model document (TOML: kind sbg/bdw, parameters, the fit's
+        options and report); ``from_text`` gives a model that predicts the same bits."""
+        return read_text(_lib.get().crmkit_retention_save, self._handle)
+
+    @classmethod
+    def from_text(cls, text: str) -> "_RetentionModel":
+        """A fitted model read from ``to_text`` output (of this class's kind)."""
+        lib = _lib.get()
+        handle = _lib.RetentionP()
+        _lib.check(lib.crmkit_retention_load(text.encode("utf-8"), byref(handle)))
+        kind = lib.crmkit_retention_kind(handle)
+        if kind != cls._kind:
+            lib.crmkit_retention_free(handle)
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"the document holds a {_RETENTION_CLASSES[kind].__name__} model, not a {cls.__name__}")
+        model = cls()
+        model._finalizer()
+        model._adopt(handle)
+        model._load_state()
+        return model
+
+    def _load_state(self) -> None:
+        self._fitted = True
+        self._read_params()
+        status = c_int32()
+        if _lib.get().crmkit_retention_fit_report(self._handle, byref(status), None, None, None) == _errors.OK:
+            self._read_report()
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
+        state["_text"] = self.to_text() if self._fitted else None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        text = state.pop("_text", None)
+        self.__dict__.update(state)
+        if text is None:
+            self._adopt(self._new_handle())
+            return
+        handle = _lib.RetentionP()
+        _lib.check(_lib.get().crmkit_retention_load(text.encode("utf-8"), byref(handle)))
+        self._adopt(handle)
+
+    def __repr__(self) -> str:
+        state = f"params_={self.params_}" if self._fitted else "unfitted"
+        return f"{type(self).__name__}({state})"
+
+
+class ShiftedBetaGeometric(_RetentionModel):
+    """Shifted-beta-geometric retention model (Fader & Hardie 2007); parameters
+    ``alpha, beta``. Reproduces the paper's published fits (e.g. the regular cohort's
+    ``ShiftedBetaGeometric().fit_survivors([1000, 631, 468, 382, 326, 289, 262, 241])``:
+    alpha 0.704, beta 1.182)."""
+
+    _kind = _lib.RETENTION_SBG
+    _param_names = ("alpha", "beta")
+
+
+class BetaDiscreteWeibull(_RetentionModel):
+    """Beta-discrete-Weibull retention model (Fader, Hardie, Liu, Davin & Steenburgh
+    2018); parameters ``alpha, beta, c`` (c = 1 is the sBG; c < 1 individual retention
+    rising with tenure, c > 1 falling)."""
+
+    _kind = _lib.RETENTION_BDW
+    _param_names = ("alpha", "beta", "c")
+
+
+_RETENTION_CLASSES = {cls._kind: cls for cls in (ShiftedBetaGeometric, BetaDiscreteWeibull)}

@@ -1,4 +1,5 @@
 // crmkit/c/churn.h: the crmkit_btyd handle and the BTYD summary/validation functions.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -15,7 +16,9 @@
 #include "crmkit/churn/detail/batch.hpp"
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
+#include "crmkit/churn/intervals.hpp"
 #include "crmkit/churn/modified_bg_nbd.hpp"
+#include "crmkit/churn/new_customer.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
 #include "crmkit/churn/validation.hpp"
 #include "crmkit/core/model_document.hpp"
@@ -351,6 +354,100 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   o.n_threads = purchases->options.n_threads;
   crmkit::customer_lifetime_value(*purchases->purchase, spend->spend, span_of(frequency, n), span_of(recency, n),
                                   span_of(T, n), span_of(monetary_value, n), std::span<double>(out, n), o);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* t,
+                                        size_t n, double* out_purchases, double* out_revenue) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(purchases);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(t);
+  CRMKIT_CHECK_NOT_NULL(out_purchases);
+  if (spend != nullptr && !spend->is_spend())
+    throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
+  if (spend == nullptr && out_revenue != nullptr)
+    throw error(errc::invalid_argument, fmt::format("{}: 'out_revenue' needs a Gamma-Gamma 'spend' handle", __func__));
+  if (spend != nullptr) CRMKIT_CHECK_NOT_NULL(out_revenue);
+  const auto& m = purchase_model(*purchases, __func__, "is a spend model; pass it as 'spend'");
+  const auto f = crmkit::forecast_new_customer(m, span_of(t, n), spend != nullptr ? &spend->spend : nullptr);
+  std::copy(f.expected_purchases.begin(), f.expected_purchases.end(), out_purchases);
+  if (out_revenue != nullptr) std::copy(f.expected_revenue.begin(), f.expected_revenue.end(), out_revenue);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_covariance(const crmkit_btyd* model, double* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& report = fit_report_of(*CRMKIT_NOT_NULL(model), __func__);
+  if (report.covariance.empty())
+    throw error(errc::not_fitted, fmt::format("{}: the last fit computed no covariance (CRMKIT_BTYD_STANDARD_ERRORS 0)", __func__));
+  crmkit::capi::check_capacity(cap, report.covariance.size(), __func__);
+  std::copy(report.covariance.begin(), report.covariance.end(), out);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_param_intervals(const crmkit_btyd* model, double level, double* out_lower,
+                                           double* out_upper, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  CRMKIT_CHECK_NOT_NULL(out_lower);
+  CRMKIT_CHECK_NOT_NULL(out_upper);
+  const auto ci = crmkit::parameter_intervals(purchase_model(*model, __func__, "has no purchase-model intervals"), level);
+  crmkit::capi::check_capacity(cap, ci.size(), __func__);
+  for (std::size_t i = 0; i < ci.size(); ++i) {
+    out_lower[i] = ci[i].lower;
+    out_upper[i] = ci[i].upper;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_predict_interval(const crmkit_btyd* model, std::int32_t what, double t, double level,
+                                            const double* frequency, const double* recency, const double* T, size_t n,
+                                            double* out_estimate, double* out_se, double* out_lower,
+                                            double* out_upper) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  crmkit::interval_options o;
+  o.level = level;
+  o.n_threads = model->options.n_threads;
+  const auto r = crmkit::delta_method_intervals(
+      purchase_model(*model, __func__, "has no purchase-model intervals"), static_cast<crmkit::btyd_prediction>(what),
+      t, span_of(CRMKIT_NOT_NULL(frequency), n), span_of(CRMKIT_NOT_NULL(recency), n), span_of(CRMKIT_NOT_NULL(T), n), o);
+  if (out_estimate != nullptr) std::copy(r.estimate.begin(), r.estimate.end(), out_estimate);
+  if (out_se != nullptr) std::copy(r.standard_error.begin(), r.standard_error.end(), out_se);
+  if (out_lower != nullptr) std::copy(r.lower.begin(), r.lower.end(), out_lower);
+  if (out_upper != nullptr) std::copy(r.upper.begin(), r.upper.end(), out_upper);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_total_interval(const crmkit_btyd* model, std::int32_t what, double t, double level,
+                                          std::int32_t method, std::int32_t n_draws, std::int64_t seed,
+                                          const double* frequency, const double* recency, const double* T, size_t n,
+                                          double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(out);
+  if (method != CRMKIT_BTYD_INTERVAL_DELTA && method != CRMKIT_BTYD_INTERVAL_BOOTSTRAP)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown method {} (1 delta, 2 bootstrap)", __func__, method));
+  crmkit::interval_options o;
+  o.level = level;
+  o.n_threads = model->options.n_threads;
+  o.n_draws = n_draws;
+  if (seed < 0) throw error(errc::invalid_argument, fmt::format("{}: seed = {} must be >= 0", __func__, seed));
+  o.seed = static_cast<std::uint64_t>(seed);
+  const auto& m = purchase_model(*model, __func__, "has no purchase-model intervals");
+  const auto w = static_cast<crmkit::btyd_prediction>(what);
+  const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
+             age = span_of(CRMKIT_NOT_NULL(T), n);
+  const auto r = method == CRMKIT_BTYD_INTERVAL_DELTA ? crmkit::delta_method_total_interval(m, w, t, x, tx, age, o)
+                                                      : crmkit::bootstrap_total_interval(m, w, t, x, tx, age, o);
+  out[0] = r.estimate;
+  out[1] = r.standard_error;
+  out[2] = r.lower;
+  out[3] = r.upper;
   CRMKIT_API_END();
 }
 

@@ -126,6 +126,8 @@ void document_writer::report(const fit_report& r) {
   integer("n_groups", static_cast<std::int64_t>(r.n_groups));
   number("log_likelihood", r.log_likelihood);
   numbers("standard_errors", r.standard_errors);
+  // Written only when present, so documents of fits without it stay as they were.
+  if (!r.covariance.empty()) numbers("covariance", r.covariance);
 }
 
 struct document_reader::impl {
@@ -282,6 +284,9 @@ std::optional<fit_report> document_reader::report(std::size_t n_params) const {
   r.standard_errors = numbers(s, "standard_errors", std::nullopt, false);
   if (!r.standard_errors.empty() && r.standard_errors.size() != n_params)
     fail(s, "standard_errors", fmt::format("{} values, expected 0 or {}", r.standard_errors.size(), n_params));
+  if (const value* sec = section_of(impl_->root, s); sec != nullptr && sec->find("covariance") != nullptr) {
+    r.covariance = numbers(s, "covariance", n_params * n_params, false);
+  }
   return r;
 }
 

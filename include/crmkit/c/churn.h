@@ -324,6 +324,231 @@ CRMKIT_API int crmkit_btyd_validate_holdout(const double* frequency, const doubl
                                             const double* churn_score, size_t n, int32_t max_frequency,
                                             double* out_totals, double* out_auc, double* out_buckets);
 
+/**
+ * Forecast for a customer acquired today (CLVTools' newcustomer; crmkit/churn/new_customer.hpp):
+ * E[X(t)], the expected purchases in (0, t] after the acquisition, for each horizon t, and with
+ * a Gamma-Gamma handle the expected revenue E[X(t)] p gamma/(q-1) (NaN when q <= 1).
+ * @param purchases a fitted purchase model (any kind but Gamma-Gamma)
+ * @param spend a fitted Gamma-Gamma handle, or NULL (then out_revenue must be NULL)
+ * @param t n horizons in the model's time unit (finite, >= 0; BG/BB whole opportunities)
+ * @param[out] out_purchases n doubles
+ * @param[out] out_revenue n doubles, or NULL
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (purchases is Gamma-Gamma),
+ *         CRMKIT_E_INVALID_ARGUMENT (spend not Gamma-Gamma, out_revenue without spend, a bad
+ *         horizon named "horizons[i]", NULL arrays, n = 0).
+ */
+CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* t,
+                                        size_t n, double* out_purchases, double* out_revenue);
+
+/* Interval methods (crmkit_btyd_total_interval). */
+/** Delta method from the parameter covariance. */
+#define CRMKIT_BTYD_INTERVAL_DELTA 1
+/** Parameter-sampling bootstrap (draws from the parameters' fitted normal on the log scale). */
+#define CRMKIT_BTYD_INTERVAL_BOOTSTRAP 2
+
+/**
+ * The covariance matrix of the parameters from the last fit (crmkit/churn/intervals.hpp:
+ * inverse of the numerical Hessian of the log-likelihood), k x k row-major into out
+ * (cap >= k*k, k = crmkit_btyd_n_params); all NaN after a boundary fit.
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED (no fit, or a fit without standard errors),
+ *         CRMKIT_E_BUFFER_TOO_SMALL, CRMKIT_E_INVALID_ARGUMENT.
+ */
+CRMKIT_API int crmkit_btyd_covariance(const crmkit_btyd* model, double* out, size_t cap);
+
+/**
+ * Wald intervals of the fitted parameters on the log scale at `level` (exp(ln p -+ z se/p)),
+ * from the last fit's covariance. out_lower and out_upper receive k values each (cap >= k).
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_BUFFER_TOO_SMALL, CRMKIT_E_UNSUPPORTED
+ *         (Gamma-Gamma handle), CRMKIT_E_INVALID_ARGUMENT (no covariance, level not in (0, 1)).
+ */
+CRMKIT_API int crmkit_btyd_param_intervals(const crmkit_btyd* model, double level, double* out_lower,
+                                           double* out_upper, size_t cap);
+
+/**
+ * Per-customer delta-method confidence intervals of a prediction's expected value
+ * (crmkit/churn/intervals.hpp) at `level`, from the last fit's covariance.
+ * @param what CRMKIT_BTYD_P_ALIVE, _EXPECTED_PURCHASES or _P_NO_PURCHASE
+ * @param[out] out_estimate, out_se, out_lower, out_upper n doubles each (any may be NULL)
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (Gamma-Gamma handle),
+ *         CRMKIT_E_INVALID_ARGUMENT (no covariance, bad rows, level, what).
+ */
+CRMKIT_API int crmkit_btyd_predict_interval(const crmkit_btyd* model, int32_t what, double t, double level,
+                                            const double* frequency, const double* recency, const double* T,
+                                            size_t n, double* out_estimate, double* out_se, double* out_lower,
+                                            double* out_upper);
+
+/**
+ * Interval of the total of a prediction over n customers (a segment): by the delta method
+ * or the parameter-sampling bootstrap (n_draws >= 10 draws with `seed` >= 0; bit-identical for any
+ * CRMKIT_BTYD_N_THREADS). n_draws and seed are ignored by the delta method.
+ * @param[out] out 4 doubles: estimate, standard error, lower, upper
+ * @return as crmkit_btyd_predict_interval; CRMKIT_E_INVALID_ARGUMENT also for an unknown
+ *         method or n_draws < 10.
+ */
+CRMKIT_API int crmkit_btyd_total_interval(const crmkit_btyd* model, int32_t what, double t, double level,
+                                          int32_t method, int32_t n_draws, int64_t seed, const double* frequency,
+                                          const double* recency, const double* T, size_t n, double* out);
+
+/* ---------------------------------------------------------------------------------------
+ * Retention models for contractual (subscription) customers (C++: crmkit/churn/retention.hpp,
+ * whose docs define the semantics): the shifted-beta-geometric (sBG, Fader & Hardie 2007) and
+ * the beta-discrete-Weibull (BdW, Fader, Hardie, Liu, Davin & Steenburgh 2018) models, fitted
+ * on per-customer rows or a cohort's survivor curve; survival, retention rate, expected
+ * residual lifetime and discounted expected residual lifetime (DERL) per customer.
+ * Time: periods 1, 2, ...; a customer of tenure k has made k renewals and is active;
+ * S(t) = P(lifetime > t).
+ *
+ * Thread safety: as crmkit_btyd (not synchronized; concurrent predictions on a fitted handle
+ * that nobody fits meanwhile are safe).
+ *
+ * @code
+ * const double survivors[] = {1000, 631, 468, 382, 326, 289, 262, 241};
+ * crmkit_retention* m = NULL;
+ * crmkit_retention_create(CRMKIT_RETENTION_SBG, &m);
+ * if (crmkit_retention_fit_survivors(m, survivors, 8) == CRMKIT_OK) {
+ *   double p[2];
+ *   crmkit_retention_params(m, p, 2);                           // 0.704, 1.182
+ *   const double tenure[] = {0, 3};
+ *   double derl[2];
+ *   crmkit_retention_predict(m, CRMKIT_RETENTION_DERL, 0.1, tenure, 2, derl);
+ * }
+ * crmkit_retention_free(m);
+ * @endcode
+ * ------------------------------------------------------------------------------------- */
+
+/** A retention model (sBG or BdW): settings, then after a fit the parameters. Opaque. */
+typedef struct crmkit_retention crmkit_retention;
+
+/* Model kinds (crmkit_retention_create). Parameter order in brackets. */
+/** Shifted-beta-geometric [alpha, beta]. */
+#define CRMKIT_RETENTION_SBG 1
+/** Beta-discrete-Weibull [alpha, beta, c]; c = 1 is the sBG. */
+#define CRMKIT_RETENTION_BDW 2
+
+/* Settings: keys, ranges and defaults of option_table<retention_options>
+ * (crmkit/churn/retention.hpp); query them with crmkit_retention_option_bounds. */
+/** BFGS iteration limit (>= 0). Default 1000. */
+#define CRMKIT_RETENTION_MAX_ITER 1
+/** Threads for fits and predictions (1..1024; results do not depend on it). Default 1. */
+#define CRMKIT_RETENTION_N_THREADS 2
+/** 1 (default): standard errors after a fit; 0: skip them. */
+#define CRMKIT_RETENTION_STANDARD_ERRORS 4
+/** Convergence tolerance on the gradient (finite, > 0; double). Default 1e-9. */
+#define CRMKIT_RETENTION_TOL 101
+/** A parameter beyond [1/bound, bound] stops the fit with CRMKIT_FIT_BOUNDARY (> 1; double). Default 1e6. */
+#define CRMKIT_RETENTION_PARAMETER_BOUND 102
+
+/* Predictions (crmkit_retention_predict), per tenure value. */
+/** S(t) = P(lifetime > t) of a new customer at t = tenure[i]; arg ignored. */
+#define CRMKIT_RETENTION_SURVIVAL 1
+/** Retention rate r(t) = S(t)/S(t-1) at t = tenure[i] >= 1; arg ignored. */
+#define CRMKIT_RETENTION_RETENTION_RATE 2
+/** P(still active after arg more renewals | tenure[i]) = S(k + arg)/S(k); arg >= 0. */
+#define CRMKIT_RETENTION_CONDITIONAL_SURVIVAL 3
+/** Expected number of further renewals given tenure[i] (+inf when it diverges); arg ignored. */
+#define CRMKIT_RETENTION_EXPECTED_RESIDUAL_LIFETIME 4
+/** DERL at discount rate arg (> 0) per period given tenure[i] (Fader & Hardie 2010). */
+#define CRMKIT_RETENTION_DERL 5
+
+/**
+ * Creates an unfitted model of `kind` (CRMKIT_RETENTION_SBG or _BDW).
+ * @param[out] out the new handle, or NULL on failure; free it with crmkit_retention_free.
+ * @return CRMKIT_OK, CRMKIT_E_INVALID_ARGUMENT (unknown kind, NULL out), CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_retention_create(int32_t kind, crmkit_retention** out);
+
+/** Frees a handle; NULL is accepted. */
+CRMKIT_API void crmkit_retention_free(crmkit_retention* model);
+
+/** Sets an integer setting (CRMKIT_RETENTION_MAX_ITER, ...). @return CRMKIT_OK or
+ *  CRMKIT_E_INVALID_ARGUMENT (the message names the constant, the value and the range). */
+CRMKIT_API int crmkit_retention_set_int(crmkit_retention* model, int32_t key, int64_t value);
+
+/** Sets a double setting (CRMKIT_RETENTION_TOL, _PARAMETER_BOUND). @return as _set_int. */
+CRMKIT_API int crmkit_retention_set_double(crmkit_retention* model, int32_t key, double value);
+
+/** Reads an integer setting into *out. @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_retention_get_int(const crmkit_retention* model, int32_t key, int64_t* out);
+
+/** Reads a double setting into *out. @return CRMKIT_OK or CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_retention_get_double(const crmkit_retention* model, int32_t key, double* out);
+
+/** Range and default of a setting (as crmkit_btyd_option_bounds); any out pointer may be NULL.
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key). */
+CRMKIT_API int crmkit_retention_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
+
+/** The handle's kind (CRMKIT_RETENTION_SBG, _BDW); 0 for NULL. */
+CRMKIT_API int32_t crmkit_retention_kind(const crmkit_retention* model);
+
+/** Number of parameters of the handle's kind (2 or 3); 0 for NULL. */
+CRMKIT_API size_t crmkit_retention_n_params(const crmkit_retention* model);
+
+/**
+ * Maximum-likelihood fit on per-customer rows.
+ * @param periods n doubles: lifetime T of a customer who cancelled (whole number >= 1), or
+ *        renewals so far of one still active (whole number >= 0)
+ * @param churned n doubles, 1 (cancelled at the end of period `periods`) or 0 (active)
+ * @param weights n doubles (counts of identical customers, >= 0), or NULL for all 1
+ * @return CRMKIT_OK also when the fit did not converge (crmkit_retention_fit_report);
+ *         CRMKIT_E_INVALID_ARGUMENT (NULL arrays, n = 0, a bad row: the message names it).
+ */
+CRMKIT_API int crmkit_retention_fit(crmkit_retention* model, const double* periods, const double* churned,
+                                    const double* weights, size_t n);
+
+/**
+ * Maximum-likelihood fit on a cohort's survivor curve: survivors[0] acquired,
+ * survivors[t] still active after t renewals (non-increasing, >= 0), n >= 2 values.
+ * @return as crmkit_retention_fit (an increase is named "survivors[t]").
+ */
+CRMKIT_API int crmkit_retention_fit_survivors(crmkit_retention* model, const double* survivors, size_t n);
+
+/** Sets the parameters instead of fitting, in the kind's order (n = crmkit_retention_n_params).
+ *  @return CRMKIT_OK, CRMKIT_E_INVALID_ARGUMENT (count, a value not finite and > 0). */
+CRMKIT_API int crmkit_retention_set_params(crmkit_retention* model, const double* params, size_t n);
+
+/** Copies the parameters into out (cap >= crmkit_retention_n_params).
+ *  @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_BUFFER_TOO_SMALL, CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_retention_params(const crmkit_retention* model, double* out, size_t cap);
+
+/** Copies the last fit's standard errors into out (cap >= crmkit_retention_n_params; NaN where
+ *  missing: Hessian not positive definite, a boundary fit, or switched off).
+ *  @return CRMKIT_OK, CRMKIT_E_NOT_FITTED (no fit), CRMKIT_E_BUFFER_TOO_SMALL. */
+CRMKIT_API int crmkit_retention_standard_errors(const crmkit_retention* model, double* out, size_t cap);
+
+/** How the last fit ended (crmkit/c/fit_report.h); any out pointer may be NULL.
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED (no fit yet). */
+CRMKIT_API int crmkit_retention_fit_report(const crmkit_retention* model, int32_t* out_status,
+                                           int32_t* out_iterations, double* out_objective,
+                                           double* out_gradient_norm);
+
+/** The last fit's message, two-call text protocol (crmkit/c/fit_report.h).
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL. */
+CRMKIT_API int crmkit_retention_fit_message(const crmkit_retention* model, char* buf, size_t cap,
+                                            size_t* out_needed);
+
+/** The fitted model as a model document (crmkit/core/model_document.hpp; kind "sbg" or
+ *  "bdw"), two-call protocol. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED;
+ *  CRMKIT_E_BUFFER_TOO_SMALL. */
+CRMKIT_API int crmkit_retention_save(const crmkit_retention* model, char* buf, size_t cap, size_t* out_needed);
+
+/** A fitted handle from a document written by crmkit_retention_save (text borrowed for the
+ *  call). @param[out] out the handle (NULL on failure).
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_PARSE (line, key and why). */
+CRMKIT_API int crmkit_retention_load(const char* text, crmkit_retention** out);
+
+/**
+ * Per-customer predictions into out (n doubles), one per tenure value.
+ * @param what CRMKIT_RETENTION_SURVIVAL, _RETENTION_RATE, _CONDITIONAL_SURVIVAL,
+ *        _EXPECTED_RESIDUAL_LIFETIME or _DERL
+ * @param arg horizon in renewals (CONDITIONAL_SURVIVAL), discount rate per period (DERL);
+ *        ignored otherwise
+ * @param tenure n doubles, whole numbers >= 0 (>= 1 for RETENTION_RATE)
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_INVALID_ARGUMENT (unknown what, NULL
+ *         arrays, n = 0, a bad tenure (named by row), arg out of range).
+ */
+CRMKIT_API int crmkit_retention_predict(const crmkit_retention* model, int32_t what, double arg,
+                                        const double* tenure, size_t n, double* out);
+
 #ifdef __cplusplus
 }
 #endif

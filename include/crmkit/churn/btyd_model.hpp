@@ -144,8 +144,11 @@ class btyd_model {
   [[nodiscard]] double conditional_expected_purchases(double t, double x, double tx, double T) const {
     return conditional_expected_number_of_purchases_up_to_time(t, x, tx, T);
   }
-  /// E[X(t)] for a new customer: the conditional expectation at x = t_x = T = 0.
-  [[nodiscard]] double expected_number_of_purchases_up_to_time(double t) const {
+  /// E[X(t)] for a new customer (purchases in (0, t] after the acquisition at 0): the
+  /// conditional expectation at x = t_x = T = 0 for the continuous-time models; for BG/BB
+  /// (t whole opportunities) E[p] sum_{i=1..t} B(gamma, delta+i)/B(gamma, delta) (FHS 2010
+  /// eq. 7 as its sum). See crmkit/churn/new_customer.hpp. @throws crmkit::error (not_fitted)
+  [[nodiscard]] virtual double expected_number_of_purchases_up_to_time(double t) const {
     return conditional_expected_number_of_purchases_up_to_time(t, 0.0, 0.0, 0.0);
   }
   /// P(X(t) = n) for a new customer: the conditional distribution at x = t_x = T = 0.

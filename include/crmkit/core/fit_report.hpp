@@ -19,7 +19,8 @@
 /// BTYD likelihoods that rise towards a parameter-space boundary. Not converging is an
 /// expected numerical outcome, not an exception (docs/conventions.md, "Errors in C++").
 ///
-/// Memory: a few scalars, the message and (BTYD) one standard error per parameter.
+/// Memory: a few scalars, the message and (BTYD) one standard error per parameter and the
+/// k x k parameter covariance.
 #pragma once
 
 #include <cstddef>
@@ -109,6 +110,12 @@ struct fit_report {
   /// information (numerical Hessian of the analytic gradient). NaN when the Hessian is not
   /// positive definite; empty when not requested or not applicable.
   std::vector<double> standard_errors;
+  /// The covariance matrix of the parameters (model order, row-major, k x k), the inverse
+  /// of the observed information whose diagonal gives standard_errors (BTYD and retention
+  /// fits): what the delta-method intervals of crmkit/churn/intervals.hpp use. All NaN when
+  /// the Hessian is not positive definite or the fit ended at a boundary; empty when not
+  /// requested or not applicable.
+  std::vector<double> covariance;
 
   [[nodiscard]] bool converged() const noexcept { return status == fit_status::converged; }
 };

@@ -17,6 +17,7 @@
 #include "crmkit/churn/bg_nbd.hpp"
 #include "crmkit/churn/btyd_model.hpp"
 #include "crmkit/churn/detail/batch.hpp"
+#include "crmkit/churn/detail/dual.hpp"
 #include "crmkit/churn/modified_bg_nbd.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
 #include "crmkit/error.hpp"
@@ -185,6 +186,20 @@ class btyd_adapter final : public btyd_model {
   double conditional_expected_number_of_purchases_up_to_time(double t, double x, double tx,
                                                              double T) const override {
     return m_.conditional_expected_purchases(t, x, tx, T);
+  }
+  double expected_number_of_purchases_up_to_time(double t) const override {
+    if constexpr (discrete) {
+      // A new BG/BB customer buys at opportunity i with probability E[p] E[(1-theta)^i]
+      // (alive through i, FHS 2010): alpha/(alpha+beta) B(gamma, delta+i)/B(gamma, delta).
+      const auto& p = m_.params();
+      check_whole_horizon("bg_bb::expected_number_of_purchases_up_to_time", t);
+      const double lb = lbeta(p.gamma, p.delta);
+      double sum = 0.0;
+      for (double i = 1; i <= t; ++i) sum += std::exp(lbeta(p.gamma, p.delta + i) - lb);
+      return p.alpha / (p.alpha + p.beta) * sum;
+    } else {
+      return m_.conditional_expected_purchases(t, 0.0, 0.0, 0.0);
+    }
   }
 
   /// The wrapped model.

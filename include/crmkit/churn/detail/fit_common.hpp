@@ -65,10 +65,13 @@ fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const f
                                  report.gradient_norm);
   }
   if (options.standard_errors) {
-    if (report.status == fit_status::boundary)  // the Hessian is singular at the limit
+    if (report.status == fit_status::boundary) {  // the Hessian is singular at the limit
       report.standard_errors.assign(params.size(), std::numeric_limits<double>::quiet_NaN());
-    else
-      report.standard_errors = standard_errors_log_space(objective, result.x, total_weight);
+      report.covariance.assign(params.size() * params.size(), std::numeric_limits<double>::quiet_NaN());
+    } else {
+      report.covariance = covariance_log_space(objective, result.x, total_weight);
+      report.standard_errors = standard_errors_of(report.covariance, params.size());
+    }
   }
   return report;
 }

@@ -158,12 +158,12 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
   return result;
 }
 
-/// Standard errors of p = exp(theta) from the Hessian of the total negative log-likelihood,
-/// by central differences of the analytic gradient in log space. `objective` returns the
-/// mean; `total` scales it. At the optimum the gradient vanishes, so H_p = D^-1 H_theta D^-1
-/// with D = diag(p).
+/// The covariance of p = exp(theta) (row-major n x n) from the Hessian of the total negative
+/// log-likelihood, by central differences of the analytic gradient in log space. `objective`
+/// returns the mean; `total` scales it. At the optimum the gradient vanishes, so H_p =
+/// D^-1 H_theta D^-1 with D = diag(p). All NaN when the Hessian is not positive definite.
 template <class Objective>
-std::vector<double> standard_errors_log_space(Objective&& objective, const std::vector<double>& theta, double total) {
+std::vector<double> covariance_log_space(Objective&& objective, const std::vector<double>& theta, double total) {
   const std::size_t n = theta.size();
   const auto ni = static_cast<Eigen::Index>(n);
   Eigen::MatrixXd hess(ni, ni);
@@ -183,15 +183,31 @@ std::vector<double> standard_errors_log_space(Objective&& objective, const std::
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j)
       hess(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) /= std::exp(theta[i]) * std::exp(theta[j]);
-  std::vector<double> se(n, std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> cov(n * n, std::numeric_limits<double>::quiet_NaN());
   Eigen::LLT<Eigen::MatrixXd> llt(hess);
-  if (llt.info() != Eigen::Success) return se;
-  const Eigen::MatrixXd cov = llt.solve(Eigen::MatrixXd::Identity(ni, ni));
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = cov(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i));
-    se[i] = v > 0 ? std::sqrt(v) : std::numeric_limits<double>::quiet_NaN();
+  if (llt.info() != Eigen::Success) return cov;
+  const Eigen::MatrixXd inv = llt.solve(Eigen::MatrixXd::Identity(ni, ni));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      cov[i * n + j] = 0.5 * (inv(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) +
+                              inv(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)));
+  return cov;
+}
+
+/// Standard errors: the square roots of the diagonal of `cov` (NaN where not positive).
+inline std::vector<double> standard_errors_of(const std::vector<double>& cov, std::size_t n) {
+  std::vector<double> se(n, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < n && i * n + i < cov.size(); ++i) {
+    const double v = cov[i * n + i];
+    if (v > 0) se[i] = std::sqrt(v);
   }
   return se;
+}
+
+/// Standard errors of p = exp(theta): standard_errors_of(covariance_log_space(...)).
+template <class Objective>
+std::vector<double> standard_errors_log_space(Objective&& objective, const std::vector<double>& theta, double total) {
+  return standard_errors_of(covariance_log_space(objective, theta, total), theta.size());
 }
 
 }  // namespace detail

@@ -1,0 +1,254 @@
+// Definitions for crmkit/churn/intervals.hpp. Included by that header in header-only mode and
+// by src/churn/intervals.cpp otherwise.
+// IWYU pragma: private, include "crmkit/churn/intervals.hpp"
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <boost/math/distributions/normal.hpp>
+#include <fmt/format.h>
+
+#include "crmkit/churn/intervals.hpp"
+#include "crmkit/core/option_table.hpp"
+#include "crmkit/core/parallel_for.hpp"
+#include "crmkit/error.hpp"
+#include "crmkit/synth/random.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+
+namespace detail {
+
+inline double normal_quantile_two_sided(double level, const char* where) {
+  if (!(level > 0 && level < 1))
+    throw error(errc::invalid_argument, fmt::format("{}: level = {} must be in (0, 1)", where, level));
+  return boost::math::quantile(boost::math::normal(), 0.5 + 0.5 * level);
+}
+
+// The covariance of ln p (k x k row-major): Sigma_ij / (p_i p_j), from `given` or the fit report.
+inline std::vector<double> log_covariance(const btyd_model& model, std::span<const double> given, const char* where) {
+  const auto p = model.params();  // not_fitted
+  const std::size_t k = p.size();
+  std::span<const double> cov = given;
+  if (cov.empty()) {
+    const fit_report* r = model.report();
+    if (r == nullptr || r->covariance.empty())
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: the {} model has no parameter covariance (it was given its parameters, loaded from a "
+                              "document without one, or fitted with standard_errors off); pass one",
+                              where, model.name()));
+    cov = r->covariance;
+  }
+  if (cov.size() != k * k)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: covariance has {} values, the {} model needs {} x {}", where, cov.size(), model.name(), k, k));
+  std::vector<double> out(k * k);
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < k; ++j) out[i * k + j] = cov[i * k + j] / (p[i] * p[j]);
+  return out;
+}
+
+inline void predict_into(const btyd_model& m, btyd_prediction what, double t, std::span<const double> x,
+                         std::span<const double> tx, std::span<const double> T, std::span<double> out, int n_threads) {
+  switch (what) {
+    case btyd_prediction::p_alive: m.conditional_probability_alive(x, tx, T, out, n_threads); return;
+    case btyd_prediction::expected_purchases:
+      m.conditional_expected_number_of_purchases_up_to_time(t, x, tx, T, out, n_threads);
+      return;
+    case btyd_prediction::p_no_purchase: m.conditional_probability_no_purchase(t, x, tx, T, out, n_threads); return;
+  }
+  throw error(errc::invalid_argument,
+              fmt::format("btyd intervals: unknown prediction {} (1 p_alive, 2 expected_purchases, 3 p_no_purchase)",
+                          static_cast<int>(what)));
+}
+
+inline void check_interval_options(const interval_options& o, const char* where) {
+  ::crmkit::check_n_threads(o.n_threads, where);
+  (void)normal_quantile_two_sided(o.level, where);
+}
+
+// Predictions at p_hat and d f / d ln p_j (central differences), row by row.
+struct prediction_gradient {
+  std::vector<double> f;
+  std::vector<std::vector<double>> g;  // g[j][i]
+};
+
+inline prediction_gradient gradient_of(const btyd_model& model, btyd_prediction what, double t,
+                                       std::span<const double> x, std::span<const double> tx,
+                                       std::span<const double> T, int n_threads) {
+  prediction_gradient r;
+  r.f.resize(x.size());
+  predict_into(model, what, t, x, tx, T, r.f, n_threads);  // validates every row and t first
+  const auto p = model.params();
+  constexpr double h = 1e-4;
+  std::vector<double> plus(x.size()), minus(x.size());
+  auto copy = model.clone();
+  for (std::size_t j = 0; j < p.size(); ++j) {
+    auto q = p;
+    q[j] = p[j] * std::exp(h);
+    copy->set_params(q);
+    predict_into(*copy, what, t, x, tx, T, plus, n_threads);
+    q[j] = p[j] * std::exp(-h);
+    copy->set_params(q);
+    predict_into(*copy, what, t, x, tx, T, minus, n_threads);
+    std::vector<double> g(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) g[i] = (plus[i] - minus[i]) / (2 * h);
+    r.g.push_back(std::move(g));
+  }
+  return r;
+}
+
+inline double quadratic_form(const std::vector<double>& s, std::span<const double> g) {
+  const std::size_t k = g.size();
+  double v = 0;
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t b = 0; b < k; ++b) v += g[a] * s[a * k + b] * g[b];
+  return v;
+}
+
+inline interval clipped(btyd_prediction what, double f, double var, double z, bool total, double n_rows) {
+  interval r;
+  r.estimate = f;
+  r.standard_error = var >= 0 ? std::sqrt(var) : std::numeric_limits<double>::quiet_NaN();
+  const double hi_limit = what == btyd_prediction::expected_purchases ? std::numeric_limits<double>::infinity()
+                                                                      : (total ? n_rows : 1.0);
+  r.lower = std::max(0.0, f - z * r.standard_error);
+  r.upper = std::min(hi_limit, f + z * r.standard_error);
+  if (std::isnan(r.standard_error)) r.lower = r.upper = std::numeric_limits<double>::quiet_NaN();
+  return r;
+}
+
+}  // namespace detail
+
+CRMKIT_FUNC std::vector<interval> parameter_intervals(const btyd_model& model, double level,
+                                                      std::span<const double> covariance) {
+  constexpr const char* where = "parameter_intervals";
+  const double z = detail::normal_quantile_two_sided(level, where);
+  const auto s = detail::log_covariance(model, covariance, where);
+  const auto p = model.params();
+  const std::size_t k = p.size();
+  std::vector<interval> out(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    const double v = s[i * k + i];
+    const double se_log = v >= 0 ? std::sqrt(v) : std::numeric_limits<double>::quiet_NaN();
+    out[i] = {p[i], se_log * p[i], p[i] * std::exp(-z * se_log), p[i] * std::exp(z * se_log)};
+  }
+  return out;
+}
+
+CRMKIT_FUNC prediction_intervals delta_method_intervals(const btyd_model& model, btyd_prediction what, double t,
+                                                        std::span<const double> x, std::span<const double> tx,
+                                                        std::span<const double> T, const interval_options& options,
+                                                        std::span<const double> covariance) {
+  constexpr const char* where = "delta_method_intervals";
+  detail::check_interval_options(options, where);
+  const double z = detail::normal_quantile_two_sided(options.level, where);
+  const auto s = detail::log_covariance(model, covariance, where);
+  const auto grad = detail::gradient_of(model, what, t, x, tx, T, options.n_threads);
+  const std::size_t n = x.size(), k = grad.g.size();
+  prediction_intervals r;
+  r.estimate = grad.f;
+  r.standard_error.resize(n);
+  r.lower.resize(n);
+  r.upper.resize(n);
+  std::vector<double> g(k);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < k; ++j) g[j] = grad.g[j][i];
+    const auto one = detail::clipped(what, grad.f[i], detail::quadratic_form(s, g), z, false, 1);
+    r.standard_error[i] = one.standard_error;
+    r.lower[i] = one.lower;
+    r.upper[i] = one.upper;
+  }
+  return r;
+}
+
+CRMKIT_FUNC interval delta_method_total_interval(const btyd_model& model, btyd_prediction what, double t,
+                                                 std::span<const double> x, std::span<const double> tx,
+                                                 std::span<const double> T, const interval_options& options,
+                                                 std::span<const double> covariance) {
+  constexpr const char* where = "delta_method_total_interval";
+  detail::check_interval_options(options, where);
+  const double z = detail::normal_quantile_two_sided(options.level, where);
+  const auto s = detail::log_covariance(model, covariance, where);
+  const auto grad = detail::gradient_of(model, what, t, x, tx, T, options.n_threads);
+  // Sums in row order (fixed, so independent of n_threads).
+  double f = 0;
+  for (double v : grad.f) f += v;
+  std::vector<double> g(grad.g.size(), 0.0);
+  for (std::size_t j = 0; j < g.size(); ++j)
+    for (double v : grad.g[j]) g[j] += v;
+  return detail::clipped(what, f, detail::quadratic_form(s, g), z, true, static_cast<double>(x.size()));
+}
+
+CRMKIT_FUNC interval bootstrap_total_interval(const btyd_model& model, btyd_prediction what, double t,
+                                              std::span<const double> x, std::span<const double> tx,
+                                              std::span<const double> T, const interval_options& options,
+                                              std::span<const double> covariance) {
+  constexpr const char* where = "bootstrap_total_interval";
+  detail::check_interval_options(options, where);
+  if (options.n_draws < 10)
+    throw error(errc::invalid_argument, fmt::format("{}: n_draws = {} must be >= 10", where, options.n_draws));
+  const auto s = detail::log_covariance(model, covariance, where);
+  const auto p = model.params();
+  const std::size_t k = p.size();
+  std::vector<double> f(x.size());
+  detail::predict_into(model, what, t, x, tx, T, f, 1);  // validates the rows before any thread starts
+  double estimate = 0;
+  for (double v : f) estimate += v;
+  Eigen::MatrixXd sigma(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < k; ++j)
+      sigma(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = s[i * k + j];
+  const Eigen::LLT<Eigen::MatrixXd> llt(sigma);
+  if (llt.info() != Eigen::Success || !sigma.allFinite())
+    throw error(errc::invalid_argument,
+                fmt::format("{}: the parameter covariance is not positive definite (a boundary fit?)", where));
+  const Eigen::MatrixXd L = llt.matrixL();
+  const auto n_draws = static_cast<std::size_t>(options.n_draws);
+  std::vector<double> totals(n_draws);
+  // One draw per chunk: each draw b has its own stream (seed, b) and writes totals[b].
+  crmkit::parallel_for(n_draws, 1, options.n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+    auto copy = model.clone();
+    std::vector<double> out(x.size()), z(k), q(k);
+    for (std::size_t b = begin; b < end; ++b) {
+      detail::synth::random_stream rng(options.seed, 0x62747964u /* "btyd" */, b);
+      for (auto& v : z) v = rng.normal();
+      for (std::size_t i = 0; i < k; ++i) {
+        double shift = 0;
+        for (std::size_t j = 0; j <= i; ++j)
+          shift += L(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * z[j];
+        q[i] = p[i] * std::exp(shift);
+      }
+      copy->set_params(q);
+      detail::predict_into(*copy, what, t, x, tx, T, out, 1);
+      double sum = 0;
+      for (double v : out) sum += v;
+      totals[b] = sum;
+    }
+  });
+  double mean = 0;
+  for (double v : totals) mean += v;
+  mean /= static_cast<double>(n_draws);
+  double ss = 0;
+  for (double v : totals) ss += (v - mean) * (v - mean);
+  std::sort(totals.begin(), totals.end());
+  auto quantile = [&](double prob) {  // numpy's linear interpolation
+    const double pos = prob * static_cast<double>(n_draws - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const std::size_t hi = std::min(lo + 1, n_draws - 1);
+    return totals[lo] + (pos - static_cast<double>(lo)) * (totals[hi] - totals[lo]);
+  };
+  interval r;
+  r.estimate = estimate;
+  r.standard_error = std::sqrt(ss / static_cast<double>(n_draws - 1));
+  r.lower = quantile(0.5 - 0.5 * options.level);
+  r.upper = quantile(0.5 + 0.5 * options.level);
+  return r;
+}
+
+CRMKIT_END_NAMESPACE

@@ -1,0 +1,169 @@
+// crmkit/c/churn.h, retention part: the crmkit_retention handle over
+// crmkit::retention_model (crmkit/churn/retention.hpp). Every body is one C++ call.
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/churn.h"
+#include "crmkit/churn/retention.hpp"
+
+struct crmkit_retention {
+  crmkit::retention_options options;
+  crmkit::retention_model model;
+};
+
+namespace {
+
+using crmkit::errc;
+using crmkit::error;
+
+std::span<const double> span_of(const double* p, std::size_t n) { return {p, n}; }
+
+void check_count(const char* function, std::size_t n) {
+  if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: n is 0", function));
+}
+
+const crmkit::fit_report& report_of(const crmkit_retention& m, const char* function) {
+  const auto* r = m.model.report();
+  if (r == nullptr) throw error(errc::not_fitted, fmt::format("{}: the model was not fitted", function));
+  return *r;
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_retention_create(std::int32_t kind, crmkit_retention** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_retention{{}, crmkit::retention_model(static_cast<crmkit::retention_kind>(kind))};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_retention_free(crmkit_retention* model) { delete model; }
+
+CRMKIT_API int crmkit_retention_set_int(crmkit_retention* model, std::int32_t key, std::int64_t value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_set_double(crmkit_retention* model, std::int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_get_int(const crmkit_retention* model, std::int32_t key, std::int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_get_double(const crmkit_retention* model, std::int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_option_bounds(std::int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::retention_options>(key, out_lo, out_hi, out_default, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API std::int32_t crmkit_retention_kind(const crmkit_retention* model) {
+  return model == nullptr ? 0 : static_cast<std::int32_t>(model->model.kind());
+}
+
+CRMKIT_API size_t crmkit_retention_n_params(const crmkit_retention* model) {
+  return model == nullptr ? 0 : model->model.param_names().size();
+}
+
+CRMKIT_API int crmkit_retention_fit(crmkit_retention* model, const double* periods, const double* churned,
+                                    const double* weights, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  model->model.fit(span_of(CRMKIT_NOT_NULL(periods), n), span_of(CRMKIT_NOT_NULL(churned), n), w, model->options);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_fit_survivors(crmkit_retention* model, const double* survivors, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_NOT_NULL(model)->model.fit_survivors(span_of(CRMKIT_NOT_NULL(survivors), n), model->options);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_set_params(crmkit_retention* model, const double* params, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_NOT_NULL(model)->model.set_params(span_of(CRMKIT_NOT_NULL(params), n));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_params(const crmkit_retention* model, double* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto p = CRMKIT_NOT_NULL(model)->model.params();
+  crmkit::capi::check_capacity(cap, p.size(), __func__);
+  std::copy(p.begin(), p.end(), out);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_standard_errors(const crmkit_retention* model, double* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& report = report_of(*CRMKIT_NOT_NULL(model), __func__);
+  const std::size_t k = model->model.param_names().size();
+  crmkit::capi::check_capacity(cap, k, __func__);
+  for (std::size_t i = 0; i < k; ++i)
+    out[i] = i < report.standard_errors.size() ? report.standard_errors[i] : std::numeric_limits<double>::quiet_NaN();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_fit_report(const crmkit_retention* model, std::int32_t* out_status,
+                                           std::int32_t* out_iterations, double* out_objective,
+                                           double* out_gradient_norm) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::write_fit_report(report_of(*CRMKIT_NOT_NULL(model), __func__), out_status, out_iterations,
+                                 out_objective, out_gradient_norm);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_fit_message(const crmkit_retention* model, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::write_fit_message(report_of(*CRMKIT_NOT_NULL(model), __func__), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_save(const crmkit_retention* model, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::copy_out(CRMKIT_NOT_NULL(model)->model.to_text(), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_load(const char* text, crmkit_retention** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  auto m = crmkit::retention_model::from_text(CRMKIT_NOT_NULL(text));
+  const auto options = m.options();
+  *out = new crmkit_retention{options, std::move(m)};
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_retention_predict(const crmkit_retention* model, std::int32_t what, double arg,
+                                        const double* tenure, size_t n, double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  model->model.predict(static_cast<crmkit::retention_prediction>(what), arg, span_of(CRMKIT_NOT_NULL(tenure), n),
+                       std::span<double>(CRMKIT_NOT_NULL(out), n), model->options.n_threads);
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
