@@ -8,4 +8,5 @@
 
 #include "crmkit/offers/association_rules.hpp"
 #include "crmkit/offers/baskets.hpp"
+#include "crmkit/offers/evaluation.hpp"
 #include "crmkit/offers/implicit_als.hpp"
