@@ -37,7 +37,7 @@ from . import _errors, _lib
 from ._errors import InvalidArgumentError
 from ._fit import read_fit_report
 
-__all__ = ["Baskets", "AssociationRules", "ImplicitALS"]
+__all__ = ["Baskets", "AssociationRules", "ImplicitALS", "popularity_offers", "evaluate_offers", "holdout_evaluation"]
 
 _METRICS = {"support": 0, "confidence": 1, "lift": 2, "leverage": 3, "conviction": 4, "zhangs_metric": 5}
 _SOLVERS = {"cg": 0, "cholesky": 1}
@@ -167,6 +167,24 @@ class Baskets(_Owned):
         time = np.empty(n, dtype=np.int64)
         _lib.check(_lib.get().crmkit_baskets_basket_rows(self._handle, _ptr(row, c_int32), _ptr(time, c_int64), n))
         return row, time
+
+    def split(self, cutoff: Any) -> tuple:
+        """(before, after): the baskets with order time < cutoff and the others (Unix
+        seconds, or anything pandas.Timestamp takes, naive meaning UTC); both keep every
+        product and customer, so their matrices have the same shape."""
+        if not isinstance(cutoff, (int, np.integer)):
+            import pandas as pd
+
+            ts = pd.Timestamp(cutoff)
+            ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+            cutoff = int(ts.value // 1_000_000_000)
+        lib = _lib.get()
+        before, after = _lib.BasketsP(), _lib.BasketsP()
+        _lib.check(lib.crmkit_baskets_time_split(self._handle, int(cutoff), byref(before), byref(after)))
+        out = (Baskets(), Baskets())
+        out[0]._own(before, lib.crmkit_baskets_free)
+        out[1]._own(after, lib.crmkit_baskets_free)
+        return out
 
     def matrix(self, value: str = "orders") -> Any:
         """The customer x product matrix as a ``scipy.sparse.csr_matrix`` (rows
@@ -314,6 +332,99 @@ class AssociationRules(_Owned):
         return pd.DataFrame({"item": [self._names[int(i)] for i in items], "confidence": scores})
 
 
+def _csr(history: Any) -> Any:
+    import scipy.sparse
+
+    m = scipy.sparse.csr_matrix(history)
+    m.sum_duplicates()
+    return (m, np.ascontiguousarray(m.indptr, dtype=np.int64), np.ascontiguousarray(m.indices, dtype=np.int32))
+
+
+def _offer_arrays(call: Any, rows: int, n: int) -> tuple:
+    items = np.empty(rows * n, dtype=np.int32)
+    scores = np.empty(rows * n, dtype=np.float64)
+    cold = np.empty(rows, dtype=np.int32)
+    _lib.check(call(_ptr(items, c_int32), _ptr(scores, c_double), _ptr(cold, c_int32), items.size))
+    return items.reshape(rows, n), scores.reshape(rows, n), cold.astype(bool)
+
+
+def _rules_offers(rules: "AssociationRules", history: Any, n: int, exclude_bought: bool = True) -> tuple:
+    m, indptr, indices = _csr(history)
+    lib = _lib.get()
+    return _offer_arrays(lambda i, s, c, cap: lib.crmkit_rules_recommend(
+        rules._handle, _ptr(indptr, c_int64), _ptr(indices, c_int32), m.shape[0], m.shape[1], indices.size,
+        _int(n, "n"), 1 if exclude_bought else 0, i, s, c, cap), m.shape[0], n)
+
+
+def popularity_offers(history: Any, n: int = 10, *, exclude_bought: bool = True) -> tuple:
+    """The popularity baseline for every row of ``history`` (a customer x product
+    matrix): (items, scores, cold_start), items an (n_rows, n) int32 array (-1: none),
+    scores the share of rows holding the item."""
+    m, indptr, indices = _csr(history)
+    lib = _lib.get()
+    return _offer_arrays(lambda i, s, c, cap: lib.crmkit_offers_popularity(
+        _ptr(indptr, c_int64), _ptr(indices, c_int32), m.shape[0], m.shape[1], indices.size, _int(n, "n"),
+        1 if exclude_bought else 0, i, s, c, cap), m.shape[0], n)
+
+
+_METRIC_NAMES = ["precision", "recall", "map", "ndcg", "coverage", "n_evaluated"]
+
+
+def evaluate_offers(items: Any, relevant: Any, k: int) -> dict:
+    """precision@k, recall@k, MAP@k, NDCG@k, coverage and n_evaluated of offers ``items``
+    ((n_rows, top_n) item indices, -1 for none) against ``relevant`` (a customer x
+    product matrix whose non-zeros are the relevant items); definitions in
+    crmkit/offers/evaluation.hpp."""
+    offers = np.ascontiguousarray(items, dtype=np.int32)
+    if offers.ndim != 2:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"items must be 2-dimensional, got shape {offers.shape}")
+    m, indptr, indices = _csr(relevant)
+    out = np.empty(len(_METRIC_NAMES), dtype=np.float64)
+    _lib.check(_lib.get().crmkit_offers_evaluate(_ptr(offers, c_int32), offers.shape[0], offers.shape[1],
+                                                _ptr(indptr, c_int64), _ptr(indices, c_int32), m.shape[1],
+                                                indices.size, _int(k, "k"), _ptr(out, c_double), out.size))
+    result = dict(zip(_METRIC_NAMES, out.tolist()))
+    result["n_evaluated"] = int(result["n_evaluated"])
+    return result
+
+
+def holdout_evaluation(baskets: Baskets, *, days: float = 60, k: int = 10, als: Optional["ImplicitALS"] = None,
+                       rules: Optional["AssociationRules"] = None) -> Any:
+    """A time-split hold-out: train on the baskets before the last ``days`` days, offer k
+    products per customer that the customer had not bought, and score them against the
+    products each customer bought for the first time in the hold-out. Returns a DataFrame
+    indexed by method (als, rules, popularity) with precision@k, recall@k, map@k,
+    ndcg@k, coverage and n_evaluated. ``als`` / ``rules`` are unfitted estimators
+    (defaults: ImplicitALS(), AssociationRules(min_support=0.01, min_threshold=0.1))."""
+    import pandas as pd
+    import scipy.sparse
+
+    _, time = baskets.basket_rows()
+    if time.size == 0:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "holdout_evaluation: there are no baskets")
+    cutoff = int(time.max() - round(days * 86400)) + 1
+    train, test = baskets.split(cutoff)
+    history = train.matrix("orders")
+    relevant = test.matrix("orders")
+    relevant = relevant - relevant.multiply(history > 0)  # products new to the customer
+    relevant.eliminate_zeros()
+    als = als if als is not None else ImplicitALS()
+    rules = rules if rules is not None else AssociationRules(min_support=0.01, min_threshold=0.1)
+    als.fit(history)
+    rules.fit(train)
+    offers = {
+        "als": als._offers(k, True)[0],
+        "rules": _rules_offers(rules, history, k)[0],
+        "popularity": popularity_offers(history, k)[0],
+    }
+    rows = {name: evaluate_offers(items, scipy.sparse.csr_matrix(relevant), k) for name, items in offers.items()}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.columns = [f"{c}@{k}" if c in ("precision", "recall", "map", "ndcg") else c for c in frame.columns]
+    frame.index.name = "method"
+    frame.attrs.update(cutoff=cutoff, train_baskets=len(train), test_baskets=len(test))
+    return frame
+
+
 class ImplicitALS(_Owned):
     """Implicit-feedback ALS by conjugate gradient (see crmkit/offers/implicit_als.hpp).
 
@@ -395,15 +506,10 @@ class ImplicitALS(_Owned):
         products, flagged ``cold_start``. Rows are left out where fewer than n remain."""
         import pandas as pd
 
-        if self._handle is None:
-            raise _errors.error_for(_errors.E_NOT_FITTED, "ImplicitALS: call fit first")
         n = _int(n, "n")
-        rows = self.user_factors.shape[0]
-        items = np.empty(rows * max(n, 0), dtype=np.int32)
-        scores = np.empty(rows * max(n, 0), dtype=np.float64)
-        cold = np.empty(rows, dtype=np.int32)
-        _lib.check(_lib.get().crmkit_als_recommend(self._handle, n, 1 if exclude_bought else 0, _ptr(items, c_int32),
-                                                  _ptr(scores, c_double), _ptr(cold, c_int32), items.size))
+        rows = self.user_factors.shape[0] if self._handle is not None else 0
+        items, scores, cold = self._offers(n, exclude_bought)
+        items, scores = items.ravel(), scores.ravel()
         keep = items >= 0
         row = np.repeat(np.arange(rows), n)[keep]
         product = np.asarray(self.product_ids, dtype=object)
@@ -413,8 +519,16 @@ class ImplicitALS(_Owned):
             "rank": np.tile(np.arange(1, n + 1), rows)[keep],
             "product_id": product[items[keep]],
             "score": scores[keep],
-            "cold_start": cold[row].astype(bool),
+            "cold_start": cold[row],
         })
+
+    def _offers(self, n: int, exclude_bought: bool) -> tuple:
+        """(items, scores, cold_start) arrays of crmkit_als_recommend."""
+        if self._handle is None:
+            raise _errors.error_for(_errors.E_NOT_FITTED, "ImplicitALS: call fit first")
+        lib = _lib.get()
+        return _offer_arrays(lambda i, s, c, cap: lib.crmkit_als_recommend(
+            self._handle, _int(n, "n"), 1 if exclude_bought else 0, i, s, c, cap), self.user_factors.shape[0], n)
 
     def similar_items(self, item: Any, n: int = 10) -> Any:
         """The ``n`` products most similar to ``item`` (a product id, or an index when fit

@@ -11,6 +11,7 @@
 #include "crmkit/c/offers.h"
 #include "crmkit/offers/association_rules.hpp"
 #include "crmkit/offers/baskets.hpp"
+#include "crmkit/offers/evaluation.hpp"
 #include "crmkit/offers/implicit_als.hpp"
 
 struct crmkit_baskets {
@@ -80,6 +81,25 @@ void write_lists(std::size_t n, Get get, std::int64_t* offsets, std::int32_t* it
     at += static_cast<std::int64_t>(v.size());
     offsets[i + 1] = at;
   }
+}
+
+// A CSR structure from the host (values 1).
+crmkit::interaction_matrix structure(const int64_t* indptr, const int32_t* indices, std::size_t n_rows,
+                                     std::size_t n_cols, std::size_t nnz, const char* function) {
+  if (indptr == nullptr) crmkit::capi::throw_null(function, "indptr");
+  const std::vector<double> ones(nnz, 1.0);
+  return crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, function, "indices"), ones, n_rows,
+                                         n_cols);
+}
+
+void write_offers(const crmkit::offer_table& t, int32_t* out_items, double* out_scores, int32_t* out_cold_start,
+                  std::size_t cap, const char* function) {
+  if (out_items == nullptr) crmkit::capi::throw_null(function, "out_items");
+  if (out_scores == nullptr) crmkit::capi::throw_null(function, "out_scores");
+  check_capacity(cap, t.item.size(), function);
+  std::copy(t.item.begin(), t.item.end(), out_items);
+  std::copy(t.score.begin(), t.score.end(), out_scores);
+  if (out_cold_start != nullptr) std::copy(t.cold_start.begin(), t.cold_start.end(), out_cold_start);
 }
 
 }  // namespace
@@ -182,6 +202,54 @@ CRMKIT_API int crmkit_baskets_matrix(const crmkit_baskets* baskets, int32_t valu
   std::copy(m.indptr.begin(), m.indptr.end(), indptr);
   std::copy(m.indices.begin(), m.indices.end(), indices);
   std::copy(m.values.begin(), m.values.end(), data);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_baskets_time_split(const crmkit_baskets* baskets, int64_t cutoff, crmkit_baskets** out_before,
+                                         crmkit_baskets** out_after) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out_before);
+  CRMKIT_CHECK_NOT_NULL(out_after);
+  *out_before = nullptr;
+  *out_after = nullptr;
+  auto split = crmkit::time_split(CRMKIT_NOT_NULL(baskets)->baskets, cutoff);
+  auto before = std::make_unique<crmkit_baskets>();
+  auto after = std::make_unique<crmkit_baskets>();
+  before->baskets = std::move(split.first);
+  after->baskets = std::move(split.second);
+  *out_before = before.release();
+  *out_after = after.release();
+  CRMKIT_API_END();
+}
+
+// ---- offers from a history and their evaluation ----------------------------------------
+
+CRMKIT_API int crmkit_offers_popularity(const int64_t* indptr, const int32_t* indices, size_t n_rows, size_t n_cols,
+                                        size_t nnz, size_t top_n, int32_t exclude_history, int32_t* out_items,
+                                        double* out_scores, int32_t* out_cold_start, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto history = structure(indptr, indices, n_rows, n_cols, nnz, __func__);
+  write_offers(crmkit::popularity_recommend(history, top_n, exclude_history != 0), out_items, out_scores,
+               out_cold_start, cap, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_offers_evaluate(const int32_t* offer_items, size_t n_rows, size_t top_n,
+                                      const int64_t* relevant_indptr, const int32_t* relevant_indices,
+                                      size_t n_cols, size_t relevant_nnz, size_t k, double* out_metrics, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out_metrics);
+  const auto relevant = structure(relevant_indptr, relevant_indices, n_rows, n_cols, relevant_nnz, __func__);
+  crmkit::offer_table t;
+  t.n_rows = n_rows;
+  t.top_n = top_n;
+  const auto items = input(offer_items, n_rows * top_n, __func__, "offer_items");
+  t.item.assign(items.begin(), items.end());
+  check_capacity(cap, CRMKIT_OFFERS_N_METRICS, __func__);
+  const auto m = crmkit::evaluate_offers(t, relevant, k);
+  const double row[CRMKIT_OFFERS_N_METRICS] = {m.precision, m.recall, m.map, m.ndcg, m.coverage,
+                                               static_cast<double>(m.n_evaluated)};
+  std::copy(row, row + CRMKIT_OFFERS_N_METRICS, out_metrics);
   CRMKIT_API_END();
 }
 
@@ -336,6 +404,18 @@ CRMKIT_API int crmkit_rules_suggest(const crmkit_rules* rules, const int32_t* ba
     out_items[i] = s[i].item;
     out_scores[i] = s[i].score;
   }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_recommend(const crmkit_rules* rules, const int64_t* indptr, const int32_t* indices,
+                                      size_t n_rows, size_t n_cols, size_t nnz, size_t top_n,
+                                      int32_t exclude_history, int32_t* out_items, double* out_scores,
+                                      int32_t* out_cold_start, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
+  const auto history = structure(indptr, indices, n_rows, n_cols, nnz, __func__);
+  write_offers(crmkit::rules_recommend(r.rules, history, top_n, exclude_history != 0), out_items, out_scores,
+               out_cold_start, cap, __func__);
   CRMKIT_API_END();
 }
 

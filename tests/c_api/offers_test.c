@@ -85,6 +85,37 @@ static void test_baskets_and_rules(void) {
     CHECK(needed == 1 && suggested[0] == 2 && score[0] == 1.0);
     CHECK_STATUS(crmkit_rules_suggest(rules, basket, 1, suggested, score, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
   }
+  {
+    /* Split at 2020-01-03: before {o1, o2}, after {o3, o4}; rule offers and popularity
+     * on the earlier matrix, scored against what came after. */
+    crmkit_baskets *before = NULL, *after = NULL;
+    int64_t hp[4];
+    int32_t hi[6], offers[6], cold_rows[3];
+    double hd[6], offer_scores[6], metrics[CRMKIT_OFFERS_N_METRICS];
+    size_t before_n = 0, hnnz = 0;
+    CHECK_OK(crmkit_baskets_time_split(b, 1578009600, &before, &after));
+    CHECK_OK(crmkit_baskets_shape(before, &before_n, NULL, NULL, NULL));
+    CHECK(before_n == 2);
+    CHECK_OK(crmkit_baskets_matrix(before, CRMKIT_INTERACTION_ORDERS, hp, 4, hi, hd, 6, &hnnz));
+    CHECK(hnnz == 3); /* amy {tea}, bob {jam, tea} */
+    CHECK_OK(crmkit_rules_recommend(rules, hp, hi, 3, 3, hnnz, 2, 1, offers, offer_scores, cold_rows, 6));
+    CHECK(offers[0] == 1 && cold_rows[0] == 0); /* amy: tea -> jam */
+    CHECK(cold_rows[2] == 1);                   /* cy: no history */
+    CHECK_OK(crmkit_offers_popularity(hp, hi, 3, 3, hnnz, 2, 1, offers, offer_scores, cold_rows, 6));
+    CHECK(offers[0] == 1 && offer_scores[0] == 1.0 / 3.0); /* amy: jam, held by 1 of the 3 rows */
+    CHECK_STATUS(crmkit_offers_popularity(hp, hi, 3, 3, hnnz, 2, 1, offers, offer_scores, cold_rows, 5),
+                 CRMKIT_E_BUFFER_TOO_SMALL);
+    {
+      /* relevant: bob bread (item 0), cy bread */
+      const int64_t rp[4] = {0, 0, 1, 2};
+      const int32_t ri[2] = {0, 0};
+      const int32_t mine[4] = {0, 1, 2, 0};
+      CHECK_OK(crmkit_offers_evaluate(mine, 2, 2, rp, ri, 3, 1, 1, metrics, CRMKIT_OFFERS_N_METRICS));
+      CHECK(metrics[5] == 1.0 && metrics[0] == 0.0); /* only row 1 evaluated; its first offer misses */
+    }
+    crmkit_baskets_free(before);
+    crmkit_baskets_free(after);
+  }
   crmkit_rules_free(rules);
   crmkit_baskets_free(b);
   crmkit_dataset_free(ds);

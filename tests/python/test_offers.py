@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 import crmkit
 from crmkit import _lib
-from crmkit.offers import AssociationRules, Baskets, ImplicitALS
+from crmkit.offers import AssociationRules, Baskets, ImplicitALS, evaluate_offers, holdout_evaluation, popularity_offers
 
 COLUMNS = ["antecedent support", "consequent support", "support", "confidence", "lift", "leverage", "conviction",
            "zhangs_metric"]
@@ -317,3 +317,68 @@ def test_als_rejects_bad_input_and_takes_its_defaults_from_the_library():
         ImplicitALS().fit(sp.csr_matrix((0, 3)))
     with pytest.raises(crmkit.Error):
         ImplicitALS(factors=2).fit(sp.eye(3, format="csr"), user_init=np.zeros((3, 2)))
+
+
+# -- evaluation ------------------------------------------------------------------------------
+def reference_metrics(items, relevant, k):
+    """precision, recall, AP (ml_metrics' apk), NDCG@k and coverage written out in Python."""
+    P, R, AP, N, offered = [], [], [], [], set()
+    dense = relevant.toarray() > 0
+    for u in range(items.shape[0]):
+        rel = set(np.flatnonzero(dense[u]))
+        if not rel:
+            continue
+        hits, ap, dcg = 0, 0.0, 0.0
+        for j, item in enumerate(items[u, :k]):
+            if item < 0:
+                continue
+            offered.add(int(item))
+            if item in rel:
+                hits += 1
+                ap += hits / (j + 1)
+                dcg += 1 / np.log2(j + 2)
+        ideal = min(k, len(rel))
+        P.append(hits / k)
+        R.append(hits / len(rel))
+        AP.append(ap / ideal)
+        N.append(dcg / sum(1 / np.log2(j + 2) for j in range(ideal)))
+    return dict(precision=np.mean(P), recall=np.mean(R), map=np.mean(AP), ndcg=np.mean(N),
+                coverage=len(offered) / relevant.shape[1],
+                n_evaluated=len(P))
+
+
+def test_popularity_offers_and_metrics_match_python_references():
+    rng = np.random.default_rng(5)
+    history = sp.random(60, 30, density=0.1, random_state=5, format="csr")
+    relevant = sp.random(60, 30, density=0.05, random_state=6, format="csr")
+    items, scores, cold = popularity_offers(history, 5)
+    share = (history.toarray() > 0).mean(axis=0)
+    for u in range(60):
+        own = set(history[u].indices)
+        expect = [i for i in sorted(range(30), key=lambda i: (-share[i], i)) if i not in own][:5]
+        assert list(items[u]) == expect
+        np.testing.assert_array_equal(scores[u], share[expect])
+        assert cold[u] == (len(own) == 0)
+    random_offers = rng.integers(-1, 30, size=(60, 8)).astype(np.int32)
+    for k in (1, 5, 8):
+        got = evaluate_offers(random_offers, relevant, k)
+        ref = reference_metrics(random_offers, relevant, k)
+        assert got["n_evaluated"] == ref["n_evaluated"] > 0
+        for name in ("precision", "recall", "map", "ndcg", "coverage"):
+            assert got[name] == pytest.approx(ref[name], rel=1e-12, abs=1e-15), name
+    with pytest.raises(crmkit.Error, match="k = 9"):
+        evaluate_offers(random_offers, relevant, 9)
+
+
+def test_holdout_evaluation_on_a_dataset():
+    frame = _lines(seed=2, n_orders=600)
+    b = Baskets.from_dataset(_dataset(frame))
+    table = holdout_evaluation(b, days=30, k=5, als=ImplicitALS(factors=4, seed=1),
+                               rules=AssociationRules(min_support=0.02, min_threshold=0.05))
+    assert list(table.index) == ["als", "rules", "popularity"]
+    assert {"precision@5", "recall@5", "map@5", "ndcg@5", "coverage", "n_evaluated"} <= set(table.columns)
+    assert (table["n_evaluated"] > 0).all()
+    assert ((table[["precision@5", "recall@5", "map@5", "ndcg@5", "coverage"]] >= 0).all().all())
+    before, after = b.split(table.attrs["cutoff"])
+    assert len(before) + len(after) == len(b)
+    assert table.attrs["test_baskets"] == len(after) > 0

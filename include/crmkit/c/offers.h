@@ -127,6 +127,45 @@ CRMKIT_API int crmkit_baskets_matrix(const crmkit_baskets* baskets, int32_t valu
                                      size_t indptr_cap, int32_t* indices, double* data, size_t nnz_cap,
                                      size_t* out_nnz);
 
+/**
+ * Splits baskets by time: *out_before holds the baskets with time < cutoff, *out_after
+ * the others; both keep the items, product ids and customer rows (equal matrix shapes).
+ * @param[out] out_before, out_after new handles (NULL on failure); free each.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, baskets from arrays);
+ *         CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_baskets_time_split(const crmkit_baskets* baskets, int64_t cutoff, crmkit_baskets** out_before,
+                                         crmkit_baskets** out_after);
+
+/* ---- offers from a history and their evaluation (crmkit/offers/evaluation.hpp) ----- */
+
+/** Values written by crmkit_offers_evaluate: precision@k, recall@k, MAP@k, NDCG@k,
+ *  coverage, and the number of customers evaluated (as a double). */
+#define CRMKIT_OFFERS_N_METRICS 6
+
+/**
+ * The popularity baseline: every row of the history (CSR structure, n_rows x n_cols)
+ * gets the top_n items held by the most rows (score = share of rows), its own left out
+ * when exclude_history is 1; out_cold_start[r] (may be NULL) is 1 for rows without history.
+ * @param cap capacity of out_items and out_scores (>= n_rows * top_n).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, malformed CSR, top_n 0);
+ *         CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_offers_popularity(const int64_t* indptr, const int32_t* indices, size_t n_rows, size_t n_cols,
+                                        size_t nnz, size_t top_n, int32_t exclude_history, int32_t* out_items,
+                                        double* out_scores, int32_t* out_cold_start, size_t cap);
+
+/**
+ * Scores offers (row-major n_rows x top_n item indices, -1 for none) against the
+ * relevant items of each row (CSR structure n_rows x n_cols) at cutoff k (1 <= k <= top_n):
+ * writes CRMKIT_OFFERS_N_METRICS values (definitions in crmkit/offers/evaluation.hpp).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, malformed CSR, k out of
+ *         range); CRMKIT_E_BUFFER_TOO_SMALL (cap < CRMKIT_OFFERS_N_METRICS).
+ */
+CRMKIT_API int crmkit_offers_evaluate(const int32_t* offer_items, size_t n_rows, size_t top_n,
+                                      const int64_t* relevant_indptr, const int32_t* relevant_indices,
+                                      size_t n_cols, size_t relevant_nnz, size_t k, double* out_metrics, size_t cap);
+
 /* ---- association rules -------------------------------------------------------------- */
 
 /** FP-growth and rule settings and, after a fit, the itemsets and rules. Opaque. */
@@ -246,6 +285,19 @@ CRMKIT_API int crmkit_rules_keep_top_per_antecedent(crmkit_rules* rules, size_t 
  */
 CRMKIT_API int crmkit_rules_suggest(const crmkit_rules* rules, const int32_t* basket, size_t n, int32_t* out_items,
                                     double* out_scores, size_t cap, size_t* out_needed);
+
+/**
+ * Offers from the rules for every row of a history (CSR structure n_rows x n_cols; a
+ * row's items are its basket): the suggested consequents by confidence, then the most
+ * popular items of the history; out_cold_start[r] (may be NULL) is 1 when the rules
+ * suggested nothing for row r. Layout as crmkit_als_recommend.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, malformed CSR, top_n 0, a
+ *         rule item >= n_cols); CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_rules_recommend(const crmkit_rules* rules, const int64_t* indptr, const int32_t* indices,
+                                      size_t n_rows, size_t n_cols, size_t nnz, size_t top_n,
+                                      int32_t exclude_history, int32_t* out_items, double* out_scores,
+                                      int32_t* out_cold_start, size_t cap);
 
 /* ---- implicit ALS ------------------------------------------------------------------- */
 
