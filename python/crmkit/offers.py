@@ -1,0 +1,551 @@
+"""crmkit.offers: next best offer, over libcrmkit (crmkit/c/offers.h).
+
+- :class:`Baskets`: the baskets of a :class:`crmkit.Dataset` read from order lines (the
+  distinct products of each order; products and customers in the byte order of their
+  ids) or of Python lists, and the customer x product matrix as ``scipy.sparse``.
+- :class:`AssociationRules`: frequent itemsets by FP-growth and rules with mlxtend's
+  columns and definitions (support, confidence, lift, leverage, conviction,
+  zhangs_metric), the top rules per antecedent, and Spark's ``FPGrowthModel.transform``
+  suggestions for a basket.
+- :class:`ImplicitALS`: implicit-feedback ALS (Hu, Koren and Volinsky 2008) solved by
+  conjugate gradient (as the ``implicit`` library does), top-N offers per customer with
+  a popularity fallback for customers without history (flagged ``cold_start``), and
+  item-item cosine similarity.
+
+Example::
+
+    import crmkit
+    from crmkit.offers import Baskets, AssociationRules, ImplicitALS
+    ds = crmkit.Dataset.from_csv("lines.csv", order_column="InvoiceNo", product_column="StockCode", ...)
+    baskets = Baskets.from_dataset(ds)
+    rules = AssociationRules(min_support=0.01, min_threshold=0.3).fit(baskets)
+    rules.rules_                      # mlxtend's columns, frozensets of product ids
+    rules.suggest(["85123A", "22423"])
+    als = ImplicitALS(factors=32, alpha=10, seed=7).fit(baskets)
+    als.recommend(5)                  # customer_id, rank, product_id, score, cold_start
+"""
+
+from __future__ import annotations
+
+import weakref
+from ctypes import POINTER, byref, c_char, c_double, c_int32, c_int64, c_size_t, cast, create_string_buffer
+from typing import Any, Iterable, List, Optional, Sequence
+
+import numpy as np
+
+from . import _errors, _lib
+from ._errors import InvalidArgumentError
+from ._fit import read_fit_report
+
+__all__ = ["Baskets", "AssociationRules", "ImplicitALS", "popularity_offers", "evaluate_offers", "holdout_evaluation"]
+
+_METRICS = {"support": 0, "confidence": 1, "lift": 2, "leverage": 3, "conviction": 4, "zhangs_metric": 5}
+_SOLVERS = {"cg": 0, "cholesky": 1}
+_VALUES = {"orders": 0, "spend": 1}
+_RULE_COLUMNS = ["antecedent support", "consequent support", "support", "confidence", "lift", "leverage",
+                 "conviction", "zhangs_metric"]
+
+
+def _ptr(a: np.ndarray, ctype: Any) -> Any:
+    return a.ctypes.data_as(POINTER(ctype))
+
+
+def _names(function: Any, handle: Any) -> List[str]:
+    """A list of NUL-terminated strings through the two-call protocol."""
+    needed = c_size_t()
+    rc = function(handle, None, 0, byref(needed))
+    if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
+        _lib.check(rc)
+    buf = create_string_buffer(max(needed.value, 1))
+    _lib.check(function(handle, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
+    raw = buf.raw[: needed.value - 1]
+    return [s.decode("utf-8") for s in raw.split(b"\0")[:-1]] if raw else []
+
+
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be an int, got {value!r}")
+    return int(value)
+
+
+def _choice(value: Any, table: dict, name: str) -> int:
+    if not isinstance(value, str) or value not in table:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be one of {sorted(table)}, got {value!r}")
+    return table[value]
+
+
+class _Owned:
+    """Owns one C handle, freed by ``free`` when the object goes away."""
+
+    def _own(self, handle: Any, free: Any) -> None:
+        old = getattr(self, "_finalizer", None)
+        if old is not None:
+            old()
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, free, handle)
+
+
+class Baskets(_Owned):
+    """Baskets (sets of item indices) with, when read from a dataset, product and
+    customer ids. Build with :meth:`from_dataset` or :meth:`from_lists`."""
+
+    def __init__(self) -> None:  # private: use the from_* constructors
+        self._handle: Any = None
+        self._finalizer: Optional[weakref.finalize] = None
+
+    @classmethod
+    def from_dataset(cls, dataset: Any) -> "Baskets":
+        """The baskets of a :class:`crmkit.Dataset` read with an order and a product column."""
+        lib = _lib.get()
+        handle = _lib.BasketsP()
+        _lib.check(lib.crmkit_baskets_from_dataset(dataset._h().ptr, byref(handle)))
+        out = cls()
+        out._own(handle, lib.crmkit_baskets_free)
+        return out
+
+    @classmethod
+    def from_lists(cls, baskets: Iterable[Iterable[int]], n_items: Optional[int] = None) -> "Baskets":
+        """Baskets of item indices (ints in [0, n_items); n_items None: 1 + the largest)."""
+        lists = [np.asarray(list(b), dtype=np.int64) for b in baskets]
+        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(b) for b in lists]) if lists else []
+        items64 = np.concatenate(lists) if lists and offsets[-1] > 0 else np.zeros(0, dtype=np.int64)
+        if items64.size and (items64.min() < 0 or items64.max() > np.iinfo(np.int32).max):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"item indices must be in [0, 2**31), got {int(items64.min())}..{int(items64.max())}")
+        items = np.ascontiguousarray(items64, dtype=np.int32)
+        if n_items is None:
+            n_items = int(items.max()) + 1 if items.size else 0
+        lib = _lib.get()
+        handle = _lib.BasketsP()
+        _lib.check(lib.crmkit_baskets_from_arrays(_ptr(offsets, c_int64), len(lists), _ptr(items, c_int32),
+                                                  items.size, _int(n_items, "n_items"), byref(handle)))
+        out = cls()
+        out._own(handle, lib.crmkit_baskets_free)
+        return out
+
+    def _shape(self) -> tuple:
+        n, entries, items, rows = c_size_t(), c_size_t(), c_size_t(), c_size_t()
+        _lib.check(_lib.get().crmkit_baskets_shape(self._handle, byref(n), byref(entries), byref(items), byref(rows)))
+        return n.value, entries.value, items.value, rows.value
+
+    def __len__(self) -> int:
+        return self._shape()[0]
+
+    @property
+    def n_items(self) -> int:
+        return self._shape()[2]
+
+    @property
+    def item_names(self) -> List[str]:
+        """Product id of each item (empty for baskets from lists)."""
+        return _names(_lib.get().crmkit_baskets_item_names, self._handle)
+
+    @property
+    def customer_ids(self) -> List[str]:
+        """Customer id of each matrix row (every customer of the dataset, byte order)."""
+        return _names(_lib.get().crmkit_baskets_row_ids, self._handle)
+
+    def csr(self) -> tuple:
+        """(offsets, items): basket b is ``items[offsets[b]:offsets[b + 1]]``, ascending."""
+        n, entries, _, _ = self._shape()
+        offsets = np.empty(n + 1, dtype=np.int64)
+        items = np.empty(entries, dtype=np.int32)
+        _lib.check(_lib.get().crmkit_baskets_items(self._handle, _ptr(offsets, c_int64), offsets.size,
+                                                  _ptr(items, c_int32), items.size))
+        return offsets, items
+
+    def to_lists(self) -> List[List[int]]:
+        offsets, items = self.csr()
+        return [items[offsets[b]:offsets[b + 1]].tolist() for b in range(offsets.size - 1)]
+
+    def basket_rows(self) -> tuple:
+        """(row, time): each basket's customer row (index into customer_ids) and order time
+        (Unix seconds UTC)."""
+        n = len(self)
+        row = np.empty(n, dtype=np.int32)
+        time = np.empty(n, dtype=np.int64)
+        _lib.check(_lib.get().crmkit_baskets_basket_rows(self._handle, _ptr(row, c_int32), _ptr(time, c_int64), n))
+        return row, time
+
+    def split(self, cutoff: Any) -> tuple:
+        """(before, after): the baskets with order time < cutoff and the others (Unix
+        seconds, or anything pandas.Timestamp takes, naive meaning UTC); both keep every
+        product and customer, so their matrices have the same shape."""
+        if not isinstance(cutoff, (int, np.integer)):
+            import pandas as pd
+
+            ts = pd.Timestamp(cutoff)
+            ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+            cutoff = int(ts.value // 1_000_000_000)
+        lib = _lib.get()
+        before, after = _lib.BasketsP(), _lib.BasketsP()
+        _lib.check(lib.crmkit_baskets_time_split(self._handle, int(cutoff), byref(before), byref(after)))
+        out = (Baskets(), Baskets())
+        out[0]._own(before, lib.crmkit_baskets_free)
+        out[1]._own(after, lib.crmkit_baskets_free)
+        return out
+
+    def matrix(self, value: str = "orders") -> Any:
+        """The customer x product matrix as a ``scipy.sparse.csr_matrix`` (rows
+        customer_ids, columns item_names): ``"orders"`` (orders holding the product) or
+        ``"spend"`` (sum of the line amounts)."""
+        import scipy.sparse
+
+        lib = _lib.get()
+        code = _choice(value, _VALUES, "value")
+        _, _, n_items, n_rows = self._shape()
+        nnz = c_size_t()
+        rc = lib.crmkit_baskets_matrix(self._handle, code, None, 0, None, None, 0, byref(nnz))
+        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
+            _lib.check(rc)
+        indptr = np.empty(n_rows + 1, dtype=np.int64)
+        indices = np.empty(nnz.value, dtype=np.int32)
+        data = np.empty(nnz.value, dtype=np.float64)
+        _lib.check(lib.crmkit_baskets_matrix(self._handle, code, _ptr(indptr, c_int64), indptr.size,
+                                             _ptr(indices, c_int32), _ptr(data, c_double), data.size, byref(nnz)))
+        return scipy.sparse.csr_matrix((data, indices, indptr), shape=(n_rows, n_items))
+
+
+def _as_baskets(X: Any) -> Baskets:
+    if isinstance(X, Baskets):
+        return X
+    try:
+        import pandas as pd
+
+        if isinstance(X, pd.DataFrame):  # mlxtend's one-hot frame: a basket per row
+            values = X.to_numpy(dtype=bool)
+            return Baskets.from_lists((np.flatnonzero(r) for r in values), n_items=values.shape[1])
+    except ImportError:  # pragma: no cover
+        pass
+    return Baskets.from_lists(X)
+
+
+class AssociationRules(_Owned):
+    """FP-growth and association rules with mlxtend's definitions (see the module docstring).
+
+    Parameters (mlxtend's defaults): ``min_support`` in (0, 1]; ``max_len`` (None or 0: no
+    limit); ``metric`` one of support, confidence, lift, leverage, conviction,
+    zhangs_metric; ``min_threshold`` (a rule is kept when its metric >= this).
+
+    After :meth:`fit`: ``frequent_itemsets_`` (DataFrame: support, itemsets, count) and
+    ``rules_`` (DataFrame: antecedents, consequents and mlxtend's metric columns), items as
+    product ids when the baskets have them, else as ints.
+    """
+
+    def __init__(self, min_support: float = _lib.DEFAULT, *, max_len: Optional[int] = None,
+                 metric: str = "confidence", min_threshold: float = _lib.DEFAULT) -> None:
+        self.min_support = _lib.resolve("rules", "min_support", min_support)
+        self.max_len = max_len
+        self.metric = metric
+        self.min_threshold = _lib.resolve("rules", "min_threshold", min_threshold)
+        self._handle: Any = None
+        self._finalizer: Optional[weakref.finalize] = None
+        self._names: List[Any] = []
+
+    def fit(self, baskets: Any) -> "AssociationRules":
+        """Mines ``baskets``: a :class:`Baskets`, lists of item indices, or a boolean
+        one-hot DataFrame (mlxtend's input; items named by its columns)."""
+        lib = _lib.get()
+        b = _as_baskets(baskets)
+        handle = _lib.RulesP()
+        _lib.check(lib.crmkit_rules_create(byref(handle)))
+        self._own(handle, lib.crmkit_rules_free)
+        _lib.set_option("rules", handle, "min_support", self.min_support)
+        _lib.set_option("rules", handle, "min_threshold", self.min_threshold)
+        _lib.set_option("rules", handle, "max_len", 0 if self.max_len is None else _int(self.max_len, "max_len"))
+        _lib.set_option("rules", handle, "metric", _choice(self.metric, _METRICS, "metric"))
+        _lib.check(lib.crmkit_rules_fit_baskets(handle, b._handle))
+        names = b.item_names
+        if not names and hasattr(baskets, "columns"):
+            names = list(baskets.columns)
+        self._names = names if names else list(range(b.n_items))
+        self._index = {name: i for i, name in enumerate(self._names)}
+        self._read()
+        return self
+
+    def _sizes(self) -> tuple:
+        sizes = [c_size_t() for _ in range(5)]
+        _lib.check(_lib.get().crmkit_rules_sizes(self._handle, *(byref(s) for s in sizes)))
+        return tuple(s.value for s in sizes)
+
+    def _read(self) -> None:
+        import pandas as pd
+
+        lib = _lib.get()
+        n_sets, set_entries, n_rules, ante, cons = self._sizes()
+        offsets = np.empty(n_sets + 1, dtype=np.int64)
+        items = np.empty(set_entries, dtype=np.int32)
+        counts = np.empty(n_sets, dtype=np.int64)
+        support = np.empty(n_sets, dtype=np.float64)
+        _lib.check(lib.crmkit_rules_itemsets(self._handle, _ptr(offsets, c_int64), _ptr(items, c_int32),
+                                             _ptr(counts, c_int64), _ptr(support, c_double), n_sets, set_entries))
+        self.frequent_itemsets_ = pd.DataFrame({
+            "support": support,
+            "itemsets": [self._set(items[offsets[i]:offsets[i + 1]]) for i in range(n_sets)],
+            "count": counts,
+        })
+        a_off = np.empty(n_rules + 1, dtype=np.int64)
+        a_items = np.empty(ante, dtype=np.int32)
+        c_off = np.empty(n_rules + 1, dtype=np.int64)
+        c_items = np.empty(cons, dtype=np.int32)
+        metrics = np.empty((n_rules, len(_RULE_COLUMNS)), dtype=np.float64)
+        _lib.check(lib.crmkit_rules_rules(self._handle, _ptr(a_off, c_int64), _ptr(a_items, c_int32), ante,
+                                          _ptr(c_off, c_int64), _ptr(c_items, c_int32), cons,
+                                          _ptr(metrics, c_double), n_rules))
+        frame = pd.DataFrame(metrics, columns=_RULE_COLUMNS)
+        frame.insert(0, "antecedents", [self._set(a_items[a_off[i]:a_off[i + 1]]) for i in range(n_rules)])
+        frame.insert(1, "consequents", [self._set(c_items[c_off[i]:c_off[i + 1]]) for i in range(n_rules)])
+        self.rules_ = frame
+
+    def _set(self, items: np.ndarray) -> frozenset:
+        return frozenset(self._names[int(i)] for i in items)
+
+    def _check_fitted(self) -> None:
+        if self._handle is None:
+            raise _errors.error_for(_errors.E_NOT_FITTED, "AssociationRules: call fit first")
+
+    def keep_top_per_antecedent(self, n: int) -> "AssociationRules":
+        """Keeps the ``n`` rules of highest confidence of each antecedent (``rules_`` too)."""
+        self._check_fitted()
+        _lib.check(_lib.get().crmkit_rules_keep_top_per_antecedent(self._handle, _int(n, "n")))
+        self._read()
+        return self
+
+    def suggest(self, basket: Sequence[Any]) -> Any:
+        """The items the rules suggest for a basket (Spark's transform: consequents of the
+        rules whose antecedent is in the basket, minus the basket), best confidence first:
+        a DataFrame with columns item, confidence. Items unknown to the rules are ignored."""
+        import pandas as pd
+
+        self._check_fitted()
+        codes = np.asarray([self._index[x] for x in basket if x in self._index], dtype=np.int32)
+        lib = _lib.get()
+        needed = c_size_t()
+        rc = lib.crmkit_rules_suggest(self._handle, _ptr(codes, c_int32), codes.size, None, None, 0, byref(needed))
+        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
+            _lib.check(rc)
+        items = np.empty(needed.value, dtype=np.int32)
+        scores = np.empty(needed.value, dtype=np.float64)
+        _lib.check(lib.crmkit_rules_suggest(self._handle, _ptr(codes, c_int32), codes.size, _ptr(items, c_int32),
+                                            _ptr(scores, c_double), items.size, byref(needed)))
+        return pd.DataFrame({"item": [self._names[int(i)] for i in items], "confidence": scores})
+
+
+def _csr(history: Any) -> Any:
+    import scipy.sparse
+
+    m = scipy.sparse.csr_matrix(history)
+    m.sum_duplicates()
+    return (m, np.ascontiguousarray(m.indptr, dtype=np.int64), np.ascontiguousarray(m.indices, dtype=np.int32))
+
+
+def _offer_arrays(call: Any, rows: int, n: int) -> tuple:
+    items = np.empty(rows * n, dtype=np.int32)
+    scores = np.empty(rows * n, dtype=np.float64)
+    cold = np.empty(rows, dtype=np.int32)
+    _lib.check(call(_ptr(items, c_int32), _ptr(scores, c_double), _ptr(cold, c_int32), items.size))
+    return items.reshape(rows, n), scores.reshape(rows, n), cold.astype(bool)
+
+
+def _rules_offers(rules: "AssociationRules", history: Any, n: int, exclude_bought: bool = True) -> tuple:
+    m, indptr, indices = _csr(history)
+    lib = _lib.get()
+    return _offer_arrays(lambda i, s, c, cap: lib.crmkit_rules_recommend(
+        rules._handle, _ptr(indptr, c_int64), _ptr(indices, c_int32), m.shape[0], m.shape[1], indices.size,
+        _int(n, "n"), 1 if exclude_bought else 0, i, s, c, cap), m.shape[0], n)
+
+
+def popularity_offers(history: Any, n: int = 10, *, exclude_bought: bool = True) -> tuple:
+    """The popularity baseline for every row of ``history`` (a customer x product
+    matrix): (items, scores, cold_start), items an (n_rows, n) int32 array (-1: none),
+    scores the share of rows holding the item."""
+    m, indptr, indices = _csr(history)
+    lib = _lib.get()
+    return _offer_arrays(lambda i, s, c, cap: lib.crmkit_offers_popularity(
+        _ptr(indptr, c_int64), _ptr(indices, c_int32), m.shape[0], m.shape[1], indices.size, _int(n, "n"),
+        1 if exclude_bought else 0, i, s, c, cap), m.shape[0], n)
+
+
+_METRIC_NAMES = ["precision", "recall", "map", "ndcg", "coverage", "n_evaluated"]
+
+
+def evaluate_offers(items: Any, relevant: Any, k: int) -> dict:
+    """precision@k, recall@k, MAP@k, NDCG@k, coverage and n_evaluated of offers ``items``
+    ((n_rows, top_n) item indices, -1 for none) against ``relevant`` (a customer x
+    product matrix whose non-zeros are the relevant items); definitions in
+    crmkit/offers/evaluation.hpp."""
+    offers = np.ascontiguousarray(items, dtype=np.int32)
+    if offers.ndim != 2:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"items must be 2-dimensional, got shape {offers.shape}")
+    m, indptr, indices = _csr(relevant)
+    out = np.empty(len(_METRIC_NAMES), dtype=np.float64)
+    _lib.check(_lib.get().crmkit_offers_evaluate(_ptr(offers, c_int32), offers.shape[0], offers.shape[1],
+                                                _ptr(indptr, c_int64), _ptr(indices, c_int32), m.shape[1],
+                                                indices.size, _int(k, "k"), _ptr(out, c_double), out.size))
+    result = dict(zip(_METRIC_NAMES, out.tolist()))
+    result["n_evaluated"] = int(result["n_evaluated"])
+    return result
+
+
+def holdout_evaluation(baskets: Baskets, *, days: float = 60, k: int = 10, als: Optional["ImplicitALS"] = None,
+                       rules: Optional["AssociationRules"] = None) -> Any:
+    """A time-split hold-out: train on the baskets before the last ``days`` days, offer k
+    products per customer that the customer had not bought, and score them against the
+    products each customer bought for the first time in the hold-out. Returns a DataFrame
+    indexed by method (als, rules, popularity) with precision@k, recall@k, map@k,
+    ndcg@k, coverage and n_evaluated. ``als`` / ``rules`` are unfitted estimators
+    (defaults: ImplicitALS(), AssociationRules(min_support=0.01, min_threshold=0.1))."""
+    import pandas as pd
+    import scipy.sparse
+
+    _, time = baskets.basket_rows()
+    if time.size == 0:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "holdout_evaluation: there are no baskets")
+    cutoff = int(time.max() - round(days * 86400)) + 1
+    train, test = baskets.split(cutoff)
+    history = train.matrix("orders")
+    relevant = test.matrix("orders")
+    relevant = relevant - relevant.multiply(history > 0)  # products new to the customer
+    relevant.eliminate_zeros()
+    als = als if als is not None else ImplicitALS()
+    rules = rules if rules is not None else AssociationRules(min_support=0.01, min_threshold=0.1)
+    als.fit(history)
+    rules.fit(train)
+    offers = {
+        "als": als._offers(k, True)[0],
+        "rules": _rules_offers(rules, history, k)[0],
+        "popularity": popularity_offers(history, k)[0],
+    }
+    rows = {name: evaluate_offers(items, scipy.sparse.csr_matrix(relevant), k) for name, items in offers.items()}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.columns = [f"{c}@{k}" if c in ("precision", "recall", "map", "ndcg") else c for c in frame.columns]
+    frame.index.name = "method"
+    frame.attrs.update(cutoff=cutoff, train_baskets=len(train), test_baskets=len(test))
+    return frame
+
+
+class ImplicitALS(_Owned):
+    """Implicit-feedback ALS by conjugate gradient (see crmkit/offers/implicit_als.hpp).
+
+    Parameters: ``factors``, ``regularization`` (lambda), ``alpha`` (confidence
+    c = 1 + alpha r), ``max_iter``, ``cg_steps``, ``solver`` ("cg" or "cholesky": the exact
+    per-row solve), ``tol`` (0: run max_iter), ``seed``, ``n_threads`` (results identical
+    for any value).
+
+    After :meth:`fit`: ``user_factors`` (n_customers x factors), ``item_factors``
+    (n_products x factors), ``fit_report_``; ``customer_ids`` and ``product_ids`` when fit
+    on :class:`Baskets` (else row and column numbers).
+    """
+
+    def __init__(self, factors: int = _lib.DEFAULT, *, regularization: float = _lib.DEFAULT,
+                 alpha: float = _lib.DEFAULT, max_iter: int = _lib.DEFAULT, cg_steps: int = _lib.DEFAULT,
+                 solver: str = "cg", tol: float = _lib.DEFAULT, seed: int = _lib.DEFAULT,
+                 n_threads: int = _lib.DEFAULT) -> None:
+        self.factors = _lib.resolve("als", "factors", factors)
+        self.regularization = _lib.resolve("als", "regularization", regularization)
+        self.alpha = _lib.resolve("als", "alpha", alpha)
+        self.max_iter = _lib.resolve("als", "max_iter", max_iter)
+        self.cg_steps = _lib.resolve("als", "cg_steps", cg_steps)
+        self.solver = solver
+        self.tol = _lib.resolve("als", "tol", tol)
+        self.seed = _lib.resolve("als", "seed", seed)
+        self.n_threads = _lib.resolve("als", "n_threads", n_threads)
+        self._handle: Any = None
+        self._finalizer: Optional[weakref.finalize] = None
+
+    def fit(self, X: Any, *, value: str = "orders", user_init: Any = None, item_init: Any = None) -> "ImplicitALS":
+        """Fits to ``X``: a :class:`Baskets` (its customer x product ``matrix(value)``), a
+        scipy.sparse matrix or a dense array (customers x products, values >= 0).
+        ``user_init`` / ``item_init``: initial factors (both or neither)."""
+        import scipy.sparse
+
+        lib = _lib.get()
+        if isinstance(X, Baskets):
+            self.customer_ids = X.customer_ids
+            self.product_ids = X.item_names
+            m = X.matrix(value)
+        else:
+            m = scipy.sparse.csr_matrix(X)
+            self.customer_ids = list(range(m.shape[0]))
+            self.product_ids = list(range(m.shape[1]))
+        indptr = np.ascontiguousarray(m.indptr, dtype=np.int64)
+        indices = np.ascontiguousarray(m.indices, dtype=np.int32)
+        data = np.ascontiguousarray(m.data, dtype=np.float64)
+        handle = _lib.AlsP()
+        _lib.check(lib.crmkit_als_create(byref(handle)))
+        self._own(handle, lib.crmkit_als_free)
+        for name in ("factors", "regularization", "alpha", "max_iter", "cg_steps", "tol", "seed", "n_threads"):
+            _lib.set_option("als", handle, name, getattr(self, name))
+        _lib.set_option("als", handle, "solver", _choice(self.solver, _SOLVERS, "solver"))
+        inits = [None, None]
+        if user_init is not None or item_init is not None:
+            if user_init is None or item_init is None:
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "give both user_init and item_init, or neither")
+            inits = [np.ascontiguousarray(user_init, dtype=np.float64), np.ascontiguousarray(item_init, dtype=np.float64)]
+            expected = [(m.shape[0], self.factors), (m.shape[1], self.factors)]
+            for a, shape, name in zip(inits, expected, ("user_init", "item_init")):
+                if a.shape != shape:
+                    raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} has shape {a.shape}, expected {shape}")
+        _lib.check(lib.crmkit_als_fit(handle, _ptr(indptr, c_int64), _ptr(indices, c_int32), _ptr(data, c_double),
+                                      m.shape[0], m.shape[1], data.size,
+                                      None if inits[0] is None else _ptr(inits[0], c_double),
+                                      None if inits[1] is None else _ptr(inits[1], c_double)))
+        rows, cols, k = c_size_t(), c_size_t(), c_size_t()
+        _lib.check(lib.crmkit_als_shape(handle, byref(rows), byref(cols), byref(k)))
+        self.user_factors = np.empty((rows.value, k.value), dtype=np.float64)
+        self.item_factors = np.empty((cols.value, k.value), dtype=np.float64)
+        _lib.check(lib.crmkit_als_user_factors(handle, _ptr(self.user_factors, c_double), self.user_factors.size))
+        _lib.check(lib.crmkit_als_item_factors(handle, _ptr(self.item_factors, c_double), self.item_factors.size))
+        self.fit_report_ = read_fit_report("als", handle)
+        return self
+
+    def recommend(self, n: int = 10, *, exclude_bought: bool = True) -> Any:
+        """Top-``n`` offers per customer as a DataFrame (customer_id, rank, product_id,
+        score, cold_start), best first; customers without history get the most popular
+        products, flagged ``cold_start``. Rows are left out where fewer than n remain."""
+        import pandas as pd
+
+        n = _int(n, "n")
+        rows = self.user_factors.shape[0] if self._handle is not None else 0
+        items, scores, cold = self._offers(n, exclude_bought)
+        items, scores = items.ravel(), scores.ravel()
+        keep = items >= 0
+        row = np.repeat(np.arange(rows), n)[keep]
+        product = np.asarray(self.product_ids, dtype=object)
+        customer = np.asarray(self.customer_ids, dtype=object)
+        return pd.DataFrame({
+            "customer_id": customer[row],
+            "rank": np.tile(np.arange(1, n + 1), rows)[keep],
+            "product_id": product[items[keep]],
+            "score": scores[keep],
+            "cold_start": cold[row],
+        })
+
+    def _offers(self, n: int, exclude_bought: bool) -> tuple:
+        """(items, scores, cold_start) arrays of crmkit_als_recommend."""
+        if self._handle is None:
+            raise _errors.error_for(_errors.E_NOT_FITTED, "ImplicitALS: call fit first")
+        lib = _lib.get()
+        return _offer_arrays(lambda i, s, c, cap: lib.crmkit_als_recommend(
+            self._handle, _int(n, "n"), 1 if exclude_bought else 0, i, s, c, cap), self.user_factors.shape[0], n)
+
+    def similar_items(self, item: Any, n: int = 10) -> Any:
+        """The ``n`` products most similar to ``item`` (a product id, or an index when fit
+        on a matrix) by the cosine of their factors: DataFrame product_id, score."""
+        import pandas as pd
+
+        if self._handle is None:
+            raise _errors.error_for(_errors.E_NOT_FITTED, "ImplicitALS: call fit first")
+        try:
+            code = self.product_ids.index(item)
+        except ValueError:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown product {item!r}") from None
+        n = _int(n, "n")
+        items = np.empty(max(n, 0), dtype=np.int32)
+        scores = np.empty(max(n, 0), dtype=np.float64)
+        count = c_size_t()
+        _lib.check(_lib.get().crmkit_als_similar_items(self._handle, code, n, _ptr(items, c_int32),
+                                                      _ptr(scores, c_double), items.size, byref(count)))
+        k = count.value
+        return pd.DataFrame({"product_id": [self.product_ids[int(i)] for i in items[:k]], "score": scores[:k]})

@@ -1,0 +1,562 @@
+// crmkit/c/offers.h: the crmkit_baskets, crmkit_rules and crmkit_als handles over
+// crmkit/offers/*.hpp.
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/offers.h"
+#include "crmkit/offers/association_rules.hpp"
+#include "crmkit/offers/baskets.hpp"
+#include "crmkit/offers/evaluation.hpp"
+#include "crmkit/offers/implicit_als.hpp"
+
+struct crmkit_baskets {
+  crmkit::basket_set baskets;
+};
+
+struct crmkit_rules {
+  crmkit::rules_options options;
+  struct result {
+    std::size_t n_baskets = 0;
+    std::vector<crmkit::frequent_itemset> itemsets;
+    std::vector<crmkit::association_rule> rules;
+  };
+  std::optional<result> fit;
+};
+
+struct crmkit_als {
+  crmkit::als_options options;
+  std::optional<crmkit::als_model> model;
+  crmkit::interaction_matrix history;
+};
+
+namespace {
+
+using crmkit::errc;
+using crmkit::error;
+using crmkit::capi::check_capacity;
+
+const crmkit_rules::result& fitted(const crmkit_rules* h, const char* function) {
+  if (!h->fit)
+    throw error(errc::not_fitted,
+                fmt::format("{}: the rules handle has no result; call crmkit_rules_fit_baskets first", function));
+  return *h->fit;
+}
+
+const crmkit::als_model& fitted(const crmkit_als* h, const char* function) {
+  if (!h->model)
+    throw error(errc::not_fitted, fmt::format("{}: the ALS handle has no model; call crmkit_als_fit first", function));
+  return *h->model;
+}
+
+// NUL-terminated names one after the other (the final NUL is copy_out's).
+void copy_names(const std::vector<std::string>& names, char* buf, std::size_t cap, std::size_t* out_needed,
+                const char* function) {
+  std::string text;
+  for (const auto& name : names) {
+    text += name;
+    text += '\0';
+  }
+  crmkit::capi::copy_out(text, buf, cap, out_needed, function);
+}
+
+template <class T>
+std::span<const T> input(const T* p, std::size_t n, const char* function, const char* argument) {
+  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, argument);
+  return {p, n};
+}
+
+// Offsets and concatenated items of a list of item vectors.
+template <class Get>
+void write_lists(std::size_t n, Get get, std::int64_t* offsets, std::int32_t* items) {
+  std::int64_t at = 0;
+  offsets[0] = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<std::int32_t>& v = get(i);
+    std::copy(v.begin(), v.end(), items + at);
+    at += static_cast<std::int64_t>(v.size());
+    offsets[i + 1] = at;
+  }
+}
+
+// A CSR structure from the host (values 1).
+crmkit::interaction_matrix structure(const int64_t* indptr, const int32_t* indices, std::size_t n_rows,
+                                     std::size_t n_cols, std::size_t nnz, const char* function) {
+  if (indptr == nullptr) crmkit::capi::throw_null(function, "indptr");
+  const std::vector<double> ones(nnz, 1.0);
+  return crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, function, "indices"), ones, n_rows,
+                                         n_cols);
+}
+
+void write_offers(const crmkit::offer_table& t, int32_t* out_items, double* out_scores, int32_t* out_cold_start,
+                  std::size_t cap, const char* function) {
+  if (out_items == nullptr) crmkit::capi::throw_null(function, "out_items");
+  if (out_scores == nullptr) crmkit::capi::throw_null(function, "out_scores");
+  check_capacity(cap, t.item.size(), function);
+  std::copy(t.item.begin(), t.item.end(), out_items);
+  std::copy(t.score.begin(), t.score.end(), out_scores);
+  if (out_cold_start != nullptr) std::copy(t.cold_start.begin(), t.cold_start.end(), out_cold_start);
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- baskets -------------------------------------------------------------------------
+
+CRMKIT_API int crmkit_baskets_from_dataset(const crmkit_dataset* data, crmkit_baskets** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  auto h = std::make_unique<crmkit_baskets>();
+  h->baskets = crmkit::baskets_from_dataset(CRMKIT_NOT_NULL(data)->data);
+  *out = h.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_baskets_from_arrays(const int64_t* offsets, size_t n_baskets, const int32_t* items,
+                                          size_t n_entries, size_t n_items, crmkit_baskets** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  auto h = std::make_unique<crmkit_baskets>();
+  h->baskets = crmkit::make_baskets({CRMKIT_NOT_NULL(offsets), n_baskets + 1},
+                                    input(items, n_entries, __func__, "items"), n_items);
+  *out = h.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_baskets_free(crmkit_baskets* baskets) { delete baskets; }
+
+CRMKIT_API int crmkit_baskets_shape(const crmkit_baskets* baskets, size_t* out_n_baskets, size_t* out_n_entries,
+                                    size_t* out_n_items, size_t* out_n_rows) {
+  CRMKIT_API_BEGIN();
+  const auto& b = CRMKIT_NOT_NULL(baskets)->baskets;
+  if (out_n_baskets != nullptr) *out_n_baskets = b.size();
+  if (out_n_entries != nullptr) *out_n_entries = b.items.size();
+  if (out_n_items != nullptr) *out_n_items = b.n_items;
+  if (out_n_rows != nullptr) *out_n_rows = b.row_ids.size();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_baskets_items(const crmkit_baskets* baskets, int64_t* offsets, size_t offsets_cap,
+                                    int32_t* items, size_t items_cap) {
+  CRMKIT_API_BEGIN();
+  const auto& b = CRMKIT_NOT_NULL(baskets)->baskets;
+  CRMKIT_CHECK_NOT_NULL(offsets);
+  if (items == nullptr && !b.items.empty()) crmkit::capi::throw_null(__func__, "items");
+  check_capacity(offsets_cap, b.offsets.size(), __func__, "offsets_cap");
+  check_capacity(items_cap, b.items.size(), __func__, "items_cap");
+  std::copy(b.offsets.begin(), b.offsets.end(), offsets);
+  std::copy(b.items.begin(), b.items.end(), items);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_baskets_basket_rows(const crmkit_baskets* baskets, int32_t* out_row, int64_t* out_time,
+                                          size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& b = CRMKIT_NOT_NULL(baskets)->baskets;
+  if (b.basket_row.size() != b.size())
+    throw error(errc::invalid_argument, fmt::format("{}: these baskets were made from arrays and have no customers",
+                                                    __func__));
+  check_capacity(cap, b.size(), __func__);
+  if (out_row != nullptr) std::copy(b.basket_row.begin(), b.basket_row.end(), out_row);
+  if (out_time != nullptr) std::copy(b.basket_time.begin(), b.basket_time.end(), out_time);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_baskets_item_names(const crmkit_baskets* baskets, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  copy_names(CRMKIT_NOT_NULL(baskets)->baskets.item_names, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_baskets_row_ids(const crmkit_baskets* baskets, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  copy_names(CRMKIT_NOT_NULL(baskets)->baskets.row_ids, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_baskets_matrix(const crmkit_baskets* baskets, int32_t value, int64_t* indptr,
+                                     size_t indptr_cap, int32_t* indices, double* data, size_t nnz_cap,
+                                     size_t* out_nnz) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(baskets);
+  CRMKIT_CHECK_NOT_NULL(out_nnz);
+  if (value != CRMKIT_INTERACTION_ORDERS && value != CRMKIT_INTERACTION_SPEND)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: value = {} is neither CRMKIT_INTERACTION_ORDERS (0) nor _SPEND (1)", __func__, value));
+  const auto m = crmkit::customer_product_matrix(baskets->baskets, static_cast<crmkit::interaction_value>(value));
+  *out_nnz = m.nnz();
+  check_capacity(indptr_cap, m.indptr.size(), __func__, "indptr_cap");
+  check_capacity(nnz_cap, m.nnz(), __func__, "nnz_cap");
+  CRMKIT_CHECK_NOT_NULL(indptr);
+  if (m.nnz() > 0) {
+    CRMKIT_CHECK_NOT_NULL(indices);
+    CRMKIT_CHECK_NOT_NULL(data);
+  }
+  std::copy(m.indptr.begin(), m.indptr.end(), indptr);
+  std::copy(m.indices.begin(), m.indices.end(), indices);
+  std::copy(m.values.begin(), m.values.end(), data);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_baskets_time_split(const crmkit_baskets* baskets, int64_t cutoff, crmkit_baskets** out_before,
+                                         crmkit_baskets** out_after) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out_before);
+  CRMKIT_CHECK_NOT_NULL(out_after);
+  *out_before = nullptr;
+  *out_after = nullptr;
+  auto split = crmkit::time_split(CRMKIT_NOT_NULL(baskets)->baskets, cutoff);
+  auto before = std::make_unique<crmkit_baskets>();
+  auto after = std::make_unique<crmkit_baskets>();
+  before->baskets = std::move(split.first);
+  after->baskets = std::move(split.second);
+  *out_before = before.release();
+  *out_after = after.release();
+  CRMKIT_API_END();
+}
+
+// ---- offers from a history and their evaluation ----------------------------------------
+
+CRMKIT_API int crmkit_offers_popularity(const int64_t* indptr, const int32_t* indices, size_t n_rows, size_t n_cols,
+                                        size_t nnz, size_t top_n, int32_t exclude_history, int32_t* out_items,
+                                        double* out_scores, int32_t* out_cold_start, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto history = structure(indptr, indices, n_rows, n_cols, nnz, __func__);
+  write_offers(crmkit::popularity_recommend(history, top_n, exclude_history != 0), out_items, out_scores,
+               out_cold_start, cap, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_offers_evaluate(const int32_t* offer_items, size_t n_rows, size_t top_n,
+                                      const int64_t* relevant_indptr, const int32_t* relevant_indices,
+                                      size_t n_cols, size_t relevant_nnz, size_t k, double* out_metrics, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out_metrics);
+  const auto relevant = structure(relevant_indptr, relevant_indices, n_rows, n_cols, relevant_nnz, __func__);
+  crmkit::offer_table t;
+  t.n_rows = n_rows;
+  t.top_n = top_n;
+  const auto items = input(offer_items, n_rows * top_n, __func__, "offer_items");
+  t.item.assign(items.begin(), items.end());
+  check_capacity(cap, CRMKIT_OFFERS_N_METRICS, __func__);
+  const auto m = crmkit::evaluate_offers(t, relevant, k);
+  const double row[CRMKIT_OFFERS_N_METRICS] = {m.precision, m.recall, m.map, m.ndcg, m.coverage,
+                                               static_cast<double>(m.n_evaluated)};
+  std::copy(row, row + CRMKIT_OFFERS_N_METRICS, out_metrics);
+  CRMKIT_API_END();
+}
+
+// ---- association rules -----------------------------------------------------------------
+
+CRMKIT_API int crmkit_rules_create(crmkit_rules** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_rules();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_rules_free(crmkit_rules* rules) { delete rules; }
+
+CRMKIT_API int crmkit_rules_set_int(crmkit_rules* rules, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(rules)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_set_double(crmkit_rules* rules, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(rules)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_get_int(const crmkit_rules* rules, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(rules)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_get_double(const crmkit_rules* rules, int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(rules)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::rules_options>(key, out_lo, out_hi, out_default, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_fit_baskets(crmkit_rules* rules, const crmkit_baskets* baskets) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(rules);
+  rules->fit.reset();
+  const auto& b = CRMKIT_NOT_NULL(baskets)->baskets;
+  crmkit_rules::result r;
+  r.n_baskets = b.size();
+  r.itemsets = crmkit::fpgrowth(b, rules->options);
+  r.rules = crmkit::association_rules(r.itemsets, rules->options);
+  rules->fit = std::move(r);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_sizes(const crmkit_rules* rules, size_t* out_n_itemsets, size_t* out_itemset_entries,
+                                  size_t* out_n_rules, size_t* out_antecedent_entries,
+                                  size_t* out_consequent_entries) {
+  CRMKIT_API_BEGIN();
+  const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
+  std::size_t entries = 0, ante = 0, cons = 0;
+  for (const auto& s : r.itemsets) entries += s.items.size();
+  for (const auto& x : r.rules) {
+    ante += x.antecedent.size();
+    cons += x.consequent.size();
+  }
+  if (out_n_itemsets != nullptr) *out_n_itemsets = r.itemsets.size();
+  if (out_itemset_entries != nullptr) *out_itemset_entries = entries;
+  if (out_n_rules != nullptr) *out_n_rules = r.rules.size();
+  if (out_antecedent_entries != nullptr) *out_antecedent_entries = ante;
+  if (out_consequent_entries != nullptr) *out_consequent_entries = cons;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_itemsets(const crmkit_rules* rules, int64_t* offsets, int32_t* items, int64_t* counts,
+                                     double* support, size_t sets_cap, size_t items_cap) {
+  CRMKIT_API_BEGIN();
+  const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
+  CRMKIT_CHECK_NOT_NULL(offsets);
+  CRMKIT_CHECK_NOT_NULL(counts);
+  CRMKIT_CHECK_NOT_NULL(support);
+  std::size_t entries = 0;
+  for (const auto& s : r.itemsets) entries += s.items.size();
+  if (entries > 0) CRMKIT_CHECK_NOT_NULL(items);
+  check_capacity(sets_cap, r.itemsets.size(), __func__, "sets_cap");
+  check_capacity(items_cap, entries, __func__, "items_cap");
+  write_lists(r.itemsets.size(), [&](std::size_t i) -> const std::vector<std::int32_t>& { return r.itemsets[i].items; },
+              offsets, items);
+  for (std::size_t i = 0; i < r.itemsets.size(); ++i) {
+    counts[i] = r.itemsets[i].count;
+    support[i] = r.itemsets[i].support;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_rules(const crmkit_rules* rules, int64_t* antecedent_offsets, int32_t* antecedent_items,
+                                  size_t antecedent_cap, int64_t* consequent_offsets, int32_t* consequent_items,
+                                  size_t consequent_cap, double* metrics, size_t rules_cap) {
+  CRMKIT_API_BEGIN();
+  const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
+  CRMKIT_CHECK_NOT_NULL(antecedent_offsets);
+  CRMKIT_CHECK_NOT_NULL(consequent_offsets);
+  std::size_t ante = 0, cons = 0;
+  for (const auto& x : r.rules) {
+    ante += x.antecedent.size();
+    cons += x.consequent.size();
+  }
+  if (!r.rules.empty()) {
+    CRMKIT_CHECK_NOT_NULL(antecedent_items);
+    CRMKIT_CHECK_NOT_NULL(consequent_items);
+    CRMKIT_CHECK_NOT_NULL(metrics);
+  }
+  check_capacity(rules_cap, r.rules.size(), __func__, "rules_cap");
+  check_capacity(antecedent_cap, ante, __func__, "antecedent_cap");
+  check_capacity(consequent_cap, cons, __func__, "consequent_cap");
+  write_lists(r.rules.size(), [&](std::size_t i) -> const std::vector<std::int32_t>& { return r.rules[i].antecedent; },
+              antecedent_offsets, antecedent_items);
+  write_lists(r.rules.size(), [&](std::size_t i) -> const std::vector<std::int32_t>& { return r.rules[i].consequent; },
+              consequent_offsets, consequent_items);
+  for (std::size_t i = 0; i < r.rules.size(); ++i) {
+    const auto& x = r.rules[i];
+    const double row[CRMKIT_RULES_N_COLUMNS] = {x.antecedent_support, x.consequent_support, x.support, x.confidence,
+                                                x.lift, x.leverage, x.conviction, x.zhangs_metric};
+    std::copy(row, row + CRMKIT_RULES_N_COLUMNS, metrics + i * CRMKIT_RULES_N_COLUMNS);
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_keep_top_per_antecedent(crmkit_rules* rules, size_t n) {
+  CRMKIT_API_BEGIN();
+  fitted(CRMKIT_NOT_NULL(rules), __func__);
+  rules->fit->rules = crmkit::top_rules_per_antecedent(rules->fit->rules, n);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_suggest(const crmkit_rules* rules, const int32_t* basket, size_t n, int32_t* out_items,
+                                    double* out_scores, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
+  CRMKIT_CHECK_NOT_NULL(out_needed);
+  const auto s = crmkit::suggest_items(r.rules, input(basket, n, __func__, "basket"));
+  *out_needed = s.size();
+  check_capacity(cap, s.size(), __func__);
+  if (!s.empty()) {
+    CRMKIT_CHECK_NOT_NULL(out_items);
+    CRMKIT_CHECK_NOT_NULL(out_scores);
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out_items[i] = s[i].item;
+    out_scores[i] = s[i].score;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_rules_recommend(const crmkit_rules* rules, const int64_t* indptr, const int32_t* indices,
+                                      size_t n_rows, size_t n_cols, size_t nnz, size_t top_n,
+                                      int32_t exclude_history, int32_t* out_items, double* out_scores,
+                                      int32_t* out_cold_start, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
+  const auto history = structure(indptr, indices, n_rows, n_cols, nnz, __func__);
+  write_offers(crmkit::rules_recommend(r.rules, history, top_n, exclude_history != 0), out_items, out_scores,
+               out_cold_start, cap, __func__);
+  CRMKIT_API_END();
+}
+
+// ---- implicit ALS ----------------------------------------------------------------------
+
+CRMKIT_API int crmkit_als_create(crmkit_als** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_als();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_als_free(crmkit_als* als) { delete als; }
+
+CRMKIT_API int crmkit_als_set_int(crmkit_als* als, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(als)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_set_double(crmkit_als* als, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(als)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_get_int(const crmkit_als* als, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(als)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_get_double(const crmkit_als* als, int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(als)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::als_options>(key, out_lo, out_hi, out_default, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_fit(crmkit_als* als, const int64_t* indptr, const int32_t* indices, const double* data,
+                              size_t n_rows, size_t n_cols, size_t nnz, const double* user_init,
+                              const double* item_init) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(als);
+  als->model.reset();
+  als->history = {};
+  CRMKIT_CHECK_NOT_NULL(indptr);
+  if ((user_init == nullptr) != (item_init == nullptr))
+    throw error(errc::invalid_argument,
+                fmt::format("{}: give both user_init and item_init, or neither (user_init {}, item_init {})", __func__,
+                            user_init ? "given" : "NULL", item_init ? "given" : "NULL"));
+  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, __func__, "indices"),
+                                           input(data, nnz, __func__, "data"), n_rows, n_cols);
+  if (user_init == nullptr) {
+    als->model = crmkit::als_fit(m, als->options);
+  } else {
+    const auto k = static_cast<Eigen::Index>(als->options.factors);
+    const Eigen::Map<const crmkit::factor_matrix> u(user_init, static_cast<Eigen::Index>(n_rows), k);
+    const Eigen::Map<const crmkit::factor_matrix> v(item_init, static_cast<Eigen::Index>(n_cols), k);
+    als->model = crmkit::als_fit(m, als->options, u, v);
+  }
+  als->history = std::move(m);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_shape(const crmkit_als* als, size_t* out_n_rows, size_t* out_n_cols, size_t* out_factors) {
+  CRMKIT_API_BEGIN();
+  const auto& m = fitted(CRMKIT_NOT_NULL(als), __func__);
+  *CRMKIT_NOT_NULL(out_n_rows) = static_cast<std::size_t>(m.user_factors.rows());
+  *CRMKIT_NOT_NULL(out_n_cols) = static_cast<std::size_t>(m.item_factors.rows());
+  *CRMKIT_NOT_NULL(out_factors) = static_cast<std::size_t>(m.user_factors.cols());
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_user_factors(const crmkit_als* als, double* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& f = fitted(CRMKIT_NOT_NULL(als), __func__).user_factors;
+  check_capacity(cap, static_cast<std::size_t>(f.size()), __func__);
+  if (f.size() > 0) std::memcpy(CRMKIT_NOT_NULL(out), f.data(), static_cast<std::size_t>(f.size()) * sizeof(double));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_item_factors(const crmkit_als* als, double* out, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& f = fitted(CRMKIT_NOT_NULL(als), __func__).item_factors;
+  check_capacity(cap, static_cast<std::size_t>(f.size()), __func__);
+  if (f.size() > 0) std::memcpy(CRMKIT_NOT_NULL(out), f.data(), static_cast<std::size_t>(f.size()) * sizeof(double));
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_fit_report(const crmkit_als* als, int32_t* out_status, int32_t* out_iterations,
+                                     double* out_objective, double* out_gradient_norm) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::write_fit_report(fitted(CRMKIT_NOT_NULL(als), __func__).report, out_status, out_iterations,
+                                 out_objective, out_gradient_norm);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_fit_message(const crmkit_als* als, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::write_fit_message(fitted(CRMKIT_NOT_NULL(als), __func__).report, buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_recommend(const crmkit_als* als, size_t top_n, int32_t exclude_bought, int32_t* out_items,
+                                    double* out_scores, int32_t* out_cold_start, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& model = fitted(CRMKIT_NOT_NULL(als), __func__);
+  CRMKIT_CHECK_NOT_NULL(out_items);
+  CRMKIT_CHECK_NOT_NULL(out_scores);
+  const auto t = crmkit::als_recommend(model, als->history, top_n, exclude_bought != 0, als->options.n_threads);
+  check_capacity(cap, t.item.size(), __func__);
+  std::copy(t.item.begin(), t.item.end(), out_items);
+  std::copy(t.score.begin(), t.score.end(), out_scores);
+  if (out_cold_start != nullptr) std::copy(t.cold_start.begin(), t.cold_start.end(), out_cold_start);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_similar_items(const crmkit_als* als, int32_t item, size_t top_n, int32_t* out_items,
+                                        double* out_scores, size_t cap, size_t* out_count) {
+  CRMKIT_API_BEGIN();
+  const auto& model = fitted(CRMKIT_NOT_NULL(als), __func__);
+  CRMKIT_CHECK_NOT_NULL(out_count);
+  const auto s = crmkit::similar_items(model, item, top_n);
+  *out_count = s.size();
+  check_capacity(cap, s.size(), __func__);
+  if (!s.empty()) {
+    CRMKIT_CHECK_NOT_NULL(out_items);
+    CRMKIT_CHECK_NOT_NULL(out_scores);
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out_items[i] = s[i].item;
+    out_scores[i] = s[i].score;
+  }
+  CRMKIT_API_END();
+}
+
+}  // extern "C"

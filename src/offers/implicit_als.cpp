@@ -1,0 +1,3 @@
+// Compiled-mode definitions of crmkit/offers/implicit_als.hpp.
+#include "crmkit/offers/implicit_als.hpp"
+#include "crmkit/offers/implicit_als_impl.hpp"
