@@ -282,6 +282,39 @@ def case_sqlite():
     check(os.path.exists(os.path.join(out, "report.html")), "report from SQLite")
 
 
+def case_order_lines():
+    lines_csv = os.path.join(source, "examples", "data", "order_lines_sample.csv")
+    flags = ["--customer-column", "CustomerID", "--time-column", "InvoiceDate", "--order-column", "InvoiceNo",
+             "--quantity-column", "Quantity", "--unit-price-column", "UnitPrice", "--exclude-order-prefix", "C",
+             "--drop-nonpositive-quantity", "--drop-nonpositive-unit-price", "--drop-empty-customer"]
+    out = os.path.join(work, "scores.csv")
+    p = run("score", lines_csv, *flags, "--as-of", "2011-12-31", "--out", out)
+    check("line filters dropped" in p.stderr, f"the filters' drops are announced: {p.stderr!r}")
+    # Independent: kept lines rolled up by invoice, per customer.
+    invoices, revenue = {}, {}
+    for r in read_csv(lines_csv):
+        q, u = float(r["Quantity"]), float(r["UnitPrice"])
+        if r["InvoiceNo"].startswith("C") or q <= 0 or u <= 0 or not r["CustomerID"]:
+            continue
+        invoices.setdefault(r["CustomerID"], set()).add(r["InvoiceNo"])
+        revenue[r["CustomerID"]] = revenue.get(r["CustomerID"], 0.0) + q * u
+    rows = {r["customer_id"]: r for r in read_csv(out)}
+    check(set(rows) == set(invoices), f"{len(rows)} customers, expected {len(invoices)}")
+    for cid, orders in invoices.items():
+        check(int(rows[cid]["orders"]) == len(orders), f"{cid}: {rows[cid]['orders']} orders, expected {len(orders)}")
+        check(abs(float(rows[cid]["monetary"]) - revenue[cid]) < 1e-6 * max(1.0, revenue[cid]), f"{cid}: monetary")
+    # The filters need their columns: a bad-arguments exit, not a data error.
+    p = run("score", lines_csv, "--customer-column", "CustomerID", "--time-column", "InvoiceDate",
+            "--exclude-order-prefix", "C", expect=2)
+    check("--order-column" in p.stderr, p.stderr)
+    p = run("score", lines_csv, "--quantity-column", "Quantity", expect=2)
+    check("--unit-price-column" in p.stderr, p.stderr)
+    # The report reads order lines the same way.
+    run("report", lines_csv, *flags, "--out", os.path.join(work, "report"), "-q")
+    overview = {r["metric"]: float(r["value"]) for r in read_csv(os.path.join(work, "report", "data", "overview.csv"))}
+    check(overview["orders"] == sum(len(v) for v in invoices.values()), f"report orders {overview['orders']}")
+
+
 cases = {name[5:]: f for name, f in globals().items() if name.startswith("case_")}
 if case not in cases:
     sys.exit(f"unknown case {case}; known: {', '.join(cases)}")

@@ -38,7 +38,8 @@ struct input_options {
   std::string path;                  ///< INPUT.csv (empty with --db)
   std::string db;                    ///< --db sqlite:PATH | postgresql://...
   std::string query;                 ///< --query "select ..."
-  crmkit::transaction_columns columns;
+  crmkit::transaction_columns columns;  ///< incl. the order-line columns (order, quantity, unit_price)
+  crmkit::line_filters filters;         ///< --exclude-order-prefix, --drop-*
   std::string delimiter = ",";
   std::string time_format = "iso8601";  ///< iso8601 | epoch | compact
   bool strict = false;               ///< fail on the first bad row instead of skipping it

@@ -58,6 +58,14 @@ crmkit::csv_options csv_options_of(const input_options& in) {
     throw cli_error(exit_bad_arguments,
                     fmt::format("--time-format '{}': use iso8601, epoch or compact (YYYYMMDD)", in.time_format));
   o.on_bad_row = in.strict ? crmkit::bad_row_policy::fail : crmkit::bad_row_policy::skip;
+  if (in.columns.quantity.empty() != in.columns.unit_price.empty())
+    throw cli_error(exit_bad_arguments, "--quantity-column and --unit-price-column go together: give both or neither");
+  if (!in.filters.order_id_exclude_prefix.empty() && in.columns.order.empty())
+    throw cli_error(exit_bad_arguments, "--exclude-order-prefix needs --order-column");
+  if ((in.filters.drop_nonpositive_quantity || in.filters.drop_nonpositive_unit_price) && in.columns.quantity.empty())
+    throw cli_error(exit_bad_arguments,
+                    "--drop-nonpositive-quantity and --drop-nonpositive-unit-price need --quantity-column and --unit-price-column");
+  o.filters = in.filters;
   return o;
 }
 
@@ -93,6 +101,9 @@ crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& repo
     data = customers ? crmkit::read_transactions_csv(in.path, *customers, in.columns, options, &report)
                      : crmkit::read_transactions_csv(in.path, in.columns, options, &report);
   }
+  if (report.lines_filtered() > 0)
+    msg.note(fmt::format("{}: the line filters dropped {} of {} lines", report.source, report.lines_filtered(),
+                         report.rows_read));
   if (!report.skipped.empty()) {
     msg.note(fmt::format("{}: skipped {} of {} rows that do not parse (first: {}); --strict makes them errors",
                          report.source, report.skipped.size(), report.rows_read,
