@@ -67,6 +67,10 @@ class messages {
 /// Reads the order lines (CSV file or database query) with the given options.
 crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& report, const messages& msg);
 
+/// What the line filters dropped, by filter, with the first lines of each:
+/// "order id prefix 'C': 41 (lines 2, 9, 14, 20, 33, ...), quantity <= 0: 3 (lines 5, 6, 8)".
+std::string filter_summary(const crmkit::ingest_report& report, const crmkit::line_filters& filters);
+
 /// "--as-of": a date means the end of that day (23:59:59 UTC); a timestamp is used as is;
 /// empty: the end of the data's last day, announced on stderr.
 std::int64_t resolve_as_of(const std::string& text, const crmkit::dataset& data, const messages& msg);

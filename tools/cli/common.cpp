@@ -5,8 +5,11 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli.hpp"
 #include "crmkit/core/detail/text_fields.hpp"
@@ -58,18 +61,68 @@ crmkit::csv_options csv_options_of(const input_options& in) {
     throw cli_error(exit_bad_arguments,
                     fmt::format("--time-format '{}': use iso8601, epoch or compact (YYYYMMDD)", in.time_format));
   o.on_bad_row = in.strict ? crmkit::bad_row_policy::fail : crmkit::bad_row_policy::skip;
-  if (in.columns.quantity.empty() != in.columns.unit_price.empty())
-    throw cli_error(exit_bad_arguments, "--quantity-column and --unit-price-column go together: give both or neither");
-  if (!in.filters.order_id_exclude_prefix.empty() && in.columns.order.empty())
-    throw cli_error(exit_bad_arguments, "--exclude-order-prefix needs --order-column");
-  if ((in.filters.drop_nonpositive_quantity || in.filters.drop_nonpositive_unit_price) && in.columns.quantity.empty())
-    throw cli_error(exit_bad_arguments,
-                    "--drop-nonpositive-quantity and --drop-nonpositive-unit-price need --quantity-column and --unit-price-column");
+  // Which order-line columns and filters go together is the reader's rule
+  // (crmkit/io/csv.hpp); a violation comes back as invalid_argument (see read_orders).
   o.filters = in.filters;
   return o;
 }
 
+// The reader's words for its options, and the flags that set them: a reader message about
+// its options is shown in the terms the user typed.
+constexpr std::pair<std::string_view, std::string_view> option_flags[] = {
+    {"order_id_exclude_prefix", "--exclude-order-prefix"},
+    {"drop_nonpositive_quantity", "--drop-nonpositive-quantity"},
+    {"drop_nonpositive_unit_price", "--drop-nonpositive-unit-price"},
+    {"an order column", "an order column (--order-column)"},
+    {"a quantity column", "a quantity column (--quantity-column)"},
+    {"a unit price column", "a unit price column (--unit-price-column)"},
+    {"the quantity and the unit price column", "the quantity and the unit price column (--quantity-column, --unit-price-column)"},
+    {"a channel column", "a channel column (--channel-column)"},
+};
+
+std::string in_flag_terms(std::string text) {
+  for (const auto& [word, flag] : option_flags) {
+    const auto at = text.find(word);
+    if (at != std::string::npos) text.replace(at, word.size(), flag);
+  }
+  return text;
+}
+
+// Runs one read; the reader's invalid_argument (options that do not fit together) is a
+// bad-arguments exit, not bad data.
+template <class Read>
+crmkit::dataset read_orders(Read&& read) {
+  try {
+    return read();
+  } catch (const crmkit::error& e) {
+    if (e.code() != crmkit::errc::invalid_argument) throw;
+    throw cli_error(exit_bad_arguments, in_flag_terms(e.what()));
+  }
+}
+
+
 }  // namespace
+
+// "empty customer id 3 (lines 7, 9, 12), order id prefix 'C' 41 (lines 2, ...)"
+std::string filter_summary(const crmkit::ingest_report& report, const crmkit::line_filters& filters) {
+  constexpr std::pair<crmkit::line_filter, std::string_view> names[] = {
+      {crmkit::line_filter::empty_customer, "empty customer id"},
+      {crmkit::line_filter::order_prefix, "order id prefix"},
+      {crmkit::line_filter::nonpositive_quantity, "quantity <= 0"},
+      {crmkit::line_filter::nonpositive_unit_price, "unit price <= 0"},
+  };
+  std::string out;
+  for (const auto& [filter, name] : names) {
+    const crmkit::filter_count& f = report.filtered_by(filter);
+    if (f.lines == 0) continue;
+    std::string label(name);
+    if (filter == crmkit::line_filter::order_prefix) label += fmt::format(" '{}'", filters.order_id_exclude_prefix);
+    out += fmt::format("{}{}: {} (line{} {}{})", out.empty() ? "" : ", ", label, f.lines,
+                       f.first_lines.size() > 1 ? "s" : "", fmt::join(f.first_lines, ", "),
+                       f.lines > f.first_lines.size() ? ", ..." : "");
+  }
+  return out;
+}
 
 crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& report, const messages& msg) {
   const crmkit::csv_options options = csv_options_of(in);
@@ -95,15 +148,18 @@ crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& repo
     crmkit::csv_options db_options = options;
     db_options.delimiter = ',';
     // Rows are validated by the same reader as files; messages name the database.
-    data = crmkit::parse_transactions_csv(text, in.columns, db_options, &report, redact_url(in.db));
+    data = read_orders(
+        [&] { return crmkit::parse_transactions_csv(text, in.columns, db_options, &report, redact_url(in.db)); });
   } else {
     msg.progress(fmt::format("reading {}", in.path));
-    data = customers ? crmkit::read_transactions_csv(in.path, *customers, in.columns, options, &report)
-                     : crmkit::read_transactions_csv(in.path, in.columns, options, &report);
+    data = read_orders([&] {
+      return customers ? crmkit::read_transactions_csv(in.path, *customers, in.columns, options, &report)
+                       : crmkit::read_transactions_csv(in.path, in.columns, options, &report);
+    });
   }
   if (report.lines_filtered() > 0)
-    msg.note(fmt::format("{}: the line filters dropped {} of {} lines", report.source, report.lines_filtered(),
-                         report.rows_read));
+    msg.note(fmt::format("{}: the line filters dropped {} of {} lines: {}", report.source, report.lines_filtered(),
+                         report.rows_read, filter_summary(report, in.filters)));
   if (!report.skipped.empty()) {
     msg.note(fmt::format("{}: skipped {} of {} rows that do not parse (first: {}); --strict makes them errors",
                          report.source, report.skipped.size(), report.rows_read,
