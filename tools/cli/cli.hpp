@@ -38,6 +38,7 @@ struct input_options {
   std::string path;                  ///< INPUT.csv (empty with --db)
   std::string db;                    ///< --db sqlite:PATH | postgresql://...
   std::string query;                 ///< --query "select ..."
+  std::string pg_copy = "binary";    ///< --pg-copy binary|text (PostgreSQL reads and writes)
   crmkit::transaction_columns columns;  ///< incl. the order-line columns (order, quantity, unit_price)
   crmkit::line_filters filters;         ///< --exclude-order-prefix, --drop-*
   std::string delimiter = ",";

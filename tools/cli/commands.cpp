@@ -65,7 +65,7 @@ int run_score(const score_args& a, const global_options& g) {
   if (!a.to_db.empty()) {
     if (a.in.db.empty()) throw cli_error(exit_bad_arguments, "--to-db TABLE writes into the --db database; give --db");
     msg.progress(fmt::format("writing table {}", a.to_db));
-    db_write_table(a.in.db, a.to_db, table);
+    db_write_table(a.in.db, a.to_db, table, a.in.pg_copy == "text" ? copy_format::text : copy_format::binary);
     msg.note(fmt::format("wrote {} customers to {} in {}", table.size(), a.to_db, redact_url(a.in.db)));
   }
   const bool jsonl = ends_with(a.out, ".jsonl") || ends_with(a.out, ".json");

@@ -91,7 +91,7 @@ std::string in_flag_terms(std::string text) {
 // Runs one read; the reader's invalid_argument (options that do not fit together) is a
 // bad-arguments exit, not bad data.
 template <class Read>
-crmkit::dataset read_orders(Read&& read) {
+auto read_orders(Read&& read) {
   try {
     return read();
   } catch (const crmkit::error& e) {
@@ -142,11 +142,28 @@ crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& repo
     customers = crmkit::read_customers_csv(in.customers, cc, options);
   }
   crmkit::dataset data;
-  if (!in.db.empty()) {
+  if (in.pg_copy != "binary" && in.pg_copy != "text")
+    throw cli_error(exit_bad_arguments, fmt::format("--pg-copy '{}': use binary or text", in.pg_copy));
+  bool loaded = false;
+  crmkit::csv_options db_options = options;
+  db_options.delimiter = ',';
+  if (!in.db.empty() && is_postgresql(in.db) && in.pg_copy == "binary") {
+    msg.progress(fmt::format("querying {} (binary COPY)", redact_url(in.db)));
+    std::string why;
+    std::optional<crmkit::dataset> typed =
+        read_orders([&] { return pg_query_dataset(in.db, in.query, in.columns, db_options, report, why); });
+    if (typed) {
+      data = std::move(*typed);
+      loaded = true;
+    } else {
+      msg.note(fmt::format("{}: reading the query by text COPY: {}", redact_url(in.db), why));
+    }
+  }
+  if (loaded) {
+    // read by binary COPY above
+  } else if (!in.db.empty()) {
     msg.progress(fmt::format("querying {}", redact_url(in.db)));
     const std::string text = db_query_csv(in.db, in.query);
-    crmkit::csv_options db_options = options;
-    db_options.delimiter = ',';
     // Rows are validated by the same reader as files; messages name the database.
     data = read_orders(
         [&] { return crmkit::parse_transactions_csv(text, in.columns, db_options, &report, redact_url(in.db)); });

@@ -26,6 +26,9 @@ void add_input_options(CLI::App* app, input_options& in, bool with_db = true) {
   if (with_db) {
     app->add_option("--db", in.db, "read order lines from a database: sqlite:PATH or postgresql://user@host/db");
     app->add_option("--query", in.query, "SQL whose result has the customer, time and amount columns (with --db)");
+    app->add_option("--pg-copy", in.pg_copy,
+                    "PostgreSQL transfer: binary (typed COPY; text COPY where a column's type needs it) or text")
+        ->capture_default_str();
   }
   app->add_option("--customer-column", in.columns.customer, "header of the customer id column")->capture_default_str();
   app->add_option("--time-column", in.columns.time, "header of the order time column")->capture_default_str();
