@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 shift || true
 all=(fuzz_csv fuzz_guard fuzz_model_json fuzz_model_toml fuzz_model_text fuzz_territory fuzz_c_api fuzz_score_config
-     fuzz_customer_state fuzz_model_document)
+     fuzz_customer_state fuzz_model_document fuzz_pg_copy)
 if (($#)); then targets=("$@"); else targets=("${all[@]}"); fi
 # CRMKIT_FUZZ_BUILD names an existing build configured with CRMKIT_BUILD_FUZZ=ON (the
 # asan-ubsan preset is one: .ci/test fuzzes in the build it has just tested, instead of

@@ -38,7 +38,9 @@ struct input_options {
   std::string path;                  ///< INPUT.csv (empty with --db)
   std::string db;                    ///< --db sqlite:PATH | postgresql://...
   std::string query;                 ///< --query "select ..."
-  crmkit::transaction_columns columns;
+  std::string pg_copy = "binary";    ///< --pg-copy binary|text (PostgreSQL reads and writes)
+  crmkit::transaction_columns columns;  ///< incl. the order-line columns (order, quantity, unit_price)
+  crmkit::line_filters filters;         ///< --exclude-order-prefix, --drop-*
   std::string delimiter = ",";
   std::string time_format = "iso8601";  ///< iso8601 | epoch | compact
   bool strict = false;               ///< fail on the first bad row instead of skipping it
@@ -65,6 +67,10 @@ class messages {
 
 /// Reads the order lines (CSV file or database query) with the given options.
 crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& report, const messages& msg);
+
+/// What the line filters dropped, by filter, with the first lines of each:
+/// "order id prefix 'C': 41 (lines 2, 9, 14, 20, 33, ...), quantity <= 0: 3 (lines 5, 6, 8)".
+std::string filter_summary(const crmkit::ingest_report& report, const crmkit::line_filters& filters);
 
 /// "--as-of": a date means the end of that day (23:59:59 UTC); a timestamp is used as is;
 /// empty: the end of the data's last day, announced on stderr.

@@ -65,7 +65,7 @@ int run_score(const score_args& a, const global_options& g) {
   if (!a.to_db.empty()) {
     if (a.in.db.empty()) throw cli_error(exit_bad_arguments, "--to-db TABLE writes into the --db database; give --db");
     msg.progress(fmt::format("writing table {}", a.to_db));
-    db_write_table(a.in.db, a.to_db, table);
+    db_write_table(a.in.db, a.to_db, table, a.in.pg_copy == "text" ? copy_format::text : copy_format::binary);
     msg.note(fmt::format("wrote {} customers to {} in {}", table.size(), a.to_db, redact_url(a.in.db)));
   }
   const bool jsonl = ends_with(a.out, ".jsonl") || ends_with(a.out, ".json");
@@ -327,6 +327,9 @@ int run_inspect(const inspect_args& a, const global_options& g) {
   }
   std::string out = fmt::format("file: {}\nrows: {} read, {} loaded, {} would be rejected\ncustomers: {}\n", in.path,
                                 ingest.rows_read, ingest.rows_loaded, ingest.skipped.size(), data.n_customers());
+  if (!in.columns.order.empty()) out += fmt::format("purchases (order lines rolled up by order id): {}\n", data.n_transactions());
+  if (ingest.lines_filtered() > 0)
+    out += fmt::format("dropped by the line filters: {} ({})\n", ingest.lines_filtered(), filter_summary(ingest, in.filters));
   if (data.n_transactions() > 0)
     out += fmt::format("orders: {} .. {}\n", crmkit::format_iso8601(data.transactions().min_time()),
                        crmkit::format_iso8601(data.transactions().max_time()));
@@ -336,7 +339,10 @@ int run_inspect(const inspect_args& a, const global_options& g) {
     std::string role = "(not used)";
     if (header[j] == in.columns.customer) role = "customer id";
     else if (header[j] == in.columns.time) role = "time";
-    else if (header[j] == in.columns.amount) role = "amount";
+    else if (header[j] == in.columns.order) role = "order id";
+    else if (header[j] == in.columns.quantity) role = "quantity";
+    else if (header[j] == in.columns.unit_price) role = "unit price";
+    else if (in.columns.quantity.empty() && header[j] == in.columns.amount) role = "amount";
     else if (header[j] == in.columns.product) role = "product";
     else if (header[j] == in.columns.channel) role = "channel";
     std::string type, range;
@@ -357,8 +363,11 @@ int run_inspect(const inspect_args& a, const global_options& g) {
     out += fmt::format("  {:<20} {:<12} {:<32} {}{}\n", header[j], role, type, range,
                        p.empty ? fmt::format(" ({} empty)", p.empty) : std::string());
   }
-  for (const std::string* mapped : {&in.columns.customer, &in.columns.time, &in.columns.amount})
-    if (std::find(header.begin(), header.end(), *mapped) == header.end())
+  // The columns the reader reads (with quantity and unit price, the amount column is not read).
+  const bool priced = !in.columns.quantity.empty();
+  for (const std::string* mapped : {&in.columns.customer, &in.columns.time, priced ? &in.columns.quantity : &in.columns.amount,
+                                    &in.columns.unit_price, &in.columns.order, &in.columns.product, &in.columns.channel})
+    if (!mapped->empty() && std::find(header.begin(), header.end(), *mapped) == header.end())
       out += fmt::format("  missing column '{}'\n", *mapped);
   if (!ingest.skipped.empty()) {
     std::map<std::string, std::size_t> reasons;

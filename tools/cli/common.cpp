@@ -5,8 +5,11 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli.hpp"
 #include "crmkit/core/detail/text_fields.hpp"
@@ -58,10 +61,68 @@ crmkit::csv_options csv_options_of(const input_options& in) {
     throw cli_error(exit_bad_arguments,
                     fmt::format("--time-format '{}': use iso8601, epoch or compact (YYYYMMDD)", in.time_format));
   o.on_bad_row = in.strict ? crmkit::bad_row_policy::fail : crmkit::bad_row_policy::skip;
+  // Which order-line columns and filters go together is the reader's rule
+  // (crmkit/io/csv.hpp); a violation comes back as invalid_argument (see read_orders).
+  o.filters = in.filters;
   return o;
 }
 
+// The reader's words for its options, and the flags that set them: a reader message about
+// its options is shown in the terms the user typed.
+constexpr std::pair<std::string_view, std::string_view> option_flags[] = {
+    {"order_id_exclude_prefix", "--exclude-order-prefix"},
+    {"drop_nonpositive_quantity", "--drop-nonpositive-quantity"},
+    {"drop_nonpositive_unit_price", "--drop-nonpositive-unit-price"},
+    {"an order column", "an order column (--order-column)"},
+    {"a quantity column", "a quantity column (--quantity-column)"},
+    {"a unit price column", "a unit price column (--unit-price-column)"},
+    {"the quantity and the unit price column", "the quantity and the unit price column (--quantity-column, --unit-price-column)"},
+    {"a channel column", "a channel column (--channel-column)"},
+};
+
+std::string in_flag_terms(std::string text) {
+  for (const auto& [word, flag] : option_flags) {
+    const auto at = text.find(word);
+    if (at != std::string::npos) text.replace(at, word.size(), flag);
+  }
+  return text;
+}
+
+// Runs one read; the reader's invalid_argument (options that do not fit together) is a
+// bad-arguments exit, not bad data.
+template <class Read>
+auto read_orders(Read&& read) {
+  try {
+    return read();
+  } catch (const crmkit::error& e) {
+    if (e.code() != crmkit::errc::invalid_argument) throw;
+    throw cli_error(exit_bad_arguments, in_flag_terms(e.what()));
+  }
+}
+
+
 }  // namespace
+
+// "empty customer id 3 (lines 7, 9, 12), order id prefix 'C' 41 (lines 2, ...)"
+std::string filter_summary(const crmkit::ingest_report& report, const crmkit::line_filters& filters) {
+  constexpr std::pair<crmkit::line_filter, std::string_view> names[] = {
+      {crmkit::line_filter::empty_customer, "empty customer id"},
+      {crmkit::line_filter::order_prefix, "order id prefix"},
+      {crmkit::line_filter::nonpositive_quantity, "quantity <= 0"},
+      {crmkit::line_filter::nonpositive_unit_price, "unit price <= 0"},
+  };
+  std::string out;
+  for (const auto& [filter, name] : names) {
+    const crmkit::filter_count& f = report.filtered_by(filter);
+    if (f.lines == 0) continue;
+    std::string label(name);
+    if (filter == crmkit::line_filter::order_prefix) label += fmt::format(" '{}'", filters.order_id_exclude_prefix);
+    out += fmt::format("{}{}: {} (line{} {}{})", out.empty() ? "" : ", ", label, f.lines,
+                       f.first_lines.size() > 1 ? "s" : "", fmt::join(f.first_lines, ", "),
+                       f.lines > f.first_lines.size() ? ", ..." : "");
+  }
+  return out;
+}
 
 crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& report, const messages& msg) {
   const crmkit::csv_options options = csv_options_of(in);
@@ -81,18 +142,41 @@ crmkit::dataset load_orders(const input_options& in, crmkit::ingest_report& repo
     customers = crmkit::read_customers_csv(in.customers, cc, options);
   }
   crmkit::dataset data;
-  if (!in.db.empty()) {
+  if (in.pg_copy != "binary" && in.pg_copy != "text")
+    throw cli_error(exit_bad_arguments, fmt::format("--pg-copy '{}': use binary or text", in.pg_copy));
+  bool loaded = false;
+  crmkit::csv_options db_options = options;
+  db_options.delimiter = ',';
+  if (!in.db.empty() && is_postgresql(in.db) && in.pg_copy == "binary") {
+    msg.progress(fmt::format("querying {} (binary COPY)", redact_url(in.db)));
+    std::string why;
+    std::optional<crmkit::dataset> typed =
+        read_orders([&] { return pg_query_dataset(in.db, in.query, in.columns, db_options, report, why); });
+    if (typed) {
+      data = std::move(*typed);
+      loaded = true;
+    } else {
+      msg.note(fmt::format("{}: reading the query by text COPY: {}", redact_url(in.db), why));
+    }
+  }
+  if (loaded) {
+    // read by binary COPY above
+  } else if (!in.db.empty()) {
     msg.progress(fmt::format("querying {}", redact_url(in.db)));
     const std::string text = db_query_csv(in.db, in.query);
-    crmkit::csv_options db_options = options;
-    db_options.delimiter = ',';
     // Rows are validated by the same reader as files; messages name the database.
-    data = crmkit::parse_transactions_csv(text, in.columns, db_options, &report, redact_url(in.db));
+    data = read_orders(
+        [&] { return crmkit::parse_transactions_csv(text, in.columns, db_options, &report, redact_url(in.db)); });
   } else {
     msg.progress(fmt::format("reading {}", in.path));
-    data = customers ? crmkit::read_transactions_csv(in.path, *customers, in.columns, options, &report)
-                     : crmkit::read_transactions_csv(in.path, in.columns, options, &report);
+    data = read_orders([&] {
+      return customers ? crmkit::read_transactions_csv(in.path, *customers, in.columns, options, &report)
+                       : crmkit::read_transactions_csv(in.path, in.columns, options, &report);
+    });
   }
+  if (report.lines_filtered() > 0)
+    msg.note(fmt::format("{}: the line filters dropped {} of {} lines: {}", report.source, report.lines_filtered(),
+                         report.rows_read, filter_summary(report, in.filters)));
   if (!report.skipped.empty()) {
     msg.note(fmt::format("{}: skipped {} of {} rows that do not parse (first: {}); --strict makes them errors",
                          report.source, report.skipped.size(), report.rows_read,

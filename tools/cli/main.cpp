@@ -26,6 +26,9 @@ void add_input_options(CLI::App* app, input_options& in, bool with_db = true) {
   if (with_db) {
     app->add_option("--db", in.db, "read order lines from a database: sqlite:PATH or postgresql://user@host/db");
     app->add_option("--query", in.query, "SQL whose result has the customer, time and amount columns (with --db)");
+    app->add_option("--pg-copy", in.pg_copy,
+                    "PostgreSQL transfer: binary (typed COPY; text COPY where a column's type needs it) or text")
+        ->capture_default_str();
   }
   app->add_option("--customer-column", in.columns.customer, "header of the customer id column")->capture_default_str();
   app->add_option("--time-column", in.columns.time, "header of the order time column")->capture_default_str();
@@ -36,6 +39,19 @@ void add_input_options(CLI::App* app, input_options& in, bool with_db = true) {
   app->add_option("--time-format", in.time_format, "iso8601 (YYYY-MM-DD[THH:MM:SS]), epoch (seconds) or compact (YYYYMMDD)")
       ->capture_default_str();
   app->add_flag("--strict", in.strict, "fail (exit 3) on the first row that does not parse instead of skipping it");
+  // Order lines (crmkit/io/csv.hpp): the lines of one order become one purchase.
+  app->add_option("--order-column", in.columns.order,
+                  "order id column: the lines of one order become one purchase (earliest time, summed amount)");
+  app->add_option("--quantity-column", in.columns.quantity, "quantity column: amount = quantity x unit price (with --unit-price-column)");
+  app->add_option("--unit-price-column", in.columns.unit_price, "unit price column (with --quantity-column)");
+  app->add_option("--exclude-order-prefix", in.filters.order_id_exclude_prefix,
+                  "drop the lines whose order id starts with this prefix, e.g. C for cancellations (needs --order-column)");
+  app->add_flag("--drop-nonpositive-quantity", in.filters.drop_nonpositive_quantity,
+                "drop lines with quantity <= 0 (needs --quantity-column)");
+  app->add_flag("--drop-nonpositive-unit-price", in.filters.drop_nonpositive_unit_price,
+                "drop lines with unit price <= 0 (needs --unit-price-column)");
+  app->add_flag("--drop-empty-customer", in.filters.drop_empty_customer,
+                "drop lines without a customer id instead of rejecting them as bad rows");
 }
 
 int report_error(const char* what, int code) {
