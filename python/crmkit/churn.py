@@ -673,13 +673,14 @@ def load_model(text: str) -> "_Model":
 # -- retention models for contractual customers (crmkit/churn/retention.hpp) ---------------
 
 
-class _RetentionModel:
+class _RetentionModel(Persisted):
     """A handle of crmkit_retention (shared by ShiftedBetaGeometric and BetaDiscreteWeibull).
 
     Time convention: periods 1, 2, ...; a customer of *tenure* k has made k renewals and
     is still active; ``S(t) = P(lifetime > t)``.
     """
 
+    _c_name = "retention"
     _kind = 0
     _param_names: Tuple[str, ...] = ()
 
@@ -691,16 +692,16 @@ class _RetentionModel:
         self.n_threads = _lib.resolve("retention", "n_threads", n_threads)
         self.standard_errors = _lib.resolve("retention", "standard_errors", standard_errors)
         self._fitted = False
-        self._adopt(self._new_handle())
+        self._handle, self._finalizer = None, None
+        self._unfitted_handle()
 
-    def _new_handle(self) -> Any:
+    def _unfitted_handle(self) -> None:
         handle = _lib.RetentionP()
         _lib.check(_lib.get().crmkit_retention_create(self._kind, byref(handle)))
-        return handle
+        self._adopt_handle(handle)
 
-    def _adopt(self, handle: Any) -> None:
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, _lib.get().crmkit_retention_free, handle)
+    def _is_fitted(self) -> bool:
+        return bool(self._fitted)
 
     def _apply_settings(self) -> None:
         for name in ("max_iter", "n_threads", "tol"):
@@ -815,12 +816,7 @@ class _RetentionModel:
 
     derl = discounted_expected_residual_lifetime
 
-    # -- persistence: the model document (crmkit/core/model_document.hpp) -------------
-    def to_text(self) -> str:
-        """The fitted model as a model document (TOML: kind sbg/bdw, parameters, the fit's
-        options and report); ``from_text`` gives a model that predicts the same bits."""
-        return read_text(_lib.get().crmkit_retention_save, self._handle)
-
+    # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
     @classmethod
     def from_text(cls, text: str) -> "_RetentionModel":
         """A fitted model read from ``to_text`` output (of this class's kind)."""
@@ -833,8 +829,7 @@ class _RetentionModel:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                        f"the document holds a {_RETENTION_CLASSES[kind].__name__} model, not a {cls.__name__}")
         model = cls()
-        model._finalizer()
-        model._adopt(handle)
+        model._adopt_handle(handle)
         model._load_state()
         return model
 
@@ -844,21 +839,6 @@ class _RetentionModel:
         status = c_int32()
         if _lib.get().crmkit_retention_fit_report(self._handle, byref(status), None, None, None) == _errors.OK:
             self._read_report()
-
-    def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
-        state["_text"] = self.to_text() if self._fitted else None
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        text = state.pop("_text", None)
-        self.__dict__.update(state)
-        if text is None:
-            self._adopt(self._new_handle())
-            return
-        handle = _lib.RetentionP()
-        _lib.check(_lib.get().crmkit_retention_load(text.encode("utf-8"), byref(handle)))
-        self._adopt(handle)
 
     def __repr__(self) -> str:
         state = f"params_={self.params_}" if self._fitted else "unfitted"
