@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Order lines to the customer table from PostgreSQL vs from CSV vs pandas, in one run:
+"""Order lines to the customer table from SQLite and PostgreSQL vs from CSV vs pandas, in one run:
 
     /usr/bin/python3 bench/db_bench.py --crmkit build/release/tools/cli/crmkit \\
         [--lines FILE.csv] [--generate N] [--work DIR] [--pgbin /usr/lib/postgresql/15/bin]
@@ -15,14 +15,16 @@ root; fsync off), loads the file into an UNLOGGED table with typed columns (text
 timestamptz, numeric(10,2)) by COPY, then times in one run, each in a fresh process:
 
   crmkit score FILE.csv                       the CSV reader
+  crmkit score --db sqlite:FILE.db ...        the embedded database (loaded by Python's sqlite3)
   crmkit score --db ... (binary COPY)         the default PostgreSQL path
   crmkit score --db ... --pg-copy text        text COPY through the CSV reader
   bench/score_peer.py FILE.csv                pandas.read_csv + the Python stack
+  bench/score_peer.py sqlite:FILE.db SQL      pandas.read_sql (sqlite3) + the same stack
   bench/score_peer.py postgresql://... SQL    pandas.read_sql (psycopg2) + the same stack
   psql COPY (SQL) TO STDOUT binary / csv      the server's share alone (to /dev/null)
 
 and prints wall and CPU seconds (user + system of the process), peak RSS, and the ratios of
-CPU time to crmkit's CSV run. crmkit's three tables are compared byte for byte. The Python peer
+CPU time to crmkit's CSV run. crmkit's four tables are compared byte for byte. The Python peer
 does less than crmkit (see score_peer.py: no named segments, P(no purchase) or lifecycle),
 so its time is a lower bound. The cluster is stopped and removed at the end.
 """
@@ -154,13 +156,34 @@ def main() -> int:
         load_s = time.perf_counter() - t
         table_mb = float(subprocess.run([*psql, "-At", "-c", "select pg_total_relation_size('lines') / 1e6"],
                                         check=True, capture_output=True, text=True).stdout)
+        # The same lines in SQLite (typed columns; times as ISO text, SQLite's own convention).
+        import csv
+        import sqlite3
+
+        sqlite_path = work / "lines.db"
+        t = time.perf_counter()
+        with sqlite3.connect(sqlite_path) as conn, open(lines, newline="") as f:
+            conn.execute('create table lines ("InvoiceNo" text, "StockCode" text, "Quantity" integer, '
+                         '"InvoiceDate" text, "UnitPrice" real, "CustomerID" text)')
+            rows = csv.reader(f)
+            header = next(rows)
+            order = [header.index(c) for c in ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice",
+                                               "CustomerID")]
+            conn.executemany("insert into lines values (?, ?, ?, ?, ?, ?)",
+                             ((r[order[0]], r[order[1]], int(r[order[2]]), r[order[3]], float(r[order[4]]),
+                               r[order[5]] or None) for r in rows))
+        sqlite_load_s = time.perf_counter() - t
+        sqlite_url = f"sqlite:{sqlite_path}"
         with open("/proc/loadavg") as f:
             load_before = f.read().split()[:3]
 
         runs = []
-        out = {k: work / f"{k}.csv" for k in ("csv", "binary", "text")}
+        out = {k: work / f"{k}.csv" for k in ("csv", "sqlite", "binary", "text")}
         print("timing:", flush=True)
         runs.append(run("crmkit score, CSV file", [crmkit, "score", str(lines), *FLAGS, "--out", str(out["csv"])], data))
+        runs.append(run("crmkit score, SQLite",
+                        [crmkit, "score", "--db", sqlite_url, "--query", QUERY, *FLAGS, "--out", str(out["sqlite"])],
+                        data))
         runs.append(run("crmkit score, PostgreSQL binary COPY",
                         [crmkit, "score", "--db", url, "--query", QUERY, *FLAGS, "--out", str(out["binary"])], data))
         runs.append(run("crmkit score, PostgreSQL text COPY",
@@ -172,6 +195,8 @@ def main() -> int:
                         [*psql, "-c", f"copy ({QUERY}) to stdout (format csv)"], data))
         runs.append(run("pandas read_csv + Python stack",
                         ["/usr/bin/python3", str(HERE / "score_peer.py"), str(lines)], data, capture=True))
+        runs.append(run("pandas read_sql (SQLite) + Python stack",
+                        ["/usr/bin/python3", str(HERE / "score_peer.py"), sqlite_url, QUERY], data, capture=True))
         if not args.skip_pandas_sql:
             runs.append(run("pandas read_sql + Python stack",
                             ["/usr/bin/python3", str(HERE / "score_peer.py"), url, QUERY], data, capture=True))
@@ -179,14 +204,15 @@ def main() -> int:
             load_after = f.read().split()[:3]
     finally:
         subprocess.run([*pg("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], stdout=subprocess.DEVNULL)
-    same = out["csv"].read_bytes() == out["binary"].read_bytes() == out["text"].read_bytes()
+    same = (out["csv"].read_bytes() == out["sqlite"].read_bytes() == out["binary"].read_bytes()
+            == out["text"].read_bytes())
     shutil.rmtree(work, ignore_errors=True)
 
     print(f"input: {lines} ({n_lines:,} lines, {size_mb:.1f} MB); PostgreSQL table {table_mb:.0f} MB, "
-          f"loaded by COPY + VACUUM ANALYZE in {load_s:.1f} s")
+          f"loaded by COPY + VACUUM ANALYZE in {load_s:.1f} s; SQLite file loaded by Python in {sqlite_load_s:.1f} s")
     print(f"load average before {' '.join(load_before)}, after {' '.join(load_after)}; "
           f"cores {os.cpu_count()}")
-    print(f"crmkit's three customer tables (CSV, binary COPY, text COPY) byte-identical: {same}")
+    print(f"crmkit's four customer tables (CSV, SQLite, binary COPY, text COPY) byte-identical: {same}")
     base = runs[0]["cpu"] + runs[0]["server"]
     print("\n| path | wall s | client CPU s | server CPU s | total CPU s | total CPU / crmkit CSV | client peak RSS MB |")
     print("|---|---|---|---|---|---|---|")

@@ -5,6 +5,7 @@ the Python stack an analyst would use (pandas, scikit-learn, scipy), one thread.
     /usr/bin/python3 bench/score_peer.py /tmp/crmkit_score_10000000_1000000.csv
     /usr/bin/python3 bench/score_peer.py postgresql://user@/db?host=/sock "select ... from lines"
 
+With a sqlite:PATH and a query the lines come from pandas.read_sql over Python's sqlite3.
 With a postgresql:// URL and a query (bench/db_bench.py) the lines come from
 pandas.read_sql over a psycopg2 connection (Debian python3-psycopg2; numeric columns coerced to
 float, the time column parsed as UTC dates) instead of read_csv; every later step is the same.
@@ -85,6 +86,13 @@ def main() -> None:
 
         with psycopg2.connect(path) as conn, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # pandas prefers SQLAlchemy; a DBAPI connection works
+            df = pd.read_sql(sys.argv[2], conn, coerce_float=True, parse_dates={"InvoiceDate": {"utc": True}})
+        df = df.astype({"InvoiceNo": str, "StockCode": str})
+        step("read_sql")
+    elif path.startswith("sqlite:"):
+        import sqlite3
+
+        with sqlite3.connect(path[len("sqlite:"):]) as conn:
             df = pd.read_sql(sys.argv[2], conn, coerce_float=True, parse_dates={"InvoiceDate": {"utc": True}})
         df = df.astype({"InvoiceNo": str, "StockCode": str})
         step("read_sql")
