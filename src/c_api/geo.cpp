@@ -136,16 +136,6 @@ crmkit::rep_query_options rep_options(double max_distance_m, std::int32_t flags,
   return o;
 }
 
-// A coordinate pair that is NaN (missing) or inside the degree ranges; throws otherwise,
-// naming the point.
-bool located(double lon, double lat, std::size_t i, const char* what, const char* function) {
-  if (std::isnan(lon) || std::isnan(lat)) return false;
-  if (!(lon >= -180.0 && lon <= 180.0 && lat >= -90.0 && lat <= 90.0))
-    throw error(errc::invalid_argument, fmt::format("{}: {} {} (longitude {}, latitude {}) is outside [-180, 180] x "
-                                                    "[-90, 90]", function, what, i, lon, lat));
-  return true;
-}
-
 // The min_count of the GeoJSON functions, checked.
 std::uint32_t min_count_of(std::int64_t min_count, const char* function) {
   if (min_count < 0 || min_count > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
@@ -668,23 +658,9 @@ CRMKIT_API int crmkit_geo_distance(const double* lon1, const double* lat1, const
                                    size_t n, int32_t method, double* out_m) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  if (method != CRMKIT_GEO_DISTANCE_SPHERE && method != CRMKIT_GEO_DISTANCE_WGS84)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: method {} is not CRMKIT_GEO_DISTANCE_SPHERE or _WGS84", f, method));
-  const auto x1 = as_span(lon1, n, f, "lon1"), y1 = as_span(lat1, n, f, "lat1");
-  const auto x2 = as_span(lon2, n, f, "lon2"), y2 = as_span(lat2, n, f, "lat2");
-  if (n > 0 && out_m == nullptr) crmkit::capi::throw_null(f, "out_m");
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool a = located(x1[i], y1[i], i, "first point of pair", f);
-    const bool b = located(x2[i], y2[i], i, "second point of pair", f);
-    if (!a || !b) {
-      out_m[i] = std::numeric_limits<double>::quiet_NaN();
-    } else if (method == CRMKIT_GEO_DISTANCE_SPHERE) {
-      out_m[i] = crmkit::haversine_m(x1[i], y1[i], x2[i], y2[i]);
-    } else {
-      out_m[i] = crmkit::wgs84_geodesic_m(x1[i], y1[i], x2[i], y2[i]);
-    }
-  }
+  crmkit::pair_distances_m(as_span(lon1, n, f, "lon1"), as_span(lat1, n, f, "lat1"), as_span(lon2, n, f, "lon2"),
+                           as_span(lat2, n, f, "lat2"), static_cast<crmkit::distance_method>(method),
+                           out_span(out_m, n, f, "out_m"), f);
   CRMKIT_API_END();
 }
 
@@ -695,28 +671,12 @@ CRMKIT_API int crmkit_geo_distance(const double* lon1, const double* lat1, const
 CRMKIT_API int crmkit_geo_geohash_encode(const double* lon, const double* lat, size_t n, int32_t precision, char* out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  const auto x = as_span(lon, n, f, "lon"), y = as_span(lat, n, f, "lat");
   if (out == nullptr && n > 0) crmkit::capi::throw_null(f, "out");
-  if (precision < 1 || precision > crmkit::geohash_max_precision)
-    throw error(errc::invalid_argument, fmt::format("{}: precision {} is outside 1..{}", f, precision,
-                                                    crmkit::geohash_max_precision));
-  const auto stride = static_cast<std::size_t>(precision) + 1;
-  // Validate first so a failure writes nothing.
-  for (std::size_t i = 0; i < n; ++i)
-    if (std::isnan(x[i]) != std::isnan(y[i]))
-      throw error(errc::invalid_argument, fmt::format("{}: point {} has NaN in only one coordinate", f, i));
-    else
-      located(x[i], y[i], i, "point", f);
-  for (std::size_t i = 0; i < n; ++i) {
-    char* slot = out + i * stride;
-    if (std::isnan(x[i])) {
-      slot[0] = '\0';
-      continue;
-    }
-    const std::string h = crmkit::geohash_encode(x[i], y[i], precision);
-    std::copy(h.begin(), h.end(), slot);
-    slot[h.size()] = '\0';
-  }
+  // The C contract: `out` holds n * (precision + 1) bytes (a precision out of range fails first).
+  const std::size_t stride = precision >= 1 && precision <= crmkit::geohash_max_precision
+                                 ? static_cast<std::size_t>(precision) + 1 : 0;
+  crmkit::geohash_encode_into(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), precision,
+                              std::span<char>(out, n * stride), f);
   CRMKIT_API_END();
 }
 

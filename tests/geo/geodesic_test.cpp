@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "crmkit/error.hpp"
 #include "crmkit/geo/geodesic.hpp"
@@ -52,4 +53,25 @@ TEST_CASE("WGS84 geodesic: equal to python3-geographiclib (Karney) to 1e-6 m, an
       {-146.239065, -54.510832, 48.570787, -37.586959, 9701829.886871206},
   };
   for (const ref& r : refs) CHECK(std::abs(crmkit::wgs84_geodesic_m(r.lon1, r.lat1, r.lon2, r.lat2) - r.s12) < 1e-6);
+}
+
+TEST_CASE("pair_distances_m: the single-pair functions per pair, NaN for a missing point, nothing written on error") {
+  const std::vector<double> lon1{144.42486789, 0.0, 10.0, std::nan("")}, lat1{-37.95103342, 0.0, 50.0, 1.0};
+  const std::vector<double> lon2{143.92649553, 1.0, 10.0, 2.0}, lat2{-37.65282114, 0.0, std::nan(""), 2.0};
+  std::vector<double> out(4, -1.0);
+  crmkit::pair_distances_m(lon1, lat1, lon2, lat2, crmkit::distance_method::wgs84, out);
+  CHECK(out[0] == crmkit::wgs84_geodesic_m(lon1[0], lat1[0], lon2[0], lat2[0]));
+  CHECK(out[1] == crmkit::wgs84_geodesic_m(0.0, 0.0, 1.0, 0.0));
+  CHECK(std::isnan(out[2]));
+  CHECK(std::isnan(out[3]));
+  crmkit::pair_distances_m(lon1, lat1, lon2, lat2, crmkit::distance_method::sphere, out);
+  CHECK(out[1] == crmkit::haversine_m(0.0, 0.0, 1.0, 0.0));
+  std::vector<double> bad_lat2 = lat2;
+  bad_lat2[1] = 91.0;
+  std::vector<double> untouched(4, -1.0);
+  CHECK_THROWS_WITH_AS(crmkit::pair_distances_m(lon1, lat1, lon2, bad_lat2, crmkit::distance_method::sphere, untouched),
+                       doctest::Contains("second point of pair 1"), crmkit::error);
+  CHECK(untouched == std::vector<double>(4, -1.0));
+  CHECK_THROWS_AS(crmkit::pair_distances_m(lon1, lat1, lon2, lat2, static_cast<crmkit::distance_method>(2), out),
+                  crmkit::error);
 }

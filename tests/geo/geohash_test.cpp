@@ -143,3 +143,17 @@ TEST_CASE("geohash: bad input is rejected") {
   CHECK_THROWS_WITH_AS((void)crmkit::geohash_grid(y, y, short_col, 5), doctest::Contains("value column 0"),
                        crmkit::error);
 }
+
+TEST_CASE("geohash_encode_into: fixed slots equal geohash_encode, empty for a missing point, nothing written on error") {
+  const std::vector<double> lon{-5.6, std::nan(""), 139.75}, lat{42.6, std::nan(""), 35.68};
+  std::vector<char> out(3 * 6, 'x');
+  crmkit::geohash_encode_into(lon, lat, 5, out);
+  CHECK(std::string(out.data()) == crmkit::geohash_encode(-5.6, 42.6, 5));
+  CHECK(std::string(out.data() + 6).empty());
+  CHECK(std::string(out.data() + 12) == crmkit::geohash_encode(139.75, 35.68, 5));
+  const std::vector<double> half{42.6, 1.0, 35.68};  // point 1: NaN longitude only
+  std::vector<char> untouched(3 * 6, 'x');
+  CHECK_THROWS_WITH_AS(crmkit::geohash_encode_into(lon, half, 5, untouched), doctest::Contains("point 1"), crmkit::error);
+  CHECK(untouched == std::vector<char>(3 * 6, 'x'));
+  CHECK_THROWS_AS(crmkit::geohash_encode_into(lon, lat, 5, std::span<char>(out.data(), 17)), crmkit::error);
+}

@@ -20,6 +20,10 @@
 /// crmkit/geo/geo_index.hpp). GeographicLib is linked by the crmkit library.
 #pragma once
 
+#include <cstdint>
+#include <span>
+#include <string_view>
+
 #include "crmkit/config.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -27,6 +31,21 @@ CRMKIT_BEGIN_NAMESPACE
 /// The WGS84 geodesic distance in metres between (lon1, lat1) and (lon2, lat2) in degrees.
 /// @throws crmkit::error (invalid_argument) on NaN or out-of-range coordinates.
 [[nodiscard]] CRMKIT_FUNC double wgs84_geodesic_m(double lon1, double lat1, double lon2, double lat2);
+
+/// How pair_distances_m measures: great circle on the mean sphere (haversine_m,
+/// crmkit/geo/sphere.hpp) or the WGS84 geodesic. Values are the C constants
+/// CRMKIT_GEO_DISTANCE_SPHERE / _WGS84.
+enum class distance_method : std::int32_t { sphere = 0, wgs84 = 1 };
+
+/// The distance in metres of each pair (lon1[i], lat1[i]) - (lon2[i], lat2[i]), degrees,
+/// into `out` (all five spans of one length). A pair with a missing point (a NaN
+/// coordinate) gets NaN. What C `crmkit_geo_distance` and Python `geo_distance` call.
+/// @throws crmkit::error (invalid_argument) naming `where` and the pair for spans of
+///         different lengths, a method outside the enum, or a coordinate outside
+///         [-180, 180] x [-90, 90]; nothing is written then.
+CRMKIT_FUNC void pair_distances_m(std::span<const double> lon1, std::span<const double> lat1,
+                                  std::span<const double> lon2, std::span<const double> lat2, distance_method method,
+                                  std::span<double> out, std::string_view where = "pair_distances_m");
 
 CRMKIT_END_NAMESPACE
 

@@ -58,6 +58,15 @@ struct geohash_box {
 ///         infinite or out-of-range coordinate.
 [[nodiscard]] CRMKIT_FUNC std::string geohash_encode(double lon, double lat, int precision);
 
+/// The geohashes of n points into fixed slots of `precision` + 1 bytes each (`out` holds
+/// n * (precision + 1)): NUL-terminated hashes, an empty string for a missing point (NaN in
+/// both coordinates). What C `crmkit_geo_geohash_encode` and Python `geohash_encode` call.
+/// @throws crmkit::error (invalid_argument) naming `where` and the point for a precision out
+///         of range, spans of the wrong sizes, NaN in one coordinate only or an out-of-range
+///         coordinate; nothing is written then.
+CRMKIT_FUNC void geohash_encode_into(std::span<const double> lon, std::span<const double> lat, int precision,
+                                     std::span<char> out, std::string_view where = "geohash_encode_into");
+
 /// The cell of a geohash (1..12 characters of the geohash alphabet, case-insensitive).
 /// @throws crmkit::error (invalid_argument) on an empty or too long hash or a character
 ///         outside the alphabet (naming it and its position).

@@ -79,6 +79,32 @@ CRMKIT_FUNC std::string geohash_encode(double lon, double lat, int precision) {
   return detail::geohash_string(detail::geohash_code(lon, lat, precision), precision);
 }
 
+CRMKIT_FUNC void geohash_encode_into(std::span<const double> lon, std::span<const double> lat, int precision,
+                                     std::span<char> out, std::string_view where) {
+  const std::string name(where);
+  detail::geohash_check_precision(precision, name.c_str());
+  const auto stride = static_cast<std::size_t>(precision) + 1;
+  if (lat.size() != lon.size() || out.size() / stride < lon.size())
+    throw error(errc::invalid_argument, fmt::format("{}: {} longitudes, {} latitudes, room for {} hashes of {} bytes",
+                                                    where, lon.size(), lat.size(), out.size() / stride, stride));
+  for (std::size_t i = 0; i < lon.size(); ++i) {  // validate first: a failure writes nothing
+    if (std::isnan(lon[i]) && std::isnan(lat[i])) continue;
+    if (std::isnan(lon[i]) || std::isnan(lat[i]))
+      throw error(errc::invalid_argument, fmt::format("{}: point {} has NaN in only one coordinate", where, i));
+    detail::geohash_check_point(lon[i], lat[i], fmt::format("{}: point {}", where, i).c_str());
+  }
+  for (std::size_t i = 0; i < lon.size(); ++i) {
+    char* slot = out.data() + i * stride;
+    if (std::isnan(lon[i])) {
+      slot[0] = '\0';
+      continue;
+    }
+    const std::string h = detail::geohash_string(detail::geohash_code(lon[i], lat[i], precision), precision);
+    std::copy(h.begin(), h.end(), slot);
+    slot[h.size()] = '\0';
+  }
+}
+
 CRMKIT_FUNC geohash_box geohash_decode(std::string_view hash) {
   if (hash.empty() || hash.size() > static_cast<std::size_t>(geohash_max_precision))
     throw error(errc::invalid_argument, fmt::format("geohash_decode: \"{}\" has {} characters (1 to {} allowed)", hash,
