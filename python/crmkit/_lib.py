@@ -68,7 +68,13 @@ def candidate_paths() -> List[Path]:
         return [Path(explicit).expanduser().absolute()]
     major = _EXPECTED_MAJOR
     names = ["libcrmkit.so", f"libcrmkit.so.{major}"]
-    candidates: List[Path] = [Path(__file__).resolve().parent / name for name in names]
+    package = Path(__file__).resolve().parent
+    candidates: List[Path] = [package / name for name in names]
+    # Installed by CMake: <prefix>/lib/python3/dist-packages/crmkit -> <prefix>/lib
+    if package.parent.name in ("dist-packages", "site-packages") and package.parents[1].name.startswith("python"):
+        libdir = package.parents[2]
+        multiarch = sysconfig.get_config_var("MULTIARCH")
+        candidates += [d / name for d in ([libdir, libdir / multiarch] if multiarch else [libdir]) for name in names]
     build = _repo_root() / "build"
     if build.is_dir():
         in_tree = [p for p in build.glob("*/libcrmkit.so*") if p.is_file()]
