@@ -56,7 +56,7 @@ TEST_CASE("fpgrowth equals a brute-force count on random baskets") {
         if (rng() % 100 < 15 + 50 * (j % 3 == 0)) basket.push_back(static_cast<std::int32_t>(j));
     const auto b = baskets_of(bs, n_items);
     crmkit::rules_options o;
-    o.min_support = std::vector<double>{0.05, 0.1, 0.2, 0.3, 1.0 / 3.0, 0.5, 1.0}[round % 7];
+    o.min_support = std::vector<double>{0.05, 0.1, 0.2, 0.3, 1.0 / 3.0, 0.5, 1.0}[static_cast<std::size_t>(round % 7)];
     o.max_len = round % 4;
     CAPTURE(round);
     const auto sets = crmkit::fpgrowth(b, o);
