@@ -74,9 +74,11 @@ int main(void) {
   CHECK(out2[0] == out[0] && out2[1] == out[1] && out2[2] == out[2]);
   CHECK_OK(crmkit_retention_get_int(back, CRMKIT_RETENTION_N_THREADS, &threads));
   CHECK(threads == 2);
-  CHECK_STATUS(crmkit_retention_load("model = \"sbg\"\n", &back), CRMKIT_E_PARSE);
   free(text);
   crmkit_retention_free(back);
+  back = NULL;
+  CHECK_STATUS(crmkit_retention_load("model = \"sbg\"\n", &back), CRMKIT_E_PARSE);
+  CHECK(back == NULL);
 
   /* bad rows are named; the BdW handle has three parameters */
   {
