@@ -169,7 +169,31 @@ def btyd_summary(
     return df
 
 
-class _Model(Persisted):
+class _Fitted(Persisted):
+    """What the BTYD and retention handles share: fitted state, reloading and the repr.
+    A subclass has ``_fitted``, ``_read_params`` and ``_read_report``."""
+
+    _fitted = False
+
+    def _is_fitted(self) -> bool:
+        return bool(self._fitted)
+
+    def _adopt_loaded(self) -> None:
+        """The state of a handle loaded from a model document: parameters, and the fit
+        report when the document has one."""
+        self._fitted = True
+        self._read_params()
+        status = c_int32()
+        if getattr(_lib.get(), f"crmkit_{self._c_name}_fit_report")(self._handle, byref(status), None, None,
+                                                                    None) == _errors.OK:
+            self._read_report()
+
+    def __repr__(self) -> str:
+        state = f"params_={self.params_}" if self._fitted else "unfitted"
+        return f"{type(self).__name__}({state})"
+
+
+class _Model(_Fitted):
     """A handle of crmkit_btyd (shared by the model classes)."""
 
     _c_name = "btyd"
@@ -192,9 +216,6 @@ class _Model(Persisted):
         handle = _lib.BtydP()
         _lib.check(_lib.get().crmkit_btyd_create(self._kind, byref(handle)))
         self._adopt_handle(handle)
-
-    def _is_fitted(self) -> bool:
-        return bool(self._fitted)
 
     def _apply_settings(self) -> None:
         for name in ("max_iter", "n_threads", "tol"):
@@ -281,16 +302,6 @@ class _Model(Persisted):
         model._adopt_loaded()
         return model
 
-    def _adopt_loaded(self) -> None:
-        self._fitted = True
-        self._read_params()
-        status = c_int32()
-        if _lib.get().crmkit_btyd_fit_report(self._handle, byref(status), None, None, None) == _errors.OK:
-            self._read_report()
-
-    def __repr__(self) -> str:
-        state = f"params_={self.params_}" if self._fitted else "unfitted"
-        return f"{type(self).__name__}({state})"
 
 
 class _PurchaseModel(_Model):
@@ -673,7 +684,7 @@ def load_model(text: str) -> "_Model":
 # -- retention models for contractual customers (crmkit/churn/retention.hpp) ---------------
 
 
-class _RetentionModel(Persisted):
+class _RetentionModel(_Fitted):
     """A handle of crmkit_retention (shared by ShiftedBetaGeometric and BetaDiscreteWeibull).
 
     Time convention: periods 1, 2, ...; a customer of *tenure* k has made k renewals and
@@ -699,9 +710,6 @@ class _RetentionModel(Persisted):
         handle = _lib.RetentionP()
         _lib.check(_lib.get().crmkit_retention_create(self._kind, byref(handle)))
         self._adopt_handle(handle)
-
-    def _is_fitted(self) -> bool:
-        return bool(self._fitted)
 
     def _apply_settings(self) -> None:
         for name in ("max_iter", "n_threads", "tol"):
@@ -830,19 +838,9 @@ class _RetentionModel(Persisted):
                                        f"the document holds a {_RETENTION_CLASSES[kind].__name__} model, not a {cls.__name__}")
         model = cls()
         model._adopt_handle(handle)
-        model._load_state()
+        model._adopt_loaded()
         return model
 
-    def _load_state(self) -> None:
-        self._fitted = True
-        self._read_params()
-        status = c_int32()
-        if _lib.get().crmkit_retention_fit_report(self._handle, byref(status), None, None, None) == _errors.OK:
-            self._read_report()
-
-    def __repr__(self) -> str:
-        state = f"params_={self.params_}" if self._fitted else "unfitted"
-        return f"{type(self).__name__}({state})"
 
 
 class ShiftedBetaGeometric(_RetentionModel):
