@@ -44,6 +44,38 @@
 CRMKIT_BEGIN_NAMESPACE
 
 namespace detail {
+// sin and cos of w for |w| below about 2.4 (the offset series' angles, in radians, inside
+// the China box), with no branch and no libm call so that the batch conversion vectorises:
+// one Cody-Waite step by pi/2 (k in {-1, 0, 1}) and fdlibm's kernel polynomials on
+// [-pi/4, pi/4] (error below 1 ulp of the kernels; the reduction is exact for |k| <= 1).
+// For larger |w| (points outside the box, whose result is discarded) it returns finite
+// garbage, never UB.
+inline void sincos_reduced(double w, double& s, double& c) noexcept {
+  constexpr double two_over_pi = 6.36619772367581382433e-01;
+  constexpr double pio2_hi = 1.57079632673412561417e+00;   // first 33 bits of pi/2
+  constexpr double pio2_lo = 6.07710050650619224932e-11;   // pi/2 - pio2_hi
+  constexpr double round_shift = 6755399441055744.0;       // 1.5 * 2^52: round to nearest
+  const double k = (w * two_over_pi + round_shift) - round_shift;
+  const double r = (w - k * pio2_hi) - k * pio2_lo;
+  const double z = r * r;
+  const double sin_poly =
+      -1.66666666666666324348e-01 +
+      z * (8.33333333332248946124e-03 +
+           z * (-1.98412698298579493134e-04 +
+                z * (2.75573137070700676789e-06 + z * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10))));
+  const double cos_poly =
+      4.16666666666666019037e-02 +
+      z * (-1.38888888888741095749e-03 +
+           z * (2.48015872894767294178e-05 +
+                z * (-2.75573143513906633035e-07 + z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11))));
+  const double sr = r + r * z * sin_poly;
+  const double cr = 1.0 - 0.5 * z + z * z * cos_poly;
+  // sin(r + k pi/2), cos(r + k pi/2) for k in {-1, 0, 1}.
+  const bool k_zero = k == 0.0;
+  s = k_zero ? sr : k * cr;
+  c = k_zero ? cr : -k * sr;
+}
+
 // The offset series (the published formula) needs sin at v, 2v, 6v, v/3, v/12 and v/30
 // (v = t*pi) for both coordinates. Twelve libm calls per point made the conversion slower
 // than numpy's vectorised sin; instead one sincos of w = v/60 per coordinate and exact
@@ -58,7 +90,8 @@ struct gcj_sines {
 };
 inline gcj_sines gcj_multiple_angle_sines(double t) noexcept {
   const double w = t * std::numbers::pi / 60.0;
-  const double sw = std::sin(w), cw = std::cos(w);
+  double sw = 0.0, cw = 0.0;
+  sincos_reduced(w, sw, cw);
   const double sw2 = sw * sw, cw2 = cw * cw;
   const double s5 = sw * (5.0 - 20.0 * sw2 + 16.0 * sw2 * sw2);  // sin 5w (Chebyshev)
   const double c5 = cw * (5.0 - 20.0 * cw2 + 16.0 * cw2 * cw2);  // cos 5w
@@ -97,24 +130,31 @@ inline double gcj_lon_offset(double x, double y, const gcj_sines& sx) noexcept {
   return !(p[0] >= 72.004 && p[0] <= 137.8347 && p[1] >= 0.8293 && p[1] <= 55.8271);
 }
 
-/// WGS84 -> GCJ-02 (see the file comment). Stateless; safe.
-[[nodiscard]] inline lon_lat wgs84_to_gcj02(lon_lat wgs) noexcept {
-  if (outside_china(wgs)) return wgs;
+namespace detail {
+// WGS84 -> GCJ-02 for a point inside the box, with no branch (the batch loop vectorises it).
+inline lon_lat wgs84_to_gcj02_in_box(double lon, double lat) noexcept {
   constexpr double a = 6378245.0;
   constexpr double ee = 0.00669342162296594323;
   const double pi = std::numbers::pi;
-  const double x = wgs[0] - 105.0, y = wgs[1] - 35.0;
-  const detail::gcj_sines sx = detail::gcj_multiple_angle_sines(x);
-  const detail::gcj_sines sy = detail::gcj_multiple_angle_sines(y);
-  double dlat = detail::gcj_lat_offset(x, y, sx, sy);
-  double dlon = detail::gcj_lon_offset(x, y, sx);
-  const double radlat = wgs[1] / 180.0 * pi;
-  double magic = std::sin(radlat);
-  magic = 1 - ee * magic * magic;
+  const double x = lon - 105.0, y = lat - 35.0;
+  const gcj_sines sx = gcj_multiple_angle_sines(x);
+  const gcj_sines sy = gcj_multiple_angle_sines(y);
+  double dlat = gcj_lat_offset(x, y, sx, sy);
+  double dlon = gcj_lon_offset(x, y, sx);
+  double sin_lat = 0.0, cos_lat = 0.0;
+  sincos_reduced(lat / 180.0 * pi, sin_lat, cos_lat);
+  const double magic = 1 - ee * sin_lat * sin_lat;
   const double sqrtmagic = std::sqrt(magic);
   dlat = (dlat * 180.0) / ((a * (1 - ee)) / (magic * sqrtmagic) * pi);
-  dlon = (dlon * 180.0) / (a / sqrtmagic * std::cos(radlat) * pi);
-  return {wgs[0] + dlon, wgs[1] + dlat};
+  dlon = (dlon * 180.0) / (a / sqrtmagic * cos_lat * pi);
+  return {lon + dlon, lat + dlat};
+}
+}  // namespace detail
+
+/// WGS84 -> GCJ-02 (see the file comment). Stateless; safe.
+[[nodiscard]] inline lon_lat wgs84_to_gcj02(lon_lat wgs) noexcept {
+  if (outside_china(wgs)) return wgs;
+  return detail::wgs84_to_gcj02_in_box(wgs[0], wgs[1]);
 }
 
 /// GCJ-02 -> WGS84 by fixed-point iteration to 1e-10 degrees (see the file comment).
@@ -179,39 +219,12 @@ enum class coordinate_system : int { wgs84 = 0, gcj02 = 1, bd09 = 2 };
 /// @throws crmkit::error (invalid_argument) when the four spans differ in length, a system is
 ///         not one of the three, or a coordinate is infinite or outside [-180, 180] x
 ///         [-90, 90] (the message names the point and `where`).
-inline void convert_coordinates(coordinate_system from, coordinate_system to, std::span<const double> lon,
-                                std::span<const double> lat, std::span<double> out_lon, std::span<double> out_lat,
-                                const char* where = "convert_coordinates") {
-  for (const coordinate_system system : {from, to})
-    if (system != coordinate_system::wgs84 && system != coordinate_system::gcj02 && system != coordinate_system::bd09)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: coordinate system {} is not WGS84 (0), GCJ-02 (1) or BD-09 (2)", where,
-                              static_cast<int>(system)));
-  const std::size_t n = lon.size();
-  if (lat.size() != n || out_lon.size() != n || out_lat.size() != n)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: lengths differ (lon {}, lat {}, out_lon {}, out_lat {})", where, n, lat.size(),
-                            out_lon.size(), out_lat.size()));
-  for (std::size_t i = 0; i < n; ++i) {
-    const double x = lon[i], y = lat[i];
-    if (std::isnan(x) || std::isnan(y)) continue;
-    if (!(x >= -180.0 && x <= 180.0 && y >= -90.0 && y <= 90.0))
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: point {} (longitude {}, latitude {}) is outside [-180, 180] x [-90, 90]", where, i,
-                              x, y));
-  }
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  for (std::size_t i = 0; i < n; ++i) {
-    const double x = lon[i], y = lat[i];  // read before writing: in place is allowed
-    if (std::isnan(x) || std::isnan(y)) {
-      out_lon[i] = nan;
-      out_lat[i] = nan;
-      continue;
-    }
-    const lon_lat p = convert_coordinates(lon_lat{x, y}, from, to);
-    out_lon[i] = p[0];
-    out_lat[i] = p[1];
-  }
-}
+CRMKIT_FUNC void convert_coordinates(coordinate_system from, coordinate_system to, std::span<const double> lon,
+                                     std::span<const double> lat, std::span<double> out_lon,
+                                     std::span<double> out_lat, const char* where = "convert_coordinates");
 
 CRMKIT_END_NAMESPACE
+
+#ifdef CRMKIT_HEADER_ONLY
+#  include "crmkit/geo/china_coordinates_impl.hpp"
+#endif
