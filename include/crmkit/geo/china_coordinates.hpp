@@ -70,10 +70,11 @@ inline void sincos_reduced(double w, double& s, double& c) noexcept {
                 z * (-2.75573143513906633035e-07 + z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11))));
   const double sr = r + r * z * sin_poly;
   const double cr = 1.0 - 0.5 * z + z * z * cos_poly;
-  // sin(r + k pi/2), cos(r + k pi/2) for k in {-1, 0, 1}.
-  const bool k_zero = k == 0.0;
-  s = k_zero ? sr : k * cr;
-  c = k_zero ? cr : -k * sr;
+  // sin(r + k pi/2), cos(r + k pi/2) for k in {-1, 0, 1}, as exact arithmetic rather than a
+  // select (GCC does not if-convert a select whose arm multiplies: it might trap).
+  const double keep = 1.0 - std::fabs(k);
+  s = keep * sr + k * cr;
+  c = keep * cr - k * sr;
 }
 
 // The offset series (the published formula) needs sin at v, 2v, 6v, v/3, v/12 and v/30

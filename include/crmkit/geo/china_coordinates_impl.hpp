@@ -15,6 +15,35 @@
 
 CRMKIT_BEGIN_NAMESPACE
 
+// With GCC on x86-64 the compiled library carries an AVX2 clone of the batch loop beside the
+// baseline SSE2 one, picked at load time (an ifunc). Neither uses FMA, so both give the same
+// bits (each lane is the same IEEE operations in the same order).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(CRMKIT_HEADER_ONLY)
+#  define CRMKIT_DETAIL_GCJ_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#  define CRMKIT_DETAIL_GCJ_CLONES
+#endif
+
+namespace detail {
+// The common case (phone fixes onto a Chinese map), written without a branch so that the
+// compiler vectorises it (flatten inlines the whole series into the loop): every point is
+// converted and the box test selects the result, the same bits as wgs84_to_gcj02
+// (tests/geo/china_coordinates_test.cpp). Reads slot i before writing it: in place is allowed.
+CRMKIT_DETAIL_GCJ_CLONES [[gnu::flatten]] inline void wgs84_to_gcj02_batch(const double* lon, const double* lat, double* out_lon,
+                                                  double* out_lat, std::size_t n) noexcept {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = lon[i], y = lat[i];
+    const lon_lat g = wgs84_to_gcj02_in_box(x, y);
+    // Bitwise & and |, not && and ||: no short-circuit branch in the loop.
+    const bool inside = (x >= 72.004) & (x <= 137.8347) & (y >= 0.8293) & (y <= 55.8271);
+    const bool missing = (x != x) | (y != y);  // NOLINT(misc-redundant-expression): NaN test
+    out_lon[i] = missing ? nan : (inside ? g[0] : x);
+    out_lat[i] = missing ? nan : (inside ? g[1] : y);
+  }
+}
+}  // namespace detail
+
 CRMKIT_FUNC void convert_coordinates(coordinate_system from, coordinate_system to, std::span<const double> lon,
                                      std::span<const double> lat, std::span<double> out_lon,
                                      std::span<double> out_lat, const char* where) {
@@ -38,22 +67,7 @@ CRMKIT_FUNC void convert_coordinates(coordinate_system from, coordinate_system t
   }
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   if (from == coordinate_system::wgs84 && to == coordinate_system::gcj02) {
-    // The common case (phone fixes onto a Chinese map), written without a branch so that the
-    // compiler vectorises it: every point is converted and the box test selects the result
-    // (the same value as wgs84_to_gcj02, bit for bit; tests/geo/china_coordinates_test.cpp).
-    // Reads lon[i], lat[i] before writing slot i, so in place is allowed.
-    const double* lon_in = lon.data();
-    const double* lat_in = lat.data();
-    double* lon_out = out_lon.data();
-    double* lat_out = out_lat.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const double x = lon_in[i], y = lat_in[i];
-      const lon_lat g = detail::wgs84_to_gcj02_in_box(x, y);
-      const bool inside = x >= 72.004 && x <= 137.8347 && y >= 0.8293 && y <= 55.8271;
-      const bool missing = x != x || y != y;  // NOLINT(misc-redundant-expression): NaN test
-      lon_out[i] = missing ? nan : (inside ? g[0] : x);
-      lat_out[i] = missing ? nan : (inside ? g[1] : y);
-    }
+    detail::wgs84_to_gcj02_batch(lon.data(), lat.data(), out_lon.data(), out_lat.data(), n);
     return;
   }
   for (std::size_t i = 0; i < n; ++i) {
@@ -68,5 +82,7 @@ CRMKIT_FUNC void convert_coordinates(coordinate_system from, coordinate_system t
     out_lat[i] = p[1];
   }
 }
+
+#undef CRMKIT_DETAIL_GCJ_CLONES
 
 CRMKIT_END_NAMESPACE
