@@ -125,6 +125,61 @@ TEST_CASE("the summary is identical for any thread count") {
   }
 }
 
+TEST_CASE("row ranges per thread merge to the one-pass summary, in and out of time order") {
+  // Enough rows that 2..7 threads each take a range (at least 65,536 rows per thread), few
+  // customers and days so that a customer's purchases on one day straddle a range boundary.
+  std::mt19937_64 rng(5);
+  const std::size_t n = 500000;
+  std::vector<std::int32_t> customer(n);
+  std::vector<std::int64_t> time(n);
+  std::vector<double> amount(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    customer[i] = static_cast<std::int32_t>(rng() % 3001);
+    time[i] = static_cast<std::int64_t>(i / 2000) * day + static_cast<std::int64_t>(rng() % day);  // 250 days, in order by day
+    amount[i] = std::ldexp(static_cast<double>(rng() % 100000), -7) * ((rng() % 5) ? 1.0 : 1e6);
+  }
+  for (const bool shuffle : {false, true}) {
+    if (shuffle) {
+      std::vector<std::size_t> order(n);
+      for (std::size_t i = 0; i < n; ++i) order[i] = i;
+      std::shuffle(order.begin(), order.end(), rng);
+      std::vector<std::int32_t> c2(n);
+      std::vector<std::int64_t> t2(n);
+      std::vector<double> a2(n);
+      for (std::size_t i = 0; i < n; ++i) c2[i] = customer[order[i]], t2[i] = time[order[i]], a2[i] = amount[order[i]];
+      customer.swap(c2), time.swap(t2), amount.swap(a2);
+    }
+    CAPTURE(shuffle);
+    const auto log = make_log(customer, time, amount, 3001);
+    crmkit::rfm_options options;
+    options.as_of = 260 * day;
+    const auto one = crmkit::rfm_summary(log, options);
+    for (int threads : {2, 3, 7}) {
+      CAPTURE(threads);
+      options.n_threads = threads;
+      const auto many = crmkit::rfm_summary(log, options);
+      CHECK(many.customer == one.customer);
+      CHECK(many.frequency == one.frequency);
+      CHECK(many.monetary == one.monetary);
+      CHECK(many.distinct_days == one.distinct_days);
+      CHECK(many.first_purchase == one.first_purchase);
+      CHECK(many.last_purchase == one.last_purchase);
+      CHECK(many.recency == one.recency);
+    }
+    // And against a direct count, so that both paths cannot be wrong together.
+    std::vector<std::vector<std::int64_t>> days(3001);
+    for (std::size_t i = 0; i < n; ++i) days[static_cast<std::size_t>(customer[i])].push_back(time[i] / day);
+    std::size_t mismatches = 0;
+    for (std::size_t r = 0; r < one.customer.size(); ++r) {
+      auto& d = days[static_cast<std::size_t>(one.customer[r])];
+      std::sort(d.begin(), d.end());
+      d.erase(std::unique(d.begin(), d.end()), d.end());
+      mismatches += one.distinct_days[r] == static_cast<double>(d.size()) ? 0u : 1u;
+    }
+    CHECK(mismatches == 0);
+  }
+}
+
 TEST_CASE("monetary is the exactly rounded sum, in any row order") {
   // 1 + 1e-16 + 1e-16 ... : naive summation stays at 1; the exact sum keeps the tail.
   std::vector<std::int32_t> customer(1001, 0);

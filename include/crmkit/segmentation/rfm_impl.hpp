@@ -43,27 +43,26 @@ struct alignas(32) rfm_accumulator {
   std::uint32_t distinct = 0;  // distinct days, valid while times arrive in order
 };
 
-// Accumulates the rows whose customer lies in [lo, hi). Returns false when some customer's
-// timestamps were seen out of order (then `distinct` is unreliable and is recomputed).
+// Accumulates rows [row_begin, row_end) into acc (indexed by customer). Returns false when
+// some customer's timestamps were seen out of order (then `distinct` is unreliable and is
+// recomputed).
 //
 // The sum is exact (crmkit/core/exact_sum.hpp: amounts as 128-bit fixed point with 2^-72
 // resolution, added as integers), so a customer's total does not depend on the order of
 // its rows, and it is rounded to double once. It equals pandas' compensated group_sum
 // whenever that one is exact (amounts in cents, say) and is never less accurate.
 template <class Offset>
-bool rfm_accumulate(const transaction_view& rows, std::int64_t base, rfm_accumulator<Offset>* acc, std::int32_t lo,
-                    std::int32_t hi) {
-  const std::size_t n = rows.size();
+bool rfm_accumulate(const transaction_view& rows, std::int64_t base, rfm_accumulator<Offset>* acc,
+                    std::size_t row_begin, std::size_t row_end) {
+  const std::size_t n = row_end;
   const std::int32_t* customer = rows.customer.data();
   const std::int64_t* time = rows.time.data();
   const double* amount = rows.amount.data();
   bool ordered = true;
   constexpr std::size_t prefetch_distance = 16;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = row_begin; i < n; ++i) {
     if (i + prefetch_distance < n) __builtin_prefetch(acc + customer[i + prefetch_distance], 1);
-    const std::int32_t c = customer[i];
-    if (c < lo || c >= hi) continue;
-    rfm_accumulator<Offset>& a = acc[c];
+    rfm_accumulator<Offset>& a = acc[customer[i]];
     // Unsigned arithmetic: the difference of two int64 times cannot overflow this way.
     const auto t = static_cast<Offset>(static_cast<std::uint64_t>(time[i]) - static_cast<std::uint64_t>(base));
     if (a.sum != rfm_sum_out_of_range) {
@@ -85,6 +84,32 @@ bool rfm_accumulate(const transaction_view& rows, std::int64_t base, rfm_accumul
     ++a.count;
   }
   return ordered;
+}
+
+// Folds `later` (the accumulation of rows after those of `into`) into `into`, exactly: counts
+// and the fixed-point sums add, first/last are the min/max. Distinct days add, less one when
+// the earlier part's last day is the later part's first day; that holds when the customer's
+// times stay in order across the two parts, and the function returns false otherwise (the
+// caller then recounts distinct days). A sum past the fixed-point range in either part, or
+// in their total, is out of range (as in one pass, where a partial sum past it is).
+template <class Offset>
+bool rfm_merge(rfm_accumulator<Offset>& into, const rfm_accumulator<Offset>& later, std::int64_t base) {
+  if (later.count == 0) return true;
+  if (into.count == 0) {
+    into = later;
+    return true;
+  }
+  if (into.sum != rfm_sum_out_of_range &&
+      (later.sum == rfm_sum_out_of_range || __builtin_add_overflow(into.sum, later.sum, &into.sum)))
+    into.sum = rfm_sum_out_of_range;
+  const bool in_order = later.first >= into.last;
+  if (in_order)
+    into.distinct = into.distinct + later.distinct -
+                    (floor_days(detail_time_at(base, into.last)) == floor_days(detail_time_at(base, later.first)) ? 1u : 0u);
+  into.first = later.first < into.first ? later.first : into.first;
+  into.last = later.last > into.last ? later.last : into.last;
+  into.count += later.count;
+  return in_order;
 }
 
 // Distinct purchase days when the log is not in time order per customer: bucket the day
@@ -355,20 +380,41 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
   const std::size_t m = log.n_customers();
   std::vector<rfm_accumulator<Offset>> acc(m);
   const transaction_view rows = log.view();
-  // One slice of customers per thread, each thread reading the whole log in row order
-  // (crmkit/core/parallel_for.hpp with one item per slice). The slicing depends on the
-  // thread count, which the fixed-chunk rule otherwise forbids, but here it cannot change a
-  // bit: slices own disjoint customers and a customer's rows are always added in log order.
-  // (A pass over fixed chunks of rows with a merge would scale better than this, but its
-  // merge is exact only for the sums; the first/last times and distinct days of a customer
-  // split across chunks need the rows' order, so it is not done.)
-  const std::size_t threads = std::min<std::size_t>(thread_count(options.n_threads), std::max<std::size_t>(m, 1));
-  std::vector<char> slice_ordered(threads, 1);
-  auto bound = [&](std::size_t t) { return static_cast<std::int32_t>(m * t / threads); };
+  // One contiguous range of rows per thread, each accumulated into its own per-customer
+  // array, then merged in row order (rfm_merge) over fixed chunks of customers
+  // (crmkit/core/parallel_for.hpp). The row ranges depend on the thread count, which the
+  // fixed-chunk rule otherwise forbids, but here they cannot change a bit: the sums are
+  // exact integers, first/last are min/max, and distinct days merge exactly while each
+  // customer's rows are in time order (otherwise they are recounted as in one pass).
+  // Memory: one extra array of m accumulators (32 bytes each) per thread beyond the first.
+  const std::size_t n_rows = rows.size();
+  constexpr std::size_t min_rows_per_thread = 65536;  // below this a thread costs more than it saves
+  const std::size_t threads = std::min<std::size_t>(thread_count(options.n_threads),
+                                                    std::max<std::size_t>(n_rows / min_rows_per_thread, 1));
+  std::vector<std::vector<rfm_accumulator<Offset>>> parts(threads - 1);
+  std::vector<char> part_ordered(threads, 1);
   crmkit::parallel_for(threads, 1, threads, [&](std::size_t t, std::size_t, std::size_t) {
-    slice_ordered[t] = rfm_accumulate<Offset>(rows, base, acc.data(), bound(t), bound(t + 1)) ? 1 : 0;
+    rfm_accumulator<Offset>* into = acc.data();
+    if (t > 0) {
+      parts[t - 1].resize(m);  // allocated (and its pages touched) by the thread that fills it
+      into = parts[t - 1].data();
+    }
+    part_ordered[t] = rfm_accumulate<Offset>(rows, base, into, n_rows * t / threads, n_rows * (t + 1) / threads) ? 1 : 0;
   });
-  const bool ordered = std::all_of(slice_ordered.begin(), slice_ordered.end(), [](char c) { return c != 0; });
+  if (threads > 1) {
+    constexpr std::size_t customers_per_chunk = 16384;
+    std::vector<char> chunk_ordered(chunk_count(m, customers_per_chunk), 1);
+    crmkit::parallel_for(m, customers_per_chunk, options.n_threads, [&](std::size_t k, std::size_t lo, std::size_t hi) {
+      bool in_order = true;
+      for (std::size_t c = lo; c < hi; ++c)
+        for (const auto& part : parts) in_order = rfm_merge(acc[c], part[c], base) && in_order;
+      chunk_ordered[k] = in_order ? 1 : 0;
+    });
+    part_ordered.insert(part_ordered.end(), chunk_ordered.begin(), chunk_ordered.end());
+    parts.clear();
+    parts.shrink_to_fit();
+  }
+  const bool ordered = std::all_of(part_ordered.begin(), part_ordered.end(), [](char c) { return c != 0; });
   if (!ordered) rfm_distinct_days_unordered(rows, acc);
 
   std::size_t active = 0;
