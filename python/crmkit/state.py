@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from .dataset import Dataset, _encode, _factorized, _float_array, _time_array, _unix_seconds
+from .dataset import Dataset, _encode, _float_array, _pack_strings, _time_array, _unix_seconds
 from .scoring import _ConfigHandle
 from .table import _TableHandle, _string, to_frame
 
@@ -168,12 +168,30 @@ class CustomerState:
             crmkit.InvalidArgumentError: an empty or missing id, a non-finite amount, as_of
                 before the latest transaction, a negative amount anywhere (the BTYD rows).
         """
+        return self._append(customer, time, amount, as_of, period_days, rows=True)
+
+    def add_columns(self, customer: Any, time: Any, amount: Any) -> "CustomerState":
+        """Adds transactions given as columns (customer ids of any type, named by their
+        ``str``; times as Unix seconds or datetime64, UTC; amounts) without computing rows:
+        the bulk form of :meth:`append`. Nothing is added when a row is invalid. Returns self.
+
+        Raises:
+            crmkit.InvalidArgumentError: a missing or empty id, a non-finite amount (the
+                message names the row).
+        """
+        self._append(customer, time, amount, None, 7.0, rows=False)
+        return self
+
+    def _append(self, customer: Any, time: Any, amount: Any, as_of: Any, period_days: float, rows: bool) -> Any:
         import pandas as pd
 
-        codes, ids, offsets = _factorized(pd.Series(list(customer), dtype=object))
+        codes, uniques = pd.factorize(pd.Series(customer, dtype=object) if not isinstance(customer, pd.Series)
+                                      else customer, sort=False)
+        codes = np.ascontiguousarray(codes, dtype=np.int32)
         if codes.size and codes.min() < 0:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                        f"customer is missing at row {int(np.flatnonzero(codes < 0)[0])}")
+        ids, offsets = _pack_strings([str(u) for u in uniques])
         times = _time_array(np.asarray(time))
         amounts = _float_array(amount, "amount")
         n = codes.shape[0]
@@ -190,7 +208,9 @@ class CustomerState:
             self._handle.ptr, codes.ctypes.data_as(POINTER(c_int32)), ids,
             offsets.ctypes.data_as(POINTER(c_size_t)), offsets.shape[0] - 1,
             times.ctypes.data_as(POINTER(c_int64)), amounts.ctypes.data_as(POINTER(c_double)), n, as_of_s,
-            float(period_days), byref(ptr)))
+            float(period_days), byref(ptr) if rows else None))
+        if not rows:
+            return None
         handle = _TableHandle(ptr)
         return to_frame(handle, _row_ids(handle))
 
