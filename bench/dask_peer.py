@@ -65,7 +65,6 @@ def usual_route(ddf, as_of: pd.Timestamp):
 
 
 def main() -> None:
-    import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster, wait
 
@@ -113,7 +112,6 @@ def main() -> None:
     cluster.close()
     print(f"ratios: crmkit.dask / one process = {t_dask / t_one:.2f}; usual route / crmkit.dask = "
           f"{t_usual / t_dask:.2f}; usual route / one process = {t_usual / t_one:.2f}; load after: {os.getloadavg()}")
-    del dask
 
 
 if __name__ == "__main__":
