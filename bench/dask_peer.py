@@ -25,11 +25,16 @@ import pandas as pd
 
 
 def lines(n: int, customers: int, seed: int = 7) -> pd.DataFrame:
+    """Skewed customers (customer = customers * u^2), each active over its own window (a start
+    in the first year, an exponential lifetime of mean 200 days, cut at the two years'
+    end), so that some have churned by as_of; amounts 1.00 .. 200.00."""
     rng = np.random.default_rng(seed)
     u = rng.random(n)
     customer = (customers * u * u).astype(np.int64)
-    start = np.datetime64("2020-01-01T00:00:00", "s").astype(np.int64)
-    t = start + np.sort(rng.integers(0, 730 * 86400, n))
+    begin = rng.integers(0, 365 * 86400, customers)
+    life = rng.exponential(200 * 86400, customers)
+    offset = np.minimum(begin[customer] + (rng.random(n) * life[customer]).astype(np.int64), 730 * 86400 - 1)
+    t = np.datetime64("2020-01-01T00:00:00", "s").astype(np.int64) + offset
     return pd.DataFrame({"customer_id": pd.Series(customer).map("C{:08d}".format),
                          "timestamp": t.astype("datetime64[s]").astype("datetime64[ns]"),
                          "amount": rng.integers(100, 20000, n) / 100.0})
