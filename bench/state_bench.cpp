@@ -6,7 +6,8 @@
 //     each (half of them shared).
 //   BM_stream_csv: add_transactions_csv over the file named by CRMKIT_STATE_CSV (skipped
 //     without it); make one with bench/make_state_csv.py, never commit it. Run it under
-//     /usr/bin/time -v for the peak RSS (docs/scale-out.md).
+//     /usr/bin/time -v for the peak RSS (docs/scale-out.md); bench/state_100m.sh does all
+//     of this for 100 million lines.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -69,9 +70,14 @@ void BM_stream_csv(benchmark::State& bench) {
   }
   std::size_t customers = 0, memory = 0;
   std::uint64_t lines = 0;
+  // CRMKIT_STATE_CSV_TIME_FORMAT=epoch_seconds for files with Unix-second times
+  // (bench/make_order_lines.c); ISO 8601 otherwise.
+  crmkit::csv_options options;
+  const char* format = std::getenv("CRMKIT_STATE_CSV_TIME_FORMAT");
+  if (format != nullptr && std::string(format) == "epoch_seconds") options.timestamps = crmkit::time_format::epoch_seconds;
   for (auto _ : bench) {
     crmkit::customer_state state;
-    crmkit::add_transactions_csv(state, path);
+    crmkit::add_transactions_csv(state, path, {}, options);
     customers = state.size();
     memory = state.memory_bytes();
     lines = state.n_transactions();

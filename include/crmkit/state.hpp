@@ -5,3 +5,4 @@
 #pragma once
 #include "crmkit/state/customer_state.hpp"
 #include "crmkit/state/state_csv.hpp"
+#include "crmkit/state/state_scoring.hpp"

@@ -53,6 +53,11 @@ class Error(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code}, {self.message!r})"
 
+    def __reduce__(self) -> tuple:
+        """Pickles as (class, (code, message)), so an error raised in a Dask worker
+        reaches the client as the same crmkit error."""
+        return (type(self), (self.code, self.message))
+
 
 class InvalidArgumentError(Error, ValueError):
     """A parameter or input value outside its domain (``CRMKIT_E_INVALID_ARGUMENT``)."""

@@ -21,6 +21,7 @@
 #include "crmkit/error.hpp"
 #include "crmkit/io/csv.hpp"
 #include "crmkit/scoring/score_config.hpp"
+#include "crmkit/scoring/score_customers.hpp"
 
 // The opaque C types. They live in the global namespace because crmkit.h declares them
 // there (`typedef struct crmkit_dataset crmkit_dataset;`).
@@ -56,6 +57,9 @@ int set_error(int status, const char* message) noexcept;
 // Copies `text` plus a NUL into buf with the two-call protocol (see crmkit.h). Throws
 // crmkit::error(buffer_too_small) when cap is too small, after setting *out_needed.
 void copy_out(std::string_view text, char* buf, std::size_t cap, std::size_t* out_needed, const char* function);
+
+// A score_report as the JSON object crmkit_table_report_json() returns (src/c_api/scoring.cpp).
+std::string score_report_json(const crmkit::score_report& r);
 
 // Throws invalid_argument unless flags is CRMKIT_COPY or CRMKIT_BORROW.
 void check_flags(std::int32_t flags, const char* function);

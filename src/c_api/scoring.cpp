@@ -25,7 +25,10 @@ std::string json_numbers(const std::vector<double>& v) {
   return out + "]";
 }
 
-std::string report_json(const crmkit::score_report& r) {
+}  // namespace
+
+// The score report as JSON (declared in c_api_internal.hpp: crmkit/c/state.h's tables use it too).
+std::string crmkit::capi::score_report_json(const crmkit::score_report& r) {
   std::string notes = "[";
   for (std::size_t i = 0; i < r.notes.size(); ++i) notes += (i ? ", " : "") + json_string(r.notes[i]);
   notes += "]";
@@ -38,7 +41,6 @@ std::string report_json(const crmkit::score_report& r) {
       json_number(r.btyd_log_likelihood), json_numbers(r.spend_params), json_string(r.spend_status), notes);
 }
 
-}  // namespace
 
 extern "C" {
 
@@ -64,7 +66,7 @@ CRMKIT_API int crmkit_score_customers(const crmkit_dataset* dataset, int64_t as_
   crmkit::score_report report;
   auto table = std::make_unique<crmkit_table>();
   table->table = crmkit::score_customers(dataset->data, as_of, config ? config->config : crmkit::score_config{}, &report);
-  table->report_json = report_json(report);
+  table->report_json = crmkit::capi::score_report_json(report);
   *out = table.release();
   CRMKIT_API_END();
 }

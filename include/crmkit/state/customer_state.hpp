@@ -125,6 +125,10 @@ class customer_state {
   [[nodiscard]] bool empty() const noexcept { return records_.empty(); }
   /// Number of transactions added (over all merges).
   [[nodiscard]] std::uint64_t n_transactions() const noexcept { return n_transactions_; }
+  /// Earliest and latest transaction time (Unix seconds UTC) over all customers; 0 for an
+  /// empty state.
+  [[nodiscard]] std::int64_t min_time() const noexcept { return min_time_; }
+  [[nodiscard]] std::int64_t max_time() const noexcept { return max_time_; }
   /// The customer ids in output order (rfm_id_ranks order: decimal ids by value, then the
   /// others byte-wise): row i of rfm() belongs to ids()[i].
   [[nodiscard]] CRMKIT_FUNC std::vector<std::string> ids() const;

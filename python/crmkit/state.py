@@ -1,0 +1,327 @@
+"""The mergeable per-customer state (crmkit/c/state.h; C++ crmkit/state/).
+
+A :class:`CustomerState` holds, per customer id, what the customer table's summaries need
+(first and last purchase, transaction count, exact spend, the distinct purchase days with
+their exact spend). States of partitions of the transactions merge exactly -- the merged
+state scores the same customer table as all the transactions in one process -- and save to
+a compact binary document, so a distributed engine (:mod:`crmkit.dask`) ships states, not
+lines, and a host keeps one and appends orders as they arrive.
+
+Example::
+
+    import crmkit
+    from crmkit.state import CustomerState
+    a = CustomerState.from_orders(orders_2025, customer="CustomerID", time="InvoiceDate", amount="amount")
+    b = CustomerState.from_orders(orders_2026, customer="CustomerID", time="InvoiceDate", amount="amount")
+    a.merge(CustomerState.from_bytes(b.to_bytes()))      # exact
+    table = a.customer_table(as_of="2026-12-01")          # the columns of crmkit.score_customers
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from ctypes import POINTER, byref, c_char, c_double, c_int32, c_int64, c_size_t, cast, create_string_buffer
+from typing import TYPE_CHECKING, Any, List, Mapping, NamedTuple, Optional, Sequence, Union
+
+import numpy as np
+
+from . import _errors, _lib
+from ._errors import InvalidArgumentError
+from .dataset import Dataset, _encode, _float_array, _pack_strings, _time_array, _unix_seconds
+from .scoring import _ConfigHandle
+from .table import _TableHandle, _string, to_frame
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["CustomerState", "StateInfo", "score_lifecycle"]
+
+ConfigLike = Optional[Union[str, bytes, "os.PathLike[str]", Mapping[str, Any]]]
+
+_TIME_FORMATS = ("iso8601", "epoch_seconds", "compact_date")
+
+
+class StateInfo(NamedTuple):
+    """Sizes of a state (:attr:`CustomerState.info`)."""
+
+    n_customers: int
+    n_transactions: int
+    memory_bytes: int  #: ids, records and day lists held (about 150 bytes + id + 24-32 per purchase day per customer)
+    min_time: int  #: earliest transaction, Unix seconds (0 when empty)
+    max_time: int  #: latest transaction, Unix seconds (0 when empty)
+
+
+class _Handle:
+    __slots__ = ("ptr", "_free")
+
+    def __init__(self, ptr: Any) -> None:
+        self.ptr = ptr
+        self._free = _lib.get().crmkit_state_free
+
+    def __del__(self) -> None:
+        if getattr(self, "ptr", None):
+            self._free(self.ptr)
+
+
+class CustomerState:
+    """The mergeable, saveable per-customer state (C++ ``crmkit::customer_state``).
+
+    Build one with :meth:`from_orders` (a DataFrame of transactions or order lines, read
+    as :meth:`crmkit.Dataset.from_dataframe` reads it: with ``order`` the lines of an order
+    roll up into one purchase), :meth:`add` (a Dataset or DataFrame), :meth:`add_csv` (a
+    file streamed in blocks: memory is the state, not the lines) or :meth:`append` (a batch
+    of orders, returning the touched customers' updated rows). :meth:`merge` adds another
+    state exactly; :meth:`to_bytes` / :meth:`from_bytes` (and pickle, through them) ship it;
+    :meth:`customer_table` scores it with the config of :func:`crmkit.score_customers`.
+
+    An order's lines must reach one state whole (a partition, a batch): each state rolls up
+    the lines it sees.
+
+    Thread safety: not synchronized; use an instance from one thread at a time.
+    """
+
+    def __init__(self) -> None:
+        ptr = _lib.StateP()
+        _lib.check(_lib.get().crmkit_state_create(byref(ptr)))
+        self._handle = _Handle(ptr)
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def from_orders(cls, df: "pd.DataFrame", **dataset_options: Any) -> "CustomerState":
+        """A state of the transactions (or order lines) of ``df``; ``dataset_options`` are
+        those of :meth:`crmkit.Dataset.from_dataframe` (``customer``, ``time``, ``amount``,
+        ``order``, ``quantity``, ``unit_price``, the line filters)."""
+        state = cls()
+        state.add(df, **dataset_options)
+        return state
+
+    @classmethod
+    def from_bytes(cls, document: bytes) -> "CustomerState":
+        """The state saved by :meth:`to_bytes` (the bytes are checked: untrusted input is fine).
+
+        Raises:
+            crmkit.Error: a malformed document (code CRMKIT_E_PARSE, the message names the
+                byte offset) or another format version (CRMKIT_E_UNSUPPORTED).
+        """
+        if not isinstance(document, (bytes, bytearray, memoryview)):
+            raise TypeError(f"document must be bytes, not {type(document).__name__}")
+        data = bytes(document)
+        ptr = _lib.StateP()
+        _lib.check(_lib.get().crmkit_state_load(data, len(data), byref(ptr)))
+        state = cls.__new__(cls)
+        state._handle = _Handle(ptr)
+        return state
+
+    def add(self, data: Union[Dataset, "pd.DataFrame"], **dataset_options: Any) -> "CustomerState":
+        """Adds the purchases of a :class:`crmkit.Dataset` or of a DataFrame (read with
+        ``dataset_options`` as :meth:`crmkit.Dataset.from_dataframe`). Returns self."""
+        if isinstance(data, Dataset):
+            if dataset_options:
+                raise TypeError(f"dataset options {sorted(dataset_options)} apply to DataFrames only")
+            dataset = data
+        else:
+            dataset = Dataset.from_dataframe(data, **dataset_options)
+        _lib.check(_lib.get().crmkit_state_add_dataset(self._handle.ptr, dataset._h().ptr))
+        return self
+
+    def add_csv(self, path: Union[str, "os.PathLike[str]"], *, customer_column: str = "customer_id",
+                time_column: str = "timestamp", amount_column: str = "amount", delimiter: str = ",",
+                time_format: str = "iso8601", block_bytes: int = 0) -> "CustomerState":
+        """Streams a transaction CSV file into the state, ``block_bytes`` at a time (0: 16
+        MiB): memory is the state plus one block. Bad rows raise crmkit.Error naming the
+        file and line (the rules of :meth:`crmkit.Dataset.from_csv`; no order column).
+        On an error the state keeps the blocks read before it. Returns self."""
+        if time_format not in _TIME_FORMATS:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"time_format {time_format!r} is not one of {sorted(_TIME_FORMATS)}")
+        if not isinstance(delimiter, str) or len(delimiter) != 1:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"delimiter must be one character, got {delimiter!r}")
+        lib = _lib.get()
+        check = _lib.check
+        options = _lib.CsvOptionsP()
+        check(lib.crmkit_csv_options_create(byref(options)))
+        try:
+            check(lib.crmkit_csv_options_set_int(options, _lib.CSV_DELIMITER, ord(delimiter)))
+            check(lib.crmkit_csv_options_set_int(options, _lib.CSV_TIME_FORMAT,
+                                                 getattr(_lib, f"TIME_{time_format.upper()}")))
+            for key, text in ((_lib.CSV_CUSTOMER_COLUMN, customer_column), (_lib.CSV_TIME_COLUMN, time_column),
+                              (_lib.CSV_AMOUNT_COLUMN, amount_column)):
+                check(lib.crmkit_csv_options_set_string(options, key, _encode(text, "a column name")))
+            check(lib.crmkit_state_add_csv(self._handle.ptr, os.fsencode(path), options, int(block_bytes)))
+        finally:
+            lib.crmkit_csv_options_free(options)
+        return self
+
+    def append(self, customer: Sequence[Any], time: Any, amount: Any, as_of: Any = None,
+               period_days: float = 7.0) -> "pd.DataFrame":
+        """Incremental update: adds a batch of transactions (one order, or a day's orders:
+        customer ids, times as Unix seconds or datetime64, amounts) and returns the updated
+        rows of the customers it touched, indexed by customer id in order of first
+        appearance: ``orders``, ``recency_days``, ``tenure_days``, ``monetary``,
+        ``avg_order_value``, ``first_purchase``, ``last_purchase`` at ``as_of`` (default: the
+        latest transaction) and the BTYD summary ``frequency``, ``recency``, ``T``,
+        ``monetary_value`` (in periods of ``period_days``; NaN for a first purchase after
+        as_of). Each row equals a full recompute. Nothing is added when a row is invalid.
+
+        Raises:
+            crmkit.InvalidArgumentError: an empty or missing id, a non-finite amount, as_of
+                before the latest transaction, a negative amount anywhere (the BTYD rows).
+        """
+        return self._append(customer, time, amount, as_of, period_days, rows=True)
+
+    def add_columns(self, customer: Any, time: Any, amount: Any) -> "CustomerState":
+        """Adds transactions given as columns (customer ids of any type, named by their
+        ``str``; times as Unix seconds or datetime64, UTC; amounts) without computing rows:
+        the bulk form of :meth:`append`. Nothing is added when a row is invalid. Returns self.
+
+        Raises:
+            crmkit.InvalidArgumentError: a missing or empty id, a non-finite amount (the
+                message names the row).
+        """
+        self._append(customer, time, amount, None, 7.0, rows=False)
+        return self
+
+    def _append(self, customer: Any, time: Any, amount: Any, as_of: Any, period_days: float, rows: bool) -> Any:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(pd.Series(customer, dtype=object) if not isinstance(customer, pd.Series)
+                                      else customer, sort=False)
+        codes = np.ascontiguousarray(codes, dtype=np.int32)
+        if codes.size and codes.min() < 0:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"customer is missing at row {int(np.flatnonzero(codes < 0)[0])}")
+        ids, offsets = _pack_strings([str(u) for u in uniques])
+        times = _time_array(np.asarray(time))
+        amounts = _float_array(amount, "amount")
+        n = codes.shape[0]
+        if times.shape[0] != n or amounts.shape[0] != n:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"customer, time and amount have different lengths ({n}, {times.shape[0]}, "
+                                       f"{amounts.shape[0]})")
+        if as_of is None:
+            as_of_s = max(self.info.max_time, int(times.max()) if n else 0)
+        else:
+            as_of_s = _unix_seconds(as_of, "as_of")
+        ptr = _lib.TableP()
+        _lib.check(_lib.get().crmkit_state_append(
+            self._handle.ptr, codes.ctypes.data_as(POINTER(c_int32)), ids,
+            offsets.ctypes.data_as(POINTER(c_size_t)), offsets.shape[0] - 1,
+            times.ctypes.data_as(POINTER(c_int64)), amounts.ctypes.data_as(POINTER(c_double)), n, as_of_s,
+            float(period_days), byref(ptr) if rows else None))
+        if not rows:
+            return None
+        handle = _TableHandle(ptr)
+        return to_frame(handle, _row_ids(handle))
+
+    def merge(self, other: "CustomerState") -> "CustomerState":
+        """Adds ``other`` into this state (exact, associative, commutative); ``other`` is
+        unchanged. Returns self."""
+        if not isinstance(other, CustomerState):
+            raise TypeError(f"other must be a CustomerState, not {type(other).__name__}")
+        _lib.check(_lib.get().crmkit_state_merge(self._handle.ptr, other._handle.ptr))
+        return self
+
+    # -- persistence ----------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        """The state's binary document (canonical: equal states give equal bytes)."""
+        lib = _lib.get()
+        needed = c_size_t()
+        rc = lib.crmkit_state_save(self._handle.ptr, None, 0, byref(needed))
+        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
+            _lib.check(rc)
+        buf = create_string_buffer(max(needed.value, 1))
+        _lib.check(lib.crmkit_state_save(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
+        return buf.raw[: needed.value]
+
+    def __reduce__(self) -> tuple:
+        """Pickles through :meth:`to_bytes` (a binary document, so not the text documents of
+        the fitted models' ``Persisted`` mixin)."""
+        return (CustomerState.from_bytes, (self.to_bytes(),))
+
+    # -- queries --------------------------------------------------------------------------
+    @property
+    def info(self) -> StateInfo:
+        """Customers, transactions, bytes held and the time range."""
+        n, tx, mem = c_size_t(), c_int64(), c_size_t()
+        lo, hi = c_int64(), c_int64()
+        _lib.check(_lib.get().crmkit_state_info(self._handle.ptr, byref(n), byref(tx), byref(mem), byref(lo), byref(hi)))
+        return StateInfo(n.value, tx.value, mem.value, lo.value, hi.value)
+
+    def __len__(self) -> int:
+        return self.info.n_customers
+
+    @property
+    def customer_ids(self) -> List[str]:
+        """The customer ids in row order of :meth:`customer_table` (decimal ids by value,
+        then the others byte-wise)."""
+        lib = _lib.get()
+        n = self.info.n_customers
+        offsets = np.zeros(n + 1, dtype=np.uintp)
+        needed = c_size_t()
+        rc = lib.crmkit_state_customer_ids(self._handle.ptr, None, 0, None, 0, byref(needed))
+        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
+            _lib.check(rc)
+        buf = create_string_buffer(max(needed.value, 1))
+        _lib.check(lib.crmkit_state_customer_ids(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value,
+                                                 offsets.ctypes.data_as(POINTER(c_size_t)), n + 1, byref(needed)))
+        raw = buf.raw
+        return [raw[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(n)]
+
+    def lifecycle_start(self) -> int:
+        """The lifecycle replay's start (Unix seconds): the first second of the UTC day of
+        the earliest transaction (see :func:`score_lifecycle`)."""
+        out = c_int64()
+        _lib.check(_lib.get().crmkit_state_lifecycle_start(self._handle.ptr, byref(out)))
+        return out.value
+
+    def customer_table(self, as_of: Any, config: ConfigLike = None) -> "pd.DataFrame":
+        """The customer table at ``as_of`` with the config of :func:`crmkit.score_customers`
+        (TOML/JSON text, a path or a dict; None: the defaults): a DataFrame indexed by
+        customer id (rows in id order) whose values equal, per customer, those of
+        ``crmkit.score_customers`` on all the transactions, except ``lifecycle_stage`` and
+        ``stage_since``, which are missing here (they need every purchase's time: fill them
+        with :func:`score_lifecycle`; :func:`crmkit.dask.score_customers` does).
+        ``attrs["crmkit_report"]`` tells what was fitted.
+
+        Raises:
+            crmkit.InvalidArgumentError: an empty state, as_of before its last transaction,
+                a bad config.
+        """
+        config_handle = _ConfigHandle(config) if config is not None else None
+        lib = _lib.get()
+        ptr = _lib.TableP()
+        _lib.check(lib.crmkit_state_score_customers(self._handle.ptr, _unix_seconds(as_of, "as_of"),
+                                                    config_handle.ptr if config_handle else None, byref(ptr)))
+        handle = _TableHandle(ptr)
+        frame = to_frame(handle, self.customer_ids)
+        frame.attrs["crmkit_report"] = json.loads(_string(lib.crmkit_table_report_json, handle.ptr))
+        return frame
+
+    def __repr__(self) -> str:
+        i = self.info
+        return f"CustomerState(n_customers={i.n_customers}, n_transactions={i.n_transactions}, bytes={i.memory_bytes})"
+
+
+def _row_ids(handle: _TableHandle) -> List[str]:
+    n = c_size_t()
+    _lib.check(_lib.get().crmkit_table_n_rows(handle.ptr, byref(n)))
+    return [_string(_lib.get().crmkit_table_customer_id, handle.ptr, i) for i in range(n.value)]
+
+
+def score_lifecycle(data: Union[Dataset, "pd.DataFrame"], start: Any, as_of: Any, config: ConfigLike = None,
+                    **dataset_options: Any) -> "pd.DataFrame":
+    """The lifecycle columns of :func:`crmkit.score_customers` (``lifecycle_stage``,
+    ``stage_since``) for the customers of ``data`` (a Dataset, or a DataFrame read with
+    ``dataset_options``), replayed from ``start`` (:meth:`CustomerState.lifecycle_start`
+    of the merged state of all partitions) to ``as_of``. Per customer equal to the
+    one-process table when ``data`` holds all of that customer's transactions. Indexed by
+    customer id; no columns when the config turns the lifecycle off."""
+    dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, **dataset_options)
+    config_handle = _ConfigHandle(config) if config is not None else None
+    ptr = _lib.TableP()
+    _lib.check(_lib.get().crmkit_state_score_lifecycle(dataset._h().ptr, _unix_seconds(start, "start"),
+                                                       _unix_seconds(as_of, "as_of"),
+                                                       config_handle.ptr if config_handle else None, byref(ptr)))
+    return to_frame(_TableHandle(ptr), dataset.customer_ids)
+
