@@ -24,7 +24,7 @@ from ._version import __version__
 # A module registers itself by existing: every public module of the package (one per C++
 # folder, docs/architecture.md "Adding a module") is imported here and its ``__all__`` is
 # re-exported, except the namespaces that are used as ``crmkit.<module>.<name>``.
-_NAMESPACES = ("metrics", "plotting")
+_NAMESPACES = ("dask", "metrics", "plotting")
 
 __all__: _List[str] = [
     "Error",
