@@ -35,12 +35,13 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from ._fit import read_fit_report
+from ._fit import Persisted, read_fit_report
 
 __all__ = ["Baskets", "AssociationRules", "ImplicitALS", "popularity_offers", "evaluate_offers", "holdout_evaluation"]
 
 _METRICS = {"support": 0, "confidence": 1, "lift": 2, "leverage": 3, "conviction": 4, "zhangs_metric": 5}
 _SOLVERS = {"cg": 0, "cholesky": 1}
+_WEIGHTINGS = {"none": 0, "bm25": 1, "tfidf": 2}
 _VALUES = {"orders": 0, "spend": 1}
 _RULE_COLUMNS = ["antecedent support", "consequent support", "support", "confidence", "lift", "leverage",
                  "conviction", "zhangs_metric"]
@@ -425,13 +426,21 @@ def holdout_evaluation(baskets: Baskets, *, days: float = 60, k: int = 10, als: 
     return frame
 
 
-class ImplicitALS(_Owned):
+_ALS_NUMBERS = ("factors", "regularization", "alpha", "max_iter", "cg_steps", "tol", "seed", "n_threads", "bm25_k1")
+
+
+class ImplicitALS(Persisted):
     """Implicit-feedback ALS by conjugate gradient (see crmkit/offers/implicit_als.hpp).
 
     Parameters: ``factors``, ``regularization`` (lambda), ``alpha`` (confidence
     c = 1 + alpha r), ``max_iter``, ``cg_steps``, ``solver`` ("cg" or "cholesky": the exact
     per-row solve), ``tol`` (0: run max_iter), ``seed``, ``n_threads`` (results identical
-    for any value).
+    for any value), ``weighting`` ("none", "bm25" or "tfidf": implicit's ``bm25_weight`` /
+    ``tfidf_weight`` of the matrix before the fit; entries weighted <= 0 are dropped),
+    ``bm25_k1``, ``bm25_b``.
+
+    Persistence: ``to_text`` / ``from_text`` (the model document: factors, options, report
+    and the history the offers exclude) and pickling; ids survive a pickle, not a document.
 
     After :meth:`fit`: ``user_factors`` (n_customers x factors), ``item_factors``
     (n_products x factors), ``fit_report_``; ``customer_ids`` and ``product_ids`` when fit
@@ -441,7 +450,8 @@ class ImplicitALS(_Owned):
     def __init__(self, factors: int = _lib.DEFAULT, *, regularization: float = _lib.DEFAULT,
                  alpha: float = _lib.DEFAULT, max_iter: int = _lib.DEFAULT, cg_steps: int = _lib.DEFAULT,
                  solver: str = "cg", tol: float = _lib.DEFAULT, seed: int = _lib.DEFAULT,
-                 n_threads: int = _lib.DEFAULT) -> None:
+                 n_threads: int = _lib.DEFAULT, weighting: str = "none", bm25_k1: float = _lib.DEFAULT,
+                 bm25_b: float = _lib.DEFAULT) -> None:
         self.factors = _lib.resolve("als", "factors", factors)
         self.regularization = _lib.resolve("als", "regularization", regularization)
         self.alpha = _lib.resolve("als", "alpha", alpha)
@@ -451,6 +461,10 @@ class ImplicitALS(_Owned):
         self.tol = _lib.resolve("als", "tol", tol)
         self.seed = _lib.resolve("als", "seed", seed)
         self.n_threads = _lib.resolve("als", "n_threads", n_threads)
+        self.weighting = weighting
+        self.bm25_k1 = _lib.resolve("als", "bm25_k1", bm25_k1)
+        # B's range [0, 1] looks like a flag to _lib.resolve; it is a real option.
+        self.bm25_b = _lib.option_bounds("als", "bm25_b")[2] if bm25_b is _lib.DEFAULT else bm25_b
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
 
@@ -474,10 +488,14 @@ class ImplicitALS(_Owned):
         data = np.ascontiguousarray(m.data, dtype=np.float64)
         handle = _lib.AlsP()
         _lib.check(lib.crmkit_als_create(byref(handle)))
-        self._own(handle, lib.crmkit_als_free)
-        for name in ("factors", "regularization", "alpha", "max_iter", "cg_steps", "tol", "seed", "n_threads"):
+        self._adopt_handle(handle)
+        for name in _ALS_NUMBERS:
             _lib.set_option("als", handle, name, getattr(self, name))
         _lib.set_option("als", handle, "solver", _choice(self.solver, _SOLVERS, "solver"))
+        _lib.set_option("als", handle, "weighting", _choice(self.weighting, _WEIGHTINGS, "weighting"))
+        if isinstance(self.bm25_b, (bool, np.bool_)) or not isinstance(self.bm25_b, (int, float, np.number)):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"bm25_b must be a number, got {self.bm25_b!r}")
+        _lib.check(lib.crmkit_als_set_double(handle, _lib.option_key("als", "bm25_b"), float(self.bm25_b)))
         inits = [None, None]
         if user_init is not None or item_init is not None:
             if user_init is None or item_init is None:
@@ -491,6 +509,11 @@ class ImplicitALS(_Owned):
                                       m.shape[0], m.shape[1], data.size,
                                       None if inits[0] is None else _ptr(inits[0], c_double),
                                       None if inits[1] is None else _ptr(inits[1], c_double)))
+        self._read_fit()
+        return self
+
+    def _read_fit(self) -> None:
+        lib, handle = _lib.get(), self._handle
         rows, cols, k = c_size_t(), c_size_t(), c_size_t()
         _lib.check(lib.crmkit_als_shape(handle, byref(rows), byref(cols), byref(k)))
         self.user_factors = np.empty((rows.value, k.value), dtype=np.float64)
@@ -498,7 +521,40 @@ class ImplicitALS(_Owned):
         _lib.check(lib.crmkit_als_user_factors(handle, _ptr(self.user_factors, c_double), self.user_factors.size))
         _lib.check(lib.crmkit_als_item_factors(handle, _ptr(self.item_factors, c_double), self.item_factors.size))
         self.fit_report_ = read_fit_report("als", handle)
-        return self
+
+    # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
+    _c_name = "als"
+
+    def _is_fitted(self) -> bool:
+        return self._handle is not None and hasattr(self, "user_factors")
+
+    @classmethod
+    def from_text(cls, text: str) -> "ImplicitALS":
+        """A fitted model read from ``to_text`` output: the same offers and similarities,
+        bit for bit. Customers and products are numbered 0.. (ids are not in the document)."""
+        model = cls()
+        model._load_handle(text)
+        model._read_fit()
+        lib = _lib.get()
+        for name in _ALS_NUMBERS + ("solver", "weighting"):
+            key = _lib.option_key("als", name)
+            if _lib.option_is_integer("als", name):
+                v = c_int64()
+                _lib.check(lib.crmkit_als_get_int(model._handle, key, byref(v)))
+                value: Any = int(v.value)
+            else:
+                d = c_double()
+                _lib.check(lib.crmkit_als_get_double(model._handle, key, byref(d)))
+                value = float(d.value)
+            setattr(model, name, value)
+        d = c_double()
+        _lib.check(lib.crmkit_als_get_double(model._handle, _lib.option_key("als", "bm25_b"), byref(d)))
+        model.bm25_b = float(d.value)
+        model.solver = {v: k for k, v in _SOLVERS.items()}[model.solver]
+        model.weighting = {v: k for k, v in _WEIGHTINGS.items()}[model.weighting]
+        model.customer_ids = list(range(model.user_factors.shape[0]))
+        model.product_ids = list(range(model.item_factors.shape[0]))
+        return model
 
     def recommend(self, n: int = 10, *, exclude_bought: bool = True) -> Any:
         """Top-``n`` offers per customer as a DataFrame (customer_id, rank, product_id,
@@ -507,7 +563,8 @@ class ImplicitALS(_Owned):
         import pandas as pd
 
         n = _int(n, "n")
-        rows = self.user_factors.shape[0] if self._handle is not None else 0
+        self._check_fitted()
+        rows = self.user_factors.shape[0]
         items, scores, cold = self._offers(n, exclude_bought)
         items, scores = items.ravel(), scores.ravel()
         keep = items >= 0
