@@ -84,14 +84,6 @@ void write_scored(const std::vector<crmkit::scored_item>& s, int32_t* out_items,
   }
 }
 
-void write_offers(const crmkit::offer_table& t, int32_t* out_items, double* out_scores, int32_t* out_cold_start,
-                  size_t cap, const char* function) {
-  check_capacity(cap, t.item.size(), function);
-  std::copy(t.item.begin(), t.item.end(), out_items);
-  std::copy(t.score.begin(), t.score.end(), out_scores);
-  if (out_cold_start != nullptr) std::copy(t.cold_start.begin(), t.cold_start.end(), out_cold_start);
-}
-
 // NUL-terminated names one after the other (the final NUL is copy_out's).
 void copy_names(const std::vector<std::string>& names, char* buf, std::size_t cap, std::size_t* out_needed,
                 const char* function) {
