@@ -39,6 +39,7 @@
 #define CRMKIT_C_OFFERS_H
 
 #include "crmkit/crmkit.h"
+#include "crmkit/c/table.h"
 
 #ifdef __cplusplus
 extern "C" {
