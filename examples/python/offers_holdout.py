@@ -1,5 +1,6 @@
 """Next best offer hold-out on order lines: baskets from the bundled order-line sample (or
-a CSV given), implicit ALS, association rules and the popularity baseline trained on all
+a CSV given), implicit ALS, item kNN (item-item cosine), association rules and the
+popularity baseline trained on all
 but the last N days and scored on the products each customer bought for the first time
 in those days (crmkit.offers.holdout_evaluation), plus the same on generated order lines
 with planted structure (customers with preferred categories, products bought in pairs).
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 import crmkit
-from crmkit.offers import AssociationRules, Baskets, ImplicitALS, holdout_evaluation
+from crmkit.offers import AssociationRules, Baskets, ImplicitALS, ItemKNN, holdout_evaluation
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "order_lines_sample.csv"
 
@@ -51,7 +52,8 @@ def planted_lines(seed: int = 1, n_customers: int = 800, n_categories: int = 12,
 def report(name: str, baskets: Baskets, days: float, k: int) -> None:
     table = holdout_evaluation(baskets, days=days, k=k,
                                als=ImplicitALS(factors=16, alpha=10.0, regularization=0.1, max_iter=15, seed=1),
-                               rules=AssociationRules(min_support=0.002, min_threshold=0.05))
+                               rules=AssociationRules(min_support=0.002, min_threshold=0.05),
+                               knn=ItemKNN(neighbours=20))
     print(f"{name}: {len(baskets)} baskets, {baskets.n_items} products, {len(baskets.customer_ids)} customers; "
           f"train {table.attrs['train_baskets']} / hold-out {table.attrs['test_baskets']} baskets (last {days:g} days)")
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))

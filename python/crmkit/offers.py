@@ -35,12 +35,14 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from ._fit import read_fit_report
+from ._fit import Persisted, read_fit_report
 
-__all__ = ["Baskets", "AssociationRules", "ImplicitALS", "popularity_offers", "evaluate_offers", "holdout_evaluation"]
+__all__ = ["Baskets", "AssociationRules", "ImplicitALS", "ItemKNN", "popularity_offers", "evaluate_offers",
+           "holdout_evaluation", "rank_by_value", "add_offer_columns"]
 
 _METRICS = {"support": 0, "confidence": 1, "lift": 2, "leverage": 3, "conviction": 4, "zhangs_metric": 5}
 _SOLVERS = {"cg": 0, "cholesky": 1}
+_WEIGHTINGS = {"none": 0, "bm25": 1, "tfidf": 2}
 _VALUES = {"orders": 0, "spend": 1}
 _RULE_COLUMNS = ["antecedent support", "consequent support", "support", "confidence", "lift", "leverage",
                  "conviction", "zhangs_metric"]
@@ -389,13 +391,15 @@ def evaluate_offers(items: Any, relevant: Any, k: int) -> dict:
 
 
 def holdout_evaluation(baskets: Baskets, *, days: float = 60, k: int = 10, als: Optional["ImplicitALS"] = None,
-                       rules: Optional["AssociationRules"] = None) -> Any:
+                       rules: Optional["AssociationRules"] = None, knn: Optional["ItemKNN"] = None) -> Any:
     """A time-split hold-out: train on the baskets before the last ``days`` days, offer k
     products per customer that the customer had not bought, and score them against the
     products each customer bought for the first time in the hold-out. Returns a DataFrame
     indexed by method (als, rules, popularity) with precision@k, recall@k, map@k,
     ndcg@k, coverage and n_evaluated. ``als`` / ``rules`` are unfitted estimators
-    (defaults: ImplicitALS(), AssociationRules(min_support=0.01, min_threshold=0.1))."""
+    (defaults: ImplicitALS(), AssociationRules(min_support=0.01, min_threshold=0.1));
+    ``knn`` an unfitted :class:`ItemKNN`: when given, its row ``item_knn`` is added
+    (after als)."""
     import pandas as pd
     import scipy.sparse
 
@@ -412,11 +416,13 @@ def holdout_evaluation(baskets: Baskets, *, days: float = 60, k: int = 10, als: 
     rules = rules if rules is not None else AssociationRules(min_support=0.01, min_threshold=0.1)
     als.fit(history)
     rules.fit(train)
-    offers = {
-        "als": als._offers(k, True)[0],
+    offers = {"als": als._offers(k, True)[0]}
+    if knn is not None:
+        offers["item_knn"] = knn.fit(history)._offers(k, True)[0]
+    offers.update({
         "rules": _rules_offers(rules, history, k)[0],
         "popularity": popularity_offers(history, k)[0],
-    }
+    })
     rows = {name: evaluate_offers(items, scipy.sparse.csr_matrix(relevant), k) for name, items in offers.items()}
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.columns = [f"{c}@{k}" if c in ("precision", "recall", "map", "ndcg") else c for c in frame.columns]
@@ -425,13 +431,21 @@ def holdout_evaluation(baskets: Baskets, *, days: float = 60, k: int = 10, als: 
     return frame
 
 
-class ImplicitALS(_Owned):
+_ALS_NUMBERS = ("factors", "regularization", "alpha", "max_iter", "cg_steps", "tol", "seed", "n_threads", "bm25_k1")
+
+
+class ImplicitALS(Persisted):
     """Implicit-feedback ALS by conjugate gradient (see crmkit/offers/implicit_als.hpp).
 
     Parameters: ``factors``, ``regularization`` (lambda), ``alpha`` (confidence
     c = 1 + alpha r), ``max_iter``, ``cg_steps``, ``solver`` ("cg" or "cholesky": the exact
     per-row solve), ``tol`` (0: run max_iter), ``seed``, ``n_threads`` (results identical
-    for any value).
+    for any value), ``weighting`` ("none", "bm25" or "tfidf": implicit's ``bm25_weight`` /
+    ``tfidf_weight`` of the matrix before the fit; entries weighted <= 0 are dropped),
+    ``bm25_k1``, ``bm25_b``.
+
+    Persistence: ``to_text`` / ``from_text`` (the model document: factors, options, report
+    and the history the offers exclude) and pickling; ids survive a pickle, not a document.
 
     After :meth:`fit`: ``user_factors`` (n_customers x factors), ``item_factors``
     (n_products x factors), ``fit_report_``; ``customer_ids`` and ``product_ids`` when fit
@@ -441,7 +455,8 @@ class ImplicitALS(_Owned):
     def __init__(self, factors: int = _lib.DEFAULT, *, regularization: float = _lib.DEFAULT,
                  alpha: float = _lib.DEFAULT, max_iter: int = _lib.DEFAULT, cg_steps: int = _lib.DEFAULT,
                  solver: str = "cg", tol: float = _lib.DEFAULT, seed: int = _lib.DEFAULT,
-                 n_threads: int = _lib.DEFAULT) -> None:
+                 n_threads: int = _lib.DEFAULT, weighting: str = "none", bm25_k1: float = _lib.DEFAULT,
+                 bm25_b: float = _lib.DEFAULT) -> None:
         self.factors = _lib.resolve("als", "factors", factors)
         self.regularization = _lib.resolve("als", "regularization", regularization)
         self.alpha = _lib.resolve("als", "alpha", alpha)
@@ -451,6 +466,10 @@ class ImplicitALS(_Owned):
         self.tol = _lib.resolve("als", "tol", tol)
         self.seed = _lib.resolve("als", "seed", seed)
         self.n_threads = _lib.resolve("als", "n_threads", n_threads)
+        self.weighting = weighting
+        self.bm25_k1 = _lib.resolve("als", "bm25_k1", bm25_k1)
+        # B's range [0, 1] looks like a flag to _lib.resolve; it is a real option.
+        self.bm25_b = _lib.option_bounds("als", "bm25_b")[2] if bm25_b is _lib.DEFAULT else bm25_b
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
 
@@ -474,10 +493,14 @@ class ImplicitALS(_Owned):
         data = np.ascontiguousarray(m.data, dtype=np.float64)
         handle = _lib.AlsP()
         _lib.check(lib.crmkit_als_create(byref(handle)))
-        self._own(handle, lib.crmkit_als_free)
-        for name in ("factors", "regularization", "alpha", "max_iter", "cg_steps", "tol", "seed", "n_threads"):
+        self._adopt_handle(handle)
+        for name in _ALS_NUMBERS:
             _lib.set_option("als", handle, name, getattr(self, name))
         _lib.set_option("als", handle, "solver", _choice(self.solver, _SOLVERS, "solver"))
+        _lib.set_option("als", handle, "weighting", _choice(self.weighting, _WEIGHTINGS, "weighting"))
+        if isinstance(self.bm25_b, (bool, np.bool_)) or not isinstance(self.bm25_b, (int, float, np.number)):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"bm25_b must be a number, got {self.bm25_b!r}")
+        _lib.check(lib.crmkit_als_set_double(handle, _lib.option_key("als", "bm25_b"), float(self.bm25_b)))
         inits = [None, None]
         if user_init is not None or item_init is not None:
             if user_init is None or item_init is None:
@@ -491,6 +514,11 @@ class ImplicitALS(_Owned):
                                       m.shape[0], m.shape[1], data.size,
                                       None if inits[0] is None else _ptr(inits[0], c_double),
                                       None if inits[1] is None else _ptr(inits[1], c_double)))
+        self._read_fit()
+        return self
+
+    def _read_fit(self) -> None:
+        lib, handle = _lib.get(), self._handle
         rows, cols, k = c_size_t(), c_size_t(), c_size_t()
         _lib.check(lib.crmkit_als_shape(handle, byref(rows), byref(cols), byref(k)))
         self.user_factors = np.empty((rows.value, k.value), dtype=np.float64)
@@ -498,29 +526,49 @@ class ImplicitALS(_Owned):
         _lib.check(lib.crmkit_als_user_factors(handle, _ptr(self.user_factors, c_double), self.user_factors.size))
         _lib.check(lib.crmkit_als_item_factors(handle, _ptr(self.item_factors, c_double), self.item_factors.size))
         self.fit_report_ = read_fit_report("als", handle)
-        return self
+
+    # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
+    _c_name = "als"
+
+    def _is_fitted(self) -> bool:
+        return self._handle is not None and hasattr(self, "user_factors")
+
+    @classmethod
+    def from_text(cls, text: str) -> "ImplicitALS":
+        """A fitted model read from ``to_text`` output: the same offers and similarities,
+        bit for bit. Customers and products are numbered 0.. (ids are not in the document)."""
+        model = cls()
+        model._load_handle(text)
+        model._read_fit()
+        lib = _lib.get()
+        for name in _ALS_NUMBERS + ("solver", "weighting"):
+            key = _lib.option_key("als", name)
+            if _lib.option_is_integer("als", name):
+                v = c_int64()
+                _lib.check(lib.crmkit_als_get_int(model._handle, key, byref(v)))
+                value: Any = int(v.value)
+            else:
+                d = c_double()
+                _lib.check(lib.crmkit_als_get_double(model._handle, key, byref(d)))
+                value = float(d.value)
+            setattr(model, name, value)
+        d = c_double()
+        _lib.check(lib.crmkit_als_get_double(model._handle, _lib.option_key("als", "bm25_b"), byref(d)))
+        model.bm25_b = float(d.value)
+        model.solver = {v: k for k, v in _SOLVERS.items()}[model.solver]
+        model.weighting = {v: k for k, v in _WEIGHTINGS.items()}[model.weighting]
+        model.customer_ids = list(range(model.user_factors.shape[0]))
+        model.product_ids = list(range(model.item_factors.shape[0]))
+        return model
 
     def recommend(self, n: int = 10, *, exclude_bought: bool = True) -> Any:
         """Top-``n`` offers per customer as a DataFrame (customer_id, rank, product_id,
         score, cold_start), best first; customers without history get the most popular
         products, flagged ``cold_start``. Rows are left out where fewer than n remain."""
-        import pandas as pd
-
         n = _int(n, "n")
-        rows = self.user_factors.shape[0] if self._handle is not None else 0
+        self._check_fitted()
         items, scores, cold = self._offers(n, exclude_bought)
-        items, scores = items.ravel(), scores.ravel()
-        keep = items >= 0
-        row = np.repeat(np.arange(rows), n)[keep]
-        product = np.asarray(self.product_ids, dtype=object)
-        customer = np.asarray(self.customer_ids, dtype=object)
-        return pd.DataFrame({
-            "customer_id": customer[row],
-            "rank": np.tile(np.arange(1, n + 1), rows)[keep],
-            "product_id": product[items[keep]],
-            "score": scores[keep],
-            "cold_start": cold[row],
-        })
+        return _offers_frame(items, scores, cold, self.customer_ids, self.product_ids)
 
     def _offers(self, n: int, exclude_bought: bool) -> tuple:
         """(items, scores, cold_start) arrays of crmkit_als_recommend."""
@@ -549,3 +597,197 @@ class ImplicitALS(_Owned):
                                                       _ptr(scores, c_double), items.size, byref(count)))
         k = count.value
         return pd.DataFrame({"product_id": [self.product_ids[int(i)] for i in items[:k]], "score": scores[:k]})
+
+
+def _matrix_input(X: Any, value: str) -> tuple:
+    """(csr matrix, indptr, indices, data, customer_ids, product_ids) of a Baskets or a matrix."""
+    import scipy.sparse
+
+    if isinstance(X, Baskets):
+        m = X.matrix(value)
+        customers, products = X.customer_ids, X.item_names
+    else:
+        m = scipy.sparse.csr_matrix(X)
+        customers, products = list(range(m.shape[0])), list(range(m.shape[1]))
+    return (m, np.ascontiguousarray(m.indptr, dtype=np.int64), np.ascontiguousarray(m.indices, dtype=np.int32),
+            np.ascontiguousarray(m.data, dtype=np.float64), customers, products)
+
+
+def _offers_frame(items: np.ndarray, scores: np.ndarray, cold: np.ndarray, customers: Sequence[Any],
+                  products: Sequence[Any]) -> Any:
+    """The long offers DataFrame (customer_id, rank, product_id, score, cold_start)."""
+    import pandas as pd
+
+    rows, n = items.shape
+    flat, flat_scores = items.ravel(), scores.ravel()
+    keep = flat >= 0
+    row = np.repeat(np.arange(rows), n)[keep]
+    return pd.DataFrame({
+        "customer_id": np.asarray(customers, dtype=object)[row],
+        "rank": np.tile(np.arange(1, n + 1), rows)[keep],
+        "product_id": np.asarray(products, dtype=object)[flat[keep]],
+        "score": flat_scores[keep],
+        "cold_start": cold[row],
+    })
+
+
+class ItemKNN(_Owned):
+    """Item-item cosine nearest neighbours (crmkit/offers/item_knn.hpp), as the
+    ``implicit`` library's ``CosineRecommender``: the ``neighbours`` (K) most similar
+    products of each product by the cosine of their customer columns (the product itself
+    included), offers scored sum_i r_ui s_ij, the slots left filled by popularity.
+
+    After :meth:`fit`: ``similarity_`` (a scipy.sparse CSR products x products matrix),
+    ``customer_ids``, ``product_ids``.
+    """
+
+    def __init__(self, neighbours: int = _lib.DEFAULT, *, n_threads: int = _lib.DEFAULT) -> None:
+        self.neighbours = _lib.resolve("item_knn", "neighbours", neighbours)
+        self.n_threads = _lib.resolve("item_knn", "n_threads", n_threads)
+        self._handle: Any = None
+        self._finalizer: Optional[weakref.finalize] = None
+
+    def fit(self, X: Any, *, value: str = "orders") -> "ItemKNN":
+        """Fits to ``X``: a :class:`Baskets` (its ``matrix(value)``), a scipy.sparse matrix
+        or a dense array (customers x products, values >= 0)."""
+        import scipy.sparse
+
+        lib = _lib.get()
+        m, indptr, indices, data, self.customer_ids, self.product_ids = _matrix_input(X, value)
+        handle = _lib.ItemKnnP()
+        _lib.check(lib.crmkit_item_knn_create(byref(handle)))
+        self._own(handle, lib.crmkit_item_knn_free)
+        for name in ("neighbours", "n_threads"):
+            _lib.set_option("item_knn", handle, name, getattr(self, name))
+        _lib.check(lib.crmkit_item_knn_fit(handle, _ptr(indptr, c_int64), _ptr(indices, c_int32), _ptr(data, c_double),
+                                           m.shape[0], m.shape[1], data.size))
+        self._rows = m.shape[0]
+        nnz = c_size_t()
+        rc = lib.crmkit_item_knn_similarity(handle, None, 0, None, None, 0, byref(nnz))
+        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
+            _lib.check(rc)
+        sp = np.empty(m.shape[1] + 1, dtype=np.int64)
+        si = np.empty(nnz.value, dtype=np.int32)
+        sv = np.empty(nnz.value, dtype=np.float64)
+        _lib.check(lib.crmkit_item_knn_similarity(handle, _ptr(sp, c_int64), sp.size, _ptr(si, c_int32),
+                                                  _ptr(sv, c_double), nnz.value, byref(nnz)))
+        self.similarity_ = scipy.sparse.csr_matrix((sv, si, sp), shape=(m.shape[1], m.shape[1]))
+        return self
+
+    def _offers(self, n: int, exclude_bought: bool) -> tuple:
+        if self._handle is None:
+            raise _errors.error_for(_errors.E_NOT_FITTED, "ItemKNN: call fit first")
+        lib = _lib.get()
+        return _offer_arrays(lambda i, s, c, cap: lib.crmkit_item_knn_recommend(
+            self._handle, _int(n, "n"), 1 if exclude_bought else 0, i, s, c, cap), self._rows, n)
+
+    def recommend(self, n: int = 10, *, exclude_bought: bool = True) -> Any:
+        """Top-``n`` offers per customer as a DataFrame (customer_id, rank, product_id,
+        score, cold_start); ``cold_start`` marks customers the neighbours suggested nothing
+        for (they get the most popular products)."""
+        items, scores, cold = self._offers(_int(n, "n"), exclude_bought)
+        return _offers_frame(items, scores, cold, self.customer_ids, self.product_ids)
+
+    def similar_items(self, item: Any, n: int = 10) -> Any:
+        """The kept neighbours of ``item`` (a product id, or an index when fit on a
+        matrix) other than itself, best first: DataFrame product_id, score."""
+        import pandas as pd
+
+        if self._handle is None:
+            raise _errors.error_for(_errors.E_NOT_FITTED, "ItemKNN: call fit first")
+        try:
+            code = self.product_ids.index(item)
+        except ValueError:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown product {item!r}") from None
+        n = _int(n, "n")
+        items = np.empty(max(n, 0), dtype=np.int32)
+        scores = np.empty(max(n, 0), dtype=np.float64)
+        count = c_size_t()
+        _lib.check(_lib.get().crmkit_item_knn_similar_items(self._handle, code, n, _ptr(items, c_int32),
+                                                           _ptr(scores, c_double), items.size, byref(count)))
+        k = count.value
+        return pd.DataFrame({"product_id": [self.product_ids[int(i)] for i in items[:k]], "score": scores[:k]})
+
+
+def _offer_grid(offers: Any) -> tuple:
+    """(customers, products, items (rows x n), scores, cold, values or None) of a long offers frame."""
+    for column in ("customer_id", "rank", "product_id", "score"):
+        if column not in offers.columns:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"offers has no column {column!r}")
+    customers = list(dict.fromkeys(offers["customer_id"].tolist()))
+    products = list(dict.fromkeys(offers["product_id"].tolist()))
+    n = int(offers["rank"].max()) if len(offers) else 1
+    row_of = {c: i for i, c in enumerate(customers)}
+    item_of = {p: i for i, p in enumerate(products)}
+    items = np.full((len(customers), n), -1, dtype=np.int32)
+    scores = np.zeros((len(customers), n), dtype=np.float64)
+    values = np.zeros((len(customers), n), dtype=np.float64) if "expected_value" in offers.columns else None
+    cold = np.zeros(len(customers), dtype=np.int32)
+    rows = np.fromiter((row_of[c] for c in offers["customer_id"]), dtype=np.int64, count=len(offers))
+    ranks = offers["rank"].to_numpy(dtype=np.int64) - 1
+    if len(offers) and (ranks.min() < 0):
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "offers: rank must be >= 1")
+    items[rows, ranks] = np.fromiter((item_of[p] for p in offers["product_id"]), dtype=np.int32, count=len(offers))
+    scores[rows, ranks] = offers["score"].to_numpy(dtype=np.float64)
+    if values is not None:
+        values[rows, ranks] = offers["expected_value"].to_numpy(dtype=np.float64)
+    if "cold_start" in offers.columns:
+        cold[rows] = offers["cold_start"].to_numpy(dtype=np.int32)
+    return customers, products, items, scores, cold, values
+
+
+def rank_by_value(offers: Any, value: Any, item_value: Any = None) -> Any:
+    """Offers (a ``recommend`` DataFrame) re-ranked by expected value =
+    clamp(score, 0, 1) x value[customer] x item_value[product] (crmkit/offers/offer_value.hpp),
+    in the units of ``value`` (e.g. the customer table's CLV or expected spend: currency)
+    times those of ``item_value`` (e.g. a product's mean spend; None: 1). ``value`` is a
+    Series (or mapping) keyed by customer id; a customer without a value (missing / NaN)
+    gets expected value 0 and keeps the affinity order. Returns the offers with
+    ``expected_value``, ``rank`` renumbered by value within each customer."""
+    import pandas as pd
+
+    customers, products, items, scores, cold, _ = _offer_grid(offers)
+    values = pd.Series(value, dtype=float) if not isinstance(value, pd.Series) else value.astype(float)
+    row_value = np.ascontiguousarray(values.reindex(customers).to_numpy(dtype=np.float64, na_value=np.nan))
+    per_item = None
+    if item_value is not None:
+        iv = pd.Series(item_value, dtype=float) if not isinstance(item_value, pd.Series) else item_value.astype(float)
+        per_item = np.ascontiguousarray(iv.reindex(products).to_numpy(dtype=np.float64, na_value=np.nan))
+    rows, n = items.shape
+    out_items = np.empty_like(items)
+    out_scores = np.empty_like(scores)
+    out_values = np.empty_like(scores)
+    _lib.check(_lib.get().crmkit_offers_rank_by_value(
+        _ptr(items, c_int32), _ptr(scores, c_double), rows, n, _ptr(row_value, c_double),
+        None if per_item is None else _ptr(per_item, c_double), len(products),
+        _ptr(out_items, c_int32), _ptr(out_scores, c_double), _ptr(out_values, c_double), out_items.size))
+    frame = _offers_frame(out_items, out_scores, cold.astype(bool), customers, products)
+    frame["expected_value"] = out_values.ravel()[out_items.ravel() >= 0]
+    return frame
+
+
+def add_offer_columns(table: Any, offers: Any, *, prefix: str = "next_best_offer") -> Any:
+    """The customer table (a DataFrame indexed by customer id) with the next-best-offer
+    columns added: ``<prefix>`` (the first offer's product id), ``<prefix>_score``,
+    ``<prefix>_value`` (when ``offers`` has ``expected_value``, from :func:`rank_by_value`)
+    and ``<prefix>_cold_start``. Customers without offers get missing values; the input
+    table is not modified."""
+    from ctypes import c_char_p
+
+    from . import table as _table
+
+    customers, products, items, scores, cold, values = _offer_grid(offers)
+    if not isinstance(prefix, str) or not prefix:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"prefix must be a non-empty string, got {prefix!r}")
+    handle = _table.from_frame(table)
+    ids = [str(c).encode("utf-8") for c in customers]
+    names = [str(p).encode("utf-8") for p in products]
+    id_array = (c_char_p * max(len(ids), 1))(*ids)
+    name_array = (c_char_p * max(len(names), 1))(*names)
+    _lib.check(_lib.get().crmkit_offers_add_columns(
+        handle.ptr, prefix.encode("utf-8"), id_array, len(ids), name_array, len(names), _ptr(items, c_int32),
+        _ptr(scores, c_double), None if values is None else _ptr(values, c_double), _ptr(cold, c_int32),
+        items.shape[1]))
+    out = _table.to_frame(handle, [str(i) for i in table.index])
+    out.index = table.index
+    return out

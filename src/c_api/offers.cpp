@@ -2,6 +2,7 @@
 // crmkit/offers/*.hpp.
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,6 +14,8 @@
 #include "crmkit/offers/baskets.hpp"
 #include "crmkit/offers/evaluation.hpp"
 #include "crmkit/offers/implicit_als.hpp"
+#include "crmkit/offers/item_knn.hpp"
+#include "crmkit/offers/offer_value.hpp"
 
 struct crmkit_baskets {
   crmkit::basket_set baskets;
@@ -26,6 +29,12 @@ struct crmkit_rules {
     std::vector<crmkit::association_rule> rules;
   };
   std::optional<result> fit;
+};
+
+struct crmkit_item_knn {
+  crmkit::item_knn_options options;
+  std::optional<crmkit::item_knn_model> model;
+  crmkit::interaction_matrix history;
 };
 
 struct crmkit_als {
@@ -51,6 +60,28 @@ const crmkit::als_model& fitted(const crmkit_als* h, const char* function) {
   if (!h->model)
     throw error(errc::not_fitted, fmt::format("{}: the ALS handle has no model; call crmkit_als_fit first", function));
   return *h->model;
+}
+
+const crmkit::item_knn_model& fitted(const crmkit_item_knn* h, const char* function) {
+  if (!h->model)
+    throw error(errc::not_fitted,
+                fmt::format("{}: the item kNN handle has no model; call crmkit_item_knn_fit first", function));
+  return *h->model;
+}
+
+// Copies scored items (two-call: *out_count always set).
+void write_scored(const std::vector<crmkit::scored_item>& s, int32_t* out_items, double* out_scores, size_t cap,
+                  size_t* out_count, const char* function) {
+  *out_count = s.size();
+  check_capacity(cap, s.size(), function);
+  if (!s.empty()) {
+    if (out_items == nullptr) crmkit::capi::throw_null(function, "out_items");
+    if (out_scores == nullptr) crmkit::capi::throw_null(function, "out_scores");
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out_items[i] = s[i].item;
+    out_scores[i] = s[i].score;
+  }
 }
 
 // NUL-terminated names one after the other (the final NUL is copy_out's).
@@ -532,6 +563,9 @@ CRMKIT_API int crmkit_als_recommend(const crmkit_als* als, size_t top_n, int32_t
   const auto& model = fitted(CRMKIT_NOT_NULL(als), __func__);
   CRMKIT_CHECK_NOT_NULL(out_items);
   CRMKIT_CHECK_NOT_NULL(out_scores);
+  if (als->history.n_rows == 0)
+    throw error(errc::invalid_argument, fmt::format("{}: the handle was loaded from a document without [history]; "
+                                                    "there is no history to recommend from", __func__));
   const auto t = crmkit::als_recommend(model, als->history, top_n, exclude_bought != 0, als->options.n_threads);
   check_capacity(cap, t.item.size(), __func__);
   std::copy(t.item.begin(), t.item.end(), out_items);
@@ -556,6 +590,175 @@ CRMKIT_API int crmkit_als_similar_items(const crmkit_als* als, int32_t item, siz
     out_items[i] = s[i].item;
     out_scores[i] = s[i].score;
   }
+  CRMKIT_API_END();
+}
+
+
+CRMKIT_API int crmkit_als_save(const crmkit_als* als, char* buf, size_t cap, size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  const auto& model = fitted(CRMKIT_NOT_NULL(als), __func__);
+  const crmkit::interaction_matrix* history = als->history.n_rows > 0 ? &als->history : nullptr;
+  crmkit::capi::copy_out(crmkit::als_to_text(model, als->options, history), buf, cap, out_needed, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_als_load(const char* text, crmkit_als** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(text);
+  auto saved = crmkit::als_from_text(text);
+  auto handle = std::make_unique<crmkit_als>();
+  handle->options = saved.options;
+  handle->model = std::move(saved.model);
+  handle->history = std::move(saved.history);
+  *out = handle.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_item_knn_create(crmkit_item_knn** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_item_knn();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_item_knn_free(crmkit_item_knn* knn) { delete knn; }
+
+CRMKIT_API int crmkit_item_knn_set_int(crmkit_item_knn* knn, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(knn)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_item_knn_get_int(const crmkit_item_knn* knn, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(knn)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_item_knn_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::item_knn_options>(key, out_lo, out_hi, out_default, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_item_knn_fit(crmkit_item_knn* knn, const int64_t* indptr, const int32_t* indices,
+                                   const double* data, size_t n_rows, size_t n_cols, size_t nnz) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(knn);
+  knn->model.reset();
+  knn->history = {};
+  CRMKIT_CHECK_NOT_NULL(indptr);
+  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, __func__, "indices"),
+                                           input(data, nnz, __func__, "data"), n_rows, n_cols);
+  knn->model = crmkit::item_knn_fit(m, knn->options);
+  knn->history = std::move(m);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_item_knn_similarity(const crmkit_item_knn* knn, int64_t* indptr, size_t indptr_cap,
+                                          int32_t* indices, double* data, size_t nnz_cap, size_t* out_nnz) {
+  CRMKIT_API_BEGIN();
+  const auto& m = fitted(CRMKIT_NOT_NULL(knn), __func__).similarity;
+  CRMKIT_CHECK_NOT_NULL(out_nnz);
+  *out_nnz = m.nnz();
+  check_capacity(indptr_cap, m.indptr.size(), __func__, "indptr_cap");
+  check_capacity(nnz_cap, m.nnz(), __func__, "nnz_cap");
+  CRMKIT_CHECK_NOT_NULL(indptr);
+  if (m.nnz() > 0) {
+    CRMKIT_CHECK_NOT_NULL(indices);
+    CRMKIT_CHECK_NOT_NULL(data);
+  }
+  std::copy(m.indptr.begin(), m.indptr.end(), indptr);
+  std::copy(m.indices.begin(), m.indices.end(), indices);
+  std::copy(m.values.begin(), m.values.end(), data);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_item_knn_recommend(const crmkit_item_knn* knn, size_t top_n, int32_t exclude_bought,
+                                         int32_t* out_items, double* out_scores, int32_t* out_cold_start,
+                                         size_t cap) {
+  CRMKIT_API_BEGIN();
+  const auto& model = fitted(CRMKIT_NOT_NULL(knn), __func__);
+  CRMKIT_CHECK_NOT_NULL(out_items);
+  CRMKIT_CHECK_NOT_NULL(out_scores);
+  const auto t = crmkit::item_knn_recommend(model, knn->history, top_n, exclude_bought != 0, knn->options.n_threads);
+  write_offers(t, out_items, out_scores, out_cold_start, cap, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_item_knn_similar_items(const crmkit_item_knn* knn, int32_t item, size_t top_n,
+                                             int32_t* out_items, double* out_scores, size_t cap, size_t* out_count) {
+  CRMKIT_API_BEGIN();
+  const auto& model = fitted(CRMKIT_NOT_NULL(knn), __func__);
+  CRMKIT_CHECK_NOT_NULL(out_count);
+  write_scored(crmkit::item_knn_similar(model, item, top_n), out_items, out_scores, cap, out_count, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_offers_rank_by_value(const int32_t* items, const double* scores, size_t n_rows, size_t top_n,
+                                           const double* row_value, const double* item_value, size_t n_items,
+                                           int32_t* out_items, double* out_scores, double* out_values, size_t cap) {
+  CRMKIT_API_BEGIN();
+  const std::size_t n = n_rows * top_n;
+  crmkit::offer_table t;
+  t.n_rows = n_rows;
+  t.top_n = top_n;
+  const auto in_items = input(items, n, __func__, "items");
+  const auto in_scores = input(scores, n, __func__, "scores");
+  t.item.assign(in_items.begin(), in_items.end());
+  t.score.assign(in_scores.begin(), in_scores.end());
+  t.cold_start.assign(n_rows, 0);
+  const auto rows = input(row_value, n_rows, __func__, "row_value");
+  const auto per_item = item_value == nullptr ? std::span<const double>{} : std::span<const double>(item_value, n_items);
+  const auto out = crmkit::rank_by_value(t, rows, per_item);
+  check_capacity(cap, n, __func__);
+  if (n > 0) {
+    CRMKIT_CHECK_NOT_NULL(out_items);
+    CRMKIT_CHECK_NOT_NULL(out_scores);
+    CRMKIT_CHECK_NOT_NULL(out_values);
+  }
+  std::copy(out.item.begin(), out.item.end(), out_items);
+  std::copy(out.score.begin(), out.score.end(), out_scores);
+  std::copy(out.value.begin(), out.value.end(), out_values);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_offers_add_columns(crmkit_table* table, const char* prefix, const char* const* row_ids,
+                                         size_t n_rows, const char* const* item_names, size_t n_items,
+                                         const int32_t* items, const double* scores, const double* values,
+                                         const int32_t* cold_start, size_t top_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(table);
+  if (top_n == 0) throw error(errc::invalid_argument, fmt::format("{}: top_n is 0", __func__));
+  const std::size_t n = n_rows * top_n;
+  auto strings = [&](const char* const* p, std::size_t count, const char* argument) {
+    const auto in = input(p, count, __func__, argument);
+    std::vector<std::string> out;
+    out.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (in[i] == nullptr)
+        throw error(errc::invalid_argument, fmt::format("{}: {}[{}] is NULL", __func__, argument, i));
+      out.emplace_back(in[i]);
+    }
+    return out;
+  };
+  const auto ids = strings(row_ids, n_rows, "row_ids");
+  const auto names = strings(item_names, n_items, "item_names");
+  crmkit::offer_table t;
+  t.n_rows = n_rows;
+  t.top_n = top_n;
+  const auto in_items = input(items, n, __func__, "items");
+  const auto in_scores = input(scores, n, __func__, "scores");
+  t.item.assign(in_items.begin(), in_items.end());
+  t.score.assign(in_scores.begin(), in_scores.end());
+  if (values != nullptr) t.value.assign(values, values + n);
+  t.cold_start.assign(n_rows, 0);
+  if (cold_start != nullptr)
+    for (std::size_t r = 0; r < n_rows; ++r) t.cold_start[r] = cold_start[r] != 0 ? 1 : 0;
+  crmkit::add_offer_columns(table->table, t, ids, names, prefix == nullptr ? "next_best_offer" : prefix);
   CRMKIT_API_END();
 }
 

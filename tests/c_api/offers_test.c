@@ -1,9 +1,12 @@
 /* Next best offer through the C ABI (crmkit/c/offers.h): baskets from an order-line CSV,
  * the customer x product matrix, rules and suggestions, ALS fit, recommendations with a
- * cold-start row, errors and buffer capacities. */
+ * cold-start row, errors and buffer capacities; the ALS document, item kNN, offers by value
+ * and the next_best_offer columns of a table. */
 #define CRMKIT_TEST_WANTS_SCRATCH 1
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "crmkit/c/offers.h"
 #include "test_util.h"
@@ -160,8 +163,102 @@ static void test_als(void) {
   crmkit_als_free(als);
 }
 
+static void test_als_document(void) {
+  const int64_t indptr[5] = {0, 2, 3, 5, 5};
+  const int32_t indices[5] = {0, 1, 1, 0, 2};
+  const double data[5] = {1, 2, 1, 3, 1};
+  crmkit_als* als = NULL;
+  crmkit_als* back = NULL;
+  size_t needed = 0, needed2 = 0;
+  int32_t items[8], items2[8], cold[4], cold2[4];
+  double scores[8], scores2[8];
+  int64_t w = -1;
+  char* text = NULL;
+  char* text2 = NULL;
+  CHECK_OK(crmkit_als_create(&als));
+  CHECK_STATUS(crmkit_als_save(als, NULL, 0, &needed), CRMKIT_E_NOT_FITTED);
+  CHECK_OK(crmkit_als_set_int(als, CRMKIT_ALS_FACTORS, 2));
+  CHECK_OK(crmkit_als_set_int(als, CRMKIT_ALS_WEIGHTING, CRMKIT_ALS_WEIGHTING_TFIDF));
+  CHECK_OK(crmkit_als_fit(als, indptr, indices, data, 4, 3, 5, NULL, NULL));
+  CHECK_STATUS(crmkit_als_save(als, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
+  text = malloc(needed);
+  CHECK_OK(crmkit_als_save(als, text, needed, &needed));
+  CHECK(strstr(text, "model = \"implicit_als\"") != NULL && strstr(text, "[history]") != NULL);
+  CHECK_OK(crmkit_als_load(text, &back));
+  CHECK_OK(crmkit_als_get_int(back, CRMKIT_ALS_WEIGHTING, &w));
+  CHECK(w == CRMKIT_ALS_WEIGHTING_TFIDF);
+  CHECK_OK(crmkit_als_recommend(als, 2, 1, items, scores, cold, 8));
+  CHECK_OK(crmkit_als_recommend(back, 2, 1, items2, scores2, cold2, 8));
+  CHECK(memcmp(items, items2, sizeof items) == 0 && memcmp(scores, scores2, sizeof scores) == 0);
+  CHECK(memcmp(cold, cold2, sizeof cold) == 0);
+  CHECK_STATUS(crmkit_als_save(back, NULL, 0, &needed2), CRMKIT_E_BUFFER_TOO_SMALL);
+  text2 = malloc(needed2);
+  CHECK_OK(crmkit_als_save(back, text2, needed2, &needed2));
+  CHECK(needed == needed2 && strcmp(text, text2) == 0);
+  crmkit_als_free(back);
+  back = NULL;
+  CHECK_STATUS(crmkit_als_load("model = \"implicit_als\"\nformat = 1\n", &back), CRMKIT_E_PARSE);
+  CHECK(back == NULL);
+  free(text);
+  free(text2);
+  crmkit_als_free(als);
+}
+
+static void test_item_knn_and_value(void) {
+  /* rows: 0 {0,1}, 1 {1,2}, 2 {} (cold start), 3 {3} (product 3 seen once) */
+  const int64_t indptr[5] = {0, 2, 4, 4, 5};
+  const int32_t indices[5] = {0, 1, 1, 2, 3};
+  const double data[5] = {1, 1, 1, 1, 1};
+  crmkit_item_knn* knn = NULL;
+  int32_t items[8], cold[4], ranked[8];
+  double scores[8], values[8], sorted_scores[8];
+  int64_t sp[5];
+  int32_t si[16];
+  double sv[16];
+  size_t nnz = 0, count = 0;
+  const double clv[4] = {100.0, 10.0, NAN, 0.0};
+  crmkit_table* table = NULL;
+  const char* ids[4] = {"a", "b", "c", "d"};
+  const char* names[4] = {"P0", "P1", "P2", "P3"};
+  size_t column = 0;
+  double got = 0;
+  CHECK_OK(crmkit_item_knn_create(&knn));
+  CHECK_STATUS(crmkit_item_knn_recommend(knn, 2, 1, items, scores, cold, 8), CRMKIT_E_NOT_FITTED);
+  CHECK_STATUS(crmkit_item_knn_set_int(knn, CRMKIT_ITEM_KNN_NEIGHBOURS, 0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_item_knn_fit(knn, indptr, indices, data, 4, 4, 5));
+  CHECK_STATUS(crmkit_item_knn_similarity(knn, NULL, 0, NULL, NULL, 0, &nnz), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK(nnz == 8); /* 0:{0,1} 1:{0,1,2} 2:{1,2} 3:{3} */
+  CHECK_OK(crmkit_item_knn_similarity(knn, sp, 5, si, sv, 16, &nnz));
+  CHECK(sp[4] == 8 && si[7] == 3 && fabs(sv[7] - 1.0) < 1e-15);
+  CHECK_OK(crmkit_item_knn_recommend(knn, 2, 1, items, scores, cold, 8));
+  CHECK(cold[0] == 0 && items[0] == 2 && cold[2] == 1 && items[4] == 1 && cold[3] == 1);
+  CHECK_OK(crmkit_item_knn_similar_items(knn, 1, 5, items, scores, 8, &count));
+  CHECK(count == 2 && items[0] != 1 && items[1] != 1);
+  CHECK_OK(crmkit_item_knn_recommend(knn, 2, 1, items, scores, cold, 8));
+  CHECK_OK(crmkit_offers_rank_by_value(items, scores, 4, 2, clv, NULL, 4, ranked, sorted_scores, values, 8));
+  for (int i = 0; i < 8; ++i) CHECK(isfinite(values[i]));
+  CHECK(values[4] == 0.0 && values[5] == 0.0); /* NaN CLV: value 0 */
+  CHECK(fabs(values[0] - 100.0 * (scores[0] > 1 ? 1 : scores[0])) < 1e-12);
+  const double negative[4] = {1, -1, 0, 0};
+  CHECK_STATUS(crmkit_offers_rank_by_value(items, scores, 4, 2, negative, NULL, 4, ranked, sorted_scores, values, 8),
+               CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_table_create(ids, 4, &table));
+  CHECK_OK(crmkit_offers_add_columns(table, NULL, ids, 4, names, 4, ranked, sorted_scores, values, cold, 2));
+  CHECK_OK(crmkit_table_find_column(table, "next_best_offer_value", &column));
+  CHECK_OK(crmkit_table_float64(table, column, values, 4));
+  got = values[0];
+  CHECK(isfinite(got) && got > 0);
+  CHECK_OK(crmkit_table_find_column(table, "next_best_offer", &column));
+  CHECK_STATUS(crmkit_offers_add_columns(table, "", ids, 4, names, 4, ranked, sorted_scores, NULL, NULL, 2),
+               CRMKIT_E_INVALID_ARGUMENT);
+  crmkit_table_free(table);
+  crmkit_item_knn_free(knn);
+}
+
 int main(void) {
   test_baskets_and_rules();
   test_als();
+  test_als_document();
+  test_item_knn_and_value();
   return test_report("offers_test");
 }

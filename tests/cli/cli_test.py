@@ -370,6 +370,70 @@ def case_order_lines():
     check(overview["orders"] == sum(len(v) for v in invoices.values()), f"report orders {overview['orders']}")
 
 
+def case_offers():
+    lines_csv = os.path.join(source, "examples", "data", "order_lines_sample.csv")
+    flags = ["--customer-column", "CustomerID", "--time-column", "InvoiceDate", "--order-column", "InvoiceNo",
+             "--product-column", "StockCode", "--quantity-column", "Quantity", "--unit-price-column", "UnitPrice",
+             "--exclude-order-prefix", "C", "--drop-nonpositive-quantity", "--drop-nonpositive-unit-price",
+             "--drop-empty-customer", "-q"]
+    # Independent: the kept lines' products per customer.
+    bought = {}
+    for r in read_csv(lines_csv):
+        if (r["CustomerID"] and not r["InvoiceNo"].startswith("C") and float(r["Quantity"]) > 0
+                and float(r["UnitPrice"]) > 0):
+            bought.setdefault(r["CustomerID"], set()).add(r["StockCode"])
+    products = set().union(*bought.values())
+    for method in ("als", "knn", "rules", "popularity"):
+        out = os.path.join(work, f"offers_{method}.csv")
+        run("offers", lines_csv, *flags, "--method", method, "--top", "3", "--factors", "4", "--max-iter", "3",
+            "--min-support", "0.02", "--out", out)
+        rows = read_csv(out)
+        check(list(rows[0].keys()) == ["customer_id", "rank", "product_id", "score", "cold_start"], f"{method}: header")
+        per = {}
+        for r in rows:
+            per.setdefault(r["customer_id"], []).append(r)
+            check(r["product_id"] in products, f"{method}: unknown product {r['product_id']}")
+            check(r["product_id"] not in bought[r["customer_id"]], f"{method}: offers a bought product {r}")
+            check(r["score"] not in ("nan", "-nan") and float(r["score"]) == float(r["score"]), f"{method}: NaN score")
+        check(set(per) == set(bought), f"{method}: {len(per)} customers with offers, expected {len(bought)}")
+        for cid, rs in per.items():
+            check([int(r["rank"]) for r in rs] == list(range(1, len(rs) + 1)) and len(rs) <= 3, f"{method}: ranks of {cid}")
+    # popularity: everybody's offers are the most popular products they lack
+    pop = {}
+    for items in bought.values():
+        for p in items:
+            pop[p] = pop.get(p, 0) + 1
+    rows = read_csv(os.path.join(work, "offers_popularity.csv"))
+    for r in rows:
+        check(abs(float(r["score"]) - pop[r["product_id"]] / len(bought)) < 1e-12, f"popularity share of {r}")
+    # rules as CSV with mlxtend's columns; support/confidence by direct counting
+    rules_csv = os.path.join(work, "rules.csv")
+    run("offers", lines_csv, *flags, "--min-support", "0.002", "--min-confidence", "0.05", "--rules-out", rules_csv)
+    rules = read_csv(rules_csv)
+    check(len(rules) > 0, "some rules at support 0.002")
+    baskets = {}
+    for r in read_csv(lines_csv):
+        if (r["CustomerID"] and not r["InvoiceNo"].startswith("C") and float(r["Quantity"]) > 0
+                and float(r["UnitPrice"]) > 0):
+            baskets.setdefault(r["InvoiceNo"], set()).add(r["StockCode"])
+    n = len(baskets)
+    for rule in rules[:20]:
+        a, c = set(rule["antecedents"].split(" ")), set(rule["consequents"].split(" "))
+        both = sum((a | c) <= b for b in baskets.values()) / n
+        ante = sum(a <= b for b in baskets.values()) / n
+        check(abs(float(rule["support"]) - both) < 1e-12 and abs(float(rule["confidence"]) - both / ante) < 1e-12,
+              f"rule {rule}")
+        check(float(rule["confidence"]) >= 0.05, "min confidence")
+    # bad input: exit 2 with a clear message
+    p = run("offers", lines_csv, "--customer-column", "CustomerID", "--time-column", "InvoiceDate",
+            "--quantity-column", "Quantity", "--unit-price-column", "UnitPrice", expect=2)
+    check("--order-column" in p.stderr and "--product-column" in p.stderr, p.stderr)
+    p = run("offers", lines_csv, *flags, "--min-support", "1.5", expect=2)
+    check("(0, 1]" in p.stderr, p.stderr)
+    p = run("offers", lines_csv, *flags, "--method", "magic", expect=2)
+    check("magic" in p.stderr, p.stderr)
+
+
 cases = {name[5:]: f for name, f in globals().items() if name.startswith("case_")}
 if case not in cases:
     sys.exit(f"unknown case {case}; known: {', '.join(cases)}")

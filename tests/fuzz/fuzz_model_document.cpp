@@ -1,6 +1,6 @@
 // libFuzzer target: the model-document loaders (crmkit/core/model_document.hpp) through the
 // C ABI as a host calls them. Byte 0 picks the loader (crmkit_btyd_load, crmkit_kmeans_load,
-// crmkit_logistic_load, crmkit_feature_scaler_load); the rest, cut at the first NUL, is the document. Any documented
+// crmkit_logistic_load, crmkit_feature_scaler_load, crmkit_als_load); the rest, cut at the first NUL, is the document. Any documented
 // negative status is an expected outcome; on success the handle must save, the saved text
 // must load again and save to the same bytes (the round trip is a fixed point). A crash, a
 // sanitizer report, an undocumented status or a broken round trip is a finding.
@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "crmkit/c/offers.h"
 #include "crmkit/crmkit.h"
 #include "fuzz_util.hpp"
 
@@ -48,13 +49,14 @@ void check(const std::string& text, Load load, Save save, Free release) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   crmkit_fuzz::bytes in(data, size);
-  const std::uint8_t mode = in.byte() % 4;
+  const std::uint8_t mode = in.byte() % 5;
   const std::string_view rest = in.rest();
   const std::string text(rest.substr(0, rest.find('\0')));
   switch (mode) {
     case 0: check<crmkit_btyd>(text, crmkit_btyd_load, crmkit_btyd_save, crmkit_btyd_free); break;
     case 1: check<crmkit_kmeans>(text, crmkit_kmeans_load, crmkit_kmeans_save, crmkit_kmeans_free); break;
     case 2: check<crmkit_logistic>(text, crmkit_logistic_load, crmkit_logistic_save, crmkit_logistic_free); break;
+    case 4: check<crmkit_als>(text, crmkit_als_load, crmkit_als_save, crmkit_als_free); break;
     default:
       check<crmkit_feature_scaler>(text, crmkit_feature_scaler_load, crmkit_feature_scaler_save, crmkit_feature_scaler_free);
       break;

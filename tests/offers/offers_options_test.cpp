@@ -11,6 +11,7 @@
 #include "crmkit/c/offers.h"
 #include "crmkit/offers/association_rules.hpp"
 #include "crmkit/offers/implicit_als.hpp"
+#include "crmkit/offers/item_knn.hpp"
 
 namespace {
 
@@ -56,7 +57,17 @@ TEST_CASE("offers option tables: C constants, names and keys agree") {
   CHECK_CONSTANT(crmkit::als_options, CRMKIT_ALS_REGULARIZATION, als);
   CHECK_CONSTANT(crmkit::als_options, CRMKIT_ALS_ALPHA, als);
   CHECK_CONSTANT(crmkit::als_options, CRMKIT_ALS_TOL, als);
+  CHECK_CONSTANT(crmkit::als_options, CRMKIT_ALS_WEIGHTING, als);
+  CHECK_CONSTANT(crmkit::als_options, CRMKIT_ALS_BM25_K1, als);
+  CHECK_CONSTANT(crmkit::als_options, CRMKIT_ALS_BM25_B, als);
   check_complete<crmkit::als_options>(als);
   CHECK(CRMKIT_ALS_SOLVER_CHOLESKY == static_cast<int>(crmkit::als_solver::cholesky));
+  CHECK(CRMKIT_ALS_WEIGHTING_TFIDF == static_cast<int>(crmkit::matrix_weighting::tfidf));
+  CHECK(CRMKIT_ALS_WEIGHTING_BM25 == static_cast<int>(crmkit::matrix_weighting::bm25));
+
+  std::set<std::int32_t> knn;
+  CHECK_CONSTANT(crmkit::item_knn_options, CRMKIT_ITEM_KNN_NEIGHBOURS, knn);
+  CHECK_CONSTANT(crmkit::item_knn_options, CRMKIT_ITEM_KNN_N_THREADS, knn);
+  check_complete<crmkit::item_knn_options>(knn);
   CHECK(CRMKIT_INTERACTION_SPEND == static_cast<int>(crmkit::interaction_value::spend));
 }

@@ -127,4 +127,18 @@ struct inspect_args {
 };
 int run_inspect(const inspect_args& a, const global_options& g);
 
+struct offers_args {
+  input_options in;
+  std::string method = "als";  ///< als | knn | rules | popularity
+  std::string value = "orders";  ///< orders | spend: the customer x product matrix cells
+  std::string out, rules_out;
+  std::size_t top = 10;
+  bool include_bought = false;
+  int factors = 32, max_iter = 15, neighbours = 20, threads = 1, max_len = 0;
+  double alpha = 1.0, regularization = 0.01;  // the library's defaults
+  std::uint64_t seed = 0;
+  double min_support = 0.01, min_confidence = 0.1;
+};
+int run_offers(const offers_args& a, const global_options& g);  // offers.cpp
+
 }  // namespace crmkit_cli

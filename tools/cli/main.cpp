@@ -63,7 +63,7 @@ int report_error(const char* what, int code) {
 
 int main(int argc, char** argv) {
   CLI::App app{"crmkit " CRMKIT_VERSION_STRING
-               ": customer analytics from order lines: scores, an HTML report, lifecycle replay, geo."};
+               ": customer analytics from order lines: scores, an HTML report, lifecycle replay, geo, offers."};
   app.footer(std::string("Run 'crmkit SUBCOMMAND --help' for a subcommand's flags and an example.\n") + exit_codes_text);
   app.set_version_flag("--version", CRMKIT_VERSION_STRING);
   app.require_subcommand(1);
@@ -123,7 +123,31 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("--max-rows", inspect.max_rows, "rejected rows to list")->capture_default_str();
   inspect_cmd->footer(std::string("Example:\n  crmkit inspect examples/data/cdnow_sample.csv --time-column date\n") + exit_codes_text);
 
-  for (CLI::App* sub : {score_cmd, report_cmd, life_cmd, geo_cmd, inspect_cmd})
+  offers_args offers;
+  CLI::App* offers_cmd = app.add_subcommand("offers", "next best offers per customer (ALS, item kNN, association rules or popularity) and the association rules, as CSV");
+  add_input_options(offers_cmd, offers.in);
+  offers_cmd->add_option("--method", offers.method, "als, knn (item-item cosine), rules or popularity")->capture_default_str();
+  offers_cmd->add_option("--top", offers.top, "offers per customer")->capture_default_str();
+  offers_cmd->add_option("--out", offers.out, "offers CSV (customer_id, rank, product_id, score, cold_start); default stdout");
+  offers_cmd->add_option("--rules-out", offers.rules_out, "also write the association rules as CSV (mlxtend's columns)");
+  offers_cmd->add_option("--value", offers.value, "matrix cells: orders (orders holding the product) or spend")->capture_default_str();
+  offers_cmd->add_flag("--include-bought", offers.include_bought, "also offer products the customer already bought");
+  offers_cmd->add_option("--factors", offers.factors, "ALS latent factors")->capture_default_str();
+  offers_cmd->add_option("--alpha", offers.alpha, "ALS confidence slope (c = 1 + alpha r)")->capture_default_str();
+  offers_cmd->add_option("--regularization", offers.regularization, "ALS L2 penalty")->capture_default_str();
+  offers_cmd->add_option("--max-iter", offers.max_iter, "ALS iterations")->capture_default_str();
+  offers_cmd->add_option("--seed", offers.seed, "seed of ALS's initial factors")->capture_default_str();
+  offers_cmd->add_option("--neighbours", offers.neighbours, "item kNN neighbours per product")->capture_default_str();
+  offers_cmd->add_option("--min-support", offers.min_support, "rules: smallest itemset support, in (0, 1]")->capture_default_str();
+  offers_cmd->add_option("--min-confidence", offers.min_confidence, "rules: smallest rule confidence")->capture_default_str();
+  offers_cmd->add_option("--max-len", offers.max_len, "rules: largest itemset size (0: no limit)")->capture_default_str();
+  offers_cmd->add_option("--threads", offers.threads, "threads (results do not depend on it)")->capture_default_str();
+  offers_cmd->footer(std::string("Example:\n  crmkit offers examples/data/order_lines_sample.csv --customer-column CustomerID --time-column InvoiceDate "
+                                 "--order-column InvoiceNo --product-column StockCode --quantity-column Quantity --unit-price-column UnitPrice "
+                                 "--exclude-order-prefix C --drop-empty-customer --top 5 --out offers.csv --rules-out rules.csv\n") +
+                     exit_codes_text);
+
+  for (CLI::App* sub : {score_cmd, report_cmd, life_cmd, geo_cmd, inspect_cmd, offers_cmd})
     sub->add_flag("-q,--quiet", g.quiet, "no notes on stderr (errors are still printed)");
 
   try {
@@ -141,6 +165,7 @@ int main(int argc, char** argv) {
     if (life_cmd->parsed()) return run_lifecycle(life, g);
     if (geo_cmd->parsed()) return run_geo(geo, g);
     if (inspect_cmd->parsed()) return run_inspect(inspect, g);
+    if (offers_cmd->parsed()) return run_offers(offers, g);
   } catch (const cli_error& e) {
     return report_error(e.what(), e.code());
   } catch (const crmkit::error& e) {

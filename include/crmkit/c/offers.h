@@ -39,6 +39,7 @@
 #define CRMKIT_C_OFFERS_H
 
 #include "crmkit/crmkit.h"
+#include "crmkit/c/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -324,6 +325,18 @@ typedef struct crmkit_als crmkit_als;
 #define CRMKIT_ALS_ALPHA 102
 /** Relative loss decrease to stop at (>= 0; 0: run max_iter). Default 0. */
 #define CRMKIT_ALS_TOL 103
+/** Matrix weighting before the fit (crmkit/offers/weighting.hpp): CRMKIT_ALS_WEIGHTING_*. Default none. */
+#define CRMKIT_ALS_WEIGHTING 7
+/** K1 of BM25 weighting (>= 0). Default 100 (implicit's for ALS). */
+#define CRMKIT_ALS_BM25_K1 104
+/** B of BM25 weighting, in [0, 1]. Default 0.8. */
+#define CRMKIT_ALS_BM25_B 105
+
+/* Values of CRMKIT_ALS_WEIGHTING (implicit's bm25_weight / tfidf_weight; entries weighted
+ * <= 0, in a column held by n_rows - 1 rows or more, are dropped). */
+#define CRMKIT_ALS_WEIGHTING_NONE 0
+#define CRMKIT_ALS_WEIGHTING_BM25 1
+#define CRMKIT_ALS_WEIGHTING_TFIDF 2
 
 /* Values of CRMKIT_ALS_SOLVER. */
 #define CRMKIT_ALS_SOLVER_CG 0
@@ -434,6 +447,141 @@ CRMKIT_API int crmkit_als_recommend(const crmkit_als* als, size_t top_n, int32_t
  */
 CRMKIT_API int crmkit_als_similar_items(const crmkit_als* als, int32_t item, size_t top_n, int32_t* out_items,
                                         double* out_scores, size_t cap, size_t* out_count);
+
+/**
+ * Saves the fitted model as a model document (crmkit/core/model_document.hpp, model
+ * "implicit_als": the factors to 17 digits, the options, the report, and the history
+ * matrix the offers exclude), so that crmkit_als_load gives a handle whose
+ * crmkit_als_recommend and crmkit_als_similar_items return the same bits. Customer and
+ * product ids are not in it. Two-call protocol: `*out_needed` receives the size including
+ * the NUL; buf may be NULL when cap is 0. Size: about 25 bytes per factor value and per
+ * history entry.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_als_save(const crmkit_als* als, char* buf, size_t cap, size_t* out_needed);
+
+/**
+ * Creates a fitted handle from a document written by crmkit_als_save (or by
+ * crmkit::als_to_text; a document without [history] loads, and its crmkit_als_recommend
+ * then fails with CRMKIT_E_INVALID_ARGUMENT: there is no history to exclude).
+ * @param text NUL-terminated UTF-8; borrowed for the call.
+ * @param[out] out receives the handle (NULL on failure); free it with crmkit_als_free.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL); CRMKIT_E_PARSE (the message names the
+ *         line, the key and why); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_als_load(const char* text, crmkit_als** out);
+
+/* ---- offers by value and the customer table (crmkit/offers/offer_value.hpp) -------- */
+
+/**
+ * Re-ranks offers (n_rows x top_n, the layout of crmkit_als_recommend) by expected value
+ * = clamp(score, 0, 1) x row_value[r] x item_value[item] (item_value NULL: 1), in the
+ * units of the values (CLV or expected spend: currency). Each row is re-sorted by value
+ * (ties: the given order); out_scores keep the affinity. A NaN row value (missing) gives
+ * value 0 for the row's offers; values are never NaN.
+ * @param row_value n_rows values, >= 0 or NaN.
+ * @param item_value NULL, or n_items values >= 0 (every offered item below n_items).
+ * @param[out] out_items, out_scores, out_values caller buffers of cap >= n_rows * top_n.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, a negative or infinite row
+ *         value, a bad item value, an offered item >= n_items); CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_offers_rank_by_value(const int32_t* items, const double* scores, size_t n_rows, size_t top_n,
+                                           const double* row_value, const double* item_value, size_t n_items,
+                                           int32_t* out_items, double* out_scores, double* out_values, size_t cap);
+
+/**
+ * Adds (or replaces) the next-best-offer columns of a customer table: `<prefix>`
+ * (category: the product id of each customer's first offer), `<prefix>_score` (float64),
+ * `<prefix>_value` (float64; only when values is not NULL) and `<prefix>_cold_start`
+ * (int64 0/1). Offer row r is customer row_ids[r]; table customers without an offer get
+ * missing values; offer rows of unknown ids are ignored. The table is otherwise unchanged.
+ * @param prefix NUL-terminated; NULL: "next_best_offer".
+ * @param row_ids, item_names n_rows customer ids and n_items product ids (NUL-terminated).
+ * @param items, scores, values n_rows x top_n offers (values may be NULL); cold_start n_rows flags (may be NULL: 0).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, an offered item >= n_items,
+ *         top_n 0, an empty prefix); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_offers_add_columns(crmkit_table* table, const char* prefix, const char* const* row_ids,
+                                         size_t n_rows, const char* const* item_names, size_t n_items,
+                                         const int32_t* items, const double* scores, const double* values,
+                                         const int32_t* cold_start, size_t top_n);
+
+/* ---- item kNN (crmkit/offers/item_knn.hpp) ------------------------------------------ */
+
+/** Item-item cosine kNN settings and, after a fit, the neighbour lists. Opaque. */
+typedef struct crmkit_item_knn crmkit_item_knn;
+
+/* Integer settings (crmkit_item_knn_set_int / _get_int). */
+/** Neighbours kept per product (K, the product itself included, as implicit's), >= 1. Default 20. */
+#define CRMKIT_ITEM_KNN_NEIGHBOURS 1
+/** Threads (>= 1); results are identical for any value. Default 1. */
+#define CRMKIT_ITEM_KNN_N_THREADS 2
+
+/**
+ * Creates an item kNN handle with default settings.
+ * @param[out] out receives the handle (NULL on failure); release it with crmkit_item_knn_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (out NULL); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_item_knn_create(crmkit_item_knn** out);
+/** Releases a handle and its model. Accepts NULL. */
+CRMKIT_API void crmkit_item_knn_free(crmkit_item_knn* knn);
+/**
+ * Sets an integer setting (CRMKIT_ITEM_KNN_NEIGHBOURS, _N_THREADS); keys, ranges and
+ * defaults are option_table<item_knn_options> (crmkit/offers/item_knn.hpp).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, unknown key, out of range).
+ */
+CRMKIT_API int crmkit_item_knn_set_int(crmkit_item_knn* knn, int32_t key, int64_t value);
+/**
+ * Reads an integer setting.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, unknown key).
+ */
+CRMKIT_API int crmkit_item_knn_get_int(const crmkit_item_knn* knn, int32_t key, int64_t* out);
+/**
+ * Range and default of a setting; any out pointer may be NULL.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key).
+ */
+CRMKIT_API int crmkit_item_knn_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
+
+/**
+ * Computes the neighbour lists of the columns of an n_rows x n_cols CSR matrix (scipy's
+ * indptr, indices, data; values >= 0, duplicates summed), replacing any previous model;
+ * the handle keeps a copy of the matrix as the history crmkit_item_knn_recommend reads.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, malformed matrix, a negative
+ *         or non-finite value, no columns); CRMKIT_E_OUT_OF_MEMORY. On failure the handle
+ *         holds no model.
+ */
+CRMKIT_API int crmkit_item_knn_fit(crmkit_item_knn* knn, const int64_t* indptr, const int32_t* indices,
+                                   const double* data, size_t n_rows, size_t n_cols, size_t nnz);
+
+/**
+ * The similarity matrix (n_cols x n_cols CSR: row i the kept neighbours of product i,
+ * columns ascending, cosine values). Call with indptr NULL and caps 0 to learn *out_nnz,
+ * then with buffers of n_cols + 1 (indptr) and *out_nnz (indices, data) values.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL handle or out_nnz); CRMKIT_E_NOT_FITTED;
+ *         CRMKIT_E_BUFFER_TOO_SMALL (*out_nnz set).
+ */
+CRMKIT_API int crmkit_item_knn_similarity(const crmkit_item_knn* knn, int64_t* indptr, size_t indptr_cap,
+                                          int32_t* indices, double* data, size_t nnz_cap, size_t* out_nnz);
+
+/**
+ * Top-N offers for every row of the fitted matrix (layout as crmkit_als_recommend): the
+ * products of score sum_i r_ui s_ij > 0 best first, then the most popular products not yet
+ * offered (score = popularity share); out_cold_start[r] 1 when the neighbours suggested
+ * nothing (a row without history). Uses CRMKIT_ITEM_KNN_N_THREADS.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, top_n 0); CRMKIT_E_NOT_FITTED;
+ *         CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_item_knn_recommend(const crmkit_item_knn* knn, size_t top_n, int32_t exclude_bought,
+                                         int32_t* out_items, double* out_scores, int32_t* out_cold_start, size_t cap);
+
+/**
+ * The kept neighbours of `item` other than itself, best first, at most top_n.
+ * @param[out] out_count the number written.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL pointer, item out of range, top_n 0);
+ *         CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL (cap < *out_count; nothing written).
+ */
+CRMKIT_API int crmkit_item_knn_similar_items(const crmkit_item_knn* knn, int32_t item, size_t top_n,
+                                             int32_t* out_items, double* out_scores, size_t cap, size_t* out_count);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -22,7 +22,7 @@
 ///     # crmkit model document
 ///     model = "bg_nbd"            # the kind: bg_nbd, pareto_nbd, modified_bg_nbd, bg_bb,
 ///                                 # gamma_gamma, kmeans, logistic_regression,
-///                                 # feature_scaler
+///                                 # feature_scaler, implicit_als
 ///     format = 1                  # this layout; a reader refuses formats it does not know
 ///     crmkit_version = "0.3.0"    # CRMKIT_VERSION_STRING of the writer (informational)
 ///

@@ -34,7 +34,9 @@
 /// in [0, 0.01) from SplitMix64 of (seed, side, row, factor), or given by the caller.
 /// Rows and columns are solved independently in fixed chunks (crmkit/core/parallel_for.hpp),
 /// and Y'Y and the loss are summed in a fixed order, so the factors are bit-identical for
-/// any n_threads. `tol` > 0 stops when L decreased by at most tol |L| in an iteration
+/// any n_threads. `weighting` bm25 or tfidf makes r_ui the weighted value (bm25_weight /
+/// tfidf_weight of crmkit/offers/weighting.hpp, entries weighted <= 0 dropped) before the
+/// fit; als_solve_rows and als_loss read the matrix they are given as it is. `tol` > 0 stops when L decreased by at most tol |L| in an iteration
 /// (status converged); otherwise max_iter iterations run (status iteration_limit). A non-
 /// finite loss stops the fit with status numerical_failure.
 ///
@@ -59,6 +61,7 @@
 #include "crmkit/core/option_table.hpp"
 #include "crmkit/offers/association_rules.hpp"
 #include "crmkit/offers/baskets.hpp"
+#include "crmkit/offers/weighting.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 
@@ -79,6 +82,10 @@ struct als_options {
   double tol = 0.0;              ///< relative loss decrease to stop at; 0: run max_iter
   std::uint64_t seed = 0;        ///< seed of the initial factors
   int n_threads = 1;             ///< threads; results do not depend on it
+  /// the weighting applied to the matrix before it becomes confidence (crmkit/offers/weighting.hpp)
+  matrix_weighting weighting = matrix_weighting::none;
+  double bm25_k1 = 100.0;        ///< K1 of bm25 weighting (implicit's default for ALS)
+  double bm25_b = 0.8;           ///< B of bm25 weighting, in [0, 1]
 };
 
 /// The description of als_options from which the C ABI (`crmkit_als_set_*`, keys
@@ -86,7 +93,7 @@ struct als_options {
 template <>
 struct option_table<als_options> {
   static constexpr std::string_view c_prefix = "CRMKIT_ALS_";
-  static constexpr std::array<option_spec<als_options>, 9> entries{{
+  static constexpr std::array<option_spec<als_options>, 12> entries{{
       CRMKIT_OPTION(als_options, 1, factors, integer, 1, 4096, "latent dimension"),
       CRMKIT_OPTION(als_options, 2, max_iter, integer, 1, 2147483647, "ALS iterations (users, then items)"),
       CRMKIT_OPTION(als_options, 3, cg_steps, integer, 1, 1000000, "conjugate-gradient steps per row and iteration"),
@@ -96,6 +103,9 @@ struct option_table<als_options> {
       CRMKIT_OPTION(als_options, 101, regularization, real, 0, option_finite, "L2 penalty lambda"),
       CRMKIT_OPTION(als_options, 102, alpha, real, 0, option_finite, "confidence c = 1 + alpha * value"),
       CRMKIT_OPTION(als_options, 103, tol, real, 0, option_finite, "relative loss decrease to stop at; 0: max_iter"),
+      CRMKIT_OPTION(als_options, 7, weighting, enumeration, 0, 2, "matrix weighting: 0 none, 1 bm25, 2 tfidf"),
+      CRMKIT_OPTION(als_options, 104, bm25_k1, real, 0, option_finite, "K1 of bm25 weighting"),
+      CRMKIT_OPTION(als_options, 105, bm25_b, real, 0, 1, "B of bm25 weighting"),
   }};
 };
 
@@ -143,6 +153,9 @@ struct offer_table {
   std::vector<std::int32_t> item;
   std::vector<double> score;
   std::vector<std::uint8_t> cold_start;
+  /// Expected value of each offer when ranked by rank_by_value (crmkit/offers/offer_value.hpp);
+  /// empty otherwise.
+  std::vector<double> value;
 };
 
 /// Share of rows that hold each column (the popularity of each item), in [0, 1].
@@ -171,6 +184,32 @@ struct offer_table {
 /// @throws crmkit::error (invalid_argument): item outside [0, n_cols), top_n == 0.
 [[nodiscard]] CRMKIT_FUNC std::vector<scored_item> similar_items(const als_model& model, std::int32_t item,
                                                                  std::size_t top_n);
+
+#ifndef CRMKIT_HEADER_ONLY
+/// A fitted ALS model as read from a model document: the options of its fit, the
+/// factors and report, and the history its offers exclude (`history.n_rows == 0` when the
+/// document was written without one).
+struct als_saved {
+  als_options options;
+  als_model model;
+  interaction_matrix history;
+};
+
+/// The model document (crmkit/core/model_document.hpp, model "implicit_als") of a fit:
+/// the factors (bit-exact), the options (every field of option_table<als_options>), the
+/// report, and, when `history` is given, the history matrix (section [history]: indptr,
+/// indices, values), so that a loaded model recommends exactly as the saved one. Customer
+/// and product ids are not in the document (the host keeps them). Compiled library only.
+/// Size: about 25 bytes per factor value and per history entry.
+/// @throws crmkit::error (invalid_argument): a model without factors, factor matrices of
+///         different widths, a history whose shape is not the model's.
+[[nodiscard]] std::string als_to_text(const als_model& model, const als_options& options,
+                                      const interaction_matrix* history = nullptr);
+/// Reads a document written by als_to_text. Compiled library only.
+/// @throws crmkit::error (parse_error) naming the line, the key and why (a factor matrix
+///         of the wrong shape, an option out of range, a malformed history).
+[[nodiscard]] als_saved als_from_text(std::string_view text);
+#endif
 
 CRMKIT_END_NAMESPACE
 

@@ -14,6 +14,7 @@
 #include "crmkit/core/parallel_for.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/offers/implicit_als.hpp"
+#include "crmkit/offers/weighting.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 namespace detail {
@@ -187,6 +188,16 @@ inline void check_fit_input(const interaction_matrix& m, const als_options& opti
                 fmt::format("{}: the matrix is empty ({} rows x {} columns)", where, m.n_rows, m.n_cols));
 }
 
+// The matrix the fit reads: weighted as options.weighting says.
+inline interaction_matrix als_weighted(const interaction_matrix& m, const als_options& options) {
+  switch (options.weighting) {
+    case matrix_weighting::bm25: return bm25_weight(m, options.bm25_k1, options.bm25_b);
+    case matrix_weighting::tfidf: return tfidf_weight(m);
+    case matrix_weighting::none: break;
+  }
+  return m;
+}
+
 }  // namespace detail
 
 CRMKIT_FUNC als_model als_fit(const interaction_matrix& m, const als_options& options) {
@@ -195,6 +206,8 @@ CRMKIT_FUNC als_model als_fit(const interaction_matrix& m, const als_options& op
   factor_matrix items(static_cast<Eigen::Index>(m.n_cols), options.factors);
   detail::als_init(users, options.seed, 0);
   detail::als_init(items, options.seed, 1);
+  if (options.weighting != matrix_weighting::none)
+    return detail::als_run(detail::als_weighted(m, options), options, std::move(users), std::move(items));
   return detail::als_run(m, options, std::move(users), std::move(items));
 }
 
@@ -210,6 +223,8 @@ CRMKIT_FUNC als_model als_fit(const interaction_matrix& m, const als_options& op
                             options.factors, m.n_cols, options.factors));
   if (!user_init.allFinite() || !item_init.allFinite())
     throw error(errc::invalid_argument, fmt::format("{}: an initial factor is not finite", where));
+  if (options.weighting != matrix_weighting::none)
+    return detail::als_run(detail::als_weighted(m, options), options, user_init, item_init);
   return detail::als_run(m, options, user_init, item_init);
 }
 
