@@ -10,12 +10,14 @@
 #include "crmkit/c/planning.h"
 #include "crmkit/planning/checkin.hpp"
 #include "crmkit/planning/due_list.hpp"
+#include "crmkit/planning/multi_day.hpp"
 #include "crmkit/planning/vrptw.hpp"
 
 struct crmkit_vrp {
   crmkit::vrp_options options;
   crmkit::vrp_problem problem;
   std::optional<crmkit::vrp_result> result;
+  std::vector<std::int32_t> vehicle_day, vehicle_rep;  // of the last plan (crmkit_vrp_day_vehicles)
 };
 
 namespace {
@@ -150,6 +152,9 @@ CRMKIT_API int crmkit_vrp_solve(crmkit_vrp* vrp) {
   CRMKIT_CHECK_NOT_NULL(vrp);
   vrp->result.reset();
   vrp->result = crmkit::solve_vrptw(vrp->problem, vrp->options);
+  vrp->vehicle_day.assign(vrp->result->routes.size(), 0);
+  vrp->vehicle_rep.resize(vrp->result->routes.size());
+  for (std::size_t v = 0; v < vrp->vehicle_rep.size(); ++v) vrp->vehicle_rep[v] = static_cast<std::int32_t>(v);
   CRMKIT_API_END();
 }
 
@@ -276,5 +281,73 @@ CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, con
   }
   CRMKIT_API_END();
 }
+
+// ==== Routing: breaks, route limits, plans over several days (issue 15, routing side) ====
+
+CRMKIT_API int crmkit_vrp_set_limits(crmkit_vrp* vrp, size_t n, const double* break_earliest,
+                                     const double* break_latest, const double* break_duration,
+                                     const int32_t* max_stops, const double* max_duration) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  const int given = (break_earliest != nullptr) + (break_latest != nullptr) + (break_duration != nullptr);
+  if (given != 0 && given != 3)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: break_earliest, break_latest and break_duration must be all NULL or all given", __func__));
+  vrp->result.reset();
+  crmkit::vrp_problem& p = vrp->problem;
+  p.break_earliest = copy_of(break_earliest, n);
+  p.break_latest = copy_of(break_latest, n);
+  p.break_duration = copy_of(break_duration, n);
+  p.max_stops = max_stops == nullptr ? std::vector<std::int32_t>{} : std::vector<std::int32_t>(max_stops, max_stops + n);
+  p.max_duration = copy_of(max_duration, n);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_schedule(const crmkit_vrp* vrp, double* depart, double* duration, double* break_start,
+                                   int32_t* break_after, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  const auto& r = solved_or_throw(vrp, __func__);
+  crmkit::capi::check_capacity(n, r.routes.size(), __func__, "n");
+  if (depart != nullptr) std::copy(r.route_depart.begin(), r.route_depart.end(), depart);
+  if (duration != nullptr) std::copy(r.route_duration.begin(), r.route_duration.end(), duration);
+  if (break_start != nullptr) std::copy(r.break_start.begin(), r.break_start.end(), break_start);
+  if (break_after != nullptr) std::copy(r.break_after.begin(), r.break_after.end(), break_after);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const uint8_t* works,
+                                     const int32_t* earliest_day, const int32_t* latest_day,
+                                     const uint64_t* allowed_days) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  vrp->result.reset();
+  crmkit::multi_day_problem m;
+  m.base = vrp->problem;
+  m.n_days = n_days;
+  const std::size_t n = m.base.demand.size(), nr = m.base.capacity.size();
+  if (works != nullptr && n_days > 0) m.works.assign(works, works + nr * static_cast<std::size_t>(n_days));
+  if (earliest_day != nullptr) m.earliest_day.assign(earliest_day, earliest_day + n);
+  if (latest_day != nullptr) m.latest_day.assign(latest_day, latest_day + n);
+  if (allowed_days != nullptr) m.allowed_days.assign(allowed_days, allowed_days + n);
+  auto r = crmkit::solve_multi_day(m, vrp->options);
+  vrp->vehicle_day = std::move(r.vehicle_day);
+  vrp->vehicle_rep = std::move(r.vehicle_rep);
+  vrp->result = std::move(r.plan);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_day_vehicles(const crmkit_vrp* vrp, int32_t* day, int32_t* rep, size_t n, size_t* out_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  (void)solved_or_throw(vrp, __func__);
+  if (out_n != nullptr) *out_n = vrp->vehicle_day.size();
+  crmkit::capi::check_capacity(n, vrp->vehicle_day.size(), __func__, "n");
+  if (day != nullptr) std::copy(vrp->vehicle_day.begin(), vrp->vehicle_day.end(), day);
+  if (rep != nullptr) std::copy(vrp->vehicle_rep.begin(), vrp->vehicle_rep.end(), rep);
+  CRMKIT_API_END();
+}
+
+// ==== end of the routing additions ====
 
 }  // extern "C"
