@@ -316,9 +316,9 @@ CRMKIT_API int crmkit_vrp_schedule(const crmkit_vrp* vrp, double* depart, double
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const uint8_t* works,
+CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const int32_t* works,
                                      const int32_t* earliest_day, const int32_t* latest_day,
-                                     const uint64_t* allowed_days) {
+                                     const int64_t* allowed_days) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(vrp);
   vrp->result.reset();
@@ -326,10 +326,18 @@ CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const uint
   m.base = vrp->problem;
   m.n_days = n_days;
   const std::size_t n = m.base.demand.size(), nr = m.base.capacity.size();
-  if (works != nullptr && n_days > 0) m.works.assign(works, works + nr * static_cast<std::size_t>(n_days));
+  if (works != nullptr && n_days > 0)
+    for (std::size_t k = 0; k < nr * static_cast<std::size_t>(n_days); ++k) m.works.push_back(works[k] != 0 ? 1 : 0);
   if (earliest_day != nullptr) m.earliest_day.assign(earliest_day, earliest_day + n);
   if (latest_day != nullptr) m.latest_day.assign(latest_day, latest_day + n);
-  if (allowed_days != nullptr) m.allowed_days.assign(allowed_days, allowed_days + n);
+  if (allowed_days != nullptr)
+    for (std::size_t c = 0; c < n; ++c) {
+      if (allowed_days[c] < 0)
+        throw error(errc::invalid_argument,
+                    fmt::format("{}: customer {}: allowed_days is {}, not a mask of days 0..62", __func__, c,
+                                allowed_days[c]));
+      m.allowed_days.push_back(static_cast<std::uint64_t>(allowed_days[c]));
+    }
   auto r = crmkit::solve_multi_day(m, vrp->options);
   vrp->vehicle_day = std::move(r.vehicle_day);
   vrp->vehicle_rep = std::move(r.vehicle_rep);

@@ -161,8 +161,8 @@ static void breaks_and_days(void) {
   }
   /* two days, one rep working day 0 only; customer 1 allowed on day 1 only (mask 0b10) */
   {
-    const uint8_t works[4] = {1, 0, 1, 1};
-    const uint64_t allowed[2] = {0, 2};
+    const int32_t works[4] = {1, 0, 1, 1};
+    const int64_t allowed[2] = {0, 2};
     const int32_t latest_bad[2] = {1, 2};
     CHECK_OK(crmkit_vrp_set_limits(vrp, 2, NULL, NULL, NULL, NULL, NULL));
     CHECK_OK(crmkit_vrp_solve_days(vrp, 2, works, NULL, NULL, allowed));

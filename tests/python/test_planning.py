@@ -257,3 +257,70 @@ def test_verify_checkins_exception_report():
         planning.verify_checkins(track, customers, pd.DataFrame({"customer": ["zz"], "time": [nine]}))
     with pytest.raises(crmkit.InvalidArgumentError, match="radius_m"):
         planning.verify_checkins(track, customers, claims, radius_m=0)
+
+
+# ---- breaks, route limits, plans over several days ----
+
+
+def _line():
+    customers = pd.DataFrame({"x": [10.0, 20.0], "y": 0.0, "demand": 1.0, "ready": 0.0, "due": [15.0, 100.0],
+                              "service": 10.0}, index=["near", "far"])
+    reps = _reps(2, end=200.0)
+    reps["break_earliest"] = 25.0
+    reps["break_latest"] = 30.0
+    reps["break_duration"] = 15.0
+    return customers, reps
+
+
+def test_break_schedule_hand_case():
+    customers, reps = _line()
+    plan = planning.solve_vrptw(customers, reps, DEPOT, time_limit=0, max_iter=300, seed=1)
+    assert plan.n_routes == 1
+    rep = plan.visits.loc["near", "vehicle"]
+    assert plan.routes[rep] == ["near", "far"]
+    row = plan.vehicles.loc[rep]
+    assert row.break_after == 1 and row.break_start == pytest.approx(25.0)
+    assert row.depart == pytest.approx(5.0) and row.duration == pytest.approx(75.0)
+    assert row.end_time == pytest.approx(80.0)
+    assert plan.visits.loc["far", "arrival"] == pytest.approx(50.0)
+    other = [r for r in reps.index if r != rep][0]
+    assert plan.vehicles.loc[other, "break_after"] == -1 and math.isnan(plan.vehicles.loc[other, "break_start"])
+
+
+def test_route_limits_and_bad_breaks():
+    customers, reps = _line()
+    limited = reps.assign(max_stops=1)
+    plan = planning.solve_vrptw(customers, limited, DEPOT, time_limit=0, max_iter=300, seed=1)
+    assert plan.n_routes == 2 and (plan.vehicles["stops"] <= 1).all()
+    short = reps.assign(max_duration=44.0)
+    plan = planning.solve_vrptw(customers, short, DEPOT, time_limit=0, max_iter=300, seed=1)
+    assert list(plan.visits["status"]) == ["route_limits", "route_limits"]
+    with pytest.raises(crmkit.InvalidArgumentError, match="vehicle 1: the break window ends"):
+        planning.solve_vrptw(customers, reps.assign(break_latest=[30.0, 20.0]), DEPOT, time_limit=0, max_iter=10)
+    with pytest.raises(crmkit.InvalidArgumentError, match="vehicle 0: the break duration is -1"):
+        planning.solve_vrptw(customers, reps.assign(break_duration=[-1.0, 15.0]), DEPOT, time_limit=0, max_iter=10)
+    with pytest.raises(crmkit.InvalidArgumentError, match="break_duration go together"):
+        planning.solve_vrptw(customers, reps.drop(columns="break_duration"), DEPOT, time_limit=0, max_iter=10)
+
+
+def test_multi_day_hand_case():
+    # customers at 10, 20, 30, 40 east, service 10, shift 100: {0, 1} on day 0 and {2, 3} on
+    # day 1 is the least distance (120); customer 3 only on day 1, customer 0 only on day 0
+    customers = pd.DataFrame({"x": [10.0, 20.0, 30.0, 40.0], "y": 0.0, "demand": 1.0, "ready": 0.0, "due": 100.0,
+                              "service": 10.0, "earliest_day": 0, "latest_day": [0, 1, 1, 1],
+                              "allowed_days": [0, 0, 0, 0b10]}, index=list("abcd"))
+    reps = _reps(1, end=100.0)
+    plan = planning.solve_multi_day(customers, reps, DEPOT, 2, time_limit=0, max_iter=500, seed=3)
+    assert plan.distance == pytest.approx(120.0)
+    assert plan.routes[(0, "rep-0")] == ["a", "b"]
+    assert plan.routes[(1, "rep-0")] == ["c", "d"]
+    assert list(plan.visits["day"]) == [0, 0, 1, 1]
+    assert list(plan.days["visits"]) == [2, 2]
+    assert list(plan.days["distance"]) == pytest.approx([40.0, 80.0])
+    # the rep does not work on day 1: "d" cannot be planned
+    plan = planning.solve_multi_day(customers, reps, DEPOT, 2, works=[[1, 0]], time_limit=0, max_iter=500, seed=3)
+    assert plan.visits.loc["d", "status"] == "no_allowed_day"
+    assert plan.visits.loc["d", "day"] == -1
+    with pytest.raises(crmkit.InvalidArgumentError, match="customer 1: the day range ends"):
+        planning.solve_multi_day(customers.assign(earliest_day=[0, 1, 0, 0], latest_day=[0, 0, 1, 1]), reps, DEPOT, 2,
+                                 time_limit=0, max_iter=10)

@@ -294,16 +294,17 @@ CRMKIT_API int crmkit_vrp_schedule(const crmkit_vrp* vrp, double* depart, double
  * crmkit_vrp_visits, _routes, _schedule and _summary describe the plan over those pairs
  * (vehicle k = the k-th pair, crmkit_vrp_day_vehicles).
  * @param n_days [1, 63].
- * @param works NULL (every rep every day) or n_reps x n_days bytes, rep-major: 1 works.
+ * @param works NULL (every rep every day) or n_reps x n_days flags, rep-major: nonzero works.
  * @param earliest_day, latest_day NULL (0, n_days - 1) or one per customer: the day range.
- * @param allowed_days NULL or one per customer: bit d set may be visited on day d; 0 any.
+ * @param allowed_days NULL or one per customer: bit d (0..62) set may be visited on day d;
+ *        0 any day; negative values are rejected.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (as crmkit_vrp_solve, and a day range
  *         ending before it starts or outside the horizon, named by customer);
  *         CRMKIT_E_OUT_OF_MEMORY.
  */
-CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const uint8_t* works,
+CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const int32_t* works,
                                      const int32_t* earliest_day, const int32_t* latest_day,
-                                     const uint64_t* allowed_days);
+                                     const int64_t* allowed_days);
 
 /**
  * The (day, rep) pair of each vehicle of the last plan: after crmkit_vrp_solve_days the
