@@ -338,6 +338,7 @@ def due_list(
     last_visit: str = "last_visit",
     rep: str = "rep",
     horizon_days: float = 0.0,
+    priority_rules: Optional[Any] = None,
 ) -> Any:
     """Customers due and overdue for a visit on ``as_of``, ranked per rep
     (crmkit/planning/due_list.hpp defines every column).
@@ -354,6 +355,10 @@ def due_list(
         last_visit: the column of the last visit (NaT: never visited, due now).
         rep: the rep column; "" for one list.
         horizon_days: due within this many days counts as due.
+        priority_rules: a dict or list of (condition, weight): the priority is the sum of
+            the weights of the guard-language conditions a customer satisfies (e.g.
+            ``{"p_alive < 0.5 and clv > 1000": 3, "abc == 'A'": 1}``), times the
+            ``priority`` column when that is given.
 
     Returns:
         A DataFrame indexed by customer id: priority, interval_days, next_due, days_overdue,
@@ -377,10 +382,15 @@ def due_list(
     days = np.ascontiguousarray([float(v) for _, v in rules] or [0.0], dtype=np.float64)
     out = _lib.TableP()
     lib = _lib.get()
-    _lib.check(lib.crmkit_due_list(handle.ptr, _seconds(as_of), priority.encode("utf-8") if priority else None,
-                                   class_column.encode("utf-8"), levels, _d(days), len(rules),
-                                   float(default_interval_days), last_visit.encode("utf-8"), rep.encode("utf-8"),
-                                   float(horizon_days), byref(out)))
+    prules = list(priority_rules.items()) if isinstance(priority_rules, dict) else list(priority_rules or [])
+    conditions = (c_char_p * max(len(prules), 1))(*[str(c).encode("utf-8") for c, _ in prules])
+    weights = np.ascontiguousarray([float(w) for _, w in prules] or [0.0], dtype=np.float64)
+    _lib.check(lib.crmkit_due_list_with_rules(handle.ptr, _seconds(as_of),
+                                              priority.encode("utf-8") if priority else None, conditions,
+                                              _d(weights), len(prules), class_column.encode("utf-8"), levels,
+                                              _d(days), len(rules), float(default_interval_days),
+                                              last_visit.encode("utf-8"), rep.encode("utf-8"), float(horizon_days),
+                                              byref(out)))
     from .table import _TableHandle
 
     return to_frame(_TableHandle(out), list(frame.index))

@@ -210,30 +210,9 @@ CRMKIT_API int crmkit_due_list(const crmkit_table* table, int64_t as_of, const c
                                const char* class_column, const char* const* class_levels, const double* interval_days,
                                size_t n_rules, double default_interval_days, const char* last_visit_column,
                                const char* rep_column, double horizon_days, crmkit_table** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  CRMKIT_CHECK_NOT_NULL(table);
-  if (n_rules > 0) {
-    CRMKIT_CHECK_NOT_NULL(class_levels);
-    CRMKIT_CHECK_NOT_NULL(interval_days);
-  }
-  crmkit::due_list_options o;
-  if (priority_column != nullptr) o.priority_column = priority_column;
-  if (class_column != nullptr) o.class_column = class_column;
-  for (std::size_t k = 0; k < n_rules; ++k) {
-    if (class_levels[k] == nullptr)
-      throw error(errc::invalid_argument, fmt::format("{}: class_levels[{}] is NULL", __func__, k));
-    o.cadence.emplace_back(class_levels[k], interval_days[k]);
-  }
-  o.default_interval_days = default_interval_days;
-  if (last_visit_column != nullptr) o.last_visit_column = last_visit_column;
-  if (rep_column != nullptr) o.rep_column = rep_column;
-  o.horizon_days = horizon_days;
-  auto result = std::make_unique<crmkit_table>();
-  result->table = crmkit::due_list(table->table, as_of, o);
-  *out = result.release();
-  CRMKIT_API_END();
+  return crmkit_due_list_with_rules(table, as_of, priority_column, nullptr, nullptr, 0, class_column, class_levels,
+                                    interval_days, n_rules, default_interval_days, last_visit_column, rep_column,
+                                    horizon_days, out);
 }
 
 CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, const double* lat, size_t n_fixes,
@@ -353,6 +332,47 @@ CRMKIT_API int crmkit_vrp_day_vehicles(const crmkit_vrp* vrp, int32_t* day, int3
   crmkit::capi::check_capacity(n, vrp->vehicle_day.size(), __func__, "n");
   if (day != nullptr) std::copy(vrp->vehicle_day.begin(), vrp->vehicle_day.end(), day);
   if (rep != nullptr) std::copy(vrp->vehicle_rep.begin(), vrp->vehicle_rep.end(), rep);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_of, const char* priority_column,
+                                          const char* const* rule_conditions, const double* rule_weights,
+                                          size_t n_priority_rules, const char* class_column,
+                                          const char* const* class_levels, const double* interval_days, size_t n_rules,
+                                          double default_interval_days, const char* last_visit_column,
+                                          const char* rep_column, double horizon_days, crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(table);
+  if (n_rules > 0) {
+    CRMKIT_CHECK_NOT_NULL(class_levels);
+    CRMKIT_CHECK_NOT_NULL(interval_days);
+  }
+  if (n_priority_rules > 0) {
+    CRMKIT_CHECK_NOT_NULL(rule_conditions);
+    CRMKIT_CHECK_NOT_NULL(rule_weights);
+  }
+  crmkit::due_list_options o;
+  if (priority_column != nullptr) o.priority_column = priority_column;
+  for (std::size_t k = 0; k < n_priority_rules; ++k) {
+    if (rule_conditions[k] == nullptr)
+      throw error(errc::invalid_argument, fmt::format("{}: rule_conditions[{}] is NULL", __func__, k));
+    o.priority_rules.emplace_back(rule_conditions[k], rule_weights[k]);
+  }
+  if (class_column != nullptr) o.class_column = class_column;
+  for (std::size_t k = 0; k < n_rules; ++k) {
+    if (class_levels[k] == nullptr)
+      throw error(errc::invalid_argument, fmt::format("{}: class_levels[{}] is NULL", __func__, k));
+    o.cadence.emplace_back(class_levels[k], interval_days[k]);
+  }
+  o.default_interval_days = default_interval_days;
+  if (last_visit_column != nullptr) o.last_visit_column = last_visit_column;
+  if (rep_column != nullptr) o.rep_column = rep_column;
+  o.horizon_days = horizon_days;
+  auto result = std::make_unique<crmkit_table>();
+  result->table = crmkit::due_list(table->table, as_of, o);
+  *out = result.release();
   CRMKIT_API_END();
 }
 

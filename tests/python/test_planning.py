@@ -324,3 +324,15 @@ def test_multi_day_hand_case():
     with pytest.raises(crmkit.InvalidArgumentError, match="customer 1: the day range ends"):
         planning.solve_multi_day(customers.assign(earliest_day=[0, 1, 0, 0], latest_day=[0, 0, 1, 1]), reps, DEPOT, 2,
                                  time_limit=0, max_iter=10)
+
+
+def test_due_list_guard_priority_rules():
+    as_of, table = _due_table()
+    rules = {"clv > 700": 2.0, "abc == 'A' and p_alive < 0.8": 1.0, "missing(p_alive)": 0.5}
+    due = planning.due_list(table, as_of, cadence={"A": 14, "B": 30, "C": 90}, priority_rules=rules)
+    assert due.priority.tolist() == pytest.approx([3.0, 0.0, 2.0, 0.0, 3.0, 0.5])
+    scaled = planning.due_list(table, as_of, cadence={"A": 14, "B": 30, "C": 90}, priority_rules=rules,
+                               priority="clv")
+    assert scaled.priority.tolist() == pytest.approx([3000.0, 0.0, 1600.0, 0.0, 6000.0, 50.0])
+    with pytest.raises(crmkit.InvalidArgumentError, match="priority rule 1: .*unknown column 'revenue'"):
+        planning.due_list(table, as_of, cadence={"A": 14}, priority_rules=[("revenue > 1", 1.0)])

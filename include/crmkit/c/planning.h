@@ -316,6 +316,24 @@ CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const int3
  */
 CRMKIT_API int crmkit_vrp_day_vehicles(const crmkit_vrp* vrp, int32_t* day, int32_t* rep, size_t n, size_t* out_n);
 
+/**
+ * crmkit_due_list with a guard-language priority (crmkit/planning/due_list.hpp,
+ * due_list_options::priority_rules): the priority is the sum of rule_weights[k] over the
+ * rule_conditions[k] a customer satisfies (guard language of crmkit/lifecycle/guard.hpp
+ * over the table's columns, e.g. "p_alive < 0.5 and abc == 'A'"), multiplied by
+ * priority_column when that is given (not NULL, not ""). With n_priority_rules = 0 it is
+ * crmkit_due_list. The other parameters are those of crmkit_due_list.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (as crmkit_due_list, and a rule that does not
+ *         parse, names an unknown column or level, or has a weight that is not finite: the
+ *         message names the rule number and the column); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_of, const char* priority_column,
+                                          const char* const* rule_conditions, const double* rule_weights,
+                                          size_t n_priority_rules, const char* class_column,
+                                          const char* const* class_levels, const double* interval_days, size_t n_rules,
+                                          double default_interval_days, const char* last_visit_column,
+                                          const char* rep_column, double horizon_days, crmkit_table** out);
+
 /* ==== end of the routing additions ==== */
 
 #ifdef __cplusplus
