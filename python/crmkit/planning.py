@@ -274,6 +274,7 @@ def _solve(
         _solve_days(handle.ptr, customers, vehicles, days)
 
     plan = RoutePlan()
+    plan._handle = handle  # for cost_to_serve
     out = c_double()
     for name, key in _STATS:
         check(lib.crmkit_vrp_summary(handle.ptr, key, byref(out)))
@@ -620,6 +621,54 @@ def solve_multi_day(
                      "duration": float(vehicles_d["duration"].sum())})
     plan.days = pd.DataFrame(days, index=pd.RangeIndex(int(n_days), name="day"))
     return plan
+
+
+__all__ += ["cost_to_serve"]
+
+
+def cost_to_serve(
+    plan: RoutePlan,
+    margin: Any,
+    *,
+    periods: float = 1.0,
+    cost_per_time: float = 0.0,
+    cost_per_distance: float = 0.0,
+    margin_column: str = "margin",
+) -> Any:
+    """Cost to serve and profitability per customer from a plan of :func:`solve_vrptw` or
+    :func:`solve_multi_day` (crmkit/planning/cost_to_serve.hpp: the travel of a route is
+    shared among its visits in proportion to their removal savings; the visit time is the
+    service plus the waiting).
+
+    Args:
+        plan: the plan.
+        margin: a DataFrame indexed like the plan's customers with ``margin_column`` (margin
+            per period, in the money unit of the rates), or a Series / array of margins.
+        periods: the plan covers this many periods; every column is per period.
+        cost_per_time: money per time unit (the unit of the travel times: seconds on the
+            Earth, the distance unit for ``"euclidean"``).
+        cost_per_distance: money per distance unit (metres on the Earth).
+
+    Returns:
+        A DataFrame indexed by customer id: ``visits``, ``travel_time``, ``travel_distance``,
+        ``visit_time`` (per period), ``cost_to_serve`` and ``profitability`` (money per period).
+    """
+    import pandas as pd
+
+    from .table import _TableHandle, from_frame, to_frame
+
+    ids = list(plan.visits.index)
+    if isinstance(margin, pd.DataFrame):
+        frame = margin.reindex(ids)[[margin_column]] if margin_column in margin else margin.reindex(ids)
+    else:
+        values = margin.reindex(ids) if isinstance(margin, pd.Series) else margin
+        frame = pd.DataFrame({margin_column: np.asarray(values, dtype=np.float64)}, index=plan.visits.index)
+    handle = from_frame(frame)
+    out = _lib.TableP()
+    _lib.check(_lib.get().crmkit_vrp_cost_to_serve(plan._handle.ptr, handle.ptr, margin_column.encode("utf-8"),
+                                                   float(periods), float(cost_per_time), float(cost_per_distance),
+                                                   byref(out)))
+    return to_frame(_TableHandle(out), ids)
 
 
 # ==== end of the routing additions ====

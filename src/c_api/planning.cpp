@@ -9,6 +9,7 @@
 #include "c_api_internal.hpp"
 #include "crmkit/c/planning.h"
 #include "crmkit/planning/checkin.hpp"
+#include "crmkit/planning/cost_to_serve.hpp"
 #include "crmkit/planning/due_list.hpp"
 #include "crmkit/planning/multi_day.hpp"
 #include "crmkit/planning/vrptw.hpp"
@@ -372,6 +373,45 @@ CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_
   o.horizon_days = horizon_days;
   auto result = std::make_unique<crmkit_table>();
   result->table = crmkit::due_list(table->table, as_of, o);
+  *out = result.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_cost_to_serve(const crmkit_vrp* vrp, const crmkit_table* table, const char* margin_column,
+                                        double periods, double cost_per_time, double cost_per_distance,
+                                        crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  CRMKIT_CHECK_NOT_NULL(table);
+  const auto& plan = solved_or_throw(vrp, __func__);
+  // the plan's vehicles: the reps, or the (day, rep) pairs of crmkit_vrp_solve_days
+  crmkit::vrp_problem p = vrp->problem;
+  p.break_earliest.clear();
+  p.break_latest.clear();
+  p.break_duration.clear();
+  p.max_stops.clear();
+  p.max_duration.clear();
+  p.day.clear();
+  p.allowed_days.clear();
+  auto expand = [&](auto& field) {
+    auto base = field;
+    field.clear();
+    for (std::int32_t r : vrp->vehicle_rep) field.push_back(base[static_cast<std::size_t>(r)]);
+  };
+  expand(p.capacity);
+  expand(p.shift_start);
+  expand(p.shift_end);
+  expand(p.start_depot);
+  expand(p.end_depot);
+  crmkit::cost_to_serve_options c;
+  if (margin_column != nullptr) c.margin_column = margin_column;
+  c.periods = periods;
+  c.cost_per_time = cost_per_time;
+  c.cost_per_distance = cost_per_distance;
+  auto result = std::make_unique<crmkit_table>();
+  result->table = crmkit::cost_to_serve(table->table, p, vrp->options, plan, c);
   *out = result.release();
   CRMKIT_API_END();
 }

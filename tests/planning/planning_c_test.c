@@ -180,9 +180,48 @@ static void breaks_and_days(void) {
   crmkit_vrp_free(vrp);
 }
 
+/* cost to serve: the hand case of cost_to_serve_test.cpp (c0 bears 10 of the route's
+   20 + 10 sqrt 2, c1 the rest and 15 of waiting; periods 2, 2 per time, 0.5 per distance) */
+static void cost_to_serve(void) {
+  const double x[3] = {0, 10, 100}, y[3] = {10, 10, 0}, demand[3] = {1, 1, 1}, ready[3] = {0, 40, 0};
+  const double due[3] = {20, 100, 0}, service[3] = {5, 5, 5}, depot = 0;
+  const double capacity = 10, s0 = 0, s1 = 200, margin[3] = {100, 30, 7};
+  const int32_t depots = 0;
+  const char* ids[3] = {"c0", "c1", "c2"};
+  double cost[3], profit[3];
+  size_t col = 0;
+  crmkit_vrp* vrp = NULL;
+  crmkit_table *table = NULL, *out = NULL;
+  CHECK_OK(crmkit_vrp_create(&vrp));
+  CHECK_OK(crmkit_vrp_set_double(vrp, CRMKIT_VRP_TIME_LIMIT, 0.0));
+  CHECK_OK(crmkit_vrp_set_int(vrp, CRMKIT_VRP_MAX_ITER, 200));
+  CHECK_OK(crmkit_vrp_set_customers(vrp, 3, x, y, demand, ready, due, service, NULL, NULL));
+  CHECK_OK(crmkit_vrp_set_depots(vrp, 1, &depot, &depot));
+  CHECK_OK(crmkit_vrp_set_vehicles(vrp, 1, &capacity, &s0, &s1, &depots, &depots));
+  CHECK_OK(crmkit_table_create(ids, 3, &table));
+  CHECK_OK(crmkit_table_set_float64(table, "margin", margin, 3));
+  CHECK_STATUS(crmkit_vrp_cost_to_serve(vrp, table, NULL, 2, 2, 0.5, &out), CRMKIT_E_NOT_FITTED);
+  CHECK_OK(crmkit_vrp_solve(vrp));
+  CHECK_STATUS(crmkit_vrp_cost_to_serve(vrp, table, "gross", 2, 2, 0.5, &out), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK(out == NULL && strstr(crmkit_last_error(), "'gross'") != NULL);
+  CHECK_OK(crmkit_vrp_cost_to_serve(vrp, table, NULL, 2, 2, 0.5, &out));
+  CHECK_OK(crmkit_table_find_column(out, "cost_to_serve", &col));
+  CHECK_OK(crmkit_table_float64(out, col, cost, 3));
+  CHECK_OK(crmkit_table_find_column(out, "profitability", &col));
+  CHECK_OK(crmkit_table_float64(out, col, profit, 3));
+  CHECK(fabs(cost[0] - 17.5) < 1e-9);
+  CHECK(fabs(cost[1] - (2 * (15 + 5 * sqrt(2.0)) + 0.5 * (5 + 5 * sqrt(2.0)))) < 1e-9);
+  CHECK(cost[2] == 0 && fabs(profit[2] - 7) < 1e-12);
+  CHECK(fabs(profit[0] - 82.5) < 1e-9);
+  crmkit_table_free(out);
+  crmkit_table_free(table);
+  crmkit_vrp_free(vrp);
+}
+
 int main(void) {
   hand_solvable();
   checkins();
   breaks_and_days();
+  cost_to_serve();
   return test_report("planning_c_test");
 }

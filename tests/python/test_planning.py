@@ -336,3 +336,36 @@ def test_due_list_guard_priority_rules():
     assert scaled.priority.tolist() == pytest.approx([3000.0, 0.0, 1600.0, 0.0, 6000.0, 50.0])
     with pytest.raises(crmkit.InvalidArgumentError, match="priority rule 1: .*unknown column 'revenue'"):
         planning.due_list(table, as_of, cadence={"A": 14}, priority_rules=[("revenue > 1", 1.0)])
+
+
+def test_cost_to_serve_hand_case():
+    # depot (0, 0); c0 (0, 10) due by 20, c1 (10, 10) ready at 40, c2 far and closed; service 5:
+    # c0 bears 10 of the route's 20 + 10 sqrt 2, c1 the rest plus 15 of waiting (see
+    # tests/planning/cost_to_serve_test.cpp); two periods, 2 per time unit, 0.5 per distance
+    customers = pd.DataFrame({"x": [0.0, 10.0, 100.0], "y": [10.0, 10.0, 0.0], "demand": 1.0,
+                              "ready": [0.0, 40.0, 0.0], "due": [20.0, 100.0, 0.0], "service": 5.0},
+                             index=["c0", "c1", "c2"])
+    plan = planning.solve_vrptw(customers, _reps(1, end=200.0), DEPOT, time_limit=0, max_iter=200)
+    margin = pd.DataFrame({"margin": [100.0, 30.0, 7.0]}, index=["c0", "c1", "c2"])
+    out = planning.cost_to_serve(plan, margin, periods=2, cost_per_time=2.0, cost_per_distance=0.5)
+    r2 = math.sqrt(2.0)
+    assert out.travel_time.tolist() == pytest.approx([5.0, 5 + 5 * r2, 0.0])
+    assert out.visit_time.tolist() == pytest.approx([2.5, 10.0, 0.0])
+    assert out.cost_to_serve.tolist() == pytest.approx([17.5, 2 * (15 + 5 * r2) + 0.5 * (5 + 5 * r2), 0.0])
+    assert out.profitability.tolist() == pytest.approx([82.5, 30 - out.cost_to_serve["c1"], 7.0])
+    # a Series of margins works alike; a missing margin column is named
+    same = planning.cost_to_serve(plan, margin["margin"], periods=2, cost_per_time=2.0, cost_per_distance=0.5)
+    assert same.profitability.tolist() == pytest.approx(out.profitability.tolist())
+    with pytest.raises(crmkit.InvalidArgumentError, match="no column 'gross'"):
+        planning.cost_to_serve(plan, margin, margin_column="gross")
+
+
+def test_cost_to_serve_multi_day_plan():
+    customers = pd.DataFrame({"x": [10.0, 20.0, 30.0, 40.0], "y": 0.0, "demand": 1.0, "ready": 0.0, "due": 100.0,
+                              "service": 10.0, "latest_day": [0, 1, 1, 1]}, index=list("abcd"))
+    plan = planning.solve_multi_day(customers, _reps(1, end=100.0), DEPOT, 2, time_limit=0, max_iter=500, seed=3)
+    out = planning.cost_to_serve(plan, pd.Series([50.0] * 4, index=list("abcd")), cost_per_distance=1.0)
+    # every route's distance is shared out: the columns add up to the plan's distance
+    assert out.travel_distance.sum() == pytest.approx(plan.distance)
+    assert out.visits.tolist() == [1.0, 1.0, 1.0, 1.0]
+    assert (out.profitability == 50.0 - out.cost_to_serve).all()

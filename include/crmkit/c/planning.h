@@ -334,6 +334,25 @@ CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_
                                           double default_interval_days, const char* last_visit_column,
                                           const char* rep_column, double horizon_days, crmkit_table** out);
 
+/**
+ * Cost to serve and profitability from the last plan (crmkit/planning/cost_to_serve.hpp,
+ * which defines the attribution rule and units): a new customer table (the ids of
+ * `table`, whose row i is customer i of the plan) with the float64 columns visits,
+ * travel_time, travel_distance, visit_time (per period, the travel-time unit),
+ * cost_to_serve and profitability (per period, the money unit of the rates and margin).
+ * Works after crmkit_vrp_solve and crmkit_vrp_solve_days.
+ * @param margin_column NULL: "margin" (float64/int64, margin per period).
+ * @param periods the plan covers this many periods (> 0).
+ * @param cost_per_time, cost_per_distance money per time unit and per distance unit (>= 0).
+ * @param[out] out receives the table (NULL on error); release with crmkit_table_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, a missing or non-numeric margin
+ *         column (named), a table whose size is not the number of customers, bad rates);
+ *         CRMKIT_E_NOT_FITTED (no plan); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_vrp_cost_to_serve(const crmkit_vrp* vrp, const crmkit_table* table, const char* margin_column,
+                                        double periods, double cost_per_time, double cost_per_distance,
+                                        crmkit_table** out);
+
 /* ==== end of the routing additions ==== */
 
 #ifdef __cplusplus
