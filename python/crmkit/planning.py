@@ -111,7 +111,12 @@ class RoutePlan:
         visits: DataFrame indexed by customer id: ``vehicle`` (rep or None), ``stop``
             (0-based, -1 when not routed), ``arrival``, ``start`` (NaN when not routed),
             ``status`` (one of :data:`VISIT_STATUS`).
-        vehicles: DataFrame indexed by rep: ``distance``, ``end_time``, ``load``, ``stops``.
+        vehicles: DataFrame indexed by rep: ``distance``, ``end_time``, ``load``, ``stops``,
+            ``depart`` (the latest departure that does not delay the return), ``duration``
+            (working time), ``break_start`` (NaN: none), ``break_after`` (visits before the
+            break, -1: none). After :func:`solve_multi_day` indexed by (day, rep), with
+            ``days`` the per-day report. The plan keeps the solver handle (its copy of the
+            problem) for :func:`cost_to_serve`.
         n_routes, n_routed, distance, value, objective, iterations, seconds,
         time_limit_reached: the plan's summary (crmkit/planning/vrptw.hpp, vrp_result).
     """

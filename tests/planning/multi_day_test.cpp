@@ -158,7 +158,8 @@ TEST_CASE("multi-day: prize collecting across days keeps the most valuable visit
   check_plan(m, o, r);
   for (std::size_t c = 0; c < 3; ++c) CHECK(r.plan.status[c] == visit_status::routed);
   std::size_t cheap = 0;
-  for (std::size_t c = 3; c < 6; ++c) cheap += r.plan.status[c] == visit_status::routed;
+  for (std::size_t c = 3; c < 6; ++c)
+    if (r.plan.status[c] == visit_status::routed) ++cheap;
   // day 2 has room for two visits: one expensive visit may take it, so 1 or 2 cheap ones;
   // with three days x two stops = six stops, the three valuable visits and at most two cheap
   CHECK(cheap <= 2);
