@@ -111,7 +111,12 @@ class RoutePlan:
         visits: DataFrame indexed by customer id: ``vehicle`` (rep or None), ``stop``
             (0-based, -1 when not routed), ``arrival``, ``start`` (NaN when not routed),
             ``status`` (one of :data:`VISIT_STATUS`).
-        vehicles: DataFrame indexed by rep: ``distance``, ``end_time``, ``load``, ``stops``.
+        vehicles: DataFrame indexed by rep: ``distance``, ``end_time``, ``load``, ``stops``,
+            ``depart`` (the latest departure that does not delay the return), ``duration``
+            (working time), ``break_start`` (NaN: none), ``break_after`` (visits before the
+            break, -1: none). After :func:`solve_multi_day` indexed by (day, rep), with
+            ``days`` the per-day report. The plan keeps the solver handle (its copy of the
+            problem) for :func:`cost_to_serve`.
         n_routes, n_routed, distance, value, objective, iterations, seconds,
         time_limit_reached: the plan's summary (crmkit/planning/vrptw.hpp, vrp_result).
     """
@@ -137,6 +142,51 @@ def solve_vrptw(
     customers: Any,
     vehicles: Any,
     depots: Any,
+    *,
+    objective: str = "min_routes",
+    metric: str = "euclidean",
+    travel_time: Optional[Any] = None,
+    distance: Optional[Any] = None,
+    speed_kmh: float = _lib.DEFAULT,
+    cost_per_distance: float = _lib.DEFAULT,
+    time_limit: float = _lib.DEFAULT,
+    max_iter: int = _lib.DEFAULT,
+    seed: int = _lib.DEFAULT,
+    fleet_share: float = _lib.DEFAULT,
+    average_removed: float = _lib.DEFAULT,
+    max_string: float = _lib.DEFAULT,
+    temperature_start: float = _lib.DEFAULT,
+    temperature_end: float = _lib.DEFAULT,
+) -> RoutePlan:
+    """Plans the routes (see the module docstring and crmkit/planning/vrptw.hpp).
+
+    Args:
+        objective: ``"min_routes"`` (every visit required: fewest routes, then distance) or
+            ``"prize"`` (value collected minus ``cost_per_distance`` x distance; visits not
+            ``required`` may be dropped).
+        metric: ``"euclidean"``, ``"sphere"``, ``"wgs84"`` or ``"matrix"`` (then
+            ``travel_time`` and optionally ``distance``: square arrays over the customers
+            then the depots).
+        The other keywords are the solver's options; their defaults come from the library.
+        Optional vehicle columns: ``break_earliest``, ``break_latest``, ``break_duration``
+        (a break whose start lies in the window, taken anywhere on the route; all three or
+        none), ``max_stops`` (0: no limit), ``max_duration`` (working time; 0: no limit).
+
+    Raises:
+        crmkit.InvalidArgumentError: a missing column, a bad value (the message names the
+            customer or vehicle), an unknown objective or metric, an option out of range.
+    """
+    options = dict(locals())
+    for name in ("customers", "vehicles", "depots"):
+        options.pop(name)
+    return _solve(customers, vehicles, depots, None, **options)
+
+
+def _solve(
+    customers: Any,
+    vehicles: Any,
+    depots: Any,
+    days: Optional[Dict[str, Any]],
     *,
     objective: str = "min_routes",
     metric: str = "euclidean",
@@ -222,9 +272,14 @@ def solve_vrptw(
             if dd.shape != (nl, nl):
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"distance has shape {dd.shape}, expected ({nl}, {nl})")
         check(lib.crmkit_vrp_set_matrix(handle.ptr, nl, _d(tt), _d(dd)))
-    check(lib.crmkit_vrp_solve(handle.ptr))
+    _set_limits(handle.ptr, vehicles)
+    if days is None:
+        check(lib.crmkit_vrp_solve(handle.ptr))
+    else:
+        _solve_days(handle.ptr, customers, vehicles, days)
 
     plan = RoutePlan()
+    plan._handle = handle  # for cost_to_serve
     out = c_double()
     for name, key in _STATS:
         check(lib.crmkit_vrp_summary(handle.ptr, key, byref(out)))
@@ -239,12 +294,12 @@ def solve_vrptw(
     start = np.empty(n, dtype=np.float64)
     status = np.empty(n, dtype=np.int32)
     check(lib.crmkit_vrp_visits(handle.ptr, _i(vehicle), _i(position), _d(arrival), _d(start), _i(status), n))
+    reps, nv = _plan_vehicles(handle.ptr, vehicles, days is not None)
     rdist = np.empty(nv, dtype=np.float64)
     rend = np.empty(nv, dtype=np.float64)
     rload = np.empty(nv, dtype=np.float64)
     rstops = np.empty(nv, dtype=np.int32)
     check(lib.crmkit_vrp_routes(handle.ptr, _d(rdist), _d(rend), _d(rload), _i(rstops), nv))
-    reps = list(vehicles.index)
     ids = list(customers.index)
     plan.visits = pd.DataFrame(
         {
@@ -257,7 +312,8 @@ def solve_vrptw(
         index=customers.index,
     )
     plan.vehicles = pd.DataFrame({"distance": rdist, "end_time": rend, "load": rload, "stops": rstops.astype(np.int64)},
-                                 index=vehicles.index)
+                                 index=vehicles.index if days is None else pd.MultiIndex.from_tuples(reps, names=["day", "rep"]))
+    _add_schedule(handle.ptr, plan, nv)
     routes: Dict[Any, List[Any]] = {rep: [None] * int(rstops[k]) for k, rep in enumerate(reps)}
     for c in range(n):
         if vehicle[c] >= 0:
@@ -288,6 +344,7 @@ def due_list(
     last_visit: str = "last_visit",
     rep: str = "rep",
     horizon_days: float = 0.0,
+    priority_rules: Optional[Any] = None,
 ) -> Any:
     """Customers due and overdue for a visit on ``as_of``, ranked per rep
     (crmkit/planning/due_list.hpp defines every column).
@@ -304,6 +361,10 @@ def due_list(
         last_visit: the column of the last visit (NaT: never visited, due now).
         rep: the rep column; "" for one list.
         horizon_days: due within this many days counts as due.
+        priority_rules: a dict or list of (condition, weight): the priority is the sum of
+            the weights of the guard-language conditions a customer satisfies (e.g.
+            ``{"p_alive < 0.5 and clv > 1000": 3, "abc == 'A'": 1}``), times the
+            ``priority`` column when that is given.
 
     Returns:
         A DataFrame indexed by customer id: priority, interval_days, next_due, days_overdue,
@@ -327,10 +388,15 @@ def due_list(
     days = np.ascontiguousarray([float(v) for _, v in rules] or [0.0], dtype=np.float64)
     out = _lib.TableP()
     lib = _lib.get()
-    _lib.check(lib.crmkit_due_list(handle.ptr, _seconds(as_of), priority.encode("utf-8") if priority else None,
-                                   class_column.encode("utf-8"), levels, _d(days), len(rules),
-                                   float(default_interval_days), last_visit.encode("utf-8"), rep.encode("utf-8"),
-                                   float(horizon_days), byref(out)))
+    prules = list(priority_rules.items()) if isinstance(priority_rules, dict) else list(priority_rules or [])
+    conditions = (c_char_p * max(len(prules), 1))(*[str(c).encode("utf-8") for c, _ in prules])
+    weights = np.ascontiguousarray([float(w) for _, w in prules] or [0.0], dtype=np.float64)
+    _lib.check(lib.crmkit_due_list_with_rules(handle.ptr, _seconds(as_of),
+                                              priority.encode("utf-8") if priority else None, conditions,
+                                              _d(weights), len(prules), class_column.encode("utf-8"), levels,
+                                              _d(days), len(rules), float(default_interval_days),
+                                              last_visit.encode("utf-8"), rep.encode("utf-8"), float(horizon_days),
+                                              byref(out)))
     from .table import _TableHandle
 
     return to_frame(_TableHandle(out), list(frame.index))
@@ -437,3 +503,177 @@ def verify_checkins(
         "time": list(stamp(_times(failed["time"])) if len(failed) else []) + list(report.unclaimed["start"]),
     })
     return report
+
+
+# ==== Routing: breaks, route limits, plans over several days (issue 15, routing side) ====
+
+__all__ += ["solve_multi_day"]
+VISIT_STATUS.extend(["route_limits", "no_allowed_day"])
+
+
+def _set_limits(ptr: Any, vehicles: Any) -> None:
+    """The optional vehicle columns break_earliest/break_latest/break_duration, max_stops, max_duration."""
+    nv = len(vehicles)
+    names = ("break_earliest", "break_latest", "break_duration")
+    given = [name in vehicles for name in names]
+    if any(given) and not all(given):
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                   "vehicles: break_earliest, break_latest and break_duration go together; missing "
+                                   + ", ".join(n for n, g in zip(names, given) if not g))
+    brk = [_column(vehicles, name, nv) if all(given) else None for name in names]
+    stops = (np.ascontiguousarray(np.asarray(vehicles["max_stops"]), dtype=np.int32) if "max_stops" in vehicles
+             else None)
+    duration = _column(vehicles, "max_duration", nv) if "max_duration" in vehicles else None
+    if any(given) or stops is not None or duration is not None:
+        _lib.check(_lib.get().crmkit_vrp_set_limits(ptr, nv, _d(brk[0]), _d(brk[1]), _d(brk[2]), _i(stops),
+                                                    _d(duration)))
+
+
+def _solve_days(ptr: Any, customers: Any, reps: Any, days: Dict[str, Any]) -> None:
+    n_days = int(days["n_days"])
+    works = days.get("works")
+    w = None
+    if works is not None:
+        w = np.ascontiguousarray(np.asarray(works, dtype=np.int32))
+        if w.shape != (len(reps), n_days):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"works has shape {w.shape}, expected (reps, days) = ({len(reps)}, {n_days})")
+    ints = {}
+    for name in ("earliest_day", "latest_day"):
+        ints[name] = (np.ascontiguousarray(np.asarray(customers[name]), dtype=np.int32) if name in customers else None)
+    mask = None
+    if "allowed_days" in customers:
+        mask = np.ascontiguousarray(np.asarray(customers["allowed_days"]).astype(np.int64))
+    _lib.check(_lib.get().crmkit_vrp_solve_days(
+        ptr, n_days, _i(w), _i(ints["earliest_day"]), _i(ints["latest_day"]),
+        None if mask is None else mask.ctypes.data_as(POINTER(c_int64))))
+
+
+def _plan_vehicles(ptr: Any, vehicles: Any, by_day: bool) -> Any:
+    """The vehicles of the last plan: the reps, or (day, rep) pairs after a multi-day solve."""
+    lib = _lib.get()
+    count = c_size_t()
+    rc = lib.crmkit_vrp_day_vehicles(ptr, None, None, 0, byref(count))
+    if rc != _errors.E_BUFFER_TOO_SMALL:
+        _lib.check(rc)
+    nv = count.value
+    day = np.zeros(max(nv, 1), dtype=np.int32)
+    rep = np.zeros(max(nv, 1), dtype=np.int32)
+    _lib.check(lib.crmkit_vrp_day_vehicles(ptr, _i(day), _i(rep), max(nv, 1), byref(count)))
+    ids = list(vehicles.index)
+    if not by_day:
+        return ids, nv
+    return [(int(day[k]), ids[rep[k]]) for k in range(nv)], nv
+
+
+def _add_schedule(ptr: Any, plan: RoutePlan, nv: int) -> None:
+    depart = np.empty(nv, dtype=np.float64)
+    duration = np.empty(nv, dtype=np.float64)
+    bstart = np.empty(nv, dtype=np.float64)
+    bafter = np.empty(nv, dtype=np.int32)
+    _lib.check(_lib.get().crmkit_vrp_schedule(ptr, _d(depart), _d(duration), _d(bstart), _i(bafter), nv))
+    plan.vehicles["depart"] = depart
+    plan.vehicles["duration"] = duration
+    plan.vehicles["break_start"] = bstart
+    plan.vehicles["break_after"] = bafter.astype(np.int64)
+
+
+def solve_multi_day(
+    customers: Any,
+    reps: Any,
+    depots: Any,
+    n_days: int,
+    *,
+    works: Optional[Any] = None,
+    **options: Any,
+) -> RoutePlan:
+    """A plan over ``n_days`` days (crmkit/planning/multi_day.hpp): one solve over a vehicle
+    per working (day, rep), each visit at most once.
+
+    Args:
+        customers: as :func:`solve_vrptw`, plus optional ``earliest_day``, ``latest_day``
+            (the day range of the visit, e.g. from its due date) and ``allowed_days`` (a bit
+            mask: bit d set = may be visited on day d; 0 any day).
+        reps: as the vehicles of :func:`solve_vrptw` (shifts, breaks and limits are times of
+            day, the same on every working day).
+        n_days: 1 .. 63.
+        works: None (every rep every day) or a (reps, days) 0/1 array.
+        options: the keywords of :func:`solve_vrptw`.
+
+    Returns:
+        A :class:`RoutePlan` whose vehicles are (day, rep) pairs: ``routes`` keyed by
+        (day, rep), ``vehicles`` indexed by them, ``visits`` with ``day`` (-1 when not
+        routed) and ``rep`` columns, and ``days``: per day ``visits``, ``routes``,
+        ``distance``, ``value``, ``duration``.
+    """
+    import pandas as pd
+
+    customers = pd.DataFrame(customers)
+    reps = pd.DataFrame(reps)
+    plan = _solve(customers, reps, depots, {"n_days": n_days, "works": works}, **options)
+    plan.visits["day"] = [v[0] if isinstance(v, tuple) else -1 for v in plan.visits["vehicle"]]
+    plan.visits["rep"] = [v[1] if isinstance(v, tuple) else None for v in plan.visits["vehicle"]]
+    value = (np.asarray(customers["value"], dtype=np.float64) if "value" in customers
+             else np.zeros(len(customers)))
+    routed = plan.visits["day"].to_numpy() >= 0
+    days = []
+    by_day = plan.vehicles.groupby(level="day")
+    for d in range(int(n_days)):
+        on = plan.visits["day"].to_numpy() == d
+        vehicles_d = by_day.get_group(d) if d in by_day.groups else plan.vehicles.iloc[0:0]
+        days.append({"visits": int(on.sum()), "routes": int((vehicles_d["stops"] > 0).sum()),
+                     "distance": float(vehicles_d["distance"].sum()), "value": float(value[on & routed].sum()),
+                     "duration": float(vehicles_d["duration"].sum())})
+    plan.days = pd.DataFrame(days, index=pd.RangeIndex(int(n_days), name="day"))
+    return plan
+
+
+__all__ += ["cost_to_serve"]
+
+
+def cost_to_serve(
+    plan: RoutePlan,
+    margin: Any,
+    *,
+    periods: float = 1.0,
+    cost_per_time: float = 0.0,
+    cost_per_distance: float = 0.0,
+    margin_column: str = "margin",
+) -> Any:
+    """Cost to serve and profitability per customer from a plan of :func:`solve_vrptw` or
+    :func:`solve_multi_day` (crmkit/planning/cost_to_serve.hpp: the travel of a route is
+    shared among its visits in proportion to their removal savings; the visit time is the
+    service plus the waiting).
+
+    Args:
+        plan: the plan.
+        margin: a DataFrame indexed like the plan's customers with ``margin_column`` (margin
+            per period, in the money unit of the rates), or a Series / array of margins.
+        periods: the plan covers this many periods; every column is per period.
+        cost_per_time: money per time unit (the unit of the travel times: seconds on the
+            Earth, the distance unit for ``"euclidean"``).
+        cost_per_distance: money per distance unit (metres on the Earth).
+
+    Returns:
+        A DataFrame indexed by customer id: ``visits``, ``travel_time``, ``travel_distance``,
+        ``visit_time`` (per period), ``cost_to_serve`` and ``profitability`` (money per period).
+    """
+    import pandas as pd
+
+    from .table import _TableHandle, from_frame, to_frame
+
+    ids = list(plan.visits.index)
+    if isinstance(margin, pd.DataFrame):
+        frame = margin.reindex(ids)[[margin_column]] if margin_column in margin else margin.reindex(ids)
+    else:
+        values = margin.reindex(ids) if isinstance(margin, pd.Series) else margin
+        frame = pd.DataFrame({margin_column: np.asarray(values, dtype=np.float64)}, index=plan.visits.index)
+    handle = from_frame(frame)
+    out = _lib.TableP()
+    _lib.check(_lib.get().crmkit_vrp_cost_to_serve(plan._handle.ptr, handle.ptr, margin_column.encode("utf-8"),
+                                                   float(periods), float(cost_per_time), float(cost_per_distance),
+                                                   byref(out)))
+    return to_frame(_TableHandle(out), ids)
+
+
+# ==== end of the routing additions ====

@@ -9,13 +9,16 @@
 #include "c_api_internal.hpp"
 #include "crmkit/c/planning.h"
 #include "crmkit/planning/checkin.hpp"
+#include "crmkit/planning/cost_to_serve.hpp"
 #include "crmkit/planning/due_list.hpp"
+#include "crmkit/planning/multi_day.hpp"
 #include "crmkit/planning/vrptw.hpp"
 
 struct crmkit_vrp {
   crmkit::vrp_options options;
   crmkit::vrp_problem problem;
   std::optional<crmkit::vrp_result> result;
+  std::vector<std::int32_t> vehicle_day, vehicle_rep;  // of the last plan (crmkit_vrp_day_vehicles)
 };
 
 namespace {
@@ -150,6 +153,9 @@ CRMKIT_API int crmkit_vrp_solve(crmkit_vrp* vrp) {
   CRMKIT_CHECK_NOT_NULL(vrp);
   vrp->result.reset();
   vrp->result = crmkit::solve_vrptw(vrp->problem, vrp->options);
+  vrp->vehicle_day.assign(vrp->result->routes.size(), 0);
+  vrp->vehicle_rep.resize(vrp->result->routes.size());
+  for (std::size_t v = 0; v < vrp->vehicle_rep.size(); ++v) vrp->vehicle_rep[v] = static_cast<std::int32_t>(v);
   CRMKIT_API_END();
 }
 
@@ -205,30 +211,9 @@ CRMKIT_API int crmkit_due_list(const crmkit_table* table, int64_t as_of, const c
                                const char* class_column, const char* const* class_levels, const double* interval_days,
                                size_t n_rules, double default_interval_days, const char* last_visit_column,
                                const char* rep_column, double horizon_days, crmkit_table** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  CRMKIT_CHECK_NOT_NULL(table);
-  if (n_rules > 0) {
-    CRMKIT_CHECK_NOT_NULL(class_levels);
-    CRMKIT_CHECK_NOT_NULL(interval_days);
-  }
-  crmkit::due_list_options o;
-  if (priority_column != nullptr) o.priority_column = priority_column;
-  if (class_column != nullptr) o.class_column = class_column;
-  for (std::size_t k = 0; k < n_rules; ++k) {
-    if (class_levels[k] == nullptr)
-      throw error(errc::invalid_argument, fmt::format("{}: class_levels[{}] is NULL", __func__, k));
-    o.cadence.emplace_back(class_levels[k], interval_days[k]);
-  }
-  o.default_interval_days = default_interval_days;
-  if (last_visit_column != nullptr) o.last_visit_column = last_visit_column;
-  if (rep_column != nullptr) o.rep_column = rep_column;
-  o.horizon_days = horizon_days;
-  auto result = std::make_unique<crmkit_table>();
-  result->table = crmkit::due_list(table->table, as_of, o);
-  *out = result.release();
-  CRMKIT_API_END();
+  return crmkit_due_list_with_rules(table, as_of, priority_column, nullptr, nullptr, 0, class_column, class_levels,
+                                    interval_days, n_rules, default_interval_days, last_visit_column, rep_column,
+                                    horizon_days, out);
 }
 
 CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, const double* lat, size_t n_fixes,
@@ -276,5 +261,161 @@ CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, con
   }
   CRMKIT_API_END();
 }
+
+// ==== Routing: breaks, route limits, plans over several days (issue 15, routing side) ====
+
+CRMKIT_API int crmkit_vrp_set_limits(crmkit_vrp* vrp, size_t n, const double* break_earliest,
+                                     const double* break_latest, const double* break_duration,
+                                     const int32_t* max_stops, const double* max_duration) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  const int given = (break_earliest != nullptr) + (break_latest != nullptr) + (break_duration != nullptr);
+  if (given != 0 && given != 3)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: break_earliest, break_latest and break_duration must be all NULL or all given", __func__));
+  vrp->result.reset();
+  crmkit::vrp_problem& p = vrp->problem;
+  p.break_earliest = copy_of(break_earliest, n);
+  p.break_latest = copy_of(break_latest, n);
+  p.break_duration = copy_of(break_duration, n);
+  p.max_stops = max_stops == nullptr ? std::vector<std::int32_t>{} : std::vector<std::int32_t>(max_stops, max_stops + n);
+  p.max_duration = copy_of(max_duration, n);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_schedule(const crmkit_vrp* vrp, double* depart, double* duration, double* break_start,
+                                   int32_t* break_after, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  const auto& r = solved_or_throw(vrp, __func__);
+  crmkit::capi::check_capacity(n, r.routes.size(), __func__, "n");
+  if (depart != nullptr) std::copy(r.route_depart.begin(), r.route_depart.end(), depart);
+  if (duration != nullptr) std::copy(r.route_duration.begin(), r.route_duration.end(), duration);
+  if (break_start != nullptr) std::copy(r.break_start.begin(), r.break_start.end(), break_start);
+  if (break_after != nullptr) std::copy(r.break_after.begin(), r.break_after.end(), break_after);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const int32_t* works,
+                                     const int32_t* earliest_day, const int32_t* latest_day,
+                                     const int64_t* allowed_days) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  vrp->result.reset();
+  crmkit::multi_day_problem m;
+  m.base = vrp->problem;
+  m.n_days = n_days;
+  const std::size_t n = m.base.demand.size(), nr = m.base.capacity.size();
+  if (works != nullptr && n_days > 0)
+    for (std::size_t k = 0; k < nr * static_cast<std::size_t>(n_days); ++k) m.works.push_back(works[k] != 0 ? 1 : 0);
+  if (earliest_day != nullptr) m.earliest_day.assign(earliest_day, earliest_day + n);
+  if (latest_day != nullptr) m.latest_day.assign(latest_day, latest_day + n);
+  if (allowed_days != nullptr)
+    for (std::size_t c = 0; c < n; ++c) {
+      if (allowed_days[c] < 0)
+        throw error(errc::invalid_argument,
+                    fmt::format("{}: customer {}: allowed_days is {}, not a mask of days 0..62", __func__, c,
+                                allowed_days[c]));
+      m.allowed_days.push_back(static_cast<std::uint64_t>(allowed_days[c]));
+    }
+  auto r = crmkit::solve_multi_day(m, vrp->options);
+  vrp->vehicle_day = std::move(r.vehicle_day);
+  vrp->vehicle_rep = std::move(r.vehicle_rep);
+  vrp->result = std::move(r.plan);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_day_vehicles(const crmkit_vrp* vrp, int32_t* day, int32_t* rep, size_t n, size_t* out_n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  (void)solved_or_throw(vrp, __func__);
+  if (out_n != nullptr) *out_n = vrp->vehicle_day.size();
+  crmkit::capi::check_capacity(n, vrp->vehicle_day.size(), __func__, "n");
+  if (day != nullptr) std::copy(vrp->vehicle_day.begin(), vrp->vehicle_day.end(), day);
+  if (rep != nullptr) std::copy(vrp->vehicle_rep.begin(), vrp->vehicle_rep.end(), rep);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_of, const char* priority_column,
+                                          const char* const* rule_conditions, const double* rule_weights,
+                                          size_t n_priority_rules, const char* class_column,
+                                          const char* const* class_levels, const double* interval_days, size_t n_rules,
+                                          double default_interval_days, const char* last_visit_column,
+                                          const char* rep_column, double horizon_days, crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(table);
+  if (n_rules > 0) {
+    CRMKIT_CHECK_NOT_NULL(class_levels);
+    CRMKIT_CHECK_NOT_NULL(interval_days);
+  }
+  if (n_priority_rules > 0) {
+    CRMKIT_CHECK_NOT_NULL(rule_conditions);
+    CRMKIT_CHECK_NOT_NULL(rule_weights);
+  }
+  crmkit::due_list_options o;
+  if (priority_column != nullptr) o.priority_column = priority_column;
+  for (std::size_t k = 0; k < n_priority_rules; ++k) {
+    if (rule_conditions[k] == nullptr)
+      throw error(errc::invalid_argument, fmt::format("{}: rule_conditions[{}] is NULL", __func__, k));
+    o.priority_rules.emplace_back(rule_conditions[k], rule_weights[k]);
+  }
+  if (class_column != nullptr) o.class_column = class_column;
+  for (std::size_t k = 0; k < n_rules; ++k) {
+    if (class_levels[k] == nullptr)
+      throw error(errc::invalid_argument, fmt::format("{}: class_levels[{}] is NULL", __func__, k));
+    o.cadence.emplace_back(class_levels[k], interval_days[k]);
+  }
+  o.default_interval_days = default_interval_days;
+  if (last_visit_column != nullptr) o.last_visit_column = last_visit_column;
+  if (rep_column != nullptr) o.rep_column = rep_column;
+  o.horizon_days = horizon_days;
+  auto result = std::make_unique<crmkit_table>();
+  result->table = crmkit::due_list(table->table, as_of, o);
+  *out = result.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_vrp_cost_to_serve(const crmkit_vrp* vrp, const crmkit_table* table, const char* margin_column,
+                                        double periods, double cost_per_time, double cost_per_distance,
+                                        crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(vrp);
+  CRMKIT_CHECK_NOT_NULL(table);
+  const auto& plan = solved_or_throw(vrp, __func__);
+  // the plan's vehicles: the reps, or the (day, rep) pairs of crmkit_vrp_solve_days
+  crmkit::vrp_problem p = vrp->problem;
+  p.break_earliest.clear();
+  p.break_latest.clear();
+  p.break_duration.clear();
+  p.max_stops.clear();
+  p.max_duration.clear();
+  p.day.clear();
+  p.allowed_days.clear();
+  auto expand = [&](auto& field) {
+    auto base = field;
+    field.clear();
+    for (std::int32_t r : vrp->vehicle_rep) field.push_back(base[static_cast<std::size_t>(r)]);
+  };
+  expand(p.capacity);
+  expand(p.shift_start);
+  expand(p.shift_end);
+  expand(p.start_depot);
+  expand(p.end_depot);
+  crmkit::cost_to_serve_options c;
+  if (margin_column != nullptr) c.margin_column = margin_column;
+  c.periods = periods;
+  c.cost_per_time = cost_per_time;
+  c.cost_per_distance = cost_per_distance;
+  auto result = std::make_unique<crmkit_table>();
+  result->table = crmkit::cost_to_serve(table->table, p, vrp->options, plan, c);
+  *out = result.release();
+  CRMKIT_API_END();
+}
+
+// ==== end of the routing additions ====
 
 }  // extern "C"

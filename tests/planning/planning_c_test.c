@@ -117,8 +117,111 @@ static void checkins(void) {
                CRMKIT_E_INVALID_ARGUMENT);
 }
 
+/* ---- breaks, route limits, plans over several days ---- */
+static void breaks_and_days(void) {
+  /* two customers east at 10 and 20, service 10, the near one due by 15; a break of 15
+     starting in [25, 30]: after the first visit, leaving at 5, working 75 (vrptw_test.cpp) */
+  const double x[2] = {10, 20}, y[2] = {0, 0}, demand[2] = {1, 1}, ready[2] = {0, 0}, due[2] = {15, 100};
+  const double service[2] = {10, 10}, depot = 0;
+  const double capacity[2] = {10, 10}, s0[2] = {0, 0}, s1[2] = {200, 200};
+  const double be[2] = {25, 25}, bl[2] = {30, 30}, bd[2] = {15, 15}, too_long[2] = {15, 250};
+  const int32_t depots[2] = {0, 0};
+  double depart[2], duration[2], bstart[2];
+  int32_t bafter[2], vday[4], vrep[4], vehicle[4], status[4];
+  size_t nv = 0;
+  int v;
+  crmkit_vrp* vrp = NULL;
+  CHECK_OK(crmkit_vrp_create(&vrp));
+  CHECK_OK(crmkit_vrp_set_double(vrp, CRMKIT_VRP_TIME_LIMIT, 0.0));
+  CHECK_OK(crmkit_vrp_set_int(vrp, CRMKIT_VRP_MAX_ITER, 300));
+  CHECK_OK(crmkit_vrp_set_customers(vrp, 2, x, y, demand, ready, due, service, NULL, NULL));
+  CHECK_OK(crmkit_vrp_set_depots(vrp, 1, &depot, &depot));
+  CHECK_OK(crmkit_vrp_set_vehicles(vrp, 2, capacity, s0, s1, depots, depots));
+  CHECK_STATUS(crmkit_vrp_set_limits(vrp, 2, be, NULL, bd, NULL, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_vrp_set_limits(vrp, 2, be, bl, too_long, NULL, NULL));
+  CHECK_STATUS(crmkit_vrp_solve(vrp), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK(strstr(crmkit_last_error(), "vehicle 1: the break (250) is longer than the shift") != NULL);
+  CHECK_OK(crmkit_vrp_set_limits(vrp, 2, be, bl, bd, NULL, NULL));
+  CHECK_OK(crmkit_vrp_solve(vrp));
+  CHECK_STATUS(crmkit_vrp_schedule(vrp, depart, duration, bstart, bafter, 1), CRMKIT_E_BUFFER_TOO_SMALL);
+  CHECK_OK(crmkit_vrp_schedule(vrp, depart, duration, bstart, bafter, 2));
+  CHECK_OK(crmkit_vrp_visits(vrp, vehicle, NULL, NULL, NULL, status, 2));
+  CHECK(vehicle[0] == vehicle[1] && vehicle[0] >= 0);
+  v = vehicle[0];
+  CHECK(bafter[v] == 1 && fabs(bstart[v] - 25) < 1e-9);
+  CHECK(fabs(depart[v] - 5) < 1e-9 && fabs(duration[v] - 75) < 1e-9);
+  CHECK(isnan(bstart[1 - v]) && bafter[1 - v] == -1);
+  /* a working-time limit of 44 < trip 20 + service 10 + break 15: route limits */
+  {
+    const double limit[2] = {44, 44};
+    CHECK_OK(crmkit_vrp_set_limits(vrp, 2, be, bl, bd, NULL, limit));
+    CHECK_OK(crmkit_vrp_solve(vrp));
+    CHECK_OK(crmkit_vrp_visits(vrp, NULL, NULL, NULL, NULL, status, 2));
+    CHECK(status[0] == CRMKIT_VISIT_ROUTE_LIMITS && status[1] == CRMKIT_VISIT_ROUTE_LIMITS);
+  }
+  /* two days, one rep working day 0 only; customer 1 allowed on day 1 only (mask 0b10) */
+  {
+    const int32_t works[4] = {1, 0, 1, 1};
+    const int64_t allowed[2] = {0, 2};
+    const int32_t latest_bad[2] = {1, 2};
+    CHECK_OK(crmkit_vrp_set_limits(vrp, 2, NULL, NULL, NULL, NULL, NULL));
+    CHECK_OK(crmkit_vrp_solve_days(vrp, 2, works, NULL, NULL, allowed));
+    CHECK_STATUS(crmkit_vrp_day_vehicles(vrp, vday, vrep, 2, &nv), CRMKIT_E_BUFFER_TOO_SMALL);
+    CHECK(nv == 3);
+    CHECK_OK(crmkit_vrp_day_vehicles(vrp, vday, vrep, 4, &nv));
+    CHECK(vday[0] == 0 && vrep[0] == 0 && vday[1] == 0 && vrep[1] == 1 && vday[2] == 1 && vrep[2] == 1);
+    CHECK_OK(crmkit_vrp_visits(vrp, vehicle, NULL, NULL, NULL, status, 2));
+    CHECK(status[0] == CRMKIT_VISIT_ROUTED && status[1] == CRMKIT_VISIT_ROUTED);
+    CHECK(vday[vehicle[1]] == 1);
+    CHECK_STATUS(crmkit_vrp_solve_days(vrp, 2, works, NULL, latest_bad, NULL), CRMKIT_E_INVALID_ARGUMENT);
+    CHECK(strstr(crmkit_last_error(), "customer 1") != NULL);
+    CHECK_STATUS(crmkit_vrp_solve_days(vrp, 0, NULL, NULL, NULL, NULL), CRMKIT_E_INVALID_ARGUMENT);
+  }
+  crmkit_vrp_free(vrp);
+}
+
+/* cost to serve: the hand case of cost_to_serve_test.cpp (c0 bears 10 of the route's
+   20 + 10 sqrt 2, c1 the rest and 15 of waiting; periods 2, 2 per time, 0.5 per distance) */
+static void cost_to_serve(void) {
+  const double x[3] = {0, 10, 100}, y[3] = {10, 10, 0}, demand[3] = {1, 1, 1}, ready[3] = {0, 40, 0};
+  const double due[3] = {20, 100, 0}, service[3] = {5, 5, 5}, depot = 0;
+  const double capacity = 10, s0 = 0, s1 = 200, margin[3] = {100, 30, 7};
+  const int32_t depots = 0;
+  const char* ids[3] = {"c0", "c1", "c2"};
+  double cost[3], profit[3];
+  size_t col = 0;
+  crmkit_vrp* vrp = NULL;
+  crmkit_table *table = NULL, *out = NULL;
+  CHECK_OK(crmkit_vrp_create(&vrp));
+  CHECK_OK(crmkit_vrp_set_double(vrp, CRMKIT_VRP_TIME_LIMIT, 0.0));
+  CHECK_OK(crmkit_vrp_set_int(vrp, CRMKIT_VRP_MAX_ITER, 200));
+  CHECK_OK(crmkit_vrp_set_customers(vrp, 3, x, y, demand, ready, due, service, NULL, NULL));
+  CHECK_OK(crmkit_vrp_set_depots(vrp, 1, &depot, &depot));
+  CHECK_OK(crmkit_vrp_set_vehicles(vrp, 1, &capacity, &s0, &s1, &depots, &depots));
+  CHECK_OK(crmkit_table_create(ids, 3, &table));
+  CHECK_OK(crmkit_table_set_float64(table, "margin", margin, 3));
+  CHECK_STATUS(crmkit_vrp_cost_to_serve(vrp, table, NULL, 2, 2, 0.5, &out), CRMKIT_E_NOT_FITTED);
+  CHECK_OK(crmkit_vrp_solve(vrp));
+  CHECK_STATUS(crmkit_vrp_cost_to_serve(vrp, table, "gross", 2, 2, 0.5, &out), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK(out == NULL && strstr(crmkit_last_error(), "'gross'") != NULL);
+  CHECK_OK(crmkit_vrp_cost_to_serve(vrp, table, NULL, 2, 2, 0.5, &out));
+  CHECK_OK(crmkit_table_find_column(out, "cost_to_serve", &col));
+  CHECK_OK(crmkit_table_float64(out, col, cost, 3));
+  CHECK_OK(crmkit_table_find_column(out, "profitability", &col));
+  CHECK_OK(crmkit_table_float64(out, col, profit, 3));
+  CHECK(fabs(cost[0] - 17.5) < 1e-9);
+  CHECK(fabs(cost[1] - (2 * (15 + 5 * sqrt(2.0)) + 0.5 * (5 + 5 * sqrt(2.0)))) < 1e-9);
+  CHECK(cost[2] == 0 && fabs(profit[2] - 7) < 1e-12);
+  CHECK(fabs(profit[0] - 82.5) < 1e-9);
+  crmkit_table_free(out);
+  crmkit_table_free(table);
+  crmkit_vrp_free(vrp);
+}
+
 int main(void) {
   hand_solvable();
   checkins();
+  breaks_and_days();
+  cost_to_serve();
   return test_report("planning_c_test");
 }

@@ -471,3 +471,244 @@ TEST_CASE("nothing to plan: no customers, or none feasible, returns at once") {
   CHECK(r.status[0] == visit_status::cannot_return);
   CHECK(r.iterations == 0);
 }
+
+// ---- breaks, stop and working-time limits (issue 15, part 2) ----
+
+namespace {
+
+// The reported timed schedule of every used route, re-simulated here: leaving at shift_start
+// with the break after stop break_after gives the reported arrivals, starts and return;
+// leaving at route_depart instead returns at the same time, keeps every window and the
+// break window; the working time is route_end - route_depart and within max_duration.
+void check_schedule(const vrp_problem& p, const vrp_options& o, const vrp_result& r) {
+  const auto tr = crmkit::vrp_build_travel(p, o);
+  const std::size_t n = p.demand.size();
+  for (std::size_t v = 0; v < r.routes.size(); ++v) {
+    INFO("vehicle " << v);
+    const auto& route = r.routes[v];
+    const bool brk = !route.empty() && !p.break_duration.empty() && p.break_duration[v] > 0;
+    if (route.empty()) {
+      CHECK(std::isnan(r.break_start[v]));
+      CHECK(r.route_duration[v] == 0);
+      continue;
+    }
+    CHECK(brk == (r.break_after[v] >= 0));
+    if (!p.max_stops.empty() && p.max_stops[v] > 0) CHECK(route.size() <= static_cast<std::size_t>(p.max_stops[v]));
+    auto simulate = [&](double depart, bool record) {
+      double t = depart;
+      std::size_t prev = n + static_cast<std::size_t>(p.start_depot[v]);
+      for (std::size_t k = 0; k <= route.size(); ++k) {
+        if (brk && static_cast<std::int32_t>(k) == r.break_after[v]) {
+          const double bs = std::max(t, p.break_earliest[v]);
+          if (record) CHECK(bs == doctest::Approx(r.break_start[v]));
+          CHECK(bs <= p.break_latest[v] + 1e-9);
+          t = bs + p.break_duration[v];
+        }
+        const std::size_t next =
+            k < route.size() ? static_cast<std::size_t>(route[k]) : n + static_cast<std::size_t>(p.end_depot[v]);
+        t += tr.t(prev, next);
+        if (k < route.size()) {
+          if (record) CHECK(t == doctest::Approx(r.arrival[next]));
+          t = std::max(t, p.ready[next]);
+          if (record) CHECK(t == doctest::Approx(r.start[next]));
+          CHECK(t <= p.due[next] + 1e-9);
+          t += p.service[next];
+        }
+        prev = next;
+      }
+      return t;
+    };
+    const double end = simulate(p.shift_start[v], true);
+    CHECK(end == doctest::Approx(r.route_end[v]));
+    CHECK(end <= p.shift_end[v] + 1e-9);
+    CHECK(r.route_depart[v] >= p.shift_start[v] - 1e-9);
+    CHECK(simulate(r.route_depart[v], false) == doctest::Approx(end));
+    CHECK(r.route_duration[v] == doctest::Approx(end - r.route_depart[v]));
+    if (!p.max_duration.empty() && p.max_duration[v] > 0) CHECK(r.route_duration[v] <= p.max_duration[v] + 1e-9);
+  }
+}
+
+void add_limits(vrp_problem& p, double break_earliest, double break_latest, double break_duration,
+                std::int32_t max_stops, double max_duration) {
+  const std::size_t nv = p.capacity.size();
+  p.break_earliest.assign(nv, break_earliest);
+  p.break_latest.assign(nv, break_latest);
+  p.break_duration.assign(nv, break_duration);
+  p.max_stops.assign(nv, max_stops);
+  p.max_duration.assign(nv, max_duration);
+}
+
+// Two customers east of the depot at 10 and 20, service 10, the shift [0, 200], a break of
+// 15 to start in [25, 30]: after the first visit (done at 20) the rep waits to 25, rests to
+// 40, visits the second at 50 and returns at 80: working time 75 = travel 40 + service 20 +
+// break 15, leaving at 5 (leaving later would not return earlier). A break at the depot
+// (25 to 40) also works 75 but returns at 100; after the second visit (done at 40) is too late.
+vrp_problem line_problem() {
+  vrp_problem p;
+  p.x = {10, 20};
+  p.y = {0, 0};
+  p.demand = {1, 1};
+  p.ready = {0, 0};
+  p.due = {100, 100};
+  p.service = {10, 10};
+  p.depot_x = {0};
+  p.depot_y = {0};
+  p.capacity = {10, 10};
+  p.shift_start = {0, 0};
+  p.shift_end = {200, 200};
+  p.start_depot = {0, 0};
+  p.end_depot = {0, 0};
+  add_limits(p, 25, 30, 15, 0, 0);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("breaks: a hand case, the break position, departure and working time") {
+  auto p = line_problem();
+  p.due[0] = 15;  // the near customer first (the reverse order would rest at 30 and return at 75)
+  const auto o = deterministic(300);
+  const auto r = crmkit::solve_vrptw(p, o);
+  check_feasible(p, o, r);
+  check_schedule(p, o, r);
+  REQUIRE(r.n_routes == 1);
+  const auto v = static_cast<std::size_t>(r.vehicle[0]);
+  CHECK(r.routes[v] == std::vector<std::int32_t>{0, 1});
+  CHECK(r.break_after[v] == 1);
+  CHECK(r.break_start[v] == doctest::Approx(25));
+  CHECK(r.start[0] == doctest::Approx(10));
+  CHECK(r.arrival[1] == doctest::Approx(50));
+  CHECK(r.route_end[v] == doctest::Approx(80));
+  CHECK(r.route_depart[v] == doctest::Approx(5));
+  CHECK(r.route_duration[v] == doctest::Approx(75));
+  CHECK(r.distance == doctest::Approx(40));
+  p.due[0] = 100;
+  const auto travel = crmkit::vrp_build_travel(p, o);
+  // the checker: the route is feasible; a break window that closes before any position
+  // could be reached, or a working-time limit below 75, makes it infeasible
+  CHECK(crmkit::vrp_route_violation(p, travel, 0, std::vector<std::int32_t>{0, 1}) == "");
+  auto q = p;
+  q.max_duration = {74, 74};
+  CHECK(crmkit::vrp_route_violation(q, travel, 0, std::vector<std::int32_t>{0, 1}).find("max_duration") !=
+        std::string::npos);
+  q.max_duration = {75, 75};
+  CHECK(crmkit::vrp_route_violation(q, travel, 0, std::vector<std::int32_t>{0, 1}) == "");
+  q = p;
+  q.due = {100, 45};  // feasible without the break (the second visit starts at 30), not with it
+  q.break_duration = {0, 0};
+  CHECK(crmkit::vrp_route_violation(q, travel, 0, std::vector<std::int32_t>{0, 1}) == "");
+  q.break_duration = {15, 15};
+  CHECK(crmkit::vrp_route_violation(q, travel, 0, std::vector<std::int32_t>{0, 1}) != "");
+  q = p;
+  q.max_stops = {1, 1};
+  CHECK(crmkit::vrp_route_violation(q, travel, 0, std::vector<std::int32_t>{0, 1}).find("max_stops") !=
+        std::string::npos);
+  // the solver under the limits: one visit per rep
+  q = p;
+  q.max_duration = {74, 74};
+  auto r2 = crmkit::solve_vrptw(q, o);
+  check_feasible(q, o, r2);
+  check_schedule(q, o, r2);
+  CHECK(r2.n_routes == 2);
+  CHECK(r2.n_routed == 2);
+  q = p;
+  q.max_stops = {1, 1};
+  r2 = crmkit::solve_vrptw(q, o);
+  check_feasible(q, o, r2);
+  CHECK(r2.n_routes == 2);
+  // a working-time limit below trip + service + break: route_limits; a break that fits
+  // nowhere (the visits' windows keep the rep from resting before, the break window closes
+  // before it is done): no_room
+  q = p;
+  q.max_duration = {44, 44};  // the near visit alone: 20 + 10 + 15 = 45
+  r2 = crmkit::solve_vrptw(q, o);
+  CHECK(r2.status[0] == visit_status::route_limits);
+  CHECK(r2.status[1] == visit_status::route_limits);
+  q.max_duration = {45, 45};
+  r2 = crmkit::solve_vrptw(q, o);
+  CHECK(r2.status[0] == visit_status::routed);
+  CHECK(r2.status[1] == visit_status::route_limits);
+  check_schedule(q, o, r2);
+  q = p;
+  q.ready = {50, 50};
+  q.due = {50, 50};
+  q.break_earliest = {15, 15};
+  q.break_latest = {45, 45};
+  q.break_duration = {40, 40};
+  r2 = crmkit::solve_vrptw(q, o);
+  CHECK(r2.status[0] == visit_status::no_room);
+  CHECK(r2.status[1] == visit_status::no_room);
+  CHECK(r2.n_routed == 0);
+}
+
+TEST_CASE("breaks and limits: random small instances equal the brute-force optimum") {
+  for (std::uint32_t seed = 21; seed <= 28; ++seed) {
+    INFO("seed " << seed);
+    auto p = random_problem(seed, 6, 3, 30);
+    add_limits(p, 100, 180, 40, 3, 330);
+    const auto o = deterministic(3000, seed);
+    const auto best = brute_force(p, o, false);
+    const auto r = crmkit::solve_vrptw(p, o);
+    check_feasible(p, o, r);
+    check_schedule(p, o, r);
+    if (best.routes == std::numeric_limits<std::size_t>::max()) {
+      CHECK(r.n_routed < 6);
+      continue;
+    }
+    REQUIRE(r.n_routed == 6);
+    CHECK(r.n_routes == best.routes);
+    CHECK(r.distance == doctest::Approx(best.distance).epsilon(1e-9));
+  }
+  for (std::uint32_t seed = 31; seed <= 36; ++seed) {
+    INFO("prize seed " << seed);
+    auto p = random_problem(seed, 5, 2, 30);
+    add_limits(p, 60, 160, 50, 3, 280);
+    auto o = deterministic(3000, seed);
+    o.objective = crmkit::vrp_objective::prize_collecting;
+    o.cost_per_distance = 0.8;
+    const auto best = brute_force(p, o, true);
+    const auto r = crmkit::solve_vrptw(p, o);
+    check_feasible(p, o, r);
+    check_schedule(p, o, r);
+    CHECK(r.objective == doctest::Approx(best.profit).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("breaks and limits: bad input names the rep") {
+  auto p = line_problem();
+  const auto o = deterministic(10);
+  auto fails_with = [&](const vrp_problem& q, const std::string& part) {
+    try {
+      (void)crmkit::solve_vrptw(q, o);
+      FAIL("no error, expected " << part);
+    } catch (const crmkit::error& e) {
+      CHECK(e.code() == crmkit::errc::invalid_argument);
+      CHECK_MESSAGE(std::string(e.what()).find(part) != std::string::npos, e.what());
+    }
+  };
+  auto q = p;
+  q.break_duration = {15, -1};
+  fails_with(q, "vehicle 1: the break duration is -1");
+  q = p;
+  q.break_latest = {30, 20};
+  fails_with(q, "vehicle 1: the break window ends (20) before it starts (25)");
+  q = p;
+  q.break_duration = {15, 250};
+  fails_with(q, "vehicle 1: the break (250) is longer than the shift");
+  q = p;
+  q.break_earliest = {25, 300};
+  q.break_latest = {30, 300};
+  fails_with(q, "vehicle 1: the break window [300, 300]");
+  q = p;
+  q.break_latest = {30};
+  fails_with(q, "break_latest has 1 entries");
+  q = p;
+  q.max_stops = {-2, 0};
+  fails_with(q, "vehicle 0: max_stops is -2");
+  q = p;
+  q.max_duration = {0, -3};
+  fails_with(q, "vehicle 1: max_duration is -3");
+  q = p;
+  q.service[1] = -1;
+  fails_with(q, "customer 1: service time is -1");
+}

@@ -257,3 +257,115 @@ def test_verify_checkins_exception_report():
         planning.verify_checkins(track, customers, pd.DataFrame({"customer": ["zz"], "time": [nine]}))
     with pytest.raises(crmkit.InvalidArgumentError, match="radius_m"):
         planning.verify_checkins(track, customers, claims, radius_m=0)
+
+
+# ---- breaks, route limits, plans over several days ----
+
+
+def _line():
+    customers = pd.DataFrame({"x": [10.0, 20.0], "y": 0.0, "demand": 1.0, "ready": 0.0, "due": [15.0, 100.0],
+                              "service": 10.0}, index=["near", "far"])
+    reps = _reps(2, end=200.0)
+    reps["break_earliest"] = 25.0
+    reps["break_latest"] = 30.0
+    reps["break_duration"] = 15.0
+    return customers, reps
+
+
+def test_break_schedule_hand_case():
+    customers, reps = _line()
+    plan = planning.solve_vrptw(customers, reps, DEPOT, time_limit=0, max_iter=300, seed=1)
+    assert plan.n_routes == 1
+    rep = plan.visits.loc["near", "vehicle"]
+    assert plan.routes[rep] == ["near", "far"]
+    row = plan.vehicles.loc[rep]
+    assert row.break_after == 1 and row.break_start == pytest.approx(25.0)
+    assert row.depart == pytest.approx(5.0) and row.duration == pytest.approx(75.0)
+    assert row.end_time == pytest.approx(80.0)
+    assert plan.visits.loc["far", "arrival"] == pytest.approx(50.0)
+    other = [r for r in reps.index if r != rep][0]
+    assert plan.vehicles.loc[other, "break_after"] == -1 and math.isnan(plan.vehicles.loc[other, "break_start"])
+
+
+def test_route_limits_and_bad_breaks():
+    customers, reps = _line()
+    limited = reps.assign(max_stops=1)
+    plan = planning.solve_vrptw(customers, limited, DEPOT, time_limit=0, max_iter=300, seed=1)
+    assert plan.n_routes == 2 and (plan.vehicles["stops"] <= 1).all()
+    short = reps.assign(max_duration=44.0)
+    plan = planning.solve_vrptw(customers, short, DEPOT, time_limit=0, max_iter=300, seed=1)
+    assert list(plan.visits["status"]) == ["route_limits", "route_limits"]
+    with pytest.raises(crmkit.InvalidArgumentError, match="vehicle 1: the break window ends"):
+        planning.solve_vrptw(customers, reps.assign(break_latest=[30.0, 20.0]), DEPOT, time_limit=0, max_iter=10)
+    with pytest.raises(crmkit.InvalidArgumentError, match="vehicle 0: the break duration is -1"):
+        planning.solve_vrptw(customers, reps.assign(break_duration=[-1.0, 15.0]), DEPOT, time_limit=0, max_iter=10)
+    with pytest.raises(crmkit.InvalidArgumentError, match="break_duration go together"):
+        planning.solve_vrptw(customers, reps.drop(columns="break_duration"), DEPOT, time_limit=0, max_iter=10)
+
+
+def test_multi_day_hand_case():
+    # customers at 10, 20, 30, 40 east, service 10, shift 100: {0, 1} on day 0 and {2, 3} on
+    # day 1 is the least distance (120); customer 3 only on day 1, customer 0 only on day 0
+    customers = pd.DataFrame({"x": [10.0, 20.0, 30.0, 40.0], "y": 0.0, "demand": 1.0, "ready": 0.0, "due": 100.0,
+                              "service": 10.0, "earliest_day": 0, "latest_day": [0, 1, 1, 1],
+                              "allowed_days": [0, 0, 0, 0b10]}, index=list("abcd"))
+    reps = _reps(1, end=100.0)
+    plan = planning.solve_multi_day(customers, reps, DEPOT, 2, time_limit=0, max_iter=500, seed=3)
+    assert plan.distance == pytest.approx(120.0)
+    assert plan.routes[(0, "rep-0")] == ["a", "b"]
+    assert plan.routes[(1, "rep-0")] == ["c", "d"]
+    assert list(plan.visits["day"]) == [0, 0, 1, 1]
+    assert list(plan.days["visits"]) == [2, 2]
+    assert list(plan.days["distance"]) == pytest.approx([40.0, 80.0])
+    # the rep does not work on day 1: "d" cannot be planned
+    plan = planning.solve_multi_day(customers, reps, DEPOT, 2, works=[[1, 0]], time_limit=0, max_iter=500, seed=3)
+    assert plan.visits.loc["d", "status"] == "no_allowed_day"
+    assert plan.visits.loc["d", "day"] == -1
+    with pytest.raises(crmkit.InvalidArgumentError, match="customer 1: the day range ends"):
+        planning.solve_multi_day(customers.assign(earliest_day=[0, 1, 0, 0], latest_day=[0, 0, 1, 1]), reps, DEPOT, 2,
+                                 time_limit=0, max_iter=10)
+
+
+def test_due_list_guard_priority_rules():
+    as_of, table = _due_table()
+    rules = {"clv > 700": 2.0, "abc == 'A' and p_alive < 0.8": 1.0, "missing(p_alive)": 0.5}
+    due = planning.due_list(table, as_of, cadence={"A": 14, "B": 30, "C": 90}, priority_rules=rules)
+    assert due.priority.tolist() == pytest.approx([3.0, 0.0, 2.0, 0.0, 3.0, 0.5])
+    scaled = planning.due_list(table, as_of, cadence={"A": 14, "B": 30, "C": 90}, priority_rules=rules,
+                               priority="clv")
+    assert scaled.priority.tolist() == pytest.approx([3000.0, 0.0, 1600.0, 0.0, 6000.0, 50.0])
+    with pytest.raises(crmkit.InvalidArgumentError, match="priority rule 1: .*unknown column 'revenue'"):
+        planning.due_list(table, as_of, cadence={"A": 14}, priority_rules=[("revenue > 1", 1.0)])
+
+
+def test_cost_to_serve_hand_case():
+    # depot (0, 0); c0 (0, 10) due by 20, c1 (10, 10) ready at 40, c2 far and closed; service 5:
+    # c0 bears 10 of the route's 20 + 10 sqrt 2, c1 the rest plus 15 of waiting (see
+    # tests/planning/cost_to_serve_test.cpp); two periods, 2 per time unit, 0.5 per distance
+    customers = pd.DataFrame({"x": [0.0, 10.0, 100.0], "y": [10.0, 10.0, 0.0], "demand": 1.0,
+                              "ready": [0.0, 40.0, 0.0], "due": [20.0, 100.0, 0.0], "service": 5.0},
+                             index=["c0", "c1", "c2"])
+    plan = planning.solve_vrptw(customers, _reps(1, end=200.0), DEPOT, time_limit=0, max_iter=200)
+    margin = pd.DataFrame({"margin": [100.0, 30.0, 7.0]}, index=["c0", "c1", "c2"])
+    out = planning.cost_to_serve(plan, margin, periods=2, cost_per_time=2.0, cost_per_distance=0.5)
+    r2 = math.sqrt(2.0)
+    assert out.travel_time.tolist() == pytest.approx([5.0, 5 + 5 * r2, 0.0])
+    assert out.visit_time.tolist() == pytest.approx([2.5, 10.0, 0.0])
+    assert out.cost_to_serve.tolist() == pytest.approx([17.5, 2 * (15 + 5 * r2) + 0.5 * (5 + 5 * r2), 0.0])
+    assert out.profitability.tolist() == pytest.approx([82.5, 30 - out.cost_to_serve["c1"], 7.0])
+    # a Series of margins works alike; a missing margin column is named
+    same = planning.cost_to_serve(plan, margin["margin"], periods=2, cost_per_time=2.0, cost_per_distance=0.5)
+    assert same.profitability.tolist() == pytest.approx(out.profitability.tolist())
+    with pytest.raises(crmkit.InvalidArgumentError, match="no column 'gross'"):
+        planning.cost_to_serve(plan, margin, margin_column="gross")
+
+
+def test_cost_to_serve_multi_day_plan():
+    customers = pd.DataFrame({"x": [10.0, 20.0, 30.0, 40.0], "y": 0.0, "demand": 1.0, "ready": 0.0, "due": 100.0,
+                              "service": 10.0, "latest_day": [0, 1, 1, 1]}, index=list("abcd"))
+    plan = planning.solve_multi_day(customers, _reps(1, end=100.0), DEPOT, 2, time_limit=0, max_iter=500, seed=3)
+    out = planning.cost_to_serve(plan, pd.Series([50.0] * 4, index=list("abcd")), cost_per_distance=1.0)
+    # every route's distance is shared out: the columns add up to the plan's distance
+    assert out.travel_distance.sum() == pytest.approx(plan.distance)
+    assert out.visits.tolist() == [1.0, 1.0, 1.0, 1.0]
+    assert (out.profitability == 50.0 - out.cost_to_serve).all()

@@ -250,6 +250,111 @@ CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, con
                                      int32_t* out_unclaimed_customer, int64_t* out_unclaimed_start,
                                      int64_t* out_unclaimed_end, size_t cap, size_t* out_n_unclaimed);
 
+/* ==== Routing: breaks, route limits, plans over several days (issue 15, routing side) ==== */
+
+/* More visit status codes (crmkit::visit_status). */
+/** Every vehicle that could reach it would exceed max_duration (trip, service and break). */
+#define CRMKIT_VISIT_ROUTE_LIMITS 7
+/** No vehicle works on one of its allowed days. */
+#define CRMKIT_VISIT_NO_ALLOWED_DAY 8
+
+/**
+ * Sets the vehicles' breaks and route limits (copied; crmkit/planning/vrptw.hpp defines
+ * them): a break of break_duration[v] starting within [break_earliest[v],
+ * break_latest[v]], taken anywhere on the route; at most max_stops[v] visits (0: no
+ * limit); at most max_duration[v] of working time (0: no limit). Call after
+ * crmkit_vrp_set_vehicles (which does not clear them); n must be its vehicle count.
+ * @param break_earliest, break_latest, break_duration all three NULL (no breaks) or n each.
+ * @param max_stops NULL (no limits) or n int32.
+ * @param max_duration NULL (no limits) or n doubles.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL handle, the break arrays not all or
+ *         none); CRMKIT_E_OUT_OF_MEMORY. The values are checked by the solve, which names
+ *         the vehicle (a break window ending before it starts, a negative duration, a
+ *         break longer than the shift).
+ */
+CRMKIT_API int crmkit_vrp_set_limits(crmkit_vrp* vrp, size_t n, const double* break_earliest,
+                                     const double* break_latest, const double* break_duration,
+                                     const int32_t* max_stops, const double* max_duration);
+
+/**
+ * Per vehicle of the last plan: the latest departure that does not delay the return
+ * (shift_start when unused), the working time (0 when unused), the start of the break in
+ * the earliest schedule (NaN: none) and the number of visits before it (-1: none). Any
+ * out pointer may be NULL.
+ * @param n capacity of each array, >= the number of vehicles of the plan.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_BUFFER_TOO_SMALL; CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_vrp_schedule(const crmkit_vrp* vrp, double* depart, double* duration, double* break_start,
+                                   int32_t* break_after, size_t n);
+
+/**
+ * Solves a plan over n_days days (crmkit/planning/multi_day.hpp): the handle's vehicles
+ * are the reps, their shifts, breaks and limits times of day, repeated on each working
+ * day; one solve over the working (day, rep) pairs, each visit at most once. Afterwards
+ * crmkit_vrp_visits, _routes, _schedule and _summary describe the plan over those pairs
+ * (vehicle k = the k-th pair, crmkit_vrp_day_vehicles).
+ * @param n_days [1, 63].
+ * @param works NULL (every rep every day) or n_reps x n_days flags, rep-major: nonzero works.
+ * @param earliest_day, latest_day NULL (0, n_days - 1) or one per customer: the day range.
+ * @param allowed_days NULL or one per customer: bit d (0..62) set may be visited on day d;
+ *        0 any day; negative values are rejected.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (as crmkit_vrp_solve, and a day range
+ *         ending before it starts or outside the horizon, named by customer);
+ *         CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const int32_t* works,
+                                     const int32_t* earliest_day, const int32_t* latest_day,
+                                     const int64_t* allowed_days);
+
+/**
+ * The (day, rep) pair of each vehicle of the last plan: after crmkit_vrp_solve_days the
+ * working pairs in day-then-rep order; after crmkit_vrp_solve day 0 and rep = vehicle.
+ * @param day, rep capacity n each (either may be NULL).
+ * @param[out] out_n the number of vehicles (may be NULL).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_BUFFER_TOO_SMALL (*out_n holds the
+ *         count); CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_vrp_day_vehicles(const crmkit_vrp* vrp, int32_t* day, int32_t* rep, size_t n, size_t* out_n);
+
+/**
+ * crmkit_due_list with a guard-language priority (crmkit/planning/due_list.hpp,
+ * due_list_options::priority_rules): the priority is the sum of rule_weights[k] over the
+ * rule_conditions[k] a customer satisfies (guard language of crmkit/lifecycle/guard.hpp
+ * over the table's columns, e.g. "p_alive < 0.5 and abc == 'A'"), multiplied by
+ * priority_column when that is given (not NULL, not ""). With n_priority_rules = 0 it is
+ * crmkit_due_list. The other parameters are those of crmkit_due_list.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (as crmkit_due_list, and a rule that does not
+ *         parse, names an unknown column or level, or has a weight that is not finite: the
+ *         message names the rule number and the column); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_of, const char* priority_column,
+                                          const char* const* rule_conditions, const double* rule_weights,
+                                          size_t n_priority_rules, const char* class_column,
+                                          const char* const* class_levels, const double* interval_days, size_t n_rules,
+                                          double default_interval_days, const char* last_visit_column,
+                                          const char* rep_column, double horizon_days, crmkit_table** out);
+
+/**
+ * Cost to serve and profitability from the last plan (crmkit/planning/cost_to_serve.hpp,
+ * which defines the attribution rule and units): a new customer table (the ids of
+ * `table`, whose row i is customer i of the plan) with the float64 columns visits,
+ * travel_time, travel_distance, visit_time (per period, the travel-time unit),
+ * cost_to_serve and profitability (per period, the money unit of the rates and margin).
+ * Works after crmkit_vrp_solve and crmkit_vrp_solve_days.
+ * @param margin_column NULL: "margin" (float64/int64, margin per period).
+ * @param periods the plan covers this many periods (> 0).
+ * @param cost_per_time, cost_per_distance money per time unit and per distance unit (>= 0).
+ * @param[out] out receives the table (NULL on error); release with crmkit_table_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL, a missing or non-numeric margin
+ *         column (named), a table whose size is not the number of customers, bad rates);
+ *         CRMKIT_E_NOT_FITTED (no plan); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_vrp_cost_to_serve(const crmkit_vrp* vrp, const crmkit_table* table, const char* margin_column,
+                                        double periods, double cost_per_time, double cost_per_distance,
+                                        crmkit_table** out);
+
+/* ==== end of the routing additions ==== */
+
 #ifdef __cplusplus
 }
 #endif

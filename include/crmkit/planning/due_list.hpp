@@ -14,6 +14,7 @@
 /// @code
 /// crmkit::due_list_options o;
 /// o.cadence = {{"A", 14}, {"B", 30}, {"C", 90}};
+/// o.priority_rules = {{"p_alive < 0.5 and clv > 1000", 3}, {"segment == 'Champions'", 1}};
 /// crmkit::customer_table due = crmkit::due_list(table, as_of_unix_seconds, o);
 /// // due.int64("rank"): 1, 2, ... within each rep among the due customers
 /// @endcode
@@ -48,6 +49,14 @@ CRMKIT_BEGIN_NAMESPACE
 struct due_list_options {
   /// A float64/int64 column holding the priority; "" (default): `clv` x (1 - `p_alive`).
   std::string priority_column;
+  /// Priority rules, (condition, weight) pairs; each condition is a guard-language
+  /// expression over the table's columns (crmkit/lifecycle/guard.hpp, evaluated as
+  /// select_customers of crmkit/scoring/audience.hpp does: numbers against float64, int64
+  /// and time columns, quoted levels against category columns, a missing value satisfies
+  /// no comparison). When given, the priority is the sum of the weights of the conditions
+  /// a customer satisfies, multiplied by `priority_column` when that is set; the default
+  /// clv x (1 - p_alive) applies only when both are empty.
+  std::vector<std::pair<std::string, double>> priority_rules;
   std::string class_column = "abc";            ///< category column of the class; "" : every customer in one class
   std::vector<std::pair<std::string, double>> cadence;  ///< class level -> interval days (> 0)
   double default_interval_days = 0;            ///< interval of classes without a rule; 0: none
@@ -62,7 +71,9 @@ struct due_list_options {
 /// @param as_of the date, Unix seconds UTC.
 /// @throws crmkit::error (invalid_argument: a missing column or one of the wrong type, a
 ///         cadence interval <= 0 or not finite, an unknown class level in the rules, a
-///         negative horizon; the message names the column or rule).
+///         negative horizon, a priority rule that does not parse, names an unknown column
+///         or level, or has a weight that is not finite; the message names the column or
+///         rule and, for a parse error, the character position).
 [[nodiscard]] CRMKIT_FUNC customer_table due_list(const customer_table& table, std::int64_t as_of,
                                                   const due_list_options& options);
 

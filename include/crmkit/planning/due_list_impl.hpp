@@ -14,6 +14,7 @@
 
 #include "crmkit/error.hpp"
 #include "crmkit/planning/due_list.hpp"
+#include "crmkit/scoring/audience.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 
@@ -58,7 +59,29 @@ CRMKIT_FUNC customer_table due_list(const customer_table& table, std::int64_t as
                 fmt::format("due_list: default_interval_days is {}, expected a finite number >= 0", o.default_interval_days));
   // priority
   std::vector<double> priority;
-  if (o.priority_column.empty()) {
+  if (!o.priority_rules.empty()) {
+    // the guard language through select_customers (no copy of the evaluator)
+    std::vector<double> sum(n, 0.0);
+    for (std::size_t k = 0; k < o.priority_rules.size(); ++k) {
+      const auto& [condition, weight] = o.priority_rules[k];
+      if (!std::isfinite(weight))
+        throw error(errc::invalid_argument,
+                    fmt::format("due_list: priority rule {} \"{}\": the weight is {}, not a finite number", k + 1,
+                                condition, weight));
+      std::vector<std::int32_t> rows;
+      try {
+        rows = select_customers(table, condition);
+      } catch (const error& e) {
+        throw error(errc::invalid_argument, fmt::format("due_list: priority rule {}: {}", k + 1, e.what()));
+      }
+      for (std::int32_t row : rows) sum[static_cast<std::size_t>(row)] += weight;
+    }
+    priority = std::move(sum);
+    if (!o.priority_column.empty()) {
+      const auto base = numeric(table, o.priority_column, "priority, multiplied by the priority rules");
+      for (std::size_t i = 0; i < n; ++i) priority[i] *= base[i];
+    }
+  } else if (o.priority_column.empty()) {
     const auto clv = numeric(table, "clv", "customer lifetime value for the default priority clv x (1 - p_alive)");
     const auto alive = numeric(table, "p_alive", "probability alive for the default priority clv x (1 - p_alive)");
     priority.resize(n);

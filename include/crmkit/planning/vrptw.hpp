@@ -62,8 +62,26 @@
 /// 10 s each on one shared core, every plan had the best-known number of routes and the
 /// mean distance gap to the best-known solutions was 1.39% (per class 0.6% to 2.5%).
 ///
-/// Not modelled yet (issue 15): breaks within a shift, a maximum number of stops or hours
-/// per route other than the shift, plans over several days, per-vehicle fixed costs.
+/// Breaks and route limits (optional, per vehicle; the semantics of VROOM's breaks): a
+/// break of `break_duration` must start within [break_earliest, break_latest] and is taken
+/// anywhere on a used route: at the start depot before the first visit, between two
+/// visits (after the service of the first, at its location, before travelling on) or after
+/// the last visit before driving to the end depot; the rep may wait for the break window
+/// to open, and a break before a customer whose window opens late replaces waiting there
+/// (the rep arrives later and waits less). An unused route takes no break. `max_stops` caps the visits of a route;
+/// `max_duration` caps its working time = arrival at the end depot - departure from the
+/// start depot, where the rep leaves as late as possible without returning later (the
+/// latest departure is reported as `route_depart`; arrival and start times are those of
+/// leaving at shift_start, the earliest schedule). Working time includes travel, service,
+/// the break and waiting after the departure. When a route admits several break positions
+/// the solver reports the one of least working time, then earliest return, then earliest
+/// position.
+///
+/// Days (plans over several days, crmkit/planning/multi_day.hpp builds them): a vehicle may
+/// carry a `day` (0..63) and a customer a bit mask `allowed_days` of the days it may be
+/// visited on; a visit goes only to a vehicle of an allowed day.
+///
+/// Not modelled yet: per-vehicle fixed costs, several breaks per route.
 ///
 /// Determinism: with `time_limit` = 0 the result is a pure function of the problem, the
 /// options and the seed. A time limit is a wall-clock guard: the run stops when it is
@@ -156,6 +174,17 @@ struct vrp_problem {
   /// metric matrix: N x N row-major over the customers then the depots (N = n + n_depots),
   /// finite, >= 0. `distance` empty: the distance is the travel time.
   std::vector<double> travel_time, distance;
+  /// Breaks, per vehicle (all three empty: no breaks): the break must start within
+  /// [break_earliest, break_latest] and lasts break_duration (>= 0, at most the shift; 0: no break).
+  std::vector<double> break_earliest, break_latest, break_duration;
+  /// Per vehicle, the most visits on its route (>= 0; 0: no limit); empty: no limits.
+  std::vector<std::int32_t> max_stops;
+  /// Per vehicle, the most working time of its route (>= 0; 0: no limit); empty: no limits.
+  std::vector<double> max_duration;
+  /// Per vehicle, its day in [0, 63]; empty: all day 0.
+  std::vector<std::int32_t> day;
+  /// Per customer, bit d set: may be visited on day d; 0 or empty: any day.
+  std::vector<std::uint64_t> allowed_days;
 };
 
 /// Why a visit is or is not in the plan.
@@ -167,6 +196,8 @@ enum class visit_status : int {
   service_exceeds_shift = 4,    ///< the service is longer than every shift
   demand_exceeds_capacity = 5,  ///< the demand exceeds every vehicle's capacity
   cannot_return = 6,            ///< no vehicle can serve it and reach its end depot by shift_end
+  route_limits = 7,             ///< every vehicle that could reach it would exceed max_duration (trip, service and break)
+  no_allowed_day = 8,           ///< no vehicle works on one of its allowed days
 };
 
 /// Static English name of a status ("routed", "dropped", ...).
@@ -179,6 +210,8 @@ enum class visit_status : int {
     case visit_status::service_exceeds_shift: return "service_exceeds_shift";
     case visit_status::demand_exceeds_capacity: return "demand_exceeds_capacity";
     case visit_status::cannot_return: return "cannot_return";
+    case visit_status::route_limits: return "route_limits";
+    case visit_status::no_allowed_day: return "no_allowed_day";
   }
   return "unknown";
 }
@@ -194,6 +227,10 @@ struct vrp_result {
   std::vector<double> route_distance;  ///< per vehicle
   std::vector<double> route_end;       ///< per vehicle, arrival at the end depot (shift_start when unused)
   std::vector<double> route_load;      ///< per vehicle
+  std::vector<double> route_depart;    ///< per vehicle, the latest departure that does not delay the return (shift_start when unused)
+  std::vector<double> route_duration;  ///< per vehicle, working time = route_end - route_depart (0 when unused)
+  std::vector<double> break_start;     ///< per vehicle, start of the break in the earliest schedule (NaN: none)
+  std::vector<std::int32_t> break_after;  ///< per vehicle, visits made before the break (-1: none)
   std::size_t n_routes = 0;            ///< vehicles used
   std::size_t n_routed = 0;            ///< visits on routes
   double distance = 0;                 ///< total distance
@@ -220,9 +257,13 @@ struct vrp_travel {
 
 /// The first violation of `route` (customers in order) driven by `vehicle`: "" when the
 /// route is feasible, else e.g. "customer 4 starts at 130 after its due 120". Checks
-/// windows, capacity, the shift end and that no customer appears twice; independent of the
-/// solver (used by the tests on every route). Times are compared with a relative slack of
-/// 1e-9.
+/// windows, capacity, the shift end, that no customer appears twice, the allowed days, the
+/// stop limit, and that some break position makes the break window and the working-time
+/// limit hold (each position is tried: forward times from shift_start, the latest
+/// departure by a backward pass); independent of the solver (used by the tests on every
+/// route). Times are compared with a relative slack of 1e-9. For a route with a break the
+/// message is a working-time excess when some position fails only by it, else the failure
+/// of the last position.
 [[nodiscard]] CRMKIT_FUNC std::string vrp_route_violation(const vrp_problem& problem, const vrp_travel& travel,
                                                           std::size_t vehicle, std::span<const std::int32_t> route);
 

@@ -79,6 +79,42 @@ inline void check_problem(const vrp_problem& p, const vrp_options& o) {
       if ((*dep)[v] < 0 || static_cast<std::size_t>((*dep)[v]) >= n_depots)
         bad(fmt::format("solve_vrptw: vehicle {}: {} {} is not a depot index in [0, {})", v,
                         dep == &p.start_depot ? "start_depot" : "end_depot", (*dep)[v], n_depots));
+  // breaks and route limits
+  const bool any_break = !p.break_earliest.empty() || !p.break_latest.empty() || !p.break_duration.empty();
+  if (any_break) {
+    check_size(p.break_earliest.size(), nv, "break_earliest", "vehicle (capacity), or none of the break fields", false);
+    check_size(p.break_latest.size(), nv, "break_latest", "vehicle (capacity), or none of the break fields", false);
+    check_size(p.break_duration.size(), nv, "break_duration", "vehicle (capacity), or none of the break fields", false);
+    check_values(p.break_earliest, "break_earliest", "vehicle", -std::numeric_limits<double>::max());
+    check_values(p.break_latest, "break_latest", "vehicle", -std::numeric_limits<double>::max());
+    for (std::size_t v = 0; v < nv; ++v) {
+      const double d = p.break_duration[v];
+      if (!std::isfinite(d) || d < 0)
+        bad(fmt::format("solve_vrptw: vehicle {}: the break duration is {}, not a finite time >= 0", v, d));
+      if (d == 0) continue;
+      if (p.break_latest[v] < p.break_earliest[v])
+        bad(fmt::format("solve_vrptw: vehicle {}: the break window ends ({}) before it starts ({})", v,
+                        p.break_latest[v], p.break_earliest[v]));
+      const double shift = p.shift_end[v] - p.shift_start[v];
+      if (d > shift)
+        bad(fmt::format("solve_vrptw: vehicle {}: the break ({}) is longer than the shift ({} to {}, {})", v, d,
+                        p.shift_start[v], p.shift_end[v], shift));
+      if (p.break_latest[v] < p.shift_start[v] || p.break_earliest[v] + d > p.shift_end[v])
+        bad(fmt::format("solve_vrptw: vehicle {}: the break window [{}, {}] with duration {} does not fit in the "
+                        "shift [{}, {}]",
+                        v, p.break_earliest[v], p.break_latest[v], d, p.shift_start[v], p.shift_end[v]));
+    }
+  }
+  check_size(p.max_stops.size(), nv, "max_stops", "vehicle (capacity)", true);
+  for (std::size_t v = 0; v < p.max_stops.size(); ++v)
+    if (p.max_stops[v] < 0) bad(fmt::format("solve_vrptw: vehicle {}: max_stops is {}, below 0", v, p.max_stops[v]));
+  check_size(p.max_duration.size(), nv, "max_duration", "vehicle (capacity)", true);
+  check_values(p.max_duration, "max_duration", "vehicle", 0);
+  check_size(p.day.size(), nv, "day", "vehicle (capacity)", true);
+  for (std::size_t v = 0; v < p.day.size(); ++v)
+    if (p.day[v] < 0 || p.day[v] > 63)
+      bad(fmt::format("solve_vrptw: vehicle {}: day {} is not in [0, 63]", v, p.day[v]));
+  check_size(p.allowed_days.size(), n, "allowed_days", "customer (demand)", true);
   if (o.metric == vrp_metric::matrix) {
     const std::size_t nl = n + n_depots;
     if (p.travel_time.size() != nl * nl)
@@ -134,6 +170,98 @@ struct rng {
   std::size_t below(std::size_t n) { return static_cast<std::size_t>(uniform() * static_cast<double>(n)); }
 };
 
+// The exact schedule of a route of vehicle v with its break and limits (the solver's
+// evaluation; vrp_route_violation checks the same rules by another computation). Tries
+// every break position g (the break comes before the g-th leg: 0 = at the start depot);
+// per position: forward times from shift_start, the total waiting W and Savelsbergh's
+// forward time slack F (how much later the rep could leave), so that the working time is
+// A + max(0, W - F) (A: travel + service + break) at the departure shift_start + min(F, W).
+struct schedule {
+  bool ok = false;
+  double end = 0, depart = 0, duration = 0;
+  double break_start = std::numeric_limits<double>::quiet_NaN();
+  int break_after = -1;
+};
+
+inline bool has_break(const vrp_problem& p, std::size_t v) {
+  return !p.break_duration.empty() && p.break_duration[v] > 0;
+}
+
+inline bool has_extras(const vrp_problem& p, std::size_t v) {
+  return has_break(p, v) || (!p.max_stops.empty() && p.max_stops[v] > 0) ||
+         (!p.max_duration.empty() && p.max_duration[v] > 0);
+}
+
+inline schedule evaluate(const vrp_problem& p, const vrp_travel& tr, std::size_t v, const int* seq, std::size_t k,
+                         double* arrival = nullptr, double* start = nullptr) {
+  schedule best;
+  const std::size_t n = p.demand.size();
+  if (!p.max_stops.empty() && p.max_stops[v] > 0 && k > static_cast<std::size_t>(p.max_stops[v])) return best;
+  const double s0 = p.shift_start[v], se = p.shift_end[v];
+  const bool brk = k > 0 && has_break(p, v);
+  const double be = brk ? p.break_earliest[v] : 0, bl = brk ? p.break_latest[v] : 0, bd = brk ? p.break_duration[v] : 0;
+  const double max_dur = p.max_duration.empty() ? 0.0 : p.max_duration[v];
+  const std::size_t start_loc = n + static_cast<std::size_t>(p.start_depot[v]);
+  const std::size_t end_loc = n + static_cast<std::size_t>(p.end_depot[v]);
+  auto run = [&](std::ptrdiff_t g, bool fill) {
+    schedule s;
+    double free = s0, a = 0, w = 0, f = std::numeric_limits<double>::infinity();
+    std::size_t prev = start_loc;
+    for (std::size_t i = 0; i <= k; ++i) {
+      if (static_cast<std::ptrdiff_t>(i) == g) {
+        const double bs = std::max(free, be);
+        if (bs > bl) return s;
+        w += bs - free;
+        f = std::min(f, w + bl - bs);
+        s.break_start = bs;
+        s.break_after = static_cast<int>(i);
+        free = bs + bd;
+        a += bd;
+      }
+      const std::size_t next = i < k ? static_cast<std::size_t>(seq[i]) : end_loc;
+      const double arr = free + tr.t(prev, next);
+      a += tr.t(prev, next);
+      if (i < k) {
+        const double st = std::max(arr, p.ready[next]);
+        if (st > p.due[next]) return s;
+        w += st - arr;
+        f = std::min(f, w + p.due[next] - st);
+        if (fill) {
+          arrival[i] = arr;
+          start[i] = st;
+        }
+        free = st + p.service[next];
+        a += p.service[next];
+        prev = next;
+      } else {
+        if (arr > se) return s;
+        f = std::min(f, w + se - arr);
+        s.end = arr;
+      }
+    }
+    s.duration = a + std::max(0.0, w - f);
+    s.depart = s0 + std::min(f, w);
+    if (max_dur > 0 && s.duration > max_dur) return s;
+    s.ok = true;
+    return s;
+  };
+  std::ptrdiff_t best_g = -1;
+  if (!brk) {
+    best = run(-1, false);
+  } else {
+    for (std::size_t g = 0; g <= k; ++g) {
+      const schedule s = run(static_cast<std::ptrdiff_t>(g), false);
+      if (!s.ok) continue;
+      if (!best.ok || s.duration < best.duration || (s.duration == best.duration && s.end < best.end)) {
+        best = s;
+        best_g = static_cast<std::ptrdiff_t>(g);
+      }
+    }
+  }
+  if (best.ok && arrival != nullptr) (void)run(best_g, true);
+  return best;
+}
+
 struct route {
   std::vector<int> seq;  // customers
   std::vector<double> e, l;  // earliest / latest service start, positions 0 (start depot) .. k+1 (end depot)
@@ -168,6 +296,8 @@ class solver {
   std::vector<int> vclass_, class_rep_;
   std::vector<double> depot_dist_, penalty_;
   std::vector<double> absences_;
+  std::vector<char> extras_;  // per vehicle: a break or a route limit (exact evaluation on insertion)
+  std::vector<int> cand_;     // scratch: a candidate route
   double route_cost_ = 0;
   bool prize_ = false;
   // undo log of the current iteration
@@ -184,6 +314,17 @@ class solver {
     return loc < static_cast<std::size_t>(n_) ? p_.service[loc] : 0.0;
   }
   [[nodiscard]] double value(int c) const { return p_.value.empty() ? 0.0 : p_.value[static_cast<std::size_t>(c)]; }
+  [[nodiscard]] bool same_limits(std::size_t a, std::size_t b) const {
+    auto eq = [&](const auto& field) { return field.empty() || field[a] == field[b]; };
+    return eq(p_.break_earliest) && eq(p_.break_latest) && eq(p_.break_duration) && eq(p_.max_stops) &&
+           eq(p_.max_duration) && eq(p_.day);
+  }
+  [[nodiscard]] bool allowed(int c, int v) const {
+    if (p_.allowed_days.empty()) return true;
+    const std::uint64_t mask = p_.allowed_days[static_cast<std::size_t>(c)];
+    const int day = p_.day.empty() ? 0 : p_.day[static_cast<std::size_t>(v)];
+    return mask == 0 || ((mask >> day) & 1u) != 0;
+  }
   [[nodiscard]] bool required(int c) const {
     return !prize_ || (!p_.required.empty() && p_.required[static_cast<std::size_t>(c)] != 0);
   }
@@ -241,20 +382,32 @@ inline void solver::precheck() {
   }
   for (int c = 0; c < n_; ++c) {
     const auto ci = static_cast<std::size_t>(c);
-    bool ok = false, reach = false;
+    bool ok = false, reach = false, any_day = false, fits_alone = false;
     for (int v = 0; v < nv_ && !ok; ++v) {
       const auto vi = static_cast<std::size_t>(v);
+      if (!allowed(c, v)) continue;
+      any_day = true;
       if (p_.demand[ci] > p_.capacity[vi]) continue;
       const double arrive = std::max(p_.ready[ci], p_.shift_start[vi] + tr_.t(loc_start(v), ci));
       if (arrive > p_.due[ci]) continue;
       reach = true;
-      if (arrive + p_.service[ci] + tr_.t(ci, loc_end(v)) <= p_.shift_end[vi]) ok = true;
+      if (arrive + p_.service[ci] + tr_.t(ci, loc_end(v)) <= p_.shift_end[vi]) {
+        fits_alone = true;
+        // the limits: a route with this visit works at least the trip there and back, the
+        // service and the break (the break window is not judged here: a visit that cannot
+        // be made alone with the break may fit in a route that rests elsewhere)
+        const double work = tr_.t(loc_start(v), ci) + p_.service[ci] + tr_.t(ci, loc_end(v)) +
+                            (has_break(p_, vi) ? p_.break_duration[vi] : 0.0);
+        ok = !extras_[vi] || p_.max_duration.empty() || p_.max_duration[vi] == 0 || work <= p_.max_duration[vi];
+      }
     }
     if (ok) {
       active_.push_back(c);
       continue;
     }
-    if (p_.demand[ci] > max_cap) status_[ci] = visit_status::demand_exceeds_capacity;
+    if (!any_day) status_[ci] = visit_status::no_allowed_day;
+    else if (fits_alone) status_[ci] = visit_status::route_limits;
+    else if (p_.demand[ci] > max_cap) status_[ci] = visit_status::demand_exceeds_capacity;
     else if (p_.service[ci] > max_shift) status_[ci] = visit_status::service_exceeds_shift;
     else if (!reach) status_[ci] = visit_status::window_unreachable;
     else status_[ci] = visit_status::cannot_return;
@@ -383,15 +536,26 @@ inline void solver::recreate(plan& s, int max_routes, bool by_absence) {
     auto try_route = [&](int v) {
       const auto vi = static_cast<std::size_t>(v);
       const route& r = s.routes[vi];
-      if (r.load + p_.demand[ci] > p_.capacity[vi]) return;
+      if (r.load + p_.demand[ci] > p_.capacity[vi] || !allowed(c, v)) return;
       const std::size_t k = r.seq.size();
+      const bool exact = extras_[vi] != 0;
+      if (exact && !p_.max_stops.empty() && p_.max_stops[vi] > 0 && k + 1 > static_cast<std::size_t>(p_.max_stops[vi]))
+        return;
       std::size_t a = loc_start(v);
       for (std::size_t pos = 0; pos <= k; ++pos) {
         const std::size_t b = pos == k ? loc_end(v) : static_cast<std::size_t>(r.seq[pos]);
         const double delta = tr_.d(a, ci) + tr_.d(ci, b) - tr_.d(a, b);
         if (delta < best && (k == 0 || rng_.uniform() >= blink)) {
           const double arr = std::max(p_.ready[ci], r.e[pos] + svc(a) + tr_.t(a, ci));
-          if (arr <= p_.due[ci] && arr + p_.service[ci] + tr_.t(ci, b) <= r.l[pos + 1]) {
+          // the times without the break and limits are a relaxation; with them, the exact
+          // schedule of the candidate route decides
+          bool fits = arr <= p_.due[ci] && arr + p_.service[ci] + tr_.t(ci, b) <= r.l[pos + 1];
+          if (fits && exact) {
+            cand_.assign(r.seq.begin(), r.seq.end());
+            cand_.insert(cand_.begin() + static_cast<std::ptrdiff_t>(pos), c);
+            fits = evaluate(p_, tr_, vi, cand_.data(), cand_.size()).ok;
+          }
+          if (fits) {
             best = delta;
             best_v = v;
             best_p = pos;
@@ -437,6 +601,8 @@ inline double solver::cost(const plan& s, double route_weight) const {
 inline vrp_result solver::run() {
   const auto t0 = std::chrono::steady_clock::now();
   prize_ = o_.objective == vrp_objective::prize_collecting;
+  extras_.assign(static_cast<std::size_t>(nv_), 0);
+  for (int v = 0; v < nv_; ++v) extras_[static_cast<std::size_t>(v)] = has_extras(p_, static_cast<std::size_t>(v)) ? 1 : 0;
   precheck();
   const auto n = static_cast<std::size_t>(n_);
   const auto nvs = static_cast<std::size_t>(nv_);
@@ -469,7 +635,7 @@ inline vrp_result solver::run() {
     for (auto w = vi + 1; w < nvs; ++w)
       if (vclass_[w] < 0 && p_.capacity[w] == p_.capacity[vi] && p_.shift_start[w] == p_.shift_start[vi] &&
           p_.shift_end[w] == p_.shift_end[vi] && p_.start_depot[w] == p_.start_depot[vi] &&
-          p_.end_depot[w] == p_.end_depot[vi])
+          p_.end_depot[w] == p_.end_depot[vi] && same_limits(vi, w))
         vclass_[w] = vclass_[vi];
   }
   depot_dist_.assign(n, 0);
@@ -572,7 +738,9 @@ inline vrp_result solver::run() {
     saved_dist_ = s.dist;
     saved_used_ = s.used;
     ruin(s);
-    recreate(s, prize_ ? nv_ : best.used, false);  // never more routes than the best plan
+    // never more routes than the best plan, unless it misses required visits (a visit that
+    // cannot be made alone with the break may miss the construction)
+    recreate(s, prize_ || !best.unassigned.empty() ? nv_ : best.used, false);
     ++iter;
     const double c = cost(s, route_cost_);
     if (c < current - temperature * std::log(1.0 - rng_.uniform())) {
@@ -599,28 +767,36 @@ inline vrp_result solver::run() {
   r.route_distance.assign(nvs, 0);
   r.route_end.assign(nvs, 0);
   r.route_load.assign(nvs, 0);
+  r.route_depart.assign(nvs, 0);
+  r.route_duration.assign(nvs, 0);
+  r.break_start.assign(nvs, std::numeric_limits<double>::quiet_NaN());
+  r.break_after.assign(nvs, -1);
+  std::vector<double> arrivals, starts;
   for (int v = 0; v < nv_; ++v) {
     const auto vi = static_cast<std::size_t>(v);
     const route& rt = best.routes[vi];
     const std::string why = vrp_route_violation(p_, tr_, vi, rt.seq);
     if (!why.empty())
       throw error(errc::generic, fmt::format("solve_vrptw: internal error, vehicle {}: {}", v, why));
+    arrivals.assign(rt.seq.size(), 0);
+    starts.assign(rt.seq.size(), 0);
+    const schedule sch = evaluate(p_, tr_, vi, rt.seq.data(), rt.seq.size(), arrivals.data(), starts.data());
+    if (!sch.ok) throw error(errc::generic, fmt::format("solve_vrptw: internal error, vehicle {}: no schedule", v));
     r.routes[vi].assign(rt.seq.begin(), rt.seq.end());
     r.route_distance[vi] = rt.dist;
-    r.route_end[vi] = rt.seq.empty() ? p_.shift_start[vi] : rt.e[rt.seq.size() + 1];
+    r.route_end[vi] = rt.seq.empty() ? p_.shift_start[vi] : sch.end;
+    r.route_depart[vi] = rt.seq.empty() ? p_.shift_start[vi] : sch.depart;
+    r.route_duration[vi] = rt.seq.empty() ? 0.0 : sch.duration;
+    r.break_start[vi] = sch.break_start;
+    r.break_after[vi] = sch.break_after;
     r.route_load[vi] = rt.load;
     if (!rt.seq.empty()) ++r.n_routes;
-    std::size_t prev = loc_start(v);
-    double time = p_.shift_start[vi];
     for (std::size_t k = 0; k < rt.seq.size(); ++k) {
       const auto c = static_cast<std::size_t>(rt.seq[k]);
-      const double arrival = time + svc(prev) + tr_.t(prev, c);
       r.vehicle[c] = v;
       r.position[c] = static_cast<std::int32_t>(k);
-      r.arrival[c] = arrival;
-      r.start[c] = rt.e[k + 1];
-      time = rt.e[k + 1];
-      prev = c;
+      r.arrival[c] = arrivals[k];
+      r.start[c] = starts[k];
       r.value += value(rt.seq[k]);
       ++r.n_routed;
     }
@@ -701,7 +877,101 @@ CRMKIT_FUNC std::string vrp_route_violation(const vrp_problem& p, const vrp_trav
     if (time > p.shift_end[vehicle] + slack(p.shift_end[vehicle]))
       return fmt::format("returns at {} after the shift end {}", time, p.shift_end[vehicle]);
   }
-  return {};
+  // allowed days
+  if (!p.allowed_days.empty()) {
+    const int day = p.day.empty() ? 0 : p.day[vehicle];
+    for (std::int32_t c : route) {
+      const std::uint64_t mask = p.allowed_days[static_cast<std::size_t>(c)];
+      if (mask != 0 && ((mask >> day) & 1u) == 0)
+        return fmt::format("customer {} is not allowed on day {}", c, day);
+    }
+  }
+  if (!p.max_stops.empty() && p.max_stops[vehicle] > 0 && route.size() > static_cast<std::size_t>(p.max_stops[vehicle]))
+    return fmt::format("{} stops exceed max_stops {}", route.size(), p.max_stops[vehicle]);
+  const bool brk = !route.empty() && !p.break_duration.empty() && p.break_duration[vehicle] > 0;
+  const double max_dur = p.max_duration.empty() ? 0.0 : p.max_duration[vehicle];
+  if (route.empty() || (!brk && max_dur == 0)) return {};
+  // break positions g = 0..k (before leg g; none without a break): forward times from
+  // shift_start, then the latest departure L by a backward pass; the least working time
+  // over the departures is max(A, end - L) (A: travel + service + break, no waiting)
+  const std::size_t k = route.size();
+  const double be = brk ? p.break_earliest[vehicle] : 0, bl = brk ? p.break_latest[vehicle] : 0;
+  const double bd = brk ? p.break_duration[vehicle] : 0;
+  auto loc = [&](std::size_t i) { return i == 0 ? start : i <= k ? static_cast<std::size_t>(route[i - 1]) : end; };
+  std::string why, why_work;
+  for (std::size_t g = 0; g <= (brk ? k : 0); ++g) {
+    // forward: node i = 0 start depot, 1..k customers, k+1 end depot; the break before leg g (i = g -> g+1)
+    double t = p.shift_start[vehicle], busy = 0;
+    bool ok = true;
+    for (std::size_t i = 0; i <= k && ok; ++i) {
+      if (i > 0) {
+        t += p.service[loc(i)];
+        busy += p.service[loc(i)];
+      }
+      if (brk && i == g) {
+        const double bs = std::max(t, be);
+        if (bs > bl + slack(bl)) {
+          why = fmt::format("the break cannot start by {} after stop {} (earliest {})", bl, g, bs);
+          ok = false;
+          break;
+        }
+        t = bs + bd;
+        busy += bd;
+      }
+      t += tr.t(loc(i), loc(i + 1));
+      busy += tr.t(loc(i), loc(i + 1));
+      if (i + 1 <= k) t = std::max(t, p.ready[loc(i + 1)]);
+    }
+    if (!ok) continue;
+    if (t > p.shift_end[vehicle] + slack(p.shift_end[vehicle])) {
+      why = fmt::format("with the break after stop {} it returns at {} after the shift end {}", g, t,
+                        p.shift_end[vehicle]);
+      continue;
+    }
+    bool window_ok = true;
+    {  // the windows, forward again with the break
+      double u = p.shift_start[vehicle];
+      for (std::size_t i = 0; i < k; ++i) {
+        if (i > 0) u += p.service[loc(i)];
+        if (brk && i == g) u = std::max(u, be) + bd;
+        u = std::max(u + tr.t(loc(i), loc(i + 1)), p.ready[loc(i + 1)]);
+        if (u > p.due[loc(i + 1)] + slack(p.due[loc(i + 1)])) {
+          why = fmt::format("with the break after stop {} customer {} starts at {} after its due {}", g, loc(i + 1), u,
+                            p.due[loc(i + 1)]);
+          window_ok = false;
+          break;
+        }
+      }
+    }
+    if (!window_ok) continue;
+    // backward: latest arrival at each node
+    double latest = p.shift_end[vehicle];  // at the end depot
+    bool back_ok = true;
+    for (std::size_t i = k + 1; i-- > 0;) {
+      // latest time to be done at node i (service finished) and leave for i+1
+      double leave = latest - tr.t(loc(i), loc(i + 1));
+      if (brk && i == g) {
+        leave = std::min(bl, leave - bd);
+        if (be > leave + slack(leave)) {
+          back_ok = false;
+          break;
+        }
+      }
+      latest = i == 0 ? leave : std::min(p.due[loc(i)], leave - p.service[loc(i)]);
+    }
+    if (!back_ok) {
+      why = fmt::format("the break after stop {} does not fit", g);
+      continue;
+    }
+    const double work = std::max(busy, t - latest);
+    if (max_dur > 0 && work > max_dur + slack(max_dur)) {
+      why_work = fmt::format("{}the working time is {}, over max_duration {}",
+                             brk ? fmt::format("with the break after stop {} ", g) : std::string(), work, max_dur);
+      continue;
+    }
+    return {};
+  }
+  return why_work.empty() ? why : why_work;
 }
 
 CRMKIT_FUNC vrp_result solve_vrptw(const vrp_problem& problem, const vrp_options& options) {
