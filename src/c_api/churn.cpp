@@ -10,6 +10,7 @@
 #include "crmkit/c/churn.h"
 #include "crmkit/churn/bg_bb.hpp"
 #include "crmkit/churn/bg_nbd.hpp"
+#include "crmkit/churn/bg_nbd_covariates.hpp"
 #include "crmkit/churn/btyd_model.hpp"
 #include "crmkit/churn/detail/btyd_adapter.hpp"
 #include "crmkit/churn/btyd_summary.hpp"
@@ -30,8 +31,13 @@ struct crmkit_btyd {
   crmkit::fit_options options;
   std::unique_ptr<crmkit::btyd_model> purchase;  // null for Gamma-Gamma
   crmkit::gamma_gamma spend;
+  // BG/NBD fitted with covariates (crmkit_btyd_fit_covariates); null for a plain model.
+  std::unique_ptr<crmkit::bg_nbd_covariates> covariates;
   bool is_spend() const noexcept { return purchase == nullptr; }
-  const crmkit::fit_report* report() const noexcept { return purchase ? purchase->report() : spend.report(); }
+  const crmkit::fit_report* report() const noexcept {
+    if (covariates) return covariates->report();
+    return purchase ? purchase->report() : spend.report();
+  }
 };
 
 namespace {
@@ -41,7 +47,10 @@ using crmkit::error;
 
 std::span<const double> span_of(const double* p, std::size_t n) { return {p, n}; }
 
-bool is_fitted(const crmkit_btyd& m) { return m.purchase ? m.purchase->fitted() : m.spend.fitted(); }
+bool is_fitted(const crmkit_btyd& m) {
+  if (m.covariates) return m.covariates->fitted();
+  return m.purchase ? m.purchase->fitted() : m.spend.fitted();
+}
 
 void require_fitted(const crmkit_btyd& m, const char* function) {
   if (!is_fitted(m))
@@ -50,6 +59,9 @@ void require_fitted(const crmkit_btyd& m, const char* function) {
 
 const crmkit::btyd_model& purchase_model(const crmkit_btyd& m, const char* function, const char* what) {
   if (m.is_spend()) throw error(errc::unsupported, fmt::format("{}: a Gamma-Gamma handle {}", function, what));
+  if (m.covariates)
+    throw error(errc::unsupported,
+                fmt::format("{}: the handle holds a BG/NBD with covariates (use crmkit_btyd_predict_covariates)", function));
   require_fitted(m, function);
   return *m.purchase;
 }
@@ -61,6 +73,7 @@ const crmkit::fit_report& fit_report_of(const crmkit_btyd& m, const char* functi
 }
 
 std::vector<double> params_of(const crmkit_btyd& m) {
+  if (m.covariates) return m.covariates->params();
   if (m.purchase) return m.purchase->params();
   const auto& p = m.spend.params();
   return {p.p, p.q, p.gamma};
@@ -125,6 +138,7 @@ CRMKIT_API std::int32_t crmkit_btyd_kind(const crmkit_btyd* model) { return mode
 
 CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model) {
   if (model == nullptr) return 0;
+  if (model->covariates) return model->covariates->params().size();
   return model->purchase ? model->purchase->param_names().size() : 3;
 }
 
@@ -139,6 +153,7 @@ CRMKIT_API int crmkit_btyd_fit(crmkit_btyd* model, const double* frequency, cons
   if (model->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: a Gamma-Gamma handle is fitted with crmkit_btyd_fit_spend", __func__));
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  model->covariates.reset();
   model->purchase->fit(span_of(frequency, n), span_of(recency, n), span_of(T, n), w, model->options);
   CRMKIT_API_END();
 }
@@ -161,11 +176,12 @@ CRMKIT_API int crmkit_btyd_set_params(crmkit_btyd* model, const double* params, 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   CRMKIT_CHECK_NOT_NULL(params);
-  if (n != crmkit_btyd_n_params(model))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: {} parameters given, the model has {}", __func__, n, crmkit_btyd_n_params(model)));
-  if (model->purchase) model->purchase->set_params(span_of(params, n));
-  else model->spend = crmkit::gamma_gamma({params[0], params[1], params[2]});
+  const std::size_t k = model->purchase ? model->purchase->param_names().size() : 3;
+  if (n != k) throw error(errc::invalid_argument, fmt::format("{}: {} parameters given, the model has {}", __func__, n, k));
+  if (model->purchase) {
+    model->purchase->set_params(span_of(params, n));
+    model->covariates.reset();
+  } else model->spend = crmkit::gamma_gamma({params[0], params[1], params[2]});
   CRMKIT_API_END();
 }
 
@@ -213,8 +229,10 @@ CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap,
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   require_fitted(*model, __func__);
-  crmkit::capi::copy_out(model->purchase ? model->purchase->to_text() : model->spend.to_text(), buf, cap, out_needed,
-                         __func__);
+  crmkit::capi::copy_out(model->covariates ? model->covariates->to_text()
+                         : model->purchase ? model->purchase->to_text()
+                                           : model->spend.to_text(),
+                         buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -224,7 +242,13 @@ CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out) {
   *out = nullptr;
   CRMKIT_CHECK_NOT_NULL(text);
   auto handle = std::make_unique<crmkit_btyd>();
-  if (crmkit::model_document_kind(text) == "gamma_gamma") {
+  const auto document_kind = crmkit::model_document_kind(text);
+  if (document_kind == "bg_nbd_covariates") {
+    handle->covariates = std::make_unique<crmkit::bg_nbd_covariates>(crmkit::bg_nbd_covariates::from_text(text));
+    handle->purchase = crmkit::make_btyd_model(crmkit::btyd_kind::bg_nbd);
+    handle->kind = CRMKIT_BTYD_BG_NBD;
+    handle->options = handle->covariates->options();
+  } else if (document_kind == "gamma_gamma") {
     handle->spend = crmkit::gamma_gamma::from_text(text);
     handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
     handle->options = handle->spend.options();
@@ -343,6 +367,8 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
     throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
   require_fitted(*purchases, __func__);
   require_fitted(*spend, __func__);
+  if (purchases->covariates)
+    throw error(errc::unsupported, fmt::format("{}: 'purchases' holds a BG/NBD with covariates", __func__));
   if (purchases->is_spend() || purchases->purchase->discrete_time())
     throw error(errc::invalid_argument,
                 fmt::format("{}: 'purchases' must be a BG/NBD, Pareto/NBD or modified BG/NBD handle", __func__));
@@ -373,6 +399,74 @@ CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmk
   const auto f = crmkit::forecast_new_customer(m, span_of(t, n), spend != nullptr ? &spend->spend : nullptr);
   std::copy(f.expected_purchases.begin(), f.expected_purchases.end(), out_purchases);
   if (out_revenue != nullptr) std::copy(f.expected_revenue.begin(), f.expected_revenue.end(), out_revenue);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_fit_covariates(crmkit_btyd* model, const double* frequency, const double* recency,
+                                          const double* T, const double* weights, size_t n, const double* z_purchase,
+                                          size_t p_purchase, const double* z_dropout, size_t p_dropout, double l2) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(recency);
+  CRMKIT_CHECK_NOT_NULL(T);
+  if (p_purchase > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
+  if (p_dropout > 0) CRMKIT_CHECK_NOT_NULL(z_dropout);
+  if (model->kind != CRMKIT_BTYD_BG_NBD)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: covariates are fitted on a CRMKIT_BTYD_BG_NBD handle, not kind {}", __func__, model->kind));
+  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  const auto zp = p_purchase > 0 ? span_of(z_purchase, n * p_purchase) : std::span<const double>{};
+  const auto zd = p_dropout > 0 ? span_of(z_dropout, n * p_dropout) : std::span<const double>{};
+  auto fitted = std::make_unique<crmkit::bg_nbd_covariates>();
+  fitted->fit(span_of(frequency, n), span_of(recency, n), span_of(T, n), zp, p_purchase, zd, p_dropout, w,
+              model->options, l2);
+  model->covariates = std::move(fitted);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_n_covariates(const crmkit_btyd* model, std::int32_t* out_has, size_t* out_p_purchase,
+                                        size_t* out_p_dropout) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  const auto* c = model->covariates.get();
+  if (out_has != nullptr) *out_has = c != nullptr ? 1 : 0;
+  if (out_p_purchase != nullptr) *out_p_purchase = c != nullptr ? c->n_purchase_covariates() : 0;
+  if (out_p_dropout != nullptr) *out_p_dropout = c != nullptr ? c->n_dropout_covariates() : 0;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, std::int32_t what, double t,
+                                              const double* frequency, const double* recency, const double* T,
+                                              size_t n, const double* z_purchase, const double* z_dropout,
+                                              double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(recency);
+  CRMKIT_CHECK_NOT_NULL(T);
+  CRMKIT_CHECK_NOT_NULL(out);
+  if (what < CRMKIT_BTYD_P_ALIVE || what > CRMKIT_BTYD_LOG_LIKELIHOOD)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown prediction {}", __func__, what));
+  if (!model->covariates)
+    throw error(errc::unsupported, fmt::format("{}: the handle holds no covariate model (use crmkit_btyd_predict)", __func__));
+  const auto& m = *model->covariates;
+  const std::size_t p1 = m.n_purchase_covariates(), p2 = m.n_dropout_covariates();
+  if (p1 > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
+  if (p2 > 0) CRMKIT_CHECK_NOT_NULL(z_dropout);
+  const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
+  const auto zp = p1 > 0 ? span_of(z_purchase, n * p1) : std::span<const double>{};
+  const auto zd = p2 > 0 ? span_of(z_dropout, n * p2) : std::span<const double>{};
+  const std::span<double> o(out, n);
+  const int threads = model->options.n_threads;
+  switch (what) {
+    case CRMKIT_BTYD_P_ALIVE: m.p_alive(x, tx, age, zp, zd, o, threads); break;
+    case CRMKIT_BTYD_EXPECTED_PURCHASES: m.conditional_expected_purchases(t, x, tx, age, zp, zd, o, threads); break;
+    case CRMKIT_BTYD_P_NO_PURCHASE: m.conditional_probability_no_purchase(t, x, tx, age, zp, zd, o, threads); break;
+    default: m.log_likelihood(x, tx, age, zp, zd, o, threads); break;
+  }
   CRMKIT_API_END();
 }
 

@@ -340,6 +340,50 @@ CRMKIT_API int crmkit_btyd_validate_holdout(const double* frequency, const doubl
 CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* t,
                                         size_t n, double* out_purchases, double* out_revenue);
 
+/**
+ * BG/NBD with time-invariant customer covariates (crmkit/churn/bg_nbd_covariates.hpp: the
+ * exp(gamma' z) links of Fader & Hardie's note on covariates, alpha_i = alpha0 exp(-g_p' z_i),
+ * a_i = a0 exp(g_a' w_i), b_i = b0 exp(g_b' w_i)) with an L2 penalty (l2/2)|gamma|^2 on the
+ * weights, fitted on a CRMKIT_BTYD_BG_NBD handle, which then holds the covariate model:
+ * crmkit_btyd_n_params is 4 + p_purchase + 2 p_dropout and crmkit_btyd_params,
+ * _standard_errors, _covariance, _fit_report, _fit_message, _save and _load work on it in the
+ * order r, alpha0, a0, b0, gamma_purchase..., gamma_a..., gamma_b...; its predictions go
+ * through crmkit_btyd_predict_covariates (the plain prediction and interval calls return
+ * CRMKIT_E_UNSUPPORTED). crmkit_btyd_fit or _set_params make it a plain BG/NBD again.
+ * With p_purchase = p_dropout = 0 the fit is crmkit_btyd_fit's (same parameters, same report).
+ * @param z_purchase n x p_purchase doubles, row-major, one row per customer (NULL when p_purchase is 0)
+ * @param z_dropout n x p_dropout doubles, row-major (NULL when p_dropout is 0)
+ * @param l2 penalty weight, finite and >= 0
+ * @return CRMKIT_OK also when the fit did not converge (crmkit_btyd_fit_report);
+ *         CRMKIT_E_INVALID_ARGUMENT (not a BG/NBD handle, NULL arrays, n = 0, bad rows, a
+ *         non-finite covariate named "z_purchase[row i, column j]", l2 < 0); on error the
+ *         handle is unchanged.
+ */
+CRMKIT_API int crmkit_btyd_fit_covariates(crmkit_btyd* model, const double* frequency, const double* recency,
+                                          const double* T, const double* weights, size_t n, const double* z_purchase,
+                                          size_t p_purchase, const double* z_dropout, size_t p_dropout, double l2);
+
+/**
+ * The covariate counts of a handle fitted (or loaded) with covariates; both 0 and *out_has
+ * 0 for a plain model. Any out pointer may be NULL.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL handle).
+ */
+CRMKIT_API int crmkit_btyd_n_covariates(const crmkit_btyd* model, int32_t* out_has, size_t* out_p_purchase,
+                                        size_t* out_p_dropout);
+
+/**
+ * Per-customer predictions of a covariate model into out (n doubles); z_purchase and
+ * z_dropout as in crmkit_btyd_fit_covariates (n rows each, with the fitted column counts).
+ * @param what CRMKIT_BTYD_P_ALIVE, _EXPECTED_PURCHASES, _P_NO_PURCHASE or _LOG_LIKELIHOOD
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FITTED; CRMKIT_E_UNSUPPORTED (no covariate model: use
+ *         crmkit_btyd_predict); CRMKIT_E_INVALID_ARGUMENT (bad rows, covariates, t, what).
+ *         A customer whose exp(gamma' z) overflows gets NaN.
+ */
+CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, int32_t what, double t,
+                                              const double* frequency, const double* recency, const double* T,
+                                              size_t n, const double* z_purchase, const double* z_dropout,
+                                              double* out);
+
 /* Interval methods (crmkit_btyd_total_interval). */
 /** Delta method from the parameter covariance. */
 #define CRMKIT_BTYD_INTERVAL_DELTA 1

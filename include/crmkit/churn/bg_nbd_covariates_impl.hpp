@@ -141,6 +141,7 @@ CRMKIT_FUNC fit_report bg_nbd_covariates::fit(std::span<const double> frequency,
   if (!options.initial_params.empty() && options.initial_params.size() != K)
     throw error(errc::invalid_argument, fmt::format("{}: initial_params has {} values, the model has {} parameters",
                                                     where, options.initial_params.size(), K));
+  options_ = options;
   if (p1 == 0 && p2 == 0) {
     // No covariates: the plain BG/NBD, by the same code (same parameters, same report).
     bg_nbd plain;
@@ -265,6 +266,33 @@ CRMKIT_FUNC fit_report bg_nbd_covariates::fit(std::span<const double> frequency,
   return report;
 }
 
+CRMKIT_FUNC void bg_nbd_covariates::set_params(std::span<const double> params, std::size_t p1, std::size_t p2,
+                                               double l2) {
+  constexpr const char* where = "bg_nbd_covariates::set_params";
+  const std::size_t K = 4 + p1 + 2 * p2;
+  if (params.size() != K)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: {} values given, the model with p1 = {}, p2 = {} has {}", where, params.size(), p1, p2, K));
+  static constexpr const char* base_names[] = {"r", "alpha0", "a0", "b0"};
+  for (std::size_t k = 0; k < K; ++k) {
+    const double v = params[k];
+    if (!std::isfinite(v) || (k < 4 && !(v > 0)))
+      throw error(errc::invalid_argument,
+                  k < 4 ? fmt::format("{}: {} = {} must be finite and > 0", where, base_names[k], v)
+                        : fmt::format("{}: covariate weight {} = {} is not finite", where, k - 4, v));
+  }
+  if (!(l2 >= 0) || !std::isfinite(l2))
+    throw error(errc::invalid_argument, fmt::format("{}: l2 = {} must be finite and >= 0", where, l2));
+  base_ = {params[0], params[1], params[2], params[3]};
+  gamma_purchase_.assign(params.begin() + 4, params.begin() + 4 + static_cast<std::ptrdiff_t>(p1));
+  gamma_a_.assign(params.begin() + 4 + static_cast<std::ptrdiff_t>(p1),
+                  params.begin() + 4 + static_cast<std::ptrdiff_t>(p1 + p2));
+  gamma_b_.assign(params.begin() + 4 + static_cast<std::ptrdiff_t>(p1 + p2), params.end());
+  l2_ = l2;
+  fitted_ = true;
+  report_.reset();
+}
+
 CRMKIT_FUNC const bg_nbd_params& bg_nbd_covariates::base_params() const {
   if (!fitted_) throw error(errc::not_fitted, "bg_nbd_covariates: the model is not fitted (call fit())");
   return base_;
@@ -347,6 +375,27 @@ CRMKIT_FUNC void bg_nbd_covariates::conditional_expected_purchases(double t, std
                           out, n_threads, [t](const bg_nbd& m, double a, double b, double c) {
                             return m.conditional_expected_purchases(t, a, b, c);
                           });
+}
+
+CRMKIT_FUNC void bg_nbd_covariates::conditional_probability_no_purchase(
+    double t, std::span<const double> x, std::span<const double> tx, std::span<const double> T,
+    std::span<const double> z_purchase, std::span<const double> z_dropout, std::span<double> out, int n_threads) const {
+  if (!(t >= 0) || !std::isfinite(t))
+    throw error(errc::invalid_argument,
+                fmt::format("bg_nbd_covariates::conditional_probability_no_purchase: horizon t = {} must be finite and >= 0",
+                            t));
+  detail::covariate_batch(*this, "bg_nbd_covariates::conditional_probability_no_purchase", x, tx, T, z_purchase,
+                          z_dropout, out, n_threads, [t](const bg_nbd& m, double a, double b, double c) {
+                            return m.conditional_probability_no_purchase(t, a, b, c);
+                          });
+}
+
+CRMKIT_FUNC void bg_nbd_covariates::log_likelihood(std::span<const double> x, std::span<const double> tx,
+                                                   std::span<const double> T, std::span<const double> z_purchase,
+                                                   std::span<const double> z_dropout, std::span<double> out,
+                                                   int n_threads) const {
+  detail::covariate_batch(*this, "bg_nbd_covariates::log_likelihood", x, tx, T, z_purchase, z_dropout, out, n_threads,
+                          [](const bg_nbd& m, double a, double b, double c) { return m.log_likelihood(a, b, c); });
 }
 
 CRMKIT_END_NAMESPACE
