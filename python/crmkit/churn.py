@@ -53,6 +53,7 @@ __all__ = [
     "GammaGamma",
     "ModifiedBetaGeo",
     "ParetoNBD",
+    "ParetoNBDCovariates",
     "BetaDiscreteWeibull",
     "ShiftedBetaGeometric",
     "btyd_summary",
@@ -297,9 +298,9 @@ class _Model(_Fitted):
         has_covariates = c_int32(0)
         _lib.check(lib.crmkit_btyd_n_covariates(handle, byref(has_covariates), None, None))
         if has_covariates.value:
-            target = BetaGeoCovariates
+            target = _COVARIATE_CLASSES.get(kind)
         if target is None or (cls is not _Model and not issubclass(target, cls)) or (cls is not _Model and cls._kind != kind) \
-                or (cls is not _Model and (cls is BetaGeoCovariates) != (target is BetaGeoCovariates)):
+                or (cls is not _Model and issubclass(cls, _CovariateModel) != issubclass(target, _CovariateModel)):
             lib.crmkit_btyd_free(handle)
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                        f"the document holds a {target.__name__ if target else kind} model, not a {cls.__name__}")
@@ -617,22 +618,14 @@ def _covariate_matrix(values: Any, index: Any, n: int, what: str,
     return matrix, names
 
 
-class BetaGeoCovariates(_Model):
-    """BG/NBD with time-invariant customer covariates (crmkit/churn/bg_nbd_covariates.hpp):
-    ``alpha_i = alpha0 exp(-g_p' z_i)`` (``purchase_covariates`` z; a positive weight
-    raises the purchase rate), ``a_i = a0 exp(g_a' w_i)``, ``b_i = b0 exp(g_b' w_i)``
-    (``dropout_covariates`` w), fitted by maximum likelihood with the penalty
-    ``(l2/2) |gamma|^2`` on the weights (Fader & Hardie's note on covariates; CLVTools'
-    static covariates). Covariates are DataFrames keyed by customer like the summary (or
-    arrays in its row order); they are used as given (centre and scale them yourself).
+class _CovariateModel(_Model):
+    """A crmkit_btyd handle fitted with covariates (crmkit_btyd_fit_covariates): shared by
+    :class:`BetaGeoCovariates` and :class:`ParetoNBDCovariates`. A subclass names its base
+    parameters and its weight groups (``purchase`` on the purchase covariates, the others on
+    the dropout covariates)."""
 
-    After ``fit``: ``params_`` (``r``, ``alpha0``, ``a0``, ``b0``, then
-    ``purchase:<column>``, ``dropout_a:<column>``, ``dropout_b:<column>``),
-    ``standard_errors_``, ``coefficients_`` (a DataFrame of estimate, standard error and z
-    per parameter), ``covariance_``, ``fit_report_``. Without covariates the fit is
-    :class:`BetaGeo`'s. Saved and pickled through the model document."""
-
-    _kind = _lib.BTYD_BG_NBD
+    _base_names: Tuple[str, ...] = ()
+    _dropout_groups: Tuple[str, ...] = ()
 
     def __init__(self, l2: float = 0.0, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT,
                  n_threads: int = _lib.DEFAULT, standard_errors: bool = _lib.DEFAULT) -> None:
@@ -644,8 +637,8 @@ class BetaGeoCovariates(_Model):
 
     def _set_names(self, purchase: list, dropout: list) -> None:
         self.purchase_columns_, self.dropout_columns_ = list(purchase), list(dropout)
-        self._param_names = (("r", "alpha0", "a0", "b0") + tuple(f"purchase:{c}" for c in purchase)
-                             + tuple(f"dropout_a:{c}" for c in dropout) + tuple(f"dropout_b:{c}" for c in dropout))
+        self._param_names = (self._base_names + tuple(f"purchase:{c}" for c in purchase)
+                             + tuple(f"{g}:{c}" for g in self._dropout_groups for c in dropout))
 
     def _adopt_loaded(self) -> None:
         p1, p2 = c_size_t(), c_size_t()
@@ -655,7 +648,7 @@ class BetaGeoCovariates(_Model):
         super()._adopt_loaded()
 
     def fit(self, frequency: Any, recency: Any = None, T: Any = None, purchase_covariates: Any = None,
-            dropout_covariates: Any = None, weights: Any = None) -> "BetaGeoCovariates":
+            dropout_covariates: Any = None, weights: Any = None) -> "_CovariateModel":
         """Penalised maximum-likelihood fit on a summary DataFrame (or three arrays) with the
         covariates of each customer. Returns self; a fit that does not converge warns."""
         x, tx, age, index = _rows(frequency, recency, T)
@@ -742,6 +735,40 @@ class BetaGeoCovariates(_Model):
         out = np.empty(k * k)
         _lib.check(_lib.get().crmkit_btyd_covariance(self._handle, _dp(out), out.size))
         return pd.DataFrame(out.reshape(k, k), index=list(self._param_names), columns=list(self._param_names))
+
+
+class BetaGeoCovariates(_CovariateModel):
+    """BG/NBD with time-invariant customer covariates (crmkit/churn/bg_nbd_covariates.hpp):
+    ``alpha_i = alpha0 exp(-g_p' z_i)`` (``purchase_covariates`` z; a positive weight
+    raises the purchase rate), ``a_i = a0 exp(g_a' w_i)``, ``b_i = b0 exp(g_b' w_i)``
+    (``dropout_covariates`` w), fitted by maximum likelihood with the penalty
+    ``(l2/2) |gamma|^2`` on the weights (Fader & Hardie's note on covariates; CLVTools'
+    static covariates). Covariates are DataFrames keyed by customer like the summary (or
+    arrays in its row order); they are used as given (centre and scale them yourself).
+
+    After ``fit``: ``params_`` (``r``, ``alpha0``, ``a0``, ``b0``, then
+    ``purchase:<column>``, ``dropout_a:<column>``, ``dropout_b:<column>``),
+    ``standard_errors_``, ``coefficients_`` (a DataFrame of estimate, standard error and z
+    per parameter), ``covariance_``, ``fit_report_``. Without covariates the fit is
+    :class:`BetaGeo`'s. Saved and pickled through the model document."""
+
+    _kind = _lib.BTYD_BG_NBD
+    _base_names = ("r", "alpha0", "a0", "b0")
+    _dropout_groups = ("dropout_a", "dropout_b")
+
+
+class ParetoNBDCovariates(_CovariateModel):
+    """Pareto/NBD with time-invariant customer covariates
+    (crmkit/churn/pareto_nbd_covariates.hpp; Fader & Hardie's note 019, CLVTools):
+    ``alpha_i = alpha0 exp(-g_p' z_i)`` (purchase rate scaled by ``exp(g_p' z_i)``) and
+    ``beta_i = beta0 exp(-g_d' w_i)`` (dropout rate scaled by ``exp(g_d' w_i)``: a positive
+    weight shortens lifetimes), penalty ``(l2/2) |gamma|^2``. Parameters ``r``, ``alpha0``,
+    ``s``, ``beta0``, ``purchase:<column>``, ``dropout:<column>``; otherwise as
+    :class:`BetaGeoCovariates`. Without covariates the fit is :class:`ParetoNBD`'s."""
+
+    _kind = _lib.BTYD_PARETO_NBD
+    _base_names = ("r", "alpha0", "s", "beta0")
+    _dropout_groups = ("dropout",)
 
 
 def customer_lifetime_value(
@@ -847,6 +874,7 @@ def validate_holdout(
 
 
 _CLASSES = {cls._kind: cls for cls in (BetaGeo, ParetoNBD, ModifiedBetaGeo, BetaGeoBetaBinom, GammaGamma)}
+_COVARIATE_CLASSES = {cls._kind: cls for cls in (BetaGeoCovariates, ParetoNBDCovariates)}
 
 
 def load_model(text: str) -> "_Model":

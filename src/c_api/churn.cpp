@@ -21,8 +21,24 @@
 #include "crmkit/churn/modified_bg_nbd.hpp"
 #include "crmkit/churn/new_customer.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
+#include "crmkit/churn/pareto_nbd_covariates.hpp"
 #include "crmkit/churn/validation.hpp"
 #include "crmkit/core/model_document.hpp"
+
+// A BG/NBD or Pareto/NBD fitted with covariates (the two classes share their member names).
+struct covariate_model {
+  std::unique_ptr<crmkit::bg_nbd_covariates> bg;
+  std::unique_ptr<crmkit::pareto_nbd_covariates> pareto;
+  explicit operator bool() const noexcept { return bg != nullptr || pareto != nullptr; }
+  template <class F>
+  decltype(auto) visit(F&& f) const {
+    return bg ? f(*bg) : f(*pareto);
+  }
+  void reset() noexcept {
+    bg.reset();
+    pareto.reset();
+  }
+};
 
 // A purchase model behind crmkit::btyd_model (kinds 1-4) or the Gamma-Gamma spend model
 // (kind 5): no function below switches over the purchase model kinds.
@@ -31,11 +47,11 @@ struct crmkit_btyd {
   crmkit::fit_options options;
   std::unique_ptr<crmkit::btyd_model> purchase;  // null for Gamma-Gamma
   crmkit::gamma_gamma spend;
-  // BG/NBD fitted with covariates (crmkit_btyd_fit_covariates); null for a plain model.
-  std::unique_ptr<crmkit::bg_nbd_covariates> covariates;
+  // BG/NBD or Pareto/NBD fitted with covariates (crmkit_btyd_fit_covariates); empty for a plain model.
+  covariate_model covariates;
   bool is_spend() const noexcept { return purchase == nullptr; }
   const crmkit::fit_report* report() const noexcept {
-    if (covariates) return covariates->report();
+    if (covariates) return covariates.visit([](const auto& c) { return c.report(); });
     return purchase ? purchase->report() : spend.report();
   }
 };
@@ -48,7 +64,7 @@ using crmkit::error;
 std::span<const double> span_of(const double* p, std::size_t n) { return {p, n}; }
 
 bool is_fitted(const crmkit_btyd& m) {
-  if (m.covariates) return m.covariates->fitted();
+  if (m.covariates) return m.covariates.visit([](const auto& c) { return c.fitted(); });
   return m.purchase ? m.purchase->fitted() : m.spend.fitted();
 }
 
@@ -61,7 +77,7 @@ const crmkit::btyd_model& purchase_model(const crmkit_btyd& m, const char* funct
   if (m.is_spend()) throw error(errc::unsupported, fmt::format("{}: a Gamma-Gamma handle {}", function, what));
   if (m.covariates)
     throw error(errc::unsupported,
-                fmt::format("{}: the handle holds a BG/NBD with covariates (use crmkit_btyd_predict_covariates)", function));
+                fmt::format("{}: the handle holds a model with covariates (use crmkit_btyd_predict_covariates)", function));
   require_fitted(m, function);
   return *m.purchase;
 }
@@ -73,7 +89,7 @@ const crmkit::fit_report& fit_report_of(const crmkit_btyd& m, const char* functi
 }
 
 std::vector<double> params_of(const crmkit_btyd& m) {
-  if (m.covariates) return m.covariates->params();
+  if (m.covariates) return m.covariates.visit([](const auto& c) { return c.params(); });
   if (m.purchase) return m.purchase->params();
   const auto& p = m.spend.params();
   return {p.p, p.q, p.gamma};
@@ -138,7 +154,7 @@ CRMKIT_API std::int32_t crmkit_btyd_kind(const crmkit_btyd* model) { return mode
 
 CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model) {
   if (model == nullptr) return 0;
-  if (model->covariates) return model->covariates->params().size();
+  if (model->covariates) return model->covariates.visit([](const auto& c) { return c.params().size(); });
   return model->purchase ? model->purchase->param_names().size() : 3;
 }
 
@@ -229,7 +245,7 @@ CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap,
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   require_fitted(*model, __func__);
-  crmkit::capi::copy_out(model->covariates ? model->covariates->to_text()
+  crmkit::capi::copy_out(model->covariates ? model->covariates.visit([](const auto& c) { return c.to_text(); })
                          : model->purchase ? model->purchase->to_text()
                                            : model->spend.to_text(),
                          buf, cap, out_needed, __func__);
@@ -244,10 +260,16 @@ CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out) {
   auto handle = std::make_unique<crmkit_btyd>();
   const auto document_kind = crmkit::model_document_kind(text);
   if (document_kind == "bg_nbd_covariates") {
-    handle->covariates = std::make_unique<crmkit::bg_nbd_covariates>(crmkit::bg_nbd_covariates::from_text(text));
+    handle->covariates.bg = std::make_unique<crmkit::bg_nbd_covariates>(crmkit::bg_nbd_covariates::from_text(text));
     handle->purchase = crmkit::make_btyd_model(crmkit::btyd_kind::bg_nbd);
     handle->kind = CRMKIT_BTYD_BG_NBD;
-    handle->options = handle->covariates->options();
+    handle->options = handle->covariates.bg->options();
+  } else if (document_kind == "pareto_nbd_covariates") {
+    handle->covariates.pareto =
+        std::make_unique<crmkit::pareto_nbd_covariates>(crmkit::pareto_nbd_covariates::from_text(text));
+    handle->purchase = crmkit::make_btyd_model(crmkit::btyd_kind::pareto_nbd);
+    handle->kind = CRMKIT_BTYD_PARETO_NBD;
+    handle->options = handle->covariates.pareto->options();
   } else if (document_kind == "gamma_gamma") {
     handle->spend = crmkit::gamma_gamma::from_text(text);
     handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
@@ -368,7 +390,7 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   require_fitted(*purchases, __func__);
   require_fitted(*spend, __func__);
   if (purchases->covariates)
-    throw error(errc::unsupported, fmt::format("{}: 'purchases' holds a BG/NBD with covariates", __func__));
+    throw error(errc::unsupported, fmt::format("{}: 'purchases' holds a model with covariates", __func__));
   if (purchases->is_spend() || purchases->purchase->discrete_time())
     throw error(errc::invalid_argument,
                 fmt::format("{}: 'purchases' must be a BG/NBD, Pareto/NBD or modified BG/NBD handle", __func__));
@@ -413,15 +435,20 @@ CRMKIT_API int crmkit_btyd_fit_covariates(crmkit_btyd* model, const double* freq
   CRMKIT_CHECK_NOT_NULL(T);
   if (p_purchase > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
   if (p_dropout > 0) CRMKIT_CHECK_NOT_NULL(z_dropout);
-  if (model->kind != CRMKIT_BTYD_BG_NBD)
+  if (model->kind != CRMKIT_BTYD_BG_NBD && model->kind != CRMKIT_BTYD_PARETO_NBD)
     throw error(errc::invalid_argument,
-                fmt::format("{}: covariates are fitted on a CRMKIT_BTYD_BG_NBD handle, not kind {}", __func__, model->kind));
+                fmt::format("{}: covariates are fitted on a CRMKIT_BTYD_BG_NBD or _PARETO_NBD handle, not kind {}",
+                            __func__, model->kind));
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
   const auto zp = p_purchase > 0 ? span_of(z_purchase, n * p_purchase) : std::span<const double>{};
   const auto zd = p_dropout > 0 ? span_of(z_dropout, n * p_dropout) : std::span<const double>{};
-  auto fitted = std::make_unique<crmkit::bg_nbd_covariates>();
-  fitted->fit(span_of(frequency, n), span_of(recency, n), span_of(T, n), zp, p_purchase, zd, p_dropout, w,
-              model->options, l2);
+  covariate_model fitted;
+  if (model->kind == CRMKIT_BTYD_BG_NBD) fitted.bg = std::make_unique<crmkit::bg_nbd_covariates>();
+  else fitted.pareto = std::make_unique<crmkit::pareto_nbd_covariates>();
+  fitted.visit([&](auto& c) {
+    return c.fit(span_of(frequency, n), span_of(recency, n), span_of(T, n), zp, p_purchase, zd, p_dropout, w,
+                 model->options, l2);
+  });
   model->covariates = std::move(fitted);
   CRMKIT_API_END();
 }
@@ -430,10 +457,12 @@ CRMKIT_API int crmkit_btyd_n_covariates(const crmkit_btyd* model, std::int32_t* 
                                         size_t* out_p_dropout) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  const auto* c = model->covariates.get();
-  if (out_has != nullptr) *out_has = c != nullptr ? 1 : 0;
-  if (out_p_purchase != nullptr) *out_p_purchase = c != nullptr ? c->n_purchase_covariates() : 0;
-  if (out_p_dropout != nullptr) *out_p_dropout = c != nullptr ? c->n_dropout_covariates() : 0;
+  const bool has = static_cast<bool>(model->covariates);
+  if (out_has != nullptr) *out_has = has ? 1 : 0;
+  if (out_p_purchase != nullptr)
+    *out_p_purchase = has ? model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); }) : 0;
+  if (out_p_dropout != nullptr)
+    *out_p_dropout = has ? model->covariates.visit([](const auto& c) { return c.n_dropout_covariates(); }) : 0;
   CRMKIT_API_END();
 }
 
@@ -452,21 +481,23 @@ CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, std::int
     throw error(errc::invalid_argument, fmt::format("{}: unknown prediction {}", __func__, what));
   if (!model->covariates)
     throw error(errc::unsupported, fmt::format("{}: the handle holds no covariate model (use crmkit_btyd_predict)", __func__));
-  const auto& m = *model->covariates;
-  const std::size_t p1 = m.n_purchase_covariates(), p2 = m.n_dropout_covariates();
+  const std::size_t p1 = model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); });
+  const std::size_t p2 = model->covariates.visit([](const auto& c) { return c.n_dropout_covariates(); });
   if (p1 > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
   if (p2 > 0) CRMKIT_CHECK_NOT_NULL(z_dropout);
-  const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
-  const auto zp = p1 > 0 ? span_of(z_purchase, n * p1) : std::span<const double>{};
-  const auto zd = p2 > 0 ? span_of(z_dropout, n * p2) : std::span<const double>{};
-  const std::span<double> o(out, n);
-  const int threads = model->options.n_threads;
-  switch (what) {
-    case CRMKIT_BTYD_P_ALIVE: m.p_alive(x, tx, age, zp, zd, o, threads); break;
-    case CRMKIT_BTYD_EXPECTED_PURCHASES: m.conditional_expected_purchases(t, x, tx, age, zp, zd, o, threads); break;
-    case CRMKIT_BTYD_P_NO_PURCHASE: m.conditional_probability_no_purchase(t, x, tx, age, zp, zd, o, threads); break;
-    default: m.log_likelihood(x, tx, age, zp, zd, o, threads); break;
-  }
+  model->covariates.visit([&](const auto& m) {
+    const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
+    const auto zp = p1 > 0 ? span_of(z_purchase, n * p1) : std::span<const double>{};
+    const auto zd = p2 > 0 ? span_of(z_dropout, n * p2) : std::span<const double>{};
+    const std::span<double> o(out, n);
+    const int threads = model->options.n_threads;
+    switch (what) {
+      case CRMKIT_BTYD_P_ALIVE: m.p_alive(x, tx, age, zp, zd, o, threads); break;
+      case CRMKIT_BTYD_EXPECTED_PURCHASES: m.conditional_expected_purchases(t, x, tx, age, zp, zd, o, threads); break;
+      case CRMKIT_BTYD_P_NO_PURCHASE: m.conditional_probability_no_purchase(t, x, tx, age, zp, zd, o, threads); break;
+      default: m.log_likelihood(x, tx, age, zp, zd, o, threads); break;
+    }
+  });
   CRMKIT_API_END();
 }
 

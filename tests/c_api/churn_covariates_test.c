@@ -1,6 +1,6 @@
 /* C ABI of the BG/NBD with covariates (crmkit_btyd_fit_covariates, _n_covariates,
  * _predict_covariates; crmkit/c/churn.h) on the bundled CDNOW sample: without covariates it
- * is crmkit_btyd_fit bit for bit; with a covariate (log of the mean spend) the handle holds
+ * is crmkit_btyd_fit bit for bit (BG/NBD and Pareto/NBD); with a covariate (log of the mean spend) the handle holds
  * 4 + p1 + 2 p2 parameters, their standard errors and covariance; plain predictions are
  * refused; save/load predicts the same bits; crmkit_btyd_fit makes it plain again. */
 #include <math.h>
@@ -21,7 +21,7 @@ static const char* sample_path(void) {
 static void covariates(void) {
   crmkit_csv_options* opts = NULL;
   crmkit_dataset* ds = NULL;
-  crmkit_btyd *plain = NULL, *cov = NULL, *back = NULL, *pareto = NULL;
+  crmkit_btyd *plain = NULL, *cov = NULL, *back = NULL, *pareto = NULL, *gg = NULL;
   size_t n_customers = 0, n = 0, i, p1 = 9, p2 = 9, needed = 0;
   int32_t has = -1, status = -1;
   int32_t* customer;
@@ -113,8 +113,41 @@ static void covariates(void) {
   CHECK(crmkit_btyd_n_params(cov) == 7);
   z[5] = 0.0;
   CHECK_STATUS(crmkit_btyd_fit_covariates(cov, x, tx, T, NULL, n, z, 1, NULL, 0, -1.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_GAMMA_GAMMA, &gg));
+  CHECK_STATUS(crmkit_btyd_fit_covariates(gg, x, tx, T, NULL, n, z, 1, NULL, 0, 0.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("PARETO_NBD");
+
+  /* Pareto/NBD: no covariates is crmkit_btyd_fit bit for bit; with covariates 4 + p1 + p2 parameters */
   CHECK_OK(crmkit_btyd_create(CRMKIT_BTYD_PARETO_NBD, &pareto));
-  CHECK_STATUS(crmkit_btyd_fit_covariates(pareto, x, tx, T, NULL, n, z, 1, NULL, 0, 0.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_btyd_fit(pareto, x, tx, T, NULL, n));
+  CHECK_OK(crmkit_btyd_params(pareto, pp, 4));
+  CHECK_OK(crmkit_btyd_fit_covariates(pareto, x, tx, T, NULL, n, NULL, 0, NULL, 0, 0.0));
+  CHECK_OK(crmkit_btyd_params(pareto, pc, 4));
+  CHECK(memcmp(pc, pp, sizeof pp) == 0);
+  CHECK_OK(crmkit_btyd_fit_covariates(pareto, x, tx, T, NULL, n, z, 1, z, 1, 0.0));
+  CHECK_OK(crmkit_btyd_fit_report(pareto, &status, NULL, NULL, NULL));
+  CHECK(status == CRMKIT_FIT_CONVERGED);
+  CHECK(crmkit_btyd_n_params(pareto) == 6);
+  CHECK_OK(crmkit_btyd_standard_errors(pareto, se, 6));
+  for (i = 0; i < 6; ++i) CHECK(se[i] > 0);
+  CHECK_OK(crmkit_btyd_predict_covariates(pareto, CRMKIT_BTYD_P_NO_PURCHASE, 39, x, tx, T, n, z, z, out));
+  for (i = 0; i < n; ++i) CHECK(out[i] >= 0 && out[i] <= 1);
+  needed = 0;
+  CHECK_STATUS(crmkit_btyd_save(pareto, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
+  text = (char*)malloc(needed);
+  if (text != NULL) {
+    crmkit_btyd* loaded = NULL;
+    CHECK_OK(crmkit_btyd_save(pareto, text, needed, &needed));
+    CHECK(strstr(text, "model = \"pareto_nbd_covariates\"") != NULL);
+    CHECK_OK(crmkit_btyd_load(text, &loaded));
+    if (loaded != NULL) {
+      CHECK(crmkit_btyd_kind(loaded) == CRMKIT_BTYD_PARETO_NBD);
+      CHECK_OK(crmkit_btyd_predict_covariates(loaded, CRMKIT_BTYD_P_NO_PURCHASE, 39, x, tx, T, n, z, z, again));
+      CHECK(memcmp(out, again, n * sizeof *out) == 0);
+    }
+    crmkit_btyd_free(loaded);
+    free(text);
+  }
 
   /* a plain fit makes it a plain BG/NBD again */
   CHECK_OK(crmkit_btyd_fit(cov, x, tx, T, NULL, n));
@@ -123,6 +156,7 @@ static void covariates(void) {
   CHECK_OK(crmkit_btyd_predict(cov, CRMKIT_BTYD_P_ALIVE, 0, x, tx, T, n, out));
 
   crmkit_btyd_free(pareto);
+  crmkit_btyd_free(gg);
   crmkit_btyd_free(back);
   crmkit_btyd_free(cov);
   crmkit_btyd_free(plain);

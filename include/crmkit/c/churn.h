@@ -341,21 +341,24 @@ CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmk
                                         size_t n, double* out_purchases, double* out_revenue);
 
 /**
- * BG/NBD with time-invariant customer covariates (crmkit/churn/bg_nbd_covariates.hpp: the
- * exp(gamma' z) links of Fader & Hardie's note on covariates, alpha_i = alpha0 exp(-g_p' z_i),
- * a_i = a0 exp(g_a' w_i), b_i = b0 exp(g_b' w_i)) with an L2 penalty (l2/2)|gamma|^2 on the
- * weights, fitted on a CRMKIT_BTYD_BG_NBD handle, which then holds the covariate model:
- * crmkit_btyd_n_params is 4 + p_purchase + 2 p_dropout and crmkit_btyd_params,
- * _standard_errors, _covariance, _fit_report, _fit_message, _save and _load work on it in the
- * order r, alpha0, a0, b0, gamma_purchase..., gamma_a..., gamma_b...; its predictions go
- * through crmkit_btyd_predict_covariates (the plain prediction and interval calls return
- * CRMKIT_E_UNSUPPORTED). crmkit_btyd_fit or _set_params make it a plain BG/NBD again.
+ * BG/NBD or Pareto/NBD with time-invariant customer covariates (Fader & Hardie's note on
+ * covariates, exp(gamma' z) links): on a CRMKIT_BTYD_BG_NBD handle (crmkit/churn/
+ * bg_nbd_covariates.hpp) alpha_i = alpha0 exp(-g_p' z_i), a_i = a0 exp(g_a' w_i),
+ * b_i = b0 exp(g_b' w_i), parameters r, alpha0, a0, b0, g_p..., g_a..., g_b...
+ * (4 + p_purchase + 2 p_dropout); on a CRMKIT_BTYD_PARETO_NBD handle (crmkit/churn/
+ * pareto_nbd_covariates.hpp) alpha_i = alpha0 exp(-g_p' z_i), beta_i = beta0 exp(-g_d' w_i),
+ * parameters r, alpha0, s, beta0, g_p..., g_d... (4 + p_purchase + p_dropout). The fit
+ * maximises the log-likelihood minus (l2/2)|gamma|^2. The handle then holds the covariate
+ * model: crmkit_btyd_n_params, _params, _standard_errors, _covariance, _fit_report,
+ * _fit_message, _save and _load work on it in the order above; its predictions go through
+ * crmkit_btyd_predict_covariates (the plain prediction, interval and CLV calls return
+ * CRMKIT_E_UNSUPPORTED). crmkit_btyd_fit or _set_params make it a plain model again.
  * With p_purchase = p_dropout = 0 the fit is crmkit_btyd_fit's (same parameters, same report).
  * @param z_purchase n x p_purchase doubles, row-major, one row per customer (NULL when p_purchase is 0)
  * @param z_dropout n x p_dropout doubles, row-major (NULL when p_dropout is 0)
  * @param l2 penalty weight, finite and >= 0
  * @return CRMKIT_OK also when the fit did not converge (crmkit_btyd_fit_report);
- *         CRMKIT_E_INVALID_ARGUMENT (not a BG/NBD handle, NULL arrays, n = 0, bad rows, a
+ *         CRMKIT_E_INVALID_ARGUMENT (another kind of handle, NULL arrays, n = 0, bad rows, a
  *         non-finite covariate named "z_purchase[row i, column j]", l2 < 0); on error the
  *         handle is unchanged.
  */
