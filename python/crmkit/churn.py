@@ -51,6 +51,7 @@ __all__ = [
     "BetaGeoBetaBinom",
     "BetaGeoCovariates",
     "GammaGamma",
+    "GammaGammaCovariates",
     "ModifiedBetaGeo",
     "ParetoNBD",
     "ParetoNBDCovariates",
@@ -300,7 +301,7 @@ class _Model(_Fitted):
         if has_covariates.value:
             target = _COVARIATE_CLASSES.get(kind)
         if target is None or (cls is not _Model and not issubclass(target, cls)) or (cls is not _Model and cls._kind != kind) \
-                or (cls is not _Model and issubclass(cls, _CovariateModel) != issubclass(target, _CovariateModel)):
+                or (cls is not _Model and (cls in _COVARIATE_CLASSES.values()) != (target in _COVARIATE_CLASSES.values())):
             lib.crmkit_btyd_free(handle)
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                        f"the document holds a {target.__name__ if target else kind} model, not a {cls.__name__}")
@@ -771,6 +772,84 @@ class ParetoNBDCovariates(_CovariateModel):
     _dropout_groups = ("dropout",)
 
 
+class GammaGammaCovariates(_Model):
+    """Gamma-Gamma spend model with customer covariates on the spend process
+    (crmkit/churn/gamma_gamma_covariates.hpp): ``nu_i ~ Gamma(q, gamma0 exp(delta' s_i))``,
+    so a customer's expected transaction value ``p gamma_i / (q - 1)`` is that of a customer
+    with covariates 0 times ``exp(delta' s_i)`` (``exp(delta_j)``: the spend multiplier per
+    unit of covariate j); penalty ``(l2/2) |delta|^2``. Parameters ``p``, ``q``,
+    ``gamma0``, ``spend:<column>``. Covariates are keyed by customer like the summary.
+    Without covariates the fit is :class:`GammaGamma`'s."""
+
+    _kind = _lib.BTYD_GAMMA_GAMMA
+
+    def __init__(self, l2: float = 0.0, zero_spend: str = "reject", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if zero_spend not in ("reject", "drop"):
+            raise ValueError("zero_spend must be 'reject' or 'drop'")
+        self.zero_spend = zero_spend
+        self.l2 = float(l2)
+        self.columns_: list = []
+        self._param_names = ()
+
+    def _set_names(self, columns: list) -> None:
+        self.columns_ = list(columns)
+        self._param_names = ("p", "q", "gamma0") + tuple(f"spend:{c}" for c in columns)
+
+    def _adopt_loaded(self) -> None:
+        k = c_size_t()
+        _lib.check(_lib.get().crmkit_btyd_n_covariates(self._handle, None, byref(k), None))
+        if len(self.columns_) != k.value:
+            self._set_names([f"s{j}" for j in range(k.value)])
+        super()._adopt_loaded()
+
+    @staticmethod
+    def _spend_rows(frequency: Any, monetary_value: Any):
+        index = None
+        if monetary_value is None and hasattr(frequency, "columns"):
+            index = frequency.index
+            frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
+        x = _f64(frequency, "frequency")
+        return x, _f64(monetary_value, "monetary_value", x.size), index
+
+    def fit(self, frequency: Any, monetary_value: Any = None, covariates: Any = None,
+            weights: Any = None) -> "GammaGammaCovariates":
+        """Penalised maximum-likelihood fit on a summary DataFrame (``frequency``,
+        ``monetary_value``) or two arrays, with each customer's spend covariates. Returns self."""
+        x, m, index = self._spend_rows(frequency, monetary_value)
+        z, columns = _covariate_matrix(covariates, index, x.size, "covariates")
+        w = None if weights is None else _f64(weights, "weights", x.size)
+        self._apply_settings()
+        _lib.set_option("btyd", self._handle, "zero_spend", _lib.BTYD_ZERO_SPEND_DROP if self.zero_spend == "drop" else
+                        _lib.BTYD_ZERO_SPEND_REJECT)
+        rc = _lib.get().crmkit_btyd_fit_spend_covariates(self._handle, _dp(x), _dp(m), _dp(w), x.size, _dp(z),
+                                                         len(columns), float(self.l2))
+        if rc != _errors.OK:
+            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+        self._set_names(columns)
+        self._named_columns = hasattr(covariates, "columns") or hasattr(covariates, "to_frame")
+        self._after_fit()
+        return self
+
+    coefficients_ = _CovariateModel.coefficients_
+    covariance_ = _CovariateModel.covariance_
+
+    def conditional_expected_spend(self, frequency: Any, monetary_value: Any = None, covariates: Any = None) -> Any:
+        """E[spend per purchase | x, zbar, covariates] per customer."""
+        self._check_fitted()
+        x, m, index = self._spend_rows(frequency, monetary_value)
+        z, columns = _covariate_matrix(covariates, index, x.size, "covariates",
+                                       self.columns_ if getattr(self, "_named_columns", False) else None)
+        if len(columns) != len(self.columns_):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"the model has {len(self.columns_)} spend covariates; got {len(columns)}")
+        out = np.empty(x.size)
+        if x.size:
+            _lib.check(_lib.get().crmkit_btyd_expected_spend_covariates(self._handle, _dp(x), _dp(m), x.size, _dp(z),
+                                                                        _dp(out)))
+        return _wrap(out, index, "expected_spend")
+
+
 def customer_lifetime_value(
     purchases: _PurchaseModel,
     spend: GammaGamma,
@@ -874,7 +953,7 @@ def validate_holdout(
 
 
 _CLASSES = {cls._kind: cls for cls in (BetaGeo, ParetoNBD, ModifiedBetaGeo, BetaGeoBetaBinom, GammaGamma)}
-_COVARIATE_CLASSES = {cls._kind: cls for cls in (BetaGeoCovariates, ParetoNBDCovariates)}
+_COVARIATE_CLASSES = {cls._kind: cls for cls in (BetaGeoCovariates, ParetoNBDCovariates, GammaGammaCovariates)}
 
 
 def load_model(text: str) -> "_Model":

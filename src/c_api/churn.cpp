@@ -17,6 +17,7 @@
 #include "crmkit/churn/detail/batch.hpp"
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
+#include "crmkit/churn/gamma_gamma_covariates.hpp"
 #include "crmkit/churn/intervals.hpp"
 #include "crmkit/churn/modified_bg_nbd.hpp"
 #include "crmkit/churn/new_customer.hpp"
@@ -49,9 +50,12 @@ struct crmkit_btyd {
   crmkit::gamma_gamma spend;
   // BG/NBD or Pareto/NBD fitted with covariates (crmkit_btyd_fit_covariates); empty for a plain model.
   covariate_model covariates;
+  // Gamma-Gamma fitted with spend covariates (crmkit_btyd_fit_spend_covariates); null otherwise.
+  std::unique_ptr<crmkit::gamma_gamma_covariates> spend_covariates;
   bool is_spend() const noexcept { return purchase == nullptr; }
   const crmkit::fit_report* report() const noexcept {
     if (covariates) return covariates.visit([](const auto& c) { return c.report(); });
+    if (spend_covariates) return spend_covariates->report();
     return purchase ? purchase->report() : spend.report();
   }
 };
@@ -65,6 +69,7 @@ std::span<const double> span_of(const double* p, std::size_t n) { return {p, n};
 
 bool is_fitted(const crmkit_btyd& m) {
   if (m.covariates) return m.covariates.visit([](const auto& c) { return c.fitted(); });
+  if (m.spend_covariates) return m.spend_covariates->fitted();
   return m.purchase ? m.purchase->fitted() : m.spend.fitted();
 }
 
@@ -90,6 +95,7 @@ const crmkit::fit_report& fit_report_of(const crmkit_btyd& m, const char* functi
 
 std::vector<double> params_of(const crmkit_btyd& m) {
   if (m.covariates) return m.covariates.visit([](const auto& c) { return c.params(); });
+  if (m.spend_covariates) return m.spend_covariates->params();
   if (m.purchase) return m.purchase->params();
   const auto& p = m.spend.params();
   return {p.p, p.q, p.gamma};
@@ -154,7 +160,10 @@ CRMKIT_API std::int32_t crmkit_btyd_kind(const crmkit_btyd* model) { return mode
 
 CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model) {
   if (model == nullptr) return 0;
-  if (model->covariates) return model->covariates.visit([](const auto& c) { return c.params().size(); });
+  // A covariate fit that ended not finite holds no parameters: the base count then.
+  if (model->covariates)
+    return model->covariates.visit([](const auto& c) { return c.fitted() ? c.params().size() : std::size_t{4}; });
+  if (model->spend_covariates) return model->spend_covariates->fitted() ? model->spend_covariates->params().size() : 3;
   return model->purchase ? model->purchase->param_names().size() : 3;
 }
 
@@ -184,6 +193,7 @@ CRMKIT_API int crmkit_btyd_fit_spend(crmkit_btyd* model, const double* frequency
   if (!model->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: only a Gamma-Gamma handle fits spend", __func__));
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  model->spend_covariates.reset();
   model->spend.fit(span_of(frequency, n), span_of(monetary_value, n), w, model->options);
   CRMKIT_API_END();
 }
@@ -197,7 +207,10 @@ CRMKIT_API int crmkit_btyd_set_params(crmkit_btyd* model, const double* params, 
   if (model->purchase) {
     model->purchase->set_params(span_of(params, n));
     model->covariates.reset();
-  } else model->spend = crmkit::gamma_gamma({params[0], params[1], params[2]});
+  } else {
+    model->spend = crmkit::gamma_gamma({params[0], params[1], params[2]});
+    model->spend_covariates.reset();
+  }
   CRMKIT_API_END();
 }
 
@@ -245,7 +258,8 @@ CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap,
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   require_fitted(*model, __func__);
-  crmkit::capi::copy_out(model->covariates ? model->covariates.visit([](const auto& c) { return c.to_text(); })
+  crmkit::capi::copy_out(model->covariates         ? model->covariates.visit([](const auto& c) { return c.to_text(); })
+                         : model->spend_covariates ? model->spend_covariates->to_text()
                          : model->purchase ? model->purchase->to_text()
                                            : model->spend.to_text(),
                          buf, cap, out_needed, __func__);
@@ -270,6 +284,11 @@ CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out) {
     handle->purchase = crmkit::make_btyd_model(crmkit::btyd_kind::pareto_nbd);
     handle->kind = CRMKIT_BTYD_PARETO_NBD;
     handle->options = handle->covariates.pareto->options();
+  } else if (document_kind == "gamma_gamma_covariates") {
+    handle->spend_covariates =
+        std::make_unique<crmkit::gamma_gamma_covariates>(crmkit::gamma_gamma_covariates::from_text(text));
+    handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
+    handle->options = handle->spend_covariates->options();
   } else if (document_kind == "gamma_gamma") {
     handle->spend = crmkit::gamma_gamma::from_text(text);
     handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
@@ -366,6 +385,9 @@ CRMKIT_API int crmkit_btyd_expected_spend(const crmkit_btyd* model, const double
   CRMKIT_CHECK_NOT_NULL(monetary_value);
   CRMKIT_CHECK_NOT_NULL(out);
   if (!model->is_spend()) throw error(errc::invalid_argument, fmt::format("{}: not a Gamma-Gamma handle", __func__));
+  if (model->spend_covariates)
+    throw error(errc::unsupported,
+                fmt::format("{}: the handle holds spend covariates (use crmkit_btyd_expected_spend_covariates)", __func__));
   require_fitted(*model, __func__);
   model->spend.conditional_expected_spend(span_of(frequency, n), span_of(monetary_value, n), std::span<double>(out, n),
                                           model->options.n_threads);
@@ -387,6 +409,8 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   CRMKIT_CHECK_NOT_NULL(out);
   if (!spend->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
+  if (spend->spend_covariates)
+    throw error(errc::unsupported, fmt::format("{}: 'spend' holds spend covariates", __func__));
   require_fitted(*purchases, __func__);
   require_fitted(*spend, __func__);
   if (purchases->covariates)
@@ -414,6 +438,8 @@ CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmk
   CRMKIT_CHECK_NOT_NULL(out_purchases);
   if (spend != nullptr && !spend->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
+  if (spend != nullptr && spend->spend_covariates)
+    throw error(errc::unsupported, fmt::format("{}: 'spend' holds spend covariates", __func__));
   if (spend == nullptr && out_revenue != nullptr)
     throw error(errc::invalid_argument, fmt::format("{}: 'out_revenue' needs a Gamma-Gamma 'spend' handle", __func__));
   if (spend != nullptr) CRMKIT_CHECK_NOT_NULL(out_revenue);
@@ -458,6 +484,12 @@ CRMKIT_API int crmkit_btyd_n_covariates(const crmkit_btyd* model, std::int32_t* 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   const bool has = static_cast<bool>(model->covariates);
+  if (model->spend_covariates) {
+    if (out_has != nullptr) *out_has = 1;
+    if (out_p_purchase != nullptr) *out_p_purchase = model->spend_covariates->n_covariates();
+    if (out_p_dropout != nullptr) *out_p_dropout = 0;
+    return CRMKIT_OK;
+  }
   if (out_has != nullptr) *out_has = has ? 1 : 0;
   if (out_p_purchase != nullptr)
     *out_p_purchase = has ? model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); }) : 0;
@@ -498,6 +530,47 @@ CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, std::int
       default: m.log_likelihood(x, tx, age, zp, zd, o, threads); break;
     }
   });
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_fit_spend_covariates(crmkit_btyd* model, const double* frequency,
+                                                const double* monetary_value, const double* weights, size_t n,
+                                                const double* covariates, size_t k, double l2) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(monetary_value);
+  if (k > 0) CRMKIT_CHECK_NOT_NULL(covariates);
+  if (!model->is_spend())
+    throw error(errc::invalid_argument, fmt::format("{}: spend covariates are fitted on a Gamma-Gamma handle", __func__));
+  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  auto fitted = std::make_unique<crmkit::gamma_gamma_covariates>();
+  fitted->fit(span_of(frequency, n), span_of(monetary_value, n),
+              k > 0 ? span_of(covariates, n * k) : std::span<const double>{}, k, w, model->options, l2);
+  model->spend_covariates = std::move(fitted);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_expected_spend_covariates(const crmkit_btyd* model, const double* frequency,
+                                                     const double* monetary_value, size_t n, const double* covariates,
+                                                     double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(monetary_value);
+  CRMKIT_CHECK_NOT_NULL(out);
+  if (!model->spend_covariates)
+    throw error(errc::unsupported,
+                fmt::format("{}: the handle holds no spend covariate model (use crmkit_btyd_expected_spend)", __func__));
+  const auto& m = *model->spend_covariates;
+  require_fitted(*model, __func__);
+  const std::size_t k = m.n_covariates();
+  if (k > 0) CRMKIT_CHECK_NOT_NULL(covariates);
+  m.conditional_expected_spend(span_of(frequency, n), span_of(monetary_value, n),
+                               k > 0 ? span_of(covariates, n * k) : std::span<const double>{}, std::span<double>(out, n),
+                               model->options.n_threads);
   CRMKIT_API_END();
 }
 

@@ -1,11 +1,13 @@
 // The model documents of the BTYD covariate models (crmkit/core/model_document.hpp):
 // bg_nbd_covariates and pareto_nbd_covariates to_text / from_text. Compiled library only.
 #include <array>
+#include <span>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "crmkit/churn/bg_nbd_covariates.hpp"
+#include "crmkit/churn/gamma_gamma_covariates.hpp"
 #include "crmkit/churn/pareto_nbd_covariates.hpp"
 #include "crmkit/core/detail/model_document_io.hpp"
 #include "crmkit/error.hpp"
@@ -18,13 +20,13 @@ namespace {
 // [params]: the four base parameters and the weight vectors; [covariates]: p_purchase,
 // p_dropout, l2 and the start values (weights of any sign, so not in [options], which holds
 // positive start values only); [options]; [fit_report].
-void write_covariate_document(detail::document_writer& w, const std::array<const char*, 4>& base_names,
+void write_covariate_document(detail::document_writer& w, std::span<const char* const> base_names,
                               const std::vector<double>& p,
                               const std::vector<std::pair<const char*, std::vector<double>>>& weights,
                               std::size_t p1, std::size_t p2, double l2, const fit_options& options,
                               const fit_report* report) {
   w.section("params");
-  for (std::size_t k = 0; k < 4; ++k) w.number(base_names[k], p[k]);
+  for (std::size_t k = 0; k < base_names.size(); ++k) w.number(base_names[k], p[k]);
   for (const auto& [key, g] : weights) w.numbers(key, g);
   w.section("covariates");
   w.integer("p_purchase", static_cast<std::int64_t>(p1));
@@ -46,7 +48,7 @@ struct covariate_document {
 };
 
 covariate_document read_covariate_document(const detail::document_reader& r,
-                                           const std::array<const char*, 4>& base_names,
+                                           std::span<const char* const> base_names,
                                            const std::vector<std::pair<const char*, bool>>& weight_keys) {
   constexpr std::int64_t max_columns = 1 << 20;
   covariate_document d;
@@ -70,6 +72,7 @@ covariate_document read_covariate_document(const detail::document_reader& r,
 
 constexpr std::array<const char*, 4> bg_names{"r", "alpha0", "a0", "b0"};
 constexpr std::array<const char*, 4> pareto_names{"r", "alpha0", "s", "beta0"};
+constexpr std::array<const char*, 3> spend_names{"p", "q", "gamma0"};
 
 }  // namespace
 
@@ -105,6 +108,28 @@ pareto_nbd_covariates pareto_nbd_covariates::from_text(std::string_view text) {
   pareto_nbd_covariates m;
   m.set_params(d.params, d.p1, d.p2, d.l2);
   m.options_ = std::move(d.options);
+  m.report_ = std::move(d.report);
+  return m;
+}
+
+std::string gamma_gamma_covariates::to_text() const {
+  const auto p = params();  // throws not_fitted
+  detail::document_writer w("gamma_gamma_covariates");
+  write_covariate_document(w, spend_names, p, {{"delta", delta_}}, delta_.size(), 0, l2_, options_, report());
+  w.section("spend");
+  w.text("zero_spend", options_.zero_spend == zero_spend_policy::drop ? "drop" : "reject");
+  return w.str();
+}
+
+gamma_gamma_covariates gamma_gamma_covariates::from_text(std::string_view text) {
+  const detail::document_reader r(text, "gamma_gamma_covariates");
+  auto d = read_covariate_document(r, spend_names, {{"delta", true}});
+  gamma_gamma_covariates m;
+  m.set_params(d.params, d.p1, d.l2);
+  m.options_ = std::move(d.options);
+  const auto policy = r.text("spend", "zero_spend");
+  if (policy != "reject" && policy != "drop") r.fail("spend", "zero_spend", fmt::format("'{}' is not reject or drop", policy));
+  m.options_.zero_spend = policy == "drop" ? zero_spend_policy::drop : zero_spend_policy::reject;
   m.report_ = std::move(d.report);
   return m;
 }

@@ -368,7 +368,8 @@ CRMKIT_API int crmkit_btyd_fit_covariates(crmkit_btyd* model, const double* freq
 
 /**
  * The covariate counts of a handle fitted (or loaded) with covariates; both 0 and *out_has
- * 0 for a plain model. Any out pointer may be NULL.
+ * 0 for a plain model. For a Gamma-Gamma handle with spend covariates *out_p_purchase is
+ * their number and *out_p_dropout 0. Any out pointer may be NULL.
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL handle).
  */
 CRMKIT_API int crmkit_btyd_n_covariates(const crmkit_btyd* model, int32_t* out_has, size_t* out_p_purchase,
@@ -386,6 +387,34 @@ CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, int32_t 
                                               const double* frequency, const double* recency, const double* T,
                                               size_t n, const double* z_purchase, const double* z_dropout,
                                               double* out);
+
+/**
+ * Gamma-Gamma with spend covariates (crmkit/churn/gamma_gamma_covariates.hpp) on a
+ * CRMKIT_BTYD_GAMMA_GAMMA handle: nu_i ~ Gamma(q, gamma0 exp(delta' s_i)), so the expected
+ * transaction value p gamma_i/(q-1) scales by exp(delta' s_i); penalty (l2/2)|delta|^2.
+ * Parameters p, q, gamma0, delta... (3 + k); the handle then holds this model (params,
+ * standard errors, covariance, report, save/load as for crmkit_btyd_fit_covariates), its
+ * predictions go through crmkit_btyd_expected_spend_covariates; crmkit_btyd_fit_spend makes
+ * it plain again. Rows as crmkit_btyd_fit_spend (frequency 0 skipped, CRMKIT_BTYD_ZERO_SPEND).
+ * With k = 0 the fit is crmkit_btyd_fit_spend's.
+ * @param covariates n x k doubles, row-major (NULL when k is 0)
+ * @return CRMKIT_OK also when the fit did not converge; CRMKIT_E_INVALID_ARGUMENT (not a
+ *         Gamma-Gamma handle, NULL arrays, bad rows, a non-finite covariate named
+ *         "covariates[row i, column j]", l2 < 0); on error the handle is unchanged.
+ */
+CRMKIT_API int crmkit_btyd_fit_spend_covariates(crmkit_btyd* model, const double* frequency,
+                                                const double* monetary_value, const double* weights, size_t n,
+                                                const double* covariates, size_t k, double l2);
+
+/**
+ * E[spend per purchase | x, zbar, covariates] = p (gamma_i + x zbar)/(p x + q - 1) per customer
+ * into out (n doubles; NaN when q <= 1).
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FITTED; CRMKIT_E_UNSUPPORTED (no spend covariate model);
+ *         CRMKIT_E_INVALID_ARGUMENT (NULL arrays, bad rows or covariates).
+ */
+CRMKIT_API int crmkit_btyd_expected_spend_covariates(const crmkit_btyd* model, const double* frequency,
+                                                     const double* monetary_value, size_t n, const double* covariates,
+                                                     double* out);
 
 /* Interval methods (crmkit_btyd_total_interval). */
 /** Delta method from the parameter covariance. */
