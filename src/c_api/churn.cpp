@@ -483,18 +483,17 @@ CRMKIT_API int crmkit_btyd_n_covariates(const crmkit_btyd* model, std::int32_t* 
                                         size_t* out_p_dropout) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  const bool has = static_cast<bool>(model->covariates);
-  if (model->spend_covariates) {
-    if (out_has != nullptr) *out_has = 1;
-    if (out_p_purchase != nullptr) *out_p_purchase = model->spend_covariates->n_covariates();
-    if (out_p_dropout != nullptr) *out_p_dropout = 0;
-    return CRMKIT_OK;
+  const auto* spend = model->spend_covariates.get();
+  const bool has = static_cast<bool>(model->covariates) || spend != nullptr;
+  std::size_t p1 = 0, p2 = 0;
+  if (spend != nullptr) p1 = spend->n_covariates();
+  if (model->covariates) {
+    p1 = model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); });
+    p2 = model->covariates.visit([](const auto& c) { return c.n_dropout_covariates(); });
   }
   if (out_has != nullptr) *out_has = has ? 1 : 0;
-  if (out_p_purchase != nullptr)
-    *out_p_purchase = has ? model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); }) : 0;
-  if (out_p_dropout != nullptr)
-    *out_p_dropout = has ? model->covariates.visit([](const auto& c) { return c.n_dropout_covariates(); }) : 0;
+  if (out_p_purchase != nullptr) *out_p_purchase = p1;
+  if (out_p_dropout != nullptr) *out_p_dropout = p2;
   CRMKIT_API_END();
 }
 

@@ -149,6 +149,50 @@ static void covariates(void) {
     free(text);
   }
 
+  /* Gamma-Gamma with a spend covariate: 3 + k parameters, its own prediction, the document */
+  CHECK_OK(crmkit_btyd_fit_spend(gg, x, m, NULL, n));
+  CHECK_OK(crmkit_btyd_params(gg, pp, 3));
+  CHECK_OK(crmkit_btyd_fit_spend_covariates(gg, x, m, NULL, n, NULL, 0, 0.0));
+  CHECK_OK(crmkit_btyd_params(gg, pc, 3));
+  CHECK(memcmp(pc, pp, 3 * sizeof *pp) == 0);
+  for (i = 0; i < n; ++i) z[i] = log1p(T[i]) - 3.5;
+  CHECK_STATUS(crmkit_btyd_fit_spend_covariates(NULL, x, m, NULL, n, z, 1, 0.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("'model'");
+  CHECK_STATUS(crmkit_btyd_fit_spend_covariates(gg, x, m, NULL, n, NULL, 1, 0.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_MESSAGE_HAS("'covariates'");
+  CHECK_STATUS(crmkit_btyd_fit_spend_covariates(cov, x, m, NULL, n, z, 1, 0.0), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_OK(crmkit_btyd_fit_spend_covariates(gg, x, m, NULL, n, z, 1, 0.0));
+  CHECK_OK(crmkit_btyd_fit_report(gg, &status, NULL, NULL, NULL));
+  CHECK(status == CRMKIT_FIT_CONVERGED);
+  CHECK(crmkit_btyd_n_params(gg) == 4);
+  CHECK_OK(crmkit_btyd_n_covariates(gg, &has, &p1, &p2));
+  CHECK(has == 1 && p1 == 1 && p2 == 0);
+  CHECK_OK(crmkit_btyd_standard_errors(gg, se, 4));
+  for (i = 0; i < 4; ++i) CHECK(se[i] > 0);
+  CHECK_OK(crmkit_btyd_expected_spend_covariates(gg, x, m, n, z, out));
+  for (i = 0; i < n; ++i) CHECK(out[i] > 0);
+  CHECK_STATUS(crmkit_btyd_expected_spend(gg, x, m, n, again), CRMKIT_E_UNSUPPORTED);
+  CHECK_STATUS(crmkit_btyd_expected_spend_covariates(gg, x, m, n, NULL, again), CRMKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(crmkit_btyd_expected_spend_covariates(plain, x, m, n, z, again), CRMKIT_E_UNSUPPORTED);
+  needed = 0;
+  CHECK_STATUS(crmkit_btyd_save(gg, NULL, 0, &needed), CRMKIT_E_BUFFER_TOO_SMALL);
+  text = (char*)malloc(needed);
+  if (text != NULL) {
+    crmkit_btyd* loaded = NULL;
+    CHECK_OK(crmkit_btyd_save(gg, text, needed, &needed));
+    CHECK(strstr(text, "model = \"gamma_gamma_covariates\"") != NULL);
+    CHECK_OK(crmkit_btyd_load(text, &loaded));
+    if (loaded != NULL) {
+      CHECK(crmkit_btyd_kind(loaded) == CRMKIT_BTYD_GAMMA_GAMMA);
+      CHECK_OK(crmkit_btyd_expected_spend_covariates(loaded, x, m, n, z, again));
+      CHECK(memcmp(out, again, n * sizeof *out) == 0);
+    }
+    crmkit_btyd_free(loaded);
+    free(text);
+  }
+  CHECK_OK(crmkit_btyd_fit_spend(gg, x, m, NULL, n));
+  CHECK(crmkit_btyd_n_params(gg) == 3);
+
   /* a plain fit makes it a plain BG/NBD again */
   CHECK_OK(crmkit_btyd_fit(cov, x, tx, T, NULL, n));
   CHECK_OK(crmkit_btyd_n_covariates(cov, &has, &p1, &p2));
