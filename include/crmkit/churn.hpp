@@ -35,6 +35,8 @@
 #include "crmkit/churn/new_customer.hpp"
 #include "crmkit/churn/intervals.hpp"
 #include "crmkit/churn/bg_nbd_covariates.hpp"
+#include "crmkit/churn/pareto_nbd_covariates.hpp"
+#include "crmkit/churn/gamma_gamma_covariates.hpp"
 #include "crmkit/churn/retention.hpp"
 #include "crmkit/churn/logistic.hpp"
 #include "crmkit/churn/metrics.hpp"

@@ -49,9 +49,12 @@ from ._fit import Persisted, read_fit_report
 __all__ = [
     "BetaGeo",
     "BetaGeoBetaBinom",
+    "BetaGeoCovariates",
     "GammaGamma",
+    "GammaGammaCovariates",
     "ModifiedBetaGeo",
     "ParetoNBD",
+    "ParetoNBDCovariates",
     "BetaDiscreteWeibull",
     "ShiftedBetaGeometric",
     "btyd_summary",
@@ -293,7 +296,12 @@ class _Model(_Fitted):
         _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
         kind = lib.crmkit_btyd_kind(handle)
         target = _CLASSES.get(kind)
-        if target is None or (cls is not _Model and not issubclass(target, cls)) or (cls is not _Model and cls._kind != kind):
+        has_covariates = c_int32(0)
+        _lib.check(lib.crmkit_btyd_n_covariates(handle, byref(has_covariates), None, None))
+        if has_covariates.value:
+            target = _COVARIATE_CLASSES.get(kind)
+        if target is None or (cls is not _Model and not issubclass(target, cls)) or (cls is not _Model and cls._kind != kind) \
+                or (cls is not _Model and (cls in _COVARIATE_CLASSES.values()) != (target in _COVARIATE_CLASSES.values())):
             lib.crmkit_btyd_free(handle)
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                        f"the document holds a {target.__name__ if target else kind} model, not a {cls.__name__}")
@@ -571,6 +579,277 @@ class GammaGamma(_Model):
         return _wrap(out, index, "expected_spend")
 
 
+def _covariate_matrix(values: Any, index: Any, n: int, what: str,
+                      columns: Optional[list] = None) -> Tuple[Optional[np.ndarray], list]:
+    """(n x p row-major float64 matrix or None, column names) of a covariate argument: a
+    DataFrame keyed by customer like the summary (realigned to the summary's index when the
+    rows came from a summary DataFrame), a Series (one column), or an array of n rows.
+    ``columns``: the fitted column names, selected in that order from a DataFrame."""
+    if values is None:
+        return None, []
+    if hasattr(values, "columns") or hasattr(values, "to_frame"):
+        frame = values.to_frame() if hasattr(values, "to_frame") and not hasattr(values, "columns") else values
+        if index is not None:
+            missing = index.difference(frame.index)
+            if len(missing):
+                raise InvalidArgumentError(
+                    _errors.E_INVALID_ARGUMENT,
+                    f"{what}: no row for {len(missing)} customer(s) of the summary, e.g. {missing[0]!r}")
+            frame = frame.loc[index]
+        if columns is not None:
+            absent = [c for c in columns if c not in [str(k) for k in frame.columns]]
+            if absent:
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                           f"{what}: the fitted column(s) {absent} are missing")
+            frame = frame.rename(columns=str)[columns]
+        names = [str(c) for c in frame.columns]
+        matrix = np.ascontiguousarray(frame.to_numpy(dtype=np.float64))
+    else:
+        matrix = np.asarray(values, dtype=np.float64)
+        if matrix.ndim == 1:
+            matrix = matrix.reshape(-1, 1)
+        if matrix.ndim != 2:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} must be 2-D (customers x covariates)")
+        matrix = np.ascontiguousarray(matrix)
+        names = [f"x{j}" for j in range(matrix.shape[1])]
+    if matrix.shape[0] != n:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} has {matrix.shape[0]} rows, expected {n}")
+    if matrix.shape[1] == 0:
+        return None, []
+    return matrix, names
+
+
+class _CovariateModel(_Model):
+    """A crmkit_btyd handle fitted with covariates (crmkit_btyd_fit_covariates): shared by
+    :class:`BetaGeoCovariates` and :class:`ParetoNBDCovariates`. A subclass names its base
+    parameters and its weight groups (``purchase`` on the purchase covariates, the others on
+    the dropout covariates)."""
+
+    _base_names: Tuple[str, ...] = ()
+    _dropout_groups: Tuple[str, ...] = ()
+
+    def __init__(self, l2: float = 0.0, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT,
+                 n_threads: int = _lib.DEFAULT, standard_errors: bool = _lib.DEFAULT) -> None:
+        super().__init__(max_iter=max_iter, tol=tol, n_threads=n_threads, standard_errors=standard_errors)
+        self.l2 = float(l2)
+        self.purchase_columns_: list = []
+        self.dropout_columns_: list = []
+        self._param_names = ()
+
+    def _set_names(self, purchase: list, dropout: list) -> None:
+        self.purchase_columns_, self.dropout_columns_ = list(purchase), list(dropout)
+        self._param_names = (self._base_names + tuple(f"purchase:{c}" for c in purchase)
+                             + tuple(f"{g}:{c}" for g in self._dropout_groups for c in dropout))
+
+    def _adopt_loaded(self) -> None:
+        p1, p2 = c_size_t(), c_size_t()
+        _lib.check(_lib.get().crmkit_btyd_n_covariates(self._handle, None, byref(p1), byref(p2)))
+        if len(self.purchase_columns_) != p1.value or len(self.dropout_columns_) != p2.value:
+            self._set_names([f"z{j}" for j in range(p1.value)], [f"w{j}" for j in range(p2.value)])
+        super()._adopt_loaded()
+
+    def fit(self, frequency: Any, recency: Any = None, T: Any = None, purchase_covariates: Any = None,
+            dropout_covariates: Any = None, weights: Any = None) -> "_CovariateModel":
+        """Penalised maximum-likelihood fit on a summary DataFrame (or three arrays) with the
+        covariates of each customer. Returns self; a fit that does not converge warns."""
+        x, tx, age, index = _rows(frequency, recency, T)
+        zp, purchase = _covariate_matrix(purchase_covariates, index, x.size, "purchase_covariates")
+        zd, dropout = _covariate_matrix(dropout_covariates, index, x.size, "dropout_covariates")
+        w = None if weights is None else _f64(weights, "weights", x.size)
+        self._apply_settings()
+        rc = _lib.get().crmkit_btyd_fit_covariates(
+            self._handle, _dp(x), _dp(tx), _dp(age), _dp(w), x.size, _dp(zp), len(purchase), _dp(zd), len(dropout),
+            float(self.l2))
+        if rc != _errors.OK:
+            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+        self._set_names(purchase, dropout)
+        self._named_columns = (hasattr(purchase_covariates, "columns") or hasattr(purchase_covariates, "to_frame"),
+                               hasattr(dropout_covariates, "columns") or hasattr(dropout_covariates, "to_frame"))
+        self._after_fit()
+        return self
+
+    @property
+    def coefficients_(self) -> Any:
+        """A DataFrame indexed by parameter: ``estimate``, ``standard_error``, ``z`` (estimate / standard error)."""
+        import pandas as pd
+
+        self._check_fitted()
+        est = np.array([self.params_[k] for k in self._param_names])
+        se = np.array([self.standard_errors_[k] for k in self._param_names])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = est / se
+        return pd.DataFrame({"estimate": est, "standard_error": se, "z": z},
+                            index=pd.Index(self._param_names, name="parameter"))
+
+    def _predict_cov(self, what: int, t: float, frequency: Any, recency: Any, T: Any, purchase_covariates: Any,
+                     dropout_covariates: Any, name: str) -> Any:
+        self._check_fitted()
+        x, tx, age, index = _rows(frequency, recency, T)
+        named = getattr(self, "_named_columns", (False, False))
+        zp, purchase = _covariate_matrix(purchase_covariates, index, x.size, "purchase_covariates",
+                                         self.purchase_columns_ if named[0] else None)
+        zd, dropout = _covariate_matrix(dropout_covariates, index, x.size, "dropout_covariates",
+                                        self.dropout_columns_ if named[1] else None)
+        if len(purchase) != len(self.purchase_columns_) or len(dropout) != len(self.dropout_columns_):
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT,
+                f"the model has {len(self.purchase_columns_)} purchase and {len(self.dropout_columns_)} dropout "
+                f"covariates; got {len(purchase)} and {len(dropout)}")
+        out = np.empty(x.size)
+        if x.size:
+            rc = _lib.get().crmkit_btyd_predict_covariates(self._handle, what, float(t), _dp(x), _dp(tx), _dp(age),
+                                                           x.size, _dp(zp), _dp(zd), _dp(out))
+            if rc != _errors.OK:
+                raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+        return _wrap(out, index, name)
+
+    def p_alive(self, frequency: Any, recency: Any = None, T: Any = None, purchase_covariates: Any = None,
+                dropout_covariates: Any = None) -> Any:
+        """P(alive | x, t_x, T, covariates) per customer."""
+        return self._predict_cov(_lib.BTYD_P_ALIVE, 0.0, frequency, recency, T, purchase_covariates,
+                                 dropout_covariates, "p_alive")
+
+    def conditional_expected_purchases(self, t: float, frequency: Any, recency: Any = None, T: Any = None,
+                                       purchase_covariates: Any = None, dropout_covariates: Any = None) -> Any:
+        """Expected purchases in the next ``t`` periods per customer."""
+        return self._predict_cov(_lib.BTYD_EXPECTED_PURCHASES, t, frequency, recency, T, purchase_covariates,
+                                 dropout_covariates, "expected_purchases")
+
+    def p_no_purchase(self, t: float, frequency: Any, recency: Any = None, T: Any = None,
+                      purchase_covariates: Any = None, dropout_covariates: Any = None) -> Any:
+        """P(no purchase in the next ``t`` periods): the churn score."""
+        return self._predict_cov(_lib.BTYD_P_NO_PURCHASE, t, frequency, recency, T, purchase_covariates,
+                                 dropout_covariates, "p_no_purchase")
+
+    def log_likelihood(self, frequency: Any, recency: Any = None, T: Any = None, purchase_covariates: Any = None,
+                       dropout_covariates: Any = None) -> Any:
+        """Each row's log-likelihood at its own parameters."""
+        return self._predict_cov(_lib.BTYD_LOG_LIKELIHOOD, 0.0, frequency, recency, T, purchase_covariates,
+                                 dropout_covariates, "log_likelihood")
+
+    @property
+    def covariance_(self) -> Any:
+        """The covariance of all parameters (report order) as a labelled DataFrame."""
+        import pandas as pd
+
+        k = len(self._param_names)
+        out = np.empty(k * k)
+        _lib.check(_lib.get().crmkit_btyd_covariance(self._handle, _dp(out), out.size))
+        return pd.DataFrame(out.reshape(k, k), index=list(self._param_names), columns=list(self._param_names))
+
+
+class BetaGeoCovariates(_CovariateModel):
+    """BG/NBD with time-invariant customer covariates (crmkit/churn/bg_nbd_covariates.hpp):
+    ``alpha_i = alpha0 exp(-g_p' z_i)`` (``purchase_covariates`` z; a positive weight
+    raises the purchase rate), ``a_i = a0 exp(g_a' w_i)``, ``b_i = b0 exp(g_b' w_i)``
+    (``dropout_covariates`` w), fitted by maximum likelihood with the penalty
+    ``(l2/2) |gamma|^2`` on the weights (Fader & Hardie's note on covariates; CLVTools'
+    static covariates). Covariates are DataFrames keyed by customer like the summary (or
+    arrays in its row order); they are used as given (centre and scale them yourself).
+
+    After ``fit``: ``params_`` (``r``, ``alpha0``, ``a0``, ``b0``, then
+    ``purchase:<column>``, ``dropout_a:<column>``, ``dropout_b:<column>``),
+    ``standard_errors_``, ``coefficients_`` (a DataFrame of estimate, standard error and z
+    per parameter), ``covariance_``, ``fit_report_``. Without covariates the fit is
+    :class:`BetaGeo`'s. Saved and pickled through the model document."""
+
+    _kind = _lib.BTYD_BG_NBD
+    _base_names = ("r", "alpha0", "a0", "b0")
+    _dropout_groups = ("dropout_a", "dropout_b")
+
+
+class ParetoNBDCovariates(_CovariateModel):
+    """Pareto/NBD with time-invariant customer covariates
+    (crmkit/churn/pareto_nbd_covariates.hpp; Fader & Hardie's note 019, CLVTools):
+    ``alpha_i = alpha0 exp(-g_p' z_i)`` (purchase rate scaled by ``exp(g_p' z_i)``) and
+    ``beta_i = beta0 exp(-g_d' w_i)`` (dropout rate scaled by ``exp(g_d' w_i)``: a positive
+    weight shortens lifetimes), penalty ``(l2/2) |gamma|^2``. Parameters ``r``, ``alpha0``,
+    ``s``, ``beta0``, ``purchase:<column>``, ``dropout:<column>``; otherwise as
+    :class:`BetaGeoCovariates`. Without covariates the fit is :class:`ParetoNBD`'s."""
+
+    _kind = _lib.BTYD_PARETO_NBD
+    _base_names = ("r", "alpha0", "s", "beta0")
+    _dropout_groups = ("dropout",)
+
+
+class GammaGammaCovariates(_Model):
+    """Gamma-Gamma spend model with customer covariates on the spend process
+    (crmkit/churn/gamma_gamma_covariates.hpp): ``nu_i ~ Gamma(q, gamma0 exp(delta' s_i))``,
+    so a customer's expected transaction value ``p gamma_i / (q - 1)`` is that of a customer
+    with covariates 0 times ``exp(delta' s_i)`` (``exp(delta_j)``: the spend multiplier per
+    unit of covariate j); penalty ``(l2/2) |delta|^2``. Parameters ``p``, ``q``,
+    ``gamma0``, ``spend:<column>``. Covariates are keyed by customer like the summary.
+    Without covariates the fit is :class:`GammaGamma`'s."""
+
+    _kind = _lib.BTYD_GAMMA_GAMMA
+
+    def __init__(self, l2: float = 0.0, zero_spend: str = "reject", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if zero_spend not in ("reject", "drop"):
+            raise ValueError("zero_spend must be 'reject' or 'drop'")
+        self.zero_spend = zero_spend
+        self.l2 = float(l2)
+        self.columns_: list = []
+        self._param_names = ()
+
+    def _set_names(self, columns: list) -> None:
+        self.columns_ = list(columns)
+        self._param_names = ("p", "q", "gamma0") + tuple(f"spend:{c}" for c in columns)
+
+    def _adopt_loaded(self) -> None:
+        k = c_size_t()
+        _lib.check(_lib.get().crmkit_btyd_n_covariates(self._handle, None, byref(k), None))
+        if len(self.columns_) != k.value:
+            self._set_names([f"s{j}" for j in range(k.value)])
+        super()._adopt_loaded()
+
+    @staticmethod
+    def _spend_rows(frequency: Any, monetary_value: Any):
+        index = None
+        if monetary_value is None and hasattr(frequency, "columns"):
+            index = frequency.index
+            frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
+        x = _f64(frequency, "frequency")
+        return x, _f64(monetary_value, "monetary_value", x.size), index
+
+    def fit(self, frequency: Any, monetary_value: Any = None, covariates: Any = None,
+            weights: Any = None) -> "GammaGammaCovariates":
+        """Penalised maximum-likelihood fit on a summary DataFrame (``frequency``,
+        ``monetary_value``) or two arrays, with each customer's spend covariates. Returns self."""
+        x, m, index = self._spend_rows(frequency, monetary_value)
+        z, columns = _covariate_matrix(covariates, index, x.size, "covariates")
+        w = None if weights is None else _f64(weights, "weights", x.size)
+        self._apply_settings()
+        _lib.set_option("btyd", self._handle, "zero_spend", _lib.BTYD_ZERO_SPEND_DROP if self.zero_spend == "drop" else
+                        _lib.BTYD_ZERO_SPEND_REJECT)
+        rc = _lib.get().crmkit_btyd_fit_spend_covariates(self._handle, _dp(x), _dp(m), _dp(w), x.size, _dp(z),
+                                                         len(columns), float(self.l2))
+        if rc != _errors.OK:
+            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+        self._set_names(columns)
+        self._named_columns = hasattr(covariates, "columns") or hasattr(covariates, "to_frame")
+        self._after_fit()
+        return self
+
+    coefficients_ = _CovariateModel.coefficients_
+    covariance_ = _CovariateModel.covariance_
+
+    def conditional_expected_spend(self, frequency: Any, monetary_value: Any = None, covariates: Any = None) -> Any:
+        """E[spend per purchase | x, zbar, covariates] per customer."""
+        self._check_fitted()
+        x, m, index = self._spend_rows(frequency, monetary_value)
+        z, columns = _covariate_matrix(covariates, index, x.size, "covariates",
+                                       self.columns_ if getattr(self, "_named_columns", False) else None)
+        if len(columns) != len(self.columns_):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"the model has {len(self.columns_)} spend covariates; got {len(columns)}")
+        out = np.empty(x.size)
+        if x.size:
+            _lib.check(_lib.get().crmkit_btyd_expected_spend_covariates(self._handle, _dp(x), _dp(m), x.size, _dp(z),
+                                                                        _dp(out)))
+        return _wrap(out, index, "expected_spend")
+
+
 def customer_lifetime_value(
     purchases: _PurchaseModel,
     spend: GammaGamma,
@@ -674,6 +953,7 @@ def validate_holdout(
 
 
 _CLASSES = {cls._kind: cls for cls in (BetaGeo, ParetoNBD, ModifiedBetaGeo, BetaGeoBetaBinom, GammaGamma)}
+_COVARIATE_CLASSES = {cls._kind: cls for cls in (BetaGeoCovariates, ParetoNBDCovariates, GammaGammaCovariates)}
 
 
 def load_model(text: str) -> "_Model":

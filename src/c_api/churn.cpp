@@ -10,18 +10,36 @@
 #include "crmkit/c/churn.h"
 #include "crmkit/churn/bg_bb.hpp"
 #include "crmkit/churn/bg_nbd.hpp"
+#include "crmkit/churn/bg_nbd_covariates.hpp"
 #include "crmkit/churn/btyd_model.hpp"
 #include "crmkit/churn/detail/btyd_adapter.hpp"
 #include "crmkit/churn/btyd_summary.hpp"
 #include "crmkit/churn/detail/batch.hpp"
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
+#include "crmkit/churn/gamma_gamma_covariates.hpp"
 #include "crmkit/churn/intervals.hpp"
 #include "crmkit/churn/modified_bg_nbd.hpp"
 #include "crmkit/churn/new_customer.hpp"
 #include "crmkit/churn/pareto_nbd.hpp"
+#include "crmkit/churn/pareto_nbd_covariates.hpp"
 #include "crmkit/churn/validation.hpp"
 #include "crmkit/core/model_document.hpp"
+
+// A BG/NBD or Pareto/NBD fitted with covariates (the two classes share their member names).
+struct covariate_model {
+  std::unique_ptr<crmkit::bg_nbd_covariates> bg;
+  std::unique_ptr<crmkit::pareto_nbd_covariates> pareto;
+  explicit operator bool() const noexcept { return bg != nullptr || pareto != nullptr; }
+  template <class F>
+  decltype(auto) visit(F&& f) const {
+    return bg ? f(*bg) : f(*pareto);
+  }
+  void reset() noexcept {
+    bg.reset();
+    pareto.reset();
+  }
+};
 
 // A purchase model behind crmkit::btyd_model (kinds 1-4) or the Gamma-Gamma spend model
 // (kind 5): no function below switches over the purchase model kinds.
@@ -30,8 +48,16 @@ struct crmkit_btyd {
   crmkit::fit_options options;
   std::unique_ptr<crmkit::btyd_model> purchase;  // null for Gamma-Gamma
   crmkit::gamma_gamma spend;
+  // BG/NBD or Pareto/NBD fitted with covariates (crmkit_btyd_fit_covariates); empty for a plain model.
+  covariate_model covariates;
+  // Gamma-Gamma fitted with spend covariates (crmkit_btyd_fit_spend_covariates); null otherwise.
+  std::unique_ptr<crmkit::gamma_gamma_covariates> spend_covariates;
   bool is_spend() const noexcept { return purchase == nullptr; }
-  const crmkit::fit_report* report() const noexcept { return purchase ? purchase->report() : spend.report(); }
+  const crmkit::fit_report* report() const noexcept {
+    if (covariates) return covariates.visit([](const auto& c) { return c.report(); });
+    if (spend_covariates) return spend_covariates->report();
+    return purchase ? purchase->report() : spend.report();
+  }
 };
 
 namespace {
@@ -41,7 +67,11 @@ using crmkit::error;
 
 std::span<const double> span_of(const double* p, std::size_t n) { return {p, n}; }
 
-bool is_fitted(const crmkit_btyd& m) { return m.purchase ? m.purchase->fitted() : m.spend.fitted(); }
+bool is_fitted(const crmkit_btyd& m) {
+  if (m.covariates) return m.covariates.visit([](const auto& c) { return c.fitted(); });
+  if (m.spend_covariates) return m.spend_covariates->fitted();
+  return m.purchase ? m.purchase->fitted() : m.spend.fitted();
+}
 
 void require_fitted(const crmkit_btyd& m, const char* function) {
   if (!is_fitted(m))
@@ -50,6 +80,9 @@ void require_fitted(const crmkit_btyd& m, const char* function) {
 
 const crmkit::btyd_model& purchase_model(const crmkit_btyd& m, const char* function, const char* what) {
   if (m.is_spend()) throw error(errc::unsupported, fmt::format("{}: a Gamma-Gamma handle {}", function, what));
+  if (m.covariates)
+    throw error(errc::unsupported,
+                fmt::format("{}: the handle holds a model with covariates (use crmkit_btyd_predict_covariates)", function));
   require_fitted(m, function);
   return *m.purchase;
 }
@@ -61,6 +94,8 @@ const crmkit::fit_report& fit_report_of(const crmkit_btyd& m, const char* functi
 }
 
 std::vector<double> params_of(const crmkit_btyd& m) {
+  if (m.covariates) return m.covariates.visit([](const auto& c) { return c.params(); });
+  if (m.spend_covariates) return m.spend_covariates->params();
   if (m.purchase) return m.purchase->params();
   const auto& p = m.spend.params();
   return {p.p, p.q, p.gamma};
@@ -125,6 +160,10 @@ CRMKIT_API std::int32_t crmkit_btyd_kind(const crmkit_btyd* model) { return mode
 
 CRMKIT_API size_t crmkit_btyd_n_params(const crmkit_btyd* model) {
   if (model == nullptr) return 0;
+  // A covariate fit that ended not finite holds no parameters: the base count then.
+  if (model->covariates)
+    return model->covariates.visit([](const auto& c) { return c.fitted() ? c.params().size() : std::size_t{4}; });
+  if (model->spend_covariates) return model->spend_covariates->fitted() ? model->spend_covariates->params().size() : 3;
   return model->purchase ? model->purchase->param_names().size() : 3;
 }
 
@@ -139,6 +178,7 @@ CRMKIT_API int crmkit_btyd_fit(crmkit_btyd* model, const double* frequency, cons
   if (model->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: a Gamma-Gamma handle is fitted with crmkit_btyd_fit_spend", __func__));
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  model->covariates.reset();
   model->purchase->fit(span_of(frequency, n), span_of(recency, n), span_of(T, n), w, model->options);
   CRMKIT_API_END();
 }
@@ -153,6 +193,7 @@ CRMKIT_API int crmkit_btyd_fit_spend(crmkit_btyd* model, const double* frequency
   if (!model->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: only a Gamma-Gamma handle fits spend", __func__));
   const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  model->spend_covariates.reset();
   model->spend.fit(span_of(frequency, n), span_of(monetary_value, n), w, model->options);
   CRMKIT_API_END();
 }
@@ -161,11 +202,15 @@ CRMKIT_API int crmkit_btyd_set_params(crmkit_btyd* model, const double* params, 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   CRMKIT_CHECK_NOT_NULL(params);
-  if (n != crmkit_btyd_n_params(model))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: {} parameters given, the model has {}", __func__, n, crmkit_btyd_n_params(model)));
-  if (model->purchase) model->purchase->set_params(span_of(params, n));
-  else model->spend = crmkit::gamma_gamma({params[0], params[1], params[2]});
+  const std::size_t k = model->purchase ? model->purchase->param_names().size() : 3;
+  if (n != k) throw error(errc::invalid_argument, fmt::format("{}: {} parameters given, the model has {}", __func__, n, k));
+  if (model->purchase) {
+    model->purchase->set_params(span_of(params, n));
+    model->covariates.reset();
+  } else {
+    model->spend = crmkit::gamma_gamma({params[0], params[1], params[2]});
+    model->spend_covariates.reset();
+  }
   CRMKIT_API_END();
 }
 
@@ -213,8 +258,11 @@ CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap,
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   require_fitted(*model, __func__);
-  crmkit::capi::copy_out(model->purchase ? model->purchase->to_text() : model->spend.to_text(), buf, cap, out_needed,
-                         __func__);
+  crmkit::capi::copy_out(model->covariates         ? model->covariates.visit([](const auto& c) { return c.to_text(); })
+                         : model->spend_covariates ? model->spend_covariates->to_text()
+                         : model->purchase ? model->purchase->to_text()
+                                           : model->spend.to_text(),
+                         buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -224,7 +272,24 @@ CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out) {
   *out = nullptr;
   CRMKIT_CHECK_NOT_NULL(text);
   auto handle = std::make_unique<crmkit_btyd>();
-  if (crmkit::model_document_kind(text) == "gamma_gamma") {
+  const auto document_kind = crmkit::model_document_kind(text);
+  if (document_kind == "bg_nbd_covariates") {
+    handle->covariates.bg = std::make_unique<crmkit::bg_nbd_covariates>(crmkit::bg_nbd_covariates::from_text(text));
+    handle->purchase = crmkit::make_btyd_model(crmkit::btyd_kind::bg_nbd);
+    handle->kind = CRMKIT_BTYD_BG_NBD;
+    handle->options = handle->covariates.bg->options();
+  } else if (document_kind == "pareto_nbd_covariates") {
+    handle->covariates.pareto =
+        std::make_unique<crmkit::pareto_nbd_covariates>(crmkit::pareto_nbd_covariates::from_text(text));
+    handle->purchase = crmkit::make_btyd_model(crmkit::btyd_kind::pareto_nbd);
+    handle->kind = CRMKIT_BTYD_PARETO_NBD;
+    handle->options = handle->covariates.pareto->options();
+  } else if (document_kind == "gamma_gamma_covariates") {
+    handle->spend_covariates =
+        std::make_unique<crmkit::gamma_gamma_covariates>(crmkit::gamma_gamma_covariates::from_text(text));
+    handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
+    handle->options = handle->spend_covariates->options();
+  } else if (document_kind == "gamma_gamma") {
     handle->spend = crmkit::gamma_gamma::from_text(text);
     handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
     handle->options = handle->spend.options();
@@ -320,6 +385,9 @@ CRMKIT_API int crmkit_btyd_expected_spend(const crmkit_btyd* model, const double
   CRMKIT_CHECK_NOT_NULL(monetary_value);
   CRMKIT_CHECK_NOT_NULL(out);
   if (!model->is_spend()) throw error(errc::invalid_argument, fmt::format("{}: not a Gamma-Gamma handle", __func__));
+  if (model->spend_covariates)
+    throw error(errc::unsupported,
+                fmt::format("{}: the handle holds spend covariates (use crmkit_btyd_expected_spend_covariates)", __func__));
   require_fitted(*model, __func__);
   model->spend.conditional_expected_spend(span_of(frequency, n), span_of(monetary_value, n), std::span<double>(out, n),
                                           model->options.n_threads);
@@ -341,8 +409,12 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   CRMKIT_CHECK_NOT_NULL(out);
   if (!spend->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
+  if (spend->spend_covariates)
+    throw error(errc::unsupported, fmt::format("{}: 'spend' holds spend covariates", __func__));
   require_fitted(*purchases, __func__);
   require_fitted(*spend, __func__);
+  if (purchases->covariates)
+    throw error(errc::unsupported, fmt::format("{}: 'purchases' holds a model with covariates", __func__));
   if (purchases->is_spend() || purchases->purchase->discrete_time())
     throw error(errc::invalid_argument,
                 fmt::format("{}: 'purchases' must be a BG/NBD, Pareto/NBD or modified BG/NBD handle", __func__));
@@ -366,6 +438,8 @@ CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmk
   CRMKIT_CHECK_NOT_NULL(out_purchases);
   if (spend != nullptr && !spend->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
+  if (spend != nullptr && spend->spend_covariates)
+    throw error(errc::unsupported, fmt::format("{}: 'spend' holds spend covariates", __func__));
   if (spend == nullptr && out_revenue != nullptr)
     throw error(errc::invalid_argument, fmt::format("{}: 'out_revenue' needs a Gamma-Gamma 'spend' handle", __func__));
   if (spend != nullptr) CRMKIT_CHECK_NOT_NULL(out_revenue);
@@ -373,6 +447,129 @@ CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmk
   const auto f = crmkit::forecast_new_customer(m, span_of(t, n), spend != nullptr ? &spend->spend : nullptr);
   std::copy(f.expected_purchases.begin(), f.expected_purchases.end(), out_purchases);
   if (out_revenue != nullptr) std::copy(f.expected_revenue.begin(), f.expected_revenue.end(), out_revenue);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_fit_covariates(crmkit_btyd* model, const double* frequency, const double* recency,
+                                          const double* T, const double* weights, size_t n, const double* z_purchase,
+                                          size_t p_purchase, const double* z_dropout, size_t p_dropout, double l2) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(recency);
+  CRMKIT_CHECK_NOT_NULL(T);
+  if (p_purchase > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
+  if (p_dropout > 0) CRMKIT_CHECK_NOT_NULL(z_dropout);
+  if (model->kind != CRMKIT_BTYD_BG_NBD && model->kind != CRMKIT_BTYD_PARETO_NBD)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: covariates are fitted on a CRMKIT_BTYD_BG_NBD or _PARETO_NBD handle, not kind {}",
+                            __func__, model->kind));
+  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  const auto zp = p_purchase > 0 ? span_of(z_purchase, n * p_purchase) : std::span<const double>{};
+  const auto zd = p_dropout > 0 ? span_of(z_dropout, n * p_dropout) : std::span<const double>{};
+  covariate_model fitted;
+  if (model->kind == CRMKIT_BTYD_BG_NBD) fitted.bg = std::make_unique<crmkit::bg_nbd_covariates>();
+  else fitted.pareto = std::make_unique<crmkit::pareto_nbd_covariates>();
+  fitted.visit([&](auto& c) {
+    return c.fit(span_of(frequency, n), span_of(recency, n), span_of(T, n), zp, p_purchase, zd, p_dropout, w,
+                 model->options, l2);
+  });
+  model->covariates = std::move(fitted);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_n_covariates(const crmkit_btyd* model, std::int32_t* out_has, size_t* out_p_purchase,
+                                        size_t* out_p_dropout) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  const auto* spend = model->spend_covariates.get();
+  const bool has = static_cast<bool>(model->covariates) || spend != nullptr;
+  std::size_t p1 = 0, p2 = 0;
+  if (spend != nullptr) p1 = spend->n_covariates();
+  if (model->covariates) {
+    p1 = model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); });
+    p2 = model->covariates.visit([](const auto& c) { return c.n_dropout_covariates(); });
+  }
+  if (out_has != nullptr) *out_has = has ? 1 : 0;
+  if (out_p_purchase != nullptr) *out_p_purchase = p1;
+  if (out_p_dropout != nullptr) *out_p_dropout = p2;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, std::int32_t what, double t,
+                                              const double* frequency, const double* recency, const double* T,
+                                              size_t n, const double* z_purchase, const double* z_dropout,
+                                              double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(recency);
+  CRMKIT_CHECK_NOT_NULL(T);
+  CRMKIT_CHECK_NOT_NULL(out);
+  if (what < CRMKIT_BTYD_P_ALIVE || what > CRMKIT_BTYD_LOG_LIKELIHOOD)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown prediction {}", __func__, what));
+  if (!model->covariates)
+    throw error(errc::unsupported, fmt::format("{}: the handle holds no covariate model (use crmkit_btyd_predict)", __func__));
+  const std::size_t p1 = model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); });
+  const std::size_t p2 = model->covariates.visit([](const auto& c) { return c.n_dropout_covariates(); });
+  if (p1 > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
+  if (p2 > 0) CRMKIT_CHECK_NOT_NULL(z_dropout);
+  model->covariates.visit([&](const auto& m) {
+    const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
+    const auto zp = p1 > 0 ? span_of(z_purchase, n * p1) : std::span<const double>{};
+    const auto zd = p2 > 0 ? span_of(z_dropout, n * p2) : std::span<const double>{};
+    const std::span<double> o(out, n);
+    const int threads = model->options.n_threads;
+    switch (what) {
+      case CRMKIT_BTYD_P_ALIVE: m.p_alive(x, tx, age, zp, zd, o, threads); break;
+      case CRMKIT_BTYD_EXPECTED_PURCHASES: m.conditional_expected_purchases(t, x, tx, age, zp, zd, o, threads); break;
+      case CRMKIT_BTYD_P_NO_PURCHASE: m.conditional_probability_no_purchase(t, x, tx, age, zp, zd, o, threads); break;
+      default: m.log_likelihood(x, tx, age, zp, zd, o, threads); break;
+    }
+  });
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_fit_spend_covariates(crmkit_btyd* model, const double* frequency,
+                                                const double* monetary_value, const double* weights, size_t n,
+                                                const double* covariates, size_t k, double l2) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(monetary_value);
+  if (k > 0) CRMKIT_CHECK_NOT_NULL(covariates);
+  if (!model->is_spend())
+    throw error(errc::invalid_argument, fmt::format("{}: spend covariates are fitted on a Gamma-Gamma handle", __func__));
+  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  auto fitted = std::make_unique<crmkit::gamma_gamma_covariates>();
+  fitted->fit(span_of(frequency, n), span_of(monetary_value, n),
+              k > 0 ? span_of(covariates, n * k) : std::span<const double>{}, k, w, model->options, l2);
+  model->spend_covariates = std::move(fitted);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_expected_spend_covariates(const crmkit_btyd* model, const double* frequency,
+                                                     const double* monetary_value, size_t n, const double* covariates,
+                                                     double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(frequency);
+  CRMKIT_CHECK_NOT_NULL(monetary_value);
+  CRMKIT_CHECK_NOT_NULL(out);
+  if (!model->spend_covariates)
+    throw error(errc::unsupported,
+                fmt::format("{}: the handle holds no spend covariate model (use crmkit_btyd_expected_spend)", __func__));
+  const auto& m = *model->spend_covariates;
+  require_fitted(*model, __func__);
+  const std::size_t k = m.n_covariates();
+  if (k > 0) CRMKIT_CHECK_NOT_NULL(covariates);
+  m.conditional_expected_spend(span_of(frequency, n), span_of(monetary_value, n),
+                               k > 0 ? span_of(covariates, n * k) : std::span<const double>{}, std::span<double>(out, n),
+                               model->options.n_threads);
   CRMKIT_API_END();
 }
 

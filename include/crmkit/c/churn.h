@@ -340,6 +340,82 @@ CRMKIT_API int crmkit_btyd_validate_holdout(const double* frequency, const doubl
 CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmkit_btyd* spend, const double* t,
                                         size_t n, double* out_purchases, double* out_revenue);
 
+/**
+ * BG/NBD or Pareto/NBD with time-invariant customer covariates (Fader & Hardie's note on
+ * covariates, exp(gamma' z) links): on a CRMKIT_BTYD_BG_NBD handle (crmkit/churn/
+ * bg_nbd_covariates.hpp) alpha_i = alpha0 exp(-g_p' z_i), a_i = a0 exp(g_a' w_i),
+ * b_i = b0 exp(g_b' w_i), parameters r, alpha0, a0, b0, g_p..., g_a..., g_b...
+ * (4 + p_purchase + 2 p_dropout); on a CRMKIT_BTYD_PARETO_NBD handle (crmkit/churn/
+ * pareto_nbd_covariates.hpp) alpha_i = alpha0 exp(-g_p' z_i), beta_i = beta0 exp(-g_d' w_i),
+ * parameters r, alpha0, s, beta0, g_p..., g_d... (4 + p_purchase + p_dropout). The fit
+ * maximises the log-likelihood minus (l2/2)|gamma|^2. The handle then holds the covariate
+ * model: crmkit_btyd_n_params, _params, _standard_errors, _covariance, _fit_report,
+ * _fit_message, _save and _load work on it in the order above; its predictions go through
+ * crmkit_btyd_predict_covariates (the plain prediction, interval and CLV calls return
+ * CRMKIT_E_UNSUPPORTED). crmkit_btyd_fit or _set_params make it a plain model again.
+ * With p_purchase = p_dropout = 0 the fit is crmkit_btyd_fit's (same parameters, same report).
+ * @param z_purchase n x p_purchase doubles, row-major, one row per customer (NULL when p_purchase is 0)
+ * @param z_dropout n x p_dropout doubles, row-major (NULL when p_dropout is 0)
+ * @param l2 penalty weight, finite and >= 0
+ * @return CRMKIT_OK also when the fit did not converge (crmkit_btyd_fit_report);
+ *         CRMKIT_E_INVALID_ARGUMENT (another kind of handle, NULL arrays, n = 0, bad rows, a
+ *         non-finite covariate named "z_purchase[row i, column j]", l2 < 0); on error the
+ *         handle is unchanged.
+ */
+CRMKIT_API int crmkit_btyd_fit_covariates(crmkit_btyd* model, const double* frequency, const double* recency,
+                                          const double* T, const double* weights, size_t n, const double* z_purchase,
+                                          size_t p_purchase, const double* z_dropout, size_t p_dropout, double l2);
+
+/**
+ * The covariate counts of a handle fitted (or loaded) with covariates; both 0 and *out_has
+ * 0 for a plain model. For a Gamma-Gamma handle with spend covariates *out_p_purchase is
+ * their number and *out_p_dropout 0. Any out pointer may be NULL.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL handle).
+ */
+CRMKIT_API int crmkit_btyd_n_covariates(const crmkit_btyd* model, int32_t* out_has, size_t* out_p_purchase,
+                                        size_t* out_p_dropout);
+
+/**
+ * Per-customer predictions of a covariate model into out (n doubles); z_purchase and
+ * z_dropout as in crmkit_btyd_fit_covariates (n rows each, with the fitted column counts).
+ * @param what CRMKIT_BTYD_P_ALIVE, _EXPECTED_PURCHASES, _P_NO_PURCHASE or _LOG_LIKELIHOOD
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FITTED; CRMKIT_E_UNSUPPORTED (no covariate model: use
+ *         crmkit_btyd_predict); CRMKIT_E_INVALID_ARGUMENT (bad rows, covariates, t, what).
+ *         A customer whose exp(gamma' z) overflows gets NaN.
+ */
+CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, int32_t what, double t,
+                                              const double* frequency, const double* recency, const double* T,
+                                              size_t n, const double* z_purchase, const double* z_dropout,
+                                              double* out);
+
+/**
+ * Gamma-Gamma with spend covariates (crmkit/churn/gamma_gamma_covariates.hpp) on a
+ * CRMKIT_BTYD_GAMMA_GAMMA handle: nu_i ~ Gamma(q, gamma0 exp(delta' s_i)), so the expected
+ * transaction value p gamma_i/(q-1) scales by exp(delta' s_i); penalty (l2/2)|delta|^2.
+ * Parameters p, q, gamma0, delta... (3 + k); the handle then holds this model (params,
+ * standard errors, covariance, report, save/load as for crmkit_btyd_fit_covariates), its
+ * predictions go through crmkit_btyd_expected_spend_covariates; crmkit_btyd_fit_spend makes
+ * it plain again. Rows as crmkit_btyd_fit_spend (frequency 0 skipped, CRMKIT_BTYD_ZERO_SPEND).
+ * With k = 0 the fit is crmkit_btyd_fit_spend's.
+ * @param covariates n x k doubles, row-major (NULL when k is 0)
+ * @return CRMKIT_OK also when the fit did not converge; CRMKIT_E_INVALID_ARGUMENT (not a
+ *         Gamma-Gamma handle, NULL arrays, bad rows, a non-finite covariate named
+ *         "covariates[row i, column j]", l2 < 0); on error the handle is unchanged.
+ */
+CRMKIT_API int crmkit_btyd_fit_spend_covariates(crmkit_btyd* model, const double* frequency,
+                                                const double* monetary_value, const double* weights, size_t n,
+                                                const double* covariates, size_t k, double l2);
+
+/**
+ * E[spend per purchase | x, zbar, covariates] = p (gamma_i + x zbar)/(p x + q - 1) per customer
+ * into out (n doubles; NaN when q <= 1).
+ * @return CRMKIT_OK; CRMKIT_E_NOT_FITTED; CRMKIT_E_UNSUPPORTED (no spend covariate model);
+ *         CRMKIT_E_INVALID_ARGUMENT (NULL arrays, bad rows or covariates).
+ */
+CRMKIT_API int crmkit_btyd_expected_spend_covariates(const crmkit_btyd* model, const double* frequency,
+                                                     const double* monetary_value, size_t n, const double* covariates,
+                                                     double* out);
+
 /* Interval methods (crmkit_btyd_total_interval). */
 /** Delta method from the parameter covariance. */
 #define CRMKIT_BTYD_INTERVAL_DELTA 1

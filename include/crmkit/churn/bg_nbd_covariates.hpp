@@ -52,6 +52,8 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "crmkit/churn/bg_nbd.hpp"
@@ -88,6 +90,26 @@ class bg_nbd_covariates {
   [[nodiscard]] CRMKIT_FUNC std::vector<double> params() const;
   [[nodiscard]] const fit_report* report() const noexcept { return report_ ? &*report_ : nullptr; }
   [[nodiscard]] double l2() const noexcept { return l2_; }
+  /// The options of the last fit (defaults before one).
+  [[nodiscard]] const fit_options& options() const noexcept { return options_; }
+  /// Number of purchase covariates p1 and of dropout covariates p2 (0 before a fit).
+  [[nodiscard]] std::size_t n_purchase_covariates() const noexcept { return gamma_purchase_.size(); }
+  [[nodiscard]] std::size_t n_dropout_covariates() const noexcept { return gamma_a_.size(); }
+
+  /// Sets the parameters instead of fitting: 4 + p1 + 2 p2 values in report order (r,
+  /// alpha0, a0, b0 finite and > 0; the weights finite); forgets the last fit's report.
+  /// @throws crmkit::error (invalid_argument) naming the value.
+  CRMKIT_FUNC void set_params(std::span<const double> params, std::size_t p1, std::size_t p2, double l2 = 0.0);
+
+#ifndef CRMKIT_HEADER_ONLY
+  /// The model document (crmkit/core/model_document.hpp; model "bg_nbd_covariates"): the
+  /// base parameters, the weights, p1, p2, l2, the last fit's options and report.
+  /// Compiled library only. @throws crmkit::error (not_fitted)
+  [[nodiscard]] std::string to_text() const;
+  /// Reads a document written by to_text; the model predicts bit-identically to the saved one.
+  /// @throws crmkit::error (parse_error) naming the line, the key and why.
+  [[nodiscard]] static bg_nbd_covariates from_text(std::string_view text);
+#endif
 
   /// The BG/NBD of a customer with covariates z (p1 values) and w (p2 values).
   /// @throws crmkit::error (not_fitted; invalid_argument: sizes, non-finite values)
@@ -102,12 +124,23 @@ class bg_nbd_covariates {
                                                   std::span<const double> T, std::span<const double> z_purchase,
                                                   std::span<const double> z_dropout, std::span<double> out,
                                                   int n_threads = 1) const;
+  /// P(no purchase in (T, T+t] | x, t_x, T, covariates) per row: the churn score.
+  CRMKIT_FUNC void conditional_probability_no_purchase(double t, std::span<const double> x, std::span<const double> tx,
+                                                       std::span<const double> T, std::span<const double> z_purchase,
+                                                       std::span<const double> z_dropout, std::span<double> out,
+                                                       int n_threads = 1) const;
+  /// The log-likelihood of each row at its own parameters (the fit's objective is minus their
+  /// weighted sum plus the penalty).
+  CRMKIT_FUNC void log_likelihood(std::span<const double> x, std::span<const double> tx, std::span<const double> T,
+                                  std::span<const double> z_purchase, std::span<const double> z_dropout,
+                                  std::span<double> out, int n_threads = 1) const;
 
  private:
   bg_nbd_params base_;
   std::vector<double> gamma_purchase_, gamma_a_, gamma_b_;
   bool fitted_ = false;
   double l2_ = 0.0;
+  fit_options options_;
   std::optional<fit_report> report_;
 };
 

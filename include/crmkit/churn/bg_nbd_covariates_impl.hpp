@@ -15,6 +15,7 @@
 
 #include "crmkit/churn/bg_nbd_covariates.hpp"
 #include "crmkit/churn/detail/btyd_rows.hpp"
+#include "crmkit/churn/detail/covariate_fit.hpp"
 #include "crmkit/churn/detail/dual.hpp"
 #include "crmkit/churn/detail/fit_common.hpp"
 #include "crmkit/churn/detail/optimizer.hpp"
@@ -24,23 +25,6 @@
 CRMKIT_BEGIN_NAMESPACE
 
 namespace detail {
-
-inline void check_covariates(const char* where, const char* name, std::span<const double> z, std::size_t n,
-                             std::size_t p) {
-  if (z.size() != n * p)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: {} has {} values, expected {} rows x {} columns = {}", where, name, z.size(), n, p, n * p));
-  for (std::size_t k = 0; k < z.size(); ++k)
-    if (!std::isfinite(z[k]))
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: {}[row {}, column {}] = {} is not finite", where, name, k / p, k % p, z[k]));
-}
-
-inline double dot_row(std::span<const double> z, std::size_t row, std::size_t p, const double* g) {
-  double s = 0;
-  for (std::size_t j = 0; j < p; ++j) s += z[row * p + j] * g[j];
-  return s;
-}
 
 // Mean penalised negative log-likelihood over theta = (ln r, ln alpha0, ln a0, ln b0, gamma_p,
 // gamma_a, gamma_b) and its analytic gradient.
@@ -143,6 +127,7 @@ CRMKIT_FUNC fit_report bg_nbd_covariates::fit(std::span<const double> frequency,
                                                     where, options.initial_params.size(), K));
   if (p1 == 0 && p2 == 0) {
     // No covariates: the plain BG/NBD, by the same code (same parameters, same report).
+    options_ = options;
     bg_nbd plain;
     auto report = plain.fit(frequency, recency, T, weights, options);
     if (plain.fitted()) {
@@ -158,17 +143,7 @@ CRMKIT_FUNC fit_report bg_nbd_covariates::fit(std::span<const double> frequency,
   }
   std::vector<double> theta(K, 0.0);
   if (!options.initial_params.empty()) {
-    for (std::size_t k = 0; k < 4; ++k) {
-      const double v = options.initial_params[k];
-      if (!(v > 0) || !std::isfinite(v))
-        throw error(errc::invalid_argument, fmt::format("{}: initial parameter {} = {} must be finite and > 0", where, k, v));
-      theta[k] = std::log(v);
-    }
-    for (std::size_t k = 4; k < K; ++k) {
-      if (!std::isfinite(options.initial_params[k]))
-        throw error(errc::invalid_argument, fmt::format("{}: initial weight {} is not finite", where, k));
-      theta[k] = options.initial_params[k];
-    }
+    theta = detail::covariate_start(where, options.initial_params, 4, K);
   } else {
     // Start from the fit without covariates (gamma = 0).
     fit_options plain_options = options;
@@ -181,79 +156,17 @@ CRMKIT_FUNC fit_report bg_nbd_covariates::fit(std::span<const double> frequency,
     theta[2] = std::log(s.a);
     theta[3] = std::log(s.b);
   }
+  options_ = options;
   double total = 0;
   for (std::size_t i = 0; i < n; ++i) total += weights.empty() ? 1.0 : weights[i];
   detail::bg_nbd_covariate_objective objective(frequency, recency, T, weights, z_purchase, p1, z_dropout, p2, total, l2,
                                                options.n_threads);
-  const auto result = detail::minimize_bfgs(objective, theta, options.max_iter, options.tol,
-                                            std::log(options.parameter_bound));
-  fit_report report;
-  report.status = result.status;
-  report.iterations = result.iterations;
-  report.evaluations = result.evaluations;
-  report.n_rows = n;
-  report.n_groups = n;
-  report.objective = result.f * total;  // the penalised negative log-likelihood
-  report.gradient_norm = result.gradient_norm;
-  std::vector<double> p(K);
-  bool finite = std::isfinite(result.f);
-  for (std::size_t k = 0; k < K; ++k) {
-    p[k] = k < 4 ? std::exp(result.x[k]) : result.x[k];
-    finite = finite && std::isfinite(p[k]);
-  }
-  if (!finite) {
-    report.status = fit_status::numerical_failure;
-    report.message = "not finite: the objective or a parameter is not finite";
+  static constexpr const char* base_names[] = {"r", "alpha0", "a0", "b0"};
+  std::vector<double> p;
+  auto report = detail::run_covariate_fit(objective, theta, 4, base_names, n, total, l2, options, p);
+  if (p.empty()) {
     report_ = report;
     return report;
-  }
-  double penalty = 0;
-  for (std::size_t k = 4; k < K; ++k) penalty += p[k] * p[k];
-  report.log_likelihood = -report.objective + 0.5 * l2 * penalty;
-  static constexpr const char* base_names[] = {"r", "alpha0", "a0", "b0"};
-  if (report.status == fit_status::boundary) {
-    const auto k = static_cast<std::size_t>(result.boundary_index);
-    report.message = fmt::format(
-        "{} = {:.6g} went beyond the bound (parameter_bound {:g}; weights beyond +-ln of it) with the likelihood still "
-        "rising: no finite optimum in that direction",
-        k < 4 ? std::string(base_names[k]) : fmt::format("covariate weight {}", k - 4), p[k], options.parameter_bound);
-  } else if (report.status == fit_status::iteration_limit) {
-    report.message = fmt::format("stopped at the iteration limit {} with gradient norm {:.3g}", options.max_iter,
-                                 report.gradient_norm);
-  } else if (report.status == fit_status::numerical_failure) {
-    report.message = fmt::format("line search failed: no step decreased the objective with gradient norm {:.3g}",
-                                 report.gradient_norm);
-  }
-  if (options.standard_errors) {
-    report.covariance.assign(K * K, std::numeric_limits<double>::quiet_NaN());
-    if (report.status != fit_status::boundary) {
-      // Hessian of the total penalised objective in theta by central differences of the
-      // analytic gradient; then the covariance of (r, alpha0, a0, b0, gamma) by the Jacobian
-      // diag(p_0..3, 1, ..., 1).
-      const auto ki = static_cast<Eigen::Index>(K);
-      Eigen::MatrixXd h(ki, ki);
-      std::vector<double> gplus(K), gminus(K), xp, xm;
-      for (std::size_t j = 0; j < K; ++j) {
-        xp = result.x;
-        xm = result.x;
-        xp[j] += 1e-5;
-        xm[j] -= 1e-5;
-        objective(xp, gplus);
-        objective(xm, gminus);
-        for (std::size_t i = 0; i < K; ++i)
-          h(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = total * (gplus[i] - gminus[i]) / 2e-5;
-      }
-      h = 0.5 * (h + h.transpose()).eval();
-      const Eigen::LLT<Eigen::MatrixXd> llt(h);
-      if (llt.info() == Eigen::Success) {
-        const Eigen::MatrixXd inv = llt.solve(Eigen::MatrixXd::Identity(ki, ki));
-        for (std::size_t i = 0; i < K; ++i)
-          for (std::size_t j = 0; j < K; ++j)
-            report.covariance[i * K + j] = inv(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) *
-                                           (i < 4 ? p[i] : 1.0) * (j < 4 ? p[j] : 1.0);
-      }
-    }
-    report.standard_errors = detail::standard_errors_of(report.covariance, K);
   }
   base_ = {p[0], p[1], p[2], p[3]};
   gamma_purchase_.assign(p.begin() + 4, p.begin() + 4 + static_cast<std::ptrdiff_t>(p1));
@@ -263,6 +176,33 @@ CRMKIT_FUNC fit_report bg_nbd_covariates::fit(std::span<const double> frequency,
   l2_ = l2;
   report_ = report;
   return report;
+}
+
+CRMKIT_FUNC void bg_nbd_covariates::set_params(std::span<const double> params, std::size_t p1, std::size_t p2,
+                                               double l2) {
+  constexpr const char* where = "bg_nbd_covariates::set_params";
+  const std::size_t K = 4 + p1 + 2 * p2;
+  if (params.size() != K)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: {} values given, the model with p1 = {}, p2 = {} has {}", where, params.size(), p1, p2, K));
+  static constexpr const char* base_names[] = {"r", "alpha0", "a0", "b0"};
+  for (std::size_t k = 0; k < K; ++k) {
+    const double v = params[k];
+    if (!std::isfinite(v) || (k < 4 && !(v > 0)))
+      throw error(errc::invalid_argument,
+                  k < 4 ? fmt::format("{}: {} = {} must be finite and > 0", where, base_names[k], v)
+                        : fmt::format("{}: covariate weight {} = {} is not finite", where, k - 4, v));
+  }
+  if (!(l2 >= 0) || !std::isfinite(l2))
+    throw error(errc::invalid_argument, fmt::format("{}: l2 = {} must be finite and >= 0", where, l2));
+  base_ = {params[0], params[1], params[2], params[3]};
+  gamma_purchase_.assign(params.begin() + 4, params.begin() + 4 + static_cast<std::ptrdiff_t>(p1));
+  gamma_a_.assign(params.begin() + 4 + static_cast<std::ptrdiff_t>(p1),
+                  params.begin() + 4 + static_cast<std::ptrdiff_t>(p1 + p2));
+  gamma_b_.assign(params.begin() + 4 + static_cast<std::ptrdiff_t>(p1 + p2), params.end());
+  l2_ = l2;
+  fitted_ = true;
+  report_.reset();
 }
 
 CRMKIT_FUNC const bg_nbd_params& bg_nbd_covariates::base_params() const {
@@ -347,6 +287,27 @@ CRMKIT_FUNC void bg_nbd_covariates::conditional_expected_purchases(double t, std
                           out, n_threads, [t](const bg_nbd& m, double a, double b, double c) {
                             return m.conditional_expected_purchases(t, a, b, c);
                           });
+}
+
+CRMKIT_FUNC void bg_nbd_covariates::conditional_probability_no_purchase(
+    double t, std::span<const double> x, std::span<const double> tx, std::span<const double> T,
+    std::span<const double> z_purchase, std::span<const double> z_dropout, std::span<double> out, int n_threads) const {
+  if (!(t >= 0) || !std::isfinite(t))
+    throw error(errc::invalid_argument,
+                fmt::format("bg_nbd_covariates::conditional_probability_no_purchase: horizon t = {} must be finite and >= 0",
+                            t));
+  detail::covariate_batch(*this, "bg_nbd_covariates::conditional_probability_no_purchase", x, tx, T, z_purchase,
+                          z_dropout, out, n_threads, [t](const bg_nbd& m, double a, double b, double c) {
+                            return m.conditional_probability_no_purchase(t, a, b, c);
+                          });
+}
+
+CRMKIT_FUNC void bg_nbd_covariates::log_likelihood(std::span<const double> x, std::span<const double> tx,
+                                                   std::span<const double> T, std::span<const double> z_purchase,
+                                                   std::span<const double> z_dropout, std::span<double> out,
+                                                   int n_threads) const {
+  detail::covariate_batch(*this, "bg_nbd_covariates::log_likelihood", x, tx, T, z_purchase, z_dropout, out, n_threads,
+                          [](const bg_nbd& m, double a, double b, double c) { return m.log_likelihood(a, b, c); });
 }
 
 CRMKIT_END_NAMESPACE

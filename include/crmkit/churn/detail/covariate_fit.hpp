@@ -1,0 +1,148 @@
+// Shared pieces of the BTYD covariate models (bg_nbd_covariates, pareto_nbd_covariates):
+// covariate checks, the row dot product, the start vector and the fit driver (BFGS over
+// (ln base parameters, weights), the penalised objective, the report with its message and
+// the covariance from the numerical Hessian of the analytic gradient). Internal.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <fmt/format.h>
+
+#include "crmkit/churn/detail/fit_common.hpp"
+#include "crmkit/churn/detail/optimizer.hpp"
+#include "crmkit/churn/fit_report.hpp"
+#include "crmkit/error.hpp"
+
+CRMKIT_BEGIN_NAMESPACE
+namespace detail {
+
+inline void check_covariates(const char* where, const char* name, std::span<const double> z, std::size_t n,
+                             std::size_t p) {
+  if (z.size() != n * p)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: {} has {} values, expected {} rows x {} columns = {}", where, name, z.size(), n, p, n * p));
+  for (std::size_t k = 0; k < z.size(); ++k)
+    if (!std::isfinite(z[k]))
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: {}[row {}, column {}] = {} is not finite", where, name, k / p, k % p, z[k]));
+}
+
+inline double dot_row(std::span<const double> z, std::size_t row, std::size_t p, const double* g) {
+  double s = 0;
+  for (std::size_t j = 0; j < p; ++j) s += z[row * p + j] * g[j];
+  return s;
+}
+
+/// theta from options.initial_params (K values: n_base positive, then finite weights).
+inline std::vector<double> covariate_start(const char* where, const std::vector<double>& initial, std::size_t n_base,
+                                           std::size_t K) {
+  if (initial.size() != K)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: initial_params has {} values, the model has {} parameters", where, initial.size(), K));
+  std::vector<double> theta(K, 0.0);
+  for (std::size_t k = 0; k < n_base; ++k) {
+    const double v = initial[k];
+    if (!(v > 0) || !std::isfinite(v))
+      throw error(errc::invalid_argument, fmt::format("{}: initial parameter {} = {} must be finite and > 0", where, k, v));
+    theta[k] = std::log(v);
+  }
+  for (std::size_t k = n_base; k < K; ++k) {
+    if (!std::isfinite(initial[k]))
+      throw error(errc::invalid_argument, fmt::format("{}: initial weight {} is not finite", where, k));
+    theta[k] = initial[k];
+  }
+  return theta;
+}
+
+/// Minimises the mean penalised objective from theta; the report (objective = penalised
+/// negative total log-likelihood) and the parameters (exp of the first n_base) in `p`
+/// (empty when not finite).
+template <class Objective>
+fit_report run_covariate_fit(Objective& objective, std::vector<double> theta, std::size_t n_base,
+                             const char* const* base_names, std::size_t n_rows, double total, double l2,
+                             const fit_options& options, std::vector<double>& p) {
+  const std::size_t K = theta.size();
+  const auto result = minimize_bfgs(objective, std::move(theta), options.max_iter, options.tol,
+                                    std::log(options.parameter_bound));
+  fit_report report;
+  report.status = result.status;
+  report.iterations = result.iterations;
+  report.evaluations = result.evaluations;
+  report.n_rows = n_rows;
+  report.n_groups = n_rows;
+  report.objective = result.f * total;  // the penalised negative log-likelihood
+  report.gradient_norm = result.gradient_norm;
+  p.assign(K, 0.0);
+  bool finite = std::isfinite(result.f);
+  for (std::size_t k = 0; k < K; ++k) {
+    p[k] = k < n_base ? std::exp(result.x[k]) : result.x[k];
+    finite = finite && std::isfinite(p[k]);
+  }
+  if (!finite) {
+    report.status = fit_status::numerical_failure;
+    report.message = "not finite: the objective or a parameter is not finite";
+    p.clear();
+    return report;
+  }
+  double penalty = 0;
+  for (std::size_t k = n_base; k < K; ++k) penalty += p[k] * p[k];
+  report.log_likelihood = -report.objective + 0.5 * l2 * penalty;
+  if (report.status == fit_status::boundary) {
+    const auto k = static_cast<std::size_t>(result.boundary_index);
+    report.message = fmt::format(
+        "{} = {:.6g} went beyond the bound (parameter_bound {:g}; weights beyond +-ln of it) with the likelihood still "
+        "rising: no finite optimum in that direction",
+        k < n_base ? std::string(base_names[k]) : fmt::format("covariate weight {}", k - n_base), p[k],
+        options.parameter_bound);
+  } else if (report.status == fit_status::iteration_limit) {
+    report.message = fmt::format("stopped at the iteration limit {} with gradient norm {:.3g}", options.max_iter,
+                                 report.gradient_norm);
+  } else if (report.status == fit_status::numerical_failure) {
+    report.message = fmt::format("line search failed: no step decreased the objective with gradient norm {:.3g}",
+                                 report.gradient_norm);
+  }
+  if (options.standard_errors) {
+    report.covariance.assign(K * K, std::numeric_limits<double>::quiet_NaN());
+    if (report.status != fit_status::boundary) {
+      // Hessian of the total penalised objective in theta by central differences of the
+      // analytic gradient; then the covariance of (base, gamma) by the Jacobian
+      // diag(p_0..n_base-1, 1, ..., 1).
+      const auto ki = static_cast<Eigen::Index>(K);
+      Eigen::MatrixXd h(ki, ki);
+      std::vector<double> gplus(K), gminus(K), xp, xm;
+      for (std::size_t j = 0; j < K; ++j) {
+        xp = result.x;
+        xm = result.x;
+        xp[j] += 1e-5;
+        xm[j] -= 1e-5;
+        objective(xp, gplus);
+        objective(xm, gminus);
+        for (std::size_t i = 0; i < K; ++i)
+          h(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = total * (gplus[i] - gminus[i]) / 2e-5;
+      }
+      h = 0.5 * (h + h.transpose()).eval();
+      const Eigen::LLT<Eigen::MatrixXd> llt(h);
+      if (llt.info() == Eigen::Success) {
+        const Eigen::MatrixXd inv = llt.solve(Eigen::MatrixXd::Identity(ki, ki));
+        for (std::size_t i = 0; i < K; ++i)
+          for (std::size_t j = 0; j < K; ++j)
+            report.covariance[i * K + j] = inv(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) *
+                                           (i < n_base ? p[i] : 1.0) * (j < n_base ? p[j] : 1.0);
+      } else {
+        report.message += std::string(report.message.empty() ? "" : "; ") +
+                          "standard errors missing: the Hessian of the objective is not positive definite";
+      }
+    }
+    report.standard_errors = standard_errors_of(report.covariance, K);
+  }
+  return report;
+}
+
+}  // namespace detail
+CRMKIT_END_NAMESPACE
