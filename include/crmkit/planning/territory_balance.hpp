@@ -98,6 +98,7 @@ struct territory_columns {
   std::string visits;                 ///< visits per period (float64/int64); "": default_visits
   std::string service_min;            ///< minutes per visit (float64/int64); "": default_service_min
   std::string current_rep = "rep";    ///< category column of today's rep (levels = rep names); "": none
+  std::string lon, lat;               ///< float64 location columns (degrees); "" (default): the table's locations
 };
 
 /// Settings of balance_territories (see the file comment for the objective).

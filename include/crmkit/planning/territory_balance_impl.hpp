@@ -116,8 +116,15 @@ CRMKIT_FUNC territory_balance_result balance_territories(const customer_table& c
     }
   }
   // ---- customers, in the byte order of their ids
-  if (n > 0 && !customers.has_locations())
+  if ((columns.lon.empty()) != (columns.lat.empty()))
+    throw error(errc::invalid_argument, "balance_territories: name both location columns (lon and lat) or neither");
+  const bool own_columns = !columns.lon.empty();
+  if (n > 0 && !own_columns && !customers.has_locations())
     throw error(errc::invalid_argument, "balance_territories: the customer table has no locations");
+  const std::vector<double> lon_in = own_columns ? numeric_column(customers, columns.lon, "longitude")
+                                                 : std::vector<double>(customers.longitude().begin(), customers.longitude().end());
+  const std::vector<double> lat_in = own_columns ? numeric_column(customers, columns.lat, "latitude")
+                                                 : std::vector<double>(customers.latitude().begin(), customers.latitude().end());
   std::vector<std::int32_t> order(n);  // sorted position -> table row
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
@@ -134,10 +141,15 @@ CRMKIT_FUNC territory_balance_result balance_territories(const customer_table& c
   std::vector<double> lon(n), lat(n), value(n), visits(n), service(n);
   for (std::size_t s = 0; s < n; ++s) {
     const std::size_t i = row(s);
-    lon[s] = customers.longitude()[i];
-    lat[s] = customers.latitude()[i];
+    lon[s] = lon_in[i];
+    lat[s] = lat_in[i];
     if (std::isnan(lon[s]) || std::isnan(lat[s]))
       throw error(errc::invalid_argument, fmt::format("balance_territories: customer '{}' has no location", cid(s)));
+    if (!(lon[s] >= -180 && lon[s] <= 180 && lat[s] >= -90 && lat[s] <= 90))
+      throw error(errc::invalid_argument,
+                  fmt::format("balance_territories: customer '{}' has its location out of range (longitude {}, "
+                              "latitude {})",
+                              cid(s), lon[s], lat[s]));
     value[s] = value_in[i];
     visits[s] = visits_in[i];
     service[s] = service_in[i];
