@@ -22,7 +22,7 @@
 
 CRMKIT_BEGIN_NAMESPACE
 
-namespace detail::territory {
+namespace detail::territory_balancing {
 
 inline std::vector<double> numeric_column(const customer_table& t, const std::string& name, const char* role) {
   const table_column* c = t.find_column(name);
@@ -74,12 +74,12 @@ inline std::vector<std::size_t> fragments(const std::vector<std::size_t>& offset
   return out;
 }
 
-}  // namespace detail::territory
+}  // namespace detail::territory_balancing
 
 CRMKIT_FUNC territory_balance_result balance_territories(const customer_table& customers, const territory_reps& reps,
                                                          const territory_columns& columns,
                                                          const territory_balance_options& o) {
-  using namespace detail::territory;
+  using namespace detail::territory_balancing;
   validate_options(o, "balance_territories");
   const std::size_t n = customers.size();
   const std::size_t k = reps.names.size();
