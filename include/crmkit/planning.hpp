@@ -3,7 +3,8 @@
 /// sales reps, minimum routes then distance or value collected minus travel cost
 /// (planning/vrptw.hpp), visit cadence and due lists ranked by value at risk
 /// (planning/due_list.hpp) and check-in verification against GPS tracks
-/// (planning/checkin.hpp).
+/// (planning/checkin.hpp), territory balancing (planning/territory_balance.hpp) and hot and
+/// cold spots of customer value with whitespace (planning/hot_spots.hpp).
 ///
 /// `#include <crmkit/planning.hpp>`
 ///
@@ -19,3 +20,5 @@
 #include "crmkit/planning/vrptw.hpp"
 #include "crmkit/planning/due_list.hpp"
 #include "crmkit/planning/checkin.hpp"
+#include "crmkit/planning/territory_balance.hpp"
+#include "crmkit/planning/hot_spots.hpp"

@@ -40,7 +40,7 @@ limit is a wall-clock guard. Errors are raised as :class:`crmkit.Error`
 from __future__ import annotations
 
 import weakref
-from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
+from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, create_string_buffer
 from typing import Any, Dict, List, Optional
 
 import numpy as np
@@ -677,3 +677,278 @@ def cost_to_serve(
 
 
 # ==== end of the routing additions ====
+
+
+# ---- territory balancing and spatial value analysis (crmkit/planning/territory_balance.hpp,
+# crmkit/planning/hot_spots.hpp; C: the crmkit_balance and crmkit_hot_spots handles) ----
+
+__all__ += ["balance_territories", "TerritoryBalance", "hot_spots", "HotSpotMap"]
+
+_BALANCE_STATS = [
+    ("n_moved", "BALANCE_N_MOVED"), ("n_unassigned_before", "BALANCE_N_UNASSIGNED_BEFORE"),
+    ("max_workload_deviation_before", "BALANCE_MAX_WORKLOAD_DEVIATION_BEFORE"),
+    ("max_workload_deviation_after", "BALANCE_MAX_WORKLOAD_DEVIATION_AFTER"),
+    ("max_value_deviation_before", "BALANCE_MAX_VALUE_DEVIATION_BEFORE"),
+    ("max_value_deviation_after", "BALANCE_MAX_VALUE_DEVIATION_AFTER"),
+    ("within_tolerance_before", "BALANCE_WITHIN_TOLERANCE_BEFORE"),
+    ("within_tolerance_after", "BALANCE_WITHIN_TOLERANCE_AFTER"),
+    ("cut_edges_before", "BALANCE_CUT_EDGES_BEFORE"), ("cut_edges_after", "BALANCE_CUT_EDGES_AFTER"),
+    ("objective_before", "BALANCE_OBJECTIVE_BEFORE"), ("objective_after", "BALANCE_OBJECTIVE_AFTER"),
+    ("passes", "BALANCE_PASSES"),
+]
+_BALANCE_REP_COLUMNS = [
+    "customers_before", "customers_after", "workload_before", "workload_after", "value_before", "value_after",
+    "workload_deviation_before", "workload_deviation_after", "value_deviation_before", "value_deviation_after",
+    "moved_in", "moved_out", "fragments_before", "fragments_after",
+]
+_BALANCE_INT_REP_COLUMNS = {"customers_before", "customers_after", "moved_in", "moved_out", "fragments_before",
+                            "fragments_after"}
+
+
+class TerritoryBalance:
+    """The result of :func:`balance_territories` (crmkit/planning/territory_balance.hpp).
+
+    Attributes:
+        assignment: DataFrame indexed by customer id: ``rep``, ``previous_rep``
+            (categories), ``moved`` (0/1), ``distance_km``, ``workload_min``.
+        reps: DataFrame indexed by rep: customers, workload (minutes per period), value,
+            relative deviations from the fair share, moved in/out and territory fragments,
+            each ``_before`` (today's assignment) and ``_after``.
+        n_moved, n_unassigned_before, max_workload_deviation_before/after,
+        max_value_deviation_before/after, within_tolerance_before/after,
+        cut_edges_before/after, objective_before/after, passes: the summary.
+    """
+
+    assignment: Any
+    reps: Any
+
+    def __repr__(self) -> str:
+        return (f"TerritoryBalance(n_moved={self.n_moved}, within_tolerance_after={self.within_tolerance_after}, "
+                f"max_workload_deviation_after={self.max_workload_deviation_after:.3g}, "
+                f"max_value_deviation_after={self.max_value_deviation_after:.3g})")
+
+
+class _OptionHandle:
+    __slots__ = ("ptr", "finalizer", "__weakref__")
+
+    def __init__(self, kind: str) -> None:
+        lib = _lib.get()
+        self.ptr = getattr(_lib, "".join(p.title() for p in kind.split("_")) + "P")()
+        _lib.check(getattr(lib, f"crmkit_{kind}_create")(byref(self.ptr)))
+        self.finalizer = weakref.finalize(self, getattr(lib, f"crmkit_{kind}_free"), self.ptr)
+
+
+def balance_territories(
+    table: Any,
+    reps: Any,
+    *,
+    value: str = "clv",
+    visits: Optional[str] = None,
+    service_min: Optional[str] = None,
+    current_rep: Optional[str] = "rep",
+    lon: str = "lon",
+    lat: str = "lat",
+    workload_tolerance: float = _lib.DEFAULT,
+    value_tolerance: float = _lib.DEFAULT,
+    speed_kmh: float = _lib.DEFAULT,
+    travel_factor: float = _lib.DEFAULT,
+    default_service_min: float = _lib.DEFAULT,
+    default_visits: float = _lib.DEFAULT,
+    balance_weight: float = _lib.DEFAULT,
+    travel_weight: float = _lib.DEFAULT,
+    cut_weight: float = _lib.DEFAULT,
+    move_penalty: float = _lib.DEFAULT,
+    max_moves: int = _lib.DEFAULT,
+    n_neighbors: int = _lib.DEFAULT,
+    max_iter: int = _lib.DEFAULT,
+) -> TerritoryBalance:
+    """Assigns customers to reps so that workload and value are within tolerances of each
+    rep's fair share, territories stay compact and few customers move
+    (crmkit/planning/territory_balance.hpp defines the model and every number).
+
+    Args:
+        table: DataFrame indexed by customer id with ``lon``, ``lat`` (degrees), the
+            ``value`` column and optionally ``visits`` (per period), ``service_min``
+            (minutes per visit) and ``current_rep`` (today's rep: names of ``reps``).
+        reps: DataFrame indexed by rep name with ``home_lon``, ``home_lat`` and optionally
+            ``capacity`` (share weights; default 1 each).
+        current_rep: the column of today's rep; None or "" when nobody has one.
+        The other keywords are the options; their defaults come from the library
+        (tolerances 0.1, 40 km/h, a round trip per visit, no move limit).
+
+    Raises:
+        crmkit.InvalidArgumentError: a customer without location or with a NaN value, a rep
+            without a home, a rep name unknown to ``reps`` (each named), options out of range.
+    """
+    import pandas as pd
+
+    from .table import _TableHandle, from_frame, to_frame
+
+    frame = pd.DataFrame(table).copy()
+    reps = pd.DataFrame(reps)
+    names = [str(r) for r in reps.index]
+    if current_rep and current_rep in frame and not isinstance(frame[current_rep].dtype, pd.CategoricalDtype):
+        frame[current_rep] = frame[current_rep].astype("category")
+    handle = from_frame(frame)
+    h = _OptionHandle("balance")
+    options = {
+        "workload_tolerance": workload_tolerance, "value_tolerance": value_tolerance, "speed_kmh": speed_kmh,
+        "travel_factor": travel_factor, "default_service_min": default_service_min, "default_visits": default_visits,
+        "balance_weight": balance_weight, "travel_weight": travel_weight, "cut_weight": cut_weight,
+        "move_penalty": move_penalty, "max_moves": max_moves, "n_neighbors": n_neighbors, "max_iter": max_iter,
+    }
+    for name, v in options.items():
+        if v is not _lib.DEFAULT:
+            _lib.set_option("balance", h.ptr, name, v)
+    lib = _lib.get()
+    k = len(names)
+    name_array = (c_char_p * max(k, 1))(*[n.encode("utf-8") for n in names])
+    hlon = _column(reps, "home_lon", k)
+    hlat = _column(reps, "home_lat", k)
+    cap = _column(reps, "capacity", k) if "capacity" in reps else None
+    _lib.check(lib.crmkit_balance_set_reps(h.ptr, k, name_array, _d(hlon), _d(hlat), _d(cap)))
+    enc = lambda s: None if s is None else s.encode("utf-8")  # noqa: E731
+    out = _lib.TableP()
+    _lib.check(lib.crmkit_balance_run(h.ptr, handle.ptr, enc(value), enc(visits or ""), enc(service_min or ""),
+                                      enc(current_rep or ""), enc(lon), enc(lat), byref(out)))
+    result = TerritoryBalance()
+    result.assignment = to_frame(_TableHandle(out), list(frame.index))
+    stat = c_double()
+    for name, key in _BALANCE_STATS:
+        _lib.check(lib.crmkit_balance_summary(h.ptr, getattr(_lib, key), byref(stat)))
+        v = stat.value
+        setattr(result, name, bool(v) if name.startswith("within") else
+                int(v) if name in ("n_moved", "n_unassigned_before", "cut_edges_before", "cut_edges_after", "passes")
+                else v)
+    columns = {}
+    buf = np.empty(max(k, 1), dtype=np.float64)
+    for key, name in enumerate(_BALANCE_REP_COLUMNS, start=1):
+        _lib.check(lib.crmkit_balance_rep_column(h.ptr, key, _d(buf), k))
+        columns[name] = buf[:k].astype(np.int64) if name in _BALANCE_INT_REP_COLUMNS else buf[:k].copy()
+    result.reps = pd.DataFrame(columns, index=pd.Index(reps.index, name="rep"))
+    return result
+
+
+class HotSpotMap:
+    """The result of :func:`hot_spots` (crmkit/planning/hot_spots.hpp).
+
+    Attributes:
+        cells: DataFrame indexed by cell name (geohash, or "row:column" for grid cells):
+            ``lon``, ``lat`` (centre), ``count``, ``value`` (sum), ``z``, ``p`` (Gi*),
+            ``spot`` ("hot", "cold" or ""), ``potential``, ``penetration``, ``whitespace``
+            (bool), ``gap``.
+        n_lon, n_lat, min_lon, min_lat, cell_lon, cell_lat: the lattice (cells row-major
+            from the south).
+        n_hot, n_cold, n_whitespace, mean, sd, p_cut, overall_penetration: the summary.
+    """
+
+    cells: Any
+
+    def __repr__(self) -> str:
+        return f"HotSpotMap({len(self.cells)} cells, n_hot={self.n_hot}, n_cold={self.n_cold}, n_whitespace={self.n_whitespace})"
+
+
+_CELLS = {"grid": 0, "geohash": 1}
+_NEIGHBOURHOODS = {"queen": 0, "distance_band": 1, "distance": 1}
+
+
+def hot_spots(
+    customers: Any,
+    value: str = "clv",
+    *,
+    potential: Any = None,
+    cells: str = "grid",
+    neighbourhood: str = "queen",
+    bounds: Optional[Any] = None,
+    lon: str = "lon",
+    lat: str = "lat",
+    cell_deg: float = _lib.DEFAULT,
+    precision: int = _lib.DEFAULT,
+    band_km: float = _lib.DEFAULT,
+    alpha: float = _lib.DEFAULT,
+    fdr: bool = _lib.DEFAULT,
+    whitespace_share: float = _lib.DEFAULT,
+    min_customers: int = _lib.DEFAULT,
+) -> HotSpotMap:
+    """Hot and cold spots of customer value (Getis-Ord Gi*) and whitespace per cell
+    (crmkit/planning/hot_spots.hpp defines the cells, the statistic, the significance rule
+    and whitespace).
+
+    Args:
+        customers: DataFrame with ``lon``, ``lat`` (degrees) and the ``value`` column.
+        potential: None, or a DataFrame of potential points with ``lon``, ``lat``, ``weight``
+            (population, business counts, ...), aggregated on the same cells.
+        cells: ``"grid"`` (``cell_deg``) or ``"geohash"`` (``precision``).
+        neighbourhood: ``"queen"`` or ``"distance_band"`` (``band_km``).
+        bounds: None (the points' bounding box) or (min_lon, min_lat, max_lon, max_lat).
+        alpha, fdr: significance level, two-sided; ``fdr=True`` for Benjamini-Hochberg.
+
+    Raises:
+        crmkit.InvalidArgumentError: a customer without location or with a NaN value (the
+            message names its row), a negative potential, too many cells, bad options.
+    """
+    import pandas as pd
+
+    if cells not in _CELLS:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown cells {cells!r}; one of {sorted(_CELLS)}")
+    if neighbourhood not in _NEIGHBOURHOODS:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                   f"unknown neighbourhood {neighbourhood!r}; one of {sorted(_NEIGHBOURHOODS)}")
+    customers = pd.DataFrame(customers)
+    n = len(customers)
+    h = _OptionHandle("hot_spots")
+    _lib.set_option("hot_spots", h.ptr, "cells", _CELLS[cells])
+    _lib.set_option("hot_spots", h.ptr, "neighbourhood", _NEIGHBOURHOODS[neighbourhood])
+    options = {"cell_deg": cell_deg, "precision": precision, "band_km": band_km, "alpha": alpha,
+               "fdr": int(fdr) if fdr is not _lib.DEFAULT else fdr, "whitespace_share": whitespace_share,
+               "min_customers": min_customers}
+    for name, v in options.items():
+        if v is not _lib.DEFAULT:
+            _lib.set_option("hot_spots", h.ptr, name, v)
+    lib = _lib.get()
+    if bounds is not None:
+        b = [float(x) for x in bounds]
+        _lib.check(lib.crmkit_hot_spots_set_bounds(h.ptr, *b))
+    x = _column(customers, lon, n)
+    y = _column(customers, lat, n)
+    v = _column(customers, value, n)
+    if potential is not None:
+        potential = pd.DataFrame(potential)
+        m = len(potential)
+        px, py, pw = (_column(potential, c, m) for c in ("lon", "lat", "weight"))
+    else:
+        m, px, py, pw = 0, None, None, None
+    _lib.check(lib.crmkit_hot_spots_compute(h.ptr, _d(x), _d(y), _d(v), n, _d(px), _d(py), _d(pw), m))
+    n_cells, n_lon, n_lat = c_size_t(), c_size_t(), c_size_t()
+    grid = [c_double() for _ in range(4)]
+    _lib.check(lib.crmkit_hot_spots_grid(h.ptr, byref(n_cells), byref(n_lon), byref(n_lat), *[byref(g) for g in grid]))
+    result = HotSpotMap()
+    result.n_lon, result.n_lat = n_lon.value, n_lat.value
+    result.min_lon, result.min_lat, result.cell_lon, result.cell_lat = (g.value for g in grid)
+    nc = n_cells.value
+    f = {name: np.empty(nc, dtype=np.float64) for name in ("lon", "lat", "value", "z", "p", "potential",
+                                                             "penetration", "gap")}
+    count = np.empty(nc, dtype=np.int64)
+    spot = np.empty(nc, dtype=np.int32)
+    white = np.empty(nc, dtype=np.int32)
+    _lib.check(lib.crmkit_hot_spots_cells(h.ptr, _d(f["lon"]), _d(f["lat"]), count.ctypes.data_as(POINTER(c_int64)),
+                                          _d(f["value"]), _d(f["z"]), _d(f["p"]), _i(spot), _d(f["potential"]),
+                                          _d(f["penetration"]), _i(white), _d(f["gap"]), nc))
+    slot = 24
+    names = create_string_buffer(max(nc * slot, 1))
+    _lib.check(lib.crmkit_hot_spots_names(h.ptr, names, slot, max(nc * slot, 1)))
+    raw = names.raw
+    labels = [raw[c * slot:(c + 1) * slot].split(b"\0", 1)[0].decode("ascii") for c in range(nc)]
+    result.cells = pd.DataFrame({
+        "lon": f["lon"], "lat": f["lat"], "count": count, "value": f["value"], "z": f["z"], "p": f["p"],
+        "spot": np.where(spot > 0, "hot", np.where(spot < 0, "cold", "")), "potential": f["potential"],
+        "penetration": f["penetration"], "whitespace": white.astype(bool), "gap": f["gap"],
+    }, index=pd.Index(labels, name="cell"))
+    stat = c_double()
+    for name, key in [("n_hot", "HOT_SPOTS_N_HOT"), ("n_cold", "HOT_SPOTS_N_COLD"),
+                      ("n_whitespace", "HOT_SPOTS_N_WHITESPACE"), ("mean", "HOT_SPOTS_MEAN"), ("sd", "HOT_SPOTS_SD"),
+                      ("p_cut", "HOT_SPOTS_P_CUT"), ("overall_penetration", "HOT_SPOTS_OVERALL_PENETRATION")]:
+        _lib.check(lib.crmkit_hot_spots_summary(h.ptr, getattr(_lib, key), byref(stat)))
+        setattr(result, name, int(stat.value) if name.startswith("n_") else stat.value)
+    return result
+# ---- end of territory balancing and spatial value analysis ----

@@ -433,6 +433,55 @@ def case_offers():
     p = run("offers", lines_csv, *flags, "--method", "magic", expect=2)
     check("magic" in p.stderr, p.stderr)
 
+def case_plan():
+    data = os.path.join(source, "examples", "data", "field_sales")
+    files = ["--customers", os.path.join(data, "customers.csv"), "--reps", os.path.join(data, "reps.csv")]
+    customers = read_csv(os.path.join(data, "customers.csv"))
+    # due list on 2026-03-02 08:00 UTC: A every 14 days, B 30, C 60 (never visited: due)
+    p = run("plan", "due", *files, "--as-of", "2026-03-02T08:00:00")
+    rows = list(csv.DictReader(p.stdout.splitlines()))
+    as_of = 1772438400
+    expected = {c["id"] for c in customers
+                if c["last_visit"] == "" or int(c["last_visit"]) + {"A": 14, "B": 30, "C": 60}[c["abc"]] * 86400 <= as_of}
+    check({r["customer_id"] for r in rows} == expected, f"due customers: {len(rows)} rows, expected {len(expected)}")
+    by_rep = {}
+    for r in rows:
+        by_rep.setdefault(r["rep"], []).append(int(r["rank"]))
+    check(all(v == list(range(1, len(v) + 1)) for v in by_rep.values()), "ranks 1..n per rep, in order")
+    check(run("plan", "due", *files, "--as-of", str(as_of)).stdout == p.stdout, "--as-of in Unix seconds")
+    # routes: each rep's 10 most urgent, every visit routed within its opening hours
+    rows = list(csv.DictReader(run("plan", "routes", *files, "--as-of", str(as_of)).stdout.splitlines()))
+    check(len(rows) == 30 and all(r["status"] == "routed" for r in rows), f"30 routed visits: {len(rows)}")
+    hours = {c["id"]: (float(c["ready"]), float(c["due"])) for c in customers}
+    check(all(hours[r["customer_id"]][0] <= float(r["start_s"]) <= hours[r["customer_id"]][1] for r in rows),
+          "visits start within opening hours")
+    # balancing report and the new assignment
+    assignment = os.path.join(work, "assignment.csv")
+    rows = list(csv.DictReader(run("plan", "balance", *files, "--assignment", assignment).stdout.splitlines()))
+    check([r["rep"] for r in rows] == ["ana", "ben", "eva"], "one row per rep")
+    check(sum(int(r["customers_after"]) for r in rows) == len(customers), "every customer assigned")
+    check(all(abs(float(r["workload_deviation_after"])) <= 0.1 and abs(float(r["value_deviation_after"])) <= 0.1
+              for r in rows), "within 10 %")
+    new = read_csv(assignment)
+    moved = sum(r["moved"] == "1" for r in new)
+    check(moved == sum(int(r["moved_out"]) for r in rows) and moved > 0, f"moved {moved}")
+    rows = list(csv.DictReader(run("plan", "balance", *files, "--max-moves", "0").stdout.splitlines()))
+    check(all(r["customers_before"] == r["customers_after"] for r in rows), "--max-moves 0 keeps today's territories")
+    # hot spots on geohash-6 cells
+    rows = list(csv.DictReader(run("plan", "hot-spots", *files).stdout.splitlines()))
+    hot = [r for r in rows if r["spot"] == "hot"]
+    check(len(hot) > 0 and all(float(r["z"]) > 1.959 for r in hot), "hot cells have z > 1.96")
+    check(sum(int(r["count"]) for r in rows) == len(customers), "every customer in a listed cell")
+    check(all(len(r["cell"]) == 6 for r in rows), "geohash-6 names")
+    # bad input: unknown action (2), a customer without location (3)
+    run("plan", "bogus", *files, expect=2)
+    bad = write("bad.csv", "id,lon,lat,clv\nX1,4.8,45.7,10\nX2,,,5\n")
+    p = run("plan", "hot-spots", "--customers", bad, "--reps", os.path.join(data, "reps.csv"), expect=3)
+    check("customer 'X2' has no location" in p.stderr, p.stderr)
+    reps = write("reps.csv", "rep,home_lon,home_lat\nana,4.8,45.7\nben,,\n")
+    p = run("plan", "balance", "--customers", bad, "--reps", reps, expect=3)
+    check("rep 'ben' has no home" in p.stderr, p.stderr)
+
 
 cases = {name[5:]: f for name, f in globals().items() if name.startswith("case_")}
 if case not in cases:

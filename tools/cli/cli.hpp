@@ -141,4 +141,23 @@ struct offers_args {
 };
 int run_offers(const offers_args& a, const global_options& g);  // offers.cpp
 
+// crmkit plan ACTION (plan.cpp): due, routes, balance, hot-spots.
+struct plan_args {
+  std::string action, customers, reps, out, as_of, assignment;
+  std::string cadence = "A=14,B=30,C=60";
+  std::string value_column = "clv";
+  std::int64_t max_stops = 10;
+  double speed_kmh = 30.0;
+  double tolerance = 0.10;
+  std::int64_t max_moves = -1;
+  double travel_factor = 1.0;
+  std::string cells = "geohash";
+  std::int64_t precision = 6;
+  double cell_deg = 0.05;
+  double alpha = 0.05;
+  bool fdr = false;
+  bool all_cells = false;
+};
+int run_plan(const plan_args& a, const global_options& g);
+
 }  // namespace crmkit_cli

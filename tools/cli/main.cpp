@@ -147,7 +147,33 @@ int main(int argc, char** argv) {
                                  "--exclude-order-prefix C --drop-empty-customer --top 5 --out offers.csv --rules-out rules.csv\n") +
                      exit_codes_text);
 
-  for (CLI::App* sub : {score_cmd, report_cmd, life_cmd, geo_cmd, inspect_cmd, offers_cmd})
+
+  plan_args plan;
+  CLI::App* plan_cmd = app.add_subcommand("plan", "field planning: due lists, routes per rep, territory balancing report, hot spots (CSV)");
+  plan_cmd->add_option("ACTION", plan.action, "due, routes, balance or hot-spots")->required();
+  plan_cmd->add_option("--customers", plan.customers, "customers CSV: id, lon, lat, clv, p_alive, abc, rep, last_visit, visits, service_min, ready, due")->required();
+  plan_cmd->add_option("--reps", plan.reps, "reps CSV: rep, home_lon, home_lat, shift_start, shift_end")->required();
+  plan_cmd->add_option("--as-of", plan.as_of, "due and routes: the date, Unix seconds or YYYY-MM-DD[THH:MM:SS] (UTC)");
+  plan_cmd->add_option("--cadence", plan.cadence, "due and routes: visit interval per ABC class, CLASS=DAYS,...")->capture_default_str();
+  plan_cmd->add_option("--max-stops", plan.max_stops, "routes: the most urgent due customers per rep")->capture_default_str();
+  plan_cmd->add_option("--speed-kmh", plan.speed_kmh, "routes and balance: travel speed")->capture_default_str();
+  plan_cmd->add_option("--value-column", plan.value_column, "balance and hot-spots: the value column")->capture_default_str();
+  plan_cmd->add_option("--tolerance", plan.tolerance, "balance: allowed relative workload and value deviation")->capture_default_str();
+  plan_cmd->add_option("--max-moves", plan.max_moves, "balance: most customers that may change rep (-1: no limit)")->capture_default_str();
+  plan_cmd->add_option("--travel-factor", plan.travel_factor, "balance: distance travelled per visit / home distance")->capture_default_str();
+  plan_cmd->add_option("--assignment", plan.assignment, "balance: also write the new rep per customer to this CSV");
+  plan_cmd->add_option("--cells", plan.cells, "hot-spots: grid or geohash")->capture_default_str();
+  plan_cmd->add_option("--precision", plan.precision, "hot-spots: geohash characters")->capture_default_str();
+  plan_cmd->add_option("--cell-deg", plan.cell_deg, "hot-spots: grid cell size, degrees")->capture_default_str();
+  plan_cmd->add_option("--alpha", plan.alpha, "hot-spots: significance level (two-sided)")->capture_default_str();
+  plan_cmd->add_flag("--fdr", plan.fdr, "hot-spots: Benjamini-Hochberg false discovery rate instead of p < alpha");
+  plan_cmd->add_flag("--all-cells", plan.all_cells, "hot-spots: list empty, insignificant cells too");
+  plan_cmd->add_option("--out", plan.out, "output CSV (default stdout)");
+  plan_cmd->footer(std::string("Example:\n  crmkit plan due --customers examples/data/field_sales/customers.csv --reps examples/data/field_sales/reps.csv --as-of 2026-03-02T08:00:00\n"
+                               "  crmkit plan balance --customers customers.csv --reps reps.csv --max-moves 40 --assignment new_reps.csv\n") +
+                   exit_codes_text);
+
+  for (CLI::App* sub : {score_cmd, report_cmd, life_cmd, geo_cmd, inspect_cmd, offers_cmd, plan_cmd})
     sub->add_flag("-q,--quiet", g.quiet, "no notes on stderr (errors are still printed)");
 
   try {
@@ -166,6 +192,7 @@ int main(int argc, char** argv) {
     if (geo_cmd->parsed()) return run_geo(geo, g);
     if (inspect_cmd->parsed()) return run_inspect(inspect, g);
     if (offers_cmd->parsed()) return run_offers(offers, g);
+    if (plan_cmd->parsed()) return run_plan(plan, g);
   } catch (const cli_error& e) {
     return report_error(e.what(), e.code());
   } catch (const crmkit::error& e) {

@@ -355,6 +355,261 @@ CRMKIT_API int crmkit_vrp_cost_to_serve(const crmkit_vrp* vrp, const crmkit_tabl
 
 /* ==== end of the routing additions ==== */
 
+/* ---- territory balancing and spatial value analysis (planning_territory.cpp) ---- */
+
+/**
+ * Territory balancing of crmkit/planning/territory_balance.hpp (whose docs define the
+ * model, the objective and every number): reps, settings and the last result. Opaque; not
+ * synchronized, use from one thread at a time.
+ *
+ * @code
+ * crmkit_balance* b = NULL;
+ * crmkit_table* assignment = NULL;
+ * crmkit_balance_create(&b);
+ * crmkit_balance_set_double(b, CRMKIT_BALANCE_WORKLOAD_TOLERANCE, 0.1);
+ * crmkit_balance_set_reps(b, 3, names, home_lon, home_lat, NULL);
+ * crmkit_balance_run(b, customers, "clv", "visits", "service_min", "rep", "lon", "lat", &assignment);
+ * crmkit_balance_rep_column(b, CRMKIT_BALANCE_REP_WORKLOAD_AFTER, workload, 3);
+ * @endcode
+ * Memory: see the C++ header; the handle keeps the reps and the per-rep report.
+ */
+typedef struct crmkit_balance crmkit_balance;
+
+/* Integer settings (crmkit_balance_set_int); ranges: crmkit_balance_option_bounds. */
+/** Most customers that may change rep; -1 (default): no limit; 0 keeps today's assignment. */
+#define CRMKIT_BALANCE_MAX_MOVES 1
+/** kNN graph degree of the compactness term, [1, 100]. Default 6. */
+#define CRMKIT_BALANCE_N_NEIGHBORS 2
+/** Local-search passes. Default 100. */
+#define CRMKIT_BALANCE_MAX_ITER 3
+/* Double settings (crmkit_balance_set_double). */
+/** Allowed relative workload deviation from the fair share. Default 0.1. */
+#define CRMKIT_BALANCE_WORKLOAD_TOLERANCE 101
+/** Allowed relative value deviation from the fair share. Default 0.1. */
+#define CRMKIT_BALANCE_VALUE_TOLERANCE 102
+/** Travel speed of the estimate, km/h. Default 40. */
+#define CRMKIT_BALANCE_SPEED_KMH 103
+/** Distance travelled per visit / home-customer distance. Default 2 (a round trip). */
+#define CRMKIT_BALANCE_TRAVEL_FACTOR 104
+/** Minutes per visit without a service column. Default 30. */
+#define CRMKIT_BALANCE_DEFAULT_SERVICE_MIN 105
+/** Visits per period without a visits column. Default 1. */
+#define CRMKIT_BALANCE_DEFAULT_VISITS 106
+/** Weight of the excess over the tolerances (times the customer count). Default 1000. */
+#define CRMKIT_BALANCE_BALANCE_WEIGHT 107
+/** Weight of travel (in units of the mean smallest travel). Default 1. */
+#define CRMKIT_BALANCE_TRAVEL_WEIGHT 108
+/** Weight of a kNN edge between two territories. Default 2. */
+#define CRMKIT_BALANCE_CUT_WEIGHT 109
+/** Cost of a customer changing rep. Default 1. */
+#define CRMKIT_BALANCE_MOVE_PENALTY 110
+
+/* Statistics of the last run (crmkit_balance_summary). */
+#define CRMKIT_BALANCE_N_MOVED 1
+#define CRMKIT_BALANCE_N_UNASSIGNED_BEFORE 2
+#define CRMKIT_BALANCE_MAX_WORKLOAD_DEVIATION_BEFORE 3
+#define CRMKIT_BALANCE_MAX_WORKLOAD_DEVIATION_AFTER 4
+#define CRMKIT_BALANCE_MAX_VALUE_DEVIATION_BEFORE 5
+#define CRMKIT_BALANCE_MAX_VALUE_DEVIATION_AFTER 6
+/** 1 when every rep is within both tolerances, else 0. */
+#define CRMKIT_BALANCE_WITHIN_TOLERANCE_BEFORE 7
+#define CRMKIT_BALANCE_WITHIN_TOLERANCE_AFTER 8
+#define CRMKIT_BALANCE_CUT_EDGES_BEFORE 9
+#define CRMKIT_BALANCE_CUT_EDGES_AFTER 10
+#define CRMKIT_BALANCE_OBJECTIVE_BEFORE 11
+#define CRMKIT_BALANCE_OBJECTIVE_AFTER 12
+#define CRMKIT_BALANCE_PASSES 13
+
+/* Per-rep report columns (crmkit_balance_rep_column), in the reps' order. */
+#define CRMKIT_BALANCE_REP_CUSTOMERS_BEFORE 1
+#define CRMKIT_BALANCE_REP_CUSTOMERS_AFTER 2
+#define CRMKIT_BALANCE_REP_WORKLOAD_BEFORE 3
+#define CRMKIT_BALANCE_REP_WORKLOAD_AFTER 4
+#define CRMKIT_BALANCE_REP_VALUE_BEFORE 5
+#define CRMKIT_BALANCE_REP_VALUE_AFTER 6
+#define CRMKIT_BALANCE_REP_WORKLOAD_DEVIATION_BEFORE 7
+#define CRMKIT_BALANCE_REP_WORKLOAD_DEVIATION_AFTER 8
+#define CRMKIT_BALANCE_REP_VALUE_DEVIATION_BEFORE 9
+#define CRMKIT_BALANCE_REP_VALUE_DEVIATION_AFTER 10
+#define CRMKIT_BALANCE_REP_MOVED_IN 11
+#define CRMKIT_BALANCE_REP_MOVED_OUT 12
+#define CRMKIT_BALANCE_REP_FRAGMENTS_BEFORE 13
+#define CRMKIT_BALANCE_REP_FRAGMENTS_AFTER 14
+
+/** Creates a handle with the default settings and no reps.
+ *  @param[out] out the handle (NULL on failure); release with crmkit_balance_free().
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_OUT_OF_MEMORY. */
+CRMKIT_API int crmkit_balance_create(crmkit_balance** out);
+/** Releases a handle. Accepts NULL. */
+CRMKIT_API void crmkit_balance_free(crmkit_balance* balance);
+/** Sets an integer setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key, out of range). */
+CRMKIT_API int crmkit_balance_set_int(crmkit_balance* balance, int32_t key, int64_t value);
+/** Sets a double setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key, out of range, NaN). */
+CRMKIT_API int crmkit_balance_set_double(crmkit_balance* balance, int32_t key, double value);
+/** Reads an integer setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_balance_get_int(const crmkit_balance* balance, int32_t key, int64_t* out);
+/** Reads a double setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_balance_get_double(const crmkit_balance* balance, int32_t key, double* out);
+/** Range and default of a setting; needs no handle; any out pointer may be NULL.
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown key). */
+CRMKIT_API int crmkit_balance_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
+
+/**
+ * Sets the reps (copied; replaces earlier reps and the last result). Checked by
+ * crmkit_balance_run, which names the rep of a bad value.
+ * @param names n UTF-8 names (the levels of the assignment; unique).
+ * @param home_lon, home_lat n homes in degrees (NaN: no home, an error at the run).
+ * @param capacity NULL (1 each) or n share weights > 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL arrays); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_balance_set_reps(crmkit_balance* balance, size_t n, const char* const* names,
+                                       const double* home_lon, const double* home_lat, const double* capacity);
+
+/**
+ * Balances the territories of `customers` (locations required).
+ * @param value_column float64/int64 column of the value balanced (NULL: "clv").
+ * @param visits_column visits per period (NULL or "": the DEFAULT_VISITS setting).
+ * @param service_column minutes per visit (NULL or "": the DEFAULT_SERVICE_MIN setting).
+ * @param current_rep_column category column of today's rep, levels = rep names (NULL:
+ *        "rep"; "": nobody has a rep today).
+ * @param lon_column, lat_column float64 columns of the locations in degrees (NULL: "lon"
+ *        and "lat"; NaN: no location, an error naming the customer).
+ * @param[out] out a new table with the same ids: rep, previous_rep (categories), moved
+ *        (int64 0/1), distance_km, workload_min; release with crmkit_table_free().
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (the message names the customer or rep: no
+ *         location, NaN value, a rep without a home, an unknown rep); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_balance_run(crmkit_balance* balance, const crmkit_table* customers, const char* value_column,
+                                  const char* visits_column, const char* service_column,
+                                  const char* current_rep_column, const char* lon_column, const char* lat_column,
+                                  crmkit_table** out);
+
+/** One statistic of the last run (CRMKIT_BALANCE_N_MOVED ... CRMKIT_BALANCE_PASSES).
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (unknown statistic); CRMKIT_E_NOT_FITTED. */
+CRMKIT_API int crmkit_balance_summary(const crmkit_balance* balance, int32_t statistic, double* out);
+
+/** One per-rep report column of the last run (CRMKIT_BALANCE_REP_*), n >= the number of reps.
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_BUFFER_TOO_SMALL; CRMKIT_E_NOT_FITTED. */
+CRMKIT_API int crmkit_balance_rep_column(const crmkit_balance* balance, int32_t column, double* out, size_t n);
+
+/**
+ * Hot and cold spots of customer value (Getis-Ord Gi*) and whitespace of
+ * crmkit/planning/hot_spots.hpp (whose docs define the cells, the statistic, the
+ * significance rule and whitespace): settings and the last map. Opaque; not synchronized.
+ *
+ * @code
+ * crmkit_hot_spots* h = NULL;
+ * size_t n_cells = 0;
+ * crmkit_hot_spots_create(&h);
+ * crmkit_hot_spots_set_int(h, CRMKIT_HOT_SPOTS_CELLS, CRMKIT_HOT_SPOTS_GEOHASH);
+ * crmkit_hot_spots_compute(h, lon, lat, clv, n, NULL, NULL, NULL, 0);
+ * crmkit_hot_spots_grid(h, &n_cells, NULL, NULL, NULL, NULL, NULL, NULL);
+ * crmkit_hot_spots_cells(h, NULL, NULL, count, value, z, p, spot, NULL, NULL, NULL, NULL, n_cells);
+ * @endcode
+ */
+typedef struct crmkit_hot_spots crmkit_hot_spots;
+
+/* Integer settings (crmkit_hot_spots_set_int). */
+/** Cells: CRMKIT_HOT_SPOTS_GRID (default) or CRMKIT_HOT_SPOTS_GEOHASH. */
+#define CRMKIT_HOT_SPOTS_CELLS 1
+/** Geohash characters, [1, 8]. Default 5. */
+#define CRMKIT_HOT_SPOTS_PRECISION 2
+/** Neighbourhood: CRMKIT_HOT_SPOTS_QUEEN (default) or CRMKIT_HOT_SPOTS_DISTANCE_BAND. */
+#define CRMKIT_HOT_SPOTS_NEIGHBOURHOOD 3
+/** 1: Benjamini-Hochberg false discovery rate at ALPHA; 0 (default): p < ALPHA. */
+#define CRMKIT_HOT_SPOTS_FDR 4
+/** Whitespace without potential: fewer customers than this (default 1). */
+#define CRMKIT_HOT_SPOTS_MIN_CUSTOMERS 5
+/* Double settings (crmkit_hot_spots_set_double). */
+/** Grid cell size in degrees. Default 0.05. */
+#define CRMKIT_HOT_SPOTS_CELL_DEG 101
+/** Distance band radius, km. Default 10. */
+#define CRMKIT_HOT_SPOTS_BAND_KM 102
+/** Significance level, two-sided. Default 0.05 (|z| > 1.96). */
+#define CRMKIT_HOT_SPOTS_ALPHA 103
+/** Whitespace: penetration below this share of the overall penetration. Default 0.5. */
+#define CRMKIT_HOT_SPOTS_WHITESPACE_SHARE 104
+
+/* Values of CRMKIT_HOT_SPOTS_CELLS and _NEIGHBOURHOOD. */
+#define CRMKIT_HOT_SPOTS_GRID 0
+#define CRMKIT_HOT_SPOTS_GEOHASH 1
+#define CRMKIT_HOT_SPOTS_QUEEN 0
+#define CRMKIT_HOT_SPOTS_DISTANCE_BAND 1
+
+/* Statistics of the last map (crmkit_hot_spots_summary). */
+#define CRMKIT_HOT_SPOTS_N_HOT 1
+#define CRMKIT_HOT_SPOTS_N_COLD 2
+#define CRMKIT_HOT_SPOTS_N_WHITESPACE 3
+#define CRMKIT_HOT_SPOTS_MEAN 4
+#define CRMKIT_HOT_SPOTS_SD 5
+#define CRMKIT_HOT_SPOTS_P_CUT 6
+#define CRMKIT_HOT_SPOTS_OVERALL_PENETRATION 7
+
+/** Creates a handle with the default settings. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_OUT_OF_MEMORY. */
+CRMKIT_API int crmkit_hot_spots_create(crmkit_hot_spots** out);
+/** Releases a handle. Accepts NULL. */
+CRMKIT_API void crmkit_hot_spots_free(crmkit_hot_spots* hot_spots);
+/** Sets an integer setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_hot_spots_set_int(crmkit_hot_spots* hot_spots, int32_t key, int64_t value);
+/** Sets a double setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_hot_spots_set_double(crmkit_hot_spots* hot_spots, int32_t key, double value);
+/** Reads an integer setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_hot_spots_get_int(const crmkit_hot_spots* hot_spots, int32_t key, int64_t* out);
+/** Reads a double setting. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_hot_spots_get_double(const crmkit_hot_spots* hot_spots, int32_t key, double* out);
+/** Range and default of a setting; any out pointer may be NULL. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT. */
+CRMKIT_API int crmkit_hot_spots_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default);
+/** Restricts the map to {min_lon, min_lat, max_lon, max_lat} (degrees); all NaN (the
+ *  default): the points' bounding box. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (NULL). */
+CRMKIT_API int crmkit_hot_spots_set_bounds(crmkit_hot_spots* hot_spots, double min_lon, double min_lat, double max_lon,
+                                           double max_lat);
+
+/**
+ * Computes the map, replacing the last one.
+ * @param lon, lat, value n customers (degrees; finite values).
+ * @param potential_lon, potential_lat, potential_weight n_potential points (NULL when 0).
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (names the customer row or potential point:
+ *         no location, NaN value, negative potential; too many cells); CRMKIT_E_OUT_OF_MEMORY.
+ */
+CRMKIT_API int crmkit_hot_spots_compute(crmkit_hot_spots* hot_spots, const double* lon, const double* lat,
+                                        const double* value, size_t n, const double* potential_lon,
+                                        const double* potential_lat, const double* potential_weight,
+                                        size_t n_potential);
+
+/** The lattice of the last map: cells (= n_lon x n_lat), columns, rows, the south-west
+ *  corner and the cell size in degrees. Any out pointer may be NULL.
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED. */
+CRMKIT_API int crmkit_hot_spots_grid(const crmkit_hot_spots* hot_spots, size_t* out_n_cells, size_t* out_n_lon,
+                                     size_t* out_n_lat, double* out_min_lon, double* out_min_lat,
+                                     double* out_cell_lon, double* out_cell_lat);
+
+/** One statistic of the last map (CRMKIT_HOT_SPOTS_N_HOT ... _OVERALL_PENETRATION).
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED. */
+CRMKIT_API int crmkit_hot_spots_summary(const crmkit_hot_spots* hot_spots, int32_t statistic, double* out);
+
+/**
+ * Per cell of the last map (cell c = row x n_lon + column, row 0 south): centre, customers,
+ * value sum, Gi* z and p (NaN: undefined), spot (+1 hot, -1 cold, 0), potential (0 without
+ * potential points), penetration (NaN without), whitespace (0/1) and gap. Any out pointer
+ * may be NULL.
+ * @param n capacity of each array, >= the number of cells.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_BUFFER_TOO_SMALL; CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_hot_spots_cells(const crmkit_hot_spots* hot_spots, double* centre_lon, double* centre_lat,
+                                      int64_t* count, double* value, double* z, double* p, int32_t* spot,
+                                      double* potential, double* penetration, int32_t* whitespace, double* gap,
+                                      size_t n);
+
+/**
+ * The cells' names into fixed slots of `slot` bytes each (NUL-terminated): the geohash for
+ * geohash cells, "row:column" for grid cells.
+ * @param cap bytes in `out`, >= n_cells x slot; slot >= 24 fits every name.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (slot too small for a name: named);
+ *         CRMKIT_E_BUFFER_TOO_SMALL; CRMKIT_E_NOT_FITTED.
+ */
+CRMKIT_API int crmkit_hot_spots_names(const crmkit_hot_spots* hot_spots, char* out, size_t slot, size_t cap);
+/* ---- end of territory balancing and spatial value analysis ---- */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,334 @@
+// crmkit/c/planning.h, territory balancing and spatial value analysis: the crmkit_balance
+// and crmkit_hot_spots handles (C++: crmkit/planning/territory_balance.hpp, hot_spots.hpp).
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "c_api_internal.hpp"
+#include "crmkit/c/planning.h"
+#include "crmkit/planning/hot_spots.hpp"
+#include "crmkit/planning/territory_balance.hpp"
+
+struct crmkit_balance {
+  crmkit::territory_balance_options options;
+  crmkit::territory_reps reps;
+  std::optional<crmkit::territory_balance_result> result;  // the assignment table is handed out, the rest kept
+};
+
+struct crmkit_hot_spots {
+  crmkit::hot_spot_options options;
+  std::optional<crmkit::hot_spot_map> map;
+};
+
+namespace {
+
+using crmkit::errc;
+using crmkit::error;
+
+template <class Handle>
+const auto& last_or_throw(const std::optional<Handle>& v, const char* function, const char* call) {
+  if (!v) throw error(errc::not_fitted, fmt::format("{}: no result yet; call {}() first", function, call));
+  return *v;
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_balance_create(crmkit_balance** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_balance();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_balance_free(crmkit_balance* balance) { delete balance; }
+
+CRMKIT_API int crmkit_balance_set_int(crmkit_balance* balance, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(balance)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_balance_set_double(crmkit_balance* balance, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(balance)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_balance_get_int(const crmkit_balance* balance, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(balance)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_balance_get_double(const crmkit_balance* balance, int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(balance)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_balance_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::territory_balance_options>(key, out_lo, out_hi, out_default, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_balance_set_reps(crmkit_balance* balance, size_t n, const char* const* names,
+                                       const double* home_lon, const double* home_lat, const double* capacity) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(balance);
+  if (n > 0) {
+    CRMKIT_CHECK_NOT_NULL(names);
+    CRMKIT_CHECK_NOT_NULL(home_lon);
+    CRMKIT_CHECK_NOT_NULL(home_lat);
+  }
+  balance->result.reset();
+  crmkit::territory_reps r;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (names[k] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: names[{}] is NULL", __func__, k));
+    r.names.emplace_back(names[k]);
+  }
+  r.home_lon.assign(home_lon, home_lon + n);
+  r.home_lat.assign(home_lat, home_lat + n);
+  if (capacity != nullptr) r.capacity.assign(capacity, capacity + n);
+  balance->reps = std::move(r);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_balance_run(crmkit_balance* balance, const crmkit_table* customers, const char* value_column,
+                                  const char* visits_column, const char* service_column,
+                                  const char* current_rep_column, const char* lon_column, const char* lat_column,
+                                  crmkit_table** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  CRMKIT_CHECK_NOT_NULL(balance);
+  CRMKIT_CHECK_NOT_NULL(customers);
+  balance->result.reset();
+  crmkit::territory_columns c;
+  if (value_column != nullptr) c.value = value_column;
+  if (visits_column != nullptr) c.visits = visits_column;
+  if (service_column != nullptr) c.service_min = service_column;
+  if (current_rep_column != nullptr) c.current_rep = current_rep_column;
+  c.lon = lon_column != nullptr ? lon_column : "lon";
+  c.lat = lat_column != nullptr ? lat_column : "lat";
+  auto table = std::make_unique<crmkit_table>();
+  auto r = crmkit::balance_territories(customers->table, balance->reps, c, balance->options);
+  table->table = std::move(r.assignment);
+  r.assignment = crmkit::customer_table();
+  balance->result = std::move(r);
+  *out = table.release();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_balance_summary(const crmkit_balance* balance, int32_t statistic, double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(balance);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& r = last_or_throw(balance->result, __func__, "crmkit_balance_run");
+  switch (statistic) {
+    case CRMKIT_BALANCE_N_MOVED: *out = static_cast<double>(r.n_moved); break;
+    case CRMKIT_BALANCE_N_UNASSIGNED_BEFORE: *out = static_cast<double>(r.n_unassigned_before); break;
+    case CRMKIT_BALANCE_MAX_WORKLOAD_DEVIATION_BEFORE: *out = r.max_workload_deviation_before; break;
+    case CRMKIT_BALANCE_MAX_WORKLOAD_DEVIATION_AFTER: *out = r.max_workload_deviation_after; break;
+    case CRMKIT_BALANCE_MAX_VALUE_DEVIATION_BEFORE: *out = r.max_value_deviation_before; break;
+    case CRMKIT_BALANCE_MAX_VALUE_DEVIATION_AFTER: *out = r.max_value_deviation_after; break;
+    case CRMKIT_BALANCE_WITHIN_TOLERANCE_BEFORE: *out = r.within_tolerance_before ? 1.0 : 0.0; break;
+    case CRMKIT_BALANCE_WITHIN_TOLERANCE_AFTER: *out = r.within_tolerance_after ? 1.0 : 0.0; break;
+    case CRMKIT_BALANCE_CUT_EDGES_BEFORE: *out = static_cast<double>(r.cut_edges_before); break;
+    case CRMKIT_BALANCE_CUT_EDGES_AFTER: *out = static_cast<double>(r.cut_edges_after); break;
+    case CRMKIT_BALANCE_OBJECTIVE_BEFORE: *out = r.objective_before; break;
+    case CRMKIT_BALANCE_OBJECTIVE_AFTER: *out = r.objective_after; break;
+    case CRMKIT_BALANCE_PASSES: *out = static_cast<double>(r.passes); break;
+    default: throw error(errc::invalid_argument, fmt::format("{}: unknown statistic {}", __func__, statistic));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_balance_rep_column(const crmkit_balance* balance, int32_t column, double* out, size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(balance);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& r = last_or_throw(balance->result, __func__, "crmkit_balance_run");
+  if (column < CRMKIT_BALANCE_REP_CUSTOMERS_BEFORE || column > CRMKIT_BALANCE_REP_FRAGMENTS_AFTER)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown report column {}", __func__, column));
+  crmkit::capi::check_capacity(n, r.reps.size(), __func__, "n");
+  for (std::size_t k = 0; k < r.reps.size(); ++k) {
+    const auto& x = r.reps[k];
+    double v = 0;
+    switch (column) {
+      case CRMKIT_BALANCE_REP_CUSTOMERS_BEFORE: v = static_cast<double>(x.customers_before); break;
+      case CRMKIT_BALANCE_REP_CUSTOMERS_AFTER: v = static_cast<double>(x.customers_after); break;
+      case CRMKIT_BALANCE_REP_WORKLOAD_BEFORE: v = x.workload_before; break;
+      case CRMKIT_BALANCE_REP_WORKLOAD_AFTER: v = x.workload_after; break;
+      case CRMKIT_BALANCE_REP_VALUE_BEFORE: v = x.value_before; break;
+      case CRMKIT_BALANCE_REP_VALUE_AFTER: v = x.value_after; break;
+      case CRMKIT_BALANCE_REP_WORKLOAD_DEVIATION_BEFORE: v = x.workload_deviation_before; break;
+      case CRMKIT_BALANCE_REP_WORKLOAD_DEVIATION_AFTER: v = x.workload_deviation_after; break;
+      case CRMKIT_BALANCE_REP_VALUE_DEVIATION_BEFORE: v = x.value_deviation_before; break;
+      case CRMKIT_BALANCE_REP_VALUE_DEVIATION_AFTER: v = x.value_deviation_after; break;
+      case CRMKIT_BALANCE_REP_MOVED_IN: v = static_cast<double>(x.moved_in); break;
+      case CRMKIT_BALANCE_REP_MOVED_OUT: v = static_cast<double>(x.moved_out); break;
+      case CRMKIT_BALANCE_REP_FRAGMENTS_BEFORE: v = static_cast<double>(x.fragments_before); break;
+      default: v = static_cast<double>(x.fragments_after); break;
+    }
+    out[k] = v;
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_create(crmkit_hot_spots** out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out);
+  *out = nullptr;
+  *out = new crmkit_hot_spots();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API void crmkit_hot_spots_free(crmkit_hot_spots* hot_spots) { delete hot_spots; }
+
+CRMKIT_API int crmkit_hot_spots_set_int(crmkit_hot_spots* hot_spots, int32_t key, int64_t value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(hot_spots)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_set_double(crmkit_hot_spots* hot_spots, int32_t key, double value) {
+  CRMKIT_API_BEGIN();
+  crmkit::set_option(CRMKIT_NOT_NULL(hot_spots)->options, key, value, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_get_int(const crmkit_hot_spots* hot_spots, int32_t key, int64_t* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(hot_spots)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_get_double(const crmkit_hot_spots* hot_spots, int32_t key, double* out) {
+  CRMKIT_API_BEGIN();
+  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(hot_spots)->options, key, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::option_bounds<crmkit::hot_spot_options>(key, out_lo, out_hi, out_default, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_set_bounds(crmkit_hot_spots* hot_spots, double min_lon, double min_lat, double max_lon,
+                                           double max_lat) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_NOT_NULL(hot_spots)->options.bounds = {min_lon, min_lat, max_lon, max_lat};
+  hot_spots->map.reset();
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_compute(crmkit_hot_spots* hot_spots, const double* lon, const double* lat,
+                                        const double* value, size_t n, const double* potential_lon,
+                                        const double* potential_lat, const double* potential_weight,
+                                        size_t n_potential) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(hot_spots);
+  if (n > 0) {
+    CRMKIT_CHECK_NOT_NULL(lon);
+    CRMKIT_CHECK_NOT_NULL(lat);
+    CRMKIT_CHECK_NOT_NULL(value);
+  }
+  if (n_potential > 0) {
+    CRMKIT_CHECK_NOT_NULL(potential_lon);
+    CRMKIT_CHECK_NOT_NULL(potential_lat);
+    CRMKIT_CHECK_NOT_NULL(potential_weight);
+  }
+  hot_spots->map.reset();
+  hot_spots->map = crmkit::hot_spots(
+      std::span<const double>(lon, n), std::span<const double>(lat, n), std::span<const double>(value, n),
+      std::span<const double>(potential_lon, n_potential), std::span<const double>(potential_lat, n_potential),
+      std::span<const double>(potential_weight, n_potential), hot_spots->options);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_grid(const crmkit_hot_spots* hot_spots, size_t* out_n_cells, size_t* out_n_lon,
+                                     size_t* out_n_lat, double* out_min_lon, double* out_min_lat,
+                                     double* out_cell_lon, double* out_cell_lat) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(hot_spots);
+  const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
+  if (out_n_cells != nullptr) *out_n_cells = m.size();
+  if (out_n_lon != nullptr) *out_n_lon = m.n_lon;
+  if (out_n_lat != nullptr) *out_n_lat = m.n_lat;
+  if (out_min_lon != nullptr) *out_min_lon = m.min_lon;
+  if (out_min_lat != nullptr) *out_min_lat = m.min_lat;
+  if (out_cell_lon != nullptr) *out_cell_lon = m.cell_lon;
+  if (out_cell_lat != nullptr) *out_cell_lat = m.cell_lat;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_summary(const crmkit_hot_spots* hot_spots, int32_t statistic, double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(hot_spots);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
+  switch (statistic) {
+    case CRMKIT_HOT_SPOTS_N_HOT: *out = static_cast<double>(m.n_hot); break;
+    case CRMKIT_HOT_SPOTS_N_COLD: *out = static_cast<double>(m.n_cold); break;
+    case CRMKIT_HOT_SPOTS_N_WHITESPACE: *out = static_cast<double>(m.n_whitespace); break;
+    case CRMKIT_HOT_SPOTS_MEAN: *out = m.mean; break;
+    case CRMKIT_HOT_SPOTS_SD: *out = m.sd; break;
+    case CRMKIT_HOT_SPOTS_P_CUT: *out = m.p_cut; break;
+    case CRMKIT_HOT_SPOTS_OVERALL_PENETRATION: *out = m.overall_penetration; break;
+    default: throw error(errc::invalid_argument, fmt::format("{}: unknown statistic {}", __func__, statistic));
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_cells(const crmkit_hot_spots* hot_spots, double* centre_lon, double* centre_lat,
+                                      int64_t* count, double* value, double* z, double* p, int32_t* spot,
+                                      double* potential, double* penetration, int32_t* whitespace, double* gap,
+                                      size_t n) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(hot_spots);
+  const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
+  crmkit::capi::check_capacity(n, m.size(), __func__, "n");
+  for (std::size_t c = 0; c < m.size(); ++c) {
+    if (centre_lon != nullptr) centre_lon[c] = m.lon(c);
+    if (centre_lat != nullptr) centre_lat[c] = m.lat(c);
+    if (count != nullptr) count[c] = m.count[c];
+    if (value != nullptr) value[c] = m.value[c];
+    if (z != nullptr) z[c] = m.z[c];
+    if (p != nullptr) p[c] = m.p[c];
+    if (spot != nullptr) spot[c] = m.spot[c];
+    if (potential != nullptr) potential[c] = m.potential.empty() ? 0.0 : m.potential[c];
+    if (penetration != nullptr) penetration[c] = m.penetration[c];
+    if (whitespace != nullptr) whitespace[c] = m.whitespace[c];
+    if (gap != nullptr) gap[c] = m.gap[c];
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_hot_spots_names(const crmkit_hot_spots* hot_spots, char* out, size_t slot, size_t cap) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(hot_spots);
+  const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
+  if (slot == 0) throw error(errc::invalid_argument, fmt::format("{}: slot is 0", __func__));
+  crmkit::capi::check_capacity(cap, m.size() * slot, __func__, "cap");
+  if (m.size() > 0) CRMKIT_CHECK_NOT_NULL(out);
+  for (std::size_t c = 0; c < m.size(); ++c) {
+    const std::string name = m.name(c);
+    if (name.size() + 1 > slot)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: the name of cell {} ('{}') needs {} bytes, slot is {}", __func__, c, name,
+                              name.size() + 1, slot));
+    std::memcpy(out + c * slot, name.c_str(), name.size() + 1);
+  }
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
