@@ -165,6 +165,14 @@ TEST_CASE("row ranges per thread merge to the one-pass summary, in and out of ti
       CHECK(many.first_purchase == one.first_purchase);
       CHECK(many.last_purchase == one.last_purchase);
       CHECK(many.recency == one.recency);
+      // The scores run one task per column; the same for any thread count.
+      crmkit::rfm_options one_thread = options;
+      one_thread.n_threads = 1;
+      const auto scores_many = crmkit::rfm_score(many, options);
+      const auto scores_one = crmkit::rfm_score(one, one_thread);
+      CHECK(scores_many.r == scores_one.r);
+      CHECK(scores_many.f == scores_one.f);
+      CHECK(scores_many.m == scores_one.m);
     }
     // And against a direct count, so that both paths cannot be wrong together.
     std::vector<std::vector<std::int64_t>> days(3001);

@@ -163,7 +163,8 @@ struct rfm_scores {
 
 /// Scores the rows of `table` (R from `recency`, F from `frequency`, M from `monetary`).
 /// Any bins >= 2 works. rank_first ties go by `table.id_rank` when it is filled (see the
-/// file comment), else by row order.
+/// file comment), else by row order. The three scores are computed concurrently on up to
+/// `options.n_threads` threads (one task per score; the same result for any count).
 /// @throws crmkit::error (invalid_argument) for bins < 2, fewer than 2 rows (pandas'
 ///         qcut cannot cut a single value into classes either), a non-finite value or an
 ///         `id_rank` of the wrong length.

@@ -494,20 +494,23 @@ CRMKIT_FUNC rfm_table rfm_summary(const dataset& data, const rfm_options& option
 CRMKIT_FUNC rfm_scores rfm_score(const rfm_table& table, const rfm_options& options) {
   rfm_scores scores;
   scores.bins = options.bins;
+  // R, F and M are independent sorts: one task each (crmkit/core/parallel_for.hpp, one item
+  // per task, so the result cannot depend on the thread count; an error is the one R, F, M
+  // order meets first, as on one thread).
+  const std::vector<double>* const values[3] = {&table.recency, &table.frequency, &table.monetary};
+  std::vector<std::int32_t>* const outputs[3] = {&scores.r, &scores.f, &scores.m};
   if (options.tie_rule != rfm_tie_rule::rank_first || table.id_rank.empty()) {
-    scores.r = quantile_scores(table.recency, options.bins, options.tie_rule, /*reverse=*/true);
-    scores.f = quantile_scores(table.frequency, options.bins, options.tie_rule);
-    scores.m = quantile_scores(table.monetary, options.bins, options.tie_rule);
+    crmkit::parallel_for(3, 1, options.n_threads, [&](std::size_t k, std::size_t, std::size_t) {
+      *outputs[k] = quantile_scores(*values[k], options.bins, options.tie_rule, /*reverse=*/k == 0);
+    });
     return scores;
   }
   detail::check_tie_key(table.id_rank, table.size(), "rfm_score");
-  detail::check_score_input(table.recency, options.bins, "rfm_score");
-  detail::check_score_input(table.frequency, options.bins, "rfm_score");
-  detail::check_score_input(table.monetary, options.bins, "rfm_score");
+  for (const auto* v : values) detail::check_score_input(*v, options.bins, "rfm_score");
   const auto by_key = detail::order_by_tie_key(table.id_rank);  // shared by R, F and M
-  scores.r = detail::rank_first_scores(table.recency, options.bins, /*reverse=*/true, by_key);
-  scores.f = detail::rank_first_scores(table.frequency, options.bins, false, by_key);
-  scores.m = detail::rank_first_scores(table.monetary, options.bins, false, by_key);
+  crmkit::parallel_for(3, 1, options.n_threads, [&](std::size_t k, std::size_t, std::size_t) {
+    *outputs[k] = detail::rank_first_scores(*values[k], options.bins, /*reverse=*/k == 0, by_key);
+  });
   return scores;
 }
 
