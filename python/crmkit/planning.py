@@ -39,6 +39,7 @@ limit is a wall-clock guard. Errors are raised as :class:`crmkit.Error`
 
 from __future__ import annotations
 
+import inspect
 import weakref
 from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, create_string_buffer
 from typing import Any, Dict, List, Optional
@@ -179,47 +180,18 @@ def solve_vrptw(
     options = dict(locals())
     for name in ("customers", "vehicles", "depots"):
         options.pop(name)
-    return _solve(customers, vehicles, depots, None, **options)
+    return _solve(customers, vehicles, depots, None, options)
 
 
-def _solve(
-    customers: Any,
-    vehicles: Any,
-    depots: Any,
-    days: Optional[Dict[str, Any]],
-    *,
-    objective: str = "min_routes",
-    metric: str = "euclidean",
-    travel_time: Optional[Any] = None,
-    distance: Optional[Any] = None,
-    speed_kmh: float = _lib.DEFAULT,
-    cost_per_distance: float = _lib.DEFAULT,
-    time_limit: float = _lib.DEFAULT,
-    max_iter: int = _lib.DEFAULT,
-    seed: int = _lib.DEFAULT,
-    fleet_share: float = _lib.DEFAULT,
-    average_removed: float = _lib.DEFAULT,
-    max_string: float = _lib.DEFAULT,
-    temperature_start: float = _lib.DEFAULT,
-    temperature_end: float = _lib.DEFAULT,
-) -> RoutePlan:
-    """Plans the routes (see the module docstring and crmkit/planning/vrptw.hpp).
-
-    Args:
-        objective: ``"min_routes"`` (every visit required: fewest routes, then distance) or
-            ``"prize"`` (value collected minus ``cost_per_distance`` x distance; visits not
-            ``required`` may be dropped).
-        metric: ``"euclidean"``, ``"sphere"``, ``"wgs84"`` or ``"matrix"`` (then
-            ``travel_time`` and optionally ``distance``: square arrays over the customers
-            then the depots).
-        The other keywords are the solver's options; their defaults come from the library.
-
-    Raises:
-        crmkit.InvalidArgumentError: a missing column, a bad value (the message names the
-            customer or vehicle), an unknown objective or metric, an option out of range.
-    """
+def _solve(customers: Any, vehicles: Any, depots: Any, days: Optional[Dict[str, Any]],
+           options: Dict[str, Any]) -> RoutePlan:
+    """The body of :func:`solve_vrptw` and :func:`solve_multi_day`: ``options`` holds every
+    keyword of :func:`solve_vrptw` (its signature is the one list of them)."""
     import pandas as pd
 
+    options = dict(options)
+    objective, metric = options.pop("objective"), options.pop("metric")
+    travel_time, distance = options.pop("travel_time"), options.pop("distance")
     if objective not in _OBJECTIVES:
         raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown objective {objective!r}; one of {sorted(_OBJECTIVES)}")
     if metric not in _METRICS:
@@ -233,12 +205,7 @@ def _solve(
     handle = _Handle()
     check(lib.crmkit_vrp_set_int(handle.ptr, _lib.VRP_OBJECTIVE, _OBJECTIVES[objective]))
     check(lib.crmkit_vrp_set_int(handle.ptr, _lib.VRP_METRIC, _METRICS[metric]))
-    options = {
-        "speed_kmh": speed_kmh, "cost_per_distance": cost_per_distance, "time_limit": time_limit,
-        "max_iter": max_iter, "seed": seed, "fleet_share": fleet_share, "average_removed": average_removed,
-        "max_string": max_string, "temperature_start": temperature_start, "temperature_end": temperature_end,
-    }
-    for name, value in options.items():
+    for name, value in options.items():  # the solver's options
         if value is not _lib.DEFAULT:
             _lib.set_option("vrp", handle.ptr, name, value)
     on_matrix = metric == "matrix"
@@ -610,7 +577,11 @@ def solve_multi_day(
 
     customers = pd.DataFrame(customers)
     reps = pd.DataFrame(reps)
-    plan = _solve(customers, reps, depots, {"n_days": n_days, "works": works}, **options)
+    keywords = inspect.signature(solve_vrptw).bind(customers, reps, depots, **options)  # TypeError on a wrong name
+    keywords.apply_defaults()
+    for name in ("customers", "vehicles", "depots"):
+        keywords.arguments.pop(name)
+    plan = _solve(customers, reps, depots, {"n_days": n_days, "works": works}, keywords.arguments)
     plan.visits["day"] = [v[0] if isinstance(v, tuple) else -1 for v in plan.visits["vehicle"]]
     plan.visits["rep"] = [v[1] if isinstance(v, tuple) else None for v in plan.visits["vehicle"]]
     value = (np.asarray(customers["value"], dtype=np.float64) if "value" in customers
