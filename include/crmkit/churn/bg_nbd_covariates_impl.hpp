@@ -186,15 +186,7 @@ CRMKIT_FUNC void bg_nbd_covariates::set_params(std::span<const double> params, s
     throw error(errc::invalid_argument,
                 fmt::format("{}: {} values given, the model with p1 = {}, p2 = {} has {}", where, params.size(), p1, p2, K));
   static constexpr const char* base_names[] = {"r", "alpha0", "a0", "b0"};
-  for (std::size_t k = 0; k < K; ++k) {
-    const double v = params[k];
-    if (!std::isfinite(v) || (k < 4 && !(v > 0)))
-      throw error(errc::invalid_argument,
-                  k < 4 ? fmt::format("{}: {} = {} must be finite and > 0", where, base_names[k], v)
-                        : fmt::format("{}: covariate weight {} = {} is not finite", where, k - 4, v));
-  }
-  if (!(l2 >= 0) || !std::isfinite(l2))
-    throw error(errc::invalid_argument, fmt::format("{}: l2 = {} must be finite and >= 0", where, l2));
+  detail::check_covariate_params(where, params, base_names, l2);
   base_ = {params[0], params[1], params[2], params[3]};
   gamma_purchase_.assign(params.begin() + 4, params.begin() + 4 + static_cast<std::ptrdiff_t>(p1));
   gamma_a_.assign(params.begin() + 4 + static_cast<std::ptrdiff_t>(p1),

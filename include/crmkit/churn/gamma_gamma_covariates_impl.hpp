@@ -170,15 +170,7 @@ CRMKIT_FUNC void gamma_gamma_covariates::set_params(std::span<const double> para
     throw error(errc::invalid_argument,
                 fmt::format("{}: {} values given, the model with k = {} has {}", where, params.size(), k, 3 + k));
   static constexpr const char* base_names[] = {"p", "q", "gamma0"};
-  for (std::size_t j = 0; j < params.size(); ++j) {
-    const double v = params[j];
-    if (!std::isfinite(v) || (j < 3 && !(v > 0)))
-      throw error(errc::invalid_argument,
-                  j < 3 ? fmt::format("{}: {} = {} must be finite and > 0", where, base_names[j], v)
-                        : fmt::format("{}: covariate weight {} = {} is not finite", where, j - 3, v));
-  }
-  if (!(l2 >= 0) || !std::isfinite(l2))
-    throw error(errc::invalid_argument, fmt::format("{}: l2 = {} must be finite and >= 0", where, l2));
+  detail::check_covariate_params(where, params, base_names, l2);
   base_ = {params[0], params[1], params[2]};
   delta_.assign(params.begin() + 3, params.end());
   l2_ = l2;

@@ -39,6 +39,24 @@ inline double dot_row(std::span<const double> z, std::size_t row, std::size_t p,
   return s;
 }
 
+/// Checks the values handed to a covariate model's set_params (their count is checked by the
+/// caller, whose message names its covariate counts): the base parameters (named by
+/// base_names, the first base_names.size() values) finite and > 0, the covariate weights after
+/// them finite, and l2 finite and >= 0.
+inline void check_covariate_params(const char* where, std::span<const double> params,
+                                   std::span<const char* const> base_names, double l2) {
+  const std::size_t n_base = base_names.size();
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    const double v = params[k];
+    if (!std::isfinite(v) || (k < n_base && !(v > 0)))
+      throw error(errc::invalid_argument,
+                  k < n_base ? fmt::format("{}: {} = {} must be finite and > 0", where, base_names[k], v)
+                             : fmt::format("{}: covariate weight {} = {} is not finite", where, k - n_base, v));
+  }
+  if (!(l2 >= 0) || !std::isfinite(l2))
+    throw error(errc::invalid_argument, fmt::format("{}: l2 = {} must be finite and >= 0", where, l2));
+}
+
 /// theta from options.initial_params (K values: n_base positive, then finite weights).
 inline std::vector<double> covariate_start(const char* where, const std::vector<double>& initial, std::size_t n_base,
                                            std::size_t K) {
