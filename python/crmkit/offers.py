@@ -581,22 +581,27 @@ class ImplicitALS(Persisted):
     def similar_items(self, item: Any, n: int = 10) -> Any:
         """The ``n`` products most similar to ``item`` (a product id, or an index when fit
         on a matrix) by the cosine of their factors: DataFrame product_id, score."""
-        import pandas as pd
+        return _similar_items(self, "ImplicitALS", "crmkit_als_similar_items", item, n)
 
-        if self._handle is None:
-            raise _errors.error_for(_errors.E_NOT_FITTED, "ImplicitALS: call fit first")
-        try:
-            code = self.product_ids.index(item)
-        except ValueError:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown product {item!r}") from None
-        n = _int(n, "n")
-        items = np.empty(max(n, 0), dtype=np.int32)
-        scores = np.empty(max(n, 0), dtype=np.float64)
-        count = c_size_t()
-        _lib.check(_lib.get().crmkit_als_similar_items(self._handle, code, n, _ptr(items, c_int32),
-                                                      _ptr(scores, c_double), items.size, byref(count)))
-        k = count.value
-        return pd.DataFrame({"product_id": [self.product_ids[int(i)] for i in items[:k]], "score": scores[:k]})
+
+def _similar_items(model: Any, owner: str, c_function: str, item: Any, n: Any) -> Any:
+    """similar_items of ImplicitALS and ItemKNN: their C calls share one signature."""
+    import pandas as pd
+
+    if model._handle is None:
+        raise _errors.error_for(_errors.E_NOT_FITTED, f"{owner}: call fit first")
+    try:
+        code = model.product_ids.index(item)
+    except ValueError:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown product {item!r}") from None
+    n = _int(n, "n")
+    items = np.empty(max(n, 0), dtype=np.int32)
+    scores = np.empty(max(n, 0), dtype=np.float64)
+    count = c_size_t()
+    _lib.check(getattr(_lib.get(), c_function)(model._handle, code, n, _ptr(items, c_int32), _ptr(scores, c_double),
+                                               items.size, byref(count)))
+    k = count.value
+    return pd.DataFrame({"product_id": [model.product_ids[int(i)] for i in items[:k]], "score": scores[:k]})
 
 
 def _matrix_input(X: Any, value: str) -> tuple:
@@ -691,22 +696,7 @@ class ItemKNN(_Owned):
     def similar_items(self, item: Any, n: int = 10) -> Any:
         """The kept neighbours of ``item`` (a product id, or an index when fit on a
         matrix) other than itself, best first: DataFrame product_id, score."""
-        import pandas as pd
-
-        if self._handle is None:
-            raise _errors.error_for(_errors.E_NOT_FITTED, "ItemKNN: call fit first")
-        try:
-            code = self.product_ids.index(item)
-        except ValueError:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown product {item!r}") from None
-        n = _int(n, "n")
-        items = np.empty(max(n, 0), dtype=np.int32)
-        scores = np.empty(max(n, 0), dtype=np.float64)
-        count = c_size_t()
-        _lib.check(_lib.get().crmkit_item_knn_similar_items(self._handle, code, n, _ptr(items, c_int32),
-                                                           _ptr(scores, c_double), items.size, byref(count)))
-        k = count.value
-        return pd.DataFrame({"product_id": [self.product_ids[int(i)] for i in items[:k]], "score": scores[:k]})
+        return _similar_items(self, "ItemKNN", "crmkit_item_knn_similar_items", item, n)
 
 
 def _offer_grid(offers: Any) -> tuple:
