@@ -35,9 +35,8 @@ CRMKIT_DETAIL_GCJ_CLONES [[gnu::flatten]] inline void wgs84_to_gcj02_batch(const
   for (std::size_t i = 0; i < n; ++i) {
     const double x = lon[i], y = lat[i];
     const lon_lat g = wgs84_to_gcj02_in_box(x, y);
-    // Bitwise & and |, not && and ||: no short-circuit branch in the loop.
-    const bool inside = (x >= 72.004) & (x <= 137.8347) & (y >= 0.8293) & (y <= 55.8271);
-    const bool missing = (x != x) | (y != y);  // NOLINT(misc-redundant-expression): NaN test
+    const bool inside = in_china_box(x, y);
+    const bool missing = (x != x) | (y != y);  // NOLINT(misc-redundant-expression): NaN test; | not ||: no branch
     out_lon[i] = missing ? nan : (inside ? g[0] : x);
     out_lat[i] = missing ? nan : (inside ? g[1] : y);
   }
