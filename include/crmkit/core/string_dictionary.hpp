@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/detail/huge_pages.hpp"
 #include "crmkit/error.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -191,7 +192,12 @@ class string_dictionary {
     s.index = index;
   }
   void rehash(std::size_t slot_count) {
-    std::vector<slot> fresh(slot_count, slot{});
+    // Reserved and advised before the slots are written: a large slot array is probed at
+    // random, so it lives on huge pages where the kernel allows (detail/huge_pages.hpp).
+    std::vector<slot> fresh;
+    fresh.reserve(slot_count);
+    detail::advise_huge_pages(fresh.data(), slot_count * sizeof(slot));
+    fresh.resize(slot_count, slot{});
     const std::size_t mask = slot_count - 1;
     for (std::size_t e = 0; e < size(); ++e) {
       const std::string_view key = at(static_cast<std::int32_t>(e));
