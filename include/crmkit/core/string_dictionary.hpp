@@ -18,7 +18,8 @@
 ///
 /// Memory: the strings are stored once, back to back, plus 8 bytes of offset per entry
 /// and a 32-byte hash slot per entry at a load factor of at most 1/2 (about 64 bytes per
-/// entry beyond the characters themselves).
+/// entry beyond the characters themselves). On Linux a slot array of 4 MiB or more is
+/// advised onto transparent huge pages (it is probed at random; see detail/huge_pages.hpp).
 #pragma once
 
 #include <cstddef>
