@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <numeric>
+#include <random>
+#include <vector>
 
 #include "churn_test_util.hpp"
 
@@ -123,4 +125,65 @@ TEST_CASE("bg_nbd: bad input and misuse give clear errors") {
   const auto report = model.fit(s, o);
   CHECK(report.status == crmkit::fit_status::iteration_limit);
   CHECK(std::isfinite(model.params().r));
+}
+
+TEST_CASE("bg_nbd: a fit with many distinct rows (warm start from a subsample) reaches the optimum") {
+  // 60,000 customers with continuous t_x and T: every row is distinct, which is above the
+  // size at which the fit first fits a subsample of the rows and starts from there.
+  std::mt19937_64 rng(7);
+  std::gamma_distribution<double> lambda_dist(0.243, 1.0 / 4.414);
+  std::gamma_distribution<double> ga(0.793, 1.0), gb(2.426, 1.0);
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  std::vector<double> x, tx, T;
+  for (int i = 0; i < 60000; ++i) {
+    const double lambda = lambda_dist(rng);
+    const double g1 = ga(rng), g2 = gb(rng);
+    const double p = g1 / (g1 + g2);
+    const double horizon = 27.0 + 12.0 * u01(rng);
+    double t = 0, last = 0, n = 0;
+    while (lambda > 0) {
+      t += -std::log1p(-u01(rng)) / lambda;
+      if (t > horizon) break;
+      n += 1;
+      last = t;
+      if (u01(rng) < p) break;
+    }
+    x.push_back(n);
+    tx.push_back(last);
+    T.push_back(horizon);
+  }
+  crmkit::fit_options one, two;
+  two.n_threads = 2;
+  crmkit::bg_nbd m1, m2;
+  const auto r1 = m1.fit(x, tx, T, {}, one);
+  const auto r2 = m2.fit(x, tx, T, {}, two);
+  REQUIRE(r1.converged());
+  CHECK(r1.n_groups == 60000);
+  CHECK(r1.gradient_norm < 1e-9);
+  CHECK(r1.log_likelihood == r2.log_likelihood);
+  CHECK(m1.params().r == m2.params().r);
+  CHECK(m1.params().alpha == m2.params().alpha);
+  CHECK(m1.params().a == m2.params().a);
+  CHECK(m1.params().b == m2.params().b);
+  // the generating parameters, within sampling error
+  CHECK(m1.params().r == doctest::Approx(0.243).epsilon(0.15));
+  CHECK(m1.params().alpha == doctest::Approx(4.414).epsilon(0.15));
+  // a maximum: the summed per-customer log-likelihood is the reported one, and moving any
+  // parameter by 0.1% either way lowers it
+  const auto total = [&](const crmkit::bg_nbd_params& q) {
+    const crmkit::bg_nbd m(q);
+    double ll = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) ll += m.log_likelihood(x[i], tx[i], T[i]);
+    return ll;
+  };
+  const crmkit::bg_nbd_params best = m1.params();
+  const double ll = total(best);
+  CHECK(ll == doctest::Approx(r1.log_likelihood).epsilon(1e-11));
+  for (int k = 0; k < 4; ++k)
+    for (double f : {0.999, 1.001}) {
+      crmkit::bg_nbd_params q = best;
+      double* v[] = {&q.r, &q.alpha, &q.a, &q.b};
+      *v[k] *= f;
+      CHECK(total(q) < ll);
+    }
 }

@@ -28,7 +28,10 @@ namespace detail {
 // The BG/NBD likelihood on grouped rows, with everything that depends on one quantity only
 // cached per evaluation: ln(alpha+T) per distinct T, ln(alpha+t_x) per distinct t_x, and the
 // Gamma-function ratios per distinct x by the recurrences ln G(y+1) = ln G(y) + ln y and
-// psi(y+1) = psi(y) + 1/y. What is left per row is one exp and one log1p.
+// psi(y+1) = psi(y) + 1/y. The terms that depend on x only are summed once per distinct x
+// (with the total weight of its rows), and rows with x = 0, whose likelihood depends on T
+// only, once per distinct T (with the total weight of their rows). What is left per row with
+// x > 0 is one exp and one log1p, in a loop without branches.
 class bg_nbd_objective {
  public:
   bg_nbd_objective(const btyd_groups& g, int n_threads) : g_(g), n_threads_(n_threads) {
@@ -38,16 +41,24 @@ class bg_nbd_objective {
     utx_ = g.tx;
     std::sort(utx_.begin(), utx_.end());
     utx_.erase(std::unique(utx_.begin(), utx_.end()), utx_.end());
-    iT_.resize(g.size());
-    itx_.resize(g.size());
-    ix_.resize(g.size());
-    for (std::size_t i = 0; i < g.size(); ++i) {
-      iT_[i] = static_cast<std::uint32_t>(std::lower_bound(uT_.begin(), uT_.end(), g.T[i]) - uT_.begin());
-      itx_[i] = static_cast<std::uint32_t>(std::lower_bound(utx_.begin(), utx_.end(), g.tx[i]) - utx_.begin());
-      ix_[i] = static_cast<std::uint32_t>(g.x[i]);
-      max_x_ = std::max<std::size_t>(max_x_, ix_[i]);
-    }
+    for (std::size_t i = 0; i < g.size(); ++i) max_x_ = std::max<std::size_t>(max_x_, static_cast<std::size_t>(g.x[i]));
     const std::size_t nx = max_x_ + 1;
+    wx_.assign(nx, 0.0);
+    w0T_.assign(uT_.size(), 0.0);
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      const auto x = static_cast<std::size_t>(g.x[i]);
+      const auto iT = static_cast<std::uint32_t>(std::lower_bound(uT_.begin(), uT_.end(), g.T[i]) - uT_.begin());
+      wx_[x] += g.w[i];
+      w_groups_ += g.w[i];
+      if (x == 0) {
+        w0T_[iT] += g.w[i];
+        continue;
+      }
+      iT_.push_back(iT);
+      itx_.push_back(static_cast<std::uint32_t>(std::lower_bound(utx_.begin(), utx_.end(), g.tx[i]) - utx_.begin()));
+      ix_.push_back(static_cast<std::uint32_t>(x));
+      w_.push_back(g.w[i]);
+    }
     lgr_.resize(nx); dgr_.resize(nx); lgb_.resize(nx); dgb_.resize(nx); lgab_.resize(nx); dgab_.resize(nx);
     lbx_.resize(nx); ibx_.resize(nx);
     lT_.resize(uT_.size()); rT_.resize(uT_.size()); ltx_.resize(utx_.size()); rtx_.resize(utx_.size());
@@ -61,14 +72,23 @@ class bg_nbd_objective {
       std::fill(grad.begin(), grad.end(), std::numeric_limits<double>::quiet_NaN());
       return std::numeric_limits<double>::quiet_NaN();
     }
+    // Rows with x = 0: ln L = -r ln(alpha + T), by distinct T.
+    double z_ll = 0, z_r = 0, z_al = 0;
     for (std::size_t k = 0; k < uT_.size(); ++k) {
       lT_[k] = std::log(alpha + uT_[k]);
       rT_[k] = 1.0 / (alpha + uT_[k]);
+      z_ll += w0T_[k] * lT_[k];
+      z_al += w0T_[k] * rT_[k];
     }
+    z_r = z_ll;
+    z_ll *= -r;
+    z_al *= r;
     for (std::size_t k = 0; k < utx_.size(); ++k) {
       ltx_[k] = std::log(alpha + utx_[k]);
       rtx_[k] = 1.0 / (alpha + utx_[k]);
     }
+    // The terms in x only, weighted by the total weight of each x.
+    double x_ll = 0, x_r = 0, x_a = 0, x_b = 0;
     lgr_[0] = dgr_[0] = lgb_[0] = dgb_[0] = lgab_[0] = dgab_[0] = 0.0;
     for (std::size_t x = 1; x <= max_x_; ++x) {
       const double k = static_cast<double>(x - 1);
@@ -80,66 +100,102 @@ class bg_nbd_objective {
       dgab_[x] = dgab_[x - 1] + 1.0 / (a + b + k);
       lbx_[x] = std::log(b + k);  // ln(b + x - 1)
       ibx_[x] = 1.0 / (b + k);
+      const double w = wx_[x];
+      x_ll += w * (lgr_[x] + lgb_[x] - lgab_[x]);
+      x_r += w * dgr_[x];
+      x_a += w * dgab_[x];
+      x_b += w * (dgb_[x] - dgab_[x]);
     }
     const double log_a = std::log(a), log_alpha = std::log(alpha);
+    // Rows with x > 0: ln L = ln(e^a3 + e^a4) with a3 = -(r+x) ln(alpha+T) and
+    // a4 = ln a - ln(b+x-1) - (r+x) ln(alpha+t_x); w4 = e^a4 / (e^a3 + e^a4).
     constexpr std::size_t block = 8192;
-    const std::size_t n_blocks = (g_.size() + block - 1) / block;
+    const std::size_t n_rows = w_.size();
+    const std::size_t n_blocks = (n_rows + block - 1) / block;
     partial_.assign(n_blocks, {});
-    crmkit::parallel_for(g_.size(), block, n_threads_, [&](std::size_t blk, std::size_t begin, std::size_t end) {
-      double s_ll = 0, s_r = 0, s_al = 0, s_a = 0, s_b = 0;
+    crmkit::parallel_for(n_rows, block, n_threads_, [&](std::size_t blk, std::size_t begin, std::size_t end) {
+      double s_mix = 0, s_r = 0, s_al = 0, s_w4 = 0, s_b = 0;
       for (std::size_t i = begin; i < end; ++i) {
         const std::uint32_t x = ix_[i];
-        const double w = g_.w[i];
+        const double w = w_[i];
         const double p = r + static_cast<double>(x);
-        const double lT = lT_[iT_[i]];
+        const std::uint32_t t = iT_[i], tx = itx_[i];
+        const double lT = lT_[t], ltx = ltx_[tx];
         const double a3 = -p * lT;
-        double mix = a3, w4 = 0.0, ltx = 0.0, rtx = 0.0;
-        if (x > 0) {
-          ltx = ltx_[itx_[i]];
-          rtx = rtx_[itx_[i]];
-          const double a4 = log_a - lbx_[x] - p * ltx;
-          // log(e^a3 + e^a4) and the weight w4 = e^a4 / (e^a3 + e^a4).
-          const double d = a4 - a3;
-          if (d > 0) {
-            const double e = std::exp(-d);
-            mix = a4 + std::log1p(e);
-            w4 = 1.0 / (1.0 + e);
-          } else {
-            const double e = std::exp(d);
-            mix = a3 + std::log1p(e);
-            w4 = e / (1.0 + e);
-          }
-        }
-        const double w3 = 1.0 - w4;
-        s_ll += w * (lgr_[x] + r * log_alpha + lgb_[x] - lgab_[x] + mix);
-        s_r += w * (dgr_[x] + log_alpha - w3 * lT - w4 * ltx);
-        s_al += w * (r / alpha - p * (w3 * rT_[iT_[i]] + w4 * rtx));
-        s_a += w * (-dgab_[x] + (x > 0 ? w4 / a : 0.0));
-        s_b += w * (dgb_[x] - dgab_[x] - (x > 0 ? w4 * ibx_[x] : 0.0));
+        const double a4 = log_a - lbx_[x] - p * ltx;
+        const double d = a4 - a3;
+        // log(e^a3 + e^a4) = max + log1p(e^-|d|); the weights are 1/(1 + e) and e/(1 + e).
+        const double e = std::exp(-std::abs(d));
+        const double q = 1.0 / (1.0 + e);
+        const double mix = std::max(a3, a4) + std::log1p(e);
+        const double w4 = d > 0 ? q : e * q;
+        const double w3 = d > 0 ? e * q : q;
+        s_mix += w * mix;
+        s_r += w * (w3 * lT + w4 * ltx);
+        s_al += w * p * (w3 * rT_[t] + w4 * rtx_[tx]);
+        s_w4 += w * w4;
+        s_b += w * w4 * ibx_[x];
       }
-      partial_[blk] = {s_ll, s_r, s_al, s_a, s_b};
+      partial_[blk] = {s_mix, s_r, s_al, s_w4, s_b};
     });
     std::array<double, 5> sum{};
     for (const auto& p : partial_)
       for (std::size_t k = 0; k < 5; ++k) sum[k] += p[k];
+    const double ll = x_ll + w_groups_ * r * log_alpha + z_ll + sum[0];
+    const double g_r = x_r + w_groups_ * log_alpha - z_r - sum[1];
+    const double g_alpha = w_groups_ * r / alpha - z_al - sum[2];
+    const double g_a = -x_a + sum[3] / a;
+    const double g_b = x_b - sum[4];
     const double scale = -1.0 / g_.total_weight;
     // d/d(ln p) = p d/dp
-    grad[0] = scale * sum[1] * r;
-    grad[1] = scale * sum[2] * alpha;
-    grad[2] = scale * sum[3] * a;
-    grad[3] = scale * sum[4] * b;
-    return scale * sum[0];
+    grad[0] = scale * g_r * r;
+    grad[1] = scale * g_alpha * alpha;
+    grad[2] = scale * g_a * a;
+    grad[3] = scale * g_b * b;
+    return scale * ll;
   }
 
  private:
   const btyd_groups& g_;
   int n_threads_;
   std::vector<double> uT_, utx_;
+  std::vector<double> wx_;   // total weight of the rows with each x
+  std::vector<double> w0T_;  // total weight of the rows with x = 0, by distinct T
+  double w_groups_ = 0.0;    // total weight of the groups
+  // The rows with x > 0: indices of T and t_x among the distinct values, x, weight.
   std::vector<std::uint32_t> iT_, itx_, ix_;
+  std::vector<double> w_;
   std::size_t max_x_ = 0;
   std::vector<double> lgr_, dgr_, lgb_, dgb_, lgab_, dgab_, lbx_, ibx_, lT_, rT_, ltx_, rtx_;
   std::vector<std::array<double, 5>> partial_;
 };
+
+/// Fits with at least this many distinct rows start from a fit of a subsample of them.
+inline constexpr std::size_t bg_nbd_warm_start_min_groups = 32768;
+/// The subsample's size (distinct rows) and the gradient tolerance of its fit.
+inline constexpr std::size_t bg_nbd_warm_start_rows = 8192;
+inline constexpr double bg_nbd_warm_start_tol = 1e-6;
+
+/// Every k-th distinct row (k = size / bg_nbd_warm_start_rows), or nothing when there are
+/// fewer than bg_nbd_warm_start_min_groups. The groups are in order of first appearance, so
+/// the sample is spread over the data; a deterministic choice, the same for any thread count.
+inline btyd_groups bg_nbd_warm_start_sample(const btyd_groups& g) {
+  btyd_groups s;
+  if (g.size() < bg_nbd_warm_start_min_groups) return s;
+  const std::size_t stride = g.size() / bg_nbd_warm_start_rows;
+  bool repeat = false;
+  for (std::size_t i = 0; i < g.size(); i += stride) {
+    s.x.push_back(g.x[i]);
+    s.tx.push_back(g.tx[i]);
+    s.T.push_back(g.T[i]);
+    s.w.push_back(g.w[i]);
+    s.total_weight += g.w[i];
+    repeat = repeat || g.x[i] > 0;
+  }
+  s.n_rows = s.size();
+  if (!repeat || !(s.total_weight > 0)) return {};
+  return s;
+}
 
 }  // namespace detail
 
@@ -161,8 +217,19 @@ CRMKIT_FUNC fit_report bg_nbd::fit(std::span<const double> frequency, std::span<
   detail::bg_nbd_objective objective(groups, options.n_threads);
   std::vector<double> params;
   static constexpr const char* names[] = {"r", "alpha", "a", "b"};
+  // Many distinct rows: fit a fixed subsample first and start from its point and inverse
+  // Hessian (the optimum is the full data's; only the path to it is shorter).
+  detail::bfgs_result warm;
+  const detail::btyd_groups sample = detail::bg_nbd_warm_start_sample(groups);
+  if (sample.size() > 0) {
+    detail::bg_nbd_objective sample_objective(sample, options.n_threads);
+    std::vector<double> theta(4);
+    for (std::size_t i = 0; i < 4; ++i) theta[i] = std::log(start[i]);
+    warm = detail::minimize_bfgs(sample_objective, theta, options.max_iter, detail::bg_nbd_warm_start_tol,
+                                 std::log(options.parameter_bound));
+  }
   auto report = detail::run_btyd_fit(objective, start, options, groups.n_rows, groups.size(), groups.total_weight,
-                                     params, names);
+                                     params, names, sample.size() > 0 ? &warm : nullptr);
   if (!params.empty()) {
     p_ = {params[0], params[1], params[2], params[3]};
     fitted_ = true;

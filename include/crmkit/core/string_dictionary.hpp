@@ -18,7 +18,8 @@
 ///
 /// Memory: the strings are stored once, back to back, plus 8 bytes of offset per entry
 /// and a 32-byte hash slot per entry at a load factor of at most 1/2 (about 64 bytes per
-/// entry beyond the characters themselves).
+/// entry beyond the characters themselves). On Linux a slot array of 4 MiB or more is
+/// advised onto transparent huge pages (it is probed at random; see detail/huge_pages.hpp).
 #pragma once
 
 #include <cstddef>
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "crmkit/config.hpp"
+#include "crmkit/core/detail/huge_pages.hpp"
 #include "crmkit/error.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -191,7 +193,12 @@ class string_dictionary {
     s.index = index;
   }
   void rehash(std::size_t slot_count) {
-    std::vector<slot> fresh(slot_count, slot{});
+    // Reserved and advised before the slots are written: a large slot array is probed at
+    // random, so it lives on huge pages where the kernel allows (detail/huge_pages.hpp).
+    std::vector<slot> fresh;
+    fresh.reserve(slot_count);
+    detail::advise_huge_pages(fresh.data(), slot_count * sizeof(slot));
+    fresh.resize(slot_count, slot{});
     const std::size_t mask = slot_count - 1;
     for (std::size_t e = 0; e < size(); ++e) {
       const std::string_view key = at(static_cast<std::int32_t>(e));

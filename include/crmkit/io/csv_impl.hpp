@@ -38,6 +38,7 @@
 
 #include <fmt/format.h>
 
+#include "crmkit/core/detail/huge_pages.hpp"
 #include "crmkit/core/parallel_for.hpp"
 #include "crmkit/core/string_dictionary.hpp"
 #include "crmkit/core/time.hpp"
@@ -838,11 +839,18 @@ class transaction_builder {
 
   void grow() {
     const std::size_t capacity = progress_.target(customers_.size(), customers_.capacity(), n_);
-    customers_.reserve(capacity);
-    times_out_.reserve(capacity);
-    amounts_.reserve(capacity);
-    if (products_) product_codes_.reserve(capacity);
-    if (channels_) channel_codes_.reserve(capacity);
+    reserve_huge(customers_, capacity);
+    reserve_huge(times_out_, capacity);
+    reserve_huge(amounts_, capacity);
+    if (products_) reserve_huge(product_codes_, capacity);
+    if (channels_) reserve_huge(channel_codes_, capacity);
+  }
+
+  // reserve(), with the part of the new buffer not yet written on huge pages.
+  template <class T>
+  static void reserve_huge(std::vector<T>& values, std::size_t capacity) {
+    values.reserve(capacity);
+    detail::advise_huge_pages(values.data() + values.size(), (values.capacity() - values.size()) * sizeof(T));
   }
 
   const std::vector<std::string>& header_;
@@ -1028,6 +1036,7 @@ class parallel_output {
   void reserve(std::size_t n) {
     if (n <= capacity_) return;
     std::unique_ptr<T[]> bigger(new T[n]);
+    advise_huge_pages(bigger.get(), n * sizeof(T));
     if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_ * sizeof(T));
     data_ = std::move(bigger);
     capacity_ = n;

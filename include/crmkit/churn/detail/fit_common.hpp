@@ -20,15 +20,24 @@ namespace detail {
 /// The usual epilogue of a BTYD fit: optimise, refuse non-finite parameters as a success,
 /// compute standard errors, fill the report. `params` comes back empty when the fit
 /// produced nothing usable (numerical_failure, "not finite").
+///
+/// `warm` (optional) is a fit of the same objective on a subsample: when it converged, the
+/// optimisation starts from its point and inverse Hessian instead of `start`, and its
+/// iterations and evaluations count in the report.
 template <class Objective>
 fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const fit_options& options,
                         std::size_t n_rows, std::size_t n_groups, double total_weight, std::vector<double>& params,
-                        std::span<const char* const> names = {}) {
+                        std::span<const char* const> names = {}, const bfgs_result* warm = nullptr) {
   validate_options(options, "fit");  // the ranges of option_table<fit_options>
   std::vector<double> theta(start.size());
   for (std::size_t i = 0; i < start.size(); ++i) theta[i] = std::log(start[i]);
-  auto result = minimize_bfgs(objective, theta, options.max_iter, options.tol,
-                              std::log(options.parameter_bound));
+  const bool use_warm = warm != nullptr && warm->status == fit_status::converged && warm->x.size() == theta.size();
+  auto result = minimize_bfgs(objective, use_warm ? warm->x : theta, options.max_iter, options.tol,
+                              std::log(options.parameter_bound), use_warm ? &warm->inverse_hessian : nullptr);
+  if (use_warm) {
+    result.iterations += warm->iterations;
+    result.evaluations += warm->evaluations;
+  }
   fit_report report;
   report.status = result.status;
   report.iterations = result.iterations;

@@ -28,6 +28,7 @@ struct bfgs_result {
   fit_status status = fit_status::numerical_failure;
   int boundary_index = -1;  ///< the parameter outside the bound when status is boundary
   bool line_search_failed = false;  ///< numerical_failure from the line search (else: not finite)
+  Eigen::MatrixXd inverse_hessian;  ///< the final inverse Hessian approximation
 };
 
 inline double inf_norm(const std::vector<double>& g) {
@@ -39,10 +40,13 @@ inline double inf_norm(const std::vector<double>& g) {
 /// Minimises f; `objective(x, grad)` returns f(x) and writes its gradient (NaN or inf when
 /// x is outside the domain). Never returns non-finite x: a failed step keeps the last point.
 /// Stops with fit_status::boundary when some |x_i| > x_bound before convergence (the
-/// minimum lies at infinity in that direction).
+/// minimum lies at infinity in that direction). `initial_inverse_hessian` (optional, n x n)
+/// starts the iteration from that approximation (e.g. one from a fit of a subsample) instead
+/// of the scaled identity.
 template <class Objective>
 bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_iterations, double gtol,
-                          double x_bound = std::numeric_limits<double>::infinity()) {
+                          double x_bound = std::numeric_limits<double>::infinity(),
+                          const Eigen::MatrixXd* initial_inverse_hessian = nullptr) {
   const std::size_t n = x.size();
   const auto ni = static_cast<Eigen::Index>(n);
   bfgs_result result;
@@ -57,6 +61,11 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
   Eigen::MatrixXd h = Eigen::MatrixXd::Identity(ni, ni);  // inverse Hessian approximation
   Eigen::VectorXd d(ni);
   bool first = true;
+  if (initial_inverse_hessian != nullptr && initial_inverse_hessian->rows() == ni &&
+      initial_inverse_hessian->cols() == ni && initial_inverse_hessian->allFinite()) {
+    h = *initial_inverse_hessian;
+    first = false;
+  }
   bool restarted = false;
   result.status = fit_status::iteration_limit;
   int it = 0;
@@ -155,6 +164,7 @@ bfgs_result minimize_bfgs(Objective&& objective, std::vector<double> x, int max_
   result.f = f;
   result.gradient_norm = inf_norm(g);
   result.iterations = it;
+  result.inverse_hessian = h;
   return result;
 }
 
