@@ -207,7 +207,7 @@ class GeoIndex:
         distance_model: "sphere" (great circles, the default and fastest) or "wgs84"
             (geodesics on the WGS84 ellipsoid, GeographicLib; earth_radius_m must then be None).
 
-    The coordinates are copied; memory is about 64 bytes per located point. A built
+    The coordinates are copied; memory is about 52-60 bytes per located point. A built
     index is immutable: concurrent queries from several threads are safe.
     """
 

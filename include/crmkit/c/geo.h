@@ -96,7 +96,7 @@ typedef struct crmkit_geo_result crmkit_geo_result;
 /**
  * Builds an index over n points; point i has id i. Rows with NaN in both coordinates
  * have no location and are never returned. The coordinates are copied. Memory: about
- * 64 bytes per located point.
+ * 52-60 bytes per located point (32 more while it is built).
  * @param lon longitudes in degrees, [-180, 180] (or any finite value with CRMKIT_GEO_NORMALIZE_LONGITUDE)
  * @param lat latitudes in degrees, [-90, 90]
  * @param earth_radius_m sphere radius in metres; 0 selects the mean Earth radius 6,371,008.8 m

@@ -1,7 +1,7 @@
 /// @file crmkit/geo/geo_index_impl.hpp
 /// Definitions of crmkit/geo/geo_index.hpp (compiled once by src/geo/geo_index.cpp, or
-/// inline under CRMKIT_HEADER_ONLY). This is the only crmkit header that includes
-/// Boost.Geometry: include crmkit/geo/geo_index.hpp instead.
+/// inline under CRMKIT_HEADER_ONLY). The tree is crmkit/geo/detail/kdtree.hpp; include
+/// crmkit/geo/geo_index.hpp instead of this file.
 #pragma once
 
 #include <algorithm>
@@ -10,34 +10,17 @@
 #include <string>
 #include <utility>
 
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
-#include <boost/iterator/function_output_iterator.hpp>
 #include <fmt/format.h>
 
 #include "crmkit/error.hpp"
 #include "crmkit/core/parallel_for.hpp"
 #include "crmkit/geo/geo_index.hpp"
+#include "crmkit/geo/detail/kdtree.hpp"
 #include "crmkit/geo/detail/wgs84.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 
 namespace detail {
-namespace geo_bg {
-namespace bg = boost::geometry;
-namespace bgi = boost::geometry::index;
-using point3 = bg::model::point<double, 3, bg::cs::cartesian>;
-using box3 = bg::model::box<point3>;
-using value = std::pair<point3, std::int32_t>;
-// Leaves of 16 values: measured faster than 8 or 32 for 2-10 km radius counts on 1e6
-// clustered points (bench/geo_bench.cpp). The range constructor uses STR packing.
-using tree = bgi::rtree<value, bgi::quadratic<16>>;
-}  // namespace geo_bg
-
-// Relative and absolute slack of the prefilter boxes: a box only preselects, the exact
-// test follows, so a slightly larger box never changes a result.
-inline constexpr double geo_box_slack_rel = 1e-12;
-inline constexpr double geo_box_slack_abs = 1e-14;
 
 inline double geo_normalize_lon(double lon) noexcept {
   if (lon >= -180.0 && lon <= 180.0) return lon;
@@ -62,10 +45,6 @@ inline void geo_check_point(double& lon, double& lat, bool normalize, const char
   }
 }
 
-inline geo_bg::box3 geo_cube(const unit_vector& q, double half) noexcept {
-  return {{q.x - half, q.y - half, q.z - half}, {q.x + half, q.y + half, q.z + half}};
-}
-
 // The bound of the wgs84 prefilter (geo_index.hpp, "Ellipsoidal distances"): a geodesic
 // distance s spans a central angle of at most s / (b^2 / a) = s a / b^2 radians.
 inline constexpr double wgs84_a = 6378137.0;
@@ -86,7 +65,7 @@ struct geo_index::impl {
   std::vector<double> lon;
   std::vector<double> lat;
   std::size_t n_located = 0;
-  detail::geo_bg::tree rtree;
+  detail::geo_kdtree tree;
 
   [[nodiscard]] bool ellipsoid() const noexcept { return options.distance_model == geo_distance_model::wgs84; }
   // Queries compare a "key" monotone in distance: the squared chord on the sphere, the
@@ -131,15 +110,13 @@ struct geo_index::impl {
   // Calls f(id, squared chord) for every eligible point with squared chord <= c2.
   template <class F>
   void for_each_within(const unit_vector& q, double c2, const geo_filter* filter, F&& f) const {
-    const double half = std::sqrt(c2) * (1.0 + detail::geo_box_slack_rel) + detail::geo_box_slack_abs;
-    auto sink = boost::make_function_output_iterator([&](const detail::geo_bg::value& v) {
-      const double dx = q.x - boost::geometry::get<0>(v.first);
-      const double dy = q.y - boost::geometry::get<1>(v.first);
-      const double dz = q.z - boost::geometry::get<2>(v.first);
-      const double d2 = dx * dx + dy * dy + dz * dz;
-      if (d2 <= c2 && (filter == nullptr || filter->keeps(static_cast<std::size_t>(v.second)))) f(v.second, d2);
-    });
-    rtree.query(boost::geometry::index::intersects(detail::geo_cube(q, half)), sink);
+    auto none = [](const std::int32_t*, const std::int32_t*) {};
+    if (filter == nullptr) {
+      tree.visit_within<false>(q, c2, f, none);
+    } else {
+      tree.visit_within<false>(
+          q, c2, [&](std::int32_t id, double d2) { if (filter->keeps(static_cast<std::size_t>(id))) f(id, d2); }, none);
+    }
   }
 
   void within(double lon0, double lat0, double radius_m, const geo_query_options& q, std::vector<std::int32_t>& ids,
@@ -178,6 +155,19 @@ struct geo_index::impl {
   std::size_t count(double lon0, double lat0, double radius_m, const geo_query_options& q) const {
     detail::geo_check_point(lon0, lat0, options.normalize_longitude, "geo_index::count_within");
     const unit_vector u = to_unit_vector(lon0, lat0);
+    if (!ellipsoid()) {
+      const double c2 = key_of_radius(radius_m);
+      if (q.filter == nullptr) return tree.count_within(u, c2);
+      // Whole subtrees inside the ball need only the filter, not a distance.
+      std::size_t n = 0;
+      const geo_filter& f = *q.filter;
+      tree.visit_within<true>(
+          u, c2, [&](std::int32_t id, double) { n += f.keeps(static_cast<std::size_t>(id)) ? 1 : 0; },
+          [&](const std::int32_t* first, const std::int32_t* last) {
+            for (const std::int32_t* p = first; p < last; ++p) n += f.keeps(static_cast<std::size_t>(*p)) ? 1 : 0;
+          });
+      return n;
+    }
     std::size_t n = 0;
     for_each_within_key(u, lon0, lat0, key_of_radius(radius_m), q.filter, [&](std::int32_t, double) { ++n; });
     return n;
@@ -211,41 +201,12 @@ struct geo_index::impl {
   // The k smallest (squared chord, id) pairs, ascending, for a checked query point.
   void nearest_by_chord(double lon0, double lat0, std::size_t k, const geo_filter* filter,
                         std::vector<std::pair<double, std::int32_t>>& out) const {
-    namespace bgi = boost::geometry::index;
-    out.clear();
-    if (n_located == 0) return;
     const unit_vector u = to_unit_vector(lon0, lat0);
-    const detail::geo_bg::point3 qp(u.x, u.y, u.z);
-    // One more than asked: when the (k+1)-th is strictly farther than the k-th, no point
-    // outside the answer can tie with it, whatever rounding the tree's own distance had.
-    auto sink = boost::make_function_output_iterator([&](const detail::geo_bg::value& v) {
-      out.emplace_back(chord2(u, {boost::geometry::get<0>(v.first), boost::geometry::get<1>(v.first),
-                                  boost::geometry::get<2>(v.first)}),
-                       v.second);
-    });
-    const unsigned kk = static_cast<unsigned>(std::min<std::size_t>(k + 1, std::numeric_limits<unsigned>::max()));
     if (filter == nullptr) {
-      rtree.query(bgi::nearest(qp, kk), sink);
+      tree.nearest(u, k, [](std::int32_t) { return true; }, out);
     } else {
-      rtree.query(bgi::nearest(qp, kk) &&
-                      bgi::satisfies([filter](const detail::geo_bg::value& v) {
-                        return filter->keeps(static_cast<std::size_t>(v.second));
-                      }),
-                  sink);
+      tree.nearest(u, k, [filter](std::int32_t id) { return filter->keeps(static_cast<std::size_t>(id)); }, out);
     }
-    std::sort(out.begin(), out.end());
-    if (out.size() <= k) return;  // every eligible point is in
-    const double dk = out[k - 1].first;
-    if (out[k].first > dk * (1.0 + 4 * detail::geo_box_slack_rel) + 1e-300) {
-      out.resize(k);
-      return;
-    }
-    // A tie (or near tie) at the k-th distance: gather every point at most that far and
-    // let the index decide (the brute-force order).
-    out.clear();
-    for_each_within(u, dk, filter, [&](std::int32_t id, double d2) { out.emplace_back(d2, id); });
-    std::sort(out.begin(), out.end());
-    if (out.size() > k) out.resize(k);
   }
 };
 
@@ -301,22 +262,25 @@ CRMKIT_FUNC geo_index::geo_index(std::span<const double> longitude, std::span<co
   m.options = options;
   m.lon.assign(longitude.begin(), longitude.end());
   m.lat.assign(latitude.begin(), latitude.end());
-  std::vector<detail::geo_bg::value> values;
-  values.reserve(m.lon.size());
+  std::vector<detail::geo_kd_point> points;
+  points.reserve(m.lon.size());
   for (std::size_t i = 0; i < m.lon.size(); ++i) {
     double& x = m.lon[i];
     double& y = m.lat[i];
-    if (std::isnan(x) && std::isnan(y)) continue;  // no location
-    if (std::isnan(x) != std::isnan(y))
-      throw error(errc::invalid_argument,
-                  fmt::format("geo_index: row {} has only one NaN coordinate (longitude {}, latitude {})", i, x, y));
-    const std::string what = fmt::format("geo_index: row {}", i);
-    detail::geo_check_point(x, y, options.normalize_longitude, what.c_str());
+    // In range (hence finite, not NaN): the common case, checked without building a message.
+    if (!(x >= -180.0 && x <= 180.0 && y >= -90.0 && y <= 90.0)) {
+      if (std::isnan(x) && std::isnan(y)) continue;  // no location
+      if (std::isnan(x) != std::isnan(y))
+        throw error(errc::invalid_argument,
+                    fmt::format("geo_index: row {} has only one NaN coordinate (longitude {}, latitude {})", i, x, y));
+      const std::string what = fmt::format("geo_index: row {}", i);
+      detail::geo_check_point(x, y, options.normalize_longitude, what.c_str());  // throws, or wraps the longitude
+    }
     const unit_vector u = to_unit_vector(x, y);
-    values.emplace_back(detail::geo_bg::point3(u.x, u.y, u.z), static_cast<std::int32_t>(i));
+    points.push_back({u.x, u.y, u.z, static_cast<std::int32_t>(i)});
   }
-  m.n_located = values.size();
-  m.rtree = detail::geo_bg::tree(values.begin(), values.end());  // STR packing
+  m.n_located = points.size();
+  m.tree.build(std::move(points));
 }
 
 CRMKIT_FUNC geo_index geo_index::from_customers(const customer_table& customers, geo_index_options options) {
@@ -368,7 +332,7 @@ namespace detail {
 // The 3D box around the unit vectors of the lon/lat rectangle [l0, l1] x [p0, p1]
 // (l0 <= l1): extremes of r cos(l), r sin(l) over the sector are at its corners and
 // where it crosses the axes.
-inline geo_bg::box3 geo_rect_box(double l0, double p0, double l1, double p1) noexcept {
+inline geo_box3 geo_rect_box(double l0, double p0, double l1, double p1) noexcept {
   constexpr double to_rad = std::numbers::pi / 180.0;
   const double c0 = std::cos(p0 * to_rad), c1 = std::cos(p1 * to_rad);
   const double r_min = std::min(c0, c1);
@@ -404,13 +368,12 @@ CRMKIT_FUNC std::vector<std::int32_t> geo_index::in_box(double min_lon, double m
   const auto& lon = impl_->lon;
   const auto& lat = impl_->lat;
   auto run = [&](double l0, double l1) {
-    auto sink = boost::make_function_output_iterator([&](const detail::geo_bg::value& v) {
-      const auto i = static_cast<std::size_t>(v.second);
+    impl_->tree.for_each_in_box(detail::geo_rect_box(l0, min_lat, l1, max_lat), [&](std::int32_t id) {
+      const auto i = static_cast<std::size_t>(id);
       if (lat[i] >= min_lat && lat[i] <= max_lat && lon[i] >= l0 && lon[i] <= l1 &&
           (q.filter == nullptr || q.filter->keeps(i)))
-        ids.push_back(v.second);
+        ids.push_back(id);
     });
-    impl_->rtree.query(boost::geometry::index::intersects(detail::geo_rect_box(l0, min_lat, l1, max_lat)), sink);
   };
   if (min_lon <= max_lon) {
     run(min_lon, max_lon);

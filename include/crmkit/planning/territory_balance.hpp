@@ -67,7 +67,7 @@
 /// `within_tolerance` says whether they were, and the per-rep deviations show by how much.
 ///
 /// Memory: n x reps doubles of distances (8 n k bytes), the kNN graph (about 8 n x
-/// n_neighbors x 2 bytes), a geo_index over the customers during its build (about 64
+/// n_neighbors x 2 bytes), a geo_index over the customers during its build (about 60
 /// bytes per customer) and the result table (about 40 bytes per customer).
 #pragma once
 
