@@ -8,6 +8,10 @@
 /// customer picks its rule by the model's policy (first match, priority, unique). With
 /// cascade, a customer that moved is re-evaluated from its new stage (stage_days = 0) until
 /// no rule fires or `max_hops` hops were made; every hop is logged with the as-of time.
+/// With at most 64 transitions active, the masks become one 64-bit set per customer in try
+/// order (plus one at stage_days = 0 for the cascade), so a customer's rule is the first
+/// set bit among those leaving its stage; purchase events gather their buyers' values into
+/// the same blocks.
 ///
 /// Invariants: a `@history` target resolves to the customer's previous stage; a history hop
 /// that would skip along the no-skip chain is not taken (the next rule is tried). A
@@ -44,7 +48,6 @@
 #include <cstring>
 #include <limits>
 #include <memory>
-#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -100,6 +103,7 @@ namespace detail {
 /// (records are trivially copyable). On glibc a large block is moved by remapping its
 /// pages instead of copying them, so a log of millions of records is written once and
 /// each of its pages is touched once, where std::vector would copy it at every doubling.
+/// On Linux a large log asks for transparent huge pages (one page fault per 2 MiB).
 class transition_buffer {
  public:
   transition_buffer() = default;
@@ -143,13 +147,7 @@ class transition_buffer {
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
 
-  void grow(std::size_t needed) {
-    const std::size_t capacity = std::max(needed, capacity_ < 32 ? std::size_t{64} : 2 * capacity_);
-    void* p = std::realloc(static_cast<void*>(data_), capacity * sizeof(transition_record));
-    if (!p) throw std::bad_alloc();
-    data_ = static_cast<transition_record*>(p);
-    capacity_ = capacity;
-  }
+  CRMKIT_FUNC void grow(std::size_t needed);
 };
 
 }  // namespace detail
