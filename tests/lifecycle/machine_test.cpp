@@ -70,7 +70,7 @@ TEST_CASE("machine: an evaluation that throws restores every moved customer from
       {"name": "q", "from": "a", "to": "c", "guard": "orders > 2 * x"},
       {"name": "r", "from": "b", "to": "c", "guard": "orders > 3 * x"}]})");
   constexpr std::size_t n = 40000;
-  for (std::size_t threads : {1, 2}) {
+  for (std::size_t threads : {std::size_t{1}, std::size_t{2}}) {
     CAPTURE(threads);
     crmkit::lifecycle_machine u(m, n, 0, {threads});
     for (std::size_t i = 0; i < n; i += 3) u.set_stage(static_cast<std::int32_t>(i), 1, 5);
