@@ -41,8 +41,8 @@
 /// Optimization, 2nd ed., algorithms 3.1 and 6.x) along u = X delta, on the sum of the
 /// rows' loss changes (which resolves decreases far below eps |f|); the loss uses the
 /// stable softplus log(1+e^z) = max(z,0) + log1p(e^{-|z|}), and one e^{-|z|} per row gives
-/// loss, probability and Hessian weight. On inputs of 131,072 rows or more the Hessian is
-/// first estimated from every k-th row (k = n / 65,536, weights times k: an inexact
+/// loss, probability and Hessian weight. On inputs of 65,536 rows or more the Hessian is
+/// first estimated from every k-th row (k = n / 32,768, weights times k: an inexact
 /// Newton direction) until a step cuts the gradient 10x, then computed from all rows and
 /// reused while each step cuts the gradient 50x; the last step is always an exact Newton
 /// step. The Hessian only chooses the direction: the stopping test uses the exact
@@ -55,7 +55,7 @@
 /// bytes; without it the caller's matrix is read in place), a block of at most 4,096
 /// weighted rows for the Hessian update, the (d + 1)^2 Hessian and its factor, and 10 work
 /// vectors of n doubles; the model keeps 3 d + O(1) doubles. Time per iteration: O(n d)
-/// plus the Hessian, O(n d^2 + d^3) (O(65,536 d^2) when subsampled); typically 5-8
+/// plus the Hessian, O(n d^2 + d^3) (O(32,768 d^2) when subsampled); typically 5-8
 /// iterations. Single-threaded (see docs/benchmarks.md for measured times).
 #pragma once
 

@@ -205,7 +205,7 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
     h.diagonal() += penalty;
     h.triangularView<Eigen::StrictlyUpper>() = h.transpose();
   };
-  constexpr Eigen::Index subsample_rows = 65536;
+  constexpr Eigen::Index subsample_rows = 32768;
   const Eigen::Index sub_stride = rows >= 2 * subsample_rows ? rows / subsample_rows : 1;
   enum class hessian_kind { none, subsampled, full };
   hessian_kind have = hessian_kind::none;

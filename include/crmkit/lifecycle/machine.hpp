@@ -103,7 +103,6 @@ namespace detail {
 /// (records are trivially copyable). On glibc a large block is moved by remapping its
 /// pages instead of copying them, so a log of millions of records is written once and
 /// each of its pages is touched once, where std::vector would copy it at every doubling.
-/// On Linux a large log asks for transparent huge pages (one page fault per 2 MiB).
 class transition_buffer {
  public:
   transition_buffer() = default;

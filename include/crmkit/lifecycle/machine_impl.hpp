@@ -19,10 +19,6 @@
 #include "crmkit/error.hpp"
 #include "crmkit/lifecycle/machine.hpp"
 
-#if defined(__linux__)
-#  include <sys/mman.h>
-#endif
-
 CRMKIT_BEGIN_NAMESPACE
 
 CRMKIT_FUNC void detail::transition_buffer::grow(std::size_t needed) {
@@ -31,17 +27,6 @@ CRMKIT_FUNC void detail::transition_buffer::grow(std::size_t needed) {
   if (!p) throw std::bad_alloc();
   data_ = static_cast<transition_record*>(p);
   capacity_ = capacity;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  // A first evaluation logs several records per customer (46 MB for 1M customers): on
-  // transparent huge pages that is one page fault per 2 MiB instead of 512. Advisory only.
-  const std::size_t bytes = capacity * sizeof(transition_record);
-  constexpr std::uintptr_t huge = (std::uintptr_t{1} << 21) - 1;
-  if (bytes >= (std::size_t{8} << 20)) {
-    const std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(p) + huge) & ~huge;
-    const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~huge;
-    if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-  }
-#endif
 }
 
 CRMKIT_FUNC void lifecycle_columns::set(std::string name, std::span<const double> values) {
