@@ -84,6 +84,18 @@ void write_data(const std::filesystem::path& dir) {
   std::ofstream(dir / "meta.txt") << kCustomers << ' ' << kStart << ' ' << kEnd << '\n';
   const auto r = crmkit::replay(default_model(), log, kStart, kEnd);
   write_raw(dir / "counts.i64", r.counts.data(), r.counts.size());
+  // One evaluation of everybody from the initial stage at kEnd (BM_evaluate_from_prospect):
+  // the hop count, then the stage counts, for the peer to compare with its own.
+  {
+    crmkit::lifecycle_columns cols;
+    const auto metrics = crmkit::compute_metrics(log, kEnd);
+    cols.add_metrics(metrics);
+    crmkit::lifecycle_machine m(default_model(), kCustomers, kStart);
+    std::vector<std::int64_t> e{static_cast<std::int64_t>(m.evaluate(kEnd, cols))};
+    const auto c = m.stage_counts();
+    e.insert(e.end(), c.begin(), c.end());
+    write_raw(dir / "evaluate_counts.i64", e.data(), e.size());
+  }
   std::fprintf(stderr, "wrote %zu transactions of %zu customers and %zu replay steps to %s\n", log.size(), kCustomers,
                r.times.size(), dir.c_str());
 }

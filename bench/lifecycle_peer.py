@@ -8,7 +8,8 @@ transaction time (as crmkit/lifecycle/replay.hpp).
 
 DIR holds customer.i32 / time.i64 (the transactions, raw little-endian arrays), meta.txt
 (n_customers, start, end) and, when the C++ benchmark has run, counts.i64 (its replay's
-stage counts) which this script checks for equality. Also imported by
+stage counts) and evaluate_counts.i64 (the hop count and stage counts of its evaluation
+from prospect), which this script checks for equality. Also imported by
 tests/python/test_lifecycle.py as the independent reference of the default model.
 """
 
@@ -193,6 +194,14 @@ def main(argv: list) -> int:
         best_cpu = min(best_cpu, time.process_time() - c0)
     print(f"peer evaluate (default model, {n} customers, from prospect, cascade): wall {best * 1e3:.1f} ms, "
           f"CPU {best_cpu * 1e3:.1f} ms (best of 5)")
+    ref = d / "evaluate_counts.i64"
+    if ref.exists():  # crmkit's hop count and stage counts of the same evaluation
+        theirs = np.fromfile(ref, dtype="<i8")
+        ours = np.concatenate([[m.hops], m.counts()])
+        same = theirs.shape == ours.shape and bool((theirs == ours).all())
+        print(f"crmkit evaluate hops and stage counts equal to the peer's: {same} ({m.hops} hops)")
+        if not same:
+            return 1
     # The steady state: evaluated a month before, then at `end`.
     before = int(month_steps(start, end)[-2])
     b_orders = np.bincount(customer[time_s <= before], minlength=n).astype(np.float64)

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
@@ -58,6 +59,42 @@ TEST_CASE("machine: first_match, priority and unique policies") {
   }
   CHECK(u.log().empty());  // all or nothing: customer 1 did not move either
   CHECK(stages(u) == std::vector<int>{0, 0, 0, 0});
+}
+
+TEST_CASE("machine: an evaluation that throws restores every moved customer from the log (1 and 2 threads)") {
+  // Hops are applied as they are decided; a conflict late in the customers (in another
+  // thread's chunk with 2 threads) must leave stage, previous stage and entry time as they
+  // were, including those of customers whose state came from earlier records.
+  auto m = model_of(R"({"states": ["a", "b", "c"], "policy": "unique", "columns": ["x"], "transitions": [
+      {"name": "p", "from": "a", "to": "b", "guard": "orders > x"},
+      {"name": "q", "from": "a", "to": "c", "guard": "orders > 2 * x"},
+      {"name": "r", "from": "b", "to": "c", "guard": "orders > 3 * x"}]})");
+  constexpr std::size_t n = 40000;
+  for (std::size_t threads : {std::size_t{1}, std::size_t{2}}) {
+    CAPTURE(threads);
+    crmkit::lifecycle_machine u(m, n, 0, {threads});
+    for (std::size_t i = 0; i < n; i += 3) u.set_stage(static_cast<std::int32_t>(i), 1, 5);
+    const std::size_t before = u.log().size();
+    std::vector<double> orders(n, 10.0), x(n, 6.0);
+    x[35000] = 4.0;  // in stage a: both p and q hold
+    crmkit::lifecycle_columns cols;
+    cols.set("orders", orders);
+    cols.set("x", x);
+    CHECK_THROWS_AS((void)u.evaluate(10, cols), crmkit::error);
+    CHECK(u.log().size() == before);
+    bool same = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool host = i % 3 == 0;
+      same = same && u.stages()[i] == (host ? 1 : 0) && u.previous()[i] == (host ? 0 : -1) &&
+             u.entered_at()[i] == (host ? 5 : 0);
+    }
+    CHECK(same);
+    x[35000] = 6.0;
+    CHECK(u.evaluate(10, cols) == n - before);  // everybody in a moves to b
+    CHECK(u.stage_counts() == std::vector<std::int64_t>{0, static_cast<std::int64_t>(n), 0});
+    CHECK(u.entered_at()[1] == 10);
+    CHECK(u.previous()[1] == 0);
+  }
 }
 
 TEST_CASE("machine: cascade, max_hops, history and the no-skip rule at run time") {

@@ -36,18 +36,26 @@
 /// same probability up to rounding; `standardized_coef()` is what was penalised.
 ///
 /// Solver: Newton's method (equivalently iteratively reweighted least squares) on the
-/// strictly convex objective above, with the exact Hessian X'diag(s c p (1-p))X + I/C,
-/// a Cholesky (LDLT) solve and a backtracking Armijo line search (Nocedal & Wright,
-/// Numerical Optimization, 2nd ed., algorithms 3.1 and 6.x); the loss uses the stable
-/// softplus log(1+e^z) = max(z,0) + log1p(e^{-|z|}). Convergence: the largest gradient
-/// component, divided by max(1, C * sum_i s_i c_{y_i}), falls to `tol`. Because Newton
-/// converges quadratically near the optimum, a converged fit is the optimum to about
-/// machine precision, which is why it agrees with scikit-learn run to a tight tolerance.
+/// strictly convex objective above, with the Hessian C X'diag(s c p (1-p))X + I, a Cholesky
+/// (LDLT) solve and a backtracking Armijo line search (Nocedal & Wright, Numerical
+/// Optimization, 2nd ed., algorithms 3.1 and 6.x) along u = X delta, on the sum of the
+/// rows' loss changes (which resolves decreases far below eps |f|); the loss uses the
+/// stable softplus log(1+e^z) = max(z,0) + log1p(e^{-|z|}), and one e^{-|z|} per row gives
+/// loss, probability and Hessian weight. On inputs of 65,536 rows or more the Hessian is
+/// first estimated from every k-th row (k = n / 32,768, weights times k: an inexact
+/// Newton direction) until a step cuts the gradient 10x, then computed from all rows and
+/// reused while each step cuts the gradient 50x; the last step is always an exact Newton
+/// step. The Hessian only chooses the direction: the stopping test uses the exact
+/// gradient, so the optimum is the same. Convergence: the largest gradient component,
+/// divided by max(1, C * sum_i s_i c_{y_i}), falls to `tol`. Because Newton converges
+/// quadratically near the optimum, a converged fit is the optimum to about machine
+/// precision, which is why it agrees with scikit-learn run to a tight tolerance.
 ///
-/// Memory: a fit holds a standardised copy of the features with a column of ones
-/// (8 n (d + 1) bytes), a block of at most 4,096 weighted rows for the Hessian update, the
-/// (d + 1)^2 Hessian and its factor, and 7 work vectors of n doubles; the model keeps
-/// 3 d + O(1) doubles. Time per Newton iteration: O(n d^2 + d^3); typically 5-8
+/// Memory: with `standardize` a fit holds a standardised copy of the features (8 n d
+/// bytes; without it the caller's matrix is read in place), a block of at most 4,096
+/// weighted rows for the Hessian update, the (d + 1)^2 Hessian and its factor, and 10 work
+/// vectors of n doubles; the model keeps 3 d + O(1) doubles. Time per iteration: O(n d)
+/// plus the Hessian, O(n d^2 + d^3) (O(32,768 d^2) when subsampled); typically 5-8
 /// iterations. Single-threaded (see docs/benchmarks.md for measured times).
 #pragma once
 

@@ -22,9 +22,6 @@ CRMKIT_BEGIN_NAMESPACE
 
 namespace detail::logistic {
 
-// log(1 + e^z) without overflow or cancellation.
-inline double softplus(double z) noexcept { return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))); }
-
 // 1 / (1 + e^-z), evaluated on the side where exp cannot overflow.
 inline double sigmoid(double z) noexcept {
   if (z >= 0.0) return 1.0 / (1.0 + std::exp(-z));
@@ -115,15 +112,18 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
     }
   }
 
-  // The design matrix: standardised features, then a column of ones for the intercept.
-  const Eigen::Index p = d + (o.fit_intercept ? 1 : 0);
-  logistic_matrix a(static_cast<Eigen::Index>(n), p);
-  for (Eigen::Index i = 0; i < a.rows(); ++i) {
-    for (Eigen::Index j = 0; j < d; ++j) a(i, j) = (x(i, j) - means[j]) / scales[j];
-    if (o.fit_intercept) a(i, d) = 1.0;
+  // The design matrix A: the raw features when they are not standardised (no copy), else a
+  // standardised copy. The intercept is not a column of A: it is added to z = A w + b.
+  logistic_matrix scaled;
+  if (o.standardize) {
+    scaled.resize(static_cast<Eigen::Index>(n), d);
+    for (Eigen::Index i = 0; i < scaled.rows(); ++i)
+      for (Eigen::Index j = 0; j < d; ++j) scaled(i, j) = (x(i, j) - means[j]) / scales[j];
   }
+  const Eigen::Ref<const logistic_matrix> a(o.standardize ? Eigen::Ref<const logistic_matrix>(scaled) : x);
   Eigen::VectorXd yv(static_cast<Eigen::Index>(n));
   for (std::size_t i = 0; i < n; ++i) yv[static_cast<Eigen::Index>(i)] = y[i];
+  const Eigen::Index p = d + (o.fit_intercept ? 1 : 0);
   // Penalty on w only: the intercept is free, as in scikit-learn's lbfgs solver.
   Eigen::VectorXd penalty = Eigen::VectorXd::Ones(p);
   if (o.fit_intercept) penalty[d] = 0.0;
@@ -134,73 +134,164 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
   // Start at the optimum of the intercept-only model: logit of the weighted churn rate.
   if (o.fit_intercept) theta[d] = std::log(class_total[1] / class_total[0]);
 
-  Eigen::VectorXd z(static_cast<Eigen::Index>(n)), prob(static_cast<Eigen::Index>(n)), r(static_cast<Eigen::Index>(n));
-  const auto objective = [&](const Eigen::VectorXd& t, Eigen::VectorXd& zz) {
-    zz.noalias() = a * t;
-    double loss = 0.0;
-    for (Eigen::Index i = 0; i < zz.size(); ++i) loss += omega[i] * (softplus(zz[i]) - yv[i] * zz[i]);
-    return 0.5 * t.cwiseProduct(penalty).squaredNorm() + C * loss;
+  // Per row: z = A w + b and e = exp(-|z|), from which the loss, the probability and the
+  // Hessian weight all follow (one exp and one log1p per row and trial point).
+  const Eigen::Index rows = static_cast<Eigen::Index>(n);
+  Eigen::VectorXd z(rows), e(rows), loss(rows), r(rows), u(rows), ztrial(rows), etrial(rows), losstrial(rows);
+  const auto linear = [&](const Eigen::VectorXd& t, Eigen::VectorXd& out) {
+    out.noalias() = a * t.head(d);
+    if (o.fit_intercept) out.array() += t[d];
+  };
+  // The objective at t (z = A t) with each row's loss term kept in `ll`; `change` is the sum
+  // of the row-wise differences to the current terms `loss`. The line search compares that
+  // sum, not the difference of two totals, which would resolve changes of f only down to
+  // eps |f| (near the optimum the decrease of a step is far below that).
+  const auto loss_at = [&](const Eigen::VectorXd& t, const Eigen::VectorXd& zz, Eigen::VectorXd& ee,
+                           Eigen::VectorXd& ll, double* change) {
+    double total = 0.0, diff = 0.0;
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const double zi = zz[i];
+      const double ei = std::exp(-std::abs(zi));
+      ee[i] = ei;
+      const double li = omega[i] * (std::max(zi, 0.0) + std::log1p(ei) - yv[i] * zi);
+      ll[i] = li;
+      total += li;
+      if (change) diff += li - loss[i];
+    }
+    const double penalty_term = 0.5 * t.cwiseProduct(penalty).squaredNorm();
+    if (change) *change = penalty_term - 0.5 * theta.cwiseProduct(penalty).squaredNorm() + C * diff;
+    return penalty_term + C * total;
+  };
+  Eigen::VectorXd g(p), delta(p), trial(p);
+  const auto gradient = [&](const Eigen::VectorXd& t) {
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const double ei = e[i];
+      const double prob = z[i] >= 0.0 ? 1.0 / (1.0 + ei) : ei / (1.0 + ei);
+      r[i] = omega[i] * (prob - yv[i]);
+    }
+    g.head(d).noalias() = C * (a.transpose() * r);
+    if (o.fit_intercept) g[d] = C * r.sum();
+    g += t.cwiseProduct(penalty);
+    return g.size() ? g.cwiseAbs().maxCoeff() : 0.0;
   };
 
+  // The Hessian C [A 1]' diag(omega p (1 - p)) [A 1] + diag(penalty), accumulated by row
+  // blocks (no second n x p matrix); p (1 - p) = e / (1 + e)^2. On large inputs it is first
+  // estimated from every `stride`-th row (weights times stride: an inexact Newton
+  // direction, linear convergence at a rate of about sqrt(p / rows used)), then computed
+  // from all rows once the iterates are close and reused while it keeps the gradient
+  // falling fast (see the file comment). Only the direction depends on it: the optimum
+  // and the stopping test use the exact gradient.
+  logistic_matrix h(p, p), block_rows;
+  constexpr Eigen::Index block = 4096;  // rows per rank update: large enough for an efficient GEMM
+  const auto hessian = [&](Eigen::Index stride) {
+    h.setZero();
+    block_rows.resize(std::min(block, (rows + stride - 1) / stride), p);
+    const double cs = C * static_cast<double>(stride);
+    Eigen::Index filled = 0;
+    const auto flush = [&] {
+      if (filled == 0) return;
+      h.selfadjointView<Eigen::Lower>().rankUpdate(block_rows.topRows(filled).transpose());
+      filled = 0;
+    };
+    for (Eigen::Index i = 0; i < rows; i += stride) {
+      const double ei = e[i];
+      const double s = std::sqrt(cs * omega[i] * ei) / (1.0 + ei);
+      block_rows.row(filled).head(d) = s * a.row(i);
+      if (o.fit_intercept) block_rows(filled, d) = s;
+      if (++filled == block_rows.rows()) flush();
+    }
+    flush();
+    h.diagonal() += penalty;
+    h.triangularView<Eigen::StrictlyUpper>() = h.transpose();
+  };
+  constexpr Eigen::Index subsample_rows = 32768;
+  const Eigen::Index sub_stride = rows >= 2 * subsample_rows ? rows / subsample_rows : 1;
+  enum class hessian_kind { none, subsampled, full };
+  hessian_kind have = hessian_kind::none;
+  Eigen::LDLT<Eigen::MatrixXd> ldlt;
+
   logistic_fit_report rep;
-  double f = objective(theta, z);
-  Eigen::VectorXd g(p), delta(p), trial(p), ztrial(static_cast<Eigen::Index>(n));
-  logistic_matrix h(p, p);
-  constexpr Eigen::Index block = 4096;  // rows per rank update: large enough for an efficient GEMM, 4096 (d + 1) doubles
+  linear(theta, z);
+  double f = loss_at(theta, z, e, loss, nullptr);
+  double previous_norm = std::numeric_limits<double>::infinity();
   rep.status = fit_status::iteration_limit;
   for (int iter = 0;; ++iter) {
-    for (Eigen::Index i = 0; i < z.size(); ++i) {
-      prob[i] = sigmoid(z[i]);
-      r[i] = omega[i] * (prob[i] - yv[i]);
-    }
-    g.noalias() = C * (a.transpose() * r);
-    g += theta.cwiseProduct(penalty);
+    const double norm = gradient(theta);
     rep.iterations = iter;
     rep.objective = f;
-    rep.gradient_norm = g.size() ? g.cwiseAbs().maxCoeff() : 0.0;
-    if (rep.gradient_norm <= o.tol * grad_scale) {
+    rep.gradient_norm = norm;
+    if (norm <= o.tol * grad_scale) {
       rep.status = fit_status::converged;
       break;
     }
     if (iter >= o.max_iter) {
-      rep.message = fmt::format("stopped at the iteration limit {} with gradient norm {:.3g}", o.max_iter,
-                                rep.gradient_norm);
+      rep.message = fmt::format("stopped at the iteration limit {} with gradient norm {:.3g}", o.max_iter, norm);
       break;
     }
-    // Hessian C A' diag(omega p (1 - p)) A + diag(penalty), accumulated by row blocks so
-    // that no second n x p matrix is held.
-    h.setZero();
-    for (Eigen::Index start = 0; start < a.rows(); start += block) {
-      const Eigen::Index rows = std::min(block, a.rows() - start);
-      logistic_matrix b = a.middleRows(start, rows);
-      for (Eigen::Index i = 0; i < rows; ++i) {
-        const double pi = prob[start + i];
-        b.row(i) *= std::sqrt(C * omega[start + i] * pi * (1.0 - pi));
+    const double ratio = norm / previous_norm;
+    previous_norm = norm;
+    // Which Hessian: the exact one on small inputs; on large ones the subsample until a step
+    // cuts the gradient 10x (the iterates are close), then the full one, reused while each
+    // step cuts the gradient 50x. The last step is always an exact Newton step (below).
+    hessian_kind want = hessian_kind::full;
+    bool reuse = false;
+    if (sub_stride > 1) {
+      if (have == hessian_kind::none || (have == hessian_kind::subsampled && !(ratio < 0.1)))
+        want = hessian_kind::subsampled;
+      else if (have == hessian_kind::full && ratio < 0.02)
+        reuse = true;
+    }
+    double slope = 0.0, step = 1.0;
+    bool accepted = false, at_resolution = false;
+    for (int attempt = 0; attempt < 3 && !accepted; ++attempt) {
+      if (!reuse) {
+        hessian(want == hessian_kind::subsampled ? sub_stride : 1);
+        ldlt.compute(h);
+        have = want;
       }
-      h.selfadjointView<Eigen::Lower>().rankUpdate(b.transpose());
-    }
-    h.diagonal() += penalty;
-    h.triangularView<Eigen::StrictlyUpper>() = h.transpose();
-    Eigen::LDLT<Eigen::MatrixXd> ldlt(h);
-    delta = ldlt.solve(-g);
-    double slope = g.dot(delta);
-    if (ldlt.info() != Eigen::Success || !delta.allFinite() || !(slope < 0.0)) {
-      delta = -g;  // steepest descent when the Hessian is numerically singular
-      slope = -g.squaredNorm();
-    }
-    // Newton decrement: -slope = g' H^-1 g, and -slope / 2 predicts f - f*. Below the
-    // resolution of f no line search can make progress: take the step and stop.
-    const bool at_resolution = -0.5 * slope <= 8.0 * std::numeric_limits<double>::epsilon() * (1.0 + std::abs(f));
-    double step = 1.0;
-    bool accepted = false;
-    for (int k = 0; k < 60; ++k, step *= 0.5) {
-      trial = theta + step * delta;
-      const double ft = objective(trial, ztrial);
-      if (std::isfinite(ft) && (ft <= f + 1e-4 * step * slope || (at_resolution && ft <= f))) {
-        theta.swap(trial);
-        z.swap(ztrial);
-        f = ft;
-        accepted = true;
+      delta = ldlt.solve(-g);
+      slope = g.dot(delta);
+      if (ldlt.info() != Eigen::Success || !delta.allFinite() || !(slope < 0.0)) {
+        if (reuse || have != hessian_kind::full) {  // an approximation failed: the exact Hessian
+          want = hessian_kind::full;
+          reuse = false;
+          continue;
+        }
+        delta = -g;  // steepest descent when the Hessian is numerically singular
+        slope = -g.squaredNorm();
+      }
+      // Newton decrement: -slope = g' H^-1 g, and -slope / 2 predicts f - f*. Below the
+      // resolution of f no line search can make progress: take the step and stop.
+      at_resolution = -0.5 * slope <= 8.0 * std::numeric_limits<double>::epsilon() * (1.0 + std::abs(f));
+      // The last step is always an exact Newton step, as without the approximations.
+      if (at_resolution && (reuse || have != hessian_kind::full)) {
+        want = hessian_kind::full;
+        reuse = false;
+        continue;
+      }
+      linear(delta, u);
+      step = 1.0;
+      for (int k = 0; k < 60; ++k, step *= 0.5) {
+        trial = theta + step * delta;
+        ztrial = z + step * u;
+        double change = 0.0;
+        const double ft = loss_at(trial, ztrial, etrial, losstrial, &change);
+        if (std::isfinite(ft) && (change <= 1e-4 * step * slope || (at_resolution && change <= 0.0))) {
+          theta.swap(trial);
+          z.swap(ztrial);
+          e.swap(etrial);
+          loss.swap(losstrial);
+          f = ft;
+          accepted = true;
+          break;
+        }
+      }
+      // An approximate Hessian that gives no descent is replaced by the exact one once.
+      if (!accepted && (have != hessian_kind::full || reuse) && !at_resolution) {
+        want = hessian_kind::full;
+        reuse = false;
+      } else {
         break;
       }
     }
@@ -217,17 +308,13 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
       break;
     }
     if (at_resolution) {
-      for (Eigen::Index i = 0; i < z.size(); ++i) r[i] = omega[i] * (sigmoid(z[i]) - yv[i]);
-      g.noalias() = C * (a.transpose() * r);
-      g += theta.cwiseProduct(penalty);
       rep.iterations = iter + 1;
       rep.objective = f;
-      rep.gradient_norm = g.size() ? g.cwiseAbs().maxCoeff() : 0.0;
+      rep.gradient_norm = gradient(theta);
       rep.status = fit_status::converged;
       break;
     }
   }
-
   coef_ = theta.head(d);
   intercept_ = o.fit_intercept ? theta[d] : 0.0;
   means_ = std::move(means);

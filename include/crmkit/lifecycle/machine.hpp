@@ -8,6 +8,10 @@
 /// customer picks its rule by the model's policy (first match, priority, unique). With
 /// cascade, a customer that moved is re-evaluated from its new stage (stage_days = 0) until
 /// no rule fires or `max_hops` hops were made; every hop is logged with the as-of time.
+/// With at most 64 transitions active, the masks become one 64-bit set per customer in try
+/// order (plus one at stage_days = 0 for the cascade), so a customer's rule is the first
+/// set bit among those leaving its stage; purchase events gather their buyers' values into
+/// the same blocks.
 ///
 /// Invariants: a `@history` target resolves to the customer's previous stage; a history hop
 /// that would skip along the no-skip chain is not taken (the next rule is tried). A
@@ -37,8 +41,11 @@
 /// @endcode
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <span>
@@ -90,6 +97,60 @@ inline constexpr std::int16_t rule_reset = -2;
 /// A time that is not known (the start of a machine created without one).
 inline constexpr std::int64_t unknown_time = std::numeric_limits<std::int64_t>::min();
 
+namespace detail {
+
+/// The transition log's storage: a growable array of records that grows with realloc
+/// (records are trivially copyable). On glibc a large block is moved by remapping its
+/// pages instead of copying them, so a log of millions of records is written once and
+/// each of its pages is touched once, where std::vector would copy it at every doubling.
+class transition_buffer {
+ public:
+  transition_buffer() = default;
+  transition_buffer(const transition_buffer& other) { append(other.data_, other.size_); }
+  transition_buffer(transition_buffer&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  transition_buffer& operator=(const transition_buffer& other) {
+    if (this != &other) {
+      size_ = 0;
+      append(other.data_, other.size_);
+    }
+    return *this;
+  }
+  transition_buffer& operator=(transition_buffer&& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+    return *this;
+  }
+  ~transition_buffer() { std::free(data_); }
+
+  void push_back(const transition_record& r) {
+    if (size_ == capacity_) grow(size_ + 1);
+    data_[size_++] = r;
+  }
+  void append(const transition_record* first, std::size_t count) {
+    if (count == 0) return;
+    if (size_ + count > capacity_) grow(size_ + count);
+    std::memcpy(static_cast<void*>(data_ + size_), first, count * sizeof(transition_record));
+    size_ += count;
+  }
+  /// Drops the records from `count` on (count <= size()).
+  void truncate(std::size_t count) noexcept { size_ = count; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] const transition_record& operator[](std::size_t i) const noexcept { return data_[i]; }
+  [[nodiscard]] std::span<const transition_record> view() const noexcept { return {data_, size_}; }
+
+ private:
+  transition_record* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+
+  CRMKIT_FUNC void grow(std::size_t needed);
+};
+
+}  // namespace detail
+
 /// Options of a machine.
 struct machine_options {
   std::size_t n_threads = 1;  ///< threads used by evaluate(); 1 means the caller's thread
@@ -132,7 +193,7 @@ class lifecycle_machine {
   /// When each customer entered its current stage (start() when it never moved).
   [[nodiscard]] std::span<const std::int64_t> entered_at() const noexcept { return entered_; }
   /// The append-only log, in time order (customer order within one evaluation).
-  [[nodiscard]] std::span<const transition_record> log() const noexcept { return log_; }
+  [[nodiscard]] std::span<const transition_record> log() const noexcept { return log_.view(); }
   /// Latest event time seen (start() before any event); the next event may not be earlier.
   [[nodiscard]] std::int64_t last_time() const noexcept { return last_time_; }
   /// Number of customers in each stage now.
@@ -149,7 +210,7 @@ class lifecycle_machine {
   std::vector<std::uint8_t> stage_;
   std::vector<std::int8_t> previous_;
   std::vector<std::int64_t> entered_;
-  std::vector<transition_record> log_;
+  detail::transition_buffer log_;
 
   CRMKIT_FUNC std::size_t run(std::int64_t as_of, const lifecycle_columns& columns, int trigger,
                               std::span<const std::int32_t> subset, bool use_subset);

@@ -4,8 +4,12 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <exception>
+#include <new>
 #include <vector>
 
 #include <fmt/format.h>
@@ -16,6 +20,14 @@
 #include "crmkit/lifecycle/machine.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
+
+CRMKIT_FUNC void detail::transition_buffer::grow(std::size_t needed) {
+  const std::size_t capacity = std::max(needed, capacity_ < 32 ? std::size_t{64} : 2 * capacity_);
+  void* p = std::realloc(static_cast<void*>(data_), capacity * sizeof(transition_record));
+  if (!p) throw std::bad_alloc();
+  data_ = static_cast<transition_record*>(p);
+  capacity_ = capacity;
+}
 
 CRMKIT_FUNC void lifecycle_columns::set(std::string name, std::span<const double> values) {
   for (auto& c : columns_)
@@ -149,12 +161,23 @@ struct lifecycle_eval_context {
   const std::uint8_t* stage;
   const std::int8_t* previous;
   const std::int64_t* entered;
+  // Where decide_bits() writes each customer's new state after its hops (the bit form
+  // applies the hops as it goes; run() restores the state from the log if anything throws).
+  std::uint8_t* stage_out;
+  std::int8_t* previous_out;
+  std::int64_t* entered_out;
   std::int64_t as_of;
   int trigger;
   std::vector<int> active;          // transitions this trigger evaluates, in try order
   std::vector<std::vector<int>> by_state;      // per state: the active transitions leaving it, in try order
   std::vector<std::uint8_t> reads_stage_days;  // per transition
   bool needs_stage_days;
+  // The bit form of the rules (when at most 64 transitions are active): bit j stands for
+  // active[j], the j-th transition in try order.
+  bool bits = false;
+  std::vector<std::uint64_t> leaving_bits;  // per state: the bits of the active transitions leaving it
+  std::vector<int> bit_target;              // per bit: the target state, or -1 for @history
+  std::uint64_t stage_days_bits = 0;        // bits of the transitions whose guard reads stage_days
 };
 
 [[noreturn]] inline void unique_conflict(const lifecycle_eval_context& ctx, std::size_t c, int s, int a, int b) {
@@ -169,9 +192,8 @@ struct lifecycle_eval_context {
 // known from the block masks (they depend on the columns only, so they stay valid during a
 // cascade unless the guard reads stage_days, which is 0 after a hop), or -1 when the guard
 // must be evaluated for the row.
-template <class MaskOf>
-inline void decide(const lifecycle_eval_context& ctx, std::size_t c, MaskOf&& mask_of,
-                   std::vector<transition_record>& out) {
+template <class MaskOf, class Out>
+inline void decide(const lifecycle_eval_context& ctx, std::size_t c, MaskOf&& mask_of, Out& out) {
   const lifecycle_model& m = *ctx.model;
   const auto& ts = m.transitions();
   int s = ctx.stage[c];
@@ -205,30 +227,121 @@ inline void decide(const lifecycle_eval_context& ctx, std::size_t c, MaskOf&& ma
   }
 }
 
-// Hops of customers [lo, hi), column-wise per block.
-inline void decide_range(const lifecycle_eval_context& ctx, std::size_t lo, std::size_t hi,
-                         std::vector<transition_record>& out) {
+// Decides the hops of one customer from the bits of the guards that hold for it: `hold`
+// at its own stage_days, `hold0` at stage_days = 0 (after a hop; only the bits of
+// stage_days_bits are read from it). The same choices as decide(), without a call per rule.
+template <class Out>
+inline void decide_bits(const lifecycle_eval_context& ctx, std::size_t c, std::uint64_t hold, std::uint64_t hold0,
+                        Out& out) {
+  const lifecycle_model& m = *ctx.model;
+  const bool unique = m.policy() == rule_policy::unique;
+  int s = ctx.stage[c];
+  int prev = ctx.previous[c];
+  bool moved = false;
+  for (int hop = 0; hop < m.max_hops(); ++hop) {
+    std::uint64_t candidates = hold & ctx.leaving_bits[static_cast<std::size_t>(s)];
+    int chosen = -1, target = -1;
+    while (candidates != 0) {
+      const int j = std::countr_zero(candidates);
+      candidates &= candidates - 1;
+      const int fixed = ctx.bit_target[static_cast<std::size_t>(j)];
+      const int to = fixed >= 0 ? fixed : prev;
+      if (to < 0 || to == s) continue;
+      if (fixed < 0) {  // history: never skip along the chain
+        const int rs = m.chain_rank(s), rt = m.chain_rank(to);
+        if (rs >= 0 && rt > rs + 1) continue;
+      }
+      if (unique && chosen >= 0)
+        unique_conflict(ctx, c, s, ctx.active[static_cast<std::size_t>(chosen)], ctx.active[static_cast<std::size_t>(j)]);
+      chosen = j, target = to;
+      if (!unique) break;
+    }
+    if (chosen < 0) break;
+    out.push_back({ctx.as_of, static_cast<std::int32_t>(c), static_cast<std::int16_t>(ctx.active[static_cast<std::size_t>(chosen)]),
+                   static_cast<std::int8_t>(s), static_cast<std::int8_t>(target)});
+    prev = s;
+    s = target;
+    moved = true;
+    if (hop == 0) hold = (hold & ~ctx.stage_days_bits) | (hold0 & ctx.stage_days_bits);
+  }
+  if (moved) {
+    ctx.stage_out[c] = static_cast<std::uint8_t>(s);
+    ctx.previous_out[c] = static_cast<std::int8_t>(prev);
+    ctx.entered_out[c] = ctx.as_of;
+  }
+}
+
+// Hops of customers [lo, hi), or of customers rows[lo], ..., rows[hi - 1] when `rows` is
+// given (their column values are then gathered per block), column-wise per block.
+template <class Out>
+inline void decide_range(const lifecycle_eval_context& ctx, std::size_t lo, std::size_t hi, Out& out,
+                         const std::int32_t* rows = nullptr) {
   const auto& ts = ctx.model->transitions();
   constexpr std::size_t B = guard::block_size;
-  std::vector<std::uint8_t> masks(ts.size() * B);
+  std::vector<std::uint8_t> masks(ctx.bits ? B : ts.size() * B);
   std::vector<double> stage_days(B);
+  std::vector<std::uint64_t> hold(ctx.bits ? B : 0), hold0(ctx.bits ? B : 0);
+  const bool cascade_stage_days = ctx.bits && ctx.stage_days_bits != 0 && ctx.model->max_hops() > 1;
+  const std::vector<double> zeros(cascade_stage_days ? B : 0, 0.0);
   std::vector<const double*> block(ctx.base.size());
+  std::vector<double> gathered(rows ? ctx.base.size() * B : 0);
   const double today = static_cast<double>(floor_days(ctx.as_of));
+  const auto customer = [&](std::size_t pos) { return rows ? static_cast<std::size_t>(rows[pos]) : pos; };
   for (std::size_t b = lo; b < hi; b += B) {
     const std::size_t n = std::min(B, hi - b);
     std::uint64_t present = 0;
-    for (std::size_t i = 0; i < n; ++i) present |= std::uint64_t{1} << ctx.stage[b + i];
-    for (std::size_t col = 0; col < block.size(); ++col) block[col] = ctx.base[col] ? ctx.base[col] + b : nullptr;
+    for (std::size_t i = 0; i < n; ++i) present |= std::uint64_t{1} << ctx.stage[customer(b + i)];
+    for (std::size_t col = 0; col < block.size(); ++col) {
+      if (!ctx.base[col]) {
+        block[col] = nullptr;
+      } else if (rows) {
+        double* g = gathered.data() + col * B;
+        for (std::size_t i = 0; i < n; ++i) g[i] = ctx.base[col][rows[b + i]];
+        block[col] = g;
+      } else {
+        block[col] = ctx.base[col] + b;
+      }
+    }
     if (ctx.needs_stage_days) {
+      // Entry times repeat (everybody starts together; hops of one evaluation share its
+      // time): the day division is done once per run of equal times.
+      std::int64_t last_entered = unknown_time;
+      double last_days = std::numeric_limits<double>::quiet_NaN();
       for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t e = ctx.entered[b + i];
-        stage_days[i] = e == unknown_time ? std::numeric_limits<double>::quiet_NaN()
-                                          : today - static_cast<double>(floor_days(e));
+        const std::int64_t e = ctx.entered[customer(b + i)];
+        if (e != last_entered) {
+          last_entered = e;
+          last_days = e == unknown_time ? std::numeric_limits<double>::quiet_NaN()
+                                        : today - static_cast<double>(floor_days(e));
+        }
+        stage_days[i] = last_days;
       }
       block[stage_days_column] = stage_days.data();
     }
     // With cascade a customer can reach any stage, so every active mask is computed.
     const std::uint64_t sources = ctx.model->max_hops() > 1 ? ~std::uint64_t{0} : present;
+    if (ctx.bits) {
+      // Each customer's holding guards as bits in try order, once at its stage_days and,
+      // for the guards that read stage_days, once at 0 (the value after a hop).
+      std::fill(hold.begin(), hold.begin() + static_cast<std::ptrdiff_t>(n), std::uint64_t{0});
+      for (std::size_t j = 0; j < ctx.active.size(); ++j) {
+        const auto& t = ts[static_cast<std::size_t>(ctx.active[j])];
+        if ((t.from_mask & sources) == 0) continue;
+        t.condition.evaluate(block.data(), 0, n, masks.data());
+        for (std::size_t i = 0; i < n; ++i) hold[i] |= std::uint64_t{masks[i]} << j;
+      }
+      if (cascade_stage_days) {
+        std::fill(hold0.begin(), hold0.begin() + static_cast<std::ptrdiff_t>(n), std::uint64_t{0});
+        block[stage_days_column] = zeros.data();
+        for (std::size_t j = 0; j < ctx.active.size(); ++j) {
+          if (((ctx.stage_days_bits >> j) & 1) == 0) continue;
+          ts[static_cast<std::size_t>(ctx.active[j])].condition.evaluate(block.data(), 0, n, masks.data());
+          for (std::size_t i = 0; i < n; ++i) hold0[i] |= std::uint64_t{masks[i]} << j;
+        }
+      }
+      for (std::size_t i = 0; i < n; ++i) decide_bits(ctx, customer(b + i), hold[i], hold0[i], out);
+      continue;
+    }
     for (int k : ctx.active) {
       const auto& t = ts[static_cast<std::size_t>(k)];
       if ((t.from_mask & sources) != 0) t.condition.evaluate(block.data(), 0, n, masks.data() + static_cast<std::size_t>(k) * B);
@@ -236,7 +349,8 @@ inline void decide_range(const lifecycle_eval_context& ctx, std::size_t lo, std:
     // A transition's mask is computed only when some customer of the block can be in one of
     // its sources; decide() only asks for transitions leaving the customer's stage.
     for (std::size_t i = 0; i < n; ++i)
-      decide(ctx, b + i, [&](int k) { return static_cast<int>(masks[static_cast<std::size_t>(k) * B + i]); }, out);
+      decide(ctx, customer(b + i), [&](int k) { return static_cast<int>(masks[static_cast<std::size_t>(k) * B + i]); },
+             out);
   }
 }
 
@@ -251,6 +365,9 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
   ctx.stage = stage_.data();
   ctx.previous = previous_.data();
   ctx.entered = entered_.data();
+  ctx.stage_out = stage_.data();
+  ctx.previous_out = previous_.data();
+  ctx.entered_out = entered_.data();
   ctx.as_of = as_of;
   ctx.trigger = trigger;
   for (int k : m.try_order())
@@ -262,6 +379,18 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
   for (const auto& t : m.transitions()) {
     const auto cols = t.condition.columns();
     ctx.reads_stage_days.push_back(std::find(cols.begin(), cols.end(), stage_days_column) != cols.end() ? 1 : 0);
+  }
+  ctx.bits = ctx.active.size() <= 64;
+  if (ctx.bits) {
+    ctx.leaving_bits.assign(m.n_states(), 0);
+    for (std::size_t j = 0; j < ctx.active.size(); ++j) {
+      const auto k = static_cast<std::size_t>(ctx.active[j]);
+      const lifecycle_transition& t = m.transitions()[k];
+      for (std::size_t st = 0; st < m.n_states(); ++st)
+        if ((t.from_mask >> st) & 1) ctx.leaving_bits[st] |= std::uint64_t{1} << j;
+      ctx.bit_target.push_back(t.to);
+      if (ctx.reads_stage_days[k]) ctx.stage_days_bits |= std::uint64_t{1} << j;
+    }
   }
   // Bind the columns the active guards read.
   std::vector<bool> needed(m.columns().size(), false);
@@ -283,27 +412,33 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
   // Hops are decided first and applied after, so that an error leaves the machine unchanged.
   // They are appended to the log directly and cut off again on error.
   const std::size_t old_size = log_.size();
-  std::vector<transition_record>& hops = log_;
+  detail::transition_buffer& hops = log_;
+  std::vector<detail::transition_buffer> parts;  // the hops of chunks 1, 2, ... with threads
   try {
   if (use_subset) {
-    // Few customers: row-wise evaluation with the same bytecode. stage_days is passed as the
-    // row's override value (no column of n_customers values per event: a replay sends one
-    // purchase event per transaction time).
+    // The buyers in customer order. With the bit form their column values are gathered per
+    // block and evaluated as in a full evaluation; otherwise row-wise with the same bytecode,
+    // stage_days passed as the row's override value (no column of n_customers values per
+    // event: a replay sends one purchase event per transaction time).
     const double today = static_cast<double>(floor_days(as_of));
     std::vector<std::int32_t> sorted(subset.begin(), subset.end());
     if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    for (auto c : sorted) {
-      const auto row = static_cast<std::size_t>(c);
-      const std::int64_t e = entered_[row];
-      const double stage_days =
-          e == unknown_time ? std::numeric_limits<double>::quiet_NaN() : today - static_cast<double>(floor_days(e));
-      detail::decide(ctx, row, [&](int k) {
-        return m.transitions()[static_cast<std::size_t>(k)].condition.evaluate_row(ctx.base.data(), row,
-                                                                                     stage_days_column, stage_days)
-                   ? 1
-                   : 0;
-      }, hops);
+    if (ctx.bits) {
+      detail::decide_range(ctx, 0, sorted.size(), hops, sorted.data());
+    } else {
+      for (auto c : sorted) {
+        const auto row = static_cast<std::size_t>(c);
+        const std::int64_t e = entered_[row];
+        const double stage_days =
+            e == unknown_time ? std::numeric_limits<double>::quiet_NaN() : today - static_cast<double>(floor_days(e));
+        detail::decide(ctx, row, [&](int k) {
+          return m.transitions()[static_cast<std::size_t>(k)].condition.evaluate_row(ctx.base.data(), row,
+                                                                                       stage_days_column, stage_days)
+                     ? 1
+                     : 0;
+        }, hops);
+      }
     }
   } else {
     const std::size_t n = n_customers();
@@ -315,19 +450,43 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
     if (thread_count(options_.n_threads) <= 1 || n <= chunk) {
       detail::decide_range(ctx, 0, n, hops);
     } else {
-      std::vector<std::vector<transition_record>> parts(chunk_count(n, chunk));
+      parts.resize(chunk_count(n, chunk));
       crmkit::parallel_for(n, chunk, options_.n_threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
         detail::decide_range(ctx, begin, end, c == 0 ? hops : parts[c]);
       });
-      std::size_t total = hops.size();
-      for (auto& p : parts) total += p.size();
-      hops.reserve(total);
-      for (std::size_t c = 1; c < parts.size(); ++c) hops.insert(hops.end(), parts[c].begin(), parts[c].end());
+      for (std::size_t c = 1; c < parts.size(); ++c) hops.append(parts[c].view().data(), parts[c].size());
     }
   }
   } catch (...) {
-    log_.resize(old_size);
+    if (ctx.bits) {
+      // The bit form applied hops as it went: every customer with a hop in this evaluation
+      // gets back the state of its last earlier record (the state is always that of the
+      // customer's last record, or the initial one without records).
+      std::vector<bool> touched(n_customers(), false);
+      for (std::size_t i = old_size; i < log_.size(); ++i) touched[static_cast<std::size_t>(log_[i].customer)] = true;
+      for (const auto& part : parts)
+        for (const transition_record& r : part.view()) touched[static_cast<std::size_t>(r.customer)] = true;
+      for (std::size_t c = 0; c < n_customers(); ++c)
+        if (touched[c]) {
+          stage_[c] = static_cast<std::uint8_t>(m.initial());
+          previous_[c] = -1;
+          entered_[c] = start_;
+        }
+      for (std::size_t i = 0; i < old_size; ++i) {
+        const transition_record& r = log_[i];
+        const auto c = static_cast<std::size_t>(r.customer);
+        if (!touched[c]) continue;
+        stage_[c] = static_cast<std::uint8_t>(r.to);
+        previous_[c] = static_cast<std::int8_t>(r.from);
+        entered_[c] = r.at;
+      }
+    }
+    log_.truncate(old_size);
     throw;
+  }
+  if (ctx.bits) {  // already applied
+    last_time_ = as_of;
+    return log_.size() - old_size;
   }
   for (std::size_t i = old_size; i < log_.size(); ++i) {
     const transition_record& r = log_[i];
