@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from ctypes import POINTER, byref, c_double, c_int32, c_size_t
+from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t
 from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
@@ -62,6 +62,8 @@ __all__ = [
     "new_customer",
     "customer_lifetime_value",
     "validate_holdout",
+    "forecast_by_group",
+    "forecast_holdout_by_group",
 ]
 
 
@@ -1143,3 +1145,214 @@ class BetaDiscreteWeibull(_RetentionModel):
 
 
 _RETENTION_CLASSES = {cls._kind: cls for cls in (ShiftedBetaGeometric, BetaDiscreteWeibull)}
+
+
+# ---------------------------------------------------------------------------------------
+# Forecast by group (crmkit_btyd_forecast_by_group, crmkit/churn/group_forecast.hpp)
+
+_GROUP_FORECAST_COLUMNS = (
+    "customers", "purchases", "purchases_se", "purchases_lower", "purchases_upper",
+    "revenue", "revenue_se", "revenue_lower", "revenue_upper",
+    "actual_purchases", "purchases_error", "purchases_relative_error", "purchases_ape", "purchases_in_interval",
+    "actual_revenue", "revenue_error", "revenue_relative_error", "revenue_ape", "revenue_in_interval",
+)
+_MISSING_GROUP = np.iinfo(np.int64).min
+
+
+def _group_frame(keys: np.ndarray, rows: np.ndarray, total: np.ndarray, summary: np.ndarray, labels: Any,
+                 name: str, has_revenue: bool, has_actual_purchases: bool, has_actual_revenue: bool,
+                 horizon: float, level: float) -> Any:
+    """The C rows as a DataFrame indexed by group label (labels(key) for a key; NaN for the
+    customers without a group); columns that do not apply are left out."""
+    import pandas as pd
+
+    index_of = {name: getattr(_lib, "GROUP_FORECAST_" + name.upper()) for name in _GROUP_FORECAST_COLUMNS}
+    revenue = {"revenue", "revenue_se", "revenue_lower", "revenue_upper"}
+    actual_purchases = {"actual_purchases", "purchases_error", "purchases_relative_error", "purchases_ape",
+                        "purchases_in_interval"}
+    actual_revenue = {"actual_revenue", "revenue_error", "revenue_relative_error", "revenue_ape",
+                      "revenue_in_interval"}
+    keep = [c for c in _GROUP_FORECAST_COLUMNS
+            if (has_revenue or c not in revenue) and (has_actual_purchases or c not in actual_purchases)
+            and (has_actual_revenue or c not in actual_revenue)]
+
+    def column(values: np.ndarray, c: str) -> Any:
+        if c == "customers":
+            return values.astype(np.int64)
+        if c.endswith("in_interval"):
+            return pd.array([None if np.isnan(v) else bool(v) for v in values], dtype="boolean")
+        return values
+
+    frame = pd.DataFrame({c: column(rows[:, index_of[c]], c) for c in keep},
+                         index=pd.Index([np.nan if k == _MISSING_GROUP else labels(int(k)) for k in keys], name=name))
+    frame.attrs.update(
+        total={c: (int(total[index_of[c]]) if c == "customers" else float(total[index_of[c]])) for c in keep},
+        purchases_wape=float(summary[0]), revenue_wape=float(summary[1]),
+        purchases_mape=float(summary[2]), revenue_mape=float(summary[3]),
+        horizon=float(horizon), level=float(level),
+    )
+    return frame
+
+
+def _call_group_forecast(function: Any, cap: int, *args: Any):
+    keys = np.empty(cap, dtype=np.int64)
+    rows = np.empty((cap, _lib.GROUP_FORECAST_N_COLUMNS))
+    total = np.empty(_lib.GROUP_FORECAST_N_COLUMNS)
+    summary = np.empty(_lib.GROUP_FORECAST_N_SUMMARY)
+    n = c_size_t(0)
+    _lib.check(function(*args, cap, byref(n), keys.ctypes.data_as(POINTER(c_int64)), _dp(rows), _dp(total),
+                        _dp(summary)))
+    return keys[: n.value], rows[: n.value], total, summary
+
+
+def forecast_by_group(
+    purchases: "_PurchaseModel",
+    groups: Any,
+    frequency: Any,
+    recency: Any = None,
+    T: Any = None,
+    monetary_value: Any = None,
+    *,
+    horizon: float,
+    spend: Optional["GammaGamma"] = None,
+    actual_purchases: Any = None,
+    actual_revenue: Any = None,
+    level: float = 0.9,
+    intervals: bool = True,
+) -> Any:
+    """Expected purchases (and with a fitted :class:`GammaGamma` ``spend``, revenue) per group
+    of customers over ``horizon`` (in the model's time unit: weeks for a default
+    :func:`btyd_summary`), with delta-method confidence intervals of each group's total and,
+    given hold-out actuals, the error per group (crmkit/churn/group_forecast.hpp).
+
+    Args:
+        purchases: a fitted purchase model (BetaGeo, ParetoNBD, ...).
+        groups: one group per customer: an array or Series (a categorical keeps its category
+            order; other values are sorted), or the name of a column of the summary DataFrame
+            passed as ``frequency``; a Series is aligned to that DataFrame's index. Missing
+            values form one group labelled NaN, last.
+        frequency, recency, T: a :func:`btyd_summary` DataFrame, or three arrays.
+        monetary_value: mean repeat spend per customer with ``spend`` (taken from the summary
+            DataFrame when omitted).
+        actual_purchases, actual_revenue: hold-out actuals per customer (e.g. the summary's
+            ``frequency_holdout``), or None.
+        level: confidence level; intervals: False skips them (and accepts models without a
+            fit covariance).
+
+    Returns:
+        a DataFrame indexed by group with ``customers``, ``purchases`` (+ ``_se``, ``_lower``,
+        ``_upper``), ``revenue`` (+ the same) with ``spend``, and with actuals
+        ``actual_purchases``, ``purchases_error`` (predicted - actual),
+        ``purchases_relative_error``, ``purchases_ape``, ``purchases_in_interval`` (and the
+        revenue counterparts). ``attrs``: ``total`` (the same over all customers),
+        ``purchases_wape``, ``revenue_wape`` (sum of |error| over sum of actual),
+        ``purchases_mape``, ``revenue_mape``, ``horizon``, ``level``.
+
+    Raises:
+        crmkit.InvalidArgumentError: lengths differ, bad rows, NaN or negative actuals,
+            horizon <= 0, no fit covariance (with intervals); crmkit.NotFittedError.
+    """
+    import pandas as pd
+
+    summary_frame = frequency if recency is None and T is None and hasattr(frequency, "columns") else None
+    if summary_frame is not None:
+        if isinstance(groups, str):
+            groups = summary_frame[groups]
+        if spend is not None and monetary_value is None:
+            monetary_value = summary_frame["monetary_value"]
+    x, tx, age, index = _rows(frequency, recency, T)
+    if isinstance(groups, pd.Series) and index is not None and not groups.index.equals(index):
+        groups = groups.reindex(index)
+    if isinstance(groups, (pd.Series, pd.Categorical)) and isinstance(groups.dtype, pd.CategoricalDtype):
+        categorical = pd.Categorical(groups)
+        codes, labels = np.asarray(categorical.codes, dtype=np.int64), list(categorical.categories)
+    else:
+        codes, uniques = pd.factorize(np.asarray(groups, dtype=object) if not hasattr(groups, "dtype") else groups,
+                                      sort=True)
+        codes, labels = np.asarray(codes, dtype=np.int64), list(uniques)
+    if codes.size != x.size:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"groups has {codes.size} values, frequency has {x.size}")
+    keys = np.ascontiguousarray(np.where(codes < 0, _MISSING_GROUP, codes))
+    m = None if monetary_value is None else _f64(monetary_value, "monetary_value", x.size)
+    ap = None if actual_purchases is None else _f64(actual_purchases, "actual_purchases", x.size)
+    ar = None if actual_revenue is None else _f64(actual_revenue, "actual_revenue", x.size)
+    try:
+        out = _call_group_forecast(
+            _lib.get().crmkit_btyd_forecast_by_group, max(x.size, 1), purchases._handle,
+            None if spend is None else spend._handle, keys.ctypes.data_as(POINTER(c_int64)), _dp(x), _dp(tx),
+            _dp(age), _dp(m), x.size, _dp(ap), _dp(ar), float(horizon), float(level), int(bool(intervals)),
+        )
+    except _errors.Error as e:
+        raise _name_customer(e, index) from None
+    return _group_frame(*out, labels.__getitem__, getattr(groups, "name", None) or "group", spend is not None,
+                        ap is not None, ar is not None, float(horizon), level)
+
+
+def forecast_holdout_by_group(
+    data: Any,
+    groups: Any,
+    column: str,
+    calibration_end: Any,
+    holdout_end: Any,
+    *,
+    period_days: float = 7.0,
+    model: str = "bg_nbd",
+    purchases: Optional["_PurchaseModel"] = None,
+    spend: Optional["GammaGamma"] = None,
+    revenue: bool = True,
+    level: float = 0.9,
+    n_threads: int = 1,
+    **dataset_options: Any,
+) -> Any:
+    """The hold-out check per group in one call (crmkit_btyd_forecast_holdout_by_group):
+    summarises ``data`` at ``calibration_end`` with a hold-out to ``holdout_end`` (weeks by
+    default), fits ``model`` (``"bg_nbd"``, ``"pareto_nbd"``, ``"modified_bg_nbd"``) and with
+    ``revenue`` a Gamma-Gamma spend model on the calibration period unless ``purchases`` /
+    ``spend`` are given, forecasts the hold-out per group of ``column`` of ``groups`` and
+    compares with the hold-out's purchase days and revenue.
+
+    Args:
+        data: a :class:`crmkit.Dataset` or a DataFrame of transactions (read with
+            ``dataset_options``, as :func:`btyd_summary`).
+        groups: a DataFrame indexed by customer id holding ``column`` (e.g.
+            ``crmkit.score_customers(data, calibration_end)``: score at the calibration end,
+            or the groups know the hold-out); customers it lacks have no group.
+
+    Returns:
+        the DataFrame of :func:`forecast_by_group`, indexed by the column's values.
+
+    Raises:
+        crmkit.NotFoundError: no such column; crmkit.InvalidArgumentError: hold-out end not
+        after the calibration end, a time column, fractions in a float column, a fit that did
+        not converge.
+    """
+    import pandas as pd
+
+    from . import table as _table
+    from .dataset import Dataset, _unix_seconds
+
+    dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, **dataset_options)
+    kinds = {"bg_nbd": _lib.BTYD_BG_NBD, "pareto_nbd": _lib.BTYD_PARETO_NBD,
+             "modified_bg_nbd": _lib.BTYD_MODIFIED_BG_NBD, "bg_bb": _lib.BTYD_BG_BB}
+    if model not in kinds:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"model = {model!r}; expected one of {sorted(kinds)}")
+    frame = groups.reindex(pd.Index(dataset.customer_ids))  # the dataset's rows; customers it lacks: no group
+    values = frame[column] if column in frame.columns else None  # else the library names the missing column
+    handle = _table.from_frame(frame[[column]] if values is not None else frame.iloc[:, :0])
+    out = _call_group_forecast(
+        _lib.get().crmkit_btyd_forecast_holdout_by_group, dataset.n_customers + 1, dataset._h().ptr, handle.ptr,
+        column.encode("utf-8"), _unix_seconds(calibration_end, "calibration_end"),
+        _unix_seconds(holdout_end, "holdout_end"), float(period_days), kinds[model],
+        None if purchases is None else purchases._handle, None if spend is None else spend._handle,
+        int(bool(revenue)), float(level), int(n_threads),
+    )
+    if values is not None and isinstance(values.dtype, pd.CategoricalDtype):
+        labels = list(values.cat.categories).__getitem__
+    elif values is not None and not pd.api.types.is_numeric_dtype(values.dtype):
+        labels = list(values.astype("category").cat.categories).__getitem__
+    else:
+        labels = int
+    has_revenue = spend is not None or bool(revenue)
+    horizon = (_unix_seconds(holdout_end, "holdout_end") // 86400 - _unix_seconds(calibration_end, "calibration_end")
+               // 86400) / float(period_days)
+    return _group_frame(*out, labels, column, has_revenue, True, has_revenue, horizon, level)

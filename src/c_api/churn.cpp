@@ -18,6 +18,7 @@
 #include "crmkit/churn/clv.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
 #include "crmkit/churn/gamma_gamma_covariates.hpp"
+#include "crmkit/churn/group_forecast.hpp"
 #include "crmkit/churn/intervals.hpp"
 #include "crmkit/churn/modified_bg_nbd.hpp"
 #include "crmkit/churn/new_customer.hpp"
@@ -707,6 +708,144 @@ CRMKIT_API int crmkit_btyd_validate_holdout(const double* frequency, const doubl
       out_buckets[3 * k + 1] = r.by_frequency[k].actual_mean;
       out_buckets[3 * k + 2] = r.by_frequency[k].predicted_mean;
     }
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
+
+// crmkit_btyd_forecast_by_group / _forecast_holdout_by_group (crmkit/churn/group_forecast.hpp).
+namespace {
+
+void write_group_row(const crmkit::group_forecast_row& r, double* out) {
+  const auto flag = [](int in) { return in < 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(in); };
+  out[CRMKIT_GROUP_FORECAST_CUSTOMERS] = static_cast<double>(r.customers);
+  out[CRMKIT_GROUP_FORECAST_PURCHASES] = r.purchases.estimate;
+  out[CRMKIT_GROUP_FORECAST_PURCHASES_SE] = r.purchases.standard_error;
+  out[CRMKIT_GROUP_FORECAST_PURCHASES_LOWER] = r.purchases.lower;
+  out[CRMKIT_GROUP_FORECAST_PURCHASES_UPPER] = r.purchases.upper;
+  out[CRMKIT_GROUP_FORECAST_REVENUE] = r.revenue.estimate;
+  out[CRMKIT_GROUP_FORECAST_REVENUE_SE] = r.revenue.standard_error;
+  out[CRMKIT_GROUP_FORECAST_REVENUE_LOWER] = r.revenue.lower;
+  out[CRMKIT_GROUP_FORECAST_REVENUE_UPPER] = r.revenue.upper;
+  out[CRMKIT_GROUP_FORECAST_ACTUAL_PURCHASES] = r.purchases_accuracy.actual;
+  out[CRMKIT_GROUP_FORECAST_PURCHASES_ERROR] = r.purchases_accuracy.error;
+  out[CRMKIT_GROUP_FORECAST_PURCHASES_RELATIVE_ERROR] = r.purchases_accuracy.relative_error;
+  out[CRMKIT_GROUP_FORECAST_PURCHASES_APE] = r.purchases_accuracy.absolute_percentage_error;
+  out[CRMKIT_GROUP_FORECAST_PURCHASES_IN_INTERVAL] = flag(r.purchases_accuracy.in_interval);
+  out[CRMKIT_GROUP_FORECAST_ACTUAL_REVENUE] = r.revenue_accuracy.actual;
+  out[CRMKIT_GROUP_FORECAST_REVENUE_ERROR] = r.revenue_accuracy.error;
+  out[CRMKIT_GROUP_FORECAST_REVENUE_RELATIVE_ERROR] = r.revenue_accuracy.relative_error;
+  out[CRMKIT_GROUP_FORECAST_REVENUE_APE] = r.revenue_accuracy.absolute_percentage_error;
+  out[CRMKIT_GROUP_FORECAST_REVENUE_IN_INTERVAL] = flag(r.revenue_accuracy.in_interval);
+}
+
+// The shared output protocol of both calls: *out_n_groups first, then the capacity check
+// (so cap 0 with NULL buffers asks for the number of groups).
+void write_group_forecast(const crmkit::group_forecast& f, std::size_t cap, std::size_t* out_n_groups,
+                          std::int64_t* out_group, double* out_rows, double* out_total, double* out_summary,
+                          const char* function) {
+  *out_n_groups = f.groups.size();
+  crmkit::capi::check_capacity(cap, f.groups.size(), function);
+  if (out_group == nullptr) crmkit::capi::throw_null(function, "out_group");
+  if (out_rows == nullptr) crmkit::capi::throw_null(function, "out_rows");
+  for (std::size_t g = 0; g < f.groups.size(); ++g) {
+    out_group[g] = f.groups[g].key;
+    write_group_row(f.groups[g], out_rows + g * CRMKIT_GROUP_FORECAST_N_COLUMNS);
+  }
+  if (out_total != nullptr) write_group_row(f.total, out_total);
+  if (out_summary != nullptr) {
+    out_summary[0] = f.purchases_wape;
+    out_summary[1] = f.revenue_wape;
+    out_summary[2] = f.purchases_mape;
+    out_summary[3] = f.revenue_mape;
+  }
+}
+
+const crmkit::gamma_gamma* spend_model(const crmkit_btyd* spend, const char* function) {
+  if (spend == nullptr) return nullptr;
+  if (!spend->is_spend())
+    throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", function));
+  if (spend->spend_covariates)
+    throw error(errc::unsupported, fmt::format("{}: 'spend' holds spend covariates", function));
+  require_fitted(*spend, function);
+  return &spend->spend;
+}
+
+void check_flag(std::int32_t v, const char* function, const char* name) {
+  if (v != 0 && v != 1) throw error(errc::invalid_argument, fmt::format("{}: {} = {} is not 0 or 1", function, name, v));
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_btyd_forecast_by_group(const crmkit_btyd* purchases, const crmkit_btyd* spend,
+                                             const std::int64_t* group, const double* frequency,
+                                             const double* recency, const double* T, const double* monetary_value,
+                                             size_t n, const double* actual_purchases, const double* actual_revenue,
+                                             double horizon, double level, std::int32_t intervals, size_t cap,
+                                             size_t* out_n_groups, std::int64_t* out_group, double* out_rows,
+                                             double* out_total, double* out_summary) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out_n_groups);
+  *out_n_groups = 0;
+  CRMKIT_CHECK_NOT_NULL(purchases);
+  check_count(__func__, n);
+  check_flag(intervals, __func__, "intervals");
+  const auto& m = purchase_model(*purchases, __func__, "is a spend model; pass it as 'spend'");
+  const auto* gg = spend_model(spend, __func__);
+  if (gg != nullptr) CRMKIT_CHECK_NOT_NULL(monetary_value);
+  crmkit::group_forecast_options o;
+  o.horizon = horizon;
+  o.level = level;
+  o.n_threads = purchases->options.n_threads;
+  o.intervals = intervals == 1;
+  auto opt = [n](const double* p) { return p == nullptr ? std::span<const double>() : std::span<const double>(p, n); };
+  const auto f = crmkit::forecast_by_group(m, gg, std::span<const std::int64_t>(CRMKIT_NOT_NULL(group), n),
+                                           span_of(CRMKIT_NOT_NULL(frequency), n),
+                                           span_of(CRMKIT_NOT_NULL(recency), n), span_of(CRMKIT_NOT_NULL(T), n),
+                                           opt(monetary_value), o, opt(actual_purchases), opt(actual_revenue));
+  write_group_forecast(f, cap, out_n_groups, out_group, out_rows, out_total,
+                       out_summary, __func__);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_forecast_holdout_by_group(const crmkit_dataset* dataset, const crmkit_table* groups,
+                                                     const char* column, std::int64_t calibration_end,
+                                                     std::int64_t holdout_end, double period_days,
+                                                     std::int32_t model_kind, const crmkit_btyd* purchases,
+                                                     const crmkit_btyd* spend, std::int32_t revenue, double level,
+                                                     std::int32_t n_threads, size_t cap, size_t* out_n_groups,
+                                                     std::int64_t* out_group, double* out_rows, double* out_total,
+                                                     double* out_summary) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(out_n_groups);
+  *out_n_groups = 0;
+  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(column);
+  check_flag(revenue, __func__, "revenue");
+  crmkit::holdout_forecast_options o;
+  o.calibration_end = calibration_end;
+  o.holdout_end = holdout_end;
+  o.period_days = period_days;
+  if (purchases == nullptr) {
+    if (model_kind < 1 || model_kind > 4)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: model_kind {} is not a purchase model (1 BG/NBD, 2 Pareto/NBD, 3 modified BG/NBD, "
+                              "4 BG/BB)",
+                              __func__, model_kind));
+    o.model = static_cast<crmkit::btyd_kind>(model_kind);
+  }
+  o.revenue = revenue == 1;
+  o.level = level;
+  o.n_threads = n_threads;
+  const crmkit::btyd_model* m =
+      purchases == nullptr ? nullptr : &purchase_model(*purchases, __func__, "is a spend model; pass it as 'spend'");
+  const auto f = crmkit::forecast_holdout_by_group(dataset->data, groups != nullptr ? groups->table
+                                                                                    : dataset->data.customers(),
+                                                   column, o, m, spend_model(spend, __func__));
+  write_group_forecast(f, cap, out_n_groups, out_group, out_rows, out_total,
+                       out_summary, __func__);
   CRMKIT_API_END();
 }
 

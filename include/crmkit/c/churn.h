@@ -43,6 +43,7 @@
 #define CRMKIT_C_CHURN_H
 
 #include "crmkit/crmkit.h"
+#include "crmkit/c/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -624,6 +625,99 @@ CRMKIT_API int crmkit_retention_load(const char* text, crmkit_retention** out);
  */
 CRMKIT_API int crmkit_retention_predict(const crmkit_retention* model, int32_t what, double arg,
                                         const double* tenure, size_t n, double* out);
+
+/* ---------------------------------------------------------------------------------------
+ * Forecast by group (C++: crmkit/churn/group_forecast.hpp, whose docs define the semantics):
+ * expected purchases and revenue per group of customers (segment, ABC class, territory, rep,
+ * ...) over a horizon, delta-method intervals of each group's total, and the error against
+ * hold-out actuals. Groups are int64 keys (a category column's codes, an integer column's
+ * values; CRMKIT_MISSING_INT64 = no group), returned sorted with the missing group last;
+ * only groups with customers appear. Every group is one row of CRMKIT_GROUP_FORECAST_N_COLUMNS
+ * doubles in the order below (NaN where a value does not apply: revenue without a spend
+ * model, the hold-out columns without actuals, the interval columns with intervals off).
+ */
+/** Customers in the group. */
+#define CRMKIT_GROUP_FORECAST_CUSTOMERS 0
+/** Expected purchases (purchase days) over the horizon; then its standard error, lower, upper. */
+#define CRMKIT_GROUP_FORECAST_PURCHASES 1
+#define CRMKIT_GROUP_FORECAST_PURCHASES_SE 2
+#define CRMKIT_GROUP_FORECAST_PURCHASES_LOWER 3
+#define CRMKIT_GROUP_FORECAST_PURCHASES_UPPER 4
+/** Expected revenue (expected purchases x Gamma-Gamma expected spend); se, lower, upper. */
+#define CRMKIT_GROUP_FORECAST_REVENUE 5
+#define CRMKIT_GROUP_FORECAST_REVENUE_SE 6
+#define CRMKIT_GROUP_FORECAST_REVENUE_LOWER 7
+#define CRMKIT_GROUP_FORECAST_REVENUE_UPPER 8
+/** Actual hold-out purchases; error (predicted - actual); error / actual; |error| / actual;
+ *  1 / 0 whether the actual is inside the interval (NaN without). */
+#define CRMKIT_GROUP_FORECAST_ACTUAL_PURCHASES 9
+#define CRMKIT_GROUP_FORECAST_PURCHASES_ERROR 10
+#define CRMKIT_GROUP_FORECAST_PURCHASES_RELATIVE_ERROR 11
+#define CRMKIT_GROUP_FORECAST_PURCHASES_APE 12
+#define CRMKIT_GROUP_FORECAST_PURCHASES_IN_INTERVAL 13
+/** The same five for revenue. */
+#define CRMKIT_GROUP_FORECAST_ACTUAL_REVENUE 14
+#define CRMKIT_GROUP_FORECAST_REVENUE_ERROR 15
+#define CRMKIT_GROUP_FORECAST_REVENUE_RELATIVE_ERROR 16
+#define CRMKIT_GROUP_FORECAST_REVENUE_APE 17
+#define CRMKIT_GROUP_FORECAST_REVENUE_IN_INTERVAL 18
+/** Doubles per group row. */
+#define CRMKIT_GROUP_FORECAST_N_COLUMNS 19
+/** Doubles of out_summary: purchases WAPE, revenue WAPE, purchases MAPE, revenue MAPE. */
+#define CRMKIT_GROUP_FORECAST_N_SUMMARY 4
+
+/**
+ * Forecast per group from per-customer rows (crmkit::forecast_by_group). Threads:
+ * CRMKIT_BTYD_N_THREADS of `purchases` (results do not depend on it).
+ * @param purchases a fitted purchase model (any kind but Gamma-Gamma; with a fit covariance
+ *        unless intervals is 0)
+ * @param spend a fitted Gamma-Gamma handle for revenue, or NULL (then monetary_value and
+ *        actual_revenue must be NULL)
+ * @param group n keys (CRMKIT_MISSING_INT64 = no group)
+ * @param frequency, recency, T, monetary_value n doubles each (monetary_value with spend)
+ * @param actual_purchases, actual_revenue n doubles of hold-out actuals each, or NULL
+ * @param horizon t in the model's time unit (> 0); level in (0, 1); intervals 1 or 0
+ * @param cap rows the outputs hold (n suffices)
+ * @param[out] out_n_groups groups found (also when the buffers are too small)
+ * @param[out] out_group cap keys; out_rows cap x CRMKIT_GROUP_FORECAST_N_COLUMNS doubles,
+ *             row-major (both may be NULL with cap 0, to ask for *out_n_groups); out_total CRMKIT_GROUP_FORECAST_N_COLUMNS doubles (all customers;
+ *             may be NULL); out_summary CRMKIT_GROUP_FORECAST_N_SUMMARY doubles (may be NULL)
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_BUFFER_TOO_SMALL (*out_n_groups says how
+ *         many rows are needed), CRMKIT_E_INVALID_ARGUMENT (lengths, bad rows or actuals named
+ *         by row, horizon, level, no covariance, NULL arrays, n = 0).
+ */
+CRMKIT_API int crmkit_btyd_forecast_by_group(const crmkit_btyd* purchases, const crmkit_btyd* spend,
+                                             const int64_t* group, const double* frequency, const double* recency,
+                                             const double* T, const double* monetary_value, size_t n,
+                                             const double* actual_purchases, const double* actual_revenue,
+                                             double horizon, double level, int32_t intervals, size_t cap,
+                                             size_t* out_n_groups, int64_t* out_group, double* out_rows,
+                                             double* out_total, double* out_summary);
+
+/**
+ * The hold-out check per group in one call (crmkit::forecast_holdout_by_group): summarises the
+ * dataset at calibration_end with a hold-out to holdout_end (Unix seconds UTC, period_days the
+ * time unit), fits the purchase model of kind `model_kind` (CRMKIT_BTYD_BG_NBD, ...) unless
+ * `purchases` is given, and with revenue = 1 Gamma-Gamma unless `spend` is given, forecasts
+ * the hold-out length per group of `column` of `groups` and compares with the hold-out's
+ * purchase days and revenue. The keys are a category column's codes (its levels:
+ * crmkit_table_level) or an integer column's values (a float64 column's whole numbers).
+ * @param groups a table whose rows are the dataset's customers (e.g. from
+ *        crmkit_score_customers at the calibration end), or NULL for the dataset's own table
+ * @param n_threads threads of the fits and predictions (1..1024)
+ * @param out_* as crmkit_btyd_forecast_by_group (cap >= crmkit_dataset_n_customers + 1 suffices)
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FOUND (unknown column), CRMKIT_E_BUFFER_TOO_SMALL,
+ *         CRMKIT_E_INVALID_ARGUMENT (hold-out end not after the calibration end, a time column
+ *         or fractions in a float64 column, another table's customers, a fit that did not
+ *         converge, ...), CRMKIT_E_UNSUPPORTED (BG/BB to be fitted on a summary).
+ */
+CRMKIT_API int crmkit_btyd_forecast_holdout_by_group(const crmkit_dataset* dataset, const crmkit_table* groups,
+                                                     const char* column, int64_t calibration_end,
+                                                     int64_t holdout_end, double period_days, int32_t model_kind,
+                                                     const crmkit_btyd* purchases, const crmkit_btyd* spend,
+                                                     int32_t revenue, double level, int32_t n_threads, size_t cap,
+                                                     size_t* out_n_groups, int64_t* out_group, double* out_rows,
+                                                     double* out_total, double* out_summary);
 
 #ifdef __cplusplus
 }
