@@ -597,6 +597,8 @@ class GammaGamma(_Model):
     _kind = _lib.BTYD_GAMMA_GAMMA
     _param_names = ("p", "q", "gamma")
 
+    covariance_ = _PurchaseModel.covariance_
+
     def __init__(self, zero_spend: str = "reject", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if zero_spend not in ("reject", "drop"):
