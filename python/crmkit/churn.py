@@ -61,6 +61,8 @@ __all__ = [
     "load_model",
     "new_customer",
     "customer_lifetime_value",
+    "clv_intervals",
+    "clv_total_interval",
     "validate_holdout",
     "forecast_by_group",
     "forecast_holdout_by_group",
@@ -371,10 +373,10 @@ class _PurchaseModel(_Model):
     _PREDICTIONS = {"p_alive": 1, "expected_purchases": 2, "p_no_purchase": 3}  # CRMKIT_BTYD_P_ALIVE, ...
 
     def _what(self, what: str) -> int:
-        if what not in self._PREDICTIONS:
+        if what not in _PurchaseModel._PREDICTIONS:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"what = {what!r}; expected one of {sorted(self._PREDICTIONS)}")
-        return self._PREDICTIONS[what]
+                                       f"what = {what!r}; expected one of {sorted(_PurchaseModel._PREDICTIONS)}")
+        return _PurchaseModel._PREDICTIONS[what]
 
     @property
     def covariance_(self) -> Any:
@@ -418,23 +420,40 @@ class _PurchaseModel(_Model):
         return pd.DataFrame(cols, index=index)
 
     def total_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
-                       level: float = 0.9, method: str = "delta", n_draws: int = 1000, seed: int = 0) -> Dict[str, float]:
+                       level: float = 0.9, method: str = "delta", n_draws: int = 1000, seed: int = 0,
+                       population_T: Any = None) -> Dict[str, float]:
         """Confidence interval of the total of a prediction over the given customers (a
-        segment): ``method="delta"`` (delta method) or ``"bootstrap"`` (``n_draws``
-        parameter draws from their fitted normal on the log scale, deterministic for
-        ``seed`` and any ``n_threads``). Returns ``estimate``, ``standard_error``,
-        ``lower``, ``upper``."""
-        methods = {"delta": _lib.BTYD_INTERVAL_DELTA, "bootstrap": _lib.BTYD_INTERVAL_BOOTSTRAP}
+        segment): ``method="delta"`` (delta method), ``"bootstrap"`` (parameter sampling:
+        ``n_draws`` parameter draws from their fitted normal on the log scale) or
+        ``"refit"`` (parametric bootstrap: ``n_draws`` data sets simulated from the fitted
+        model, one customer per age in ``population_T`` — the ages T of the customers the
+        model was fitted on; default the rows' T — each refitted). The bootstraps are
+        deterministic for ``seed`` and any ``n_threads``. Returns ``estimate``,
+        ``standard_error``, ``lower``, ``upper``."""
+        methods = {"delta": _lib.BTYD_INTERVAL_DELTA, "bootstrap": _lib.BTYD_INTERVAL_BOOTSTRAP,
+                   "refit": _lib.BTYD_INTERVAL_REFIT}
         if method not in methods:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"method = {method!r}; expected 'delta' or 'bootstrap'")
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"method = {method!r}; expected 'delta', 'bootstrap' or 'refit'")
         x, tx, age, _ = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
         out = np.empty(4)
-        _lib.check(
-            _lib.get().crmkit_btyd_total_interval(
-                self._handle, self._what(what), float(t), float(level), methods[method], int(n_draws), int(seed),
-                _dp(x), _dp(tx), _dp(age), x.size, _dp(out),
+        if method == "refit":
+            pop = None if population_T is None else _f64(population_T, "population_T")
+            _lib.check(
+                _lib.get().crmkit_btyd_refit_interval(
+                    self._handle, self._what(what), float(t), float(level), int(n_draws), int(seed),
+                    _dp(x), _dp(tx), _dp(age), x.size, _dp(pop), 0 if pop is None else pop.size, _dp(out),
+                )
             )
-        )
+        else:
+            if population_T is not None:
+                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "population_T is for method='refit' only")
+            _lib.check(
+                _lib.get().crmkit_btyd_total_interval(
+                    self._handle, self._what(what), float(t), float(level), methods[method], int(n_draws), int(seed),
+                    _dp(x), _dp(tx), _dp(age), x.size, _dp(out),
+                )
+            )
         return dict(zip(("estimate", "standard_error", "lower", "upper"), out.tolist()))
 
     def expected_number_of_purchases_up_to_time(self, t: Any) -> Any:
@@ -445,18 +464,52 @@ class _PurchaseModel(_Model):
             new_customer(self, [t])["expected_purchases"].iloc[0])
 
 
-def new_customer(purchases: "_PurchaseModel", t: Any, spend: Optional["GammaGamma"] = None) -> Any:
+def _profile(values: Any, n: int, what: str) -> Optional[np.ndarray]:
+    """One customer's covariates (n values; a dict or Series by column name is not taken: give them in order)."""
+    if values is None:
+        if n:
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what}: the model has {n} covariates; give them")
+        return None
+    v = np.ascontiguousarray(np.asarray(values, dtype=np.float64).ravel())
+    if v.size != n:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} has {v.size} values, the model has {n}")
+    return v if n else None
+
+
+def new_customer(purchases: "_Model", t: Any, spend: Optional["_Model"] = None, purchase_covariates: Any = None,
+                 dropout_covariates: Any = None, spend_covariates: Any = None) -> Any:
     """Forecast for a customer acquired today (CLVTools' ``newcustomer``): a DataFrame
     indexed by horizon ``t`` (in the purchase model's time unit; whole opportunities for
     BG/BB) with ``expected_purchases`` (E[X(t)], purchases after the acquisition) and, with
     a fitted :class:`GammaGamma` ``spend``, ``expected_revenue`` (E[X(t)] times the
-    population mean spend p gamma/(q-1); NaN when q <= 1). Not discounted."""
+    population mean spend p gamma/(q-1); NaN when q <= 1). Not discounted.
+
+    With a covariate purchase model (:class:`BetaGeoCovariates`, :class:`ParetoNBDCovariates`)
+    the customer's covariates are given in the fitted column order (``purchase_covariates``,
+    ``dropout_covariates``; one value per column), and ``spend`` must then be a
+    :class:`GammaGammaCovariates` with ``spend_covariates`` (E[Z | s] = p gamma0 exp(delta' s)/(q-1))."""
     import pandas as pd
 
     horizons = _f64(np.atleast_1d(np.asarray(t, dtype=np.float64)), "t")
     purchases_out = np.empty(horizons.size)
     revenue = np.empty(horizons.size) if spend is not None else None
-    if horizons.size:
+    if isinstance(purchases, _CovariateModel):
+        if spend is not None and not isinstance(spend, GammaGammaCovariates):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       "a covariate purchase model needs a GammaGammaCovariates spend model")
+        z = _profile(purchase_covariates, len(purchases.purchase_columns_), "purchase_covariates")
+        w = _profile(dropout_covariates, len(purchases.dropout_columns_), "dropout_covariates")
+        sv = None if spend is None else _profile(spend_covariates, len(spend.columns_), "spend_covariates")
+        if horizons.size:
+            _lib.check(
+                _lib.get().crmkit_btyd_new_customer_covariates(
+                    purchases._handle, None if spend is None else spend._handle, _dp(z), _dp(w), _dp(sv),
+                    _dp(horizons), horizons.size, _dp(purchases_out), _dp(revenue),
+                )
+            )
+    elif horizons.size:
+        if any(v is not None for v in (purchase_covariates, dropout_covariates, spend_covariates)):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "covariates given but the purchase model has none")
         _lib.check(
             _lib.get().crmkit_btyd_new_customer(
                 purchases._handle, None if spend is None else spend._handle, _dp(horizons), horizons.size,
@@ -545,6 +598,8 @@ class GammaGamma(_Model):
 
     _kind = _lib.BTYD_GAMMA_GAMMA
     _param_names = ("p", "q", "gamma")
+
+    covariance_ = _PurchaseModel.covariance_
 
     def __init__(self, zero_spend: str = "reject", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -655,6 +710,7 @@ class _CovariateModel(_Model):
         """Penalised maximum-likelihood fit on a summary DataFrame (or three arrays) with the
         covariates of each customer. Returns self; a fit that does not converge warns."""
         x, tx, age, index = _rows(frequency, recency, T)
+        self.period_days_ = getattr(frequency, "attrs", {}).get("period_days") if index is not None else None
         zp, purchase = _covariate_matrix(purchase_covariates, index, x.size, "purchase_covariates")
         zd, dropout = _covariate_matrix(dropout_covariates, index, x.size, "dropout_covariates")
         w = None if weights is None else _f64(weights, "weights", x.size)
@@ -722,6 +778,57 @@ class _CovariateModel(_Model):
         """P(no purchase in the next ``t`` periods): the churn score."""
         return self._predict_cov(_lib.BTYD_P_NO_PURCHASE, t, frequency, recency, T, purchase_covariates,
                                  dropout_covariates, "p_no_purchase")
+
+    def _covariate_rows(self, frequency: Any, recency: Any, T: Any, purchase_covariates: Any,
+                        dropout_covariates: Any):
+        """(x, tx, T, index, z_purchase, z_dropout) checked against the fitted covariates."""
+        self._check_fitted()
+        x, tx, age, index = _rows(frequency, recency, T)
+        named = getattr(self, "_named_columns", (False, False))
+        zp, purchase = _covariate_matrix(purchase_covariates, index, x.size, "purchase_covariates",
+                                         self.purchase_columns_ if named[0] else None)
+        zd, dropout = _covariate_matrix(dropout_covariates, index, x.size, "dropout_covariates",
+                                        self.dropout_columns_ if named[1] else None)
+        if len(purchase) != len(self.purchase_columns_) or len(dropout) != len(self.dropout_columns_):
+            raise InvalidArgumentError(
+                _errors.E_INVALID_ARGUMENT,
+                f"the model has {len(self.purchase_columns_)} purchase and {len(self.dropout_columns_)} dropout "
+                f"covariates; got {len(purchase)} and {len(dropout)}")
+        return x, tx, age, index, zp, zd
+
+    def _interval_cov(self, what: str, t: float, frequency: Any, recency: Any, T: Any, purchase_covariates: Any,
+                      dropout_covariates: Any, level: float, rows: bool):
+        x, tx, age, index, zp, zd = self._covariate_rows(frequency, recency, T, purchase_covariates,
+                                                         dropout_covariates)
+        cols = {k: np.empty(x.size) for k in ("estimate", "standard_error", "lower", "upper")} if rows else None
+        total = np.empty(4)
+        rc = _lib.get().crmkit_btyd_predict_interval_covariates(
+            self._handle, _PurchaseModel._what(self, what), float(t), float(level), _dp(x), _dp(tx), _dp(age),
+            x.size, _dp(zp), _dp(zd), *((_dp(cols[k]) for k in ("estimate", "standard_error", "lower", "upper"))
+                                        if rows else (None, None, None, None)), None if rows else _dp(total))
+        if rc != _errors.OK:
+            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+        if rows:
+            import pandas as pd
+
+            return pd.DataFrame(cols, index=index)
+        return dict(zip(("estimate", "standard_error", "lower", "upper"), total.tolist()))
+
+    def prediction_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
+                            purchase_covariates: Any = None, dropout_covariates: Any = None,
+                            level: float = 0.9) -> Any:
+        """Delta-method confidence intervals per customer of ``what`` (``"p_alive"``,
+        ``"expected_purchases"``, ``"p_no_purchase"``) through the covariance of all
+        parameters, covariate weights included, with each customer's covariates: a DataFrame
+        with ``estimate``, ``standard_error``, ``lower``, ``upper``."""
+        return self._interval_cov(what, t, frequency, recency, T, purchase_covariates, dropout_covariates, level, True)
+
+    def total_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
+                       purchase_covariates: Any = None, dropout_covariates: Any = None,
+                       level: float = 0.9) -> Dict[str, float]:
+        """Delta-method interval of the total of ``what`` over the customers: ``estimate``,
+        ``standard_error``, ``lower``, ``upper``."""
+        return self._interval_cov(what, t, frequency, recency, T, purchase_covariates, dropout_covariates, level, False)
 
     def log_likelihood(self, frequency: Any, recency: Any = None, T: Any = None, purchase_covariates: Any = None,
                        dropout_covariates: Any = None) -> Any:
@@ -852,28 +959,10 @@ class GammaGammaCovariates(_Model):
         return _wrap(out, index, "expected_spend")
 
 
-def customer_lifetime_value(
-    purchases: _PurchaseModel,
-    spend: GammaGamma,
-    frequency: Any,
-    recency: Any = None,
-    T: Any = None,
-    monetary_value: Any = None,
-    horizon: int = 12,
-    period_days: float = 30.415,
-    discount_rate: float = 0.01,
-    model_period_days: Optional[float] = None,
-) -> Any:
-    """Discounted expected revenue over a calendar horizon, per customer: ``horizon``
-    cash-flow periods of ``period_days`` days (default 12 months of 30.415 days = 4.345
-    weeks) at ``discount_rate`` per period (default 1% per month).
-
-    The purchase model predicts in the time unit of the summary it was fitted on:
-    ``model_period_days`` (7 for weeks, 1 for days) is taken from a summary DataFrame's
-    ``attrs["period_days"]`` (set by :func:`btyd_summary`) or from the model fitted on one
-    (``purchases.period_days_``), and must be given with bare arrays; values that disagree
-    raise InvalidArgumentError. The returned Series' ``attrs`` state the units
-    (``horizon_days``, ``period_days``, ``discount_rate``, ``model_period_days``)."""
+def _clv_rows(purchases: Any, frequency: Any, recency: Any, T: Any, monetary_value: Any,
+              model_period_days: Optional[float], where: str):
+    """(x, tx, T, monetary, index, the model's days per period) of a CLV call (see
+    :func:`customer_lifetime_value` for where the time unit comes from)."""
     index = None
     known = {}
     if model_period_days is not None:
@@ -889,26 +978,97 @@ def customer_lifetime_value(
     if not known:
         raise InvalidArgumentError(
             _errors.E_INVALID_ARGUMENT,
-            "customer_lifetime_value: the purchase model's time unit is unknown: pass model_period_days "
+            f"{where}: the purchase model's time unit is unknown: pass model_period_days "
             "(7 for weeks, 1 for days) or a btyd_summary DataFrame",
         )
     if len(set(known.values())) > 1:
         raise InvalidArgumentError(
             _errors.E_INVALID_ARGUMENT,
-            "customer_lifetime_value: the model's time unit (days per period) disagrees: "
+            f"{where}: the model's time unit (days per period) disagrees: "
             + ", ".join(f"{k} {v:g}" for k, v in known.items()),
         )
     unit = next(iter(known.values()))
     x, tx, age, _ = _rows(frequency, recency, T)
     m = _f64(monetary_value, "monetary_value", x.size)
+    return x, tx, age, m, index, unit
+
+
+def _clv_covariates(purchases: Any, spend: Any, index: Any, n: int, purchase_covariates: Any,
+                    dropout_covariates: Any, spend_covariates: Any):
+    """(z_purchase, z_dropout, z_spend) of a CLV call: None for plain models (covariates then
+    refused), checked against the fitted covariates for covariate models."""
+    if not isinstance(purchases, _CovariateModel):
+        if any(v is not None for v in (purchase_covariates, dropout_covariates, spend_covariates)):
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       "covariates given but the purchase model has none")
+        return None, None, None
+    if not isinstance(spend, GammaGammaCovariates):
+        raise InvalidArgumentError(
+            _errors.E_INVALID_ARGUMENT,
+            "a covariate purchase model needs a GammaGammaCovariates spend model (fitted without covariates it "
+            "is the plain Gamma-Gamma)")
+    named = getattr(purchases, "_named_columns", (False, False))
+    zp, a = _covariate_matrix(purchase_covariates, index, n, "purchase_covariates",
+                              purchases.purchase_columns_ if named[0] else None)
+    zd, b = _covariate_matrix(dropout_covariates, index, n, "dropout_covariates",
+                              purchases.dropout_columns_ if named[1] else None)
+    zs, c = _covariate_matrix(spend_covariates, index, n, "spend_covariates",
+                              spend.columns_ if getattr(spend, "_named_columns", False) else None)
+    if (len(a), len(b), len(c)) != (len(purchases.purchase_columns_), len(purchases.dropout_columns_),
+                                    len(spend.columns_)):
+        raise InvalidArgumentError(
+            _errors.E_INVALID_ARGUMENT,
+            f"the models have {len(purchases.purchase_columns_)} purchase, {len(purchases.dropout_columns_)} dropout "
+            f"and {len(spend.columns_)} spend covariates; got {len(a)}, {len(b)} and {len(c)}")
+    return zp, zd, zs
+
+
+def customer_lifetime_value(
+    purchases: _Model,
+    spend: _Model,
+    frequency: Any,
+    recency: Any = None,
+    T: Any = None,
+    monetary_value: Any = None,
+    horizon: int = 12,
+    period_days: float = 30.415,
+    discount_rate: float = 0.01,
+    model_period_days: Optional[float] = None,
+    purchase_covariates: Any = None,
+    dropout_covariates: Any = None,
+    spend_covariates: Any = None,
+) -> Any:
+    """Discounted expected revenue over a calendar horizon, per customer: ``horizon``
+    cash-flow periods of ``period_days`` days (default 12 months of 30.415 days = 4.345
+    weeks) at ``discount_rate`` per period (default 1% per month).
+
+    The purchase model predicts in the time unit of the summary it was fitted on:
+    ``model_period_days`` (7 for weeks, 1 for days) is taken from a summary DataFrame's
+    ``attrs["period_days"]`` (set by :func:`btyd_summary`) or from the model fitted on one
+    (``purchases.period_days_``), and must be given with bare arrays; values that disagree
+    raise InvalidArgumentError. The returned Series' ``attrs`` state the units
+    (``horizon_days``, ``period_days``, ``discount_rate``, ``model_period_days``).
+
+    With a covariate purchase model (:class:`BetaGeoCovariates`, :class:`ParetoNBDCovariates`)
+    and a :class:`GammaGammaCovariates` spend model, each customer's CLV uses the customer's
+    own model and expected spend (``purchase_covariates``, ``dropout_covariates``,
+    ``spend_covariates`` as their fits took them)."""
+    x, tx, age, m, index, unit = _clv_rows(purchases, frequency, recency, T, monetary_value, model_period_days,
+                                           "customer_lifetime_value")
+    zp, zd, zs = _clv_covariates(purchases, spend, index, x.size, purchase_covariates, dropout_covariates,
+                                 spend_covariates)
     out = np.empty(x.size)
     if x.size:
-        _lib.check(
-            _lib.get().crmkit_btyd_clv(
+        if isinstance(purchases, _CovariateModel):
+            rc = _lib.get().crmkit_btyd_clv_covariates(
+                purchases._handle, spend._handle, _dp(x), _dp(tx), _dp(age), _dp(m), x.size, _dp(zp), _dp(zd),
+                _dp(zs), int(horizon), float(period_days), unit, float(discount_rate), _dp(out))
+        else:
+            rc = _lib.get().crmkit_btyd_clv(
                 purchases._handle, spend._handle, _dp(x), _dp(tx), _dp(age), _dp(m), x.size, int(horizon),
-                float(period_days), unit, float(discount_rate), _dp(out),
-            )
-        )
+                float(period_days), unit, float(discount_rate), _dp(out))
+        if rc != _errors.OK:
+            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
     result = _wrap(out, index, "clv")
     if hasattr(result, "attrs"):
         result.attrs.update(
@@ -916,6 +1076,56 @@ def customer_lifetime_value(
             discount_rate=float(discount_rate), model_period_days=unit,
         )
     return result
+
+
+def _clv_interval(purchases: Any, spend: Any, frequency: Any, recency: Any, T: Any, monetary_value: Any,
+                  horizon: int, period_days: float, discount_rate: float, model_period_days: Optional[float],
+                  level: float, purchase_covariates: Any, dropout_covariates: Any, spend_covariates: Any,
+                  rows: bool, where: str) -> Any:
+    x, tx, age, m, index, unit = _clv_rows(purchases, frequency, recency, T, monetary_value, model_period_days, where)
+    zp, zd, zs = _clv_covariates(purchases, spend, index, x.size, purchase_covariates, dropout_covariates,
+                                 spend_covariates)
+    names = ("estimate", "standard_error", "lower", "upper")
+    cols = {k: np.empty(x.size) for k in names} if rows else None
+    total = np.empty(4)
+    rc = _lib.get().crmkit_btyd_clv_interval(
+        purchases._handle, spend._handle, _dp(x), _dp(tx), _dp(age), _dp(m), x.size, _dp(zp), _dp(zd), _dp(zs),
+        int(horizon), float(period_days), unit, float(discount_rate), float(level),
+        *((_dp(cols[k]) for k in names) if rows else (None, None, None, None)), None if rows else _dp(total))
+    if rc != _errors.OK:
+        raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+    if rows:
+        import pandas as pd
+
+        return pd.DataFrame(cols, index=index)
+    return dict(zip(names, total.tolist()))
+
+
+def clv_intervals(purchases: _Model, spend: _Model, frequency: Any, recency: Any = None, T: Any = None,
+                  monetary_value: Any = None, horizon: int = 12, period_days: float = 30.415,
+                  discount_rate: float = 0.01, model_period_days: Optional[float] = None, level: float = 0.9,
+                  purchase_covariates: Any = None, dropout_covariates: Any = None,
+                  spend_covariates: Any = None) -> Any:
+    """Delta-method confidence intervals of each customer's CLV (arguments as
+    :func:`customer_lifetime_value`) over the purchase and spend models' parameters, with a
+    block-diagonal covariance (the two models are fitted independently): a DataFrame with
+    ``estimate`` (the CLV), ``standard_error``, ``lower`` (clipped at 0), ``upper``. Both
+    models must have been fitted with standard errors."""
+    return _clv_interval(purchases, spend, frequency, recency, T, monetary_value, horizon, period_days,
+                         discount_rate, model_period_days, level, purchase_covariates, dropout_covariates,
+                         spend_covariates, True, "clv_intervals")
+
+
+def clv_total_interval(purchases: _Model, spend: _Model, frequency: Any, recency: Any = None, T: Any = None,
+                       monetary_value: Any = None, horizon: int = 12, period_days: float = 30.415,
+                       discount_rate: float = 0.01, model_period_days: Optional[float] = None, level: float = 0.9,
+                       purchase_covariates: Any = None, dropout_covariates: Any = None,
+                       spend_covariates: Any = None) -> Dict[str, float]:
+    """Delta-method interval of the total CLV of the customers (a segment), as
+    :func:`clv_intervals`: ``estimate``, ``standard_error``, ``lower``, ``upper``."""
+    return _clv_interval(purchases, spend, frequency, recency, T, monetary_value, horizon, period_days,
+                         discount_rate, model_period_days, level, purchase_covariates, dropout_covariates,
+                         spend_covariates, False, "clv_total_interval")
 
 
 def validate_holdout(

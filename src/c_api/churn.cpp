@@ -16,6 +16,8 @@
 #include "crmkit/churn/btyd_summary.hpp"
 #include "crmkit/churn/detail/batch.hpp"
 #include "crmkit/churn/clv.hpp"
+#include "crmkit/churn/clv_intervals.hpp"
+#include "crmkit/churn/covariate_forecasts.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
 #include "crmkit/churn/gamma_gamma_covariates.hpp"
 #include "crmkit/churn/group_forecast.hpp"
@@ -628,14 +630,17 @@ CRMKIT_API int crmkit_btyd_total_interval(const crmkit_btyd* model, std::int32_t
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
   CRMKIT_CHECK_NOT_NULL(out);
-  if (method != CRMKIT_BTYD_INTERVAL_DELTA && method != CRMKIT_BTYD_INTERVAL_BOOTSTRAP)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown method {} (1 delta, 2 bootstrap)", __func__, method));
+  if (method != CRMKIT_BTYD_INTERVAL_DELTA && method != CRMKIT_BTYD_INTERVAL_BOOTSTRAP &&
+      method != CRMKIT_BTYD_INTERVAL_REFIT)
+    throw error(errc::invalid_argument,
+                fmt::format("{}: unknown method {} (1 delta, 2 bootstrap, 3 refit)", __func__, method));
   crmkit::interval_options o;
   o.level = level;
   o.n_threads = model->options.n_threads;
   o.n_draws = n_draws;
   if (seed < 0) throw error(errc::invalid_argument, fmt::format("{}: seed = {} must be >= 0", __func__, seed));
   o.seed = static_cast<std::uint64_t>(seed);
+  if (method == CRMKIT_BTYD_INTERVAL_REFIT) o.method = crmkit::bootstrap_method::refit;
   const auto& m = purchase_model(*model, __func__, "has no purchase-model intervals");
   const auto w = static_cast<crmkit::btyd_prediction>(what);
   const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
@@ -646,6 +651,229 @@ CRMKIT_API int crmkit_btyd_total_interval(const crmkit_btyd* model, std::int32_t
   out[1] = r.standard_error;
   out[2] = r.lower;
   out[3] = r.upper;
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_refit_interval(const crmkit_btyd* model, std::int32_t what, double t, double level,
+                                          std::int32_t n_draws, std::int64_t seed, const double* frequency,
+                                          const double* recency, const double* T, size_t n,
+                                          const double* population_T, size_t n_population, double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(out);
+  if (seed < 0) throw error(errc::invalid_argument, fmt::format("{}: seed = {} must be >= 0", __func__, seed));
+  if (population_T != nullptr && n_population == 0)
+    throw error(errc::invalid_argument, fmt::format("{}: population_T is given with n_population 0", __func__));
+  crmkit::interval_options o;
+  o.level = level;
+  o.n_threads = model->options.n_threads;
+  o.n_draws = n_draws;
+  o.seed = static_cast<std::uint64_t>(seed);
+  o.method = crmkit::bootstrap_method::refit;
+  if (population_T != nullptr) o.population_T = span_of(population_T, n_population);
+  const auto r = crmkit::bootstrap_total_interval(
+      purchase_model(*model, __func__, "has no purchase-model intervals"), static_cast<crmkit::btyd_prediction>(what),
+      t, span_of(CRMKIT_NOT_NULL(frequency), n), span_of(CRMKIT_NOT_NULL(recency), n), span_of(CRMKIT_NOT_NULL(T), n), o);
+  out[0] = r.estimate;
+  out[1] = r.standard_error;
+  out[2] = r.lower;
+  out[3] = r.upper;
+  CRMKIT_API_END();
+}
+
+}  // extern "C"
+
+namespace {
+
+// The covariate purchase model of a handle, or errc::unsupported.
+const covariate_model& covariates_of(const crmkit_btyd& m, const char* function, const char* name) {
+  if (!m.covariates)
+    throw error(errc::unsupported,
+                fmt::format("{}: '{}' holds no model with covariates (fit it with crmkit_btyd_fit_covariates)", function,
+                            name));
+  require_fitted(m, function);
+  return m.covariates;
+}
+
+const crmkit::gamma_gamma_covariates& spend_covariates_of(const crmkit_btyd& m, const char* function) {
+  if (!m.is_spend()) throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", function));
+  if (!m.spend_covariates)
+    throw error(errc::unsupported,
+                fmt::format("{}: 'spend' holds no spend covariate model (fit it with crmkit_btyd_fit_spend_covariates; "
+                            "k = 0 is the plain Gamma-Gamma fit)",
+                            function));
+  require_fitted(m, function);
+  return *m.spend_covariates;
+}
+
+// An n x p covariate matrix argument (NULL allowed only when p is 0).
+std::span<const double> matrix_of(const double* z, std::size_t n, std::size_t p, const char* name,
+                                  const char* function) {
+  if (p == 0) return {};
+  if (z == nullptr) throw error(errc::invalid_argument, fmt::format("{}: '{}' is NULL", function, name));
+  return {z, n * p};
+}
+
+crmkit::clv_options clv_options_of(std::int32_t horizon, double period_days, double model_period_days,
+                                   double discount_rate, int n_threads) {
+  crmkit::clv_options o;
+  o.horizon = horizon;
+  o.period_days = period_days;
+  o.model_period_days = model_period_days;
+  o.discount_rate = discount_rate;
+  o.n_threads = n_threads;
+  return o;
+}
+
+void copy_intervals(const crmkit::prediction_intervals& r, double* est, double* se, double* lo, double* hi) {
+  if (est != nullptr) std::copy(r.estimate.begin(), r.estimate.end(), est);
+  if (se != nullptr) std::copy(r.standard_error.begin(), r.standard_error.end(), se);
+  if (lo != nullptr) std::copy(r.lower.begin(), r.lower.end(), lo);
+  if (hi != nullptr) std::copy(r.upper.begin(), r.upper.end(), hi);
+}
+
+void copy_total(const crmkit::interval& r, double* out) {
+  out[0] = r.estimate;
+  out[1] = r.standard_error;
+  out[2] = r.lower;
+  out[3] = r.upper;
+}
+
+bool any_row_output(const double* a, const double* b, const double* c, const double* d) {
+  return a != nullptr || b != nullptr || c != nullptr || d != nullptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+CRMKIT_API int crmkit_btyd_predict_interval_covariates(const crmkit_btyd* model, std::int32_t what, double t,
+                                                       double level, const double* frequency, const double* recency,
+                                                       const double* T, size_t n, const double* z_purchase,
+                                                       const double* z_dropout, double* out_estimate, double* out_se,
+                                                       double* out_lower, double* out_upper, double* out_total) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(model);
+  check_count(__func__, n);
+  const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
+             age = span_of(CRMKIT_NOT_NULL(T), n);
+  const auto& cm = covariates_of(*model, __func__, "model");
+  crmkit::interval_options o;
+  o.level = level;
+  o.n_threads = model->options.n_threads;
+  const auto w = static_cast<crmkit::btyd_prediction>(what);
+  cm.visit([&](const auto& m) {
+    const auto zp = matrix_of(z_purchase, n, m.n_purchase_covariates(), "z_purchase", __func__);
+    const auto zd = matrix_of(z_dropout, n, m.n_dropout_covariates(), "z_dropout", __func__);
+    if (any_row_output(out_estimate, out_se, out_lower, out_upper))
+      copy_intervals(crmkit::delta_method_intervals(m, w, t, x, tx, age, zp, zd, o), out_estimate, out_se, out_lower,
+                     out_upper);
+    if (out_total != nullptr) copy_total(crmkit::delta_method_total_interval(m, w, t, x, tx, age, zp, zd, o), out_total);
+    return 0;
+  });
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_clv_covariates(const crmkit_btyd* purchases, const crmkit_btyd* spend,
+                                          const double* frequency, const double* recency, const double* T,
+                                          const double* monetary_value, size_t n, const double* z_purchase,
+                                          const double* z_dropout, const double* z_spend, std::int32_t horizon,
+                                          double period_days, double model_period_days, double discount_rate,
+                                          double* out) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(purchases);
+  CRMKIT_CHECK_NOT_NULL(spend);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(out);
+  const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
+             age = span_of(CRMKIT_NOT_NULL(T), n), m = span_of(CRMKIT_NOT_NULL(monetary_value), n);
+  const auto& cm = covariates_of(*purchases, __func__, "purchases");
+  const auto& sc = spend_covariates_of(*spend, __func__);
+  const auto zs = matrix_of(z_spend, n, sc.n_covariates(), "z_spend", __func__);
+  const auto co = clv_options_of(horizon, period_days, model_period_days, discount_rate, purchases->options.n_threads);
+  cm.visit([&](const auto& pm) {
+    crmkit::customer_lifetime_value(pm, sc, x, tx, age, m,
+                                    matrix_of(z_purchase, n, pm.n_purchase_covariates(), "z_purchase", __func__),
+                                    matrix_of(z_dropout, n, pm.n_dropout_covariates(), "z_dropout", __func__), zs,
+                                    std::span<double>(out, n), co);
+    return 0;
+  });
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_clv_interval(const crmkit_btyd* purchases, const crmkit_btyd* spend,
+                                        const double* frequency, const double* recency, const double* T,
+                                        const double* monetary_value, size_t n, const double* z_purchase,
+                                        const double* z_dropout, const double* z_spend, std::int32_t horizon,
+                                        double period_days, double model_period_days, double discount_rate,
+                                        double level, double* out_estimate, double* out_se, double* out_lower,
+                                        double* out_upper, double* out_total) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(purchases);
+  CRMKIT_CHECK_NOT_NULL(spend);
+  check_count(__func__, n);
+  const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
+             age = span_of(CRMKIT_NOT_NULL(T), n), m = span_of(CRMKIT_NOT_NULL(monetary_value), n);
+  const auto co = clv_options_of(horizon, period_days, model_period_days, discount_rate, purchases->options.n_threads);
+  crmkit::interval_options o;
+  o.level = level;
+  o.n_threads = purchases->options.n_threads;
+  const bool rows = any_row_output(out_estimate, out_se, out_lower, out_upper);
+  if (purchases->covariates) {
+    const auto& cm = covariates_of(*purchases, __func__, "purchases");
+    const auto& sc = spend_covariates_of(*spend, __func__);
+    const auto zs = matrix_of(z_spend, n, sc.n_covariates(), "z_spend", __func__);
+    cm.visit([&](const auto& pm) {
+      const auto zp = matrix_of(z_purchase, n, pm.n_purchase_covariates(), "z_purchase", __func__);
+      const auto zd = matrix_of(z_dropout, n, pm.n_dropout_covariates(), "z_dropout", __func__);
+      if (rows)
+        copy_intervals(crmkit::clv_intervals(pm, sc, x, tx, age, m, zp, zd, zs, co, o), out_estimate, out_se,
+                       out_lower, out_upper);
+      if (out_total != nullptr) copy_total(crmkit::clv_total_interval(pm, sc, x, tx, age, m, zp, zd, zs, co, o), out_total);
+      return 0;
+    });
+  } else {
+    if (z_purchase != nullptr || z_dropout != nullptr || z_spend != nullptr)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: covariates given but 'purchases' holds a model without covariates", __func__));
+    if (!spend->is_spend())
+      throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
+    if (spend->spend_covariates)
+      throw error(errc::unsupported,
+                  fmt::format("{}: 'spend' holds spend covariates but 'purchases' has none", __func__));
+    require_fitted(*spend, __func__);
+    const auto& pm = purchase_model(*purchases, __func__, "has no purchase-model CLV");
+    if (rows)
+      copy_intervals(crmkit::clv_intervals(pm, spend->spend, x, tx, age, m, co, o), out_estimate, out_se, out_lower,
+                     out_upper);
+    if (out_total != nullptr) copy_total(crmkit::clv_total_interval(pm, spend->spend, x, tx, age, m, co, o), out_total);
+  }
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_new_customer_covariates(const crmkit_btyd* purchases, const crmkit_btyd* spend,
+                                                   const double* z, const double* w, const double* s,
+                                                   const double* t, size_t n, double* out_purchases,
+                                                   double* out_revenue) {
+  CRMKIT_API_BEGIN();
+  CRMKIT_CHECK_NOT_NULL(purchases);
+  check_count(__func__, n);
+  CRMKIT_CHECK_NOT_NULL(t);
+  CRMKIT_CHECK_NOT_NULL(out_purchases);
+  if ((spend == nullptr) != (out_revenue == nullptr))
+    throw error(errc::invalid_argument,
+                fmt::format("{}: out_revenue needs a spend handle and a spend handle needs out_revenue", __func__));
+  const auto& cm = covariates_of(*purchases, __func__, "purchases");
+  const crmkit::gamma_gamma_covariates* sc = spend != nullptr ? &spend_covariates_of(*spend, __func__) : nullptr;
+  const auto sv = sc != nullptr ? matrix_of(s, 1, sc->n_covariates(), "s", __func__) : std::span<const double>{};
+  const auto f = cm.visit([&](const auto& pm) {
+    return crmkit::forecast_new_customer(pm, matrix_of(z, 1, pm.n_purchase_covariates(), "z", __func__),
+                                         matrix_of(w, 1, pm.n_dropout_covariates(), "w", __func__), span_of(t, n), sc,
+                                         sv);
+  });
+  std::copy(f.expected_purchases.begin(), f.expected_purchases.end(), out_purchases);
+  if (out_revenue != nullptr) std::copy(f.expected_revenue.begin(), f.expected_revenue.end(), out_revenue);
   CRMKIT_API_END();
 }
 

@@ -10,6 +10,8 @@
 
 #include "crmkit/churn/bg_nbd.hpp"
 #include "crmkit/churn/btyd_summary.hpp"
+#include "crmkit/churn/clv_intervals.hpp"
+#include "crmkit/churn/intervals.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/geo/sphere.hpp"
@@ -198,4 +200,79 @@ TEST_CASE("score_customers: territories and the nearest rep from the config") {
   } catch (const crmkit::error& e) {
     CHECK(std::string(e.what()).find("territory 'broken'") != std::string::npos);
   }
+}
+
+TEST_CASE("score_customers: intervals.level adds interval columns equal to the interval functions called directly") {
+  const crmkit::dataset data = load(cdnow_text());
+  const crmkit::customer_table plain = crmkit::score_customers(data, cdnow_end, {});
+  for (const char* name : {"p_alive_lower", "p_alive_upper", "expected_purchases_lower", "expected_purchases_upper",
+                           "clv_lower", "clv_upper"})
+    CHECK_MESSAGE(plain.find_column(name) == nullptr, name);  // level 0 (default): none of them
+  crmkit::score_config config;
+  config.interval_level = 0.8;
+  crmkit::score_report report;
+  const crmkit::customer_table t = crmkit::score_customers(data, cdnow_end, config, &report);
+  CHECK(t.column_names().size() == plain.column_names().size() + 6);
+  for (const auto& note : report.notes) MESSAGE(note);
+
+  // The same model fitted directly on the same summary, intervals called directly.
+  crmkit::btyd_summary_options bo;
+  bo.calibration_end = cdnow_end;
+  const crmkit::btyd_summary s = crmkit::summarize_btyd(data.transactions(), bo);
+  auto model = crmkit::make_btyd_model("bg_nbd");
+  (void)model->fit(s);
+  crmkit::interval_options io;
+  io.level = 0.8;
+  const auto alive = crmkit::delta_method_intervals(*model, crmkit::btyd_prediction::p_alive, 0, s.frequency,
+                                                    s.recency, s.T, io);
+  const double horizon = config.btyd_horizon_days / config.btyd_period_days;
+  const auto expected = crmkit::delta_method_intervals(*model, crmkit::btyd_prediction::expected_purchases, horizon,
+                                                       s.frequency, s.recency, s.T, io);
+  crmkit::gamma_gamma gg;
+  crmkit::fit_options so;
+  so.zero_spend = crmkit::zero_spend_policy::drop;
+  (void)gg.fit(s.frequency, s.monetary_value, {}, so);
+  crmkit::clv_options co;  // as score_customers: 12 monthly steps over 365.25 days, annual 10%
+  co.horizon = 12;
+  co.period_days = 365.25 / 12;
+  co.model_period_days = 7;
+  co.discount_rate = std::pow(1.1, 1.0 / 12) - 1;
+  const auto clv = crmkit::clv_intervals(*model, gg, s.frequency, s.recency, s.T, s.monetary_value, co, io);
+  std::size_t compared = 0;
+  for (std::size_t i = 0; i < s.size(); i += 23) {
+    const auto row = static_cast<std::size_t>(s.customer[i]);
+    CHECK(t.float64("p_alive_lower")[row] == doctest::Approx(alive.lower[i]).epsilon(1e-7));
+    CHECK(t.float64("p_alive_upper")[row] == doctest::Approx(alive.upper[i]).epsilon(1e-7));
+    CHECK(t.float64("expected_purchases_lower")[row] == doctest::Approx(expected.lower[i]).epsilon(1e-7));
+    CHECK(t.float64("expected_purchases_upper")[row] == doctest::Approx(expected.upper[i]).epsilon(1e-7));
+    CHECK(t.float64("clv_lower")[row] == doctest::Approx(clv.lower[i]).epsilon(1e-7));
+    CHECK(t.float64("clv_upper")[row] == doctest::Approx(clv.upper[i]).epsilon(1e-7));
+    CHECK(t.float64("p_alive_lower")[row] <= t.float64("p_alive")[row]);
+    CHECK(t.float64("clv")[row] <= t.float64("clv_upper")[row]);
+    ++compared;
+  }
+  CHECK(compared > 100);
+  // The other columns are those of the table without intervals.
+  for (std::size_t i = 0; i < t.size(); i += 101) CHECK(t.float64("clv")[i] == plain.float64("clv")[i]);
+
+  // Row order and threads do not matter.
+  crmkit::score_config config2 = config;
+  config2.n_threads = 3;
+  const crmkit::customer_table tb = crmkit::score_customers(load(shuffled(cdnow_text(), 5)), cdnow_end, config2);
+  for (const char* name : {"p_alive_lower", "expected_purchases_upper", "clv_lower", "clv_upper"})
+    for (std::size_t i = 0; i < t.size(); i += 13) {
+      const std::int32_t j = tb.find(t.id(static_cast<std::int32_t>(i)));
+      REQUIRE(j >= 0);
+      CHECK(tb.float64(name)[static_cast<std::size_t>(j)] == doctest::Approx(t.float64(name)[i]).epsilon(1e-9));
+    }
+
+  // Bad levels are errors naming the key.
+  config.interval_level = 1.0;
+  CHECK_THROWS_WITH_AS((void)crmkit::score_customers(data, cdnow_end, config), doctest::Contains("intervals.level"),
+                       crmkit::error);
+  CHECK_THROWS_WITH_AS((void)crmkit::parse_score_config("[intervals]\nlevel = -0.5\n"),
+                       doctest::Contains("intervals.level"), crmkit::error);
+  CHECK_THROWS_WITH_AS((void)crmkit::parse_score_config("[intervals]\nlevels = 0.9\n"), doctest::Contains("levels"),
+                       crmkit::error);
+  CHECK(crmkit::parse_score_config("[intervals]\nlevel = 0.95\n").interval_level == 0.95);
 }

@@ -422,6 +422,9 @@ CRMKIT_API int crmkit_btyd_expected_spend_covariates(const crmkit_btyd* model, c
 #define CRMKIT_BTYD_INTERVAL_DELTA 1
 /** Parameter-sampling bootstrap (draws from the parameters' fitted normal on the log scale). */
 #define CRMKIT_BTYD_INTERVAL_BOOTSTRAP 2
+/** Parametric bootstrap by refitting on data sets simulated from the fitted model
+ *  (BG/NBD, Pareto/NBD, modified BG/NBD; see crmkit/churn/intervals.hpp). */
+#define CRMKIT_BTYD_INTERVAL_REFIT 3
 
 /**
  * The covariance matrix of the parameters from the last fit (crmkit/churn/intervals.hpp:
@@ -465,6 +468,98 @@ CRMKIT_API int crmkit_btyd_predict_interval(const crmkit_btyd* model, int32_t wh
 CRMKIT_API int crmkit_btyd_total_interval(const crmkit_btyd* model, int32_t what, double t, double level,
                                           int32_t method, int32_t n_draws, int64_t seed, const double* frequency,
                                           const double* recency, const double* T, size_t n, double* out);
+
+/**
+ * Parametric-bootstrap interval of the total of a prediction over n customers
+ * (CRMKIT_BTYD_INTERVAL_REFIT; crmkit/churn/intervals.hpp): n_draws >= 10 data sets simulated
+ * from the fitted model, one customer per age in population_T (the ages of the customers the
+ * model was fitted on; NULL = the rows' T), each refitted, the total evaluated at the refitted
+ * parameters; quantiles as bounds. Deterministic for `seed` >= 0, bit-identical for any
+ * CRMKIT_BTYD_N_THREADS. Needs no covariance. crmkit_btyd_total_interval with method
+ * CRMKIT_BTYD_INTERVAL_REFIT is this call with population_T NULL.
+ * @param[out] out 4 doubles: estimate, standard error (of the draws), lower, upper
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (BG/BB, Gamma-Gamma or covariate
+ *         handle), CRMKIT_E_INVALID_ARGUMENT (bad rows, level, what, n_draws < 10, seed < 0, a
+ *         population age not finite and > 0, fewer than half the refits succeeding).
+ */
+CRMKIT_API int crmkit_btyd_refit_interval(const crmkit_btyd* model, int32_t what, double t, double level,
+                                          int32_t n_draws, int64_t seed, const double* frequency,
+                                          const double* recency, const double* T, size_t n,
+                                          const double* population_T, size_t n_population, double* out);
+
+/**
+ * Per-customer delta-method confidence intervals of a covariate model's prediction
+ * (crmkit/churn/covariate_forecasts.hpp): over all its parameters, covariate weights included,
+ * with each customer's covariates (as crmkit_btyd_predict_covariates), from the fit's covariance.
+ * @param what CRMKIT_BTYD_P_ALIVE, _EXPECTED_PURCHASES or _P_NO_PURCHASE
+ * @param[out] out_estimate, out_se, out_lower, out_upper n doubles each (any may be NULL)
+ * @param[out] out_total 4 doubles (estimate, standard error, lower, upper of the n customers'
+ *             total), or NULL
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (no covariate model),
+ *         CRMKIT_E_INVALID_ARGUMENT (no covariance, bad rows or covariates, level, what).
+ */
+CRMKIT_API int crmkit_btyd_predict_interval_covariates(const crmkit_btyd* model, int32_t what, double t, double level,
+                                                       const double* frequency, const double* recency,
+                                                       const double* T, size_t n, const double* z_purchase,
+                                                       const double* z_dropout, double* out_estimate, double* out_se,
+                                                       double* out_lower, double* out_upper, double* out_total);
+
+/**
+ * CLV of customers under a covariate purchase model and a spend model with covariates
+ * (crmkit/churn/covariate_forecasts.hpp): each customer's own BG/NBD or Pareto/NBD and expected
+ * spend; horizon, period_days, model_period_days, discount_rate as crmkit_btyd_clv.
+ * @param purchases a handle fitted with crmkit_btyd_fit_covariates
+ * @param spend a handle fitted with crmkit_btyd_fit_spend_covariates (k = 0 covariates is the
+ *        plain Gamma-Gamma fit)
+ * @param z_purchase, z_dropout n x p doubles as crmkit_btyd_predict_covariates; z_spend n x k
+ *        (each NULL when its count is 0)
+ * @param[out] out n doubles (NaN where a customer's exp(gamma' z) overflows)
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (a handle without covariates),
+ *         CRMKIT_E_INVALID_ARGUMENT (bad rows, covariates or CLV options).
+ */
+CRMKIT_API int crmkit_btyd_clv_covariates(const crmkit_btyd* purchases, const crmkit_btyd* spend,
+                                          const double* frequency, const double* recency, const double* T,
+                                          const double* monetary_value, size_t n, const double* z_purchase,
+                                          const double* z_dropout, const double* z_spend, int32_t horizon,
+                                          double period_days, double model_period_days, double discount_rate,
+                                          double* out);
+
+/**
+ * Delta-method confidence intervals of CLV per customer and of the customers' total
+ * (crmkit/churn/clv_intervals.hpp): over the purchase model's and the spend model's
+ * parameters with a block-diagonal covariance (the two fits are independent: spend is
+ * assumed independent of the purchase process). Plain handles (as crmkit_btyd_clv; z_* must
+ * be NULL) or covariate handles (as crmkit_btyd_clv_covariates). Both fits must have computed
+ * standard errors.
+ * @param[out] out_estimate, out_se, out_lower, out_upper n doubles each (any may be NULL)
+ * @param[out] out_total 4 doubles (estimate, standard error, lower, upper of the total), or NULL
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (BG/BB, a covariate purchase
+ *         handle with a plain spend handle or the reverse), CRMKIT_E_INVALID_ARGUMENT (no
+ *         covariance, bad rows, covariates, level or CLV options).
+ */
+CRMKIT_API int crmkit_btyd_clv_interval(const crmkit_btyd* purchases, const crmkit_btyd* spend,
+                                        const double* frequency, const double* recency, const double* T,
+                                        const double* monetary_value, size_t n, const double* z_purchase,
+                                        const double* z_dropout, const double* z_spend, int32_t horizon,
+                                        double period_days, double model_period_days, double discount_rate,
+                                        double level, double* out_estimate, double* out_se, double* out_lower,
+                                        double* out_upper, double* out_total);
+
+/**
+ * Forecast for a customer acquired today with covariates (crmkit/churn/covariate_forecasts.hpp):
+ * E[X(t)] under the customer's own model for each of n horizons, and with a spend covariate
+ * handle E[X(t)] E[Z | s], E[Z | s] = p gamma0 exp(delta' s)/(q-1).
+ * @param purchases a handle fitted with crmkit_btyd_fit_covariates
+ * @param spend a handle fitted with crmkit_btyd_fit_spend_covariates, or NULL (then
+ *        out_revenue must be NULL)
+ * @param z p_purchase values, w p_dropout values, s k values (each NULL when its count is 0)
+ * @return CRMKIT_OK, CRMKIT_E_NOT_FITTED, CRMKIT_E_UNSUPPORTED (handles without covariates),
+ *         CRMKIT_E_INVALID_ARGUMENT (non-finite covariates, a bad horizon named "horizons[i]").
+ */
+CRMKIT_API int crmkit_btyd_new_customer_covariates(const crmkit_btyd* purchases, const crmkit_btyd* spend,
+                                                   const double* z, const double* w, const double* s,
+                                                   const double* t, size_t n, double* out_purchases,
+                                                   double* out_revenue);
 
 /* ---------------------------------------------------------------------------------------
  * Retention models for contractual (subscription) customers (C++: crmkit/churn/retention.hpp,

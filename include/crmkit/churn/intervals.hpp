@@ -19,6 +19,10 @@
 /// o.n_draws = 2000; o.seed = 7; o.n_threads = 4;
 /// auto total = crmkit::bootstrap_total_interval(*bg, crmkit::btyd_prediction::expected_purchases, 39,
 ///                                               x, tx, T, o);        // a segment's 39-week purchases
+/// o.method = crmkit::bootstrap_method::refit;                        // simulate, refit (slower)
+/// o.population_T = summary.T;                                        // the fitted customers' ages
+/// auto refit = crmkit::bootstrap_total_interval(*bg, crmkit::btyd_prediction::expected_purchases, 39,
+///                                               x, tx, T, o);
 /// @endcode
 ///
 /// Semantics. These are confidence intervals of the model's *expected* values (what the
@@ -33,17 +37,33 @@
 ///   (relative step 1e-4, i.e. f evaluated at p_j e^(+-1e-4); error O(1e-8) relative) and
 ///   Sigma_log = Sigma_ij / (p_i p_j); interval f -+ z se(f), clipped to [0, 1] for
 ///   probabilities and to [0, inf) for expectations. For a total over rows, f and g are sums.
-/// - bootstrap: n_draws parameter vectors ln p_b ~ N(ln p_hat, Sigma_log) (Krinsky & Robb
-///   1986: the parameters' asymptotic sampling distribution, not refits on simulated data),
-///   the total of the prediction at each, and the (1-level)/2 and (1+level)/2 quantiles
-///   (linear interpolation, numpy's default) as bounds; estimate = the total at p_hat,
-///   standard_error = the draws' standard deviation. Draw b uses its own random stream
-///   (seed, b), so the result is bit-identical for any n_threads.
+/// - bootstrap, two methods (interval_options::method):
+///   - bootstrap_method::parameter_sampling (the default): n_draws parameter vectors
+///     ln p_b ~ N(ln p_hat, Sigma_log) (Krinsky & Robb 1986: the parameters' asymptotic
+///     sampling distribution; no refits, so fast);
+///   - bootstrap_method::refit (a parametric bootstrap, Efron & Tibshirani 1993 ch. 6): each
+///     draw simulates a data set from the fitted model, one customer for each age T_i of the
+///     population the model was fitted on (interval_options::population_T; empty = the
+///     rows' T), refits the model on it (the last fit's options, warm-started at p_hat,
+///     without standard errors) and evaluates the prediction for the rows at the refitted
+///     parameters. It needs no covariance and captures the estimator's finite-sample
+///     distribution, at the cost of n_draws fits. Simulation: BG/NBD lambda ~ Gamma(r, alpha),
+///     p ~ Beta(a, b), exponential inter-purchase times, dropout with probability p after each
+///     purchase (modified BG/NBD also at time 0); Pareto/NBD lambda ~ Gamma(r, alpha),
+///     lifetime ~ Exp(mu), mu ~ Gamma(s, beta). BG/BB is refused (errc::unsupported). Draws
+///     whose refit throws or ends unfitted are left out; fewer than half left is an error.
+///   Both: the total of the prediction at each draw, and the (1-level)/2 and (1+level)/2
+///   quantiles (linear interpolation, numpy's default) as bounds; estimate = the total at
+///   p_hat, standard_error = the draws' standard deviation. Draw b uses its own random stream
+///   (seed, method, b), so the result is deterministic for a seed and bit-identical for any
+///   n_threads.
 /// Coverage is checked by simulation in tests/churn/intervals_test.cpp (200 data sets from
-/// known BG/NBD parameters).
+/// known BG/NBD parameters; the refit bootstrap's total on fewer, smaller data sets, the
+/// long version in tests/churn/refit_coverage.py).
 ///
 /// Memory: delta method 2 k + 2 prediction vectors of the rows' length; bootstrap one
-/// prediction vector per thread and one total per draw.
+/// prediction vector per thread and one total per draw; refit also one simulated data set
+/// (3 doubles per population customer) per thread.
 #pragma once
 
 #include <cstdint>
@@ -63,12 +83,23 @@ enum class btyd_prediction : int {
   p_no_purchase = 3,       ///< P(no purchase in (T, T+t] | x, t_x, T)
 };
 
+/// How bootstrap_total_interval draws parameters (see the file comment). Values: the C
+/// constants CRMKIT_BTYD_INTERVAL_BOOTSTRAP (2) and CRMKIT_BTYD_INTERVAL_REFIT (3).
+enum class bootstrap_method : int {
+  parameter_sampling = 2,  ///< Krinsky-Robb: ln p ~ N(ln p_hat, Sigma_log)
+  refit = 3,               ///< parametric bootstrap: simulate from p_hat, refit
+};
+
 /// Options of the interval functions.
 struct interval_options {
   double level = 0.9;      ///< confidence level, in (0, 1)
   int n_threads = 1;       ///< threads (results do not depend on it)
   int n_draws = 1000;      ///< bootstrap draws, >= 10
   std::uint64_t seed = 0;  ///< bootstrap seed
+  bootstrap_method method = bootstrap_method::parameter_sampling;  ///< bootstrap_total_interval only
+  /// refit only: the ages T (> 0, finite) of the customers the model was fitted on, one
+  /// simulated customer each; empty = the rows' T. Not owned: must outlive the call.
+  std::span<const double> population_T = {};
 };
 
 /// Per-row intervals.
@@ -107,10 +138,13 @@ struct interval {
                                                                const interval_options& options = {},
                                                                std::span<const double> covariance = {});
 
-/// Parameter-sampling bootstrap interval of the total of `what` over the rows (see the
-/// file comment); deterministic for options.seed, bit-identical for any n_threads.
+/// Bootstrap interval of the total of `what` over the rows by options.method (parameter
+/// sampling or refit; see the file comment); deterministic for options.seed, bit-identical
+/// for any n_threads. `covariance` is not used by the refit method.
 /// @throws as delta_method_total_interval; (invalid_argument) n_draws < 10, a covariance
-///         that is not positive definite.
+///         that is not positive definite (parameter sampling), an unknown method, a bad
+///         population_T value (named), fewer than half the refits succeeding; (unsupported)
+///         refit of a BG/BB model.
 [[nodiscard]] CRMKIT_FUNC interval bootstrap_total_interval(const btyd_model& model, btyd_prediction what, double t,
                                                             std::span<const double> x, std::span<const double> tx,
                                                             std::span<const double> T,

@@ -123,6 +123,103 @@ inline interval clipped(btyd_prediction what, double f, double var, double z, bo
   return r;
 }
 
+// Bounds and spread of bootstrap totals (sorted in place): numpy's linear-interpolation quantiles.
+inline interval summarise_draws(std::vector<double>& totals, double estimate, double level) {
+  const std::size_t n_draws = totals.size();
+  double mean = 0;
+  for (double v : totals) mean += v;
+  mean /= static_cast<double>(n_draws);
+  double ss = 0;
+  for (double v : totals) ss += (v - mean) * (v - mean);
+  std::sort(totals.begin(), totals.end());
+  auto quantile = [&](double prob) {
+    const double pos = prob * static_cast<double>(n_draws - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const std::size_t hi = std::min(lo + 1, n_draws - 1);
+    return totals[lo] + (pos - static_cast<double>(lo)) * (totals[hi] - totals[lo]);
+  };
+  interval r;
+  r.estimate = estimate;
+  r.standard_error = std::sqrt(ss / static_cast<double>(n_draws - 1));
+  r.lower = quantile(0.5 - 0.5 * level);
+  r.upper = quantile(0.5 + 0.5 * level);
+  return r;
+}
+
+// One simulated customer of age T from the BTYD model `kind` with parameters p: (x, t_x).
+inline void simulate_customer(btyd_kind kind, std::span<const double> p, double T, synth::random_stream& rng,
+                              double& x, double& tx) {
+  x = 0;
+  tx = 0;
+  const double lambda = synth::sample_gamma(rng, p[0]) / p[1];
+  if (kind == btyd_kind::pareto_nbd) {
+    const double mu = synth::sample_gamma(rng, p[2]) / p[3];
+    const double end = std::min(T, synth::sample_exponential(rng) / mu);
+    double clock = 0;
+    while (lambda > 0) {
+      clock += synth::sample_exponential(rng) / lambda;
+      if (!(clock <= end)) break;
+      x += 1;
+      tx = clock;
+    }
+    return;
+  }
+  const double g1 = synth::sample_gamma(rng, p[2]), g2 = synth::sample_gamma(rng, p[3]);
+  const double drop = g1 / (g1 + g2);
+  if (kind == btyd_kind::modified_bg_nbd && rng.uniform() < drop) return;  // inactive from time 0
+  double clock = 0;
+  while (lambda > 0) {
+    clock += synth::sample_exponential(rng) / lambda;
+    if (!(clock <= T)) break;
+    x += 1;
+    tx = clock;
+    if (rng.uniform() < drop) break;
+  }
+}
+
+// Totals of `what` over the rows at the parameters refitted on n_draws data sets simulated
+// from the model (see the file comment); NaN for a draw whose refit failed.
+inline std::vector<double> refit_totals(const btyd_model& model, btyd_prediction what, double t,
+                                        std::span<const double> x, std::span<const double> tx,
+                                        std::span<const double> T, const interval_options& options, const char* where) {
+  const btyd_kind kind = model.kind();
+  if (kind != btyd_kind::bg_nbd && kind != btyd_kind::pareto_nbd && kind != btyd_kind::modified_bg_nbd)
+    throw error(errc::unsupported, fmt::format("{}: the refit bootstrap simulates BG/NBD, Pareto/NBD and modified "
+                                               "BG/NBD data; the {} model is not supported (use parameter_sampling)",
+                                               where, model.name()));
+  const std::span<const double> ages = options.population_T.empty() ? T : options.population_T;
+  for (std::size_t i = 0; i < ages.size(); ++i)
+    if (!(ages[i] > 0) || !std::isfinite(ages[i]))
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: population_T[{}] = {} must be finite and > 0", where, i, ages[i]));
+  const auto p = model.params();
+  fit_options fo = model.options();
+  fo.standard_errors = false;
+  fo.n_threads = 1;
+  fo.initial_params = p;
+  const auto n_draws = static_cast<std::size_t>(options.n_draws);
+  std::vector<double> totals(n_draws, std::numeric_limits<double>::quiet_NaN());
+  crmkit::parallel_for(n_draws, 1, options.n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+    auto copy = model.clone();
+    std::vector<double> sx(ages.size()), stx(ages.size()), out(x.size());
+    for (std::size_t b = begin; b < end; ++b) {
+      synth::random_stream rng(options.seed, 0x72656669u /* "refi" */, b);
+      for (std::size_t i = 0; i < ages.size(); ++i) simulate_customer(kind, p, ages[i], rng, sx[i], stx[i]);
+      try {
+        (void)copy->fit(sx, stx, ages, {}, fo);
+        if (!copy->fitted()) continue;
+        predict_into(*copy, what, t, x, tx, T, out, 1);
+      } catch (const error&) {
+        continue;  // a data set the model cannot be fitted on (say, no repeat purchase): left out
+      }
+      double sum = 0;
+      for (double v : out) sum += v;
+      totals[b] = sum;
+    }
+  });
+  return totals;
+}
+
 }  // namespace detail
 
 CRMKIT_FUNC std::vector<interval> parameter_intervals(const btyd_model& model, double level,
@@ -193,13 +290,29 @@ CRMKIT_FUNC interval bootstrap_total_interval(const btyd_model& model, btyd_pred
   detail::check_interval_options(options, where);
   if (options.n_draws < 10)
     throw error(errc::invalid_argument, fmt::format("{}: n_draws = {} must be >= 10", where, options.n_draws));
-  const auto s = detail::log_covariance(model, covariance, where);
-  const auto p = model.params();
-  const std::size_t k = p.size();
+  if (options.method != bootstrap_method::parameter_sampling && options.method != bootstrap_method::refit)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown method {} (2 parameter_sampling, 3 refit)", where,
+                                                    static_cast<int>(options.method)));
   std::vector<double> f(x.size());
   detail::predict_into(model, what, t, x, tx, T, f, 1);  // validates the rows before any thread starts
   double estimate = 0;
   for (double v : f) estimate += v;
+  const auto n_draws = static_cast<std::size_t>(options.n_draws);
+  if (options.method == bootstrap_method::refit) {
+    auto all = detail::refit_totals(model, what, t, x, tx, T, options, where);
+    std::vector<double> totals;
+    for (double v : all)
+      if (std::isfinite(v)) totals.push_back(v);
+    if (totals.size() * 2 < n_draws)
+      throw error(errc::invalid_argument,
+                  fmt::format("{}: only {} of {} refits on simulated data succeeded (too few customers or repeat "
+                              "purchases to fit the {} model on)",
+                              where, totals.size(), n_draws, model.name()));
+    return detail::summarise_draws(totals, estimate, options.level);
+  }
+  const auto s = detail::log_covariance(model, covariance, where);
+  const auto p = model.params();
+  const std::size_t k = p.size();
   Eigen::MatrixXd sigma(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
   for (std::size_t i = 0; i < k; ++i)
     for (std::size_t j = 0; j < k; ++j)
@@ -209,7 +322,6 @@ CRMKIT_FUNC interval bootstrap_total_interval(const btyd_model& model, btyd_pred
     throw error(errc::invalid_argument,
                 fmt::format("{}: the parameter covariance is not positive definite (a boundary fit?)", where));
   const Eigen::MatrixXd L = llt.matrixL();
-  const auto n_draws = static_cast<std::size_t>(options.n_draws);
   std::vector<double> totals(n_draws);
   // One draw per chunk: each draw b has its own stream (seed, b) and writes totals[b].
   crmkit::parallel_for(n_draws, 1, options.n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
@@ -231,24 +343,7 @@ CRMKIT_FUNC interval bootstrap_total_interval(const btyd_model& model, btyd_pred
       totals[b] = sum;
     }
   });
-  double mean = 0;
-  for (double v : totals) mean += v;
-  mean /= static_cast<double>(n_draws);
-  double ss = 0;
-  for (double v : totals) ss += (v - mean) * (v - mean);
-  std::sort(totals.begin(), totals.end());
-  auto quantile = [&](double prob) {  // numpy's linear interpolation
-    const double pos = prob * static_cast<double>(n_draws - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t hi = std::min(lo + 1, n_draws - 1);
-    return totals[lo] + (pos - static_cast<double>(lo)) * (totals[hi] - totals[lo]);
-  };
-  interval r;
-  r.estimate = estimate;
-  r.standard_error = std::sqrt(ss / static_cast<double>(n_draws - 1));
-  r.lower = quantile(0.5 - 0.5 * options.level);
-  r.upper = quantile(0.5 + 0.5 * options.level);
-  return r;
+  return detail::summarise_draws(totals, estimate, options.level);
 }
 
 CRMKIT_END_NAMESPACE

@@ -23,6 +23,8 @@
 /// model = "bg_nbd"              # "pareto_nbd", "modified_bg_nbd" or "none"
 /// period = "1 week"             # the models' time unit
 /// horizon = "90 days"           # expected purchases and P(no purchase) over this span
+/// [intervals]
+/// level = 0.9                   # 0 (default) = off; adds the *_lower/*_upper columns
 /// [clv]
 /// horizon = "12 months"
 /// annual_discount_rate = 0.1
@@ -81,6 +83,11 @@ struct score_config {
   btyd_model_kind btyd_model = btyd_model_kind::bg_nbd;
   double btyd_period_days = 7.0;     ///< the BTYD time unit, in days
   double btyd_horizon_days = 90.0;   ///< horizon of expected purchases and P(no purchase)
+
+  /// Confidence level of the delta-method interval columns (p_alive_lower/_upper,
+  /// expected_purchases_lower/_upper, clv_lower/_upper; crmkit/scoring/score_customers.hpp);
+  /// 0 = no interval columns (the default), else in (0, 1).
+  double interval_level = 0.0;
 
   double clv_horizon_days = 365.25;  ///< CLV horizon (12 months)
   double clv_annual_discount_rate = 0.1;

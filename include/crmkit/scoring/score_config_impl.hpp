@@ -62,6 +62,8 @@ CRMKIT_FUNC void validate(const score_config& c) {
   if (!(c.clv_annual_discount_rate > -1) || !std::isfinite(c.clv_annual_discount_rate))
     bad("clv.annual_discount_rate", fmt::format("= {} must be finite and > -1", c.clv_annual_discount_rate));
   if (!std::isfinite(c.clv_margin)) bad("clv.margin", "must be finite");
+  if (!(c.interval_level == 0 || (c.interval_level > 0 && c.interval_level < 1)))
+    bad("intervals.level", fmt::format("= {} must be 0 (no interval columns) or in (0, 1)", c.interval_level));
   if (!(c.lifecycle_decline_days > 0) || !(c.lifecycle_churn_days > c.lifecycle_decline_days) ||
       !std::isfinite(c.lifecycle_churn_days))
     bad("lifecycle.decline_days/churn_days", fmt::format("= {}/{} must satisfy 0 < decline_days < churn_days",
@@ -118,6 +120,9 @@ class score_document {
         if (const auto* h = v.find("horizon")) c.clv_horizon_days = span(*h, "clv.horizon");
         if (const auto* d = v.find("annual_discount_rate")) c.clv_annual_discount_rate = number(*d, "clv.annual_discount_rate");
         if (const auto* m = v.find("margin")) c.clv_margin = number(*m, "clv.margin");
+      } else if (key == "intervals") {
+        table(v, key, {"level"});
+        if (const auto* l = v.find("level")) c.interval_level = number(*l, "intervals.level");
       } else if (key == "lifecycle") {
         table(v, key, {"model", "decline_days", "churn_days"});
         if (const auto* m = v.find("model")) {
@@ -157,7 +162,7 @@ class score_document {
           }
         }
       } else {
-        fail(v, fmt::format("unknown key '{}' (known: n_threads, rfm, kmeans, pareto, btyd, clv, lifecycle, geo)", key));
+        fail(v, fmt::format("unknown key '{}' (known: n_threads, rfm, kmeans, pareto, btyd, intervals, clv, lifecycle, geo)", key));
       }
     }
     validate(c);

@@ -36,11 +36,18 @@
 /// | `p_no_purchase` | float64 | P(no purchase over the btyd horizon) |
 /// | `expected_spend` | float64 | Gamma-Gamma expected spend per purchase day |
 /// | `clv` | float64 | margin x discounted expected revenue over the CLV horizon |
+/// | `p_alive_lower`, `p_alive_upper` | float64 | only with `intervals.level` > 0: delta-method confidence interval of p_alive (crmkit/churn/intervals.hpp) |
+/// | `expected_purchases_lower`, `expected_purchases_upper` | float64 | the same for expected_purchases |
+/// | `clv_lower`, `clv_upper` | float64 | the same for clv, over the purchase and spend models' parameters (block-diagonal covariance; crmkit/churn/clv_intervals.hpp) |
 /// | `lifecycle_stage` | category | stage of the default lifecycle model at as_of |
 /// | `stage_since` | time | when the customer entered that stage |
 /// | `territory` | category | first config territory containing the customer (with locations) |
 /// | `nearest_rep` | category | nearest config rep (with locations) |
 /// | `rep_distance_m` | float64 | great-circle distance to that rep, metres |
+/// The interval columns follow p_no_purchase (p_alive, expected_purchases) and clv (clv) and
+/// are confidence intervals of the model's expected values at the level given (the fits
+/// then compute standard errors); they are missing where the fit stopped at a boundary (no
+/// covariance). Without `intervals.level` (0, the default) the table has none of them.
 /// The BTYD columns use weeks unless `btyd.period` says otherwise (one purchase day =
 /// one transaction, Fader-Hardie-Lee's convention); horizons are calendar spans.
 ///

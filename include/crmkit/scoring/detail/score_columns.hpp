@@ -19,6 +19,8 @@
 #include "crmkit/churn/btyd_model.hpp"
 #include "crmkit/churn/btyd_summary.hpp"
 #include "crmkit/churn/clv.hpp"
+#include "crmkit/churn/clv_intervals.hpp"
+#include "crmkit/churn/intervals.hpp"
 #include "crmkit/churn/gamma_gamma.hpp"
 #include "crmkit/core/customer_table.hpp"
 #include "crmkit/core/time.hpp"
@@ -257,7 +259,8 @@ inline void add_btyd_columns(btyd_model& model, const char* name, customer_table
   const std::size_t n = table.size();
   fit_options fo;
   fo.n_threads = config.n_threads;
-  fo.standard_errors = false;
+  const bool intervals = config.interval_level > 0;
+  fo.standard_errors = intervals;  // the interval columns need the covariance
   const fit_report fit = model.fit(s, fo);
   report.btyd_model = name;
   report.btyd_status = to_string(fit.status);
@@ -281,9 +284,27 @@ inline void add_btyd_columns(btyd_model& model, const char* name, customer_table
   table.set_column("p_alive", scatter(n, s.customer, alive, missing_float));
   table.set_column("expected_purchases", scatter(n, s.customer, expected, missing_float));
   table.set_column("p_no_purchase", scatter(n, s.customer, none, missing_float));
+  interval_options io;
+  io.level = intervals ? config.interval_level : 0.9;
+  io.n_threads = config.n_threads;
+  if (intervals) {
+    // Delta-method intervals of P(alive) and the expected purchases (crmkit/churn/intervals.hpp).
+    try {
+      const auto a = delta_method_intervals(model, btyd_prediction::p_alive, 0, s.frequency, s.recency, s.T, io);
+      const auto e = delta_method_intervals(model, btyd_prediction::expected_purchases, horizon, s.frequency,
+                                            s.recency, s.T, io);
+      table.set_column("p_alive_lower", scatter(n, s.customer, a.lower, missing_float));
+      table.set_column("p_alive_upper", scatter(n, s.customer, a.upper, missing_float));
+      table.set_column("expected_purchases_lower", scatter(n, s.customer, e.lower, missing_float));
+      table.set_column("expected_purchases_upper", scatter(n, s.customer, e.upper, missing_float));
+    } catch (const error& e) {
+      report.notes.push_back(fmt::format("intervals: {}; p_alive and expected_purchases intervals left missing", e.what()));
+    }
+  }
 
   // Spend per purchase (Gamma-Gamma on repeat buyers) and CLV.
   std::vector<double> spend(rows, missing_float), clv(rows, missing_float);
+  std::vector<double> clv_lower(rows, missing_float), clv_upper(rows, missing_float);
   try {
     gamma_gamma gg;
     fit_options spend_options = fo;
@@ -305,6 +326,22 @@ inline void add_btyd_columns(btyd_model& model, const char* name, customer_table
     co.n_threads = config.n_threads;
     customer_lifetime_value(model, gg, s.frequency, s.recency, s.T, s.monetary_value, clv, co);
     for (double& v : clv) v *= config.clv_margin;
+    if (intervals) {
+      // Delta method over both models' parameters, block-diagonal covariance (crmkit/churn/clv_intervals.hpp).
+      try {
+        const auto ci = clv_intervals(model, gg, s.frequency, s.recency, s.T, s.monetary_value, co, io);
+        for (std::size_t i = 0; i < rows; ++i) {
+          const double lo = ci.lower[i] * config.clv_margin, hi = ci.upper[i] * config.clv_margin;
+          clv_lower[i] = std::min(lo, hi);  // a negative margin swaps the bounds
+          clv_upper[i] = std::max(lo, hi);
+          if (std::isnan(lo) || std::isnan(hi)) clv_lower[i] = clv_upper[i] = missing_float;
+        }
+      } catch (const error& e) {
+        report.notes.push_back(fmt::format("intervals: {}; clv intervals left missing", e.what()));
+        std::fill(clv_lower.begin(), clv_lower.end(), missing_float);
+        std::fill(clv_upper.begin(), clv_upper.end(), missing_float);
+      }
+    }
   } catch (const error& e) {
     report.notes.push_back(fmt::format("clv: spend model not fitted: {}; expected_spend and clv left missing", e.what()));
     std::fill(spend.begin(), spend.end(), missing_float);
@@ -312,6 +349,10 @@ inline void add_btyd_columns(btyd_model& model, const char* name, customer_table
   }
   table.set_column("expected_spend", scatter(n, s.customer, spend, missing_float));
   table.set_column("clv", scatter(n, s.customer, clv, missing_float));
+  if (intervals) {
+    table.set_column("clv_lower", scatter(n, s.customer, clv_lower, missing_float));
+    table.set_column("clv_upper", scatter(n, s.customer, clv_upper, missing_float));
+  }
 }
 
 inline void add_geo_columns(customer_table& table, const score_config& config, score_report& report) {
@@ -378,6 +419,10 @@ inline void add_churn_columns(customer_table& table, const btyd_summary& s, cons
   // The same columns whether or not the fit worked: a host's schema does not change with its data.
   for (const char* name : {"p_alive", "expected_purchases", "p_no_purchase", "expected_spend", "clv"})
     if (!table.find_column(name)) table.set_column(name, column<double>::owned(std::vector<double>(n, missing_float)));
+  if (config.interval_level > 0)
+    for (const char* name : {"p_alive_lower", "p_alive_upper", "expected_purchases_lower", "expected_purchases_upper",
+                             "clv_lower", "clv_upper"})
+      if (!table.find_column(name)) table.set_column(name, column<double>::owned(std::vector<double>(n, missing_float)));
 }
 
 // The first second of the UTC day holding `t` (the lifecycle replay's start).
