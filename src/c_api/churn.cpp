@@ -111,8 +111,7 @@ extern "C" {
 
 CRMKIT_API int crmkit_btyd_create(std::int32_t kind, crmkit_btyd** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   if (kind < CRMKIT_BTYD_BG_NBD || kind > CRMKIT_BTYD_GAMMA_GAMMA)
     throw error(errc::invalid_argument, fmt::format("{}: unknown model kind {}", __func__, kind));
   auto handle = std::make_unique<crmkit_btyd>();
@@ -126,35 +125,7 @@ CRMKIT_API void crmkit_btyd_free(crmkit_btyd* model) { delete model; }
 
 // The settings: one-line translations through option_table<fit_options>
 // (crmkit/churn/fit_report.hpp), which holds the keys, ranges and defaults.
-CRMKIT_API int crmkit_btyd_set_int(crmkit_btyd* model, std::int32_t key, std::int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_set_double(crmkit_btyd* model, std::int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_get_int(const crmkit_btyd* model, std::int32_t key, std::int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_get_double(const crmkit_btyd* model, std::int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_option_bounds(std::int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::fit_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_OPTIONS(crmkit_btyd, model)
 
 CRMKIT_API std::int32_t crmkit_btyd_kind(const crmkit_btyd* model) { return model == nullptr ? 0 : model->kind; }
 
@@ -268,8 +239,7 @@ CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap,
 
 CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   auto handle = std::make_unique<crmkit_btyd>();
   const auto document_kind = crmkit::model_document_kind(text);

@@ -178,8 +178,7 @@ extern "C" {
 CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, size_t n, double earth_radius_m,
                                        int32_t flags, crmkit_geo_index** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   const char* f = __func__;
   const auto o = index_options(earth_radius_m, flags, f);
   *out = new crmkit_geo_index{crmkit::geo_index(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), o)};
@@ -216,8 +215,7 @@ CRMKIT_API int crmkit_geo_index_within(const crmkit_geo_index* index, const doub
                                        int32_t n_threads, crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(index);
   const auto q = query_options(filter, order, n_threads, f);
   auto hits = index->index.within_batch(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), radius_m, q);
@@ -249,8 +247,7 @@ CRMKIT_API int crmkit_geo_index_in_box(const crmkit_geo_index* index, double min
                                        double max_lat, const crmkit_geo_filter* filter, int32_t order,
                                        crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(index);
   const auto q = query_options(filter, order, 1, __func__);
   *out = single_row(index->index.in_box(min_lon, min_lat, max_lon, max_lat, q));
@@ -260,8 +257,7 @@ CRMKIT_API int crmkit_geo_index_in_box(const crmkit_geo_index* index, double min
 CRMKIT_API int crmkit_geo_index_in_territory(const crmkit_geo_index* index, const char* territory,
                                              const crmkit_geo_filter* filter, int32_t order, crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(index);
   CRMKIT_CHECK_NOT_NULL(territory);
   const auto q = query_options(filter, order, 1, __func__);
@@ -279,8 +275,7 @@ CRMKIT_API int crmkit_geo_territory_contains(const char* territory, const double
 
 CRMKIT_API int crmkit_geo_territory_create(const char* territory, int32_t flags, crmkit_geo_territory** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(territory);
   if ((flags & ~CRMKIT_GEO_WRAP_ANTIMERIDIAN) != 0)
     throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", __func__, flags));
@@ -319,8 +314,7 @@ CRMKIT_API int crmkit_geo_territory_test(const crmkit_geo_territory* territory, 
 CRMKIT_API int crmkit_geo_index_in_area(const crmkit_geo_index* index, const crmkit_geo_territory* territory,
                                         const crmkit_geo_filter* filter, int32_t order, crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(index);
   CRMKIT_CHECK_NOT_NULL(territory);
   const auto q = query_options(filter, order, 1, __func__);
@@ -330,8 +324,7 @@ CRMKIT_API int crmkit_geo_index_in_area(const crmkit_geo_index* index, const crm
 
 CRMKIT_API int crmkit_geo_filter_create(size_t n, crmkit_geo_filter** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   *out = new crmkit_geo_filter{crmkit::geo_filter(n)};
   CRMKIT_API_END();
 }
@@ -395,8 +388,7 @@ CRMKIT_API int crmkit_geo_reps_create(const double* lon, const double* lat, size
                                       crmkit_geo_reps** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   std::vector<crmkit::territory> areas;
   if (territories != nullptr) {
     areas.resize(n);
@@ -477,55 +469,15 @@ CRMKIT_API int crmkit_geo_reps_assign(const crmkit_geo_reps* reps, const double*
 // ---------------------------------------------------------------------------------------
 // Tracks
 
-CRMKIT_API int crmkit_geo_track_options_create(crmkit_geo_track_options** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_geo_track_options();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_geo_track_options_free(crmkit_geo_track_options* options) { delete options; }
-
-CRMKIT_API int crmkit_geo_track_options_set_int(crmkit_geo_track_options* options, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(options)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_geo_track_options_set_double(crmkit_geo_track_options* options, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(options)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_geo_track_options_get_int(const crmkit_geo_track_options* options, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(options)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_geo_track_options_get_double(const crmkit_geo_track_options* options, int32_t key,
-                                                   double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(options)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_geo_track_options_option_bounds(int32_t key, double* out_lo, double* out_hi,
-                                                      double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::track_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_geo_track_options)
+CRMKIT_C_OPTIONS(crmkit_geo_track_options, options)
 
 CRMKIT_API int crmkit_geo_track_analyze(const int64_t* time, const double* lon, const double* lat, size_t n,
                                         const crmkit_geo_index* customers, const crmkit_geo_track_options* options,
                                         crmkit_geo_track** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   if (time == nullptr && n > 0) crmkit::capi::throw_null(f, "time");
   const crmkit::track_options defaults;
   auto t = std::make_unique<crmkit_geo_track>();
@@ -592,8 +544,7 @@ CRMKIT_API int crmkit_geo_grid_create(const double* lon, const double* lat, cons
                                       crmkit_geo_grid** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   crmkit::density_grid_options o;
   o.cell_deg = cell_deg;
   o.bounds = {min_lon, min_lat, max_lon, max_lat};
@@ -700,8 +651,7 @@ CRMKIT_API int crmkit_geo_geohash_grid_create(const double* lon, const double* l
                                               size_t n_values, int32_t precision, crmkit_geo_geohash_grid** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   if (values == nullptr && n > 0 && n_values > 0) crmkit::capi::throw_null(f, "values");
   // The C++ side takes one span per column; the C input is row-major: transpose once.
   std::vector<std::vector<double>> columns(n_values, std::vector<double>(n));
@@ -791,8 +741,7 @@ CRMKIT_API int crmkit_geo_coverage_compute(const int64_t* time, const double* lo
                                            crmkit_geo_coverage** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(track_offsets);
   CRMKIT_CHECK_NOT_NULL(customers);
   if (assigned == nullptr && n_assigned > 0) crmkit::capi::throw_null(f, "assigned");
@@ -924,8 +873,7 @@ CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, i
 CRMKIT_API int crmkit_geo_index_from_dataset(const crmkit_dataset* dataset, double earth_radius_m, int32_t flags,
                                              crmkit_geo_index** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
   auto index = crmkit::geo_index::from_customers(dataset->data.customers(), index_options(earth_radius_m, flags, __func__));
   *out = new crmkit_geo_index{std::move(index)};
@@ -936,8 +884,7 @@ CRMKIT_API int crmkit_geo_reps_nearest_from_dataset(const crmkit_geo_reps* reps,
                                                     size_t k, double max_distance_m, int32_t flags,
                                                     int32_t n_threads, crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(reps);
   CRMKIT_CHECK_NOT_NULL(dataset);
   check_threads(n_threads, __func__);
@@ -953,8 +900,7 @@ CRMKIT_API int crmkit_geo_reps_assign_from_dataset(const crmkit_geo_reps* reps, 
                                                    const int32_t* capacity, size_t n_capacity, double max_distance_m,
                                                    int32_t flags, crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(reps);
   CRMKIT_CHECK_NOT_NULL(dataset);
   if (capacity == nullptr && n_capacity > 0) crmkit::capi::throw_null(__func__, "capacity");
@@ -974,8 +920,7 @@ CRMKIT_API int crmkit_geo_territories_from_dataset(const crmkit_dataset* dataset
                                                    crmkit_table** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
   if (n > 0 && territories == nullptr) crmkit::capi::throw_null(f, "territories");
   if (n > 0 && names == nullptr) crmkit::capi::throw_null(f, "names");

@@ -51,58 +51,18 @@ void check_n(std::size_t n, const char* function) {
 
 extern "C" {
 
-CRMKIT_API int crmkit_logistic_create(crmkit_logistic** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_logistic();
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_logistic)
+CRMKIT_C_OPTIONS(crmkit_logistic, logistic)
 
 CRMKIT_API int crmkit_logistic_load(const char* text, crmkit_logistic** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   auto model = crmkit::logistic_regression::from_text(text);
   auto h = std::make_unique<crmkit_logistic>();  // RAII until handed out
   h->options = model.options();
   h->model = std::move(model);
   *out = h.release();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_logistic_free(crmkit_logistic* logistic) { delete logistic; }
-
-// The settings: one-line translations through option_table<logistic_options>
-// (crmkit/churn/logistic.hpp), which holds the keys, ranges and defaults.
-CRMKIT_API int crmkit_logistic_set_int(crmkit_logistic* logistic, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(logistic)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_get_int(const crmkit_logistic* logistic, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(logistic)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_set_double(crmkit_logistic* logistic, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(logistic)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_get_double(const crmkit_logistic* logistic, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(logistic)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::logistic_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 

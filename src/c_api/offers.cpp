@@ -141,8 +141,7 @@ extern "C" {
 
 CRMKIT_API int crmkit_baskets_from_dataset(const crmkit_dataset* data, crmkit_baskets** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   auto h = std::make_unique<crmkit_baskets>();
   h->baskets = crmkit::baskets_from_dataset(CRMKIT_NOT_NULL(data)->data);
   *out = h.release();
@@ -152,8 +151,7 @@ CRMKIT_API int crmkit_baskets_from_dataset(const crmkit_dataset* data, crmkit_ba
 CRMKIT_API int crmkit_baskets_from_arrays(const int64_t* offsets, size_t n_baskets, const int32_t* items,
                                           size_t n_entries, size_t n_items, crmkit_baskets** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   auto h = std::make_unique<crmkit_baskets>();
   h->baskets = crmkit::make_baskets({CRMKIT_NOT_NULL(offsets), n_baskets + 1},
                                     input(items, n_entries, __func__, "items"), n_items);
@@ -286,45 +284,8 @@ CRMKIT_API int crmkit_offers_evaluate(const int32_t* offer_items, size_t n_rows,
 
 // ---- association rules -----------------------------------------------------------------
 
-CRMKIT_API int crmkit_rules_create(crmkit_rules** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_rules();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_rules_free(crmkit_rules* rules) { delete rules; }
-
-CRMKIT_API int crmkit_rules_set_int(crmkit_rules* rules, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(rules)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_rules_set_double(crmkit_rules* rules, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(rules)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_rules_get_int(const crmkit_rules* rules, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(rules)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_rules_get_double(const crmkit_rules* rules, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(rules)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_rules_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::rules_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_rules)
+CRMKIT_C_OPTIONS(crmkit_rules, rules)
 
 CRMKIT_API int crmkit_rules_fit_baskets(crmkit_rules* rules, const crmkit_baskets* baskets) {
   CRMKIT_API_BEGIN();
@@ -452,45 +413,8 @@ CRMKIT_API int crmkit_rules_recommend(const crmkit_rules* rules, const int64_t* 
 
 // ---- implicit ALS ----------------------------------------------------------------------
 
-CRMKIT_API int crmkit_als_create(crmkit_als** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_als();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_als_free(crmkit_als* als) { delete als; }
-
-CRMKIT_API int crmkit_als_set_int(crmkit_als* als, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(als)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_set_double(crmkit_als* als, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(als)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_get_int(const crmkit_als* als, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(als)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_get_double(const crmkit_als* als, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(als)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::als_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_als)
+CRMKIT_C_OPTIONS(crmkit_als, als)
 
 CRMKIT_API int crmkit_als_fit(crmkit_als* als, const int64_t* indptr, const int32_t* indices, const double* data,
                               size_t n_rows, size_t n_cols, size_t nnz, const double* user_init,
@@ -604,8 +528,7 @@ CRMKIT_API int crmkit_als_save(const crmkit_als* als, char* buf, size_t cap, siz
 
 CRMKIT_API int crmkit_als_load(const char* text, crmkit_als** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   auto saved = crmkit::als_from_text(text);
   auto handle = std::make_unique<crmkit_als>();
@@ -616,33 +539,9 @@ CRMKIT_API int crmkit_als_load(const char* text, crmkit_als** out) {
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_item_knn_create(crmkit_item_knn** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_item_knn();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_item_knn_free(crmkit_item_knn* knn) { delete knn; }
-
-CRMKIT_API int crmkit_item_knn_set_int(crmkit_item_knn* knn, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(knn)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_item_knn_get_int(const crmkit_item_knn* knn, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(knn)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_item_knn_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::item_knn_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_item_knn)
+CRMKIT_C_INT_OPTIONS(crmkit_item_knn, knn)
+CRMKIT_C_OPTION_BOUNDS(crmkit_item_knn)
 
 CRMKIT_API int crmkit_item_knn_fit(crmkit_item_knn* knn, const int64_t* indptr, const int32_t* indices,
                                    const double* data, size_t n_rows, size_t n_cols, size_t nnz) {

@@ -37,43 +37,14 @@ extern "C" {
 
 CRMKIT_API int crmkit_retention_create(std::int32_t kind, crmkit_retention** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   *out = new crmkit_retention{{}, crmkit::retention_model(static_cast<crmkit::retention_kind>(kind))};
   CRMKIT_API_END();
 }
 
 CRMKIT_API void crmkit_retention_free(crmkit_retention* model) { delete model; }
 
-CRMKIT_API int crmkit_retention_set_int(crmkit_retention* model, std::int32_t key, std::int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_set_double(crmkit_retention* model, std::int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_get_int(const crmkit_retention* model, std::int32_t key, std::int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_get_double(const crmkit_retention* model, std::int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_option_bounds(std::int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::retention_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_OPTIONS(crmkit_retention, model)
 
 CRMKIT_API std::int32_t crmkit_retention_kind(const crmkit_retention* model) {
   return model == nullptr ? 0 : static_cast<std::int32_t>(model->model.kind());
@@ -148,8 +119,7 @@ CRMKIT_API int crmkit_retention_save(const crmkit_retention* model, char* buf, s
 
 CRMKIT_API int crmkit_retention_load(const char* text, crmkit_retention** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   auto m = crmkit::retention_model::from_text(CRMKIT_NOT_NULL(text));
   const auto options = m.options();
   *out = new crmkit_retention{options, std::move(m)};
