@@ -38,6 +38,8 @@ from ctypes import byref, c_double, c_int32
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
+
 from . import _cdecl, _errors, _version
 from ._errors import Error
 
@@ -203,6 +205,47 @@ def check(rc: int) -> None:
 
 #: The name the conventions use (LightGBM's _safe_call).
 _check = check
+
+
+def _argument(function: str, index: int, value: Any, argtype: Any) -> Any:
+    """``value`` as the ctypes argument ``argtype``: a numpy array as a pointer to its data,
+    which must be C-contiguous and of the pointee's dtype (nothing is converted or copied)."""
+    if not isinstance(value, np.ndarray) or not isinstance(argtype, type) or not issubclass(argtype, ctypes._Pointer):
+        return value
+    try:
+        dtype = np.dtype(argtype._type_)
+    except TypeError:  # a pointer to a non-numeric type (char*, a handle): ctypes decides
+        return value
+    if value.dtype != dtype or not value.flags.c_contiguous:
+        raise _errors.error_for(
+            _errors.E_INVALID_ARGUMENT,
+            f"{function}: argument {index + 1} is a {'' if value.flags.c_contiguous else 'non-contiguous '}"
+            f"{value.dtype} array, the library takes C-contiguous {dtype}",
+        )
+    return value.ctypes.data_as(argtype)
+
+
+class _CheckedCalls:
+    """``_lib.C.crmkit_kmeans_fit(...)``: calls that C function and raises the :class:`crmkit.Error` of a
+    nonzero status (as :func:`check`); a numpy array argument passes as a pointer to its data
+    (:func:`_argument`), ``None`` as NULL. Every binding's C call goes through here, so no
+    wrapper converts pointers or checks a status itself."""
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("crmkit_"):
+            raise AttributeError(name)
+        function = getattr(get(), name)
+
+        def call(*args: Any) -> None:
+            types = function.argtypes or ()
+            check(function(*(_argument(name, i, a, types[i]) if i < len(types) else a for i, a in enumerate(args))))
+
+        call.__name__ = name
+        return call
+
+
+#: The checked C functions (see :class:`_CheckedCalls`).
+C = _CheckedCalls()
 
 
 def declarations() -> _cdecl.Declarations:

@@ -155,13 +155,11 @@ def btyd_summary(
     cols = {k: np.empty(cap, dtype=np.float64) for k in ("frequency", "recency", "T", "monetary_value", "frequency_holdout")}
     n = c_size_t(0)
     duration = c_double(0.0)
-    _lib.check(
-        _lib.get().crmkit_btyd_summarize(
+    _lib.C.crmkit_btyd_summarize(
             dataset._h().ptr, cal, int(has_holdout), hold, float(period_days), cap, byref(n),
-            ids.ctypes.data_as(POINTER(c_int32)), _dp(cols["frequency"]), _dp(cols["recency"]), _dp(cols["T"]),
+            ids, _dp(cols["frequency"]), _dp(cols["recency"]), _dp(cols["T"]),
             _dp(cols["monetary_value"]), _dp(cols["frequency_holdout"]), byref(duration),
         )
-    )
     rows = n.value
     all_ids = dataset.customer_ids
     index = pd.Index([all_ids[i] for i in ids[:rows]], name="customer_id")
@@ -217,7 +215,7 @@ class _Model(_Fitted):
 
     def _unfitted_handle(self) -> None:
         handle = _lib.BtydP()
-        _lib.check(_lib.get().crmkit_btyd_create(self._kind, byref(handle)))
+        _lib.C.crmkit_btyd_create(self._kind, byref(handle))
         self._adopt_handle(handle)
 
     def _apply_settings(self) -> None:
@@ -241,7 +239,7 @@ class _Model(_Fitted):
     def _read_report(self) -> None:
         k = len(self._param_names)
         se = np.empty(k)
-        _lib.check(_lib.get().crmkit_btyd_standard_errors(self._handle, _dp(se), k))
+        _lib.C.crmkit_btyd_standard_errors(self._handle, _dp(se), k)
         report = read_fit_report("btyd", self._handle)
         report = dataclasses.replace(report, log_likelihood=-report.objective,
                                      standard_errors=dict(zip(self._param_names, se.tolist())))
@@ -261,7 +259,7 @@ class _Model(_Fitted):
     def _read_params(self) -> None:
         k = len(self._param_names)
         out = np.empty(k)
-        _lib.check(_lib.get().crmkit_btyd_params(self._handle, _dp(out), k))
+        _lib.C.crmkit_btyd_params(self._handle, _dp(out), k)
         self.params_ = dict(zip(self._param_names, out.tolist()))
 
     @classmethod
@@ -272,7 +270,7 @@ class _Model(_Fitted):
         if missing or len(params) != len(cls._param_names):
             raise TypeError(f"{cls.__name__}.from_params needs exactly {list(cls._param_names)}")
         values = np.array([params[p] for p in cls._param_names], dtype=np.float64)
-        _lib.check(_lib.get().crmkit_btyd_set_params(model._handle, _dp(values), values.size))
+        _lib.C.crmkit_btyd_set_params(model._handle, _dp(values), values.size)
         model._fitted = True
         model._read_params()
         return model
@@ -281,9 +279,7 @@ class _Model(_Fitted):
         x, tx, age, index = _rows(frequency, recency, T, *(() if names is None else (names,)))
         out = np.empty(x.size)
         if x.size:
-            _lib.check(
-                _lib.get().crmkit_btyd_predict(self._handle, what, float(t), _dp(x), _dp(tx), _dp(age), x.size, _dp(out))
-            )
+            _lib.C.crmkit_btyd_predict(self._handle, what, float(t), _dp(x), _dp(tx), _dp(age), x.size, _dp(out))
         return _wrap(out, index, name)
 
     # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
@@ -293,11 +289,11 @@ class _Model(_Fitted):
         hold that kind; ``crmkit.churn.load_model`` accepts any kind."""
         lib = _lib.get()
         handle = _lib.BtydP()
-        _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
+        _lib.C.crmkit_btyd_load(text.encode("utf-8"), byref(handle))
         kind = lib.crmkit_btyd_kind(handle)
         target = _CLASSES.get(kind)
         has_covariates = c_int32(0)
-        _lib.check(lib.crmkit_btyd_n_covariates(handle, byref(has_covariates), None, None))
+        _lib.C.crmkit_btyd_n_covariates(handle, byref(has_covariates), None, None)
         if has_covariates.value:
             target = _COVARIATE_CLASSES.get(kind)
         if target is None or (cls is not _Model and not issubclass(target, cls)) or (cls is not _Model and cls._kind != kind) \
@@ -358,11 +354,9 @@ class _PurchaseModel(_Model):
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n = {n} is not a whole number of purchases")
         out = np.empty(x.size)
         if x.size:
-            _lib.check(
-                _lib.get().crmkit_btyd_prob_n_purchases(
+            _lib.C.crmkit_btyd_prob_n_purchases(
                     self._handle, int(n), float(t), _dp(x), _dp(tx), _dp(age), x.size, _dp(out)
                 )
-            )
         return _wrap(out, index, f"p_{int(n)}_purchases")
 
 
@@ -382,7 +376,7 @@ class _PurchaseModel(_Model):
 
         k = len(self._param_names)
         out = np.empty(k * k)
-        _lib.check(_lib.get().crmkit_btyd_covariance(self._handle, _dp(out), out.size))
+        _lib.C.crmkit_btyd_covariance(self._handle, _dp(out), out.size)
         return pd.DataFrame(out.reshape(k, k), index=list(self._param_names), columns=list(self._param_names))
 
     def param_intervals(self, level: float = 0.9) -> Any:
@@ -392,7 +386,7 @@ class _PurchaseModel(_Model):
 
         k = len(self._param_names)
         lo, hi = np.empty(k), np.empty(k)
-        _lib.check(_lib.get().crmkit_btyd_param_intervals(self._handle, float(level), _dp(lo), _dp(hi), k))
+        _lib.C.crmkit_btyd_param_intervals(self._handle, float(level), _dp(lo), _dp(hi), k)
         return pd.DataFrame({"estimate": [self.params_[p] for p in self._param_names], "lower": lo, "upper": hi},
                             index=pd.Index(self._param_names, name="parameter"))
 
@@ -407,12 +401,10 @@ class _PurchaseModel(_Model):
         x, tx, age, index = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
         cols = {k: np.empty(x.size) for k in ("estimate", "standard_error", "lower", "upper")}
         if x.size:
-            _lib.check(
-                _lib.get().crmkit_btyd_predict_interval(
+            _lib.C.crmkit_btyd_predict_interval(
                     self._handle, self._what(what), float(t), float(level), _dp(x), _dp(tx), _dp(age), x.size,
                     _dp(cols["estimate"]), _dp(cols["standard_error"]), _dp(cols["lower"]), _dp(cols["upper"]),
                 )
-            )
         return pd.DataFrame(cols, index=index)
 
     def total_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
@@ -427,12 +419,10 @@ class _PurchaseModel(_Model):
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"method = {method!r}; expected 'delta' or 'bootstrap'")
         x, tx, age, _ = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
         out = np.empty(4)
-        _lib.check(
-            _lib.get().crmkit_btyd_total_interval(
+        _lib.C.crmkit_btyd_total_interval(
                 self._handle, self._what(what), float(t), float(level), methods[method], int(n_draws), int(seed),
                 _dp(x), _dp(tx), _dp(age), x.size, _dp(out),
             )
-        )
         return dict(zip(("estimate", "standard_error", "lower", "upper"), out.tolist()))
 
     def expected_number_of_purchases_up_to_time(self, t: Any) -> Any:
@@ -455,12 +445,10 @@ def new_customer(purchases: "_PurchaseModel", t: Any, spend: Optional["GammaGamm
     purchases_out = np.empty(horizons.size)
     revenue = np.empty(horizons.size) if spend is not None else None
     if horizons.size:
-        _lib.check(
-            _lib.get().crmkit_btyd_new_customer(
+        _lib.C.crmkit_btyd_new_customer(
                 purchases._handle, None if spend is None else spend._handle, _dp(horizons), horizons.size,
                 _dp(purchases_out), _dp(revenue),
             )
-        )
     columns = {"expected_purchases": purchases_out}
     if revenue is not None:
         columns["expected_revenue"] = revenue
@@ -529,11 +517,9 @@ class BetaGeoBetaBinom(_PurchaseModel):
             value = _f64(np.broadcast_to(np.asarray(spend, dtype=np.float64), x.shape), "spend", x.size)
         out = np.empty(x.size)
         if x.size:
-            _lib.check(
-                _lib.get().crmkit_btyd_bgbb_clv(
+            _lib.C.crmkit_btyd_bgbb_clv(
                     self._handle, float(discount_rate), _dp(x), _dp(tx), _dp(n), _dp(value), x.size, _dp(out)
                 )
-            )
         return _wrap(out, index, "clv" if spend is not None else "dert")
 
 
@@ -558,10 +544,9 @@ class GammaGamma(_Model):
         m = _f64(monetary_value, "monetary_value", x.size)
         w = None if weights is None else _f64(weights, "weights", x.size)
         self._apply_settings()
-        lib = _lib.get()
         _lib.set_option("btyd", self._handle, "zero_spend", _lib.BTYD_ZERO_SPEND_DROP if self.zero_spend == "drop" else
                         _lib.BTYD_ZERO_SPEND_REJECT)
-        _lib.check(lib.crmkit_btyd_fit_spend(self._handle, _dp(x), _dp(m), _dp(w), x.size))
+        _lib.C.crmkit_btyd_fit_spend(self._handle, _dp(x), _dp(m), _dp(w), x.size)
         self._after_fit()
         return self
 
@@ -575,7 +560,7 @@ class GammaGamma(_Model):
         m = _f64(monetary_value, "monetary_value", x.size)
         out = np.empty(x.size)
         if x.size:
-            _lib.check(_lib.get().crmkit_btyd_expected_spend(self._handle, _dp(x), _dp(m), x.size, _dp(out)))
+            _lib.C.crmkit_btyd_expected_spend(self._handle, _dp(x), _dp(m), x.size, _dp(out))
         return _wrap(out, index, "expected_spend")
 
 
@@ -643,7 +628,7 @@ class _CovariateModel(_Model):
 
     def _adopt_loaded(self) -> None:
         p1, p2 = c_size_t(), c_size_t()
-        _lib.check(_lib.get().crmkit_btyd_n_covariates(self._handle, None, byref(p1), byref(p2)))
+        _lib.C.crmkit_btyd_n_covariates(self._handle, None, byref(p1), byref(p2))
         if len(self.purchase_columns_) != p1.value or len(self.dropout_columns_) != p2.value:
             self._set_names([f"z{j}" for j in range(p1.value)], [f"w{j}" for j in range(p2.value)])
         super()._adopt_loaded()
@@ -734,7 +719,7 @@ class _CovariateModel(_Model):
 
         k = len(self._param_names)
         out = np.empty(k * k)
-        _lib.check(_lib.get().crmkit_btyd_covariance(self._handle, _dp(out), out.size))
+        _lib.C.crmkit_btyd_covariance(self._handle, _dp(out), out.size)
         return pd.DataFrame(out.reshape(k, k), index=list(self._param_names), columns=list(self._param_names))
 
 
@@ -798,7 +783,7 @@ class GammaGammaCovariates(_Model):
 
     def _adopt_loaded(self) -> None:
         k = c_size_t()
-        _lib.check(_lib.get().crmkit_btyd_n_covariates(self._handle, None, byref(k), None))
+        _lib.C.crmkit_btyd_n_covariates(self._handle, None, byref(k), None)
         if len(self.columns_) != k.value:
             self._set_names([f"s{j}" for j in range(k.value)])
         super()._adopt_loaded()
@@ -845,8 +830,7 @@ class GammaGammaCovariates(_Model):
                                        f"the model has {len(self.columns_)} spend covariates; got {len(columns)}")
         out = np.empty(x.size)
         if x.size:
-            _lib.check(_lib.get().crmkit_btyd_expected_spend_covariates(self._handle, _dp(x), _dp(m), x.size, _dp(z),
-                                                                        _dp(out)))
+            _lib.C.crmkit_btyd_expected_spend_covariates(self._handle, _dp(x), _dp(m), x.size, _dp(z), _dp(out))
         return _wrap(out, index, "expected_spend")
 
 
@@ -901,12 +885,10 @@ def customer_lifetime_value(
     m = _f64(monetary_value, "monetary_value", x.size)
     out = np.empty(x.size)
     if x.size:
-        _lib.check(
-            _lib.get().crmkit_btyd_clv(
+        _lib.C.crmkit_btyd_clv(
                 purchases._handle, spend._handle, _dp(x), _dp(tx), _dp(age), _dp(m), x.size, int(horizon),
                 float(period_days), unit, float(discount_rate), _dp(out),
             )
-        )
     result = _wrap(out, index, "clv")
     if hasattr(result, "attrs"):
         result.attrs.update(
@@ -932,11 +914,9 @@ def validate_holdout(
     totals = np.empty(3)
     auc = c_double(0.0)
     buckets = np.empty(3 * (int(max_frequency) + 1))
-    _lib.check(
-        _lib.get().crmkit_btyd_validate_holdout(
+    _lib.C.crmkit_btyd_validate_holdout(
             _dp(x), _dp(p), _dp(a), _dp(s), x.size, int(max_frequency), _dp(totals), byref(auc), _dp(buckets)
         )
-    )
     table = buckets.reshape(-1, 3)
     labels = [str(k) for k in range(int(max_frequency))] + [f"{int(max_frequency)}+"]
     by_frequency = pd.DataFrame(
@@ -988,7 +968,7 @@ class _RetentionModel(_Fitted):
 
     def _unfitted_handle(self) -> None:
         handle = _lib.RetentionP()
-        _lib.check(_lib.get().crmkit_retention_create(self._kind, byref(handle)))
+        _lib.C.crmkit_retention_create(self._kind, byref(handle))
         self._adopt_handle(handle)
 
     def _apply_settings(self) -> None:
@@ -1012,7 +992,7 @@ class _RetentionModel(_Fitted):
         c = _f64(churned, "churned", t.size)
         w = None if weights is None else _f64(weights, "weights", t.size)
         self._apply_settings()
-        _lib.check(_lib.get().crmkit_retention_fit(self._handle, _dp(t), _dp(c), _dp(w), t.size))
+        _lib.C.crmkit_retention_fit(self._handle, _dp(t), _dp(c), _dp(w), t.size)
         self._after_fit()
         return self
 
@@ -1021,7 +1001,7 @@ class _RetentionModel(_Fitted):
         acquired, ``survivors[t]`` still active after t renewals. Returns self."""
         s = _f64(survivors, "survivors")
         self._apply_settings()
-        _lib.check(_lib.get().crmkit_retention_fit_survivors(self._handle, _dp(s), s.size))
+        _lib.C.crmkit_retention_fit_survivors(self._handle, _dp(s), s.size)
         self._after_fit()
         return self
 
@@ -1039,13 +1019,13 @@ class _RetentionModel(_Fitted):
     def _read_params(self) -> None:
         k = len(self._param_names)
         out = np.empty(k)
-        _lib.check(_lib.get().crmkit_retention_params(self._handle, _dp(out), k))
+        _lib.C.crmkit_retention_params(self._handle, _dp(out), k)
         self.params_ = dict(zip(self._param_names, out.tolist()))
 
     def _read_report(self) -> None:
         k = len(self._param_names)
         se = np.empty(k)
-        _lib.check(_lib.get().crmkit_retention_standard_errors(self._handle, _dp(se), k))
+        _lib.C.crmkit_retention_standard_errors(self._handle, _dp(se), k)
         report = read_fit_report("retention", self._handle)
         report = dataclasses.replace(report, log_likelihood=-report.objective,
                                      standard_errors=dict(zip(self._param_names, se.tolist())))
@@ -1064,7 +1044,7 @@ class _RetentionModel(_Fitted):
             raise TypeError(f"{cls.__name__}.from_params needs exactly {list(cls._param_names)}")
         model = cls()
         values = np.array([params[p] for p in cls._param_names], dtype=np.float64)
-        _lib.check(_lib.get().crmkit_retention_set_params(model._handle, _dp(values), values.size))
+        _lib.C.crmkit_retention_set_params(model._handle, _dp(values), values.size)
         model._fitted = True
         model._read_params()
         return model
@@ -1075,7 +1055,7 @@ class _RetentionModel(_Fitted):
         k = _f64(np.atleast_1d(np.asarray(tenure, dtype=np.float64)), "tenure")
         out = np.empty(k.size)
         if k.size:
-            _lib.check(_lib.get().crmkit_retention_predict(self._handle, what, float(arg), _dp(k), k.size, _dp(out)))
+            _lib.C.crmkit_retention_predict(self._handle, what, float(arg), _dp(k), k.size, _dp(out))
         if scalar:
             return float(out[0])
         return _wrap(out, index, name)
@@ -1110,7 +1090,7 @@ class _RetentionModel(_Fitted):
         """A fitted model read from ``to_text`` output (of this class's kind)."""
         lib = _lib.get()
         handle = _lib.RetentionP()
-        _lib.check(lib.crmkit_retention_load(text.encode("utf-8"), byref(handle)))
+        _lib.C.crmkit_retention_load(text.encode("utf-8"), byref(handle))
         kind = lib.crmkit_retention_kind(handle)
         if kind != cls._kind:
             lib.crmkit_retention_free(handle)

@@ -679,7 +679,7 @@ class Dataset:
     def time_range(self) -> Tuple[int, int]:
         """(earliest, latest) transaction time in Unix seconds, UTC; (0, 0) when empty."""
         first, last = c_int64(), c_int64()
-        _lib.check(_lib.get().crmkit_dataset_time_range(self._h().ptr, byref(first), byref(last)))
+        _lib.C.crmkit_dataset_time_range(self._h().ptr, byref(first), byref(last))
         return first.value, last.value
 
     def _transaction_columns(self) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -689,11 +689,7 @@ class Dataset:
             time = POINTER(c_int64)()
             amount = POINTER(c_double)()
             n = c_size_t()
-            _lib.check(
-                _lib.get().crmkit_dataset_transactions(
-                    handle.ptr, byref(customer), byref(time), byref(amount), byref(n)
-                )
-            )
+            _lib.C.crmkit_dataset_transactions( handle.ptr, byref(customer), byref(time), byref(amount), byref(n) )
             self._columns = (
                 _view(customer, n.value, np.int32, handle),
                 _view(time, n.value, np.int64, handle),
@@ -762,15 +758,13 @@ class Dataset:
             crmkit.NotFoundError: no such customer (also a LookupError).
         """
         index = c_int32()
-        _lib.check(
-            _lib.get().crmkit_dataset_customer_index(self._h().ptr, _encode(customer_id, "customer_id"), byref(index))
-        )
+        _lib.C.crmkit_dataset_customer_index(self._h().ptr, _encode(customer_id, "customer_id"), byref(index))
         return index.value
 
     def _set_customer_ids(self, ids: Sequence[Any]) -> None:
         encoded = [_encode(i if isinstance(i, (str, bytes)) else str(i), "a customer id") for i in ids]
         array = (c_char_p * max(len(encoded), 1))(*encoded)
-        _lib.check(_lib.get().crmkit_dataset_set_customer_ids(self._h().ptr, array, len(encoded)))
+        _lib.C.crmkit_dataset_set_customer_ids(self._h().ptr, array, len(encoded))
         self._ids = None
 
     def set_customer_locations(self, longitude: Any, latitude: Any) -> None:
@@ -783,11 +777,7 @@ class Dataset:
                 _errors.E_INVALID_ARGUMENT, f"{lon.shape[0]} longitudes but {lat.shape[0]} latitudes"
             )
         handle = self._h()
-        _lib.check(
-            _lib.get().crmkit_dataset_set_customer_locations(
-                handle.ptr, _ptr(lon, c_double), _ptr(lat, c_double), lon.shape[0], _lib.BORROW
-            )
-        )
+        _lib.C.crmkit_dataset_set_customer_locations( handle.ptr, lon, lat, lon.shape[0], _lib.BORROW )
         handle.keepalive += [lon, lat]
 
     def set_customer_attribute(self, name: str, values: Any) -> None:
@@ -795,11 +785,9 @@ class Dataset:
         values are copied into an array the dataset keeps."""
         array = np.array(_float_array(values, name), copy=True)
         handle = self._h()
-        _lib.check(
-            _lib.get().crmkit_dataset_set_customer_attribute(
-                handle.ptr, _encode(name, "name"), _ptr(array, c_double), array.shape[0], _lib.BORROW
+        _lib.C.crmkit_dataset_set_customer_attribute(
+                handle.ptr, _encode(name, "name"), array, array.shape[0], _lib.BORROW
             )
-        )
         handle.keepalive.append(array)
 
     @property
@@ -844,9 +832,7 @@ class Dataset:
         """
         values = POINTER(c_double)()
         n = c_size_t()
-        _lib.check(
-            _lib.get().crmkit_dataset_customer_attribute(self._h().ptr, _encode(name, "name"), byref(values), byref(n))
-        )
+        _lib.C.crmkit_dataset_customer_attribute(self._h().ptr, _encode(name, "name"), byref(values), byref(n))
         if n.value == 0:
             return np.empty(0)
         return np.ctypeslib.as_array(values, shape=(n.value,)).copy()
@@ -883,13 +869,12 @@ class Dataset:
         ``drop_nonpositive_unit_price``); 0 lines when it was off."""
         if name not in _FILTERS:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"filter {name!r} is not one of {list(_FILTERS)}")
-        lib = _lib.get()
         handle = self._h()
         count = c_size_t()
-        _lib.check(lib.crmkit_dataset_filtered_count(handle.ptr, _FILTERS[name], byref(count)))
+        _lib.C.crmkit_dataset_filtered_count(handle.ptr, _FILTERS[name], byref(count))
         lines = (c_int64 * 8)()
         n = c_size_t()
-        _lib.check(lib.crmkit_dataset_filtered_lines(handle.ptr, _FILTERS[name], lines, len(lines), byref(n)))
+        _lib.C.crmkit_dataset_filtered_lines(handle.ptr, _FILTERS[name], lines, len(lines), byref(n))
         return FilterCount(count.value, [int(lines[i]) for i in range(n.value)])
 
     @property

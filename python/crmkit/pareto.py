@@ -56,7 +56,7 @@ class _Handle:
     def __init__(self) -> None:
         lib = _lib.get()
         self.ptr = _lib.ParetoP()
-        _lib.check(lib.crmkit_pareto_create(byref(self.ptr)))
+        _lib.C.crmkit_pareto_create(byref(self.ptr))
         self.finalizer = weakref.finalize(self, lib.crmkit_pareto_free, self.ptr)
 
 
@@ -190,13 +190,13 @@ class Pareto:
     def share_of_top(self, p: float) -> float:
         """Share of the total held by the ceil(p n) largest values, 0 < p <= 1."""
         out = c_double()
-        _lib.check(_lib.get().crmkit_pareto_share_of_top(self._fitted().ptr, float(p), byref(out)))
+        _lib.C.crmkit_pareto_share_of_top(self._fitted().ptr, float(p), byref(out))
         return out.value
 
     def customers_for_share(self, target: float) -> int:
         """Smallest number of customers making at least ``target`` of the total."""
         out = c_size_t()
-        _lib.check(_lib.get().crmkit_pareto_customers_for_share(self._fitted().ptr, float(target), byref(out)))
+        _lib.C.crmkit_pareto_customers_for_share(self._fitted().ptr, float(target), byref(out))
         return out.value
 
 
@@ -235,17 +235,15 @@ def low_return_customers(
         )
     handle = Pareto(abc=abc)._configured()
     flags = np.empty(value.shape[0], dtype=np.int32)
-    _lib.check(
-        _lib.get().crmkit_pareto_low_return(
+    _lib.C.crmkit_pareto_low_return(
             handle.ptr,
-            recency.ctypes.data_as(POINTER(c_double)),
-            value.ctypes.data_as(POINTER(c_double)),
+            recency,
+            value,
             value.shape[0],
             float(min_recency_days),
             float("nan") if max_value is None else float(max_value),
-            flags.ctypes.data_as(POINTER(c_int32)),
+            flags,
         )
-    )
     mask = flags.astype(bool)
     import sys
 

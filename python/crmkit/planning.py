@@ -100,7 +100,7 @@ class _Handle:
     def __init__(self) -> None:
         lib = _lib.get()
         self.ptr = _lib.VrpP()
-        _lib.check(lib.crmkit_vrp_create(byref(self.ptr)))
+        _lib.C.crmkit_vrp_create(byref(self.ptr))
         self.finalizer = weakref.finalize(self, lib.crmkit_vrp_free, self.ptr)
 
 
@@ -354,16 +354,15 @@ def due_list(
     levels = (c_char_p * max(len(rules), 1))(*[str(k).encode("utf-8") for k, _ in rules])
     days = np.ascontiguousarray([float(v) for _, v in rules] or [0.0], dtype=np.float64)
     out = _lib.TableP()
-    lib = _lib.get()
     prules = list(priority_rules.items()) if isinstance(priority_rules, dict) else list(priority_rules or [])
     conditions = (c_char_p * max(len(prules), 1))(*[str(c).encode("utf-8") for c, _ in prules])
     weights = np.ascontiguousarray([float(w) for _, w in prules] or [0.0], dtype=np.float64)
-    _lib.check(lib.crmkit_due_list_with_rules(handle.ptr, _seconds(as_of),
-                                              priority.encode("utf-8") if priority else None, conditions,
-                                              _d(weights), len(prules), class_column.encode("utf-8"), levels,
-                                              _d(days), len(rules), float(default_interval_days),
-                                              last_visit.encode("utf-8"), rep.encode("utf-8"), float(horizon_days),
-                                              byref(out)))
+    _lib.C.crmkit_due_list_with_rules(handle.ptr, _seconds(as_of),
+                                      priority.encode("utf-8") if priority else None, conditions,
+                                      _d(weights), len(prules), class_column.encode("utf-8"), levels,
+                                      _d(days), len(rules), float(default_interval_days),
+                                      last_visit.encode("utf-8"), rep.encode("utf-8"), float(horizon_days),
+                                      byref(out))
     from .table import _TableHandle
 
     return to_frame(_TableHandle(out), list(frame.index))
@@ -452,7 +451,7 @@ def verify_checkins(
     us = np.zeros(max(k, 1), dtype=np.int64)
     ue = np.zeros(max(k, 1), dtype=np.int64)
     if k > 0:
-        _lib.check(lib.crmkit_checkin_verify(*args, _i(uc), p64(us), p64(ue), k, byref(n_unclaimed)))
+        _lib.C.crmkit_checkin_verify(*args, _i(uc), p64(us), p64(ue), k, byref(n_unclaimed))
     report = CheckinReport()
     out = claims.copy()
     out["verified"] = verified.astype(bool)
@@ -492,8 +491,7 @@ def _set_limits(ptr: Any, vehicles: Any) -> None:
              else None)
     duration = _column(vehicles, "max_duration", nv) if "max_duration" in vehicles else None
     if any(given) or stops is not None or duration is not None:
-        _lib.check(_lib.get().crmkit_vrp_set_limits(ptr, nv, _d(brk[0]), _d(brk[1]), _d(brk[2]), _i(stops),
-                                                    _d(duration)))
+        _lib.C.crmkit_vrp_set_limits(ptr, nv, _d(brk[0]), _d(brk[1]), _d(brk[2]), _i(stops), _d(duration))
 
 
 def _solve_days(ptr: Any, customers: Any, reps: Any, days: Dict[str, Any]) -> None:
@@ -511,9 +509,7 @@ def _solve_days(ptr: Any, customers: Any, reps: Any, days: Dict[str, Any]) -> No
     mask = None
     if "allowed_days" in customers:
         mask = np.ascontiguousarray(np.asarray(customers["allowed_days"]).astype(np.int64))
-    _lib.check(_lib.get().crmkit_vrp_solve_days(
-        ptr, n_days, _i(w), _i(ints["earliest_day"]), _i(ints["latest_day"]),
-        None if mask is None else mask.ctypes.data_as(POINTER(c_int64))))
+    _lib.C.crmkit_vrp_solve_days( ptr, n_days, _i(w), _i(ints["earliest_day"]), _i(ints["latest_day"]), mask)
 
 
 def _plan_vehicles(ptr: Any, vehicles: Any, by_day: bool) -> Any:
@@ -526,7 +522,7 @@ def _plan_vehicles(ptr: Any, vehicles: Any, by_day: bool) -> Any:
     nv = count.value
     day = np.zeros(max(nv, 1), dtype=np.int32)
     rep = np.zeros(max(nv, 1), dtype=np.int32)
-    _lib.check(lib.crmkit_vrp_day_vehicles(ptr, _i(day), _i(rep), max(nv, 1), byref(count)))
+    _lib.C.crmkit_vrp_day_vehicles(ptr, _i(day), _i(rep), max(nv, 1), byref(count))
     ids = list(vehicles.index)
     if not by_day:
         return ids, nv
@@ -538,7 +534,7 @@ def _add_schedule(ptr: Any, plan: RoutePlan, nv: int) -> None:
     duration = np.empty(nv, dtype=np.float64)
     bstart = np.empty(nv, dtype=np.float64)
     bafter = np.empty(nv, dtype=np.int32)
-    _lib.check(_lib.get().crmkit_vrp_schedule(ptr, _d(depart), _d(duration), _d(bstart), _i(bafter), nv))
+    _lib.C.crmkit_vrp_schedule(ptr, _d(depart), _d(duration), _d(bstart), _i(bafter), nv)
     plan.vehicles["depart"] = depart
     plan.vehicles["duration"] = duration
     plan.vehicles["break_start"] = bstart
@@ -641,9 +637,9 @@ def cost_to_serve(
         frame = pd.DataFrame({margin_column: np.asarray(values, dtype=np.float64)}, index=plan.visits.index)
     handle = from_frame(frame)
     out = _lib.TableP()
-    _lib.check(_lib.get().crmkit_vrp_cost_to_serve(plan._handle.ptr, handle.ptr, margin_column.encode("utf-8"),
-                                                   float(periods), float(cost_per_time), float(cost_per_distance),
-                                                   byref(out)))
+    _lib.C.crmkit_vrp_cost_to_serve(plan._handle.ptr, handle.ptr, margin_column.encode("utf-8"),
+                                    float(periods), float(cost_per_time), float(cost_per_distance),
+                                    byref(out))
     return to_frame(_TableHandle(out), ids)
 
 
@@ -771,22 +767,21 @@ def balance_territories(
     for name, v in options.items():
         if v is not _lib.DEFAULT:
             _lib.set_option("balance", h.ptr, name, v)
-    lib = _lib.get()
     k = len(names)
     name_array = (c_char_p * max(k, 1))(*[n.encode("utf-8") for n in names])
     hlon = _column(reps, "home_lon", k)
     hlat = _column(reps, "home_lat", k)
     cap = _column(reps, "capacity", k) if "capacity" in reps else None
-    _lib.check(lib.crmkit_balance_set_reps(h.ptr, k, name_array, _d(hlon), _d(hlat), _d(cap)))
+    _lib.C.crmkit_balance_set_reps(h.ptr, k, name_array, _d(hlon), _d(hlat), _d(cap))
     enc = lambda s: None if s is None else s.encode("utf-8")  # noqa: E731
     out = _lib.TableP()
-    _lib.check(lib.crmkit_balance_run(h.ptr, handle.ptr, enc(value), enc(visits or ""), enc(service_min or ""),
-                                      enc(current_rep or ""), enc(lon), enc(lat), byref(out)))
+    _lib.C.crmkit_balance_run(h.ptr, handle.ptr, enc(value), enc(visits or ""), enc(service_min or ""),
+                              enc(current_rep or ""), enc(lon), enc(lat), byref(out))
     result = TerritoryBalance()
     result.assignment = to_frame(_TableHandle(out), list(frame.index))
     stat = c_double()
     for name, key in _BALANCE_STATS:
-        _lib.check(lib.crmkit_balance_summary(h.ptr, getattr(_lib, key), byref(stat)))
+        _lib.C.crmkit_balance_summary(h.ptr, getattr(_lib, key), byref(stat))
         v = stat.value
         setattr(result, name, bool(v) if name.startswith("within") else
                 int(v) if name in ("n_moved", "n_unassigned_before", "cut_edges_before", "cut_edges_after", "passes")
@@ -794,7 +789,7 @@ def balance_territories(
     columns = {}
     buf = np.empty(max(k, 1), dtype=np.float64)
     for key, name in enumerate(_BALANCE_REP_COLUMNS, start=1):
-        _lib.check(lib.crmkit_balance_rep_column(h.ptr, key, _d(buf), k))
+        _lib.C.crmkit_balance_rep_column(h.ptr, key, _d(buf), k)
         columns[name] = buf[:k].astype(np.int64) if name in _BALANCE_INT_REP_COLUMNS else buf[:k].copy()
     result.reps = pd.DataFrame(columns, index=pd.Index(reps.index, name="rep"))
     return result
@@ -876,10 +871,9 @@ def hot_spots(
     for name, v in options.items():
         if v is not _lib.DEFAULT:
             _lib.set_option("hot_spots", h.ptr, name, v)
-    lib = _lib.get()
     if bounds is not None:
         b = [float(x) for x in bounds]
-        _lib.check(lib.crmkit_hot_spots_set_bounds(h.ptr, *b))
+        _lib.C.crmkit_hot_spots_set_bounds(h.ptr, *b)
     x = _column(customers, lon, n)
     y = _column(customers, lat, n)
     v = _column(customers, value, n)
@@ -889,10 +883,10 @@ def hot_spots(
         px, py, pw = (_column(potential, c, m) for c in ("lon", "lat", "weight"))
     else:
         m, px, py, pw = 0, None, None, None
-    _lib.check(lib.crmkit_hot_spots_compute(h.ptr, _d(x), _d(y), _d(v), n, _d(px), _d(py), _d(pw), m))
+    _lib.C.crmkit_hot_spots_compute(h.ptr, _d(x), _d(y), _d(v), n, _d(px), _d(py), _d(pw), m)
     n_cells, n_lon, n_lat = c_size_t(), c_size_t(), c_size_t()
     grid = [c_double() for _ in range(4)]
-    _lib.check(lib.crmkit_hot_spots_grid(h.ptr, byref(n_cells), byref(n_lon), byref(n_lat), *[byref(g) for g in grid]))
+    _lib.C.crmkit_hot_spots_grid(h.ptr, byref(n_cells), byref(n_lon), byref(n_lat), *[byref(g) for g in grid])
     result = HotSpotMap()
     result.n_lon, result.n_lat = n_lon.value, n_lat.value
     result.min_lon, result.min_lat, result.cell_lon, result.cell_lat = (g.value for g in grid)
@@ -902,12 +896,12 @@ def hot_spots(
     count = np.empty(nc, dtype=np.int64)
     spot = np.empty(nc, dtype=np.int32)
     white = np.empty(nc, dtype=np.int32)
-    _lib.check(lib.crmkit_hot_spots_cells(h.ptr, _d(f["lon"]), _d(f["lat"]), count.ctypes.data_as(POINTER(c_int64)),
-                                          _d(f["value"]), _d(f["z"]), _d(f["p"]), _i(spot), _d(f["potential"]),
-                                          _d(f["penetration"]), _i(white), _d(f["gap"]), nc))
+    _lib.C.crmkit_hot_spots_cells(h.ptr, _d(f["lon"]), _d(f["lat"]), count,
+                                  _d(f["value"]), _d(f["z"]), _d(f["p"]), _i(spot), _d(f["potential"]),
+                                  _d(f["penetration"]), _i(white), _d(f["gap"]), nc)
     slot = 24
     names = create_string_buffer(max(nc * slot, 1))
-    _lib.check(lib.crmkit_hot_spots_names(h.ptr, names, slot, max(nc * slot, 1)))
+    _lib.C.crmkit_hot_spots_names(h.ptr, names, slot, max(nc * slot, 1))
     raw = names.raw
     labels = [raw[c * slot:(c + 1) * slot].split(b"\0", 1)[0].decode("ascii") for c in range(nc)]
     result.cells = pd.DataFrame({
@@ -919,7 +913,7 @@ def hot_spots(
     for name, key in [("n_hot", "HOT_SPOTS_N_HOT"), ("n_cold", "HOT_SPOTS_N_COLD"),
                       ("n_whitespace", "HOT_SPOTS_N_WHITESPACE"), ("mean", "HOT_SPOTS_MEAN"), ("sd", "HOT_SPOTS_SD"),
                       ("p_cut", "HOT_SPOTS_P_CUT"), ("overall_penetration", "HOT_SPOTS_OVERALL_PENETRATION")]:
-        _lib.check(lib.crmkit_hot_spots_summary(h.ptr, getattr(_lib, key), byref(stat)))
+        _lib.C.crmkit_hot_spots_summary(h.ptr, getattr(_lib, key), byref(stat))
         setattr(result, name, int(stat.value) if name.startswith("n_") else stat.value)
     return result
 # ---- end of territory balancing and spatial value analysis ----

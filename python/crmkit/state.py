@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import os
-from ctypes import POINTER, byref, c_char, c_double, c_int32, c_int64, c_size_t, cast, create_string_buffer
+from ctypes import POINTER, byref, c_char, c_int64, c_size_t, cast, create_string_buffer
 from typing import TYPE_CHECKING, Any, List, Mapping, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
@@ -83,7 +83,7 @@ class CustomerState:
 
     def __init__(self) -> None:
         ptr = _lib.StateP()
-        _lib.check(_lib.get().crmkit_state_create(byref(ptr)))
+        _lib.C.crmkit_state_create(byref(ptr))
         self._handle = _Handle(ptr)
 
     # -- construction ---------------------------------------------------------------------
@@ -108,7 +108,7 @@ class CustomerState:
             raise TypeError(f"document must be bytes, not {type(document).__name__}")
         data = bytes(document)
         ptr = _lib.StateP()
-        _lib.check(_lib.get().crmkit_state_load(data, len(data), byref(ptr)))
+        _lib.C.crmkit_state_load(data, len(data), byref(ptr))
         state = cls.__new__(cls)
         state._handle = _Handle(ptr)
         return state
@@ -122,7 +122,7 @@ class CustomerState:
             dataset = data
         else:
             dataset = Dataset.from_dataframe(data, **dataset_options)
-        _lib.check(_lib.get().crmkit_state_add_dataset(self._handle.ptr, dataset._h().ptr))
+        _lib.C.crmkit_state_add_dataset(self._handle.ptr, dataset._h().ptr)
         return self
 
     def add_csv(self, path: Union[str, "os.PathLike[str]"], *, customer_column: str = "customer_id",
@@ -204,11 +204,11 @@ class CustomerState:
         else:
             as_of_s = _unix_seconds(as_of, "as_of")
         ptr = _lib.TableP()
-        _lib.check(_lib.get().crmkit_state_append(
-            self._handle.ptr, codes.ctypes.data_as(POINTER(c_int32)), ids,
-            offsets.ctypes.data_as(POINTER(c_size_t)), offsets.shape[0] - 1,
-            times.ctypes.data_as(POINTER(c_int64)), amounts.ctypes.data_as(POINTER(c_double)), n, as_of_s,
-            float(period_days), byref(ptr) if rows else None))
+        _lib.C.crmkit_state_append(
+            self._handle.ptr, codes, ids,
+            offsets, offsets.shape[0] - 1,
+            times, amounts, n, as_of_s,
+            float(period_days), byref(ptr) if rows else None)
         if not rows:
             return None
         handle = _TableHandle(ptr)
@@ -219,7 +219,7 @@ class CustomerState:
         unchanged. Returns self."""
         if not isinstance(other, CustomerState):
             raise TypeError(f"other must be a CustomerState, not {type(other).__name__}")
-        _lib.check(_lib.get().crmkit_state_merge(self._handle.ptr, other._handle.ptr))
+        _lib.C.crmkit_state_merge(self._handle.ptr, other._handle.ptr)
         return self
 
     # -- persistence ----------------------------------------------------------------------
@@ -231,7 +231,7 @@ class CustomerState:
         if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
             _lib.check(rc)
         buf = create_string_buffer(max(needed.value, 1))
-        _lib.check(lib.crmkit_state_save(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
+        _lib.C.crmkit_state_save(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value, byref(needed))
         return buf.raw[: needed.value]
 
     def __reduce__(self) -> tuple:
@@ -245,7 +245,7 @@ class CustomerState:
         """Customers, transactions, bytes held and the time range."""
         n, tx, mem = c_size_t(), c_int64(), c_size_t()
         lo, hi = c_int64(), c_int64()
-        _lib.check(_lib.get().crmkit_state_info(self._handle.ptr, byref(n), byref(tx), byref(mem), byref(lo), byref(hi)))
+        _lib.C.crmkit_state_info(self._handle.ptr, byref(n), byref(tx), byref(mem), byref(lo), byref(hi))
         return StateInfo(n.value, tx.value, mem.value, lo.value, hi.value)
 
     def __len__(self) -> int:
@@ -263,8 +263,8 @@ class CustomerState:
         if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
             _lib.check(rc)
         buf = create_string_buffer(max(needed.value, 1))
-        _lib.check(lib.crmkit_state_customer_ids(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value,
-                                                 offsets.ctypes.data_as(POINTER(c_size_t)), n + 1, byref(needed)))
+        _lib.C.crmkit_state_customer_ids(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value,
+                                         offsets, n + 1, byref(needed))
         raw = buf.raw
         return [raw[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(n)]
 
@@ -272,7 +272,7 @@ class CustomerState:
         """The lifecycle replay's start (Unix seconds): the first second of the UTC day of
         the earliest transaction (see :func:`score_lifecycle`)."""
         out = c_int64()
-        _lib.check(_lib.get().crmkit_state_lifecycle_start(self._handle.ptr, byref(out)))
+        _lib.C.crmkit_state_lifecycle_start(self._handle.ptr, byref(out))
         return out.value
 
     def customer_table(self, as_of: Any, config: ConfigLike = None) -> "pd.DataFrame":
@@ -291,8 +291,8 @@ class CustomerState:
         config_handle = _ConfigHandle(config) if config is not None else None
         lib = _lib.get()
         ptr = _lib.TableP()
-        _lib.check(lib.crmkit_state_score_customers(self._handle.ptr, _unix_seconds(as_of, "as_of"),
-                                                    config_handle.ptr if config_handle else None, byref(ptr)))
+        _lib.C.crmkit_state_score_customers(self._handle.ptr, _unix_seconds(as_of, "as_of"),
+                                            config_handle.ptr if config_handle else None, byref(ptr))
         handle = _TableHandle(ptr)
         frame = to_frame(handle, self.customer_ids)
         frame.attrs["crmkit_report"] = json.loads(_string(lib.crmkit_table_report_json, handle.ptr))
@@ -305,7 +305,7 @@ class CustomerState:
 
 def _row_ids(handle: _TableHandle) -> List[str]:
     n = c_size_t()
-    _lib.check(_lib.get().crmkit_table_n_rows(handle.ptr, byref(n)))
+    _lib.C.crmkit_table_n_rows(handle.ptr, byref(n))
     return [_string(_lib.get().crmkit_table_customer_id, handle.ptr, i) for i in range(n.value)]
 
 
@@ -320,8 +320,8 @@ def score_lifecycle(data: Union[Dataset, "pd.DataFrame"], start: Any, as_of: Any
     dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, **dataset_options)
     config_handle = _ConfigHandle(config) if config is not None else None
     ptr = _lib.TableP()
-    _lib.check(_lib.get().crmkit_state_score_lifecycle(dataset._h().ptr, _unix_seconds(start, "start"),
-                                                       _unix_seconds(as_of, "as_of"),
-                                                       config_handle.ptr if config_handle else None, byref(ptr)))
+    _lib.C.crmkit_state_score_lifecycle(dataset._h().ptr, _unix_seconds(start, "start"),
+                                        _unix_seconds(as_of, "as_of"),
+                                        config_handle.ptr if config_handle else None, byref(ptr))
     return to_frame(_TableHandle(ptr), dataset.customer_ids)
 
