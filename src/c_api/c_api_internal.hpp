@@ -10,6 +10,7 @@
 #include <cstring>
 #include <new>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,6 +102,30 @@ template <class T>
 T* not_null(T* p, const char* function, const char* argument) {
   if (p == nullptr) throw_null(function, argument);
   return p;
+}
+
+// A caller's array of n values as a span: NULL is refused unless n is 0 (inputs and outputs).
+template <class T>
+std::span<T> array_arg(T* p, std::size_t n, const char* function, const char* argument) {
+  if (p == nullptr && n > 0) throw_null(function, argument);
+  return {p, n};
+}
+
+// n values at p, already checked (or never NULL).
+template <class T>
+std::span<const T> span_of(const T* p, std::size_t n) {
+  return {p, n};
+}
+
+// An optional input array (sample weights): empty when NULL.
+template <class T>
+std::span<const T> optional_arg(const T* p, std::size_t n) {
+  return p == nullptr ? std::span<const T>{} : std::span<const T>(p, n);
+}
+
+// Throws invalid_argument unless a row count n is positive: "function: n is 0".
+inline void check_count(const char* function, std::size_t n) {
+  if (n == 0) throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: n is 0", function));
 }
 
 // The bounds query of every options-bearing handle (crmkit_<x>_option_bounds): lo, hi and

@@ -73,16 +73,7 @@ namespace {
 
 using crmkit::errc;
 using crmkit::error;
-
-std::span<const double> as_span(const double* p, std::size_t n, const char* function, const char* name) {
-  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
-  return {p, n};
-}
-
-std::span<double> out_span(double* p, std::size_t n, const char* function, const char* name) {
-  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
-  return {p, n};
-}
+using crmkit::capi::array_arg;
 
 crmkit::geo_query_options query_options(const crmkit_geo_filter* filter, std::int32_t order, std::int32_t n_threads,
                                         const char* function) {
@@ -118,7 +109,7 @@ void contains_into(const crmkit::territory& area, const double* lon, const doubl
                    std::int32_t n_threads, std::int32_t* out_inside, const char* function) {
   if (out_inside == nullptr && n > 0) crmkit::capi::throw_null(function, "out_inside");
   check_threads(n_threads, function);
-  const auto mask = area.contains(as_span(lon, n, function, "lon"), as_span(lat, n, function, "lat"),
+  const auto mask = area.contains(array_arg(lon, n, function, "lon"), array_arg(lat, n, function, "lat"),
                                   static_cast<std::size_t>(n_threads));
   for (std::size_t i = 0; i < n; ++i) out_inside[i] = mask[i];
 }
@@ -181,7 +172,7 @@ CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, siz
   CRMKIT_CLEAR_OUT(out);
   const char* f = __func__;
   const auto o = index_options(earth_radius_m, flags, f);
-  *out = new crmkit_geo_index{crmkit::geo_index(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), o)};
+  *out = new crmkit_geo_index{crmkit::geo_index(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), o)};
   CRMKIT_API_END();
 }
 
@@ -205,7 +196,7 @@ CRMKIT_API int crmkit_geo_index_count_within(const crmkit_geo_index* index, cons
   CRMKIT_CHECK_NOT_NULL(index);
   if (out_counts == nullptr && m > 0) crmkit::capi::throw_null(f, "out_counts");
   const auto q = query_options(filter, CRMKIT_GEO_ORDER_NONE, n_threads, f);
-  const auto counts = index->index.count_within_batch(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), radius_m, q);
+  const auto counts = index->index.count_within_batch(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), radius_m, q);
   for (std::size_t i = 0; i < m; ++i) out_counts[i] = static_cast<std::int64_t>(counts[i]);
   CRMKIT_API_END();
 }
@@ -218,7 +209,7 @@ CRMKIT_API int crmkit_geo_index_within(const crmkit_geo_index* index, const doub
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(index);
   const auto q = query_options(filter, order, n_threads, f);
-  auto hits = index->index.within_batch(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), radius_m, q);
+  auto hits = index->index.within_batch(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), radius_m, q);
   auto* r = new crmkit_geo_result();
   r->offsets = std::move(hits.offsets);
   r->ids = std::move(hits.ids);
@@ -237,7 +228,7 @@ CRMKIT_API int crmkit_geo_index_nearest(const crmkit_geo_index* index, const dou
   if (k > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
     throw error(errc::invalid_argument, fmt::format("{}: k = {} is too large", f, k));
   const auto q = query_options(filter, CRMKIT_GEO_ORDER_DISTANCE, n_threads, f);
-  const auto nn = index->index.nearest_batch(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), k, q);
+  const auto nn = index->index.nearest_batch(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), k, q);
   std::copy(nn.ids.begin(), nn.ids.end(), out_ids);
   if (out_distances_m != nullptr) std::copy(nn.distances_m.begin(), nn.distances_m.end(), out_distances_m);
   CRMKIT_API_END();
@@ -338,7 +329,7 @@ CRMKIT_API int crmkit_geo_filter_require(crmkit_geo_filter* filter, const double
   CRMKIT_CHECK_NOT_NULL(filter);
   if (op < CRMKIT_GEO_EQUAL || op > CRMKIT_GEO_GREATER_EQUAL)
     throw error(errc::invalid_argument, fmt::format("{}: op {} is not one of CRMKIT_GEO_EQUAL .. CRMKIT_GEO_GREATER_EQUAL", f, op));
-  filter->filter.require(as_span(values, n, f, "values"), static_cast<crmkit::geo_compare>(op), threshold);
+  filter->filter.require(array_arg(values, n, f, "values"), static_cast<crmkit::geo_compare>(op), threshold);
   CRMKIT_API_END();
 }
 
@@ -401,7 +392,7 @@ CRMKIT_API int crmkit_geo_reps_create(const double* lon, const double* lat, size
       }
     }
   }
-  *out = new crmkit_geo_reps{crmkit::rep_roster(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), std::move(areas))};
+  *out = new crmkit_geo_reps{crmkit::rep_roster(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), std::move(areas))};
   CRMKIT_API_END();
 }
 
@@ -441,7 +432,7 @@ CRMKIT_API int crmkit_geo_reps_nearest(const crmkit_geo_reps* reps, const double
   const auto o = rep_options(max_distance_m, flags, f);
   check_threads(n_threads, f);
   const crmkit::geo_neighbors near = reps->roster.nearest_available_batch(
-      as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), k, o, static_cast<std::size_t>(n_threads));
+      array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), k, o, static_cast<std::size_t>(n_threads));
   std::copy(near.ids.begin(), near.ids.end(), out_ids);
   if (out_distances_m != nullptr) std::copy(near.distances_m.begin(), near.distances_m.end(), out_distances_m);
   CRMKIT_API_END();
@@ -457,7 +448,7 @@ CRMKIT_API int crmkit_geo_reps_assign(const crmkit_geo_reps* reps, const double*
   const std::size_t n_reps = reps->roster.size();
   const auto o = rep_options(max_distance_m, flags, f);
   if (capacity == nullptr && n_reps > 0) crmkit::capi::throw_null(f, "capacity");
-  const auto plan = reps->roster.assign(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"),
+  const auto plan = reps->roster.assign(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"),
                                         std::span<const std::int32_t>(capacity, n_reps), o);
   std::copy(plan.rep.begin(), plan.rep.end(), out_rep);
   if (out_distances_m != nullptr) std::copy(plan.distance_m.begin(), plan.distance_m.end(), out_distances_m);
@@ -482,8 +473,8 @@ CRMKIT_API int crmkit_geo_track_analyze(const int64_t* time, const double* lon, 
   const crmkit::track_options defaults;
   auto t = std::make_unique<crmkit_geo_track>();
   t->n_fixes = n;
-  t->summary = crmkit::analyze_track(std::span<const std::int64_t>(time, n), as_span(lon, n, f, "lon"),
-                                     as_span(lat, n, f, "lat"), customers == nullptr ? nullptr : &customers->index,
+  t->summary = crmkit::analyze_track(std::span<const std::int64_t>(time, n), array_arg(lon, n, f, "lon"),
+                                     array_arg(lat, n, f, "lat"), customers == nullptr ? nullptr : &customers->index,
                                      options == nullptr ? defaults : options->options);
   *out = t.release();
   CRMKIT_API_END();
@@ -549,7 +540,7 @@ CRMKIT_API int crmkit_geo_grid_create(const double* lon, const double* lat, cons
   o.cell_deg = cell_deg;
   o.bounds = {min_lon, min_lat, max_lon, max_lat};
   const std::span<const double> v = values == nullptr ? std::span<const double>() : std::span<const double>(values, n);
-  *out = new crmkit_geo_grid{crmkit::grid_density(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), v, o)};
+  *out = new crmkit_geo_grid{crmkit::grid_density(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), v, o)};
   CRMKIT_API_END();
 }
 
@@ -600,8 +591,8 @@ CRMKIT_API int crmkit_geo_convert(int32_t from, int32_t to, const double* lon, c
   CRMKIT_API_BEGIN();
   const char* f = __func__;
   crmkit::convert_coordinates(static_cast<crmkit::coordinate_system>(from), static_cast<crmkit::coordinate_system>(to),
-                              as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), out_span(out_lon, n, f, "out_lon"),
-                              out_span(out_lat, n, f, "out_lat"), f);
+                              array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), array_arg(out_lon, n, f, "out_lon"),
+                              array_arg(out_lat, n, f, "out_lat"), f);
   CRMKIT_API_END();
 }
 
@@ -609,9 +600,9 @@ CRMKIT_API int crmkit_geo_distance(const double* lon1, const double* lat1, const
                                    size_t n, int32_t method, double* out_m) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  crmkit::pair_distances_m(as_span(lon1, n, f, "lon1"), as_span(lat1, n, f, "lat1"), as_span(lon2, n, f, "lon2"),
-                           as_span(lat2, n, f, "lat2"), static_cast<crmkit::distance_method>(method),
-                           out_span(out_m, n, f, "out_m"), f);
+  crmkit::pair_distances_m(array_arg(lon1, n, f, "lon1"), array_arg(lat1, n, f, "lat1"), array_arg(lon2, n, f, "lon2"),
+                           array_arg(lat2, n, f, "lat2"), static_cast<crmkit::distance_method>(method),
+                           array_arg(out_m, n, f, "out_m"), f);
   CRMKIT_API_END();
 }
 
@@ -626,7 +617,7 @@ CRMKIT_API int crmkit_geo_geohash_encode(const double* lon, const double* lat, s
   // The C contract: `out` holds n * (precision + 1) bytes (a precision out of range fails first).
   const std::size_t stride = precision >= 1 && precision <= crmkit::geohash_max_precision
                                  ? static_cast<std::size_t>(precision) + 1 : 0;
-  crmkit::geohash_encode_into(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), precision,
+  crmkit::geohash_encode_into(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), precision,
                               std::span<char>(out, n * stride), f);
   CRMKIT_API_END();
 }
@@ -660,7 +651,7 @@ CRMKIT_API int crmkit_geo_geohash_grid_create(const double* lon, const double* l
   std::vector<std::span<const double>> spans(columns.begin(), columns.end());
   auto g = std::make_unique<crmkit_geo_geohash_grid>();
   g->n_points = n;
-  g->grid = crmkit::geohash_grid(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), spans, precision);
+  g->grid = crmkit::geohash_grid(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), spans, precision);
   *out = g.release();
   CRMKIT_API_END();
 }
@@ -754,7 +745,7 @@ CRMKIT_API int crmkit_geo_coverage_compute(const int64_t* time, const double* lo
   const auto n_fixes = static_cast<std::size_t>(track_offsets[n_tracks]);
   if (time == nullptr && n_fixes > 0) crmkit::capi::throw_null(f, "time");
   const std::span<const std::int64_t> all_t(time, n_fixes);
-  const auto all_x = as_span(lon, n_fixes, f, "lon"), all_y = as_span(lat, n_fixes, f, "lat");
+  const auto all_x = array_arg(lon, n_fixes, f, "lon"), all_y = array_arg(lat, n_fixes, f, "lat");
   std::vector<crmkit::gps_track> tracks(n_tracks);
   for (std::size_t t = 0; t < n_tracks; ++t) {
     const auto b = static_cast<std::size_t>(track_offsets[t]);

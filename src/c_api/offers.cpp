@@ -47,6 +47,7 @@ namespace {
 
 using crmkit::errc;
 using crmkit::error;
+using crmkit::capi::array_arg;
 using crmkit::capi::check_capacity;
 
 const crmkit_rules::result& fitted(const crmkit_rules* h, const char* function) {
@@ -95,12 +96,6 @@ void copy_names(const std::vector<std::string>& names, char* buf, std::size_t ca
   crmkit::capi::copy_out(text, buf, cap, out_needed, function);
 }
 
-template <class T>
-std::span<const T> input(const T* p, std::size_t n, const char* function, const char* argument) {
-  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, argument);
-  return {p, n};
-}
-
 // Offsets and concatenated items of a list of item vectors.
 template <class Get>
 void write_lists(std::size_t n, Get get, std::int64_t* offsets, std::int32_t* items) {
@@ -114,12 +109,30 @@ void write_lists(std::size_t n, Get get, std::int64_t* offsets, std::int32_t* it
   }
 }
 
+// A CSR matrix into the caller's indptr / indices / data with capacities (*out_nnz first,
+// so that a too-small buffer still tells the size).
+void copy_csr_out(const crmkit::interaction_matrix& m, std::int64_t* indptr, std::size_t indptr_cap,
+                  std::int32_t* indices, double* data, std::size_t nnz_cap, std::size_t* out_nnz,
+                  const char* function) {
+  *crmkit::capi::not_null(out_nnz, function, "out_nnz") = m.nnz();
+  check_capacity(indptr_cap, m.indptr.size(), function, "indptr_cap");
+  check_capacity(nnz_cap, m.nnz(), function, "nnz_cap");
+  crmkit::capi::not_null(indptr, function, "indptr");
+  if (m.nnz() > 0) {
+    crmkit::capi::not_null(indices, function, "indices");
+    crmkit::capi::not_null(data, function, "data");
+  }
+  std::copy(m.indptr.begin(), m.indptr.end(), indptr);
+  std::copy(m.indices.begin(), m.indices.end(), indices);
+  std::copy(m.values.begin(), m.values.end(), data);
+}
+
 // A CSR structure from the host (values 1).
 crmkit::interaction_matrix structure(const int64_t* indptr, const int32_t* indices, std::size_t n_rows,
                                      std::size_t n_cols, std::size_t nnz, const char* function) {
   if (indptr == nullptr) crmkit::capi::throw_null(function, "indptr");
   const std::vector<double> ones(nnz, 1.0);
-  return crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, function, "indices"), ones, n_rows,
+  return crmkit::make_interaction_matrix({indptr, n_rows + 1}, array_arg(indices, nnz, function, "indices"), ones, n_rows,
                                          n_cols);
 }
 
@@ -154,7 +167,7 @@ CRMKIT_API int crmkit_baskets_from_arrays(const int64_t* offsets, size_t n_baske
   CRMKIT_CLEAR_OUT(out);
   auto h = std::make_unique<crmkit_baskets>();
   h->baskets = crmkit::make_baskets({CRMKIT_NOT_NULL(offsets), n_baskets + 1},
-                                    input(items, n_entries, __func__, "items"), n_items);
+                                    array_arg(items, n_entries, __func__, "items"), n_items);
   *out = h.release();
   CRMKIT_API_END();
 }
@@ -220,17 +233,7 @@ CRMKIT_API int crmkit_baskets_matrix(const crmkit_baskets* baskets, int32_t valu
     throw error(errc::invalid_argument,
                 fmt::format("{}: value = {} is neither CRMKIT_INTERACTION_ORDERS (0) nor _SPEND (1)", __func__, value));
   const auto m = crmkit::customer_product_matrix(baskets->baskets, static_cast<crmkit::interaction_value>(value));
-  *out_nnz = m.nnz();
-  check_capacity(indptr_cap, m.indptr.size(), __func__, "indptr_cap");
-  check_capacity(nnz_cap, m.nnz(), __func__, "nnz_cap");
-  CRMKIT_CHECK_NOT_NULL(indptr);
-  if (m.nnz() > 0) {
-    CRMKIT_CHECK_NOT_NULL(indices);
-    CRMKIT_CHECK_NOT_NULL(data);
-  }
-  std::copy(m.indptr.begin(), m.indptr.end(), indptr);
-  std::copy(m.indices.begin(), m.indices.end(), indices);
-  std::copy(m.values.begin(), m.values.end(), data);
+  copy_csr_out(m, indptr, indptr_cap, indices, data, nnz_cap, out_nnz, __func__);
   CRMKIT_API_END();
 }
 
@@ -272,7 +275,7 @@ CRMKIT_API int crmkit_offers_evaluate(const int32_t* offer_items, size_t n_rows,
   crmkit::offer_table t;
   t.n_rows = n_rows;
   t.top_n = top_n;
-  const auto items = input(offer_items, n_rows * top_n, __func__, "offer_items");
+  const auto items = array_arg(offer_items, n_rows * top_n, __func__, "offer_items");
   t.item.assign(items.begin(), items.end());
   check_capacity(cap, CRMKIT_OFFERS_N_METRICS, __func__);
   const auto m = crmkit::evaluate_offers(t, relevant, k);
@@ -385,7 +388,7 @@ CRMKIT_API int crmkit_rules_suggest(const crmkit_rules* rules, const int32_t* ba
   CRMKIT_API_BEGIN();
   const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
   CRMKIT_CHECK_NOT_NULL(out_needed);
-  const auto s = crmkit::suggest_items(r.rules, input(basket, n, __func__, "basket"));
+  const auto s = crmkit::suggest_items(r.rules, array_arg(basket, n, __func__, "basket"));
   *out_needed = s.size();
   check_capacity(cap, s.size(), __func__);
   if (!s.empty()) {
@@ -428,8 +431,8 @@ CRMKIT_API int crmkit_als_fit(crmkit_als* als, const int64_t* indptr, const int3
     throw error(errc::invalid_argument,
                 fmt::format("{}: give both user_init and item_init, or neither (user_init {}, item_init {})", __func__,
                             user_init ? "given" : "NULL", item_init ? "given" : "NULL"));
-  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, __func__, "indices"),
-                                           input(data, nnz, __func__, "data"), n_rows, n_cols);
+  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, array_arg(indices, nnz, __func__, "indices"),
+                                           array_arg(data, nnz, __func__, "data"), n_rows, n_cols);
   if (user_init == nullptr) {
     als->model = crmkit::als_fit(m, als->options);
   } else {
@@ -550,8 +553,8 @@ CRMKIT_API int crmkit_item_knn_fit(crmkit_item_knn* knn, const int64_t* indptr, 
   knn->model.reset();
   knn->history = {};
   CRMKIT_CHECK_NOT_NULL(indptr);
-  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, __func__, "indices"),
-                                           input(data, nnz, __func__, "data"), n_rows, n_cols);
+  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, array_arg(indices, nnz, __func__, "indices"),
+                                           array_arg(data, nnz, __func__, "data"), n_rows, n_cols);
   knn->model = crmkit::item_knn_fit(m, knn->options);
   knn->history = std::move(m);
   CRMKIT_API_END();
@@ -561,18 +564,7 @@ CRMKIT_API int crmkit_item_knn_similarity(const crmkit_item_knn* knn, int64_t* i
                                           int32_t* indices, double* data, size_t nnz_cap, size_t* out_nnz) {
   CRMKIT_API_BEGIN();
   const auto& m = fitted(CRMKIT_NOT_NULL(knn), __func__).similarity;
-  CRMKIT_CHECK_NOT_NULL(out_nnz);
-  *out_nnz = m.nnz();
-  check_capacity(indptr_cap, m.indptr.size(), __func__, "indptr_cap");
-  check_capacity(nnz_cap, m.nnz(), __func__, "nnz_cap");
-  CRMKIT_CHECK_NOT_NULL(indptr);
-  if (m.nnz() > 0) {
-    CRMKIT_CHECK_NOT_NULL(indices);
-    CRMKIT_CHECK_NOT_NULL(data);
-  }
-  std::copy(m.indptr.begin(), m.indptr.end(), indptr);
-  std::copy(m.indices.begin(), m.indices.end(), indices);
-  std::copy(m.values.begin(), m.values.end(), data);
+  copy_csr_out(m, indptr, indptr_cap, indices, data, nnz_cap, out_nnz, __func__);
   CRMKIT_API_END();
 }
 
@@ -605,12 +597,12 @@ CRMKIT_API int crmkit_offers_rank_by_value(const int32_t* items, const double* s
   crmkit::offer_table t;
   t.n_rows = n_rows;
   t.top_n = top_n;
-  const auto in_items = input(items, n, __func__, "items");
-  const auto in_scores = input(scores, n, __func__, "scores");
+  const auto in_items = array_arg(items, n, __func__, "items");
+  const auto in_scores = array_arg(scores, n, __func__, "scores");
   t.item.assign(in_items.begin(), in_items.end());
   t.score.assign(in_scores.begin(), in_scores.end());
   t.cold_start.assign(n_rows, 0);
-  const auto rows = input(row_value, n_rows, __func__, "row_value");
+  const auto rows = array_arg(row_value, n_rows, __func__, "row_value");
   const auto per_item = item_value == nullptr ? std::span<const double>{} : std::span<const double>(item_value, n_items);
   const auto out = crmkit::rank_by_value(t, rows, per_item);
   check_capacity(cap, n, __func__);
@@ -634,7 +626,7 @@ CRMKIT_API int crmkit_offers_add_columns(crmkit_table* table, const char* prefix
   if (top_n == 0) throw error(errc::invalid_argument, fmt::format("{}: top_n is 0", __func__));
   const std::size_t n = n_rows * top_n;
   auto strings = [&](const char* const* p, std::size_t count, const char* argument) {
-    const auto in = input(p, count, __func__, argument);
+    const auto in = array_arg(p, count, __func__, argument);
     std::vector<std::string> out;
     out.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
@@ -649,8 +641,8 @@ CRMKIT_API int crmkit_offers_add_columns(crmkit_table* table, const char* prefix
   crmkit::offer_table t;
   t.n_rows = n_rows;
   t.top_n = top_n;
-  const auto in_items = input(items, n, __func__, "items");
-  const auto in_scores = input(scores, n, __func__, "scores");
+  const auto in_items = array_arg(items, n, __func__, "items");
+  const auto in_scores = array_arg(scores, n, __func__, "scores");
   t.item.assign(in_items.begin(), in_items.end());
   t.score.assign(in_scores.begin(), in_scores.end());
   if (values != nullptr) t.value.assign(values, values + n);

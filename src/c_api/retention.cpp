@@ -18,12 +18,9 @@ namespace {
 
 using crmkit::errc;
 using crmkit::error;
-
-std::span<const double> span_of(const double* p, std::size_t n) { return {p, n}; }
-
-void check_count(const char* function, std::size_t n) {
-  if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: n is 0", function));
-}
+using crmkit::capi::check_count;
+using crmkit::capi::optional_arg;
+using crmkit::capi::span_of;
 
 const crmkit::fit_report& report_of(const crmkit_retention& m, const char* function) {
   const auto* r = m.model.report();
@@ -59,7 +56,7 @@ CRMKIT_API int crmkit_retention_fit(crmkit_retention* model, const double* perio
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
-  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  const auto w = optional_arg(weights, n);
   model->model.fit(span_of(CRMKIT_NOT_NULL(periods), n), span_of(CRMKIT_NOT_NULL(churned), n), w, model->options);
   CRMKIT_API_END();
 }
