@@ -65,9 +65,8 @@ def macro_entry_points(name: str, args: list[str], macros: dict, depth: int = 0)
 def c_entry_points(text: str, macros: dict) -> int:
     names = set(_C_DEF.findall(text))
     for name in macros:
-        for m in re.finditer(rf"^\s*{name}\(([^()]*)\)", text, re.M):
-            if any("##" in line for line in macros[name][1].splitlines()):
-                names.update(macro_entry_points(name, [a.strip() for a in m[1].split(",")], macros))
+        for m in re.finditer(rf"^{name}\(([^()]*)\)", text, re.M):
+            names.update(macro_entry_points(name, [a.strip() for a in m[1].split(",")], macros))
     return len(names)
 
 
