@@ -34,6 +34,7 @@ import os
 import sys
 import sysconfig
 import threading
+import weakref
 from ctypes import byref, c_double, c_int32
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -229,7 +230,12 @@ class _CheckedCalls:
     """``_lib.C.crmkit_kmeans_fit(...)``: calls that C function and raises the :class:`crmkit.Error` of a
     nonzero status (as :func:`check`); a numpy array argument passes as a pointer to its data
     (:func:`_argument`), ``None`` as NULL. Every binding's C call goes through here, so no
-    wrapper converts pointers or checks a status itself."""
+    wrapper converts pointers or checks a status itself. ``_lib.Q`` is the same for the
+    first call of the two-call protocol (a size query with capacity 0): there
+    ``E_BUFFER_TOO_SMALL`` is the expected answer, not an error."""
+
+    def __init__(self, size_query: bool = False) -> None:
+        self._size_query = size_query
 
     def __getattr__(self, name: str) -> Any:
         if not name.startswith("crmkit_"):
@@ -238,14 +244,58 @@ class _CheckedCalls:
 
         def call(*args: Any) -> None:
             types = function.argtypes or ()
-            check(function(*(_argument(name, i, a, types[i]) if i < len(types) else a for i, a in enumerate(args))))
+            rc = function(*(_argument(name, i, a, types[i]) if i < len(types) else a for i, a in enumerate(args)))
+            if not (self._size_query and rc == _errors.E_BUFFER_TOO_SMALL):
+                check(rc)
 
         call.__name__ = name
         return call
 
 
-#: The checked C functions (see :class:`_CheckedCalls`).
+#: The checked C functions, and their size queries (see :class:`_CheckedCalls`).
 C = _CheckedCalls()
+Q = _CheckedCalls(size_query=True)
+
+
+def text(function: Any, *args: Any) -> str:
+    """The text of ``function(*args, char* buf, size_t cap, size_t* out_needed)`` (a C
+    function object) by the two-call protocol: a size query, then the copy."""
+    needed = ctypes.c_size_t()
+    rc = function(*args, None, 0, byref(needed))
+    if rc != _errors.E_BUFFER_TOO_SMALL:
+        check(rc)
+    buffer = ctypes.create_string_buffer(max(needed.value, 1))
+    check(function(*args, buffer, needed.value, byref(needed)))
+    return buffer.value.decode("utf-8")
+
+
+class Handle:
+    """Owns one C handle ``crmkit_<kind>*`` (``ptr``), freed by ``crmkit_<kind>_free`` when
+    the last reference goes (or at ``finalizer()``). A subclass names the kind once
+    (``kind = "table"``); ``Handle()`` creates one with ``crmkit_<kind>_create``,
+    ``Handle(ptr)`` adopts one a C function returned. ``keepalive`` holds host arrays the
+    handle borrows, so they live as long as it does."""
+
+    kind = ""
+    __slots__ = ("ptr", "keepalive", "finalizer", "__weakref__")
+
+    def __init__(self, ptr: Any = None, keepalive: Sequence[Any] = ()) -> None:
+        if ptr is None:
+            ptr = declarations().handle_pointer(f"crmkit_{self.kind}")()
+            getattr(C, f"crmkit_{self.kind}_create")(byref(ptr))
+        self.ptr = ptr
+        self.keepalive = list(keepalive)
+        self.finalizer = weakref.finalize(self, getattr(get(), f"crmkit_{self.kind}_free"), ptr)
+
+
+def adopt(owner: Any, handle: Any, kind: str) -> None:
+    """Makes ``owner._handle`` the C handle ``handle`` of type ``crmkit_<kind>``, freed with
+    ``owner`` (``owner._finalizer``); the handle it held before is freed now."""
+    previous = getattr(owner, "_finalizer", None)
+    if previous is not None:
+        previous()
+    owner._handle = handle
+    owner._finalizer = weakref.finalize(owner, getattr(get(), f"crmkit_{kind}_free"), handle)
 
 
 def declarations() -> _cdecl.Declarations:
@@ -347,6 +397,13 @@ class _LibraryDefault:
 
 #: A keyword default meaning "the library's default" (see :func:`resolve`).
 DEFAULT: Any = _LibraryDefault()
+
+
+def resolve_into(owner: Any, module: str, **values: Any) -> None:
+    """Sets ``owner.<name>`` to :func:`resolve` ``(module, name, value)`` for every keyword:
+    the keyword defaults of an estimator, taken from the library once."""
+    for name, value in values.items():
+        setattr(owner, name, resolve(module, name, value))
 
 
 def resolve(module: str, name: str, value: Any) -> Any:

@@ -29,13 +29,13 @@ or k; a parse error with the position for malformed WKT/GeoJSON).
 from __future__ import annotations
 
 import ctypes
-import weakref
 from ctypes import byref, c_double, c_size_t
 from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
+from ._arrays import keyed, series_index
 from ._errors import InvalidArgumentError
 
 __all__ = ["GeoIndex", "GeoFilter", "Territory", "territory_contains", "customer_territories", "EARTH_MEAN_RADIUS_M"]
@@ -65,18 +65,7 @@ def _pair(lon: Any, lat: Any) -> Tuple[np.ndarray, np.ndarray, bool]:
 
 def _series_index(lon: Any, lat: Any) -> Any:
     """The index of lon / lat when either is a pandas Series (they must agree), else None."""
-    import sys
-
-    pd = sys.modules.get("pandas")
-    if pd is None:
-        return None
-    series = [s for s in (lon, lat) if isinstance(s, pd.Series)]
-    if not series:
-        return None
-    if len(series) == 2 and not series[0].index.equals(series[1].index):
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                   "lon and lat are Series with different indexes; align them first")
-    return series[0].index.copy()
+    return series_index((("lon", lon), ("lat", lat)))
 
 
 def _is_dataset(value: Any) -> bool:
@@ -85,12 +74,7 @@ def _is_dataset(value: Any) -> bool:
     return isinstance(value, Dataset)
 
 
-def _keyed(values: np.ndarray, index: Any, name: str) -> Any:
-    if index is None:
-        return values
-    import pandas as pd
-
-    return pd.Series(values, index=index, name=name)
+_keyed = keyed
 
 
 def _customer_frame(ptr: Any, dataset: Any) -> Any:
@@ -121,12 +105,10 @@ class GeoFilter:
     """
 
     def __init__(self, n: int) -> None:
-        lib = _lib.get()
         handle = _lib.GeoFilterP()
         _lib.C.crmkit_geo_filter_create(c_size_t(int(n)), byref(handle))
-        self._handle = handle
         self._n = int(n)
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_filter_free, handle)
+        _lib.adopt(self, handle, "geo_filter")
 
     def require(self, values: Any, op: str, threshold: float) -> "GeoFilter":
         """Keeps rows with ``values[row] op threshold``; op is one of == != < <= > >=."""
@@ -154,12 +136,10 @@ class Territory:
     rejected, as RFC 7946 asks for a split MultiPolygon. Immutable; thread-safe."""
 
     def __init__(self, text: str, wrap_antimeridian: bool = False) -> None:
-        lib = _lib.get()
         handle = _lib.GeoTerritoryP()
         flags = _lib.GEO_WRAP_ANTIMERIDIAN if wrap_antimeridian else 0
         _lib.C.crmkit_geo_territory_create(str(text).encode("utf-8"), flags, byref(handle))
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_territory_free, handle)
+        _lib.adopt(self, handle, "geo_territory")
 
     @property
     def bounds(self) -> Tuple[float, float, float, float]:
@@ -187,6 +167,15 @@ class Territory:
         return _keyed(out.astype(bool), index, "inside")
 
 
+def _index_options(earth_radius_m: Optional[float], normalize_longitude: bool, distance_model: str) -> Tuple[float, int]:
+    """(earth radius, flags) of crmkit_geo_index_create / _from_dataset; radius 0 is the library's default."""
+    if distance_model not in ("sphere", "wgs84"):
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
+    flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
+        (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
+    return 0.0 if earth_radius_m is None else float(earth_radius_m), flags
+
+
 def _filter_handle(filter: Optional[GeoFilter]) -> Any:
     return None if filter is None else filter._handle
 
@@ -208,17 +197,10 @@ class GeoIndex:
     def __init__(self, lon: Any, lat: Any, earth_radius_m: Optional[float] = None,
                  normalize_longitude: bool = False, distance_model: str = "sphere") -> None:
         x, y, _ = _pair(lon, lat)
-        if distance_model not in ("sphere", "wgs84"):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
-        lib = _lib.get()
         handle = _lib.GeoIndexP()
-        flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
-            (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
-        radius = 0.0 if earth_radius_m is None else float(earth_radius_m)  # 0: the library's default
+        radius, flags = _index_options(earth_radius_m, normalize_longitude, distance_model)
         _lib.C.crmkit_geo_index_create(x, y, c_size_t(x.shape[0]), radius, flags, byref(handle))
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_index_free, handle)
+        _lib.adopt(self, handle, "geo_index")
 
     @classmethod
     def from_dataset(cls, dataset: Any, earth_radius_m: Optional[float] = None, normalize_longitude: bool = False,
@@ -227,18 +209,11 @@ class GeoIndex:
         order of ``dataset.customer_ids``); customers without a location are never returned.
         Options as for the constructor. Raises InvalidArgumentError when the dataset has no
         customer locations."""
-        if distance_model not in ("sphere", "wgs84"):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
-        lib = _lib.get()
         handle = _lib.GeoIndexP()
-        flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
-            (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
-        radius = 0.0 if earth_radius_m is None else float(earth_radius_m)
+        radius, flags = _index_options(earth_radius_m, normalize_longitude, distance_model)
         _lib.C.crmkit_geo_index_from_dataset(dataset._h().ptr, radius, flags, byref(handle))
         self = cls.__new__(cls)
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_index_free, handle)
+        _lib.adopt(self, handle, "geo_index")
         return self
 
     def close(self) -> None:

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import ctypes
 import math
-import weakref
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_size_t
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional, Sequence, Tuple, Union
@@ -109,12 +108,10 @@ class Reps:
             if len(territories) != n:
                 raise _invalid(f"{len(territories)} territories for {n} reps (give one per rep or None)")
             texts = (c_char_p * max(n, 1))(*[None if t is None else str(t).encode("utf-8") for t in territories])
-        lib = _lib.get()
         handle = _lib.GeoRepsP()
         _lib.C.crmkit_geo_reps_create(x, y, c_size_t(n), texts, byref(handle))
-        self._handle = handle
         self._n = n
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_reps_free, handle)
+        _lib.adopt(self, handle, "geo_reps")
         if available is not None:
             mask = np.asarray(available, dtype=bool).ravel()
             if mask.shape[0] != n:
@@ -395,13 +392,7 @@ class Track:
 
 def _geojson_text(function: Any, handle: Any, min_count: int) -> str:
     """The text of a crmkit_geo_*_geojson function by the two-call protocol."""
-    needed = c_size_t()
-    rc = function(handle, int(min_count), None, 0, byref(needed))
-    if rc != _errors.E_BUFFER_TOO_SMALL:  # the size query
-        _lib.check(rc)
-    buffer = ctypes.create_string_buffer(needed.value)
-    _lib.check(function(handle, int(min_count), buffer, needed.value, byref(needed)))
-    return buffer.value.decode("utf-8")
+    return _lib.text(function, handle, int(min_count))
 
 
 class DensityGrid:
@@ -434,14 +425,10 @@ class DensityGrid:
                 raise _invalid(f"{v.shape[0]} values for {x.shape[0]} points")
         if len(self.bounds) != 4:
             raise _invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
-        lib = _lib.get()
         handle = _lib.GeoGridP()
         _lib.C.crmkit_geo_grid_create(x, y, v, c_size_t(x.shape[0]),
                                       float(self.cell_deg), *(float(b) for b in self.bounds), byref(handle))
-        if self._handle is not None:
-            self._finalizer()
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_grid_free, handle)
+        _lib.adopt(self, handle, "geo_grid")
         n_lon, n_lat, outside, unlocated = c_size_t(), c_size_t(), c_size_t(), c_size_t()
         _lib.C.crmkit_geo_grid_sizes(handle, byref(n_lon), byref(n_lat), byref(outside), byref(unlocated))
         shape = (n_lat.value, n_lon.value)
@@ -599,15 +586,11 @@ class GeohashGrid:
         v = np.ascontiguousarray(v, dtype=np.float64)
         if v.ndim != 2 or v.shape[0] != x.shape[0]:
             raise _invalid(f"values have shape {v.shape} for {x.shape[0]} points")
-        lib = _lib.get()
         handle = _lib.GeoGeohashGridP()
         _lib.C.crmkit_geo_geohash_grid_create(x, y, c_size_t(x.shape[0]),
                                               v if v.size else None, c_size_t(v.shape[1]),
                                               int(self.precision), byref(handle))
-        if self._handle is not None:
-            self._finalizer()
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_geohash_grid_free, handle)
+        _lib.adopt(self, handle, "geo_geohash_grid")
         n_cells, n_values, n_points, unlocated = c_size_t(), c_size_t(), c_size_t(), c_size_t()
         precision = c_int32()
         _lib.C.crmkit_geo_geohash_grid_sizes(handle, byref(n_cells), byref(n_values), byref(n_points),

@@ -119,15 +119,12 @@ class KMeans(Persisted):
         n_threads: int = _lib.DEFAULT,
         n_local_trials: Optional[int] = None,
     ) -> None:
-        # _lib.DEFAULT: the library's default (crmkit_kmeans_option_bounds), 8, 1, 300, 1e-4, 1.
-        self.n_clusters = _lib.resolve("kmeans", "n_clusters", n_clusters)
+        # _lib.DEFAULT: the library's default (crmkit_kmeans_option_bounds); its value is in the docs of the option table.
+        _lib.resolve_into(
+            self, "kmeans", n_clusters=n_clusters, n_init=n_init, max_iter=max_iter, tol=tol, n_threads=n_threads)
         self.init = init
-        self.n_init = _lib.resolve("kmeans", "n_init", n_init)
-        self.max_iter = _lib.resolve("kmeans", "max_iter", max_iter)
-        self.tol = _lib.resolve("kmeans", "tol", tol)
         self.algorithm = algorithm
         self.random_state = random_state
-        self.n_threads = _lib.resolve("kmeans", "n_threads", n_threads)
         self.n_local_trials = n_local_trials
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
@@ -154,15 +151,12 @@ class KMeans(Persisted):
         lib = _lib.get()
         handle = _lib.KmeansP()
         _lib.C.crmkit_kmeans_create(byref(handle))
-        finalizer = weakref.finalize(self, lib.crmkit_kmeans_free, handle)
         try:
             self._configure(lib, handle)
         except BaseException:
-            finalizer()
+            lib.crmkit_kmeans_free(handle)
             raise
-        if self._finalizer is not None:
-            self._finalizer()
-        self._handle, self._finalizer = handle, finalizer
+        _lib.adopt(self, handle, "kmeans")
         return handle
 
     def _configure(self, lib: Any, handle: Any) -> None:
@@ -413,7 +407,6 @@ class FeatureScaler(Persisted):
     def fit(self, X: Any, y: Any = None) -> "FeatureScaler":
         """Fits on the rows of X (array-like or DataFrame)."""
 
-        lib = _lib.get()
         x = _matrix(X)
         flags = None
         if self.log1p is not None:
@@ -425,10 +418,7 @@ class FeatureScaler(Persisted):
         _lib.C.crmkit_feature_scaler_fit(x, x.shape[0], x.shape[1],
                                          flags if flags is not None else None,
                                          1 if self.standardize else 0, byref(handle))
-        finalizer = weakref.finalize(self, lib.crmkit_feature_scaler_free, handle)
-        if self._finalizer is not None:
-            self._finalizer()
-        self._handle, self._finalizer = handle, finalizer
+        self._adopt_handle(handle)
         self._read_params()
         return self
 

@@ -30,7 +30,6 @@ on mappings of arrays) returns the positional arrays, as before.
 from __future__ import annotations
 
 import json
-import weakref
 from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_size_t, create_string_buffer
 from typing import Any, List, Mapping, Optional, Sequence, Union
 
@@ -49,20 +48,12 @@ _TRIGGERS = {"time": 1, "purchase": 2, "any": 3}
 _INT64_MIN = -(2**63)
 
 
-class _Model:
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self.finalizer = weakref.finalize(self, _lib.get().crmkit_lifecycle_model_free, ptr)
+class _Model(_lib.Handle):
+    kind = "lifecycle_model"
 
 
-class _Machine:
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self.finalizer = weakref.finalize(self, _lib.get().crmkit_lifecycle_free, ptr)
+class _Machine(_lib.Handle):
+    kind = "lifecycle"
 
 
 def _time(value: Any, what: str) -> int:
@@ -113,14 +104,8 @@ def _choice(value: str, choices: Mapping[str, int], what: str) -> int:
     return choices[value]
 
 
-class _Builder:
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self) -> None:
-        lib = _lib.get()
-        self.ptr = _lib.LifecycleBuilderP()
-        _lib.C.crmkit_lifecycle_builder_create(byref(self.ptr))
-        self.finalizer = weakref.finalize(self, lib.crmkit_lifecycle_builder_free, self.ptr)
+class _Builder(_lib.Handle):
+    kind = "lifecycle_builder"
 
 
 def _names_array(names: Sequence[str]) -> Any:
@@ -307,11 +292,8 @@ class Lifecycle:
         """The model as a saved document: the JSON model document with a ``"crmkit"``
         header (document kind, format, library version); see include/crmkit/lifecycle/model.hpp.
         The machine (stages, log) is not part of it."""
-        lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_lifecycle_model_save(self._model.ptr, None, 0, byref(needed))
-        if rc != _errors.E_BUFFER_TOO_SMALL:
-            _lib.check(rc)
+        _lib.Q.crmkit_lifecycle_model_save(self._model.ptr, None, 0, byref(needed))
         buf = create_string_buffer(needed.value)
         _lib.C.crmkit_lifecycle_model_save(self._model.ptr, buf, needed.value, byref(needed))
         return buf.value.decode("utf-8")
@@ -582,11 +564,8 @@ class Lifecycle:
         NaN while open or unknown; see :meth:`time_in_stage` for open visits)."""
         import pandas as pd
 
-        lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_lifecycle_history(self._m.ptr, None, None, None, None, 0, byref(needed))
-        if rc != _errors.E_BUFFER_TOO_SMALL:
-            _lib.check(rc)
+        _lib.Q.crmkit_lifecycle_history(self._m.ptr, None, None, None, None, 0, byref(needed))
         n_customers = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
         n = needed.value
         offsets = np.empty(n_customers + 1, dtype=np.int64)

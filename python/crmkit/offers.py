@@ -76,18 +76,7 @@ def _choice(value: Any, table: dict, name: str) -> int:
     return table[value]
 
 
-class _Owned:
-    """Owns one C handle, freed by ``free`` when the object goes away."""
-
-    def _own(self, handle: Any, free: Any) -> None:
-        old = getattr(self, "_finalizer", None)
-        if old is not None:
-            old()
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, free, handle)
-
-
-class Baskets(_Owned):
+class Baskets:
     """Baskets (sets of item indices) with, when read from a dataset, product and
     customer ids. Build with :meth:`from_dataset` or :meth:`from_lists`."""
 
@@ -98,11 +87,10 @@ class Baskets(_Owned):
     @classmethod
     def from_dataset(cls, dataset: Any) -> "Baskets":
         """The baskets of a :class:`crmkit.Dataset` read with an order and a product column."""
-        lib = _lib.get()
         handle = _lib.BasketsP()
         _lib.C.crmkit_baskets_from_dataset(dataset._h().ptr, byref(handle))
         out = cls()
-        out._own(handle, lib.crmkit_baskets_free)
+        _lib.adopt(out, handle, "baskets")
         return out
 
     @classmethod
@@ -118,12 +106,11 @@ class Baskets(_Owned):
         items = np.ascontiguousarray(items64, dtype=np.int32)
         if n_items is None:
             n_items = int(items.max()) + 1 if items.size else 0
-        lib = _lib.get()
         handle = _lib.BasketsP()
         _lib.C.crmkit_baskets_from_arrays(offsets, len(lists), items,
                                           items.size, _int(n_items, "n_items"), byref(handle))
         out = cls()
-        out._own(handle, lib.crmkit_baskets_free)
+        _lib.adopt(out, handle, "baskets")
         return out
 
     def _shape(self) -> tuple:
@@ -179,12 +166,11 @@ class Baskets(_Owned):
             ts = pd.Timestamp(cutoff)
             ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
             cutoff = int(ts.value // 1_000_000_000)
-        lib = _lib.get()
         before, after = _lib.BasketsP(), _lib.BasketsP()
         _lib.C.crmkit_baskets_time_split(self._handle, int(cutoff), byref(before), byref(after))
         out = (Baskets(), Baskets())
-        out[0]._own(before, lib.crmkit_baskets_free)
-        out[1]._own(after, lib.crmkit_baskets_free)
+        _lib.adopt(out[0], before, "baskets")
+        _lib.adopt(out[1], after, "baskets")
         return out
 
     def matrix(self, value: str = "orders") -> Any:
@@ -193,13 +179,10 @@ class Baskets(_Owned):
         ``"spend"`` (sum of the line amounts)."""
         import scipy.sparse
 
-        lib = _lib.get()
         code = _choice(value, _VALUES, "value")
         _, _, n_items, n_rows = self._shape()
         nnz = c_size_t()
-        rc = lib.crmkit_baskets_matrix(self._handle, code, None, 0, None, None, 0, byref(nnz))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_baskets_matrix(self._handle, code, None, 0, None, None, 0, byref(nnz))
         indptr = np.empty(n_rows + 1, dtype=np.int64)
         indices = np.empty(nnz.value, dtype=np.int32)
         data = np.empty(nnz.value, dtype=np.float64)
@@ -221,7 +204,7 @@ def _as_baskets(X: Any) -> Baskets:
     return Baskets.from_lists(X)
 
 
-class AssociationRules(_Owned):
+class AssociationRules:
     """FP-growth and association rules with mlxtend's definitions (see the module docstring).
 
     Parameters (mlxtend's defaults): ``min_support`` in (0, 1]; ``max_len`` (None or 0: no
@@ -235,10 +218,9 @@ class AssociationRules(_Owned):
 
     def __init__(self, min_support: float = _lib.DEFAULT, *, max_len: Optional[int] = None,
                  metric: str = "confidence", min_threshold: float = _lib.DEFAULT) -> None:
-        self.min_support = _lib.resolve("rules", "min_support", min_support)
+        _lib.resolve_into(self, "rules", min_support=min_support, min_threshold=min_threshold)
         self.max_len = max_len
         self.metric = metric
-        self.min_threshold = _lib.resolve("rules", "min_threshold", min_threshold)
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
         self._names: List[Any] = []
@@ -246,11 +228,10 @@ class AssociationRules(_Owned):
     def fit(self, baskets: Any) -> "AssociationRules":
         """Mines ``baskets``: a :class:`Baskets`, lists of item indices, or a boolean
         one-hot DataFrame (mlxtend's input; items named by its columns)."""
-        lib = _lib.get()
         b = _as_baskets(baskets)
         handle = _lib.RulesP()
         _lib.C.crmkit_rules_create(byref(handle))
-        self._own(handle, lib.crmkit_rules_free)
+        _lib.adopt(self, handle, "rules")
         _lib.set_option("rules", handle, "min_support", self.min_support)
         _lib.set_option("rules", handle, "min_threshold", self.min_threshold)
         _lib.set_option("rules", handle, "max_len", 0 if self.max_len is None else _int(self.max_len, "max_len"))
@@ -316,11 +297,8 @@ class AssociationRules(_Owned):
 
         self._check_fitted()
         codes = np.asarray([self._index[x] for x in basket if x in self._index], dtype=np.int32)
-        lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_rules_suggest(self._handle, _ptr(codes, c_int32), codes.size, None, None, 0, byref(needed))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_rules_suggest(self._handle, codes, codes.size, None, None, 0, byref(needed))
         items = np.empty(needed.value, dtype=np.int32)
         scores = np.empty(needed.value, dtype=np.float64)
         _lib.C.crmkit_rules_suggest(self._handle, codes, codes.size, items, scores, items.size, byref(needed))
@@ -450,17 +428,11 @@ class ImplicitALS(Persisted):
                  solver: str = "cg", tol: float = _lib.DEFAULT, seed: int = _lib.DEFAULT,
                  n_threads: int = _lib.DEFAULT, weighting: str = "none", bm25_k1: float = _lib.DEFAULT,
                  bm25_b: float = _lib.DEFAULT) -> None:
-        self.factors = _lib.resolve("als", "factors", factors)
-        self.regularization = _lib.resolve("als", "regularization", regularization)
-        self.alpha = _lib.resolve("als", "alpha", alpha)
-        self.max_iter = _lib.resolve("als", "max_iter", max_iter)
-        self.cg_steps = _lib.resolve("als", "cg_steps", cg_steps)
+        _lib.resolve_into(
+            self, "als", factors=factors, regularization=regularization, alpha=alpha, max_iter=max_iter,
+            cg_steps=cg_steps, tol=tol, seed=seed, n_threads=n_threads, bm25_k1=bm25_k1)
         self.solver = solver
-        self.tol = _lib.resolve("als", "tol", tol)
-        self.seed = _lib.resolve("als", "seed", seed)
-        self.n_threads = _lib.resolve("als", "n_threads", n_threads)
         self.weighting = weighting
-        self.bm25_k1 = _lib.resolve("als", "bm25_k1", bm25_k1)
         # B's range [0, 1] looks like a flag to _lib.resolve; it is a real option.
         self.bm25_b = _lib.option_bounds("als", "bm25_b")[2] if bm25_b is _lib.DEFAULT else bm25_b
         self._handle: Any = None
@@ -627,7 +599,7 @@ def _offers_frame(items: np.ndarray, scores: np.ndarray, cold: np.ndarray, custo
     })
 
 
-class ItemKNN(_Owned):
+class ItemKNN:
     """Item-item cosine nearest neighbours (crmkit/offers/item_knn.hpp), as the
     ``implicit`` library's ``CosineRecommender``: the ``neighbours`` (K) most similar
     products of each product by the cosine of their customer columns (the product itself
@@ -638,8 +610,7 @@ class ItemKNN(_Owned):
     """
 
     def __init__(self, neighbours: int = _lib.DEFAULT, *, n_threads: int = _lib.DEFAULT) -> None:
-        self.neighbours = _lib.resolve("item_knn", "neighbours", neighbours)
-        self.n_threads = _lib.resolve("item_knn", "n_threads", n_threads)
+        _lib.resolve_into(self, "item_knn", neighbours=neighbours, n_threads=n_threads)
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
 
@@ -648,19 +619,16 @@ class ItemKNN(_Owned):
         or a dense array (customers x products, values >= 0)."""
         import scipy.sparse
 
-        lib = _lib.get()
         m, indptr, indices, data, self.customer_ids, self.product_ids = _matrix_input(X, value)
         handle = _lib.ItemKnnP()
         _lib.C.crmkit_item_knn_create(byref(handle))
-        self._own(handle, lib.crmkit_item_knn_free)
+        _lib.adopt(self, handle, "item_knn")
         for name in ("neighbours", "n_threads"):
             _lib.set_option("item_knn", handle, name, getattr(self, name))
         _lib.C.crmkit_item_knn_fit(handle, indptr, indices, data, m.shape[0], m.shape[1], data.size)
         self._rows = m.shape[0]
         nnz = c_size_t()
-        rc = lib.crmkit_item_knn_similarity(handle, None, 0, None, None, 0, byref(nnz))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_item_knn_similarity(handle, None, 0, None, None, 0, byref(nnz))
         sp = np.empty(m.shape[1] + 1, dtype=np.int64)
         si = np.empty(nnz.value, dtype=np.int32)
         sv = np.empty(nnz.value, dtype=np.float64)

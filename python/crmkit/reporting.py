@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import weakref
 from ctypes import byref, c_size_t
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Union
@@ -97,10 +96,8 @@ class Chart:
         return f"Chart({self.name!r}, kind={self.kind!r}, rows={self.rows}, columns={list(self.columns)})"
 
 
-class _ReportHandle:
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self._finalizer = weakref.finalize(self, _lib.get().crmkit_report_free, ptr)
+class _ReportHandle(_lib.Handle):
+    kind = "report"
 
 
 class ReportData:

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from .dataset import Dataset, _encode, _float_array, _pack_strings, _time_array, _unix_seconds
+from .dataset import Dataset, _csv_options, _float_array, _pack_strings, _time_array, _unix_seconds
 from .scoring import _ConfigHandle
 from .table import _TableHandle, _string, to_frame
 
@@ -38,8 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CustomerState", "StateInfo", "score_lifecycle"]
 
 ConfigLike = Optional[Union[str, bytes, "os.PathLike[str]", Mapping[str, Any]]]
-
-_TIME_FORMATS = ("iso8601", "epoch_seconds", "compact_date")
 
 
 class StateInfo(NamedTuple):
@@ -52,16 +50,8 @@ class StateInfo(NamedTuple):
     max_time: int  #: latest transaction, Unix seconds (0 when empty)
 
 
-class _Handle:
-    __slots__ = ("ptr", "_free")
-
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self._free = _lib.get().crmkit_state_free
-
-    def __del__(self) -> None:
-        if getattr(self, "ptr", None):
-            self._free(self.ptr)
+class _Handle(_lib.Handle):
+    kind = "state"
 
 
 class CustomerState:
@@ -132,25 +122,10 @@ class CustomerState:
         MiB): memory is the state plus one block. Bad rows raise crmkit.Error naming the
         file and line (the rules of :meth:`crmkit.Dataset.from_csv`; no order column).
         On an error the state keeps the blocks read before it. Returns self."""
-        if time_format not in _TIME_FORMATS:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"time_format {time_format!r} is not one of {sorted(_TIME_FORMATS)}")
-        if not isinstance(delimiter, str) or len(delimiter) != 1:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"delimiter must be one character, got {delimiter!r}")
-        lib = _lib.get()
-        check = _lib.check
-        options = _lib.CsvOptionsP()
-        check(lib.crmkit_csv_options_create(byref(options)))
-        try:
-            check(lib.crmkit_csv_options_set_int(options, _lib.CSV_DELIMITER, ord(delimiter)))
-            check(lib.crmkit_csv_options_set_int(options, _lib.CSV_TIME_FORMAT,
-                                                 getattr(_lib, f"TIME_{time_format.upper()}")))
-            for key, text in ((_lib.CSV_CUSTOMER_COLUMN, customer_column), (_lib.CSV_TIME_COLUMN, time_column),
-                              (_lib.CSV_AMOUNT_COLUMN, amount_column)):
-                check(lib.crmkit_csv_options_set_string(options, key, _encode(text, "a column name")))
-            check(lib.crmkit_state_add_csv(self._handle.ptr, os.fsencode(path), options, int(block_bytes)))
-        finally:
-            lib.crmkit_csv_options_free(options)
+        options = _csv_options(delimiter, time_format, [], [
+            (_lib.CSV_CUSTOMER_COLUMN, customer_column), (_lib.CSV_TIME_COLUMN, time_column),
+            (_lib.CSV_AMOUNT_COLUMN, amount_column)])
+        _lib.C.crmkit_state_add_csv(self._handle.ptr, os.fsencode(path), options.ptr, int(block_bytes))
         return self
 
     def append(self, customer: Sequence[Any], time: Any, amount: Any, as_of: Any = None,
@@ -225,11 +200,8 @@ class CustomerState:
     # -- persistence ----------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         """The state's binary document (canonical: equal states give equal bytes)."""
-        lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_state_save(self._handle.ptr, None, 0, byref(needed))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_state_save(self._handle.ptr, None, 0, byref(needed))
         buf = create_string_buffer(max(needed.value, 1))
         _lib.C.crmkit_state_save(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value, byref(needed))
         return buf.raw[: needed.value]
@@ -255,13 +227,10 @@ class CustomerState:
     def customer_ids(self) -> List[str]:
         """The customer ids in row order of :meth:`customer_table` (decimal ids by value,
         then the others byte-wise)."""
-        lib = _lib.get()
         n = self.info.n_customers
         offsets = np.zeros(n + 1, dtype=np.uintp)
         needed = c_size_t()
-        rc = lib.crmkit_state_customer_ids(self._handle.ptr, None, 0, None, 0, byref(needed))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_state_customer_ids(self._handle.ptr, None, 0, None, 0, byref(needed))
         buf = create_string_buffer(max(needed.value, 1))
         _lib.C.crmkit_state_customer_ids(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value,
                                          offsets, n + 1, byref(needed))

@@ -12,10 +12,8 @@ Example::
 
 from __future__ import annotations
 
-import ctypes
-import weakref
 from ctypes import byref, c_char_p, c_int32, c_size_t
-from typing import TYPE_CHECKING, Any, List, Sequence
+from typing import TYPE_CHECKING, List, Sequence
 
 import numpy as np
 
@@ -29,24 +27,13 @@ if TYPE_CHECKING:  # pragma: no cover
 _MISSING_INT64 = np.iinfo(np.int64).min
 
 
-class _TableHandle:
+class _TableHandle(_lib.Handle):
     """Owns one ``crmkit_table*``; freed when the last reference goes."""
 
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self.finalizer = weakref.finalize(self, _lib.get().crmkit_table_free, ptr)
+    kind = "table"
 
 
-def _string(function: Any, *args: Any) -> str:
-    needed = c_size_t()
-    rc = function(*args, None, 0, byref(needed))
-    if rc != _errors.E_BUFFER_TOO_SMALL:
-        _lib.check(rc)
-    buffer = ctypes.create_string_buffer(needed.value)
-    _lib.check(function(*args, buffer, needed.value, byref(needed)))
-    return buffer.value.decode("utf-8")
+_string = _lib.text
 
 
 def to_frame(handle: _TableHandle, ids: Sequence[str]) -> "pd.DataFrame":
