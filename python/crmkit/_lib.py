@@ -399,13 +399,6 @@ class _LibraryDefault:
 DEFAULT: Any = _LibraryDefault()
 
 
-def resolve_into(owner: Any, module: str, **values: Any) -> None:
-    """Sets ``owner.<name>`` to :func:`resolve` ``(module, name, value)`` for every keyword:
-    the keyword defaults of an estimator, taken from the library once."""
-    for name, value in values.items():
-        setattr(owner, name, resolve(module, name, value))
-
-
 def resolve(module: str, name: str, value: Any) -> Any:
     """``value``, or the library's default of option ``name`` when ``value`` is DEFAULT
     (a bool for a 0/1 flag whose keyword is a bool)."""

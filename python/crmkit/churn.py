@@ -177,8 +177,10 @@ class _Fitted(Persisted):
     def __init__(self, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT, n_threads: int = _lib.DEFAULT,
                  standard_errors: bool = _lib.DEFAULT) -> None:
         # _lib.DEFAULT: the library's default (crmkit_btyd_option_bounds / crmkit_retention_option_bounds).
-        _lib.resolve_into(
-            self, self._c_name, max_iter=max_iter, tol=tol, n_threads=n_threads, standard_errors=standard_errors)
+        self.max_iter = _lib.resolve(self._c_name, "max_iter", max_iter)
+        self.tol = _lib.resolve(self._c_name, "tol", tol)
+        self.n_threads = _lib.resolve(self._c_name, "n_threads", n_threads)
+        self.standard_errors = _lib.resolve(self._c_name, "standard_errors", standard_errors)
         self._handle, self._finalizer = None, None
         self._unfitted_handle()
         self._fitted = False

@@ -120,8 +120,11 @@ class KMeans(Persisted):
         n_local_trials: Optional[int] = None,
     ) -> None:
         # _lib.DEFAULT: the library's default (crmkit_kmeans_option_bounds); its value is in the docs of the option table.
-        _lib.resolve_into(
-            self, "kmeans", n_clusters=n_clusters, n_init=n_init, max_iter=max_iter, tol=tol, n_threads=n_threads)
+        self.n_clusters = _lib.resolve("kmeans", "n_clusters", n_clusters)
+        self.n_init = _lib.resolve("kmeans", "n_init", n_init)
+        self.max_iter = _lib.resolve("kmeans", "max_iter", max_iter)
+        self.tol = _lib.resolve("kmeans", "tol", tol)
+        self.n_threads = _lib.resolve("kmeans", "n_threads", n_threads)
         self.init = init
         self.algorithm = algorithm
         self.random_state = random_state

@@ -86,8 +86,11 @@ class LogisticChurn(Persisted):
         tol: float = _lib.DEFAULT,
     ) -> None:
         # _lib.DEFAULT: the library's default (crmkit_logistic_option_bounds); its value is in the docs of the option table.
-        _lib.resolve_into(
-            self, "logistic", C=C, fit_intercept=fit_intercept, standardize=standardize, max_iter=max_iter, tol=tol)
+        self.C = _lib.resolve("logistic", "C", C)
+        self.fit_intercept = _lib.resolve("logistic", "fit_intercept", fit_intercept)
+        self.standardize = _lib.resolve("logistic", "standardize", standardize)
+        self.max_iter = _lib.resolve("logistic", "max_iter", max_iter)
+        self.tol = _lib.resolve("logistic", "tol", tol)
         self.class_weight = class_weight
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None

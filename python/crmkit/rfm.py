@@ -157,7 +157,8 @@ class RFM:
     ) -> None:
         self.as_of = as_of
         self.time_unit = time_unit
-        _lib.resolve_into(self, "rfm", bins=bins, n_threads=n_threads)
+        self.bins = _lib.resolve("rfm", "bins", bins)
+        self.n_threads = _lib.resolve("rfm", "n_threads", n_threads)
         self.ties = ties
         self.segments = segments
         self.other = other
