@@ -8,10 +8,9 @@ Every model class exposes ``fit_report_``, a :class:`FitReport`, after ``fit`` (
 
 from __future__ import annotations
 
-from ctypes import POINTER, byref, c_char, c_double, c_int32, c_size_t, cast, create_string_buffer
-import weakref
+from ctypes import byref, c_double, c_int32
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Dict, Optional
 
 from . import _errors, _lib
 
@@ -55,15 +54,8 @@ class FitReport:
         return self.status == "converged"
 
 
-def read_text(function: Callable[..., int], *args: Any) -> str:
-    """The text of a ``f(args..., char* buf, size_t cap, size_t* out_needed)`` call (the two-call protocol)."""
-    needed = c_size_t()
-    rc = function(*args, None, 0, byref(needed))
-    if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-        _lib.check(rc)
-    buf = create_string_buffer(max(needed.value, 1))
-    _lib.check(function(*args, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
-    return buf.value.decode("utf-8")
+#: The text of a two-call-protocol function (kept under its old name for the modules).
+read_text = _lib.text
 
 
 def read_fit_report(prefix: str, handle: Any, **extras: Any) -> FitReport:
@@ -105,11 +97,7 @@ class Persisted:
 
     def _adopt_handle(self, handle: Any) -> None:
         """Owns ``handle``: releases the previous one, frees this one with the instance."""
-        previous = getattr(self, "_finalizer", None)
-        if previous is not None:
-            previous()
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, getattr(_lib.get(), f"crmkit_{self._c_name}_free"), handle)
+        _lib.adopt(self, handle, self._c_name)
 
     def _load_handle(self, text: str) -> None:
         """Takes a handle loaded from a model document (from_text and unpickling)."""

@@ -34,9 +34,12 @@ import os
 import sys
 import sysconfig
 import threading
+import weakref
 from ctypes import byref, c_double, c_int32
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
 
 from . import _cdecl, _errors, _version
 from ._errors import Error
@@ -203,6 +206,96 @@ def check(rc: int) -> None:
 
 #: The name the conventions use (LightGBM's _safe_call).
 _check = check
+
+
+def _argument(function: str, index: int, value: Any, argtype: Any) -> Any:
+    """``value`` as the ctypes argument ``argtype``: a numpy array as a pointer to its data,
+    which must be C-contiguous and of the pointee's dtype (nothing is converted or copied)."""
+    if not isinstance(value, np.ndarray) or not isinstance(argtype, type) or not issubclass(argtype, ctypes._Pointer):
+        return value
+    try:
+        dtype = np.dtype(argtype._type_)
+    except TypeError:  # a pointer to a non-numeric type (char*, a handle): ctypes decides
+        return value
+    if value.dtype != dtype or not value.flags.c_contiguous:
+        raise _errors.error_for(
+            _errors.E_INVALID_ARGUMENT,
+            f"{function}: argument {index + 1} is a {'' if value.flags.c_contiguous else 'non-contiguous '}"
+            f"{value.dtype} array, the library takes C-contiguous {dtype}",
+        )
+    return value.ctypes.data_as(argtype)
+
+
+class _CheckedCalls:
+    """``_lib.C.crmkit_kmeans_fit(...)``: calls that C function and raises the :class:`crmkit.Error` of a
+    nonzero status (as :func:`check`); a numpy array argument passes as a pointer to its data
+    (:func:`_argument`), ``None`` as NULL. Every binding's C call goes through here, so no
+    wrapper converts pointers or checks a status itself. ``_lib.Q`` is the same for the
+    first call of the two-call protocol (a size query with capacity 0): there
+    ``E_BUFFER_TOO_SMALL`` is the expected answer, not an error."""
+
+    def __init__(self, size_query: bool = False) -> None:
+        self._size_query = size_query
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("crmkit_"):
+            raise AttributeError(name)
+        function = getattr(get(), name)
+
+        def call(*args: Any) -> None:
+            types = function.argtypes or ()
+            rc = function(*(_argument(name, i, a, types[i]) if i < len(types) else a for i, a in enumerate(args)))
+            if not (self._size_query and rc == _errors.E_BUFFER_TOO_SMALL):
+                check(rc)
+
+        call.__name__ = name
+        return call
+
+
+#: The checked C functions, and their size queries (see :class:`_CheckedCalls`).
+C = _CheckedCalls()
+Q = _CheckedCalls(size_query=True)
+
+
+def text(function: Any, *args: Any) -> str:
+    """The text of ``function(*args, char* buf, size_t cap, size_t* out_needed)`` (a C
+    function object) by the two-call protocol: a size query, then the copy."""
+    needed = ctypes.c_size_t()
+    rc = function(*args, None, 0, byref(needed))
+    if rc != _errors.E_BUFFER_TOO_SMALL:
+        check(rc)
+    buffer = ctypes.create_string_buffer(max(needed.value, 1))
+    check(function(*args, buffer, needed.value, byref(needed)))
+    return buffer.value.decode("utf-8")
+
+
+class Handle:
+    """Owns one C handle ``crmkit_<kind>*`` (``ptr``), freed by ``crmkit_<kind>_free`` when
+    the last reference goes (or at ``finalizer()``). A subclass names the kind once
+    (``kind = "table"``); ``Handle()`` creates one with ``crmkit_<kind>_create``,
+    ``Handle(ptr)`` adopts one a C function returned. ``keepalive`` holds host arrays the
+    handle borrows, so they live as long as it does."""
+
+    kind = ""
+    __slots__ = ("ptr", "keepalive", "finalizer", "__weakref__")
+
+    def __init__(self, ptr: Any = None, keepalive: Sequence[Any] = ()) -> None:
+        if ptr is None:
+            ptr = declarations().handle_pointer(f"crmkit_{self.kind}")()
+            getattr(C, f"crmkit_{self.kind}_create")(byref(ptr))
+        self.ptr = ptr
+        self.keepalive = list(keepalive)
+        self.finalizer = weakref.finalize(self, getattr(get(), f"crmkit_{self.kind}_free"), ptr)
+
+
+def adopt(owner: Any, handle: Any, kind: str) -> None:
+    """Makes ``owner._handle`` the C handle ``handle`` of type ``crmkit_<kind>``, freed with
+    ``owner`` (``owner._finalizer``); the handle it held before is freed now."""
+    previous = getattr(owner, "_finalizer", None)
+    if previous is not None:
+        previous()
+    owner._handle = handle
+    owner._finalizer = weakref.finalize(owner, getattr(get(), f"crmkit_{kind}_free"), handle)
 
 
 def declarations() -> _cdecl.Declarations:

@@ -43,6 +43,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from . import _errors, _lib
+from ._arrays import keyed
 from ._errors import InvalidArgumentError
 from ._fit import Persisted, read_fit_report
 
@@ -111,12 +112,7 @@ def _name_customer(error: _errors.Error, index: Any) -> _errors.Error:
     return _errors.error_for(error.code, message)
 
 
-def _wrap(values: np.ndarray, index: Any, name: str) -> Any:
-    if index is None:
-        return values
-    import pandas as pd
-
-    return pd.Series(values, index=index, name=name)
+_wrap = keyed
 
 
 def btyd_summary(
@@ -159,13 +155,11 @@ def btyd_summary(
     cols = {k: np.empty(cap, dtype=np.float64) for k in ("frequency", "recency", "T", "monetary_value", "frequency_holdout")}
     n = c_size_t(0)
     duration = c_double(0.0)
-    _lib.check(
-        _lib.get().crmkit_btyd_summarize(
+    _lib.C.crmkit_btyd_summarize(
             dataset._h().ptr, cal, int(has_holdout), hold, float(period_days), cap, byref(n),
-            ids.ctypes.data_as(POINTER(c_int32)), _dp(cols["frequency"]), _dp(cols["recency"]), _dp(cols["T"]),
-            _dp(cols["monetary_value"]), _dp(cols["frequency_holdout"]), byref(duration),
+            ids, cols["frequency"], cols["recency"], cols["T"],
+            cols["monetary_value"], cols["frequency_holdout"], byref(duration),
         )
-    )
     rows = n.value
     all_ids = dataset.customer_ids
     index = pd.Index([all_ids[i] for i in ids[:rows]], name="customer_id")
@@ -181,6 +175,64 @@ class _Fitted(Persisted):
     A subclass has ``_fitted``, ``_read_params`` and ``_read_report``."""
 
     _fitted = False
+    _kind = 0
+    _param_names: Tuple[str, ...] = ()
+
+    def __init__(self, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT, n_threads: int = _lib.DEFAULT,
+                 standard_errors: bool = _lib.DEFAULT) -> None:
+        # _lib.DEFAULT: the library's default (crmkit_btyd_option_bounds / crmkit_retention_option_bounds).
+        self.max_iter = _lib.resolve(self._c_name, "max_iter", max_iter)
+        self.tol = _lib.resolve(self._c_name, "tol", tol)
+        self.n_threads = _lib.resolve(self._c_name, "n_threads", n_threads)
+        self.standard_errors = _lib.resolve(self._c_name, "standard_errors", standard_errors)
+        self._handle, self._finalizer = None, None
+        self._unfitted_handle()
+        self._fitted = False
+
+    def _c(self, function: str) -> Any:
+        """The checked C function crmkit_<btyd|retention>_<function>."""
+        return getattr(_lib.C, f"crmkit_{self._c_name}_{function}")
+
+    def _unfitted_handle(self) -> None:
+        handle = _lib.declarations().handle_pointer(f"crmkit_{self._c_name}")()
+        self._c("create")(self._kind, byref(handle))
+        self._adopt_handle(handle)
+
+    def _apply_settings(self) -> None:
+        for name in ("max_iter", "n_threads", "tol"):
+            _lib.set_option(self._c_name, self._handle, name, getattr(self, name))
+        _lib.set_option(self._c_name, self._handle, "standard_errors", bool(self.standard_errors))
+
+    def _read_params(self) -> None:
+        out = np.empty(len(self._param_names))
+        self._c("params")(self._handle, out, out.size)
+        self.params_ = dict(zip(self._param_names, out.tolist()))
+
+    def _read_report(self) -> None:
+        se = np.empty(len(self._param_names))
+        self._c("standard_errors")(self._handle, se, se.size)
+        report = read_fit_report(self._c_name, self._handle)
+        report = dataclasses.replace(report, log_likelihood=-report.objective,
+                                     standard_errors=dict(zip(self._param_names, se.tolist())))
+        self.fit_report_ = report
+        self.status_ = report.status
+        self.converged_ = report.converged
+        self.n_iter_ = report.iterations
+        self.log_likelihood_ = report.log_likelihood
+        self.gradient_norm_ = report.gradient_norm
+        self.standard_errors_ = report.standard_errors
+
+    @classmethod
+    def from_params(cls, **params: float) -> Any:
+        """A model with given (e.g. published) parameters instead of a fit."""
+        if sorted(params) != sorted(cls._param_names):
+            raise TypeError(f"{cls.__name__}.from_params needs exactly {list(cls._param_names)}")
+        model = cls()
+        values = np.array([params[p] for p in cls._param_names], dtype=np.float64)
+        model._c("set_params")(model._handle, values, values.size)
+        model._fitted = True
+        model._read_params()
+        return model
 
     def _is_fitted(self) -> bool:
         return bool(self._fitted)
@@ -205,30 +257,6 @@ class _Model(_Fitted):
 
     _c_name = "btyd"
 
-    _kind = 0
-    _param_names: Tuple[str, ...] = ()
-
-    def __init__(self, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT, n_threads: int = _lib.DEFAULT,
-                 standard_errors: bool = _lib.DEFAULT) -> None:
-        # _lib.DEFAULT: the library's default (crmkit_btyd_option_bounds): 1000, 1e-9, 1, True.
-        self.max_iter = _lib.resolve("btyd", "max_iter", max_iter)
-        self.tol = _lib.resolve("btyd", "tol", tol)
-        self.n_threads = _lib.resolve("btyd", "n_threads", n_threads)
-        self.standard_errors = _lib.resolve("btyd", "standard_errors", standard_errors)
-        self._handle, self._finalizer = None, None
-        self._unfitted_handle()
-        self._fitted = False
-
-    def _unfitted_handle(self) -> None:
-        handle = _lib.BtydP()
-        _lib.check(_lib.get().crmkit_btyd_create(self._kind, byref(handle)))
-        self._adopt_handle(handle)
-
-    def _apply_settings(self) -> None:
-        for name in ("max_iter", "n_threads", "tol"):
-            _lib.set_option("btyd", self._handle, name, getattr(self, name))
-        _lib.set_option("btyd", self._handle, "standard_errors", bool(self.standard_errors))
-
     def _after_fit(self) -> None:
         self._read_report()
         self._fitted = self._has_params()
@@ -242,52 +270,16 @@ class _Model(_Fitted):
                 stacklevel=3,
             )
 
-    def _read_report(self) -> None:
-        k = len(self._param_names)
-        se = np.empty(k)
-        _lib.check(_lib.get().crmkit_btyd_standard_errors(self._handle, _dp(se), k))
-        report = read_fit_report("btyd", self._handle)
-        report = dataclasses.replace(report, log_likelihood=-report.objective,
-                                     standard_errors=dict(zip(self._param_names, se.tolist())))
-        self.fit_report_ = report
-        self.status_ = report.status
-        self.converged_ = report.converged
-        self.n_iter_ = report.iterations
-        self.log_likelihood_ = report.log_likelihood
-        self.gradient_norm_ = report.gradient_norm
-        self.standard_errors_ = report.standard_errors
-
     def _has_params(self) -> bool:
         k = len(self._param_names)
         out = np.empty(k)
         return _lib.get().crmkit_btyd_params(self._handle, _dp(out), k) == _errors.OK
 
-    def _read_params(self) -> None:
-        k = len(self._param_names)
-        out = np.empty(k)
-        _lib.check(_lib.get().crmkit_btyd_params(self._handle, _dp(out), k))
-        self.params_ = dict(zip(self._param_names, out.tolist()))
-
-    @classmethod
-    def from_params(cls, **params: float) -> "_Model":
-        """A model with given (e.g. published) parameters instead of a fit."""
-        model = cls()
-        missing = [p for p in cls._param_names if p not in params]
-        if missing or len(params) != len(cls._param_names):
-            raise TypeError(f"{cls.__name__}.from_params needs exactly {list(cls._param_names)}")
-        values = np.array([params[p] for p in cls._param_names], dtype=np.float64)
-        _lib.check(_lib.get().crmkit_btyd_set_params(model._handle, _dp(values), values.size))
-        model._fitted = True
-        model._read_params()
-        return model
-
     def _predict(self, what: int, t: float, frequency: Any, recency: Any, T: Any, name: str, names=None) -> Any:
         x, tx, age, index = _rows(frequency, recency, T, *(() if names is None else (names,)))
         out = np.empty(x.size)
         if x.size:
-            _lib.check(
-                _lib.get().crmkit_btyd_predict(self._handle, what, float(t), _dp(x), _dp(tx), _dp(age), x.size, _dp(out))
-            )
+            _lib.C.crmkit_btyd_predict(self._handle, what, float(t), x, tx, age, x.size, out)
         return _wrap(out, index, name)
 
     # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
@@ -297,11 +289,11 @@ class _Model(_Fitted):
         hold that kind; ``crmkit.churn.load_model`` accepts any kind."""
         lib = _lib.get()
         handle = _lib.BtydP()
-        _lib.check(lib.crmkit_btyd_load(text.encode("utf-8"), byref(handle)))
+        _lib.C.crmkit_btyd_load(text.encode("utf-8"), byref(handle))
         kind = lib.crmkit_btyd_kind(handle)
         target = _CLASSES.get(kind)
         has_covariates = c_int32(0)
-        _lib.check(lib.crmkit_btyd_n_covariates(handle, byref(has_covariates), None, None))
+        _lib.C.crmkit_btyd_n_covariates(handle, byref(has_covariates), None, None)
         if has_covariates.value:
             target = _COVARIATE_CLASSES.get(kind)
         if target is None or (cls is not _Model and not issubclass(target, cls)) or (cls is not _Model and cls._kind != kind) \
@@ -362,11 +354,9 @@ class _PurchaseModel(_Model):
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n = {n} is not a whole number of purchases")
         out = np.empty(x.size)
         if x.size:
-            _lib.check(
-                _lib.get().crmkit_btyd_prob_n_purchases(
-                    self._handle, int(n), float(t), _dp(x), _dp(tx), _dp(age), x.size, _dp(out)
+            _lib.C.crmkit_btyd_prob_n_purchases(
+                    self._handle, int(n), float(t), x, tx, age, x.size, out
                 )
-            )
         return _wrap(out, index, f"p_{int(n)}_purchases")
 
 
@@ -386,7 +376,7 @@ class _PurchaseModel(_Model):
 
         k = len(self._param_names)
         out = np.empty(k * k)
-        _lib.check(_lib.get().crmkit_btyd_covariance(self._handle, _dp(out), out.size))
+        _lib.C.crmkit_btyd_covariance(self._handle, out, out.size)
         return pd.DataFrame(out.reshape(k, k), index=list(self._param_names), columns=list(self._param_names))
 
     def param_intervals(self, level: float = 0.9) -> Any:
@@ -396,7 +386,7 @@ class _PurchaseModel(_Model):
 
         k = len(self._param_names)
         lo, hi = np.empty(k), np.empty(k)
-        _lib.check(_lib.get().crmkit_btyd_param_intervals(self._handle, float(level), _dp(lo), _dp(hi), k))
+        _lib.C.crmkit_btyd_param_intervals(self._handle, float(level), lo, hi, k)
         return pd.DataFrame({"estimate": [self.params_[p] for p in self._param_names], "lower": lo, "upper": hi},
                             index=pd.Index(self._param_names, name="parameter"))
 
@@ -411,12 +401,10 @@ class _PurchaseModel(_Model):
         x, tx, age, index = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
         cols = {k: np.empty(x.size) for k in ("estimate", "standard_error", "lower", "upper")}
         if x.size:
-            _lib.check(
-                _lib.get().crmkit_btyd_predict_interval(
-                    self._handle, self._what(what), float(t), float(level), _dp(x), _dp(tx), _dp(age), x.size,
-                    _dp(cols["estimate"]), _dp(cols["standard_error"]), _dp(cols["lower"]), _dp(cols["upper"]),
+            _lib.C.crmkit_btyd_predict_interval(
+                    self._handle, self._what(what), float(t), float(level), x, tx, age, x.size,
+                    cols["estimate"], cols["standard_error"], cols["lower"], cols["upper"],
                 )
-            )
         return pd.DataFrame(cols, index=index)
 
     def total_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
@@ -584,11 +572,9 @@ class BetaGeoBetaBinom(_PurchaseModel):
             value = _f64(np.broadcast_to(np.asarray(spend, dtype=np.float64), x.shape), "spend", x.size)
         out = np.empty(x.size)
         if x.size:
-            _lib.check(
-                _lib.get().crmkit_btyd_bgbb_clv(
-                    self._handle, float(discount_rate), _dp(x), _dp(tx), _dp(n), _dp(value), x.size, _dp(out)
+            _lib.C.crmkit_btyd_bgbb_clv(
+                    self._handle, float(discount_rate), x, tx, n, value, x.size, out
                 )
-            )
         return _wrap(out, index, "clv" if spend is not None else "dert")
 
 
@@ -615,10 +601,9 @@ class GammaGamma(_Model):
         m = _f64(monetary_value, "monetary_value", x.size)
         w = None if weights is None else _f64(weights, "weights", x.size)
         self._apply_settings()
-        lib = _lib.get()
         _lib.set_option("btyd", self._handle, "zero_spend", _lib.BTYD_ZERO_SPEND_DROP if self.zero_spend == "drop" else
                         _lib.BTYD_ZERO_SPEND_REJECT)
-        _lib.check(lib.crmkit_btyd_fit_spend(self._handle, _dp(x), _dp(m), _dp(w), x.size))
+        _lib.C.crmkit_btyd_fit_spend(self._handle, x, m, w, x.size)
         self._after_fit()
         return self
 
@@ -632,7 +617,7 @@ class GammaGamma(_Model):
         m = _f64(monetary_value, "monetary_value", x.size)
         out = np.empty(x.size)
         if x.size:
-            _lib.check(_lib.get().crmkit_btyd_expected_spend(self._handle, _dp(x), _dp(m), x.size, _dp(out)))
+            _lib.C.crmkit_btyd_expected_spend(self._handle, x, m, x.size, out)
         return _wrap(out, index, "expected_spend")
 
 
@@ -700,7 +685,7 @@ class _CovariateModel(_Model):
 
     def _adopt_loaded(self) -> None:
         p1, p2 = c_size_t(), c_size_t()
-        _lib.check(_lib.get().crmkit_btyd_n_covariates(self._handle, None, byref(p1), byref(p2)))
+        _lib.C.crmkit_btyd_n_covariates(self._handle, None, byref(p1), byref(p2))
         if len(self.purchase_columns_) != p1.value or len(self.dropout_columns_) != p2.value:
             self._set_names([f"z{j}" for j in range(p1.value)], [f"w{j}" for j in range(p2.value)])
         super()._adopt_loaded()
@@ -843,7 +828,7 @@ class _CovariateModel(_Model):
 
         k = len(self._param_names)
         out = np.empty(k * k)
-        _lib.check(_lib.get().crmkit_btyd_covariance(self._handle, _dp(out), out.size))
+        _lib.C.crmkit_btyd_covariance(self._handle, out, out.size)
         return pd.DataFrame(out.reshape(k, k), index=list(self._param_names), columns=list(self._param_names))
 
 
@@ -907,7 +892,7 @@ class GammaGammaCovariates(_Model):
 
     def _adopt_loaded(self) -> None:
         k = c_size_t()
-        _lib.check(_lib.get().crmkit_btyd_n_covariates(self._handle, None, byref(k), None))
+        _lib.C.crmkit_btyd_n_covariates(self._handle, None, byref(k), None)
         if len(self.columns_) != k.value:
             self._set_names([f"s{j}" for j in range(k.value)])
         super()._adopt_loaded()
@@ -954,8 +939,7 @@ class GammaGammaCovariates(_Model):
                                        f"the model has {len(self.columns_)} spend covariates; got {len(columns)}")
         out = np.empty(x.size)
         if x.size:
-            _lib.check(_lib.get().crmkit_btyd_expected_spend_covariates(self._handle, _dp(x), _dp(m), x.size, _dp(z),
-                                                                        _dp(out)))
+            _lib.C.crmkit_btyd_expected_spend_covariates(self._handle, x, m, x.size, z, out)
         return _wrap(out, index, "expected_spend")
 
 
@@ -1144,11 +1128,9 @@ def validate_holdout(
     totals = np.empty(3)
     auc = c_double(0.0)
     buckets = np.empty(3 * (int(max_frequency) + 1))
-    _lib.check(
-        _lib.get().crmkit_btyd_validate_holdout(
-            _dp(x), _dp(p), _dp(a), _dp(s), x.size, int(max_frequency), _dp(totals), byref(auc), _dp(buckets)
+    _lib.C.crmkit_btyd_validate_holdout(
+            x, p, a, s, x.size, int(max_frequency), totals, byref(auc), buckets
         )
-    )
     table = buckets.reshape(-1, 3)
     labels = [str(k) for k in range(int(max_frequency))] + [f"{int(max_frequency)}+"]
     by_frequency = pd.DataFrame(
@@ -1184,29 +1166,6 @@ class _RetentionModel(_Fitted):
     """
 
     _c_name = "retention"
-    _kind = 0
-    _param_names: Tuple[str, ...] = ()
-
-    def __init__(self, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT, n_threads: int = _lib.DEFAULT,
-                 standard_errors: bool = _lib.DEFAULT) -> None:
-        # _lib.DEFAULT: the library's default (crmkit_retention_option_bounds).
-        self.max_iter = _lib.resolve("retention", "max_iter", max_iter)
-        self.tol = _lib.resolve("retention", "tol", tol)
-        self.n_threads = _lib.resolve("retention", "n_threads", n_threads)
-        self.standard_errors = _lib.resolve("retention", "standard_errors", standard_errors)
-        self._fitted = False
-        self._handle, self._finalizer = None, None
-        self._unfitted_handle()
-
-    def _unfitted_handle(self) -> None:
-        handle = _lib.RetentionP()
-        _lib.check(_lib.get().crmkit_retention_create(self._kind, byref(handle)))
-        self._adopt_handle(handle)
-
-    def _apply_settings(self) -> None:
-        for name in ("max_iter", "n_threads", "tol"):
-            _lib.set_option("retention", self._handle, name, getattr(self, name))
-        _lib.set_option("retention", self._handle, "standard_errors", bool(self.standard_errors))
 
     def fit(self, periods: Any, churned: Any = None, weights: Any = None) -> "_RetentionModel":
         """Maximum-likelihood fit on per-customer rows: ``periods`` is the lifetime of a
@@ -1224,7 +1183,7 @@ class _RetentionModel(_Fitted):
         c = _f64(churned, "churned", t.size)
         w = None if weights is None else _f64(weights, "weights", t.size)
         self._apply_settings()
-        _lib.check(_lib.get().crmkit_retention_fit(self._handle, _dp(t), _dp(c), _dp(w), t.size))
+        _lib.C.crmkit_retention_fit(self._handle, t, c, w, t.size)
         self._after_fit()
         return self
 
@@ -1233,7 +1192,7 @@ class _RetentionModel(_Fitted):
         acquired, ``survivors[t]`` still active after t renewals. Returns self."""
         s = _f64(survivors, "survivors")
         self._apply_settings()
-        _lib.check(_lib.get().crmkit_retention_fit_survivors(self._handle, _dp(s), s.size))
+        _lib.C.crmkit_retention_fit_survivors(self._handle, s, s.size)
         self._after_fit()
         return self
 
@@ -1248,46 +1207,13 @@ class _RetentionModel(_Fitted):
                 stacklevel=3,
             )
 
-    def _read_params(self) -> None:
-        k = len(self._param_names)
-        out = np.empty(k)
-        _lib.check(_lib.get().crmkit_retention_params(self._handle, _dp(out), k))
-        self.params_ = dict(zip(self._param_names, out.tolist()))
-
-    def _read_report(self) -> None:
-        k = len(self._param_names)
-        se = np.empty(k)
-        _lib.check(_lib.get().crmkit_retention_standard_errors(self._handle, _dp(se), k))
-        report = read_fit_report("retention", self._handle)
-        report = dataclasses.replace(report, log_likelihood=-report.objective,
-                                     standard_errors=dict(zip(self._param_names, se.tolist())))
-        self.fit_report_ = report
-        self.status_ = report.status
-        self.converged_ = report.converged
-        self.n_iter_ = report.iterations
-        self.log_likelihood_ = report.log_likelihood
-        self.gradient_norm_ = report.gradient_norm
-        self.standard_errors_ = report.standard_errors
-
-    @classmethod
-    def from_params(cls, **params: float) -> "_RetentionModel":
-        """A model with given (e.g. published) parameters instead of a fit."""
-        if sorted(params) != sorted(cls._param_names):
-            raise TypeError(f"{cls.__name__}.from_params needs exactly {list(cls._param_names)}")
-        model = cls()
-        values = np.array([params[p] for p in cls._param_names], dtype=np.float64)
-        _lib.check(_lib.get().crmkit_retention_set_params(model._handle, _dp(values), values.size))
-        model._fitted = True
-        model._read_params()
-        return model
-
     def _predict(self, what: int, arg: float, tenure: Any, name: str) -> Any:
         index = getattr(tenure, "index", None) if hasattr(tenure, "to_numpy") else None
         scalar = np.ndim(tenure) == 0
         k = _f64(np.atleast_1d(np.asarray(tenure, dtype=np.float64)), "tenure")
         out = np.empty(k.size)
         if k.size:
-            _lib.check(_lib.get().crmkit_retention_predict(self._handle, what, float(arg), _dp(k), k.size, _dp(out)))
+            _lib.C.crmkit_retention_predict(self._handle, what, float(arg), k, k.size, out)
         if scalar:
             return float(out[0])
         return _wrap(out, index, name)
@@ -1322,7 +1248,7 @@ class _RetentionModel(_Fitted):
         """A fitted model read from ``to_text`` output (of this class's kind)."""
         lib = _lib.get()
         handle = _lib.RetentionP()
-        _lib.check(lib.crmkit_retention_load(text.encode("utf-8"), byref(handle)))
+        _lib.C.crmkit_retention_load(text.encode("utf-8"), byref(handle))
         kind = lib.crmkit_retention_kind(handle)
         if kind != cls._kind:
             lib.crmkit_retention_free(handle)

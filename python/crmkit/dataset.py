@@ -5,13 +5,13 @@ from __future__ import annotations
 import ctypes
 import datetime as _dt
 import os
-import weakref
 from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
+from ._arrays import float_vector
 from ._errors import InvalidArgumentError
 
 __all__ = ["Dataset", "FilterCount", "IngestReport"]
@@ -95,7 +95,7 @@ def _factorized(series: Any) -> Tuple[np.ndarray, bytes, np.ndarray]:
     return np.ascontiguousarray(codes, dtype=np.int32), strings, offsets
 
 
-class _Handle:
+class _Handle(_lib.Handle):
     """Owns one ``crmkit_dataset*`` and the host arrays it borrows.
 
     The C handle is freed when the last reference goes away: the Dataset holds one, and
@@ -103,12 +103,7 @@ class _Handle:
     points at, even after :meth:`Dataset.close`.
     """
 
-    __slots__ = ("ptr", "keepalive", "finalizer", "__weakref__")
-
-    def __init__(self, ptr: Any, keepalive: Iterable[Any] = ()) -> None:
-        self.ptr = ptr
-        self.keepalive: List[Any] = list(keepalive)
-        self.finalizer = weakref.finalize(self, _lib.get().crmkit_dataset_free, ptr)
+    kind = "dataset"
 
 
 class _ColumnView:
@@ -193,13 +188,7 @@ def _time_array(time: Any) -> np.ndarray:
     return np.ascontiguousarray(array, dtype=np.int64)
 
 
-def _float_array(values: Any, what: str) -> np.ndarray:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} must be 1-D, got shape {array.shape}")
-    if array.dtype.kind not in "fiub":
-        raise TypeError(f"{what} must be numeric, not {array.dtype}")
-    return np.ascontiguousarray(array, dtype=np.float64)
+_float_array = float_vector
 
 
 def _alias(primary: Optional[str], alias: Optional[str], name: str) -> Optional[str]:
@@ -210,26 +199,42 @@ def _alias(primary: Optional[str], alias: Optional[str], name: str) -> Optional[
     return primary if primary is not None else alias
 
 
+class _CsvOptions(_lib.Handle):
+    kind = "csv_options"
+
+
+def _csv_options(delimiter: str, time_format: str, ints: Sequence[Tuple[int, int]],
+                 columns: Sequence[Tuple[int, str]]) -> _CsvOptions:
+    """A crmkit_csv_options handle with the delimiter, the time format, the integer
+    settings ``ints`` and the column names ``columns`` ("": not read) set."""
+    if time_format not in _TIME_FORMATS:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                   f"time_format {time_format!r} is not one of {sorted(_TIME_FORMATS)}")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"delimiter must be one character, got {delimiter!r}")
+    options = _CsvOptions()
+    for key, value in [(_lib.CSV_DELIMITER, ord(delimiter)), (_lib.CSV_TIME_FORMAT, _TIME_FORMATS[time_format]), *ints]:
+        _lib.C.crmkit_csv_options_set_int(options.ptr, key, value)
+    for key, text in columns:
+        _lib.C.crmkit_csv_options_set_string(options.ptr, key, _encode(text, "a column name"))
+    return options
+
+
 def _set_filters(
-    lib: Any,
     options: Any,
     exclude_order_prefix: Optional[str],
     drop_nonpositive_quantity: bool,
     drop_nonpositive_unit_price: bool,
     drop_empty_customer: bool,
 ) -> None:
-    check = _lib.check
-    check(
-        lib.crmkit_csv_options_set_string(
-            options, _lib.CSV_EXCLUDE_ORDER_PREFIX, _encode(exclude_order_prefix or "", "exclude_order_prefix")
-        )
-    )
+    _lib.C.crmkit_csv_options_set_string(options, _lib.CSV_EXCLUDE_ORDER_PREFIX,
+                                         _encode(exclude_order_prefix or "", "exclude_order_prefix"))
     for key, flag in (
         (_lib.CSV_DROP_NONPOSITIVE_QUANTITY, drop_nonpositive_quantity),
         (_lib.CSV_DROP_NONPOSITIVE_UNIT_PRICE, drop_nonpositive_unit_price),
         (_lib.CSV_DROP_EMPTY_CUSTOMER, drop_empty_customer),
     ):
-        check(lib.crmkit_csv_options_set_int(options, key, 1 if flag else 0))
+        _lib.C.crmkit_csv_options_set_int(options, key, 1 if flag else 0)
 
 
 class Dataset:
@@ -473,26 +478,13 @@ class Dataset:
             keep += [codes, offsets]
             product_args = [_ptr(codes, c_int32), strings, _ptr(offsets, c_size_t), offsets.shape[0] - 1]
 
-        lib = _lib.get()
-        check = _lib.check
-        options = _lib.CsvOptionsP()
-        check(lib.crmkit_csv_options_create(byref(options)))
-        try:
-            _set_filters(
-                lib, options, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,
-                drop_empty_customer,
-            )
-            out = _lib.DatasetP()
-            check(
-                lib.crmkit_dataset_create_from_order_lines(
-                    _ptr(customer_codes, c_int32), customer_ids, _ptr(customer_offsets, c_size_t),
-                    customer_offsets.shape[0] - 1,
-                    _ptr(time_array, c_int64), amount_p, quantity_p, price_p,
-                    *order_args, *product_args, n, options, byref(out),
-                )
-            )
-        finally:
-            lib.crmkit_csv_options_free(options)
+        options = _CsvOptions()
+        _set_filters(options.ptr, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,
+                     drop_empty_customer)
+        out = _lib.DatasetP()
+        _lib.C.crmkit_dataset_create_from_order_lines(
+            customer_codes, customer_ids, customer_offsets, customer_offsets.shape[0] - 1, time_array, amount_p,
+            quantity_p, price_p, *order_args, *product_args, n, options.ptr, byref(out))
         return cls(_Handle(out))
 
     @classmethod
@@ -578,56 +570,36 @@ class Dataset:
             if not isinstance(char, str) or len(char) != 1:
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be one character, got {char!r}")
 
-        lib = _lib.get()
-        check = _lib.check
-        options = _lib.CsvOptionsP()
-        check(lib.crmkit_csv_options_create(byref(options)))
-        try:
-            ints = [
-                (_lib.CSV_DELIMITER, ord(delimiter)),
-                (_lib.CSV_QUOTE, ord(quote)),
-                (_lib.CSV_TIME_FORMAT, _TIME_FORMATS[time_format]),
-                (_lib.CSV_ON_BAD_ROW, _BAD_ROW_POLICIES[on_bad_row]),
-                (_lib.CSV_ALLOW_NEGATIVE_AMOUNTS, 1 if allow_negative_amounts else 0),
-            ]
-            if min_time is not None:
-                ints.append((_lib.CSV_MIN_TIME, _unix_seconds(min_time, "min_time")))
-            if max_time is not None:
-                ints.append((_lib.CSV_MAX_TIME, _unix_seconds(max_time, "max_time")))
-            for key, value in ints:
-                check(lib.crmkit_csv_options_set_int(options, key, value))
-            strings = [
-                (_lib.CSV_CUSTOMER_COLUMN, customer_column),
-                (_lib.CSV_TIME_COLUMN, time_column),
-                (_lib.CSV_AMOUNT_COLUMN, amount_column),
-                (_lib.CSV_PRODUCT_COLUMN, product_column or ""),
-                (_lib.CSV_CHANNEL_COLUMN, channel_column or ""),
-                (_lib.CSV_CUSTOMER_ID_COLUMN, customer_id_column),
-                (_lib.CSV_LONGITUDE_COLUMN, longitude_column or ""),
-                (_lib.CSV_LATITUDE_COLUMN, latitude_column or ""),
-                (_lib.CSV_ORDER_COLUMN, order_column or ""),
-                (_lib.CSV_QUANTITY_COLUMN, quantity_column or ""),
-                (_lib.CSV_UNIT_PRICE_COLUMN, unit_price_column or ""),
-            ]
-            for key, text in strings:
-                check(lib.crmkit_csv_options_set_string(options, key, _encode(text, "a column name")))
-            _set_filters(
-                lib, options, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,
-                drop_empty_customer,
-            )
-            for name in attribute_columns:
-                check(lib.crmkit_csv_options_add_attribute_column(options, _encode(name, "an attribute column")))
-            out = _lib.DatasetP()
-            check(
-                lib.crmkit_dataset_create_from_csv(
-                    os.fsencode(path),
-                    None if customers_path is None else os.fsencode(customers_path),
-                    options,
-                    byref(out),
-                )
-            )
-        finally:
-            lib.crmkit_csv_options_free(options)
+        ints = [
+            (_lib.CSV_QUOTE, ord(quote)),
+            (_lib.CSV_ON_BAD_ROW, _BAD_ROW_POLICIES[on_bad_row]),
+            (_lib.CSV_ALLOW_NEGATIVE_AMOUNTS, 1 if allow_negative_amounts else 0),
+        ]
+        if min_time is not None:
+            ints.append((_lib.CSV_MIN_TIME, _unix_seconds(min_time, "min_time")))
+        if max_time is not None:
+            ints.append((_lib.CSV_MAX_TIME, _unix_seconds(max_time, "max_time")))
+        options = _csv_options(delimiter, time_format, ints, [
+            (_lib.CSV_CUSTOMER_COLUMN, customer_column),
+            (_lib.CSV_TIME_COLUMN, time_column),
+            (_lib.CSV_AMOUNT_COLUMN, amount_column),
+            (_lib.CSV_PRODUCT_COLUMN, product_column or ""),
+            (_lib.CSV_CHANNEL_COLUMN, channel_column or ""),
+            (_lib.CSV_CUSTOMER_ID_COLUMN, customer_id_column),
+            (_lib.CSV_LONGITUDE_COLUMN, longitude_column or ""),
+            (_lib.CSV_LATITUDE_COLUMN, latitude_column or ""),
+            (_lib.CSV_ORDER_COLUMN, order_column or ""),
+            (_lib.CSV_QUANTITY_COLUMN, quantity_column or ""),
+            (_lib.CSV_UNIT_PRICE_COLUMN, unit_price_column or ""),
+        ])
+        _set_filters(options.ptr, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,
+                     drop_empty_customer)
+        for name in attribute_columns:
+            _lib.C.crmkit_csv_options_add_attribute_column(options.ptr, _encode(name, "an attribute column"))
+        out = _lib.DatasetP()
+        _lib.C.crmkit_dataset_create_from_csv(os.fsencode(path),
+                                              None if customers_path is None else os.fsencode(customers_path),
+                                              options.ptr, byref(out))
         return cls(_Handle(out))
 
     # -----------------------------------------------------------------------------------
@@ -679,7 +651,7 @@ class Dataset:
     def time_range(self) -> Tuple[int, int]:
         """(earliest, latest) transaction time in Unix seconds, UTC; (0, 0) when empty."""
         first, last = c_int64(), c_int64()
-        _lib.check(_lib.get().crmkit_dataset_time_range(self._h().ptr, byref(first), byref(last)))
+        _lib.C.crmkit_dataset_time_range(self._h().ptr, byref(first), byref(last))
         return first.value, last.value
 
     def _transaction_columns(self) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -689,11 +661,7 @@ class Dataset:
             time = POINTER(c_int64)()
             amount = POINTER(c_double)()
             n = c_size_t()
-            _lib.check(
-                _lib.get().crmkit_dataset_transactions(
-                    handle.ptr, byref(customer), byref(time), byref(amount), byref(n)
-                )
-            )
+            _lib.C.crmkit_dataset_transactions( handle.ptr, byref(customer), byref(time), byref(amount), byref(n) )
             self._columns = (
                 _view(customer, n.value, np.int32, handle),
                 _view(time, n.value, np.int64, handle),
@@ -762,15 +730,13 @@ class Dataset:
             crmkit.NotFoundError: no such customer (also a LookupError).
         """
         index = c_int32()
-        _lib.check(
-            _lib.get().crmkit_dataset_customer_index(self._h().ptr, _encode(customer_id, "customer_id"), byref(index))
-        )
+        _lib.C.crmkit_dataset_customer_index(self._h().ptr, _encode(customer_id, "customer_id"), byref(index))
         return index.value
 
     def _set_customer_ids(self, ids: Sequence[Any]) -> None:
         encoded = [_encode(i if isinstance(i, (str, bytes)) else str(i), "a customer id") for i in ids]
         array = (c_char_p * max(len(encoded), 1))(*encoded)
-        _lib.check(_lib.get().crmkit_dataset_set_customer_ids(self._h().ptr, array, len(encoded)))
+        _lib.C.crmkit_dataset_set_customer_ids(self._h().ptr, array, len(encoded))
         self._ids = None
 
     def set_customer_locations(self, longitude: Any, latitude: Any) -> None:
@@ -783,11 +749,7 @@ class Dataset:
                 _errors.E_INVALID_ARGUMENT, f"{lon.shape[0]} longitudes but {lat.shape[0]} latitudes"
             )
         handle = self._h()
-        _lib.check(
-            _lib.get().crmkit_dataset_set_customer_locations(
-                handle.ptr, _ptr(lon, c_double), _ptr(lat, c_double), lon.shape[0], _lib.BORROW
-            )
-        )
+        _lib.C.crmkit_dataset_set_customer_locations( handle.ptr, lon, lat, lon.shape[0], _lib.BORROW )
         handle.keepalive += [lon, lat]
 
     def set_customer_attribute(self, name: str, values: Any) -> None:
@@ -795,11 +757,9 @@ class Dataset:
         values are copied into an array the dataset keeps."""
         array = np.array(_float_array(values, name), copy=True)
         handle = self._h()
-        _lib.check(
-            _lib.get().crmkit_dataset_set_customer_attribute(
-                handle.ptr, _encode(name, "name"), _ptr(array, c_double), array.shape[0], _lib.BORROW
+        _lib.C.crmkit_dataset_set_customer_attribute(
+                handle.ptr, _encode(name, "name"), array, array.shape[0], _lib.BORROW
             )
-        )
         handle.keepalive.append(array)
 
     @property
@@ -844,9 +804,7 @@ class Dataset:
         """
         values = POINTER(c_double)()
         n = c_size_t()
-        _lib.check(
-            _lib.get().crmkit_dataset_customer_attribute(self._h().ptr, _encode(name, "name"), byref(values), byref(n))
-        )
+        _lib.C.crmkit_dataset_customer_attribute(self._h().ptr, _encode(name, "name"), byref(values), byref(n))
         if n.value == 0:
             return np.empty(0)
         return np.ctypeslib.as_array(values, shape=(n.value,)).copy()
@@ -883,13 +841,12 @@ class Dataset:
         ``drop_nonpositive_unit_price``); 0 lines when it was off."""
         if name not in _FILTERS:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"filter {name!r} is not one of {list(_FILTERS)}")
-        lib = _lib.get()
         handle = self._h()
         count = c_size_t()
-        _lib.check(lib.crmkit_dataset_filtered_count(handle.ptr, _FILTERS[name], byref(count)))
+        _lib.C.crmkit_dataset_filtered_count(handle.ptr, _FILTERS[name], byref(count))
         lines = (c_int64 * 8)()
         n = c_size_t()
-        _lib.check(lib.crmkit_dataset_filtered_lines(handle.ptr, _FILTERS[name], lines, len(lines), byref(n)))
+        _lib.C.crmkit_dataset_filtered_lines(handle.ptr, _FILTERS[name], lines, len(lines), byref(n))
         return FilterCount(count.value, [int(lines[i]) for i in range(n.value)])
 
     @property

@@ -29,13 +29,13 @@ or k; a parse error with the position for malformed WKT/GeoJSON).
 from __future__ import annotations
 
 import ctypes
-import weakref
-from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t
+from ctypes import byref, c_double, c_size_t
 from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
+from ._arrays import keyed, series_index
 from ._errors import InvalidArgumentError
 
 __all__ = ["GeoIndex", "GeoFilter", "Territory", "territory_contains", "customer_territories", "EARTH_MEAN_RADIUS_M"]
@@ -54,9 +54,6 @@ def _vec(x: Any, name: str) -> np.ndarray:
     return a
 
 
-def _dptr(a: np.ndarray) -> Any:
-    return a.ctypes.data_as(POINTER(c_double))
-
 
 def _pair(lon: Any, lat: Any) -> Tuple[np.ndarray, np.ndarray, bool]:
     scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
@@ -68,18 +65,7 @@ def _pair(lon: Any, lat: Any) -> Tuple[np.ndarray, np.ndarray, bool]:
 
 def _series_index(lon: Any, lat: Any) -> Any:
     """The index of lon / lat when either is a pandas Series (they must agree), else None."""
-    import sys
-
-    pd = sys.modules.get("pandas")
-    if pd is None:
-        return None
-    series = [s for s in (lon, lat) if isinstance(s, pd.Series)]
-    if not series:
-        return None
-    if len(series) == 2 and not series[0].index.equals(series[1].index):
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                   "lon and lat are Series with different indexes; align them first")
-    return series[0].index.copy()
+    return series_index((("lon", lon), ("lat", lat)))
 
 
 def _is_dataset(value: Any) -> bool:
@@ -88,12 +74,7 @@ def _is_dataset(value: Any) -> bool:
     return isinstance(value, Dataset)
 
 
-def _keyed(values: np.ndarray, index: Any, name: str) -> Any:
-    if index is None:
-        return values
-    import pandas as pd
-
-    return pd.Series(values, index=index, name=name)
+_keyed = keyed
 
 
 def _customer_frame(ptr: Any, dataset: Any) -> Any:
@@ -124,21 +105,17 @@ class GeoFilter:
     """
 
     def __init__(self, n: int) -> None:
-        lib = _lib.get()
         handle = _lib.GeoFilterP()
-        _lib.check(lib.crmkit_geo_filter_create(c_size_t(int(n)), byref(handle)))
-        self._handle = handle
+        _lib.C.crmkit_geo_filter_create(c_size_t(int(n)), byref(handle))
         self._n = int(n)
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_filter_free, handle)
+        _lib.adopt(self, handle, "geo_filter")
 
     def require(self, values: Any, op: str, threshold: float) -> "GeoFilter":
         """Keeps rows with ``values[row] op threshold``; op is one of == != < <= > >=."""
         if op not in _OPS:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"op {op!r} is not one of {sorted(_OPS)}")
         v = _vec(values, "values")
-        _lib.check(
-            _lib.get().crmkit_geo_filter_require(self._handle, _dptr(v), c_size_t(v.shape[0]), _OPS[op], float(threshold))
-        )
+        _lib.C.crmkit_geo_filter_require(self._handle, v, c_size_t(v.shape[0]), _OPS[op], float(threshold))
         return self
 
     def __len__(self) -> int:
@@ -148,7 +125,7 @@ class GeoFilter:
     def count(self) -> int:
         """Number of rows kept."""
         n = c_size_t()
-        _lib.check(_lib.get().crmkit_geo_filter_count(self._handle, byref(n)))
+        _lib.C.crmkit_geo_filter_count(self._handle, byref(n))
         return int(n.value)
 
 
@@ -159,18 +136,16 @@ class Territory:
     rejected, as RFC 7946 asks for a split MultiPolygon. Immutable; thread-safe."""
 
     def __init__(self, text: str, wrap_antimeridian: bool = False) -> None:
-        lib = _lib.get()
         handle = _lib.GeoTerritoryP()
         flags = _lib.GEO_WRAP_ANTIMERIDIAN if wrap_antimeridian else 0
-        _lib.check(lib.crmkit_geo_territory_create(str(text).encode("utf-8"), flags, byref(handle)))
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_territory_free, handle)
+        _lib.C.crmkit_geo_territory_create(str(text).encode("utf-8"), flags, byref(handle))
+        _lib.adopt(self, handle, "geo_territory")
 
     @property
     def bounds(self) -> Tuple[float, float, float, float]:
         """(min_lon, min_lat, max_lon, max_lat); min_lon > max_lon when it crosses +-180."""
         box = [c_double() for _ in range(4)]
-        _lib.check(_lib.get().crmkit_geo_territory_bounds(self._handle, *(byref(b) for b in box)))
+        _lib.C.crmkit_geo_territory_bounds(self._handle, *(byref(b) for b in box))
         return tuple(float(b.value) for b in box)  # type: ignore[return-value]
 
     def contains(self, lon: Any, lat: Any = None, n_threads: int = 1) -> Any:
@@ -188,9 +163,17 @@ class Territory:
         index = _series_index(lon, lat)
         x, y, _ = _pair(lon, lat)
         out = np.empty(x.shape[0], dtype=np.int32)
-        _lib.check(_lib.get().crmkit_geo_territory_test(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
-                                                        _threads(n_threads), out.ctypes.data_as(POINTER(c_int32))))
+        _lib.C.crmkit_geo_territory_test(self._handle, x, y, c_size_t(x.shape[0]), _threads(n_threads), out)
         return _keyed(out.astype(bool), index, "inside")
+
+
+def _index_options(earth_radius_m: Optional[float], normalize_longitude: bool, distance_model: str) -> Tuple[float, int]:
+    """(earth radius, flags) of crmkit_geo_index_create / _from_dataset; radius 0 is the library's default."""
+    if distance_model not in ("sphere", "wgs84"):
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
+    flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
+        (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
+    return 0.0 if earth_radius_m is None else float(earth_radius_m), flags
 
 
 def _filter_handle(filter: Optional[GeoFilter]) -> Any:
@@ -214,18 +197,10 @@ class GeoIndex:
     def __init__(self, lon: Any, lat: Any, earth_radius_m: Optional[float] = None,
                  normalize_longitude: bool = False, distance_model: str = "sphere") -> None:
         x, y, _ = _pair(lon, lat)
-        if distance_model not in ("sphere", "wgs84"):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
-        lib = _lib.get()
         handle = _lib.GeoIndexP()
-        flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
-            (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
-        radius = 0.0 if earth_radius_m is None else float(earth_radius_m)  # 0: the library's default
-        _lib.check(lib.crmkit_geo_index_create(_dptr(x), _dptr(y), c_size_t(x.shape[0]), radius, flags,
-                                               byref(handle)))
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_index_free, handle)
+        radius, flags = _index_options(earth_radius_m, normalize_longitude, distance_model)
+        _lib.C.crmkit_geo_index_create(x, y, c_size_t(x.shape[0]), radius, flags, byref(handle))
+        _lib.adopt(self, handle, "geo_index")
 
     @classmethod
     def from_dataset(cls, dataset: Any, earth_radius_m: Optional[float] = None, normalize_longitude: bool = False,
@@ -234,18 +209,11 @@ class GeoIndex:
         order of ``dataset.customer_ids``); customers without a location are never returned.
         Options as for the constructor. Raises InvalidArgumentError when the dataset has no
         customer locations."""
-        if distance_model not in ("sphere", "wgs84"):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
-        lib = _lib.get()
         handle = _lib.GeoIndexP()
-        flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
-            (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
-        radius = 0.0 if earth_radius_m is None else float(earth_radius_m)
-        _lib.check(lib.crmkit_geo_index_from_dataset(dataset._h().ptr, radius, flags, byref(handle)))
+        radius, flags = _index_options(earth_radius_m, normalize_longitude, distance_model)
+        _lib.C.crmkit_geo_index_from_dataset(dataset._h().ptr, radius, flags, byref(handle))
         self = cls.__new__(cls)
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_index_free, handle)
+        _lib.adopt(self, handle, "geo_index")
         return self
 
     def close(self) -> None:
@@ -260,7 +228,7 @@ class GeoIndex:
 
     def _sizes(self) -> Tuple[int, int]:
         n, located = c_size_t(), c_size_t()
-        _lib.check(_lib.get().crmkit_geo_index_size(self._handle, byref(n), byref(located)))
+        _lib.C.crmkit_geo_index_size(self._handle, byref(n), byref(located))
         return int(n.value), int(located.value)
 
     def __len__(self) -> int:
@@ -276,12 +244,11 @@ class GeoIndex:
         lib = _lib.get()
         try:
             nq, nh = c_size_t(), c_size_t()
-            _lib.check(lib.crmkit_geo_result_sizes(result, byref(nq), byref(nh)))
+            _lib.C.crmkit_geo_result_sizes(result, byref(nq), byref(nh))
             offsets = np.empty(nq.value + 1, dtype=np.int64)
             ids = np.empty(nh.value, dtype=np.int32)
             dist = np.empty(nh.value, dtype=np.float64)
-            _lib.check(lib.crmkit_geo_result_copy(result, offsets.ctypes.data_as(POINTER(c_int64)), offsets.size,
-                                                  ids.ctypes.data_as(POINTER(c_int32)), _dptr(dist), ids.size))
+            _lib.C.crmkit_geo_result_copy(result, offsets, offsets.size, ids, dist, ids.size)
         finally:
             lib.crmkit_geo_result_free(result)
         return offsets, ids, dist
@@ -294,9 +261,9 @@ class GeoIndex:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"sort {sort!r} is not None, 'distance' or 'index'")
         x, y, _ = _pair(lon, lat)
         result = _lib.GeoResultP()
-        _lib.check(_lib.get().crmkit_geo_index_within(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
-                                                      float(radius_m), _filter_handle(filter), _ORDERS[sort],
-                                                      _threads(n_threads), byref(result)))
+        _lib.C.crmkit_geo_index_within(self._handle, x, y, c_size_t(x.shape[0]),
+                                       float(radius_m), _filter_handle(filter), _ORDERS[sort],
+                                       _threads(n_threads), byref(result))
         return self._take(result)
 
     def within(self, lon: Any, lat: Any, radius_m: float, sort: Optional[str] = None,
@@ -319,9 +286,9 @@ class GeoIndex:
         """Number of points within ``radius_m`` metres of each query point."""
         x, y, scalar = _pair(lon, lat)
         out = np.empty(x.shape[0], dtype=np.int64)
-        _lib.check(_lib.get().crmkit_geo_index_count_within(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
-                                                            float(radius_m), _filter_handle(filter),
-                                                            _threads(n_threads), out.ctypes.data_as(POINTER(c_int64))))
+        _lib.C.crmkit_geo_index_count_within(self._handle, x, y, c_size_t(x.shape[0]),
+                                             float(radius_m), _filter_handle(filter),
+                                             _threads(n_threads), out)
         return int(out[0]) if scalar else out
 
     def nearest(self, lon: Any, lat: Any, k: int = 1, filter: Optional[GeoFilter] = None,
@@ -334,9 +301,9 @@ class GeoIndex:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"k = {k}: k must be at least 1")
         ids = np.empty((x.shape[0], k), dtype=np.int32)
         dist = np.empty((x.shape[0], k), dtype=np.float64)
-        _lib.check(_lib.get().crmkit_geo_index_nearest(self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]),
-                                                       c_size_t(k), _filter_handle(filter), _threads(n_threads),
-                                                       ids.ctypes.data_as(POINTER(c_int32)), _dptr(dist)))
+        _lib.C.crmkit_geo_index_nearest(self._handle, x, y, c_size_t(x.shape[0]),
+                                        c_size_t(k), _filter_handle(filter), _threads(n_threads),
+                                        ids, dist)
         return (ids[0], dist[0]) if scalar else (ids, dist)
 
     def in_box(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float,
@@ -344,9 +311,9 @@ class GeoIndex:
         """Ids with min_lat <= lat <= max_lat and lon in [min_lon, max_lon] (across the
         antimeridian when min_lon > max_lon)."""
         result = _lib.GeoResultP()
-        _lib.check(_lib.get().crmkit_geo_index_in_box(self._handle, float(min_lon), float(min_lat), float(max_lon),
-                                                      float(max_lat), _filter_handle(filter), _ORDERS[sort],
-                                                      byref(result)))
+        _lib.C.crmkit_geo_index_in_box(self._handle, float(min_lon), float(min_lat), float(max_lon),
+                                       float(max_lat), _filter_handle(filter), _ORDERS[sort],
+                                       byref(result))
         return self._take(result)[1]
 
     def in_territory(self, territory: Union[str, Territory], filter: Optional[GeoFilter] = None,
@@ -355,11 +322,11 @@ class GeoIndex:
         :class:`Territory` (e.g. one crossing the antimeridian unsplit)."""
         result = _lib.GeoResultP()
         if isinstance(territory, Territory):
-            _lib.check(_lib.get().crmkit_geo_index_in_area(self._handle, territory._handle, _filter_handle(filter),
-                                                           _ORDERS[sort], byref(result)))
+            _lib.C.crmkit_geo_index_in_area(self._handle, territory._handle, _filter_handle(filter),
+                                            _ORDERS[sort], byref(result))
         else:
-            _lib.check(_lib.get().crmkit_geo_index_in_territory(self._handle, territory.encode("utf-8"),
-                                                                _filter_handle(filter), _ORDERS[sort], byref(result)))
+            _lib.C.crmkit_geo_index_in_territory(self._handle, territory.encode("utf-8"),
+                                                 _filter_handle(filter), _ORDERS[sort], byref(result))
         return self._take(result)[1]
 
 
@@ -375,9 +342,9 @@ def territory_contains(territory: Union[str, Territory], lon: Any, lat: Any = No
     index = _series_index(lon, lat)
     x, y, _ = _pair(lon, lat)
     out = np.empty(x.shape[0], dtype=np.int32)
-    _lib.check(_lib.get().crmkit_geo_territory_contains(territory.encode("utf-8"), _dptr(x), _dptr(y),
-                                                        c_size_t(x.shape[0]), _threads(n_threads),
-                                                        out.ctypes.data_as(POINTER(c_int32))))
+    _lib.C.crmkit_geo_territory_contains(territory.encode("utf-8"), x, y,
+                                         c_size_t(x.shape[0]), _threads(n_threads),
+                                         out)
     return _keyed(out.astype(bool), index, "inside")
 
 
@@ -394,6 +361,6 @@ def customer_territories(dataset: Any, territories: Any, n_threads: int = 1) -> 
     handles = (_lib.GeoTerritoryP * max(n, 1))(*[a._handle for a in areas])
     labels = (ctypes.c_char_p * max(n, 1))(*[name.encode("utf-8") for name in names])
     ptr = _lib.TableP()
-    _lib.check(_lib.get().crmkit_geo_territories_from_dataset(dataset._h().ptr, handles, labels, c_size_t(n),
-                                                               _threads(n_threads), byref(ptr)))
+    _lib.C.crmkit_geo_territories_from_dataset(dataset._h().ptr, handles, labels, c_size_t(n),
+                                                _threads(n_threads), byref(ptr))
     return _customer_frame(ptr, dataset)

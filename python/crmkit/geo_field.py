@@ -36,8 +36,7 @@ from __future__ import annotations
 
 import ctypes
 import math
-import weakref
-from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
+from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_size_t
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -45,7 +44,7 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from .geo import GeoIndex, _dptr, _is_dataset, _keyed, _pair, _series_index, _threads, _vec
+from .geo import GeoIndex, _is_dataset, _keyed, _pair, _series_index, _threads, _vec
 
 __all__ = [
     "Reps",
@@ -67,12 +66,6 @@ def _invalid(message: str) -> InvalidArgumentError:
     return InvalidArgumentError(_errors.E_INVALID_ARGUMENT, message)
 
 
-def _i32(a: np.ndarray) -> Any:
-    return a.ctypes.data_as(POINTER(c_int32))
-
-
-def _i64(a: np.ndarray) -> Any:
-    return a.ctypes.data_as(POINTER(c_int64))
 
 
 def _rep_flags(within_territory: bool) -> int:
@@ -115,12 +108,10 @@ class Reps:
             if len(territories) != n:
                 raise _invalid(f"{len(territories)} territories for {n} reps (give one per rep or None)")
             texts = (c_char_p * max(n, 1))(*[None if t is None else str(t).encode("utf-8") for t in territories])
-        lib = _lib.get()
         handle = _lib.GeoRepsP()
-        _lib.check(lib.crmkit_geo_reps_create(_dptr(x), _dptr(y), c_size_t(n), texts, byref(handle)))
-        self._handle = handle
+        _lib.C.crmkit_geo_reps_create(x, y, c_size_t(n), texts, byref(handle))
         self._n = n
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_reps_free, handle)
+        _lib.adopt(self, handle, "geo_reps")
         if available is not None:
             mask = np.asarray(available, dtype=bool).ravel()
             if mask.shape[0] != n:
@@ -135,7 +126,7 @@ class Reps:
     def available(self) -> np.ndarray:
         """Availability per rep (bool array, a copy)."""
         out = np.empty(self._n, dtype=np.int32)
-        _lib.check(_lib.get().crmkit_geo_reps_available(self._handle, _i32(out), out.size))
+        _lib.C.crmkit_geo_reps_available(self._handle, out, out.size)
         return out.astype(bool)
 
     def set_available(self, rep: Any, available: bool = True) -> "Reps":
@@ -143,7 +134,7 @@ class Reps:
         for r in np.atleast_1d(np.asarray(rep, dtype=np.int64)):
             if r < 0:
                 raise _invalid(f"rep {int(r)} is negative")
-            _lib.check(_lib.get().crmkit_geo_reps_set_available(self._handle, c_size_t(int(r)), 1 if available else 0))
+            _lib.C.crmkit_geo_reps_set_available(self._handle, c_size_t(int(r)), 1 if available else 0)
         return self
 
     def nearest_customers(self, dataset: Any, k: int = 1, max_distance_m: float = math.inf,
@@ -156,9 +147,9 @@ class Reps:
         from .geo import _customer_frame
 
         ptr = _lib.TableP()
-        _lib.check(_lib.get().crmkit_geo_reps_nearest_from_dataset(
+        _lib.C.crmkit_geo_reps_nearest_from_dataset(
             self._handle, dataset._h().ptr, c_size_t(int(k)) if int(k) >= 0 else c_size_t(0), float(max_distance_m),
-            _rep_flags(within_territory), _threads(n_threads), byref(ptr)))
+            _rep_flags(within_territory), _threads(n_threads), byref(ptr))
         return _customer_frame(ptr, dataset)
 
     def assign_customers(self, dataset: Any, capacity: Any, max_distance_m: float = math.inf,
@@ -175,9 +166,9 @@ class Reps:
             raise _invalid("capacity above 2^31 - 1")
         cap32 = np.ascontiguousarray(cap.astype(np.int32))
         ptr = _lib.TableP()
-        _lib.check(_lib.get().crmkit_geo_reps_assign_from_dataset(
-            self._handle, dataset._h().ptr, _i32(cap32), c_size_t(self._n), float(max_distance_m),
-            _rep_flags(within_territory), byref(ptr)))
+        _lib.C.crmkit_geo_reps_assign_from_dataset(
+            self._handle, dataset._h().ptr, cap32, c_size_t(self._n), float(max_distance_m),
+            _rep_flags(within_territory), byref(ptr))
         return _customer_frame(ptr, dataset)
 
     def nearest(self, lon: Any, lat: Any = None, k: int = 1, max_distance_m: float = math.inf,
@@ -210,9 +201,9 @@ class Reps:
             raise _invalid(f"k = {k}: k must be at least 1")
         ids = np.empty((x.shape[0], k), dtype=np.int32)
         dist = np.empty((x.shape[0], k), dtype=np.float64)
-        _lib.check(_lib.get().crmkit_geo_reps_nearest(
-            self._handle, _dptr(x), _dptr(y), c_size_t(x.shape[0]), c_size_t(k), float(max_distance_m),
-            _rep_flags(within_territory), _threads(n_threads), _i32(ids), _dptr(dist)))
+        _lib.C.crmkit_geo_reps_nearest(
+            self._handle, x, y, c_size_t(x.shape[0]), c_size_t(k), float(max_distance_m),
+            _rep_flags(within_territory), _threads(n_threads), ids, dist)
         if scalar:
             return ids[0], dist[0]
         return (ids, dist) if index is None else self._frames(ids, dist, index)
@@ -258,9 +249,9 @@ class Reps:
         dist = np.empty(m, dtype=np.float64)
         load = np.empty(self._n, dtype=np.int32)
         open_ = c_size_t()
-        _lib.check(_lib.get().crmkit_geo_reps_assign(
-            self._handle, _dptr(x), _dptr(y), c_size_t(m), _i32(cap32), float(max_distance_m),
-            _rep_flags(within_territory), _i32(rep), _dptr(dist), _i32(load), byref(open_)))
+        _lib.C.crmkit_geo_reps_assign(
+            self._handle, x, y, c_size_t(m), cap32, float(max_distance_m),
+            _rep_flags(within_territory), rep, dist, load, byref(open_))
         return RepAssignment(_keyed(rep, index, "rep"), _keyed(dist, index, "distance_m"), load, int(open_.value))
 
 
@@ -339,14 +330,14 @@ class Track:
         """Distance, outliers, stops and (with a customer ``index``) visits in one pass."""
         lib = _lib.get()
         options = _lib.GeoTrackOptionsP()
-        _lib.check(lib.crmkit_geo_track_options_create(byref(options)))
+        _lib.C.crmkit_geo_track_options_create(byref(options))
         result = _lib.GeoTrackP()
         try:
             _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m,
                                min_dwell_s=min_dwell_s, visit_radius_m=visit_radius_m)
-            _lib.check(lib.crmkit_geo_track_analyze(_i64(self.time), _dptr(self.lon), _dptr(self.lat),
-                                                    c_size_t(len(self)), None if index is None else index._handle,
-                                                    options, byref(result)))
+            _lib.C.crmkit_geo_track_analyze(self.time, self.lon, self.lat,
+                                            c_size_t(len(self)), None if index is None else index._handle,
+                                            options, byref(result))
             return self._read(lib, result)
         finally:
             lib.crmkit_geo_track_free(result)
@@ -358,16 +349,15 @@ class Track:
 
         n_fixes, n_dropped, n_stops, n_visits = c_size_t(), c_size_t(), c_size_t(), c_size_t()
         distance, at = c_double(), c_int64()
-        _lib.check(lib.crmkit_geo_track_summary(result, byref(n_fixes), byref(distance), byref(n_dropped),
-                                                byref(n_stops), byref(n_visits), byref(at)))
+        _lib.C.crmkit_geo_track_summary(result, byref(n_fixes), byref(distance), byref(n_dropped),
+                                        byref(n_stops), byref(n_visits), byref(at))
         kept = np.empty(n_fixes.value, dtype=np.int32)
-        _lib.check(lib.crmkit_geo_track_kept(result, _i32(kept), kept.size))
+        _lib.C.crmkit_geo_track_kept(result, kept, kept.size)
         s = n_stops.value
         first, last, start, end = (np.empty(s, dtype=np.int64) for _ in range(4))
         lon, lat, cdist = (np.empty(s, dtype=np.float64) for _ in range(3))
         customer = np.empty(s, dtype=np.int32)
-        _lib.check(lib.crmkit_geo_track_stops(result, _i64(first), _i64(last), _i64(start), _i64(end), _dptr(lon),
-                                              _dptr(lat), _i32(customer), _dptr(cdist), s))
+        _lib.C.crmkit_geo_track_stops(result, first, last, start, end, lon, lat, customer, cdist, s)
         stops = pd.DataFrame({
             "first_fix": first, "last_fix": last, "start": start, "end": end, "duration_s": end - start,
             "lon": lon, "lat": lat, "customer": customer, "customer_distance_m": cdist,
@@ -402,13 +392,7 @@ class Track:
 
 def _geojson_text(function: Any, handle: Any, min_count: int) -> str:
     """The text of a crmkit_geo_*_geojson function by the two-call protocol."""
-    needed = c_size_t()
-    rc = function(handle, int(min_count), None, 0, byref(needed))
-    if rc != _errors.E_BUFFER_TOO_SMALL:  # the size query
-        _lib.check(rc)
-    buffer = ctypes.create_string_buffer(needed.value)
-    _lib.check(function(handle, int(min_count), buffer, needed.value, byref(needed)))
-    return buffer.value.decode("utf-8")
+    return _lib.text(function, handle, int(min_count))
 
 
 class DensityGrid:
@@ -441,22 +425,17 @@ class DensityGrid:
                 raise _invalid(f"{v.shape[0]} values for {x.shape[0]} points")
         if len(self.bounds) != 4:
             raise _invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
-        lib = _lib.get()
         handle = _lib.GeoGridP()
-        _lib.check(lib.crmkit_geo_grid_create(_dptr(x), _dptr(y), None if v is None else _dptr(v), c_size_t(x.shape[0]),
-                                              float(self.cell_deg), *(float(b) for b in self.bounds), byref(handle)))
-        if self._handle is not None:
-            self._finalizer()
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_grid_free, handle)
+        _lib.C.crmkit_geo_grid_create(x, y, v, c_size_t(x.shape[0]),
+                                      float(self.cell_deg), *(float(b) for b in self.bounds), byref(handle))
+        _lib.adopt(self, handle, "geo_grid")
         n_lon, n_lat, outside, unlocated = c_size_t(), c_size_t(), c_size_t(), c_size_t()
-        _lib.check(lib.crmkit_geo_grid_sizes(handle, byref(n_lon), byref(n_lat), byref(outside), byref(unlocated)))
+        _lib.C.crmkit_geo_grid_sizes(handle, byref(n_lon), byref(n_lat), byref(outside), byref(unlocated))
         shape = (n_lat.value, n_lon.value)
         self.count_ = np.empty(shape, dtype=np.int64)
         self.sum_ = np.empty(shape, dtype=np.float64)
         self.mean_ = np.empty(shape, dtype=np.float64)
-        _lib.check(lib.crmkit_geo_grid_cells(handle, _i64(self.count_), _dptr(self.sum_), _dptr(self.mean_),
-                                             self.count_.size))
+        _lib.C.crmkit_geo_grid_cells(handle, self.count_, self.sum_, self.mean_, self.count_.size)
         d = float(self.cell_deg)
         self.lon_edges_ = np.minimum(self.bounds[0] + d * np.arange(shape[1] + 1), 180.0)
         self.lat_edges_ = np.minimum(self.bounds[1] + d * np.arange(shape[0] + 1), 90.0)
@@ -523,14 +502,12 @@ def convert_coordinates(lon: Any, lat: Any, source: str, target: str,
             raise _invalid(f"lon and lat differ in length: {lon.shape[0]} and {lat.shape[0]}")
         if np.shares_memory(lon, lat):
             raise _invalid("lon and lat must not overlap")
-        _lib.check(_lib.get().crmkit_geo_convert(src, dst, _dptr(lon), _dptr(lat), c_size_t(lon.shape[0]),
-                                                 _dptr(lon), _dptr(lat)))
+        _lib.C.crmkit_geo_convert(src, dst, lon, lat, c_size_t(lon.shape[0]), lon, lat)
         return lon, lat
     x, y, scalar = _pair(lon, lat)
     out_x = np.empty_like(x)
     out_y = np.empty_like(y)
-    _lib.check(_lib.get().crmkit_geo_convert(src, dst, _dptr(x), _dptr(y), c_size_t(x.shape[0]), _dptr(out_x),
-                                             _dptr(out_y)))
+    _lib.C.crmkit_geo_convert(src, dst, x, y, c_size_t(x.shape[0]), out_x, out_y)
     return (float(out_x[0]), float(out_y[0])) if scalar else (out_x, out_y)
 
 
@@ -544,8 +521,7 @@ def geo_distance(lon1: Any, lat1: Any, lon2: Any, lat2: Any, model: str = "spher
     arrays = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=np.float64)) for a in (lon1, lat1, lon2, lat2)))
     x1, y1, x2, y2 = (_vec(a, name) for a, name in zip(arrays, ("lon1", "lat1", "lon2", "lat2")))
     out = np.empty(x1.shape[0], dtype=np.float64)
-    _lib.check(_lib.get().crmkit_geo_distance(_dptr(x1), _dptr(y1), _dptr(x2), _dptr(y2), c_size_t(x1.shape[0]),
-                                              _MODELS[model], _dptr(out)))
+    _lib.C.crmkit_geo_distance(x1, y1, x2, y2, c_size_t(x1.shape[0]), _MODELS[model], out)
     return float(out[0]) if scalar else out
 
 
@@ -561,7 +537,7 @@ def geohash_encode(lon: Any, lat: Any, precision: int = 7) -> Union[str, np.ndar
     if not 1 <= p <= _lib.GEO_GEOHASH_MAX_PRECISION:
         raise _invalid(f"precision {p} is outside 1..{_lib.GEO_GEOHASH_MAX_PRECISION}")
     out = ctypes.create_string_buffer(max(x.shape[0], 1) * (p + 1))
-    _lib.check(_lib.get().crmkit_geo_geohash_encode(_dptr(x), _dptr(y), c_size_t(x.shape[0]), p, out))
+    _lib.C.crmkit_geo_geohash_encode(x, y, c_size_t(x.shape[0]), p, out)
     hashes = _split_fixed(out.raw, x.shape[0], p + 1)
     return str(hashes[0]) if scalar else hashes
 
@@ -575,7 +551,7 @@ def _split_fixed(raw: bytes, n: int, stride: int) -> np.ndarray:
 def geohash_decode(hash: str) -> Tuple[float, float, float, float]:
     """The cell of a geohash: (min_lon, min_lat, max_lon, max_lat)."""
     box = [c_double() for _ in range(4)]
-    _lib.check(_lib.get().crmkit_geo_geohash_decode(str(hash).encode("ascii", "replace"), *(byref(b) for b in box)))
+    _lib.C.crmkit_geo_geohash_decode(str(hash).encode("ascii", "replace"), *(byref(b) for b in box))
     return tuple(float(b.value) for b in box)  # type: ignore[return-value]
 
 
@@ -610,31 +586,25 @@ class GeohashGrid:
         v = np.ascontiguousarray(v, dtype=np.float64)
         if v.ndim != 2 or v.shape[0] != x.shape[0]:
             raise _invalid(f"values have shape {v.shape} for {x.shape[0]} points")
-        lib = _lib.get()
         handle = _lib.GeoGeohashGridP()
-        _lib.check(lib.crmkit_geo_geohash_grid_create(_dptr(x), _dptr(y), c_size_t(x.shape[0]),
-                                                      _dptr(v) if v.size else None, c_size_t(v.shape[1]),
-                                                      int(self.precision), byref(handle)))
-        if self._handle is not None:
-            self._finalizer()
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, lib.crmkit_geo_geohash_grid_free, handle)
+        _lib.C.crmkit_geo_geohash_grid_create(x, y, c_size_t(x.shape[0]),
+                                              v if v.size else None, c_size_t(v.shape[1]),
+                                              int(self.precision), byref(handle))
+        _lib.adopt(self, handle, "geo_geohash_grid")
         n_cells, n_values, n_points, unlocated = c_size_t(), c_size_t(), c_size_t(), c_size_t()
         precision = c_int32()
-        _lib.check(lib.crmkit_geo_geohash_grid_sizes(handle, byref(n_cells), byref(n_values), byref(n_points),
-                                                     byref(unlocated), byref(precision)))
+        _lib.C.crmkit_geo_geohash_grid_sizes(handle, byref(n_cells), byref(n_values), byref(n_points),
+                                             byref(unlocated), byref(precision))
         m, k, stride = n_cells.value, n_values.value, precision.value + 1
         hashes = ctypes.create_string_buffer(max(m, 1) * stride)
         self.count_ = np.empty(m, dtype=np.int64)
         self.sum_ = np.empty((m, k), dtype=np.float64)
         self.mean_ = np.empty((m, k), dtype=np.float64)
         self.boxes_ = np.empty((m, 4), dtype=np.float64)
-        _lib.check(lib.crmkit_geo_geohash_grid_cells(handle, hashes, _i64(self.count_), _dptr(self.sum_),
-                                                     _dptr(self.mean_), _dptr(self.boxes_), m))
+        _lib.C.crmkit_geo_geohash_grid_cells(handle, hashes, self.count_, self.sum_, self.mean_, self.boxes_, m)
         self.cells_ = _split_fixed(hashes.raw, m, stride)
         self.point_cell_ = np.empty(n_points.value, dtype=np.int32)
-        _lib.check(lib.crmkit_geo_geohash_grid_point_cells(handle, _i32(self.point_cell_),
-                                                           self.point_cell_.size))
+        _lib.C.crmkit_geo_geohash_grid_point_cells(handle, self.point_cell_, self.point_cell_.size)
         self.n_unlocated_ = int(unlocated.value)
         self.value_names_ = names
         return self
@@ -719,35 +689,33 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
             raise _invalid(f"{name} has {a.shape[0]} entries for {ids.shape[0]} assigned customers")
     lib = _lib.get()
     options = _lib.GeoTrackOptionsP()
-    _lib.check(lib.crmkit_geo_track_options_create(byref(options)))
+    _lib.C.crmkit_geo_track_options_create(byref(options))
     result = _lib.GeoCoverageP()
     try:
         _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
                            visit_radius_m=visit_radius_m)
-        _lib.check(lib.crmkit_geo_coverage_compute(
-            _i64(time), _dptr(lon), _dptr(lat), _i64(offsets), c_size_t(len(ts)), _i32(ids), c_size_t(ids.shape[0]),
-            index._handle, None if due is None else _i64(due), None if freq is None else _i32(freq), start, end,
-            int(utc_offset_s), int(max_gap_s), options, byref(result)))
+        _lib.C.crmkit_geo_coverage_compute(
+    time, lon, lat, offsets, c_size_t(len(ts)), ids, c_size_t(ids.shape[0]),
+    index._handle, due, freq, start, end,
+    int(utc_offset_s), int(max_gap_s), options, byref(result))
         n_assigned, n_covered, n_days, n_visits, n_missed = c_size_t(), c_size_t(), c_size_t(), c_size_t(), c_size_t()
         share = c_double()
-        _lib.check(lib.crmkit_geo_coverage_summary(result, byref(n_assigned), byref(n_covered), byref(share),
-                                                   byref(n_days), byref(n_visits), byref(n_missed)))
+        _lib.C.crmkit_geo_coverage_summary(result, byref(n_assigned), byref(n_covered), byref(share),
+                                           byref(n_days), byref(n_visits), byref(n_missed))
         a, d, v = n_assigned.value, n_days.value, n_visits.value
         cust, n_vis, last, time_at = (np.empty(a, dtype=np.int32), np.empty(a, dtype=np.int64),
                                       np.empty(a, dtype=np.int64), np.empty(a, dtype=np.int64))
-        _lib.check(lib.crmkit_geo_coverage_customers(result, _i32(cust), _i64(n_vis), _i64(last), _i64(time_at), a))
+        _lib.C.crmkit_geo_coverage_customers(result, cust, n_vis, last, time_at, a)
         day, day_start, dn_vis, dn_ass, dtime, dn_due = (np.empty(d, dtype=np.int64) for _ in range(6))
         dist = np.empty(d, dtype=np.float64)
         due_off = np.empty(d + 1, dtype=np.int64)
-        _lib.check(lib.crmkit_geo_coverage_days(result, _i64(day), _i64(day_start), _dptr(dist), _i64(dn_vis),
-                                                _i64(dn_ass), _i64(dtime), _i64(dn_due), _i64(due_off), d))
+        _lib.C.crmkit_geo_coverage_days(result, day, day_start, dist, dn_vis, dn_ass, dtime, dn_due, due_off, d)
         missed = np.empty(n_missed.value, dtype=np.int32)
-        _lib.check(lib.crmkit_geo_coverage_due_not_visited(result, _i32(missed), missed.size))
+        _lib.C.crmkit_geo_coverage_due_not_visited(result, missed, missed.size)
         vs, ve = np.empty(v, dtype=np.int64), np.empty(v, dtype=np.int64)
         vx, vy, vd = np.empty(v), np.empty(v), np.empty(v)
         vc = np.empty(v, dtype=np.int32)
-        _lib.check(lib.crmkit_geo_coverage_visits(result, _i64(vs), _i64(ve), _dptr(vx), _dptr(vy), _i32(vc),
-                                                  _dptr(vd), v))
+        _lib.C.crmkit_geo_coverage_visits(result, vs, ve, vx, vy, vc, vd, v)
     finally:
         lib.crmkit_geo_coverage_free(result)
         lib.crmkit_geo_track_options_free(options)

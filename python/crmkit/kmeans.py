@@ -119,15 +119,15 @@ class KMeans(Persisted):
         n_threads: int = _lib.DEFAULT,
         n_local_trials: Optional[int] = None,
     ) -> None:
-        # _lib.DEFAULT: the library's default (crmkit_kmeans_option_bounds), 8, 1, 300, 1e-4, 1.
+        # _lib.DEFAULT: the library's default (crmkit_kmeans_option_bounds); its value is in the docs of the option table.
         self.n_clusters = _lib.resolve("kmeans", "n_clusters", n_clusters)
-        self.init = init
         self.n_init = _lib.resolve("kmeans", "n_init", n_init)
         self.max_iter = _lib.resolve("kmeans", "max_iter", max_iter)
         self.tol = _lib.resolve("kmeans", "tol", tol)
+        self.n_threads = _lib.resolve("kmeans", "n_threads", n_threads)
+        self.init = init
         self.algorithm = algorithm
         self.random_state = random_state
-        self.n_threads = _lib.resolve("kmeans", "n_threads", n_threads)
         self.n_local_trials = n_local_trials
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
@@ -153,16 +153,13 @@ class KMeans(Persisted):
     def _new_handle(self) -> Any:
         lib = _lib.get()
         handle = _lib.KmeansP()
-        _lib.check(lib.crmkit_kmeans_create(byref(handle)))
-        finalizer = weakref.finalize(self, lib.crmkit_kmeans_free, handle)
+        _lib.C.crmkit_kmeans_create(byref(handle))
         try:
             self._configure(lib, handle)
         except BaseException:
-            finalizer()
+            lib.crmkit_kmeans_free(handle)
             raise
-        if self._finalizer is not None:
-            self._finalizer()
-        self._handle, self._finalizer = handle, finalizer
+        _lib.adopt(self, handle, "kmeans")
         return handle
 
     def _configure(self, lib: Any, handle: Any) -> None:
@@ -191,8 +188,8 @@ class KMeans(Persisted):
         for key, value, name in settings:
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be an int, got {value!r}")
-            _lib.check(lib.crmkit_kmeans_set_int(handle, key, int(value)))
-        _lib.check(lib.crmkit_kmeans_set_double(handle, _lib.KMEANS_TOL, float(self.tol)))
+            _lib.C.crmkit_kmeans_set_int(handle, key, int(value))
+        _lib.C.crmkit_kmeans_set_double(handle, _lib.KMEANS_TOL, float(self.tol))
 
     def fit(self, X: Any, y: Any = None, sample_weight: Optional[Any] = None) -> "KMeans":
         """Fits to the rows of X (array-like or DataFrame, n_samples x n_features).
@@ -200,7 +197,6 @@ class KMeans(Persisted):
         ``sample_weight`` (n_samples weights >= 0, not all 0; None: all 1) has scikit-learn
         1.2's meaning: weighted centres and inertia; the seeding ignores it, as 1.2's does.
         """
-        lib = _lib.get()
         x = _matrix(X)
         handle = self._new_handle()
         n, d = x.shape
@@ -212,11 +208,9 @@ class KMeans(Persisted):
                     _errors.E_INVALID_ARGUMENT,
                     f"init has shape {centres.shape}; expected (n_clusters, n_features) = ({self.n_clusters}, {d})",
                 )
-            _lib.check(lib.crmkit_kmeans_fit_weighted(handle, _dptr(x), n, d, _dptr(w),
-                                                      None if centres is None else _dptr(centres),
-                                                      0 if centres is None else centres.shape[0]))
+            _lib.C.crmkit_kmeans_fit_weighted(handle, x, n, d, w, centres, 0 if centres is None else centres.shape[0])
         elif isinstance(self.init, str):
-            _lib.check(lib.crmkit_kmeans_fit(handle, _dptr(x), n, d))
+            _lib.C.crmkit_kmeans_fit(handle, x, n, d)
         else:
             centres = _matrix(self.init, "init")
             if centres.shape != (self.n_clusters, d):
@@ -224,21 +218,20 @@ class KMeans(Persisted):
                     _errors.E_INVALID_ARGUMENT,
                     f"init has shape {centres.shape}; expected (n_clusters, n_features) = ({self.n_clusters}, {d})",
                 )
-            _lib.check(lib.crmkit_kmeans_fit_with_centers(handle, _dptr(x), n, d, _dptr(centres), centres.shape[0]))
+            _lib.C.crmkit_kmeans_fit_with_centers(handle, x, n, d, centres, centres.shape[0])
         self._read_fit(X)
         return self
 
     def _read_fit(self, X: Any) -> None:
-        lib = _lib.get()
         handle = self._handle
         k, features, rows = c_size_t(), c_size_t(), c_size_t()
-        _lib.check(lib.crmkit_kmeans_shape(handle, byref(k), byref(features), byref(rows)))
+        _lib.C.crmkit_kmeans_shape(handle, byref(k), byref(features), byref(rows))
         labels = np.empty(rows.value, dtype=np.int32)
         centers = np.empty((k.value, features.value), dtype=np.float64)
-        _lib.check(lib.crmkit_kmeans_labels(handle, labels.ctypes.data_as(POINTER(c_int32)), labels.size))
-        _lib.check(lib.crmkit_kmeans_centers(handle, _dptr(centers), centers.size))
+        _lib.C.crmkit_kmeans_labels(handle, labels, labels.size)
+        _lib.C.crmkit_kmeans_centers(handle, centers, centers.size)
         inertia, n_iter, relocated, best = c_double(), c_int32(), c_int64(), c_int32()
-        _lib.check(lib.crmkit_kmeans_stats(handle, byref(inertia), byref(n_iter), byref(relocated), byref(best)))
+        _lib.C.crmkit_kmeans_stats(handle, byref(inertia), byref(n_iter), byref(relocated), byref(best))
         self.fit_report_ = read_fit_report("kmeans", handle)
         self.labels_ = labels
         self.cluster_centers_ = centers
@@ -270,8 +263,7 @@ class KMeans(Persisted):
         self._check_fitted()
         x = _matrix(X)
         out = np.empty(x.shape[0], dtype=np.int32)
-        _lib.check(_lib.get().crmkit_kmeans_predict(self._handle, _dptr(x), x.shape[0], x.shape[1],
-                                                    out.ctypes.data_as(POINTER(c_int32))))
+        _lib.C.crmkit_kmeans_predict(self._handle, x, x.shape[0], x.shape[1], out)
         return out
 
     def predict(self, X: Any) -> Any:
@@ -329,10 +321,10 @@ class KMeans(Persisted):
         size = np.empty(k, dtype=np.int64)
         share, total, total_share = np.empty(k), np.empty(k), np.empty(k)
         mean = np.empty((k, f.shape[1]))
-        _lib.check(_lib.get().crmkit_kmeans_profile(
-            _dptr(f) if f.size else None, n, f.shape[1], labels.ctypes.data_as(POINTER(c_int32)), k,
-            _dptr(v) if v is not None else None, size.ctypes.data_as(POINTER(c_int64)), _dptr(share), _dptr(total),
-            _dptr(total_share), _dptr(mean) if mean.size else None))
+        _lib.C.crmkit_kmeans_profile(
+            f if f.size else None, n, f.shape[1], labels, k,
+            v if v is not None else None, size, share, total,
+            total_share, mean if mean.size else None)
         data: dict = {"size": size, "share": share}
         if v is not None:
             data["value"] = total
@@ -348,9 +340,9 @@ def kmeans_plusplus(X: Any, n_clusters: int, *, random_state: Optional[int] = No
     ``(centers, indices)``; the same ``random_state`` picks the same rows."""
     x = _matrix(X)
     out = np.empty(int(n_clusters), dtype=np.int64)
-    _lib.check(_lib.get().crmkit_kmeans_plusplus(_dptr(x), x.shape[0], x.shape[1], int(n_clusters),
-                                                 _seed(random_state), 0 if n_local_trials is None else int(n_local_trials),
-                                                 int(n_threads), out.ctypes.data_as(POINTER(c_int64))))
+    _lib.C.crmkit_kmeans_plusplus(x, x.shape[0], x.shape[1], int(n_clusters),
+                                  _seed(random_state), 0 if n_local_trials is None else int(n_local_trials),
+                                  int(n_threads), out)
     return x[out].copy(), out
 
 
@@ -364,9 +356,9 @@ def silhouette_score(X: Any, labels: Any, *, sample_size: Optional[int] = None, 
         raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                    f"labels has shape {lab.shape}, expected ({x.shape[0]},)")
     out = c_double()
-    _lib.check(_lib.get().crmkit_silhouette_score(_dptr(x), x.shape[0], x.shape[1], lab.ctypes.data_as(POINTER(c_int32)),
-                                                  0 if sample_size is None else int(sample_size), _seed(random_state),
-                                                  int(n_threads), byref(out)))
+    _lib.C.crmkit_silhouette_score(x, x.shape[0], x.shape[1], lab,
+                                   0 if sample_size is None else int(sample_size), _seed(random_state),
+                                   int(n_threads), byref(out))
     return out.value
 
 
@@ -378,15 +370,14 @@ def scan_k(X: Any, ks: Sequence[int], *, silhouette_sample_size: Optional[int] =
     import pandas as pd
 
     x = _matrix(X)
-    lib = _lib.get()
     sample = -1 if silhouette_sample_size == -1 else (0 if silhouette_sample_size is None else int(silhouette_sample_size))
     rows: List[dict] = []
     for k in ks:
         km = KMeans(n_clusters=int(k), **kmeans_params)
         handle = km._new_handle()
         inertia, n_iter, sil = c_double(), c_int32(), c_double()
-        _lib.check(lib.crmkit_kmeans_scan_k(handle, _dptr(x), x.shape[0], x.shape[1], int(k), int(k), sample,
-                                            byref(inertia), byref(n_iter), byref(sil)))
+        _lib.C.crmkit_kmeans_scan_k(handle, x, x.shape[0], x.shape[1], int(k), int(k), sample,
+                                    byref(inertia), byref(n_iter), byref(sil))
         rows.append({"k": int(k), "inertia": inertia.value, "n_iter": n_iter.value, "silhouette": sil.value})
     return pd.DataFrame(rows)
 
@@ -419,7 +410,6 @@ class FeatureScaler(Persisted):
     def fit(self, X: Any, y: Any = None) -> "FeatureScaler":
         """Fits on the rows of X (array-like or DataFrame)."""
 
-        lib = _lib.get()
         x = _matrix(X)
         flags = None
         if self.log1p is not None:
@@ -428,22 +418,18 @@ class FeatureScaler(Persisted):
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                            f"log1p has {flags.size} flags for {x.shape[1]} columns")
         handle = _lib.FeatureScalerP()
-        _lib.check(lib.crmkit_feature_scaler_fit(_dptr(x), x.shape[0], x.shape[1],
-                                                 flags.ctypes.data_as(POINTER(c_int32)) if flags is not None else None,
-                                                 1 if self.standardize else 0, byref(handle)))
-        finalizer = weakref.finalize(self, lib.crmkit_feature_scaler_free, handle)
-        if self._finalizer is not None:
-            self._finalizer()
-        self._handle, self._finalizer = handle, finalizer
+        _lib.C.crmkit_feature_scaler_fit(x, x.shape[0], x.shape[1],
+                                         flags if flags is not None else None,
+                                         1 if self.standardize else 0, byref(handle))
+        self._adopt_handle(handle)
         self._read_params()
         return self
 
     def _read_params(self) -> None:
-        lib, d = _lib.get(), c_size_t()
-        _lib.check(lib.crmkit_feature_scaler_params(self._handle, byref(d), None, None, None, 0))
+        d = c_size_t()
+        _lib.C.crmkit_feature_scaler_params(self._handle, byref(d), None, None, None, 0)
         mean, scale, log1p = np.empty(d.value), np.empty(d.value), np.empty(d.value, dtype=np.int32)
-        _lib.check(lib.crmkit_feature_scaler_params(self._handle, byref(d), _dptr(mean), _dptr(scale),
-                                                    log1p.ctypes.data_as(POINTER(c_int32)), d.value))
+        _lib.C.crmkit_feature_scaler_params(self._handle, byref(d), mean, scale, log1p, d.value)
         self.mean_, self.scale_, self.log1p_ = mean, scale, log1p.astype(bool)
         self.n_features_in_ = d.value
 

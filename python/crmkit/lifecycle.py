@@ -30,8 +30,7 @@ on mappings of arrays) returns the positional arrays, as before.
 from __future__ import annotations
 
 import json
-import weakref
-from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, create_string_buffer
+from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_size_t, create_string_buffer
 from typing import Any, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -49,20 +48,12 @@ _TRIGGERS = {"time": 1, "purchase": 2, "any": 3}
 _INT64_MIN = -(2**63)
 
 
-class _Model:
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self.finalizer = weakref.finalize(self, _lib.get().crmkit_lifecycle_model_free, ptr)
+class _Model(_lib.Handle):
+    kind = "lifecycle_model"
 
 
-class _Machine:
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self.finalizer = weakref.finalize(self, _lib.get().crmkit_lifecycle_free, ptr)
+class _Machine(_lib.Handle):
+    kind = "lifecycle"
 
 
 def _time(value: Any, what: str) -> int:
@@ -113,14 +104,8 @@ def _choice(value: str, choices: Mapping[str, int], what: str) -> int:
     return choices[value]
 
 
-class _Builder:
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self) -> None:
-        lib = _lib.get()
-        self.ptr = _lib.LifecycleBuilderP()
-        _lib.check(lib.crmkit_lifecycle_builder_create(byref(self.ptr)))
-        self.finalizer = weakref.finalize(self, lib.crmkit_lifecycle_builder_free, self.ptr)
+class _Builder(_lib.Handle):
+    kind = "lifecycle_builder"
 
 
 def _names_array(names: Sequence[str]) -> Any:
@@ -203,7 +188,7 @@ class LifecycleBuilder:
                 policy, a no-skip break, chain ranks that are not 0..k-1).
         """
         ptr = _lib.LifecycleModelP()
-        _lib.check(_lib.get().crmkit_lifecycle_builder_build(self._b.ptr, byref(ptr)))
+        _lib.C.crmkit_lifecycle_builder_build(self._b.ptr, byref(ptr))
         return Lifecycle(_Model(ptr), n_threads)
 
 
@@ -261,7 +246,7 @@ class Lifecycle:
         """
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
         ptr = _lib.LifecycleModelP()
-        _lib.check(_lib.get().crmkit_lifecycle_model_from_json(data, len(data), byref(ptr)))
+        _lib.C.crmkit_lifecycle_model_from_json(data, len(data), byref(ptr))
         return cls(_Model(ptr), n_threads)
 
     @classmethod
@@ -271,7 +256,7 @@ class Lifecycle:
         ``[[transitions]]`` tables). Errors as :meth:`from_json`, with "TOML line L column C"."""
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
         ptr = _lib.LifecycleModelP()
-        _lib.check(_lib.get().crmkit_lifecycle_model_from_toml(data, len(data), byref(ptr)))
+        _lib.C.crmkit_lifecycle_model_from_toml(data, len(data), byref(ptr))
         return cls(_Model(ptr), n_threads)
 
     @staticmethod
@@ -300,20 +285,17 @@ class Lifecycle:
         starts with ``{``, else TOML); ``Lifecycle.from_text(lc.to_text())`` has the same model."""
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
         ptr = _lib.LifecycleModelP()
-        _lib.check(_lib.get().crmkit_lifecycle_model_load(data, len(data), byref(ptr)))
+        _lib.C.crmkit_lifecycle_model_load(data, len(data), byref(ptr))
         return cls(_Model(ptr), n_threads)
 
     def to_text(self) -> str:
         """The model as a saved document: the JSON model document with a ``"crmkit"``
         header (document kind, format, library version); see include/crmkit/lifecycle/model.hpp.
         The machine (stages, log) is not part of it."""
-        lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_lifecycle_model_save(self._model.ptr, None, 0, byref(needed))
-        if rc != _errors.E_BUFFER_TOO_SMALL:
-            _lib.check(rc)
+        _lib.Q.crmkit_lifecycle_model_save(self._model.ptr, None, 0, byref(needed))
         buf = create_string_buffer(needed.value)
-        _lib.check(lib.crmkit_lifecycle_model_save(self._model.ptr, buf, needed.value, byref(needed)))
+        _lib.C.crmkit_lifecycle_model_save(self._model.ptr, buf, needed.value, byref(needed))
         return buf.value.decode("utf-8")
 
     def __reduce__(self) -> tuple:
@@ -326,14 +308,14 @@ class Lifecycle:
                 n_threads: int = 1) -> "Lifecycle":
         """The default model (include/crmkit/lifecycle/default_model.hpp)."""
         ptr = _lib.LifecycleModelP()
-        _lib.check(_lib.get().crmkit_lifecycle_model_default(int(bool(scale_to_gap)), float(decline_days),
-                                                             float(churn_days), byref(ptr)))
+        _lib.C.crmkit_lifecycle_model_default(int(bool(scale_to_gap)), float(decline_days),
+                                              float(churn_days), byref(ptr))
         return cls(_Model(ptr), n_threads)
 
     def _names(self, what: int) -> List[str]:
         lib = _lib.get()
         n = c_size_t()
-        _lib.check(lib.crmkit_lifecycle_model_count(self._model.ptr, what, byref(n)))
+        _lib.C.crmkit_lifecycle_model_count(self._model.ptr, what, byref(n))
         out = []
         for i in range(n.value):
             needed = c_size_t()
@@ -351,7 +333,7 @@ class Lifecycle:
         """(Re)creates the machine: ``n_customers`` customers in the initial stage since ``start``."""
         ptr = _lib.LifecycleP()
         t = _INT64_MIN if start is None else _time(start, "start")
-        _lib.check(_lib.get().crmkit_lifecycle_create(self._model.ptr, int(n_customers), t, byref(ptr)))
+        _lib.C.crmkit_lifecycle_create(self._model.ptr, int(n_customers), t, byref(ptr))
         self._machine = _Machine(ptr)
         self._set_threads()
         self.counts_ = None
@@ -408,7 +390,7 @@ class Lifecycle:
         return frame
 
     def _set_threads(self) -> None:
-        _lib.check(_lib.get().crmkit_lifecycle_set_int(self._m.ptr, _lib.LIFECYCLE_N_THREADS, self.n_threads))
+        _lib.C.crmkit_lifecycle_set_int(self._m.ptr, _lib.LIFECYCLE_N_THREADS, self.n_threads)
 
     @property
     def _m(self) -> _Machine:
@@ -418,7 +400,7 @@ class Lifecycle:
 
     def _size(self, what: int) -> int:
         n = c_size_t()
-        _lib.check(_lib.get().crmkit_lifecycle_size(self._m.ptr, what, byref(n)))
+        _lib.C.crmkit_lifecycle_size(self._m.ptr, what, byref(n))
         return n.value
 
     def evaluate(self, as_of: Any, columns: Any) -> int:
@@ -428,19 +410,18 @@ class Lifecycle:
         A Dataset's customer ids, or a DataFrame's index, become the keys of the results
         (see the class docstring).
         """
-        lib = _lib.get()
         t = _time(as_of, "as_of")
         hops = c_size_t()
         if isinstance(columns, Dataset):
             if self._machine is None:
                 self.start(columns.n_customers)
-            _lib.check(lib.crmkit_lifecycle_evaluate_dataset(self._m.ptr, columns._h().ptr, t, byref(hops)))
+            _lib.C.crmkit_lifecycle_evaluate_dataset(self._m.ptr, columns._h().ptr, t, byref(hops))
             self._remember_ids(columns)
             return hops.value
         names, pointers, n_rows, n_cols, keep = _columns(columns)
         if self._machine is None:
             self.start(n_rows)
-        _lib.check(lib.crmkit_lifecycle_evaluate(self._m.ptr, t, names, pointers, n_rows, n_cols, byref(hops)))
+        _lib.C.crmkit_lifecycle_evaluate(self._m.ptr, t, names, pointers, n_rows, n_cols, byref(hops))
         del keep
         self._remember_ids(columns)
         return hops.value
@@ -461,9 +442,9 @@ class Lifecycle:
         idx = np.ascontiguousarray(self._positions(customers), dtype=np.int32)
         names, pointers, n_rows, n_cols, keep = _columns(columns)
         hops = c_size_t()
-        _lib.check(_lib.get().crmkit_lifecycle_purchase(
-            self._m.ptr, idx.ctypes.data_as(POINTER(c_int32)), idx.shape[0], _time(at, "at"), names, pointers,
-            n_rows, n_cols, byref(hops)))
+        _lib.C.crmkit_lifecycle_purchase(
+            self._m.ptr, idx, idx.shape[0], _time(at, "at"), names, pointers,
+            n_rows, n_cols, byref(hops))
         del keep
         self._remember_ids(columns)
         return hops.value
@@ -473,12 +454,12 @@ class Lifecycle:
         when the customers have keys, a string customer id."""
         code = self.states.index(stage) if isinstance(stage, str) else int(stage)
         position = int(self._positions(customer)[0]) if isinstance(customer, str) else int(customer)
-        _lib.check(_lib.get().crmkit_lifecycle_set_stage(self._m.ptr, position, code, _time(at, "at")))
+        _lib.C.crmkit_lifecycle_set_stage(self._m.ptr, position, code, _time(at, "at"))
 
     def reset(self, customer: Union[int, str], at: Any) -> None:
         """Returns a customer (an index or a string customer id) to the initial stage."""
         position = int(self._positions(customer)[0]) if isinstance(customer, str) else int(customer)
-        _lib.check(_lib.get().crmkit_lifecycle_reset(self._m.ptr, position, _time(at, "at")))
+        _lib.C.crmkit_lifecycle_reset(self._m.ptr, position, _time(at, "at"))
 
     def fit(self, dataset: Dataset, start: Any, end: Any, step: str = "monthly") -> "Lifecycle":
         """Replays ``dataset`` from ``start`` to ``end`` at ``step`` ("daily", "weekly",
@@ -498,16 +479,15 @@ class Lifecycle:
         if not isinstance(dataset, Dataset):
             raise TypeError(f"dataset must be a crmkit.Dataset, not {type(dataset).__name__}")
         ptr = _lib.LifecycleP()
-        _lib.check(_lib.get().crmkit_lifecycle_replay(self._model.ptr, dataset._h().ptr, _time(start, "start"),
-                                                      _time(end, "end"), _STEPS[step], self.n_threads, byref(ptr)))
+        _lib.C.crmkit_lifecycle_replay(self._model.ptr, dataset._h().ptr, _time(start, "start"),
+                                       _time(end, "end"), _STEPS[step], self.n_threads, byref(ptr))
         self._machine = _Machine(ptr)
         self._ids = None
         self._remember_ids(dataset)
         n_steps = self._size(_lib.LIFECYCLE_SIZE_STEPS)
         times = np.empty(n_steps, dtype=np.int64)
         counts = np.empty(n_steps * len(self.states), dtype=np.int64)
-        _lib.check(_lib.get().crmkit_lifecycle_replay_counts(self._m.ptr, times.ctypes.data_as(POINTER(c_int64)),
-                                                             counts.ctypes.data_as(POINTER(c_int64)), n_steps))
+        _lib.C.crmkit_lifecycle_replay_counts(self._m.ptr, times, counts, n_steps)
         self.counts_ = pd.DataFrame(counts.reshape(n_steps, len(self.states)), columns=self.states,
                                     index=pd.DatetimeIndex(times.astype("datetime64[s]"), name="as_of"))
         return self
@@ -518,9 +498,7 @@ class Lifecycle:
         stage = np.empty(n, dtype=np.int32)
         previous = np.empty(n, dtype=np.int32)
         entered = np.empty(n, dtype=np.int64)
-        _lib.check(_lib.get().crmkit_lifecycle_stages(self._m.ptr, stage.ctypes.data_as(POINTER(c_int32)),
-                                                      previous.ctypes.data_as(POINTER(c_int32)),
-                                                      entered.ctypes.data_as(POINTER(c_int64)), n))
+        _lib.C.crmkit_lifecycle_stages(self._m.ptr, stage, previous, entered, n)
         return stage, previous, entered
 
     @property
@@ -570,7 +548,7 @@ class Lifecycle:
 
         ptr = _lib.TableP()
         t = _INT64_MIN if as_of is None else _time(as_of, "as_of")
-        _lib.check(_lib.get().crmkit_lifecycle_table(self._m.ptr, None, t, byref(ptr)))
+        _lib.C.crmkit_lifecycle_table(self._m.ptr, None, t, byref(ptr))
         n = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
         frame = _table.to_frame(_table._TableHandle(ptr), range(n))
         keyed = self._ids is not None and len(self._ids) == n
@@ -586,20 +564,15 @@ class Lifecycle:
         NaN while open or unknown; see :meth:`time_in_stage` for open visits)."""
         import pandas as pd
 
-        lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_lifecycle_history(self._m.ptr, None, None, None, None, 0, byref(needed))
-        if rc != _errors.E_BUFFER_TOO_SMALL:
-            _lib.check(rc)
+        _lib.Q.crmkit_lifecycle_history(self._m.ptr, None, None, None, None, 0, byref(needed))
         n_customers = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
         n = needed.value
         offsets = np.empty(n_customers + 1, dtype=np.int64)
         stage = np.empty(n, dtype=np.int32)
         entered = np.empty(n, dtype=np.int64)
         exited = np.empty(n, dtype=np.int64)
-        _lib.check(lib.crmkit_lifecycle_history(
-            self._m.ptr, offsets.ctypes.data_as(POINTER(c_int64)), stage.ctypes.data_as(POINTER(c_int32)),
-            entered.ctypes.data_as(POINTER(c_int64)), exited.ctypes.data_as(POINTER(c_int64)), n, byref(needed)))
+        _lib.C.crmkit_lifecycle_history( self._m.ptr, offsets, stage, entered, exited, n, byref(needed))
         counts = np.diff(offsets)
         customer = np.repeat(np.arange(n_customers, dtype=np.int64), counts)
         visit = np.arange(n, dtype=np.int64) - np.repeat(offsets[:-1], counts)
@@ -629,9 +602,7 @@ class Lifecycle:
         s = len(self.states)
         cumulative = np.empty((n, s), dtype=np.float64)
         latest = np.empty((n, s), dtype=np.float64)
-        _lib.check(_lib.get().crmkit_lifecycle_time_in_stage(
-            self._m.ptr, _time(as_of, "as_of"), cumulative.ctypes.data_as(POINTER(c_double)),
-            latest.ctypes.data_as(POINTER(c_double)), n * s))
+        _lib.C.crmkit_lifecycle_time_in_stage( self._m.ptr, _time(as_of, "as_of"), cumulative, latest, n * s)
         index = self._ids if self._ids is not None and len(self._ids) == n else pd.RangeIndex(n, name="customer")
         columns = pd.Index(self.states, name="stage")
         return pd.DataFrame(cumulative, index=index, columns=columns), pd.DataFrame(latest, index=index, columns=columns)
@@ -646,8 +617,8 @@ class Lifecycle:
         cols = {k: np.empty(n, dtype=np.int32) for k in ("customer", "from", "to", "rule")}
         at = np.empty(n, dtype=np.int64)
         p = lambda a: a.ctypes.data_as(POINTER(c_int32))  # noqa: E731
-        _lib.check(_lib.get().crmkit_lifecycle_log(self._m.ptr, p(cols["customer"]), p(cols["from"]), p(cols["to"]),
-                                                   p(cols["rule"]), at.ctypes.data_as(POINTER(c_int64)), max(n, 0)))
+        _lib.C.crmkit_lifecycle_log(self._m.ptr, p(cols["customer"]), p(cols["from"]), p(cols["to"]),
+                                    p(cols["rule"]), at, max(n, 0))
         rule_names = np.asarray(self.transitions + ["reset", "host_set"], dtype=object)
         # rule -1 -> "host_set" (last), -2 -> "reset" (second to last): negative indices do it.
         frame = pd.DataFrame({
@@ -665,8 +636,7 @@ class Lifecycle:
 
         s = len(self.states)
         out = np.empty(s * s, dtype=np.int64)
-        _lib.check(_lib.get().crmkit_lifecycle_flow(self._m.ptr, _time(start, "start"), _time(end, "end"),
-                                                    out.ctypes.data_as(POINTER(c_int64)), out.shape[0]))
+        _lib.C.crmkit_lifecycle_flow(self._m.ptr, _time(start, "start"), _time(end, "end"), out, out.shape[0])
         return pd.DataFrame(out.reshape(s, s), index=pd.Index(self.states, name="from"),
                             columns=pd.Index(self.states, name="to"))
 
@@ -677,9 +647,7 @@ class Lifecycle:
         t = np.ascontiguousarray([_time(x, "times") for x in times], dtype=np.int64)
         s = len(self.states)
         out = np.empty(max(t.shape[0] * s, 1), dtype=np.int64)
-        _lib.check(_lib.get().crmkit_lifecycle_stage_counts_at(self._m.ptr, t.ctypes.data_as(POINTER(c_int64)),
-                                                               t.shape[0], out.ctypes.data_as(POINTER(c_int64)),
-                                                               out.shape[0]))
+        _lib.C.crmkit_lifecycle_stage_counts_at(self._m.ptr, t, t.shape[0], out, out.shape[0])
         return pd.DataFrame(out[: t.shape[0] * s].reshape(t.shape[0], s), columns=self.states,
                             index=pd.DatetimeIndex(t.astype("datetime64[s]"), name="at"))
 
@@ -689,7 +657,6 @@ class Lifecycle:
 
         s = len(self.states)
         out = np.empty(s * s, dtype=np.float64)
-        _lib.check(_lib.get().crmkit_lifecycle_conversion(self._m.ptr, out.ctypes.data_as(POINTER(c_double)),
-                                                          out.shape[0]))
+        _lib.C.crmkit_lifecycle_conversion(self._m.ptr, out, out.shape[0])
         return pd.DataFrame(out.reshape(s, s), index=pd.Index(self.states, name="from"),
                             columns=pd.Index(self.states, name="to"))

@@ -85,13 +85,13 @@ class LogisticChurn(Persisted):
         max_iter: int = _lib.DEFAULT,
         tol: float = _lib.DEFAULT,
     ) -> None:
-        # _lib.DEFAULT: the library's default (crmkit_logistic_option_bounds): 1.0, True, True, 100, 1e-10.
+        # _lib.DEFAULT: the library's default (crmkit_logistic_option_bounds); its value is in the docs of the option table.
         self.C = _lib.resolve("logistic", "C", C)
-        self.class_weight = class_weight
         self.fit_intercept = _lib.resolve("logistic", "fit_intercept", fit_intercept)
         self.standardize = _lib.resolve("logistic", "standardize", standardize)
         self.max_iter = _lib.resolve("logistic", "max_iter", max_iter)
         self.tol = _lib.resolve("logistic", "tol", tol)
+        self.class_weight = class_weight
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
 
@@ -170,10 +170,10 @@ class LogisticChurn(Persisted):
         y01 = np.ascontiguousarray((labels == classes[1]).astype(np.float64))
         w = None if sample_weight is None else _vector(sample_weight, n, "sample_weight")
         handle = _lib.LogisticP()
-        _lib.check(lib.crmkit_logistic_create(byref(handle)))
+        _lib.C.crmkit_logistic_create(byref(handle))
         try:
             self._configure(lib, handle, classes)
-            _lib.check(lib.crmkit_logistic_fit(handle, _dptr(x), n, d, _dptr(y01), _dptr(w)))
+            _lib.C.crmkit_logistic_fit(handle, x, n, d, y01, w)
         except BaseException:
             lib.crmkit_logistic_free(handle)
             raise
@@ -194,17 +194,16 @@ class LogisticChurn(Persisted):
         return self
 
     def _read_model(self) -> None:
-        lib = _lib.get()
         h = self._handle
         d = c_size_t()
-        _lib.check(lib.crmkit_logistic_n_features(h, byref(d)))
+        _lib.C.crmkit_logistic_n_features(h, byref(d))
         n = d.value
         coef, coef_std = np.empty(n), np.empty(n)
         b, b_std = c_double(), c_double()
-        _lib.check(lib.crmkit_logistic_coef(h, _lib.LOGISTIC_ORIGINAL_UNITS, _dptr(coef), n, byref(b)))
-        _lib.check(lib.crmkit_logistic_coef(h, _lib.LOGISTIC_STANDARDIZED_UNITS, _dptr(coef_std), n, byref(b_std)))
+        _lib.C.crmkit_logistic_coef(h, _lib.LOGISTIC_ORIGINAL_UNITS, coef, n, byref(b))
+        _lib.C.crmkit_logistic_coef(h, _lib.LOGISTIC_STANDARDIZED_UNITS, coef_std, n, byref(b_std))
         means, scales = np.empty(n), np.empty(n)
-        _lib.check(lib.crmkit_logistic_scaling(h, _dptr(means), _dptr(scales), n))
+        _lib.C.crmkit_logistic_scaling(h, means, scales, n)
         report = read_fit_report("logistic", h)
         self.coef_ = coef.reshape(1, n)
         self.intercept_ = np.array([b.value])
@@ -271,32 +270,31 @@ class LogisticChurn(Persisted):
     def from_text(cls, text: str, classes: Any = (0, 1)) -> "LogisticChurn":
         """A fitted model read from ``to_text`` output. The text holds no class labels:
         pass ``classes`` (default (0, 1)) for ``predict``."""
-        lib = _lib.get()
         handle = _lib.LogisticP()
-        _lib.check(lib.crmkit_logistic_load(text.encode("utf-8"), byref(handle)))
+        _lib.C.crmkit_logistic_load(text.encode("utf-8"), byref(handle))
         model = cls.__new__(cls)
         model._handle, model._finalizer = None, None
         model._adopt_handle(handle)
         model._read_model()
         model.classes_ = np.asarray(classes)
         v, iv = c_double(), c_int64()
-        _lib.check(lib.crmkit_logistic_get_double(handle, _lib.LOGISTIC_C, byref(v)))
+        _lib.C.crmkit_logistic_get_double(handle, _lib.LOGISTIC_C, byref(v))
         model.C = v.value
-        _lib.check(lib.crmkit_logistic_get_double(handle, _lib.LOGISTIC_TOL, byref(v)))
+        _lib.C.crmkit_logistic_get_double(handle, _lib.LOGISTIC_TOL, byref(v))
         model.tol = v.value
-        _lib.check(lib.crmkit_logistic_get_int(handle, _lib.LOGISTIC_FIT_INTERCEPT, byref(iv)))
+        _lib.C.crmkit_logistic_get_int(handle, _lib.LOGISTIC_FIT_INTERCEPT, byref(iv))
         model.fit_intercept = bool(iv.value)
-        _lib.check(lib.crmkit_logistic_get_int(handle, _lib.LOGISTIC_STANDARDIZE, byref(iv)))
+        _lib.C.crmkit_logistic_get_int(handle, _lib.LOGISTIC_STANDARDIZE, byref(iv))
         model.standardize = bool(iv.value)
-        _lib.check(lib.crmkit_logistic_get_int(handle, _lib.LOGISTIC_MAX_ITER, byref(iv)))
+        _lib.C.crmkit_logistic_get_int(handle, _lib.LOGISTIC_MAX_ITER, byref(iv))
         model.max_iter = int(iv.value)
-        _lib.check(lib.crmkit_logistic_get_int(handle, _lib.LOGISTIC_CLASS_WEIGHT, byref(iv)))
+        _lib.C.crmkit_logistic_get_int(handle, _lib.LOGISTIC_CLASS_WEIGHT, byref(iv))
         if iv.value == _lib.LOGISTIC_CLASS_WEIGHT_BALANCED:
             model.class_weight = "balanced"
         elif iv.value == _lib.LOGISTIC_CLASS_WEIGHT_GIVEN:
             w0, w1 = c_double(), c_double()
-            _lib.check(lib.crmkit_logistic_get_double(handle, _lib.LOGISTIC_CLASS_WEIGHT_0, byref(w0)))
-            _lib.check(lib.crmkit_logistic_get_double(handle, _lib.LOGISTIC_CLASS_WEIGHT_1, byref(w1)))
+            _lib.C.crmkit_logistic_get_double(handle, _lib.LOGISTIC_CLASS_WEIGHT_0, byref(w0))
+            _lib.C.crmkit_logistic_get_double(handle, _lib.LOGISTIC_CLASS_WEIGHT_1, byref(w1))
             model.class_weight = {model.classes_[0].item(): w0.value, model.classes_[1].item(): w1.value}
         else:
             model.class_weight = None

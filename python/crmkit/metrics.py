@@ -90,7 +90,7 @@ def lift_table(y_true: Any, y_score: Any, n_bins: int = 10) -> Any:
     if isinstance(n_bins, (bool, np.bool_)) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
         raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n_bins must be an int >= 1, got {n_bins!r}")
     out = np.empty((int(n_bins), _lib.LIFT_N_COLUMNS))
-    _lib.check(_lib.get().crmkit_lift_table(_p(yv), _p(sv), yv.size, int(n_bins), _p(out), out.size))
+    _lib.C.crmkit_lift_table(yv, sv, yv.size, int(n_bins), out, out.size)
     df = pd.DataFrame(out, columns=_LIFT_COLUMNS, index=pd.RangeIndex(int(n_bins), name="bin"))
     for column in ("rows", "cumulative_rows"):
         df[column] = df[column].astype(np.int64)
@@ -128,5 +128,5 @@ def platt(y_score: Any, y_true: Any, sample_weight: Any = None) -> Platt:
     objective of scikit-learn's CalibratedClassifierCV(method="sigmoid"), solved exactly)."""
     yv, sv, wv = _pair(y_true, y_score, sample_weight, "y_score")
     a, b, status = c_double(), c_double(), c_int32()
-    _lib.check(_lib.get().crmkit_platt_fit(_p(sv), _p(yv), _p(wv), yv.size, byref(a), byref(b), byref(status)))
+    _lib.C.crmkit_platt_fit(sv, yv, wv, yv.size, byref(a), byref(b), byref(status))
     return Platt(a.value, b.value, STATUS_NAMES.get(status.value, str(status.value)))

@@ -76,18 +76,7 @@ def _choice(value: Any, table: dict, name: str) -> int:
     return table[value]
 
 
-class _Owned:
-    """Owns one C handle, freed by ``free`` when the object goes away."""
-
-    def _own(self, handle: Any, free: Any) -> None:
-        old = getattr(self, "_finalizer", None)
-        if old is not None:
-            old()
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, free, handle)
-
-
-class Baskets(_Owned):
+class Baskets:
     """Baskets (sets of item indices) with, when read from a dataset, product and
     customer ids. Build with :meth:`from_dataset` or :meth:`from_lists`."""
 
@@ -98,11 +87,10 @@ class Baskets(_Owned):
     @classmethod
     def from_dataset(cls, dataset: Any) -> "Baskets":
         """The baskets of a :class:`crmkit.Dataset` read with an order and a product column."""
-        lib = _lib.get()
         handle = _lib.BasketsP()
-        _lib.check(lib.crmkit_baskets_from_dataset(dataset._h().ptr, byref(handle)))
+        _lib.C.crmkit_baskets_from_dataset(dataset._h().ptr, byref(handle))
         out = cls()
-        out._own(handle, lib.crmkit_baskets_free)
+        _lib.adopt(out, handle, "baskets")
         return out
 
     @classmethod
@@ -118,17 +106,16 @@ class Baskets(_Owned):
         items = np.ascontiguousarray(items64, dtype=np.int32)
         if n_items is None:
             n_items = int(items.max()) + 1 if items.size else 0
-        lib = _lib.get()
         handle = _lib.BasketsP()
-        _lib.check(lib.crmkit_baskets_from_arrays(_ptr(offsets, c_int64), len(lists), _ptr(items, c_int32),
-                                                  items.size, _int(n_items, "n_items"), byref(handle)))
+        _lib.C.crmkit_baskets_from_arrays(offsets, len(lists), items,
+                                          items.size, _int(n_items, "n_items"), byref(handle))
         out = cls()
-        out._own(handle, lib.crmkit_baskets_free)
+        _lib.adopt(out, handle, "baskets")
         return out
 
     def _shape(self) -> tuple:
         n, entries, items, rows = c_size_t(), c_size_t(), c_size_t(), c_size_t()
-        _lib.check(_lib.get().crmkit_baskets_shape(self._handle, byref(n), byref(entries), byref(items), byref(rows)))
+        _lib.C.crmkit_baskets_shape(self._handle, byref(n), byref(entries), byref(items), byref(rows))
         return n.value, entries.value, items.value, rows.value
 
     def __len__(self) -> int:
@@ -153,8 +140,7 @@ class Baskets(_Owned):
         n, entries, _, _ = self._shape()
         offsets = np.empty(n + 1, dtype=np.int64)
         items = np.empty(entries, dtype=np.int32)
-        _lib.check(_lib.get().crmkit_baskets_items(self._handle, _ptr(offsets, c_int64), offsets.size,
-                                                  _ptr(items, c_int32), items.size))
+        _lib.C.crmkit_baskets_items(self._handle, offsets, offsets.size, items, items.size)
         return offsets, items
 
     def to_lists(self) -> List[List[int]]:
@@ -167,7 +153,7 @@ class Baskets(_Owned):
         n = len(self)
         row = np.empty(n, dtype=np.int32)
         time = np.empty(n, dtype=np.int64)
-        _lib.check(_lib.get().crmkit_baskets_basket_rows(self._handle, _ptr(row, c_int32), _ptr(time, c_int64), n))
+        _lib.C.crmkit_baskets_basket_rows(self._handle, row, time, n)
         return row, time
 
     def split(self, cutoff: Any) -> tuple:
@@ -180,12 +166,11 @@ class Baskets(_Owned):
             ts = pd.Timestamp(cutoff)
             ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
             cutoff = int(ts.value // 1_000_000_000)
-        lib = _lib.get()
         before, after = _lib.BasketsP(), _lib.BasketsP()
-        _lib.check(lib.crmkit_baskets_time_split(self._handle, int(cutoff), byref(before), byref(after)))
+        _lib.C.crmkit_baskets_time_split(self._handle, int(cutoff), byref(before), byref(after))
         out = (Baskets(), Baskets())
-        out[0]._own(before, lib.crmkit_baskets_free)
-        out[1]._own(after, lib.crmkit_baskets_free)
+        _lib.adopt(out[0], before, "baskets")
+        _lib.adopt(out[1], after, "baskets")
         return out
 
     def matrix(self, value: str = "orders") -> Any:
@@ -194,18 +179,14 @@ class Baskets(_Owned):
         ``"spend"`` (sum of the line amounts)."""
         import scipy.sparse
 
-        lib = _lib.get()
         code = _choice(value, _VALUES, "value")
         _, _, n_items, n_rows = self._shape()
         nnz = c_size_t()
-        rc = lib.crmkit_baskets_matrix(self._handle, code, None, 0, None, None, 0, byref(nnz))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_baskets_matrix(self._handle, code, None, 0, None, None, 0, byref(nnz))
         indptr = np.empty(n_rows + 1, dtype=np.int64)
         indices = np.empty(nnz.value, dtype=np.int32)
         data = np.empty(nnz.value, dtype=np.float64)
-        _lib.check(lib.crmkit_baskets_matrix(self._handle, code, _ptr(indptr, c_int64), indptr.size,
-                                             _ptr(indices, c_int32), _ptr(data, c_double), data.size, byref(nnz)))
+        _lib.C.crmkit_baskets_matrix(self._handle, code, indptr, indptr.size, indices, data, data.size, byref(nnz))
         return scipy.sparse.csr_matrix((data, indices, indptr), shape=(n_rows, n_items))
 
 
@@ -223,7 +204,7 @@ def _as_baskets(X: Any) -> Baskets:
     return Baskets.from_lists(X)
 
 
-class AssociationRules(_Owned):
+class AssociationRules:
     """FP-growth and association rules with mlxtend's definitions (see the module docstring).
 
     Parameters (mlxtend's defaults): ``min_support`` in (0, 1]; ``max_len`` (None or 0: no
@@ -238,9 +219,9 @@ class AssociationRules(_Owned):
     def __init__(self, min_support: float = _lib.DEFAULT, *, max_len: Optional[int] = None,
                  metric: str = "confidence", min_threshold: float = _lib.DEFAULT) -> None:
         self.min_support = _lib.resolve("rules", "min_support", min_support)
+        self.min_threshold = _lib.resolve("rules", "min_threshold", min_threshold)
         self.max_len = max_len
         self.metric = metric
-        self.min_threshold = _lib.resolve("rules", "min_threshold", min_threshold)
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
         self._names: List[Any] = []
@@ -248,16 +229,15 @@ class AssociationRules(_Owned):
     def fit(self, baskets: Any) -> "AssociationRules":
         """Mines ``baskets``: a :class:`Baskets`, lists of item indices, or a boolean
         one-hot DataFrame (mlxtend's input; items named by its columns)."""
-        lib = _lib.get()
         b = _as_baskets(baskets)
         handle = _lib.RulesP()
-        _lib.check(lib.crmkit_rules_create(byref(handle)))
-        self._own(handle, lib.crmkit_rules_free)
+        _lib.C.crmkit_rules_create(byref(handle))
+        _lib.adopt(self, handle, "rules")
         _lib.set_option("rules", handle, "min_support", self.min_support)
         _lib.set_option("rules", handle, "min_threshold", self.min_threshold)
         _lib.set_option("rules", handle, "max_len", 0 if self.max_len is None else _int(self.max_len, "max_len"))
         _lib.set_option("rules", handle, "metric", _choice(self.metric, _METRICS, "metric"))
-        _lib.check(lib.crmkit_rules_fit_baskets(handle, b._handle))
+        _lib.C.crmkit_rules_fit_baskets(handle, b._handle)
         names = b.item_names
         if not names and hasattr(baskets, "columns"):
             names = list(baskets.columns)
@@ -268,20 +248,18 @@ class AssociationRules(_Owned):
 
     def _sizes(self) -> tuple:
         sizes = [c_size_t() for _ in range(5)]
-        _lib.check(_lib.get().crmkit_rules_sizes(self._handle, *(byref(s) for s in sizes)))
+        _lib.C.crmkit_rules_sizes(self._handle, *(byref(s) for s in sizes))
         return tuple(s.value for s in sizes)
 
     def _read(self) -> None:
         import pandas as pd
 
-        lib = _lib.get()
         n_sets, set_entries, n_rules, ante, cons = self._sizes()
         offsets = np.empty(n_sets + 1, dtype=np.int64)
         items = np.empty(set_entries, dtype=np.int32)
         counts = np.empty(n_sets, dtype=np.int64)
         support = np.empty(n_sets, dtype=np.float64)
-        _lib.check(lib.crmkit_rules_itemsets(self._handle, _ptr(offsets, c_int64), _ptr(items, c_int32),
-                                             _ptr(counts, c_int64), _ptr(support, c_double), n_sets, set_entries))
+        _lib.C.crmkit_rules_itemsets(self._handle, offsets, items, counts, support, n_sets, set_entries)
         self.frequent_itemsets_ = pd.DataFrame({
             "support": support,
             "itemsets": [self._set(items[offsets[i]:offsets[i + 1]]) for i in range(n_sets)],
@@ -292,9 +270,7 @@ class AssociationRules(_Owned):
         c_off = np.empty(n_rules + 1, dtype=np.int64)
         c_items = np.empty(cons, dtype=np.int32)
         metrics = np.empty((n_rules, len(_RULE_COLUMNS)), dtype=np.float64)
-        _lib.check(lib.crmkit_rules_rules(self._handle, _ptr(a_off, c_int64), _ptr(a_items, c_int32), ante,
-                                          _ptr(c_off, c_int64), _ptr(c_items, c_int32), cons,
-                                          _ptr(metrics, c_double), n_rules))
+        _lib.C.crmkit_rules_rules(self._handle, a_off, a_items, ante, c_off, c_items, cons, metrics, n_rules)
         frame = pd.DataFrame(metrics, columns=_RULE_COLUMNS)
         frame.insert(0, "antecedents", [self._set(a_items[a_off[i]:a_off[i + 1]]) for i in range(n_rules)])
         frame.insert(1, "consequents", [self._set(c_items[c_off[i]:c_off[i + 1]]) for i in range(n_rules)])
@@ -310,7 +286,7 @@ class AssociationRules(_Owned):
     def keep_top_per_antecedent(self, n: int) -> "AssociationRules":
         """Keeps the ``n`` rules of highest confidence of each antecedent (``rules_`` too)."""
         self._check_fitted()
-        _lib.check(_lib.get().crmkit_rules_keep_top_per_antecedent(self._handle, _int(n, "n")))
+        _lib.C.crmkit_rules_keep_top_per_antecedent(self._handle, _int(n, "n"))
         self._read()
         return self
 
@@ -322,15 +298,11 @@ class AssociationRules(_Owned):
 
         self._check_fitted()
         codes = np.asarray([self._index[x] for x in basket if x in self._index], dtype=np.int32)
-        lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_rules_suggest(self._handle, _ptr(codes, c_int32), codes.size, None, None, 0, byref(needed))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_rules_suggest(self._handle, codes, codes.size, None, None, 0, byref(needed))
         items = np.empty(needed.value, dtype=np.int32)
         scores = np.empty(needed.value, dtype=np.float64)
-        _lib.check(lib.crmkit_rules_suggest(self._handle, _ptr(codes, c_int32), codes.size, _ptr(items, c_int32),
-                                            _ptr(scores, c_double), items.size, byref(needed)))
+        _lib.C.crmkit_rules_suggest(self._handle, codes, codes.size, items, scores, items.size, byref(needed))
         return pd.DataFrame({"item": [self._names[int(i)] for i in items], "confidence": scores})
 
 
@@ -382,9 +354,9 @@ def evaluate_offers(items: Any, relevant: Any, k: int) -> dict:
         raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"items must be 2-dimensional, got shape {offers.shape}")
     m, indptr, indices = _csr(relevant)
     out = np.empty(len(_METRIC_NAMES), dtype=np.float64)
-    _lib.check(_lib.get().crmkit_offers_evaluate(_ptr(offers, c_int32), offers.shape[0], offers.shape[1],
-                                                _ptr(indptr, c_int64), _ptr(indices, c_int32), m.shape[1],
-                                                indices.size, _int(k, "k"), _ptr(out, c_double), out.size))
+    _lib.C.crmkit_offers_evaluate(offers, offers.shape[0], offers.shape[1],
+                                 indptr, indices, m.shape[1],
+                                 indices.size, _int(k, "k"), out, out.size)
     result = dict(zip(_METRIC_NAMES, out.tolist()))
     result["n_evaluated"] = int(result["n_evaluated"])
     return result
@@ -462,12 +434,12 @@ class ImplicitALS(Persisted):
         self.alpha = _lib.resolve("als", "alpha", alpha)
         self.max_iter = _lib.resolve("als", "max_iter", max_iter)
         self.cg_steps = _lib.resolve("als", "cg_steps", cg_steps)
-        self.solver = solver
         self.tol = _lib.resolve("als", "tol", tol)
         self.seed = _lib.resolve("als", "seed", seed)
         self.n_threads = _lib.resolve("als", "n_threads", n_threads)
-        self.weighting = weighting
         self.bm25_k1 = _lib.resolve("als", "bm25_k1", bm25_k1)
+        self.solver = solver
+        self.weighting = weighting
         # B's range [0, 1] looks like a flag to _lib.resolve; it is a real option.
         self.bm25_b = _lib.option_bounds("als", "bm25_b")[2] if bm25_b is _lib.DEFAULT else bm25_b
         self._handle: Any = None
@@ -479,7 +451,6 @@ class ImplicitALS(Persisted):
         ``user_init`` / ``item_init``: initial factors (both or neither)."""
         import scipy.sparse
 
-        lib = _lib.get()
         if isinstance(X, Baskets):
             self.customer_ids = X.customer_ids
             self.product_ids = X.item_names
@@ -492,7 +463,7 @@ class ImplicitALS(Persisted):
         indices = np.ascontiguousarray(m.indices, dtype=np.int32)
         data = np.ascontiguousarray(m.data, dtype=np.float64)
         handle = _lib.AlsP()
-        _lib.check(lib.crmkit_als_create(byref(handle)))
+        _lib.C.crmkit_als_create(byref(handle))
         self._adopt_handle(handle)
         for name in _ALS_NUMBERS:
             _lib.set_option("als", handle, name, getattr(self, name))
@@ -500,7 +471,7 @@ class ImplicitALS(Persisted):
         _lib.set_option("als", handle, "weighting", _choice(self.weighting, _WEIGHTINGS, "weighting"))
         if isinstance(self.bm25_b, (bool, np.bool_)) or not isinstance(self.bm25_b, (int, float, np.number)):
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"bm25_b must be a number, got {self.bm25_b!r}")
-        _lib.check(lib.crmkit_als_set_double(handle, _lib.option_key("als", "bm25_b"), float(self.bm25_b)))
+        _lib.C.crmkit_als_set_double(handle, _lib.option_key("als", "bm25_b"), float(self.bm25_b))
         inits = [None, None]
         if user_init is not None or item_init is not None:
             if user_init is None or item_init is None:
@@ -510,21 +481,21 @@ class ImplicitALS(Persisted):
             for a, shape, name in zip(inits, expected, ("user_init", "item_init")):
                 if a.shape != shape:
                     raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} has shape {a.shape}, expected {shape}")
-        _lib.check(lib.crmkit_als_fit(handle, _ptr(indptr, c_int64), _ptr(indices, c_int32), _ptr(data, c_double),
-                                      m.shape[0], m.shape[1], data.size,
-                                      None if inits[0] is None else _ptr(inits[0], c_double),
-                                      None if inits[1] is None else _ptr(inits[1], c_double)))
+        _lib.C.crmkit_als_fit(handle, indptr, indices, data,
+                              m.shape[0], m.shape[1], data.size,
+                              None if inits[0] is None else inits[0],
+                              None if inits[1] is None else inits[1])
         self._read_fit()
         return self
 
     def _read_fit(self) -> None:
-        lib, handle = _lib.get(), self._handle
+        handle = self._handle
         rows, cols, k = c_size_t(), c_size_t(), c_size_t()
-        _lib.check(lib.crmkit_als_shape(handle, byref(rows), byref(cols), byref(k)))
+        _lib.C.crmkit_als_shape(handle, byref(rows), byref(cols), byref(k))
         self.user_factors = np.empty((rows.value, k.value), dtype=np.float64)
         self.item_factors = np.empty((cols.value, k.value), dtype=np.float64)
-        _lib.check(lib.crmkit_als_user_factors(handle, _ptr(self.user_factors, c_double), self.user_factors.size))
-        _lib.check(lib.crmkit_als_item_factors(handle, _ptr(self.item_factors, c_double), self.item_factors.size))
+        _lib.C.crmkit_als_user_factors(handle, self.user_factors, self.user_factors.size)
+        _lib.C.crmkit_als_item_factors(handle, self.item_factors, self.item_factors.size)
         self.fit_report_ = read_fit_report("als", handle)
 
     # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
@@ -540,20 +511,19 @@ class ImplicitALS(Persisted):
         model = cls()
         model._load_handle(text)
         model._read_fit()
-        lib = _lib.get()
         for name in _ALS_NUMBERS + ("solver", "weighting"):
             key = _lib.option_key("als", name)
             if _lib.option_is_integer("als", name):
                 v = c_int64()
-                _lib.check(lib.crmkit_als_get_int(model._handle, key, byref(v)))
+                _lib.C.crmkit_als_get_int(model._handle, key, byref(v))
                 value: Any = int(v.value)
             else:
                 d = c_double()
-                _lib.check(lib.crmkit_als_get_double(model._handle, key, byref(d)))
+                _lib.C.crmkit_als_get_double(model._handle, key, byref(d))
                 value = float(d.value)
             setattr(model, name, value)
         d = c_double()
-        _lib.check(lib.crmkit_als_get_double(model._handle, _lib.option_key("als", "bm25_b"), byref(d)))
+        _lib.C.crmkit_als_get_double(model._handle, _lib.option_key("als", "bm25_b"), byref(d))
         model.bm25_b = float(d.value)
         model.solver = {v: k for k, v in _SOLVERS.items()}[model.solver]
         model.weighting = {v: k for k, v in _WEIGHTINGS.items()}[model.weighting]
@@ -636,7 +606,7 @@ def _offers_frame(items: np.ndarray, scores: np.ndarray, cold: np.ndarray, custo
     })
 
 
-class ItemKNN(_Owned):
+class ItemKNN:
     """Item-item cosine nearest neighbours (crmkit/offers/item_knn.hpp), as the
     ``implicit`` library's ``CosineRecommender``: the ``neighbours`` (K) most similar
     products of each product by the cosine of their customer columns (the product itself
@@ -657,25 +627,20 @@ class ItemKNN(_Owned):
         or a dense array (customers x products, values >= 0)."""
         import scipy.sparse
 
-        lib = _lib.get()
         m, indptr, indices, data, self.customer_ids, self.product_ids = _matrix_input(X, value)
         handle = _lib.ItemKnnP()
-        _lib.check(lib.crmkit_item_knn_create(byref(handle)))
-        self._own(handle, lib.crmkit_item_knn_free)
+        _lib.C.crmkit_item_knn_create(byref(handle))
+        _lib.adopt(self, handle, "item_knn")
         for name in ("neighbours", "n_threads"):
             _lib.set_option("item_knn", handle, name, getattr(self, name))
-        _lib.check(lib.crmkit_item_knn_fit(handle, _ptr(indptr, c_int64), _ptr(indices, c_int32), _ptr(data, c_double),
-                                           m.shape[0], m.shape[1], data.size))
+        _lib.C.crmkit_item_knn_fit(handle, indptr, indices, data, m.shape[0], m.shape[1], data.size)
         self._rows = m.shape[0]
         nnz = c_size_t()
-        rc = lib.crmkit_item_knn_similarity(handle, None, 0, None, None, 0, byref(nnz))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_item_knn_similarity(handle, None, 0, None, None, 0, byref(nnz))
         sp = np.empty(m.shape[1] + 1, dtype=np.int64)
         si = np.empty(nnz.value, dtype=np.int32)
         sv = np.empty(nnz.value, dtype=np.float64)
-        _lib.check(lib.crmkit_item_knn_similarity(handle, _ptr(sp, c_int64), sp.size, _ptr(si, c_int32),
-                                                  _ptr(sv, c_double), nnz.value, byref(nnz)))
+        _lib.C.crmkit_item_knn_similarity(handle, sp, sp.size, si, sv, nnz.value, byref(nnz))
         self.similarity_ = scipy.sparse.csr_matrix((sv, si, sp), shape=(m.shape[1], m.shape[1]))
         return self
 
@@ -747,10 +712,10 @@ def rank_by_value(offers: Any, value: Any, item_value: Any = None) -> Any:
     out_items = np.empty_like(items)
     out_scores = np.empty_like(scores)
     out_values = np.empty_like(scores)
-    _lib.check(_lib.get().crmkit_offers_rank_by_value(
-        _ptr(items, c_int32), _ptr(scores, c_double), rows, n, _ptr(row_value, c_double),
-        None if per_item is None else _ptr(per_item, c_double), len(products),
-        _ptr(out_items, c_int32), _ptr(out_scores, c_double), _ptr(out_values, c_double), out_items.size))
+    _lib.C.crmkit_offers_rank_by_value(
+        items, scores, rows, n, row_value,
+        per_item, len(products),
+        out_items, out_scores, out_values, out_items.size)
     frame = _offers_frame(out_items, out_scores, cold.astype(bool), customers, products)
     frame["expected_value"] = out_values.ravel()[out_items.ravel() >= 0]
     return frame
@@ -774,10 +739,10 @@ def add_offer_columns(table: Any, offers: Any, *, prefix: str = "next_best_offer
     names = [str(p).encode("utf-8") for p in products]
     id_array = (c_char_p * max(len(ids), 1))(*ids)
     name_array = (c_char_p * max(len(names), 1))(*names)
-    _lib.check(_lib.get().crmkit_offers_add_columns(
-        handle.ptr, prefix.encode("utf-8"), id_array, len(ids), name_array, len(names), _ptr(items, c_int32),
-        _ptr(scores, c_double), None if values is None else _ptr(values, c_double), _ptr(cold, c_int32),
-        items.shape[1]))
+    _lib.C.crmkit_offers_add_columns(
+        handle.ptr, prefix.encode("utf-8"), id_array, len(ids), name_array, len(names), items,
+        scores, values, cold,
+        items.shape[1])
     out = _table.to_frame(handle, [str(i) for i in table.index])
     out.index = table.index
     return out

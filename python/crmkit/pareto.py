@@ -16,13 +16,13 @@ Example::
 
 from __future__ import annotations
 
-import weakref
 from ctypes import POINTER, byref, c_double, c_int32, c_size_t
 from typing import Any, Optional, Tuple
 
 import numpy as np
 
 from . import _errors, _lib
+from ._arrays import float_vector, keyed, series_index
 from ._errors import InvalidArgumentError
 
 __all__ = ["Pareto", "low_return_customers", "pareto"]
@@ -41,23 +41,11 @@ _STATS = [
 ]
 
 
-def _values(values: Any, what: str) -> np.ndarray:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} must be 1-D, got shape {array.shape}")
-    if array.dtype.kind not in "fiub":
-        raise TypeError(f"{what} must be numeric, not {array.dtype}")
-    return np.ascontiguousarray(array, dtype=np.float64)
+_values = float_vector
 
 
-class _Handle:
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self) -> None:
-        lib = _lib.get()
-        self.ptr = _lib.ParetoP()
-        _lib.check(lib.crmkit_pareto_create(byref(self.ptr)))
-        self.finalizer = weakref.finalize(self, lib.crmkit_pareto_free, self.ptr)
+class _Handle(_lib.Handle):
+    kind = "pareto"
 
 
 class Pareto:
@@ -92,14 +80,12 @@ class Pareto:
         self._handle: Optional[_Handle] = None
 
     def _configured(self) -> _Handle:
-        lib = _lib.get()
         handle = _Handle()
-        check = _lib.check
-        check(lib.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_TARGET_SHARE, float(self.target_share)))
-        check(lib.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_ABC_A, float(self.abc[0])))
-        check(lib.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_ABC_B, float(self.abc[1])))
-        check(lib.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_TOP_FRACTION, float(self.top_fraction)))
-        check(lib.crmkit_pareto_set_int(handle.ptr, _lib.PARETO_LORENZ_POINTS, int(self.lorenz_points)))
+        _lib.C.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_TARGET_SHARE, float(self.target_share))
+        _lib.C.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_ABC_A, float(self.abc[0]))
+        _lib.C.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_ABC_B, float(self.abc[1]))
+        _lib.C.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_TOP_FRACTION, float(self.top_fraction))
+        _lib.C.crmkit_pareto_set_int(handle.ptr, _lib.PARETO_LORENZ_POINTS, int(self.lorenz_points))
         return handle
 
     def fit(self, values: Any, groups: Optional[Any] = None) -> "Pareto":
@@ -114,8 +100,6 @@ class Pareto:
 
         array = _values(values, "values")
         handle = self._configured()
-        lib = _lib.get()
-        check = _lib.check
         codes_ptr = None
         group_names = None
         if groups is not None:
@@ -131,51 +115,45 @@ class Pareto:
             codes = np.ascontiguousarray(codes, dtype=np.int32)
             codes_ptr = codes.ctypes.data_as(POINTER(c_int32))
             group_names = list(uniques)
-        check(
-            lib.crmkit_pareto_fit(
+        _lib.C.crmkit_pareto_fit(
                 handle.ptr,
-                array.ctypes.data_as(POINTER(c_double)),
+                array,
                 array.shape[0],
                 codes_ptr,
                 len(group_names) if group_names is not None else 0,
             )
-        )
         out = c_double()
         for name, key in _STATS:
-            check(lib.crmkit_pareto_summary(handle.ptr, key, byref(out)))
+            _lib.C.crmkit_pareto_summary(handle.ptr, key, byref(out))
             setattr(self, name + "_", out.value)
         self.n_ = int(self.n_)
         self.key_customers_ = int(self.key_customers_)
         self.abc_counts_ = {"A": int(self.a_count_), "B": int(self.b_count_), "C": int(self.c_count_)}
         n = array.shape[0]
         classes = np.empty(n, dtype=np.int32)
-        check(lib.crmkit_pareto_abc(handle.ptr, 0, classes.ctypes.data_as(POINTER(c_int32)), n))
+        _lib.C.crmkit_pareto_abc(handle.ptr, 0, classes, n)
         index = values.index if isinstance(values, pd.Series) else None
         self.abc_ = _ABC_LABELS[classes] if index is None else pd.Series(_ABC_LABELS[classes], index=index, name="abc")
         for attribute, sampled in (("lorenz_", 0), ("lorenz_sample_", 1)):
             size = c_size_t()
-            check(lib.crmkit_pareto_lorenz_size(handle.ptr, sampled, byref(size)))
+            _lib.C.crmkit_pareto_lorenz_size(handle.ptr, sampled, byref(size))
             x = np.empty(size.value)
             y = np.empty(size.value)
-            check(
-                lib.crmkit_pareto_lorenz(
-                    handle.ptr, sampled, x.ctypes.data_as(POINTER(c_double)), y.ctypes.data_as(POINTER(c_double)), size.value
-                )
-            )
+            _lib.C.crmkit_pareto_lorenz( handle.ptr, sampled, x, y, size.value )
             setattr(self, attribute, pd.DataFrame({"customer_share": x, "value_share": y}))
         if group_names is not None:
             g = len(group_names)
             table = {}
             for name, key in _STATS + [("value_share", _lib.PARETO_VALUE_SHARE)]:
                 column = np.empty(g)
-                check(lib.crmkit_pareto_group_summary(handle.ptr, key, column.ctypes.data_as(POINTER(c_double)), g))
+                _lib.C.crmkit_pareto_group_summary(handle.ptr, key, column, g)
                 table[name] = column
             summary = pd.DataFrame(table, index=pd.Index(group_names, name="group"))
             for name in ("n", "key_customers", "a_count", "b_count", "c_count"):
                 summary[name] = summary[name].astype(np.int64)
             self.group_summary_ = summary
             within = np.empty(n, dtype=np.int32)
-            check(lib.crmkit_pareto_abc(handle.ptr, 1, within.ctypes.data_as(POINTER(c_int32)), n))
+            _lib.C.crmkit_pareto_abc(handle.ptr, 1, within, n)
             self.abc_within_group_ = (
                 _ABC_LABELS[within] if index is None else pd.Series(_ABC_LABELS[within], index=index, name="abc")
             )
@@ -190,13 +168,13 @@ class Pareto:
     def share_of_top(self, p: float) -> float:
         """Share of the total held by the ceil(p n) largest values, 0 < p <= 1."""
         out = c_double()
-        _lib.check(_lib.get().crmkit_pareto_share_of_top(self._fitted().ptr, float(p), byref(out)))
+        _lib.C.crmkit_pareto_share_of_top(self._fitted().ptr, float(p), byref(out))
         return out.value
 
     def customers_for_share(self, target: float) -> int:
         """Smallest number of customers making at least ``target`` of the total."""
         out = c_size_t()
-        _lib.check(_lib.get().crmkit_pareto_customers_for_share(self._fitted().ptr, float(target), byref(out)))
+        _lib.C.crmkit_pareto_customers_for_share(self._fitted().ptr, float(target), byref(out))
         return out.value
 
 
@@ -235,28 +213,14 @@ def low_return_customers(
         )
     handle = Pareto(abc=abc)._configured()
     flags = np.empty(value.shape[0], dtype=np.int32)
-    _lib.check(
-        _lib.get().crmkit_pareto_low_return(
+    _lib.C.crmkit_pareto_low_return(
             handle.ptr,
-            recency.ctypes.data_as(POINTER(c_double)),
-            value.ctypes.data_as(POINTER(c_double)),
+            recency,
+            value,
             value.shape[0],
             float(min_recency_days),
             float("nan") if max_value is None else float(max_value),
-            flags.ctypes.data_as(POINTER(c_int32)),
+            flags,
         )
-    )
     mask = flags.astype(bool)
-    import sys
-
-    pd = sys.modules.get("pandas")
-    if pd is None:
-        return mask
-    series = [s for s in (recency_days, values) if isinstance(s, pd.Series)]
-    if not series:
-        return mask
-    if len(series) == 2 and not series[0].index.equals(series[1].index):
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT, "recency_days and values are Series with different indexes; align them first"
-        )
-    return pd.Series(mask, index=series[0].index.copy(), name="low_return")
+    return keyed(mask, series_index((("recency_days", recency_days), ("values", values))), "low_return")

@@ -40,7 +40,6 @@ limit is a wall-clock guard. Errors are raised as :class:`crmkit.Error`
 from __future__ import annotations
 
 import inspect
-import weakref
 from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, create_string_buffer
 from typing import Any, Dict, List, Optional
 
@@ -94,14 +93,8 @@ def _i(a: Optional[np.ndarray]) -> Any:
     return None if a is None else a.ctypes.data_as(POINTER(c_int32))
 
 
-class _Handle:
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self) -> None:
-        lib = _lib.get()
-        self.ptr = _lib.VrpP()
-        _lib.check(lib.crmkit_vrp_create(byref(self.ptr)))
-        self.finalizer = weakref.finalize(self, lib.crmkit_vrp_free, self.ptr)
+class _Handle(_lib.Handle):
+    kind = "vrp"
 
 
 class RoutePlan:
@@ -200,11 +193,9 @@ def _solve(customers: Any, vehicles: Any, depots: Any, days: Optional[Dict[str, 
     vehicles = pd.DataFrame(vehicles)
     depots = pd.DataFrame(depots)
     n, nv, nd = len(customers), len(vehicles), len(depots)
-    lib = _lib.get()
-    check = _lib.check
     handle = _Handle()
-    check(lib.crmkit_vrp_set_int(handle.ptr, _lib.VRP_OBJECTIVE, _OBJECTIVES[objective]))
-    check(lib.crmkit_vrp_set_int(handle.ptr, _lib.VRP_METRIC, _METRICS[metric]))
+    _lib.C.crmkit_vrp_set_int(handle.ptr, _lib.VRP_OBJECTIVE, _OBJECTIVES[objective])
+    _lib.C.crmkit_vrp_set_int(handle.ptr, _lib.VRP_METRIC, _METRICS[metric])
     for name, value in options.items():  # the solver's options
         if value is not _lib.DEFAULT:
             _lib.set_option("vrp", handle.ptr, name, value)
@@ -215,16 +206,16 @@ def _solve(customers: Any, vehicles: Any, depots: Any, days: Optional[Dict[str, 
     required = (np.ascontiguousarray(np.asarray(customers["required"]).astype(bool), dtype=np.int32)
                 if "required" in customers else None)
     cols = {name: _column(customers, name, n) for name in ("demand", "ready", "due", "service")}
-    check(lib.crmkit_vrp_set_customers(handle.ptr, n, _d(x), _d(y), _d(cols["demand"]), _d(cols["ready"]),
-                                       _d(cols["due"]), _d(cols["service"]), _d(value), _i(required)))
+    _lib.C.crmkit_vrp_set_customers(handle.ptr, n, x, y, cols["demand"], cols["ready"],
+                                    cols["due"], cols["service"], value, required)
     dx = None if on_matrix else _column(depots, "x", nd)
     dy = None if on_matrix else _column(depots, "y", nd)
-    check(lib.crmkit_vrp_set_depots(handle.ptr, nd, _d(dx), _d(dy)))
+    _lib.C.crmkit_vrp_set_depots(handle.ptr, nd, dx, dy)
     vcols = {name: _column(vehicles, name, nv) for name in ("capacity", "shift_start", "shift_end")}
     sdep = np.ascontiguousarray(np.asarray(vehicles["start_depot"] if "start_depot" in vehicles else np.zeros(nv)), dtype=np.int32)
     edep = np.ascontiguousarray(np.asarray(vehicles["end_depot"] if "end_depot" in vehicles else sdep), dtype=np.int32)
-    check(lib.crmkit_vrp_set_vehicles(handle.ptr, nv, _d(vcols["capacity"]), _d(vcols["shift_start"]),
-                                      _d(vcols["shift_end"]), _i(sdep), _i(edep)))
+    _lib.C.crmkit_vrp_set_vehicles(handle.ptr, nv, vcols["capacity"], vcols["shift_start"],
+                                   vcols["shift_end"], sdep, edep)
     if on_matrix:
         if travel_time is None:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, 'metric="matrix" needs travel_time')
@@ -238,10 +229,10 @@ def _solve(customers: Any, vehicles: Any, depots: Any, days: Optional[Dict[str, 
             dd = np.ascontiguousarray(np.asarray(distance, dtype=np.float64))
             if dd.shape != (nl, nl):
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"distance has shape {dd.shape}, expected ({nl}, {nl})")
-        check(lib.crmkit_vrp_set_matrix(handle.ptr, nl, _d(tt), _d(dd)))
+        _lib.C.crmkit_vrp_set_matrix(handle.ptr, nl, tt, dd)
     _set_limits(handle.ptr, vehicles)
     if days is None:
-        check(lib.crmkit_vrp_solve(handle.ptr))
+        _lib.C.crmkit_vrp_solve(handle.ptr)
     else:
         _solve_days(handle.ptr, customers, vehicles, days)
 
@@ -249,7 +240,7 @@ def _solve(customers: Any, vehicles: Any, depots: Any, days: Optional[Dict[str, 
     plan._handle = handle  # for cost_to_serve
     out = c_double()
     for name, key in _STATS:
-        check(lib.crmkit_vrp_summary(handle.ptr, key, byref(out)))
+        _lib.C.crmkit_vrp_summary(handle.ptr, key, byref(out))
         setattr(plan, name, out.value)
     plan.n_routes = int(plan.n_routes)
     plan.n_routed = int(plan.n_routed)
@@ -260,13 +251,13 @@ def _solve(customers: Any, vehicles: Any, depots: Any, days: Optional[Dict[str, 
     arrival = np.empty(n, dtype=np.float64)
     start = np.empty(n, dtype=np.float64)
     status = np.empty(n, dtype=np.int32)
-    check(lib.crmkit_vrp_visits(handle.ptr, _i(vehicle), _i(position), _d(arrival), _d(start), _i(status), n))
+    _lib.C.crmkit_vrp_visits(handle.ptr, vehicle, position, arrival, start, status, n)
     reps, nv = _plan_vehicles(handle.ptr, vehicles, days is not None)
     rdist = np.empty(nv, dtype=np.float64)
     rend = np.empty(nv, dtype=np.float64)
     rload = np.empty(nv, dtype=np.float64)
     rstops = np.empty(nv, dtype=np.int32)
-    check(lib.crmkit_vrp_routes(handle.ptr, _d(rdist), _d(rend), _d(rload), _i(rstops), nv))
+    _lib.C.crmkit_vrp_routes(handle.ptr, rdist, rend, rload, rstops, nv)
     ids = list(customers.index)
     plan.visits = pd.DataFrame(
         {
@@ -354,16 +345,15 @@ def due_list(
     levels = (c_char_p * max(len(rules), 1))(*[str(k).encode("utf-8") for k, _ in rules])
     days = np.ascontiguousarray([float(v) for _, v in rules] or [0.0], dtype=np.float64)
     out = _lib.TableP()
-    lib = _lib.get()
     prules = list(priority_rules.items()) if isinstance(priority_rules, dict) else list(priority_rules or [])
     conditions = (c_char_p * max(len(prules), 1))(*[str(c).encode("utf-8") for c, _ in prules])
     weights = np.ascontiguousarray([float(w) for _, w in prules] or [0.0], dtype=np.float64)
-    _lib.check(lib.crmkit_due_list_with_rules(handle.ptr, _seconds(as_of),
-                                              priority.encode("utf-8") if priority else None, conditions,
-                                              _d(weights), len(prules), class_column.encode("utf-8"), levels,
-                                              _d(days), len(rules), float(default_interval_days),
-                                              last_visit.encode("utf-8"), rep.encode("utf-8"), float(horizon_days),
-                                              byref(out)))
+    _lib.C.crmkit_due_list_with_rules(handle.ptr, _seconds(as_of),
+                                      priority.encode("utf-8") if priority else None, conditions,
+                                      weights, len(prules), class_column.encode("utf-8"), levels,
+                                      days, len(rules), float(default_interval_days),
+                                      last_visit.encode("utf-8"), rep.encode("utf-8"), float(horizon_days),
+                                      byref(out))
     from .table import _TableHandle
 
     return to_frame(_TableHandle(out), list(frame.index))
@@ -439,20 +429,17 @@ def verify_checkins(
     verified = np.zeros(m, dtype=np.int32)
     dwell = np.zeros(m, dtype=np.int64)
     nearest = np.zeros(m, dtype=np.float64)
-    lib = _lib.get()
     n_unclaimed = c_size_t()
     p64 = lambda a: a.ctypes.data_as(POINTER(c_int64))  # noqa: E731
     args = (p64(t), _d(lon), _d(lat), len(t), _d(clon), _d(clat), len(clon), _i(cc), p64(ct), m, float(radius_m),
             int(min_dwell_s), int(time_slack_s), float(max_speed_mps), _i(verified), p64(dwell), _d(nearest))
-    rc = lib.crmkit_checkin_verify(*args, None, None, None, 0, byref(n_unclaimed))
-    if rc != _errors.E_BUFFER_TOO_SMALL:
-        _lib.check(rc)
+    _lib.Q.crmkit_checkin_verify(*args, None, None, None, 0, byref(n_unclaimed))
     k = n_unclaimed.value
     uc = np.zeros(max(k, 1), dtype=np.int32)
     us = np.zeros(max(k, 1), dtype=np.int64)
     ue = np.zeros(max(k, 1), dtype=np.int64)
     if k > 0:
-        _lib.check(lib.crmkit_checkin_verify(*args, _i(uc), p64(us), p64(ue), k, byref(n_unclaimed)))
+        _lib.C.crmkit_checkin_verify(*args, uc, p64(us), p64(ue), k, byref(n_unclaimed))
     report = CheckinReport()
     out = claims.copy()
     out["verified"] = verified.astype(bool)
@@ -492,8 +479,7 @@ def _set_limits(ptr: Any, vehicles: Any) -> None:
              else None)
     duration = _column(vehicles, "max_duration", nv) if "max_duration" in vehicles else None
     if any(given) or stops is not None or duration is not None:
-        _lib.check(_lib.get().crmkit_vrp_set_limits(ptr, nv, _d(brk[0]), _d(brk[1]), _d(brk[2]), _i(stops),
-                                                    _d(duration)))
+        _lib.C.crmkit_vrp_set_limits(ptr, nv, brk[0], brk[1], brk[2], stops, duration)
 
 
 def _solve_days(ptr: Any, customers: Any, reps: Any, days: Dict[str, Any]) -> None:
@@ -511,22 +497,17 @@ def _solve_days(ptr: Any, customers: Any, reps: Any, days: Dict[str, Any]) -> No
     mask = None
     if "allowed_days" in customers:
         mask = np.ascontiguousarray(np.asarray(customers["allowed_days"]).astype(np.int64))
-    _lib.check(_lib.get().crmkit_vrp_solve_days(
-        ptr, n_days, _i(w), _i(ints["earliest_day"]), _i(ints["latest_day"]),
-        None if mask is None else mask.ctypes.data_as(POINTER(c_int64))))
+    _lib.C.crmkit_vrp_solve_days( ptr, n_days, w, ints["earliest_day"], ints["latest_day"], mask)
 
 
 def _plan_vehicles(ptr: Any, vehicles: Any, by_day: bool) -> Any:
     """The vehicles of the last plan: the reps, or (day, rep) pairs after a multi-day solve."""
-    lib = _lib.get()
     count = c_size_t()
-    rc = lib.crmkit_vrp_day_vehicles(ptr, None, None, 0, byref(count))
-    if rc != _errors.E_BUFFER_TOO_SMALL:
-        _lib.check(rc)
+    _lib.Q.crmkit_vrp_day_vehicles(ptr, None, None, 0, byref(count))
     nv = count.value
     day = np.zeros(max(nv, 1), dtype=np.int32)
     rep = np.zeros(max(nv, 1), dtype=np.int32)
-    _lib.check(lib.crmkit_vrp_day_vehicles(ptr, _i(day), _i(rep), max(nv, 1), byref(count)))
+    _lib.C.crmkit_vrp_day_vehicles(ptr, day, rep, max(nv, 1), byref(count))
     ids = list(vehicles.index)
     if not by_day:
         return ids, nv
@@ -538,7 +519,7 @@ def _add_schedule(ptr: Any, plan: RoutePlan, nv: int) -> None:
     duration = np.empty(nv, dtype=np.float64)
     bstart = np.empty(nv, dtype=np.float64)
     bafter = np.empty(nv, dtype=np.int32)
-    _lib.check(_lib.get().crmkit_vrp_schedule(ptr, _d(depart), _d(duration), _d(bstart), _i(bafter), nv))
+    _lib.C.crmkit_vrp_schedule(ptr, depart, duration, bstart, bafter, nv)
     plan.vehicles["depart"] = depart
     plan.vehicles["duration"] = duration
     plan.vehicles["break_start"] = bstart
@@ -641,9 +622,9 @@ def cost_to_serve(
         frame = pd.DataFrame({margin_column: np.asarray(values, dtype=np.float64)}, index=plan.visits.index)
     handle = from_frame(frame)
     out = _lib.TableP()
-    _lib.check(_lib.get().crmkit_vrp_cost_to_serve(plan._handle.ptr, handle.ptr, margin_column.encode("utf-8"),
-                                                   float(periods), float(cost_per_time), float(cost_per_distance),
-                                                   byref(out)))
+    _lib.C.crmkit_vrp_cost_to_serve(plan._handle.ptr, handle.ptr, margin_column.encode("utf-8"),
+                                    float(periods), float(cost_per_time), float(cost_per_distance),
+                                    byref(out))
     return to_frame(_TableHandle(out), ids)
 
 
@@ -699,14 +680,12 @@ class TerritoryBalance:
                 f"max_value_deviation_after={self.max_value_deviation_after:.3g})")
 
 
-class _OptionHandle:
-    __slots__ = ("ptr", "finalizer", "__weakref__")
+class _BalanceHandle(_lib.Handle):
+    kind = "balance"
 
-    def __init__(self, kind: str) -> None:
-        lib = _lib.get()
-        self.ptr = getattr(_lib, "".join(p.title() for p in kind.split("_")) + "P")()
-        _lib.check(getattr(lib, f"crmkit_{kind}_create")(byref(self.ptr)))
-        self.finalizer = weakref.finalize(self, getattr(lib, f"crmkit_{kind}_free"), self.ptr)
+
+class _HotSpotsHandle(_lib.Handle):
+    kind = "hot_spots"
 
 
 def balance_territories(
@@ -761,7 +740,7 @@ def balance_territories(
     if current_rep and current_rep in frame and not isinstance(frame[current_rep].dtype, pd.CategoricalDtype):
         frame[current_rep] = frame[current_rep].astype("category")
     handle = from_frame(frame)
-    h = _OptionHandle("balance")
+    h = _BalanceHandle()
     options = {
         "workload_tolerance": workload_tolerance, "value_tolerance": value_tolerance, "speed_kmh": speed_kmh,
         "travel_factor": travel_factor, "default_service_min": default_service_min, "default_visits": default_visits,
@@ -771,22 +750,21 @@ def balance_territories(
     for name, v in options.items():
         if v is not _lib.DEFAULT:
             _lib.set_option("balance", h.ptr, name, v)
-    lib = _lib.get()
     k = len(names)
     name_array = (c_char_p * max(k, 1))(*[n.encode("utf-8") for n in names])
     hlon = _column(reps, "home_lon", k)
     hlat = _column(reps, "home_lat", k)
     cap = _column(reps, "capacity", k) if "capacity" in reps else None
-    _lib.check(lib.crmkit_balance_set_reps(h.ptr, k, name_array, _d(hlon), _d(hlat), _d(cap)))
+    _lib.C.crmkit_balance_set_reps(h.ptr, k, name_array, hlon, hlat, cap)
     enc = lambda s: None if s is None else s.encode("utf-8")  # noqa: E731
     out = _lib.TableP()
-    _lib.check(lib.crmkit_balance_run(h.ptr, handle.ptr, enc(value), enc(visits or ""), enc(service_min or ""),
-                                      enc(current_rep or ""), enc(lon), enc(lat), byref(out)))
+    _lib.C.crmkit_balance_run(h.ptr, handle.ptr, enc(value), enc(visits or ""), enc(service_min or ""),
+                              enc(current_rep or ""), enc(lon), enc(lat), byref(out))
     result = TerritoryBalance()
     result.assignment = to_frame(_TableHandle(out), list(frame.index))
     stat = c_double()
     for name, key in _BALANCE_STATS:
-        _lib.check(lib.crmkit_balance_summary(h.ptr, getattr(_lib, key), byref(stat)))
+        _lib.C.crmkit_balance_summary(h.ptr, getattr(_lib, key), byref(stat))
         v = stat.value
         setattr(result, name, bool(v) if name.startswith("within") else
                 int(v) if name in ("n_moved", "n_unassigned_before", "cut_edges_before", "cut_edges_after", "passes")
@@ -794,7 +772,7 @@ def balance_territories(
     columns = {}
     buf = np.empty(max(k, 1), dtype=np.float64)
     for key, name in enumerate(_BALANCE_REP_COLUMNS, start=1):
-        _lib.check(lib.crmkit_balance_rep_column(h.ptr, key, _d(buf), k))
+        _lib.C.crmkit_balance_rep_column(h.ptr, key, buf, k)
         columns[name] = buf[:k].astype(np.int64) if name in _BALANCE_INT_REP_COLUMNS else buf[:k].copy()
     result.reps = pd.DataFrame(columns, index=pd.Index(reps.index, name="rep"))
     return result
@@ -867,7 +845,7 @@ def hot_spots(
                                    f"unknown neighbourhood {neighbourhood!r}; one of {sorted(_NEIGHBOURHOODS)}")
     customers = pd.DataFrame(customers)
     n = len(customers)
-    h = _OptionHandle("hot_spots")
+    h = _HotSpotsHandle()
     _lib.set_option("hot_spots", h.ptr, "cells", _CELLS[cells])
     _lib.set_option("hot_spots", h.ptr, "neighbourhood", _NEIGHBOURHOODS[neighbourhood])
     options = {"cell_deg": cell_deg, "precision": precision, "band_km": band_km, "alpha": alpha,
@@ -876,10 +854,9 @@ def hot_spots(
     for name, v in options.items():
         if v is not _lib.DEFAULT:
             _lib.set_option("hot_spots", h.ptr, name, v)
-    lib = _lib.get()
     if bounds is not None:
         b = [float(x) for x in bounds]
-        _lib.check(lib.crmkit_hot_spots_set_bounds(h.ptr, *b))
+        _lib.C.crmkit_hot_spots_set_bounds(h.ptr, *b)
     x = _column(customers, lon, n)
     y = _column(customers, lat, n)
     v = _column(customers, value, n)
@@ -889,10 +866,10 @@ def hot_spots(
         px, py, pw = (_column(potential, c, m) for c in ("lon", "lat", "weight"))
     else:
         m, px, py, pw = 0, None, None, None
-    _lib.check(lib.crmkit_hot_spots_compute(h.ptr, _d(x), _d(y), _d(v), n, _d(px), _d(py), _d(pw), m))
+    _lib.C.crmkit_hot_spots_compute(h.ptr, x, y, v, n, px, py, pw, m)
     n_cells, n_lon, n_lat = c_size_t(), c_size_t(), c_size_t()
     grid = [c_double() for _ in range(4)]
-    _lib.check(lib.crmkit_hot_spots_grid(h.ptr, byref(n_cells), byref(n_lon), byref(n_lat), *[byref(g) for g in grid]))
+    _lib.C.crmkit_hot_spots_grid(h.ptr, byref(n_cells), byref(n_lon), byref(n_lat), *[byref(g) for g in grid])
     result = HotSpotMap()
     result.n_lon, result.n_lat = n_lon.value, n_lat.value
     result.min_lon, result.min_lat, result.cell_lon, result.cell_lat = (g.value for g in grid)
@@ -902,12 +879,12 @@ def hot_spots(
     count = np.empty(nc, dtype=np.int64)
     spot = np.empty(nc, dtype=np.int32)
     white = np.empty(nc, dtype=np.int32)
-    _lib.check(lib.crmkit_hot_spots_cells(h.ptr, _d(f["lon"]), _d(f["lat"]), count.ctypes.data_as(POINTER(c_int64)),
-                                          _d(f["value"]), _d(f["z"]), _d(f["p"]), _i(spot), _d(f["potential"]),
-                                          _d(f["penetration"]), _i(white), _d(f["gap"]), nc))
+    _lib.C.crmkit_hot_spots_cells(h.ptr, f["lon"], f["lat"], count,
+                                  f["value"], f["z"], f["p"], spot, f["potential"],
+                                  f["penetration"], white, f["gap"], nc)
     slot = 24
     names = create_string_buffer(max(nc * slot, 1))
-    _lib.check(lib.crmkit_hot_spots_names(h.ptr, names, slot, max(nc * slot, 1)))
+    _lib.C.crmkit_hot_spots_names(h.ptr, names, slot, max(nc * slot, 1))
     raw = names.raw
     labels = [raw[c * slot:(c + 1) * slot].split(b"\0", 1)[0].decode("ascii") for c in range(nc)]
     result.cells = pd.DataFrame({
@@ -919,7 +896,7 @@ def hot_spots(
     for name, key in [("n_hot", "HOT_SPOTS_N_HOT"), ("n_cold", "HOT_SPOTS_N_COLD"),
                       ("n_whitespace", "HOT_SPOTS_N_WHITESPACE"), ("mean", "HOT_SPOTS_MEAN"), ("sd", "HOT_SPOTS_SD"),
                       ("p_cut", "HOT_SPOTS_P_CUT"), ("overall_penetration", "HOT_SPOTS_OVERALL_PENETRATION")]:
-        _lib.check(lib.crmkit_hot_spots_summary(h.ptr, getattr(_lib, key), byref(stat)))
+        _lib.C.crmkit_hot_spots_summary(h.ptr, getattr(_lib, key), byref(stat))
         setattr(result, name, int(stat.value) if name.startswith("n_") else stat.value)
     return result
 # ---- end of territory balancing and spatial value analysis ----

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import weakref
 from ctypes import byref, c_size_t
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Union
@@ -97,10 +96,8 @@ class Chart:
         return f"Chart({self.name!r}, kind={self.kind!r}, rows={self.rows}, columns={list(self.columns)})"
 
 
-class _ReportHandle:
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self._finalizer = weakref.finalize(self, _lib.get().crmkit_report_free, ptr)
+class _ReportHandle(_lib.Handle):
+    kind = "report"
 
 
 class ReportData:
@@ -115,7 +112,7 @@ class ReportData:
         self._handle = handle
         lib = _lib.get()
         n = c_size_t()
-        _lib.check(lib.crmkit_report_n_charts(handle.ptr, byref(n)))
+        _lib.C.crmkit_report_n_charts(handle.ptr, byref(n))
         charts = []
         for i in range(n.value):
             charts.append(Chart(_string(lib.crmkit_report_chart_json, handle.ptr, i),
@@ -153,10 +150,10 @@ class ReportData:
         ``title`` defaults to "crmkit customer report", ``source`` to the path the data were
         read from. Raises crmkit.Error (CRMKIT_E_IO naming the path) when it cannot write."""
         directory = os.fspath(out_dir)
-        _lib.check(_lib.get().crmkit_report_write(
+        _lib.C.crmkit_report_write(
             self._handle.ptr, directory.encode("utf-8"),
             None if title is None else title.encode("utf-8"),
-            None if source is None else source.encode("utf-8")))
+            None if source is None else source.encode("utf-8"))
         return Path(directory) / "report.html"
 
     def __repr__(self) -> str:
@@ -214,10 +211,9 @@ def report_data(
     """
     dataset = _dataset(data, dataset_options)
     config_handle = _ConfigHandle(config) if config is not None else None
-    lib = _lib.get()
     ptr = _lib.ReportP()
-    _lib.check(lib.crmkit_report_create(dataset._h().ptr, _as_of(as_of, dataset),
-                                        config_handle.ptr if config_handle else None, byref(ptr)))
+    _lib.C.crmkit_report_create(dataset._h().ptr, _as_of(as_of, dataset),
+                                config_handle.ptr if config_handle else None, byref(ptr))
     return ReportData(_ReportHandle(ptr))
 
 

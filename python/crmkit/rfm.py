@@ -15,7 +15,7 @@ Example::
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t
+from ctypes import byref, c_size_t
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Sequence, Union
 
 import numpy as np
@@ -158,19 +158,18 @@ class RFM:
         self.as_of = as_of
         self.time_unit = time_unit
         self.bins = _lib.resolve("rfm", "bins", bins)
+        self.n_threads = _lib.resolve("rfm", "n_threads", n_threads)
         self.ties = ties
         self.segments = segments
         self.other = other
-        self.n_threads = _lib.resolve("rfm", "n_threads", n_threads)
 
     def _configure(self, lib: Any, handle: Any) -> None:
-        check = _lib.check
         if self.ties not in _TIES:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"ties {self.ties!r} is not one of {sorted(_TIES)}")
-        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_AS_OF, _unix_seconds(self.as_of, "as_of")))
-        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_TIME_UNIT_SECONDS, _time_unit_seconds(self.time_unit)))
+        _lib.C.crmkit_rfm_set_int(handle, _lib.RFM_AS_OF, _unix_seconds(self.as_of, "as_of"))
+        _lib.C.crmkit_rfm_set_int(handle, _lib.RFM_TIME_UNIT_SECONDS, _time_unit_seconds(self.time_unit))
         _lib.set_option("rfm", handle, "bins", self.bins)
-        check(lib.crmkit_rfm_set_int(handle, _lib.RFM_TIE_RULE, _TIES[self.ties]))
+        _lib.C.crmkit_rfm_set_int(handle, _lib.RFM_TIE_RULE, _TIES[self.ties])
         _lib.set_option("rfm", handle, "n_threads", self.n_threads)
         if self.segments is None or isinstance(self.segments, str):
             preset = "grid11" if self.segments is None else self.segments
@@ -178,7 +177,7 @@ class RFM:
                 raise InvalidArgumentError(
                     _errors.E_INVALID_ARGUMENT, f"segments {preset!r} is not one of {sorted(_PRESETS)} or a rule list"
                 )
-            check(lib.crmkit_rfm_set_int(handle, _lib.RFM_SEGMENT_PRESET, _PRESETS[preset]))
+            _lib.C.crmkit_rfm_set_int(handle, _lib.RFM_SEGMENT_PRESET, _PRESETS[preset])
             return
         for rule in self.segments:
             if "name" not in rule:
@@ -186,12 +185,8 @@ class RFM:
             bounds = np.array(
                 _bounds(rule, "r") + _bounds(rule, "f") + _bounds(rule, "m") + _bounds(rule, "fm"), dtype=np.float64
             )
-            check(
-                lib.crmkit_rfm_add_segment_rule(
-                    handle, str(rule["name"]).encode("utf-8"), bounds.ctypes.data_as(POINTER(c_double)), 8
-                )
-            )
-        check(lib.crmkit_rfm_set_other_name(handle, str(self.other).encode("utf-8")))
+            _lib.C.crmkit_rfm_add_segment_rule( handle, str(rule["name"]).encode("utf-8"), bounds, 8 )
+        _lib.C.crmkit_rfm_set_other_name(handle, str(self.other).encode("utf-8"))
 
     def fit(
         self,
@@ -217,24 +212,24 @@ class RFM:
         lib = _lib.get()
         check = _lib.check
         handle = _lib.RfmP()
-        check(lib.crmkit_rfm_create(byref(handle)))
+        _lib.C.crmkit_rfm_create(byref(handle))
         try:
             self._configure(lib, handle)
-            check(lib.crmkit_rfm_compute(handle, dataset._h().ptr))
+            _lib.C.crmkit_rfm_compute(handle, dataset._h().ptr)
             n = c_size_t()
-            check(lib.crmkit_rfm_size(handle, byref(n)))
+            _lib.C.crmkit_rfm_size(handle, byref(n))
             size = n.value
             columns: Dict[str, Any] = {}
             index = np.empty(size, dtype=np.int32)
-            check(lib.crmkit_rfm_column_int32(handle, _lib.RFM_CUSTOMER, index.ctypes.data_as(POINTER(c_int32)), size))
+            _lib.C.crmkit_rfm_column_int32(handle, _lib.RFM_CUSTOMER, index, size)
             columns["customer_index"] = index
             for name, key in _DOUBLE_COLUMNS:
                 values = np.empty(size, dtype=np.float64)
-                check(lib.crmkit_rfm_column_double(handle, key, values.ctypes.data_as(POINTER(c_double)), size))
+                _lib.C.crmkit_rfm_column_double(handle, key, values, size)
                 columns[name] = values
             for name, key in (("first_purchase", _lib.RFM_FIRST_PURCHASE), ("last_purchase", _lib.RFM_LAST_PURCHASE)):
                 values = np.empty(size, dtype=np.int64)
-                check(lib.crmkit_rfm_column_int64(handle, key, values.ctypes.data_as(POINTER(c_int64)), size))
+                _lib.C.crmkit_rfm_column_int64(handle, key, values, size)
                 _check_pandas_time_range(values, name, index, dataset)
                 columns[name] = values.astype("datetime64[s]")
             scores = {}
@@ -245,10 +240,10 @@ class RFM:
                 ("segment", _lib.RFM_SEGMENT),
             ):
                 values = np.empty(size, dtype=np.int32)
-                check(lib.crmkit_rfm_column_int32(handle, key, values.ctypes.data_as(POINTER(c_int32)), size))
+                _lib.C.crmkit_rfm_column_int32(handle, key, values, size)
                 scores[name] = values
             count = c_size_t()
-            check(lib.crmkit_rfm_segment_count(handle, byref(count)))
+            _lib.C.crmkit_rfm_segment_count(handle, byref(count))
             names = []
             for i in range(count.value):
                 needed = c_size_t()
@@ -256,12 +251,12 @@ class RFM:
                 if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
                     check(rc)
                 buffer = ctypes.create_string_buffer(needed.value)
-                check(lib.crmkit_rfm_segment_name(handle, i, buffer, needed.value, byref(needed)))
+                _lib.C.crmkit_rfm_segment_name(handle, i, buffer, needed.value, byref(needed))
                 names.append(buffer.value.decode("utf-8"))
             summary = {}
             for name, key in _SUMMARY_STATS:
                 values = np.empty(count.value, dtype=np.float64)
-                check(lib.crmkit_rfm_segment_summary(handle, key, values.ctypes.data_as(POINTER(c_double)), count.value))
+                _lib.C.crmkit_rfm_segment_summary(handle, key, values, count.value)
                 summary[name] = values
         finally:
             lib.crmkit_rfm_free(handle)

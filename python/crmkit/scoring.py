@@ -41,7 +41,7 @@ class _ConfigHandle:
             raise TypeError(f"config must be TOML/JSON text, a path or a dict, not {type(config).__name__}")
         self.ptr = _lib.ScoreConfigP()
         lib = _lib.get()
-        _lib.check(lib.crmkit_score_config_parse(text, len(text), byref(self.ptr)))
+        _lib.C.crmkit_score_config_parse(text, len(text), byref(self.ptr))
         self._free = lib.crmkit_score_config_free
 
     def __del__(self) -> None:
@@ -75,8 +75,8 @@ def score_customers(
     config_handle = _ConfigHandle(config) if config is not None else None
     lib = _lib.get()
     ptr = _lib.TableP()
-    _lib.check(lib.crmkit_score_customers(
-        dataset._h().ptr, _unix_seconds(as_of, "as_of"), config_handle.ptr if config_handle else None, byref(ptr)))
+    _lib.C.crmkit_score_customers(
+        dataset._h().ptr, _unix_seconds(as_of, "as_of"), config_handle.ptr if config_handle else None, byref(ptr))
     handle = _TableHandle(ptr)
     frame = to_frame(handle, dataset.customer_ids)
     frame.attrs["crmkit_report"] = json.loads(_string(lib.crmkit_table_report_json, handle.ptr))

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import json
 import os
-from ctypes import POINTER, byref, c_char, c_double, c_int32, c_int64, c_size_t, cast, create_string_buffer
+from ctypes import POINTER, byref, c_char, c_int64, c_size_t, cast, create_string_buffer
 from typing import TYPE_CHECKING, Any, List, Mapping, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from .dataset import Dataset, _encode, _float_array, _pack_strings, _time_array, _unix_seconds
+from .dataset import Dataset, _csv_options, _float_array, _pack_strings, _time_array, _unix_seconds
 from .scoring import _ConfigHandle
 from .table import _TableHandle, _string, to_frame
 
@@ -38,8 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CustomerState", "StateInfo", "score_lifecycle"]
 
 ConfigLike = Optional[Union[str, bytes, "os.PathLike[str]", Mapping[str, Any]]]
-
-_TIME_FORMATS = ("iso8601", "epoch_seconds", "compact_date")
 
 
 class StateInfo(NamedTuple):
@@ -52,16 +50,8 @@ class StateInfo(NamedTuple):
     max_time: int  #: latest transaction, Unix seconds (0 when empty)
 
 
-class _Handle:
-    __slots__ = ("ptr", "_free")
-
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self._free = _lib.get().crmkit_state_free
-
-    def __del__(self) -> None:
-        if getattr(self, "ptr", None):
-            self._free(self.ptr)
+class _Handle(_lib.Handle):
+    kind = "state"
 
 
 class CustomerState:
@@ -83,7 +73,7 @@ class CustomerState:
 
     def __init__(self) -> None:
         ptr = _lib.StateP()
-        _lib.check(_lib.get().crmkit_state_create(byref(ptr)))
+        _lib.C.crmkit_state_create(byref(ptr))
         self._handle = _Handle(ptr)
 
     # -- construction ---------------------------------------------------------------------
@@ -108,7 +98,7 @@ class CustomerState:
             raise TypeError(f"document must be bytes, not {type(document).__name__}")
         data = bytes(document)
         ptr = _lib.StateP()
-        _lib.check(_lib.get().crmkit_state_load(data, len(data), byref(ptr)))
+        _lib.C.crmkit_state_load(data, len(data), byref(ptr))
         state = cls.__new__(cls)
         state._handle = _Handle(ptr)
         return state
@@ -122,7 +112,7 @@ class CustomerState:
             dataset = data
         else:
             dataset = Dataset.from_dataframe(data, **dataset_options)
-        _lib.check(_lib.get().crmkit_state_add_dataset(self._handle.ptr, dataset._h().ptr))
+        _lib.C.crmkit_state_add_dataset(self._handle.ptr, dataset._h().ptr)
         return self
 
     def add_csv(self, path: Union[str, "os.PathLike[str]"], *, customer_column: str = "customer_id",
@@ -132,25 +122,10 @@ class CustomerState:
         MiB): memory is the state plus one block. Bad rows raise crmkit.Error naming the
         file and line (the rules of :meth:`crmkit.Dataset.from_csv`; no order column).
         On an error the state keeps the blocks read before it. Returns self."""
-        if time_format not in _TIME_FORMATS:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"time_format {time_format!r} is not one of {sorted(_TIME_FORMATS)}")
-        if not isinstance(delimiter, str) or len(delimiter) != 1:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"delimiter must be one character, got {delimiter!r}")
-        lib = _lib.get()
-        check = _lib.check
-        options = _lib.CsvOptionsP()
-        check(lib.crmkit_csv_options_create(byref(options)))
-        try:
-            check(lib.crmkit_csv_options_set_int(options, _lib.CSV_DELIMITER, ord(delimiter)))
-            check(lib.crmkit_csv_options_set_int(options, _lib.CSV_TIME_FORMAT,
-                                                 getattr(_lib, f"TIME_{time_format.upper()}")))
-            for key, text in ((_lib.CSV_CUSTOMER_COLUMN, customer_column), (_lib.CSV_TIME_COLUMN, time_column),
-                              (_lib.CSV_AMOUNT_COLUMN, amount_column)):
-                check(lib.crmkit_csv_options_set_string(options, key, _encode(text, "a column name")))
-            check(lib.crmkit_state_add_csv(self._handle.ptr, os.fsencode(path), options, int(block_bytes)))
-        finally:
-            lib.crmkit_csv_options_free(options)
+        options = _csv_options(delimiter, time_format, [], [
+            (_lib.CSV_CUSTOMER_COLUMN, customer_column), (_lib.CSV_TIME_COLUMN, time_column),
+            (_lib.CSV_AMOUNT_COLUMN, amount_column)])
+        _lib.C.crmkit_state_add_csv(self._handle.ptr, os.fsencode(path), options.ptr, int(block_bytes))
         return self
 
     def append(self, customer: Sequence[Any], time: Any, amount: Any, as_of: Any = None,
@@ -204,11 +179,11 @@ class CustomerState:
         else:
             as_of_s = _unix_seconds(as_of, "as_of")
         ptr = _lib.TableP()
-        _lib.check(_lib.get().crmkit_state_append(
-            self._handle.ptr, codes.ctypes.data_as(POINTER(c_int32)), ids,
-            offsets.ctypes.data_as(POINTER(c_size_t)), offsets.shape[0] - 1,
-            times.ctypes.data_as(POINTER(c_int64)), amounts.ctypes.data_as(POINTER(c_double)), n, as_of_s,
-            float(period_days), byref(ptr) if rows else None))
+        _lib.C.crmkit_state_append(
+            self._handle.ptr, codes, ids,
+            offsets, offsets.shape[0] - 1,
+            times, amounts, n, as_of_s,
+            float(period_days), byref(ptr) if rows else None)
         if not rows:
             return None
         handle = _TableHandle(ptr)
@@ -219,19 +194,16 @@ class CustomerState:
         unchanged. Returns self."""
         if not isinstance(other, CustomerState):
             raise TypeError(f"other must be a CustomerState, not {type(other).__name__}")
-        _lib.check(_lib.get().crmkit_state_merge(self._handle.ptr, other._handle.ptr))
+        _lib.C.crmkit_state_merge(self._handle.ptr, other._handle.ptr)
         return self
 
     # -- persistence ----------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         """The state's binary document (canonical: equal states give equal bytes)."""
-        lib = _lib.get()
         needed = c_size_t()
-        rc = lib.crmkit_state_save(self._handle.ptr, None, 0, byref(needed))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_state_save(self._handle.ptr, None, 0, byref(needed))
         buf = create_string_buffer(max(needed.value, 1))
-        _lib.check(lib.crmkit_state_save(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
+        _lib.C.crmkit_state_save(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value, byref(needed))
         return buf.raw[: needed.value]
 
     def __reduce__(self) -> tuple:
@@ -245,7 +217,7 @@ class CustomerState:
         """Customers, transactions, bytes held and the time range."""
         n, tx, mem = c_size_t(), c_int64(), c_size_t()
         lo, hi = c_int64(), c_int64()
-        _lib.check(_lib.get().crmkit_state_info(self._handle.ptr, byref(n), byref(tx), byref(mem), byref(lo), byref(hi)))
+        _lib.C.crmkit_state_info(self._handle.ptr, byref(n), byref(tx), byref(mem), byref(lo), byref(hi))
         return StateInfo(n.value, tx.value, mem.value, lo.value, hi.value)
 
     def __len__(self) -> int:
@@ -255,16 +227,13 @@ class CustomerState:
     def customer_ids(self) -> List[str]:
         """The customer ids in row order of :meth:`customer_table` (decimal ids by value,
         then the others byte-wise)."""
-        lib = _lib.get()
         n = self.info.n_customers
         offsets = np.zeros(n + 1, dtype=np.uintp)
         needed = c_size_t()
-        rc = lib.crmkit_state_customer_ids(self._handle.ptr, None, 0, None, 0, byref(needed))
-        if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-            _lib.check(rc)
+        _lib.Q.crmkit_state_customer_ids(self._handle.ptr, None, 0, None, 0, byref(needed))
         buf = create_string_buffer(max(needed.value, 1))
-        _lib.check(lib.crmkit_state_customer_ids(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value,
-                                                 offsets.ctypes.data_as(POINTER(c_size_t)), n + 1, byref(needed)))
+        _lib.C.crmkit_state_customer_ids(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value,
+                                         offsets, n + 1, byref(needed))
         raw = buf.raw
         return [raw[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(n)]
 
@@ -272,7 +241,7 @@ class CustomerState:
         """The lifecycle replay's start (Unix seconds): the first second of the UTC day of
         the earliest transaction (see :func:`score_lifecycle`)."""
         out = c_int64()
-        _lib.check(_lib.get().crmkit_state_lifecycle_start(self._handle.ptr, byref(out)))
+        _lib.C.crmkit_state_lifecycle_start(self._handle.ptr, byref(out))
         return out.value
 
     def customer_table(self, as_of: Any, config: ConfigLike = None) -> "pd.DataFrame":
@@ -291,8 +260,8 @@ class CustomerState:
         config_handle = _ConfigHandle(config) if config is not None else None
         lib = _lib.get()
         ptr = _lib.TableP()
-        _lib.check(lib.crmkit_state_score_customers(self._handle.ptr, _unix_seconds(as_of, "as_of"),
-                                                    config_handle.ptr if config_handle else None, byref(ptr)))
+        _lib.C.crmkit_state_score_customers(self._handle.ptr, _unix_seconds(as_of, "as_of"),
+                                            config_handle.ptr if config_handle else None, byref(ptr))
         handle = _TableHandle(ptr)
         frame = to_frame(handle, self.customer_ids)
         frame.attrs["crmkit_report"] = json.loads(_string(lib.crmkit_table_report_json, handle.ptr))
@@ -305,7 +274,7 @@ class CustomerState:
 
 def _row_ids(handle: _TableHandle) -> List[str]:
     n = c_size_t()
-    _lib.check(_lib.get().crmkit_table_n_rows(handle.ptr, byref(n)))
+    _lib.C.crmkit_table_n_rows(handle.ptr, byref(n))
     return [_string(_lib.get().crmkit_table_customer_id, handle.ptr, i) for i in range(n.value)]
 
 
@@ -320,8 +289,8 @@ def score_lifecycle(data: Union[Dataset, "pd.DataFrame"], start: Any, as_of: Any
     dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, **dataset_options)
     config_handle = _ConfigHandle(config) if config is not None else None
     ptr = _lib.TableP()
-    _lib.check(_lib.get().crmkit_state_score_lifecycle(dataset._h().ptr, _unix_seconds(start, "start"),
-                                                       _unix_seconds(as_of, "as_of"),
-                                                       config_handle.ptr if config_handle else None, byref(ptr)))
+    _lib.C.crmkit_state_score_lifecycle(dataset._h().ptr, _unix_seconds(start, "start"),
+                                        _unix_seconds(as_of, "as_of"),
+                                        config_handle.ptr if config_handle else None, byref(ptr))
     return to_frame(_TableHandle(ptr), dataset.customer_ids)
 

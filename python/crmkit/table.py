@@ -12,10 +12,8 @@ Example::
 
 from __future__ import annotations
 
-import ctypes
-import weakref
-from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
-from typing import TYPE_CHECKING, Any, List, Sequence
+from ctypes import byref, c_char_p, c_int32, c_size_t
+from typing import TYPE_CHECKING, List, Sequence
 
 import numpy as np
 
@@ -29,24 +27,13 @@ if TYPE_CHECKING:  # pragma: no cover
 _MISSING_INT64 = np.iinfo(np.int64).min
 
 
-class _TableHandle:
+class _TableHandle(_lib.Handle):
     """Owns one ``crmkit_table*``; freed when the last reference goes."""
 
-    __slots__ = ("ptr", "finalizer", "__weakref__")
-
-    def __init__(self, ptr: Any) -> None:
-        self.ptr = ptr
-        self.finalizer = weakref.finalize(self, _lib.get().crmkit_table_free, ptr)
+    kind = "table"
 
 
-def _string(function: Any, *args: Any) -> str:
-    needed = c_size_t()
-    rc = function(*args, None, 0, byref(needed))
-    if rc != _errors.E_BUFFER_TOO_SMALL:
-        _lib.check(rc)
-    buffer = ctypes.create_string_buffer(needed.value)
-    _lib.check(function(*args, buffer, needed.value, byref(needed)))
-    return buffer.value.decode("utf-8")
+_string = _lib.text
 
 
 def to_frame(handle: _TableHandle, ids: Sequence[str]) -> "pd.DataFrame":
@@ -55,21 +42,21 @@ def to_frame(handle: _TableHandle, ids: Sequence[str]) -> "pd.DataFrame":
 
     lib = _lib.get()
     n_rows, n_columns = c_size_t(), c_size_t()
-    _lib.check(lib.crmkit_table_n_rows(handle.ptr, byref(n_rows)))
-    _lib.check(lib.crmkit_table_n_columns(handle.ptr, byref(n_columns)))
+    _lib.C.crmkit_table_n_rows(handle.ptr, byref(n_rows))
+    _lib.C.crmkit_table_n_columns(handle.ptr, byref(n_columns))
     n = n_rows.value
     columns = {}
     for j in range(n_columns.value):
         name = _string(lib.crmkit_table_column_name, handle.ptr, j)
         kind = c_int32()
-        _lib.check(lib.crmkit_table_column_type(handle.ptr, j, byref(kind)))
+        _lib.C.crmkit_table_column_type(handle.ptr, j, byref(kind))
         if kind.value == _lib.COLUMN_FLOAT64:
             values = np.empty(n, dtype=np.float64)
-            _lib.check(lib.crmkit_table_float64(handle.ptr, j, values.ctypes.data_as(POINTER(c_double)), n))
+            _lib.C.crmkit_table_float64(handle.ptr, j, values, n)
             columns[name] = values
         elif kind.value in (_lib.COLUMN_INT64, _lib.COLUMN_TIME):
             values = np.empty(n, dtype=np.int64)
-            _lib.check(lib.crmkit_table_int64(handle.ptr, j, values.ctypes.data_as(POINTER(c_int64)), n))
+            _lib.C.crmkit_table_int64(handle.ptr, j, values, n)
             missing = values == _MISSING_INT64
             if kind.value == _lib.COLUMN_INT64:
                 columns[name] = pd.arrays.IntegerArray(values, missing)
@@ -79,9 +66,9 @@ def to_frame(handle: _TableHandle, ids: Sequence[str]) -> "pd.DataFrame":
                 columns[name] = pd.DatetimeIndex(stamps).tz_localize("UTC")
         else:
             codes = np.empty(n, dtype=np.int32)
-            _lib.check(lib.crmkit_table_category_codes(handle.ptr, j, codes.ctypes.data_as(POINTER(c_int32)), n))
+            _lib.C.crmkit_table_category_codes(handle.ptr, j, codes, n)
             n_levels = c_size_t()
-            _lib.check(lib.crmkit_table_n_levels(handle.ptr, j, byref(n_levels)))
+            _lib.C.crmkit_table_n_levels(handle.ptr, j, byref(n_levels))
             levels = [_string(lib.crmkit_table_level, handle.ptr, j, k) for k in range(n_levels.value)]
             columns[name] = pd.Categorical.from_codes(codes, categories=levels)
     index = pd.Index(list(ids), name="customer_id", dtype=object)
@@ -92,11 +79,10 @@ def from_frame(frame: "pd.DataFrame") -> _TableHandle:
     """A C table with the rows and columns of ``frame`` (index = customer ids)."""
     import pandas as pd
 
-    lib = _lib.get()
     ids = [str(i).encode("utf-8") for i in frame.index]
     id_array = (c_char_p * len(ids))(*ids)
     ptr = _lib.TableP()
-    _lib.check(lib.crmkit_table_create(id_array, len(ids), byref(ptr)))
+    _lib.C.crmkit_table_create(id_array, len(ids), byref(ptr))
     handle = _TableHandle(ptr)
     for name in frame.columns:
         column = frame[name]
@@ -105,8 +91,7 @@ def from_frame(frame: "pd.DataFrame") -> _TableHandle:
             codes = np.ascontiguousarray(column.cat.codes.to_numpy(), dtype=np.int32)
             levels = [str(c).encode("utf-8") for c in column.cat.categories]
             level_array = (c_char_p * len(levels))(*levels)
-            _lib.check(lib.crmkit_table_set_category(
-                ptr, key, codes.ctypes.data_as(POINTER(c_int32)), codes.size, level_array, len(levels)))
+            _lib.C.crmkit_table_set_category( ptr, key, codes, codes.size, level_array, len(levels))
         elif pd.api.types.is_datetime64_any_dtype(column.dtype):
             times = pd.DatetimeIndex(column)
             if times.tz is not None:
@@ -114,20 +99,19 @@ def from_frame(frame: "pd.DataFrame") -> _TableHandle:
             seconds = times.to_numpy(dtype="datetime64[s]").astype(np.int64)
             seconds[times.isna()] = _MISSING_INT64
             seconds = np.ascontiguousarray(seconds)
-            _lib.check(lib.crmkit_table_set_time(ptr, key, seconds.ctypes.data_as(POINTER(c_int64)), seconds.size))
+            _lib.C.crmkit_table_set_time(ptr, key, seconds, seconds.size)
         elif pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
             values = np.ascontiguousarray(column.astype("Int64").to_numpy(dtype=np.int64, na_value=_MISSING_INT64))
-            _lib.check(lib.crmkit_table_set_int64(ptr, key, values.ctypes.data_as(POINTER(c_int64)), values.size))
+            _lib.C.crmkit_table_set_int64(ptr, key, values, values.size)
         elif pd.api.types.is_numeric_dtype(column.dtype):
             values = np.ascontiguousarray(column.to_numpy(dtype=np.float64, na_value=np.nan))
-            _lib.check(lib.crmkit_table_set_float64(ptr, key, values.ctypes.data_as(POINTER(c_double)), values.size))
+            _lib.C.crmkit_table_set_float64(ptr, key, values, values.size)
         else:
             values = column.astype("category")
             codes = np.ascontiguousarray(values.cat.codes.to_numpy(), dtype=np.int32)
             levels = [str(c).encode("utf-8") for c in values.cat.categories]
             level_array = (c_char_p * len(levels))(*levels)
-            _lib.check(lib.crmkit_table_set_category(
-                ptr, key, codes.ctypes.data_as(POINTER(c_int32)), codes.size, level_array, len(levels)))
+            _lib.C.crmkit_table_set_category( ptr, key, codes, codes.size, level_array, len(levels))
     return handle
 
 
@@ -141,7 +125,7 @@ def select_rows(handle: _TableHandle, condition: str) -> np.ndarray:
         _lib.check(rc)
         return np.empty(0, dtype=np.int32)
     rows = np.empty(n.value, dtype=np.int32)
-    _lib.check(lib.crmkit_table_select(handle.ptr, text, rows.ctypes.data_as(POINTER(c_int32)), rows.size, byref(n)))
+    _lib.C.crmkit_table_select(handle.ptr, text, rows, rows.size, byref(n))
     return rows
 
 

@@ -7,9 +7,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -58,6 +61,13 @@ int set_error(int status, const char* message) noexcept;
 // crmkit::error(buffer_too_small) when cap is too small, after setting *out_needed.
 void copy_out(std::string_view text, char* buf, std::size_t cap, std::size_t* out_needed, const char* function);
 
+// The id-list protocol (crmkit_dataset_customer_ids, crmkit_state_customer_ids): the n ids
+// one after the other in buf (no NUL) and n + 1 offsets into it; *out_needed is the byte
+// count; with offsets NULL it is a size query. id(i) is the i-th id as a string_view.
+template <class Id>
+void copy_ids_out(std::size_t n, Id id, char* buf, std::size_t cap, std::size_t* offsets, std::size_t n_offsets,
+                  std::size_t* out_needed, const char* function);
+
 // A score_report as the JSON object crmkit_table_report_json() returns (src/c_api/scoring.cpp).
 std::string score_report_json(const crmkit::score_report& r);
 
@@ -94,6 +104,30 @@ T* not_null(T* p, const char* function, const char* argument) {
   return p;
 }
 
+// A caller's array of n values as a span: NULL is refused unless n is 0 (inputs and outputs).
+template <class T>
+std::span<T> array_arg(T* p, std::size_t n, const char* function, const char* argument) {
+  if (p == nullptr && n > 0) throw_null(function, argument);
+  return {p, n};
+}
+
+// n values at p, already checked (or never NULL).
+template <class T>
+std::span<const T> span_of(const T* p, std::size_t n) {
+  return {p, n};
+}
+
+// An optional input array (sample weights): empty when NULL.
+template <class T>
+std::span<const T> optional_arg(const T* p, std::size_t n) {
+  return p == nullptr ? std::span<const T>{} : std::span<const T>(p, n);
+}
+
+// Throws invalid_argument unless a row count n is positive: "function: n is 0".
+inline void check_count(const char* function, std::size_t n) {
+  if (n == 0) throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: n is 0", function));
+}
+
 // The bounds query of every options-bearing handle (crmkit_<x>_option_bounds): lo, hi and
 // default of `key` from option_table<Options>; any out pointer may be NULL.
 template <class Options>
@@ -102,6 +136,33 @@ void option_bounds(std::int32_t key, double* out_lo, double* out_hi, double* out
   if (out_lo != nullptr) *out_lo = b.lo;
   if (out_hi != nullptr) *out_hi = b.hi;
   if (out_default != nullptr) *out_default = b.default_value;
+}
+
+template <class Id>
+void copy_ids_out(std::size_t n, Id id, char* buf, std::size_t cap, std::size_t* offsets, std::size_t n_offsets,
+                  std::size_t* out_needed, const char* function) {
+  if (out_needed == nullptr) throw_null(function, "out_needed");
+  if (cap > 0 && buf == nullptr) throw_null(function, "buf");
+  if (cap > 0 && offsets == nullptr) throw_null(function, "offsets");
+  if (offsets != nullptr && n_offsets != n + 1)
+    throw crmkit::error(crmkit::errc::invalid_argument,
+                        fmt::format("{}: argument 'n_offsets' is {}; expected the number of customers + 1 = {}",
+                                    function, n_offsets, n + 1));
+  std::size_t needed = 0;
+  for (std::size_t i = 0; i < n; ++i) needed += id(i).size();
+  *out_needed = needed;
+  if (cap < needed)
+    throw crmkit::error(crmkit::errc::buffer_too_small,
+                        fmt::format("{}: buffer too small: {} bytes needed, capacity {}", function, needed, cap));
+  if (offsets == nullptr) return;  // a size query whose answer is 0
+  std::size_t position = 0;
+  offsets[0] = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view text = id(i);
+    if (!text.empty()) std::memcpy(buf + position, text.data(), text.size());
+    position += text.size();
+    offsets[i + 1] = position;
+  }
 }
 
 }  // namespace crmkit::capi
@@ -115,6 +176,58 @@ void option_bounds(std::int32_t key, double* out_lo, double* out_hi, double* out
 // `arg` after rejecting NULL as CRMKIT_CHECK_NOT_NULL does, as an expression:
 // `crmkit::set_option(CRMKIT_NOT_NULL(kmeans)->options, key, value, __func__)`.
 #define CRMKIT_NOT_NULL(arg) (::crmkit::capi::not_null((arg), __func__, #arg))
+
+// Rejects a NULL `out` (the handle-out argument of a constructor entry point) and sets *out
+// to NULL, so that a failure leaves NULL there.
+#define CRMKIT_CLEAR_OUT(out) (*CRMKIT_NOT_NULL(out) = nullptr)
+
+// The entry points every handle of a default-constructible struct `handle` has, in one line
+// each (the struct's name is the C prefix): crmkit_<x>_create(&out) and crmkit_<x>_free(h).
+#define CRMKIT_C_CREATE_FREE(handle)                                                            \
+  CRMKIT_API int handle##_create(handle** out) {                                                \
+    CRMKIT_API_BEGIN();                                                                         \
+    CRMKIT_CLEAR_OUT(out);                                                                      \
+    *out = new handle();                                                                        \
+    CRMKIT_API_END();                                                                           \
+  }                                                                                             \
+  CRMKIT_API void handle##_free(handle* param_) { delete param_; }
+
+// The option accessors of a handle whose options struct (with an option_table) is the member
+// `options`: one translation of set_option / get_*_option / option_bounds_of each, whatever
+// the handle. `param` is the handle argument's name, which a NULL error names.
+#define CRMKIT_C_INT_OPTIONS(handle, param)                                                     \
+  CRMKIT_API int handle##_set_int(handle* param, int32_t key, int64_t value) {                  \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::set_option(CRMKIT_NOT_NULL(param)->options, key, value, __func__);                \
+    CRMKIT_API_END();                                                                           \
+  }                                                                                             \
+  CRMKIT_API int handle##_get_int(const handle* param, int32_t key, int64_t* out) {             \
+    CRMKIT_API_BEGIN();                                                                         \
+    *CRMKIT_NOT_NULL(out) = ::crmkit::get_int_option(CRMKIT_NOT_NULL(param)->options, key, __func__); \
+    CRMKIT_API_END();                                                                           \
+  }
+#define CRMKIT_C_REAL_OPTIONS(handle, param)                                                    \
+  CRMKIT_API int handle##_set_double(handle* param, int32_t key, double value) {                \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::set_option(CRMKIT_NOT_NULL(param)->options, key, value, __func__);                \
+    CRMKIT_API_END();                                                                           \
+  }                                                                                             \
+  CRMKIT_API int handle##_get_double(const handle* param, int32_t key, double* out) {           \
+    CRMKIT_API_BEGIN();                                                                         \
+    *CRMKIT_NOT_NULL(out) = ::crmkit::get_real_option(CRMKIT_NOT_NULL(param)->options, key, __func__); \
+    CRMKIT_API_END();                                                                           \
+  }
+#define CRMKIT_C_OPTION_BOUNDS(handle)                                                          \
+  CRMKIT_API int handle##_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) { \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::capi::option_bounds<decltype(handle::options)>(key, out_lo, out_hi, out_default, __func__); \
+    CRMKIT_API_END();                                                                           \
+  }
+// All five accessors (set/get int and double, bounds) of an options-bearing handle.
+#define CRMKIT_C_OPTIONS(handle, param) \
+  CRMKIT_C_INT_OPTIONS(handle, param)   \
+  CRMKIT_C_REAL_OPTIONS(handle, param)  \
+  CRMKIT_C_OPTION_BOUNDS(handle)
 
 // Every entry point's body runs between these two: no exception crosses into the host.
 // crmkit::error keeps its category; bad_alloc is CRMKIT_E_OUT_OF_MEMORY; anything else

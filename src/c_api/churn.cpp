@@ -67,8 +67,9 @@ namespace {
 
 using crmkit::errc;
 using crmkit::error;
-
-std::span<const double> span_of(const double* p, std::size_t n) { return {p, n}; }
+using crmkit::capi::check_count;
+using crmkit::capi::optional_arg;
+using crmkit::capi::span_of;
 
 bool is_fitted(const crmkit_btyd& m) {
   if (m.covariates) return m.covariates.visit([](const auto& c) { return c.fitted(); });
@@ -104,8 +105,20 @@ std::vector<double> params_of(const crmkit_btyd& m) {
   return {p.p, p.q, p.gamma};
 }
 
-void check_count(const char* function, std::size_t n) {
-  if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: n is 0", function));
+// The frequency / recency / T columns of n > 0 customers that most entry points take.
+struct rft_columns {
+  std::span<const double> x, tx, age;
+};
+rft_columns rft(const double* frequency, const double* recency, const double* T, std::size_t n, const char* function) {
+  check_count(function, n);
+  return {span_of(crmkit::capi::not_null(frequency, function, "frequency"), n),
+          span_of(crmkit::capi::not_null(recency, function, "recency"), n),
+          span_of(crmkit::capi::not_null(T, function, "T"), n)};
+}
+
+void check_prediction(std::int32_t what, const char* function) {
+  if (what < CRMKIT_BTYD_P_ALIVE || what > CRMKIT_BTYD_LOG_LIKELIHOOD)
+    throw error(errc::invalid_argument, fmt::format("{}: unknown prediction {}", function, what));
 }
 
 }  // namespace
@@ -114,8 +127,7 @@ extern "C" {
 
 CRMKIT_API int crmkit_btyd_create(std::int32_t kind, crmkit_btyd** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   if (kind < CRMKIT_BTYD_BG_NBD || kind > CRMKIT_BTYD_GAMMA_GAMMA)
     throw error(errc::invalid_argument, fmt::format("{}: unknown model kind {}", __func__, kind));
   auto handle = std::make_unique<crmkit_btyd>();
@@ -129,35 +141,7 @@ CRMKIT_API void crmkit_btyd_free(crmkit_btyd* model) { delete model; }
 
 // The settings: one-line translations through option_table<fit_options>
 // (crmkit/churn/fit_report.hpp), which holds the keys, ranges and defaults.
-CRMKIT_API int crmkit_btyd_set_int(crmkit_btyd* model, std::int32_t key, std::int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_set_double(crmkit_btyd* model, std::int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_get_int(const crmkit_btyd* model, std::int32_t key, std::int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_get_double(const crmkit_btyd* model, std::int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_option_bounds(std::int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::fit_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_OPTIONS(crmkit_btyd, model)
 
 CRMKIT_API std::int32_t crmkit_btyd_kind(const crmkit_btyd* model) { return model == nullptr ? 0 : model->kind; }
 
@@ -174,15 +158,12 @@ CRMKIT_API int crmkit_btyd_fit(crmkit_btyd* model, const double* frequency, cons
                                const double* weights, size_t n) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(recency);
-  CRMKIT_CHECK_NOT_NULL(T);
+  const rft_columns in = rft(frequency, recency, T, n, __func__);
   if (model->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: a Gamma-Gamma handle is fitted with crmkit_btyd_fit_spend", __func__));
-  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  const auto w = optional_arg(weights, n);
   model->covariates.reset();
-  model->purchase->fit(span_of(frequency, n), span_of(recency, n), span_of(T, n), w, model->options);
+  model->purchase->fit(in.x, in.tx, in.age, w, model->options);
   CRMKIT_API_END();
 }
 
@@ -195,7 +176,7 @@ CRMKIT_API int crmkit_btyd_fit_spend(crmkit_btyd* model, const double* frequency
   CRMKIT_CHECK_NOT_NULL(monetary_value);
   if (!model->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: only a Gamma-Gamma handle fits spend", __func__));
-  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  const auto w = optional_arg(weights, n);
   model->spend_covariates.reset();
   model->spend.fit(span_of(frequency, n), span_of(monetary_value, n), w, model->options);
   CRMKIT_API_END();
@@ -271,8 +252,7 @@ CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap,
 
 CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   auto handle = std::make_unique<crmkit_btyd>();
   const auto document_kind = crmkit::model_document_kind(text);
@@ -309,24 +289,19 @@ CRMKIT_API int crmkit_btyd_predict(const crmkit_btyd* model, std::int32_t what, 
                                    const double* recency, const double* T, size_t n, double* out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(recency);
-  CRMKIT_CHECK_NOT_NULL(T);
+  const rft_columns in = rft(frequency, recency, T, n, __func__);
   CRMKIT_CHECK_NOT_NULL(out);
-  if (what < CRMKIT_BTYD_P_ALIVE || what > CRMKIT_BTYD_LOG_LIKELIHOOD)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown prediction {}", __func__, what));
+  check_prediction(what, __func__);
   const auto& m = purchase_model(*model, __func__, "predicts spend (crmkit_btyd_expected_spend)");
-  const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
   const std::span<double> o(out, n);
   const int threads = model->options.n_threads;
   switch (what) {
-    case CRMKIT_BTYD_P_ALIVE: m.conditional_probability_alive(x, tx, age, o, threads); break;
+    case CRMKIT_BTYD_P_ALIVE: m.conditional_probability_alive(in.x, in.tx, in.age, o, threads); break;
     case CRMKIT_BTYD_EXPECTED_PURCHASES:
-      m.conditional_expected_number_of_purchases_up_to_time(t, x, tx, age, o, threads);
+      m.conditional_expected_number_of_purchases_up_to_time(t, in.x, in.tx, in.age, o, threads);
       break;
-    case CRMKIT_BTYD_P_NO_PURCHASE: m.conditional_probability_no_purchase(t, x, tx, age, o, threads); break;
-    default: m.log_likelihood(x, tx, age, o, threads); break;
+    case CRMKIT_BTYD_P_NO_PURCHASE: m.conditional_probability_no_purchase(t, in.x, in.tx, in.age, o, threads); break;
+    default: m.log_likelihood(in.x, in.tx, in.age, o, threads); break;
   }
   CRMKIT_API_END();
 }
@@ -336,14 +311,10 @@ CRMKIT_API int crmkit_btyd_prob_n_purchases(const crmkit_btyd* model, std::int32
                                             double* out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(recency);
-  CRMKIT_CHECK_NOT_NULL(T);
+  const rft_columns in = rft(frequency, recency, T, n, __func__);
   CRMKIT_CHECK_NOT_NULL(out);
   const auto& m = purchase_model(*model, __func__, "has no purchase-count distribution");
-  m.conditional_probability_of_n_purchases_up_to_time(n_purchases, t, span_of(frequency, n), span_of(recency, n),
-                                                      span_of(T, n), std::span<double>(out, n),
+  m.conditional_probability_of_n_purchases_up_to_time(n_purchases, t, in.x, in.tx, in.age, std::span<double>(out, n),
                                                       model->options.n_threads);
   CRMKIT_API_END();
 }
@@ -404,10 +375,7 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(purchases);
   CRMKIT_CHECK_NOT_NULL(spend);
-  check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(recency);
-  CRMKIT_CHECK_NOT_NULL(T);
+  const rft_columns in = rft(frequency, recency, T, n, __func__);
   CRMKIT_CHECK_NOT_NULL(monetary_value);
   CRMKIT_CHECK_NOT_NULL(out);
   if (!spend->is_spend())
@@ -427,8 +395,8 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
   o.model_period_days = model_period_days;
   o.discount_rate = discount_rate;
   o.n_threads = purchases->options.n_threads;
-  crmkit::customer_lifetime_value(*purchases->purchase, spend->spend, span_of(frequency, n), span_of(recency, n),
-                                  span_of(T, n), span_of(monetary_value, n), std::span<double>(out, n), o);
+  crmkit::customer_lifetime_value(*purchases->purchase, spend->spend, in.x, in.tx, in.age, span_of(monetary_value, n),
+                                  std::span<double>(out, n), o);
   CRMKIT_API_END();
 }
 
@@ -458,24 +426,21 @@ CRMKIT_API int crmkit_btyd_fit_covariates(crmkit_btyd* model, const double* freq
                                           size_t p_purchase, const double* z_dropout, size_t p_dropout, double l2) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(recency);
-  CRMKIT_CHECK_NOT_NULL(T);
+  const rft_columns in = rft(frequency, recency, T, n, __func__);
   if (p_purchase > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
   if (p_dropout > 0) CRMKIT_CHECK_NOT_NULL(z_dropout);
   if (model->kind != CRMKIT_BTYD_BG_NBD && model->kind != CRMKIT_BTYD_PARETO_NBD)
     throw error(errc::invalid_argument,
                 fmt::format("{}: covariates are fitted on a CRMKIT_BTYD_BG_NBD or _PARETO_NBD handle, not kind {}",
                             __func__, model->kind));
-  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  const auto w = optional_arg(weights, n);
   const auto zp = p_purchase > 0 ? span_of(z_purchase, n * p_purchase) : std::span<const double>{};
   const auto zd = p_dropout > 0 ? span_of(z_dropout, n * p_dropout) : std::span<const double>{};
   covariate_model fitted;
   if (model->kind == CRMKIT_BTYD_BG_NBD) fitted.bg = std::make_unique<crmkit::bg_nbd_covariates>();
   else fitted.pareto = std::make_unique<crmkit::pareto_nbd_covariates>();
   fitted.visit([&](auto& c) {
-    return c.fit(span_of(frequency, n), span_of(recency, n), span_of(T, n), zp, p_purchase, zd, p_dropout, w,
+    return c.fit(in.x, in.tx, in.age, zp, p_purchase, zd, p_dropout, w,
                  model->options, l2);
   });
   model->covariates = std::move(fitted);
@@ -506,13 +471,9 @@ CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, std::int
                                               double* out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(recency);
-  CRMKIT_CHECK_NOT_NULL(T);
+  const rft_columns in = rft(frequency, recency, T, n, __func__);
   CRMKIT_CHECK_NOT_NULL(out);
-  if (what < CRMKIT_BTYD_P_ALIVE || what > CRMKIT_BTYD_LOG_LIKELIHOOD)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown prediction {}", __func__, what));
+  check_prediction(what, __func__);
   if (!model->covariates)
     throw error(errc::unsupported, fmt::format("{}: the handle holds no covariate model (use crmkit_btyd_predict)", __func__));
   const std::size_t p1 = model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); });
@@ -520,16 +481,15 @@ CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, std::int
   if (p1 > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
   if (p2 > 0) CRMKIT_CHECK_NOT_NULL(z_dropout);
   model->covariates.visit([&](const auto& m) {
-    const auto x = span_of(frequency, n), tx = span_of(recency, n), age = span_of(T, n);
     const auto zp = p1 > 0 ? span_of(z_purchase, n * p1) : std::span<const double>{};
     const auto zd = p2 > 0 ? span_of(z_dropout, n * p2) : std::span<const double>{};
     const std::span<double> o(out, n);
     const int threads = model->options.n_threads;
     switch (what) {
-      case CRMKIT_BTYD_P_ALIVE: m.p_alive(x, tx, age, zp, zd, o, threads); break;
-      case CRMKIT_BTYD_EXPECTED_PURCHASES: m.conditional_expected_purchases(t, x, tx, age, zp, zd, o, threads); break;
-      case CRMKIT_BTYD_P_NO_PURCHASE: m.conditional_probability_no_purchase(t, x, tx, age, zp, zd, o, threads); break;
-      default: m.log_likelihood(x, tx, age, zp, zd, o, threads); break;
+      case CRMKIT_BTYD_P_ALIVE: m.p_alive(in.x, in.tx, in.age, zp, zd, o, threads); break;
+      case CRMKIT_BTYD_EXPECTED_PURCHASES: m.conditional_expected_purchases(t, in.x, in.tx, in.age, zp, zd, o, threads); break;
+      case CRMKIT_BTYD_P_NO_PURCHASE: m.conditional_probability_no_purchase(t, in.x, in.tx, in.age, zp, zd, o, threads); break;
+      default: m.log_likelihood(in.x, in.tx, in.age, zp, zd, o, threads); break;
     }
   });
   CRMKIT_API_END();
@@ -546,7 +506,7 @@ CRMKIT_API int crmkit_btyd_fit_spend_covariates(crmkit_btyd* model, const double
   if (k > 0) CRMKIT_CHECK_NOT_NULL(covariates);
   if (!model->is_spend())
     throw error(errc::invalid_argument, fmt::format("{}: spend covariates are fitted on a Gamma-Gamma handle", __func__));
-  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  const auto w = optional_arg(weights, n);
   auto fitted = std::make_unique<crmkit::gamma_gamma_covariates>();
   fitted->fit(span_of(frequency, n), span_of(monetary_value, n),
               k > 0 ? span_of(covariates, n * k) : std::span<const double>{}, k, w, model->options, l2);

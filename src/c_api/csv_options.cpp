@@ -8,15 +8,7 @@
 
 extern "C" {
 
-CRMKIT_API int crmkit_csv_options_create(crmkit_csv_options** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_csv_options();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_csv_options_free(crmkit_csv_options* options) { delete options; }
+CRMKIT_C_CREATE_FREE(crmkit_csv_options)
 
 CRMKIT_API int crmkit_csv_options_set_int(crmkit_csv_options* options, int32_t key, int64_t value) {
   CRMKIT_API_BEGIN();

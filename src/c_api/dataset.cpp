@@ -107,8 +107,7 @@ extern "C" {
 CRMKIT_API int crmkit_dataset_create_from_csv(const char* transactions_path, const char* customers_path,
                                               const crmkit_csv_options* options, crmkit_dataset** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(transactions_path);
   const crmkit_csv_options defaults{};
   const crmkit_csv_options& opts = options != nullptr ? *options : defaults;
@@ -144,8 +143,7 @@ CRMKIT_API int crmkit_dataset_create_from_columns(const int32_t* customer, const
                                                   size_t n_rows, size_t n_customers, int32_t flags,
                                                   crmkit_dataset** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   if (n_rows > 0) {
     CRMKIT_CHECK_NOT_NULL(customer);
     CRMKIT_CHECK_NOT_NULL(time);
@@ -171,8 +169,7 @@ CRMKIT_API int crmkit_dataset_create_from_order_lines(
     const char* product_levels, const size_t* product_level_offsets, size_t n_product_levels, size_t n_lines,
     const crmkit_csv_options* options, crmkit_dataset** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   const char* const function = __func__;
   if (n_lines > 0) {
     CRMKIT_CHECK_NOT_NULL(customer);
@@ -335,33 +332,10 @@ CRMKIT_API int crmkit_dataset_customer_id(const crmkit_dataset* dataset, int32_t
 CRMKIT_API int crmkit_dataset_customer_ids(const crmkit_dataset* dataset, char* buf, size_t cap, size_t* offsets,
                                            size_t n_offsets, size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
-  if (cap > 0) {
-    CRMKIT_CHECK_NOT_NULL(buf);
-    CRMKIT_CHECK_NOT_NULL(offsets);
-  }
-  const auto& ids = dataset->data.customers().ids();
-  const std::size_t n = ids.size();
-  if (offsets != nullptr && n_offsets != n + 1)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'n_offsets' is {}; expected the number of customers + 1 = {}", __func__,
-                            n_offsets, n + 1));
-  std::size_t needed = 0;
-  for (std::size_t i = 0; i < n; ++i) needed += ids.at(static_cast<std::int32_t>(i)).size();
-  *out_needed = needed;
-  if (cap < needed)
-    throw error(errc::buffer_too_small,
-                fmt::format("{}: buffer too small: {} bytes needed, capacity {}", __func__, needed, cap));
-  if (offsets == nullptr) return CRMKIT_OK;  // a size query whose answer is 0
-  std::size_t position = 0;
-  offsets[0] = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string_view id = ids.at(static_cast<std::int32_t>(i));
-    if (!id.empty()) std::memcpy(buf + position, id.data(), id.size());
-    position += id.size();
-    offsets[i + 1] = position;
-  }
+  const auto& ids = CRMKIT_NOT_NULL(dataset)->data.customers().ids();
+  crmkit::capi::copy_ids_out(
+      ids.size(), [&](std::size_t i) { return std::string_view(ids.at(static_cast<std::int32_t>(i))); }, buf, cap,
+      offsets, n_offsets, out_needed, __func__);
   CRMKIT_API_END();
 }
 

@@ -73,16 +73,7 @@ namespace {
 
 using crmkit::errc;
 using crmkit::error;
-
-std::span<const double> as_span(const double* p, std::size_t n, const char* function, const char* name) {
-  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
-  return {p, n};
-}
-
-std::span<double> out_span(double* p, std::size_t n, const char* function, const char* name) {
-  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
-  return {p, n};
-}
+using crmkit::capi::array_arg;
 
 crmkit::geo_query_options query_options(const crmkit_geo_filter* filter, std::int32_t order, std::int32_t n_threads,
                                         const char* function) {
@@ -118,7 +109,7 @@ void contains_into(const crmkit::territory& area, const double* lon, const doubl
                    std::int32_t n_threads, std::int32_t* out_inside, const char* function) {
   if (out_inside == nullptr && n > 0) crmkit::capi::throw_null(function, "out_inside");
   check_threads(n_threads, function);
-  const auto mask = area.contains(as_span(lon, n, function, "lon"), as_span(lat, n, function, "lat"),
+  const auto mask = area.contains(array_arg(lon, n, function, "lon"), array_arg(lat, n, function, "lat"),
                                   static_cast<std::size_t>(n_threads));
   for (std::size_t i = 0; i < n; ++i) out_inside[i] = mask[i];
 }
@@ -178,11 +169,10 @@ extern "C" {
 CRMKIT_API int crmkit_geo_index_create(const double* lon, const double* lat, size_t n, double earth_radius_m,
                                        int32_t flags, crmkit_geo_index** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   const char* f = __func__;
   const auto o = index_options(earth_radius_m, flags, f);
-  *out = new crmkit_geo_index{crmkit::geo_index(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), o)};
+  *out = new crmkit_geo_index{crmkit::geo_index(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), o)};
   CRMKIT_API_END();
 }
 
@@ -206,7 +196,7 @@ CRMKIT_API int crmkit_geo_index_count_within(const crmkit_geo_index* index, cons
   CRMKIT_CHECK_NOT_NULL(index);
   if (out_counts == nullptr && m > 0) crmkit::capi::throw_null(f, "out_counts");
   const auto q = query_options(filter, CRMKIT_GEO_ORDER_NONE, n_threads, f);
-  const auto counts = index->index.count_within_batch(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), radius_m, q);
+  const auto counts = index->index.count_within_batch(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), radius_m, q);
   for (std::size_t i = 0; i < m; ++i) out_counts[i] = static_cast<std::int64_t>(counts[i]);
   CRMKIT_API_END();
 }
@@ -216,11 +206,10 @@ CRMKIT_API int crmkit_geo_index_within(const crmkit_geo_index* index, const doub
                                        int32_t n_threads, crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(index);
   const auto q = query_options(filter, order, n_threads, f);
-  auto hits = index->index.within_batch(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), radius_m, q);
+  auto hits = index->index.within_batch(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), radius_m, q);
   auto* r = new crmkit_geo_result();
   r->offsets = std::move(hits.offsets);
   r->ids = std::move(hits.ids);
@@ -239,7 +228,7 @@ CRMKIT_API int crmkit_geo_index_nearest(const crmkit_geo_index* index, const dou
   if (k > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
     throw error(errc::invalid_argument, fmt::format("{}: k = {} is too large", f, k));
   const auto q = query_options(filter, CRMKIT_GEO_ORDER_DISTANCE, n_threads, f);
-  const auto nn = index->index.nearest_batch(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), k, q);
+  const auto nn = index->index.nearest_batch(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), k, q);
   std::copy(nn.ids.begin(), nn.ids.end(), out_ids);
   if (out_distances_m != nullptr) std::copy(nn.distances_m.begin(), nn.distances_m.end(), out_distances_m);
   CRMKIT_API_END();
@@ -249,8 +238,7 @@ CRMKIT_API int crmkit_geo_index_in_box(const crmkit_geo_index* index, double min
                                        double max_lat, const crmkit_geo_filter* filter, int32_t order,
                                        crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(index);
   const auto q = query_options(filter, order, 1, __func__);
   *out = single_row(index->index.in_box(min_lon, min_lat, max_lon, max_lat, q));
@@ -260,8 +248,7 @@ CRMKIT_API int crmkit_geo_index_in_box(const crmkit_geo_index* index, double min
 CRMKIT_API int crmkit_geo_index_in_territory(const crmkit_geo_index* index, const char* territory,
                                              const crmkit_geo_filter* filter, int32_t order, crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(index);
   CRMKIT_CHECK_NOT_NULL(territory);
   const auto q = query_options(filter, order, 1, __func__);
@@ -279,8 +266,7 @@ CRMKIT_API int crmkit_geo_territory_contains(const char* territory, const double
 
 CRMKIT_API int crmkit_geo_territory_create(const char* territory, int32_t flags, crmkit_geo_territory** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(territory);
   if ((flags & ~CRMKIT_GEO_WRAP_ANTIMERIDIAN) != 0)
     throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", __func__, flags));
@@ -319,8 +305,7 @@ CRMKIT_API int crmkit_geo_territory_test(const crmkit_geo_territory* territory, 
 CRMKIT_API int crmkit_geo_index_in_area(const crmkit_geo_index* index, const crmkit_geo_territory* territory,
                                         const crmkit_geo_filter* filter, int32_t order, crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(index);
   CRMKIT_CHECK_NOT_NULL(territory);
   const auto q = query_options(filter, order, 1, __func__);
@@ -330,8 +315,7 @@ CRMKIT_API int crmkit_geo_index_in_area(const crmkit_geo_index* index, const crm
 
 CRMKIT_API int crmkit_geo_filter_create(size_t n, crmkit_geo_filter** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   *out = new crmkit_geo_filter{crmkit::geo_filter(n)};
   CRMKIT_API_END();
 }
@@ -345,7 +329,7 @@ CRMKIT_API int crmkit_geo_filter_require(crmkit_geo_filter* filter, const double
   CRMKIT_CHECK_NOT_NULL(filter);
   if (op < CRMKIT_GEO_EQUAL || op > CRMKIT_GEO_GREATER_EQUAL)
     throw error(errc::invalid_argument, fmt::format("{}: op {} is not one of CRMKIT_GEO_EQUAL .. CRMKIT_GEO_GREATER_EQUAL", f, op));
-  filter->filter.require(as_span(values, n, f, "values"), static_cast<crmkit::geo_compare>(op), threshold);
+  filter->filter.require(array_arg(values, n, f, "values"), static_cast<crmkit::geo_compare>(op), threshold);
   CRMKIT_API_END();
 }
 
@@ -395,8 +379,7 @@ CRMKIT_API int crmkit_geo_reps_create(const double* lon, const double* lat, size
                                       crmkit_geo_reps** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   std::vector<crmkit::territory> areas;
   if (territories != nullptr) {
     areas.resize(n);
@@ -409,7 +392,7 @@ CRMKIT_API int crmkit_geo_reps_create(const double* lon, const double* lat, size
       }
     }
   }
-  *out = new crmkit_geo_reps{crmkit::rep_roster(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), std::move(areas))};
+  *out = new crmkit_geo_reps{crmkit::rep_roster(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), std::move(areas))};
   CRMKIT_API_END();
 }
 
@@ -449,7 +432,7 @@ CRMKIT_API int crmkit_geo_reps_nearest(const crmkit_geo_reps* reps, const double
   const auto o = rep_options(max_distance_m, flags, f);
   check_threads(n_threads, f);
   const crmkit::geo_neighbors near = reps->roster.nearest_available_batch(
-      as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"), k, o, static_cast<std::size_t>(n_threads));
+      array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), k, o, static_cast<std::size_t>(n_threads));
   std::copy(near.ids.begin(), near.ids.end(), out_ids);
   if (out_distances_m != nullptr) std::copy(near.distances_m.begin(), near.distances_m.end(), out_distances_m);
   CRMKIT_API_END();
@@ -465,7 +448,7 @@ CRMKIT_API int crmkit_geo_reps_assign(const crmkit_geo_reps* reps, const double*
   const std::size_t n_reps = reps->roster.size();
   const auto o = rep_options(max_distance_m, flags, f);
   if (capacity == nullptr && n_reps > 0) crmkit::capi::throw_null(f, "capacity");
-  const auto plan = reps->roster.assign(as_span(lon, m, f, "lon"), as_span(lat, m, f, "lat"),
+  const auto plan = reps->roster.assign(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"),
                                         std::span<const std::int32_t>(capacity, n_reps), o);
   std::copy(plan.rep.begin(), plan.rep.end(), out_rep);
   if (out_distances_m != nullptr) std::copy(plan.distance_m.begin(), plan.distance_m.end(), out_distances_m);
@@ -477,61 +460,21 @@ CRMKIT_API int crmkit_geo_reps_assign(const crmkit_geo_reps* reps, const double*
 // ---------------------------------------------------------------------------------------
 // Tracks
 
-CRMKIT_API int crmkit_geo_track_options_create(crmkit_geo_track_options** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_geo_track_options();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_geo_track_options_free(crmkit_geo_track_options* options) { delete options; }
-
-CRMKIT_API int crmkit_geo_track_options_set_int(crmkit_geo_track_options* options, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(options)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_geo_track_options_set_double(crmkit_geo_track_options* options, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(options)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_geo_track_options_get_int(const crmkit_geo_track_options* options, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(options)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_geo_track_options_get_double(const crmkit_geo_track_options* options, int32_t key,
-                                                   double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(options)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_geo_track_options_option_bounds(int32_t key, double* out_lo, double* out_hi,
-                                                      double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::track_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_geo_track_options)
+CRMKIT_C_OPTIONS(crmkit_geo_track_options, options)
 
 CRMKIT_API int crmkit_geo_track_analyze(const int64_t* time, const double* lon, const double* lat, size_t n,
                                         const crmkit_geo_index* customers, const crmkit_geo_track_options* options,
                                         crmkit_geo_track** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   if (time == nullptr && n > 0) crmkit::capi::throw_null(f, "time");
   const crmkit::track_options defaults;
   auto t = std::make_unique<crmkit_geo_track>();
   t->n_fixes = n;
-  t->summary = crmkit::analyze_track(std::span<const std::int64_t>(time, n), as_span(lon, n, f, "lon"),
-                                     as_span(lat, n, f, "lat"), customers == nullptr ? nullptr : &customers->index,
+  t->summary = crmkit::analyze_track(std::span<const std::int64_t>(time, n), array_arg(lon, n, f, "lon"),
+                                     array_arg(lat, n, f, "lat"), customers == nullptr ? nullptr : &customers->index,
                                      options == nullptr ? defaults : options->options);
   *out = t.release();
   CRMKIT_API_END();
@@ -592,13 +535,12 @@ CRMKIT_API int crmkit_geo_grid_create(const double* lon, const double* lat, cons
                                       crmkit_geo_grid** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   crmkit::density_grid_options o;
   o.cell_deg = cell_deg;
   o.bounds = {min_lon, min_lat, max_lon, max_lat};
   const std::span<const double> v = values == nullptr ? std::span<const double>() : std::span<const double>(values, n);
-  *out = new crmkit_geo_grid{crmkit::grid_density(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), v, o)};
+  *out = new crmkit_geo_grid{crmkit::grid_density(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), v, o)};
   CRMKIT_API_END();
 }
 
@@ -649,8 +591,8 @@ CRMKIT_API int crmkit_geo_convert(int32_t from, int32_t to, const double* lon, c
   CRMKIT_API_BEGIN();
   const char* f = __func__;
   crmkit::convert_coordinates(static_cast<crmkit::coordinate_system>(from), static_cast<crmkit::coordinate_system>(to),
-                              as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), out_span(out_lon, n, f, "out_lon"),
-                              out_span(out_lat, n, f, "out_lat"), f);
+                              array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), array_arg(out_lon, n, f, "out_lon"),
+                              array_arg(out_lat, n, f, "out_lat"), f);
   CRMKIT_API_END();
 }
 
@@ -658,9 +600,9 @@ CRMKIT_API int crmkit_geo_distance(const double* lon1, const double* lat1, const
                                    size_t n, int32_t method, double* out_m) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  crmkit::pair_distances_m(as_span(lon1, n, f, "lon1"), as_span(lat1, n, f, "lat1"), as_span(lon2, n, f, "lon2"),
-                           as_span(lat2, n, f, "lat2"), static_cast<crmkit::distance_method>(method),
-                           out_span(out_m, n, f, "out_m"), f);
+  crmkit::pair_distances_m(array_arg(lon1, n, f, "lon1"), array_arg(lat1, n, f, "lat1"), array_arg(lon2, n, f, "lon2"),
+                           array_arg(lat2, n, f, "lat2"), static_cast<crmkit::distance_method>(method),
+                           array_arg(out_m, n, f, "out_m"), f);
   CRMKIT_API_END();
 }
 
@@ -675,7 +617,7 @@ CRMKIT_API int crmkit_geo_geohash_encode(const double* lon, const double* lat, s
   // The C contract: `out` holds n * (precision + 1) bytes (a precision out of range fails first).
   const std::size_t stride = precision >= 1 && precision <= crmkit::geohash_max_precision
                                  ? static_cast<std::size_t>(precision) + 1 : 0;
-  crmkit::geohash_encode_into(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), precision,
+  crmkit::geohash_encode_into(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), precision,
                               std::span<char>(out, n * stride), f);
   CRMKIT_API_END();
 }
@@ -700,8 +642,7 @@ CRMKIT_API int crmkit_geo_geohash_grid_create(const double* lon, const double* l
                                               size_t n_values, int32_t precision, crmkit_geo_geohash_grid** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   if (values == nullptr && n > 0 && n_values > 0) crmkit::capi::throw_null(f, "values");
   // The C++ side takes one span per column; the C input is row-major: transpose once.
   std::vector<std::vector<double>> columns(n_values, std::vector<double>(n));
@@ -710,7 +651,7 @@ CRMKIT_API int crmkit_geo_geohash_grid_create(const double* lon, const double* l
   std::vector<std::span<const double>> spans(columns.begin(), columns.end());
   auto g = std::make_unique<crmkit_geo_geohash_grid>();
   g->n_points = n;
-  g->grid = crmkit::geohash_grid(as_span(lon, n, f, "lon"), as_span(lat, n, f, "lat"), spans, precision);
+  g->grid = crmkit::geohash_grid(array_arg(lon, n, f, "lon"), array_arg(lat, n, f, "lat"), spans, precision);
   *out = g.release();
   CRMKIT_API_END();
 }
@@ -791,8 +732,7 @@ CRMKIT_API int crmkit_geo_coverage_compute(const int64_t* time, const double* lo
                                            crmkit_geo_coverage** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(track_offsets);
   CRMKIT_CHECK_NOT_NULL(customers);
   if (assigned == nullptr && n_assigned > 0) crmkit::capi::throw_null(f, "assigned");
@@ -805,7 +745,7 @@ CRMKIT_API int crmkit_geo_coverage_compute(const int64_t* time, const double* lo
   const auto n_fixes = static_cast<std::size_t>(track_offsets[n_tracks]);
   if (time == nullptr && n_fixes > 0) crmkit::capi::throw_null(f, "time");
   const std::span<const std::int64_t> all_t(time, n_fixes);
-  const auto all_x = as_span(lon, n_fixes, f, "lon"), all_y = as_span(lat, n_fixes, f, "lat");
+  const auto all_x = array_arg(lon, n_fixes, f, "lon"), all_y = array_arg(lat, n_fixes, f, "lat");
   std::vector<crmkit::gps_track> tracks(n_tracks);
   for (std::size_t t = 0; t < n_tracks; ++t) {
     const auto b = static_cast<std::size_t>(track_offsets[t]);
@@ -924,8 +864,7 @@ CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, i
 CRMKIT_API int crmkit_geo_index_from_dataset(const crmkit_dataset* dataset, double earth_radius_m, int32_t flags,
                                              crmkit_geo_index** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
   auto index = crmkit::geo_index::from_customers(dataset->data.customers(), index_options(earth_radius_m, flags, __func__));
   *out = new crmkit_geo_index{std::move(index)};
@@ -936,8 +875,7 @@ CRMKIT_API int crmkit_geo_reps_nearest_from_dataset(const crmkit_geo_reps* reps,
                                                     size_t k, double max_distance_m, int32_t flags,
                                                     int32_t n_threads, crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(reps);
   CRMKIT_CHECK_NOT_NULL(dataset);
   check_threads(n_threads, __func__);
@@ -953,8 +891,7 @@ CRMKIT_API int crmkit_geo_reps_assign_from_dataset(const crmkit_geo_reps* reps, 
                                                    const int32_t* capacity, size_t n_capacity, double max_distance_m,
                                                    int32_t flags, crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(reps);
   CRMKIT_CHECK_NOT_NULL(dataset);
   if (capacity == nullptr && n_capacity > 0) crmkit::capi::throw_null(__func__, "capacity");
@@ -974,8 +911,7 @@ CRMKIT_API int crmkit_geo_territories_from_dataset(const crmkit_dataset* dataset
                                                    crmkit_table** out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
   if (n > 0 && territories == nullptr) crmkit::capi::throw_null(f, "territories");
   if (n > 0 && names == nullptr) crmkit::capi::throw_null(f, "names");

@@ -50,47 +50,8 @@ void scaler_apply(const crmkit_feature_scaler* scaler, const double* data, std::
 
 extern "C" {
 
-CRMKIT_API int crmkit_kmeans_create(crmkit_kmeans** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_kmeans();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_kmeans_free(crmkit_kmeans* kmeans) { delete kmeans; }
-
-// The settings: one-line translations through option_table<kmeans_options>
-// (crmkit/segmentation/kmeans.hpp), which holds the keys, ranges and defaults.
-CRMKIT_API int crmkit_kmeans_set_int(crmkit_kmeans* kmeans, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(kmeans)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_kmeans_set_double(crmkit_kmeans* kmeans, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(kmeans)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_kmeans_get_int(const crmkit_kmeans* kmeans, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(kmeans)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_kmeans_get_double(const crmkit_kmeans* kmeans, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(kmeans)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_kmeans_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::kmeans_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_kmeans)
+CRMKIT_C_OPTIONS(crmkit_kmeans, kmeans)
 
 CRMKIT_API int crmkit_kmeans_fit(crmkit_kmeans* kmeans, const double* data, size_t n_rows, size_t n_cols) {
   CRMKIT_API_BEGIN();
@@ -210,8 +171,7 @@ CRMKIT_API int crmkit_kmeans_save(const crmkit_kmeans* kmeans, char* buf, size_t
 
 CRMKIT_API int crmkit_kmeans_load(const char* text, crmkit_kmeans** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   auto model = crmkit::kmeans_from_text(text);
   auto handle = std::make_unique<crmkit_kmeans>();
@@ -304,8 +264,7 @@ CRMKIT_API int crmkit_kmeans_profile(const double* features, size_t n_rows, size
 CRMKIT_API int crmkit_feature_scaler_fit(const double* data, size_t n_rows, size_t n_cols, const int32_t* log1p,
                                          int32_t standardize, crmkit_feature_scaler** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
   std::vector<bool> flags;
   if (log1p != nullptr) {
@@ -329,8 +288,7 @@ CRMKIT_API int crmkit_feature_scaler_save(const crmkit_feature_scaler* scaler, c
 
 CRMKIT_API int crmkit_feature_scaler_load(const char* text, crmkit_feature_scaler** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   auto scaler = std::make_unique<crmkit_feature_scaler>();
   scaler->scaler = crmkit::feature_scaler::from_text(CRMKIT_NOT_NULL(text));
   *out = scaler.release();

@@ -74,8 +74,7 @@ extern "C" {
 
 CRMKIT_API int crmkit_lifecycle_model_from_json(const char* text, size_t length, crmkit_lifecycle_model** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   *out = new_model(crmkit::lifecycle_model::from_json(std::string_view(text, length)));
   CRMKIT_API_END();
@@ -84,8 +83,7 @@ CRMKIT_API int crmkit_lifecycle_model_from_json(const char* text, size_t length,
 CRMKIT_API int crmkit_lifecycle_model_default(int32_t scale_to_gap, double decline_days, double churn_days,
                                               crmkit_lifecycle_model** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   crmkit::default_model_options o;
   o.scale_to_gap = scale_to_gap != 0;
   o.decline_days = decline_days;
@@ -96,22 +94,13 @@ CRMKIT_API int crmkit_lifecycle_model_default(int32_t scale_to_gap, double decli
 
 CRMKIT_API int crmkit_lifecycle_model_from_toml(const char* text, size_t length, crmkit_lifecycle_model** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   *out = new_model(crmkit::lifecycle_model::from_toml(std::string_view(text, length)));
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_lifecycle_builder_create(crmkit_lifecycle_builder** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_lifecycle_builder{};
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_lifecycle_builder_free(crmkit_lifecycle_builder* builder) { delete builder; }
+CRMKIT_C_CREATE_FREE(crmkit_lifecycle_builder)
 
 CRMKIT_API int crmkit_lifecycle_builder_add_state(crmkit_lifecycle_builder* builder, const char* name,
                                                   int32_t chain_rank) {
@@ -181,8 +170,7 @@ CRMKIT_API int crmkit_lifecycle_builder_set_int(crmkit_lifecycle_builder* builde
 
 CRMKIT_API int crmkit_lifecycle_builder_build(const crmkit_lifecycle_builder* builder, crmkit_lifecycle_model** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(builder);
   *out = new_model(builder->builder.build());
   CRMKIT_API_END();
@@ -199,8 +187,7 @@ CRMKIT_API int crmkit_lifecycle_model_save(const crmkit_lifecycle_model* model, 
 
 CRMKIT_API int crmkit_lifecycle_model_load(const char* text, size_t length, crmkit_lifecycle_model** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   *out = new_model(crmkit::lifecycle_model::from_text(std::string_view(text, length)));
   CRMKIT_API_END();
@@ -247,8 +234,7 @@ CRMKIT_API int crmkit_lifecycle_model_name(const crmkit_lifecycle_model* model, 
 CRMKIT_API int crmkit_lifecycle_create(const crmkit_lifecycle_model* model, size_t n_customers, int64_t start,
                                        crmkit_lifecycle** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(model);
   *out = new crmkit_lifecycle{crmkit::lifecycle_machine(model->model, n_customers, start), {}, {}};
   CRMKIT_API_END();
@@ -316,8 +302,7 @@ CRMKIT_API int crmkit_lifecycle_replay(const crmkit_lifecycle_model* model, cons
                                        int64_t start, int64_t end, int32_t step, int32_t n_threads,
                                        crmkit_lifecycle** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(model);
   CRMKIT_CHECK_NOT_NULL(dataset);
   if (step < CRMKIT_LIFECYCLE_DAILY || step > CRMKIT_LIFECYCLE_MONTHLY)
@@ -363,8 +348,7 @@ CRMKIT_API int crmkit_lifecycle_stages(const crmkit_lifecycle* machine, int32_t*
 CRMKIT_API int crmkit_lifecycle_table(const crmkit_lifecycle* machine, const crmkit_dataset* dataset, int64_t as_of,
                                       crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(machine);
   auto table = std::make_unique<crmkit_table>();
   table->table = crmkit::lifecycle_table(machine->machine, as_of,

@@ -23,17 +23,9 @@ namespace {
 
 using crmkit::errc;
 using crmkit::error;
+using crmkit::capi::array_arg;
+using crmkit::capi::optional_arg;
 using crmkit::capi::as_matrix;
-
-std::span<const double> vec(const double* p, std::size_t n, const char* function, const char* name) {
-  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, name);
-  return p == nullptr ? std::span<const double>() : std::span<const double>(p, n);
-}
-
-// An optional per-row array: NULL means "all 1" (an empty span).
-std::span<const double> optional_vec(const double* p, std::size_t n) {
-  return p == nullptr ? std::span<const double>() : std::span<const double>(p, n);
-}
 
 const crmkit::logistic_regression& fitted(const crmkit_logistic* h, const char* function) {
   if (!h->model)
@@ -51,18 +43,12 @@ void check_n(std::size_t n, const char* function) {
 
 extern "C" {
 
-CRMKIT_API int crmkit_logistic_create(crmkit_logistic** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_logistic();
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_logistic)
+CRMKIT_C_OPTIONS(crmkit_logistic, logistic)
 
 CRMKIT_API int crmkit_logistic_load(const char* text, crmkit_logistic** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   auto model = crmkit::logistic_regression::from_text(text);
   auto h = std::make_unique<crmkit_logistic>();  // RAII until handed out
@@ -72,49 +58,15 @@ CRMKIT_API int crmkit_logistic_load(const char* text, crmkit_logistic** out) {
   CRMKIT_API_END();
 }
 
-CRMKIT_API void crmkit_logistic_free(crmkit_logistic* logistic) { delete logistic; }
-
-// The settings: one-line translations through option_table<logistic_options>
-// (crmkit/churn/logistic.hpp), which holds the keys, ranges and defaults.
-CRMKIT_API int crmkit_logistic_set_int(crmkit_logistic* logistic, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(logistic)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_get_int(const crmkit_logistic* logistic, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(logistic)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_set_double(crmkit_logistic* logistic, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(logistic)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_get_double(const crmkit_logistic* logistic, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(logistic)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::logistic_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
-
 CRMKIT_API int crmkit_logistic_fit(crmkit_logistic* logistic, const double* data, size_t n_rows, size_t n_cols,
                                    const double* y, const double* sample_weight) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(logistic);
   logistic->model.reset();
   const auto x = as_matrix(data, n_rows, n_cols, __func__);
-  const auto labels = vec(y, n_rows, __func__, "y");
+  const auto labels = array_arg(y, n_rows, __func__, "y");
   crmkit::logistic_regression model(logistic->options);
-  (void)model.fit(x, labels, optional_vec(sample_weight, n_rows));
+  (void)model.fit(x, labels, optional_arg(sample_weight, n_rows));
   logistic->model = std::move(model);
   CRMKIT_API_END();
 }
@@ -218,7 +170,7 @@ CRMKIT_API int crmkit_roc_auc(const double* y, const double* score, const double
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out);
   check_n(n, __func__);
-  *out = crmkit::roc_auc(vec(y, n, __func__, "y"), vec(score, n, __func__, "score"), optional_vec(sample_weight, n));
+  *out = crmkit::roc_auc(array_arg(y, n, __func__, "y"), array_arg(score, n, __func__, "score"), optional_arg(sample_weight, n));
   CRMKIT_API_END();
 }
 
@@ -227,8 +179,8 @@ CRMKIT_API int crmkit_ks_statistic(const double* y, const double* score, const d
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out);
   check_n(n, __func__);
-  *out = crmkit::ks_statistic(vec(y, n, __func__, "y"), vec(score, n, __func__, "score"),
-                              optional_vec(sample_weight, n));
+  *out = crmkit::ks_statistic(array_arg(y, n, __func__, "y"), array_arg(score, n, __func__, "score"),
+                              optional_arg(sample_weight, n));
   CRMKIT_API_END();
 }
 
@@ -237,8 +189,8 @@ CRMKIT_API int crmkit_brier_score(const double* y, const double* probability, co
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out);
   check_n(n, __func__);
-  *out = crmkit::brier_score(vec(y, n, __func__, "y"), vec(probability, n, __func__, "probability"),
-                             optional_vec(sample_weight, n));
+  *out = crmkit::brier_score(array_arg(y, n, __func__, "y"), array_arg(probability, n, __func__, "probability"),
+                             optional_arg(sample_weight, n));
   CRMKIT_API_END();
 }
 
@@ -247,7 +199,7 @@ CRMKIT_API int crmkit_lift_table(const double* y, const double* score, size_t n,
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out);
   check_n(n, __func__);
-  const auto table = crmkit::lift_table(vec(y, n, __func__, "y"), vec(score, n, __func__, "score"), n_bins);
+  const auto table = crmkit::lift_table(array_arg(y, n, __func__, "y"), array_arg(score, n, __func__, "score"), n_bins);
   crmkit::capi::check_capacity(cap, table.size() * CRMKIT_LIFT_N_COLUMNS, __func__);
   for (std::size_t b = 0; b < table.size(); ++b) {
     const auto& r = table[b];
@@ -272,8 +224,8 @@ CRMKIT_API int crmkit_platt_fit(const double* score, const double* y, const doub
   CRMKIT_CHECK_NOT_NULL(out_a);
   CRMKIT_CHECK_NOT_NULL(out_b);
   check_n(n, __func__);
-  const auto s = crmkit::platt_fit(vec(score, n, __func__, "score"), vec(y, n, __func__, "y"),
-                                   optional_vec(sample_weight, n));
+  const auto s = crmkit::platt_fit(array_arg(score, n, __func__, "score"), array_arg(y, n, __func__, "y"),
+                                   optional_arg(sample_weight, n));
   *out_a = s.a;
   *out_b = s.b;
   if (out_status) *out_status = static_cast<int32_t>(s.status);

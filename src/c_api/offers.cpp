@@ -47,6 +47,7 @@ namespace {
 
 using crmkit::errc;
 using crmkit::error;
+using crmkit::capi::array_arg;
 using crmkit::capi::check_capacity;
 
 const crmkit_rules::result& fitted(const crmkit_rules* h, const char* function) {
@@ -95,12 +96,6 @@ void copy_names(const std::vector<std::string>& names, char* buf, std::size_t ca
   crmkit::capi::copy_out(text, buf, cap, out_needed, function);
 }
 
-template <class T>
-std::span<const T> input(const T* p, std::size_t n, const char* function, const char* argument) {
-  if (p == nullptr && n > 0) crmkit::capi::throw_null(function, argument);
-  return {p, n};
-}
-
 // Offsets and concatenated items of a list of item vectors.
 template <class Get>
 void write_lists(std::size_t n, Get get, std::int64_t* offsets, std::int32_t* items) {
@@ -114,12 +109,30 @@ void write_lists(std::size_t n, Get get, std::int64_t* offsets, std::int32_t* it
   }
 }
 
+// A CSR matrix into the caller's indptr / indices / data with capacities (*out_nnz first,
+// so that a too-small buffer still tells the size).
+void copy_csr_out(const crmkit::interaction_matrix& m, std::int64_t* indptr, std::size_t indptr_cap,
+                  std::int32_t* indices, double* data, std::size_t nnz_cap, std::size_t* out_nnz,
+                  const char* function) {
+  *crmkit::capi::not_null(out_nnz, function, "out_nnz") = m.nnz();
+  check_capacity(indptr_cap, m.indptr.size(), function, "indptr_cap");
+  check_capacity(nnz_cap, m.nnz(), function, "nnz_cap");
+  crmkit::capi::not_null(indptr, function, "indptr");
+  if (m.nnz() > 0) {
+    crmkit::capi::not_null(indices, function, "indices");
+    crmkit::capi::not_null(data, function, "data");
+  }
+  std::copy(m.indptr.begin(), m.indptr.end(), indptr);
+  std::copy(m.indices.begin(), m.indices.end(), indices);
+  std::copy(m.values.begin(), m.values.end(), data);
+}
+
 // A CSR structure from the host (values 1).
 crmkit::interaction_matrix structure(const int64_t* indptr, const int32_t* indices, std::size_t n_rows,
                                      std::size_t n_cols, std::size_t nnz, const char* function) {
   if (indptr == nullptr) crmkit::capi::throw_null(function, "indptr");
   const std::vector<double> ones(nnz, 1.0);
-  return crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, function, "indices"), ones, n_rows,
+  return crmkit::make_interaction_matrix({indptr, n_rows + 1}, array_arg(indices, nnz, function, "indices"), ones, n_rows,
                                          n_cols);
 }
 
@@ -141,8 +154,7 @@ extern "C" {
 
 CRMKIT_API int crmkit_baskets_from_dataset(const crmkit_dataset* data, crmkit_baskets** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   auto h = std::make_unique<crmkit_baskets>();
   h->baskets = crmkit::baskets_from_dataset(CRMKIT_NOT_NULL(data)->data);
   *out = h.release();
@@ -152,11 +164,10 @@ CRMKIT_API int crmkit_baskets_from_dataset(const crmkit_dataset* data, crmkit_ba
 CRMKIT_API int crmkit_baskets_from_arrays(const int64_t* offsets, size_t n_baskets, const int32_t* items,
                                           size_t n_entries, size_t n_items, crmkit_baskets** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   auto h = std::make_unique<crmkit_baskets>();
   h->baskets = crmkit::make_baskets({CRMKIT_NOT_NULL(offsets), n_baskets + 1},
-                                    input(items, n_entries, __func__, "items"), n_items);
+                                    array_arg(items, n_entries, __func__, "items"), n_items);
   *out = h.release();
   CRMKIT_API_END();
 }
@@ -222,17 +233,7 @@ CRMKIT_API int crmkit_baskets_matrix(const crmkit_baskets* baskets, int32_t valu
     throw error(errc::invalid_argument,
                 fmt::format("{}: value = {} is neither CRMKIT_INTERACTION_ORDERS (0) nor _SPEND (1)", __func__, value));
   const auto m = crmkit::customer_product_matrix(baskets->baskets, static_cast<crmkit::interaction_value>(value));
-  *out_nnz = m.nnz();
-  check_capacity(indptr_cap, m.indptr.size(), __func__, "indptr_cap");
-  check_capacity(nnz_cap, m.nnz(), __func__, "nnz_cap");
-  CRMKIT_CHECK_NOT_NULL(indptr);
-  if (m.nnz() > 0) {
-    CRMKIT_CHECK_NOT_NULL(indices);
-    CRMKIT_CHECK_NOT_NULL(data);
-  }
-  std::copy(m.indptr.begin(), m.indptr.end(), indptr);
-  std::copy(m.indices.begin(), m.indices.end(), indices);
-  std::copy(m.values.begin(), m.values.end(), data);
+  copy_csr_out(m, indptr, indptr_cap, indices, data, nnz_cap, out_nnz, __func__);
   CRMKIT_API_END();
 }
 
@@ -274,7 +275,7 @@ CRMKIT_API int crmkit_offers_evaluate(const int32_t* offer_items, size_t n_rows,
   crmkit::offer_table t;
   t.n_rows = n_rows;
   t.top_n = top_n;
-  const auto items = input(offer_items, n_rows * top_n, __func__, "offer_items");
+  const auto items = array_arg(offer_items, n_rows * top_n, __func__, "offer_items");
   t.item.assign(items.begin(), items.end());
   check_capacity(cap, CRMKIT_OFFERS_N_METRICS, __func__);
   const auto m = crmkit::evaluate_offers(t, relevant, k);
@@ -286,45 +287,8 @@ CRMKIT_API int crmkit_offers_evaluate(const int32_t* offer_items, size_t n_rows,
 
 // ---- association rules -----------------------------------------------------------------
 
-CRMKIT_API int crmkit_rules_create(crmkit_rules** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_rules();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_rules_free(crmkit_rules* rules) { delete rules; }
-
-CRMKIT_API int crmkit_rules_set_int(crmkit_rules* rules, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(rules)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_rules_set_double(crmkit_rules* rules, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(rules)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_rules_get_int(const crmkit_rules* rules, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(rules)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_rules_get_double(const crmkit_rules* rules, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(rules)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_rules_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::rules_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_rules)
+CRMKIT_C_OPTIONS(crmkit_rules, rules)
 
 CRMKIT_API int crmkit_rules_fit_baskets(crmkit_rules* rules, const crmkit_baskets* baskets) {
   CRMKIT_API_BEGIN();
@@ -424,7 +388,7 @@ CRMKIT_API int crmkit_rules_suggest(const crmkit_rules* rules, const int32_t* ba
   CRMKIT_API_BEGIN();
   const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
   CRMKIT_CHECK_NOT_NULL(out_needed);
-  const auto s = crmkit::suggest_items(r.rules, input(basket, n, __func__, "basket"));
+  const auto s = crmkit::suggest_items(r.rules, array_arg(basket, n, __func__, "basket"));
   *out_needed = s.size();
   check_capacity(cap, s.size(), __func__);
   if (!s.empty()) {
@@ -452,45 +416,8 @@ CRMKIT_API int crmkit_rules_recommend(const crmkit_rules* rules, const int64_t* 
 
 // ---- implicit ALS ----------------------------------------------------------------------
 
-CRMKIT_API int crmkit_als_create(crmkit_als** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_als();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_als_free(crmkit_als* als) { delete als; }
-
-CRMKIT_API int crmkit_als_set_int(crmkit_als* als, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(als)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_set_double(crmkit_als* als, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(als)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_get_int(const crmkit_als* als, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(als)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_get_double(const crmkit_als* als, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(als)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::als_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_als)
+CRMKIT_C_OPTIONS(crmkit_als, als)
 
 CRMKIT_API int crmkit_als_fit(crmkit_als* als, const int64_t* indptr, const int32_t* indices, const double* data,
                               size_t n_rows, size_t n_cols, size_t nnz, const double* user_init,
@@ -504,8 +431,8 @@ CRMKIT_API int crmkit_als_fit(crmkit_als* als, const int64_t* indptr, const int3
     throw error(errc::invalid_argument,
                 fmt::format("{}: give both user_init and item_init, or neither (user_init {}, item_init {})", __func__,
                             user_init ? "given" : "NULL", item_init ? "given" : "NULL"));
-  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, __func__, "indices"),
-                                           input(data, nnz, __func__, "data"), n_rows, n_cols);
+  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, array_arg(indices, nnz, __func__, "indices"),
+                                           array_arg(data, nnz, __func__, "data"), n_rows, n_cols);
   if (user_init == nullptr) {
     als->model = crmkit::als_fit(m, als->options);
   } else {
@@ -604,8 +531,7 @@ CRMKIT_API int crmkit_als_save(const crmkit_als* als, char* buf, size_t cap, siz
 
 CRMKIT_API int crmkit_als_load(const char* text, crmkit_als** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(text);
   auto saved = crmkit::als_from_text(text);
   auto handle = std::make_unique<crmkit_als>();
@@ -616,33 +542,9 @@ CRMKIT_API int crmkit_als_load(const char* text, crmkit_als** out) {
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_item_knn_create(crmkit_item_knn** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_item_knn();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_item_knn_free(crmkit_item_knn* knn) { delete knn; }
-
-CRMKIT_API int crmkit_item_knn_set_int(crmkit_item_knn* knn, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(knn)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_item_knn_get_int(const crmkit_item_knn* knn, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(knn)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_item_knn_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::item_knn_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_item_knn)
+CRMKIT_C_INT_OPTIONS(crmkit_item_knn, knn)
+CRMKIT_C_OPTION_BOUNDS(crmkit_item_knn)
 
 CRMKIT_API int crmkit_item_knn_fit(crmkit_item_knn* knn, const int64_t* indptr, const int32_t* indices,
                                    const double* data, size_t n_rows, size_t n_cols, size_t nnz) {
@@ -651,8 +553,8 @@ CRMKIT_API int crmkit_item_knn_fit(crmkit_item_knn* knn, const int64_t* indptr, 
   knn->model.reset();
   knn->history = {};
   CRMKIT_CHECK_NOT_NULL(indptr);
-  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, input(indices, nnz, __func__, "indices"),
-                                           input(data, nnz, __func__, "data"), n_rows, n_cols);
+  auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, array_arg(indices, nnz, __func__, "indices"),
+                                           array_arg(data, nnz, __func__, "data"), n_rows, n_cols);
   knn->model = crmkit::item_knn_fit(m, knn->options);
   knn->history = std::move(m);
   CRMKIT_API_END();
@@ -662,18 +564,7 @@ CRMKIT_API int crmkit_item_knn_similarity(const crmkit_item_knn* knn, int64_t* i
                                           int32_t* indices, double* data, size_t nnz_cap, size_t* out_nnz) {
   CRMKIT_API_BEGIN();
   const auto& m = fitted(CRMKIT_NOT_NULL(knn), __func__).similarity;
-  CRMKIT_CHECK_NOT_NULL(out_nnz);
-  *out_nnz = m.nnz();
-  check_capacity(indptr_cap, m.indptr.size(), __func__, "indptr_cap");
-  check_capacity(nnz_cap, m.nnz(), __func__, "nnz_cap");
-  CRMKIT_CHECK_NOT_NULL(indptr);
-  if (m.nnz() > 0) {
-    CRMKIT_CHECK_NOT_NULL(indices);
-    CRMKIT_CHECK_NOT_NULL(data);
-  }
-  std::copy(m.indptr.begin(), m.indptr.end(), indptr);
-  std::copy(m.indices.begin(), m.indices.end(), indices);
-  std::copy(m.values.begin(), m.values.end(), data);
+  copy_csr_out(m, indptr, indptr_cap, indices, data, nnz_cap, out_nnz, __func__);
   CRMKIT_API_END();
 }
 
@@ -706,12 +597,12 @@ CRMKIT_API int crmkit_offers_rank_by_value(const int32_t* items, const double* s
   crmkit::offer_table t;
   t.n_rows = n_rows;
   t.top_n = top_n;
-  const auto in_items = input(items, n, __func__, "items");
-  const auto in_scores = input(scores, n, __func__, "scores");
+  const auto in_items = array_arg(items, n, __func__, "items");
+  const auto in_scores = array_arg(scores, n, __func__, "scores");
   t.item.assign(in_items.begin(), in_items.end());
   t.score.assign(in_scores.begin(), in_scores.end());
   t.cold_start.assign(n_rows, 0);
-  const auto rows = input(row_value, n_rows, __func__, "row_value");
+  const auto rows = array_arg(row_value, n_rows, __func__, "row_value");
   const auto per_item = item_value == nullptr ? std::span<const double>{} : std::span<const double>(item_value, n_items);
   const auto out = crmkit::rank_by_value(t, rows, per_item);
   check_capacity(cap, n, __func__);
@@ -735,7 +626,7 @@ CRMKIT_API int crmkit_offers_add_columns(crmkit_table* table, const char* prefix
   if (top_n == 0) throw error(errc::invalid_argument, fmt::format("{}: top_n is 0", __func__));
   const std::size_t n = n_rows * top_n;
   auto strings = [&](const char* const* p, std::size_t count, const char* argument) {
-    const auto in = input(p, count, __func__, argument);
+    const auto in = array_arg(p, count, __func__, argument);
     std::vector<std::string> out;
     out.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
@@ -750,8 +641,8 @@ CRMKIT_API int crmkit_offers_add_columns(crmkit_table* table, const char* prefix
   crmkit::offer_table t;
   t.n_rows = n_rows;
   t.top_n = top_n;
-  const auto in_items = input(items, n, __func__, "items");
-  const auto in_scores = input(scores, n, __func__, "scores");
+  const auto in_items = array_arg(items, n, __func__, "items");
+  const auto in_scores = array_arg(scores, n, __func__, "scores");
   t.item.assign(in_items.begin(), in_items.end());
   t.score.assign(in_scores.begin(), in_scores.end());
   if (values != nullptr) t.value.assign(values, values + n);

@@ -46,47 +46,8 @@ double statistic_of(const crmkit::pareto_summary& s, int32_t statistic, const ch
 
 extern "C" {
 
-CRMKIT_API int crmkit_pareto_create(crmkit_pareto** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_pareto();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_pareto_free(crmkit_pareto* pareto) { delete pareto; }
-
-// The settings: one-line translations through option_table<pareto_options>
-// (crmkit/pareto/pareto.hpp), which holds the keys, ranges and defaults.
-CRMKIT_API int crmkit_pareto_set_double(crmkit_pareto* pareto, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(pareto)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_pareto_set_int(crmkit_pareto* pareto, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(pareto)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_pareto_get_double(const crmkit_pareto* pareto, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(pareto)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_pareto_get_int(const crmkit_pareto* pareto, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(pareto)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_pareto_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::pareto_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_pareto)
+CRMKIT_C_OPTIONS(crmkit_pareto, pareto)
 
 CRMKIT_API int crmkit_pareto_fit(crmkit_pareto* pareto, const double* values, size_t n, const int32_t* groups,
                                  size_t n_groups) {

@@ -38,47 +38,8 @@ const crmkit::vrp_result& solved_or_throw(const crmkit_vrp* v, const char* funct
 
 extern "C" {
 
-CRMKIT_API int crmkit_vrp_create(crmkit_vrp** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_vrp();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_vrp_free(crmkit_vrp* vrp) { delete vrp; }
-
-// The settings: one-line translations through option_table<vrp_options>
-// (crmkit/planning/vrptw.hpp), which holds the keys, ranges and defaults.
-CRMKIT_API int crmkit_vrp_set_int(crmkit_vrp* vrp, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(vrp)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_vrp_set_double(crmkit_vrp* vrp, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(vrp)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_vrp_get_int(const crmkit_vrp* vrp, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(vrp)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_vrp_get_double(const crmkit_vrp* vrp, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(vrp)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_vrp_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::vrp_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_vrp)
+CRMKIT_C_OPTIONS(crmkit_vrp, vrp)
 
 CRMKIT_API int crmkit_vrp_set_customers(crmkit_vrp* vrp, size_t n, const double* x, const double* y,
                                         const double* demand, const double* ready, const double* due,
@@ -343,8 +304,7 @@ CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_
                                           double default_interval_days, const char* last_visit_column,
                                           const char* rep_column, double horizon_days, crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(table);
   if (n_rules > 0) {
     CRMKIT_CHECK_NOT_NULL(class_levels);
@@ -381,8 +341,7 @@ CRMKIT_API int crmkit_vrp_cost_to_serve(const crmkit_vrp* vrp, const crmkit_tabl
                                         double periods, double cost_per_time, double cost_per_distance,
                                         crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(vrp);
   CRMKIT_CHECK_NOT_NULL(table);
   const auto& plan = solved_or_throw(vrp, __func__);

@@ -39,45 +39,8 @@ const auto& last_or_throw(const std::optional<Handle>& v, const char* function, 
 
 extern "C" {
 
-CRMKIT_API int crmkit_balance_create(crmkit_balance** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_balance();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_balance_free(crmkit_balance* balance) { delete balance; }
-
-CRMKIT_API int crmkit_balance_set_int(crmkit_balance* balance, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(balance)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_balance_set_double(crmkit_balance* balance, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(balance)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_balance_get_int(const crmkit_balance* balance, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(balance)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_balance_get_double(const crmkit_balance* balance, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(balance)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_balance_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::territory_balance_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_balance)
+CRMKIT_C_OPTIONS(crmkit_balance, balance)
 
 CRMKIT_API int crmkit_balance_set_reps(crmkit_balance* balance, size_t n, const char* const* names,
                                        const double* home_lon, const double* home_lat, const double* capacity) {
@@ -106,8 +69,7 @@ CRMKIT_API int crmkit_balance_run(crmkit_balance* balance, const crmkit_table* c
                                   const char* current_rep_column, const char* lon_column, const char* lat_column,
                                   crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(balance);
   CRMKIT_CHECK_NOT_NULL(customers);
   balance->result.reset();
@@ -183,45 +145,8 @@ CRMKIT_API int crmkit_balance_rep_column(const crmkit_balance* balance, int32_t 
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_hot_spots_create(crmkit_hot_spots** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_hot_spots();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_hot_spots_free(crmkit_hot_spots* hot_spots) { delete hot_spots; }
-
-CRMKIT_API int crmkit_hot_spots_set_int(crmkit_hot_spots* hot_spots, int32_t key, int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(hot_spots)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_hot_spots_set_double(crmkit_hot_spots* hot_spots, int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(hot_spots)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_hot_spots_get_int(const crmkit_hot_spots* hot_spots, int32_t key, int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(hot_spots)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_hot_spots_get_double(const crmkit_hot_spots* hot_spots, int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(hot_spots)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_hot_spots_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::hot_spot_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_CREATE_FREE(crmkit_hot_spots)
+CRMKIT_C_OPTIONS(crmkit_hot_spots, hot_spots)
 
 CRMKIT_API int crmkit_hot_spots_set_bounds(crmkit_hot_spots* hot_spots, double min_lon, double min_lat, double max_lon,
                                            double max_lat) {

@@ -30,8 +30,7 @@ extern "C" {
 CRMKIT_API int crmkit_report_create(const crmkit_dataset* dataset, int64_t as_of, const crmkit_score_config* config,
                                     crmkit_report** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
   auto report = std::make_unique<crmkit_report>();
   const crmkit::ingest_report* ingest = dataset->ingest ? &*dataset->ingest : nullptr;

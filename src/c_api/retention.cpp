@@ -18,12 +18,9 @@ namespace {
 
 using crmkit::errc;
 using crmkit::error;
-
-std::span<const double> span_of(const double* p, std::size_t n) { return {p, n}; }
-
-void check_count(const char* function, std::size_t n) {
-  if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: n is 0", function));
-}
+using crmkit::capi::check_count;
+using crmkit::capi::optional_arg;
+using crmkit::capi::span_of;
 
 const crmkit::fit_report& report_of(const crmkit_retention& m, const char* function) {
   const auto* r = m.model.report();
@@ -37,43 +34,14 @@ extern "C" {
 
 CRMKIT_API int crmkit_retention_create(std::int32_t kind, crmkit_retention** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   *out = new crmkit_retention{{}, crmkit::retention_model(static_cast<crmkit::retention_kind>(kind))};
   CRMKIT_API_END();
 }
 
 CRMKIT_API void crmkit_retention_free(crmkit_retention* model) { delete model; }
 
-CRMKIT_API int crmkit_retention_set_int(crmkit_retention* model, std::int32_t key, std::int64_t value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_set_double(crmkit_retention* model, std::int32_t key, double value) {
-  CRMKIT_API_BEGIN();
-  crmkit::set_option(CRMKIT_NOT_NULL(model)->options, key, value, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_get_int(const crmkit_retention* model, std::int32_t key, std::int64_t* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_int_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_get_double(const crmkit_retention* model, std::int32_t key, double* out) {
-  CRMKIT_API_BEGIN();
-  *CRMKIT_NOT_NULL(out) = crmkit::get_real_option(CRMKIT_NOT_NULL(model)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_option_bounds(std::int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::retention_options>(key, out_lo, out_hi, out_default, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_OPTIONS(crmkit_retention, model)
 
 CRMKIT_API std::int32_t crmkit_retention_kind(const crmkit_retention* model) {
   return model == nullptr ? 0 : static_cast<std::int32_t>(model->model.kind());
@@ -88,7 +56,7 @@ CRMKIT_API int crmkit_retention_fit(crmkit_retention* model, const double* perio
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
-  const auto w = weights != nullptr ? span_of(weights, n) : std::span<const double>{};
+  const auto w = optional_arg(weights, n);
   model->model.fit(span_of(CRMKIT_NOT_NULL(periods), n), span_of(CRMKIT_NOT_NULL(churned), n), w, model->options);
   CRMKIT_API_END();
 }
@@ -148,8 +116,7 @@ CRMKIT_API int crmkit_retention_save(const crmkit_retention* model, char* buf, s
 
 CRMKIT_API int crmkit_retention_load(const char* text, crmkit_retention** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   auto m = crmkit::retention_model::from_text(CRMKIT_NOT_NULL(text));
   const auto options = m.options();
   *out = new crmkit_retention{options, std::move(m)};

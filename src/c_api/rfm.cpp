@@ -51,15 +51,8 @@ void copy_column(const std::vector<T>& values, T* out, std::size_t n, const char
 
 extern "C" {
 
-CRMKIT_API int crmkit_rfm_create(crmkit_rfm** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_rfm();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_rfm_free(crmkit_rfm* rfm) { delete rfm; }
+CRMKIT_C_CREATE_FREE(crmkit_rfm)
+CRMKIT_C_OPTION_BOUNDS(crmkit_rfm)
 
 CRMKIT_API int crmkit_rfm_set_int(crmkit_rfm* rfm, int32_t key, int64_t value) {
   CRMKIT_API_BEGIN();
@@ -80,12 +73,6 @@ CRMKIT_API int crmkit_rfm_get_int(const crmkit_rfm* rfm, int32_t key, int64_t* o
   CRMKIT_CHECK_NOT_NULL(out);
   *out = key == CRMKIT_RFM_SEGMENT_PRESET ? static_cast<std::int64_t>(CRMKIT_NOT_NULL(rfm)->preset)
                                           : crmkit::get_int_option(CRMKIT_NOT_NULL(rfm)->options, key, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_rfm_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::rfm_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 

@@ -46,8 +46,7 @@ extern "C" {
 
 CRMKIT_API int crmkit_score_config_parse(const char* text, size_t len, crmkit_score_config** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   if (text == nullptr && len > 0) crmkit::capi::throw_null(__func__, "text");
   auto config = std::make_unique<crmkit_score_config>();
   config->config = crmkit::parse_score_config(std::string_view(text == nullptr ? "" : text, len));
@@ -60,8 +59,7 @@ CRMKIT_API void crmkit_score_config_free(crmkit_score_config* config) { delete c
 CRMKIT_API int crmkit_score_customers(const crmkit_dataset* dataset, int64_t as_of, const crmkit_score_config* config,
                                       crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
   crmkit::score_report report;
   auto table = std::make_unique<crmkit_table>();

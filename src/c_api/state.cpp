@@ -110,15 +110,7 @@ crmkit::customer_table rows_table(const crmkit::customer_state_rows& rows) {
 
 extern "C" {
 
-CRMKIT_API int crmkit_state_create(crmkit_state** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
-  *out = new crmkit_state();
-  CRMKIT_API_END();
-}
-
-CRMKIT_API void crmkit_state_free(crmkit_state* state) { delete state; }
+CRMKIT_C_CREATE_FREE(crmkit_state)
 
 CRMKIT_API int crmkit_state_add_dataset(crmkit_state* state, const crmkit_dataset* dataset) {
   CRMKIT_API_BEGIN();
@@ -187,8 +179,7 @@ CRMKIT_API int crmkit_state_save(const crmkit_state* state, char* buf, size_t ca
 
 CRMKIT_API int crmkit_state_load(const char* bytes, size_t len, crmkit_state** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   if (bytes == nullptr && len > 0) crmkit::capi::throw_null(__func__, "bytes");
   auto state = std::make_unique<crmkit_state>();
   state->state = crmkit::customer_state::load(std::string_view(bytes == nullptr ? "" : bytes, len));
@@ -211,37 +202,17 @@ CRMKIT_API int crmkit_state_info(const crmkit_state* state, size_t* out_customer
 CRMKIT_API int crmkit_state_customer_ids(const crmkit_state* state, char* buf, size_t cap, size_t* offsets,
                                          size_t n_offsets, size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(state);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
-  if (cap > 0) {
-    CRMKIT_CHECK_NOT_NULL(buf);
-    CRMKIT_CHECK_NOT_NULL(offsets);
-  }
-  const std::vector<std::string> ids = state->state.ids();
-  const std::size_t n = ids.size();
-  if (offsets != nullptr && n_offsets != n + 1)
-    throw error(errc::invalid_argument, fmt::format("{}: argument 'n_offsets' is {}; expected the number of customers "
-                                                    "+ 1 = {}", __func__, n_offsets, n + 1));
-  std::size_t needed = 0;
-  for (const auto& id : ids) needed += id.size();
-  *out_needed = needed;
-  crmkit::capi::check_capacity(cap, needed, __func__);
-  if (offsets == nullptr) return CRMKIT_OK;
-  std::size_t position = 0;
-  offsets[0] = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!ids[i].empty()) std::memcpy(buf + position, ids[i].data(), ids[i].size());
-    position += ids[i].size();
-    offsets[i + 1] = position;
-  }
+  const std::vector<std::string> ids = CRMKIT_NOT_NULL(state)->state.ids();
+  crmkit::capi::copy_ids_out(
+      ids.size(), [&](std::size_t i) { return std::string_view(ids[i]); }, buf, cap, offsets, n_offsets, out_needed,
+      __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_state_score_customers(const crmkit_state* state, int64_t as_of,
                                             const crmkit_score_config* config, crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(state);
   crmkit::score_report report;
   auto table = std::make_unique<crmkit_table>();
@@ -261,8 +232,7 @@ CRMKIT_API int crmkit_state_lifecycle_start(const crmkit_state* state, int64_t* 
 CRMKIT_API int crmkit_state_score_lifecycle(const crmkit_dataset* dataset, int64_t start, int64_t as_of,
                                             const crmkit_score_config* config, crmkit_table** out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  *out = nullptr;
+  CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
   auto table = std::make_unique<crmkit_table>();
   table->table = crmkit::score_lifecycle(dataset->data, start, as_of, config ? config->config : crmkit::score_config{});
