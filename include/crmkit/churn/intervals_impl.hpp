@@ -14,6 +14,7 @@
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
 
+#include "crmkit/churn/detail/delta_method.hpp"  // delta_z
 #include "crmkit/churn/intervals.hpp"
 #include "crmkit/core/option_table.hpp"
 #include "crmkit/core/parallel_for.hpp"
@@ -23,12 +24,6 @@
 CRMKIT_BEGIN_NAMESPACE
 
 namespace detail {
-
-inline double normal_quantile_two_sided(double level, const char* where) {
-  if (!(level > 0 && level < 1))
-    throw error(errc::invalid_argument, fmt::format("{}: level = {} must be in (0, 1)", where, level));
-  return boost::math::quantile(boost::math::normal(), 0.5 + 0.5 * level);
-}
 
 // The covariance of ln p (k x k row-major): Sigma_ij / (p_i p_j), from `given` or the fit report.
 inline std::vector<double> log_covariance(const btyd_model& model, std::span<const double> given, const char* where) {
@@ -69,7 +64,7 @@ inline void predict_into(const btyd_model& m, btyd_prediction what, double t, st
 
 inline void check_interval_options(const interval_options& o, const char* where) {
   ::crmkit::check_n_threads(o.n_threads, where);
-  (void)normal_quantile_two_sided(o.level, where);
+  (void)delta_z(o.level, where);
 }
 
 // Predictions at p_hat and d f / d ln p_j (central differences), row by row.
@@ -225,7 +220,7 @@ inline std::vector<double> refit_totals(const btyd_model& model, btyd_prediction
 CRMKIT_FUNC std::vector<interval> parameter_intervals(const btyd_model& model, double level,
                                                       std::span<const double> covariance) {
   constexpr const char* where = "parameter_intervals";
-  const double z = detail::normal_quantile_two_sided(level, where);
+  const double z = detail::delta_z(level, where);
   const auto s = detail::log_covariance(model, covariance, where);
   const auto p = model.params();
   const std::size_t k = p.size();
@@ -244,7 +239,7 @@ CRMKIT_FUNC prediction_intervals delta_method_intervals(const btyd_model& model,
                                                         std::span<const double> covariance) {
   constexpr const char* where = "delta_method_intervals";
   detail::check_interval_options(options, where);
-  const double z = detail::normal_quantile_two_sided(options.level, where);
+  const double z = detail::delta_z(options.level, where);
   const auto s = detail::log_covariance(model, covariance, where);
   const auto grad = detail::gradient_of(model, what, t, x, tx, T, options.n_threads);
   const std::size_t n = x.size(), k = grad.g.size();
@@ -270,7 +265,7 @@ CRMKIT_FUNC interval delta_method_total_interval(const btyd_model& model, btyd_p
                                                  std::span<const double> covariance) {
   constexpr const char* where = "delta_method_total_interval";
   detail::check_interval_options(options, where);
-  const double z = detail::normal_quantile_two_sided(options.level, where);
+  const double z = detail::delta_z(options.level, where);
   const auto s = detail::log_covariance(model, covariance, where);
   const auto grad = detail::gradient_of(model, what, t, x, tx, T, options.n_threads);
   // Sums in row order (fixed, so independent of n_threads).
