@@ -205,12 +205,16 @@ class _Model(_Fitted):
     _param_names: Tuple[str, ...] = ()
 
     def __init__(self, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT, n_threads: int = _lib.DEFAULT,
-                 standard_errors: bool = _lib.DEFAULT) -> None:
-        # _lib.DEFAULT: the library's default (crmkit_btyd_option_bounds): 1000, 1e-9, 1, True.
+                 standard_errors: bool = _lib.DEFAULT, n_starts: int = _lib.DEFAULT, seed: int = _lib.DEFAULT,
+                 fallback: bool = _lib.DEFAULT) -> None:
+        # _lib.DEFAULT: the library's default (crmkit_btyd_option_bounds): 1000, 1e-9, 1, True, 1, 0, True.
         self.max_iter = _lib.resolve("btyd", "max_iter", max_iter)
         self.tol = _lib.resolve("btyd", "tol", tol)
         self.n_threads = _lib.resolve("btyd", "n_threads", n_threads)
         self.standard_errors = _lib.resolve("btyd", "standard_errors", standard_errors)
+        self.n_starts = _lib.resolve("btyd", "n_starts", n_starts)
+        self.seed = _lib.resolve("btyd", "seed", seed)
+        self.fallback = _lib.resolve("btyd", "fallback", fallback)
         self._handle, self._finalizer = None, None
         self._unfitted_handle()
         self._fitted = False
@@ -221,9 +225,10 @@ class _Model(_Fitted):
         self._adopt_handle(handle)
 
     def _apply_settings(self) -> None:
-        for name in ("max_iter", "n_threads", "tol"):
+        for name in ("max_iter", "n_threads", "tol", "n_starts", "seed"):
             _lib.set_option("btyd", self._handle, name, getattr(self, name))
         _lib.set_option("btyd", self._handle, "standard_errors", bool(self.standard_errors))
+        _lib.set_option("btyd", self._handle, "fallback", bool(self.fallback))
 
     def _after_fit(self) -> None:
         self._read_report()
@@ -629,8 +634,10 @@ class _CovariateModel(_Model):
     _dropout_groups: Tuple[str, ...] = ()
 
     def __init__(self, l2: float = 0.0, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT,
-                 n_threads: int = _lib.DEFAULT, standard_errors: bool = _lib.DEFAULT) -> None:
-        super().__init__(max_iter=max_iter, tol=tol, n_threads=n_threads, standard_errors=standard_errors)
+                 n_threads: int = _lib.DEFAULT, standard_errors: bool = _lib.DEFAULT, n_starts: int = _lib.DEFAULT,
+                 seed: int = _lib.DEFAULT, fallback: bool = _lib.DEFAULT) -> None:
+        super().__init__(max_iter=max_iter, tol=tol, n_threads=n_threads, standard_errors=standard_errors,
+                         n_starts=n_starts, seed=seed, fallback=fallback)
         self.l2 = float(l2)
         self.purchase_columns_: list = []
         self.dropout_columns_: list = []
@@ -976,12 +983,16 @@ class _RetentionModel(_Fitted):
     _param_names: Tuple[str, ...] = ()
 
     def __init__(self, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT, n_threads: int = _lib.DEFAULT,
-                 standard_errors: bool = _lib.DEFAULT) -> None:
+                 standard_errors: bool = _lib.DEFAULT, n_starts: int = _lib.DEFAULT, seed: int = _lib.DEFAULT,
+                 fallback: bool = _lib.DEFAULT) -> None:
         # _lib.DEFAULT: the library's default (crmkit_retention_option_bounds).
         self.max_iter = _lib.resolve("retention", "max_iter", max_iter)
         self.tol = _lib.resolve("retention", "tol", tol)
         self.n_threads = _lib.resolve("retention", "n_threads", n_threads)
         self.standard_errors = _lib.resolve("retention", "standard_errors", standard_errors)
+        self.n_starts = _lib.resolve("retention", "n_starts", n_starts)
+        self.seed = _lib.resolve("retention", "seed", seed)
+        self.fallback = _lib.resolve("retention", "fallback", fallback)
         self._fitted = False
         self._handle, self._finalizer = None, None
         self._unfitted_handle()
@@ -992,9 +1003,10 @@ class _RetentionModel(_Fitted):
         self._adopt_handle(handle)
 
     def _apply_settings(self) -> None:
-        for name in ("max_iter", "n_threads", "tol"):
+        for name in ("max_iter", "n_threads", "tol", "n_starts", "seed"):
             _lib.set_option("retention", self._handle, name, getattr(self, name))
         _lib.set_option("retention", self._handle, "standard_errors", bool(self.standard_errors))
+        _lib.set_option("retention", self._handle, "fallback", bool(self.fallback))
 
     def fit(self, periods: Any, churned: Any = None, weights: Any = None) -> "_RetentionModel":
         """Maximum-likelihood fit on per-customer rows: ``periods`` is the lifetime of a
