@@ -9,6 +9,7 @@ Every model class exposes ``fit_report_``, a :class:`FitReport`, after ``fit`` (
 from __future__ import annotations
 
 from ctypes import POINTER, byref, c_char, c_double, c_int32, c_size_t, cast, create_string_buffer
+import math
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Optional
@@ -42,8 +43,9 @@ class FitReport:
         hessian_condition: fits with a Hessian (BTYD, covariate and retention models): the
             2-norm condition number of the Hessian at the returned parameters, in the
             parameters of ``standard_errors`` (= ``numpy.linalg.cond`` of the inverse of
-            ``covariance_``); NaN when none was computed (standard errors off, a boundary
-            solution, a failed fit; always for logistic regression, k-means and ALS).
+            ``covariance_``); None when none was computed (standard errors off, a boundary
+            solution, a failed fit; always for logistic regression, k-means and ALS), so
+            that reports still compare equal after pickling.
         standard_errors_note: why standard errors are missing ("not requested", "boundary
             solution: ...", "Hessian not positive definite ...", "fit failed: ..."); empty
             when they were computed or the model has none.
@@ -60,7 +62,7 @@ class FitReport:
     message: str = ""
     log_likelihood: Optional[float] = None
     standard_errors: Optional[Dict[str, float]] = field(default=None)
-    hessian_condition: float = float("nan")
+    hessian_condition: Optional[float] = None
     standard_errors_note: str = ""
     n_starts: int = 1
     best_start: int = 0
@@ -95,7 +97,7 @@ def read_fit_report(prefix: str, handle: Any, **extras: Any) -> FitReport:
     if diagnostics is not None:
         condition, starts, best, fallback = c_double(), c_int32(), c_int32(), c_int32()
         _lib.check(diagnostics(handle, byref(condition), byref(starts), byref(best), byref(fallback)))
-        extras.update(hessian_condition=condition.value, n_starts=starts.value, best_start=best.value,
+        extras.update(hessian_condition=None if math.isnan(condition.value) else condition.value, n_starts=starts.value, best_start=best.value,
                       fallback_used=bool(fallback.value),
                       standard_errors_note=read_text(getattr(lib, f"crmkit_{prefix}_fit_standard_errors_note"), handle))
     return FitReport(STATUS_NAMES.get(status.value, str(status.value)), iterations.value, objective.value, gnorm.value,
