@@ -9,6 +9,7 @@ Every model class exposes ``fit_report_``, a :class:`FitReport`, after ``fit`` (
 from __future__ import annotations
 
 from ctypes import byref, c_double, c_int32
+import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
@@ -38,6 +39,19 @@ class FitReport:
             converged: "labels unchanged" or "centre shift below tol").
         log_likelihood: BTYD models only: the total log-likelihood (= -objective).
         standard_errors: BTYD models only: standard error per parameter name.
+        hessian_condition: fits with a Hessian (BTYD, covariate and retention models): the
+            2-norm condition number of the Hessian at the returned parameters, in the
+            parameters of ``standard_errors`` (= ``numpy.linalg.cond`` of the inverse of
+            ``covariance_``); None when none was computed (standard errors off, a boundary
+            solution, a failed fit; always for logistic regression, k-means and ALS), so
+            that reports still compare equal after pickling.
+        standard_errors_note: why standard errors are missing ("not requested", "boundary
+            solution: ...", "Hessian not positive definite ...", "fit failed: ..."); empty
+            when they were computed or the model has none.
+        n_starts: starts tried (the ``n_starts`` keyword); 1 otherwise.
+        best_start: the start whose result was kept (0: the given or default start).
+        fallback_used: True when BFGS stopped early and the fallback (Nelder-Mead, then
+            BFGS again; the ``fallback`` keyword) ran on that start.
     """
 
     status: str
@@ -47,6 +61,11 @@ class FitReport:
     message: str = ""
     log_likelihood: Optional[float] = None
     standard_errors: Optional[Dict[str, float]] = field(default=None)
+    hessian_condition: Optional[float] = None
+    standard_errors_note: str = ""
+    n_starts: int = 1
+    best_start: int = 0
+    fallback_used: bool = False
 
     @property
     def converged(self) -> bool:
@@ -66,6 +85,13 @@ def read_fit_report(prefix: str, handle: Any, **extras: Any) -> FitReport:
     _lib.check(getattr(lib, f"crmkit_{prefix}_fit_report")(handle, byref(status), byref(iterations), byref(objective),
                                                            byref(gnorm)))
     message = read_text(getattr(lib, f"crmkit_{prefix}_fit_message"), handle)
+    diagnostics = getattr(lib, f"crmkit_{prefix}_fit_diagnostics", None)  # handles whose fit has a Hessian
+    if diagnostics is not None:
+        condition, starts, best, fallback = c_double(), c_int32(), c_int32(), c_int32()
+        _lib.check(diagnostics(handle, byref(condition), byref(starts), byref(best), byref(fallback)))
+        extras.update(hessian_condition=None if math.isnan(condition.value) else condition.value, n_starts=starts.value, best_start=best.value,
+                      fallback_used=bool(fallback.value),
+                      standard_errors_note=read_text(getattr(lib, f"crmkit_{prefix}_fit_standard_errors_note"), handle))
     return FitReport(STATUS_NAMES.get(status.value, str(status.value)), iterations.value, objective.value, gnorm.value,
                      message, **extras)
 
