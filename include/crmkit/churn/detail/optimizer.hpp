@@ -409,31 +409,14 @@ Eigen::MatrixXd hessian_log_space(Objective&& objective, const std::vector<doubl
 }
 
 /// The 2-norm condition number of a symmetric matrix: largest over smallest absolute
-/// eigenvalue (infinite when singular, NaN when not finite).
-inline double condition_number(const Eigen::MatrixXd& h) {
-  if (!h.allFinite()) return std::numeric_limits<double>::quiet_NaN();
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(h, Eigen::EigenvaluesOnly);
-  if (eig.info() != Eigen::Success) return std::numeric_limits<double>::quiet_NaN();
-  const Eigen::VectorXd a = eig.eigenvalues().cwiseAbs();
-  const double lo = a.minCoeff(), hi = a.maxCoeff();
-  return lo > 0 ? hi / lo : std::numeric_limits<double>::infinity();
-}
+/// eigenvalue (infinite when singular, NaN when not finite). Compiled once
+/// (optimizer_impl.hpp): Eigen's eigensolver is the costliest template of the churn models
+/// to compile, and every model's fit uses it.
+[[nodiscard]] CRMKIT_FUNC double condition_number(const Eigen::MatrixXd& h);
 
 /// The covariance (row-major n x n) as the inverse of a symmetric Hessian; empty when the
-/// Hessian is not positive definite.
-inline std::vector<double> inverse_of_hessian(const Eigen::MatrixXd& hess) {
-  const auto ni = hess.rows();
-  const auto n = static_cast<std::size_t>(ni);
-  Eigen::LLT<Eigen::MatrixXd> llt(hess);
-  if (llt.info() != Eigen::Success) return {};
-  const Eigen::MatrixXd inv = llt.solve(Eigen::MatrixXd::Identity(ni, ni));
-  std::vector<double> cov(n * n);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j)
-      cov[i * n + j] = 0.5 * (inv(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) +
-                              inv(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)));
-  return cov;
-}
+/// Hessian is not positive definite. Compiled once (optimizer_impl.hpp).
+[[nodiscard]] CRMKIT_FUNC std::vector<double> inverse_of_hessian(const Eigen::MatrixXd& hess);
 
 /// The Hessian in p = exp(theta) from the one in theta: at the optimum the gradient
 /// vanishes, so H_p = D^-1 H_theta D^-1 with D = diag(p).
@@ -479,3 +462,7 @@ std::vector<double> standard_errors_log_space(Objective&& objective, const std::
 
 }  // namespace detail
 CRMKIT_END_NAMESPACE
+
+#ifdef CRMKIT_HEADER_ONLY
+#  include "crmkit/churn/detail/optimizer_impl.hpp"
+#endif
