@@ -25,23 +25,29 @@ fi
 cmake --build "$build" -j2 --target "${targets[@]}"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-status=0
-for t in "${targets[@]}"; do
-  corpus=$build/corpus/$t
-  artifacts=$build/artifacts/$t
+# Targets run CRMKIT_FUZZ_JOBS at a time (default 2, the CI machine's cores); each prints
+# its lines when it ends.
+parallel=${CRMKIT_FUZZ_JOBS:-2}
+run_target() {
+  local t=$1 corpus=$build/corpus/$1 artifacts=$build/artifacts/$1 dict=() out
   mkdir -p "$corpus" "$artifacts"
   cp -n tests/fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null || true
-  dict=()
   [ -f tests/fuzz/"$t".dict ] && dict=(-dict=tests/fuzz/"$t".dict)
-  echo "== $t: ${seconds} s"
-  if ! "$build"/tests/fuzz/"$t" "$corpus" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 \
+  if "$build"/tests/fuzz/"$t" "$corpus" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 \
       -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -artifact_prefix="$artifacts"/ \
       >"$build"/"$t".log 2>&1; then
+    out="== $t: ${seconds} s: $(grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$build"/"$t".log | tr '\n' ' ')"
+    echo "$out"
+  else
     echo "FAILED: $t (log $build/$t.log, reproducer in $artifacts)"
     tail -40 "$build"/"$t".log
-    status=1
+    return 1
   fi
-  grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$build"/"$t".log | tr '\n' ' '
-  echo
+}
+rm -f "$build"/*.fuzz-failed
+for t in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= parallel)); do sleep 1; done
+  (run_target "$t" || touch "$build/$t.fuzz-failed") &
 done
-exit $status
+wait
+if compgen -G "$build/*.fuzz-failed" >/dev/null; then exit 1; fi
