@@ -161,3 +161,34 @@ TEST_CASE("logistic kernels: the fused pass equals the per-row definition, with 
   }
   MESSAGE("instruction-set builds compared: " << results.size());
 }
+
+TEST_CASE("logistic kernels: unit weights (no weight vector) give the bits of a vector of ones") {
+  const std::size_t n = 517, d = 5;
+  std::uint64_t s = 9;
+  std::vector<double> x(n * d), y(n), z(n), loss_old(n, 0.0), dw(d), ones(n, 1.0);
+  for (double& v : x) v = uniform(s) * 2.0 - 1.0;
+  for (std::size_t i = 0; i < n; ++i) y[i] = uniform(s) < 0.3 ? 1.0 : 0.0, z[i] = uniform(s) - 0.5;
+  for (double& v : dw) v = uniform(s) - 0.5;
+  const lk::kernel_set k = lk::select_kernels();
+  std::vector<std::vector<double>> out;
+  for (const double* omega : {static_cast<const double*>(nullptr), static_cast<const double*>(ones.data())}) {
+    std::vector<double> zt(n), lt(n), grad(d), h((d + 1) * 8, 0.0), scratch(32);
+    lk::row_pass_args a;
+    a.x = x.data(), a.n = n, a.d = d, a.ld = d, a.omega = omega, a.y = y.data();
+    a.dw = dw.data(), a.db = -0.1, a.step = 1.0, a.z = z.data(), a.loss_old = loss_old.data();
+    a.zt = zt.data(), a.lt = lt.data(), a.grad = grad.data();
+    k.evaluate(a);
+    lk::hessian_args ha;
+    ha.x = x.data(), ha.n = n, ha.d = d, ha.ld = d, ha.p = d + 1, ha.stride = 1, ha.omega = omega;
+    ha.z = zt.data(), ha.cs = 1.0, ha.h = h.data(), ha.scratch = scratch.data();
+    k.hessian(ha);
+    std::vector<double> all = zt;
+    all.insert(all.end(), lt.begin(), lt.end());
+    all.insert(all.end(), grad.begin(), grad.end());
+    all.insert(all.end(), a.sums, a.sums + 3);
+    all.insert(all.end(), h.begin(), h.end());
+    CHECK(a.sums[0] > 0.0);
+    out.push_back(all);
+  }
+  CHECK(std::memcmp(out[0].data(), out[1].data(), out[0].size() * sizeof(double)) == 0);
+}

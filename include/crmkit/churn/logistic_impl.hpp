@@ -79,13 +79,19 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
     for (std::size_t k = 0; k < 2; ++k) cw[k] = static_cast<double>(n) / (2.0 * static_cast<double>(count[k]));
   else if (o.class_weight == class_weight_mode::given)
     cw = o.class_weights;
-  Eigen::VectorXd omega(static_cast<Eigen::Index>(n));
+  // omega_i = sample weight x class weight; not stored when every row weighs 1.
+  const bool unit_weights = sample_weight.empty() && cw[0] == 1.0 && cw[1] == 1.0;
+  Eigen::VectorXd omega(unit_weights ? 0 : static_cast<Eigen::Index>(n));
   std::array<double, 2> class_total{0.0, 0.0};
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto k = static_cast<std::size_t>(y[i]);
-    const double w = (sample_weight.empty() ? 1.0 : sample_weight[i]) * cw[k];
-    omega[static_cast<Eigen::Index>(i)] = w;
-    class_total[k] += w;
+  if (unit_weights) {
+    class_total = {static_cast<double>(count[0]), static_cast<double>(count[1])};
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto k = static_cast<std::size_t>(y[i]);
+      const double w = (sample_weight.empty() ? 1.0 : sample_weight[i]) * cw[k];
+      omega[static_cast<Eigen::Index>(i)] = w;
+      class_total[k] += w;
+    }
   }
   if (!(class_total[0] > 0.0) || !(class_total[1] > 0.0))
     throw error(errc::invalid_argument,
@@ -146,7 +152,7 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
   pass.n = n;
   pass.d = static_cast<std::size_t>(d);
   pass.ld = d > 0 ? static_cast<std::size_t>(a.outerStride()) : 0;
-  pass.omega = omega.data();
+  pass.omega = unit_weights ? nullptr : omega.data();
   pass.y = y.data();
   const auto penalty_of = [&](const Eigen::VectorXd& t) { return 0.5 * t.cwiseProduct(penalty).squaredNorm(); };
   // One pass over the rows at theta + step dir (z + step u, u = A dir_w + dir_b computed per
@@ -199,7 +205,7 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
     ha.ld = pass.ld;
     ha.p = static_cast<std::size_t>(p);
     ha.stride = static_cast<std::size_t>(stride);
-    ha.omega = omega.data();
+    ha.omega = pass.omega;
     ha.z = z.data();
     ha.cs = C * static_cast<double>(stride);
     ha.h = hessian_sum.data();

@@ -43,7 +43,7 @@ typedef double lr_vd_unaligned __attribute__((vector_size(32), may_alias, aligne
 struct row_pass_args {
   const double* x = nullptr;  // n x d, rows ld apart
   std::size_t n = 0, d = 0, ld = 0;
-  const double* omega = nullptr;  // per-row weights (sample x class)
+  const double* omega = nullptr;  // per-row weights (sample x class); null: all 1
   const double* y = nullptr;      // labels 0/1
   // evaluate: zt = z + step u with u = X dw + db (computed per block, not stored), then the
   // loss terms lt (from e = exp(-|zt|)), sums[0] = sum lt, sums[1] = sum (lt - loss_old);
@@ -66,7 +66,7 @@ struct row_pass_args {
 struct hessian_args {
   const double* x = nullptr;
   std::size_t n = 0, d = 0, ld = 0, p = 0, stride = 1;
-  const double* omega = nullptr;
+  const double* omega = nullptr;  // null: all 1
   const double* z = nullptr;
   double cs = 1.0;
   double* h = nullptr;
@@ -99,6 +99,19 @@ constexpr std::size_t row_block = 128;  // rows per block of the fused pass (a m
 [[gnu::always_inline]] inline void load_part(const double* p, std::size_t count, double pad, lr_vd& v) noexcept {
   v = CRMKIT_LR_SPLAT(pad);
   for (std::size_t q = 0; q < count; ++q) v[q] = p[q];
+}
+// Row weights of lanes [at, at + count): 1 for every row when omega is null (unit
+// weights), 0 in the padding lanes beyond count.
+[[gnu::always_inline]] inline void load_weights(const double* omega, std::size_t at, std::size_t count,
+                                                lr_vd& v) noexcept {
+  if (omega == nullptr) {
+    v = CRMKIT_LR_SPLAT(0.0);
+    for (std::size_t q = 0; q < count; ++q) v[q] = 1.0;
+  } else if (count == 4) {
+    v = *vec_at(omega + at);
+  } else {
+    load_part(omega + at, count, 0.0, v);
+  }
 }
 [[gnu::always_inline]] inline void store_part(double* p, const lr_vd& v, std::size_t count) noexcept {
   for (std::size_t q = 0; q < count; ++q) p[q] = v[q];
@@ -199,6 +212,30 @@ constexpr std::size_t row_block = 128;  // rows per block of the fused pass (a m
   return s;
 }
 
+/// row_dot of 4 rows (ld apart) at once: each row's arithmetic is row_dot's.
+[[gnu::always_inline]] inline void row_dot4(const double* x, std::size_t ld, const double* __restrict w,
+                                            std::size_t d, double* __restrict out) noexcept {
+  lr_vd a0 = CRMKIT_LR_SPLAT(0.0), a1 = a0, a2 = a0, a3 = a0;
+  const double *x0 = x, *x1 = x + ld, *x2 = x + 2 * ld, *x3 = x + 3 * ld;
+  std::size_t j = 0;
+  for (; j + 4 <= d; j += 4) {
+    const lr_vd wj = *vec_at(w + j);
+    a0 += *vec_at(x0 + j) * wj;
+    a1 += *vec_at(x1 + j) * wj;
+    a2 += *vec_at(x2 + j) * wj;
+    a3 += *vec_at(x3 + j) * wj;
+  }
+  double s0 = (a0[0] + a0[1]) + (a0[2] + a0[3]), s1 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+  double s2 = (a2[0] + a2[1]) + (a2[2] + a2[3]), s3 = (a3[0] + a3[1]) + (a3[2] + a3[3]);
+  for (; j < d; ++j) {
+    s0 += x0[j] * w[j];
+    s1 += x1[j] * w[j];
+    s2 += x2[j] * w[j];
+    s3 += x3[j] * w[j];
+  }
+  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
+}
+
 /// g[0..d) += X_rows' r for m rows starting at x (rows ld apart), in groups of 4 rows:
 /// g_k = (((g_k + r0 x0k) + r1 x1k) + r2 x2k) + r3 x3k, then the remaining rows one by one.
 [[gnu::always_inline]] inline void add_xtr(const double* x, std::size_t ld, std::size_t d, const double* r,
@@ -230,7 +267,10 @@ constexpr std::size_t row_block = 128;  // rows per block of the fused pass (a m
   for (std::size_t b0 = 0; b0 < n; b0 += row_block) {
     const std::size_t m = std::min(row_block, n - b0);
     const double* xb = a.x + b0 * ld;
-    for (std::size_t i = 0; i < m; ++i) ub[i] = row_dot(xb + i * ld, a.dw, d) + a.db;
+    std::size_t i4 = 0;
+    for (; i4 + 4 <= m; i4 += 4) row_dot4(xb + i4 * ld, ld, a.dw, d, ub + i4);
+    for (; i4 < m; ++i4) ub[i4] = row_dot(xb + i4 * ld, a.dw, d);
+    for (std::size_t i = 0; i < m; ++i) ub[i] += a.db;
     for (std::size_t i = 0; i < m; i += 4) {
       const std::size_t at = b0 + i, cnt = std::min<std::size_t>(4, m - i);
       lr_vd z, om, yy, lo;
@@ -241,15 +281,14 @@ constexpr std::size_t row_block = 128;  // rows per block of the fused pass (a m
         load_part(ub + i, cnt, 0.0, u);
       if (cnt == 4) {
         z = *vec_at(a.z + at);
-        om = *vec_at(a.omega + at);
         yy = *vec_at(a.y + at);
         lo = *vec_at(a.loss_old + at);
       } else {  // padding lanes: weight 0, so they add exact zeros
         load_part(a.z + at, cnt, 0.0, z);
-        load_part(a.omega + at, cnt, 0.0, om);
         load_part(a.y + at, cnt, 0.0, yy);
         load_part(a.loss_old + at, cnt, 0.0, lo);
       }
+      load_weights(a.omega, at, cnt, om);
       const lr_vd zt = z + step * u;
       lr_vd e, l;
       row_terms(zt, om, yy, e, l);
@@ -288,13 +327,12 @@ constexpr std::size_t row_block = 128;  // rows per block of the fused pass (a m
       lr_vd z, om, yy;
       if (cnt == 4) {
         z = *vec_at(a.z + at);
-        om = *vec_at(a.omega + at);
         yy = *vec_at(a.y + at);
       } else {
         load_part(a.z + at, cnt, 0.0, z);
-        load_part(a.omega + at, cnt, 0.0, om);
         load_part(a.y + at, cnt, 0.0, yy);
       }
+      load_weights(a.omega, at, cnt, om);
       lr_vd e, rr;
       exp_neg_abs(z, e);
       residual(z, e, om, yy, rr);
@@ -322,7 +360,7 @@ constexpr std::size_t row_block = 128;  // rows per block of the fused pass (a m
       double* row = buf + q * pp;
       if (i < a.n) {
         zq[q] = a.z[i];
-        oq[q] = a.omega[i];
+        oq[q] = a.omega ? a.omega[i] : 1.0;
         const double* xi = a.x + i * ld;
         for (std::size_t k = 0; k < d; ++k) row[k] = xi[k];
         if (p > d) row[d] = 1.0;
