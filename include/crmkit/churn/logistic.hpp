@@ -41,22 +41,29 @@
 /// Optimization, 2nd ed., algorithms 3.1 and 6.x) along u = X delta, on the sum of the
 /// rows' loss changes (which resolves decreases far below eps |f|); the loss uses the
 /// stable softplus log(1+e^z) = max(z,0) + log1p(e^{-|z|}), and one e^{-|z|} per row gives
-/// loss, probability and Hessian weight. On inputs of 65,536 rows or more the Hessian is
-/// first estimated from every k-th row (k = n / 32,768, weights times k: an inexact
-/// Newton direction) until a step cuts the gradient 10x, then computed from all rows and
-/// reused while each step cuts the gradient 50x; the last step is always an exact Newton
-/// step. The Hessian only chooses the direction: the stopping test uses the exact
-/// gradient, so the optimum is the same. Convergence: the largest gradient component,
-/// divided by max(1, C * sum_i s_i c_{y_i}), falls to `tol`. Because Newton converges
-/// quadratically near the optimum, a converged fit is the optimum to about machine
-/// precision, which is why it agrees with scikit-learn run to a tight tolerance.
+/// loss, probability and Hessian weight. Each iteration makes one pass over the rows for
+/// the unit step: per block of rows u = X delta, the trial point's loss terms and X' r
+/// while the block is in cache, so that an accepted step (the usual case) also has the
+/// next gradient; a shorter step costs a pass more. exp and log1p are vectorised
+/// polynomials (within 2 ulp of the C library, the same bits on every x86-64 CPU: an AVX2
+/// build of the row kernels is picked at run time, without fused multiply-add). On inputs
+/// of 65,536 rows or more the Hessian is first estimated from every k-th row (k = n /
+/// 32,768, weights times k: an inexact Newton direction) until a step cuts the gradient
+/// 10x, then computed from all rows and reused while each step cuts the gradient 50x; the
+/// last step is an exact Newton step, or one with the exact Hessian of the previous iterate
+/// that reaches the tolerance. The Hessian only chooses the direction: the stopping test
+/// uses the exact gradient, so the optimum is the same. Convergence: the largest gradient
+/// component, divided by max(1, C * sum_i s_i c_{y_i}), falls to `tol`. Because Newton
+/// converges quadratically near the optimum, a converged fit is the optimum to about
+/// machine precision, which is why it agrees with scikit-learn run to a tight tolerance.
 ///
 /// Memory: with `standardize` a fit holds a standardised copy of the features (8 n d
-/// bytes; without it the caller's matrix is read in place), a block of at most 4,096
-/// weighted rows for the Hessian update, the (d + 1)^2 Hessian and its factor, and 10 work
-/// vectors of n doubles; the model keeps 3 d + O(1) doubles. Time per iteration: O(n d)
-/// plus the Hessian, O(n d^2 + d^3) (O(32,768 d^2) when subsampled); typically 5-8
-/// iterations. Single-threaded (see docs/benchmarks.md for measured times).
+/// bytes; without it the caller's matrix is read in place), 4 work vectors of n doubles
+/// (z and the loss terms, at the current and the trial point) plus the n row weights when
+/// there are sample or class weights, and the (d + 1)^2 Hessian and its factor; the model
+/// keeps 3 d + O(1) doubles. Time per iteration: O(n d) plus the Hessian, O(n d^2 + d^3)
+/// (O(32,768 d^2) when subsampled); typically 5-8 iterations. Single-threaded (see
+/// docs/benchmarks.md for measured times).
 #pragma once
 
 #include <array>

@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 #include <fmt/format.h>
 
+#include "crmkit/churn/detail/logistic_kernels.hpp"
 #include "crmkit/churn/logistic.hpp"
 #include "crmkit/error.hpp"
 
@@ -78,13 +79,19 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
     for (std::size_t k = 0; k < 2; ++k) cw[k] = static_cast<double>(n) / (2.0 * static_cast<double>(count[k]));
   else if (o.class_weight == class_weight_mode::given)
     cw = o.class_weights;
-  Eigen::VectorXd omega(static_cast<Eigen::Index>(n));
+  // omega_i = sample weight x class weight; not stored when every row weighs 1.
+  const bool unit_weights = sample_weight.empty() && cw[0] == 1.0 && cw[1] == 1.0;
+  Eigen::VectorXd omega(unit_weights ? 0 : static_cast<Eigen::Index>(n));
   std::array<double, 2> class_total{0.0, 0.0};
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto k = static_cast<std::size_t>(y[i]);
-    const double w = (sample_weight.empty() ? 1.0 : sample_weight[i]) * cw[k];
-    omega[static_cast<Eigen::Index>(i)] = w;
-    class_total[k] += w;
+  if (unit_weights) {
+    class_total = {static_cast<double>(count[0]), static_cast<double>(count[1])};
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto k = static_cast<std::size_t>(y[i]);
+      const double w = (sample_weight.empty() ? 1.0 : sample_weight[i]) * cw[k];
+      omega[static_cast<Eigen::Index>(i)] = w;
+      class_total[k] += w;
+    }
   }
   if (!(class_total[0] > 0.0) || !(class_total[1] > 0.0))
     throw error(errc::invalid_argument,
@@ -121,8 +128,6 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
       for (Eigen::Index j = 0; j < d; ++j) scaled(i, j) = (x(i, j) - means[j]) / scales[j];
   }
   const Eigen::Ref<const logistic_matrix> a(o.standardize ? Eigen::Ref<const logistic_matrix>(scaled) : x);
-  Eigen::VectorXd yv(static_cast<Eigen::Index>(n));
-  for (std::size_t i = 0; i < n; ++i) yv[static_cast<Eigen::Index>(i)] = y[i];
   const Eigen::Index p = d + (o.fit_intercept ? 1 : 0);
   // Penalty on w only: the intercept is free, as in scikit-learn's lbfgs solver.
   Eigen::VectorXd penalty = Eigen::VectorXd::Ones(p);
@@ -135,73 +140,79 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
   if (o.fit_intercept) theta[d] = std::log(class_total[1] / class_total[0]);
 
   // Per row: z = A w + b and e = exp(-|z|), from which the loss, the probability and the
-  // Hessian weight all follow (one exp and one log1p per row and trial point).
+  // Hessian weight all follow. The row passes are the kernels of detail/logistic_kernels.hpp
+  // (vectorised exp and log1p; the same bits on every instruction set).
+  const kernel_set kern = select_kernels();
   const Eigen::Index rows = static_cast<Eigen::Index>(n);
-  Eigen::VectorXd z(rows), e(rows), loss(rows), r(rows), u(rows), ztrial(rows), etrial(rows), losstrial(rows);
-  const auto linear = [&](const Eigen::VectorXd& t, Eigen::VectorXd& out) {
-    out.noalias() = a * t.head(d);
-    if (o.fit_intercept) out.array() += t[d];
+  Eigen::VectorXd z = Eigen::VectorXd::Zero(rows), loss = Eigen::VectorXd::Zero(rows), zt(rows), lt(rows);
+  Eigen::VectorXd xtr(d + 1);  // X' r of the last pass with a gradient (one spare slot: never empty)
+  const double no_columns = 0.0;  // a valid address for a matrix without columns
+  row_pass_args pass;
+  pass.x = d > 0 ? a.data() : &no_columns;
+  pass.n = n;
+  pass.d = static_cast<std::size_t>(d);
+  pass.ld = d > 0 ? static_cast<std::size_t>(a.outerStride()) : 0;
+  pass.omega = unit_weights ? nullptr : omega.data();
+  pass.y = y.data();
+  const auto penalty_of = [&](const Eigen::VectorXd& t) { return 0.5 * t.cwiseProduct(penalty).squaredNorm(); };
+  // One pass over the rows at theta + step dir (z + step u, u = A dir_w + dir_b computed per
+  // block of rows, not stored): the trial's z and loss terms into zt, lt, their sum and the sum
+  // of the row-wise changes to `loss` in pass.sums; with_grad: X' r at the trial point too,
+  // while each block of rows is in cache. The line search compares the summed changes, not
+  // the difference of two totals, which would resolve changes of f only down to eps |f|
+  // (near the optimum the decrease of a step is far below that).
+  const auto evaluate = [&](const Eigen::VectorXd& dir, double step, bool with_grad) {
+    pass.dw = dir.data();
+    pass.db = o.fit_intercept ? dir[d] : 0.0;
+    pass.step = step;
+    pass.z = z.data();
+    pass.loss_old = loss.data();
+    pass.zt = zt.data();
+    pass.lt = lt.data();
+    pass.grad = with_grad ? xtr.data() : nullptr;
+    kern.evaluate(pass);
   };
-  // The objective at t (z = A t) with each row's loss term kept in `ll`; `change` is the sum
-  // of the row-wise differences to the current terms `loss`. The line search compares that
-  // sum, not the difference of two totals, which would resolve changes of f only down to
-  // eps |f| (near the optimum the decrease of a step is far below that).
-  const auto loss_at = [&](const Eigen::VectorXd& t, const Eigen::VectorXd& zz, Eigen::VectorXd& ee,
-                           Eigen::VectorXd& ll, double* change) {
-    double total = 0.0, diff = 0.0;
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      const double zi = zz[i];
-      const double ei = std::exp(-std::abs(zi));
-      ee[i] = ei;
-      const double li = omega[i] * (std::max(zi, 0.0) + std::log1p(ei) - yv[i] * zi);
-      ll[i] = li;
-      total += li;
-      if (change) diff += li - loss[i];
-    }
-    const double penalty_term = 0.5 * t.cwiseProduct(penalty).squaredNorm();
-    if (change) *change = penalty_term - 0.5 * theta.cwiseProduct(penalty).squaredNorm() + C * diff;
-    return penalty_term + C * total;
+  const auto gradient_pass = [&] {
+    pass.z = z.data();
+    pass.grad = xtr.data();
+    kern.gradient(pass);
   };
   Eigen::VectorXd g(p), delta(p), trial(p);
-  const auto gradient = [&](const Eigen::VectorXd& t) {
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      const double ei = e[i];
-      const double prob = z[i] >= 0.0 ? 1.0 / (1.0 + ei) : ei / (1.0 + ei);
-      r[i] = omega[i] * (prob - yv[i]);
-    }
-    g.head(d).noalias() = C * (a.transpose() * r);
-    if (o.fit_intercept) g[d] = C * r.sum();
+  // g = C [A 1]' r + penalty * t from the last pass with a gradient; returns its max-norm.
+  const auto assemble_gradient = [&](const Eigen::VectorXd& t) {
+    g.head(d) = C * xtr.head(d);
+    if (o.fit_intercept) g[d] = C * pass.sums[2];
     g += t.cwiseProduct(penalty);
     return g.size() ? g.cwiseAbs().maxCoeff() : 0.0;
   };
 
-  // The Hessian C [A 1]' diag(omega p (1 - p)) [A 1] + diag(penalty), accumulated by row
-  // blocks (no second n x p matrix); p (1 - p) = e / (1 + e)^2. On large inputs it is first
+  // The Hessian C [A 1]' diag(omega p (1 - p)) [A 1] + diag(penalty), accumulated by rank-4
+  // updates (no second n x p matrix); p (1 - p) = e / (1 + e)^2. On large inputs it is first
   // estimated from every `stride`-th row (weights times stride: an inexact Newton
   // direction, linear convergence at a rate of about sqrt(p / rows used)), then computed
   // from all rows once the iterates are close and reused while it keeps the gradient
   // falling fast (see the file comment). Only the direction depends on it: the optimum
   // and the stopping test use the exact gradient.
-  logistic_matrix h(p, p), block_rows;
-  constexpr Eigen::Index block = 4096;  // rows per rank update: large enough for an efficient GEMM
+  logistic_matrix h(p, p);
+  const std::size_t padded = (static_cast<std::size_t>(p) + 3) / 4 * 4;
+  std::vector<double> hessian_rows(4 * padded + 1), hessian_sum(static_cast<std::size_t>(p) * padded + 1);
   const auto hessian = [&](Eigen::Index stride) {
-    h.setZero();
-    block_rows.resize(std::min(block, (rows + stride - 1) / stride), p);
-    const double cs = C * static_cast<double>(stride);
-    Eigen::Index filled = 0;
-    const auto flush = [&] {
-      if (filled == 0) return;
-      h.selfadjointView<Eigen::Lower>().rankUpdate(block_rows.topRows(filled).transpose());
-      filled = 0;
-    };
-    for (Eigen::Index i = 0; i < rows; i += stride) {
-      const double ei = e[i];
-      const double s = std::sqrt(cs * omega[i] * ei) / (1.0 + ei);
-      block_rows.row(filled).head(d) = s * a.row(i);
-      if (o.fit_intercept) block_rows(filled, d) = s;
-      if (++filled == block_rows.rows()) flush();
-    }
-    flush();
+    std::fill(hessian_sum.begin(), hessian_sum.end(), 0.0);
+    hessian_args ha;
+    ha.x = pass.x;
+    ha.n = n;
+    ha.d = pass.d;
+    ha.ld = pass.ld;
+    ha.p = static_cast<std::size_t>(p);
+    ha.stride = static_cast<std::size_t>(stride);
+    ha.omega = pass.omega;
+    ha.z = z.data();
+    ha.cs = C * static_cast<double>(stride);
+    ha.h = hessian_sum.data();
+    ha.scratch = hessian_rows.data();
+    kern.hessian(ha);
+    for (Eigen::Index j = 0; j < p; ++j)
+      for (Eigen::Index k = 0; k <= j; ++k) h(j, k) = hessian_sum[static_cast<std::size_t>(j) * padded + static_cast<std::size_t>(k)];
     h.diagonal() += penalty;
     h.triangularView<Eigen::StrictlyUpper>() = h.transpose();
   };
@@ -212,12 +223,18 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
   Eigen::LDLT<Eigen::MatrixXd> ldlt;
 
   logistic_fit_report rep;
-  linear(theta, z);
-  double f = loss_at(theta, z, e, loss, nullptr);
+  // The starting point through the same pass from z = 0 (u = A w + b), with its gradient.
+  evaluate(theta, 1.0, true);
+  z.swap(zt);
+  loss.swap(lt);
+  double f = penalty_of(theta) + C * pass.sums[0];
+  bool gradient_ready = true;  // xtr and pass.sums[2] hold the gradient at theta
+  bool exact_next = false;     // the next step uses a freshly computed exact Hessian
   double previous_norm = std::numeric_limits<double>::infinity();
   rep.status = fit_status::iteration_limit;
   for (int iter = 0;; ++iter) {
-    const double norm = gradient(theta);
+    if (!gradient_ready) gradient_pass();
+    const double norm = assemble_gradient(theta);
     rep.iterations = iter;
     rep.objective = f;
     rep.gradient_norm = norm;
@@ -236,7 +253,9 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
     // step cuts the gradient 50x. The last step is always an exact Newton step (below).
     hessian_kind want = hessian_kind::full;
     bool reuse = false;
-    if (sub_stride > 1) {
+    if (exact_next) {
+      exact_next = false;
+    } else if (sub_stride > 1) {
       if (have == hessian_kind::none || (have == hessian_kind::subsampled && !(ratio < 0.1)))
         want = hessian_kind::subsampled;
       else if (have == hessian_kind::full && ratio < 0.02)
@@ -244,6 +263,7 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
     }
     double slope = 0.0, step = 1.0;
     bool accepted = false, at_resolution = false;
+    const double penalty_now = penalty_of(theta);
     for (int attempt = 0; attempt < 3 && !accepted; ++attempt) {
       if (!reuse) {
         hessian(want == hessian_kind::subsampled ? sub_stride : 1);
@@ -264,31 +284,35 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
       // Newton decrement: -slope = g' H^-1 g, and -slope / 2 predicts f - f*. Below the
       // resolution of f no line search can make progress: take the step and stop.
       at_resolution = -0.5 * slope <= 8.0 * std::numeric_limits<double>::epsilon() * (1.0 + std::abs(f));
-      // The last step is always an exact Newton step, as without the approximations.
-      if (at_resolution && (reuse || have != hessian_kind::full)) {
+      // At resolution a subsampled Hessian is replaced by the exact one; a reused exact one
+      // (from the previous iterate, where the gradient already fell 50x) is kept, and the
+      // step is followed by an exact Newton step unless it reaches the tolerance.
+      if (at_resolution && have != hessian_kind::full) {
         want = hessian_kind::full;
         reuse = false;
         continue;
       }
-      linear(delta, u);
+      // The unit step first, in one pass with u = A delta and the gradient at the trial
+      // point (a Newton step is almost always accepted whole); a shorter step recomputes u.
       step = 1.0;
       for (int k = 0; k < 60; ++k, step *= 0.5) {
         trial = theta + step * delta;
-        ztrial = z + step * u;
-        double change = 0.0;
-        const double ft = loss_at(trial, ztrial, etrial, losstrial, &change);
+        evaluate(delta, step, k == 0);
+        const double penalty_trial = penalty_of(trial);
+        const double ft = penalty_trial + C * pass.sums[0];
+        const double change = penalty_trial - penalty_now + C * pass.sums[1];
         if (std::isfinite(ft) && (change <= 1e-4 * step * slope || (at_resolution && change <= 0.0))) {
           theta.swap(trial);
-          z.swap(ztrial);
-          e.swap(etrial);
-          loss.swap(losstrial);
+          z.swap(zt);
+          loss.swap(lt);
           f = ft;
+          gradient_ready = k == 0;
           accepted = true;
           break;
         }
       }
       // An approximate Hessian that gives no descent is replaced by the exact one once.
-      if (!accepted && (have != hessian_kind::full || reuse) && !at_resolution) {
+      if (!accepted && (reuse || (have != hessian_kind::full && !at_resolution))) {
         want = hessian_kind::full;
         reuse = false;
       } else {
@@ -308,9 +332,16 @@ CRMKIT_FUNC logistic_fit_report logistic_regression::fit(Eigen::Ref<const logist
       break;
     }
     if (at_resolution) {
+      if (!gradient_ready) gradient_pass();
+      gradient_ready = true;
+      const double final_norm = assemble_gradient(theta);
+      if (reuse && !(final_norm <= o.tol * grad_scale)) {
+        exact_next = true;  // the reused Hessian's step did not reach the tolerance
+        continue;
+      }
       rep.iterations = iter + 1;
       rep.objective = f;
-      rep.gradient_norm = gradient(theta);
+      rep.gradient_norm = final_norm;
       rep.status = fit_status::converged;
       break;
     }
