@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -46,4 +47,29 @@ TEST_CASE("reserve keeps contents and lookups") {
   ids.reserve(100000, 1000000);
   CHECK(ids.find("a") == 0);
   CHECK(ids.insert("b") == 1);
+}
+
+TEST_CASE("string_dictionary::hash: every byte of a short key counts (the two-word path up to 16 bytes)") {
+  // Changing any one byte of a key of 1..24 bytes changes the hash, and keys that differ
+  // only in length (trailing NUL bytes) hash apart; a dictionary of such near-identical
+  // keys numbers them all in insertion order.
+  crmkit::string_dictionary dictionary;
+  std::int32_t expected = 0;
+  for (std::size_t n = 0; n <= 24; ++n) {
+    std::string key(n, 'a');
+    for (std::size_t i = 0; i < n; ++i) key[i] = static_cast<char>('a' + i);
+    const std::uint64_t base = crmkit::string_dictionary::hash(key);
+    CHECK(dictionary.insert(key) == expected++);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string changed = key;
+      changed[i] = static_cast<char>(changed[i] ^ 0x20);
+      CHECK(crmkit::string_dictionary::hash(changed) != base);
+      CHECK(dictionary.insert(changed) == expected++);
+    }
+    if (n > 0) CHECK(crmkit::string_dictionary::hash(std::string(n, '\0')) != crmkit::string_dictionary::hash(std::string(n - 1, '\0')));
+  }
+  CHECK(dictionary.size() == static_cast<std::size_t>(expected));
+  CHECK(dictionary.find("abcdefghi") == 9 * 10 / 2);  // after the n + 1 keys of each length n = 0..8
+  CHECK(dictionary.find("abcdefghI") >= 0);
+  CHECK(dictionary.find("abcdefghij!") == -1);
 }

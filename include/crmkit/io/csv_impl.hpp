@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <limits>
@@ -556,6 +557,12 @@ class transaction_builder {
     }
 
     p.key = key;
+    if (shared_ids_ && record.general) {
+      // Block mode: a miss's key must outlive the tokenizer's scratch storage (until the
+      // merge), so the (rare) quoted id is copied; a deque never moves its strings.
+      general_keys_.emplace_back(key);
+      p.key = general_keys_.back();
+    }
     p.hash = string_dictionary::hash(key);
     p.line = record.line;
     if (product_ != npos) {
@@ -579,13 +586,9 @@ class transaction_builder {
       lookup(*known_, [this](const pending& p) { return known_->find_hashed(p.key, p.hash); });
     } else if (shared_ids_) {
       // A block of a parallel read: ids of earlier rounds are in the shared dictionary
-      // (read only during the round); new ones are numbered in this block's own
-      // dictionary as -1 - local index, renumbered by the merge (parallel_transaction_reader).
-      if (ids_->size() + n_ > id_room_) grow_ids();
-      lookup(*shared_ids_, [this](const pending& p) {
-        const std::int32_t index = shared_ids_->find_hashed(p.key, p.hash);
-        return index >= 0 ? index : -1 - ids_->insert_hashed(p.key, p.hash);
-      });
+      // (read only during the round); the rows of the others are listed as misses, which
+      // the merge numbers in file order (parallel_transaction_reader).
+      lookup(*shared_ids_, [this](const pending& p) { return shared_ids_->find_hashed(p.key, p.hash); });
     } else {
       if (ids_->size() + n_ > id_room_) grow_ids();
       lookup(*ids_, [this](const pending& p) { return ids_->insert_hashed(p.key, p.hash); });
@@ -597,9 +600,12 @@ class transaction_builder {
     if (customers_.size() + n_ > customers_.capacity()) grow();
     for (std::size_t i = 0; i < n_; ++i) {
       const pending& p = batch_[i];
-      if (p.customer < 0 && known_) {
-        bad_rows_.add(p.line, header_[customer_], p.key, "unknown customer id");
-        continue;
+      if (p.customer < 0) {
+        if (known_) {
+          bad_rows_.add(p.line, header_[customer_], p.key, "unknown customer id");
+          continue;
+        }
+        if (shared_ids_) misses_.push_back({p.key, p.hash, customers_.size()});
       }
       customers_.push_back(p.customer);
       times_out_.push_back(p.time);
@@ -615,38 +621,47 @@ class transaction_builder {
   /// numbered here. Call before the first row.
   void share_ids(const string_dictionary* shared) noexcept { shared_ids_ = shared; }
 
-  /// Block mode: forgets the rows, new ids and levels of the previous round, keeping the
+  /// Block mode: forgets the rows, misses and levels of the previous round, keeping the
   /// columns' capacity.
   void start_round() {
     n_ = 0;
+    misses_.clear();
+    general_keys_.clear();
     customers_.clear();
     times_out_.clear();
     amounts_.clear();
     product_codes_.clear();
     channel_codes_.clear();
-    if (!known_) ids_ = std::make_shared<string_dictionary>();
-    id_room_ = 0;
     if (products_) products_ = std::make_shared<string_dictionary>();
     if (channels_) channels_ = std::make_shared<string_dictionary>();
     product_cache_ = category_cache{};
     channel_cache_ = category_cache{};
   }
 
-  /// Block mode: what the round produced (rows in file order; customer indices < 0 are
-  /// -1 - the index in new_ids(); product and channel codes index products()/channels()).
+  /// Block mode: a row whose customer id was not in the shared dictionary (its customer
+  /// index is -1 until the merge sets it).
+  struct miss {
+    std::string_view key;  // into the round's block, or into general_keys_
+    std::uint64_t hash;
+    std::size_t row;
+  };
+
+  /// Block mode: what the round produced (rows in file order; product and channel codes
+  /// index product_levels/channel_levels). `customers` is writable so that the merge
+  /// numbers the misses in place.
   struct block_rows {
-    const std::vector<std::int32_t>& customers;
+    std::vector<std::int32_t>& customers;
     const std::vector<std::int64_t>& times;
     const std::vector<double>& amounts;
     const std::vector<std::int32_t>& products;
     const std::vector<std::int32_t>& channels;
-    const string_dictionary* new_ids;
+    const std::vector<miss>& misses;
     const string_dictionary* product_levels;
     const string_dictionary* channel_levels;
   };
-  [[nodiscard]] block_rows rows() const noexcept {
-    return {customers_, times_out_,      amounts_,         product_codes_,
-            channel_codes_, known_ ? nullptr : ids_.get(), products_.get(), channels_.get()};
+  [[nodiscard]] block_rows rows() noexcept {
+    return {customers_, times_out_, amounts_,         product_codes_,
+            channel_codes_, misses_, products_.get(), channels_.get()};
   }
 
   [[nodiscard]] dataset finish(const customer_table* known) {
@@ -868,6 +883,8 @@ class transaction_builder {
 
   std::shared_ptr<string_dictionary> ids_;
   const string_dictionary* shared_ids_ = nullptr;  // block mode: the ids of earlier rounds
+  std::vector<miss> misses_;                        // block mode: rows with ids new to the round
+  std::deque<std::string> general_keys_;            // block mode: copies of quoted ids
   std::size_t id_room_ = 0;  // entries ids_ takes without rehashing (reserve(n): >= 2n slots)
   std::shared_ptr<string_dictionary> products_;
   std::shared_ptr<string_dictionary> channels_;
@@ -1002,12 +1019,14 @@ class customer_builder {
 // The file is read in rounds of one large block. Each round cuts the block into
 // 4 x n_threads pieces at line breaks, and each piece is parsed by its own
 // transaction_builder (block mode), the threads taking the next piece as they finish: customer ids of earlier rounds are
-// found in the shared dictionary (read only during the round), new ones are numbered in
-// the piece's own dictionary, in order of appearance; products and channels get
-// piece-local codes. A serial merge then walks the pieces in file order and adds their
-// new ids and levels to the shared dictionaries in that order, which is exactly the order
-// of first appearance a serial read gives; finally each thread copies its piece's rows
-// into the output columns at its offset, renumbering ids and codes. Results (columns,
+// found in the shared dictionary (read only during the round); the rows of the others
+// ("misses") are listed with their id's hash; products and channels get piece-local codes.
+// A serial merge then walks the pieces in file order and inserts each miss into the shared
+// dictionary (the first of an id gets the next index, later ones find it), setting the
+// row's customer index in place, and adds the new levels likewise: exactly the order of
+// first appearance a serial read gives, at one (prefetched) probe per miss and none per
+// row; finally each thread copies its piece's rows into the output columns at its offset,
+// renumbering product and channel codes. Results (columns,
 // dictionaries, bad rows and their order, the report, the error thrown in fail mode) are
 // therefore bit-identical to the serial read for any thread count.
 //
@@ -1078,6 +1097,28 @@ inline void merge_levels(const string_dictionary& from, string_dictionary& to, s
       to.prefetch(h);
       to.prefetch(h + 1);
     }
+  }
+}
+
+/// Numbers the ids of a piece's miss rows in file order: each is inserted into `ids`
+/// (which gives an id seen before its index, a new one the next index), with the slots
+/// prefetched `ahead` misses early, and its row's customer index is set in place. `ids`
+/// must have room for all of them without rehashing.
+template <class Miss>
+void number_misses(const std::vector<Miss>& misses, string_dictionary& ids, std::vector<std::int32_t>& customers) {
+  const std::size_t count = misses.size();
+  constexpr std::size_t ahead = 16;
+  for (std::size_t i = 0; i < std::min(ahead, count); ++i) {
+    ids.prefetch(misses[i].hash);
+    ids.prefetch(misses[i].hash + 1);
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i + ahead < count) {
+      ids.prefetch(misses[i + ahead].hash);
+      ids.prefetch(misses[i + ahead].hash + 1);
+    }
+    const Miss& m = misses[i];
+    customers[m.row] = ids.insert_hashed(m.key, m.hash);
   }
 }
 
@@ -1204,7 +1245,7 @@ class parallel_transaction_reader {
     std::size_t consumed = 0;        // bytes of whole records parsed
     std::int64_t lines = 0;          // physical lines those records (and blank lines) span
     std::exception_ptr failure;
-    std::vector<std::int32_t> id_map, product_map, channel_map;  // piece code -> shared code
+    std::vector<std::int32_t> product_map, channel_map;  // piece code -> shared code
     std::size_t offset = 0;          // of the piece's first row in the output
   };
 
@@ -1260,8 +1301,8 @@ class parallel_transaction_reader {
         report_.skipped.push_back(std::move(row));
       }
       if (ids_) {
-        make_room(ids_, id_room_, ids_->size() + r.new_ids->size());
-        merge_levels(*r.new_ids, *ids_, p.id_map);
+        make_room(ids_, id_room_, ids_->size() + r.misses.size());
+        number_misses(r.misses, *ids_, r.customers);
       }
       if (products_) merge_levels(*r.product_levels, *products_, p.product_map);
       if (channels_) merge_levels(*r.channel_levels, *channels_, p.channel_map);
@@ -1308,12 +1349,8 @@ class parallel_transaction_reader {
   void copy(piece& p) noexcept {
     const auto r = p.builder.rows();
     const std::size_t n = r.customers.size();
-    std::int32_t* customers = customers_.data() + p.offset;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t c = r.customers[i];
-      customers[i] = c >= 0 ? c : p.id_map[static_cast<std::size_t>(-1 - c)];
-    }
     if (n > 0) {
+      std::memcpy(customers_.data() + p.offset, r.customers.data(), n * sizeof(std::int32_t));
       std::memcpy(times_.data() + p.offset, r.times.data(), n * sizeof(std::int64_t));
       std::memcpy(amounts_.data() + p.offset, r.amounts.data(), n * sizeof(double));
     }
