@@ -8,11 +8,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <new>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -96,6 +98,42 @@ inline void write_fit_message(const crmkit::fit_report& r, char* buf, std::size_
   throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: argument '{}' is NULL", function, argument));
 }
 
+// Throws invalid_argument naming the first NULL of `pointers`, whose names are `names`
+// ("a, b, c", the stringised argument list of CRMKIT_CHECK_NOT_NULL).
+inline void check_not_null(const char* function, std::string_view names, std::initializer_list<const void*> pointers) {
+  for (const void* p : pointers) {
+    const auto comma = names.find(',');
+    if (p == nullptr) throw_null(function, std::string(names.substr(0, comma)).c_str());
+    names.remove_prefix(comma == std::string_view::npos ? names.size() : names.find_first_not_of(' ', comma + 1));
+  }
+}
+
+// *out = value when out is not NULL (the optional out-arguments of a getter).
+template <class T, class V>
+void put(T* out, const V& value) {
+  if (out != nullptr) *out = value;
+}
+
+// out[i] = get(rows[i]) for every row when out is not NULL (the optional columns of a
+// getter that copies a vector of records into caller arrays); CRMKIT_COPY_FIELD below.
+template <class T, class Rows, class Get>
+void copy_column(T* out, const Rows& rows, Get get) {
+  if (out == nullptr) return;
+  std::size_t i = 0;
+  for (const auto& r : rows) out[i++] = get(r);
+}
+
+// The names every C ABI file uses unqualified (`using namespace crmkit::capi;`).
+using crmkit::errc;
+using crmkit::error;
+
+// Throws invalid_argument "function: <message>" (an argument the C++ call cannot take).
+template <class... Args>
+[[noreturn]] void fail(const char* function, fmt::format_string<Args...> message, Args&&... args) {
+  throw error(errc::invalid_argument,
+              fmt::format("{}: {}", function, fmt::format(message, std::forward<Args>(args)...)));
+}
+
 // `p`, or throws invalid_argument naming `function` and `argument` when it is NULL; used
 // through CRMKIT_NOT_NULL so that a one-line body checks and uses a pointer at once.
 template <class T>
@@ -167,15 +205,17 @@ void copy_ids_out(std::size_t n, Id id, char* buf, std::size_t cap, std::size_t*
 
 }  // namespace crmkit::capi
 
-// Rejects a NULL pointer argument with a message naming the function and the argument.
-#define CRMKIT_CHECK_NOT_NULL(arg) \
-  do {                             \
-    if ((arg) == nullptr) ::crmkit::capi::throw_null(__func__, #arg); \
-  } while (false)
+// Rejects a NULL pointer argument with a message naming the function and the first NULL
+// argument: CRMKIT_CHECK_NOT_NULL(index, out_n) (plain argument names, checked in order).
+#define CRMKIT_CHECK_NOT_NULL(...) ::crmkit::capi::check_not_null(__func__, #__VA_ARGS__, {__VA_ARGS__})
 
 // `arg` after rejecting NULL as CRMKIT_CHECK_NOT_NULL does, as an expression:
 // `crmkit::set_option(CRMKIT_NOT_NULL(kmeans)->options, key, value, __func__)`.
 #define CRMKIT_NOT_NULL(arg) (::crmkit::capi::not_null((arg), __func__, #arg))
+
+// out[i] = rows[i].field for every row when out is not NULL: CRMKIT_COPY_FIELD(out_start, visits, start).
+#define CRMKIT_COPY_FIELD(out, rows, field) \
+  ::crmkit::capi::copy_column((out), (rows), [](const auto& r_) { return r_.field; })
 
 // Rejects a NULL `out` (the handle-out argument of a constructor entry point) and sets *out
 // to NULL, so that a failure leaves NULL there.
