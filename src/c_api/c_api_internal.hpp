@@ -73,6 +73,16 @@ void copy_ids_out(std::size_t n, Id id, char* buf, std::size_t cap, std::size_t*
 // A score_report as the JSON object crmkit_table_report_json() returns (src/c_api/scoring.cpp).
 std::string score_report_json(const crmkit::score_report& r);
 
+// A new crmkit_table handle owning `table`, with the JSON report of what made it.
+inline crmkit_table* new_table(crmkit::customer_table table, std::string report_json = "{}") {
+  return new crmkit_table{std::move(table), std::move(report_json)};
+}
+
+// The config of a crmkit_score_config handle; the default config for NULL.
+inline crmkit::score_config config_of(const crmkit_score_config* config) {
+  return config != nullptr ? config->config : crmkit::score_config{};
+}
+
 // Throws invalid_argument unless flags is CRMKIT_COPY or CRMKIT_BORROW.
 void check_flags(std::int32_t flags, const char* function);
 
@@ -108,10 +118,12 @@ inline void check_not_null(const char* function, std::string_view names, std::in
   }
 }
 
-// *out = value when out is not NULL (the optional out-arguments of a getter).
-template <class T, class V>
-void put(T* out, const V& value) {
-  if (out != nullptr) *out = value;
+// *out = value for each (out, value) pair whose out is not NULL (the optional
+// out-arguments of a getter): put(out_n, v.size(), out_sum, total).
+template <class T, class V, class... Rest>
+void put(T* out, const V& value, Rest&&... rest) {
+  if (out != nullptr) *out = static_cast<T>(value);
+  if constexpr (sizeof...(Rest) > 0) put(std::forward<Rest>(rest)...);
 }
 
 // out[i] = get(rows[i]) for every row when out is not NULL (the optional columns of a
@@ -120,7 +132,7 @@ template <class T, class Rows, class Get>
 void copy_column(T* out, const Rows& rows, Get get) {
   if (out == nullptr) return;
   std::size_t i = 0;
-  for (const auto& r : rows) out[i++] = get(r);
+  for (const auto& r : rows) out[i++] = static_cast<T>(get(r));
 }
 
 // The names every C ABI file uses unqualified (`using namespace crmkit::capi;`).

@@ -136,9 +136,7 @@ CRMKIT_API int crmkit_dataset_create_from_columns(const int32_t* customer, const
                                                   crmkit_dataset** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  if (n_rows > 0) {
-    CRMKIT_CHECK_NOT_NULL(customer, time, amount);
-  }
+  if (n_rows > 0) CRMKIT_CHECK_NOT_NULL(customer, time, amount);
   check_flags(flags, __func__);
   if (n_customers > crmkit::string_dictionary::max_size)
     fail(__func__, "argument 'n_customers' is {}, more than 2^31-1", n_customers);
@@ -223,9 +221,7 @@ CRMKIT_API int crmkit_dataset_set_customer_locations(crmkit_dataset* dataset, co
                                                      const double* latitude, size_t n, int32_t flags) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(dataset);
-  if (n > 0) {
-    CRMKIT_CHECK_NOT_NULL(longitude, latitude);
-  }
+  if (n > 0) CRMKIT_CHECK_NOT_NULL(longitude, latitude);
   check_flags(flags, __func__);
   const std::size_t expected = dataset->data.n_customers();
   if (n != expected) fail(__func__, "argument 'n' is {}, but the dataset has {} customers", n, expected);

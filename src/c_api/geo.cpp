@@ -148,11 +148,8 @@ crmkit::geo_index_options index_options(double earth_radius_m, std::int32_t flag
 // A per-customer result handed out as a crmkit_table with the location report.
 crmkit_table* table_with_report(crmkit::customer_table table, const crmkit::geo_location_report& r,
                                 std::string_view extra = {}) {
-  auto out = std::make_unique<crmkit_table>();
-  out->table = std::move(table);
-  out->report_json = fmt::format(R"({{"n_customers": {}, "n_located": {}, "n_unlocated": {}{}}})", r.n_customers,
-                                 r.n_located, r.n_unlocated, extra);
-  return out.release();
+  return new_table(std::move(table), fmt::format(R"({{"n_customers": {}, "n_located": {}, "n_unlocated": {}{}}})",
+                                                 r.n_customers, r.n_located, r.n_unlocated, extra));
 }
 
 }  // namespace
@@ -467,12 +464,8 @@ CRMKIT_API int crmkit_geo_track_summary(const crmkit_geo_track* track, size_t* o
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(track);
   const auto& s = track->summary;
-  put(out_n_fixes, track->n_fixes);
-  put(out_distance_m, s.distance_m);
-  put(out_n_dropped, s.n_dropped);
-  put(out_n_stops, s.stops.size());
-  put(out_n_visits, s.n_visits);
-  put(out_time_at_customers_s, s.time_at_customers_s);
+  put(out_n_fixes, track->n_fixes, out_distance_m, s.distance_m, out_n_dropped, s.n_dropped,
+      out_n_stops, s.stops.size(), out_n_visits, s.n_visits, out_time_at_customers_s, s.time_at_customers_s);
   CRMKIT_API_END();
 }
 
@@ -492,17 +485,14 @@ CRMKIT_API int crmkit_geo_track_stops(const crmkit_geo_track* track, int64_t* ou
   CRMKIT_CHECK_NOT_NULL(track);
   const auto& stops = track->summary.stops;
   check_capacity(cap, stops.size(), __func__);
-  for (std::size_t i = 0; i < stops.size(); ++i) {
-    const auto& s = stops[i];
-    if (out_first != nullptr) out_first[i] = static_cast<std::int64_t>(s.first);
-    if (out_last != nullptr) out_last[i] = static_cast<std::int64_t>(s.last);
-    if (out_start != nullptr) out_start[i] = s.start;
-    if (out_end != nullptr) out_end[i] = s.end;
-    if (out_lon != nullptr) out_lon[i] = s.lon;
-    if (out_lat != nullptr) out_lat[i] = s.lat;
-    if (out_customer != nullptr) out_customer[i] = s.customer;
-    if (out_customer_distance_m != nullptr) out_customer_distance_m[i] = s.customer_distance_m;
-  }
+  CRMKIT_COPY_FIELD(out_first, stops, first);
+  CRMKIT_COPY_FIELD(out_last, stops, last);
+  CRMKIT_COPY_FIELD(out_start, stops, start);
+  CRMKIT_COPY_FIELD(out_end, stops, end);
+  CRMKIT_COPY_FIELD(out_lon, stops, lon);
+  CRMKIT_COPY_FIELD(out_lat, stops, lat);
+  CRMKIT_COPY_FIELD(out_customer, stops, customer);
+  CRMKIT_COPY_FIELD(out_customer_distance_m, stops, customer_distance_m);
   CRMKIT_API_END();
 }
 
@@ -530,10 +520,7 @@ CRMKIT_API int crmkit_geo_grid_sizes(const crmkit_geo_grid* grid, size_t* out_n_
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
   const auto& g = grid->grid;
-  put(out_n_lon, g.n_lon);
-  put(out_n_lat, g.n_lat);
-  put(out_n_outside, g.n_outside);
-  put(out_n_unlocated, g.n_unlocated);
+  put(out_n_lon, g.n_lon, out_n_lat, g.n_lat, out_n_outside, g.n_outside, out_n_unlocated, g.n_unlocated);
   CRMKIT_API_END();
 }
 
@@ -638,11 +625,8 @@ CRMKIT_API int crmkit_geo_geohash_grid_sizes(const crmkit_geo_geohash_grid* grid
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
   const auto& g = grid->grid;
-  put(out_n_cells, g.cells.size());
-  put(out_n_values, g.value_sum.size());
-  put(out_n_points, grid->n_points);
-  put(out_n_unlocated, g.n_unlocated);
-  put(out_precision, g.precision);
+  put(out_n_cells, g.cells.size(), out_n_values, g.value_sum.size(), out_n_points, grid->n_points,
+      out_n_unlocated, g.n_unlocated, out_precision, g.precision);
   CRMKIT_API_END();
 }
 
@@ -746,11 +730,8 @@ CRMKIT_API int crmkit_geo_coverage_summary(const crmkit_geo_coverage* coverage, 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& c = coverage->coverage;
-  put(out_n_assigned, c.customers.size());
-  put(out_n_covered, c.n_covered);
-  put(out_share_covered, c.share_covered);
-  put(out_n_days, c.days.size());
-  put(out_n_visits, c.visits.size());
+  put(out_n_assigned, c.customers.size(), out_n_covered, c.n_covered, out_share_covered, c.share_covered,
+      out_n_days, c.days.size(), out_n_visits, c.visits.size());
   if (out_n_due_not_visited != nullptr) {
     std::size_t total = 0;
     for (const auto& d : c.days) total += d.due_not_visited.size();
@@ -765,12 +746,10 @@ CRMKIT_API int crmkit_geo_coverage_customers(const crmkit_geo_coverage* coverage
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& cs = coverage->coverage.customers;
   check_capacity(cap, cs.size(), __func__);
-  for (std::size_t i = 0; i < cs.size(); ++i) {
-    if (out_customer != nullptr) out_customer[i] = cs[i].customer;
-    if (out_n_visits != nullptr) out_n_visits[i] = cs[i].n_visits;
-    if (out_last_visit != nullptr) out_last_visit[i] = cs[i].last_visit;
-    if (out_time_at_s != nullptr) out_time_at_s[i] = cs[i].time_at_s;
-  }
+  CRMKIT_COPY_FIELD(out_customer, cs, customer);
+  CRMKIT_COPY_FIELD(out_n_visits, cs, n_visits);
+  CRMKIT_COPY_FIELD(out_last_visit, cs, last_visit);
+  CRMKIT_COPY_FIELD(out_time_at_s, cs, time_at_s);
   CRMKIT_API_END();
 }
 
@@ -820,14 +799,12 @@ CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, i
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& v = coverage->coverage.visits;
   check_capacity(cap, v.size(), __func__);
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (out_start != nullptr) out_start[i] = v[i].start;
-    if (out_end != nullptr) out_end[i] = v[i].end;
-    if (out_lon != nullptr) out_lon[i] = v[i].lon;
-    if (out_lat != nullptr) out_lat[i] = v[i].lat;
-    if (out_customer != nullptr) out_customer[i] = v[i].customer;
-    if (out_customer_distance_m != nullptr) out_customer_distance_m[i] = v[i].customer_distance_m;
-  }
+  CRMKIT_COPY_FIELD(out_start, v, start);
+  CRMKIT_COPY_FIELD(out_end, v, end);
+  CRMKIT_COPY_FIELD(out_lon, v, lon);
+  CRMKIT_COPY_FIELD(out_lat, v, lat);
+  CRMKIT_COPY_FIELD(out_customer, v, customer);
+  CRMKIT_COPY_FIELD(out_customer_distance_m, v, customer_distance_m);
   CRMKIT_API_END();
 }
 

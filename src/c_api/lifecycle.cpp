@@ -334,10 +334,8 @@ CRMKIT_API int crmkit_lifecycle_table(const crmkit_lifecycle* machine, const crm
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(machine);
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::lifecycle_table(machine->machine, as_of,
-                                         dataset ? dataset->data.customers().shared_ids() : nullptr);
-  *out = table.release();
+  *out = new_table(
+      crmkit::lifecycle_table(machine->machine, as_of, dataset ? dataset->data.customers().shared_ids() : nullptr));
   CRMKIT_API_END();
 }
 

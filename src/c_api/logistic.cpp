@@ -117,9 +117,7 @@ CRMKIT_API int crmkit_logistic_scaling(const crmkit_logistic* logistic, double* 
   CRMKIT_CHECK_NOT_NULL(logistic);
   const auto& m = fitted(logistic, __func__);
   const std::size_t d = m.n_features();
-  if (d > 0) {
-    CRMKIT_CHECK_NOT_NULL(out_means, out_scales);
-  }
+  if (d > 0) CRMKIT_CHECK_NOT_NULL(out_means, out_scales);
   check_capacity(cap, d, __func__);
   if (d > 0) {
     std::memcpy(out_means, m.feature_means().data(), d * sizeof(double));

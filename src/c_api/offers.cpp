@@ -176,10 +176,7 @@ CRMKIT_API int crmkit_baskets_shape(const crmkit_baskets* baskets, size_t* out_n
                                     size_t* out_n_items, size_t* out_n_rows) {
   CRMKIT_API_BEGIN();
   const auto& b = CRMKIT_NOT_NULL(baskets)->baskets;
-  put(out_n_baskets, b.size());
-  put(out_n_entries, b.items.size());
-  put(out_n_items, b.n_items);
-  put(out_n_rows, b.row_ids.size());
+  put(out_n_baskets, b.size(), out_n_entries, b.items.size(), out_n_items, b.n_items, out_n_rows, b.row_ids.size());
   CRMKIT_API_END();
 }
 
@@ -307,11 +304,8 @@ CRMKIT_API int crmkit_rules_sizes(const crmkit_rules* rules, size_t* out_n_items
     ante += x.antecedent.size();
     cons += x.consequent.size();
   }
-  put(out_n_itemsets, r.itemsets.size());
-  put(out_itemset_entries, entries);
-  put(out_n_rules, r.rules.size());
-  put(out_antecedent_entries, ante);
-  put(out_consequent_entries, cons);
+  put(out_n_itemsets, r.itemsets.size(), out_itemset_entries, entries, out_n_rules, r.rules.size(),
+      out_antecedent_entries, ante, out_consequent_entries, cons);
   CRMKIT_API_END();
 }
 
@@ -345,9 +339,7 @@ CRMKIT_API int crmkit_rules_rules(const crmkit_rules* rules, int64_t* antecedent
     ante += x.antecedent.size();
     cons += x.consequent.size();
   }
-  if (!r.rules.empty()) {
-    CRMKIT_CHECK_NOT_NULL(antecedent_items, consequent_items, metrics);
-  }
+  if (!r.rules.empty()) CRMKIT_CHECK_NOT_NULL(antecedent_items, consequent_items, metrics);
   check_capacity(rules_cap, r.rules.size(), __func__, "rules_cap");
   check_capacity(antecedent_cap, ante, __func__, "antecedent_cap");
   check_capacity(consequent_cap, cons, __func__, "consequent_cap");
@@ -379,9 +371,7 @@ CRMKIT_API int crmkit_rules_suggest(const crmkit_rules* rules, const int32_t* ba
   const auto s = crmkit::suggest_items(r.rules, array_arg(basket, n, __func__, "basket"));
   *out_needed = s.size();
   check_capacity(cap, s.size(), __func__);
-  if (!s.empty()) {
-    CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
-  }
+  if (!s.empty()) CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
   for (std::size_t i = 0; i < s.size(); ++i) {
     out_items[i] = s[i].item;
     out_scores[i] = s[i].score;
@@ -494,9 +484,7 @@ CRMKIT_API int crmkit_als_similar_items(const crmkit_als* als, int32_t item, siz
   const auto s = crmkit::similar_items(model, item, top_n);
   *out_count = s.size();
   check_capacity(cap, s.size(), __func__);
-  if (!s.empty()) {
-    CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
-  }
+  if (!s.empty()) CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
   for (std::size_t i = 0; i < s.size(); ++i) {
     out_items[i] = s[i].item;
     out_scores[i] = s[i].score;
@@ -589,9 +577,7 @@ CRMKIT_API int crmkit_offers_rank_by_value(const int32_t* items, const double* s
   const auto per_item = item_value == nullptr ? std::span<const double>{} : std::span<const double>(item_value, n_items);
   const auto out = crmkit::rank_by_value(t, rows, per_item);
   check_capacity(cap, n, __func__);
-  if (n > 0) {
-    CRMKIT_CHECK_NOT_NULL(out_items, out_scores, out_values);
-  }
+  if (n > 0) CRMKIT_CHECK_NOT_NULL(out_items, out_scores, out_values);
   std::copy(out.item.begin(), out.item.end(), out_items);
   std::copy(out.score.begin(), out.score.end(), out_scores);
   std::copy(out.value.begin(), out.value.end(), out_values);

@@ -172,15 +172,9 @@ CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, con
                                      int32_t* out_unclaimed_customer, int64_t* out_unclaimed_start,
                                      int64_t* out_unclaimed_end, size_t cap, size_t* out_n_unclaimed) {
   CRMKIT_API_BEGIN();
-  if (n_fixes > 0) {
-    CRMKIT_CHECK_NOT_NULL(time, lon, lat);
-  }
-  if (n_customers > 0) {
-    CRMKIT_CHECK_NOT_NULL(customer_lon, customer_lat);
-  }
-  if (n_claims > 0) {
-    CRMKIT_CHECK_NOT_NULL(claim_customer, claim_time);
-  }
+  if (n_fixes > 0) CRMKIT_CHECK_NOT_NULL(time, lon, lat);
+  if (n_customers > 0) CRMKIT_CHECK_NOT_NULL(customer_lon, customer_lat);
+  if (n_claims > 0) CRMKIT_CHECK_NOT_NULL(claim_customer, claim_time);
   crmkit::checkin_options o;
   o.radius_m = radius_m;
   o.min_dwell_s = min_dwell_s;
@@ -198,11 +192,9 @@ CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, con
   }
   put(out_n_unclaimed, r.unclaimed.size());
   check_capacity(cap, r.unclaimed.size(), __func__, "cap");
-  for (std::size_t k = 0; k < r.unclaimed.size(); ++k) {
-    if (out_unclaimed_customer != nullptr) out_unclaimed_customer[k] = r.unclaimed[k].customer;
-    if (out_unclaimed_start != nullptr) out_unclaimed_start[k] = r.unclaimed[k].start;
-    if (out_unclaimed_end != nullptr) out_unclaimed_end[k] = r.unclaimed[k].end;
-  }
+  CRMKIT_COPY_FIELD(out_unclaimed_customer, r.unclaimed, customer);
+  CRMKIT_COPY_FIELD(out_unclaimed_start, r.unclaimed, start);
+  CRMKIT_COPY_FIELD(out_unclaimed_end, r.unclaimed, end);
   CRMKIT_API_END();
 }
 
@@ -286,12 +278,8 @@ CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(table);
-  if (n_rules > 0) {
-    CRMKIT_CHECK_NOT_NULL(class_levels, interval_days);
-  }
-  if (n_priority_rules > 0) {
-    CRMKIT_CHECK_NOT_NULL(rule_conditions, rule_weights);
-  }
+  if (n_rules > 0) CRMKIT_CHECK_NOT_NULL(class_levels, interval_days);
+  if (n_priority_rules > 0) CRMKIT_CHECK_NOT_NULL(rule_conditions, rule_weights);
   crmkit::due_list_options o;
   if (priority_column != nullptr) o.priority_column = priority_column;
   for (std::size_t k = 0; k < n_priority_rules; ++k) {
@@ -307,9 +295,7 @@ CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_
   if (last_visit_column != nullptr) o.last_visit_column = last_visit_column;
   if (rep_column != nullptr) o.rep_column = rep_column;
   o.horizon_days = horizon_days;
-  auto result = std::make_unique<crmkit_table>();
-  result->table = crmkit::due_list(table->table, as_of, o);
-  *out = result.release();
+  *out = new_table(crmkit::due_list(table->table, as_of, o));
   CRMKIT_API_END();
 }
 
@@ -344,9 +330,7 @@ CRMKIT_API int crmkit_vrp_cost_to_serve(const crmkit_vrp* vrp, const crmkit_tabl
   c.periods = periods;
   c.cost_per_time = cost_per_time;
   c.cost_per_distance = cost_per_distance;
-  auto result = std::make_unique<crmkit_table>();
-  result->table = crmkit::cost_to_serve(table->table, p, vrp->options, plan, c);
-  *out = result.release();
+  *out = new_table(crmkit::cost_to_serve(table->table, p, vrp->options, plan, c));
   CRMKIT_API_END();
 }
 

@@ -46,9 +46,7 @@ CRMKIT_API int crmkit_balance_set_reps(crmkit_balance* balance, size_t n, const 
                                        const double* home_lon, const double* home_lat, const double* capacity) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(balance);
-  if (n > 0) {
-    CRMKIT_CHECK_NOT_NULL(names, home_lon, home_lat);
-  }
+  if (n > 0) CRMKIT_CHECK_NOT_NULL(names, home_lon, home_lat);
   balance->result.reset();
   crmkit::territory_reps r;
   for (std::size_t k = 0; k < n; ++k) {
@@ -157,12 +155,8 @@ CRMKIT_API int crmkit_hot_spots_compute(crmkit_hot_spots* hot_spots, const doubl
                                         size_t n_potential) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(hot_spots);
-  if (n > 0) {
-    CRMKIT_CHECK_NOT_NULL(lon, lat, value);
-  }
-  if (n_potential > 0) {
-    CRMKIT_CHECK_NOT_NULL(potential_lon, potential_lat, potential_weight);
-  }
+  if (n > 0) CRMKIT_CHECK_NOT_NULL(lon, lat, value);
+  if (n_potential > 0) CRMKIT_CHECK_NOT_NULL(potential_lon, potential_lat, potential_weight);
   hot_spots->map.reset();
   hot_spots->map = crmkit::hot_spots(
       std::span<const double>(lon, n), std::span<const double>(lat, n), std::span<const double>(value, n),
@@ -177,13 +171,8 @@ CRMKIT_API int crmkit_hot_spots_grid(const crmkit_hot_spots* hot_spots, size_t* 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(hot_spots);
   const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
-  put(out_n_cells, m.size());
-  put(out_n_lon, m.n_lon);
-  put(out_n_lat, m.n_lat);
-  put(out_min_lon, m.min_lon);
-  put(out_min_lat, m.min_lat);
-  put(out_cell_lon, m.cell_lon);
-  put(out_cell_lat, m.cell_lat);
+  put(out_n_cells, m.size(), out_n_lon, m.n_lon, out_n_lat, m.n_lat, out_min_lon, m.min_lon, out_min_lat, m.min_lat,
+      out_cell_lon, m.cell_lon, out_cell_lat, m.cell_lat);
   CRMKIT_API_END();
 }
 

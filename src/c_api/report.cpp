@@ -36,7 +36,7 @@ CRMKIT_API int crmkit_report_create(const crmkit_dataset* dataset, int64_t as_of
   CRMKIT_CHECK_NOT_NULL(dataset);
   auto report = std::make_unique<crmkit_report>();
   const crmkit::ingest_report* ingest = dataset->ingest ? &*dataset->ingest : nullptr;
-  report->data = crmkit::build_report(dataset->data, as_of, config ? config->config : crmkit::score_config{}, ingest);
+  report->data = crmkit::build_report(dataset->data, as_of, config_of(config), ingest);
   if (ingest) report->source = ingest->source;
   *out = report.release();
   CRMKIT_API_END();

@@ -64,10 +64,8 @@ CRMKIT_API int crmkit_score_customers(const crmkit_dataset* dataset, int64_t as_
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
   crmkit::score_report report;
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::score_customers(dataset->data, as_of, config ? config->config : crmkit::score_config{}, &report);
-  table->report_json = score_report_json(report);
-  *out = table.release();
+  auto table = crmkit::score_customers(dataset->data, as_of, config_of(config), &report);
+  *out = new_table(std::move(table), score_report_json(report));
   CRMKIT_API_END();
 }
 

@@ -131,7 +131,7 @@ CRMKIT_API int crmkit_state_append(crmkit_state* state, const int32_t* customer,
   crmkit::btyd_summary_options bo;
   bo.calibration_end = as_of;
   bo.period_days = period_days;
-  auto table = std::make_unique<crmkit_table>();
+  auto table = std::make_unique<crmkit_table>();  // allocated first: a failure leaves the state as it was
   table->table = rows_table(state->state.append(batch, ro, bo));
   *out_rows = table.release();
   CRMKIT_API_END();
@@ -185,11 +185,8 @@ CRMKIT_API int crmkit_state_info(const crmkit_state* state, size_t* out_customer
                                  size_t* out_memory_bytes, int64_t* out_min_time, int64_t* out_max_time) {
   CRMKIT_API_BEGIN();
   const crmkit::customer_state& s = CRMKIT_NOT_NULL(state)->state;
-  put(out_customers, s.size());
-  put(out_transactions, static_cast<int64_t>(s.n_transactions()));
-  put(out_memory_bytes, s.memory_bytes());
-  put(out_min_time, s.min_time());
-  put(out_max_time, s.max_time());
+  put(out_customers, s.size(), out_transactions, static_cast<int64_t>(s.n_transactions()),
+      out_memory_bytes, s.memory_bytes(), out_min_time, s.min_time(), out_max_time, s.max_time());
   CRMKIT_API_END();
 }
 
@@ -209,10 +206,8 @@ CRMKIT_API int crmkit_state_score_customers(const crmkit_state* state, int64_t a
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(state);
   crmkit::score_report report;
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::score_customers(state->state, as_of, config ? config->config : crmkit::score_config{}, &report);
-  table->report_json = score_report_json(report);
-  *out = table.release();
+  auto table = crmkit::score_customers(state->state, as_of, config_of(config), &report);
+  *out = new_table(std::move(table), score_report_json(report));
   CRMKIT_API_END();
 }
 
@@ -228,9 +223,7 @@ CRMKIT_API int crmkit_state_score_lifecycle(const crmkit_dataset* dataset, int64
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::score_lifecycle(dataset->data, start, as_of, config ? config->config : crmkit::score_config{});
-  *out = table.release();
+  *out = new_table(crmkit::score_lifecycle(dataset->data, start, as_of, config_of(config)));
   CRMKIT_API_END();
 }
 

@@ -64,9 +64,7 @@ extern "C" {
 CRMKIT_API int crmkit_table_create(const char* const* ids, size_t n, crmkit_table** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::customer_table::from_ids(dictionary(ids, n, __func__, "ids"));
-  *out = table.release();
+  *out = new_table(crmkit::customer_table::from_ids(dictionary(ids, n, __func__, "ids")));
   CRMKIT_API_END();
 }
 
