@@ -8,6 +8,7 @@ Every model class exposes ``fit_report_``, a :class:`FitReport`, after ``fit`` (
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
@@ -37,6 +38,19 @@ class FitReport:
             converged: "labels unchanged" or "centre shift below tol").
         log_likelihood: BTYD models only: the total log-likelihood (= -objective).
         standard_errors: BTYD models only: standard error per parameter name.
+        hessian_condition: fits with a Hessian (BTYD, covariate and retention models): the
+            2-norm condition number of the Hessian at the returned parameters, in the
+            parameters of ``standard_errors`` (= ``numpy.linalg.cond`` of the inverse of
+            ``covariance_``); None when none was computed (standard errors off, a boundary
+            solution, a failed fit; always for logistic regression, k-means and ALS), so
+            that reports still compare equal after pickling.
+        standard_errors_note: why standard errors are missing ("not requested", "boundary
+            solution: ...", "Hessian not positive definite ...", "fit failed: ..."); empty
+            when they were computed or the model has none.
+        n_starts: starts tried (the ``n_starts`` keyword); 1 otherwise.
+        best_start: the start whose result was kept (0: the given or default start).
+        fallback_used: True when BFGS stopped early and the fallback (Nelder-Mead, then
+            BFGS again; the ``fallback`` keyword) ran on that start.
     """
 
     status: str
@@ -46,6 +60,11 @@ class FitReport:
     message: str = ""
     log_likelihood: Optional[float] = None
     standard_errors: Optional[Dict[str, float]] = field(default=None)
+    hessian_condition: Optional[float] = None
+    standard_errors_note: str = ""
+    n_starts: int = 1
+    best_start: int = 0
+    fallback_used: bool = False
 
     @property
     def converged(self) -> bool:
@@ -61,6 +80,13 @@ def read_fit_report(prefix: str, handle: Any, **extras: Any) -> FitReport:
     """The report of a fitted handle through ``crmkit_<prefix>_fit_report`` / ``_fit_message``."""
     status, iterations, objective, gnorm = getattr(_lib.O, f"crmkit_{prefix}_fit_report")(handle)
     message = read_text(getattr(_lib.get(), f"crmkit_{prefix}_fit_message"), handle)
+    diagnostics = getattr(_lib.get(), f"crmkit_{prefix}_fit_diagnostics", None)  # handles whose fit has a Hessian
+    if diagnostics is not None:
+        condition, starts, best, fallback = getattr(_lib.O, f"crmkit_{prefix}_fit_diagnostics")(handle)
+        extras.update(hessian_condition=None if math.isnan(condition) else condition, n_starts=starts,
+                      best_start=best, fallback_used=bool(fallback),
+                      standard_errors_note=read_text(getattr(_lib.get(), f"crmkit_{prefix}_fit_standard_errors_note"),
+                                                     handle))
     return FitReport(STATUS_NAMES.get(status, str(status)), iterations, objective, gnorm, message, **extras)
 
 

@@ -179,12 +179,13 @@ class _Fitted(Persisted):
     _param_names: Tuple[str, ...] = ()
 
     def __init__(self, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT, n_threads: int = _lib.DEFAULT,
-                 standard_errors: bool = _lib.DEFAULT) -> None:
+                 standard_errors: bool = _lib.DEFAULT, n_starts: int = _lib.DEFAULT, seed: int = _lib.DEFAULT,
+                 fallback: bool = _lib.DEFAULT) -> None:
         # _lib.DEFAULT: the library's default (crmkit_btyd_option_bounds / crmkit_retention_option_bounds).
-        self.max_iter = _lib.resolve(self._c_name, "max_iter", max_iter)
-        self.tol = _lib.resolve(self._c_name, "tol", tol)
-        self.n_threads = _lib.resolve(self._c_name, "n_threads", n_threads)
-        self.standard_errors = _lib.resolve(self._c_name, "standard_errors", standard_errors)
+        for name, value in (("max_iter", max_iter), ("tol", tol), ("n_threads", n_threads),
+                            ("standard_errors", standard_errors), ("n_starts", n_starts), ("seed", seed),
+                            ("fallback", fallback)):
+            setattr(self, name, _lib.resolve(self._c_name, name, value))
         self._handle, self._finalizer = None, None
         self._unfitted_handle()
         self._fitted = False
@@ -199,9 +200,10 @@ class _Fitted(Persisted):
         self._adopt_handle(handle)
 
     def _apply_settings(self) -> None:
-        for name in ("max_iter", "n_threads", "tol"):
+        for name in ("max_iter", "n_threads", "tol", "n_starts", "seed"):
             _lib.set_option(self._c_name, self._handle, name, getattr(self, name))
-        _lib.set_option(self._c_name, self._handle, "standard_errors", bool(self.standard_errors))
+        for name in ("standard_errors", "fallback"):
+            _lib.set_option(self._c_name, self._handle, name, bool(getattr(self, name)))
 
     def _read_params(self) -> None:
         out = np.empty(len(self._param_names))
@@ -671,8 +673,10 @@ class _CovariateModel(_Model):
     _dropout_groups: Tuple[str, ...] = ()
 
     def __init__(self, l2: float = 0.0, max_iter: int = _lib.DEFAULT, tol: float = _lib.DEFAULT,
-                 n_threads: int = _lib.DEFAULT, standard_errors: bool = _lib.DEFAULT) -> None:
-        super().__init__(max_iter=max_iter, tol=tol, n_threads=n_threads, standard_errors=standard_errors)
+                 n_threads: int = _lib.DEFAULT, standard_errors: bool = _lib.DEFAULT, n_starts: int = _lib.DEFAULT,
+                 seed: int = _lib.DEFAULT, fallback: bool = _lib.DEFAULT) -> None:
+        super().__init__(max_iter=max_iter, tol=tol, n_threads=n_threads, standard_errors=standard_errors,
+                         n_starts=n_starts, seed=seed, fallback=fallback)
         self.l2 = float(l2)
         self.purchase_columns_: list = []
         self.dropout_columns_: list = []

@@ -103,6 +103,13 @@ inline void write_fit_message(const crmkit::fit_report& r, char* buf, std::size_
                               const char* function) {
   copy_out(r.message, buf, cap, out_needed, function);
 }
+inline void write_fit_diagnostics(const crmkit::fit_report& r, double* out_hessian_condition, std::int32_t* out_n_starts,
+                                  std::int32_t* out_best_start, std::int32_t* out_fallback_used) noexcept {
+  if (out_hessian_condition != nullptr) *out_hessian_condition = r.hessian_condition;
+  if (out_n_starts != nullptr) *out_n_starts = r.n_starts;
+  if (out_best_start != nullptr) *out_best_start = r.best_start;
+  if (out_fallback_used != nullptr) *out_fallback_used = r.fallback_used ? 1 : 0;
+}
 
 [[noreturn]] inline void throw_null(const char* function, const char* argument) {
   throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: argument '{}' is NULL", function, argument));

@@ -238,6 +238,23 @@ CRMKIT_API int crmkit_btyd_fit_message(const crmkit_btyd* model, char* buf, size
   CRMKIT_API_END();
 }
 
+CRMKIT_API int crmkit_btyd_fit_diagnostics(const crmkit_btyd* model, double* out_hessian_condition,
+                                           std::int32_t* out_n_starts, std::int32_t* out_best_start,
+                                           std::int32_t* out_fallback_used) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::write_fit_diagnostics(fit_report_of(*CRMKIT_NOT_NULL(model), __func__), out_hessian_condition,
+                                      out_n_starts, out_best_start, out_fallback_used);
+  CRMKIT_API_END();
+}
+
+CRMKIT_API int crmkit_btyd_fit_standard_errors_note(const crmkit_btyd* model, char* buf, size_t cap,
+                                                    size_t* out_needed) {
+  CRMKIT_API_BEGIN();
+  crmkit::capi::copy_out(fit_report_of(*CRMKIT_NOT_NULL(model), __func__).standard_errors_note, buf, cap, out_needed,
+                         __func__);
+  CRMKIT_API_END();
+}
+
 CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);

@@ -25,6 +25,12 @@ void write_fit_options(document_writer& w, const Options& o) {
   w.number("parameter_bound", o.parameter_bound);
   w.boolean("standard_errors", o.standard_errors);
   w.numbers("initial_params", o.initial_params);
+  // The multi-start and fallback options (issue 17) only when they differ from the
+  // defaults, so that documents of default fits stay as they were; absent means default.
+  const Options d{};
+  if (o.n_starts != d.n_starts) w.integer("n_starts", o.n_starts);
+  if (o.seed != d.seed) w.integer("seed", o.seed);
+  if (o.fallback != d.fallback) w.boolean("fallback", o.fallback);
 }
 
 /// `n_params` start values at most (0 or n_params).
@@ -45,6 +51,10 @@ Options read_fit_options(const document_reader& r, std::size_t n_params) {
     r.fail("options", "initial_params", fmt::format("{} values, expected 0 or {}", o.initial_params.size(), n_params));
   for (double v : o.initial_params)
     if (!(v > 0)) r.fail("options", "initial_params", "start values must be > 0");
+  if (r.has_key("options", "n_starts")) o.n_starts = static_cast<int>(r.integer("options", "n_starts", 1, 1000));
+  if (r.has_key("options", "seed"))
+    o.seed = static_cast<std::uint32_t>(r.integer("options", "seed", 0, 4294967295LL));
+  if (r.has_key("options", "fallback")) o.fallback = r.boolean("options", "fallback");
   return o;
 }
 

@@ -128,6 +128,14 @@ void document_writer::report(const fit_report& r) {
   numbers("standard_errors", r.standard_errors);
   // Written only when present, so documents of fits without it stay as they were.
   if (!r.covariance.empty()) numbers("covariance", r.covariance);
+  // The diagnostics of issue 17, likewise only when they say something.
+  if (!std::isnan(r.hessian_condition)) number("hessian_condition", r.hessian_condition);
+  if (!r.standard_errors_note.empty()) text("standard_errors_note", r.standard_errors_note);
+  if (r.n_starts != 1 || r.best_start != 0) {
+    integer("n_starts", r.n_starts);
+    integer("best_start", r.best_start);
+  }
+  if (r.fallback_used) boolean("fallback_used", true);
 }
 
 struct document_reader::impl {
@@ -185,6 +193,11 @@ void document_reader::fail(std::string_view section, std::string_view key, std::
 
 bool document_reader::has_section(std::string_view section) const {
   return section_of(impl_->root, section) != nullptr;
+}
+
+bool document_reader::has_key(std::string_view section, std::string_view key) const {
+  const value* sec = section_of(impl_->root, section);
+  return sec != nullptr && sec->find(key) != nullptr;
 }
 
 namespace {
@@ -287,6 +300,17 @@ std::optional<fit_report> document_reader::report(std::size_t n_params) const {
   if (const value* sec = section_of(impl_->root, s); sec != nullptr && sec->find("covariance") != nullptr) {
     r.covariance = numbers(s, "covariance", n_params * n_params, false);
   }
+  if (has_key(s, "hessian_condition")) {
+    r.hessian_condition = number(s, "hessian_condition", false);
+    if (!(r.hessian_condition >= 1) && !std::isnan(r.hessian_condition))
+      fail(s, "hessian_condition", "a condition number is >= 1 (or nan)");
+  }
+  if (has_key(s, "standard_errors_note")) r.standard_errors_note = text(s, "standard_errors_note");
+  if (has_key(s, "n_starts")) {
+    r.n_starts = static_cast<int>(integer(s, "n_starts", 1, 1000));
+    r.best_start = static_cast<int>(integer(s, "best_start", 0, r.n_starts - 1));
+  }
+  if (has_key(s, "fallback_used")) r.fallback_used = boolean(s, "fallback_used");
   return r;
 }
 

@@ -225,6 +225,9 @@ TEST_CASE("retention: the C constants are the option table's") {
   const constant constants[] = {{"CRMKIT_RETENTION_MAX_ITER", CRMKIT_RETENTION_MAX_ITER},
                                 {"CRMKIT_RETENTION_N_THREADS", CRMKIT_RETENTION_N_THREADS},
                                 {"CRMKIT_RETENTION_STANDARD_ERRORS", CRMKIT_RETENTION_STANDARD_ERRORS},
+                                {"CRMKIT_RETENTION_N_STARTS", CRMKIT_RETENTION_N_STARTS},
+                                {"CRMKIT_RETENTION_SEED", CRMKIT_RETENTION_SEED},
+                                {"CRMKIT_RETENTION_FALLBACK", CRMKIT_RETENTION_FALLBACK},
                                 {"CRMKIT_RETENTION_TOL", CRMKIT_RETENTION_TOL},
                                 {"CRMKIT_RETENTION_PARAMETER_BOUND", CRMKIT_RETENTION_PARAMETER_BOUND}};
   CHECK(std::size(constants) == crmkit::option_table<crmkit::retention_options>::entries.size());

@@ -103,6 +103,9 @@ TEST_CASE("option tables: C constants, names and keys agree") {
   CHECK_CONSTANT(crmkit::fit_options, CRMKIT_BTYD_STANDARD_ERRORS, bt);
   CHECK_CONSTANT(crmkit::fit_options, CRMKIT_BTYD_TOL, bt);
   CHECK_CONSTANT(crmkit::fit_options, CRMKIT_BTYD_PARAMETER_BOUND, bt);
+  CHECK_CONSTANT(crmkit::fit_options, CRMKIT_BTYD_N_STARTS, bt);
+  CHECK_CONSTANT(crmkit::fit_options, CRMKIT_BTYD_SEED, bt);
+  CHECK_CONSTANT(crmkit::fit_options, CRMKIT_BTYD_FALLBACK, bt);
   check_all_seen<crmkit::fit_options>(bt);
 
   CHECK_CONSTANT(crmkit::csv_read_options, CRMKIT_CSV_DELIMITER, csv);

@@ -75,6 +75,15 @@ typedef struct crmkit_btyd crmkit_btyd;
 #define CRMKIT_BTYD_ZERO_SPEND 3
 /** 1 (default): compute standard errors after a fit; 0: skip them. */
 #define CRMKIT_BTYD_STANDARD_ERRORS 4
+/** Starts of the optimisation (1..1000): the given or default start plus n - 1 deterministic
+ *  perturbations of it from CRMKIT_BTYD_SEED; the lowest objective wins
+ *  (crmkit_btyd_fit_diagnostics names the start). Default 1. */
+#define CRMKIT_BTYD_N_STARTS 5
+/** Seed of the perturbed starts (0..4294967295). Default 0. */
+#define CRMKIT_BTYD_SEED 6
+/** 1 (default): when BFGS stops early (line search failed, not finite, iteration limit),
+ *  Nelder-Mead on the log-parameters from its best point, then BFGS again; 0: off. */
+#define CRMKIT_BTYD_FALLBACK 7
 
 /* Double settings (crmkit_btyd_set_double / crmkit_btyd_get_double). */
 /** Convergence tolerance on the gradient of the mean log-likelihood (finite, > 0). Default 1e-9. */
@@ -199,6 +208,29 @@ CRMKIT_API int crmkit_btyd_fit_report(const crmkit_btyd* model, int32_t* out_sta
  * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
  */
 CRMKIT_API int crmkit_btyd_fit_message(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed);
+
+/**
+ * The last fit's diagnostics (the shared getter of crmkit/c/fit_report.h). Any out pointer may be NULL.
+ * @param[out] out_hessian_condition 2-norm condition number of the Hessian at the returned
+ *        parameters, in the parameters of crmkit_btyd_standard_errors (NaN when not computed:
+ *        standard errors off, a boundary solution, a failed fit; inf when singular).
+ * @param[out] out_n_starts starts tried (CRMKIT_BTYD_N_STARTS).
+ * @param[out] out_best_start the start whose result was kept (0: the given or default one).
+ * @param[out] out_fallback_used 1 when the fallback ran on that start (CRMKIT_BTYD_FALLBACK), else 0.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT (handle NULL); CRMKIT_E_NOT_FITTED (no fit yet).
+ */
+CRMKIT_API int crmkit_btyd_fit_diagnostics(const crmkit_btyd* model, double* out_hessian_condition,
+                                           int32_t* out_n_starts, int32_t* out_best_start,
+                                           int32_t* out_fallback_used);
+
+/**
+ * Why the last fit's standard errors are missing or NaN ("not requested", "boundary
+ * solution: ...", "Hessian not positive definite ...", "fit failed: ..."); empty when they
+ * were computed. Two-call text protocol as crmkit_btyd_fit_message.
+ * @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL.
+ */
+CRMKIT_API int crmkit_btyd_fit_standard_errors_note(const crmkit_btyd* model, char* buf, size_t cap,
+                                                    size_t* out_needed);
 
 /**
  * Saves the fitted model as a model document (crmkit/core/model_document.hpp: TOML with the
@@ -605,6 +637,12 @@ typedef struct crmkit_retention crmkit_retention;
 #define CRMKIT_RETENTION_N_THREADS 2
 /** 1 (default): standard errors after a fit; 0: skip them. */
 #define CRMKIT_RETENTION_STANDARD_ERRORS 4
+/** Starts of the optimisation (1..1000; as CRMKIT_BTYD_N_STARTS). Default 1. */
+#define CRMKIT_RETENTION_N_STARTS 5
+/** Seed of the perturbed starts (0..4294967295). Default 0. */
+#define CRMKIT_RETENTION_SEED 6
+/** 1 (default): Nelder-Mead then BFGS again when BFGS stops early (as CRMKIT_BTYD_FALLBACK). */
+#define CRMKIT_RETENTION_FALLBACK 7
 /** Convergence tolerance on the gradient (finite, > 0; double). Default 1e-9. */
 #define CRMKIT_RETENTION_TOL 101
 /** A parameter beyond [1/bound, bound] stops the fit with CRMKIT_FIT_BOUNDARY (> 1; double). Default 1e6. */
@@ -697,6 +735,18 @@ CRMKIT_API int crmkit_retention_fit_report(const crmkit_retention* model, int32_
  *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL. */
 CRMKIT_API int crmkit_retention_fit_message(const crmkit_retention* model, char* buf, size_t cap,
                                             size_t* out_needed);
+
+/** The last fit's diagnostics (as crmkit_btyd_fit_diagnostics); any out pointer may be NULL.
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED (no fit yet). */
+CRMKIT_API int crmkit_retention_fit_diagnostics(const crmkit_retention* model, double* out_hessian_condition,
+                                                int32_t* out_n_starts, int32_t* out_best_start,
+                                                int32_t* out_fallback_used);
+
+/** Why the last fit's standard errors are missing (as crmkit_btyd_fit_standard_errors_note),
+ *  two-call text protocol.
+ *  @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED; CRMKIT_E_BUFFER_TOO_SMALL. */
+CRMKIT_API int crmkit_retention_fit_standard_errors_note(const crmkit_retention* model, char* buf, size_t cap,
+                                                         size_t* out_needed);
 
 /** The fitted model as a model document (crmkit/core/model_document.hpp; kind "sbg" or
  *  "bdw"), two-call protocol. @return CRMKIT_OK; CRMKIT_E_INVALID_ARGUMENT; CRMKIT_E_NOT_FITTED;

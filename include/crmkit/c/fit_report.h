@@ -17,10 +17,26 @@
  * out_gradient_norm its convergence measure (BTYD and logistic: largest gradient
  * component; k-means: the last total squared centre shift). Any out pointer may be NULL.
  * The message ("line search failed: ...", "labels unchanged", empty when a gradient fit
- * converged) uses the two-call text protocol: pass cap, get *out_needed (bytes including
+ * converged at its first attempt from a single start) uses the two-call text protocol: pass cap, get *out_needed (bytes including
  * the NUL) and CRMKIT_E_BUFFER_TOO_SMALL when cap is too small.
  * Both return CRMKIT_E_NOT_FITTED before a fit (a handle loaded from a model document
  * carries the report of the fit that produced it; one given parameters directly has none).
+ *
+ * The handles whose fit computes a Hessian (crmkit_btyd, crmkit_retention) add two more:
+ *
+ *   int crmkit_<model>_fit_diagnostics(const crmkit_<model>* h, double* out_hessian_condition,
+ *                                      int32_t* out_n_starts, int32_t* out_best_start,
+ *                                      int32_t* out_fallback_used);
+ *   int crmkit_<model>_fit_standard_errors_note(const crmkit_<model>* h, char* buf, size_t cap,
+ *                                               size_t* out_needed);
+ *
+ * out_hessian_condition is the 2-norm condition number of the Hessian at the returned
+ * parameters in the parameterisation of the standard errors (NaN when none was computed);
+ * out_n_starts and out_best_start the starts tried and the one kept (option N_STARTS);
+ * out_fallback_used 1 when BFGS stopped early and the fallback (Nelder-Mead, then BFGS
+ * again; option FALLBACK) ran. The note says why standard errors are missing ("not
+ * requested", "boundary solution: ...", "Hessian not positive definite ...", "fit failed:
+ * ..."), empty when they were computed.
  *
  * Not converging is not an error: the fit returns CRMKIT_OK and the status says so.
  *

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,19 @@ struct fit_options {
   bool standard_errors = true;  ///< compute standard errors from the Hessian at the optimum
   /// Gamma-Gamma only: a repeat buyer with zero spend is an error or left out.
   zero_spend_policy zero_spend = zero_spend_policy::reject;
+  /// Starts of the optimisation: the given (or default) start, then n_starts - 1
+  /// deterministic perturbations of it (each log-parameter moved by a uniform draw in
+  /// [-2, 2], i.e. the parameter scaled by e^-2..e^2; covariate weights moved by [-1, 1])
+  /// drawn from `seed`. The start with the lowest objective wins (ties: the earlier start);
+  /// fit_report::best_start names it. 1 (default) is a single start.
+  int n_starts = 1;
+  std::uint32_t seed = 0;  ///< seed of the perturbed starts (ignored when n_starts = 1)
+  /// When BFGS stops early (line search failed, objective not finite, iteration limit),
+  /// restart from its best point with Nelder-Mead on the log-parameters (at most max_iter
+  /// iterations), then polish with BFGS (at most max_iter iterations), and keep the result
+  /// if it is better; fit_report::fallback_used says it happened. A fit that converges or
+  /// stops at a boundary is unaffected, so this changes no converging fit.
+  bool fallback = true;
 };
 
 /// The description of fit_options from which the C ABI (`crmkit_btyd_set_int`,
@@ -60,11 +74,14 @@ struct fit_options {
 template <>
 struct option_table<fit_options> {
   static constexpr std::string_view c_prefix = "CRMKIT_BTYD_";
-  static constexpr std::array<option_spec<fit_options>, 6> entries{{
+  static constexpr std::array<option_spec<fit_options>, 9> entries{{
       CRMKIT_OPTION(fit_options, 1, max_iter, integer, 0, 2147483647, "BFGS iteration limit"),
       CRMKIT_OPTION(fit_options, 2, n_threads, integer, 1, max_threads, "threads; results do not depend on it"),
       CRMKIT_OPTION(fit_options, 3, zero_spend, enumeration, 0, 1, "Gamma-Gamma zero spend: 0 reject, 1 drop"),
       CRMKIT_OPTION(fit_options, 4, standard_errors, flag, 0, 1, "standard errors from the Hessian"),
+      CRMKIT_OPTION(fit_options, 5, n_starts, integer, 1, 1000, "starts: the given one plus perturbed ones"),
+      CRMKIT_OPTION(fit_options, 6, seed, integer, 0, 4294967295.0, "seed of the perturbed starts"),
+      CRMKIT_OPTION(fit_options, 7, fallback, flag, 0, 1, "Nelder-Mead then BFGS again when BFGS stops early"),
       CRMKIT_OPTION(fit_options, 101, tol, real, option_positive, option_finite, "tolerance on the gradient norm"),
       CRMKIT_OPTION(fit_options, 102, parameter_bound, real, 1.0000000000000002, option_finite,
                     "a parameter beyond [1/bound, bound] stops the fit (> 1)"),

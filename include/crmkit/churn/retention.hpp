@@ -126,6 +126,9 @@ struct retention_options {
   bool standard_errors = true;  ///< standard errors from the Hessian at the optimum
   /// Start values in the model's parameter order; empty: alpha = beta = 1 (and c = 1).
   std::vector<double> initial_params;
+  int n_starts = 1;        ///< starts of the optimisation (as fit_options::n_starts)
+  std::uint32_t seed = 0;  ///< seed of the perturbed starts (as fit_options::seed)
+  bool fallback = true;    ///< Nelder-Mead then BFGS when BFGS stops early (as fit_options::fallback)
 };
 
 /// The description of retention_options from which the C ABI (`crmkit_retention_set_int`,
@@ -134,10 +137,13 @@ struct retention_options {
 template <>
 struct option_table<retention_options> {
   static constexpr std::string_view c_prefix = "CRMKIT_RETENTION_";
-  static constexpr std::array<option_spec<retention_options>, 5> entries{{
+  static constexpr std::array<option_spec<retention_options>, 8> entries{{
       CRMKIT_OPTION(retention_options, 1, max_iter, integer, 0, 2147483647, "BFGS iteration limit"),
       CRMKIT_OPTION(retention_options, 2, n_threads, integer, 1, max_threads, "threads; results do not depend on it"),
       CRMKIT_OPTION(retention_options, 4, standard_errors, flag, 0, 1, "standard errors from the Hessian"),
+      CRMKIT_OPTION(retention_options, 5, n_starts, integer, 1, 1000, "starts: the given one plus perturbed ones"),
+      CRMKIT_OPTION(retention_options, 6, seed, integer, 0, 4294967295.0, "seed of the perturbed starts"),
+      CRMKIT_OPTION(retention_options, 7, fallback, flag, 0, 1, "Nelder-Mead then BFGS again when BFGS stops early"),
       CRMKIT_OPTION(retention_options, 101, tol, real, option_positive, option_finite, "tolerance on the gradient norm"),
       CRMKIT_OPTION(retention_options, 102, parameter_bound, real, 1.0000000000000002, option_finite,
                     "a parameter beyond [1/bound, bound] stops the fit (> 1)"),

@@ -45,6 +45,9 @@ inline fit_options to_fit_options(const retention_options& o) {
   f.parameter_bound = o.parameter_bound;
   f.standard_errors = o.standard_errors;
   f.initial_params = o.initial_params;
+  f.n_starts = o.n_starts;
+  f.seed = o.seed;
+  f.fallback = o.fallback;
   return f;
 }
 
@@ -192,6 +195,10 @@ CRMKIT_FUNC fit_report retention_model::fit(std::span<const double> periods, std
                                  fmt::join(params, ", "));
     report.standard_errors.assign(report.standard_errors.size(), std::numeric_limits<double>::quiet_NaN());
     report.covariance.assign(report.covariance.size(), std::numeric_limits<double>::quiet_NaN());
+    report.hessian_condition = std::numeric_limits<double>::quiet_NaN();
+    if (fo.standard_errors)
+      report.standard_errors_note = "boundary solution: parameter beta goes to infinity (no customer cancelled), where "
+                                    "the Hessian is singular";
   }
   if (!params.empty()) {
     p_ = {};

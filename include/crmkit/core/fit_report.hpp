@@ -19,11 +19,12 @@
 /// BTYD likelihoods that rise towards a parameter-space boundary. Not converging is an
 /// expected numerical outcome, not an exception (docs/conventions.md, "Errors in C++").
 ///
-/// Memory: a few scalars, the message and (BTYD) one standard error per parameter and the
-/// k x k parameter covariance.
+/// Memory: a few scalars, the message, the standard-error note and (BTYD) one standard error
+/// per parameter and the k x k parameter covariance.
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,7 +37,9 @@ CRMKIT_BEGIN_NAMESPACE
 /// How a fit ended. The values are those of the C constants CRMKIT_FIT_*.
 enum class fit_status : int {
   /// The fitter's convergence test held (BTYD and logistic: gradient norm <= tol; k-means:
-  /// no label changed, or the centre shift fell below tol; the message says which).
+  /// no label changed, or the centre shift fell below tol; the message says which). BTYD
+  /// fits also stop as converged at the precision floor: no step lowered the objective for
+  /// 20 iterations while the gradient norm was within 1000 tol (the message says so).
   converged = 0,
   /// A parameter left [1/parameter_bound, parameter_bound] while the gradient was still
   /// large: the likelihood keeps rising towards a boundary of the parameter space (no
@@ -116,6 +119,29 @@ struct fit_report {
   /// the Hessian is not positive definite or the fit ended at a boundary; empty when not
   /// requested or not applicable.
   std::vector<double> covariance;
+  /// The 2-norm condition number (largest / smallest absolute eigenvalue) of the Hessian of
+  /// the objective at the returned parameters, in the parameterisation of standard_errors
+  /// and covariance (BTYD and retention: the model's natural parameters, so that it equals
+  /// cond(inverse(covariance)) when that exists; covariate models: base parameters and
+  /// covariate weights). Infinite when the Hessian is singular; NaN when no Hessian was
+  /// computed (standard errors not requested, a boundary solution, a failed fit, and every
+  /// fitter without a Hessian: logistic regression, k-means, ALS).
+  double hessian_condition = std::numeric_limits<double>::quiet_NaN();
+  /// Why standard_errors are missing or NaN: empty when they were computed; otherwise
+  /// "not requested", "boundary solution: ..." (the Hessian is singular at the limit),
+  /// "Hessian not positive definite ..." or "fit failed: ...". Empty for fitters that never
+  /// compute standard errors.
+  std::string standard_errors_note;
+  /// Starts tried (fit_options::n_starts: the given start plus deterministic perturbed
+  /// ones); 1 for a single start and for fitters without multi-start.
+  int n_starts = 1;
+  /// Which start gave the returned parameters (0: the given or default start).
+  int best_start = 0;
+  /// True when the first optimiser (BFGS) stopped early (line search failed, not finite,
+  /// iteration limit) on the winning start and the fallback (Nelder-Mead on the
+  /// log-parameters from BFGS's best point, then BFGS again) took over; the message then
+  /// says so.
+  bool fallback_used = false;
 
   [[nodiscard]] bool converged() const noexcept { return status == fit_status::converged; }
 };

@@ -86,9 +86,15 @@ fit_report run_covariate_fit(Objective& objective, std::vector<double> theta, st
                              const char* const* base_names, std::size_t n_rows, double total, double l2,
                              const fit_options& options, std::vector<double>& p) {
   const std::size_t K = theta.size();
-  const auto result = minimize_bfgs(objective, std::move(theta), options.max_iter, options.tol,
-                                    std::log(options.parameter_bound));
+  validate_options(options, "fit");  // the ranges of option_table<fit_options>
+  const robust_result robust =
+      minimize_robust(objective, theta, options.max_iter, options.tol, std::log(options.parameter_bound),
+                      options.n_starts, options.seed, options.fallback, n_base);
+  const bfgs_result& result = robust.best;
   fit_report report;
+  report.n_starts = robust.n_starts;
+  report.best_start = robust.best_start;
+  report.fallback_used = robust.fallback_used;
   report.status = result.status;
   report.iterations = result.iterations;
   report.evaluations = result.evaluations;
@@ -105,6 +111,8 @@ fit_report run_covariate_fit(Objective& objective, std::vector<double> theta, st
   if (!finite) {
     report.status = fit_status::numerical_failure;
     report.message = "not finite: the objective or a parameter is not finite";
+    append_message(report.message, robust_note(robust, total));
+    report.standard_errors_note = "fit failed: no finite parameters";
     p.clear();
     return report;
   }
@@ -125,9 +133,17 @@ fit_report run_covariate_fit(Objective& objective, std::vector<double> theta, st
     report.message = fmt::format("line search failed: no step decreased the objective with gradient norm {:.3g}",
                                  report.gradient_norm);
   }
+  if (result.precision_floor) report.message = precision_floor_message(report.gradient_norm, options.tol);
+  append_message(report.message, robust_note(robust, total));
+  if (!options.standard_errors) report.standard_errors_note = "not requested";
   if (options.standard_errors) {
     report.covariance.assign(K * K, std::numeric_limits<double>::quiet_NaN());
-    if (report.status != fit_status::boundary) {
+    if (report.status == fit_status::boundary) {
+      const auto k = static_cast<std::size_t>(result.boundary_index);
+      report.standard_errors_note = fmt::format(
+          "boundary solution: {} is at the limit of the parameter space, where the Hessian is singular",
+          k < n_base ? std::string(base_names[k]) : fmt::format("covariate weight {}", k - n_base));
+    } else {
       // Hessian of the total penalised objective in theta by central differences of the
       // analytic gradient; then the covariance of (base, gamma) by the Jacobian
       // diag(p_0..n_base-1, 1, ..., 1).
@@ -145,6 +161,14 @@ fit_report run_covariate_fit(Objective& objective, std::vector<double> theta, st
           h(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = total * (gplus[i] - gminus[i]) / 2e-5;
       }
       h = 0.5 * (h + h.transpose()).eval();
+      {  // the condition in the reported parameterisation (base parameters, weights): J^-1 H J^-1
+        Eigen::MatrixXd hn = h;
+        for (std::size_t i = 0; i < K; ++i)
+          for (std::size_t j = 0; j < K; ++j)
+            hn(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) /=
+                (i < n_base ? p[i] : 1.0) * (j < n_base ? p[j] : 1.0);
+        report.hessian_condition = condition_number(hn);
+      }
       const Eigen::LLT<Eigen::MatrixXd> llt(h);
       if (llt.info() == Eigen::Success) {
         const Eigen::MatrixXd inv = llt.solve(Eigen::MatrixXd::Identity(ki, ki));
@@ -155,6 +179,8 @@ fit_report run_covariate_fit(Objective& objective, std::vector<double> theta, st
       } else {
         report.message += std::string(report.message.empty() ? "" : "; ") +
                           "standard errors missing: the Hessian of the objective is not positive definite";
+        report.standard_errors_note =
+            "Hessian not positive definite at the returned parameters (a saddle point or a flat direction)";
       }
     }
     report.standard_errors = standard_errors_of(report.covariance, K);

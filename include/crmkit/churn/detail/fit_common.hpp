@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
@@ -17,13 +18,44 @@
 CRMKIT_BEGIN_NAMESPACE
 namespace detail {
 
-/// The usual epilogue of a BTYD fit: optimise, refuse non-finite parameters as a success,
-/// compute standard errors, fill the report. `params` comes back empty when the fit
-/// produced nothing usable (numerical_failure, "not finite").
+/// The message of a fit that needed the fallback or several starts (appended to the
+/// status message; empty when neither happened).
+inline std::string robust_note(const robust_result& r, double total_weight) {
+  std::string note;
+  if (r.fallback_used)
+    note = fmt::format("BFGS stopped early ({}, objective {:.10g}); the fallback (Nelder-Mead on the log-parameters, "
+                       "then BFGS) {} (objective {:.10g})",
+                       r.first_status == fit_status::iteration_limit ? "iteration limit" : "line search failed or "
+                                                                                            "not finite",
+                       r.first_objective * total_weight,
+                       r.best.status == fit_status::converged ? "converged" : "ended " + std::string(status_name(r.best.status)),
+                       r.best.f * total_weight);
+  if (r.n_starts > 1)
+    note += fmt::format("{}best of {} starts: start {}", note.empty() ? "" : "; ", r.n_starts, r.best_start);
+  return note;
+}
+
+/// The message of a fit that converged at the precision floor (bfgs_result::precision_floor).
+inline std::string precision_floor_message(double gradient_norm, double tol) {
+  return fmt::format("converged at the precision floor: the objective stopped decreasing for {} iterations with "
+                     "gradient norm {:.3g} (tol {:g}, accepted up to 1000 tol)",
+                     bfgs_stall_limit, gradient_norm, tol);
+}
+
+/// Appends `extra` to `message` with "; " between.
+inline void append_message(std::string& message, const std::string& extra) {
+  if (extra.empty()) return;
+  message += (message.empty() ? "" : "; ") + extra;
+}
+
+/// The usual epilogue of a BTYD fit: optimise (BFGS; the fallback and the extra starts of
+/// fit_options), refuse non-finite parameters as a success, compute standard errors and the
+/// Hessian's condition, fill the report. `params` comes back empty when the fit produced
+/// nothing usable (numerical_failure, "not finite").
 ///
 /// `warm` (optional) is a fit of the same objective on a subsample: when it converged, the
-/// optimisation starts from its point and inverse Hessian instead of `start`, and its
-/// iterations and evaluations count in the report.
+/// first start is its point and inverse Hessian instead of `start`, and its iterations and
+/// evaluations count in the report (further starts perturb `start` as usual).
 template <class Objective>
 fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const fit_options& options,
                         std::size_t n_rows, std::size_t n_groups, double total_weight, std::vector<double>& params,
@@ -31,13 +63,10 @@ fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const f
   validate_options(options, "fit");  // the ranges of option_table<fit_options>
   std::vector<double> theta(start.size());
   for (std::size_t i = 0; i < start.size(); ++i) theta[i] = std::log(start[i]);
-  const bool use_warm = warm != nullptr && warm->status == fit_status::converged && warm->x.size() == theta.size();
-  auto result = minimize_bfgs(objective, use_warm ? warm->x : theta, options.max_iter, options.tol,
-                              std::log(options.parameter_bound), use_warm ? &warm->inverse_hessian : nullptr);
-  if (use_warm) {
-    result.iterations += warm->iterations;
-    result.evaluations += warm->evaluations;
-  }
+  const robust_result robust =
+      minimize_robust(objective, theta, options.max_iter, options.tol, std::log(options.parameter_bound),
+                      options.n_starts, options.seed, options.fallback, theta.size(), warm);
+  const bfgs_result& result = robust.best;
   fit_report report;
   report.status = result.status;
   report.iterations = result.iterations;
@@ -47,6 +76,9 @@ fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const f
   report.log_likelihood = -result.f * total_weight;
   report.objective = result.f * total_weight;
   report.gradient_norm = result.gradient_norm;
+  report.n_starts = robust.n_starts;
+  report.best_start = robust.best_start;
+  report.fallback_used = robust.fallback_used;
   params.resize(start.size());
   for (std::size_t i = 0; i < start.size(); ++i) params[i] = std::exp(result.x[i]);
   bool finite = std::isfinite(result.f);
@@ -54,6 +86,8 @@ fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const f
   if (!finite) {
     report.status = fit_status::numerical_failure;
     report.message = "not finite: the objective or a parameter is not finite";
+    append_message(report.message, robust_note(robust, total_weight));
+    report.standard_errors_note = "fit failed: no finite parameters";
     params.clear();  // nothing usable: the caller keeps its previous state
     return report;
   }
@@ -72,15 +106,28 @@ fit_report run_btyd_fit(Objective& objective, std::vector<double> start, const f
   } else if (report.status == fit_status::numerical_failure) {
     report.message = fmt::format("line search failed: no step decreased the objective with gradient norm {:.3g}",
                                  report.gradient_norm);
+  } else if (result.precision_floor) {
+    report.message = precision_floor_message(report.gradient_norm, options.tol);
   }
+  append_message(report.message, robust_note(robust, total_weight));
   if (options.standard_errors) {
     if (report.status == fit_status::boundary) {  // the Hessian is singular at the limit
+      const auto k = static_cast<std::size_t>(result.boundary_index);
       report.standard_errors.assign(params.size(), std::numeric_limits<double>::quiet_NaN());
       report.covariance.assign(params.size() * params.size(), std::numeric_limits<double>::quiet_NaN());
+      report.standard_errors_note =
+          fmt::format("boundary solution: parameter {} is at the limit of the parameter space, where the Hessian is "
+                      "singular",
+                      k < names.size() ? names[k] : "?");
     } else {
-      report.covariance = covariance_log_space(objective, result.x, total_weight);
+      report.covariance = covariance_log_space(objective, result.x, total_weight, &report.hessian_condition);
       report.standard_errors = standard_errors_of(report.covariance, params.size());
+      if (!report.covariance.empty() && std::isnan(report.covariance[0]))
+        report.standard_errors_note =
+            "Hessian not positive definite at the returned parameters (a saddle point or a flat direction)";
     }
+  } else {
+    report.standard_errors_note = "not requested";
   }
   return report;
 }

@@ -49,6 +49,8 @@ class document_reader {
   document_reader& operator=(const document_reader&) = delete;
 
   [[nodiscard]] bool has_section(std::string_view section) const;
+  /// Whether `section` has `key` (optional keys of newer documents).
+  [[nodiscard]] bool has_key(std::string_view section, std::string_view key) const;
   /// A finite number (or any double with `finite` false).
   [[nodiscard]] double number(std::string_view section, std::string_view key, bool finite = true) const;
   /// A finite number > 0.
