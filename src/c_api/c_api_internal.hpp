@@ -153,6 +153,12 @@ template <class... Args>
               fmt::format("{}: {}", function, fmt::format(message, std::forward<Args>(args)...)));
 }
 
+// Throws crmkit::error(code, "function: <message>").
+template <class... Args>
+[[noreturn]] void fail(errc code, const char* function, fmt::format_string<Args...> message, Args&&... args) {
+  throw error(code, fmt::format("{}: {}", function, fmt::format(message, std::forward<Args>(args)...)));
+}
+
 // `p`, or throws invalid_argument naming `function` and `argument` when it is NULL; used
 // through CRMKIT_NOT_NULL so that a one-line body checks and uses a pointer at once.
 template <class T>
@@ -282,6 +288,39 @@ void copy_ids_out(std::size_t n, Id id, char* buf, std::size_t cap, std::size_t*
     ::crmkit::capi::option_bounds<decltype(handle::options)>(key, out_lo, out_hi, out_default, __func__); \
     CRMKIT_API_END();                                                                           \
   }
+// The fit-report getters of crmkit/c/fit_report.h (crmkit_<x>_fit_report, _fit_message) of a
+// handle whose crmkit::fit_report is the expression `report` of the handle argument `param`
+// (evaluated in each body, so it may check the handle and name __func__).
+#define CRMKIT_C_FIT_REPORT(handle, param, report)                                              \
+  CRMKIT_API int handle##_fit_report(const handle* param, int32_t* out_status, int32_t* out_iterations, \
+                                     double* out_objective, double* out_gradient_norm) {        \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::capi::write_fit_report((report), out_status, out_iterations, out_objective, out_gradient_norm); \
+    CRMKIT_API_END();                                                                           \
+  }                                                                                             \
+  CRMKIT_API int handle##_fit_message(const handle* param, char* buf, size_t cap, size_t* out_needed) { \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::capi::write_fit_message((report), buf, cap, out_needed, __func__);               \
+    CRMKIT_API_END();                                                                           \
+  }
+// The diagnostics of a multi-start fit with a Hessian (crmkit_<x>_fit_diagnostics and
+// _fit_standard_errors_note), as CRMKIT_C_FIT_REPORT.
+#define CRMKIT_C_FIT_DIAGNOSTICS(handle, param, report)                                         \
+  CRMKIT_API int handle##_fit_diagnostics(const handle* param, double* out_hessian_condition,   \
+                                          int32_t* out_n_starts, int32_t* out_best_start,       \
+                                          int32_t* out_fallback_used) {                         \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::capi::write_fit_diagnostics((report), out_hessian_condition, out_n_starts, out_best_start, \
+                                          out_fallback_used);                                   \
+    CRMKIT_API_END();                                                                           \
+  }                                                                                             \
+  CRMKIT_API int handle##_fit_standard_errors_note(const handle* param, char* buf, size_t cap,  \
+                                                   size_t* out_needed) {                        \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::capi::copy_out((report).standard_errors_note, buf, cap, out_needed, __func__);   \
+    CRMKIT_API_END();                                                                           \
+  }
+
 // All five accessors (set/get int and double, bounds) of an options-bearing handle.
 #define CRMKIT_C_OPTIONS(handle, param) \
   CRMKIT_C_INT_OPTIONS(handle, param)   \

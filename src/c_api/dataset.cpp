@@ -87,8 +87,7 @@ std::size_t filter_slot(const char* function, std::int32_t key) {
 
 const crmkit::order_lines& lines_of(const crmkit_dataset& dataset, const char* function) {
   const crmkit::order_lines* lines = dataset.data.transactions().lines();
-  if (lines == nullptr)
-    throw error(errc::not_found, fmt::format("{}: the dataset was not read with an order column", function));
+  if (lines == nullptr) fail(errc::not_found, function, "the dataset was not read with an order column");
   return *lines;
 }
 
@@ -303,7 +302,7 @@ CRMKIT_API int crmkit_dataset_customer_index(const crmkit_dataset* dataset, cons
   *out_index = -1;
   CRMKIT_CHECK_NOT_NULL(dataset, id);
   const std::int32_t index = dataset->data.customers().find(id);
-  if (index < 0) throw error(errc::not_found, fmt::format("{}: no customer with id '{}'", __func__, id));
+  if (index < 0) fail(errc::not_found, __func__, "no customer with id '{}'", id);
   *out_index = index;
   CRMKIT_API_END();
 }
@@ -316,8 +315,7 @@ CRMKIT_API int crmkit_dataset_customer_locations(const crmkit_dataset* dataset, 
   *out_latitude = nullptr;
   *out_n = 0;
   const auto& customers = dataset->data.customers();
-  if (!customers.has_locations())
-    throw error(errc::not_found, fmt::format("{}: the dataset has no customer locations", __func__));
+  if (!customers.has_locations()) fail(errc::not_found, __func__, "the dataset has no customer locations");
   *out_longitude = customers.longitude().data();
   *out_latitude = customers.latitude().data();
   *out_n = customers.size();
@@ -397,8 +395,7 @@ CRMKIT_API int crmkit_dataset_filtered_lines(const crmkit_dataset* dataset, int3
   const auto& listed = dataset->filtered[filter_slot(__func__, filter)].first_lines;
   *out_n = listed.size();
   if (cap < listed.size())
-    throw error(errc::buffer_too_small,
-                fmt::format("{}: buffer too small: {} entries needed, capacity {}", __func__, listed.size(), cap));
+    fail(errc::buffer_too_small, __func__, "buffer too small: {} entries needed, capacity {}", listed.size(), cap);
   for (std::size_t i = 0; i < listed.size(); ++i) lines[i] = listed[i];
   CRMKIT_API_END();
 }

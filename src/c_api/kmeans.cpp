@@ -27,9 +27,7 @@ namespace {
 using crmkit::feature_matrix;
 
 const crmkit::kmeans_result& fitted(const crmkit_kmeans* h, const char* function) {
-  if (!h->fit)
-    throw error(errc::not_fitted, fmt::format("{}: the k-means handle has no model; call crmkit_kmeans_fit first",
-                                              function));
+  if (!h->fit) fail(errc::not_fitted, function, "the k-means handle has no model; call crmkit_kmeans_fit first");
   return *h->fit;
 }
 
@@ -139,21 +137,7 @@ CRMKIT_API int crmkit_kmeans_stats(const crmkit_kmeans* kmeans, double* out_iner
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_kmeans_fit_report(const crmkit_kmeans* kmeans, int32_t* out_status, int32_t* out_iterations,
-                                        double* out_objective, double* out_gradient_norm) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  write_fit_report(fitted(kmeans, __func__).report, out_status, out_iterations, out_objective,
-                                 out_gradient_norm);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_kmeans_fit_message(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  write_fit_message(fitted(kmeans, __func__).report, buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_FIT_REPORT(crmkit_kmeans, kmeans, fitted(CRMKIT_NOT_NULL(kmeans), __func__).report)
 
 CRMKIT_API int crmkit_kmeans_save(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();

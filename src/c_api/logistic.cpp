@@ -26,9 +26,7 @@ namespace {
 
 const crmkit::logistic_regression& fitted(const crmkit_logistic* h, const char* function) {
   if (!h->model)
-    throw error(errc::not_fitted,
-                fmt::format("{}: the logistic regression handle has no model; call crmkit_logistic_fit first",
-                            function));
+    fail(errc::not_fitted, function, "the logistic regression handle has no model; call crmkit_logistic_fit first");
   return *h->model;
 }
 
@@ -75,21 +73,7 @@ CRMKIT_API int crmkit_logistic_n_features(const crmkit_logistic* logistic, size_
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_logistic_fit_report(const crmkit_logistic* logistic, int32_t* out_status, int32_t* out_iterations,
-                                          double* out_objective, double* out_gradient_norm) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  write_fit_report(fitted(logistic, __func__).report(), out_status, out_iterations, out_objective,
-                                 out_gradient_norm);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_fit_message(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  write_fit_message(fitted(logistic, __func__).report(), buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_FIT_REPORT(crmkit_logistic, logistic, fitted(CRMKIT_NOT_NULL(logistic), __func__).report())
 
 CRMKIT_API int crmkit_logistic_coef(const crmkit_logistic* logistic, int32_t units, double* out, size_t cap,
                                     double* out_intercept) {

@@ -49,22 +49,17 @@ namespace {
 
 
 const crmkit_rules::result& fitted(const crmkit_rules* h, const char* function) {
-  if (!h->fit)
-    throw error(errc::not_fitted,
-                fmt::format("{}: the rules handle has no result; call crmkit_rules_fit_baskets first", function));
+  if (!h->fit) fail(errc::not_fitted, function, "the rules handle has no result; call crmkit_rules_fit_baskets first");
   return *h->fit;
 }
 
 const crmkit::als_model& fitted(const crmkit_als* h, const char* function) {
-  if (!h->model)
-    throw error(errc::not_fitted, fmt::format("{}: the ALS handle has no model; call crmkit_als_fit first", function));
+  if (!h->model) fail(errc::not_fitted, function, "the ALS handle has no model; call crmkit_als_fit first");
   return *h->model;
 }
 
 const crmkit::item_knn_model& fitted(const crmkit_item_knn* h, const char* function) {
-  if (!h->model)
-    throw error(errc::not_fitted,
-                fmt::format("{}: the item kNN handle has no model; call crmkit_item_knn_fit first", function));
+  if (!h->model) fail(errc::not_fitted, function, "the item kNN handle has no model; call crmkit_item_knn_fit first");
   return *h->model;
 }
 
@@ -446,19 +441,7 @@ CRMKIT_API int crmkit_als_item_factors(const crmkit_als* als, double* out, size_
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_als_fit_report(const crmkit_als* als, int32_t* out_status, int32_t* out_iterations,
-                                     double* out_objective, double* out_gradient_norm) {
-  CRMKIT_API_BEGIN();
-  write_fit_report(fitted(CRMKIT_NOT_NULL(als), __func__).report, out_status, out_iterations,
-                                 out_objective, out_gradient_norm);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_fit_message(const crmkit_als* als, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  write_fit_message(fitted(CRMKIT_NOT_NULL(als), __func__).report, buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_FIT_REPORT(crmkit_als, als, fitted(CRMKIT_NOT_NULL(als), __func__).report)
 
 CRMKIT_API int crmkit_als_recommend(const crmkit_als* als, size_t top_n, int32_t exclude_bought, int32_t* out_items,
                                     double* out_scores, int32_t* out_cold_start, size_t cap) {

@@ -21,8 +21,7 @@ namespace {
 
 
 const crmkit::pareto_result& fitted_or_throw(const crmkit_pareto* p, const char* function) {
-  if (!p->result)
-    throw error(errc::not_fitted, fmt::format("{}: no analysis yet; call crmkit_pareto_fit() first", function));
+  if (!p->result) fail(errc::not_fitted, function, "no analysis yet; call crmkit_pareto_fit() first");
   return *p->result;
 }
 

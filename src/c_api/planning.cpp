@@ -29,8 +29,7 @@ namespace {
 std::vector<double> copy_of(const double* p, std::size_t n) { return p == nullptr ? std::vector<double>{} : std::vector<double>(p, p + n); }
 
 const crmkit::vrp_result& solved_or_throw(const crmkit_vrp* v, const char* function) {
-  if (!v->result)
-    throw error(errc::not_fitted, fmt::format("{}: no plan yet; call crmkit_vrp_solve() first", function));
+  if (!v->result) fail(errc::not_fitted, function, "no plan yet; call crmkit_vrp_solve() first");
   return *v->result;
 }
 

@@ -31,7 +31,7 @@ namespace {
 
 template <class Handle>
 const auto& last_or_throw(const std::optional<Handle>& v, const char* function, const char* call) {
-  if (!v) throw error(errc::not_fitted, fmt::format("{}: no result yet; call {}() first", function, call));
+  if (!v) fail(errc::not_fitted, function, "no result yet; call {}() first", call);
   return *v;
 }
 

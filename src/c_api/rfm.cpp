@@ -30,16 +30,14 @@ namespace {
 
 
 const crmkit_rfm::results& fitted_or_throw(const crmkit_rfm* rfm, const char* function) {
-  if (!rfm->fitted)
-    throw error(errc::not_fitted, fmt::format("{}: no results yet; call crmkit_rfm_compute() first", function));
+  if (!rfm->fitted) fail(errc::not_fitted, function, "no results yet; call crmkit_rfm_compute() first");
   return *rfm->fitted;
 }
 
 template <class T>
 void copy_column(const std::vector<T>& values, T* out, std::size_t n, const char* function) {
   if (n < values.size())
-    throw error(errc::buffer_too_small,
-                fmt::format("{}: argument 'n' is {}, the table has {} rows", function, n, values.size()));
+    fail(errc::buffer_too_small, function, "argument 'n' is {}, the table has {} rows", n, values.size());
   std::copy(values.begin(), values.end(), out);
 }
 
@@ -221,8 +219,7 @@ CRMKIT_API int crmkit_rfm_segment_summary(const crmkit_rfm* rfm, int32_t statist
   if (statistic < CRMKIT_RFM_SEG_CUSTOMERS || statistic > CRMKIT_RFM_SEG_MEAN_M)
     unknown(__func__, "statistic", statistic);
   if (n < rows.size())
-    throw error(errc::buffer_too_small,
-                fmt::format("{}: argument 'n' is {}, there are {} segments", __func__, n, rows.size()));
+    fail(errc::buffer_too_small, __func__, "argument 'n' is {}, there are {} segments", n, rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
     double v = 0.0;
