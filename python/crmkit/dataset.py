@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import datetime as _dt
 import os
-from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
+from ctypes import byref, c_char_p, c_int64
 from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -135,10 +135,6 @@ def _view(pointer: Any, n: int, dtype: Any, owner: _Handle) -> np.ndarray:
 def _copy(pointer: Any, n: int) -> np.ndarray:
     """A copy of n doubles the library lent at ``pointer``."""
     return np.ctypeslib.as_array(pointer, shape=(n,)).copy() if n else np.empty(0)
-
-
-def _ptr(array: np.ndarray, ctype: Any) -> Any:
-    return array.ctypes.data_as(POINTER(ctype))
 
 
 def _encode(text: Any, what: str) -> bytes:
@@ -445,30 +441,22 @@ class Dataset:
             if getattr(times.dt, "tz", None) is not None:
                 times = times.dt.tz_convert("UTC").dt.tz_localize(None)
         time_array = _time_array(times.to_numpy())
-        keep: List[Any] = [customer_codes, customer_offsets, time_array]
-        null_double = POINTER(c_double)()
-        null_int = POINTER(c_int32)()
-        null_size = POINTER(c_size_t)()
 
         def doubles(column: str) -> Any:
-            array = np.array(_float_array(df[column].to_numpy(), column), dtype=np.float64, copy=True)
-            keep.append(array)
-            return _ptr(array, c_double)
+            return np.array(_float_array(df[column].to_numpy(), column), dtype=np.float64, copy=True)
 
         if quantity is not None:
-            amount_p, quantity_p, price_p = null_double, doubles(quantity), doubles(unit_price)  # type: ignore[arg-type]
+            amount_p, quantity_p, price_p = None, doubles(quantity), doubles(unit_price)  # type: ignore[arg-type]
         else:
-            amount_p, quantity_p, price_p = doubles(amount), null_double, null_double
-        order_args: List[Any] = [null_int, None, null_size, 0]
-        if order is not None:
-            codes, strings, offsets = _factorized(df[order])
-            keep += [codes, offsets]
-            order_args = [_ptr(codes, c_int32), strings, _ptr(offsets, c_size_t), offsets.shape[0] - 1]
-        product_args: List[Any] = [null_int, None, null_size, 0]
-        if product is not None:
-            codes, strings, offsets = _factorized(df[product])
-            keep += [codes, offsets]
-            product_args = [_ptr(codes, c_int32), strings, _ptr(offsets, c_size_t), offsets.shape[0] - 1]
+            amount_p, quantity_p, price_p = doubles(amount), None, None
+
+        def factors(column: Optional[str]) -> List[Any]:
+            if column is None:
+                return [None, None, None, 0]
+            codes, strings, offsets = _factorized(df[column])
+            return [codes, strings, offsets, offsets.shape[0] - 1]
+
+        order_args, product_args = factors(order), factors(product)
 
         options = _CsvOptions()
         _set_filters(options.ptr, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,

@@ -30,7 +30,7 @@ on mappings of arrays) returns the positional arrays, as before.
 from __future__ import annotations
 
 import json
-from ctypes import POINTER, c_char_p, c_double, c_int32
+from ctypes import POINTER, c_char_p, c_double
 from typing import Any, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -582,9 +582,7 @@ class Lifecycle:
         n = self._size(_lib.LIFECYCLE_SIZE_LOG)
         cols = {k: np.empty(n, dtype=np.int32) for k in ("customer", "from", "to", "rule")}
         at = np.empty(n, dtype=np.int64)
-        p = lambda a: a.ctypes.data_as(POINTER(c_int32))  # noqa: E731
-        _lib.C.crmkit_lifecycle_log(self._m.ptr, p(cols["customer"]), p(cols["from"]), p(cols["to"]),
-                                    p(cols["rule"]), at, max(n, 0))
+        _lib.C.crmkit_lifecycle_log(self._m.ptr, *cols.values(), at, max(n, 0))
         rule_names = np.asarray(self.transitions + ["reset", "host_set"], dtype=object)
         # rule -1 -> "host_set" (last), -2 -> "reset" (second to last): negative indices do it.
         frame = pd.DataFrame({

@@ -28,7 +28,6 @@ Example::
 from __future__ import annotations
 
 import weakref
-from ctypes import POINTER
 from typing import Any, Iterable, List, Optional, Sequence
 
 import numpy as np
@@ -47,10 +46,6 @@ _WEIGHTINGS = {"none": 0, "bm25": 1, "tfidf": 2}
 _VALUES = {"orders": 0, "spend": 1}
 _RULE_COLUMNS = ["antecedent support", "consequent support", "support", "confidence", "lift", "leverage",
                  "conviction", "zhangs_metric"]
-
-
-def _ptr(a: np.ndarray, ctype: Any) -> Any:
-    return a.ctypes.data_as(POINTER(ctype))
 
 
 def _names(function: Any, handle: Any) -> List[str]:

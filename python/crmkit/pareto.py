@@ -16,7 +16,6 @@ Example::
 
 from __future__ import annotations
 
-from ctypes import POINTER, c_int32
 from typing import Any, Optional, Tuple
 
 import numpy as np
@@ -100,7 +99,7 @@ class Pareto:
 
         array = _values(values, "values")
         handle = self._configured()
-        codes_ptr = None
+        codes = None
         group_names = None
         if groups is not None:
             codes, uniques = pd.factorize(pd.Series(np.asarray(groups) if not hasattr(groups, "cat") else groups), sort=False)
@@ -113,15 +112,9 @@ class Pareto:
                     _errors.E_INVALID_ARGUMENT, f"group label missing at position {int(np.flatnonzero(codes < 0)[0])}"
                 )
             codes = np.ascontiguousarray(codes, dtype=np.int32)
-            codes_ptr = codes.ctypes.data_as(POINTER(c_int32))
             group_names = list(uniques)
-        _lib.C.crmkit_pareto_fit(
-                handle.ptr,
-                array,
-                array.shape[0],
-                codes_ptr,
-                len(group_names) if group_names is not None else 0,
-            )
+        _lib.C.crmkit_pareto_fit(handle.ptr, array, array.shape[0], codes,
+                                 len(group_names) if group_names is not None else 0)
         for name, key in _STATS:
             setattr(self, name + "_", _lib.O.crmkit_pareto_summary(handle.ptr, key))
         self.n_ = int(self.n_)
