@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <limits>
 #include <new>
 #include <optional>
 #include <span>
@@ -109,6 +110,12 @@ inline void write_fit_diagnostics(const crmkit::fit_report& r, double* out_hessi
   if (out_n_starts != nullptr) *out_n_starts = r.n_starts;
   if (out_best_start != nullptr) *out_best_start = r.best_start;
   if (out_fallback_used != nullptr) *out_fallback_used = r.fallback_used ? 1 : 0;
+}
+
+// out[0..k) = the report's standard error of each of k parameters (NaN where it has none).
+inline void write_standard_errors(const crmkit::fit_report& r, std::size_t k, double* out) noexcept {
+  for (std::size_t i = 0; i < k; ++i)
+    out[i] = i < r.standard_errors.size() ? r.standard_errors[i] : std::numeric_limits<double>::quiet_NaN();
 }
 
 [[noreturn]] inline void throw_null(const char* function, const char* argument) {

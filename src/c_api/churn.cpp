@@ -268,8 +268,7 @@ CRMKIT_API int crmkit_btyd_standard_errors(const crmkit_btyd* model, double* out
   const auto& report = fit_report_of(*model, __func__);
   const std::size_t k = crmkit_btyd_n_params(model);
   if (cap < k) fail(errc::buffer_too_small, __func__, "cap {} < {} parameters", cap, k);
-  for (std::size_t i = 0; i < k; ++i)
-    out[i] = i < report.standard_errors.size() ? report.standard_errors[i] : std::numeric_limits<double>::quiet_NaN();
+  write_standard_errors(report, k, out);
   CRMKIT_API_END();
 }
 

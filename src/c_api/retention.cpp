@@ -1,6 +1,5 @@
 // crmkit/c/churn.h, retention part: the crmkit_retention handle over
 // crmkit::retention_model (crmkit/churn/retention.hpp). Every body is one C++ call.
-#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -85,8 +84,7 @@ CRMKIT_API int crmkit_retention_standard_errors(const crmkit_retention* model, d
   const auto& report = report_of(*CRMKIT_NOT_NULL(model), __func__);
   const std::size_t k = model->model.param_names().size();
   check_capacity(cap, k, __func__);
-  for (std::size_t i = 0; i < k; ++i)
-    out[i] = i < report.standard_errors.size() ? report.standard_errors[i] : std::numeric_limits<double>::quiet_NaN();
+  write_standard_errors(report, k, out);
   CRMKIT_API_END();
 }
 
