@@ -62,11 +62,24 @@ def macro_entry_points(name: str, args: list[str], macros: dict, depth: int = 0)
     return found
 
 
+def split_arguments(text: str) -> list[str]:
+    """The comma-separated arguments of a macro invocation, commas inside parentheses kept."""
+    args, depth, current = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            args.append(current.strip())
+            current = ""
+            continue
+        depth += (ch == "(") - (ch == ")")
+        current += ch
+    return args + [current.strip()]
+
+
 def c_entry_points(text: str, macros: dict) -> int:
     names = set(_C_DEF.findall(text))
     for name in macros:
-        for m in re.finditer(rf"^{name}\(([^()]*)\)", text, re.M):
-            names.update(macro_entry_points(name, [a.strip() for a in m[1].split(",")], macros))
+        for m in re.finditer(rf"^{name}\((.*)\)\s*$", text, re.M):
+            names.update(macro_entry_points(name, split_arguments(m[1]), macros))
     return len(names)
 
 

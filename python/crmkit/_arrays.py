@@ -27,6 +27,14 @@ def float_vector(values: Any, what: str) -> np.ndarray:
     return np.ascontiguousarray(array, dtype=np.float64)
 
 
+def matrix(values: Any, name: str = "X") -> np.ndarray:
+    """``values`` (2-D) as a C-contiguous float64 matrix; InvalidArgumentError for another shape."""
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 2:
+        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be 2-dimensional, got shape {array.shape}")
+    return np.ascontiguousarray(array)
+
+
 def series_index(named: Sequence[Tuple[str, Any]]) -> Any:
     """The index of the arguments that are pandas Series (they must agree), else None;
     ``named`` is ((name, value), ...), the names for the error message."""
@@ -50,3 +58,8 @@ def keyed(values: np.ndarray, index: Any, name: str) -> Any:
     import pandas as pd
 
     return pd.Series(values, index=index, name=name)
+
+
+def empty(shape: Any, *dtypes: Any) -> Tuple[np.ndarray, ...]:
+    """One uninitialised array of ``shape`` per dtype: the output columns of a C getter."""
+    return tuple(np.empty(shape, dtype=dtype) for dtype in dtypes)

@@ -8,7 +8,6 @@ Every model class exposes ``fit_report_``, a :class:`FitReport`, after ``fit`` (
 
 from __future__ import annotations
 
-from ctypes import byref, c_double, c_int32
 import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
@@ -79,21 +78,34 @@ read_text = _lib.text
 
 def read_fit_report(prefix: str, handle: Any, **extras: Any) -> FitReport:
     """The report of a fitted handle through ``crmkit_<prefix>_fit_report`` / ``_fit_message``."""
-    lib = _lib.get()
-    status, iterations = c_int32(), c_int32()
-    objective, gnorm = c_double(), c_double()
-    _lib.check(getattr(lib, f"crmkit_{prefix}_fit_report")(handle, byref(status), byref(iterations), byref(objective),
-                                                           byref(gnorm)))
-    message = read_text(getattr(lib, f"crmkit_{prefix}_fit_message"), handle)
-    diagnostics = getattr(lib, f"crmkit_{prefix}_fit_diagnostics", None)  # handles whose fit has a Hessian
+    status, iterations, objective, gnorm = getattr(_lib.O, f"crmkit_{prefix}_fit_report")(handle)
+    message = read_text(getattr(_lib.get(), f"crmkit_{prefix}_fit_message"), handle)
+    diagnostics = getattr(_lib.get(), f"crmkit_{prefix}_fit_diagnostics", None)  # handles whose fit has a Hessian
     if diagnostics is not None:
-        condition, starts, best, fallback = c_double(), c_int32(), c_int32(), c_int32()
-        _lib.check(diagnostics(handle, byref(condition), byref(starts), byref(best), byref(fallback)))
-        extras.update(hessian_condition=None if math.isnan(condition.value) else condition.value, n_starts=starts.value, best_start=best.value,
-                      fallback_used=bool(fallback.value),
-                      standard_errors_note=read_text(getattr(lib, f"crmkit_{prefix}_fit_standard_errors_note"), handle))
-    return FitReport(STATUS_NAMES.get(status.value, str(status.value)), iterations.value, objective.value, gnorm.value,
-                     message, **extras)
+        condition, starts, best, fallback = getattr(_lib.O, f"crmkit_{prefix}_fit_diagnostics")(handle)
+        extras.update(hessian_condition=None if math.isnan(condition) else condition, n_starts=starts,
+                      best_start=best, fallback_used=bool(fallback),
+                      standard_errors_note=read_text(getattr(_lib.get(), f"crmkit_{prefix}_fit_standard_errors_note"),
+                                                     handle))
+    return FitReport(STATUS_NAMES.get(status, str(status)), iterations, objective, gnorm, message, **extras)
+
+
+class Estimator:
+    """scikit-learn's estimator protocol from the list of constructor keywords, ``_params``."""
+
+    _params: tuple = ()
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor keywords and their values."""
+        return {name: getattr(self, name) for name in self._params}
+
+    def set_params(self, **params: Any) -> Any:
+        """Sets constructor keywords (an unknown name raises InvalidArgumentError); returns self."""
+        for name, value in params.items():
+            if name not in self._params:
+                raise _errors.error_for(_errors.E_INVALID_ARGUMENT, f"{type(self).__name__} has no parameter {name!r}")
+            setattr(self, name, value)
+        return self
 
 
 class Persisted:
@@ -127,9 +139,7 @@ class Persisted:
 
     def _load_handle(self, text: str) -> None:
         """Takes a handle loaded from a model document (from_text and unpickling)."""
-        handle = getattr(_lib, "".join(p.capitalize() for p in self._c_name.split("_")) + "P")()
-        _lib.check(getattr(_lib.get(), f"crmkit_{self._c_name}_load")(text.encode("utf-8"), byref(handle)))
-        self._adopt_handle(handle)
+        self._adopt_handle(getattr(_lib.O, f"crmkit_{self._c_name}_load")(text.encode("utf-8")))
 
     def to_text(self) -> str:
         """The fitted model as a model document (TOML: parameters to 17 digits, options,

@@ -29,6 +29,7 @@ A library whose major version differs from this package's is refused with
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import sys
@@ -37,7 +38,7 @@ import threading
 import weakref
 from ctypes import byref, c_double, c_int32
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -234,19 +235,26 @@ class _CheckedCalls:
     first call of the two-call protocol (a size query with capacity 0): there
     ``E_BUFFER_TOO_SMALL`` is the expected answer, not an error."""
 
-    def __init__(self, size_query: bool = False) -> None:
+    def __init__(self, size_query: bool = False, outputs: bool = False) -> None:
         self._size_query = size_query
+        self._outputs = outputs
 
     def __getattr__(self, name: str) -> Any:
         if not name.startswith("crmkit_"):
             raise AttributeError(name)
         function = getattr(get(), name)
 
-        def call(*args: Any) -> None:
+        def call(*args: Any) -> Any:
             types = function.argtypes or ()
-            rc = function(*(_argument(name, i, a, types[i]) if i < len(types) else a for i, a in enumerate(args)))
+            outs = [t._type_() for t in types[len(args):]] if self._outputs else []
+            rc = function(*(_argument(name, i, a, types[i]) if i < len(types) else a for i, a in enumerate(args)),
+                          *(byref(o) for o in outs))
             if not (self._size_query and rc == _errors.E_BUFFER_TOO_SMALL):
                 check(rc)
+            if not outs:
+                return None
+            values = [o if isinstance(o, ctypes._Pointer) else o.value for o in outs]
+            return values[0] if len(values) == 1 else tuple(values)
 
         call.__name__ = name
         return call
@@ -254,11 +262,18 @@ class _CheckedCalls:
 
 #: The checked C functions, and their size queries (see :class:`_CheckedCalls`).
 C = _CheckedCalls()
-Q = _CheckedCalls(size_query=True)
+Q = _CheckedCalls(size_query=True, outputs=True)
+#: ``_lib.O.crmkit_geo_index_size(handle)`` -> ``(n, n_located)``: the checked call with the
+#: trailing out-arguments (every parameter after the ones given, each a pointer) made here
+#: and their values returned (one value, or a tuple); a handle out-argument (``crmkit_x**``)
+#: comes back as the handle pointer, a borrowed array (``const double**``) as the pointer.
+#: ``_lib.Q`` makes and returns out-arguments the same way:
+#: ``n = _lib.Q.crmkit_table_select(table, text, None, 0)``.
+O = _CheckedCalls(outputs=True)
 
 
-def text(function: Any, *args: Any) -> str:
-    """The text of ``function(*args, char* buf, size_t cap, size_t* out_needed)`` (a C
+def data(function: Any, *args: Any) -> bytes:
+    """The bytes of ``function(*args, char* buf, size_t cap, size_t* out_needed)`` (a C
     function object) by the two-call protocol: a size query, then the copy."""
     needed = ctypes.c_size_t()
     rc = function(*args, None, 0, byref(needed))
@@ -266,7 +281,28 @@ def text(function: Any, *args: Any) -> str:
         check(rc)
     buffer = ctypes.create_string_buffer(max(needed.value, 1))
     check(function(*args, buffer, needed.value, byref(needed)))
-    return buffer.value.decode("utf-8")
+    return buffer.raw[:needed.value]
+
+
+def text(function: Any, *args: Any) -> str:
+    """The text of a two-call-protocol function (:func:`data`; its NUL ends the text)."""
+    return data(function, *args).split(b"\0", 1)[0].decode("utf-8", "replace")
+
+
+def id_list(function: Any, handle: Any, n: int) -> List[str]:
+    """The n ids of ``function(handle, char* buf, size_t cap, size_t* offsets, size_t
+    n_offsets, size_t* out_needed)`` (the id-list protocol of crmkit_dataset_customer_ids
+    and crmkit_state_customer_ids): a size query, then the bytes and n + 1 offsets."""
+    offsets = np.zeros(n + 1, dtype=np.uintp)
+    pointer = offsets.ctypes.data_as(ctypes.POINTER(ctypes.c_size_t))
+    needed = ctypes.c_size_t()
+    rc = function(handle, None, 0, None, 0, byref(needed))
+    if rc != _errors.E_BUFFER_TOO_SMALL:
+        check(rc)
+    buffer = ctypes.create_string_buffer(max(needed.value, 1))
+    check(function(handle, buffer, needed.value, pointer, n + 1, byref(needed)))
+    raw, bounds = buffer.raw, offsets.tolist()
+    return [raw[bounds[i]:bounds[i + 1]].decode("utf-8", "replace") for i in range(n)]
 
 
 class Handle:
@@ -286,6 +322,16 @@ class Handle:
         self.ptr = ptr
         self.keepalive = list(keepalive)
         self.finalizer = weakref.finalize(self, getattr(get(), f"crmkit_{self.kind}_free"), ptr)
+
+
+@contextlib.contextmanager
+def freed(kind: str, handle: Any) -> Iterator[Any]:
+    """``with _lib.freed("geo_track", handle) as h:`` frees the C handle at the end of the block
+    (``crmkit_<kind>_free``), for a handle used only inside one function."""
+    try:
+        yield handle
+    finally:
+        getattr(get(), f"crmkit_{kind}_free")(handle)
 
 
 def adopt(owner: Any, handle: Any, kind: str) -> None:
@@ -386,6 +432,13 @@ def set_option(module: str, handle: Any, name: str, value: Any) -> None:
     if integer and not float(value).is_integer():  # never truncate: 2.5 is not a count
         raise _errors.error_for(_errors.E_INVALID_ARGUMENT, f"{module} option {name} = {value!r} is not a whole number")
     check(setter(handle, option_key(module, name), int(value) if integer else float(value)))
+
+
+def get_option(module: str, handle: Any, name: str) -> Any:
+    """The value of option ``name`` on a handle of ``module`` (``crmkit_<module>_get_int`` or
+    ``_get_double``, as its bounds say): an int or a float."""
+    integer = option_is_integer(module, name)
+    return getattr(O, f"{_handle_prefix(module)}_get_{'int' if integer else 'double'}")(handle, option_key(module, name))
 
 
 class _LibraryDefault:

@@ -37,7 +37,8 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t
+import ctypes
+from ctypes import byref
 from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
@@ -80,12 +81,6 @@ def _f64(values: Any, what: str, n: Optional[int] = None) -> np.ndarray:
     return array
 
 
-def _dp(array: Optional[np.ndarray]) -> Any:
-    if array is None:
-        return None
-    return array.ctypes.data_as(POINTER(c_double))
-
-
 def _rows(frequency: Any, recency: Any, T: Any, names: Tuple[str, str, str] = ("frequency", "recency", "T")):
     """(x, t_x, T, index): from a summary DataFrame (columns by name) or three arrays."""
     index = None
@@ -113,6 +108,15 @@ def _name_customer(error: _errors.Error, index: Any) -> _errors.Error:
 
 
 _wrap = keyed
+
+
+def _call(function: Any, index: Any, *args: Any) -> Any:
+    """``function(*args)`` (a checked ``_lib.C`` / ``_lib.O`` function); an error naming a row
+    names the customer of a summary DataFrame instead (:func:`_name_customer`)."""
+    try:
+        return function(*args)
+    except _errors.Error as e:
+        raise _name_customer(e, index) from None
 
 
 def btyd_summary(
@@ -153,13 +157,10 @@ def btyd_summary(
     cap = dataset.n_customers
     ids = np.empty(cap, dtype=np.int32)
     cols = {k: np.empty(cap, dtype=np.float64) for k in ("frequency", "recency", "T", "monetary_value", "frequency_holdout")}
-    n = c_size_t(0)
-    duration = c_double(0.0)
-    _lib.C.crmkit_btyd_summarize(
-            dataset._h().ptr, cal, int(has_holdout), hold, float(period_days), cap, byref(n),
-            ids, cols["frequency"], cols["recency"], cols["T"],
-            cols["monetary_value"], cols["frequency_holdout"], byref(duration),
-        )
+    n, duration = ctypes.c_size_t(0), ctypes.c_double(0.0)
+    _lib.C.crmkit_btyd_summarize(dataset._h().ptr, cal, int(has_holdout), hold, float(period_days), cap, byref(n), ids,
+                                 cols["frequency"], cols["recency"], cols["T"], cols["monetary_value"],
+                                 cols["frequency_holdout"], byref(duration))
     rows = n.value
     all_ids = dataset.customer_ids
     index = pd.Index([all_ids[i] for i in ids[:rows]], name="customer_id")
@@ -195,9 +196,7 @@ class _Fitted(Persisted):
         return getattr(_lib.C, f"crmkit_{self._c_name}_{function}")
 
     def _unfitted_handle(self) -> None:
-        handle = _lib.declarations().handle_pointer(f"crmkit_{self._c_name}")()
-        self._c("create")(self._kind, byref(handle))
-        self._adopt_handle(handle)
+        self._adopt_handle(getattr(_lib.O, f"crmkit_{self._c_name}_create")(self._kind))
 
     def _apply_settings(self) -> None:
         for name in ("max_iter", "n_threads", "tol", "n_starts", "seed"):
@@ -244,10 +243,23 @@ class _Fitted(Persisted):
         report when the document has one."""
         self._fitted = True
         self._read_params()
-        status = c_int32()
+        status = ctypes.c_int32()
         if getattr(_lib.get(), f"crmkit_{self._c_name}_fit_report")(self._handle, byref(status), None, None,
                                                                     None) == _errors.OK:
             self._read_report()
+
+    @classmethod
+    def _loaded(cls, handle: Any, target: Any, holds: Any) -> Any:
+        """A ``target`` model owning ``handle`` (loaded from a model document); for target
+        None the handle is freed and InvalidArgumentError says what the document ``holds``."""
+        if target is None:
+            getattr(_lib.get(), f"crmkit_{cls._c_name}_free")(handle)
+            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
+                                       f"the document holds a {holds} model, not a {cls.__name__}")
+        model = target()
+        model._adopt_handle(handle)
+        model._adopt_loaded()
+        return model
 
     def __repr__(self) -> str:
         state = f"params_={self.params_}" if self._fitted else "unfitted"
@@ -273,9 +285,11 @@ class _Model(_Fitted):
             )
 
     def _has_params(self) -> bool:
-        k = len(self._param_names)
-        out = np.empty(k)
-        return _lib.get().crmkit_btyd_params(self._handle, _dp(out), k) == _errors.OK
+        try:
+            _lib.C.crmkit_btyd_params(self._handle, np.empty(len(self._param_names)), len(self._param_names))
+        except _errors.Error:
+            return False
+        return True
 
     def _predict(self, what: int, t: float, frequency: Any, recency: Any, T: Any, name: str, names=None) -> Any:
         x, tx, age, index = _rows(frequency, recency, T, *(() if names is None else (names,)))
@@ -290,23 +304,14 @@ class _Model(_Fitted):
         """A fitted model read from ``to_text`` output. On a model class the document must
         hold that kind; ``crmkit.churn.load_model`` accepts any kind."""
         lib = _lib.get()
-        handle = _lib.BtydP()
-        _lib.C.crmkit_btyd_load(text.encode("utf-8"), byref(handle))
+        handle = _lib.O.crmkit_btyd_load(text.encode("utf-8"))
         kind = lib.crmkit_btyd_kind(handle)
         target = _CLASSES.get(kind)
-        has_covariates = c_int32(0)
-        _lib.C.crmkit_btyd_n_covariates(handle, byref(has_covariates), None, None)
-        if has_covariates.value:
+        if _lib.O.crmkit_btyd_n_covariates(handle)[0]:
             target = _COVARIATE_CLASSES.get(kind)
-        if target is None or (cls is not _Model and not issubclass(target, cls)) or (cls is not _Model and cls._kind != kind) \
-                or (cls is not _Model and (cls in _COVARIATE_CLASSES.values()) != (target in _COVARIATE_CLASSES.values())):
-            lib.crmkit_btyd_free(handle)
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"the document holds a {target.__name__ if target else kind} model, not a {cls.__name__}")
-        model = target()
-        model._adopt_handle(handle)
-        model._adopt_loaded()
-        return model
+        ok = target is not None and (cls is _Model or (issubclass(target, cls) and cls._kind == kind and (
+            cls in _COVARIATE_CLASSES.values()) == (target in _COVARIATE_CLASSES.values())))
+        return cls._loaded(handle, target if ok else None, target.__name__ if target else kind)
 
 
 
@@ -318,9 +323,7 @@ class _PurchaseModel(_Model):
         w = None if weights is None else _f64(weights, "weights", x.size)
         self.period_days_ = getattr(frequency, "attrs", {}).get("period_days") if index is not None else None
         self._apply_settings()
-        rc = _lib.get().crmkit_btyd_fit(self._handle, _dp(x), _dp(tx), _dp(age), _dp(w), x.size)
-        if rc != _errors.OK:
-            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+        _call(_lib.C.crmkit_btyd_fit, index, self._handle, x, tx, age, w, x.size)
         self._after_fit()
         return self
 
@@ -356,9 +359,7 @@ class _PurchaseModel(_Model):
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n = {n} is not a whole number of purchases")
         out = np.empty(x.size)
         if x.size:
-            _lib.C.crmkit_btyd_prob_n_purchases(
-                    self._handle, int(n), float(t), x, tx, age, x.size, out
-                )
+            _lib.C.crmkit_btyd_prob_n_purchases(self._handle, int(n), float(t), x, tx, age, x.size, out)
         return _wrap(out, index, f"p_{int(n)}_purchases")
 
 
@@ -403,10 +404,8 @@ class _PurchaseModel(_Model):
         x, tx, age, index = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
         cols = {k: np.empty(x.size) for k in ("estimate", "standard_error", "lower", "upper")}
         if x.size:
-            _lib.C.crmkit_btyd_predict_interval(
-                    self._handle, self._what(what), float(t), float(level), x, tx, age, x.size,
-                    cols["estimate"], cols["standard_error"], cols["lower"], cols["upper"],
-                )
+            _lib.C.crmkit_btyd_predict_interval(self._handle, self._what(what), float(t), float(level), x, tx, age,
+                                                x.size, *cols.values())
         return pd.DataFrame(cols, index=index)
 
     def total_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
@@ -429,21 +428,13 @@ class _PurchaseModel(_Model):
         out = np.empty(4)
         if method == "refit":
             pop = None if population_T is None else _f64(population_T, "population_T")
-            _lib.check(
-                _lib.get().crmkit_btyd_refit_interval(
-                    self._handle, self._what(what), float(t), float(level), int(n_draws), int(seed),
-                    _dp(x), _dp(tx), _dp(age), x.size, _dp(pop), 0 if pop is None else pop.size, _dp(out),
-                )
-            )
+            _lib.C.crmkit_btyd_refit_interval(self._handle, self._what(what), float(t), float(level), int(n_draws),
+                                              int(seed), x, tx, age, x.size, pop, 0 if pop is None else pop.size, out)
         else:
             if population_T is not None:
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "population_T is for method='refit' only")
-            _lib.check(
-                _lib.get().crmkit_btyd_total_interval(
-                    self._handle, self._what(what), float(t), float(level), methods[method], int(n_draws), int(seed),
-                    _dp(x), _dp(tx), _dp(age), x.size, _dp(out),
-                )
-            )
+            _lib.C.crmkit_btyd_total_interval(self._handle, self._what(what), float(t), float(level), methods[method],
+                                              int(n_draws), int(seed), x, tx, age, x.size, out)
         return dict(zip(("estimate", "standard_error", "lower", "upper"), out.tolist()))
 
     def expected_number_of_purchases_up_to_time(self, t: Any) -> Any:
@@ -491,21 +482,13 @@ def new_customer(purchases: "_Model", t: Any, spend: Optional["_Model"] = None, 
         w = _profile(dropout_covariates, len(purchases.dropout_columns_), "dropout_covariates")
         sv = None if spend is None else _profile(spend_covariates, len(spend.columns_), "spend_covariates")
         if horizons.size:
-            _lib.check(
-                _lib.get().crmkit_btyd_new_customer_covariates(
-                    purchases._handle, None if spend is None else spend._handle, _dp(z), _dp(w), _dp(sv),
-                    _dp(horizons), horizons.size, _dp(purchases_out), _dp(revenue),
-                )
-            )
+            _lib.C.crmkit_btyd_new_customer_covariates(purchases._handle, None if spend is None else spend._handle, z, w,
+                                                       sv, horizons, horizons.size, purchases_out, revenue)
     elif horizons.size:
         if any(v is not None for v in (purchase_covariates, dropout_covariates, spend_covariates)):
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "covariates given but the purchase model has none")
-        _lib.check(
-            _lib.get().crmkit_btyd_new_customer(
-                purchases._handle, None if spend is None else spend._handle, _dp(horizons), horizons.size,
-                _dp(purchases_out), _dp(revenue),
-            )
-        )
+        _lib.C.crmkit_btyd_new_customer(purchases._handle, None if spend is None else spend._handle, horizons,
+                                        horizons.size, purchases_out, revenue)
     columns = {"expected_purchases": purchases_out}
     if revenue is not None:
         columns["expected_revenue"] = revenue
@@ -574,10 +557,24 @@ class BetaGeoBetaBinom(_PurchaseModel):
             value = _f64(np.broadcast_to(np.asarray(spend, dtype=np.float64), x.shape), "spend", x.size)
         out = np.empty(x.size)
         if x.size:
-            _lib.C.crmkit_btyd_bgbb_clv(
-                    self._handle, float(discount_rate), x, tx, n, value, x.size, out
-                )
+            _lib.C.crmkit_btyd_bgbb_clv(self._handle, float(discount_rate), x, tx, n, value, x.size, out)
         return _wrap(out, index, "clv" if spend is not None else "dert")
+
+
+def _zero_spend(value: str) -> str:
+    if value not in ("reject", "drop"):
+        raise ValueError("zero_spend must be 'reject' or 'drop'")
+    return value
+
+
+def _spend_rows(frequency: Any, monetary_value: Any) -> Tuple[np.ndarray, np.ndarray, Any]:
+    """(x, monetary value, index) from a summary DataFrame or two arrays."""
+    index = None
+    if monetary_value is None and hasattr(frequency, "columns"):
+        index = frequency.index
+        frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
+    x = _f64(frequency, "frequency")
+    return x, _f64(monetary_value, "monetary_value", x.size), index
 
 
 class GammaGamma(_Model):
@@ -591,32 +588,25 @@ class GammaGamma(_Model):
 
     def __init__(self, zero_spend: str = "reject", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if zero_spend not in ("reject", "drop"):
-            raise ValueError("zero_spend must be 'reject' or 'drop'")
-        self.zero_spend = zero_spend
+        self.zero_spend = _zero_spend(zero_spend)
+
+    def _apply_settings(self) -> None:  # also GammaGammaCovariates'
+        _Model._apply_settings(self)
+        _lib.set_option("btyd", self._handle, "zero_spend", _lib.BTYD_ZERO_SPEND_DROP if self.zero_spend == "drop" else
+                        _lib.BTYD_ZERO_SPEND_REJECT)
 
     def fit(self, frequency: Any, monetary_value: Any = None, weights: Any = None) -> "GammaGamma":
         """Fits on a summary DataFrame (``frequency``, ``monetary_value``) or two arrays."""
-        if monetary_value is None and hasattr(frequency, "columns"):
-            frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
-        x = _f64(frequency, "frequency")
-        m = _f64(monetary_value, "monetary_value", x.size)
+        x, m, _ = _spend_rows(frequency, monetary_value)
         w = None if weights is None else _f64(weights, "weights", x.size)
         self._apply_settings()
-        _lib.set_option("btyd", self._handle, "zero_spend", _lib.BTYD_ZERO_SPEND_DROP if self.zero_spend == "drop" else
-                        _lib.BTYD_ZERO_SPEND_REJECT)
         _lib.C.crmkit_btyd_fit_spend(self._handle, x, m, w, x.size)
         self._after_fit()
         return self
 
     def conditional_expected_spend(self, frequency: Any, monetary_value: Any = None) -> Any:
         """E[spend per purchase | x, zbar] per customer."""
-        index = None
-        if monetary_value is None and hasattr(frequency, "columns"):
-            index = frequency.index
-            frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
-        x = _f64(frequency, "frequency")
-        m = _f64(monetary_value, "monetary_value", x.size)
+        x, m, index = _spend_rows(frequency, monetary_value)
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_expected_spend(self._handle, x, m, x.size, out)
@@ -663,6 +653,23 @@ def _covariate_matrix(values: Any, index: Any, n: int, what: str,
     return matrix, names
 
 
+_INTERVAL_COLUMNS = ("estimate", "standard_error", "lower", "upper")
+
+
+def _interval_outputs(n: int, rows: bool) -> Tuple[Optional[Dict[str, np.ndarray]], np.ndarray]:
+    """The output arrays of an interval function: per row (``rows``) or of the total."""
+    return ({k: np.empty(n) for k in _INTERVAL_COLUMNS} if rows else None), np.empty(4)
+
+
+def _interval_result(cols: Optional[Dict[str, np.ndarray]], total: np.ndarray, index: Any, rows: bool) -> Any:
+    """The rows' intervals as a DataFrame, or the total's as a dict."""
+    if rows:
+        import pandas as pd
+
+        return pd.DataFrame(cols, index=index)
+    return dict(zip(_INTERVAL_COLUMNS, total.tolist()))
+
+
 class _CovariateModel(_Model):
     """A crmkit_btyd handle fitted with covariates (crmkit_btyd_fit_covariates): shared by
     :class:`BetaGeoCovariates` and :class:`ParetoNBDCovariates`. A subclass names its base
@@ -688,10 +695,9 @@ class _CovariateModel(_Model):
                              + tuple(f"{g}:{c}" for g in self._dropout_groups for c in dropout))
 
     def _adopt_loaded(self) -> None:
-        p1, p2 = c_size_t(), c_size_t()
-        _lib.C.crmkit_btyd_n_covariates(self._handle, None, byref(p1), byref(p2))
-        if len(self.purchase_columns_) != p1.value or len(self.dropout_columns_) != p2.value:
-            self._set_names([f"z{j}" for j in range(p1.value)], [f"w{j}" for j in range(p2.value)])
+        _, p1, p2 = _lib.O.crmkit_btyd_n_covariates(self._handle)
+        if len(self.purchase_columns_) != p1 or len(self.dropout_columns_) != p2:
+            self._set_names([f"z{j}" for j in range(p1)], [f"w{j}" for j in range(p2)])
         super()._adopt_loaded()
 
     def fit(self, frequency: Any, recency: Any = None, T: Any = None, purchase_covariates: Any = None,
@@ -704,11 +710,8 @@ class _CovariateModel(_Model):
         zd, dropout = _covariate_matrix(dropout_covariates, index, x.size, "dropout_covariates")
         w = None if weights is None else _f64(weights, "weights", x.size)
         self._apply_settings()
-        rc = _lib.get().crmkit_btyd_fit_covariates(
-            self._handle, _dp(x), _dp(tx), _dp(age), _dp(w), x.size, _dp(zp), len(purchase), _dp(zd), len(dropout),
-            float(self.l2))
-        if rc != _errors.OK:
-            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+        _call(_lib.C.crmkit_btyd_fit_covariates, index, self._handle, x, tx, age, w, x.size, zp, len(purchase), zd,
+              len(dropout), float(self.l2))
         self._set_names(purchase, dropout)
         self._named_columns = (hasattr(purchase_covariates, "columns") or hasattr(purchase_covariates, "to_frame"),
                                hasattr(dropout_covariates, "columns") or hasattr(dropout_covariates, "to_frame"))
@@ -730,24 +733,12 @@ class _CovariateModel(_Model):
 
     def _predict_cov(self, what: int, t: float, frequency: Any, recency: Any, T: Any, purchase_covariates: Any,
                      dropout_covariates: Any, name: str) -> Any:
-        self._check_fitted()
-        x, tx, age, index = _rows(frequency, recency, T)
-        named = getattr(self, "_named_columns", (False, False))
-        zp, purchase = _covariate_matrix(purchase_covariates, index, x.size, "purchase_covariates",
-                                         self.purchase_columns_ if named[0] else None)
-        zd, dropout = _covariate_matrix(dropout_covariates, index, x.size, "dropout_covariates",
-                                        self.dropout_columns_ if named[1] else None)
-        if len(purchase) != len(self.purchase_columns_) or len(dropout) != len(self.dropout_columns_):
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT,
-                f"the model has {len(self.purchase_columns_)} purchase and {len(self.dropout_columns_)} dropout "
-                f"covariates; got {len(purchase)} and {len(dropout)}")
+        x, tx, age, index, zp, zd = self._covariate_rows(frequency, recency, T, purchase_covariates,
+                                                         dropout_covariates)
         out = np.empty(x.size)
         if x.size:
-            rc = _lib.get().crmkit_btyd_predict_covariates(self._handle, what, float(t), _dp(x), _dp(tx), _dp(age),
-                                                           x.size, _dp(zp), _dp(zd), _dp(out))
-            if rc != _errors.OK:
-                raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+            _call(_lib.C.crmkit_btyd_predict_covariates, index, self._handle, what, float(t), x, tx, age, x.size, zp,
+                  zd, out)
         return _wrap(out, index, name)
 
     def p_alive(self, frequency: Any, recency: Any = None, T: Any = None, purchase_covariates: Any = None,
@@ -789,19 +780,11 @@ class _CovariateModel(_Model):
                       dropout_covariates: Any, level: float, rows: bool):
         x, tx, age, index, zp, zd = self._covariate_rows(frequency, recency, T, purchase_covariates,
                                                          dropout_covariates)
-        cols = {k: np.empty(x.size) for k in ("estimate", "standard_error", "lower", "upper")} if rows else None
-        total = np.empty(4)
-        rc = _lib.get().crmkit_btyd_predict_interval_covariates(
-            self._handle, _PurchaseModel._what(self, what), float(t), float(level), _dp(x), _dp(tx), _dp(age),
-            x.size, _dp(zp), _dp(zd), *((_dp(cols[k]) for k in ("estimate", "standard_error", "lower", "upper"))
-                                        if rows else (None, None, None, None)), None if rows else _dp(total))
-        if rc != _errors.OK:
-            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
-        if rows:
-            import pandas as pd
-
-            return pd.DataFrame(cols, index=index)
-        return dict(zip(("estimate", "standard_error", "lower", "upper"), total.tolist()))
+        cols, total = _interval_outputs(x.size, rows)
+        _call(_lib.C.crmkit_btyd_predict_interval_covariates, index, self._handle, _PurchaseModel._what(self, what),
+              float(t), float(level), x, tx, age, x.size, zp, zd, *(cols.values() if rows else [None] * 4),
+              None if rows else total)
+        return _interval_result(cols, total, index, rows)
 
     def prediction_interval(self, what: str, t: float, frequency: Any, recency: Any = None, T: Any = None,
                             purchase_covariates: Any = None, dropout_covariates: Any = None,
@@ -883,9 +866,7 @@ class GammaGammaCovariates(_Model):
 
     def __init__(self, l2: float = 0.0, zero_spend: str = "reject", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if zero_spend not in ("reject", "drop"):
-            raise ValueError("zero_spend must be 'reject' or 'drop'")
-        self.zero_spend = zero_spend
+        self.zero_spend = _zero_spend(zero_spend)
         self.l2 = float(l2)
         self.columns_: list = []
         self._param_names = ()
@@ -895,35 +876,23 @@ class GammaGammaCovariates(_Model):
         self._param_names = ("p", "q", "gamma0") + tuple(f"spend:{c}" for c in columns)
 
     def _adopt_loaded(self) -> None:
-        k = c_size_t()
-        _lib.C.crmkit_btyd_n_covariates(self._handle, None, byref(k), None)
-        if len(self.columns_) != k.value:
-            self._set_names([f"s{j}" for j in range(k.value)])
+        k = _lib.O.crmkit_btyd_n_covariates(self._handle)[1]
+        if len(self.columns_) != k:
+            self._set_names([f"s{j}" for j in range(k)])
         super()._adopt_loaded()
 
-    @staticmethod
-    def _spend_rows(frequency: Any, monetary_value: Any):
-        index = None
-        if monetary_value is None and hasattr(frequency, "columns"):
-            index = frequency.index
-            frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
-        x = _f64(frequency, "frequency")
-        return x, _f64(monetary_value, "monetary_value", x.size), index
+    _apply_settings = GammaGamma._apply_settings
 
     def fit(self, frequency: Any, monetary_value: Any = None, covariates: Any = None,
             weights: Any = None) -> "GammaGammaCovariates":
         """Penalised maximum-likelihood fit on a summary DataFrame (``frequency``,
         ``monetary_value``) or two arrays, with each customer's spend covariates. Returns self."""
-        x, m, index = self._spend_rows(frequency, monetary_value)
+        x, m, index = _spend_rows(frequency, monetary_value)
         z, columns = _covariate_matrix(covariates, index, x.size, "covariates")
         w = None if weights is None else _f64(weights, "weights", x.size)
         self._apply_settings()
-        _lib.set_option("btyd", self._handle, "zero_spend", _lib.BTYD_ZERO_SPEND_DROP if self.zero_spend == "drop" else
-                        _lib.BTYD_ZERO_SPEND_REJECT)
-        rc = _lib.get().crmkit_btyd_fit_spend_covariates(self._handle, _dp(x), _dp(m), _dp(w), x.size, _dp(z),
-                                                         len(columns), float(self.l2))
-        if rc != _errors.OK:
-            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+        _call(_lib.C.crmkit_btyd_fit_spend_covariates, index, self._handle, x, m, w, x.size, z, len(columns),
+              float(self.l2))
         self._set_names(columns)
         self._named_columns = hasattr(covariates, "columns") or hasattr(covariates, "to_frame")
         self._after_fit()
@@ -935,7 +904,7 @@ class GammaGammaCovariates(_Model):
     def conditional_expected_spend(self, frequency: Any, monetary_value: Any = None, covariates: Any = None) -> Any:
         """E[spend per purchase | x, zbar, covariates] per customer."""
         self._check_fitted()
-        x, m, index = self._spend_rows(frequency, monetary_value)
+        x, m, index = _spend_rows(frequency, monetary_value)
         z, columns = _covariate_matrix(covariates, index, x.size, "covariates",
                                        self.columns_ if getattr(self, "_named_columns", False) else None)
         if len(columns) != len(self.columns_):
@@ -1048,15 +1017,11 @@ def customer_lifetime_value(
     out = np.empty(x.size)
     if x.size:
         if isinstance(purchases, _CovariateModel):
-            rc = _lib.get().crmkit_btyd_clv_covariates(
-                purchases._handle, spend._handle, _dp(x), _dp(tx), _dp(age), _dp(m), x.size, _dp(zp), _dp(zd),
-                _dp(zs), int(horizon), float(period_days), unit, float(discount_rate), _dp(out))
+            _call(_lib.C.crmkit_btyd_clv_covariates, index, purchases._handle, spend._handle, x, tx, age, m, x.size, zp,
+                  zd, zs, int(horizon), float(period_days), unit, float(discount_rate), out)
         else:
-            rc = _lib.get().crmkit_btyd_clv(
-                purchases._handle, spend._handle, _dp(x), _dp(tx), _dp(age), _dp(m), x.size, int(horizon),
-                float(period_days), unit, float(discount_rate), _dp(out))
-        if rc != _errors.OK:
-            raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
+            _call(_lib.C.crmkit_btyd_clv, index, purchases._handle, spend._handle, x, tx, age, m, x.size, int(horizon),
+                  float(period_days), unit, float(discount_rate), out)
     result = _wrap(out, index, "clv")
     if hasattr(result, "attrs"):
         result.attrs.update(
@@ -1073,20 +1038,11 @@ def _clv_interval(purchases: Any, spend: Any, frequency: Any, recency: Any, T: A
     x, tx, age, m, index, unit = _clv_rows(purchases, frequency, recency, T, monetary_value, model_period_days, where)
     zp, zd, zs = _clv_covariates(purchases, spend, index, x.size, purchase_covariates, dropout_covariates,
                                  spend_covariates)
-    names = ("estimate", "standard_error", "lower", "upper")
-    cols = {k: np.empty(x.size) for k in names} if rows else None
-    total = np.empty(4)
-    rc = _lib.get().crmkit_btyd_clv_interval(
-        purchases._handle, spend._handle, _dp(x), _dp(tx), _dp(age), _dp(m), x.size, _dp(zp), _dp(zd), _dp(zs),
-        int(horizon), float(period_days), unit, float(discount_rate), float(level),
-        *((_dp(cols[k]) for k in names) if rows else (None, None, None, None)), None if rows else _dp(total))
-    if rc != _errors.OK:
-        raise _name_customer(_errors.error_for(rc, _lib.last_error()), index)
-    if rows:
-        import pandas as pd
-
-        return pd.DataFrame(cols, index=index)
-    return dict(zip(names, total.tolist()))
+    cols, total = _interval_outputs(x.size, rows)
+    _call(_lib.C.crmkit_btyd_clv_interval, index, purchases._handle, spend._handle, x, tx, age, m, x.size, zp, zd, zs,
+          int(horizon), float(period_days), unit, float(discount_rate), float(level),
+          *(cols.values() if rows else [None] * 4), None if rows else total)
+    return _interval_result(cols, total, index, rows)
 
 
 def clv_intervals(purchases: _Model, spend: _Model, frequency: Any, recency: Any = None, T: Any = None,
@@ -1130,11 +1086,9 @@ def validate_holdout(
     a = _f64(actual, "actual", x.size)
     s = None if churn_score is None else _f64(churn_score, "churn_score", x.size)
     totals = np.empty(3)
-    auc = c_double(0.0)
+    auc = ctypes.c_double(0.0)
     buckets = np.empty(3 * (int(max_frequency) + 1))
-    _lib.C.crmkit_btyd_validate_holdout(
-            x, p, a, s, x.size, int(max_frequency), totals, byref(auc), buckets
-        )
+    _lib.C.crmkit_btyd_validate_holdout(x, p, a, s, x.size, int(max_frequency), totals, byref(auc), buckets)
     table = buckets.reshape(-1, 3)
     labels = [str(k) for k in range(int(max_frequency))] + [f"{int(max_frequency)}+"]
     by_frequency = pd.DataFrame(
@@ -1250,18 +1204,10 @@ class _RetentionModel(_Fitted):
     @classmethod
     def from_text(cls, text: str) -> "_RetentionModel":
         """A fitted model read from ``to_text`` output (of this class's kind)."""
-        lib = _lib.get()
-        handle = _lib.RetentionP()
-        _lib.C.crmkit_retention_load(text.encode("utf-8"), byref(handle))
-        kind = lib.crmkit_retention_kind(handle)
-        if kind != cls._kind:
-            lib.crmkit_retention_free(handle)
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"the document holds a {_RETENTION_CLASSES[kind].__name__} model, not a {cls.__name__}")
-        model = cls()
-        model._adopt_handle(handle)
-        model._adopt_loaded()
-        return model
+        handle = _lib.O.crmkit_retention_load(text.encode("utf-8"))
+        kind = _lib.get().crmkit_retention_kind(handle)
+        return cls._loaded(handle, cls if kind == cls._kind else None,
+                           "" if kind == cls._kind else _RETENTION_CLASSES[kind].__name__)
 
 
 
@@ -1339,9 +1285,8 @@ def _call_group_forecast(function: Any, cap: int, *args: Any):
     rows = np.empty((cap, _lib.GROUP_FORECAST_N_COLUMNS))
     total = np.empty(_lib.GROUP_FORECAST_N_COLUMNS)
     summary = np.empty(_lib.GROUP_FORECAST_N_SUMMARY)
-    n = c_size_t(0)
-    _lib.check(function(*args, cap, byref(n), keys.ctypes.data_as(POINTER(c_int64)), _dp(rows), _dp(total),
-                        _dp(summary)))
+    n = ctypes.c_size_t(0)
+    function(*args, cap, byref(n), keys, rows, total, summary)
     return keys[: n.value], rows[: n.value], total, summary
 
 
@@ -1416,14 +1361,9 @@ def forecast_by_group(
     m = None if monetary_value is None else _f64(monetary_value, "monetary_value", x.size)
     ap = None if actual_purchases is None else _f64(actual_purchases, "actual_purchases", x.size)
     ar = None if actual_revenue is None else _f64(actual_revenue, "actual_revenue", x.size)
-    try:
-        out = _call_group_forecast(
-            _lib.get().crmkit_btyd_forecast_by_group, max(x.size, 1), purchases._handle,
-            None if spend is None else spend._handle, keys.ctypes.data_as(POINTER(c_int64)), _dp(x), _dp(tx),
-            _dp(age), _dp(m), x.size, _dp(ap), _dp(ar), float(horizon), float(level), int(bool(intervals)),
-        )
-    except _errors.Error as e:
-        raise _name_customer(e, index) from None
+    out = _call(_call_group_forecast, index, _lib.C.crmkit_btyd_forecast_by_group, max(x.size, 1), purchases._handle,
+                None if spend is None else spend._handle, keys, x, tx, age, m, x.size, ap, ar, float(horizon),
+                float(level), int(bool(intervals)))
     return _group_frame(*out, labels.__getitem__, getattr(groups, "name", None) or "group", spend is not None,
                         ap is not None, ar is not None, float(horizon), level)
 
@@ -1480,7 +1420,7 @@ def forecast_holdout_by_group(
     values = frame[column] if column in frame.columns else None  # else the library names the missing column
     handle = _table.from_frame(frame[[column]] if values is not None else frame.iloc[:, :0])
     out = _call_group_forecast(
-        _lib.get().crmkit_btyd_forecast_holdout_by_group, dataset.n_customers + 1, dataset._h().ptr, handle.ptr,
+        _lib.C.crmkit_btyd_forecast_holdout_by_group, dataset.n_customers + 1, dataset._h().ptr, handle.ptr,
         column.encode("utf-8"), _unix_seconds(calibration_end, "calibration_end"),
         _unix_seconds(holdout_end, "holdout_end"), float(period_days), kinds[model],
         None if purchases is None else purchases._handle, None if spend is None else spend._handle,

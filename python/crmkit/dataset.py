@@ -5,14 +5,14 @@ from __future__ import annotations
 import ctypes
 import datetime as _dt
 import os
-from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t
+from ctypes import byref, c_char_p, c_int64
 from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
 from ._arrays import float_vector
-from ._errors import InvalidArgumentError
+from ._errors import InvalidArgumentError, NotFoundError
 
 __all__ = ["Dataset", "FilterCount", "IngestReport"]
 
@@ -132,8 +132,9 @@ def _view(pointer: Any, n: int, dtype: Any, owner: _Handle) -> np.ndarray:
     return np.asarray(_ColumnView(address, n, np.dtype(dtype), owner))
 
 
-def _ptr(array: np.ndarray, ctype: Any) -> Any:
-    return array.ctypes.data_as(POINTER(ctype))
+def _copy(pointer: Any, n: int) -> np.ndarray:
+    """A copy of n doubles the library lent at ``pointer``."""
+    return np.ctypeslib.as_array(pointer, shape=(n,)).copy() if n else np.empty(0)
 
 
 def _encode(text: Any, what: str) -> bytes:
@@ -320,21 +321,8 @@ class Dataset:
         if n_customers < 0:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n_customers is {n_customers}")
 
-        lib = _lib.get()
-        out = _lib.DatasetP()
-        lib_check = _lib.check
-        flags = _lib.COPY if copy else _lib.BORROW
-        lib_check(
-            lib.crmkit_dataset_create_from_columns(
-                _ptr(customer_array, c_int32),
-                _ptr(time_array, c_int64),
-                _ptr(amount_array, c_double),
-                n_rows,
-                n_customers,
-                flags,
-                byref(out),
-            )
-        )
+        out = _lib.O.crmkit_dataset_create_from_columns(customer_array, time_array, amount_array, n_rows, n_customers,
+                                                        _lib.COPY if copy else _lib.BORROW)
         handle = _Handle(out, () if copy else (customer_array, time_array, amount_array))
         dataset = cls(handle)
         if customer_ids is not None:
@@ -453,38 +441,30 @@ class Dataset:
             if getattr(times.dt, "tz", None) is not None:
                 times = times.dt.tz_convert("UTC").dt.tz_localize(None)
         time_array = _time_array(times.to_numpy())
-        keep: List[Any] = [customer_codes, customer_offsets, time_array]
-        null_double = POINTER(c_double)()
-        null_int = POINTER(c_int32)()
-        null_size = POINTER(c_size_t)()
 
         def doubles(column: str) -> Any:
-            array = np.array(_float_array(df[column].to_numpy(), column), dtype=np.float64, copy=True)
-            keep.append(array)
-            return _ptr(array, c_double)
+            return np.array(_float_array(df[column].to_numpy(), column), dtype=np.float64, copy=True)
 
         if quantity is not None:
-            amount_p, quantity_p, price_p = null_double, doubles(quantity), doubles(unit_price)  # type: ignore[arg-type]
+            amount_p, quantity_p, price_p = None, doubles(quantity), doubles(unit_price)  # type: ignore[arg-type]
         else:
-            amount_p, quantity_p, price_p = doubles(amount), null_double, null_double
-        order_args: List[Any] = [null_int, None, null_size, 0]
-        if order is not None:
-            codes, strings, offsets = _factorized(df[order])
-            keep += [codes, offsets]
-            order_args = [_ptr(codes, c_int32), strings, _ptr(offsets, c_size_t), offsets.shape[0] - 1]
-        product_args: List[Any] = [null_int, None, null_size, 0]
-        if product is not None:
-            codes, strings, offsets = _factorized(df[product])
-            keep += [codes, offsets]
-            product_args = [_ptr(codes, c_int32), strings, _ptr(offsets, c_size_t), offsets.shape[0] - 1]
+            amount_p, quantity_p, price_p = doubles(amount), None, None
+
+        def factors(column: Optional[str]) -> List[Any]:
+            if column is None:
+                return [None, None, None, 0]
+            codes, strings, offsets = _factorized(df[column])
+            return [codes, strings, offsets, offsets.shape[0] - 1]
+
+        order_args, product_args = factors(order), factors(product)
 
         options = _CsvOptions()
         _set_filters(options.ptr, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,
                      drop_empty_customer)
-        out = _lib.DatasetP()
-        _lib.C.crmkit_dataset_create_from_order_lines(
-            customer_codes, customer_ids, customer_offsets, customer_offsets.shape[0] - 1, time_array, amount_p,
-            quantity_p, price_p, *order_args, *product_args, n, options.ptr, byref(out))
+        out = _lib.O.crmkit_dataset_create_from_order_lines(customer_codes, customer_ids, customer_offsets,
+                                                            customer_offsets.shape[0] - 1, time_array, amount_p,
+                                                            quantity_p, price_p, *order_args, *product_args, n,
+                                                            options.ptr)
         return cls(_Handle(out))
 
     @classmethod
@@ -596,10 +576,9 @@ class Dataset:
                      drop_empty_customer)
         for name in attribute_columns:
             _lib.C.crmkit_csv_options_add_attribute_column(options.ptr, _encode(name, "an attribute column"))
-        out = _lib.DatasetP()
-        _lib.C.crmkit_dataset_create_from_csv(os.fsencode(path),
-                                              None if customers_path is None else os.fsencode(customers_path),
-                                              options.ptr, byref(out))
+        out = _lib.O.crmkit_dataset_create_from_csv(os.fsencode(path),
+                                                    None if customers_path is None else os.fsencode(customers_path),
+                                                    options.ptr)
         return cls(_Handle(out))
 
     # -----------------------------------------------------------------------------------
@@ -628,9 +607,7 @@ class Dataset:
         return self._handle
 
     def _get_size(self, function_name: str) -> int:
-        out = c_size_t()
-        _lib.check(getattr(_lib.get(), function_name)(self._h().ptr, byref(out)))
-        return out.value
+        return getattr(_lib.O, function_name)(self._h().ptr)
 
     # -----------------------------------------------------------------------------------
     # Sizes and transactions
@@ -650,22 +627,16 @@ class Dataset:
     @property
     def time_range(self) -> Tuple[int, int]:
         """(earliest, latest) transaction time in Unix seconds, UTC; (0, 0) when empty."""
-        first, last = c_int64(), c_int64()
-        _lib.C.crmkit_dataset_time_range(self._h().ptr, byref(first), byref(last))
-        return first.value, last.value
+        return _lib.O.crmkit_dataset_time_range(self._h().ptr)
 
     def _transaction_columns(self) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self._columns is None:
             handle = self._h()
-            customer = POINTER(c_int32)()
-            time = POINTER(c_int64)()
-            amount = POINTER(c_double)()
-            n = c_size_t()
-            _lib.C.crmkit_dataset_transactions( handle.ptr, byref(customer), byref(time), byref(amount), byref(n) )
+            customer, time, amount, n = _lib.O.crmkit_dataset_transactions(handle.ptr)
             self._columns = (
-                _view(customer, n.value, np.int32, handle),
-                _view(time, n.value, np.int64, handle),
-                _view(amount, n.value, np.float64, handle),
+                _view(customer, n, np.int32, handle),
+                _view(time, n, np.int64, handle),
+                _view(amount, n, np.float64, handle),
             )
         return self._columns
 
@@ -692,36 +663,12 @@ class Dataset:
     def customer_ids(self) -> List[str]:
         """The customer ids, in index order (``customer_ids[i]`` names index i)."""
         if self._ids is None:
-            lib = _lib.get()
-            handle = self._h()
-            n = self.n_customers
-            offsets = np.zeros(n + 1, dtype=np.uintp)
-            needed = c_size_t()
-            rc = lib.crmkit_dataset_customer_ids(handle.ptr, None, 0, _ptr(offsets, c_size_t), n + 1, byref(needed))
-            if rc == _errors.E_BUFFER_TOO_SMALL:
-                buffer = ctypes.create_string_buffer(needed.value)
-                rc = lib.crmkit_dataset_customer_ids(
-                    handle.ptr, buffer, needed.value, _ptr(offsets, c_size_t), n + 1, byref(needed)
-                )
-                raw = buffer.raw
-            else:
-                raw = b""
-            _lib.check(rc)
-            bounds = offsets.tolist()
-            self._ids = [raw[bounds[i] : bounds[i + 1]].decode("utf-8", "replace") for i in range(n)]
+            self._ids = _lib.id_list(_lib.get().crmkit_dataset_customer_ids, self._h().ptr, self.n_customers)
         return list(self._ids)
 
     def customer_id(self, index: int) -> str:
         """The id of customer ``index``."""
-        lib = _lib.get()
-        needed = c_size_t()
-        buffer = ctypes.create_string_buffer(64)
-        rc = lib.crmkit_dataset_customer_id(self._h().ptr, int(index), buffer, len(buffer), byref(needed))
-        if rc == _errors.E_BUFFER_TOO_SMALL:
-            buffer = ctypes.create_string_buffer(needed.value)
-            rc = lib.crmkit_dataset_customer_id(self._h().ptr, int(index), buffer, len(buffer), byref(needed))
-        _lib.check(rc)
-        return buffer.value.decode("utf-8", "replace")
+        return _lib.text(_lib.get().crmkit_dataset_customer_id, self._h().ptr, int(index))
 
     def customer_index(self, customer_id: str) -> int:
         """The index of the customer named ``customer_id``.
@@ -729,9 +676,7 @@ class Dataset:
         Raises:
             crmkit.NotFoundError: no such customer (also a LookupError).
         """
-        index = c_int32()
-        _lib.C.crmkit_dataset_customer_index(self._h().ptr, _encode(customer_id, "customer_id"), byref(index))
-        return index.value
+        return _lib.O.crmkit_dataset_customer_index(self._h().ptr, _encode(customer_id, "customer_id"))
 
     def _set_customer_ids(self, ids: Sequence[Any]) -> None:
         encoded = [_encode(i if isinstance(i, (str, bytes)) else str(i), "a customer id") for i in ids]
@@ -765,36 +710,17 @@ class Dataset:
     @property
     def customer_locations(self) -> Optional[Tuple[np.ndarray, np.ndarray]]:
         """(longitude, latitude) arrays in degrees (copies), or None without locations."""
-        lon = POINTER(c_double)()
-        lat = POINTER(c_double)()
-        n = c_size_t()
-        rc = _lib.get().crmkit_dataset_customer_locations(self._h().ptr, byref(lon), byref(lat), byref(n))
-        if rc == _errors.E_NOT_FOUND:
+        try:
+            lon, lat, n = _lib.O.crmkit_dataset_customer_locations(self._h().ptr)
+        except NotFoundError:
             return None
-        _lib.check(rc)
-        if n.value == 0:
-            return np.empty(0), np.empty(0)
-        return (
-            np.ctypeslib.as_array(lon, shape=(n.value,)).copy(),
-            np.ctypeslib.as_array(lat, shape=(n.value,)).copy(),
-        )
+        return _copy(lon, n), _copy(lat, n)
 
     @property
     def attribute_names(self) -> List[str]:
         """Names of the customer attributes, in the order they were first set."""
-        lib = _lib.get()
-        handle = self._h()
-        names = []
-        for i in range(self._get_size("crmkit_dataset_attribute_count")):
-            needed = c_size_t()
-            buffer = ctypes.create_string_buffer(64)
-            rc = lib.crmkit_dataset_attribute_name(handle.ptr, i, buffer, len(buffer), byref(needed))
-            if rc == _errors.E_BUFFER_TOO_SMALL:
-                buffer = ctypes.create_string_buffer(needed.value)
-                rc = lib.crmkit_dataset_attribute_name(handle.ptr, i, buffer, len(buffer), byref(needed))
-            _lib.check(rc)
-            names.append(buffer.value.decode("utf-8", "replace"))
-        return names
+        return [_lib.text(_lib.get().crmkit_dataset_attribute_name, self._h().ptr, i)
+                for i in range(self._get_size("crmkit_dataset_attribute_count"))]
 
     def customer_attribute(self, name: str) -> np.ndarray:
         """The values of customer attribute ``name`` (a copy).
@@ -802,12 +728,7 @@ class Dataset:
         Raises:
             crmkit.NotFoundError: no such attribute (the message lists those present).
         """
-        values = POINTER(c_double)()
-        n = c_size_t()
-        _lib.C.crmkit_dataset_customer_attribute(self._h().ptr, _encode(name, "name"), byref(values), byref(n))
-        if n.value == 0:
-            return np.empty(0)
-        return np.ctypeslib.as_array(values, shape=(n.value,)).copy()
+        return _copy(*_lib.O.crmkit_dataset_customer_attribute(self._h().ptr, _encode(name, "name")))
 
     # -----------------------------------------------------------------------------------
     # Ingest report
@@ -820,19 +741,10 @@ class Dataset:
     def skipped_rows(self) -> List[Tuple[int, str]]:
         """Rows left out with ``on_bad_row="skip"``: (line, message) pairs, the message
         reading ``path:line: column 'c': reason: 'value'``."""
-        lib = _lib.get()
-        handle = self._h()
-        rows = []
+        rows, line = [], c_int64()
         for i in range(self._get_size("crmkit_dataset_skipped_count")):
-            line = c_int64()
-            needed = c_size_t()
-            buffer = ctypes.create_string_buffer(256)
-            rc = lib.crmkit_dataset_skipped_row(handle.ptr, i, byref(line), buffer, len(buffer), byref(needed))
-            if rc == _errors.E_BUFFER_TOO_SMALL:
-                buffer = ctypes.create_string_buffer(needed.value)
-                rc = lib.crmkit_dataset_skipped_row(handle.ptr, i, byref(line), buffer, len(buffer), byref(needed))
-            _lib.check(rc)
-            rows.append((line.value, buffer.value.decode("utf-8", "replace")))
+            message = _lib.text(_lib.get().crmkit_dataset_skipped_row, self._h().ptr, i, byref(line))
+            rows.append((line.value, message))
         return rows
 
     def filtered_count(self, name: str) -> FilterCount:
@@ -842,12 +754,10 @@ class Dataset:
         if name not in _FILTERS:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"filter {name!r} is not one of {list(_FILTERS)}")
         handle = self._h()
-        count = c_size_t()
-        _lib.C.crmkit_dataset_filtered_count(handle.ptr, _FILTERS[name], byref(count))
+        count = _lib.O.crmkit_dataset_filtered_count(handle.ptr, _FILTERS[name])
         lines = (c_int64 * 8)()
-        n = c_size_t()
-        _lib.C.crmkit_dataset_filtered_lines(handle.ptr, _FILTERS[name], lines, len(lines), byref(n))
-        return FilterCount(count.value, [int(lines[i]) for i in range(n.value)])
+        n = _lib.O.crmkit_dataset_filtered_lines(handle.ptr, _FILTERS[name], lines, len(lines))
+        return FilterCount(count, [int(lines[i]) for i in range(n)])
 
     @property
     def ingest_report(self) -> IngestReport:
@@ -866,14 +776,11 @@ class Dataset:
         the order read, as read-only views (no copy); ``order[i]`` is the transaction row
         line i rolled up into. None otherwise."""
         handle = self._h()
-        order = POINTER(c_int32)()
-        amount = POINTER(c_double)()
-        n = c_size_t()
-        rc = _lib.get().crmkit_dataset_order_lines(handle.ptr, byref(order), byref(amount), byref(n))
-        if rc == _errors.E_NOT_FOUND:
+        try:
+            order, amount, n = _lib.O.crmkit_dataset_order_lines(handle.ptr)
+        except NotFoundError:
             return None
-        _lib.check(rc)
-        return _view(order, n.value, np.int32, handle), _view(amount, n.value, np.float64, handle)
+        return _view(order, n, np.int32, handle), _view(amount, n, np.float64, handle)
 
     def order_id(self, row: int) -> str:
         """The order id of transaction row ``row`` (datasets built with an order column).
@@ -881,15 +788,7 @@ class Dataset:
         Raises:
             crmkit.NotFoundError: the dataset was not built with an order column.
         """
-        lib = _lib.get()
-        needed = c_size_t()
-        buffer = ctypes.create_string_buffer(64)
-        rc = lib.crmkit_dataset_order_id(self._h().ptr, int(row), buffer, len(buffer), byref(needed))
-        if rc == _errors.E_BUFFER_TOO_SMALL:
-            buffer = ctypes.create_string_buffer(needed.value)
-            rc = lib.crmkit_dataset_order_id(self._h().ptr, int(row), buffer, len(buffer), byref(needed))
-        _lib.check(rc)
-        return buffer.value.decode("utf-8", "replace")
+        return _lib.text(_lib.get().crmkit_dataset_order_id, self._h().ptr, int(row))
 
     # -----------------------------------------------------------------------------------
     # pandas

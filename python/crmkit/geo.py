@@ -29,7 +29,6 @@ or k; a parse error with the position for malformed WKT/GeoJSON).
 from __future__ import annotations
 
 import ctypes
-from ctypes import byref, c_double, c_size_t
 from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
@@ -90,13 +89,6 @@ def _customer_frame(ptr: Any, dataset: Any) -> Any:
     return frame
 
 
-def _threads(n_threads: int) -> int:
-    n = int(n_threads)
-    if n < 1:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n_threads = {n} must be >= 1")
-    return n
-
-
 class GeoFilter:
     """Rows a query may return, built from attribute columns without rebuilding the index.
 
@@ -105,17 +97,15 @@ class GeoFilter:
     """
 
     def __init__(self, n: int) -> None:
-        handle = _lib.GeoFilterP()
-        _lib.C.crmkit_geo_filter_create(c_size_t(int(n)), byref(handle))
         self._n = int(n)
-        _lib.adopt(self, handle, "geo_filter")
+        _lib.adopt(self, _lib.O.crmkit_geo_filter_create(self._n), "geo_filter")
 
     def require(self, values: Any, op: str, threshold: float) -> "GeoFilter":
         """Keeps rows with ``values[row] op threshold``; op is one of == != < <= > >=."""
         if op not in _OPS:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"op {op!r} is not one of {sorted(_OPS)}")
         v = _vec(values, "values")
-        _lib.C.crmkit_geo_filter_require(self._handle, v, c_size_t(v.shape[0]), _OPS[op], float(threshold))
+        _lib.C.crmkit_geo_filter_require(self._handle, v, v.shape[0], _OPS[op], float(threshold))
         return self
 
     def __len__(self) -> int:
@@ -124,9 +114,7 @@ class GeoFilter:
     @property
     def count(self) -> int:
         """Number of rows kept."""
-        n = c_size_t()
-        _lib.C.crmkit_geo_filter_count(self._handle, byref(n))
-        return int(n.value)
+        return _lib.O.crmkit_geo_filter_count(self._handle)
 
 
 class Territory:
@@ -136,17 +124,13 @@ class Territory:
     rejected, as RFC 7946 asks for a split MultiPolygon. Immutable; thread-safe."""
 
     def __init__(self, text: str, wrap_antimeridian: bool = False) -> None:
-        handle = _lib.GeoTerritoryP()
         flags = _lib.GEO_WRAP_ANTIMERIDIAN if wrap_antimeridian else 0
-        _lib.C.crmkit_geo_territory_create(str(text).encode("utf-8"), flags, byref(handle))
-        _lib.adopt(self, handle, "geo_territory")
+        _lib.adopt(self, _lib.O.crmkit_geo_territory_create(str(text).encode("utf-8"), flags), "geo_territory")
 
     @property
     def bounds(self) -> Tuple[float, float, float, float]:
         """(min_lon, min_lat, max_lon, max_lat); min_lon > max_lon when it crosses +-180."""
-        box = [c_double() for _ in range(4)]
-        _lib.C.crmkit_geo_territory_bounds(self._handle, *(byref(b) for b in box))
-        return tuple(float(b.value) for b in box)  # type: ignore[return-value]
+        return _lib.O.crmkit_geo_territory_bounds(self._handle)
 
     def contains(self, lon: Any, lat: Any = None, n_threads: int = 1) -> Any:
         """Boolean mask: which (lon, lat) points lie inside. A bool Series named "inside"
@@ -163,7 +147,7 @@ class Territory:
         index = _series_index(lon, lat)
         x, y, _ = _pair(lon, lat)
         out = np.empty(x.shape[0], dtype=np.int32)
-        _lib.C.crmkit_geo_territory_test(self._handle, x, y, c_size_t(x.shape[0]), _threads(n_threads), out)
+        _lib.C.crmkit_geo_territory_test(self._handle, x, y, x.shape[0], n_threads, out)
         return _keyed(out.astype(bool), index, "inside")
 
 
@@ -197,10 +181,8 @@ class GeoIndex:
     def __init__(self, lon: Any, lat: Any, earth_radius_m: Optional[float] = None,
                  normalize_longitude: bool = False, distance_model: str = "sphere") -> None:
         x, y, _ = _pair(lon, lat)
-        handle = _lib.GeoIndexP()
         radius, flags = _index_options(earth_radius_m, normalize_longitude, distance_model)
-        _lib.C.crmkit_geo_index_create(x, y, c_size_t(x.shape[0]), radius, flags, byref(handle))
-        _lib.adopt(self, handle, "geo_index")
+        _lib.adopt(self, _lib.O.crmkit_geo_index_create(x, y, x.shape[0], radius, flags), "geo_index")
 
     @classmethod
     def from_dataset(cls, dataset: Any, earth_radius_m: Optional[float] = None, normalize_longitude: bool = False,
@@ -209,11 +191,9 @@ class GeoIndex:
         order of ``dataset.customer_ids``); customers without a location are never returned.
         Options as for the constructor. Raises InvalidArgumentError when the dataset has no
         customer locations."""
-        handle = _lib.GeoIndexP()
         radius, flags = _index_options(earth_radius_m, normalize_longitude, distance_model)
-        _lib.C.crmkit_geo_index_from_dataset(dataset._h().ptr, radius, flags, byref(handle))
         self = cls.__new__(cls)
-        _lib.adopt(self, handle, "geo_index")
+        _lib.adopt(self, _lib.O.crmkit_geo_index_from_dataset(dataset._h().ptr, radius, flags), "geo_index")
         return self
 
     def close(self) -> None:
@@ -227,9 +207,7 @@ class GeoIndex:
         self.close()
 
     def _sizes(self) -> Tuple[int, int]:
-        n, located = c_size_t(), c_size_t()
-        _lib.C.crmkit_geo_index_size(self._handle, byref(n), byref(located))
-        return int(n.value), int(located.value)
+        return _lib.O.crmkit_geo_index_size(self._handle)
 
     def __len__(self) -> int:
         return self._sizes()[0]
@@ -241,16 +219,12 @@ class GeoIndex:
 
     @staticmethod
     def _take(result: Any) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-        lib = _lib.get()
         try:
-            nq, nh = c_size_t(), c_size_t()
-            _lib.C.crmkit_geo_result_sizes(result, byref(nq), byref(nh))
-            offsets = np.empty(nq.value + 1, dtype=np.int64)
-            ids = np.empty(nh.value, dtype=np.int32)
-            dist = np.empty(nh.value, dtype=np.float64)
+            nq, nh = _lib.O.crmkit_geo_result_sizes(result)
+            offsets, ids, dist = np.empty(nq + 1, dtype=np.int64), np.empty(nh, np.int32), np.empty(nh, np.float64)
             _lib.C.crmkit_geo_result_copy(result, offsets, offsets.size, ids, dist, ids.size)
         finally:
-            lib.crmkit_geo_result_free(result)
+            _lib.get().crmkit_geo_result_free(result)
         return offsets, ids, dist
 
     def within_csr(self, lon: Any, lat: Any, radius_m: float, sort: Optional[str] = None,
@@ -260,11 +234,8 @@ class GeoIndex:
         if sort not in _ORDERS:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"sort {sort!r} is not None, 'distance' or 'index'")
         x, y, _ = _pair(lon, lat)
-        result = _lib.GeoResultP()
-        _lib.C.crmkit_geo_index_within(self._handle, x, y, c_size_t(x.shape[0]),
-                                       float(radius_m), _filter_handle(filter), _ORDERS[sort],
-                                       _threads(n_threads), byref(result))
-        return self._take(result)
+        return self._take(_lib.O.crmkit_geo_index_within(self._handle, x, y, x.shape[0], float(radius_m),
+                                                         _filter_handle(filter), _ORDERS[sort], n_threads))
 
     def within(self, lon: Any, lat: Any, radius_m: float, sort: Optional[str] = None,
                filter: Optional[GeoFilter] = None, n_threads: int = 1
@@ -286,9 +257,8 @@ class GeoIndex:
         """Number of points within ``radius_m`` metres of each query point."""
         x, y, scalar = _pair(lon, lat)
         out = np.empty(x.shape[0], dtype=np.int64)
-        _lib.C.crmkit_geo_index_count_within(self._handle, x, y, c_size_t(x.shape[0]),
-                                             float(radius_m), _filter_handle(filter),
-                                             _threads(n_threads), out)
+        _lib.C.crmkit_geo_index_count_within(self._handle, x, y, x.shape[0], float(radius_m), _filter_handle(filter),
+                                             n_threads, out)
         return int(out[0]) if scalar else out
 
     def nearest(self, lon: Any, lat: Any, k: int = 1, filter: Optional[GeoFilter] = None,
@@ -301,32 +271,26 @@ class GeoIndex:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"k = {k}: k must be at least 1")
         ids = np.empty((x.shape[0], k), dtype=np.int32)
         dist = np.empty((x.shape[0], k), dtype=np.float64)
-        _lib.C.crmkit_geo_index_nearest(self._handle, x, y, c_size_t(x.shape[0]),
-                                        c_size_t(k), _filter_handle(filter), _threads(n_threads),
-                                        ids, dist)
+        _lib.C.crmkit_geo_index_nearest(self._handle, x, y, x.shape[0], k, _filter_handle(filter), n_threads, ids, dist)
         return (ids[0], dist[0]) if scalar else (ids, dist)
 
     def in_box(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float,
                filter: Optional[GeoFilter] = None, sort: Optional[str] = "index") -> np.ndarray:
         """Ids with min_lat <= lat <= max_lat and lon in [min_lon, max_lon] (across the
         antimeridian when min_lon > max_lon)."""
-        result = _lib.GeoResultP()
-        _lib.C.crmkit_geo_index_in_box(self._handle, float(min_lon), float(min_lat), float(max_lon),
-                                       float(max_lat), _filter_handle(filter), _ORDERS[sort],
-                                       byref(result))
-        return self._take(result)[1]
+        return self._take(_lib.O.crmkit_geo_index_in_box(self._handle, float(min_lon), float(min_lat), float(max_lon),
+                                                         float(max_lat), _filter_handle(filter), _ORDERS[sort]))[1]
 
     def in_territory(self, territory: Union[str, Territory], filter: Optional[GeoFilter] = None,
                      sort: Optional[str] = "index") -> np.ndarray:
         """Ids inside a territory: WKT (POLYGON/MULTIPOLYGON) or GeoJSON text, or a parsed
         :class:`Territory` (e.g. one crossing the antimeridian unsplit)."""
-        result = _lib.GeoResultP()
         if isinstance(territory, Territory):
-            _lib.C.crmkit_geo_index_in_area(self._handle, territory._handle, _filter_handle(filter),
-                                            _ORDERS[sort], byref(result))
+            result = _lib.O.crmkit_geo_index_in_area(self._handle, territory._handle, _filter_handle(filter),
+                                                     _ORDERS[sort])
         else:
-            _lib.C.crmkit_geo_index_in_territory(self._handle, territory.encode("utf-8"),
-                                                 _filter_handle(filter), _ORDERS[sort], byref(result))
+            result = _lib.O.crmkit_geo_index_in_territory(self._handle, territory.encode("utf-8"),
+                                                          _filter_handle(filter), _ORDERS[sort])
         return self._take(result)[1]
 
 
@@ -342,9 +306,7 @@ def territory_contains(territory: Union[str, Territory], lon: Any, lat: Any = No
     index = _series_index(lon, lat)
     x, y, _ = _pair(lon, lat)
     out = np.empty(x.shape[0], dtype=np.int32)
-    _lib.C.crmkit_geo_territory_contains(territory.encode("utf-8"), x, y,
-                                         c_size_t(x.shape[0]), _threads(n_threads),
-                                         out)
+    _lib.C.crmkit_geo_territory_contains(territory.encode("utf-8"), x, y, x.shape[0], n_threads, out)
     return _keyed(out.astype(bool), index, "inside")
 
 
@@ -360,7 +322,5 @@ def customer_territories(dataset: Any, territories: Any, n_threads: int = 1) -> 
     n = len(names)
     handles = (_lib.GeoTerritoryP * max(n, 1))(*[a._handle for a in areas])
     labels = (ctypes.c_char_p * max(n, 1))(*[name.encode("utf-8") for name in names])
-    ptr = _lib.TableP()
-    _lib.C.crmkit_geo_territories_from_dataset(dataset._h().ptr, handles, labels, c_size_t(n),
-                                                _threads(n_threads), byref(ptr))
-    return _customer_frame(ptr, dataset)
+    return _customer_frame(_lib.O.crmkit_geo_territories_from_dataset(dataset._h().ptr, handles, labels, n, n_threads),
+                           dataset)

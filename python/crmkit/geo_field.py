@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import ctypes
 import math
-from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_size_t
+from ctypes import c_char_p
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -44,7 +44,8 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from .geo import GeoIndex, _is_dataset, _keyed, _pair, _series_index, _threads, _vec
+from ._arrays import empty
+from .geo import GeoIndex, _is_dataset, _keyed, _pair, _series_index, _vec
 
 __all__ = [
     "Reps",
@@ -108,10 +109,8 @@ class Reps:
             if len(territories) != n:
                 raise _invalid(f"{len(territories)} territories for {n} reps (give one per rep or None)")
             texts = (c_char_p * max(n, 1))(*[None if t is None else str(t).encode("utf-8") for t in territories])
-        handle = _lib.GeoRepsP()
-        _lib.C.crmkit_geo_reps_create(x, y, c_size_t(n), texts, byref(handle))
         self._n = n
-        _lib.adopt(self, handle, "geo_reps")
+        _lib.adopt(self, _lib.O.crmkit_geo_reps_create(x, y, n, texts), "geo_reps")
         if available is not None:
             mask = np.asarray(available, dtype=bool).ravel()
             if mask.shape[0] != n:
@@ -134,7 +133,7 @@ class Reps:
         for r in np.atleast_1d(np.asarray(rep, dtype=np.int64)):
             if r < 0:
                 raise _invalid(f"rep {int(r)} is negative")
-            _lib.C.crmkit_geo_reps_set_available(self._handle, c_size_t(int(r)), 1 if available else 0)
+            _lib.C.crmkit_geo_reps_set_available(self._handle, int(r), 1 if available else 0)
         return self
 
     def nearest_customers(self, dataset: Any, k: int = 1, max_distance_m: float = math.inf,
@@ -146,11 +145,9 @@ class Reps:
         ``attrs["crmkit_report"]`` (n_customers, n_located, n_unlocated)."""
         from .geo import _customer_frame
 
-        ptr = _lib.TableP()
-        _lib.C.crmkit_geo_reps_nearest_from_dataset(
-            self._handle, dataset._h().ptr, c_size_t(int(k)) if int(k) >= 0 else c_size_t(0), float(max_distance_m),
-            _rep_flags(within_territory), _threads(n_threads), byref(ptr))
-        return _customer_frame(ptr, dataset)
+        return _customer_frame(_lib.O.crmkit_geo_reps_nearest_from_dataset(
+            self._handle, dataset._h().ptr, max(int(k), 0), float(max_distance_m), _rep_flags(within_territory),
+            n_threads), dataset)
 
     def assign_customers(self, dataset: Any, capacity: Any, max_distance_m: float = math.inf,
                          within_territory: bool = False) -> Any:
@@ -165,11 +162,9 @@ class Reps:
         if np.any(cap > np.iinfo(np.int32).max):
             raise _invalid("capacity above 2^31 - 1")
         cap32 = np.ascontiguousarray(cap.astype(np.int32))
-        ptr = _lib.TableP()
-        _lib.C.crmkit_geo_reps_assign_from_dataset(
-            self._handle, dataset._h().ptr, cap32, c_size_t(self._n), float(max_distance_m),
-            _rep_flags(within_territory), byref(ptr))
-        return _customer_frame(ptr, dataset)
+        return _customer_frame(_lib.O.crmkit_geo_reps_assign_from_dataset(
+            self._handle, dataset._h().ptr, cap32, self._n, float(max_distance_m), _rep_flags(within_territory)),
+            dataset)
 
     def nearest(self, lon: Any, lat: Any = None, k: int = 1, max_distance_m: float = math.inf,
                 within_territory: bool = False, n_threads: int = 1) -> Tuple[Any, Any]:
@@ -201,9 +196,8 @@ class Reps:
             raise _invalid(f"k = {k}: k must be at least 1")
         ids = np.empty((x.shape[0], k), dtype=np.int32)
         dist = np.empty((x.shape[0], k), dtype=np.float64)
-        _lib.C.crmkit_geo_reps_nearest(
-            self._handle, x, y, c_size_t(x.shape[0]), c_size_t(k), float(max_distance_m),
-            _rep_flags(within_territory), _threads(n_threads), ids, dist)
+        _lib.C.crmkit_geo_reps_nearest(self._handle, x, y, x.shape[0], k, float(max_distance_m),
+                                       _rep_flags(within_territory), n_threads, ids, dist)
         if scalar:
             return ids[0], dist[0]
         return (ids, dist) if index is None else self._frames(ids, dist, index)
@@ -245,14 +239,11 @@ class Reps:
             raise _invalid("capacity above 2^31 - 1")
         cap32 = cap.astype(np.int32)
         m = x.shape[0]
-        rep = np.empty(m, dtype=np.int32)
-        dist = np.empty(m, dtype=np.float64)
+        rep, dist = empty(m, np.int32, np.float64)
         load = np.empty(self._n, dtype=np.int32)
-        open_ = c_size_t()
-        _lib.C.crmkit_geo_reps_assign(
-            self._handle, x, y, c_size_t(m), cap32, float(max_distance_m),
-            _rep_flags(within_territory), rep, dist, load, byref(open_))
-        return RepAssignment(_keyed(rep, index, "rep"), _keyed(dist, index, "distance_m"), load, int(open_.value))
+        open_ = _lib.O.crmkit_geo_reps_assign(self._handle, x, y, m, cap32, float(max_distance_m),
+                                              _rep_flags(within_territory), rep, dist, load)
+        return RepAssignment(_keyed(rep, index, "rep"), _keyed(dist, index, "distance_m"), load, open_)
 
 
 # ---------------------------------------------------------------------------------------
@@ -328,42 +319,29 @@ class Track:
                 stop_radius_m: float = _lib.DEFAULT, min_dwell_s: int = _lib.DEFAULT,
                 visit_radius_m: float = _lib.DEFAULT) -> TrackSummary:
         """Distance, outliers, stops and (with a customer ``index``) visits in one pass."""
-        lib = _lib.get()
-        options = _lib.GeoTrackOptionsP()
-        _lib.C.crmkit_geo_track_options_create(byref(options))
-        result = _lib.GeoTrackP()
-        try:
+        with _lib.freed("geo_track_options", _lib.O.crmkit_geo_track_options_create()) as options:
             _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m,
                                min_dwell_s=min_dwell_s, visit_radius_m=visit_radius_m)
-            _lib.C.crmkit_geo_track_analyze(self.time, self.lon, self.lat,
-                                            c_size_t(len(self)), None if index is None else index._handle,
-                                            options, byref(result))
-            return self._read(lib, result)
-        finally:
-            lib.crmkit_geo_track_free(result)
-            lib.crmkit_geo_track_options_free(options)
+            with _lib.freed("geo_track", _lib.O.crmkit_geo_track_analyze(
+                    self.time, self.lon, self.lat, len(self), None if index is None else index._handle,
+                    options)) as result:
+                return self._read(result)
 
     @staticmethod
-    def _read(lib: Any, result: Any) -> TrackSummary:
+    def _read(result: Any) -> TrackSummary:
         import pandas as pd
 
-        n_fixes, n_dropped, n_stops, n_visits = c_size_t(), c_size_t(), c_size_t(), c_size_t()
-        distance, at = c_double(), c_int64()
-        _lib.C.crmkit_geo_track_summary(result, byref(n_fixes), byref(distance), byref(n_dropped),
-                                        byref(n_stops), byref(n_visits), byref(at))
-        kept = np.empty(n_fixes.value, dtype=np.int32)
+        n_fixes, distance, n_dropped, s, n_visits, at = _lib.O.crmkit_geo_track_summary(result)
+        kept = np.empty(n_fixes, dtype=np.int32)
         _lib.C.crmkit_geo_track_kept(result, kept, kept.size)
-        s = n_stops.value
-        first, last, start, end = (np.empty(s, dtype=np.int64) for _ in range(4))
-        lon, lat, cdist = (np.empty(s, dtype=np.float64) for _ in range(3))
-        customer = np.empty(s, dtype=np.int32)
+        first, last, start, end, lon, lat, customer, cdist = empty(s, *[np.int64] * 4, *[np.float64] * 2, np.int32,
+                                                                   np.float64)
         _lib.C.crmkit_geo_track_stops(result, first, last, start, end, lon, lat, customer, cdist, s)
         stops = pd.DataFrame({
             "first_fix": first, "last_fix": last, "start": start, "end": end, "duration_s": end - start,
             "lon": lon, "lat": lat, "customer": customer, "customer_distance_m": cdist,
         })
-        return TrackSummary(float(distance.value), kept.astype(bool), int(n_dropped.value), stops,
-                            int(n_visits.value), int(at.value))
+        return TrackSummary(distance, kept.astype(bool), n_dropped, stops, n_visits, at)
 
     def distance_m(self, max_speed_mps: float = _lib.DEFAULT) -> float:
         """Metres travelled over the fixes kept by the speed filter."""
@@ -425,22 +403,16 @@ class DensityGrid:
                 raise _invalid(f"{v.shape[0]} values for {x.shape[0]} points")
         if len(self.bounds) != 4:
             raise _invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
-        handle = _lib.GeoGridP()
-        _lib.C.crmkit_geo_grid_create(x, y, v, c_size_t(x.shape[0]),
-                                      float(self.cell_deg), *(float(b) for b in self.bounds), byref(handle))
+        handle = _lib.O.crmkit_geo_grid_create(x, y, v, x.shape[0], float(self.cell_deg),
+                                               *(float(b) for b in self.bounds))
         _lib.adopt(self, handle, "geo_grid")
-        n_lon, n_lat, outside, unlocated = c_size_t(), c_size_t(), c_size_t(), c_size_t()
-        _lib.C.crmkit_geo_grid_sizes(handle, byref(n_lon), byref(n_lat), byref(outside), byref(unlocated))
-        shape = (n_lat.value, n_lon.value)
-        self.count_ = np.empty(shape, dtype=np.int64)
-        self.sum_ = np.empty(shape, dtype=np.float64)
-        self.mean_ = np.empty(shape, dtype=np.float64)
+        n_lon, n_lat, self.n_outside_, self.n_unlocated_ = _lib.O.crmkit_geo_grid_sizes(handle)
+        shape = (n_lat, n_lon)
+        self.count_, self.sum_, self.mean_ = empty(shape, np.int64, np.float64, np.float64)
         _lib.C.crmkit_geo_grid_cells(handle, self.count_, self.sum_, self.mean_, self.count_.size)
         d = float(self.cell_deg)
         self.lon_edges_ = np.minimum(self.bounds[0] + d * np.arange(shape[1] + 1), 180.0)
         self.lat_edges_ = np.minimum(self.bounds[1] + d * np.arange(shape[0] + 1), 90.0)
-        self.n_outside_ = int(outside.value)
-        self.n_unlocated_ = int(unlocated.value)
         return self
 
     def _fitted(self) -> Any:
@@ -502,12 +474,12 @@ def convert_coordinates(lon: Any, lat: Any, source: str, target: str,
             raise _invalid(f"lon and lat differ in length: {lon.shape[0]} and {lat.shape[0]}")
         if np.shares_memory(lon, lat):
             raise _invalid("lon and lat must not overlap")
-        _lib.C.crmkit_geo_convert(src, dst, lon, lat, c_size_t(lon.shape[0]), lon, lat)
+        _lib.C.crmkit_geo_convert(src, dst, lon, lat, lon.shape[0], lon, lat)
         return lon, lat
     x, y, scalar = _pair(lon, lat)
     out_x = np.empty_like(x)
     out_y = np.empty_like(y)
-    _lib.C.crmkit_geo_convert(src, dst, x, y, c_size_t(x.shape[0]), out_x, out_y)
+    _lib.C.crmkit_geo_convert(src, dst, x, y, x.shape[0], out_x, out_y)
     return (float(out_x[0]), float(out_y[0])) if scalar else (out_x, out_y)
 
 
@@ -521,7 +493,7 @@ def geo_distance(lon1: Any, lat1: Any, lon2: Any, lat2: Any, model: str = "spher
     arrays = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=np.float64)) for a in (lon1, lat1, lon2, lat2)))
     x1, y1, x2, y2 = (_vec(a, name) for a, name in zip(arrays, ("lon1", "lat1", "lon2", "lat2")))
     out = np.empty(x1.shape[0], dtype=np.float64)
-    _lib.C.crmkit_geo_distance(x1, y1, x2, y2, c_size_t(x1.shape[0]), _MODELS[model], out)
+    _lib.C.crmkit_geo_distance(x1, y1, x2, y2, x1.shape[0], _MODELS[model], out)
     return float(out[0]) if scalar else out
 
 
@@ -537,7 +509,7 @@ def geohash_encode(lon: Any, lat: Any, precision: int = 7) -> Union[str, np.ndar
     if not 1 <= p <= _lib.GEO_GEOHASH_MAX_PRECISION:
         raise _invalid(f"precision {p} is outside 1..{_lib.GEO_GEOHASH_MAX_PRECISION}")
     out = ctypes.create_string_buffer(max(x.shape[0], 1) * (p + 1))
-    _lib.C.crmkit_geo_geohash_encode(x, y, c_size_t(x.shape[0]), p, out)
+    _lib.C.crmkit_geo_geohash_encode(x, y, x.shape[0], p, out)
     hashes = _split_fixed(out.raw, x.shape[0], p + 1)
     return str(hashes[0]) if scalar else hashes
 
@@ -550,9 +522,7 @@ def _split_fixed(raw: bytes, n: int, stride: int) -> np.ndarray:
 
 def geohash_decode(hash: str) -> Tuple[float, float, float, float]:
     """The cell of a geohash: (min_lon, min_lat, max_lon, max_lat)."""
-    box = [c_double() for _ in range(4)]
-    _lib.C.crmkit_geo_geohash_decode(str(hash).encode("ascii", "replace"), *(byref(b) for b in box))
-    return tuple(float(b.value) for b in box)  # type: ignore[return-value]
+    return _lib.O.crmkit_geo_geohash_decode(str(hash).encode("ascii", "replace"))
 
 
 class GeohashGrid:
@@ -586,26 +556,19 @@ class GeohashGrid:
         v = np.ascontiguousarray(v, dtype=np.float64)
         if v.ndim != 2 or v.shape[0] != x.shape[0]:
             raise _invalid(f"values have shape {v.shape} for {x.shape[0]} points")
-        handle = _lib.GeoGeohashGridP()
-        _lib.C.crmkit_geo_geohash_grid_create(x, y, c_size_t(x.shape[0]),
-                                              v if v.size else None, c_size_t(v.shape[1]),
-                                              int(self.precision), byref(handle))
+        handle = _lib.O.crmkit_geo_geohash_grid_create(x, y, x.shape[0], v if v.size else None, v.shape[1],
+                                                       int(self.precision))
         _lib.adopt(self, handle, "geo_geohash_grid")
-        n_cells, n_values, n_points, unlocated = c_size_t(), c_size_t(), c_size_t(), c_size_t()
-        precision = c_int32()
-        _lib.C.crmkit_geo_geohash_grid_sizes(handle, byref(n_cells), byref(n_values), byref(n_points),
-                                             byref(unlocated), byref(precision))
-        m, k, stride = n_cells.value, n_values.value, precision.value + 1
+        m, k, n_points, self.n_unlocated_, precision = _lib.O.crmkit_geo_geohash_grid_sizes(handle)
+        stride = precision + 1
         hashes = ctypes.create_string_buffer(max(m, 1) * stride)
         self.count_ = np.empty(m, dtype=np.int64)
-        self.sum_ = np.empty((m, k), dtype=np.float64)
-        self.mean_ = np.empty((m, k), dtype=np.float64)
+        self.sum_, self.mean_ = empty((m, k), np.float64, np.float64)
         self.boxes_ = np.empty((m, 4), dtype=np.float64)
         _lib.C.crmkit_geo_geohash_grid_cells(handle, hashes, self.count_, self.sum_, self.mean_, self.boxes_, m)
         self.cells_ = _split_fixed(hashes.raw, m, stride)
-        self.point_cell_ = np.empty(n_points.value, dtype=np.int32)
+        self.point_cell_ = np.empty(n_points, dtype=np.int32)
         _lib.C.crmkit_geo_geohash_grid_point_cells(handle, self.point_cell_, self.point_cell_.size)
-        self.n_unlocated_ = int(unlocated.value)
         self.value_names_ = names
         return self
 
@@ -687,38 +650,22 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
     for name, a in (("next_due", due), ("frequency_days", freq)):
         if a is not None and a.shape[0] != ids.shape[0]:
             raise _invalid(f"{name} has {a.shape[0]} entries for {ids.shape[0]} assigned customers")
-    lib = _lib.get()
-    options = _lib.GeoTrackOptionsP()
-    _lib.C.crmkit_geo_track_options_create(byref(options))
-    result = _lib.GeoCoverageP()
-    try:
+    with _lib.freed("geo_track_options", _lib.O.crmkit_geo_track_options_create()) as options:
         _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
                            visit_radius_m=visit_radius_m)
-        _lib.C.crmkit_geo_coverage_compute(
-    time, lon, lat, offsets, c_size_t(len(ts)), ids, c_size_t(ids.shape[0]),
-    index._handle, due, freq, start, end,
-    int(utc_offset_s), int(max_gap_s), options, byref(result))
-        n_assigned, n_covered, n_days, n_visits, n_missed = c_size_t(), c_size_t(), c_size_t(), c_size_t(), c_size_t()
-        share = c_double()
-        _lib.C.crmkit_geo_coverage_summary(result, byref(n_assigned), byref(n_covered), byref(share),
-                                           byref(n_days), byref(n_visits), byref(n_missed))
-        a, d, v = n_assigned.value, n_days.value, n_visits.value
-        cust, n_vis, last, time_at = (np.empty(a, dtype=np.int32), np.empty(a, dtype=np.int64),
-                                      np.empty(a, dtype=np.int64), np.empty(a, dtype=np.int64))
-        _lib.C.crmkit_geo_coverage_customers(result, cust, n_vis, last, time_at, a)
-        day, day_start, dn_vis, dn_ass, dtime, dn_due = (np.empty(d, dtype=np.int64) for _ in range(6))
-        dist = np.empty(d, dtype=np.float64)
-        due_off = np.empty(d + 1, dtype=np.int64)
-        _lib.C.crmkit_geo_coverage_days(result, day, day_start, dist, dn_vis, dn_ass, dtime, dn_due, due_off, d)
-        missed = np.empty(n_missed.value, dtype=np.int32)
-        _lib.C.crmkit_geo_coverage_due_not_visited(result, missed, missed.size)
-        vs, ve = np.empty(v, dtype=np.int64), np.empty(v, dtype=np.int64)
-        vx, vy, vd = np.empty(v), np.empty(v), np.empty(v)
-        vc = np.empty(v, dtype=np.int32)
-        _lib.C.crmkit_geo_coverage_visits(result, vs, ve, vx, vy, vc, vd, v)
-    finally:
-        lib.crmkit_geo_coverage_free(result)
-        lib.crmkit_geo_track_options_free(options)
+        with _lib.freed("geo_coverage", _lib.O.crmkit_geo_coverage_compute(
+                time, lon, lat, offsets, len(ts), ids, ids.shape[0], index._handle, due, freq, start, end,
+                int(utc_offset_s), int(max_gap_s), options)) as result:
+            a, n_covered, share, d, v, n_missed = _lib.O.crmkit_geo_coverage_summary(result)
+            cust, n_vis, last, time_at = empty(a, np.int32, np.int64, np.int64, np.int64)
+            _lib.C.crmkit_geo_coverage_customers(result, cust, n_vis, last, time_at, a)
+            day, day_start, dist, dn_vis, dn_ass, dtime, dn_due = empty(d, *[np.int64] * 2, np.float64, *[np.int64] * 4)
+            due_off = np.empty(d + 1, dtype=np.int64)
+            _lib.C.crmkit_geo_coverage_days(result, day, day_start, dist, dn_vis, dn_ass, dtime, dn_due, due_off, d)
+            missed = np.empty(n_missed, dtype=np.int32)
+            _lib.C.crmkit_geo_coverage_due_not_visited(result, missed, missed.size)
+            vs, ve, vx, vy, vc, vd = empty(v, np.int64, np.int64, np.float64, np.float64, np.int32, np.float64)
+            _lib.C.crmkit_geo_coverage_visits(result, vs, ve, vx, vy, vc, vd, v)
     never = last == np.iinfo(np.int64).min
     customers = pd.DataFrame({"customer": cust, "n_visits": n_vis,
                               "last_visit": np.where(never, np.nan, last.astype(np.float64)), "time_at_s": time_at})
@@ -726,4 +673,4 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
                          "n_assigned_visits": dn_ass, "time_at_customers_s": dtime, "n_due": dn_due,
                          "due_not_visited": [missed[due_off[i]:due_off[i + 1]] for i in range(d)]})
     visits = pd.DataFrame({"start": vs, "end": ve, "lon": vx, "lat": vy, "customer": vc, "customer_distance_m": vd})
-    return RepCoverage(customers, days, visits, int(n_covered.value), float(share.value))
+    return RepCoverage(customers, days, visits, n_covered, share)

@@ -21,14 +21,15 @@ with X's index and columns. ``labels_`` stays an int32 ndarray in row order
 
 from __future__ import annotations
 
+import ctypes
 import weakref
-from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
-from ._fit import Persisted, read_fit_report
+from ._arrays import empty, matrix
+from ._fit import Estimator, Persisted, read_fit_report
 from ._errors import InvalidArgumentError
 
 __all__ = ["FeatureScaler", "KMeans", "kmeans_plusplus", "scan_k", "silhouette_score"]
@@ -39,11 +40,7 @@ _INITS = {"k-means++": 0, "random": 1}
 _ALGORITHMS = {"lloyd": 0, "hamerly": 1, "elkan": 1, "auto": 0}
 
 
-def _matrix(X: Any, name: str = "X") -> np.ndarray:
-    a = np.asarray(X, dtype=np.float64)
-    if a.ndim != 2:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be 2-dimensional, got shape {a.shape}")
-    return np.ascontiguousarray(a)
+_matrix = matrix
 
 
 def _keyed_labels(labels: np.ndarray, X: Any) -> Any:
@@ -54,10 +51,6 @@ def _keyed_labels(labels: np.ndarray, X: Any) -> Any:
     if pd is not None and isinstance(X, pd.DataFrame):
         return pd.Series(labels, index=X.index.copy(), name="cluster")
     return labels
-
-
-def _dptr(a: np.ndarray) -> Any:
-    return a.ctypes.data_as(POINTER(c_double))
 
 
 def _weights(sample_weight: Optional[Any], n: int) -> Optional[np.ndarray]:
@@ -80,7 +73,7 @@ def _seed(random_state: Optional[int]) -> int:
     return int(random_state)
 
 
-class KMeans(Persisted):
+class KMeans(Estimator, Persisted):
     """k-means clustering with scikit-learn 1.2's semantics (see the module docstring).
 
     Parameters:
@@ -132,18 +125,9 @@ class KMeans(Persisted):
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
 
-    # -- scikit-learn's estimator protocol ---------------------------------------------
-    def get_params(self, deep: bool = True) -> dict:
-        names = ["n_clusters", "init", "n_init", "max_iter", "tol", "algorithm", "random_state", "n_threads",
-                 "n_local_trials"]
-        return {name: getattr(self, name) for name in names}
-
-    def set_params(self, **params: Any) -> "KMeans":
-        for name, value in params.items():
-            if name not in self.get_params():
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"KMeans has no parameter {name!r}")
-            setattr(self, name, value)
-        return self
+    # -- scikit-learn's estimator protocol (Estimator) ----------------------------------
+    _params = ("n_clusters", "init", "n_init", "max_iter", "tol", "algorithm", "random_state", "n_threads",
+               "n_local_trials")
 
     def __repr__(self) -> str:
         return f"KMeans(n_clusters={self.n_clusters}, init={self.init if isinstance(self.init, str) else 'array'}, " \
@@ -151,18 +135,16 @@ class KMeans(Persisted):
 
     # -- the handle --------------------------------------------------------------------
     def _new_handle(self) -> Any:
-        lib = _lib.get()
-        handle = _lib.KmeansP()
-        _lib.C.crmkit_kmeans_create(byref(handle))
+        handle = _lib.O.crmkit_kmeans_create()
         try:
-            self._configure(lib, handle)
+            self._configure(handle)
         except BaseException:
-            lib.crmkit_kmeans_free(handle)
+            _lib.get().crmkit_kmeans_free(handle)
             raise
         _lib.adopt(self, handle, "kmeans")
         return handle
 
-    def _configure(self, lib: Any, handle: Any) -> None:
+    def _configure(self, handle: Any) -> None:
         if isinstance(self.algorithm, str) and self.algorithm in _ALGORITHMS:
             algorithm = _ALGORITHMS[self.algorithm]
         else:
@@ -224,22 +206,13 @@ class KMeans(Persisted):
 
     def _read_fit(self, X: Any) -> None:
         handle = self._handle
-        k, features, rows = c_size_t(), c_size_t(), c_size_t()
-        _lib.C.crmkit_kmeans_shape(handle, byref(k), byref(features), byref(rows))
-        labels = np.empty(rows.value, dtype=np.int32)
-        centers = np.empty((k.value, features.value), dtype=np.float64)
-        _lib.C.crmkit_kmeans_labels(handle, labels, labels.size)
-        _lib.C.crmkit_kmeans_centers(handle, centers, centers.size)
-        inertia, n_iter, relocated, best = c_double(), c_int32(), c_int64(), c_int32()
-        _lib.C.crmkit_kmeans_stats(handle, byref(inertia), byref(n_iter), byref(relocated), byref(best))
+        k, self.n_features_in_, rows = _lib.O.crmkit_kmeans_shape(handle)
+        self.labels_ = np.empty(rows, dtype=np.int32)
+        self.cluster_centers_ = np.empty((k, self.n_features_in_), dtype=np.float64)
+        _lib.C.crmkit_kmeans_labels(handle, self.labels_, rows)
+        _lib.C.crmkit_kmeans_centers(handle, self.cluster_centers_, self.cluster_centers_.size)
+        self.inertia_, self.n_iter_, self.n_relocated_, self.best_init_ = _lib.O.crmkit_kmeans_stats(handle)
         self.fit_report_ = read_fit_report("kmeans", handle)
-        self.labels_ = labels
-        self.cluster_centers_ = centers
-        self.inertia_ = inertia.value
-        self.n_iter_ = n_iter.value
-        self.n_relocated_ = relocated.value
-        self.best_init_ = best.value
-        self.n_features_in_ = int(features.value)
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(list(X.columns), dtype=object)
 
@@ -355,11 +328,8 @@ def silhouette_score(X: Any, labels: Any, *, sample_size: Optional[int] = None, 
     if lab.shape != (x.shape[0],):
         raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                    f"labels has shape {lab.shape}, expected ({x.shape[0]},)")
-    out = c_double()
-    _lib.C.crmkit_silhouette_score(x, x.shape[0], x.shape[1], lab,
-                                   0 if sample_size is None else int(sample_size), _seed(random_state),
-                                   int(n_threads), byref(out))
-    return out.value
+    return _lib.O.crmkit_silhouette_score(x, x.shape[0], x.shape[1], lab, 0 if sample_size is None else int(sample_size),
+                                          _seed(random_state), int(n_threads))
 
 
 def scan_k(X: Any, ks: Sequence[int], *, silhouette_sample_size: Optional[int] = 10000, **kmeans_params: Any) -> "Any":
@@ -375,10 +345,8 @@ def scan_k(X: Any, ks: Sequence[int], *, silhouette_sample_size: Optional[int] =
     for k in ks:
         km = KMeans(n_clusters=int(k), **kmeans_params)
         handle = km._new_handle()
-        inertia, n_iter, sil = c_double(), c_int32(), c_double()
-        _lib.C.crmkit_kmeans_scan_k(handle, x, x.shape[0], x.shape[1], int(k), int(k), sample,
-                                    byref(inertia), byref(n_iter), byref(sil))
-        rows.append({"k": int(k), "inertia": inertia.value, "n_iter": n_iter.value, "silhouette": sil.value})
+        inertia, n_iter, sil = _lib.O.crmkit_kmeans_scan_k(handle, x, x.shape[0], x.shape[1], int(k), int(k), sample)
+        rows.append({"k": int(k), "inertia": inertia, "n_iter": n_iter, "silhouette": sil})
     return pd.DataFrame(rows)
 
 
@@ -417,19 +385,16 @@ class FeatureScaler(Persisted):
             if flags.shape != (x.shape[1],):
                 raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
                                            f"log1p has {flags.size} flags for {x.shape[1]} columns")
-        handle = _lib.FeatureScalerP()
-        _lib.C.crmkit_feature_scaler_fit(x, x.shape[0], x.shape[1],
-                                         flags if flags is not None else None,
-                                         1 if self.standardize else 0, byref(handle))
-        self._adopt_handle(handle)
+        self._adopt_handle(_lib.O.crmkit_feature_scaler_fit(x, x.shape[0], x.shape[1], flags,
+                                                            1 if self.standardize else 0))
         self._read_params()
         return self
 
     def _read_params(self) -> None:
-        d = c_size_t()
-        _lib.C.crmkit_feature_scaler_params(self._handle, byref(d), None, None, None, 0)
-        mean, scale, log1p = np.empty(d.value), np.empty(d.value), np.empty(d.value, dtype=np.int32)
-        _lib.C.crmkit_feature_scaler_params(self._handle, byref(d), mean, scale, log1p, d.value)
+        d = ctypes.c_size_t()
+        _lib.C.crmkit_feature_scaler_params(self._handle, ctypes.byref(d), None, None, None, 0)
+        mean, scale, log1p = empty(d.value, np.float64, np.float64, np.int32)
+        _lib.C.crmkit_feature_scaler_params(self._handle, ctypes.byref(d), mean, scale, log1p, d.value)
         self.mean_, self.scale_, self.log1p_ = mean, scale, log1p.astype(bool)
         self.n_features_in_ = d.value
 
@@ -438,7 +403,7 @@ class FeatureScaler(Persisted):
             raise _errors.error_for(_errors.E_NOT_FITTED, "this FeatureScaler is not fitted yet; call fit first")
         x = _matrix(X)
         out = np.empty_like(x)
-        _lib.check(getattr(_lib.get(), function)(self._handle, _dptr(x), x.shape[0], x.shape[1], _dptr(out)))
+        getattr(_lib.C, function)(self._handle, x, x.shape[0], x.shape[1], out)
         return out
 
     def transform(self, X: Any) -> Any:

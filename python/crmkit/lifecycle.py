@@ -30,13 +30,14 @@ on mappings of arrays) returns the positional arrays, as before.
 from __future__ import annotations
 
 import json
-from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_size_t, create_string_buffer
+from ctypes import POINTER, c_char_p, c_double
 from typing import Any, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
 from . import _errors, _lib
 from . import table as _table
+from ._arrays import empty
 from ._errors import Error, InvalidArgumentError, NotFoundError
 from .dataset import Dataset, _unix_seconds
 
@@ -134,7 +135,7 @@ class LifecycleBuilder:
         self._b = _Builder()
 
     def _call(self, function: str, *args: Any) -> "LifecycleBuilder":
-        _lib.check(getattr(_lib.get(), function)(self._b.ptr, *args))
+        getattr(_lib.C, function)(self._b.ptr, *args)
         return self
 
     def state(self, name: str, chain_rank: Optional[int] = None) -> "LifecycleBuilder":
@@ -187,8 +188,7 @@ class LifecycleBuilder:
                 parse error with its position, unreachable state, overlap under the unique
                 policy, a no-skip break, chain ranks that are not 0..k-1).
         """
-        ptr = _lib.LifecycleModelP()
-        _lib.C.crmkit_lifecycle_builder_build(self._b.ptr, byref(ptr))
+        ptr = _lib.O.crmkit_lifecycle_builder_build(self._b.ptr)
         return Lifecycle(_Model(ptr), n_threads)
 
 
@@ -245,8 +245,7 @@ class Lifecycle:
                 that overlap under the unique policy, a no-skip break.
         """
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        ptr = _lib.LifecycleModelP()
-        _lib.C.crmkit_lifecycle_model_from_json(data, len(data), byref(ptr))
+        ptr = _lib.O.crmkit_lifecycle_model_from_json(data, len(data))
         return cls(_Model(ptr), n_threads)
 
     @classmethod
@@ -255,8 +254,7 @@ class Lifecycle:
         top-level ``states``, ``policy``, ..., an ``[invariants]`` table and
         ``[[transitions]]`` tables). Errors as :meth:`from_json`, with "TOML line L column C"."""
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        ptr = _lib.LifecycleModelP()
-        _lib.C.crmkit_lifecycle_model_from_toml(data, len(data), byref(ptr))
+        ptr = _lib.O.crmkit_lifecycle_model_from_toml(data, len(data))
         return cls(_Model(ptr), n_threads)
 
     @staticmethod
@@ -284,19 +282,14 @@ class Lifecycle:
         """Reads a document written by :meth:`to_text` (or any model document: JSON when it
         starts with ``{``, else TOML); ``Lifecycle.from_text(lc.to_text())`` has the same model."""
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        ptr = _lib.LifecycleModelP()
-        _lib.C.crmkit_lifecycle_model_load(data, len(data), byref(ptr))
+        ptr = _lib.O.crmkit_lifecycle_model_load(data, len(data))
         return cls(_Model(ptr), n_threads)
 
     def to_text(self) -> str:
         """The model as a saved document: the JSON model document with a ``"crmkit"``
         header (document kind, format, library version); see include/crmkit/lifecycle/model.hpp.
         The machine (stages, log) is not part of it."""
-        needed = c_size_t()
-        _lib.Q.crmkit_lifecycle_model_save(self._model.ptr, None, 0, byref(needed))
-        buf = create_string_buffer(needed.value)
-        _lib.C.crmkit_lifecycle_model_save(self._model.ptr, buf, needed.value, byref(needed))
-        return buf.value.decode("utf-8")
+        return _lib.text(_lib.get().crmkit_lifecycle_model_save, self._model.ptr)
 
     def __reduce__(self) -> tuple:
         """Pickles through :meth:`to_text`: the model and ``n_threads``. A machine built by
@@ -307,34 +300,18 @@ class Lifecycle:
     def default(cls, scale_to_gap: bool = False, decline_days: float = 90.0, churn_days: float = 180.0,
                 n_threads: int = 1) -> "Lifecycle":
         """The default model (include/crmkit/lifecycle/default_model.hpp)."""
-        ptr = _lib.LifecycleModelP()
-        _lib.C.crmkit_lifecycle_model_default(int(bool(scale_to_gap)), float(decline_days),
-                                              float(churn_days), byref(ptr))
+        ptr = _lib.O.crmkit_lifecycle_model_default(int(bool(scale_to_gap)), float(decline_days), float(churn_days))
         return cls(_Model(ptr), n_threads)
 
     def _names(self, what: int) -> List[str]:
-        lib = _lib.get()
-        n = c_size_t()
-        _lib.C.crmkit_lifecycle_model_count(self._model.ptr, what, byref(n))
-        out = []
-        for i in range(n.value):
-            needed = c_size_t()
-            buf = create_string_buffer(256)
-            rc = lib.crmkit_lifecycle_model_name(self._model.ptr, what, i, buf, 256, byref(needed))
-            if rc == _errors.E_BUFFER_TOO_SMALL:
-                buf = create_string_buffer(needed.value)
-                rc = lib.crmkit_lifecycle_model_name(self._model.ptr, what, i, buf, needed.value, byref(needed))
-            _lib.check(rc)
-            out.append(buf.value.decode("utf-8"))
-        return out
+        return [_lib.text(_lib.get().crmkit_lifecycle_model_name, self._model.ptr, what, i)
+                for i in range(_lib.O.crmkit_lifecycle_model_count(self._model.ptr, what))]
 
     # -- machine ---------------------------------------------------------------------
     def start(self, n_customers: int, start: Any = None) -> "Lifecycle":
         """(Re)creates the machine: ``n_customers`` customers in the initial stage since ``start``."""
-        ptr = _lib.LifecycleP()
         t = _INT64_MIN if start is None else _time(start, "start")
-        _lib.C.crmkit_lifecycle_create(self._model.ptr, int(n_customers), t, byref(ptr))
-        self._machine = _Machine(ptr)
+        self._machine = _Machine(_lib.O.crmkit_lifecycle_create(self._model.ptr, int(n_customers), t))
         self._set_threads()
         self.counts_ = None
         self._ids = None
@@ -399,9 +376,7 @@ class Lifecycle:
         return self._machine
 
     def _size(self, what: int) -> int:
-        n = c_size_t()
-        _lib.C.crmkit_lifecycle_size(self._m.ptr, what, byref(n))
-        return n.value
+        return _lib.O.crmkit_lifecycle_size(self._m.ptr, what)
 
     def evaluate(self, as_of: Any, columns: Any) -> int:
         """Time passing: evaluates every customer at ``as_of``. ``columns`` is a Dataset
@@ -411,20 +386,19 @@ class Lifecycle:
         (see the class docstring).
         """
         t = _time(as_of, "as_of")
-        hops = c_size_t()
         if isinstance(columns, Dataset):
             if self._machine is None:
                 self.start(columns.n_customers)
-            _lib.C.crmkit_lifecycle_evaluate_dataset(self._m.ptr, columns._h().ptr, t, byref(hops))
+            hops = _lib.O.crmkit_lifecycle_evaluate_dataset(self._m.ptr, columns._h().ptr, t)
             self._remember_ids(columns)
-            return hops.value
+            return hops
         names, pointers, n_rows, n_cols, keep = _columns(columns)
         if self._machine is None:
             self.start(n_rows)
-        _lib.C.crmkit_lifecycle_evaluate(self._m.ptr, t, names, pointers, n_rows, n_cols, byref(hops))
+        hops = _lib.O.crmkit_lifecycle_evaluate(self._m.ptr, t, names, pointers, n_rows, n_cols)
         del keep
         self._remember_ids(columns)
-        return hops.value
+        return hops
 
     def predict(self, columns: Any, as_of: Any) -> Any:
         """Evaluates at ``as_of`` (see :meth:`evaluate`) and returns each customer's stage
@@ -441,13 +415,11 @@ class Lifecycle:
         mapping, already reflecting the purchases)."""
         idx = np.ascontiguousarray(self._positions(customers), dtype=np.int32)
         names, pointers, n_rows, n_cols, keep = _columns(columns)
-        hops = c_size_t()
-        _lib.C.crmkit_lifecycle_purchase(
-            self._m.ptr, idx, idx.shape[0], _time(at, "at"), names, pointers,
-            n_rows, n_cols, byref(hops))
+        hops = _lib.O.crmkit_lifecycle_purchase(self._m.ptr, idx, idx.shape[0], _time(at, "at"), names, pointers,
+                                                n_rows, n_cols)
         del keep
         self._remember_ids(columns)
-        return hops.value
+        return hops
 
     def set_stage(self, customer: Union[int, str], stage: Union[int, str], at: Any) -> None:
         """The host sets a customer's stage (by name or code); ``customer`` is an index or,
@@ -478,9 +450,8 @@ class Lifecycle:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"step must be one of {sorted(_STEPS)}, not {step!r}")
         if not isinstance(dataset, Dataset):
             raise TypeError(f"dataset must be a crmkit.Dataset, not {type(dataset).__name__}")
-        ptr = _lib.LifecycleP()
-        _lib.C.crmkit_lifecycle_replay(self._model.ptr, dataset._h().ptr, _time(start, "start"),
-                                       _time(end, "end"), _STEPS[step], self.n_threads, byref(ptr))
+        ptr = _lib.O.crmkit_lifecycle_replay(self._model.ptr, dataset._h().ptr, _time(start, "start"),
+                                             _time(end, "end"), _STEPS[step], self.n_threads)
         self._machine = _Machine(ptr)
         self._ids = None
         self._remember_ids(dataset)
@@ -546,9 +517,8 @@ class Lifecycle:
         (``customer_id``) when the customers have keys, else by a RangeIndex named ``customer``."""
         import pandas as pd
 
-        ptr = _lib.TableP()
         t = _INT64_MIN if as_of is None else _time(as_of, "as_of")
-        _lib.C.crmkit_lifecycle_table(self._m.ptr, None, t, byref(ptr))
+        ptr = _lib.O.crmkit_lifecycle_table(self._m.ptr, None, t)
         n = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
         frame = _table.to_frame(_table._TableHandle(ptr), range(n))
         keyed = self._ids is not None and len(self._ids) == n
@@ -564,15 +534,11 @@ class Lifecycle:
         NaN while open or unknown; see :meth:`time_in_stage` for open visits)."""
         import pandas as pd
 
-        needed = c_size_t()
-        _lib.Q.crmkit_lifecycle_history(self._m.ptr, None, None, None, None, 0, byref(needed))
+        n = _lib.Q.crmkit_lifecycle_history(self._m.ptr, None, None, None, None, 0)
         n_customers = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
-        n = needed.value
         offsets = np.empty(n_customers + 1, dtype=np.int64)
-        stage = np.empty(n, dtype=np.int32)
-        entered = np.empty(n, dtype=np.int64)
-        exited = np.empty(n, dtype=np.int64)
-        _lib.C.crmkit_lifecycle_history( self._m.ptr, offsets, stage, entered, exited, n, byref(needed))
+        stage, entered, exited = empty(n, np.int32, np.int64, np.int64)
+        _lib.O.crmkit_lifecycle_history(self._m.ptr, offsets, stage, entered, exited, n)
         counts = np.diff(offsets)
         customer = np.repeat(np.arange(n_customers, dtype=np.int64), counts)
         visit = np.arange(n, dtype=np.int64) - np.repeat(offsets[:-1], counts)
@@ -616,9 +582,7 @@ class Lifecycle:
         n = self._size(_lib.LIFECYCLE_SIZE_LOG)
         cols = {k: np.empty(n, dtype=np.int32) for k in ("customer", "from", "to", "rule")}
         at = np.empty(n, dtype=np.int64)
-        p = lambda a: a.ctypes.data_as(POINTER(c_int32))  # noqa: E731
-        _lib.C.crmkit_lifecycle_log(self._m.ptr, p(cols["customer"]), p(cols["from"]), p(cols["to"]),
-                                    p(cols["rule"]), at, max(n, 0))
+        _lib.C.crmkit_lifecycle_log(self._m.ptr, *cols.values(), at, max(n, 0))
         rule_names = np.asarray(self.transitions + ["reset", "host_set"], dtype=object)
         # rule -1 -> "host_set" (last), -2 -> "reset" (second to last): negative indices do it.
         frame = pd.DataFrame({

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from ctypes import POINTER, byref, c_double, c_int64, c_size_t
 from typing import Any, Dict, Optional, Union
 
 import numpy as np
 
 from . import _errors, _lib
-from ._fit import Persisted, read_fit_report
+from ._arrays import empty, matrix
+from ._fit import Estimator, Persisted, read_fit_report
 from ._errors import InvalidArgumentError
 
 __all__ = ["LogisticChurn", "ConvergenceWarning"]
@@ -38,15 +38,7 @@ class ConvergenceWarning(UserWarning):
     """The solver stopped before converging (the model is usable but not the optimum)."""
 
 
-def _dptr(a: Optional[np.ndarray]) -> Any:
-    return None if a is None else a.ctypes.data_as(POINTER(c_double))
-
-
-def _matrix(X: Any) -> np.ndarray:
-    a = np.asarray(X, dtype=np.float64)
-    if a.ndim != 2:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"X must be 2-dimensional, got shape {a.shape}")
-    return np.ascontiguousarray(a)
+_matrix = matrix
 
 
 def _vector(v: Any, n: int, name: str) -> np.ndarray:
@@ -56,7 +48,7 @@ def _vector(v: Any, n: int, name: str) -> np.ndarray:
     return a
 
 
-class LogisticChurn(Persisted):
+class LogisticChurn(Estimator, Persisted):
     """L2-regularised logistic regression for churn (see the module docstring).
 
     Parameters:
@@ -95,17 +87,8 @@ class LogisticChurn(Persisted):
         self._handle: Any = None
         self._finalizer: Optional[weakref.finalize] = None
 
-    # -- scikit-learn's estimator protocol ---------------------------------------------
-    def get_params(self, deep: bool = True) -> dict:
-        names = ["C", "class_weight", "fit_intercept", "standardize", "max_iter", "tol"]
-        return {name: getattr(self, name) for name in names}
-
-    def set_params(self, **params: Any) -> "LogisticChurn":
-        for name, value in params.items():
-            if name not in self.get_params():
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"LogisticChurn has no parameter {name!r}")
-            setattr(self, name, value)
-        return self
+    # -- scikit-learn's estimator protocol (Estimator) ----------------------------------
+    _params = ("C", "class_weight", "fit_intercept", "standardize", "max_iter", "tol")
 
     def __repr__(self) -> str:
         return (f"LogisticChurn(C={self.C}, class_weight={self.class_weight!r}, fit_intercept={self.fit_intercept}, "
@@ -117,7 +100,7 @@ class LogisticChurn(Persisted):
     def _is_fitted(self) -> bool:
         return self._handle is not None and hasattr(self, "coef_")
 
-    def _configure(self, lib: Any, handle: Any, classes: np.ndarray) -> None:
+    def _configure(self, handle: Any, classes: np.ndarray) -> None:
         for name in ("fit_intercept", "standardize"):
             value = getattr(self, name)
             if not isinstance(value, (bool, np.bool_)):
@@ -150,7 +133,6 @@ class LogisticChurn(Persisted):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticChurn":
         """Fits to X (array-like or DataFrame, n_samples x n_features) and binary labels y
         (any two values; the larger one, ``classes_[1]``, is the churn class)."""
-        lib = _lib.get()
         x = _matrix(X)
         n, d = x.shape
         labels = np.asarray(y).reshape(-1)
@@ -169,13 +151,12 @@ class LogisticChurn(Persisted):
             )
         y01 = np.ascontiguousarray((labels == classes[1]).astype(np.float64))
         w = None if sample_weight is None else _vector(sample_weight, n, "sample_weight")
-        handle = _lib.LogisticP()
-        _lib.C.crmkit_logistic_create(byref(handle))
+        handle = _lib.O.crmkit_logistic_create()
         try:
-            self._configure(lib, handle, classes)
+            self._configure(handle, classes)
             _lib.C.crmkit_logistic_fit(handle, x, n, d, y01, w)
         except BaseException:
-            lib.crmkit_logistic_free(handle)
+            _lib.get().crmkit_logistic_free(handle)
             raise
         self._adopt_handle(handle)
         self.classes_ = classes
@@ -195,21 +176,14 @@ class LogisticChurn(Persisted):
 
     def _read_model(self) -> None:
         h = self._handle
-        d = c_size_t()
-        _lib.C.crmkit_logistic_n_features(h, byref(d))
-        n = d.value
-        coef, coef_std = np.empty(n), np.empty(n)
-        b, b_std = c_double(), c_double()
-        _lib.C.crmkit_logistic_coef(h, _lib.LOGISTIC_ORIGINAL_UNITS, coef, n, byref(b))
-        _lib.C.crmkit_logistic_coef(h, _lib.LOGISTIC_STANDARDIZED_UNITS, coef_std, n, byref(b_std))
-        means, scales = np.empty(n), np.empty(n)
-        _lib.C.crmkit_logistic_scaling(h, means, scales, n)
+        n = _lib.O.crmkit_logistic_n_features(h)
+        coef, coef_std, self.mean_, self.scale_ = empty(n, *[np.float64] * 4)
+        b = _lib.O.crmkit_logistic_coef(h, _lib.LOGISTIC_ORIGINAL_UNITS, coef, n)
+        b_std = _lib.O.crmkit_logistic_coef(h, _lib.LOGISTIC_STANDARDIZED_UNITS, coef_std, n)
+        _lib.C.crmkit_logistic_scaling(h, self.mean_, self.scale_, n)
         report = read_fit_report("logistic", h)
-        self.coef_ = coef.reshape(1, n)
-        self.intercept_ = np.array([b.value])
-        self.coef_standardized_ = coef_std.reshape(1, n)
-        self.intercept_standardized_ = np.array([b_std.value])
-        self.mean_, self.scale_ = means, scales
+        self.coef_, self.intercept_ = coef.reshape(1, n), np.array([b])
+        self.coef_standardized_, self.intercept_standardized_ = coef_std.reshape(1, n), np.array([b_std])
         self.fit_report_ = report
         self.n_iter_ = np.array([report.iterations], dtype=np.int32)
         self.status_ = report.status
@@ -228,8 +202,7 @@ class LogisticChurn(Persisted):
         self._check_fitted()
         x = _matrix(X)
         out = np.empty(x.shape[0])
-        _lib.check(getattr(_lib.get(), function)(self._handle, _dptr(x), x.shape[0], x.shape[1], _dptr(out),
-                                                 out.size))
+        getattr(_lib.C, function)(self._handle, x, x.shape[0], x.shape[1], out, out.size)
         return out
 
     def decision_function(self, X: Any) -> np.ndarray:
@@ -270,32 +243,19 @@ class LogisticChurn(Persisted):
     def from_text(cls, text: str, classes: Any = (0, 1)) -> "LogisticChurn":
         """A fitted model read from ``to_text`` output. The text holds no class labels:
         pass ``classes`` (default (0, 1)) for ``predict``."""
-        handle = _lib.LogisticP()
-        _lib.C.crmkit_logistic_load(text.encode("utf-8"), byref(handle))
         model = cls.__new__(cls)
         model._handle, model._finalizer = None, None
-        model._adopt_handle(handle)
+        model._load_handle(text)
         model._read_model()
         model.classes_ = np.asarray(classes)
-        v, iv = c_double(), c_int64()
-        _lib.C.crmkit_logistic_get_double(handle, _lib.LOGISTIC_C, byref(v))
-        model.C = v.value
-        _lib.C.crmkit_logistic_get_double(handle, _lib.LOGISTIC_TOL, byref(v))
-        model.tol = v.value
-        _lib.C.crmkit_logistic_get_int(handle, _lib.LOGISTIC_FIT_INTERCEPT, byref(iv))
-        model.fit_intercept = bool(iv.value)
-        _lib.C.crmkit_logistic_get_int(handle, _lib.LOGISTIC_STANDARDIZE, byref(iv))
-        model.standardize = bool(iv.value)
-        _lib.C.crmkit_logistic_get_int(handle, _lib.LOGISTIC_MAX_ITER, byref(iv))
-        model.max_iter = int(iv.value)
-        _lib.C.crmkit_logistic_get_int(handle, _lib.LOGISTIC_CLASS_WEIGHT, byref(iv))
-        if iv.value == _lib.LOGISTIC_CLASS_WEIGHT_BALANCED:
+        option = lambda name: _lib.get_option("logistic", model._handle, name)  # noqa: E731
+        model.C, model.tol, model.max_iter = float(option("C")), float(option("tol")), option("max_iter")
+        model.fit_intercept, model.standardize = bool(option("fit_intercept")), bool(option("standardize"))
+        mode = option("class_weight")
+        model.class_weight = None
+        if mode == _lib.LOGISTIC_CLASS_WEIGHT_BALANCED:
             model.class_weight = "balanced"
-        elif iv.value == _lib.LOGISTIC_CLASS_WEIGHT_GIVEN:
-            w0, w1 = c_double(), c_double()
-            _lib.C.crmkit_logistic_get_double(handle, _lib.LOGISTIC_CLASS_WEIGHT_0, byref(w0))
-            _lib.C.crmkit_logistic_get_double(handle, _lib.LOGISTIC_CLASS_WEIGHT_1, byref(w1))
-            model.class_weight = {model.classes_[0].item(): w0.value, model.classes_[1].item(): w1.value}
-        else:
-            model.class_weight = None
+        elif mode == _lib.LOGISTIC_CLASS_WEIGHT_GIVEN:
+            model.class_weight = {label.item(): float(option(f"class_weight_{k}")) for k, label in
+                                  enumerate(model.classes_[:2])}
         return model

@@ -16,8 +16,7 @@ Example::
 
 from __future__ import annotations
 
-from ctypes import POINTER, byref, c_double, c_int32
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -53,15 +52,9 @@ def _pair(y: Any, s: Any, w: Any, s_name: str):
     return yv, sv, wv
 
 
-def _p(a: Optional[np.ndarray]) -> Any:
-    return None if a is None else a.ctypes.data_as(POINTER(c_double))
-
-
 def _scalar(function: str, y: Any, s: Any, w: Any, s_name: str) -> float:
     yv, sv, wv = _pair(y, s, w, s_name)
-    out = c_double()
-    _lib.check(getattr(_lib.get(), function)(_p(yv), _p(sv), _p(wv), yv.size, byref(out)))
-    return out.value
+    return getattr(_lib.O, function)(yv, sv, wv, yv.size)
 
 
 def roc_auc(y_true: Any, y_score: Any, sample_weight: Any = None) -> float:
@@ -127,6 +120,5 @@ def platt(y_score: Any, y_true: Any, sample_weight: Any = None) -> Platt:
     """Fits Platt's sigmoid calibration of ``y_score`` to the outcomes ``y_true`` (the
     objective of scikit-learn's CalibratedClassifierCV(method="sigmoid"), solved exactly)."""
     yv, sv, wv = _pair(y_true, y_score, sample_weight, "y_score")
-    a, b, status = c_double(), c_double(), c_int32()
-    _lib.C.crmkit_platt_fit(sv, yv, wv, yv.size, byref(a), byref(b), byref(status))
-    return Platt(a.value, b.value, STATUS_NAMES.get(status.value, str(status.value)))
+    a, b, status = _lib.O.crmkit_platt_fit(sv, yv, wv, yv.size)
+    return Platt(a, b, STATUS_NAMES.get(status, str(status)))

@@ -28,12 +28,12 @@ Example::
 from __future__ import annotations
 
 import weakref
-from ctypes import POINTER, byref, c_char, c_double, c_int32, c_int64, c_size_t, cast, create_string_buffer
 from typing import Any, Iterable, List, Optional, Sequence
 
 import numpy as np
 
 from . import _errors, _lib
+from ._arrays import empty
 from ._errors import InvalidArgumentError
 from ._fit import Persisted, read_fit_report
 
@@ -48,19 +48,9 @@ _RULE_COLUMNS = ["antecedent support", "consequent support", "support", "confide
                  "conviction", "zhangs_metric"]
 
 
-def _ptr(a: np.ndarray, ctype: Any) -> Any:
-    return a.ctypes.data_as(POINTER(ctype))
-
-
 def _names(function: Any, handle: Any) -> List[str]:
     """A list of NUL-terminated strings through the two-call protocol."""
-    needed = c_size_t()
-    rc = function(handle, None, 0, byref(needed))
-    if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-        _lib.check(rc)
-    buf = create_string_buffer(max(needed.value, 1))
-    _lib.check(function(handle, cast(buf, POINTER(c_char)), needed.value, byref(needed)))
-    raw = buf.raw[: needed.value - 1]
+    raw = _lib.data(function, handle)[:-1]
     return [s.decode("utf-8") for s in raw.split(b"\0")[:-1]] if raw else []
 
 
@@ -87,8 +77,7 @@ class Baskets:
     @classmethod
     def from_dataset(cls, dataset: Any) -> "Baskets":
         """The baskets of a :class:`crmkit.Dataset` read with an order and a product column."""
-        handle = _lib.BasketsP()
-        _lib.C.crmkit_baskets_from_dataset(dataset._h().ptr, byref(handle))
+        handle = _lib.O.crmkit_baskets_from_dataset(dataset._h().ptr)
         out = cls()
         _lib.adopt(out, handle, "baskets")
         return out
@@ -106,17 +95,13 @@ class Baskets:
         items = np.ascontiguousarray(items64, dtype=np.int32)
         if n_items is None:
             n_items = int(items.max()) + 1 if items.size else 0
-        handle = _lib.BasketsP()
-        _lib.C.crmkit_baskets_from_arrays(offsets, len(lists), items,
-                                          items.size, _int(n_items, "n_items"), byref(handle))
+        handle = _lib.O.crmkit_baskets_from_arrays(offsets, len(lists), items, items.size, _int(n_items, "n_items"))
         out = cls()
         _lib.adopt(out, handle, "baskets")
         return out
 
     def _shape(self) -> tuple:
-        n, entries, items, rows = c_size_t(), c_size_t(), c_size_t(), c_size_t()
-        _lib.C.crmkit_baskets_shape(self._handle, byref(n), byref(entries), byref(items), byref(rows))
-        return n.value, entries.value, items.value, rows.value
+        return _lib.O.crmkit_baskets_shape(self._handle)
 
     def __len__(self) -> int:
         return self._shape()[0]
@@ -166,8 +151,7 @@ class Baskets:
             ts = pd.Timestamp(cutoff)
             ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
             cutoff = int(ts.value // 1_000_000_000)
-        before, after = _lib.BasketsP(), _lib.BasketsP()
-        _lib.C.crmkit_baskets_time_split(self._handle, int(cutoff), byref(before), byref(after))
+        before, after = _lib.O.crmkit_baskets_time_split(self._handle, int(cutoff))
         out = (Baskets(), Baskets())
         _lib.adopt(out[0], before, "baskets")
         _lib.adopt(out[1], after, "baskets")
@@ -181,12 +165,10 @@ class Baskets:
 
         code = _choice(value, _VALUES, "value")
         _, _, n_items, n_rows = self._shape()
-        nnz = c_size_t()
-        _lib.Q.crmkit_baskets_matrix(self._handle, code, None, 0, None, None, 0, byref(nnz))
+        nnz = _lib.Q.crmkit_baskets_matrix(self._handle, code, None, 0, None, None, 0)
         indptr = np.empty(n_rows + 1, dtype=np.int64)
-        indices = np.empty(nnz.value, dtype=np.int32)
-        data = np.empty(nnz.value, dtype=np.float64)
-        _lib.C.crmkit_baskets_matrix(self._handle, code, indptr, indptr.size, indices, data, data.size, byref(nnz))
+        indices, data = empty(nnz, np.int32, np.float64)
+        _lib.O.crmkit_baskets_matrix(self._handle, code, indptr, indptr.size, indices, data, data.size)
         return scipy.sparse.csr_matrix((data, indices, indptr), shape=(n_rows, n_items))
 
 
@@ -230,8 +212,7 @@ class AssociationRules:
         """Mines ``baskets``: a :class:`Baskets`, lists of item indices, or a boolean
         one-hot DataFrame (mlxtend's input; items named by its columns)."""
         b = _as_baskets(baskets)
-        handle = _lib.RulesP()
-        _lib.C.crmkit_rules_create(byref(handle))
+        handle = _lib.O.crmkit_rules_create()
         _lib.adopt(self, handle, "rules")
         _lib.set_option("rules", handle, "min_support", self.min_support)
         _lib.set_option("rules", handle, "min_threshold", self.min_threshold)
@@ -247,9 +228,7 @@ class AssociationRules:
         return self
 
     def _sizes(self) -> tuple:
-        sizes = [c_size_t() for _ in range(5)]
-        _lib.C.crmkit_rules_sizes(self._handle, *(byref(s) for s in sizes))
-        return tuple(s.value for s in sizes)
+        return _lib.O.crmkit_rules_sizes(self._handle)
 
     def _read(self) -> None:
         import pandas as pd
@@ -257,18 +236,15 @@ class AssociationRules:
         n_sets, set_entries, n_rules, ante, cons = self._sizes()
         offsets = np.empty(n_sets + 1, dtype=np.int64)
         items = np.empty(set_entries, dtype=np.int32)
-        counts = np.empty(n_sets, dtype=np.int64)
-        support = np.empty(n_sets, dtype=np.float64)
+        counts, support = empty(n_sets, np.int64, np.float64)
         _lib.C.crmkit_rules_itemsets(self._handle, offsets, items, counts, support, n_sets, set_entries)
         self.frequent_itemsets_ = pd.DataFrame({
             "support": support,
             "itemsets": [self._set(items[offsets[i]:offsets[i + 1]]) for i in range(n_sets)],
             "count": counts,
         })
-        a_off = np.empty(n_rules + 1, dtype=np.int64)
-        a_items = np.empty(ante, dtype=np.int32)
-        c_off = np.empty(n_rules + 1, dtype=np.int64)
-        c_items = np.empty(cons, dtype=np.int32)
+        a_off, c_off = empty(n_rules + 1, np.int64, np.int64)
+        a_items, c_items = np.empty(ante, dtype=np.int32), np.empty(cons, dtype=np.int32)
         metrics = np.empty((n_rules, len(_RULE_COLUMNS)), dtype=np.float64)
         _lib.C.crmkit_rules_rules(self._handle, a_off, a_items, ante, c_off, c_items, cons, metrics, n_rules)
         frame = pd.DataFrame(metrics, columns=_RULE_COLUMNS)
@@ -298,11 +274,9 @@ class AssociationRules:
 
         self._check_fitted()
         codes = np.asarray([self._index[x] for x in basket if x in self._index], dtype=np.int32)
-        needed = c_size_t()
-        _lib.Q.crmkit_rules_suggest(self._handle, codes, codes.size, None, None, 0, byref(needed))
-        items = np.empty(needed.value, dtype=np.int32)
-        scores = np.empty(needed.value, dtype=np.float64)
-        _lib.C.crmkit_rules_suggest(self._handle, codes, codes.size, items, scores, items.size, byref(needed))
+        items, scores = empty(_lib.Q.crmkit_rules_suggest(self._handle, codes, codes.size, None, None, 0),
+                              np.int32, np.float64)
+        _lib.O.crmkit_rules_suggest(self._handle, codes, codes.size, items, scores, items.size)
         return pd.DataFrame({"item": [self._names[int(i)] for i in items], "confidence": scores})
 
 
@@ -314,20 +288,19 @@ def _csr(history: Any) -> Any:
     return (m, np.ascontiguousarray(m.indptr, dtype=np.int64), np.ascontiguousarray(m.indices, dtype=np.int32))
 
 
-def _offer_arrays(call: Any, rows: int, n: int) -> tuple:
-    items = np.empty(rows * n, dtype=np.int32)
-    scores = np.empty(rows * n, dtype=np.float64)
+def _offer_arrays(function: Any, rows: int, n: int, *args: Any) -> tuple:
+    """(items, scores, cold_start) of a recommend function: ``function(*args, items, scores,
+    cold, cap)`` fills rows x n offers."""
+    items, scores = empty(rows * n, np.int32, np.float64)
     cold = np.empty(rows, dtype=np.int32)
-    _lib.check(call(_ptr(items, c_int32), _ptr(scores, c_double), _ptr(cold, c_int32), items.size))
+    function(*args, items, scores, cold, items.size)
     return items.reshape(rows, n), scores.reshape(rows, n), cold.astype(bool)
 
 
 def _rules_offers(rules: "AssociationRules", history: Any, n: int, exclude_bought: bool = True) -> tuple:
     m, indptr, indices = _csr(history)
-    lib = _lib.get()
-    return _offer_arrays(lambda i, s, c, cap: lib.crmkit_rules_recommend(
-        rules._handle, _ptr(indptr, c_int64), _ptr(indices, c_int32), m.shape[0], m.shape[1], indices.size,
-        _int(n, "n"), 1 if exclude_bought else 0, i, s, c, cap), m.shape[0], n)
+    return _offer_arrays(_lib.C.crmkit_rules_recommend, m.shape[0], n, rules._handle, indptr, indices, m.shape[0],
+                         m.shape[1], indices.size, _int(n, "n"), 1 if exclude_bought else 0)
 
 
 def popularity_offers(history: Any, n: int = 10, *, exclude_bought: bool = True) -> tuple:
@@ -335,10 +308,8 @@ def popularity_offers(history: Any, n: int = 10, *, exclude_bought: bool = True)
     matrix): (items, scores, cold_start), items an (n_rows, n) int32 array (-1: none),
     scores the share of rows holding the item."""
     m, indptr, indices = _csr(history)
-    lib = _lib.get()
-    return _offer_arrays(lambda i, s, c, cap: lib.crmkit_offers_popularity(
-        _ptr(indptr, c_int64), _ptr(indices, c_int32), m.shape[0], m.shape[1], indices.size, _int(n, "n"),
-        1 if exclude_bought else 0, i, s, c, cap), m.shape[0], n)
+    return _offer_arrays(_lib.C.crmkit_offers_popularity, m.shape[0], n, indptr, indices, m.shape[0], m.shape[1],
+                         indices.size, _int(n, "n"), 1 if exclude_bought else 0)
 
 
 _METRIC_NAMES = ["precision", "recall", "map", "ndcg", "coverage", "n_evaluated"]
@@ -462,8 +433,7 @@ class ImplicitALS(Persisted):
         indptr = np.ascontiguousarray(m.indptr, dtype=np.int64)
         indices = np.ascontiguousarray(m.indices, dtype=np.int32)
         data = np.ascontiguousarray(m.data, dtype=np.float64)
-        handle = _lib.AlsP()
-        _lib.C.crmkit_als_create(byref(handle))
+        handle = _lib.O.crmkit_als_create()
         self._adopt_handle(handle)
         for name in _ALS_NUMBERS:
             _lib.set_option("als", handle, name, getattr(self, name))
@@ -490,10 +460,9 @@ class ImplicitALS(Persisted):
 
     def _read_fit(self) -> None:
         handle = self._handle
-        rows, cols, k = c_size_t(), c_size_t(), c_size_t()
-        _lib.C.crmkit_als_shape(handle, byref(rows), byref(cols), byref(k))
-        self.user_factors = np.empty((rows.value, k.value), dtype=np.float64)
-        self.item_factors = np.empty((cols.value, k.value), dtype=np.float64)
+        rows, cols, k = _lib.O.crmkit_als_shape(handle)
+        self.user_factors = np.empty((rows, k), dtype=np.float64)
+        self.item_factors = np.empty((cols, k), dtype=np.float64)
         _lib.C.crmkit_als_user_factors(handle, self.user_factors, self.user_factors.size)
         _lib.C.crmkit_als_item_factors(handle, self.item_factors, self.item_factors.size)
         self.fit_report_ = read_fit_report("als", handle)
@@ -512,19 +481,8 @@ class ImplicitALS(Persisted):
         model._load_handle(text)
         model._read_fit()
         for name in _ALS_NUMBERS + ("solver", "weighting"):
-            key = _lib.option_key("als", name)
-            if _lib.option_is_integer("als", name):
-                v = c_int64()
-                _lib.C.crmkit_als_get_int(model._handle, key, byref(v))
-                value: Any = int(v.value)
-            else:
-                d = c_double()
-                _lib.C.crmkit_als_get_double(model._handle, key, byref(d))
-                value = float(d.value)
-            setattr(model, name, value)
-        d = c_double()
-        _lib.C.crmkit_als_get_double(model._handle, _lib.option_key("als", "bm25_b"), byref(d))
-        model.bm25_b = float(d.value)
+            setattr(model, name, _lib.get_option("als", model._handle, name))
+        model.bm25_b = float(_lib.O.crmkit_als_get_double(model._handle, _lib.option_key("als", "bm25_b")))
         model.solver = {v: k for k, v in _SOLVERS.items()}[model.solver]
         model.weighting = {v: k for k, v in _WEIGHTINGS.items()}[model.weighting]
         model.customer_ids = list(range(model.user_factors.shape[0]))
@@ -544,9 +502,8 @@ class ImplicitALS(Persisted):
         """(items, scores, cold_start) arrays of crmkit_als_recommend."""
         if self._handle is None:
             raise _errors.error_for(_errors.E_NOT_FITTED, "ImplicitALS: call fit first")
-        lib = _lib.get()
-        return _offer_arrays(lambda i, s, c, cap: lib.crmkit_als_recommend(
-            self._handle, _int(n, "n"), 1 if exclude_bought else 0, i, s, c, cap), self.user_factors.shape[0], n)
+        return _offer_arrays(_lib.C.crmkit_als_recommend, self.user_factors.shape[0], n, self._handle, _int(n, "n"),
+                             1 if exclude_bought else 0)
 
     def similar_items(self, item: Any, n: int = 10) -> Any:
         """The ``n`` products most similar to ``item`` (a product id, or an index when fit
@@ -565,12 +522,8 @@ def _similar_items(model: Any, owner: str, c_function: str, item: Any, n: Any) -
     except ValueError:
         raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"unknown product {item!r}") from None
     n = _int(n, "n")
-    items = np.empty(max(n, 0), dtype=np.int32)
-    scores = np.empty(max(n, 0), dtype=np.float64)
-    count = c_size_t()
-    _lib.check(getattr(_lib.get(), c_function)(model._handle, code, n, _ptr(items, c_int32), _ptr(scores, c_double),
-                                               items.size, byref(count)))
-    k = count.value
+    items, scores = empty(max(n, 0), np.int32, np.float64)
+    k = getattr(_lib.O, c_function)(model._handle, code, n, items, scores, items.size)
     return pd.DataFrame({"product_id": [model.product_ids[int(i)] for i in items[:k]], "score": scores[:k]})
 
 
@@ -628,28 +581,24 @@ class ItemKNN:
         import scipy.sparse
 
         m, indptr, indices, data, self.customer_ids, self.product_ids = _matrix_input(X, value)
-        handle = _lib.ItemKnnP()
-        _lib.C.crmkit_item_knn_create(byref(handle))
+        handle = _lib.O.crmkit_item_knn_create()
         _lib.adopt(self, handle, "item_knn")
         for name in ("neighbours", "n_threads"):
             _lib.set_option("item_knn", handle, name, getattr(self, name))
         _lib.C.crmkit_item_knn_fit(handle, indptr, indices, data, m.shape[0], m.shape[1], data.size)
         self._rows = m.shape[0]
-        nnz = c_size_t()
-        _lib.Q.crmkit_item_knn_similarity(handle, None, 0, None, None, 0, byref(nnz))
+        nnz = _lib.Q.crmkit_item_knn_similarity(handle, None, 0, None, None, 0)
         sp = np.empty(m.shape[1] + 1, dtype=np.int64)
-        si = np.empty(nnz.value, dtype=np.int32)
-        sv = np.empty(nnz.value, dtype=np.float64)
-        _lib.C.crmkit_item_knn_similarity(handle, sp, sp.size, si, sv, nnz.value, byref(nnz))
+        si, sv = empty(nnz, np.int32, np.float64)
+        _lib.O.crmkit_item_knn_similarity(handle, sp, sp.size, si, sv, nnz)
         self.similarity_ = scipy.sparse.csr_matrix((sv, si, sp), shape=(m.shape[1], m.shape[1]))
         return self
 
     def _offers(self, n: int, exclude_bought: bool) -> tuple:
         if self._handle is None:
             raise _errors.error_for(_errors.E_NOT_FITTED, "ItemKNN: call fit first")
-        lib = _lib.get()
-        return _offer_arrays(lambda i, s, c, cap: lib.crmkit_item_knn_recommend(
-            self._handle, _int(n, "n"), 1 if exclude_bought else 0, i, s, c, cap), self._rows, n)
+        return _offer_arrays(_lib.C.crmkit_item_knn_recommend, self._rows, n, self._handle, _int(n, "n"),
+                             1 if exclude_bought else 0)
 
     def recommend(self, n: int = 10, *, exclude_bought: bool = True) -> Any:
         """Top-``n`` offers per customer as a DataFrame (customer_id, rank, product_id,

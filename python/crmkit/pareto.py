@@ -16,7 +16,6 @@ Example::
 
 from __future__ import annotations
 
-from ctypes import POINTER, byref, c_double, c_int32, c_size_t
 from typing import Any, Optional, Tuple
 
 import numpy as np
@@ -100,7 +99,7 @@ class Pareto:
 
         array = _values(values, "values")
         handle = self._configured()
-        codes_ptr = None
+        codes = None
         group_names = None
         if groups is not None:
             codes, uniques = pd.factorize(pd.Series(np.asarray(groups) if not hasattr(groups, "cat") else groups), sort=False)
@@ -113,19 +112,11 @@ class Pareto:
                     _errors.E_INVALID_ARGUMENT, f"group label missing at position {int(np.flatnonzero(codes < 0)[0])}"
                 )
             codes = np.ascontiguousarray(codes, dtype=np.int32)
-            codes_ptr = codes.ctypes.data_as(POINTER(c_int32))
             group_names = list(uniques)
-        _lib.C.crmkit_pareto_fit(
-                handle.ptr,
-                array,
-                array.shape[0],
-                codes_ptr,
-                len(group_names) if group_names is not None else 0,
-            )
-        out = c_double()
+        _lib.C.crmkit_pareto_fit(handle.ptr, array, array.shape[0], codes,
+                                 len(group_names) if group_names is not None else 0)
         for name, key in _STATS:
-            _lib.C.crmkit_pareto_summary(handle.ptr, key, byref(out))
-            setattr(self, name + "_", out.value)
+            setattr(self, name + "_", _lib.O.crmkit_pareto_summary(handle.ptr, key))
         self.n_ = int(self.n_)
         self.key_customers_ = int(self.key_customers_)
         self.abc_counts_ = {"A": int(self.a_count_), "B": int(self.b_count_), "C": int(self.c_count_)}
@@ -135,11 +126,10 @@ class Pareto:
         index = values.index if isinstance(values, pd.Series) else None
         self.abc_ = _ABC_LABELS[classes] if index is None else pd.Series(_ABC_LABELS[classes], index=index, name="abc")
         for attribute, sampled in (("lorenz_", 0), ("lorenz_sample_", 1)):
-            size = c_size_t()
-            _lib.C.crmkit_pareto_lorenz_size(handle.ptr, sampled, byref(size))
-            x = np.empty(size.value)
-            y = np.empty(size.value)
-            _lib.C.crmkit_pareto_lorenz( handle.ptr, sampled, x, y, size.value )
+            size = _lib.O.crmkit_pareto_lorenz_size(handle.ptr, sampled)
+            x = np.empty(size)
+            y = np.empty(size)
+            _lib.C.crmkit_pareto_lorenz( handle.ptr, sampled, x, y, size )
             setattr(self, attribute, pd.DataFrame({"customer_share": x, "value_share": y}))
         if group_names is not None:
             g = len(group_names)
@@ -167,15 +157,11 @@ class Pareto:
 
     def share_of_top(self, p: float) -> float:
         """Share of the total held by the ceil(p n) largest values, 0 < p <= 1."""
-        out = c_double()
-        _lib.C.crmkit_pareto_share_of_top(self._fitted().ptr, float(p), byref(out))
-        return out.value
+        return _lib.O.crmkit_pareto_share_of_top(self._fitted().ptr, float(p))
 
     def customers_for_share(self, target: float) -> int:
         """Smallest number of customers making at least ``target`` of the total."""
-        out = c_size_t()
-        _lib.C.crmkit_pareto_customers_for_share(self._fitted().ptr, float(target), byref(out))
-        return out.value
+        return _lib.O.crmkit_pareto_customers_for_share(self._fitted().ptr, float(target))
 
 
 def pareto(values: Any, groups: Optional[Any] = None, **options: Any) -> Pareto:

@@ -40,12 +40,13 @@ limit is a wall-clock guard. Errors are raised as :class:`crmkit.Error`
 from __future__ import annotations
 
 import inspect
-from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, create_string_buffer
+from ctypes import c_char_p, create_string_buffer
 from typing import Any, Dict, List, Optional
 
 import numpy as np
 
 from . import _errors, _lib
+from ._arrays import empty
 from ._errors import InvalidArgumentError
 
 __all__ = ["solve_vrptw", "RoutePlan", "VISIT_STATUS", "due_list", "verify_checkins", "CheckinReport"]
@@ -83,14 +84,6 @@ def _column(frame: Any, name: str, n: int, default: Optional[float] = None) -> O
     if values.shape != (n,):
         raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"column {name!r} has shape {values.shape}, expected ({n},)")
     return values
-
-
-def _d(a: Optional[np.ndarray]) -> Any:
-    return None if a is None else a.ctypes.data_as(POINTER(c_double))
-
-
-def _i(a: Optional[np.ndarray]) -> Any:
-    return None if a is None else a.ctypes.data_as(POINTER(c_int32))
 
 
 class _Handle(_lib.Handle):
@@ -238,10 +231,8 @@ def _solve(customers: Any, vehicles: Any, depots: Any, days: Optional[Dict[str, 
 
     plan = RoutePlan()
     plan._handle = handle  # for cost_to_serve
-    out = c_double()
     for name, key in _STATS:
-        _lib.C.crmkit_vrp_summary(handle.ptr, key, byref(out))
-        setattr(plan, name, out.value)
+        setattr(plan, name, _lib.O.crmkit_vrp_summary(handle.ptr, key))
     plan.n_routes = int(plan.n_routes)
     plan.n_routed = int(plan.n_routed)
     plan.iterations = int(plan.iterations)
@@ -344,16 +335,13 @@ def due_list(
     rules = list((cadence or {}).items())
     levels = (c_char_p * max(len(rules), 1))(*[str(k).encode("utf-8") for k, _ in rules])
     days = np.ascontiguousarray([float(v) for _, v in rules] or [0.0], dtype=np.float64)
-    out = _lib.TableP()
     prules = list(priority_rules.items()) if isinstance(priority_rules, dict) else list(priority_rules or [])
     conditions = (c_char_p * max(len(prules), 1))(*[str(c).encode("utf-8") for c, _ in prules])
     weights = np.ascontiguousarray([float(w) for _, w in prules] or [0.0], dtype=np.float64)
-    _lib.C.crmkit_due_list_with_rules(handle.ptr, _seconds(as_of),
-                                      priority.encode("utf-8") if priority else None, conditions,
-                                      weights, len(prules), class_column.encode("utf-8"), levels,
-                                      days, len(rules), float(default_interval_days),
-                                      last_visit.encode("utf-8"), rep.encode("utf-8"), float(horizon_days),
-                                      byref(out))
+    out = _lib.O.crmkit_due_list_with_rules(handle.ptr, _seconds(as_of), priority.encode("utf-8") if priority else None,
+                                            conditions, weights, len(prules), class_column.encode("utf-8"), levels,
+                                            days, len(rules), float(default_interval_days),
+                                            last_visit.encode("utf-8"), rep.encode("utf-8"), float(horizon_days))
     from .table import _TableHandle
 
     return to_frame(_TableHandle(out), list(frame.index))
@@ -429,17 +417,12 @@ def verify_checkins(
     verified = np.zeros(m, dtype=np.int32)
     dwell = np.zeros(m, dtype=np.int64)
     nearest = np.zeros(m, dtype=np.float64)
-    n_unclaimed = c_size_t()
-    p64 = lambda a: a.ctypes.data_as(POINTER(c_int64))  # noqa: E731
-    args = (p64(t), _d(lon), _d(lat), len(t), _d(clon), _d(clat), len(clon), _i(cc), p64(ct), m, float(radius_m),
-            int(min_dwell_s), int(time_slack_s), float(max_speed_mps), _i(verified), p64(dwell), _d(nearest))
-    _lib.Q.crmkit_checkin_verify(*args, None, None, None, 0, byref(n_unclaimed))
-    k = n_unclaimed.value
-    uc = np.zeros(max(k, 1), dtype=np.int32)
-    us = np.zeros(max(k, 1), dtype=np.int64)
-    ue = np.zeros(max(k, 1), dtype=np.int64)
+    args = (t, lon, lat, len(t), clon, clat, len(clon), cc, ct, m, float(radius_m), int(min_dwell_s),
+            int(time_slack_s), float(max_speed_mps), verified, dwell, nearest)
+    k = _lib.Q.crmkit_checkin_verify(*args, None, None, None, 0)
+    uc, us, ue = empty(max(k, 1), np.int32, np.int64, np.int64)
     if k > 0:
-        _lib.C.crmkit_checkin_verify(*args, uc, p64(us), p64(ue), k, byref(n_unclaimed))
+        _lib.O.crmkit_checkin_verify(*args, uc, us, ue, k)
     report = CheckinReport()
     out = claims.copy()
     out["verified"] = verified.astype(bool)
@@ -502,12 +485,9 @@ def _solve_days(ptr: Any, customers: Any, reps: Any, days: Dict[str, Any]) -> No
 
 def _plan_vehicles(ptr: Any, vehicles: Any, by_day: bool) -> Any:
     """The vehicles of the last plan: the reps, or (day, rep) pairs after a multi-day solve."""
-    count = c_size_t()
-    _lib.Q.crmkit_vrp_day_vehicles(ptr, None, None, 0, byref(count))
-    nv = count.value
-    day = np.zeros(max(nv, 1), dtype=np.int32)
-    rep = np.zeros(max(nv, 1), dtype=np.int32)
-    _lib.C.crmkit_vrp_day_vehicles(ptr, day, rep, max(nv, 1), byref(count))
+    nv = _lib.Q.crmkit_vrp_day_vehicles(ptr, None, None, 0)
+    day, rep = empty(max(nv, 1), np.int32, np.int32)
+    _lib.O.crmkit_vrp_day_vehicles(ptr, day, rep, max(nv, 1))
     ids = list(vehicles.index)
     if not by_day:
         return ids, nv
@@ -621,10 +601,8 @@ def cost_to_serve(
         values = margin.reindex(ids) if isinstance(margin, pd.Series) else margin
         frame = pd.DataFrame({margin_column: np.asarray(values, dtype=np.float64)}, index=plan.visits.index)
     handle = from_frame(frame)
-    out = _lib.TableP()
-    _lib.C.crmkit_vrp_cost_to_serve(plan._handle.ptr, handle.ptr, margin_column.encode("utf-8"),
-                                    float(periods), float(cost_per_time), float(cost_per_distance),
-                                    byref(out))
+    out = _lib.O.crmkit_vrp_cost_to_serve(plan._handle.ptr, handle.ptr, margin_column.encode("utf-8"), float(periods),
+                                          float(cost_per_time), float(cost_per_distance))
     return to_frame(_TableHandle(out), ids)
 
 
@@ -757,15 +735,12 @@ def balance_territories(
     cap = _column(reps, "capacity", k) if "capacity" in reps else None
     _lib.C.crmkit_balance_set_reps(h.ptr, k, name_array, hlon, hlat, cap)
     enc = lambda s: None if s is None else s.encode("utf-8")  # noqa: E731
-    out = _lib.TableP()
-    _lib.C.crmkit_balance_run(h.ptr, handle.ptr, enc(value), enc(visits or ""), enc(service_min or ""),
-                              enc(current_rep or ""), enc(lon), enc(lat), byref(out))
+    out = _lib.O.crmkit_balance_run(h.ptr, handle.ptr, enc(value), enc(visits or ""), enc(service_min or ""),
+                                    enc(current_rep or ""), enc(lon), enc(lat))
     result = TerritoryBalance()
     result.assignment = to_frame(_TableHandle(out), list(frame.index))
-    stat = c_double()
     for name, key in _BALANCE_STATS:
-        _lib.C.crmkit_balance_summary(h.ptr, getattr(_lib, key), byref(stat))
-        v = stat.value
+        v = _lib.O.crmkit_balance_summary(h.ptr, getattr(_lib, key))
         setattr(result, name, bool(v) if name.startswith("within") else
                 int(v) if name in ("n_moved", "n_unassigned_before", "cut_edges_before", "cut_edges_after", "passes")
                 else v)
@@ -867,18 +842,12 @@ def hot_spots(
     else:
         m, px, py, pw = 0, None, None, None
     _lib.C.crmkit_hot_spots_compute(h.ptr, x, y, v, n, px, py, pw, m)
-    n_cells, n_lon, n_lat = c_size_t(), c_size_t(), c_size_t()
-    grid = [c_double() for _ in range(4)]
-    _lib.C.crmkit_hot_spots_grid(h.ptr, byref(n_cells), byref(n_lon), byref(n_lat), *[byref(g) for g in grid])
     result = HotSpotMap()
-    result.n_lon, result.n_lat = n_lon.value, n_lat.value
-    result.min_lon, result.min_lat, result.cell_lon, result.cell_lat = (g.value for g in grid)
-    nc = n_cells.value
+    nc, result.n_lon, result.n_lat, result.min_lon, result.min_lat, result.cell_lon, result.cell_lat = \
+        _lib.O.crmkit_hot_spots_grid(h.ptr)
     f = {name: np.empty(nc, dtype=np.float64) for name in ("lon", "lat", "value", "z", "p", "potential",
                                                              "penetration", "gap")}
-    count = np.empty(nc, dtype=np.int64)
-    spot = np.empty(nc, dtype=np.int32)
-    white = np.empty(nc, dtype=np.int32)
+    count, spot, white = empty(nc, np.int64, np.int32, np.int32)
     _lib.C.crmkit_hot_spots_cells(h.ptr, f["lon"], f["lat"], count,
                                   f["value"], f["z"], f["p"], spot, f["potential"],
                                   f["penetration"], white, f["gap"], nc)
@@ -892,11 +861,10 @@ def hot_spots(
         "spot": np.where(spot > 0, "hot", np.where(spot < 0, "cold", "")), "potential": f["potential"],
         "penetration": f["penetration"], "whitespace": white.astype(bool), "gap": f["gap"],
     }, index=pd.Index(labels, name="cell"))
-    stat = c_double()
     for name, key in [("n_hot", "HOT_SPOTS_N_HOT"), ("n_cold", "HOT_SPOTS_N_COLD"),
                       ("n_whitespace", "HOT_SPOTS_N_WHITESPACE"), ("mean", "HOT_SPOTS_MEAN"), ("sd", "HOT_SPOTS_SD"),
                       ("p_cut", "HOT_SPOTS_P_CUT"), ("overall_penetration", "HOT_SPOTS_OVERALL_PENETRATION")]:
-        _lib.C.crmkit_hot_spots_summary(h.ptr, getattr(_lib, key), byref(stat))
-        setattr(result, name, int(stat.value) if name.startswith("n_") else stat.value)
+        stat = _lib.O.crmkit_hot_spots_summary(h.ptr, getattr(_lib, key))
+        setattr(result, name, int(stat) if name.startswith("n_") else stat)
     return result
 # ---- end of territory balancing and spatial value analysis ----

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-from ctypes import byref, c_size_t
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Union
 
@@ -111,10 +110,9 @@ class ReportData:
     def __init__(self, handle: _ReportHandle) -> None:
         self._handle = handle
         lib = _lib.get()
-        n = c_size_t()
-        _lib.C.crmkit_report_n_charts(handle.ptr, byref(n))
+        n = _lib.O.crmkit_report_n_charts(handle.ptr)
         charts = []
-        for i in range(n.value):
+        for i in range(n):
             charts.append(Chart(_string(lib.crmkit_report_chart_json, handle.ptr, i),
                                 _string(lib.crmkit_report_chart_csv, handle.ptr, i)))
         self.charts: Dict[str, Chart] = {c.name: c for c in charts}
@@ -211,9 +209,8 @@ def report_data(
     """
     dataset = _dataset(data, dataset_options)
     config_handle = _ConfigHandle(config) if config is not None else None
-    ptr = _lib.ReportP()
-    _lib.C.crmkit_report_create(dataset._h().ptr, _as_of(as_of, dataset),
-                                config_handle.ptr if config_handle else None, byref(ptr))
+    ptr = _lib.O.crmkit_report_create(dataset._h().ptr, _as_of(as_of, dataset),
+                                      config_handle.ptr if config_handle else None)
     return ReportData(_ReportHandle(ptr))
 
 

@@ -14,8 +14,6 @@ Example::
 
 from __future__ import annotations
 
-import ctypes
-from ctypes import byref, c_size_t
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Sequence, Union
 
 import numpy as np
@@ -210,15 +208,11 @@ class RFM:
 
         dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, customer, time, amount)
         lib = _lib.get()
-        check = _lib.check
-        handle = _lib.RfmP()
-        _lib.C.crmkit_rfm_create(byref(handle))
+        handle = _lib.O.crmkit_rfm_create()
         try:
             self._configure(lib, handle)
             _lib.C.crmkit_rfm_compute(handle, dataset._h().ptr)
-            n = c_size_t()
-            _lib.C.crmkit_rfm_size(handle, byref(n))
-            size = n.value
+            size = _lib.O.crmkit_rfm_size(handle)
             columns: Dict[str, Any] = {}
             index = np.empty(size, dtype=np.int32)
             _lib.C.crmkit_rfm_column_int32(handle, _lib.RFM_CUSTOMER, index, size)
@@ -242,21 +236,12 @@ class RFM:
                 values = np.empty(size, dtype=np.int32)
                 _lib.C.crmkit_rfm_column_int32(handle, key, values, size)
                 scores[name] = values
-            count = c_size_t()
-            _lib.C.crmkit_rfm_segment_count(handle, byref(count))
-            names = []
-            for i in range(count.value):
-                needed = c_size_t()
-                rc = lib.crmkit_rfm_segment_name(handle, i, None, 0, byref(needed))
-                if rc not in (_errors.OK, _errors.E_BUFFER_TOO_SMALL):
-                    check(rc)
-                buffer = ctypes.create_string_buffer(needed.value)
-                _lib.C.crmkit_rfm_segment_name(handle, i, buffer, needed.value, byref(needed))
-                names.append(buffer.value.decode("utf-8"))
+            count = _lib.O.crmkit_rfm_segment_count(handle)
+            names = [_lib.text(lib.crmkit_rfm_segment_name, handle, i) for i in range(count)]
             summary = {}
             for name, key in _SUMMARY_STATS:
-                values = np.empty(count.value, dtype=np.float64)
-                _lib.C.crmkit_rfm_segment_summary(handle, key, values, count.value)
+                values = np.empty(count, dtype=np.float64)
+                _lib.C.crmkit_rfm_segment_summary(handle, key, values, count)
                 summary[name] = values
         finally:
             lib.crmkit_rfm_free(handle)

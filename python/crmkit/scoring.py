@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-from ctypes import byref
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from . import _lib
@@ -39,10 +38,8 @@ class _ConfigHandle:
             text = config.encode("utf-8")
         else:
             raise TypeError(f"config must be TOML/JSON text, a path or a dict, not {type(config).__name__}")
-        self.ptr = _lib.ScoreConfigP()
-        lib = _lib.get()
-        _lib.C.crmkit_score_config_parse(text, len(text), byref(self.ptr))
-        self._free = lib.crmkit_score_config_free
+        self.ptr = _lib.O.crmkit_score_config_parse(text, len(text))
+        self._free = _lib.get().crmkit_score_config_free
 
     def __del__(self) -> None:
         if getattr(self, "ptr", None):
@@ -74,9 +71,8 @@ def score_customers(
         raise TypeError(f"dataset options {sorted(dataset_options)} apply to DataFrames only")
     config_handle = _ConfigHandle(config) if config is not None else None
     lib = _lib.get()
-    ptr = _lib.TableP()
-    _lib.C.crmkit_score_customers(
-        dataset._h().ptr, _unix_seconds(as_of, "as_of"), config_handle.ptr if config_handle else None, byref(ptr))
+    ptr = _lib.O.crmkit_score_customers(dataset._h().ptr, _unix_seconds(as_of, "as_of"),
+                                        config_handle.ptr if config_handle else None)
     handle = _TableHandle(ptr)
     frame = to_frame(handle, dataset.customer_ids)
     frame.attrs["crmkit_report"] = json.loads(_string(lib.crmkit_table_report_json, handle.ptr))

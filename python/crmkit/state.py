@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import os
-from ctypes import POINTER, byref, c_char, c_int64, c_size_t, cast, create_string_buffer
+from ctypes import byref
 from typing import TYPE_CHECKING, Any, List, Mapping, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
@@ -72,8 +72,7 @@ class CustomerState:
     """
 
     def __init__(self) -> None:
-        ptr = _lib.StateP()
-        _lib.C.crmkit_state_create(byref(ptr))
+        ptr = _lib.O.crmkit_state_create()
         self._handle = _Handle(ptr)
 
     # -- construction ---------------------------------------------------------------------
@@ -97,8 +96,7 @@ class CustomerState:
         if not isinstance(document, (bytes, bytearray, memoryview)):
             raise TypeError(f"document must be bytes, not {type(document).__name__}")
         data = bytes(document)
-        ptr = _lib.StateP()
-        _lib.C.crmkit_state_load(data, len(data), byref(ptr))
+        ptr = _lib.O.crmkit_state_load(data, len(data))
         state = cls.__new__(cls)
         state._handle = _Handle(ptr)
         return state
@@ -200,11 +198,7 @@ class CustomerState:
     # -- persistence ----------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         """The state's binary document (canonical: equal states give equal bytes)."""
-        needed = c_size_t()
-        _lib.Q.crmkit_state_save(self._handle.ptr, None, 0, byref(needed))
-        buf = create_string_buffer(max(needed.value, 1))
-        _lib.C.crmkit_state_save(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value, byref(needed))
-        return buf.raw[: needed.value]
+        return _lib.data(_lib.get().crmkit_state_save, self._handle.ptr)
 
     def __reduce__(self) -> tuple:
         """Pickles through :meth:`to_bytes` (a binary document, so not the text documents of
@@ -215,10 +209,7 @@ class CustomerState:
     @property
     def info(self) -> StateInfo:
         """Customers, transactions, bytes held and the time range."""
-        n, tx, mem = c_size_t(), c_int64(), c_size_t()
-        lo, hi = c_int64(), c_int64()
-        _lib.C.crmkit_state_info(self._handle.ptr, byref(n), byref(tx), byref(mem), byref(lo), byref(hi))
-        return StateInfo(n.value, tx.value, mem.value, lo.value, hi.value)
+        return StateInfo(*_lib.O.crmkit_state_info(self._handle.ptr))
 
     def __len__(self) -> int:
         return self.info.n_customers
@@ -227,22 +218,12 @@ class CustomerState:
     def customer_ids(self) -> List[str]:
         """The customer ids in row order of :meth:`customer_table` (decimal ids by value,
         then the others byte-wise)."""
-        n = self.info.n_customers
-        offsets = np.zeros(n + 1, dtype=np.uintp)
-        needed = c_size_t()
-        _lib.Q.crmkit_state_customer_ids(self._handle.ptr, None, 0, None, 0, byref(needed))
-        buf = create_string_buffer(max(needed.value, 1))
-        _lib.C.crmkit_state_customer_ids(self._handle.ptr, cast(buf, POINTER(c_char)), needed.value,
-                                         offsets, n + 1, byref(needed))
-        raw = buf.raw
-        return [raw[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(n)]
+        return _lib.id_list(_lib.get().crmkit_state_customer_ids, self._handle.ptr, self.info.n_customers)
 
     def lifecycle_start(self) -> int:
         """The lifecycle replay's start (Unix seconds): the first second of the UTC day of
         the earliest transaction (see :func:`score_lifecycle`)."""
-        out = c_int64()
-        _lib.C.crmkit_state_lifecycle_start(self._handle.ptr, byref(out))
-        return out.value
+        return _lib.O.crmkit_state_lifecycle_start(self._handle.ptr)
 
     def customer_table(self, as_of: Any, config: ConfigLike = None) -> "pd.DataFrame":
         """The customer table at ``as_of`` with the config of :func:`crmkit.score_customers`
@@ -259,9 +240,8 @@ class CustomerState:
         """
         config_handle = _ConfigHandle(config) if config is not None else None
         lib = _lib.get()
-        ptr = _lib.TableP()
-        _lib.C.crmkit_state_score_customers(self._handle.ptr, _unix_seconds(as_of, "as_of"),
-                                            config_handle.ptr if config_handle else None, byref(ptr))
+        ptr = _lib.O.crmkit_state_score_customers(self._handle.ptr, _unix_seconds(as_of, "as_of"),
+                                                  config_handle.ptr if config_handle else None)
         handle = _TableHandle(ptr)
         frame = to_frame(handle, self.customer_ids)
         frame.attrs["crmkit_report"] = json.loads(_string(lib.crmkit_table_report_json, handle.ptr))
@@ -273,9 +253,8 @@ class CustomerState:
 
 
 def _row_ids(handle: _TableHandle) -> List[str]:
-    n = c_size_t()
-    _lib.C.crmkit_table_n_rows(handle.ptr, byref(n))
-    return [_string(_lib.get().crmkit_table_customer_id, handle.ptr, i) for i in range(n.value)]
+    n = _lib.O.crmkit_table_n_rows(handle.ptr)
+    return [_string(_lib.get().crmkit_table_customer_id, handle.ptr, i) for i in range(n)]
 
 
 def score_lifecycle(data: Union[Dataset, "pd.DataFrame"], start: Any, as_of: Any, config: ConfigLike = None,
@@ -288,9 +267,8 @@ def score_lifecycle(data: Union[Dataset, "pd.DataFrame"], start: Any, as_of: Any
     customer id; no columns when the config turns the lifecycle off."""
     dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, **dataset_options)
     config_handle = _ConfigHandle(config) if config is not None else None
-    ptr = _lib.TableP()
-    _lib.C.crmkit_state_score_lifecycle(dataset._h().ptr, _unix_seconds(start, "start"),
-                                        _unix_seconds(as_of, "as_of"),
-                                        config_handle.ptr if config_handle else None, byref(ptr))
+    ptr = _lib.O.crmkit_state_score_lifecycle(dataset._h().ptr, _unix_seconds(start, "start"),
+                                              _unix_seconds(as_of, "as_of"),
+                                              config_handle.ptr if config_handle else None)
     return to_frame(_TableHandle(ptr), dataset.customer_ids)
 

@@ -12,12 +12,12 @@ Example::
 
 from __future__ import annotations
 
-from ctypes import byref, c_char_p, c_int32, c_size_t
+from ctypes import c_char_p
 from typing import TYPE_CHECKING, List, Sequence
 
 import numpy as np
 
-from . import _errors, _lib
+from . import _lib
 
 __all__: List[str] = []  # the customer-table plumbing of the other modules; nothing of it is re-exported
 
@@ -41,24 +41,20 @@ def to_frame(handle: _TableHandle, ids: Sequence[str]) -> "pd.DataFrame":
     import pandas as pd
 
     lib = _lib.get()
-    n_rows, n_columns = c_size_t(), c_size_t()
-    _lib.C.crmkit_table_n_rows(handle.ptr, byref(n_rows))
-    _lib.C.crmkit_table_n_columns(handle.ptr, byref(n_columns))
-    n = n_rows.value
+    n = _lib.O.crmkit_table_n_rows(handle.ptr)
     columns = {}
-    for j in range(n_columns.value):
+    for j in range(_lib.O.crmkit_table_n_columns(handle.ptr)):
         name = _string(lib.crmkit_table_column_name, handle.ptr, j)
-        kind = c_int32()
-        _lib.C.crmkit_table_column_type(handle.ptr, j, byref(kind))
-        if kind.value == _lib.COLUMN_FLOAT64:
+        kind = _lib.O.crmkit_table_column_type(handle.ptr, j)
+        if kind == _lib.COLUMN_FLOAT64:
             values = np.empty(n, dtype=np.float64)
             _lib.C.crmkit_table_float64(handle.ptr, j, values, n)
             columns[name] = values
-        elif kind.value in (_lib.COLUMN_INT64, _lib.COLUMN_TIME):
+        elif kind in (_lib.COLUMN_INT64, _lib.COLUMN_TIME):
             values = np.empty(n, dtype=np.int64)
             _lib.C.crmkit_table_int64(handle.ptr, j, values, n)
             missing = values == _MISSING_INT64
-            if kind.value == _lib.COLUMN_INT64:
+            if kind == _lib.COLUMN_INT64:
                 columns[name] = pd.arrays.IntegerArray(values, missing)
             else:
                 stamps = values.astype("datetime64[s]").astype("datetime64[ns]")
@@ -67,9 +63,8 @@ def to_frame(handle: _TableHandle, ids: Sequence[str]) -> "pd.DataFrame":
         else:
             codes = np.empty(n, dtype=np.int32)
             _lib.C.crmkit_table_category_codes(handle.ptr, j, codes, n)
-            n_levels = c_size_t()
-            _lib.C.crmkit_table_n_levels(handle.ptr, j, byref(n_levels))
-            levels = [_string(lib.crmkit_table_level, handle.ptr, j, k) for k in range(n_levels.value)]
+            n_levels = _lib.O.crmkit_table_n_levels(handle.ptr, j)
+            levels = [_string(lib.crmkit_table_level, handle.ptr, j, k) for k in range(n_levels)]
             columns[name] = pd.Categorical.from_codes(codes, categories=levels)
     index = pd.Index(list(ids), name="customer_id", dtype=object)
     return pd.DataFrame(columns, index=index)
@@ -81,8 +76,7 @@ def from_frame(frame: "pd.DataFrame") -> _TableHandle:
 
     ids = [str(i).encode("utf-8") for i in frame.index]
     id_array = (c_char_p * len(ids))(*ids)
-    ptr = _lib.TableP()
-    _lib.C.crmkit_table_create(id_array, len(ids), byref(ptr))
+    ptr = _lib.O.crmkit_table_create(id_array, len(ids))
     handle = _TableHandle(ptr)
     for name in frame.columns:
         column = frame[name]
@@ -117,15 +111,10 @@ def from_frame(frame: "pd.DataFrame") -> _TableHandle:
 
 def select_rows(handle: _TableHandle, condition: str) -> np.ndarray:
     """Row positions where ``condition`` holds (crmkit_table_select)."""
-    lib = _lib.get()
     text = condition.encode("utf-8")
-    n = c_size_t()
-    rc = lib.crmkit_table_select(handle.ptr, text, None, 0, byref(n))
-    if rc != _errors.E_BUFFER_TOO_SMALL:
-        _lib.check(rc)
-        return np.empty(0, dtype=np.int32)
-    rows = np.empty(n.value, dtype=np.int32)
-    _lib.C.crmkit_table_select(handle.ptr, text, rows, rows.size, byref(n))
+    rows = np.empty(_lib.Q.crmkit_table_select(handle.ptr, text, None, 0), dtype=np.int32)
+    if rows.size:
+        _lib.O.crmkit_table_select(handle.ptr, text, rows, rows.size)
     return rows
 
 

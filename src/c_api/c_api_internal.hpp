@@ -8,11 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <limits>
 #include <new>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -71,6 +74,16 @@ void copy_ids_out(std::size_t n, Id id, char* buf, std::size_t cap, std::size_t*
 // A score_report as the JSON object crmkit_table_report_json() returns (src/c_api/scoring.cpp).
 std::string score_report_json(const crmkit::score_report& r);
 
+// A new crmkit_table handle owning `table`, with the JSON report of what made it.
+inline crmkit_table* new_table(crmkit::customer_table table, std::string report_json = "{}") {
+  return new crmkit_table{std::move(table), std::move(report_json)};
+}
+
+// The config of a crmkit_score_config handle; the default config for NULL.
+inline crmkit::score_config config_of(const crmkit_score_config* config) {
+  return config != nullptr ? config->config : crmkit::score_config{};
+}
+
 // Throws invalid_argument unless flags is CRMKIT_COPY or CRMKIT_BORROW.
 void check_flags(std::int32_t flags, const char* function);
 
@@ -99,8 +112,58 @@ inline void write_fit_diagnostics(const crmkit::fit_report& r, double* out_hessi
   if (out_fallback_used != nullptr) *out_fallback_used = r.fallback_used ? 1 : 0;
 }
 
+// out[0..k) = the report's standard error of each of k parameters (NaN where it has none).
+inline void write_standard_errors(const crmkit::fit_report& r, std::size_t k, double* out) noexcept {
+  for (std::size_t i = 0; i < k; ++i)
+    out[i] = i < r.standard_errors.size() ? r.standard_errors[i] : std::numeric_limits<double>::quiet_NaN();
+}
+
 [[noreturn]] inline void throw_null(const char* function, const char* argument) {
   throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: argument '{}' is NULL", function, argument));
+}
+
+// Throws invalid_argument naming the first NULL of `pointers`, whose names are `names`
+// ("a, b, c", the stringised argument list of CRMKIT_CHECK_NOT_NULL).
+inline void check_not_null(const char* function, std::string_view names, std::initializer_list<const void*> pointers) {
+  for (const void* p : pointers) {
+    const auto comma = names.find(',');
+    if (p == nullptr) throw_null(function, std::string(names.substr(0, comma)).c_str());
+    names.remove_prefix(comma == std::string_view::npos ? names.size() : names.find_first_not_of(' ', comma + 1));
+  }
+}
+
+// *out = value for each (out, value) pair whose out is not NULL (the optional
+// out-arguments of a getter): put(out_n, v.size(), out_sum, total).
+template <class T, class V, class... Rest>
+void put(T* out, const V& value, Rest&&... rest) {
+  if (out != nullptr) *out = static_cast<T>(value);
+  if constexpr (sizeof...(Rest) > 0) put(std::forward<Rest>(rest)...);
+}
+
+// out[i] = get(rows[i]) for every row when out is not NULL (the optional columns of a
+// getter that copies a vector of records into caller arrays); CRMKIT_COPY_FIELD below.
+template <class T, class Rows, class Get>
+void copy_column(T* out, const Rows& rows, Get get) {
+  if (out == nullptr) return;
+  std::size_t i = 0;
+  for (const auto& r : rows) out[i++] = static_cast<T>(get(r));
+}
+
+// The names every C ABI file uses unqualified (`using namespace crmkit::capi;`).
+using crmkit::errc;
+using crmkit::error;
+
+// Throws invalid_argument "function: <message>" (an argument the C++ call cannot take).
+template <class... Args>
+[[noreturn]] void fail(const char* function, fmt::format_string<Args...> message, Args&&... args) {
+  throw error(errc::invalid_argument,
+              fmt::format("{}: {}", function, fmt::format(message, std::forward<Args>(args)...)));
+}
+
+// Throws crmkit::error(code, "function: <message>").
+template <class... Args>
+[[noreturn]] void fail(errc code, const char* function, fmt::format_string<Args...> message, Args&&... args) {
+  throw error(code, fmt::format("{}: {}", function, fmt::format(message, std::forward<Args>(args)...)));
 }
 
 // `p`, or throws invalid_argument naming `function` and `argument` when it is NULL; used
@@ -174,15 +237,17 @@ void copy_ids_out(std::size_t n, Id id, char* buf, std::size_t cap, std::size_t*
 
 }  // namespace crmkit::capi
 
-// Rejects a NULL pointer argument with a message naming the function and the argument.
-#define CRMKIT_CHECK_NOT_NULL(arg) \
-  do {                             \
-    if ((arg) == nullptr) ::crmkit::capi::throw_null(__func__, #arg); \
-  } while (false)
+// Rejects a NULL pointer argument with a message naming the function and the first NULL
+// argument: CRMKIT_CHECK_NOT_NULL(index, out_n) (plain argument names, checked in order).
+#define CRMKIT_CHECK_NOT_NULL(...) ::crmkit::capi::check_not_null(__func__, #__VA_ARGS__, {__VA_ARGS__})
 
 // `arg` after rejecting NULL as CRMKIT_CHECK_NOT_NULL does, as an expression:
 // `crmkit::set_option(CRMKIT_NOT_NULL(kmeans)->options, key, value, __func__)`.
 #define CRMKIT_NOT_NULL(arg) (::crmkit::capi::not_null((arg), __func__, #arg))
+
+// out[i] = rows[i].field for every row when out is not NULL: CRMKIT_COPY_FIELD(out_start, visits, start).
+#define CRMKIT_COPY_FIELD(out, rows, field) \
+  ::crmkit::capi::copy_column((out), (rows), [](const auto& r_) { return r_.field; })
 
 // Rejects a NULL `out` (the handle-out argument of a constructor entry point) and sets *out
 // to NULL, so that a failure leaves NULL there.
@@ -230,6 +295,39 @@ void copy_ids_out(std::size_t n, Id id, char* buf, std::size_t cap, std::size_t*
     ::crmkit::capi::option_bounds<decltype(handle::options)>(key, out_lo, out_hi, out_default, __func__); \
     CRMKIT_API_END();                                                                           \
   }
+// The fit-report getters of crmkit/c/fit_report.h (crmkit_<x>_fit_report, _fit_message) of a
+// handle whose crmkit::fit_report is the expression `report` of the handle argument `param`
+// (evaluated in each body, so it may check the handle and name __func__).
+#define CRMKIT_C_FIT_REPORT(handle, param, report)                                              \
+  CRMKIT_API int handle##_fit_report(const handle* param, int32_t* out_status, int32_t* out_iterations, \
+                                     double* out_objective, double* out_gradient_norm) {        \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::capi::write_fit_report((report), out_status, out_iterations, out_objective, out_gradient_norm); \
+    CRMKIT_API_END();                                                                           \
+  }                                                                                             \
+  CRMKIT_API int handle##_fit_message(const handle* param, char* buf, size_t cap, size_t* out_needed) { \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::capi::write_fit_message((report), buf, cap, out_needed, __func__);               \
+    CRMKIT_API_END();                                                                           \
+  }
+// The diagnostics of a multi-start fit with a Hessian (crmkit_<x>_fit_diagnostics and
+// _fit_standard_errors_note), as CRMKIT_C_FIT_REPORT.
+#define CRMKIT_C_FIT_DIAGNOSTICS(handle, param, report)                                         \
+  CRMKIT_API int handle##_fit_diagnostics(const handle* param, double* out_hessian_condition,   \
+                                          int32_t* out_n_starts, int32_t* out_best_start,       \
+                                          int32_t* out_fallback_used) {                         \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::capi::write_fit_diagnostics((report), out_hessian_condition, out_n_starts, out_best_start, \
+                                          out_fallback_used);                                   \
+    CRMKIT_API_END();                                                                           \
+  }                                                                                             \
+  CRMKIT_API int handle##_fit_standard_errors_note(const handle* param, char* buf, size_t cap,  \
+                                                   size_t* out_needed) {                        \
+    CRMKIT_API_BEGIN();                                                                         \
+    ::crmkit::capi::copy_out((report).standard_errors_note, buf, cap, out_needed, __func__);   \
+    CRMKIT_API_END();                                                                           \
+  }
+
 // All five accessors (set/get int and double, bounds) of an options-bearing handle.
 #define CRMKIT_C_OPTIONS(handle, param) \
   CRMKIT_C_INT_OPTIONS(handle, param)   \

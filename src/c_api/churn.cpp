@@ -29,6 +29,8 @@
 #include "crmkit/churn/validation.hpp"
 #include "crmkit/core/model_document.hpp"
 
+using namespace crmkit::capi;
+
 // A BG/NBD or Pareto/NBD fitted with covariates (the two classes share their member names).
 struct covariate_model {
   std::unique_ptr<crmkit::bg_nbd_covariates> bg;
@@ -65,11 +67,6 @@ struct crmkit_btyd {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
-using crmkit::capi::check_count;
-using crmkit::capi::optional_arg;
-using crmkit::capi::span_of;
 
 bool is_fitted(const crmkit_btyd& m) {
   if (m.covariates) return m.covariates.visit([](const auto& c) { return c.fitted(); });
@@ -78,22 +75,20 @@ bool is_fitted(const crmkit_btyd& m) {
 }
 
 void require_fitted(const crmkit_btyd& m, const char* function) {
-  if (!is_fitted(m))
-    throw error(errc::not_fitted, fmt::format("{}: the model is not fitted (call crmkit_btyd_fit or set_params)", function));
+  if (!is_fitted(m)) fail(errc::not_fitted, function, "the model is not fitted (call crmkit_btyd_fit or set_params)");
 }
 
 const crmkit::btyd_model& purchase_model(const crmkit_btyd& m, const char* function, const char* what) {
-  if (m.is_spend()) throw error(errc::unsupported, fmt::format("{}: a Gamma-Gamma handle {}", function, what));
+  if (m.is_spend()) fail(errc::unsupported, function, "a Gamma-Gamma handle {}", what);
   if (m.covariates)
-    throw error(errc::unsupported,
-                fmt::format("{}: the handle holds a model with covariates (use crmkit_btyd_predict_covariates)", function));
+    fail(errc::unsupported, function, "the handle holds a model with covariates (use crmkit_btyd_predict_covariates)");
   require_fitted(m, function);
   return *m.purchase;
 }
 
 const crmkit::fit_report& fit_report_of(const crmkit_btyd& m, const char* function) {
   const auto* r = m.report();
-  if (r == nullptr) throw error(errc::not_fitted, fmt::format("{}: the model was not fitted", function));
+  if (r == nullptr) fail(errc::not_fitted, function, "the model was not fitted");
   return *r;
 }
 
@@ -111,14 +106,78 @@ struct rft_columns {
 };
 rft_columns rft(const double* frequency, const double* recency, const double* T, std::size_t n, const char* function) {
   check_count(function, n);
-  return {span_of(crmkit::capi::not_null(frequency, function, "frequency"), n),
-          span_of(crmkit::capi::not_null(recency, function, "recency"), n),
-          span_of(crmkit::capi::not_null(T, function, "T"), n)};
+  return {span_of(not_null(frequency, function, "frequency"), n),
+          span_of(not_null(recency, function, "recency"), n),
+          span_of(not_null(T, function, "T"), n)};
 }
 
 void check_prediction(std::int32_t what, const char* function) {
-  if (what < CRMKIT_BTYD_P_ALIVE || what > CRMKIT_BTYD_LOG_LIKELIHOOD)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown prediction {}", function, what));
+  if (what < CRMKIT_BTYD_P_ALIVE || what > CRMKIT_BTYD_LOG_LIKELIHOOD) fail(function, "unknown prediction {}", what);
+}
+
+// The covariate purchase model of a handle, or errc::unsupported.
+const covariate_model& covariates_of(const crmkit_btyd& m, const char* function, const char* name) {
+  if (!m.covariates)
+    fail(errc::unsupported, function, "'{}' holds no model with covariates (fit it with crmkit_btyd_fit_covariates)", name);
+  require_fitted(m, function);
+  return m.covariates;
+}
+
+const crmkit::gamma_gamma_covariates& spend_covariates_of(const crmkit_btyd& m, const char* function) {
+  if (!m.is_spend()) fail(function, "'spend' is not a Gamma-Gamma handle");
+  if (!m.spend_covariates)
+    throw error(errc::unsupported,
+                fmt::format("{}: 'spend' holds no spend covariate model (fit it with crmkit_btyd_fit_spend_covariates; "
+                            "k = 0 is the plain Gamma-Gamma fit)",
+                            function));
+  require_fitted(m, function);
+  return *m.spend_covariates;
+}
+
+// An n x p covariate matrix argument (NULL allowed only when p is 0).
+std::span<const double> matrix_of(const double* z, std::size_t n, std::size_t p, const char* name,
+                                  const char* function) {
+  if (p == 0) return {};
+  if (z == nullptr) fail(function, "'{}' is NULL", name);
+  return {z, n * p};
+}
+
+crmkit::clv_options clv_options_of(std::int32_t horizon, double period_days, double model_period_days,
+                                   double discount_rate, int n_threads) {
+  crmkit::clv_options o;
+  o.horizon = horizon;
+  o.period_days = period_days;
+  o.model_period_days = model_period_days;
+  o.discount_rate = discount_rate;
+  o.n_threads = n_threads;
+  return o;
+}
+
+// The per-row intervals into the caller's arrays (each may be NULL).
+void copy_intervals(const crmkit::prediction_intervals& r, double* est, double* se, double* lo, double* hi) {
+  if (est != nullptr) std::copy(r.estimate.begin(), r.estimate.end(), est);
+  if (se != nullptr) std::copy(r.standard_error.begin(), r.standard_error.end(), se);
+  if (lo != nullptr) std::copy(r.lower.begin(), r.lower.end(), lo);
+  if (hi != nullptr) std::copy(r.upper.begin(), r.upper.end(), hi);
+}
+
+// out[0..3] = estimate, standard error, lower, upper of a total.
+void copy_total(const crmkit::interval& r, double* out) {
+  out[0] = r.estimate;
+  out[1] = r.standard_error;
+  out[2] = r.lower;
+  out[3] = r.upper;
+}
+
+crmkit::interval_options interval_options_of(double level, int n_threads) {
+  crmkit::interval_options o;
+  o.level = level;
+  o.n_threads = n_threads;
+  return o;
+}
+
+bool any_row_output(const double* a, const double* b, const double* c, const double* d) {
+  return a != nullptr || b != nullptr || c != nullptr || d != nullptr;
 }
 
 }  // namespace
@@ -128,8 +187,7 @@ extern "C" {
 CRMKIT_API int crmkit_btyd_create(std::int32_t kind, crmkit_btyd** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  if (kind < CRMKIT_BTYD_BG_NBD || kind > CRMKIT_BTYD_GAMMA_GAMMA)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown model kind {}", __func__, kind));
+  if (kind < CRMKIT_BTYD_BG_NBD || kind > CRMKIT_BTYD_GAMMA_GAMMA) fail(__func__, "unknown model kind {}", kind);
   auto handle = std::make_unique<crmkit_btyd>();
   handle->kind = kind;
   if (kind != CRMKIT_BTYD_GAMMA_GAMMA) handle->purchase = crmkit::make_btyd_model(static_cast<crmkit::btyd_kind>(kind));
@@ -159,8 +217,7 @@ CRMKIT_API int crmkit_btyd_fit(crmkit_btyd* model, const double* frequency, cons
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   const rft_columns in = rft(frequency, recency, T, n, __func__);
-  if (model->is_spend())
-    throw error(errc::invalid_argument, fmt::format("{}: a Gamma-Gamma handle is fitted with crmkit_btyd_fit_spend", __func__));
+  if (model->is_spend()) fail(__func__, "a Gamma-Gamma handle is fitted with crmkit_btyd_fit_spend");
   const auto w = optional_arg(weights, n);
   model->covariates.reset();
   model->purchase->fit(in.x, in.tx, in.age, w, model->options);
@@ -172,10 +229,8 @@ CRMKIT_API int crmkit_btyd_fit_spend(crmkit_btyd* model, const double* frequency
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(monetary_value);
-  if (!model->is_spend())
-    throw error(errc::invalid_argument, fmt::format("{}: only a Gamma-Gamma handle fits spend", __func__));
+  CRMKIT_CHECK_NOT_NULL(frequency, monetary_value);
+  if (!model->is_spend()) fail(__func__, "only a Gamma-Gamma handle fits spend");
   const auto w = optional_arg(weights, n);
   model->spend_covariates.reset();
   model->spend.fit(span_of(frequency, n), span_of(monetary_value, n), w, model->options);
@@ -184,10 +239,9 @@ CRMKIT_API int crmkit_btyd_fit_spend(crmkit_btyd* model, const double* frequency
 
 CRMKIT_API int crmkit_btyd_set_params(crmkit_btyd* model, const double* params, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  CRMKIT_CHECK_NOT_NULL(params);
+  CRMKIT_CHECK_NOT_NULL(model, params);
   const std::size_t k = model->purchase ? model->purchase->param_names().size() : 3;
-  if (n != k) throw error(errc::invalid_argument, fmt::format("{}: {} parameters given, the model has {}", __func__, n, k));
+  if (n != k) fail(__func__, "{} parameters given, the model has {}", n, k);
   if (model->purchase) {
     model->purchase->set_params(span_of(params, n));
     model->covariates.reset();
@@ -200,66 +254,32 @@ CRMKIT_API int crmkit_btyd_set_params(crmkit_btyd* model, const double* params, 
 
 CRMKIT_API int crmkit_btyd_params(const crmkit_btyd* model, double* out, size_t cap) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(model, out);
   require_fitted(*model, __func__);
   const auto p = params_of(*model);
-  if (cap < p.size())
-    throw error(errc::buffer_too_small, fmt::format("{}: cap {} < {} parameters", __func__, cap, p.size()));
+  if (cap < p.size()) fail(errc::buffer_too_small, __func__, "cap {} < {} parameters", cap, p.size());
   for (std::size_t i = 0; i < p.size(); ++i) out[i] = p[i];
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_btyd_standard_errors(const crmkit_btyd* model, double* out, size_t cap) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(model, out);
   const auto& report = fit_report_of(*model, __func__);
   const std::size_t k = crmkit_btyd_n_params(model);
-  if (cap < k) throw error(errc::buffer_too_small, fmt::format("{}: cap {} < {} parameters", __func__, cap, k));
-  for (std::size_t i = 0; i < k; ++i)
-    out[i] = i < report.standard_errors.size() ? report.standard_errors[i] : std::numeric_limits<double>::quiet_NaN();
+  if (cap < k) fail(errc::buffer_too_small, __func__, "cap {} < {} parameters", cap, k);
+  write_standard_errors(report, k, out);
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_btyd_fit_report(const crmkit_btyd* model, std::int32_t* out_status, std::int32_t* out_iterations,
-                                      double* out_objective, double* out_gradient_norm) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  crmkit::capi::write_fit_report(fit_report_of(*model, __func__), out_status, out_iterations, out_objective,
-                                 out_gradient_norm);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_fit_message(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  crmkit::capi::write_fit_message(fit_report_of(*model, __func__), buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_fit_diagnostics(const crmkit_btyd* model, double* out_hessian_condition,
-                                           std::int32_t* out_n_starts, std::int32_t* out_best_start,
-                                           std::int32_t* out_fallback_used) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::write_fit_diagnostics(fit_report_of(*CRMKIT_NOT_NULL(model), __func__), out_hessian_condition,
-                                      out_n_starts, out_best_start, out_fallback_used);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_fit_standard_errors_note(const crmkit_btyd* model, char* buf, size_t cap,
-                                                    size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::copy_out(fit_report_of(*CRMKIT_NOT_NULL(model), __func__).standard_errors_note, buf, cap, out_needed,
-                         __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_FIT_REPORT(crmkit_btyd, model, fit_report_of(*CRMKIT_NOT_NULL(model), __func__))
+CRMKIT_C_FIT_DIAGNOSTICS(crmkit_btyd, model, fit_report_of(*CRMKIT_NOT_NULL(model), __func__))
 
 CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   require_fitted(*model, __func__);
-  crmkit::capi::copy_out(model->covariates         ? model->covariates.visit([](const auto& c) { return c.to_text(); })
+  copy_out(model->covariates         ? model->covariates.visit([](const auto& c) { return c.to_text(); })
                          : model->spend_covariates ? model->spend_covariates->to_text()
                          : model->purchase ? model->purchase->to_text()
                                            : model->spend.to_text(),
@@ -342,20 +362,16 @@ CRMKIT_API int crmkit_btyd_bgbb_clv(const crmkit_btyd* model, double discount_ra
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(recency);
-  CRMKIT_CHECK_NOT_NULL(periods);
-  CRMKIT_CHECK_NOT_NULL(out);
-  if (model->is_spend() || model->purchase->kind() != crmkit::btyd_kind::bg_bb)
-    throw error(errc::invalid_argument, fmt::format("{}: not a BG/BB handle", __func__));
+  CRMKIT_CHECK_NOT_NULL(frequency, recency, periods, out);
+  if (model->is_spend() || model->purchase->kind() != crmkit::btyd_kind::bg_bb) fail(__func__, "not a BG/BB handle");
   require_fitted(*model, __func__);
   if (!(discount_rate > 0) || !std::isfinite(discount_rate))
-    throw error(errc::invalid_argument, fmt::format("{}: discount_rate {} must be finite and > 0", __func__, discount_rate));
+    fail(__func__, "discount_rate {} must be finite and > 0", discount_rate);
   const auto& m = static_cast<const crmkit::detail::btyd_adapter<crmkit::bg_bb>&>(*model->purchase).model();
   for (std::size_t i = 0; i < n; ++i) {
     (void)m.conditional_probability_of_purchases(0, 0, frequency[i], recency[i], periods[i]);
     if (spend != nullptr && (!std::isfinite(spend[i]) || spend[i] < 0))
-      throw error(errc::invalid_argument, fmt::format("{}: row {}: spend {} is not finite and >= 0", __func__, i, spend[i]));
+      fail(__func__, "row {}: spend {} is not finite and >= 0", i, spend[i]);
   }
   crmkit::detail::batch_apply("crmkit_btyd_bgbb_clv", span_of(frequency, n), span_of(recency, n), span_of(periods, n),
                               std::span<double>(out, n), model->options.n_threads,
@@ -372,13 +388,10 @@ CRMKIT_API int crmkit_btyd_expected_spend(const crmkit_btyd* model, const double
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(monetary_value);
-  CRMKIT_CHECK_NOT_NULL(out);
-  if (!model->is_spend()) throw error(errc::invalid_argument, fmt::format("{}: not a Gamma-Gamma handle", __func__));
+  CRMKIT_CHECK_NOT_NULL(frequency, monetary_value, out);
+  if (!model->is_spend()) fail(__func__, "not a Gamma-Gamma handle");
   if (model->spend_covariates)
-    throw error(errc::unsupported,
-                fmt::format("{}: the handle holds spend covariates (use crmkit_btyd_expected_spend_covariates)", __func__));
+    fail(errc::unsupported, __func__, "the handle holds spend covariates (use crmkit_btyd_expected_spend_covariates)");
   require_fitted(*model, __func__);
   model->spend.conditional_expected_spend(span_of(frequency, n), span_of(monetary_value, n), std::span<double>(out, n),
                                           model->options.n_threads);
@@ -390,30 +403,20 @@ CRMKIT_API int crmkit_btyd_clv(const crmkit_btyd* purchases, const crmkit_btyd* 
                                std::int32_t horizon, double period_days, double model_period_days,
                                double discount_rate, double* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(purchases);
-  CRMKIT_CHECK_NOT_NULL(spend);
+  CRMKIT_CHECK_NOT_NULL(purchases, spend);
   const rft_columns in = rft(frequency, recency, T, n, __func__);
-  CRMKIT_CHECK_NOT_NULL(monetary_value);
-  CRMKIT_CHECK_NOT_NULL(out);
-  if (!spend->is_spend())
-    throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
-  if (spend->spend_covariates)
-    throw error(errc::unsupported, fmt::format("{}: 'spend' holds spend covariates", __func__));
+  CRMKIT_CHECK_NOT_NULL(monetary_value, out);
+  if (!spend->is_spend()) fail(__func__, "'spend' is not a Gamma-Gamma handle");
+  if (spend->spend_covariates) fail(errc::unsupported, __func__, "'spend' holds spend covariates");
   require_fitted(*purchases, __func__);
   require_fitted(*spend, __func__);
-  if (purchases->covariates)
-    throw error(errc::unsupported, fmt::format("{}: 'purchases' holds a model with covariates", __func__));
+  if (purchases->covariates) fail(errc::unsupported, __func__, "'purchases' holds a model with covariates");
   if (purchases->is_spend() || purchases->purchase->discrete_time())
-    throw error(errc::invalid_argument,
-                fmt::format("{}: 'purchases' must be a BG/NBD, Pareto/NBD or modified BG/NBD handle", __func__));
-  crmkit::clv_options o;
-  o.horizon = horizon;
-  o.period_days = period_days;
-  o.model_period_days = model_period_days;
-  o.discount_rate = discount_rate;
-  o.n_threads = purchases->options.n_threads;
+    fail(__func__, "'purchases' must be a BG/NBD, Pareto/NBD or modified BG/NBD handle");
   crmkit::customer_lifetime_value(*purchases->purchase, spend->spend, in.x, in.tx, in.age, span_of(monetary_value, n),
-                                  std::span<double>(out, n), o);
+                                  std::span<double>(out, n),
+                                  clv_options_of(horizon, period_days, model_period_days, discount_rate,
+                                                 purchases->options.n_threads));
   CRMKIT_API_END();
 }
 
@@ -422,14 +425,10 @@ CRMKIT_API int crmkit_btyd_new_customer(const crmkit_btyd* purchases, const crmk
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(purchases);
   check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(t);
-  CRMKIT_CHECK_NOT_NULL(out_purchases);
-  if (spend != nullptr && !spend->is_spend())
-    throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
-  if (spend != nullptr && spend->spend_covariates)
-    throw error(errc::unsupported, fmt::format("{}: 'spend' holds spend covariates", __func__));
-  if (spend == nullptr && out_revenue != nullptr)
-    throw error(errc::invalid_argument, fmt::format("{}: 'out_revenue' needs a Gamma-Gamma 'spend' handle", __func__));
+  CRMKIT_CHECK_NOT_NULL(t, out_purchases);
+  if (spend != nullptr && !spend->is_spend()) fail(__func__, "'spend' is not a Gamma-Gamma handle");
+  if (spend != nullptr && spend->spend_covariates) fail(errc::unsupported, __func__, "'spend' holds spend covariates");
+  if (spend == nullptr && out_revenue != nullptr) fail(__func__, "'out_revenue' needs a Gamma-Gamma 'spend' handle");
   if (spend != nullptr) CRMKIT_CHECK_NOT_NULL(out_revenue);
   const auto& m = purchase_model(*purchases, __func__, "is a spend model; pass it as 'spend'");
   const auto f = crmkit::forecast_new_customer(m, span_of(t, n), spend != nullptr ? &spend->spend : nullptr);
@@ -447,9 +446,7 @@ CRMKIT_API int crmkit_btyd_fit_covariates(crmkit_btyd* model, const double* freq
   if (p_purchase > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
   if (p_dropout > 0) CRMKIT_CHECK_NOT_NULL(z_dropout);
   if (model->kind != CRMKIT_BTYD_BG_NBD && model->kind != CRMKIT_BTYD_PARETO_NBD)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: covariates are fitted on a CRMKIT_BTYD_BG_NBD or _PARETO_NBD handle, not kind {}",
-                            __func__, model->kind));
+    fail(__func__, "covariates are fitted on a CRMKIT_BTYD_BG_NBD or _PARETO_NBD handle, not kind {}", model->kind);
   const auto w = optional_arg(weights, n);
   const auto zp = p_purchase > 0 ? span_of(z_purchase, n * p_purchase) : std::span<const double>{};
   const auto zd = p_dropout > 0 ? span_of(z_dropout, n * p_dropout) : std::span<const double>{};
@@ -476,9 +473,7 @@ CRMKIT_API int crmkit_btyd_n_covariates(const crmkit_btyd* model, std::int32_t* 
     p1 = model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); });
     p2 = model->covariates.visit([](const auto& c) { return c.n_dropout_covariates(); });
   }
-  if (out_has != nullptr) *out_has = has ? 1 : 0;
-  if (out_p_purchase != nullptr) *out_p_purchase = p1;
-  if (out_p_dropout != nullptr) *out_p_dropout = p2;
+  put(out_has, has ? 1 : 0, out_p_purchase, p1, out_p_dropout, p2);
   CRMKIT_API_END();
 }
 
@@ -492,7 +487,7 @@ CRMKIT_API int crmkit_btyd_predict_covariates(const crmkit_btyd* model, std::int
   CRMKIT_CHECK_NOT_NULL(out);
   check_prediction(what, __func__);
   if (!model->covariates)
-    throw error(errc::unsupported, fmt::format("{}: the handle holds no covariate model (use crmkit_btyd_predict)", __func__));
+    fail(errc::unsupported, __func__, "the handle holds no covariate model (use crmkit_btyd_predict)");
   const std::size_t p1 = model->covariates.visit([](const auto& c) { return c.n_purchase_covariates(); });
   const std::size_t p2 = model->covariates.visit([](const auto& c) { return c.n_dropout_covariates(); });
   if (p1 > 0) CRMKIT_CHECK_NOT_NULL(z_purchase);
@@ -518,11 +513,9 @@ CRMKIT_API int crmkit_btyd_fit_spend_covariates(crmkit_btyd* model, const double
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(monetary_value);
+  CRMKIT_CHECK_NOT_NULL(frequency, monetary_value);
   if (k > 0) CRMKIT_CHECK_NOT_NULL(covariates);
-  if (!model->is_spend())
-    throw error(errc::invalid_argument, fmt::format("{}: spend covariates are fitted on a Gamma-Gamma handle", __func__));
+  if (!model->is_spend()) fail(__func__, "spend covariates are fitted on a Gamma-Gamma handle");
   const auto w = optional_arg(weights, n);
   auto fitted = std::make_unique<crmkit::gamma_gamma_covariates>();
   fitted->fit(span_of(frequency, n), span_of(monetary_value, n),
@@ -537,12 +530,9 @@ CRMKIT_API int crmkit_btyd_expected_spend_covariates(const crmkit_btyd* model, c
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(monetary_value);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(frequency, monetary_value, out);
   if (!model->spend_covariates)
-    throw error(errc::unsupported,
-                fmt::format("{}: the handle holds no spend covariate model (use crmkit_btyd_expected_spend)", __func__));
+    fail(errc::unsupported, __func__, "the handle holds no spend covariate model (use crmkit_btyd_expected_spend)");
   const auto& m = *model->spend_covariates;
   require_fitted(*model, __func__);
   const std::size_t k = m.n_covariates();
@@ -558,8 +548,8 @@ CRMKIT_API int crmkit_btyd_covariance(const crmkit_btyd* model, double* out, siz
   CRMKIT_CHECK_NOT_NULL(out);
   const auto& report = fit_report_of(*CRMKIT_NOT_NULL(model), __func__);
   if (report.covariance.empty())
-    throw error(errc::not_fitted, fmt::format("{}: the last fit computed no covariance (CRMKIT_BTYD_STANDARD_ERRORS 0)", __func__));
-  crmkit::capi::check_capacity(cap, report.covariance.size(), __func__);
+    fail(errc::not_fitted, __func__, "the last fit computed no covariance (CRMKIT_BTYD_STANDARD_ERRORS 0)");
+  check_capacity(cap, report.covariance.size(), __func__);
   std::copy(report.covariance.begin(), report.covariance.end(), out);
   CRMKIT_API_END();
 }
@@ -567,11 +557,9 @@ CRMKIT_API int crmkit_btyd_covariance(const crmkit_btyd* model, double* out, siz
 CRMKIT_API int crmkit_btyd_param_intervals(const crmkit_btyd* model, double level, double* out_lower,
                                            double* out_upper, size_t cap) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  CRMKIT_CHECK_NOT_NULL(out_lower);
-  CRMKIT_CHECK_NOT_NULL(out_upper);
+  CRMKIT_CHECK_NOT_NULL(model, out_lower, out_upper);
   const auto ci = crmkit::parameter_intervals(purchase_model(*model, __func__, "has no purchase-model intervals"), level);
-  crmkit::capi::check_capacity(cap, ci.size(), __func__);
+  check_capacity(cap, ci.size(), __func__);
   for (std::size_t i = 0; i < ci.size(); ++i) {
     out_lower[i] = ci[i].lower;
     out_upper[i] = ci[i].upper;
@@ -586,16 +574,11 @@ CRMKIT_API int crmkit_btyd_predict_interval(const crmkit_btyd* model, std::int32
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
-  crmkit::interval_options o;
-  o.level = level;
-  o.n_threads = model->options.n_threads;
+  auto o = interval_options_of(level, model->options.n_threads);
   const auto r = crmkit::delta_method_intervals(
       purchase_model(*model, __func__, "has no purchase-model intervals"), static_cast<crmkit::btyd_prediction>(what),
       t, span_of(CRMKIT_NOT_NULL(frequency), n), span_of(CRMKIT_NOT_NULL(recency), n), span_of(CRMKIT_NOT_NULL(T), n), o);
-  if (out_estimate != nullptr) std::copy(r.estimate.begin(), r.estimate.end(), out_estimate);
-  if (out_se != nullptr) std::copy(r.standard_error.begin(), r.standard_error.end(), out_se);
-  if (out_lower != nullptr) std::copy(r.lower.begin(), r.lower.end(), out_lower);
-  if (out_upper != nullptr) std::copy(r.upper.begin(), r.upper.end(), out_upper);
+  copy_intervals(r, out_estimate, out_se, out_lower, out_upper);
   CRMKIT_API_END();
 }
 
@@ -609,13 +592,10 @@ CRMKIT_API int crmkit_btyd_total_interval(const crmkit_btyd* model, std::int32_t
   CRMKIT_CHECK_NOT_NULL(out);
   if (method != CRMKIT_BTYD_INTERVAL_DELTA && method != CRMKIT_BTYD_INTERVAL_BOOTSTRAP &&
       method != CRMKIT_BTYD_INTERVAL_REFIT)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: unknown method {} (1 delta, 2 bootstrap, 3 refit)", __func__, method));
-  crmkit::interval_options o;
-  o.level = level;
-  o.n_threads = model->options.n_threads;
+    fail(__func__, "unknown method {} (1 delta, 2 bootstrap, 3 refit)", method);
+  auto o = interval_options_of(level, model->options.n_threads);
   o.n_draws = n_draws;
-  if (seed < 0) throw error(errc::invalid_argument, fmt::format("{}: seed = {} must be >= 0", __func__, seed));
+  if (seed < 0) fail(__func__, "seed = {} must be >= 0", seed);
   o.seed = static_cast<std::uint64_t>(seed);
   if (method == CRMKIT_BTYD_INTERVAL_REFIT) o.method = crmkit::bootstrap_method::refit;
   const auto& m = purchase_model(*model, __func__, "has no purchase-model intervals");
@@ -624,10 +604,7 @@ CRMKIT_API int crmkit_btyd_total_interval(const crmkit_btyd* model, std::int32_t
              age = span_of(CRMKIT_NOT_NULL(T), n);
   const auto r = method == CRMKIT_BTYD_INTERVAL_DELTA ? crmkit::delta_method_total_interval(m, w, t, x, tx, age, o)
                                                       : crmkit::bootstrap_total_interval(m, w, t, x, tx, age, o);
-  out[0] = r.estimate;
-  out[1] = r.standard_error;
-  out[2] = r.lower;
-  out[3] = r.upper;
+  copy_total(r, out);
   CRMKIT_API_END();
 }
 
@@ -639,12 +616,9 @@ CRMKIT_API int crmkit_btyd_refit_interval(const crmkit_btyd* model, std::int32_t
   CRMKIT_CHECK_NOT_NULL(model);
   check_count(__func__, n);
   CRMKIT_CHECK_NOT_NULL(out);
-  if (seed < 0) throw error(errc::invalid_argument, fmt::format("{}: seed = {} must be >= 0", __func__, seed));
-  if (population_T != nullptr && n_population == 0)
-    throw error(errc::invalid_argument, fmt::format("{}: population_T is given with n_population 0", __func__));
-  crmkit::interval_options o;
-  o.level = level;
-  o.n_threads = model->options.n_threads;
+  if (seed < 0) fail(__func__, "seed = {} must be >= 0", seed);
+  if (population_T != nullptr && n_population == 0) fail(__func__, "population_T is given with n_population 0");
+  auto o = interval_options_of(level, model->options.n_threads);
   o.n_draws = n_draws;
   o.seed = static_cast<std::uint64_t>(seed);
   o.method = crmkit::bootstrap_method::refit;
@@ -652,78 +626,10 @@ CRMKIT_API int crmkit_btyd_refit_interval(const crmkit_btyd* model, std::int32_t
   const auto r = crmkit::bootstrap_total_interval(
       purchase_model(*model, __func__, "has no purchase-model intervals"), static_cast<crmkit::btyd_prediction>(what),
       t, span_of(CRMKIT_NOT_NULL(frequency), n), span_of(CRMKIT_NOT_NULL(recency), n), span_of(CRMKIT_NOT_NULL(T), n), o);
-  out[0] = r.estimate;
-  out[1] = r.standard_error;
-  out[2] = r.lower;
-  out[3] = r.upper;
+  copy_total(r, out);
   CRMKIT_API_END();
 }
 
-}  // extern "C"
-
-namespace {
-
-// The covariate purchase model of a handle, or errc::unsupported.
-const covariate_model& covariates_of(const crmkit_btyd& m, const char* function, const char* name) {
-  if (!m.covariates)
-    throw error(errc::unsupported,
-                fmt::format("{}: '{}' holds no model with covariates (fit it with crmkit_btyd_fit_covariates)", function,
-                            name));
-  require_fitted(m, function);
-  return m.covariates;
-}
-
-const crmkit::gamma_gamma_covariates& spend_covariates_of(const crmkit_btyd& m, const char* function) {
-  if (!m.is_spend()) throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", function));
-  if (!m.spend_covariates)
-    throw error(errc::unsupported,
-                fmt::format("{}: 'spend' holds no spend covariate model (fit it with crmkit_btyd_fit_spend_covariates; "
-                            "k = 0 is the plain Gamma-Gamma fit)",
-                            function));
-  require_fitted(m, function);
-  return *m.spend_covariates;
-}
-
-// An n x p covariate matrix argument (NULL allowed only when p is 0).
-std::span<const double> matrix_of(const double* z, std::size_t n, std::size_t p, const char* name,
-                                  const char* function) {
-  if (p == 0) return {};
-  if (z == nullptr) throw error(errc::invalid_argument, fmt::format("{}: '{}' is NULL", function, name));
-  return {z, n * p};
-}
-
-crmkit::clv_options clv_options_of(std::int32_t horizon, double period_days, double model_period_days,
-                                   double discount_rate, int n_threads) {
-  crmkit::clv_options o;
-  o.horizon = horizon;
-  o.period_days = period_days;
-  o.model_period_days = model_period_days;
-  o.discount_rate = discount_rate;
-  o.n_threads = n_threads;
-  return o;
-}
-
-void copy_intervals(const crmkit::prediction_intervals& r, double* est, double* se, double* lo, double* hi) {
-  if (est != nullptr) std::copy(r.estimate.begin(), r.estimate.end(), est);
-  if (se != nullptr) std::copy(r.standard_error.begin(), r.standard_error.end(), se);
-  if (lo != nullptr) std::copy(r.lower.begin(), r.lower.end(), lo);
-  if (hi != nullptr) std::copy(r.upper.begin(), r.upper.end(), hi);
-}
-
-void copy_total(const crmkit::interval& r, double* out) {
-  out[0] = r.estimate;
-  out[1] = r.standard_error;
-  out[2] = r.lower;
-  out[3] = r.upper;
-}
-
-bool any_row_output(const double* a, const double* b, const double* c, const double* d) {
-  return a != nullptr || b != nullptr || c != nullptr || d != nullptr;
-}
-
-}  // namespace
-
-extern "C" {
 
 CRMKIT_API int crmkit_btyd_predict_interval_covariates(const crmkit_btyd* model, std::int32_t what, double t,
                                                        double level, const double* frequency, const double* recency,
@@ -736,9 +642,7 @@ CRMKIT_API int crmkit_btyd_predict_interval_covariates(const crmkit_btyd* model,
   const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
              age = span_of(CRMKIT_NOT_NULL(T), n);
   const auto& cm = covariates_of(*model, __func__, "model");
-  crmkit::interval_options o;
-  o.level = level;
-  o.n_threads = model->options.n_threads;
+  auto o = interval_options_of(level, model->options.n_threads);
   const auto w = static_cast<crmkit::btyd_prediction>(what);
   cm.visit([&](const auto& m) {
     const auto zp = matrix_of(z_purchase, n, m.n_purchase_covariates(), "z_purchase", __func__);
@@ -759,8 +663,7 @@ CRMKIT_API int crmkit_btyd_clv_covariates(const crmkit_btyd* purchases, const cr
                                           double period_days, double model_period_days, double discount_rate,
                                           double* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(purchases);
-  CRMKIT_CHECK_NOT_NULL(spend);
+  CRMKIT_CHECK_NOT_NULL(purchases, spend);
   check_count(__func__, n);
   CRMKIT_CHECK_NOT_NULL(out);
   const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
@@ -787,15 +690,12 @@ CRMKIT_API int crmkit_btyd_clv_interval(const crmkit_btyd* purchases, const crmk
                                         double level, double* out_estimate, double* out_se, double* out_lower,
                                         double* out_upper, double* out_total) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(purchases);
-  CRMKIT_CHECK_NOT_NULL(spend);
+  CRMKIT_CHECK_NOT_NULL(purchases, spend);
   check_count(__func__, n);
   const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
              age = span_of(CRMKIT_NOT_NULL(T), n), m = span_of(CRMKIT_NOT_NULL(monetary_value), n);
   const auto co = clv_options_of(horizon, period_days, model_period_days, discount_rate, purchases->options.n_threads);
-  crmkit::interval_options o;
-  o.level = level;
-  o.n_threads = purchases->options.n_threads;
+  auto o = interval_options_of(level, purchases->options.n_threads);
   const bool rows = any_row_output(out_estimate, out_se, out_lower, out_upper);
   if (purchases->covariates) {
     const auto& cm = covariates_of(*purchases, __func__, "purchases");
@@ -812,13 +712,10 @@ CRMKIT_API int crmkit_btyd_clv_interval(const crmkit_btyd* purchases, const crmk
     });
   } else {
     if (z_purchase != nullptr || z_dropout != nullptr || z_spend != nullptr)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: covariates given but 'purchases' holds a model without covariates", __func__));
-    if (!spend->is_spend())
-      throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", __func__));
+      fail(__func__, "covariates given but 'purchases' holds a model without covariates");
+    if (!spend->is_spend()) fail(__func__, "'spend' is not a Gamma-Gamma handle");
     if (spend->spend_covariates)
-      throw error(errc::unsupported,
-                  fmt::format("{}: 'spend' holds spend covariates but 'purchases' has none", __func__));
+      fail(errc::unsupported, __func__, "'spend' holds spend covariates but 'purchases' has none");
     require_fitted(*spend, __func__);
     const auto& pm = purchase_model(*purchases, __func__, "has no purchase-model CLV");
     if (rows)
@@ -836,11 +733,9 @@ CRMKIT_API int crmkit_btyd_new_customer_covariates(const crmkit_btyd* purchases,
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(purchases);
   check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(t);
-  CRMKIT_CHECK_NOT_NULL(out_purchases);
+  CRMKIT_CHECK_NOT_NULL(t, out_purchases);
   if ((spend == nullptr) != (out_revenue == nullptr))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: out_revenue needs a spend handle and a spend handle needs out_revenue", __func__));
+    fail(__func__, "out_revenue needs a spend handle and a spend handle needs out_revenue");
   const auto& cm = covariates_of(*purchases, __func__, "purchases");
   const crmkit::gamma_gamma_covariates* sc = spend != nullptr ? &spend_covariates_of(*spend, __func__) : nullptr;
   const auto sv = sc != nullptr ? matrix_of(s, 1, sc->n_covariates(), "s", __func__) : std::span<const double>{};
@@ -860,24 +755,17 @@ CRMKIT_API int crmkit_btyd_summarize(const crmkit_dataset* dataset, std::int64_t
                                      double* recency, double* T, double* monetary_value, double* frequency_holdout,
                                      double* out_duration_holdout) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_n);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_n);
   *out_n = 0;
-  CRMKIT_CHECK_NOT_NULL(customer);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(recency);
-  CRMKIT_CHECK_NOT_NULL(T);
-  CRMKIT_CHECK_NOT_NULL(monetary_value);
-  if (has_holdout != 0 && has_holdout != 1)
-    throw error(errc::invalid_argument, fmt::format("{}: has_holdout {} is not 0 or 1", __func__, has_holdout));
+  CRMKIT_CHECK_NOT_NULL(customer, frequency, recency, T, monetary_value);
+  if (has_holdout != 0 && has_holdout != 1) fail(__func__, "has_holdout {} is not 0 or 1", has_holdout);
   crmkit::btyd_summary_options o;
   o.calibration_end = calibration_end;
   if (has_holdout == 1) o.holdout_end = holdout_end;
   o.period_days = period_days;
   const auto s = crmkit::summarize_btyd(dataset->data.transactions(), o);
   *out_n = s.size();
-  if (cap < s.size())
-    throw error(errc::buffer_too_small, fmt::format("{}: cap {} < {} summary rows", __func__, cap, s.size()));
+  if (cap < s.size()) fail(errc::buffer_too_small, __func__, "cap {} < {} summary rows", cap, s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     customer[i] = s.customer[i];
     frequency[i] = s.frequency[i];
@@ -886,7 +774,7 @@ CRMKIT_API int crmkit_btyd_summarize(const crmkit_dataset* dataset, std::int64_t
     monetary_value[i] = s.monetary_value[i];
     if (frequency_holdout != nullptr) frequency_holdout[i] = has_holdout == 1 ? s.frequency_holdout[i] : 0.0;
   }
-  if (out_duration_holdout != nullptr) *out_duration_holdout = s.duration_holdout;
+  put(out_duration_holdout, s.duration_holdout);
   CRMKIT_API_END();
 }
 
@@ -895,11 +783,7 @@ CRMKIT_API int crmkit_btyd_validate_holdout(const double* frequency, const doubl
                                             double* out_totals, double* out_auc, double* out_buckets) {
   CRMKIT_API_BEGIN();
   check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(frequency);
-  CRMKIT_CHECK_NOT_NULL(predicted);
-  CRMKIT_CHECK_NOT_NULL(actual);
-  CRMKIT_CHECK_NOT_NULL(out_totals);
-  CRMKIT_CHECK_NOT_NULL(out_auc);
+  CRMKIT_CHECK_NOT_NULL(frequency, predicted, actual, out_totals, out_auc);
   const auto score = churn_score != nullptr ? span_of(churn_score, n) : std::span<const double>{};
   const auto r = crmkit::validate_holdout(span_of(frequency, n), span_of(predicted, n), span_of(actual, n), score,
                                           max_frequency);
@@ -950,9 +834,9 @@ void write_group_forecast(const crmkit::group_forecast& f, std::size_t cap, std:
                           std::int64_t* out_group, double* out_rows, double* out_total, double* out_summary,
                           const char* function) {
   *out_n_groups = f.groups.size();
-  crmkit::capi::check_capacity(cap, f.groups.size(), function);
-  if (out_group == nullptr) crmkit::capi::throw_null(function, "out_group");
-  if (out_rows == nullptr) crmkit::capi::throw_null(function, "out_rows");
+  check_capacity(cap, f.groups.size(), function);
+  if (out_group == nullptr) throw_null(function, "out_group");
+  if (out_rows == nullptr) throw_null(function, "out_rows");
   for (std::size_t g = 0; g < f.groups.size(); ++g) {
     out_group[g] = f.groups[g].key;
     write_group_row(f.groups[g], out_rows + g * CRMKIT_GROUP_FORECAST_N_COLUMNS);
@@ -968,16 +852,14 @@ void write_group_forecast(const crmkit::group_forecast& f, std::size_t cap, std:
 
 const crmkit::gamma_gamma* spend_model(const crmkit_btyd* spend, const char* function) {
   if (spend == nullptr) return nullptr;
-  if (!spend->is_spend())
-    throw error(errc::invalid_argument, fmt::format("{}: 'spend' is not a Gamma-Gamma handle", function));
-  if (spend->spend_covariates)
-    throw error(errc::unsupported, fmt::format("{}: 'spend' holds spend covariates", function));
+  if (!spend->is_spend()) fail(function, "'spend' is not a Gamma-Gamma handle");
+  if (spend->spend_covariates) fail(errc::unsupported, function, "'spend' holds spend covariates");
   require_fitted(*spend, function);
   return &spend->spend;
 }
 
 void check_flag(std::int32_t v, const char* function, const char* name) {
-  if (v != 0 && v != 1) throw error(errc::invalid_argument, fmt::format("{}: {} = {} is not 0 or 1", function, name, v));
+  if (v != 0 && v != 1) fail(function, "{} = {} is not 0 or 1", name, v);
 }
 
 }  // namespace
@@ -1005,13 +887,12 @@ CRMKIT_API int crmkit_btyd_forecast_by_group(const crmkit_btyd* purchases, const
   o.level = level;
   o.n_threads = purchases->options.n_threads;
   o.intervals = intervals == 1;
-  auto opt = [n](const double* p) { return p == nullptr ? std::span<const double>() : std::span<const double>(p, n); };
-  const auto f = crmkit::forecast_by_group(m, gg, std::span<const std::int64_t>(CRMKIT_NOT_NULL(group), n),
+  const auto f = crmkit::forecast_by_group(m, gg, span_of(CRMKIT_NOT_NULL(group), n),
                                            span_of(CRMKIT_NOT_NULL(frequency), n),
                                            span_of(CRMKIT_NOT_NULL(recency), n), span_of(CRMKIT_NOT_NULL(T), n),
-                                           opt(monetary_value), o, opt(actual_purchases), opt(actual_revenue));
-  write_group_forecast(f, cap, out_n_groups, out_group, out_rows, out_total,
-                       out_summary, __func__);
+                                           optional_arg(monetary_value, n), o, optional_arg(actual_purchases, n),
+                                           optional_arg(actual_revenue, n));
+  write_group_forecast(f, cap, out_n_groups, out_group, out_rows, out_total, out_summary, __func__);
   CRMKIT_API_END();
 }
 
@@ -1026,8 +907,7 @@ CRMKIT_API int crmkit_btyd_forecast_holdout_by_group(const crmkit_dataset* datas
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out_n_groups);
   *out_n_groups = 0;
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(column);
+  CRMKIT_CHECK_NOT_NULL(dataset, column);
   check_flag(revenue, __func__, "revenue");
   crmkit::holdout_forecast_options o;
   o.calibration_end = calibration_end;
@@ -1035,10 +915,8 @@ CRMKIT_API int crmkit_btyd_forecast_holdout_by_group(const crmkit_dataset* datas
   o.period_days = period_days;
   if (purchases == nullptr) {
     if (model_kind < 1 || model_kind > 4)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: model_kind {} is not a purchase model (1 BG/NBD, 2 Pareto/NBD, 3 modified BG/NBD, "
-                              "4 BG/BB)",
-                              __func__, model_kind));
+      fail(__func__, "model_kind {} is not a purchase model (1 BG/NBD, 2 Pareto/NBD, 3 modified BG/NBD, 4 BG/BB)",
+           model_kind);
     o.model = static_cast<crmkit::btyd_kind>(model_kind);
   }
   o.revenue = revenue == 1;
@@ -1049,8 +927,7 @@ CRMKIT_API int crmkit_btyd_forecast_holdout_by_group(const crmkit_dataset* datas
   const auto f = crmkit::forecast_holdout_by_group(dataset->data, groups != nullptr ? groups->table
                                                                                     : dataset->data.customers(),
                                                    column, o, m, spend_model(spend, __func__));
-  write_group_forecast(f, cap, out_n_groups, out_group, out_rows, out_total,
-                       out_summary, __func__);
+  write_group_forecast(f, cap, out_n_groups, out_group, out_rows, out_total, out_summary, __func__);
   CRMKIT_API_END();
 }
 

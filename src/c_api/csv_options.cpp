@@ -6,6 +6,8 @@
 
 #include "c_api_internal.hpp"
 
+using namespace crmkit::capi;
+
 extern "C" {
 
 CRMKIT_C_CREATE_FREE(crmkit_csv_options)
@@ -32,21 +34,20 @@ CRMKIT_API int crmkit_csv_options_get_int(const crmkit_csv_options* options, int
 CRMKIT_API int crmkit_csv_options_get_string(const crmkit_csv_options* options, int32_t key, char* buf, size_t cap,
                                              size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  crmkit::capi::copy_out(crmkit::get_string_option<crmkit::csv_read_options>(*CRMKIT_NOT_NULL(options), key, __func__),
+  copy_out(crmkit::get_string_option<crmkit::csv_read_options>(*CRMKIT_NOT_NULL(options), key, __func__),
                          buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_csv_options_option_bounds(int32_t key, double* out_lo, double* out_hi, double* out_default) {
   CRMKIT_API_BEGIN();
-  crmkit::capi::option_bounds<crmkit::csv_read_options>(key, out_lo, out_hi, out_default, __func__);
+  option_bounds<crmkit::csv_read_options>(key, out_lo, out_hi, out_default, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_csv_options_add_attribute_column(crmkit_csv_options* options, const char* name) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(options);
-  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(options, name);
   std::string text(name);
   if (text.empty())
     throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: argument 'name' is empty", __func__));

@@ -12,11 +12,11 @@
 #include "c_api_internal.hpp"
 #include "crmkit/io/order_line_arrays.hpp"
 
+using namespace crmkit::capi;
+
 namespace {
 
 using crmkit::column;
-using crmkit::errc;
-using crmkit::error;
 
 template <class T>
 column<T> make_column(const T* data, std::size_t n, std::int32_t flags) {
@@ -47,9 +47,7 @@ crmkit::customer_table rebuild_with_ids(const crmkit::customer_table& old,
 }
 
 void check_index(const char* function, const char* argument, std::size_t index, std::size_t size) {
-  if (index >= size)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument '{}' is {}, outside [0, {})", function, argument, index, size));
+  if (index >= size) fail(function, "argument '{}' is {}, outside [0, {})", argument, index, size);
 }
 
 // The packed strings ids[offsets[k] .. offsets[k+1]) as views (see crmkit.h).
@@ -57,15 +55,13 @@ std::vector<std::string_view> unpack(const char* function, const char* what, con
                                      std::size_t n) {
   std::vector<std::string_view> out;
   if (n == 0) return out;
-  if (offsets == nullptr) crmkit::capi::throw_null(function, fmt::format("{}_offsets", what).c_str());
-  if (offsets[0] != 0)
-    throw error(errc::invalid_argument, fmt::format("{}: {}_offsets[0] is {}, not 0", function, what, offsets[0]));
-  if (ids == nullptr && offsets[n] > 0) crmkit::capi::throw_null(function, what);
+  if (offsets == nullptr) throw_null(function, fmt::format("{}_offsets", what).c_str());
+  if (offsets[0] != 0) fail(function, "{}_offsets[0] is {}, not 0", what, offsets[0]);
+  if (ids == nullptr && offsets[n] > 0) throw_null(function, what);
   out.reserve(n);
   for (std::size_t k = 0; k < n; ++k) {
     if (offsets[k + 1] < offsets[k])
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: {}_offsets decrease at {} ({} then {})", function, what, k, offsets[k], offsets[k + 1]));
+      fail(function, "{}_offsets decrease at {} ({} then {})", what, k, offsets[k], offsets[k + 1]);
     out.emplace_back(ids == nullptr ? "" : ids + offsets[k], offsets[k + 1] - offsets[k]);
   }
   return out;
@@ -91,8 +87,7 @@ std::size_t filter_slot(const char* function, std::int32_t key) {
 
 const crmkit::order_lines& lines_of(const crmkit_dataset& dataset, const char* function) {
   const crmkit::order_lines* lines = dataset.data.transactions().lines();
-  if (lines == nullptr)
-    throw error(errc::not_found, fmt::format("{}: the dataset was not read with an order column", function));
+  if (lines == nullptr) fail(errc::not_found, function, "the dataset was not read with an order column");
   return *lines;
 }
 
@@ -112,13 +107,9 @@ CRMKIT_API int crmkit_dataset_create_from_csv(const char* transactions_path, con
   const crmkit_csv_options defaults{};
   const crmkit_csv_options& opts = options != nullptr ? *options : defaults;
   if (opts.csv.min_time > opts.csv.max_time)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: CRMKIT_CSV_MIN_TIME ({}) is after CRMKIT_CSV_MAX_TIME ({})", __func__,
-                            opts.csv.min_time, opts.csv.max_time));
+    fail(__func__, "CRMKIT_CSV_MIN_TIME ({}) is after CRMKIT_CSV_MAX_TIME ({})", opts.csv.min_time, opts.csv.max_time);
   if (opts.customers.longitude.empty() != opts.customers.latitude.empty())
-    throw error(errc::invalid_argument,
-                fmt::format("{}: set both CRMKIT_CSV_LONGITUDE_COLUMN and CRMKIT_CSV_LATITUDE_COLUMN, or neither",
-                            __func__));
+    fail(__func__, "set both CRMKIT_CSV_LONGITUDE_COLUMN and CRMKIT_CSV_LATITUDE_COLUMN, or neither");
 
   auto handle = std::make_unique<crmkit_dataset>();
   crmkit::ingest_report transactions_report;
@@ -144,15 +135,10 @@ CRMKIT_API int crmkit_dataset_create_from_columns(const int32_t* customer, const
                                                   crmkit_dataset** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  if (n_rows > 0) {
-    CRMKIT_CHECK_NOT_NULL(customer);
-    CRMKIT_CHECK_NOT_NULL(time);
-    CRMKIT_CHECK_NOT_NULL(amount);
-  }
-  crmkit::capi::check_flags(flags, __func__);
+  if (n_rows > 0) CRMKIT_CHECK_NOT_NULL(customer, time, amount);
+  check_flags(flags, __func__);
   if (n_customers > crmkit::string_dictionary::max_size)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'n_customers' is {}, more than 2^31-1", __func__, n_customers));
+    fail(__func__, "argument 'n_customers' is {}, more than 2^31-1", n_customers);
   auto log = crmkit::transaction_log::from_columns(make_column(customer, n_rows, flags), make_column(time, n_rows, flags),
                                                    make_column(amount, n_rows, flags), n_customers);
   auto handle = std::make_unique<crmkit_dataset>();
@@ -172,17 +158,13 @@ CRMKIT_API int crmkit_dataset_create_from_order_lines(
   CRMKIT_CLEAR_OUT(out);
   const char* const function = __func__;
   if (n_lines > 0) {
-    CRMKIT_CHECK_NOT_NULL(customer);
-    CRMKIT_CHECK_NOT_NULL(time);
+    CRMKIT_CHECK_NOT_NULL(customer, time);
     if (amount == nullptr && (quantity == nullptr || unit_price == nullptr))
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: give amount, or quantity and unit_price (they are NULL)", function));
+      fail(function, "give amount, or quantity and unit_price (they are NULL)");
   }
   if (amount != nullptr && (quantity != nullptr || unit_price != nullptr))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: give either amount or quantity and unit_price, not both", function));
-  if ((quantity == nullptr) != (unit_price == nullptr))
-    throw error(errc::invalid_argument, fmt::format("{}: give quantity and unit_price together", function));
+    fail(function, "give either amount or quantity and unit_price, not both");
+  if ((quantity == nullptr) != (unit_price == nullptr)) fail(function, "give quantity and unit_price together");
   const auto customers = unpack(function, "customer_ids", customer_ids, customer_id_offsets, n_customer_ids);
   const auto orders = unpack(function, "order_ids", order_ids, order_id_offsets, n_order_ids);
   const auto products = unpack(function, "product_levels", product_levels, product_level_offsets, n_product_levels);
@@ -201,8 +183,7 @@ CRMKIT_API int crmkit_dataset_create_from_order_lines(
   lines.order_ids = orders;
   lines.product = span_of(product);
   lines.product_levels = products;
-  if (n_lines > 0 && order == nullptr && n_order_ids > 0)
-    throw error(errc::invalid_argument, fmt::format("{}: order_ids are given but order is NULL", function));
+  if (n_lines > 0 && order == nullptr && n_order_ids > 0) fail(function, "order_ids are given but order is NULL");
   const crmkit::line_filters filters = options != nullptr ? options->csv.filters : crmkit::line_filters{};
   crmkit::ingest_report report;
   auto handle = std::make_unique<crmkit_dataset>();
@@ -218,23 +199,17 @@ CRMKIT_API void crmkit_dataset_free(crmkit_dataset* dataset) { delete dataset; }
 
 CRMKIT_API int crmkit_dataset_set_customer_ids(crmkit_dataset* dataset, const char* const* ids, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(ids);
+  CRMKIT_CHECK_NOT_NULL(dataset, ids);
   const std::size_t expected = dataset->data.n_customers();
-  if (n != expected)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'n' is {}, but the dataset has {} customers", __func__, n, expected));
+  if (n != expected) fail(__func__, "argument 'n' is {}, but the dataset has {} customers", n, expected);
   auto dictionary = std::make_shared<crmkit::string_dictionary>();
   dictionary->reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    if (ids[i] == nullptr)
-      throw error(errc::invalid_argument, fmt::format("{}: argument 'ids[{}]' is NULL", __func__, i));
+    if (ids[i] == nullptr) fail(__func__, "argument 'ids[{}]' is NULL", i);
     const std::string_view id(ids[i]);
-    if (id.empty()) throw error(errc::invalid_argument, fmt::format("{}: ids[{}] is empty", __func__, i));
+    if (id.empty()) fail(__func__, "ids[{}] is empty", i);
     const std::int32_t index = dictionary->insert(id);
-    if (static_cast<std::size_t>(index) != i)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: ids[{}] '{}' repeats ids[{}]", __func__, i, id, index));
+    if (static_cast<std::size_t>(index) != i) fail(__func__, "ids[{}] '{}' repeats ids[{}]", i, id, index);
   }
   auto table = rebuild_with_ids(dataset->data.customers(), std::move(dictionary));
   dataset->data.customers() = std::move(table);
@@ -245,15 +220,10 @@ CRMKIT_API int crmkit_dataset_set_customer_locations(crmkit_dataset* dataset, co
                                                      const double* latitude, size_t n, int32_t flags) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(dataset);
-  if (n > 0) {
-    CRMKIT_CHECK_NOT_NULL(longitude);
-    CRMKIT_CHECK_NOT_NULL(latitude);
-  }
-  crmkit::capi::check_flags(flags, __func__);
+  if (n > 0) CRMKIT_CHECK_NOT_NULL(longitude, latitude);
+  check_flags(flags, __func__);
   const std::size_t expected = dataset->data.n_customers();
-  if (n != expected)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'n' is {}, but the dataset has {} customers", __func__, n, expected));
+  if (n != expected) fail(__func__, "argument 'n' is {}, but the dataset has {} customers", n, expected);
   dataset->data.customers().set_locations(make_column(longitude, n, flags), make_column(latitude, n, flags));
   CRMKIT_API_END();
 }
@@ -261,40 +231,33 @@ CRMKIT_API int crmkit_dataset_set_customer_locations(crmkit_dataset* dataset, co
 CRMKIT_API int crmkit_dataset_set_customer_attribute(crmkit_dataset* dataset, const char* name, const double* values,
                                                      size_t n, int32_t flags) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(dataset, name);
   if (n > 0) CRMKIT_CHECK_NOT_NULL(values);
-  crmkit::capi::check_flags(flags, __func__);
-  if (*name == '\0') throw error(errc::invalid_argument, fmt::format("{}: argument 'name' is empty", __func__));
+  check_flags(flags, __func__);
+  if (*name == '\0') fail(__func__, "argument 'name' is empty");
   const std::size_t expected = dataset->data.n_customers();
-  if (n != expected)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'n' is {}, but the dataset has {} customers", __func__, n, expected));
+  if (n != expected) fail(__func__, "argument 'n' is {}, but the dataset has {} customers", n, expected);
   dataset->data.customers().set_attribute(name, make_column(values, n, flags));
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_dataset_n_transactions(const crmkit_dataset* dataset, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(dataset, out);
   *out = dataset->data.n_transactions();
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_dataset_n_customers(const crmkit_dataset* dataset, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(dataset, out);
   *out = dataset->data.n_customers();
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_dataset_time_range(const crmkit_dataset* dataset, int64_t* out_min, int64_t* out_max) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_min);
-  CRMKIT_CHECK_NOT_NULL(out_max);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_min, out_max);
   *out_min = dataset->data.transactions().min_time();
   *out_max = dataset->data.transactions().max_time();
   CRMKIT_API_END();
@@ -303,11 +266,7 @@ CRMKIT_API int crmkit_dataset_time_range(const crmkit_dataset* dataset, int64_t*
 CRMKIT_API int crmkit_dataset_transactions(const crmkit_dataset* dataset, const int32_t** out_customer,
                                            const int64_t** out_time, const double** out_amount, size_t* out_n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_customer);
-  CRMKIT_CHECK_NOT_NULL(out_time);
-  CRMKIT_CHECK_NOT_NULL(out_amount);
-  CRMKIT_CHECK_NOT_NULL(out_n);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_customer, out_time, out_amount, out_n);
   const auto& log = dataset->data.transactions();
   *out_customer = log.customer().data();
   *out_time = log.time().data();
@@ -319,13 +278,11 @@ CRMKIT_API int crmkit_dataset_transactions(const crmkit_dataset* dataset, const 
 CRMKIT_API int crmkit_dataset_customer_id(const crmkit_dataset* dataset, int32_t index, char* buf, size_t cap,
                                           size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_needed);
   const std::size_t n = dataset->data.n_customers();
   if (index < 0 || static_cast<std::size_t>(index) >= n)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'index' is {}, outside [0, {})", __func__, index, n));
-  crmkit::capi::copy_out(dataset->data.customers().id(index), buf, cap, out_needed, __func__);
+    fail(__func__, "argument 'index' is {}, outside [0, {})", index, n);
+  copy_out(dataset->data.customers().id(index), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -333,7 +290,7 @@ CRMKIT_API int crmkit_dataset_customer_ids(const crmkit_dataset* dataset, char* 
                                            size_t n_offsets, size_t* out_needed) {
   CRMKIT_API_BEGIN();
   const auto& ids = CRMKIT_NOT_NULL(dataset)->data.customers().ids();
-  crmkit::capi::copy_ids_out(
+  copy_ids_out(
       ids.size(), [&](std::size_t i) { return std::string_view(ids.at(static_cast<std::int32_t>(i))); }, buf, cap,
       offsets, n_offsets, out_needed, __func__);
   CRMKIT_API_END();
@@ -343,10 +300,9 @@ CRMKIT_API int crmkit_dataset_customer_index(const crmkit_dataset* dataset, cons
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out_index);
   *out_index = -1;
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(id);
+  CRMKIT_CHECK_NOT_NULL(dataset, id);
   const std::int32_t index = dataset->data.customers().find(id);
-  if (index < 0) throw error(errc::not_found, fmt::format("{}: no customer with id '{}'", __func__, id));
+  if (index < 0) fail(errc::not_found, __func__, "no customer with id '{}'", id);
   *out_index = index;
   CRMKIT_API_END();
 }
@@ -354,16 +310,12 @@ CRMKIT_API int crmkit_dataset_customer_index(const crmkit_dataset* dataset, cons
 CRMKIT_API int crmkit_dataset_customer_locations(const crmkit_dataset* dataset, const double** out_longitude,
                                                  const double** out_latitude, size_t* out_n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_longitude);
-  CRMKIT_CHECK_NOT_NULL(out_latitude);
-  CRMKIT_CHECK_NOT_NULL(out_n);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_longitude, out_latitude, out_n);
   *out_longitude = nullptr;
   *out_latitude = nullptr;
   *out_n = 0;
   const auto& customers = dataset->data.customers();
-  if (!customers.has_locations())
-    throw error(errc::not_found, fmt::format("{}: the dataset has no customer locations", __func__));
+  if (!customers.has_locations()) fail(errc::not_found, __func__, "the dataset has no customer locations");
   *out_longitude = customers.longitude().data();
   *out_latitude = customers.latitude().data();
   *out_n = customers.size();
@@ -372,8 +324,7 @@ CRMKIT_API int crmkit_dataset_customer_locations(const crmkit_dataset* dataset, 
 
 CRMKIT_API int crmkit_dataset_attribute_count(const crmkit_dataset* dataset, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(dataset, out);
   *out = dataset->data.customers().attribute_names().size();
   CRMKIT_API_END();
 }
@@ -381,21 +332,17 @@ CRMKIT_API int crmkit_dataset_attribute_count(const crmkit_dataset* dataset, siz
 CRMKIT_API int crmkit_dataset_attribute_name(const crmkit_dataset* dataset, size_t i, char* buf, size_t cap,
                                              size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_needed);
   const auto names = dataset->data.customers().attribute_names();
   check_index(__func__, "i", i, names.size());
-  crmkit::capi::copy_out(names[i], buf, cap, out_needed, __func__);
+  copy_out(names[i], buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_dataset_customer_attribute(const crmkit_dataset* dataset, const char* name,
                                                  const double** out_values, size_t* out_n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(name);
-  CRMKIT_CHECK_NOT_NULL(out_values);
-  CRMKIT_CHECK_NOT_NULL(out_n);
+  CRMKIT_CHECK_NOT_NULL(dataset, name, out_values, out_n);
   *out_values = nullptr;
   *out_n = 0;
   const auto values = dataset->data.customers().attribute(name);  // not_found names those present
@@ -406,16 +353,14 @@ CRMKIT_API int crmkit_dataset_customer_attribute(const crmkit_dataset* dataset, 
 
 CRMKIT_API int crmkit_dataset_rows_read(const crmkit_dataset* dataset, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(dataset, out);
   *out = dataset->rows_read;
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_dataset_skipped_count(const crmkit_dataset* dataset, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(dataset, out);
   *out = dataset->skipped.size();
   CRMKIT_API_END();
 }
@@ -423,13 +368,11 @@ CRMKIT_API int crmkit_dataset_skipped_count(const crmkit_dataset* dataset, size_
 CRMKIT_API int crmkit_dataset_skipped_row(const crmkit_dataset* dataset, size_t i, int64_t* out_line, char* buf,
                                           size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_line);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_line, out_needed);
   check_index(__func__, "i", i, dataset->skipped.size());
   const auto& row = dataset->skipped[i];
   *out_line = row.line;
-  crmkit::capi::copy_out(row.message, buf, cap, out_needed, __func__);
+  copy_out(row.message, buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -439,8 +382,7 @@ extern "C" {
 
 CRMKIT_API int crmkit_dataset_filtered_count(const crmkit_dataset* dataset, int32_t filter, size_t* out_lines) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_lines);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_lines);
   *out_lines = dataset->filtered[filter_slot(__func__, filter)].lines;
   CRMKIT_API_END();
 }
@@ -448,14 +390,12 @@ CRMKIT_API int crmkit_dataset_filtered_count(const crmkit_dataset* dataset, int3
 CRMKIT_API int crmkit_dataset_filtered_lines(const crmkit_dataset* dataset, int32_t filter, int64_t* lines, size_t cap,
                                              size_t* out_n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_n);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_n);
   if (cap > 0) CRMKIT_CHECK_NOT_NULL(lines);
   const auto& listed = dataset->filtered[filter_slot(__func__, filter)].first_lines;
   *out_n = listed.size();
   if (cap < listed.size())
-    throw error(errc::buffer_too_small,
-                fmt::format("{}: buffer too small: {} entries needed, capacity {}", __func__, listed.size(), cap));
+    fail(errc::buffer_too_small, __func__, "buffer too small: {} entries needed, capacity {}", listed.size(), cap);
   for (std::size_t i = 0; i < listed.size(); ++i) lines[i] = listed[i];
   CRMKIT_API_END();
 }
@@ -463,10 +403,7 @@ CRMKIT_API int crmkit_dataset_filtered_lines(const crmkit_dataset* dataset, int3
 CRMKIT_API int crmkit_dataset_order_lines(const crmkit_dataset* dataset, const int32_t** out_order,
                                           const double** out_amount, size_t* out_n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_order);
-  CRMKIT_CHECK_NOT_NULL(out_amount);
-  CRMKIT_CHECK_NOT_NULL(out_n);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_order, out_amount, out_n);
   *out_order = nullptr;
   *out_amount = nullptr;
   *out_n = 0;
@@ -480,11 +417,10 @@ CRMKIT_API int crmkit_dataset_order_lines(const crmkit_dataset* dataset, const i
 CRMKIT_API int crmkit_dataset_order_id(const crmkit_dataset* dataset, size_t row, char* buf, size_t cap,
                                        size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
+  CRMKIT_CHECK_NOT_NULL(dataset, out_needed);
   const auto& lines = lines_of(*dataset, __func__);
   check_index(__func__, "row", row, lines.n_orders());
-  crmkit::capi::copy_out(lines.order_ids().at(static_cast<std::int32_t>(row)), buf, cap, out_needed, __func__);
+  copy_out(lines.order_ids().at(static_cast<std::int32_t>(row)), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 

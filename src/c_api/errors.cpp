@@ -6,6 +6,8 @@
 #include "c_api_internal.hpp"
 #include "crmkit/version.h"
 
+using namespace crmkit::capi;
+
 // The C status codes are the C++ errc values, one to one.
 static_assert(CRMKIT_OK == static_cast<int>(crmkit::errc::ok));
 static_assert(CRMKIT_E_GENERIC == static_cast<int>(crmkit::errc::generic));

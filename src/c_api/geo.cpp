@@ -25,6 +25,8 @@
 #include "crmkit/geo/sphere.hpp"
 #include "crmkit/geo/track.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_geo_index {
   crmkit::geo_index index;
 };
@@ -71,9 +73,6 @@ struct crmkit_geo_coverage {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
-using crmkit::capi::array_arg;
 
 crmkit::geo_query_options query_options(const crmkit_geo_filter* filter, std::int32_t order, std::int32_t n_threads,
                                         const char* function) {
@@ -83,11 +82,9 @@ crmkit::geo_query_options query_options(const crmkit_geo_filter* filter, std::in
     case CRMKIT_GEO_ORDER_NONE: q.order = crmkit::geo_order::none; break;
     case CRMKIT_GEO_ORDER_DISTANCE: q.order = crmkit::geo_order::by_distance; break;
     case CRMKIT_GEO_ORDER_INDEX: q.order = crmkit::geo_order::by_index; break;
-    default:
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: order {} is not one of CRMKIT_GEO_ORDER_NONE/_DISTANCE/_INDEX", function, order));
+    default: fail(function, "order {} is not one of CRMKIT_GEO_ORDER_NONE/_DISTANCE/_INDEX", order);
   }
-  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", function, n_threads));
+  if (n_threads < 1) fail(function, "n_threads = {} must be >= 1", n_threads);
   q.n_threads = static_cast<std::size_t>(n_threads);
   return q;
 }
@@ -101,13 +98,13 @@ crmkit_geo_result* single_row(std::vector<std::int32_t> ids) {
 }
 
 void check_threads(std::int32_t n_threads, const char* function) {
-  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads = {} must be >= 1", function, n_threads));
+  if (n_threads < 1) fail(function, "n_threads = {} must be >= 1", n_threads);
 }
 
 // out_inside[i] = whether point i lies in `area` (crmkit_geo_territory_contains/_test).
 void contains_into(const crmkit::territory& area, const double* lon, const double* lat, std::size_t n,
                    std::int32_t n_threads, std::int32_t* out_inside, const char* function) {
-  if (out_inside == nullptr && n > 0) crmkit::capi::throw_null(function, "out_inside");
+  if (out_inside == nullptr && n > 0) throw_null(function, "out_inside");
   check_threads(n_threads, function);
   const auto mask = area.contains(array_arg(lon, n, function, "lon"), array_arg(lat, n, function, "lat"),
                                   static_cast<std::size_t>(n_threads));
@@ -116,11 +113,9 @@ void contains_into(const crmkit::territory& area, const double* lon, const doubl
 
 // The rep query options of crmkit_geo_reps_nearest/_assign.
 crmkit::rep_query_options rep_options(double max_distance_m, std::int32_t flags, const char* function) {
-  if ((flags & ~CRMKIT_GEO_WITHIN_TERRITORY) != 0)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", function, flags));
+  if ((flags & ~CRMKIT_GEO_WITHIN_TERRITORY) != 0) fail(function, "unknown flags {}", flags);
   if (std::isnan(max_distance_m) || max_distance_m < 0)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: max_distance_m = {} must be >= 0 (INFINITY for no limit)", function, max_distance_m));
+    fail(function, "max_distance_m = {} must be >= 0 (INFINITY for no limit)", max_distance_m);
   crmkit::rep_query_options o;
   o.within_territory = (flags & CRMKIT_GEO_WITHIN_TERRITORY) != 0;
   o.max_distance_m = max_distance_m;
@@ -130,15 +125,13 @@ crmkit::rep_query_options rep_options(double max_distance_m, std::int32_t flags,
 // The min_count of the GeoJSON functions, checked.
 std::uint32_t min_count_of(std::int64_t min_count, const char* function) {
   if (min_count < 0 || min_count > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: min_count = {} must be in [0, 4294967295]", function, min_count));
+    fail(function, "min_count = {} must be in [0, 4294967295]", min_count);
   return static_cast<std::uint32_t>(min_count);
 }
 
 // The index options of crmkit_geo_index_create/_from_dataset.
 crmkit::geo_index_options index_options(double earth_radius_m, std::int32_t flags, const char* f) {
-  if ((flags & ~(CRMKIT_GEO_NORMALIZE_LONGITUDE | CRMKIT_GEO_WGS84_DISTANCES)) != 0)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", f, flags));
+  if ((flags & ~(CRMKIT_GEO_NORMALIZE_LONGITUDE | CRMKIT_GEO_WGS84_DISTANCES)) != 0) fail(f, "unknown flags {}", flags);
   crmkit::geo_index_options o;
   if ((flags & CRMKIT_GEO_WGS84_DISTANCES) != 0) {
     if (earth_radius_m != 0.0)
@@ -155,11 +148,8 @@ crmkit::geo_index_options index_options(double earth_radius_m, std::int32_t flag
 // A per-customer result handed out as a crmkit_table with the location report.
 crmkit_table* table_with_report(crmkit::customer_table table, const crmkit::geo_location_report& r,
                                 std::string_view extra = {}) {
-  auto out = std::make_unique<crmkit_table>();
-  out->table = std::move(table);
-  out->report_json = fmt::format(R"({{"n_customers": {}, "n_located": {}, "n_unlocated": {}{}}})", r.n_customers,
-                                 r.n_located, r.n_unlocated, extra);
-  return out.release();
+  return new_table(std::move(table), fmt::format(R"({{"n_customers": {}, "n_located": {}, "n_unlocated": {}{}}})",
+                                                 r.n_customers, r.n_located, r.n_unlocated, extra));
 }
 
 }  // namespace
@@ -180,9 +170,7 @@ CRMKIT_API void crmkit_geo_index_free(crmkit_geo_index* index) { delete index; }
 
 CRMKIT_API int crmkit_geo_index_size(const crmkit_geo_index* index, size_t* out_n, size_t* out_n_located) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(index);
-  CRMKIT_CHECK_NOT_NULL(out_n);
-  CRMKIT_CHECK_NOT_NULL(out_n_located);
+  CRMKIT_CHECK_NOT_NULL(index, out_n, out_n_located);
   *out_n = index->index.size();
   *out_n_located = index->index.n_located();
   CRMKIT_API_END();
@@ -194,7 +182,7 @@ CRMKIT_API int crmkit_geo_index_count_within(const crmkit_geo_index* index, cons
   CRMKIT_API_BEGIN();
   const char* f = __func__;
   CRMKIT_CHECK_NOT_NULL(index);
-  if (out_counts == nullptr && m > 0) crmkit::capi::throw_null(f, "out_counts");
+  if (out_counts == nullptr && m > 0) throw_null(f, "out_counts");
   const auto q = query_options(filter, CRMKIT_GEO_ORDER_NONE, n_threads, f);
   const auto counts = index->index.count_within_batch(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), radius_m, q);
   for (std::size_t i = 0; i < m; ++i) out_counts[i] = static_cast<std::int64_t>(counts[i]);
@@ -224,9 +212,8 @@ CRMKIT_API int crmkit_geo_index_nearest(const crmkit_geo_index* index, const dou
   CRMKIT_API_BEGIN();
   const char* f = __func__;
   CRMKIT_CHECK_NOT_NULL(index);
-  if (out_ids == nullptr && m > 0) crmkit::capi::throw_null(f, "out_ids");
-  if (k > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
-    throw error(errc::invalid_argument, fmt::format("{}: k = {} is too large", f, k));
+  if (out_ids == nullptr && m > 0) throw_null(f, "out_ids");
+  if (k > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) fail(f, "k = {} is too large", k);
   const auto q = query_options(filter, CRMKIT_GEO_ORDER_DISTANCE, n_threads, f);
   const auto nn = index->index.nearest_batch(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"), k, q);
   std::copy(nn.ids.begin(), nn.ids.end(), out_ids);
@@ -249,8 +236,7 @@ CRMKIT_API int crmkit_geo_index_in_territory(const crmkit_geo_index* index, cons
                                              const crmkit_geo_filter* filter, int32_t order, crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(index);
-  CRMKIT_CHECK_NOT_NULL(territory);
+  CRMKIT_CHECK_NOT_NULL(index, territory);
   const auto q = query_options(filter, order, 1, __func__);
   *out = single_row(index->index.in_territory(crmkit::territory::parse(territory), q));
   CRMKIT_API_END();
@@ -268,8 +254,7 @@ CRMKIT_API int crmkit_geo_territory_create(const char* territory, int32_t flags,
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(territory);
-  if ((flags & ~CRMKIT_GEO_WRAP_ANTIMERIDIAN) != 0)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown flags {}", __func__, flags));
+  if ((flags & ~CRMKIT_GEO_WRAP_ANTIMERIDIAN) != 0) fail(__func__, "unknown flags {}", flags);
   crmkit::territory_options o;
   o.wrap_antimeridian = (flags & CRMKIT_GEO_WRAP_ANTIMERIDIAN) != 0;
   *out = new crmkit_geo_territory{crmkit::territory::parse(territory, o)};
@@ -281,11 +266,7 @@ CRMKIT_API void crmkit_geo_territory_free(crmkit_geo_territory* territory) { del
 CRMKIT_API int crmkit_geo_territory_bounds(const crmkit_geo_territory* territory, double* out_min_lon,
                                            double* out_min_lat, double* out_max_lon, double* out_max_lat) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(territory);
-  CRMKIT_CHECK_NOT_NULL(out_min_lon);
-  CRMKIT_CHECK_NOT_NULL(out_min_lat);
-  CRMKIT_CHECK_NOT_NULL(out_max_lon);
-  CRMKIT_CHECK_NOT_NULL(out_max_lat);
+  CRMKIT_CHECK_NOT_NULL(territory, out_min_lon, out_min_lat, out_max_lon, out_max_lat);
   const auto& b = territory->area.bounds();
   *out_min_lon = b[0];
   *out_min_lat = b[1];
@@ -306,8 +287,7 @@ CRMKIT_API int crmkit_geo_index_in_area(const crmkit_geo_index* index, const crm
                                         const crmkit_geo_filter* filter, int32_t order, crmkit_geo_result** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(index);
-  CRMKIT_CHECK_NOT_NULL(territory);
+  CRMKIT_CHECK_NOT_NULL(index, territory);
   const auto q = query_options(filter, order, 1, __func__);
   *out = single_row(index->index.in_territory(territory->area, q));
   CRMKIT_API_END();
@@ -328,24 +308,21 @@ CRMKIT_API int crmkit_geo_filter_require(crmkit_geo_filter* filter, const double
   const char* f = __func__;
   CRMKIT_CHECK_NOT_NULL(filter);
   if (op < CRMKIT_GEO_EQUAL || op > CRMKIT_GEO_GREATER_EQUAL)
-    throw error(errc::invalid_argument, fmt::format("{}: op {} is not one of CRMKIT_GEO_EQUAL .. CRMKIT_GEO_GREATER_EQUAL", f, op));
+    fail(f, "op {} is not one of CRMKIT_GEO_EQUAL .. CRMKIT_GEO_GREATER_EQUAL", op);
   filter->filter.require(array_arg(values, n, f, "values"), static_cast<crmkit::geo_compare>(op), threshold);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_geo_filter_count(const crmkit_geo_filter* filter, size_t* out_count) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(filter);
-  CRMKIT_CHECK_NOT_NULL(out_count);
+  CRMKIT_CHECK_NOT_NULL(filter, out_count);
   *out_count = filter->filter.count();
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_geo_result_sizes(const crmkit_geo_result* result, size_t* out_n_queries, size_t* out_n_hits) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(result);
-  CRMKIT_CHECK_NOT_NULL(out_n_queries);
-  CRMKIT_CHECK_NOT_NULL(out_n_hits);
+  CRMKIT_CHECK_NOT_NULL(result, out_n_queries, out_n_hits);
   *out_n_queries = result->offsets.empty() ? 0 : result->offsets.size() - 1;
   *out_n_hits = result->ids.size();
   CRMKIT_API_END();
@@ -355,8 +332,8 @@ CRMKIT_API int crmkit_geo_result_copy(const crmkit_geo_result* result, int64_t* 
                                       int32_t* out_ids, double* out_distances_m, size_t hits_cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(result);
-  if (out_offsets != nullptr) crmkit::capi::check_capacity(offsets_cap, result->offsets.size(), __func__, "offsets_cap");
-  if (out_ids != nullptr || out_distances_m != nullptr) crmkit::capi::check_capacity(hits_cap, result->ids.size(), __func__, "hits_cap");
+  if (out_offsets != nullptr) check_capacity(offsets_cap, result->offsets.size(), __func__, "offsets_cap");
+  if (out_ids != nullptr || out_distances_m != nullptr) check_capacity(hits_cap, result->ids.size(), __func__, "hits_cap");
   if (out_offsets != nullptr)
     for (std::size_t i = 0; i < result->offsets.size(); ++i) out_offsets[i] = static_cast<std::int64_t>(result->offsets[i]);
   if (out_ids != nullptr) std::copy(result->ids.begin(), result->ids.end(), out_ids);
@@ -400,8 +377,7 @@ CRMKIT_API void crmkit_geo_reps_free(crmkit_geo_reps* reps) { delete reps; }
 
 CRMKIT_API int crmkit_geo_reps_size(const crmkit_geo_reps* reps, size_t* out_n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(reps);
-  CRMKIT_CHECK_NOT_NULL(out_n);
+  CRMKIT_CHECK_NOT_NULL(reps, out_n);
   *out_n = reps->roster.size();
   CRMKIT_API_END();
 }
@@ -416,8 +392,8 @@ CRMKIT_API int crmkit_geo_reps_set_available(crmkit_geo_reps* reps, size_t rep, 
 CRMKIT_API int crmkit_geo_reps_available(const crmkit_geo_reps* reps, int32_t* out_available, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(reps);
-  crmkit::capi::check_capacity(cap, reps->roster.size(), __func__);
-  if (out_available == nullptr && reps->roster.size() > 0) crmkit::capi::throw_null(__func__, "out_available");
+  check_capacity(cap, reps->roster.size(), __func__);
+  if (out_available == nullptr && reps->roster.size() > 0) throw_null(__func__, "out_available");
   for (std::size_t r = 0; r < reps->roster.size(); ++r) out_available[r] = reps->roster.available(r) ? 1 : 0;
   CRMKIT_API_END();
 }
@@ -428,7 +404,7 @@ CRMKIT_API int crmkit_geo_reps_nearest(const crmkit_geo_reps* reps, const double
   CRMKIT_API_BEGIN();
   const char* f = __func__;
   CRMKIT_CHECK_NOT_NULL(reps);
-  if (out_ids == nullptr && m > 0) crmkit::capi::throw_null(f, "out_ids");
+  if (out_ids == nullptr && m > 0) throw_null(f, "out_ids");
   const auto o = rep_options(max_distance_m, flags, f);
   check_threads(n_threads, f);
   const crmkit::geo_neighbors near = reps->roster.nearest_available_batch(
@@ -444,16 +420,16 @@ CRMKIT_API int crmkit_geo_reps_assign(const crmkit_geo_reps* reps, const double*
   CRMKIT_API_BEGIN();
   const char* f = __func__;
   CRMKIT_CHECK_NOT_NULL(reps);
-  if (out_rep == nullptr && m > 0) crmkit::capi::throw_null(f, "out_rep");
+  if (out_rep == nullptr && m > 0) throw_null(f, "out_rep");
   const std::size_t n_reps = reps->roster.size();
   const auto o = rep_options(max_distance_m, flags, f);
-  if (capacity == nullptr && n_reps > 0) crmkit::capi::throw_null(f, "capacity");
+  if (capacity == nullptr && n_reps > 0) throw_null(f, "capacity");
   const auto plan = reps->roster.assign(array_arg(lon, m, f, "lon"), array_arg(lat, m, f, "lat"),
                                         std::span<const std::int32_t>(capacity, n_reps), o);
   std::copy(plan.rep.begin(), plan.rep.end(), out_rep);
   if (out_distances_m != nullptr) std::copy(plan.distance_m.begin(), plan.distance_m.end(), out_distances_m);
   if (out_load != nullptr) std::copy(plan.load.begin(), plan.load.end(), out_load);
-  if (out_n_unassigned != nullptr) *out_n_unassigned = plan.n_unassigned;
+  put(out_n_unassigned, plan.n_unassigned);
   CRMKIT_API_END();
 }
 
@@ -469,7 +445,7 @@ CRMKIT_API int crmkit_geo_track_analyze(const int64_t* time, const double* lon, 
   CRMKIT_API_BEGIN();
   const char* f = __func__;
   CRMKIT_CLEAR_OUT(out);
-  if (time == nullptr && n > 0) crmkit::capi::throw_null(f, "time");
+  if (time == nullptr && n > 0) throw_null(f, "time");
   const crmkit::track_options defaults;
   auto t = std::make_unique<crmkit_geo_track>();
   t->n_fixes = n;
@@ -488,20 +464,16 @@ CRMKIT_API int crmkit_geo_track_summary(const crmkit_geo_track* track, size_t* o
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(track);
   const auto& s = track->summary;
-  if (out_n_fixes != nullptr) *out_n_fixes = track->n_fixes;
-  if (out_distance_m != nullptr) *out_distance_m = s.distance_m;
-  if (out_n_dropped != nullptr) *out_n_dropped = s.n_dropped;
-  if (out_n_stops != nullptr) *out_n_stops = s.stops.size();
-  if (out_n_visits != nullptr) *out_n_visits = s.n_visits;
-  if (out_time_at_customers_s != nullptr) *out_time_at_customers_s = s.time_at_customers_s;
+  put(out_n_fixes, track->n_fixes, out_distance_m, s.distance_m, out_n_dropped, s.n_dropped,
+      out_n_stops, s.stops.size(), out_n_visits, s.n_visits, out_time_at_customers_s, s.time_at_customers_s);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_geo_track_kept(const crmkit_geo_track* track, int32_t* out_kept, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(track);
-  crmkit::capi::check_capacity(cap, track->summary.kept.size(), __func__);
-  if (out_kept == nullptr && track->n_fixes > 0) crmkit::capi::throw_null(__func__, "out_kept");
+  check_capacity(cap, track->summary.kept.size(), __func__);
+  if (out_kept == nullptr && track->n_fixes > 0) throw_null(__func__, "out_kept");
   std::copy(track->summary.kept.begin(), track->summary.kept.end(), out_kept);
   CRMKIT_API_END();
 }
@@ -512,18 +484,15 @@ CRMKIT_API int crmkit_geo_track_stops(const crmkit_geo_track* track, int64_t* ou
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(track);
   const auto& stops = track->summary.stops;
-  crmkit::capi::check_capacity(cap, stops.size(), __func__);
-  for (std::size_t i = 0; i < stops.size(); ++i) {
-    const auto& s = stops[i];
-    if (out_first != nullptr) out_first[i] = static_cast<std::int64_t>(s.first);
-    if (out_last != nullptr) out_last[i] = static_cast<std::int64_t>(s.last);
-    if (out_start != nullptr) out_start[i] = s.start;
-    if (out_end != nullptr) out_end[i] = s.end;
-    if (out_lon != nullptr) out_lon[i] = s.lon;
-    if (out_lat != nullptr) out_lat[i] = s.lat;
-    if (out_customer != nullptr) out_customer[i] = s.customer;
-    if (out_customer_distance_m != nullptr) out_customer_distance_m[i] = s.customer_distance_m;
-  }
+  check_capacity(cap, stops.size(), __func__);
+  CRMKIT_COPY_FIELD(out_first, stops, first);
+  CRMKIT_COPY_FIELD(out_last, stops, last);
+  CRMKIT_COPY_FIELD(out_start, stops, start);
+  CRMKIT_COPY_FIELD(out_end, stops, end);
+  CRMKIT_COPY_FIELD(out_lon, stops, lon);
+  CRMKIT_COPY_FIELD(out_lat, stops, lat);
+  CRMKIT_COPY_FIELD(out_customer, stops, customer);
+  CRMKIT_COPY_FIELD(out_customer_distance_m, stops, customer_distance_m);
   CRMKIT_API_END();
 }
 
@@ -551,10 +520,7 @@ CRMKIT_API int crmkit_geo_grid_sizes(const crmkit_geo_grid* grid, size_t* out_n_
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
   const auto& g = grid->grid;
-  if (out_n_lon != nullptr) *out_n_lon = g.n_lon;
-  if (out_n_lat != nullptr) *out_n_lat = g.n_lat;
-  if (out_n_outside != nullptr) *out_n_outside = g.n_outside;
-  if (out_n_unlocated != nullptr) *out_n_unlocated = g.n_unlocated;
+  put(out_n_lon, g.n_lon, out_n_lat, g.n_lat, out_n_outside, g.n_outside, out_n_unlocated, g.n_unlocated);
   CRMKIT_API_END();
 }
 
@@ -563,7 +529,7 @@ CRMKIT_API int crmkit_geo_grid_cells(const crmkit_geo_grid* grid, int64_t* out_c
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
   const auto& g = grid->grid;
-  crmkit::capi::check_capacity(cap, g.count.size(), __func__);
+  check_capacity(cap, g.count.size(), __func__);
   const bool has_values = !g.value_sum.empty();
   for (std::size_t i = 0; i < g.count.size(); ++i) {
     if (out_count != nullptr) out_count[i] = g.count[i];
@@ -577,9 +543,8 @@ CRMKIT_API int crmkit_geo_grid_geojson(const crmkit_geo_grid* grid, int64_t min_
                                        size_t* out_needed) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(grid);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
-  crmkit::capi::copy_out(grid->grid.to_geojson(min_count_of(min_count, f)), buf, cap, out_needed, f);
+  CRMKIT_CHECK_NOT_NULL(grid, out_needed);
+  copy_out(grid->grid.to_geojson(min_count_of(min_count, f)), buf, cap, out_needed, f);
   CRMKIT_API_END();
 }
 
@@ -613,7 +578,7 @@ CRMKIT_API int crmkit_geo_distance(const double* lon1, const double* lat1, const
 CRMKIT_API int crmkit_geo_geohash_encode(const double* lon, const double* lat, size_t n, int32_t precision, char* out) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  if (out == nullptr && n > 0) crmkit::capi::throw_null(f, "out");
+  if (out == nullptr && n > 0) throw_null(f, "out");
   // The C contract: `out` holds n * (precision + 1) bytes (a precision out of range fails first).
   const std::size_t stride = precision >= 1 && precision <= crmkit::geohash_max_precision
                                  ? static_cast<std::size_t>(precision) + 1 : 0;
@@ -625,11 +590,7 @@ CRMKIT_API int crmkit_geo_geohash_encode(const double* lon, const double* lat, s
 CRMKIT_API int crmkit_geo_geohash_decode(const char* hash, double* out_min_lon, double* out_min_lat, double* out_max_lon,
                                          double* out_max_lat) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(hash);
-  CRMKIT_CHECK_NOT_NULL(out_min_lon);
-  CRMKIT_CHECK_NOT_NULL(out_min_lat);
-  CRMKIT_CHECK_NOT_NULL(out_max_lon);
-  CRMKIT_CHECK_NOT_NULL(out_max_lat);
+  CRMKIT_CHECK_NOT_NULL(hash, out_min_lon, out_min_lat, out_max_lon, out_max_lat);
   const crmkit::geohash_box b = crmkit::geohash_decode(hash);
   *out_min_lon = b.min_lon;
   *out_min_lat = b.min_lat;
@@ -643,7 +604,7 @@ CRMKIT_API int crmkit_geo_geohash_grid_create(const double* lon, const double* l
   CRMKIT_API_BEGIN();
   const char* f = __func__;
   CRMKIT_CLEAR_OUT(out);
-  if (values == nullptr && n > 0 && n_values > 0) crmkit::capi::throw_null(f, "values");
+  if (values == nullptr && n > 0 && n_values > 0) throw_null(f, "values");
   // The C++ side takes one span per column; the C input is row-major: transpose once.
   std::vector<std::vector<double>> columns(n_values, std::vector<double>(n));
   for (std::size_t i = 0; i < n; ++i)
@@ -664,11 +625,8 @@ CRMKIT_API int crmkit_geo_geohash_grid_sizes(const crmkit_geo_geohash_grid* grid
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
   const auto& g = grid->grid;
-  if (out_n_cells != nullptr) *out_n_cells = g.cells.size();
-  if (out_n_values != nullptr) *out_n_values = g.value_sum.size();
-  if (out_n_points != nullptr) *out_n_points = grid->n_points;
-  if (out_n_unlocated != nullptr) *out_n_unlocated = g.n_unlocated;
-  if (out_precision != nullptr) *out_precision = g.precision;
+  put(out_n_cells, g.cells.size(), out_n_values, g.value_sum.size(), out_n_points, grid->n_points,
+      out_n_unlocated, g.n_unlocated, out_precision, g.precision);
   CRMKIT_API_END();
 }
 
@@ -677,7 +635,7 @@ CRMKIT_API int crmkit_geo_geohash_grid_cells(const crmkit_geo_geohash_grid* grid
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
   const auto& g = grid->grid;
-  crmkit::capi::check_capacity(cap, g.cells.size(), __func__);
+  check_capacity(cap, g.cells.size(), __func__);
   const std::size_t stride = static_cast<std::size_t>(g.precision) + 1, n_values = g.value_sum.size();
   for (std::size_t i = 0; i < g.cells.size(); ++i) {
     if (out_hashes != nullptr) {
@@ -704,8 +662,8 @@ CRMKIT_API int crmkit_geo_geohash_grid_cells(const crmkit_geo_geohash_grid* grid
 CRMKIT_API int crmkit_geo_geohash_grid_point_cells(const crmkit_geo_geohash_grid* grid, int32_t* out_cell, size_t cap) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(grid);
-  crmkit::capi::check_capacity(cap, grid->grid.point_cell.size(), __func__);
-  if (out_cell == nullptr && !grid->grid.point_cell.empty()) crmkit::capi::throw_null(__func__, "out_cell");
+  check_capacity(cap, grid->grid.point_cell.size(), __func__);
+  if (out_cell == nullptr && !grid->grid.point_cell.empty()) throw_null(__func__, "out_cell");
   std::copy(grid->grid.point_cell.begin(), grid->grid.point_cell.end(), out_cell);
   CRMKIT_API_END();
 }
@@ -714,9 +672,8 @@ CRMKIT_API int crmkit_geo_geohash_grid_geojson(const crmkit_geo_geohash_grid* gr
                                                size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
   const char* f = __func__;
-  CRMKIT_CHECK_NOT_NULL(grid);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
-  crmkit::capi::copy_out(grid->grid.to_geojson(min_count_of(min_count, f)), buf, cap, out_needed, f);
+  CRMKIT_CHECK_NOT_NULL(grid, out_needed);
+  copy_out(grid->grid.to_geojson(min_count_of(min_count, f)), buf, cap, out_needed, f);
   CRMKIT_API_END();
 }
 
@@ -733,17 +690,14 @@ CRMKIT_API int crmkit_geo_coverage_compute(const int64_t* time, const double* lo
   CRMKIT_API_BEGIN();
   const char* f = __func__;
   CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(track_offsets);
-  CRMKIT_CHECK_NOT_NULL(customers);
-  if (assigned == nullptr && n_assigned > 0) crmkit::capi::throw_null(f, "assigned");
-  if (track_offsets[0] != 0)
-    throw error(errc::invalid_argument, fmt::format("{}: track_offsets[0] = {} must be 0", f, track_offsets[0]));
+  CRMKIT_CHECK_NOT_NULL(track_offsets, customers);
+  if (assigned == nullptr && n_assigned > 0) throw_null(f, "assigned");
+  if (track_offsets[0] != 0) fail(f, "track_offsets[0] = {} must be 0", track_offsets[0]);
   for (std::size_t t = 0; t < n_tracks; ++t)
     if (track_offsets[t + 1] < track_offsets[t])
-      throw error(errc::invalid_argument, fmt::format("{}: track_offsets decrease at track {} ({} after {})", f, t,
-                                                      track_offsets[t + 1], track_offsets[t]));
+      fail(f, "track_offsets decrease at track {} ({} after {})", t, track_offsets[t + 1], track_offsets[t]);
   const auto n_fixes = static_cast<std::size_t>(track_offsets[n_tracks]);
-  if (time == nullptr && n_fixes > 0) crmkit::capi::throw_null(f, "time");
+  if (time == nullptr && n_fixes > 0) throw_null(f, "time");
   const std::span<const std::int64_t> all_t(time, n_fixes);
   const auto all_x = array_arg(lon, n_fixes, f, "lon"), all_y = array_arg(lat, n_fixes, f, "lat");
   std::vector<crmkit::gps_track> tracks(n_tracks);
@@ -776,11 +730,8 @@ CRMKIT_API int crmkit_geo_coverage_summary(const crmkit_geo_coverage* coverage, 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& c = coverage->coverage;
-  if (out_n_assigned != nullptr) *out_n_assigned = c.customers.size();
-  if (out_n_covered != nullptr) *out_n_covered = c.n_covered;
-  if (out_share_covered != nullptr) *out_share_covered = c.share_covered;
-  if (out_n_days != nullptr) *out_n_days = c.days.size();
-  if (out_n_visits != nullptr) *out_n_visits = c.visits.size();
+  put(out_n_assigned, c.customers.size(), out_n_covered, c.n_covered, out_share_covered, c.share_covered,
+      out_n_days, c.days.size(), out_n_visits, c.visits.size());
   if (out_n_due_not_visited != nullptr) {
     std::size_t total = 0;
     for (const auto& d : c.days) total += d.due_not_visited.size();
@@ -794,13 +745,11 @@ CRMKIT_API int crmkit_geo_coverage_customers(const crmkit_geo_coverage* coverage
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& cs = coverage->coverage.customers;
-  crmkit::capi::check_capacity(cap, cs.size(), __func__);
-  for (std::size_t i = 0; i < cs.size(); ++i) {
-    if (out_customer != nullptr) out_customer[i] = cs[i].customer;
-    if (out_n_visits != nullptr) out_n_visits[i] = cs[i].n_visits;
-    if (out_last_visit != nullptr) out_last_visit[i] = cs[i].last_visit;
-    if (out_time_at_s != nullptr) out_time_at_s[i] = cs[i].time_at_s;
-  }
+  check_capacity(cap, cs.size(), __func__);
+  CRMKIT_COPY_FIELD(out_customer, cs, customer);
+  CRMKIT_COPY_FIELD(out_n_visits, cs, n_visits);
+  CRMKIT_COPY_FIELD(out_last_visit, cs, last_visit);
+  CRMKIT_COPY_FIELD(out_time_at_s, cs, time_at_s);
   CRMKIT_API_END();
 }
 
@@ -811,7 +760,7 @@ CRMKIT_API int crmkit_geo_coverage_days(const crmkit_geo_coverage* coverage, int
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& days = coverage->coverage.days;
-  crmkit::capi::check_capacity(cap, days.size(), __func__);  // out_due_offsets holds cap + 1
+  check_capacity(cap, days.size(), __func__);  // out_due_offsets holds cap + 1
   std::int64_t offset = 0;
   if (out_due_offsets != nullptr) out_due_offsets[0] = 0;
   for (std::size_t d = 0; d < days.size(); ++d) {
@@ -834,10 +783,10 @@ CRMKIT_API int crmkit_geo_coverage_due_not_visited(const crmkit_geo_coverage* co
   CRMKIT_CHECK_NOT_NULL(coverage);
   std::size_t needed = 0;
   for (const auto& d : coverage->coverage.days) needed += d.due_not_visited.size();
-  crmkit::capi::check_capacity(cap, needed, __func__);
+  check_capacity(cap, needed, __func__);
   std::size_t k = 0;
   for (const auto& d : coverage->coverage.days) {
-    if (out_ids == nullptr && !d.due_not_visited.empty()) crmkit::capi::throw_null(__func__, "out_ids");
+    if (out_ids == nullptr && !d.due_not_visited.empty()) throw_null(__func__, "out_ids");
     for (const std::int32_t id : d.due_not_visited) out_ids[k++] = id;
   }
   CRMKIT_API_END();
@@ -849,15 +798,13 @@ CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, i
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& v = coverage->coverage.visits;
-  crmkit::capi::check_capacity(cap, v.size(), __func__);
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (out_start != nullptr) out_start[i] = v[i].start;
-    if (out_end != nullptr) out_end[i] = v[i].end;
-    if (out_lon != nullptr) out_lon[i] = v[i].lon;
-    if (out_lat != nullptr) out_lat[i] = v[i].lat;
-    if (out_customer != nullptr) out_customer[i] = v[i].customer;
-    if (out_customer_distance_m != nullptr) out_customer_distance_m[i] = v[i].customer_distance_m;
-  }
+  check_capacity(cap, v.size(), __func__);
+  CRMKIT_COPY_FIELD(out_start, v, start);
+  CRMKIT_COPY_FIELD(out_end, v, end);
+  CRMKIT_COPY_FIELD(out_lon, v, lon);
+  CRMKIT_COPY_FIELD(out_lat, v, lat);
+  CRMKIT_COPY_FIELD(out_customer, v, customer);
+  CRMKIT_COPY_FIELD(out_customer_distance_m, v, customer_distance_m);
   CRMKIT_API_END();
 }
 
@@ -876,8 +823,7 @@ CRMKIT_API int crmkit_geo_reps_nearest_from_dataset(const crmkit_geo_reps* reps,
                                                     int32_t n_threads, crmkit_table** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(reps);
-  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(reps, dataset);
   check_threads(n_threads, __func__);
   crmkit::geo_location_report report;
   auto table = crmkit::nearest_reps(reps->roster, dataset->data.customers(), k,
@@ -892,9 +838,8 @@ CRMKIT_API int crmkit_geo_reps_assign_from_dataset(const crmkit_geo_reps* reps, 
                                                    int32_t flags, crmkit_table** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(reps);
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  if (capacity == nullptr && n_capacity > 0) crmkit::capi::throw_null(__func__, "capacity");
+  CRMKIT_CHECK_NOT_NULL(reps, dataset);
+  if (capacity == nullptr && n_capacity > 0) throw_null(__func__, "capacity");
   crmkit::geo_location_report report;
   crmkit::rep_assignment plan;
   auto table = crmkit::assign_reps(reps->roster, dataset->data.customers(), {capacity, n_capacity},
@@ -913,14 +858,14 @@ CRMKIT_API int crmkit_geo_territories_from_dataset(const crmkit_dataset* dataset
   const char* f = __func__;
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
-  if (n > 0 && territories == nullptr) crmkit::capi::throw_null(f, "territories");
-  if (n > 0 && names == nullptr) crmkit::capi::throw_null(f, "names");
+  if (n > 0 && territories == nullptr) throw_null(f, "territories");
+  if (n > 0 && names == nullptr) throw_null(f, "names");
   check_threads(n_threads, f);
   std::vector<crmkit::territory> areas;
   std::vector<std::string> labels;
   for (std::size_t t = 0; t < n; ++t) {
-    if (territories[t] == nullptr) crmkit::capi::throw_null(f, fmt::format("territories[{}]", t).c_str());
-    if (names[t] == nullptr) crmkit::capi::throw_null(f, fmt::format("names[{}]", t).c_str());
+    if (territories[t] == nullptr) throw_null(f, fmt::format("territories[{}]", t).c_str());
+    if (names[t] == nullptr) throw_null(f, fmt::format("names[{}]", t).c_str());
     areas.push_back(territories[t]->area);
     labels.emplace_back(names[t]);
   }

@@ -11,6 +11,8 @@
 #include "crmkit/segmentation/features.hpp"
 #include "crmkit/segmentation/kmeans.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_kmeans {
   crmkit::kmeans_options options;
   std::optional<crmkit::kmeans_result> fit;
@@ -22,15 +24,10 @@ struct crmkit_feature_scaler {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
 using crmkit::feature_matrix;
-using crmkit::capi::as_matrix;
 
 const crmkit::kmeans_result& fitted(const crmkit_kmeans* h, const char* function) {
-  if (!h->fit)
-    throw error(errc::not_fitted, fmt::format("{}: the k-means handle has no model; call crmkit_kmeans_fit first",
-                                              function));
+  if (!h->fit) fail(errc::not_fitted, function, "the k-means handle has no model; call crmkit_kmeans_fit first");
   return *h->fit;
 }
 
@@ -39,8 +36,8 @@ const crmkit::kmeans_result& fitted(const crmkit_kmeans* h, const char* function
 template <class Apply>
 void scaler_apply(const crmkit_feature_scaler* scaler, const double* data, std::size_t n_rows, std::size_t n_cols,
                   double* out, const char* function, Apply apply) {
-  if (scaler == nullptr) crmkit::capi::throw_null(function, "scaler");
-  if (out == nullptr && n_rows > 0) crmkit::capi::throw_null(function, "out");
+  if (scaler == nullptr) throw_null(function, "scaler");
+  if (out == nullptr && n_rows > 0) throw_null(function, "out");
   const auto x = as_matrix(data, n_rows, n_cols, function, "data");
   const feature_matrix y = apply(scaler->scaler, x);
   if (y.size() > 0) std::memcpy(out, y.data(), static_cast<std::size_t>(y.size()) * sizeof(double));
@@ -69,7 +66,7 @@ CRMKIT_API int crmkit_kmeans_fit_with_centers(crmkit_kmeans* kmeans, const doubl
   kmeans->fit.reset();
   const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
   CRMKIT_CHECK_NOT_NULL(centers);
-  if (n_centers == 0) throw error(errc::invalid_argument, fmt::format("{}: n_centers is 0", __func__));
+  if (n_centers == 0) fail(__func__, "n_centers is 0");
   const auto c = as_matrix(centers, n_centers, n_cols, __func__, "centers");
   auto options = kmeans->options;
   options.n_clusters = n_centers;
@@ -88,7 +85,7 @@ CRMKIT_API int crmkit_kmeans_fit_weighted(crmkit_kmeans* kmeans, const double* d
   if (centers == nullptr) {
     kmeans->fit = crmkit::kmeans_fit(x, kmeans->options, w);
   } else {
-    if (n_centers == 0) throw error(errc::invalid_argument, fmt::format("{}: n_centers is 0", __func__));
+    if (n_centers == 0) fail(__func__, "n_centers is 0");
     const auto c = as_matrix(centers, n_centers, n_cols, __func__, "centers");
     auto options = kmeans->options;
     options.n_clusters = n_centers;
@@ -101,10 +98,7 @@ CRMKIT_API int crmkit_kmeans_fit_weighted(crmkit_kmeans* kmeans, const double* d
 CRMKIT_API int crmkit_kmeans_shape(const crmkit_kmeans* kmeans, size_t* out_n_clusters, size_t* out_n_features,
                                    size_t* out_n_rows) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  CRMKIT_CHECK_NOT_NULL(out_n_clusters);
-  CRMKIT_CHECK_NOT_NULL(out_n_features);
-  CRMKIT_CHECK_NOT_NULL(out_n_rows);
+  CRMKIT_CHECK_NOT_NULL(kmeans, out_n_clusters, out_n_features, out_n_rows);
   const auto& r = fitted(kmeans, __func__);
   *out_n_clusters = static_cast<std::size_t>(r.centers.rows());
   *out_n_features = static_cast<std::size_t>(r.centers.cols());
@@ -114,21 +108,19 @@ CRMKIT_API int crmkit_kmeans_shape(const crmkit_kmeans* kmeans, size_t* out_n_cl
 
 CRMKIT_API int crmkit_kmeans_labels(const crmkit_kmeans* kmeans, int32_t* out, size_t cap) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(kmeans, out);
   const auto& r = fitted(kmeans, __func__);
-  crmkit::capi::check_capacity(cap, r.labels.size(), __func__);
+  check_capacity(cap, r.labels.size(), __func__);
   if (!r.labels.empty()) std::memcpy(out, r.labels.data(), r.labels.size() * sizeof(int32_t));
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_kmeans_centers(const crmkit_kmeans* kmeans, double* out, size_t cap) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(kmeans, out);
   const auto& r = fitted(kmeans, __func__);
   const auto size = static_cast<std::size_t>(r.centers.size());
-  crmkit::capi::check_capacity(cap, size, __func__);
+  check_capacity(cap, size, __func__);
   std::memcpy(out, r.centers.data(), size * sizeof(double));
   CRMKIT_API_END();
 }
@@ -145,26 +137,12 @@ CRMKIT_API int crmkit_kmeans_stats(const crmkit_kmeans* kmeans, double* out_iner
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_kmeans_fit_report(const crmkit_kmeans* kmeans, int32_t* out_status, int32_t* out_iterations,
-                                        double* out_objective, double* out_gradient_norm) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  crmkit::capi::write_fit_report(fitted(kmeans, __func__).report, out_status, out_iterations, out_objective,
-                                 out_gradient_norm);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_kmeans_fit_message(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  crmkit::capi::write_fit_message(fitted(kmeans, __func__).report, buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_FIT_REPORT(crmkit_kmeans, kmeans, fitted(CRMKIT_NOT_NULL(kmeans), __func__).report)
 
 CRMKIT_API int crmkit_kmeans_save(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(kmeans);
-  crmkit::capi::copy_out(crmkit::kmeans_to_text(fitted(kmeans, __func__), kmeans->options), buf, cap, out_needed,
+  copy_out(crmkit::kmeans_to_text(fitted(kmeans, __func__), kmeans->options), buf, cap, out_needed,
                          __func__);
   CRMKIT_API_END();
 }
@@ -187,7 +165,7 @@ CRMKIT_API int crmkit_kmeans_predict(const crmkit_kmeans* kmeans, const double* 
   CRMKIT_CHECK_NOT_NULL(kmeans);
   const auto& r = fitted(kmeans, __func__);
   const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
-  if (out == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "out");
+  if (out == nullptr && n_rows > 0) throw_null(__func__, "out");
   const auto labels = crmkit::kmeans_predict(r.centers, x, kmeans->options.n_threads);
   if (!labels.empty()) std::memcpy(out, labels.data(), labels.size() * sizeof(int32_t));
   CRMKIT_API_END();
@@ -209,7 +187,7 @@ CRMKIT_API int crmkit_silhouette_score(const double* data, size_t n_rows, size_t
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out);
   const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
-  if (labels == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "labels");
+  if (labels == nullptr && n_rows > 0) throw_null(__func__, "labels");
   crmkit::check_option_value<crmkit::kmeans_options>("seed", static_cast<double>(seed), __func__);
   *out = crmkit::silhouette_score(x, std::span<const std::int32_t>(labels, n_rows), sample_size,
                                   static_cast<std::uint32_t>(seed), n_threads);
@@ -220,13 +198,10 @@ CRMKIT_API int crmkit_kmeans_scan_k(const crmkit_kmeans* kmeans, const double* d
                                     size_t k_min, size_t k_max, int64_t silhouette_sample_size, double* out_inertia,
                                     int32_t* out_n_iter, double* out_silhouette) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  CRMKIT_CHECK_NOT_NULL(out_inertia);
+  CRMKIT_CHECK_NOT_NULL(kmeans, out_inertia);
   const auto x = as_matrix(data, n_rows, n_cols, __func__, "data");
   if (silhouette_sample_size < -1 || silhouette_sample_size == 1)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: silhouette_sample_size = {} must be -1 (none), 0 (all rows) or >= 2", __func__,
-                            silhouette_sample_size));
+    fail(__func__, "silhouette_sample_size = {} must be -1 (none), 0 (all rows) or >= 2", silhouette_sample_size);
   const std::size_t sample = silhouette_sample_size < 0 ? crmkit::no_silhouette
                                                         : static_cast<std::size_t>(silhouette_sample_size);
   const auto scores = crmkit::kmeans_scan_k(x, k_min, k_max, kmeans->options, sample);
@@ -242,10 +217,9 @@ CRMKIT_API int crmkit_kmeans_profile(const double* features, size_t n_rows, size
                                      size_t n_clusters, const double* value, int64_t* out_size, double* out_share,
                                      double* out_value, double* out_value_share, double* out_mean) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out_size);
-  CRMKIT_CHECK_NOT_NULL(out_share);
-  if (labels == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "labels");
-  if (n_clusters == 0) throw error(errc::invalid_argument, fmt::format("{}: n_clusters is 0", __func__));
+  CRMKIT_CHECK_NOT_NULL(out_size, out_share);
+  if (labels == nullptr && n_rows > 0) throw_null(__func__, "labels");
+  if (n_clusters == 0) fail(__func__, "n_clusters is 0");
   const auto x = as_matrix(features, n_rows, n_cols, __func__, "features");
   const auto prof =
       crmkit::kmeans_profile(x, std::span<const std::int32_t>(labels, n_rows), n_clusters,
@@ -282,7 +256,7 @@ CRMKIT_API void crmkit_feature_scaler_free(crmkit_feature_scaler* scaler) { dele
 CRMKIT_API int crmkit_feature_scaler_save(const crmkit_feature_scaler* scaler, char* buf, size_t cap,
                                           size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  crmkit::capi::copy_out(CRMKIT_NOT_NULL(scaler)->scaler.to_text(), buf, cap, out_needed, __func__);
+  copy_out(CRMKIT_NOT_NULL(scaler)->scaler.to_text(), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -298,11 +272,10 @@ CRMKIT_API int crmkit_feature_scaler_load(const char* text, crmkit_feature_scale
 CRMKIT_API int crmkit_feature_scaler_params(const crmkit_feature_scaler* scaler, size_t* out_n_features,
                                             double* out_mean, double* out_scale, int32_t* out_log1p, size_t cap) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(scaler);
-  CRMKIT_CHECK_NOT_NULL(out_n_features);
+  CRMKIT_CHECK_NOT_NULL(scaler, out_n_features);
   const auto& s = scaler->scaler;
   const std::size_t d = s.n_features();
-  if (out_mean != nullptr || out_scale != nullptr || out_log1p != nullptr) crmkit::capi::check_capacity(cap, d, __func__);
+  if (out_mean != nullptr || out_scale != nullptr || out_log1p != nullptr) check_capacity(cap, d, __func__);
   *out_n_features = d;
   for (std::size_t f = 0; f < d; ++f) {
     if (out_mean) out_mean[f] = s.mean()[f];
@@ -317,7 +290,7 @@ CRMKIT_API int crmkit_feature_scaler_transform(const crmkit_feature_scaler* scal
                                                size_t n_rows, size_t n_cols, double* out) {
   CRMKIT_API_BEGIN();
   scaler_apply(scaler, data, n_rows, n_cols, out, __func__,
-               [](const crmkit::feature_scaler& s, const crmkit::capi::row_major_view& x) { return s.transform(x); });
+               [](const crmkit::feature_scaler& s, const row_major_view& x) { return s.transform(x); });
   CRMKIT_API_END();
 }
 
@@ -325,7 +298,7 @@ CRMKIT_API int crmkit_feature_scaler_inverse_transform(const crmkit_feature_scal
                                                        size_t n_rows, size_t n_cols, double* out) {
   CRMKIT_API_BEGIN();
   scaler_apply(scaler, data, n_rows, n_cols, out, __func__,
-               [](const crmkit::feature_scaler& s, const crmkit::capi::row_major_view& x) { return s.inverse_transform(x); });
+               [](const crmkit::feature_scaler& s, const row_major_view& x) { return s.inverse_transform(x); });
   CRMKIT_API_END();
 }
 

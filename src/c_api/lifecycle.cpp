@@ -15,6 +15,8 @@
 #include "crmkit/c/table.h"
 #include "crmkit/lifecycle.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_lifecycle_model {
   std::shared_ptr<const crmkit::lifecycle_model> model;
 };
@@ -31,8 +33,6 @@ struct crmkit_lifecycle {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
 
 // A new model handle for `model`.
 crmkit_lifecycle_model* new_model(crmkit::lifecycle_model model) {
@@ -41,10 +41,10 @@ crmkit_lifecycle_model* new_model(crmkit::lifecycle_model model) {
 
 // n NUL-terminated strings, each checked for NULL.
 std::vector<std::string> strings(const char* const* items, std::size_t n, const char* function, const char* argument) {
-  if (n > 0 && items == nullptr) crmkit::capi::throw_null(function, argument);
+  if (n > 0 && items == nullptr) throw_null(function, argument);
   std::vector<std::string> out;
   for (std::size_t i = 0; i < n; ++i) {
-    if (items[i] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: {}[{}] is NULL", function, argument, i));
+    if (items[i] == nullptr) fail(function, "{}[{}] is NULL", argument, i);
     out.emplace_back(items[i]);
   }
   return out;
@@ -53,16 +53,14 @@ std::vector<std::string> strings(const char* const* items, std::size_t n, const 
 // The host's columns (borrowed for the call): names[j] -> columns[j][0 .. n_rows).
 crmkit::lifecycle_columns host_columns(const char* const* names, const double* const* columns, std::size_t n_rows,
                                       std::size_t n_cols, std::size_t n_customers, const char* function) {
-  if (n_cols > 0 && names == nullptr) crmkit::capi::throw_null(function, "column_names");
+  if (n_cols > 0 && names == nullptr) throw_null(function, "column_names");
   if (n_rows != n_customers)  // every column pointer covers n_rows values: the machine's customers
-    throw error(errc::invalid_argument,
-                fmt::format("{}: n_rows is {}, the machine has {} customers", function, n_rows, n_customers));
-  if (n_cols > 0 && columns == nullptr) crmkit::capi::throw_null(function, "columns");
+    fail(function, "n_rows is {}, the machine has {} customers", n_rows, n_customers);
+  if (n_cols > 0 && columns == nullptr) throw_null(function, "columns");
   crmkit::lifecycle_columns out;
   for (std::size_t j = 0; j < n_cols; ++j) {
-    if (names[j] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: column_names[{}] is NULL", function, j));
-    if (columns[j] == nullptr && n_rows > 0)
-      throw error(errc::invalid_argument, fmt::format("{}: columns[{}] ('{}') is NULL", function, j, names[j]));
+    if (names[j] == nullptr) fail(function, "column_names[{}] is NULL", j);
+    if (columns[j] == nullptr && n_rows > 0) fail(function, "columns[{}] ('{}') is NULL", j, names[j]);
     out.set(names[j], std::span<const double>(columns[j], n_rows));
   }
   return out;
@@ -105,24 +103,21 @@ CRMKIT_C_CREATE_FREE(crmkit_lifecycle_builder)
 CRMKIT_API int crmkit_lifecycle_builder_add_state(crmkit_lifecycle_builder* builder, const char* name,
                                                   int32_t chain_rank) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(builder);
-  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(builder, name);
   builder->builder.add_state(name, chain_rank);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_lifecycle_builder_set_initial(crmkit_lifecycle_builder* builder, const char* name) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(builder);
-  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(builder, name);
   builder->builder.set_initial(name);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_lifecycle_builder_add_column(crmkit_lifecycle_builder* builder, const char* name) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(builder);
-  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(builder, name);
   builder->builder.add_column(name);
   CRMKIT_API_END();
 }
@@ -131,9 +126,7 @@ CRMKIT_API int crmkit_lifecycle_builder_add_transition(crmkit_lifecycle_builder*
                                                        size_t n_from, const char* to, const char* guard,
                                                        const char* name, int32_t priority, int32_t on) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(builder);
-  CRMKIT_CHECK_NOT_NULL(from);
-  CRMKIT_CHECK_NOT_NULL(to);
+  CRMKIT_CHECK_NOT_NULL(builder, from, to);
   builder->builder.add_transition({name ? name : "", strings(from, n_from, __func__, "from"), to,
                                    guard ? guard : "true", priority, static_cast<crmkit::transition_trigger>(on)});
   CRMKIT_API_END();
@@ -151,8 +144,7 @@ CRMKIT_API int crmkit_lifecycle_builder_set_int(crmkit_lifecycle_builder* builde
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(builder);
   auto flag = [&](const char* what) {
-    if (value != 0 && value != 1)
-      throw error(errc::invalid_argument, fmt::format("{}: {} is {}; it must be 0 or 1", __func__, what, value));
+    if (value != 0 && value != 1) fail(__func__, "{} is {}; it must be 0 or 1", what, value);
     return value == 1;
   };
   auto& b = builder->builder;
@@ -163,7 +155,7 @@ CRMKIT_API int crmkit_lifecycle_builder_set_int(crmkit_lifecycle_builder* builde
     case CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY: b.set_forward_only(flag("CRMKIT_LIFECYCLE_BUILD_FORWARD_ONLY")); break;
     case CRMKIT_LIFECYCLE_BUILD_CASCADE: b.set_cascade(flag("CRMKIT_LIFECYCLE_BUILD_CASCADE")); break;
     case CRMKIT_LIFECYCLE_BUILD_MAX_HOPS: b.set_max_hops(value); break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
+    default: fail(__func__, "unknown key {}", key);
   }
   CRMKIT_API_END();
 }
@@ -179,9 +171,8 @@ CRMKIT_API int crmkit_lifecycle_builder_build(const crmkit_lifecycle_builder* bu
 CRMKIT_API int crmkit_lifecycle_model_save(const crmkit_lifecycle_model* model, char* buf, size_t cap,
                                            size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
-  crmkit::capi::copy_out(model->model->to_text(), buf, cap, out_needed, __func__);
+  CRMKIT_CHECK_NOT_NULL(model, out_needed);
+  copy_out(model->model->to_text(), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -197,14 +188,13 @@ CRMKIT_API void crmkit_lifecycle_model_free(crmkit_lifecycle_model* model) { del
 
 CRMKIT_API int crmkit_lifecycle_model_count(const crmkit_lifecycle_model* model, int32_t what, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(model, out);
   const auto& m = *model->model;
   switch (what) {
     case CRMKIT_LIFECYCLE_COUNT_STATES: *out = m.n_states(); break;
     case CRMKIT_LIFECYCLE_COUNT_TRANSITIONS: *out = m.transitions().size(); break;
     case CRMKIT_LIFECYCLE_COUNT_COLUMNS: *out = m.columns().size(); break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown what {}", __func__, what));
+    default: fail(__func__, "unknown what {}", what);
   }
   CRMKIT_API_END();
 }
@@ -212,22 +202,20 @@ CRMKIT_API int crmkit_lifecycle_model_count(const crmkit_lifecycle_model* model,
 CRMKIT_API int crmkit_lifecycle_model_name(const crmkit_lifecycle_model* model, int32_t what, size_t index, char* buf,
                                            size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
+  CRMKIT_CHECK_NOT_NULL(model, out_needed);
   const auto& m = *model->model;
   std::size_t count = 0;
   switch (what) {
     case CRMKIT_LIFECYCLE_COUNT_STATES: count = m.n_states(); break;
     case CRMKIT_LIFECYCLE_COUNT_TRANSITIONS: count = m.transitions().size(); break;
     case CRMKIT_LIFECYCLE_COUNT_COLUMNS: count = m.columns().size(); break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown what {}", __func__, what));
+    default: fail(__func__, "unknown what {}", what);
   }
-  if (index >= count)
-    throw error(errc::invalid_argument, fmt::format("{}: index {} is outside [0, {})", __func__, index, count));
+  if (index >= count) fail(__func__, "index {} is outside [0, {})", index, count);
   const std::string& name = what == CRMKIT_LIFECYCLE_COUNT_STATES        ? m.states()[index]
                             : what == CRMKIT_LIFECYCLE_COUNT_TRANSITIONS ? m.transitions()[index].name
                                                                          : m.columns()[index];
-  crmkit::capi::copy_out(name, buf, cap, out_needed, __func__);
+  copy_out(name, buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -245,7 +233,7 @@ CRMKIT_API void crmkit_lifecycle_free(crmkit_lifecycle* machine) { delete machin
 CRMKIT_API int crmkit_lifecycle_set_int(crmkit_lifecycle* machine, int32_t key, int64_t value) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
-  if (key != CRMKIT_LIFECYCLE_N_THREADS) throw error(errc::invalid_argument, fmt::format("{}: unknown key {}", __func__, key));
+  if (key != CRMKIT_LIFECYCLE_N_THREADS) fail(__func__, "unknown key {}", key);
   crmkit::check_n_threads(value, "crmkit_lifecycle_set_int (CRMKIT_LIFECYCLE_N_THREADS)");
   machine->machine.set_threads(static_cast<std::size_t>(value));
   CRMKIT_API_END();
@@ -264,8 +252,7 @@ CRMKIT_API int crmkit_lifecycle_evaluate(crmkit_lifecycle* machine, int64_t as_o
 CRMKIT_API int crmkit_lifecycle_evaluate_dataset(crmkit_lifecycle* machine, const crmkit_dataset* dataset,
                                                  int64_t as_of, size_t* out_hops) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(machine);
-  CRMKIT_CHECK_NOT_NULL(dataset);
+  CRMKIT_CHECK_NOT_NULL(machine, dataset);
   const std::size_t hops = crmkit::evaluate_dataset(machine->machine, dataset->data, as_of);
   if (out_hops) *out_hops = hops;
   CRMKIT_API_END();
@@ -303,11 +290,9 @@ CRMKIT_API int crmkit_lifecycle_replay(const crmkit_lifecycle_model* model, cons
                                        crmkit_lifecycle** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(model);
-  CRMKIT_CHECK_NOT_NULL(dataset);
-  if (step < CRMKIT_LIFECYCLE_DAILY || step > CRMKIT_LIFECYCLE_MONTHLY)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown step {}", __func__, step));
-  if (n_threads < 1) throw error(errc::invalid_argument, fmt::format("{}: n_threads is {}; it must be >= 1", __func__, n_threads));
+  CRMKIT_CHECK_NOT_NULL(model, dataset);
+  if (step < CRMKIT_LIFECYCLE_DAILY || step > CRMKIT_LIFECYCLE_MONTHLY) fail(__func__, "unknown step {}", step);
+  if (n_threads < 1) fail(__func__, "n_threads is {}; it must be >= 1", n_threads);
   crmkit::replay_options o;
   o.step = static_cast<crmkit::replay_step>(step);
   o.n_threads = static_cast<std::size_t>(n_threads);
@@ -318,14 +303,13 @@ CRMKIT_API int crmkit_lifecycle_replay(const crmkit_lifecycle_model* model, cons
 
 CRMKIT_API int crmkit_lifecycle_size(const crmkit_lifecycle* machine, int32_t what, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(machine);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(machine, out);
   switch (what) {
     case CRMKIT_LIFECYCLE_SIZE_CUSTOMERS: *out = machine->machine.n_customers(); break;
     case CRMKIT_LIFECYCLE_SIZE_STATES: *out = machine->machine.model().n_states(); break;
     case CRMKIT_LIFECYCLE_SIZE_LOG: *out = machine->machine.log().size(); break;
     case CRMKIT_LIFECYCLE_SIZE_STEPS: *out = machine->replay_times.size(); break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown what {}", __func__, what));
+    default: fail(__func__, "unknown what {}", what);
   }
   CRMKIT_API_END();
 }
@@ -335,7 +319,7 @@ CRMKIT_API int crmkit_lifecycle_stages(const crmkit_lifecycle* machine, int32_t*
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   const auto& m = machine->machine;
-  crmkit::capi::check_capacity(n, m.n_customers(), __func__, "n");
+  check_capacity(n, m.n_customers(), __func__, "n");
   const auto stage = m.stages();
   const auto previous = m.previous();
   const auto entered = m.entered_at();
@@ -350,10 +334,8 @@ CRMKIT_API int crmkit_lifecycle_table(const crmkit_lifecycle* machine, const crm
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(machine);
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::lifecycle_table(machine->machine, as_of,
-                                         dataset ? dataset->data.customers().shared_ids() : nullptr);
-  *out = table.release();
+  *out = new_table(
+      crmkit::lifecycle_table(machine->machine, as_of, dataset ? dataset->data.customers().shared_ids() : nullptr));
   CRMKIT_API_END();
 }
 
@@ -362,7 +344,7 @@ CRMKIT_API int crmkit_lifecycle_log(const crmkit_lifecycle* machine, int32_t* ou
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   const auto log = machine->machine.log();
-  crmkit::capi::check_capacity(n, log.size(), __func__, "n");
+  check_capacity(n, log.size(), __func__, "n");
   for (std::size_t i = 0; i < log.size(); ++i) {
     if (out_customer) out_customer[i] = log[i].customer;
     if (out_from) out_from[i] = log[i].from;
@@ -376,10 +358,9 @@ CRMKIT_API int crmkit_lifecycle_log(const crmkit_lifecycle* machine, int32_t* ou
 CRMKIT_API int crmkit_lifecycle_flow(const crmkit_lifecycle* machine, int64_t from, int64_t to, int64_t* out,
                                      size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(machine);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(machine, out);
   const std::size_t S = machine->machine.model().n_states();
-  crmkit::capi::check_capacity(n, S * S, __func__, "n");
+  check_capacity(n, S * S, __func__, "n");
   const auto flow = crmkit::flow_matrix(machine->machine, from, to);
   std::copy(flow.begin(), flow.end(), out);
   CRMKIT_API_END();
@@ -388,11 +369,10 @@ CRMKIT_API int crmkit_lifecycle_flow(const crmkit_lifecycle* machine, int64_t fr
 CRMKIT_API int crmkit_lifecycle_stage_counts_at(const crmkit_lifecycle* machine, const int64_t* times, size_t n_times,
                                                 int64_t* out, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(machine);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(machine, out);
   if (n_times > 0) CRMKIT_CHECK_NOT_NULL(times);
   const std::size_t S = machine->machine.model().n_states();
-  crmkit::capi::check_capacity(n, n_times * S, __func__, "n");
+  check_capacity(n, n_times * S, __func__, "n");
   const auto counts = crmkit::stage_counts_at(machine->machine, std::span<const std::int64_t>(times, n_times));
   std::copy(counts.begin(), counts.end(), out);
   CRMKIT_API_END();
@@ -400,10 +380,9 @@ CRMKIT_API int crmkit_lifecycle_stage_counts_at(const crmkit_lifecycle* machine,
 
 CRMKIT_API int crmkit_lifecycle_conversion(const crmkit_lifecycle* machine, double* out, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(machine);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(machine, out);
   const std::size_t S = machine->machine.model().n_states();
-  crmkit::capi::check_capacity(n, S * S, __func__, "n");
+  check_capacity(n, S * S, __func__, "n");
   const auto c = crmkit::conversion_rates(machine->machine);
   std::copy(c.rate.begin(), c.rate.end(), out);
   CRMKIT_API_END();
@@ -413,12 +392,11 @@ CRMKIT_API int crmkit_lifecycle_history(const crmkit_lifecycle* machine, int64_t
                                         int64_t* out_entered, int64_t* out_exited, size_t n_visits,
                                         size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(machine);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
+  CRMKIT_CHECK_NOT_NULL(machine, out_needed);
   const auto& m = machine->machine;
   const std::size_t needed = m.n_customers() + m.log().size();
   *out_needed = needed;
-  crmkit::capi::check_capacity(n_visits, needed, __func__, "n_visits");
+  check_capacity(n_visits, needed, __func__, "n_visits");
   const auto h = crmkit::all_stage_histories(m);
   if (out_offsets) std::copy(h.offsets.begin(), h.offsets.end(), out_offsets);
   for (std::size_t v = 0; v < h.visits.size(); ++v) {
@@ -434,7 +412,7 @@ CRMKIT_API int crmkit_lifecycle_time_in_stage(const crmkit_lifecycle* machine, i
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
   const auto& m = machine->machine;
-  crmkit::capi::check_capacity(n, m.n_customers() * m.model().n_states(), __func__, "n");
+  check_capacity(n, m.n_customers() * m.model().n_states(), __func__, "n");
   const auto t = crmkit::time_in_stage(m, as_of);
   if (out_cumulative_days) std::copy(t.cumulative_days.begin(), t.cumulative_days.end(), out_cumulative_days);
   if (out_latest_days) std::copy(t.latest_days.begin(), t.latest_days.end(), out_latest_days);
@@ -445,7 +423,7 @@ CRMKIT_API int crmkit_lifecycle_replay_counts(const crmkit_lifecycle* machine, i
                                               size_t n_steps) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(machine);
-  crmkit::capi::check_capacity(n_steps, machine->replay_times.size(), __func__, "n_steps");
+  check_capacity(n_steps, machine->replay_times.size(), __func__, "n_steps");
   if (out_times) std::copy(machine->replay_times.begin(), machine->replay_times.end(), out_times);
   if (out_counts) std::copy(machine->replay_counts.begin(), machine->replay_counts.end(), out_counts);
   CRMKIT_API_END();

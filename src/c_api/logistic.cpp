@@ -14,6 +14,8 @@
 #include "crmkit/churn/logistic.hpp"
 #include "crmkit/churn/metrics.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_logistic {
   crmkit::logistic_options options;
   std::optional<crmkit::logistic_regression> model;
@@ -21,22 +23,15 @@ struct crmkit_logistic {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
-using crmkit::capi::array_arg;
-using crmkit::capi::optional_arg;
-using crmkit::capi::as_matrix;
 
 const crmkit::logistic_regression& fitted(const crmkit_logistic* h, const char* function) {
   if (!h->model)
-    throw error(errc::not_fitted,
-                fmt::format("{}: the logistic regression handle has no model; call crmkit_logistic_fit first",
-                            function));
+    fail(errc::not_fitted, function, "the logistic regression handle has no model; call crmkit_logistic_fit first");
   return *h->model;
 }
 
 void check_n(std::size_t n, const char* function) {
-  if (n == 0) throw error(errc::invalid_argument, fmt::format("{}: n is 0", function));
+  if (n == 0) fail(function, "n is 0");
 }
 
 }  // namespace
@@ -73,27 +68,12 @@ CRMKIT_API int crmkit_logistic_fit(crmkit_logistic* logistic, const double* data
 
 CRMKIT_API int crmkit_logistic_n_features(const crmkit_logistic* logistic, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(logistic, out);
   *out = fitted(logistic, __func__).n_features();
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_logistic_fit_report(const crmkit_logistic* logistic, int32_t* out_status, int32_t* out_iterations,
-                                          double* out_objective, double* out_gradient_norm) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  crmkit::capi::write_fit_report(fitted(logistic, __func__).report(), out_status, out_iterations, out_objective,
-                                 out_gradient_norm);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_fit_message(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  crmkit::capi::write_fit_message(fitted(logistic, __func__).report(), buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_FIT_REPORT(crmkit_logistic, logistic, fitted(CRMKIT_NOT_NULL(logistic), __func__).report())
 
 CRMKIT_API int crmkit_logistic_coef(const crmkit_logistic* logistic, int32_t units, double* out, size_t cap,
                                     double* out_intercept) {
@@ -106,8 +86,8 @@ CRMKIT_API int crmkit_logistic_coef(const crmkit_logistic* logistic, int32_t uni
                             "CRMKIT_LOGISTIC_STANDARDIZED_UNITS (1)",
                             __func__, units));
   const std::size_t d = m.n_features();
-  if (out == nullptr && d > 0) crmkit::capi::throw_null(__func__, "out");
-  crmkit::capi::check_capacity(cap, d, __func__);
+  if (out == nullptr && d > 0) throw_null(__func__, "out");
+  check_capacity(cap, d, __func__);
   const bool original = units == CRMKIT_LOGISTIC_ORIGINAL_UNITS;
   const Eigen::VectorXd coef = original ? m.coef() : m.standardized_coef();
   if (d > 0) std::memcpy(out, coef.data(), d * sizeof(double));
@@ -121,11 +101,8 @@ CRMKIT_API int crmkit_logistic_scaling(const crmkit_logistic* logistic, double* 
   CRMKIT_CHECK_NOT_NULL(logistic);
   const auto& m = fitted(logistic, __func__);
   const std::size_t d = m.n_features();
-  if (d > 0) {
-    CRMKIT_CHECK_NOT_NULL(out_means);
-    CRMKIT_CHECK_NOT_NULL(out_scales);
-  }
-  crmkit::capi::check_capacity(cap, d, __func__);
+  if (d > 0) CRMKIT_CHECK_NOT_NULL(out_means, out_scales);
+  check_capacity(cap, d, __func__);
   if (d > 0) {
     std::memcpy(out_means, m.feature_means().data(), d * sizeof(double));
     std::memcpy(out_scales, m.feature_scales().data(), d * sizeof(double));
@@ -139,8 +116,8 @@ CRMKIT_API int crmkit_logistic_predict_proba(const crmkit_logistic* logistic, co
   CRMKIT_CHECK_NOT_NULL(logistic);
   const auto& m = fitted(logistic, __func__);
   const auto x = as_matrix(data, n_rows, n_cols, __func__);
-  if (out == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "out");
-  crmkit::capi::check_capacity(cap, n_rows, __func__);
+  if (out == nullptr && n_rows > 0) throw_null(__func__, "out");
+  check_capacity(cap, n_rows, __func__);
   m.predict_proba(x, std::span<double>(out, n_rows));
   CRMKIT_API_END();
 }
@@ -151,8 +128,8 @@ CRMKIT_API int crmkit_logistic_decision_function(const crmkit_logistic* logistic
   CRMKIT_CHECK_NOT_NULL(logistic);
   const auto& m = fitted(logistic, __func__);
   const auto x = as_matrix(data, n_rows, n_cols, __func__);
-  if (out == nullptr && n_rows > 0) crmkit::capi::throw_null(__func__, "out");
-  crmkit::capi::check_capacity(cap, n_rows, __func__);
+  if (out == nullptr && n_rows > 0) throw_null(__func__, "out");
+  check_capacity(cap, n_rows, __func__);
   m.decision_function(x, std::span<double>(out, n_rows));
   CRMKIT_API_END();
 }
@@ -161,7 +138,7 @@ CRMKIT_API int crmkit_logistic_save(const crmkit_logistic* logistic, char* buf, 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(logistic);
   const std::string text = fitted(logistic, __func__).to_text();
-  crmkit::capi::copy_out(text, buf, cap, out_needed, __func__);
+  copy_out(text, buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -200,7 +177,7 @@ CRMKIT_API int crmkit_lift_table(const double* y, const double* score, size_t n,
   CRMKIT_CHECK_NOT_NULL(out);
   check_n(n, __func__);
   const auto table = crmkit::lift_table(array_arg(y, n, __func__, "y"), array_arg(score, n, __func__, "score"), n_bins);
-  crmkit::capi::check_capacity(cap, table.size() * CRMKIT_LIFT_N_COLUMNS, __func__);
+  check_capacity(cap, table.size() * CRMKIT_LIFT_N_COLUMNS, __func__);
   for (std::size_t b = 0; b < table.size(); ++b) {
     const auto& r = table[b];
     double* row = out + b * CRMKIT_LIFT_N_COLUMNS;
@@ -221,8 +198,7 @@ CRMKIT_API int crmkit_lift_table(const double* y, const double* score, size_t n,
 CRMKIT_API int crmkit_platt_fit(const double* score, const double* y, const double* sample_weight, size_t n,
                                 double* out_a, double* out_b, int32_t* out_status) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out_a);
-  CRMKIT_CHECK_NOT_NULL(out_b);
+  CRMKIT_CHECK_NOT_NULL(out_a, out_b);
   check_n(n, __func__);
   const auto s = crmkit::platt_fit(array_arg(score, n, __func__, "score"), array_arg(y, n, __func__, "y"),
                                    optional_arg(sample_weight, n));

@@ -17,6 +17,8 @@
 #include "crmkit/offers/item_knn.hpp"
 #include "crmkit/offers/offer_value.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_baskets {
   crmkit::basket_set baskets;
 };
@@ -45,28 +47,19 @@ struct crmkit_als {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
-using crmkit::capi::array_arg;
-using crmkit::capi::check_capacity;
 
 const crmkit_rules::result& fitted(const crmkit_rules* h, const char* function) {
-  if (!h->fit)
-    throw error(errc::not_fitted,
-                fmt::format("{}: the rules handle has no result; call crmkit_rules_fit_baskets first", function));
+  if (!h->fit) fail(errc::not_fitted, function, "the rules handle has no result; call crmkit_rules_fit_baskets first");
   return *h->fit;
 }
 
 const crmkit::als_model& fitted(const crmkit_als* h, const char* function) {
-  if (!h->model)
-    throw error(errc::not_fitted, fmt::format("{}: the ALS handle has no model; call crmkit_als_fit first", function));
+  if (!h->model) fail(errc::not_fitted, function, "the ALS handle has no model; call crmkit_als_fit first");
   return *h->model;
 }
 
 const crmkit::item_knn_model& fitted(const crmkit_item_knn* h, const char* function) {
-  if (!h->model)
-    throw error(errc::not_fitted,
-                fmt::format("{}: the item kNN handle has no model; call crmkit_item_knn_fit first", function));
+  if (!h->model) fail(errc::not_fitted, function, "the item kNN handle has no model; call crmkit_item_knn_fit first");
   return *h->model;
 }
 
@@ -76,8 +69,8 @@ void write_scored(const std::vector<crmkit::scored_item>& s, int32_t* out_items,
   *out_count = s.size();
   check_capacity(cap, s.size(), function);
   if (!s.empty()) {
-    if (out_items == nullptr) crmkit::capi::throw_null(function, "out_items");
-    if (out_scores == nullptr) crmkit::capi::throw_null(function, "out_scores");
+    if (out_items == nullptr) throw_null(function, "out_items");
+    if (out_scores == nullptr) throw_null(function, "out_scores");
   }
   for (std::size_t i = 0; i < s.size(); ++i) {
     out_items[i] = s[i].item;
@@ -93,7 +86,7 @@ void copy_names(const std::vector<std::string>& names, char* buf, std::size_t ca
     text += name;
     text += '\0';
   }
-  crmkit::capi::copy_out(text, buf, cap, out_needed, function);
+  copy_out(text, buf, cap, out_needed, function);
 }
 
 // Offsets and concatenated items of a list of item vectors.
@@ -114,13 +107,13 @@ void write_lists(std::size_t n, Get get, std::int64_t* offsets, std::int32_t* it
 void copy_csr_out(const crmkit::interaction_matrix& m, std::int64_t* indptr, std::size_t indptr_cap,
                   std::int32_t* indices, double* data, std::size_t nnz_cap, std::size_t* out_nnz,
                   const char* function) {
-  *crmkit::capi::not_null(out_nnz, function, "out_nnz") = m.nnz();
+  *not_null(out_nnz, function, "out_nnz") = m.nnz();
   check_capacity(indptr_cap, m.indptr.size(), function, "indptr_cap");
   check_capacity(nnz_cap, m.nnz(), function, "nnz_cap");
-  crmkit::capi::not_null(indptr, function, "indptr");
+  not_null(indptr, function, "indptr");
   if (m.nnz() > 0) {
-    crmkit::capi::not_null(indices, function, "indices");
-    crmkit::capi::not_null(data, function, "data");
+    not_null(indices, function, "indices");
+    not_null(data, function, "data");
   }
   std::copy(m.indptr.begin(), m.indptr.end(), indptr);
   std::copy(m.indices.begin(), m.indices.end(), indices);
@@ -130,7 +123,7 @@ void copy_csr_out(const crmkit::interaction_matrix& m, std::int64_t* indptr, std
 // A CSR structure from the host (values 1).
 crmkit::interaction_matrix structure(const int64_t* indptr, const int32_t* indices, std::size_t n_rows,
                                      std::size_t n_cols, std::size_t nnz, const char* function) {
-  if (indptr == nullptr) crmkit::capi::throw_null(function, "indptr");
+  if (indptr == nullptr) throw_null(function, "indptr");
   const std::vector<double> ones(nnz, 1.0);
   return crmkit::make_interaction_matrix({indptr, n_rows + 1}, array_arg(indices, nnz, function, "indices"), ones, n_rows,
                                          n_cols);
@@ -138,8 +131,8 @@ crmkit::interaction_matrix structure(const int64_t* indptr, const int32_t* indic
 
 void write_offers(const crmkit::offer_table& t, int32_t* out_items, double* out_scores, int32_t* out_cold_start,
                   std::size_t cap, const char* function) {
-  if (out_items == nullptr) crmkit::capi::throw_null(function, "out_items");
-  if (out_scores == nullptr) crmkit::capi::throw_null(function, "out_scores");
+  if (out_items == nullptr) throw_null(function, "out_items");
+  if (out_scores == nullptr) throw_null(function, "out_scores");
   check_capacity(cap, t.item.size(), function);
   std::copy(t.item.begin(), t.item.end(), out_items);
   std::copy(t.score.begin(), t.score.end(), out_scores);
@@ -178,10 +171,7 @@ CRMKIT_API int crmkit_baskets_shape(const crmkit_baskets* baskets, size_t* out_n
                                     size_t* out_n_items, size_t* out_n_rows) {
   CRMKIT_API_BEGIN();
   const auto& b = CRMKIT_NOT_NULL(baskets)->baskets;
-  if (out_n_baskets != nullptr) *out_n_baskets = b.size();
-  if (out_n_entries != nullptr) *out_n_entries = b.items.size();
-  if (out_n_items != nullptr) *out_n_items = b.n_items;
-  if (out_n_rows != nullptr) *out_n_rows = b.row_ids.size();
+  put(out_n_baskets, b.size(), out_n_entries, b.items.size(), out_n_items, b.n_items, out_n_rows, b.row_ids.size());
   CRMKIT_API_END();
 }
 
@@ -190,7 +180,7 @@ CRMKIT_API int crmkit_baskets_items(const crmkit_baskets* baskets, int64_t* offs
   CRMKIT_API_BEGIN();
   const auto& b = CRMKIT_NOT_NULL(baskets)->baskets;
   CRMKIT_CHECK_NOT_NULL(offsets);
-  if (items == nullptr && !b.items.empty()) crmkit::capi::throw_null(__func__, "items");
+  if (items == nullptr && !b.items.empty()) throw_null(__func__, "items");
   check_capacity(offsets_cap, b.offsets.size(), __func__, "offsets_cap");
   check_capacity(items_cap, b.items.size(), __func__, "items_cap");
   std::copy(b.offsets.begin(), b.offsets.end(), offsets);
@@ -202,9 +192,7 @@ CRMKIT_API int crmkit_baskets_basket_rows(const crmkit_baskets* baskets, int32_t
                                           size_t cap) {
   CRMKIT_API_BEGIN();
   const auto& b = CRMKIT_NOT_NULL(baskets)->baskets;
-  if (b.basket_row.size() != b.size())
-    throw error(errc::invalid_argument, fmt::format("{}: these baskets were made from arrays and have no customers",
-                                                    __func__));
+  if (b.basket_row.size() != b.size()) fail(__func__, "these baskets were made from arrays and have no customers");
   check_capacity(cap, b.size(), __func__);
   if (out_row != nullptr) std::copy(b.basket_row.begin(), b.basket_row.end(), out_row);
   if (out_time != nullptr) std::copy(b.basket_time.begin(), b.basket_time.end(), out_time);
@@ -227,11 +215,9 @@ CRMKIT_API int crmkit_baskets_matrix(const crmkit_baskets* baskets, int32_t valu
                                      size_t indptr_cap, int32_t* indices, double* data, size_t nnz_cap,
                                      size_t* out_nnz) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(baskets);
-  CRMKIT_CHECK_NOT_NULL(out_nnz);
+  CRMKIT_CHECK_NOT_NULL(baskets, out_nnz);
   if (value != CRMKIT_INTERACTION_ORDERS && value != CRMKIT_INTERACTION_SPEND)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: value = {} is neither CRMKIT_INTERACTION_ORDERS (0) nor _SPEND (1)", __func__, value));
+    fail(__func__, "value = {} is neither CRMKIT_INTERACTION_ORDERS (0) nor _SPEND (1)", value);
   const auto m = crmkit::customer_product_matrix(baskets->baskets, static_cast<crmkit::interaction_value>(value));
   copy_csr_out(m, indptr, indptr_cap, indices, data, nnz_cap, out_nnz, __func__);
   CRMKIT_API_END();
@@ -240,8 +226,7 @@ CRMKIT_API int crmkit_baskets_matrix(const crmkit_baskets* baskets, int32_t valu
 CRMKIT_API int crmkit_baskets_time_split(const crmkit_baskets* baskets, int64_t cutoff, crmkit_baskets** out_before,
                                          crmkit_baskets** out_after) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out_before);
-  CRMKIT_CHECK_NOT_NULL(out_after);
+  CRMKIT_CHECK_NOT_NULL(out_before, out_after);
   *out_before = nullptr;
   *out_after = nullptr;
   auto split = crmkit::time_split(CRMKIT_NOT_NULL(baskets)->baskets, cutoff);
@@ -314,11 +299,8 @@ CRMKIT_API int crmkit_rules_sizes(const crmkit_rules* rules, size_t* out_n_items
     ante += x.antecedent.size();
     cons += x.consequent.size();
   }
-  if (out_n_itemsets != nullptr) *out_n_itemsets = r.itemsets.size();
-  if (out_itemset_entries != nullptr) *out_itemset_entries = entries;
-  if (out_n_rules != nullptr) *out_n_rules = r.rules.size();
-  if (out_antecedent_entries != nullptr) *out_antecedent_entries = ante;
-  if (out_consequent_entries != nullptr) *out_consequent_entries = cons;
+  put(out_n_itemsets, r.itemsets.size(), out_itemset_entries, entries, out_n_rules, r.rules.size(),
+      out_antecedent_entries, ante, out_consequent_entries, cons);
   CRMKIT_API_END();
 }
 
@@ -326,9 +308,7 @@ CRMKIT_API int crmkit_rules_itemsets(const crmkit_rules* rules, int64_t* offsets
                                      double* support, size_t sets_cap, size_t items_cap) {
   CRMKIT_API_BEGIN();
   const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
-  CRMKIT_CHECK_NOT_NULL(offsets);
-  CRMKIT_CHECK_NOT_NULL(counts);
-  CRMKIT_CHECK_NOT_NULL(support);
+  CRMKIT_CHECK_NOT_NULL(offsets, counts, support);
   std::size_t entries = 0;
   for (const auto& s : r.itemsets) entries += s.items.size();
   if (entries > 0) CRMKIT_CHECK_NOT_NULL(items);
@@ -348,18 +328,13 @@ CRMKIT_API int crmkit_rules_rules(const crmkit_rules* rules, int64_t* antecedent
                                   size_t consequent_cap, double* metrics, size_t rules_cap) {
   CRMKIT_API_BEGIN();
   const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
-  CRMKIT_CHECK_NOT_NULL(antecedent_offsets);
-  CRMKIT_CHECK_NOT_NULL(consequent_offsets);
+  CRMKIT_CHECK_NOT_NULL(antecedent_offsets, consequent_offsets);
   std::size_t ante = 0, cons = 0;
   for (const auto& x : r.rules) {
     ante += x.antecedent.size();
     cons += x.consequent.size();
   }
-  if (!r.rules.empty()) {
-    CRMKIT_CHECK_NOT_NULL(antecedent_items);
-    CRMKIT_CHECK_NOT_NULL(consequent_items);
-    CRMKIT_CHECK_NOT_NULL(metrics);
-  }
+  if (!r.rules.empty()) CRMKIT_CHECK_NOT_NULL(antecedent_items, consequent_items, metrics);
   check_capacity(rules_cap, r.rules.size(), __func__, "rules_cap");
   check_capacity(antecedent_cap, ante, __func__, "antecedent_cap");
   check_capacity(consequent_cap, cons, __func__, "consequent_cap");
@@ -391,10 +366,7 @@ CRMKIT_API int crmkit_rules_suggest(const crmkit_rules* rules, const int32_t* ba
   const auto s = crmkit::suggest_items(r.rules, array_arg(basket, n, __func__, "basket"));
   *out_needed = s.size();
   check_capacity(cap, s.size(), __func__);
-  if (!s.empty()) {
-    CRMKIT_CHECK_NOT_NULL(out_items);
-    CRMKIT_CHECK_NOT_NULL(out_scores);
-  }
+  if (!s.empty()) CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
   for (std::size_t i = 0; i < s.size(); ++i) {
     out_items[i] = s[i].item;
     out_scores[i] = s[i].score;
@@ -428,9 +400,8 @@ CRMKIT_API int crmkit_als_fit(crmkit_als* als, const int64_t* indptr, const int3
   als->history = {};
   CRMKIT_CHECK_NOT_NULL(indptr);
   if ((user_init == nullptr) != (item_init == nullptr))
-    throw error(errc::invalid_argument,
-                fmt::format("{}: give both user_init and item_init, or neither (user_init {}, item_init {})", __func__,
-                            user_init ? "given" : "NULL", item_init ? "given" : "NULL"));
+    fail(__func__, "give both user_init and item_init, or neither (user_init {}, item_init {})",
+         user_init ? "given" : "NULL", item_init ? "given" : "NULL");
   auto m = crmkit::make_interaction_matrix({indptr, n_rows + 1}, array_arg(indices, nnz, __func__, "indices"),
                                            array_arg(data, nnz, __func__, "data"), n_rows, n_cols);
   if (user_init == nullptr) {
@@ -470,26 +441,13 @@ CRMKIT_API int crmkit_als_item_factors(const crmkit_als* als, double* out, size_
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_als_fit_report(const crmkit_als* als, int32_t* out_status, int32_t* out_iterations,
-                                     double* out_objective, double* out_gradient_norm) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::write_fit_report(fitted(CRMKIT_NOT_NULL(als), __func__).report, out_status, out_iterations,
-                                 out_objective, out_gradient_norm);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_fit_message(const crmkit_als* als, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::write_fit_message(fitted(CRMKIT_NOT_NULL(als), __func__).report, buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_FIT_REPORT(crmkit_als, als, fitted(CRMKIT_NOT_NULL(als), __func__).report)
 
 CRMKIT_API int crmkit_als_recommend(const crmkit_als* als, size_t top_n, int32_t exclude_bought, int32_t* out_items,
                                     double* out_scores, int32_t* out_cold_start, size_t cap) {
   CRMKIT_API_BEGIN();
   const auto& model = fitted(CRMKIT_NOT_NULL(als), __func__);
-  CRMKIT_CHECK_NOT_NULL(out_items);
-  CRMKIT_CHECK_NOT_NULL(out_scores);
+  CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
   if (als->history.n_rows == 0)
     throw error(errc::invalid_argument, fmt::format("{}: the handle was loaded from a document without [history]; "
                                                     "there is no history to recommend from", __func__));
@@ -509,10 +467,7 @@ CRMKIT_API int crmkit_als_similar_items(const crmkit_als* als, int32_t item, siz
   const auto s = crmkit::similar_items(model, item, top_n);
   *out_count = s.size();
   check_capacity(cap, s.size(), __func__);
-  if (!s.empty()) {
-    CRMKIT_CHECK_NOT_NULL(out_items);
-    CRMKIT_CHECK_NOT_NULL(out_scores);
-  }
+  if (!s.empty()) CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
   for (std::size_t i = 0; i < s.size(); ++i) {
     out_items[i] = s[i].item;
     out_scores[i] = s[i].score;
@@ -525,7 +480,7 @@ CRMKIT_API int crmkit_als_save(const crmkit_als* als, char* buf, size_t cap, siz
   CRMKIT_API_BEGIN();
   const auto& model = fitted(CRMKIT_NOT_NULL(als), __func__);
   const crmkit::interaction_matrix* history = als->history.n_rows > 0 ? &als->history : nullptr;
-  crmkit::capi::copy_out(crmkit::als_to_text(model, als->options, history), buf, cap, out_needed, __func__);
+  copy_out(crmkit::als_to_text(model, als->options, history), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -573,8 +528,7 @@ CRMKIT_API int crmkit_item_knn_recommend(const crmkit_item_knn* knn, size_t top_
                                          size_t cap) {
   CRMKIT_API_BEGIN();
   const auto& model = fitted(CRMKIT_NOT_NULL(knn), __func__);
-  CRMKIT_CHECK_NOT_NULL(out_items);
-  CRMKIT_CHECK_NOT_NULL(out_scores);
+  CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
   const auto t = crmkit::item_knn_recommend(model, knn->history, top_n, exclude_bought != 0, knn->options.n_threads);
   write_offers(t, out_items, out_scores, out_cold_start, cap, __func__);
   CRMKIT_API_END();
@@ -606,11 +560,7 @@ CRMKIT_API int crmkit_offers_rank_by_value(const int32_t* items, const double* s
   const auto per_item = item_value == nullptr ? std::span<const double>{} : std::span<const double>(item_value, n_items);
   const auto out = crmkit::rank_by_value(t, rows, per_item);
   check_capacity(cap, n, __func__);
-  if (n > 0) {
-    CRMKIT_CHECK_NOT_NULL(out_items);
-    CRMKIT_CHECK_NOT_NULL(out_scores);
-    CRMKIT_CHECK_NOT_NULL(out_values);
-  }
+  if (n > 0) CRMKIT_CHECK_NOT_NULL(out_items, out_scores, out_values);
   std::copy(out.item.begin(), out.item.end(), out_items);
   std::copy(out.score.begin(), out.score.end(), out_scores);
   std::copy(out.value.begin(), out.value.end(), out_values);
@@ -623,15 +573,14 @@ CRMKIT_API int crmkit_offers_add_columns(crmkit_table* table, const char* prefix
                                          const int32_t* cold_start, size_t top_n) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(table);
-  if (top_n == 0) throw error(errc::invalid_argument, fmt::format("{}: top_n is 0", __func__));
+  if (top_n == 0) fail(__func__, "top_n is 0");
   const std::size_t n = n_rows * top_n;
   auto strings = [&](const char* const* p, std::size_t count, const char* argument) {
     const auto in = array_arg(p, count, __func__, argument);
     std::vector<std::string> out;
     out.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
-      if (in[i] == nullptr)
-        throw error(errc::invalid_argument, fmt::format("{}: {}[{}] is NULL", __func__, argument, i));
+      if (in[i] == nullptr) fail(__func__, "{}[{}] is NULL", argument, i);
       out.emplace_back(in[i]);
     }
     return out;

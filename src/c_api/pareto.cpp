@@ -9,6 +9,8 @@
 #include "crmkit/c/pareto.h"
 #include "crmkit/pareto/pareto.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_pareto {
   crmkit::pareto_options options;
   std::optional<crmkit::pareto_result> result;
@@ -17,12 +19,9 @@ struct crmkit_pareto {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
 
 const crmkit::pareto_result& fitted_or_throw(const crmkit_pareto* p, const char* function) {
-  if (!p->result)
-    throw error(errc::not_fitted, fmt::format("{}: no analysis yet; call crmkit_pareto_fit() first", function));
+  if (!p->result) fail(errc::not_fitted, function, "no analysis yet; call crmkit_pareto_fit() first");
   return *p->result;
 }
 
@@ -39,7 +38,7 @@ double statistic_of(const crmkit::pareto_summary& s, int32_t statistic, const ch
     case CRMKIT_PARETO_C_COUNT: return static_cast<double>(s.abc_count[2]);
     default: break;
   }
-  throw error(errc::invalid_argument, fmt::format("{}: unknown statistic {}", function, statistic));
+  fail(function, "unknown statistic {}", statistic);
 }
 
 }  // namespace
@@ -66,32 +65,28 @@ CRMKIT_API int crmkit_pareto_fit(crmkit_pareto* pareto, const double* values, si
 
 CRMKIT_API int crmkit_pareto_summary(const crmkit_pareto* pareto, int32_t statistic, double* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(pareto, out);
   *out = statistic_of(fitted_or_throw(pareto, __func__), statistic, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_pareto_share_of_top(const crmkit_pareto* pareto, double p, double* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(pareto, out);
   *out = fitted_or_throw(pareto, __func__).share_of_top(p);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_pareto_customers_for_share(const crmkit_pareto* pareto, double target, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(pareto, out);
   *out = fitted_or_throw(pareto, __func__).customers_for_share(target);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_pareto_lorenz_size(const crmkit_pareto* pareto, int32_t sampled, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(pareto, out);
   const auto& r = fitted_or_throw(pareto, __func__);
   *out = sampled ? r.lorenz_sample_x.size() : r.lorenz_x.size();
   CRMKIT_API_END();
@@ -100,13 +95,11 @@ CRMKIT_API int crmkit_pareto_lorenz_size(const crmkit_pareto* pareto, int32_t sa
 CRMKIT_API int crmkit_pareto_lorenz(const crmkit_pareto* pareto, int32_t sampled, double* out_x, double* out_y,
                                     size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  CRMKIT_CHECK_NOT_NULL(out_x);
-  CRMKIT_CHECK_NOT_NULL(out_y);
+  CRMKIT_CHECK_NOT_NULL(pareto, out_x, out_y);
   const auto& r = fitted_or_throw(pareto, __func__);
   const auto& x = sampled ? r.lorenz_sample_x : r.lorenz_x;
   const auto& y = sampled ? r.lorenz_sample_y : r.lorenz_y;
-  crmkit::capi::check_capacity(n, x.size(), __func__, "n");
+  check_capacity(n, x.size(), __func__, "n");
   std::copy(x.begin(), x.end(), out_x);
   std::copy(y.begin(), y.end(), out_y);
   CRMKIT_API_END();
@@ -114,27 +107,23 @@ CRMKIT_API int crmkit_pareto_lorenz(const crmkit_pareto* pareto, int32_t sampled
 
 CRMKIT_API int crmkit_pareto_abc(const crmkit_pareto* pareto, int32_t within_group, int32_t* out, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(pareto, out);
   const auto& r = fitted_or_throw(pareto, __func__);
-  if (within_group && !pareto->grouped)
-    throw error(errc::invalid_argument, fmt::format("{}: within_group needs a fit with groups", __func__));
+  if (within_group && !pareto->grouped) fail(__func__, "within_group needs a fit with groups");
   const auto& abc = within_group ? pareto->grouped->abc : r.abc;
-  crmkit::capi::check_capacity(n, abc.size(), __func__, "n");
+  check_capacity(n, abc.size(), __func__, "n");
   for (std::size_t i = 0; i < abc.size(); ++i) out[i] = static_cast<int32_t>(abc[i]);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_pareto_group_summary(const crmkit_pareto* pareto, int32_t statistic, double* out, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(pareto, out);
   (void)fitted_or_throw(pareto, __func__);
-  if (!pareto->grouped)
-    throw error(errc::invalid_argument, fmt::format("{}: the last fit had no groups", __func__));
+  if (!pareto->grouped) fail(__func__, "the last fit had no groups");
   const auto& g = *pareto->grouped;
   if (statistic != CRMKIT_PARETO_VALUE_SHARE) (void)statistic_of(crmkit::pareto_summary{}, statistic, __func__);
-  crmkit::capi::check_capacity(n, g.groups.size(), __func__, "n");
+  check_capacity(n, g.groups.size(), __func__, "n");
   for (std::size_t i = 0; i < g.groups.size(); ++i)
     out[i] = statistic == CRMKIT_PARETO_VALUE_SHARE ? g.value_share[i] : statistic_of(g.groups[i], statistic, __func__);
   CRMKIT_API_END();
@@ -143,10 +132,7 @@ CRMKIT_API int crmkit_pareto_group_summary(const crmkit_pareto* pareto, int32_t 
 CRMKIT_API int crmkit_pareto_low_return(const crmkit_pareto* pareto, const double* recency_days, const double* values,
                                         size_t n, double min_recency_days, double max_value, int32_t* out_flags) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(pareto);
-  CRMKIT_CHECK_NOT_NULL(recency_days);
-  CRMKIT_CHECK_NOT_NULL(values);
-  CRMKIT_CHECK_NOT_NULL(out_flags);
+  CRMKIT_CHECK_NOT_NULL(pareto, recency_days, values, out_flags);
   crmkit::low_return_options o;
   o.min_recency_days = min_recency_days;
   o.max_value = max_value;

@@ -14,6 +14,8 @@
 #include "crmkit/planning/multi_day.hpp"
 #include "crmkit/planning/vrptw.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_vrp {
   crmkit::vrp_options options;
   crmkit::vrp_problem problem;
@@ -23,14 +25,11 @@ struct crmkit_vrp {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
 
 std::vector<double> copy_of(const double* p, std::size_t n) { return p == nullptr ? std::vector<double>{} : std::vector<double>(p, p + n); }
 
 const crmkit::vrp_result& solved_or_throw(const crmkit_vrp* v, const char* function) {
-  if (!v->result)
-    throw error(errc::not_fitted, fmt::format("{}: no plan yet; call crmkit_vrp_solve() first", function));
+  if (!v->result) fail(errc::not_fitted, function, "no plan yet; call crmkit_vrp_solve() first");
   return *v->result;
 }
 
@@ -45,13 +44,8 @@ CRMKIT_API int crmkit_vrp_set_customers(crmkit_vrp* vrp, size_t n, const double*
                                         const double* demand, const double* ready, const double* due,
                                         const double* service, const double* value, const int32_t* required) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(vrp);
-  CRMKIT_CHECK_NOT_NULL(demand);
-  CRMKIT_CHECK_NOT_NULL(ready);
-  CRMKIT_CHECK_NOT_NULL(due);
-  CRMKIT_CHECK_NOT_NULL(service);
-  if ((x == nullptr) != (y == nullptr))
-    throw error(errc::invalid_argument, fmt::format("{}: x and y must be both NULL or both given", __func__));
+  CRMKIT_CHECK_NOT_NULL(vrp, demand, ready, due, service);
+  if ((x == nullptr) != (y == nullptr)) fail(__func__, "x and y must be both NULL or both given");
   vrp->result.reset();
   crmkit::vrp_problem& p = vrp->problem;
   p.x = copy_of(x, n);
@@ -70,8 +64,7 @@ CRMKIT_API int crmkit_vrp_set_customers(crmkit_vrp* vrp, size_t n, const double*
 CRMKIT_API int crmkit_vrp_set_depots(crmkit_vrp* vrp, size_t n, const double* x, const double* y) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(vrp);
-  if ((x == nullptr) != (y == nullptr))
-    throw error(errc::invalid_argument, fmt::format("{}: x and y must be both NULL or both given", __func__));
+  if ((x == nullptr) != (y == nullptr)) fail(__func__, "x and y must be both NULL or both given");
   vrp->result.reset();
   // without coordinates (matrix metric) the depots still count: NaN placeholders
   vrp->problem.depot_x = x ? copy_of(x, n) : std::vector<double>(n, std::numeric_limits<double>::quiet_NaN());
@@ -82,12 +75,7 @@ CRMKIT_API int crmkit_vrp_set_depots(crmkit_vrp* vrp, size_t n, const double* x,
 CRMKIT_API int crmkit_vrp_set_vehicles(crmkit_vrp* vrp, size_t n, const double* capacity, const double* shift_start,
                                        const double* shift_end, const int32_t* start_depot, const int32_t* end_depot) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(vrp);
-  CRMKIT_CHECK_NOT_NULL(capacity);
-  CRMKIT_CHECK_NOT_NULL(shift_start);
-  CRMKIT_CHECK_NOT_NULL(shift_end);
-  CRMKIT_CHECK_NOT_NULL(start_depot);
-  CRMKIT_CHECK_NOT_NULL(end_depot);
+  CRMKIT_CHECK_NOT_NULL(vrp, capacity, shift_start, shift_end, start_depot, end_depot);
   vrp->result.reset();
   crmkit::vrp_problem& p = vrp->problem;
   p.capacity = copy_of(capacity, n);
@@ -101,8 +89,7 @@ CRMKIT_API int crmkit_vrp_set_vehicles(crmkit_vrp* vrp, size_t n, const double* 
 CRMKIT_API int crmkit_vrp_set_matrix(crmkit_vrp* vrp, size_t n_locations, const double* travel_time,
                                      const double* distance) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(vrp);
-  CRMKIT_CHECK_NOT_NULL(travel_time);
+  CRMKIT_CHECK_NOT_NULL(vrp, travel_time);
   vrp->result.reset();
   vrp->problem.travel_time = copy_of(travel_time, n_locations * n_locations);
   vrp->problem.distance = copy_of(distance, n_locations * n_locations);
@@ -122,8 +109,7 @@ CRMKIT_API int crmkit_vrp_solve(crmkit_vrp* vrp) {
 
 CRMKIT_API int crmkit_vrp_summary(const crmkit_vrp* vrp, int32_t statistic, double* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(vrp);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(vrp, out);
   const auto& r = solved_or_throw(vrp, __func__);
   switch (statistic) {
     case CRMKIT_VRP_N_ROUTES: *out = static_cast<double>(r.n_routes); break;
@@ -134,7 +120,7 @@ CRMKIT_API int crmkit_vrp_summary(const crmkit_vrp* vrp, int32_t statistic, doub
     case CRMKIT_VRP_ITERATIONS: *out = static_cast<double>(r.iterations); break;
     case CRMKIT_VRP_SECONDS: *out = r.seconds; break;
     case CRMKIT_VRP_TIME_LIMIT_REACHED: *out = r.time_limit_reached ? 1.0 : 0.0; break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown statistic {}", __func__, statistic));
+    default: fail(__func__, "unknown statistic {}", statistic);
   }
   CRMKIT_API_END();
 }
@@ -144,7 +130,7 @@ CRMKIT_API int crmkit_vrp_visits(const crmkit_vrp* vrp, int32_t* vehicle, int32_
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(vrp);
   const auto& r = solved_or_throw(vrp, __func__);
-  crmkit::capi::check_capacity(n, r.vehicle.size(), __func__, "n");
+  check_capacity(n, r.vehicle.size(), __func__, "n");
   if (vehicle != nullptr) std::copy(r.vehicle.begin(), r.vehicle.end(), vehicle);
   if (position != nullptr) std::copy(r.position.begin(), r.position.end(), position);
   if (arrival != nullptr) std::copy(r.arrival.begin(), r.arrival.end(), arrival);
@@ -159,7 +145,7 @@ CRMKIT_API int crmkit_vrp_routes(const crmkit_vrp* vrp, double* distance, double
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(vrp);
   const auto& r = solved_or_throw(vrp, __func__);
-  crmkit::capi::check_capacity(n, r.routes.size(), __func__, "n");
+  check_capacity(n, r.routes.size(), __func__, "n");
   if (distance != nullptr) std::copy(r.route_distance.begin(), r.route_distance.end(), distance);
   if (end_time != nullptr) std::copy(r.route_end.begin(), r.route_end.end(), end_time);
   if (load != nullptr) std::copy(r.route_load.begin(), r.route_load.end(), load);
@@ -185,19 +171,9 @@ CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, con
                                      int32_t* out_unclaimed_customer, int64_t* out_unclaimed_start,
                                      int64_t* out_unclaimed_end, size_t cap, size_t* out_n_unclaimed) {
   CRMKIT_API_BEGIN();
-  if (n_fixes > 0) {
-    CRMKIT_CHECK_NOT_NULL(time);
-    CRMKIT_CHECK_NOT_NULL(lon);
-    CRMKIT_CHECK_NOT_NULL(lat);
-  }
-  if (n_customers > 0) {
-    CRMKIT_CHECK_NOT_NULL(customer_lon);
-    CRMKIT_CHECK_NOT_NULL(customer_lat);
-  }
-  if (n_claims > 0) {
-    CRMKIT_CHECK_NOT_NULL(claim_customer);
-    CRMKIT_CHECK_NOT_NULL(claim_time);
-  }
+  if (n_fixes > 0) CRMKIT_CHECK_NOT_NULL(time, lon, lat);
+  if (n_customers > 0) CRMKIT_CHECK_NOT_NULL(customer_lon, customer_lat);
+  if (n_claims > 0) CRMKIT_CHECK_NOT_NULL(claim_customer, claim_time);
   crmkit::checkin_options o;
   o.radius_m = radius_m;
   o.min_dwell_s = min_dwell_s;
@@ -213,13 +189,11 @@ CRMKIT_API int crmkit_checkin_verify(const int64_t* time, const double* lon, con
     if (out_dwell_s != nullptr) out_dwell_s[k] = r.dwell_s[k];
     if (out_nearest_m != nullptr) out_nearest_m[k] = r.nearest_m[k];
   }
-  if (out_n_unclaimed != nullptr) *out_n_unclaimed = r.unclaimed.size();
-  crmkit::capi::check_capacity(cap, r.unclaimed.size(), __func__, "cap");
-  for (std::size_t k = 0; k < r.unclaimed.size(); ++k) {
-    if (out_unclaimed_customer != nullptr) out_unclaimed_customer[k] = r.unclaimed[k].customer;
-    if (out_unclaimed_start != nullptr) out_unclaimed_start[k] = r.unclaimed[k].start;
-    if (out_unclaimed_end != nullptr) out_unclaimed_end[k] = r.unclaimed[k].end;
-  }
+  put(out_n_unclaimed, r.unclaimed.size());
+  check_capacity(cap, r.unclaimed.size(), __func__, "cap");
+  CRMKIT_COPY_FIELD(out_unclaimed_customer, r.unclaimed, customer);
+  CRMKIT_COPY_FIELD(out_unclaimed_start, r.unclaimed, start);
+  CRMKIT_COPY_FIELD(out_unclaimed_end, r.unclaimed, end);
   CRMKIT_API_END();
 }
 
@@ -232,8 +206,7 @@ CRMKIT_API int crmkit_vrp_set_limits(crmkit_vrp* vrp, size_t n, const double* br
   CRMKIT_CHECK_NOT_NULL(vrp);
   const int given = (break_earliest != nullptr) + (break_latest != nullptr) + (break_duration != nullptr);
   if (given != 0 && given != 3)
-    throw error(errc::invalid_argument,
-                fmt::format("{}: break_earliest, break_latest and break_duration must be all NULL or all given", __func__));
+    fail(__func__, "break_earliest, break_latest and break_duration must be all NULL or all given");
   vrp->result.reset();
   crmkit::vrp_problem& p = vrp->problem;
   p.break_earliest = copy_of(break_earliest, n);
@@ -249,7 +222,7 @@ CRMKIT_API int crmkit_vrp_schedule(const crmkit_vrp* vrp, double* depart, double
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(vrp);
   const auto& r = solved_or_throw(vrp, __func__);
-  crmkit::capi::check_capacity(n, r.routes.size(), __func__, "n");
+  check_capacity(n, r.routes.size(), __func__, "n");
   if (depart != nullptr) std::copy(r.route_depart.begin(), r.route_depart.end(), depart);
   if (duration != nullptr) std::copy(r.route_duration.begin(), r.route_duration.end(), duration);
   if (break_start != nullptr) std::copy(r.break_start.begin(), r.break_start.end(), break_start);
@@ -274,9 +247,7 @@ CRMKIT_API int crmkit_vrp_solve_days(crmkit_vrp* vrp, int32_t n_days, const int3
   if (allowed_days != nullptr)
     for (std::size_t c = 0; c < n; ++c) {
       if (allowed_days[c] < 0)
-        throw error(errc::invalid_argument,
-                    fmt::format("{}: customer {}: allowed_days is {}, not a mask of days 0..62", __func__, c,
-                                allowed_days[c]));
+        fail(__func__, "customer {}: allowed_days is {}, not a mask of days 0..62", c, allowed_days[c]);
       m.allowed_days.push_back(static_cast<std::uint64_t>(allowed_days[c]));
     }
   auto r = crmkit::solve_multi_day(m, vrp->options);
@@ -290,8 +261,8 @@ CRMKIT_API int crmkit_vrp_day_vehicles(const crmkit_vrp* vrp, int32_t* day, int3
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(vrp);
   (void)solved_or_throw(vrp, __func__);
-  if (out_n != nullptr) *out_n = vrp->vehicle_day.size();
-  crmkit::capi::check_capacity(n, vrp->vehicle_day.size(), __func__, "n");
+  put(out_n, vrp->vehicle_day.size());
+  check_capacity(n, vrp->vehicle_day.size(), __func__, "n");
   if (day != nullptr) std::copy(vrp->vehicle_day.begin(), vrp->vehicle_day.end(), day);
   if (rep != nullptr) std::copy(vrp->vehicle_rep.begin(), vrp->vehicle_rep.end(), rep);
   CRMKIT_API_END();
@@ -306,34 +277,24 @@ CRMKIT_API int crmkit_due_list_with_rules(const crmkit_table* table, int64_t as_
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(table);
-  if (n_rules > 0) {
-    CRMKIT_CHECK_NOT_NULL(class_levels);
-    CRMKIT_CHECK_NOT_NULL(interval_days);
-  }
-  if (n_priority_rules > 0) {
-    CRMKIT_CHECK_NOT_NULL(rule_conditions);
-    CRMKIT_CHECK_NOT_NULL(rule_weights);
-  }
+  if (n_rules > 0) CRMKIT_CHECK_NOT_NULL(class_levels, interval_days);
+  if (n_priority_rules > 0) CRMKIT_CHECK_NOT_NULL(rule_conditions, rule_weights);
   crmkit::due_list_options o;
   if (priority_column != nullptr) o.priority_column = priority_column;
   for (std::size_t k = 0; k < n_priority_rules; ++k) {
-    if (rule_conditions[k] == nullptr)
-      throw error(errc::invalid_argument, fmt::format("{}: rule_conditions[{}] is NULL", __func__, k));
+    if (rule_conditions[k] == nullptr) fail(__func__, "rule_conditions[{}] is NULL", k);
     o.priority_rules.emplace_back(rule_conditions[k], rule_weights[k]);
   }
   if (class_column != nullptr) o.class_column = class_column;
   for (std::size_t k = 0; k < n_rules; ++k) {
-    if (class_levels[k] == nullptr)
-      throw error(errc::invalid_argument, fmt::format("{}: class_levels[{}] is NULL", __func__, k));
+    if (class_levels[k] == nullptr) fail(__func__, "class_levels[{}] is NULL", k);
     o.cadence.emplace_back(class_levels[k], interval_days[k]);
   }
   o.default_interval_days = default_interval_days;
   if (last_visit_column != nullptr) o.last_visit_column = last_visit_column;
   if (rep_column != nullptr) o.rep_column = rep_column;
   o.horizon_days = horizon_days;
-  auto result = std::make_unique<crmkit_table>();
-  result->table = crmkit::due_list(table->table, as_of, o);
-  *out = result.release();
+  *out = new_table(crmkit::due_list(table->table, as_of, o));
   CRMKIT_API_END();
 }
 
@@ -342,8 +303,7 @@ CRMKIT_API int crmkit_vrp_cost_to_serve(const crmkit_vrp* vrp, const crmkit_tabl
                                         crmkit_table** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(vrp);
-  CRMKIT_CHECK_NOT_NULL(table);
+  CRMKIT_CHECK_NOT_NULL(vrp, table);
   const auto& plan = solved_or_throw(vrp, __func__);
   // the plan's vehicles: the reps, or the (day, rep) pairs of crmkit_vrp_solve_days
   crmkit::vrp_problem p = vrp->problem;
@@ -369,9 +329,7 @@ CRMKIT_API int crmkit_vrp_cost_to_serve(const crmkit_vrp* vrp, const crmkit_tabl
   c.periods = periods;
   c.cost_per_time = cost_per_time;
   c.cost_per_distance = cost_per_distance;
-  auto result = std::make_unique<crmkit_table>();
-  result->table = crmkit::cost_to_serve(table->table, p, vrp->options, plan, c);
-  *out = result.release();
+  *out = new_table(crmkit::cost_to_serve(table->table, p, vrp->options, plan, c));
   CRMKIT_API_END();
 }
 

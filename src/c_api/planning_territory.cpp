@@ -13,6 +13,8 @@
 #include "crmkit/planning/hot_spots.hpp"
 #include "crmkit/planning/territory_balance.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_balance {
   crmkit::territory_balance_options options;
   crmkit::territory_reps reps;
@@ -26,12 +28,10 @@ struct crmkit_hot_spots {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
 
 template <class Handle>
 const auto& last_or_throw(const std::optional<Handle>& v, const char* function, const char* call) {
-  if (!v) throw error(errc::not_fitted, fmt::format("{}: no result yet; call {}() first", function, call));
+  if (!v) fail(errc::not_fitted, function, "no result yet; call {}() first", call);
   return *v;
 }
 
@@ -46,15 +46,11 @@ CRMKIT_API int crmkit_balance_set_reps(crmkit_balance* balance, size_t n, const 
                                        const double* home_lon, const double* home_lat, const double* capacity) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(balance);
-  if (n > 0) {
-    CRMKIT_CHECK_NOT_NULL(names);
-    CRMKIT_CHECK_NOT_NULL(home_lon);
-    CRMKIT_CHECK_NOT_NULL(home_lat);
-  }
+  if (n > 0) CRMKIT_CHECK_NOT_NULL(names, home_lon, home_lat);
   balance->result.reset();
   crmkit::territory_reps r;
   for (std::size_t k = 0; k < n; ++k) {
-    if (names[k] == nullptr) throw error(errc::invalid_argument, fmt::format("{}: names[{}] is NULL", __func__, k));
+    if (names[k] == nullptr) fail(__func__, "names[{}] is NULL", k);
     r.names.emplace_back(names[k]);
   }
   r.home_lon.assign(home_lon, home_lon + n);
@@ -70,8 +66,7 @@ CRMKIT_API int crmkit_balance_run(crmkit_balance* balance, const crmkit_table* c
                                   crmkit_table** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(balance);
-  CRMKIT_CHECK_NOT_NULL(customers);
+  CRMKIT_CHECK_NOT_NULL(balance, customers);
   balance->result.reset();
   crmkit::territory_columns c;
   if (value_column != nullptr) c.value = value_column;
@@ -91,8 +86,7 @@ CRMKIT_API int crmkit_balance_run(crmkit_balance* balance, const crmkit_table* c
 
 CRMKIT_API int crmkit_balance_summary(const crmkit_balance* balance, int32_t statistic, double* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(balance);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(balance, out);
   const auto& r = last_or_throw(balance->result, __func__, "crmkit_balance_run");
   switch (statistic) {
     case CRMKIT_BALANCE_N_MOVED: *out = static_cast<double>(r.n_moved); break;
@@ -108,19 +102,18 @@ CRMKIT_API int crmkit_balance_summary(const crmkit_balance* balance, int32_t sta
     case CRMKIT_BALANCE_OBJECTIVE_BEFORE: *out = r.objective_before; break;
     case CRMKIT_BALANCE_OBJECTIVE_AFTER: *out = r.objective_after; break;
     case CRMKIT_BALANCE_PASSES: *out = static_cast<double>(r.passes); break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown statistic {}", __func__, statistic));
+    default: fail(__func__, "unknown statistic {}", statistic);
   }
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_balance_rep_column(const crmkit_balance* balance, int32_t column, double* out, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(balance);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(balance, out);
   const auto& r = last_or_throw(balance->result, __func__, "crmkit_balance_run");
   if (column < CRMKIT_BALANCE_REP_CUSTOMERS_BEFORE || column > CRMKIT_BALANCE_REP_FRAGMENTS_AFTER)
-    throw error(errc::invalid_argument, fmt::format("{}: unknown report column {}", __func__, column));
-  crmkit::capi::check_capacity(n, r.reps.size(), __func__, "n");
+    fail(__func__, "unknown report column {}", column);
+  check_capacity(n, r.reps.size(), __func__, "n");
   for (std::size_t k = 0; k < r.reps.size(); ++k) {
     const auto& x = r.reps[k];
     double v = 0;
@@ -162,16 +155,8 @@ CRMKIT_API int crmkit_hot_spots_compute(crmkit_hot_spots* hot_spots, const doubl
                                         size_t n_potential) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(hot_spots);
-  if (n > 0) {
-    CRMKIT_CHECK_NOT_NULL(lon);
-    CRMKIT_CHECK_NOT_NULL(lat);
-    CRMKIT_CHECK_NOT_NULL(value);
-  }
-  if (n_potential > 0) {
-    CRMKIT_CHECK_NOT_NULL(potential_lon);
-    CRMKIT_CHECK_NOT_NULL(potential_lat);
-    CRMKIT_CHECK_NOT_NULL(potential_weight);
-  }
+  if (n > 0) CRMKIT_CHECK_NOT_NULL(lon, lat, value);
+  if (n_potential > 0) CRMKIT_CHECK_NOT_NULL(potential_lon, potential_lat, potential_weight);
   hot_spots->map.reset();
   hot_spots->map = crmkit::hot_spots(
       std::span<const double>(lon, n), std::span<const double>(lat, n), std::span<const double>(value, n),
@@ -186,20 +171,14 @@ CRMKIT_API int crmkit_hot_spots_grid(const crmkit_hot_spots* hot_spots, size_t* 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(hot_spots);
   const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
-  if (out_n_cells != nullptr) *out_n_cells = m.size();
-  if (out_n_lon != nullptr) *out_n_lon = m.n_lon;
-  if (out_n_lat != nullptr) *out_n_lat = m.n_lat;
-  if (out_min_lon != nullptr) *out_min_lon = m.min_lon;
-  if (out_min_lat != nullptr) *out_min_lat = m.min_lat;
-  if (out_cell_lon != nullptr) *out_cell_lon = m.cell_lon;
-  if (out_cell_lat != nullptr) *out_cell_lat = m.cell_lat;
+  put(out_n_cells, m.size(), out_n_lon, m.n_lon, out_n_lat, m.n_lat, out_min_lon, m.min_lon, out_min_lat, m.min_lat,
+      out_cell_lon, m.cell_lon, out_cell_lat, m.cell_lat);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_hot_spots_summary(const crmkit_hot_spots* hot_spots, int32_t statistic, double* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(hot_spots);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(hot_spots, out);
   const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
   switch (statistic) {
     case CRMKIT_HOT_SPOTS_N_HOT: *out = static_cast<double>(m.n_hot); break;
@@ -209,7 +188,7 @@ CRMKIT_API int crmkit_hot_spots_summary(const crmkit_hot_spots* hot_spots, int32
     case CRMKIT_HOT_SPOTS_SD: *out = m.sd; break;
     case CRMKIT_HOT_SPOTS_P_CUT: *out = m.p_cut; break;
     case CRMKIT_HOT_SPOTS_OVERALL_PENETRATION: *out = m.overall_penetration; break;
-    default: throw error(errc::invalid_argument, fmt::format("{}: unknown statistic {}", __func__, statistic));
+    default: fail(__func__, "unknown statistic {}", statistic);
   }
   CRMKIT_API_END();
 }
@@ -221,7 +200,7 @@ CRMKIT_API int crmkit_hot_spots_cells(const crmkit_hot_spots* hot_spots, double*
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(hot_spots);
   const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
-  crmkit::capi::check_capacity(n, m.size(), __func__, "n");
+  check_capacity(n, m.size(), __func__, "n");
   for (std::size_t c = 0; c < m.size(); ++c) {
     if (centre_lon != nullptr) centre_lon[c] = m.lon(c);
     if (centre_lat != nullptr) centre_lat[c] = m.lat(c);
@@ -242,15 +221,13 @@ CRMKIT_API int crmkit_hot_spots_names(const crmkit_hot_spots* hot_spots, char* o
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(hot_spots);
   const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
-  if (slot == 0) throw error(errc::invalid_argument, fmt::format("{}: slot is 0", __func__));
-  crmkit::capi::check_capacity(cap, m.size() * slot, __func__, "cap");
+  if (slot == 0) fail(__func__, "slot is 0");
+  check_capacity(cap, m.size() * slot, __func__, "cap");
   if (m.size() > 0) CRMKIT_CHECK_NOT_NULL(out);
   for (std::size_t c = 0; c < m.size(); ++c) {
     const std::string name = m.name(c);
     if (name.size() + 1 > slot)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: the name of cell {} ('{}') needs {} bytes, slot is {}", __func__, c, name,
-                              name.size() + 1, slot));
+      fail(__func__, "the name of cell {} ('{}') needs {} bytes, slot is {}", c, name, name.size() + 1, slot);
     std::memcpy(out + c * slot, name.c_str(), name.size() + 1);
   }
   CRMKIT_API_END();

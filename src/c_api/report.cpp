@@ -8,6 +8,8 @@
 #include "crmkit/report/chart_data.hpp"
 #include "crmkit/report/html_report.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_report {
   crmkit::report_data data;
   std::string source;  // the path the dataset was read from ("" without a reader)
@@ -34,7 +36,7 @@ CRMKIT_API int crmkit_report_create(const crmkit_dataset* dataset, int64_t as_of
   CRMKIT_CHECK_NOT_NULL(dataset);
   auto report = std::make_unique<crmkit_report>();
   const crmkit::ingest_report* ingest = dataset->ingest ? &*dataset->ingest : nullptr;
-  report->data = crmkit::build_report(dataset->data, as_of, config ? config->config : crmkit::score_config{}, ingest);
+  report->data = crmkit::build_report(dataset->data, as_of, config_of(config), ingest);
   if (ingest) report->source = ingest->source;
   *out = report.release();
   CRMKIT_API_END();
@@ -44,8 +46,7 @@ CRMKIT_API void crmkit_report_free(crmkit_report* report) { delete report; }
 
 CRMKIT_API int crmkit_report_n_charts(const crmkit_report* report, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(report);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(report, out);
   *out = report->data.charts.size();
   CRMKIT_API_END();
 }
@@ -54,7 +55,7 @@ CRMKIT_API int crmkit_report_chart_name(const crmkit_report* report, size_t i, c
                                         size_t* out_needed) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(report);
-  crmkit::capi::copy_out(chart_at(*report, i, __func__).name, buf, cap, out_needed, __func__);
+  copy_out(chart_at(*report, i, __func__).name, buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -62,7 +63,7 @@ CRMKIT_API int crmkit_report_chart_json(const crmkit_report* report, size_t i, c
                                         size_t* out_needed) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(report);
-  crmkit::capi::copy_out(crmkit::to_json(chart_at(*report, i, __func__)), buf, cap, out_needed, __func__);
+  copy_out(crmkit::to_json(chart_at(*report, i, __func__)), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -70,7 +71,7 @@ CRMKIT_API int crmkit_report_chart_csv(const crmkit_report* report, size_t i, ch
                                        size_t* out_needed) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(report);
-  crmkit::capi::copy_out(crmkit::to_csv(chart_at(*report, i, __func__)), buf, cap, out_needed, __func__);
+  copy_out(crmkit::to_csv(chart_at(*report, i, __func__)), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -85,15 +86,14 @@ CRMKIT_API int crmkit_report_chart_data_json(const crmkit_report* report, char* 
     text += chart;
   }
   text += "]}";
-  crmkit::capi::copy_out(text, buf, cap, out_needed, __func__);
+  copy_out(text, buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_report_write(const crmkit_report* report, const char* dir, const char* title,
                                    const char* source) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(report);
-  CRMKIT_CHECK_NOT_NULL(dir);
+  CRMKIT_CHECK_NOT_NULL(report, dir);
   if (*dir == '\0')
     throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: argument 'dir' is empty", __func__));
   crmkit::html_report_options options;

@@ -1,6 +1,5 @@
 // crmkit/c/churn.h, retention part: the crmkit_retention handle over
 // crmkit::retention_model (crmkit/churn/retention.hpp). Every body is one C++ call.
-#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -9,6 +8,8 @@
 #include "crmkit/c/churn.h"
 #include "crmkit/churn/retention.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_retention {
   crmkit::retention_options options;
   crmkit::retention_model model;
@@ -16,15 +17,10 @@ struct crmkit_retention {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
-using crmkit::capi::check_count;
-using crmkit::capi::optional_arg;
-using crmkit::capi::span_of;
 
 const crmkit::fit_report& report_of(const crmkit_retention& m, const char* function) {
   const auto* r = m.model.report();
-  if (r == nullptr) throw error(errc::not_fitted, fmt::format("{}: the model was not fitted", function));
+  if (r == nullptr) fail(errc::not_fitted, function, "the model was not fitted");
   return *r;
 }
 
@@ -77,7 +73,7 @@ CRMKIT_API int crmkit_retention_params(const crmkit_retention* model, double* ou
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(out);
   const auto p = CRMKIT_NOT_NULL(model)->model.params();
-  crmkit::capi::check_capacity(cap, p.size(), __func__);
+  check_capacity(cap, p.size(), __func__);
   std::copy(p.begin(), p.end(), out);
   CRMKIT_API_END();
 }
@@ -87,47 +83,17 @@ CRMKIT_API int crmkit_retention_standard_errors(const crmkit_retention* model, d
   CRMKIT_CHECK_NOT_NULL(out);
   const auto& report = report_of(*CRMKIT_NOT_NULL(model), __func__);
   const std::size_t k = model->model.param_names().size();
-  crmkit::capi::check_capacity(cap, k, __func__);
-  for (std::size_t i = 0; i < k; ++i)
-    out[i] = i < report.standard_errors.size() ? report.standard_errors[i] : std::numeric_limits<double>::quiet_NaN();
+  check_capacity(cap, k, __func__);
+  write_standard_errors(report, k, out);
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_retention_fit_report(const crmkit_retention* model, std::int32_t* out_status,
-                                           std::int32_t* out_iterations, double* out_objective,
-                                           double* out_gradient_norm) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::write_fit_report(report_of(*CRMKIT_NOT_NULL(model), __func__), out_status, out_iterations,
-                                 out_objective, out_gradient_norm);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_fit_message(const crmkit_retention* model, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::write_fit_message(report_of(*CRMKIT_NOT_NULL(model), __func__), buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_fit_diagnostics(const crmkit_retention* model, double* out_hessian_condition,
-                                                std::int32_t* out_n_starts, std::int32_t* out_best_start,
-                                                std::int32_t* out_fallback_used) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::write_fit_diagnostics(report_of(*CRMKIT_NOT_NULL(model), __func__), out_hessian_condition, out_n_starts,
-                                      out_best_start, out_fallback_used);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_fit_standard_errors_note(const crmkit_retention* model, char* buf, size_t cap,
-                                                         size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  crmkit::capi::copy_out(report_of(*CRMKIT_NOT_NULL(model), __func__).standard_errors_note, buf, cap, out_needed,
-                         __func__);
-  CRMKIT_API_END();
-}
+CRMKIT_C_FIT_REPORT(crmkit_retention, model, report_of(*CRMKIT_NOT_NULL(model), __func__))
+CRMKIT_C_FIT_DIAGNOSTICS(crmkit_retention, model, report_of(*CRMKIT_NOT_NULL(model), __func__))
 
 CRMKIT_API int crmkit_retention_save(const crmkit_retention* model, char* buf, size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  crmkit::capi::copy_out(CRMKIT_NOT_NULL(model)->model.to_text(), buf, cap, out_needed, __func__);
+  copy_out(CRMKIT_NOT_NULL(model)->model.to_text(), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 

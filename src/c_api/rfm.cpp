@@ -10,6 +10,8 @@
 #include "crmkit/segmentation/rfm.hpp"
 #include "crmkit/segmentation/rfm_segments.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_rfm {
   crmkit::rfm_options options;
   crmkit::rfm_preset preset = crmkit::rfm_preset::grid11;
@@ -26,25 +28,21 @@ struct crmkit_rfm {
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
 
 const crmkit_rfm::results& fitted_or_throw(const crmkit_rfm* rfm, const char* function) {
-  if (!rfm->fitted)
-    throw error(errc::not_fitted, fmt::format("{}: no results yet; call crmkit_rfm_compute() first", function));
+  if (!rfm->fitted) fail(errc::not_fitted, function, "no results yet; call crmkit_rfm_compute() first");
   return *rfm->fitted;
 }
 
 template <class T>
 void copy_column(const std::vector<T>& values, T* out, std::size_t n, const char* function) {
   if (n < values.size())
-    throw error(errc::buffer_too_small,
-                fmt::format("{}: argument 'n' is {}, the table has {} rows", function, n, values.size()));
+    fail(errc::buffer_too_small, function, "argument 'n' is {}, the table has {} rows", n, values.size());
   std::copy(values.begin(), values.end(), out);
 }
 
 [[noreturn]] void unknown(const char* function, const char* what, std::int64_t value) {
-  throw error(errc::invalid_argument, fmt::format("{}: unknown {} {}", function, what, value));
+  fail(function, "unknown {} {}", what, value);
 }
 
 }  // namespace
@@ -61,8 +59,7 @@ CRMKIT_API int crmkit_rfm_set_int(crmkit_rfm* rfm, int32_t key, int64_t value) {
     crmkit::set_option(rfm->options, key, value, __func__);
   } else {  // a setting of the handle's segment map, not of rfm_options
     if (value < CRMKIT_RFM_PRESET_GRID11 || value > CRMKIT_RFM_PRESET_RF_GRID)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: CRMKIT_RFM_SEGMENT_PRESET = {} is not one of CRMKIT_RFM_PRESET_*", __func__, value));
+      fail(__func__, "CRMKIT_RFM_SEGMENT_PRESET = {} is not one of CRMKIT_RFM_PRESET_*", value);
     rfm->preset = static_cast<crmkit::rfm_preset>(value);
   }
   CRMKIT_API_END();
@@ -78,12 +75,9 @@ CRMKIT_API int crmkit_rfm_get_int(const crmkit_rfm* rfm, int32_t key, int64_t* o
 
 CRMKIT_API int crmkit_rfm_add_segment_rule(crmkit_rfm* rfm, const char* name, const double* bounds, size_t n_bounds) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(rfm);
-  CRMKIT_CHECK_NOT_NULL(name);
-  CRMKIT_CHECK_NOT_NULL(bounds);
-  if (*name == '\0') throw error(errc::invalid_argument, fmt::format("{}: argument 'name' is empty", __func__));
-  if (n_bounds != 8)
-    throw error(errc::invalid_argument, fmt::format("{}: argument 'n_bounds' is {}, it must be 8", __func__, n_bounds));
+  CRMKIT_CHECK_NOT_NULL(rfm, name, bounds);
+  if (*name == '\0') fail(__func__, "argument 'name' is empty");
+  if (n_bounds != 8) fail(__func__, "argument 'n_bounds' is {}, it must be 8", n_bounds);
   for (std::size_t i = 0; i < 8; i += 2)
     if (std::isnan(bounds[i]) || std::isnan(bounds[i + 1]) || bounds[i] > bounds[i + 1])
       throw error(errc::invalid_argument, fmt::format("{}: rule '{}': bounds[{}] = {} and bounds[{}] = {} do not form "
@@ -113,9 +107,8 @@ CRMKIT_API int crmkit_rfm_clear_segment_rules(crmkit_rfm* rfm) {
 
 CRMKIT_API int crmkit_rfm_set_other_name(crmkit_rfm* rfm, const char* name) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(rfm);
-  CRMKIT_CHECK_NOT_NULL(name);
-  if (*name == '\0') throw error(errc::invalid_argument, fmt::format("{}: argument 'name' is empty", __func__));
+  CRMKIT_CHECK_NOT_NULL(rfm, name);
+  if (*name == '\0') fail(__func__, "argument 'name' is empty");
   rfm->other = name;
   CRMKIT_API_END();
 }
@@ -148,16 +141,14 @@ CRMKIT_API int crmkit_rfm_compute(crmkit_rfm* rfm, const crmkit_dataset* dataset
 
 CRMKIT_API int crmkit_rfm_size(const crmkit_rfm* rfm, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(rfm);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(rfm, out);
   *out = fitted_or_throw(rfm, __func__).table.size();
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_rfm_column_double(const crmkit_rfm* rfm, int32_t column, double* out, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(rfm);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(rfm, out);
   const auto& t = fitted_or_throw(rfm, __func__).table;
   const std::vector<double>* values = nullptr;
   switch (column) {
@@ -176,8 +167,7 @@ CRMKIT_API int crmkit_rfm_column_double(const crmkit_rfm* rfm, int32_t column, d
 
 CRMKIT_API int crmkit_rfm_column_int64(const crmkit_rfm* rfm, int32_t column, int64_t* out, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(rfm);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(rfm, out);
   const auto& t = fitted_or_throw(rfm, __func__).table;
   if (column == CRMKIT_RFM_FIRST_PURCHASE)
     copy_column(t.first_purchase, out, n, __func__);
@@ -190,8 +180,7 @@ CRMKIT_API int crmkit_rfm_column_int64(const crmkit_rfm* rfm, int32_t column, in
 
 CRMKIT_API int crmkit_rfm_column_int32(const crmkit_rfm* rfm, int32_t column, int32_t* out, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(rfm);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(rfm, out);
   const auto& r = fitted_or_throw(rfm, __func__);
   const std::vector<std::int32_t>* values = nullptr;
   switch (column) {
@@ -208,8 +197,7 @@ CRMKIT_API int crmkit_rfm_column_int32(const crmkit_rfm* rfm, int32_t column, in
 
 CRMKIT_API int crmkit_rfm_segment_count(const crmkit_rfm* rfm, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(rfm);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(rfm, out);
   *out = fitted_or_throw(rfm, __func__).segments.names.size();
   CRMKIT_API_END();
 }
@@ -217,26 +205,21 @@ CRMKIT_API int crmkit_rfm_segment_count(const crmkit_rfm* rfm, size_t* out) {
 CRMKIT_API int crmkit_rfm_segment_name(const crmkit_rfm* rfm, size_t index, char* buf, size_t cap,
                                        size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(rfm);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
+  CRMKIT_CHECK_NOT_NULL(rfm, out_needed);
   const auto& names = fitted_or_throw(rfm, __func__).segments.names;
-  if (index >= names.size())
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'index' is {}, outside [0, {})", __func__, index, names.size()));
-  crmkit::capi::copy_out(names[index], buf, cap, out_needed, __func__);
+  if (index >= names.size()) fail(__func__, "argument 'index' is {}, outside [0, {})", index, names.size());
+  copy_out(names[index], buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_rfm_segment_summary(const crmkit_rfm* rfm, int32_t statistic, double* out, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(rfm);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(rfm, out);
   const auto& rows = fitted_or_throw(rfm, __func__).summary;
   if (statistic < CRMKIT_RFM_SEG_CUSTOMERS || statistic > CRMKIT_RFM_SEG_MEAN_M)
     unknown(__func__, "statistic", statistic);
   if (n < rows.size())
-    throw error(errc::buffer_too_small,
-                fmt::format("{}: argument 'n' is {}, there are {} segments", __func__, n, rows.size()));
+    fail(errc::buffer_too_small, __func__, "argument 'n' is {}, there are {} segments", n, rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
     double v = 0.0;

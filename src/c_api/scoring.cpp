@@ -11,6 +11,8 @@
 #include "crmkit/scoring/score_config.hpp"
 #include "crmkit/scoring/score_customers.hpp"
 
+using namespace crmkit::capi;
+
 namespace {
 
 // The report as a JSON object (the one piece of formatting the C layer does: C has no
@@ -47,7 +49,7 @@ extern "C" {
 CRMKIT_API int crmkit_score_config_parse(const char* text, size_t len, crmkit_score_config** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  if (text == nullptr && len > 0) crmkit::capi::throw_null(__func__, "text");
+  if (text == nullptr && len > 0) throw_null(__func__, "text");
   auto config = std::make_unique<crmkit_score_config>();
   config->config = crmkit::parse_score_config(std::string_view(text == nullptr ? "" : text, len));
   *out = config.release();
@@ -62,10 +64,8 @@ CRMKIT_API int crmkit_score_customers(const crmkit_dataset* dataset, int64_t as_
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
   crmkit::score_report report;
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::score_customers(dataset->data, as_of, config ? config->config : crmkit::score_config{}, &report);
-  table->report_json = crmkit::capi::score_report_json(report);
-  *out = table.release();
+  auto table = crmkit::score_customers(dataset->data, as_of, config_of(config), &report);
+  *out = new_table(std::move(table), score_report_json(report));
   CRMKIT_API_END();
 }
 

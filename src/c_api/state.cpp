@@ -16,14 +16,14 @@
 #include "crmkit/state/state_csv.hpp"
 #include "crmkit/state/state_scoring.hpp"
 
+using namespace crmkit::capi;
+
 struct crmkit_state {
   crmkit::customer_state state;
 };
 
 namespace {
 
-using crmkit::errc;
-using crmkit::error;
 
 // The batch of crmkit_state_append, every row checked before anything is added.
 std::vector<crmkit::state_transaction> read_batch(const int32_t* customer, const char* ids, const size_t* offsets,
@@ -31,31 +31,28 @@ std::vector<crmkit::state_transaction> read_batch(const int32_t* customer, const
                                                   const char* function) {
   std::vector<crmkit::state_transaction> batch;
   if (n == 0) return batch;
-  if (customer == nullptr) crmkit::capi::throw_null(function, "customer");
-  if (time == nullptr) crmkit::capi::throw_null(function, "time");
-  if (amount == nullptr) crmkit::capi::throw_null(function, "amount");
-  if (offsets == nullptr) crmkit::capi::throw_null(function, "offsets");
-  if (ids == nullptr && offsets[n_ids] > 0) crmkit::capi::throw_null(function, "ids");
-  if (offsets[0] != 0) throw error(errc::invalid_argument, fmt::format("{}: offsets[0] is {}, not 0", function, offsets[0]));
+  if (customer == nullptr) throw_null(function, "customer");
+  if (time == nullptr) throw_null(function, "time");
+  if (amount == nullptr) throw_null(function, "amount");
+  if (offsets == nullptr) throw_null(function, "offsets");
+  if (ids == nullptr && offsets[n_ids] > 0) throw_null(function, "ids");
+  if (offsets[0] != 0) fail(function, "offsets[0] is {}, not 0", offsets[0]);
   for (size_t k = 0; k < n_ids; ++k)
     if (offsets[k + 1] < offsets[k])
-      throw error(errc::invalid_argument, fmt::format("{}: offsets[{}] = {} < offsets[{}] = {}", function, k + 1,
-                                                      offsets[k + 1], k, offsets[k]));
+      fail(function, "offsets[{}] = {} < offsets[{}] = {}", k + 1, offsets[k + 1], k, offsets[k]);
   batch.reserve(n);
   constexpr std::int64_t lo_day = std::numeric_limits<std::int32_t>::min();
   constexpr std::int64_t hi_day = std::numeric_limits<std::int32_t>::max();
   for (size_t i = 0; i < n; ++i) {
     const int32_t c = customer[i];
     if (c < 0 || static_cast<size_t>(c) >= n_ids)
-      throw error(errc::invalid_argument, fmt::format("{}: row {}: customer code {} is not in [0, {})", function, i, c, n_ids));
+      fail(function, "row {}: customer code {} is not in [0, {})", i, c, n_ids);
     const auto k = static_cast<size_t>(c);
     const std::string_view id(ids == nullptr ? "" : ids + offsets[k], offsets[k + 1] - offsets[k]);
-    if (id.empty()) throw error(errc::invalid_argument, fmt::format("{}: row {}: the customer id is empty", function, i));
-    if (!std::isfinite(amount[i]))
-      throw error(errc::invalid_argument, fmt::format("{}: row {}: amount {} is not finite", function, i, amount[i]));
+    if (id.empty()) fail(function, "row {}: the customer id is empty", i);
+    if (!std::isfinite(amount[i])) fail(function, "row {}: amount {} is not finite", i, amount[i]);
     const std::int64_t day = crmkit::floor_days(time[i]);
-    if (day < lo_day || day > hi_day)
-      throw error(errc::invalid_argument, fmt::format("{}: row {}: time {} is out of range", function, i, time[i]));
+    if (day < lo_day || day > hi_day) fail(function, "row {}: time {} is out of range", i, time[i]);
     batch.push_back({id, time[i], amount[i]});
   }
   return batch;
@@ -122,7 +119,7 @@ CRMKIT_API int crmkit_state_append(crmkit_state* state, const int32_t* customer,
                                    const size_t* offsets, size_t n_ids, const int64_t* time, const double* amount,
                                    size_t n, int64_t as_of, double period_days, crmkit_table** out_rows) {
   CRMKIT_API_BEGIN();
-  if (out_rows != nullptr) *out_rows = nullptr;
+  put(out_rows, nullptr);
   CRMKIT_CHECK_NOT_NULL(state);
   const auto batch = read_batch(customer, ids, offsets, n_ids, time, amount, n, __func__);
   if (out_rows == nullptr) {
@@ -134,7 +131,7 @@ CRMKIT_API int crmkit_state_append(crmkit_state* state, const int32_t* customer,
   crmkit::btyd_summary_options bo;
   bo.calibration_end = as_of;
   bo.period_days = period_days;
-  auto table = std::make_unique<crmkit_table>();
+  auto table = std::make_unique<crmkit_table>();  // allocated first: a failure leaves the state as it was
   table->table = rows_table(state->state.append(batch, ro, bo));
   *out_rows = table.release();
   CRMKIT_API_END();
@@ -143,8 +140,7 @@ CRMKIT_API int crmkit_state_append(crmkit_state* state, const int32_t* customer,
 CRMKIT_API int crmkit_state_add_csv(crmkit_state* state, const char* path, const crmkit_csv_options* options,
                                     size_t block_bytes) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(state);
-  CRMKIT_CHECK_NOT_NULL(path);
+  CRMKIT_CHECK_NOT_NULL(state, path);
   const crmkit_csv_options defaults{};
   const crmkit_csv_options& o = options != nullptr ? *options : defaults;
   crmkit::add_transactions_csv(state->state, path, o.transactions, o.csv, nullptr,
@@ -154,8 +150,7 @@ CRMKIT_API int crmkit_state_add_csv(crmkit_state* state, const char* path, const
 
 CRMKIT_API int crmkit_state_merge(crmkit_state* state, const crmkit_state* other) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(state);
-  CRMKIT_CHECK_NOT_NULL(other);
+  CRMKIT_CHECK_NOT_NULL(state, other);
   if (state == other) {
     const crmkit::customer_state copy = other->state;
     state->state.merge(copy);
@@ -167,12 +162,11 @@ CRMKIT_API int crmkit_state_merge(crmkit_state* state, const crmkit_state* other
 
 CRMKIT_API int crmkit_state_save(const crmkit_state* state, char* buf, size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(state);
-  CRMKIT_CHECK_NOT_NULL(out_needed);
+  CRMKIT_CHECK_NOT_NULL(state, out_needed);
   if (cap > 0) CRMKIT_CHECK_NOT_NULL(buf);
   const std::string doc = state->state.save();
   *out_needed = doc.size();
-  crmkit::capi::check_capacity(cap, doc.size(), __func__);
+  check_capacity(cap, doc.size(), __func__);
   if (!doc.empty()) std::memcpy(buf, doc.data(), doc.size());
   CRMKIT_API_END();
 }
@@ -180,7 +174,7 @@ CRMKIT_API int crmkit_state_save(const crmkit_state* state, char* buf, size_t ca
 CRMKIT_API int crmkit_state_load(const char* bytes, size_t len, crmkit_state** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  if (bytes == nullptr && len > 0) crmkit::capi::throw_null(__func__, "bytes");
+  if (bytes == nullptr && len > 0) throw_null(__func__, "bytes");
   auto state = std::make_unique<crmkit_state>();
   state->state = crmkit::customer_state::load(std::string_view(bytes == nullptr ? "" : bytes, len));
   *out = state.release();
@@ -191,11 +185,8 @@ CRMKIT_API int crmkit_state_info(const crmkit_state* state, size_t* out_customer
                                  size_t* out_memory_bytes, int64_t* out_min_time, int64_t* out_max_time) {
   CRMKIT_API_BEGIN();
   const crmkit::customer_state& s = CRMKIT_NOT_NULL(state)->state;
-  if (out_customers != nullptr) *out_customers = s.size();
-  if (out_transactions != nullptr) *out_transactions = static_cast<int64_t>(s.n_transactions());
-  if (out_memory_bytes != nullptr) *out_memory_bytes = s.memory_bytes();
-  if (out_min_time != nullptr) *out_min_time = s.min_time();
-  if (out_max_time != nullptr) *out_max_time = s.max_time();
+  put(out_customers, s.size(), out_transactions, static_cast<int64_t>(s.n_transactions()),
+      out_memory_bytes, s.memory_bytes(), out_min_time, s.min_time(), out_max_time, s.max_time());
   CRMKIT_API_END();
 }
 
@@ -203,7 +194,7 @@ CRMKIT_API int crmkit_state_customer_ids(const crmkit_state* state, char* buf, s
                                          size_t n_offsets, size_t* out_needed) {
   CRMKIT_API_BEGIN();
   const std::vector<std::string> ids = CRMKIT_NOT_NULL(state)->state.ids();
-  crmkit::capi::copy_ids_out(
+  copy_ids_out(
       ids.size(), [&](std::size_t i) { return std::string_view(ids[i]); }, buf, cap, offsets, n_offsets, out_needed,
       __func__);
   CRMKIT_API_END();
@@ -215,10 +206,8 @@ CRMKIT_API int crmkit_state_score_customers(const crmkit_state* state, int64_t a
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(state);
   crmkit::score_report report;
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::score_customers(state->state, as_of, config ? config->config : crmkit::score_config{}, &report);
-  table->report_json = crmkit::capi::score_report_json(report);
-  *out = table.release();
+  auto table = crmkit::score_customers(state->state, as_of, config_of(config), &report);
+  *out = new_table(std::move(table), score_report_json(report));
   CRMKIT_API_END();
 }
 
@@ -234,9 +223,7 @@ CRMKIT_API int crmkit_state_score_lifecycle(const crmkit_dataset* dataset, int64
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
   CRMKIT_CHECK_NOT_NULL(dataset);
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::score_lifecycle(dataset->data, start, as_of, config ? config->config : crmkit::score_config{});
-  *out = table.release();
+  *out = new_table(crmkit::score_lifecycle(dataset->data, start, as_of, config_of(config)));
   CRMKIT_API_END();
 }
 

@@ -9,19 +9,18 @@
 #include "crmkit/core/customer_table.hpp"
 #include "crmkit/scoring/audience.hpp"
 
+using namespace crmkit::capi;
+
 namespace {
 
 using crmkit::column_type;
-using crmkit::errc;
-using crmkit::error;
 using crmkit::table_column;
 
 const table_column& column_at(const crmkit_table* t, std::size_t column, const char* function) {
   CRMKIT_CHECK_NOT_NULL(t);
   const auto& columns = t->table.columns();
   if (column >= columns.size())
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'column' is {}; the table has {} columns", function, column, columns.size()));
+    fail(function, "argument 'column' is {}; the table has {} columns", column, columns.size());
   return columns[column];
 }
 
@@ -29,34 +28,31 @@ const table_column& typed_column(const crmkit_table* t, std::size_t column, colu
                                  const char* function) {
   const table_column& c = column_at(t, column, function);
   if (c.type != a && c.type != b)
-    throw error(errc::invalid_argument, fmt::format("{}: column '{}' is {}, not {}", function, c.name,
-                                                    crmkit::to_string(c.type), crmkit::to_string(a)));
+    fail(function, "column '{}' is {}, not {}", c.name, crmkit::to_string(c.type), crmkit::to_string(a));
   return c;
 }
 
 template <class T>
 void copy_column(std::span<const T> values, T* out, std::size_t cap, const char* function) {
   CRMKIT_CHECK_NOT_NULL(out);
-  crmkit::capi::check_capacity(cap, values.size(), function);
+  check_capacity(cap, values.size(), function);
   std::copy(values.begin(), values.end(), out);
 }
 
 template <class T>
 crmkit::column<T> copied(const T* values, std::size_t n, const char* function) {
-  if (values == nullptr && n > 0) crmkit::capi::throw_null(function, "values");
+  if (values == nullptr && n > 0) throw_null(function, "values");
   return crmkit::column<T>::owned(std::vector<T>(values, values + n));
 }
 
 std::shared_ptr<crmkit::string_dictionary> dictionary(const char* const* strings, std::size_t n, const char* function,
                                                       const char* argument) {
-  if (strings == nullptr && n > 0) crmkit::capi::throw_null(function, argument);
+  if (strings == nullptr && n > 0) throw_null(function, argument);
   auto d = std::make_shared<crmkit::string_dictionary>();
   for (std::size_t i = 0; i < n; ++i) {
-    if (strings[i] == nullptr)
-      throw error(errc::invalid_argument, fmt::format("{}: argument '{}' has NULL at {}", function, argument, i));
+    if (strings[i] == nullptr) fail(function, "argument '{}' has NULL at {}", argument, i);
     if (static_cast<std::size_t>(d->insert(strings[i])) != i)
-      throw error(errc::invalid_argument,
-                  fmt::format("{}: argument '{}': '{}' at {} is repeated", function, argument, strings[i], i));
+      fail(function, "argument '{}': '{}' at {} is repeated", argument, strings[i], i);
   }
   return d;
 }
@@ -68,32 +64,27 @@ extern "C" {
 CRMKIT_API int crmkit_table_create(const char* const* ids, size_t n, crmkit_table** out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CLEAR_OUT(out);
-  auto table = std::make_unique<crmkit_table>();
-  table->table = crmkit::customer_table::from_ids(dictionary(ids, n, __func__, "ids"));
-  *out = table.release();
+  *out = new_table(crmkit::customer_table::from_ids(dictionary(ids, n, __func__, "ids")));
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_table_set_float64(crmkit_table* table, const char* name, const double* values, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(table);
-  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(table, name);
   table->table.set_column(name, copied(values, n, __func__));
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_table_set_int64(crmkit_table* table, const char* name, const int64_t* values, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(table);
-  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(table, name);
   table->table.set_int64_column(name, copied(values, n, __func__));
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_table_set_time(crmkit_table* table, const char* name, const int64_t* values, size_t n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(table);
-  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(table, name);
   table->table.set_time_column(name, copied(values, n, __func__));
   CRMKIT_API_END();
 }
@@ -101,8 +92,7 @@ CRMKIT_API int crmkit_table_set_time(crmkit_table* table, const char* name, cons
 CRMKIT_API int crmkit_table_set_category(crmkit_table* table, const char* name, const int32_t* codes, size_t n,
                                          const char* const* levels, size_t n_levels) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(table);
-  CRMKIT_CHECK_NOT_NULL(name);
+  CRMKIT_CHECK_NOT_NULL(table, name);
   table->table.set_category_column(name, {copied(codes, n, __func__), dictionary(levels, n_levels, __func__, "levels")});
   CRMKIT_API_END();
 }
@@ -111,16 +101,14 @@ CRMKIT_API void crmkit_table_free(crmkit_table* table) { delete table; }
 
 CRMKIT_API int crmkit_table_n_rows(const crmkit_table* table, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(table);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(table, out);
   *out = table->table.size();
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_table_n_columns(const crmkit_table* table, size_t* out) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(table);
-  CRMKIT_CHECK_NOT_NULL(out);
+  CRMKIT_CHECK_NOT_NULL(table, out);
   *out = table->table.columns().size();
   CRMKIT_API_END();
 }
@@ -128,7 +116,7 @@ CRMKIT_API int crmkit_table_n_columns(const crmkit_table* table, size_t* out) {
 CRMKIT_API int crmkit_table_column_name(const crmkit_table* table, size_t column, char* buf, size_t cap,
                                         size_t* out_needed) {
   CRMKIT_API_BEGIN();
-  crmkit::capi::copy_out(column_at(table, column, __func__).name, buf, cap, out_needed, __func__);
+  copy_out(column_at(table, column, __func__).name, buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -141,9 +129,7 @@ CRMKIT_API int crmkit_table_column_type(const crmkit_table* table, size_t column
 
 CRMKIT_API int crmkit_table_find_column(const crmkit_table* table, const char* name, size_t* out_column) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(table);
-  CRMKIT_CHECK_NOT_NULL(name);
-  CRMKIT_CHECK_NOT_NULL(out_column);
+  CRMKIT_CHECK_NOT_NULL(table, name, out_column);
   const table_column& c = table->table.column(name);  // not_found lists the columns present
   *out_column = static_cast<std::size_t>(&c - table->table.columns().data());
   CRMKIT_API_END();
@@ -181,10 +167,8 @@ CRMKIT_API int crmkit_table_level(const crmkit_table* table, size_t column, size
                                   size_t* out_needed) {
   CRMKIT_API_BEGIN();
   const auto& levels = *typed_column(table, column, column_type::category, column_type::category, __func__).category.levels;
-  if (level >= levels.size())
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'level' is {}; the column has {} levels", __func__, level, levels.size()));
-  crmkit::capi::copy_out(levels.at(static_cast<std::int32_t>(level)), buf, cap, out_needed, __func__);
+  if (level >= levels.size()) fail(__func__, "argument 'level' is {}; the column has {} levels", level, levels.size());
+  copy_out(levels.at(static_cast<std::int32_t>(level)), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -193,22 +177,19 @@ CRMKIT_API int crmkit_table_customer_id(const crmkit_table* table, size_t row, c
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(table);
   if (row >= table->table.size())
-    throw error(errc::invalid_argument,
-                fmt::format("{}: argument 'row' is {}; the table has {} rows", __func__, row, table->table.size()));
-  crmkit::capi::copy_out(table->table.id(static_cast<std::int32_t>(row)), buf, cap, out_needed, __func__);
+    fail(__func__, "argument 'row' is {}; the table has {} rows", row, table->table.size());
+  copy_out(table->table.id(static_cast<std::int32_t>(row)), buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_table_select(const crmkit_table* table, const char* condition, int32_t* out_rows, size_t cap,
                                    size_t* out_n) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(table);
-  CRMKIT_CHECK_NOT_NULL(condition);
-  CRMKIT_CHECK_NOT_NULL(out_n);
-  if (out_rows == nullptr && cap > 0) crmkit::capi::throw_null(__func__, "out_rows");
+  CRMKIT_CHECK_NOT_NULL(table, condition, out_n);
+  if (out_rows == nullptr && cap > 0) throw_null(__func__, "out_rows");
   const std::vector<std::int32_t> rows = crmkit::select_customers(table->table, condition);
   *out_n = rows.size();
-  crmkit::capi::check_capacity(cap, rows.size(), __func__);
+  check_capacity(cap, rows.size(), __func__);
   std::copy(rows.begin(), rows.end(), out_rows);
   CRMKIT_API_END();
 }
@@ -216,7 +197,7 @@ CRMKIT_API int crmkit_table_select(const crmkit_table* table, const char* condit
 CRMKIT_API int crmkit_table_report_json(const crmkit_table* table, char* buf, size_t cap, size_t* out_needed) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(table);
-  crmkit::capi::copy_out(table->report_json, buf, cap, out_needed, __func__);
+  copy_out(table->report_json, buf, cap, out_needed, __func__);
   CRMKIT_API_END();
 }
 
