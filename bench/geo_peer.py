@@ -6,6 +6,10 @@ ones crmkit wrote (geo_bench --write-data).
 
     build/geo-release/bench/geo_bench --write-data /tmp/crmkit_geo
     /usr/bin/python3 bench/geo_peer.py /tmp/crmkit_geo
+    /usr/bin/python3 bench/geo_peer.py /tmp/crmkit_geo --ckdtree-only --repeat 3
+
+--ckdtree-only runs only the cKDTree lines (the strongest peer) and their checks;
+--repeat N times each cKDTree step N times (the checks use the last result).
 
 Prints one line per timing and one per comparison. The loop over Shapely's prepared
 geometry runs on the first 100,000 points and is scaled to 1,000,000 (its cost is linear
@@ -34,7 +38,7 @@ def timed(label, f):
     return out
 
 
-def main(directory: str) -> None:
+def main(directory: str, ckdtree_only: bool = False, repeat: int = 1) -> None:
     d = Path(directory)
     lon = np.fromfile(d / "points_lon.f64")
     lat = np.fromfile(d / "points_lat.f64")
@@ -44,7 +48,9 @@ def main(directory: str) -> None:
     print(f"{lon.size} points, {qlon.size} queries")
     X = np.radians(np.column_stack([lat, lon]))
     Q = np.radians(np.column_stack([qlat, qlon]))
-    ckdtree_peer(d, lat, lon, qlat, qlon)
+    ckdtree_peer(d, lat, lon, qlat, qlon, repeat)
+    if ckdtree_only:
+        return
     tree = timed("BallTree build (haversine)", lambda: BallTree(X, metric="haversine"))
     for km in (2, 10):
         sk = timed(f"BallTree query_radius count_only {km} km", lambda: tree.query_radius(Q, r=km * 1000.0 / R,
@@ -92,7 +98,15 @@ def unit_vectors(lat, lon):
     return np.column_stack([c * np.cos(lam), c * np.sin(lam), np.sin(phi)])
 
 
-def ckdtree_peer(d, lat, lon, qlat, qlon):
+def timed_n(label, f, repeat):
+    """timed() run `repeat` times; returns the last result."""
+    out = None
+    for _ in range(max(1, repeat)):
+        out = timed(label, f)
+    return out
+
+
+def ckdtree_peer(d, lat, lon, qlat, qlon, repeat=1):
     """scipy.spatial.cKDTree on unit vectors (one worker): build, count within 2 and 10 km
     (chord radius), 10 nearest; compared with crmkit's files. The unit vectors are made
     before the build is timed (crmkit's build also starts from the coordinates, so this
@@ -104,16 +118,15 @@ def ckdtree_peer(d, lat, lon, qlat, qlon):
         return
     P = unit_vectors(lat, lon)
     Q = unit_vectors(qlat, qlon)
-    tree = timed("cKDTree build (unit vectors)", lambda: cKDTree(P))
+    tree = timed_n("cKDTree build (unit vectors)", lambda: cKDTree(P), repeat)
     for km in (2, 10):
         chord = 2.0 * np.sin(km * 1000.0 / R / 2.0)
-        kc = timed(f"cKDTree query_ball_point count {km} km", lambda: tree.query_ball_point(Q, r=chord,
-                                                                                            return_length=True,
-                                                                                            workers=1))
+        kc = timed_n(f"cKDTree query_ball_point count {km} km",
+                     lambda: tree.query_ball_point(Q, r=chord, return_length=True, workers=1), repeat)
         ck = np.fromfile(d / f"crmkit_counts_{km}km.u64", dtype=np.uint64).astype(np.int64)
         print(f"  total hits {int(kc.sum())} (crmkit {int(ck.sum())}); queries whose count differs: "
               f"{int(np.sum(kc != ck))} (a point at the radius to within rounding may fall either side)")
-    kd, ki = timed("cKDTree query k=10", lambda: tree.query(Q, k=10, workers=1))
+    kd, ki = timed_n("cKDTree query k=10", lambda: tree.query(Q, k=10, workers=1), repeat)
     ck_i = np.fromfile(d / "crmkit_knn10_ids.i32", dtype=np.int32).reshape(-1, 10)
     ck_d = np.fromfile(d / "crmkit_knn10_dist.f64").reshape(-1, 10)
     metres = 2.0 * np.arcsin(np.minimum(kd / 2.0, 1.0)) * R
@@ -149,4 +162,11 @@ def wgs84_peer(d, tree, qlat, qlon, lat, lon, n=1000, radius=2000.0):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/crmkit_geo")
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("directory", nargs="?", default="/tmp/crmkit_geo")
+    ap.add_argument("--ckdtree-only", action="store_true", help="only the cKDTree peer and its checks")
+    ap.add_argument("--repeat", type=int, default=1, help="times each cKDTree step runs")
+    a = ap.parse_args()
+    main(a.directory, a.ckdtree_only, a.repeat)

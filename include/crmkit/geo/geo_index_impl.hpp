@@ -153,10 +153,14 @@ struct geo_index::impl {
   }
 
   std::size_t count(double lon0, double lat0, double radius_m, const geo_query_options& q) const {
+    return count_key(lon0, lat0, key_of_radius(radius_m), q);
+  }
+  // count() for the key of the radius (key_of_radius(radius_m), computed once per batch).
+  std::size_t count_key(double lon0, double lat0, double key, const geo_query_options& q) const {
     detail::geo_check_point(lon0, lat0, options.normalize_longitude, "geo_index::count_within");
     const unit_vector u = to_unit_vector(lon0, lat0);
     if (!ellipsoid()) {
-      const double c2 = key_of_radius(radius_m);
+      const double c2 = key;
       if (q.filter == nullptr) return tree.count_within(u, c2);
       // Whole subtrees inside the ball need only the filter, not a distance.
       std::size_t n = 0;
@@ -169,7 +173,7 @@ struct geo_index::impl {
       return n;
     }
     std::size_t n = 0;
-    for_each_within_key(u, lon0, lat0, key_of_radius(radius_m), q.filter, [&](std::int32_t, double) { ++n; });
+    for_each_within_key(u, lon0, lat0, key, q.filter, [&](std::int32_t, double) { ++n; });
     return n;
   }
 
@@ -451,14 +455,26 @@ inline std::vector<std::uint32_t> geo_query_order(std::span<const double> lon, s
     const double t = (v - lo) / span * 4294967295.0;  // NaN and out-of-range values are
     return t >= 0.0 && t <= 4294967295.0 ? static_cast<std::uint32_t>(t) : 0u;  // checked by the query itself
   };
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(lon.size());
-  for (std::size_t i = 0; i < lon.size(); ++i) {
+  // Keys (code << 32 | query index) in a least-significant-digit radix sort of the 32
+  // code bits (three stable passes of 11 bits): the order of std::sort on (code, index).
+  const std::size_t n = lon.size();
+  std::vector<std::uint64_t> keyed(n), tmp(n);
+  for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t code = (spread(cell(lon[i], -180.0, 360.0) >> 16) << 1) | spread(cell(lat[i], -90.0, 180.0) >> 16);
-    keyed[i] = {code, static_cast<std::uint32_t>(i)};
+    keyed[i] = (code << 32) | static_cast<std::uint64_t>(i);
   }
-  std::sort(keyed.begin(), keyed.end());
-  std::vector<std::uint32_t> order(lon.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = keyed[i].second;
+  constexpr unsigned digit_bits = 11;
+  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  std::vector<std::size_t> start(buckets + 1);
+  for (unsigned shift = 32; shift < 64; shift += digit_bits) {
+    std::fill(start.begin(), start.end(), std::size_t{0});
+    for (std::size_t i = 0; i < n; ++i) ++start[((keyed[i] >> shift) & (buckets - 1)) + 1];
+    for (std::size_t b = 1; b <= buckets; ++b) start[b] += start[b - 1];
+    for (std::size_t i = 0; i < n; ++i) tmp[start[(keyed[i] >> shift) & (buckets - 1)]++] = keyed[i];
+    keyed.swap(tmp);
+  }
+  std::vector<std::uint32_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(keyed[i] & 0xFFFFFFFFu);
   return order;
 }
 }  // namespace detail
@@ -519,11 +535,12 @@ CRMKIT_FUNC std::vector<std::size_t> geo_index::count_within_batch(std::span<con
   impl::check_radius(radius_m, "geo_index::count_within_batch");
   std::vector<std::size_t> out(lon.size());
   const std::vector<std::uint32_t> order = detail::geo_query_order(lon, lat);
+  const double key = impl_->key_of_radius(radius_m);
   crmkit::parallel_for(lon.size(), detail::geo_batch_chunk, q.n_threads,
                               [&](std::size_t, std::size_t begin, std::size_t end) {
                                 for (std::size_t j = begin; j < end; ++j) {
                                   const std::size_t i = order[j];
-                                  out[i] = impl_->count(lon[i], lat[i], radius_m, q);
+                                  out[i] = impl_->count_key(lon[i], lat[i], key, q);
                                 }
                               });
   return out;
