@@ -33,8 +33,9 @@ inline crmkit::transaction_log make_log(const std::vector<std::vector<std::int64
                                                crmkit::column<double>::owned(std::move(amount)), purchases.size());
 }
 
-// True when two transition logs are equal record by record.
-inline bool same_log(std::span<const crmkit::transition_record> a, std::span<const crmkit::transition_record> b) {
+// True when two transition logs (a machine's log() or a vector of records) are equal record by record.
+template <class A, class B>
+bool same_log(const A& a, const B& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (a[i].at != b[i].at || a[i].customer != b[i].customer || a[i].from != b[i].from || a[i].to != b[i].to ||

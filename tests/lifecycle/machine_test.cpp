@@ -5,10 +5,14 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "crmkit/core/time.hpp"
+#include "crmkit/core/transaction_log.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/lifecycle.hpp"
+#include "lifecycle_test_util.hpp"
 
 namespace {
 
@@ -218,4 +222,116 @@ TEST_CASE("machine: host attribute columns come from a customer_table") {
   crmkit::lifecycle_machine mc(m, 3);
   mc.evaluate(0, cols);
   CHECK(stages(mc) == std::vector<int>{0, 1, 0});
+}
+
+TEST_CASE("machine: the log view (runs of equal time, records by value) and restart()") {
+  auto m = model_of(R"({"states": ["a", "b", "c"], "cascade": true, "transitions": [
+      {"name": "ab", "from": "a", "to": "b", "guard": "orders >= 1"},
+      {"name": "bc", "from": "b", "to": "c", "guard": "orders >= 2"}]})");
+  const std::vector<double> orders = {0, 1, 2, 3};
+  crmkit::lifecycle_columns cols;
+  cols.set("orders", orders);
+  crmkit::lifecycle_machine mc(m, 4, 5);
+  CHECK(mc.evaluate(10, cols) == 5);  // 1: a->b; 2 and 3: a->b->c
+  CHECK(mc.evaluate(20, cols) == 0);  // nothing moves: no empty run is kept
+  mc.set_stage(0, 1, 20);             // host move at 20 (no_skip not set)
+  mc.reset(3, 30);
+  const auto log = mc.log();
+  REQUIRE(log.size() == 7);
+  REQUIRE(log.runs().size() == 3);  // times 10, 20, 30
+  CHECK(log.runs()[0].begin == 0);
+  CHECK(log.runs()[1].begin == 5);
+  CHECK(log.runs()[1].at == 20);
+  CHECK(log.runs()[2].begin == 6);
+  CHECK(log.entries().size() == 7);
+  CHECK(sizeof(crmkit::transition_entry) == 8);
+  const std::vector<std::int64_t> at = {10, 10, 10, 10, 10, 20, 30};
+  const std::vector<int> who = {1, 2, 2, 3, 3, 0, 3};
+  const std::vector<int> to = {1, 1, 2, 1, 2, 1, 0};
+  std::vector<crmkit::transition_record> walked(log.begin(), log.end());
+  REQUIRE(walked.size() == 7);
+  for (std::size_t i = 0; i < 7; ++i) {
+    CHECK(walked[i].at == at[i]);
+    CHECK(walked[i].customer == who[i]);
+    CHECK(walked[i].to == to[i]);
+    CHECK(log[i].at == at[i]);  // random access agrees with iteration
+    CHECK(log.time_of(i) == at[i]);
+    CHECK(log[i].customer == walked[i].customer);
+  }
+  CHECK(log.back().rule == crmkit::rule_reset);
+  CHECK(log.front().rule == 0);
+  CHECK(log[5].rule == crmkit::rule_host_set);
+  auto it = log.begin();
+  it += 6;
+  CHECK(it->at == 30);
+  --it;
+  CHECK(it->at == 20);
+  CHECK(log.end() - log.begin() == 7);
+  CHECK(log.lower_bound(10) == 0);
+  CHECK(log.lower_bound(11) == 5);
+  CHECK(log.lower_bound(30) == 6);
+  CHECK(log.lower_bound(31) == 7);
+  // restart(): as a new machine, and the same evaluation gives the same log.
+  const std::vector<crmkit::transition_record> first(log.begin(), log.begin() + 5);
+  mc.restart(5);
+  CHECK(mc.log().empty());
+  CHECK(mc.start() == 5);
+  CHECK(mc.last_time() == 5);
+  CHECK(stages(mc) == std::vector<int>{0, 0, 0, 0});
+  CHECK(mc.previous()[3] == -1);
+  CHECK(mc.entered_at()[2] == 5);
+  CHECK(mc.evaluate(10, cols) == 5);
+  CHECK(lifecycle_test::same_log(mc.log(), first));
+  crmkit::lifecycle_machine fresh(m, 4, 5);
+  fresh.evaluate(10, cols);
+  CHECK(lifecycle_test::same_log(mc.log(), fresh.log()));
+  CHECK(stages(mc) == stages(fresh));
+  mc.restart();
+  CHECK(mc.start() == crmkit::unknown_time);
+  CHECK(mc.evaluate(0, cols) == 5);  // any time is allowed after an unknown start
+}
+
+TEST_CASE("metric_tracker: fill of selected columns equals the full fill; a time-sorted log needs no permutation") {
+  // Customer 0 buys on days 1 and 3, customer 2 on day 2; customer 1 never.
+  const std::int64_t d = crmkit::seconds_per_day;
+  for (const bool sorted : {true, false}) {
+    std::vector<std::int32_t> customer = {0, 2, 0};
+    std::vector<std::int64_t> time = {1 * d, 2 * d, 3 * d};
+    std::vector<double> amount = {5, 7, 9};
+    if (!sorted) {
+      std::swap(customer[0], customer[2]);
+      std::swap(time[0], time[2]);
+      std::swap(amount[0], amount[2]);
+    }
+    const auto log = crmkit::transaction_log::from_columns(
+        crmkit::column<std::int32_t>::owned(customer), crmkit::column<std::int64_t>::owned(time),
+        crmkit::column<double>::owned(amount), 3);
+    crmkit::metric_tracker tracker(log, false);
+    tracker.advance(2 * d);
+    CHECK(tracker.next_time() == 3 * d);
+    crmkit::customer_metrics all, some;
+    tracker.fill(2 * d, all);
+    const std::vector<bool> which = {true, false, true, false, true, false, true};
+    tracker.fill(2 * d, some, &which);
+    CHECK(some.orders.empty());
+    CHECK(some.monetary.empty());
+    REQUIRE(some.recency_days.size() == 3);
+    for (std::size_t c = 0; c < 3; ++c) {
+      CHECK((std::isnan(all.recency_days[c]) ? std::isnan(some.recency_days[c]) : all.recency_days[c] == some.recency_days[c]));
+      CHECK((std::isnan(all.tenure_days[c]) ? std::isnan(some.tenure_days[c]) : all.tenure_days[c] == some.tenure_days[c]));
+    }
+    CHECK(all.recency_days[0] == 1);
+    CHECK(std::isnan(all.recency_days[1]));
+    CHECK(all.orders[2] == 1);
+    CHECK(some.avg_order_value[0] == 5);
+    tracker.advance(3 * d);
+    CHECK(tracker.next_time() == std::numeric_limits<std::int64_t>::max());
+    REQUIRE(tracker.changed().size() == 1);
+    tracker.fill_rows(3 * d, tracker.changed(), some, &which);
+    CHECK(some.recency_days[0] == 0);
+    CHECK(some.tenure_days[0] == 2);
+    CHECK(some.avg_order_value[0] == 7);
+    CHECK(some.recency_days[2] == 0);  // a row not in changed() keeps its day-2 value
+    CHECK(some.orders.empty());
+  }
 }

@@ -23,8 +23,11 @@
 /// hops are appended in customer order. Evaluation is all-or-nothing: when it throws (a
 /// unique-policy conflict, a missing column), no customer moves.
 ///
-/// Memory: 12 bytes per customer (stage, previous stage, entry time) plus 16 bytes per
-/// logged transition; evaluation scratch is O(n_threads * transitions * 512) bytes.
+/// Memory: 10 bytes per customer (stage, previous stage, entry time) plus 8 bytes per
+/// logged transition (transition_entry) and 16 per run of records logged at one time (one
+/// per evaluation or event with hops); the log's array grows by doubling, so it reserves at
+/// most twice its records, and restart() keeps that memory for the next evaluations.
+/// Evaluation scratch is O(n_threads * transitions * 512) bytes.
 ///
 /// `#include <crmkit/lifecycle/machine.hpp>`
 ///
@@ -42,6 +45,8 @@
 #pragma once
 
 #include <algorithm>
+#include <compare>
+#include <iterator>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -81,14 +86,27 @@ class lifecycle_columns {
   std::vector<std::vector<double>> converted_;  // storage of the converted table columns
 };
 
-/// One logged stage change (16 bytes: the log of a first evaluation can hold several
-/// records per customer).
+/// One logged stage change, as log() reports it (the log stores it in 8 bytes: the time is
+/// kept once per run of records logged by one event, see transition_log_view).
 struct transition_record {
   std::int64_t at = 0;       ///< event time, Unix seconds UTC
   std::int32_t customer = 0; ///< customer index
   std::int16_t rule = 0;     ///< transition index, or rule_host_set / rule_reset
   std::int8_t from = 0;      ///< state left
   std::int8_t to = 0;        ///< state entered
+};
+/// A logged stage change without its time: the 8 bytes the log stores per record.
+struct transition_entry {
+  std::int32_t customer = 0; ///< customer index
+  std::int16_t rule = 0;     ///< transition index, or rule_host_set / rule_reset
+  std::int8_t from = 0;      ///< state left
+  std::int8_t to = 0;        ///< state entered
+};
+/// The records of the log logged at one time: entries [begin, the next run's begin, or the
+/// end of the log). Runs are in strictly increasing time and never empty.
+struct transition_run {
+  std::size_t begin = 0;  ///< index of the run's first record
+  std::int64_t at = 0;    ///< their time, Unix seconds UTC
 };
 /// `transition_record::rule` of a stage set by the host.
 inline constexpr std::int16_t rule_host_set = -1;
@@ -97,23 +115,136 @@ inline constexpr std::int16_t rule_reset = -2;
 /// A time that is not known (the start of a machine created without one).
 inline constexpr std::int64_t unknown_time = std::numeric_limits<std::int64_t>::min();
 
+/// The transition log of a machine as records (a borrowed view; valid until the machine next
+/// changes). Records are produced on access from the stored 8-byte entries and the time of
+/// their run: `operator[]` finds the run by binary search (O(log runs)); iteration is O(1)
+/// per record. Bulk readers can walk entries() and runs() directly.
+///
+/// `#include <crmkit/lifecycle/machine.hpp>`
+///
+/// Thread safety: read-only; safe to read from several threads while the machine is not changed.
+///
+/// @code
+/// for (const crmkit::transition_record& r : machine.log()) count[r.to]++;
+/// crmkit::transition_record last = machine.log().back();
+/// @endcode
+class transition_log_view {
+ public:
+  /// Input iterator (random-access movement) yielding records by value. It holds the
+  /// machine's arrays, not the view, so it outlives a temporary view.
+  class iterator {
+   public:
+    using iterator_concept = std::random_access_iterator_tag;
+    using iterator_category = std::input_iterator_tag;
+    using value_type = transition_record;
+    using difference_type = std::ptrdiff_t;
+    using reference = transition_record;
+    struct pointer {
+      transition_record r;
+      const transition_record* operator->() const noexcept { return &r; }
+    };
+    iterator() = default;
+    iterator(std::span<const transition_entry> entries, std::span<const transition_run> runs, std::size_t i) noexcept
+        : entries_(entries.data()), runs_(runs), i_(i), run_(run_of(runs, i)) {}
+    transition_record operator*() const noexcept { return make(entries_[i_], runs_[run_].at); }
+    pointer operator->() const noexcept { return {**this}; }
+    transition_record operator[](difference_type k) const noexcept { return *(*this + k); }
+    iterator& operator++() noexcept {
+      ++i_;
+      if (run_ + 1 < runs_.size() && runs_[run_ + 1].begin == i_) ++run_;
+      return *this;
+    }
+    iterator operator++(int) noexcept { iterator t = *this; ++*this; return t; }
+    iterator& operator--() noexcept {
+      --i_;
+      if (run_ > 0 && i_ < runs_[run_].begin) --run_;
+      return *this;
+    }
+    iterator operator--(int) noexcept { iterator t = *this; --*this; return t; }
+    iterator& operator+=(difference_type k) noexcept {
+      i_ = static_cast<std::size_t>(static_cast<difference_type>(i_) + k);
+      run_ = run_of(runs_, i_);
+      return *this;
+    }
+    iterator& operator-=(difference_type k) noexcept { return *this += -k; }
+    friend iterator operator+(iterator it, difference_type k) noexcept { return it += k; }
+    friend iterator operator+(difference_type k, iterator it) noexcept { return it += k; }
+    friend iterator operator-(iterator it, difference_type k) noexcept { return it -= k; }
+    friend difference_type operator-(const iterator& a, const iterator& b) noexcept {
+      return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
+    friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.i_ <=> b.i_; }
+
+   private:
+    const transition_entry* entries_ = nullptr;
+    std::span<const transition_run> runs_;
+    std::size_t i_ = 0;
+    std::size_t run_ = 0;
+  };
+
+  transition_log_view() = default;
+  transition_log_view(std::span<const transition_entry> entries, std::span<const transition_run> runs) noexcept
+      : entries_(entries), runs_(runs) {}
+
+  [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
+  /// Record i (i < size()).
+  [[nodiscard]] transition_record operator[](std::size_t i) const noexcept {
+    return make(entries_[i], runs_[run_of(runs_, i)].at);
+  }
+  [[nodiscard]] transition_record front() const noexcept { return (*this)[0]; }
+  [[nodiscard]] transition_record back() const noexcept { return make(entries_[size() - 1], runs_.back().at); }
+  [[nodiscard]] iterator begin() const noexcept { return {entries_, runs_, 0}; }
+  [[nodiscard]] iterator end() const noexcept { return {entries_, runs_, size()}; }
+  /// The stored records without their times, in log order.
+  [[nodiscard]] std::span<const transition_entry> entries() const noexcept { return entries_; }
+  /// The runs of equal time (see transition_run).
+  [[nodiscard]] std::span<const transition_run> runs() const noexcept { return runs_; }
+  /// The time of record i (i < size()).
+  [[nodiscard]] std::int64_t time_of(std::size_t i) const noexcept { return runs_[run_of(runs_, i)].at; }
+  /// Index of the first record at or after time `t` (size() when none): the log is in time order.
+  [[nodiscard]] std::size_t lower_bound(std::int64_t t) const noexcept {
+    const auto it = std::lower_bound(runs_.begin(), runs_.end(), t,
+                                     [](const transition_run& r, std::int64_t x) { return r.at < x; });
+    return it == runs_.end() ? size() : it->begin;
+  }
+
+ private:
+  std::span<const transition_entry> entries_;
+  std::span<const transition_run> runs_;
+
+  // The run holding record i (the last run for i == size(); 0 without runs).
+  [[nodiscard]] static std::size_t run_of(std::span<const transition_run> runs, std::size_t i) noexcept {
+    if (runs.empty()) return 0;
+    const auto it = std::upper_bound(runs.begin(), runs.end(), i,
+                                     [](std::size_t x, const transition_run& r) { return x < r.begin; });
+    return it == runs.begin() ? 0 : static_cast<std::size_t>(it - runs.begin()) - 1;
+  }
+  [[nodiscard]] static transition_record make(const transition_entry& e, std::int64_t at) noexcept {
+    return {at, e.customer, e.rule, e.from, e.to};
+  }
+};
+
 namespace detail {
 
-/// The transition log's storage: a growable array of records that grows with realloc
-/// (records are trivially copyable). On glibc a large block is moved by remapping its
-/// pages instead of copying them, so a log of millions of records is written once and
-/// each of its pages is touched once, where std::vector would copy it at every doubling.
+/// The transition log's storage: the 8-byte entries in a growable array that grows with
+/// realloc (entries are trivially copyable; on glibc a large block is moved by remapping its
+/// pages instead of copying them, so a log of millions of entries is written once and each
+/// of its pages is touched once, where std::vector would copy it at every doubling), plus
+/// the runs of equal time. clear() keeps the entries' memory (its capacity).
 class transition_buffer {
  public:
   transition_buffer() = default;
-  transition_buffer(const transition_buffer& other) { append(other.data_, other.size_); }
+  transition_buffer(const transition_buffer& other) : runs_(other.runs_) { append(other.data_, other.size_); }
   transition_buffer(transition_buffer&& other) noexcept
       : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
-        capacity_(std::exchange(other.capacity_, 0)) {}
+        capacity_(std::exchange(other.capacity_, 0)), runs_(std::move(other.runs_)) {}
   transition_buffer& operator=(const transition_buffer& other) {
     if (this != &other) {
       size_ = 0;
       append(other.data_, other.size_);
+      runs_ = other.runs_;
     }
     return *this;
   }
@@ -121,30 +252,59 @@ class transition_buffer {
     std::swap(data_, other.data_);
     std::swap(size_, other.size_);
     std::swap(capacity_, other.capacity_);
+    std::swap(runs_, other.runs_);
     return *this;
   }
   ~transition_buffer() { std::free(data_); }
 
-  void push_back(const transition_record& r) {
-    if (size_ == capacity_) grow(size_ + 1);
-    data_[size_++] = r;
+  /// The entries appended from now on are at time `at` (>= the last run's time).
+  void begin_run(std::int64_t at) {
+    if (!runs_.empty() && runs_.back().at == at) return;
+    if (!runs_.empty() && runs_.back().begin == size_) {  // an empty run: retime it
+      runs_.back().at = at;
+      return;
+    }
+    runs_.push_back({size_, at});
   }
-  void append(const transition_record* first, std::size_t count) {
+  /// Drops a trailing run without entries.
+  void end_run() noexcept {
+    if (!runs_.empty() && runs_.back().begin == size_) runs_.pop_back();
+  }
+  void push_back(const transition_entry& e) {
+    if (size_ == capacity_) grow(size_ + 1);
+    data_[size_++] = e;
+  }
+  /// An entry at time `at` (a run of its own unless the last run has that time).
+  void push_back(const transition_record& r) {
+    begin_run(r.at);
+    push_back(transition_entry{r.customer, r.rule, r.from, r.to});
+  }
+  void append(const transition_entry* first, std::size_t count) {
     if (count == 0) return;
     if (size_ + count > capacity_) grow(size_ + count);
-    std::memcpy(static_cast<void*>(data_ + size_), first, count * sizeof(transition_record));
+    std::memcpy(static_cast<void*>(data_ + size_), first, count * sizeof(transition_entry));
     size_ += count;
   }
-  /// Drops the records from `count` on (count <= size()).
-  void truncate(std::size_t count) noexcept { size_ = count; }
+  /// Drops the entries from `count` on (count <= size()) and the runs that start there.
+  void truncate(std::size_t count) noexcept {
+    size_ = count;
+    while (!runs_.empty() && runs_.back().begin >= count) runs_.pop_back();
+  }
+  /// Empties the log, keeping the memory of its entries.
+  void clear() noexcept {
+    size_ = 0;
+    runs_.clear();
+  }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  [[nodiscard]] const transition_record& operator[](std::size_t i) const noexcept { return data_[i]; }
-  [[nodiscard]] std::span<const transition_record> view() const noexcept { return {data_, size_}; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+  [[nodiscard]] std::span<const transition_entry> entries() const noexcept { return {data_, size_}; }
+  [[nodiscard]] transition_log_view view() const noexcept { return {entries(), runs_}; }
 
  private:
-  transition_record* data_ = nullptr;
+  transition_entry* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
+  std::vector<transition_run> runs_;
 
   CRMKIT_FUNC void grow(std::size_t needed);
 };
@@ -192,8 +352,9 @@ class lifecycle_machine {
   [[nodiscard]] std::span<const std::int8_t> previous() const noexcept { return previous_; }
   /// When each customer entered its current stage (start() when it never moved).
   [[nodiscard]] std::span<const std::int64_t> entered_at() const noexcept { return entered_; }
-  /// The append-only log, in time order (customer order within one evaluation).
-  [[nodiscard]] std::span<const transition_record> log() const noexcept { return log_.view(); }
+  /// The append-only log, in time order (customer order within one evaluation), as a view
+  /// of records (transition_log_view; valid until the machine next changes).
+  [[nodiscard]] transition_log_view log() const noexcept { return log_.view(); }
   /// Latest event time seen (start() before any event); the next event may not be earlier.
   [[nodiscard]] std::int64_t last_time() const noexcept { return last_time_; }
   /// Number of customers in each stage now.
@@ -201,6 +362,14 @@ class lifecycle_machine {
   [[nodiscard]] const machine_options& options() const noexcept { return options_; }
   /// Changes the thread count. @throws crmkit::error (invalid_argument) for 0.
   CRMKIT_FUNC void set_threads(std::size_t n_threads);
+  /// Starts over: every customer back in the model's initial stage since `start`, no previous
+  /// stage, an empty log, as a new machine of the same model, size and options; but the
+  /// memory of the log is kept (its capacity, as std::vector::clear keeps it), so a host that
+  /// classifies its customers from scratch again and again (a stateless nightly run, what-if
+  /// runs) writes each evaluation's log into memory that is already mapped. Fresh memory is
+  /// expensive (a page fault per 4 KiB page the first time it is written); the memory kept is
+  /// at most twice the largest log the machine held (see Memory in the file comment).
+  CRMKIT_FUNC void restart(std::int64_t start = unknown_time);
 
  private:
   std::shared_ptr<const lifecycle_model> model_;

@@ -23,9 +23,9 @@ CRMKIT_BEGIN_NAMESPACE
 
 CRMKIT_FUNC void detail::transition_buffer::grow(std::size_t needed) {
   const std::size_t capacity = std::max(needed, capacity_ < 32 ? std::size_t{64} : 2 * capacity_);
-  void* p = std::realloc(static_cast<void*>(data_), capacity * sizeof(transition_record));
+  void* p = std::realloc(static_cast<void*>(data_), capacity * sizeof(transition_entry));
   if (!p) throw std::bad_alloc();
-  data_ = static_cast<transition_record*>(p);
+  data_ = static_cast<transition_entry*>(p);
   capacity_ = capacity;
 }
 
@@ -81,6 +81,15 @@ CRMKIT_FUNC lifecycle_machine::lifecycle_machine(std::shared_ptr<const lifecycle
 CRMKIT_FUNC void lifecycle_machine::set_threads(std::size_t n_threads) {
   if (n_threads == 0) throw error(errc::invalid_argument, "lifecycle_machine: n_threads is 0; it must be >= 1");
   options_.n_threads = n_threads;
+}
+
+CRMKIT_FUNC void lifecycle_machine::restart(std::int64_t start) {
+  start_ = start;
+  last_time_ = start;
+  std::fill(stage_.begin(), stage_.end(), static_cast<std::uint8_t>(model_->initial()));
+  std::fill(previous_.begin(), previous_.end(), std::int8_t{-1});
+  std::fill(entered_.begin(), entered_.end(), start);
+  log_.clear();
 }
 
 CRMKIT_FUNC std::vector<std::int64_t> lifecycle_machine::stage_counts() const {
@@ -220,8 +229,8 @@ inline void decide(const lifecycle_eval_context& ctx, std::size_t c, MaskOf&& ma
       break;
     }
     if (chosen < 0) break;
-    out.push_back({ctx.as_of, static_cast<std::int32_t>(c), static_cast<std::int16_t>(chosen),
-                   static_cast<std::int8_t>(s), static_cast<std::int8_t>(target)});
+    out.push_back(transition_entry{static_cast<std::int32_t>(c), static_cast<std::int16_t>(chosen),
+                                   static_cast<std::int8_t>(s), static_cast<std::int8_t>(target)});
     prev = s;
     s = target;
   }
@@ -257,8 +266,9 @@ inline void decide_bits(const lifecycle_eval_context& ctx, std::size_t c, std::u
       if (!unique) break;
     }
     if (chosen < 0) break;
-    out.push_back({ctx.as_of, static_cast<std::int32_t>(c), static_cast<std::int16_t>(ctx.active[static_cast<std::size_t>(chosen)]),
-                   static_cast<std::int8_t>(s), static_cast<std::int8_t>(target)});
+    out.push_back(transition_entry{static_cast<std::int32_t>(c),
+                                   static_cast<std::int16_t>(ctx.active[static_cast<std::size_t>(chosen)]),
+                                   static_cast<std::int8_t>(s), static_cast<std::int8_t>(target)});
     prev = s;
     s = target;
     moved = true;
@@ -413,6 +423,7 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
   // They are appended to the log directly and cut off again on error.
   const std::size_t old_size = log_.size();
   detail::transition_buffer& hops = log_;
+  hops.begin_run(as_of);  // every hop of this call is at as_of
   std::vector<detail::transition_buffer> parts;  // the hops of chunks 1, 2, ... with threads
   try {
   if (use_subset) {
@@ -454,7 +465,7 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
       crmkit::parallel_for(n, chunk, options_.n_threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
         detail::decide_range(ctx, begin, end, c == 0 ? hops : parts[c]);
       });
-      for (std::size_t c = 1; c < parts.size(); ++c) hops.append(parts[c].view().data(), parts[c].size());
+      for (std::size_t c = 1; c < parts.size(); ++c) hops.append(parts[c].entries().data(), parts[c].size());
     }
   }
   } catch (...) {
@@ -463,17 +474,17 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
       // gets back the state of its last earlier record (the state is always that of the
       // customer's last record, or the initial one without records).
       std::vector<bool> touched(n_customers(), false);
-      for (std::size_t i = old_size; i < log_.size(); ++i) touched[static_cast<std::size_t>(log_[i].customer)] = true;
+      for (std::size_t i = old_size; i < log_.size(); ++i) touched[static_cast<std::size_t>(log_.entries()[i].customer)] = true;
       for (const auto& part : parts)
-        for (const transition_record& r : part.view()) touched[static_cast<std::size_t>(r.customer)] = true;
+        for (const transition_entry& r : part.entries()) touched[static_cast<std::size_t>(r.customer)] = true;
       for (std::size_t c = 0; c < n_customers(); ++c)
         if (touched[c]) {
           stage_[c] = static_cast<std::uint8_t>(m.initial());
           previous_[c] = -1;
           entered_[c] = start_;
         }
-      for (std::size_t i = 0; i < old_size; ++i) {
-        const transition_record& r = log_[i];
+      log_.truncate(old_size);
+      for (const transition_record r : log_.view()) {
         const auto c = static_cast<std::size_t>(r.customer);
         if (!touched[c]) continue;
         stage_[c] = static_cast<std::uint8_t>(r.to);
@@ -484,16 +495,17 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
     log_.truncate(old_size);
     throw;
   }
+  hops.end_run();
   if (ctx.bits) {  // already applied
     last_time_ = as_of;
     return log_.size() - old_size;
   }
   for (std::size_t i = old_size; i < log_.size(); ++i) {
-    const transition_record& r = log_[i];
+    const transition_entry& r = log_.entries()[i];
     const auto c = static_cast<std::size_t>(r.customer);
     stage_[c] = static_cast<std::uint8_t>(r.to);
     previous_[c] = static_cast<std::int8_t>(r.from);
-    entered_[c] = r.at;
+    entered_[c] = as_of;
   }
   last_time_ = as_of;
   return log_.size() - old_size;

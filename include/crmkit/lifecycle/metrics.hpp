@@ -14,8 +14,9 @@
 ///   mean of the two middle gaps for an even count as numpy.median (NaN with < 2 distinct days).
 ///
 /// Memory: the tracker keeps 4 doubles/int64 per customer plus the median gaps, a time-order
-/// permutation of the log (4 bytes per transaction) and, when gaps are tracked, the purchase
-/// days grouped by customer (8 + 4 bytes per transaction).
+/// permutation of the log (4 bytes per transaction; none when the log is already in time
+/// order) and, when gaps are tracked, the purchase days grouped by customer (8 + 4 bytes per
+/// transaction).
 ///
 /// `#include <crmkit/lifecycle/metrics.hpp>`
 ///
@@ -63,22 +64,33 @@ class metric_tracker {
   /// Customers with a transaction consumed by the last advance(), ascending, unique.
   [[nodiscard]] std::span<const std::int32_t> changed() const noexcept { return changed_; }
   /// Writes the metrics at `as_of` (normally the last advance()'s) into `out`, resizing it.
-  CRMKIT_FUNC void fill(std::int64_t as_of, customer_metrics& out) const;
+  /// `which` (optional): one flag per column of customer_metrics in declaration order (the
+  /// first six of builtin_columns(), e.g. lifecycle_model::columns_used()); the columns not
+  /// flagged are left empty and not computed (a replay fills only what its guards read).
+  CRMKIT_FUNC void fill(std::int64_t as_of, customer_metrics& out, const std::vector<bool>* which = nullptr) const;
   /// Writes the metrics at `as_of` of the customers `rows` only (e.g. changed()), leaving the
-  /// other rows of `out` as they are; `out` is resized to n_customers() when its size differs.
-  CRMKIT_FUNC void fill_rows(std::int64_t as_of, std::span<const std::int32_t> rows, customer_metrics& out) const;
+  /// other rows of `out` as they are; the columns (of `which`, as in fill()) are resized to
+  /// n_customers() when their size differs.
+  CRMKIT_FUNC void fill_rows(std::int64_t as_of, std::span<const std::int32_t> rows, customer_metrics& out,
+                             const std::vector<bool>* which = nullptr) const;
   /// Time of the earliest transaction not consumed yet, or INT64_MAX when all are.
   [[nodiscard]] CRMKIT_FUNC std::int64_t next_time() const noexcept;
-  [[nodiscard]] std::size_t n_customers() const noexcept { return first_day_.size(); }
+  [[nodiscard]] std::size_t n_customers() const noexcept { return state_.size(); }
 
  private:
   const transaction_log* log_;
   bool track_gaps_;
-  std::vector<std::int32_t> order_;     // transaction indices by time (stable)
+  std::vector<std::int32_t> order_;     // transaction indices by time (stable); empty when the log is time-sorted
   std::size_t next_ = 0;
   std::int64_t last_as_of_;
-  std::vector<std::int64_t> first_day_, last_day_;
-  std::vector<double> orders_, monetary_, median_gap_;
+  // The running aggregates of one customer, together: a transaction updates one 32-byte
+  // record (one cache line) instead of one line in each of four arrays.
+  struct customer_state {
+    std::int64_t first_day = 0, last_day = 0;
+    double orders = 0.0, monetary = 0.0;
+  };
+  std::vector<customer_state> state_;
+  std::vector<double> median_gap_;
   std::vector<std::int32_t> changed_;
   std::vector<std::uint8_t> changed_flag_;
   // Purchase days grouped by customer, ascending within each customer (CSR).
@@ -86,6 +98,8 @@ class metric_tracker {
   std::vector<std::int32_t> days_;
   CRMKIT_FUNC void update_gap(std::int32_t customer);
   CRMKIT_FUNC void fill_row(std::size_t c, double today, customer_metrics& out) const noexcept;
+  CRMKIT_FUNC void fill_column(std::size_t k, const std::int32_t* rows, std::size_t count, double today,
+                               double* v) const noexcept;
 };
 
 /// The metrics of every customer of `log` at `as_of`. Stateless; safe.

@@ -82,7 +82,8 @@ CRMKIT_FUNC replay_result replay(std::shared_ptr<const lifecycle_model> model, c
   if (attributes) columns.add_table(*attributes);
   std::vector<std::int64_t> counts;
   counts.reserve(times.size() * model->n_states());
-  tracker.fill(start, metrics);  // sizes the columns once; they stay valid views below
+  // Only the metric columns the guards read are computed (the others stay empty).
+  tracker.fill(start, metrics, &used);  // sizes the columns once; they stay valid views below
   columns.add_metrics(metrics);
   for (std::size_t k = 0; k < times.size(); ++k) {
     const std::int64_t t = times[k];
@@ -90,19 +91,19 @@ CRMKIT_FUNC replay_result replay(std::shared_ptr<const lifecycle_model> model, c
       if (k == 0) {
         // Purchases up to the start are one event at the start (the machine begins there).
         tracker.advance(t);
-        tracker.fill_rows(t, tracker.changed(), metrics);
+        tracker.fill_rows(t, tracker.changed(), metrics, &used);
         if (!tracker.changed().empty()) machine.purchase(tracker.changed(), t, columns);
       }
       // Each later purchase is an event at its own time, in time order, with the metrics
       // as of that moment (only the buyers' rows are read by a purchase event).
       for (std::int64_t at = tracker.next_time(); at <= t; at = tracker.next_time()) {
         tracker.advance(at);
-        tracker.fill_rows(at, tracker.changed(), metrics);
+        tracker.fill_rows(at, tracker.changed(), metrics, &used);
         machine.purchase(tracker.changed(), at, columns);
       }
     }
     tracker.advance(t);
-    tracker.fill(t, metrics);
+    tracker.fill(t, metrics, &used);
     machine.evaluate(t, columns);
     const auto c = machine.stage_counts();
     counts.insert(counts.end(), c.begin(), c.end());

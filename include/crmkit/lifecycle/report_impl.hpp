@@ -25,10 +25,11 @@ CRMKIT_FUNC std::vector<std::int64_t> flow_matrix(const lifecycle_machine& machi
   const std::size_t S = machine.model().n_states();
   std::vector<std::int64_t> out(S * S, 0);
   const auto log = machine.log();
-  // The log is in time order: binary search the window.
-  auto lo = std::lower_bound(log.begin(), log.end(), from, [](const transition_record& r, std::int64_t t) { return r.at < t; });
-  auto hi = std::lower_bound(lo, log.end(), to, [](const transition_record& r, std::int64_t t) { return r.at < t; });
-  for (auto it = lo; it != hi; ++it) ++out[static_cast<std::size_t>(it->from) * S + static_cast<std::size_t>(it->to)];
+  // The log is in time order: binary search the window (by its runs of equal time).
+  const auto entries = log.entries();
+  const std::size_t hi = log.lower_bound(to);
+  for (std::size_t i = log.lower_bound(from); i < hi; ++i)
+    ++out[static_cast<std::size_t>(entries[i].from) * S + static_cast<std::size_t>(entries[i].to)];
   return out;
 }
 
@@ -42,12 +43,14 @@ CRMKIT_FUNC std::vector<std::int64_t> stage_counts_at(const lifecycle_machine& m
   std::vector<std::int64_t> out;
   out.reserve(times.size() * S);
   const auto log = machine.log();
-  std::size_t next = 0;
+  auto next = log.begin();
+  const auto last = log.end();
   for (const std::int64_t t : times) {
     // Each hop moves one customer between stages, so counts update without per-customer state.
-    for (; next < log.size() && log[next].at <= t; ++next) {
-      --counts[static_cast<std::size_t>(log[next].from)];
-      ++counts[static_cast<std::size_t>(log[next].to)];
+    for (; next != last && next->at <= t; ++next) {
+      const transition_record r = *next;
+      --counts[static_cast<std::size_t>(r.from)];
+      ++counts[static_cast<std::size_t>(r.to)];
     }
     out.insert(out.end(), counts.begin(), counts.end());
   }
@@ -77,7 +80,7 @@ namespace detail {
 // Log indices grouped by customer, time order kept within a customer (counting sort).
 inline void log_by_customer(const lifecycle_machine& machine, std::vector<std::size_t>& offsets,
                             std::vector<std::uint32_t>& order) {
-  const auto log = machine.log();
+  const auto log = machine.log().entries();
   const std::size_t n = machine.n_customers();
   offsets.assign(n + 1, 0);
   for (const auto& r : log) ++offsets[static_cast<std::size_t>(r.customer) + 1];
@@ -97,7 +100,7 @@ CRMKIT_FUNC stage_conversion conversion_rates(const lifecycle_machine& machine) 
   std::vector<std::size_t> offsets;
   std::vector<std::uint32_t> order;
   detail::log_by_customer(machine, offsets, order);
-  const auto log = machine.log();
+  const auto log = machine.log().entries();
   const auto init = static_cast<std::size_t>(machine.model().initial());
   // Per customer: the stages seen so far and, per pair (a, b), whether b was entered after a.
   std::vector<std::uint64_t> pair(S, 0);  // pair[a] bit b
@@ -143,7 +146,15 @@ CRMKIT_FUNC stage_histories all_stage_histories(const lifecycle_machine& machine
   std::vector<std::size_t> offsets;
   std::vector<std::uint32_t> order;
   detail::log_by_customer(machine, offsets, order);
-  const auto log = machine.log();
+  const auto log = machine.log().entries();
+  // Each record's time, from its run.
+  std::vector<std::int64_t> at(log.size());
+  {
+    const auto runs = machine.log().runs();
+    for (std::size_t k = 0; k < runs.size(); ++k)
+      std::fill(at.begin() + static_cast<std::ptrdiff_t>(runs[k].begin),
+                at.begin() + static_cast<std::ptrdiff_t>(k + 1 < runs.size() ? runs[k + 1].begin : log.size()), runs[k].at);
+  }
   stage_histories out;
   out.offsets.resize(n + 1);
   out.visits.resize(n + log.size());
@@ -154,9 +165,10 @@ CRMKIT_FUNC stage_histories all_stage_histories(const lifecycle_machine& machine
     out.offsets[c] = static_cast<std::int64_t>(v);
     out.visits[v] = {init, machine.start()};
     for (std::size_t k = offsets[c]; k < offsets[c + 1]; ++k) {
-      const transition_record& r = log[order[k]];
-      out.visits[v].exited = r.at;
-      out.visits[++v] = {r.to, r.at};
+      const transition_entry& r = log[order[k]];
+      const std::int64_t t = at[order[k]];
+      out.visits[v].exited = t;
+      out.visits[++v] = {r.to, t};
     }
   }
   out.offsets[n] = static_cast<std::int64_t>(out.visits.size());
