@@ -335,3 +335,45 @@ TEST_CASE("metric_tracker: fill of selected columns equals the full fill; a time
     CHECK(some.orders.empty());
   }
 }
+
+TEST_CASE("transition log storage: growth past its own mapping, copies, moves and clear keep every entry") {
+  // 600,000 entries of 8 bytes: the buffer passes from realloc to its own mapping (1 MiB on
+  // Linux) and grows by mremap several times; every entry must survive each step.
+  using crmkit::detail::transition_buffer;
+  const auto entry = [](std::int32_t i) {
+    return crmkit::transition_entry{i, static_cast<std::int16_t>(i % 7), static_cast<std::int8_t>(i % 5),
+                                    static_cast<std::int8_t>((i + 1) % 5)};
+  };
+  const auto same = [&](const transition_buffer& b, std::size_t n) {
+    REQUIRE(b.size() == n);
+    const auto e = b.entries();
+    for (std::int32_t i = 0; static_cast<std::size_t>(i) < n; ++i)
+      if (e[static_cast<std::size_t>(i)].customer != i || e[static_cast<std::size_t>(i)].rule != i % 7 ||
+          e[static_cast<std::size_t>(i)].from != i % 5 || e[static_cast<std::size_t>(i)].to != (i + 1) % 5) {
+        FAIL_CHECK("entry " << i << " differs");
+        return;
+      }
+  };
+  transition_buffer b;
+  b.begin_run(10);
+  for (std::int32_t i = 0; i < 600000; ++i) b.push_back(entry(i));
+  same(b, 600000);
+  CHECK(b.capacity() >= 600000);
+  transition_buffer copy(b);  // exact size: the copy's first append grows it
+  copy.push_back(entry(600000));
+  same(copy, 600001);
+  transition_buffer moved(std::move(copy));
+  same(moved, 600001);
+  transition_buffer assigned;
+  assigned.push_back(entry(0));
+  assigned = moved;  // copy assignment over a small buffer
+  same(assigned, 600001);
+  assigned = std::move(b);  // move assignment swaps the mappings
+  same(assigned, 600000);
+  const std::size_t capacity = assigned.capacity();
+  assigned.clear();
+  CHECK(assigned.capacity() == capacity);
+  for (std::int32_t i = 0; i < 1000; ++i) assigned.push_back(entry(i));
+  same(assigned, 1000);
+  CHECK(assigned.view().runs().empty());
+}

@@ -228,18 +228,21 @@ class transition_log_view {
 
 namespace detail {
 
-/// The transition log's storage: the 8-byte entries in a growable array that grows with
-/// realloc (entries are trivially copyable; on glibc a large block is moved by remapping its
-/// pages instead of copying them, so a log of millions of entries is written once and each
-/// of its pages is touched once, where std::vector would copy it at every doubling), plus
-/// the runs of equal time. clear() keeps the entries' memory (its capacity).
+/// The transition log's storage: the 8-byte entries in a growable array, plus the runs of
+/// equal time. clear() keeps the entries' memory (its capacity). The array doubles; on Linux
+/// from 1 MiB on it lives in its own anonymous mapping that grows with mremap, which moves
+/// page tables instead of copying (so a log of millions of entries is written once and each
+/// of its pages is touched once, where std::vector would copy it at every doubling);
+/// below that, and elsewhere, it grows with realloc (entries are trivially copyable). Each
+/// buffer owns its mapping: nothing is shared between machines.
 class transition_buffer {
  public:
   transition_buffer() = default;
   transition_buffer(const transition_buffer& other) : runs_(other.runs_) { append(other.data_, other.size_); }
   transition_buffer(transition_buffer&& other) noexcept
       : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
-        capacity_(std::exchange(other.capacity_, 0)), runs_(std::move(other.runs_)) {}
+        capacity_(std::exchange(other.capacity_, 0)), mapped_(std::exchange(other.mapped_, false)),
+        runs_(std::move(other.runs_)) {}
   transition_buffer& operator=(const transition_buffer& other) {
     if (this != &other) {
       size_ = 0;
@@ -252,10 +255,11 @@ class transition_buffer {
     std::swap(data_, other.data_);
     std::swap(size_, other.size_);
     std::swap(capacity_, other.capacity_);
+    std::swap(mapped_, other.mapped_);
     std::swap(runs_, other.runs_);
     return *this;
   }
-  ~transition_buffer() { std::free(data_); }
+  ~transition_buffer() { release(); }
 
   /// The entries appended from now on are at time `at` (>= the last run's time).
   void begin_run(std::int64_t at) {
@@ -304,9 +308,11 @@ class transition_buffer {
   transition_entry* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
+  bool mapped_ = false;  // data_ is an anonymous mapping of capacity_ entries (Linux)
   std::vector<transition_run> runs_;
 
   CRMKIT_FUNC void grow(std::size_t needed);
+  CRMKIT_FUNC void release() noexcept;
 };
 
 }  // namespace detail
