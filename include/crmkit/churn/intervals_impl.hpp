@@ -14,7 +14,7 @@
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
 
-#include "crmkit/churn/detail/delta_method.hpp"  // delta_z
+#include "crmkit/churn/detail/delta_method.hpp"  // delta_z, delta_gradient_at, delta_variance
 #include "crmkit/churn/intervals.hpp"
 #include "crmkit/core/option_table.hpp"
 #include "crmkit/core/parallel_for.hpp"
@@ -67,43 +67,20 @@ inline void check_interval_options(const interval_options& o, const char* where)
   (void)delta_z(o.level, where);
 }
 
-// Predictions at p_hat and d f / d ln p_j (central differences), row by row.
-struct prediction_gradient {
-  std::vector<double> f;
-  std::vector<std::vector<double>> g;  // g[j][i]
-};
-
-inline prediction_gradient gradient_of(const btyd_model& model, btyd_prediction what, double t,
-                                       std::span<const double> x, std::span<const double> tx,
-                                       std::span<const double> T, int n_threads) {
-  prediction_gradient r;
-  r.f.resize(x.size());
-  predict_into(model, what, t, x, tx, T, r.f, n_threads);  // validates every row and t first
-  const auto p = model.params();
-  constexpr double h = 1e-4;
-  std::vector<double> plus(x.size()), minus(x.size());
-  auto copy = model.clone();
-  for (std::size_t j = 0; j < p.size(); ++j) {
-    auto q = p;
-    q[j] = p[j] * std::exp(h);
-    copy->set_params(q);
-    predict_into(*copy, what, t, x, tx, T, plus, n_threads);
-    q[j] = p[j] * std::exp(-h);
-    copy->set_params(q);
-    predict_into(*copy, what, t, x, tx, T, minus, n_threads);
-    std::vector<double> g(x.size());
-    for (std::size_t i = 0; i < x.size(); ++i) g[i] = (plus[i] - minus[i]) / (2 * h);
-    r.g.push_back(std::move(g));
-  }
-  return r;
-}
-
-inline double quadratic_form(const std::vector<double>& s, std::span<const double> g) {
-  const std::size_t k = g.size();
-  double v = 0;
-  for (std::size_t a = 0; a < k; ++a)
-    for (std::size_t b = 0; b < k; ++b) v += g[a] * s[a * k + b] * g[b];
-  return v;
+// Predictions at p_hat and d f / d ln p_j, row by row: detail::delta_gradient_at (central
+// differences, step 1e-4 in ln p) on a copy of the model. Its first call, at p_hat itself,
+// validates every row and t before any perturbation.
+inline delta_gradient gradient_of(const btyd_model& model, btyd_prediction what, double t,
+                                  std::span<const double> x, std::span<const double> tx, std::span<const double> T,
+                                  int n_threads) {
+  delta_point point;
+  point.params = model.params();
+  point.log_scale.assign(point.params.size(), 1);
+  const auto copy = model.clone();
+  return delta_gradient_at(point, x.size(), [&](std::span<const double> params, std::span<double> out) {
+    copy->set_params(params);
+    predict_into(*copy, what, t, x, tx, T, out, n_threads);
+  });
 }
 
 inline interval clipped(btyd_prediction what, double f, double var, double z, bool total, double n_rows) {
@@ -251,7 +228,7 @@ CRMKIT_FUNC prediction_intervals delta_method_intervals(const btyd_model& model,
   std::vector<double> g(k);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < k; ++j) g[j] = grad.g[j][i];
-    const auto one = detail::clipped(what, grad.f[i], detail::quadratic_form(s, g), z, false, 1);
+    const auto one = detail::clipped(what, grad.f[i], detail::delta_variance(s, g), z, false, 1);
     r.standard_error[i] = one.standard_error;
     r.lower[i] = one.lower;
     r.upper[i] = one.upper;
@@ -274,7 +251,7 @@ CRMKIT_FUNC interval delta_method_total_interval(const btyd_model& model, btyd_p
   std::vector<double> g(grad.g.size(), 0.0);
   for (std::size_t j = 0; j < g.size(); ++j)
     for (double v : grad.g[j]) g[j] += v;
-  return detail::clipped(what, f, detail::quadratic_form(s, g), z, true, static_cast<double>(x.size()));
+  return detail::clipped(what, f, detail::delta_variance(s, g), z, true, static_cast<double>(x.size()));
 }
 
 CRMKIT_FUNC interval bootstrap_total_interval(const btyd_model& model, btyd_prediction what, double t,
