@@ -213,50 +213,37 @@ TEST_CASE("refit bootstrap: deterministic for a seed, bit-identical for any thre
   }
 }
 
-TEST_CASE("refit bootstrap: modified BG/NBD simulates and refits") {
-  for (const char* kind : {"modified_bg_nbd"}) {
-    CAPTURE(kind);
-    // BG/NBD data fitted by the other model; the refit interval of 50 customers' P(alive) total
+// The models other than BG/NBD through the same simulate-and-refit loop, on BG/NBD data.
+// Pareto/NBD is small (50 customers): its hypergeometric term makes each refit about a
+// hundred times as costly as BG/NBD's in the Debug build.
+TEST_CASE("refit bootstrap: modified BG/NBD and Pareto/NBD simulate and refit") {
+  struct refit_case {
+    const char* kind;
+    std::size_t customers, rows;  // simulated, and in the interval's total
+    std::uint64_t seed;
+  };
+  for (const refit_case c : {refit_case{"modified_bg_nbd", 300, 50, 5}, refit_case{"pareto_nbd", 50, 20, 7}}) {
+    CAPTURE(c.kind);
     const double bg[4] = {0.6, 5.0, 0.7, 2.5}, gg[3] = {6, 4, 15};
-    const auto d = simulate(300, bg, gg, 5);
-    auto m = crmkit::make_btyd_model(kind);
+    const auto d = simulate(c.customers, bg, gg, c.seed);
+    auto m = crmkit::make_btyd_model(c.kind);
     (void)m->fit(d.x, d.tx, d.T);
     REQUIRE(m->fitted());
     crmkit::interval_options o;
     o.method = crmkit::bootstrap_method::refit;
     o.n_draws = 10;
     o.population_T = d.T;
-    const std::span<const double> sx(d.x.data(), 50), stx(d.tx.data(), 50), sT(d.T.data(), 50);
+    const std::span<const double> sx(d.x.data(), c.rows), stx(d.tx.data(), c.rows), sT(d.T.data(), c.rows);
     const auto r = crmkit::bootstrap_total_interval(*m, crmkit::btyd_prediction::p_alive, 0, sx, stx, sT, o);
     CHECK(r.lower <= r.upper);
     CHECK(r.standard_error > 0);
     CHECK(r.lower > 0);
-    CHECK(r.upper <= 50);
+    CHECK(r.upper <= static_cast<double>(c.rows));
+    o.n_threads = 2;  // the same bits on two threads
+    const auto r2 = crmkit::bootstrap_total_interval(*m, crmkit::btyd_prediction::p_alive, 0, sx, stx, sT, o);
+    CHECK(r2.lower == r.lower);
+    CHECK(r2.upper == r.upper);
   }
-}
-
-// Pareto/NBD through the same loop, small: 50 customers, 10 refits (its hypergeometric term
-// makes each refit about a hundred times as costly as BG/NBD's in the Debug build).
-TEST_CASE("refit bootstrap: Pareto/NBD simulates and refits") {
-  const double bg[4] = {0.6, 5.0, 0.7, 2.5}, gg[3] = {6, 4, 15};
-  const auto d = simulate(50, bg, gg, 7);
-  auto m = crmkit::make_btyd_model("pareto_nbd");
-  (void)m->fit(d.x, d.tx, d.T);
-  REQUIRE(m->fitted());
-  crmkit::interval_options o;
-  o.method = crmkit::bootstrap_method::refit;
-  o.n_draws = 10;
-  o.population_T = d.T;
-  const std::span<const double> sx(d.x.data(), 20), stx(d.tx.data(), 20), sT(d.T.data(), 20);
-  const auto r = crmkit::bootstrap_total_interval(*m, crmkit::btyd_prediction::p_alive, 0, sx, stx, sT, o);
-  CHECK(r.lower <= r.upper);
-  CHECK(r.standard_error > 0);
-  CHECK(r.lower > 0);
-  CHECK(r.upper <= 20);
-  o.n_threads = 2;  // the same bits on two threads
-  const auto r2 = crmkit::bootstrap_total_interval(*m, crmkit::btyd_prediction::p_alive, 0, sx, stx, sT, o);
-  CHECK(r2.lower == r.lower);
-  CHECK(r2.upper == r.upper);
 }
 
 TEST_CASE("refit bootstrap: short coverage check (30 data sets; the long one is tests/churn/refit_coverage.py)") {
