@@ -17,6 +17,14 @@ if str(REPO / "python") not in sys.path:
     sys.path.insert(0, str(REPO / "python"))
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "quadrature: the test's time is its reference's numerical integration (scipy, mpmath), not "
+        "the library's few calls; a sanitizer build deselects these (tests/python/CMakeLists.txt)",
+    )
+
+
 @pytest.fixture(scope="session")
 def lib():
     """The loaded libcrmkit (ctypes.CDLL)."""

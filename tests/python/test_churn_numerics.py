@@ -166,6 +166,7 @@ def _bg_numeric(params, y, t, x, tx, T, modified=False):
 CUSTOMERS = [(0, 0.0, 0.0), (0, 0.0, 38.86), (2, 30.43, 38.86), (7, 35.0, 38.86)]
 
 
+@pytest.mark.quadrature
 @pytest.mark.parametrize("x,tx,T", CUSTOMERS)
 def test_bgnbd_and_mbg_pmf_match_integration_over_the_prior(x, tx, T):
     bg = crmkit.BetaGeo.from_params(**BGNBD)
@@ -207,6 +208,7 @@ def _pareto_numeric(params, y, t, x, tx, T):
     return num / den
 
 
+@pytest.mark.quadrature
 @pytest.mark.parametrize("x,tx,T", CUSTOMERS)
 def test_pareto_pmf_matches_integration_over_the_prior(x, tx, T):
     m = crmkit.ParetoNBD.from_params(**PNBD)
@@ -240,6 +242,7 @@ def _bgbb_numeric(params, y, n_star, x, tx, n):
     return num / den
 
 
+@pytest.mark.quadrature
 @pytest.mark.parametrize("x,tx,n", [(0, 0, 0), (0, 0, 6), (3, 4, 6), (6, 6, 6)])
 def test_bgbb_pmf_matches_integration_over_the_prior(x, tx, n):
     m = crmkit.BetaGeoBetaBinom.from_params(**BGBB)
