@@ -155,6 +155,21 @@ void write_offers(const crmkit::offer_table& t, int32_t* out_items, double* out_
   if (out_cold_start != nullptr) std::copy(t.cold_start.begin(), t.cold_start.end(), out_cold_start);
 }
 
+// The offer table of a caller's n_rows x top_n items and scores (no cold starts).
+crmkit::offer_table offers_of(const int32_t* items, const double* scores, std::size_t n_rows, std::size_t top_n,
+                              const char* function) {
+  const std::size_t n = n_rows * top_n;
+  const auto in_items = array_arg(items, n, function, "items");
+  const auto in_scores = array_arg(scores, n, function, "scores");
+  crmkit::offer_table t;
+  t.n_rows = n_rows;
+  t.top_n = top_n;
+  t.item.assign(in_items.begin(), in_items.end());
+  t.score.assign(in_scores.begin(), in_scores.end());
+  t.cold_start.assign(n_rows, 0);
+  return t;
+}
+
 }  // namespace
 
 extern "C" {
@@ -525,14 +540,7 @@ CRMKIT_API int crmkit_offers_rank_by_value(const int32_t* items, const double* s
                                            int32_t* out_items, double* out_scores, double* out_values, size_t cap) {
   CRMKIT_API_BEGIN();
   const std::size_t n = n_rows * top_n;
-  crmkit::offer_table t;
-  t.n_rows = n_rows;
-  t.top_n = top_n;
-  const auto in_items = array_arg(items, n, __func__, "items");
-  const auto in_scores = array_arg(scores, n, __func__, "scores");
-  t.item.assign(in_items.begin(), in_items.end());
-  t.score.assign(in_scores.begin(), in_scores.end());
-  t.cold_start.assign(n_rows, 0);
+  const crmkit::offer_table t = offers_of(items, scores, n_rows, top_n, __func__);
   const auto rows = array_arg(row_value, n_rows, __func__, "row_value");
   const auto per_item = item_value == nullptr ? std::span<const double>{} : std::span<const double>(item_value, n_items);
   const auto out = crmkit::rank_by_value(t, rows, per_item);
@@ -564,15 +572,8 @@ CRMKIT_API int crmkit_offers_add_columns(crmkit_table* table, const char* prefix
   };
   const auto ids = strings(row_ids, n_rows, "row_ids");
   const auto names = strings(item_names, n_items, "item_names");
-  crmkit::offer_table t;
-  t.n_rows = n_rows;
-  t.top_n = top_n;
-  const auto in_items = array_arg(items, n, __func__, "items");
-  const auto in_scores = array_arg(scores, n, __func__, "scores");
-  t.item.assign(in_items.begin(), in_items.end());
-  t.score.assign(in_scores.begin(), in_scores.end());
+  crmkit::offer_table t = offers_of(items, scores, n_rows, top_n, __func__);
   if (values != nullptr) t.value.assign(values, values + n);
-  t.cold_start.assign(n_rows, 0);
   if (cold_start != nullptr)
     for (std::size_t r = 0; r < n_rows; ++r) t.cold_start[r] = cold_start[r] != 0 ? 1 : 0;
   crmkit::add_offer_columns(table->table, t, ids, names, prefix == nullptr ? "next_best_offer" : prefix);

@@ -70,14 +70,14 @@ struct simulated_customer {
 };
 
 /// One customer of BG/NBD(r, alpha, a, b) from `rng`, in this order of draws: the age
-/// T = 26 + 26 u (weeks), lambda = Gamma(r) / alpha, g1 = Gamma(a), g2 = Gamma(b) (dropout
+/// T = t_min + t_span u (weeks; default uniform in [26, 52]), lambda = Gamma(r) / alpha, g1 = Gamma(a), g2 = Gamma(b) (dropout
 /// probability g1 / (g1 + g2)), then exponential waiting times and a uniform dropout draw
 /// after each purchase until the age or the dropout.
 inline simulated_customer draw_bg_nbd_customer(crmkit::detail::synth::random_stream& rng, double r, double alpha,
-                                               double a, double b) {
+                                               double a, double b, double t_min = 26, double t_span = 26) {
   namespace synth = crmkit::detail::synth;
   simulated_customer c;
-  c.T = 26 + 26 * rng.uniform();
+  c.T = t_min + t_span * rng.uniform();
   const double lambda = synth::sample_gamma(rng, r) / alpha;
   const double g1 = synth::sample_gamma(rng, a), g2 = synth::sample_gamma(rng, b);
   const double drop = g1 / (g1 + g2);
