@@ -460,3 +460,11 @@ def resolve(module: str, name: str, value: Any) -> Any:
     default = option_default(module, name)
     lo, hi, _ = option_bounds(module, name)
     return bool(default) if (lo, hi) == (0, 1) and name not in ("init", "algorithm", "zero_spend") else default
+
+
+def init_options(obj: Any, module: str, **values: Any) -> None:
+    """The start of a handle-backed estimator's constructor: ``obj.<name>`` = :func:`resolve`
+    of each option keyword (the library's default for DEFAULT), and no handle yet."""
+    for name, value in values.items():
+        setattr(obj, name, resolve(module, name, value))
+    obj._handle, obj._finalizer = None, None

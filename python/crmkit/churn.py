@@ -183,11 +183,8 @@ class _Fitted(Persisted):
                  standard_errors: bool = _lib.DEFAULT, n_starts: int = _lib.DEFAULT, seed: int = _lib.DEFAULT,
                  fallback: bool = _lib.DEFAULT) -> None:
         # _lib.DEFAULT: the library's default (crmkit_btyd_option_bounds / crmkit_retention_option_bounds).
-        for name, value in (("max_iter", max_iter), ("tol", tol), ("n_threads", n_threads),
-                            ("standard_errors", standard_errors), ("n_starts", n_starts), ("seed", seed),
-                            ("fallback", fallback)):
-            setattr(self, name, _lib.resolve(self._c_name, name, value))
-        self._handle, self._finalizer = None, None
+        _lib.init_options(self, self._c_name, max_iter=max_iter, tol=tol, n_threads=n_threads,
+                          standard_errors=standard_errors, n_starts=n_starts, seed=seed, fallback=fallback)
         self._unfitted_handle()
         self._fitted = False
 

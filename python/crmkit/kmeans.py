@@ -113,17 +113,12 @@ class KMeans(Estimator, Persisted):
         n_local_trials: Optional[int] = None,
     ) -> None:
         # _lib.DEFAULT: the library's default (crmkit_kmeans_option_bounds); its value is in the docs of the option table.
-        self.n_clusters = _lib.resolve("kmeans", "n_clusters", n_clusters)
-        self.n_init = _lib.resolve("kmeans", "n_init", n_init)
-        self.max_iter = _lib.resolve("kmeans", "max_iter", max_iter)
-        self.tol = _lib.resolve("kmeans", "tol", tol)
-        self.n_threads = _lib.resolve("kmeans", "n_threads", n_threads)
+        _lib.init_options(self, "kmeans", n_clusters=n_clusters, n_init=n_init, max_iter=max_iter, tol=tol,
+                          n_threads=n_threads)
         self.init = init
         self.algorithm = algorithm
         self.random_state = random_state
         self.n_local_trials = n_local_trials
-        self._handle: Any = None
-        self._finalizer: Optional[weakref.finalize] = None
 
     # -- scikit-learn's estimator protocol (Estimator) ----------------------------------
     _params = ("n_clusters", "init", "n_init", "max_iter", "tol", "algorithm", "random_state", "n_threads",

@@ -20,8 +20,7 @@ Example::
 from __future__ import annotations
 
 import warnings
-import weakref
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Union
 
 import numpy as np
 
@@ -78,14 +77,9 @@ class LogisticChurn(Estimator, Persisted):
         tol: float = _lib.DEFAULT,
     ) -> None:
         # _lib.DEFAULT: the library's default (crmkit_logistic_option_bounds); its value is in the docs of the option table.
-        self.C = _lib.resolve("logistic", "C", C)
-        self.fit_intercept = _lib.resolve("logistic", "fit_intercept", fit_intercept)
-        self.standardize = _lib.resolve("logistic", "standardize", standardize)
-        self.max_iter = _lib.resolve("logistic", "max_iter", max_iter)
-        self.tol = _lib.resolve("logistic", "tol", tol)
+        _lib.init_options(self, "logistic", C=C, fit_intercept=fit_intercept, standardize=standardize,
+                          max_iter=max_iter, tol=tol)
         self.class_weight = class_weight
-        self._handle: Any = None
-        self._finalizer: Optional[weakref.finalize] = None
 
     # -- scikit-learn's estimator protocol (Estimator) ----------------------------------
     _params = ("C", "class_weight", "fit_intercept", "standardize", "max_iter", "tol")

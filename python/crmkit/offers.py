@@ -200,12 +200,9 @@ class AssociationRules:
 
     def __init__(self, min_support: float = _lib.DEFAULT, *, max_len: Optional[int] = None,
                  metric: str = "confidence", min_threshold: float = _lib.DEFAULT) -> None:
-        self.min_support = _lib.resolve("rules", "min_support", min_support)
-        self.min_threshold = _lib.resolve("rules", "min_threshold", min_threshold)
+        _lib.init_options(self, "rules", min_support=min_support, min_threshold=min_threshold)
         self.max_len = max_len
         self.metric = metric
-        self._handle: Any = None
-        self._finalizer: Optional[weakref.finalize] = None
         self._names: List[Any] = []
 
     def fit(self, baskets: Any) -> "AssociationRules":
@@ -400,21 +397,12 @@ class ImplicitALS(Persisted):
                  solver: str = "cg", tol: float = _lib.DEFAULT, seed: int = _lib.DEFAULT,
                  n_threads: int = _lib.DEFAULT, weighting: str = "none", bm25_k1: float = _lib.DEFAULT,
                  bm25_b: float = _lib.DEFAULT) -> None:
-        self.factors = _lib.resolve("als", "factors", factors)
-        self.regularization = _lib.resolve("als", "regularization", regularization)
-        self.alpha = _lib.resolve("als", "alpha", alpha)
-        self.max_iter = _lib.resolve("als", "max_iter", max_iter)
-        self.cg_steps = _lib.resolve("als", "cg_steps", cg_steps)
-        self.tol = _lib.resolve("als", "tol", tol)
-        self.seed = _lib.resolve("als", "seed", seed)
-        self.n_threads = _lib.resolve("als", "n_threads", n_threads)
-        self.bm25_k1 = _lib.resolve("als", "bm25_k1", bm25_k1)
+        _lib.init_options(self, "als", factors=factors, regularization=regularization, alpha=alpha, max_iter=max_iter,
+                          cg_steps=cg_steps, tol=tol, seed=seed, n_threads=n_threads, bm25_k1=bm25_k1)
         self.solver = solver
         self.weighting = weighting
         # B's range [0, 1] looks like a flag to _lib.resolve; it is a real option.
         self.bm25_b = _lib.option_bounds("als", "bm25_b")[2] if bm25_b is _lib.DEFAULT else bm25_b
-        self._handle: Any = None
-        self._finalizer: Optional[weakref.finalize] = None
 
     def fit(self, X: Any, *, value: str = "orders", user_init: Any = None, item_init: Any = None) -> "ImplicitALS":
         """Fits to ``X``: a :class:`Baskets` (its customer x product ``matrix(value)``), a
@@ -570,10 +558,7 @@ class ItemKNN:
     """
 
     def __init__(self, neighbours: int = _lib.DEFAULT, *, n_threads: int = _lib.DEFAULT) -> None:
-        self.neighbours = _lib.resolve("item_knn", "neighbours", neighbours)
-        self.n_threads = _lib.resolve("item_knn", "n_threads", n_threads)
-        self._handle: Any = None
-        self._finalizer: Optional[weakref.finalize] = None
+        _lib.init_options(self, "item_knn", neighbours=neighbours, n_threads=n_threads)
 
     def fit(self, X: Any, *, value: str = "orders") -> "ItemKNN":
         """Fits to ``X``: a :class:`Baskets` (its ``matrix(value)``), a scipy.sparse matrix

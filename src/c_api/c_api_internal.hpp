@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -198,6 +199,37 @@ inline void check_count(const char* function, std::size_t n) {
   if (n == 0) throw crmkit::error(crmkit::errc::invalid_argument, fmt::format("{}: n is 0", function));
 }
 
+// One numeric field of a result record chosen by a C constant: the enum-keyed getters
+// (crmkit_vrp_summary, crmkit_balance_rep_column, crmkit_rfm_segment_summary, ...) are a
+// translation of a list of member pointers in the order of the constants first, first + 1, ...
+//   const keyed_field get(statistic, CRMKIT_VRP_N_ROUTES, __func__, "statistic", &result::n_routes, ...);
+//   *out = get(r);   // static_cast<double>(r.n_routes); a bool is 0 or 1
+// A key outside the list is invalid_argument "function: unknown <what> <key>".
+template <class Record, class... T>
+class keyed_field {
+ public:
+  keyed_field(std::int32_t key, std::int32_t first, const char* function, const char* what, T Record::*... fields)
+      : fields_(fields...) {
+    if (key < first || key - first >= static_cast<std::int32_t>(sizeof...(T)))
+      fail(function, "unknown {} {}", what, key);
+    index_ = static_cast<std::size_t>(key - first);
+  }
+  double operator()(const Record& r) const {
+    double v = 0.0;
+    std::apply(
+        [&](auto... field) {
+          std::size_t i = 0;
+          ((i++ == index_ ? (void)(v = static_cast<double>(r.*field)) : (void)0), ...);
+        },
+        fields_);
+    return v;
+  }
+
+ private:
+  std::tuple<T Record::*...> fields_;
+  std::size_t index_ = 0;
+};
+
 // The bounds query of every options-bearing handle (crmkit_<x>_option_bounds): lo, hi and
 // default of `key` from option_table<Options>; any out pointer may be NULL.
 template <class Options>
@@ -325,6 +357,40 @@ void copy_ids_out(std::size_t n, Id id, char* buf, std::size_t cap, std::size_t*
                                                    size_t* out_needed) {                        \
     CRMKIT_API_BEGIN();                                                                         \
     ::crmkit::capi::copy_out((report).standard_errors_note, buf, cap, out_needed, __func__);   \
+    CRMKIT_API_END();                                                                           \
+  }
+
+// crmkit_<x>_standard_errors(h, out, cap) of a handle whose fit computes a Hessian: out[0..k)
+// = the standard error of each of the k = `n_params` parameters (NaN where there is none) of
+// the crmkit::fit_report `report`, as CRMKIT_C_FIT_REPORT; CRMKIT_E_BUFFER_TOO_SMALL when cap < k.
+#define CRMKIT_C_STANDARD_ERRORS(handle, param, report, n_params)                               \
+  CRMKIT_API int handle##_standard_errors(const handle* param, double* out, size_t cap) {       \
+    CRMKIT_API_BEGIN();                                                                         \
+    CRMKIT_CHECK_NOT_NULL(param, out);                                                          \
+    const ::crmkit::fit_report& report_ = (report);                                             \
+    const std::size_t k_ = (n_params);                                                          \
+    ::crmkit::capi::check_capacity(cap, k_, __func__);                                          \
+    ::crmkit::capi::write_standard_errors(report_, k_, out);                                    \
+    CRMKIT_API_END();                                                                           \
+  }
+
+// The model document of a fitted handle (crmkit/core/model_document.hpp), one pair of entry
+// points whatever the model: crmkit_<x>_save(h, buf, cap, &needed) copies the document
+// `to_text` (an expression of the handle argument `param`, which is checked non-NULL first)
+// with the two-call text protocol; crmkit_<x>_load(text, &out) makes a new handle from
+// `from_text(text)` (a function const char* -> handle, returning it by value) and leaves *out
+// NULL on failure.
+#define CRMKIT_C_SAVE_LOAD(handle, param, to_text, from_text)                                   \
+  CRMKIT_API int handle##_save(const handle* param, char* buf, size_t cap, size_t* out_needed) { \
+    CRMKIT_API_BEGIN();                                                                         \
+    CRMKIT_CHECK_NOT_NULL(param);                                                               \
+    ::crmkit::capi::copy_out((to_text), buf, cap, out_needed, __func__);                        \
+    CRMKIT_API_END();                                                                           \
+  }                                                                                             \
+  CRMKIT_API int handle##_load(const char* text, handle** out) {                                \
+    CRMKIT_API_BEGIN();                                                                         \
+    CRMKIT_CLEAR_OUT(out);                                                                      \
+    *out = new handle(from_text(CRMKIT_NOT_NULL(text)));                                        \
     CRMKIT_API_END();                                                                           \
   }
 

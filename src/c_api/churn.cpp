@@ -100,6 +100,46 @@ std::vector<double> params_of(const crmkit_btyd& m) {
   return {p.p, p.q, p.gamma};
 }
 
+// The handle of crmkit_btyd_load: the model the document's kind names, with its options.
+crmkit_btyd btyd_handle(const char* text) {
+  crmkit_btyd handle;
+  const auto document_kind = crmkit::model_document_kind(text);
+  if (document_kind == "bg_nbd_covariates") {
+    handle.covariates.bg = std::make_unique<crmkit::bg_nbd_covariates>(crmkit::bg_nbd_covariates::from_text(text));
+    handle.purchase = crmkit::make_btyd_model(crmkit::btyd_kind::bg_nbd);
+    handle.kind = CRMKIT_BTYD_BG_NBD;
+    handle.options = handle.covariates.bg->options();
+  } else if (document_kind == "pareto_nbd_covariates") {
+    handle.covariates.pareto =
+        std::make_unique<crmkit::pareto_nbd_covariates>(crmkit::pareto_nbd_covariates::from_text(text));
+    handle.purchase = crmkit::make_btyd_model(crmkit::btyd_kind::pareto_nbd);
+    handle.kind = CRMKIT_BTYD_PARETO_NBD;
+    handle.options = handle.covariates.pareto->options();
+  } else if (document_kind == "gamma_gamma_covariates") {
+    handle.spend_covariates =
+        std::make_unique<crmkit::gamma_gamma_covariates>(crmkit::gamma_gamma_covariates::from_text(text));
+    handle.kind = CRMKIT_BTYD_GAMMA_GAMMA;
+    handle.options = handle.spend_covariates->options();
+  } else if (document_kind == "gamma_gamma") {
+    handle.spend = crmkit::gamma_gamma::from_text(text);
+    handle.kind = CRMKIT_BTYD_GAMMA_GAMMA;
+    handle.options = handle.spend.options();
+  } else {
+    handle.purchase = crmkit::load_btyd_model(text);
+    handle.kind = static_cast<std::int32_t>(handle.purchase->kind());
+    handle.options = handle.purchase->options();
+  }
+  return handle;
+}
+
+// The model document crmkit_btyd_save writes: the covariate, spend or purchase model held.
+std::string document_of(const crmkit_btyd& m, const char* function) {
+  require_fitted(m, function);
+  if (m.covariates) return m.covariates.visit([](const auto& c) { return c.to_text(); });
+  if (m.spend_covariates) return m.spend_covariates->to_text();
+  return m.purchase ? m.purchase->to_text() : m.spend.to_text();
+}
+
 // The frequency / recency / T columns of n > 0 customers that most entry points take.
 struct rft_columns {
   std::span<const double> x, tx, age;
@@ -262,65 +302,10 @@ CRMKIT_API int crmkit_btyd_params(const crmkit_btyd* model, double* out, size_t 
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_btyd_standard_errors(const crmkit_btyd* model, double* out, size_t cap) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model, out);
-  const auto& report = fit_report_of(*model, __func__);
-  const std::size_t k = crmkit_btyd_n_params(model);
-  if (cap < k) fail(errc::buffer_too_small, __func__, "cap {} < {} parameters", cap, k);
-  write_standard_errors(report, k, out);
-  CRMKIT_API_END();
-}
-
+CRMKIT_C_STANDARD_ERRORS(crmkit_btyd, model, fit_report_of(*model, __func__), crmkit_btyd_n_params(model))
 CRMKIT_C_FIT_REPORT(crmkit_btyd, model, fit_report_of(*CRMKIT_NOT_NULL(model), __func__))
 CRMKIT_C_FIT_DIAGNOSTICS(crmkit_btyd, model, fit_report_of(*CRMKIT_NOT_NULL(model), __func__))
-
-CRMKIT_API int crmkit_btyd_save(const crmkit_btyd* model, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(model);
-  require_fitted(*model, __func__);
-  copy_out(model->covariates         ? model->covariates.visit([](const auto& c) { return c.to_text(); })
-                         : model->spend_covariates ? model->spend_covariates->to_text()
-                         : model->purchase ? model->purchase->to_text()
-                                           : model->spend.to_text(),
-                         buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_btyd_load(const char* text, crmkit_btyd** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(text);
-  auto handle = std::make_unique<crmkit_btyd>();
-  const auto document_kind = crmkit::model_document_kind(text);
-  if (document_kind == "bg_nbd_covariates") {
-    handle->covariates.bg = std::make_unique<crmkit::bg_nbd_covariates>(crmkit::bg_nbd_covariates::from_text(text));
-    handle->purchase = crmkit::make_btyd_model(crmkit::btyd_kind::bg_nbd);
-    handle->kind = CRMKIT_BTYD_BG_NBD;
-    handle->options = handle->covariates.bg->options();
-  } else if (document_kind == "pareto_nbd_covariates") {
-    handle->covariates.pareto =
-        std::make_unique<crmkit::pareto_nbd_covariates>(crmkit::pareto_nbd_covariates::from_text(text));
-    handle->purchase = crmkit::make_btyd_model(crmkit::btyd_kind::pareto_nbd);
-    handle->kind = CRMKIT_BTYD_PARETO_NBD;
-    handle->options = handle->covariates.pareto->options();
-  } else if (document_kind == "gamma_gamma_covariates") {
-    handle->spend_covariates =
-        std::make_unique<crmkit::gamma_gamma_covariates>(crmkit::gamma_gamma_covariates::from_text(text));
-    handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
-    handle->options = handle->spend_covariates->options();
-  } else if (document_kind == "gamma_gamma") {
-    handle->spend = crmkit::gamma_gamma::from_text(text);
-    handle->kind = CRMKIT_BTYD_GAMMA_GAMMA;
-    handle->options = handle->spend.options();
-  } else {
-    handle->purchase = crmkit::load_btyd_model(text);
-    handle->kind = static_cast<std::int32_t>(handle->purchase->kind());
-    handle->options = handle->purchase->options();
-  }
-  *out = handle.release();
-  CRMKIT_API_END();
-}
+CRMKIT_C_SAVE_LOAD(crmkit_btyd, model, document_of(*model, __func__), btyd_handle)
 
 CRMKIT_API int crmkit_btyd_predict(const crmkit_btyd* model, std::int32_t what, double t, const double* frequency,
                                    const double* recency, const double* T, size_t n, double* out) {
@@ -638,9 +623,7 @@ CRMKIT_API int crmkit_btyd_predict_interval_covariates(const crmkit_btyd* model,
                                                        double* out_lower, double* out_upper, double* out_total) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(model);
-  check_count(__func__, n);
-  const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
-             age = span_of(CRMKIT_NOT_NULL(T), n);
+  const rft_columns in = rft(frequency, recency, T, n, __func__);
   const auto& cm = covariates_of(*model, __func__, "model");
   auto o = interval_options_of(level, model->options.n_threads);
   const auto w = static_cast<crmkit::btyd_prediction>(what);
@@ -648,9 +631,10 @@ CRMKIT_API int crmkit_btyd_predict_interval_covariates(const crmkit_btyd* model,
     const auto zp = matrix_of(z_purchase, n, m.n_purchase_covariates(), "z_purchase", __func__);
     const auto zd = matrix_of(z_dropout, n, m.n_dropout_covariates(), "z_dropout", __func__);
     if (any_row_output(out_estimate, out_se, out_lower, out_upper))
-      copy_intervals(crmkit::delta_method_intervals(m, w, t, x, tx, age, zp, zd, o), out_estimate, out_se, out_lower,
-                     out_upper);
-    if (out_total != nullptr) copy_total(crmkit::delta_method_total_interval(m, w, t, x, tx, age, zp, zd, o), out_total);
+      copy_intervals(crmkit::delta_method_intervals(m, w, t, in.x, in.tx, in.age, zp, zd, o), out_estimate, out_se,
+                     out_lower, out_upper);
+    if (out_total != nullptr)
+      copy_total(crmkit::delta_method_total_interval(m, w, t, in.x, in.tx, in.age, zp, zd, o), out_total);
     return 0;
   });
   CRMKIT_API_END();
@@ -664,16 +648,15 @@ CRMKIT_API int crmkit_btyd_clv_covariates(const crmkit_btyd* purchases, const cr
                                           double* out) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(purchases, spend);
-  check_count(__func__, n);
-  CRMKIT_CHECK_NOT_NULL(out);
-  const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
-             age = span_of(CRMKIT_NOT_NULL(T), n), m = span_of(CRMKIT_NOT_NULL(monetary_value), n);
+  const rft_columns in = rft(frequency, recency, T, n, __func__);
+  CRMKIT_CHECK_NOT_NULL(monetary_value, out);
+  const auto m = span_of(monetary_value, n);
   const auto& cm = covariates_of(*purchases, __func__, "purchases");
   const auto& sc = spend_covariates_of(*spend, __func__);
   const auto zs = matrix_of(z_spend, n, sc.n_covariates(), "z_spend", __func__);
   const auto co = clv_options_of(horizon, period_days, model_period_days, discount_rate, purchases->options.n_threads);
   cm.visit([&](const auto& pm) {
-    crmkit::customer_lifetime_value(pm, sc, x, tx, age, m,
+    crmkit::customer_lifetime_value(pm, sc, in.x, in.tx, in.age, m,
                                     matrix_of(z_purchase, n, pm.n_purchase_covariates(), "z_purchase", __func__),
                                     matrix_of(z_dropout, n, pm.n_dropout_covariates(), "z_dropout", __func__), zs,
                                     std::span<double>(out, n), co);
@@ -691,9 +674,8 @@ CRMKIT_API int crmkit_btyd_clv_interval(const crmkit_btyd* purchases, const crmk
                                         double* out_upper, double* out_total) {
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(purchases, spend);
-  check_count(__func__, n);
-  const auto x = span_of(CRMKIT_NOT_NULL(frequency), n), tx = span_of(CRMKIT_NOT_NULL(recency), n),
-             age = span_of(CRMKIT_NOT_NULL(T), n), m = span_of(CRMKIT_NOT_NULL(monetary_value), n);
+  const rft_columns in = rft(frequency, recency, T, n, __func__);
+  const auto m = span_of(CRMKIT_NOT_NULL(monetary_value), n);
   const auto co = clv_options_of(horizon, period_days, model_period_days, discount_rate, purchases->options.n_threads);
   auto o = interval_options_of(level, purchases->options.n_threads);
   const bool rows = any_row_output(out_estimate, out_se, out_lower, out_upper);
@@ -705,9 +687,10 @@ CRMKIT_API int crmkit_btyd_clv_interval(const crmkit_btyd* purchases, const crmk
       const auto zp = matrix_of(z_purchase, n, pm.n_purchase_covariates(), "z_purchase", __func__);
       const auto zd = matrix_of(z_dropout, n, pm.n_dropout_covariates(), "z_dropout", __func__);
       if (rows)
-        copy_intervals(crmkit::clv_intervals(pm, sc, x, tx, age, m, zp, zd, zs, co, o), out_estimate, out_se,
+        copy_intervals(crmkit::clv_intervals(pm, sc, in.x, in.tx, in.age, m, zp, zd, zs, co, o), out_estimate, out_se,
                        out_lower, out_upper);
-      if (out_total != nullptr) copy_total(crmkit::clv_total_interval(pm, sc, x, tx, age, m, zp, zd, zs, co, o), out_total);
+      if (out_total != nullptr)
+        copy_total(crmkit::clv_total_interval(pm, sc, in.x, in.tx, in.age, m, zp, zd, zs, co, o), out_total);
       return 0;
     });
   } else {
@@ -719,9 +702,10 @@ CRMKIT_API int crmkit_btyd_clv_interval(const crmkit_btyd* purchases, const crmk
     require_fitted(*spend, __func__);
     const auto& pm = purchase_model(*purchases, __func__, "has no purchase-model CLV");
     if (rows)
-      copy_intervals(crmkit::clv_intervals(pm, spend->spend, x, tx, age, m, co, o), out_estimate, out_se, out_lower,
-                     out_upper);
-    if (out_total != nullptr) copy_total(crmkit::clv_total_interval(pm, spend->spend, x, tx, age, m, co, o), out_total);
+      copy_intervals(crmkit::clv_intervals(pm, spend->spend, in.x, in.tx, in.age, m, co, o), out_estimate, out_se,
+                     out_lower, out_upper);
+    if (out_total != nullptr)
+      copy_total(crmkit::clv_total_interval(pm, spend->spend, in.x, in.tx, in.age, m, co, o), out_total);
   }
   CRMKIT_API_END();
 }

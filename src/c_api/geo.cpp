@@ -152,6 +152,18 @@ crmkit_table* table_with_report(crmkit::customer_table table, const crmkit::geo_
                                                  r.n_customers, r.n_located, r.n_unlocated, extra));
 }
 
+// The visit columns of track stops (crmkit_geo_track_stops, crmkit_geo_coverage_visits);
+// a NULL column is skipped.
+void copy_visits(const std::vector<crmkit::track_stop>& stops, int64_t* out_start, int64_t* out_end, double* out_lon,
+                 double* out_lat, int32_t* out_customer, double* out_customer_distance_m) {
+  CRMKIT_COPY_FIELD(out_start, stops, start);
+  CRMKIT_COPY_FIELD(out_end, stops, end);
+  CRMKIT_COPY_FIELD(out_lon, stops, lon);
+  CRMKIT_COPY_FIELD(out_lat, stops, lat);
+  CRMKIT_COPY_FIELD(out_customer, stops, customer);
+  CRMKIT_COPY_FIELD(out_customer_distance_m, stops, customer_distance_m);
+}
+
 }  // namespace
 
 extern "C" {
@@ -487,12 +499,7 @@ CRMKIT_API int crmkit_geo_track_stops(const crmkit_geo_track* track, int64_t* ou
   check_capacity(cap, stops.size(), __func__);
   CRMKIT_COPY_FIELD(out_first, stops, first);
   CRMKIT_COPY_FIELD(out_last, stops, last);
-  CRMKIT_COPY_FIELD(out_start, stops, start);
-  CRMKIT_COPY_FIELD(out_end, stops, end);
-  CRMKIT_COPY_FIELD(out_lon, stops, lon);
-  CRMKIT_COPY_FIELD(out_lat, stops, lat);
-  CRMKIT_COPY_FIELD(out_customer, stops, customer);
-  CRMKIT_COPY_FIELD(out_customer_distance_m, stops, customer_distance_m);
+  copy_visits(stops, out_start, out_end, out_lon, out_lat, out_customer, out_customer_distance_m);
   CRMKIT_API_END();
 }
 
@@ -799,12 +806,7 @@ CRMKIT_API int crmkit_geo_coverage_visits(const crmkit_geo_coverage* coverage, i
   CRMKIT_CHECK_NOT_NULL(coverage);
   const auto& v = coverage->coverage.visits;
   check_capacity(cap, v.size(), __func__);
-  CRMKIT_COPY_FIELD(out_start, v, start);
-  CRMKIT_COPY_FIELD(out_end, v, end);
-  CRMKIT_COPY_FIELD(out_lon, v, lon);
-  CRMKIT_COPY_FIELD(out_lat, v, lat);
-  CRMKIT_COPY_FIELD(out_customer, v, customer);
-  CRMKIT_COPY_FIELD(out_customer_distance_m, v, customer_distance_m);
+  copy_visits(v, out_start, out_end, out_lon, out_lat, out_customer, out_customer_distance_m);
   CRMKIT_API_END();
 }
 

@@ -31,6 +31,13 @@ const crmkit::kmeans_result& fitted(const crmkit_kmeans* h, const char* function
   return *h->fit;
 }
 
+// The handles of crmkit_kmeans_load / crmkit_feature_scaler_load.
+crmkit_kmeans kmeans_handle(const char* text) {
+  auto model = crmkit::kmeans_from_text(text);
+  return {model.options, std::move(model.result)};
+}
+crmkit_feature_scaler scaler_handle(const char* text) { return {crmkit::feature_scaler::from_text(text)}; }
+
 // transform / inverse_transform into a caller buffer (which may alias the input: the
 // result is computed into a temporary first).
 template <class Apply>
@@ -139,25 +146,7 @@ CRMKIT_API int crmkit_kmeans_stats(const crmkit_kmeans* kmeans, double* out_iner
 
 CRMKIT_C_FIT_REPORT(crmkit_kmeans, kmeans, fitted(CRMKIT_NOT_NULL(kmeans), __func__).report)
 
-CRMKIT_API int crmkit_kmeans_save(const crmkit_kmeans* kmeans, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(kmeans);
-  copy_out(crmkit::kmeans_to_text(fitted(kmeans, __func__), kmeans->options), buf, cap, out_needed,
-                         __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_kmeans_load(const char* text, crmkit_kmeans** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(text);
-  auto model = crmkit::kmeans_from_text(text);
-  auto handle = std::make_unique<crmkit_kmeans>();
-  handle->options = model.options;
-  handle->fit = std::move(model.result);
-  *out = handle.release();
-  CRMKIT_API_END();
-}
+CRMKIT_C_SAVE_LOAD(crmkit_kmeans, kmeans, kmeans_to_text(fitted(kmeans, __func__), kmeans->options), kmeans_handle)
 
 CRMKIT_API int crmkit_kmeans_predict(const crmkit_kmeans* kmeans, const double* data, size_t n_rows, size_t n_cols,
                                      int32_t* out) {
@@ -253,21 +242,7 @@ CRMKIT_API int crmkit_feature_scaler_fit(const double* data, size_t n_rows, size
 
 CRMKIT_API void crmkit_feature_scaler_free(crmkit_feature_scaler* scaler) { delete scaler; }
 
-CRMKIT_API int crmkit_feature_scaler_save(const crmkit_feature_scaler* scaler, char* buf, size_t cap,
-                                          size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  copy_out(CRMKIT_NOT_NULL(scaler)->scaler.to_text(), buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_feature_scaler_load(const char* text, crmkit_feature_scaler** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CLEAR_OUT(out);
-  auto scaler = std::make_unique<crmkit_feature_scaler>();
-  scaler->scaler = crmkit::feature_scaler::from_text(CRMKIT_NOT_NULL(text));
-  *out = scaler.release();
-  CRMKIT_API_END();
-}
+CRMKIT_C_SAVE_LOAD(crmkit_feature_scaler, scaler, scaler->scaler.to_text(), scaler_handle)
 
 CRMKIT_API int crmkit_feature_scaler_params(const crmkit_feature_scaler* scaler, size_t* out_n_features,
                                             double* out_mean, double* out_scale, int32_t* out_log1p, size_t cap) {

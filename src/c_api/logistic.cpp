@@ -30,6 +30,25 @@ const crmkit::logistic_regression& fitted(const crmkit_logistic* h, const char* 
   return *h->model;
 }
 
+// The handle of crmkit_logistic_load: the options the document's model was fitted with.
+crmkit_logistic logistic_handle(const char* text) {
+  auto model = crmkit::logistic_regression::from_text(text);
+  return {model.options(), std::move(model)};
+}
+
+// out[0..n_rows) = (model.*predict)(data) (crmkit_logistic_predict_proba, _decision_function).
+using predict_fn = void (crmkit::logistic_regression::*)(Eigen::Ref<const crmkit::logistic_matrix>,
+                                                         std::span<double>) const;
+void predict_into(const crmkit_logistic* logistic, const double* data, std::size_t n_rows, std::size_t n_cols,
+                  double* out, std::size_t cap, predict_fn predict, const char* function) {
+  if (logistic == nullptr) throw_null(function, "logistic");
+  const auto& m = fitted(logistic, function);
+  const auto x = as_matrix(data, n_rows, n_cols, function);
+  if (out == nullptr && n_rows > 0) throw_null(function, "out");
+  check_capacity(cap, n_rows, function);
+  (m.*predict)(x, std::span<double>(out, n_rows));
+}
+
 void check_n(std::size_t n, const char* function) {
   if (n == 0) fail(function, "n is 0");
 }
@@ -41,17 +60,7 @@ extern "C" {
 CRMKIT_C_CREATE_FREE(crmkit_logistic)
 CRMKIT_C_OPTIONS(crmkit_logistic, logistic)
 
-CRMKIT_API int crmkit_logistic_load(const char* text, crmkit_logistic** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(text);
-  auto model = crmkit::logistic_regression::from_text(text);
-  auto h = std::make_unique<crmkit_logistic>();  // RAII until handed out
-  h->options = model.options();
-  h->model = std::move(model);
-  *out = h.release();
-  CRMKIT_API_END();
-}
+CRMKIT_C_SAVE_LOAD(crmkit_logistic, logistic, fitted(logistic, __func__).to_text(), logistic_handle)
 
 CRMKIT_API int crmkit_logistic_fit(crmkit_logistic* logistic, const double* data, size_t n_rows, size_t n_cols,
                                    const double* y, const double* sample_weight) {
@@ -113,32 +122,14 @@ CRMKIT_API int crmkit_logistic_scaling(const crmkit_logistic* logistic, double* 
 CRMKIT_API int crmkit_logistic_predict_proba(const crmkit_logistic* logistic, const double* data, size_t n_rows,
                                              size_t n_cols, double* out, size_t cap) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  const auto& m = fitted(logistic, __func__);
-  const auto x = as_matrix(data, n_rows, n_cols, __func__);
-  if (out == nullptr && n_rows > 0) throw_null(__func__, "out");
-  check_capacity(cap, n_rows, __func__);
-  m.predict_proba(x, std::span<double>(out, n_rows));
+  predict_into(logistic, data, n_rows, n_cols, out, cap, &crmkit::logistic_regression::predict_proba, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_logistic_decision_function(const crmkit_logistic* logistic, const double* data, size_t n_rows,
                                                  size_t n_cols, double* out, size_t cap) {
   CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  const auto& m = fitted(logistic, __func__);
-  const auto x = as_matrix(data, n_rows, n_cols, __func__);
-  if (out == nullptr && n_rows > 0) throw_null(__func__, "out");
-  check_capacity(cap, n_rows, __func__);
-  m.decision_function(x, std::span<double>(out, n_rows));
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_logistic_save(const crmkit_logistic* logistic, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(logistic);
-  const std::string text = fitted(logistic, __func__).to_text();
-  copy_out(text, buf, cap, out_needed, __func__);
+  predict_into(logistic, data, n_rows, n_cols, out, cap, &crmkit::logistic_regression::decision_function, __func__);
   CRMKIT_API_END();
 }
 

@@ -58,9 +58,25 @@ const crmkit::als_model& fitted(const crmkit_als* h, const char* function) {
   return *h->model;
 }
 
+// The handle of crmkit_als_load, and the history crmkit_als_save writes (none when empty).
+crmkit_als als_handle(const char* text) {
+  auto saved = crmkit::als_from_text(text);
+  return {saved.options, std::move(saved.model), std::move(saved.history)};
+}
+const crmkit::interaction_matrix* history_of(const crmkit_als& h) {
+  return h.history.n_rows > 0 ? &h.history : nullptr;
+}
+
 const crmkit::item_knn_model& fitted(const crmkit_item_knn* h, const char* function) {
   if (!h->model) fail(errc::not_fitted, function, "the item kNN handle has no model; call crmkit_item_knn_fit first");
   return *h->model;
+}
+
+// A factor matrix into out[0..cap) (crmkit_als_user_factors, _item_factors).
+void copy_factors(const crmkit::factor_matrix& f, double* out, std::size_t cap, const char* function) {
+  const auto size = static_cast<std::size_t>(f.size());
+  check_capacity(cap, size, function);
+  if (size > 0) std::memcpy(not_null(out, function, "out"), f.data(), size * sizeof(double));
 }
 
 // Copies scored items (two-call: *out_count always set).
@@ -137,6 +153,21 @@ void write_offers(const crmkit::offer_table& t, int32_t* out_items, double* out_
   std::copy(t.item.begin(), t.item.end(), out_items);
   std::copy(t.score.begin(), t.score.end(), out_scores);
   if (out_cold_start != nullptr) std::copy(t.cold_start.begin(), t.cold_start.end(), out_cold_start);
+}
+
+// The offer table of a caller's n_rows x top_n items and scores (no cold starts).
+crmkit::offer_table offers_of(const int32_t* items, const double* scores, std::size_t n_rows, std::size_t top_n,
+                              const char* function) {
+  const std::size_t n = n_rows * top_n;
+  const auto in_items = array_arg(items, n, function, "items");
+  const auto in_scores = array_arg(scores, n, function, "scores");
+  crmkit::offer_table t;
+  t.n_rows = n_rows;
+  t.top_n = top_n;
+  t.item.assign(in_items.begin(), in_items.end());
+  t.score.assign(in_scores.begin(), in_scores.end());
+  t.cold_start.assign(n_rows, 0);
+  return t;
 }
 
 }  // namespace
@@ -363,14 +394,8 @@ CRMKIT_API int crmkit_rules_suggest(const crmkit_rules* rules, const int32_t* ba
   CRMKIT_API_BEGIN();
   const auto& r = fitted(CRMKIT_NOT_NULL(rules), __func__);
   CRMKIT_CHECK_NOT_NULL(out_needed);
-  const auto s = crmkit::suggest_items(r.rules, array_arg(basket, n, __func__, "basket"));
-  *out_needed = s.size();
-  check_capacity(cap, s.size(), __func__);
-  if (!s.empty()) CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    out_items[i] = s[i].item;
-    out_scores[i] = s[i].score;
-  }
+  write_scored(crmkit::suggest_items(r.rules, array_arg(basket, n, __func__, "basket")), out_items, out_scores, cap,
+               out_needed, __func__);
   CRMKIT_API_END();
 }
 
@@ -427,17 +452,13 @@ CRMKIT_API int crmkit_als_shape(const crmkit_als* als, size_t* out_n_rows, size_
 
 CRMKIT_API int crmkit_als_user_factors(const crmkit_als* als, double* out, size_t cap) {
   CRMKIT_API_BEGIN();
-  const auto& f = fitted(CRMKIT_NOT_NULL(als), __func__).user_factors;
-  check_capacity(cap, static_cast<std::size_t>(f.size()), __func__);
-  if (f.size() > 0) std::memcpy(CRMKIT_NOT_NULL(out), f.data(), static_cast<std::size_t>(f.size()) * sizeof(double));
+  copy_factors(fitted(CRMKIT_NOT_NULL(als), __func__).user_factors, out, cap, __func__);
   CRMKIT_API_END();
 }
 
 CRMKIT_API int crmkit_als_item_factors(const crmkit_als* als, double* out, size_t cap) {
   CRMKIT_API_BEGIN();
-  const auto& f = fitted(CRMKIT_NOT_NULL(als), __func__).item_factors;
-  check_capacity(cap, static_cast<std::size_t>(f.size()), __func__);
-  if (f.size() > 0) std::memcpy(CRMKIT_NOT_NULL(out), f.data(), static_cast<std::size_t>(f.size()) * sizeof(double));
+  copy_factors(fitted(CRMKIT_NOT_NULL(als), __func__).item_factors, out, cap, __func__);
   CRMKIT_API_END();
 }
 
@@ -452,10 +473,7 @@ CRMKIT_API int crmkit_als_recommend(const crmkit_als* als, size_t top_n, int32_t
     throw error(errc::invalid_argument, fmt::format("{}: the handle was loaded from a document without [history]; "
                                                     "there is no history to recommend from", __func__));
   const auto t = crmkit::als_recommend(model, als->history, top_n, exclude_bought != 0, als->options.n_threads);
-  check_capacity(cap, t.item.size(), __func__);
-  std::copy(t.item.begin(), t.item.end(), out_items);
-  std::copy(t.score.begin(), t.score.end(), out_scores);
-  if (out_cold_start != nullptr) std::copy(t.cold_start.begin(), t.cold_start.end(), out_cold_start);
+  write_offers(t, out_items, out_scores, out_cold_start, cap, __func__);
   CRMKIT_API_END();
 }
 
@@ -464,38 +482,12 @@ CRMKIT_API int crmkit_als_similar_items(const crmkit_als* als, int32_t item, siz
   CRMKIT_API_BEGIN();
   const auto& model = fitted(CRMKIT_NOT_NULL(als), __func__);
   CRMKIT_CHECK_NOT_NULL(out_count);
-  const auto s = crmkit::similar_items(model, item, top_n);
-  *out_count = s.size();
-  check_capacity(cap, s.size(), __func__);
-  if (!s.empty()) CRMKIT_CHECK_NOT_NULL(out_items, out_scores);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    out_items[i] = s[i].item;
-    out_scores[i] = s[i].score;
-  }
+  write_scored(crmkit::similar_items(model, item, top_n), out_items, out_scores, cap, out_count, __func__);
   CRMKIT_API_END();
 }
 
 
-CRMKIT_API int crmkit_als_save(const crmkit_als* als, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  const auto& model = fitted(CRMKIT_NOT_NULL(als), __func__);
-  const crmkit::interaction_matrix* history = als->history.n_rows > 0 ? &als->history : nullptr;
-  copy_out(crmkit::als_to_text(model, als->options, history), buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_als_load(const char* text, crmkit_als** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CLEAR_OUT(out);
-  CRMKIT_CHECK_NOT_NULL(text);
-  auto saved = crmkit::als_from_text(text);
-  auto handle = std::make_unique<crmkit_als>();
-  handle->options = saved.options;
-  handle->model = std::move(saved.model);
-  handle->history = std::move(saved.history);
-  *out = handle.release();
-  CRMKIT_API_END();
-}
+CRMKIT_C_SAVE_LOAD(crmkit_als, als, als_to_text(fitted(als, __func__), als->options, history_of(*als)), als_handle)
 
 CRMKIT_C_CREATE_FREE(crmkit_item_knn)
 CRMKIT_C_INT_OPTIONS(crmkit_item_knn, knn)
@@ -548,14 +540,7 @@ CRMKIT_API int crmkit_offers_rank_by_value(const int32_t* items, const double* s
                                            int32_t* out_items, double* out_scores, double* out_values, size_t cap) {
   CRMKIT_API_BEGIN();
   const std::size_t n = n_rows * top_n;
-  crmkit::offer_table t;
-  t.n_rows = n_rows;
-  t.top_n = top_n;
-  const auto in_items = array_arg(items, n, __func__, "items");
-  const auto in_scores = array_arg(scores, n, __func__, "scores");
-  t.item.assign(in_items.begin(), in_items.end());
-  t.score.assign(in_scores.begin(), in_scores.end());
-  t.cold_start.assign(n_rows, 0);
+  const crmkit::offer_table t = offers_of(items, scores, n_rows, top_n, __func__);
   const auto rows = array_arg(row_value, n_rows, __func__, "row_value");
   const auto per_item = item_value == nullptr ? std::span<const double>{} : std::span<const double>(item_value, n_items);
   const auto out = crmkit::rank_by_value(t, rows, per_item);
@@ -587,15 +572,8 @@ CRMKIT_API int crmkit_offers_add_columns(crmkit_table* table, const char* prefix
   };
   const auto ids = strings(row_ids, n_rows, "row_ids");
   const auto names = strings(item_names, n_items, "item_names");
-  crmkit::offer_table t;
-  t.n_rows = n_rows;
-  t.top_n = top_n;
-  const auto in_items = array_arg(items, n, __func__, "items");
-  const auto in_scores = array_arg(scores, n, __func__, "scores");
-  t.item.assign(in_items.begin(), in_items.end());
-  t.score.assign(in_scores.begin(), in_scores.end());
+  crmkit::offer_table t = offers_of(items, scores, n_rows, top_n, __func__);
   if (values != nullptr) t.value.assign(values, values + n);
-  t.cold_start.assign(n_rows, 0);
   if (cold_start != nullptr)
     for (std::size_t r = 0; r < n_rows; ++r) t.cold_start[r] = cold_start[r] != 0 ? 1 : 0;
   crmkit::add_offer_columns(table->table, t, ids, names, prefix == nullptr ? "next_best_offer" : prefix);

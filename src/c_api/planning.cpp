@@ -111,17 +111,11 @@ CRMKIT_API int crmkit_vrp_summary(const crmkit_vrp* vrp, int32_t statistic, doub
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(vrp, out);
   const auto& r = solved_or_throw(vrp, __func__);
-  switch (statistic) {
-    case CRMKIT_VRP_N_ROUTES: *out = static_cast<double>(r.n_routes); break;
-    case CRMKIT_VRP_N_ROUTED: *out = static_cast<double>(r.n_routed); break;
-    case CRMKIT_VRP_DISTANCE: *out = r.distance; break;
-    case CRMKIT_VRP_VALUE: *out = r.value; break;
-    case CRMKIT_VRP_OBJECTIVE_VALUE: *out = r.objective; break;
-    case CRMKIT_VRP_ITERATIONS: *out = static_cast<double>(r.iterations); break;
-    case CRMKIT_VRP_SECONDS: *out = r.seconds; break;
-    case CRMKIT_VRP_TIME_LIMIT_REACHED: *out = r.time_limit_reached ? 1.0 : 0.0; break;
-    default: fail(__func__, "unknown statistic {}", statistic);
-  }
+  using result = crmkit::vrp_result;
+  const keyed_field get(statistic, CRMKIT_VRP_N_ROUTES, __func__, "statistic", &result::n_routes, &result::n_routed,
+                        &result::distance, &result::value, &result::objective, &result::iterations, &result::seconds,
+                        &result::time_limit_reached);
+  *out = get(r);
   CRMKIT_API_END();
 }
 

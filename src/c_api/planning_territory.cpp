@@ -88,22 +88,14 @@ CRMKIT_API int crmkit_balance_summary(const crmkit_balance* balance, int32_t sta
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(balance, out);
   const auto& r = last_or_throw(balance->result, __func__, "crmkit_balance_run");
-  switch (statistic) {
-    case CRMKIT_BALANCE_N_MOVED: *out = static_cast<double>(r.n_moved); break;
-    case CRMKIT_BALANCE_N_UNASSIGNED_BEFORE: *out = static_cast<double>(r.n_unassigned_before); break;
-    case CRMKIT_BALANCE_MAX_WORKLOAD_DEVIATION_BEFORE: *out = r.max_workload_deviation_before; break;
-    case CRMKIT_BALANCE_MAX_WORKLOAD_DEVIATION_AFTER: *out = r.max_workload_deviation_after; break;
-    case CRMKIT_BALANCE_MAX_VALUE_DEVIATION_BEFORE: *out = r.max_value_deviation_before; break;
-    case CRMKIT_BALANCE_MAX_VALUE_DEVIATION_AFTER: *out = r.max_value_deviation_after; break;
-    case CRMKIT_BALANCE_WITHIN_TOLERANCE_BEFORE: *out = r.within_tolerance_before ? 1.0 : 0.0; break;
-    case CRMKIT_BALANCE_WITHIN_TOLERANCE_AFTER: *out = r.within_tolerance_after ? 1.0 : 0.0; break;
-    case CRMKIT_BALANCE_CUT_EDGES_BEFORE: *out = static_cast<double>(r.cut_edges_before); break;
-    case CRMKIT_BALANCE_CUT_EDGES_AFTER: *out = static_cast<double>(r.cut_edges_after); break;
-    case CRMKIT_BALANCE_OBJECTIVE_BEFORE: *out = r.objective_before; break;
-    case CRMKIT_BALANCE_OBJECTIVE_AFTER: *out = r.objective_after; break;
-    case CRMKIT_BALANCE_PASSES: *out = static_cast<double>(r.passes); break;
-    default: fail(__func__, "unknown statistic {}", statistic);
-  }
+  using result = crmkit::territory_balance_result;
+  const keyed_field get(statistic, CRMKIT_BALANCE_N_MOVED, __func__, "statistic", &result::n_moved,
+                        &result::n_unassigned_before, &result::max_workload_deviation_before,
+                        &result::max_workload_deviation_after, &result::max_value_deviation_before,
+                        &result::max_value_deviation_after, &result::within_tolerance_before,
+                        &result::within_tolerance_after, &result::cut_edges_before, &result::cut_edges_after,
+                        &result::objective_before, &result::objective_after, &result::passes);
+  *out = get(r);
   CRMKIT_API_END();
 }
 
@@ -111,30 +103,14 @@ CRMKIT_API int crmkit_balance_rep_column(const crmkit_balance* balance, int32_t 
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(balance, out);
   const auto& r = last_or_throw(balance->result, __func__, "crmkit_balance_run");
-  if (column < CRMKIT_BALANCE_REP_CUSTOMERS_BEFORE || column > CRMKIT_BALANCE_REP_FRAGMENTS_AFTER)
-    fail(__func__, "unknown report column {}", column);
+  using rep = crmkit::territory_rep_report;
+  const keyed_field get(column, CRMKIT_BALANCE_REP_CUSTOMERS_BEFORE, __func__, "report column", &rep::customers_before,
+                        &rep::customers_after, &rep::workload_before, &rep::workload_after, &rep::value_before,
+                        &rep::value_after, &rep::workload_deviation_before, &rep::workload_deviation_after,
+                        &rep::value_deviation_before, &rep::value_deviation_after, &rep::moved_in, &rep::moved_out,
+                        &rep::fragments_before, &rep::fragments_after);
   check_capacity(n, r.reps.size(), __func__, "n");
-  for (std::size_t k = 0; k < r.reps.size(); ++k) {
-    const auto& x = r.reps[k];
-    double v = 0;
-    switch (column) {
-      case CRMKIT_BALANCE_REP_CUSTOMERS_BEFORE: v = static_cast<double>(x.customers_before); break;
-      case CRMKIT_BALANCE_REP_CUSTOMERS_AFTER: v = static_cast<double>(x.customers_after); break;
-      case CRMKIT_BALANCE_REP_WORKLOAD_BEFORE: v = x.workload_before; break;
-      case CRMKIT_BALANCE_REP_WORKLOAD_AFTER: v = x.workload_after; break;
-      case CRMKIT_BALANCE_REP_VALUE_BEFORE: v = x.value_before; break;
-      case CRMKIT_BALANCE_REP_VALUE_AFTER: v = x.value_after; break;
-      case CRMKIT_BALANCE_REP_WORKLOAD_DEVIATION_BEFORE: v = x.workload_deviation_before; break;
-      case CRMKIT_BALANCE_REP_WORKLOAD_DEVIATION_AFTER: v = x.workload_deviation_after; break;
-      case CRMKIT_BALANCE_REP_VALUE_DEVIATION_BEFORE: v = x.value_deviation_before; break;
-      case CRMKIT_BALANCE_REP_VALUE_DEVIATION_AFTER: v = x.value_deviation_after; break;
-      case CRMKIT_BALANCE_REP_MOVED_IN: v = static_cast<double>(x.moved_in); break;
-      case CRMKIT_BALANCE_REP_MOVED_OUT: v = static_cast<double>(x.moved_out); break;
-      case CRMKIT_BALANCE_REP_FRAGMENTS_BEFORE: v = static_cast<double>(x.fragments_before); break;
-      default: v = static_cast<double>(x.fragments_after); break;
-    }
-    out[k] = v;
-  }
+  copy_column(out, r.reps, get);
   CRMKIT_API_END();
 }
 
@@ -180,16 +156,10 @@ CRMKIT_API int crmkit_hot_spots_summary(const crmkit_hot_spots* hot_spots, int32
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(hot_spots, out);
   const auto& m = last_or_throw(hot_spots->map, __func__, "crmkit_hot_spots_compute");
-  switch (statistic) {
-    case CRMKIT_HOT_SPOTS_N_HOT: *out = static_cast<double>(m.n_hot); break;
-    case CRMKIT_HOT_SPOTS_N_COLD: *out = static_cast<double>(m.n_cold); break;
-    case CRMKIT_HOT_SPOTS_N_WHITESPACE: *out = static_cast<double>(m.n_whitespace); break;
-    case CRMKIT_HOT_SPOTS_MEAN: *out = m.mean; break;
-    case CRMKIT_HOT_SPOTS_SD: *out = m.sd; break;
-    case CRMKIT_HOT_SPOTS_P_CUT: *out = m.p_cut; break;
-    case CRMKIT_HOT_SPOTS_OVERALL_PENETRATION: *out = m.overall_penetration; break;
-    default: fail(__func__, "unknown statistic {}", statistic);
-  }
+  using map = crmkit::hot_spot_map;
+  const keyed_field get(statistic, CRMKIT_HOT_SPOTS_N_HOT, __func__, "statistic", &map::n_hot, &map::n_cold,
+                        &map::n_whitespace, &map::mean, &map::sd, &map::p_cut, &map::overall_penetration);
+  *out = get(m);
   CRMKIT_API_END();
 }
 

@@ -24,6 +24,13 @@ const crmkit::fit_report& report_of(const crmkit_retention& m, const char* funct
   return *r;
 }
 
+// The handle of crmkit_retention_load: the options the document's model was fitted with.
+crmkit_retention retention_handle(const char* text) {
+  auto m = crmkit::retention_model::from_text(text);
+  const auto options = m.options();
+  return {options, std::move(m)};
+}
+
 }  // namespace
 
 extern "C" {
@@ -78,33 +85,10 @@ CRMKIT_API int crmkit_retention_params(const crmkit_retention* model, double* ou
   CRMKIT_API_END();
 }
 
-CRMKIT_API int crmkit_retention_standard_errors(const crmkit_retention* model, double* out, size_t cap) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CHECK_NOT_NULL(out);
-  const auto& report = report_of(*CRMKIT_NOT_NULL(model), __func__);
-  const std::size_t k = model->model.param_names().size();
-  check_capacity(cap, k, __func__);
-  write_standard_errors(report, k, out);
-  CRMKIT_API_END();
-}
-
+CRMKIT_C_STANDARD_ERRORS(crmkit_retention, model, report_of(*model, __func__), model->model.param_names().size())
 CRMKIT_C_FIT_REPORT(crmkit_retention, model, report_of(*CRMKIT_NOT_NULL(model), __func__))
 CRMKIT_C_FIT_DIAGNOSTICS(crmkit_retention, model, report_of(*CRMKIT_NOT_NULL(model), __func__))
-
-CRMKIT_API int crmkit_retention_save(const crmkit_retention* model, char* buf, size_t cap, size_t* out_needed) {
-  CRMKIT_API_BEGIN();
-  copy_out(CRMKIT_NOT_NULL(model)->model.to_text(), buf, cap, out_needed, __func__);
-  CRMKIT_API_END();
-}
-
-CRMKIT_API int crmkit_retention_load(const char* text, crmkit_retention** out) {
-  CRMKIT_API_BEGIN();
-  CRMKIT_CLEAR_OUT(out);
-  auto m = crmkit::retention_model::from_text(CRMKIT_NOT_NULL(text));
-  const auto options = m.options();
-  *out = new crmkit_retention{options, std::move(m)};
-  CRMKIT_API_END();
-}
+CRMKIT_C_SAVE_LOAD(crmkit_retention, model, model->model.to_text(), retention_handle)
 
 CRMKIT_API int crmkit_retention_predict(const crmkit_retention* model, std::int32_t what, double arg,
                                         const double* tenure, size_t n, double* out) {

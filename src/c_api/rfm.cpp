@@ -216,28 +216,13 @@ CRMKIT_API int crmkit_rfm_segment_summary(const crmkit_rfm* rfm, int32_t statist
   CRMKIT_API_BEGIN();
   CRMKIT_CHECK_NOT_NULL(rfm, out);
   const auto& rows = fitted_or_throw(rfm, __func__).summary;
-  if (statistic < CRMKIT_RFM_SEG_CUSTOMERS || statistic > CRMKIT_RFM_SEG_MEAN_M)
-    unknown(__func__, "statistic", statistic);
+  using row = crmkit::rfm_segment_summary_row;
+  const keyed_field get(statistic, CRMKIT_RFM_SEG_CUSTOMERS, __func__, "statistic", &row::customers,
+                        &row::customer_share, &row::orders, &row::revenue, &row::revenue_share, &row::mean_recency_days,
+                        &row::mean_frequency, &row::mean_monetary, &row::mean_r, &row::mean_f, &row::mean_m);
   if (n < rows.size())
     fail(errc::buffer_too_small, __func__, "argument 'n' is {}, there are {} segments", n, rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& row = rows[i];
-    double v = 0.0;
-    switch (statistic) {
-      case CRMKIT_RFM_SEG_CUSTOMERS: v = static_cast<double>(row.customers); break;
-      case CRMKIT_RFM_SEG_CUSTOMER_SHARE: v = row.customer_share; break;
-      case CRMKIT_RFM_SEG_ORDERS: v = row.orders; break;
-      case CRMKIT_RFM_SEG_REVENUE: v = row.revenue; break;
-      case CRMKIT_RFM_SEG_REVENUE_SHARE: v = row.revenue_share; break;
-      case CRMKIT_RFM_SEG_MEAN_RECENCY_DAYS: v = row.mean_recency_days; break;
-      case CRMKIT_RFM_SEG_MEAN_FREQUENCY: v = row.mean_frequency; break;
-      case CRMKIT_RFM_SEG_MEAN_MONETARY: v = row.mean_monetary; break;
-      case CRMKIT_RFM_SEG_MEAN_R: v = row.mean_r; break;
-      case CRMKIT_RFM_SEG_MEAN_F: v = row.mean_f; break;
-      default: v = row.mean_m; break;
-    }
-    out[i] = v;
-  }
+  copy_column(out, rows, get);
   CRMKIT_API_END();
 }
 

@@ -51,21 +51,11 @@ TEST_CASE("bg_nbd_covariates: recovers known parameters of generated data within
   for (std::size_t i = 0; i < n; ++i) {
     synth::random_stream rng(31, 2, i);
     const double zi = rng.normal(), wi = rng.normal();
-    const double Ti = 30 + 22 * rng.uniform();
-    const double lambda = synth::sample_gamma(rng, r) / (alpha0 * std::exp(-gp * zi));
-    const double g1 = synth::sample_gamma(rng, a0 * std::exp(ga * wi)), g2 = synth::sample_gamma(rng, b0 * std::exp(gb * wi));
-    const double drop = g1 / (g1 + g2);
-    double clock = 0, xi = 0, txi = 0;
-    while (lambda > 0) {
-      clock += synth::sample_exponential(rng) / lambda;
-      if (clock > Ti) break;
-      xi += 1;
-      txi = clock;
-      if (rng.uniform() < drop) break;
-    }
-    x.push_back(xi);
-    tx.push_back(txi);
-    T.push_back(Ti);
+    const auto c = churn_test::draw_bg_nbd_customer(rng, r, alpha0 * std::exp(-gp * zi), a0 * std::exp(ga * wi),
+                                                    b0 * std::exp(gb * wi), 30, 22);
+    x.push_back(c.x);
+    tx.push_back(c.tx);
+    T.push_back(c.T);
     z.push_back(zi);
     w.push_back(wi);
   }

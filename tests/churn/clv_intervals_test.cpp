@@ -14,44 +14,8 @@
 #include "crmkit/churn/clv_intervals.hpp"
 #include "crmkit/churn/intervals.hpp"
 #include "crmkit/error.hpp"
-#include "crmkit/synth/random.hpp"
 
 namespace {
-
-namespace synth = crmkit::detail::synth;
-
-struct spend_rows {
-  std::vector<double> x, tx, T, m;
-};
-
-// n customers from BG/NBD(r, alpha, a, b) with ages uniform in [26, 52] weeks and, for repeat
-// buyers, the mean of x Gamma-Gamma(p, q, gamma) transaction values.
-spend_rows simulate(std::size_t n, const double bg[4], const double gg[3], std::uint64_t seed) {
-  spend_rows d;
-  for (std::size_t i = 0; i < n; ++i) {
-    synth::random_stream rng(seed, 7, i);
-    const double T = 26 + 26 * rng.uniform();
-    const double lambda = synth::sample_gamma(rng, bg[0]) / bg[1];
-    const double g1 = synth::sample_gamma(rng, bg[2]), g2 = synth::sample_gamma(rng, bg[3]);
-    const double drop = g1 / (g1 + g2);
-    double clock = 0, x = 0, tx = 0;
-    while (lambda > 0) {
-      clock += synth::sample_exponential(rng) / lambda;
-      if (clock > T) break;
-      x += 1;
-      tx = clock;
-      if (rng.uniform() < drop) break;
-    }
-    const double nu = synth::sample_gamma(rng, gg[1]) / gg[2];
-    double sum = 0;
-    for (int j = 0; j < static_cast<int>(x); ++j) sum += synth::sample_gamma(rng, gg[0]) / nu;
-    d.x.push_back(x);
-    d.tx.push_back(tx);
-    d.T.push_back(T);
-    d.m.push_back(x > 0 ? sum / x : 0.0);
-  }
-  return d;
-}
 
 crmkit::clv_options weekly_clv() {
   crmkit::clv_options c;  // 12 months at 1% a month, model in weeks
@@ -76,7 +40,7 @@ TEST_CASE("clv intervals: the 90% delta-method interval of a segment's CLV cover
   const double truth = truth_rows[0] + truth_rows[1] + truth_rows[2];
   int covered = 0, covered_one = 0, used = 0;
   for (std::uint64_t rep = 0; rep < 120; ++rep) {
-    const auto d = simulate(1000, bg, gg, 5000 + rep);
+    const auto d = churn_test::simulate_bg_nbd(1000, bg, 5000 + rep, 7, gg);
     auto m = crmkit::make_btyd_model("bg_nbd");
     crmkit::gamma_gamma g;
     if (!m->fit(d.x, d.tx, d.T).converged()) continue;
@@ -151,7 +115,7 @@ TEST_CASE("clv intervals: per customer and total agree; the estimate is the CLV;
 
 TEST_CASE("refit bootstrap: deterministic for a seed, bit-identical for any thread count, agrees with the delta method") {
   const double bg[4] = {0.5, 6.0, 0.7, 2.5}, gg[3] = {6.0, 4.0, 15.0};
-  const auto d = simulate(1500, bg, gg, 99);
+  const auto d = churn_test::simulate_bg_nbd(1500, bg, 99, 7, gg);
   auto m = crmkit::make_btyd_model("bg_nbd");
   REQUIRE(m->fit(d.x, d.tx, d.T).converged());
   crmkit::interval_options o;
@@ -225,7 +189,7 @@ TEST_CASE("refit bootstrap: modified BG/NBD and Pareto/NBD simulate and refit") 
   for (const refit_case c : {refit_case{"modified_bg_nbd", 300, 50, 5}, refit_case{"pareto_nbd", 50, 20, 7}}) {
     CAPTURE(c.kind);
     const double bg[4] = {0.6, 5.0, 0.7, 2.5}, gg[3] = {6, 4, 15};
-    const auto d = simulate(c.customers, bg, gg, c.seed);
+    const auto d = churn_test::simulate_bg_nbd(c.customers, bg, c.seed, 7, gg);
     auto m = crmkit::make_btyd_model(c.kind);
     (void)m->fit(d.x, d.tx, d.T);
     REQUIRE(m->fitted());
@@ -256,7 +220,7 @@ TEST_CASE("refit bootstrap: short coverage check (30 data sets; the long one is 
   truth->set_params(bg);
   int covered = 0, used = 0;
   for (std::uint64_t rep = 0; rep < 30; ++rep) {
-    const auto d = simulate(300, bg, gg, 700 + rep);
+    const auto d = churn_test::simulate_bg_nbd(300, bg, 700 + rep, 7, gg);
     auto m = crmkit::make_btyd_model("bg_nbd");
     crmkit::fit_options fo;
     fo.standard_errors = false;

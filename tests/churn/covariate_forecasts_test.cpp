@@ -31,26 +31,13 @@ cov_rows simulate(std::size_t n, const double p[7], std::uint64_t seed) {
   for (std::size_t i = 0; i < n; ++i) {
     synth::random_stream rng(seed, 11, i);
     const double z = rng.normal(), w = rng.uniform() < 0.5 ? 1.0 : 0.0;
-    const double T = 26 + 26 * rng.uniform();
-    const double lambda = synth::sample_gamma(rng, p[0]) / (p[1] * std::exp(-p[4] * z));
-    const double g1 = synth::sample_gamma(rng, p[2] * std::exp(p[5] * w)),
-                 g2 = synth::sample_gamma(rng, p[3] * std::exp(p[6] * w));
-    const double drop = g1 / (g1 + g2);
-    double clock = 0, x = 0, tx = 0;
-    while (lambda > 0) {
-      clock += synth::sample_exponential(rng) / lambda;
-      if (clock > T) break;
-      x += 1;
-      tx = clock;
-      if (rng.uniform() < drop) break;
-    }
-    const double nu = synth::sample_gamma(rng, 4.0) / (15.0 * std::exp(0.3 * z));
-    double sum = 0;
-    for (int j = 0; j < static_cast<int>(x); ++j) sum += synth::sample_gamma(rng, 6.0) / nu;
+    const auto c = churn_test::draw_bg_nbd_customer(rng, p[0], p[1] * std::exp(-p[4] * z), p[2] * std::exp(p[5] * w),
+                                                    p[3] * std::exp(p[6] * w));
+    const double x = c.x, tx = c.tx, T = c.T;
     d.x.push_back(x);
     d.tx.push_back(tx);
     d.T.push_back(T);
-    d.m.push_back(x > 0 ? sum / x : 0.0);
+    d.m.push_back(churn_test::draw_mean_spend(rng, x, 6.0, 4.0, 15.0 * std::exp(0.3 * z)));
     d.z.push_back(z);
     d.w.push_back(w);
     d.s.push_back(z);

@@ -12,41 +12,6 @@
 #include "churn_test_util.hpp"
 #include "crmkit/churn/intervals.hpp"
 #include "crmkit/error.hpp"
-#include "crmkit/synth/random.hpp"
-
-namespace {
-
-namespace synth = crmkit::detail::synth;
-
-struct rows {
-  std::vector<double> x, tx, T;
-};
-
-// n customers from BG/NBD(r, alpha, a, b), ages T uniform in [26, 52] weeks.
-rows simulate_bg_nbd(std::size_t n, const double p[4], std::uint64_t seed) {
-  rows d;
-  for (std::size_t i = 0; i < n; ++i) {
-    synth::random_stream rng(seed, 1, i);
-    const double T = 26 + 26 * rng.uniform();
-    const double lambda = synth::sample_gamma(rng, p[0]) / p[1];
-    const double g1 = synth::sample_gamma(rng, p[2]), g2 = synth::sample_gamma(rng, p[3]);
-    const double drop = g1 / (g1 + g2);
-    double clock = 0, x = 0, tx = 0;
-    while (lambda > 0) {
-      clock += synth::sample_exponential(rng) / lambda;
-      if (clock > T) break;
-      x += 1;
-      tx = clock;
-      if (rng.uniform() < drop) break;
-    }
-    d.x.push_back(x);
-    d.tx.push_back(tx);
-    d.T.push_back(T);
-  }
-  return d;
-}
-
-}  // namespace
 
 TEST_CASE("intervals: 90% intervals cover the truth in 80-97% of 200 simulated data sets") {
   const double truth[4] = {0.5, 6.0, 0.7, 2.5};
@@ -59,7 +24,7 @@ TEST_CASE("intervals: 90% intervals cover the truth in 80-97% of 200 simulated d
   true_model->conditional_expected_number_of_purchases_up_to_time(26, cx, ctx, cT, true_expected);
   int covered[4] = {0, 0, 0, 0}, alive_covered = 0, expected_covered = 0, used = 0;
   for (std::uint64_t rep = 0; rep < 200; ++rep) {
-    const auto d = simulate_bg_nbd(1500, truth, 1000 + rep);
+    const auto d = churn_test::simulate_bg_nbd(1500, truth, 1000 + rep, 1);
     auto m = crmkit::make_btyd_model("bg_nbd");
     const auto report = m->fit(d.x, d.tx, d.T);
     if (!report.converged()) continue;

@@ -159,6 +159,9 @@ def test_every_option_the_package_names_follows_the_naming_rule():
     # C constant's suffix lowercased, CRMKIT_<MODULE>_<NAME>, and the library knows the key.
     pattern = r"_lib\.(?:resolve|set_option|option_default|option_bounds)\(\s*\"(\w+)\",\s*(?:[\w.]+,\s*)?\"(\w+)\""
     used = set(re.findall(pattern, _package_sources()))
+    # _lib.init_options(self, "module", name=value, ...): each keyword is an option name too.
+    for module, keywords in re.findall(r"_lib\.init_options\(\s*self,\s*\"(\w+)\",([^)]*)\)", _package_sources()):
+        used |= {(module, name) for name in re.findall(r"(\w+)=", keywords)}
     assert {m for m, _ in used} >= {"kmeans", "logistic", "btyd"}
     constants = _lib.declarations().constants
     for module, name in sorted(used):
