@@ -125,7 +125,7 @@ TEST_CASE("pod_array keeps its values across growth into and within its own mapp
 
 TEST_CASE("string_dictionary keeps its indices when it grows in place, copies independently") {
   crmkit::string_dictionary ids;
-  const auto key = [](int i) { return "C-" + std::to_string(i * 7919 % 1000003); };
+  const auto key = [](int i) { return "C-" + std::to_string(static_cast<long long>(i) * 7919 % 1000003); };
   for (int i = 0; i < 300000; ++i) REQUIRE(ids.insert(key(i)) == i);
   ids.reserve(1500000, 0, 3);  // an in-place rehash, its slots zeroed by three threads
   ids.reserve(100);            // smaller than the room: nothing changes
