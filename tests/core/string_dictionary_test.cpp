@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <new>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -113,6 +114,16 @@ TEST_CASE("pod_array keeps its values across growth into and within its own mapp
       for (std::size_t i = 0; i < n; ++i) slots[i] = i + 1;  // dirty every value before the next fill
     }
   }
+  // Memory that cannot be had: std::bad_alloc, the values left as they were.
+  crmkit::detail::pod_array<std::uint64_t> kept;
+  for (std::uint64_t i = 0; i < 1000; ++i) kept.push_back(i + 7);
+  CHECK_THROWS_AS(kept.assign_zero(std::size_t{1} << 60), std::bad_alloc);
+  CHECK_THROWS_AS(kept.reserve(std::size_t{1} << 60), std::bad_alloc);
+  REQUIRE(kept.size() == 1000);
+  bool intact = true;
+  for (std::uint64_t i = 0; i < 1000; ++i) intact = intact && kept[i] == i + 7;
+  CHECK(intact);
+
   crmkit::detail::pod_array<char> chars;  // append across the threshold
   std::string expected;
   for (int i = 0; i < 200000; ++i) {

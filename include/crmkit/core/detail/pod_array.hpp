@@ -134,7 +134,8 @@ class pod_array {
 
   /// Makes the array `n` zero-filled values, discarding the current ones. The pages
   /// written so far are reused; with n_threads > 1 the buffer is zeroed (and its fresh
-  /// pages first touched) by that many threads (core/parallel_for.hpp).
+  /// pages first touched) by that many threads (core/parallel_for.hpp). When the memory
+  /// cannot be had (std::bad_alloc), the array is left as it was.
   void assign_zero(std::size_t n, std::size_t n_threads = 1) {
     std::size_t known_zero_from = n;  // [known_zero_from, n) is already zero
     bool fresh_zero = false;
@@ -143,15 +144,21 @@ class pod_array {
       if (n * sizeof(T) >= map_min_bytes && n <= max_count()) {
         // mremap keeps the written pages; the part it adds (or a new mapping) is zero.
         known_zero_from = std::min((mapped_bytes_ + sizeof(T) - 1) / sizeof(T), n);
+        const std::size_t kept = size_;
         size_ = 0;  // nothing to copy into a new mapping
-        reserve(n);
+        try {
+          reserve(n);
+        } catch (...) {  // mmap/mremap failed: the values are untouched
+          size_ = kept;
+          throw;
+        }
         fresh_zero = true;
       }
 #endif
-      if (!fresh_zero) {
-        release();
-        size_ = 0;
-        reserve(n);
+      if (!fresh_zero) {  // the old buffer is freed only once the new one exists
+        pod_array bigger;
+        bigger.reserve(n);
+        swap(bigger);
       }
     }
     // Zero what is not known to be zero; with threads, also touch the fresh pages, so
