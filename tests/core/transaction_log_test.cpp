@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <limits>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "crmkit/core/dataset.hpp"
@@ -84,4 +88,61 @@ TEST_CASE("a dataset requires the log and the table to agree on the customer cou
   crmkit::dataset data(crmkit::customer_table::with_index_ids(2), log);
   CHECK(data.customers().id(1) == "1");
   CHECK(data.n_transactions() == 2);
+}
+
+TEST_CASE("from_columns on several threads: the same log and the same first error as on one") {
+  // 300,000 rows: several 65,536-row validation chunks.
+  const std::size_t n = 300000;
+  std::vector<std::int32_t> customer(n), channel(n);
+  std::vector<std::int64_t> time(n);
+  std::vector<double> amount(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    customer[i] = static_cast<std::int32_t>(i * 7 % 1000);
+    time[i] = static_cast<std::int64_t>((i * 2654435761u) % 100000) - 500;
+    amount[i] = static_cast<double>(i % 97);
+    channel[i] = static_cast<std::int32_t>(i % 3) - 1;
+  }
+  time[123457] = -9999;  // the minimum and the maximum in later chunks
+  time[299999] = 777777;
+  auto levels = std::make_shared<crmkit::string_dictionary>();
+  levels->insert("web");
+  levels->insert("store");
+  const auto build = [&](std::size_t threads) {
+    return crmkit::transaction_log::from_columns(
+        column<std::int32_t>::owned(customer), column<std::int64_t>::owned(time), column<double>::owned(amount), 1000,
+        std::nullopt, crmkit::categorical_column{column<std::int32_t>::owned(channel), levels}, threads);
+  };
+  const auto message = [&](std::size_t threads) {
+    try {
+      (void)build(threads);
+    } catch (const crmkit::error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  for (const std::size_t threads : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) {
+    const auto one = build(1);
+    const auto many = build(threads);
+    CHECK(one.min_time() == -9999);
+    CHECK(one.max_time() == 777777);
+    CHECK(many.min_time() == one.min_time());
+    CHECK(many.max_time() == one.max_time());
+    CHECK(many.size() == n);
+  }
+  // Bad rows in several chunks: the first in row order wins; customer indices and
+  // amounts before channel codes, whatever their rows.
+  channel[10] = 5;
+  customer[250000] = 1000;
+  amount[200001] = std::numeric_limits<double>::infinity();
+  customer[140000] = -3;
+  const std::string first = message(1);
+  CHECK(first.find("row 140000") != std::string::npos);
+  for (const std::size_t threads : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) CHECK(message(threads) == first);
+  customer[140000] = 0;
+  CHECK(message(1).find("row 200001") != std::string::npos);
+  for (const std::size_t threads : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) CHECK(message(threads) == message(1));
+  amount[200001] = 1;
+  customer[250000] = 0;
+  CHECK(message(1).find("row 10: channel code 5") != std::string::npos);
+  for (const std::size_t threads : {std::size_t{2}, std::size_t{3}, std::size_t{5}}) CHECK(message(threads) == message(1));
 }

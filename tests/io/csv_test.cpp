@@ -738,3 +738,60 @@ TEST_CASE("customer file from disk, through tiny blocks, and its header errors")
   const auto empty = capture([] { (void)crmkit::parse_customers_csv("", {}, {}, nullptr, "c.csv"); });
   CHECK(empty.message == "c.csv:1: empty file (no header line)");
 }
+
+TEST_CASE("parallel reads with many distinct ids, new and repeated across rounds, equal the serial read") {
+  // 250,000 rows: the first ones mostly bring new ids, later ones mostly repeat ids of
+  // earlier rounds, with new ones among them to the end; 131,073+ distinct ids, so the
+  // shared dictionary's arrays grow past 1 MiB (into their own mappings) while pieces of
+  // later rounds look ids up and the merge numbers the misses. Also a file with 7 ids.
+  for (const std::uint64_t pool : {std::uint64_t{7}, std::uint64_t{0}}) {
+    std::string text = "customer_id,timestamp,amount,product,channel\n";
+    std::uint64_t state = 777 + pool;
+    const auto next = [&state] {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      return state >> 33;
+    };
+    std::uint64_t fresh = 0;
+    for (std::uint64_t i = 0; i < 250000; ++i) {
+      const auto r = next();
+      std::uint64_t id;
+      if (pool != 0) {
+        id = r % pool;
+      } else {
+        const bool is_new = fresh == 0 || r % 1000 < (i < 100000 ? 900u : 300u);
+        id = is_new ? fresh++ : next() % fresh;
+      }
+      text += fmt::format("C-{},2024-01-{:02},{}.{:02},p{},{}\n", id * 7919 % 1000003, 1 + r % 28, r % 1000, r % 100,
+                          r % 41, r % 3 == 0 ? "" : (r % 3 == 1 ? "web" : "store"));
+    }
+    crmkit::transaction_columns columns;
+    columns.product = "product";
+    columns.channel = "channel";
+    crmkit::csv_options options;
+    crmkit::ingest_report serial_report;
+    const crmkit::dataset serial = crmkit::parse_transactions_csv(text, columns, options, &serial_report);
+    if (pool == 0) {
+      CHECK(serial.n_customers() == fresh);
+      CHECK(serial.n_customers() > 131072);  // 8-byte offsets past 1 MiB
+    } else {
+      CHECK(serial.n_customers() == pool);
+    }
+    CHECK(serial.n_transactions() == 250000);
+    for (const int threads : {2, 3, 5}) {
+      for (const std::size_t block : {std::size_t{1} << 14, std::size_t{1} << 20}) {
+        options.n_threads = threads;
+        crmkit::detail::csv_input input;
+        input.path_or_text = text;
+        input.name = "<memory>";
+        input.stream_text = true;
+        crmkit::detail::csv_tuning tuning;
+        tuning.block_size = block;
+        crmkit::ingest_report report;
+        const crmkit::dataset parallel =
+            crmkit::detail::ingest_transactions(input, nullptr, columns, options, &report, tuning);
+        csv_test::require_same(serial, parallel);
+        csv_test::require_same(serial_report, report);
+      }
+    }
+  }
+}

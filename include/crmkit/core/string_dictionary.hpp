@@ -18,8 +18,12 @@
 ///
 /// Memory: the strings are stored once, back to back, plus 8 bytes of offset per entry
 /// and a 32-byte hash slot per entry at a load factor of at most 1/2 (about 64 bytes per
-/// entry beyond the characters themselves). On Linux a slot array of 4 MiB or more is
-/// advised onto transparent huge pages (it is probed at random; see detail/huge_pages.hpp).
+/// entry beyond the characters themselves). On Linux each of the three arrays lives, from
+/// 1 MiB on, in its own anonymous mapping that grows with mremap (detail/pod_array.hpp):
+/// growing keeps the pages already written instead of copying them into fresh memory
+/// (first touches of fresh memory are what loading a million ids mostly costs on virtual
+/// machines), and a slot array of 4 MiB or more is advised onto transparent huge pages
+/// (it is probed at random; see detail/huge_pages.hpp).
 #pragma once
 
 #include <cstddef>
@@ -32,6 +36,7 @@
 
 #include "crmkit/config.hpp"
 #include "crmkit/core/detail/huge_pages.hpp"
+#include "crmkit/core/detail/pod_array.hpp"
 #include "crmkit/error.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -52,7 +57,9 @@ class string_dictionary {
   /// the next insertion.
   [[nodiscard]] std::string_view at(std::int32_t index) const noexcept {
     const auto i = static_cast<std::size_t>(index);
-    return {chars_.data() + offsets_[i], static_cast<std::size_t>(offsets_[i + 1] - offsets_[i])};
+    const char* chars = chars_.data();  // null while every key is empty
+    if (chars == nullptr) return {};
+    return {chars + offsets_[i], static_cast<std::size_t>(offsets_[i + 1] - offsets_[i])};
   }
 
   /// The index of `key`, or -1 when absent.
@@ -62,11 +69,17 @@ class string_dictionary {
   /// @throws crmkit::error (invalid_argument) when the dictionary already holds max_size entries.
   std::int32_t insert(std::string_view key) { return insert_hashed(key, hash(key)); }
 
-  /// Reserves room for `n` entries holding `total_chars` characters in all.
-  void reserve(std::size_t n, std::size_t total_chars = 0) {
+  /// Reserves room for `n` entries holding `total_chars` characters in all, so that
+  /// inserting up to `n` entries does not rehash. Growing the slot array rehashes in place:
+  /// the keys are re-inserted (in index order, so the layout is the one the inserts would
+  /// have built) into the grown array, which keeps the pages the old one had written
+  /// (file comment, Memory). With `n_threads` > 1 the grown slot array is zeroed, its new
+  /// pages first touched, by that many threads (core/parallel_for.hpp) before the serial
+  /// re-insert; entries, indices and lookups do not depend on it.
+  void reserve(std::size_t n, std::size_t total_chars = 0, std::size_t n_threads = 1) {
     chars_.reserve(total_chars);
     offsets_.reserve(n + 1);
-    if (slot_count_for(n) > slots_.size()) rehash(slot_count_for(n));
+    if (slot_count_for(n) > slots_.size()) rehash(slot_count_for(n), n_threads);
   }
 
   /// Renumbers the entries in place: entry `new_to_old[k]` becomes index k, where
@@ -74,9 +87,9 @@ class string_dictionary {
   /// pass over the entries and the slots, no hashing: the slots keep their places (lookups
   /// depend on the keys alone, not on the order they came in) with their indices renumbered.
   void renumber(const std::vector<std::int32_t>& new_to_old, const std::vector<std::int32_t>& old_to_new) {
-    std::string chars;
+    detail::pod_array<char> chars;
     chars.reserve(chars_.size());
-    std::vector<std::uint64_t> offsets;
+    detail::pod_array<std::uint64_t> offsets;
     offsets.reserve(offsets_.size());
     if (!offsets_.empty()) offsets.push_back(0);
     for (const std::int32_t old : new_to_old) {
@@ -145,7 +158,7 @@ class string_dictionary {
 
   /// `insert` with a precomputed `hash(key)`.
   std::int32_t insert_hashed(std::string_view key, std::uint64_t h) {
-    if (slots_.empty() || (size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 64 : slots_.size() * 2);
+    if (slots_.empty() || (size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 64 : slots_.size() * 2, 1);
     const std::size_t mask = slots_.size() - 1;
     const std::uint32_t tag = tag_of(h);
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
@@ -222,27 +235,39 @@ class string_dictionary {
     s.tag = tag;
     s.index = index;
   }
-  void rehash(std::size_t slot_count) {
-    // Reserved and advised before the slots are written: a large slot array is probed at
-    // random, so it lives on huge pages where the kernel allows (detail/huge_pages.hpp).
-    std::vector<slot> fresh;
-    fresh.reserve(slot_count);
-    detail::advise_huge_pages(fresh.data(), slot_count * sizeof(slot));
-    fresh.resize(slot_count, slot{});
+  // Re-inserts every entry into `slot_count` zeroed slots, in index order (the layout a
+  // sequence of inserts builds), computing the hashes `ahead` entries early and prefetching
+  // their slots: the slot array is far larger than the caches once it holds a million
+  // keys, and entry after entry lands on a random slot. The array grows in place
+  // (detail::pod_array), so only its added part is fresh memory.
+  void rehash(std::size_t slot_count, std::size_t n_threads) {
+    slots_.assign_zero(slot_count, n_threads);
+    // Large slot arrays are probed at random: huge pages where the kernel allows
+    // (pod_array advises its mappings; detail/huge_pages.hpp).
     const std::size_t mask = slot_count - 1;
-    for (std::size_t e = 0; e < size(); ++e) {
-      const std::string_view key = at(static_cast<std::int32_t>(e));
-      const std::uint64_t h = hash(key);
-      std::size_t i = h & mask;
-      while (fresh[i].tag != 0) i = (i + 1) & mask;
-      fill(fresh[i], key, tag_of(h), static_cast<std::int32_t>(e));
+    const std::size_t count = size();
+    constexpr std::size_t ahead = 16;
+    std::uint64_t hashes[ahead] = {};
+    for (std::size_t e = 0; e < count + ahead; ++e) {
+      if (e >= ahead) {  // the ring slot entry e is about to take is freed first
+        const std::size_t j = e - ahead;
+        const std::uint64_t h = hashes[j % ahead];
+        std::size_t i = h & mask;
+        while (slots_[i].tag != 0) i = (i + 1) & mask;
+        fill(slots_[i], at(static_cast<std::int32_t>(j)), tag_of(h), static_cast<std::int32_t>(j));
+      }
+      if (e < count) {
+        const std::uint64_t h = hash(at(static_cast<std::int32_t>(e)));
+        hashes[e % ahead] = h;
+        __builtin_prefetch(&slots_[h & mask]);
+        __builtin_prefetch(&slots_[(h + 1) & mask]);
+      }
     }
-    slots_.swap(fresh);
   }
 
-  std::string chars_;                   // all keys back to back
-  std::vector<std::uint64_t> offsets_;  // key e is chars_[offsets_[e], offsets_[e+1])
-  std::vector<slot> slots_;             // open addressing, linear probing, power-of-two size
+  detail::pod_array<char> chars_;              // all keys back to back
+  detail::pod_array<std::uint64_t> offsets_;  // key e is chars_[offsets_[e], offsets_[e+1])
+  detail::pod_array<slot> slots_;             // open addressing, linear probing, power-of-two size
 };
 
 CRMKIT_END_NAMESPACE

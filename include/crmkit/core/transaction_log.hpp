@@ -50,11 +50,17 @@ class transaction_log {
   /// Builds a log from columns, validating every row: equal lengths, customer indices
   /// in [0, n_customers), finite amounts, codes of categorical columns in range or -1.
   /// Borrowed columns are not copied; their buffers must outlive the log.
-  /// @throws crmkit::error (invalid_argument) naming the first offending row and value.
+  /// `n_threads` (values below 1 mean 1) threads share the validation scan in fixed
+  /// chunks of rows (core/parallel_for.hpp); the log, and the error thrown, are the same
+  /// for any count.
+  /// @throws crmkit::error (invalid_argument) naming the first offending row and value:
+  /// the first bad customer index or amount in row order, else the first bad product
+  /// code, else the first bad channel code.
   CRMKIT_FUNC static transaction_log from_columns(column<std::int32_t> customer, column<std::int64_t> time,
                                                   column<double> amount, std::size_t n_customers,
                                                   std::optional<categorical_column> product = std::nullopt,
-                                                  std::optional<categorical_column> channel = std::nullopt);
+                                                  std::optional<categorical_column> channel = std::nullopt,
+                                                  std::size_t n_threads = 1);
 
   /// Number of transactions.
   [[nodiscard]] std::size_t size() const noexcept { return customer_.size(); }

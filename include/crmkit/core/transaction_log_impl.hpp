@@ -6,33 +6,45 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/core/transaction_log.hpp"
 #include "crmkit/error.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
 
 namespace detail {
-inline void check_categorical(const categorical_column& column, std::size_t rows, const char* name) {
+
+/// Rows per chunk of the validation scans (a fixed cut: the same chunks for any thread count).
+inline constexpr std::size_t log_check_chunk = std::size_t{1} << 16;
+
+inline void check_categorical(const categorical_column& column, std::size_t rows, const char* name,
+                              std::size_t n_threads) {
   if (column.codes.size() != rows)
     throw error(errc::invalid_argument,
                 fmt::format("transaction_log: the {} column has {} rows, the customer column {}", name,
                             column.codes.size(), rows));
   const std::int64_t levels = column.levels ? static_cast<std::int64_t>(column.levels->size()) : 0;
   const auto codes = column.codes.view();
-  for (std::size_t i = 0; i < codes.size(); ++i)
-    if (codes[i] < -1 || codes[i] >= levels)
-      throw error(errc::invalid_argument,
-                  fmt::format("transaction_log: row {}: {} code {} is outside [-1, {})", i, name, codes[i], levels));
+  // The lowest chunk's exception is rethrown, and a chunk stops at its first bad row: the
+  // first bad row of the column, as one scan finds it.
+  parallel_for(codes.size(), log_check_chunk, n_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i)
+      if (codes[i] < -1 || codes[i] >= levels)
+        throw error(errc::invalid_argument,
+                    fmt::format("transaction_log: row {}: {} code {} is outside [-1, {})", i, name, codes[i], levels));
+  });
 }
 }  // namespace detail
 
 CRMKIT_FUNC transaction_log transaction_log::from_columns(column<std::int32_t> customer, column<std::int64_t> time,
                                                           column<double> amount, std::size_t n_customers,
                                                           std::optional<categorical_column> product,
-                                                          std::optional<categorical_column> channel) {
+                                                          std::optional<categorical_column> channel,
+                                                          std::size_t n_threads) {
   const std::size_t rows = customer.size();
   if (time.size() != rows || amount.size() != rows)
     throw error(errc::invalid_argument,
@@ -47,19 +59,33 @@ CRMKIT_FUNC transaction_log transaction_log::from_columns(column<std::int32_t> c
   const auto times = time.view();
   const auto amounts = amount.view();
   const auto limit = static_cast<std::int64_t>(n_customers);
+  // Per chunk: the first bad row (the lowest chunk's error is rethrown: the first in row
+  // order) and the time range; min and max are exact in any order.
+  const std::size_t chunks = chunk_count(rows, detail::log_check_chunk);
+  std::vector<std::int64_t> chunk_min(chunks), chunk_max(chunks);
+  parallel_for(rows, detail::log_check_chunk, n_threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
+    std::int64_t lo = times[begin];
+    std::int64_t hi = lo;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (customers[i] < 0 || customers[i] >= limit)
+        throw error(errc::invalid_argument, fmt::format("transaction_log: row {}: customer index {} is outside [0, {})",
+                                                        i, customers[i], n_customers));
+      if (!std::isfinite(amounts[i]))
+        throw error(errc::invalid_argument, fmt::format("transaction_log: row {}: amount {} is not finite", i, amounts[i]));
+      lo = times[i] < lo ? times[i] : lo;
+      hi = times[i] > hi ? times[i] : hi;
+    }
+    chunk_min[c] = lo;
+    chunk_max[c] = hi;
+  });
   std::int64_t min_time = rows ? times[0] : 0;
   std::int64_t max_time = min_time;
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (customers[i] < 0 || customers[i] >= limit)
-      throw error(errc::invalid_argument, fmt::format("transaction_log: row {}: customer index {} is outside [0, {})",
-                                                      i, customers[i], n_customers));
-    if (!std::isfinite(amounts[i]))
-      throw error(errc::invalid_argument, fmt::format("transaction_log: row {}: amount {} is not finite", i, amounts[i]));
-    min_time = times[i] < min_time ? times[i] : min_time;
-    max_time = times[i] > max_time ? times[i] : max_time;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    min_time = chunk_min[c] < min_time ? chunk_min[c] : min_time;
+    max_time = chunk_max[c] > max_time ? chunk_max[c] : max_time;
   }
-  if (product) detail::check_categorical(*product, rows, "product");
-  if (channel) detail::check_categorical(*channel, rows, "channel");
+  if (product) detail::check_categorical(*product, rows, "product", n_threads);
+  if (channel) detail::check_categorical(*channel, rows, "channel", n_threads);
 
   transaction_log log;
   log.customer_ = std::move(customer);

@@ -822,33 +822,14 @@ class transaction_builder {
     bad_rows_.add(line, header_[field], value, reason);
   }
 
-  // Grows the customer dictionary before it would rehash itself. Its own rehash visits
-  // the entries in index order and writes each to a random slot of the new table: a
-  // cache (and TLB) miss per customer, a tenth of the load time with a million
-  // customers. Here the entries are copied into a dictionary reserved at twice the room
-  // with the slots prefetched `ahead` entries early, so the misses overlap. Indices are
-  // unchanged: entries are inserted in index order.
+  // Grows the customer dictionary before it would rehash itself, by doubling its room:
+  // string_dictionary::reserve rehashes in place (the keys re-inserted in index order with
+  // their slots prefetched ahead, into a slot array that keeps the pages it had), so
+  // indices are unchanged and only the added half of the slots is fresh memory.
   void grow_ids() {
     std::size_t room = std::max<std::size_t>(id_room_ * 2, std::size_t{1} << 12);
     while (room < ids_->size() + n_) room *= 2;
-    auto fresh = std::make_shared<string_dictionary>();
-    fresh->reserve(room);
-    const std::size_t count = ids_->size();
-    constexpr std::size_t ahead = 16;
-    std::uint64_t hashes[ahead];
-    for (std::size_t i = 0; i < count + ahead; ++i) {
-      if (i >= ahead) {  // first free the ring slot that entry i is about to take
-        const std::size_t j = i - ahead;
-        (void)fresh->insert_hashed(ids_->at(static_cast<std::int32_t>(j)), hashes[j % ahead]);
-      }
-      if (i < count) {
-        const std::uint64_t h = string_dictionary::hash(ids_->at(static_cast<std::int32_t>(i)));
-        hashes[i % ahead] = h;
-        fresh->prefetch(h);
-        fresh->prefetch(h + 1);
-      }
-    }
-    ids_ = std::move(fresh);
+    ids_->reserve(room);
     id_room_ = room;
   }
 
@@ -1122,17 +1103,14 @@ void number_misses(const std::vector<Miss>& misses, string_dictionary& ids, std:
   }
 }
 
-/// Room for `needed` entries in `dictionary` without rehashing: copies it into a bigger
-/// one (prefetched inserts) when short; `room` tracks what the current one takes.
-inline void make_room(std::shared_ptr<string_dictionary>& dictionary, std::size_t& room, std::size_t needed) {
+/// Room for `needed` entries in `dictionary` without rehashing: when short, its room
+/// doubles (string_dictionary::reserve: an in-place rehash, indices unchanged), the grown
+/// slot array zeroed and first touched by `n_threads` threads; `room` tracks what it takes.
+inline void make_room(string_dictionary& dictionary, std::size_t& room, std::size_t needed, std::size_t n_threads) {
   if (needed <= room) return;
   std::size_t grown = std::max<std::size_t>(room * 2, std::size_t{1} << 12);
   while (grown < needed) grown *= 2;
-  auto fresh = std::make_shared<string_dictionary>();
-  fresh->reserve(grown);
-  std::vector<std::int32_t> unused;
-  merge_levels(*dictionary, *fresh, unused);
-  dictionary = std::move(fresh);
+  dictionary.reserve(grown, 0, n_threads);
   room = grown;
 }
 
@@ -1208,21 +1186,55 @@ class parallel_transaction_reader {
             used = k + 1;
           }
         }
-        line = merge(used, line);
+        line = plan(used, line);
         consumed = pieces_[used - 1]->begin + pieces_[used - 1]->consumed;
         reserve_output(source, data_start, consumed);
-        run_pieces(used, n_threads_, [&](std::size_t k) { copy(*pieces_[k]); });
+        // Numbering the new ids is serial, and only the customer column depends on it: one
+        // thread numbers (task 0, handed out first) while the others copy the time and
+        // amount columns, most of the bytes the output's fresh pages take.
+        std::exception_ptr merge_failure;
+        run_pieces(used + 1, n_threads_, [&](std::size_t k) {
+          if (k > 0) return copy_values(*pieces_[k - 1]);
+          try {
+            merge(used);
+          } catch (...) {
+            merge_failure = std::current_exception();
+          }
+        });
+        if (merge_failure) std::rethrow_exception(merge_failure);
+        // Then the customer, product and channel codes. Once merged, the block is no
+        // longer needed (the pieces' rows are in their own columns, their bad rows and
+        // quoted ids copied): the next block is read meanwhile (task 0).
+        bool advanced = true;
+        std::exception_ptr read_failure;
+        run_pieces(used + 1, n_threads_, [&](std::size_t k) {
+          if (k > 0) return copy_codes(*pieces_[k - 1]);
+          if (final) return;
+          try {
+            advanced = source.advance(consumed);
+          } catch (...) {
+            read_failure = std::current_exception();
+          }
+        });
+        if (read_failure) std::rethrow_exception(read_failure);
+        if (!advanced) throw record_too_long(source, line);
+        if (final) break;
+        pos = 0;
+        continue;
       }
       if (final) break;
-      if (!source.advance(consumed))
-        throw error(errc::parse_error, fmt::format("{}:{}: record longer than {} bytes (an unterminated quote?)",
-                                                   report_.source, line, source.size()));
+      if (!source.advance(consumed)) throw record_too_long(source, line);
       pos = 0;
     }
     return finish();
   }
 
  private:
+  [[nodiscard]] error record_too_long(const csv_source& source, std::int64_t line) const {
+    return error(errc::parse_error, fmt::format("{}:{}: record longer than {} bytes (an unterminated quote?)",
+                                                report_.source, line, source.size()));
+  }
+
   // One piece of a round and the builder that parses it. The members refer to each
   // other, so a piece never moves (pieces_ holds pointers).
   struct piece {
@@ -1288,32 +1300,38 @@ class parallel_transaction_reader {
     return line;
   }
 
-  // The serial part of a round: bad rows, counts, new ids and levels in file order, and
-  // each piece's output offset. Returns the line after the round.
-  std::int64_t merge(std::size_t used, std::int64_t line) {
+  // The serial bookkeeping of a round, in file order: rows read, bad rows (with their
+  // lines in the file) and each piece's output offset. Returns the line after the round.
+  std::int64_t plan(std::size_t used, std::int64_t line) {
     std::size_t rows = rows_;
     for (std::size_t k = 0; k < used; ++k) {
       piece& p = *pieces_[k];
-      const auto r = p.builder.rows();
       report_.rows_read += p.report.rows_read;
       for (bad_row& row : p.report.skipped) {
         row.line += line - 1;
         report_.skipped.push_back(std::move(row));
       }
+      p.offset = rows;
+      rows += p.builder.rows().customers.size();
+      line += p.lines;
+    }
+    round_rows_ = rows;
+    return line;
+  }
+
+  // The serial numbering of a round: new ids and levels in file order. Room for the ids
+  // is made on this thread alone (the others are copying meanwhile).
+  void merge(std::size_t used) {
+    for (std::size_t k = 0; k < used; ++k) {
+      piece& p = *pieces_[k];
+      const auto r = p.builder.rows();
       if (ids_) {
-        make_room(ids_, id_room_, ids_->size() + r.misses.size());
+        make_room(*ids_, id_room_, ids_->size() + r.misses.size(), 1);
         number_misses(r.misses, *ids_, r.customers);
       }
       if (products_) merge_levels(*r.product_levels, *products_, p.product_map);
       if (channels_) merge_levels(*r.channel_levels, *channels_, p.channel_map);
-      p.offset = rows;
-      rows += r.customers.size();
-      line += p.lines;
     }
-    // The pieces of the next round look ids up in the (possibly regrown) dictionary.
-    for (auto& p : pieces_) p->builder.share_ids(ids_.get());
-    round_rows_ = rows;
-    return line;
   }
 
   // Room in the output for the round's rows: the rows so far plus, while the file's size is
@@ -1346,14 +1364,21 @@ class parallel_transaction_reader {
     rows_ = needed;
   }
 
-  void copy(piece& p) noexcept {
+  // The piece's times and amounts into the output (independent of the numbering).
+  void copy_values(piece& p) noexcept {
     const auto r = p.builder.rows();
     const std::size_t n = r.customers.size();
-    if (n > 0) {
-      std::memcpy(customers_.data() + p.offset, r.customers.data(), n * sizeof(std::int32_t));
-      std::memcpy(times_.data() + p.offset, r.times.data(), n * sizeof(std::int64_t));
-      std::memcpy(amounts_.data() + p.offset, r.amounts.data(), n * sizeof(double));
-    }
+    if (n == 0) return;
+    std::memcpy(times_.data() + p.offset, r.times.data(), n * sizeof(std::int64_t));
+    std::memcpy(amounts_.data() + p.offset, r.amounts.data(), n * sizeof(double));
+  }
+
+  // The piece's customer indices (numbered by the merge) and its product and channel
+  // codes, renumbered into the shared levels, into the output.
+  void copy_codes(piece& p) noexcept {
+    const auto r = p.builder.rows();
+    const std::size_t n = r.customers.size();
+    if (n > 0) std::memcpy(customers_.data() + p.offset, r.customers.data(), n * sizeof(std::int32_t));
     const auto recode = [n](const std::vector<std::int32_t>& codes, const std::vector<std::int32_t>& map,
                             std::int32_t* out) {
       for (std::size_t i = 0; i < n; ++i) out[i] = codes[i] < 0 ? -1 : map[static_cast<std::size_t>(codes[i])];
@@ -1370,7 +1395,7 @@ class parallel_transaction_reader {
     std::optional<categorical_column> channel;
     if (channels_) channel = categorical_column{channel_codes_.release(), channels_};
     auto log = transaction_log::from_columns(customers_.release(), times_.release(), amounts_.release(),
-                                             customers.size(), std::move(product), std::move(channel));
+                                             customers.size(), std::move(product), std::move(channel), n_threads_);
     return dataset(std::move(customers), std::move(log));
   }
 
