@@ -561,15 +561,8 @@ TEST_CASE("parallel reads equal the serial read: ids, levels, bad rows, quoted l
   CHECK(serial.n_customers() == 400);
   for (const int threads : {2, 3, 4, 7}) {
     for (const std::size_t block : {std::size_t{50}, std::size_t{333}, std::size_t{4096}, std::size_t{1} << 20}) {
-      options.n_threads = threads;
-      crmkit::detail::csv_input input;
-      input.path_or_text = text;
-      input.name = "<memory>";
-      input.stream_text = true;
-      crmkit::detail::csv_tuning tuning;
-      tuning.block_size = block;
       crmkit::ingest_report report;
-      const crmkit::dataset parallel = crmkit::detail::ingest_transactions(input, nullptr, columns, options, &report, tuning);
+      const crmkit::dataset parallel = csv_test::read_streamed(text, columns, options, threads, block, &report);
       csv_test::require_same(serial, parallel);
       csv_test::require_same(serial_report, report);
     }
@@ -617,14 +610,7 @@ TEST_CASE("parallel reads: quoted customer ids first seen in a round number as i
   CHECK(serial.customers().ids().find("K10") == -1);
   for (const int threads : {2, 3, 5}) {
     for (const std::size_t block : {std::size_t{64}, std::size_t{1000}, std::size_t{1} << 16}) {
-      options.n_threads = threads;
-      crmkit::detail::csv_input input;
-      input.path_or_text = text;
-      input.name = "<memory>";
-      input.stream_text = true;
-      crmkit::detail::csv_tuning tuning;
-      tuning.block_size = block;
-      const crmkit::dataset parallel = crmkit::detail::ingest_transactions(input, nullptr, columns, options, nullptr, tuning);
+      const crmkit::dataset parallel = csv_test::read_streamed(text, columns, options, threads, block);
       csv_test::require_same(serial, parallel);
     }
   }
@@ -779,16 +765,8 @@ TEST_CASE("parallel reads with many distinct ids, new and repeated across rounds
     CHECK(serial.n_transactions() == 250000);
     for (const int threads : {2, 3, 5}) {
       for (const std::size_t block : {std::size_t{1} << 14, std::size_t{1} << 20}) {
-        options.n_threads = threads;
-        crmkit::detail::csv_input input;
-        input.path_or_text = text;
-        input.name = "<memory>";
-        input.stream_text = true;
-        crmkit::detail::csv_tuning tuning;
-        tuning.block_size = block;
         crmkit::ingest_report report;
-        const crmkit::dataset parallel =
-            crmkit::detail::ingest_transactions(input, nullptr, columns, options, &report, tuning);
+        const crmkit::dataset parallel = csv_test::read_streamed(text, columns, options, threads, block, &report);
         csv_test::require_same(serial, parallel);
         csv_test::require_same(serial_report, report);
       }

@@ -125,6 +125,21 @@ inline void require_same(const crmkit::ingest_report& a, const crmkit::ingest_re
   for (std::size_t i = 0; i < a.skipped.size(); ++i) REQUIRE(a.skipped[i].message(a.source) == b.skipped[i].message(b.source));
 }
 
+/// Reads the transactions of `text` streamed through blocks of `block` bytes on `n_threads`
+/// threads (a parallel read whose rounds and piece cuts land where the block size puts them).
+inline crmkit::dataset read_streamed(std::string_view text, const crmkit::transaction_columns& columns,
+                                     crmkit::csv_options options, int n_threads, std::size_t block,
+                                     crmkit::ingest_report* report = nullptr) {
+  options.n_threads = n_threads;
+  crmkit::detail::csv_input input;
+  input.path_or_text = text;
+  input.name = "<memory>";
+  input.stream_text = true;
+  crmkit::detail::csv_tuning tuning;
+  tuning.block_size = block;
+  return crmkit::detail::ingest_transactions(input, nullptr, columns, options, report, tuning);
+}
+
 /// Block sizes that put block boundaries everywhere: inside fields, quotes, CRLF pairs.
 inline constexpr std::size_t tiny_blocks[] = {1, 2, 3, 5, 7, 13, 64, 100};
 
