@@ -61,6 +61,7 @@
 
 #include "crmkit/config.hpp"
 #include "crmkit/core/customer_table.hpp"
+#include "crmkit/core/detail/pod_array.hpp"
 #include "crmkit/lifecycle/metrics.hpp"
 #include "crmkit/lifecycle/model.hpp"
 
@@ -229,90 +230,51 @@ class transition_log_view {
 namespace detail {
 
 /// The transition log's storage: the 8-byte entries in a growable array, plus the runs of
-/// equal time. clear() keeps the entries' memory (its capacity). The array doubles; on Linux
-/// from 1 MiB on it lives in its own anonymous mapping that grows with mremap, which moves
-/// page tables instead of copying (so a log of millions of entries is written once and each
-/// of its pages is touched once, where std::vector would copy it at every doubling);
-/// below that, and elsewhere, it grows with realloc (entries are trivially copyable). Each
-/// buffer owns its mapping: nothing is shared between machines.
+/// equal time. clear() keeps the entries' memory (its capacity). The entries are a
+/// core/detail/pod_array: on Linux from 1 MiB on in their own anonymous mapping grown with
+/// mremap, so a log of millions of entries is written once and each of its pages touched
+/// once (std::vector would copy it at every doubling). Each buffer owns its memory: nothing
+/// is shared between machines.
 class transition_buffer {
  public:
-  transition_buffer() = default;
-  transition_buffer(const transition_buffer& other) : runs_(other.runs_) { append(other.data_, other.size_); }
-  transition_buffer(transition_buffer&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
-        capacity_(std::exchange(other.capacity_, 0)), mapped_(std::exchange(other.mapped_, false)),
-        runs_(std::move(other.runs_)) {}
-  transition_buffer& operator=(const transition_buffer& other) {
-    if (this != &other) {
-      size_ = 0;
-      append(other.data_, other.size_);
-      runs_ = other.runs_;
-    }
-    return *this;
-  }
-  transition_buffer& operator=(transition_buffer&& other) noexcept {
-    std::swap(data_, other.data_);
-    std::swap(size_, other.size_);
-    std::swap(capacity_, other.capacity_);
-    std::swap(mapped_, other.mapped_);
-    std::swap(runs_, other.runs_);
-    return *this;
-  }
-  ~transition_buffer() { release(); }
-
   /// The entries appended from now on are at time `at` (>= the last run's time).
   void begin_run(std::int64_t at) {
     if (!runs_.empty() && runs_.back().at == at) return;
-    if (!runs_.empty() && runs_.back().begin == size_) {  // an empty run: retime it
+    if (!runs_.empty() && runs_.back().begin == entries_.size()) {  // an empty run: retime it
       runs_.back().at = at;
       return;
     }
-    runs_.push_back({size_, at});
+    runs_.push_back({entries_.size(), at});
   }
   /// Drops a trailing run without entries.
   void end_run() noexcept {
-    if (!runs_.empty() && runs_.back().begin == size_) runs_.pop_back();
+    if (!runs_.empty() && runs_.back().begin == entries_.size()) runs_.pop_back();
   }
-  void push_back(const transition_entry& e) {
-    if (size_ == capacity_) grow(size_ + 1);
-    data_[size_++] = e;
-  }
+  void push_back(const transition_entry& e) { entries_.push_back(e); }
   /// An entry at time `at` (a run of its own unless the last run has that time).
   void push_back(const transition_record& r) {
     begin_run(r.at);
     push_back(transition_entry{r.customer, r.rule, r.from, r.to});
   }
-  void append(const transition_entry* first, std::size_t count) {
-    if (count == 0) return;
-    if (size_ + count > capacity_) grow(size_ + count);
-    std::memcpy(static_cast<void*>(data_ + size_), first, count * sizeof(transition_entry));
-    size_ += count;
-  }
+  void append(const transition_entry* first, std::size_t count) { entries_.append(first, count); }
   /// Drops the entries from `count` on (count <= size()) and the runs that start there.
   void truncate(std::size_t count) noexcept {
-    size_ = count;
+    entries_.truncate(count);
     while (!runs_.empty() && runs_.back().begin >= count) runs_.pop_back();
   }
   /// Empties the log, keeping the memory of its entries.
   void clear() noexcept {
-    size_ = 0;
+    entries_.clear();
     runs_.clear();
   }
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
-  [[nodiscard]] std::span<const transition_entry> entries() const noexcept { return {data_, size_}; }
+  [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+  [[nodiscard]] std::size_t capacity() const noexcept { return entries_.capacity(); }
+  [[nodiscard]] std::span<const transition_entry> entries() const noexcept { return {entries_.data(), entries_.size()}; }
   [[nodiscard]] transition_log_view view() const noexcept { return {entries(), runs_}; }
 
  private:
-  transition_entry* data_ = nullptr;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
-  bool mapped_ = false;  // data_ is an anonymous mapping of capacity_ entries (Linux)
+  pod_array<transition_entry> entries_;
   std::vector<transition_run> runs_;
-
-  CRMKIT_FUNC void grow(std::size_t needed);
-  CRMKIT_FUNC void release() noexcept;
 };
 
 }  // namespace detail

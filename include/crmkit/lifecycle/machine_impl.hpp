@@ -16,58 +16,12 @@
 
 #include <fmt/format.h>
 
-#if defined(__linux__)
-#  include <sys/mman.h>  // the log's own mapping (detail::transition_buffer)
-#endif
-
 #include "crmkit/core/parallel_for.hpp"
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/lifecycle/machine.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
-
-CRMKIT_FUNC void detail::transition_buffer::grow(std::size_t needed) {
-  std::size_t capacity = std::max(needed, capacity_ < 32 ? std::size_t{64} : 2 * capacity_);
-  if (capacity > std::numeric_limits<std::size_t>::max() / (2 * sizeof(transition_entry))) throw std::bad_alloc();
-#if defined(__linux__)
-  constexpr std::size_t map_from = std::size_t{1} << 20;  // bytes: below, malloc's heap is as good
-  if (capacity * sizeof(transition_entry) >= map_from) {
-    constexpr std::size_t page = std::size_t{1} << 21;  // whole 2 MiB units (any page size divides it)
-    const std::size_t bytes = (capacity * sizeof(transition_entry) + page - 1) / page * page;
-    capacity = bytes / sizeof(transition_entry);
-    void* p = MAP_FAILED;
-    if (mapped_) {
-      p = ::mremap(static_cast<void*>(data_), capacity_ * sizeof(transition_entry), bytes, MREMAP_MAYMOVE);
-    } else {
-      p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (p != MAP_FAILED) {
-        if (size_ != 0) std::memcpy(p, static_cast<const void*>(data_), size_ * sizeof(transition_entry));
-        std::free(data_);
-      }
-    }
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    data_ = static_cast<transition_entry*>(p);
-    capacity_ = capacity;
-    mapped_ = true;
-    return;
-  }
-#endif
-  void* p = std::realloc(static_cast<void*>(data_), capacity * sizeof(transition_entry));
-  if (!p) throw std::bad_alloc();
-  data_ = static_cast<transition_entry*>(p);
-  capacity_ = capacity;
-}
-
-CRMKIT_FUNC void detail::transition_buffer::release() noexcept {
-#if defined(__linux__)
-  if (mapped_) {
-    ::munmap(static_cast<void*>(data_), capacity_ * sizeof(transition_entry));
-    return;
-  }
-#endif
-  std::free(data_);
-}
 
 CRMKIT_FUNC void lifecycle_columns::set(std::string name, std::span<const double> values) {
   for (auto& c : columns_)

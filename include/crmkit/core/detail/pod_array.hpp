@@ -177,6 +177,8 @@ class pod_array {
     size_ = n;
   }
 
+  /// Drops the values from `n` on (n <= size()), keeping the capacity.
+  void truncate(std::size_t n) noexcept { size_ = n; }
   /// Empties the array, keeping its capacity.
   void clear() noexcept { size_ = 0; }
 
