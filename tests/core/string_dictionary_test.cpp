@@ -92,6 +92,27 @@ TEST_CASE("pod_array keeps its values across growth into and within its own mapp
   for (std::uint64_t i = 0; i < values.size(); ++i) all = all && values[i] == i * 2654435761u;
   CHECK(all);
 
+#if defined(__linux__)
+  {
+    // From 4 MiB on, a mapping starts on a 2 MiB boundary, also after it grew (in place, or
+    // moved when it was not aligned or the addresses after it were taken): that keeps its
+    // huge pages whole (detail/huge_pages.hpp). 16 MB through 1, 2, 4, 8 and 16 MiB.
+    crmkit::detail::pod_array<std::uint64_t> big;
+    bool kept = true;
+    for (std::uint64_t i = 0; i < 2000000; ++i) {
+      big.push_back(i ^ 0x5bd1e995u);
+      if (i + 1 == 500000 || i + 1 == 1100000) {  // spot checks after moves
+        for (std::uint64_t j = 0; j <= i; j += 997) kept = kept && big[j] == (j ^ 0x5bd1e995u);
+        CHECK(reinterpret_cast<std::uintptr_t>(big.data()) % (std::size_t{2} << 20) == 0);
+      }
+    }
+    for (std::uint64_t i = 0; i < big.size(); ++i) kept = kept && big[i] == (i ^ 0x5bd1e995u);
+    CHECK(kept);
+    CHECK(reinterpret_cast<std::uintptr_t>(big.data()) % (std::size_t{2} << 20) == 0);
+    CHECK(big.capacity() * sizeof(std::uint64_t) % (std::size_t{2} << 20) == 0);
+  }
+#endif
+
   crmkit::detail::pod_array<std::uint64_t> copy = values;  // an independent copy
   copy[5] = 1;
   CHECK(values[5] == std::uint64_t{5} * 2654435761u);

@@ -257,6 +257,8 @@ class transition_buffer {
     push_back(transition_entry{r.customer, r.rule, r.from, r.to});
   }
   void append(const transition_entry* first, std::size_t count) { entries_.append(first, count); }
+  /// Room for `count` entries in all (see pod_array::reserve).
+  void reserve(std::size_t count) { entries_.reserve(count); }
   /// Drops the entries from `count` on (count <= size()) and the runs that start there.
   void truncate(std::size_t count) noexcept {
     entries_.truncate(count);

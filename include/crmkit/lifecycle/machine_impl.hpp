@@ -417,6 +417,11 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
   // They are appended to the log directly and cut off again on error.
   const std::size_t old_size = log_.size();
   detail::transition_buffer& hops = log_;
+  // An empty log (a new or restarted machine) gets room for one hop per customer at once:
+  // a full evaluation from the initial stage logs a few per customer, and reserving is
+  // only address space, while growing from small would first-touch 4 KiB pages and copy
+  // (pod_array maps this much onto huge pages, detail/huge_pages.hpp).
+  if (old_size == 0) hops.reserve(use_subset ? subset.size() : n_customers());
   hops.begin_run(as_of);  // every hop of this call is at as_of
   std::vector<detail::transition_buffer> parts;  // the hops of chunks 1, 2, ... with threads
   try {

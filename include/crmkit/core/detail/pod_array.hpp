@@ -105,14 +105,14 @@ class pod_array {
     const std::size_t bytes = n * sizeof(T);
 #if defined(__linux__)
     if (bytes >= map_min_bytes) {
-      const std::size_t mapped = round_to_page(bytes);
-      void* p = mapped_bytes_ > 0 ? ::mremap(static_cast<void*>(data_), mapped_bytes_, mapped, MREMAP_MAYMOVE)
-                                  : ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      const bool huge = bytes >= huge_page_min_bytes;
+      const std::size_t mapped = huge ? round_up(bytes, huge_page_bytes) : round_up(bytes, page_bytes);
+      void* p = mapped_bytes_ > 0 ? remap(mapped, huge) : map(mapped, huge);
       if (p == MAP_FAILED) throw std::bad_alloc();
 #  if defined(MADV_HUGEPAGE)
       // The whole mapping, not just its 2 MiB-aligned interior (advise_huge_pages): a
       // mapping split into areas of different advice could no longer be mremap'ed.
-      if (mapped >= huge_page_min_bytes) (void)::madvise(p, mapped, MADV_HUGEPAGE);
+      if (huge) (void)::madvise(p, mapped, MADV_HUGEPAGE);
 #  endif
       if (mapped_bytes_ == 0) {  // from the heap (or nothing) into a mapping
         if (size_ > 0) std::memcpy(p, static_cast<const void*>(data_), size_ * sizeof(T));
@@ -184,10 +184,47 @@ class pod_array {
 
  private:
   static constexpr std::size_t max_count() noexcept { return (std::size_t{1} << 48) / sizeof(T); }
-  static std::size_t round_to_page(std::size_t bytes) noexcept {
-    constexpr std::size_t page = std::size_t{4} << 10;
-    return (bytes + page - 1) & ~(page - 1);
+  static constexpr std::size_t page_bytes = std::size_t{4} << 10;
+  static constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
+  static std::size_t round_up(std::size_t bytes, std::size_t unit) noexcept { return (bytes + unit - 1) & ~(unit - 1); }
+
+#if defined(__linux__)
+  // A fresh mapping of `bytes`. A huge one (see reserve) starts on a 2 MiB boundary, so
+  // that huge pages cover all of it and a later move (remap) keeps them whole: mremap
+  // moves a huge page as one entry only between 2 MiB-aligned addresses, and splits it
+  // into 4 KiB pages otherwise.
+  static void* map(std::size_t bytes, bool huge) noexcept {
+    constexpr int prot = PROT_READ | PROT_WRITE, flags = MAP_PRIVATE | MAP_ANONYMOUS;
+    if (!huge) return ::mmap(nullptr, bytes, prot, flags, -1, 0);
+    void* p = ::mmap(nullptr, bytes + huge_page_bytes, prot, flags, -1, 0);
+    if (p == MAP_FAILED) return p;
+    const auto begin = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t aligned = round_up(begin, huge_page_bytes);
+    const std::uintptr_t end = begin + bytes + huge_page_bytes;
+    // NOLINTBEGIN(performance-no-int-to-ptr): munmap takes addresses as pointers
+    if (aligned > begin) (void)::munmap(p, aligned - begin);
+    if (end > aligned + bytes) (void)::munmap(reinterpret_cast<void*>(aligned + bytes), end - aligned - bytes);
+    return reinterpret_cast<void*>(aligned);
+    // NOLINTEND(performance-no-int-to-ptr)
   }
+
+  // The mapping grown to `bytes`, its pages kept: in place when the addresses after it
+  // are free and it is aligned as map() would align it; otherwise moved onto a fresh
+  // mapping of map()'s alignment. MAP_FAILED (the mapping unchanged) when memory is short.
+  void* remap(std::size_t bytes, bool huge) noexcept {
+    void* old = static_cast<void*>(data_);
+    const bool aligned = !huge || reinterpret_cast<std::uintptr_t>(old) % huge_page_bytes == 0;
+    if (aligned) {
+      void* p = ::mremap(old, mapped_bytes_, bytes, 0);
+      if (p != MAP_FAILED) return p;
+    }
+    void* target = map(bytes, huge);
+    if (target == MAP_FAILED) return target;
+    void* p = ::mremap(old, mapped_bytes_, bytes, MREMAP_MAYMOVE | MREMAP_FIXED, target);
+    if (p == MAP_FAILED) (void)::munmap(target, bytes);
+    return p;
+  }
+#endif
   // Capacity for at least `needed` values: doubling, from 16.
   [[nodiscard]] std::size_t grown(std::size_t needed) const noexcept {
     return std::max({needed, capacity_ * 2, std::size_t{16}});
