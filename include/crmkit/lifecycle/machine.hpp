@@ -26,7 +26,9 @@
 /// Memory: 10 bytes per customer (stage, previous stage, entry time) plus 8 bytes per
 /// logged transition (transition_entry) and 16 per run of records logged at one time (one
 /// per evaluation or event with hops); the log's array grows by doubling, so it reserves at
-/// most twice its records, and restart() keeps that memory for the next evaluations.
+/// most twice its records (or one entry per customer, reserved when an evaluation starts on
+/// an empty log: address space, resident only as written), and restart() keeps that memory
+/// for the next evaluations.
 /// Evaluation scratch is O(n_threads * transitions * 512) bytes.
 ///
 /// `#include <crmkit/lifecycle/machine.hpp>`
@@ -337,7 +339,7 @@ class lifecycle_machine {
   /// memory of the log is kept (its capacity, as std::vector::clear keeps it), so a host that
   /// classifies its customers from scratch again and again (a stateless nightly run, what-if
   /// runs) writes each evaluation's log into memory that is already mapped. Fresh memory is
-  /// expensive (a page fault per 4 KiB page the first time it is written); the memory kept is
+  /// expensive (a page fault the first time a page is written); the memory kept is
   /// at most twice the largest log the machine held (see Memory in the file comment).
   CRMKIT_FUNC void restart(std::int64_t start = unknown_time);
 
