@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import sys
 import sysconfig
 import threading
 import weakref
-from ctypes import byref, c_double, c_int32
+from ctypes import byref, c_char_p, c_double, c_int32
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -209,9 +210,21 @@ def check(rc: int) -> None:
 _check = check
 
 
+def _text(value: Any) -> Any:
+    return value if value is None or isinstance(value, bytes) else str(value).encode("utf-8")
+
+
 def _argument(function: str, index: int, value: Any, argtype: Any) -> Any:
     """``value`` as the ctypes argument ``argtype``: a numpy array as a pointer to its data,
-    which must be C-contiguous and of the pointee's dtype (nothing is converted or copied)."""
+    which must be C-contiguous and of the pointee's dtype (nothing is converted or copied);
+    for a ``const char*`` any value but bytes and None as its str in UTF-8; for a pointer, a
+    list or tuple as a C array of its items, each converted as an argument of the pointee
+    type (``const char* const*`` from strings, ``const double* const*`` from arrays)."""
+    if argtype is c_char_p:
+        return _text(value)
+    if isinstance(value, (list, tuple)) and hasattr(argtype, "_type_") and isinstance(argtype._type_, type):
+        items = [_argument(function, index, item, argtype._type_) for item in value]
+        return (argtype._type_ * max(len(items), 1))(*items)
     if not isinstance(value, np.ndarray) or not isinstance(argtype, type) or not issubclass(argtype, ctypes._Pointer):
         return value
     try:
@@ -219,11 +232,9 @@ def _argument(function: str, index: int, value: Any, argtype: Any) -> Any:
     except TypeError:  # a pointer to a non-numeric type (char*, a handle): ctypes decides
         return value
     if value.dtype != dtype or not value.flags.c_contiguous:
-        raise _errors.error_for(
-            _errors.E_INVALID_ARGUMENT,
+        raise _errors.invalid(
             f"{function}: argument {index + 1} is a {'' if value.flags.c_contiguous else 'non-contiguous '}"
-            f"{value.dtype} array, the library takes C-contiguous {dtype}",
-        )
+            f"{value.dtype} array, the library takes C-contiguous {dtype}")
     return value.ctypes.data_as(argtype)
 
 
@@ -429,9 +440,37 @@ def set_option(module: str, handle: Any, name: str, value: Any) -> None:
     prefix = _handle_prefix(module)
     integer = option_is_integer(module, name)
     setter = getattr(get(), f"{prefix}_set_{'int' if integer else 'double'}")
-    if integer and not float(value).is_integer():  # never truncate: 2.5 is not a count
-        raise _errors.error_for(_errors.E_INVALID_ARGUMENT, f"{module} option {name} = {value!r} is not a whole number")
-    check(setter(handle, option_key(module, name), int(value) if integer else float(value)))
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if math.isnan(number) and not isinstance(value, (float, np.floating)) or integer and not number.is_integer():
+        # never truncate (2.5 is not a count) nor guess a number from a string
+        raise _errors.invalid(f"{module} option {name} = {value!r} is not a "
+                              f"{'whole number' if integer else 'number'}")
+    check(setter(handle, option_key(module, name), int(number) if integer else number))
+
+
+def set_options(module: str, handle: Any, **values: Any) -> None:
+    """:func:`set_option` of each keyword ``name=value`` (option CRMKIT_<MODULE>_<NAME>)."""
+    for name, value in values.items():
+        set_option(module, handle, name, value)
+
+
+def names(prefix: str, *choices: str) -> Dict[str, int]:
+    """``{name: CRMKIT_<PREFIX><NAME>}`` for keywords chosen by name, e.g.
+    ``names("LIFECYCLE_ON_", "time", "purchase")``: the values come from the C headers."""
+    return {name: getattr(sys.modules[__name__], prefix + name.upper()) for name in choices}
+
+
+def choice(what: str, value: Any, choices: Dict[Any, int], alternative: str = "") -> int:
+    """The C constant of a keyword chosen by name (``choices``: name -> constant), or
+    InvalidArgumentError: "<what> must be one of 'a', 'b'<alternative>, not 'c'"."""
+    try:
+        return choices[value]
+    except (KeyError, TypeError):  # TypeError: an unhashable value
+        pass
+    raise _errors.invalid(f"{what} must be one of {', '.join(map(repr, choices))}{alternative}, not {value!r}")
 
 
 def get_option(module: str, handle: Any, name: str) -> Any:
