@@ -34,17 +34,17 @@ already C-contiguous float64 (int64 for times) are passed without a copy.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
-from ctypes import c_char_p
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Any, Iterator, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from ._arrays import empty
+from ._arrays import empty, size, sized
 from .geo import GeoIndex, _is_dataset, _keyed, _pair, _series_index, _vec
 
 __all__ = [
@@ -64,13 +64,34 @@ __all__ = [
 
 
 def _invalid(message: str) -> InvalidArgumentError:
-    return InvalidArgumentError(_errors.E_INVALID_ARGUMENT, message)
-
-
+    return _errors.invalid(message)
 
 
 def _rep_flags(within_territory: bool) -> int:
     return _lib.GEO_WITHIN_TERRITORY if within_territory else 0
+
+
+def _capacity(capacity: Any, n: int) -> np.ndarray:
+    """One int32 capacity per rep from an int or a sequence (the library checks each)."""
+    cap = np.broadcast_to(np.asarray(capacity), (n,))
+    if np.any(cap > np.iinfo(np.int32).max):
+        raise _invalid("capacity above 2^31 - 1")
+    return np.ascontiguousarray(cap, dtype=np.int32)
+
+
+@contextlib.contextmanager
+def _track_options(**values: Any) -> Iterator[Any]:
+    """A crmkit_geo_track_options handle with the thresholds given set (the library's
+    defaults for the rest), freed after the block."""
+    with _lib.freed("geo_track_options", _lib.O.crmkit_geo_track_options_create()) as options:
+        _lib.set_options("geo_track", options, **{k: v for k, v in values.items() if v is not _lib.DEFAULT})
+        yield options
+
+
+def _fitted(grid: Any) -> Any:
+    if grid._handle is None:
+        raise _errors.Error(_errors.E_NOT_FITTED, f"{type(grid).__name__}: call fit() first")
+    return grid._handle
 
 
 # ---------------------------------------------------------------------------------------
@@ -105,10 +126,9 @@ class Reps:
         n = x.shape[0]
         texts = None
         if territories is not None:
-            territories = list(territories)
-            if len(territories) != n:
-                raise _invalid(f"{len(territories)} territories for {n} reps (give one per rep or None)")
-            texts = (c_char_p * max(n, 1))(*[None if t is None else str(t).encode("utf-8") for t in territories])
+            texts = list(territories)
+            if len(texts) != n:
+                raise _invalid(f"{len(texts)} territories for {n} reps (give one per rep or None)")
         self._n = n
         _lib.adopt(self, _lib.O.crmkit_geo_reps_create(x, y, n, texts), "geo_reps")
         if available is not None:
@@ -130,10 +150,8 @@ class Reps:
 
     def set_available(self, rep: Any, available: bool = True) -> "Reps":
         """Marks one rep (or an iterable of reps) available or not; returns self."""
-        for r in np.atleast_1d(np.asarray(rep, dtype=np.int64)):
-            if r < 0:
-                raise _invalid(f"rep {int(r)} is negative")
-            _lib.C.crmkit_geo_reps_set_available(self._handle, int(r), 1 if available else 0)
+        for r in np.atleast_1d(np.asarray(rep, dtype=np.int64)):  # the library checks r < len(self)
+            _lib.C.crmkit_geo_reps_set_available(self._handle, size(r, "rep"), 1 if available else 0)
         return self
 
     def nearest_customers(self, dataset: Any, k: int = 1, max_distance_m: float = math.inf,
@@ -146,7 +164,7 @@ class Reps:
         from .geo import _customer_frame
 
         return _customer_frame(_lib.O.crmkit_geo_reps_nearest_from_dataset(
-            self._handle, dataset._h().ptr, max(int(k), 0), float(max_distance_m), _rep_flags(within_territory),
+            self._handle, dataset._h().ptr, size(k, "k"), float(max_distance_m), _rep_flags(within_territory),
             n_threads), dataset)
 
     def assign_customers(self, dataset: Any, capacity: Any, max_distance_m: float = math.inf,
@@ -158,12 +176,9 @@ class Reps:
         per rep."""
         from .geo import _customer_frame
 
-        cap = np.ascontiguousarray(np.broadcast_to(np.asarray(capacity), (self._n,)), dtype=np.int64)
-        if np.any(cap > np.iinfo(np.int32).max):
-            raise _invalid("capacity above 2^31 - 1")
-        cap32 = np.ascontiguousarray(cap.astype(np.int32))
         return _customer_frame(_lib.O.crmkit_geo_reps_assign_from_dataset(
-            self._handle, dataset._h().ptr, cap32, self._n, float(max_distance_m), _rep_flags(within_territory)),
+            self._handle, dataset._h().ptr, _capacity(capacity, self._n), self._n, float(max_distance_m),
+            _rep_flags(within_territory)),
             dataset)
 
     def nearest(self, lon: Any, lat: Any = None, k: int = 1, max_distance_m: float = math.inf,
@@ -178,8 +193,6 @@ class Reps:
         if _is_dataset(lon):
             if lat is not None:
                 raise TypeError("nearest(dataset) takes no lat")
-            if int(k) < 1:
-                raise _invalid(f"k = {int(k)}: k must be at least 1")
             table = self.nearest_customers(lon, k, max_distance_m, within_territory, n_threads)
             k = int(k)
             rep_cols = ["rep"] if k == 1 else [f"rep_{r}" for r in range(k)]
@@ -191,11 +204,8 @@ class Reps:
             raise TypeError("nearest() needs lon and lat (or a Dataset with customer locations)")
         index = _series_index(lon, lat)
         x, y, scalar = _pair(lon, lat)
-        k = int(k)
-        if k < 1:
-            raise _invalid(f"k = {k}: k must be at least 1")
-        ids = np.empty((x.shape[0], k), dtype=np.int32)
-        dist = np.empty((x.shape[0], k), dtype=np.float64)
+        k = size(k, "k")  # the library rejects k = 0
+        ids, dist = empty((x.shape[0], k), np.int32, np.float64)
         _lib.C.crmkit_geo_reps_nearest(self._handle, x, y, x.shape[0], k, float(max_distance_m),
                                        _rep_flags(within_territory), n_threads, ids, dist)
         if scalar:
@@ -234,10 +244,7 @@ class Reps:
             raise TypeError("assign() needs lon and lat (or a Dataset with customer locations)")
         index = _series_index(lon, lat)
         x, y, _ = _pair(lon, lat)
-        cap = np.ascontiguousarray(np.broadcast_to(np.asarray(capacity), (self._n,)), dtype=np.int64)
-        if np.any(cap > np.iinfo(np.int32).max):
-            raise _invalid("capacity above 2^31 - 1")
-        cap32 = cap.astype(np.int32)
+        cap32 = _capacity(capacity, self._n)
         m = x.shape[0]
         rep, dist = empty(m, np.int32, np.float64)
         load = np.empty(self._n, dtype=np.int32)
@@ -270,13 +277,6 @@ def _unix_seconds(time: Any) -> np.ndarray:
             raise _invalid(f"time[{i}] = {a[i]!r} is not a whole number of seconds")
         return np.ascontiguousarray(a, dtype=np.int64)
     raise _invalid(f"time must be Unix seconds or datetime64, got dtype {a.dtype}")
-
-
-def _set_track_options(options: Any, **values: Any) -> None:
-    """Sets the thresholds given (the handle holds the library's defaults for the rest)."""
-    for name, value in values.items():
-        if value is not _lib.DEFAULT:
-            _lib.set_option("geo_track", options, name, value)
 
 
 @dataclass
@@ -319,9 +319,8 @@ class Track:
                 stop_radius_m: float = _lib.DEFAULT, min_dwell_s: int = _lib.DEFAULT,
                 visit_radius_m: float = _lib.DEFAULT) -> TrackSummary:
         """Distance, outliers, stops and (with a customer ``index``) visits in one pass."""
-        with _lib.freed("geo_track_options", _lib.O.crmkit_geo_track_options_create()) as options:
-            _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m,
-                               min_dwell_s=min_dwell_s, visit_radius_m=visit_radius_m)
+        with _track_options(max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
+                            visit_radius_m=visit_radius_m) as options:
             with _lib.freed("geo_track", _lib.O.crmkit_geo_track_analyze(
                     self.time, self.lon, self.lat, len(self), None if index is None else index._handle,
                     options)) as result:
@@ -368,11 +367,6 @@ class Track:
 # Density grids
 
 
-def _geojson_text(function: Any, handle: Any, min_count: int) -> str:
-    """The text of a crmkit_geo_*_geojson function by the two-call protocol."""
-    return _lib.text(function, handle, int(min_count))
-
-
 class DensityGrid:
     """Points (and optional values) counted on a regular longitude/latitude grid, for
     heat maps; scikit-learn style: configure, then :meth:`fit`.
@@ -396,11 +390,7 @@ class DensityGrid:
     def fit(self, lon: Any, lat: Any, values: Any = None) -> "DensityGrid":
         """Aggregates the points (values: revenue, churn risk, ...; NaN = missing)."""
         x, y, _ = _pair(lon, lat)
-        v = None
-        if values is not None:
-            v = _vec(values, "values")
-            if v.shape != x.shape:
-                raise _invalid(f"{v.shape[0]} values for {x.shape[0]} points")
+        v = None if values is None else sized(values, x.shape[0], "values", per="points")
         if len(self.bounds) != 4:
             raise _invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
         handle = _lib.O.crmkit_geo_grid_create(x, y, v, x.shape[0], float(self.cell_deg),
@@ -416,14 +406,12 @@ class DensityGrid:
         return self
 
     def _fitted(self) -> Any:
-        if self._handle is None:
-            raise _errors.Error(_errors.E_NOT_FITTED, "DensityGrid: call fit() first")
-        return self._handle
+        return _fitted(self)
 
     def to_geojson(self, min_count: int = 1) -> str:
         """A GeoJSON FeatureCollection: one Polygon per cell with at least max(min_count, 1)
         points; properties cell, count and (with values) sum and mean (null for NaN)."""
-        return _geojson_text(_lib.get().crmkit_geo_grid_geojson, self._fitted(), min_count)
+        return _lib.text(_lib.get().crmkit_geo_grid_geojson, self._fitted(), int(min_count))
 
     def to_frame(self, min_count: int = 1) -> Any:
         """The cells with at least max(min_count, 1) points as a DataFrame: cell, row, col,
@@ -443,15 +431,12 @@ class DensityGrid:
 # ---------------------------------------------------------------------------------------
 # Coordinate systems and distances
 
-_SYSTEMS = {"wgs84": 0, "gcj02": 1, "bd09": 2}
-_MODELS = {"sphere": 0, "wgs84": 1}
+_SYSTEMS = _lib.names("GEO_", "wgs84", "gcj02", "bd09")
+_MODELS = _lib.names("GEO_DISTANCE_", "sphere", "wgs84")
 
 
 def _system(name: str) -> int:
-    key = str(name).lower().replace("-", "").replace("_", "")
-    if key not in _SYSTEMS:
-        raise _invalid(f"coordinate system {name!r} is not one of 'wgs84', 'gcj02', 'bd09'")
-    return _SYSTEMS[key]
+    return _lib.choice("coordinate system", str(name).lower().replace("-", "").replace("_", ""), _SYSTEMS)
 
 
 def convert_coordinates(lon: Any, lat: Any, source: str, target: str,
@@ -487,13 +472,12 @@ def geo_distance(lon1: Any, lat1: Any, lon2: Any, lat2: Any, model: str = "spher
     """Element-wise distances in metres (arrays broadcast): ``model="sphere"`` is the
     haversine distance on the mean Earth radius, ``"wgs84"`` the ellipsoid geodesic
     (GeographicLib, Karney 2013, about 15 nm for any pair). NaN in a pair gives NaN."""
-    if model not in _MODELS:
-        raise _invalid(f"model {model!r} is not 'sphere' or 'wgs84'")
+    method = _lib.choice("model", model, _MODELS)
     scalar = all(np.ndim(a) == 0 for a in (lon1, lat1, lon2, lat2))
     arrays = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=np.float64)) for a in (lon1, lat1, lon2, lat2)))
     x1, y1, x2, y2 = (_vec(a, name) for a, name in zip(arrays, ("lon1", "lat1", "lon2", "lat2")))
     out = np.empty(x1.shape[0], dtype=np.float64)
-    _lib.C.crmkit_geo_distance(x1, y1, x2, y2, x1.shape[0], _MODELS[model], out)
+    _lib.C.crmkit_geo_distance(x1, y1, x2, y2, x1.shape[0], method, out)
     return float(out[0]) if scalar else out
 
 
@@ -505,10 +489,8 @@ def geohash_encode(lon: Any, lat: Any, precision: int = 7) -> Union[str, np.ndar
     """Geohashes (G. Niemeyer's scheme) of points: a str for a scalar point, else an array
     of str ("" where the point has NaN coordinates). precision: 1..12 characters."""
     x, y, scalar = _pair(lon, lat)
-    p = int(precision)
-    if not 1 <= p <= _lib.GEO_GEOHASH_MAX_PRECISION:
-        raise _invalid(f"precision {p} is outside 1..{_lib.GEO_GEOHASH_MAX_PRECISION}")
-    out = ctypes.create_string_buffer(max(x.shape[0], 1) * (p + 1))
+    p = int(precision)  # the library checks 1 <= p <= CRMKIT_GEO_GEOHASH_MAX_PRECISION
+    out = ctypes.create_string_buffer(max(x.shape[0], 1) * max(p + 1, 1))
     _lib.C.crmkit_geo_geohash_encode(x, y, x.shape[0], p, out)
     hashes = _split_fixed(out.raw, x.shape[0], p + 1)
     return str(hashes[0]) if scalar else hashes
@@ -575,9 +557,7 @@ class GeohashGrid:
     def to_geojson(self, min_count: int = 1) -> str:
         """A GeoJSON FeatureCollection: one Polygon per cell with at least max(min_count, 1)
         points; properties geohash, count and per value column c sum_c and mean_c."""
-        if self._handle is None:
-            raise _errors.Error(_errors.E_NOT_FITTED, "GeohashGrid: call fit() first")
-        return _geojson_text(_lib.get().crmkit_geo_geohash_grid_geojson, self._handle, min_count)
+        return _lib.text(_lib.get().crmkit_geo_geohash_grid_geojson, _fitted(self), int(min_count))
 
     def to_frame(self) -> Any:
         """The cells as a DataFrame: geohash, count, min_lon .. max_lat, sum_<name>, mean_<name>."""
@@ -650,9 +630,8 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
     for name, a in (("next_due", due), ("frequency_days", freq)):
         if a is not None and a.shape[0] != ids.shape[0]:
             raise _invalid(f"{name} has {a.shape[0]} entries for {ids.shape[0]} assigned customers")
-    with _lib.freed("geo_track_options", _lib.O.crmkit_geo_track_options_create()) as options:
-        _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
-                           visit_radius_m=visit_radius_m)
+    with _track_options(max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
+                        visit_radius_m=visit_radius_m) as options:
         with _lib.freed("geo_coverage", _lib.O.crmkit_geo_coverage_compute(
                 time, lon, lat, offsets, len(ts), ids, ids.shape[0], index._handle, due, freq, start, end,
                 int(utc_offset_s), int(max_gap_s), options)) as result:
