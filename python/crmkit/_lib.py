@@ -56,14 +56,10 @@ def _repo_root() -> Path:
 
 
 def _unique(paths: Sequence[Path]) -> List[Path]:
-    seen = set()
-    result = []
+    first: Dict[Path, Path] = {}  # the first path to each file
     for path in paths:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            result.append(path)
-    return result
+        first.setdefault(path.resolve(), path)
+    return list(first.values())
 
 
 def candidate_paths() -> List[Path]:

@@ -105,9 +105,6 @@ def _name_customer(error: _errors.Error, index: Any) -> _errors.Error:
     return _errors.error_for(error.code, message)
 
 
-_wrap = keyed
-
-
 def _call(function: Any, index: Any, *args: Any) -> Any:
     """``function(*args)`` (a checked ``_lib.C`` / ``_lib.O`` function); an error naming a row
     names the customer of a summary DataFrame instead (:func:`_name_customer`)."""
@@ -288,7 +285,7 @@ class _Model(_Fitted):
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_predict(self._handle, what, float(t), x, tx, age, x.size, out)
-        return _wrap(out, index, name)
+        return keyed(out, index, name)
 
     # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
     @classmethod
@@ -352,7 +349,7 @@ class _PurchaseModel(_Model):
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_prob_n_purchases(self._handle, int(n), float(t), x, tx, age, x.size, out)
-        return _wrap(out, index, f"p_{int(n)}_purchases")
+        return keyed(out, index, f"p_{int(n)}_purchases")
 
 
     _PREDICTIONS = _lib.names("BTYD_", "p_alive", "expected_purchases", "p_no_purchase")
@@ -545,7 +542,7 @@ class BetaGeoBetaBinom(_PurchaseModel):
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_bgbb_clv(self._handle, float(discount_rate), x, tx, n, value, x.size, out)
-        return _wrap(out, index, "clv" if spend is not None else "dert")
+        return keyed(out, index, "clv" if spend is not None else "dert")
 
 
 _ZERO_SPEND = _lib.names("BTYD_ZERO_SPEND_", "reject", "drop")
@@ -598,7 +595,7 @@ class GammaGamma(_Model):
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_expected_spend(self._handle, x, m, x.size, out)
-        return _wrap(out, index, "expected_spend")
+        return keyed(out, index, "expected_spend")
 
 
 def _covariate_matrix(values: Any, index: Any, n: int, what: str,
@@ -725,7 +722,7 @@ class _CovariateModel(_Model):
         if x.size:
             _call(_lib.C.crmkit_btyd_predict_covariates, index, self._handle, what, float(t), x, tx, age, x.size, zp,
                   zd, out)
-        return _wrap(out, index, name)
+        return keyed(out, index, name)
 
     def p_alive(self, frequency: Any, recency: Any = None, T: Any = None, purchase_covariates: Any = None,
                 dropout_covariates: Any = None) -> Any:
@@ -897,7 +894,7 @@ class GammaGammaCovariates(_Model):
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_expected_spend_covariates(self._handle, x, m, x.size, z, out)
-        return _wrap(out, index, "expected_spend")
+        return keyed(out, index, "expected_spend")
 
 
 def _clv_rows(purchases: Any, frequency: Any, recency: Any, T: Any, monetary_value: Any,
@@ -997,7 +994,7 @@ def customer_lifetime_value(
         else:
             _call(_lib.C.crmkit_btyd_clv, index, purchases._handle, spend._handle, x, tx, age, m, x.size, int(horizon),
                   float(period_days), unit, float(discount_rate), out)
-    result = _wrap(out, index, "clv")
+    result = keyed(out, index, "clv")
     if hasattr(result, "attrs"):
         result.attrs.update(
             horizon_days=int(horizon) * float(period_days), period_days=float(period_days),
@@ -1149,7 +1146,7 @@ class _RetentionModel(_Fitted):
             _lib.C.crmkit_retention_predict(self._handle, what, float(arg), k, k.size, out)
         if scalar:
             return float(out[0])
-        return _wrap(out, index, name)
+        return keyed(out, index, name)
 
     def survival(self, t: Any) -> Any:
         """S(t) = P(lifetime > t) of a new customer (t whole numbers >= 0)."""

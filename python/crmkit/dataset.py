@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequenc
 import numpy as np
 
 from . import _errors, _lib
-from ._arrays import float_vector
+from ._arrays import float_vector, size
 from ._errors import NotFoundError
 
 __all__ = ["Dataset", "FilterCount", "IngestReport"]
@@ -169,9 +169,6 @@ def _time_array(time: Any) -> np.ndarray:
     return np.ascontiguousarray(array, dtype=np.int64)
 
 
-_float_array = float_vector
-
-
 def _char(name: str, value: Any) -> int:
     """The code of a one-character option (delimiter, quote); the library checks which."""
     if not isinstance(value, str) or len(value) != 1:
@@ -280,7 +277,7 @@ class Dataset:
         """
         customer_array = _customer_array(customer)
         time_array = _time_array(time)
-        amount_array = _float_array(amount, "amount")
+        amount_array = float_vector(amount, "amount")
         n_rows = customer_array.shape[0]
         if time_array.shape[0] != n_rows or amount_array.shape[0] != n_rows:
             raise _errors.invalid(f"customer, time and amount have different lengths ({n_rows}, {time_array.shape[0]}, "
@@ -292,10 +289,8 @@ class Dataset:
             n_customers = len(ids)
         elif n_customers is None:
             n_customers = int(customer_array.max()) + 1 if n_rows else 0
-        if n_customers < 0:
-            raise _errors.invalid(f"n_customers is {n_customers}")
-
-        out = _lib.O.crmkit_dataset_create_from_columns(customer_array, time_array, amount_array, n_rows, n_customers,
+        out = _lib.O.crmkit_dataset_create_from_columns(customer_array, time_array, amount_array, n_rows,
+                                                        size(n_customers, "n_customers"),
                                                         _lib.COPY if copy else _lib.BORROW)
         handle = _Handle(out, () if copy else (customer_array, time_array, amount_array))
         dataset = cls(handle)
@@ -391,7 +386,7 @@ class Dataset:
         time_array = _time_array(_utc(df[time]).to_numpy())
 
         def doubles(column: str) -> Any:
-            return np.array(_float_array(df[column].to_numpy(), column), dtype=np.float64, copy=True)
+            return np.array(float_vector(df[column].to_numpy(), column), dtype=np.float64, copy=True)
 
         if quantity is not None:
             amount_p, quantity_p, price_p = None, doubles(quantity), doubles(unit_price)  # type: ignore[arg-type]
@@ -609,8 +604,8 @@ class Dataset:
     def set_customer_locations(self, longitude: Any, latitude: Any) -> None:
         """Sets the customers' locations in degrees (NaN in both = unknown). The values
         are copied into arrays the dataset keeps."""
-        lon = np.array(_float_array(longitude, "longitude"), copy=True)
-        lat = np.array(_float_array(latitude, "latitude"), copy=True)
+        lon = np.array(float_vector(longitude, "longitude"), copy=True)
+        lat = np.array(float_vector(latitude, "latitude"), copy=True)
         if lon.shape != lat.shape:
             raise _errors.invalid(f"{lon.shape[0]} longitudes but {lat.shape[0]} latitudes")
         handle = self._h()
@@ -620,7 +615,7 @@ class Dataset:
     def set_customer_attribute(self, name: str, values: Any) -> None:
         """Adds or replaces the numeric customer attribute ``name`` (NaN = missing). The
         values are copied into an array the dataset keeps."""
-        array = np.array(_float_array(values, name), copy=True)
+        array = np.array(float_vector(values, name), copy=True)
         handle = self._h()
         _lib.C.crmkit_dataset_set_customer_attribute(handle.ptr, name, array, array.shape[0],
                                                      _lib.BORROW)

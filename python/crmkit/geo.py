@@ -71,9 +71,6 @@ def _is_dataset(value: Any) -> bool:
     return isinstance(value, Dataset)
 
 
-_keyed = keyed
-
-
 def _customer_frame(ptr: Any, dataset: Any) -> Any:
     """A crmkit_table of per-customer geo results as a DataFrame indexed by customer_id; the
     location report (n_customers, n_located, n_unlocated, ...) is in attrs["crmkit_report"]."""
@@ -138,14 +135,14 @@ class Territory:
             if lat is not None:
                 raise TypeError("contains(dataset) takes no lat")
             table = customer_territories(lon, {"inside": self}, n_threads)
-            return _keyed(table["territory"].notna().to_numpy(), table.index, "inside")
+            return keyed(table["territory"].notna().to_numpy(), table.index, "inside")
         if lat is None:
             raise TypeError("contains() needs lon and lat (or a Dataset with customer locations)")
         index = _series_index(lon, lat)
         x, y, _ = _pair(lon, lat)
         out = np.empty(x.shape[0], dtype=np.int32)
         _lib.C.crmkit_geo_territory_test(self._handle, x, y, x.shape[0], n_threads, out)
-        return _keyed(out.astype(bool), index, "inside")
+        return keyed(out.astype(bool), index, "inside")
 
 
 def _index_options(earth_radius_m: Optional[float], normalize_longitude: bool, distance_model: str) -> Tuple[float, int]:
@@ -296,7 +293,7 @@ def territory_contains(territory: Union[str, Territory], lon: Any, lat: Any = No
     x, y, _ = _pair(lon, lat)
     out = np.empty(x.shape[0], dtype=np.int32)
     _lib.C.crmkit_geo_territory_contains(territory, x, y, x.shape[0], n_threads, out)
-    return _keyed(out.astype(bool), index, "inside")
+    return keyed(out.astype(bool), index, "inside")
 
 
 def customer_territories(dataset: Any, territories: Any, n_threads: int = 1) -> Any:

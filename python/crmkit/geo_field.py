@@ -43,9 +43,8 @@ from typing import Any, Iterator, NamedTuple, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._errors import InvalidArgumentError
-from ._arrays import empty, size, sized
-from .geo import GeoIndex, _is_dataset, _keyed, _pair, _series_index, _vec
+from ._arrays import empty, keyed, size, sized
+from .geo import GeoIndex, _customer_frame, _is_dataset, _pair, _series_index, _vec
 
 __all__ = [
     "Reps",
@@ -63,10 +62,6 @@ __all__ = [
 ]
 
 
-def _invalid(message: str) -> InvalidArgumentError:
-    return _errors.invalid(message)
-
-
 def _rep_flags(within_territory: bool) -> int:
     return _lib.GEO_WITHIN_TERRITORY if within_territory else 0
 
@@ -75,7 +70,7 @@ def _capacity(capacity: Any, n: int) -> np.ndarray:
     """One int32 capacity per rep from an int or a sequence (the library checks each)."""
     cap = np.broadcast_to(np.asarray(capacity), (n,))
     if np.any(cap > np.iinfo(np.int32).max):
-        raise _invalid("capacity above 2^31 - 1")
+        raise _errors.invalid("capacity above 2^31 - 1")
     return np.ascontiguousarray(cap, dtype=np.int32)
 
 
@@ -128,13 +123,13 @@ class Reps:
         if territories is not None:
             texts = list(territories)
             if len(texts) != n:
-                raise _invalid(f"{len(texts)} territories for {n} reps (give one per rep or None)")
+                raise _errors.invalid(f"{len(texts)} territories for {n} reps (give one per rep or None)")
         self._n = n
         _lib.adopt(self, _lib.O.crmkit_geo_reps_create(x, y, n, texts), "geo_reps")
         if available is not None:
             mask = np.asarray(available, dtype=bool).ravel()
             if mask.shape[0] != n:
-                raise _invalid(f"available has {mask.shape[0]} entries for {n} reps")
+                raise _errors.invalid(f"available has {mask.shape[0]} entries for {n} reps")
             for rep in np.flatnonzero(~mask):
                 self.set_available(int(rep), False)
 
@@ -161,8 +156,6 @@ class Reps:
         none) and ``rep_distance_m`` for k = 1, ``rep_0``.. and ``rep_distance_m_0``.. for
         k > 1. Customers without a location get <NA> / NaN and are counted in
         ``attrs["crmkit_report"]`` (n_customers, n_located, n_unlocated)."""
-        from .geo import _customer_frame
-
         return _customer_frame(_lib.O.crmkit_geo_reps_nearest_from_dataset(
             self._handle, dataset._h().ptr, size(k, "k"), float(max_distance_m), _rep_flags(within_territory),
             n_threads), dataset)
@@ -174,8 +167,6 @@ class Reps:
         by customer_id with ``rep`` (nullable Int64) and ``rep_distance_m``;
         ``attrs["crmkit_report"]`` holds n_located, n_unlocated, n_unassigned and the load
         per rep."""
-        from .geo import _customer_frame
-
         return _customer_frame(_lib.O.crmkit_geo_reps_assign_from_dataset(
             self._handle, dataset._h().ptr, _capacity(capacity, self._n), self._n, float(max_distance_m),
             _rep_flags(within_territory)),
@@ -236,8 +227,8 @@ class Reps:
             table = self.assign_customers(lon, capacity, max_distance_m, within_territory)
             report = table.attrs["crmkit_report"]
             rep = table["rep"].to_numpy(dtype=np.int32, na_value=-1)
-            return RepAssignment(_keyed(rep, table.index, "rep"),
-                                 _keyed(table["rep_distance_m"].to_numpy(), table.index, "distance_m"),
+            return RepAssignment(keyed(rep, table.index, "rep"),
+                                 keyed(table["rep_distance_m"].to_numpy(), table.index, "distance_m"),
                                  np.asarray(report["load"], dtype=np.int32),
                                  int(report["n_unassigned"]) + int(report["n_unlocated"]))
         if lat is None:
@@ -250,7 +241,7 @@ class Reps:
         load = np.empty(self._n, dtype=np.int32)
         open_ = _lib.O.crmkit_geo_reps_assign(self._handle, x, y, m, cap32, float(max_distance_m),
                                               _rep_flags(within_territory), rep, dist, load)
-        return RepAssignment(_keyed(rep, index, "rep"), _keyed(dist, index, "distance_m"), load, open_)
+        return RepAssignment(keyed(rep, index, "rep"), keyed(dist, index, "distance_m"), load, open_)
 
 
 # ---------------------------------------------------------------------------------------
@@ -263,10 +254,10 @@ def _unix_seconds(time: Any) -> np.ndarray:
         time = time.dt.tz_convert("UTC").dt.tz_localize(None)
     a = np.atleast_1d(np.asarray(time))
     if a.ndim != 1:
-        raise _invalid(f"time must be one-dimensional, got shape {a.shape}")
+        raise _errors.invalid(f"time must be one-dimensional, got shape {a.shape}")
     if a.dtype.kind == "M":
         if np.any(np.isnat(a)):
-            raise _invalid(f"time has a missing value (NaT) at fix {int(np.flatnonzero(np.isnat(a))[0])}")
+            raise _errors.invalid(f"time has a missing value (NaT) at fix {int(np.flatnonzero(np.isnat(a))[0])}")
         return np.ascontiguousarray(a.astype("datetime64[s]").astype(np.int64))
     if a.dtype.kind in "iu":
         return np.ascontiguousarray(a, dtype=np.int64)
@@ -274,9 +265,9 @@ def _unix_seconds(time: Any) -> np.ndarray:
         bad = ~np.isfinite(a) | (a != np.floor(a))
         if np.any(bad):
             i = int(np.flatnonzero(bad)[0])
-            raise _invalid(f"time[{i}] = {a[i]!r} is not a whole number of seconds")
+            raise _errors.invalid(f"time[{i}] = {a[i]!r} is not a whole number of seconds")
         return np.ascontiguousarray(a, dtype=np.int64)
-    raise _invalid(f"time must be Unix seconds or datetime64, got dtype {a.dtype}")
+    raise _errors.invalid(f"time must be Unix seconds or datetime64, got dtype {a.dtype}")
 
 
 @dataclass
@@ -310,7 +301,7 @@ class Track:
         self.time = _unix_seconds(time)
         self.lon, self.lat, _ = _pair(lon, lat)
         if self.time.shape[0] != self.lon.shape[0]:
-            raise _invalid(f"{self.time.shape[0]} times but {self.lon.shape[0]} positions")
+            raise _errors.invalid(f"{self.time.shape[0]} times but {self.lon.shape[0]} positions")
 
     def __len__(self) -> int:
         return int(self.time.shape[0])
@@ -392,7 +383,7 @@ class DensityGrid:
         x, y, _ = _pair(lon, lat)
         v = None if values is None else sized(values, x.shape[0], "values", per="points")
         if len(self.bounds) != 4:
-            raise _invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
+            raise _errors.invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
         handle = _lib.O.crmkit_geo_grid_create(x, y, v, x.shape[0], float(self.cell_deg),
                                                *(float(b) for b in self.bounds))
         _lib.adopt(self, handle, "geo_grid")
@@ -454,11 +445,11 @@ def convert_coordinates(lon: Any, lat: Any, source: str, target: str,
         for a, name in ((lon, "lon"), (lat, "lat")):
             if not (isinstance(a, np.ndarray) and a.dtype == np.float64 and a.ndim == 1
                     and a.flags.c_contiguous and a.flags.writeable):
-                raise _invalid(f"inplace=True needs {name} as a writable one-dimensional C-contiguous float64 array")
+                raise _errors.invalid(f"inplace=True needs {name} as a writable one-dimensional C-contiguous float64 array")
         if lon.shape != lat.shape:
-            raise _invalid(f"lon and lat differ in length: {lon.shape[0]} and {lat.shape[0]}")
+            raise _errors.invalid(f"lon and lat differ in length: {lon.shape[0]} and {lat.shape[0]}")
         if np.shares_memory(lon, lat):
-            raise _invalid("lon and lat must not overlap")
+            raise _errors.invalid("lon and lat must not overlap")
         _lib.C.crmkit_geo_convert(src, dst, lon, lat, lon.shape[0], lon, lat)
         return lon, lat
     x, y, scalar = _pair(lon, lat)
@@ -525,19 +516,17 @@ class GeohashGrid:
         """values: None, one array, an (n, k) array, or a DataFrame / dict of named columns."""
         x, y, _ = _pair(lon, lat)
         names: list = []
-        if values is None:
-            v = np.empty((x.shape[0], 0))
-        elif hasattr(values, "keys"):
+        v = np.empty((x.shape[0], 0))
+        if hasattr(values, "keys"):
             names = [str(k) for k in values.keys()]
-            v = np.column_stack([np.asarray(values[k], dtype=np.float64) for k in values.keys()]) if names else \
-                np.empty((x.shape[0], 0))
-        else:
+            v = np.column_stack([np.asarray(values[k], dtype=np.float64) for k in values.keys()] or [v])
+        elif values is not None:
             v = np.asarray(values, dtype=np.float64)
             v = v.reshape(-1, 1) if v.ndim == 1 else v
             names = [f"value_{c}" for c in range(v.shape[1])]
         v = np.ascontiguousarray(v, dtype=np.float64)
         if v.ndim != 2 or v.shape[0] != x.shape[0]:
-            raise _invalid(f"values have shape {v.shape} for {x.shape[0]} points")
+            raise _errors.invalid(f"values have shape {v.shape} for {x.shape[0]} points")
         handle = _lib.O.crmkit_geo_geohash_grid_create(x, y, x.shape[0], v if v.size else None, v.shape[1],
                                                        int(self.precision))
         _lib.adopt(self, handle, "geo_geohash_grid")
@@ -620,7 +609,7 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
     lat = np.ascontiguousarray(np.concatenate([t.lat for t in ts]) if ts else np.empty(0))
     ids = np.ascontiguousarray(np.atleast_1d(np.asarray(assigned)), dtype=np.int32)
     if len(period) != 2:
-        raise _invalid(f"period must be (start, end), got {period!r}")
+        raise _errors.invalid(f"period must be (start, end), got {period!r}")
     start, end = (_seconds_scalar(p) for p in period)
     due = None
     if next_due is not None:
@@ -629,7 +618,7 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
     freq = None if frequency_days is None else np.ascontiguousarray(frequency_days, dtype=np.int32)
     for name, a in (("next_due", due), ("frequency_days", freq)):
         if a is not None and a.shape[0] != ids.shape[0]:
-            raise _invalid(f"{name} has {a.shape[0]} entries for {ids.shape[0]} assigned customers")
+            raise _errors.invalid(f"{name} has {a.shape[0]} entries for {ids.shape[0]} assigned customers")
     with _track_options(max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
                         visit_radius_m=visit_radius_m) as options:
         with _lib.freed("geo_coverage", _lib.O.crmkit_geo_coverage_compute(

@@ -39,7 +39,6 @@ __all__ = ["FeatureScaler", "KMeans", "kmeans_plusplus", "scan_k", "silhouette_s
 _INITS = {"k-means++": _lib.KMEANS_INIT_KMEANS_PLUSPLUS, "random": _lib.KMEANS_INIT_RANDOM}
 _ALGORITHMS = {"lloyd": _lib.KMEANS_ALGORITHM_LLOYD, "hamerly": _lib.KMEANS_ALGORITHM_HAMERLY,
                "elkan": _lib.KMEANS_ALGORITHM_HAMERLY, "auto": _lib.KMEANS_ALGORITHM_LLOYD}
-_matrix = matrix
 
 
 def _seed(random_state: Optional[int]) -> Any:
@@ -122,11 +121,11 @@ class KMeans(Estimator, Persisted):
         ``sample_weight`` (n_samples weights >= 0, not all 0; None: all 1) has scikit-learn
         1.2's meaning: weighted centres and inertia; the seeding ignores it, as 1.2's does.
         """
-        x = _matrix(X)
+        x = matrix(X)
         handle = self._new_handle()
         n, d = x.shape
         w = None if sample_weight is None else sized(sample_weight, n, "sample_weight")
-        centres = None if isinstance(self.init, str) else _matrix(self.init, "init")
+        centres = None if isinstance(self.init, str) else matrix(self.init, "init")
         if centres is not None and centres.shape != (self.n_clusters, d):  # scikit-learn's rule; C reads k x d
             raise _errors.invalid(
                 f"init has shape {centres.shape}; expected (n_clusters, n_features) = ({self.n_clusters}, {d})")
@@ -164,7 +163,7 @@ class KMeans(Estimator, Persisted):
 
     def _labels_of(self, X: Any) -> np.ndarray:
         self._check_fitted()
-        x = _matrix(X)
+        x = matrix(X)
         out = np.empty(x.shape[0], dtype=np.int32)
         _lib.C.crmkit_kmeans_predict(self._handle, x, x.shape[0], x.shape[1], out)
         return out
@@ -182,7 +181,7 @@ class KMeans(Estimator, Persisted):
     def transform(self, X: Any) -> np.ndarray:
         """Euclidean distances of each row of X to every centre (n_samples x k)."""
         self._check_fitted()
-        x = _matrix(X)
+        x = matrix(X)
         diff = x[:, None, :] - self.cluster_centers_[None, :, :]
         return np.sqrt(np.einsum("ikf,ikf->ik", diff, diff))
 
@@ -190,7 +189,7 @@ class KMeans(Estimator, Persisted):
         """Minus the (weighted) inertia of X against the fitted centres (scikit-learn's
         convention)."""
         labels = self._labels_of(X)
-        x = _matrix(X)
+        x = matrix(X)
         sq = ((x - self.cluster_centers_[labels]) ** 2).sum(axis=1)
         w = None if sample_weight is None else sized(sample_weight, x.shape[0], "sample_weight")
         return -float(sq.sum() if w is None else (sq * w).sum())
@@ -210,7 +209,7 @@ class KMeans(Estimator, Persisted):
         f = np.zeros((n, 0))
         names: List[str] = []
         if features is not None:
-            f = _matrix(features, "features")
+            f = matrix(features, "features")
             names = list(feature_names or (list(features.columns) if hasattr(features, "columns") else
                                            [f"feature_{j}" for j in range(f.shape[1])]))
             if len(names) != f.shape[1]:
@@ -232,7 +231,7 @@ def kmeans_plusplus(X: Any, n_clusters: int, *, random_state: Optional[int] = No
                     n_local_trials: Optional[int] = None, n_threads: int = 1) -> Tuple[np.ndarray, np.ndarray]:
     """Greedy k-means++ seeding, as ``sklearn.cluster.kmeans_plusplus``: returns
     ``(centers, indices)``; the same ``random_state`` picks the same rows."""
-    x = _matrix(X)
+    x = matrix(X)
     out = np.empty(int(n_clusters), dtype=np.int64)
     _lib.C.crmkit_kmeans_plusplus(x, x.shape[0], x.shape[1], int(n_clusters),
                                   int(_seed(random_state)), 0 if n_local_trials is None else int(n_local_trials),
@@ -244,7 +243,7 @@ def silhouette_score(X: Any, labels: Any, *, sample_size: Optional[int] = None, 
                      n_threads: int = 1) -> float:
     """Mean silhouette coefficient (Euclidean), as ``sklearn.metrics.silhouette_score``;
     with ``sample_size`` the same rows as scikit-learn for the same ``random_state``."""
-    x = _matrix(X)
+    x = matrix(X)
     lab = sized(labels, x.shape[0], "labels", np.int32)
     return _lib.O.crmkit_silhouette_score(x, x.shape[0], x.shape[1], lab, 0 if sample_size is None else int(sample_size),
                                           int(_seed(random_state)), int(n_threads))
@@ -257,7 +256,7 @@ def scan_k(X: Any, ks: Sequence[int], *, silhouette_sample_size: Optional[int] =
     libcrmkit (``crmkit_kmeans_scan_k``), with the other KMeans parameters as given."""
     import pandas as pd
 
-    x = _matrix(X)
+    x = matrix(X)
     sample = -1 if silhouette_sample_size == -1 else (0 if silhouette_sample_size is None else int(silhouette_sample_size))
     rows: List[dict] = []
     for k in ks:
@@ -296,7 +295,7 @@ class FeatureScaler(Persisted):
     def fit(self, X: Any, y: Any = None) -> "FeatureScaler":
         """Fits on the rows of X (array-like or DataFrame)."""
 
-        x = _matrix(X)
+        x = matrix(X)
         flags = None if self.log1p is None else sized(np.asarray(self.log1p, dtype=bool), x.shape[1], "log1p",
                                                       np.int32, "columns")
         self._adopt_handle(_lib.O.crmkit_feature_scaler_fit(x, x.shape[0], x.shape[1], flags,
@@ -314,7 +313,7 @@ class FeatureScaler(Persisted):
 
     def _apply(self, X: Any, function: str) -> np.ndarray:
         self._check_fitted()
-        x = _matrix(X)
+        x = matrix(X)
         out = np.empty_like(x)
         getattr(_lib.C, function)(self._handle, x, x.shape[0], x.shape[1], out)
         return out

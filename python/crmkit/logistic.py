@@ -35,7 +35,6 @@ class ConvergenceWarning(UserWarning):
     """The solver stopped before converging (the model is usable but not the optimum)."""
 
 
-_matrix = matrix
 _CLASS_WEIGHTS = {None: _lib.LOGISTIC_CLASS_WEIGHT_NONE, "balanced": _lib.LOGISTIC_CLASS_WEIGHT_BALANCED}
 
 
@@ -101,7 +100,7 @@ class LogisticChurn(Estimator, Persisted):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticChurn":
         """Fits to X (array-like or DataFrame, n_samples x n_features) and binary labels y
         (any two values; the larger one, ``classes_[1]``, is the churn class)."""
-        x = _matrix(X)
+        x = matrix(X)
         n, d = x.shape
         labels = np.asarray(y).reshape(-1)
         if labels.shape[0] != n:
@@ -157,7 +156,7 @@ class LogisticChurn(Estimator, Persisted):
 
     def _predict(self, X: Any, function: str) -> np.ndarray:
         self._check_fitted()
-        x = _matrix(X)
+        x = matrix(X)
         out = np.empty(x.shape[0])
         getattr(_lib.C, function)(self._handle, x, x.shape[0], x.shape[1], out, out.size)
         return out

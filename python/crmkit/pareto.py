@@ -30,9 +30,6 @@ _ABC_LABELS = np.array(["A", "B", "C"])
 _STATS = [(name, getattr(_lib, f"PARETO_{name.upper()}")) for name in
           ("n", "total", "gini", "top_share", "key_customers", "key_customer_share", "a_count", "b_count", "c_count")]
 
-_values = float_vector
-
-
 class _Handle(_lib.Handle):
     kind = "pareto"
 
@@ -84,7 +81,7 @@ class Pareto:
         """
         import pandas as pd
 
-        array = _values(values, "values")
+        array = float_vector(values, "values")
         handle = self._configured()
         codes = None
         group_names = None
@@ -172,8 +169,8 @@ def low_return_customers(
         crmkit.InvalidArgumentError: mismatched lengths, NaN recency, values the ABC
             rule rejects.
     """
-    recency = _values(recency_days, "recency_days")
-    value = _values(values, "values")
+    recency = float_vector(recency_days, "recency_days")
+    value = float_vector(values, "values")
     if recency.shape != value.shape:
         raise _errors.invalid(f"{recency.shape[0]} recency values but {value.shape[0]} values")
     handle = Pareto(abc=abc)._configured()

@@ -28,7 +28,8 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from .dataset import (_TIME_FORMATS, Dataset, _char, _csv_options, _float_array, _pack_strings, _time_array,
+from ._arrays import float_vector
+from .dataset import (_TIME_FORMATS, Dataset, _char, _csv_options, _pack_strings, _time_array,
                       _unix_seconds)
 from .scoring import _ConfigHandle
 from .table import _TableHandle, _string, to_frame
@@ -167,7 +168,7 @@ class CustomerState:
                                        f"customer is missing at row {int(np.flatnonzero(codes < 0)[0])}")
         ids, offsets = _pack_strings([str(u) for u in uniques])
         times = _time_array(np.asarray(time))
-        amounts = _float_array(amount, "amount")
+        amounts = float_vector(amount, "amount")
         n = codes.shape[0]
         if times.shape[0] != n or amounts.shape[0] != n:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
