@@ -417,17 +417,16 @@ def option_bounds(module: str, name: str) -> Tuple[float, float, float]:
 
 def option_default(module: str, name: str) -> Any:
     """The default of an option as the library reports it: an int for an integer-valued
-    option (whole-number bounds within +-2^53, the exact range of a double), else a float."""
-    lo, hi, default = option_bounds(module, name)
-    limit = 2.0**53
-    whole = all(float(v).is_integer() and abs(v) <= limit for v in (lo, hi, default))
-    return int(default) if whole else default
+    option (:func:`option_is_integer`), else a float."""
+    default = option_bounds(module, name)[2]
+    return int(default) if option_is_integer(module, name) else default
 
 
 def option_is_integer(module: str, name: str) -> bool:
-    """True for an integer-valued option (set with ``_set_int``), False for a real one."""
-    lo, hi, _ = option_bounds(module, name)
-    return all(float(v).is_integer() and abs(v) <= 2.0**53 for v in (lo, hi))
+    """True for an integer-valued option (set with ``_set_int``): bounds and default are whole
+    numbers within +-2^53 (the exact range of a double); False for a real one (so a real
+    option in [0, 1], such as ALS's bm25_b with default 0.8, is not taken for a flag)."""
+    return all(float(v).is_integer() and abs(v) <= 2.0**53 for v in option_bounds(module, name))
 
 
 def set_option(module: str, handle: Any, name: str, value: Any) -> None:
@@ -493,8 +492,7 @@ def resolve(module: str, name: str, value: Any) -> Any:
     if value is not DEFAULT:
         return value
     default = option_default(module, name)
-    lo, hi, _ = option_bounds(module, name)
-    return bool(default) if (lo, hi) == (0, 1) and name not in ("init", "algorithm", "zero_spend") else default
+    return bool(default) if option_bounds(module, name)[:2] == (0, 1) and isinstance(default, int) else default
 
 
 def init_options(obj: Any, module: str, **values: Any) -> None:
