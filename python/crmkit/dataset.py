@@ -76,14 +76,14 @@ def _id_strings(uniques: Any) -> List[str]:
     return [str(v) for v in uniques]
 
 
-def _factorized(series: Any) -> Tuple[np.ndarray, bytes, np.ndarray]:
-    """(int32 codes, packed distinct strings, offsets) of a DataFrame column; missing
-    values (NaN, None) get code -1."""
+def _factorized(series: Any) -> Tuple[np.ndarray, bytes, np.ndarray, int]:
+    """(int32 codes, packed distinct strings, offsets, number of strings) of a DataFrame
+    column; missing values (NaN, None) get code -1."""
     import pandas as pd
 
     codes, uniques = pd.factorize(series, sort=False)
     strings, offsets = _pack_strings(_id_strings(uniques))
-    return np.ascontiguousarray(codes, dtype=np.int32), strings, offsets
+    return np.ascontiguousarray(codes, dtype=np.int32), strings, offsets, offsets.shape[0] - 1
 
 
 class _Handle(_lib.Handle):
@@ -345,10 +345,27 @@ class Dataset:
 
         if any(c is not None for c in (order, quantity, unit_price, product)) or any(
                 (exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price, drop_empty_customer)):
-            return cls._from_order_lines(
-                df, customer, time, amount, order, quantity, unit_price, product,
-                exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price, drop_empty_customer,
-            )
+            if (quantity is None) != (unit_price is None):
+                raise _errors.invalid("give quantity and unit_price together, or neither")
+            needed = [customer, time] + ([quantity, unit_price] if quantity is not None else [amount])
+            _require_columns(df, needed + [c for c in (order, product) if c is not None])
+
+            def doubles(column: Optional[str]) -> Any:
+                return None if column is None else np.array(float_vector(df[column].to_numpy(), column),
+                                                            dtype=np.float64, copy=True)
+
+            def factors(column: Optional[str]) -> List[Any]:
+                return [None, None, None, 0] if column is None else list(_factorized(df[column]))
+
+            args = [*factors(customer), _time_array(_utc(df[time]).to_numpy()),
+                    doubles(amount if quantity is None else None), doubles(quantity), doubles(unit_price),
+                    *factors(order), *factors(product), len(df)]
+            options = _csv_options(exclude_order_prefix=exclude_order_prefix,
+                                   drop_nonpositive_quantity=drop_nonpositive_quantity,
+                                   drop_nonpositive_unit_price=drop_nonpositive_unit_price,
+                                   drop_empty_customer=drop_empty_customer)
+            out = _lib.O.crmkit_dataset_create_from_order_lines(*args, options.ptr)
+            return cls(_Handle(out))
         _require_columns(df, (customer, time, amount))
         codes, uniques = pd.factorize(df[customer], sort=False)
         if codes.size and codes.min() < 0:
@@ -360,56 +377,6 @@ class Dataset:
             else times.to_numpy()
         amount_values = np.array(df[amount].to_numpy(), dtype=np.float64, copy=True)
         return cls.from_arrays(codes.astype(np.int32), time_values, amount_values, customer_ids=ids, copy=False)
-
-    @classmethod
-    def _from_order_lines(
-        cls,
-        df: "pd.DataFrame",
-        customer: str,
-        time: str,
-        amount: str,
-        order: Optional[str],
-        quantity: Optional[str],
-        unit_price: Optional[str],
-        product: Optional[str],
-        exclude_order_prefix: Optional[str],
-        drop_nonpositive_quantity: bool,
-        drop_nonpositive_unit_price: bool,
-        drop_empty_customer: bool,
-    ) -> "Dataset":
-        if (quantity is None) != (unit_price is None):
-            raise _errors.invalid("give quantity and unit_price together, or neither")
-        needed = [customer, time] + ([quantity, unit_price] if quantity is not None else [amount])
-        _require_columns(df, needed + [c for c in (order, product) if c is not None])
-        n = len(df)
-        customer_codes, customer_ids, customer_offsets = _factorized(df[customer])
-        time_array = _time_array(_utc(df[time]).to_numpy())
-
-        def doubles(column: str) -> Any:
-            return np.array(float_vector(df[column].to_numpy(), column), dtype=np.float64, copy=True)
-
-        if quantity is not None:
-            amount_p, quantity_p, price_p = None, doubles(quantity), doubles(unit_price)  # type: ignore[arg-type]
-        else:
-            amount_p, quantity_p, price_p = doubles(amount), None, None
-
-        def factors(column: Optional[str]) -> List[Any]:
-            if column is None:
-                return [None, None, None, 0]
-            codes, strings, offsets = _factorized(df[column])
-            return [codes, strings, offsets, offsets.shape[0] - 1]
-
-        order_args, product_args = factors(order), factors(product)
-
-        options = _csv_options(exclude_order_prefix=exclude_order_prefix,
-                               drop_nonpositive_quantity=drop_nonpositive_quantity,
-                               drop_nonpositive_unit_price=drop_nonpositive_unit_price,
-                               drop_empty_customer=drop_empty_customer)
-        out = _lib.O.crmkit_dataset_create_from_order_lines(customer_codes, customer_ids, customer_offsets,
-                                                            customer_offsets.shape[0] - 1, time_array, amount_p,
-                                                            quantity_p, price_p, *order_args, *product_args, n,
-                                                            options.ptr)
-        return cls(_Handle(out))
 
     @classmethod
     def from_csv(
