@@ -205,13 +205,9 @@ class _Fitted(Persisted):
         report = read_fit_report(self._c_name, self._handle)
         report = dataclasses.replace(report, log_likelihood=-report.objective,
                                      standard_errors=dict(zip(self._param_names, se.tolist())))
-        self.fit_report_ = report
-        self.status_ = report.status
-        self.converged_ = report.converged
-        self.n_iter_ = report.iterations
-        self.log_likelihood_ = report.log_likelihood
-        self.gradient_norm_ = report.gradient_norm
-        self.standard_errors_ = report.standard_errors
+        self.fit_report_, self.n_iter_ = report, report.iterations
+        for name in ("status", "converged", "log_likelihood", "gradient_norm", "standard_errors"):
+            setattr(self, name + "_", getattr(report, name))
 
     @classmethod
     def from_params(cls, **params: float) -> Any:

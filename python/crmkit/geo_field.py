@@ -396,20 +396,17 @@ class DensityGrid:
         self.lat_edges_ = np.minimum(self.bounds[1] + d * np.arange(shape[0] + 1), 90.0)
         return self
 
-    def _fitted(self) -> Any:
-        return _fitted(self)
-
     def to_geojson(self, min_count: int = 1) -> str:
         """A GeoJSON FeatureCollection: one Polygon per cell with at least max(min_count, 1)
         points; properties cell, count and (with values) sum and mean (null for NaN)."""
-        return _lib.text(_lib.get().crmkit_geo_grid_geojson, self._fitted(), int(min_count))
+        return _lib.text(_lib.get().crmkit_geo_grid_geojson, _fitted(self), int(min_count))
 
     def to_frame(self, min_count: int = 1) -> Any:
         """The cells with at least max(min_count, 1) points as a DataFrame: cell, row, col,
         min_lon, min_lat, max_lon, max_lat, count, sum, mean."""
         import pandas as pd
 
-        self._fitted()
+        _fitted(self)
         rows, cols = np.nonzero(self.count_ >= max(int(min_count), 1))
         return pd.DataFrame({
             "cell": rows * self.count_.shape[1] + cols, "row": rows, "col": cols,
@@ -604,9 +601,8 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
     ts = [t if isinstance(t, Track) else Track(*t) for t in tracks]
     offsets = np.zeros(len(ts) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(t) for t in ts])
-    time = np.ascontiguousarray(np.concatenate([t.time for t in ts]) if ts else np.empty(0, np.int64))
-    lon = np.ascontiguousarray(np.concatenate([t.lon for t in ts]) if ts else np.empty(0))
-    lat = np.ascontiguousarray(np.concatenate([t.lat for t in ts]) if ts else np.empty(0))
+    time, lon, lat = (np.ascontiguousarray(np.concatenate([getattr(t, a) for t in ts] or [np.empty(0, dtype)]))
+                      for a, dtype in (("time", np.int64), ("lon", np.float64), ("lat", np.float64)))
     ids = np.ascontiguousarray(np.atleast_1d(np.asarray(assigned)), dtype=np.int32)
     if len(period) != 2:
         raise _errors.invalid(f"period must be (start, end), got {period!r}")

@@ -148,10 +148,8 @@ class LogisticChurn(Estimator, Persisted):
         self.coef_standardized_, self.intercept_standardized_ = coef_std.reshape(1, n), np.array([b_std])
         self.fit_report_ = report
         self.n_iter_ = np.array([report.iterations], dtype=np.int32)
-        self.status_ = report.status
-        self.converged_ = report.converged
-        self.gradient_norm_ = report.gradient_norm
-        self.objective_ = report.objective
+        for name in ("status", "converged", "gradient_norm", "objective"):
+            setattr(self, name + "_", getattr(report, name))
         self.n_features_in_ = n
 
     def _predict(self, X: Any, function: str) -> np.ndarray:

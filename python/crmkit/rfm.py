@@ -176,9 +176,7 @@ class RFM:
         import pandas as pd
 
         dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, customer, time, amount)
-        lib = _lib.get()
-        handle = _lib.O.crmkit_rfm_create()
-        try:
+        with _lib.freed("rfm", _lib.O.crmkit_rfm_create()) as handle:
             self._configure(handle)
             _lib.C.crmkit_rfm_compute(handle, dataset._h().ptr)
             size = _lib.O.crmkit_rfm_size(handle)
@@ -198,10 +196,8 @@ class RFM:
             scores = {name: read("crmkit_rfm_column_int32", getattr(_lib, f"RFM_{name.upper()}"), np.int32)
                       for name in ("r_score", "f_score", "m_score", "segment")}
             count = _lib.O.crmkit_rfm_segment_count(handle)
-            names = [_lib.text(lib.crmkit_rfm_segment_name, handle, i) for i in range(count)]
+            names = [_lib.text(_lib.get().crmkit_rfm_segment_name, handle, i) for i in range(count)]
             summary = {name: read("crmkit_rfm_segment_summary", key, np.float64, count) for name, key in _SUMMARY_STATS}
-        finally:
-            lib.crmkit_rfm_free(handle)
 
         columns.update((name, scores[name]) for name in ("r_score", "f_score", "m_score"))
         columns["rfm_score"] = scores["r_score"] * 100 + scores["f_score"] * 10 + scores["m_score"]
