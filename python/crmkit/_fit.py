@@ -16,12 +16,9 @@ from . import _errors, _lib
 
 __all__ = ["FitReport"]
 
-STATUS_NAMES = {
-    0: "converged",  # CRMKIT_FIT_CONVERGED
-    1: "boundary",  # CRMKIT_FIT_BOUNDARY
-    2: "iteration_limit",  # CRMKIT_FIT_ITERATION_LIMIT
-    3: "numerical_failure",  # CRMKIT_FIT_NUMERICAL_FAILURE
-}
+# The status names by code, from the header constants CRMKIT_FIT_<NAME>.
+STATUS_NAMES = {code: name for name, code in
+                _lib.names("FIT_", "converged", "boundary", "iteration_limit", "numerical_failure").items()}
 
 
 @dataclass(frozen=True)

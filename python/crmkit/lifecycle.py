@@ -362,16 +362,12 @@ class Lifecycle:
         (see the class docstring).
         """
         t = _time(as_of, "as_of")
-        if isinstance(columns, Dataset):
-            if self._machine is None:
-                self.start(columns.n_customers)
-            hops = _lib.O.crmkit_lifecycle_evaluate_dataset(self._m.ptr, columns._h().ptr, t)
-            self._remember_ids(columns)
-            return hops
-        names, arrays, n_rows, n_cols = _columns(columns)
+        dataset = isinstance(columns, Dataset)
+        args = (columns._h().ptr, t) if dataset else (t, *_columns(columns))  # (t, names, arrays, n_rows, n_cols)
         if self._machine is None:
-            self.start(n_rows)
-        hops = _lib.O.crmkit_lifecycle_evaluate(self._m.ptr, t, names, arrays, n_rows, n_cols)
+            self.start(columns.n_customers if dataset else args[3])
+        function = "crmkit_lifecycle_evaluate_dataset" if dataset else "crmkit_lifecycle_evaluate"
+        hops = getattr(_lib.O, function)(self._m.ptr, *args)
         self._remember_ids(columns)
         return hops
 
@@ -456,9 +452,7 @@ class Lifecycle:
         """Entry time of the current stage (NaT when unknown): a Series named "entered_at"
         indexed by customer id when the customers have keys, else a datetime64[s] array."""
         e = self._stage_arrays()[2]
-        out = e.astype("datetime64[s]")
-        out[e == _INT64_MIN] = np.datetime64("NaT")
-        return self._keyed(out, "entered_at")
+        return self._keyed(np.where(e == _INT64_MIN, np.datetime64("NaT"), e.astype("datetime64[s]")), "entered_at")
 
     @property
     def stages_(self) -> Any:
@@ -514,10 +508,8 @@ class Lifecycle:
         still_there = exited == np.iinfo(np.int64).max
         days = (exited - entered) / 86400.0
         days[unknown_in | still_there] = np.nan
-        e = entered.astype("datetime64[s]")
-        e[unknown_in] = np.datetime64("NaT")
-        x = exited.astype("datetime64[s]")
-        x[still_there] = np.datetime64("NaT")
+        e = np.where(unknown_in, np.datetime64("NaT"), entered.astype("datetime64[s]"))
+        x = np.where(still_there, np.datetime64("NaT"), exited.astype("datetime64[s]"))
         frame = pd.DataFrame({"customer": customer, "visit": visit,
                               "stage": pd.Categorical.from_codes(stage, categories=self.states),
                               "entered": e, "exited": x, "days": days})
