@@ -218,12 +218,8 @@ class KMeans(Estimator, Persisted):
         mean = np.empty((k, f.shape[1]))
         _lib.C.crmkit_kmeans_profile(f if f.size else None, n, f.shape[1], labels, k, v, size, share, total,
                                      total_share, mean if mean.size else None)
-        data: dict = {"size": size, "share": share}
-        if v is not None:
-            data["value"] = total
-            data["value_share"] = total_share
-        for j, name in enumerate(names):
-            data[f"mean_{name}"] = mean[:, j]
+        data = {"size": size, "share": share, **({} if v is None else {"value": total, "value_share": total_share}),
+                **{f"mean_{name}": mean[:, j] for j, name in enumerate(names)}}
         return pd.DataFrame(data, index=pd.RangeIndex(k, name="cluster"))
 
 
