@@ -302,13 +302,9 @@ def id_list(function: Any, handle: Any, n: int) -> List[str]:
     and crmkit_state_customer_ids): a size query, then the bytes and n + 1 offsets."""
     offsets = np.zeros(n + 1, dtype=np.uintp)
     pointer = offsets.ctypes.data_as(ctypes.POINTER(ctypes.c_size_t))
-    needed = ctypes.c_size_t()
-    rc = function(handle, None, 0, None, 0, byref(needed))
-    if rc != _errors.E_BUFFER_TOO_SMALL:
-        check(rc)
-    buffer = ctypes.create_string_buffer(max(needed.value, 1))
-    check(function(handle, buffer, needed.value, pointer, n + 1, byref(needed)))
-    raw, bounds = buffer.raw, offsets.tolist()
+    raw = data(lambda buffer, cap, needed: function(handle, buffer, cap, *((pointer, n + 1) if buffer else (None, 0)),
+                                                    needed))
+    bounds = offsets.tolist()
     return [raw[bounds[i]:bounds[i + 1]].decode("utf-8", "replace") for i in range(n)]
 
 
