@@ -37,7 +37,7 @@ import sys
 import sysconfig
 import threading
 import weakref
-from ctypes import byref, c_char_p, c_double, c_int32
+from ctypes import byref, c_char_p, c_int32
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -405,10 +405,7 @@ def option_key(module: str, name: str) -> int:
 
 def option_bounds(module: str, name: str) -> Tuple[float, float, float]:
     """(lo, hi, default) of an option, from the library's ``crmkit_<module>_option_bounds``."""
-    function = f"{_handle_prefix(module)}_option_bounds"
-    lo, hi, default = c_double(), c_double(), c_double()
-    check(getattr(get(), function)(option_key(module, name), byref(lo), byref(hi), byref(default)))
-    return lo.value, hi.value, default.value
+    return getattr(O, f"{_handle_prefix(module)}_option_bounds")(option_key(module, name))
 
 
 def option_default(module: str, name: str) -> Any:

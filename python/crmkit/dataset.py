@@ -148,8 +148,7 @@ def _customer_array(customer: Any) -> np.ndarray:
         raise TypeError(f"customer must hold integer customer indices, not {array.dtype}")
     if array.dtype != np.int32 and array.size and (array.min() < 0 or array.max() > _INT32_MAX):
         bad = int(np.flatnonzero((array < 0) | (array > _INT32_MAX))[0])
-        raise _errors.invalid(f"customer[{bad}] = {array[bad]} is not a customer index in [0, 2^31-1)"
-        )
+        raise _errors.invalid(f"customer[{bad}] = {array[bad]} is not a customer index in [0, 2^31-1)")
     return np.ascontiguousarray(array, dtype=np.int32)
 
 

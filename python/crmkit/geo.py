@@ -34,6 +34,7 @@ import numpy as np
 
 from . import _errors, _lib
 from ._arrays import empty, keyed, series_index, size
+from .dataset import Dataset
 
 __all__ = ["GeoIndex", "GeoFilter", "Territory", "territory_contains", "customer_territories", "EARTH_MEAN_RADIUS_M"]
 
@@ -58,17 +59,6 @@ def _pair(lon: Any, lat: Any) -> Tuple[np.ndarray, np.ndarray, bool]:
     if x.shape != y.shape:
         raise _errors.invalid(f"lon and lat differ in length: {x.shape[0]} and {y.shape[0]}")
     return x, y, scalar
-
-
-def _series_index(lon: Any, lat: Any) -> Any:
-    """The index of lon / lat when either is a pandas Series (they must agree), else None."""
-    return series_index((("lon", lon), ("lat", lat)))
-
-
-def _is_dataset(value: Any) -> bool:
-    from .dataset import Dataset
-
-    return isinstance(value, Dataset)
 
 
 def _customer_frame(ptr: Any, dataset: Any) -> Any:
@@ -131,14 +121,14 @@ class Territory:
         indexed like lon / lat when they are pandas Series; ``contains(dataset)`` tests a
         :class:`crmkit.Dataset`'s customer locations and indexes the Series by customer id
         (a customer without a location is not inside)."""
-        if _is_dataset(lon):
+        if isinstance(lon, Dataset):
             if lat is not None:
                 raise TypeError("contains(dataset) takes no lat")
             table = customer_territories(lon, {"inside": self}, n_threads)
             return keyed(table["territory"].notna().to_numpy(), table.index, "inside")
         if lat is None:
             raise TypeError("contains() needs lon and lat (or a Dataset with customer locations)")
-        index = _series_index(lon, lat)
+        index = series_index((("lon", lon), ("lat", lat)))
         x, y, _ = _pair(lon, lat)
         out = np.empty(x.shape[0], dtype=np.int32)
         _lib.C.crmkit_geo_territory_test(self._handle, x, y, x.shape[0], n_threads, out)
@@ -287,9 +277,9 @@ def territory_contains(territory: Union[str, Territory], lon: Any, lat: Any = No
     ``territory_contains(territory, dataset)``."""
     if isinstance(territory, Territory):
         return territory.contains(lon, lat, n_threads)
-    if _is_dataset(lon) or lat is None:
+    if isinstance(lon, Dataset) or lat is None:
         return Territory(territory).contains(lon, lat, n_threads)
-    index = _series_index(lon, lat)
+    index = series_index((("lon", lon), ("lat", lat)))
     x, y, _ = _pair(lon, lat)
     out = np.empty(x.shape[0], dtype=np.int32)
     _lib.C.crmkit_geo_territory_contains(territory, x, y, x.shape[0], n_threads, out)

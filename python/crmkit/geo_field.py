@@ -43,8 +43,9 @@ from typing import Any, Iterator, NamedTuple, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._arrays import empty, keyed, size, sized
-from .geo import GeoIndex, _customer_frame, _is_dataset, _pair, _series_index, _vec
+from ._arrays import empty, keyed, series_index, size, sized
+from .dataset import Dataset
+from .geo import GeoIndex, _customer_frame, _pair, _vec
 
 __all__ = [
     "Reps",
@@ -181,7 +182,7 @@ class Reps:
         Keyed: when lon / lat are pandas Series, or for ``nearest(dataset, k=...)`` (the
         dataset's customer locations; unlocated customers get -1 / NaN), ids and distances
         are DataFrames indexed like the Series, or by customer id, with columns 0..k-1."""
-        if _is_dataset(lon):
+        if isinstance(lon, Dataset):
             if lat is not None:
                 raise TypeError("nearest(dataset) takes no lat")
             table = self.nearest_customers(lon, k, max_distance_m, within_territory, n_threads)
@@ -193,7 +194,7 @@ class Reps:
             return self._frames(ids, dist, table.index)
         if lat is None:
             raise TypeError("nearest() needs lon and lat (or a Dataset with customer locations)")
-        index = _series_index(lon, lat)
+        index = series_index((("lon", lon), ("lat", lat)))
         x, y, scalar = _pair(lon, lat)
         k = size(k, "k")  # the library rejects k = 0
         ids, dist = empty((x.shape[0], k), np.int32, np.float64)
@@ -221,7 +222,7 @@ class Reps:
         a location stay unassigned and count in ``n_unassigned``). ``load`` is per rep."""
         if capacity is None:
             raise TypeError("assign() needs capacity")
-        if _is_dataset(lon):
+        if isinstance(lon, Dataset):
             if lat is not None:
                 raise TypeError("assign(dataset, capacity=...) takes no lat")
             table = self.assign_customers(lon, capacity, max_distance_m, within_territory)
@@ -233,7 +234,7 @@ class Reps:
                                  int(report["n_unassigned"]) + int(report["n_unlocated"]))
         if lat is None:
             raise TypeError("assign() needs lon and lat (or a Dataset with customer locations)")
-        index = _series_index(lon, lat)
+        index = series_index((("lon", lon), ("lat", lat)))
         x, y, _ = _pair(lon, lat)
         cap32 = _capacity(capacity, self._n)
         m = x.shape[0]
