@@ -67,25 +67,23 @@ def candidate_paths() -> List[Path]:
     explicit = os.environ.get("CRMKIT_LIBRARY")
     if explicit:
         return [Path(explicit).expanduser().absolute()]
-    major = _EXPECTED_MAJOR
-    names = ["libcrmkit.so", f"libcrmkit.so.{major}"]
+    names = ["libcrmkit.so", f"libcrmkit.so.{_EXPECTED_MAJOR}"]
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+
+    def files(*libdirs: Path) -> List[Path]:  # the names in each libdir and its multiarch subdirectory
+        return [d / name for p in libdirs for d in ((p, p / multiarch) if multiarch else (p,)) for name in names]
+
     package = Path(__file__).resolve().parent
     candidates: List[Path] = [package / name for name in names]
     # Installed by CMake: <prefix>/lib/python3/dist-packages/crmkit -> <prefix>/lib
     if package.parent.name in ("dist-packages", "site-packages") and package.parents[1].name.startswith("python"):
-        libdir = package.parents[2]
-        multiarch = sysconfig.get_config_var("MULTIARCH")
-        candidates += [d / name for d in ([libdir, libdir / multiarch] if multiarch else [libdir]) for name in names]
+        candidates += files(package.parents[2])
     build = _repo_root() / "build"
     if build.is_dir():
         in_tree = [p for p in build.glob("*/libcrmkit.so*") if p.is_file()]
         in_tree.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         candidates += in_tree
-    prefixes = [Path(sys.prefix) / "lib", Path("/usr/local/lib"), Path("/usr/lib")]
-    multiarch = sysconfig.get_config_var("MULTIARCH")
-    if multiarch:
-        prefixes = [d for p in prefixes for d in (p, p / multiarch)]
-    candidates += [prefix / name for prefix in prefixes for name in names]
+    candidates += files(Path(sys.prefix) / "lib", Path("/usr/local/lib"), Path("/usr/lib"))
     return _unique([p for p in candidates if p.is_file()])
 
 

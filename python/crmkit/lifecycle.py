@@ -84,12 +84,6 @@ def _columns(columns: Any) -> tuple:
     return names, arrays, n_rows, len(arrays)
 
 
-def _is_default_range(index: Any) -> bool:
-    import pandas as pd
-
-    return isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
-
-
 class _Builder(_lib.Handle):
     kind = "lifecycle_builder"
 
@@ -308,7 +302,8 @@ class Lifecycle:
             self._ids = pd.Index(source.customer_ids, name="customer_id", dtype=object)
         elif isinstance(source, pd.DataFrame):
             index = source.index
-            if self._ids is not None and len(self._ids) == len(index) and _is_default_range(index):
+            default_range = isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
+            if self._ids is not None and len(self._ids) == len(index) and default_range:
                 return  # positional metrics for the customers already keyed
             self._ids = index.copy()
 

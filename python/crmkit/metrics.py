@@ -69,9 +69,7 @@ def lift_table(y_true: Any, y_score: Any, n_bins: int = 10) -> Any:
     out = np.empty((n_bins, _lib.LIFT_N_COLUMNS))
     _lib.C.crmkit_lift_table(yv, sv, yv.size, int(n_bins), out, out.size)
     df = pd.DataFrame(out, columns=_LIFT_COLUMNS, index=pd.RangeIndex(int(n_bins), name="bin"))
-    for column in ("rows", "cumulative_rows"):
-        df[column] = df[column].astype(np.int64)
-    return df
+    return df.astype({"rows": np.int64, "cumulative_rows": np.int64})
 
 
 def top_decile_lift(y_true: Any, y_score: Any) -> float:

@@ -120,10 +120,8 @@ class Pareto:
             for name, key in _STATS + [("value_share", _lib.PARETO_VALUE_SHARE)]:
                 table[name] = np.empty(g)
                 _lib.C.crmkit_pareto_group_summary(handle.ptr, key, table[name], g)
-            summary = pd.DataFrame(table, index=pd.Index(group_names, name="group"))
-            for name in ("n", "key_customers", "a_count", "b_count", "c_count"):
-                summary[name] = summary[name].astype(np.int64)
-            self.group_summary_ = summary
+            self.group_summary_ = pd.DataFrame(table, index=pd.Index(group_names, name="group")).astype(
+                dict.fromkeys(("n", "key_customers", "a_count", "b_count", "c_count"), np.int64))
             self.abc_within_group_ = abc(1)
         self._handle = handle
         return self
