@@ -22,7 +22,6 @@ with X's index and columns. ``labels_`` stays an int32 ndarray in row order
 from __future__ import annotations
 
 import ctypes
-import weakref
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -285,8 +284,7 @@ class FeatureScaler(Persisted):
     def __init__(self, log1p: Optional[Sequence[bool]] = None, *, standardize: bool = True) -> None:
         self.log1p = log1p
         self.standardize = standardize
-        self._handle: Any = None
-        self._finalizer: Optional[weakref.finalize] = None
+        self._unfitted_handle()
 
     def fit(self, X: Any, y: Any = None) -> "FeatureScaler":
         """Fits on the rows of X (array-like or DataFrame)."""

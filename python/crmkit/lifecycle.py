@@ -36,7 +36,7 @@ import numpy as np
 
 from . import _errors, _lib
 from . import table as _table
-from ._arrays import empty
+from ._arrays import empty, keyed
 from ._errors import Error, NotFoundError
 from .dataset import Dataset, _unix_seconds
 
@@ -309,11 +309,7 @@ class Lifecycle:
 
     def _keyed(self, values: Any, name: str) -> Any:
         """``values`` (one per customer) as a Series indexed by the keys, or as is without keys."""
-        import pandas as pd
-
-        if self._ids is None or len(self._ids) != len(values):
-            return values
-        return pd.Series(values, index=self._ids, name=name)
+        return keyed(values, self._ids if self._ids is not None and len(self._ids) == len(values) else None, name)
 
     def _positions(self, customers: Any) -> np.ndarray:
         """Customer indices from indices or, when the customers have keys, string ids."""
@@ -478,8 +474,8 @@ class Lifecycle:
         ptr = _lib.O.crmkit_lifecycle_table(self._m.ptr, None, t)
         n = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
         frame = _table.to_frame(_table._TableHandle(ptr), range(n))
-        keyed = self._ids is not None and len(self._ids) == n
-        frame.index = self._ids if keyed else pd.RangeIndex(n, name="customer")
+        has_keys = self._ids is not None and len(self._ids) == n
+        frame.index = self._ids if has_keys else pd.RangeIndex(n, name="customer")
         return frame
 
     def history(self) -> Any:
