@@ -550,13 +550,10 @@ class GeohashGrid:
         """The cells as a DataFrame: geohash, count, min_lon .. max_lat, sum_<name>, mean_<name>."""
         import pandas as pd
 
-        columns = {"geohash": self.cells_, "count": self.count_}
-        for i, name in enumerate(("min_lon", "min_lat", "max_lon", "max_lat")):
-            columns[name] = self.boxes_[:, i]
-        for c, name in enumerate(self.value_names_):
-            columns[f"sum_{name}"] = self.sum_[:, c]
-            columns[f"mean_{name}"] = self.mean_[:, c]
-        return pd.DataFrame(columns)
+        return pd.DataFrame({"geohash": self.cells_, "count": self.count_,
+                             **dict(zip(("min_lon", "min_lat", "max_lon", "max_lat"), self.boxes_.T)),
+                             **{f"{stat}_{name}": values[:, c] for c, name in enumerate(self.value_names_)
+                                for stat, values in (("sum", self.sum_), ("mean", self.mean_))}})
 
 
 # ---------------------------------------------------------------------------------------
