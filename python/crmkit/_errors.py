@@ -17,18 +17,7 @@ E_IO = -7
 E_PARSE = -8
 E_NOT_FOUND = -9
 
-_STATUS_NAMES = {
-    OK: "CRMKIT_OK",
-    E_GENERIC: "CRMKIT_E_GENERIC",
-    E_INVALID_ARGUMENT: "CRMKIT_E_INVALID_ARGUMENT",
-    E_OUT_OF_MEMORY: "CRMKIT_E_OUT_OF_MEMORY",
-    E_BUFFER_TOO_SMALL: "CRMKIT_E_BUFFER_TOO_SMALL",
-    E_NOT_FITTED: "CRMKIT_E_NOT_FITTED",
-    E_UNSUPPORTED: "CRMKIT_E_UNSUPPORTED",
-    E_IO: "CRMKIT_E_IO",
-    E_PARSE: "CRMKIT_E_PARSE",
-    E_NOT_FOUND: "CRMKIT_E_NOT_FOUND",
-}
+_STATUS_NAMES = {code: f"CRMKIT_{name}" for name, code in dict(globals()).items() if name == "OK" or name[:2] == "E_"}
 
 
 class Error(Exception):
@@ -76,3 +65,9 @@ _SUBCLASSES: Dict[int, Type[Error]] = {
 def error_for(code: int, message: str) -> Error:
     """The exception for status ``code``: the matching subclass of Error, or Error."""
     return _SUBCLASSES.get(code, Error)(code, message)
+
+
+def invalid(message: str) -> InvalidArgumentError:
+    """The InvalidArgumentError (``CRMKIT_E_INVALID_ARGUMENT``) of an argument the binding
+    cannot pass to the library (a length or shape the C call relies on, a name)."""
+    return InvalidArgumentError(E_INVALID_ARGUMENT, message)

@@ -16,41 +16,23 @@ from . import _errors, _lib
 
 __all__ = ["FitReport"]
 
-STATUS_NAMES = {
-    0: "converged",  # CRMKIT_FIT_CONVERGED
-    1: "boundary",  # CRMKIT_FIT_BOUNDARY
-    2: "iteration_limit",  # CRMKIT_FIT_ITERATION_LIMIT
-    3: "numerical_failure",  # CRMKIT_FIT_NUMERICAL_FAILURE
-}
+# The status names by code, from the header constants CRMKIT_FIT_<NAME>.
+STATUS_NAMES = {code: name for name, code in
+                _lib.names("FIT_", "converged", "boundary", "iteration_limit", "numerical_failure").items()}
 
 
 @dataclass(frozen=True)
 class FitReport:
-    """How a fit ended (the C++ ``crmkit::fit_report``).
+    """How a fit ended: the fields of the C++ ``crmkit::fit_report`` of the same names,
+    documented in include/crmkit/core/fit_report.hpp (objective, gradient_norm, message,
+    standard_errors_note, n_starts, best_start, fallback_used: what each fitter puts there).
 
-    Attributes:
-        status: "converged", "boundary", "iteration_limit" or "numerical_failure".
-        iterations: iterations done.
-        objective: what the fitter minimised at the returned parameters (BTYD: the negative
-            total log-likelihood; logistic regression: the penalised loss; k-means: inertia).
-        gradient_norm: the convergence measure at the returned parameters.
-        message: why the fit stopped when it did not converge (k-means: also how it
-            converged: "labels unchanged" or "centre shift below tol").
-        log_likelihood: BTYD models only: the total log-likelihood (= -objective).
-        standard_errors: BTYD models only: standard error per parameter name.
-        hessian_condition: fits with a Hessian (BTYD, covariate and retention models): the
-            2-norm condition number of the Hessian at the returned parameters, in the
-            parameters of ``standard_errors`` (= ``numpy.linalg.cond`` of the inverse of
-            ``covariance_``); None when none was computed (standard errors off, a boundary
-            solution, a failed fit; always for logistic regression, k-means and ALS), so
-            that reports still compare equal after pickling.
-        standard_errors_note: why standard errors are missing ("not requested", "boundary
-            solution: ...", "Hessian not positive definite ...", "fit failed: ..."); empty
-            when they were computed or the model has none.
-        n_starts: starts tried (the ``n_starts`` keyword); 1 otherwise.
-        best_start: the start whose result was kept (0: the given or default start).
-        fallback_used: True when BFGS stopped early and the fallback (Nelder-Mead, then
-            BFGS again; the ``fallback`` keyword) ran on that start.
+    Python's differences: ``status`` is the status name ("converged", "boundary",
+    "iteration_limit", "numerical_failure"); ``log_likelihood`` and ``standard_errors``
+    (a dict, parameter name -> standard error) are set for BTYD models only, None otherwise;
+    ``hessian_condition`` is None where C++ has NaN (no Hessian computed), so that reports
+    still compare equal after pickling; it equals ``numpy.linalg.cond`` of the inverse of a
+    model's ``covariance_``.
     """
 
     status: str
@@ -72,20 +54,16 @@ class FitReport:
         return self.status == "converged"
 
 
-#: The text of a two-call-protocol function (kept under its old name for the modules).
-read_text = _lib.text
-
-
 def read_fit_report(prefix: str, handle: Any, **extras: Any) -> FitReport:
     """The report of a fitted handle through ``crmkit_<prefix>_fit_report`` / ``_fit_message``."""
     status, iterations, objective, gnorm = getattr(_lib.O, f"crmkit_{prefix}_fit_report")(handle)
-    message = read_text(getattr(_lib.get(), f"crmkit_{prefix}_fit_message"), handle)
+    message = _lib.text(getattr(_lib.get(), f"crmkit_{prefix}_fit_message"), handle)
     diagnostics = getattr(_lib.get(), f"crmkit_{prefix}_fit_diagnostics", None)  # handles whose fit has a Hessian
     if diagnostics is not None:
         condition, starts, best, fallback = getattr(_lib.O, f"crmkit_{prefix}_fit_diagnostics")(handle)
         extras.update(hessian_condition=None if math.isnan(condition) else condition, n_starts=starts,
                       best_start=best, fallback_used=bool(fallback),
-                      standard_errors_note=read_text(getattr(_lib.get(), f"crmkit_{prefix}_fit_standard_errors_note"),
+                      standard_errors_note=_lib.text(getattr(_lib.get(), f"crmkit_{prefix}_fit_standard_errors_note"),
                                                      handle))
     return FitReport(STATUS_NAMES.get(status, str(status)), iterations, objective, gnorm, message, **extras)
 
@@ -103,9 +81,13 @@ class Estimator:
         """Sets constructor keywords (an unknown name raises InvalidArgumentError); returns self."""
         for name, value in params.items():
             if name not in self._params:
-                raise _errors.error_for(_errors.E_INVALID_ARGUMENT, f"{type(self).__name__} has no parameter {name!r}")
+                raise _errors.invalid(f"{type(self).__name__} has no parameter {name!r}")
             setattr(self, name, value)
         return self
+
+    def __repr__(self) -> str:
+        shown = (f"{n}={'array' if hasattr(v, 'shape') else repr(v)}" for n, v in self.get_params().items())
+        return f"{type(self).__name__}({', '.join(shown)})"
 
 
 class Persisted:
@@ -145,7 +127,7 @@ class Persisted:
         """The fitted model as a model document (TOML: parameters to 17 digits, options,
         fit report, library version); ``from_text`` gives a model that predicts the same bits."""
         self._check_fitted()
-        return read_text(getattr(_lib.get(), f"crmkit_{self._c_name}_save"), self._handle)
+        return _lib.text(getattr(_lib.get(), f"crmkit_{self._c_name}_save"), self._handle)
 
     def __getstate__(self) -> dict:
         state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}

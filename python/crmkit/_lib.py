@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import sys
 import sysconfig
 import threading
 import weakref
-from ctypes import byref, c_double, c_int32
+from ctypes import byref, c_char_p, c_int32
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -55,14 +56,10 @@ def _repo_root() -> Path:
 
 
 def _unique(paths: Sequence[Path]) -> List[Path]:
-    seen = set()
-    result = []
+    first: Dict[Path, Path] = {}  # the first path to each file
     for path in paths:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            result.append(path)
-    return result
+        first.setdefault(path.resolve(), path)
+    return list(first.values())
 
 
 def candidate_paths() -> List[Path]:
@@ -70,25 +67,23 @@ def candidate_paths() -> List[Path]:
     explicit = os.environ.get("CRMKIT_LIBRARY")
     if explicit:
         return [Path(explicit).expanduser().absolute()]
-    major = _EXPECTED_MAJOR
-    names = ["libcrmkit.so", f"libcrmkit.so.{major}"]
+    names = ["libcrmkit.so", f"libcrmkit.so.{_EXPECTED_MAJOR}"]
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+
+    def files(*libdirs: Path) -> List[Path]:  # the names in each libdir and its multiarch subdirectory
+        return [d / name for p in libdirs for d in ((p, p / multiarch) if multiarch else (p,)) for name in names]
+
     package = Path(__file__).resolve().parent
     candidates: List[Path] = [package / name for name in names]
     # Installed by CMake: <prefix>/lib/python3/dist-packages/crmkit -> <prefix>/lib
     if package.parent.name in ("dist-packages", "site-packages") and package.parents[1].name.startswith("python"):
-        libdir = package.parents[2]
-        multiarch = sysconfig.get_config_var("MULTIARCH")
-        candidates += [d / name for d in ([libdir, libdir / multiarch] if multiarch else [libdir]) for name in names]
+        candidates += files(package.parents[2])
     build = _repo_root() / "build"
     if build.is_dir():
         in_tree = [p for p in build.glob("*/libcrmkit.so*") if p.is_file()]
         in_tree.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         candidates += in_tree
-    prefixes = [Path(sys.prefix) / "lib", Path("/usr/local/lib"), Path("/usr/lib")]
-    multiarch = sysconfig.get_config_var("MULTIARCH")
-    if multiarch:
-        prefixes = [d for p in prefixes for d in (p, p / multiarch)]
-    candidates += [prefix / name for prefix in prefixes for name in names]
+    candidates += files(Path(sys.prefix) / "lib", Path("/usr/local/lib"), Path("/usr/lib"))
     return _unique([p for p in candidates if p.is_file()])
 
 
@@ -209,9 +204,21 @@ def check(rc: int) -> None:
 _check = check
 
 
+def _text(value: Any) -> Any:
+    return value if value is None or isinstance(value, bytes) else str(value).encode("utf-8")
+
+
 def _argument(function: str, index: int, value: Any, argtype: Any) -> Any:
     """``value`` as the ctypes argument ``argtype``: a numpy array as a pointer to its data,
-    which must be C-contiguous and of the pointee's dtype (nothing is converted or copied)."""
+    which must be C-contiguous and of the pointee's dtype (nothing is converted or copied);
+    for a ``const char*`` any value but bytes and None as its str in UTF-8; for a pointer, a
+    list or tuple as a C array of its items, each converted as an argument of the pointee
+    type (``const char* const*`` from strings, ``const double* const*`` from arrays)."""
+    if argtype is c_char_p:
+        return _text(value)
+    if isinstance(value, (list, tuple)) and hasattr(argtype, "_type_") and isinstance(argtype._type_, type):
+        items = [_argument(function, index, item, argtype._type_) for item in value]
+        return (argtype._type_ * max(len(items), 1))(*items)
     if not isinstance(value, np.ndarray) or not isinstance(argtype, type) or not issubclass(argtype, ctypes._Pointer):
         return value
     try:
@@ -219,11 +226,9 @@ def _argument(function: str, index: int, value: Any, argtype: Any) -> Any:
     except TypeError:  # a pointer to a non-numeric type (char*, a handle): ctypes decides
         return value
     if value.dtype != dtype or not value.flags.c_contiguous:
-        raise _errors.error_for(
-            _errors.E_INVALID_ARGUMENT,
+        raise _errors.invalid(
             f"{function}: argument {index + 1} is a {'' if value.flags.c_contiguous else 'non-contiguous '}"
-            f"{value.dtype} array, the library takes C-contiguous {dtype}",
-        )
+            f"{value.dtype} array, the library takes C-contiguous {dtype}")
     return value.ctypes.data_as(argtype)
 
 
@@ -295,13 +300,9 @@ def id_list(function: Any, handle: Any, n: int) -> List[str]:
     and crmkit_state_customer_ids): a size query, then the bytes and n + 1 offsets."""
     offsets = np.zeros(n + 1, dtype=np.uintp)
     pointer = offsets.ctypes.data_as(ctypes.POINTER(ctypes.c_size_t))
-    needed = ctypes.c_size_t()
-    rc = function(handle, None, 0, None, 0, byref(needed))
-    if rc != _errors.E_BUFFER_TOO_SMALL:
-        check(rc)
-    buffer = ctypes.create_string_buffer(max(needed.value, 1))
-    check(function(handle, buffer, needed.value, pointer, n + 1, byref(needed)))
-    raw, bounds = buffer.raw, offsets.tolist()
+    raw = data(lambda buffer, cap, needed: function(handle, buffer, cap, *((pointer, n + 1) if buffer else (None, 0)),
+                                                    needed))
+    bounds = offsets.tolist()
     return [raw[bounds[i]:bounds[i + 1]].decode("utf-8", "replace") for i in range(n)]
 
 
@@ -402,25 +403,21 @@ def option_key(module: str, name: str) -> int:
 
 def option_bounds(module: str, name: str) -> Tuple[float, float, float]:
     """(lo, hi, default) of an option, from the library's ``crmkit_<module>_option_bounds``."""
-    function = f"{_handle_prefix(module)}_option_bounds"
-    lo, hi, default = c_double(), c_double(), c_double()
-    check(getattr(get(), function)(option_key(module, name), byref(lo), byref(hi), byref(default)))
-    return lo.value, hi.value, default.value
+    return getattr(O, f"{_handle_prefix(module)}_option_bounds")(option_key(module, name))
 
 
 def option_default(module: str, name: str) -> Any:
     """The default of an option as the library reports it: an int for an integer-valued
-    option (whole-number bounds within +-2^53, the exact range of a double), else a float."""
-    lo, hi, default = option_bounds(module, name)
-    limit = 2.0**53
-    whole = all(float(v).is_integer() and abs(v) <= limit for v in (lo, hi, default))
-    return int(default) if whole else default
+    option (:func:`option_is_integer`), else a float."""
+    default = option_bounds(module, name)[2]
+    return int(default) if option_is_integer(module, name) else default
 
 
 def option_is_integer(module: str, name: str) -> bool:
-    """True for an integer-valued option (set with ``_set_int``), False for a real one."""
-    lo, hi, _ = option_bounds(module, name)
-    return all(float(v).is_integer() and abs(v) <= 2.0**53 for v in (lo, hi))
+    """True for an integer-valued option (set with ``_set_int``): bounds and default are whole
+    numbers within +-2^53 (the exact range of a double); False for a real one (so a real
+    option in [0, 1], such as ALS's bm25_b with default 0.8, is not taken for a flag)."""
+    return all(float(v).is_integer() and abs(v) <= 2.0**53 for v in option_bounds(module, name))
 
 
 def set_option(module: str, handle: Any, name: str, value: Any) -> None:
@@ -429,9 +426,37 @@ def set_option(module: str, handle: Any, name: str, value: Any) -> None:
     prefix = _handle_prefix(module)
     integer = option_is_integer(module, name)
     setter = getattr(get(), f"{prefix}_set_{'int' if integer else 'double'}")
-    if integer and not float(value).is_integer():  # never truncate: 2.5 is not a count
-        raise _errors.error_for(_errors.E_INVALID_ARGUMENT, f"{module} option {name} = {value!r} is not a whole number")
-    check(setter(handle, option_key(module, name), int(value) if integer else float(value)))
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if math.isnan(number) and not isinstance(value, (float, np.floating)) or integer and not number.is_integer():
+        # never truncate (2.5 is not a count) nor guess a number from a string
+        raise _errors.invalid(f"{module} option {name} = {value!r} is not a "
+                              f"{'whole number' if integer else 'number'}")
+    check(setter(handle, option_key(module, name), int(number) if integer else number))
+
+
+def set_options(module: str, handle: Any, **values: Any) -> None:
+    """:func:`set_option` of each keyword ``name=value`` (option CRMKIT_<MODULE>_<NAME>)."""
+    for name, value in values.items():
+        set_option(module, handle, name, value)
+
+
+def names(prefix: str, *choices: str) -> Dict[str, int]:
+    """``{name: CRMKIT_<PREFIX><NAME>}`` for keywords chosen by name, e.g.
+    ``names("LIFECYCLE_ON_", "time", "purchase")``: the values come from the C headers."""
+    return {name: getattr(sys.modules[__name__], prefix + name.upper()) for name in choices}
+
+
+def choice(what: str, value: Any, choices: Dict[Any, int], alternative: str = "") -> int:
+    """The C constant of a keyword chosen by name (``choices``: name -> constant), or
+    InvalidArgumentError: "<what> must be one of 'a', 'b'<alternative>, not 'c'"."""
+    try:
+        return choices[value]
+    except (KeyError, TypeError):  # TypeError: an unhashable value
+        pass
+    raise _errors.invalid(f"{what} must be one of {', '.join(map(repr, choices))}{alternative}, not {value!r}")
 
 
 def get_option(module: str, handle: Any, name: str) -> Any:
@@ -458,8 +483,7 @@ def resolve(module: str, name: str, value: Any) -> Any:
     if value is not DEFAULT:
         return value
     default = option_default(module, name)
-    lo, hi, _ = option_bounds(module, name)
-    return bool(default) if (lo, hi) == (0, 1) and name not in ("init", "algorithm", "zero_spend") else default
+    return bool(default) if option_bounds(module, name)[:2] == (0, 1) and isinstance(default, int) else default
 
 
 def init_options(obj: Any, module: str, **values: Any) -> None:

@@ -45,7 +45,6 @@ import numpy as np
 
 from . import _errors, _lib
 from ._arrays import keyed
-from ._errors import InvalidArgumentError
 from ._fit import Persisted, read_fit_report
 
 __all__ = [
@@ -71,13 +70,12 @@ __all__ = [
 ]
 
 
-
 def _f64(values: Any, what: str, n: Optional[int] = None) -> np.ndarray:
     array = np.ascontiguousarray(values, dtype=np.float64)
     if array.ndim != 1:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} must be one-dimensional, not shape {array.shape}")
+        raise _errors.invalid(f"{what} must be one-dimensional, not shape {array.shape}")
     if n is not None and array.size != n:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} has {array.size} values, expected {n}")
+        raise _errors.invalid(f"{what} has {array.size} values, expected {n}")
     return array
 
 
@@ -105,9 +103,6 @@ def _name_customer(error: _errors.Error, index: Any) -> _errors.Error:
     row = int(match.group(1))
     message = error.message[: match.start()] + f"customer {index[row]!r} ({match.group(0)})" + error.message[match.end():]
     return _errors.error_for(error.code, message)
-
-
-_wrap = keyed
 
 
 def _call(function: Any, index: Any, *args: Any) -> Any:
@@ -196,10 +191,8 @@ class _Fitted(Persisted):
         self._adopt_handle(getattr(_lib.O, f"crmkit_{self._c_name}_create")(self._kind))
 
     def _apply_settings(self) -> None:
-        for name in ("max_iter", "n_threads", "tol", "n_starts", "seed"):
-            _lib.set_option(self._c_name, self._handle, name, getattr(self, name))
-        for name in ("standard_errors", "fallback"):
-            _lib.set_option(self._c_name, self._handle, name, bool(getattr(self, name)))
+        _lib.set_options(self._c_name, self._handle, **{name: getattr(self, name) for name in (
+            "max_iter", "n_threads", "tol", "n_starts", "seed", "standard_errors", "fallback")})
 
     def _read_params(self) -> None:
         out = np.empty(len(self._param_names))
@@ -212,13 +205,9 @@ class _Fitted(Persisted):
         report = read_fit_report(self._c_name, self._handle)
         report = dataclasses.replace(report, log_likelihood=-report.objective,
                                      standard_errors=dict(zip(self._param_names, se.tolist())))
-        self.fit_report_ = report
-        self.status_ = report.status
-        self.converged_ = report.converged
-        self.n_iter_ = report.iterations
-        self.log_likelihood_ = report.log_likelihood
-        self.gradient_norm_ = report.gradient_norm
-        self.standard_errors_ = report.standard_errors
+        self.fit_report_, self.n_iter_ = report, report.iterations
+        for name in ("status", "converged", "log_likelihood", "gradient_norm", "standard_errors"):
+            setattr(self, name + "_", getattr(report, name))
 
     @classmethod
     def from_params(cls, **params: float) -> Any:
@@ -251,8 +240,7 @@ class _Fitted(Persisted):
         None the handle is freed and InvalidArgumentError says what the document ``holds``."""
         if target is None:
             getattr(_lib.get(), f"crmkit_{cls._c_name}_free")(handle)
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"the document holds a {holds} model, not a {cls.__name__}")
+            raise _errors.invalid(f"the document holds a {holds} model, not a {cls.__name__}")
         model = target()
         model._adopt_handle(handle)
         model._adopt_loaded()
@@ -293,7 +281,7 @@ class _Model(_Fitted):
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_predict(self._handle, what, float(t), x, tx, age, x.size, out)
-        return _wrap(out, index, name)
+        return keyed(out, index, name)
 
     # -- persistence: the model document (crmkit/core/model_document.hpp; Persisted) -
     @classmethod
@@ -353,20 +341,17 @@ class _PurchaseModel(_Model):
         :meth:`p_no_purchase` at n = 0."""
         x, tx, age, index = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
         if int(n) != n:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n = {n} is not a whole number of purchases")
+            raise _errors.invalid(f"n = {n} is not a whole number of purchases")
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_prob_n_purchases(self._handle, int(n), float(t), x, tx, age, x.size, out)
-        return _wrap(out, index, f"p_{int(n)}_purchases")
+        return keyed(out, index, f"p_{int(n)}_purchases")
 
 
-    _PREDICTIONS = {"p_alive": 1, "expected_purchases": 2, "p_no_purchase": 3}  # CRMKIT_BTYD_P_ALIVE, ...
+    _PREDICTIONS = _lib.names("BTYD_", "p_alive", "expected_purchases", "p_no_purchase")
 
     def _what(self, what: str) -> int:
-        if what not in _PurchaseModel._PREDICTIONS:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"what = {what!r}; expected one of {sorted(_PurchaseModel._PREDICTIONS)}")
-        return _PurchaseModel._PREDICTIONS[what]
+        return _lib.choice("what", what, _PurchaseModel._PREDICTIONS)
 
     @property
     def covariance_(self) -> Any:
@@ -419,8 +404,7 @@ class _PurchaseModel(_Model):
         methods = {"delta": _lib.BTYD_INTERVAL_DELTA, "bootstrap": _lib.BTYD_INTERVAL_BOOTSTRAP,
                    "refit": _lib.BTYD_INTERVAL_REFIT}
         if method not in methods:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"method = {method!r}; expected 'delta', 'bootstrap' or 'refit'")
+            raise _errors.invalid(f"method = {method!r}; expected 'delta', 'bootstrap' or 'refit'")
         x, tx, age, _ = _rows(frequency, recency, T, *(() if self._row_names is None else (self._row_names,)))
         out = np.empty(4)
         if method == "refit":
@@ -429,7 +413,7 @@ class _PurchaseModel(_Model):
                                               int(seed), x, tx, age, x.size, pop, 0 if pop is None else pop.size, out)
         else:
             if population_T is not None:
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "population_T is for method='refit' only")
+                raise _errors.invalid("population_T is for method='refit' only")
             _lib.C.crmkit_btyd_total_interval(self._handle, self._what(what), float(t), float(level), methods[method],
                                               int(n_draws), int(seed), x, tx, age, x.size, out)
         return dict(zip(("estimate", "standard_error", "lower", "upper"), out.tolist()))
@@ -446,11 +430,11 @@ def _profile(values: Any, n: int, what: str) -> Optional[np.ndarray]:
     """One customer's covariates (n values; a dict or Series by column name is not taken: give them in order)."""
     if values is None:
         if n:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what}: the model has {n} covariates; give them")
+            raise _errors.invalid(f"{what}: the model has {n} covariates; give them")
         return None
     v = np.ascontiguousarray(np.asarray(values, dtype=np.float64).ravel())
     if v.size != n:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} has {v.size} values, the model has {n}")
+        raise _errors.invalid(f"{what} has {v.size} values, the model has {n}")
     return v if n else None
 
 
@@ -473,8 +457,7 @@ def new_customer(purchases: "_Model", t: Any, spend: Optional["_Model"] = None, 
     revenue = np.empty(horizons.size) if spend is not None else None
     if isinstance(purchases, _CovariateModel):
         if spend is not None and not isinstance(spend, GammaGammaCovariates):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       "a covariate purchase model needs a GammaGammaCovariates spend model")
+            raise _errors.invalid("a covariate purchase model needs a GammaGammaCovariates spend model")
         z = _profile(purchase_covariates, len(purchases.purchase_columns_), "purchase_covariates")
         w = _profile(dropout_covariates, len(purchases.dropout_columns_), "dropout_covariates")
         sv = None if spend is None else _profile(spend_covariates, len(spend.columns_), "spend_covariates")
@@ -483,7 +466,7 @@ def new_customer(purchases: "_Model", t: Any, spend: Optional["_Model"] = None, 
                                                        sv, horizons, horizons.size, purchases_out, revenue)
     elif horizons.size:
         if any(v is not None for v in (purchase_covariates, dropout_covariates, spend_covariates)):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "covariates given but the purchase model has none")
+            raise _errors.invalid("covariates given but the purchase model has none")
         _lib.C.crmkit_btyd_new_customer(purchases._handle, None if spend is None else spend._handle, horizons,
                                         horizons.size, purchases_out, revenue)
     columns = {"expected_purchases": purchases_out}
@@ -555,12 +538,14 @@ class BetaGeoBetaBinom(_PurchaseModel):
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_bgbb_clv(self._handle, float(discount_rate), x, tx, n, value, x.size, out)
-        return _wrap(out, index, "clv" if spend is not None else "dert")
+        return keyed(out, index, "clv" if spend is not None else "dert")
+
+
+_ZERO_SPEND = _lib.names("BTYD_ZERO_SPEND_", "reject", "drop")
 
 
 def _zero_spend(value: str) -> str:
-    if value not in ("reject", "drop"):
-        raise ValueError("zero_spend must be 'reject' or 'drop'")
+    _lib.choice("zero_spend", value, _ZERO_SPEND)
     return value
 
 
@@ -589,8 +574,7 @@ class GammaGamma(_Model):
 
     def _apply_settings(self) -> None:  # also GammaGammaCovariates'
         _Model._apply_settings(self)
-        _lib.set_option("btyd", self._handle, "zero_spend", _lib.BTYD_ZERO_SPEND_DROP if self.zero_spend == "drop" else
-                        _lib.BTYD_ZERO_SPEND_REJECT)
+        _lib.set_option("btyd", self._handle, "zero_spend", _ZERO_SPEND[self.zero_spend])
 
     def fit(self, frequency: Any, monetary_value: Any = None, weights: Any = None) -> "GammaGamma":
         """Fits on a summary DataFrame (``frequency``, ``monetary_value``) or two arrays."""
@@ -607,7 +591,7 @@ class GammaGamma(_Model):
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_expected_spend(self._handle, x, m, x.size, out)
-        return _wrap(out, index, "expected_spend")
+        return keyed(out, index, "expected_spend")
 
 
 def _covariate_matrix(values: Any, index: Any, n: int, what: str,
@@ -623,15 +607,13 @@ def _covariate_matrix(values: Any, index: Any, n: int, what: str,
         if index is not None:
             missing = index.difference(frame.index)
             if len(missing):
-                raise InvalidArgumentError(
-                    _errors.E_INVALID_ARGUMENT,
+                raise _errors.invalid(
                     f"{what}: no row for {len(missing)} customer(s) of the summary, e.g. {missing[0]!r}")
             frame = frame.loc[index]
         if columns is not None:
             absent = [c for c in columns if c not in [str(k) for k in frame.columns]]
             if absent:
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                           f"{what}: the fitted column(s) {absent} are missing")
+                raise _errors.invalid(f"{what}: the fitted column(s) {absent} are missing")
             frame = frame.rename(columns=str)[columns]
         names = [str(c) for c in frame.columns]
         matrix = np.ascontiguousarray(frame.to_numpy(dtype=np.float64))
@@ -640,11 +622,11 @@ def _covariate_matrix(values: Any, index: Any, n: int, what: str,
         if matrix.ndim == 1:
             matrix = matrix.reshape(-1, 1)
         if matrix.ndim != 2:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} must be 2-D (customers x covariates)")
+            raise _errors.invalid(f"{what} must be 2-D (customers x covariates)")
         matrix = np.ascontiguousarray(matrix)
         names = [f"x{j}" for j in range(matrix.shape[1])]
     if matrix.shape[0] != n:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} has {matrix.shape[0]} rows, expected {n}")
+        raise _errors.invalid(f"{what} has {matrix.shape[0]} rows, expected {n}")
     if matrix.shape[1] == 0:
         return None, []
     return matrix, names
@@ -736,7 +718,7 @@ class _CovariateModel(_Model):
         if x.size:
             _call(_lib.C.crmkit_btyd_predict_covariates, index, self._handle, what, float(t), x, tx, age, x.size, zp,
                   zd, out)
-        return _wrap(out, index, name)
+        return keyed(out, index, name)
 
     def p_alive(self, frequency: Any, recency: Any = None, T: Any = None, purchase_covariates: Any = None,
                 dropout_covariates: Any = None) -> Any:
@@ -767,8 +749,7 @@ class _CovariateModel(_Model):
         zd, dropout = _covariate_matrix(dropout_covariates, index, x.size, "dropout_covariates",
                                         self.dropout_columns_ if named[1] else None)
         if len(purchase) != len(self.purchase_columns_) or len(dropout) != len(self.dropout_columns_):
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT,
+            raise _errors.invalid(
                 f"the model has {len(self.purchase_columns_)} purchase and {len(self.dropout_columns_)} dropout "
                 f"covariates; got {len(purchase)} and {len(dropout)}")
         return x, tx, age, index, zp, zd
@@ -905,12 +886,11 @@ class GammaGammaCovariates(_Model):
         z, columns = _covariate_matrix(covariates, index, x.size, "covariates",
                                        self.columns_ if getattr(self, "_named_columns", False) else None)
         if len(columns) != len(self.columns_):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       f"the model has {len(self.columns_)} spend covariates; got {len(columns)}")
+            raise _errors.invalid(f"the model has {len(self.columns_)} spend covariates; got {len(columns)}")
         out = np.empty(x.size)
         if x.size:
             _lib.C.crmkit_btyd_expected_spend_covariates(self._handle, x, m, x.size, z, out)
-        return _wrap(out, index, "expected_spend")
+        return keyed(out, index, "expected_spend")
 
 
 def _clv_rows(purchases: Any, frequency: Any, recency: Any, T: Any, monetary_value: Any,
@@ -930,17 +910,11 @@ def _clv_rows(purchases: Any, frequency: Any, recency: Any, T: Any, monetary_val
             known["the summary's attrs"] = float(df.attrs["period_days"])
         frequency, recency, T, monetary_value = df["frequency"], df["recency"], df["T"], df["monetary_value"]
     if not known:
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT,
-            f"{where}: the purchase model's time unit is unknown: pass model_period_days "
-            "(7 for weeks, 1 for days) or a btyd_summary DataFrame",
-        )
+        raise _errors.invalid(f"{where}: the purchase model's time unit is unknown: pass model_period_days "
+                              "(7 for weeks, 1 for days) or a btyd_summary DataFrame")
     if len(set(known.values())) > 1:
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT,
-            f"{where}: the model's time unit (days per period) disagrees: "
-            + ", ".join(f"{k} {v:g}" for k, v in known.items()),
-        )
+        raise _errors.invalid(f"{where}: the model's time unit (days per period) disagrees: "
+                              + ", ".join(f"{k} {v:g}" for k, v in known.items()))
     unit = next(iter(known.values()))
     x, tx, age, _ = _rows(frequency, recency, T)
     m = _f64(monetary_value, "monetary_value", x.size)
@@ -953,12 +927,10 @@ def _clv_covariates(purchases: Any, spend: Any, index: Any, n: int, purchase_cov
     refused), checked against the fitted covariates for covariate models."""
     if not isinstance(purchases, _CovariateModel):
         if any(v is not None for v in (purchase_covariates, dropout_covariates, spend_covariates)):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                       "covariates given but the purchase model has none")
+            raise _errors.invalid("covariates given but the purchase model has none")
         return None, None, None
     if not isinstance(spend, GammaGammaCovariates):
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT,
+        raise _errors.invalid(
             "a covariate purchase model needs a GammaGammaCovariates spend model (fitted without covariates it "
             "is the plain Gamma-Gamma)")
     named = getattr(purchases, "_named_columns", (False, False))
@@ -970,8 +942,7 @@ def _clv_covariates(purchases: Any, spend: Any, index: Any, n: int, purchase_cov
                               spend.columns_ if getattr(spend, "_named_columns", False) else None)
     if (len(a), len(b), len(c)) != (len(purchases.purchase_columns_), len(purchases.dropout_columns_),
                                     len(spend.columns_)):
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT,
+        raise _errors.invalid(
             f"the models have {len(purchases.purchase_columns_)} purchase, {len(purchases.dropout_columns_)} dropout "
             f"and {len(spend.columns_)} spend covariates; got {len(a)}, {len(b)} and {len(c)}")
     return zp, zd, zs
@@ -1019,7 +990,7 @@ def customer_lifetime_value(
         else:
             _call(_lib.C.crmkit_btyd_clv, index, purchases._handle, spend._handle, x, tx, age, m, x.size, int(horizon),
                   float(period_days), unit, float(discount_rate), out)
-    result = _wrap(out, index, "clv")
+    result = keyed(out, index, "clv")
     if hasattr(result, "attrs"):
         result.attrs.update(
             horizon_days=int(horizon) * float(period_days), period_days=float(period_days),
@@ -1171,7 +1142,7 @@ class _RetentionModel(_Fitted):
             _lib.C.crmkit_retention_predict(self._handle, what, float(arg), k, k.size, out)
         if scalar:
             return float(out[0])
-        return _wrap(out, index, name)
+        return keyed(out, index, name)
 
     def survival(self, t: Any) -> Any:
         """S(t) = P(lifetime > t) of a new customer (t whole numbers >= 0)."""
@@ -1353,7 +1324,7 @@ def forecast_by_group(
                                       sort=True)
         codes, labels = np.asarray(codes, dtype=np.int64), list(uniques)
     if codes.size != x.size:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"groups has {codes.size} values, frequency has {x.size}")
+        raise _errors.invalid(f"groups has {codes.size} values, frequency has {x.size}")
     keys = np.ascontiguousarray(np.where(codes < 0, _MISSING_GROUP, codes))
     m = None if monetary_value is None else _f64(monetary_value, "monetary_value", x.size)
     ap = None if actual_purchases is None else _f64(actual_purchases, "actual_purchases", x.size)
@@ -1409,17 +1380,14 @@ def forecast_holdout_by_group(
     from .dataset import Dataset, _unix_seconds
 
     dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, **dataset_options)
-    kinds = {"bg_nbd": _lib.BTYD_BG_NBD, "pareto_nbd": _lib.BTYD_PARETO_NBD,
-             "modified_bg_nbd": _lib.BTYD_MODIFIED_BG_NBD, "bg_bb": _lib.BTYD_BG_BB}
-    if model not in kinds:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"model = {model!r}; expected one of {sorted(kinds)}")
+    kind = _lib.choice("model", model, _lib.names("BTYD_", "bg_nbd", "pareto_nbd", "modified_bg_nbd", "bg_bb"))
     frame = groups.reindex(pd.Index(dataset.customer_ids))  # the dataset's rows; customers it lacks: no group
     values = frame[column] if column in frame.columns else None  # else the library names the missing column
     handle = _table.from_frame(frame[[column]] if values is not None else frame.iloc[:, :0])
     out = _call_group_forecast(
         _lib.C.crmkit_btyd_forecast_holdout_by_group, dataset.n_customers + 1, dataset._h().ptr, handle.ptr,
         column.encode("utf-8"), _unix_seconds(calibration_end, "calibration_end"),
-        _unix_seconds(holdout_end, "holdout_end"), float(period_days), kinds[model],
+        _unix_seconds(holdout_end, "holdout_end"), float(period_days), kind,
         None if purchases is None else purchases._handle, None if spend is None else spend._handle,
         int(bool(revenue)), float(level), int(n_threads),
     )

@@ -5,14 +5,14 @@ from __future__ import annotations
 import ctypes
 import datetime as _dt
 import os
-from ctypes import byref, c_char_p, c_int64
+from ctypes import byref, c_int64
 from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
-from ._arrays import float_vector
-from ._errors import InvalidArgumentError, NotFoundError
+from ._arrays import float_vector, size
+from ._errors import NotFoundError
 
 __all__ = ["Dataset", "FilterCount", "IngestReport"]
 
@@ -23,21 +23,12 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 _INT32_MAX = np.iinfo(np.int32).max
 
-_TIME_FORMATS = {
-    "iso8601": _lib.TIME_ISO8601,
-    "epoch_seconds": _lib.TIME_EPOCH_SECONDS,
-    "compact_date": _lib.TIME_COMPACT_DATE,
-}
-_BAD_ROW_POLICIES = {"fail": _lib.BAD_ROW_FAIL, "skip": _lib.BAD_ROW_SKIP}
-
+_TIME_FORMATS = _lib.names("TIME_", "iso8601", "epoch_seconds", "compact_date")
+_BAD_ROW_POLICIES = _lib.names("BAD_ROW_", "fail", "skip")
 # The order-line filters: report name -> the option key that turns it on (and names it
 # in crmkit_dataset_filtered_count).
-_FILTERS = {
-    "drop_empty_customer": _lib.CSV_DROP_EMPTY_CUSTOMER,
-    "exclude_order_prefix": _lib.CSV_EXCLUDE_ORDER_PREFIX,
-    "drop_nonpositive_quantity": _lib.CSV_DROP_NONPOSITIVE_QUANTITY,
-    "drop_nonpositive_unit_price": _lib.CSV_DROP_NONPOSITIVE_UNIT_PRICE,
-}
+_FILTERS = _lib.names("CSV_", "drop_empty_customer", "exclude_order_prefix", "drop_nonpositive_quantity",
+                      "drop_nonpositive_unit_price")
 
 
 class FilterCount(NamedTuple):
@@ -69,7 +60,7 @@ class IngestReport(NamedTuple):
 
 def _pack_strings(values: Sequence[str]) -> Tuple[bytes, np.ndarray]:
     """Distinct strings packed back to back, and the n + 1 offsets (crmkit.h's layout)."""
-    encoded = [_encode(v, "an id") for v in values]
+    encoded = [_lib._text(v) for v in values]
     offsets = np.zeros(len(encoded) + 1, dtype=np.uintp)
     if encoded:
         np.cumsum([len(e) for e in encoded], out=offsets[1:])
@@ -85,14 +76,14 @@ def _id_strings(uniques: Any) -> List[str]:
     return [str(v) for v in uniques]
 
 
-def _factorized(series: Any) -> Tuple[np.ndarray, bytes, np.ndarray]:
-    """(int32 codes, packed distinct strings, offsets) of a DataFrame column; missing
-    values (NaN, None) get code -1."""
+def _factorized(series: Any) -> Tuple[np.ndarray, bytes, np.ndarray, int]:
+    """(int32 codes, packed distinct strings, offsets, number of strings) of a DataFrame
+    column; missing values (NaN, None) get code -1."""
     import pandas as pd
 
     codes, uniques = pd.factorize(series, sort=False)
     strings, offsets = _pack_strings(_id_strings(uniques))
-    return np.ascontiguousarray(codes, dtype=np.int32), strings, offsets
+    return np.ascontiguousarray(codes, dtype=np.int32), strings, offsets, offsets.shape[0] - 1
 
 
 class _Handle(_lib.Handle):
@@ -137,14 +128,6 @@ def _copy(pointer: Any, n: int) -> np.ndarray:
     return np.ctypeslib.as_array(pointer, shape=(n,)).copy() if n else np.empty(0)
 
 
-def _encode(text: Any, what: str) -> bytes:
-    if isinstance(text, bytes):
-        return text
-    if not isinstance(text, str):
-        raise TypeError(f"{what} must be a str, not {type(text).__name__}")
-    return text.encode("utf-8")
-
-
 def _unix_seconds(value: Any, what: str) -> int:
     """An int, or a date/time (datetime, numpy datetime64, ISO string) as Unix seconds."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
@@ -160,43 +143,56 @@ def _unix_seconds(value: Any, what: str) -> int:
 def _customer_array(customer: Any) -> np.ndarray:
     array = np.asarray(customer)
     if array.ndim != 1:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"customer must be 1-D, got shape {array.shape}")
+        raise _errors.invalid(f"customer must be 1-D, got shape {array.shape}")
     if array.dtype.kind not in "iu":
         raise TypeError(f"customer must hold integer customer indices, not {array.dtype}")
     if array.dtype != np.int32 and array.size and (array.min() < 0 or array.max() > _INT32_MAX):
         bad = int(np.flatnonzero((array < 0) | (array > _INT32_MAX))[0])
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT, f"customer[{bad}] = {array[bad]} is not a customer index in [0, 2^31-1)"
-        )
+        raise _errors.invalid(f"customer[{bad}] = {array[bad]} is not a customer index in [0, 2^31-1)")
     return np.ascontiguousarray(array, dtype=np.int32)
 
 
 def _time_array(time: Any) -> np.ndarray:
     array = np.asarray(time)
     if array.ndim != 1:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"time must be 1-D, got shape {array.shape}")
+        raise _errors.invalid(f"time must be 1-D, got shape {array.shape}")
     if array.dtype.kind == "M":
         missing = np.isnat(array)
         if missing.any():
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT, f"time[{int(np.flatnonzero(missing)[0])}] is NaT (missing)"
-            )
+            raise _errors.invalid(f"time[{int(np.flatnonzero(missing)[0])}] is NaT (missing)")
         return np.ascontiguousarray(array.astype("datetime64[s]").view(np.int64))
     if array.dtype.kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "time holds values beyond int64 Unix seconds")
+        raise _errors.invalid("time holds values beyond int64 Unix seconds")
     if array.dtype.kind not in "iu":
         raise TypeError(f"time must hold integer Unix seconds or datetime64 values, not {array.dtype}")
     return np.ascontiguousarray(array, dtype=np.int64)
 
 
-_float_array = float_vector
+def _char(name: str, value: Any) -> int:
+    """The code of a one-character option (delimiter, quote); the library checks which."""
+    if not isinstance(value, str) or len(value) != 1:
+        raise _errors.invalid(f"{name} must be one character, got {value!r}")
+    return ord(value)
+
+
+def _utc(times: Any) -> Any:
+    """A pandas time column with a time zone as naive UTC; other columns as they are."""
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(times) and getattr(times.dt, "tz", None) is not None:
+        return times.dt.tz_convert("UTC").dt.tz_localize(None)
+    return times
+
+
+def _require_columns(df: Any, columns: Sequence[str]) -> None:
+    for column in columns:
+        if column not in df.columns:
+            raise KeyError(f"DataFrame has no column {column!r} (columns: {list(df.columns)})")
 
 
 def _alias(primary: Optional[str], alias: Optional[str], name: str) -> Optional[str]:
     if primary is not None and alias is not None and primary != alias:
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT, f"{name}={alias!r} and {name}_column={primary!r} disagree; give one"
-        )
+        raise _errors.invalid(f"{name}={alias!r} and {name}_column={primary!r} disagree; give one")
     return primary if primary is not None else alias
 
 
@@ -204,38 +200,17 @@ class _CsvOptions(_lib.Handle):
     kind = "csv_options"
 
 
-def _csv_options(delimiter: str, time_format: str, ints: Sequence[Tuple[int, int]],
-                 columns: Sequence[Tuple[int, str]]) -> _CsvOptions:
-    """A crmkit_csv_options handle with the delimiter, the time format, the integer
-    settings ``ints`` and the column names ``columns`` ("": not read) set."""
-    if time_format not in _TIME_FORMATS:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                   f"time_format {time_format!r} is not one of {sorted(_TIME_FORMATS)}")
-    if not isinstance(delimiter, str) or len(delimiter) != 1:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"delimiter must be one character, got {delimiter!r}")
+def _csv_options(**settings: Any) -> _CsvOptions:
+    """A crmkit_csv_options handle with ``settings`` set (keyword == CRMKIT_CSV_<NAME>): a
+    str or None (""; not read) sets a column name or the order prefix, anything else a
+    number (:func:`crmkit._lib.set_option`; the library checks each)."""
     options = _CsvOptions()
-    for key, value in [(_lib.CSV_DELIMITER, ord(delimiter)), (_lib.CSV_TIME_FORMAT, _TIME_FORMATS[time_format]), *ints]:
-        _lib.C.crmkit_csv_options_set_int(options.ptr, key, value)
-    for key, text in columns:
-        _lib.C.crmkit_csv_options_set_string(options.ptr, key, _encode(text, "a column name"))
+    for name, value in settings.items():
+        if value is None or isinstance(value, str):
+            _lib.C.crmkit_csv_options_set_string(options.ptr, _lib.option_key("csv", name), value or "")
+        else:
+            _lib.set_option("csv", options.ptr, name, value)
     return options
-
-
-def _set_filters(
-    options: Any,
-    exclude_order_prefix: Optional[str],
-    drop_nonpositive_quantity: bool,
-    drop_nonpositive_unit_price: bool,
-    drop_empty_customer: bool,
-) -> None:
-    _lib.C.crmkit_csv_options_set_string(options, _lib.CSV_EXCLUDE_ORDER_PREFIX,
-                                         _encode(exclude_order_prefix or "", "exclude_order_prefix"))
-    for key, flag in (
-        (_lib.CSV_DROP_NONPOSITIVE_QUANTITY, drop_nonpositive_quantity),
-        (_lib.CSV_DROP_NONPOSITIVE_UNIT_PRICE, drop_nonpositive_unit_price),
-        (_lib.CSV_DROP_EMPTY_CUSTOMER, drop_empty_customer),
-    ):
-        _lib.C.crmkit_csv_options_set_int(options, key, 1 if flag else 0)
 
 
 class Dataset:
@@ -301,27 +276,20 @@ class Dataset:
         """
         customer_array = _customer_array(customer)
         time_array = _time_array(time)
-        amount_array = _float_array(amount, "amount")
+        amount_array = float_vector(amount, "amount")
         n_rows = customer_array.shape[0]
         if time_array.shape[0] != n_rows or amount_array.shape[0] != n_rows:
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT,
-                f"customer, time and amount have different lengths ({n_rows}, {time_array.shape[0]}, "
-                f"{amount_array.shape[0]})",
-            )
+            raise _errors.invalid(f"customer, time and amount have different lengths ({n_rows}, {time_array.shape[0]}, "
+                                  f"{amount_array.shape[0]})")
         if customer_ids is not None:
             ids = list(customer_ids)
             if n_customers is not None and n_customers != len(ids):
-                raise InvalidArgumentError(
-                    _errors.E_INVALID_ARGUMENT, f"n_customers is {n_customers} but {len(ids)} customer_ids are given"
-                )
+                raise _errors.invalid(f"n_customers is {n_customers} but {len(ids)} customer_ids are given")
             n_customers = len(ids)
         elif n_customers is None:
             n_customers = int(customer_array.max()) + 1 if n_rows else 0
-        if n_customers < 0:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n_customers is {n_customers}")
-
-        out = _lib.O.crmkit_dataset_create_from_columns(customer_array, time_array, amount_array, n_rows, n_customers,
+        out = _lib.O.crmkit_dataset_create_from_columns(customer_array, time_array, amount_array, n_rows,
+                                                        size(n_customers, "n_customers"),
                                                         _lib.COPY if copy else _lib.BORROW)
         handle = _Handle(out, () if copy else (customer_array, time_array, amount_array))
         dataset = cls(handle)
@@ -374,98 +342,40 @@ class Dataset:
         """
         import pandas as pd
 
-        line_mode = (
-            order is not None
-            or quantity is not None
-            or unit_price is not None
-            or product is not None
-            or bool(exclude_order_prefix)
-            or drop_nonpositive_quantity
-            or drop_nonpositive_unit_price
-            or drop_empty_customer
-        )
-        if line_mode:
-            return cls._from_order_lines(
-                df, customer, time, amount, order, quantity, unit_price, product,
-                exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price, drop_empty_customer,
-            )
-        for column in (customer, time, amount):
-            if column not in df.columns:
-                raise KeyError(f"DataFrame has no column {column!r} (columns: {list(df.columns)})")
+        if any(c is not None for c in (order, quantity, unit_price, product)) or any(
+                (exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price, drop_empty_customer)):
+            if (quantity is None) != (unit_price is None):
+                raise _errors.invalid("give quantity and unit_price together, or neither")
+            needed = [customer, time] + ([quantity, unit_price] if quantity is not None else [amount])
+            _require_columns(df, needed + [c for c in (order, product) if c is not None])
+
+            def doubles(column: Optional[str]) -> Any:
+                return None if column is None else np.array(float_vector(df[column].to_numpy(), column),
+                                                            dtype=np.float64, copy=True)
+
+            def factors(column: Optional[str]) -> List[Any]:
+                return [None, None, None, 0] if column is None else list(_factorized(df[column]))
+
+            args = [*factors(customer), _time_array(_utc(df[time]).to_numpy()),
+                    doubles(amount if quantity is None else None), doubles(quantity), doubles(unit_price),
+                    *factors(order), *factors(product), len(df)]
+            options = _csv_options(exclude_order_prefix=exclude_order_prefix,
+                                   drop_nonpositive_quantity=drop_nonpositive_quantity,
+                                   drop_nonpositive_unit_price=drop_nonpositive_unit_price,
+                                   drop_empty_customer=drop_empty_customer)
+            out = _lib.O.crmkit_dataset_create_from_order_lines(*args, options.ptr)
+            return cls(_Handle(out))
+        _require_columns(df, (customer, time, amount))
         codes, uniques = pd.factorize(df[customer], sort=False)
         if codes.size and codes.min() < 0:
             row = int(np.flatnonzero(codes < 0)[0])
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT, f"column {customer!r} is missing at row {row} (index {df.index[row]!r})"
-            )
+            raise _errors.invalid(f"column {customer!r} is missing at row {row} (index {df.index[row]!r})")
         ids = [str(u) for u in uniques]
-        times = df[time]
-        if pd.api.types.is_datetime64_any_dtype(times):
-            if getattr(times.dt, "tz", None) is not None:
-                times = times.dt.tz_convert("UTC").dt.tz_localize(None)
-            time_values = times.to_numpy(dtype="datetime64[ns]")
-        else:
-            time_values = times.to_numpy()
+        times = _utc(df[time])
+        time_values = times.to_numpy(dtype="datetime64[ns]") if pd.api.types.is_datetime64_any_dtype(times) \
+            else times.to_numpy()
         amount_values = np.array(df[amount].to_numpy(), dtype=np.float64, copy=True)
         return cls.from_arrays(codes.astype(np.int32), time_values, amount_values, customer_ids=ids, copy=False)
-
-    @classmethod
-    def _from_order_lines(
-        cls,
-        df: "pd.DataFrame",
-        customer: str,
-        time: str,
-        amount: str,
-        order: Optional[str],
-        quantity: Optional[str],
-        unit_price: Optional[str],
-        product: Optional[str],
-        exclude_order_prefix: Optional[str],
-        drop_nonpositive_quantity: bool,
-        drop_nonpositive_unit_price: bool,
-        drop_empty_customer: bool,
-    ) -> "Dataset":
-        if (quantity is None) != (unit_price is None):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "give quantity and unit_price together, or neither")
-        needed = [customer, time] + ([quantity, unit_price] if quantity is not None else [amount])
-        needed += [c for c in (order, product) if c is not None]
-        for column in needed:
-            if column not in df.columns:
-                raise KeyError(f"DataFrame has no column {column!r} (columns: {list(df.columns)})")
-        n = len(df)
-        customer_codes, customer_ids, customer_offsets = _factorized(df[customer])
-        times = df[time]
-        import pandas as pd
-
-        if pd.api.types.is_datetime64_any_dtype(times):
-            if getattr(times.dt, "tz", None) is not None:
-                times = times.dt.tz_convert("UTC").dt.tz_localize(None)
-        time_array = _time_array(times.to_numpy())
-
-        def doubles(column: str) -> Any:
-            return np.array(_float_array(df[column].to_numpy(), column), dtype=np.float64, copy=True)
-
-        if quantity is not None:
-            amount_p, quantity_p, price_p = None, doubles(quantity), doubles(unit_price)  # type: ignore[arg-type]
-        else:
-            amount_p, quantity_p, price_p = doubles(amount), None, None
-
-        def factors(column: Optional[str]) -> List[Any]:
-            if column is None:
-                return [None, None, None, 0]
-            codes, strings, offsets = _factorized(df[column])
-            return [codes, strings, offsets, offsets.shape[0] - 1]
-
-        order_args, product_args = factors(order), factors(product)
-
-        options = _CsvOptions()
-        _set_filters(options.ptr, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,
-                     drop_empty_customer)
-        out = _lib.O.crmkit_dataset_create_from_order_lines(customer_codes, customer_ids, customer_offsets,
-                                                            customer_offsets.shape[0] - 1, time_array, amount_p,
-                                                            quantity_p, price_p, *order_args, *product_args, n,
-                                                            options.ptr)
-        return cls(_Handle(out))
 
     @classmethod
     def from_csv(
@@ -535,47 +445,22 @@ class Dataset:
                 or, with ``on_bad_row="fail"``, the first bad row; the message names file
                 and line), crmkit.InvalidArgumentError (bad options).
         """
-        if time_format not in _TIME_FORMATS:
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT, f"time_format {time_format!r} is not one of {sorted(_TIME_FORMATS)}"
-            )
-        if on_bad_row not in _BAD_ROW_POLICIES:
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT, f"on_bad_row {on_bad_row!r} is not one of {sorted(_BAD_ROW_POLICIES)}"
-            )
-        order_column = _alias(order_column, order, "order")
-        quantity_column = _alias(quantity_column, quantity, "quantity")
-        unit_price_column = _alias(unit_price_column, unit_price, "unit_price")
-        for name, char in (("delimiter", delimiter), ("quote", quote)):
-            if not isinstance(char, str) or len(char) != 1:
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be one character, got {char!r}")
-
-        ints = [
-            (_lib.CSV_QUOTE, ord(quote)),
-            (_lib.CSV_ON_BAD_ROW, _BAD_ROW_POLICIES[on_bad_row]),
-            (_lib.CSV_ALLOW_NEGATIVE_AMOUNTS, 1 if allow_negative_amounts else 0),
-        ]
-        if min_time is not None:
-            ints.append((_lib.CSV_MIN_TIME, _unix_seconds(min_time, "min_time")))
-        if max_time is not None:
-            ints.append((_lib.CSV_MAX_TIME, _unix_seconds(max_time, "max_time")))
-        options = _csv_options(delimiter, time_format, ints, [
-            (_lib.CSV_CUSTOMER_COLUMN, customer_column),
-            (_lib.CSV_TIME_COLUMN, time_column),
-            (_lib.CSV_AMOUNT_COLUMN, amount_column),
-            (_lib.CSV_PRODUCT_COLUMN, product_column or ""),
-            (_lib.CSV_CHANNEL_COLUMN, channel_column or ""),
-            (_lib.CSV_CUSTOMER_ID_COLUMN, customer_id_column),
-            (_lib.CSV_LONGITUDE_COLUMN, longitude_column or ""),
-            (_lib.CSV_LATITUDE_COLUMN, latitude_column or ""),
-            (_lib.CSV_ORDER_COLUMN, order_column or ""),
-            (_lib.CSV_QUANTITY_COLUMN, quantity_column or ""),
-            (_lib.CSV_UNIT_PRICE_COLUMN, unit_price_column or ""),
-        ])
-        _set_filters(options.ptr, exclude_order_prefix, drop_nonpositive_quantity, drop_nonpositive_unit_price,
-                     drop_empty_customer)
+        times = {name: _unix_seconds(value, name) for name, value in (("min_time", min_time), ("max_time", max_time))
+                 if value is not None}
+        options = _csv_options(
+            delimiter=_char("delimiter", delimiter), quote=_char("quote", quote),
+            time_format=_lib.choice("time_format", time_format, _TIME_FORMATS),
+            on_bad_row=_lib.choice("on_bad_row", on_bad_row, _BAD_ROW_POLICIES),
+            allow_negative_amounts=allow_negative_amounts, **times, customer_column=customer_column,
+            time_column=time_column, amount_column=amount_column, product_column=product_column,
+            channel_column=channel_column, customer_id_column=customer_id_column, longitude_column=longitude_column,
+            latitude_column=latitude_column, order_column=_alias(order_column, order, "order"),
+            quantity_column=_alias(quantity_column, quantity, "quantity"),
+            unit_price_column=_alias(unit_price_column, unit_price, "unit_price"),
+            exclude_order_prefix=exclude_order_prefix, drop_nonpositive_quantity=drop_nonpositive_quantity,
+            drop_nonpositive_unit_price=drop_nonpositive_unit_price, drop_empty_customer=drop_empty_customer)
         for name in attribute_columns:
-            _lib.C.crmkit_csv_options_add_attribute_column(options.ptr, _encode(name, "an attribute column"))
+            _lib.C.crmkit_csv_options_add_attribute_column(options.ptr, name)
         out = _lib.O.crmkit_dataset_create_from_csv(os.fsencode(path),
                                                     None if customers_path is None else os.fsencode(customers_path),
                                                     options.ptr)
@@ -676,35 +561,30 @@ class Dataset:
         Raises:
             crmkit.NotFoundError: no such customer (also a LookupError).
         """
-        return _lib.O.crmkit_dataset_customer_index(self._h().ptr, _encode(customer_id, "customer_id"))
+        return _lib.O.crmkit_dataset_customer_index(self._h().ptr, customer_id)
 
     def _set_customer_ids(self, ids: Sequence[Any]) -> None:
-        encoded = [_encode(i if isinstance(i, (str, bytes)) else str(i), "a customer id") for i in ids]
-        array = (c_char_p * max(len(encoded), 1))(*encoded)
-        _lib.C.crmkit_dataset_set_customer_ids(self._h().ptr, array, len(encoded))
+        _lib.C.crmkit_dataset_set_customer_ids(self._h().ptr, list(ids), len(ids))
         self._ids = None
 
     def set_customer_locations(self, longitude: Any, latitude: Any) -> None:
         """Sets the customers' locations in degrees (NaN in both = unknown). The values
         are copied into arrays the dataset keeps."""
-        lon = np.array(_float_array(longitude, "longitude"), copy=True)
-        lat = np.array(_float_array(latitude, "latitude"), copy=True)
+        lon = np.array(float_vector(longitude, "longitude"), copy=True)
+        lat = np.array(float_vector(latitude, "latitude"), copy=True)
         if lon.shape != lat.shape:
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT, f"{lon.shape[0]} longitudes but {lat.shape[0]} latitudes"
-            )
+            raise _errors.invalid(f"{lon.shape[0]} longitudes but {lat.shape[0]} latitudes")
         handle = self._h()
-        _lib.C.crmkit_dataset_set_customer_locations( handle.ptr, lon, lat, lon.shape[0], _lib.BORROW )
+        _lib.C.crmkit_dataset_set_customer_locations(handle.ptr, lon, lat, lon.shape[0], _lib.BORROW)
         handle.keepalive += [lon, lat]
 
     def set_customer_attribute(self, name: str, values: Any) -> None:
         """Adds or replaces the numeric customer attribute ``name`` (NaN = missing). The
         values are copied into an array the dataset keeps."""
-        array = np.array(_float_array(values, name), copy=True)
+        array = np.array(float_vector(values, name), copy=True)
         handle = self._h()
-        _lib.C.crmkit_dataset_set_customer_attribute(
-                handle.ptr, _encode(name, "name"), array, array.shape[0], _lib.BORROW
-            )
+        _lib.C.crmkit_dataset_set_customer_attribute(handle.ptr, name, array, array.shape[0],
+                                                     _lib.BORROW)
         handle.keepalive.append(array)
 
     @property
@@ -728,7 +608,7 @@ class Dataset:
         Raises:
             crmkit.NotFoundError: no such attribute (the message lists those present).
         """
-        return _copy(*_lib.O.crmkit_dataset_customer_attribute(self._h().ptr, _encode(name, "name")))
+        return _copy(*_lib.O.crmkit_dataset_customer_attribute(self._h().ptr, name))
 
     # -----------------------------------------------------------------------------------
     # Ingest report
@@ -752,7 +632,7 @@ class Dataset:
         ``exclude_order_prefix``, ``drop_nonpositive_quantity``,
         ``drop_nonpositive_unit_price``); 0 lines when it was off."""
         if name not in _FILTERS:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"filter {name!r} is not one of {list(_FILTERS)}")
+            raise _errors.invalid(f"filter {name!r} is not one of {list(_FILTERS)}")
         handle = self._h()
         count = _lib.O.crmkit_dataset_filtered_count(handle.ptr, _FILTERS[name])
         lines = (c_int64 * 8)()

@@ -28,52 +28,37 @@ or k; a parse error with the position for malformed WKT/GeoJSON).
 
 from __future__ import annotations
 
-import ctypes
 from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
-from ._arrays import keyed, series_index
-from ._errors import InvalidArgumentError
+from ._arrays import empty, keyed, series_index, size
+from .dataset import Dataset
 
 __all__ = ["GeoIndex", "GeoFilter", "Territory", "territory_contains", "customer_territories", "EARTH_MEAN_RADIUS_M"]
 
 #: The default sphere radius (IUGG mean Earth radius R1), metres.
 EARTH_MEAN_RADIUS_M = 6371008.8
 
-_ORDERS = {None: 0, "none": 0, "distance": 1, "index": 2}
-_OPS = {"==": 0, "!=": 1, "<": 2, "<=": 3, ">": 4, ">=": 5}
+_ORDERS = {None: _lib.GEO_ORDER_NONE, **_lib.names("GEO_ORDER_", "none", "distance", "index")}
+_OPS = dict(zip(("==", "!=", "<", "<=", ">", ">="), (_lib.GEO_EQUAL, _lib.GEO_NOT_EQUAL, _lib.GEO_LESS,
+                                                     _lib.GEO_LESS_EQUAL, _lib.GEO_GREATER, _lib.GEO_GREATER_EQUAL)))
 
 
 def _vec(x: Any, name: str) -> np.ndarray:
     a = np.ascontiguousarray(np.atleast_1d(np.asarray(x, dtype=np.float64)))
     if a.ndim != 1:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be one-dimensional, got shape {a.shape}")
+        raise _errors.invalid(f"{name} must be one-dimensional, got shape {a.shape}")
     return a
-
 
 
 def _pair(lon: Any, lat: Any) -> Tuple[np.ndarray, np.ndarray, bool]:
     scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
     x, y = _vec(lon, "lon"), _vec(lat, "lat")
     if x.shape != y.shape:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"lon and lat differ in length: {x.shape[0]} and {y.shape[0]}")
+        raise _errors.invalid(f"lon and lat differ in length: {x.shape[0]} and {y.shape[0]}")
     return x, y, scalar
-
-
-def _series_index(lon: Any, lat: Any) -> Any:
-    """The index of lon / lat when either is a pandas Series (they must agree), else None."""
-    return series_index((("lon", lon), ("lat", lat)))
-
-
-def _is_dataset(value: Any) -> bool:
-    from .dataset import Dataset
-
-    return isinstance(value, Dataset)
-
-
-_keyed = keyed
 
 
 def _customer_frame(ptr: Any, dataset: Any) -> Any:
@@ -102,10 +87,9 @@ class GeoFilter:
 
     def require(self, values: Any, op: str, threshold: float) -> "GeoFilter":
         """Keeps rows with ``values[row] op threshold``; op is one of == != < <= > >=."""
-        if op not in _OPS:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"op {op!r} is not one of {sorted(_OPS)}")
+        op_code = _lib.choice("op", op, _OPS)
         v = _vec(values, "values")
-        _lib.C.crmkit_geo_filter_require(self._handle, v, v.shape[0], _OPS[op], float(threshold))
+        _lib.C.crmkit_geo_filter_require(self._handle, v, v.shape[0], op_code, float(threshold))
         return self
 
     def __len__(self) -> int:
@@ -125,7 +109,7 @@ class Territory:
 
     def __init__(self, text: str, wrap_antimeridian: bool = False) -> None:
         flags = _lib.GEO_WRAP_ANTIMERIDIAN if wrap_antimeridian else 0
-        _lib.adopt(self, _lib.O.crmkit_geo_territory_create(str(text).encode("utf-8"), flags), "geo_territory")
+        _lib.adopt(self, _lib.O.crmkit_geo_territory_create(text, flags), "geo_territory")
 
     @property
     def bounds(self) -> Tuple[float, float, float, float]:
@@ -137,26 +121,24 @@ class Territory:
         indexed like lon / lat when they are pandas Series; ``contains(dataset)`` tests a
         :class:`crmkit.Dataset`'s customer locations and indexes the Series by customer id
         (a customer without a location is not inside)."""
-        if _is_dataset(lon):
+        if isinstance(lon, Dataset):
             if lat is not None:
                 raise TypeError("contains(dataset) takes no lat")
             table = customer_territories(lon, {"inside": self}, n_threads)
-            return _keyed(table["territory"].notna().to_numpy(), table.index, "inside")
+            return keyed(table["territory"].notna().to_numpy(), table.index, "inside")
         if lat is None:
             raise TypeError("contains() needs lon and lat (or a Dataset with customer locations)")
-        index = _series_index(lon, lat)
+        index = series_index((("lon", lon), ("lat", lat)))
         x, y, _ = _pair(lon, lat)
         out = np.empty(x.shape[0], dtype=np.int32)
         _lib.C.crmkit_geo_territory_test(self._handle, x, y, x.shape[0], n_threads, out)
-        return _keyed(out.astype(bool), index, "inside")
+        return keyed(out.astype(bool), index, "inside")
 
 
 def _index_options(earth_radius_m: Optional[float], normalize_longitude: bool, distance_model: str) -> Tuple[float, int]:
     """(earth radius, flags) of crmkit_geo_index_create / _from_dataset; radius 0 is the library's default."""
-    if distance_model not in ("sphere", "wgs84"):
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"distance_model {distance_model!r} is not 'sphere' or 'wgs84'")
-    flags = (_lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0) | \
-        (_lib.GEO_WGS84_DISTANCES if distance_model == "wgs84" else 0)
+    flags = _lib.choice("distance_model", distance_model, {"sphere": 0, "wgs84": _lib.GEO_WGS84_DISTANCES})
+    flags |= _lib.GEO_NORMALIZE_LONGITUDE if normalize_longitude else 0
     return 0.0 if earth_radius_m is None else float(earth_radius_m), flags
 
 
@@ -219,23 +201,20 @@ class GeoIndex:
 
     @staticmethod
     def _take(result: Any) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-        try:
+        with _lib.freed("geo_result", result):
             nq, nh = _lib.O.crmkit_geo_result_sizes(result)
-            offsets, ids, dist = np.empty(nq + 1, dtype=np.int64), np.empty(nh, np.int32), np.empty(nh, np.float64)
+            offsets, (ids, dist) = np.empty(nq + 1, dtype=np.int64), empty(nh, np.int32, np.float64)
             _lib.C.crmkit_geo_result_copy(result, offsets, offsets.size, ids, dist, ids.size)
-        finally:
-            _lib.get().crmkit_geo_result_free(result)
         return offsets, ids, dist
 
     def within_csr(self, lon: Any, lat: Any, radius_m: float, sort: Optional[str] = None,
                    filter: Optional[GeoFilter] = None, n_threads: int = 1) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All hits of many queries in compressed rows: (offsets (m+1,), ids, distances_m);
         the hits of query q are ids[offsets[q]:offsets[q+1]]. sort: None, "distance" or "index"."""
-        if sort not in _ORDERS:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"sort {sort!r} is not None, 'distance' or 'index'")
+        order = _lib.choice("sort", sort, _ORDERS)
         x, y, _ = _pair(lon, lat)
         return self._take(_lib.O.crmkit_geo_index_within(self._handle, x, y, x.shape[0], float(radius_m),
-                                                         _filter_handle(filter), _ORDERS[sort], n_threads))
+                                                         _filter_handle(filter), order, n_threads))
 
     def within(self, lon: Any, lat: Any, radius_m: float, sort: Optional[str] = None,
                filter: Optional[GeoFilter] = None, n_threads: int = 1
@@ -266,11 +245,8 @@ class GeoIndex:
         """The k nearest points, closest first, ties by smaller id: (ids, distances_m),
         shape (k,) for a scalar query, (m, k) for arrays; -1 / NaN pad missing neighbours."""
         x, y, scalar = _pair(lon, lat)
-        k = int(k)
-        if k < 1:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"k = {k}: k must be at least 1")
-        ids = np.empty((x.shape[0], k), dtype=np.int32)
-        dist = np.empty((x.shape[0], k), dtype=np.float64)
+        k = size(k, "k")  # the library rejects k = 0
+        ids, dist = empty((x.shape[0], k), np.int32, np.float64)
         _lib.C.crmkit_geo_index_nearest(self._handle, x, y, x.shape[0], k, _filter_handle(filter), n_threads, ids, dist)
         return (ids[0], dist[0]) if scalar else (ids, dist)
 
@@ -289,7 +265,7 @@ class GeoIndex:
             result = _lib.O.crmkit_geo_index_in_area(self._handle, territory._handle, _filter_handle(filter),
                                                      _ORDERS[sort])
         else:
-            result = _lib.O.crmkit_geo_index_in_territory(self._handle, territory.encode("utf-8"),
+            result = _lib.O.crmkit_geo_index_in_territory(self._handle, territory,
                                                           _filter_handle(filter), _ORDERS[sort])
         return self._take(result)[1]
 
@@ -301,13 +277,13 @@ def territory_contains(territory: Union[str, Territory], lon: Any, lat: Any = No
     ``territory_contains(territory, dataset)``."""
     if isinstance(territory, Territory):
         return territory.contains(lon, lat, n_threads)
-    if _is_dataset(lon) or lat is None:
+    if isinstance(lon, Dataset) or lat is None:
         return Territory(territory).contains(lon, lat, n_threads)
-    index = _series_index(lon, lat)
+    index = series_index((("lon", lon), ("lat", lat)))
     x, y, _ = _pair(lon, lat)
     out = np.empty(x.shape[0], dtype=np.int32)
-    _lib.C.crmkit_geo_territory_contains(territory.encode("utf-8"), x, y, x.shape[0], n_threads, out)
-    return _keyed(out.astype(bool), index, "inside")
+    _lib.C.crmkit_geo_territory_contains(territory, x, y, x.shape[0], n_threads, out)
+    return keyed(out.astype(bool), index, "inside")
 
 
 def customer_territories(dataset: Any, territories: Any, n_threads: int = 1) -> Any:
@@ -317,10 +293,6 @@ def customer_territories(dataset: Any, territories: Any, n_threads: int = 1) -> 
     when none does or the customer has no location). ``attrs["crmkit_report"]`` counts the
     customers with and without a location."""
 
-    names = [str(name) for name in territories]
     areas = [t if isinstance(t, Territory) else Territory(t) for t in territories.values()]
-    n = len(names)
-    handles = (_lib.GeoTerritoryP * max(n, 1))(*[a._handle for a in areas])
-    labels = (ctypes.c_char_p * max(n, 1))(*[name.encode("utf-8") for name in names])
-    return _customer_frame(_lib.O.crmkit_geo_territories_from_dataset(dataset._h().ptr, handles, labels, n, n_threads),
-                           dataset)
+    return _customer_frame(_lib.O.crmkit_geo_territories_from_dataset(
+        dataset._h().ptr, [a._handle for a in areas], list(territories), len(areas), n_threads), dataset)

@@ -34,18 +34,18 @@ already C-contiguous float64 (int64 for times) are passed without a copy.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
-from ctypes import c_char_p
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Any, Iterator, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
-from ._errors import InvalidArgumentError
-from ._arrays import empty
-from .geo import GeoIndex, _is_dataset, _keyed, _pair, _series_index, _vec
+from ._arrays import empty, keyed, series_index, size, sized
+from .dataset import Dataset
+from .geo import GeoIndex, _customer_frame, _pair, _vec
 
 __all__ = [
     "Reps",
@@ -63,14 +63,31 @@ __all__ = [
 ]
 
 
-def _invalid(message: str) -> InvalidArgumentError:
-    return InvalidArgumentError(_errors.E_INVALID_ARGUMENT, message)
-
-
-
-
 def _rep_flags(within_territory: bool) -> int:
     return _lib.GEO_WITHIN_TERRITORY if within_territory else 0
+
+
+def _capacity(capacity: Any, n: int) -> np.ndarray:
+    """One int32 capacity per rep from an int or a sequence (the library checks each)."""
+    cap = np.broadcast_to(np.asarray(capacity), (n,))
+    if np.any(cap > np.iinfo(np.int32).max):
+        raise _errors.invalid("capacity above 2^31 - 1")
+    return np.ascontiguousarray(cap, dtype=np.int32)
+
+
+@contextlib.contextmanager
+def _track_options(**values: Any) -> Iterator[Any]:
+    """A crmkit_geo_track_options handle with the thresholds given set (the library's
+    defaults for the rest), freed after the block."""
+    with _lib.freed("geo_track_options", _lib.O.crmkit_geo_track_options_create()) as options:
+        _lib.set_options("geo_track", options, **{k: v for k, v in values.items() if v is not _lib.DEFAULT})
+        yield options
+
+
+def _fitted(grid: Any) -> Any:
+    if grid._handle is None:
+        raise _errors.Error(_errors.E_NOT_FITTED, f"{type(grid).__name__}: call fit() first")
+    return grid._handle
 
 
 # ---------------------------------------------------------------------------------------
@@ -105,16 +122,15 @@ class Reps:
         n = x.shape[0]
         texts = None
         if territories is not None:
-            territories = list(territories)
-            if len(territories) != n:
-                raise _invalid(f"{len(territories)} territories for {n} reps (give one per rep or None)")
-            texts = (c_char_p * max(n, 1))(*[None if t is None else str(t).encode("utf-8") for t in territories])
+            texts = list(territories)
+            if len(texts) != n:
+                raise _errors.invalid(f"{len(texts)} territories for {n} reps (give one per rep or None)")
         self._n = n
         _lib.adopt(self, _lib.O.crmkit_geo_reps_create(x, y, n, texts), "geo_reps")
         if available is not None:
             mask = np.asarray(available, dtype=bool).ravel()
             if mask.shape[0] != n:
-                raise _invalid(f"available has {mask.shape[0]} entries for {n} reps")
+                raise _errors.invalid(f"available has {mask.shape[0]} entries for {n} reps")
             for rep in np.flatnonzero(~mask):
                 self.set_available(int(rep), False)
 
@@ -130,10 +146,8 @@ class Reps:
 
     def set_available(self, rep: Any, available: bool = True) -> "Reps":
         """Marks one rep (or an iterable of reps) available or not; returns self."""
-        for r in np.atleast_1d(np.asarray(rep, dtype=np.int64)):
-            if r < 0:
-                raise _invalid(f"rep {int(r)} is negative")
-            _lib.C.crmkit_geo_reps_set_available(self._handle, int(r), 1 if available else 0)
+        for r in np.atleast_1d(np.asarray(rep, dtype=np.int64)):  # the library checks r < len(self)
+            _lib.C.crmkit_geo_reps_set_available(self._handle, size(r, "rep"), 1 if available else 0)
         return self
 
     def nearest_customers(self, dataset: Any, k: int = 1, max_distance_m: float = math.inf,
@@ -143,10 +157,8 @@ class Reps:
         none) and ``rep_distance_m`` for k = 1, ``rep_0``.. and ``rep_distance_m_0``.. for
         k > 1. Customers without a location get <NA> / NaN and are counted in
         ``attrs["crmkit_report"]`` (n_customers, n_located, n_unlocated)."""
-        from .geo import _customer_frame
-
         return _customer_frame(_lib.O.crmkit_geo_reps_nearest_from_dataset(
-            self._handle, dataset._h().ptr, max(int(k), 0), float(max_distance_m), _rep_flags(within_territory),
+            self._handle, dataset._h().ptr, size(k, "k"), float(max_distance_m), _rep_flags(within_territory),
             n_threads), dataset)
 
     def assign_customers(self, dataset: Any, capacity: Any, max_distance_m: float = math.inf,
@@ -156,14 +168,9 @@ class Reps:
         by customer_id with ``rep`` (nullable Int64) and ``rep_distance_m``;
         ``attrs["crmkit_report"]`` holds n_located, n_unlocated, n_unassigned and the load
         per rep."""
-        from .geo import _customer_frame
-
-        cap = np.ascontiguousarray(np.broadcast_to(np.asarray(capacity), (self._n,)), dtype=np.int64)
-        if np.any(cap > np.iinfo(np.int32).max):
-            raise _invalid("capacity above 2^31 - 1")
-        cap32 = np.ascontiguousarray(cap.astype(np.int32))
         return _customer_frame(_lib.O.crmkit_geo_reps_assign_from_dataset(
-            self._handle, dataset._h().ptr, cap32, self._n, float(max_distance_m), _rep_flags(within_territory)),
+            self._handle, dataset._h().ptr, _capacity(capacity, self._n), self._n, float(max_distance_m),
+            _rep_flags(within_territory)),
             dataset)
 
     def nearest(self, lon: Any, lat: Any = None, k: int = 1, max_distance_m: float = math.inf,
@@ -175,11 +182,9 @@ class Reps:
         Keyed: when lon / lat are pandas Series, or for ``nearest(dataset, k=...)`` (the
         dataset's customer locations; unlocated customers get -1 / NaN), ids and distances
         are DataFrames indexed like the Series, or by customer id, with columns 0..k-1."""
-        if _is_dataset(lon):
+        if isinstance(lon, Dataset):
             if lat is not None:
                 raise TypeError("nearest(dataset) takes no lat")
-            if int(k) < 1:
-                raise _invalid(f"k = {int(k)}: k must be at least 1")
             table = self.nearest_customers(lon, k, max_distance_m, within_territory, n_threads)
             k = int(k)
             rep_cols = ["rep"] if k == 1 else [f"rep_{r}" for r in range(k)]
@@ -189,13 +194,10 @@ class Reps:
             return self._frames(ids, dist, table.index)
         if lat is None:
             raise TypeError("nearest() needs lon and lat (or a Dataset with customer locations)")
-        index = _series_index(lon, lat)
+        index = series_index((("lon", lon), ("lat", lat)))
         x, y, scalar = _pair(lon, lat)
-        k = int(k)
-        if k < 1:
-            raise _invalid(f"k = {k}: k must be at least 1")
-        ids = np.empty((x.shape[0], k), dtype=np.int32)
-        dist = np.empty((x.shape[0], k), dtype=np.float64)
+        k = size(k, "k")  # the library rejects k = 0
+        ids, dist = empty((x.shape[0], k), np.int32, np.float64)
         _lib.C.crmkit_geo_reps_nearest(self._handle, x, y, x.shape[0], k, float(max_distance_m),
                                        _rep_flags(within_territory), n_threads, ids, dist)
         if scalar:
@@ -220,30 +222,27 @@ class Reps:
         a location stay unassigned and count in ``n_unassigned``). ``load`` is per rep."""
         if capacity is None:
             raise TypeError("assign() needs capacity")
-        if _is_dataset(lon):
+        if isinstance(lon, Dataset):
             if lat is not None:
                 raise TypeError("assign(dataset, capacity=...) takes no lat")
             table = self.assign_customers(lon, capacity, max_distance_m, within_territory)
             report = table.attrs["crmkit_report"]
             rep = table["rep"].to_numpy(dtype=np.int32, na_value=-1)
-            return RepAssignment(_keyed(rep, table.index, "rep"),
-                                 _keyed(table["rep_distance_m"].to_numpy(), table.index, "distance_m"),
+            return RepAssignment(keyed(rep, table.index, "rep"),
+                                 keyed(table["rep_distance_m"].to_numpy(), table.index, "distance_m"),
                                  np.asarray(report["load"], dtype=np.int32),
                                  int(report["n_unassigned"]) + int(report["n_unlocated"]))
         if lat is None:
             raise TypeError("assign() needs lon and lat (or a Dataset with customer locations)")
-        index = _series_index(lon, lat)
+        index = series_index((("lon", lon), ("lat", lat)))
         x, y, _ = _pair(lon, lat)
-        cap = np.ascontiguousarray(np.broadcast_to(np.asarray(capacity), (self._n,)), dtype=np.int64)
-        if np.any(cap > np.iinfo(np.int32).max):
-            raise _invalid("capacity above 2^31 - 1")
-        cap32 = cap.astype(np.int32)
+        cap32 = _capacity(capacity, self._n)
         m = x.shape[0]
         rep, dist = empty(m, np.int32, np.float64)
         load = np.empty(self._n, dtype=np.int32)
         open_ = _lib.O.crmkit_geo_reps_assign(self._handle, x, y, m, cap32, float(max_distance_m),
                                               _rep_flags(within_territory), rep, dist, load)
-        return RepAssignment(_keyed(rep, index, "rep"), _keyed(dist, index, "distance_m"), load, open_)
+        return RepAssignment(keyed(rep, index, "rep"), keyed(dist, index, "distance_m"), load, open_)
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,10 +255,10 @@ def _unix_seconds(time: Any) -> np.ndarray:
         time = time.dt.tz_convert("UTC").dt.tz_localize(None)
     a = np.atleast_1d(np.asarray(time))
     if a.ndim != 1:
-        raise _invalid(f"time must be one-dimensional, got shape {a.shape}")
+        raise _errors.invalid(f"time must be one-dimensional, got shape {a.shape}")
     if a.dtype.kind == "M":
         if np.any(np.isnat(a)):
-            raise _invalid(f"time has a missing value (NaT) at fix {int(np.flatnonzero(np.isnat(a))[0])}")
+            raise _errors.invalid(f"time has a missing value (NaT) at fix {int(np.flatnonzero(np.isnat(a))[0])}")
         return np.ascontiguousarray(a.astype("datetime64[s]").astype(np.int64))
     if a.dtype.kind in "iu":
         return np.ascontiguousarray(a, dtype=np.int64)
@@ -267,16 +266,9 @@ def _unix_seconds(time: Any) -> np.ndarray:
         bad = ~np.isfinite(a) | (a != np.floor(a))
         if np.any(bad):
             i = int(np.flatnonzero(bad)[0])
-            raise _invalid(f"time[{i}] = {a[i]!r} is not a whole number of seconds")
+            raise _errors.invalid(f"time[{i}] = {a[i]!r} is not a whole number of seconds")
         return np.ascontiguousarray(a, dtype=np.int64)
-    raise _invalid(f"time must be Unix seconds or datetime64, got dtype {a.dtype}")
-
-
-def _set_track_options(options: Any, **values: Any) -> None:
-    """Sets the thresholds given (the handle holds the library's defaults for the rest)."""
-    for name, value in values.items():
-        if value is not _lib.DEFAULT:
-            _lib.set_option("geo_track", options, name, value)
+    raise _errors.invalid(f"time must be Unix seconds or datetime64, got dtype {a.dtype}")
 
 
 @dataclass
@@ -310,7 +302,7 @@ class Track:
         self.time = _unix_seconds(time)
         self.lon, self.lat, _ = _pair(lon, lat)
         if self.time.shape[0] != self.lon.shape[0]:
-            raise _invalid(f"{self.time.shape[0]} times but {self.lon.shape[0]} positions")
+            raise _errors.invalid(f"{self.time.shape[0]} times but {self.lon.shape[0]} positions")
 
     def __len__(self) -> int:
         return int(self.time.shape[0])
@@ -319,9 +311,8 @@ class Track:
                 stop_radius_m: float = _lib.DEFAULT, min_dwell_s: int = _lib.DEFAULT,
                 visit_radius_m: float = _lib.DEFAULT) -> TrackSummary:
         """Distance, outliers, stops and (with a customer ``index``) visits in one pass."""
-        with _lib.freed("geo_track_options", _lib.O.crmkit_geo_track_options_create()) as options:
-            _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m,
-                               min_dwell_s=min_dwell_s, visit_radius_m=visit_radius_m)
+        with _track_options(max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
+                            visit_radius_m=visit_radius_m) as options:
             with _lib.freed("geo_track", _lib.O.crmkit_geo_track_analyze(
                     self.time, self.lon, self.lat, len(self), None if index is None else index._handle,
                     options)) as result:
@@ -368,11 +359,6 @@ class Track:
 # Density grids
 
 
-def _geojson_text(function: Any, handle: Any, min_count: int) -> str:
-    """The text of a crmkit_geo_*_geojson function by the two-call protocol."""
-    return _lib.text(function, handle, int(min_count))
-
-
 class DensityGrid:
     """Points (and optional values) counted on a regular longitude/latitude grid, for
     heat maps; scikit-learn style: configure, then :meth:`fit`.
@@ -396,13 +382,9 @@ class DensityGrid:
     def fit(self, lon: Any, lat: Any, values: Any = None) -> "DensityGrid":
         """Aggregates the points (values: revenue, churn risk, ...; NaN = missing)."""
         x, y, _ = _pair(lon, lat)
-        v = None
-        if values is not None:
-            v = _vec(values, "values")
-            if v.shape != x.shape:
-                raise _invalid(f"{v.shape[0]} values for {x.shape[0]} points")
+        v = None if values is None else sized(values, x.shape[0], "values", per="points")
         if len(self.bounds) != 4:
-            raise _invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
+            raise _errors.invalid(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {self.bounds!r}")
         handle = _lib.O.crmkit_geo_grid_create(x, y, v, x.shape[0], float(self.cell_deg),
                                                *(float(b) for b in self.bounds))
         _lib.adopt(self, handle, "geo_grid")
@@ -415,22 +397,17 @@ class DensityGrid:
         self.lat_edges_ = np.minimum(self.bounds[1] + d * np.arange(shape[0] + 1), 90.0)
         return self
 
-    def _fitted(self) -> Any:
-        if self._handle is None:
-            raise _errors.Error(_errors.E_NOT_FITTED, "DensityGrid: call fit() first")
-        return self._handle
-
     def to_geojson(self, min_count: int = 1) -> str:
         """A GeoJSON FeatureCollection: one Polygon per cell with at least max(min_count, 1)
         points; properties cell, count and (with values) sum and mean (null for NaN)."""
-        return _geojson_text(_lib.get().crmkit_geo_grid_geojson, self._fitted(), min_count)
+        return _lib.text(_lib.get().crmkit_geo_grid_geojson, _fitted(self), int(min_count))
 
     def to_frame(self, min_count: int = 1) -> Any:
         """The cells with at least max(min_count, 1) points as a DataFrame: cell, row, col,
         min_lon, min_lat, max_lon, max_lat, count, sum, mean."""
         import pandas as pd
 
-        self._fitted()
+        _fitted(self)
         rows, cols = np.nonzero(self.count_ >= max(int(min_count), 1))
         return pd.DataFrame({
             "cell": rows * self.count_.shape[1] + cols, "row": rows, "col": cols,
@@ -443,15 +420,12 @@ class DensityGrid:
 # ---------------------------------------------------------------------------------------
 # Coordinate systems and distances
 
-_SYSTEMS = {"wgs84": 0, "gcj02": 1, "bd09": 2}
-_MODELS = {"sphere": 0, "wgs84": 1}
+_SYSTEMS = _lib.names("GEO_", "wgs84", "gcj02", "bd09")
+_MODELS = _lib.names("GEO_DISTANCE_", "sphere", "wgs84")
 
 
 def _system(name: str) -> int:
-    key = str(name).lower().replace("-", "").replace("_", "")
-    if key not in _SYSTEMS:
-        raise _invalid(f"coordinate system {name!r} is not one of 'wgs84', 'gcj02', 'bd09'")
-    return _SYSTEMS[key]
+    return _lib.choice("coordinate system", str(name).lower().replace("-", "").replace("_", ""), _SYSTEMS)
 
 
 def convert_coordinates(lon: Any, lat: Any, source: str, target: str,
@@ -469,11 +443,11 @@ def convert_coordinates(lon: Any, lat: Any, source: str, target: str,
         for a, name in ((lon, "lon"), (lat, "lat")):
             if not (isinstance(a, np.ndarray) and a.dtype == np.float64 and a.ndim == 1
                     and a.flags.c_contiguous and a.flags.writeable):
-                raise _invalid(f"inplace=True needs {name} as a writable one-dimensional C-contiguous float64 array")
+                raise _errors.invalid(f"inplace=True needs {name} as a writable one-dimensional C-contiguous float64 array")
         if lon.shape != lat.shape:
-            raise _invalid(f"lon and lat differ in length: {lon.shape[0]} and {lat.shape[0]}")
+            raise _errors.invalid(f"lon and lat differ in length: {lon.shape[0]} and {lat.shape[0]}")
         if np.shares_memory(lon, lat):
-            raise _invalid("lon and lat must not overlap")
+            raise _errors.invalid("lon and lat must not overlap")
         _lib.C.crmkit_geo_convert(src, dst, lon, lat, lon.shape[0], lon, lat)
         return lon, lat
     x, y, scalar = _pair(lon, lat)
@@ -487,13 +461,12 @@ def geo_distance(lon1: Any, lat1: Any, lon2: Any, lat2: Any, model: str = "spher
     """Element-wise distances in metres (arrays broadcast): ``model="sphere"`` is the
     haversine distance on the mean Earth radius, ``"wgs84"`` the ellipsoid geodesic
     (GeographicLib, Karney 2013, about 15 nm for any pair). NaN in a pair gives NaN."""
-    if model not in _MODELS:
-        raise _invalid(f"model {model!r} is not 'sphere' or 'wgs84'")
+    method = _lib.choice("model", model, _MODELS)
     scalar = all(np.ndim(a) == 0 for a in (lon1, lat1, lon2, lat2))
     arrays = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=np.float64)) for a in (lon1, lat1, lon2, lat2)))
     x1, y1, x2, y2 = (_vec(a, name) for a, name in zip(arrays, ("lon1", "lat1", "lon2", "lat2")))
     out = np.empty(x1.shape[0], dtype=np.float64)
-    _lib.C.crmkit_geo_distance(x1, y1, x2, y2, x1.shape[0], _MODELS[model], out)
+    _lib.C.crmkit_geo_distance(x1, y1, x2, y2, x1.shape[0], method, out)
     return float(out[0]) if scalar else out
 
 
@@ -505,10 +478,8 @@ def geohash_encode(lon: Any, lat: Any, precision: int = 7) -> Union[str, np.ndar
     """Geohashes (G. Niemeyer's scheme) of points: a str for a scalar point, else an array
     of str ("" where the point has NaN coordinates). precision: 1..12 characters."""
     x, y, scalar = _pair(lon, lat)
-    p = int(precision)
-    if not 1 <= p <= _lib.GEO_GEOHASH_MAX_PRECISION:
-        raise _invalid(f"precision {p} is outside 1..{_lib.GEO_GEOHASH_MAX_PRECISION}")
-    out = ctypes.create_string_buffer(max(x.shape[0], 1) * (p + 1))
+    p = int(precision)  # the library checks 1 <= p <= CRMKIT_GEO_GEOHASH_MAX_PRECISION
+    out = ctypes.create_string_buffer(max(x.shape[0], 1) * max(p + 1, 1))
     _lib.C.crmkit_geo_geohash_encode(x, y, x.shape[0], p, out)
     hashes = _split_fixed(out.raw, x.shape[0], p + 1)
     return str(hashes[0]) if scalar else hashes
@@ -543,19 +514,17 @@ class GeohashGrid:
         """values: None, one array, an (n, k) array, or a DataFrame / dict of named columns."""
         x, y, _ = _pair(lon, lat)
         names: list = []
-        if values is None:
-            v = np.empty((x.shape[0], 0))
-        elif hasattr(values, "keys"):
+        v = np.empty((x.shape[0], 0))
+        if hasattr(values, "keys"):
             names = [str(k) for k in values.keys()]
-            v = np.column_stack([np.asarray(values[k], dtype=np.float64) for k in values.keys()]) if names else \
-                np.empty((x.shape[0], 0))
-        else:
+            v = np.column_stack([np.asarray(values[k], dtype=np.float64) for k in values.keys()] or [v])
+        elif values is not None:
             v = np.asarray(values, dtype=np.float64)
             v = v.reshape(-1, 1) if v.ndim == 1 else v
             names = [f"value_{c}" for c in range(v.shape[1])]
         v = np.ascontiguousarray(v, dtype=np.float64)
         if v.ndim != 2 or v.shape[0] != x.shape[0]:
-            raise _invalid(f"values have shape {v.shape} for {x.shape[0]} points")
+            raise _errors.invalid(f"values have shape {v.shape} for {x.shape[0]} points")
         handle = _lib.O.crmkit_geo_geohash_grid_create(x, y, x.shape[0], v if v.size else None, v.shape[1],
                                                        int(self.precision))
         _lib.adopt(self, handle, "geo_geohash_grid")
@@ -575,21 +544,16 @@ class GeohashGrid:
     def to_geojson(self, min_count: int = 1) -> str:
         """A GeoJSON FeatureCollection: one Polygon per cell with at least max(min_count, 1)
         points; properties geohash, count and per value column c sum_c and mean_c."""
-        if self._handle is None:
-            raise _errors.Error(_errors.E_NOT_FITTED, "GeohashGrid: call fit() first")
-        return _geojson_text(_lib.get().crmkit_geo_geohash_grid_geojson, self._handle, min_count)
+        return _lib.text(_lib.get().crmkit_geo_geohash_grid_geojson, _fitted(self), int(min_count))
 
     def to_frame(self) -> Any:
         """The cells as a DataFrame: geohash, count, min_lon .. max_lat, sum_<name>, mean_<name>."""
         import pandas as pd
 
-        columns = {"geohash": self.cells_, "count": self.count_}
-        for i, name in enumerate(("min_lon", "min_lat", "max_lon", "max_lat")):
-            columns[name] = self.boxes_[:, i]
-        for c, name in enumerate(self.value_names_):
-            columns[f"sum_{name}"] = self.sum_[:, c]
-            columns[f"mean_{name}"] = self.mean_[:, c]
-        return pd.DataFrame(columns)
+        return pd.DataFrame({"geohash": self.cells_, "count": self.count_,
+                             **dict(zip(("min_lon", "min_lat", "max_lon", "max_lat"), self.boxes_.T)),
+                             **{f"{stat}_{name}": values[:, c] for c, name in enumerate(self.value_names_)
+                                for stat, values in (("sum", self.sum_), ("mean", self.mean_))}})
 
 
 # ---------------------------------------------------------------------------------------
@@ -635,12 +599,11 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
     ts = [t if isinstance(t, Track) else Track(*t) for t in tracks]
     offsets = np.zeros(len(ts) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(t) for t in ts])
-    time = np.ascontiguousarray(np.concatenate([t.time for t in ts]) if ts else np.empty(0, np.int64))
-    lon = np.ascontiguousarray(np.concatenate([t.lon for t in ts]) if ts else np.empty(0))
-    lat = np.ascontiguousarray(np.concatenate([t.lat for t in ts]) if ts else np.empty(0))
+    time, lon, lat = (np.ascontiguousarray(np.concatenate([getattr(t, a) for t in ts] or [np.empty(0, dtype)]))
+                      for a, dtype in (("time", np.int64), ("lon", np.float64), ("lat", np.float64)))
     ids = np.ascontiguousarray(np.atleast_1d(np.asarray(assigned)), dtype=np.int32)
     if len(period) != 2:
-        raise _invalid(f"period must be (start, end), got {period!r}")
+        raise _errors.invalid(f"period must be (start, end), got {period!r}")
     start, end = (_seconds_scalar(p) for p in period)
     due = None
     if next_due is not None:
@@ -649,10 +612,9 @@ def rep_coverage(tracks: Sequence[Any], assigned: Any, index: GeoIndex, period: 
     freq = None if frequency_days is None else np.ascontiguousarray(frequency_days, dtype=np.int32)
     for name, a in (("next_due", due), ("frequency_days", freq)):
         if a is not None and a.shape[0] != ids.shape[0]:
-            raise _invalid(f"{name} has {a.shape[0]} entries for {ids.shape[0]} assigned customers")
-    with _lib.freed("geo_track_options", _lib.O.crmkit_geo_track_options_create()) as options:
-        _set_track_options(options, max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
-                           visit_radius_m=visit_radius_m)
+            raise _errors.invalid(f"{name} has {a.shape[0]} entries for {ids.shape[0]} assigned customers")
+    with _track_options(max_speed_mps=max_speed_mps, stop_radius_m=stop_radius_m, min_dwell_s=min_dwell_s,
+                        visit_radius_m=visit_radius_m) as options:
         with _lib.freed("geo_coverage", _lib.O.crmkit_geo_coverage_compute(
                 time, lon, lat, offsets, len(ts), ids, ids.shape[0], index._handle, due, freq, start, end,
                 int(utc_offset_s), int(max_gap_s), options)) as result:

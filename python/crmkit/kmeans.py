@@ -22,55 +22,26 @@ with X's index and columns. ``labels_`` stays an int32 ndarray in row order
 from __future__ import annotations
 
 import ctypes
-import weakref
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _errors, _lib
-from ._arrays import empty, matrix
+from ._arrays import empty, frame_index, keyed, matrix, sized
 from ._fit import Estimator, Persisted, read_fit_report
-from ._errors import InvalidArgumentError
 
 __all__ = ["FeatureScaler", "KMeans", "kmeans_plusplus", "scan_k", "silhouette_score"]
 
-_INITS = {"k-means++": 0, "random": 1}
-# "elkan" names scikit-learn's accelerated exact variant; crmkit's is Hamerly's, which
-# gives Lloyd's result bit for bit. "auto" is Lloyd, as in scikit-learn 1.2.
-_ALGORITHMS = {"lloyd": 0, "hamerly": 1, "elkan": 1, "auto": 0}
+# The C values of the init and algorithm names. "elkan" names scikit-learn's accelerated
+# exact variant; crmkit's is Hamerly's, which gives Lloyd's result bit for bit. "auto" is
+# Lloyd, as in scikit-learn 1.2.
+_INITS = {"k-means++": _lib.KMEANS_INIT_KMEANS_PLUSPLUS, "random": _lib.KMEANS_INIT_RANDOM}
+_ALGORITHMS = {"lloyd": _lib.KMEANS_ALGORITHM_LLOYD, "hamerly": _lib.KMEANS_ALGORITHM_HAMERLY,
+               "elkan": _lib.KMEANS_ALGORITHM_HAMERLY, "auto": _lib.KMEANS_ALGORITHM_LLOYD}
 
 
-_matrix = matrix
-
-
-def _keyed_labels(labels: np.ndarray, X: Any) -> Any:
-    """The labels as a Series indexed like X (name "cluster") when X is a DataFrame."""
-    import sys
-
-    pd = sys.modules.get("pandas")
-    if pd is not None and isinstance(X, pd.DataFrame):
-        return pd.Series(labels, index=X.index.copy(), name="cluster")
-    return labels
-
-
-def _weights(sample_weight: Optional[Any], n: int) -> Optional[np.ndarray]:
-    if sample_weight is None:
-        return None
-    w = np.ascontiguousarray(np.asarray(sample_weight, dtype=np.float64))
-    if w.shape != (n,):
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"sample_weight has shape {w.shape}, expected ({n},)")
-    return w
-
-
-def _seed(random_state: Optional[int]) -> int:
-    if random_state is None:
-        return 0
-    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, (int, np.integer)):
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT,
-            f"random_state must be an int in [0, 2**32 - 1] or None, got {random_state!r}",
-        )
-    return int(random_state)
+def _seed(random_state: Optional[int]) -> Any:
+    return 0 if random_state is None else random_state
 
 
 class KMeans(Estimator, Persisted):
@@ -124,10 +95,6 @@ class KMeans(Estimator, Persisted):
     _params = ("n_clusters", "init", "n_init", "max_iter", "tol", "algorithm", "random_state", "n_threads",
                "n_local_trials")
 
-    def __repr__(self) -> str:
-        return f"KMeans(n_clusters={self.n_clusters}, init={self.init if isinstance(self.init, str) else 'array'}, " \
-               f"n_init={self.n_init}, algorithm={self.algorithm!r}, random_state={self.random_state})"
-
     # -- the handle --------------------------------------------------------------------
     def _new_handle(self) -> Any:
         handle = _lib.O.crmkit_kmeans_create()
@@ -140,33 +107,12 @@ class KMeans(Estimator, Persisted):
         return handle
 
     def _configure(self, handle: Any) -> None:
-        if isinstance(self.algorithm, str) and self.algorithm in _ALGORITHMS:
-            algorithm = _ALGORITHMS[self.algorithm]
-        else:
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT,
-                f"algorithm must be one of {sorted(_ALGORITHMS)}, got {self.algorithm!r}",
-            )
-        settings = [
-            (_lib.KMEANS_N_INIT, self.n_init, "n_init"),
-            (_lib.KMEANS_MAX_ITER, self.max_iter, "max_iter"),
-            (_lib.KMEANS_ALGORITHM, algorithm, "algorithm"),
-            (_lib.KMEANS_SEED, _seed(self.random_state), "random_state"),
-            (_lib.KMEANS_N_THREADS, self.n_threads, "n_threads"),
-            (_lib.KMEANS_N_LOCAL_TRIALS, 0 if self.n_local_trials is None else self.n_local_trials, "n_local_trials"),
-        ]
+        _lib.set_options("kmeans", handle, n_init=self.n_init, max_iter=self.max_iter, tol=self.tol,
+                         algorithm=_lib.choice("algorithm", self.algorithm, _ALGORITHMS), n_threads=self.n_threads,
+                         seed=_seed(self.random_state), n_local_trials=self.n_local_trials or 0)
         if isinstance(self.init, str):
-            if self.init not in _INITS:
-                raise InvalidArgumentError(
-                    _errors.E_INVALID_ARGUMENT, f"init must be 'k-means++', 'random' or an array, got {self.init!r}"
-                )
-            settings.append((_lib.KMEANS_INIT, _INITS[self.init], "init"))
-            settings.append((_lib.KMEANS_N_CLUSTERS, self.n_clusters, "n_clusters"))
-        for key, value, name in settings:
-            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be an int, got {value!r}")
-            _lib.C.crmkit_kmeans_set_int(handle, key, int(value))
-        _lib.C.crmkit_kmeans_set_double(handle, _lib.KMEANS_TOL, float(self.tol))
+            _lib.set_options("kmeans", handle, init=_lib.choice("init", self.init, _INITS, " or an array"),
+                             n_clusters=self.n_clusters)
 
     def fit(self, X: Any, y: Any = None, sample_weight: Optional[Any] = None) -> "KMeans":
         """Fits to the rows of X (array-like or DataFrame, n_samples x n_features).
@@ -174,28 +120,15 @@ class KMeans(Estimator, Persisted):
         ``sample_weight`` (n_samples weights >= 0, not all 0; None: all 1) has scikit-learn
         1.2's meaning: weighted centres and inertia; the seeding ignores it, as 1.2's does.
         """
-        x = _matrix(X)
+        x = matrix(X)
         handle = self._new_handle()
         n, d = x.shape
-        w = _weights(sample_weight, n)
-        if w is not None:
-            centres = None if isinstance(self.init, str) else _matrix(self.init, "init")
-            if centres is not None and centres.shape != (self.n_clusters, d):
-                raise InvalidArgumentError(
-                    _errors.E_INVALID_ARGUMENT,
-                    f"init has shape {centres.shape}; expected (n_clusters, n_features) = ({self.n_clusters}, {d})",
-                )
-            _lib.C.crmkit_kmeans_fit_weighted(handle, x, n, d, w, centres, 0 if centres is None else centres.shape[0])
-        elif isinstance(self.init, str):
-            _lib.C.crmkit_kmeans_fit(handle, x, n, d)
-        else:
-            centres = _matrix(self.init, "init")
-            if centres.shape != (self.n_clusters, d):
-                raise InvalidArgumentError(
-                    _errors.E_INVALID_ARGUMENT,
-                    f"init has shape {centres.shape}; expected (n_clusters, n_features) = ({self.n_clusters}, {d})",
-                )
-            _lib.C.crmkit_kmeans_fit_with_centers(handle, x, n, d, centres, centres.shape[0])
+        w = None if sample_weight is None else sized(sample_weight, n, "sample_weight")
+        centres = None if isinstance(self.init, str) else matrix(self.init, "init")
+        if centres is not None and centres.shape != (self.n_clusters, d):  # scikit-learn's rule; C reads k x d
+            raise _errors.invalid(
+                f"init has shape {centres.shape}; expected (n_clusters, n_features) = ({self.n_clusters}, {d})")
+        _lib.C.crmkit_kmeans_fit_weighted(handle, x, n, d, w, centres, 0 if centres is None else centres.shape[0])
         self._read_fit(X)
         return self
 
@@ -229,7 +162,7 @@ class KMeans(Estimator, Persisted):
 
     def _labels_of(self, X: Any) -> np.ndarray:
         self._check_fitted()
-        x = _matrix(X)
+        x = matrix(X)
         out = np.empty(x.shape[0], dtype=np.int32)
         _lib.C.crmkit_kmeans_predict(self._handle, x, x.shape[0], x.shape[1], out)
         return out
@@ -237,17 +170,17 @@ class KMeans(Estimator, Persisted):
     def predict(self, X: Any) -> Any:
         """The nearest centre of each row of X (int32 labels): an ndarray, or for a
         DataFrame X a Series indexed like X (e.g. by customer_id) named "cluster"."""
-        return _keyed_labels(self._labels_of(X), X)
+        return keyed(self._labels_of(X), frame_index(X), "cluster")
 
     def fit_predict(self, X: Any, y: Any = None, sample_weight: Optional[Any] = None) -> Any:
         """Fits and returns ``labels_``: for a DataFrame X as a Series indexed like X
         (named "cluster"; ``labels_`` itself stays an ndarray)."""
-        return _keyed_labels(self.fit(X, sample_weight=sample_weight).labels_, X)
+        return keyed(self.fit(X, sample_weight=sample_weight).labels_, frame_index(X), "cluster")
 
     def transform(self, X: Any) -> np.ndarray:
         """Euclidean distances of each row of X to every centre (n_samples x k)."""
         self._check_fitted()
-        x = _matrix(X)
+        x = matrix(X)
         diff = x[:, None, :] - self.cluster_centers_[None, :, :]
         return np.sqrt(np.einsum("ikf,ikf->ik", diff, diff))
 
@@ -255,9 +188,9 @@ class KMeans(Estimator, Persisted):
         """Minus the (weighted) inertia of X against the fitted centres (scikit-learn's
         convention)."""
         labels = self._labels_of(X)
-        x = _matrix(X)
+        x = matrix(X)
         sq = ((x - self.cluster_centers_[labels]) ** 2).sum(axis=1)
-        w = _weights(sample_weight, x.shape[0])
+        w = None if sample_weight is None else sized(sample_weight, x.shape[0], "sample_weight")
         return -float(sq.sum() if w is None else (sq * w).sum())
 
     def profile(self, value: Optional[Any] = None, features: Optional[Any] = None,
@@ -271,34 +204,21 @@ class KMeans(Estimator, Persisted):
         k = self.cluster_centers_.shape[0]
         labels = np.ascontiguousarray(self.labels_, dtype=np.int32)
         n = labels.size
-        v = None
-        if value is not None:
-            v = np.ascontiguousarray(np.asarray(value, dtype=np.float64))
-            if v.shape != (n,):
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                           f"value has shape {v.shape}, expected ({n},)")
+        v = None if value is None else sized(value, n, "value")
         f = np.zeros((n, 0))
         names: List[str] = []
         if features is not None:
-            f = _matrix(features, "features")
+            f = matrix(features, "features")
             names = list(feature_names or (list(features.columns) if hasattr(features, "columns") else
                                            [f"feature_{j}" for j in range(f.shape[1])]))
             if len(names) != f.shape[1]:
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                           f"{len(names)} feature names for {f.shape[1]} columns")
-        size = np.empty(k, dtype=np.int64)
-        share, total, total_share = np.empty(k), np.empty(k), np.empty(k)
+                raise _errors.invalid(f"{len(names)} feature names for {f.shape[1]} columns")
+        size, share, total, total_share = empty(k, np.int64, np.float64, np.float64, np.float64)
         mean = np.empty((k, f.shape[1]))
-        _lib.C.crmkit_kmeans_profile(
-            f if f.size else None, n, f.shape[1], labels, k,
-            v if v is not None else None, size, share, total,
-            total_share, mean if mean.size else None)
-        data: dict = {"size": size, "share": share}
-        if v is not None:
-            data["value"] = total
-            data["value_share"] = total_share
-        for j, name in enumerate(names):
-            data[f"mean_{name}"] = mean[:, j]
+        _lib.C.crmkit_kmeans_profile(f if f.size else None, n, f.shape[1], labels, k, v, size, share, total,
+                                     total_share, mean if mean.size else None)
+        data = {"size": size, "share": share, **({} if v is None else {"value": total, "value_share": total_share}),
+                **{f"mean_{name}": mean[:, j] for j, name in enumerate(names)}}
         return pd.DataFrame(data, index=pd.RangeIndex(k, name="cluster"))
 
 
@@ -306,10 +226,10 @@ def kmeans_plusplus(X: Any, n_clusters: int, *, random_state: Optional[int] = No
                     n_local_trials: Optional[int] = None, n_threads: int = 1) -> Tuple[np.ndarray, np.ndarray]:
     """Greedy k-means++ seeding, as ``sklearn.cluster.kmeans_plusplus``: returns
     ``(centers, indices)``; the same ``random_state`` picks the same rows."""
-    x = _matrix(X)
+    x = matrix(X)
     out = np.empty(int(n_clusters), dtype=np.int64)
     _lib.C.crmkit_kmeans_plusplus(x, x.shape[0], x.shape[1], int(n_clusters),
-                                  _seed(random_state), 0 if n_local_trials is None else int(n_local_trials),
+                                  int(_seed(random_state)), 0 if n_local_trials is None else int(n_local_trials),
                                   int(n_threads), out)
     return x[out].copy(), out
 
@@ -318,13 +238,10 @@ def silhouette_score(X: Any, labels: Any, *, sample_size: Optional[int] = None, 
                      n_threads: int = 1) -> float:
     """Mean silhouette coefficient (Euclidean), as ``sklearn.metrics.silhouette_score``;
     with ``sample_size`` the same rows as scikit-learn for the same ``random_state``."""
-    x = _matrix(X)
-    lab = np.ascontiguousarray(np.asarray(labels), dtype=np.int32)
-    if lab.shape != (x.shape[0],):
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                   f"labels has shape {lab.shape}, expected ({x.shape[0]},)")
+    x = matrix(X)
+    lab = sized(labels, x.shape[0], "labels", np.int32)
     return _lib.O.crmkit_silhouette_score(x, x.shape[0], x.shape[1], lab, 0 if sample_size is None else int(sample_size),
-                                          _seed(random_state), int(n_threads))
+                                          int(_seed(random_state)), int(n_threads))
 
 
 def scan_k(X: Any, ks: Sequence[int], *, silhouette_sample_size: Optional[int] = 10000, **kmeans_params: Any) -> "Any":
@@ -334,7 +251,7 @@ def scan_k(X: Any, ks: Sequence[int], *, silhouette_sample_size: Optional[int] =
     libcrmkit (``crmkit_kmeans_scan_k``), with the other KMeans parameters as given."""
     import pandas as pd
 
-    x = _matrix(X)
+    x = matrix(X)
     sample = -1 if silhouette_sample_size == -1 else (0 if silhouette_sample_size is None else int(silhouette_sample_size))
     rows: List[dict] = []
     for k in ks:
@@ -367,19 +284,14 @@ class FeatureScaler(Persisted):
     def __init__(self, log1p: Optional[Sequence[bool]] = None, *, standardize: bool = True) -> None:
         self.log1p = log1p
         self.standardize = standardize
-        self._handle: Any = None
-        self._finalizer: Optional[weakref.finalize] = None
+        self._unfitted_handle()
 
     def fit(self, X: Any, y: Any = None) -> "FeatureScaler":
         """Fits on the rows of X (array-like or DataFrame)."""
 
-        x = _matrix(X)
-        flags = None
-        if self.log1p is not None:
-            flags = np.ascontiguousarray(np.asarray(self.log1p, dtype=bool).astype(np.int32))
-            if flags.shape != (x.shape[1],):
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                           f"log1p has {flags.size} flags for {x.shape[1]} columns")
+        x = matrix(X)
+        flags = None if self.log1p is None else sized(np.asarray(self.log1p, dtype=bool), x.shape[1], "log1p",
+                                                      np.int32, "columns")
         self._adopt_handle(_lib.O.crmkit_feature_scaler_fit(x, x.shape[0], x.shape[1], flags,
                                                             1 if self.standardize else 0))
         self._read_params()
@@ -394,9 +306,8 @@ class FeatureScaler(Persisted):
         self.n_features_in_ = d.value
 
     def _apply(self, X: Any, function: str) -> np.ndarray:
-        if self._handle is None:
-            raise _errors.error_for(_errors.E_NOT_FITTED, "this FeatureScaler is not fitted yet; call fit first")
-        x = _matrix(X)
+        self._check_fitted()
+        x = matrix(X)
         out = np.empty_like(x)
         getattr(_lib.C, function)(self._handle, x, x.shape[0], x.shape[1], out)
         return out
@@ -405,12 +316,11 @@ class FeatureScaler(Persisted):
         """log1p (flagged columns), then (x - mean_) / scale_: an ndarray, or for a
         DataFrame X a DataFrame with X's index (e.g. customer_id) and columns."""
         out = self._apply(X, "crmkit_feature_scaler_transform")
-        import sys
+        if frame_index(X) is None:
+            return out
+        import pandas as pd
 
-        pd = sys.modules.get("pandas")
-        if pd is not None and isinstance(X, pd.DataFrame):
-            return pd.DataFrame(out, index=X.index.copy(), columns=X.columns.copy())
-        return out
+        return pd.DataFrame(out, index=X.index.copy(), columns=X.columns.copy())
 
     def fit_transform(self, X: Any, y: Any = None) -> Any:
         """Fits and transforms X (a DataFrame X gives a DataFrame, as :meth:`transform`)."""

@@ -30,22 +30,21 @@ on mappings of arrays) returns the positional arrays, as before.
 from __future__ import annotations
 
 import json
-from ctypes import POINTER, c_char_p, c_double
 from typing import Any, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
 from . import _errors, _lib
 from . import table as _table
-from ._arrays import empty
-from ._errors import Error, InvalidArgumentError, NotFoundError
+from ._arrays import empty, keyed
+from ._errors import Error, NotFoundError
 from .dataset import Dataset, _unix_seconds
 
 __all__ = ["Lifecycle", "LifecycleBuilder"]
 
-_STEPS = {"daily": 0, "weekly": 1, "monthly": 2}
-_POLICIES = {"first_match": 0, "priority": 1, "unique": 2}
-_TRIGGERS = {"time": 1, "purchase": 2, "any": 3}
+_STEPS = _lib.names("LIFECYCLE_", "daily", "weekly", "monthly")
+_POLICIES = _lib.names("LIFECYCLE_", "first_match", "priority", "unique")
+_TRIGGERS = _lib.names("LIFECYCLE_ON_", "time", "purchase", "any")
 _INT64_MIN = -(2**63)
 
 
@@ -59,13 +58,13 @@ class _Machine(_lib.Handle):
 
 def _time(value: Any, what: str) -> int:
     if value is None:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{what} is required")
+        raise _errors.invalid(f"{what} is required")
     return _unix_seconds(value, what)
 
 
 def _columns(columns: Any) -> tuple:
-    """A DataFrame or a mapping name -> 1-D array as the C call's (names, column pointers,
-    n_rows, n_cols, keepalive): each column a contiguous float64 array, passed as is."""
+    """A DataFrame or a mapping name -> 1-D array as the C call's (names, columns, n_rows,
+    n_cols): each column a contiguous float64 array, passed as is (see _lib._argument)."""
     import pandas as pd
 
     if isinstance(columns, pd.DataFrame):
@@ -79,39 +78,14 @@ def _columns(columns: Any) -> tuple:
         n_rows = arrays[0].shape[0] if arrays and arrays[0].ndim == 1 else 0
         for name, a in zip(names, arrays):  # the pointers must cover n_rows values each
             if a.ndim != 1 or a.shape[0] != n_rows:
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,
-                                           f"column '{name}' must be 1-D with {n_rows} values, got shape {a.shape}")
+                raise _errors.invalid(f"column '{name}' must be 1-D with {n_rows} values, got shape {a.shape}")
     else:
         raise TypeError(f"columns must be a DataFrame or a mapping of name -> array, not {type(columns).__name__}")
-    encoded = [n.encode("utf-8") for n in names]
-    name_array = (c_char_p * max(len(encoded), 1))(*encoded)
-    pointers = (POINTER(c_double) * max(len(arrays), 1))(*[a.ctypes.data_as(POINTER(c_double)) for a in arrays])
-    return name_array, pointers, n_rows, len(arrays), (encoded, arrays)
-
-
-def _is_default_range(index: Any) -> bool:
-    import pandas as pd
-
-    return isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
-
-
-def _invalid(message: str) -> InvalidArgumentError:
-    return InvalidArgumentError(_errors.E_INVALID_ARGUMENT, message)
-
-
-def _choice(value: str, choices: Mapping[str, int], what: str) -> int:
-    if value not in choices:
-        raise _invalid(f"{what} must be one of {', '.join(choices)}, not {value!r}")
-    return choices[value]
+    return names, arrays, n_rows, len(arrays)
 
 
 class _Builder(_lib.Handle):
     kind = "lifecycle_builder"
-
-
-def _names_array(names: Sequence[str]) -> Any:
-    encoded = [str(n).encode("utf-8") for n in names]
-    return (c_char_p * max(len(encoded), 1))(*encoded), len(encoded)
 
 
 class LifecycleBuilder:
@@ -141,35 +115,32 @@ class LifecycleBuilder:
     def state(self, name: str, chain_rank: Optional[int] = None) -> "LifecycleBuilder":
         """Adds a state (declaration order is funnel order); ``chain_rank`` is its 0-based
         position on the no-skip chain (None: not on it)."""
-        return self._call("crmkit_lifecycle_builder_add_state", str(name).encode("utf-8"),
-                          -1 if chain_rank is None else int(chain_rank))
+        return self._call("crmkit_lifecycle_builder_add_state", name, -1 if chain_rank is None else int(chain_rank))
 
     def initial(self, name: str) -> "LifecycleBuilder":
         """The initial state (default: the first state)."""
-        return self._call("crmkit_lifecycle_builder_set_initial", str(name).encode("utf-8"))
+        return self._call("crmkit_lifecycle_builder_set_initial", name)
 
     def column(self, name: str) -> "LifecycleBuilder":
         """Declares a host column the guards may read besides the built-in metrics."""
-        return self._call("crmkit_lifecycle_builder_add_column", str(name).encode("utf-8"))
+        return self._call("crmkit_lifecycle_builder_add_column", name)
 
     def transition(self, from_: Union[str, Sequence[str]], to: str, guard: str = "true", name: Optional[str] = None,
                    priority: int = 0, on: str = "time") -> "LifecycleBuilder":
         """Adds a transition from ``from_`` (a state, a list of states or "*") to ``to`` (a
         state or "@history") when ``guard`` holds; ``on`` is "time", "purchase" or "any"."""
-        sources, n = _names_array([from_] if isinstance(from_, str) else from_)
-        return self._call("crmkit_lifecycle_builder_add_transition", sources, n, str(to).encode("utf-8"),
-                          str(guard).encode("utf-8"), None if name is None else str(name).encode("utf-8"),
-                          int(priority), _choice(on, _TRIGGERS, "on"))
+        sources = [from_] if isinstance(from_, str) else list(from_)
+        return self._call("crmkit_lifecycle_builder_add_transition", sources, len(sources), to, guard, name,
+                          int(priority), _lib.choice("on", on, _TRIGGERS))
 
     def policy(self, policy: str) -> "LifecycleBuilder":
         """"first_match" (default), "priority" or "unique"."""
         return self._call("crmkit_lifecycle_builder_set_int", _lib.LIFECYCLE_BUILD_POLICY,
-                          _choice(policy, _POLICIES, "policy"))
+                          _lib.choice("policy", policy, _POLICIES))
 
     def no_skip(self, chain: Sequence[str]) -> "LifecycleBuilder":
         """The ordered chain of stages that may not be skipped."""
-        names, n = _names_array(chain)
-        return self._call("crmkit_lifecycle_builder_set_no_skip", names, n)
+        return self._call("crmkit_lifecycle_builder_set_no_skip", list(chain), len(chain))
 
     def forward_only(self, on: bool = True) -> "LifecycleBuilder":
         """Funnel mode: moving back needs a reset."""
@@ -244,18 +215,14 @@ class Lifecycle:
                 (its position), an unknown state or column, an unreachable state, rules
                 that overlap under the unique policy, a no-skip break.
         """
-        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        ptr = _lib.O.crmkit_lifecycle_model_from_json(data, len(data))
-        return cls(_Model(ptr), n_threads)
+        return cls._read("crmkit_lifecycle_model_from_json", text, n_threads)
 
     @classmethod
     def from_toml(cls, text: Union[str, bytes], n_threads: int = 1) -> "Lifecycle":
         """Loads and validates a model document written in TOML (the JSON document's keys:
         top-level ``states``, ``policy``, ..., an ``[invariants]`` table and
         ``[[transitions]]`` tables). Errors as :meth:`from_json`, with "TOML line L column C"."""
-        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        ptr = _lib.O.crmkit_lifecycle_model_from_toml(data, len(data))
-        return cls(_Model(ptr), n_threads)
+        return cls._read("crmkit_lifecycle_model_from_toml", text, n_threads)
 
     @staticmethod
     def builder() -> LifecycleBuilder:
@@ -275,15 +242,18 @@ class Lifecycle:
         except Error as e:
             if e.code != _errors.E_PARSE:
                 raise
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, e.message) from None
+            raise _errors.invalid(e.message) from None
 
     @classmethod
     def from_text(cls, text: Union[str, bytes], n_threads: int = 1) -> "Lifecycle":
         """Reads a document written by :meth:`to_text` (or any model document: JSON when it
         starts with ``{``, else TOML); ``Lifecycle.from_text(lc.to_text())`` has the same model."""
+        return cls._read("crmkit_lifecycle_model_load", text, n_threads)
+
+    @classmethod
+    def _read(cls, function: str, text: Union[str, bytes], n_threads: int) -> "Lifecycle":
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        ptr = _lib.O.crmkit_lifecycle_model_load(data, len(data))
-        return cls(_Model(ptr), n_threads)
+        return cls(_Model(getattr(_lib.O, function)(data, len(data))), n_threads)
 
     def to_text(self) -> str:
         """The model as a saved document: the JSON model document with a ``"crmkit"``
@@ -332,17 +302,14 @@ class Lifecycle:
             self._ids = pd.Index(source.customer_ids, name="customer_id", dtype=object)
         elif isinstance(source, pd.DataFrame):
             index = source.index
-            if self._ids is not None and len(self._ids) == len(index) and _is_default_range(index):
+            default_range = isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
+            if self._ids is not None and len(self._ids) == len(index) and default_range:
                 return  # positional metrics for the customers already keyed
             self._ids = index.copy()
 
     def _keyed(self, values: Any, name: str) -> Any:
         """``values`` (one per customer) as a Series indexed by the keys, or as is without keys."""
-        import pandas as pd
-
-        if self._ids is None or len(self._ids) != len(values):
-            return values
-        return pd.Series(values, index=self._ids, name=name)
+        return keyed(values, self._ids if self._ids is not None and len(self._ids) == len(values) else None, name)
 
     def _positions(self, customers: Any) -> np.ndarray:
         """Customer indices from indices or, when the customers have keys, string ids."""
@@ -386,17 +353,12 @@ class Lifecycle:
         (see the class docstring).
         """
         t = _time(as_of, "as_of")
-        if isinstance(columns, Dataset):
-            if self._machine is None:
-                self.start(columns.n_customers)
-            hops = _lib.O.crmkit_lifecycle_evaluate_dataset(self._m.ptr, columns._h().ptr, t)
-            self._remember_ids(columns)
-            return hops
-        names, pointers, n_rows, n_cols, keep = _columns(columns)
+        dataset = isinstance(columns, Dataset)
+        args = (columns._h().ptr, t) if dataset else (t, *_columns(columns))  # (t, names, arrays, n_rows, n_cols)
         if self._machine is None:
-            self.start(n_rows)
-        hops = _lib.O.crmkit_lifecycle_evaluate(self._m.ptr, t, names, pointers, n_rows, n_cols)
-        del keep
+            self.start(columns.n_customers if dataset else args[3])
+        function = "crmkit_lifecycle_evaluate_dataset" if dataset else "crmkit_lifecycle_evaluate"
+        hops = getattr(_lib.O, function)(self._m.ptr, *args)
         self._remember_ids(columns)
         return hops
 
@@ -414,10 +376,9 @@ class Lifecycle:
         customers have keys) at ``at``; ``columns`` as in :meth:`evaluate` (a DataFrame or
         mapping, already reflecting the purchases)."""
         idx = np.ascontiguousarray(self._positions(customers), dtype=np.int32)
-        names, pointers, n_rows, n_cols, keep = _columns(columns)
-        hops = _lib.O.crmkit_lifecycle_purchase(self._m.ptr, idx, idx.shape[0], _time(at, "at"), names, pointers,
+        names, arrays, n_rows, n_cols = _columns(columns)
+        hops = _lib.O.crmkit_lifecycle_purchase(self._m.ptr, idx, idx.shape[0], _time(at, "at"), names, arrays,
                                                 n_rows, n_cols)
-        del keep
         self._remember_ids(columns)
         return hops
 
@@ -425,13 +386,11 @@ class Lifecycle:
         """The host sets a customer's stage (by name or code); ``customer`` is an index or,
         when the customers have keys, a string customer id."""
         code = self.states.index(stage) if isinstance(stage, str) else int(stage)
-        position = int(self._positions(customer)[0]) if isinstance(customer, str) else int(customer)
-        _lib.C.crmkit_lifecycle_set_stage(self._m.ptr, position, code, _time(at, "at"))
+        _lib.C.crmkit_lifecycle_set_stage(self._m.ptr, int(self._positions(customer)[0]), code, _time(at, "at"))
 
     def reset(self, customer: Union[int, str], at: Any) -> None:
         """Returns a customer (an index or a string customer id) to the initial stage."""
-        position = int(self._positions(customer)[0]) if isinstance(customer, str) else int(customer)
-        _lib.C.crmkit_lifecycle_reset(self._m.ptr, position, _time(at, "at"))
+        _lib.C.crmkit_lifecycle_reset(self._m.ptr, int(self._positions(customer)[0]), _time(at, "at"))
 
     def fit(self, dataset: Dataset, start: Any, end: Any, step: str = "monthly") -> "Lifecycle":
         """Replays ``dataset`` from ``start`` to ``end`` at ``step`` ("daily", "weekly",
@@ -446,12 +405,10 @@ class Lifecycle:
         per-customer results (``stages_``, :meth:`history`, ...)."""
         import pandas as pd
 
-        if step not in _STEPS:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"step must be one of {sorted(_STEPS)}, not {step!r}")
         if not isinstance(dataset, Dataset):
             raise TypeError(f"dataset must be a crmkit.Dataset, not {type(dataset).__name__}")
         ptr = _lib.O.crmkit_lifecycle_replay(self._model.ptr, dataset._h().ptr, _time(start, "start"),
-                                             _time(end, "end"), _STEPS[step], self.n_threads)
+                                             _time(end, "end"), _lib.choice("step", step, _STEPS), self.n_threads)
         self._machine = _Machine(ptr)
         self._ids = None
         self._remember_ids(dataset)
@@ -466,9 +423,7 @@ class Lifecycle:
     # -- results ---------------------------------------------------------------------
     def _stage_arrays(self) -> tuple:
         n = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
-        stage = np.empty(n, dtype=np.int32)
-        previous = np.empty(n, dtype=np.int32)
-        entered = np.empty(n, dtype=np.int64)
+        stage, previous, entered = empty(n, np.int32, np.int32, np.int64)
         _lib.C.crmkit_lifecycle_stages(self._m.ptr, stage, previous, entered, n)
         return stage, previous, entered
 
@@ -488,9 +443,7 @@ class Lifecycle:
         """Entry time of the current stage (NaT when unknown): a Series named "entered_at"
         indexed by customer id when the customers have keys, else a datetime64[s] array."""
         e = self._stage_arrays()[2]
-        out = e.astype("datetime64[s]")
-        out[e == _INT64_MIN] = np.datetime64("NaT")
-        return self._keyed(out, "entered_at")
+        return self._keyed(np.where(e == _INT64_MIN, np.datetime64("NaT"), e.astype("datetime64[s]")), "entered_at")
 
     @property
     def stages_(self) -> Any:
@@ -521,8 +474,8 @@ class Lifecycle:
         ptr = _lib.O.crmkit_lifecycle_table(self._m.ptr, None, t)
         n = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
         frame = _table.to_frame(_table._TableHandle(ptr), range(n))
-        keyed = self._ids is not None and len(self._ids) == n
-        frame.index = self._ids if keyed else pd.RangeIndex(n, name="customer")
+        has_keys = self._ids is not None and len(self._ids) == n
+        frame.index = self._ids if has_keys else pd.RangeIndex(n, name="customer")
         return frame
 
     def history(self) -> Any:
@@ -546,10 +499,8 @@ class Lifecycle:
         still_there = exited == np.iinfo(np.int64).max
         days = (exited - entered) / 86400.0
         days[unknown_in | still_there] = np.nan
-        e = entered.astype("datetime64[s]")
-        e[unknown_in] = np.datetime64("NaT")
-        x = exited.astype("datetime64[s]")
-        x[still_there] = np.datetime64("NaT")
+        e = np.where(unknown_in, np.datetime64("NaT"), entered.astype("datetime64[s]"))
+        x = np.where(still_there, np.datetime64("NaT"), exited.astype("datetime64[s]"))
         frame = pd.DataFrame({"customer": customer, "visit": visit,
                               "stage": pd.Categorical.from_codes(stage, categories=self.states),
                               "entered": e, "exited": x, "days": days})
@@ -566,9 +517,8 @@ class Lifecycle:
 
         n = self._size(_lib.LIFECYCLE_SIZE_CUSTOMERS)
         s = len(self.states)
-        cumulative = np.empty((n, s), dtype=np.float64)
-        latest = np.empty((n, s), dtype=np.float64)
-        _lib.C.crmkit_lifecycle_time_in_stage( self._m.ptr, _time(as_of, "as_of"), cumulative, latest, n * s)
+        cumulative, latest = empty((n, s), np.float64, np.float64)
+        _lib.C.crmkit_lifecycle_time_in_stage(self._m.ptr, _time(as_of, "as_of"), cumulative, latest, n * s)
         index = self._ids if self._ids is not None and len(self._ids) == n else pd.RangeIndex(n, name="customer")
         columns = pd.Index(self.states, name="stage")
         return pd.DataFrame(cumulative, index=index, columns=columns), pd.DataFrame(latest, index=index, columns=columns)
@@ -596,13 +546,7 @@ class Lifecycle:
 
     def flow_matrix(self, start: Any, end: Any) -> Any:
         """Hops from stage (row) to stage (column) with start <= at < end, as a DataFrame."""
-        import pandas as pd
-
-        s = len(self.states)
-        out = np.empty(s * s, dtype=np.int64)
-        _lib.C.crmkit_lifecycle_flow(self._m.ptr, _time(start, "start"), _time(end, "end"), out, out.shape[0])
-        return pd.DataFrame(out.reshape(s, s), index=pd.Index(self.states, name="from"),
-                            columns=pd.Index(self.states, name="to"))
+        return self._stage_by_stage("crmkit_lifecycle_flow", np.int64, _time(start, "start"), _time(end, "end"))
 
     def stage_counts_at(self, times: Sequence[Any]) -> Any:
         """Stage counts at each of ``times`` (ascending), as a DataFrame."""
@@ -617,10 +561,14 @@ class Lifecycle:
 
     def conversion_rates(self) -> Any:
         """Share of the customers ever in stage (row) who later entered stage (column)."""
+        return self._stage_by_stage("crmkit_lifecycle_conversion", np.float64)
+
+    def _stage_by_stage(self, function: str, dtype: Any, *args: Any) -> Any:
+        """The states x states matrix of ``function(machine, *args, out, s * s)`` as a DataFrame."""
         import pandas as pd
 
         s = len(self.states)
-        out = np.empty(s * s, dtype=np.float64)
-        _lib.C.crmkit_lifecycle_conversion(self._m.ptr, out, out.shape[0])
+        out = np.empty(s * s, dtype=dtype)
+        getattr(_lib.C, function)(self._m.ptr, *args, out, out.shape[0])
         return pd.DataFrame(out.reshape(s, s), index=pd.Index(self.states, name="from"),
                             columns=pd.Index(self.states, name="to"))

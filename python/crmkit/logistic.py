@@ -25,26 +25,17 @@ from typing import Any, Dict, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._arrays import empty, matrix
+from ._arrays import empty, matrix, sized
 from ._fit import Estimator, Persisted, read_fit_report
-from ._errors import InvalidArgumentError
 
 __all__ = ["LogisticChurn", "ConvergenceWarning"]
-
 
 
 class ConvergenceWarning(UserWarning):
     """The solver stopped before converging (the model is usable but not the optimum)."""
 
 
-_matrix = matrix
-
-
-def _vector(v: Any, n: int, name: str) -> np.ndarray:
-    a = np.ascontiguousarray(np.asarray(v, dtype=np.float64).reshape(-1))
-    if a.shape[0] != n:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} has {a.shape[0]} values for {n} rows")
-    return a
+_CLASS_WEIGHTS = {None: _lib.LOGISTIC_CLASS_WEIGHT_NONE, "balanced": _lib.LOGISTIC_CLASS_WEIGHT_BALANCED}
 
 
 class LogisticChurn(Estimator, Persisted):
@@ -84,10 +75,6 @@ class LogisticChurn(Estimator, Persisted):
     # -- scikit-learn's estimator protocol (Estimator) ----------------------------------
     _params = ("C", "class_weight", "fit_intercept", "standardize", "max_iter", "tol")
 
-    def __repr__(self) -> str:
-        return (f"LogisticChurn(C={self.C}, class_weight={self.class_weight!r}, fit_intercept={self.fit_intercept}, "
-                f"standardize={self.standardize})")
-
     # -- the handle and the model document (Persisted) ----------------------------------
     _c_name = "logistic"
 
@@ -95,56 +82,37 @@ class LogisticChurn(Estimator, Persisted):
         return self._handle is not None and hasattr(self, "coef_")
 
     def _configure(self, handle: Any, classes: np.ndarray) -> None:
-        for name in ("fit_intercept", "standardize"):
-            value = getattr(self, name)
-            if not isinstance(value, (bool, np.bool_)):
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be a bool, got {value!r}")
-        if isinstance(self.max_iter, (bool, np.bool_)) or not isinstance(self.max_iter, (int, np.integer)):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"max_iter must be an int, got {self.max_iter!r}")
-        for name in ("fit_intercept", "standardize", "max_iter", "C", "tol"):  # keyword == CRMKIT_LOGISTIC_<NAME>
-            _lib.set_option("logistic", handle, name, getattr(self, name))
+        _lib.set_options("logistic", handle, fit_intercept=self.fit_intercept, standardize=self.standardize,
+                          max_iter=self.max_iter, C=self.C, tol=self.tol)
         cw = self.class_weight
-        if cw is None:
-            mode = _lib.LOGISTIC_CLASS_WEIGHT_NONE
-        elif isinstance(cw, str) and cw == "balanced":
-            mode = _lib.LOGISTIC_CLASS_WEIGHT_BALANCED
-        elif isinstance(cw, dict):
-            mode = _lib.LOGISTIC_CLASS_WEIGHT_GIVEN
+        if isinstance(cw, dict):  # the weights of classes_[0] and classes_[1]
             unknown = [k for k in cw if k not in set(classes.tolist())]
             if unknown:
-                raise InvalidArgumentError(
-                    _errors.E_INVALID_ARGUMENT,
-                    f"class_weight names labels {unknown} that are not among the classes {classes.tolist()}",
-                )
-            for k, label in enumerate(classes[:2]):
-                _lib.set_option("logistic", handle, f"class_weight_{k}", cw.get(label.item(), 1.0))
+                raise _errors.invalid(
+                    f"class_weight names labels {unknown} that are not among the classes {classes.tolist()}")
+            _lib.set_options("logistic", handle, class_weight=_lib.LOGISTIC_CLASS_WEIGHT_GIVEN,
+                              **{f"class_weight_{k}": cw.get(label.item(), 1.0) for k, label in enumerate(classes[:2])})
+        elif isinstance(cw, (str, type(None))) and cw in _CLASS_WEIGHTS:
+            _lib.set_options("logistic", handle, class_weight=_CLASS_WEIGHTS[cw])
         else:
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT, f"class_weight must be None, 'balanced' or a dict, got {cw!r}"
-            )
-        _lib.set_option("logistic", handle, "class_weight", mode)
+            raise _errors.invalid(f"class_weight must be None, 'balanced' or a dict, got {cw!r}")
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticChurn":
         """Fits to X (array-like or DataFrame, n_samples x n_features) and binary labels y
         (any two values; the larger one, ``classes_[1]``, is the churn class)."""
-        x = _matrix(X)
+        x = matrix(X)
         n, d = x.shape
         labels = np.asarray(y).reshape(-1)
         if labels.shape[0] != n:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"y has {labels.shape[0]} labels for {n} rows")
+            raise _errors.invalid(f"y has {labels.shape[0]} labels for {n} rows")
         if labels.dtype.kind == "f" and np.isnan(labels).any():
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT, f"y has a NaN label at row {int(np.flatnonzero(np.isnan(labels))[0])}"
-            )
+            raise _errors.invalid(f"y has a NaN label at row {int(np.flatnonzero(np.isnan(labels))[0])}")
         classes = np.unique(labels)
         if classes.size != 2:
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT,
-                f"y must hold exactly two classes, found {classes.size}: {classes.tolist()[:5]}"
-                + ("; a classifier needs both churners and non-churners" if classes.size == 1 else ""),
-            )
+            raise _errors.invalid(f"y must hold exactly two classes, found {classes.size}: {classes.tolist()[:5]}" + (
+                "; a classifier needs both churners and non-churners" if classes.size == 1 else ""))
         y01 = np.ascontiguousarray((labels == classes[1]).astype(np.float64))
-        w = None if sample_weight is None else _vector(sample_weight, n, "sample_weight")
+        w = None if sample_weight is None else sized(sample_weight, n, "sample_weight")
         handle = _lib.O.crmkit_logistic_create()
         try:
             self._configure(handle, classes)
@@ -180,21 +148,13 @@ class LogisticChurn(Estimator, Persisted):
         self.coef_standardized_, self.intercept_standardized_ = coef_std.reshape(1, n), np.array([b_std])
         self.fit_report_ = report
         self.n_iter_ = np.array([report.iterations], dtype=np.int32)
-        self.status_ = report.status
-        self.converged_ = report.converged
-        self.gradient_norm_ = report.gradient_norm
-        self.objective_ = report.objective
+        for name in ("status", "converged", "gradient_norm", "objective"):
+            setattr(self, name + "_", getattr(report, name))
         self.n_features_in_ = n
-
-    def _check_fitted(self) -> None:
-        if not self._is_fitted():
-            raise _errors.error_for(
-                _errors.E_NOT_FITTED, "this LogisticChurn instance is not fitted yet; call fit (or from_text) first"
-            )
 
     def _predict(self, X: Any, function: str) -> np.ndarray:
         self._check_fitted()
-        x = _matrix(X)
+        x = matrix(X)
         out = np.empty(x.shape[0])
         getattr(_lib.C, function)(self._handle, x, x.shape[0], x.shape[1], out, out.size)
         return out
@@ -246,10 +206,8 @@ class LogisticChurn(Estimator, Persisted):
         model.C, model.tol, model.max_iter = float(option("C")), float(option("tol")), option("max_iter")
         model.fit_intercept, model.standardize = bool(option("fit_intercept")), bool(option("standardize"))
         mode = option("class_weight")
-        model.class_weight = None
-        if mode == _lib.LOGISTIC_CLASS_WEIGHT_BALANCED:
-            model.class_weight = "balanced"
-        elif mode == _lib.LOGISTIC_CLASS_WEIGHT_GIVEN:
+        model.class_weight = {v: k for k, v in _CLASS_WEIGHTS.items()}.get(mode)
+        if mode == _lib.LOGISTIC_CLASS_WEIGHT_GIVEN:
             model.class_weight = {label.item(): float(option(f"class_weight_{k}")) for k, label in
                                   enumerate(model.classes_[:2])}
         return model

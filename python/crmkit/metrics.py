@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _errors, _lib
+from . import _lib
+from ._arrays import size, sized
 from ._fit import STATUS_NAMES
-from ._errors import InvalidArgumentError
 
 __all__ = ["roc_auc", "ks", "brier", "lift_table", "top_decile_lift", "platt", "Platt"]
 
@@ -30,26 +30,11 @@ _LIFT_COLUMNS = ["rows", "positives", "min_score", "max_score", "response_rate",
                  "cumulative_positives", "cumulative_gain", "cumulative_lift"]
 
 
-def _vec(v: Any, name: str) -> np.ndarray:
-    a = np.asarray(v)
-    if a.dtype == bool:
-        a = a.astype(np.float64)
-    a = np.ascontiguousarray(np.asarray(a, dtype=np.float64).reshape(-1))
-    return a
-
-
 def _pair(y: Any, s: Any, w: Any, s_name: str):
-    yv, sv = _vec(y, "y_true"), _vec(s, s_name)
-    if yv.size != sv.size:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{yv.size} labels but {sv.size} {s_name} values")
-    if yv.size == 0:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, "no rows")
-    wv = None
-    if w is not None:
-        wv = _vec(w, "sample_weight")
-        if wv.size != yv.size:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{wv.size} sample weights for {yv.size} rows")
-    return yv, sv, wv
+    """y_true, the scores and the weights as float64 vectors of one length (the library
+    checks the values: 0/1 labels, finite scores, weights >= 0, at least one row)."""
+    yv = np.ascontiguousarray(np.asarray(y, dtype=np.float64).reshape(-1))
+    return yv, sized(s, yv.size, s_name), None if w is None else sized(w, yv.size, "sample_weight")
 
 
 def _scalar(function: str, y: Any, s: Any, w: Any, s_name: str) -> float:
@@ -80,14 +65,11 @@ def lift_table(y_true: Any, y_score: Any, n_bins: int = 10) -> Any:
     import pandas as pd
 
     yv, sv, _ = _pair(y_true, y_score, None, "y_score")
-    if isinstance(n_bins, (bool, np.bool_)) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"n_bins must be an int >= 1, got {n_bins!r}")
-    out = np.empty((int(n_bins), _lib.LIFT_N_COLUMNS))
+    n_bins = size(n_bins, "n_bins")  # the library rejects 0 bins
+    out = np.empty((n_bins, _lib.LIFT_N_COLUMNS))
     _lib.C.crmkit_lift_table(yv, sv, yv.size, int(n_bins), out, out.size)
     df = pd.DataFrame(out, columns=_LIFT_COLUMNS, index=pd.RangeIndex(int(n_bins), name="bin"))
-    for column in ("rows", "cumulative_rows"):
-        df[column] = df[column].astype(np.int64)
-    return df
+    return df.astype({"rows": np.int64, "cumulative_rows": np.int64})
 
 
 def top_decile_lift(y_true: Any, y_score: Any) -> float:

@@ -60,12 +60,6 @@ def _int(value: Any, name: str) -> int:
     return int(value)
 
 
-def _choice(value: Any, table: dict, name: str) -> int:
-    if not isinstance(value, str) or value not in table:
-        raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"{name} must be one of {sorted(table)}, got {value!r}")
-    return table[value]
-
-
 class Baskets:
     """Baskets (sets of item indices) with, when read from a dataset, product and
     customer ids. Build with :meth:`from_dataset` or :meth:`from_lists`."""
@@ -163,7 +157,7 @@ class Baskets:
         ``"spend"`` (sum of the line amounts)."""
         import scipy.sparse
 
-        code = _choice(value, _VALUES, "value")
+        code = _lib.choice("value", value, _VALUES)
         _, _, n_items, n_rows = self._shape()
         nnz = _lib.Q.crmkit_baskets_matrix(self._handle, code, None, 0, None, None, 0)
         indptr = np.empty(n_rows + 1, dtype=np.int64)
@@ -214,7 +208,7 @@ class AssociationRules:
         _lib.set_option("rules", handle, "min_support", self.min_support)
         _lib.set_option("rules", handle, "min_threshold", self.min_threshold)
         _lib.set_option("rules", handle, "max_len", 0 if self.max_len is None else _int(self.max_len, "max_len"))
-        _lib.set_option("rules", handle, "metric", _choice(self.metric, _METRICS, "metric"))
+        _lib.set_option("rules", handle, "metric", _lib.choice("metric", self.metric, _METRICS))
         _lib.C.crmkit_rules_fit_baskets(handle, b._handle)
         names = b.item_names
         if not names and hasattr(baskets, "columns"):
@@ -371,7 +365,8 @@ def holdout_evaluation(baskets: Baskets, *, days: float = 60, k: int = 10, als: 
     return frame
 
 
-_ALS_NUMBERS = ("factors", "regularization", "alpha", "max_iter", "cg_steps", "tol", "seed", "n_threads", "bm25_k1")
+_ALS_NUMBERS = ("factors", "regularization", "alpha", "max_iter", "cg_steps", "tol", "seed", "n_threads", "bm25_k1",
+                "bm25_b")
 
 
 class ImplicitALS(Persisted):
@@ -398,11 +393,9 @@ class ImplicitALS(Persisted):
                  n_threads: int = _lib.DEFAULT, weighting: str = "none", bm25_k1: float = _lib.DEFAULT,
                  bm25_b: float = _lib.DEFAULT) -> None:
         _lib.init_options(self, "als", factors=factors, regularization=regularization, alpha=alpha, max_iter=max_iter,
-                          cg_steps=cg_steps, tol=tol, seed=seed, n_threads=n_threads, bm25_k1=bm25_k1)
+                          cg_steps=cg_steps, tol=tol, seed=seed, n_threads=n_threads, bm25_k1=bm25_k1, bm25_b=bm25_b)
         self.solver = solver
         self.weighting = weighting
-        # B's range [0, 1] looks like a flag to _lib.resolve; it is a real option.
-        self.bm25_b = _lib.option_bounds("als", "bm25_b")[2] if bm25_b is _lib.DEFAULT else bm25_b
 
     def fit(self, X: Any, *, value: str = "orders", user_init: Any = None, item_init: Any = None) -> "ImplicitALS":
         """Fits to ``X``: a :class:`Baskets` (its customer x product ``matrix(value)``), a
@@ -425,11 +418,8 @@ class ImplicitALS(Persisted):
         self._adopt_handle(handle)
         for name in _ALS_NUMBERS:
             _lib.set_option("als", handle, name, getattr(self, name))
-        _lib.set_option("als", handle, "solver", _choice(self.solver, _SOLVERS, "solver"))
-        _lib.set_option("als", handle, "weighting", _choice(self.weighting, _WEIGHTINGS, "weighting"))
-        if isinstance(self.bm25_b, (bool, np.bool_)) or not isinstance(self.bm25_b, (int, float, np.number)):
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"bm25_b must be a number, got {self.bm25_b!r}")
-        _lib.C.crmkit_als_set_double(handle, _lib.option_key("als", "bm25_b"), float(self.bm25_b))
+        _lib.set_option("als", handle, "solver", _lib.choice("solver", self.solver, _SOLVERS))
+        _lib.set_option("als", handle, "weighting", _lib.choice("weighting", self.weighting, _WEIGHTINGS))
         inits = [None, None]
         if user_init is not None or item_init is not None:
             if user_init is None or item_init is None:
@@ -470,7 +460,6 @@ class ImplicitALS(Persisted):
         model._read_fit()
         for name in _ALS_NUMBERS + ("solver", "weighting"):
             setattr(model, name, _lib.get_option("als", model._handle, name))
-        model.bm25_b = float(_lib.O.crmkit_als_get_double(model._handle, _lib.option_key("als", "bm25_b")))
         model.solver = {v: k for k, v in _SOLVERS.items()}[model.solver]
         model.weighting = {v: k for k, v in _WEIGHTINGS.items()}[model.weighting]
         model.customer_ids = list(range(model.user_factors.shape[0]))

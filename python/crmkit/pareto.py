@@ -21,27 +21,14 @@ from typing import Any, Optional, Tuple
 import numpy as np
 
 from . import _errors, _lib
-from ._arrays import float_vector, keyed, series_index
-from ._errors import InvalidArgumentError
+from ._arrays import empty, float_vector, keyed, series_index
 
 __all__ = ["Pareto", "low_return_customers", "pareto"]
 
 _ABC_LABELS = np.array(["A", "B", "C"])
-_STATS = [
-    ("n", _lib.PARETO_N),
-    ("total", _lib.PARETO_TOTAL),
-    ("gini", _lib.PARETO_GINI),
-    ("top_share", _lib.PARETO_TOP_SHARE),
-    ("key_customers", _lib.PARETO_KEY_CUSTOMERS),
-    ("key_customer_share", _lib.PARETO_KEY_CUSTOMER_SHARE),
-    ("a_count", _lib.PARETO_A_COUNT),
-    ("b_count", _lib.PARETO_B_COUNT),
-    ("c_count", _lib.PARETO_C_COUNT),
-]
-
-
-_values = float_vector
-
+# The statistics read, by name: the key of "x" is CRMKIT_PARETO_X.
+_STATS = [(name, getattr(_lib, f"PARETO_{name.upper()}")) for name in
+          ("n", "total", "gini", "top_share", "key_customers", "key_customer_share", "a_count", "b_count", "c_count")]
 
 class _Handle(_lib.Handle):
     kind = "pareto"
@@ -80,11 +67,8 @@ class Pareto:
 
     def _configured(self) -> _Handle:
         handle = _Handle()
-        _lib.C.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_TARGET_SHARE, float(self.target_share))
-        _lib.C.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_ABC_A, float(self.abc[0]))
-        _lib.C.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_ABC_B, float(self.abc[1]))
-        _lib.C.crmkit_pareto_set_double(handle.ptr, _lib.PARETO_TOP_FRACTION, float(self.top_fraction))
-        _lib.C.crmkit_pareto_set_int(handle.ptr, _lib.PARETO_LORENZ_POINTS, int(self.lorenz_points))
+        _lib.set_options("pareto", handle.ptr, target_share=self.target_share, abc_a=self.abc[0], abc_b=self.abc[1],
+                         top_fraction=self.top_fraction, lorenz_points=self.lorenz_points)
         return handle
 
     def fit(self, values: Any, groups: Optional[Any] = None) -> "Pareto":
@@ -97,20 +81,16 @@ class Pareto:
         """
         import pandas as pd
 
-        array = _values(values, "values")
+        array = float_vector(values, "values")
         handle = self._configured()
         codes = None
         group_names = None
         if groups is not None:
             codes, uniques = pd.factorize(pd.Series(np.asarray(groups) if not hasattr(groups, "cat") else groups), sort=False)
             if len(codes) != array.shape[0]:
-                raise InvalidArgumentError(
-                    _errors.E_INVALID_ARGUMENT, f"{array.shape[0]} values but {len(codes)} group labels"
-                )
+                raise _errors.invalid(f"{array.shape[0]} values but {len(codes)} group labels")
             if (codes < 0).any():
-                raise InvalidArgumentError(
-                    _errors.E_INVALID_ARGUMENT, f"group label missing at position {int(np.flatnonzero(codes < 0)[0])}"
-                )
+                raise _errors.invalid(f"group label missing at position {int(np.flatnonzero(codes < 0)[0])}")
             codes = np.ascontiguousarray(codes, dtype=np.int32)
             group_names = list(uniques)
         _lib.C.crmkit_pareto_fit(handle.ptr, array, array.shape[0], codes,
@@ -121,32 +101,28 @@ class Pareto:
         self.key_customers_ = int(self.key_customers_)
         self.abc_counts_ = {"A": int(self.a_count_), "B": int(self.b_count_), "C": int(self.c_count_)}
         n = array.shape[0]
-        classes = np.empty(n, dtype=np.int32)
-        _lib.C.crmkit_pareto_abc(handle.ptr, 0, classes, n)
         index = values.index if isinstance(values, pd.Series) else None
-        self.abc_ = _ABC_LABELS[classes] if index is None else pd.Series(_ABC_LABELS[classes], index=index, name="abc")
+
+        def abc(within_group: int) -> Any:
+            classes = np.empty(n, dtype=np.int32)
+            _lib.C.crmkit_pareto_abc(handle.ptr, within_group, classes, n)
+            return keyed(_ABC_LABELS[classes], index, "abc")
+
+        self.abc_ = abc(0)
         for attribute, sampled in (("lorenz_", 0), ("lorenz_sample_", 1)):
             size = _lib.O.crmkit_pareto_lorenz_size(handle.ptr, sampled)
-            x = np.empty(size)
-            y = np.empty(size)
-            _lib.C.crmkit_pareto_lorenz( handle.ptr, sampled, x, y, size )
+            x, y = empty(size, np.float64, np.float64)
+            _lib.C.crmkit_pareto_lorenz(handle.ptr, sampled, x, y, size)
             setattr(self, attribute, pd.DataFrame({"customer_share": x, "value_share": y}))
         if group_names is not None:
             g = len(group_names)
             table = {}
             for name, key in _STATS + [("value_share", _lib.PARETO_VALUE_SHARE)]:
-                column = np.empty(g)
-                _lib.C.crmkit_pareto_group_summary(handle.ptr, key, column, g)
-                table[name] = column
-            summary = pd.DataFrame(table, index=pd.Index(group_names, name="group"))
-            for name in ("n", "key_customers", "a_count", "b_count", "c_count"):
-                summary[name] = summary[name].astype(np.int64)
-            self.group_summary_ = summary
-            within = np.empty(n, dtype=np.int32)
-            _lib.C.crmkit_pareto_abc(handle.ptr, 1, within, n)
-            self.abc_within_group_ = (
-                _ABC_LABELS[within] if index is None else pd.Series(_ABC_LABELS[within], index=index, name="abc")
-            )
+                table[name] = np.empty(g)
+                _lib.C.crmkit_pareto_group_summary(handle.ptr, key, table[name], g)
+            self.group_summary_ = pd.DataFrame(table, index=pd.Index(group_names, name="group")).astype(
+                dict.fromkeys(("n", "key_customers", "a_count", "b_count", "c_count"), np.int64))
+            self.abc_within_group_ = abc(1)
         self._handle = handle
         return self
 
@@ -191,22 +167,13 @@ def low_return_customers(
         crmkit.InvalidArgumentError: mismatched lengths, NaN recency, values the ABC
             rule rejects.
     """
-    recency = _values(recency_days, "recency_days")
-    value = _values(values, "values")
+    recency = float_vector(recency_days, "recency_days")
+    value = float_vector(values, "values")
     if recency.shape != value.shape:
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT, f"{recency.shape[0]} recency values but {value.shape[0]} values"
-        )
+        raise _errors.invalid(f"{recency.shape[0]} recency values but {value.shape[0]} values")
     handle = Pareto(abc=abc)._configured()
     flags = np.empty(value.shape[0], dtype=np.int32)
-    _lib.C.crmkit_pareto_low_return(
-            handle.ptr,
-            recency,
-            value,
-            value.shape[0],
-            float(min_recency_days),
-            float("nan") if max_value is None else float(max_value),
-            flags,
-        )
+    _lib.C.crmkit_pareto_low_return(handle.ptr, recency, value, value.shape[0], float(min_recency_days),
+                                    float("nan") if max_value is None else float(max_value), flags)
     mask = flags.astype(bool)
     return keyed(mask, series_index((("recency_days", recency_days), ("values", values))), "low_return")

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Sequence, Union
 import numpy as np
 
 from . import _errors, _lib
-from ._errors import InvalidArgumentError
 from .dataset import Dataset, _unix_seconds
 
 __all__ = ["RFM", "rfm"]
@@ -31,40 +30,19 @@ _TIES = {"first": _lib.RFM_TIES_RANK_FIRST, "rank_first": _lib.RFM_TIES_RANK_FIR
 _PRESETS = {"grid11": _lib.RFM_PRESET_GRID11, "r_rfm": _lib.RFM_PRESET_R_RFM, "rf_grid": _lib.RFM_PRESET_RF_GRID}
 _UNITS = {"s": 1, "min": 60, "h": 3600, "D": 86400, "W": 7 * 86400}
 
-_DOUBLE_COLUMNS = [
-    ("recency_days", _lib.RFM_RECENCY_DAYS),
-    ("recency", _lib.RFM_RECENCY),
-    ("frequency", _lib.RFM_FREQUENCY),
-    ("distinct_days", _lib.RFM_DISTINCT_DAYS),
-    ("monetary", _lib.RFM_MONETARY),
-    ("monetary_mean", _lib.RFM_MONETARY_MEAN),
-    ("tenure", _lib.RFM_TENURE),
-]
-_SUMMARY_STATS = [
-    ("customers", _lib.RFM_SEG_CUSTOMERS),
-    ("customer_share", _lib.RFM_SEG_CUSTOMER_SHARE),
-    ("orders", _lib.RFM_SEG_ORDERS),
-    ("revenue", _lib.RFM_SEG_REVENUE),
-    ("revenue_share", _lib.RFM_SEG_REVENUE_SHARE),
-    ("mean_recency_days", _lib.RFM_SEG_MEAN_RECENCY_DAYS),
-    ("mean_frequency", _lib.RFM_SEG_MEAN_FREQUENCY),
-    ("mean_monetary", _lib.RFM_SEG_MEAN_MONETARY),
-    ("mean_r", _lib.RFM_SEG_MEAN_R),
-    ("mean_f", _lib.RFM_SEG_MEAN_F),
-    ("mean_m", _lib.RFM_SEG_MEAN_M),
-]
+# The columns and segment statistics read, by name: the key of "x" is CRMKIT_RFM_X
+# (CRMKIT_RFM_SEG_X for a statistic).
+_DOUBLE_COLUMNS = [(name, getattr(_lib, f"RFM_{name.upper()}")) for name in
+                   ("recency_days", "recency", "frequency", "distinct_days", "monetary", "monetary_mean", "tenure")]
+_SUMMARY_STATS = [(name, getattr(_lib, f"RFM_SEG_{name.upper()}")) for name in
+                  ("customers", "customer_share", "orders", "revenue", "revenue_share", "mean_recency_days",
+                   "mean_frequency", "mean_monetary", "mean_r", "mean_f", "mean_m")]
 
 SegmentRules = Union[str, Sequence[Mapping[str, Any]], None]
 
 
 def _time_unit_seconds(unit: Union[str, int]) -> int:
-    if isinstance(unit, str):
-        if unit not in _UNITS:
-            raise InvalidArgumentError(
-                _errors.E_INVALID_ARGUMENT, f"time_unit {unit!r} is not one of {sorted(_UNITS)} or a number of seconds"
-            )
-        return _UNITS[unit]
-    return int(unit)
+    return _lib.choice("time_unit", unit, _UNITS, " or a number of seconds") if isinstance(unit, str) else unit
 
 
 def _check_pandas_time_range(seconds: np.ndarray, column: str, index: np.ndarray, dataset: Dataset) -> None:
@@ -83,12 +61,10 @@ def _check_pandas_time_range(seconds: np.ndarray, column: str, index: np.ndarray
     if bad.size:
         row = int(bad[0])
         customer = dataset.customer_ids[int(index[row])]
-        raise InvalidArgumentError(
-            _errors.E_INVALID_ARGUMENT,
+        raise _errors.invalid(
             f"rfm: {column} of customer {customer!r} is {seconds[row]} Unix seconds "
             f"({np.datetime64(int(seconds[row]), 's')}), outside the range pandas {pd.__version__} can hold "
-            f"({pd.Timestamp.min} to {pd.Timestamp.max}); {bad.size} customer(s) are affected",
-        )
+            f"({pd.Timestamp.min} to {pd.Timestamp.max}); {bad.size} customer(s) are affected")
 
 
 def _bounds(rule: Mapping[str, Any], key: str) -> List[float]:
@@ -161,30 +137,23 @@ class RFM:
         self.segments = segments
         self.other = other
 
-    def _configure(self, lib: Any, handle: Any) -> None:
-        if self.ties not in _TIES:
-            raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"ties {self.ties!r} is not one of {sorted(_TIES)}")
-        _lib.C.crmkit_rfm_set_int(handle, _lib.RFM_AS_OF, _unix_seconds(self.as_of, "as_of"))
-        _lib.C.crmkit_rfm_set_int(handle, _lib.RFM_TIME_UNIT_SECONDS, _time_unit_seconds(self.time_unit))
-        _lib.set_option("rfm", handle, "bins", self.bins)
-        _lib.C.crmkit_rfm_set_int(handle, _lib.RFM_TIE_RULE, _TIES[self.ties])
-        _lib.set_option("rfm", handle, "n_threads", self.n_threads)
+    def _configure(self, handle: Any) -> None:
+        _lib.set_options("rfm", handle, as_of=_unix_seconds(self.as_of, "as_of"), bins=self.bins,
+                         time_unit_seconds=_time_unit_seconds(self.time_unit),
+                         tie_rule=_lib.choice("ties", self.ties, _TIES), n_threads=self.n_threads)
         if self.segments is None or isinstance(self.segments, str):
             preset = "grid11" if self.segments is None else self.segments
-            if preset not in _PRESETS:
-                raise InvalidArgumentError(
-                    _errors.E_INVALID_ARGUMENT, f"segments {preset!r} is not one of {sorted(_PRESETS)} or a rule list"
-                )
-            _lib.C.crmkit_rfm_set_int(handle, _lib.RFM_SEGMENT_PRESET, _PRESETS[preset])
+            _lib.C.crmkit_rfm_set_int(handle, _lib.RFM_SEGMENT_PRESET,
+                                      _lib.choice("segments", preset, _PRESETS, " or a rule list"))
             return
         for rule in self.segments:
             if "name" not in rule:
-                raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT, f"segment rule {rule!r} has no 'name'")
+                raise _errors.invalid(f"segment rule {rule!r} has no 'name'")
             bounds = np.array(
                 _bounds(rule, "r") + _bounds(rule, "f") + _bounds(rule, "m") + _bounds(rule, "fm"), dtype=np.float64
             )
-            _lib.C.crmkit_rfm_add_segment_rule( handle, str(rule["name"]).encode("utf-8"), bounds, 8 )
-        _lib.C.crmkit_rfm_set_other_name(handle, str(self.other).encode("utf-8"))
+            _lib.C.crmkit_rfm_add_segment_rule(handle, rule["name"], bounds, 8)
+        _lib.C.crmkit_rfm_set_other_name(handle, self.other)
 
     def fit(
         self,
@@ -207,48 +176,30 @@ class RFM:
         import pandas as pd
 
         dataset = data if isinstance(data, Dataset) else Dataset.from_dataframe(data, customer, time, amount)
-        lib = _lib.get()
-        handle = _lib.O.crmkit_rfm_create()
-        try:
-            self._configure(lib, handle)
+        with _lib.freed("rfm", _lib.O.crmkit_rfm_create()) as handle:
+            self._configure(handle)
             _lib.C.crmkit_rfm_compute(handle, dataset._h().ptr)
             size = _lib.O.crmkit_rfm_size(handle)
-            columns: Dict[str, Any] = {}
-            index = np.empty(size, dtype=np.int32)
-            _lib.C.crmkit_rfm_column_int32(handle, _lib.RFM_CUSTOMER, index, size)
-            columns["customer_index"] = index
-            for name, key in _DOUBLE_COLUMNS:
-                values = np.empty(size, dtype=np.float64)
-                _lib.C.crmkit_rfm_column_double(handle, key, values, size)
-                columns[name] = values
+
+            def read(function: str, key: int, dtype: Any, n: int = size) -> np.ndarray:
+                values = np.empty(n, dtype=dtype)
+                getattr(_lib.C, function)(handle, key, values, n)
+                return values
+
+            index = read("crmkit_rfm_column_int32", _lib.RFM_CUSTOMER, np.int32)
+            columns: Dict[str, Any] = {"customer_index": index}
+            columns.update((name, read("crmkit_rfm_column_double", key, np.float64)) for name, key in _DOUBLE_COLUMNS)
             for name, key in (("first_purchase", _lib.RFM_FIRST_PURCHASE), ("last_purchase", _lib.RFM_LAST_PURCHASE)):
-                values = np.empty(size, dtype=np.int64)
-                _lib.C.crmkit_rfm_column_int64(handle, key, values, size)
+                values = read("crmkit_rfm_column_int64", key, np.int64)
                 _check_pandas_time_range(values, name, index, dataset)
                 columns[name] = values.astype("datetime64[s]")
-            scores = {}
-            for name, key in (
-                ("r_score", _lib.RFM_R_SCORE),
-                ("f_score", _lib.RFM_F_SCORE),
-                ("m_score", _lib.RFM_M_SCORE),
-                ("segment", _lib.RFM_SEGMENT),
-            ):
-                values = np.empty(size, dtype=np.int32)
-                _lib.C.crmkit_rfm_column_int32(handle, key, values, size)
-                scores[name] = values
+            scores = {name: read("crmkit_rfm_column_int32", getattr(_lib, f"RFM_{name.upper()}"), np.int32)
+                      for name in ("r_score", "f_score", "m_score", "segment")}
             count = _lib.O.crmkit_rfm_segment_count(handle)
-            names = [_lib.text(lib.crmkit_rfm_segment_name, handle, i) for i in range(count)]
-            summary = {}
-            for name, key in _SUMMARY_STATS:
-                values = np.empty(count, dtype=np.float64)
-                _lib.C.crmkit_rfm_segment_summary(handle, key, values, count)
-                summary[name] = values
-        finally:
-            lib.crmkit_rfm_free(handle)
+            names = [_lib.text(_lib.get().crmkit_rfm_segment_name, handle, i) for i in range(count)]
+            summary = {name: read("crmkit_rfm_segment_summary", key, np.float64, count) for name, key in _SUMMARY_STATS}
 
-        columns["r_score"] = scores["r_score"]
-        columns["f_score"] = scores["f_score"]
-        columns["m_score"] = scores["m_score"]
+        columns.update((name, scores[name]) for name in ("r_score", "f_score", "m_score"))
         columns["rfm_score"] = scores["r_score"] * 100 + scores["f_score"] * 10 + scores["m_score"]
         columns["segment"] = pd.Categorical.from_codes(scores["segment"], categories=names)
         ids = dataset.customer_ids

@@ -28,7 +28,9 @@ import numpy as np
 
 from . import _errors, _lib
 from ._errors import InvalidArgumentError
-from .dataset import Dataset, _csv_options, _float_array, _pack_strings, _time_array, _unix_seconds
+from ._arrays import float_vector
+from .dataset import (_TIME_FORMATS, Dataset, _char, _csv_options, _pack_strings, _time_array,
+                      _unix_seconds)
 from .scoring import _ConfigHandle
 from .table import _TableHandle, _string, to_frame
 
@@ -120,9 +122,9 @@ class CustomerState:
         MiB): memory is the state plus one block. Bad rows raise crmkit.Error naming the
         file and line (the rules of :meth:`crmkit.Dataset.from_csv`; no order column).
         On an error the state keeps the blocks read before it. Returns self."""
-        options = _csv_options(delimiter, time_format, [], [
-            (_lib.CSV_CUSTOMER_COLUMN, customer_column), (_lib.CSV_TIME_COLUMN, time_column),
-            (_lib.CSV_AMOUNT_COLUMN, amount_column)])
+        options = _csv_options(delimiter=_char("delimiter", delimiter), customer_column=customer_column,
+                               time_format=_lib.choice("time_format", time_format, _TIME_FORMATS),
+                               time_column=time_column, amount_column=amount_column)
         _lib.C.crmkit_state_add_csv(self._handle.ptr, os.fsencode(path), options.ptr, int(block_bytes))
         return self
 
@@ -166,7 +168,7 @@ class CustomerState:
                                        f"customer is missing at row {int(np.flatnonzero(codes < 0)[0])}")
         ids, offsets = _pack_strings([str(u) for u in uniques])
         times = _time_array(np.asarray(time))
-        amounts = _float_array(amount, "amount")
+        amounts = float_vector(amount, "amount")
         n = codes.shape[0]
         if times.shape[0] != n or amounts.shape[0] != n:
             raise InvalidArgumentError(_errors.E_INVALID_ARGUMENT,

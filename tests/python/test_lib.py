@@ -162,6 +162,9 @@ def test_every_option_the_package_names_follows_the_naming_rule():
     # _lib.init_options(self, "module", name=value, ...): each keyword is an option name too.
     for module, keywords in re.findall(r"_lib\.init_options\(\s*self,\s*\"(\w+)\",([^)]*)\)", _package_sources()):
         used |= {(module, name) for name in re.findall(r"(\w+)=", keywords)}
+    # _lib.set_options("module", handle, name=value, ...): likewise (up to the first ")").
+    for module, keywords in re.findall(r"_lib\.set_options\(\s*\"(\w+)\",\s*[\w.]+,([^)]*)\)", _package_sources()):
+        used |= {(module, name) for name in re.findall(r"(\w+)=", keywords)}
     assert {m for m, _ in used} >= {"kmeans", "logistic", "btyd"}
     constants = _lib.declarations().constants
     for module, name in sorted(used):
