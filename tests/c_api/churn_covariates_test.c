@@ -7,16 +7,7 @@
 
 #include "test_util.h"
 
-static const char* sample_path(void) {
-  static char path[4096];
-  const char* here = __FILE__;
-  const char* cut = strstr(here, "tests/c_api/churn_covariates_test.c");
-  size_t prefix = cut != NULL ? (size_t)(cut - here) : 0;
-  if (prefix + 64 > sizeof path) prefix = 0;
-  memcpy(path, here, prefix);
-  strcpy(path + prefix, "examples/data/cdnow_sample.csv");
-  return path;
-}
+static const char* sample_path(void) { return CRMKIT_SOURCE_DIR "/examples/data/cdnow_sample.csv"; }
 
 static void covariates(void) {
   crmkit_csv_options* opts = NULL;

@@ -5,16 +5,7 @@
  * the two-call protocol, and bad input. */
 #include "test_util.h"
 
-static const char* sample_path(void) {
-  static char path[4096];
-  const char* here = __FILE__;
-  const char* cut = strstr(here, "tests/c_api/churn_group_forecast_test.c");
-  size_t prefix = cut != NULL ? (size_t)(cut - here) : 0;
-  if (prefix + 64 > sizeof path) prefix = 0;
-  memcpy(path, here, prefix);
-  strcpy(path + prefix, "examples/data/cdnow_sample.csv");
-  return path;
-}
+static const char* sample_path(void) { return CRMKIT_SOURCE_DIR "/examples/data/cdnow_sample.csv"; }
 
 static double rel(double a, double b) {
   double d = a - b, s = b < 0 ? -b : b;

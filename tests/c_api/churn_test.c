@@ -5,17 +5,8 @@
 
 #include "test_util.h"
 
-/* The bundled sample, found relative to this source file (CMake passes absolute paths). */
-static const char* sample_path(void) {
-  static char path[4096];
-  const char* here = __FILE__;
-  const char* cut = strstr(here, "tests/c_api/churn_test.c");
-  size_t prefix = cut != NULL ? (size_t)(cut - here) : 0;
-  if (prefix + 64 > sizeof path) prefix = 0;
-  memcpy(path, here, prefix);
-  strcpy(path + prefix, "examples/data/cdnow_sample.csv");
-  return path;
-}
+/* The bundled sample (CRMKIT_SOURCE_DIR from tests/c_api/CMakeLists.txt; __FILE__ may be relative). */
+static const char* sample_path(void) { return CRMKIT_SOURCE_DIR "/examples/data/cdnow_sample.csv"; }
 
 /* Rounding without libm (the C tests link only libcrmkit). */
 static double round_to(double v, double scale) {

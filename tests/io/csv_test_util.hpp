@@ -90,29 +90,55 @@ inline bool mentions(const std::string& message, std::initializer_list<std::stri
 
 inline bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
 
+/// Index of the first i in [0, n) where `same(i)` is false, or n when there is none. The
+/// comparisons below find a difference with plain loops and then check that one element with
+/// REQUIRE: one doctest assertion per element cost millions of assertions on the large files
+/// (most of the CSV suite's time under the sanitizers), and the first difference fails the
+/// same REQUIRE as before.
+template <class Same>
+std::size_t first_difference(std::size_t n, Same same) {
+  std::size_t i = 0;
+  while (i < n && same(i)) ++i;
+  return i;
+}
+
 /// Exact equality of two datasets: every column, every level, every id, bit for bit.
 inline void require_same(const crmkit::dataset& a, const crmkit::dataset& b) {
   REQUIRE(a.n_customers() == b.n_customers());
   REQUIRE(a.n_transactions() == b.n_transactions());
-  for (std::size_t i = 0; i < a.n_customers(); ++i) {
-    const auto index = static_cast<std::int32_t>(i);
-    REQUIRE(a.customers().id(index) == b.customers().id(index));
+  const auto id = [](const crmkit::dataset& d, std::size_t i) { return d.customers().id(static_cast<std::int32_t>(i)); };
+  const std::size_t customer = first_difference(a.n_customers(), [&](std::size_t i) { return id(a, i) == id(b, i); });
+  if (customer < a.n_customers()) {
+    CAPTURE(customer);
+    REQUIRE(id(a, customer) == id(b, customer));
   }
   const auto& x = a.transactions();
   const auto& y = b.transactions();
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    REQUIRE(x.customer()[i] == y.customer()[i]);
-    REQUIRE(x.time()[i] == y.time()[i]);
-    REQUIRE(same_bits(x.amount()[i], y.amount()[i]));
+  const std::size_t row = first_difference(x.size(), [&](std::size_t i) {
+    return x.customer()[i] == y.customer()[i] && x.time()[i] == y.time()[i] && same_bits(x.amount()[i], y.amount()[i]);
+  });
+  if (row < x.size()) {
+    CAPTURE(row);
+    REQUIRE(x.customer()[row] == y.customer()[row]);
+    REQUIRE(x.time()[row] == y.time()[row]);
+    REQUIRE(same_bits(x.amount()[row], y.amount()[row]));
   }
   const auto same_categorical = [](const crmkit::categorical_column* p, const crmkit::categorical_column* q) {
     REQUIRE((p == nullptr) == (q == nullptr));
     if (!p) return;
     REQUIRE(p->levels->size() == q->levels->size());
-    for (std::size_t l = 0; l < p->levels->size(); ++l)
-      REQUIRE(p->levels->at(static_cast<std::int32_t>(l)) == q->levels->at(static_cast<std::int32_t>(l)));
+    const auto level = [](const crmkit::categorical_column* c, std::size_t l) { return c->levels->at(static_cast<std::int32_t>(l)); };
+    const std::size_t l = first_difference(p->levels->size(), [&](std::size_t k) { return level(p, k) == level(q, k); });
+    if (l < p->levels->size()) {
+      CAPTURE(l);
+      REQUIRE(level(p, l) == level(q, l));
+    }
     REQUIRE(p->codes.size() == q->codes.size());
-    for (std::size_t i = 0; i < p->codes.size(); ++i) REQUIRE(p->codes[i] == q->codes[i]);
+    const std::size_t i = first_difference(p->codes.size(), [&](std::size_t k) { return p->codes[k] == q->codes[k]; });
+    if (i < p->codes.size()) {
+      CAPTURE(i);
+      REQUIRE(p->codes[i] == q->codes[i]);
+    }
   };
   same_categorical(x.product(), y.product());
   same_categorical(x.channel(), y.channel());

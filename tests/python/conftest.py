@@ -23,6 +23,12 @@ def pytest_configure(config):
         "quadrature: the test's time is its reference's numerical integration (scipy, mpmath), not "
         "the library's few calls; a sanitizer build deselects these (tests/python/CMakeLists.txt)",
     )
+    config.addinivalue_line(
+        "markers",
+        "reference_fit: the test's time is an independent scipy optimisation of a reference likelihood "
+        "in Python, not the library's fit (whose entry points other tests call); a sanitizer build "
+        "deselects these (tests/python/CMakeLists.txt)",
+    )
 
 
 @pytest.fixture(scope="session")

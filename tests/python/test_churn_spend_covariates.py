@@ -49,6 +49,7 @@ def data():
     return generated()
 
 
+@pytest.mark.reference_fit
 @pytest.mark.parametrize("l2", [0.0, 100.0])
 def test_same_optimum_as_an_independent_scipy_fit(data, l2):
     summary, cov = data
