@@ -327,3 +327,34 @@ TEST_CASE("rfm_summary: an overflowing monetary sum names the customer") {
           std::string::npos);
   }
 }
+
+// The same over several chunks of customers and threads: the first such customer in
+// customer order is named, whichever chunk a thread finishes first.
+TEST_CASE("rfm_summary: the first overflowing customer is named for any thread count") {
+  const std::int64_t d0 = crmkit::unix_seconds(2024, 1, 1);
+  constexpr std::int32_t n = 60000;  // about four chunks of 16,384 customers
+  std::vector<std::int32_t> customer;
+  std::vector<std::int64_t> time;
+  std::vector<double> amount;
+  for (std::int32_t c = 0; c < n; ++c) {
+    const bool huge = c == 21000 || c == 50000;  // in the second and the fourth chunk
+    for (int k = 0; k < 2; ++k) {
+      customer.push_back(c);
+      time.push_back(d0 + k * day);
+      amount.push_back(huge ? 1e308 : 1.0 + c % 7);
+    }
+  }
+  auto log = make_log(customer, time, amount, n);
+  for (const int threads : {1, 2, 3}) {
+    crmkit::rfm_options options;
+    options.as_of = d0 + 30 * day;
+    options.n_threads = threads;
+    CAPTURE(threads);
+    try {
+      (void)crmkit::rfm_summary(log, options);
+      FAIL("no error");
+    } catch (const crmkit::error& e) {
+      CHECK(std::string(e.what()).find("rfm_summary: customer 21000: the sum of its 2 amounts") != std::string::npos);
+    }
+  }
+}

@@ -417,8 +417,20 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
   const bool ordered = std::all_of(part_ordered.begin(), part_ordered.end(), [](char c) { return c != 0; });
   if (!ordered) rfm_distinct_days_unordered(rows, acc);
 
-  std::size_t active = 0;
-  for (const auto& a : acc) active += a.count > 0;
+  // The table over fixed chunks of customers (core/parallel_for.hpp): each chunk counts its
+  // active customers, a prefix sum gives each chunk its first row, and each fills its rows;
+  // the same rows for any thread count. A sum out of range is reported for the first such
+  // customer in customer order, as one pass would.
+  constexpr std::size_t customers_per_chunk = 16384;
+  const std::size_t n_chunks = chunk_count(m, customers_per_chunk);
+  std::vector<std::size_t> first_row(n_chunks + 1, 0);
+  crmkit::parallel_for(m, customers_per_chunk, options.n_threads, [&](std::size_t k, std::size_t lo, std::size_t hi) {
+    std::size_t n = 0;
+    for (std::size_t c = lo; c < hi; ++c) n += acc[c].count > 0;
+    first_row[k + 1] = n;
+  });
+  for (std::size_t k = 0; k < n_chunks; ++k) first_row[k + 1] += first_row[k];
+  const std::size_t active = first_row[n_chunks];
   rfm_table table;
   table.as_of = options.as_of;
   table.time_unit_seconds = options.time_unit_seconds;
@@ -433,33 +445,42 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
   table.last_purchase.resize(active);
   table.tenure.resize(active);
   const std::int64_t unit = options.time_unit_seconds;
-  std::size_t row = 0;
-  for (std::size_t c = 0; c < m; ++c) {
-    const auto& a = acc[c];
-    if (a.count == 0) continue;
-    table.customer[row] = static_cast<std::int32_t>(c);
-    // as_of >= last >= first, so the integer divisions are floors.
-    const std::int64_t first = detail_time_at(base, a.first);
-    const std::int64_t last = detail_time_at(base, a.last);
-    table.recency_days[row] = static_cast<double>((options.as_of - last) / seconds_per_day);
-    table.recency[row] = static_cast<double>((options.as_of - last) / unit);
-    table.tenure[row] = static_cast<double>((options.as_of - first) / unit);
-    table.frequency[row] = static_cast<double>(a.count);
-    table.distinct_days[row] = static_cast<double>(a.distinct);
-    // Finite amounts whose sum is not: name the customer here rather than let a score
-    // report a value `inf` (or NaN) the caller never passed.
-    if (a.sum == rfm_sum_out_of_range)
+  constexpr std::size_t none = ~std::size_t{0};
+  std::vector<std::size_t> out_of_range(n_chunks, none);  // per chunk, its first such customer
+  crmkit::parallel_for(m, customers_per_chunk, options.n_threads, [&](std::size_t k, std::size_t lo, std::size_t hi) {
+    std::size_t row = first_row[k];
+    for (std::size_t c = lo; c < hi; ++c) {
+      const auto& a = acc[c];
+      if (a.count == 0) continue;
+      // Finite amounts whose sum is not: named below rather than let a score report a
+      // value `inf` (or NaN) the caller never passed.
+      if (a.sum == rfm_sum_out_of_range) {
+        out_of_range[k] = c;
+        return;
+      }
+      table.customer[row] = static_cast<std::int32_t>(c);
+      // as_of >= last >= first, so the integer divisions are floors.
+      const std::int64_t first = detail_time_at(base, a.first);
+      const std::int64_t last = detail_time_at(base, a.last);
+      table.recency_days[row] = static_cast<double>((options.as_of - last) / seconds_per_day);
+      table.recency[row] = static_cast<double>((options.as_of - last) / unit);
+      table.tenure[row] = static_cast<double>((options.as_of - first) / unit);
+      table.frequency[row] = static_cast<double>(a.count);
+      table.distinct_days[row] = static_cast<double>(a.distinct);
+      const double total = exact_sum::to_double(a.sum);
+      table.monetary[row] = total;
+      table.monetary_mean[row] = total / static_cast<double>(a.count);
+      table.first_purchase[row] = first;
+      table.last_purchase[row] = last;
+      ++row;
+    }
+  });
+  for (const std::size_t c : out_of_range)
+    if (c != none)
       throw error(errc::invalid_argument,
                   fmt::format("rfm_summary: customer {}: the sum of its {} amounts is beyond +-3.6e16 (or one amount "
                               "is); scale the amounts down (e.g. to thousands)",
-                              c, a.count));
-    const double total = exact_sum::to_double(a.sum);
-    table.monetary[row] = total;
-    table.monetary_mean[row] = total / static_cast<double>(a.count);
-    table.first_purchase[row] = first;
-    table.last_purchase[row] = last;
-    ++row;
-  }
+                              c, acc[c].count));
   return table;
 }
 
