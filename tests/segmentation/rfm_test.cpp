@@ -102,32 +102,41 @@ TEST_CASE("distinct days do not depend on the row order") {
 }
 
 TEST_CASE("the summary is identical for any thread count") {
-  std::mt19937_64 rng(11);
-  std::vector<std::int32_t> customer;
-  std::vector<std::int64_t> time;
-  std::vector<double> amount;
-  for (int i = 0; i < 20000; ++i) {
-    customer.push_back(static_cast<std::int32_t>(rng() % 997));
-    time.push_back(static_cast<std::int64_t>(rng() % (400 * day)));
-    amount.push_back(std::ldexp(static_cast<double>(rng() % 100000), -7) * ((rng() % 5) ? 1.0 : 1e6));
-  }
-  auto log = make_log(customer, time, amount, 1000);
-  crmkit::rfm_options options;
-  options.as_of = 400 * day;
-  const auto one = crmkit::rfm_summary(log, options);
-  for (int threads : {2, 3, 7, 8}) {
-    options.n_threads = threads;
-    const auto many = crmkit::rfm_summary(log, options);
-    CHECK(many.customer == one.customer);
-    CHECK(many.monetary == one.monetary);
-    CHECK(many.distinct_days == one.distinct_days);
-    CHECK(many.first_purchase == one.first_purchase);
+  // 600,000 rows: up to 9 threads take a slice (65,536 rows each at least); 3 customers
+  // leave some of 7 or 8 threads an empty slice.
+  for (const std::int32_t customers : {997, 3}) {
+    CAPTURE(customers);
+    std::mt19937_64 rng(11);
+    std::vector<std::int32_t> customer;
+    std::vector<std::int64_t> time;
+    std::vector<double> amount;
+    for (int i = 0; i < 600000; ++i) {
+      customer.push_back(static_cast<std::int32_t>(rng() % static_cast<std::uint64_t>(customers)));
+      time.push_back(static_cast<std::int64_t>(rng() % (400 * day)));
+      amount.push_back(std::ldexp(static_cast<double>(rng() % 100000), -7) * ((rng() % 5) ? 1.0 : 1e6));
+    }
+    auto log = make_log(customer, time, amount, static_cast<std::size_t>(customers) + 3);  // and three without rows
+    crmkit::rfm_options options;
+    options.as_of = 400 * day;
+    const auto one = crmkit::rfm_summary(log, options);
+    CHECK(one.customer.size() == static_cast<std::size_t>(customers));
+    for (int threads : {2, 3, 7, 8}) {
+      CAPTURE(threads);
+      options.n_threads = threads;
+      const auto many = crmkit::rfm_summary(log, options);
+      CHECK(many.customer == one.customer);
+      CHECK(many.frequency == one.frequency);
+      CHECK(many.monetary == one.monetary);
+      CHECK(many.distinct_days == one.distinct_days);
+      CHECK(many.first_purchase == one.first_purchase);
+      CHECK(many.last_purchase == one.last_purchase);
+    }
   }
 }
 
-TEST_CASE("row ranges per thread merge to the one-pass summary, in and out of time order") {
-  // Enough rows that 2..7 threads each take a range (at least 65,536 rows per thread), few
-  // customers and days so that a customer's purchases on one day straddle a range boundary.
+TEST_CASE("customer slices per thread give the one-pass summary, in and out of time order") {
+  // Enough rows that 2..7 threads each take a slice of customers (at least 65,536 rows per
+  // thread), few customers and days, so that each thread skips most rows of every block.
   std::mt19937_64 rng(5);
   const std::size_t n = 500000;
   std::vector<std::int32_t> customer(n);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <memory>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -34,89 +35,101 @@ std::int64_t detail_time_at(std::int64_t base, Offset offset) {
 // A per-customer sum that left exact_sum's range (|total| >= 2^55, about 3.6e16): sticky.
 inline constexpr exact_sum::int128 rfm_sum_out_of_range = -(exact_sum::int128{1} << 126) * 2;
 
+// Trivial, so that an array of them is allocated without being written: each thread zeroes
+// its own part (`rfm_accumulator{}`).
 template <class Offset>
 struct alignas(32) rfm_accumulator {
-  exact_sum::int128 sum = 0;  // amounts in exact_sum's fixed point: the total in any row order
-  Offset first = 0;           // time - base of the first and last purchase
-  Offset last = 0;
-  std::uint32_t count = 0;
-  std::uint32_t distinct = 0;  // distinct days, valid while times arrive in order
+  exact_sum::int128 sum;  // amounts in exact_sum's fixed point: the total in any row order
+  Offset first;           // time - base of the first and last purchase
+  Offset last;
+  std::uint32_t count;
+  std::uint32_t distinct;  // distinct days, valid while times arrive in order
 };
 
-// Accumulates rows [row_begin, row_end) into acc (indexed by customer). Returns false when
-// some customer's timestamps were seen out of order (then `distinct` is unreliable and is
-// recomputed).
+// Adds one row (its time and amount) to its customer's accumulator. Returns false when the
+// row is earlier than the customer's last one so far (distinct days then need a recount).
 //
 // The sum is exact (crmkit/core/exact_sum.hpp: amounts as 128-bit fixed point with 2^-72
 // resolution, added as integers), so a customer's total does not depend on the order of
 // its rows, and it is rounded to double once. It equals pandas' compensated group_sum
 // whenever that one is exact (amounts in cents, say) and is never less accurate.
 template <class Offset>
-bool rfm_accumulate(const transaction_view& rows, std::int64_t base, rfm_accumulator<Offset>* acc,
-                    std::size_t row_begin, std::size_t row_end) {
-  const std::size_t n = row_end;
+inline bool rfm_add_row(rfm_accumulator<Offset>& a, std::int64_t time, double amount, std::int64_t base) {
+  // Unsigned arithmetic: the difference of two int64 times cannot overflow this way.
+  const auto t = static_cast<Offset>(static_cast<std::uint64_t>(time) - static_cast<std::uint64_t>(base));
+  if (a.sum != rfm_sum_out_of_range) {
+    exact_sum::int128 fixed = 0;
+    if (!exact_sum::to_fixed(amount, fixed) || __builtin_add_overflow(a.sum, fixed, &a.sum)) a.sum = rfm_sum_out_of_range;
+  }
+  bool in_order = true;
+  if (a.count == 0) {
+    a.first = a.last = t;
+    a.distinct = 1;
+  } else if (t >= a.last) {
+    // In time order: a new day when the day number changes.
+    if (floor_days(time) != floor_days(detail_time_at(base, a.last))) ++a.distinct;
+    a.last = t;
+  } else {
+    in_order = false;
+    a.first = t < a.first ? t : a.first;
+  }
+  ++a.count;
+  return in_order;
+}
+
+// Accumulates every row into acc (indexed by customer), on one thread. Returns false when
+// some customer's timestamps were seen out of order (then `distinct` is unreliable and is
+// recomputed).
+template <class Offset>
+bool rfm_accumulate(const transaction_view& rows, std::int64_t base, rfm_accumulator<Offset>* acc) {
+  const std::size_t n = rows.size();
   const std::int32_t* customer = rows.customer.data();
   const std::int64_t* time = rows.time.data();
   const double* amount = rows.amount.data();
   bool ordered = true;
   constexpr std::size_t prefetch_distance = 16;
-  for (std::size_t i = row_begin; i < n; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     if (i + prefetch_distance < n) __builtin_prefetch(acc + customer[i + prefetch_distance], 1);
-    rfm_accumulator<Offset>& a = acc[customer[i]];
-    // Unsigned arithmetic: the difference of two int64 times cannot overflow this way.
-    const auto t = static_cast<Offset>(static_cast<std::uint64_t>(time[i]) - static_cast<std::uint64_t>(base));
-    if (a.sum != rfm_sum_out_of_range) {
-      exact_sum::int128 fixed = 0;
-      if (!exact_sum::to_fixed(amount[i], fixed) || __builtin_add_overflow(a.sum, fixed, &a.sum))
-        a.sum = rfm_sum_out_of_range;
-    }
-    if (a.count == 0) {
-      a.first = a.last = t;
-      a.distinct = 1;
-    } else if (t >= a.last) {
-      // In time order: a new day when the day number changes.
-      if (floor_days(time[i]) != floor_days(detail_time_at(base, a.last))) ++a.distinct;
-      a.last = t;
-    } else {
-      ordered = false;
-      a.first = t < a.first ? t : a.first;
-    }
-    ++a.count;
+    ordered = rfm_add_row(acc[customer[i]], time[i], amount[i], base) && ordered;
   }
   return ordered;
 }
 
-// Folds `later` (the accumulation of rows after those of `into`) into `into`, exactly: counts
-// and the fixed-point sums add, first/last are the min/max. Distinct days add, less one when
-// the earlier part's last day is the later part's first day; that holds when the customer's
-// times stay in order across the two parts, and the function returns false otherwise (the
-// caller then recounts distinct days). A sum past the fixed-point range in either part, or
-// in their total, is out of range (as in one pass, where a partial sum past it is).
+// Accumulates the rows of customers [customer_begin, customer_end) into acc, in row order:
+// one thread's share when the customers are split between threads. The rows are read in
+// blocks; a block's rows of these customers are picked without a branch (half of them
+// would be mispredicted) and then added.
 template <class Offset>
-bool rfm_merge(rfm_accumulator<Offset>& into, const rfm_accumulator<Offset>& later, std::int64_t base) {
-  if (later.count == 0) return true;
-  if (into.count == 0) {
-    into = later;
-    return true;
+bool rfm_accumulate_customers(const transaction_view& rows, std::int64_t base, rfm_accumulator<Offset>* acc,
+                              std::uint32_t customer_begin, std::uint32_t customer_end) {
+  const std::size_t n = rows.size();
+  const std::int32_t* customer = rows.customer.data();
+  const std::int64_t* time = rows.time.data();
+  const double* amount = rows.amount.data();
+  const std::uint32_t span = customer_end - customer_begin;
+  bool ordered = true;
+  constexpr std::size_t block = 2048, prefetch_distance = 16;
+  std::uint32_t picked[block];
+  for (std::size_t start = 0; start < n; start += block) {
+    const std::size_t end = std::min(n, start + block);
+    std::size_t k = 0;
+    for (std::size_t i = start; i < end; ++i) {
+      picked[k] = static_cast<std::uint32_t>(i - start);
+      k += static_cast<std::uint32_t>(customer[i]) - customer_begin < span;
+    }
+    for (std::size_t j = 0; j < k; ++j) {
+      if (j + prefetch_distance < k) __builtin_prefetch(acc + customer[start + picked[j + prefetch_distance]], 1);
+      const std::size_t i = start + picked[j];
+      ordered = rfm_add_row(acc[customer[i]], time[i], amount[i], base) && ordered;
+    }
   }
-  if (into.sum != rfm_sum_out_of_range &&
-      (later.sum == rfm_sum_out_of_range || __builtin_add_overflow(into.sum, later.sum, &into.sum)))
-    into.sum = rfm_sum_out_of_range;
-  const bool in_order = later.first >= into.last;
-  if (in_order)
-    into.distinct = into.distinct + later.distinct -
-                    (floor_days(detail_time_at(base, into.last)) == floor_days(detail_time_at(base, later.first)) ? 1u : 0u);
-  into.first = later.first < into.first ? later.first : into.first;
-  into.last = later.last > into.last ? later.last : into.last;
-  into.count += later.count;
-  return in_order;
+  return ordered;
 }
 
 // Distinct purchase days when the log is not in time order per customer: bucket the day
 // numbers by customer (counting sort), then sort each bucket and count the changes.
 template <class Offset>
-void rfm_distinct_days_unordered(const transaction_view& rows, std::vector<rfm_accumulator<Offset>>& acc) {
-  const std::size_t m = acc.size();
+void rfm_distinct_days_unordered(const transaction_view& rows, rfm_accumulator<Offset>* acc, std::size_t m) {
   std::vector<std::size_t> start(m + 1, 0);
   for (std::size_t c = 0; c < m; ++c) start[c + 1] = start[c] + acc[c].count;
   std::vector<std::int64_t> days(rows.size());
@@ -375,52 +388,13 @@ CRMKIT_FUNC std::vector<std::int32_t> rfm_id_ranks(const string_dictionary& ids)
 
 namespace detail {
 
+// The table of the accumulated customers, over fixed chunks of customers
+// (core/parallel_for.hpp): each chunk counts its active customers, a prefix sum gives each
+// chunk its first row, and each fills its rows; the same rows for any thread count. A sum
+// out of range is reported for the first such customer in customer order, as one pass
+// would.
 template <class Offset>
-rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& options, std::int64_t base) {
-  const std::size_t m = log.n_customers();
-  std::vector<rfm_accumulator<Offset>> acc(m);
-  const transaction_view rows = log.view();
-  // One contiguous range of rows per thread, each accumulated into its own per-customer
-  // array, then merged in row order (rfm_merge) over fixed chunks of customers
-  // (crmkit/core/parallel_for.hpp). The row ranges depend on the thread count, which the
-  // fixed-chunk rule otherwise forbids, but here they cannot change a bit: the sums are
-  // exact integers, first/last are min/max, and distinct days merge exactly while each
-  // customer's rows are in time order (otherwise they are recounted as in one pass).
-  // Memory: one extra array of m accumulators (32 bytes each) per thread beyond the first.
-  const std::size_t n_rows = rows.size();
-  constexpr std::size_t min_rows_per_thread = 65536;  // below this a thread costs more than it saves
-  const std::size_t threads = std::min<std::size_t>(thread_count(options.n_threads),
-                                                    std::max<std::size_t>(n_rows / min_rows_per_thread, 1));
-  std::vector<std::vector<rfm_accumulator<Offset>>> parts(threads - 1);
-  std::vector<char> part_ordered(threads, 1);
-  crmkit::parallel_for(threads, 1, threads, [&](std::size_t t, std::size_t, std::size_t) {
-    rfm_accumulator<Offset>* into = acc.data();
-    if (t > 0) {
-      parts[t - 1].resize(m);  // allocated (and its pages touched) by the thread that fills it
-      into = parts[t - 1].data();
-    }
-    part_ordered[t] = rfm_accumulate<Offset>(rows, base, into, n_rows * t / threads, n_rows * (t + 1) / threads) ? 1 : 0;
-  });
-  if (threads > 1) {
-    constexpr std::size_t customers_per_chunk = 16384;
-    std::vector<char> chunk_ordered(chunk_count(m, customers_per_chunk), 1);
-    crmkit::parallel_for(m, customers_per_chunk, options.n_threads, [&](std::size_t k, std::size_t lo, std::size_t hi) {
-      bool in_order = true;
-      for (std::size_t c = lo; c < hi; ++c)
-        for (const auto& part : parts) in_order = rfm_merge(acc[c], part[c], base) && in_order;
-      chunk_ordered[k] = in_order ? 1 : 0;
-    });
-    part_ordered.insert(part_ordered.end(), chunk_ordered.begin(), chunk_ordered.end());
-    parts.clear();
-    parts.shrink_to_fit();
-  }
-  const bool ordered = std::all_of(part_ordered.begin(), part_ordered.end(), [](char c) { return c != 0; });
-  if (!ordered) rfm_distinct_days_unordered(rows, acc);
-
-  // The table over fixed chunks of customers (core/parallel_for.hpp): each chunk counts its
-  // active customers, a prefix sum gives each chunk its first row, and each fills its rows;
-  // the same rows for any thread count. A sum out of range is reported for the first such
-  // customer in customer order, as one pass would.
+rfm_table rfm_table_of(const rfm_accumulator<Offset>* acc, std::size_t m, const rfm_options& options, std::int64_t base) {
   constexpr std::size_t customers_per_chunk = 16384;
   const std::size_t n_chunks = chunk_count(m, customers_per_chunk);
   std::vector<std::size_t> first_row(n_chunks + 1, 0);
@@ -434,16 +408,23 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
   rfm_table table;
   table.as_of = options.as_of;
   table.time_unit_seconds = options.time_unit_seconds;
-  table.customer.resize(active);
-  table.recency_days.resize(active);
-  table.recency.resize(active);
-  table.frequency.resize(active);
-  table.distinct_days.resize(active);
-  table.monetary.resize(active);
-  table.monetary_mean.resize(active);
-  table.first_purchase.resize(active);
-  table.last_purchase.resize(active);
-  table.tenure.resize(active);
+  // The ten columns are allocated and zero-filled in two halves, one per thread when there
+  // are two (serially, this was a twentieth of the two-thread time).
+  crmkit::parallel_for(2, 1, options.n_threads, [&](std::size_t half, std::size_t, std::size_t) {
+    if (half == 0) {
+      table.customer.resize(active);
+      table.recency_days.resize(active);
+      table.recency.resize(active);
+      table.frequency.resize(active);
+      table.distinct_days.resize(active);
+    } else {
+      table.monetary.resize(active);
+      table.monetary_mean.resize(active);
+      table.first_purchase.resize(active);
+      table.last_purchase.resize(active);
+      table.tenure.resize(active);
+    }
+  });
   const std::int64_t unit = options.time_unit_seconds;
   constexpr std::size_t none = ~std::size_t{0};
   std::vector<std::size_t> out_of_range(n_chunks, none);  // per chunk, its first such customer
@@ -482,6 +463,34 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
                               "is); scale the amounts down (e.g. to thousands)",
                               c, acc[c].count));
   return table;
+}
+
+template <class Offset>
+rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& options, std::int64_t base) {
+  const std::size_t m = log.n_customers();
+  const transaction_view rows = log.view();
+  // Each thread accumulates the rows of one contiguous range of customers, reading every
+  // row and keeping its customers' (rfm_accumulate_customers): no second array, no merge,
+  // and each thread's random accesses stay within its share of the array. A customer's rows
+  // are added by one thread in row order whatever the thread count, so the result is the
+  // same bits for any n_threads (exact sums besides, crmkit/core/exact_sum.hpp). Each
+  // thread zero-fills (first touches) its own part of the array. Memory: the array of m
+  // accumulators (32 bytes each) and an 8 KiB block of row numbers per thread.
+  constexpr std::size_t min_rows_per_thread = 65536;  // below this a thread costs more than it saves
+  const std::size_t threads = std::min<std::size_t>(thread_count(options.n_threads),
+                                                    std::max<std::size_t>(rows.size() / min_rows_per_thread, 1));
+  const std::unique_ptr<rfm_accumulator<Offset>[]> acc(new rfm_accumulator<Offset>[m]);
+  std::vector<char> ordered(threads, 1);
+  crmkit::parallel_for(threads, 1, threads, [&](std::size_t t, std::size_t, std::size_t) {
+    const std::size_t lo = m * t / threads, hi = m * (t + 1) / threads;
+    std::fill(acc.get() + lo, acc.get() + hi, rfm_accumulator<Offset>{});
+    ordered[t] = threads == 1 ? rfm_accumulate<Offset>(rows, base, acc.get())
+                              : rfm_accumulate_customers<Offset>(rows, base, acc.get(), static_cast<std::uint32_t>(lo),
+                                                                 static_cast<std::uint32_t>(hi));
+  });
+  if (!std::all_of(ordered.begin(), ordered.end(), [](char c) { return c != 0; }))
+    rfm_distinct_days_unordered(rows, acc.get(), m);
+  return rfm_table_of(acc.get(), m, options, base);
 }
 
 }  // namespace detail
