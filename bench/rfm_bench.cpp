@@ -156,9 +156,10 @@ void BM_rfm_score(benchmark::State& state) {
   crmkit::rfm_options options;
   options.as_of = in.as_of;
   const auto table = crmkit::rfm_summary(in.log, options);
+  options.n_threads = static_cast<int>(state.range(0));
   for (auto _ : state) benchmark::DoNotOptimize(crmkit::rfm_score(table, options).m.data());
 }
-BENCHMARK(BM_rfm_score)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_rfm_score)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_pareto(benchmark::State& state) {
   const auto& in = input();

@@ -233,7 +233,9 @@ CRMKIT_FUNC std::vector<std::uint32_t> stable_ascending_order(std::span<const do
   constexpr int bits = 11;
   constexpr int passes = 6;
   constexpr std::size_t radix = std::size_t{1} << bits;
-  std::vector<std::uint64_t> keys(n), keys_tmp(n);
+  // The keys are written before they are read: no zero-fill.
+  auto keys = std::make_unique_for_overwrite<std::uint64_t[]>(n);
+  auto keys_tmp = std::make_unique_for_overwrite<std::uint64_t[]>(n);
   std::vector<std::uint32_t> order(n), order_tmp(n);
   std::vector<std::uint32_t> count(radix * passes, 0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -525,21 +527,25 @@ CRMKIT_FUNC rfm_scores rfm_score(const rfm_table& table, const rfm_options& opti
   rfm_scores scores;
   scores.bins = options.bins;
   // R, F and M are independent sorts: one task each (crmkit/core/parallel_for.hpp, one item
-  // per task, so the result cannot depend on the thread count; an error is the one R, F, M
-  // order meets first, as on one thread).
-  const std::vector<double>* const values[3] = {&table.recency, &table.frequency, &table.monetary};
-  std::vector<std::int32_t>* const outputs[3] = {&scores.r, &scores.f, &scores.m};
+  // per task, so the result cannot depend on the thread count). M first: its radix sort
+  // takes longer than R's and F's counting sorts together, so on two threads one sorts M
+  // while the other sorts R, then F. The inputs are checked first, in R, F, M order, so
+  // that an error is the one a single thread meets first.
+  const std::vector<double>* const values[3] = {&table.monetary, &table.recency, &table.frequency};
+  std::vector<std::int32_t>* const outputs[3] = {&scores.m, &scores.r, &scores.f};
+  const bool reverse[3] = {false, true, false};  // recent is good: R scores run backwards
+  for (const auto* v : {&table.recency, &table.frequency, &table.monetary})
+    detail::check_score_input(*v, options.bins, "rfm_score");
   if (options.tie_rule != rfm_tie_rule::rank_first || table.id_rank.empty()) {
     crmkit::parallel_for(3, 1, options.n_threads, [&](std::size_t k, std::size_t, std::size_t) {
-      *outputs[k] = quantile_scores(*values[k], options.bins, options.tie_rule, /*reverse=*/k == 0);
+      *outputs[k] = quantile_scores(*values[k], options.bins, options.tie_rule, reverse[k]);
     });
     return scores;
   }
   detail::check_tie_key(table.id_rank, table.size(), "rfm_score");
-  for (const auto* v : values) detail::check_score_input(*v, options.bins, "rfm_score");
   const auto by_key = detail::order_by_tie_key(table.id_rank);  // shared by R, F and M
   crmkit::parallel_for(3, 1, options.n_threads, [&](std::size_t k, std::size_t, std::size_t) {
-    *outputs[k] = detail::rank_first_scores(*values[k], options.bins, /*reverse=*/k == 0, by_key);
+    *outputs[k] = detail::rank_first_scores(*values[k], options.bins, reverse[k], by_key);
   });
   return scores;
 }
