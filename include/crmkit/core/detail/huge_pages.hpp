@@ -15,6 +15,9 @@ CRMKIT_BEGIN_NAMESPACE
 
 namespace detail {
 
+/// The size of a transparent huge page on x86-64 and most arm64 kernels (2 MiB).
+inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
+
 /// Buffers smaller than this are left alone (the advice costs a system call).
 inline constexpr std::size_t huge_page_min_bytes = std::size_t{4} << 20;
 
@@ -31,7 +34,7 @@ inline constexpr std::size_t huge_page_min_bytes = std::size_t{4} << 20;
 inline void advise_huge_pages(const void* data, std::size_t bytes) noexcept {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   if (data == nullptr || bytes < huge_page_min_bytes) return;
-  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+  constexpr std::uintptr_t huge = huge_page_bytes;
   const auto begin = reinterpret_cast<std::uintptr_t>(data);
   const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1);
   const std::uintptr_t last = (begin + bytes) & ~(huge - 1);

@@ -167,7 +167,7 @@ class pod_array {
     const std::size_t bytes = zero_end * sizeof(T);
     auto* bytes_at = reinterpret_cast<unsigned char*>(data_);
     if (n_threads > 1 && bytes >= map_min_bytes) {
-      constexpr std::size_t chunk = std::size_t{2} << 20;
+      constexpr std::size_t chunk = huge_page_bytes;  // a huge page per task
       parallel_for(bytes, chunk, n_threads, [bytes_at](std::size_t, std::size_t begin, std::size_t end) {
         std::memset(bytes_at + begin, 0, end - begin);
       });
@@ -185,7 +185,6 @@ class pod_array {
  private:
   static constexpr std::size_t max_count() noexcept { return (std::size_t{1} << 48) / sizeof(T); }
   static constexpr std::size_t page_bytes = std::size_t{4} << 10;
-  static constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
   static std::size_t round_up(std::size_t bytes, std::size_t unit) noexcept { return (bytes + unit - 1) & ~(unit - 1); }
 
 #if defined(__linux__)
