@@ -367,3 +367,35 @@ TEST_CASE("rfm_summary: the first overflowing customer is named for any thread c
     }
   }
 }
+
+TEST_CASE("rfm_score: with bad values in several columns, the error is R's on any thread count") {
+  // M is sorted first on two threads; the error must still be the one R, F, M order meets.
+  crmkit::rfm_table table;
+  for (int i = 0; i < 6; ++i) {
+    table.customer.push_back(i);
+    table.recency.push_back(i);
+    table.frequency.push_back(1 + i % 3);
+    table.monetary.push_back(10.0 * i);
+  }
+  table.recency[4] = std::numeric_limits<double>::infinity();
+  table.monetary[1] = std::numeric_limits<double>::quiet_NaN();
+  for (const int threads : {1, 2, 3}) {
+    CAPTURE(threads);
+    crmkit::rfm_options options;
+    options.n_threads = threads;
+    try {
+      (void)crmkit::rfm_score(table, options);
+      FAIL("no error");
+    } catch (const crmkit::error& e) {
+      CHECK(std::string(e.what()).find("value inf at position 4 is not finite") != std::string::npos);
+    }
+    table.recency[4] = 4;  // then M's
+    try {
+      (void)crmkit::rfm_score(table, options);
+      FAIL("no error");
+    } catch (const crmkit::error& e) {
+      CHECK(std::string(e.what()).find("at position 1 is not finite") != std::string::npos);
+    }
+    table.recency[4] = std::numeric_limits<double>::infinity();
+  }
+}

@@ -529,20 +529,28 @@ CRMKIT_FUNC rfm_scores rfm_score(const rfm_table& table, const rfm_options& opti
   // R, F and M are independent sorts: one task each (crmkit/core/parallel_for.hpp, one item
   // per task, so the result cannot depend on the thread count). M first: its radix sort
   // takes longer than R's and F's counting sorts together, so on two threads one sorts M
-  // while the other sorts R, then F. The inputs are checked first, in R, F, M order, so
-  // that an error is the one a single thread meets first.
+  // while the other sorts R, then F.
   const std::vector<double>* const values[3] = {&table.monetary, &table.recency, &table.frequency};
   std::vector<std::int32_t>* const outputs[3] = {&scores.m, &scores.r, &scores.f};
   const bool reverse[3] = {false, true, false};  // recent is good: R scores run backwards
-  for (const auto* v : {&table.recency, &table.frequency, &table.monetary})
-    detail::check_score_input(*v, options.bins, "rfm_score");
   if (options.tie_rule != rfm_tie_rule::rank_first || table.id_rank.empty()) {
+    // Each task checks its own column (quantile_scores); the first error in R, F, M order
+    // is the one rethrown, as on one thread.
+    std::exception_ptr failed[3];
     crmkit::parallel_for(3, 1, options.n_threads, [&](std::size_t k, std::size_t, std::size_t) {
-      *outputs[k] = quantile_scores(*values[k], options.bins, options.tie_rule, reverse[k]);
+      try {
+        *outputs[k] = quantile_scores(*values[k], options.bins, options.tie_rule, reverse[k]);
+      } catch (...) {
+        failed[k] = std::current_exception();
+      }
     });
+    for (const std::size_t k : {1, 2, 0})
+      if (failed[k]) std::rethrow_exception(failed[k]);
     return scores;
   }
   detail::check_tie_key(table.id_rank, table.size(), "rfm_score");
+  for (const auto* v : {&table.recency, &table.frequency, &table.monetary})
+    detail::check_score_input(*v, options.bins, "rfm_score");
   const auto by_key = detail::order_by_tie_key(table.id_rank);  // shared by R, F and M
   crmkit::parallel_for(3, 1, options.n_threads, [&](std::size_t k, std::size_t, std::size_t) {
     *outputs[k] = detail::rank_first_scores(*values[k], options.bins, reverse[k], by_key);
