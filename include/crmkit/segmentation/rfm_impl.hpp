@@ -544,7 +544,8 @@ CRMKIT_FUNC rfm_scores rfm_score(const rfm_table& table, const rfm_options& opti
         failed[k] = std::current_exception();
       }
     });
-    for (const std::size_t k : {1, 2, 0})
+    constexpr std::size_t r_f_m[] = {1, 2, 0};  // the tasks of R, F and M
+    for (const std::size_t k : r_f_m)
       if (failed[k]) std::rethrow_exception(failed[k]);
     return scores;
   }
