@@ -6,8 +6,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <memory>
 #include <cstring>
+#include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
