@@ -33,6 +33,20 @@ crmkit::transaction_log make_log(std::vector<std::int32_t> customer, std::vector
 }
 
 constexpr std::int64_t day = 86400;
+
+// Every column of two summaries equal, bit for bit (one thread against several).
+void check_same_summary(const crmkit::rfm_table& many, const crmkit::rfm_table& one) {
+  CHECK(many.customer == one.customer);
+  CHECK(many.recency_days == one.recency_days);
+  CHECK(many.recency == one.recency);
+  CHECK(many.frequency == one.frequency);
+  CHECK(many.distinct_days == one.distinct_days);
+  CHECK(many.monetary == one.monetary);
+  CHECK(many.monetary_mean == one.monetary_mean);
+  CHECK(many.first_purchase == one.first_purchase);
+  CHECK(many.last_purchase == one.last_purchase);
+  CHECK(many.tenure == one.tenure);
+}
 }  // namespace
 
 TEST_CASE("rfm_summary on a hand-checkable log") {
@@ -123,13 +137,7 @@ TEST_CASE("the summary is identical for any thread count") {
     for (int threads : {2, 3, 7, 8}) {
       CAPTURE(threads);
       options.n_threads = threads;
-      const auto many = crmkit::rfm_summary(log, options);
-      CHECK(many.customer == one.customer);
-      CHECK(many.frequency == one.frequency);
-      CHECK(many.monetary == one.monetary);
-      CHECK(many.distinct_days == one.distinct_days);
-      CHECK(many.first_purchase == one.first_purchase);
-      CHECK(many.last_purchase == one.last_purchase);
+      check_same_summary(crmkit::rfm_summary(log, options), one);
     }
   }
 }
@@ -167,13 +175,7 @@ TEST_CASE("customer slices per thread give the one-pass summary, in and out of t
       CAPTURE(threads);
       options.n_threads = threads;
       const auto many = crmkit::rfm_summary(log, options);
-      CHECK(many.customer == one.customer);
-      CHECK(many.frequency == one.frequency);
-      CHECK(many.monetary == one.monetary);
-      CHECK(many.distinct_days == one.distinct_days);
-      CHECK(many.first_purchase == one.first_purchase);
-      CHECK(many.last_purchase == one.last_purchase);
-      CHECK(many.recency == one.recency);
+      check_same_summary(many, one);
       // The scores run one task per column; the same for any thread count.
       crmkit::rfm_options one_thread = options;
       one_thread.n_threads = 1;
