@@ -12,6 +12,7 @@
 #include "crmkit/core/transaction_log.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/segmentation/rfm.hpp"
+#include "crmkit/segmentation/detail/rank_classes.hpp"  // numpy_rank_edges, for the sorting reference
 
 using crmkit::column;
 
@@ -371,7 +372,8 @@ TEST_CASE("rfm_summary: the first overflowing customer is named for any thread c
 }
 
 TEST_CASE("rfm_score: with bad values in several columns, the error is R's on any thread count") {
-  // M is sorted first on two threads; the error must still be the one R, F, M order meets.
+  // The three columns are checked together, chunk by chunk, on any number of threads; the
+  // error must still be the one R, F, M order meets.
   crmkit::rfm_table table;
   for (int i = 0; i < 6; ++i) {
     table.customer.push_back(i);
@@ -400,4 +402,115 @@ TEST_CASE("rfm_score: with bad values in several columns, the error is R's on an
     }
     table.recency[4] = std::numeric_limits<double>::infinity();
   }
+}
+
+namespace {
+
+// rank(method="first") classes by the definition: a stable sort by (tie key, then value),
+// ranks 1..n along it, each rank's class the first numpy edge at or above it (the sorting
+// implementation quantile_scores replaced).
+std::vector<std::int32_t> classes_by_sorting(const std::vector<double>& v, int bins, bool reverse,
+                                             const std::vector<std::int32_t>& tie_key) {
+  std::vector<std::uint32_t> order(v.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (!tie_key.empty())
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return tie_key[a] < tie_key[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return v[a] < v[b]; });
+  const auto edges = crmkit::detail::numpy_rank_edges(v.size(), bins);
+  std::vector<std::int32_t> scores(v.size());
+  std::size_t bin = 1;
+  for (std::size_t p = 0; p < order.size(); ++p) {
+    while (edges[bin] < static_cast<double>(p + 1)) ++bin;
+    scores[order[p]] = reverse ? bins + 1 - static_cast<int>(bin) : static_cast<int>(bin);
+  }
+  return scores;
+}
+
+std::vector<double> sample_values(std::mt19937_64& rng, std::size_t n, int kind) {
+  std::vector<double> v(n);
+  std::uniform_int_distribution<int> small(0, 9);
+  std::uniform_int_distribution<std::int64_t> wide(-2'000'000, 2'000'000);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::lognormal_distribution<double> spend(3.0, 1.5);
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (kind) {
+      case 0: v[i] = small(rng); break;                                      // few values, many ties
+      case 1: v[i] = static_cast<double>(wide(rng)); break;                  // integers, wide range
+      case 2: v[i] = std::round(spend(rng) * 100.0) / 100.0; break;          // cents, skewed
+      case 3: v[i] = unit(rng) < 0.4 ? 9.99 : spend(rng); break;             // one value 40% of the time
+      case 4: v[i] = (unit(rng) - 0.5) * (unit(rng) < 0.1 ? 1e-310 : 1e300); break;  // signs, extremes, subnormals
+      case 5: v[i] = unit(rng) < 0.5 ? 0.0 : -0.0; break;                   // zeros of both signs
+      case 6: v[i] = 3e9 + small(rng) + (unit(rng) < 0.5 ? 0.0 : 0.5); break;  // a short range of non-integers
+      default: v[i] = 1e15 + static_cast<double>(small(rng)); break;        // large integers, short range
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("rank_first classes by selection equal the classes by sorting") {
+  std::mt19937_64 rng(20261207);
+  for (const std::size_t n : {std::size_t{2}, std::size_t{3}, std::size_t{11}, std::size_t{1000}, std::size_t{70'001}}) {
+    for (int kind = 0; kind < 8; ++kind) {
+      const auto v = sample_values(rng, n, kind);
+      std::vector<std::int32_t> tie_key(n);
+      std::uniform_int_distribution<std::int32_t> key(0, static_cast<std::int32_t>(n / 2));
+      for (auto& k : tie_key) k = key(rng);
+      for (const int bins : {2, 3, 5, 10, 40}) {
+        if (n > 1000 && bins != 5 && bins != 40) continue;  // the long inputs: the two classing paths
+        for (const bool reverse : {false, true}) {
+          CAPTURE(n);
+          CAPTURE(kind);
+          CAPTURE(bins);
+          CAPTURE(reverse);
+          CHECK(crmkit::quantile_scores(v, bins, crmkit::rfm_tie_rule::rank_first, reverse) ==
+                classes_by_sorting(v, bins, reverse, {}));
+          CHECK(crmkit::quantile_scores(v, bins, crmkit::rfm_tie_rule::rank_first, reverse, tie_key) ==
+                classes_by_sorting(v, bins, reverse, tie_key));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("rfm_score: the same scores on any thread count, equal to each column's quantile_scores") {
+  // 150,001 customers: several chunks per column, so threads share every pass.
+  std::mt19937_64 rng(7);
+  const std::size_t n = 150'001;
+  crmkit::rfm_table table;
+  table.recency = sample_values(rng, n, 0);
+  table.frequency = sample_values(rng, n, 1);
+  table.monetary = sample_values(rng, n, 3);
+  table.customer.resize(n);
+  for (std::size_t i = 0; i < n; ++i) table.customer[i] = static_cast<std::int32_t>(i);
+  for (const bool with_ids : {false, true}) {
+    if (with_ids) {
+      table.id_rank.resize(n);
+      for (std::size_t i = 0; i < n; ++i) table.id_rank[i] = static_cast<std::int32_t>((i * 7919) % n);
+    }
+    crmkit::rfm_options options;
+    const auto one = crmkit::rfm_score(table, options);
+    CHECK(one.r == crmkit::quantile_scores(table.recency, options.bins, crmkit::rfm_tie_rule::rank_first, true, table.id_rank));
+    CHECK(one.f == crmkit::quantile_scores(table.frequency, options.bins, crmkit::rfm_tie_rule::rank_first, false, table.id_rank));
+    CHECK(one.m == crmkit::quantile_scores(table.monetary, options.bins, crmkit::rfm_tie_rule::rank_first, false, table.id_rank));
+    for (const int threads : {2, 3, 8}) {
+      CAPTURE(threads);
+      CAPTURE(with_ids);
+      options.n_threads = threads;
+      const auto many = crmkit::rfm_score(table, options);
+      CHECK(many.r == one.r);
+      CHECK(many.f == one.f);
+      CHECK(many.m == one.m);
+    }
+  }
+}
+
+TEST_CASE("rfm_score: columns of different lengths are an error") {
+  crmkit::rfm_table table;
+  table.recency = {1, 2, 3};
+  table.frequency = {1, 2, 3};
+  table.monetary = {1, 2};
+  CHECK_THROWS_WITH_AS((void)crmkit::rfm_score(table, crmkit::rfm_options{}),
+                       doctest::Contains("columns have 3, 3 and 2 entries"), crmkit::error);
 }

@@ -58,7 +58,11 @@
 ///
 /// Memory: the summary holds 9 columns of 8 bytes and 1 (2 with id_rank) of 4 per customer plus a 32-byte
 /// accumulator per customer index while it runs (about 110 bytes per customer in all);
-/// scoring needs 16 bytes per customer of scratch (32 with id_rank). The log is read, never copied.
+/// rank_first scoring needs, beside the three score columns, a histogram of at most 4,096
+/// counters per 32,768 customers and score, and the values of the buckets that hold a
+/// class boundary (a few thousand for spread-out values; at worst 12 bytes per customer and
+/// score); with id_rank, 28 bytes per customer more (the values in tie order). The log is
+/// read, never copied.
 #pragma once
 
 #include <array>
@@ -163,8 +167,10 @@ struct rfm_scores {
 
 /// Scores the rows of `table` (R from `recency`, F from `frequency`, M from `monetary`).
 /// Any bins >= 2 works. rank_first ties go by `table.id_rank` when it is filled (see the
-/// file comment), else by row order. The three scores are computed concurrently on up to
-/// `options.n_threads` threads (one task per score; the same result for any count).
+/// file comment), else by row order. rank_first finds the bins - 1 class boundaries of each
+/// score by selection, in four O(n) passes over chunks of customers shared by up to
+/// `options.n_threads` threads; r_rfm runs one task per score. The same result for any
+/// thread count.
 /// @throws crmkit::error (invalid_argument) for bins < 2, fewer than 2 rows (pandas'
 ///         qcut cannot cut a single value into classes either), a non-finite value or an
 ///         `id_rank` of the wrong length.

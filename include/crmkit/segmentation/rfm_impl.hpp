@@ -18,6 +18,7 @@
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
 #include "crmkit/core/exact_sum.hpp"
+#include "crmkit/segmentation/detail/rank_classes.hpp"
 #include "crmkit/segmentation/rfm.hpp"
 
 CRMKIT_BEGIN_NAMESPACE
@@ -146,31 +147,6 @@ void rfm_distinct_days_unordered(const transaction_view& rows, rfm_accumulator<O
   }
 }
 
-// numpy.quantile(1..n, i/k, method="linear") (numpy 1.24 lib/function_base.py: virtual
-// index (n-1)q, floor, and _lerp's two-sided formula), i.e. the edges pandas.qcut draws on
-// ranks. Reproducing numpy's floating-point steps, not just the formula, makes the ranks
-// that sit exactly on an edge fall the same way.
-inline std::vector<double> numpy_rank_edges(std::size_t n, int bins) {
-  std::vector<double> edges(static_cast<std::size_t>(bins) + 1);
-  const double step = 1.0 / static_cast<double>(bins);  // numpy.linspace(0, 1, k + 1)
-  const double last_index = static_cast<double>(n - 1);
-  for (int i = 0; i <= bins; ++i) {
-    const double q = i == bins ? 1.0 : static_cast<double>(i) * step;
-    const double virtual_index = last_index * q;
-    if (virtual_index >= last_index) {
-      edges[static_cast<std::size_t>(i)] = static_cast<double>(n);
-      continue;
-    }
-    const double previous = std::floor(virtual_index);
-    const double a = previous + 1.0;  // the ranks are 1..n: sorted[j] = j + 1
-    const double b = previous + 2.0;
-    const double gamma = virtual_index - previous;
-    const double diff = b - a;
-    edges[static_cast<std::size_t>(i)] = gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
-  }
-  return edges;
-}
-
 // R's quantile(x, p, type = 7) on sorted x (R src/library/stats/R/quantile.R).
 inline double r_type7_quantile(const std::vector<double>& sorted, double p) {
   const std::size_t n = sorted.size();
@@ -186,7 +162,7 @@ inline double r_type7_quantile(const std::vector<double>& sorted, double p) {
   return q_lo;
 }
 
-inline void check_score_input(std::span<const double> values, int bins, const char* what) {
+inline void check_score_shape(std::span<const double> values, int bins, const char* what) {
   if (bins < 2)
     throw error(errc::invalid_argument,
                 fmt::format("{}: the number of quantile classes is {}, it must be at least 2", what, bins));
@@ -196,19 +172,20 @@ inline void check_score_input(std::span<const double> values, int bins, const ch
                             values.size()));
   if (values.size() > 0xFFFFFFFFu)
     throw error(errc::invalid_argument, fmt::format("{}: more than 2^32-1 values", what));
+}
+
+inline void check_score_input(std::span<const double> values, int bins, const char* what) {
+  check_score_shape(values, bins, what);
   for (std::size_t i = 0; i < values.size(); ++i)
-    if (!std::isfinite(values[i]))
-      throw error(errc::invalid_argument, fmt::format("{}: value {} at position {} is not finite", what, values[i], i));
+    if (!std::isfinite(values[i])) throw_not_finite(what, values[i], i);
 }
 
 }  // namespace detail
 
 CRMKIT_FUNC std::vector<std::uint32_t> stable_ascending_order(std::span<const double> values) {
-  // LSD radix sort, six 11-bit digits (2048 counters per digit stay in L1), on keys that
-  // order like the doubles: flip every bit of a negative number, only the sign bit of a
-  // positive one. Each pass is stable, so equal keys keep their position order:
-  // rank(method="first"). One pass counts all digits; a digit every key shares (the low
-  // mantissa bits of integer-valued data, say) is skipped.
+  // LSD radix sort on keys that order like the doubles: flip every bit of a negative
+  // number, only the sign bit of a positive one. Each pass is stable, so equal keys keep
+  // their position order: rank(method="first").
   const std::size_t n = values.size();
   // Integer-valued data over a modest range (recency in days, frequencies): one stable
   // counting sort instead.
@@ -231,39 +208,75 @@ CRMKIT_FUNC std::vector<std::uint32_t> stable_ascending_order(std::span<const do
       return order;
     }
   }
-  constexpr int bits = 11;
-  constexpr int passes = 6;
-  constexpr std::size_t radix = std::size_t{1} << bits;
-  // The keys are written before they are read: no zero-fill.
-  auto keys = std::make_unique_for_overwrite<std::uint64_t[]>(n);
-  auto keys_tmp = std::make_unique_for_overwrite<std::uint64_t[]>(n);
-  std::vector<std::uint32_t> order(n), order_tmp(n);
-  std::vector<std::uint32_t> count(radix * passes, 0);
+  // Keys relative to the smallest: only the bits in which keys can differ are sorted, in
+  // as few passes of at most 12 bits (4096 counters) as cover them; monetary totals from
+  // 0.5 to 30,000 span 56 bits, five passes. One read counts the digits of every pass, a
+  // digit every key shares (the low mantissa bits of integer-valued data, say) is skipped.
+  const auto key_of = detail::order_key;
+  std::uint64_t lowest = ~std::uint64_t{0}, highest = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double v = values[i] == 0.0 ? 0.0 : values[i];
-    const auto raw = std::bit_cast<std::uint64_t>(v);
-    const std::uint64_t key = (raw >> 63) != 0 ? ~raw : raw | (std::uint64_t{1} << 63);
-    keys[i] = key;
-    order[i] = static_cast<std::uint32_t>(i);
-    for (int pass = 0; pass < passes; ++pass) ++count[radix * static_cast<std::size_t>(pass) + ((key >> (bits * pass)) & (radix - 1))];
+    const std::uint64_t key = key_of(values[i]);
+    lowest = key < lowest ? key : lowest;
+    highest = key > highest ? key : highest;
   }
-  for (int pass = 0; pass < passes && n > 0; ++pass) {
-    const int shift = bits * pass;
+  std::vector<std::uint32_t> order(n);
+  if (n == 0 || lowest == highest) {
+    for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+    return order;
+  }
+  constexpr int max_bits = 12;
+  const int span_bits = static_cast<int>(std::bit_width(highest - lowest));
+  const int passes = (span_bits + max_bits - 1) / max_bits;
+  const int bits = (span_bits + passes - 1) / passes;
+  const std::size_t radix = std::size_t{1} << bits;
+  const auto digit = [&](std::uint64_t key, int pass) { return static_cast<std::size_t>((key >> (bits * pass)) & (radix - 1)); };
+  std::vector<std::uint32_t> count(radix * static_cast<std::size_t>(passes), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t key = key_of(values[i]) - lowest;
+    for (int pass = 0; pass < passes; ++pass) ++count[radix * static_cast<std::size_t>(pass) + digit(key, pass)];
+  }
+  int active[64];
+  int n_active = 0;
+  for (int pass = 0; pass < passes; ++pass)
+    if (count[radix * static_cast<std::size_t>(pass) + digit(key_of(values[0]) - lowest, pass)] != n) active[n_active++] = pass;
+  // The first pass reads the values themselves, the last writes only positions, into
+  // `order`; the passes between move (key, position) pairs between two buffers, written
+  // before they are read (no zero-fill).
+  const std::size_t buffered = n_active >= 2 ? n : 0, spare = n_active >= 3 ? n : 0;
+  auto keys = std::make_unique_for_overwrite<std::uint64_t[]>(buffered);
+  auto positions = std::make_unique_for_overwrite<std::uint32_t[]>(buffered);
+  auto keys_tmp = std::make_unique_for_overwrite<std::uint64_t[]>(spare);
+  auto positions_tmp = std::make_unique_for_overwrite<std::uint32_t[]>(spare);
+  for (int a = 0; a < n_active; ++a) {
+    const int pass = active[a];
     std::uint32_t* c = count.data() + radix * static_cast<std::size_t>(pass);
-    if (c[(keys[0] >> shift) & (radix - 1)] == n) continue;
     std::uint32_t sum = 0;
     for (std::size_t d = 0; d < radix; ++d) {
       const std::uint32_t here = c[d];
       c[d] = sum;
       sum += here;
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t slot = c[(keys[i] >> shift) & (radix - 1)]++;
-      keys_tmp[slot] = keys[i];
-      order_tmp[slot] = order[i];
+    const bool from_values = a == 0, to_order = a + 1 == n_active;
+    if (from_values && to_order) {
+      for (std::size_t i = 0; i < n; ++i) order[c[digit(key_of(values[i]) - lowest, pass)]++] = static_cast<std::uint32_t>(i);
+    } else if (from_values) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t key = key_of(values[i]) - lowest;
+        const std::uint32_t slot = c[digit(key, pass)]++;
+        keys[slot] = key;
+        positions[slot] = static_cast<std::uint32_t>(i);
+      }
+    } else if (to_order) {
+      for (std::size_t i = 0; i < n; ++i) order[c[digit(keys[i], pass)]++] = positions[i];
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t slot = c[digit(keys[i], pass)]++;
+        keys_tmp[slot] = keys[i];
+        positions_tmp[slot] = positions[i];
+      }
+      keys.swap(keys_tmp);
+      positions.swap(positions_tmp);
     }
-    keys.swap(keys_tmp);
-    order.swap(order_tmp);
   }
   return order;
 }
@@ -290,36 +303,6 @@ inline std::vector<std::uint32_t> order_by_tie_key(std::span<const std::int32_t>
   std::stable_sort(by_key.begin(), by_key.end(),
                    [&](std::uint32_t a, std::uint32_t b) { return tie_key[a] < tie_key[b]; });
   return by_key;
-}
-
-// rank_first scores, ties broken by the order of `by_key` (empty: by position).
-inline std::vector<std::int32_t> rank_first_scores(std::span<const double> values, int bins, bool reverse,
-                                                   const std::vector<std::uint32_t>& by_key) {
-  const std::size_t n = values.size();
-  std::vector<std::int32_t> scores(n);
-  std::vector<std::uint32_t> order;
-  if (by_key.empty()) {
-    order = stable_ascending_order(values);
-  } else {
-    // Values permuted into tie-key order, sorted stably, mapped back: equal values come
-    // out in ascending tie key.
-    std::vector<double> permuted(n);
-    for (std::size_t j = 0; j < n; ++j) permuted[j] = values[by_key[j]];
-    order = stable_ascending_order(permuted);
-    for (auto& o : order) o = by_key[o];
-  }
-  const auto edges = numpy_rank_edges(n, bins);
-  // pandas.cut(right=True, include_lowest=True): class = searchsorted(edges, rank, "left"),
-  // with the lowest edge itself in class 1. Ranks rise along `order`, so one pointer
-  // walks the edges.
-  std::size_t bin = 1;
-  for (std::size_t position = 0; position < n; ++position) {
-    const double rank = static_cast<double>(position + 1);
-    while (edges[bin] < rank) ++bin;
-    const int score = static_cast<int>(bin);
-    scores[order[position]] = reverse ? bins + 1 - score : score;
-  }
-  return scores;
 }
 
 inline void check_tie_key(std::span<const std::int32_t> tie_key, std::size_t n, const char* what) {
@@ -351,7 +334,11 @@ CRMKIT_FUNC std::vector<std::int32_t> quantile_scores(std::span<const double> va
     throw error(errc::invalid_argument,
                 fmt::format("quantile_scores: unknown tie rule {}", static_cast<int>(rule)));
   const auto by_key = tie_key.empty() ? std::vector<std::uint32_t>{} : detail::order_by_tie_key(tie_key);
-  return detail::rank_first_scores(values, bins, reverse, by_key);
+  std::vector<std::int32_t> scores;
+  const detail::rank_class_job job{values, by_key.empty() ? nullptr : by_key.data(), &scores, reverse};
+  thread_team one_thread(1);
+  detail::rank_first_classes({&job, 1}, bins, "quantile_scores", one_thread);
+  return scores;
 }
 
 CRMKIT_FUNC std::vector<std::int32_t> rfm_id_ranks(const string_dictionary& ids) {
@@ -527,16 +514,14 @@ CRMKIT_FUNC rfm_table rfm_summary(const dataset& data, const rfm_options& option
 CRMKIT_FUNC rfm_scores rfm_score(const rfm_table& table, const rfm_options& options) {
   rfm_scores scores;
   scores.bins = options.bins;
-  // R, F and M are independent sorts: one task each (crmkit/core/parallel_for.hpp, one item
-  // per task, so the result cannot depend on the thread count). M first: its radix sort
-  // takes longer than R's and F's counting sorts together, so on two threads one sorts M
-  // while the other sorts R, then F.
-  const std::vector<double>* const values[3] = {&table.monetary, &table.recency, &table.frequency};
-  std::vector<std::int32_t>* const outputs[3] = {&scores.m, &scores.r, &scores.f};
-  const bool reverse[3] = {false, true, false};  // recent is good: R scores run backwards
-  if (options.tie_rule != rfm_tie_rule::rank_first || table.id_rank.empty()) {
-    // Each task checks its own column (quantile_scores); the first error in R, F, M order
-    // is the one rethrown, as on one thread.
+  const std::vector<double>* const values[3] = {&table.recency, &table.frequency, &table.monetary};
+  std::vector<std::int32_t>* const outputs[3] = {&scores.r, &scores.f, &scores.m};
+  const bool reverse[3] = {true, false, false};  // recent is good: R scores run backwards
+  if (options.tie_rule != rfm_tie_rule::rank_first) {
+    // R, F and M are independent: one task each (crmkit/core/parallel_for.hpp, one item
+    // per task, so the result cannot depend on the thread count). Each task checks its own
+    // column (quantile_scores); the first error in R, F, M order is the one rethrown, as
+    // on one thread.
     std::exception_ptr failed[3];
     crmkit::parallel_for(3, 1, options.n_threads, [&](std::size_t k, std::size_t, std::size_t) {
       try {
@@ -545,18 +530,24 @@ CRMKIT_FUNC rfm_scores rfm_score(const rfm_table& table, const rfm_options& opti
         failed[k] = std::current_exception();
       }
     });
-    constexpr std::size_t r_f_m[] = {1, 2, 0};  // the tasks of R, F and M
-    for (const std::size_t k : r_f_m)
-      if (failed[k]) std::rethrow_exception(failed[k]);
+    for (const auto& failure : failed)
+      if (failure) std::rethrow_exception(failure);
     return scores;
   }
-  detail::check_tie_key(table.id_rank, table.size(), "rfm_score");
-  for (const auto* v : {&table.recency, &table.frequency, &table.monetary})
-    detail::check_score_input(*v, options.bins, "rfm_score");
-  const auto by_key = detail::order_by_tie_key(table.id_rank);  // shared by R, F and M
-  crmkit::parallel_for(3, 1, options.n_threads, [&](std::size_t k, std::size_t, std::size_t) {
-    *outputs[k] = detail::rank_first_scores(*values[k], options.bins, reverse[k], by_key);
-  });
+  // rank_first: the three columns' classes by selection (detail/rank_classes.hpp), every
+  // pass split into chunks over the team's threads.
+  const std::size_t n = table.recency.size();
+  if (table.frequency.size() != n || table.monetary.size() != n)
+    throw error(errc::invalid_argument,
+                fmt::format("rfm_score: the recency, frequency and monetary columns have {}, {} and {} entries", n,
+                            table.frequency.size(), table.monetary.size()));
+  detail::check_tie_key(table.id_rank, n, "rfm_score");
+  detail::check_score_shape(table.recency, options.bins, "rfm_score");
+  const auto by_key = table.id_rank.empty() ? std::vector<std::uint32_t>{} : detail::order_by_tie_key(table.id_rank);
+  thread_team team(options.n_threads);
+  detail::rank_class_job jobs[3];
+  for (std::size_t k = 0; k < 3; ++k) jobs[k] = {*values[k], by_key.empty() ? nullptr : by_key.data(), outputs[k], reverse[k]};
+  detail::rank_first_classes(jobs, options.bins, "rfm_score", team);
   return scores;
 }
 
