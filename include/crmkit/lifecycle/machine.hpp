@@ -28,7 +28,9 @@
 /// per evaluation or event with hops); the log's array grows by doubling, so it reserves at
 /// most twice its records (or one entry per customer, reserved when an evaluation starts on
 /// an empty log: address space, resident only as written), and restart() keeps that memory
-/// for the next evaluations.
+/// for the next evaluations. With n_threads > 1, the hops of all chunks but the first are
+/// written to per-chunk buffers and then copied into the log (8 bytes per hop more, kept
+/// with the log for the next evaluations).
 /// Evaluation scratch is O(n_threads * transitions * 512) bytes.
 ///
 /// `#include <crmkit/lifecycle/machine.hpp>`
@@ -259,6 +261,9 @@ class transition_buffer {
     push_back(transition_entry{r.customer, r.rule, r.from, r.to});
   }
   void append(const transition_entry* first, std::size_t count) { entries_.append(first, count); }
+  /// Grows the log by `count` entries left unwritten and returns the first (the caller
+  /// writes them all before the log is read).
+  [[nodiscard]] transition_entry* append_for_overwrite(std::size_t count) { return entries_.append_for_overwrite(count); }
   /// Room for `count` entries in all (see pod_array::reserve).
   void reserve(std::size_t count) { entries_.reserve(count); }
   /// Drops the entries from `count` on (count <= size()) and the runs that start there.
@@ -352,6 +357,10 @@ class lifecycle_machine {
   std::vector<std::int8_t> previous_;
   std::vector<std::int64_t> entered_;
   detail::transition_buffer log_;
+  // With threads, the hops of each chunk of customers after the first, appended to the log
+  // in chunk order; kept, like the log's memory, so that the next evaluation writes into
+  // pages already mapped.
+  std::vector<detail::transition_buffer> chunk_hops_;
 
   CRMKIT_FUNC std::size_t run(std::int64_t as_of, const lifecycle_columns& columns, int trigger,
                               std::span<const std::int32_t> subset, bool use_subset);

@@ -423,7 +423,8 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
   // (pod_array maps this much onto huge pages, detail/huge_pages.hpp).
   if (old_size == 0) hops.reserve(use_subset ? subset.size() : n_customers());
   hops.begin_run(as_of);  // every hop of this call is at as_of
-  std::vector<detail::transition_buffer> parts;  // the hops of chunks 1, 2, ... with threads
+  std::vector<detail::transition_buffer>& parts = chunk_hops_;  // the hops of chunks 1, 2, ... with threads
+  for (auto& part : parts) part.clear();
   try {
   if (use_subset) {
     // The buyers in customer order. With the bit form their column values are gathered per
@@ -461,10 +462,19 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
       detail::decide_range(ctx, 0, n, hops);
     } else {
       parts.resize(chunk_count(n, chunk));
-      crmkit::parallel_for(n, chunk, options_.n_threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
+      thread_team team(options_.n_threads);
+      team.parallel_for(n, chunk, [&](std::size_t c, std::size_t begin, std::size_t end) {
         detail::decide_range(ctx, begin, end, c == 0 ? hops : parts[c]);
       });
-      for (std::size_t c = 1; c < parts.size(); ++c) hops.append(parts[c].entries().data(), parts[c].size());
+      // The other chunks' hops after the first's, copied by the team: part c goes to the
+      // offset of the parts before it.
+      std::vector<std::size_t> offset(parts.size() + 1, 0);
+      for (std::size_t c = 1; c < parts.size(); ++c) offset[c + 1] = offset[c] + parts[c].size();
+      transition_entry* tail = hops.append_for_overwrite(offset.back());
+      team.parallel_for(parts.size(), 1, [&](std::size_t c, std::size_t, std::size_t) {
+        if (c > 0 && parts[c].size() > 0)
+          std::memcpy(static_cast<void*>(tail + offset[c]), parts[c].entries().data(), parts[c].size() * sizeof(transition_entry));
+      });
     }
   }
   } catch (...) {

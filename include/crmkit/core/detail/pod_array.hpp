@@ -92,9 +92,16 @@ class pod_array {
 
   void append(const T* values, std::size_t n) {
     if (n == 0) return;
+    std::memcpy(static_cast<void*>(append_for_overwrite(n)), values, n * sizeof(T));
+  }
+
+  /// Grows the array by `n` values left unwritten and returns the first: the caller writes
+  /// them all (from several threads, say) before the array is read.
+  [[nodiscard]] T* append_for_overwrite(std::size_t n) {
     if (size_ + n > capacity_) reserve(grown(size_ + n));
-    std::memcpy(static_cast<void*>(data_ + size_), values, n * sizeof(T));
+    T* first = data_ + size_;
     size_ += n;
+    return first;
   }
 
   /// Room for `n` values, keeping the current ones (a mapping grows in place or moves
