@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -155,6 +156,7 @@ inline void rank_first_classes(std::span<const rank_class_job> jobs, int bins, c
     int shift = 0;
     std::size_t n_buckets = 1;
     std::vector<std::uint32_t> histogram;  // pass 2: n_chunks x n_buckets
+    std::vector<std::size_t> total;        // its sum over the chunks, per bucket
     // The boundaries: for each class edge inside (0, n), its bucket and 1-based rank in it.
     int base_class = 1;                   // 1 + the edges below rank 1
     std::vector<std::size_t> edge_bucket, edge_rank, edge_chunk, edge_rank_in_chunk;
@@ -315,7 +317,8 @@ inline void rank_first_classes(std::span<const rank_class_job> jobs, int bins, c
   // count reaches t.
   const auto edges = numpy_rank_edges(n, bins);
   for (column& col : cols) {
-    std::vector<std::size_t> total(col.n_buckets, 0);
+    std::vector<std::size_t>& total = col.total;
+    total.assign(col.n_buckets, 0);
     for (std::size_t c = 0; c < n_chunks; ++c)
       for (std::size_t d = 0; d < col.n_buckets; ++d) total[d] += col.histogram[c * col.n_buckets + d];
     col.boundary_bucket.assign(col.n_buckets, 0);
@@ -400,7 +403,7 @@ inline void rank_first_classes(std::span<const rank_class_job> jobs, int bins, c
     for (std::size_t d = 0; d < col.n_buckets; ++d) {
       if (col.boundary_bucket[d] == 0) continue;
       start[d] = sum;
-      for (std::size_t c = 0; c < n_chunks; ++c) sum += col.histogram[c * col.n_buckets + d];
+      sum += col.total[d];
     }
     for (std::size_t e = 0; e < col.edge_bucket.size(); ++e) {
       const std::uint32_t g = order[start[col.edge_bucket[e]] + col.edge_rank[e] - 1];
@@ -430,7 +433,7 @@ inline void rank_first_classes(std::span<const rank_class_job> jobs, int bins, c
       const rank_class_job& job = jobs[k];
       const std::size_t n_edges = col.edge_value.size();
       const int step = job.reverse ? -1 : 1;
-      std::vector<std::int32_t> score(col.bucket_score);
+      const std::int32_t* table = col.bucket_score.data();  // exact buckets: this chunk's copy (below)
       // The score of a value in a boundary bucket holding several values.
       const auto closer = [&](double x, std::size_t j) {
         std::size_t above = 0;  // the boundaries ascend: bisection
@@ -445,7 +448,7 @@ inline void rank_first_classes(std::span<const rank_class_job> jobs, int bins, c
       const auto run = [&](std::size_t from, std::size_t to) {
         for (std::size_t j = from; j < to; ++j) {
           std::int32_t& out = slot(job, j);  // holds the bucket
-          std::int32_t s = score[static_cast<std::size_t>(out)];
+          std::int32_t s = table[static_cast<std::size_t>(out)];
           if (s == 0) [[unlikely]]
             s = closer(col.v[j], j);
           out = s;
@@ -456,7 +459,9 @@ inline void rank_first_classes(std::span<const rank_class_job> jobs, int bins, c
         continue;
       }
       // Exact buckets: a boundary before this chunk counts for all of it; one inside
-      // counts from the position after it.
+      // counts from the position after it. The chunk steps its own copy of the table.
+      std::vector<std::int32_t> score(col.bucket_score);
+      table = score.data();
       std::vector<std::size_t> inside;
       for (std::size_t e = 0; e < n_edges; ++e) {
         if (col.edge_position[e] < begin) score[col.edge_bucket[e]] += step;
