@@ -28,7 +28,9 @@
 ///   only on n and chunk_size, never on the thread count. body(c, begin, end) runs once per
 ///   chunk c = begin / chunk_size.
 /// - Chunks are handed out in increasing order by an atomic counter (dynamic scheduling: a
-///   thread sharing its core with another process takes fewer chunks). Which thread runs a
+///   thread sharing its core with another process takes fewer chunks). A pass waits only
+///   for the workers that entered it before the caller ran out of chunks; a worker the
+///   scheduler had not run by then takes no part in it. Which thread runs a
 ///   chunk is unspecified, so a body writes only its chunk's items or its chunk's partial
 ///   result, and the caller combines partials in chunk order afterwards: results are then
 ///   bit-identical for any thread count.
@@ -161,20 +163,37 @@ class thread_team {
   }
 
  private:
-  // Runs task() on every thread of the team (the caller's included) and waits for all.
-  // task handles its own exceptions (for_chunks catches per chunk).
+  // Runs task() on the caller's thread and on every worker that starts it in time, and
+  // waits for those. A worker takes part only if it enters the pass before the caller has
+  // finished task() and closed it: a worker the scheduler leaves waiting (its core busy with
+  // another process, or shared with the caller) is not waited for, since task() hands out
+  // all of the work to whoever claims it. task handles its own exceptions (for_chunks
+  // catches per chunk).
   void run_all(const std::function<void()>& task) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       task_ = &task;
-      pending_ = size_ - 1;
       ++generation_;
+      pass_.store(pass_of(generation_), std::memory_order_release);
     }
     start_.notify_all();
     task();
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
-    task_ = nullptr;
+    // Close the pass; wait for the workers inside it (their chunk writes are then visible).
+    if ((pass_.fetch_or(closed_bit, std::memory_order_acq_rel) & count_mask) != 0) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_.wait(lock, [this] { return (pass_.load(std::memory_order_acquire) & count_mask) == 0; });
+    }
+  }
+
+  // The entry word of pass `generation`: its generation's low 32 bits, open, nobody inside.
+  static constexpr std::uint64_t pass_of(std::uint64_t generation) noexcept { return generation << 32; }
+
+  // Enters pass `generation` unless it is closed or over; true if entered.
+  bool enter(std::uint64_t generation) noexcept {
+    std::uint64_t s = pass_.load(std::memory_order_acquire);
+    while ((s & ~(closed_bit | count_mask)) == pass_of(generation) && (s & closed_bit) == 0)
+      if (pass_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel, std::memory_order_acquire)) return true;
+    return false;
   }
 
   void worker() {
@@ -188,10 +207,12 @@ class thread_team {
         seen = generation_;
         task = task_;
       }
+      if (!enter(seen)) continue;  // the caller has done the pass already
       (*task)();  // does not throw: for_chunks' task catches around each chunk
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (--pending_ == 0) done_.notify_one();
+      const std::uint64_t s = pass_.fetch_sub(1, std::memory_order_acq_rel);
+      if ((s & closed_bit) != 0 && (s & count_mask) == 1) {
+        std::lock_guard<std::mutex> lock(mutex_);  // the caller checks under the lock: no lost wake-up
+        done_.notify_one();
       }
     }
   }
@@ -214,7 +235,10 @@ class thread_team {
   std::condition_variable done_;
   const std::function<void()>* task_ = nullptr;
   std::uint64_t generation_ = 0;
-  std::size_t pending_ = 0;
+  // The current pass: generation (low 32 bits) << 32 | closed_bit | workers inside it.
+  static constexpr std::uint64_t closed_bit = std::uint64_t{1} << 31;
+  static constexpr std::uint64_t count_mask = closed_bit - 1;
+  std::atomic<std::uint64_t> pass_{0};
   bool stop_ = false;
 };
 

@@ -28,9 +28,10 @@
 /// per evaluation or event with hops); the log's array grows by doubling, so it reserves at
 /// most twice its records (or one entry per customer, reserved when an evaluation starts on
 /// an empty log: address space, resident only as written), and restart() keeps that memory
-/// for the next evaluations. With n_threads > 1, the hops of all chunks but the first are
-/// written to per-chunk buffers and then copied into the log (8 bytes per hop more, kept
-/// with the log for the next evaluations).
+/// for the next evaluations. With n_threads > 1, a chunk whose earlier chunks are all in
+/// the log when it starts appends to the log directly; the others write per-chunk buffers,
+/// copied into the log in chunk order (up to 8 bytes per hop more, kept with the log for
+/// the next evaluations).
 /// Evaluation scratch is O(n_threads * transitions * 512) bytes.
 ///
 /// `#include <crmkit/lifecycle/machine.hpp>`

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <mutex>
 #include <new>
 #include <vector>
 
@@ -453,27 +454,41 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
     }
   } else {
     const std::size_t n = n_customers();
-    // Fixed chunks of customers (crmkit/core/parallel_for.hpp), each deciding its own range:
-    // the first chunk appends to the log directly; the others' hops are appended after it in
-    // chunk order, so the log is the same as one range's, for any thread count. One thread
-    // decides the whole range in one go (no copy of the hops).
+    // Fixed chunks of customers (crmkit/core/parallel_for.hpp), each deciding its own range;
+    // the log gets the chunks' hops in chunk order, so it is the same as one range's for any
+    // thread count. A chunk claimed when every earlier chunk is in the log appends to the log
+    // directly; any other decides into its own buffer, which whoever completes the chunk
+    // before it copies into the log. A thread that does every chunk in turn (one thread, or
+    // a second thread the scheduler does not run) so copies nothing.
     constexpr std::size_t chunk = 16384;
     if (thread_count(options_.n_threads) <= 1 || n <= chunk) {
       detail::decide_range(ctx, 0, n, hops);
     } else {
-      parts.resize(chunk_count(n, chunk));
+      const std::size_t n_chunks = chunk_count(n, chunk);
+      parts.resize(n_chunks);
+      std::vector<std::uint8_t> decided(n_chunks, 0);  // in parts[c], not yet in the log
+      std::size_t in_log = 0;                          // chunks [0, in_log) are in the log
+      std::mutex log_mutex;                            // guards decided, in_log and the log
       thread_team team(options_.n_threads);
       team.parallel_for(n, chunk, [&](std::size_t c, std::size_t begin, std::size_t end) {
-        detail::decide_range(ctx, begin, end, c == 0 ? hops : parts[c]);
-      });
-      // The other chunks' hops after the first's, copied by the team: part c goes to the
-      // offset of the parts before it.
-      std::vector<std::size_t> offset(parts.size() + 1, 0);
-      for (std::size_t c = 1; c < parts.size(); ++c) offset[c + 1] = offset[c] + parts[c].size();
-      transition_entry* tail = hops.append_for_overwrite(offset.back());
-      team.parallel_for(parts.size(), 1, [&](std::size_t c, std::size_t, std::size_t) {
-        if (c > 0 && parts[c].size() > 0)
-          std::memcpy(static_cast<void*>(tail + offset[c]), parts[c].entries().data(), parts[c].size() * sizeof(transition_entry));
+        bool direct = false;
+        {
+          std::lock_guard<std::mutex> lock(log_mutex);
+          direct = in_log == c;  // then no one else appends until this chunk is done
+        }
+        detail::decide_range(ctx, begin, end, direct ? hops : parts[c]);
+        std::lock_guard<std::mutex> lock(log_mutex);
+        if (direct) {
+          in_log = c + 1;
+        } else {
+          decided[c] = 1;
+        }
+        for (; in_log < n_chunks && decided[in_log] != 0; ++in_log) {
+          const detail::transition_buffer& part = parts[in_log];
+          if (part.size() == 0) continue;
+          transition_entry* tail = hops.append_for_overwrite(part.size());
+          std::memcpy(static_cast<void*>(tail), part.entries().data(), part.size() * sizeof(transition_entry));
+        }
       });
     }
   }
