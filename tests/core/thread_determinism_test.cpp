@@ -187,3 +187,41 @@ TEST_CASE("threads: territory tests and rep lookups are identical for 1, 2, 3 an
     CHECK(neart.distances_m == near1.distances_m);
   }
 }
+
+TEST_CASE("threads: a threaded lifecycle machine copied, re-threaded and restarted logs the same hops") {
+  // The machine keeps its worker threads between evaluations; a copy starts without them,
+  // set_threads replaces them, restart keeps them.
+  auto model = std::make_shared<const crmkit::lifecycle_model>(crmkit::default_lifecycle_model());
+  const std::size_t n = data().n_customers();
+  const std::int64_t start = crmkit::unix_seconds(2023, 1, 1);
+  auto step = [&](crmkit::lifecycle_machine& machine, int month) {
+    const std::int64_t at = start + std::int64_t{month} * 30 * crmkit::seconds_per_day;
+    const auto metrics = crmkit::compute_metrics(data().transactions(), at);  // the columns borrow it
+    crmkit::lifecycle_columns columns;
+    columns.add_metrics(metrics);
+    machine.evaluate(at, columns);
+  };
+  auto flat = [](const crmkit::lifecycle_machine& machine) {
+    std::vector<std::int64_t> out;
+    for (const auto& r : machine.log()) out.insert(out.end(), {r.at, r.customer, r.rule, r.from, r.to});
+    return out;
+  };
+  crmkit::lifecycle_machine serial(model, n, start, {1});
+  for (int month : {3, 6, 9}) step(serial, month);
+  crmkit::lifecycle_machine a(model, n, start, {2});
+  step(a, 3);
+  crmkit::lifecycle_machine b = a;  // copy of a machine that has its threads
+  step(a, 6);
+  step(b, 6);
+  b.set_threads(3);
+  step(a, 9);
+  step(b, 9);
+  CHECK(flat(a) == flat(serial));
+  CHECK(flat(b) == flat(serial));
+  crmkit::lifecycle_machine c(model, n, start, {1});
+  c = a;  // copy assignment
+  c.restart(start);
+  for (int month : {3, 6, 9}) step(c, month);
+  CHECK(flat(c) == flat(serial));
+  CHECK(c.options().n_threads == 2);
+}

@@ -32,7 +32,9 @@
 /// the log when it starts appends to the log directly; the others write per-chunk buffers,
 /// copied into the log in chunk order (up to 8 bytes per hop more, kept with the log for
 /// the next evaluations).
-/// Evaluation scratch is O(n_threads * transitions * 512) bytes.
+/// Evaluation scratch is O(n_threads * transitions * 512) bytes. Threads: with n_threads > 1
+/// the first full evaluation starts n_threads - 1 worker threads, which sleep between
+/// evaluations and stop when the machine is destroyed or set_threads changes the count.
 ///
 /// `#include <crmkit/lifecycle/machine.hpp>`
 ///
@@ -67,6 +69,7 @@
 #include "crmkit/config.hpp"
 #include "crmkit/core/customer_table.hpp"
 #include "crmkit/core/detail/pod_array.hpp"
+#include "crmkit/core/parallel_for.hpp"
 #include "crmkit/lifecycle/metrics.hpp"
 #include "crmkit/lifecycle/model.hpp"
 
@@ -287,6 +290,36 @@ class transition_buffer {
   std::vector<transition_run> runs_;
 };
 
+/// A machine's worker threads, started by its first evaluation on threads and kept, asleep,
+/// for the next ones (a new team per evaluation would make a thread per evaluation, and a
+/// new thread waits longer for a busy core than a woken one). A copy starts without.
+class kept_team {
+ public:
+  kept_team() = default;
+  kept_team(const kept_team&) noexcept {}
+  kept_team& operator=(const kept_team&) noexcept {
+    team_.reset();
+    return *this;
+  }
+  kept_team(kept_team&&) noexcept = default;
+  kept_team& operator=(kept_team&&) noexcept = default;
+  ~kept_team() = default;
+
+  /// The team of `n_threads` threads (made, or remade for another count, here).
+  thread_team& get(std::size_t n_threads) {
+    if (!team_ || team_->size() != thread_count(n_threads)) {
+      team_.reset();
+      team_ = std::make_unique<thread_team>(n_threads);
+    }
+    return *team_;
+  }
+  /// Stops the threads.
+  void reset() noexcept { team_.reset(); }
+
+ private:
+  std::unique_ptr<thread_team> team_;
+};
+
 }  // namespace detail
 
 /// Options of a machine.
@@ -362,6 +395,7 @@ class lifecycle_machine {
   // in chunk order; kept, like the log's memory, so that the next evaluation writes into
   // pages already mapped.
   std::vector<detail::transition_buffer> chunk_hops_;
+  detail::kept_team team_;  // with n_threads > 1: the workers, kept between evaluations
 
   CRMKIT_FUNC std::size_t run(std::int64_t as_of, const lifecycle_columns& columns, int trigger,
                               std::span<const std::int32_t> subset, bool use_subset);

@@ -76,6 +76,7 @@ CRMKIT_FUNC lifecycle_machine::lifecycle_machine(std::shared_ptr<const lifecycle
 CRMKIT_FUNC void lifecycle_machine::set_threads(std::size_t n_threads) {
   if (n_threads == 0) throw error(errc::invalid_argument, "lifecycle_machine: n_threads is 0; it must be >= 1");
   options_.n_threads = n_threads;
+  team_.reset();
 }
 
 CRMKIT_FUNC void lifecycle_machine::restart(std::int64_t start) {
@@ -469,8 +470,7 @@ CRMKIT_FUNC std::size_t lifecycle_machine::run(std::int64_t as_of, const lifecyc
       std::vector<std::uint8_t> decided(n_chunks, 0);  // in parts[c], not yet in the log
       std::size_t in_log = 0;                          // chunks [0, in_log) are in the log
       std::mutex log_mutex;                            // guards decided, in_log and the log
-      thread_team team(options_.n_threads);
-      team.parallel_for(n, chunk, [&](std::size_t c, std::size_t begin, std::size_t end) {
+      team_.get(options_.n_threads).parallel_for(n, chunk, [&](std::size_t c, std::size_t begin, std::size_t end) {
         bool direct = false;
         {
           std::lock_guard<std::mutex> lock(log_mutex);
