@@ -377,3 +377,10 @@ TEST_CASE("transition log storage: growth past its own mapping, copies, moves an
   same(assigned, 1000);
   CHECK(assigned.view().runs().empty());
 }
+
+// The columns borrow the metrics, so a temporary is refused at compile time.
+template <class Metrics>
+constexpr bool columns_take = requires(crmkit::lifecycle_columns& c, Metrics&& m) { c.add_metrics(static_cast<Metrics&&>(m)); };
+static_assert(!columns_take<crmkit::customer_metrics>);  // an rvalue
+static_assert(columns_take<const crmkit::customer_metrics&>);
+static_assert(columns_take<crmkit::customer_metrics&>);

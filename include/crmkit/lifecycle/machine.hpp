@@ -83,6 +83,8 @@ class lifecycle_columns {
   CRMKIT_FUNC void set(std::string name, std::span<const double> values);
   /// Adds the six built-in metric columns of `m` (borrowed).
   CRMKIT_FUNC void add_metrics(const customer_metrics& m);
+  /// Not from a temporary: the columns would point into it after it is gone.
+  void add_metrics(customer_metrics&&) = delete;
   /// Adds every column of `table`: float64 columns borrowed; int64, time and category
   /// columns converted to doubles held here (missing -> NaN; categories as their codes), so
   /// guards read the columns score_customers() writes (`orders`, `p_alive`, ...).
