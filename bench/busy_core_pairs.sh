@@ -29,6 +29,10 @@ for path in "lifecycle_bench BM_evaluate_from_prospect" "lifecycle_bench BM_eval
   while [ "$i" -lt "$pairs" ]; do
     t1=$(one "$1" "$2" 1)
     t2=$(one "$1" "$2" 2)
+    if [ -z "$t1" ] || [ -z "$t2" ]; then
+      echo "busy_core_pairs: no median from $b/$1 for $2/1 or $2/2 (not built, or renamed?)" >&2
+      exit 1
+    fi
     ratios="$ratios $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", a / b }')"
     i=$((i + 1))
   done

@@ -293,8 +293,9 @@ class transition_buffer {
 };
 
 /// A machine's worker threads, started by its first evaluation on threads and kept, asleep,
-/// for the next ones (a new team per evaluation would make a thread per evaluation, and a
-/// new thread waits longer for a busy core than a woken one). A copy starts without.
+/// for the next ones: with a thread started per evaluation, two threads evaluated from
+/// prospect at 1.29-1.34x one thread's speed, with kept ones at 1.45-1.60x
+/// (docs/benchmarks.md, ninth round). A copy starts without.
 class kept_team {
  public:
   kept_team() = default;
