@@ -2,6 +2,7 @@
 // every decimal both accept: the Clinger fast path and the from_chars fallback alike.
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <random>
@@ -95,6 +96,66 @@ TEST_CASE("parse_decimal at the exact limits of the fast path") {
     REQUIRE(parse_decimal(text, value) == number_status::ok);
     CHECK(csv_test::same_bits(value, std::strtod(text, nullptr)));
   }
+}
+
+namespace {
+
+// What parse_decimal must return for text without exponents, NaN or infinity, from
+// std::from_chars (correctly rounded): an optional sign, then a body from_chars reads whole.
+number_status reference_decimal(const std::string& text, double& out) {
+  if (text.empty()) return number_status::empty;
+  std::size_t start = text[0] == '-' || text[0] == '+' ? 1 : 0;
+  const char* body = text.data() + start;
+  const char* end = text.data() + text.size();
+  if (body == end || *body == '-' || *body == '+') return number_status::not_a_number;
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(body, end, value, std::chars_format::fixed);
+  if (ec != std::errc{} || ptr != end) return number_status::not_a_number;
+  out = text[0] == '-' ? -value : value;
+  return number_status::ok;
+}
+
+void check_against_reference(const std::string& text) {
+  double value = 42, expected = 42;
+  const number_status status = parse_decimal(text, value);
+  const number_status want = reference_decimal(text, expected);
+  if (status != want || (want == number_status::ok && !csv_test::same_bits(value, expected))) {
+    CAPTURE(text);
+    REQUIRE(static_cast<int>(status) == static_cast<int>(want));
+    REQUIRE(csv_test::same_bits(value, expected));
+  }
+  if (want != number_status::ok) REQUIRE(value == 42);
+}
+
+}  // namespace
+
+// The 8-byte path (parse_short_decimal) takes every plain decimal of up to 8 characters
+// after the sign; every text of up to 6 characters over digits, points, signs and two
+// other bytes, and random texts of 7 to 10, must read as from_chars reads them.
+TEST_CASE("parse_decimal on short texts: every arrangement of digits, points and signs") {
+  const std::string alphabet = "0159.-+a\x80";
+  std::string text;
+  std::size_t checked = 0;
+  for (std::size_t length = 1; length <= 6; ++length) {
+    std::size_t total = 1;
+    for (std::size_t i = 0; i < length; ++i) total *= alphabet.size();
+    text.assign(length, '0');
+    for (std::size_t code = 0; code < total; ++code) {
+      std::size_t rest = code;
+      for (std::size_t i = 0; i < length; ++i, rest /= alphabet.size()) text[i] = alphabet[rest % alphabet.size()];
+      check_against_reference(text);
+      ++checked;
+    }
+  }
+  std::mt19937_64 rng(8);
+  const std::string common = "0123456789.";
+  for (int i = 0; i < 300000; ++i) {
+    text.assign(7 + rng() % 4, '0');
+    for (char& c : text) c = rng() % 16 == 0 ? alphabet[rng() % alphabet.size()] : common[rng() % common.size()];
+    check_against_reference(text);
+    ++checked;
+  }
+  CHECK(checked == 300000 + 9 + 81 + 729 + 6561 + 59049 + 531441);
 }
 
 TEST_CASE("parse_decimal rejects everything that is not a finite decimal") {

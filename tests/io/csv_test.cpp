@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "crmkit/core/time.hpp"
 #include "crmkit/error.hpp"
@@ -440,6 +441,39 @@ TEST_CASE("skip mode records every skipped row and keeps the rest") {
   REQUIRE(data.n_customers() == 2);
   CHECK(data.customers().id(1) == "C");
   CHECK(data.transactions().product()->levels->size() == 2);
+}
+
+// The tokenizer marks a record ASCII from the 64-byte chunks it scanned, and the reader
+// then skips the UTF-8 check of its fields: bad bytes at every offset of a chunk, in ids
+// and products, right after a record that ends on a chunk's last byte, must still be
+// found, and valid non-ASCII ids kept.
+TEST_CASE("invalid UTF-8 is found wherever it falls in the tokenizer's 64-byte chunks") {
+  const std::string bad[] = {"\xFF", "\xC3(", "\xED\xA0\x80", "\xE2\x82"};
+  for (std::size_t pad = 0; pad < 70; pad += 3) {
+    std::string text = "customer_id,timestamp,amount,product\n";
+    std::vector<std::int64_t> expected_lines;
+    std::int64_t line = 2;
+    for (std::size_t r = 0; r < 24; ++r, ++line) {
+      const std::size_t kind = (r * 7 + pad) % 6;
+      std::string id = "C" + std::string((pad + r * 5) % 67, 'x') + std::to_string(r % 5);
+      std::string product = "p" + std::to_string(r % 3);
+      if (kind == 0) id.insert(1 + r % (id.size() - 1), bad[r % 4]);
+      if (kind == 1) product += bad[(r + 1) % 4];
+      if (kind == 2) id += "\xC3\xA9";  // 'e' with an acute accent: valid
+      if (kind <= 1) expected_lines.push_back(line);
+      text += id + ",2024-01-01," + std::to_string(r) + "," + product + "\n";
+    }
+    CAPTURE(pad);
+    crmkit::ingest_report report;
+    crmkit::transaction_columns columns;
+    columns.product = "product";
+    (void)parse_every_way(text, columns, skipping(), &report);
+    REQUIRE(report.skipped.size() == expected_lines.size());
+    for (std::size_t i = 0; i < expected_lines.size(); ++i) {
+      CHECK(report.skipped[i].line == expected_lines[i]);
+      CHECK(report.skipped[i].reason == "invalid UTF-8");
+    }
+  }
 }
 
 TEST_CASE("bad_row::message formats row-level and field-level problems") {

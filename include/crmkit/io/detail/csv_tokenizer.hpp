@@ -26,7 +26,8 @@ CRMKIT_BEGIN_NAMESPACE
 namespace detail {
 
 /// Finds the bytes that matter to CSV structure (delimiter, quote, LF), and NUL bytes
-/// (which make a record malformed), 64 at a time.
+/// (which make a record malformed), 64 at a time, and notes whether a chunk holds any
+/// byte above 0x7F (so that a record of ASCII chunks needs no UTF-8 check).
 ///
 /// A 64-byte chunk becomes one 64-bit mask with a bit per structural byte; walking a
 /// record is then count-trailing-zeros and clear-lowest-bit per field, with no per-byte
@@ -46,7 +47,14 @@ class structural_scanner {
   void seek(std::size_t pos) noexcept {
     chunk_ = pos & ~std::size_t{63};
     mask_ = chunk_ < size_ ? chunk_mask(chunk_) & (~std::uint64_t{0} << (pos - chunk_)) : 0;
+    ascii_ = chunk_ascii_;
   }
+  /// Starts the ASCII note of a record that begins at or after the current chunk.
+  void start_record() noexcept { ascii_ = chunk_ascii_; }
+  /// True when every chunk scanned since start_record (or seek) is ASCII: then so is every
+  /// byte from there to the last offset next() returned (a conservative answer: a chunk
+  /// is ASCII or not as a whole).
+  [[nodiscard]] bool ascii() const noexcept { return ascii_; }
 
   /// The offset of the next structural byte, or size() when there is none.
   [[nodiscard]] std::size_t next() noexcept {
@@ -57,6 +65,7 @@ class structural_scanner {
         return size_;
       }
       mask_ = chunk_mask(chunk_);
+      ascii_ = ascii_ && chunk_ascii_;
     }
     const std::size_t offset = chunk_ + static_cast<std::size_t>(std::countr_zero(mask_));
     mask_ &= mask_ - 1;
@@ -66,7 +75,8 @@ class structural_scanner {
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
  private:
-  [[nodiscard]] std::uint64_t chunk_mask(std::size_t chunk) const noexcept {
+  // The structural mask of a chunk; sets chunk_ascii_ for it.
+  [[nodiscard]] std::uint64_t chunk_mask(std::size_t chunk) noexcept {
     const char* p = base_ + chunk;
     if (chunk + 64 > size_) return tail_mask(p, size_ - chunk);
 #ifdef CRMKIT_CSV_SSE2
@@ -75,25 +85,31 @@ class structural_scanner {
     const __m128i newline = _mm_set1_epi8('\n');
     const __m128i nul = _mm_setzero_si128();
     std::uint64_t mask = 0;
+    __m128i any = _mm_setzero_si128();
     for (int k = 0; k < 4; ++k) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      any = _mm_or_si128(any, v);
       const __m128i hit =
           _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delimiter), _mm_cmpeq_epi8(v, quote)),
                        _mm_or_si128(_mm_cmpeq_epi8(v, newline), _mm_cmpeq_epi8(v, nul)));
       mask |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(hit))) << (16 * k);
     }
+    chunk_ascii_ = _mm_movemask_epi8(any) == 0;  // no byte with its high bit set
     return mask;
 #else
     return tail_mask(p, 64);
 #endif
   }
 
-  [[nodiscard]] std::uint64_t tail_mask(const char* p, std::size_t n) const noexcept {
+  [[nodiscard]] std::uint64_t tail_mask(const char* p, std::size_t n) noexcept {
     std::uint64_t mask = 0;
+    unsigned any = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const char c = p[i];
+      any |= static_cast<unsigned char>(c);
       if (c == delimiter_ || c == quote_ || c == '\n' || c == '\0') mask |= std::uint64_t{1} << i;
     }
+    chunk_ascii_ = any < 0x80;
     return mask;
   }
 
@@ -101,6 +117,8 @@ class structural_scanner {
   std::size_t size_ = 0;
   std::size_t chunk_ = 0;
   std::uint64_t mask_ = 0;
+  bool chunk_ascii_ = true;  // the current chunk has no byte above 0x7F
+  bool ascii_ = true;        // nor has any chunk since start_record
   char delimiter_ = ',';
   char quote_ = '"';
 };
@@ -113,6 +131,8 @@ struct csv_record {
   std::size_t n_fields = 0;    ///< number of fields found (may exceed fields.size())
   bool general = false;        ///< parsed by the RFC 4180 path: fields point into scratch
                                ///< storage that the next general record overwrites
+  bool ascii = false;          ///< every byte of the record is ASCII, so every field is
+                               ///< UTF-8 (false: not known; check the fields)
   const char* problem = nullptr;  ///< set when the record is malformed (see problem_field)
   std::size_t problem_field = 0;  ///< index of the field the problem is in
   /// The first min(n_fields, capacity) fields, unquoted; valid until the next call.
@@ -186,6 +206,7 @@ class csv_tokenizer {
     for (;;) {
       if (pos_ >= size_) return final_ ? record_status::end : record_status::incomplete;
       const std::size_t start = pos_;
+      scanner_.start_record();
       std::size_t field_start = start;
       std::size_t n = 0;
       std::size_t stop;  // end of the last field
@@ -229,6 +250,7 @@ class csv_tokenizer {
       record.begin = start;
       record.end = after;
       record.general = false;
+      record.ascii = scanner_.ascii();
       record.problem = nul_field == npos ? nullptr : nul_problem;
       record.problem_field = nul_field == npos ? 0 : nul_field;
       return record_status::complete;
@@ -319,6 +341,7 @@ class csv_tokenizer {
     record.begin = start;
     record.end = after;
     record.general = true;
+    record.ascii = false;
     record.problem = problem;
     record.problem_field = problem_field;
     line_ += 1 + newlines;
