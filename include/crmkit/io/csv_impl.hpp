@@ -1018,15 +1018,6 @@ class customer_builder {
 // the rest of the block from that piece on is parsed again as one piece on the calling
 // thread (the later pieces' work is discarded).
 
-/// Runs f(0), ..., f(n - 1) on the calling thread and up to n_threads - 1 others, each
-/// taking the next piece when done with one (so that a thread the scheduler preempts on a
-/// busy machine delays the round by one small piece, not by a whole share): one piece per
-/// chunk of core/parallel_for.hpp. `f` must not throw.
-template <class F>
-void run_pieces(std::size_t n, std::size_t n_threads, const F& f) {
-  parallel_for(n, 1, n_threads, [&f](std::size_t k, std::size_t, std::size_t) { f(k); });
-}
-
 /// An output column that several threads fill at once: a raw buffer (not zero-filled, so
 /// the pages are first touched by the threads writing the rows), grown by copying when the
 /// estimate proves short.
@@ -1126,7 +1117,8 @@ class parallel_transaction_reader {
                               std::size_t n_threads, std::string_view name)
       : header_(header), options_(options), known_(known), report_(report), n_threads_(n_threads),
         product_(!columns.product.empty()),
-        channel_(!columns.channel.empty()) {
+        channel_(!columns.channel.empty()),
+        team_(n_threads) {
     if (!known) ids_ = std::make_shared<string_dictionary>();
     if (product_) products_ = std::make_shared<string_dictionary>();
     if (channel_) channels_ = std::make_shared<string_dictionary>();
@@ -1170,7 +1162,7 @@ class parallel_transaction_reader {
             break;
           }
         }
-        run_pieces(used, n_threads_, [&](std::size_t k) { parse(*pieces_[k], data); });
+        run_pieces(used, [&](std::size_t k) { parse(*pieces_[k], data); });
         // Check the cuts in file order; the first piece that ran over its cut takes the
         // rest of the block.
         // Piece k starts on a record boundary here (pieces 0..k-1 ended at their cuts), so
@@ -1193,7 +1185,7 @@ class parallel_transaction_reader {
         // thread numbers (task 0, handed out first) while the others copy the time and
         // amount columns, most of the bytes the output's fresh pages take.
         std::exception_ptr merge_failure;
-        run_pieces(used + 1, n_threads_, [&](std::size_t k) {
+        run_pieces(used + 1, [&](std::size_t k) {
           if (k > 0) return copy_values(*pieces_[k - 1]);
           try {
             merge(used);
@@ -1207,7 +1199,7 @@ class parallel_transaction_reader {
         // quoted ids copied): the next block is read meanwhile (task 0).
         bool advanced = true;
         std::exception_ptr read_failure;
-        run_pieces(used + 1, n_threads_, [&](std::size_t k) {
+        run_pieces(used + 1, [&](std::size_t k) {
           if (k > 0) return copy_codes(*pieces_[k - 1]);
           if (final) return;
           try {
@@ -1230,6 +1222,14 @@ class parallel_transaction_reader {
   }
 
  private:
+  // Runs f(0), ..., f(n - 1) on the team, each thread taking the next piece when done with
+  // one (so that a thread the scheduler preempts on a busy machine delays the round by
+  // one small piece, not by a whole share). `f` must not throw.
+  template <class F>
+  void run_pieces(std::size_t n, const F& f) {
+    team_.for_chunks(n, f);
+  }
+
   [[nodiscard]] error record_too_long(const csv_source& source, std::int64_t line) const {
     return error(errc::parse_error, fmt::format("{}:{}: record longer than {} bytes (an unterminated quote?)",
                                                 report_.source, line, source.size()));
@@ -1417,6 +1417,11 @@ class parallel_transaction_reader {
   parallel_output<double> amounts_;
   parallel_output<std::int32_t> product_codes_;
   parallel_output<std::int32_t> channel_codes_;
+  // The read's threads, started once and asleep between passes: a team per pass joined
+  // its worker at the end of every pass, and beside a busy core a join waits until the
+  // scheduler runs the worker again, even when the caller had done every piece. Last, so
+  // that its threads stop before the members above go.
+  thread_team team_;
 };
 
 /// True when the transaction reader needs its order-line mode.
