@@ -382,13 +382,14 @@ namespace detail {
 // (core/parallel_for.hpp): each chunk counts its active customers, a prefix sum gives each
 // chunk its first row, and each fills its rows; the same rows for any thread count. A sum
 // out of range is reported for the first such customer in customer order, as one pass
-// would.
+// would. `team` runs the passes (its size, not options.n_threads, is the thread count).
 template <class Offset>
-rfm_table rfm_table_of(const rfm_accumulator<Offset>* acc, std::size_t m, const rfm_options& options, std::int64_t base) {
+rfm_table rfm_table_of(const rfm_accumulator<Offset>* acc, std::size_t m, const rfm_options& options, std::int64_t base,
+                       thread_team& team) {
   constexpr std::size_t customers_per_chunk = 16384;
   const std::size_t n_chunks = chunk_count(m, customers_per_chunk);
   std::vector<std::size_t> first_row(n_chunks + 1, 0);
-  crmkit::parallel_for(m, customers_per_chunk, options.n_threads, [&](std::size_t k, std::size_t lo, std::size_t hi) {
+  team.parallel_for(m, customers_per_chunk, [&](std::size_t k, std::size_t lo, std::size_t hi) {
     std::size_t n = 0;
     for (std::size_t c = lo; c < hi; ++c) n += acc[c].count > 0;
     first_row[k + 1] = n;
@@ -400,7 +401,7 @@ rfm_table rfm_table_of(const rfm_accumulator<Offset>* acc, std::size_t m, const 
   table.time_unit_seconds = options.time_unit_seconds;
   // The ten columns are allocated and zero-filled in two halves, one per thread when there
   // are two (serially, this was a twentieth of the two-thread time).
-  crmkit::parallel_for(2, 1, options.n_threads, [&](std::size_t half, std::size_t, std::size_t) {
+  team.for_chunks(2, [&](std::size_t half) {
     if (half == 0) {
       table.customer.resize(active);
       table.recency_days.resize(active);
@@ -418,7 +419,7 @@ rfm_table rfm_table_of(const rfm_accumulator<Offset>* acc, std::size_t m, const 
   const std::int64_t unit = options.time_unit_seconds;
   constexpr std::size_t none = ~std::size_t{0};
   std::vector<std::size_t> out_of_range(n_chunks, none);  // per chunk, its first such customer
-  crmkit::parallel_for(m, customers_per_chunk, options.n_threads, [&](std::size_t k, std::size_t lo, std::size_t hi) {
+  team.parallel_for(m, customers_per_chunk, [&](std::size_t k, std::size_t lo, std::size_t hi) {
     std::size_t row = first_row[k];
     for (std::size_t c = lo; c < hi; ++c) {
       const auto& a = acc[c];
@@ -471,7 +472,10 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
                                                     std::max<std::size_t>(rows.size() / min_rows_per_thread, 1));
   const std::unique_ptr<rfm_accumulator<Offset>[]> acc(new rfm_accumulator<Offset>[m]);
   std::vector<char> ordered(threads, 1);
-  crmkit::parallel_for(threads, 1, threads, [&](std::size_t t, std::size_t, std::size_t) {
+  // One team for the accumulation and the table's three passes: beside a busy core, every
+  // team started and joined per pass is a wait for the scheduler to run its worker again.
+  thread_team team(threads);
+  team.for_chunks(threads, [&](std::size_t t) {
     const std::size_t lo = m * t / threads, hi = m * (t + 1) / threads;
     std::fill(acc.get() + lo, acc.get() + hi, rfm_accumulator<Offset>{});
     ordered[t] = threads == 1 ? rfm_accumulate<Offset>(rows, base, acc.get())
@@ -480,7 +484,7 @@ rfm_table rfm_summary_with(const transaction_log& log, const rfm_options& option
   });
   if (!std::all_of(ordered.begin(), ordered.end(), [](char c) { return c != 0; }))
     rfm_distinct_days_unordered(rows, acc.get(), m);
-  return rfm_table_of(acc.get(), m, options, base);
+  return rfm_table_of(acc.get(), m, options, base, team);
 }
 
 }  // namespace detail
