@@ -129,9 +129,9 @@ void check_against_reference(const std::string& text) {
 
 }  // namespace
 
-// The 8-byte path (parse_short_decimal) takes every plain decimal of up to 8 characters
-// after the sign; every text of up to 6 characters over digits, points, signs and two
-// other bytes, and random texts of 7 to 10, must read as from_chars reads them.
+// Short texts, where the fast path and the fallback meet: every text of up to 6 characters
+// over digits, points, signs and two other bytes, and random texts of 7 to 10, must read as
+// from_chars reads them (value and status).
 TEST_CASE("parse_decimal on short texts: every arrangement of digits, points and signs") {
   const std::string alphabet = "0159.-+a\x80";
   std::string text;
