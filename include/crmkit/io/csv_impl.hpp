@@ -77,6 +77,12 @@ inline std::string clip_value(std::string_view value) {
 /// The reason given for an id that is not UTF-8.
 inline constexpr std::string_view invalid_utf8_reason = "invalid UTF-8";
 
+/// True when `field` of `record` is UTF-8: at once for a record the tokenizer found all
+/// ASCII (csv_record::ascii), else by checking the field.
+inline bool utf8_field(const csv_record& record, std::string_view field) noexcept {
+  return record.ascii || valid_utf8(field);
+}
+
 /// Applies the bad-row policy: throws in fail mode, records the row in skip mode.
 class bad_row_sink {
  public:
@@ -528,12 +534,12 @@ class transaction_builder {
       }
       return reject(record.line, customer_, key, "empty customer id");
     }
-    if (!record.ascii && !valid_utf8(key)) return reject(record.line, customer_, escape_bytes(key), invalid_utf8_reason);
+    if (!utf8_field(record, key)) return reject(record.line, customer_, escape_bytes(key), invalid_utf8_reason);
     if constexpr (Lines) {
       if (order_ != npos) {
         const std::string_view order = record.fields[order_];
         if (order.empty()) return reject(record.line, order_, order, "empty order id");
-        if (!record.ascii && !valid_utf8(order)) return reject(record.line, order_, escape_bytes(order), invalid_utf8_reason);
+        if (!utf8_field(record, order)) return reject(record.line, order_, escape_bytes(order), invalid_utf8_reason);
         const std::string& prefix = options_.filters.order_id_exclude_prefix;
         if (!prefix.empty() && order.starts_with(prefix)) return filtered(line_filter::order_prefix, record.line);
         p.lines.order = order;
@@ -567,7 +573,7 @@ class transaction_builder {
     p.line = record.line;
     if (product_ != npos) {
       p.product = record.fields[product_];
-      if (!record.ascii && !valid_utf8(p.product)) return reject(record.line, product_, escape_bytes(p.product), invalid_utf8_reason);
+      if (!utf8_field(record, p.product)) return reject(record.line, product_, escape_bytes(p.product), invalid_utf8_reason);
     }
     if (channel_ != npos) p.channel = record.fields[channel_];
     ++n_;
@@ -900,7 +906,7 @@ class customer_builder {
     if (reject_malformed(record, block, header_, bad_rows_)) return;
     const std::string_view id = record.fields[id_];
     if (id.empty()) return reject(record.line, id_, id, "empty customer id");
-    if (!record.ascii && !valid_utf8(id)) return reject(record.line, id_, escape_bytes(id), invalid_utf8_reason);
+    if (!utf8_field(record, id)) return reject(record.line, id_, escape_bytes(id), invalid_utf8_reason);
 
     double lon = std::numeric_limits<double>::quiet_NaN();
     double lat = lon;

@@ -47,11 +47,10 @@ class structural_scanner {
   void seek(std::size_t pos) noexcept {
     chunk_ = pos & ~std::size_t{63};
     mask_ = chunk_ < size_ ? chunk_mask(chunk_) & (~std::uint64_t{0} << (pos - chunk_)) : 0;
-    ascii_ = chunk_ascii_;
   }
   /// Starts the ASCII note of a record that begins at or after the current chunk.
   void start_record() noexcept { ascii_ = chunk_ascii_; }
-  /// True when every chunk scanned since start_record (or seek) is ASCII: then so is every
+  /// True when every chunk scanned since start_record is ASCII: then so is every
   /// byte from there to the last offset next() returned (a conservative answer: a chunk
   /// is ASCII or not as a whole).
   [[nodiscard]] bool ascii() const noexcept { return ascii_; }
